@@ -1,0 +1,7 @@
+"""`python -m articlebot` runs the command line."""
+
+from __future__ import annotations
+
+from articlebot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,298 @@
+"""The `articlebot` command line: index, ask, chat, eval and run (the Telegram bot)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from articlebot import __version__
+from articlebot.config import Settings, load_settings
+
+log = logging.getLogger("articlebot")
+
+
+class CliError(Exception):
+    """A failure to report as one line, with exit status 1."""
+
+
+def _setup_logging(verbose: int, level: str = "INFO") -> None:
+    chosen = (
+        logging.DEBUG
+        if verbose > 1
+        else logging.INFO
+        if verbose
+        else getattr(logging, level.upper(), logging.INFO)
+    )
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("articlebot").setLevel(chosen)
+    # Third-party chatter stays at WARNING; httpx logs request URLs, which hold the bot token.
+    for noisy in ("httpx", "httpcore", "bm25s", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", type=Path, help="index folder (ARTICLEBOT_INDEX_DIR)")
+    parser.add_argument("--model", help="embedding model: folder or hub name (ARTICLEBOT_MODEL)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="articlebot",
+        description="Answer questions about news articles, in the terminal or on Telegram.",
+    )
+    parser.add_argument("--version", action="version", version=f"articlebot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "index",
+        help="build or update the index from documents",
+        description="Index .txt, .md, .html and .jsonl documents (default: the "
+        "configured documents, else the bundled article). Only documents whose "
+        "content changed are embedded again.",
+    )
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--device", help="torch device for embedding: cpu, cuda, mps")
+    _common(p)
+
+    p = sub.add_parser(
+        "ask",
+        help="answer one question, or one per line from stdin",
+        description="Answer a question from the index (built on first use).",
+    )
+    p.add_argument(
+        "question",
+        nargs="?",
+        default="-",
+        help="the question, or - to read one question per line from stdin",
+    )
+    p.add_argument("--top-k", type=int, help="passages to return (default 3)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per question")
+    _common(p)
+
+    p = sub.add_parser(
+        "chat",
+        help="interactive chat in the terminal",
+        description="Ask questions interactively; the answers are the bot's.",
+    )
+    p.add_argument("--top-k", type=int, help="passages to keep for 'more'")
+    _common(p)
+
+    p = sub.add_parser(
+        "eval",
+        help="measure retrieval on a dev set",
+        description="Index the file's documents (plus distractors) into a temporary "
+        "index and print hit@1, hit@k and MRR@k. Files of {q, answers} or {q} lines "
+        "are asked against the bundled article (or --docs).",
+    )
+    p.add_argument("file", type=Path, help="a .jsonl dev set")
+    p.add_argument(
+        "--distractors",
+        type=Path,
+        action="append",
+        default=[],
+        help="extra documents to index alongside (repeatable)",
+    )
+    p.add_argument(
+        "--docs",
+        type=Path,
+        nargs="+",
+        default=[],
+        help="documents for {q, answers} / {q} files (default: the bundled article)",
+    )
+    p.add_argument("--top-k", type=int, default=5, help="k of hit@k and MRR@k (default 5)")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    _common(p)
+
+    p = sub.add_parser(
+        "run",
+        help="run the Telegram bot",
+        description="Run the Telegram bot on the index (built on first use). The "
+        "token comes from TELEGRAM_BOT_TOKEN (environment or .env), never a flag.",
+    )
+    p.add_argument("--webhook", metavar="URL", help="public HTTPS URL for webhook mode")
+    p.add_argument("--listen", help="address the webhook server binds (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port the webhook server binds (default 8443)")
+    p.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="root URL of a self-hosted Bot API server, e.g. http://127.0.0.1:8081",
+    )
+    _common(p)
+    return parser
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    return load_settings(index_dir=args.index_dir, model=args.model, **extra)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """`articlebot index`."""
+    from articlebot.engine import document_paths, load_encoder, update_index
+    from articlebot.index.documents import read_documents, source_file
+
+    settings = _settings(args, device=args.device)
+    paths = document_paths(settings, args.paths)
+    if not args.paths and not settings.documents:
+        # Re-index what the existing index was built from, when there is one.
+        from articlebot.index.store import IndexError_, read_manifest
+
+        try:
+            sources = {
+                source_file(meta["source"])
+                for meta in read_manifest(settings.index_dir).documents.values()
+            }
+            if sources and all(p.exists() for p in sources):
+                paths = sorted(sources)
+        except IndexError_:
+            pass
+    documents = read_documents(paths)
+    log.info("read %d document(s) from %d file(s)", len(documents), len(paths))
+    encoder = load_encoder(settings)
+    _, report = update_index(
+        settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
+    )
+    print(f"{settings.index_dir}: {report.summary()}")
+    return 0
+
+
+def _retriever(args: argparse.Namespace) -> Any:
+    from articlebot.engine import open_retriever
+
+    settings = _settings(args, top_k=getattr(args, "top_k", None))
+    return open_retriever(settings, progress=sys.stderr.isatty())
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """`articlebot ask`."""
+    from articlebot.retrieval.formatting import format_answer_text
+
+    retriever = _retriever(args)
+    questions = (
+        [args.question] if args.question != "-" else (line for line in sys.stdin if line.strip())
+    )
+    bold = sys.stdout.isatty()
+    for question in questions:
+        answer = retriever.ask(question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(f"Q: {answer.question}\n{format_answer_text(answer, bold=bold)}\n", flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """`articlebot chat`."""
+    from articlebot.retrieval.formatting import format_answer_text
+
+    retriever = _retriever(args)
+    titles = sorted({doc.title for doc in retriever.index.documents.values()})
+    print(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
+    print("Type a question, 'more' for further passages, or 'quit'.")
+    last = None
+    bold = sys.stdout.isatty()
+    while True:
+        try:
+            line = input("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not line:
+            continue
+        if line.lower() in {"quit", "exit", "/quit"}:
+            return 0
+        if line.lower() in {"more", "/more"}:
+            if last is None:
+                print("Ask a question first.")
+            else:
+                print(format_answer_text(last, more=True, bold=bold))
+            continue
+        last = retriever.ask(line)
+        print(format_answer_text(last, bold=bold))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """`articlebot eval`."""
+    from articlebot.engine import load_encoder, update_index
+    from articlebot.evaluation import load_eval_file, run, score
+    from articlebot.index.documents import bundled_article_path, read_documents
+    from articlebot.retrieval.retriever import Retriever
+
+    eval_set = load_eval_file(args.file)
+    if eval_set.kind == "spans":
+        documents = list(eval_set.documents)
+    else:
+        documents = read_documents(args.docs or [bundled_article_path()])
+    if args.distractors:
+        documents += read_documents(args.distractors)
+    with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
+        settings = load_settings(index_dir=Path(tmp), model=args.model)
+        encoder = load_encoder(settings)
+        data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
+        retriever = Retriever(
+            data,
+            encoder,
+            top_k=args.top_k,
+            min_confidence=settings.min_confidence,
+            max_question_chars=settings.max_question_chars,
+        )
+        answers = run(eval_set.questions, retriever.ask)
+    metrics = score(eval_set.questions, answers, args.top_k)
+    result: dict[str, Any] = {
+        "file": str(args.file),
+        "kind": eval_set.kind,
+        "documents": len(documents),
+        "passages": len(data.passages),
+    }
+    if eval_set.kind == "unanswerable":
+        result.update(questions=metrics.questions, not_answered=round(metrics.not_answered, 4))
+    else:
+        result.update(metrics.as_dict())
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>14}: {value}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """`articlebot run`."""
+    from articlebot.bot.app import run_bot
+
+    settings = _settings(
+        args, webhook_url=args.webhook, listen=args.listen, port=args.port, api_url=args.api_url
+    )
+    return run_bot(settings)
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval, "run": cmd_run}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `articlebot` script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose)
+    from articlebot.index.documents import DocumentError
+    from articlebot.index.embedding import ModelLoadError
+    from articlebot.index.store import IndexError_
+
+    try:
+        return COMMANDS[args.command](args)
+    except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
+        print(f"articlebot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("articlebot: interrupted", file=sys.stderr)
+        return 130

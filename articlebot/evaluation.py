@@ -1,0 +1,166 @@
+"""Evaluation: hit@1, hit@k, MRR@k, highlight accuracy and refusal rates on dev sets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from articlebot.index.documents import Document, DocumentError
+from articlebot.retrieval.results import Answer, RetrievedPassage
+
+
+@dataclass(frozen=True, slots=True)
+class EvalQuestion:
+    """A question and what counts as finding its answer."""
+
+    q: str
+    #: For span questions: the document and the answer's [start, end) in its text.
+    doc_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    #: For answer-string questions: any of these inside a passage counts.
+    answers: tuple[str, ...] = ()
+
+    @property
+    def answerable(self) -> bool:
+        """False for out-of-scope questions."""
+        return self.doc_id is not None or bool(self.answers)
+
+
+@dataclass(slots=True)
+class EvalSet:
+    """Questions, plus the documents they are about when the file carries them."""
+
+    kind: str  # "spans", "answers" or "unanswerable"
+    questions: list[EvalQuestion]
+    documents: list[Document] = field(default_factory=list)
+
+
+def load_eval_file(path: Path) -> EvalSet:
+    """Read a dev set: documents with span questions, {q, answers} lines, or {q} lines."""
+    documents: list[Document] = []
+    questions: list[EvalQuestion] = []
+    kinds: set[str] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record: dict[str, Any] = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DocumentError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
+        if "text" in record:
+            kinds.add("spans")
+            doc = Document(
+                doc_id=str(record["doc_id"]),
+                title=str(record.get("title") or record["doc_id"]),
+                text=record["text"],
+                source=f"{path}:{line_no}",
+            )
+            documents.append(doc)
+            for item in record.get("questions", []):
+                start = int(item["start"])
+                questions.append(
+                    EvalQuestion(item["q"], doc.doc_id, start, start + len(item["answer"]))
+                )
+        elif "answers" in record:
+            kinds.add("answers")
+            questions.append(EvalQuestion(record["q"], answers=tuple(record["answers"])))
+        elif "q" in record:
+            kinds.add("unanswerable")
+            questions.append(EvalQuestion(record["q"]))
+        else:
+            raise DocumentError(f'{path}:{line_no}: expected "text", "answers" or "q"')
+    if len(kinds) != 1:
+        raise DocumentError(f"{path}: mixes kinds of lines ({', '.join(sorted(kinds))})")
+    return EvalSet(kinds.pop(), questions, documents)
+
+
+def is_hit(question: EvalQuestion, passage: RetrievedPassage) -> bool:
+    """The rule: right document and overlapping the answer span, or containing an answer."""
+    if question.doc_id is not None:
+        assert question.start is not None and question.end is not None
+        return (
+            passage.doc_id == question.doc_id
+            and passage.start < question.end
+            and question.start < passage.end
+        )
+    text = passage.text.casefold()
+    return any(answer.casefold() in text for answer in question.answers)
+
+
+def highlight_hit(question: EvalQuestion, passage: RetrievedPassage) -> bool:
+    """Whether the highlighted sentence contains the whole answer."""
+    if question.doc_id is not None:
+        assert question.start is not None and question.end is not None
+        return (
+            passage.doc_id == question.doc_id
+            and passage.highlight.start <= question.start
+            and question.end <= passage.highlight.end
+        )
+    text = passage.highlight_text.casefold()
+    return any(answer.casefold() in text for answer in question.answers)
+
+
+@dataclass(slots=True)
+class Metrics:
+    """Scores over a set of questions."""
+
+    questions: int = 0
+    k: int = 5
+    hit1: float = 0.0
+    hitk: float = 0.0
+    mrr: float = 0.0
+    highlight: float = 0.0
+    not_answered: float = 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Plain values for printing or JSON."""
+        return {
+            "questions": self.questions,
+            "hit@1": round(self.hit1, 4),
+            f"hit@{self.k}": round(self.hitk, 4),
+            f"mrr@{self.k}": round(self.mrr, 4),
+            "highlight": round(self.highlight, 4),
+            "not_answered": round(self.not_answered, 4),
+        }
+
+
+def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) -> Metrics:
+    """Aggregate metrics of `answers` (one per question, passages best first)."""
+    m = Metrics(questions=len(questions), k=k)
+    if not questions:
+        return m
+    for question, answer in zip(questions, answers, strict=True):
+        if not answer.answered:
+            m.not_answered += 1
+        if not question.answerable:
+            continue
+        ranks = [i for i, p in enumerate(answer.passages[:k]) if is_hit(question, p)]
+        if ranks:
+            m.hitk += 1
+            m.mrr += 1.0 / (ranks[0] + 1)
+            if ranks[0] == 0:
+                m.hit1 += 1
+        if answer.passages and highlight_hit(question, answer.passages[0]):
+            m.highlight += 1
+    n = len(questions)
+    m.hit1, m.hitk, m.mrr, m.highlight, m.not_answered = (
+        m.hit1 / n,
+        m.hitk / n,
+        m.mrr / n,
+        m.highlight / n,
+        m.not_answered / n,
+    )
+    return m
+
+
+def run(questions: Iterable[EvalQuestion], ask: Callable[[str], Answer]) -> list[Answer]:
+    """Ask every question."""
+    return [ask(q.q) for q in questions]

@@ -1,0 +1,174 @@
+"""Chunking: sentences inside paragraphs, then overlapping sentence windows under a token budget."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from articlebot.index.cleaning import Span, paragraph_spans
+from articlebot.index.documents import Document
+
+#: Counts word pieces for each text (without special tokens).
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+# Lower-case abbreviations that end with a period but do not end a sentence.
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres "
+        "vs etc al inc ltd co corp dept univ approx est fig no nos vol pp ed eds jan feb mar apr "
+        "jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun"
+    ).split()
+)
+# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets,
+# then whitespace and something that can start a sentence.
+_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSettings:
+    """How documents are cut into passages; stored in the index manifest."""
+
+    max_tokens: int = 128
+    overlap_sentences: int = 1
+    #: Paragraphs shorter than this (a heading, a byline) join the next one in the same passage.
+    min_tokens: int = 24
+
+    def as_dict(self) -> dict[str, int]:
+        """The settings as plain JSON values."""
+        return {
+            "max_tokens": self.max_tokens,
+            "overlap_sentences": self.overlap_sentences,
+            "min_tokens": self.min_tokens,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A window of consecutive sentences; `doc.text[start:end]` is exactly its text."""
+
+    doc_id: str
+    paragraph: int
+    start: int
+    end: int
+    #: Index of the passage's first sentence in its document's sentence list.
+    first_sentence: int
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentChunks:
+    """A document's sentences (in order) and the passages made of them."""
+
+    sentences: list[Span]
+    passages: list[Passage]
+
+
+def _is_abbreviation(text_before: str) -> bool:
+    match = _LAST_WORD.search(text_before)
+    if not match:
+        return False
+    word = match.group(1)
+    if "." in word:  # U.S., U.K., e.g., i.e.
+        return True
+    if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
+        return True
+    return word.lower() in _ABBREVIATIONS
+
+
+def split_sentences(text: str, span: Span) -> list[Span]:
+    """Sentence spans inside `span` of `text`."""
+    sentences: list[Span] = []
+    start = span.start
+    segment = text[span.start : span.end]
+    for match in _BOUNDARY.finditer(segment):
+        end = span.start + match.end()
+        if _is_abbreviation(text[start:end]):
+            continue
+        trimmed_end = end
+        while trimmed_end > start and text[trimmed_end - 1].isspace():
+            trimmed_end -= 1
+        if trimmed_end > start:
+            sentences.append(Span(start, trimmed_end))
+        start = end
+    if start < span.end:
+        sentences.append(Span(start, span.end))
+    return sentences
+
+
+def _split_long(
+    text: str, span: Span, count_tokens: TokenCounter, max_tokens: int
+) -> list[tuple[Span, int]]:
+    """Cut an over-long sentence at word boundaries into pieces of at most max_tokens."""
+    (tokens,) = count_tokens([text[span.start : span.end]])
+    words = [m.span() for m in re.finditer(r"\S+", text[span.start : span.end])]
+    if tokens <= max_tokens or len(words) <= 1:
+        return [(span, tokens)]
+    middle = len(words) // 2
+    left = Span(span.start + words[0][0], span.start + words[middle - 1][1])
+    right = Span(span.start + words[middle][0], span.start + words[-1][1])
+    return _split_long(text, left, count_tokens, max_tokens) + _split_long(
+        text, right, count_tokens, max_tokens
+    )
+
+
+def _units(
+    doc: Document, count_tokens: TokenCounter, settings: ChunkSettings
+) -> list[tuple[int, list[Span], list[int]]]:
+    """Blocks of (paragraph number, sentences, token counts); short paragraphs are merged."""
+    blocks: list[tuple[int, list[Span], list[int]]] = []
+    pending: tuple[int, list[Span], list[int]] | None = None
+    for number, paragraph in enumerate(paragraph_spans(doc.text, doc.body_start), start=1):
+        sentences = split_sentences(doc.text, paragraph)
+        counts = count_tokens([doc.text[s.start : s.end] for s in sentences])
+        pieces: list[Span] = []
+        piece_counts: list[int] = []
+        for sentence, count in zip(sentences, counts, strict=True):
+            if count > settings.max_tokens:
+                for part, part_count in _split_long(
+                    doc.text, sentence, count_tokens, settings.max_tokens
+                ):
+                    pieces.append(part)
+                    piece_counts.append(part_count)
+            else:
+                pieces.append(sentence)
+                piece_counts.append(count)
+        if pending is not None:
+            number = pending[0]
+            pieces = pending[1] + pieces
+            piece_counts = pending[2] + piece_counts
+            pending = None
+        if sum(piece_counts) < settings.min_tokens:
+            pending = (number, pieces, piece_counts)
+            continue
+        blocks.append((number, pieces, piece_counts))
+    if pending is not None:
+        blocks.append(pending)
+    return blocks
+
+
+def chunk_document(
+    doc: Document, count_tokens: TokenCounter, settings: ChunkSettings
+) -> DocumentChunks:
+    """Overlapping sentence windows of at most `settings.max_tokens` word pieces."""
+    all_sentences: list[Span] = []
+    passages: list[Passage] = []
+    for number, sentences, counts in _units(doc, count_tokens, settings):
+        base = len(all_sentences)
+        all_sentences.extend(sentences)
+        i = 0
+        n = len(sentences)
+        while i < n:
+            j, total = i, 0
+            while j < n and (j == i or total + counts[j] <= settings.max_tokens):
+                total += counts[j]
+                j += 1
+            window = tuple(sentences[i:j])
+            passages.append(
+                Passage(doc.doc_id, number, window[0].start, window[-1].end, base + i, window)
+            )
+            if j >= n:
+                break
+            i = max(j - settings.overlap_sentences, i + 1)
+    return DocumentChunks(all_sentences, passages)

@@ -1,0 +1,111 @@
+"""Cleaning: find the paragraphs of a document and drop site furniture, keeping source offsets.
+
+Cleaning never rewrites text. It returns spans of the original text, so every passage built on top
+of it can be cut out of the document exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Lines that are page furniture rather than article text. Matched against the whole line after
+# stripping decoration, so a sentence that merely mentions "advertisement" is kept.
+_FURNITURE = re.compile(
+    r"""^(?:
+        advertisement|advertisements|ad|sponsored(?:\ content)?|promoted(?:\ content)?
+        |story\ continues\ below(?:\ (?:this\ )?advertisement)?
+        |article\ continues\ below(?:\ (?:this\ )?advertisement)?
+        |continue\ reading(?:\ below)?|read\ more|read\ also|see\ also|more\ from\ .{1,40}
+        |related(?:\ articles|\ stories|\ content|\ coverage)?
+        |share(?:\ this)?(?:\ article|\ story|\ on\ \w+)?|share\ via
+        |subscribe(?:\ now|\ today)?|sign\ up\ for\ .{0,60}newsletter.{0,20}
+        |click\ here\ to\ .{0,60}|follow\ us\ on\ .{0,40}
+        |skip\ to\ (?:main\ )?content|back\ to\ top|print(?:\ this\ article)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DECORATION = " \t-–—_*•·|=~#>[](){}"
+_BYLINE = re.compile(r"^\s*(?:by|written by|reporting by)\s+\S", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) of a document's text."""
+
+    start: int
+    end: int
+
+
+def is_furniture(line: str) -> bool:
+    """True for lines like "- Advertisement -" that are not part of the article."""
+    core = line.strip(_DECORATION).strip()
+    if not core:
+        return bool(line.strip())  # a rule of dashes or stars
+    if not any(ch.isalnum() for ch in core):
+        return True
+    return len(core) <= 80 and bool(_FURNITURE.match(core))
+
+
+def looks_like_title(line: str, markdown_heading: bool = False) -> bool:
+    """Whether the first line of a plain-text file reads as a headline."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 200:
+        return False
+    if markdown_heading:
+        return True
+    # Headlines rarely end in a full stop and are short compared with paragraphs.
+    return not stripped.endswith((".", ",", ";", ":")) and len(stripped.split()) <= 25
+
+
+def find_byline(text: str) -> str | None:
+    """The "By ..." line of an article, when it has one (searched at both ends)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:5] + lines[-5:]:
+        if _BYLINE.match(line) and len(line) <= 120:
+            return line
+    return None
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
+    """Paragraphs of `text[body_start:]` as spans of `text`, without furniture lines.
+
+    Text with blank lines is taken to separate paragraphs by blank lines (single newlines are
+    wrapping); text without any blank line has one paragraph per line, as scraped news often has.
+    """
+    body = text[body_start:]
+    blank_separated = re.search(r"\n[ \t]*\n", body) is not None
+    spans: list[Span] = []
+    block_start: int | None = None
+    block_end = 0
+
+    def close_block() -> None:
+        nonlocal block_start
+        if block_start is not None:
+            span = _trimmed(text, block_start, block_end)
+            if span is not None:
+                spans.append(span)
+        block_start = None
+
+    offset = body_start
+    for line in body.split("\n"):
+        line_start, line_end = offset, offset + len(line)
+        offset = line_end + 1
+        if not line.strip() or is_furniture(line):
+            close_block()
+            continue
+        if block_start is None:
+            block_start = line_start
+        block_end = line_end
+        if not blank_separated:
+            close_block()
+    close_block()
+    return spans

@@ -1,0 +1,82 @@
+"""Embedding text with a sentence-transformers model, loaded from a local folder when possible."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+
+class Encoder(Protocol):
+    """What indexing and retrieval need from an embedding model."""
+
+    name: str
+    dimension: int
+    max_tokens: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without special tokens and without truncation."""
+        ...
+
+
+class ModelLoadError(RuntimeError):
+    """The embedding model could not be loaded."""
+
+
+class SentenceTransformerEncoder:
+    """An `Encoder` backed by sentence-transformers."""
+
+    def __init__(self, location: str, name: str | None = None, device: str = "cpu") -> None:
+        if Path(location).is_dir():
+            # A local folder must never reach for the network (there may be none).
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        try:
+            self._model: SentenceTransformer = SentenceTransformer(str(location), device=device)
+        except Exception as exc:
+            raise ModelLoadError(f"cannot load embedding model {location!r}: {exc}") from exc
+        self.name = name or location
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        dimension = get_dimension()
+        if dimension is None:
+            raise ModelLoadError(f"model {location!r} does not report its embedding dimension")
+        self.dimension = int(dimension)
+        self.max_tokens = int(self._model.max_seq_length)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without special tokens and without truncation."""
+        if not texts:
+            return []
+        encoded = self._model.tokenizer(
+            list(texts), add_special_tokens=False, truncation=False, verbose=False
+        )
+        return [len(ids) for ids in encoded["input_ids"]]

@@ -1,0 +1,415 @@
+"""The index on disk: a folder of plain files, replaced atomically as a whole.
+
+Layout of ``INDEX_DIR``::
+
+    CURRENT                 name of the live generation (replaced with os.replace)
+    gen-<stamp>/manifest.json       model, dimension, chunking, documents and their hashes
+    gen-<stamp>/documents.jsonl     one document per line (its text is what offsets point into)
+    gen-<stamp>/passages.jsonl      one passage per line: doc_id, paragraph, start, end, sentences
+    gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
+    gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
+    gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors
+    gen-<stamp>/keyword/            bm25s index over passage text
+
+A writer builds a new generation beside the live one and then swaps CURRENT, so a crash at any
+moment leaves the previous index loadable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from articlebot import __version__
+from articlebot.index.chunking import Passage
+from articlebot.index.cleaning import Span
+from articlebot.index.documents import Document
+from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
+from articlebot.index.keyword import KeywordIndex
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+
+
+class IndexError_(RuntimeError):
+    """Base class for index problems; messages say what to run to fix them."""
+
+
+class IndexNotFoundError(IndexError_):
+    """There is no index in the directory."""
+
+
+class IndexCorruptError(IndexError_):
+    """Index files are missing, truncated or inconsistent."""
+
+
+class IndexMismatchError(IndexError_):
+    """The index was built with another model, settings or format."""
+
+
+@dataclass(slots=True)
+class Manifest:
+    """What an index was built from and with."""
+
+    model: str
+    dimension: int
+    chunking: dict[str, int]
+    embedding: dict[str, Any]
+    documents: dict[str, dict[str, Any]]
+    format: int = FORMAT_VERSION
+    keyword: dict[str, str] = field(default_factory=lambda: dict(KEYWORD_SETTINGS))
+    articlebot_version: str = __version__
+    created: float = field(default_factory=time.time)
+    passages: int = 0
+    sentences: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The manifest as JSON values."""
+        return {
+            "format": self.format,
+            "articlebot_version": self.articlebot_version,
+            "created": self.created,
+            "model": self.model,
+            "dimension": self.dimension,
+            "chunking": self.chunking,
+            "embedding": self.embedding,
+            "keyword": self.keyword,
+            "passages": self.passages,
+            "sentences": self.sentences,
+            "documents": self.documents,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        """Parse a manifest; raises KeyError/TypeError on a malformed one."""
+        return cls(
+            format=int(data["format"]),
+            articlebot_version=str(data.get("articlebot_version", "?")),
+            created=float(data.get("created", 0.0)),
+            model=str(data["model"]),
+            dimension=int(data["dimension"]),
+            chunking=dict(data["chunking"]),
+            embedding=dict(data.get("embedding", {})),
+            keyword=dict(data.get("keyword", {})),
+            passages=int(data["passages"]),
+            sentences=int(data["sentences"]),
+            documents=dict(data["documents"]),
+        )
+
+
+@dataclass(slots=True)
+class IndexData:
+    """A whole index in memory."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    passages: list[Passage]
+    #: (document row in `doc_order`, start, end) per sentence; passages index into it.
+    sentence_table: np.ndarray
+    #: Global index of each passage's first sentence.
+    passage_sentence_start: np.ndarray
+    passage_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    dense: Any  # faiss.Index
+    keyword: KeywordIndex
+    doc_order: list[str]
+    path: Path | None = None
+
+    def passage_text(self, row: int) -> str:
+        """The exact text of passage `row`."""
+        passage = self.passages[row]
+        return self.documents[passage.doc_id].text[passage.start : passage.end]
+
+    def sentence_rows(self, row: int) -> range:
+        """Global sentence indices of passage `row`."""
+        first = int(self.passage_sentence_start[row])
+        return range(first, first + len(self.passages[row].sentences))
+
+
+def build_dense_index(vectors: np.ndarray) -> Any:
+    """An exact inner-product FAISS index over unit vectors."""
+    import faiss
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation folder, or None when the directory holds no index."""
+    pointer = index_dir / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read {pointer}: {exc}") from exc
+    if not name or "/" in name or name.startswith("."):
+        raise IndexCorruptError(f"{pointer} is damaged; run `articlebot index --rebuild`")
+    return index_dir / name
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False))
+            handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with path.open("wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def save_index(data: IndexData, index_dir: Path) -> Path:
+    """Write `data` as a new generation and make it live atomically; returns its folder."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    staging = index_dir / f".tmp-{name}"
+    staging.mkdir()
+    try:
+        manifest = data.manifest
+        manifest.passages = len(data.passages)
+        manifest.sentences = len(data.sentence_table)
+        _write_jsonl(
+            staging / "documents.jsonl",
+            [
+                {
+                    "doc_id": doc.doc_id,
+                    "title": doc.title,
+                    "source": doc.source,
+                    "byline": doc.byline,
+                    "body_start": doc.body_start,
+                    "text": doc.text,
+                }
+                for doc in (data.documents[doc_id] for doc_id in data.doc_order)
+            ],
+        )
+        _write_jsonl(
+            staging / "passages.jsonl",
+            [
+                {
+                    "doc_id": p.doc_id,
+                    "paragraph": p.paragraph,
+                    "start": p.start,
+                    "end": p.end,
+                    "first_sentence": p.first_sentence,
+                    "sentences": [[s.start, s.end] for s in p.sentences],
+                }
+                for p in data.passages
+            ],
+        )
+        _save_npy(staging / "sentences.npy", data.sentence_table.astype(np.int64))
+        _save_npy(staging / "passage_vectors.npy", data.passage_vectors.astype(np.float32))
+        _save_npy(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32))
+        faiss.write_index(data.dense, str(staging / "dense.faiss"))
+        (staging / "keyword").mkdir()
+        data.keyword.save(staging / "keyword")
+        # The manifest goes last: a generation without one is never taken for a whole index.
+        manifest_tmp = staging / "manifest.json"
+        manifest_tmp.write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
+        _fsync_dir(staging)
+        final = index_dir / name
+        os.replace(staging, final)
+        pointer_tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+        with pointer_tmp.open("w", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer_tmp, index_dir / CURRENT)
+        _fsync_dir(index_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _remove_stale(index_dir, keep=name)
+    data.path = final
+    return final
+
+
+def _remove_stale(index_dir: Path, keep: str) -> None:
+    """Delete old generations and leftovers of interrupted writes."""
+    for entry in index_dir.iterdir():
+        if entry.name == keep or entry.name == CURRENT:
+            continue
+        if entry.name.startswith(("gen-", ".tmp-gen-", f".{CURRENT}.")):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    """The live generation's manifest."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
+    path = generation / "manifest.json"
+    try:
+        return Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise IndexCorruptError(
+            f"index in {index_dir} has no manifest ({path} is missing); "
+            "run `articlebot index --rebuild`"
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"index manifest {path} is damaged ({exc}); run `articlebot index --rebuild`"
+        ) from None
+
+
+def check_compatible(
+    manifest: Manifest,
+    model: str,
+    chunking: dict[str, int],
+    embedding: dict[str, Any],
+    index_dir: Path,
+) -> None:
+    """Raise IndexMismatchError when the index was built differently from what is asked."""
+    fix = f"run `articlebot index --rebuild --index-dir {index_dir}` to rebuild it"
+    if manifest.format != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index in {index_dir} has format {manifest.format} (articlebot "
+            f"{manifest.articlebot_version}); this articlebot reads format {FORMAT_VERSION}; {fix}"
+        )
+    if manifest.model != model:
+        raise IndexMismatchError(
+            f"index in {index_dir} was built with model {manifest.model!r}, "
+            f"but the configured model is {model!r}; {fix}"
+        )
+    if manifest.chunking != chunking or manifest.embedding != embedding:
+        raise IndexMismatchError(
+            f"index in {index_dir} was built with chunking {manifest.chunking} / embedding "
+            f"{manifest.embedding}, but the configuration asks for {chunking} / {embedding}; {fix}"
+        )
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise IndexCorruptError(f"{path}:{line_no} is damaged ({exc.msg})") from None
+    return rows
+
+
+def load_index(index_dir: Path) -> IndexData:
+    """Load the live generation, checking that its files agree with each other."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    fix = "run `articlebot index --rebuild`"
+    try:
+        doc_rows = _read_jsonl(generation / "documents.jsonl")
+        passage_rows = _read_jsonl(generation / "passages.jsonl")
+        sentence_table = np.load(generation / "sentences.npy", allow_pickle=False)
+        passage_vectors = np.load(generation / "passage_vectors.npy", allow_pickle=False)
+        sentence_vectors = np.load(generation / "sentence_vectors.npy", allow_pickle=False)
+        dense = faiss.read_index(str(generation / "dense.faiss"))
+        keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
+    except FileNotFoundError as exc:
+        raise IndexCorruptError(
+            f"index in {index_dir} is incomplete ({exc.filename} is missing); {fix}"
+        ) from None
+    except IndexCorruptError as exc:
+        raise IndexCorruptError(f"{exc}; {fix}") from None
+    except (ValueError, OSError, RuntimeError, KeyError, EOFError) as exc:
+        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
+
+    try:
+        documents = {
+            row["doc_id"]: Document(
+                doc_id=row["doc_id"],
+                title=row["title"],
+                text=row["text"],
+                source=row["source"],
+                byline=row.get("byline"),
+                body_start=int(row.get("body_start", 0)),
+            )
+            for row in doc_rows
+        }
+        passages = [
+            Passage(
+                doc_id=row["doc_id"],
+                paragraph=int(row["paragraph"]),
+                start=int(row["start"]),
+                end=int(row["end"]),
+                first_sentence=int(row["first_sentence"]),
+                sentences=tuple(Span(int(s), int(e)) for s, e in row["sentences"]),
+            )
+            for row in passage_rows
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc!r}); {fix}") from None
+
+    doc_order = [row["doc_id"] for row in doc_rows]
+    n, s = len(passages), len(sentence_table)
+    problems = []
+    if n != manifest.passages or s != manifest.sentences:
+        problems.append("passage or sentence counts disagree with the manifest")
+    if passage_vectors.shape != (n, manifest.dimension):
+        problems.append(f"passage vectors have shape {passage_vectors.shape}")
+    if sentence_vectors.shape != (s, manifest.dimension):
+        problems.append(f"sentence vectors have shape {sentence_vectors.shape}")
+    if dense.ntotal != n or dense.d != manifest.dimension:
+        problems.append(f"FAISS index holds {dense.ntotal} vectors of dimension {dense.d}")
+    if set(documents) != set(manifest.documents) or any(
+        p.doc_id not in documents for p in passages
+    ):
+        problems.append("documents disagree with the manifest")
+    if problems:
+        raise IndexCorruptError(
+            f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
+        )
+
+    first = np.zeros(n, dtype=np.int64)
+    doc_sentence_base: dict[str, int] = {}
+    for i, (doc_row, _, _) in enumerate(sentence_table):
+        doc_sentence_base.setdefault(doc_order[int(doc_row)], i)
+    for i, p in enumerate(passages):
+        first[i] = doc_sentence_base.get(p.doc_id, 0) + p.first_sentence
+    return IndexData(
+        manifest=manifest,
+        documents=documents,
+        passages=passages,
+        sentence_table=sentence_table,
+        passage_sentence_start=first,
+        passage_vectors=passage_vectors,
+        sentence_vectors=sentence_vectors,
+        dense=dense,
+        keyword=keyword,
+        doc_order=doc_order,
+        path=generation,
+    )

@@ -1,0 +1,65 @@
+"""Result values: what a search returns, and their JSON shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """The best-matching sentence of a passage, as offsets into the document text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievedPassage:
+    """One passage that answers a question, with where it comes from."""
+
+    doc_id: str
+    title: str
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    score: float
+    highlight: Highlight
+    #: The highlighted sentence itself.
+    highlight_text: str
+    source: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The passage in the `ask --json` schema."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "paragraph": self.paragraph,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "highlight": {"start": self.highlight.start, "end": self.highlight.end},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The outcome of one question: passages best first, and whether they answer it."""
+
+    question: str
+    answered: bool
+    confidence: float
+    passages: list[RetrievedPassage] = field(default_factory=list)
+    #: The signals the answered/not-answered decision was made from (for calibration).
+    evidence: tuple[float, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer in the `ask --json` schema."""
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 4),
+            "passages": [p.to_json() for p in self.passages],
+        }

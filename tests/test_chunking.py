@@ -1,0 +1,60 @@
+"""Chunking: sentence windows under the model's word-piece limit, with overlap."""
+
+from __future__ import annotations
+
+import itertools
+
+from articlebot.index.builder import embedding_text
+from articlebot.index.chunking import ChunkSettings, chunk_document, split_sentences
+from articlebot.index.cleaning import Span
+from articlebot.index.documents import Document, parse_plain_text
+from articlebot.index.embedding import Encoder
+
+
+def test_sentence_split_respects_abbreviations_and_initials() -> None:
+    text = (
+        'The U.K. and France met. Dr. Smith said "yes." John F. Kennedy agreed! Was it 3.5%? Yes.'
+    )
+    spans = split_sentences(text, Span(0, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "The U.K. and France met.",
+        'Dr. Smith said "yes."',
+        "John F. Kennedy agreed!",
+        "Was it 3.5%?",
+        "Yes.",
+    ]
+
+
+def test_windows_stay_under_the_limit_and_overlap(encoder: Encoder) -> None:
+    sentence = "The council approved a new budget for the harbour district after a long debate."
+    body = " ".join(f"{sentence[:-1]} number {i}." for i in range(40))
+    doc = parse_plain_text(f"Harbour budget\n{body}\n", "harbour", "harbour.txt")
+    settings = ChunkSettings(max_tokens=64, overlap_sentences=1)
+    passages = chunk_document(doc, encoder.count_tokens, settings).passages
+    assert len(passages) > 5
+    for passage in passages:
+        text = doc.text[passage.start : passage.end]
+        assert encoder.count_tokens([text])[0] <= 64
+        assert encoder.count_tokens([embedding_text(doc.title, text)])[0] + 2 <= 256
+    for left, right in itertools.pairwise(passages):
+        assert right.start < left.end  # one sentence shared with the previous window
+
+
+def test_an_endless_sentence_is_cut_at_word_boundaries(encoder: Encoder) -> None:
+    words = " ".join(f"word{i}" for i in range(600))
+    doc = Document("long", "Long", words, "long.txt")
+    passages = chunk_document(doc, encoder.count_tokens, ChunkSettings(max_tokens=128)).passages
+    assert len(passages) > 3
+    covered = " ".join(doc.text[p.start : p.end] for p in passages)
+    assert "word0 " in covered and covered.endswith("word599")
+    for passage in passages:
+        assert encoder.count_tokens([doc.text[passage.start : passage.end]])[0] <= 128
+        assert not doc.text[passage.start].isspace()
+
+
+def test_short_paragraphs_join_the_next_one(encoder: Encoder) -> None:
+    text = "Title\n\n## Background\n\nThe long paragraph that follows the heading has words."
+    doc = parse_plain_text(text, "t", "t.md", markdown=True)
+    passages = chunk_document(doc, encoder.count_tokens, ChunkSettings()).passages
+    assert doc.text[passages[0].start : passages[0].end].startswith("## Background")
+    assert passages[0].end == len(text)

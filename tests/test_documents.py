@@ -1,0 +1,124 @@
+"""Readers: every kind of file gives documents whose passages cut out of the text exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from articlebot.index.chunking import ChunkSettings, chunk_document
+from articlebot.index.documents import (
+    DocumentError,
+    bundled_article_path,
+    read_documents,
+    read_path,
+)
+from articlebot.index.embedding import Encoder
+
+HTML = """<!doctype html><html><head><title>Storm hits coast | Example News</title>
+<meta name="author" content="Jane Reporter"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Storm hits coast</h1>
+<p>A powerful storm struck the northern coast on Monday, cutting power to 40,000 homes.</p>
+<p>Officials said repair crews from three provinces were working through the night to
+restore electricity to hospitals and schools first.</p>
+<p>The weather service expects the storm to weaken by Wednesday as it moves inland.</p>
+</article><footer>Copyright Example News. All rights reserved.</footer></body></html>"""
+
+
+def _roundtrip(doc, encoder: Encoder) -> int:
+    chunks = chunk_document(doc, encoder.count_tokens, ChunkSettings())
+    assert chunks.passages, doc.doc_id
+    for passage in chunks.passages:
+        text = doc.text[passage.start : passage.end]
+        assert text == text.strip() and text
+        for sentence in passage.sentences:
+            assert passage.start <= sentence.start < sentence.end <= passage.end
+    return len(chunks.passages)
+
+
+def test_bundled_article_title_byline_and_furniture(encoder: Encoder) -> None:
+    path = bundled_article_path()
+    [doc] = read_path(path)
+    assert doc.text == path.read_text(encoding="utf-8")
+    assert doc.title == "Russia warns foreign forces in Ukraine would be lawful military targets"
+    assert doc.byline == "By Abdiwahab Ahmed"
+    chunks = chunk_document(doc, encoder.count_tokens, ChunkSettings())
+    texts = [doc.text[p.start : p.end] for p in chunks.passages]
+    assert not any("Advertisement" in t for t in texts)
+    assert any("By Abdiwahab Ahmed" in t for t in texts)  # the byline stays searchable
+    _roundtrip(doc, encoder)
+
+
+def test_txt_md_html_jsonl_offsets_roundtrip(tmp_path: Path, encoder: Encoder) -> None:
+    (tmp_path / "plain.txt").write_text(
+        "A headline without a period\n\nFirst paragraph. It has two sentences.\n\n"
+        "Second paragraph, Dr. Smith said, is here.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes.md").write_text(
+        "# Markdown title\n\nSome *markdown* text about U.S. policy. Another one.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "page.html").write_text(HTML, encoding="utf-8")
+    (tmp_path / "set.jsonl").write_text(
+        json.dumps(
+            {"doc_id": "x1", "title": "Doc one", "text": "Alpha beta. Gamma delta.", "extra": 1}
+        )
+        + "\n"
+        + json.dumps({"title": "No id", "text": "Epsilon zeta."})
+        + "\n",
+        encoding="utf-8",
+    )
+    docs = {doc.doc_id: doc for doc in read_documents([tmp_path])}
+    assert set(docs) == {"plain", "notes", "page", "x1", "set-2"}
+    assert docs["plain"].title == "A headline without a period"
+    assert docs["notes"].title == "Markdown title"
+    assert docs["x1"].title == "Doc one"
+    assert "storm struck the northern coast" in docs["page"].text
+    assert "Home" not in docs["page"].text.split()  # navigation is not article text
+    assert docs["page"].byline == "By Jane Reporter"
+    for doc in docs.values():
+        _roundtrip(doc, encoder)
+
+
+def test_crlf_text_is_normalized_before_offsets(tmp_path: Path, encoder: Encoder) -> None:
+    (tmp_path / "win.txt").write_bytes(b"Title line\r\nBody one. Body two.\r\nMore body.\r\n")
+    [doc] = read_path(tmp_path / "win.txt")
+    assert "\r" not in doc.text
+    assert _roundtrip(doc, encoder) >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.txt", b"\xff\xfe\x00bin\x00ary", "binary"),
+        ("latin.txt", "Caf\u00e9 au lait".encode("latin-1"), "not UTF-8"),
+        ("empty.txt", b"   \n", "empty"),
+        ("broken.jsonl", b'{"doc_id": "a", "text": "ok"}\n{not json\n', "broken.jsonl:2"),
+        (
+            "dupes.jsonl",
+            b'{"doc_id": "a", "text": "x"}\n{"doc_id": "a", "text": "y"}\n',
+            "duplicate doc_id",
+        ),
+        ("slides.pdf", b"%PDF-1.4", "unsupported file type"),
+    ],
+)
+def test_bad_files_give_clear_errors_naming_the_file(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DocumentError, match=message) as info:
+        read_path(path)
+    assert name in str(info.value)
+
+
+def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="no such file"):
+        read_path(tmp_path / "nope.txt")
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000)
+    with pytest.raises(DocumentError, match="larger than"):
+        read_path(big, max_bytes=1000)

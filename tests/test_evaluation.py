@@ -1,0 +1,39 @@
+"""The eval scoring rule on hand-made cases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from articlebot.evaluation import EvalQuestion, load_eval_file, score
+from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
+
+
+def _passage(doc_id: str, start: int, end: int, hl: tuple[int, int], text: str = "x"):
+    return RetrievedPassage(doc_id, "T", 1, start, end, text, 1.0, Highlight(*hl), text)
+
+
+def test_span_rule_needs_right_document_and_overlap() -> None:
+    q = EvalQuestion("q?", doc_id="d1", start=100, end=110)
+    miss_doc = _passage("d2", 90, 120, (90, 120))
+    touching = _passage("d1", 110, 200, (110, 200))  # ends where the answer ends: no overlap
+    overlap = _passage("d1", 105, 300, (105, 300))  # overlaps, highlight cuts the answer
+    answers = [Answer("q?", True, 0.9, [miss_doc, touching, overlap])]
+    m = score([q], answers, k=5)
+    assert (m.hit1, m.hitk, m.mrr, m.highlight) == (0.0, 1.0, 1 / 3, 0.0)
+    m = score([q], [Answer("q?", True, 0.9, [_passage("d1", 0, 150, (95, 112))])], k=5)
+    assert (m.hit1, m.highlight) == (1.0, 1.0)
+    m = score([q], [Answer("q?", False, 0.1, [miss_doc] * 5 + [overlap])], k=5)
+    assert (m.hitk, m.not_answered) == (0.0, 1.0)  # rank 6 is outside k
+
+
+def test_answer_string_rule_and_file_kinds(tmp_path: Path) -> None:
+    q = EvalQuestion("Who?", answers=("Respected Scholar",))
+    p = _passage("a", 0, 10, (0, 10), text="a respected scholar engaged in research")
+    assert score([q], [Answer("Who?", True, 0.8, [p])], k=5).hit1 == 1.0
+    seeds = tmp_path / "seed.jsonl"
+    seeds.write_text(json.dumps({"q": "Who?", "answers": ["x"]}) + "\n")
+    assert load_eval_file(seeds).kind == "answers"
+    oos = tmp_path / "oos.jsonl"
+    oos.write_text(json.dumps({"q": "Why?"}) + "\n")
+    assert load_eval_file(oos).kind == "unanswerable"

@@ -1,0 +1,140 @@
+"""The index on disk: incremental updates, atomic writes, clear errors on damage or mismatch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from articlebot.engine import open_index, update_index
+from articlebot.index.documents import Document, read_documents
+from articlebot.index.embedding import Encoder
+from articlebot.index.store import (
+    CURRENT,
+    IndexCorruptError,
+    IndexMismatchError,
+    current_generation,
+    load_index,
+)
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it embeds."""
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self.encoded = 0
+
+    def encode(self, texts, batch_size: int = 64) -> np.ndarray:
+        self.encoded += len(texts)
+        return self.inner.encode(texts, batch_size)
+
+    def count_tokens(self, texts) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+
+def _docs(tmp_path: Path, **texts: str) -> list[Document]:
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return read_documents([folder])
+
+
+ALPHA = "Harbour news\nThe harbour reopened on Monday after repairs. Ferries resumed at noon.\n"
+BETA = "Mountain news\nSnow closed the mountain pass for two days. Drivers waited in town.\n"
+
+
+def test_second_run_embeds_nothing_and_changed_doc_alone(settings_for, encoder, tmp_path):
+    settings = settings_for()
+    counting = CountingEncoder(encoder)
+    _, first = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    assert sorted(first.added) == ["alpha", "beta"] and first.written
+    generation = current_generation(settings.index_dir)
+
+    counting.encoded = 0
+    _, second = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    assert counting.encoded == 0 and second.embedded_passages == 0
+    assert not second.written and current_generation(settings.index_dir) == generation
+
+    changed = BETA.replace("two days", "three days")
+    data, third = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA, beta=changed))
+    assert third.updated == ["beta"] and third.unchanged == ["alpha"]
+    beta_passages = [p for p in data.passages if p.doc_id == "beta"]
+    beta_sentences = sum(len(p.sentences) for p in beta_passages)  # one passage, no overlap
+    assert counting.encoded == len(beta_passages) + beta_sentences
+    reloaded = load_index(settings.index_dir)
+    assert "three days" in reloaded.documents["beta"].text
+    np.testing.assert_allclose(reloaded.passage_vectors, data.passage_vectors)
+
+    data, fourth = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA))
+    assert fourth.removed == ["beta"]
+    assert {p.doc_id for p in load_index(settings.index_dir).passages} == {"alpha"}
+
+
+def test_failed_write_leaves_previous_index_loadable(settings_for, encoder, tmp_path, monkeypatch):
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", explode)
+    with pytest.raises(OSError, match="disk full"):
+        update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    monkeypatch.undo()
+    data = load_index(settings.index_dir)
+    assert list(data.documents) == ["alpha"]
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_corrupted_faiss_file_is_reported(settings_for, encoder, tmp_path):
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    dense = current_generation(settings.index_dir) / "dense.faiss"
+    dense.write_bytes(dense.read_bytes()[:40])
+    with pytest.raises(IndexCorruptError, match=r"articlebot index --rebuild"):
+        load_index(settings.index_dir)
+
+
+def test_missing_store_and_damaged_pointer_are_reported(settings_for, encoder, tmp_path):
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    (current_generation(settings.index_dir) / "passages.jsonl").unlink()
+    with pytest.raises(IndexCorruptError, match=r"passages\.jsonl"):
+        load_index(settings.index_dir)
+    (settings.index_dir / CURRENT).write_text("../../etc\n")
+    with pytest.raises(IndexCorruptError, match="damaged"):
+        load_index(settings.index_dir)
+
+
+def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp_path):
+    update_index(settings_for(), encoder, _docs(tmp_path, alpha=ALPHA))
+    with pytest.raises(IndexMismatchError, match="chunking"):
+        open_index(settings_for(max_passage_tokens=64), encoder)
+
+    class OtherModel(CountingEncoder):
+        pass
+
+    other = OtherModel(encoder)
+    other.name = "some-other-model"
+    with pytest.raises(IndexMismatchError, match="some-other-model"):
+        open_index(settings_for(), other)
+
+
+def test_open_index_builds_on_first_use_then_reuses(settings_for, encoder):
+    settings = settings_for()
+    counting = CountingEncoder(encoder)
+    first = open_index(settings, counting)
+    assert counting.encoded > 0 and len(first.documents) == 1  # the bundled article
+    counting.encoded = 0
+    second = open_index(settings, counting)
+    assert counting.encoded == 0
+    assert len(second.passages) == len(first.passages)

@@ -1,0 +1,82 @@
+"""Retrieval over the bundled article: right passages, highlights, refusals, odd input."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from articlebot.retrieval.formatting import format_answer_text
+from articlebot.retrieval.retriever import Retriever
+
+QUESTIONS = [
+    ("When was Vinatier arrested?", "arrested at a Moscow restaurant in June 2024"),
+    ("How many households were left without electricity?", "nearly 500,000 households"),
+    ("What share of Ukraine does Russia hold?", "nearly 20% of Ukraine"),
+    ("Who was Vinatier swapped for?", "Daniil Kasatkin"),
+    ("What did Witkoff say about Trump?", "strongly stands behind"),
+    ("Where was the basketball player arrested?", "arrested at a Paris airport"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), QUESTIONS)
+def test_finds_the_passage_and_highlights_the_sentence(
+    retriever: Retriever, question: str, expected: str
+) -> None:
+    answer = retriever.ask(question)
+    assert answer.answered, answer.confidence
+    best = answer.passages[0]
+    assert expected in best.text
+    assert best.text == retriever.index.documents[best.doc_id].text[best.start : best.end]
+    assert best.start <= best.highlight.start < best.highlight.end <= best.end
+    assert best.title.startswith("Russia warns")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the boiling point of water?",
+        "Who painted the Mona Lisa?",
+        "What is a good recipe for lasagna?",
+    ],
+)
+def test_unrelated_questions_are_not_answered(retriever: Retriever, question: str) -> None:
+    answer = retriever.ask(question)
+    assert not answer.answered
+    assert format_answer_text(answer).startswith("The article doesn't")
+
+
+def test_results_never_repeat_the_same_spot(retriever: Retriever) -> None:
+    answer = retriever.ask("Vinatier prisoner exchange pardon", top_k=8)
+    spans = sorted((p.start, p.end) for p in answer.passages)
+    assert len(spans) == 8
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end <= start
+
+
+def test_long_html_and_empty_questions(retriever: Retriever) -> None:
+    long_answer = retriever.ask("Who is Laurent Vinatier? " * 400)
+    assert len(long_answer.question) <= retriever.max_question_chars
+    assert "Vinatier" in long_answer.passages[0].text
+    html = retriever.ask("<b>Who</b> is <script>alert(1)</script> Vinatier?")
+    assert html.question.startswith("<b>Who</b>")  # kept as text, never interpreted
+    empty = retriever.ask(" \n\t ")
+    assert not empty.answered and empty.passages == []
+
+
+def test_json_shape(retriever: Retriever) -> None:
+    data = retriever.ask("Who is Laurent Vinatier?").to_json()
+    assert set(data) >= {"question", "answered", "passages"}
+    passage = data["passages"][0]
+    assert set(passage) == {
+        "doc_id",
+        "title",
+        "paragraph",
+        "start",
+        "end",
+        "text",
+        "score",
+        "highlight",
+    }
+    assert set(passage["highlight"]) == {"start", "end"}
+    assert isinstance(passage["score"], float) and isinstance(passage["paragraph"], int)
