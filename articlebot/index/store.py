@@ -123,6 +123,14 @@ class IndexData:
     doc_order: list[str]
     path: Path | None = None
 
+    @property
+    def tag(self) -> str:
+        """A short name for this generation, to tell stale references from current ones."""
+        import hashlib
+
+        name = self.path.name if self.path is not None else str(self.manifest.created)
+        return hashlib.sha1(name.encode()).hexdigest()[:6]
+
     def passage_text(self, row: int) -> str:
         """The exact text of passage `row`."""
         passage = self.passages[row]

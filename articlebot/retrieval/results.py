@@ -29,6 +29,8 @@ class RetrievedPassage:
     #: The highlighted sentence itself.
     highlight_text: str
     source: str = ""
+    #: Row of the passage in the index it came from (for follow-up actions such as "More").
+    row: int = -1
 
     def to_json(self) -> dict[str, Any]:
         """The passage in the `ask --json` schema."""

@@ -63,6 +63,25 @@ class Retriever:
         """Number of passages searched."""
         return len(self.index.passages)
 
+    def passage(self, row: int, score: float = 0.0) -> RetrievedPassage:
+        """Passage `row` of the index, highlighted at its first sentence."""
+        passage = self.index.passages[row]
+        doc = self.index.documents[passage.doc_id]
+        first = passage.sentences[0]
+        return RetrievedPassage(
+            doc_id=passage.doc_id,
+            title=doc.title,
+            paragraph=passage.paragraph,
+            start=passage.start,
+            end=passage.end,
+            text=doc.text[passage.start : passage.end],
+            score=score,
+            highlight=Highlight(first.start, first.end),
+            highlight_text=doc.text[first.start : first.end],
+            source=doc.source,
+            row=row,
+        )
+
     def confidence(self, dense: float, sentence: float, keyword_coverage: float) -> float:
         """Probability-like score that the best passage answers the question."""
         a, b, c, bias = self.ranking.calibration
@@ -151,6 +170,7 @@ class Retriever:
                     highlight=Highlight(s_start, s_end),
                     highlight_text=doc.text[s_start:s_end],
                     source=doc.source,
+                    row=row,
                 )
             )
         evidence: tuple[float, ...] = ()

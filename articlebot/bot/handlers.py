@@ -1,0 +1,217 @@
+"""Thin Telegram handlers: parse the update, retrieve off the event loop, render, reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from articlebot.bot import render
+from articlebot.index.cleaning import paragraph_spans
+from articlebot.retrieval.results import Answer
+from articlebot.retrieval.retriever import Retriever
+
+log = logging.getLogger(__name__)
+
+RETRIEVER_KEY = "retriever"
+NON_TEXT_HINT = "I can only read text. Send me your question as a message."
+EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
+STALE_CALLBACK = "This answer is out of date. Please ask your question again."
+
+
+def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
+    """The retriever loaded at start-up."""
+    return context.application.bot_data[RETRIEVER_KEY]
+
+
+def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | None:
+    buttons = render.answer_buttons(answer, retriever.index.tag)
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in buttons]]
+    )
+
+
+async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    retriever = retriever_of(context)
+    # Encoding and search are CPU work: keep them off the event loop so other chats go on.
+    answer = await asyncio.to_thread(retriever.ask, question)
+    await message.reply_html(
+        render.answer_html(answer),
+        reply_markup=_keyboard(answer, retriever),
+        do_quote=True,
+        disable_web_page_preview=True,
+    )
+
+
+async def ignore_bots_and_edits(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first: edited messages and messages from other bots end here, unanswered."""
+    user = update.effective_user
+    if update.edited_message is not None or (user is not None and user.is_bot):
+        raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help."""
+    if update.effective_message is None:
+        return
+    documents = list(retriever_of(context).index.documents.values())
+    await update.effective_message.reply_html(
+        render.help_html(documents, context.bot.username or ""), disable_web_page_preview=True
+    )
+
+
+async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/source: the indexed articles."""
+    if update.effective_message is None:
+        return
+    documents = list(retriever_of(context).index.documents.values())
+    await update.effective_message.reply_html(
+        render.sources_html(documents), disable_web_page_preview=True
+    )
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask QUESTION, in any chat."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = " ".join(context.args or []).strip()
+    if not question:
+        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        return
+    await _answer(message, question, context)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every text message in a private chat is a question."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _answer(message, message.text, context)
+
+
+def _addressed_question(message: Message, bot_id: int, username: str) -> str | None:
+    """The question in a group message that mentions or replies to the bot, else None."""
+    text = message.text or ""
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    if not username:
+        return None
+    mentions = message.parse_entities(["mention"]).values()
+    if any(m.lower() == f"@{username.lower()}" for m in mentions):
+        return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+    return None
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In groups, answer mentions and replies to the bot's messages; stay silent otherwise."""
+    message = update.effective_message
+    if message is None:
+        return
+    question = _addressed_question(message, context.bot.id, context.bot.username or "")
+    if question is None:
+        return
+    if not question:
+        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        return
+    await _answer(message, question, context)
+
+
+async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice notes in a private chat get a one-line hint."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(NON_TEXT_HINT)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """'More' and 'Paragraph' buttons under an answer."""
+    query = update.callback_query
+    if query is None:
+        return
+    retriever = retriever_of(context)
+    index = retriever.index
+    action = render.parse_callback(query.data)
+    if (
+        action is None
+        or action.tag != index.tag
+        or any(row >= len(index.passages) for row in action.rows)
+        or query.message is None
+        or not isinstance(query.message, Message)
+    ):
+        await query.answer(STALE_CALLBACK, show_alert=False)
+        return
+    await query.answer()
+    if action.kind == "more":
+        text = render.more_html([retriever.passage(row) for row in action.rows])
+    else:
+        passage = index.passages[action.rows[0]]
+        document = index.documents[passage.doc_id]
+        spans = paragraph_spans(document.text, document.body_start)
+        span = spans[passage.paragraph - 1] if passage.paragraph <= len(spans) else None
+        start = min(passage.start, span.start) if span else passage.start
+        end = max(passage.end, span.end) if span else passage.end
+        text = render.paragraph_html(document, start, end, passage.paragraph)
+    await query.message.reply_html(text, do_quote=True, disable_web_page_preview=True)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot question in any chat: the top passages as inline results."""
+    query = update.inline_query
+    if query is None:
+        return
+    question = query.query.strip()
+    if not question:
+        await query.answer([], cache_time=300)
+        return
+    answer = await asyncio.to_thread(retriever_of(context).ask, question)
+    results: list[Any] = []
+    if not answer.answered:
+        results.append(
+            InlineQueryResultArticle(
+                id="none",
+                title="Not in the article",
+                description="No passage answers this question.",
+                input_message_content=InputTextMessageContent(
+                    render.NOT_ANSWERED_HTML, parse_mode=ParseMode.HTML
+                ),
+            )
+        )
+    else:
+        for passage in answer.passages:
+            results.append(
+                InlineQueryResultArticle(
+                    id=f"{passage.row}",
+                    title=passage.highlight_text[:120],
+                    description=f"{passage.title}, paragraph {passage.paragraph}"[:200],
+                    input_message_content=InputTextMessageContent(
+                        render.passage_html(passage), parse_mode=ParseMode.HTML
+                    ),
+                )
+            )
+    await query.answer(results, cache_time=60)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: log with the traceback; tell the asker something went wrong."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        try:
+            await update.effective_message.reply_text(
+                "Sorry, something went wrong while answering. Please try again."
+            )
+        except Exception:
+            log.warning("could not send the error notice", exc_info=True)

@@ -1,0 +1,160 @@
+"""Telegram HTML for answers, help and sources. Everything from articles and users is escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from articlebot.index.documents import Document
+from articlebot.retrieval.results import Answer, RetrievedPassage
+
+#: Telegram's limit on a message, in characters after entity parsing.
+MAX_MESSAGE_CHARS = 4096
+#: Telegram's limit on callback_data, in bytes.
+MAX_CALLBACK_BYTES = 64
+#: Room left for one passage with its source line; context around the highlight is cut to fit.
+PASSAGE_BUDGET = 1500
+
+NOT_ANSWERED_HTML = (
+    "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline keyboard button (kept free of PTB types so rendering stays pure)."""
+
+    text: str
+    callback_data: str
+
+
+def _clip_around(text: str, a: int, b: int, budget: int) -> tuple[str, str, str]:
+    """Split text into (before, highlight, after), trimming the context to `budget` chars."""
+    before, mark, after = text[:a], text[a:b], text[b:]
+    if len(mark) > budget:
+        return "", mark[: budget - 1] + "…", ""
+    room = budget - len(mark)
+    if len(before) + len(after) > room:
+        keep_before = min(len(before), room // 2)
+        keep_after = min(len(after), room - keep_before)
+        keep_before = min(len(before), room - keep_after)
+        before = (
+            ("…" + before[len(before) - keep_before + 1 :]) if keep_before < len(before) else before
+        )
+        after = (after[: max(keep_after - 1, 0)] + "…") if keep_after < len(after) else after
+    return before, mark, after
+
+
+def passage_html(passage: RetrievedPassage, budget: int = PASSAGE_BUDGET) -> str:
+    """A passage with its highlighted sentence in bold, and where it comes from."""
+    before, mark, after = _clip_around(
+        passage.text,
+        passage.highlight.start - passage.start,
+        passage.highlight.end - passage.start,
+        budget,
+    )
+    body = f"{escape(before)}<b>{escape(mark)}</b>{escape(after)}"
+    return f"{body}\n<i>— {escape(passage.title)}, paragraph {passage.paragraph}</i>"
+
+
+def answer_html(answer: Answer) -> str:
+    """The reply to a question: the best passage, or a short 'not in the article'."""
+    if not answer.answered or not answer.passages:
+        return NOT_ANSWERED_HTML
+    return passage_html(answer.passages[0])
+
+
+def more_html(passages: Sequence[RetrievedPassage]) -> str:
+    """Further passages, numbered, within one message."""
+    if not passages:
+        return "That was everything I found."
+    budget = min(PASSAGE_BUDGET, (MAX_MESSAGE_CHARS - 200) // len(passages))
+    return "\n\n".join(f"{i}. {passage_html(p, budget)}" for i, p in enumerate(passages, start=2))
+
+
+def paragraph_html(document: Document, start: int, end: int, paragraph: int) -> str:
+    """A whole paragraph of an article, clipped to fit one message."""
+    text = document.text[start:end]
+    if len(text) > MAX_MESSAGE_CHARS - 300:
+        text = text[: MAX_MESSAGE_CHARS - 301] + "…"
+    return f"{escape(text)}\n<i>— {escape(document.title)}, paragraph {paragraph}</i>"
+
+
+def help_html(documents: Sequence[Document], bot_username: str) -> str:
+    """What the bot knows and how to ask it, in private and in groups."""
+    titles = "\n".join(f"• {escape(doc.title)}" for doc in documents[:10])
+    if len(documents) > 10:
+        titles += f"\n… and {len(documents) - 10} more (/source)"
+    at = f"@{escape(bot_username)}" if bot_username else "the bot"
+    return (
+        "I answer questions about these articles with the passage that answers them:\n"
+        f"{titles}\n\n"
+        "<b>In a private chat</b> just send your question.\n"
+        f"<b>In a group</b> use /ask your question, mention me ({at} your question), or reply "
+        "to one of my messages.\n"
+        f"<b>Anywhere</b> type {at} followed by a question to share an answer inline.\n\n"
+        "Under each answer, <i>More</i> shows further passages and <i>Paragraph</i> the whole "
+        "paragraph. /source lists the articles."
+    )
+
+
+def sources_html(documents: Sequence[Document]) -> str:
+    """The indexed articles: title, byline and link or file."""
+    if not documents:
+        return "No articles are indexed yet."
+    lines: list[str] = []
+    used = 0
+    for shown, doc in enumerate(documents):
+        line = f"• <b>{escape(doc.title)}</b>"
+        if doc.byline:
+            line += f" — {escape(doc.byline)}"
+        if doc.source.startswith(("http://", "https://")):
+            line += f'\n  <a href="{escape(doc.source, quote=True)}">{escape(doc.source)}</a>'
+        if used + len(line) > MAX_MESSAGE_CHARS - 100:
+            lines.append(f"… and {len(documents) - shown} more.")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def answer_buttons(answer: Answer, tag: str) -> list[Button]:
+    """'More' (the next passages) and 'Paragraph' (around the best one) for an answer."""
+    if not answer.answered or not answer.passages:
+        return []
+    buttons = []
+    rest = [str(p.row) for p in answer.passages[1:] if p.row >= 0]
+    if rest:
+        data = f"m:{tag}:{'.'.join(rest)}"
+        while len(data.encode()) > MAX_CALLBACK_BYTES and "." in data:
+            data = data.rsplit(".", 1)[0]
+        buttons.append(Button("More", data))
+    if answer.passages[0].row >= 0:
+        buttons.append(Button("Paragraph", f"p:{tag}:{answer.passages[0].row}"))
+    return buttons
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAction:
+    """A parsed button press."""
+
+    kind: str  # "more" or "paragraph"
+    tag: str
+    rows: tuple[int, ...]
+
+
+def parse_callback(data: str | None) -> CallbackAction | None:
+    """Parse callback_data made by `answer_buttons`; None for anything else."""
+    if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] not in {"m", "p"}:
+        return None
+    try:
+        rows = tuple(int(r) for r in parts[2].split("."))
+    except ValueError:
+        return None
+    if not rows or any(r < 0 for r in rows) or (parts[0] == "p" and len(rows) != 1):
+        return None
+    return CallbackAction("more" if parts[0] == "m" else "paragraph", parts[1], rows)

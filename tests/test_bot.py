@@ -1,0 +1,376 @@
+"""The real PTB Application, end to end over HTTP against a Bot API server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+import telegram
+from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
+from telegram.ext import Application
+
+from articlebot.bot import handlers, render
+from articlebot.bot.app import build_application, webhook_options
+from articlebot.config import load_settings
+from articlebot.retrieval.retriever import Retriever
+
+GROUP = -100123456
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    with FakeBotApi() as server:
+        yield server
+
+
+async def _start(app: Application) -> None:
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+
+
+async def _stop(app: Application) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+@pytest_asyncio.fixture
+async def bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path) -> AsyncIterator[Application]:
+    """A polling bot answering from the bundled article."""
+    settings = load_settings(api_url=api.url, index_dir=tmp_path / "unused")
+    app = build_application(settings, api.token, retriever)
+    await _start(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield app
+    finally:
+        await _stop(app)
+
+
+def _plain(html_text: str) -> str:
+    return parse_html(html_text)[0]
+
+
+async def _reply(api: FakeBotApi, chat_id: int, count: int = 1) -> dict:
+    messages = await api.await_messages(chat_id, count, timeout=20)
+    return messages[count - 1]
+
+
+@pytest.mark.asyncio
+async def test_private_question_gets_the_answer_with_buttons(api, bot) -> None:
+    update = api.private_message(42, "When was Vinatier arrested?")
+    api.push_update(update)
+    reply = await _reply(api, 42)
+    assert "Moscow restaurant in June 2024" in reply["text"]
+    assert "paragraph" in reply["text"] and "Russia warns" in reply["text"]
+    [call] = [c for c in api.calls_to("sendMessage") if c.params["chat_id"] == 42]
+    assert call.params["parse_mode"] == "HTML"
+    assert "<b>" in call.params["text"]  # the highlighted sentence
+    assert call.params["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    labels = [b["text"] for row in reply["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["More", "Paragraph"]
+
+
+@pytest.mark.asyncio
+async def test_commands_are_registered_at_start_up(api, bot) -> None:
+    names = [c["command"] for c in api.commands()]
+    assert names == ["ask", "source", "help"]
+
+
+@pytest.mark.asyncio
+async def test_group_without_mention_is_silent_and_ask_replies(api, bot) -> None:
+    chatter = api.group_message(GROUP, "Who is Laurent Vinatier? (just chatting)")
+    api.push_update(chatter)
+    await asyncio.sleep(0.5)
+    assert api.sent_messages(GROUP) == []
+    asked = api.group_message(GROUP, "/ask Who was Vinatier swapped for?")
+    api.push_update(asked)
+    reply = await _reply(api, GROUP)
+    assert "Kasatkin" in reply["text"]
+    assert reply["reply_to_message"]["message_id"] == asked["message"]["message_id"]
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(GROUP)) == 1
+
+
+@pytest.mark.asyncio
+async def test_ask_with_bot_username_and_empty_ask(api, bot) -> None:
+    api.push_update(api.group_message(GROUP, "/ask@articlebot_test_bot What does DTEK do?"))
+    reply = await _reply(api, GROUP)
+    assert "DTEK" in reply["text"]
+    api.push_update(api.group_message(GROUP, "/ask"))
+    hint = await _reply(api, GROUP, 2)
+    assert hint["text"] == handlers.EMPTY_ASK_HINT
+
+
+@pytest.mark.asyncio
+async def test_mention_and_reply_to_the_bot_are_answered(api, bot) -> None:
+    text = "@articlebot_test_bot how many households lost power?"
+    api.push_update(
+        api.group_message(GROUP, text, entities=[mention_entity(text, "articlebot_test_bot")])
+    )
+    first = await _reply(api, GROUP)
+    assert "500,000 households" in first["text"]
+    follow = api.group_message(GROUP, "Which country holds 20% of Ukraine?", reply_to=first)
+    api.push_update(follow)
+    second = await _reply(api, GROUP, 2)
+    assert "20% of Ukraine" in second["text"]
+    # A reply to somebody else's message is not for the bot.
+    other = api.group_message(GROUP, "Who is Kasatkin?", reply_to=follow["message"])
+    api.push_update(other)
+    await asyncio.sleep(0.5)
+    assert len(api.sent_messages(GROUP)) == 2
+
+
+@pytest.mark.asyncio
+async def test_forum_topic_thread_is_kept(api, bot) -> None:
+    asked = api.group_message(
+        GROUP, "/ask Where did Zelensky return from?", message_thread_id=77, is_forum=True
+    )
+    api.push_update(asked)
+    await _reply(api, GROUP)
+    [call] = api.calls_to("sendMessage")
+    assert call.params["message_thread_id"] == 77
+
+
+@pytest.mark.asyncio
+async def test_more_and_paragraph_buttons(api, bot) -> None:
+    user = make_user(43)
+    api.push_update(api.private_message(43, "Laurent Vinatier prisoner exchange"))
+    answer = await _reply(api, 43)
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    assert all(len(data.encode()) <= 64 for data in buttons.values())
+
+    api.push_update(api.callback_query(user, answer, buttons["More"]))
+    more = await _reply(api, 43, 2)
+    assert more["text"].startswith("2. ")
+    assert more["text"] != answer["text"]
+    api.push_update(api.callback_query(user, answer, buttons["Paragraph"]))
+    paragraph = await _reply(api, 43, 3)
+    assert "Vinatier" in paragraph["text"] and "paragraph" in paragraph["text"]
+    answered = [c for c in api.calls_to("answerCallbackQuery") if not c.faulted]
+    assert len(answered) == 2
+
+
+@pytest.mark.asyncio
+async def test_stale_or_forged_callbacks_get_a_polite_answer(api, bot) -> None:
+    api.push_update(api.private_message(44, "Who is Vinatier?"))
+    answer = await _reply(api, 44)
+    user = make_user(44)
+    for data in ["m:oldtag:1.2", "p:zzzzzz:999999", "garbage", "m:x:"]:
+        api.push_update(api.callback_query(user, answer, data))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 4, timeout=10)
+    texts = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
+    assert texts == [handlers.STALE_CALLBACK] * 4
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(44)) == 1  # no error notice, no extra message
+
+
+@pytest.mark.asyncio
+async def test_inline_query_returns_passages(api, bot) -> None:
+    api.push_update(api.inline_query(make_user(45), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
+    [call] = api.calls_to("answerInlineQuery")
+    results = call.params["results"]
+    assert 1 <= len(results) <= 3
+    content = results[0]["input_message_content"]
+    assert content["parse_mode"] == "HTML" and "Kasatkin" in content["message_text"]
+
+
+@pytest.mark.asyncio
+async def test_html_and_huge_questions_are_escaped_and_within_limits(api, bot) -> None:
+    api.push_update(api.private_message(46, "<b>Who</b> <script>x</script> is Vinatier? &amp;"))
+    first = await _reply(api, 46)
+    api.push_update(api.private_message(46, "Who is Laurent Vinatier? " * 200))  # 5,000 chars
+    second = await _reply(api, 46, 2)
+    for message in (first, second):
+        assert 0 < len(message["text"]) <= render.MAX_MESSAGE_CHARS
+        assert "<script>" not in message["text"]
+    assert "Vinatier" in second["text"]
+
+
+@pytest.mark.asyncio
+async def test_non_text_edits_and_bots(api, bot) -> None:
+    sticker = api.private_message(47, "placeholder")
+    del sticker["message"]["text"]
+    sticker["message"]["sticker"] = {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    api.push_update(sticker)
+    hint = await _reply(api, 47)
+    assert hint["text"] == handlers.NON_TEXT_HINT
+
+    edited = api.private_message(47, "Who is Vinatier?")
+    edited["edited_message"] = edited.pop("message") | {"edit_date": int(time.time())}
+    api.push_update(edited)
+    robot = telegram.User(id=99, first_name="Other", is_bot=True)
+    api.push_update(api.private_message(99, "Who is Vinatier?", user=robot))
+    await asyncio.sleep(0.8)
+    assert len(api.sent_messages(47)) == 1 and api.sent_messages(99) == []
+
+
+@pytest.mark.asyncio
+async def test_start_help_and_source(api, bot) -> None:
+    for command in ("/start", "/help", "/source"):
+        api.push_update(api.private_message(48, command))
+    await api.await_messages(48, 3, timeout=10)
+    texts = [m["text"] for m in api.sent_messages(48)]
+    assert sum("Russia warns" in t for t in texts) == 3
+    assert any("/ask" in t and "@articlebot_test_bot" in t for t in texts)
+    assert any("By Abdiwahab Ahmed" in t for t in texts)
+
+
+@pytest.mark.asyncio
+async def test_unrelated_question_gets_not_in_the_article(api, bot) -> None:
+    api.push_update(api.private_message(49, "What is a good recipe for lasagna?"))
+    reply = await _reply(api, 49)
+    assert reply["text"] == _plain(render.NOT_ANSWERED_HTML)
+    assert "reply_markup" not in reply
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.asyncio
+async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
+    port = _free_port()
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path,
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_secret="s3cret-value",
+        listen="127.0.0.1",
+        port=port,
+    )
+    options = webhook_options(settings)
+    assert options["url_path"] == "hook" and options["secret_token"] == "s3cret-value"
+    app = build_application(settings, api.token, retriever)
+    await _start(app)
+    assert app.updater is not None
+    try:
+        await app.updater.start_webhook(**options)
+        assert api.webhook is not None and api.webhook["secret_token"] == "s3cret-value"
+        update = api.private_message(50, "Who is Vinatier?") | {"update_id": 1}
+        async with httpx.AsyncClient() as client:
+            url = f"http://127.0.0.1:{port}/hook"
+            wrong = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+            assert wrong.status_code == 403
+            right = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+            )
+            assert right.status_code == 200
+        reply = await _reply(api, 50)
+        assert "Vinatier" in reply["text"]
+        assert len(api.sent_messages(50)) == 1  # the forged call was not answered
+    finally:
+        await _stop(app)
+
+
+def _run_cli(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(env_extra, ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"))
+    return subprocess.run(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_token_is_one_clear_line(tmp_path) -> None:
+    result = _run_cli({}, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        line for line in result.stderr.strip().splitlines() if "TELEGRAM_BOT_TOKEN" in line
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
+    bad = "654321:REJECTED-token-xyz"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": api.url}, tmp_path)
+    assert result.returncode == 1
+    assert "rejected the bot token" in result.stderr and "Traceback" not in result.stderr
+    assert bad not in result.stderr + result.stdout
+
+    closed = f"http://127.0.0.1:{_free_port()}"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": closed}, tmp_path)
+    assert result.returncode == 1
+    assert "cannot reach the Bot API" in result.stderr and "Traceback" not in result.stderr
+    assert bad not in result.stderr + result.stdout
+
+
+QUESTIONS = [
+    "When was Vinatier arrested?",
+    "Who was Vinatier swapped for?",
+    "How many households lost electricity?",
+    "What share of Ukraine does Russia hold?",
+    "Where did Zelensky return from?",
+    "What does DTEK do?",
+    "Who raised Vinatier's case with Putin?",
+    "What did Witkoff say?",
+    "Where did the foreign minister welcome Vinatier?",
+    "What did Vinatier do at his trial?",
+]
+
+
+@pytest.mark.asyncio
+async def test_load_50_chats_10_questions_each(api, bot) -> None:
+    chats = list(range(1000, 1050))
+    sent_at: dict[tuple[int, int], float] = {}
+    expected: dict[tuple[int, int], str] = {}
+    for round_ in range(10):
+        for chat in chats:
+            update = api.private_message(chat, QUESTIONS[(chat + round_) % len(QUESTIONS)])
+            message_id = update["message"]["message_id"]
+            sent_at[(chat, message_id)] = time.time()
+            expected[(chat, message_id)] = update["message"]["text"]
+            api.push_update(update)
+    await api.await_for(lambda: len(api.sent_messages()) >= 500, timeout=240)
+    await asyncio.sleep(0.5)
+    replies = api.sent_messages()
+    assert len(replies) == 500
+    latencies = []
+    seen = set()
+    for call in api.calls_to("sendMessage"):
+        if call.faulted:
+            continue
+        chat = call.params["chat_id"]
+        replied_to = call.params["reply_parameters"]["message_id"]
+        key = (chat, replied_to)
+        assert key in expected, "answer sent to the wrong chat"
+        assert key not in seen, "question answered twice"
+        seen.add(key)
+        latencies.append(call.time - sent_at[key])
+    assert len(seen) == 500
+    latencies.sort()
+    median = statistics.median(latencies)
+    p95 = latencies[int(0.95 * len(latencies)) - 1]
+    print(f"\nload: 500 answers in 50 chats; median {median:.2f}s, p95 {p95:.2f}s latency")
