@@ -220,10 +220,12 @@ def assemble(
     first: list[int] = []
     documents: dict[str, Document] = {}
     keyword_inputs: list[str] = []
+    sentence_texts: list[str] = []
     for doc_row, part in enumerate(parts):
         base = len(sentence_rows)
         documents[part.doc.doc_id] = part.doc
         sentence_rows.extend((doc_row, s.start, s.end) for s in part.sentences)
+        sentence_texts.extend(part.doc.text[s.start : s.end] for s in part.sentences)
         for passage in part.passages:
             passages.append(passage)
             first.append(base + passage.first_sentence)
@@ -249,6 +251,7 @@ def assemble(
             for part in parts
         },
     )
+    keyword = KeywordIndex.build(keyword_inputs)
     return IndexData(
         manifest=manifest,
         documents=documents,
@@ -258,6 +261,7 @@ def assemble(
         passage_vectors=passage_vectors,
         sentence_vectors=sentence_vectors,
         dense=build_dense_index(passage_vectors),
-        keyword=KeywordIndex.build(keyword_inputs),
+        keyword=keyword,
+        sentence_terms=keyword.term_matrix(sentence_texts),
         doc_order=[part.doc.doc_id for part in parts],
     )

@@ -30,7 +30,7 @@ _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*\s*$")
 class ChunkSettings:
     """How documents are cut into passages; stored in the index manifest."""
 
-    max_tokens: int = 128
+    max_tokens: int = 160
     overlap_sentences: int = 1
     #: Paragraphs shorter than this (a heading, a byline) join the next one in the same passage.
     min_tokens: int = 24
@@ -72,7 +72,7 @@ def _is_abbreviation(text_before: str) -> bool:
     word = match.group(1)
     if "." in word:  # U.S., U.K., e.g., i.e.
         return True
-    if len(word) == 1 and word.isupper():  # an initial: "John F. Kennedy"
+    if len(word) == 1:  # an initial ("John F. Kennedy") or "c. 1490"
         return True
     return word.lower() in _ABBREVIATIONS
 

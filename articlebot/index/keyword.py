@@ -13,6 +13,16 @@ TOKEN_PATTERN = r"(?u)\b\w+\b"
 SETTINGS = {"tokens": TOKEN_PATTERN, "stemmer": "english", "stopwords": "en", "method": "lucene"}
 
 
+def _bm25s() -> Any:
+    """bm25s, imported on first use; it sets its own logger to DEBUG at import, undone here."""
+    import logging
+
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def _stemmer() -> Any:
     import Stemmer
 
@@ -26,11 +36,12 @@ class KeywordIndex:
         self._bm25 = bm25
         self._stemmer = _stemmer()
         self.size = size
+        self._idf: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> KeywordIndex:
         """Index `texts` (one per passage, in passage order)."""
-        import bm25s
+        bm25s = _bm25s()
 
         tokens = bm25s.tokenize(
             list(texts) or [""],
@@ -50,14 +61,55 @@ class KeywordIndex:
     @classmethod
     def load(cls, directory: Path, size: int) -> KeywordIndex:
         """Read an index written by `save`."""
-        import bm25s
+        bm25s = _bm25s()
 
         bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
         return cls(bm25, size)
 
+    def idf(self) -> np.ndarray:
+        """Inverse document frequency of every vocabulary term (BM25's formula)."""
+        if self._idf is None:
+            indptr = np.asarray(self._bm25.scores["indptr"])
+            df = np.diff(indptr).astype(np.float32)
+            n = float(max(self.size, 1))
+            self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        return self._idf
+
+    def term_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Known vocabulary ids of each text's stemmed, stop-word-free terms."""
+        bm25s = _bm25s()
+
+        if not texts:
+            return []
+        tokenized = bm25s.tokenize(
+            list(texts),
+            token_pattern=TOKEN_PATTERN,
+            stopwords="en",
+            stemmer=self._stemmer,
+            return_ids=False,
+            show_progress=False,
+        )
+        vocab = self._bm25.vocab_dict
+        return [[vocab[t] for t in tokens if t in vocab] for tokens in tokenized]
+
+    def term_matrix(self, texts: Sequence[str]) -> Any:
+        """A sparse 0/1 matrix: row i marks the vocabulary terms present in texts[i]."""
+        from scipy import sparse
+
+        rows = self.term_ids(texts)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(set(r)) for r in rows])
+        indices = np.fromiter(
+            (t for r in rows for t in sorted(set(r))), dtype=np.int32, count=int(indptr[-1])
+        )
+        data = np.ones(len(indices), dtype=np.float32)
+        return sparse.csr_matrix(
+            (data, indices, indptr), shape=(len(rows), len(self._bm25.vocab_dict))
+        )
+
     def query_tokens(self, query: str) -> list[str]:
         """The stemmed, stop-word-free terms of `query` that the index knows."""
-        import bm25s
+        bm25s = _bm25s()
 
         (tokens,) = bm25s.tokenize(
             [query],
@@ -72,7 +124,11 @@ class KeywordIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for `query` (zeros when no term is known)."""
-        terms = self.query_tokens(query)
-        if not terms or self.size == 0:
+        return self.scores_for_ids(self.term_ids([query])[0])
+
+    def scores_for_ids(self, term_ids: Sequence[int]) -> np.ndarray:
+        """BM25 score of every passage for a query given as vocabulary ids."""
+        if not term_ids or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)[: self.size]
+        scores = self._bm25.get_scores_from_ids(list(term_ids))
+        return np.asarray(scores, dtype=np.float32)[: self.size]

@@ -8,6 +8,7 @@ Layout of ``INDEX_DIR``::
     gen-<stamp>/passages.jsonl      one passage per line: doc_id, paragraph, start, end, sentences
     gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
     gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
+    gen-<stamp>/sentence_terms.npz  sparse 0/1 sentence x keyword-vocabulary matrix
     gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors
     gen-<stamp>/keyword/            bm25s index over passage text
 
@@ -35,7 +36,7 @@ from articlebot.index.documents import Document
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 
 
@@ -120,6 +121,8 @@ class IndexData:
     sentence_vectors: np.ndarray
     dense: Any  # faiss.Index
     keyword: KeywordIndex
+    #: scipy CSR matrix, sentences x keyword vocabulary, 1 where the sentence has the term.
+    sentence_terms: Any
     doc_order: list[str]
     path: Path | None = None
 
@@ -195,6 +198,15 @@ def _save_npy(path: Path, array: np.ndarray) -> None:
         os.fsync(handle.fileno())
 
 
+def _save_sparse(path: Path, matrix: Any) -> None:
+    from scipy import sparse
+
+    with path.open("wb") as handle:
+        sparse.save_npz(handle, matrix, compressed=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def save_index(data: IndexData, index_dir: Path) -> Path:
     """Write `data` as a new generation and make it live atomically; returns its folder."""
     import faiss
@@ -239,6 +251,7 @@ def save_index(data: IndexData, index_dir: Path) -> Path:
         _save_npy(staging / "passage_vectors.npy", data.passage_vectors.astype(np.float32))
         _save_npy(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32))
         faiss.write_index(data.dense, str(staging / "dense.faiss"))
+        _save_sparse(staging / "sentence_terms.npz", data.sentence_terms)
         (staging / "keyword").mkdir()
         data.keyword.save(staging / "keyword")
         # The manifest goes last: a generation without one is never taken for a whole index.
@@ -346,6 +359,9 @@ def load_index(index_dir: Path) -> IndexData:
         passage_vectors = np.load(generation / "passage_vectors.npy", allow_pickle=False)
         sentence_vectors = np.load(generation / "sentence_vectors.npy", allow_pickle=False)
         dense = faiss.read_index(str(generation / "dense.faiss"))
+        from scipy import sparse
+
+        sentence_terms = sparse.load_npz(generation / "sentence_terms.npz").tocsr()
         keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
     except FileNotFoundError as exc:
         raise IndexCorruptError(
@@ -391,6 +407,8 @@ def load_index(index_dir: Path) -> IndexData:
         problems.append(f"passage vectors have shape {passage_vectors.shape}")
     if sentence_vectors.shape != (s, manifest.dimension):
         problems.append(f"sentence vectors have shape {sentence_vectors.shape}")
+    if sentence_terms.shape[0] != s:
+        problems.append(f"sentence terms have {sentence_terms.shape[0]} rows")
     if dense.ntotal != n or dense.d != manifest.dimension:
         problems.append(f"FAISS index holds {dense.ntotal} vectors of dimension {dense.d}")
     if set(documents) != set(manifest.documents) or any(
@@ -418,6 +436,7 @@ def load_index(index_dir: Path) -> IndexData:
         sentence_vectors=sentence_vectors,
         dense=dense,
         keyword=keyword,
+        sentence_terms=sentence_terms,
         doc_order=doc_order,
         path=generation,
     )

@@ -8,22 +8,47 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from articlebot.index.chunking import Passage
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import IndexData
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
+
+#: Answers whose calibrated confidence is lower are "not answered" (see scripts/calibrate.py).
+DEFAULT_MIN_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
 class RankingSettings:
     """Weights of the ranking stages; zero turns a stage off (used by the ablation report)."""
 
-    dense_weight: float = 1.0
+    #: Similarity of the question to the whole passage (title + text).
+    dense_weight: float = 0.5
+    #: Score of the passage's best sentence (its similarity plus lexical overlap).
     sentence_weight: float = 1.0
+    #: BM25 of the passage, divided by the best BM25 among the candidates.
     keyword_weight: float = 0.3
+    #: Weight of IDF-weighted question-term overlap inside a sentence's score.
+    lexical_weight: float = 0.6
+    #: The same weight when choosing which sentence of a passage to highlight.
+    highlight_lexical_weight: float = 1.5
+    #: Take candidates from dense search, keyword search, or both.
+    use_dense: bool = True
+    use_keyword: bool = True
     #: How many candidates each of dense and keyword search contributes.
     candidates: int = 50
+    #: A passage sharing more than this fraction of its text with a better-ranked one from the
+    #: same document is the same spot and is not returned again.
+    max_overlap: float = 0.5
     #: Logistic calibration of "the top passage answers the question" (see `confidence`).
-    calibration: tuple[float, float, float, float] = (7.9, 15.5, 2.6, -10.1)
+    calibration: tuple[float, float, float, float] = (9.57, 9.36, 5.72, -10.65)
+
+
+def _overlap(a: Passage, b: Passage) -> float:
+    """Shared characters of two passages as a fraction of the shorter one."""
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(shared, 0) / max(min(a.end - a.start, b.end - b.start), 1)
 
 
 def normalize_question(question: str, max_chars: int) -> str:
@@ -42,7 +67,7 @@ class Retriever:
         encoder: Encoder,
         *,
         top_k: int = 3,
-        min_confidence: float = 0.5,
+        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         max_question_chars: int = 1000,
         ranking: RankingSettings | None = None,
     ) -> None:
@@ -57,6 +82,9 @@ class Retriever:
         self.min_confidence = min_confidence
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
+        self._sentence_counts = np.fromiter(
+            (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
+        )
 
     @property
     def size(self) -> int:
@@ -102,32 +130,68 @@ class Retriever:
         n = self.size
         n_cand = min(ranking.candidates, n)
 
-        _, dense_ids = index.dense.search(query.reshape(1, -1), n_cand)
-        keyword_scores = index.keyword.scores(text)
-        if n_cand < n:
-            keyword_ids = np.argpartition(-keyword_scores, n_cand - 1)[:n_cand]
-        else:
-            keyword_ids = np.arange(n)
-        keyword_ids = keyword_ids[keyword_scores[keyword_ids] > 0]
-        candidates = np.unique(np.concatenate([dense_ids[0][dense_ids[0] >= 0], keyword_ids]))
+        term_ids = sorted(set(index.keyword.term_ids([text])[0]))
+        keyword_scores = index.keyword.scores_for_ids(term_ids)
+        pools = []
+        if ranking.use_dense:
+            _, dense_ids = index.dense.search(query.reshape(1, -1), n_cand)
+            pools.append(dense_ids[0][dense_ids[0] >= 0])
+        if ranking.use_keyword and term_ids:
+            keyword_ids = (
+                np.argpartition(-keyword_scores, n_cand - 1)[:n_cand]
+                if n_cand < n
+                else np.arange(n)
+            )
+            pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
+        candidates = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
+        if len(candidates) == 0:
+            return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
         dense = index.passage_vectors[candidates] @ query
         kw = keyword_scores[candidates]
         kw_max = float(kw.max()) if len(kw) else 0.0
         kw_norm = kw / kw_max if kw_max > 0 else np.zeros_like(kw)
 
-        best_sentence = np.empty(len(candidates), dtype=np.int64)
-        sentence_score = np.empty(len(candidates), dtype=np.float32)
-        for i, row in enumerate(candidates):
-            rows = index.sentence_rows(int(row))
-            sims = index.sentence_vectors[rows.start : rows.stop] @ query
-            j = int(np.argmax(sims))
-            best_sentence[i] = rows.start + j
-            sentence_score[i] = sims[j]
+        # Every sentence of every candidate, scored at once: similarity + lexical overlap.
+        starts = index.passage_sentence_start[candidates]
+        counts = self._sentence_counts[candidates]
+        offsets = np.zeros(len(candidates), dtype=np.int64)
+        offsets[1:] = np.cumsum(counts)[:-1]
+        rows = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        similarity = index.sentence_vectors[rows] @ query
+        idf = index.keyword.idf()[term_ids] if term_ids else np.zeros(0, dtype=np.float32)
+        idf_total = float(idf.sum())
+        if idf_total > 0:
+            present = index.sentence_terms[rows][:, term_ids].toarray()
+            lexical = (present @ idf) / idf_total
+            coverage = (np.maximum.reduceat(present, offsets, axis=0) @ idf) / idf_total
+        else:
+            lexical = np.zeros(len(rows), dtype=np.float32)
+            coverage = np.zeros(len(candidates), dtype=np.float32)
+        sentence_scores = similarity + ranking.lexical_weight * lexical
+        best_local = np.array(
+            [
+                int(np.argmax(sentence_scores[o : o + c]))
+                for o, c in zip(offsets, counts, strict=True)
+            ]
+        )
+        best_score = sentence_scores[offsets + best_local]
+        best_similarity = similarity[offsets + best_local]
+        # The highlight may lean more on the question's words than the ranking does.
+        highlight_scores = similarity + ranking.highlight_lexical_weight * lexical
+        best_rows = rows[
+            offsets
+            + np.array(
+                [
+                    int(np.argmax(highlight_scores[o : o + c]))
+                    for o, c in zip(offsets, counts, strict=True)
+                ]
+            )
+        ]
 
         fused = (
             ranking.dense_weight * dense
-            + ranking.sentence_weight * sentence_score
+            + ranking.sentence_weight * best_score
             + ranking.keyword_weight * kw_norm
         )
         order = np.argsort(-fused, kind="stable")
@@ -136,28 +200,20 @@ class Retriever:
         for i in order:
             passage = index.passages[int(candidates[i])]
             if any(
-                index.passages[int(candidates[c])].doc_id == passage.doc_id
-                and index.passages[int(candidates[c])].start < passage.end
-                and passage.start < index.passages[int(candidates[c])].end
+                _overlap(index.passages[int(candidates[c])], passage) > ranking.max_overlap
                 for c in chosen
             ):
-                continue  # an overlapping window from the same spot is already in
+                continue  # a window from the same spot is already in
             chosen.append(int(i))
             if len(chosen) == k:
                 break
-
-        terms = set(index.keyword.query_tokens(text))
-        coverage = 0.0
-        if terms and chosen:
-            top_text = index.passage_text(int(candidates[chosen[0]]))
-            coverage = len(terms & set(index.keyword.query_tokens(top_text))) / len(terms)
 
         results = []
         for i in chosen:
             row = int(candidates[i])
             passage = index.passages[row]
             doc = index.documents[passage.doc_id]
-            _, s_start, s_end = (int(x) for x in index.sentence_table[best_sentence[i]])
+            _, s_start, s_end = (int(x) for x in index.sentence_table[best_rows[i]])
             results.append(
                 RetrievedPassage(
                     doc_id=passage.doc_id,
@@ -173,12 +229,9 @@ class Retriever:
                     row=row,
                 )
             )
-        evidence: tuple[float, ...] = ()
-        confidence = 0.0
-        if chosen:
-            top = chosen[0]
-            evidence = (float(dense[top]), float(sentence_score[top]), coverage)
-            confidence = self.confidence(*evidence)
+        top = chosen[0]
+        evidence = (float(dense[top]), float(best_similarity[top]), float(coverage[top]))
+        confidence = self.confidence(*evidence)
         return Answer(
             question=text,
             answered=confidence >= self.min_confidence,
