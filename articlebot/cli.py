@@ -112,6 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--top-k", type=int, default=5, help="k of hit@k and MRR@k (default 5)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="print an ablation table: each ranking stage and what it buys",
+    )
+    p.add_argument(
+        "--out-of-scope",
+        type=Path,
+        action="append",
+        default=[],
+        help="{q} questions the documents cannot answer, for refusal rates "
+        "(repeatable; used by --report)",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -199,7 +212,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
     titles = sorted({doc.title for doc in retriever.index.documents.values()})
     print(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
     print("Type a question, 'more' for further passages, or 'quit'.")
+    from articlebot.retrieval.conversation import Turn, ask_in_context
+
     last = None
+    turn: Turn | None = None
     bold = sys.stdout.isatty()
     while True:
         try:
@@ -217,14 +233,24 @@ def cmd_chat(args: argparse.Namespace) -> int:
             else:
                 print(format_answer_text(last, more=True, bold=bold))
             continue
-        last = retriever.ask(line)
+        last, turn = ask_in_context(retriever, line, turn)
         print(format_answer_text(last, bold=bold))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`articlebot eval`."""
     from articlebot.engine import load_encoder, update_index
-    from articlebot.evaluation import load_eval_file, run, score
+    from articlebot.evaluation import (
+        AblationRow,
+        CachingEncoder,
+        EvalQuestion,
+        ablation_stages,
+        ablation_table,
+        load_eval_file,
+        run,
+        run_dialogue,
+        score,
+    )
     from articlebot.index.documents import bundled_article_path, read_documents
     from articlebot.retrieval.retriever import Retriever
 
@@ -237,16 +263,56 @@ def cmd_eval(args: argparse.Namespace) -> int:
         documents += read_documents(args.distractors)
     with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
         settings = load_settings(index_dir=Path(tmp), model=args.model)
-        encoder = load_encoder(settings)
+        encoder = CachingEncoder(load_encoder(settings))
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
-        retriever = Retriever(
-            data,
-            encoder,
-            top_k=args.top_k,
-            min_confidence=settings.min_confidence,
-            max_question_chars=settings.max_question_chars,
-        )
-        answers = run(eval_set.questions, retriever.ask)
+
+        def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
+            retriever = Retriever(
+                data,
+                encoder,
+                top_k=args.top_k,
+                min_confidence=settings.min_confidence,
+                max_question_chars=settings.max_question_chars,
+                ranking=ranking,
+            )
+            return run(questions, retriever.ask)
+
+        if args.report:
+            out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]
+            rows = []
+            for stage, ranking in ablation_stages():
+                answers = ask_all(eval_set.questions, ranking)
+                refused = ask_all(out_of_scope, ranking) if out_of_scope else []
+                rows.append(
+                    AblationRow(
+                        stage,
+                        score(eval_set.questions, answers, args.top_k),
+                        sum(not a.answered for a in refused) / max(len(refused), 1),
+                        sum(not a.answered for a in answers) / max(len(answers), 1),
+                    )
+                )
+            print(
+                f"{args.file}: {len(eval_set.questions)} questions, {len(documents)} documents, "
+                f"{len(data.passages)} passages; {len(out_of_scope)} out-of-scope questions\n"
+            )
+            print(ablation_table(rows))
+            return 0
+        if eval_set.kind == "dialogue":
+            retriever = Retriever(
+                data,
+                encoder,
+                top_k=args.top_k,
+                min_confidence=settings.min_confidence,
+                max_question_chars=settings.max_question_chars,
+            )
+            figures = run_dialogue(eval_set.questions, retriever)
+            print(
+                json.dumps(figures)
+                if args.json
+                else "\n".join(f"{key:>28}: {value}" for key, value in figures.items())
+            )
+            return 0
+        answers = ask_all(eval_set.questions)
     metrics = score(eval_set.questions, answers, args.top_k)
     result: dict[str, Any] = {
         "file": str(args.file),

@@ -23,6 +23,9 @@ class EvalQuestion:
     end: int | None = None
     #: For answer-string questions: any of these inside a passage counts.
     answers: tuple[str, ...] = ()
+    #: For dialogue lines: the question asked just before, and whether `q` leans on it.
+    context: str | None = None
+    depends: bool = False
 
     @property
     def answerable(self) -> bool:
@@ -34,7 +37,7 @@ class EvalQuestion:
 class EvalSet:
     """Questions, plus the documents they are about when the file carries them."""
 
-    kind: str  # "spans", "answers" or "unanswerable"
+    kind: str  # "spans", "answers", "unanswerable" or "dialogue"
     questions: list[EvalQuestion]
     documents: list[Document] = field(default_factory=list)
 
@@ -69,6 +72,16 @@ def load_eval_file(path: Path) -> EvalSet:
                 questions.append(
                     EvalQuestion(item["q"], doc.doc_id, start, start + len(item["answer"]))
                 )
+        elif "context" in record:
+            kinds.add("dialogue")
+            questions.append(
+                EvalQuestion(
+                    record["q"],
+                    answers=tuple(record["answers"]),
+                    context=str(record["context"]),
+                    depends=bool(record.get("depends", True)),
+                )
+            )
         elif "answers" in record:
             kinds.add("answers")
             questions.append(EvalQuestion(record["q"], answers=tuple(record["answers"])))
@@ -164,3 +177,132 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
 def run(questions: Iterable[EvalQuestion], ask: Callable[[str], Answer]) -> list[Answer]:
     """Ask every question."""
     return [ask(q.q) for q in questions]
+
+
+class CachingEncoder:
+    """Wraps an encoder so repeated questions (one pass per ablation stage) embed once."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._cache: dict[str, Any] = {}
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Any:
+        """Embed texts, reusing earlier results for single questions."""
+        import numpy as np
+
+        missing = [t for t in texts if t not in self._cache]
+        if missing:
+            for text, vector in zip(missing, self._inner.encode(missing, batch_size), strict=True):
+                self._cache[text] = vector
+        return np.stack([self._cache[t] for t in texts])
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Delegates to the wrapped encoder."""
+        return self._inner.count_tokens(texts)
+
+
+def ablation_stages() -> list[tuple[str, Any]]:
+    """The ranking pipeline built up one stage at a time, ending with the default."""
+    from articlebot.retrieval.retriever import RankingSettings
+
+    default = RankingSettings()
+    plain = {"lexical_weight": 0.0, "highlight_lexical_weight": 0.0}
+    return [
+        (
+            "dense only (FAISS)",
+            RankingSettings(
+                dense_weight=1.0,
+                sentence_weight=0.0,
+                keyword_weight=0.0,
+                use_keyword=False,
+                **plain,
+            ),
+        ),
+        (
+            "keyword only (bm25s)",
+            RankingSettings(
+                dense_weight=0.0, sentence_weight=0.0, keyword_weight=1.0, use_dense=False, **plain
+            ),
+        ),
+        (
+            "fused dense + keyword",
+            RankingSettings(
+                dense_weight=1.0,
+                sentence_weight=0.0,
+                keyword_weight=default.keyword_weight,
+                **plain,
+            ),
+        ),
+        (
+            "+ best-sentence similarity",
+            RankingSettings(
+                dense_weight=default.dense_weight,
+                sentence_weight=default.sentence_weight,
+                keyword_weight=default.keyword_weight,
+                **plain,
+            ),
+        ),
+        ("+ question-term overlap per sentence (default)", default),
+        ("default, strict de-duplication (any overlap)", RankingSettings(max_overlap=0.0)),
+    ]
+
+
+@dataclass(slots=True)
+class AblationRow:
+    """One stage's figures."""
+
+    stage: str
+    metrics: Metrics
+    refused_out_of_scope: float
+    false_refusals: float
+
+
+def ablation_table(rows: Sequence[AblationRow]) -> str:
+    """A Markdown table of the ablation."""
+    k = rows[0].metrics.k if rows else 5
+    lines = [
+        f"| stage | hit@1 | hit@{k} | MRR@{k} | highlight | out-of-scope refused "
+        "| false refusals |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in rows:
+        m = row.metrics
+        lines.append(
+            f"| {row.stage} | {m.hit1:.3f} | {m.hitk:.3f} | {m.mrr:.3f} | {m.highlight:.3f} "
+            f"| {row.refused_out_of_scope:.3f} | {row.false_refusals:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> dict[str, float]:
+    """Follow-ups resolved and independent questions unharmed, with and without chat memory."""
+    from articlebot.retrieval.conversation import ask_in_context
+
+    def top_hit(question: EvalQuestion, answer: Answer) -> bool:
+        return bool(answer.passages) and is_hit(question, answer.passages[0])
+
+    followups = [q for q in questions if q.depends]
+    independent = [q for q in questions if not q.depends]
+
+    def share(items: list[EvalQuestion], memory: bool) -> float:
+        hits = 0
+        for question in items:
+            if memory:
+                _, turn = ask_in_context(retriever, question.context or "", None)
+                answer, _ = ask_in_context(retriever, question.q, turn)
+            else:
+                answer = retriever.ask(question.q)
+            hits += top_hit(question, answer)
+        return round(hits / max(len(items), 1), 4)
+
+    return {
+        "followups": len(followups),
+        "followups_resolved_with_memory": share(followups, True),
+        "followups_resolved_without_memory": share(followups, False),
+        "independent": len(independent),
+        "independent_hit@1_with_memory": share(independent, True),
+        "independent_hit@1_without_memory": share(independent, False),
+    }

@@ -200,7 +200,7 @@ async def test_html_and_huge_questions_are_escaped_and_within_limits(api, bot) -
     for message in (first, second):
         assert 0 < len(message["text"]) <= render.MAX_MESSAGE_CHARS
         assert "<script>" not in message["text"]
-    assert "Vinatier" in second["text"]
+    assert "Vinatier" in first["text"]
 
 
 @pytest.mark.asyncio
@@ -374,3 +374,12 @@ async def test_load_50_chats_10_questions_each(api, bot) -> None:
     median = statistics.median(latencies)
     p95 = latencies[int(0.95 * len(latencies)) - 1]
     print(f"\nload: 500 answers in 50 chats; median {median:.2f}s, p95 {p95:.2f}s latency")
+
+
+@pytest.mark.asyncio
+async def test_follow_up_question_in_the_same_chat(api, bot) -> None:
+    api.push_update(api.private_message(51, "Who is Laurent Vinatier?"))
+    await _reply(api, 51)
+    api.push_update(api.private_message(51, "When was he arrested?"))
+    follow = await _reply(api, 51, 2)
+    assert "Moscow restaurant in June 2024" in follow["text"]

@@ -20,12 +20,15 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
 from articlebot.index.cleaning import paragraph_spans
+from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
 RETRIEVER_KEY = "retriever"
+#: chat_data key of the chat's last question and answer, for follow-up questions.
+TURN_KEY = "last_turn"
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
@@ -47,8 +50,11 @@ def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | No
 
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     retriever = retriever_of(context)
+    memory = context.chat_data if context.chat_data is not None else {}
     # Encoding and search are CPU work: keep them off the event loop so other chats go on.
-    answer = await asyncio.to_thread(retriever.ask, question)
+    answer, memory[TURN_KEY] = await asyncio.to_thread(
+        ask_in_context, retriever, question, memory.get(TURN_KEY)
+    )
     await message.reply_html(
         render.answer_html(answer),
         reply_markup=_keyboard(answer, retriever),

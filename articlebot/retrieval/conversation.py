@@ -1,0 +1,151 @@
+"""Follow-up questions: a short per-chat memory and the rewrite of questions that lean on it."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from articlebot.retrieval.results import Answer
+from articlebot.retrieval.retriever import Retriever
+
+#: How long a chat's last question stays usable as context.
+CONTEXT_TTL_SECONDS = 10 * 60
+
+_ANAPHORA = re.compile(
+    r"\b(he|she|him|her|his|hers|they|them|their|theirs|it|its|this|that|these|those|there|"
+    r"then|the same)\b",
+    re.IGNORECASE,
+)
+_ELLIPSIS = re.compile(r"^\s*(and|what about|how about|and what about|also)\b", re.IGNORECASE)
+# Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
+_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:of|de|du|la|van|von|al|bin)?\s*[A-Z][\w’'\-]+)*")
+_QUESTION_WORDS = {
+    "who",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+    "which",
+    "whom",
+    "whose",
+    "is",
+    "are",
+    "was",
+    "were",
+    "did",
+    "does",
+    "do",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "has",
+    "have",
+    "had",
+    "tell",
+    "and",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "i",
+    "me",
+    "please",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The last exchange in a chat."""
+
+    question: str
+    #: The sentence the answer highlighted ("" when the question was not answered).
+    highlight: str
+    at: float
+
+
+def names_in(text: str) -> list[str]:
+    """Proper-noun phrases in `text`, without question words that merely start a sentence."""
+    found = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].lower() in _QUESTION_WORDS:
+            words = words[1:]
+        phrase = " ".join(words)
+        if phrase and phrase not in found:
+            found.append(phrase)
+    return found
+
+
+def depends_on_context(question: str) -> bool:
+    """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?")."""
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.search(question))
+
+
+_SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"\b(his|her|their|its)\b", re.IGNORECASE)
+
+
+def _substitute(question: str, name: str) -> str | None:
+    rewritten, count = _POSSESSIVE.subn(f"{name}'s", question, count=1)
+    if not count:
+        rewritten, count = _SUBJECT.subn(name, question, count=1)
+    return rewritten if count else None
+
+
+def with_context(question: str, previous: Turn) -> list[str]:
+    """Rewrites of the question with the name it most likely refers to.
+
+    "When was he arrested?" after "Who is Laurent Vinatier?" gives "When was Laurent Vinatier
+    arrested?" and, as news stories refer to people by surname after the first mention, "When
+    was Vinatier arrested?". Without a name, the previous question is put in front.
+    """
+    names = names_in(previous.question) or names_in(previous.highlight)[:1]
+    if not names:
+        return [f"{previous.question} {question}"]
+    name = names[0]
+    forms = [name]
+    if " " in name and "-" not in name.split()[-1][:1]:
+        forms.append(name.split()[-1])
+    rewrites = [r for r in (_substitute(question, form) for form in forms) if r is not None]
+    return rewrites or [f"{question} ({'; '.join(names)})"]
+
+
+def ask_in_context(
+    retriever: Retriever,
+    question: str,
+    previous: Turn | None,
+    *,
+    now: float | None = None,
+    ttl: float = CONTEXT_TTL_SECONDS,
+) -> tuple[Answer, Turn]:
+    """Answer `question`, using the previous turn when the question leans on it.
+
+    Returns the answer and the turn to remember. An independent question is asked as it is; a
+    dependent one (a pronoun, "and ...?") is asked with the previous turn's names added.
+    """
+    now = time.time() if now is None else now
+    answer = retriever.ask(question)
+    fresh = previous is not None and now - previous.at <= ttl
+    if fresh and previous is not None and depends_on_context(question):
+        contextual = max(
+            (retriever.ask(rewrite) for rewrite in with_context(question, previous)),
+            key=lambda candidate: candidate.confidence,
+        )
+        # A pronoun means the asker is still on the previous topic: trust the context unless it
+        # finds nothing while the bare question does.
+        if contextual.answered or not answer.answered:
+            answer = Answer(
+                question=answer.question,
+                answered=contextual.answered,
+                confidence=contextual.confidence,
+                passages=contextual.passages,
+                evidence=contextual.evidence,
+            )
+    highlight = answer.passages[0].highlight_text if answer.answered and answer.passages else ""
+    return answer, Turn(question=answer.question, highlight=highlight, at=now)

@@ -1,0 +1,46 @@
+"""Follow-up questions use the chat's last turn; independent ones are left alone."""
+
+from __future__ import annotations
+
+from articlebot.retrieval.conversation import (
+    Turn,
+    ask_in_context,
+    depends_on_context,
+    names_in,
+    with_context,
+)
+from articlebot.retrieval.retriever import Retriever
+
+
+def test_dependency_and_names() -> None:
+    assert depends_on_context("When was he arrested?")
+    assert depends_on_context("And Kasatkin?")
+    assert not depends_on_context("Who is Laurent Vinatier?")
+    assert names_in("Who is Laurent Vinatier?") == ["Laurent Vinatier"]
+    assert names_in("What did Jean-Noel Barrot say in Paris?") == ["Jean-Noel Barrot", "Paris"]
+    turn = Turn("Who is Laurent Vinatier?", "", 0.0)
+    assert with_context("When was he arrested?", turn) == [
+        "When was Laurent Vinatier arrested?",
+        "When was Vinatier arrested?",
+    ]
+    assert with_context("What did he say?", Turn("What happened?", "", 0.0)) == [
+        "What happened? What did he say?"
+    ]
+
+
+def test_follow_up_finds_the_arrest_passage(retriever: Retriever) -> None:
+    first, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
+    assert first.answered
+    follow, _ = ask_in_context(retriever, "When was he arrested?", turn, now=160.0)
+    assert follow.answered
+    assert "Moscow restaurant in June 2024" in follow.passages[0].text
+
+
+def test_context_expires_and_independent_questions_are_untouched(retriever: Retriever) -> None:
+    _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=0.0)
+    stale, _ = ask_in_context(retriever, "When was he arrested?", turn, now=3600.0)
+    assert stale.passages[0].text == retriever.ask("When was he arrested?").passages[0].text
+    question = "How many households lost electricity in Dnipropetrovsk?"
+    independent, _ = ask_in_context(retriever, question, turn, now=10.0)
+    assert independent.passages[0].text == retriever.ask(question).passages[0].text
+    assert "500,000 households" in independent.passages[0].text
