@@ -1,0 +1,507 @@
+"""Embedding text with an ONNX export of the sentence-transformers model: no torch at run time.
+
+sentence-transformers needs torch, which takes seconds to import and ~19 ms per question on a
+small CPU; `tokenizers` + `onnxruntime` give the same vectors in a fraction of both. The export
+is made once (with torch) into a cache folder and reused while the model folder is unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import onnxruntime
+    import torch
+    from tokenizers import Tokenizer
+
+#: Bumped whenever the layout or the graph's contract changes, so old exports are redone.
+EXPORT_FORMAT = 1
+MODEL_FILE = "model.onnx"
+QUANTIZED_MODEL_FILE = "model.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+INFO_FILE = "encoder.json"
+OPSET = 17
+
+# What decides the vectors: the weights, the architecture and the tokenizer. Documentation and
+# training metadata are left out so that editing a README does not force a re-export.
+_WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model*.bin")
+_CONFIG_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "modules.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+)
+# Texts that differ in length, so that the self-check after export runs padded rows through a
+# graph traced on other shapes.
+_CHECK_TEXTS = (
+    "Who won?",
+    "What did the minister say about the new budget for public hospitals next year?",
+    " ",
+    "Ünïcödé façade — naïve café 🚀",
+)
+
+
+class OnnxExportError(RuntimeError):
+    """The model cannot be exported to (or loaded from) ONNX; use sentence-transformers instead."""
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What `encoder.json` records about an export."""
+
+    source: str
+    source_hash: str
+    dimension: int
+    max_tokens: int
+    format: int = EXPORT_FORMAT
+
+
+def read_export_info(export_dir: Path) -> ExportInfo | None:
+    """The export's `encoder.json`, or None when it is missing, unreadable or of another format."""
+    try:
+        raw = json.loads((Path(export_dir) / INFO_FILE).read_text(encoding="utf-8"))
+        info = ExportInfo(
+            source=str(raw["source"]),
+            source_hash=str(raw["source_hash"]),
+            dimension=int(raw["dimension"]),
+            max_tokens=int(raw["max_tokens"]),
+            format=int(raw["format"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return info if info.format == EXPORT_FORMAT else None
+
+
+def model_source_hash(model_location: str) -> str:
+    """sha256 over the model folder's weight, config and tokenizer files (names and contents)."""
+    folder = _local_model_folder(model_location)
+    files = sorted({p for pattern in _WEIGHT_PATTERNS for p in folder.glob(pattern)})
+    if not files:
+        raise OnnxExportError(f"no weight files (*.safetensors, *.bin) in {folder}")
+    files += [folder / name for name in _CONFIG_FILES if (folder / name).is_file()]
+    digest = hashlib.sha256()
+    for path in files:
+        # The relative name goes in too, so moving bytes between files changes the hash.
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) -> Path:
+    """Export the model (with pooling and normalization in the graph) into `out_dir`; return it."""
+    folder = _local_model_folder(model_location)
+    out_dir = Path(out_dir)
+    _check_replaceable(out_dir)  # fail before the slow part, not after
+    source_hash = model_source_hash(str(folder))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Build everything beside the target and swap it in at the end: a crash or a concurrent
+    # reader never sees a half-written export.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        dimension, max_tokens, reference = _export_model(folder, staging)
+        info = ExportInfo(
+            source=name or folder.name,
+            source_hash=source_hash,
+            dimension=dimension,
+            max_tokens=max_tokens,
+        )
+        (staging / INFO_FILE).write_text(json.dumps(asdict(info), indent=2) + "\n", "utf-8")
+        # Tracing can silently bake one input's shapes or shortcuts into the graph: check that
+        # a padded batch of other shapes still gives sentence-transformers' vectors.
+        _verify_export(staging, reference)
+        os.chmod(staging, 0o755)  # mkdtemp makes it owner-only; the bot may run as another user
+        _swap_in(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir
+
+
+def ensure_onnx_export(
+    model_location: str,
+    cache_dir: Path,
+    *,
+    name: str | None = None,
+    quantized: bool = False,
+) -> Path:
+    """`cache_dir` holding a current export of the model (and its int8 copy if asked for)."""
+    cache_dir = Path(cache_dir)
+    source_hash = model_source_hash(model_location)  # also rejects hub names
+    info = read_export_info(cache_dir)
+    if not (
+        info is not None
+        and info.source_hash == source_hash
+        and (cache_dir / MODEL_FILE).is_file()
+        and (cache_dir / TOKENIZER_FILE).is_file()
+    ):
+        # A re-export replaces the whole folder, so a stale int8 model goes with it.
+        export_onnx(model_location, cache_dir, name=name)
+    if quantized and not (cache_dir / QUANTIZED_MODEL_FILE).is_file():
+        quantize_int8(cache_dir)
+    return cache_dir
+
+
+def quantize_int8(export_dir: Path) -> Path:
+    """Write `model.int8.onnx` (dynamic int8 MatMul weights) beside the export; return its path."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    export_dir = Path(export_dir)
+    if not (export_dir / MODEL_FILE).is_file():
+        raise OnnxExportError(f"no {MODEL_FILE} in {export_dir} to quantize")
+    target = export_dir / QUANTIZED_MODEL_FILE
+    # Same reasoning as export_onnx: a reader must never load a half-written model.
+    handle, temp_name = tempfile.mkstemp(prefix=".int8-", suffix=".onnx", dir=export_dir)
+    os.close(handle)
+    try:
+        # Only MatMul weights: that is where the time goes, and quantizing the embedding
+        # tables or attention inputs costs accuracy for little speed.
+        with _quiet_root_logger():
+            quantize_dynamic(
+                export_dir / MODEL_FILE,
+                temp_name,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+                weight_type=QuantType.QInt8,
+            )
+        os.chmod(temp_name, 0o644)  # mkstemp makes it owner-only; readers may be other users
+        os.replace(temp_name, target)
+    except OnnxExportError:
+        raise
+    except Exception as exc:
+        raise OnnxExportError(f"int8 quantization of {export_dir} failed: {exc}") from exc
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+    return target
+
+
+class OnnxEncoder:
+    """An `Encoder` backed by an ONNX export, `tokenizers` and `onnxruntime`."""
+
+    def __init__(
+        self,
+        export_dir: Path,
+        name: str,
+        threads: int | None = None,
+        *,
+        quantized: bool = False,
+    ) -> None:
+        from tokenizers import Tokenizer
+
+        export_dir = Path(export_dir)
+        info = read_export_info(export_dir)
+        if info is None:
+            raise OnnxExportError(f"no usable ONNX export in {export_dir} (missing {INFO_FILE}?)")
+        self.name = name
+        self.dimension = info.dimension
+        self.max_tokens = info.max_tokens
+        model_path = export_dir / (QUANTIZED_MODEL_FILE if quantized else MODEL_FILE)
+        tokenizer_path = export_dir / TOKENIZER_FILE
+        try:
+            # tokenizer.json ships with truncation and padding fixed at 128: both are reset.
+            # Padding is done per batch in `encode`, so this one only truncates.
+            self._tokenizer: Tokenizer = Tokenizer.from_file(str(tokenizer_path))
+            self._tokenizer.no_padding()
+            self._tokenizer.enable_truncation(max_length=self.max_tokens)
+            # A second instance for counting: toggling truncation on a shared one would race
+            # with concurrent `encode` calls.
+            self._counter: Tokenizer = Tokenizer.from_file(str(tokenizer_path))
+            self._counter.no_padding()
+            self._counter.no_truncation()
+            self._session = _make_session(model_path, threads)
+        except OnnxExportError:
+            raise
+        except Exception as exc:
+            raise OnnxExportError(f"cannot load ONNX export {model_path}: {exc}") from exc
+        self._pad_id = _pad_id(self._tokenizer)
+        self._input_names = {node.name for node in self._session.get_inputs()}
+        self._output_name = self._session.get_outputs()[0].name
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        # Longest first, so each batch pads to nearly its own length; a stable sort keeps equal
+        # lengths in input order, and rows go back to their places below.
+        order = np.argsort(-lengths, kind="stable")
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        batch_size = max(1, batch_size)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            width = int(lengths[rows].max())
+            input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
+            attention_mask = np.zeros((len(rows), width), dtype=np.int64)
+            token_type_ids = np.zeros((len(rows), width), dtype=np.int64)
+            for i, row in enumerate(rows):
+                encoding = encodings[row]
+                n = len(encoding.ids)
+                input_ids[i, :n] = encoding.ids
+                attention_mask[i, :n] = 1
+                token_type_ids[i, :n] = encoding.type_ids
+            feeds = {
+                "input_ids": input_ids,
+                "attention_mask": attention_mask,
+                "token_type_ids": token_type_ids,
+            }
+            # The exporter drops inputs a model never reads (token types, for some): feed only
+            # what the graph declares.
+            feeds = {key: value for key, value in feeds.items() if key in self._input_names}
+            out[rows] = self._session.run([self._output_name], feeds)[0]
+        # The graph normalizes already; again here so rows are unit length in float32 exactly.
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces per text, without special tokens and without truncation."""
+        if not texts:
+            return []
+        encodings = self._counter.encode_batch(list(texts), add_special_tokens=False)
+        return [len(e.ids) for e in encodings]
+
+
+def default_threads() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _make_session(model_path: Path, threads: int | None) -> onnxruntime.InferenceSession:
+    """An inference session whose idle threads sleep instead of spinning."""
+    import onnxruntime as ort
+
+    if not model_path.is_file():
+        raise OnnxExportError(f"ONNX model {model_path} is missing")
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Spinning worker threads steal the CPU from FAISS and the bot between questions, slowing
+    # search several-fold on a small machine; waking a sleeping thread costs microseconds.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    options.log_severity_level = 3  # errors only: no optimizer chatter on every start
+    return ort.InferenceSession(
+        str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _pad_id(tokenizer: Tokenizer) -> int:
+    """The padding token's id (its value never matters under the mask, but keep it faithful)."""
+    for token in ("[PAD]", "<pad>"):
+        token_id = tokenizer.token_to_id(token)
+        if token_id is not None:
+            return int(token_id)
+    return 0
+
+
+def _local_model_folder(model_location: str) -> Path:
+    """The model's local folder; hub names cannot be exported offline."""
+    folder = Path(model_location).expanduser()
+    if not folder.is_dir():
+        raise OnnxExportError(
+            f"{model_location!r} is not a local model folder; ONNX export needs one"
+        )
+    return folder.resolve()
+
+
+@contextlib.contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """Drop onnxruntime.quantization's advice to pre-process, logged as a root-logger warning."""
+    root = logging.getLogger()
+
+    def drop_warnings(record: logging.LogRecord) -> bool:
+        # Only that one message: other threads' warnings still get through meanwhile.
+        return not str(record.msg).startswith("Please consider to run pre-processing")
+
+    root.addFilter(drop_warnings)
+    try:
+        yield
+    finally:
+        root.removeFilter(drop_warnings)
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Raise unless `out_dir` is missing or holds nothing but an export (which may be replaced)."""
+    if not out_dir.exists():
+        return
+    contents = list(out_dir.iterdir()) if out_dir.is_dir() else [out_dir]
+    known = {MODEL_FILE, QUANTIZED_MODEL_FILE, TOKENIZER_FILE, INFO_FILE}
+    if any(path.name not in known for path in contents):
+        raise OnnxExportError(f"{out_dir} holds files other than an ONNX export; not replacing")
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Replace `out_dir` with `staging`, refusing to delete a folder that is not an export."""
+    if out_dir.exists():
+        _check_replaceable(out_dir)
+        # A non-empty folder cannot be renamed over: move the old one aside first.
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        with contextlib.suppress(FileNotFoundError):  # another process moved it meanwhile
+            os.replace(out_dir, old / "export")
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        os.replace(staging, out_dir)
+    except OSError:
+        # Another process finished its export between our two renames; theirs will do.
+        if read_export_info(out_dir) is None:
+            raise
+
+
+def _export_model(folder: Path, staging: Path) -> tuple[int, int, np.ndarray]:
+    """Trace the model into `staging`; return (dimension, max_tokens, vectors of check texts)."""
+    # Importing inside: torch is only needed here, and takes seconds.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    try:
+        model = SentenceTransformer(str(folder), device="cpu")
+    except Exception as exc:
+        raise OnnxExportError(f"cannot load model {folder}: {exc}") from exc
+    transformer = _check_architecture(model)
+    # sentence-transformers 6 renamed the method; older versions only have the long name.
+    get_dimension = getattr(model, "get_embedding_dimension", None) or (
+        model.get_sentence_embedding_dimension
+    )
+    dimension = int(get_dimension() or 0)
+    if dimension <= 0:
+        raise OnnxExportError(f"model {folder} does not report its embedding dimension")
+    max_tokens = int(model.max_seq_length)
+    tokenizer = model.tokenizer
+    reference = model.encode(
+        list(_CHECK_TEXTS),
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+
+    if (folder / TOKENIZER_FILE).is_file():
+        shutil.copyfile(folder / TOKENIZER_FILE, staging / TOKENIZER_FILE)
+    elif getattr(tokenizer, "backend_tokenizer", None) is not None:
+        tokenizer.backend_tokenizer.save(str(staging / TOKENIZER_FILE))
+    else:
+        raise OnnxExportError(f"{folder} has no fast tokenizer to export")
+
+    # Eager attention traces into plain ops on every torch version; SDPA's export support varies.
+    if hasattr(transformer, "set_attn_implementation"):
+        transformer.set_attn_implementation("eager")
+    wrapper = _pooled_encoder(transformer).eval()
+    # Trace with a padded row: transformers may skip building the attention mask when no token is
+    # padded (its SDPA path does), and a trace of that shortcut would ignore padding for good.
+    sample = tokenizer(
+        ["a short text", "a longer text, so that the first row of the batch is padded"],
+        padding=True,
+        return_tensors="pt",
+    )
+    input_ids = sample["input_ids"]
+    attention_mask = sample["attention_mask"]
+    token_type_ids = sample.get("token_type_ids", torch.zeros_like(input_ids))
+    if not bool((attention_mask == 0).any()):
+        raise OnnxExportError("tracing sample is not padded; the export would ignore padding")
+    inputs = ("input_ids", "attention_mask", "token_type_ids")
+    dynamic_axes: dict[str, dict[int, str]] = {key: {0: "batch", 1: "sequence"} for key in inputs}
+    dynamic_axes["sentence_embedding"] = {0: "batch"}
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            # The tracer warns about Python-level shape checks that are constant for an encoder.
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                wrapper,
+                (input_ids, attention_mask, token_type_ids),
+                str(staging / MODEL_FILE),
+                input_names=list(inputs),
+                output_names=["sentence_embedding"],
+                dynamic_axes=dynamic_axes,
+                opset_version=OPSET,
+                do_constant_folding=True,
+                # The TorchScript exporter works offline with no extra packages and in ~2 s.
+                dynamo=False,
+            )
+    except Exception as exc:
+        raise OnnxExportError(f"ONNX export of {folder} failed: {exc}") from exc
+    return dimension, max_tokens, np.asarray(reference, dtype=np.float32)
+
+
+def _check_architecture(model: Any) -> torch.nn.Module:
+    """The transformer inside `model`, if the rest is mean pooling (+ normalization)."""
+    modules = list(model)
+    kinds = [type(module).__name__ for module in modules]
+    if kinds not in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]):
+        raise OnnxExportError(f"unsupported sentence-transformers pipeline {kinds}")
+    pooling = modules[1].get_config_dict()
+    mean = pooling.get("pooling_mode") == "mean" or (
+        "pooling_mode" not in pooling
+        and pooling.get("pooling_mode_mean_tokens")
+        and not any(
+            value
+            for key, value in pooling.items()
+            if key.startswith("pooling_mode_") and key != "pooling_mode_mean_tokens"
+        )
+    )
+    if not mean:
+        raise OnnxExportError(f"only mean pooling is supported, not {pooling}")
+    transformer = getattr(modules[0], "auto_model", None)
+    if transformer is None:
+        raise OnnxExportError("cannot find the transformer inside the model")
+    return transformer
+
+
+def _pooled_encoder(transformer: torch.nn.Module) -> torch.nn.Module:
+    """`transformer` followed by masked mean pooling and L2 normalization, as one module."""
+    import torch
+
+    # Defined here because torch is only imported while exporting.
+    class PooledEncoder(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor,
+            token_type_ids: torch.Tensor,
+        ) -> torch.Tensor:
+            hidden = self.inner(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+            ).last_hidden_state
+            # Same as sentence-transformers' Pooling(mean) followed by Normalize.
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            summed = (hidden * mask).sum(dim=1)
+            counts = mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(summed / counts, p=2.0, dim=1)
+
+    return PooledEncoder(transformer)
+
+
+def _verify_export(staging: Path, reference: np.ndarray) -> None:
+    """Compare the fresh export with sentence-transformers' vectors for `_CHECK_TEXTS`."""
+    candidate = OnnxEncoder(staging, name="verify", threads=1).encode(list(_CHECK_TEXTS))
+    worst = float(np.min(np.sum(reference * candidate, axis=1)))
+    if worst < 0.999:
+        raise OnnxExportError(f"ONNX export disagrees with sentence-transformers (cosine {worst})")

@@ -1,0 +1,248 @@
+"""The ONNX encoder against the sentence-transformers reference on the bundled model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from articlebot.config import load_settings
+from articlebot.index.embedding import Encoder
+from articlebot.index.onnx_encoder import (
+    INFO_FILE,
+    MODEL_FILE,
+    QUANTIZED_MODEL_FILE,
+    OnnxEncoder,
+    OnnxExportError,
+    ensure_onnx_export,
+    export_onnx,
+    quantize_int8,
+    read_export_info,
+)
+
+_SENTENCES = [
+    "The central bank raised interest rates by a quarter of a percentage point on Thursday.",
+    "Officials said the decision reflected persistent inflation in services and housing.",
+    "Opposition lawmakers criticised the move, warning of slower growth and job losses.",
+    "Analysts at several investment firms had expected the increase for weeks.",
+    "Markets in Tokyo, Frankfurt and New York barely moved after the announcement.",
+    "The governor will testify before a parliamentary committee later this month.",
+]
+# ~150 and ~300 words: past the 128 word pieces that tokenizer.json is preset to truncate at,
+# and past the model's 256, so both the 128 trap and real truncation are exercised.
+MEDIUM = " ".join(_SENTENCES * 2)
+LONG = " ".join(_SENTENCES * 4)
+
+TEXTS = [
+    "Who won the election?",
+    "what did the minister say about hospitals",
+    "When does the new law take effect?",
+    "How much will the bridge cost, and who pays for it?",
+    "Why did the talks collapse?",
+    "rates",
+    " ",
+    "?",
+    "Ünïcödé façade — naïve café in São Paulo",
+    "Was sagte die Ministerin über die Krankenhäuser?",
+    "東京の天気はどうですか",
+    "Is the launch still on? 🚀🔥👍",
+    "COVID-19 vaccines: 95% efficacy, $2.5bn deal (Pfizer/BioNTech)",
+    "e-mail: press@example.org, tel. +44 20 7946 0958",
+    "   leading and trailing spaces   ",
+    "line one\nline two\ttabbed",
+    "a" * 500,
+    _SENTENCES[0],
+    MEDIUM,
+    LONG,
+]
+
+
+@pytest.fixture(scope="session")
+def model_location() -> str:
+    """The bundled model's local folder."""
+    return load_settings().model_location()
+
+
+@pytest.fixture(scope="session")
+def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
+    """One ONNX export of the bundled model for the whole session."""
+    return ensure_onnx_export(model_location, tmp_path_factory.mktemp("onnx") / "export")
+
+
+@pytest.fixture(scope="session")
+def onnx_encoder(export_dir: Path) -> OnnxEncoder:
+    """The encoder under test, loaded once."""
+    return OnnxEncoder(export_dir, name="all-MiniLM-L6-v2")
+
+
+# Distinct topics, one question each: the int8 model must pick the same passage as float32.
+PASSAGES = [
+    "The city council approved a new budget that adds funding for public hospitals and clinics.",
+    "Heavy rain flooded the river valley, forcing thousands of residents to leave their homes.",
+    "The national football team won the championship after a penalty shoot-out in the final.",
+    "Scientists reported that a new vaccine cut infections by ninety percent in a large trial.",
+    "The central bank raised interest rates to slow inflation in food and energy prices.",
+    "A rocket carrying three astronauts launched to the space station early on Tuesday.",
+    "The museum reopened its ancient Egypt gallery after a two-year restoration project.",
+    "Workers at the car factory went on strike over wages and longer shifts.",
+]
+QUESTIONS = [
+    "How much money will hospitals get?",
+    "Why did people have to evacuate?",
+    "Who won the cup final?",
+    "How effective was the vaccine?",
+    "What did the bank do about prices?",
+    "When did the astronauts take off?",
+    "Which exhibition opened again?",
+    "Why are the car workers striking?",
+]
+
+
+@pytest.fixture(scope="session")
+def int8_encoder(export_dir: Path) -> OnnxEncoder:
+    """The int8 variant, quantized once."""
+    quantize_int8(export_dir)
+    return OnnxEncoder(export_dir, name="all-MiniLM-L6-v2", quantized=True)
+
+
+def test_long_texts_cross_the_truncation_limits(encoder: Encoder) -> None:
+    medium, long = encoder.count_tokens([MEDIUM, LONG])
+    assert 128 < medium < 256 < long
+
+
+def test_export_records_the_model(export_dir: Path, onnx_encoder: OnnxEncoder) -> None:
+    info = read_export_info(export_dir)
+    assert info is not None
+    assert (info.dimension, info.max_tokens) == (384, 256)
+    assert len(info.source_hash) == 64
+    assert (onnx_encoder.dimension, onnx_encoder.max_tokens) == (384, 256)
+    assert onnx_encoder.name == "all-MiniLM-L6-v2"
+    assert not [p.name for p in export_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_vectors_match_sentence_transformers(encoder: Encoder, onnx_encoder: OnnxEncoder) -> None:
+    expected = encoder.encode(TEXTS)
+    actual = onnx_encoder.encode(TEXTS)
+    assert actual.dtype == np.float32
+    assert actual.shape == (len(TEXTS), 384)
+    assert actual.flags["C_CONTIGUOUS"]
+    np.testing.assert_allclose(np.linalg.norm(actual, axis=1), 1.0, atol=1e-5)
+    cosines = np.sum(expected * actual, axis=1)
+    assert cosines.min() >= 0.9999, dict(zip(TEXTS, cosines.round(6), strict=True))
+
+
+def test_token_counts_match_sentence_transformers(
+    encoder: Encoder, onnx_encoder: OnnxEncoder
+) -> None:
+    assert onnx_encoder.count_tokens(TEXTS) == encoder.count_tokens(TEXTS)
+    assert onnx_encoder.count_tokens([]) == []
+
+
+def test_batching_does_not_change_vectors(onnx_encoder: OnnxEncoder) -> None:
+    batched = onnx_encoder.encode(TEXTS, batch_size=64)
+    small_batches = onnx_encoder.encode(TEXTS, batch_size=3)
+    one_by_one = np.vstack([onnx_encoder.encode([text]) for text in TEXTS])
+    np.testing.assert_allclose(small_batches, batched, atol=1e-5)
+    np.testing.assert_allclose(one_by_one, batched, atol=1e-5)
+
+
+def test_empty_input(onnx_encoder: OnnxEncoder) -> None:
+    vectors = onnx_encoder.encode([])
+    assert vectors.shape == (0, 384)
+    assert vectors.dtype == np.float32
+
+
+def test_concurrent_encode_gives_the_same_vectors(onnx_encoder: OnnxEncoder) -> None:
+    expected = onnx_encoder.encode(TEXTS)
+
+    def work(i: int) -> np.ndarray:
+        # Different batch sizes and orders per thread, so the threads run different shapes.
+        order = np.roll(np.arange(len(TEXTS)), i)
+        vectors = onnx_encoder.encode([TEXTS[j] for j in order], batch_size=1 + i)
+        return vectors[np.argsort(order)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(8)))
+    for result in results:
+        np.testing.assert_allclose(result, expected, atol=1e-5)
+
+
+def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
+    export_dir: Path, model_location: str, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache)
+    before = (cache / MODEL_FILE).stat().st_mtime_ns
+
+    assert ensure_onnx_export(model_location, cache) == cache
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == before
+
+    info_path = cache / INFO_FILE
+    info = json.loads(info_path.read_text())
+    real_hash = info["source_hash"]
+    info["source_hash"] = "0" * 64
+    info_path.write_text(json.dumps(info))
+
+    assert ensure_onnx_export(model_location, cache) == cache
+    assert (cache / MODEL_FILE).stat().st_mtime_ns != before
+    assert json.loads(info_path.read_text())["source_hash"] == real_hash
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]  # no leftovers
+
+
+def test_hub_names_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(OnnxExportError, match="not a local model folder"):
+        ensure_onnx_export("sentence-transformers/all-MiniLM-L6-v2", tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_export_will_not_replace_a_foreign_folder(model_location: str, tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "notes.txt").write_text("keep me")
+    with pytest.raises(OnnxExportError, match="not replacing"):
+        export_onnx(model_location, target)
+    assert (target / "notes.txt").read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_loading_a_missing_export_fails_clearly(tmp_path: Path) -> None:
+    with pytest.raises(OnnxExportError):
+        OnnxEncoder(tmp_path, name="nothing")
+
+
+def test_int8_stays_close_to_the_reference(encoder: Encoder, int8_encoder: OnnxEncoder) -> None:
+    expected = encoder.encode(TEXTS)
+    actual = int8_encoder.encode(TEXTS)
+    assert actual.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(actual, axis=1), 1.0, atol=1e-5)
+    cosines = np.sum(expected * actual, axis=1)
+    assert cosines.mean() >= 0.98
+    assert cosines.min() >= 0.9
+
+
+def test_int8_retrieves_the_same_passages(
+    onnx_encoder: OnnxEncoder, int8_encoder: OnnxEncoder
+) -> None:
+    def top1(model: OnnxEncoder) -> list[int]:
+        scores = model.encode(QUESTIONS) @ model.encode(PASSAGES).T
+        return scores.argmax(axis=1).tolist()
+
+    assert top1(onnx_encoder) == list(range(len(QUESTIONS)))
+    assert top1(int8_encoder) == top1(onnx_encoder)
+
+
+def test_ensure_adds_a_missing_int8_model(
+    export_dir: Path, model_location: str, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache)
+    (cache / QUANTIZED_MODEL_FILE).unlink(missing_ok=True)
+    before = (cache / MODEL_FILE).stat().st_mtime_ns
+    assert ensure_onnx_export(model_location, cache, quantized=True) == cache
+    assert (cache / QUANTIZED_MODEL_FILE).is_file()
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == before
+    assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
