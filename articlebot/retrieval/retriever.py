@@ -22,13 +22,13 @@ class RankingSettings:
     """Weights of the ranking stages; zero turns a stage off (used by the ablation report)."""
 
     #: Similarity of the question to the whole passage (title + text).
-    dense_weight: float = 0.5
+    dense_weight: float = 0.7
     #: Score of the passage's best sentence (its similarity plus lexical overlap).
     sentence_weight: float = 1.0
     #: BM25 of the passage, divided by the best BM25 among the candidates.
     keyword_weight: float = 0.3
     #: Weight of IDF-weighted question-term overlap inside a sentence's score.
-    lexical_weight: float = 0.6
+    lexical_weight: float = 0.5
     #: The same weight when choosing which sentence of a passage to highlight.
     highlight_lexical_weight: float = 1.5
     #: Take candidates from dense search, keyword search, or both.
