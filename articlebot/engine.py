@@ -48,7 +48,7 @@ def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
                 name=settings.model,
                 quantized=settings.quantized,
             )
-            log.debug("embedding with the ONNX export in %s", export)
+            log.info("loading embedding model %s (ONNX export in %s)", settings.model, export)
             return OnnxEncoder(
                 export,
                 name=settings.model,
@@ -59,7 +59,8 @@ def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
             if settings.encoder == "onnx":
                 raise ModelLoadError(f"cannot use the ONNX encoder: {exc}") from exc
             log.info("using sentence-transformers: %s", exc)
-    log.debug("embedding with sentence-transformers on %s", settings.device)
+    log.info("loading embedding model %s (sentence-transformers, %s)", settings.model,
+             settings.device)
     return SentenceTransformerEncoder(
         settings.model_location(), name=settings.model, device=settings.device
     )

@@ -43,6 +43,20 @@ def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
     )
 
 
+@pytest.fixture(scope="session")
+def model_location() -> str:
+    """The bundled model's local folder."""
+    return load_settings().model_location()
+
+
+@pytest.fixture(scope="session")
+def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
+    """One ONNX export of the bundled model for the whole session."""
+    from articlebot.index.onnx_encoder import ensure_onnx_export
+
+    return ensure_onnx_export(model_location, tmp_path_factory.mktemp("onnx") / "export")
+
+
 @pytest.fixture
 def settings_for(tmp_path: Path):
     """Settings factory pointing at a fresh index folder."""

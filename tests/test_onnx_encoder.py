@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articlebot.config import load_settings
 from articlebot.index.embedding import Encoder
 from articlebot.index.onnx_encoder import (
     INFO_FILE,
@@ -59,18 +58,6 @@ TEXTS = [
     MEDIUM,
     LONG,
 ]
-
-
-@pytest.fixture(scope="session")
-def model_location() -> str:
-    """The bundled model's local folder."""
-    return load_settings().model_location()
-
-
-@pytest.fixture(scope="session")
-def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
-    """One ONNX export of the bundled model for the whole session."""
-    return ensure_onnx_export(model_location, tmp_path_factory.mktemp("onnx") / "export")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,114 @@
+"""The command line, run as a user runs it: a fresh process per command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from articlebot.config import load_settings
+from articlebot.engine import encoder_cache_dir
+
+QUESTIONS = ["Who was Vinatier swapped for?", "What does DTEK do?", "Who painted the Mona Lisa?"]
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path, export_dir: Path) -> Path:
+    """A fresh index folder holding the session's ONNX export (exporting takes ~15 s)."""
+    folder = tmp_path / "index"
+    cache = encoder_cache_dir(load_settings(index_dir=folder))
+    shutil.copytree(export_dir, cache)
+    return folder
+
+
+def _cli(*args: str, index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "articlebot", *args],
+        input=stdin,
+        env=env,
+        cwd=index_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path) -> None:
+    first = _cli("ask", "-", "--json", "-v", index_dir=index_dir, stdin="\n".join(QUESTIONS))
+    assert first.returncode == 0, first.stderr
+    answers = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [a["question"] for a in answers] == QUESTIONS
+    assert first.stderr.count("loading embedding model") == 1  # one model load for the stream
+    assert "building it" in first.stderr
+    swap = answers[0]
+    assert swap["answered"] and "Daniil Kasatkin" in swap["passages"][0]["text"]
+    passage = swap["passages"][0]
+    assert passage["start"] <= passage["highlight"]["start"] < passage["highlight"]["end"]
+    assert not answers[2]["answered"]
+
+    second = _cli("ask", "Who was Vinatier swapped for?", "-v", index_dir=index_dir)
+    assert second.returncode == 0, second.stderr
+    assert "building it" not in second.stderr
+    assert "**" in second.stdout and "paragraph 10" in second.stdout
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("index", "ask", "chat", "eval", "run"):
+        assert command in result.stdout
+
+
+def test_bad_document_is_one_clear_line(index_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text('{"doc_id": "a", "text": "fine"}\n{oops\n', encoding="utf-8")
+    result = _cli("index", str(bad), index_dir=index_dir)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"articlebot: error: {bad}:2: not valid JSON (Expecting property name enclosed in "
+        "double quotes)"
+    )
+
+
+def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path) -> None:
+    text = "The harbour reopened on Monday. Ferries resumed at noon after repairs."
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(
+        json.dumps(
+            {
+                "doc_id": "h",
+                "title": "Harbour",
+                "text": text,
+                "questions": [
+                    {
+                        "q": "When did the ferries resume?",
+                        "answer": "at noon",
+                        "start": text.index("at noon"),
+                    },
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = _cli("eval", str(dev), "--json", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["hit@1"] == 1.0 and figures["questions"] == 1
+
+
+def test_chat_follows_up_and_shows_more(index_dir: Path) -> None:
+    session = "Who is Laurent Vinatier?\nWhen was he arrested?\nmore\nquit\n"
+    result = _cli("chat", index_dir=index_dir, stdin=session)
+    assert result.returncode == 0, result.stderr
+    replies = result.stdout.split("> ")
+    assert "Moscow restaurant in June 2024" in replies[2]  # the follow-up found the arrest
+    assert replies[3].count("— Russia warns") >= 2  # 'more' lists further passages
