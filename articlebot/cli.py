@@ -21,14 +21,12 @@ class CliError(Exception):
     """A failure to report as one line, with exit status 1."""
 
 
-def _setup_logging(verbose: int, level: str = "INFO") -> None:
-    chosen = (
-        logging.DEBUG
-        if verbose > 1
-        else logging.INFO
-        if verbose
-        else getattr(logging, level.upper(), logging.INFO)
-    )
+def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
+    if verbose:
+        chosen = logging.DEBUG if verbose > 1 else logging.INFO
+    else:
+        # Answers are the output of ask/chat/eval; progress lines belong to index and run.
+        chosen = logging.WARNING if quiet_by_default else logging.INFO
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -352,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
-    _setup_logging(args.verbose)
+    _setup_logging(args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval"})
     from articlebot.index.documents import DocumentError
     from articlebot.index.embedding import ModelLoadError
     from articlebot.index.store import IndexError_

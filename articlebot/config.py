@@ -84,7 +84,6 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
-    log_level: str = "INFO"
 
     @field_validator("documents", mode="before")
     @classmethod
