@@ -383,3 +383,27 @@ async def test_follow_up_question_in_the_same_chat(api, bot) -> None:
     api.push_update(api.private_message(51, "When was he arrested?"))
     follow = await _reply(api, 51, 2)
     assert "Moscow restaurant in June 2024" in follow["text"]
+
+
+@pytest.mark.asyncio
+async def test_flood_limit_429_is_retried(api, bot) -> None:
+    api.inject("sendMessage", status=429, retry_after=1, times=1)
+    api.push_update(api.private_message(52, "Who was Vinatier swapped for?"))
+    reply = await _reply(api, 52)
+    assert "Kasatkin" in reply["text"]
+    attempts = api.calls_to("sendMessage")
+    assert [c.faulted for c in attempts] == [True, False]  # refused once, then delivered once
+
+
+@pytest.mark.asyncio
+async def test_a_failing_update_does_not_stop_the_bot(api, bot, caplog) -> None:
+    api.inject("sendMessage", status=500, times=1)
+    api.push_update(api.private_message(53, "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("sendMessage")) >= 2, timeout=20)
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records), (
+        "the error handler logs the failure with its traceback"
+    )
+    api.push_update(api.private_message(53, "What does DTEK do?"))
+    await api.await_for(
+        lambda: any("DTEK" in m.get("text", "") for m in api.sent_messages(53)), timeout=20
+    )
