@@ -266,8 +266,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         settings = load_settings(index_dir=Path(tmp), model=args.model)
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
 
-        def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
-            retriever = Retriever(
+        def retriever(ranking: Any = None) -> Retriever:
+            return Retriever(
                 data,
                 encoder,
                 top_k=args.top_k,
@@ -275,7 +275,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 max_question_chars=settings.max_question_chars,
                 ranking=ranking,
             )
-            return run(questions, retriever.ask)
+
+        def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
+            return run(questions, retriever(ranking).ask)
 
         if args.report:
             out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]
@@ -298,14 +300,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(ablation_table(rows))
             return 0
         if eval_set.kind == "dialogue":
-            retriever = Retriever(
-                data,
-                encoder,
-                top_k=args.top_k,
-                min_confidence=settings.min_confidence,
-                max_question_chars=settings.max_question_chars,
-            )
-            figures = run_dialogue(eval_set.questions, retriever)
+            figures = run_dialogue(eval_set.questions, retriever())
             print(
                 json.dumps(figures)
                 if args.json

@@ -59,8 +59,9 @@ def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
             if settings.encoder == "onnx":
                 raise ModelLoadError(f"cannot use the ONNX encoder: {exc}") from exc
             log.info("using sentence-transformers: %s", exc)
-    log.info("loading embedding model %s (sentence-transformers, %s)", settings.model,
-             settings.device)
+    log.info(
+        "loading embedding model %s (sentence-transformers, %s)", settings.model, settings.device
+    )
     return SentenceTransformerEncoder(
         settings.model_location(), name=settings.model, device=settings.device
     )

@@ -75,13 +75,9 @@ class KeywordIndex:
             self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         return self._idf
 
-    def term_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Known vocabulary ids of each text's stemmed, stop-word-free terms."""
-        bm25s = _bm25s()
-
-        if not texts:
-            return []
-        tokenized = bm25s.tokenize(
+    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        """Stemmed, stop-word-free terms of each text, as the index was built with."""
+        return _bm25s().tokenize(
             list(texts),
             token_pattern=TOKEN_PATTERN,
             stopwords="en",
@@ -89,8 +85,13 @@ class KeywordIndex:
             return_ids=False,
             show_progress=False,
         )
+
+    def term_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Known vocabulary ids of each text's stemmed, stop-word-free terms."""
+        if not texts:
+            return []
         vocab = self._bm25.vocab_dict
-        return [[vocab[t] for t in tokens if t in vocab] for tokens in tokenized]
+        return [[vocab[t] for t in tokens if t in vocab] for tokens in self._tokenize(texts)]
 
     def term_matrix(self, texts: Sequence[str]) -> Any:
         """A sparse 0/1 matrix: row i marks the vocabulary terms present in texts[i]."""
@@ -106,21 +107,6 @@ class KeywordIndex:
         return sparse.csr_matrix(
             (data, indices, indptr), shape=(len(rows), len(self._bm25.vocab_dict))
         )
-
-    def query_tokens(self, query: str) -> list[str]:
-        """The stemmed, stop-word-free terms of `query` that the index knows."""
-        bm25s = _bm25s()
-
-        (tokens,) = bm25s.tokenize(
-            [query],
-            token_pattern=TOKEN_PATTERN,
-            stopwords="en",
-            stemmer=self._stemmer,
-            return_ids=False,
-            show_progress=False,
-        )
-        vocab = self._bm25.vocab_dict
-        return [token for token in tokens if token in vocab]
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for `query` (zeros when no term is known)."""

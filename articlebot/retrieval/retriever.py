@@ -91,11 +91,13 @@ class Retriever:
         """Number of passages searched."""
         return len(self.index.passages)
 
-    def passage(self, row: int, score: float = 0.0) -> RetrievedPassage:
-        """Passage `row` of the index, highlighted at its first sentence."""
+    def passage(
+        self, row: int, score: float = 0.0, highlight: tuple[int, int] | None = None
+    ) -> RetrievedPassage:
+        """Passage `row` of the index, highlighted at `highlight` (default: its first sentence)."""
         passage = self.index.passages[row]
         doc = self.index.documents[passage.doc_id]
-        first = passage.sentences[0]
+        start, end = highlight or (passage.sentences[0].start, passage.sentences[0].end)
         return RetrievedPassage(
             doc_id=passage.doc_id,
             title=doc.title,
@@ -104,8 +106,8 @@ class Retriever:
             end=passage.end,
             text=doc.text[passage.start : passage.end],
             score=score,
-            highlight=Highlight(first.start, first.end),
-            highlight_text=doc.text[first.start : first.end],
+            highlight=Highlight(start, end),
+            highlight_text=doc.text[start:end],
             source=doc.source,
             row=row,
         )
@@ -210,25 +212,8 @@ class Retriever:
 
         results = []
         for i in chosen:
-            row = int(candidates[i])
-            passage = index.passages[row]
-            doc = index.documents[passage.doc_id]
             _, s_start, s_end = (int(x) for x in index.sentence_table[best_rows[i]])
-            results.append(
-                RetrievedPassage(
-                    doc_id=passage.doc_id,
-                    title=doc.title,
-                    paragraph=passage.paragraph,
-                    start=passage.start,
-                    end=passage.end,
-                    text=doc.text[passage.start : passage.end],
-                    score=float(fused[i]),
-                    highlight=Highlight(s_start, s_end),
-                    highlight_text=doc.text[s_start:s_end],
-                    source=doc.source,
-                    row=row,
-                )
-            )
+            results.append(self.passage(int(candidates[i]), float(fused[i]), (s_start, s_end)))
         top = chosen[0]
         evidence = (float(dense[top]), float(best_similarity[top]), float(coverage[top]))
         confidence = self.confidence(*evidence)
