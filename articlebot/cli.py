@@ -346,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval"})
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
     from articlebot.index.documents import DocumentError
     from articlebot.index.embedding import ModelLoadError
     from articlebot.index.store import IndexError_
@@ -355,6 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
         return 1
+    except (ValidationError, SettingsError) as exc:
+        detail = " ".join(str(exc).split())
+        print(f"articlebot: error: invalid configuration: {detail}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("articlebot: interrupted", file=sys.stderr)
         return 130

@@ -5,12 +5,13 @@ This is the only module that reads the environment.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from articlebot.retrieval.retriever import DEFAULT_MIN_CONFIDENCE
 
@@ -36,7 +37,7 @@ class Settings(BaseSettings):
     )
 
     # --- documents and index ---
-    documents: list[Path] = Field(
+    documents: Annotated[list[Path], NoDecode] = Field(
         default_factory=list,
         description="Documents to index when none are named on the command line "
         "(empty: the bundled article).",
@@ -82,8 +83,34 @@ class Settings(BaseSettings):
     )
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    rate_limit: int = Field(
+        default=20, ge=0, description="Questions one user may ask per rate_window (0: no limit)."
+    )
+    rate_window: float = Field(default=60.0, gt=0)
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user IDs allowed to use admin commands."
+    )
+    allowed_chats: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Chats the bot serves (empty: every chat)."
+    )
+    outside_chats: Literal["leave", "silent"] = Field(
+        default="leave",
+        description="In a chat not allowed: say so once and leave, or stay silent.",
+    )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("admin_ids", "allowed_chats", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        # Allow ARTICLEBOT_ADMIN_IDS="123,456" besides a JSON list.
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        if isinstance(value, int):
+            return [value]
+        return value
 
     @field_validator("documents", mode="before")
     @classmethod
@@ -92,7 +119,7 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             stripped = value.strip()
             if stripped.startswith("["):
-                return value
+                return json.loads(stripped)
             return [part.strip() for part in stripped.split(",") if part.strip()]
         return value
 

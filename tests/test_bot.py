@@ -9,7 +9,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -49,17 +48,30 @@ async def _stop(app: Application) -> None:
 
 
 @pytest_asyncio.fixture
-async def bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path) -> AsyncIterator[Application]:
-    """A polling bot answering from the bundled article."""
-    settings = load_settings(api_url=api.url, index_dir=tmp_path / "unused")
-    app = build_application(settings, api.token, retriever)
-    await _start(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
+    """Start polling bots answering from the bundled article, with settings overrides."""
+    started: list[Application] = []
+
+    async def start(**overrides: object) -> Application:
+        settings = load_settings(api_url=api.url, index_dir=tmp_path / "unused", **overrides)
+        app = build_application(settings, api.token, retriever)
+        await _start(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        started.append(app)
+        return app
+
     try:
-        yield app
+        yield start
     finally:
-        await _stop(app)
+        for app in started:
+            await _stop(app)
+
+
+@pytest_asyncio.fixture
+async def bot(start_bot) -> Application:
+    """A polling bot with default settings."""
+    return await start_bot()
 
 
 def _plain(html_text: str) -> str:
@@ -397,7 +409,7 @@ async def test_flood_limit_429_is_retried(api, bot) -> None:
 
 @pytest.mark.asyncio
 async def test_a_failing_update_does_not_stop_the_bot(api, bot, caplog) -> None:
-    api.inject("sendMessage", status=500, times=1)
+    api.inject("sendMessage", status=400, times=1)
     api.push_update(api.private_message(53, "Who was Vinatier swapped for?"))
     await api.await_for(lambda: len(api.calls_to("sendMessage")) >= 2, timeout=20)
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records), (
@@ -407,3 +419,59 @@ async def test_a_failing_update_does_not_stop_the_bot(api, bot, caplog) -> None:
     await api.await_for(
         lambda: any("DTEK" in m.get("text", "") for m in api.sent_messages(53)), timeout=20
     )
+
+
+@pytest.mark.asyncio
+async def test_server_errors_are_retried_and_answered_once(api, bot) -> None:
+    api.inject("sendMessage", status=500, times=2)
+    api.push_update(api.private_message(54, "Who was Vinatier swapped for?"))
+    reply = await _reply(api, 54)
+    assert "Kasatkin" in reply["text"]
+    await asyncio.sleep(0.5)
+    assert len(api.sent_messages(54)) == 1
+    assert [c.faulted for c in api.calls_to("sendMessage")] == [True, True, False]
+
+
+@pytest.mark.asyncio
+async def test_api_outage_then_recovery(api, bot) -> None:
+    api.pause()
+    await asyncio.sleep(1.5)
+    api.resume()
+    api.push_update(api.private_message(55, "Who was Vinatier swapped for?"))
+    reply = await _reply(api, 55)
+    assert "Kasatkin" in reply["text"]
+
+
+@pytest.mark.asyncio
+async def test_per_user_rate_limit_warns_once(api, start_bot) -> None:
+    await start_bot(rate_limit=2, rate_window=60)
+    for _ in range(5):
+        api.push_update(api.private_message(56, "Who was Vinatier swapped for?"))
+        await asyncio.sleep(0.3)
+    await api.await_messages(56, 3, timeout=20)
+    await asyncio.sleep(0.5)
+    texts = [m["text"] for m in api.sent_messages(56)]
+    assert len(texts) == 3 and texts.count(handlers.RATE_LIMITED) == 1
+    assert sum("Kasatkin" in t for t in texts) == 2
+
+
+@pytest.mark.asyncio
+async def test_chats_outside_the_allow_list(api, start_bot) -> None:
+    await start_bot(allowed_chats=[GROUP])
+    api.push_update(api.group_message(-100999, "/ask Who was Vinatier swapped for?"))
+    await api.await_for(lambda: bool(api.calls_to("leaveChat")), timeout=10)
+    assert [m["text"] for m in api.sent_messages(-100999)] == [handlers.NOT_ALLOWED]
+    api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?"))
+    reply = await _reply(api, GROUP)
+    assert "Kasatkin" in reply["text"]
+
+
+@pytest.mark.asyncio
+async def test_stats_is_for_admins_only(api, start_bot) -> None:
+    await start_bot(admin_ids=[57])
+    api.push_update(api.private_message(58, "/stats"))
+    denied = await _reply(api, 58)
+    assert denied["text"] == handlers.ADMINS_ONLY
+    api.push_update(api.private_message(57, "/stats"))
+    shown = await _reply(api, 57)
+    assert "1 documents" in shown["text"] and "passages" in shown["text"]

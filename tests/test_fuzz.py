@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fake_botapi import FakeBotApi, parse_html
+from fake_botapi import FakeBotApi, make_user, parse_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,8 +158,10 @@ def test_group_asks_get_a_reply_and_chatter_gets_silence(
 ) -> None:
     chat = -next(_chats)
     # Neither a command nor a mention: the bot must stay silent on it.
-    threaded_bot.push_update(threaded_bot.group_message(chat, "note " + text.replace("@", "")))
-    threaded_bot.push_update(threaded_bot.group_message(chat, f"/ask {text}"))
+    user = make_user(-chat)  # one asker per example: the per-user rate limit stays out of it
+    chatter = "note " + text.replace("@", "")
+    threaded_bot.push_update(threaded_bot.group_message(chat, chatter, user=user))
+    threaded_bot.push_update(threaded_bot.group_message(chat, f"/ask {text}", user=user))
     [reply] = threaded_bot.wait_for_messages(chat, 1, timeout=20)
     assert 0 < len(reply["text"]) <= render.MAX_MESSAGE_CHARS
     time.sleep(0.05)

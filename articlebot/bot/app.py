@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from articlebot.bot import handlers
+from articlebot.bot.limits import RateLimiter
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 
@@ -95,10 +96,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 def add_handlers(application: Application) -> None:
     """Register every handler, the gate for bots and edits first."""
     new_messages = filters.UpdateType.MESSAGE
-    application.add_handler(TypeHandler(Update, handlers.ignore_bots_and_edits), group=-1)
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     application.add_handler(CommandHandler(["start", "help"], handlers.start, new_messages))
     application.add_handler(CommandHandler("source", handlers.source, new_messages))
     application.add_handler(CommandHandler("ask", handlers.ask, new_messages))
+    application.add_handler(CommandHandler("stats", handlers.stats, new_messages))
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
@@ -156,6 +158,10 @@ def build_application(
     application = builder.build()
     if retriever is not None:
         application.bot_data[handlers.RETRIEVER_KEY] = retriever
+    application.bot_data[handlers.SETTINGS_KEY] = settings
+    application.bot_data[handlers.LIMITER_KEY] = RateLimiter(
+        settings.rate_limit, settings.rate_window
+    )
     add_handlers(application)
     return application
 

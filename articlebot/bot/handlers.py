@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -16,22 +17,34 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
+from articlebot.bot.limits import RateLimiter, Verdict
+from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
 from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRIEVER_KEY = "retriever"
+SETTINGS_KEY = "settings"
+LIMITER_KEY = "rate_limiter"
+STATS_KEY = "stats"
 #: chat_data key of the chat's last question and answer, for follow-up questions.
 TURN_KEY = "last_turn"
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
+RATE_LIMITED = "You're asking faster than I can keep up. Please wait a minute and ask again."
+NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
+ADMINS_ONLY = "That command is for the bot's admins."
+#: How long a reply is retried while the Bot API is failing or unreachable.
+SEND_RETRY_SECONDS = 60.0
 
 
 def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
@@ -48,26 +61,93 @@ def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | No
     )
 
 
+async def deliver(send: Callable[[], Awaitable[T]]) -> T:
+    """Run a Bot API call, retrying with backoff while the API fails or cannot be reached.
+
+    A timed-out call is not retried: Telegram may have delivered it, and an answer must never
+    arrive twice. Flood-limit (429) retries are the rate limiter's job.
+    """
+    delay, waited = 0.5, 0.0
+    while True:
+        try:
+            return await send()
+        except (TimedOut, BadRequest):
+            raise  # maybe delivered already / will never succeed
+        except NetworkError as exc:
+            if waited >= SEND_RETRY_SECONDS:
+                raise
+            log.warning("Bot API call failed (%s); retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 8.0)
+
+
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = message.from_user
+    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
+    if user is not None and limiter is not None:
+        verdict = limiter.check(user.id)
+        if verdict is Verdict.DROP:
+            return
+        if verdict is Verdict.WARN:
+            await deliver(lambda: message.reply_text(RATE_LIMITED, do_quote=True))
+            return
     retriever = retriever_of(context)
     memory = context.chat_data if context.chat_data is not None else {}
     # Encoding and search are CPU work: keep them off the event loop so other chats go on.
     answer, memory[TURN_KEY] = await asyncio.to_thread(
         ask_in_context, retriever, question, memory.get(TURN_KEY)
     )
-    await message.reply_html(
-        render.answer_html(answer),
-        reply_markup=_keyboard(answer, retriever),
-        do_quote=True,
-        disable_web_page_preview=True,
+    await deliver(
+        lambda: message.reply_html(
+            render.answer_html(answer),
+            reply_markup=_keyboard(answer, retriever),
+            do_quote=True,
+            disable_web_page_preview=True,
+        )
     )
+    stats = context.application.bot_data.setdefault(STATS_KEY, {"answered": 0, "not_answered": 0})
+    stats["answered" if answer.answered else "not_answered"] += 1
 
 
-async def ignore_bots_and_edits(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs first: edited messages and messages from other bots end here, unanswered."""
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first: edits, other bots and chats outside the allow-list end here."""
     user = update.effective_user
     if update.edited_message is not None or (user is not None and user.is_bot):
         raise ApplicationHandlerStop
+    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    chat = update.effective_chat
+    if settings is None or not settings.allowed_chats or chat is None:
+        return
+    if chat.id in settings.allowed_chats:
+        return
+    if settings.outside_chats == "leave" and update.effective_message is not None:
+        log.info("leaving chat %s: not in the allowed chats", chat.id)
+        await deliver(lambda: update.effective_message.reply_text(NOT_ALLOWED))
+        if chat.type != "private":
+            await deliver(lambda: context.bot.leave_chat(chat.id))
+    raise ApplicationHandlerStop
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins only): what is served and how many questions were answered."""
+    message = update.effective_message
+    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    if message is None:
+        return
+    user = update.effective_user
+    if settings is None or user is None or user.id not in settings.admin_ids:
+        await deliver(lambda: message.reply_text(ADMINS_ONLY))
+        return
+    index = retriever_of(context).index
+    counts = context.application.bot_data.get(STATS_KEY, {"answered": 0, "not_answered": 0})
+    await deliver(
+        lambda: message.reply_text(
+            f"{len(index.documents)} documents, {len(index.passages)} passages. "
+            f"Since start: {counts['answered']} answered, {counts['not_answered']} not in the "
+            "articles."
+        )
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
