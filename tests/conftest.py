@@ -58,6 +58,18 @@ def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) ->
 
 
 @pytest.fixture
+def index_dir(tmp_path: Path, export_dir: Path) -> Path:
+    """A fresh index folder holding the session's ONNX export (exporting takes ~15 s)."""
+    import shutil
+
+    from articlebot.engine import encoder_cache_dir
+
+    folder = tmp_path / "index"
+    shutil.copytree(export_dir, encoder_cache_dir(load_settings(index_dir=folder)))
+    return folder
+
+
+@pytest.fixture
 def settings_for(tmp_path: Path):
     """Settings factory pointing at a fresh index folder."""
 

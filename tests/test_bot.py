@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -475,3 +476,41 @@ async def test_stats_is_for_admins_only(api, start_bot) -> None:
     api.push_update(api.private_message(57, "/stats"))
     shown = await _reply(api, 57)
     assert "1 documents" in shown["text"] and "passages" in shown["text"]
+
+
+def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm(
+    api, index_dir, tmp_path
+) -> None:
+    token = api.token  # recognisable: 123456:TEST-token-abcdef
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=token, ARTICLEBOT_API_URL=api.url, ARTICLEBOT_INDEX_DIR=str(index_dir)
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "run", "-vv"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
+        api.inject("sendMessage", status=500, times=1)
+        api.push_update(api.private_message(60, "Who was Vinatier swapped for?"))
+        [reply] = api.wait_for_messages(60, 1, timeout=30)
+        assert "Kasatkin" in reply["text"]
+        # An answer in flight when SIGTERM arrives is still delivered.
+        api.inject("sendMessage", status=200, delay=1.0, times=1)
+        api.push_update(api.private_message(62, "What does DTEK do?"))
+        api.wait_for(lambda: len(api.calls_to("sendMessage")) >= 3, timeout=30)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert any("DTEK" in m["text"] for m in api.sent_messages(62))
+    assert "serving 1 document(s)" in err
+    assert token not in out + err
+    assert token.split(":")[1] not in out + err

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from articlebot.config import load_settings
-from articlebot.engine import encoder_cache_dir
-
 QUESTIONS = ["Who was Vinatier swapped for?", "What does DTEK do?", "Who painted the Mona Lisa?"]
-
-
-@pytest.fixture
-def index_dir(tmp_path: Path, export_dir: Path) -> Path:
-    """A fresh index folder holding the session's ONNX export (exporting takes ~15 s)."""
-    folder = tmp_path / "index"
-    cache = encoder_cache_dir(load_settings(index_dir=folder))
-    shutil.copytree(export_dir, cache)
-    return folder
 
 
 def _cli(*args: str, index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
