@@ -142,6 +142,8 @@ def prepare_process() -> None:
     # when they share the process; a user's explicit choice still wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # PTB 22 opts into timedelta-valued retry_after this way; the int form is deprecated.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from articlebot.config import Settings, load_settings
+from articlebot.config import Settings, load_settings, prepare_process
 from articlebot.engine import load_encoder, update_index
 from articlebot.index.documents import bundled_article_path, read_documents
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import IndexData
 from articlebot.retrieval.retriever import Retriever
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The same process-wide defaults the command line sets before anything heavy loads.
+prepare_process()
 
 
 @pytest.fixture(scope="session")

@@ -34,10 +34,11 @@ import email.parser
 import email.policy
 import itertools
 import json
+import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -749,6 +750,7 @@ class FakeBotApi:
         self._chats: dict[int, JSONDict] = {}
         self._open_queries: set[str] = set()
         self._faults: list[_Fault] = []
+        self._random_faults: tuple[float, list[dict[str, Any]], random.Random] | None = None
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._webhook: JSONDict | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -917,8 +919,26 @@ class FakeBotApi:
                 self._cond.wait(remaining)
         raise _DropConnection
 
+    def inject_randomly(self, rate: float, faults: Sequence[dict[str, Any]], seed: int = 0) -> None:
+        """From now on, answer a share ``rate`` of all calls with one of ``faults`` (each a dict
+        of ``inject`` keyword arguments, e.g. ``{"status": 500}``), chosen with a seeded RNG."""
+        with self._cond:
+            self._random_faults = (rate, list(faults), random.Random(seed))
+
     def _take_fault(self, method: str) -> _Fault | None:
         with self._cond:
+            if self._random_faults is not None:
+                rate, choices, rng = self._random_faults
+                if rng.random() < rate:
+                    kw = rng.choice(choices)
+                    return _Fault(
+                        "*",
+                        kw.get("status", 500),
+                        kw.get("retry_after"),
+                        kw.get("delay", 0.0),
+                        1,
+                        kw.get("description"),
+                    )
             for fault in self._faults:
                 if fault.method in ("*", method.lower()):
                     fault.remaining -= 1
@@ -958,6 +978,7 @@ class FakeBotApi:
         """Forget all injected faults that are not used up yet."""
         with self._cond:
             self._faults.clear()
+            self._random_faults = None
 
     # ----------------------------------------------------------------- recording
 
