@@ -304,9 +304,11 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
         await _stop(app)
 
 
-def _run_cli(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _run_cli(
+    env_extra: dict[str, str], tmp_path: Path, index_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(env_extra, ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"))
+    env.update(env_extra, ARTICLEBOT_INDEX_DIR=str(index_dir or tmp_path / "index"))
     return subprocess.run(
         [sys.executable, "-m", "articlebot", "run"],
         env=env,
@@ -543,3 +545,32 @@ async def test_load_with_faults_loses_and_repeats_nothing(api, bot) -> None:
         f"\nload with 10% faults: 1000 answers in 100 chats; median "
         f"{statistics.median(latencies):.2f}s, p95 {latencies[949]:.2f}s latency"
     )
+
+
+@pytest.mark.asyncio
+async def test_slow_api_past_the_timeout_answers_exactly_once(api, start_bot) -> None:
+    await start_bot()
+    api.inject("sendMessage", status=200, delay=7.0, times=1)  # PTB's read timeout is 5 s
+    api.push_update(api.private_message(63, "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.sent_messages(63)) >= 1, timeout=30)
+    await asyncio.sleep(2.0)
+    [reply] = api.sent_messages(63)
+    assert "Kasatkin" in reply["text"]
+
+
+def test_damaged_index_refuses_to_start_with_the_fix(api, index_dir, encoder, tmp_path) -> None:
+    from articlebot.engine import update_index
+    from articlebot.index.documents import bundled_article_path, read_documents
+    from articlebot.index.store import current_generation
+
+    update_index(
+        load_settings(index_dir=index_dir), encoder, read_documents([bundled_article_path()])
+    )
+    (current_generation(index_dir) / "dense.faiss").write_bytes(b"garbage")
+    result = _run_cli(
+        {"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": api.url},
+        tmp_path,
+        index_dir=index_dir,
+    )
+    assert result.returncode == 1
+    assert "articlebot index --rebuild" in result.stderr and "Traceback" not in result.stderr

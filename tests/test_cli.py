@@ -52,10 +52,15 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
-def test_bad_document_is_one_clear_line(index_dir: Path, tmp_path: Path) -> None:
+def test_bad_document_is_one_clear_line_and_the_index_stays(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    assert _cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    before = (index_dir / "CURRENT").read_text()
     bad = tmp_path / "broken.jsonl"
     bad.write_text('{"doc_id": "a", "text": "fine"}\n{oops\n', encoding="utf-8")
     result = _cli("index", str(bad), index_dir=index_dir)
+    assert (index_dir / "CURRENT").read_text() == before
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"articlebot: error: {bad}:2: not valid JSON (Expecting property name enclosed in "

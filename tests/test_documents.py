@@ -115,6 +115,14 @@ def test_bad_files_give_clear_errors_naming_the_file(
     assert name in str(info.value)
 
 
+def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    with pytest.raises(DocumentError, match=r"huge\.txt: 52\.4 MB is larger than the 21 MB"):
+        read_path(huge)
+
+
 def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="no such file"):
         read_path(tmp_path / "nope.txt")

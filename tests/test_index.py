@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import faiss
 import numpy as np
 import pytest
 
+from articlebot.config import load_settings
 from articlebot.engine import open_index, update_index
 from articlebot.index.documents import Document, read_documents
 from articlebot.index.embedding import Encoder
@@ -138,3 +144,43 @@ def test_open_index_builds_on_first_use_then_reuses(settings_for, encoder):
     second = open_index(settings, counting)
     assert counting.encoded == 0
     assert len(second.passages) == len(first.passages)
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from articlebot.config import load_settings
+from articlebot.engine import load_encoder, update_index
+from articlebot.index.documents import read_documents
+index_dir, docs = Path(sys.argv[1]), Path(sys.argv[2])
+settings = load_settings(index_dir=index_dir)
+encoder = load_encoder(settings)
+print("ready", flush=True)
+for i in range(10_000):
+    (docs / "changing.txt").write_text(f"Counter news\\nThe counter reached {i} today.\\n")
+    update_index(settings, encoder, read_documents([docs]))
+"""
+
+
+def test_killing_index_at_any_moment_leaves_a_loadable_index(index_dir, encoder, tmp_path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    update_index(load_settings(index_dir=index_dir), encoder, read_documents([docs]))
+    rng = random.Random(3)
+    for _ in range(6):
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(index_dir), str(docs)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        time.sleep(rng.uniform(0.3, 1.5))  # lands mid-write often: each update is mostly I/O
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        data = load_index(index_dir)  # never half-written
+        assert "alpha" in data.documents
+        if "changing" in data.documents:
+            assert "counter reached" in data.documents["changing"].text

@@ -294,6 +294,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one error handler: log with the traceback; tell the asker something went wrong."""
     log.error("error while handling an update", exc_info=context.error)
+    if isinstance(context.error, TimedOut):
+        return  # the reply may well have arrived: an apology after it would only confuse
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(
