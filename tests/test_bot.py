@@ -437,12 +437,15 @@ async def test_server_errors_are_retried_and_answered_once(api, bot) -> None:
 
 @pytest.mark.asyncio
 async def test_api_outage_then_recovery(api, bot) -> None:
-    api.pause()
-    await asyncio.sleep(1.5)
-    api.resume()
+    api.pause()  # the server goes away: connections are refused
     api.push_update(api.private_message(55, "Who was Vinatier swapped for?"))
+    await asyncio.sleep(4.0)
+    assert api.sent_messages(55) == []
+    api.resume()
     reply = await _reply(api, 55)
     assert "Kasatkin" in reply["text"]
+    await asyncio.sleep(0.5)
+    assert len(api.sent_messages(55)) == 1
 
 
 @pytest.mark.asyncio
