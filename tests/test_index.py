@@ -21,6 +21,7 @@ from articlebot.index.store import (
     CURRENT,
     IndexCorruptError,
     IndexMismatchError,
+    build_dense_index,
     current_generation,
     load_index,
 )
@@ -184,3 +185,22 @@ def test_killing_index_at_any_moment_leaves_a_loadable_index(index_dir, encoder,
         assert "alpha" in data.documents
         if "changing" in data.documents:
             assert "counter reached" in data.documents["changing"].text
+
+
+def test_large_corpora_get_an_approximate_index_with_high_recall(tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(50, 32)).astype(np.float32)
+    points = centres[rng.integers(0, 50, size=6000)] + 0.3 * rng.normal(size=(6000, 32))
+    points = (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+    approximate = build_dense_index(points, exact_limit=1000)
+    exact = build_dense_index(points)
+    assert isinstance(approximate, faiss.IndexIVFFlat) and isinstance(exact, faiss.IndexFlatIP)
+    path = tmp_path / "ivf.faiss"
+    faiss.write_index(approximate, str(path))
+    reloaded = faiss.read_index(str(path))
+    assert faiss.extract_index_ivf(reloaded).nprobe == approximate.nprobe
+    queries = points[:200] + 0.05 * rng.normal(size=(200, 32)).astype(np.float32)
+    _, truth = exact.search(queries, 5)
+    _, found = reloaded.search(queries, 5)
+    recall = np.mean([len(set(t) & set(f)) / 5 for t, f in zip(truth, found, strict=True)])
+    assert recall >= 0.95

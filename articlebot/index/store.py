@@ -145,13 +145,34 @@ class IndexData:
         return range(first, first + len(self.passages[row].sentences))
 
 
-def build_dense_index(vectors: np.ndarray) -> Any:
-    """An exact inner-product FAISS index over unit vectors."""
+#: Up to this many passages search is exact (a flat index); past it, an IVF index trained on the
+#: corpus. Chosen with benchmarks/bench.py: exact search over 100,000 passages still answers in a
+#: few milliseconds on two cores, and grows linearly after that.
+EXACT_SEARCH_LIMIT = 100_000
+#: IVF lists probed per query: recall@5 against exact search stays above 0.95 on clustered data.
+IVF_NPROBE = 32
+
+
+def build_dense_index(vectors: np.ndarray, exact_limit: int = EXACT_SEARCH_LIMIT) -> Any:
+    """An inner-product FAISS index over unit vectors: exact while small, IVF when large."""
     import faiss
 
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    n, dimension = vectors.shape
+    if n <= exact_limit:
+        index = faiss.IndexFlatIP(dimension)
+        if n:
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return index
+    # About 4·sqrt(n) lists, trained on a sample of ~40 points per list (FAISS's guidance).
+    nlist = int(4 * np.sqrt(n))
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
+    index.train(np.ascontiguousarray(sample, dtype=np.float32))
+    for start in range(0, n, 100_000):  # in chunks: no second full copy of the vectors
+        index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
+    index.nprobe = min(IVF_NPROBE, nlist)  # saved with the index by faiss.write_index
     return index
 
 
