@@ -80,3 +80,22 @@ def test_json_shape(retriever: Retriever) -> None:
     }
     assert set(passage["highlight"]) == {"start", "end"}
     assert isinstance(passage["score"], float) and isinstance(passage["paragraph"], int)
+
+
+def test_near_copies_from_other_documents_are_not_repeated(encoder, tmp_path) -> None:
+    from articlebot.config import load_settings
+    from articlebot.engine import update_index
+    from articlebot.index.documents import Document
+
+    story = (
+        "Harbour reopens\n\nThe harbour reopened on Monday after six weeks of repairs to the "
+        "sea wall. Ferries to the islands resumed at noon, the port authority said.\n\n"
+        "Fishing crews, who had moved to a neighbouring port, said they would return this week."
+    )
+    copies = [
+        Document(doc_id, "Harbour reopens", story, f"{doc_id}.txt") for doc_id in ("wire", "site")
+    ]
+    data, _ = update_index(load_settings(index_dir=tmp_path / "i"), encoder, copies)
+    answer = Retriever(data, encoder).ask("When did the ferries resume?", top_k=3)
+    texts = [p.text for p in answer.passages]
+    assert len(texts) == len(set(texts))  # one copy of each passage, whichever document

@@ -39,6 +39,9 @@ class RankingSettings:
     #: A passage sharing more than this fraction of its text with a better-ranked one from the
     #: same document is the same spot and is not returned again.
     max_overlap: float = 0.5
+    #: A passage this similar to a better-ranked one (the same story syndicated under another
+    #: document) is a near-copy and is not returned again.
+    max_similarity: float = 0.97
     #: Logistic calibration of "the top passage answers the question" (see `confidence`).
     calibration: tuple[float, float, float, float] = (9.57, 9.36, 5.72, -10.65)
 
@@ -200,12 +203,21 @@ class Retriever:
 
         chosen: list[int] = []
         for i in order:
-            passage = index.passages[int(candidates[i])]
+            row = int(candidates[i])
+            passage = index.passages[row]
             if any(
                 _overlap(index.passages[int(candidates[c])], passage) > ranking.max_overlap
                 for c in chosen
             ):
                 continue  # a window from the same spot is already in
+            if (
+                chosen
+                and float(
+                    np.max(index.passage_vectors[candidates[chosen]] @ index.passage_vectors[row])
+                )
+                > ranking.max_similarity
+            ):
+                continue  # a near-copy from another document is already in
             chosen.append(int(i))
             if len(chosen) == k:
                 break
