@@ -58,9 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
         "configured documents, else the bundled article). Only documents whose "
         "content changed are embedded again.",
     )
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH|URL", help="files, folders or links to web pages"
+    )
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--device", help="torch device for embedding: cpu, cuda, mps")
+    _common(p)
+
+    p = sub.add_parser(
+        "add",
+        help="add articles (files or links) to the index, keeping the others",
+        description="Add documents or web pages to the index; only they are embedded.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH|URL", help="files, folders or links")
+    _common(p)
+
+    p = sub.add_parser(
+        "remove",
+        help="remove articles from the index by doc_id",
+        description="Remove documents from the index (see `articlebot list` for their ids).",
+    )
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    _common(p)
+
+    p = sub.add_parser("list", help="list the indexed articles", description="List articles.")
     _common(p)
 
     p = sub.add_parser(
@@ -153,8 +174,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.index.documents import read_documents, source_file
 
     settings = _settings(args, device=args.device)
-    paths = document_paths(settings, args.paths)
-    if not args.paths and not settings.documents:
+    if args.paths:
+        documents = _read_sources(args.paths)
+        encoder = load_encoder(settings, for_indexing=True)
+        _, report = update_index(
+            settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
+        )
+        print(f"{settings.index_dir}: {report.summary()}")
+        return 0
+    paths = document_paths(settings)
+    if not settings.documents:
         # Re-index what the existing index was built from, when there is one.
         from articlebot.index.store import IndexError_, read_manifest
 
@@ -174,6 +203,55 @@ def cmd_index(args: argparse.Namespace) -> int:
         settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
     print(f"{settings.index_dir}: {report.summary()}")
+    return 0
+
+
+def _read_sources(items: Sequence[str]) -> list[Any]:
+    """Documents from files and folders, and articles fetched from links."""
+    import asyncio
+
+    from articlebot.index.documents import read_documents
+    from articlebot.index.fetch import fetch_article, is_url
+
+    documents = read_documents([Path(item) for item in items if not is_url(item)])
+    for url in (item for item in items if is_url(item)):
+        documents.append(asyncio.run(fetch_article(url)))
+    return documents
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """`articlebot add`."""
+    from articlebot.engine import add_documents, load_encoder
+
+    settings = _settings(args)
+    documents = _read_sources(args.paths)
+    _, report = add_documents(settings, load_encoder(settings, for_indexing=True), documents)
+    for doc in documents:
+        print(f"{doc.doc_id}: {doc.title}")
+    print(f"{settings.index_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """`articlebot remove`."""
+    from articlebot.engine import load_encoder, remove_documents
+
+    settings = _settings(args)
+    _, report = remove_documents(settings, load_encoder(settings), args.doc_ids)
+    print(f"{settings.index_dir}: {report.summary()}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """`articlebot list`."""
+    import time
+
+    from articlebot.index.store import read_manifest
+
+    manifest = read_manifest(_settings(args).index_dir)
+    for doc_id, meta in manifest.documents.items():
+        added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
+        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{meta['passages']} passages")
     return 0
 
 
@@ -337,7 +415,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_bot(settings)
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval, "run": cmd_run}
+COMMANDS = {
+    "index": cmd_index,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "list": cmd_list,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "eval": cmd_eval,
+    "run": cmd_run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

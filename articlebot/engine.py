@@ -9,7 +9,12 @@ from pathlib import Path
 from articlebot.config import Settings
 from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
 from articlebot.index.chunking import ChunkSettings
-from articlebot.index.documents import Document, bundled_article_path, read_documents
+from articlebot.index.documents import (
+    Document,
+    DocumentError,
+    bundled_article_path,
+    read_documents,
+)
 from articlebot.index.embedding import Encoder, ModelLoadError, SentenceTransformerEncoder
 from articlebot.index.store import (
     IndexData,
@@ -139,3 +144,37 @@ def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
         min_confidence=settings.min_confidence,
         max_question_chars=settings.max_question_chars,
     )
+
+
+def add_documents(
+    settings: Settings, encoder: Encoder, documents: Sequence[Document]
+) -> tuple[IndexData, BuildReport]:
+    """Add documents to the saved index (replacing ones with the same doc_id), keeping the rest.
+
+    Only the new documents are embedded; the index on disk is replaced atomically, so readers of
+    the previous state are never disturbed.
+    """
+    new_ids = {doc.doc_id for doc in documents}
+    return update_index(settings, encoder, [*_kept(settings, new_ids), *documents])
+
+
+def remove_documents(
+    settings: Settings, encoder: Encoder, doc_ids: Sequence[str]
+) -> tuple[IndexData, BuildReport]:
+    """Drop documents from the saved index; DocumentError names any that are not there."""
+    current = load_index(settings.index_dir)
+    missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
+    if missing:
+        raise DocumentError(f"no indexed article with id {', '.join(missing)}")
+    return update_index(settings, encoder, _kept(settings, set(doc_ids), current))
+
+
+def _kept(
+    settings: Settings, dropped: set[str], current: IndexData | None = None
+) -> list[Document]:
+    if current is None:
+        try:
+            current = load_index(settings.index_dir)
+        except IndexNotFoundError:
+            return []
+    return [current.documents[d] for d in current.doc_order if d not in dropped]

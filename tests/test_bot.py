@@ -102,7 +102,7 @@ async def test_private_question_gets_the_answer_with_buttons(api, bot) -> None:
 @pytest.mark.asyncio
 async def test_commands_are_registered_at_start_up(api, bot) -> None:
     names = [c["command"] for c in api.commands()]
-    assert names == ["ask", "source", "help"]
+    assert names == ["ask", "source", "help", "articles", "use"]
 
 
 @pytest.mark.asyncio
@@ -577,3 +577,13 @@ def test_damaged_index_refuses_to_start_with_the_fix(api, index_dir, encoder, tm
     )
     assert result.returncode == 1
     assert "articlebot index --rebuild" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.asyncio
+async def test_unknown_command_in_private_gets_a_hint(api, bot) -> None:
+    api.push_update(api.private_message(64, "/askWho is Laurent"))
+    reply = await _reply(api, 64)
+    assert reply["text"] == handlers.UNKNOWN_COMMAND
+    api.push_update(api.group_message(GROUP, "/otherbotcommand hello"))
+    await asyncio.sleep(0.5)
+    assert api.sent_messages(GROUP) == []

@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from articlebot.bot import handlers
+from articlebot.bot import handlers, library
 from articlebot.bot.limits import RateLimiter
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
@@ -34,6 +34,8 @@ COMMANDS = [
     BotCommand("ask", "Ask a question about the article"),
     BotCommand("source", "Which articles I know"),
     BotCommand("help", "How to ask me"),
+    BotCommand("articles", "The indexed articles and their ids"),
+    BotCommand("use", "Ask only one article (/use ID), or all of them (/use all)"),
 ]
 
 
@@ -101,6 +103,20 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("source", handlers.source, new_messages))
     application.add_handler(CommandHandler("ask", handlers.ask, new_messages))
     application.add_handler(CommandHandler("stats", handlers.stats, new_messages))
+    application.add_handler(CommandHandler("articles", library.articles, new_messages))
+    application.add_handler(CommandHandler("use", library.use, new_messages))
+    application.add_handler(CommandHandler("add", library.add, new_messages))
+    application.add_handler(CommandHandler("remove", library.remove, new_messages))
+    settings: Settings = application.bot_data[handlers.SETTINGS_KEY]
+    application.add_handler(
+        MessageHandler(
+            new_messages
+            & filters.ChatType.PRIVATE
+            & filters.Regex(r"^\s*https?://\S+\s*$")
+            & filters.User(user_id=settings.admin_ids),
+            library.admin_link,
+        )
+    )
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
@@ -111,6 +127,11 @@ def add_handlers(application: Application) -> None:
         MessageHandler(
             new_messages & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
             handlers.group_text,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            new_messages & filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command
         )
     )
     application.add_handler(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import (
@@ -35,9 +36,12 @@ RETRIEVER_KEY = "retriever"
 SETTINGS_KEY = "settings"
 LIMITER_KEY = "rate_limiter"
 STATS_KEY = "stats"
+#: chat_data key: the doc_ids a chat's questions are limited to (absent: every article).
+SCOPE_KEY = "scope"
 #: chat_data key of the chat's last question and answer, for follow-up questions.
 TURN_KEY = "last_turn"
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
+UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 RATE_LIMITED = "You're asking faster than I can keep up. Please wait a minute and ask again."
@@ -50,6 +54,16 @@ SEND_RETRY_SECONDS = 60.0
 def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
     """The retriever loaded at start-up."""
     return context.application.bot_data[RETRIEVER_KEY]
+
+
+def scope_of(context: ContextTypes.DEFAULT_TYPE) -> list[str] | None:
+    """The articles this chat's questions search, or None for all of them."""
+    scope = context.chat_data.get(SCOPE_KEY) if context.chat_data is not None else None
+    if not scope:
+        return None
+    documents = retriever_of(context).index.documents
+    # An article removed since /use was given no longer narrows anything.
+    return [doc_id for doc_id in scope if doc_id in documents] or None
 
 
 def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | None:
@@ -96,7 +110,10 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     memory = context.chat_data if context.chat_data is not None else {}
     # Encoding and search are CPU work: keep them off the event loop so other chats go on.
     answer, memory[TURN_KEY] = await asyncio.to_thread(
-        ask_in_context, retriever, question, memory.get(TURN_KEY)
+        partial(ask_in_context, doc_ids=scope_of(context)),
+        retriever,
+        question,
+        memory.get(TURN_KEY),
     )
     await deliver(
         lambda: message.reply_html(
@@ -215,6 +232,12 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
         return
     await _answer(message, question, context)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have, in a private chat (in groups it may be another bot's)."""
+    if update.effective_message is not None:
+        await deliver(lambda: update.effective_message.reply_text(UNKNOWN_COMMAND))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

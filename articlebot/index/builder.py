@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,11 +200,21 @@ def build_index(
         p_at += len(passages)
         s_at += len(sentences)
 
+    now = time.time()
+    added = {
+        doc.doc_id: (
+            float(previous.manifest.documents[doc.doc_id].get("added", now))
+            if previous is not None and doc.doc_id in previous.manifest.documents
+            else now
+        )
+        for doc in documents
+    }
     data = assemble(
         [old_parts[doc.doc_id] for doc in documents],
         model=encoder.name,
         dimension=encoder.dimension,
         chunking=chunking,
+        added=added,
     )
     report.total_passages = len(data.passages)
     report.path = save_index(data, index_dir)
@@ -212,7 +223,11 @@ def build_index(
 
 
 def assemble(
-    parts: list[_DocPart], model: str, dimension: int, chunking: ChunkSettings
+    parts: list[_DocPart],
+    model: str,
+    dimension: int,
+    chunking: ChunkSettings,
+    added: dict[str, float] | None = None,
 ) -> IndexData:
     """Join per-document parts into one in-memory index."""
     passages: list[Passage] = []
@@ -247,6 +262,7 @@ def assemble(
                 "source": part.doc.source,
                 "byline": part.doc.byline,
                 "passages": len(part.passages),
+                "added": (added or {}).get(part.doc.doc_id, time.time()),
             }
             for part in parts
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from articlebot.retrieval.results import Answer
@@ -123,6 +124,7 @@ def ask_in_context(
     *,
     now: float | None = None,
     ttl: float = CONTEXT_TTL_SECONDS,
+    doc_ids: Collection[str] | None = None,
 ) -> tuple[Answer, Turn]:
     """Answer `question`, using the previous turn when the question leans on it.
 
@@ -130,11 +132,14 @@ def ask_in_context(
     dependent one (a pronoun, "and ...?") is asked with the previous turn's names added.
     """
     now = time.time() if now is None else now
-    answer = retriever.ask(question)
+    answer = retriever.ask(question, doc_ids=doc_ids)
     fresh = previous is not None and now - previous.at <= ttl
     if fresh and previous is not None and depends_on_context(question):
         contextual = max(
-            (retriever.ask(rewrite) for rewrite in with_context(question, previous)),
+            (
+                retriever.ask(rewrite, doc_ids=doc_ids)
+                for rewrite in with_context(question, previous)
+            ),
             key=lambda candidate: candidate.confidence,
         )
         # A pronoun means the asker is still on the previous topic: trust the context unless it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +86,10 @@ class Retriever:
         self.min_confidence = min_confidence
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
+        rows_by_doc: dict[str, list[int]] = {}
+        for row, passage in enumerate(index.passages):
+            rows_by_doc.setdefault(passage.doc_id, []).append(row)
+        self._rows_by_doc = {d: np.asarray(r, dtype=np.int64) for d, r in rows_by_doc.items()}
         self._sentence_counts = np.fromiter(
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
         )
@@ -121,16 +126,21 @@ class Retriever:
         z = a * dense + b * sentence + c * keyword_coverage + bias
         return 1.0 / (1.0 + math.exp(-z))
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """The best passages for `question`, and whether they answer it."""
+    def ask(
+        self, question: str, top_k: int | None = None, doc_ids: Collection[str] | None = None
+    ) -> Answer:
+        """The best passages for `question` (only from `doc_ids` when given), and whether
+        they answer it."""
         k = top_k or self.top_k
         text = normalize_question(question, self.max_question_chars)
         if not text or self.size == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
         query = self.encoder.encode([text])[0]
-        return self._rank(text, query, k)
+        return self._rank(text, query, k, doc_ids)
 
-    def _rank(self, text: str, query: np.ndarray, k: int) -> Answer:
+    def _rank(
+        self, text: str, query: np.ndarray, k: int, doc_ids: Collection[str] | None = None
+    ) -> Answer:
         index, ranking = self.index, self.ranking
         n = self.size
         n_cand = min(ranking.candidates, n)
@@ -149,6 +159,10 @@ class Retriever:
             )
             pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
         candidates = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
+        if doc_ids is not None:
+            # A chat narrowed to some articles: score all of their passages, nothing else.
+            scoped = [self._rows_by_doc[d] for d in doc_ids if d in self._rows_by_doc]
+            candidates = np.concatenate(scoped) if scoped else np.zeros(0, dtype=np.int64)
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 

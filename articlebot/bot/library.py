@@ -1,0 +1,177 @@
+"""Managing the articles from the chat: /articles, /use, and for admins /add and /remove."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from html import escape
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from articlebot.bot.handlers import (
+    ADMINS_ONLY,
+    RETRIEVER_KEY,
+    SCOPE_KEY,
+    SETTINGS_KEY,
+    deliver,
+    retriever_of,
+    scope_of,
+)
+from articlebot.config import Settings
+from articlebot.index.documents import DocumentError
+from articlebot.index.fetch import fetch_article, is_url
+from articlebot.index.store import IndexData
+from articlebot.retrieval.retriever import Retriever
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = "index_lock"
+USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    settings: Settings = context.application.bot_data[SETTINGS_KEY]
+    user = update.effective_user
+    return user is not None and user.id in settings.admin_ids
+
+
+def _swap_in(context: ContextTypes.DEFAULT_TYPE, data: IndexData) -> None:
+    """Serve the new index from now on; questions already running finish on the old one."""
+    old = retriever_of(context)
+    context.application.bot_data[RETRIEVER_KEY] = Retriever(
+        data,
+        old.encoder,
+        top_k=old.top_k,
+        min_confidence=old.min_confidence,
+        max_question_chars=old.max_question_chars,
+        ranking=old.ranking,
+    )
+
+
+def _lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
+    return context.application.bot_data.setdefault(LOCK_KEY, asyncio.Lock())
+
+
+async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/articles: what is indexed, with ids for /use and /remove."""
+    message = update.effective_message
+    if message is None:
+        return
+    index = retriever_of(context).index
+    scope = scope_of(context)
+    lines = []
+    for doc_id in index.doc_order:
+        meta = index.manifest.documents.get(doc_id, {})
+        added = time.strftime("%Y-%m-%d", time.localtime(float(meta.get("added", 0))))
+        mark = " (in use)" if scope and doc_id in scope else ""
+        lines.append(
+            f"• <b>{escape(index.documents[doc_id].title)}</b>{mark}\n"
+            f"  <code>{escape(doc_id)}</code> · {meta.get('passages', '?')} passages · "
+            f"added {added}"
+        )
+        if sum(len(line) for line in lines) > 3500:
+            lines.append(f"… and {len(index.doc_order) - len(lines)} more.")
+            break
+    text = "\n".join(lines) or "No articles are indexed."
+    await deliver(lambda: message.reply_html(f"{text}\n\n{escape(USE_HINT)}"))
+
+
+async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/use ID narrows the chat to one article; /use all widens it again."""
+    message = update.effective_message
+    if message is None or context.chat_data is None:
+        return
+    wanted = " ".join(context.args or []).strip()
+    index = retriever_of(context).index
+    if not wanted:
+        reply = USE_HINT
+    elif wanted.lower() == "all":
+        context.chat_data.pop(SCOPE_KEY, None)
+        reply = "Questions here now search every article."
+    elif wanted in index.documents:
+        context.chat_data[SCOPE_KEY] = [wanted]
+        reply = f"Questions here now search only “{index.documents[wanted].title}”."
+    else:
+        reply = f"There is no article with id {wanted}. /articles lists them."
+    await deliver(lambda: message.reply_text(reply))
+
+
+async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/add URL (admins): fetch, index in the background, confirm."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not _is_admin(update, context):
+        await deliver(lambda: message.reply_text(ADMINS_ONLY))
+        return
+    url = " ".join(context.args or []).strip()
+    if not is_url(url):
+        await deliver(lambda: message.reply_text("Send /add followed by a link to the article."))
+        return
+    await add_link(message, url, context)
+
+
+async def admin_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A bare link sent by an admin in a private chat is an article to add."""
+    message = update.effective_message
+    text = (message.text or "").strip() if message is not None else ""
+    if message is not None and is_url(text) and _is_admin(update, context):
+        await add_link(message, text, context)
+
+
+async def add_link(message: Message, url: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Fetch and index one article while questions go on being answered."""
+    await deliver(lambda: message.reply_text("Reading the article…", do_quote=True))
+    try:
+        document = await fetch_article(url)
+        async with _lock(context):  # one index change at a time: none is lost
+            from articlebot.engine import add_documents
+
+            settings: Settings = context.application.bot_data[SETTINGS_KEY]
+            data, _ = await asyncio.to_thread(
+                add_documents, settings, retriever_of(context).encoder, [document]
+            )
+            _swap_in(context, data)
+    except DocumentError as exc:
+        reason = f"Could not add it: {exc}"
+        await deliver(lambda: message.reply_text(reason, do_quote=True))
+        return
+    passages = sum(1 for p in data.passages if p.doc_id == document.doc_id)
+    log.info("added %s (%d passages) from %s", document.doc_id, passages, url)
+    await deliver(
+        lambda: message.reply_html(
+            f"Added <b>{escape(document.title)}</b> ({passages} passages), id "
+            f"<code>{escape(document.doc_id)}</code>.",
+            do_quote=True,
+        )
+    )
+
+
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove ID (admins): drop an article from the index."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not _is_admin(update, context):
+        await deliver(lambda: message.reply_text(ADMINS_ONLY))
+        return
+    doc_ids = list(context.args or [])
+    if not doc_ids:
+        await deliver(lambda: message.reply_text("Send /remove followed by an article id."))
+        return
+    try:
+        async with _lock(context):
+            from articlebot.engine import remove_documents
+
+            settings: Settings = context.application.bot_data[SETTINGS_KEY]
+            data, _ = await asyncio.to_thread(
+                remove_documents, settings, retriever_of(context).encoder, doc_ids
+            )
+            _swap_in(context, data)
+    except DocumentError as exc:
+        reason = f"Could not remove it: {exc}"
+        await deliver(lambda: message.reply_text(reason))
+        return
+    await deliver(lambda: message.reply_text(f"Removed {', '.join(doc_ids)}."))

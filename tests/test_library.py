@@ -1,0 +1,193 @@
+"""Adding, listing, scoping and removing articles from the chat and the command line."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from fake_botapi import FakeBotApi, make_user
+
+from articlebot.bot.app import build_application
+from articlebot.config import load_settings
+from articlebot.engine import add_documents, open_index
+from articlebot.index.documents import Document, DocumentError
+from articlebot.index.fetch import fetch_article
+from articlebot.retrieval.retriever import Retriever
+
+ADMIN = 7001
+PAGE = """<!doctype html><html><head><title>Lighthouse keeper retires | Coast Times</title>
+<meta name="author" content="Mara Quinn"></head><body><nav>Home News Sport</nav><article>
+<h1>Lighthouse keeper retires after 41 years</h1>
+<p>Edwin Sollas, the last resident keeper of the Skerry Point lighthouse, retired on Friday after
+41 years of service, the coastal authority said.</p>
+<p>Sollas said he would move to the mainland town of Carrick to live with his daughter, and that
+he planned to spend his time restoring an old fishing boat called the Merrow.</p>
+<p>The lighthouse has been automated since March and will be monitored from a control room in
+Port Ellis, officials said.</p></article><footer>Copyright Coast Times</footer></body></html>"""
+
+
+class _Pages(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        if self.path == "/lighthouse.html":
+            body, kind, status = PAGE.encode(), "text/html; charset=utf-8", 200
+        elif self.path == "/report.pdf":
+            body, kind, status = b"%PDF-1.4", "application/pdf", 200
+        elif self.path == "/huge.html":
+            body, kind, status = b"<p>" + b"x" * (6 * 1024 * 1024), "text/html", 200
+        else:
+            body, kind, status = b"not here", "text/plain", 404
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    """A web server on loopback with one article and some bad links."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> None:
+    doc = await fetch_article(f"{site}/lighthouse.html")
+    assert "Edwin Sollas" in doc.text and "Home News Sport" not in doc.text
+    assert doc.title.startswith("Lighthouse keeper retires") and doc.source.endswith(".html")
+    for path, reason in [
+        ("/missing", "404"),
+        ("/report.pdf", "not a web page"),
+        ("/huge.html", "larger than"),
+    ]:
+        with pytest.raises(DocumentError, match=reason):
+            await fetch_article(f"{site}{path}")
+    with pytest.raises(DocumentError, match="cannot fetch"):
+        await fetch_article("http://127.0.0.1:9/nothing-listens-here")
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+@pytest_asyncio.fixture
+async def bot(api: FakeBotApi, encoder, tmp_path: Path):
+    """A bot over its own index folder (the bundled article), with one admin."""
+    settings = load_settings(api_url=api.url, index_dir=tmp_path / "index", admin_ids=[ADMIN])
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    app = build_application(settings, api.token, retriever)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    yield app
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def _ask(api: FakeBotApi, chat: int, text: str, count: int, user=None) -> str:
+    api.push_update(api.private_message(chat, text, user=user))
+    messages = await api.await_messages(chat, count, timeout=60)
+    return messages[count - 1]["text"]
+
+
+@pytest.mark.asyncio
+async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> None:
+    admin = make_user(ADMIN)
+    api.push_update(api.private_message(ADMIN, f"{site}/lighthouse.html", user=admin))
+    # Meanwhile other chats are answered as usual.
+    assert "Kasatkin" in await _ask(api, 8001, "Who was Vinatier swapped for?", 1)
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    added = api.sent_messages(ADMIN)[-1]["text"]
+    assert "Lighthouse keeper retires" in added and "passages" in added
+    answer = await _ask(api, 8002, "Which town will Sollas move to?", 1)
+    assert "Carrick" in answer and "Lighthouse keeper retires" in answer  # names the article
+
+    listing = await _ask(api, 8003, "/articles", 1)
+    assert "Lighthouse keeper retires" in listing and "Russia warns" in listing
+
+    doc_id = added.split("id ")[-1].rstrip(".")
+    assert "only" in await _ask(api, 8004, f"/use {doc_id}", 1)
+    scoped = await _ask(api, 8004, "Who was Vinatier swapped for?", 2)
+    assert "Kasatkin" not in scoped  # this chat now asks the lighthouse story only
+    assert "every article" in await _ask(api, 8004, "/use all", 3)
+
+    assert "Removed" in await _ask(api, ADMIN, f"/remove {doc_id}", 3, user=admin)
+    gone = await _ask(api, 8005, "Which town will Sollas move to?", 1)
+    assert "Carrick" not in gone
+
+
+@pytest.mark.asyncio
+async def test_bad_links_and_non_admins(api, bot, site) -> None:
+    admin = make_user(ADMIN)
+    api.push_update(api.private_message(ADMIN, f"/add {site}/missing", user=admin))
+    await api.await_messages(ADMIN, 2, timeout=30)
+    assert "404" in api.sent_messages(ADMIN)[-1]["text"]
+    assert "for the bot's admins" in await _ask(api, 8006, f"/add {site}/lighthouse.html", 1)
+    assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
+
+
+def test_adds_from_several_threads_lose_nothing(encoder, tmp_path) -> None:
+    settings = load_settings(index_dir=tmp_path / "index")
+    open_index(settings, encoder)
+    docs = [
+        Document(f"d{i}", f"Story {i}", f"Title {i}\n\nBody of story {i}.", "x") for i in range(4)
+    ]
+    lock = threading.Lock()  # what the bot's index lock does for its handlers
+
+    def add(doc: Document) -> None:
+        with lock:
+            add_documents(settings, encoder, [doc])
+
+    threads = [threading.Thread(target=add, args=(doc,)) for doc in docs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(open_index(settings, encoder).documents) == {"article", "d0", "d1", "d2", "d3"}
+
+
+def test_cli_add_list_remove(site, index_dir) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "articlebot", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert cli("index").returncode == 0
+    added = cli("add", f"{site}/lighthouse.html")
+    assert added.returncode == 0, added.stderr
+    doc_id = added.stdout.split(":")[0]
+    listing = cli("list").stdout
+    assert doc_id in listing and "article" in listing
+    bad = cli("add", f"{site}/missing")
+    assert bad.returncode == 1 and "404" in bad.stderr and "Traceback" not in bad.stderr
+    assert cli("remove", doc_id).returncode == 0
+    assert doc_id not in cli("list").stdout
+    missing = cli("remove", "no-such-id")
+    assert missing.returncode == 1 and "no indexed article" in missing.stderr
