@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import telegram
 
@@ -673,6 +673,19 @@ class _Handler(BaseHTTPRequestHandler):
         # kept-alive connection that could still be served.
         self.close_connection = True
         body = self._read_body()
+        file_bytes = self.server.api._file_download(self.path)
+        if file_bytes is not None:
+            status, content = file_bytes
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(content)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(content)
+            except OSError:
+                pass
+            return
         answer = self.server.api._handle_request(
             self.path, self.headers.get("Content-Type", ""), body, self.server.generation
         )
@@ -750,11 +763,13 @@ class FakeBotApi:
         self._chats: dict[int, JSONDict] = {}
         self._open_queries: set[str] = set()
         self._faults: list[_Fault] = []
+        self._files: dict[str, tuple[str, bytes]] = {}
         self._random_faults: tuple[float, list[dict[str, Any]], random.Random] | None = None
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._webhook: JSONDict | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
+            "getFile": self._get_file,
             "getUpdates": self._get_updates,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
@@ -1394,6 +1409,50 @@ class FakeBotApi:
 
     def _get_me(self, params: dict[str, Any]) -> JSONDict:
         return copy.deepcopy(self.bot_user)
+
+    # ----------------------------------------------------------------- files
+
+    def add_file(self, content: bytes, file_name: str, mime_type: str = "text/plain") -> JSONDict:
+        """Store a file as if a user had uploaded it; returns its Document dict for a message."""
+        with self._cond:
+            file_id = f"file-{len(self._files) + 1}"
+            self._files[file_id] = (f"documents/{file_id}-{file_name}", content)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+
+    def _get_file(self, params: dict[str, Any]) -> JSONDict:
+        file_id = str(params.get("file_id", ""))
+        with self._cond:
+            stored = self._files.get(file_id)
+        if stored is None:
+            raise _bad_request("invalid file_id")
+        path, content = stored
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    def _file_download(self, path: str) -> tuple[int, bytes] | None:
+        """(status, bytes) for GET /file/bot<token>/<file_path>; None for other paths."""
+        prefix = f"/file/bot{self.token}/"
+        path = unquote(urlsplit(path).path)
+        if not path.startswith("/file/bot"):
+            return None
+        if not path.startswith(prefix):
+            return 401, b"Unauthorized"
+        wanted = path[len(prefix) :]
+        with self._cond:
+            for stored_path, content in self._files.values():
+                if stored_path == wanted:
+                    return 200, content
+        return 404, b"Not Found"
 
     def _get_updates(self, params: dict[str, Any], generation: int = -1) -> list[JSONDict]:
         offset = int(params.get("offset") or 0)

@@ -191,3 +191,34 @@ def test_cli_add_list_remove(site, index_dir) -> None:
     assert doc_id not in cli("list").stdout
     missing = cli("remove", "no-such-id")
     assert missing.returncode == 1 and "no indexed article" in missing.stderr
+
+
+def _upload(api: FakeBotApi, chat: int, name: str, content: bytes, user) -> dict:
+    update = api.private_message(chat, "placeholder", user=user)
+    del update["message"]["text"]
+    update["message"]["document"] = api.add_file(content, name)
+    return update
+
+
+@pytest.mark.asyncio
+async def test_admin_uploads_a_file(api, bot) -> None:
+    story = (
+        "# Bridge reopens in Tellbury\n\nThe Tellbury footbridge reopened on Saturday after a "
+        "two-year rebuild that cost 4.2 million pounds, the county council said.\n\nEngineers "
+        "replaced the rusted steel deck with a timber one designed to last eighty years.\n"
+    )
+    admin = make_user(ADMIN)
+    api.push_update(_upload(api, ADMIN, "tellbury.md", story.encode(), admin))
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    answer = await _ask(api, 8010, "How much did the Tellbury footbridge rebuild cost?", 1)
+    assert "4.2 million pounds" in answer and "Bridge reopens in Tellbury" in answer
+
+    api.push_update(_upload(api, ADMIN, "slides.pdf", b"%PDF-1.4", admin))
+    await api.await_for(
+        lambda: any(".md or .html" in m["text"] for m in api.sent_messages(ADMIN)), timeout=30
+    )
+    api.push_update(_upload(api, 8011, "notes.txt", b"Not an admin.", make_user(8011)))
+    [hint] = await api.await_messages(8011, 1, timeout=30)
+    assert "only read text" in hint["text"]

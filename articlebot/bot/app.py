@@ -119,6 +119,15 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(
         MessageHandler(
+            new_messages
+            & filters.ChatType.PRIVATE
+            & filters.Document.ALL
+            & filters.User(user_id=settings.admin_ids),
+            library.admin_document,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
             handlers.private_text,
         )

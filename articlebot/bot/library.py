@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from html import escape
+from pathlib import Path
 
 from telegram import Message, Update
 from telegram.ext import ContextTypes
@@ -20,7 +22,7 @@ from articlebot.bot.handlers import (
     scope_of,
 )
 from articlebot.config import Settings
-from articlebot.index.documents import DocumentError
+from articlebot.index.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.index.fetch import fetch_article, is_url
 from articlebot.index.store import IndexData
 from articlebot.retrieval.retriever import Retriever
@@ -28,6 +30,9 @@ from articlebot.retrieval.retriever import Retriever
 log = logging.getLogger(__name__)
 
 LOCK_KEY = "index_lock"
+#: Uploaded articles: kinds and size accepted.
+UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -121,11 +126,41 @@ async def admin_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await add_link(message, text, context)
 
 
+async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A .txt, .md or .html file sent by an admin in a private chat is an article to add."""
+    message = update.effective_message
+    if message is None or message.document is None or not _is_admin(update, context):
+        return
+    name = message.document.file_name or "article.txt"
+    size = message.document.file_size or 0
+
+    async def read() -> Document:
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise DocumentError(f"{name}: send a .txt, .md or .html file")
+        if size > MAX_UPLOAD_BYTES:
+            raise DocumentError(f"{name}: larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
+        file = await message.document.get_file()
+        data = bytes(await file.download_as_bytearray())
+        [document] = parse_bytes(data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}")
+        return document
+
+    await _add(message, read, context)
+
+
 async def add_link(message: Message, url: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Fetch and index one article while questions go on being answered."""
+    await _add(message, lambda: fetch_article(url), context)
+
+
+async def _add(
+    message: Message,
+    read: Callable[[], Awaitable[Document]],
+    context: ContextTypes.DEFAULT_TYPE,
+) -> None:
+    """Read one article, index it and serve it, telling the admin how it went."""
     await deliver(lambda: message.reply_text("Reading the article…", do_quote=True))
     try:
-        document = await fetch_article(url)
+        document = await read()
         async with _lock(context):  # one index change at a time: none is lost
             from articlebot.engine import add_documents
 
@@ -139,7 +174,7 @@ async def add_link(message: Message, url: str, context: ContextTypes.DEFAULT_TYP
         await deliver(lambda: message.reply_text(reason, do_quote=True))
         return
     passages = sum(1 for p in data.passages if p.doc_id == document.doc_id)
-    log.info("added %s (%d passages) from %s", document.doc_id, passages, url)
+    log.info("added %s (%d passages) from %s", document.doc_id, passages, document.source)
     await deliver(
         lambda: message.reply_html(
             f"Added <b>{escape(document.title)}</b> ({passages} passages), id "

@@ -169,24 +169,35 @@ def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
         )
 
 
-def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read one file into documents (a .jsonl file holds many)."""
+def _check_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(
             f"{path}: unsupported file type {suffix or '(none)'}; "
             f"use one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
         )
-    text = _decode(_read_bytes(path, max_bytes), path)
+    return suffix
+
+
+def parse_bytes(data: bytes, path: Path, doc_id: str | None = None) -> list[Document]:
+    """Documents from a file's bytes; `path` gives the kind (suffix), the name and the source."""
+    suffix = _check_suffix(path)
+    text = _decode(data, path)
     if suffix in JSONL_SUFFIXES:
         docs = list(_iter_jsonl(text, path))
         if not docs:
             raise DocumentError(f"{path}: contains no documents")
         return docs
-    doc_id = slugify(path.stem)
+    doc_id = doc_id or slugify(path.stem)
     if suffix in HTML_SUFFIXES:
         return [parse_html(text, doc_id, str(path))]
     return [parse_plain_text(text, doc_id, str(path), markdown=suffix in {".md", ".markdown"})]
+
+
+def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Read one file into documents (a .jsonl file holds many)."""
+    _check_suffix(path)
+    return parse_bytes(_read_bytes(path, max_bytes), path)
 
 
 def source_file(source: str) -> Path:
