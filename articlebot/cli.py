@@ -315,7 +315,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`articlebot eval`."""
-    from articlebot.engine import load_encoder, update_index
+    from articlebot.engine import load_encoder, make_retriever, update_index
     from articlebot.evaluation import (
         AblationRow,
         CachingEncoder,
@@ -341,18 +341,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index
         # is temporary.
         encoder = CachingEncoder(load_encoder(_settings(args)))
-        settings = load_settings(index_dir=Path(tmp), model=args.model)
+        settings = load_settings(index_dir=Path(tmp), model=args.model, top_k=args.top_k)
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
 
         def retriever(ranking: Any = None) -> Retriever:
-            return Retriever(
-                data,
-                encoder,
-                top_k=args.top_k,
-                min_confidence=settings.min_confidence,
-                max_question_chars=settings.max_question_chars,
-                ranking=ranking,
-            )
+            return make_retriever(settings, data, encoder, ranking)
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
             return run(questions, retriever(ranking).ask)

@@ -23,7 +23,7 @@ from articlebot.index.store import (
     load_index,
     read_manifest,
 )
-from articlebot.retrieval.retriever import Retriever
+from articlebot.retrieval.retriever import RankingSettings, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +137,20 @@ def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
     # One question at a time gains nothing from FAISS's threads over a small flat index, and idle
     # threads compete with the encoder's.
     faiss.omp_set_num_threads(1)
+    return make_retriever(settings, index, encoder)
+
+
+def make_retriever(
+    settings: Settings, index: IndexData, encoder: Encoder, ranking: RankingSettings | None = None
+) -> Retriever:
+    """A retriever over `index` with the settings' answer options."""
     return Retriever(
         index,
         encoder,
         top_k=settings.top_k,
         min_confidence=settings.min_confidence,
         max_question_chars=settings.max_question_chars,
+        ranking=ranking,
     )
 
 

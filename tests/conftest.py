@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from articlebot.config import Settings, load_settings, prepare_process
-from articlebot.engine import load_encoder, update_index
+from articlebot.engine import load_encoder, make_retriever, update_index
 from articlebot.index.documents import bundled_article_path, read_documents
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import IndexData
@@ -34,14 +34,7 @@ def article_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) ->
 @pytest.fixture(scope="session")
 def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
     """A retriever over the bundled article with default settings."""
-    defaults = Settings()
-    return Retriever(
-        article_index,
-        encoder,
-        top_k=defaults.top_k,
-        min_confidence=defaults.min_confidence,
-        max_question_chars=defaults.max_question_chars,
-    )
+    return make_retriever(Settings(), article_index, encoder)
 
 
 @pytest.fixture(scope="session")

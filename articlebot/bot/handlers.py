@@ -146,15 +146,23 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/stats (admins only): what is served and how many questions were answered."""
+async def admin_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
+    """The message of an admin's command; anyone else is told it is for admins (None)."""
     message = update.effective_message
-    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
     if message is None:
-        return
+        return None
+    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
     user = update.effective_user
     if settings is None or user is None or user.id not in settings.admin_ids:
         await deliver(lambda: message.reply_text(ADMINS_ONLY))
+        return None
+    return message
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins only): what is served and how many questions were answered."""
+    message = await admin_message(update, context)
+    if message is None:
         return
     index = retriever_of(context).index
     counts = context.application.bot_data.get(STATS_KEY, {"answered": 0, "not_answered": 0})

@@ -13,10 +13,10 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from articlebot.bot.handlers import (
-    ADMINS_ONLY,
     RETRIEVER_KEY,
     SCOPE_KEY,
     SETTINGS_KEY,
+    admin_message,
     deliver,
     retriever_of,
     scope_of,
@@ -25,7 +25,6 @@ from articlebot.config import Settings
 from articlebot.index.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.index.fetch import fetch_article, is_url
 from articlebot.index.store import IndexData
-from articlebot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +43,7 @@ def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 def _swap_in(context: ContextTypes.DEFAULT_TYPE, data: IndexData) -> None:
     """Serve the new index from now on; questions already running finish on the old one."""
-    old = retriever_of(context)
-    context.application.bot_data[RETRIEVER_KEY] = Retriever(
-        data,
-        old.encoder,
-        top_k=old.top_k,
-        min_confidence=old.min_confidence,
-        max_question_chars=old.max_question_chars,
-        ranking=old.ranking,
-    )
+    context.application.bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)
 
 
 def _lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
@@ -105,11 +96,8 @@ async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/add URL (admins): fetch, index in the background, confirm."""
-    message = update.effective_message
+    message = await admin_message(update, context)
     if message is None:
-        return
-    if not _is_admin(update, context):
-        await deliver(lambda: message.reply_text(ADMINS_ONLY))
         return
     url = " ".join(context.args or []).strip()
     if not is_url(url):
@@ -186,11 +174,8 @@ async def _add(
 
 async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/remove ID (admins): drop an article from the index."""
-    message = update.effective_message
+    message = await admin_message(update, context)
     if message is None:
-        return
-    if not _is_admin(update, context):
-        await deliver(lambda: message.reply_text(ADMINS_ONLY))
         return
     doc_ids = list(context.args or [])
     if not doc_ids:

@@ -94,6 +94,17 @@ class Retriever:
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
         )
 
+    def with_index(self, index: IndexData) -> Retriever:
+        """The same retriever over another index (after articles were added or removed)."""
+        return Retriever(
+            index,
+            self.encoder,
+            top_k=self.top_k,
+            min_confidence=self.min_confidence,
+            max_question_chars=self.max_question_chars,
+            ranking=self.ranking,
+        )
+
     @property
     def size(self) -> int:
         """Number of passages searched."""
