@@ -136,6 +136,19 @@ def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp
         open_index(settings_for(), other)
 
 
+def test_index_from_another_format_version_says_so(settings_for, encoder, tmp_path):
+    import json
+
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    manifest = current_generation(settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data.update(format=1, articlebot_version="0.0.1")
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexMismatchError, match=r"format 1 \(articlebot 0\.0\.1\)"):
+        open_index(settings, encoder)
+
+
 def test_open_index_builds_on_first_use_then_reuses(settings_for, encoder):
     settings = settings_for()
     counting = CountingEncoder(encoder)

@@ -30,10 +30,19 @@ he planned to spend his time restoring an old fishing boat called the Merrow.</p
 Port Ellis, officials said.</p></article><footer>Copyright Coast Times</footer></body></html>"""
 
 
+ORCHARD = """<html><head><title>Cider orchard wins heritage grant</title></head><body><article>
+<h1>Cider orchard wins heritage grant</h1><p>The Bramblecote community orchard has won a heritage
+grant of 85,000 pounds to replant 300 old apple trees, the trust that runs it said on Tuesday.</p>
+<p>Volunteers will graft the new trees from cuttings of varieties that grew there a century ago.
+</p></article></body></html>"""
+
+
 class _Pages(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/lighthouse.html":
             body, kind, status = PAGE.encode(), "text/html; charset=utf-8", 200
+        elif self.path == "/orchard.html":
+            body, kind, status = ORCHARD.encode(), "text/html; charset=utf-8", 200
         elif self.path == "/report.pdf":
             body, kind, status = b"%PDF-1.4", "application/pdf", 200
         elif self.path == "/huge.html":
@@ -135,9 +144,16 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
 @pytest.mark.asyncio
 async def test_bad_links_and_non_admins(api, bot, site) -> None:
     admin = make_user(ADMIN)
-    api.push_update(api.private_message(ADMIN, f"/add {site}/missing", user=admin))
-    await api.await_messages(ADMIN, 2, timeout=30)
-    assert "404" in api.sent_messages(ADMIN)[-1]["text"]
+    bad = [
+        (f"{site}/missing", "404"),
+        (f"{site}/report.pdf", "not a web page"),
+        (f"{site}/huge.html", "larger than"),
+        ("http://127.0.0.1:9/gone", "cannot fetch"),
+    ]
+    for number, (link, reason) in enumerate(bad, start=1):
+        api.push_update(api.private_message(ADMIN, f"/add {link}", user=admin))
+        await api.await_messages(ADMIN, 2 * number, timeout=30)
+        assert reason in api.sent_messages(ADMIN)[-1]["text"]
     assert "for the bot's admins" in await _ask(api, 8006, f"/add {site}/lighthouse.html", 1)
     assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
 
@@ -222,3 +238,34 @@ async def test_admin_uploads_a_file(api, bot) -> None:
     api.push_update(_upload(api, 8011, "notes.txt", b"Not an admin.", make_user(8011)))
     [hint] = await api.await_messages(8011, 1, timeout=30)
     assert "only read text" in hint["text"]
+
+
+@pytest.mark.asyncio
+async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
+    settings = load_settings(
+        api_url=api.url, index_dir=tmp_path / "index", admin_ids=[ADMIN, ADMIN + 1]
+    )
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        api.push_update(
+            api.private_message(ADMIN, f"{site}/lighthouse.html", user=make_user(ADMIN))
+        )
+        api.push_update(
+            api.private_message(ADMIN + 1, f"{site}/orchard.html", user=make_user(ADMIN + 1))
+        )
+        for admin in (ADMIN, ADMIN + 1):
+            await api.await_for(
+                lambda a=admin: any("Added" in m["text"] for m in api.sent_messages(a)),
+                timeout=120,
+            )
+        listing = await _ask(api, 8020, "/articles", 1)
+        assert "Lighthouse keeper" in listing and "Cider orchard" in listing
+        assert "Russia warns" in listing
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()

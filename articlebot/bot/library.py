@@ -62,10 +62,11 @@ async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         meta = index.manifest.documents.get(doc_id, {})
         added = time.strftime("%Y-%m-%d", time.localtime(float(meta.get("added", 0))))
         mark = " (in use)" if scope and doc_id in scope else ""
+        source = index.documents[doc_id].source
         lines.append(
             f"• <b>{escape(index.documents[doc_id].title)}</b>{mark}\n"
             f"  <code>{escape(doc_id)}</code> · {meta.get('passages', '?')} passages · "
-            f"added {added}"
+            f"added {added}\n  {escape(source if is_url(source) else Path(source).name)}"
         )
         if sum(len(line) for line in lines) > 3500:
             lines.append(f"… and {len(index.doc_order) - len(lines)} more.")
