@@ -269,3 +269,23 @@ async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_articles_added_by_another_process_are_served_without_restart(
+    api, bot, encoder, tmp_path
+) -> None:
+    import asyncio
+
+    settings = load_settings(index_dir=tmp_path / "index")  # the bot's index folder
+    story = Document(
+        "ferry",
+        "Night ferry returns",
+        "The night ferry to Orsk returns in May, operators said.",
+        "x",
+    )
+    # What `articlebot add` in another terminal does: write a new index generation.
+    await asyncio.to_thread(add_documents, settings, encoder, [story])
+    await asyncio.sleep(2.2)  # the bot looks at most every two seconds
+    answer = await _ask(api, 8030, "When does the night ferry to Orsk return?", 1)
+    assert "returns in May" in answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from articlebot.bot import render
 from articlebot.bot.limits import RateLimiter, Verdict
 from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
+from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
 from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -38,6 +40,10 @@ LIMITER_KEY = "rate_limiter"
 STATS_KEY = "stats"
 #: chat_data key: the doc_ids a chat's questions are limited to (absent: every article).
 SCOPE_KEY = "scope"
+LOCK_KEY = "index_lock"
+CHECKED_KEY = "index_checked_at"
+#: How often a question may look whether another process wrote a newer index.
+RELOAD_CHECK_SECONDS = 2.0
 #: chat_data key of the chat's last question and answer, for follow-up questions.
 TURN_KEY = "last_turn"
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
@@ -96,7 +102,50 @@ async def deliver(send: Callable[[], Awaitable[T]]) -> T:
             delay = min(delay * 2, 8.0)
 
 
+def index_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
+    """The lock that serializes changes to the served index."""
+    return context.application.bot_data.setdefault(LOCK_KEY, asyncio.Lock())
+
+
+async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Serve a newer index that another process wrote (`articlebot add`, `articlebot index`).
+
+    Checked at most every RELOAD_CHECK_SECONDS, by reading the small CURRENT pointer file.
+    """
+    bot_data = context.application.bot_data
+    now = time.monotonic()
+    if now - bot_data.get(CHECKED_KEY, 0.0) < RELOAD_CHECK_SECONDS:
+        return
+    bot_data[CHECKED_KEY] = now
+    settings: Settings | None = bot_data.get(SETTINGS_KEY)
+    served = retriever_of(context).index
+    if settings is None or served.path is None or index_lock(context).locked():
+        return
+    try:
+        live = current_generation(settings.index_dir)
+    except IndexError_:
+        return
+    if live is None or live == served.path:
+        return
+    async with index_lock(context):
+        try:
+            data = await asyncio.to_thread(load_index, settings.index_dir)
+            check_compatible(
+                data.manifest,
+                served.manifest.model,
+                served.manifest.chunking,
+                served.manifest.embedding,
+                settings.index_dir,
+            )
+        except IndexError_ as exc:
+            log.warning("keeping the served index; the one on disk is not usable: %s", exc)
+            return
+        bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)
+    log.info("now serving %d document(s), %d passages", len(data.documents), len(data.passages))
+
+
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await follow_index_on_disk(context)
     user = message.from_user
     limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
     if user is not None and limiter is not None:
@@ -294,6 +343,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await query.answer([], cache_time=300)
         return
+    await follow_index_on_disk(context)
     answer = await asyncio.to_thread(retriever_of(context).ask, question)
     results: list[Any] = []
     if not answer.answered:

@@ -18,6 +18,7 @@ from articlebot.bot.handlers import (
     SETTINGS_KEY,
     admin_message,
     deliver,
+    index_lock,
     retriever_of,
     scope_of,
 )
@@ -28,7 +29,6 @@ from articlebot.index.store import IndexData
 
 log = logging.getLogger(__name__)
 
-LOCK_KEY = "index_lock"
 #: Uploaded articles: kinds and size accepted.
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -44,10 +44,6 @@ def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 def _swap_in(context: ContextTypes.DEFAULT_TYPE, data: IndexData) -> None:
     """Serve the new index from now on; questions already running finish on the old one."""
     context.application.bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)
-
-
-def _lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
-    return context.application.bot_data.setdefault(LOCK_KEY, asyncio.Lock())
 
 
 async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,7 +146,7 @@ async def _add(
     await deliver(lambda: message.reply_text("Reading the article…", do_quote=True))
     try:
         document = await read()
-        async with _lock(context):  # one index change at a time: none is lost
+        async with index_lock(context):  # one index change at a time: none is lost
             from articlebot.engine import add_documents
 
             settings: Settings = context.application.bot_data[SETTINGS_KEY]
@@ -183,7 +179,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await deliver(lambda: message.reply_text("Send /remove followed by an article id."))
         return
     try:
-        async with _lock(context):
+        async with index_lock(context):
             from articlebot.engine import remove_documents
 
             settings: Settings = context.application.bot_data[SETTINGS_KEY]
