@@ -675,16 +675,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         file_bytes = self.server.api._file_download(self.path)
         if file_bytes is not None:
-            status, content = file_bytes
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(content)))
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.wfile.write(content)
-            except OSError:
-                pass
+            self._send(file_bytes[0], "application/octet-stream", file_bytes[1])
             return
         answer = self.server.api._handle_request(
             self.path, self.headers.get("Content-Type", ""), body, self.server.generation
@@ -692,10 +683,12 @@ class _Handler(BaseHTTPRequestHandler):
         if answer is None:
             return  # drop the connection without an answer
         status, payload = answer
-        data = json.dumps(payload).encode("utf-8")
+        self._send(status, "application/json", json.dumps(payload).encode("utf-8"))
+
+    def _send(self, status: int, content_type: str, data: bytes) -> None:
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Connection", "close")
             self.end_headers()
