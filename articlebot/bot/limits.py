@@ -30,6 +30,8 @@ class RateLimiter:
         if self.limit <= 0:
             return Verdict.ANSWER
         now = time.monotonic() if now is None else now
+        if len(self._asked) > 10_000:
+            self.forget_idle(now)
         asked = self._asked.setdefault(user_id, deque())
         while asked and now - asked[0] >= self.window:
             asked.popleft()

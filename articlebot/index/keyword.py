@@ -108,10 +108,6 @@ class KeywordIndex:
             (data, indices, indptr), shape=(len(rows), len(self._bm25.vocab_dict))
         )
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage for `query` (zeros when no term is known)."""
-        return self.scores_for_ids(self.term_ids([query])[0])
-
     def scores_for_ids(self, term_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every passage for a query given as vocabulary ids."""
         if not term_ids or self.size == 0:

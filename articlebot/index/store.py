@@ -134,16 +134,6 @@ class IndexData:
         name = self.path.name if self.path is not None else str(self.manifest.created)
         return hashlib.sha1(name.encode()).hexdigest()[:6]
 
-    def passage_text(self, row: int) -> str:
-        """The exact text of passage `row`."""
-        passage = self.passages[row]
-        return self.documents[passage.doc_id].text[passage.start : passage.end]
-
-    def sentence_rows(self, row: int) -> range:
-        """Global sentence indices of passage `row`."""
-        first = int(self.passage_sentence_start[row])
-        return range(first, first + len(self.passages[row].sentences))
-
 
 #: Up to this many passages search is exact (a flat index); past it, an IVF index trained on the
 #: corpus. Chosen with benchmarks/bench.py: exact search over 100,000 passages still answers in a
