@@ -170,40 +170,41 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
-    from articlebot.engine import document_paths, load_encoder, update_index
-    from articlebot.index.documents import read_documents, source_file
+    from articlebot.engine import load_encoder, update_index
+    from articlebot.index.documents import read_documents
 
     settings = _settings(args, device=args.device)
     if args.paths:
         documents = _read_sources(args.paths)
-        encoder = load_encoder(settings, for_indexing=True)
-        _, report = update_index(
-            settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
-        )
-        print(f"{settings.index_dir}: {report.summary()}")
-        return 0
-    paths = document_paths(settings)
-    if not settings.documents:
-        # Re-index what the existing index was built from, when there is one.
-        from articlebot.index.store import IndexError_, read_manifest
-
-        try:
-            sources = {
-                source_file(meta["source"])
-                for meta in read_manifest(settings.index_dir).documents.values()
-            }
-            if sources and all(p.exists() for p in sources):
-                paths = sorted(sources)
-        except IndexError_:
-            pass
-    documents = read_documents(paths)
-    log.info("read %d document(s) from %d file(s)", len(documents), len(paths))
+    else:
+        documents = read_documents(_default_sources(settings))
+    log.info("read %d document(s)", len(documents))
     encoder = load_encoder(settings, for_indexing=True)
     _, report = update_index(
         settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
     )
     print(f"{settings.index_dir}: {report.summary()}")
     return 0
+
+
+def _default_sources(settings: Settings) -> list[Path]:
+    """Configured documents, else the files the existing index was built from, else the
+    bundled article."""
+    from articlebot.engine import document_paths
+    from articlebot.index.documents import source_file
+    from articlebot.index.store import IndexError_, read_manifest
+
+    paths = document_paths(settings)
+    if settings.documents:
+        return paths
+    try:
+        sources = {
+            source_file(meta["source"])
+            for meta in read_manifest(settings.index_dir).documents.values()
+        }
+    except IndexError_:
+        return paths
+    return sorted(sources) if sources and all(p.exists() for p in sources) else paths
 
 
 def _read_sources(items: Sequence[str]) -> list[Any]:
