@@ -278,6 +278,6 @@ def assemble(
         sentence_vectors=sentence_vectors,
         dense=build_dense_index(passage_vectors),
         keyword=keyword,
-        sentence_terms=keyword.term_matrix(sentence_texts),
+        sentence_terms=keyword.postings(sentence_texts),
         doc_order=[part.doc.doc_id for part in parts],
     )

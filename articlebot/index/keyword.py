@@ -1,8 +1,17 @@
-"""Keyword scoring with bm25s (stemmed English, stop words removed), saved as a folder of files."""
+"""Keyword scoring with bm25s (stemmed English, stop words removed), saved as a folder of files.
+
+bm25s builds the index and writes it (its own folder of .npy/.json files). Answering reads that
+folder directly: the scores of a query are a sum of precomputed columns, which takes a few lines of
+numpy over memory-mapped arrays, while importing bm25s would pull in scipy and cost a quarter of a
+second at every start. `tests/test_keyword.py` checks tokens and scores against bm25s itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import re
+import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +19,17 @@ import numpy as np
 
 # \w+ rather than bm25s's default \w\w+: single digits ("9 sacks", "3 goals") matter in news.
 TOKEN_PATTERN = r"(?u)\b\w+\b"
-SETTINGS = {"tokens": TOKEN_PATTERN, "stemmer": "english", "stopwords": "en", "method": "lucene"}
+STEMMER = "english"
+SETTINGS = {"tokens": TOKEN_PATTERN, "stemmer": STEMMER, "stopwords": "en", "method": "lucene"}
+#: Written beside bm25s's files: what a query must be tokenized with to match the index.
+TOKENS_FILE = "tokens.json"
+_SCORE_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+#: bm25s methods whose scores are a plain sum of precomputed columns (no non-occurrence term).
+_SUM_METHODS = ("lucene", "robertson", "atire")
+
+
+class KeywordIndexError(ValueError):
+    """A keyword index folder that cannot be read."""
 
 
 def _bm25s() -> Any:
@@ -26,91 +45,224 @@ def _bm25s() -> Any:
 def _stemmer() -> Any:
     import Stemmer
 
-    return Stemmer.Stemmer("english")
+    return Stemmer.Stemmer(STEMMER)
+
+
+class Tokenizer:
+    """bm25s's tokenization (lower case, regex words, stop words dropped, Snowball stems)."""
+
+    def __init__(self, stopwords: Iterable[str], pattern: str = TOKEN_PATTERN) -> None:
+        self.stopwords = frozenset(stopwords)
+        self.pattern = pattern
+        self._split = re.compile(pattern).findall
+        # PyStemmer keeps its own bounded cache of recent words.
+        self._stem = _stemmer().stemWord
+
+    def terms(self, text: str) -> list[str]:
+        """Stemmed terms of `text`, in order, repeats kept."""
+        out = []
+        for token in self._split(text.lower()):
+            if token in self.stopwords:
+                continue
+            out.append(self._stem(token))
+        return out
 
 
 class KeywordIndex:
-    """BM25 scores for every passage."""
+    """BM25 scores for every passage, from bm25s's precomputed term columns."""
 
-    def __init__(self, bm25: Any, size: int) -> None:
-        self._bm25 = bm25
-        self._stemmer = _stemmer()
+    def __init__(
+        self,
+        *,
+        vocab: dict[str, int],
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        size: int,
+        tokenizer: Tokenizer,
+        source: Any = None,
+    ) -> None:
+        self.vocab = vocab
+        self._data = data
+        self._indices = indices
+        self._indptr = indptr
         self.size = size
+        self.tokenizer = tokenizer
+        # What `save` writes: a bm25s.BM25 just built, or the folder this index was read from.
+        self._source = source
         self._idf: np.ndarray | None = None
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> KeywordIndex:
-        """Index `texts` (one per passage, in passage order)."""
+        """Index `texts` (one per passage, in passage order) with bm25s."""
         bm25s = _bm25s()
+        from bm25s.stopwords import STOPWORDS_EN
 
         tokens = bm25s.tokenize(
             list(texts) or [""],
             token_pattern=TOKEN_PATTERN,
-            stopwords="en",
+            stopwords=list(STOPWORDS_EN),
             stemmer=_stemmer(),
             show_progress=False,
         )
         bm25 = bm25s.BM25(method="lucene")
         bm25.index(tokens, show_progress=False)
-        return cls(bm25, len(texts))
+        return cls(
+            vocab=dict(bm25.vocab_dict),
+            data=np.asarray(bm25.scores["data"]),
+            indices=np.asarray(bm25.scores["indices"]),
+            indptr=np.asarray(bm25.scores["indptr"]),
+            size=len(texts),
+            tokenizer=Tokenizer(STOPWORDS_EN),
+            source=bm25,
+        )
 
     def save(self, directory: Path) -> None:
-        """Write the index as plain files into `directory`."""
-        self._bm25.save(str(directory), show_progress=False)
+        """Write the index as plain files into `directory` (bm25s's layout, plus tokens.json)."""
+        if isinstance(self._source, Path):
+            shutil.copytree(self._source, directory, dirs_exist_ok=True)
+            return
+        self._source.save(str(directory), show_progress=False)
+        tokens = {"pattern": self.tokenizer.pattern, "stemmer": STEMMER}
+        tokens["stopwords"] = sorted(self.tokenizer.stopwords)  # type: ignore[assignment]
+        (directory / TOKENS_FILE).write_text(json.dumps(tokens), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, size: int) -> KeywordIndex:
-        """Read an index written by `save`."""
-        bm25s = _bm25s()
-
-        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        return cls(bm25, size)
+        """Read an index written by `save`, memory-mapping its arrays."""
+        try:
+            params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+            vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+            tokens = _read_tokens(directory)
+            data, indices, indptr = (
+                np.load(directory / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+                for name in _SCORE_FILES
+            )
+        except json.JSONDecodeError as exc:
+            raise KeywordIndexError(f"keyword index in {directory} is damaged ({exc})") from None
+        if params.get("method") not in _SUM_METHODS or tokens.get("stemmer") != STEMMER:
+            raise KeywordIndexError(
+                f"keyword index in {directory} uses {params.get('method')!r} scoring with "
+                f"{tokens.get('stemmer')!r} stems, which this version does not read"
+            )
+        # bm25s keeps an empty-string token in the vocabulary without a column of its own.
+        columns = len(vocab) - ("" in vocab)
+        if len(indptr) != columns + 1 or len(data) != len(indices) or indptr[-1] != len(data):
+            raise KeywordIndexError(f"keyword index in {directory} is inconsistent")
+        return cls(
+            vocab=vocab,
+            data=data,
+            indices=indices,
+            indptr=indptr,
+            size=size,
+            tokenizer=Tokenizer(tokens["stopwords"], tokens["pattern"]),
+            source=directory,
+        )
 
     def idf(self) -> np.ndarray:
         """Inverse document frequency of every vocabulary term (BM25's formula)."""
         if self._idf is None:
-            indptr = np.asarray(self._bm25.scores["indptr"])
-            df = np.diff(indptr).astype(np.float32)
+            df = np.diff(np.asarray(self._indptr)).astype(np.float32)
             n = float(max(self.size, 1))
             self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
         return self._idf
 
-    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
-        """Stemmed, stop-word-free terms of each text, as the index was built with."""
-        return _bm25s().tokenize(
-            list(texts),
-            token_pattern=TOKEN_PATTERN,
-            stopwords="en",
-            stemmer=self._stemmer,
-            return_ids=False,
-            show_progress=False,
-        )
-
     def term_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Known vocabulary ids of each text's stemmed, stop-word-free terms."""
-        if not texts:
-            return []
-        vocab = self._bm25.vocab_dict
-        return [[vocab[t] for t in tokens if t in vocab] for tokens in self._tokenize(texts)]
+        vocab = self.vocab
+        # Terms always have a column; bm25s's empty-string token never comes out of `terms`.
+        return [[vocab[t] for t in self.tokenizer.terms(text) if t in vocab] for text in texts]
 
-    def term_matrix(self, texts: Sequence[str]) -> Any:
-        """A sparse 0/1 matrix: row i marks the vocabulary terms present in texts[i]."""
-        from scipy import sparse
-
-        rows = self.term_ids(texts)
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(set(r)) for r in rows])
-        indices = np.fromiter(
-            (t for r in rows for t in sorted(set(r))), dtype=np.int32, count=int(indptr[-1])
-        )
-        data = np.ones(len(indices), dtype=np.float32)
-        return sparse.csr_matrix(
-            (data, indices, indptr), shape=(len(rows), len(self._bm25.vocab_dict))
+    def postings(self, texts: Sequence[str]) -> TermPostings:
+        """Which of `texts` hold each vocabulary term (for sentences: their lexical overlap)."""
+        return TermPostings.from_rows(
+            [sorted(set(ids)) for ids in self.term_ids(texts)], len(self._indptr) - 1
         )
 
     def scores_for_ids(self, term_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every passage for a query given as vocabulary ids."""
-        if not term_ids or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        scores = self._bm25.get_scores_from_ids(list(term_ids))
-        return np.asarray(scores, dtype=np.float32)[: self.size]
+        scores = np.zeros(self.size, dtype=np.float32)
+        if len(term_ids) == 0 or self.size == 0:
+            return scores
+        ids = np.asarray(term_ids, dtype=np.int64)
+        spans = [(int(self._indptr[t]), int(self._indptr[t + 1])) for t in ids]
+        rows = np.concatenate([self._indices[a:b] for a, b in spans])
+        weights = np.concatenate([self._data[a:b] for a, b in spans])
+        # bincount sums repeated rows in one pass (bm25s uses np.add.at per term).
+        summed = np.bincount(rows, weights=weights, minlength=self.size)
+        scores[:] = summed[: self.size]
+        return scores
+
+
+def _read_tokens(directory: Path) -> dict[str, Any]:
+    """tokens.json; folders written before it existed used bm25s's English stop words."""
+    path = directory / TOKENS_FILE
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    _bm25s()
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return {"pattern": TOKEN_PATTERN, "stemmer": STEMMER, "stopwords": list(STOPWORDS_EN)}
+
+
+class TermPostings:
+    """For every term, the sorted rows (sentences) holding it: a CSC 0/1 matrix."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, n_rows: int) -> None:
+        self.indptr = indptr
+        self.indices = indices
+        self.n_rows = n_rows
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[int]], n_terms: int) -> TermPostings:
+        """From each row's sorted, distinct term ids."""
+        counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        terms = np.fromiter((t for r in rows for t in r), dtype=np.int64, count=int(counts.sum()))
+        row_of = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+        order = np.argsort(terms, kind="stable")  # stable: rows stay sorted within a term
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
+        return cls(indptr, row_of[order].astype(np.int32), len(rows))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, terms)."""
+        return self.n_rows, len(self.indptr) - 1
+
+    def presence(self, rows: np.ndarray, term_ids: Sequence[int]) -> np.ndarray:
+        """A float32 (len(rows), len(term_ids)) matrix: 1 where the row holds the term."""
+        out = np.zeros((len(rows), len(term_ids)), dtype=np.float32)
+        for j, term in enumerate(term_ids):
+            holders = self.indices[self.indptr[term] : self.indptr[term + 1]]
+            if len(holders) == 0:
+                continue
+            at = np.minimum(np.searchsorted(holders, rows), len(holders) - 1)
+            out[:, j] = holders[at] == rows
+        return out
+
+    def save(self, path: Path) -> None:
+        """Write as an .npz that scipy.sparse.load_npz also reads."""
+        with path.open("wb") as handle:
+            np.savez(
+                handle,
+                indices=self.indices,
+                indptr=self.indptr,
+                format=np.array(b"csc"),
+                shape=np.array(self.shape),
+                data=np.ones(len(self.indices), dtype=np.float32),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> TermPostings:
+        """Read what `save` wrote (or an older index's CSR matrix, converted)."""
+        with np.load(path, allow_pickle=False) as npz:
+            fmt = npz["format"].item()
+            fmt = fmt.decode() if isinstance(fmt, bytes) else str(fmt)
+            n_rows, n_terms = (int(x) for x in npz["shape"])
+            indptr, indices = npz["indptr"], npz["indices"]
+        if fmt == "csc":
+            return cls(indptr.astype(np.int64), indices.astype(np.int32), n_rows)
+        if fmt == "csr":
+            rows = [sorted(indices[indptr[i] : indptr[i + 1]].tolist()) for i in range(n_rows)]
+            return cls.from_rows(rows, n_terms)
+        raise KeywordIndexError(f"{path} holds a {fmt!r} matrix, not CSC or CSR")

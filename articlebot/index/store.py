@@ -8,7 +8,7 @@ Layout of ``INDEX_DIR``::
     gen-<stamp>/passages.jsonl      one passage per line: doc_id, paragraph, start, end, sentences
     gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
     gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
-    gen-<stamp>/sentence_terms.npz  sparse 0/1 sentence x keyword-vocabulary matrix
+    gen-<stamp>/sentence_terms.npz  0/1 sentence x keyword-vocabulary matrix (CSC, scipy's layout)
     gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors
     gen-<stamp>/keyword/            bm25s index over passage text
 
@@ -34,7 +34,7 @@ from articlebot.index.chunking import Passage
 from articlebot.index.cleaning import Span
 from articlebot.index.documents import Document
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
-from articlebot.index.keyword import KeywordIndex
+from articlebot.index.keyword import KeywordIndex, TermPostings
 
 FORMAT_VERSION = 2
 CURRENT = "CURRENT"
@@ -122,7 +122,7 @@ class IndexData:
     dense: Any  # faiss.Index
     keyword: KeywordIndex
     #: scipy CSR matrix, sentences x keyword vocabulary, 1 where the sentence has the term.
-    sentence_terms: Any
+    sentence_terms: TermPostings
     doc_order: list[str]
     path: Path | None = None
 
@@ -209,15 +209,6 @@ def _save_npy(path: Path, array: np.ndarray) -> None:
         os.fsync(handle.fileno())
 
 
-def _save_sparse(path: Path, matrix: Any) -> None:
-    from scipy import sparse
-
-    with path.open("wb") as handle:
-        sparse.save_npz(handle, matrix, compressed=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def save_index(data: IndexData, index_dir: Path) -> Path:
     """Write `data` as a new generation and make it live atomically; returns its folder."""
     import faiss
@@ -262,7 +253,7 @@ def save_index(data: IndexData, index_dir: Path) -> Path:
         _save_npy(staging / "passage_vectors.npy", data.passage_vectors.astype(np.float32))
         _save_npy(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32))
         faiss.write_index(data.dense, str(staging / "dense.faiss"))
-        _save_sparse(staging / "sentence_terms.npz", data.sentence_terms)
+        data.sentence_terms.save(staging / "sentence_terms.npz")
         (staging / "keyword").mkdir()
         data.keyword.save(staging / "keyword")
         # The manifest goes last: a generation without one is never taken for a whole index.
@@ -343,6 +334,12 @@ def check_compatible(
         )
 
 
+def _mapped(path: Path) -> np.ndarray:
+    """A read-only array backed by the file: nothing is read until it is used."""
+    # A plain ndarray view: np.memmap's Python-level indexing costs microseconds per access.
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     rows = []
     with path.open(encoding="utf-8") as handle:
@@ -366,13 +363,11 @@ def load_index(index_dir: Path) -> IndexData:
     try:
         doc_rows = _read_jsonl(generation / "documents.jsonl")
         passage_rows = _read_jsonl(generation / "passages.jsonl")
-        sentence_table = np.load(generation / "sentences.npy", allow_pickle=False)
-        passage_vectors = np.load(generation / "passage_vectors.npy", allow_pickle=False)
-        sentence_vectors = np.load(generation / "sentence_vectors.npy", allow_pickle=False)
+        sentence_table = _mapped(generation / "sentences.npy")
+        passage_vectors = _mapped(generation / "passage_vectors.npy")
+        sentence_vectors = _mapped(generation / "sentence_vectors.npy")
         dense = faiss.read_index(str(generation / "dense.faiss"))
-        from scipy import sparse
-
-        sentence_terms = sparse.load_npz(generation / "sentence_terms.npz").tocsr()
+        sentence_terms = TermPostings.load(generation / "sentence_terms.npz")
         keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
     except FileNotFoundError as exc:
         raise IndexCorruptError(

@@ -55,6 +55,16 @@ def _overlap(a: Passage, b: Passage) -> float:
     return max(shared, 0) / max(min(a.end - a.start, b.end - b.start), 1)
 
 
+def _segment_argmax(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Position of the first largest value inside each consecutive segment of `counts` items."""
+    segment = np.repeat(np.arange(len(counts)), counts)
+    # lexsort is stable: among equal values the earlier one comes first, as with np.argmax.
+    order = np.lexsort((-values, segment))
+    starts = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    return order[starts] - starts
+
+
 def normalize_question(question: str, max_chars: int) -> str:
     """Collapse whitespace and control characters; keep at most `max_chars` characters."""
     cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question)
@@ -192,32 +202,19 @@ class Retriever:
         idf = index.keyword.idf()[term_ids] if term_ids else np.zeros(0, dtype=np.float32)
         idf_total = float(idf.sum())
         if idf_total > 0:
-            present = index.sentence_terms[rows][:, term_ids].toarray()
+            present = index.sentence_terms.presence(rows, term_ids)
             lexical = (present @ idf) / idf_total
             coverage = (np.maximum.reduceat(present, offsets, axis=0) @ idf) / idf_total
         else:
             lexical = np.zeros(len(rows), dtype=np.float32)
             coverage = np.zeros(len(candidates), dtype=np.float32)
         sentence_scores = similarity + ranking.lexical_weight * lexical
-        best_local = np.array(
-            [
-                int(np.argmax(sentence_scores[o : o + c]))
-                for o, c in zip(offsets, counts, strict=True)
-            ]
-        )
-        best_score = sentence_scores[offsets + best_local]
-        best_similarity = similarity[offsets + best_local]
+        best = offsets + _segment_argmax(sentence_scores, counts)
+        best_score = sentence_scores[best]
+        best_similarity = similarity[best]
         # The highlight may lean more on the question's words than the ranking does.
         highlight_scores = similarity + ranking.highlight_lexical_weight * lexical
-        best_rows = rows[
-            offsets
-            + np.array(
-                [
-                    int(np.argmax(highlight_scores[o : o + c]))
-                    for o, c in zip(offsets, counts, strict=True)
-                ]
-            )
-        ]
+        best_rows = rows[offsets + _segment_argmax(highlight_scores, counts)]
 
         fused = (
             ranking.dense_weight * dense

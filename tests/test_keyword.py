@@ -1,0 +1,133 @@
+"""Keyword scoring reads bm25s's files itself: it must agree with bm25s exactly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from articlebot.index.documents import bundled_article_path
+from articlebot.index.keyword import (
+    TOKEN_PATTERN,
+    KeywordIndex,
+    KeywordIndexError,
+    TermPostings,
+)
+
+QUESTIONS = [
+    "Who was Laurent Vinatier swapped for?",
+    "When was he ARRESTED, and by whom?",
+    "9 sacks in 3 games: the Broncos' defence",
+    "l'été à Zürich — naïve café (1,000,000 €)",
+    "the of and a",  # stop words only
+    "",
+    "zzzz unknownword qwerty",
+]
+
+
+def _texts() -> list[str]:
+    article = bundled_article_path().read_text(encoding="utf-8")
+    return [p for p in article.split("\n") if p.strip()]
+
+
+@pytest.fixture(scope="module")
+def built() -> KeywordIndex:
+    return KeywordIndex.build(_texts())
+
+
+def test_tokens_match_bm25s(built: KeywordIndex) -> None:
+    import bm25s
+    from bm25s.stopwords import STOPWORDS_EN
+    from Stemmer import Stemmer
+
+    texts = _texts() + QUESTIONS
+    expected = bm25s.tokenize(
+        texts,
+        token_pattern=TOKEN_PATTERN,
+        stopwords=list(STOPWORDS_EN),
+        stemmer=Stemmer("english"),
+        return_ids=False,
+        show_progress=False,
+    )
+    # bm25s stands in an empty string for a text without terms; the index never holds one.
+    expected = [[t for t in tokens if t] for tokens in expected]
+    assert [built.tokenizer.terms(t) for t in texts] == expected
+
+
+def test_scores_match_bm25s_after_a_round_trip(built: KeywordIndex, tmp_path: Path) -> None:
+    import bm25s
+
+    built.save(tmp_path)
+    reference = bm25s.BM25.load(str(tmp_path), show_progress=False)
+    loaded = KeywordIndex.load(tmp_path, built.size)
+    assert loaded.vocab == reference.vocab_dict
+    answered = 0
+    for question in QUESTIONS:
+        ids = sorted(set(loaded.term_ids([question])[0]))
+        ours = loaded.scores_for_ids(ids)
+        if ids:
+            theirs = reference.get_scores_from_ids(ids)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)
+            answered += int(ours.max() > 0)
+        else:
+            assert not ours.any()
+    assert answered >= 3  # the article's own words score some passages
+    np.testing.assert_allclose(loaded.idf(), built.idf())
+
+
+def test_answering_does_not_import_bm25s_or_scipy(built: KeywordIndex, tmp_path: Path) -> None:
+    built.save(tmp_path)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from articlebot.index.keyword import KeywordIndex\n"
+        f"k = KeywordIndex.load(Path({str(tmp_path)!r}), {built.size})\n"
+        "ids = sorted(set(k.term_ids(['Who was Laurent Vinatier swapped for?'])[0]))\n"
+        "assert k.scores_for_ids(ids).max() > 0\n"
+        "print(sorted(m for m in ('bm25s', 'scipy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_damaged_keyword_folder_is_reported(built: KeywordIndex, tmp_path: Path) -> None:
+    built.save(tmp_path)
+    (tmp_path / "vocab.index.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(KeywordIndexError, match="damaged"):
+        KeywordIndex.load(tmp_path, built.size)
+
+
+def test_folder_without_tokens_file_still_loads(built: KeywordIndex, tmp_path: Path) -> None:
+    """Indexes written before tokens.json existed used bm25s's stop words, read from bm25s."""
+    built.save(tmp_path)
+    (tmp_path / "tokens.json").unlink()
+    loaded = KeywordIndex.load(tmp_path, built.size)
+    assert loaded.term_ids(["Who was Laurent Vinatier swapped for?"]) == built.term_ids(
+        ["Who was Laurent Vinatier swapped for?"]
+    )
+
+
+def test_postings_presence_and_scipy_compatible_file(tmp_path: Path) -> None:
+    from scipy import sparse
+
+    rows = [[0, 3], [], [1, 3, 4], [3]]
+    postings = TermPostings.from_rows(rows, n_terms=6)
+    dense = np.zeros((4, 6), dtype=np.float32)
+    for r, terms in enumerate(rows):
+        dense[r, terms] = 1
+    picked = np.array([3, 0, 2, 2], dtype=np.int64)
+    np.testing.assert_array_equal(
+        postings.presence(picked, [3, 5, 1, 0]), dense[picked][:, [3, 5, 1, 0]]
+    )
+    path = tmp_path / "terms.npz"
+    postings.save(path)
+    np.testing.assert_array_equal(sparse.load_npz(path).toarray(), dense)
+    # An older index stored the same matrix as CSR; it loads into the same postings.
+    sparse.save_npz(tmp_path / "old.npz", sparse.csr_matrix(dense))
+    old = TermPostings.load(tmp_path / "old.npz")
+    np.testing.assert_array_equal(old.presence(np.arange(4), range(6)), dense)
+    assert json.dumps(old.shape) == "[4, 6]"
