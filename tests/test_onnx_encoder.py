@@ -240,3 +240,35 @@ def test_ensure_adds_a_missing_int8_model(
     assert (cache / QUANTIZED_MODEL_FILE).is_file()
     assert (cache / MODEL_FILE).stat().st_mtime_ns == before
     assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
+
+
+def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
+    export_dir: Path, tmp_path: Path
+) -> None:
+    """Start-up loads a pre-optimized copy whose weights are mapped from disk, not the export."""
+    import onnxruntime as ort
+
+    from articlebot.index.onnx_encoder import prepared_model
+
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*"))
+    texts = ["Who was Laurent Vinatier swapped for?", "A longer sentence about a prisoner swap."]
+    first = OnnxEncoder(cache, name="m")
+    prepared = prepared_model(cache / MODEL_FILE)
+    assert prepared != cache / MODEL_FILE and prepared.is_file()
+    assert (cache / (prepared.name + ".data")).stat().st_size > 50_000_000  # the weights
+    made = prepared.stat().st_mtime_ns
+    again = OnnxEncoder(cache, name="m")
+    assert prepared.stat().st_mtime_ns == made  # reused, not rewritten
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    plain = ort.InferenceSession(str(cache / MODEL_FILE), options, ["CPUExecutionProvider"])
+    ids = np.array([[101, 2040, 2001, 102]], dtype=np.int64)
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    feeds |= {"token_type_ids": np.zeros_like(ids)}
+    names = {i.name for i in plain.get_inputs()}
+    reference = plain.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+    ours = again._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+    np.testing.assert_allclose(first.encode(texts), again.encode(texts), atol=1e-6)

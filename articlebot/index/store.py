@@ -426,12 +426,16 @@ def load_index(index_dir: Path) -> IndexData:
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
         )
 
-    first = np.zeros(n, dtype=np.int64)
-    doc_sentence_base: dict[str, int] = {}
-    for i, (doc_row, _, _) in enumerate(sentence_table):
-        doc_sentence_base.setdefault(doc_order[int(doc_row)], i)
-    for i, p in enumerate(passages):
-        first[i] = doc_sentence_base.get(p.doc_id, 0) + p.first_sentence
+    # Each document's sentences are contiguous: its first row is where its number first appears.
+    doc_rows_present, first_rows = np.unique(sentence_table[:, 0], return_index=True)
+    doc_sentence_base = {
+        doc_order[int(d)]: int(r) for d, r in zip(doc_rows_present, first_rows, strict=True)
+    }
+    first = np.fromiter(
+        (doc_sentence_base.get(p.doc_id, 0) + p.first_sentence for p in passages),
+        dtype=np.int64,
+        count=n,
+    )
     return IndexData(
         manifest=manifest,
         documents=documents,
