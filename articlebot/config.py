@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     max_passage_tokens: int = Field(default=160, ge=16, le=224)
     overlap_sentences: int = Field(default=1, ge=0, le=5)
     embed_batch_size: int = Field(default=64, ge=1)
+    question_batch: int = Field(
+        default=32,
+        ge=1,
+        le=256,
+        description="The bot encodes questions that arrive together in one model run, up to "
+        "this many (1: one at a time).",
+    )
 
     # --- retrieval ---
     top_k: int = Field(default=3, ge=1, le=50)

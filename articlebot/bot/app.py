@@ -165,7 +165,7 @@ def build_application(
 
             log.info("loading the model and index from %s", settings.index_dir)
             application.bot_data[handlers.RETRIEVER_KEY] = await asyncio.to_thread(
-                open_retriever, settings
+                open_retriever, settings, concurrent=True
             )
         loaded: Retriever = application.bot_data[handlers.RETRIEVER_KEY]
         log.info(
