@@ -131,3 +131,15 @@ def test_postings_presence_and_scipy_compatible_file(tmp_path: Path) -> None:
     old = TermPostings.load(tmp_path / "old.npz")
     np.testing.assert_array_equal(old.presence(np.arange(4), range(6)), dense)
     assert json.dumps(old.shape) == "[4, 6]"
+
+
+def test_counts_between_counts_holders_inside_each_range() -> None:
+    rows = [[0, 3], [], [1, 3, 4], [3], [0]]
+    postings = TermPostings.from_rows(rows, n_terms=6)
+    starts, ends = np.array([0, 2, 4, 1]), np.array([5, 4, 5, 1])
+    counts = postings.counts_between(starts, ends, [3, 0, 5])
+    expected = [
+        [sum(t in rows[r] for r in range(a, b)) for t in (3, 0, 5)]
+        for a, b in zip(starts, ends, strict=True)
+    ]
+    np.testing.assert_array_equal(counts, expected)

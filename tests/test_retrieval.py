@@ -99,3 +99,43 @@ def test_near_copies_from_other_documents_are_not_repeated(encoder, tmp_path) ->
     answer = Retriever(data, encoder).ask("When did the ferries resume?", top_k=3)
     texts = [p.text for p in answer.passages]
     assert len(texts) == len(set(texts))  # one copy of each passage, whichever document
+
+
+def test_sentence_idf_weighs_words_that_set_sentences_apart() -> None:
+    import numpy as np
+
+    from articlebot.retrieval.retriever import sentence_idf
+
+    # In a document of 10 sentences: its subject (in all), a word in 3, a word in 1, an absent one.
+    weights = sentence_idf(np.array([10, 3, 1, 0]), 10)
+    assert weights.dtype == np.float32
+    assert np.all(weights > 0)
+    assert weights[0] < weights[1] < weights[2] < weights[3]
+    # One row of frequencies per document, each with its own number of sentences.
+    both = sentence_idf(np.array([[10, 1], [2, 1]]), np.array([[10], [2]]))
+    assert both.shape == (2, 2)
+    np.testing.assert_allclose(both[0], weights[[0, 2]])
+    assert both[1, 0] < both[0, 1]
+
+
+def test_highlight_prefers_the_words_that_one_sentence_shares_with_the_question(
+    encoder, tmp_path
+) -> None:
+    from articlebot.config import load_settings
+    from articlebot.engine import update_index
+    from articlebot.index.documents import Document
+
+    text = (
+        "Valdoria harbour\n\n"
+        "The Valdoria harbour reopened after the Valdoria harbour wall was rebuilt. "
+        "Valdoria harbour officials said the work cost 12 million euros. "
+        "Ferries resumed on Monday at noon. "
+        "Valdoria fishing crews are expected back in the harbour this week."
+    )
+    data, _ = update_index(
+        load_settings(index_dir=tmp_path / "i"), encoder, [Document("v", "Valdoria", text, "v")]
+    )
+    answer = Retriever(data, encoder).ask(
+        "When did ferries resume at the reopened Valdoria harbour?"
+    )
+    assert answer.passages[0].highlight_text.startswith("Ferries resumed")

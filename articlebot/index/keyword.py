@@ -240,6 +240,16 @@ class TermPostings:
             out[:, j] = holders[at] == rows
         return out
 
+    def counts_between(
+        self, starts: np.ndarray, ends: np.ndarray, term_ids: Sequence[int]
+    ) -> np.ndarray:
+        """(len(starts), len(term_ids)) counts of rows in [starts[i], ends[i]) holding each term."""
+        out = np.zeros((len(starts), len(term_ids)), dtype=np.float32)
+        for j, term in enumerate(term_ids):
+            holders = self.indices[self.indptr[term] : self.indptr[term + 1]]
+            out[:, j] = np.searchsorted(holders, ends) - np.searchsorted(holders, starts)
+        return out
+
     def save(self, path: Path) -> None:
         """Write as an .npz that scipy.sparse.load_npz also reads."""
         with path.open("wb") as handle:

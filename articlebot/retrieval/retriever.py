@@ -30,8 +30,10 @@ class RankingSettings:
     keyword_weight: float = 0.3
     #: Weight of IDF-weighted question-term overlap inside a sentence's score.
     lexical_weight: float = 0.5
-    #: The same weight when choosing which sentence of a passage to highlight.
-    highlight_lexical_weight: float = 1.5
+    #: The same weight when choosing which sentence of a passage to highlight; there the question's
+    #: terms are weighted by their rarity among the sentences of the passage's own document (see
+    #: `sentence_idf`), not in the whole corpus.
+    highlight_lexical_weight: float = 3.0
     #: Take candidates from dense search, keyword search, or both.
     use_dense: bool = True
     use_keyword: bool = True
@@ -63,6 +65,20 @@ def _segment_argmax(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     starts = np.zeros(len(counts), dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     return order[starts] - starts
+
+
+def sentence_idf(doc_frequency: np.ndarray, sentences: np.ndarray | int) -> np.ndarray:
+    """BM25's IDF of terms among the sentences of one document.
+
+    `doc_frequency` counts the document's sentences holding each term (in the last axis) and
+    `sentences` is the document's number of sentences. A term that the whole document is about
+    (its subject's name, which is also what makes it rare in the corpus) tells none of its
+    sentences apart and weighs little; a word that only one sentence shares with the question
+    weighs most.
+    """
+    df = np.asarray(doc_frequency, dtype=np.float32)
+    n = np.asarray(sentences, dtype=np.float32)
+    return np.log1p(np.maximum(n - df + 0.5, 0.0) / (df + 0.5)).astype(np.float32)
 
 
 def normalize_question(question: str, max_chars: int) -> str:
@@ -102,6 +118,12 @@ class Retriever:
         self._rows_by_doc = {d: np.asarray(r, dtype=np.int64) for d, r in rows_by_doc.items()}
         self._sentence_counts = np.fromiter(
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
+        )
+        # Each document's sentences are one run of rows of the sentence table, in document order.
+        sentence_docs = index.sentence_table[:, 0]
+        self._passage_docs = sentence_docs[index.passage_sentence_start]
+        self._doc_sentence_bounds = np.searchsorted(
+            sentence_docs, np.arange(len(index.doc_order) + 1)
         )
 
     def with_index(self, index: IndexData) -> Retriever:
@@ -159,6 +181,27 @@ class Retriever:
         query = self.encoder.encode([text])[0]
         return self._rank(text, query, k, doc_ids)
 
+    def _document_lexical(
+        self,
+        candidates: np.ndarray,
+        counts: np.ndarray,
+        term_ids: list[int],
+        present: np.ndarray,
+    ) -> np.ndarray:
+        """Question-term overlap of the candidates' sentences (`counts` per candidate; `present`
+        marks the question's `term_ids` in each), the terms weighted by `sentence_idf` in the
+        sentence's own document."""
+        docs, inverse = np.unique(self._passage_docs[candidates], return_inverse=True)
+        starts = self._doc_sentence_bounds[docs]
+        ends = self._doc_sentence_bounds[docs + 1]
+        in_docs = self.index.sentence_terms.counts_between(starts, ends, term_ids)
+        weights = sentence_idf(in_docs, (ends - starts)[:, None])
+        sentence_weights = np.repeat(weights[inverse], counts, axis=0)
+        total = sentence_weights.sum(axis=1)
+        return np.where(
+            total > 0, (present * sentence_weights).sum(axis=1) / np.maximum(total, 1e-9), 0.0
+        )
+
     def _rank(
         self, text: str, query: np.ndarray, k: int, doc_ids: Collection[str] | None = None
     ) -> Answer:
@@ -206,15 +249,13 @@ class Retriever:
             lexical = (present @ idf) / idf_total
             coverage = (np.maximum.reduceat(present, offsets, axis=0) @ idf) / idf_total
         else:
+            present = np.zeros((len(rows), 0), dtype=np.float32)
             lexical = np.zeros(len(rows), dtype=np.float32)
             coverage = np.zeros(len(candidates), dtype=np.float32)
         sentence_scores = similarity + ranking.lexical_weight * lexical
         best = offsets + _segment_argmax(sentence_scores, counts)
         best_score = sentence_scores[best]
         best_similarity = similarity[best]
-        # The highlight may lean more on the question's words than the ranking does.
-        highlight_scores = similarity + ranking.highlight_lexical_weight * lexical
-        best_rows = rows[offsets + _segment_argmax(highlight_scores, counts)]
 
         fused = (
             ranking.dense_weight * dense
@@ -244,9 +285,21 @@ class Retriever:
             if len(chosen) == k:
                 break
 
+        # The highlight of each passage returned leans more on the question's words than the
+        # ranking does, and on those that set a sentence apart within its document.
+        picked = np.asarray(chosen, dtype=np.int64)
+        local = np.concatenate([np.arange(offsets[i], offsets[i] + counts[i]) for i in picked])
+        highlight_scores = similarity[local]
+        if idf_total > 0 and ranking.highlight_lexical_weight:
+            highlight_scores = highlight_scores + ranking.highlight_lexical_weight * (
+                self._document_lexical(candidates[picked], counts[picked], term_ids, present[local])
+            )
         results = []
+        at = 0
         for i in chosen:
-            _, s_start, s_end = (int(x) for x in index.sentence_table[best_rows[i]])
+            best = local[at + int(np.argmax(highlight_scores[at : at + counts[i]]))]
+            at += int(counts[i])
+            _, s_start, s_end = (int(x) for x in index.sentence_table[rows[best]])
             results.append(self.passage(int(candidates[i]), float(fused[i]), (s_start, s_end)))
         top = chosen[0]
         evidence = (float(dense[top]), float(best_similarity[top]), float(coverage[top]))
