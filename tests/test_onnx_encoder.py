@@ -258,6 +258,10 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     assert prepared != cache / MODEL_FILE and prepared.is_file()
     assert (cache / (prepared.name + ".data")).stat().st_size > 50_000_000  # the weights
     made = prepared.stat().st_mtime_ns
+    import onnx
+
+    graph = onnx.load(prepared, load_external_data=False).graph
+    assert sum(node.op_type == "Attention" for node in graph.node) == 6  # one per layer, fused
     again = OnnxEncoder(cache, name="m")
     assert prepared.stat().st_mtime_ns == made  # reused, not rewritten
 

@@ -36,6 +36,10 @@ MODEL_FILE = "model.onnx"
 QUANTIZED_MODEL_FILE = "model.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 INFO_FILE = "encoder.json"
+#: The model's transformers config, kept for fusing its attention blocks (see `_fuse_attention`).
+CONFIG_FILE = "config.json"
+#: Architectures onnxruntime's transformer optimizer fuses as BERT (MiniLM is a BERT).
+_FUSABLE = frozenset({"bert"})
 OPSET = 17
 
 # What decides the vectors: the weights, the architecture and the tokenizer. Documentation and
@@ -179,6 +183,8 @@ def ensure_onnx_export(
     ):
         # A re-export replaces the whole folder, so a stale int8 model goes with it.
         export_onnx(model_location, cache_dir, name=name)
+    elif not (cache_dir / CONFIG_FILE).is_file():
+        _copy_config(_local_model_folder(model_location), cache_dir)  # exports before it was kept
     if quantized and not (cache_dir / QUANTIZED_MODEL_FILE).is_file():
         quantize_int8(cache_dir)
     return cache_dir
@@ -186,6 +192,7 @@ def ensure_onnx_export(
 
 def quantize_int8(export_dir: Path) -> Path:
     """Write `model.int8.onnx` (dynamic int8 MatMul weights) beside the export; return its path."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     export_dir = Path(export_dir)
@@ -195,16 +202,23 @@ def quantize_int8(export_dir: Path) -> Path:
     # Same reasoning as export_onnx: a reader must never load a half-written model.
     handle, temp_name = tempfile.mkstemp(prefix=".int8-", suffix=".onnx", dir=export_dir)
     os.close(handle)
+    fused = Path(temp_name).with_suffix(".fused.onnx")
     try:
-        # Only MatMul weights: that is where the time goes, and quantizing the embedding
-        # tables or attention inputs costs accuracy for little speed.
+        # Fused attention blocks quantize too (QAttention): measured ~20% faster than quantizing
+        # the plain graph's MatMuls, at the same agreement with float32 (cosine ~0.99).
+        source = (
+            fused if _fuse_attention(export_dir / MODEL_FILE, fused) else export_dir / MODEL_FILE
+        )
+        # Only matrix products: that is where the time goes, and quantizing the embedding
+        # tables costs accuracy for little speed.
         with _quiet_root_logger():
             quantize_dynamic(
-                export_dir / MODEL_FILE,
+                source,
                 temp_name,
                 per_channel=True,
-                op_types_to_quantize=["MatMul"],
+                op_types_to_quantize=["MatMul", "Attention"],
                 weight_type=QuantType.QInt8,
+                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
             )
         os.chmod(temp_name, 0o644)  # mkstemp makes it owner-only; readers may be other users
         os.replace(temp_name, target)
@@ -214,6 +228,7 @@ def quantize_int8(export_dir: Path) -> Path:
         raise OnnxExportError(f"int8 quantization of {export_dir} failed: {exc}") from exc
     finally:
         Path(temp_name).unlink(missing_ok=True)
+        fused.unlink(missing_ok=True)
     return target
 
 
@@ -368,6 +383,9 @@ def prepared_model(model_path: Path) -> Path:
         log.info("cannot keep an optimized copy of %s (%s); loading it as it is", model_path, exc)
         return model_path
     try:
+        source = model_path
+        if model_path.name == MODEL_FILE and _fuse_attention(model_path, staging / "fused.onnx"):
+            source = staging / "fused.onnx"
         options = _session_options(1)
         # Extended, not all: its fusions run on any CPU, while layout rewrites for this CPU's
         # instruction set are redone at each load (they are quick).
@@ -379,9 +397,7 @@ def prepared_model(model_path: Path) -> Path:
         options.add_session_config_entry(
             "session.optimized_model_external_initializers_min_size_in_bytes", "1024"
         )
-        ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
         # Weights first, graph last: a graph on disk always finds its weights beside it.
         for name in (data_name, target.name):
             os.chmod(staging / name, 0o644)
@@ -415,11 +431,14 @@ def _local_model_folder(model_location: str) -> Path:
 
 @contextlib.contextmanager
 def _quiet_root_logger() -> Iterator[None]:
-    """Drop onnxruntime.quantization's advice to pre-process, logged as a root-logger warning."""
+    """Drop onnxruntime.quantization's chatter, logged on the root logger: a line per tensor at
+    INFO and an advice to pre-process as a warning."""
     root = logging.getLogger()
 
     def drop_warnings(record: logging.LogRecord) -> bool:
-        # Only that one message: other threads' warnings still get through meanwhile.
+        # Only those: other threads' warnings still get through meanwhile.
+        if record.levelno <= logging.INFO:
+            return False
         return not str(record.msg).startswith("Please consider to run pre-processing")
 
     root.addFilter(drop_warnings)
@@ -427,6 +446,71 @@ def _quiet_root_logger() -> Iterator[None]:
         yield
     finally:
         root.removeFilter(drop_warnings)
+
+
+def _copy_config(folder: Path, out_dir: Path) -> None:
+    if (folder / CONFIG_FILE).is_file():
+        shutil.copyfile(folder / CONFIG_FILE, out_dir / CONFIG_FILE)
+
+
+def _fuse_attention(model_path: Path, out_path: Path) -> bool:
+    """Write `model_path` with each attention block, layer norm and GELU fused into single
+    operators by onnxruntime's transformer optimizer; False if the model is not one it fuses,
+    or if the fused graph does not give the same vectors.
+
+    The exported graph has ~270 small operators; fused it has ~60, which saves their overhead
+    on short inputs (~7% per question here, more once quantized).
+    """
+    try:
+        config = json.loads((model_path.parent / CONFIG_FILE).read_text(encoding="utf-8"))
+        heads, hidden = int(config["num_attention_heads"]), int(config["hidden_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if config.get("model_type") not in _FUSABLE:
+        return False
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    _quiet_optimizer_loggers()
+    with _quiet_root_logger():
+        fused = optimize_model(
+            str(model_path), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=0
+        )
+    if not fused.get_fused_operator_statistics().get("Attention"):
+        return False
+    fused.save_model_to_file(str(out_path))
+    return _same_vectors(model_path, out_path)
+
+
+def _quiet_optimizer_loggers() -> None:
+    """The transformer optimizer's modules log each fusion at INFO under their bare names."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        path = Path(str(getattr(module, "__file__", None) or ""))
+        if path.parent.name == "transformers" and path.parent.parent.name == "onnxruntime":
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _same_vectors(reference: Path, candidate: Path, tolerance: float = 1e-4) -> bool:
+    """Whether two graphs give the same vectors for a padded batch of `_CHECK_TEXTS`."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(reference.parent / TOKENIZER_FILE))
+    tokenizer.enable_padding(pad_id=_pad_id(tokenizer))
+    tokenizer.enable_truncation(max_length=128)
+    encodings = tokenizer.encode_batch(list(_CHECK_TEXTS))
+    feeds = {
+        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+    }
+    outputs = []
+    for path in (reference, candidate):
+        session = ort.InferenceSession(str(path), _session_options(1), ["CPUExecutionProvider"])
+        names = {node.name for node in session.get_inputs()}
+        outputs.append(session.run(None, {k: v for k, v in feeds.items() if k in names})[0])
+    return bool(np.abs(outputs[0] - outputs[1]).max() <= tolerance)
 
 
 def _is_prepared(name: str) -> bool:
@@ -439,7 +523,7 @@ def _check_replaceable(out_dir: Path) -> None:
     if not out_dir.exists():
         return
     contents = list(out_dir.iterdir()) if out_dir.is_dir() else [out_dir]
-    known = {MODEL_FILE, QUANTIZED_MODEL_FILE, TOKENIZER_FILE, INFO_FILE}
+    known = {MODEL_FILE, QUANTIZED_MODEL_FILE, TOKENIZER_FILE, INFO_FILE, CONFIG_FILE}
     if any(path.name not in known and not _is_prepared(path.name) for path in contents):
         raise OnnxExportError(f"{out_dir} holds files other than an ONNX export; not replacing")
 
@@ -492,6 +576,7 @@ def _export_model(folder: Path, staging: Path) -> tuple[int, int, np.ndarray]:
         show_progress_bar=False,
     )
 
+    _copy_config(folder, staging)
     if (folder / TOKENIZER_FILE).is_file():
         shutil.copyfile(folder / TOKENIZER_FILE, staging / TOKENIZER_FILE)
     elif getattr(tokenizer, "backend_tokenizer", None) is not None:
