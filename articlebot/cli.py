@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import sys
@@ -171,14 +172,17 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
     from articlebot.engine import load_encoder, update_index
-    from articlebot.index.documents import read_documents
+    from articlebot.index.documents import iter_documents
 
     settings = _settings(args, device=args.device)
-    if args.paths:
-        documents = _read_sources(args.paths)
-    else:
-        documents = read_documents(_default_sources(settings))
-    log.info("read %d document(s)", len(documents))
+    sources = list(args.paths) if args.paths else [str(p) for p in _default_sources(settings)]
+    fetched = _fetch_links(sources)
+    # Read every file once before any work, so a bad one stops the run at once with one line;
+    # the build then reads them again as it goes (a large .jsonl corpus never sits in memory
+    # whole).
+    count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
+    log.info("read %d document(s)", count)
+    documents = itertools.chain(iter_documents(_files(sources)), fetched)
     encoder = load_encoder(settings, for_indexing=True)
     _, report = update_index(
         settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
@@ -209,15 +213,24 @@ def _default_sources(settings: Settings) -> list[Path]:
 
 def _read_sources(items: Sequence[str]) -> list[Any]:
     """Documents from files and folders, and articles fetched from links."""
+    from articlebot.index.documents import read_documents
+
+    return [*read_documents(_files(items)), *_fetch_links(items)]
+
+
+def _files(items: Sequence[str]) -> list[Path]:
+    from articlebot.index.fetch import is_url
+
+    return [Path(item) for item in items if not is_url(item)]
+
+
+def _fetch_links(items: Sequence[str]) -> list[Any]:
+    """The articles behind the links among `items`."""
     import asyncio
 
-    from articlebot.index.documents import read_documents
     from articlebot.index.fetch import fetch_article, is_url
 
-    documents = read_documents([Path(item) for item in items if not is_url(item)])
-    for url in (item for item in items if is_url(item)):
-        documents.append(asyncio.run(fetch_article(url)))
-    return documents
+    return [asyncio.run(fetch_article(item)) for item in items if is_url(item)]
 
 
 def cmd_add(args: argparse.Namespace) -> int:

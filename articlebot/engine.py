@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from articlebot.config import Settings
@@ -13,7 +13,7 @@ from articlebot.index.documents import (
     Document,
     DocumentError,
     bundled_article_path,
-    read_documents,
+    iter_documents,
 )
 from articlebot.index.embedding import Encoder, ModelLoadError, SentenceTransformerEncoder
 from articlebot.index.store import (
@@ -91,12 +91,13 @@ def document_paths(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]
 def update_index(
     settings: Settings,
     encoder: Encoder,
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     *,
     rebuild: bool = False,
     progress: bool = False,
 ) -> tuple[IndexData, BuildReport]:
-    """Build or update the index in `settings.index_dir` to hold exactly `documents`."""
+    """Build or update the index in `settings.index_dir` to hold exactly `documents` (read one
+    at a time: a generator keeps a large corpus out of memory)."""
     return build_index(
         documents,
         encoder,
@@ -115,7 +116,7 @@ def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> 
     except IndexNotFoundError:
         paths = document_paths(settings)
         log.info("no index in %s yet; building it from %d file(s)", settings.index_dir, len(paths))
-        data, report = update_index(settings, encoder, read_documents(paths), progress=progress)
+        data, report = update_index(settings, encoder, iter_documents(paths), progress=progress)
         log.info("index built: %s", report.summary())
         return data
     check_compatible(

@@ -217,3 +217,97 @@ def test_large_corpora_get_an_approximate_index_with_high_recall(tmp_path) -> No
     _, found = reloaded.search(queries, 5)
     recall = np.mean([len(set(t) & set(f)) / 5 for t, f in zip(truth, found, strict=True)])
     assert recall >= 0.95
+
+
+def _stream(count: int, pulled: list[int], fail_at: int | None = None):
+    """Documents made one at a time, recording how many were taken so far."""
+    topics = ["harbour", "mountain", "orchard", "railway", "library", "bakery", "stadium"]
+    for i in range(count):
+        if i == fail_at:
+            from articlebot.index.documents import DocumentError
+
+            raise DocumentError(f"corpus.jsonl:{i + 1}: not valid JSON")
+        pulled.append(i)
+        topic = topics[i % len(topics)]
+        yield Document(
+            doc_id=f"doc-{i}",
+            title=f"{topic.title()} report {i}",
+            text=(
+                f"The {topic} in town {i} reopened on day {i}. Crews worked through the night. "
+                f"Officials said {i * 3} people came to see the {topic}."
+            ),
+            source=f"corpus.jsonl:{i + 1}",
+        )
+
+
+def test_large_corpora_are_read_and_embedded_a_step_at_a_time(
+    settings_for, encoder, monkeypatch
+) -> None:
+    """Documents are pulled as embedding goes, so text and vectors never sit in memory whole."""
+    from articlebot.index import builder
+
+    monkeypatch.setattr(builder, "STEP_TEXTS", 24)
+    pulled: list[int] = []
+
+    class Watching(CountingEncoder):
+        def __init__(self, inner: Encoder) -> None:
+            super().__init__(inner)
+            self.pulled_at_encode: list[int] = []
+
+        def encode(self, texts, batch_size: int = 64) -> np.ndarray:
+            self.pulled_at_encode.append(len(pulled))
+            return super().encode(texts, batch_size)
+
+    watching = Watching(encoder)
+    settings = settings_for()
+    data, report = update_index(settings, watching, _stream(60, pulled))
+    assert len(report.added) == 60 and len(data.documents) == 60
+    # The first embedding ran long before the last document was read.
+    assert watching.pulled_at_encode[0] < 20
+    assert len(set(watching.pulled_at_encode)) > 5
+    # Each document's passages still hold its own text and answer from the right place.
+    from articlebot.retrieval.retriever import Retriever
+
+    answer = Retriever(data, encoder).ask("How many people came to see the railway in town 24?")
+    assert answer.passages[0].doc_id == "doc-24"
+    reloaded = load_index(settings.index_dir)
+    assert reloaded.doc_order == [f"doc-{i}" for i in range(60)]
+
+
+def test_a_failure_in_the_middle_of_a_stream_keeps_the_previous_index(
+    settings_for, encoder, monkeypatch
+) -> None:
+    from articlebot.index import builder
+    from articlebot.index.documents import DocumentError
+
+    monkeypatch.setattr(builder, "STEP_TEXTS", 24)
+    settings = settings_for()
+    update_index(settings, encoder, _stream(5, []))
+    before = current_generation(settings.index_dir)
+    with pytest.raises(DocumentError, match=r"corpus\.jsonl:31"):
+        update_index(settings, encoder, _stream(60, [], fail_at=30))
+    assert current_generation(settings.index_dir) == before
+    assert len(load_index(settings.index_dir).documents) == 5
+    assert not [p for p in settings.index_dir.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_updating_one_document_in_a_large_corpus_keeps_the_others_vectors(
+    settings_for, encoder, monkeypatch
+) -> None:
+    from articlebot.index import builder
+
+    monkeypatch.setattr(builder, "STEP_TEXTS", 24)
+    settings = settings_for()
+    first, _ = update_index(settings, encoder, _stream(30, []))
+    first_vectors = np.array(first.passage_vectors)
+    docs = list(_stream(30, []))
+    docs[12] = Document(
+        doc_id="doc-12", title="Changed", text="Something else happened entirely.", source="x"
+    )
+    counting = CountingEncoder(encoder)
+    data, report = update_index(settings, counting, docs)
+    assert report.updated == ["doc-12"] and len(report.unchanged) == 29
+    assert counting.encoded == 2  # one passage and its one sentence
+    keep = [i for i, p in enumerate(first.passages) if p.doc_id != "doc-12"]
+    now = [i for i, p in enumerate(data.passages) if p.doc_id != "doc-12"]
+    np.testing.assert_allclose(np.asarray(data.passage_vectors)[now], first_vectors[keep])

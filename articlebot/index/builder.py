@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from articlebot.index.chunking import ChunkSettings, Passage, chunk_document
-from articlebot.index.cleaning import Span
+from articlebot.index.chunking import ChunkSettings, DocumentChunks, Passage, chunk_document
 from articlebot.index.documents import Document
 from articlebot.index.embedding import Encoder
-from articlebot.index.keyword import KeywordIndex
+from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.store import (
+    GenerationWriter,
     IndexData,
     IndexError_,
     Manifest,
-    build_dense_index,
     check_compatible,
     load_index,
-    save_index,
 )
 
 log = logging.getLogger(__name__)
@@ -60,13 +58,10 @@ class BuildReport:
         )
 
 
-@dataclass(slots=True)
-class _DocPart:
-    doc: Document
-    passages: list[Passage]
-    sentences: list[Span]
-    passage_vectors: np.ndarray
-    sentence_vectors: np.ndarray
+#: Texts (passages and sentences) embedded per step of a build, and documents held per step at
+#: most: this bounds the text and vectors in memory however large the corpus is.
+STEP_TEXTS = 4096
+STEP_DOCUMENTS = 2048
 
 
 def embedding_text(title: str, text: str) -> str:
@@ -79,51 +74,166 @@ def keyword_text(title: str, text: str) -> str:
     return f"{title}\n{text}" if title else text
 
 
-def _previous_parts(previous: IndexData) -> dict[str, _DocPart]:
-    """Split a loaded index back into per-document parts, to reuse unchanged ones."""
-    parts: dict[str, _DocPart] = {}
-    rows_by_doc: dict[str, list[int]] = {}
-    for row, passage in enumerate(previous.passages):
-        rows_by_doc.setdefault(passage.doc_id, []).append(row)
-    sentence_rows: dict[str, list[int]] = {}
-    for row, (doc_row, _, _) in enumerate(previous.sentence_table):
-        sentence_rows.setdefault(previous.doc_order[int(doc_row)], []).append(row)
-    for doc_id, doc in previous.documents.items():
-        p_rows = rows_by_doc.get(doc_id, [])
-        s_rows = sentence_rows.get(doc_id, [])
-        parts[doc_id] = _DocPart(
-            doc=doc,
-            passages=[previous.passages[r] for r in p_rows],
-            sentences=[
-                Span(int(previous.sentence_table[r][1]), int(previous.sentence_table[r][2]))
-                for r in s_rows
-            ],
-            passage_vectors=previous.passage_vectors[p_rows],
-            sentence_vectors=previous.sentence_vectors[s_rows],
+@dataclass(slots=True)
+class _Pending:
+    """A document waiting for its step: fresh chunks to embed, or rows to copy from the
+    previous index (`chunks` is None)."""
+
+    doc: Document
+    chunks: DocumentChunks | None = None
+
+
+class _Previous:
+    """Where each document's rows are in the index being replaced."""
+
+    def __init__(self, data: IndexData) -> None:
+        self.data = data
+        n_docs = len(data.doc_order)
+        sentence_docs = np.asarray(data.sentence_table[:, 0])
+        passage_docs = sentence_docs[data.passage_sentence_start]
+        self._passage_bounds = np.searchsorted(passage_docs, np.arange(n_docs + 1))
+        self._sentence_bounds = np.searchsorted(sentence_docs, np.arange(n_docs + 1))
+        self.row = {doc_id: i for i, doc_id in enumerate(data.doc_order)}
+
+    def parts(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray]:
+        """Passages, (start, end) sentences, passage vectors and sentence vectors of a document."""
+        i = self.row[doc_id]
+        p0, p1 = int(self._passage_bounds[i]), int(self._passage_bounds[i + 1])
+        s0, s1 = int(self._sentence_bounds[i]), int(self._sentence_bounds[i + 1])
+        data = self.data
+        return (
+            data.passages[p0:p1],
+            np.asarray(data.sentence_table[s0:s1, 1:3]),
+            np.asarray(data.passage_vectors[p0:p1]),
+            np.asarray(data.sentence_vectors[s0:s1]),
         )
-    return parts
 
 
-def _embed(
-    encoder: Encoder, texts: list[str], batch_size: int, progress: bool, label: str
-) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, encoder.dimension), dtype=np.float32)
-    if not progress or len(texts) <= batch_size:
-        return encoder.encode(texts, batch_size=batch_size)
-    from tqdm import tqdm
+class _Build:
+    """One build: documents go in one at a time, in steps of embedding, into a new generation."""
 
-    out = []
-    with tqdm(total=len(texts), desc=label, unit="text") as bar:
-        for i in range(0, len(texts), batch_size):
-            batch = texts[i : i + batch_size]
-            out.append(encoder.encode(batch, batch_size=batch_size))
-            bar.update(len(batch))
-    return np.concatenate(out)
+    def __init__(
+        self,
+        encoder: Encoder,
+        index_dir: Path,
+        chunking: ChunkSettings,
+        previous: _Previous | None,
+        batch_size: int,
+        bar: Any,
+    ) -> None:
+        self.encoder = encoder
+        self.index_dir = index_dir
+        self.chunking = chunking
+        self.previous = previous
+        self.batch_size = batch_size
+        self.bar = bar
+        self.writer: GenerationWriter | None = None
+        self.keyword = KeywordBuilder()
+        self.sentence_terms: list[np.ndarray] = []
+        self.sentence_term_counts: list[int] = []
+        self.meta: dict[str, dict[str, Any]] = {}
+        self.pending: list[_Pending] = []
+        self.pending_texts = 0
+        self.embedded_passages = 0
+
+    def add(self, doc: Document, fresh: bool) -> None:
+        """Queue a document (chunked now if `fresh`); run a step when enough has gathered."""
+        if fresh:
+            chunks = chunk_document(doc, self.encoder.count_tokens, self.chunking)
+            self.pending.append(_Pending(doc, chunks))
+            self.pending_texts += len(chunks.passages) + len(chunks.sentences)
+        else:
+            self.pending.append(_Pending(doc))
+        if self.pending_texts >= STEP_TEXTS or len(self.pending) >= STEP_DOCUMENTS:
+            self.step()
+
+    def step(self) -> None:
+        """Embed what is queued and append every queued document to the new generation."""
+        if not self.pending:
+            return
+        if self.writer is None:
+            self.writer = GenerationWriter(self.index_dir, self.encoder.dimension)
+        fresh = [p for p in self.pending if p.chunks is not None]
+        passage_vectors = self._embed(
+            [
+                embedding_text(p.doc.title, p.doc.text[x.start : x.end])
+                for p in fresh
+                for x in p.chunks.passages  # type: ignore[union-attr]
+            ]
+        )
+        sentence_vectors = self._embed(
+            [
+                p.doc.text[x.start : x.end]
+                for p in fresh
+                for x in p.chunks.sentences  # type: ignore[union-attr]
+            ]
+        )
+        p_at = s_at = 0
+        for item in self.pending:
+            doc = item.doc
+            if item.chunks is None:
+                assert self.previous is not None
+                passages, sentences, p_vectors, s_vectors = self.previous.parts(doc.doc_id)
+            else:
+                passages = item.chunks.passages
+                sentences = np.asarray(
+                    [(x.start, x.end) for x in item.chunks.sentences], dtype=np.int64
+                ).reshape(-1, 2)
+                p_vectors = passage_vectors[p_at : p_at + len(passages)]
+                s_vectors = sentence_vectors[s_at : s_at + len(sentences)]
+                p_at += len(passages)
+                s_at += len(sentences)
+                self.embedded_passages += len(passages)
+            self.writer.add(doc, passages, sentences, p_vectors, s_vectors)
+            for passage in passages:
+                self.keyword.add(keyword_text(doc.title, doc.text[passage.start : passage.end]))
+            for start, end in sentences:
+                terms = np.unique(self.keyword.ids(doc.text[int(start) : int(end)]))
+                self.sentence_terms.append(terms)
+                self.sentence_term_counts.append(len(terms))
+            self.meta[doc.doc_id] = {
+                "hash": doc.content_hash,
+                "title": doc.title,
+                "source": doc.source,
+                "byline": doc.byline,
+                "passages": len(passages),
+            }
+        self.pending.clear()
+        self.pending_texts = 0
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.encoder.dimension), dtype=np.float32)
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            out.append(self.encoder.encode(batch, batch_size=self.batch_size))
+            if self.bar is not None:
+                self.bar.update(len(batch))
+        return np.concatenate(out)
+
+    def publish(self, manifest: Manifest) -> Path:
+        """Finish the keyword index and sentence terms, and make the generation live."""
+        self.step()
+        if self.writer is None:  # no documents at all
+            self.writer = GenerationWriter(self.index_dir, self.encoder.dimension)
+        keyword = self.keyword.finish()
+        terms = (
+            np.concatenate(self.sentence_terms) if self.sentence_terms else np.zeros(0, np.int64)
+        )
+        postings = TermPostings.from_flat(
+            terms, np.asarray(self.sentence_term_counts, dtype=np.int64), len(self.keyword.vocab)
+        )
+        return self.writer.publish(manifest, keyword, postings)
+
+    def discard(self) -> None:
+        """Drop whatever was written."""
+        if self.writer is not None:
+            self.writer.discard()
 
 
 def build_index(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     encoder: Encoder,
     index_dir: Path,
     chunking: ChunkSettings,
@@ -132,7 +242,11 @@ def build_index(
     batch_size: int = 64,
     progress: bool = False,
 ) -> tuple[IndexData, BuildReport]:
-    """Bring the index in `index_dir` up to date with `documents` and return it."""
+    """Bring the index in `index_dir` up to date with `documents` and return it.
+
+    Documents are read, chunked, embedded and written a step at a time, so a corpus larger than
+    memory can be indexed; unchanged documents (same content hash) keep their vectors.
+    """
     report = BuildReport()
     previous: IndexData | None = None
     if not rebuild:
@@ -145,139 +259,69 @@ def build_index(
             if previous is not None or "no index" not in str(exc):
                 log.warning("rebuilding the index from scratch: %s", exc)
             previous = None
-    old_parts = _previous_parts(previous) if previous is not None else {}
+    old = _Previous(previous) if previous is not None else None
+    old_docs = previous.documents if previous is not None else {}
 
-    todo: list[Document] = []
-    for doc in documents:
-        old = old_parts.get(doc.doc_id)
-        if old is not None and old.doc.content_hash == doc.content_hash:
-            report.unchanged.append(doc.doc_id)
-        else:
-            (report.updated if old is not None else report.added).append(doc.doc_id)
-            todo.append(doc)
-    wanted = {doc.doc_id for doc in documents}
-    report.removed = [doc_id for doc_id in old_parts if doc_id not in wanted]
+    bar = None
+    if progress:
+        from tqdm import tqdm
 
-    if (
-        previous is not None
-        and not todo
-        and not report.removed
-        and ([d.doc_id for d in documents] == previous.doc_order)
-    ):
-        # Refresh sources (a moved file) without touching vectors.
-        report.total_passages = len(previous.passages)
-        return previous, report
-
-    # Chunk every changed document, then embed all of them in large batches.
-    fresh: dict[str, tuple[list[Passage], list[Span]]] = {}
-    for doc in todo:
-        chunks = chunk_document(doc, encoder.count_tokens, chunking)
-        fresh[doc.doc_id] = (chunks.passages, chunks.sentences)
-    by_id = {doc.doc_id: doc for doc in todo}
-    passage_inputs = [
-        embedding_text(by_id[doc_id].title, by_id[doc_id].text[p.start : p.end])
-        for doc_id, (passages, _) in fresh.items()
-        for p in passages
-    ]
-    sentence_inputs = [
-        by_id[doc_id].text[s.start : s.end]
-        for doc_id, (_, sentences) in fresh.items()
-        for s in sentences
-    ]
-    passage_vectors = _embed(encoder, passage_inputs, batch_size, progress, "passages")
-    sentence_vectors = _embed(encoder, sentence_inputs, batch_size, progress, "sentences")
-    report.embedded_passages = len(passage_inputs)
-
-    p_at = s_at = 0
-    for doc_id, (passages, sentences) in fresh.items():
-        old_parts[doc_id] = _DocPart(
-            doc=by_id[doc_id],
-            passages=passages,
-            sentences=sentences,
-            passage_vectors=passage_vectors[p_at : p_at + len(passages)],
-            sentence_vectors=sentence_vectors[s_at : s_at + len(sentences)],
+        bar = tqdm(desc="embedding", unit="text")
+    build = _Build(encoder, index_dir, chunking, old, batch_size, bar)
+    # Documents that repeat the previous index from its start are held back (not written) until
+    # something differs, so that re-indexing an unchanged corpus writes nothing at all.
+    same_prefix = 0
+    diverged = previous is None
+    seen: set[str] = set()
+    try:
+        for doc in documents:
+            seen.add(doc.doc_id)
+            before = old_docs.get(doc.doc_id)
+            unchanged = before is not None and before.content_hash == doc.content_hash
+            if unchanged:
+                report.unchanged.append(doc.doc_id)
+            else:
+                (report.updated if before is not None else report.added).append(doc.doc_id)
+            if not diverged:
+                assert previous is not None
+                order = previous.doc_order
+                if unchanged and same_prefix < len(order) and order[same_prefix] == doc.doc_id:
+                    same_prefix += 1
+                    continue
+                diverged = True
+                for doc_id in order[:same_prefix]:
+                    build.add(previous.documents[doc_id], fresh=False)
+            build.add(doc, fresh=not unchanged)
+        report.removed = [doc_id for doc_id in old_docs if doc_id not in seen]
+        if previous is not None and not diverged and same_prefix == len(previous.doc_order):
+            # Nothing changed; sources (a moved file) are not worth a new generation.
+            report.total_passages = len(previous.passages)
+            return previous, report
+        if not diverged:  # documents dropped from the end: keep the rest
+            assert previous is not None
+            for doc_id in previous.doc_order[:same_prefix]:
+                build.add(previous.documents[doc_id], fresh=False)
+        now = time.time()
+        build.step()
+        for doc_id, meta in build.meta.items():
+            earlier = previous.manifest.documents.get(doc_id) if previous is not None else None
+            meta["added"] = float(earlier.get("added", now)) if earlier else now
+        manifest = Manifest(
+            model=encoder.name,
+            dimension=encoder.dimension,
+            chunking=chunking.as_dict(),
+            embedding=dict(EMBEDDING_SETTINGS),
+            documents=build.meta,
         )
-        p_at += len(passages)
-        s_at += len(sentences)
-
-    now = time.time()
-    added = {
-        doc.doc_id: (
-            float(previous.manifest.documents[doc.doc_id].get("added", now))
-            if previous is not None and doc.doc_id in previous.manifest.documents
-            else now
-        )
-        for doc in documents
-    }
-    data = assemble(
-        [old_parts[doc.doc_id] for doc in documents],
-        model=encoder.name,
-        dimension=encoder.dimension,
-        chunking=chunking,
-        added=added,
-    )
-    report.total_passages = len(data.passages)
-    report.path = save_index(data, index_dir)
+        report.path = build.publish(manifest)
+    except BaseException:
+        build.discard()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    report.embedded_passages = build.embedded_passages
     report.written = True
+    data = load_index(index_dir)
+    report.total_passages = len(data.passages)
     return data, report
-
-
-def assemble(
-    parts: list[_DocPart],
-    model: str,
-    dimension: int,
-    chunking: ChunkSettings,
-    added: dict[str, float] | None = None,
-) -> IndexData:
-    """Join per-document parts into one in-memory index."""
-    passages: list[Passage] = []
-    sentence_rows: list[tuple[int, int, int]] = []
-    first: list[int] = []
-    documents: dict[str, Document] = {}
-    keyword_inputs: list[str] = []
-    sentence_texts: list[str] = []
-    for doc_row, part in enumerate(parts):
-        base = len(sentence_rows)
-        documents[part.doc.doc_id] = part.doc
-        sentence_rows.extend((doc_row, s.start, s.end) for s in part.sentences)
-        sentence_texts.extend(part.doc.text[s.start : s.end] for s in part.sentences)
-        for passage in part.passages:
-            passages.append(passage)
-            first.append(base + passage.first_sentence)
-            keyword_inputs.append(
-                keyword_text(part.doc.title, part.doc.text[passage.start : passage.end])
-            )
-    empty = np.zeros((0, dimension), dtype=np.float32)
-    passage_vectors = np.concatenate([p.passage_vectors for p in parts]) if parts else empty
-    sentence_vectors = np.concatenate([p.sentence_vectors for p in parts]) if parts else empty
-    manifest = Manifest(
-        model=model,
-        dimension=dimension,
-        chunking=chunking.as_dict(),
-        embedding=dict(EMBEDDING_SETTINGS),
-        documents={
-            part.doc.doc_id: {
-                "hash": part.doc.content_hash,
-                "title": part.doc.title,
-                "source": part.doc.source,
-                "byline": part.doc.byline,
-                "passages": len(part.passages),
-                "added": (added or {}).get(part.doc.doc_id, time.time()),
-            }
-            for part in parts
-        },
-    )
-    keyword = KeywordIndex.build(keyword_inputs)
-    return IndexData(
-        manifest=manifest,
-        documents=documents,
-        passages=passages,
-        sentence_table=np.asarray(sentence_rows, dtype=np.int64).reshape(-1, 3),
-        passage_sentence_start=np.asarray(first, dtype=np.int64),
-        passage_vectors=passage_vectors,
-        sentence_vectors=sentence_vectors,
-        dense=build_dense_index(passage_vectors),
-        keyword=keyword,
-        sentence_terms=keyword.postings(sentence_texts),
-        doc_order=[part.doc.doc_id for part in parts],
-    )

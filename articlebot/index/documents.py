@@ -58,7 +58,7 @@ def slugify(name: str) -> str:
     return slug or "document"
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, max_bytes: int, *, check_size: bool = True) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -67,6 +67,8 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if path.is_dir():
         raise DocumentError(f"{path}: is a directory, not a document")
+    if not check_size:
+        return b""
     if size > max_bytes:
         raise DocumentError(
             f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit"
@@ -141,32 +143,71 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
 def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
     seen: dict[str, int] = {}
     for line_no, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DocumentError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise DocumentError(f"{path}:{line_no}: expected a JSON object")
-        body = record.get("text")
-        if not isinstance(body, str) or not body.strip():
-            raise DocumentError(f'{path}:{line_no}: missing or empty "text"')
-        doc_id = str(record.get("doc_id") or f"{slugify(path.stem)}-{line_no}")
-        if doc_id in seen:
-            raise DocumentError(
-                f"{path}:{line_no}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})"
-            )
-        seen[doc_id] = line_no
-        title = str(record.get("title") or doc_id).strip()
-        body = body.replace("\r\n", "\n")
-        yield Document(
-            doc_id=doc_id,
-            title=title,
-            text=body,
-            source=f"{path}:{line_no}",
-            byline=find_byline(body),
+        doc = _jsonl_document(line, path, line_no, seen)
+        if doc is not None:
+            yield doc
+
+
+def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
+    """A .jsonl corpus read line by line: it may be larger than memory; each line is one
+    document and may be at most `max_bytes`."""
+    _read_bytes(path, 0, check_size=False)  # the same messages for missing or unreadable files
+    seen: dict[str, int] = {}
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if len(raw) > max_bytes:
+                raise DocumentError(
+                    f"{path}:{line_no}: {len(raw) / 1e6:.1f} MB is larger than the "
+                    f"{max_bytes / 1e6:.0f} MB limit for one document"
+                )
+            if b"\x00" in raw:
+                raise DocumentError(f"{path}: looks like a binary file, not text")
+            try:
+                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise DocumentError(
+                    f"{path}:{line_no}: is not UTF-8 text (invalid byte at position "
+                    f"{exc.start}); re-save it as UTF-8"
+                ) from None
+            doc = _jsonl_document(line, path, line_no, seen)
+            if doc is not None:
+                yield doc
+    if not seen:
+        raise DocumentError(f"{path}: contains no documents")
+
+
+def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -> Document | None:
+    """The document on one .jsonl line (None for a blank line); `seen` tracks doc_ids."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise DocumentError(f"{path}:{line_no}: expected a JSON object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise DocumentError(f'{path}:{line_no}: missing or empty "text"')
+    doc_id = str(record.get("doc_id") or f"{slugify(path.stem)}-{line_no}")
+    if doc_id in seen:
+        raise DocumentError(
+            f"{path}:{line_no}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})"
         )
+    seen[doc_id] = line_no
+    title = str(record.get("title") or doc_id).strip()
+    body = body.replace("\r\n", "\n")
+    return Document(
+        doc_id=doc_id,
+        title=title,
+        text=body,
+        source=f"{path}:{line_no}",
+        byline=find_byline(body),
+    )
 
 
 def _check_suffix(path: Path) -> str:
@@ -219,16 +260,24 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read every path; doc_ids must be unique across all of them."""
-    documents: list[Document] = []
+def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+    """Every path's documents, one at a time (a .jsonl corpus is streamed line by line);
+    doc_ids must be unique across all of them."""
     origin: dict[str, str] = {}
     for path in expand_paths(paths):
-        for doc in read_path(path, max_bytes):
+        if _check_suffix(path) in JSONL_SUFFIXES:
+            documents: Iterable[Document] = _iter_jsonl_file(path, max_bytes)
+        else:
+            documents = read_path(path, max_bytes)
+        for doc in documents:
             if doc.doc_id in origin:
                 raise DocumentError(
                     f"{doc.source}: duplicate doc_id {doc.doc_id!r} (also in {origin[doc.doc_id]})"
                 )
             origin[doc.doc_id] = doc.source
-            documents.append(doc)
-    return documents
+            yield doc
+
+
+def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Read every path; doc_ids must be unique across all of them."""
+    return list(iter_documents(paths, max_bytes))

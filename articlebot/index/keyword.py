@@ -68,6 +68,50 @@ class Tokenizer:
         return out
 
 
+class KeywordBuilder:
+    """Collects passages one at a time as arrays of term ids (no text is kept), then indexes
+    them with bm25s; sentences can be mapped to the same ids on the way."""
+
+    def __init__(self) -> None:
+        from bm25s.stopwords import STOPWORDS_EN
+
+        _bm25s()
+        self.tokenizer = Tokenizer(STOPWORDS_EN)
+        self.vocab: dict[str, int] = {}
+        self._passages: list[np.ndarray] = []
+
+    def ids(self, text: str) -> np.ndarray:
+        """`text`'s term ids, in order, adding new terms to the vocabulary."""
+        vocab = self.vocab
+        return np.fromiter(
+            (vocab.setdefault(t, len(vocab)) for t in self.tokenizer.terms(text)), dtype=np.int32
+        )
+
+    def add(self, text: str) -> None:
+        """The next passage's keyword text."""
+        self._passages.append(self.ids(text))
+
+    def finish(self) -> KeywordIndex:
+        """The BM25 index over every passage added."""
+        from bm25s.tokenization import Tokenized
+
+        bm25 = _bm25s().BM25(method="lucene")
+        # bm25s cannot index nothing: an empty corpus gets one empty passage (size stays 0).
+        passages = self._passages or [np.zeros(0, dtype=np.int32)]
+        vocab = dict(self.vocab) or {"": 0}
+        with np.errstate(invalid="ignore", divide="ignore"):  # an empty corpus's mean length
+            bm25.index(Tokenized(ids=passages, vocab=vocab), show_progress=False)
+        return KeywordIndex(
+            vocab=dict(bm25.vocab_dict),
+            data=np.asarray(bm25.scores["data"]),
+            indices=np.asarray(bm25.scores["indices"]),
+            indptr=np.asarray(bm25.scores["indptr"]),
+            size=len(self._passages),
+            tokenizer=self.tokenizer,
+            source=bm25,
+        )
+
+
 class KeywordIndex:
     """BM25 scores for every passage, from bm25s's precomputed term columns."""
 
@@ -93,29 +137,12 @@ class KeywordIndex:
         self._idf: np.ndarray | None = None
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> KeywordIndex:
+    def build(cls, texts: Iterable[str]) -> KeywordIndex:
         """Index `texts` (one per passage, in passage order) with bm25s."""
-        bm25s = _bm25s()
-        from bm25s.stopwords import STOPWORDS_EN
-
-        tokens = bm25s.tokenize(
-            list(texts) or [""],
-            token_pattern=TOKEN_PATTERN,
-            stopwords=list(STOPWORDS_EN),
-            stemmer=_stemmer(),
-            show_progress=False,
-        )
-        bm25 = bm25s.BM25(method="lucene")
-        bm25.index(tokens, show_progress=False)
-        return cls(
-            vocab=dict(bm25.vocab_dict),
-            data=np.asarray(bm25.scores["data"]),
-            indices=np.asarray(bm25.scores["indices"]),
-            indptr=np.asarray(bm25.scores["indptr"]),
-            size=len(texts),
-            tokenizer=Tokenizer(STOPWORDS_EN),
-            source=bm25,
-        )
+        builder = KeywordBuilder()
+        for text in texts:
+            builder.add(text)
+        return builder.finish()
 
     def save(self, directory: Path) -> None:
         """Write the index as plain files into `directory` (bm25s's layout, plus tokens.json)."""
@@ -218,11 +245,19 @@ class TermPostings:
         """From each row's sorted, distinct term ids."""
         counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
         terms = np.fromiter((t for r in rows for t in r), dtype=np.int64, count=int(counts.sum()))
-        row_of = np.repeat(np.arange(len(rows), dtype=np.int64), counts)
+        return cls.from_flat(terms, counts, n_terms)
+
+    @classmethod
+    def from_flat(cls, terms: np.ndarray, counts: np.ndarray, n_terms: int) -> TermPostings:
+        """From every row's distinct term ids laid end to end, and how many each row has."""
+        terms = np.asarray(terms, dtype=np.int64)
+        counts = np.asarray(counts, dtype=np.int64)
+        rows = len(counts)
+        row_of = np.repeat(np.arange(rows, dtype=np.int64), counts)
         order = np.argsort(terms, kind="stable")  # stable: rows stay sorted within a term
         indptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=indptr[1:])
-        return cls(indptr, row_of[order].astype(np.int32), len(rows))
+        return cls(indptr, row_of[order].astype(np.int32), rows)
 
     @property
     def shape(self) -> tuple[int, int]:

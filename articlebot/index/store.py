@@ -18,6 +18,7 @@ moment leaves the previous index loadable.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -193,15 +194,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False))
-            handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _save_npy(path: Path, array: np.ndarray) -> None:
     with path.open("wb") as handle:
         np.save(handle, array, allow_pickle=False)
@@ -209,72 +201,147 @@ def _save_npy(path: Path, array: np.ndarray) -> None:
         os.fsync(handle.fileno())
 
 
-def save_index(data: IndexData, index_dir: Path) -> Path:
-    """Write `data` as a new generation and make it live atomically; returns its folder."""
-    import faiss
+class GenerationWriter:
+    """Writes a new generation one document at a time, so that neither the corpus's text nor
+    its vectors are ever held whole; `publish` makes it live atomically, `discard` drops it."""
 
-    index_dir.mkdir(parents=True, exist_ok=True)
-    name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    staging = index_dir / f".tmp-{name}"
-    staging.mkdir()
-    try:
-        manifest = data.manifest
-        manifest.passages = len(data.passages)
-        manifest.sentences = len(data.sentence_table)
-        _write_jsonl(
-            staging / "documents.jsonl",
-            [
-                {
-                    "doc_id": doc.doc_id,
-                    "title": doc.title,
-                    "source": doc.source,
-                    "byline": doc.byline,
-                    "body_start": doc.body_start,
-                    "text": doc.text,
-                }
-                for doc in (data.documents[doc_id] for doc_id in data.doc_order)
-            ],
-        )
-        _write_jsonl(
-            staging / "passages.jsonl",
-            [
-                {
-                    "doc_id": p.doc_id,
-                    "paragraph": p.paragraph,
-                    "start": p.start,
-                    "end": p.end,
-                    "first_sentence": p.first_sentence,
-                    "sentences": [[s.start, s.end] for s in p.sentences],
-                }
-                for p in data.passages
-            ],
-        )
-        _save_npy(staging / "sentences.npy", data.sentence_table.astype(np.int64))
-        _save_npy(staging / "passage_vectors.npy", data.passage_vectors.astype(np.float32))
-        _save_npy(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32))
-        faiss.write_index(data.dense, str(staging / "dense.faiss"))
-        data.sentence_terms.save(staging / "sentence_terms.npz")
-        (staging / "keyword").mkdir()
-        data.keyword.save(staging / "keyword")
-        # The manifest goes last: a generation without one is never taken for a whole index.
-        manifest_tmp = staging / "manifest.json"
-        manifest_tmp.write_text(json.dumps(manifest.to_json(), indent=2), encoding="utf-8")
-        _fsync_dir(staging)
-        final = index_dir / name
-        os.replace(staging, final)
-        pointer_tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
-        with pointer_tmp.open("w", encoding="utf-8") as handle:
-            handle.write(name + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(pointer_tmp, index_dir / CURRENT)
-        _fsync_dir(index_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _remove_stale(index_dir, keep=name)
-    data.path = final
-    return final
+    def __init__(self, index_dir: Path, dimension: int) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.index_dir = index_dir
+        self.dimension = dimension
+        self.name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        self.staging = index_dir / f".tmp-{self.name}"
+        self.staging.mkdir()
+        self.doc_order: list[str] = []
+        self.passages = 0
+        self.sentences = 0
+        self._documents = (self.staging / "documents.jsonl").open("w", encoding="utf-8")
+        self._passage_rows = (self.staging / "passages.jsonl").open("w", encoding="utf-8")
+        self._passage_vectors = (self.staging / "passage_vectors.f32").open("wb")
+        self._sentence_vectors = (self.staging / "sentence_vectors.f32").open("wb")
+        self._sentence_table: list[np.ndarray] = []
+
+    def add(
+        self,
+        doc: Document,
+        passages: list[Passage],
+        sentences: np.ndarray,
+        passage_vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+    ) -> None:
+        """Append one document: its passages, its (start, end) sentences and their vectors."""
+        if passage_vectors.shape != (len(passages), self.dimension) or sentence_vectors.shape != (
+            len(sentences),
+            self.dimension,
+        ):
+            raise ValueError(f"vectors of {doc.doc_id} do not match its passages and sentences")
+        doc_row = len(self.doc_order)
+        self.doc_order.append(doc.doc_id)
+        row = {
+            "doc_id": doc.doc_id,
+            "title": doc.title,
+            "source": doc.source,
+            "byline": doc.byline,
+            "body_start": doc.body_start,
+            "text": doc.text,
+        }
+        self._documents.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for p in passages:
+            row = {
+                "doc_id": p.doc_id,
+                "paragraph": p.paragraph,
+                "start": p.start,
+                "end": p.end,
+                "first_sentence": p.first_sentence,
+                "sentences": [[s.start, s.end] for s in p.sentences],
+            }
+            self._passage_rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._passage_vectors.write(np.ascontiguousarray(passage_vectors, dtype="<f4").tobytes())
+        self._sentence_vectors.write(np.ascontiguousarray(sentence_vectors, dtype="<f4").tobytes())
+        table = np.empty((len(sentences), 3), dtype=np.int64)
+        table[:, 0] = doc_row
+        table[:, 1:] = np.asarray(sentences, dtype=np.int64).reshape(-1, 2)
+        self._sentence_table.append(table)
+        self.passages += len(passages)
+        self.sentences += len(sentences)
+
+    def _close(self) -> None:
+        for handle in (
+            self._documents,
+            self._passage_rows,
+            self._passage_vectors,
+            self._sentence_vectors,
+        ):
+            if not handle.closed:
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+
+    def publish(
+        self, manifest: Manifest, keyword: KeywordIndex, sentence_terms: TermPostings
+    ) -> Path:
+        """Finish the files, make this generation the live one and return its folder."""
+        import faiss
+
+        staging = self.staging
+        try:
+            self._close()
+            for name, rows in (("passage", self.passages), ("sentence", self.sentences)):
+                _raw_to_npy(
+                    staging / f"{name}_vectors.f32",
+                    staging / f"{name}_vectors.npy",
+                    (rows, self.dimension),
+                )
+            table = (
+                np.concatenate(self._sentence_table)
+                if self._sentence_table
+                else np.zeros((0, 3), dtype=np.int64)
+            )
+            _save_npy(staging / "sentences.npy", table)
+            # FAISS reads the vectors from the file, in chunks when it builds an IVF index.
+            dense = build_dense_index(_mapped(staging / "passage_vectors.npy"))
+            faiss.write_index(dense, str(staging / "dense.faiss"))
+            sentence_terms.save(staging / "sentence_terms.npz")
+            (staging / "keyword").mkdir()
+            keyword.save(staging / "keyword")
+            manifest.passages, manifest.sentences = self.passages, self.sentences
+            # The manifest goes last: a generation without one is never taken for a whole index.
+            (staging / "manifest.json").write_text(
+                json.dumps(manifest.to_json(), indent=2), encoding="utf-8"
+            )
+            _fsync_dir(staging)
+            final = self.index_dir / self.name
+            os.replace(staging, final)
+            pointer_tmp = self.index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+            with pointer_tmp.open("w", encoding="utf-8") as handle:
+                handle.write(self.name + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(pointer_tmp, self.index_dir / CURRENT)
+            _fsync_dir(self.index_dir)
+        except BaseException:
+            self.discard()
+            raise
+        _remove_stale(self.index_dir, keep=self.name)
+        return final
+
+    def discard(self) -> None:
+        """Drop the unfinished generation; the live one is untouched."""
+        with contextlib.suppress(OSError):
+            self._close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _raw_to_npy(raw: Path, out: Path, shape: tuple[int, int]) -> None:
+    """Put an .npy header in front of raw little-endian float32 rows (streamed, not loaded)."""
+    header = {"descr": "<f4", "fortran_order": False, "shape": shape}
+    with out.open("wb") as target:
+        np.lib.format.write_array_header_1_0(target, header)
+        with raw.open("rb") as source:
+            shutil.copyfileobj(source, target, 16 << 20)
+        target.flush()
+        os.fsync(target.fileno())
+    raw.unlink()
 
 
 def _remove_stale(index_dir: Path, keep: str) -> None:
