@@ -1471,7 +1471,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--total", type=int, default=640, help="questions the concurrent askers share (640)"
     )
     parser.add_argument(
-        "--cold-repeats", type=int, default=3, help="runs of each articlebot cold start (3)"
+        "--cold-repeats", type=int, default=7, help="runs of each articlebot cold start (7)"
     )
     parser.add_argument(
         "--baseline-repeats", type=int, default=1, help="runs of the baseline cold start (1)"
