@@ -130,3 +130,21 @@ def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
     big.write_text("x" * 2000)
     with pytest.raises(DocumentError, match="larger than"):
         read_path(big, max_bytes=1000)
+
+
+def test_a_jsonl_corpus_is_streamed_line_by_line(tmp_path: Path) -> None:
+    """A .jsonl file may exceed the size limit as a whole; only one document may not."""
+    from articlebot.index.documents import iter_documents
+
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"doc_id": f"d{i}", "text": f"Story number {i}. " * 20}) for i in range(50)]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    limit = max(len(line.encode()) for line in lines) + 10  # any one fits; the file does not
+    stream = iter_documents([corpus], max_bytes=limit)
+    first = next(stream)  # a generator: nothing else is read yet
+    assert first.doc_id == "d0" and first.source == f"{corpus}:1"
+    assert [d.doc_id for d in stream] == [f"d{i}" for i in range(1, 50)]
+
+    corpus.write_text(lines[0] + "\n" + json.dumps({"text": "x" * (2 * limit)}) + "\n")
+    with pytest.raises(DocumentError, match=r"corpus\.jsonl:2: .* limit for one document"):
+        list(iter_documents([corpus], max_bytes=limit))
