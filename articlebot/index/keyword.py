@@ -200,12 +200,6 @@ class KeywordIndex:
         # Terms always have a column; bm25s's empty-string token never comes out of `terms`.
         return [[vocab[t] for t in self.tokenizer.terms(text) if t in vocab] for text in texts]
 
-    def postings(self, texts: Sequence[str]) -> TermPostings:
-        """Which of `texts` hold each vocabulary term (for sentences: their lexical overlap)."""
-        return TermPostings.from_rows(
-            [sorted(set(ids)) for ids in self.term_ids(texts)], len(self._indptr) - 1
-        )
-
     def scores_for_ids(self, term_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every passage for a query given as vocabulary ids."""
         scores = np.zeros(self.size, dtype=np.float32)

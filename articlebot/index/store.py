@@ -122,7 +122,7 @@ class IndexData:
     sentence_vectors: np.ndarray
     dense: Any  # faiss.Index
     keyword: KeywordIndex
-    #: scipy CSR matrix, sentences x keyword vocabulary, 1 where the sentence has the term.
+    #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.
     sentence_terms: TermPostings
     doc_order: list[str]
     path: Path | None = None
