@@ -276,3 +276,18 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     ours = again._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
     np.testing.assert_allclose(ours, reference, atol=1e-5)
     np.testing.assert_allclose(first.encode(texts), again.encode(texts), atol=1e-6)
+
+
+def test_an_export_made_before_configs_were_kept_gets_its_config(
+    export_dir: Path, model_location: str, tmp_path: Path
+) -> None:
+    """Exports from an earlier version lack config.json, which fusing needs; it is copied in."""
+    from articlebot.index.onnx_encoder import CONFIG_FILE
+
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*", CONFIG_FILE))
+    before = (cache / MODEL_FILE).stat().st_mtime_ns
+    ensure_onnx_export(model_location, cache)
+    assert (cache / CONFIG_FILE).is_file()
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == before  # not exported again
+    assert json.loads((cache / CONFIG_FILE).read_text())["num_attention_heads"] == 12
