@@ -139,3 +139,43 @@ def test_highlight_prefers_the_words_that_one_sentence_shares_with_the_question(
         "When did ferries resume at the reopened Valdoria harbour?"
     )
     assert answer.passages[0].highlight_text.startswith("Ferries resumed")
+
+
+def test_a_chat_narrowed_to_some_articles_is_answered_from_them_alone(encoder, tmp_path) -> None:
+    """`/use ID` in a chat: only that article's passages are searched."""
+    from articlebot.config import load_settings
+    from articlebot.engine import update_index
+    from articlebot.index.documents import Document
+
+    docs = [
+        Document(
+            "harbour",
+            "Harbour reopens",
+            "Harbour reopens\n\nThe harbour reopened on Monday after repairs to the sea wall. "
+            "Ferries to the islands resumed at noon.",
+            "harbour.txt",
+        ),
+        Document(
+            "pass",
+            "Mountain pass closed",
+            "Mountain pass closed\n\nSnow closed the mountain pass for two days. Drivers waited "
+            "in town until the ploughs cleared the road on Wednesday.",
+            "pass.txt",
+        ),
+        Document(
+            "library",
+            "Library extends hours",
+            "Library extends hours\n\nThe city library will open until nine on weekdays from "
+            "next month, the council said.",
+            "library.txt",
+        ),
+    ]
+    data, _ = update_index(load_settings(index_dir=tmp_path / "i"), encoder, docs)
+    retriever = Retriever(data, encoder)
+    question = "When did the ferries resume?"
+    assert retriever.ask(question).passages[0].doc_id == "harbour"
+    scoped = retriever.ask(question, doc_ids=["pass", "library"])
+    assert scoped.passages and {p.doc_id for p in scoped.passages} <= {"pass", "library"}
+    assert retriever.ask(question, doc_ids=["library"]).passages[0].doc_id == "library"
+    nothing = retriever.ask(question, doc_ids=["removed-article"])
+    assert not nothing.answered and nothing.passages == []

@@ -88,19 +88,14 @@ class _Previous:
 
     def __init__(self, data: IndexData) -> None:
         self.data = data
-        n_docs = len(data.doc_order)
-        sentence_docs = np.asarray(data.sentence_table[:, 0])
-        passage_docs = sentence_docs[data.passage_sentence_start]
-        self._passage_bounds = np.searchsorted(passage_docs, np.arange(n_docs + 1))
-        self._sentence_bounds = np.searchsorted(sentence_docs, np.arange(n_docs + 1))
         self.row = {doc_id: i for i, doc_id in enumerate(data.doc_order)}
 
     def parts(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray]:
         """Passages, (start, end) sentences, passage vectors and sentence vectors of a document."""
         i = self.row[doc_id]
-        p0, p1 = int(self._passage_bounds[i]), int(self._passage_bounds[i + 1])
-        s0, s1 = int(self._sentence_bounds[i]), int(self._sentence_bounds[i + 1])
         data = self.data
+        p0, p1 = int(data.passage_bounds[i]), int(data.passage_bounds[i + 1])
+        s0, s1 = int(data.sentence_bounds[i]), int(data.sentence_bounds[i + 1])
         return (
             data.passages[p0:p1],
             np.asarray(data.sentence_table[s0:s1, 1:3]),

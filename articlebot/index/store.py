@@ -125,6 +125,12 @@ class IndexData:
     #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.
     sentence_terms: TermPostings
     doc_order: list[str]
+    #: Each document's sentences are one run of rows, in `doc_order`: document i's are rows
+    #: sentence_bounds[i] to sentence_bounds[i + 1] (and likewise its passages).
+    sentence_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    passage_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    #: The document row (in `doc_order`) of every passage.
+    passage_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     path: Path | None = None
 
     @property
@@ -493,15 +499,12 @@ def load_index(index_dir: Path) -> IndexData:
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
         )
 
-    # Each document's sentences are contiguous: its first row is where its number first appears.
-    doc_rows_present, first_rows = np.unique(sentence_table[:, 0], return_index=True)
-    doc_sentence_base = {
-        doc_order[int(d)]: int(r) for d, r in zip(doc_rows_present, first_rows, strict=True)
-    }
-    first = np.fromiter(
-        (doc_sentence_base.get(p.doc_id, 0) + p.first_sentence for p in passages),
-        dtype=np.int64,
-        count=n,
+    edges = np.arange(len(doc_order) + 1)
+    sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
+    row_of_doc = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    passage_docs = np.fromiter((row_of_doc[p.doc_id] for p in passages), dtype=np.int64, count=n)
+    first = sentence_bounds[passage_docs] + np.fromiter(
+        (p.first_sentence for p in passages), dtype=np.int64, count=n
     )
     return IndexData(
         manifest=manifest,
@@ -515,5 +518,8 @@ def load_index(index_dir: Path) -> IndexData:
         keyword=keyword,
         sentence_terms=sentence_terms,
         doc_order=doc_order,
+        sentence_bounds=sentence_bounds,
+        passage_bounds=np.searchsorted(passage_docs, edges),
+        passage_docs=passage_docs,
         path=generation,
     )

@@ -112,18 +112,9 @@ class Retriever:
         self.min_confidence = min_confidence
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
-        rows_by_doc: dict[str, list[int]] = {}
-        for row, passage in enumerate(index.passages):
-            rows_by_doc.setdefault(passage.doc_id, []).append(row)
-        self._rows_by_doc = {d: np.asarray(r, dtype=np.int64) for d, r in rows_by_doc.items()}
+        self._doc_row = {doc_id: i for i, doc_id in enumerate(index.doc_order)}
         self._sentence_counts = np.fromiter(
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
-        )
-        # Each document's sentences are one run of rows of the sentence table, in document order.
-        sentence_docs = index.sentence_table[:, 0]
-        self._passage_docs = sentence_docs[index.passage_sentence_start]
-        self._doc_sentence_bounds = np.searchsorted(
-            sentence_docs, np.arange(len(index.doc_order) + 1)
         )
 
     def with_index(self, index: IndexData) -> Retriever:
@@ -191,9 +182,9 @@ class Retriever:
         """Question-term overlap of the candidates' sentences (`counts` per candidate; `present`
         marks the question's `term_ids` in each), the terms weighted by `sentence_idf` in the
         sentence's own document."""
-        docs, inverse = np.unique(self._passage_docs[candidates], return_inverse=True)
-        starts = self._doc_sentence_bounds[docs]
-        ends = self._doc_sentence_bounds[docs + 1]
+        docs, inverse = np.unique(self.index.passage_docs[candidates], return_inverse=True)
+        starts = self.index.sentence_bounds[docs]
+        ends = self.index.sentence_bounds[docs + 1]
         in_docs = self.index.sentence_terms.counts_between(starts, ends, term_ids)
         weights = sentence_idf(in_docs, (ends - starts)[:, None])
         sentence_weights = np.repeat(weights[inverse], counts, axis=0)
@@ -225,7 +216,11 @@ class Retriever:
         candidates = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
         if doc_ids is not None:
             # A chat narrowed to some articles: score all of their passages, nothing else.
-            scoped = [self._rows_by_doc[d] for d in doc_ids if d in self._rows_by_doc]
+            bounds = self.index.passage_bounds
+            scoped = [
+                np.arange(bounds[i], bounds[i + 1])
+                for i in (self._doc_row[d] for d in doc_ids if d in self._doc_row)
+            ]
             candidates = np.concatenate(scoped) if scoped else np.zeros(0, dtype=np.int64)
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
