@@ -58,7 +58,8 @@ def slugify(name: str) -> str:
     return slug or "document"
 
 
-def _read_bytes(path: Path, max_bytes: int, *, check_size: bool = True) -> bytes:
+def _file_size(path: Path) -> int:
+    """The size of a readable file; DocumentError for a missing file or a folder."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -67,8 +68,11 @@ def _read_bytes(path: Path, max_bytes: int, *, check_size: bool = True) -> bytes
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if path.is_dir():
         raise DocumentError(f"{path}: is a directory, not a document")
-    if not check_size:
-        return b""
+    return size
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    size = _file_size(path)
     if size > max_bytes:
         raise DocumentError(
             f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit"
@@ -151,14 +155,15 @@ def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
 def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
     """A .jsonl corpus read line by line: it may be larger than memory; each line is one
     document and may be at most `max_bytes`."""
-    _read_bytes(path, 0, check_size=False)  # the same messages for missing or unreadable files
+    _file_size(path)
     seen: dict[str, int] = {}
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        for line_no, raw in enumerate(handle, start=1):
+        # readline with a limit: a file without line breaks is never read whole.
+        for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
             if len(raw) > max_bytes:
                 raise DocumentError(
                     f"{path}:{line_no}: {len(raw) / 1e6:.1f} MB is larger than the "
