@@ -143,3 +143,12 @@ def test_counts_between_counts_holders_inside_each_range() -> None:
         for a, b in zip(starts, ends, strict=True)
     ]
     np.testing.assert_array_equal(counts, expected)
+
+
+@pytest.mark.parametrize("texts", [[], ["!!!"], ["the of and"]])
+def test_a_corpus_without_any_term_still_saves_and_loads(texts: list[str], tmp_path: Path) -> None:
+    built = KeywordIndex.build(texts)
+    built.save(tmp_path)
+    loaded = KeywordIndex.load(tmp_path, built.size)
+    ids = sorted(set(loaded.term_ids(["Who was swapped?"])[0]))
+    assert not loaded.scores_for_ids(ids).any() and loaded.size == len(texts)

@@ -172,9 +172,12 @@ class KeywordIndex:
                 f"keyword index in {directory} uses {params.get('method')!r} scoring with "
                 f"{tokens.get('stemmer')!r} stems, which this version does not read"
             )
-        # bm25s keeps an empty-string token in the vocabulary without a column of its own.
-        columns = len(vocab) - ("" in vocab)
-        if len(indptr) != columns + 1 or len(data) != len(indices) or indptr[-1] != len(data):
+        # bm25s keeps an empty-string token in the vocabulary, with no column of its own unless
+        # the corpus had no other term.
+        columns = len(indptr) - 1
+        if columns not in (len(vocab), len(vocab) - ("" in vocab)) or (
+            len(data) != len(indices) or indptr[-1] != len(data)
+        ):
             raise KeywordIndexError(f"keyword index in {directory} is inconsistent")
         return cls(
             vocab=vocab,
