@@ -120,6 +120,9 @@ def test_vectors_match_sentence_transformers(encoder: Encoder, onnx_encoder: Onn
     np.testing.assert_allclose(np.linalg.norm(actual, axis=1), 1.0, atol=1e-5)
     cosines = np.sum(expected * actual, axis=1)
     assert cosines.min() >= 0.9999, dict(zip(TEXTS, cosines.round(6), strict=True))
+    one = onnx_encoder.encode([TEXTS[0]])  # a question's path: one text, no batch
+    assert one.dtype == np.float32 and one.shape == (1, 384) and one.flags["C_CONTIGUOUS"]
+    assert float(one[0] @ expected[0]) >= 0.9999
 
 
 def test_token_counts_match_sentence_transformers(

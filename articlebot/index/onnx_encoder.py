@@ -275,6 +275,8 @@ class OnnxEncoder:
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1:
+            return self._encode_one(texts[0])
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         # Longest first, so each batch pads to nearly its own length; a stable sort keeps equal
@@ -306,6 +308,19 @@ class OnnxEncoder:
         # The graph normalizes already; again here so rows are unit length in float32 exactly.
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        """One text (a question): no padding, sorting or batching to do."""
+        encoding = self._tokenizer.encode(text)
+        input_ids = np.asarray([encoding.ids], dtype=np.int64)
+        feeds = {
+            "input_ids": input_ids,
+            "attention_mask": np.ones_like(input_ids),
+            "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64),
+        }
+        feeds = {key: value for key, value in feeds.items() if key in self._input_names}
+        out = self._session.run([self._output_name], feeds)[0].astype(np.float32, copy=False)
+        return out / max(float(np.linalg.norm(out)), 1e-12)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, without special tokens and without truncation."""
