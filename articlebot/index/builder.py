@@ -201,7 +201,7 @@ class _Build:
         # Similar lengths together: a batch is padded to its longest text, so a step's texts
         # are taken shortest first (halves CPU build time against taking them as they come).
         order = np.argsort([len(t) for t in texts], kind="stable")
-        chunk = max(self.batch_size, 8 * self.batch_size)
+        chunk = 8 * self.batch_size
         for i in range(0, len(texts), chunk):
             rows = order[i : i + chunk]
             out[rows] = self.encoder.encode([texts[r] for r in rows], batch_size=self.batch_size)

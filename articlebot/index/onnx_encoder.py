@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,14 +296,7 @@ class OnnxEncoder:
                 input_ids[i, :n] = encoding.ids
                 attention_mask[i, :n] = 1
                 token_type_ids[i, :n] = encoding.type_ids
-            feeds = {
-                "input_ids": input_ids,
-                "attention_mask": attention_mask,
-                "token_type_ids": token_type_ids,
-            }
-            # The exporter drops inputs a model never reads (token types, for some): feed only
-            # what the graph declares.
-            feeds = {key: value for key, value in feeds.items() if key in self._input_names}
+            feeds = _feeds(self._input_names, input_ids, attention_mask, token_type_ids)
             out[rows] = self._session.run([self._output_name], feeds)[0]
         # The graph normalizes already; again here so rows are unit length in float32 exactly.
         norms = np.linalg.norm(out, axis=1, keepdims=True)
@@ -313,12 +306,8 @@ class OnnxEncoder:
         """One text (a question): no padding, sorting or batching to do."""
         encoding = self._tokenizer.encode(text)
         input_ids = np.asarray([encoding.ids], dtype=np.int64)
-        feeds = {
-            "input_ids": input_ids,
-            "attention_mask": np.ones_like(input_ids),
-            "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64),
-        }
-        feeds = {key: value for key, value in feeds.items() if key in self._input_names}
+        type_ids = np.asarray([encoding.type_ids], dtype=np.int64)
+        feeds = _feeds(self._input_names, input_ids, np.ones_like(input_ids), type_ids)
         out = self._session.run([self._output_name], feeds)[0].astype(np.float32, copy=False)
         return out / max(float(np.linalg.norm(out)), 1e-12)
 
@@ -425,6 +414,22 @@ def prepared_model(model_path: Path) -> Path:
     return target
 
 
+def _feeds(
+    names: Collection[str],
+    input_ids: np.ndarray,
+    attention_mask: np.ndarray,
+    token_type_ids: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The model's inputs, only those its graph declares: the exporter drops inputs a model
+    never reads (token types, for some)."""
+    feeds = {
+        "input_ids": input_ids,
+        "attention_mask": attention_mask,
+        "token_type_ids": token_type_ids,
+    }
+    return {key: value for key, value in feeds.items() if key in names}
+
+
 def _pad_id(tokenizer: Tokenizer) -> int:
     """The padding token's id (its value never matters under the mask, but keep it faithful)."""
     for token in ("[PAD]", "<pad>"):
@@ -515,16 +520,15 @@ def _same_vectors(reference: Path, candidate: Path, tolerance: float = 1e-4) -> 
     tokenizer.enable_padding(pad_id=_pad_id(tokenizer))
     tokenizer.enable_truncation(max_length=128)
     encodings = tokenizer.encode_batch(list(_CHECK_TEXTS))
-    feeds = {
-        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-    }
+    inputs = [
+        np.array([getattr(e, field) for e in encodings], dtype=np.int64)
+        for field in ("ids", "attention_mask", "type_ids")
+    ]
     outputs = []
     for path in (reference, candidate):
         session = ort.InferenceSession(str(path), _session_options(1), ["CPUExecutionProvider"])
         names = {node.name for node in session.get_inputs()}
-        outputs.append(session.run(None, {k: v for k, v in feeds.items() if k in names})[0])
+        outputs.append(session.run(None, _feeds(names, *inputs))[0])
     return bool(np.abs(outputs[0] - outputs[1]).max() <= tolerance)
 
 

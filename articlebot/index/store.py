@@ -218,7 +218,7 @@ class GenerationWriter:
         self.name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
         self.staging = index_dir / f".tmp-{self.name}"
         self.staging.mkdir()
-        self.doc_order: list[str] = []
+        self.documents = 0
         self.passages = 0
         self.sentences = 0
         self._documents = (self.staging / "documents.jsonl").open("w", encoding="utf-8")
@@ -241,8 +241,7 @@ class GenerationWriter:
             self.dimension,
         ):
             raise ValueError(f"vectors of {doc.doc_id} do not match its passages and sentences")
-        doc_row = len(self.doc_order)
-        self.doc_order.append(doc.doc_id)
+        doc_row = self.documents
         row = {
             "doc_id": doc.doc_id,
             "title": doc.title,
@@ -268,6 +267,7 @@ class GenerationWriter:
         table[:, 0] = doc_row
         table[:, 1:] = np.asarray(sentences, dtype=np.int64).reshape(-1, 2)
         self._sentence_table.append(table)
+        self.documents += 1
         self.passages += len(passages)
         self.sentences += len(sentences)
 
