@@ -9,6 +9,7 @@ from pathlib import Path
 from articlebot.config import Settings
 from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
 from articlebot.index.chunking import ChunkSettings
+from articlebot.index.dense import FlatSearch
 from articlebot.index.documents import (
     Document,
     DocumentError,
@@ -139,11 +140,12 @@ def open_retriever(
         from articlebot.index.batching import BatchingEncoder
 
         encoder = BatchingEncoder(encoder, max_batch=settings.question_batch)
-    import faiss
+    if not isinstance(index.dense, FlatSearch):
+        import faiss
 
-    # One question at a time gains nothing from FAISS's threads over a small flat index, and idle
-    # threads compete with the encoder's.
-    faiss.omp_set_num_threads(1)
+        # One question at a time gains little from FAISS's threads, and idle ones compete with
+        # the encoder's.
+        faiss.omp_set_num_threads(1)
     return make_retriever(settings, index, encoder)
 
 

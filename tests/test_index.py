@@ -15,13 +15,13 @@ import pytest
 
 from articlebot.config import load_settings
 from articlebot.engine import open_index, update_index
+from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
 from articlebot.index.documents import Document, read_documents
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import (
     CURRENT,
     IndexCorruptError,
     IndexMismatchError,
-    build_dense_index,
     current_generation,
     load_index,
 )
@@ -311,3 +311,54 @@ def test_updating_one_document_in_a_large_corpus_keeps_the_others_vectors(
     keep = [i for i, p in enumerate(first.passages) if p.doc_id != "doc-12"]
     now = [i for i, p in enumerate(data.passages) if p.doc_id != "doc-12"]
     np.testing.assert_allclose(np.asarray(data.passage_vectors)[now], first_vectors[keep])
+
+
+def _saved(index: object, path: Path) -> Path:
+    faiss.write_index(index, str(path))
+    return path
+
+
+def test_a_saved_exact_index_is_searched_without_faiss_and_answers_like_it(tmp_path) -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[7] = vectors[3]  # a tie: FAISS orders it its own way, numpy in row order
+    exact = build_dense_index(vectors)
+    dense = open_dense(_saved(exact, tmp_path / "dense.faiss"))
+    assert isinstance(dense, FlatSearch) and (dense.ntotal, dense.d) == (300, 24)
+    queries = rng.normal(size=(6, 24)).astype(np.float32)
+    for k in (1, 10, 300, 320):
+        want_scores, want_ids = exact.search(queries, k)
+        scores, ids = dense.search(queries, k)
+        # The same rows with the same scores, best first (tied rows 3 and 7 in either order).
+        assert [set(row) for row in ids] == [set(row) for row in want_ids]
+        assert np.array_equal(ids >= 0, want_ids >= 0)
+        assert np.allclose(scores[ids >= 0], want_scores[want_ids >= 0], atol=1e-5)
+    assert dense.search(vectors[3:4], 2)[1].tolist() == [[3, 7]]
+    assert set(exact.search(vectors[3:4], 2)[1][0]) == {3, 7}
+    empty = open_dense(_saved(build_dense_index(vectors[:0]), tmp_path / "empty.faiss"))
+    assert empty.ntotal == 0 and empty.search(queries[:1], 3)[1].tolist() == [[-1, -1, -1]]
+
+
+def test_a_damaged_exact_index_file_is_refused(tmp_path) -> None:
+    vectors = np.eye(8, dtype=np.float32)
+    path = _saved(build_dense_index(vectors), tmp_path / "dense.faiss")
+    whole = path.read_bytes()
+    for damaged in (whole[:40], whole[:-4], whole + b"\0\0\0\0"):
+        path.write_bytes(damaged)
+        with pytest.raises(ValueError):
+            open_dense(path)
+
+
+def test_answering_from_a_small_index_never_imports_faiss(settings_for, encoder, tmp_path):
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    script = (
+        "import sys; from pathlib import Path; from articlebot.index.store import load_index; "
+        f"data = load_index(Path({str(settings.index_dir)!r})); "
+        "print(data.dense.search(data.passage_vectors[:1], 1)[1][0][0], 'faiss' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.split() == ["0", "False"]

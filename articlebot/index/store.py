@@ -9,7 +9,7 @@ Layout of ``INDEX_DIR``::
     gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
     gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
     gen-<stamp>/sentence_terms.npz  0/1 sentence x keyword-vocabulary matrix (CSC, scipy's layout)
-    gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors
+    gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors (see dense.py)
     gen-<stamp>/keyword/            bm25s index over passage text
 
 A writer builds a new generation beside the live one and then swaps CURRENT, so a crash at any
@@ -33,6 +33,7 @@ import numpy as np
 from articlebot import __version__
 from articlebot.index.chunking import Passage
 from articlebot.index.cleaning import Span
+from articlebot.index.dense import build_dense_index, open_dense
 from articlebot.index.documents import Document
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex, TermPostings
@@ -120,7 +121,8 @@ class IndexData:
     passage_sentence_start: np.ndarray
     passage_vectors: np.ndarray
     sentence_vectors: np.ndarray
-    dense: Any  # faiss.Index
+    #: `FlatSearch` for an exact index, a FAISS index otherwise; both answer `search(q, k)`.
+    dense: Any
     keyword: KeywordIndex
     #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.
     sentence_terms: TermPostings
@@ -140,37 +142,6 @@ class IndexData:
 
         name = self.path.name if self.path is not None else str(self.manifest.created)
         return hashlib.sha1(name.encode()).hexdigest()[:6]
-
-
-#: Up to this many passages search is exact (a flat index); past it, an IVF index trained on the
-#: corpus. Chosen with benchmarks/bench.py: exact search over 100,000 passages still answers in a
-#: few milliseconds on two cores, and grows linearly after that.
-EXACT_SEARCH_LIMIT = 100_000
-#: IVF lists probed per query: recall@5 against exact search stays above 0.95 on clustered data.
-IVF_NPROBE = 32
-
-
-def build_dense_index(vectors: np.ndarray, exact_limit: int = EXACT_SEARCH_LIMIT) -> Any:
-    """An inner-product FAISS index over unit vectors: exact while small, IVF when large."""
-    import faiss
-
-    n, dimension = vectors.shape
-    if n <= exact_limit:
-        index = faiss.IndexFlatIP(dimension)
-        if n:
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return index
-    # About 4·sqrt(n) lists, trained on a sample of ~40 points per list (FAISS's guidance).
-    nlist = int(4 * np.sqrt(n))
-    quantizer = faiss.IndexFlatIP(dimension)
-    index = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
-    rng = np.random.default_rng(0)
-    sample = vectors[np.sort(rng.choice(n, size=min(n, 40 * nlist), replace=False))]
-    index.train(np.ascontiguousarray(sample, dtype=np.float32))
-    for start in range(0, n, 100_000):  # in chunks: no second full copy of the vectors
-        index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
-    index.nprobe = min(IVF_NPROBE, nlist)  # saved with the index by faiss.write_index
-    return index
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -427,8 +398,6 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def load_index(index_dir: Path) -> IndexData:
     """Load the live generation, checking that its files agree with each other."""
-    import faiss
-
     manifest = read_manifest(index_dir)
     generation = current_generation(index_dir)
     assert generation is not None
@@ -439,7 +408,7 @@ def load_index(index_dir: Path) -> IndexData:
         sentence_table = _mapped(generation / "sentences.npy")
         passage_vectors = _mapped(generation / "passage_vectors.npy")
         sentence_vectors = _mapped(generation / "sentence_vectors.npy")
-        dense = faiss.read_index(str(generation / "dense.faiss"))
+        dense = open_dense(generation / "dense.faiss")
         sentence_terms = TermPostings.load(generation / "sentence_terms.npz")
         keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
     except FileNotFoundError as exc:
