@@ -64,8 +64,8 @@ class Settings(BaseSettings):
         default=32,
         ge=1,
         le=256,
-        description="The bot encodes questions that arrive together in one model run, up to "
-        "this many (1: one at a time).",
+        description="The bot answers questions that arrive together in batches of up to this "
+        "many, encoded in one go (1: one at a time).",
     )
 
     # --- retrieval ---

@@ -130,16 +130,10 @@ def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> 
     return load_index(settings.index_dir)
 
 
-def open_retriever(
-    settings: Settings, progress: bool = False, *, concurrent: bool = False
-) -> Retriever:
-    """Encoder and index ready to answer questions (from many threads, if `concurrent`)."""
+def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
+    """Encoder and index ready to answer questions."""
     encoder = load_encoder(settings)
     index = open_index(settings, encoder, progress=progress)
-    if concurrent and settings.question_batch > 1:
-        from articlebot.index.batching import BatchingEncoder
-
-        encoder = BatchingEncoder(encoder, max_batch=settings.question_batch)
     if not isinstance(index.dense, FlatSearch):
         import faiss
 

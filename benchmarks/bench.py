@@ -16,6 +16,7 @@ Progress goes to stderr; the report goes to stdout once everything has run.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime as _dt
 import json
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -675,13 +676,15 @@ def hit_rates(
 
 def throughput(
     ask: Callable[[str], Any],
+    ask_async: Callable[[str], Awaitable[Any]],
     questions: Sequence[str],
     *,
     serial_n: int,
     total: int,
     workers: int,
 ) -> dict[str, Any]:
-    """Questions per second one at a time, then with `workers` threads sharing `total`."""
+    """Questions per second one at a time (`ask`), then with `workers` askers on one event loop
+    sharing `total` questions (`ask_async`: how a bot hands a question to its worker threads)."""
     serial_times = []
     start = pc()
     for i in range(serial_n):
@@ -690,39 +693,21 @@ def throughput(
         serial_times.append(pc() - t)
     serial_s = pc() - start
 
-    work = iter(range(total))
-    lock = threading.Lock()
-    latencies: list[float] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(workers + 1)
+    async def concurrent() -> tuple[float, list[float]]:
+        work = iter(range(total))
+        latencies: list[float] = []
 
-    def worker() -> None:
-        mine = []
-        barrier.wait()
-        try:
-            while True:
-                with lock:
-                    i = next(work, None)
-                if i is None:
-                    break
+        async def asker() -> None:
+            for i in work:  # one shared iterator: each question is taken once
                 t = pc()
-                ask(questions[i % len(questions)])
-                mine.append(pc() - t)
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-        with lock:
-            latencies.extend(mine)
+                await ask_async(questions[i % len(questions)])
+                latencies.append(pc() - t)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    start = pc()
-    for thread in threads:
-        thread.join()
-    concurrent_s = pc() - start
-    if errors:
-        raise RuntimeError(f"{len(errors)} concurrent asks failed: {errors[0]!r}")
+        begin = pc()
+        await asyncio.gather(*(asker() for _ in range(workers)))
+        return pc() - begin, latencies
+
+    concurrent_s, latencies = asyncio.run(concurrent())
     serial_qps = serial_n / serial_s
     concurrent_qps = total / concurrent_s
     return {
@@ -860,7 +845,15 @@ def baseline_in_process(
     }
     hits = hit_rates(eval_questions, lambda q: by_question[q])
     log(f"baseline: throughput, {args.concurrency} concurrent askers")
-    tput = throughput(ask, subset, serial_n=len(subset), total=args.total, workers=args.concurrency)
+    # A naive bot hands each question to a worker thread (asyncio.to_thread), nothing more.
+    tput = throughput(
+        ask,
+        lambda q: asyncio.to_thread(ask, q),
+        subset,
+        serial_n=len(subset),
+        total=args.total,
+        workers=args.concurrency,
+    )
     return {
         "import_s": imported - start,
         "load_model_s": loaded - imported,
@@ -1049,7 +1042,8 @@ def render(results: dict[str, Any]) -> str:
                 ]
             )
         out.append(
-            f"3. Throughput: {tp['workers']} threads sharing {tp['concurrent_questions']} "
+            f"3. Throughput: {tp['workers']} askers on one event loop sharing "
+            f"{tp['concurrent_questions']} "
             f"questions vs one at a time ({tp['serial_questions']})"
         )
         out.append(
@@ -1058,11 +1052,12 @@ def render(results: dict[str, Any]) -> str:
                 rows,
             )
         )
-        batches = tp.get("encoder_batches") or {}
+        batches = tp.get("batches") or {}
         if batches.get("runs"):
             out.append(
-                f"  articlebot as the bot opens it: concurrent questions shared "
-                f"{batches['runs']} encoder runs (mean {batches['mean_size']:.1f} questions each)"
+                f"  articlebot as the bot answers: concurrent questions went in "
+                f"{batches['runs']} batches (mean {batches['mean_size']:.1f} questions each); "
+                "the baseline hands each question to asyncio.to_thread"
             )
         out.append("")
 
@@ -1338,22 +1333,35 @@ def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -
             from articlebot.bot.render import answer_html
 
             log(f"3. throughput, {args.concurrency} concurrent askers")
-            # As the bot opens it: questions arriving together share encoder runs.
-            served = open_retriever(load_settings(index_dir=main_index), concurrent=True)
+            from articlebot.bot.questions import QuestionQueue
+            from articlebot.retrieval.conversation import Request, answer_requests
+
+            # As the bot answers: questions that arrive together are answered in batches.
+            settings = load_settings(index_dir=main_index)
+            served = open_retriever(settings)
+            queue = QuestionQueue(
+                lambda requests, r=served: answer_requests(r, requests),
+                max_batch=settings.question_batch,
+            )
+
+            async def ask_queued(question: str, queue: QuestionQueue = queue) -> str:
+                answer, _ = await queue.ask(Request(question))
+                return answer_html(answer)
+
             results["throughput"] = throughput(
                 lambda q, r=served: answer_html(r.ask(q)),
+                ask_queued,
                 subset,
                 serial_n=len(subset),
                 total=args.total,
                 workers=args.concurrency,
             )
-            sizes = getattr(served.encoder, "batch_sizes", [])
-            concurrent_sizes = sizes[len(subset) :]
-            results["throughput"]["encoder_batches"] = {
-                "runs": len(concurrent_sizes),
-                "mean_size": statistics.fmean(concurrent_sizes) if concurrent_sizes else None,
+            sizes = queue.batch_sizes
+            results["throughput"]["batches"] = {
+                "runs": len(sizes),
+                "mean_size": statistics.fmean(sizes) if sizes else None,
             }
-            del served
+            del served, queue
         del retriever
     latency["notes"] = [
         "search = FAISS search + bm25s term ids/scores/top-50, re-run outside _rank on the same "

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import secrets
 import sys
+from functools import partial
 from typing import Any
 from urllib.parse import urlparse
 
@@ -25,6 +26,7 @@ from telegram.ext import (
 
 from articlebot.bot import handlers, library
 from articlebot.bot.limits import RateLimiter
+from articlebot.bot.questions import QuestionQueue
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 
@@ -165,7 +167,7 @@ def build_application(
 
             log.info("loading the model and index from %s", settings.index_dir)
             application.bot_data[handlers.RETRIEVER_KEY] = await asyncio.to_thread(
-                open_retriever, settings, concurrent=True
+                open_retriever, settings
             )
         loaded: Retriever = application.bot_data[handlers.RETRIEVER_KEY]
         log.info(
@@ -189,6 +191,9 @@ def build_application(
     if retriever is not None:
         application.bot_data[handlers.RETRIEVER_KEY] = retriever
     application.bot_data[handlers.SETTINGS_KEY] = settings
+    application.bot_data[handlers.QUESTIONS_KEY] = QuestionQueue(
+        partial(handlers.answer_batch, application.bot_data), max_batch=settings.question_batch
+    )
     application.bot_data[handlers.LIMITER_KEY] = RateLimiter(
         settings.rate_limit, settings.rate_window
     )

@@ -6,8 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
-from functools import partial
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from telegram import (
@@ -24,10 +23,11 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
 from articlebot.bot.limits import RateLimiter, Verdict
+from articlebot.bot.questions import QuestionQueue
 from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
-from articlebot.retrieval.conversation import ask_in_context
+from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
 
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRIEVER_KEY = "retriever"
+#: bot_data key of the QuestionQueue that answers every chat's questions.
+QUESTIONS_KEY = "questions"
 SETTINGS_KEY = "settings"
 LIMITER_KEY = "rate_limiter"
 STATS_KEY = "stats"
@@ -60,6 +62,22 @@ SEND_RETRY_SECONDS = 60.0
 def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
     """The retriever loaded at start-up."""
     return context.application.bot_data[RETRIEVER_KEY]
+
+
+def answer_batch(
+    bot_data: dict[str, Any], requests: Sequence[Request]
+) -> list[tuple[Answer, Turn, Retriever]]:
+    """Answers (and turns to remember) for a batch of questions, with the retriever that gave
+    them: the served index may change while they are being delivered."""
+    retriever: Retriever = bot_data[RETRIEVER_KEY]
+    return [(answer, turn, retriever) for answer, turn in answer_requests(retriever, requests)]
+
+
+def questions_of(
+    context: ContextTypes.DEFAULT_TYPE,
+) -> QuestionQueue[Request, tuple[Answer, Turn, Retriever]]:
+    """The queue that answers questions off the event loop."""
+    return context.application.bot_data[QUESTIONS_KEY]
 
 
 def scope_of(context: ContextTypes.DEFAULT_TYPE) -> list[str] | None:
@@ -155,14 +173,10 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
         if verdict is Verdict.WARN:
             await deliver(lambda: message.reply_text(RATE_LIMITED, do_quote=True))
             return
-    retriever = retriever_of(context)
     memory = context.chat_data if context.chat_data is not None else {}
-    # Encoding and search are CPU work: keep them off the event loop so other chats go on.
-    answer, memory[TURN_KEY] = await asyncio.to_thread(
-        partial(ask_in_context, doc_ids=scope_of(context)),
-        retriever,
-        question,
-        memory.get(TURN_KEY),
+    # Encoding and search are CPU work: done off the event loop, with other chats' questions.
+    answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
+        Request(question, memory.get(TURN_KEY), scope_of(context))
     )
     await deliver(
         lambda: message.reply_html(
@@ -344,7 +358,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer([], cache_time=300)
         return
     await follow_index_on_disk(context)
-    answer = await asyncio.to_thread(retriever_of(context).ask, question)
+    answer, _, _ = await questions_of(context).ask(Request(question))
     results: list[Any] = []
     if not answer.answered:
         results.append(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -117,31 +117,33 @@ def with_context(question: str, previous: Turn) -> list[str]:
     return rewrites or [f"{question} ({'; '.join(names)})"]
 
 
-def ask_in_context(
-    retriever: Retriever,
-    question: str,
-    previous: Turn | None,
-    *,
-    now: float | None = None,
-    ttl: float = CONTEXT_TTL_SECONDS,
-    doc_ids: Collection[str] | None = None,
-) -> tuple[Answer, Turn]:
-    """Answer `question`, using the previous turn when the question leans on it.
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A question from a chat, with what the chat remembers and the articles it is limited to."""
 
-    Returns the answer and the turn to remember. An independent question is asked as it is; a
-    dependent one (a pronoun, "and ...?") is asked with the previous turn's names added.
-    """
-    now = time.time() if now is None else now
-    answer = retriever.ask(question, doc_ids=doc_ids)
-    fresh = previous is not None and now - previous.at <= ttl
-    if fresh and previous is not None and depends_on_context(question):
-        contextual = max(
-            (
-                retriever.ask(rewrite, doc_ids=doc_ids)
-                for rewrite in with_context(question, previous)
-            ),
-            key=lambda candidate: candidate.confidence,
-        )
+    question: str
+    previous: Turn | None = None
+    doc_ids: Collection[str] | None = None
+    #: When it was asked (seconds since the epoch); the previous turn expires relative to it.
+    at: float = field(default_factory=time.time)
+
+
+def _questions_for(request: Request, ttl: float) -> list[str]:
+    """The question as asked, then its rewrites with the previous turn's names (if it leans on
+    a fresh previous turn)."""
+    previous = request.previous
+    if previous is None or request.at - previous.at > ttl:
+        return [request.question]
+    if not depends_on_context(request.question):
+        return [request.question]
+    return [request.question, *with_context(request.question, previous)]
+
+
+def _settle(request: Request, answers: Sequence[Answer]) -> tuple[Answer, Turn]:
+    """The answer to give out of those to the question and its rewrites, and the turn to keep."""
+    answer = answers[0]
+    if len(answers) > 1:
+        contextual = max(answers[1:], key=lambda candidate: candidate.confidence)
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does.
         if contextual.answered or not answer.answered:
@@ -153,4 +155,38 @@ def ask_in_context(
                 evidence=contextual.evidence,
             )
     highlight = answer.passages[0].highlight_text if answer.answered and answer.passages else ""
-    return answer, Turn(question=answer.question, highlight=highlight, at=now)
+    return answer, Turn(question=answer.question, highlight=highlight, at=request.at)
+
+
+def answer_requests(
+    retriever: Retriever, requests: Sequence[Request], *, ttl: float = CONTEXT_TTL_SECONDS
+) -> list[tuple[Answer, Turn]]:
+    """Answer each request, using its previous turn when the question leans on it.
+
+    Returns each answer with the turn to remember. An independent question is asked as it is; a
+    dependent one (a pronoun, "and ...?") is also asked with the previous turn's names added.
+    All the questions, rewrites included, are encoded together.
+    """
+    asked = [_questions_for(request, ttl) for request in requests]
+    texts = [text for questions in asked for text in questions]
+    scopes = [request.doc_ids for request, qs in zip(requests, asked, strict=True) for _ in qs]
+    answers = retriever.ask_many(texts, doc_ids=scopes)
+    results, at = [], 0
+    for request, questions in zip(requests, asked, strict=True):
+        results.append(_settle(request, answers[at : at + len(questions)]))
+        at += len(questions)
+    return results
+
+
+def ask_in_context(
+    retriever: Retriever,
+    question: str,
+    previous: Turn | None,
+    *,
+    now: float | None = None,
+    ttl: float = CONTEXT_TTL_SECONDS,
+    doc_ids: Collection[str] | None = None,
+) -> tuple[Answer, Turn]:
+    """Answer one question in a chat (see `answer_requests`): the answer and the turn to keep."""
+    request = Request(question, previous, doc_ids, time.time() if now is None else now)
+    return answer_requests(retriever, [request], ttl=ttl)[0]

@@ -1,0 +1,87 @@
+"""Questions from every chat, answered together in batches off the event loop.
+
+Encoding a batch of short questions in one model run costs each of them about half of what it
+costs alone, so questions that arrive while others are being answered wait for the next batch
+rather than each taking a worker thread of its own: one thread per question also left the
+threads and the event loop fighting over the interpreter lock. A lone question starts at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Request = TypeVar("Request")
+Result = TypeVar("Result")
+
+#: Batches answered at the same time. With two, one batch is ranked while the next is encoded;
+#: measured with 64 askers on two cores: 1.8x the one-at-a-time rate with one, 2.3x with two,
+#: no more with three.
+RUNNING_BATCHES = 2
+
+
+class QuestionQueue(Generic[Request, Result]):
+    """Runs `answer(requests)` in worker threads, up to `max_batch` requests at a time."""
+
+    def __init__(
+        self,
+        answer: Callable[[Sequence[Request]], Sequence[Result]],
+        max_batch: int = 32,
+        running: int = RUNNING_BATCHES,
+    ) -> None:
+        self._answer = answer
+        self.max_batch = max(1, max_batch)
+        self.max_running = max(1, running)
+        self._waiting: list[tuple[Request, asyncio.Future[Result]]] = []
+        self._running = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        #: Sizes of the batches answered so far (for the benchmark and tests).
+        self.batch_sizes: list[int] = []
+
+    async def ask(self, request: Request) -> Result:
+        """The result for `request`, answered with whatever else is waiting."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Result] = loop.create_future()
+        self._waiting.append((request, future))
+        if self._running < self.max_running:
+            self._running += 1
+            task = loop.create_task(self._drain())
+            self._tasks.add(task)  # a reference, so the task is not collected mid-run
+            task.add_done_callback(self._tasks.discard)
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch = self._waiting[: self.max_batch]
+                del self._waiting[: self.max_batch]
+                # An asker that gave up (its handler was cancelled) needs no answer.
+                batch = [(request, future) for request, future in batch if not future.done()]
+                if batch:
+                    await self._run(batch)
+        finally:
+            self._running -= 1
+
+    async def _run(self, batch: list[tuple[Request, asyncio.Future[Result]]]) -> None:
+        self.batch_sizes.append(len(batch))
+        try:
+            results = await asyncio.to_thread(self._answer, [request for request, _ in batch])
+            if len(results) != len(batch):
+                raise RuntimeError(f"{len(results)} results for {len(batch)} questions")
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            raise
+        except Exception as exc:
+            if len(batch) > 1:
+                # Once more one by one, so that a question that breaks answering fails alone.
+                for item in batch:
+                    await self._run([item])
+                return
+            if not batch[0][1].done():
+                batch[0][1].set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
