@@ -324,7 +324,7 @@ def test_a_saved_exact_index_is_searched_without_faiss_and_answers_like_it(tmp_p
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors[7] = vectors[3]  # a tie: FAISS orders it its own way, numpy in row order
     exact = build_dense_index(vectors)
-    dense = open_dense(_saved(exact, tmp_path / "dense.faiss"))
+    dense = open_dense(_saved(exact, tmp_path / "dense.faiss"), vectors)
     assert isinstance(dense, FlatSearch) and (dense.ntotal, dense.d) == (300, 24)
     queries = rng.normal(size=(6, 24)).astype(np.float32)
     for k in (1, 10, 300, 320):
@@ -336,18 +336,25 @@ def test_a_saved_exact_index_is_searched_without_faiss_and_answers_like_it(tmp_p
         assert np.allclose(scores[ids >= 0], want_scores[want_ids >= 0], atol=1e-5)
     assert dense.search(vectors[3:4], 2)[1].tolist() == [[3, 7]]
     assert set(exact.search(vectors[3:4], 2)[1][0]) == {3, 7}
-    empty = open_dense(_saved(build_dense_index(vectors[:0]), tmp_path / "empty.faiss"))
+    empty = open_dense(
+        _saved(build_dense_index(vectors[:0]), tmp_path / "empty.faiss"), vectors[:0]
+    )
     assert empty.ntotal == 0 and empty.search(queries[:1], 3)[1].tolist() == [[-1, -1, -1]]
 
 
-def test_a_damaged_exact_index_file_is_refused(tmp_path) -> None:
+def test_a_damaged_or_mismatched_exact_index_file_is_refused(tmp_path) -> None:
     vectors = np.eye(8, dtype=np.float32)
     path = _saved(build_dense_index(vectors), tmp_path / "dense.faiss")
     whole = path.read_bytes()
     for damaged in (whole[:40], whole[:-4], whole + b"\0\0\0\0"):
         path.write_bytes(damaged)
         with pytest.raises(ValueError):
-            open_dense(path)
+            open_dense(path, vectors)
+    path.write_bytes(whole)
+    assert open_dense(path, vectors).ntotal == 8
+    for other in (vectors[::-1].copy(), vectors[:7]):
+        with pytest.raises(ValueError):
+            open_dense(path, other)
 
 
 def test_answering_from_a_small_index_never_imports_faiss(settings_for, encoder, tmp_path):

@@ -1,9 +1,9 @@
 """Dense search over passage vectors: exact while the corpus is small, FAISS IVF past that.
 
 The index is saved with FAISS either way (``dense.faiss``). A flat (exact) one is read back
-without FAISS: its vectors are memory-mapped straight from the file and searched with numpy,
-which gives FAISS's results and spares every start of `articlebot ask` and the bot the ~0.1 s
-that importing FAISS costs. Other index types are opened with FAISS.
+without FAISS: its vectors are the passage vectors saved beside it, searched with numpy, which
+gives FAISS's results and spares every start of `articlebot ask` and the bot the ~0.1 s that
+importing FAISS costs. Other index types are opened with FAISS.
 """
 
 from __future__ import annotations
@@ -80,26 +80,30 @@ class FlatSearch:
         return scores, ids
 
 
-def open_dense(path: Path) -> Any:
-    """The saved index at `path`: a flat one as `FlatSearch` over the file's memory-mapped
-    vectors, any other kind through FAISS. Raises ValueError or RuntimeError when damaged."""
+def open_dense(path: Path, vectors: np.ndarray) -> Any:
+    """The saved index at `path`. A flat one is searched as `FlatSearch` over `vectors` (the
+    passage vectors it was built from, memory-mapped and aligned, which the file's own are not),
+    once a few rows show they are the file's; any other kind is opened with FAISS. Raises
+    ValueError or RuntimeError when the file is damaged or does not match."""
     with path.open("rb") as handle:
         head = handle.read(_FLAT_HEADER.size + _VECTORS_SIZE.size)
-    if not head.startswith(_FLAT_IP):
-        import faiss
+        if not head.startswith(_FLAT_IP):
+            import faiss
 
-        return faiss.read_index(str(path))
-    if len(head) < _FLAT_HEADER.size + _VECTORS_SIZE.size:
-        raise ValueError(f"{path.name} is truncated")
-    _, d, ntotal, _, _, _, metric = _FLAT_HEADER.unpack_from(head)
-    (size,) = _VECTORS_SIZE.unpack_from(head, _FLAT_HEADER.size)
-    expected = len(head) + 4 * size
-    if metric != _METRIC_INNER_PRODUCT or d <= 0 or ntotal < 0 or size != d * ntotal:
-        raise ValueError(f"{path.name} has an unexpected header")
-    if path.stat().st_size != expected:
-        raise ValueError(f"{path.name} is truncated or has trailing bytes")
-    if ntotal == 0:
-        return FlatSearch(np.zeros((0, d), dtype=np.float32))
-    vectors = np.memmap(path, dtype="<f4", mode="r", offset=len(head), shape=(ntotal, d))
-    # A plain ndarray view: np.memmap's Python-level indexing costs microseconds per access.
-    return FlatSearch(vectors.view(np.ndarray))
+            return faiss.read_index(str(path))
+        if len(head) < _FLAT_HEADER.size + _VECTORS_SIZE.size:
+            raise ValueError(f"{path.name} is truncated")
+        _, d, ntotal, _, _, _, metric = _FLAT_HEADER.unpack_from(head)
+        (size,) = _VECTORS_SIZE.unpack_from(head, _FLAT_HEADER.size)
+        if metric != _METRIC_INNER_PRODUCT or d <= 0 or ntotal < 0 or size != d * ntotal:
+            raise ValueError(f"{path.name} has an unexpected header")
+        if path.stat().st_size != len(head) + 4 * size:
+            raise ValueError(f"{path.name} is truncated or has trailing bytes")
+        if vectors.shape != (ntotal, d):
+            raise ValueError(f"{path.name} holds {ntotal} vectors of dimension {d}")
+        for row in sorted({0, ntotal // 2, ntotal - 1} if ntotal else set()):
+            handle.seek(len(head) + 4 * d * row)
+            stored = np.frombuffer(handle.read(4 * d), dtype="<f4")
+            if not np.array_equal(stored, vectors[row]):
+                raise ValueError(f"{path.name} does not hold the passage vectors beside it")
+    return FlatSearch(vectors)

@@ -408,7 +408,7 @@ def load_index(index_dir: Path) -> IndexData:
         sentence_table = _mapped(generation / "sentences.npy")
         passage_vectors = _mapped(generation / "passage_vectors.npy")
         sentence_vectors = _mapped(generation / "sentence_vectors.npy")
-        dense = open_dense(generation / "dense.faiss")
+        dense = open_dense(generation / "dense.faiss", passage_vectors)
         sentence_terms = TermPostings.load(generation / "sentence_terms.npz")
         keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
     except FileNotFoundError as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from articlebot.index.chunking import Passage
+from articlebot.index.dense import FlatSearch
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import IndexData
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
@@ -69,6 +70,13 @@ def _segment_argmax(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     starts = np.zeros(len(counts), dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])
     return order[starts] - starts
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` largest scores, in no particular order."""
+    if k >= len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 def sentence_idf(doc_frequency: np.ndarray, sentences: np.ndarray | int) -> np.ndarray:
@@ -224,15 +232,17 @@ class Retriever:
         term_ids = sorted(set(index.keyword.term_ids([text])[0]))
         keyword_scores = index.keyword.scores_for_ids(term_ids)
         pools = []
+        every_dense: np.ndarray | None = None
         if ranking.use_dense:
-            _, dense_ids = index.dense.search(query.reshape(1, -1), n_cand)
-            pools.append(dense_ids[0][dense_ids[0] >= 0])
+            if isinstance(index.dense, FlatSearch):
+                # Exact search scores every passage anyway: keep the scores for fusion below.
+                every_dense = index.dense.vectors @ query
+                pools.append(_top(every_dense, n_cand))
+            else:
+                _, dense_ids = index.dense.search(query.reshape(1, -1), n_cand)
+                pools.append(dense_ids[0][dense_ids[0] >= 0])
         if ranking.use_keyword and term_ids:
-            keyword_ids = (
-                np.argpartition(-keyword_scores, n_cand - 1)[:n_cand]
-                if n_cand < n
-                else np.arange(n)
-            )
+            keyword_ids = _top(keyword_scores, n_cand)
             pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
         candidates = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
         if doc_ids is not None:
@@ -246,7 +256,11 @@ class Retriever:
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
-        dense = index.passage_vectors[candidates] @ query
+        dense = (
+            every_dense[candidates]
+            if every_dense is not None
+            else index.passage_vectors[candidates] @ query
+        )
         kw = keyword_scores[candidates]
         kw_max = float(kw.max()) if len(kw) else 0.0
         kw_norm = kw / kw_max if kw_max > 0 else np.zeros_like(kw)
