@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articlebot.retrieval.formatting import format_answer_text
-from articlebot.retrieval.retriever import Retriever
+from articlebot.retrieval.retriever import Retriever, _unique
 
 QUESTIONS = [
     ("When was Vinatier arrested?", "arrested at a Moscow restaurant in June 2024"),
@@ -179,3 +182,11 @@ def test_a_chat_narrowed_to_some_articles_is_answered_from_them_alone(encoder, t
     assert retriever.ask(question, doc_ids=["library"]).passages[0].doc_id == "library"
     nothing = retriever.ask(question, doc_ids=["removed-article"])
     assert not nothing.answered and nothing.passages == []
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=60))
+def test_distinct_candidates_match_numpy(values: list[int]) -> None:
+    array = np.asarray(values, dtype=np.int64)
+    distinct, inverse = _unique(array)
+    want, want_inverse = np.unique(array, return_inverse=True)
+    assert distinct.tolist() == want.tolist() and inverse.tolist() == want_inverse.tolist()

@@ -72,6 +72,20 @@ def _segment_argmax(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return order[starts] - starts
 
 
+def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and where each value is among them (np.unique with
+    return_inverse, in a few array operations: its Python-level wrapper is slow right after the
+    model has run and pushed everything out of the CPU caches)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
     """Positions of the `k` largest scores, in no particular order."""
     if k >= len(scores):
@@ -201,6 +215,16 @@ class Retriever:
                 answers[i] = self._rank(texts[i], vector, k, scopes[i])
         return answers
 
+    def dense_candidates(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The `n` passages nearest to `query` (in no particular order) and, when the search is
+        exact, every passage's similarity (it was computed anyway; None otherwise)."""
+        dense = self.index.dense
+        if isinstance(dense, FlatSearch):
+            every = dense.vectors @ query
+            return _top(every, n), every
+        _, found = dense.search(query.reshape(1, -1), n)
+        return found[0][found[0] >= 0], None
+
     def _document_lexical(
         self,
         candidates: np.ndarray,
@@ -211,7 +235,7 @@ class Retriever:
         """Question-term overlap of the candidates' sentences (`counts` per candidate; `present`
         marks the question's `term_ids` in each), the terms weighted by `sentence_idf` in the
         sentence's own document."""
-        docs, inverse = np.unique(self.index.passage_docs[candidates], return_inverse=True)
+        docs, inverse = _unique(self.index.passage_docs[candidates])
         starts = self.index.sentence_bounds[docs]
         ends = self.index.sentence_bounds[docs + 1]
         in_docs = self.index.sentence_terms.counts_between(starts, ends, term_ids)
@@ -234,17 +258,12 @@ class Retriever:
         pools = []
         every_dense: np.ndarray | None = None
         if ranking.use_dense:
-            if isinstance(index.dense, FlatSearch):
-                # Exact search scores every passage anyway: keep the scores for fusion below.
-                every_dense = index.dense.vectors @ query
-                pools.append(_top(every_dense, n_cand))
-            else:
-                _, dense_ids = index.dense.search(query.reshape(1, -1), n_cand)
-                pools.append(dense_ids[0][dense_ids[0] >= 0])
+            dense_ids, every_dense = self.dense_candidates(query, n_cand)
+            pools.append(dense_ids)
         if ranking.use_keyword and term_ids:
             keyword_ids = _top(keyword_scores, n_cand)
             pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
-        candidates = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
+        candidates = _unique(np.concatenate(pools))[0] if pools else np.zeros(0, dtype=np.int64)
         if doc_ids is not None:
             # A chat narrowed to some articles: score all of their passages, nothing else.
             bounds = self.index.passage_bounds
