@@ -53,31 +53,19 @@ def build_dense_index(vectors: np.ndarray, exact_limit: int = EXACT_SEARCH_LIMIT
 
 
 class FlatSearch:
-    """Exact inner-product search with numpy, answering like `faiss.IndexFlatIP.search`."""
+    """Exact inner-product search with numpy over (memory-mapped) unit vectors."""
 
     def __init__(self, vectors: np.ndarray) -> None:
         self.vectors = vectors
         self.ntotal, self.d = (int(x) for x in vectors.shape)
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and rows of the `k` best vectors per query, best first (-1 where fewer)."""
-        queries = np.asarray(queries, dtype=np.float32).reshape(-1, self.d)
-        scores = np.full((len(queries), k), -np.finfo(np.float32).max, dtype=np.float32)
-        ids = np.full((len(queries), k), -1, dtype=np.int64)
-        m = min(k, self.ntotal)
-        if m == 0:
-            return scores, ids
-        similarity = queries @ self.vectors.T
-        if m < self.ntotal:
-            top = np.argpartition(-similarity, m - 1, axis=1)[:, :m]
-        else:
-            top = np.broadcast_to(np.arange(self.ntotal), similarity.shape)
-        top_scores = np.take_along_axis(similarity, top, axis=1)
-        # Best first; equal scores in row order (FAISS leaves their order unspecified).
-        order = np.lexsort((top, -top_scores), axis=1)
-        ids[:, :m] = np.take_along_axis(top, order, axis=1)
-        scores[:, :m] = np.take_along_axis(top_scores, order, axis=1)
-        return scores, ids
+    def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the `k` vectors most similar to `query`, in no particular order, and
+        every row's similarity (the search computes them all; callers may reuse them)."""
+        every = self.vectors @ query
+        if k >= self.ntotal:
+            return np.arange(self.ntotal), every
+        return np.argpartition(-every, k - 1)[:k], every
 
 
 def open_dense(path: Path, vectors: np.ndarray) -> Any:

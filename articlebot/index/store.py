@@ -121,7 +121,7 @@ class IndexData:
     passage_sentence_start: np.ndarray
     passage_vectors: np.ndarray
     sentence_vectors: np.ndarray
-    #: `FlatSearch` for an exact index, a FAISS index otherwise; both answer `search(q, k)`.
+    #: `FlatSearch` for an exact index, a FAISS index (IVF) otherwise.
     dense: Any
     keyword: KeywordIndex
     #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.

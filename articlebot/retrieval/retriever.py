@@ -1,4 +1,4 @@
-"""Hybrid retrieval: FAISS dense search fused with bm25s keyword scores, sentence highlights."""
+"""Hybrid retrieval: dense search fused with bm25s keyword scores, sentence highlights."""
 
 from __future__ import annotations
 
@@ -220,8 +220,7 @@ class Retriever:
         exact, every passage's similarity (it was computed anyway; None otherwise)."""
         dense = self.index.dense
         if isinstance(dense, FlatSearch):
-            every = dense.vectors @ query
-            return _top(every, n), every
+            return dense.nearest(query, n)
         _, found = dense.search(query.reshape(1, -1), n)
         return found[0][found[0] >= 0], None
 
