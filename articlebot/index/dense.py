@@ -63,9 +63,14 @@ class FlatSearch:
         """The rows of the `k` vectors most similar to `query`, in no particular order, and
         every row's similarity (the search computes them all; callers may reuse them)."""
         every = self.vectors @ query
-        if k >= self.ntotal:
-            return np.arange(self.ntotal), every
-        return np.argpartition(-every, k - 1)[:k], every
+        return top_positions(every, k), every
+
+
+def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` largest scores, in no particular order."""
+    if k >= len(scores):
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 def open_dense(path: Path, vectors: np.ndarray) -> Any:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from articlebot.index.chunking import Passage
-from articlebot.index.dense import FlatSearch
+from articlebot.index.dense import FlatSearch, top_positions
 from articlebot.index.embedding import Encoder
 from articlebot.index.store import IndexData
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
@@ -84,13 +84,6 @@ def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(values), dtype=np.int64)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the `k` largest scores, in no particular order."""
-    if k >= len(scores):
-        return np.arange(len(scores))
-    return np.argpartition(-scores, k - 1)[:k]
 
 
 def sentence_idf(doc_frequency: np.ndarray, sentences: np.ndarray | int) -> np.ndarray:
@@ -260,7 +253,7 @@ class Retriever:
             dense_ids, every_dense = self.dense_candidates(query, n_cand)
             pools.append(dense_ids)
         if ranking.use_keyword and term_ids:
-            keyword_ids = _top(keyword_scores, n_cand)
+            keyword_ids = top_positions(keyword_scores, n_cand)
             pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
         candidates = _unique(np.concatenate(pools))[0] if pools else np.zeros(0, dtype=np.int64)
         if doc_ids is not None:
