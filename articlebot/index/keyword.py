@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -205,17 +206,28 @@ class KeywordIndex:
 
     def scores_for_ids(self, term_ids: Sequence[int]) -> np.ndarray:
         """BM25 score of every passage for a query given as vocabulary ids."""
-        scores = np.zeros(self.size, dtype=np.float32)
         if len(term_ids) == 0 or self.size == 0:
-            return scores
+            return np.zeros(self.size, dtype=np.float32)
         ids = np.asarray(term_ids, dtype=np.int64)
-        spans = [(int(self._indptr[t]), int(self._indptr[t + 1])) for t in ids]
-        rows = np.concatenate([self._indices[a:b] for a, b in spans])
-        weights = np.concatenate([self._data[a:b] for a, b in spans])
+        # Every term's column, gathered in one go rather than a slice per term: this runs right
+        # after the model, when each numpy call costs most.
+        columns = ranges(self._indptr[ids], self._indptr[ids + 1])
         # bincount sums repeated rows in one pass (bm25s uses np.add.at per term).
-        summed = np.bincount(rows, weights=weights, minlength=self.size)
-        scores[:] = summed[: self.size]
-        return scores
+        summed = np.bincount(
+            self._indices[columns], weights=self._data[columns], minlength=self.size
+        )
+        return summed[: self.size].astype(np.float32)
+
+
+def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`np.arange(starts[i], ends[i])` for every i, laid end to end."""
+    lengths = np.asarray(ends, dtype=np.int64) - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Each output position minus its range's first output position, plus that range's start.
+    first = np.cumsum(lengths) - lengths
+    return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
 
 
 def _read_tokens(directory: Path) -> dict[str, Any]:
@@ -227,6 +239,36 @@ def _read_tokens(directory: Path) -> dict[str, Any]:
     from bm25s.stopwords import STOPWORDS_EN
 
     return {"pattern": TOKEN_PATTERN, "stemmer": STEMMER, "stopwords": list(STOPWORDS_EN)}
+
+
+@dataclass(frozen=True, slots=True)
+class SelectedTerms:
+    """The postings of a few terms (see `TermPostings.select`)."""
+
+    #: j * n_rows + row for every row holding the j-th term, sorted.
+    keys: np.ndarray
+    n_rows: int
+    n_terms: int
+
+    def _term_keys(self, rows: np.ndarray) -> np.ndarray:
+        """(n_terms, len(rows)) keys: every row paired with every term."""
+        base = np.arange(self.n_terms, dtype=np.int64)[:, None] * self.n_rows
+        return base + np.asarray(rows, dtype=np.int64)
+
+    def presence(self, rows: np.ndarray) -> np.ndarray:
+        """A float32 (len(rows), n_terms) matrix: 1 where the row holds the term."""
+        if len(self.keys) == 0:
+            return np.zeros((len(rows), self.n_terms), dtype=np.float32)
+        wanted = self._term_keys(rows)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return (self.keys[at] == wanted).T.astype(np.float32)
+
+    def counts_between(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """(len(starts), n_terms) counts of rows in [starts[i], ends[i]) holding each term."""
+        counts = np.searchsorted(self.keys, self._term_keys(ends)) - np.searchsorted(
+            self.keys, self._term_keys(starts)
+        )
+        return counts.T.astype(np.float32)
 
 
 class TermPostings:
@@ -261,26 +303,25 @@ class TermPostings:
         """(rows, terms)."""
         return self.n_rows, len(self.indptr) - 1
 
+    def select(self, term_ids: Sequence[int]) -> SelectedTerms:
+        """The postings of `term_ids`, ready to answer questions about all of them at once."""
+        ids = np.asarray(term_ids, dtype=np.int64)
+        begin, end = self.indptr[ids], self.indptr[ids + 1]
+        # Row r holding the j-th term becomes the key j * n_rows + r: the terms' postings laid
+        # end to end stay sorted, so one searchsorted looks up every (row, term) pair.
+        term_base = np.repeat(np.arange(len(ids), dtype=np.int64) * self.n_rows, end - begin)
+        keys = self.indices[ranges(begin, end)] + term_base
+        return SelectedTerms(keys, self.n_rows, len(ids))
+
     def presence(self, rows: np.ndarray, term_ids: Sequence[int]) -> np.ndarray:
         """A float32 (len(rows), len(term_ids)) matrix: 1 where the row holds the term."""
-        out = np.zeros((len(rows), len(term_ids)), dtype=np.float32)
-        for j, term in enumerate(term_ids):
-            holders = self.indices[self.indptr[term] : self.indptr[term + 1]]
-            if len(holders) == 0:
-                continue
-            at = np.minimum(np.searchsorted(holders, rows), len(holders) - 1)
-            out[:, j] = holders[at] == rows
-        return out
+        return self.select(term_ids).presence(rows)
 
     def counts_between(
         self, starts: np.ndarray, ends: np.ndarray, term_ids: Sequence[int]
     ) -> np.ndarray:
         """(len(starts), len(term_ids)) counts of rows in [starts[i], ends[i]) holding each term."""
-        out = np.zeros((len(starts), len(term_ids)), dtype=np.float32)
-        for j, term in enumerate(term_ids):
-            holders = self.indices[self.indptr[term] : self.indptr[term + 1]]
-            out[:, j] = np.searchsorted(holders, ends) - np.searchsorted(holders, starts)
-        return out
+        return self.select(term_ids).counts_between(starts, ends)
 
     def save(self, path: Path) -> None:
         """Write as an .npz that scipy.sparse.load_npz also reads."""

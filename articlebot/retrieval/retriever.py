@@ -12,6 +12,7 @@ import numpy as np
 from articlebot.index.chunking import Passage
 from articlebot.index.dense import FlatSearch, top_positions
 from articlebot.index.embedding import Encoder
+from articlebot.index.keyword import SelectedTerms, ranges
 from articlebot.index.store import IndexData
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 
@@ -54,6 +55,20 @@ class RankingSettings:
     calibration: tuple[float, float, float, float] = (9.57, 9.36, 5.72, -10.65)
 
 
+@dataclass(frozen=True, slots=True)
+class KeywordMatch:
+    """What the words of a question select, before its vector is known."""
+
+    #: BM25 score of every passage.
+    scores: np.ndarray
+    #: The best-scoring passages (those scoring above zero among the top candidates).
+    candidates: np.ndarray
+    #: The sentences holding each of the terms.
+    terms: SelectedTerms
+    #: The terms' IDF in the whole corpus.
+    idf: np.ndarray
+
+
 def _overlap(a: Passage, b: Passage) -> float:
     """Shared characters of two passages as a fraction of the shorter one."""
     if a.doc_id != b.doc_id:
@@ -62,20 +77,27 @@ def _overlap(a: Passage, b: Passage) -> float:
     return max(shared, 0) / max(min(a.end - a.start, b.end - b.start), 1)
 
 
-def _segment_argmax(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Position of the first largest value inside each consecutive segment of `counts` items."""
-    segment = np.repeat(np.arange(len(counts)), counts)
-    # lexsort is stable: among equal values the earlier one comes first, as with np.argmax.
-    order = np.lexsort((-values, segment))
-    starts = np.zeros(len(counts), dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    return order[starts] - starts
+def _segment_argmax(values: np.ndarray, offsets: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Position of the first largest value in each segment (`counts` items from `offsets`;
+    none empty)."""
+    top = np.maximum.reduceat(values, offsets)
+    at_top = np.flatnonzero(values == np.repeat(top, counts))
+    return at_top[np.searchsorted(at_top, offsets)]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique without its Python-level wrapper, which is slow
+    right after the model has run and pushed everything out of the CPU caches)."""
+    ordered = np.sort(values)
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct values and where each value is among them (np.unique with
-    return_inverse, in a few array operations: its Python-level wrapper is slow right after the
-    model has run and pushed everything out of the CPU caches)."""
+    """The sorted distinct values and where each value is among them (`_distinct`, with
+    np.unique's return_inverse)."""
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     first = np.empty(len(ordered), dtype=bool)
@@ -204,13 +226,33 @@ class Retriever:
         ]
         if asked:
             vectors = self.encoder.encode([texts[i] for i in asked], batch_size=QUESTION_RUN)
+            n = min(self.ranking.candidates, self.size)
             for i, vector in zip(asked, vectors, strict=True):
-                answers[i] = self._rank(texts[i], vector, k, scopes[i])
+                # One question at a time: a single matrix product for all of them ran slower
+                # (OpenBLAS threads it, and its threads then compete with the encoder's).
+                found = self.dense_candidates(vector, n)
+                match = self.match_keywords(texts[i])
+                answers[i] = self._rank(texts[i], vector, k, scopes[i], found, match)
         return answers
+
+    def match_keywords(self, text: str) -> KeywordMatch:
+        """The keyword side of answering `text` (a normalized question)."""
+        keyword = self.index.keyword
+        term_ids = sorted(set(keyword.term_ids([text])[0]))
+        scores = keyword.scores_for_ids(term_ids)
+        if self.ranking.use_keyword and term_ids:
+            best = top_positions(scores, min(self.ranking.candidates, self.size))
+            candidates = best[scores[best] > 0]
+        else:
+            candidates = np.zeros(0, dtype=np.int64)
+        terms = self.index.sentence_terms.select(term_ids)
+        return KeywordMatch(scores, candidates, terms, keyword.idf()[term_ids])
 
     def dense_candidates(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The `n` passages nearest to `query` (in no particular order) and, when the search is
         exact, every passage's similarity (it was computed anyway; None otherwise)."""
+        if not self.ranking.use_dense:
+            return np.zeros(0, dtype=np.int64), None
         dense = self.index.dense
         if isinstance(dense, FlatSearch):
             return dense.nearest(query, n)
@@ -221,17 +263,16 @@ class Retriever:
         self,
         candidates: np.ndarray,
         counts: np.ndarray,
-        term_ids: list[int],
+        terms: SelectedTerms,
         present: np.ndarray,
     ) -> np.ndarray:
         """Question-term overlap of the candidates' sentences (`counts` per candidate; `present`
-        marks the question's `term_ids` in each), the terms weighted by `sentence_idf` in the
+        marks the question's `terms` in each), the terms weighted by `sentence_idf` in the
         sentence's own document."""
         docs, inverse = _unique(self.index.passage_docs[candidates])
         starts = self.index.sentence_bounds[docs]
         ends = self.index.sentence_bounds[docs + 1]
-        in_docs = self.index.sentence_terms.counts_between(starts, ends, term_ids)
-        weights = sentence_idf(in_docs, (ends - starts)[:, None])
+        weights = sentence_idf(terms.counts_between(starts, ends), (ends - starts)[:, None])
         sentence_weights = np.repeat(weights[inverse], counts, axis=0)
         total = sentence_weights.sum(axis=1)
         return np.where(
@@ -239,31 +280,26 @@ class Retriever:
         )
 
     def _rank(
-        self, text: str, query: np.ndarray, k: int, doc_ids: Collection[str] | None = None
+        self,
+        text: str,
+        query: np.ndarray,
+        k: int,
+        doc_ids: Collection[str] | None,
+        dense_found: tuple[np.ndarray, np.ndarray | None],
+        match: KeywordMatch,
     ) -> Answer:
+        """The answer to `text`, encoded as `query`, from its `dense_candidates` and its
+        `match_keywords`."""
         index, ranking = self.index, self.ranking
-        n = self.size
-        n_cand = min(ranking.candidates, n)
-
-        term_ids = sorted(set(index.keyword.term_ids([text])[0]))
-        keyword_scores = index.keyword.scores_for_ids(term_ids)
-        pools = []
-        every_dense: np.ndarray | None = None
-        if ranking.use_dense:
-            dense_ids, every_dense = self.dense_candidates(query, n_cand)
-            pools.append(dense_ids)
-        if ranking.use_keyword and term_ids:
-            keyword_ids = top_positions(keyword_scores, n_cand)
-            pools.append(keyword_ids[keyword_scores[keyword_ids] > 0])
-        candidates = _unique(np.concatenate(pools))[0] if pools else np.zeros(0, dtype=np.int64)
+        dense_ids, every_dense = dense_found
+        candidates = _distinct(np.concatenate([dense_ids, match.candidates]))
         if doc_ids is not None:
             # A chat narrowed to some articles: score all of their passages, nothing else.
+            rows_of = np.asarray(
+                [self._doc_row[d] for d in doc_ids if d in self._doc_row], dtype=np.int64
+            )
             bounds = self.index.passage_bounds
-            scoped = [
-                np.arange(bounds[i], bounds[i + 1])
-                for i in (self._doc_row[d] for d in doc_ids if d in self._doc_row)
-            ]
-            candidates = np.concatenate(scoped) if scoped else np.zeros(0, dtype=np.int64)
+            candidates = ranges(bounds[rows_of], bounds[rows_of + 1])
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
@@ -272,29 +308,28 @@ class Retriever:
             if every_dense is not None
             else index.passage_vectors[candidates] @ query
         )
-        kw = keyword_scores[candidates]
-        kw_max = float(kw.max()) if len(kw) else 0.0
+        kw = match.scores[candidates]
+        kw_max = float(kw.max())
         kw_norm = kw / kw_max if kw_max > 0 else np.zeros_like(kw)
 
         # Every sentence of every candidate, scored at once: similarity + lexical overlap.
         starts = index.passage_sentence_start[candidates]
         counts = self._sentence_counts[candidates]
-        offsets = np.zeros(len(candidates), dtype=np.int64)
-        offsets[1:] = np.cumsum(counts)[:-1]
-        rows = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        offsets = np.cumsum(counts) - counts
+        rows = ranges(starts, starts + counts)
         similarity = index.sentence_vectors[rows] @ query
-        idf = index.keyword.idf()[term_ids] if term_ids else np.zeros(0, dtype=np.float32)
+        idf = match.idf
         idf_total = float(idf.sum())
         if idf_total > 0:
-            present = index.sentence_terms.presence(rows, term_ids)
+            present = match.terms.presence(rows)
             lexical = (present @ idf) / idf_total
             coverage = (np.maximum.reduceat(present, offsets, axis=0) @ idf) / idf_total
         else:
-            present = np.zeros((len(rows), 0), dtype=np.float32)
+            present = np.zeros((len(rows), len(idf)), dtype=np.float32)
             lexical = np.zeros(len(rows), dtype=np.float32)
             coverage = np.zeros(len(candidates), dtype=np.float32)
         sentence_scores = similarity + ranking.lexical_weight * lexical
-        best = offsets + _segment_argmax(sentence_scores, counts)
+        best = _segment_argmax(sentence_scores, offsets, counts)
         best_score = sentence_scores[best]
         best_similarity = similarity[best]
 
@@ -306,6 +341,7 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")
 
         chosen: list[int] = []
+        chosen_vectors = np.empty((k, index.passage_vectors.shape[1]), dtype=np.float32)
         for i in order:
             row = int(candidates[i])
             passage = index.passages[row]
@@ -314,14 +350,12 @@ class Retriever:
                 for c in chosen
             ):
                 continue  # a window from the same spot is already in
-            if (
-                chosen
-                and float(
-                    np.max(index.passage_vectors[candidates[chosen]] @ index.passage_vectors[row])
-                )
-                > ranking.max_similarity
+            vector = index.passage_vectors[row]
+            if chosen and float((chosen_vectors[: len(chosen)] @ vector).max()) > (
+                ranking.max_similarity
             ):
                 continue  # a near-copy from another document is already in
+            chosen_vectors[len(chosen)] = vector
             chosen.append(int(i))
             if len(chosen) == k:
                 break
@@ -329,18 +363,22 @@ class Retriever:
         # The highlight of each passage returned leans more on the question's words than the
         # ranking does, and on those that set a sentence apart within its document.
         picked = np.asarray(chosen, dtype=np.int64)
-        local = np.concatenate([np.arange(offsets[i], offsets[i] + counts[i]) for i in picked])
+        local = ranges(offsets[picked], offsets[picked] + counts[picked])
         highlight_scores = similarity[local]
         if idf_total > 0 and ranking.highlight_lexical_weight:
             highlight_scores = highlight_scores + ranking.highlight_lexical_weight * (
-                self._document_lexical(candidates[picked], counts[picked], term_ids, present[local])
+                self._document_lexical(
+                    candidates[picked], counts[picked], match.terms, present[local]
+                )
             )
+        picked_counts = counts[picked]
+        highlighted = _segment_argmax(
+            highlight_scores, np.cumsum(picked_counts) - picked_counts, picked_counts
+        )
+        sentence_rows = rows[local[highlighted]]
         results = []
-        at = 0
-        for i in chosen:
-            best = local[at + int(np.argmax(highlight_scores[at : at + counts[i]]))]
-            at += int(counts[i])
-            _, s_start, s_end = (int(x) for x in index.sentence_table[rows[best]])
+        for i, sentence in zip(chosen, sentence_rows.tolist(), strict=True):
+            _, s_start, s_end = index.sentence_table[sentence].tolist()
             results.append(self.passage(int(candidates[i]), float(fused[i]), (s_start, s_end)))
         top = chosen[0]
         evidence = (float(dense[top]), float(best_similarity[top]), float(coverage[top]))
