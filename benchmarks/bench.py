@@ -611,7 +611,7 @@ def articlebot_latency(retriever: Any, questions: Sequence[str], warmup: int) ->
     from articlebot.bot.render import answer_html
     from articlebot.retrieval.retriever import normalize_question
 
-    encoder, index = retriever.encoder, retriever.index
+    encoder = retriever.encoder
     k, n = retriever.top_k, retriever.size
     n_cand = min(retriever.ranking.candidates, n)
     for q in questions[:warmup]:
@@ -628,32 +628,27 @@ def articlebot_latency(retriever: Any, questions: Sequence[str], warmup: int) ->
         encoder.encode([text])
         floor.append(pc() - f0)
 
+        # The path as Retriever.ask_many runs it, step by step.
         t0 = pc()
         text = normalize_question(q, retriever.max_question_chars)
-        vector = encoder.encode([text])[0]
+        match = retriever.match_keywords(text)
         t1 = pc()
-        answer = retriever._rank(text, vector, k)
+        vector = encoder.encode([text])[0]
         t2 = pc()
-        answer_html(answer)
+        found = retriever.dense_candidates(vector, n_cand)
         t3 = pc()
-        # The search steps of _rank, repeated on their own to split _rank's time.
-        s0 = pc()
-        retriever.dense_candidates(vector, n_cand)
-        s1 = pc()
-        term_ids = sorted(set(index.keyword.term_ids([text])[0]))
-        scores = index.keyword.scores_for_ids(term_ids)
-        if term_ids and n_cand < n:
-            np.argpartition(-scores, n_cand - 1)[:n_cand]
-        s2 = pc()
-        dense, keyword = s1 - s0, s2 - s1
-        parts["encode"].append(t1 - t0)
-        parts["dense"].append(dense)
-        parts["keyword"].append(keyword)
-        parts["search"].append(dense + keyword)
-        parts["fusion"].append(max(t2 - t1 - dense - keyword, 0.0))
-        parts["rank"].append(t2 - t1)
-        parts["format"].append(t3 - t2)
-        parts["total"].append(t3 - t0)
+        answer = retriever._rank(text, vector, k, None, found, match)
+        t4 = pc()
+        answer_html(answer)
+        t5 = pc()
+        parts["encode"].append(t2 - t1)
+        parts["dense"].append(t3 - t2)
+        parts["keyword"].append(t1 - t0)
+        parts["search"].append(t3 - t2 + t1 - t0)
+        parts["fusion"].append(t4 - t3)
+        parts["rank"].append(t4 - t2 + t1 - t0)
+        parts["format"].append(t5 - t4)
+        parts["total"].append(t5 - t0)
     result = {key: ms_stats(values) for key, values in parts.items()}
     result["floor"] = ms_stats(floor)
     result["path_over_floor"] = ratio(result["total"]["median_ms"], result["floor"]["median_ms"])
@@ -771,8 +766,10 @@ def baseline_in_process(
     args: argparse.Namespace,
     faiss_threads: int,
     saved_vectors: Path,
+    ours: dict[str, Callable[[str], Any]],
 ) -> dict[str, Any]:
-    """Latency, hit rates and throughput of the naive baseline (torch in this process)."""
+    """Latency, hit rates and throughput of the naive baseline (torch in this process), and its
+    latency side by side with articlebot's (`ours`: name -> answer one question)."""
     start = pc()
     import faiss
     from sentence_transformers import SentenceTransformer
@@ -831,6 +828,8 @@ def baseline_in_process(
         "floor": ms_stats(enc_t),
     }
     latency["path_over_floor"] = ratio(latency["total"]["median_ms"], latency["floor"]["median_ms"])
+    log("baseline: side by side with articlebot, question by question")
+    side_by_side = interleaved_latency({"baseline": ask, **ours}, subset)
     log("baseline: hit rates on all questions")
     qvecs = model.encode(
         [q.q for q in eval_questions],
@@ -860,9 +859,30 @@ def baseline_in_process(
         "chunks": len(chunks),
         "index_s": built - loaded,
         "latency": latency,
+        "side_by_side": side_by_side,
         "hits": hits,
         "throughput": tput,
     }
+
+
+def interleaved_latency(
+    paths: dict[str, Callable[[str], Any]], questions: Sequence[str]
+) -> dict[str, Any]:
+    """Each question through every path in turn, so that all of them see the same machine
+    load (on a shared machine the load drifts between phases run minutes apart); the medians
+    and each path's speed-up over the first."""
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for question in questions:
+        for name, path in paths.items():
+            t = pc()
+            path(question)
+            times[name].append(pc() - t)
+    result: dict[str, Any] = {name: ms_stats(values) for name, values in times.items()}
+    first = next(iter(paths))
+    result["speedup"] = {
+        name: ratio(result[first]["median_ms"], result[name]["median_ms"]) for name in paths
+    }
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -1112,6 +1132,14 @@ def render(results: dict[str, Any]) -> str:
             ],
             ["latency speed-up at p95", fmt(cmp_["latency_speedup_p95"], "x")],
             [
+                "latency speed-up, side by side (each question through both in turn)",
+                fmt(cmp_.get("latency_speedup_side_by_side"), "x"),
+            ],
+            [
+                "int8 latency speed-up, side by side",
+                fmt(cmp_.get("int8_speedup_side_by_side"), "x"),
+            ],
+            [
                 "cold start to answer, saved index (baseline / articlebot)",
                 fmt(cmp_["cold_start_ratio_saved"], "x"),
             ],
@@ -1138,6 +1166,12 @@ def render(results: dict[str, Any]) -> str:
             ],
         ]
         out.append(table(["figure", "value"], rows))
+        side = results.get("baseline", {}).get("side_by_side")
+        if side:
+            medians = ", ".join(
+                f"{name} {fmt(side[name]['median_ms'])} ms" for name in side if name != "speedup"
+            )
+            out.append(f"  side by side, median per question: {medians}")
         out.append("")
 
     if "large" in results:
@@ -1402,14 +1436,28 @@ def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -
         "peak_rss_mb": base_cold["summary"]["peak_rss_mb"],
     }
     log("5. baseline: latency, hits, throughput")
+    from articlebot.bot.render import answer_html
+
+    ours = {
+        name: open_retriever(load_settings(index_dir=main_index, quantized=quantized))
+        for name, quantized in (("onnx", False), ("int8", True))
+    }
     base = baseline_in_process(
-        documents, eval_questions, subset, args, faiss_threads, saved_vectors
+        documents,
+        eval_questions,
+        subset,
+        args,
+        faiss_threads,
+        saved_vectors,
+        {name: lambda q, r=r: answer_html(r.ask(q)) for name, r in ours.items()},
     )
+    del ours
     results["baseline"] = {
         "cold_start": base_cold,
         "build": base_build,
         "latency": {**base["latency"], "hits": base["hits"]},
         "throughput": base["throughput"],
+        "side_by_side": base["side_by_side"],
         "in_process": {k: base[k] for k in ("import_s", "load_model_s", "chunks", "index_s")},
     }
     results["corpus"]["baseline_chunks"] = base["chunks"]
@@ -1418,6 +1466,8 @@ def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -
     results["comparison"] = {
         "latency_speedup": ratio(bl["total"]["median_ms"], ab["total"]["median_ms"]),
         "latency_speedup_p95": ratio(bl["total"]["p95_ms"], ab["total"]["p95_ms"]),
+        "latency_speedup_side_by_side": base["side_by_side"]["speedup"]["onnx"],
+        "int8_speedup_side_by_side": base["side_by_side"]["speedup"]["int8"],
         "cold_start_ratio_saved": ratio(
             base_cold["summary"]["answer_median_ms"], cold["saved_index"]["answer_median_ms"]
         ),
