@@ -121,7 +121,7 @@ def test_postings_presence_and_scipy_compatible_file(tmp_path: Path) -> None:
         dense[r, terms] = 1
     picked = np.array([3, 0, 2, 2], dtype=np.int64)
     np.testing.assert_array_equal(
-        postings.presence(picked, [3, 5, 1, 0]), dense[picked][:, [3, 5, 1, 0]]
+        postings.select([3, 5, 1, 0]).presence(picked), dense[picked][:, [3, 5, 1, 0]]
     )
     path = tmp_path / "terms.npz"
     postings.save(path)
@@ -129,7 +129,7 @@ def test_postings_presence_and_scipy_compatible_file(tmp_path: Path) -> None:
     # An older index stored the same matrix as CSR; it loads into the same postings.
     sparse.save_npz(tmp_path / "old.npz", sparse.csr_matrix(dense))
     old = TermPostings.load(tmp_path / "old.npz")
-    np.testing.assert_array_equal(old.presence(np.arange(4), range(6)), dense)
+    np.testing.assert_array_equal(old.select(range(6)).presence(np.arange(4)), dense)
     assert json.dumps(old.shape) == "[4, 6]"
 
 
@@ -137,7 +137,7 @@ def test_counts_between_counts_holders_inside_each_range() -> None:
     rows = [[0, 3], [], [1, 3, 4], [3], [0]]
     postings = TermPostings.from_rows(rows, n_terms=6)
     starts, ends = np.array([0, 2, 4, 1]), np.array([5, 4, 5, 1])
-    counts = postings.counts_between(starts, ends, [3, 0, 5])
+    counts = postings.select([3, 0, 5]).counts_between(starts, ends)
     expected = [
         [sum(t in rows[r] for r in range(a, b)) for t in (3, 0, 5)]
         for a, b in zip(starts, ends, strict=True)

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from articlebot.index.arrays import ranges
 from articlebot.retrieval.formatting import format_answer_text
-from articlebot.retrieval.retriever import Retriever, _unique
+from articlebot.retrieval.retriever import Retriever, _segment_argmax, _unique
 
 QUESTIONS = [
     ("When was Vinatier arrested?", "arrested at a Moscow restaurant in June 2024"),
@@ -190,3 +191,22 @@ def test_distinct_candidates_match_numpy(values: list[int]) -> None:
     distinct, inverse = _unique(array)
     want, want_inverse = np.unique(array, return_inverse=True)
     assert distinct.tolist() == want.tolist() and inverse.tolist() == want_inverse.tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=20))
+def test_ranges_lays_the_ranges_end_to_end(spans: list[tuple[int, int]]) -> None:
+    starts = np.array([start for start, _ in spans], dtype=np.int64)
+    ends = starts + np.array([length for _, length in spans], dtype=np.int64)
+    want = [i for start, end in zip(starts, ends, strict=True) for i in range(start, end)]
+    assert ranges(starts, ends).tolist() == want
+
+
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=1, max_size=5), min_size=1, max_size=8))
+def test_segment_argmax_finds_each_segments_first_largest(segments: list[list[int]]) -> None:
+    values = np.array([v for segment in segments for v in segment], dtype=np.float32)
+    counts = np.array([len(segment) for segment in segments], dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    want = [
+        int(offset + np.argmax(segment)) for offset, segment in zip(offsets, segments, strict=True)
+    ]
+    assert _segment_argmax(values, offsets, counts).tolist() == want

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from articlebot.index.arrays import top_positions
+
 #: Up to this many passages search is exact (a flat index); past it, an IVF index trained on the
 #: corpus. Chosen with benchmarks/bench.py: exact search over 100,000 passages still answers in a
 #: few milliseconds on two cores, and grows linearly after that.
@@ -64,13 +66,6 @@ class FlatSearch:
         every row's similarity (the search computes them all; callers may reuse them)."""
         every = self.vectors @ query
         return top_positions(every, k), every
-
-
-def top_positions(scores: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the `k` largest scores, in no particular order."""
-    if k >= len(scores):
-        return np.arange(len(scores))
-    return np.argpartition(-scores, k - 1)[:k]
 
 
 def open_dense(path: Path, vectors: np.ndarray) -> Any:

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from articlebot.index.arrays import ranges
+
 # \w+ rather than bm25s's default \w\w+: single digits ("9 sacks", "3 goals") matter in news.
 TOKEN_PATTERN = r"(?u)\b\w+\b"
 STEMMER = "english"
@@ -219,17 +221,6 @@ class KeywordIndex:
         return summed[: self.size].astype(np.float32)
 
 
-def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """`np.arange(starts[i], ends[i])` for every i, laid end to end."""
-    lengths = np.asarray(ends, dtype=np.int64) - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    # Each output position minus its range's first output position, plus that range's start.
-    first = np.cumsum(lengths) - lengths
-    return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
-
-
 def _read_tokens(directory: Path) -> dict[str, Any]:
     """tokens.json; folders written before it existed used bm25s's English stop words."""
     path = directory / TOKENS_FILE
@@ -312,16 +303,6 @@ class TermPostings:
         term_base = np.repeat(np.arange(len(ids), dtype=np.int64) * self.n_rows, end - begin)
         keys = self.indices[ranges(begin, end)] + term_base
         return SelectedTerms(keys, self.n_rows, len(ids))
-
-    def presence(self, rows: np.ndarray, term_ids: Sequence[int]) -> np.ndarray:
-        """A float32 (len(rows), len(term_ids)) matrix: 1 where the row holds the term."""
-        return self.select(term_ids).presence(rows)
-
-    def counts_between(
-        self, starts: np.ndarray, ends: np.ndarray, term_ids: Sequence[int]
-    ) -> np.ndarray:
-        """(len(starts), len(term_ids)) counts of rows in [starts[i], ends[i]) holding each term."""
-        return self.select(term_ids).counts_between(starts, ends)
 
     def save(self, path: Path) -> None:
         """Write as an .npz that scipy.sparse.load_npz also reads."""

