@@ -371,25 +371,40 @@ def child_baseline_cold(args: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+class NaiveBaseline:
+    """The baseline's question path: sentence-transformers per question, then IndexFlatIP."""
+
+    def __init__(self, model: Any, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        import faiss
+
+        if len(vectors) != len(chunks):
+            raise RuntimeError("the saved baseline vectors do not match the chunks")
+        self.model, self.chunks = model, chunks
+        self.index = faiss.IndexFlatIP(vectors.shape[1])
+        self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def encode(self, question: str) -> np.ndarray:
+        vector = self.model.encode(question, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(vector, dtype=np.float32).reshape(1, -1)
+
+    def search(self, vector: np.ndarray, k: int = 5) -> list[Chunk]:
+        _, ids = self.index.search(vector, k)
+        return [self.chunks[int(i)] for i in ids[0] if i >= 0]
+
+    def ask(self, question: str) -> str:
+        found = self.search(self.encode(question))
+        return found[0].text if found else ""
+
+
 def child_baseline_serve(args: dict[str, Any]) -> dict[str, Any]:
     """The naive baseline, answering blocks of questions read from stdin (a JSON list a line)
     with each question's seconds; reports when ready, returns at end of input."""
-    import faiss
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(bundled_model_path(), device="cpu")
     documents, _, _ = corpus(Path(args["xquad"]), Path(args["distractors"]))
     chunks = fixed_chunks(documents)
-    vectors = np.load(args["vectors"])
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-
-    def ask(question: str) -> str:
-        vector = model.encode(question, normalize_embeddings=True, show_progress_bar=False)
-        _, ids = index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), 5)
-        found = [chunks[int(i)] for i in ids[0] if i >= 0]
-        return found[0].text if found else ""
-
+    ask = NaiveBaseline(model, chunks, np.load(args["vectors"])).ask
     for question in args.get("warmup", []):
         ask(question)
     print(CHILD_MARKER + json.dumps({"chunks": len(chunks)}), flush=True)
@@ -824,23 +839,10 @@ def baseline_in_process(
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-    if len(vectors) != len(chunks):
-        raise RuntimeError("the saved baseline vectors do not match the chunks")
-    index = faiss.IndexFlatIP(vectors.shape[1])
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    baseline = NaiveBaseline(model, chunks, vectors)
+    encode, search, ask = baseline.encode, baseline.search, baseline.ask
+    index = baseline.index
     built = pc()
-
-    def encode(question: str) -> np.ndarray:
-        vector = model.encode(question, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vector, dtype=np.float32).reshape(1, -1)
-
-    def search(vector: np.ndarray, k: int = 5) -> list[Chunk]:
-        _, ids = index.search(vector, k)
-        return [chunks[int(i)] for i in ids[0] if i >= 0]
-
-    def ask(question: str) -> str:
-        found = search(encode(question))
-        return found[0].text if found else ""
 
     for q in subset[: args.warmup]:
         ask(q)
@@ -940,15 +942,18 @@ class BaselineServer:
     def __init__(self, payload: dict[str, Any], cwd: Path) -> None:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "baseline-serve"]
         cmd += ["--child-args", json.dumps(payload)]
-        self._process = subprocess.Popen(
-            cmd,
-            cwd=cwd,
-            env=child_env(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
+        # Its chatter goes to a file: a pipe nobody reads could fill up and stall it.
+        self.log = cwd / "baseline-serve.log"
+        with self.log.open("w") as log_file:
+            self._process = subprocess.Popen(
+                cmd,
+                cwd=cwd,
+                env=child_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                text=True,
+            )
         self.ready = self._reply()
 
     def _reply(self) -> Any:
@@ -956,7 +961,8 @@ class BaselineServer:
         for line in self._process.stdout:
             if line.startswith(CHILD_MARKER):
                 return json.loads(line[len(CHILD_MARKER) :])
-        raise RuntimeError(f"the baseline server stopped (exit {self._process.wait()})")
+        tail = self.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"the baseline server stopped (exit {self._process.wait()}):\n{tail}")
 
     def __call__(self, questions: Sequence[str]) -> list[float]:
         """Seconds the baseline took for each question, timed in its process."""
