@@ -236,30 +236,26 @@ def _read_tokens(directory: Path) -> dict[str, Any]:
 class SelectedTerms:
     """The postings of a few terms (see `TermPostings.select`)."""
 
-    #: j * n_rows + row for every row holding the j-th term, sorted.
-    keys: np.ndarray
-    n_rows: int
-    n_terms: int
-
-    def _term_keys(self, rows: np.ndarray) -> np.ndarray:
-        """(n_terms, len(rows)) keys: every row paired with every term."""
-        base = np.arange(self.n_terms, dtype=np.int64)[:, None] * self.n_rows
-        return base + np.asarray(rows, dtype=np.int64)
+    #: For each term, the sorted rows holding it (views into the postings: nothing is copied,
+    #: which matters once common terms are held by tens of thousands of sentences).
+    holders: tuple[np.ndarray, ...]
 
     def presence(self, rows: np.ndarray) -> np.ndarray:
-        """A float32 (len(rows), n_terms) matrix: 1 where the row holds the term."""
-        if len(self.keys) == 0:
-            return np.zeros((len(rows), self.n_terms), dtype=np.float32)
-        wanted = self._term_keys(rows)
-        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
-        return (self.keys[at] == wanted).T.astype(np.float32)
+        """A float32 (len(rows), terms) matrix: 1 where the row holds the term."""
+        out = np.zeros((len(rows), len(self.holders)), dtype=np.float32)
+        for j, holders in enumerate(self.holders):
+            if len(holders) == 0:
+                continue
+            at = np.minimum(np.searchsorted(holders, rows), len(holders) - 1)
+            out[:, j] = holders[at] == rows
+        return out
 
     def counts_between(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """(len(starts), n_terms) counts of rows in [starts[i], ends[i]) holding each term."""
-        counts = np.searchsorted(self.keys, self._term_keys(ends)) - np.searchsorted(
-            self.keys, self._term_keys(starts)
-        )
-        return counts.T.astype(np.float32)
+        """(len(starts), terms) counts of rows in [starts[i], ends[i]) holding each term."""
+        out = np.zeros((len(starts), len(self.holders)), dtype=np.float32)
+        for j, holders in enumerate(self.holders):
+            out[:, j] = np.searchsorted(holders, ends) - np.searchsorted(holders, starts)
+        return out
 
 
 class TermPostings:
@@ -295,14 +291,9 @@ class TermPostings:
         return self.n_rows, len(self.indptr) - 1
 
     def select(self, term_ids: Sequence[int]) -> SelectedTerms:
-        """The postings of `term_ids`, ready to answer questions about all of them at once."""
-        ids = np.asarray(term_ids, dtype=np.int64)
-        begin, end = self.indptr[ids], self.indptr[ids + 1]
-        # Row r holding the j-th term becomes the key j * n_rows + r: the terms' postings laid
-        # end to end stay sorted, so one searchsorted looks up every (row, term) pair.
-        term_base = np.repeat(np.arange(len(ids), dtype=np.int64) * self.n_rows, end - begin)
-        keys = self.indices[ranges(begin, end)] + term_base
-        return SelectedTerms(keys, self.n_rows, len(ids))
+        """The postings of `term_ids`, to look rows up in."""
+        indptr, indices = self.indptr, self.indices
+        return SelectedTerms(tuple(indices[indptr[t] : indptr[t + 1]] for t in term_ids))
 
     def save(self, path: Path) -> None:
         """Write as an .npz that scipy.sparse.load_npz also reads."""
