@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import logging
@@ -20,6 +21,10 @@ log = logging.getLogger("articlebot")
 
 class CliError(Exception):
     """A failure to report as one line, with exit status 1."""
+
+
+class UsageError(CliError):
+    """Flags that do not fit together: one line, exit status 2."""
 
 
 def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
@@ -56,13 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
         "index",
         help="build or update the index from documents",
         description="Index .txt, .md, .html and .jsonl documents (default: the "
-        "configured documents, else the bundled article). Only documents whose "
-        "content changed are embedded again.",
+        "configured documents, else the files the index was built from, else the bundled "
+        "article), adding new ones and updating changed ones; other indexed articles are kept "
+        "unless --prune or --rebuild. Only documents whose content changed are embedded again.",
     )
     p.add_argument(
         "paths", nargs="*", metavar="PATH|URL", help="files, folders or links to web pages"
     )
-    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="also drop indexed articles whose file is gone, or that a file read now no longer "
+        "holds",
+    )
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start over: the index holds exactly these documents, all embedded again",
+    )
     p.add_argument("--device", help="torch device for embedding: cpu, cuda, mps")
     _common(p)
 
@@ -72,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Add documents or web pages to the index; only they are embedded.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH|URL", help="files, folders or links")
+    p.add_argument("--id", dest="doc_id", help="the article's id (one article only)")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an indexed article from another source that has the same id",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -171,12 +193,12 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
-    from articlebot.engine import load_encoder, update_index
+    from articlebot.engine import add_documents, load_encoder, update_index
     from articlebot.index.documents import iter_documents
 
     settings = _settings(args, device=args.device)
     sources = list(args.paths) if args.paths else [str(p) for p in _default_sources(settings)]
-    fetched = _fetch_links(sources)
+    fetched = _fetch_links(sources, settings)
     # Read every file once before any work, so a bad one stops the run at once with one line;
     # the build then reads them again as it goes (a large .jsonl corpus never sits in memory
     # whole).
@@ -184,11 +206,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     log.info("read %d document(s)", count)
     documents = itertools.chain(iter_documents(_files(sources)), fetched)
     encoder = load_encoder(settings, for_indexing=True)
-    _, report = update_index(
-        settings, encoder, documents, rebuild=args.rebuild, progress=sys.stderr.isatty()
-    )
-    print(f"{settings.index_dir}: {report.summary()}")
+    progress = sys.stderr.isatty()
+    if args.rebuild:
+        _, report = update_index(
+            settings, encoder, documents, rebuild=True, progress=progress, on_wait=_waiting
+        )
+    else:
+        _, report = add_documents(
+            settings, encoder, documents, prune=args.prune, progress=progress, on_wait=_waiting
+        )
+    _print_report(settings, report)
     return 0
+
+
+def _waiting(message: str) -> None:
+    print(f"articlebot: {message}", file=sys.stderr, flush=True)
+
+
+def _print_report(settings: Settings, report: Any) -> None:
+    for doc_id in report.removed:
+        print(f"removed {doc_id}")
+    print(f"{settings.index_dir}: {report.summary()}")
 
 
 def _default_sources(settings: Settings) -> list[Path]:
@@ -211,11 +249,11 @@ def _default_sources(settings: Settings) -> list[Path]:
     return sorted(sources) if sources and all(p.exists() for p in sources) else paths
 
 
-def _read_sources(items: Sequence[str]) -> list[Any]:
+def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
     """Documents from files and folders, and articles fetched from links."""
     from articlebot.index.documents import read_documents
 
-    return [*read_documents(_files(items)), *_fetch_links(items)]
+    return [*read_documents(_files(items)), *_fetch_links(items, settings)]
 
 
 def _files(items: Sequence[str]) -> list[Path]:
@@ -224,7 +262,7 @@ def _files(items: Sequence[str]) -> list[Path]:
     return [Path(item) for item in items if not is_url(item)]
 
 
-def _fetch_links(items: Sequence[str]) -> list[Any]:
+def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
     """The articles behind the links among `items`."""
     import asyncio
 
@@ -235,14 +273,26 @@ def _fetch_links(items: Sequence[str]) -> list[Any]:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """`articlebot add`."""
+    import dataclasses
+
     from articlebot.engine import add_documents, load_encoder
 
     settings = _settings(args)
-    documents = _read_sources(args.paths)
-    _, report = add_documents(settings, load_encoder(settings, for_indexing=True), documents)
-    for doc in documents:
-        print(f"{doc.doc_id}: {doc.title}")
-    print(f"{settings.index_dir}: {report.summary()}")
+    documents = _read_sources(args.paths, settings)
+    if args.doc_id is not None:
+        if len(documents) != 1:
+            raise UsageError(f"--id names one article, but {len(documents)} were read")
+        documents = [dataclasses.replace(documents[0], doc_id=args.doc_id, id_given=True)]
+    data, report = add_documents(
+        settings,
+        load_encoder(settings, for_indexing=True),
+        documents,
+        replace=args.replace,
+        on_wait=_waiting,
+    )
+    for doc_id in [*report.added, *report.updated, *report.unchanged]:
+        print(f"{doc_id}: {data.documents[doc_id].title}")
+    _print_report(settings, report)
     return 0
 
 
@@ -251,8 +301,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from articlebot.engine import load_encoder, remove_documents
 
     settings = _settings(args)
-    _, report = remove_documents(settings, load_encoder(settings), args.doc_ids)
-    print(f"{settings.index_dir}: {report.summary()}")
+    _, report = remove_documents(settings, load_encoder(settings), args.doc_ids, on_wait=_waiting)
+    _print_report(settings, report)
     return 0
 
 
@@ -447,10 +497,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from articlebot.index.embedding import ModelLoadError
     from articlebot.index.store import IndexError_
 
+    # A stray byte that is not UTF-8 in a question is a replacement character, not a crash.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     try:
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"articlebot: error: {exc}", file=sys.stderr)
+        return 2
     except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"articlebot: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except (ValidationError, SettingsError) as exc:
         detail = " ".join(str(exc).split())

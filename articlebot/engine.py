@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from articlebot.config import Settings
@@ -17,6 +17,8 @@ from articlebot.index.documents import (
     iter_documents,
 )
 from articlebot.index.embedding import Encoder, ModelLoadError, SentenceTransformerEncoder
+from articlebot.index.identity import IdentityResolver, origin, origin_is_gone
+from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
     IndexData,
     IndexNotFoundError,
@@ -96,9 +98,22 @@ def update_index(
     *,
     rebuild: bool = False,
     progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Build or update the index in `settings.index_dir` to hold exactly `documents` (read one
-    at a time: a generator keeps a large corpus out of memory)."""
+    """Make the index in `settings.index_dir` hold exactly `documents` (read one at a time: a
+    generator keeps a large corpus out of memory); whatever else it held is dropped."""
+    resolver = IdentityResolver({})
+    with writer_lock(settings.index_dir, on_wait=on_wait):
+        return _build(settings, encoder, map(resolver.resolve, documents), rebuild, progress)
+
+
+def _build(
+    settings: Settings,
+    encoder: Encoder,
+    documents: Iterable[Document],
+    rebuild: bool = False,
+    progress: bool = False,
+) -> tuple[IndexData, BuildReport]:
     return build_index(
         documents,
         encoder,
@@ -115,11 +130,21 @@ def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> 
     try:
         manifest = read_manifest(settings.index_dir)
     except IndexNotFoundError:
-        paths = document_paths(settings)
-        log.info("no index in %s yet; building it from %d file(s)", settings.index_dir, len(paths))
-        data, report = update_index(settings, encoder, iter_documents(paths), progress=progress)
-        log.info("index built: %s", report.summary())
-        return data
+        with writer_lock(settings.index_dir):
+            try:  # another process may have built it while this one waited
+                manifest = read_manifest(settings.index_dir)
+            except IndexNotFoundError:
+                paths = document_paths(settings)
+                log.info(
+                    "no index in %s yet; building it from %d file(s)",
+                    settings.index_dir,
+                    len(paths),
+                )
+                data, report = update_index(
+                    settings, encoder, iter_documents(paths), progress=progress
+                )
+                log.info("index built: %s", report.summary())
+                return data
     check_compatible(
         manifest,
         encoder.name,
@@ -158,34 +183,68 @@ def make_retriever(
 
 
 def add_documents(
-    settings: Settings, encoder: Encoder, documents: Sequence[Document]
+    settings: Settings,
+    encoder: Encoder,
+    documents: Iterable[Document],
+    *,
+    replace: bool = False,
+    prune: bool = False,
+    progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Add documents to the saved index (replacing ones with the same doc_id), keeping the rest.
+    """Add documents to the saved index, or update the ones from the same source; keep the rest.
 
-    Only the new documents are embedded; the index on disk is replaced atomically, so readers of
-    the previous state are never disturbed.
+    A document whose id belongs to another source gets an id of its own, unless `replace`.
+    With `prune`, documents whose source file is gone, or that a file read now no longer holds,
+    are dropped. Only new and changed documents are embedded; the index on disk is replaced
+    atomically, under the writer lock, so readers are never disturbed and no writer's change
+    is lost.
     """
-    new_ids = {doc.doc_id for doc in documents}
-    return update_index(settings, encoder, [*_kept(settings, new_ids), *documents])
+    with writer_lock(settings.index_dir, on_wait=on_wait):
+        current = _current(settings)
+        existing = {d: current.documents[d].source for d in current.doc_order} if current else {}
+        resolver = IdentityResolver(existing, replace=replace)
+        read_from: set[str] = set()
+
+        def stream() -> Iterator[Document]:
+            for doc in documents:
+                doc = resolver.resolve(doc)
+                read_from.add(origin(doc.source))
+                yield doc
+            # A source is one document: re-added under another id (`--id`), it moves.
+            replaced = {s for s in resolver.assigned.values() if s == origin(s)}
+            for doc_id in current.doc_order if current is not None else ():
+                doc = current.documents[doc_id]
+                if (
+                    doc_id in resolver.assigned
+                    or doc.source in replaced
+                    or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
+                ):
+                    continue
+                yield doc
+
+        return _build(settings, encoder, stream(), progress=progress)
 
 
 def remove_documents(
-    settings: Settings, encoder: Encoder, doc_ids: Sequence[str]
+    settings: Settings,
+    encoder: Encoder,
+    doc_ids: Sequence[str],
+    on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Drop documents from the saved index; DocumentError names any that are not there."""
-    current = load_index(settings.index_dir)
-    missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
-    if missing:
-        raise DocumentError(f"no indexed article with id {', '.join(missing)}")
-    return update_index(settings, encoder, _kept(settings, set(doc_ids), current))
+    with writer_lock(settings.index_dir, on_wait=on_wait):
+        current = load_index(settings.index_dir)
+        missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
+        if missing:
+            raise DocumentError(f"no indexed article with id {', '.join(missing)}")
+        dropped = set(doc_ids)
+        kept = [current.documents[d] for d in current.doc_order if d not in dropped]
+        return _build(settings, encoder, kept)
 
 
-def _kept(
-    settings: Settings, dropped: set[str], current: IndexData | None = None
-) -> list[Document]:
-    if current is None:
-        try:
-            current = load_index(settings.index_dir)
-        except IndexNotFoundError:
-            return []
-    return [current.documents[d] for d in current.doc_order if d not in dropped]
+def _current(settings: Settings) -> IndexData | None:
+    try:
+        return load_index(settings.index_dir)
+    except IndexNotFoundError:
+        return None

@@ -22,6 +22,7 @@ from articlebot.index.store import (
     CURRENT,
     IndexCorruptError,
     IndexMismatchError,
+    IndexWriteError,
     current_generation,
     load_index,
 )
@@ -94,7 +95,7 @@ def test_failed_write_leaves_previous_index_loadable(settings_for, encoder, tmp_
         raise OSError("disk full")
 
     monkeypatch.setattr(faiss, "write_index", explode)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(IndexWriteError, match="disk full; the index is as it was"):
         update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
     monkeypatch.undo()
     data = load_index(settings.index_dir)

@@ -15,10 +15,12 @@ from articlebot.index.chunking import ChunkSettings, DocumentChunks, Passage, ch
 from articlebot.index.documents import Document
 from articlebot.index.embedding import Encoder
 from articlebot.index.keyword import KeywordBuilder, TermPostings
+from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
     GenerationWriter,
     IndexData,
     IndexError_,
+    IndexWriteError,
     Manifest,
     check_compatible,
     load_index,
@@ -244,6 +246,28 @@ def build_index(
     Documents are read, chunked, embedded and written a step at a time, so a corpus larger than
     memory can be indexed; unchanged documents (same content hash) keep their vectors.
     """
+    with writer_lock(index_dir):
+        try:
+            return _build_index(
+                documents, encoder, index_dir, chunking, rebuild, batch_size, progress
+            )
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise IndexWriteError(
+                f"cannot write the index in {index_dir}: {exc.strerror or exc}{where}; "
+                "the index is as it was"
+            ) from None
+
+
+def _build_index(
+    documents: Iterable[Document],
+    encoder: Encoder,
+    index_dir: Path,
+    chunking: ChunkSettings,
+    rebuild: bool,
+    batch_size: int,
+    progress: bool,
+) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
     if not rebuild:

@@ -7,7 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -36,6 +36,9 @@ class Document:
     byline: str | None = None
     #: Characters of `text` before the body (the title line of a .txt/.md file).
     body_start: int = 0
+    #: Whether doc_id was given (a .jsonl doc_id, `add --id`) rather than made from a name;
+    #: a given id is kept as it is, a made one gets a suffix when another source has it.
+    id_given: bool = field(default=False, compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -198,7 +201,8 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
         raise DocumentError(f'{path}:{line_no}: missing or empty "text"')
-    doc_id = str(record.get("doc_id") or f"{slugify(path.stem)}-{line_no}")
+    given = record.get("doc_id")
+    doc_id = str(given or f"{slugify(path.stem)}-{line_no}")
     if doc_id in seen:
         raise DocumentError(
             f"{path}:{line_no}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})"
@@ -212,6 +216,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         text=body,
         source=f"{path}:{line_no}",
         byline=find_byline(body),
+        id_given=bool(given),
     )
 
 
@@ -266,23 +271,18 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
-    """Every path's documents, one at a time (a .jsonl corpus is streamed line by line);
-    doc_ids must be unique across all of them."""
-    origin: dict[str, str] = {}
+    """Every path's documents, one at a time (a .jsonl corpus is streamed line by line).
+
+    Ids are made from file names here; the write that indexes them makes them unique
+    (identity.py), so two files of the same name in different folders are two documents.
+    """
     for path in expand_paths(paths):
         if _check_suffix(path) in JSONL_SUFFIXES:
-            documents: Iterable[Document] = _iter_jsonl_file(path, max_bytes)
+            yield from _iter_jsonl_file(path, max_bytes)
         else:
-            documents = read_path(path, max_bytes)
-        for doc in documents:
-            if doc.doc_id in origin:
-                raise DocumentError(
-                    f"{doc.source}: duplicate doc_id {doc.doc_id!r} (also in {origin[doc.doc_id]})"
-                )
-            origin[doc.doc_id] = doc.source
-            yield doc
+            yield from read_path(path, max_bytes)
 
 
 def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read every path; doc_ids must be unique across all of them."""
+    """Read every path."""
     return list(iter_documents(paths, max_bytes))

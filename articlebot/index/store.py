@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -56,6 +57,10 @@ class IndexCorruptError(IndexError_):
 
 class IndexMismatchError(IndexError_):
     """The index was built with another model, settings or format."""
+
+
+class IndexWriteError(IndexError_):
+    """The index folder cannot be written (a file in its place, no permission, disk full)."""
 
 
 @dataclass(slots=True)
@@ -151,9 +156,13 @@ def current_generation(index_dir: Path) -> Path | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise IndexCorruptError(f"{index_dir} is a file, not an index folder") from None
+    except UnicodeDecodeError:
+        name = ""
     except OSError as exc:
-        raise IndexCorruptError(f"cannot read {pointer}: {exc}") from exc
-    if not name or "/" in name or name.startswith("."):
+        raise IndexCorruptError(f"cannot read {pointer} ({exc.strerror or exc})") from None
+    if not re.fullmatch(r"gen-[A-Za-z0-9-]{1,100}", name):
         raise IndexCorruptError(f"{pointer} is damaged; run `articlebot index --rebuild`")
     return index_dir / name
 
@@ -261,6 +270,7 @@ class GenerationWriter:
         import faiss
 
         staging = self.staging
+        previous = _current_name(self.index_dir)
         try:
             self._close()
             for name, rows in (("passage", self.passages), ("sentence", self.sentences)):
@@ -299,7 +309,9 @@ class GenerationWriter:
         except BaseException:
             self.discard()
             raise
-        _remove_stale(self.index_dir, keep=self.name)
+        # The generation just replaced stays until the next write: a reader that read CURRENT
+        # a moment ago is still opening its files.
+        _remove_stale(self.index_dir, keep={self.name, previous})
         return final
 
     def discard(self) -> None:
@@ -321,10 +333,22 @@ def _raw_to_npy(raw: Path, out: Path, shape: tuple[int, int]) -> None:
     raw.unlink()
 
 
-def _remove_stale(index_dir: Path, keep: str) -> None:
-    """Delete old generations and leftovers of interrupted writes."""
+def _current_name(index_dir: Path) -> str | None:
+    try:
+        generation = current_generation(index_dir)
+    except IndexCorruptError:
+        return None
+    return generation.name if generation is not None else None
+
+
+def _remove_stale(index_dir: Path, keep: set[str | None]) -> None:
+    """Delete older generations and leftovers of interrupted writes.
+
+    Only the holder of the writer lock (see lock.py) writes, so whatever else is here belongs
+    to no running writer.
+    """
     for entry in index_dir.iterdir():
-        if entry.name == keep or entry.name == CURRENT:
+        if entry.name in keep or entry.name == CURRENT:
             continue
         if entry.name.startswith(("gen-", ".tmp-gen-", f".{CURRENT}.")):
             if entry.is_dir():
@@ -338,6 +362,10 @@ def read_manifest(index_dir: Path) -> Manifest:
     generation = current_generation(index_dir)
     if generation is None:
         raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
+    return _read_manifest(index_dir, generation)
+
+
+def _read_manifest(index_dir: Path, generation: Path) -> Manifest:
     path = generation / "manifest.json"
     try:
         return Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
@@ -345,6 +373,10 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexCorruptError(
             f"index in {index_dir} has no manifest ({path} is missing); "
             "run `articlebot index --rebuild`"
+        ) from None
+    except OSError as exc:
+        raise IndexCorruptError(
+            f"cannot read the index manifest {path} ({exc.strerror or exc})"
         ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexCorruptError(
@@ -398,9 +430,23 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def load_index(index_dir: Path) -> IndexData:
     """Load the live generation, checking that its files agree with each other."""
-    manifest = read_manifest(index_dir)
-    generation = current_generation(index_dir)
-    assert generation is not None
+    for _ in range(5):
+        generation = current_generation(index_dir)
+        if generation is None:
+            raise IndexNotFoundError(
+                f"no index in {index_dir}; run `articlebot index` to build one"
+            )
+        try:
+            return _load_generation(index_dir, generation)
+        except IndexCorruptError:
+            # A writer replaced this generation while it was being read: read the new one.
+            if generation.exists() and current_generation(index_dir) == generation:
+                raise
+    return _load_generation(index_dir, generation)
+
+
+def _load_generation(index_dir: Path, generation: Path) -> IndexData:
+    manifest = _read_manifest(index_dir, generation)
     fix = "run `articlebot index --rebuild`"
     try:
         doc_rows = _read_jsonl(generation / "documents.jsonl")
@@ -463,6 +509,21 @@ def load_index(index_dir: Path) -> IndexData:
         p.doc_id not in documents for p in passages
     ):
         problems.append("documents disagree with the manifest")
+    lengths = np.fromiter((len(documents[d].text) for d in doc_order), np.int64, len(doc_order))
+    if len(sentence_table) and (
+        int(sentence_table[:, 0].min()) < 0
+        or int(sentence_table[:, 0].max()) >= len(doc_order)
+        or bool(np.any(sentence_table[:, 1] >= sentence_table[:, 2]))
+        or bool(np.any(sentence_table[:, 2] > lengths[np.clip(sentence_table[:, 0], 0, None)]))
+    ):
+        problems.append("sentence offsets fall outside their documents")
+    row_of = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    if any(
+        not 0 <= p.start < p.end <= lengths[row_of[p.doc_id]]
+        for p in passages
+        if p.doc_id in row_of
+    ):
+        problems.append("passage offsets fall outside their documents")
     if problems:
         raise IndexCorruptError(
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"

@@ -1,0 +1,94 @@
+"""Document identity: one doc_id per source, so that distinct sources never replace each other.
+
+A document read from a file gets its id from the file's name ("news" for news.txt) when that id
+is free or already belongs to the same file; another file of the same name gets the name plus a
+short hash of its path ("news-3fa2b1"). Ids given explicitly (a .jsonl line's doc_id, `add
+--id`) are used as they are, and replacing another source's document takes `--replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import re
+
+from articlebot.index.documents import Document, DocumentError
+
+_URL = re.compile(r"^https?://", re.IGNORECASE)
+_JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
+
+
+def normalize_source(source: str) -> str:
+    """A file source as an absolute path (a .jsonl line keeps its :LINE); links as they are."""
+    if _URL.match(source) or source.startswith("upload:"):
+        return source
+    match = _JSONL_LINE.fullmatch(source)
+    if match:
+        return f"{os.path.abspath(match.group(1))}:{match.group(2)}"
+    return os.path.abspath(source)
+
+
+def origin(source: str) -> str:
+    """The file or link a source comes from: the lines of one .jsonl file share an origin."""
+    match = _JSONL_LINE.fullmatch(source)
+    path = match.group(1) if match else source
+    return path if _URL.match(path) or path.startswith("upload:") else os.path.abspath(path)
+
+
+def origin_is_gone(source: str) -> bool:
+    """Whether a document's source file no longer exists (links never count as gone)."""
+    where = origin(source)
+    return not (_URL.match(where) or where.startswith("upload:")) and not os.path.exists(where)
+
+
+def _suffixed(doc_id: str, source: str, length: int = 6) -> str:
+    return f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:length]}"
+
+
+@dataclasses.dataclass(slots=True)
+class IdentityResolver:
+    """Gives each document of a write its final doc_id against the index being updated."""
+
+    #: doc_id -> source of the documents already indexed (and kept unless replaced).
+    existing: dict[str, str]
+    #: Whether a document may take the id of another source's document, replacing it.
+    replace: bool = False
+    #: doc_id -> source of the documents of this write so far.
+    assigned: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def resolve(self, doc: Document) -> Document:
+        """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""
+        source = normalize_source(doc.source)
+        doc_id = doc.doc_id
+        if doc.id_given:
+            if doc_id in self.assigned:
+                raise DocumentError(
+                    f"{doc.source}: duplicate doc_id {doc_id!r} (also in {self.assigned[doc_id]})"
+                )
+            taken = self.existing.get(doc_id)
+            if taken is not None and origin(taken) != origin(source) and not self.replace:
+                raise DocumentError(
+                    f"{doc.source}: the id {doc_id!r} already belongs to {taken}; give another "
+                    "id, or --replace to replace that article"
+                )
+        else:
+            doc_id = self._generated_id(doc_id, source)
+        self.assigned[doc_id] = source
+        return dataclasses.replace(doc, doc_id=doc_id, source=source)
+
+    def _generated_id(self, base: str, source: str) -> str:
+        def free(doc_id: str, allow_replace: bool) -> bool:
+            if doc_id in self.assigned:
+                return False
+            taken = self.existing.get(doc_id)
+            return taken is None or origin(taken) == origin(source) or allow_replace
+
+        if free(base, self.replace):
+            return base
+        # The same source already indexed under its suffixed id keeps it.
+        for length in (6, 10, 16, 40):
+            candidate = _suffixed(base, source, length)
+            if free(candidate, False):
+                return candidate
+        raise DocumentError(f"{source}: cannot give it an id of its own")

@@ -1,0 +1,93 @@
+"""One writer at a time on an index folder, across processes: an OS lock every writer holds.
+
+Readers never take it: they follow the CURRENT pointer, which writers replace atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from articlebot.index.store import IndexWriteError
+
+LOCK_FILE = ".writer.lock"
+#: Who holds the lock, for the message a waiting writer shows (informative only).
+HOLDER_FILE = ".writer"
+
+
+#: Index folders whose lock this thread holds, so that a writer's inner steps may take it again.
+_held = threading.local()
+
+
+def _prepare(index_dir: Path) -> None:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise IndexWriteError(f"{index_dir} is a file, not an index folder") from None
+    except OSError as exc:
+        raise IndexWriteError(
+            f"cannot make the index folder {index_dir} ({exc.strerror or exc})"
+        ) from None
+    if not index_dir.is_dir():
+        raise IndexWriteError(f"{index_dir} is a file, not an index folder")
+
+
+def _holder(index_dir: Path) -> str:
+    try:
+        return (index_dir / HOLDER_FILE).read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def writer_lock(
+    index_dir: Path, *, purpose: str = "", on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the index folder's writer lock; while another writer has it, say so and wait.
+
+    Re-entered by the same thread, it is already held. The lock is the kernel's (flock), so it
+    is released when its holder exits or is killed, and two threads of one process exclude each
+    other as two processes do.
+    """
+    key = str(index_dir.absolute())
+    held: set[str] = _held.__dict__.setdefault("dirs", set())
+    if key in held:
+        yield
+        return
+    _prepare(index_dir)
+    # The lock file stays: unlinking it on release is what lets two writers hold "the" lock.
+    lock = FileLock(index_dir / LOCK_FILE, thread_local=False, preserve_lock_file=True)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _holder(index_dir)
+        if on_wait is not None:
+            on_wait(
+                f"waiting for another writer of {index_dir} to finish"
+                + (f" ({holder})" if holder else "")
+            )
+        lock.acquire()
+    except OSError as exc:
+        raise IndexWriteError(
+            f"cannot write in the index folder {index_dir} ({exc.strerror or exc})"
+        ) from None
+    try:
+        with contextlib.suppress(OSError):
+            command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+            (index_dir / HOLDER_FILE).write_text(
+                f"pid {os.getpid()}, {purpose or command[:200]}, since "
+                f"{time.strftime('%H:%M:%S')}\n",
+                encoding="utf-8",
+            )
+        held.add(key)
+        yield
+    finally:
+        held.discard(key)
+        lock.release()
