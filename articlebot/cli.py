@@ -188,7 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    return load_settings(index_dir=args.index_dir, model=args.model, **extra)
+    settings = load_settings(index_dir=args.index_dir, model=args.model, **extra)
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        raise CliError(f"{settings.index_dir} is a file, not an index folder")
+    return settings
 
 
 def cmd_index(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from articlebot.index.store import (
     Manifest,
     check_compatible,
     load_index,
+    read_manifest,
 )
 
 log = logging.getLogger(__name__)
@@ -313,7 +314,9 @@ def _build_index(
                 for doc_id in order[:same_prefix]:
                     build.add(previous.documents[doc_id], fresh=False)
             build.add(doc, fresh=not unchanged)
-        report.removed = [doc_id for doc_id in old_docs if doc_id not in seen]
+        report.removed = [
+            doc_id for doc_id in _indexed_ids(index_dir, previous) if doc_id not in seen
+        ]
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed; sources (a moved file) are not worth a new generation.
             report.total_passages = len(previous.passages)
@@ -346,3 +349,13 @@ def _build_index(
     data = load_index(index_dir)
     report.total_passages = len(data.passages)
     return data, report
+
+
+def _indexed_ids(index_dir: Path, previous: IndexData | None) -> list[str]:
+    """The documents the index held before this build (also when it is rebuilt from scratch)."""
+    if previous is not None:
+        return list(previous.doc_order)
+    try:
+        return list(read_manifest(index_dir).documents)
+    except IndexError_:
+        return []

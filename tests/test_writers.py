@@ -1,0 +1,241 @@
+"""Everyone who writes the index, at once and by mistake: nothing confirmed is ever lost.
+
+Each command runs as a user runs it, in a process of its own, on real index folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from articlebot.index.lock import writer_lock
+from articlebot.index.store import IndexCorruptError, current_generation, load_index
+
+
+def _env(index_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+    return env
+
+
+def _start(*args: str, index_dir: Path, cwd: Path, **extra) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "articlebot", *args],
+        env=_env(index_dir),
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **extra,
+    )
+
+
+def _run(
+    *args: str, index_dir: Path, cwd: Path, stdin: bytes = b"", **extra
+) -> tuple[int, str, str]:
+    process = _start(*args, index_dir=index_dir, cwd=cwd, **extra)
+    out, err = process.communicate(stdin, timeout=300)
+    return process.returncode, out.decode(), err.decode()
+
+
+def _error(err: str) -> str:
+    """The one error line a failed command printed (progress lines may precede it)."""
+    assert "Traceback" not in err
+    [line] = [line for line in err.splitlines() if line.startswith("articlebot: error:")]
+    return line
+
+
+def _article(path: Path, title: str, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{title}\n{body}\n", encoding="utf-8")
+    return path
+
+
+def _listed(index_dir: Path, cwd: Path) -> dict[str, str]:
+    """doc_id -> source, as `articlebot list` prints them."""
+    code, out, err = _run("list", index_dir=index_dir, cwd=cwd)
+    assert code == 0, err
+    return {line.split("\t")[0]: line.split("\t")[2] for line in out.splitlines()}
+
+
+STORIES = [
+    ("Harbour reopens", "The harbour reopened on Monday after repairs. Ferries resumed at noon."),
+    ("Mountain pass closed", "Snow closed the mountain pass for two days. Drivers waited."),
+    ("Orchard grant", "The community orchard won a grant to replant 300 old apple trees."),
+    ("Bridge vote", "The council voted to repair the old stone bridge before winter."),
+    ("Library hours", "The town library will open on Sundays from March, its director said."),
+    ("Bus strike", "Bus drivers will strike on Friday over pay, their union announced."),
+]
+
+
+def test_two_writers_at_once_both_keep_their_articles(index_dir: Path, tmp_path: Path) -> None:
+    code, _, err = _run("index", index_dir=index_dir, cwd=tmp_path)  # the bundled article
+    assert code == 0, err
+    confirmed = {"article"}
+    for round_ in range(3):
+        first = _article(tmp_path / f"r{round_}" / "first.txt", *STORIES[2 * round_])
+        second = _article(tmp_path / f"r{round_}" / "second.txt", *STORIES[2 * round_ + 1])
+        writers = [
+            _start("add", str(path), index_dir=index_dir, cwd=tmp_path) for path in (first, second)
+        ]
+        for writer in writers:
+            out, err = writer.communicate(timeout=300)
+            assert writer.returncode == 0, err.decode()
+            assert b"Traceback" not in err
+            # What each writer confirmed: "<doc_id>: <title>" lines.
+            confirmed |= {line.split(":")[0] for line in out.decode().splitlines()[:-1]}
+        assert set(_listed(index_dir, tmp_path)) == confirmed
+    assert len(confirmed) == 7
+    load_index(index_dir)
+
+
+def test_a_writer_waits_for_the_one_holding_the_lock_and_says_so(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    story = _article(tmp_path / "harbour.txt", *STORIES[0])
+    with writer_lock(index_dir):
+        writer = _start("add", str(story), index_dir=index_dir, cwd=tmp_path)
+        deadline = time.monotonic() + 120
+        seen = b""
+        while b"waiting for another writer" not in seen and time.monotonic() < deadline:
+            seen += writer.stderr.read1(4096)  # type: ignore[union-attr]
+        assert b"waiting for another writer" in seen
+        assert b"pid " in seen  # who holds it
+        time.sleep(0.5)
+        assert writer.poll() is None  # still waiting while the lock is held
+    out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err.decode()
+    assert "harbour" in _listed(index_dir, tmp_path)
+
+
+def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path) -> None:
+    a = _article(tmp_path / "a" / "news.txt", *STORIES[0])
+    b = _article(tmp_path / "b" / "news.txt", *STORIES[1])
+    assert _run("add", str(a), index_dir=index_dir, cwd=tmp_path)[0] == 0
+    code, out, err = _run("add", str(b), index_dir=index_dir, cwd=tmp_path)
+    assert code == 0, err
+    assert "1 added, 0 updated" in out
+    listed = _listed(index_dir, tmp_path)
+    assert listed["news"] == str(a)
+    [other] = [doc_id for doc_id in listed if doc_id.startswith("news-")]
+    assert listed[other] == str(b)
+
+    # Adding the same file again updates it, under the id it already has.
+    _article(b, STORIES[1][0], STORIES[1][1] + " The pass reopened on Sunday.")
+    code, out, _ = _run("add", str(b), index_dir=index_dir, cwd=tmp_path)
+    assert "0 added, 1 updated" in out and f"{other}: Mountain pass closed" in out
+
+    # An id that another file's article has is refused, unless replacing is asked for.
+    c = _article(tmp_path / "c.txt", *STORIES[2])
+    code, out, err = _run("add", "--id", "news", str(c), index_dir=index_dir, cwd=tmp_path)
+    assert code == 1
+    assert _error(err) == (
+        f"articlebot: error: {c}: the id 'news' already belongs to {a}; give another id, "
+        "or --replace to replace that article"
+    )
+    assert _listed(index_dir, tmp_path)["news"] == str(a)
+    code, out, err = _run(
+        "add", "--id", "news", "--replace", str(c), index_dir=index_dir, cwd=tmp_path
+    )
+    assert code == 0, err
+    listed = _listed(index_dir, tmp_path)
+    assert listed["news"] == str(c) and listed[other] == str(b) and len(listed) == 2
+
+    code, _, err = _run("add", "--id", "x", str(a), str(b), index_dir=index_dir, cwd=tmp_path)
+    assert code == 2 and _error(err) == "articlebot: error: --id names one article, but 2 were read"
+
+
+def test_index_of_one_more_file_keeps_the_others_and_dropping_is_explicit(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    paths = [_article(folder / f"s{i}.txt", *story) for i, story in enumerate(STORIES[:3])]
+    assert _run("index", str(folder), index_dir=index_dir, cwd=tmp_path)[0] == 0
+    extra = _article(tmp_path / "extra.txt", *STORIES[3])
+    code, out, err = _run("index", str(extra), index_dir=index_dir, cwd=tmp_path)
+    assert code == 0, err
+    assert "1 added, 0 updated, 3 unchanged, 0 removed" in out
+    assert set(_listed(index_dir, tmp_path)) == {"s0", "s1", "s2", "extra"}
+
+    paths[1].unlink()
+    code, out, _ = _run("index", str(folder), index_dir=index_dir, cwd=tmp_path)
+    assert "0 removed" in out and "s1" in _listed(index_dir, tmp_path)  # kept until asked
+    code, out, _ = _run("index", str(folder), "--prune", index_dir=index_dir, cwd=tmp_path)
+    assert code == 0
+    assert out.splitlines()[0] == "removed s1" and "1 removed" in out
+    assert set(_listed(index_dir, tmp_path)) == {"s0", "s2", "extra"}
+
+    code, out, _ = _run("index", str(extra), "--rebuild", index_dir=index_dir, cwd=tmp_path)
+    assert code == 0
+    assert sorted(out.splitlines()[:2]) == ["removed s0", "removed s2"]
+    assert set(_listed(index_dir, tmp_path)) == {"extra"}
+
+
+def _limit_file_size() -> None:
+    # A write past 256 KiB fails with EFBIG, as a full disk fails with ENOSPC.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+
+def test_write_failures_and_damage_are_one_line_and_lose_nothing(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    assert _run("index", index_dir=index_dir, cwd=tmp_path)[0] == 0
+    live = current_generation(index_dir)
+    big = _article(tmp_path / "big.txt", "A long story", " ".join(["Word after word."] * 3000))
+    code, _, err = _run(
+        "add", str(big), index_dir=index_dir, cwd=tmp_path, preexec_fn=_limit_file_size
+    )
+    assert code == 1
+    line = _error(err)
+    assert line.startswith(f"articlebot: error: cannot write the index in {index_dir}: File too")
+    assert line.endswith("the index is as it was")
+    assert current_generation(index_dir) == live
+    assert set(load_index(index_dir).documents) == {"article"}
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".tmp")]
+
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    for command in (("ask", "who?"), ("add", str(big)), ("list",)):
+        code, _, err = _run(*command, index_dir=a_file, cwd=tmp_path)
+        assert code == 1
+        assert f"{a_file} is a file, not an index folder" in _error(err)
+
+    pointer = index_dir / "CURRENT"
+    good = pointer.read_bytes()
+    pointer.write_bytes(os.urandom(64))
+    code, _, err = _run("ask", "Who was swapped?", index_dir=index_dir, cwd=tmp_path)
+    assert code == 1 and err.count("\n") == 1
+    assert "CURRENT is damaged; run `articlebot index --rebuild`" in _error(err)
+    pointer.write_bytes(good)
+
+    documents = live / "documents.jsonl"  # type: ignore[operator]
+    rows = [json.loads(line) for line in documents.read_text(encoding="utf-8").splitlines()]
+    rows[0]["text"] = rows[0]["text"][: len(rows[0]["text"]) // 2]
+    documents.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="offsets fall outside their documents"):
+        load_index(index_dir)
+    code, out, err = _run("ask", "Who was swapped?", index_dir=index_dir, cwd=tmp_path)
+    assert code == 1 and not out and err.count("\n") == 1 and "index --rebuild" in err
+
+
+def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    stdin = "Who was Vinatier swapped for?\n".encode() + b"caf\xe9 \xff?\nWhat does DTEK do?\n"
+    code, out, err = _run("ask", "-", "--json", index_dir=index_dir, cwd=tmp_path, stdin=stdin)
+    assert code == 0, err
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert len(answers) == 3 and answers[1]["question"] == "caf\ufffd \ufffd?"
+    assert answers[2]["answered"]
+    code, out, err = _run("chat", index_dir=index_dir, cwd=tmp_path, stdin=stdin + b"quit\n")
+    assert code == 0, err
+    assert "Traceback" not in err and out.count("— Russia warns") >= 2
