@@ -176,7 +176,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = _settings(args, device=args.device)
     sources = list(args.paths) if args.paths else [str(p) for p in _default_sources(settings)]
-    fetched = _fetch_links(sources)
+    fetched = _fetch_links(sources, settings)
     # Read every file once before any work, so a bad one stops the run at once with one line;
     # the build then reads them again as it goes (a large .jsonl corpus never sits in memory
     # whole).
@@ -211,11 +211,11 @@ def _default_sources(settings: Settings) -> list[Path]:
     return sorted(sources) if sources and all(p.exists() for p in sources) else paths
 
 
-def _read_sources(items: Sequence[str]) -> list[Any]:
+def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
     """Documents from files and folders, and articles fetched from links."""
     from articlebot.index.documents import read_documents
 
-    return [*read_documents(_files(items)), *_fetch_links(items)]
+    return [*read_documents(_files(items)), *_fetch_links(items, settings)]
 
 
 def _files(items: Sequence[str]) -> list[Path]:
@@ -224,13 +224,17 @@ def _files(items: Sequence[str]) -> list[Path]:
     return [Path(item) for item in items if not is_url(item)]
 
 
-def _fetch_links(items: Sequence[str]) -> list[Any]:
+def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
     """The articles behind the links among `items`."""
     import asyncio
 
     from articlebot.index.fetch import fetch_article, is_url
 
-    return [asyncio.run(fetch_article(item)) for item in items if is_url(item)]
+    return [
+        asyncio.run(fetch_article(item, allow=settings.fetch_allow_hosts))
+        for item in items
+        if is_url(item)
+    ]
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -238,7 +242,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from articlebot.engine import add_documents, load_encoder
 
     settings = _settings(args)
-    documents = _read_sources(args.paths)
+    documents = _read_sources(args.paths, settings)
     _, report = add_documents(settings, load_encoder(settings, for_indexing=True), documents)
     for doc in documents:
         print(f"{doc.doc_id}: {doc.title}")
