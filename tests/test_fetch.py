@@ -169,3 +169,15 @@ def test_cli_add_refuses_a_loopback_link_in_one_line(sites, tmp_path) -> None:
     assert result.returncode == 1
     assert "refused: the address 127.0.0.1 is not public" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.asyncio
+async def test_malformed_links_are_one_line() -> None:
+    for url, reason in [
+        ("http://x\x00y/", "not a valid link"),
+        ("http://[::1/", r"not an http\(s\) link"),
+        ("ftp://example.com/", r"not an http\(s\) link"),
+    ]:
+        with pytest.raises(DocumentError, match=reason) as info:
+            await fetch_article(url, timeout=5)
+        assert "\n" not in str(info.value)

@@ -27,7 +27,10 @@ _ALLOW_HINT = "set ARTICLEBOT_FETCH_ALLOW_HOSTS to allow intranet hosts"
 
 def is_url(text: str) -> bool:
     """Whether `text` is an http(s) link."""
-    parsed = urlparse(text.strip())
+    try:
+        parsed = urlparse(text.strip())
+    except ValueError:  # "http://[::1/": not a link we could fetch
+        return False
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
 
 
@@ -55,10 +58,14 @@ async def fetch_article(
     if not is_url(url):
         raise DocumentError(f"{url}: not an http(s) link")
     try:
+        first = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise DocumentError(f"{url!r}: not a valid link ({exc})") from None
+    try:
         # One deadline for everything: httpx's timeout is per read, and a page that sends a
         # byte every few seconds would otherwise be read for as long as it likes.
         async with asyncio.timeout(timeout):
-            body, encoding = await _download(url, AllowList.parse(allow), max_bytes, timeout)
+            body, encoding = await _download(url, first, AllowList.parse(allow), max_bytes, timeout)
     except (TimeoutError, httpx.TimeoutException):
         raise DocumentError(f"{url}: the site did not send the page within {timeout:g} s") from None
     except httpx.HTTPError as exc:
@@ -68,7 +75,7 @@ async def fetch_article(
 
 
 async def _download(
-    url: str, allow: AllowList, max_bytes: int, timeout: float
+    url: str, first: httpx.URL, allow: AllowList, max_bytes: int, timeout: float
 ) -> tuple[bytes, str]:
     """The page's bytes and encoding, following redirects ourselves so each hop is checked."""
     import httpx
@@ -78,7 +85,7 @@ async def _download(
     async with httpx.AsyncClient(
         follow_redirects=False, timeout=timeout, trust_env=False
     ) as client:
-        current = httpx.URL(url)
+        current = first
         for _ in range(MAX_REDIRECTS + 1):
             await _check_destination(url, current, allow)
             request = client.build_request("GET", current, headers={"User-Agent": "articlebot/0.1"})
@@ -117,8 +124,8 @@ def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
 
 async def _check_destination(url: str, current: httpx.URL, allow: AllowList) -> None:
     """Refuse `current` unless every address its host resolves to may be fetched."""
-    host = current.host
-    if allow.allows_host(host):
+    host = current.raw_host.decode("ascii")  # IDNA-encoded, as DNS knows it
+    if allow.allows_host(host) or allow.allows_host(current.host):
         return
     literal = parse_address(host)
     if literal is not None:
@@ -144,7 +151,7 @@ def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: A
     The name may resolve differently for the connection than for our check a moment earlier
     (DNS rebinding); checked before any of the body is read.
     """
-    if allow.allows_host(current.host):
+    if allow.allows_host(current.raw_host.decode("ascii")) or allow.allows_host(current.host):
         return
     stream = response.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
