@@ -271,7 +271,11 @@ def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
 
     from articlebot.index.fetch import fetch_article, is_url
 
-    return [asyncio.run(fetch_article(item)) for item in items if is_url(item)]
+    return [
+        asyncio.run(fetch_article(item, allow=settings.fetch_allow_hosts))
+        for item in items
+        if is_url(item)
+    ]
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -279,13 +283,17 @@ def cmd_add(args: argparse.Namespace) -> int:
     import dataclasses
 
     from articlebot.engine import add_documents, load_encoder
+    from articlebot.index.documents import checked_doc_id
 
     settings = _settings(args)
     documents = _read_sources(args.paths, settings)
     if args.doc_id is not None:
         if len(documents) != 1:
             raise UsageError(f"--id names one article, but {len(documents)} were read")
-        documents = [dataclasses.replace(documents[0], doc_id=args.doc_id, id_given=True)]
+        doc_id = checked_doc_id(args.doc_id.strip(), "--id")
+        if not doc_id:
+            raise UsageError("--id needs a value")
+        documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
     data, report = add_documents(
         settings,
         load_encoder(settings, for_indexing=True),

@@ -80,6 +80,13 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(default=1000, ge=10)
 
+    # --- fetching links ---
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Host names, IPs or CIDR networks (10.0.0.0/8) that links may be fetched "
+        "from although they are not public (default: public addresses only).",
+    )
+
     # --- telegram ---
     telegram_bot_token: SecretStr | None = Field(
         default=None,
@@ -117,6 +124,17 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        # Allow ARTICLEBOT_FETCH_ALLOW_HOSTS="intranet,10.0.0.0/8" besides a JSON list.
+        if isinstance(value, str):
+            stripped = value.strip()
+            if stripped.startswith("["):
+                return json.loads(stripped)
+            return [part.strip() for part in stripped.split(",") if part.strip()]
         return value
 
     @field_validator("documents", mode="before")

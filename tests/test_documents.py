@@ -148,3 +148,138 @@ def test_a_jsonl_corpus_is_streamed_line_by_line(tmp_path: Path) -> None:
     corpus.write_text(lines[0] + "\n" + json.dumps({"text": "x" * (2 * limit)}) + "\n")
     with pytest.raises(DocumentError, match=r"corpus\.jsonl:2: .* limit for one document"):
         list(iter_documents([corpus], max_bytes=limit))
+
+
+def _finishes_within(seconds: float, work, unblock=None):
+    """Run `work` in a thread; (finished, result or exception). `unblock` frees a stuck read."""
+    import threading
+
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # reported to the test, whatever it is
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive() and unblock is not None:
+        unblock()
+        thread.join(seconds)
+    return bool(outcome) and not thread.is_alive() and len(outcome) == 1, outcome[:1]
+
+
+@pytest.mark.parametrize("name", ["zero.txt", "zero.jsonl", "zero.html"])
+def test_a_link_to_a_device_is_refused_without_reading_it(tmp_path: Path, name: str) -> None:
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")  # stat size 0, endless to read
+    finished, [result] = _finishes_within(10, lambda: read_documents([link]))
+    assert finished
+    assert isinstance(result, DocumentError) and "not a regular file" in str(result)
+    assert name in str(result)
+
+
+def test_a_fifo_is_refused_instead_of_waiting_for_a_writer(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+
+    def unblock() -> None:  # a reader stuck in open() is let go by a writer that closes at once
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    finished, [result] = _finishes_within(10, lambda: read_documents([tmp_path]), unblock)
+    assert finished
+    assert isinstance(result, DocumentError) and "pipe.txt: is not a regular file" in str(result)
+
+
+def test_a_link_out_of_a_folder_is_refused_but_a_named_link_is_read(tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "diary.txt").write_text("Dear diary\n\nNobody should index this.\n")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "story.txt").write_text("A story\n\nThe harbour reopened on Monday.\n")
+    (folder / "also.txt").symlink_to(folder / "story.txt")  # a link inside is fine
+    assert {d.doc_id for d in read_documents([folder])} == {"story", "also"}
+    (folder / "diary.txt").symlink_to(outside / "diary.txt")
+    with pytest.raises(DocumentError, match=r"diary\.txt: links to .*outside the folder"):
+        read_documents([folder])
+    [doc] = read_documents([folder / "diary.txt"])  # named directly: the person asked for it
+    assert "Nobody should index this." in doc.text
+
+
+def _jsonl(tmp_path: Path, *records: str) -> Path:
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            '{"doc_id": {"x": 1}, "text": "Words here."}',
+            r'"doc_id" must be a string, not an object',
+        ),
+        ('{"doc_id": [1], "text": "Words here."}', r'"doc_id" must be a string, not a list'),
+        ('{"doc_id": true, "text": "Words here."}', r'"doc_id" must be a string, not true/false'),
+        ('{"doc_id": 1.5, "text": "Words here."}', r'"doc_id" must be a string, not a number'),
+        ('{"title": {"x": 1}, "text": "Words here."}', r'"title" must be a string, not an object'),
+        ('{"doc_id": "a\\tb", "text": "Words here."}', r'"doc_id" contains .* U\+0009'),
+        ('{"doc_id": "a\\nb", "text": "Words here."}', r'"doc_id" contains .* U\+000A'),
+        ('{"doc_id": "a\\u202eb", "text": "Words here."}', r'"doc_id" contains .* U\+202E'),
+        ('{"doc_id": "a\\ud800", "text": "Words here."}', r'"doc_id" contains .* U\+D800'),
+        ('{"doc_id": "' + "x" * 201 + '", "text": "Words."}', r'"doc_id" is 201 characters'),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"text": "🚀🎉 👨‍👩‍👧 !!!"}', "no words"),
+    ],
+)
+def test_bad_jsonl_records_are_refused_naming_file_line_and_field(
+    tmp_path: Path, record: str, message: str
+) -> None:
+    path = _jsonl(tmp_path, '{"doc_id": "fine", "text": "A fine line."}', record)
+    with pytest.raises(DocumentError, match=message) as info:
+        read_documents([path])
+    assert str(info.value).startswith(f"{path}:2: ")
+
+
+def test_jsonl_numbers_for_doc_ids_and_lone_surrogates_in_text(tmp_path: Path) -> None:
+    path = _jsonl(
+        tmp_path,
+        '{"doc_id": 17, "title": "Tab\\tand\\nbreak", "text": "Broken \\ud800 escape here."}',
+    )
+    [doc] = read_documents([path])
+    assert doc.doc_id == "17" and doc.title == "Tab and break"
+    assert doc.text == "Broken \ufffd escape here."
+    doc.text.encode("utf-8")  # what saving the index and sending a reply do
+
+
+NAV_ONLY = """<html><head><title>Menu</title></head><body><nav><a href="/">Home</a>
+<a href="/world">World</a> <a href="/sport">Sport</a> <a href="/biz">Business</a></nav>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("menu.html", NAV_ONLY, "only 4 word"),
+        ("party.txt", "🚀🎉\n\n👨‍👩‍👧 !!! ...\n", "no words"),
+        ("party.md", "# 🎉\n\n🚀 🚀 🚀\n", "no words"),
+        (
+            "party.html",
+            "<html><body><article><p>🚀🎉 👨‍👩‍👧</p></article></body></html>",
+            "no words",
+        ),
+    ],
+)
+def test_documents_that_are_not_articles_are_refused(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DocumentError, match=message) as info:
+        read_path(path)
+    assert str(info.value).startswith(f"{path}: ")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 from articlebot.bot import render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
+from articlebot.index.documents import Document, DocumentError, read_documents
 from articlebot.index.onnx_encoder import OnnxEncoder
 from articlebot.index.store import IndexData
 from articlebot.retrieval.retriever import Retriever
@@ -166,3 +169,85 @@ def test_group_asks_get_a_reply_and_chatter_gets_silence(
     assert 0 < len(reply["text"]) <= render.MAX_MESSAGE_CHARS
     time.sleep(0.05)
     assert len(threaded_bot.sent_messages(chat)) == 1
+
+
+# --- reading documents: anything in a file gives documents or one DocumentError ---
+
+TEXT_SNIPPETS = [
+    "Title line\n\n",
+    "# Heading\n",
+    "The council said on Monday that the bridge would reopen. ",
+    "<html><body><article><p>",
+    "</p></article></body></html>",
+    "<nav><a href='/'>Home</a></nav>",
+    "<script>x()</script>",
+    "\r\n",
+    "\x00",
+    "\ufeff",
+    "\u202e",
+    "🚀",
+    "👨‍👩‍👧",
+    "مرحبا",
+    "Ꙭ",
+    "&amp;",
+    "<!--",
+    "]]>",
+]
+file_bodies = st.one_of(
+    st.binary(max_size=600),
+    st.text(max_size=400).map(lambda t: t.encode("utf-8")),
+    st.lists(st.sampled_from(TEXT_SNIPPETS), max_size=30).map(lambda p: "".join(p).encode()),
+)
+json_strings = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["", " ", "a\tb", "a\nb", "\ud800", "x\udfffy", "🚀", "x" * 250]),
+    st.sampled_from(TEXT_SNIPPETS),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | json_strings,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_strings, inner, max_size=3),
+    max_leaves=8,
+)
+json_records = st.dictionaries(
+    st.sampled_from(["doc_id", "title", "text", "extra"]), json_values, max_size=4
+)
+json_lines = st.one_of(
+    st.tuples(json_records, st.booleans()).map(lambda r: json.dumps(r[0], ensure_ascii=r[1])),
+    json_values.map(json.dumps),
+    st.text(max_size=80),
+    st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
+)
+
+
+def _read_or_refuse(path: Path) -> None:
+    """read_documents gives sound documents or raises DocumentError; nothing else escapes."""
+    try:
+        documents = read_documents([path])
+    except DocumentError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc).replace(str(path), "")
+        return
+    assert documents
+    for doc in documents:
+        assert isinstance(doc, Document)
+        for part in (doc.doc_id, doc.title, doc.text):
+            part.encode("utf-8")  # what saving the index and replying do
+        assert doc.doc_id and not any(unicodedata.category(c)[0] == "C" for c in doc.doc_id)
+        assert any(c.isalnum() for c in doc.text)
+
+
+@settings(max_examples=250, deadline=None)
+@given(body=file_bodies, suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
+def test_any_file_gives_documents_or_one_clear_error(body: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"doc{suffix}"
+        path.write_bytes(body)
+        _read_or_refuse(path)
+
+
+@settings(max_examples=250, deadline=None)
+@given(lines=st.lists(json_lines, min_size=1, max_size=4))
+def test_any_jsonl_lines_give_documents_or_one_clear_error(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+        _read_or_refuse(path)

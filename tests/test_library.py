@@ -19,6 +19,8 @@ from articlebot.index.fetch import fetch_article
 from articlebot.retrieval.retriever import Retriever
 
 ADMIN = 7001
+#: The test site is on loopback, which links may only be fetched from when the operator allows it.
+LOOPBACK = ["127.0.0.1"]
 PAGE = """<!doctype html><html><head><title>Lighthouse keeper retires | Coast Times</title>
 <meta name="author" content="Mara Quinn"></head><body><nav>Home News Sport</nav><article>
 <h1>Lighthouse keeper retires after 41 years</h1>
@@ -71,7 +73,7 @@ def site() -> Iterator[str]:
 
 @pytest.mark.asyncio
 async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> None:
-    doc = await fetch_article(f"{site}/lighthouse.html")
+    doc = await fetch_article(f"{site}/lighthouse.html", allow=LOOPBACK)
     assert "Edwin Sollas" in doc.text and "Home News Sport" not in doc.text
     assert doc.title.startswith("Lighthouse keeper retires") and doc.source.endswith(".html")
     for path, reason in [
@@ -80,9 +82,9 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
         ("/huge.html", "larger than"),
     ]:
         with pytest.raises(DocumentError, match=reason):
-            await fetch_article(f"{site}{path}")
+            await fetch_article(f"{site}{path}", allow=LOOPBACK)
     with pytest.raises(DocumentError, match="cannot fetch"):
-        await fetch_article("http://127.0.0.1:9/nothing-listens-here")
+        await fetch_article("http://127.0.0.1:9/nothing-listens-here", allow=LOOPBACK)
 
 
 @pytest.fixture
@@ -94,7 +96,12 @@ def api() -> Iterator[FakeBotApi]:
 @pytest_asyncio.fixture
 async def bot(api: FakeBotApi, encoder, tmp_path: Path):
     """A bot over its own index folder (the bundled article), with one admin."""
-    settings = load_settings(api_url=api.url, index_dir=tmp_path / "index", admin_ids=[ADMIN])
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        admin_ids=[ADMIN],
+        fetch_allow_hosts=LOOPBACK,
+    )
     retriever = Retriever(open_index(settings, encoder), encoder)
     app = build_application(settings, api.token, retriever)
     await app.initialize()
@@ -149,6 +156,7 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
         (f"{site}/report.pdf", "not a web page"),
         (f"{site}/huge.html", "larger than"),
         ("http://127.0.0.1:9/gone", "cannot fetch"),
+        (f"{site.replace('127.0.0.1', '127.0.0.2')}/lighthouse.html", "is not public"),
     ]
     for number, (link, reason) in enumerate(bad, start=1):
         api.push_update(api.private_message(ADMIN, f"/add {link}", user=admin))
@@ -184,6 +192,7 @@ def test_cli_add_list_remove(site, index_dir) -> None:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+    env["ARTICLEBOT_FETCH_ALLOW_HOSTS"] = "127.0.0.1"  # the test site is on loopback
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -242,7 +251,10 @@ async def test_admin_uploads_a_file(api, bot) -> None:
 @pytest.mark.asyncio
 async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
     settings = load_settings(
-        api_url=api.url, index_dir=tmp_path / "index", admin_ids=[ADMIN, ADMIN + 1]
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        admin_ids=[ADMIN, ADMIN + 1],
+        fetch_allow_hosts=LOOPBACK,
     )
     app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
     await app.initialize()

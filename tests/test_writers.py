@@ -111,7 +111,7 @@ def test_a_writer_waits_for_the_one_holding_the_lock_and_says_so(
         assert b"pid " in seen  # who holds it
         time.sleep(0.5)
         assert writer.poll() is None  # still waiting while the lock is held
-    out, err = writer.communicate(timeout=300)
+    _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err.decode()
     assert "harbour" in _listed(index_dir, tmp_path)
 
@@ -230,7 +230,7 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
 def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
     index_dir: Path, tmp_path: Path
 ) -> None:
-    stdin = "Who was Vinatier swapped for?\n".encode() + b"caf\xe9 \xff?\nWhat does DTEK do?\n"
+    stdin = b"Who was Vinatier swapped for?\n" + b"caf\xe9 \xff?\nWhat does DTEK do?\n"
     code, out, err = _run("ask", "-", "--json", index_dir=index_dir, cwd=tmp_path, stdin=stdin)
     assert code == 0, err
     answers = [json.loads(line) for line in out.splitlines()]

@@ -134,7 +134,8 @@ async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def add_link(message: Message, url: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Fetch and index one article while questions go on being answered."""
-    await _add(message, lambda: fetch_article(url), context)
+    settings: Settings = context.application.bot_data[SETTINGS_KEY]
+    await _add(message, lambda: fetch_article(url, allow=settings.fetch_allow_hosts), context)
 
 
 async def _add(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 from articlebot.index.cleaning import find_byline, looks_like_title
 
@@ -19,6 +22,13 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+#: doc_ids are typed in commands and shown in listings: a name, not a paragraph.
+MAX_DOC_ID_CHARS = 200
+#: An HTML page with less text than this is a menu, a cookie wall or an error page: the
+#: shortest real news brief has a headline-sized lead sentence and then more (the lighthouse
+#: test page has ~90 words, a two-sentence brief ~40), while a nav bar is a handful of links.
+MIN_HTML_WORDS = 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DocumentError(ValueError):
@@ -61,29 +71,53 @@ def slugify(name: str) -> str:
     return slug or "document"
 
 
-def _file_size(path: Path) -> int:
-    """The size of a readable file; DocumentError for a missing file or a folder."""
+def _open_regular(path: Path) -> tuple[BinaryIO, int]:
+    """An open regular file and its size; DocumentError for anything else (a folder, a device,
+    a FIFO, a socket), which could block or never end."""
     try:
-        size = path.stat().st_size
+        # stat first, so a device or FIFO is refused without being opened at all.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise DocumentError(_not_regular(path))
+        # O_NONBLOCK: should the path become a FIFO meanwhile, opening it does not wait for a
+        # writer; fstat of what was opened is the check that counts.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file") from None
     except OSError as exc:
         raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    handle = os.fdopen(fd, "rb")
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        handle.close()
+        raise DocumentError(_not_regular(path))
+    return handle, info.st_size
+
+
+def _not_regular(path: Path) -> str:
     if path.is_dir():
-        raise DocumentError(f"{path}: is a directory, not a document")
-    return size
+        return f"{path}: is a directory, not a document"
+    return f"{path}: is not a regular file (a device, pipe or socket), not a document"
+
+
+def _too_large(path: Path, size: float, max_bytes: int) -> DocumentError:
+    return DocumentError(
+        f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit"
+    )
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    size = _file_size(path)
-    if size > max_bytes:
-        raise DocumentError(
-            f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    handle, size = _open_regular(path)
+    with handle:
+        if size > max_bytes:
+            raise _too_large(path, size, max_bytes)
+        try:
+            # One byte past the limit: a file that grew since fstat is still caught.
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise _too_large(path, len(data), max_bytes)
+    return data
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -103,6 +137,7 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
     """A .txt/.md document: the first line is the title when it looks like one."""
     if not text.strip():
         raise DocumentError(f"{source}: the document is empty")
+    _check_words(text, source)
     first_line_end = text.find("\n")
     first_line = text if first_line_end < 0 else text[:first_line_end]
     title = first_line.strip()
@@ -135,6 +170,13 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     text = getattr(extracted, "text", None) if extracted is not None else None
     if not text or not text.strip():
         raise DocumentError(f"{source}: no article text found in the HTML")
+    _check_words(text, source)
+    words = len(re.findall(r"\w+", text))
+    if words < MIN_HTML_WORDS:
+        raise DocumentError(
+            f"{source}: only {words} word(s) of text found in the HTML; that is not an article "
+            "(a menu, a login or an error page?)"
+        )
     title = (getattr(extracted, "title", None) or "").strip() or Path(source).stem
     author = (getattr(extracted, "author", None) or "").strip()
     text = text.replace("\r\n", "\n")
@@ -158,12 +200,8 @@ def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
 def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
     """A .jsonl corpus read line by line: it may be larger than memory; each line is one
     document and may be at most `max_bytes`."""
-    _file_size(path)
+    handle, _ = _open_regular(path)
     seen: dict[str, int] = {}
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
         # readline with a limit: a file without line breaks is never read whole.
         for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
@@ -192,24 +230,27 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     """The document on one .jsonl line (None for a blank line); `seen` tracks doc_ids."""
     if not line.strip():
         return None
+    where = f"{path}:{line_no}"
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
+        raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise DocumentError(f"{where}: JSON nested too deeply") from None
     if not isinstance(record, dict):
-        raise DocumentError(f"{path}:{line_no}: expected a JSON object")
+        raise DocumentError(f"{where}: expected a JSON object")
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
-        raise DocumentError(f'{path}:{line_no}: missing or empty "text"')
-    given = record.get("doc_id")
-    doc_id = str(given or f"{slugify(path.stem)}-{line_no}")
+        raise DocumentError(f'{where}: missing or empty "text"')
+    given = checked_doc_id(record.get("doc_id"), where)
+    doc_id = given or f"{slugify(path.stem)}-{line_no}"
     if doc_id in seen:
-        raise DocumentError(
-            f"{path}:{line_no}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})"
-        )
+        raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
+    title = _jsonl_string(record.get("title"), "title", where)
+    title = " ".join(_replace_surrogates(title).split()) or doc_id  # one line in listings
+    body = _replace_surrogates(body).replace("\r\n", "\n")
+    _check_words(body, where)
     seen[doc_id] = line_no
-    title = str(record.get("title") or doc_id).strip()
-    body = body.replace("\r\n", "\n")
     return Document(
         doc_id=doc_id,
         title=title,
@@ -218,6 +259,56 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         byline=find_byline(body),
         id_given=bool(given),
     )
+
+
+def _json_type(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), "an object" if isinstance(value, dict) else type(value).__name__
+    )
+
+
+def _jsonl_string(value: object, field: str, where: str) -> str:
+    """A .jsonl field that must be a string when present ("" when absent or null)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DocumentError(f'{where}: "{field}" must be a string, not {_json_type(value)}')
+    return value
+
+
+def checked_doc_id(value: object, where: str) -> str:
+    """A doc_id given in a .jsonl line or on the command line ("" when absent): a string, or a
+    whole number as its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    doc_id = _jsonl_string(value, "doc_id", where)
+    if len(doc_id) > MAX_DOC_ID_CHARS:
+        raise DocumentError(
+            f'{where}: "doc_id" is {len(doc_id)} characters; at most {MAX_DOC_ID_CHARS}'
+        )
+    # Tabs and line breaks would split `articlebot list` rows; other control and format
+    # characters (and lone surrogates) make ids that cannot be printed or typed back.
+    bad = next(
+        (c for c in doc_id if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029"), None
+    )
+    if bad is not None:
+        raise DocumentError(f'{where}: "doc_id" contains the control character U+{ord(bad):04X}')
+    return doc_id
+
+
+def _replace_surrogates(text: str) -> str:
+    """Text with lone surrogates (from JSON escapes like \\ud800) replaced by U+FFFD.
+
+    They cannot be encoded, so they would fail later when the text is saved or sent; one bad
+    escape is no reason to lose the article.
+    """
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _check_words(text: str, source: str) -> None:
+    """Refuse a document without a single letter or digit: there is nothing to search for."""
+    if not any(c.isalnum() for c in text):
+        raise DocumentError(f"{source}: has no words to index (only symbols, emoji or spaces)")
 
 
 def _check_suffix(path: Path) -> str:
@@ -262,12 +353,30 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
-            )
+            root = path.resolve()
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            for file in found:
+                _check_inside(file, root)
+            files.extend(found)
         else:
-            files.append(path)
+            files.append(path)  # named directly: a link to a file anywhere is what was asked
     return files
+
+
+def _check_inside(file: Path, root: Path) -> None:
+    """Refuse a link in a folder that leads out of it.
+
+    A folder means the documents in it; a link out of it can pull in a file nobody meant to
+    publish (a home folder, /dev/zero). Refused rather than skipped: skipping would leave the
+    document out of the index with nothing but a log line to say so, and naming the file
+    directly still indexes it.
+    """
+    target = file.resolve()
+    if not target.is_relative_to(root):
+        raise DocumentError(
+            f"{file}: links to {target}, outside the folder {root}; name the file itself to "
+            "index it"
+        )
 
 
 def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:

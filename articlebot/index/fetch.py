@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import socket
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+from articlebot.index.addresses import AllowList, parse_address
 from articlebot.index.documents import Document, DocumentError, parse_html, slugify
+
+if TYPE_CHECKING:
+    import httpx
 
 #: Pages larger than this are refused: an article is well under a megabyte of HTML.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+#: The whole fetch (every redirect, the headers and the body) must finish within this.
 TIMEOUT_SECONDS = 15.0
+#: Browsers give up after about 20; a news link needs one or two (http to https, a short link).
+MAX_REDIRECTS = 5
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_ALLOW_HINT = "set ARTICLEBOT_FETCH_ALLOW_HOSTS to allow intranet hosts"
 
 
 def is_url(text: str) -> bool:
     """Whether `text` is an http(s) link."""
-    parsed = urlparse(text.strip())
+    try:
+        parsed = urlparse(text.strip())
+    except ValueError:  # "http://[::1/": not a link we could fetch
+        return False
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
 
 
@@ -27,37 +42,142 @@ def doc_id_for(url: str) -> str:
 
 
 async def fetch_article(
-    url: str, *, max_bytes: int = MAX_PAGE_BYTES, timeout: float = TIMEOUT_SECONDS
+    url: str,
+    *,
+    allow: Iterable[str] = (),
+    max_bytes: int = MAX_PAGE_BYTES,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> Document:
-    """Download `url` and extract its article; DocumentError says why when that fails."""
+    """Download `url` and extract its article; DocumentError says why when that fails.
+
+    Only public addresses are fetched, for the link and every redirect, unless `allow` (host
+    names, IPs, CIDR networks) names them.
+    """
     import httpx
 
     if not is_url(url):
         raise DocumentError(f"{url}: not an http(s) link")
     try:
-        async with (
-            httpx.AsyncClient(follow_redirects=True, timeout=timeout) as client,
-            client.stream("GET", url, headers={"User-Agent": "articlebot/0.1"}) as response,
-        ):
-            if response.status_code >= 400:
-                raise DocumentError(
-                    f"{url}: the site answered {response.status_code} {response.reason_phrase}"
-                )
-            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if kind and kind not in _HTML_TYPES:
-                raise DocumentError(f"{url}: not a web page ({kind})")
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise DocumentError(f"{url}: page is larger than {max_bytes // 1_000_000} MB")
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body.extend(chunk)
-                if len(body) > max_bytes:
-                    raise DocumentError(f"{url}: page is larger than {max_bytes // 1_000_000} MB")
-            encoding = response.encoding or "utf-8"
-    except httpx.TimeoutException:
-        raise DocumentError(f"{url}: the site did not answer within {timeout:.0f} s") from None
+        first = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise DocumentError(f"{url!r}: not a valid link ({exc})") from None
+    try:
+        # One deadline for everything: httpx's timeout is per read, and a page that sends a
+        # byte every few seconds would otherwise be read for as long as it likes.
+        async with asyncio.timeout(timeout):
+            body, encoding = await _download(url, first, AllowList.parse(allow), max_bytes, timeout)
+    except (TimeoutError, httpx.TimeoutException):
+        raise DocumentError(f"{url}: the site did not send the page within {timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise DocumentError(f"{url}: cannot fetch the page ({type(exc).__name__})") from None
-    html = bytes(body).decode(encoding, errors="replace")
+    html = body.decode(encoding, errors="replace")
     return parse_html(html, doc_id_for(url), url)
+
+
+async def _download(
+    url: str, first: httpx.URL, allow: AllowList, max_bytes: int, timeout: float
+) -> tuple[bytes, str]:
+    """The page's bytes and encoding, following redirects ourselves so each hop is checked."""
+    import httpx
+
+    # trust_env=False: a proxy from the environment would see the real address instead of us,
+    # and only articlebot.config reads the environment.
+    async with httpx.AsyncClient(
+        follow_redirects=False, timeout=timeout, trust_env=False
+    ) as client:
+        current = first
+        for _ in range(MAX_REDIRECTS + 1):
+            await _check_destination(url, current, allow)
+            request = client.build_request("GET", current, headers={"User-Agent": "articlebot/0.1"})
+            response = await client.send(request, stream=True)
+            try:
+                _check_peer(url, current, response, allow)
+                if response.is_redirect:
+                    current = _redirect_target(url, response)
+                    continue
+                return await _read_page(url, response, max_bytes), response.encoding or "utf-8"
+            finally:
+                await response.aclose()
+    raise DocumentError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
+
+
+def _redirect_target(url: str, response: httpx.Response) -> httpx.URL:
+    """Where a redirect points; only http(s) links are followed."""
+    location = response.headers.get("location", "").strip()
+    if not location:
+        raise DocumentError(f"{url}: the site answered {response.status_code} without a Location")
+    try:
+        target = response.url.join(location)
+    except Exception:  # httpx.InvalidURL and friends: a malformed Location header
+        raise DocumentError(f"{url}: the site redirected to an invalid link") from None
+    if target.scheme not in {"http", "https"} or not target.host:
+        raise DocumentError(f"{url}: refused: it redirects to a {target.scheme or 'relative'} link")
+    return target
+
+
+def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
+    where = "" if str(current) == url else f"it redirects to {current}, and "
+    return DocumentError(
+        f"{url}: refused: {where}the address {address} is not public ({_ALLOW_HINT})"
+    )
+
+
+async def _check_destination(url: str, current: httpx.URL, allow: AllowList) -> None:
+    """Refuse `current` unless every address its host resolves to may be fetched."""
+    host = current.raw_host.decode("ascii")  # IDNA-encoded, as DNS knows it
+    if allow.allows_host(host) or allow.allows_host(current.host):
+        return
+    literal = parse_address(host)
+    if literal is not None:
+        addresses = [str(literal)]
+    else:
+        port = current.port or (443 if current.scheme == "https" else 80)
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except (OSError, UnicodeError):
+            raise DocumentError(f"{url}: cannot fetch the page (no address for {host})") from None
+        addresses = [str(info[4][0]) for info in infos]
+    for text in addresses:
+        address = parse_address(text)
+        if address is None or not allow.allows_address(address):
+            raise _refusal(url, current, text)
+
+
+def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: AllowList) -> None:
+    """Refuse the answer if the connection went to an address that may not be fetched.
+
+    The name may resolve differently for the connection than for our check a moment earlier
+    (DNS rebinding); checked before any of the body is read.
+    """
+    if allow.allows_host(current.raw_host.decode("ascii")) or allow.allows_host(current.host):
+        return
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not peer:
+        raise DocumentError(f"{url}: refused: cannot tell which address answered")
+    address = parse_address(str(peer[0]))
+    if address is None or not allow.allows_address(address):
+        raise _refusal(url, current, str(peer[0]))
+
+
+async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> bytes:
+    """The body of a successful HTML answer, at most `max_bytes`."""
+    if response.status_code >= 400:
+        raise DocumentError(
+            f"{url}: the site answered {response.status_code} {response.reason_phrase}"
+        )
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind and kind not in _HTML_TYPES:
+        raise DocumentError(f"{url}: not a web page ({kind})")
+    too_big = DocumentError(f"{url}: page is larger than {max_bytes // 1_000_000} MB")
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise too_big
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise too_big
+    return bytes(body)

@@ -1,0 +1,183 @@
+"""Fetching links reaches only public addresses (unless the operator allows more) and never
+takes longer than its deadline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from articlebot.config import load_settings
+from articlebot.index.documents import DocumentError
+from articlebot.index.fetch import fetch_article
+
+ARTICLE = """<html><head><title>Harbour wall repaired</title></head><body><article>
+<h1>Harbour wall repaired</h1><p>The harbour wall at Penmorra has been repaired after winter
+storms tore a twelve-metre gap in it, the port authority said on Thursday.</p>
+<p>Fishing boats that moved to a neighbouring harbour in January will return next week.</p>
+</article></body></html>"""
+
+
+class _Site(BaseHTTPRequestHandler):
+    """Pages for the tests; `hits` records every path asked of this server."""
+
+    hits: list[str]
+    other: str  # the base URL of the second server, for redirects
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        if self.path == "/article.html":
+            self._send(200, ARTICLE.encode(), {"Content-Type": "text/html; charset=utf-8"})
+        elif self.path.startswith("/to-other"):
+            self._send(302, b"", {"Location": f"{self.other}/article.html"})
+        elif self.path == "/to-file":
+            self._send(302, b"", {"Location": "file:///etc/passwd"})
+        elif self.path == "/loop":
+            self._send(302, b"", {"Location": "/loop"})
+        elif self.path == "/slow.html":
+            # Headers at once, then a byte at a time: every read finishes well within any
+            # per-read timeout, the page as a whole takes half a minute.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass  # the client gave up, as it should
+        else:
+            self._send(404, b"not here", {"Content-Type": "text/plain"})
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(host: str, hits: list[str], other: str = "") -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (_Site,), {"hits": hits, "other": other})
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[dict]:
+    """An 'intranet' server on 127.0.0.2 and a server on 127.0.0.1 that redirects to it."""
+    inner_hits: list[str] = []
+    outer_hits: list[str] = []
+    inner, inner_url = _serve("127.0.0.2", inner_hits)
+    outer, outer_url = _serve("127.0.0.1", outer_hits, other=inner_url)
+    yield {"outer": outer_url, "inner": inner_url, "inner_hits": inner_hits}
+    outer.shutdown()
+    inner.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_loopback_and_private_addresses_are_refused_by_default(sites) -> None:
+    port = sites["outer"].rsplit(":", 1)[1]
+    for url in [
+        f"{sites['outer']}/article.html",
+        f"http://localhost:{port}/article.html",  # a name that resolves to loopback
+        f"http://0.0.0.0:{port}/article.html",  # Linux connects this to loopback
+        f"http://[::ffff:127.0.0.1]:{port}/article.html",
+        "http://10.0.0.5/",
+        "http://169.254.169.254/latest/meta-data/",  # the cloud metadata service
+        "http://100.64.0.1/",
+        "http://[fd00::1]/",
+    ]:
+        with pytest.raises(DocumentError, match=r"refused: the address .* is not public") as info:
+            await fetch_article(url, timeout=5)
+        message = str(info.value)
+        assert message.startswith(url) and "ARTICLEBOT_FETCH_ALLOW_HOSTS" in message
+        assert "\n" not in message
+
+
+@pytest.mark.asyncio
+async def test_a_redirect_to_a_private_address_is_refused_before_it_is_fetched(sites) -> None:
+    before = len(sites["inner_hits"])
+    url = f"{sites['outer']}/to-other"
+    with pytest.raises(DocumentError, match=r"refused: it redirects to http://127\.0\.0\.2:"):
+        await fetch_article(url, allow=["127.0.0.1"], timeout=5)
+    assert len(sites["inner_hits"]) == before  # the intranet server never saw a request
+    with pytest.raises(DocumentError, match="refused: it redirects to a file link"):
+        await fetch_article(f"{sites['outer']}/to-file", allow=["127.0.0.1"], timeout=5)
+    with pytest.raises(DocumentError, match="too many redirects"):
+        await fetch_article(f"{sites['outer']}/loop", allow=["127.0.0.1"], timeout=5)
+
+
+@pytest.mark.asyncio
+async def test_the_allow_list_lets_the_operator_fetch_intranet_hosts(sites) -> None:
+    port = sites["outer"].rsplit(":", 1)[1]
+    doc = await fetch_article(f"{sites['outer']}/article.html", allow=["127.0.0.1"], timeout=5)
+    assert "twelve-metre gap" in doc.text
+    # A network covers both servers, so the redirect is followed.
+    doc = await fetch_article(f"{sites['outer']}/to-other", allow=["127.0.0.0/8"], timeout=5)
+    assert "twelve-metre gap" in doc.text and "/article.html" in sites["inner_hits"]
+    # A host name is allowed whatever it resolves to.
+    doc = await fetch_article(
+        f"http://LOCALHOST:{port}/article.html", allow=["localhost"], timeout=5
+    )
+    assert doc.title == "Harbour wall repaired"
+
+
+def test_the_allow_list_setting_reads_commas_and_json(monkeypatch) -> None:
+    monkeypatch.setenv("ARTICLEBOT_FETCH_ALLOW_HOSTS", "intranet.example, 10.0.0.0/8")
+    assert load_settings().fetch_allow_hosts == ["intranet.example", "10.0.0.0/8"]
+    monkeypatch.setenv("ARTICLEBOT_FETCH_ALLOW_HOSTS", '["127.0.0.1"]')
+    assert load_settings().fetch_allow_hosts == ["127.0.0.1"]
+    monkeypatch.delenv("ARTICLEBOT_FETCH_ALLOW_HOSTS")
+    assert load_settings().fetch_allow_hosts == []
+
+
+@pytest.mark.asyncio
+async def test_a_page_that_trickles_in_is_cut_off_at_the_deadline(sites) -> None:
+    start = time.monotonic()
+    with pytest.raises(DocumentError, match=r"slow\.html: .*within 1 s"):
+        await fetch_article(f"{sites['outer']}/slow.html", allow=["127.0.0.1"], timeout=1.0)
+    assert time.monotonic() - start < 3
+
+
+def test_cli_add_refuses_a_loopback_link_in_one_line(sites, tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(tmp_path / "index")
+    url = f"{sites['outer']}/article.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "add", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,  # no .env file from the checkout
+    )
+    assert result.returncode == 1
+    assert "refused: the address 127.0.0.1 is not public" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.asyncio
+async def test_malformed_links_are_one_line() -> None:
+    for url, reason in [
+        ("http://x\x00y/", "not a valid link"),
+        ("http://[::1/", r"not an http\(s\) link"),
+        ("ftp://example.com/", r"not an http\(s\) link"),
+    ]:
+        with pytest.raises(DocumentError, match=reason) as info:
+            await fetch_article(url, timeout=5)
+        assert "\n" not in str(info.value)
