@@ -301,7 +301,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         replace=args.replace,
         on_wait=_waiting,
     )
-    for doc_id in [*report.added, *report.updated, *report.unchanged]:
+    for doc_id in report.given:
         print(f"{doc_id}: {data.documents[doc_id].title}")
     _print_report(settings, report)
     return 0

@@ -223,7 +223,9 @@ def add_documents(
                     continue
                 yield doc
 
-        return _build(settings, encoder, stream(), progress=progress)
+        data, report = _build(settings, encoder, stream(), progress=progress)
+        report.given = list(resolver.assigned)
+        return data, report
 
 
 def remove_documents(

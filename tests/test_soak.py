@@ -98,6 +98,8 @@ def _cli(ledger: Ledger, index_dir: Path, cwd: Path, *args: str) -> list[str] | 
         if result.returncode != 0 or "Traceback" in result.stderr:
             ledger.problems.append(f"{args}: exit {result.returncode}: {result.stderr[-2000:]}")
             return None
+        if args[0] == "add" and " 0 removed" not in result.stdout:
+            ledger.problems.append(f"{args}: dropped articles: {result.stdout}")
     # `add` prints "<doc_id>: <title>" for each article it confirms, then a summary line.
     return [line.split(": ")[0] for line in result.stdout.splitlines()[:-1] if ": " in line]
 

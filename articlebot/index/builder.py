@@ -41,6 +41,8 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    #: The ids the documents given to an add ended up with (the rest of `unchanged` was kept).
+    given: list[str] = field(default_factory=list)
     embedded_passages: int = 0
     total_passages: int = 0
     written: bool = False
