@@ -251,3 +251,51 @@ def test_any_jsonl_lines_give_documents_or_one_clear_error(lines: list[str]) -> 
         path = Path(folder) / "corpus.jsonl"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
         _read_or_refuse(path)
+
+
+@pytest.fixture(scope="module")
+def live_index(
+    tmp_path_factory: pytest.TempPathFactory, export_dir: Path
+) -> tuple[Path, Retriever]:
+    """An index folder holding the bundled article, written with the product's encoder."""
+    from articlebot.engine import update_index
+    from articlebot.index.documents import bundled_article_path
+
+    folder = tmp_path_factory.mktemp("live-index")
+    encoder = OnnxEncoder(export_dir, name="all-MiniLM-L6-v2")
+    settings = load_settings(index_dir=folder)
+    data, _ = update_index(settings, encoder, read_documents([bundled_article_path()]))
+    return folder, Retriever(data, encoder)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "encoder" not in p.parts
+    }
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=file_bodies, suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
+def test_a_refused_file_leaves_the_index_exactly_as_it_was(
+    live_index: tuple[Path, Retriever], body: bytes, suffix: str
+) -> None:
+    from articlebot.engine import add_documents
+    from articlebot.index.store import load_index
+
+    folder, retriever = live_index
+    settings = load_settings(index_dir=folder)
+    before = _snapshot(folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"doc{suffix}"
+        path.write_bytes(body)
+        try:
+            data, report = add_documents(settings, retriever.encoder, read_documents([path]))
+        except DocumentError:
+            assert _snapshot(folder) == before
+            return
+    assert set(report.given) <= set(data.documents) and "article" in data.documents
+    assert retriever.with_index(load_index(folder)).ask("Who was Vinatier swapped for?").answered
