@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import re
 import secrets
 import sys
 from functools import partial
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, Update
@@ -41,29 +43,97 @@ COMMANDS = [
 ]
 
 
+REDACTED = "<redacted-token>"
+
+
+def _char_pattern(char: str) -> str:
+    """`char` as it may appear in a log line: itself, percent-encoded (once or twice) or as an
+    HTML character reference."""
+    code = ord(char)
+    forms = [re.escape(char)]
+    if code < 0x80:
+        forms += [f"%{code:02x}", f"%25{code:02x}", f"&#{code};", f"&#x{code:x};"]
+    return "(?:" + "|".join(forms) + ")"
+
+
+def token_pattern(token: str) -> re.Pattern[str]:
+    """Matches the token, or its secret part after the colon alone, in any of the encodings a
+    URL or an echoed error page may give it."""
+    secret = token.split(":", 1)[-1]
+    parts = [token, secret] if secret and secret != token else [token]
+    return re.compile(
+        "|".join("".join(_char_pattern(c) for c in part) for part in parts), re.IGNORECASE
+    )
+
+
 class TokenRedactor(logging.Filter):
-    """Replaces the bot token in every log record (PTB's HTTP client logs URLs holding it)."""
+    """Masks the bot token in every log record (PTB's HTTP client logs URLs holding it, and a
+    server's error page may echo the URL back), its traceback and stack included."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        self._pattern = token_pattern(token) if token else None
+
+    def redact(self, text: str) -> str:
+        """`text` with every form of the token replaced."""
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record with the token masked; never drops a record."""
-        if not self._token:
+        if self._pattern is None:
             return True
-        message = record.getMessage()
-        if self._token in message or (record.exc_text and self._token in record.exc_text):
-            record.msg = message.replace(self._token, "<redacted-token>")
-            record.args = ()
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(self._token, "<redacted-token>")
+        record.msg = self.redact(record.getMessage())
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            # Formatters cache the formatted traceback here; filling it now means the
+            # traceback that gets printed is the redacted one.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
+class RedactingStream(io.TextIOBase):
+    """A text stream that masks the token in what is written to it: covers print(), warnings
+    and the traceback of an uncaught exception, which bypass logging."""
+
+    def __init__(self, stream: TextIO, redactor: TokenRedactor) -> None:
+        super().__init__()
+        self._stream = stream
+        self._redactor = redactor
+
+    def write(self, text: str) -> int:
+        """Write `text` with the token masked."""
+        self._stream.write(self._redactor.redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the wrapped stream."""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the wrapped stream is a terminal."""
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        """The wrapped stream's file descriptor."""
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The wrapped stream's encoding."""
+        return getattr(self._stream, "encoding", "utf-8")
+
+
 def install_token_redaction(token: str) -> TokenRedactor:
-    """Mask `token` in everything logged through the root logger's handlers."""
+    """Mask `token` in everything logged through the root logger and written to stdout/stderr."""
     redactor = TokenRedactor(token)
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = RedactingStream(sys.stderr, redactor)
+    if not isinstance(sys.stdout, RedactingStream):
+        sys.stdout = RedactingStream(sys.stdout, redactor)
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.WARNING)
@@ -207,6 +277,12 @@ async def check_token(settings: Settings, token: str) -> str:
         return bot.username
 
 
+def _one_line(reason: str, limit: int = 300) -> str:
+    """An error's text fit for one line of stderr (an error page may be kilobytes long)."""
+    reason = " ".join(reason.split())
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+
+
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     """Run until interrupted; one clear line and exit status 1 on start-up failures."""
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
@@ -217,7 +293,7 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     token = settings.telegram_bot_token.get_secret_value().strip()
-    install_token_redaction(token)
+    redactor = install_token_redaction(token)
     where = settings.api_url or "api.telegram.org"
     try:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
@@ -239,9 +315,11 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     except (NetworkError, TimedOut) as exc:
-        print(f"articlebot: error: cannot reach the Bot API at {where} ({exc})", file=sys.stderr)
+        reason = _one_line(redactor.redact(str(exc)))
+        print(f"articlebot: error: cannot reach the Bot API at {where} ({reason})", file=sys.stderr)
         return 1
     except TelegramError as exc:
-        print(f"articlebot: error: Telegram refused to start the bot ({exc})", file=sys.stderr)
+        reason = _one_line(redactor.redact(str(exc)))
+        print(f"articlebot: error: Telegram refused to start the bot ({reason})", file=sys.stderr)
         return 1
     return 0
