@@ -376,8 +376,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             results.append(
                 InlineQueryResultArticle(
                     id=f"{passage.row}",
-                    title=passage.highlight_text[:120],
-                    description=f"{passage.title}, paragraph {passage.paragraph}"[:200],
+                    title=render.clip(passage.highlight_text, render.MAX_INLINE_TITLE_CHARS),
+                    description=render.clip(
+                        f"{passage.title}, paragraph {passage.paragraph}",
+                        render.MAX_INLINE_DESCRIPTION_CHARS,
+                    ),
                     input_message_content=InputTextMessageContent(
                         render.passage_html(passage), parse_mode=ParseMode.HTML
                     ),

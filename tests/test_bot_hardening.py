@@ -1,0 +1,160 @@
+"""Nothing lost, nothing leaked: limits, retries, rate limits, chats and stopping, end to end
+with the real PTB Application against the fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from fake_botapi import FakeBotApi, make_user, parse_html
+from telegram.ext import Application
+
+from articlebot.bot import render
+from articlebot.bot.app import build_application
+from articlebot.config import load_settings
+from articlebot.engine import make_retriever, open_index
+from articlebot.retrieval.retriever import Retriever
+
+GROUP = -100777000
+ADMIN = 7001
+LONG_TITLE = ("Breaking news about the harbour of Skerry Point " * 120).strip()  # ~5,800 chars
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+async def _stop(app: Application) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+@pytest_asyncio.fixture
+async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
+    """Start polling bots (over the bundled article unless a retriever is given)."""
+    started: list[Application] = []
+
+    async def start(retriever_: Retriever | None = None, **overrides: object) -> Application:
+        overrides.setdefault("index_dir", tmp_path / "unused")
+        settings = load_settings(api_url=api.url, **overrides)
+        app = build_application(settings, api.token, retriever_ or retriever)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        started.append(app)
+        return app
+
+    try:
+        yield start
+    finally:
+        for app in started:
+            await _stop(app)
+
+
+def _visible(call_params: dict) -> int:
+    text = call_params.get("text", "")
+    if call_params.get("parse_mode") == "HTML":
+        text = parse_html(text)[0]
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.asyncio
+async def test_a_page_long_title_fits_every_message(api, start_bot, encoder, tmp_path) -> None:
+    settings = load_settings(index_dir=tmp_path / "index", top_k=20)
+    retriever = make_retriever(settings, open_index(settings, encoder), encoder)
+    await start_bot(retriever, index_dir=tmp_path / "index", top_k=20, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    facts = [
+        ("Edwin Sollas", "lighthouse keeper", "retired after 41 years"),
+        ("Mara Quinn", "ferry captain", "crossed the strait 9,000 times"),
+        ("Tobias Wren", "harbour pilot", "guided a grain freighter through fog"),
+        ("Ilse Varga", "marine biologist", "counted 312 grey seals on the sandbar"),
+        ("Owen Pryce", "boatbuilder", "launched a 12-metre oak ketch"),
+        ("Nadia Hollis", "customs officer", "seized smuggled cigarettes worth 80,000 pounds"),
+        ("Rafe Dunmore", "lifeboat coxswain", "rescued four kayakers off Gull Rock"),
+        ("Celia Marsh", "fishmonger", "sold the first mackerel of the season at dawn"),
+        ("Bram Okafor", "crane operator", "unloaded 40 wind turbine blades"),
+        ("Hester Lyle", "mayor", "opened a new footbridge over the inner basin"),
+        ("Jonas Fell", "diver", "found a bronze bell from an 1871 wreck"),
+        ("Priya Anand", "engineer", "repaired the tidal gate after a winter storm"),
+        ("Gwen Tarrant", "teacher", "took pupils sailing on the training schooner"),
+        ("Silas Crane", "ice cream seller", "reopened his kiosk on the north pier"),
+        ("Lotte Berg", "photographer", "exhibited pictures of the 1953 flood"),
+        ("Amos Kettle", "net maker", "trained three apprentices in hand knotting"),
+        ("Freya Lund", "yacht racer", "won the autumn regatta by two minutes"),
+        ("Dev Malik", "cafe owner", "served 600 breakfasts during the festival"),
+        ("Ruth Ainsley", "historian", "published a book on the old rope walk"),
+        ("Kit Morrow", "coastguard", "warned walkers about the crumbling cliff path"),
+        ("Ada Penrose", "surveyor", "mapped a sandbank that moved 30 metres"),
+        ("Leon Marr", "chef", "cooked a lobster supper for the lifeboat crew"),
+    ]
+    body = "".join(
+        f"<p>{name}, a {job} at Skerry Point, {deed}, the town council said on day {n}.</p>\n"
+        for n, (name, job, deed) in enumerate(facts, start=1)
+    )
+    page = f"<html><head><title>{LONG_TITLE}</title></head><body><article>{body}</article>"
+    upload = api.private_message(ADMIN, "placeholder", user=admin)
+    del upload["message"]["text"]
+    upload["message"]["document"] = api.add_file(page.encode(), "long.html")
+    api.push_update(upload)
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    doc_id = api.sent_messages(ADMIN)[-1]["text"].split("id ")[-1].rstrip(".")
+
+    chat = 9100
+    for text in (
+        "Who rescued four kayakers off Gull Rock?",
+        "/help",
+        "/source",
+        "/articles",
+        f"/use {doc_id}",
+        "Who found a bronze bell from an 1871 wreck at Skerry Point?",
+        "/use all",
+        "Who rescued the kayakers off Gull Rock at Skerry Point?",
+    ):
+        count = len(api.sent_messages(chat)) + 1
+        api.push_update(api.private_message(chat, text))
+        await api.await_messages(chat, count, timeout=60)
+    answer = api.sent_messages(chat)[-1]
+    assert "Skerry Point" in answer["text"]
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    for label in ("More", "Paragraph"):
+        count = len(api.sent_messages(chat)) + 1
+        api.push_update(api.callback_query(make_user(chat), answer, buttons[label]))
+        await api.await_messages(chat, count, timeout=30)
+    more = api.sent_messages(chat)[-2]["text"]
+    assert more.startswith("2. ") and "\n\n" in more
+    await asyncio.sleep(0.3)
+
+    sends = api.calls_to("sendMessage")
+    assert all(c.status == 200 for c in sends), [c.response for c in sends if c.status != 200]
+    assert all(_visible(c.params) <= render.MAX_MESSAGE_CHARS for c in sends)
+    texts = [m["text"] for m in api.sent_messages()]
+    assert not any(t.startswith("Sorry") for t in texts)
+    assert sum(LONG_TITLE[:100] in t for t in texts) >= 6  # the title is shown, cut short
+
+
+@pytest.mark.parametrize("count", [1, 2, 19, 49])
+def test_more_counts_the_title_lines_in_its_budget(retriever: Retriever, count: int) -> None:
+    import dataclasses
+
+    rows = [row % len(retriever.index.passages) for row in range(count)]
+    passages = [
+        dataclasses.replace(retriever.passage(row), title=LONG_TITLE + " 🚢" * 50) for row in rows
+    ]
+    text = render.more_html(passages)
+    assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
+    assert len(parse_html(text)[0].encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
+    assert text.count("\n\n") == count - 1  # every passage kept
