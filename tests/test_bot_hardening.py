@@ -158,3 +158,29 @@ def test_more_counts_the_title_lines_in_its_budget(retriever: Retriever, count: 
     assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
     assert len(parse_html(text)[0].encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
     assert text.count("\n\n") == count - 1  # every passage kept
+
+
+@pytest.mark.asyncio
+async def test_every_send_is_retried_through_server_errors(api, start_bot) -> None:
+    await start_bot()
+    api.inject("sendMessage", status=502, times=2)
+    api.push_update(api.private_message(9200, "/help"))
+    [help_message] = await api.await_messages(9200, 1, timeout=30)
+    assert "I answer questions" in help_message["text"]
+
+    api.push_update(api.private_message(9200, "Laurent Vinatier prisoner exchange"))
+    answer = (await api.await_messages(9200, 2, timeout=30))[1]
+    more = next(
+        b["callback_data"]
+        for b in answer["reply_markup"]["inline_keyboard"][0]
+        if b["text"] == "More"
+    )
+    api.inject("answerCallbackQuery", status=500, times=2)
+    api.inject("sendMessage", status=503, times=2)
+    api.push_update(api.callback_query(make_user(9200), answer, more))
+    more_message = (await api.await_messages(9200, 3, timeout=30))[2]
+    assert more_message["text"].startswith("2. ")
+    await asyncio.sleep(0.5)
+    assert [c.status for c in api.calls_to("answerCallbackQuery")] == [500, 500, 200]
+    texts = [m["text"] for m in api.sent_messages(9200)]
+    assert len(texts) == 3 and not any(t.startswith("Sorry") for t in texts)

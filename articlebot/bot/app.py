@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -29,6 +28,7 @@ from telegram.ext import (
 from articlebot.bot import handlers, library
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.sending import BotApiCalls
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 
@@ -252,7 +252,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .concurrent_updates(64)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(BotApiCalls())
         .post_init(post_init)
     )
     for name, value in api_urls(settings.api_url).items():

@@ -18,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
@@ -55,8 +55,6 @@ STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 RATE_LIMITED = "You're asking faster than I can keep up. Please wait a minute and ask again."
 NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
 ADMINS_ONLY = "That command is for the bot's admins."
-#: How long a reply is retried while the Bot API is failing or unreachable.
-SEND_RETRY_SECONDS = 60.0
 
 
 def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
@@ -100,24 +98,9 @@ def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | No
 
 
 async def deliver(send: Callable[[], Awaitable[T]]) -> T:
-    """Run a Bot API call, retrying with backoff while the API fails or cannot be reached.
-
-    A timed-out call is not retried: Telegram may have delivered it, and an answer must never
-    arrive twice. Flood-limit (429) retries are the rate limiter's job.
-    """
-    delay, waited = 0.5, 0.0
-    while True:
-        try:
-            return await send()
-        except (TimedOut, BadRequest):
-            raise  # maybe delivered already / will never succeed
-        except NetworkError as exc:
-            if waited >= SEND_RETRY_SECONDS:
-                raise
-            log.warning("Bot API call failed (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, 8.0)
+    """Run a Bot API call. Kept for its call sites: every call the Application's bot makes is
+    retried the same way by its rate limiter (sending.BotApiCalls)."""
+    return await send()
 
 
 def index_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
