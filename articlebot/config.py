@@ -91,9 +91,19 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     rate_limit: int = Field(
-        default=20, ge=0, description="Questions one user may ask per rate_window (0: no limit)."
+        default=20,
+        ge=0,
+        description="Questions, commands, button presses and inline queries one user may "
+        "make per rate_window (0: no limit).",
     )
     rate_window: float = Field(default=60.0, gt=0)
+    chat_rate_limit: int = Field(
+        default=20,
+        ge=0,
+        description="Requests (questions, commands, button presses) one group may make per "
+        "rate_window, all members together; one member gets at most half of it. 20 is "
+        "Telegram's own limit on messages a bot may send to a group a minute (0: no limit).",
+    )
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user IDs allowed to use admin commands."
     )

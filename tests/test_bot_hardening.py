@@ -12,7 +12,7 @@ import pytest_asyncio
 from fake_botapi import FakeBotApi, make_user, parse_html
 from telegram.ext import Application
 
-from articlebot.bot import render
+from articlebot.bot import handlers, render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
 from articlebot.engine import make_retriever, open_index
@@ -184,3 +184,48 @@ async def test_every_send_is_retried_through_server_errors(api, start_bot) -> No
     assert [c.status for c in api.calls_to("answerCallbackQuery")] == [500, 500, 200]
     texts = [m["text"] for m in api.sent_messages(9200)]
     assert len(texts) == 3 and not any(t.startswith("Sorry") for t in texts)
+
+
+@pytest.mark.asyncio
+async def test_a_member_spamming_help_does_not_hold_up_the_group(api, start_bot) -> None:
+    await start_bot()  # default limits
+    spammer, other = make_user(9301), make_user(9302)
+    for _ in range(60):
+        api.push_update(api.group_message(GROUP, "/help", user=spammer))
+    await api.await_for(
+        lambda: any(m["text"] == handlers.RATE_LIMITED for m in api.sent_messages(GROUP)),
+        timeout=30,
+    )
+    asked_at = asyncio.get_running_loop().time()
+    api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?", user=other))
+    await api.await_for(
+        lambda: any("Kasatkin" in m["text"] for m in api.sent_messages(GROUP)), timeout=60
+    )
+    assert asyncio.get_running_loop().time() - asked_at < 5.0  # not behind the spam
+    await asyncio.sleep(1.0)
+    texts = [m["text"] for m in api.sent_messages(GROUP)]
+    helps = [t for t in texts if t.startswith("I answer questions")]
+    assert 1 <= len(helps) <= 10  # half of the group's 20 a minute
+    assert texts.count(handlers.RATE_LIMITED) == 1
+
+
+@pytest.mark.asyncio
+async def test_button_presses_and_inline_queries_are_limited(api, start_bot) -> None:
+    await start_bot(rate_limit=5)
+    user = make_user(9400)
+    api.push_update(api.private_message(9400, "Laurent Vinatier prisoner exchange"))
+    [answer] = await api.await_messages(9400, 1, timeout=30)
+    more = answer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    for _ in range(60):
+        api.push_update(api.callback_query(user, answer, more))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 60, timeout=60)
+    await asyncio.sleep(0.5)
+    assert len(api.sent_messages(9400)) <= 5  # the question and 4 More, no more
+    alerts = [c for c in api.calls_to("answerCallbackQuery") if c.params.get("show_alert")]
+    assert len(alerts) >= 55 and alerts[0].params["text"] == handlers.SLOW_DOWN
+
+    for _ in range(100):
+        api.push_update(api.inline_query(make_user(9401), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) >= 100, timeout=60)
+    answered = [c for c in api.calls_to("answerInlineQuery") if c.params["results"]]
+    assert len(answered) == 5

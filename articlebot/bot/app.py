@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from articlebot.bot import handlers, library
+from articlebot.bot.handlers import limited
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue
 from articlebot.bot.sending import BotApiCalls
@@ -168,17 +169,20 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def add_handlers(application: Application) -> None:
-    """Register every handler, the gate for bots and edits first."""
+    """Register every handler, the gate for bots and edits first; every kind of request is
+    rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
-    application.add_handler(CommandHandler(["start", "help"], handlers.start, new_messages))
-    application.add_handler(CommandHandler("source", handlers.source, new_messages))
-    application.add_handler(CommandHandler("ask", handlers.ask, new_messages))
-    application.add_handler(CommandHandler("stats", handlers.stats, new_messages))
-    application.add_handler(CommandHandler("articles", library.articles, new_messages))
-    application.add_handler(CommandHandler("use", library.use, new_messages))
-    application.add_handler(CommandHandler("add", library.add, new_messages))
-    application.add_handler(CommandHandler("remove", library.remove, new_messages))
+    application.add_handler(
+        CommandHandler(["start", "help"], limited(handlers.start), new_messages)
+    )
+    application.add_handler(CommandHandler("source", limited(handlers.source), new_messages))
+    application.add_handler(CommandHandler("ask", limited(handlers.ask), new_messages))
+    application.add_handler(CommandHandler("stats", limited(handlers.stats), new_messages))
+    application.add_handler(CommandHandler("articles", limited(library.articles), new_messages))
+    application.add_handler(CommandHandler("use", limited(library.use), new_messages))
+    application.add_handler(CommandHandler("add", limited(library.add), new_messages))
+    application.add_handler(CommandHandler("remove", limited(library.remove), new_messages))
     settings: Settings = application.bot_data[handlers.SETTINGS_KEY]
     application.add_handler(
         MessageHandler(
@@ -186,7 +190,7 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Regex(r"^\s*https?://\S+\s*$")
             & filters.User(user_id=settings.admin_ids),
-            library.admin_link,
+            limited(library.admin_link),
         )
     )
     application.add_handler(
@@ -195,13 +199,13 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Document.ALL
             & filters.User(user_id=settings.admin_ids),
-            library.admin_document,
+            limited(library.admin_document),
         )
     )
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-            handlers.private_text,
+            limited(handlers.private_text),
         )
     )
     application.add_handler(
@@ -212,13 +216,14 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(
         MessageHandler(
-            new_messages & filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command
+            new_messages & filters.ChatType.PRIVATE & filters.COMMAND,
+            limited(handlers.unknown_command),
         )
     )
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            handlers.non_text,
+            limited(handlers.non_text),
         )
     )
     application.add_handler(CallbackQueryHandler(handlers.button))
@@ -265,7 +270,7 @@ def build_application(
         partial(handlers.answer_batch, application.bot_data), max_batch=settings.question_batch
     )
     application.bot_data[handlers.LIMITER_KEY] = RateLimiter(
-        settings.rate_limit, settings.rate_window
+        settings.rate_limit, settings.rate_window, settings.chat_rate_limit
     )
     add_handlers(application)
     return application

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -53,6 +54,11 @@ UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 RATE_LIMITED = "You're asking faster than I can keep up. Please wait a minute and ask again."
+CHAT_RATE_LIMITED = (
+    "This chat is asking faster than I can keep up. Please wait a minute and ask again."
+)
+#: The alert for a button pressed over the limit (callback answers hold 200 characters).
+SLOW_DOWN = "Slow down, please: wait a minute and try again."
 NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
 ADMINS_ONLY = "That command is for the bot's admins."
 
@@ -147,15 +153,6 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     await follow_index_on_disk(context)
-    user = message.from_user
-    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
-    if user is not None and limiter is not None:
-        verdict = limiter.check(user.id)
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.WARN:
-            await deliver(lambda: message.reply_text(RATE_LIMITED, do_quote=True))
-            return
     memory = context.chat_data if context.chat_data is not None else {}
     # Encoding and search are CPU work: done off the event loop, with other chats' questions.
     answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
@@ -171,6 +168,52 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     )
     stats = context.application.bot_data.setdefault(STATS_KEY, {"answered": 0, "not_answered": 0})
     stats["answered" if answer.answered else "not_answered"] += 1
+
+
+def sender_id(update: Update) -> int | None:
+    """Who a request is from: the user, or the chat a message was sent as (an anonymous group
+    admin sends as the group, a channel's owner as the channel)."""
+    message = update.effective_message
+    if update.message is not None and message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    user = update.effective_user
+    return user.id if user is not None else None
+
+
+async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether to serve a request under the per-sender and per-chat rate limits; over them,
+    the sender is told once per burst (a button gets an alert, an inline query no results)."""
+    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
+    sender = sender_id(update)
+    if limiter is None or sender is None:
+        return True
+    chat = update.effective_chat
+    verdict = limiter.check(sender, chat_id=chat.id if chat is not None else None)
+    if verdict is Verdict.ANSWER:
+        return True
+    if update.callback_query is not None:
+        # Every press must be answered or the button spins; an alert, never a message.
+        await update.callback_query.answer(SLOW_DOWN, show_alert=True)
+    elif update.inline_query is not None:
+        await update.inline_query.answer([], cache_time=0, is_personal=True)
+    elif verdict is not Verdict.DROP and update.effective_message is not None:
+        text = RATE_LIMITED if verdict is Verdict.WARN else CHAT_RATE_LIMITED
+        await update.effective_message.reply_text(text, do_quote=True)
+    return False
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def limited(handler: Handler) -> Handler:
+    """`handler`, run only for requests within the rate limits."""
+
+    @functools.wraps(handler)
+    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await admitted(update, context):
+            await handler(update, context)
+
+    return run
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -280,7 +323,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None:
         return
     question = _addressed_question(message, context.bot.id, context.bot.username or "")
-    if question is None:
+    if question is None or not await admitted(update, context):
         return
     if not question:
         await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
@@ -303,7 +346,7 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'More' and 'Paragraph' buttons under an answer."""
     query = update.callback_query
-    if query is None:
+    if query is None or not await admitted(update, context):
         return
     retriever = retriever_of(context)
     index = retriever.index
@@ -339,6 +382,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question = query.query.strip()
     if not question:
         await query.answer([], cache_time=300)
+        return
+    if not await admitted(update, context):
         return
     await follow_index_on_disk(context)
     answer, _, _ = await questions_of(context).ask(Request(question))
