@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         default="leave",
         description="In a chat not allowed: say so once and leave, or stay silent.",
     )
+    use_in_groups: Literal["admins", "everyone"] = Field(
+        default="admins",
+        description="Who may change what a group is answered from with /use: the group's "
+        "admins (anonymous admins included) and the bot's admins, or every member.",
+    )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
 

@@ -12,7 +12,7 @@ import pytest_asyncio
 from fake_botapi import FakeBotApi, make_user, parse_html
 from telegram.ext import Application
 
-from articlebot.bot import handlers, render
+from articlebot.bot import handlers, library, render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
 from articlebot.engine import make_retriever, open_index
@@ -229,3 +229,77 @@ async def test_button_presses_and_inline_queries_are_limited(api, start_bot) -> 
     await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) >= 100, timeout=60)
     answered = [c for c in api.calls_to("answerInlineQuery") if c.params["results"]]
     assert len(answered) == 5
+
+
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+
+
+def _sent_as(update: dict, chat: dict) -> dict:
+    update["message"]["sender_chat"] = chat
+    return update
+
+
+@pytest.mark.asyncio
+async def test_allowed_chats_cover_inline_queries_and_outsiders_are_told_once(
+    api, start_bot
+) -> None:
+    await start_bot(allowed_chats=[GROUP, 9500])
+    api.push_update(api.inline_query(make_user(9501), "Who was Vinatier swapped for?"))
+    api.push_update(api.inline_query(make_user(9500), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) >= 2, timeout=30)
+    by_user = {
+        c.params["inline_query_id"]: c.params["results"] for c in api.calls_to("answerInlineQuery")
+    }
+    assert sorted(len(results) > 0 for results in by_user.values()) == [False, True]
+
+    for text in ("hello", "Who was Vinatier swapped for?", "/help"):
+        api.push_update(api.private_message(9502, text))
+    await api.await_messages(9502, 1, timeout=10)
+    await asyncio.sleep(1.0)
+    assert [m["text"] for m in api.sent_messages(9502)] == [handlers.NOT_ALLOWED]
+
+
+@pytest.mark.asyncio
+async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
+    api, start_bot
+) -> None:
+    app = await start_bot()
+    api.set_chat_admins(GROUP, [9601])
+    group_chat = {"id": GROUP, "type": "supergroup", "title": "Test Group"}
+    channel = {"id": -100555, "type": "channel", "title": "A channel"}
+
+    async def reply_to(update: dict) -> str:
+        count = len(api.sent_messages(GROUP)) + 1
+        api.push_update(update)
+        return (await api.await_messages(GROUP, count, timeout=30))[count - 1]["text"]
+
+    member = await reply_to(api.group_message(GROUP, "/use article", user=make_user(9602)))
+    assert member == library.GROUP_ADMINS_ONLY
+    assert handlers.SCOPE_KEY not in app.chat_data[GROUP]
+    assert "only" in await reply_to(api.group_message(GROUP, "/use article", user=make_user(9601)))
+    assert "every article" in await reply_to(
+        _sent_as(api.group_message(GROUP, "/use all", user=ANONYMOUS_ADMIN), group_chat)
+    )
+    as_channel = _sent_as(api.group_message(GROUP, "/use article", user=CHANNEL_BOT), channel)
+    assert await reply_to(as_channel) == library.GROUP_ADMINS_ONLY
+    assert [c.params["user_id"] for c in api.calls_to("getChatMember")] == [9602, 9601]
+
+    # Questions from an anonymous admin and from a member posting as a channel are answered.
+    anonymous = api.group_message(GROUP, "/ask Who was Vinatier swapped for?", user=ANONYMOUS_ADMIN)
+    assert "Kasatkin" in await reply_to(_sent_as(anonymous, group_chat))
+    asked = api.group_message(GROUP, "/ask What does DTEK do?", user=CHANNEL_BOT)
+    assert "DTEK" in await reply_to(_sent_as(asked, channel))
+
+
+@pytest.mark.asyncio
+async def test_use_in_groups_can_be_left_to_everyone(api, start_bot) -> None:
+    await start_bot(use_in_groups="everyone")
+    api.push_update(api.group_message(GROUP, "/use article", user=make_user(9700)))
+    [reply] = await api.await_messages(GROUP, 1, timeout=30)
+    assert "only" in reply["text"] and not api.calls_to("getChatMember")

@@ -60,6 +60,14 @@ CHAT_RATE_LIMITED = (
 #: The alert for a button pressed over the limit (callback answers hold 200 characters).
 SLOW_DOWN = "Slow down, please: wait a minute and try again."
 NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
+#: bot_data key: the outside chats already told NOT_ALLOWED (once per chat per process).
+TOLD_OUTSIDE_KEY = "told_outside"
+#: bot_data key: (chat, user) -> (until, is admin), from getChatMember.
+CHAT_ADMINS_KEY = "chat_admins"
+#: How long whether somebody is a group's admin is remembered.
+CHAT_ADMIN_SECONDS = 60.0
+#: Entries kept in the per-process caches above before they stop growing or are cleared.
+MAX_REMEMBERED = 10_000
 ADMINS_ONLY = "That command is for the bot's admins."
 
 
@@ -217,22 +225,66 @@ def limited(handler: Handler) -> Handler:
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs first: edits, other bots and chats outside the allow-list end here."""
+    """Runs first: edits, other bots and chats outside the allow-list end here.
+
+    A message sent as a chat (an anonymous group admin, or a member posting as their channel)
+    comes from one of Telegram's helper bots, and is kept: a person wrote it.
+    """
     user = update.effective_user
-    if update.edited_message is not None or (user is not None and user.is_bot):
+    sent_as_chat = update.message is not None and update.message.sender_chat is not None
+    if update.edited_message is not None or (user is not None and user.is_bot and not sent_as_chat):
         raise ApplicationHandlerStop
     settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    if settings is None or not settings.allowed_chats:
+        return
+    if update.inline_query is not None:
+        # An inline query has no chat: it is served when the asker's private chat is allowed.
+        if update.inline_query.from_user.id not in settings.allowed_chats:
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
+            raise ApplicationHandlerStop
+        return
     chat = update.effective_chat
-    if settings is None or not settings.allowed_chats or chat is None:
+    if chat is None or chat.id in settings.allowed_chats:
         return
-    if chat.id in settings.allowed_chats:
-        return
-    if settings.outside_chats == "leave" and update.effective_message is not None:
-        log.info("leaving chat %s: not in the allowed chats", chat.id)
-        await deliver(lambda: update.effective_message.reply_text(NOT_ALLOWED))
+    told: set[int] = context.application.bot_data.setdefault(TOLD_OUTSIDE_KEY, set())
+    message = update.effective_message
+    if settings.outside_chats == "leave" and message is not None and chat.id not in told:
+        # Said once per chat; a full set means silence rather than growing without bound.
+        if len(told) < MAX_REMEMBERED:
+            told.add(chat.id)
+            log.info("not serving chat %s: not in the allowed chats", chat.id)
+            await message.reply_text(NOT_ALLOWED)
         if chat.type != "private":
-            await deliver(lambda: context.bot.leave_chat(chat.id))
+            await context.bot.leave_chat(chat.id)
     raise ApplicationHandlerStop
+
+
+async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender may manage this chat: anyone in a private chat; in a group its admins
+    (an anonymous admin writes as the group itself) and the bot's admins."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == "private":
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # a channel a member posts as is not an admin
+    if user is None:
+        return False
+    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    if settings is not None and user.id in settings.admin_ids:
+        return True
+    cache: dict[tuple[int, int], tuple[float, bool]] = context.application.bot_data.setdefault(
+        CHAT_ADMINS_KEY, {}
+    )
+    now = time.monotonic()
+    known = cache.get((chat.id, user.id))
+    if known is not None and known[0] > now:
+        return known[1]
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    admin = member.status in ("creator", "administrator")
+    if len(cache) >= MAX_REMEMBERED:
+        cache.clear()  # entries live a minute: dropping them all costs a few lookups
+    cache[(chat.id, user.id)] = (now + CHAT_ADMIN_SECONDS, admin)
+    return admin
 
 
 async def admin_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:

@@ -19,6 +19,7 @@ from articlebot.bot.handlers import (
     admin_message,
     deliver,
     index_lock,
+    is_chat_admin,
     retriever_of,
     scope_of,
 )
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 #: Uploaded articles: kinds and size accepted.
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -81,6 +83,11 @@ async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     wanted = " ".join(context.args or []).strip()
     index = retriever_of(context).index
+    settings: Settings = context.application.bot_data[SETTINGS_KEY]
+    if wanted and settings.use_in_groups == "admins" and not await is_chat_admin(update, context):
+        # What one member picks changes the answers of everyone in the group.
+        await deliver(lambda: message.reply_text(GROUP_ADMINS_ONLY))
+        return
     if not wanted:
         reply = USE_HINT
     elif wanted.lower() == "all":
