@@ -114,6 +114,14 @@ class Settings(BaseSettings):
         default="leave",
         description="In a chat not allowed: say so once and leave, or stay silent.",
     )
+    stop_seconds: float = Field(
+        default=8.0,
+        ge=2.0,
+        le=600.0,
+        description="On SIGTERM, the bot stops within this many seconds: it takes no new "
+        "questions, finishes the batch being answered, and tells each chat whose questions were "
+        "dropped, once, to ask again (service managers kill after 10-90 s).",
+    )
     use_in_groups: Literal["admins", "everyone"] = Field(
         default="admins",
         description="Who may change what a group is answered from with /use: the group's "

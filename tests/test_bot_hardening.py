@@ -4,6 +4,11 @@ with the real PTB Application against the fake Bot API on loopback."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -303,3 +308,54 @@ async def test_use_in_groups_can_be_left_to_everyone(api, start_bot) -> None:
     api.push_update(api.group_message(GROUP, "/use article", user=make_user(9700)))
     [reply] = await api.await_messages(GROUP, 1, timeout=30)
     assert "only" in reply["text"] and not api.calls_to("getChatMember")
+
+
+QUESTIONS = [
+    "Who was Vinatier swapped for?",
+    "When was Vinatier arrested?",
+    "How many households lost electricity?",
+    "What does DTEK do?",
+    "Where did Zelensky return from?",
+]
+
+
+def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        ARTICLEBOT_API_URL=api.url,
+        ARTICLEBOT_INDEX_DIR=str(index_dir),
+        ARTICLEBOT_RATE_LIMIT="0",  # let all 60 through to the queue
+        ARTICLEBOT_CHAT_RATE_LIMIT="0",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
+        for number in range(60):
+            text = f"/ask {QUESTIONS[number % len(QUESTIONS)]}"
+            api.push_update(api.group_message(GROUP, text, user=make_user(9800 + number)))
+        api.push_update(api.private_message(9900, "Who was Vinatier swapped for?"))
+        api.wait_for(lambda: len(api.sent_messages(GROUP)) >= 1, timeout=60)
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=60)
+        took = time.monotonic() - stopped_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    print(f"\nstopped in {took:.1f}s")
+    assert took < 10.0, f"took {took:.1f}s to stop"
+    texts = [m["text"] for m in api.sent_messages(GROUP)]
+    answered = [t for t in texts if t != handlers.RESTARTING]
+    assert 1 <= len(answered) < 60
+    assert texts.count(handlers.RESTARTING) == 1  # the chat is told once to ask again
+    assert texts[-1] == handlers.RESTARTING
+    assert "Traceback" not in err

@@ -143,6 +143,36 @@ def install_token_redaction(token: str) -> TokenRedactor:
     return redactor
 
 
+#: Of stop_seconds, what is kept at the end for the "I'm restarting" notices: Telegram lets a
+#: bot send a message to a group every 3 s once its burst is spent.
+NOTICE_SECONDS = 3.5
+
+
+class ArticleBotApplication(Application):
+    """The Application, stopping within settings.stop_seconds.
+
+    PTB's stop() waits for every handler still running, and answers queued behind Telegram's
+    per-group flood limit took minutes (117 s for 60 questions in one group). So first: the
+    question queue refuses the questions still waiting, Bot API calls get a deadline, and each
+    chat left without its answer is told once to ask again. The updates are not handed back to
+    Telegram instead: PTB confirms them when fetched (polling) or answers 200 at once (webhook),
+    so Telegram would not send them again.
+    """
+
+    async def stop(self) -> None:
+        """Stop in time: see the class."""
+        if self.running:
+            settings: Settings = self.bot_data[handlers.SETTINGS_KEY]
+            log.info("stopping within %.0fs", settings.stop_seconds)
+            self.bot_data[handlers.QUESTIONS_KEY].close()
+            calls = self.bot.rate_limiter
+            if isinstance(calls, BotApiCalls):
+                calls.begin_stop(
+                    max(settings.stop_seconds - NOTICE_SECONDS, 1.0), settings.stop_seconds - 0.5
+                )
+        await super().stop()
+
+
 def api_urls(api_url: str | None) -> dict[str, str]:
     """base_url and base_file_url for a self-hosted Bot API server given by its root URL."""
     if not api_url:
@@ -255,6 +285,7 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
+        .application_class(ArticleBotApplication)
         .token(token)
         .concurrent_updates(64)
         .rate_limiter(BotApiCalls())

@@ -19,12 +19,13 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TimedOut
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
 from articlebot.bot.limits import RateLimiter, Verdict
-from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.questions import QuestionQueue, QueueClosed
+from articlebot.bot.sending import ShuttingDown, stop_notice
 from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
@@ -60,6 +61,9 @@ CHAT_RATE_LIMITED = (
 #: The alert for a button pressed over the limit (callback answers hold 200 characters).
 SLOW_DOWN = "Slow down, please: wait a minute and try again."
 NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
+RESTARTING = "I'm restarting; please ask again in a minute."
+#: bot_data key: the chats told RESTARTING while stopping (once per chat).
+TOLD_RESTARTING_KEY = "told_restarting"
 #: bot_data key: the outside chats already told NOT_ALLOWED (once per chat per process).
 TOLD_OUTSIDE_KEY = "told_outside"
 #: bot_data key: (chat, user) -> (until, is admin), from getChatMember.
@@ -162,18 +166,20 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     await follow_index_on_disk(context)
     memory = context.chat_data if context.chat_data is not None else {}
-    # Encoding and search are CPU work: done off the event loop, with other chats' questions.
-    answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
-        Request(question, memory.get(TURN_KEY), scope_of(context))
-    )
-    await deliver(
-        lambda: message.reply_html(
+    try:
+        # Encoding and search are CPU work: done off the event loop, with other chats' questions.
+        answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
+            Request(question, memory.get(TURN_KEY), scope_of(context))
+        )
+        await message.reply_html(
             render.answer_html(answer),
             reply_markup=_keyboard(answer, retriever),
             do_quote=True,
             disable_web_page_preview=True,
         )
-    )
+    except (QueueClosed, ShuttingDown):
+        await tell_restarting(message, context)
+        return
     stats = context.application.bot_data.setdefault(STATS_KEY, {"answered": 0, "not_answered": 0})
     stats["answered" if answer.answered else "not_answered"] += 1
 
@@ -222,6 +228,20 @@ def limited(handler: Handler) -> Handler:
             await handler(update, context)
 
     return run
+
+
+async def tell_restarting(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell a chat whose question will not be answered, because the bot is stopping, to ask
+    again: once per chat, however many of its questions were dropped."""
+    told: set[int] = context.application.bot_data.setdefault(TOLD_RESTARTING_KEY, set())
+    if message.chat_id in told:
+        return
+    told.add(message.chat_id)
+    try:
+        with stop_notice():
+            await message.reply_text(RESTARTING, do_quote=True)
+    except (ShuttingDown, TelegramError) as exc:
+        log.warning("could not tell chat %s that the bot is restarting: %s", message.chat_id, exc)
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -438,7 +458,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not await admitted(update, context):
         return
     await follow_index_on_disk(context)
-    answer, _, _ = await questions_of(context).ask(Request(question))
+    try:
+        answer, _, _ = await questions_of(context).ask(Request(question))
+    except QueueClosed:
+        return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
     if not answer.answered:
         results.append(
@@ -471,6 +494,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one error handler: log with the traceback; tell the asker something went wrong."""
+    if isinstance(context.error, (ShuttingDown, QueueClosed)):
+        log.info("not answered, the bot is stopping: %s", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(context.error, TimedOut):
         return  # the reply may well have arrived: an apology after it would only confuse

@@ -1,11 +1,13 @@
-"""Every Bot API call the bot makes goes through here: Telegram's flood limits, and retries
-while the Bot API fails or cannot be reached."""
+"""Every Bot API call the bot makes goes through here: Telegram's flood limits, retries while
+the Bot API fails or cannot be reached, and the deadlines that let the bot stop in time."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError, TimedOut
@@ -20,6 +22,24 @@ FLOOD_RETRIES = 3
 
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 
+#: Whether the calls made in this context are the stop notice (they get the later deadline).
+_NOTICE: ContextVar[bool] = ContextVar("articlebot_stop_notice", default=False)
+
+
+class ShuttingDown(Exception):
+    """A Bot API call given up because the bot is stopping and its time ran out."""
+
+
+@contextmanager
+def stop_notice() -> Iterator[None]:
+    """Mark the calls made inside as the notice sent when stopping: they may run until the
+    notices' deadline, after the other calls were given up."""
+    token = _NOTICE.set(True)
+    try:
+        yield
+    finally:
+        _NOTICE.reset(token)
+
 
 class BotApiCalls(AIORateLimiter):
     """PTB's AIORateLimiter (Telegram's flood limits), retrying every call with backoff while
@@ -33,6 +53,19 @@ class BotApiCalls(AIORateLimiter):
     def __init__(self, retry_seconds: float = SEND_RETRY_SECONDS) -> None:
         super().__init__(max_retries=FLOOD_RETRIES)
         self.retry_seconds = retry_seconds
+        #: The deadline scope of every call in progress, and whether it is a notice.
+        self._scopes: dict[asyncio.Timeout, bool] = {}
+        self._calls_until: float | None = None  # event loop time
+        self._notices_until: float | None = None
+
+    def begin_stop(self, calls_seconds: float, notices_seconds: float) -> None:
+        """From now on, calls end within `calls_seconds` (waiting for the flood limits or
+        retrying included) and stop notices within `notices_seconds`, with ShuttingDown."""
+        now = asyncio.get_running_loop().time()
+        self._calls_until = now + calls_seconds
+        self._notices_until = now + max(notices_seconds, calls_seconds)
+        for scope, notice in list(self._scopes.items()):
+            scope.reschedule(self._notices_until if notice else self._calls_until)
 
     async def process_request(
         self,
@@ -44,6 +77,31 @@ class BotApiCalls(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> ApiResult:
         """Run one Bot API call within the flood limits, retrying while the API fails."""
+        notice = _NOTICE.get()
+        deadline = asyncio.timeout_at(self._notices_until if notice else self._calls_until)
+        try:
+            async with deadline as scope:
+                self._scopes[scope] = notice
+                try:
+                    return await self._retrying(
+                        callback, args, kwargs, endpoint, data, rate_limit_args
+                    )
+                finally:
+                    del self._scopes[scope]
+        except TimeoutError:
+            if deadline.expired():
+                raise ShuttingDown(f"{endpoint} given up: the bot is stopping") from None
+            raise
+
+    async def _retrying(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
         delay, waited = 0.5, 0.0
         while True:
             try:
