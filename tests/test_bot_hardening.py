@@ -141,6 +141,13 @@ async def test_a_page_long_title_fits_every_message(api, start_bot, encoder, tmp
         await api.await_messages(chat, count, timeout=30)
     more = api.sent_messages(chat)[-2]["text"]
     assert more.startswith("2. ") and "\n\n" in more
+    api.push_update(api.inline_query(make_user(chat), "Who rescued the kayakers off Gull Rock?"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=30)
+    [inline] = api.calls_to("answerInlineQuery")
+    assert inline.status == 200 and inline.params["results"]
+    for result in inline.params["results"]:
+        assert len(result["title"]) <= render.MAX_INLINE_TITLE_CHARS
+        assert len(result["description"]) <= render.MAX_INLINE_DESCRIPTION_CHARS
     await asyncio.sleep(0.3)
 
     sends = api.calls_to("sendMessage")
@@ -359,3 +366,14 @@ def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_
     assert texts.count(handlers.RESTARTING) == 1  # the chat is told once to ask again
     assert texts[-1] == handlers.RESTARTING
     assert "Traceback" not in err
+
+
+@pytest.mark.asyncio
+async def test_stopping_while_the_api_fails_does_not_wait_out_the_retries(api, start_bot) -> None:
+    app = await start_bot(stop_seconds=3)
+    api.inject("sendMessage", status=502, times=1000)
+    api.push_update(api.private_message(9950, "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("sendMessage")) >= 2, timeout=30)
+    started = asyncio.get_running_loop().time()
+    await _stop(app)
+    assert asyncio.get_running_loop().time() - started < 4.0  # not the minute of retries
