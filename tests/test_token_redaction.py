@@ -114,3 +114,10 @@ def test_redactor_masks_tracebacks_stack_info_and_encoded_forms() -> None:
         assert form.lower() not in formatted.lower(), form
     assert formatted.count("<redacted-token>") == 3
     assert token_pattern(TOKEN).sub("", "nothing secret here") == "nothing secret here"
+
+
+def test_a_malformed_log_call_is_masked_too() -> None:
+    redactor = TokenRedactor(TOKEN)
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "%d %s", (TOKEN,), None)
+    assert redactor.filter(record)
+    assert TOKEN not in record.getMessage() and SECRET not in record.getMessage()

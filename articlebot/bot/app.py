@@ -83,7 +83,11 @@ class TokenRedactor(logging.Filter):
         """Rewrite the record with the token masked; never drops a record."""
         if self._pattern is None:
             return True
-        record.msg = self.redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: logging reports it; still mask what it holds
+            message = f"{record.msg} {record.args!r}"
+        record.msg = self.redact(message)
         record.args = ()
         if record.exc_info and not record.exc_text:
             # Formatters cache the formatted traceback here; filling it now means the
@@ -126,6 +130,12 @@ class RedactingStream(io.TextIOBase):
     def encoding(self) -> str:  # type: ignore[override]
         """The wrapped stream's encoding."""
         return getattr(self._stream, "encoding", "utf-8")
+
+    def __getattr__(self, name: str) -> object:
+        # Whatever else a library looks for on sys.stderr (reconfigure, line_buffering...).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._stream, name)
 
 
 def install_token_redaction(token: str) -> TokenRedactor:
