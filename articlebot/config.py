@@ -98,9 +98,19 @@ class Settings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     rate_limit: int = Field(
-        default=20, ge=0, description="Questions one user may ask per rate_window (0: no limit)."
+        default=20,
+        ge=0,
+        description="Questions, commands, button presses and inline queries one user may "
+        "make per rate_window (0: no limit).",
     )
     rate_window: float = Field(default=60.0, gt=0)
+    chat_rate_limit: int = Field(
+        default=20,
+        ge=0,
+        description="Requests (questions, commands, button presses) one group may make per "
+        "rate_window, all members together; one member gets at most half of it. 20 is "
+        "Telegram's own limit on messages a bot may send to a group a minute (0: no limit).",
+    )
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="Telegram user IDs allowed to use admin commands."
     )
@@ -110,6 +120,19 @@ class Settings(BaseSettings):
     outside_chats: Literal["leave", "silent"] = Field(
         default="leave",
         description="In a chat not allowed: say so once and leave, or stay silent.",
+    )
+    stop_seconds: float = Field(
+        default=8.0,
+        ge=2.0,
+        le=600.0,
+        description="On SIGTERM, the bot stops within this many seconds: it takes no new "
+        "questions, finishes the batch being answered, and tells each chat whose questions were "
+        "dropped, once, to ask again (service managers kill after 10-90 s).",
+    )
+    use_in_groups: Literal["admins", "everyone"] = Field(
+        default="admins",
+        description="Who may change what a group is answered from with /use: the group's "
+        "admins (anonymous admins included) and the bot's admins, or every member.",
     )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)

@@ -760,6 +760,7 @@ class FakeBotApi:
         self._random_faults: tuple[float, list[dict[str, Any]], random.Random] | None = None
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._webhook: JSONDict | None = None
+        self._admins: dict[int, dict[int, str]] = {}  # chat -> user -> creator/administrator
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
             "getFile": self._get_file,
@@ -778,6 +779,8 @@ class FakeBotApi:
             "sendChatAction": self._send_chat_action,
             "leaveChat": self._true_for_chat,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
+            "getChatAdministrators": self._get_chat_administrators,
             "close": self._true,
             "logOut": self._true,
         }
@@ -1402,6 +1405,60 @@ class FakeBotApi:
 
     def _get_me(self, params: dict[str, Any]) -> JSONDict:
         return copy.deepcopy(self.bot_user)
+
+    # ----------------------------------------------------------------- chat members
+
+    def set_chat_admins(
+        self, chat_id: int, admin_ids: Iterable[int], owner: int | None = None
+    ) -> None:
+        """Make ``admin_ids`` administrators (and ``owner`` the creator) of ``chat_id``; every
+        other user is a plain member there."""
+        with self._cond:
+            roles = {int(user_id): "administrator" for user_id in admin_ids}
+            if owner is not None:
+                roles[int(owner)] = "creator"
+            self._admins[int(chat_id)] = roles
+
+    def _chat_member(self, chat_id: int, user_id: int) -> JSONDict:
+        user = self.bot_user if user_id == self.bot_user["id"] else make_user(user_id)
+        status = self._admins.get(chat_id, {}).get(user_id, "member")
+        if chat_id > 0:  # a private chat: the user it is with owns it, in effect
+            status = "member"
+        if status == "creator":
+            return {"status": "creator", "user": copy.deepcopy(user), "is_anonymous": False}
+        if status == "administrator":
+            return {
+                "status": "administrator",
+                "user": copy.deepcopy(user),
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return {"status": "member", "user": copy.deepcopy(user)}
+
+    def _get_chat_member(self, params: dict[str, Any]) -> JSONDict:
+        chat_id = self._chat_id(params)
+        user_id = params.get("user_id")
+        if user_id in (None, ""):
+            raise _bad_request("user_id is empty")
+        with self._cond:
+            return self._chat_member(chat_id, int(user_id))
+
+    def _get_chat_administrators(self, params: dict[str, Any]) -> list[JSONDict]:
+        chat_id = self._chat_id(params)
+        if chat_id > 0:
+            raise _bad_request("there are no administrators in the private chat")
+        with self._cond:
+            return [self._chat_member(chat_id, user) for user in self._admins.get(chat_id, {})]
 
     # ----------------------------------------------------------------- files
 

@@ -227,3 +227,19 @@ async def test_pause_resume_and_quick_stop() -> None:
         assert time.monotonic() - started < 1.5
         with pytest.raises(NetworkError):
             await asyncio.wait_for(poll, 3)
+
+
+@pytest.mark.asyncio
+async def test_chat_members_and_administrators(api: FakeBotApi) -> None:
+    api.set_chat_admins(-100, [5], owner=6)
+    async with client(api) as bot:
+        admin = await bot.get_chat_member(-100, 5)
+        owner = await bot.get_chat_member(-100, 6)
+        member = await bot.get_chat_member(-100, 7)
+        admins = await bot.get_chat_administrators(-100)
+        with pytest.raises(BadRequest):
+            await bot.get_chat_administrators(42)
+    assert isinstance(admin, telegram.ChatMemberAdministrator) and admin.user.id == 5
+    assert isinstance(owner, telegram.ChatMemberOwner)
+    assert isinstance(member, telegram.ChatMemberMember) and member.user.id == 7
+    assert sorted(m.user.id for m in admins) == [5, 6]

@@ -20,3 +20,29 @@ def test_idle_users_are_forgotten() -> None:
         limiter.check(user, now=0)
     limiter.check(99_999, now=100)  # past the window: everyone idle is dropped
     assert len(limiter._asked) == 1
+
+
+def test_a_chat_has_its_own_budget_and_one_member_gets_half_of_it() -> None:
+    limiter = RateLimiter(limit=20, window=60, chat_limit=6)
+    group = -100
+    verdicts = [limiter.check(1, now=t, chat_id=group) for t in range(5)]
+    assert verdicts == [Verdict.ANSWER] * 3 + [Verdict.WARN, Verdict.DROP]  # half of 6
+    assert [limiter.check(2, now=5, chat_id=group) for _ in range(3)] == [Verdict.ANSWER] * 3
+    # The chat is spent: one warning for the whole chat, then silence, whoever asks.
+    assert limiter.check(3, now=6, chat_id=group) is Verdict.WARN_CHAT
+    assert limiter.check(4, now=7, chat_id=group) is Verdict.DROP
+    assert limiter.check(1, now=8, chat_id=-200) is Verdict.DROP  # still warned as a sender
+    assert limiter.check(9, now=8, chat_id=-200) is Verdict.ANSWER  # other chats go on
+    assert limiter.check(9, now=8, chat_id=9) is Verdict.ANSWER  # a private chat: user limit
+    assert limiter.check(3, now=70, chat_id=group) is Verdict.ANSWER  # the window passed
+
+
+def test_sweeping_is_amortised_and_bounded() -> None:
+    limiter = RateLimiter(limit=1, window=10, chat_limit=4)
+    sizes = []
+    for step in range(100_000):
+        now = step // 20_000 * 100  # a new crowd every 20,000 requests; the old one goes idle
+        limiter.check(step, now=now, chat_id=-(step % 7) - 1)
+        sizes.append(len(limiter._asked) + len(limiter._chats))
+    assert max(sizes) <= 2 * 20_000 + 20  # never more than twice the active senders
+    assert limiter._sweep_at <= 2 * 20_000 + 20  # nor does the mark keep growing

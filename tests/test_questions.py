@@ -136,3 +136,25 @@ def test_follow_ups_from_several_chats_answered_together_match_one_by_one(
     expired = retriever.ask(arrest)
     assert [p.row for p in together[2][0].passages] == [p.row for p in expired.passages]
     assert not together[4][0].answered and together[4][0].passages == []
+
+
+@pytest.mark.asyncio
+async def test_closing_finishes_the_batch_in_flight_and_refuses_the_rest() -> None:
+    from articlebot.bot.questions import QueueClosed
+
+    release = threading.Event()
+
+    def answer(requests: Sequence[str]) -> list[str]:
+        release.wait(10)
+        return [f"answer to {r}" for r in requests]
+
+    queue: QuestionQueue[str, str] = QuestionQueue(answer, max_batch=2, running=1)
+    asked = [asyncio.ensure_future(queue.ask(f"q{i}")) for i in range(5)]
+    await asyncio.sleep(0.1)  # q0 and q1 are being answered; the others wait
+    queue.close()
+    release.set()
+    results = await asyncio.gather(*asked, return_exceptions=True)
+    assert results[:2] == ["answer to q0", "answer to q1"]
+    assert all(isinstance(r, QueueClosed) for r in results[2:])
+    with pytest.raises(QueueClosed):
+        await queue.ask("late")

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import re
 import secrets
 import sys
 from functools import partial
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,8 +26,10 @@ from telegram.ext import (
 )
 
 from articlebot.bot import handlers, library
+from articlebot.bot.handlers import limited
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.sending import BotApiCalls
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 
@@ -41,35 +44,143 @@ COMMANDS = [
 ]
 
 
+REDACTED = "<redacted-token>"
+
+
+def _char_pattern(char: str) -> str:
+    """`char` as it may appear in a log line: itself, percent-encoded (once or twice) or as an
+    HTML character reference."""
+    code = ord(char)
+    forms = [re.escape(char)]
+    if code < 0x80:
+        forms += [f"%{code:02x}", f"%25{code:02x}", f"&#{code};", f"&#x{code:x};"]
+    return "(?:" + "|".join(forms) + ")"
+
+
+def token_pattern(token: str) -> re.Pattern[str]:
+    """Matches the token, or its secret part after the colon alone, in any of the encodings a
+    URL or an echoed error page may give it."""
+    secret = token.split(":", 1)[-1]
+    parts = [token, secret] if secret and secret != token else [token]
+    return re.compile(
+        "|".join("".join(_char_pattern(c) for c in part) for part in parts), re.IGNORECASE
+    )
+
+
 class TokenRedactor(logging.Filter):
-    """Replaces the bot token in every log record (PTB's HTTP client logs URLs holding it)."""
+    """Masks the bot token in every log record (PTB's HTTP client logs URLs holding it, and a
+    server's error page may echo the URL back), its traceback and stack included."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        self._pattern = token_pattern(token) if token else None
+
+    def redact(self, text: str) -> str:
+        """`text` with every form of the token replaced."""
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record with the token masked; never drops a record."""
-        if not self._token:
+        if self._pattern is None:
             return True
-        message = record.getMessage()
-        if self._token in message or (record.exc_text and self._token in record.exc_text):
-            record.msg = message.replace(self._token, "<redacted-token>")
-            record.args = ()
-            if record.exc_text:
-                record.exc_text = record.exc_text.replace(self._token, "<redacted-token>")
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: logging reports it; still mask what it holds
+            message = f"{record.msg} {record.args!r}"
+        record.msg = self.redact(message)
+        record.args = ()
+        if record.exc_info and not record.exc_text:
+            # Formatters cache the formatted traceback here; filling it now means the
+            # traceback that gets printed is the redacted one.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True
 
 
+class RedactingStream(io.TextIOBase):
+    """A text stream that masks the token in what is written to it: covers print(), warnings
+    and the traceback of an uncaught exception, which bypass logging."""
+
+    def __init__(self, stream: TextIO, redactor: TokenRedactor) -> None:
+        super().__init__()
+        self._stream = stream
+        self._redactor = redactor
+
+    def write(self, text: str) -> int:
+        """Write `text` with the token masked."""
+        self._stream.write(self._redactor.redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the wrapped stream."""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        """Whether the wrapped stream is a terminal."""
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        """The wrapped stream's file descriptor."""
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The wrapped stream's encoding."""
+        return getattr(self._stream, "encoding", "utf-8")
+
+    def __getattr__(self, name: str) -> object:
+        # Whatever else a library looks for on sys.stderr (reconfigure, line_buffering...).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
 def install_token_redaction(token: str) -> TokenRedactor:
-    """Mask `token` in everything logged through the root logger's handlers."""
+    """Mask `token` in everything logged through the root logger and written to stdout/stderr."""
     redactor = TokenRedactor(token)
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = RedactingStream(sys.stderr, redactor)
+    if not isinstance(sys.stdout, RedactingStream):
+        sys.stdout = RedactingStream(sys.stdout, redactor)
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.WARNING)
     for handler in root.handlers:
         handler.addFilter(redactor)
     return redactor
+
+
+#: Of stop_seconds, what is kept at the end for the "I'm restarting" notices: Telegram lets a
+#: bot send a message to a group every 3 s once its burst is spent.
+NOTICE_SECONDS = 3.5
+
+
+class ArticleBotApplication(Application):
+    """The Application, stopping within settings.stop_seconds.
+
+    PTB's stop() waits for every handler still running, and answers queued behind Telegram's
+    per-group flood limit took minutes (117 s for 60 questions in one group). So first: the
+    question queue refuses the questions still waiting, Bot API calls get a deadline, and each
+    chat left without its answer is told once to ask again. The updates are not handed back to
+    Telegram instead: PTB confirms them when fetched (polling) or answers 200 at once (webhook),
+    so Telegram would not send them again.
+    """
+
+    async def stop(self) -> None:
+        """Stop in time: see the class."""
+        if self.running:
+            settings: Settings = self.bot_data[handlers.SETTINGS_KEY]
+            log.info("stopping within %.0fs", settings.stop_seconds)
+            self.bot_data[handlers.QUESTIONS_KEY].close()
+            calls = self.bot.rate_limiter
+            if isinstance(calls, BotApiCalls):
+                calls.begin_stop(
+                    max(settings.stop_seconds - NOTICE_SECONDS, 1.0), settings.stop_seconds - 0.5
+                )
+        await super().stop()
 
 
 def api_urls(api_url: str | None) -> dict[str, str]:
@@ -98,17 +209,20 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 def add_handlers(application: Application) -> None:
-    """Register every handler, the gate for bots and edits first."""
+    """Register every handler, the gate for bots and edits first; every kind of request is
+    rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
-    application.add_handler(CommandHandler(["start", "help"], handlers.start, new_messages))
-    application.add_handler(CommandHandler("source", handlers.source, new_messages))
-    application.add_handler(CommandHandler("ask", handlers.ask, new_messages))
-    application.add_handler(CommandHandler("stats", handlers.stats, new_messages))
-    application.add_handler(CommandHandler("articles", library.articles, new_messages))
-    application.add_handler(CommandHandler("use", library.use, new_messages))
-    application.add_handler(CommandHandler("add", library.add, new_messages))
-    application.add_handler(CommandHandler("remove", library.remove, new_messages))
+    application.add_handler(
+        CommandHandler(["start", "help"], limited(handlers.start), new_messages)
+    )
+    application.add_handler(CommandHandler("source", limited(handlers.source), new_messages))
+    application.add_handler(CommandHandler("ask", limited(handlers.ask), new_messages))
+    application.add_handler(CommandHandler("stats", limited(handlers.stats), new_messages))
+    application.add_handler(CommandHandler("articles", limited(library.articles), new_messages))
+    application.add_handler(CommandHandler("use", limited(library.use), new_messages))
+    application.add_handler(CommandHandler("add", limited(library.add), new_messages))
+    application.add_handler(CommandHandler("remove", limited(library.remove), new_messages))
     settings: Settings = application.bot_data[handlers.SETTINGS_KEY]
     application.add_handler(
         MessageHandler(
@@ -116,7 +230,7 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Regex(r"^\s*https?://\S+\s*$")
             & filters.User(user_id=settings.admin_ids),
-            library.admin_link,
+            limited(library.admin_link),
         )
     )
     application.add_handler(
@@ -125,13 +239,13 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Document.ALL
             & filters.User(user_id=settings.admin_ids),
-            library.admin_document,
+            limited(library.admin_document),
         )
     )
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-            handlers.private_text,
+            limited(handlers.private_text),
         )
     )
     application.add_handler(
@@ -142,13 +256,14 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(
         MessageHandler(
-            new_messages & filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command
+            new_messages & filters.ChatType.PRIVATE & filters.COMMAND,
+            limited(handlers.unknown_command),
         )
     )
     application.add_handler(
         MessageHandler(
             new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            handlers.non_text,
+            limited(handlers.non_text),
         )
     )
     application.add_handler(CallbackQueryHandler(handlers.button))
@@ -180,9 +295,10 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
+        .application_class(ArticleBotApplication)
         .token(token)
         .concurrent_updates(64)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(BotApiCalls())
         .post_init(post_init)
     )
     for name, value in api_urls(settings.api_url).items():
@@ -195,7 +311,7 @@ def build_application(
         partial(handlers.answer_batch, application.bot_data), max_batch=settings.question_batch
     )
     application.bot_data[handlers.LIMITER_KEY] = RateLimiter(
-        settings.rate_limit, settings.rate_window
+        settings.rate_limit, settings.rate_window, settings.chat_rate_limit
     )
     add_handlers(application)
     return application
@@ -205,6 +321,12 @@ async def check_token(settings: Settings, token: str) -> str:
     """Ask the Bot API who we are (getMe); raises InvalidToken or NetworkError early."""
     async with Bot(token, **api_urls(settings.api_url)) as bot:
         return bot.username
+
+
+def _one_line(reason: str, limit: int = 300) -> str:
+    """An error's text fit for one line of stderr (an error page may be kilobytes long)."""
+    reason = " ".join(reason.split())
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
@@ -217,7 +339,7 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     token = settings.telegram_bot_token.get_secret_value().strip()
-    install_token_redaction(token)
+    redactor = install_token_redaction(token)
     where = settings.api_url or "api.telegram.org"
     try:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
@@ -239,9 +361,11 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     except (NetworkError, TimedOut) as exc:
-        print(f"articlebot: error: cannot reach the Bot API at {where} ({exc})", file=sys.stderr)
+        reason = _one_line(redactor.redact(str(exc)))
+        print(f"articlebot: error: cannot reach the Bot API at {where} ({reason})", file=sys.stderr)
         return 1
     except TelegramError as exc:
-        print(f"articlebot: error: Telegram refused to start the bot ({exc})", file=sys.stderr)
+        reason = _one_line(redactor.redact(str(exc)))
+        print(f"articlebot: error: Telegram refused to start the bot ({reason})", file=sys.stderr)
         return 1
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -18,12 +19,13 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
 from articlebot.bot.limits import RateLimiter, Verdict
-from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.questions import QuestionQueue, QueueClosed
+from articlebot.bot.sending import ShuttingDown, stop_notice
 from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
@@ -53,10 +55,24 @@ UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 RATE_LIMITED = "You're asking faster than I can keep up. Please wait a minute and ask again."
+CHAT_RATE_LIMITED = (
+    "This chat is asking faster than I can keep up. Please wait a minute and ask again."
+)
+#: The alert for a button pressed over the limit (callback answers hold 200 characters).
+SLOW_DOWN = "Slow down, please: wait a minute and try again."
 NOT_ALLOWED = "Sorry, I'm not set up to answer in this chat."
+RESTARTING = "I'm restarting; please ask again in a minute."
+#: bot_data key: the chats told RESTARTING while stopping (once per chat).
+TOLD_RESTARTING_KEY = "told_restarting"
+#: bot_data key: the outside chats already told NOT_ALLOWED (once per chat per process).
+TOLD_OUTSIDE_KEY = "told_outside"
+#: bot_data key: (chat, user) -> (until, is admin), from getChatMember.
+CHAT_ADMINS_KEY = "chat_admins"
+#: How long whether somebody is a group's admin is remembered.
+CHAT_ADMIN_SECONDS = 60.0
+#: Entries kept in the per-process caches above before they stop growing or are cleared.
+MAX_REMEMBERED = 10_000
 ADMINS_ONLY = "That command is for the bot's admins."
-#: How long a reply is retried while the Bot API is failing or unreachable.
-SEND_RETRY_SECONDS = 60.0
 
 
 def retriever_of(context: ContextTypes.DEFAULT_TYPE) -> Retriever:
@@ -100,24 +116,9 @@ def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | No
 
 
 async def deliver(send: Callable[[], Awaitable[T]]) -> T:
-    """Run a Bot API call, retrying with backoff while the API fails or cannot be reached.
-
-    A timed-out call is not retried: Telegram may have delivered it, and an answer must never
-    arrive twice. Flood-limit (429) retries are the rate limiter's job.
-    """
-    delay, waited = 0.5, 0.0
-    while True:
-        try:
-            return await send()
-        except (TimedOut, BadRequest):
-            raise  # maybe delivered already / will never succeed
-        except NetworkError as exc:
-            if waited >= SEND_RETRY_SECONDS:
-                raise
-            log.warning("Bot API call failed (%s); retrying in %.1fs", exc, delay)
-            await asyncio.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, 8.0)
+    """Run a Bot API call. Kept for its call sites: every call the Application's bot makes is
+    retried the same way by its rate limiter (sending.BotApiCalls)."""
+    return await send()
 
 
 def index_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
@@ -164,49 +165,146 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     await follow_index_on_disk(context)
-    user = message.from_user
-    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
-    if user is not None and limiter is not None:
-        verdict = limiter.check(user.id)
-        if verdict is Verdict.DROP:
-            return
-        if verdict is Verdict.WARN:
-            await deliver(lambda: message.reply_text(RATE_LIMITED, do_quote=True))
-            return
     memory = context.chat_data if context.chat_data is not None else {}
-    # Encoding and search are CPU work: done off the event loop, with other chats' questions.
-    answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
-        Request(question, memory.get(TURN_KEY), scope_of(context))
-    )
-    await deliver(
-        lambda: message.reply_html(
+    try:
+        # Encoding and search are CPU work: done off the event loop, with other chats' questions.
+        answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
+            Request(question, memory.get(TURN_KEY), scope_of(context))
+        )
+        await message.reply_html(
             render.answer_html(answer),
             reply_markup=_keyboard(answer, retriever),
             do_quote=True,
             disable_web_page_preview=True,
         )
-    )
+    except (QueueClosed, ShuttingDown):
+        await tell_restarting(message, context)
+        return
     stats = context.application.bot_data.setdefault(STATS_KEY, {"answered": 0, "not_answered": 0})
     stats["answered" if answer.answered else "not_answered"] += 1
 
 
-async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Runs first: edits, other bots and chats outside the allow-list end here."""
+def sender_id(update: Update) -> int | None:
+    """Who a request is from: the user, or the chat a message was sent as (an anonymous group
+    admin sends as the group, a channel's owner as the channel)."""
+    message = update.effective_message
+    if update.message is not None and message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
     user = update.effective_user
-    if update.edited_message is not None or (user is not None and user.is_bot):
+    return user.id if user is not None else None
+
+
+async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether to serve a request under the per-sender and per-chat rate limits; over them,
+    the sender is told once per burst (a button gets an alert, an inline query no results)."""
+    limiter: RateLimiter | None = context.application.bot_data.get(LIMITER_KEY)
+    sender = sender_id(update)
+    if limiter is None or sender is None:
+        return True
+    chat = update.effective_chat
+    verdict = limiter.check(sender, chat_id=chat.id if chat is not None else None)
+    if verdict is Verdict.ANSWER:
+        return True
+    if update.callback_query is not None:
+        # Every press must be answered or the button spins; an alert, never a message.
+        await update.callback_query.answer(SLOW_DOWN, show_alert=True)
+    elif update.inline_query is not None:
+        await update.inline_query.answer([], cache_time=0, is_personal=True)
+    elif verdict is not Verdict.DROP and update.effective_message is not None:
+        text = RATE_LIMITED if verdict is Verdict.WARN else CHAT_RATE_LIMITED
+        await update.effective_message.reply_text(text, do_quote=True)
+    return False
+
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def limited(handler: Handler) -> Handler:
+    """`handler`, run only for requests within the rate limits."""
+
+    @functools.wraps(handler)
+    async def run(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if await admitted(update, context):
+            await handler(update, context)
+
+    return run
+
+
+async def tell_restarting(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell a chat whose question will not be answered, because the bot is stopping, to ask
+    again: once per chat, however many of its questions were dropped."""
+    told: set[int] = context.application.bot_data.setdefault(TOLD_RESTARTING_KEY, set())
+    if message.chat_id in told:
+        return
+    told.add(message.chat_id)
+    try:
+        with stop_notice():
+            await message.reply_text(RESTARTING, do_quote=True)
+    except (ShuttingDown, TelegramError) as exc:
+        log.warning("could not tell chat %s that the bot is restarting: %s", message.chat_id, exc)
+
+
+async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first: edits, other bots and chats outside the allow-list end here.
+
+    A message sent as a chat (an anonymous group admin, or a member posting as their channel)
+    comes from one of Telegram's helper bots, and is kept: a person wrote it.
+    """
+    user = update.effective_user
+    sent_as_chat = update.message is not None and update.message.sender_chat is not None
+    if update.edited_message is not None or (user is not None and user.is_bot and not sent_as_chat):
         raise ApplicationHandlerStop
     settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    if settings is None or not settings.allowed_chats:
+        return
+    if update.inline_query is not None:
+        # An inline query has no chat: it is served when the asker's private chat is allowed.
+        if update.inline_query.from_user.id not in settings.allowed_chats:
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
+            raise ApplicationHandlerStop
+        return
     chat = update.effective_chat
-    if settings is None or not settings.allowed_chats or chat is None:
+    if chat is None or chat.id in settings.allowed_chats:
         return
-    if chat.id in settings.allowed_chats:
-        return
-    if settings.outside_chats == "leave" and update.effective_message is not None:
-        log.info("leaving chat %s: not in the allowed chats", chat.id)
-        await deliver(lambda: update.effective_message.reply_text(NOT_ALLOWED))
+    told: set[int] = context.application.bot_data.setdefault(TOLD_OUTSIDE_KEY, set())
+    message = update.effective_message
+    if settings.outside_chats == "leave" and message is not None and chat.id not in told:
+        # Said once per chat; a full set means silence rather than growing without bound.
+        if len(told) < MAX_REMEMBERED:
+            told.add(chat.id)
+            log.info("not serving chat %s: not in the allowed chats", chat.id)
+            await message.reply_text(NOT_ALLOWED)
         if chat.type != "private":
-            await deliver(lambda: context.bot.leave_chat(chat.id))
+            await context.bot.leave_chat(chat.id)
     raise ApplicationHandlerStop
+
+
+async def is_chat_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the sender may manage this chat: anyone in a private chat; in a group its admins
+    (an anonymous admin writes as the group itself) and the bot's admins."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == "private":
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # a channel a member posts as is not an admin
+    if user is None:
+        return False
+    settings: Settings | None = context.application.bot_data.get(SETTINGS_KEY)
+    if settings is not None and user.id in settings.admin_ids:
+        return True
+    cache: dict[tuple[int, int], tuple[float, bool]] = context.application.bot_data.setdefault(
+        CHAT_ADMINS_KEY, {}
+    )
+    now = time.monotonic()
+    known = cache.get((chat.id, user.id))
+    if known is not None and known[0] > now:
+        return known[1]
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    admin = member.status in ("creator", "administrator")
+    if len(cache) >= MAX_REMEMBERED:
+        cache.clear()  # entries live a minute: dropping them all costs a few lookups
+    cache[(chat.id, user.id)] = (now + CHAT_ADMIN_SECONDS, admin)
+    return admin
 
 
 async def admin_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Message | None:
@@ -297,7 +395,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message is None:
         return
     question = _addressed_question(message, context.bot.id, context.bot.username or "")
-    if question is None:
+    if question is None or not await admitted(update, context):
         return
     if not question:
         await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
@@ -320,7 +418,7 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'More' and 'Paragraph' buttons under an answer."""
     query = update.callback_query
-    if query is None:
+    if query is None or not await admitted(update, context):
         return
     retriever = retriever_of(context)
     index = retriever.index
@@ -357,8 +455,13 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await query.answer([], cache_time=300)
         return
+    if not await admitted(update, context):
+        return
     await follow_index_on_disk(context)
-    answer, _, _ = await questions_of(context).ask(Request(question))
+    try:
+        answer, _, _ = await questions_of(context).ask(Request(question))
+    except QueueClosed:
+        return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
     if not answer.answered:
         results.append(
@@ -376,8 +479,11 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             results.append(
                 InlineQueryResultArticle(
                     id=f"{passage.row}",
-                    title=passage.highlight_text[:120],
-                    description=f"{passage.title}, paragraph {passage.paragraph}"[:200],
+                    title=render.clip(passage.highlight_text, render.MAX_INLINE_TITLE_CHARS),
+                    description=render.clip(
+                        f"{passage.title}, paragraph {passage.paragraph}",
+                        render.MAX_INLINE_DESCRIPTION_CHARS,
+                    ),
                     input_message_content=InputTextMessageContent(
                         render.passage_html(passage), parse_mode=ParseMode.HTML
                     ),
@@ -388,6 +494,9 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The one error handler: log with the traceback; tell the asker something went wrong."""
+    if isinstance(context.error, (ShuttingDown, QueueClosed)):
+        log.info("not answered, the bot is stopping: %s", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(context.error, TimedOut):
         return  # the reply may well have arrived: an apology after it would only confuse

@@ -19,9 +19,11 @@ from articlebot.bot.handlers import (
     admin_message,
     deliver,
     index_lock,
+    is_chat_admin,
     retriever_of,
     scope_of,
 )
+from articlebot.bot.render import MAX_LINE_CHARS, MAX_TITLE_CHARS, clip, title_html, visible_length
 from articlebot.config import Settings
 from articlebot.index.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.index.fetch import fetch_article, is_url
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 #: Uploaded articles: kinds and size accepted.
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -59,14 +62,16 @@ async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         added = time.strftime("%Y-%m-%d", time.localtime(float(meta.get("added", 0))))
         mark = " (in use)" if scope and doc_id in scope else ""
         source = index.documents[doc_id].source
-        lines.append(
-            f"• <b>{escape(index.documents[doc_id].title)}</b>{mark}\n"
+        where = clip(source if is_url(source) else Path(source).name, MAX_LINE_CHARS)
+        line = (
+            f"• <b>{title_html(index.documents[doc_id].title)}</b>{mark}\n"
             f"  <code>{escape(doc_id)}</code> · {meta.get('passages', '?')} passages · "
-            f"added {added}\n  {escape(source if is_url(source) else Path(source).name)}"
+            f"added {added}\n  {escape(where)}"
         )
-        if sum(len(line) for line in lines) > 3500:
+        if sum(visible_length(shown) + 1 for shown in lines) + visible_length(line) > 3500:
             lines.append(f"… and {len(index.doc_order) - len(lines)} more.")
             break
+        lines.append(line)
     text = "\n".join(lines) or "No articles are indexed."
     await deliver(lambda: message.reply_html(f"{text}\n\n{escape(USE_HINT)}"))
 
@@ -78,6 +83,11 @@ async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     wanted = " ".join(context.args or []).strip()
     index = retriever_of(context).index
+    settings: Settings = context.application.bot_data[SETTINGS_KEY]
+    if wanted and settings.use_in_groups == "admins" and not await is_chat_admin(update, context):
+        # What one member picks changes the answers of everyone in the group.
+        await deliver(lambda: message.reply_text(GROUP_ADMINS_ONLY))
+        return
     if not wanted:
         reply = USE_HINT
     elif wanted.lower() == "all":
@@ -85,7 +95,8 @@ async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = "Questions here now search every article."
     elif wanted in index.documents:
         context.chat_data[SCOPE_KEY] = [wanted]
-        reply = f"Questions here now search only “{index.documents[wanted].title}”."
+        title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
+        reply = f"Questions here now search only “{title}”."
     else:
         reply = f"There is no article with id {wanted}. /articles lists them."
     await deliver(lambda: message.reply_text(reply))
@@ -163,7 +174,7 @@ async def _add(
     log.info("added %s (%d passages) from %s", document.doc_id, passages, document.source)
     await deliver(
         lambda: message.reply_html(
-            f"Added <b>{escape(document.title)}</b> ({passages} passages), id "
+            f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
             f"<code>{escape(document.doc_id)}</code>.",
             do_quote=True,
         )

@@ -21,6 +21,10 @@ ResultT = TypeVar("ResultT")
 RUNNING_BATCHES = 2
 
 
+class QueueClosed(Exception):
+    """The bot is stopping: the question was not answered and no new ones are taken."""
+
+
 class QuestionQueue(Generic[RequestT, ResultT]):
     """Runs `answer(requests)` in worker threads, up to `max_batch` requests at a time."""
 
@@ -36,11 +40,15 @@ class QuestionQueue(Generic[RequestT, ResultT]):
         self._waiting: list[tuple[RequestT, asyncio.Future[ResultT]]] = []
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
         #: Sizes of the batches answered so far (for the benchmark and tests).
         self.batch_sizes: list[int] = []
 
     async def ask(self, request: RequestT) -> ResultT:
-        """The result for `request`, answered with whatever else is waiting."""
+        """The result for `request`, answered with whatever else is waiting; QueueClosed once
+        the queue is closed."""
+        if self._closed:
+            raise QueueClosed
         loop = asyncio.get_running_loop()
         future: asyncio.Future[ResultT] = loop.create_future()
         self._waiting.append((request, future))
@@ -50,6 +58,15 @@ class QuestionQueue(Generic[RequestT, ResultT]):
             self._tasks.add(task)  # a reference, so the task is not collected mid-run
             task.add_done_callback(self._tasks.discard)
         return await future
+
+    def close(self) -> None:
+        """Take no more questions and refuse those waiting (QueueClosed); the batches being
+        answered finish."""
+        self._closed = True
+        waiting, self._waiting = self._waiting, []
+        for _, future in waiting:
+            if not future.done():
+                future.set_exception(QueueClosed())
 
     async def _drain(self) -> None:
         try:

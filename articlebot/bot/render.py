@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 from articlebot.index.documents import Document
 from articlebot.retrieval.results import Answer, RetrievedPassage
@@ -15,6 +16,14 @@ MAX_MESSAGE_CHARS = 4096
 MAX_CALLBACK_BYTES = 64
 #: Room left for one passage with its source line; context around the highlight is cut to fit.
 PASSAGE_BUDGET = 1500
+#: An article title as shown anywhere (titles come from pages and files: some run to pages).
+MAX_TITLE_CHARS = 200
+#: A byline or a source link's text as shown in lists.
+MAX_LINE_CHARS = 200
+#: Telegram's limits on an inline result's title and description (in practice).
+MAX_INLINE_TITLE_CHARS = 120
+MAX_INLINE_DESCRIPTION_CHARS = 200
+_TAG = re.compile(r"<[^>]*>")
 
 NOT_ANSWERED_HTML = (
     "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
@@ -27,6 +36,30 @@ class Button:
 
     text: str
     callback_data: str
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)] + "…"
+
+
+def visible_length(html_text: str) -> int:
+    """The length Telegram counts for a message: its text after entity parsing, in UTF-16
+    code units."""
+    plain = unescape(_TAG.sub("", html_text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def fits(html_text: str) -> bool:
+    """Whether a rendered message is within Telegram's limit."""
+    return visible_length(html_text) <= MAX_MESSAGE_CHARS
+
+
+def title_html(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """An article title, cut to `limit` characters and escaped."""
+    return escape(clip(title, limit))
 
 
 def _clip_around(text: str, a: int, b: int, budget: int) -> tuple[str, str, str]:
@@ -46,7 +79,9 @@ def _clip_around(text: str, a: int, b: int, budget: int) -> tuple[str, str, str]
     return before, mark, after
 
 
-def passage_html(passage: RetrievedPassage, budget: int = PASSAGE_BUDGET) -> str:
+def passage_html(
+    passage: RetrievedPassage, budget: int = PASSAGE_BUDGET, title_chars: int = MAX_TITLE_CHARS
+) -> str:
     """A passage with its highlighted sentence in bold, and where it comes from."""
     before, mark, after = _clip_around(
         passage.text,
@@ -55,7 +90,9 @@ def passage_html(passage: RetrievedPassage, budget: int = PASSAGE_BUDGET) -> str
         budget,
     )
     body = f"{escape(before)}<b>{escape(mark)}</b>{escape(after)}"
-    return f"{body}\n<i>— {escape(passage.title)}, paragraph {passage.paragraph}</i>"
+    return (
+        f"{body}\n<i>— {title_html(passage.title, title_chars)}, paragraph {passage.paragraph}</i>"
+    )
 
 
 def answer_html(answer: Answer) -> str:
@@ -69,21 +106,33 @@ def more_html(passages: Sequence[RetrievedPassage]) -> str:
     """Further passages, numbered, within one message."""
     if not passages:
         return "That was everything I found."
-    budget = min(PASSAGE_BUDGET, (MAX_MESSAGE_CHARS - 200) // len(passages))
-    return "\n\n".join(f"{i}. {passage_html(p, budget)}" for i, p in enumerate(passages, start=2))
+    # Each passage's share of the message pays for its number, its text and its title line.
+    share = (MAX_MESSAGE_CHARS - 100) // len(passages)
+    title_chars = max(16, min(MAX_TITLE_CHARS, share // 3))
+    parts = []
+    for number, passage in enumerate(passages, start=2):
+        source_line = len(f"\n— {clip(passage.title, title_chars)}, paragraph {passage.paragraph}")
+        budget = max(16, min(PASSAGE_BUDGET, share - source_line - len(f"{number}. ") - 2))
+        parts.append(f"{number}. {passage_html(passage, budget, title_chars)}")
+    text = "\n\n".join(parts)
+    while not fits(text) and len(parts) > 1:  # the budget errs; never the message
+        parts.pop()
+        text = "\n\n".join(parts)
+    return text
 
 
 def paragraph_html(document: Document, start: int, end: int, paragraph: int) -> str:
     """A whole paragraph of an article, clipped to fit one message."""
-    text = document.text[start:end]
-    if len(text) > MAX_MESSAGE_CHARS - 300:
-        text = text[: MAX_MESSAGE_CHARS - 301] + "…"
-    return f"{escape(text)}\n<i>— {escape(document.title)}, paragraph {paragraph}</i>"
+    text = clip(document.text[start:end], MAX_MESSAGE_CHARS - 300)
+    source = f"\n<i>— {title_html(document.title)}, paragraph {paragraph}</i>"
+    while not fits(escape(text) + source):  # characters outside the BMP count twice
+        text = clip(text, len(text) * 9 // 10)
+    return escape(text) + source
 
 
 def help_html(documents: Sequence[Document], bot_username: str) -> str:
     """What the bot knows and how to ask it, in private and in groups."""
-    titles = "\n".join(f"• {escape(doc.title)}" for doc in documents[:10])
+    titles = "\n".join(f"• {title_html(doc.title)}" for doc in documents[:10])
     if len(documents) > 10:
         titles += f"\n… and {len(documents) - 10} more (/source)"
     at = f"@{escape(bot_username)}" if bot_username else "the bot"
@@ -106,16 +155,17 @@ def sources_html(documents: Sequence[Document]) -> str:
     lines: list[str] = []
     used = 0
     for shown, doc in enumerate(documents):
-        line = f"• <b>{escape(doc.title)}</b>"
+        line = f"• <b>{title_html(doc.title)}</b>"
         if doc.byline:
-            line += f" — {escape(doc.byline)}"
+            line += f" — {escape(clip(doc.byline, MAX_LINE_CHARS))}"
         if doc.source.startswith(("http://", "https://")):
-            line += f'\n  <a href="{escape(doc.source, quote=True)}">{escape(doc.source)}</a>'
-        if used + len(line) > MAX_MESSAGE_CHARS - 100:
+            link = escape(clip(doc.source, MAX_LINE_CHARS))
+            line += f'\n  <a href="{escape(doc.source, quote=True)}">{link}</a>'
+        if used + visible_length(line) > MAX_MESSAGE_CHARS - 100:
             lines.append(f"… and {len(documents) - shown} more.")
             break
         lines.append(line)
-        used += len(line) + 1
+        used += visible_length(line) + 1
     return "\n".join(lines)
 
 

@@ -1,0 +1,119 @@
+"""Every Bot API call the bot makes goes through here: Telegram's flood limits, retries while
+the Bot API fails or cannot be reached, and the deadlines that let the bot stop in time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+#: How long a call is retried while the Bot API is failing or unreachable.
+SEND_RETRY_SECONDS = 60.0
+#: Retries of a call Telegram answered with "Too Many Requests" (after its retry_after).
+FLOOD_RETRIES = 3
+
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+#: Whether the calls made in this context are the stop notice (they get the later deadline).
+_NOTICE: ContextVar[bool] = ContextVar("articlebot_stop_notice", default=False)
+
+
+class ShuttingDown(Exception):
+    """A Bot API call given up because the bot is stopping and its time ran out."""
+
+
+@contextmanager
+def stop_notice() -> Iterator[None]:
+    """Mark the calls made inside as the notice sent when stopping: they may run until the
+    notices' deadline, after the other calls were given up."""
+    token = _NOTICE.set(True)
+    try:
+        yield
+    finally:
+        _NOTICE.reset(token)
+
+
+class BotApiCalls(AIORateLimiter):
+    """PTB's AIORateLimiter (Telegram's flood limits), retrying every call with backoff while
+    the Bot API answers 5xx or cannot be reached, so that no reply, button answer or apology
+    is lost to one failed request.
+
+    A timed-out call is not retried: Telegram may have carried it out, and a message must never
+    arrive twice. A 4xx will never succeed. Flood-limit (429) retries are AIORateLimiter's.
+    """
+
+    def __init__(self, retry_seconds: float = SEND_RETRY_SECONDS) -> None:
+        super().__init__(max_retries=FLOOD_RETRIES)
+        self.retry_seconds = retry_seconds
+        #: The deadline scope of every call in progress, and whether it is a notice.
+        self._scopes: dict[asyncio.Timeout, bool] = {}
+        self._calls_until: float | None = None  # event loop time
+        self._notices_until: float | None = None
+
+    def begin_stop(self, calls_seconds: float, notices_seconds: float) -> None:
+        """From now on, calls end within `calls_seconds` (waiting for the flood limits or
+        retrying included) and stop notices within `notices_seconds`, with ShuttingDown."""
+        now = asyncio.get_running_loop().time()
+        self._calls_until = now + calls_seconds
+        self._notices_until = now + max(notices_seconds, calls_seconds)
+        for scope, notice in list(self._scopes.items()):
+            scope.reschedule(self._notices_until if notice else self._calls_until)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        """Run one Bot API call within the flood limits, retrying while the API fails."""
+        notice = _NOTICE.get()
+        deadline = asyncio.timeout_at(self._notices_until if notice else self._calls_until)
+        try:
+            async with deadline as scope:
+                self._scopes[scope] = notice
+                try:
+                    return await self._retrying(
+                        callback, args, kwargs, endpoint, data, rate_limit_args
+                    )
+                finally:
+                    del self._scopes[scope]
+        except TimeoutError:
+            if deadline.expired():
+                raise ShuttingDown(f"{endpoint} given up: the bot is stopping") from None
+            raise
+
+    async def _retrying(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> ApiResult:
+        delay, waited = 0.5, 0.0
+        while True:
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (TimedOut, BadRequest):
+                raise  # maybe carried out already / will never succeed
+            except NetworkError as exc:
+                if waited >= self.retry_seconds:
+                    raise
+                log.warning("Bot API %s failed (%s); retrying in %.1fs", endpoint, exc, delay)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 8.0)

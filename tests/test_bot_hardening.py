@@ -1,0 +1,379 @@
+"""Nothing lost, nothing leaked: limits, retries, rate limits, chats and stopping, end to end
+with the real PTB Application against the fake Bot API on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from fake_botapi import FakeBotApi, make_user, parse_html
+from telegram.ext import Application
+
+from articlebot.bot import handlers, library, render
+from articlebot.bot.app import build_application
+from articlebot.config import load_settings
+from articlebot.engine import make_retriever, open_index
+from articlebot.retrieval.retriever import Retriever
+
+GROUP = -100777000
+ADMIN = 7001
+LONG_TITLE = ("Breaking news about the harbour of Skerry Point " * 120).strip()  # ~5,800 chars
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi() as server:
+        yield server
+
+
+async def _stop(app: Application) -> None:
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+
+
+@pytest_asyncio.fixture
+async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
+    """Start polling bots (over the bundled article unless a retriever is given)."""
+    started: list[Application] = []
+
+    async def start(retriever_: Retriever | None = None, **overrides: object) -> Application:
+        overrides.setdefault("index_dir", tmp_path / "unused")
+        settings = load_settings(api_url=api.url, **overrides)
+        app = build_application(settings, api.token, retriever_ or retriever)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        started.append(app)
+        return app
+
+    try:
+        yield start
+    finally:
+        for app in started:
+            await _stop(app)
+
+
+def _visible(call_params: dict) -> int:
+    text = call_params.get("text", "")
+    if call_params.get("parse_mode") == "HTML":
+        text = parse_html(text)[0]
+    return len(text.encode("utf-16-le")) // 2
+
+
+@pytest.mark.asyncio
+async def test_a_page_long_title_fits_every_message(api, start_bot, encoder, tmp_path) -> None:
+    settings = load_settings(index_dir=tmp_path / "index", top_k=20)
+    retriever = make_retriever(settings, open_index(settings, encoder), encoder)
+    await start_bot(retriever, index_dir=tmp_path / "index", top_k=20, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    facts = [
+        ("Edwin Sollas", "lighthouse keeper", "retired after 41 years"),
+        ("Mara Quinn", "ferry captain", "crossed the strait 9,000 times"),
+        ("Tobias Wren", "harbour pilot", "guided a grain freighter through fog"),
+        ("Ilse Varga", "marine biologist", "counted 312 grey seals on the sandbar"),
+        ("Owen Pryce", "boatbuilder", "launched a 12-metre oak ketch"),
+        ("Nadia Hollis", "customs officer", "seized smuggled cigarettes worth 80,000 pounds"),
+        ("Rafe Dunmore", "lifeboat coxswain", "rescued four kayakers off Gull Rock"),
+        ("Celia Marsh", "fishmonger", "sold the first mackerel of the season at dawn"),
+        ("Bram Okafor", "crane operator", "unloaded 40 wind turbine blades"),
+        ("Hester Lyle", "mayor", "opened a new footbridge over the inner basin"),
+        ("Jonas Fell", "diver", "found a bronze bell from an 1871 wreck"),
+        ("Priya Anand", "engineer", "repaired the tidal gate after a winter storm"),
+        ("Gwen Tarrant", "teacher", "took pupils sailing on the training schooner"),
+        ("Silas Crane", "ice cream seller", "reopened his kiosk on the north pier"),
+        ("Lotte Berg", "photographer", "exhibited pictures of the 1953 flood"),
+        ("Amos Kettle", "net maker", "trained three apprentices in hand knotting"),
+        ("Freya Lund", "yacht racer", "won the autumn regatta by two minutes"),
+        ("Dev Malik", "cafe owner", "served 600 breakfasts during the festival"),
+        ("Ruth Ainsley", "historian", "published a book on the old rope walk"),
+        ("Kit Morrow", "coastguard", "warned walkers about the crumbling cliff path"),
+        ("Ada Penrose", "surveyor", "mapped a sandbank that moved 30 metres"),
+        ("Leon Marr", "chef", "cooked a lobster supper for the lifeboat crew"),
+    ]
+    body = "".join(
+        f"<p>{name}, a {job} at Skerry Point, {deed}, the town council said on day {n}.</p>\n"
+        for n, (name, job, deed) in enumerate(facts, start=1)
+    )
+    page = f"<html><head><title>{LONG_TITLE}</title></head><body><article>{body}</article>"
+    upload = api.private_message(ADMIN, "placeholder", user=admin)
+    del upload["message"]["text"]
+    upload["message"]["document"] = api.add_file(page.encode(), "long.html")
+    api.push_update(upload)
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    doc_id = api.sent_messages(ADMIN)[-1]["text"].split("id ")[-1].rstrip(".")
+
+    chat = 9100
+    for text in (
+        "Who rescued four kayakers off Gull Rock?",
+        "/help",
+        "/source",
+        "/articles",
+        f"/use {doc_id}",
+        "Who found a bronze bell from an 1871 wreck at Skerry Point?",
+        "/use all",
+        "Who rescued the kayakers off Gull Rock at Skerry Point?",
+    ):
+        count = len(api.sent_messages(chat)) + 1
+        api.push_update(api.private_message(chat, text))
+        await api.await_messages(chat, count, timeout=60)
+    answer = api.sent_messages(chat)[-1]
+    assert "Skerry Point" in answer["text"]
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    for label in ("More", "Paragraph"):
+        count = len(api.sent_messages(chat)) + 1
+        api.push_update(api.callback_query(make_user(chat), answer, buttons[label]))
+        await api.await_messages(chat, count, timeout=30)
+    more = api.sent_messages(chat)[-2]["text"]
+    assert more.startswith("2. ") and "\n\n" in more
+    api.push_update(api.inline_query(make_user(chat), "Who rescued the kayakers off Gull Rock?"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=30)
+    [inline] = api.calls_to("answerInlineQuery")
+    assert inline.status == 200 and inline.params["results"]
+    for result in inline.params["results"]:
+        assert len(result["title"]) <= render.MAX_INLINE_TITLE_CHARS
+        assert len(result["description"]) <= render.MAX_INLINE_DESCRIPTION_CHARS
+    await asyncio.sleep(0.3)
+
+    sends = api.calls_to("sendMessage")
+    assert all(c.status == 200 for c in sends), [c.response for c in sends if c.status != 200]
+    assert all(_visible(c.params) <= render.MAX_MESSAGE_CHARS for c in sends)
+    texts = [m["text"] for m in api.sent_messages()]
+    assert not any(t.startswith("Sorry") for t in texts)
+    assert sum(LONG_TITLE[:100] in t for t in texts) >= 6  # the title is shown, cut short
+
+
+@pytest.mark.parametrize("count", [1, 2, 19, 49])
+def test_more_counts_the_title_lines_in_its_budget(retriever: Retriever, count: int) -> None:
+    import dataclasses
+
+    rows = [row % len(retriever.index.passages) for row in range(count)]
+    passages = [
+        dataclasses.replace(retriever.passage(row), title=LONG_TITLE + " 🚢" * 50) for row in rows
+    ]
+    text = render.more_html(passages)
+    assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
+    assert len(parse_html(text)[0].encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
+    assert text.count("\n\n") == count - 1  # every passage kept
+
+
+@pytest.mark.asyncio
+async def test_every_send_is_retried_through_server_errors(api, start_bot) -> None:
+    await start_bot()
+    api.inject("sendMessage", status=502, times=2)
+    api.push_update(api.private_message(9200, "/help"))
+    [help_message] = await api.await_messages(9200, 1, timeout=30)
+    assert "I answer questions" in help_message["text"]
+
+    api.push_update(api.private_message(9200, "Laurent Vinatier prisoner exchange"))
+    answer = (await api.await_messages(9200, 2, timeout=30))[1]
+    more = next(
+        b["callback_data"]
+        for b in answer["reply_markup"]["inline_keyboard"][0]
+        if b["text"] == "More"
+    )
+    api.inject("answerCallbackQuery", status=500, times=2)
+    api.inject("sendMessage", status=503, times=2)
+    api.push_update(api.callback_query(make_user(9200), answer, more))
+    more_message = (await api.await_messages(9200, 3, timeout=30))[2]
+    assert more_message["text"].startswith("2. ")
+    await asyncio.sleep(0.5)
+    assert [c.status for c in api.calls_to("answerCallbackQuery")] == [500, 500, 200]
+    texts = [m["text"] for m in api.sent_messages(9200)]
+    assert len(texts) == 3 and not any(t.startswith("Sorry") for t in texts)
+
+
+@pytest.mark.asyncio
+async def test_a_member_spamming_help_does_not_hold_up_the_group(api, start_bot) -> None:
+    await start_bot()  # default limits
+    spammer, other = make_user(9301), make_user(9302)
+    for _ in range(60):
+        api.push_update(api.group_message(GROUP, "/help", user=spammer))
+    await api.await_for(
+        lambda: any(m["text"] == handlers.RATE_LIMITED for m in api.sent_messages(GROUP)),
+        timeout=30,
+    )
+    asked_at = asyncio.get_running_loop().time()
+    api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?", user=other))
+    await api.await_for(
+        lambda: any("Kasatkin" in m["text"] for m in api.sent_messages(GROUP)), timeout=60
+    )
+    assert asyncio.get_running_loop().time() - asked_at < 5.0  # not behind the spam
+    await asyncio.sleep(1.0)
+    texts = [m["text"] for m in api.sent_messages(GROUP)]
+    helps = [t for t in texts if t.startswith("I answer questions")]
+    assert 1 <= len(helps) <= 10  # half of the group's 20 a minute
+    assert texts.count(handlers.RATE_LIMITED) == 1
+
+
+@pytest.mark.asyncio
+async def test_button_presses_and_inline_queries_are_limited(api, start_bot) -> None:
+    await start_bot(rate_limit=5)
+    user = make_user(9400)
+    api.push_update(api.private_message(9400, "Laurent Vinatier prisoner exchange"))
+    [answer] = await api.await_messages(9400, 1, timeout=30)
+    more = answer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    for _ in range(60):
+        api.push_update(api.callback_query(user, answer, more))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 60, timeout=60)
+    await asyncio.sleep(0.5)
+    assert len(api.sent_messages(9400)) <= 5  # the question and 4 More, no more
+    alerts = [c for c in api.calls_to("answerCallbackQuery") if c.params.get("show_alert")]
+    assert len(alerts) >= 55 and alerts[0].params["text"] == handlers.SLOW_DOWN
+
+    for _ in range(100):
+        api.push_update(api.inline_query(make_user(9401), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) >= 100, timeout=60)
+    answered = [c for c in api.calls_to("answerInlineQuery") if c.params["results"]]
+    assert len(answered) == 5
+
+
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+
+
+def _sent_as(update: dict, chat: dict) -> dict:
+    update["message"]["sender_chat"] = chat
+    return update
+
+
+@pytest.mark.asyncio
+async def test_allowed_chats_cover_inline_queries_and_outsiders_are_told_once(
+    api, start_bot
+) -> None:
+    await start_bot(allowed_chats=[GROUP, 9500])
+    api.push_update(api.inline_query(make_user(9501), "Who was Vinatier swapped for?"))
+    api.push_update(api.inline_query(make_user(9500), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) >= 2, timeout=30)
+    by_user = {
+        c.params["inline_query_id"]: c.params["results"] for c in api.calls_to("answerInlineQuery")
+    }
+    assert sorted(len(results) > 0 for results in by_user.values()) == [False, True]
+
+    for text in ("hello", "Who was Vinatier swapped for?", "/help"):
+        api.push_update(api.private_message(9502, text))
+    await api.await_messages(9502, 1, timeout=10)
+    await asyncio.sleep(1.0)
+    assert [m["text"] for m in api.sent_messages(9502)] == [handlers.NOT_ALLOWED]
+
+
+@pytest.mark.asyncio
+async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
+    api, start_bot
+) -> None:
+    app = await start_bot()
+    api.set_chat_admins(GROUP, [9601])
+    group_chat = {"id": GROUP, "type": "supergroup", "title": "Test Group"}
+    channel = {"id": -100555, "type": "channel", "title": "A channel"}
+
+    async def reply_to(update: dict) -> str:
+        count = len(api.sent_messages(GROUP)) + 1
+        api.push_update(update)
+        return (await api.await_messages(GROUP, count, timeout=30))[count - 1]["text"]
+
+    member = await reply_to(api.group_message(GROUP, "/use article", user=make_user(9602)))
+    assert member == library.GROUP_ADMINS_ONLY
+    assert handlers.SCOPE_KEY not in app.chat_data[GROUP]
+    assert "only" in await reply_to(api.group_message(GROUP, "/use article", user=make_user(9601)))
+    assert "every article" in await reply_to(
+        _sent_as(api.group_message(GROUP, "/use all", user=ANONYMOUS_ADMIN), group_chat)
+    )
+    as_channel = _sent_as(api.group_message(GROUP, "/use article", user=CHANNEL_BOT), channel)
+    assert await reply_to(as_channel) == library.GROUP_ADMINS_ONLY
+    assert [c.params["user_id"] for c in api.calls_to("getChatMember")] == [9602, 9601]
+
+    # Questions from an anonymous admin and from a member posting as a channel are answered.
+    anonymous = api.group_message(GROUP, "/ask Who was Vinatier swapped for?", user=ANONYMOUS_ADMIN)
+    assert "Kasatkin" in await reply_to(_sent_as(anonymous, group_chat))
+    asked = api.group_message(GROUP, "/ask What does DTEK do?", user=CHANNEL_BOT)
+    assert "DTEK" in await reply_to(_sent_as(asked, channel))
+
+
+@pytest.mark.asyncio
+async def test_use_in_groups_can_be_left_to_everyone(api, start_bot) -> None:
+    await start_bot(use_in_groups="everyone")
+    api.push_update(api.group_message(GROUP, "/use article", user=make_user(9700)))
+    [reply] = await api.await_messages(GROUP, 1, timeout=30)
+    assert "only" in reply["text"] and not api.calls_to("getChatMember")
+
+
+QUESTIONS = [
+    "Who was Vinatier swapped for?",
+    "When was Vinatier arrested?",
+    "How many households lost electricity?",
+    "What does DTEK do?",
+    "Where did Zelensky return from?",
+]
+
+
+def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        ARTICLEBOT_API_URL=api.url,
+        ARTICLEBOT_INDEX_DIR=str(index_dir),
+        ARTICLEBOT_RATE_LIMIT="0",  # let all 60 through to the queue
+        ARTICLEBOT_CHAT_RATE_LIMIT="0",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
+        for number in range(60):
+            text = f"/ask {QUESTIONS[number % len(QUESTIONS)]}"
+            api.push_update(api.group_message(GROUP, text, user=make_user(9800 + number)))
+        api.push_update(api.private_message(9900, "Who was Vinatier swapped for?"))
+        api.wait_for(lambda: len(api.sent_messages(GROUP)) >= 1, timeout=60)
+        stopped_at = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=60)
+        took = time.monotonic() - stopped_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    print(f"\nstopped in {took:.1f}s")
+    assert took < 10.0, f"took {took:.1f}s to stop"
+    texts = [m["text"] for m in api.sent_messages(GROUP)]
+    answered = [t for t in texts if t != handlers.RESTARTING]
+    assert 1 <= len(answered) < 60
+    assert texts.count(handlers.RESTARTING) == 1  # the chat is told once to ask again
+    assert texts[-1] == handlers.RESTARTING
+    assert "Traceback" not in err
+
+
+@pytest.mark.asyncio
+async def test_stopping_while_the_api_fails_does_not_wait_out_the_retries(api, start_bot) -> None:
+    app = await start_bot(stop_seconds=3)
+    api.inject("sendMessage", status=502, times=1000)
+    api.push_update(api.private_message(9950, "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("sendMessage")) >= 2, timeout=30)
+    started = asyncio.get_running_loop().time()
+    await _stop(app)
+    assert asyncio.get_running_loop().time() - started < 4.0  # not the minute of retries

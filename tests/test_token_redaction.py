@@ -1,0 +1,123 @@
+"""The bot token never reaches stdout, stderr or the logs, in any form."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from articlebot.bot.app import TokenRedactor, token_pattern
+
+TOKEN = "987654:SECRET-token_XYZ"
+SECRET = TOKEN.split(":")[1]
+
+
+def _forms(token: str) -> list[str]:
+    """The token as a log line might hold it."""
+    return [
+        token,
+        token.split(":")[1],
+        token.replace(":", "%3A"),
+        token.replace(":", "%3a"),
+        token.replace(":", "%253A"),
+        quote(token, safe=""),
+        "".join(f"%{ord(c):02X}" for c in token),
+    ]
+
+
+class _EchoingErrorPage(BaseHTTPRequestHandler):
+    """A broken proxy in front of the Bot API: 502 with an HTML page echoing the path."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = (
+            f"<html><title>502 Bad Gateway</title><body>upstream failed for {self.path} "
+            f"({quote(self.path, safe='')}, {self.path.replace(':', '%3a')})</body></html>"
+        ).encode()
+        self.send_response(502)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def error_page() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoingErrorPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_run_against_an_error_page_echoing_the_path_never_prints_the_token(
+    error_page: str, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        ARTICLEBOT_API_URL=error_page,
+        ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"),
+    )
+    for flags in ([], ["-vv"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "articlebot", "run", *flags],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1
+        output = result.stdout + result.stderr
+        assert "articlebot: error:" in result.stderr.strip().splitlines()[-1]
+        for form in _forms(TOKEN):
+            assert form.lower() not in output.lower(), (form, output[-2000:])
+        assert "<redacted-token>" in output  # the page was echoed, masked
+
+
+def test_redactor_masks_tracebacks_stack_info_and_encoded_forms() -> None:
+    redactor = TokenRedactor(TOKEN)
+    try:
+        raise RuntimeError(f"POST http://x/bot{quote(TOKEN, safe='')}/getMe failed")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "t",
+            logging.ERROR,
+            __file__,
+            1,
+            "calling %s",
+            (f"http://x/bot{TOKEN.replace(':', '%3a')}/getMe",),
+            sys.exc_info(),
+        )
+    record.stack_info = f"Stack (most recent call last):\n  url = '/bot{TOKEN}/getMe'"
+    assert redactor.filter(record)
+    formatted = logging.Formatter().format(record)
+    assert "RuntimeError" in formatted and "Stack" in formatted
+    for form in _forms(TOKEN):
+        assert form.lower() not in formatted.lower(), form
+    assert formatted.count("<redacted-token>") == 3
+    assert token_pattern(TOKEN).sub("", "nothing secret here") == "nothing secret here"
+
+
+def test_a_malformed_log_call_is_masked_too() -> None:
+    redactor = TokenRedactor(TOKEN)
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "%d %s", (TOKEN,), None)
+    assert redactor.filter(record)
+    assert TOKEN not in record.getMessage() and SECRET not in record.getMessage()
