@@ -249,6 +249,28 @@ async def test_admin_uploads_a_file(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
+    admin = make_user(ADMIN)
+    first = b"Ferry timetable\nThe night ferry to Orsk leaves at 23:40 from pier four.\n"
+    second = b"Ferry timetable\nThe morning ferry to Lund leaves at 06:15 from pier two.\n"
+    added: list[str] = []
+    for count, content in enumerate((first, second, first), start=1):
+        api.push_update(_upload(api, ADMIN, "ferry.txt", content, admin))
+        await api.await_for(
+            lambda n=count: sum("Added" in m["text"] for m in api.sent_messages(ADMIN)) >= n,
+            timeout=120,
+        )
+        added.append([m["text"] for m in api.sent_messages(ADMIN) if "Added" in m["text"]][-1])
+    assert "id upload-ferry." in added[0]
+    assert "id upload-ferry-" in added[1] and "/remove it if this one replaces it" in added[1]
+    assert "id upload-ferry." in added[2]  # the same file again: the same article
+    assert "pier four" in await _ask(api, 8040, "Where does the night ferry to Orsk leave?", 1)
+    assert "pier two" in await _ask(api, 8041, "Where does the morning ferry to Lund leave?", 1)
+    listing = await _ask(api, 8042, "/articles", 1)
+    assert listing.count("Ferry timetable") == 2
+
+
+@pytest.mark.asyncio
 async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
     settings = load_settings(
         api_url=api.url,

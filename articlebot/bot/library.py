@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,7 +29,7 @@ from articlebot.bot.render import MAX_LINE_CHARS, MAX_TITLE_CHARS, clip, title_h
 from articlebot.config import Settings
 from articlebot.index.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.index.fetch import fetch_article, is_url
-from articlebot.index.store import IndexData
+from articlebot.index.store import IndexData, IndexError_
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
+WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -138,7 +141,10 @@ async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         file = await message.document.get_file()
         data = bytes(await file.download_as_bytearray())
         [document] = parse_bytes(data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}")
-        return document
+        # An upload is known by its name and content: the same file sent again is the same
+        # article, another file of the same name is another article.
+        digest = hashlib.sha256(data).hexdigest()[:12]
+        return dataclasses.replace(document, source=f"upload:{digest}/{name}")
 
     await _add(message, read, context)
 
@@ -156,26 +162,44 @@ async def _add(
 ) -> None:
     """Read one article, index it and serve it, telling the admin how it went."""
     await deliver(lambda: message.reply_text("Reading the article…", do_quote=True))
+    loop = asyncio.get_running_loop()
+
+    def waiting(_: str) -> None:  # called in the writing thread while another writer holds on
+        asyncio.run_coroutine_threadsafe(
+            deliver(lambda: message.reply_text(WAITING_FOR_WRITER, do_quote=True)), loop
+        )
+
     try:
         document = await read()
-        async with index_lock(context):  # one index change at a time: none is lost
+        async with index_lock(context):  # one index change at a time in this process
             from articlebot.engine import add_documents
 
             settings: Settings = context.application.bot_data[SETTINGS_KEY]
-            data, _ = await asyncio.to_thread(
-                add_documents, settings, retriever_of(context).encoder, [document]
+            data, report = await asyncio.to_thread(
+                add_documents,
+                settings,
+                retriever_of(context).encoder,
+                [document],
+                on_wait=waiting,
             )
             _swap_in(context, data)
-    except DocumentError as exc:
+    except (DocumentError, IndexError_) as exc:
         reason = f"Could not add it: {exc}"
         await deliver(lambda: message.reply_text(reason, do_quote=True))
         return
-    passages = sum(1 for p in data.passages if p.doc_id == document.doc_id)
-    log.info("added %s (%d passages) from %s", document.doc_id, passages, document.source)
+    [doc_id] = report.given
+    passages = sum(1 for p in data.passages if p.doc_id == doc_id)
+    log.info("added %s (%d passages) from %s", doc_id, passages, document.source)
+    also = (
+        f" An article with id <code>{escape(document.doc_id)}</code> from elsewhere is indexed "
+        "too; /remove it if this one replaces it."
+        if doc_id != document.doc_id
+        else ""
+    )
     await deliver(
         lambda: message.reply_html(
             f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
-            f"<code>{escape(document.doc_id)}</code>.",
+            f"<code>{escape(doc_id)}</code>.{also}",
             do_quote=True,
         )
     )
@@ -199,7 +223,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 remove_documents, settings, retriever_of(context).encoder, doc_ids
             )
             _swap_in(context, data)
-    except DocumentError as exc:
+    except (DocumentError, IndexError_) as exc:
         reason = f"Could not remove it: {exc}"
         await deliver(lambda: message.reply_text(reason))
         return
