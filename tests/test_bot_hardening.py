@@ -222,6 +222,15 @@ async def test_a_member_spamming_help_does_not_hold_up_the_group(api, start_bot)
 
 
 @pytest.mark.asyncio
+async def test_the_bots_admins_are_not_rate_limited(api, start_bot) -> None:
+    await start_bot(admin_ids=[ADMIN], rate_limit=5)
+    for _ in range(12):
+        api.push_update(api.private_message(ADMIN, "/help", user=make_user(ADMIN)))
+    replies = await api.await_messages(ADMIN, 12, timeout=60)
+    assert all(r["text"].startswith("I answer questions") for r in replies)
+
+
+@pytest.mark.asyncio
 async def test_button_presses_and_inline_queries_are_limited(api, start_bot) -> None:
     await start_bot(rate_limit=5)
     user = make_user(9400)
