@@ -202,6 +202,31 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     assert set(load_index(index_dir).documents) == {"article"}
     assert not [p for p in index_dir.iterdir() if p.name.startswith(".tmp")]
 
+    # A read-only index folder. Root writes anywhere, so as root the command runs without the
+    # capability that lets it (setpriv), as an ordinary user would.
+    index_dir.chmod(0o555)
+    try:
+        without_override = (
+            ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+            if os.geteuid() == 0
+            else []
+        )
+        env = _env(index_dir)
+        result = subprocess.run(
+            [*without_override, sys.executable, "-m", "articlebot", "add", str(big)],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        index_dir.chmod(0o755)
+    assert result.returncode == 1
+    line = _error(result.stderr)
+    assert f"{index_dir}" in line and "Permission denied" in line
+    assert current_generation(index_dir) == live
+
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
     for command in (("ask", "who?"), ("add", str(big)), ("list",)):
