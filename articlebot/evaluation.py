@@ -72,6 +72,8 @@ def load_eval_file(path: Path) -> EvalSet:
                 questions.append(
                     EvalQuestion(item["q"], doc.doc_id, start, start + len(item["answer"]))
                 )
+            # Questions about this document's subject that it does not answer.
+            questions.extend(EvalQuestion(str(q)) for q in record.get("unanswerable", []))
         elif "context" in record:
             kinds.add("dialogue")
             questions.append(
@@ -123,7 +125,8 @@ def highlight_hit(question: EvalQuestion, passage: RetrievedPassage) -> bool:
 
 @dataclass(slots=True)
 class Metrics:
-    """Scores over a set of questions."""
+    """Scores over a set of questions: retrieval over the answerable ones, and how often each
+    kind was answered confidently."""
 
     questions: int = 0
     k: int = 5
@@ -131,11 +134,15 @@ class Metrics:
     hitk: float = 0.0
     mrr: float = 0.0
     highlight: float = 0.0
+    #: Share of answerable questions not answered (of every question when none is answerable).
     not_answered: float = 0.0
+    unanswerable: int = 0
+    #: Share of the unanswerable questions that got a confident answer.
+    unanswerable_answered: float = 0.0
 
     def as_dict(self) -> dict[str, float | int]:
         """Plain values for printing or JSON."""
-        return {
+        out: dict[str, float | int] = {
             "questions": self.questions,
             "hit@1": round(self.hit1, 4),
             f"hit@{self.k}": round(self.hitk, 4),
@@ -143,18 +150,23 @@ class Metrics:
             "highlight": round(self.highlight, 4),
             "not_answered": round(self.not_answered, 4),
         }
+        if self.unanswerable and self.questions:
+            out.update(
+                unanswerable=self.unanswerable,
+                unanswerable_answered=round(self.unanswerable_answered, 4),
+            )
+        return out
 
 
 def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) -> Metrics:
     """Aggregate metrics of `answers` (one per question, passages best first)."""
-    m = Metrics(questions=len(questions), k=k)
-    if not questions:
+    pairs = list(zip(questions, answers, strict=True))
+    answerable = [(q, a) for q, a in pairs if q.answerable]
+    others = [a for q, a in pairs if not q.answerable]
+    m = Metrics(questions=len(answerable) or len(pairs), k=k, unanswerable=len(others))
+    if not pairs:
         return m
-    for question, answer in zip(questions, answers, strict=True):
-        if not answer.answered:
-            m.not_answered += 1
-        if not question.answerable:
-            continue
+    for question, answer in answerable:
         ranks = [i for i, p in enumerate(answer.passages[:k]) if is_hit(question, p)]
         if ranks:
             m.hitk += 1
@@ -163,14 +175,13 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
                 m.hit1 += 1
         if answer.passages and highlight_hit(question, answer.passages[0]):
             m.highlight += 1
-    n = len(questions)
-    m.hit1, m.hitk, m.mrr, m.highlight, m.not_answered = (
-        m.hit1 / n,
-        m.hitk / n,
-        m.mrr / n,
-        m.highlight / n,
-        m.not_answered / n,
-    )
+    counted = [a for _, a in answerable] or [a for _, a in pairs]
+    m.not_answered = sum(not a.answered for a in counted) / len(counted)
+    if others:
+        m.unanswerable_answered = sum(a.answered for a in others) / len(others)
+    if answerable:
+        n = len(answerable)
+        m.hit1, m.hitk, m.mrr, m.highlight = m.hit1 / n, m.hitk / n, m.mrr / n, m.highlight / n
     return m
 
 
