@@ -155,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=5, help="k of hit@k and MRR@k (default 5)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument(
+        "--per-article",
+        action="store_true",
+        help="ask each question of its own article only (as under a channel post or after /use)",
+    )
+    p.add_argument(
+        "--misses",
+        action="store_true",
+        help="print each missed, wrongly refused or wrongly answered question with what was shown",
+    )
+    p.add_argument(
         "--report",
         action="store_true",
         help="print an ablation table: each ranking stage and what it buys",
@@ -398,6 +408,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ablation_stages,
         ablation_table,
         load_eval_file,
+        misses,
         run,
         run_dialogue,
         score,
@@ -423,7 +434,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return make_retriever(settings, data, encoder, ranking)
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
-            return run(questions, retriever(ranking).ask)
+            return run(questions, retriever(ranking).ask, per_article=args.per_article)
 
         if args.report:
             out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]
@@ -455,6 +466,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return 0
         answers = ask_all(eval_set.questions)
     metrics = score(eval_set.questions, answers, args.top_k)
+    if args.misses:
+        for block in misses(eval_set.questions, answers):
+            print(block)
+        print()
     result: dict[str, Any] = {
         "file": str(args.file),
         "kind": eval_set.kind,

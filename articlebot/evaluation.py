@@ -26,6 +26,13 @@ class EvalQuestion:
     #: For dialogue lines: the question asked just before, and whether `q` leans on it.
     context: str | None = None
     depends: bool = False
+    #: For a spans file's unanswerable questions: the document they are about.
+    about: str | None = None
+
+    @property
+    def article(self) -> str | None:
+        """The document the question is asked about, when the dev set says."""
+        return self.doc_id or self.about
 
     @property
     def answerable(self) -> bool:
@@ -73,7 +80,9 @@ def load_eval_file(path: Path) -> EvalSet:
                     EvalQuestion(item["q"], doc.doc_id, start, start + len(item["answer"]))
                 )
             # Questions about this document's subject that it does not answer.
-            questions.extend(EvalQuestion(str(q)) for q in record.get("unanswerable", []))
+            questions.extend(
+                EvalQuestion(str(q), about=doc.doc_id) for q in record.get("unanswerable", [])
+            )
         elif "context" in record:
             kinds.add("dialogue")
             questions.append(
@@ -185,9 +194,46 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
     return m
 
 
-def run(questions: Iterable[EvalQuestion], ask: Callable[[str], Answer]) -> list[Answer]:
-    """Ask every question."""
+def run(
+    questions: Iterable[EvalQuestion],
+    ask: Callable[..., Answer],
+    per_article: bool = False,
+) -> list[Answer]:
+    """Ask every question; with `per_article`, only of the article it is about (as a reader
+    under a channel post, or after /use, asks it)."""
+    if per_article:
+        return [ask(q.q, doc_ids=[q.article] if q.article else None) for q in questions]
     return [ask(q.q) for q in questions]
+
+
+def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list[str]:
+    """One block per question that went wrong: missed or not highlighted, wrongly refused, or
+    answered although the documents do not say; with what was shown."""
+    out = []
+    for question, answer in zip(questions, answers, strict=True):
+        top = answer.passages[0] if answer.passages else None
+        if question.answerable:
+            if top is not None and is_hit(question, top) and highlight_hit(question, top):
+                if answer.answered:
+                    continue
+                problem = "refused"
+            elif top is not None and is_hit(question, top):
+                problem = "wrong sentence"
+            else:
+                problem = "wrong passage"
+        elif answer.answered:
+            problem = "answered, not in the article"
+        else:
+            continue
+        lines = [f"[{problem}] {question.q}  (confidence {answer.confidence:.2f})"]
+        if question.doc_id is not None and question.start is not None:
+            lines.append(f"  expected: {question.doc_id} @{question.start}-{question.end}")
+        elif question.answers:
+            lines.append(f"  expected: {' | '.join(question.answers)}")
+        if top is not None:
+            lines.append(f"  shown:    {top.doc_id} ¶{top.paragraph}: {top.highlight_text}")
+        out.append("\n".join(lines))
+    return out
 
 
 class CachingEncoder:
