@@ -25,6 +25,8 @@ MAX_INLINE_TITLE_CHARS = 120
 MAX_INLINE_DESCRIPTION_CHARS = 200
 _TAG = re.compile(r"<[^>]*>")
 
+#: Said before the closest passage when the article may not give what was asked.
+CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
 NOT_ANSWERED_HTML = (
     "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
 )
@@ -96,9 +98,12 @@ def passage_html(
 
 
 def answer_html(answer: Answer) -> str:
-    """The reply to a question: the best passage, or a short 'not in the article'."""
-    if not answer.answered or not answer.passages:
+    """The reply to a question: the best passage, the closest one said to be only that, or a
+    short 'not in the article'."""
+    if not answer.passages or answer.outcome == "none":
         return NOT_ANSWERED_HTML
+    if answer.outcome == "closest":
+        return f"{escape(CLOSEST_LEAD, quote=False)}\n{passage_html(answer.passages[0])}"
     return passage_html(answer.passages[0])
 
 
@@ -171,7 +176,7 @@ def sources_html(documents: Sequence[Document]) -> str:
 
 def answer_buttons(answer: Answer, tag: str) -> list[Button]:
     """'More' (the next passages) and 'Paragraph' (around the best one) for an answer."""
-    if not answer.answered or not answer.passages:
+    if answer.outcome == "none" or not answer.passages:
         return []
     buttons = []
     rest = [str(p.row) for p in answer.passages[1:] if p.row >= 0]

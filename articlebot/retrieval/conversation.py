@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Collection, Sequence
@@ -147,13 +148,7 @@ def _settle(request: Request, answers: Sequence[Answer]) -> tuple[Answer, Turn]:
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does.
         if contextual.answered or not answer.answered:
-            answer = Answer(
-                question=answer.question,
-                answered=contextual.answered,
-                confidence=contextual.confidence,
-                passages=contextual.passages,
-                evidence=contextual.evidence,
-            )
+            answer = dataclasses.replace(contextual, question=answer.question)
     highlight = answer.passages[0].highlight_text if answer.answered and answer.passages else ""
     return answer, Turn(question=answer.question, highlight=highlight, at=request.at)
 

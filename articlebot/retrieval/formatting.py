@@ -5,6 +5,7 @@ from __future__ import annotations
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
 NOT_ANSWERED = "The article doesn't seem to answer that."
+CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
 
 
 def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -> str:
@@ -23,10 +24,10 @@ def source_line(passage: RetrievedPassage) -> str:
 def format_answer_text(answer: Answer, *, more: bool = False, bold: bool = False) -> str:
     """A readable answer: best passage with its highlight marked, then its source."""
     open_mark, close_mark = ("\033[1m", "\033[0m") if bold else ("**", "**")
-    if not answer.passages or not answer.answered:
+    if not answer.passages or answer.outcome == "none":
         return NOT_ANSWERED
     shown = answer.passages if more else answer.passages[:1]
-    blocks = []
+    blocks = [CLOSEST_LEAD] if answer.outcome == "closest" and not more else []
     for passage in shown:
         blocks.append(f"{mark_highlight(passage, open_mark, close_mark)}\n{source_line(passage)}")
     return "\n\n".join(blocks)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+Outcome = Literal["answer", "closest", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +56,25 @@ class Answer:
     answered: bool
     confidence: float
     passages: list[RetrievedPassage] = field(default_factory=list)
-    #: The signals the answered/not-answered decision was made from (for calibration).
+    #: The signals the outcome was decided from (for calibration).
     evidence: tuple[float, ...] = ()
+    #: "answer": the passage answers it; "closest": the article is about the subject but may
+    #: not give the asked fact, the passage is the closest it has; "none": not in the articles.
+    outcome: Outcome = "none"
+
+    def __post_init__(self) -> None:
+        # `answered` alone (answers made before outcomes, tests) means a confident answer.
+        if self.answered and self.outcome == "none":
+            object.__setattr__(self, "outcome", "answer")
+        if self.outcome == "answer" and not self.answered:
+            raise ValueError("an answer with outcome 'answer' must be answered")
 
     def to_json(self) -> dict[str, Any]:
         """The answer in the `ask --json` schema."""
         return {
             "question": self.question,
             "answered": self.answered,
+            "outcome": self.outcome,
             "confidence": round(self.confidence, 4),
             "passages": [p.to_json() for p in self.passages],
         }

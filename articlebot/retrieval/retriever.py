@@ -15,6 +15,7 @@ from articlebot.index.dense import FlatSearch
 from articlebot.index.embedding import Encoder
 from articlebot.index.keyword import SelectedTerms
 from articlebot.index.store import IndexData
+from articlebot.retrieval.answer_type import answer_type_missing
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 
 #: Questions asked together are encoded in length-sorted runs of this many (on two cores, runs
@@ -52,8 +53,38 @@ class RankingSettings:
     #: A passage this similar to a better-ranked one (the same story syndicated under another
     #: document) is a near-copy and is not returned again.
     max_similarity: float = 0.97
-    #: Logistic calibration of "the top passage answers the question" (see `confidence`).
-    calibration: tuple[float, float, float, float] = (9.57, 9.36, 5.72, -10.65)
+    #: Logistic calibration of "the article answers the question" over `Evidence.features`
+    #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
+    calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
+    #: The same for "the question is about the article's subject" (answerable or not).
+    topic_calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
+    #: Below `min_confidence` but at least this topical: the closest passage, offered as such.
+    min_topical: float = 1.01
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the answer / closest / none decision is made from, for the best passage."""
+
+    #: Similarity of the question to the passage, and to its best sentence.
+    dense: float
+    sentence: float
+    #: IDF-weighted share of the question's terms in the passage.
+    coverage: float
+    #: Share of the question's terms that the passage's document never uses.
+    missing: float
+    #: 1.0 when the question wants a number or a time that the highlighted sentence lacks.
+    type_missing: float
+
+    @property
+    def features(self) -> tuple[float, ...]:
+        """The values in the order of the calibrations' coefficients."""
+        return (self.dense, self.sentence, self.coverage, self.missing, self.type_missing)
+
+
+def _logistic(coefficients: Sequence[float], features: Sequence[float]) -> float:
+    z = coefficients[-1] + sum(c * f for c, f in zip(coefficients, features, strict=False))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +99,8 @@ class KeywordMatch:
     terms: SelectedTerms
     #: The terms' IDF in the whole corpus.
     idf: np.ndarray
+    #: The question's terms that no indexed text has at all.
+    unknown: int = 0
 
 
 def _overlap(a: Passage, b: Passage) -> float:
@@ -187,12 +220,6 @@ class Retriever:
             row=row,
         )
 
-    def confidence(self, dense: float, sentence: float, keyword_coverage: float) -> float:
-        """Probability-like score that the best passage answers the question."""
-        a, b, c, bias = self.ranking.calibration
-        z = a * dense + b * sentence + c * keyword_coverage + bias
-        return 1.0 / (1.0 + math.exp(-z))
-
     def ask(
         self, question: str, top_k: int | None = None, doc_ids: Collection[str] | None = None
     ) -> Answer:
@@ -230,7 +257,8 @@ class Retriever:
     def match_keywords(self, text: str) -> KeywordMatch:
         """The keyword side of answering `text` (a normalized question)."""
         keyword = self.index.keyword
-        term_ids = sorted(set(keyword.term_ids([text])[0]))
+        words = set(keyword.tokenizer.terms(text))
+        term_ids = sorted(keyword.vocab[w] for w in words if w in keyword.vocab)
         scores = keyword.scores_for_ids(term_ids)
         if self.ranking.use_keyword and term_ids:
             best = top_positions(scores, min(self.ranking.candidates, self.size))
@@ -238,7 +266,9 @@ class Retriever:
         else:
             candidates = np.zeros(0, dtype=np.int64)
         terms = self.index.sentence_terms.select(term_ids)
-        return KeywordMatch(scores, candidates, terms, keyword.idf()[term_ids])
+        return KeywordMatch(
+            scores, candidates, terms, keyword.idf()[term_ids], len(words) - len(term_ids)
+        )
 
     def dense_candidates(self, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The `n` passages nearest to `query` (in no particular order) and, when the search is
@@ -373,12 +403,41 @@ class Retriever:
             _, s_start, s_end = index.sentence_table[sentence].tolist()
             results.append(self.passage(int(candidates[i]), float(fused[i]), (s_start, s_end)))
         top = chosen[0]
-        evidence = (float(dense[top]), float(best_similarity[top]), float(coverage[top]))
-        confidence = self.confidence(*evidence)
+        evidence = Evidence(
+            dense=float(dense[top]),
+            sentence=float(best_similarity[top]),
+            coverage=float(coverage[top]),
+            missing=self._missing_terms(int(index.passage_docs[candidates[top]]), match),
+            type_missing=answer_type_missing(text, results[0].highlight_text),
+        )
+        return self.decide(text, results, evidence)
+
+    def decide(self, text: str, passages: list[RetrievedPassage], evidence: Evidence) -> Answer:
+        """The outcome for the best passages: a confident answer, the closest passage when the
+        subject is there but the asked fact may not be, or nothing."""
+        confidence = _logistic(self.ranking.calibration, evidence.features)
+        topical = _logistic(self.ranking.topic_calibration, evidence.features)
+        if confidence >= self.min_confidence:
+            outcome = "answer"
+        elif topical >= self.ranking.min_topical:
+            outcome = "closest"
+        else:
+            outcome = "none"
         return Answer(
             question=text,
-            answered=confidence >= self.min_confidence,
+            answered=outcome == "answer",
             confidence=confidence,
-            passages=results,
-            evidence=evidence,
+            passages=passages,
+            evidence=evidence.features,
+            outcome=outcome,
         )
+
+    def _missing_terms(self, doc_row: int, match: KeywordMatch) -> float:
+        """Share of the question's terms that the best passage's document never uses."""
+        total = len(match.idf) + match.unknown
+        if total == 0:
+            return 0.0
+        bounds = self.index.sentence_bounds
+        counts = match.terms.counts_between(bounds[[doc_row]], bounds[[doc_row + 1]])
+        absent = int((np.asarray(counts).reshape(-1) == 0).sum()) + match.unknown
+        return absent / total

@@ -1,0 +1,49 @@
+"""The three outcomes of a question, as a reader sees them in the bot and the terminal."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+from articlebot.bot import render
+from articlebot.retrieval.formatting import format_answer_text
+from articlebot.retrieval.retriever import RankingSettings, Retriever
+
+
+def _hedging(retriever: Retriever) -> Retriever:
+    """The retriever with a decision that offers every on-topic answer only as the closest."""
+    ranking = dataclasses.replace(retriever.ranking, min_topical=0.0)
+    hedging = Retriever(retriever.index, retriever.encoder, ranking=ranking)
+    hedging.min_confidence = 1.01
+    return hedging
+
+
+def test_default_answers_are_confident_or_none_and_json_says_which(retriever: Retriever) -> None:
+    found = retriever.ask("Who was Vinatier swapped for?")
+    assert found.outcome == "answer" and found.answered
+    assert json.loads(json.dumps(found.to_json()))["outcome"] == "answer"
+    missing = retriever.ask("How do I bake sourdough bread?")
+    assert missing.outcome == "none" and not missing.answered
+    assert render.answer_html(missing) == render.NOT_ANSWERED_HTML
+    assert len(found.evidence) == len(RankingSettings().calibration) - 1
+
+
+def test_the_closest_passage_is_offered_as_such(retriever: Retriever) -> None:
+    answer = _hedging(retriever).ask("Who was Vinatier swapped for?")
+    assert answer.outcome == "closest" and not answer.answered
+    assert answer.to_json()["outcome"] == "closest" and answer.to_json()["answered"] is False
+    html = render.answer_html(answer)
+    assert html.startswith("The article doesn't say exactly. Closest:\n") and "<b>" in html
+    assert render.answer_buttons(answer, "t")  # More / Paragraph still offered
+    text = format_answer_text(answer)
+    assert text.splitlines()[0] == "The article doesn't say exactly. Closest:"
+    assert re.search(r"\*\*.+Kasatkin.+\*\*", text)
+
+
+def test_the_question_terms_an_article_never_uses_are_measured(retriever: Retriever) -> None:
+    inside = retriever.ask("Who was Vinatier swapped for?").evidence
+    outside = retriever.ask("What is the population of Ukraine?").evidence
+    assert inside[3] == 0.0  # every term of the question is in the article
+    assert outside[3] >= 0.5  # "population" is not
+    assert retriever.ask("How many people live in Kyiv?").evidence[4] in (0.0, 1.0)
