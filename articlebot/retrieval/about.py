@@ -191,3 +191,16 @@ def introduction(text: str, spans: list[tuple[int, int]], name: str) -> tuple[in
             if introduces(text[start:end], form):
                 return start, end
     return None
+
+
+def newest_article(index: IndexData, doc_ids: list[str] | None = None) -> str | None:
+    """Of `doc_ids` (default: every article), the one added last; None when there are none."""
+    candidates = [d for d in (doc_ids or index.doc_order) if d in index.documents]
+    if not candidates:
+        return None
+
+    def added(doc_id: str) -> tuple[float, int]:
+        meta = index.manifest.documents.get(doc_id, {})
+        return float(meta.get("added", 0.0)), index.doc_order.index(doc_id)
+
+    return max(candidates, key=added)
