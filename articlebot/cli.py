@@ -534,7 +534,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
-    _setup_logging(args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval"})
+    _setup_logging(
+        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary"}
+    )
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
