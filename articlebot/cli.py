@@ -123,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "summary",
+        help="an article in a few sentences",
+        description="Print an article's title and its most central sentences (default: the "
+        "only article, or the newest one).",
+    )
+    p.add_argument("doc_id", nargs="?", metavar="DOC_ID", help="the article (see `list`)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _common(p)
+
+    p = sub.add_parser(
         "chat",
         help="interactive chat in the terminal",
         description="Ask questions interactively; the answers are the bot's.",
@@ -350,14 +360,16 @@ def _retriever(args: argparse.Namespace) -> Any:
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     from articlebot.retrieval.formatting import format_answer_text
+    from articlebot.retrieval.reader import read_answer
 
     retriever = _retriever(args)
+    english_only = not _settings(args).multilingual_model
     questions = (
         [args.question] if args.question != "-" else (line for line in sys.stdin if line.strip())
     )
     bold = sys.stdout.isatty()
     for question in questions:
-        answer = retriever.ask(question)
+        answer = read_answer(retriever, question, english_only=english_only)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -375,6 +387,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     print("Type a question, 'more' for further passages, or 'quit'.")
     from articlebot.retrieval.conversation import Turn, ask_in_context
 
+    english_only = not _settings(args).multilingual_model
     last = None
     turn: Turn | None = None
     bold = sys.stdout.isatty()
@@ -394,8 +407,28 @@ def cmd_chat(args: argparse.Namespace) -> int:
             else:
                 print(format_answer_text(last, more=True, bold=bold))
             continue
-        last, turn = ask_in_context(retriever, line, turn)
+        last, turn = ask_in_context(retriever, line, turn, english_only=english_only)
         print(format_answer_text(last, bold=bold))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """`articlebot summary`."""
+    from articlebot.retrieval.about import newest_article, summary_reply
+    from articlebot.retrieval.formatting import format_reply_text
+
+    index = _retriever(args).index
+    if args.doc_id is not None and args.doc_id not in index.documents:
+        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+    doc_id = args.doc_id or newest_article(index)
+    if doc_id is None:
+        raise CliError("no articles are indexed")
+    reply = summary_reply(index, doc_id)
+    if args.json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False))
+    else:
+        bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
+        print(format_reply_text(reply, *bold))
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -505,6 +538,7 @@ COMMANDS = {
     "list": cmd_list,
     "ask": cmd_ask,
     "chat": cmd_chat,
+    "summary": cmd_summary,
     "eval": cmd_eval,
     "run": cmd_run,
 }
@@ -515,7 +549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
-    _setup_logging(args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval"})
+    _setup_logging(
+        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary"}
+    )
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 

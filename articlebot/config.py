@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         description="Questions whose calibrated confidence is below this are not answered.",
     )
     max_question_chars: int = Field(default=1000, ge=10)
+    multilingual_model: bool = Field(
+        default=False,
+        description="The configured model reads languages other than English (a multilingual "
+        "sentence-transformers model): answer questions in them. Off, a question in Russian, "
+        "Ukrainian or another non-Latin script is told, in its language, to ask in English.",
+    )
 
     # --- fetching links ---
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(

@@ -102,7 +102,7 @@ async def test_private_question_gets_the_answer_with_buttons(api, bot) -> None:
 @pytest.mark.asyncio
 async def test_commands_are_registered_at_start_up(api, bot) -> None:
     names = [c["command"] for c in api.commands()]
-    assert names == ["ask", "source", "help", "articles", "use"]
+    assert names == ["ask", "source", "summary", "help", "articles", "use"]
 
 
 @pytest.mark.asyncio
@@ -587,3 +587,29 @@ async def test_unknown_command_in_private_gets_a_hint(api, bot) -> None:
     api.push_update(api.group_message(GROUP, "/otherbotcommand hello"))
     await asyncio.sleep(0.5)
     assert api.sent_messages(GROUP) == []
+
+
+@pytest.mark.asyncio
+async def test_russian_and_ukrainian_questions_are_answered_in_their_language(api, bot) -> None:
+    api.push_update(api.private_message(61, "Кто освободил Винатье?"))
+    russian = await _reply(api, 61)
+    assert russian["text"].startswith("Я отвечаю на вопросы на английском.")
+    assert "«Russia warns" in russian["text"]
+    api.push_update(api.private_message(61, "Хто звільнив Вінатьє?"))
+    ukrainian = await _reply(api, 61, 2)
+    assert ukrainian["text"].startswith("Я відповідаю на запитання англійською.")
+    assert "couldn't find" not in russian["text"] + ukrainian["text"]
+
+
+@pytest.mark.asyncio
+async def test_who_wrote_this_and_summary(api, bot) -> None:
+    api.push_update(api.private_message(62, "who wrote this?"))
+    byline = await _reply(api, 62)
+    assert byline["text"].startswith("By Abdiwahab Ahmed — Russia warns")
+    api.push_update(api.private_message(62, "/summary"))
+    summary = await _reply(api, 62, 2)
+    assert summary["text"].startswith("Russia warns foreign forces")
+    assert "Vinatier" in summary["text"] and len(summary["text"]) < 1500
+    api.push_update(api.private_message(62, "/summary nope"))
+    unknown = await _reply(api, 62, 3)
+    assert "no article with id nope" in unknown["text"]

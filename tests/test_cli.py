@@ -102,3 +102,22 @@ def test_chat_follows_up_and_shows_more(index_dir: Path) -> None:
     replies = result.stdout.split("> ")
     assert "Moscow restaurant in June 2024" in replies[2]  # the follow-up found the arrest
     assert replies[3].count("— Russia warns") >= 2  # 'more' lists further passages
+
+
+def test_ask_about_the_article_and_in_other_languages(index_dir: Path) -> None:
+    questions = ["who wrote this?", "tl;dr", "Кто освободил Винатье?", "Хто звільнив Вінатьє?"]
+    result = _cli("ask", "-", "--json", index_dir=index_dir, stdin="\n".join(questions))
+    assert result.returncode == 0, result.stderr
+    byline, summary, russian, ukrainian = [json.loads(line) for line in result.stdout.splitlines()]
+    assert byline["answered"] and byline["reply"]["lines"][0].startswith("By Abdiwahab Ahmed")
+    assert summary["reply"]["kind"] == "summary" and len(summary["reply"]["lines"]) == 4
+    assert russian["reply"]["lines"][0].startswith("Я отвечаю на вопросы на английском.")
+    assert ukrainian["reply"]["lines"][0].startswith("Я відповідаю на запитання англійською.")
+
+    text = _cli("ask", "Кто освободил Винатье?", index_dir=index_dir)
+    assert "Я отвечаю на вопросы на английском." in text.stdout
+    summary_cmd = _cli("summary", index_dir=index_dir)
+    assert summary_cmd.returncode == 0, summary_cmd.stderr
+    assert summary_cmd.stdout.startswith("Russia warns foreign forces")
+    missing = _cli("summary", "nope", index_dir=index_dir)
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1

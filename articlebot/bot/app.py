@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     BotCommand("ask", "Ask a question about the article"),
     BotCommand("source", "Which articles I know"),
+    BotCommand("summary", "The article in a few sentences"),
     BotCommand("help", "How to ask me"),
     BotCommand("articles", "The indexed articles and their ids"),
     BotCommand("use", "Ask only one article (/use ID), or all of them (/use all)"),
@@ -218,6 +219,7 @@ def add_handlers(application: Application) -> None:
     )
     application.add_handler(CommandHandler("source", limited(handlers.source), new_messages))
     application.add_handler(CommandHandler("ask", limited(handlers.ask), new_messages))
+    application.add_handler(CommandHandler("summary", limited(handlers.summary), new_messages))
     application.add_handler(CommandHandler("stats", limited(handlers.stats), new_messages))
     application.add_handler(CommandHandler("articles", limited(library.articles), new_messages))
     application.add_handler(CommandHandler("use", limited(library.use), new_messages))

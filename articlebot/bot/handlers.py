@@ -29,6 +29,7 @@ from articlebot.bot.sending import ShuttingDown, stop_notice
 from articlebot.config import Settings
 from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
+from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -86,7 +87,12 @@ def answer_batch(
     """Answers (and turns to remember) for a batch of questions, with the retriever that gave
     them: the served index may change while they are being delivered."""
     retriever: Retriever = bot_data[RETRIEVER_KEY]
-    return [(answer, turn, retriever) for answer, turn in answer_requests(retriever, requests)]
+    settings: Settings | None = bot_data.get(SETTINGS_KEY)
+    english_only = not (settings is not None and settings.multilingual_model)
+    return [
+        (answer, turn, retriever)
+        for answer, turn in answer_requests(retriever, requests, english_only=english_only)
+    ]
 
 
 def questions_of(
@@ -359,6 +365,33 @@ async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/summary [ID]: the article's title and its most central sentences.
+
+    Without an id: the chat's /use article, else the newest article (the one an admin just
+    added is the one people ask about), saying which it was and how to pick another when there
+    are several: a list to pick from would cost a second message before any summary.
+    """
+    message = update.effective_message
+    if message is None:
+        return
+    await follow_index_on_disk(context)
+    index = retriever_of(context).index
+    wanted = " ".join(context.args or []).strip()
+    if wanted and wanted not in index.documents:
+        await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
+        return
+    scope = scope_of(context)
+    doc_id = wanted or newest_article(index, scope)
+    if doc_id is None:
+        await message.reply_text("No articles are indexed yet.")
+        return
+    text = render.reply_html(summary_reply(index, doc_id))
+    if not wanted and len(scope or index.doc_order) > 1:
+        text += "\n\n<i>The newest article. /articles lists the others: /summary ID.</i>"
+    await message.reply_html(text, disable_web_page_preview=True)
+
+
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask QUESTION, in any chat."""
     message = update.effective_message
@@ -466,7 +499,21 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
-    if not answer.answered:
+    if answer.reply is not None:
+        results.append(
+            InlineQueryResultArticle(
+                id="reply",
+                title=render.clip(answer.reply.lines[0], render.MAX_INLINE_TITLE_CHARS),
+                description=render.clip(
+                    " ".join(answer.reply.lines[1:]), render.MAX_INLINE_DESCRIPTION_CHARS
+                )
+                or None,
+                input_message_content=InputTextMessageContent(
+                    render.reply_html(answer.reply), parse_mode=ParseMode.HTML
+                ),
+            )
+        )
+    elif not answer.answered:
         results.append(
             InlineQueryResultArticle(
                 id="none",

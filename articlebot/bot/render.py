@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 
 from articlebot.index.documents import Document
-from articlebot.retrieval.results import Answer, RetrievedPassage
+from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 #: Telegram's limit on a message, in characters after entity parsing.
 MAX_MESSAGE_CHARS = 4096
@@ -98,13 +98,28 @@ def passage_html(
 
 
 def answer_html(answer: Answer) -> str:
-    """The reply to a question: the best passage, the closest one said to be only that, or a
-    short 'not in the article'."""
+    """The reply to a question: what the article itself says when asked about it, the best
+    passage, the closest one said to be only that, or a short 'not in the article'."""
+    if answer.reply is not None:
+        return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
         return NOT_ANSWERED_HTML
     if answer.outcome == "closest":
         return f"{escape(CLOSEST_LEAD, quote=False)}\n{passage_html(answer.passages[0])}"
     return passage_html(answer.passages[0])
+
+
+def reply_html(reply: ArticleReply) -> str:
+    """A reply about the article itself, one line each (a summary's title in bold), escaped
+    and cut to fit one message."""
+    lines = [escape(clip(line, PASSAGE_BUDGET)) for line in reply.lines]
+    if reply.kind == "summary" and lines:
+        lines[0] = f"<b>{escape(clip(reply.lines[0], MAX_TITLE_CHARS))}</b>"
+    text = "\n\n".join(lines) if reply.kind == "summary" else "\n".join(lines)
+    while not fits(text) and len(lines) > 1:  # never more than one message
+        lines.pop()
+        text = "\n\n".join(lines)
+    return text
 
 
 def more_html(passages: Sequence[RetrievedPassage]) -> str:
@@ -149,7 +164,8 @@ def help_html(documents: Sequence[Document], bot_username: str) -> str:
         "to one of my messages.\n"
         f"<b>Anywhere</b> type {at} followed by a question to share an answer inline.\n\n"
         "Under each answer, <i>More</i> shows further passages and <i>Paragraph</i> the whole "
-        "paragraph. /source lists the articles."
+        "paragraph. /source lists the articles, /summary gives one in a few sentences; ask "
+        '"who wrote this?" for its author.'
     )
 
 

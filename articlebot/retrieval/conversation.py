@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
+from articlebot.retrieval.intents import detect_intent
+from articlebot.retrieval.languages import question_language
+from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
 
@@ -129,7 +133,7 @@ class Request:
     at: float = field(default_factory=time.time)
 
 
-def _questions_for(request: Request, ttl: float) -> list[str]:
+def _questions_for(request: Request, ttl: float, english_only: bool = True) -> list[str]:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn)."""
     previous = request.previous
@@ -137,10 +141,18 @@ def _questions_for(request: Request, ttl: float) -> list[str]:
         return [request.question]
     if not depends_on_context(request.question):
         return [request.question]
+    # "Who wrote this?" points at the article, not at the last answer; and an English name
+    # put into a Russian question would make it look English.
+    if detect_intent(request.question) or (
+        english_only and question_language(request.question) != "en"
+    ):
+        return [request.question]
     return [request.question, *with_context(request.question, previous)]
 
 
-def _settle(request: Request, answers: Sequence[Answer]) -> tuple[Answer, Turn]:
+def _settle(
+    request: Request, answers: Sequence[Answer], ttl: float = CONTEXT_TTL_SECONDS
+) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites, and the turn to keep."""
     answer = answers[0]
     if len(answers) > 1:
@@ -149,26 +161,39 @@ def _settle(request: Request, answers: Sequence[Answer]) -> tuple[Answer, Turn]:
         # finds nothing while the bare question does.
         if contextual.answered or not answer.answered:
             answer = dataclasses.replace(contextual, question=answer.question)
+    if answer.reply is not None:
+        # A byline, a summary or "ask in English" is about no one: "he" in the next question
+        # still means whoever it meant before (and nobody when there was no fresh turn).
+        previous = request.previous
+        if previous is not None and request.at - previous.at <= ttl:
+            return answer, previous
+        return answer, Turn(question=answer.question, highlight="", at=-math.inf)
     highlight = answer.passages[0].highlight_text if answer.answered and answer.passages else ""
     return answer, Turn(question=answer.question, highlight=highlight, at=request.at)
 
 
 def answer_requests(
-    retriever: Retriever, requests: Sequence[Request], *, ttl: float = CONTEXT_TTL_SECONDS
+    retriever: Retriever,
+    requests: Sequence[Request],
+    *,
+    ttl: float = CONTEXT_TTL_SECONDS,
+    english_only: bool = True,
 ) -> list[tuple[Answer, Turn]]:
     """Answer each request, using its previous turn when the question leans on it.
 
     Returns each answer with the turn to remember. An independent question is asked as it is; a
     dependent one (a pronoun, "and ...?") is also asked with the previous turn's names added.
-    All the questions, rewrites included, are encoded together.
+    All the questions, rewrites included, are encoded together. Questions about the article
+    itself and in other languages are answered as `read_answers` does (`english_only`: the
+    model reads English only).
     """
-    asked = [_questions_for(request, ttl) for request in requests]
+    asked = [_questions_for(request, ttl, english_only) for request in requests]
     texts = [text for questions in asked for text in questions]
     scopes = [request.doc_ids for request, qs in zip(requests, asked, strict=True) for _ in qs]
-    answers = retriever.ask_many(texts, doc_ids=scopes)
+    answers = read_answers(retriever, texts, scopes, english_only=english_only)
     results, at = [], 0
     for request, questions in zip(requests, asked, strict=True):
-        results.append(_settle(request, answers[at : at + len(questions)]))
+        results.append(_settle(request, answers[at : at + len(questions)], ttl))
         at += len(questions)
     return results
 
@@ -181,7 +206,8 @@ def ask_in_context(
     now: float | None = None,
     ttl: float = CONTEXT_TTL_SECONDS,
     doc_ids: Collection[str] | None = None,
+    english_only: bool = True,
 ) -> tuple[Answer, Turn]:
     """Answer one question in a chat (see `answer_requests`): the answer and the turn to keep."""
     request = Request(question, previous, doc_ids, time.time() if now is None else now)
-    return answer_requests(retriever, [request], ttl=ttl)[0]
+    return answer_requests(retriever, [request], ttl=ttl, english_only=english_only)[0]

@@ -49,6 +49,23 @@ class RetrievedPassage:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleReply:
+    """A reply made from the article's structure rather than one passage: its byline, a
+    summary, the sentence introducing a person, or a note on the language asked in."""
+
+    #: "byline", "summary", "introduction" or "language".
+    kind: str
+    #: The article the reply is about ("" when it is about none in particular).
+    doc_id: str
+    #: The lines to show, plain text (renderers escape and lay them out).
+    lines: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The reply in the `ask --json` schema."""
+        return {"kind": self.kind, "doc_id": self.doc_id, "lines": list(self.lines)}
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The outcome of one question: passages best first, and whether they answer it."""
 
@@ -61,6 +78,8 @@ class Answer:
     #: "answer": the passage answers it; "closest": the article is about the subject but may
     #: not give the asked fact, the passage is the closest it has; "none": not in the articles.
     outcome: Outcome = "none"
+    #: What to show instead of the top passage, when the question was about the article itself.
+    reply: ArticleReply | None = None
 
     def __post_init__(self) -> None:
         # `answered` alone (answers made before outcomes, tests) means a confident answer.
@@ -71,10 +90,13 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         """The answer in the `ask --json` schema."""
-        return {
+        data = {
             "question": self.question,
             "answered": self.answered,
             "outcome": self.outcome,
             "confidence": round(self.confidence, 4),
             "passages": [p.to_json() for p in self.passages],
         }
+        if self.reply is not None:  # only then, so that plain answers keep their old shape
+            data["reply"] = self.reply.to_json()
+        return data

@@ -1,0 +1,206 @@
+"""Replies made from an article's structure: its byline and source, a short extractive summary,
+and the sentence that introduces a person."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from articlebot.index.documents import Document
+from articlebot.index.store import IndexData
+from articlebot.retrieval.results import ArticleReply
+
+#: Sentences in a summary: a short article gets two.
+SUMMARY_SENTENCES = 3
+#: Articles with fewer sentences than this get a two-sentence summary.
+SHORT_ARTICLE_SENTENCES = 8
+#: Bonus to the first body sentence's centrality, halving with each sentence after it: news is
+#: written lead first, and the lead alone is often the best one-line summary.
+LEAD_BONUS = 0.15
+#: Weight of a candidate's similarity to the summary so far, taken off its centrality (maximal
+#: marginal relevance): without it the three sentences of the lead, all on one thread, win.
+REDUNDANCY = 0.5
+#: A sentence this similar to one already chosen says the same thing again and is skipped.
+MAX_SUMMARY_SIMILARITY = 0.8
+#: Sentences with fewer words are headings, captions or furniture ("- Advertisement -").
+MIN_SUMMARY_WORDS = 6
+#: A summary sentence longer than this is cut (the reply must stay short).
+MAX_SUMMARY_SENTENCE_CHARS = 400
+#: A line after the byline at the end of an article that is at most this long names the outlet
+#: ("Axadle Times international–Monitoring.").
+MAX_OUTLET_CHARS = 80
+
+#: Words that, just before a name, say who the person is ("special envoy Steve Witkoff",
+#: "Deputy Prime Minister Oleksiy Kuleba", "Russian poet Alexander Pushkin").
+_ROLES = {
+    "president", "minister", "premier", "envoy", "governor", "mayor", "spokesman",
+    "spokeswoman", "spokesperson", "councillor", "councilor", "chief", "head", "director",
+    "chairman", "chairwoman", "chair", "ceo", "founder", "poet", "writer", "author",
+    "researcher", "scientist", "professor", "dr", "doctor", "player", "coach", "journalist",
+    "reporter", "correspondent", "general", "commander", "secretary", "ambassador",
+    "prosecutor", "judge", "lawyer", "attorney", "officer", "official", "leader", "senator",
+    "lawmaker", "deputy", "king", "queen", "prince", "princess", "pope", "analyst", "expert",
+    "economist", "activist", "artist", "singer", "actor", "actress", "captain", "manager",
+    "chancellor", "mp", "sen", "rep", "gov", "mr", "mrs", "ms",
+}  # fmt: skip
+#: What follows a name in an appositive that says who the person is ("Daniil Kasatkin, a
+#: Russian basketball player", "Laurent Vinatier, 49, who was serving").
+_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:\d{1,3}\s*,\s*)?(?:a|an|the|who|whose|one|his|her|their|[\w\-]+['’]s|"
+    r"\d{1,3}-year-old|aged|now|then|former|currently)\b",
+    re.IGNORECASE,
+)
+
+
+def document_sentences(index: IndexData, doc_id: str) -> list[tuple[int, int, int]]:
+    """(row in `index.sentence_vectors`, start, end) of each sentence of an article, in order."""
+    position = index.doc_order.index(doc_id)
+    first, last = int(index.sentence_bounds[position]), int(index.sentence_bounds[position + 1])
+    return [
+        (row, int(s), int(e))
+        for row, (_, s, e) in enumerate(index.sentence_table[first:last].tolist(), start=first)
+    ]
+
+
+def source_line(document: Document) -> str:
+    """Where an article is from: its link, or the name of the file it was read from."""
+    source = document.source
+    if source.startswith(("http://", "https://")):
+        return f"Source: {source}"
+    if source:
+        # A server's file path is nobody's business; the name tells which file it was.
+        return f"Source: the file {Path(source).name}"
+    return "Source: not recorded"
+
+
+def outlet_line(document: Document) -> str | None:
+    """The short line naming the outlet right after a byline at the end of an article, if any."""
+    if not document.byline:
+        return None
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    for at in range(max(len(lines) - 5, 0), len(lines) - 1):
+        if lines[at] == document.byline.strip():
+            after = lines[at + 1]
+            if len(after) <= MAX_OUTLET_CHARS and at + 2 >= len(lines) - 1:
+                return after
+    return None
+
+
+def byline_reply(document: Document) -> ArticleReply:
+    """Who wrote an article and where it is from (saying so plainly when it names no author)."""
+    byline = (document.byline or "").strip()
+    if byline:
+        if not byline.lower().startswith("by "):
+            byline = f"By {byline}"
+        lines = [f"{byline} — {document.title}"]
+    else:
+        lines = [f"The article doesn't name its author — {document.title}"]
+    outlet = outlet_line(document)
+    if outlet:
+        lines.append(f"Published by: {outlet}")
+    lines.append(source_line(document))
+    return ArticleReply("byline", document.doc_id, tuple(lines))
+
+
+def central_sentences(
+    vectors: np.ndarray,
+    count: int,
+    *,
+    lead_bonus: float = LEAD_BONUS,
+    redundancy: float = REDUNDANCY,
+) -> list[int]:
+    """Positions (in order) of `count` sentences of unit `vectors` chosen one by one: closest to
+    their mean, with a bonus for coming first, less whatever they share with those already
+    chosen (so that a story with three threads gets one sentence of each), none nearly
+    repeating another."""
+    if len(vectors) == 0:
+        return []
+    centre = vectors.mean(axis=0)
+    centre = centre / max(float(np.linalg.norm(centre)), 1e-9)
+    scores = vectors @ centre + lead_bonus * 0.5 ** np.arange(len(vectors))
+    similar = vectors @ vectors.T
+    chosen: list[int] = []
+    while len(chosen) < min(count, len(vectors)):
+        nearest = similar[:, chosen].max(axis=1) if chosen else np.zeros(len(vectors))
+        gain = scores - redundancy * nearest
+        gain[nearest > MAX_SUMMARY_SIMILARITY] = -np.inf
+        gain[chosen] = -np.inf
+        best = int(np.argmax(gain))
+        if not np.isfinite(gain[best]):
+            break
+        chosen.append(best)
+    return sorted(chosen)
+
+
+def summary_spans(index: IndexData, doc_id: str) -> list[tuple[int, int]]:
+    """The (start, end) of an article's most central body sentences, in article order."""
+    document = index.documents[doc_id]
+    furniture = {line.strip() for line in (document.byline, outlet_line(document)) if line}
+    sentences = [
+        (row, start, end)
+        for row, start, end in document_sentences(index, doc_id)
+        if start >= document.body_start
+        and len(document.text[start:end].split()) >= MIN_SUMMARY_WORDS
+        and document.text[start:end].strip() not in furniture
+    ]
+    count = SUMMARY_SENTENCES if len(sentences) >= SHORT_ARTICLE_SENTENCES else 2
+    vectors = np.asarray(index.sentence_vectors[[row for row, _, _ in sentences]], np.float32)
+    return [sentences[i][1:] for i in central_sentences(vectors, count)]
+
+
+def summary_reply(index: IndexData, doc_id: str) -> ArticleReply:
+    """An article's title and its most central sentences, in article order."""
+    document = index.documents[doc_id]
+    lines = [document.title]
+    for start, end in summary_spans(index, doc_id):
+        sentence = " ".join(document.text[start:end].split())
+        if len(sentence) > MAX_SUMMARY_SENTENCE_CHARS:
+            sentence = sentence[: MAX_SUMMARY_SENTENCE_CHARS - 1] + "…"
+        lines.append(sentence)
+    return ArticleReply("summary", doc_id, tuple(lines))
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A name as written in an article: any case, hyphens or spaces between its words."""
+    words = [re.escape(word) for word in name.split()]
+    return re.compile(r"\b" + r"[\s\-'’]+".join(words) + r"\b", re.IGNORECASE)
+
+
+def introduces(sentence: str, name: str) -> bool:
+    """Whether `sentence` says who `name` is: an appositive after the name ("X, a ...",
+    "X, 49, who ...") or a role just before it ("special envoy X", "foreign minister, X")."""
+    for match in _name_pattern(name).finditer(sentence):
+        if _APPOSITIVE.match(sentence, match.end()):
+            return True
+        before = re.findall(r"[\w’'\-]+", sentence[: match.start()])
+        # Titles are capitalised name-like words in between ("French President Emmanuel").
+        if any(word.lower().strip("’'") in _ROLES for word in before[-4:]):
+            return True
+    return False
+
+
+def introduction(text: str, spans: list[tuple[int, int]], name: str) -> tuple[int, int] | None:
+    """The first of `spans` (sentences of `text`, in order) that introduces `name` (see
+    `introduces`), trying the full name before its last word; None when none does."""
+    words = name.split()
+    forms = [name] + ([words[-1]] if len(words) > 1 and len(words[-1]) > 2 else [])
+    for form in forms:
+        for start, end in spans:
+            if introduces(text[start:end], form):
+                return start, end
+    return None
+
+
+def newest_article(index: IndexData, doc_ids: list[str] | None = None) -> str | None:
+    """Of `doc_ids` (default: every article), the one added last; None when there are none."""
+    candidates = [d for d in (doc_ids or index.doc_order) if d in index.documents]
+    if not candidates:
+        return None
+
+    def added(doc_id: str) -> tuple[float, int]:
+        meta = index.manifest.documents.get(doc_id, {})
+        return float(meta.get("added", 0.0)), index.doc_order.index(doc_id)
+
+    return max(candidates, key=added)

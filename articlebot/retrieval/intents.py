@@ -1,0 +1,159 @@
+"""Questions about the article itself (its author, its gist, who someone in it is), told apart
+from ordinary questions by their wording alone."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Literal
+
+Intent = Literal["byline", "summary"]
+
+#: Words the patterns below key on; a typo of one (one letter off or so) is read as the word.
+_KEYWORDS = (
+    "author",
+    "authors",
+    "article",
+    "byline",
+    "journalist",
+    "newspaper",
+    "publication",
+    "published",
+    "reporter",
+    "source",
+    "summary",
+    "summarize",
+    "summarise",
+    "gist",
+    "overview",
+    "happened",
+    "about",
+)
+#: Real words a typo rule must leave alone (they are close to a keyword but mean something else).
+_NOT_TYPOS = {"authority", "reported", "sourced", "resource", "abbot", "above", "publican"}
+
+_LEAD = r"(?:(?:hey|hi|ok|okay|so|and|um|please|pls|plz|bot|just|quick|quickly|also|now)\s+)*"
+_ASK = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+|(?:do\s+you\s+know|tell\s+me|i\s+wonder)\s+)*"
+_TAIL = r"(?:\s+(?:please|pls|plz|for\s+me|again|quickly|briefly|thanks|thank\s+you|thx|then))*"
+_THIS = r"(?:this|the|that)"
+_ARTICLE = r"(?:article|story|piece|news|report|text|post|item|news\s+story|news\s+article)"
+_THE_ARTICLE = rf"(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
+_IN_IT = rf"(?:\s+(?:in|of|from|for)\s+{_THE_ARTICLE})?"
+_IS = r"(?:is|s|was|are|were)"
+
+_BYLINE_PATTERNS = (
+    rf"who\s+(?:wrote|writes|write|written|authored|penned|reported|published)"
+    rf"(?:\s+{_THIS}(?:\s+{_ARTICLE})?|\s+{_ARTICLE}|\s+it)?",
+    rf"who\s+(?:has|had|did)\s+(?:write|written|wrote|author|authored|publish|published)"
+    rf"\s+{_THIS}(?:\s+{_ARTICLE})?",
+    rf"{_THIS}\s+{_ARTICLE}\s+(?:was\s+|is\s+)?(?:written|authored|published)\s+by\s+(?:who|whom)",
+    rf"(?:who|whos|what|whats|which)(?:\s+{_IS})?\s+(?:the\s+|its\s+)?"
+    rf"(?:author|authors|writer|writers|journalist|reporter|byline|correspondent)"
+    rf"(?:\s+name)?{_IN_IT}",
+    rf"(?:the\s+)?(?:author|authors|writer|byline|journalist|reporter)(?:\s+name)?{_IN_IT}",
+    rf"(?:the\s+)?name\s+of\s+the\s+(?:author|writer|journalist|reporter){_IN_IT}",
+    rf"(?:the\s+)?(?:source|sources|link|url|origin|original|original\s+link)(?:\s+please)?"
+    rf"{_IN_IT}",
+    rf"(?:what|whats|which)(?:\s+{_IS})?\s+(?:the\s+|its\s+)?"
+    rf"(?:source|sources|link|url|origin|original\s+link|outlet|publication|publisher|"
+    rf"newspaper|paper|website|site|media\s+outlet|news\s+outlet|news\s+agency){_IN_IT}",
+    rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
+    r"(?:\s+(?:come|comes|coming|published|from))*(?:\s+from)?",
+    rf"where\s+(?:was|is|has)\s+{_THIS}(?:\s+{_ARTICLE})?\s+(?:been\s+)?(?:published|posted|"
+    r"printed|from)",
+    rf"(?:which|what)\s+(?:newspaper|paper|publication|outlet|website|site|media|magazine|"
+    rf"agency|news\s+agency|news\s+outlet)(?:\s+(?:is|was|published|ran|wrote|printed|"
+    rf"posted))?(?:\s+(?:{_THIS}|it)(?:\s+{_ARTICLE})?)?(?:\s+(?:from|in))?",
+    rf"who\s+(?:published|posted|printed|ran|released|put\s+out)\s+(?:{_THIS}|it)"
+    rf"(?:\s+{_ARTICLE})?",
+    r"(?:whose|who\s+is\s+the)\s+(?:article|story|piece|reporting)\s+is\s+(?:this|it)",
+)
+
+_SUMMARY_PATTERNS = (
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:{_THE_ARTICLE}|all\s+this|all\s+of\s+this)"
+    r"(?:\s+all)?\s+about",
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:{_THIS}|the)\s+(?:whole\s+)?(?:{_ARTICLE})"
+    r"(?:\s+all)?\s+about",
+    rf"what\s+(?:does|did)\s+(?:{_THE_ARTICLE})\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
+    rf"what\s+happened(?:\s+here|\s+today|\s+in\s+{_THE_ARTICLE}|\s+in\s+the\s+news)?",
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:news|story|headline|latest)",
+    rf"(?:give\s+me\s+|get\s+me\s+|i\s+want\s+|i\s+need\s+|need\s+|want\s+|show\s+me\s+)?"
+    rf"(?:a\s+|an\s+|the\s+)?(?:short\s+|quick\s+|brief\s+)?"
+    rf"(?:summary|summarization|summarisation|overview|gist|recap|rundown|synopsis|digest|"
+    rf"tldr|tl\s+dr|main\s+points|key\s+points|main\s+idea|highlights|short\s+version)"
+    rf"(?:\s+(?:of|for)\s+{_THE_ARTICLE})?",
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:summary|gist|overview|main\s+point|"
+    rf"main\s+points|key\s+points|main\s+idea|point|tldr|tl\s+dr|short\s+version|takeaway|"
+    rf"main\s+takeaway|key\s+takeaways|bottom\s+line)(?:\s+(?:of|in|for)\s+{_THE_ARTICLE})?",
+    rf"(?:summarize|summarise|summarized|summarised|sum\s+up|recap|brief\s+me\s+on|"
+    rf"explain)(?:\s+(?:{_THE_ARTICLE}|everything|all\s+this))?(?:\s+(?:up|for\s+me))?",
+    r"sum\s+(?:it|this|that)\s+up|brief\s+me|in\s+short|in\s+a\s+nutshell|"
+    r"(?:in\s+)?(?:a\s+)?few\s+(?:words|sentences|lines)",
+    rf"(?:tell|give)\s+me\s+(?:about|the\s+gist\s+of)\s+{_THE_ARTICLE}",
+    rf"(?:what|whats)\s+(?:is\s+)?going\s+on\s+in\s+{_THE_ARTICLE}",
+)
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    body = "|".join(f"(?:{pattern})" for pattern in patterns)
+    return re.compile(rf"{_LEAD}{_ASK}(?:{body}){_TAIL}")
+
+
+_BYLINE = _compile(_BYLINE_PATTERNS)
+_SUMMARY = _compile(_SUMMARY_PATTERNS)
+_WHO_IS = re.compile(
+    r"(?:(?:hey|so|and|ok|okay|please)\s+)*(?:(?:do\s+you\s+know|tell\s+me)\s+)?"
+    r"(?:who\s+(?:is|was|s)|whos|whois|who\s+exactly\s+is|tell\s+me\s+about)\s+(.+)"
+)
+#: Subjects of "who is ..." that are not a name: a role ("who is the minister") asks for a
+#: name, a pronoun leans on the previous question.
+_NOT_A_NAME = {
+    "the", "a", "an", "this", "that", "these", "those", "he", "she", "they", "it", "him",
+    "her", "them", "his", "its", "their", "there", "here", "you", "i", "we", "me", "us",
+    "behind", "responsible", "in", "on", "at", "to", "for", "being", "going", "doing", "your",
+    "our", "my", "one", "which", "what", "who", "author", "writer", "journalist", "reporter",
+}  # fmt: skip
+
+
+def normalize(text: str) -> str:
+    """Lowercase words with punctuation and apostrophes dropped ("Who's the author?" ->
+    "whos the author"), "tl;dr" kept as "tldr"."""
+    lowered = text.lower().replace("’", "'").replace("'", "")
+    lowered = re.sub(r"\btl\s*[;:/,.\- ]\s*dr\b", "tldr", lowered)
+    words = re.findall(r"[^\W_]+", lowered)
+    return " ".join(_fix_typo(word) for word in words)
+
+
+def _fix_typo(word: str) -> str:
+    """A keyword for a near miss of it ("auther", "summery", "artical"), else the word."""
+    if len(word) < 5 or word in _KEYWORDS or word in _NOT_TYPOS:
+        return word
+    near = [k for k in _KEYWORDS if abs(len(k) - len(word)) <= 1]
+    match = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
+    return match[0] if match else word
+
+
+def detect_intent(question: str) -> Intent | None:
+    """ "byline" for a question about who wrote the article or where it is from, "summary" for
+    one asking what it is about, None for anything else."""
+    text = normalize(question)
+    if not text:
+        return None
+    if _BYLINE.fullmatch(text):
+        return "byline"
+    if _SUMMARY.fullmatch(text):
+        return "summary"
+    return None
+
+
+def who_is_subject(question: str) -> str | None:
+    """The name asked about in "who is X?" (as typed, 1-4 words), or None."""
+    match = _WHO_IS.fullmatch(normalize(question))
+    if match is None:
+        return None
+    words = match.group(1).split()
+    while words and words[-1] in {"again", "please", "exactly", "then", "now"}:
+        words.pop()
+    if not words or len(words) > 4 or words[0] in _NOT_A_NAME:
+        return None
+    return " ".join(words)

@@ -1,0 +1,139 @@
+"""Answers as a reader gets them: questions in a language the model cannot read are told so,
+questions about the article itself are answered from its structure, the rest by retrieval."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+
+from articlebot.retrieval.about import (
+    byline_reply,
+    document_sentences,
+    introduces,
+    introduction,
+    summary_reply,
+    summary_spans,
+)
+from articlebot.retrieval.intents import detect_intent, who_is_subject
+from articlebot.retrieval.languages import english_only_reply, question_language
+from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
+from articlebot.retrieval.retriever import Retriever, normalize_question
+
+
+def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None) -> str | None:
+    """The article a question is about: the one it is scoped to, the only one indexed, or the
+    one retrieval's top passage comes from."""
+    documents = retriever.index.documents
+    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+    if len(scope) == 1:
+        return scope[0]
+    if answer.passages:
+        return answer.passages[0].doc_id
+    return None
+
+
+def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
+    """The passage of an article holding text[start:end], highlighted there."""
+    index = retriever.index
+    position = index.doc_order.index(doc_id)
+    rows = range(int(index.passage_bounds[position]), int(index.passage_bounds[position + 1]))
+    for row in rows:
+        passage = index.passages[row]
+        if passage.start <= start and end <= passage.end:
+            return retriever.passage(row, 0.0, (start, end))
+    # A span outside every passage (a byline line that chunking left out): the first one.
+    return retriever.passage(rows[0])
+
+
+def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> Answer:
+    """`answer` replaced by the article's byline or summary, with the passages they come from."""
+    index = retriever.index
+    document = index.documents[doc_id]
+    reply: ArticleReply
+    if kind == "byline":
+        reply = byline_reply(document)
+        at = document.text.rfind(document.byline) if document.byline else -1
+        spans = [(at, at + len(document.byline or ""))] if at >= 0 else []
+    else:
+        reply = summary_reply(index, doc_id)
+        spans = summary_spans(index, doc_id)
+    passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
+    if not passages:
+        passages = [retriever.passage(int(index.passage_bounds[index.doc_order.index(doc_id)]))]
+    return replace(answer, answered=True, confidence=1.0, passages=passages, reply=reply)
+
+
+def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
+    """`answer` led by the sentence introducing `name`, unless its own highlight already says
+    who they are or the article never does."""
+    top = answer.passages[0] if answer.passages else None
+    if answer.answered and top is not None and introduces(top.highlight_text, name):
+        return answer
+    document = retriever.index.documents[doc_id]
+    spans = [(s, e) for _, s, e in document_sentences(retriever.index, doc_id)]
+    found = introduction(document.text, spans, name)
+    if found is None:
+        return answer
+    lead = passage_at(retriever, doc_id, *found)
+    rest = [p for p in answer.passages if p.row != lead.row]
+    return replace(answer, answered=True, passages=[lead, *rest][: max(len(answer.passages), 1)])
+
+
+def language_answer(
+    retriever: Retriever, question: str, language: str, doc_ids: Collection[str] | None
+) -> Answer:
+    """The reply to a question the model cannot read, in the question's language."""
+    documents = retriever.index.documents
+    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else []
+    scope = scope or list(documents)
+    titles = [documents[d].title for d in scope]
+    reply = ArticleReply(
+        "language",
+        scope[0] if len(scope) == 1 else "",
+        (english_only_reply(language, titles),),  # type: ignore[arg-type]
+    )
+    text = normalize_question(question, retriever.max_question_chars)
+    return Answer(question=text, answered=False, confidence=0.0, passages=[], reply=reply)
+
+
+def read_answers(
+    retriever: Retriever,
+    questions: Sequence[str],
+    doc_ids: Sequence[Collection[str] | None] | None = None,
+    *,
+    english_only: bool = True,
+) -> list[Answer]:
+    """`Retriever.ask_many`, with article questions answered from the article and, for an
+    English-only model, other languages told to ask in English."""
+    scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
+    languages = [question_language(q) if english_only else "en" for q in questions]
+    asked = [i for i, language in enumerate(languages) if language == "en"]
+    found = retriever.ask_many([questions[i] for i in asked], doc_ids=[scopes[i] for i in asked])
+    answers: list[Answer] = []
+    by_position = dict(zip(asked, found, strict=True))
+    for i, question in enumerate(questions):
+        if i not in by_position:
+            answers.append(language_answer(retriever, question, languages[i], scopes[i]))
+            continue
+        answer = by_position[i]
+        doc_id = article_of(retriever, answer, scopes[i])
+        if doc_id is not None:
+            intent = detect_intent(question)
+            name = who_is_subject(question) if intent is None else None
+            if intent is not None:
+                answer = with_reply(retriever, answer, doc_id, intent)
+            elif name is not None:
+                answer = with_introduction(retriever, answer, doc_id, name)
+        answers.append(answer)
+    return answers
+
+
+def read_answer(
+    retriever: Retriever,
+    question: str,
+    doc_ids: Collection[str] | None = None,
+    *,
+    english_only: bool = True,
+) -> Answer:
+    """`read_answers` for one question."""
+    return read_answers(retriever, [question], [doc_ids], english_only=english_only)[0]

@@ -1,0 +1,158 @@
+"""Telling questions about the article itself from ordinary ones, by their wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from articlebot.retrieval.intents import detect_intent, normalize, who_is_subject
+
+BYLINE = (
+    "who wrote this",
+    "Who wrote this article?",
+    "who is the author",
+    "author?",
+    "Author",
+    "source",
+    "Where is this from?",
+    "which newspaper",
+    "Who's the author of this article",
+    "whos the auther",
+    "who wrote the story",
+    "what's the source",
+    "where does this article come from",
+    "which newspaper is this from",
+    "what publication is this",
+    "byline?",
+    "who is the journalist",
+    "name of the author",
+    "Who penned this piece?",
+    "where was this published",
+    "who published this",
+    "what is the source of this article",
+    "link?",
+    "original link please",
+    "which outlet published this",
+    "who's the writer",
+    "who reported this",
+    "can you tell me who wrote this",
+    "author name",
+    "what newspaper",
+    "whats the byline",
+    "who wrote it",
+    "where is it from",
+    "What website is this from?",
+    "who is the reporter",
+)
+SUMMARY = (
+    "what is this about",
+    "What is this article about?",
+    "summarize",
+    "summary",
+    "what happened",
+    "tl;dr",
+    "TLDR",
+    "give me the gist",
+    "Summarise the article please",
+    "can you summarize this",
+    "what's the story about",
+    "whats this about",
+    "gist?",
+    "summery",
+    "give me a summary",
+    "sum it up",
+    "what are the main points",
+    "key points",
+    "overview",
+    "what's the article about",
+    "brief me",
+    "in a nutshell",
+    "what happened here",
+    "what does the article say",
+    "tl dr",
+    "whats the gist of the article",
+    "short summary please",
+    "what's it about",
+    "recap",
+    "what is the story",
+    "what's the news",
+)
+#: Ordinary questions that share words with the ones above: they must reach retrieval.
+ORDINARY = (
+    "who wrote the letter to the minister",
+    "what happened to vinatier",
+    "Who is Laurent Vinatier?",
+    "what is the source of the blackouts",
+    "who published the statement",
+    "where is vinatier from",
+    "what did the article say about macron",
+    "what happened in dnipropetrovsk",
+    "what is the coalition of the willing",
+    "which newspaper did the journalist raise it in",
+    "who is the french foreign minister",
+    "what did russia say",
+    "summary of the charges against vinatier",
+    "where did the strikes happen",
+    "who is the author of the statement",
+    "what is this coalition about",
+    "what's the story with kasatkin",
+    "what did witkoff say",
+    "who reported the blackouts",
+    "which outlet did macron post on",
+    "what happened after the swap",
+    "what are the key points of the declaration",
+    "when did this happen",
+    "where is this happening",
+    "who said this",
+    "what is the fsb",
+    "how many households lost power",
+    "what did zelensky write on x",
+    "what is dtek",
+    "who wrote on x",
+    "what's the source of power in ukraine",
+    "who leads the coalition",
+    "what is the axis of war",
+    "where did they sign it",
+    "what is the gist of the russian statement",
+    "who is behind the attacks",
+    "what happened at the paris meeting",
+    "whose troops",
+    "what did the ministry publish",
+    "which paper did france sign",
+)
+
+
+@pytest.mark.parametrize("question", BYLINE)
+def test_byline_phrasings(question: str) -> None:
+    assert detect_intent(question) == "byline"
+
+
+@pytest.mark.parametrize("question", SUMMARY)
+def test_summary_phrasings(question: str) -> None:
+    assert detect_intent(question) == "summary"
+
+
+@pytest.mark.parametrize("question", ORDINARY)
+def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
+    assert detect_intent(question) is None
+
+
+def test_normalize_drops_punctuation_and_fixes_near_misses() -> None:
+    assert normalize("Who's the AUTHER?!") == "whos the author"
+    assert normalize("tl;dr") == "tldr"
+    assert normalize("Who has authority?") == "who has authority"  # a real word stays
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Who is Laurent Vinatier?", "laurent vinatier"),
+        ("who's steve witkoff", "steve witkoff"),
+        ("Who is Kasatkin", "kasatkin"),
+        ("tell me about Jean-Noel Barrot", "jean noel barrot"),
+        ("who is the french foreign minister", None),  # a role: asks for a name
+        ("who is he", None),  # leans on the previous question
+        ("who wrote this", None),
+    ],
+)
+def test_who_is_subject(question: str, subject: str | None) -> None:
+    assert who_is_subject(question) == subject

@@ -1,0 +1,139 @@
+"""Questions about the article itself, people's introductions and other languages, as a reader
+sees the answers (the real bundled model and article)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from articlebot.bot.render import MAX_MESSAGE_CHARS, answer_html, fits, reply_html
+from articlebot.index.documents import Document
+from articlebot.retrieval.about import byline_reply, introduces, newest_article, summary_reply
+from articlebot.retrieval.conversation import ask_in_context
+from articlebot.retrieval.formatting import format_answer_text
+from articlebot.retrieval.languages import question_language
+from articlebot.retrieval.reader import read_answer, read_answers
+from articlebot.retrieval.results import ArticleReply
+from articlebot.retrieval.retriever import Retriever
+
+TITLE = "Russia warns foreign forces in Ukraine would be lawful military targets"
+
+
+@pytest.mark.parametrize("question", ["Who wrote this?", "author?", "where is this from"])
+def test_byline_questions_get_the_byline_and_source(retriever: Retriever, question: str) -> None:
+    answer = read_answer(retriever, question)
+    assert answer.answered and answer.reply is not None and answer.reply.kind == "byline"
+    text = format_answer_text(answer)
+    assert f"By Abdiwahab Ahmed — {TITLE}" in text
+    assert "Axadle Times" in text and "Source: the file article.txt" in text
+    assert "/" not in text.split("Source:")[1].strip()  # the server's path is not shown
+    assert answer.passages[0].highlight_text == "By Abdiwahab Ahmed"
+    data = json.loads(json.dumps(answer.to_json()))
+    assert data["reply"]["kind"] == "byline" and data["answered"] is True
+
+
+def test_an_article_without_a_byline_says_so_and_gives_its_source() -> None:
+    doc = Document("n", "Bridge opens", "Bridge opens\nThe bridge opened.", "https://ex.com/b")
+    lines = byline_reply(doc).lines
+    assert lines[0] == "The article doesn't name its author — Bridge opens"
+    assert lines[-1] == "Source: https://ex.com/b"
+
+
+def test_summary_is_the_title_and_central_sentences_in_order(retriever: Retriever) -> None:
+    answer = read_answer(retriever, "what is this article about?")
+    assert answer.answered and answer.reply is not None and answer.reply.kind == "summary"
+    title, *sentences = answer.reply.lines
+    text = retriever.index.documents["article"].text
+    assert title == TITLE and len(sentences) == 3
+    positions = [text.index(sentence) for sentence in sentences]
+    assert positions == sorted(positions)  # article order
+    assert sentences[0].startswith("Russia warns Western troops")  # the lead
+    # The story's other thread, the prisoner swap, is in; the lead's echo is not.
+    assert any("Vinatier" in sentence for sentence in sentences)
+    assert not any("considered legitimate combat targets" in s for s in sentences)
+    # Its passages are the summary's sentences, for the More/Paragraph buttons.
+    assert [p.highlight_text for p in answer.passages] == sentences
+    assert summary_reply(retriever.index, "article") == answer.reply
+
+
+#: People of the bundled article and what the reader should learn on asking who they are.
+PEOPLE = {
+    "Laurent Vinatier": "Laurent Vinatier, 49, who was serving",
+    "Daniil Kasatkin": "Daniil Kasatkin, a Russian basketball player",
+    "Kasatkin": "Daniil Kasatkin, a Russian basketball player",
+    "Steve Witkoff": "special envoy Steve Witkoff",
+    "Oleksiy Kuleba": "Deputy Prime Minister Oleksiy Kuleba",
+    "Ivan Fedorov": "Governor Ivan Fedorov",
+    "Jean-Noel Barrot": "foreign minister, Jean-Noel Barrot",
+    "Alexander Pushkin": "Russian poet Alexander Pushkin",
+    "Volodymyr Zelensky": "President Volodymyr Zelensky",
+    "Vladimir Putin": "President Vladimir Putin",
+}
+
+
+def test_who_is_shows_the_sentence_introducing_the_person(retriever: Retriever) -> None:
+    questions = [f"who is {name}?" for name in PEOPLE]
+    answers = read_answers(retriever, questions)
+    shown = [a.passages[0].highlight_text if a.answered else "" for a in answers]
+    missed = [
+        q for q, s, intro in zip(questions, shown, PEOPLE.values(), strict=True) if intro not in s
+    ]
+    assert missed == []
+
+
+def test_introduces_needs_a_role_or_an_appositive() -> None:
+    assert introduces("Laurent Vinatier, 49, who was serving a sentence", "Vinatier")
+    assert introduces("its special envoy Steve Witkoff said", "Steve Witkoff")
+    assert not introduces("The FSB said Vinatier was pardoned.", "Vinatier")
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "start"),
+    [
+        ("Кто освободил Винатье?", "ru", "Я отвечаю на вопросы на английском."),
+        ("Хто звільнив Вінатьє?", "uk", "Я відповідаю на запитання англійською."),
+        ("Що сталося в Парижі?", "uk", "Я відповідаю на запитання англійською."),
+        ("من هو فيناتييه؟", "other", "I answer questions in English"),
+        ("誰が書いたの？", "other", "I answer questions in English"),
+    ],
+)
+def test_other_languages_are_told_in_their_language(
+    retriever: Retriever, question: str, language: str, start: str
+) -> None:
+    assert question_language(question) == language
+    answer = read_answer(retriever, question)
+    assert answer.reply is not None and answer.reply.kind == "language"
+    assert answer.reply.lines[0].startswith(start) and TITLE in answer.reply.lines[0]
+    assert "couldn't find" not in answer_html(answer)
+
+
+def test_an_english_question_with_a_cyrillic_name_stays_english(retriever: Retriever) -> None:
+    assert question_language("Who is Винатье, the French researcher?") == "en"
+    answer = read_answer(retriever, "When was Vinatier (Винатье) arrested?")
+    assert answer.reply is None and "June 2024" in answer.passages[0].text
+
+
+def test_a_multilingual_model_answers_other_languages_itself(retriever: Retriever) -> None:
+    answer = read_answer(retriever, "Кто освободил Винатье?", english_only=False)
+    assert answer.reply is None  # retrieval's own answer, whatever the model makes of it
+
+
+def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever) -> None:
+    _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
+    byline, kept = ask_in_context(retriever, "who wrote this article?", turn, now=110.0)
+    assert byline.reply is not None and kept == turn
+    follow, _ = ask_in_context(retriever, "When was he arrested?", kept, now=120.0)
+    assert "June 2024" in follow.passages[0].text
+
+
+def test_reply_html_escapes_and_fits() -> None:
+    reply = ArticleReply("summary", "x", ("<b>Title</b> & co", *["<script>" * 400] * 20))
+    html = reply_html(reply)
+    assert "<script>" not in html and "&lt;b&gt;Title&lt;/b&gt; &amp; co" in html
+    assert fits(html) and len(html) > MAX_MESSAGE_CHARS / 4
+
+
+def test_newest_article_is_the_last_added(retriever: Retriever) -> None:
+    assert newest_article(retriever.index) == "article"
+    assert newest_article(retriever.index, ["gone"]) is None
