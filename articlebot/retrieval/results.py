@@ -82,8 +82,8 @@ class Answer:
     reply: ArticleReply | None = None
 
     def __post_init__(self) -> None:
-        # `answered` alone (answers made before outcomes, tests) means a confident answer.
-        if self.answered and self.outcome == "none":
+        # `answered` (set alone, or changed by dataclasses.replace) means a confident answer.
+        if self.answered and self.outcome != "answer":
             object.__setattr__(self, "outcome", "answer")
         if self.outcome == "answer" and not self.answered:
             raise ValueError("an answer with outcome 'answer' must be answered")
