@@ -47,3 +47,17 @@ def test_the_question_terms_an_article_never_uses_are_measured(retriever: Retrie
     assert inside[3] == 0.0  # every term of the question is in the article
     assert outside[3] >= 0.5  # "population" is not
     assert retriever.ask("How many people live in Kyiv?").evidence[4] in (0.0, 1.0)
+
+
+def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(
+    retriever: Retriever,
+) -> None:
+    answer = retriever.ask("what did macron say")
+    assert answer.also is not None and "Macron" in answer.also.highlight_text
+    assert answer.also.highlight_text != answer.passages[0].highlight_text
+    assert answer.to_json()["also"]["paragraph"] == answer.also.paragraph
+    html = render.answer_html(answer)
+    assert "\n\n<b>Also:</b> " in html and len(html) < render.MAX_MESSAGE_CHARS
+    assert "\n\nAlso: " in format_answer_text(answer)
+    clear = retriever.ask("Who was Vinatier swapped for?")
+    assert clear.also is None and "Also:" not in render.answer_html(clear)

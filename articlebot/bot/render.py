@@ -25,6 +25,8 @@ MAX_INLINE_TITLE_CHARS = 120
 MAX_INLINE_DESCRIPTION_CHARS = 200
 _TAG = re.compile(r"<[^>]*>")
 
+#: The runner-up's sentence on the "Also:" line is cut to this.
+MAX_ALSO_CHARS = 600
 #: Said before the closest passage when the article may not give what was asked.
 CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
 NOT_ANSWERED_HTML = (
@@ -106,7 +108,14 @@ def answer_html(answer: Answer) -> str:
         return NOT_ANSWERED_HTML
     if answer.outcome == "closest":
         return f"{escape(CLOSEST_LEAD, quote=False)}\n{passage_html(answer.passages[0])}"
-    return passage_html(answer.passages[0])
+    html = passage_html(answer.passages[0])
+    if answer.also is not None:
+        also = answer.also
+        html += (
+            f"\n\n<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} "
+            f"<i>— {title_html(also.title)}, paragraph {also.paragraph}</i>"
+        )
+    return html
 
 
 def reply_html(reply: ArticleReply) -> str:

@@ -32,6 +32,9 @@ def format_answer_text(answer: Answer, *, more: bool = False, bold: bool = False
     blocks = [CLOSEST_LEAD] if answer.outcome == "closest" and not more else []
     for passage in shown:
         blocks.append(f"{mark_highlight(passage, open_mark, close_mark)}\n{source_line(passage)}")
+    if answer.also is not None and not more:
+        also = answer.also
+        blocks.append(f"Also: {also.highlight_text} {source_line(also)}")
     return "\n\n".join(blocks)
 
 

@@ -80,6 +80,8 @@ class Answer:
     outcome: Outcome = "none"
     #: What to show instead of the top passage, when the question was about the article itself.
     reply: ArticleReply | None = None
+    #: A second passage nearly as good as the best, saying something else: shown on one line.
+    also: RetrievedPassage | None = None
 
     def __post_init__(self) -> None:
         # `answered` (set alone, or changed by dataclasses.replace) means a confident answer.
@@ -99,4 +101,6 @@ class Answer:
         }
         if self.reply is not None:  # only then, so that plain answers keep their old shape
             data["reply"] = self.reply.to_json()
+        if self.also is not None:
+            data["also"] = self.also.to_json()
         return data
