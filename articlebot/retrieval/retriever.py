@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Collection, Sequence
@@ -17,10 +18,15 @@ from articlebot.index.keyword import SelectedTerms
 from articlebot.index.store import IndexData
 from articlebot.retrieval.answer_type import answer_type_missing
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
+from articlebot.retrieval.spelling import Speller
 
 #: Questions asked together are encoded in length-sorted runs of this many (on two cores, runs
 #: of 8 cost each question about half of what it costs alone; longer runs pad more).
 QUESTION_RUN = 8
+
+#: Past this much article text, question words are not spell-checked (the word list is built
+#: from the texts on the first question).
+MAX_SPELLING_CHARS = 200_000_000
 
 #: Answers whose calibrated confidence is lower are "not answered" (see scripts/calibrate.py).
 DEFAULT_MIN_CONFIDENCE = 0.3
@@ -64,6 +70,8 @@ class RankingSettings:
     #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
     #: cross-validation on the reader dev set (folds picked 0.93-0.94).
     also_ratio: float = 0.93
+    #: Correct question words that neither the articles nor the model know (see spelling.py).
+    spelling: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +191,8 @@ class Retriever:
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
         self._doc_row = {doc_id: i for i, doc_id in enumerate(index.doc_order)}
+        #: Made on the first question (None), or False when the articles are too large.
+        self._speller: Speller | bool | None = None
         self._sentence_counts = np.fromiter(
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
         )
@@ -248,15 +258,34 @@ class Retriever:
             Answer(question=text, answered=False, confidence=0.0, passages=[]) for text in texts
         ]
         if asked:
-            vectors = self.encoder.encode([texts[i] for i in asked], batch_size=QUESTION_RUN)
+            spelled = {i: self.spelled(texts[i]) for i in asked}
+            vectors = self.encoder.encode([spelled[i] for i in asked], batch_size=QUESTION_RUN)
             n = min(self.ranking.candidates, self.size)
             for i, vector in zip(asked, vectors, strict=True):
                 # Searched one question at a time: one matrix product for a whole batch cut the
                 # bot's throughput under 64 askers by ~15% (OpenBLAS threads it).
                 found = self.dense_candidates(vector, n)
-                match = self.match_keywords(texts[i])
-                answers[i] = self._rank(texts[i], vector, k, scopes[i], found, match)
+                match = self.match_keywords(spelled[i])
+                answer = self._rank(spelled[i], vector, k, scopes[i], found, match)
+                if spelled[i] != texts[i]:
+                    answer = dataclasses.replace(answer, question=texts[i])
+                answers[i] = answer
         return answers
+
+    def spelled(self, text: str) -> str:
+        """`text` with typos in words that neither the articles nor the model know corrected."""
+        if not self.ranking.spelling:
+            return text
+        if self._speller is None:
+            documents = self.index.documents.values()
+            if sum(len(doc.text) for doc in documents) > MAX_SPELLING_CHARS:
+                self._speller = False
+            else:
+                self._speller = Speller(
+                    (doc.text for doc in documents),
+                    known=lambda word: self.encoder.count_tokens([word])[0] == 1,
+                )
+        return self._speller.correct(text) if self._speller else text
 
     def match_keywords(self, text: str) -> KeywordMatch:
         """The keyword side of answering `text` (a normalized question)."""

@@ -1,0 +1,46 @@
+"""Typos in questions: a word that neither the articles nor the model know is taken for the
+article word one edit away ("vinatir" -> "vinatier", "electricty" -> "electricity")."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+#: Shorter words are too often another word one edit away.
+MIN_LETTERS = 4
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+class Speller:
+    """Corrects question words against the words of the indexed articles."""
+
+    def __init__(self, texts: Iterable[str], known: Callable[[str], bool]) -> None:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(w for w in _WORD.findall(text.lower()) if len(w) >= MIN_LETTERS)
+        self._counts = counts
+        self._words = list(counts)
+        #: Whether the model has the word as one piece of its vocabulary: a real word, even if
+        #: no article uses it ("teach", "hardest"), is never "corrected" into an article's word.
+        self._known = known
+
+    def correct(self, question: str) -> str:
+        """`question` with its unknown words replaced by the article word one edit away (the
+        most frequent, when several are)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower()
+            if len(low) < MIN_LETTERS or low in self._counts or self._known(low):
+                return word
+            found = process.extract(
+                low, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=5
+            )
+            if not found:
+                return word
+            return max(found, key=lambda item: self._counts[item[0]])[0]
+
+        return _WORD.sub(fix, question)

@@ -1,0 +1,36 @@
+"""Questions with typos find what they would find spelled right."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from articlebot.retrieval.retriever import Retriever
+from articlebot.retrieval.spelling import Speller
+
+
+def test_unknown_words_become_the_article_word_one_edit_away() -> None:
+    speller = Speller(
+        ["Laurent Vinatier was swapped. Electricity returned. The electricity grid."],
+        known=lambda word: word in {"teach", "swapped"},
+    )
+    assert speller.correct("how long was vinatir's sentence") == "how long was vinatier's sentence"
+    assert speller.correct("without electricty?") == "without electricity?"
+    # Real words are left alone even when an article word is one edit away, and so are short
+    # words and words two edits away.
+    assert speller.correct("where does she teach") == "where does she teach"
+    assert speller.correct("who is vint") == "who is vint"
+    assert speller.correct("elektrisity") == "elektrisity"
+
+
+def test_a_typo_in_a_name_finds_the_same_passage(retriever: Retriever) -> None:
+    right = retriever.ask("Who was Vinatier swapped for?")
+    typo = retriever.ask("who was vinatir swaped for")
+    assert retriever.spelled("who was vinatir swaped for") == "who was vinatier swapped for"
+    assert typo.question == "who was vinatir swaped for"  # the asker's words are kept
+    assert typo.passages[0].highlight == right.passages[0].highlight
+    plain = Retriever(
+        retriever.index,
+        retriever.encoder,
+        ranking=dataclasses.replace(retriever.ranking, spelling=False),
+    )
+    assert plain.spelled("who was vinatir swaped for") == "who was vinatir swaped for"
