@@ -150,6 +150,9 @@ def test_normalize_drops_punctuation_and_fixes_near_misses() -> None:
         ("Who is Kasatkin", "kasatkin"),
         ("tell me about Jean-Noel Barrot", "jean noel barrot"),
         ("who is the french foreign minister", None),  # a role: asks for a name
+        ("Who is France's foreign minister?", None),
+        ("who is ukraine's president", None),
+        ("Who’s Witkoff?", "witkoff"),
         ("who is he", None),  # leans on the previous question
         ("who wrote this", None),
     ],

@@ -113,6 +113,14 @@ _NOT_A_NAME = {
     "behind", "responsible", "in", "on", "at", "to", "for", "being", "going", "doing", "your",
     "our", "my", "one", "which", "what", "who", "author", "writer", "journalist", "reporter",
 }  # fmt: skip
+#: "who is the/France's X" with one of these asks who holds the role, which retrieval answers.
+_ROLES = {
+    "minister", "president", "leader", "envoy", "governor", "mayor", "chief", "head", "ceo",
+    "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor", "premier", "king",
+    "queen", "director", "coach", "captain", "manager", "chairman", "chair", "official",
+}  # fmt: skip
+_POSSESSIVE = re.compile(r"\w['’]s\b", re.IGNORECASE)
+_WHOS = re.compile(r"^\W*who['’]s\b", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -149,11 +157,11 @@ def detect_intent(question: str) -> Intent | None:
 def who_is_subject(question: str) -> str | None:
     """The name asked about in "who is X?" (as typed, 1-4 words), or None."""
     match = _WHO_IS.fullmatch(normalize(question))
-    if match is None:
-        return None
+    if match is None or _POSSESSIVE.search(_WHOS.sub("", question)):
+        return None  # "who is France's foreign minister" asks for a role's holder, not a name
     words = match.group(1).split()
     while words and words[-1] in {"again", "please", "exactly", "then", "now"}:
         words.pop()
-    if not words or len(words) > 4 or words[0] in _NOT_A_NAME:
+    if not words or len(words) > 4 or words[0] in _NOT_A_NAME or words[-1] in _ROLES:
         return None
     return " ".join(words)
