@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from articlebot import __version__
-from articlebot.config import Settings, load_settings, prepare_process
+from articlebot.config import ConfigError, Settings, explain_invalid, load_settings, prepare_process
 
 log = logging.getLogger("articlebot")
 
@@ -546,6 +546,20 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, so that a closed pipe is met while it can still be caught
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as `cat` would, with SIGPIPE's status.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
@@ -564,7 +578,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdin.reconfigure(errors="replace")
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
+    except BrokenPipeError:
+        raise
+    except (UsageError, ConfigError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
         return 2
     except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
@@ -574,7 +590,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"articlebot: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except (ValidationError, SettingsError) as exc:
+    except ValidationError as exc:
+        print(f"articlebot: error: {explain_invalid(exc)}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        # pydantic-settings names the field in its message: 'error parsing value for field "x"'.
         detail = " ".join(str(exc).split())
         print(f"articlebot: error: invalid configuration: {detail}", file=sys.stderr)
         return 2
