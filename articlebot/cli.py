@@ -115,10 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "question",
         nargs="?",
-        default="-",
-        help="the question, or - to read one question per line from stdin",
+        help="the question, or - to read one question per line from stdin (the default when "
+        "stdin is not a terminal)",
     )
-    p.add_argument("--top-k", type=int, help="passages to return (default 3)")
+    p.add_argument(
+        "--top-k",
+        type=int,
+        help="passages to show (default: the best one; --json lists 3)",
+    )
+    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     _common(p)
 
@@ -137,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="interactive chat in the terminal",
         description="Ask questions interactively; the answers are the bot's.",
     )
-    p.add_argument("--top-k", type=int, help="passages to keep for 'more'")
+    p.add_argument("--top-k", type=int, help="passages to keep for 'more' (default 3)")
+    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
+    _common(p)
+
+    p = sub.add_parser(
+        "show",
+        help="an article's paragraphs and passages",
+        description="Print an article's paragraphs, numbered as answers cite them, and the "
+        "passages it was split into.",
+    )
+    p.add_argument("doc_id", metavar="DOC_ID", help="the article (see `list`)")
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
     _common(p)
 
     p = sub.add_parser(
@@ -357,58 +373,56 @@ def _retriever(args: argparse.Namespace) -> Any:
     return open_retriever(settings, progress=sys.stderr.isatty())
 
 
+def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
+    """The articles a question is asked of: `--doc`'s one, checked, or all (None)."""
+    if doc_id is None:
+        return None
+    if doc_id not in retriever.index.documents:
+        raise CliError(f"no article with id {doc_id!r} (see `articlebot list`)")
+    return [doc_id]
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     from articlebot.retrieval.formatting import format_answer_text
     from articlebot.retrieval.reader import read_answer
 
+    if args.question is None and sys.stdin.isatty():
+        raise UsageError(
+            'give a question (articlebot ask "..."), or pipe questions on standard input, '
+            "one a line; `articlebot chat` asks interactively"
+        )
+    question = "-" if args.question is None else args.question
+    if question == "-" and sys.stdin.isatty():
+        print("articlebot: reading questions, one a line; Ctrl-D ends", file=sys.stderr)
     retriever = _retriever(args)
+    scope = _scope(retriever, args.doc)
+    articles = len(scope) if scope is not None else len(retriever.index.documents)
     english_only = not _settings(args).multilingual_model
-    questions = (
-        [args.question] if args.question != "-" else (line for line in sys.stdin if line.strip())
-    )
+    questions = [question] if question != "-" else (line for line in sys.stdin if line.strip())
     bold = sys.stdout.isatty()
-    for question in questions:
-        answer = read_answer(retriever, question, english_only=english_only)
+    for text in questions:
+        answer = read_answer(retriever, text, doc_ids=scope, english_only=english_only)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(f"Q: {answer.question}\n{format_answer_text(answer, bold=bold)}\n", flush=True)
+            shown = format_answer_text(answer, bold=bold, shown=args.top_k or 1, articles=articles)
+            print(f"Q: {answer.question}\n{shown}\n", flush=True)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """`articlebot chat`."""
-    from articlebot.retrieval.formatting import format_answer_text
+    from articlebot.chat import run_chat
 
     retriever = _retriever(args)
-    titles = sorted({doc.title for doc in retriever.index.documents.values()})
-    print(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
-    print("Type a question, 'more' for further passages, or 'quit'.")
-    from articlebot.retrieval.conversation import Turn, ask_in_context
-
-    english_only = not _settings(args).multilingual_model
-    last = None
-    turn: Turn | None = None
-    bold = sys.stdout.isatty()
-    while True:
-        try:
-            line = input("> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not line:
-            continue
-        if line.lower() in {"quit", "exit", "/quit"}:
-            return 0
-        if line.lower() in {"more", "/more"}:
-            if last is None:
-                print("Ask a question first.")
-            else:
-                print(format_answer_text(last, more=True, bold=bold))
-            continue
-        last, turn = ask_in_context(retriever, line, turn, english_only=english_only)
-        print(format_answer_text(last, bold=bold))
+    settings = _settings(args)
+    return run_chat(
+        retriever,
+        doc_ids=_scope(retriever, args.doc),
+        english_only=not settings.multilingual_model,
+        history_file=settings.cache_dir / "chat_history",
+    )
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -428,6 +442,49 @@ def cmd_summary(args: argparse.Namespace) -> int:
     else:
         bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
         print(format_reply_text(reply, *bold))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
+    from articlebot.index.cleaning import paragraph_spans
+    from articlebot.index.store import load_index
+
+    index = load_index(_settings(args).index_dir)
+    doc = index.documents.get(args.doc_id)
+    if doc is None:
+        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+    row = index.doc_order.index(doc.doc_id)
+    passages = index.passages[int(index.passage_bounds[row]) : int(index.passage_bounds[row + 1])]
+    paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "doc_id": doc.doc_id,
+                    "title": doc.title,
+                    "byline": doc.byline,
+                    "source": doc.source,
+                    "paragraphs": paragraphs,
+                    "passages": [
+                        {"paragraph": p.paragraph, "start": p.start, "end": p.end}
+                        | {"text": doc.text[p.start : p.end]}
+                        for p in passages
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    header = [doc.title, *([doc.byline] if doc.byline else []), doc.source]
+    print("\n".join(header))
+    print(f"\n{len(paragraphs)} paragraphs")
+    for number, text in enumerate(paragraphs, start=1):
+        print(f"\n[{number}] {text}")
+    print(f"\n{len(passages)} passage{'s' if len(passages) != 1 else ''}")
+    for number, passage in enumerate(passages, start=1):
+        text = " ".join(doc.text[passage.start : passage.end].split())
+        print(f"\n#{number} (paragraph {passage.paragraph}) {text}")
     return 0
 
 
@@ -539,6 +596,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "chat": cmd_chat,
     "summary": cmd_summary,
+    "show": cmd_show,
     "eval": cmd_eval,
     "run": cmd_run,
 }
@@ -564,7 +622,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     prepare_process()
     _setup_logging(
-        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary"}
+        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary", "show"}
     )
     from pydantic import ValidationError
     from pydantic_settings import SettingsError

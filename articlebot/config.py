@@ -24,9 +24,13 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 
 
-def _default_index_dir() -> Path:
+def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "articlebot" / "index"
+    return Path(base) / "articlebot"
+
+
+def _default_index_dir() -> Path:
+    return _default_cache_dir() / "index"
 
 
 class Settings(BaseSettings):
@@ -47,6 +51,11 @@ class Settings(BaseSettings):
         "(empty: the bundled article).",
     )
     index_dir: Path = Field(default_factory=_default_index_dir)
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="The user's articlebot cache: the model's ONNX export (one per model and "
+        "onnxruntime version, shared by every index) and the chat's history.",
+    )
     model: str = Field(
         default=BUNDLED_MODEL,
         description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub name.",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from terminal import Terminal
 
 
 def _env(index_dir: Path, **extra: str) -> dict[str, str]:
@@ -76,3 +79,93 @@ def test_a_closed_pipe_ends_quietly(index_dir: Path) -> None:
     assert process.stderr is not None
     assert process.stderr.read() == b""
     assert process.returncode == 141
+
+
+def _terminal(*args: str, index_dir: Path, columns: int = 80, **env: str) -> Terminal:
+    return Terminal(
+        [sys.executable, "-m", "articlebot", *args],
+        _env(index_dir, **env),
+        index_dir.parent,
+        columns=columns,
+    )
+
+
+def test_ask_top_k_shows_that_many_passages(index_dir: Path) -> None:
+    result = _cli("ask", "--top-k", "3", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("— Russia warns") == 3
+    plain = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert plain.stdout.count("— Russia warns") == 1
+
+
+def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path) -> None:
+    story = tmp_path / "harbour.txt"
+    story.write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n\n"
+        "Ferries resumed at noon, the port said.\n",
+        encoding="utf-8",
+    )
+    assert _cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
+    question = "When did the ferries resume?"
+    both = _cli("ask", "--json", question, index_dir=index_dir)
+    assert json.loads(both.stdout)["passages"][0]["doc_id"] == "harbour"
+    only = _cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
+    passages = json.loads(only.stdout)["passages"]
+    assert passages and {p["doc_id"] for p in passages} == {"article"}
+    refused = _cli("ask", "--doc", "article", "Who painted the Mona Lisa?", index_dir=index_dir)
+    assert "The article doesn't seem to answer that." in refused.stdout
+    many = _cli("ask", "Who painted the Mona Lisa?", index_dir=index_dir)
+    assert "The articles don't seem to answer that." in many.stdout
+    chat = _cli("chat", "--doc", "harbour", index_dir=index_dir, stdin=f"{question}\nquit\n")
+    assert "Ask me about: Harbour reopens\n" in chat.stdout and "noon" in chat.stdout
+    missing = _cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
+    assert missing.returncode == 1
+    assert (
+        missing.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
+    )
+
+    shown = _cli("show", "harbour", index_dir=index_dir)
+    assert shown.returncode == 0, shown.stderr
+    assert "[1] The harbour reopened on Monday after repairs." in shown.stdout
+    assert "[2] Ferries resumed at noon, the port said." in shown.stdout
+    assert "(paragraph 1)" in shown.stdout
+    data = json.loads(_cli("show", "harbour", "--json", index_dir=index_dir).stdout)
+    assert data["paragraphs"][1].startswith("Ferries") and data["passages"]
+
+
+def test_chat_on_a_terminal_pages_helps_and_recalls(index_dir: Path) -> None:
+    terminal = _terminal("chat", index_dir=index_dir, columns=60)
+    terminal.expect(r"> $")
+    terminal.send("Who is Laurent Vinatier?\r")
+    first = terminal.expect(r"paragraph \d+\s*\n> $")
+    assert first.count("paragraph") == 1
+    terminal.send("more\r")
+    second = terminal.expect(r"paragraph \d+\s*\n> $")
+    terminal.send("more\r")
+    third = terminal.expect(r"paragraph \d+\s*\n> $")
+    cited = [re.findall(r"paragraph (\d+)", block)[-1] for block in (first, second, third)]
+    assert len(set(cited)) == 3  # each 'more' shows a passage not shown before
+    terminal.send("more\r")
+    assert "No more passages" in terminal.expect(r"> $")
+    terminal.send("When was he arrested?\r")
+    assert "June 2024" in terminal.expect(r"paragraph \d+\s*\n> $")
+    terminal.send("help\r")
+    shown = terminal.expect(r"sessions\.\s*\n> $")
+    assert "more" in shown and "doesn't seem" not in shown
+    terminal.send("\x1b[A\x1b[A\r")  # arrow up twice: the follow-up question again
+    again = terminal.expect(r"paragraph \d+\s*\n> $")
+    assert "When was he arrested?" in again and "June 2024" in again
+    terminal.send("quit\r")
+    assert terminal.finish() == 0
+    lines = terminal.text.split("Ask me about")[1].splitlines()
+    # Wrapped to the terminal's 60 columns at spaces, never mid-word.
+    assert [line for line in lines if len(line) > 60 and " " in line.strip()] == []
+    history = (index_dir.parent / "cache" / "chat_history").read_text()
+    assert "When was he arrested?" in history and "more" in history
+
+
+def test_bare_ask_on_a_terminal_says_what_it_wants(index_dir: Path) -> None:
+    terminal = _terminal("ask", index_dir=index_dir)
+    assert terminal.finish() == 2
+    assert "give a question" in terminal.text and "Traceback" not in terminal.text

@@ -174,11 +174,13 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     memory = context.chat_data if context.chat_data is not None else {}
     try:
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
+        scope = scope_of(context)
         answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
-            Request(question, memory.get(TURN_KEY), scope_of(context))
+            Request(question, memory.get(TURN_KEY), scope)
         )
+        articles = len(scope) if scope is not None else len(retriever.index.documents)
         await message.reply_html(
-            render.answer_html(answer),
+            render.answer_html(answer, articles),
             reply_markup=_keyboard(answer, retriever),
             do_quote=True,
             disable_web_page_preview=True,
