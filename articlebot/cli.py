@@ -244,15 +244,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
     log.info("read %d document(s)", count)
     documents = itertools.chain(iter_documents(_files(sources)), fetched)
-    encoder = load_encoder(settings, for_indexing=True)
+    encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
     if args.rebuild:
         _, report = update_index(
-            settings, encoder, documents, rebuild=True, progress=progress, on_wait=_waiting
+            settings,
+            encoder,
+            documents,
+            rebuild=True,
+            progress=progress,
+            on_wait=_waiting,
+            total_documents=count,
         )
     else:
         _, report = add_documents(
-            settings, encoder, documents, prune=args.prune, progress=progress, on_wait=_waiting
+            settings,
+            encoder,
+            documents,
+            prune=args.prune,
+            progress=progress,
+            on_wait=_waiting,
+            total_documents=count,
         )
     _print_report(settings, report)
     return 0
@@ -260,6 +272,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _waiting(message: str) -> None:
     print(f"articlebot: {message}", file=sys.stderr, flush=True)
+
+
+def _status() -> Any:
+    """Where slow first steps are announced: standard error on a terminal, else nowhere (with
+    -v the log says the same)."""
+    return _waiting if sys.stderr.isatty() else None
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _print_report(settings: Settings, report: Any) -> None:
@@ -332,10 +354,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
     data, report = add_documents(
         settings,
-        load_encoder(settings, for_indexing=True),
+        load_encoder(settings, for_indexing=True, on_status=_status()),
         documents,
         replace=args.replace,
         on_wait=_waiting,
+        progress=sys.stderr.isatty(),
     )
     for doc_id in report.given:
         print(f"{doc_id}: {data.documents[doc_id].title}")
@@ -362,7 +385,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     manifest = read_manifest(_settings(args).index_dir)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
-        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{meta['passages']} passages")
+        passages = _plural(int(meta["passages"]), "passage")
+        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{passages}")
     return 0
 
 
@@ -370,7 +394,7 @@ def _retriever(args: argparse.Namespace) -> Any:
     from articlebot.engine import open_retriever
 
     settings = _settings(args, top_k=getattr(args, "top_k", None))
-    return open_retriever(settings, progress=sys.stderr.isatty())
+    return open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
 
 
 def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
@@ -481,7 +505,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"\n{len(paragraphs)} paragraphs")
     for number, text in enumerate(paragraphs, start=1):
         print(f"\n[{number}] {text}")
-    print(f"\n{len(passages)} passage{'s' if len(passages) != 1 else ''}")
+    print(f"\n{_plural(len(passages), 'passage')}")
     for number, passage in enumerate(passages, start=1):
         text = " ".join(doc.text[passage.start : passage.end].split())
         print(f"\n#{number} (paragraph {passage.paragraph}) {text}")

@@ -16,7 +16,6 @@ from terminal import Terminal
 def _env(index_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
-    env["ARTICLEBOT_CACHE_DIR"] = str(index_dir.parent / "cache")
     env.update(extra)
     return env
 
@@ -161,7 +160,7 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(index_dir: Path) -> None:
     lines = terminal.text.split("Ask me about")[1].splitlines()
     # Wrapped to the terminal's 60 columns at spaces, never mid-word.
     assert [line for line in lines if len(line) > 60 and " " in line.strip()] == []
-    history = (index_dir.parent / "cache" / "chat_history").read_text()
+    history = (Path(os.environ["XDG_CACHE_HOME"]) / "articlebot" / "chat_history").read_text()
     assert "When was he arrested?" in history and "more" in history
 
 
@@ -169,3 +168,57 @@ def test_bare_ask_on_a_terminal_says_what_it_wants(index_dir: Path) -> None:
     terminal = _terminal("ask", index_dir=index_dir)
     assert terminal.finish() == 2
     assert "give a question" in terminal.text and "Traceback" not in terminal.text
+
+
+def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path) -> None:
+    terminal = _terminal("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert terminal.finish() == 0
+    shown = terminal.text
+    assert "building the index for the bundled article (first run, ~10 s)" in shown
+    assert re.search(r"embedding: +\d+%\|.*\| \d+/\d+ passages \[", shown), shown
+    assert "Daniil Kasatkin" in shown and "Traceback" not in shown
+    piped = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir.parent / "other")
+    assert piped.returncode == 0 and piped.stderr == ""  # quiet when not on a terminal
+
+
+def test_add_shows_a_bar_with_a_total_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+    sentences = [f"Line {i} of the council minutes records vote number {i}." for i in range(200)]
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("Council minutes\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
+    terminal = _terminal("add", str(minutes), index_dir=index_dir)
+    assert terminal.finish() == 0
+    totals = re.findall(r"\| (\d+)/(\d+) passages", terminal.text)
+    assert totals and totals[-1][0] == totals[-1][1]  # the total is known and reached
+    count = int(totals[-1][1])
+    assert f"embedded {count} of {count} passages" in terminal.text
+    listed = _cli("list", index_dir=index_dir)
+    assert listed.stdout.rstrip().endswith(f"\t{count} passages")
+    piped = _cli("add", str(minutes), "--id", "again", index_dir=index_dir)
+    assert piped.returncode == 0 and "%|" not in piped.stderr
+
+
+def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path) -> None:
+    from articlebot.config import load_settings
+    from articlebot.engine import encoder_cache_dir
+
+    other = index_dir.parent / "mistyped-index"
+    for folder in (index_dir, other):
+        result = _cli("ask", "What does DTEK do?", index_dir=folder)
+        assert result.returncode == 0, result.stderr
+        assert not (folder / "encoder").exists()  # no 173 MB copy per index folder
+    shared = encoder_cache_dir(load_settings(index_dir=other))
+    assert shared.parent == user_cache / "models"
+    assert shared.name.startswith("all-minilm-l6-v2-ort") and (shared / "model.onnx").is_file()
+
+
+def test_an_index_with_its_own_export_keeps_it(tmp_path: Path, export_dir: Path) -> None:
+    import shutil
+
+    from articlebot.config import load_settings
+    from articlebot.engine import encoder_cache_dir
+
+    folder = tmp_path / "old-index"
+    legacy = folder / "encoder" / "all-minilm-l6-v2"
+    assert encoder_cache_dir(load_settings(index_dir=folder)) != legacy
+    shutil.copytree(export_dir, legacy)
+    assert encoder_cache_dir(load_settings(index_dir=folder)) == legacy
