@@ -222,3 +222,53 @@ def test_an_index_with_its_own_export_keeps_it(tmp_path: Path, export_dir: Path)
     assert encoder_cache_dir(load_settings(index_dir=folder)) != legacy
     shutil.copytree(export_dir, legacy)
     assert encoder_cache_dir(load_settings(index_dir=folder)) == legacy
+
+
+STORY_HTML = """<html><head><title>Harbour reopens after storm repairs</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Harbour reopens after storm repairs</h1>
+<p class="byline">By Jane Doe</p>
+<p>The harbour reopened on Monday after three weeks of repairs to the storm-damaged sea wall,
+the port authority said in a statement.</p>
+<p>Ferries to the islands resumed at noon, and the first fishing boats left before dawn,
+according to harbour master Tom Reed.</p>
+<h2>Costs</h2>
+<p>The repairs cost 4.2 million euros, paid mostly by the regional government, which had
+approved emergency funds in March.</p>
+<p>Local businesses said the closure had cut their takings by half during the busiest weeks
+of the spring season.</p>
+</article>
+<footer>Copyright 2026</footer>
+</body></html>
+"""
+
+
+def test_html_keeps_the_byline_and_numbers_paragraphs_as_a_reader(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "harbour.html"
+    page.write_text(STORY_HTML, encoding="utf-8")
+    assert _cli("add", str(page), index_dir=index_dir).returncode == 0
+    shown = _cli("show", "harbour", index_dir=index_dir).stdout
+    assert shown.startswith("Harbour reopens after storm repairs\nBy Jane Doe\n")
+    assert "4 paragraphs" in shown and "[3] The repairs cost 4.2 million euros" in shown
+    assert "Costs" not in shown  # a heading is not a paragraph
+    cost = _cli("ask", "How much did the repairs cost?", index_dir=index_dir).stdout
+    assert "4.2 million euros" in cost and cost.rstrip().endswith("paragraph 3")
+    wrote = _cli("ask", "--json", "who wrote this?", index_dir=index_dir).stdout
+    assert json.loads(wrote)["reply"]["lines"][0].startswith("By Jane Doe")
+
+
+def test_a_cited_paragraph_is_the_highlighted_sentences(index_dir: Path, tmp_path: Path) -> None:
+    # Short paragraphs are merged into one passage; the answer names the one that says it.
+    story = tmp_path / "council.txt"
+    story.write_text(
+        "Council notes\n\nThe council met on Tuesday.\n\nIt approved the budget.\n\n"
+        "The new library opens in May.\n",
+        encoding="utf-8",
+    )
+    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
+    answer = _cli("ask", "--json", "When does the new library open?", index_dir=index_dir)
+    passage = json.loads(answer.stdout)["passages"][0]
+    assert "library opens in May" in passage["text"] and passage["paragraph"] == 3
