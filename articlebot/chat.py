@@ -71,6 +71,25 @@ def enable_line_editing(history_file: Path) -> Callable[[], None]:
     return save
 
 
+def _tidy_history(is_command: bool) -> None:
+    """Keep the history to questions, each once in a row (as bash's ignoredups): arrow up goes
+    straight to the last question asked."""
+    try:
+        import readline
+    except ImportError:
+        return
+    length = readline.get_current_history_length()
+    # get_history_item counts from 1, remove_history_item from 0.
+    if length and (
+        is_command
+        or (
+            length > 1
+            and readline.get_history_item(length) == readline.get_history_item(length - 1)
+        )
+    ):
+        readline.remove_history_item(length - 1)
+
+
 def run_chat(
     retriever: Any,
     *,
@@ -111,6 +130,8 @@ def run_chat(
             command = line.lower()
             if not line:
                 continue
+            if interactive:
+                _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
             if command in QUIT:
                 return 0
             if command in HELPS:
