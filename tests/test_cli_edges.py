@@ -272,3 +272,28 @@ def test_a_cited_paragraph_is_the_highlighted_sentences(index_dir: Path, tmp_pat
     answer = _cli("ask", "--json", "When does the new library open?", index_dir=index_dir)
     passage = json.loads(answer.stdout)["passages"][0]
     assert "library opens in May" in passage["text"] and passage["paragraph"] == 3
+
+
+def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
+    # A fresh user cache: both processes find no export and make one; each writes a folder of
+    # its own and renames it into place, so neither ever loads half an export.
+    cache = tmp_path / "xdg"
+    on_terminal = _terminal(
+        "ask", "What does DTEK do?", index_dir=tmp_path / "one", XDG_CACHE_HOME=str(cache)
+    )
+    piped = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "ask", "--json", "What does DTEK do?"],
+        env=_env(tmp_path / "two", XDG_CACHE_HOME=str(cache)),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = piped.communicate(timeout=300)
+    assert on_terminal.finish(timeout=300) == 0, on_terminal.text
+    assert piped.returncode == 0, err
+    assert json.loads(out)["answered"]
+    assert "preparing the model all-MiniLM-L6-v2 (first run" in on_terminal.text
+    assert "DTEK" in on_terminal.text
+    [export] = (cache / "articlebot" / "models").iterdir()  # one, and no temporary leftovers
+    assert (export / "model.onnx").is_file() and (export / "encoder.json").is_file()
