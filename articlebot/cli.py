@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +280,15 @@ def _status() -> Any:
     return _waiting if sys.stderr.isatty() else None
 
 
+def _progress(items: Sequence[Any], desc: str, unit: str) -> Iterable[Any]:
+    """`items` with a progress bar (total and time left) on a terminal; as they are otherwise."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=f" {unit}", leave=False, dynamic_ncols=True)
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -548,7 +557,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return make_retriever(settings, data, encoder, ranking)
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
-            return run(questions, retriever(ranking).ask, per_article=args.per_article)
+            shown = _progress(questions, "asking", "question")
+            return run(shown, retriever(ranking).ask, per_article=args.per_article)
 
         if args.report:
             out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]

@@ -155,6 +155,10 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(index_dir: Path) -> None:
     terminal.send("\x1b[A\r")  # arrow up: the follow-up question again (commands are skipped)
     again = terminal.expect(r"paragraph \d+\s*\n> $")
     assert "When was he arrested?" in again and "June 2024" in again
+    terminal.send("clear\r")
+    assert "Forgotten" in terminal.expect(r"> $")
+    terminal.send("more\r")
+    assert "Ask a question first." in terminal.expect(r"> $")
     terminal.send("quit\r")
     assert terminal.finish() == 0
     lines = terminal.text.split("Ask me about")[1].splitlines()
@@ -297,3 +301,18 @@ def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
     assert "DTEK" in on_terminal.text
     [export] = (cache / "articlebot" / "models").iterdir()  # one, and no temporary leftovers
     assert (export / "model.onnx").is_file() and (export / "encoder.json").is_file()
+
+
+def test_eval_shows_progress_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(
+        '{"q": "Who was Vinatier swapped for?", "answers": ["Daniil Kasatkin"]}\n'
+        '{"q": "What does DTEK do?", "answers": ["energy"]}\n',
+        encoding="utf-8",
+    )
+    terminal = _terminal("eval", str(dev), index_dir=index_dir)
+    assert terminal.finish() == 0
+    assert re.search(r"asking: +\d+%\|.*\| \d/2", terminal.text), terminal.text
+    piped = _cli("eval", str(dev), "--json", index_dir=index_dir)
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)["hit@1"] == 1.0
