@@ -47,3 +47,13 @@ def test_the_question_terms_an_article_never_uses_are_measured(retriever: Retrie
     assert inside[3] == 0.0  # every term of the question is in the article
     assert outside[3] >= 0.5  # "population" is not
     assert retriever.ask("How many people live in Kyiv?").evidence[4] in (0.0, 1.0)
+
+
+def test_the_wording_fits_the_number_of_articles_asked(retriever: Retriever) -> None:
+    missing = retriever.ask("How do I bake sourdough bread?")
+    assert "in the articles." in render.answer_html(missing, articles=34)
+    assert format_answer_text(missing, articles=34) == "The articles don't seem to answer that."
+    assert format_answer_text(missing) == "The article doesn't seem to answer that."
+    closest = _hedging(retriever).ask("Who was Vinatier swapped for?")
+    assert render.answer_html(closest, articles=2).startswith("The articles don't say exactly.")
+    assert format_answer_text(closest, articles=2).startswith("The articles don't say exactly.")

@@ -497,7 +497,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await follow_index_on_disk(context)
     try:
-        answer, _, _ = await questions_of(context).ask(Request(question))
+        answer, _, retriever = await questions_of(context).ask(Request(question))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
@@ -516,13 +516,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
         )
     elif not answer.answered:
+        articles = len(retriever.index.documents)
         results.append(
             InlineQueryResultArticle(
                 id="none",
-                title="Not in the article",
+                title="Not in the article" if articles <= 1 else "Not in the articles",
                 description="No passage answers this question.",
                 input_message_content=InputTextMessageContent(
-                    render.NOT_ANSWERED_HTML, parse_mode=ParseMode.HTML
+                    render.not_answered_html(articles), parse_mode=ParseMode.HTML
                 ),
             )
         )
