@@ -9,12 +9,12 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from articlebot import __version__
-from articlebot.config import Settings, load_settings, prepare_process
+from articlebot.config import ConfigError, Settings, explain_invalid, load_settings, prepare_process
 
 log = logging.getLogger("articlebot")
 
@@ -115,10 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "question",
         nargs="?",
-        default="-",
-        help="the question, or - to read one question per line from stdin",
+        help="the question, or - to read one question per line from stdin (the default when "
+        "stdin is not a terminal)",
     )
-    p.add_argument("--top-k", type=int, help="passages to return (default 3)")
+    p.add_argument(
+        "--top-k",
+        type=int,
+        help="passages to show (default: the best one; --json lists 3)",
+    )
+    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     _common(p)
 
@@ -137,7 +142,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="interactive chat in the terminal",
         description="Ask questions interactively; the answers are the bot's.",
     )
-    p.add_argument("--top-k", type=int, help="passages to keep for 'more'")
+    p.add_argument("--top-k", type=int, help="passages to keep for 'more' (default 3)")
+    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
+    _common(p)
+
+    p = sub.add_parser(
+        "show",
+        help="an article's paragraphs and passages",
+        description="Print an article's paragraphs, numbered as answers cite them, and the "
+        "passages it was split into.",
+    )
+    p.add_argument("doc_id", metavar="DOC_ID", help="the article (see `list`)")
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
     _common(p)
 
     p = sub.add_parser(
@@ -228,15 +244,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
     log.info("read %d document(s)", count)
     documents = itertools.chain(iter_documents(_files(sources)), fetched)
-    encoder = load_encoder(settings, for_indexing=True)
+    encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
     if args.rebuild:
         _, report = update_index(
-            settings, encoder, documents, rebuild=True, progress=progress, on_wait=_waiting
+            settings,
+            encoder,
+            documents,
+            rebuild=True,
+            progress=progress,
+            on_wait=_waiting,
+            total_documents=count,
         )
     else:
         _, report = add_documents(
-            settings, encoder, documents, prune=args.prune, progress=progress, on_wait=_waiting
+            settings,
+            encoder,
+            documents,
+            prune=args.prune,
+            progress=progress,
+            on_wait=_waiting,
+            total_documents=count,
         )
     _print_report(settings, report)
     return 0
@@ -244,6 +272,25 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _waiting(message: str) -> None:
     print(f"articlebot: {message}", file=sys.stderr, flush=True)
+
+
+def _status() -> Any:
+    """Where slow first steps are announced: standard error on a terminal, else nowhere (with
+    -v the log says the same)."""
+    return _waiting if sys.stderr.isatty() else None
+
+
+def _progress(items: Sequence[Any], desc: str, unit: str) -> Iterable[Any]:
+    """`items` with a progress bar (total and time left) on a terminal; as they are otherwise."""
+    if not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit=f" {unit}", leave=False, dynamic_ncols=True)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _print_report(settings: Settings, report: Any) -> None:
@@ -316,10 +363,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
     data, report = add_documents(
         settings,
-        load_encoder(settings, for_indexing=True),
+        load_encoder(settings, for_indexing=True, on_status=_status()),
         documents,
         replace=args.replace,
         on_wait=_waiting,
+        progress=sys.stderr.isatty(),
     )
     for doc_id in report.given:
         print(f"{doc_id}: {data.documents[doc_id].title}")
@@ -346,7 +394,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     manifest = read_manifest(_settings(args).index_dir)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
-        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{meta['passages']} passages")
+        passages = _plural(int(meta["passages"]), "passage")
+        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{passages}")
     return 0
 
 
@@ -354,7 +403,16 @@ def _retriever(args: argparse.Namespace) -> Any:
     from articlebot.engine import open_retriever
 
     settings = _settings(args, top_k=getattr(args, "top_k", None))
-    return open_retriever(settings, progress=sys.stderr.isatty())
+    return open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
+
+
+def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
+    """The articles a question is asked of: `--doc`'s one, checked, or all (None)."""
+    if doc_id is None:
+        return None
+    if doc_id not in retriever.index.documents:
+        raise CliError(f"no article with id {doc_id!r} (see `articlebot list`)")
+    return [doc_id]
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -362,53 +420,42 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from articlebot.retrieval.formatting import format_answer_text
     from articlebot.retrieval.reader import read_answer
 
+    if args.question is None and sys.stdin.isatty():
+        raise UsageError(
+            'give a question (articlebot ask "..."), or pipe questions on standard input, '
+            "one a line; `articlebot chat` asks interactively"
+        )
+    question = "-" if args.question is None else args.question
+    if question == "-" and sys.stdin.isatty():
+        print("articlebot: reading questions, one a line; Ctrl-D ends", file=sys.stderr)
     retriever = _retriever(args)
+    scope = _scope(retriever, args.doc)
+    articles = len(scope) if scope is not None else len(retriever.index.documents)
     english_only = not _settings(args).multilingual_model
-    questions = (
-        [args.question] if args.question != "-" else (line for line in sys.stdin if line.strip())
-    )
+    questions = [question] if question != "-" else (line for line in sys.stdin if line.strip())
     bold = sys.stdout.isatty()
-    for question in questions:
-        answer = read_answer(retriever, question, english_only=english_only)
+    for text in questions:
+        answer = read_answer(retriever, text, doc_ids=scope, english_only=english_only)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            print(f"Q: {answer.question}\n{format_answer_text(answer, bold=bold)}\n", flush=True)
+            shown = format_answer_text(answer, bold=bold, shown=args.top_k or 1, articles=articles)
+            print(f"Q: {answer.question}\n{shown}\n", flush=True)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """`articlebot chat`."""
-    from articlebot.retrieval.formatting import format_answer_text
+    from articlebot.chat import run_chat
 
     retriever = _retriever(args)
-    titles = sorted({doc.title for doc in retriever.index.documents.values()})
-    print(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
-    print("Type a question, 'more' for further passages, or 'quit'.")
-    from articlebot.retrieval.conversation import Turn, ask_in_context
-
-    english_only = not _settings(args).multilingual_model
-    last = None
-    turn: Turn | None = None
-    bold = sys.stdout.isatty()
-    while True:
-        try:
-            line = input("> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not line:
-            continue
-        if line.lower() in {"quit", "exit", "/quit"}:
-            return 0
-        if line.lower() in {"more", "/more"}:
-            if last is None:
-                print("Ask a question first.")
-            else:
-                print(format_answer_text(last, more=True, bold=bold))
-            continue
-        last, turn = ask_in_context(retriever, line, turn, english_only=english_only)
-        print(format_answer_text(last, bold=bold))
+    settings = _settings(args)
+    return run_chat(
+        retriever,
+        doc_ids=_scope(retriever, args.doc),
+        english_only=not settings.multilingual_model,
+        history_file=settings.cache_dir / "chat_history",
+    )
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -428,6 +475,49 @@ def cmd_summary(args: argparse.Namespace) -> int:
     else:
         bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
         print(format_reply_text(reply, *bold))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
+    from articlebot.index.cleaning import paragraph_spans
+    from articlebot.index.store import load_index
+
+    index = load_index(_settings(args).index_dir)
+    doc = index.documents.get(args.doc_id)
+    if doc is None:
+        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+    row = index.doc_order.index(doc.doc_id)
+    passages = index.passages[int(index.passage_bounds[row]) : int(index.passage_bounds[row + 1])]
+    paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "doc_id": doc.doc_id,
+                    "title": doc.title,
+                    "byline": doc.byline,
+                    "source": doc.source,
+                    "paragraphs": paragraphs,
+                    "passages": [
+                        {"paragraph": p.paragraph, "start": p.start, "end": p.end}
+                        | {"text": doc.text[p.start : p.end]}
+                        for p in passages
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    header = [doc.title, *([doc.byline] if doc.byline else []), doc.source]
+    print("\n".join(header))
+    print(f"\n{len(paragraphs)} paragraphs")
+    for number, text in enumerate(paragraphs, start=1):
+        print(f"\n[{number}] {text}")
+    print(f"\n{_plural(len(passages), 'passage')}")
+    for number, passage in enumerate(passages, start=1):
+        text = " ".join(doc.text[passage.start : passage.end].split())
+        print(f"\n#{number} (paragraph {passage.paragraph}) {text}")
     return 0
 
 
@@ -467,7 +557,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return make_retriever(settings, data, encoder, ranking)
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
-            return run(questions, retriever(ranking).ask, per_article=args.per_article)
+            shown = _progress(questions, "asking", "question")
+            return run(shown, retriever(ranking).ask, per_article=args.per_article)
 
         if args.report:
             out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]
@@ -539,6 +630,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "chat": cmd_chat,
     "summary": cmd_summary,
+    "show": cmd_show,
     "eval": cmd_eval,
     "run": cmd_run,
 }
@@ -546,11 +638,25 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, so that a closed pipe is met while it can still be caught
+        return code
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): stop quietly, as `cat` would, with SIGPIPE's status.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + 13
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
     _setup_logging(
-        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary"}
+        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary", "show"}
     )
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
@@ -564,7 +670,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdin.reconfigure(errors="replace")
     try:
         return COMMANDS[args.command](args)
-    except UsageError as exc:
+    except BrokenPipeError:
+        raise
+    except (UsageError, ConfigError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
         return 2
     except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
@@ -574,7 +682,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"articlebot: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
-    except (ValidationError, SettingsError) as exc:
+    except ValidationError as exc:
+        print(f"articlebot: error: {explain_invalid(exc)}", file=sys.stderr)
+        return 2
+    except SettingsError as exc:
+        # pydantic-settings names the field in its message: 'error parsing value for field "x"'.
         detail = " ".join(str(exc).split())
         print(f"articlebot: error: invalid configuration: {detail}", file=sys.stderr)
         return 2

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import types
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+import annotated_types
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from articlebot.retrieval.retriever import DEFAULT_MIN_CONFIDENCE
@@ -20,9 +24,13 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
 
 
-def _default_index_dir() -> Path:
+def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "articlebot" / "index"
+    return Path(base) / "articlebot"
+
+
+def _default_index_dir() -> Path:
+    return _default_cache_dir() / "index"
 
 
 class Settings(BaseSettings):
@@ -43,6 +51,11 @@ class Settings(BaseSettings):
         "(empty: the bundled article).",
     )
     index_dir: Path = Field(default_factory=_default_index_dir)
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="The user's articlebot cache: the model's ONNX export (one per model and "
+        "onnxruntime version, shared by every index) and the chat's history.",
+    )
     model: str = Field(
         default=BUNDLED_MODEL,
         description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub name.",
@@ -200,6 +213,64 @@ def prepare_process() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
+class ConfigError(ValueError):
+    """A setting or flag with a value it does not accept, said in one line."""
+
+
+#: Flags whose name is not the setting's.
+_FLAG_NAMES = {"webhook_url": "--webhook"}
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Settings from the environment and .env, with non-None overrides (CLI flags) on top."""
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    """Settings from the environment and .env, with non-None overrides (CLI flags) on top.
+
+    A value that is not accepted raises ConfigError naming the flag (for an override) or the
+    environment variable, and what it accepts.
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(explain_invalid(exc, flags=set(given))) from None
+
+
+def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """One line for a settings validation error: the first bad value, its name, what fits."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    info = Settings.model_fields.get(field)
+    if info is None:
+        return f"invalid configuration: {error['msg']}"
+    if field in flags:
+        name = _FLAG_NAMES.get(field, "--" + field.replace("_", "-"))
+    elif field == "telegram_bot_token":
+        name = "TELEGRAM_BOT_TOKEN"
+    else:
+        name = f"ARTICLEBOT_{field.upper()}"
+    value = error.get("input")
+    shown = "" if isinstance(value, dict) or value is None else f" (got {str(value)!r})"
+    return f"{name} must be {accepts(info)}{shown}"
+
+
+def accepts(info: FieldInfo) -> str:
+    """What a setting accepts, in words: 'a whole number from 1 to 50'."""
+    kind = info.annotation
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if typing.get_origin(kind) is Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(kind))
+    if typing.get_origin(kind) is list:
+        return "a comma-separated list"
+    nouns = {int: "a whole number", float: "a number", bool: "true or false", Path: "a path"}
+    noun = nouns.get(kind, "text")  # type: ignore[call-overload]
+    bounds = {
+        type(m).__name__: getattr(m, type(m).__name__.lower())
+        for m in info.metadata
+        if isinstance(m, annotated_types.Ge | annotated_types.Gt | annotated_types.Le)
+    }
+    if "Ge" in bounds and "Le" in bounds:
+        return f"{noun} from {bounds['Ge']} to {bounds['Le']}"
+    for key, words in (("Ge", ", {} or more"), ("Gt", " above {}"), ("Le", ", {} or less")):
+        if key in bounds:
+            noun += words.format(bounds[key])
+    return noun

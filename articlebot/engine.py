@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 
 from articlebot.config import Settings
@@ -38,21 +38,36 @@ def chunk_settings(settings: Settings) -> ChunkSettings:
     )
 
 
-def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
+#: Reports what a slow first step is doing, as one line for people.
+Status = Callable[[str], None]
+
+
+def load_encoder(
+    settings: Settings, *, for_indexing: bool = False, on_status: Status | None = None
+) -> Encoder:
     """The configured embedding model: its ONNX export when possible, else sentence-transformers.
 
-    The ONNX export is made once (this needs torch) and cached in the index folder, so answering
-    questions never imports torch. Building an index on a GPU (`--device cuda`) uses
-    sentence-transformers, which the export is checked against.
+    The ONNX export is made once per model and onnxruntime version (this needs torch) and kept
+    in the user's cache, shared by every index, so answering questions never imports torch.
+    Building an index on a GPU (`--device cuda`) uses sentence-transformers, which the export is
+    checked against.
     """
     use_torch = settings.encoder == "torch" or (for_indexing and settings.device != "cpu")
     if not use_torch:
-        from articlebot.index.onnx_encoder import OnnxEncoder, OnnxExportError, ensure_onnx_export
+        from articlebot.index.onnx_encoder import (
+            OnnxEncoder,
+            OnnxExportError,
+            ensure_onnx_export,
+            read_export_info,
+        )
 
+        cache = encoder_cache_dir(settings)
+        if on_status is not None and read_export_info(cache) is None:
+            on_status(f"preparing the model {settings.model} (first run: an ONNX export, ~15 s)")
         try:
             export = ensure_onnx_export(
                 settings.model_location(),
-                encoder_cache_dir(settings),
+                cache,
                 name=settings.model,
                 quantized=settings.quantized,
             )
@@ -76,10 +91,25 @@ def load_encoder(settings: Settings, *, for_indexing: bool = False) -> Encoder:
 
 
 def encoder_cache_dir(settings: Settings) -> Path:
-    """Where the model's ONNX export is kept: beside the index it serves."""
+    """Where the model's ONNX export is kept: one folder per model and onnxruntime version in
+    the user's cache, shared by every index (an index made before keeps its own copy)."""
     from articlebot.index.documents import slugify
+    from articlebot.index.onnx_encoder import read_export_info
 
-    return settings.index_dir / "encoder" / slugify(settings.model)
+    legacy = settings.index_dir / "encoder" / slugify(settings.model)
+    if read_export_info(legacy) is not None:
+        return legacy
+    return settings.cache_dir / "models" / f"{slugify(settings.model)}-ort{_onnxruntime_version()}"
+
+
+def _onnxruntime_version() -> str:
+    # From the package metadata: importing onnxruntime only to name a folder costs a second.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("onnxruntime")
+    except PackageNotFoundError:
+        return "none"
 
 
 def document_paths(settings: Settings, paths: Sequence[Path] = ()) -> list[Path]:
@@ -99,12 +129,17 @@ def update_index(
     rebuild: bool = False,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Make the index in `settings.index_dir` hold exactly `documents` (read one at a time: a
     generator keeps a large corpus out of memory); whatever else it held is dropped."""
     resolver = IdentityResolver({})
+    if total_documents is None and isinstance(documents, Sized):
+        total_documents = len(documents)
     with writer_lock(settings.index_dir, on_wait=on_wait):
-        return _build(settings, encoder, map(resolver.resolve, documents), rebuild, progress)
+        return _build(
+            settings, encoder, map(resolver.resolve, documents), rebuild, progress, total_documents
+        )
 
 
 def _build(
@@ -113,6 +148,7 @@ def _build(
     documents: Iterable[Document],
     rebuild: bool = False,
     progress: bool = False,
+    total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     return build_index(
         documents,
@@ -122,10 +158,13 @@ def _build(
         rebuild=rebuild,
         batch_size=settings.embed_batch_size,
         progress=progress,
+        total_documents=total_documents,
     )
 
 
-def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> IndexData:
+def open_index(
+    settings: Settings, encoder: Encoder, progress: bool = False, on_status: Status | None = None
+) -> IndexData:
     """Load the saved index, or build it from the configured documents on first use."""
     try:
         manifest = read_manifest(settings.index_dir)
@@ -140,6 +179,13 @@ def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> 
                     settings.index_dir,
                     len(paths),
                 )
+                if on_status is not None:
+                    what = (
+                        "the bundled article (first run, ~10 s)"
+                        if paths == [bundled_article_path()]
+                        else f"{len(paths)} configured document file(s) (first run)"
+                    )
+                    on_status(f"building the index for {what}")
                 data, report = update_index(
                     settings, encoder, iter_documents(paths), progress=progress
                 )
@@ -155,10 +201,12 @@ def open_index(settings: Settings, encoder: Encoder, progress: bool = False) -> 
     return load_index(settings.index_dir)
 
 
-def open_retriever(settings: Settings, progress: bool = False) -> Retriever:
-    """Encoder and index ready to answer questions."""
-    encoder = load_encoder(settings)
-    index = open_index(settings, encoder, progress=progress)
+def open_retriever(
+    settings: Settings, progress: bool = False, on_status: Status | None = None
+) -> Retriever:
+    """Encoder and index ready to answer questions; `on_status` hears of slow first steps."""
+    encoder = load_encoder(settings, on_status=on_status)
+    index = open_index(settings, encoder, progress=progress, on_status=on_status)
     if not isinstance(index.dense, FlatSearch):
         import faiss
 
@@ -191,6 +239,7 @@ def add_documents(
     prune: bool = False,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Add documents to the saved index, or update the ones from the same source; keep the rest.
 
@@ -223,7 +272,13 @@ def add_documents(
                     continue
                 yield doc
 
-        data, report = _build(settings, encoder, stream(), progress=progress)
+        if total_documents is None and isinstance(documents, Sized):
+            total_documents = len(documents)
+        if total_documents is not None and current is not None:
+            total_documents += len(current.doc_order)  # kept ones pass through the build too
+        data, report = _build(
+            settings, encoder, stream(), progress=progress, total_documents=total_documents
+        )
         report.given = list(resolver.assigned)
         return data, report
 

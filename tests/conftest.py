@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,24 @@ from articlebot.retrieval.retriever import Retriever
 
 # The same process-wide defaults the command line sets before anything heavy loads.
 prepare_process()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache (model exports, chat history) in a session folder, never the real one:
+    set for this process and, through XDG_CACHE_HOME, for every command a test runs."""
+    import os
+
+    base = tmp_path_factory.mktemp("xdg-cache")
+    saved = {key: os.environ.get(key) for key in ("XDG_CACHE_HOME", "ARTICLEBOT_CACHE_DIR")}
+    os.environ["XDG_CACHE_HOME"] = str(base)
+    os.environ["ARTICLEBOT_CACHE_DIR"] = str(base / "articlebot")
+    yield base / "articlebot"
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +72,16 @@ def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) ->
 
 @pytest.fixture
 def index_dir(tmp_path: Path, export_dir: Path) -> Path:
-    """A fresh index folder holding the session's ONNX export (exporting takes ~15 s)."""
+    """A fresh index folder; the session's ONNX export is in the user cache (exporting takes
+    ~15 s)."""
     import shutil
 
     from articlebot.engine import encoder_cache_dir
 
     folder = tmp_path / "index"
-    shutil.copytree(export_dir, encoder_cache_dir(load_settings(index_dir=folder)))
+    shared = encoder_cache_dir(load_settings(index_dir=folder))
+    if not shared.exists():
+        shutil.copytree(export_dir, shared)
     return folder
 
 

@@ -517,6 +517,8 @@ def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm
     assert process.returncode == 0, err
     assert any("DTEK" in m["text"] for m in api.sent_messages(62))
     assert "serving 1 document(s)" in err
+    # The log tells the start-up in its order: load, then poll (as the README says).
+    assert err.index("loading the model and index") < err.index("serving") < err.index("polling")
     assert token not in out + err
     assert token.split(":")[1] not in out + err
 

@@ -61,3 +61,13 @@ def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(
     assert "\n\nAlso: " in format_answer_text(answer)
     clear = retriever.ask("Who was Vinatier swapped for?")
     assert clear.also is None and "Also:" not in render.answer_html(clear)
+
+
+def test_the_wording_fits_the_number_of_articles_asked(retriever: Retriever) -> None:
+    missing = retriever.ask("How do I bake sourdough bread?")
+    assert "in the articles." in render.answer_html(missing, articles=34)
+    assert format_answer_text(missing, articles=34) == "The articles don't seem to answer that."
+    assert format_answer_text(missing) == "The article doesn't seem to answer that."
+    closest = _hedging(retriever).ask("Who was Vinatier swapped for?")
+    assert render.answer_html(closest, articles=2).startswith("The articles don't say exactly.")
+    assert format_answer_text(closest, articles=2).startswith("The articles don't say exactly.")

@@ -294,6 +294,9 @@ def build_application(
             application.bot.username,
         )
         await application.bot.set_my_commands(COMMANDS)
+        if not settings.webhook_url:
+            # Said here, once the model and index are loaded: updates are fetched only now.
+            log.info("polling %s for updates", settings.api_url or "api.telegram.org")
 
     builder = (
         ApplicationBuilder()
@@ -353,7 +356,6 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
             log.info("webhook mode on %s:%s", options["listen"], options["port"])
             application.run_webhook(allowed_updates=Update.ALL_TYPES, **options)
         else:
-            log.info("polling %s for updates", where)
             application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         print(

@@ -174,11 +174,13 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     memory = context.chat_data if context.chat_data is not None else {}
     try:
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
+        scope = scope_of(context)
         answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
-            Request(question, memory.get(TURN_KEY), scope_of(context))
+            Request(question, memory.get(TURN_KEY), scope)
         )
+        articles = len(scope) if scope is not None else len(retriever.index.documents)
         await message.reply_html(
-            render.answer_html(answer),
+            render.answer_html(answer, articles),
             reply_markup=_keyboard(answer, retriever),
             do_quote=True,
             disable_web_page_preview=True,
@@ -495,7 +497,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await follow_index_on_disk(context)
     try:
-        answer, _, _ = await questions_of(context).ask(Request(question))
+        answer, _, retriever = await questions_of(context).ask(Request(question))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
@@ -514,13 +516,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
         )
     elif not answer.answered:
+        articles = len(retriever.index.documents)
         results.append(
             InlineQueryResultArticle(
                 id="none",
-                title="Not in the article",
+                title="Not in the article" if articles <= 1 else "Not in the articles",
                 description="No passage answers this question.",
                 input_message_content=InputTextMessageContent(
-                    render.NOT_ANSWERED_HTML, parse_mode=ParseMode.HTML
+                    render.not_answered_html(articles), parse_mode=ParseMode.HTML
                 ),
             )
         )

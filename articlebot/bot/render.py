@@ -32,6 +32,16 @@ CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
 NOT_ANSWERED_HTML = (
     "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
 )
+#: The same, when the question was asked of several articles.
+CLOSEST_LEAD_MANY = "The articles don't say exactly. Closest:"
+NOT_ANSWERED_MANY_HTML = (
+    "I couldn't find that in the articles. Try asking it another way, or see /help for what I know."
+)
+
+
+def not_answered_html(articles: int = 1) -> str:
+    """'Not found', in the number of the articles asked."""
+    return NOT_ANSWERED_HTML if articles <= 1 else NOT_ANSWERED_MANY_HTML
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +109,17 @@ def passage_html(
     )
 
 
-def answer_html(answer: Answer) -> str:
-    """The reply to a question: what the article itself says when asked about it, the best
-    passage, the closest one said to be only that, or a short 'not in the article'."""
+def answer_html(answer: Answer, articles: int = 1) -> str:
+    """The reply to a question asked of `articles` articles: what the article itself says when
+    asked about it, the best passage, the closest one said to be only that, or a short 'not in
+    the article(s)'."""
     if answer.reply is not None:
         return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
-        return NOT_ANSWERED_HTML
+        return not_answered_html(articles)
     if answer.outcome == "closest":
-        return f"{escape(CLOSEST_LEAD, quote=False)}\n{passage_html(answer.passages[0])}"
+        lead = CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
+        return f"{escape(lead, quote=False)}\n{passage_html(answer.passages[0])}"
     html = passage_html(answer.passages[0])
     if answer.also is not None:
         also = answer.also

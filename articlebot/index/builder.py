@@ -58,7 +58,7 @@ class BuildReport:
         ]
         return (
             f"{', '.join(parts)}; embedded {self.embedded_passages} of "
-            f"{self.total_passages} passages"
+            f"{self.total_passages} passage{'' if self.total_passages == 1 else 's'}"
             + ("" if self.written else " (index already up to date)")
         )
 
@@ -120,8 +120,13 @@ class _Build:
         previous: _Previous | None,
         batch_size: int,
         bar: Any,
+        total_documents: int | None = None,
     ) -> None:
         self.encoder = encoder
+        self.total_documents = total_documents
+        self.documents_seen = 0
+        self.passages_queued = 0
+        self.per_text = 1.0
         self.index_dir = index_dir
         self.chunking = chunking
         self.previous = previous
@@ -138,10 +143,12 @@ class _Build:
 
     def add(self, doc: Document, fresh: bool) -> None:
         """Queue a document (chunked now if `fresh`); run a step when enough has gathered."""
+        self.documents_seen += 1
         if fresh:
             chunks = chunk_document(doc, self.encoder.count_tokens, self.chunking)
             self.pending.append(_Pending(doc, chunks))
             self.pending_texts += len(chunks.passages) + len(chunks.sentences)
+            self.passages_queued += len(chunks.passages)
         else:
             self.pending.append(_Pending(doc))
         if self.pending_texts >= STEP_TEXTS or len(self.pending) >= STEP_DOCUMENTS:
@@ -154,6 +161,7 @@ class _Build:
         if self.writer is None:
             self.writer = GenerationWriter(self.index_dir, self.encoder.dimension)
         fresh = [p for p in self.pending if p.chunks is not None]
+        self._show_total()
         passage_vectors = self._embed(
             [
                 embedding_text(p.doc.title, p.doc.text[x.start : x.end])
@@ -201,6 +209,20 @@ class _Build:
         self.pending.clear()
         self.pending_texts = 0
 
+    def _show_total(self) -> None:
+        """The bar's total in passages: those read so far, and an estimate for the documents
+        still to come at the rate seen so far (exact once all are read)."""
+        if self.bar is None:
+            return
+        remaining = max((self.total_documents or 0) - self.documents_seen, 0)
+        estimate = remaining * self.passages_queued / max(self.documents_seen, 1)
+        self.bar.total = max(round(self.passages_queued + estimate), 1)
+        # Each embedded text (passage or sentence) moves the bar by its share of the passages.
+        self.per_text = sum(
+            len(p.chunks.passages) for p in self.pending if p.chunks is not None
+        ) / max(self.pending_texts, 1)
+        self.bar.refresh()
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.encoder.dimension), dtype=np.float32)
         # Similar lengths together: a batch is padded to its longest text, so a step's texts
@@ -211,7 +233,7 @@ class _Build:
             rows = order[i : i + chunk]
             out[rows] = self.encoder.encode([texts[r] for r in rows], batch_size=self.batch_size)
             if self.bar is not None:
-                self.bar.update(len(rows))
+                self.bar.update(len(rows) * self.per_text)
         return out
 
     def publish(self, manifest: Manifest) -> Path:
@@ -243,16 +265,25 @@ def build_index(
     rebuild: bool = False,
     batch_size: int = 64,
     progress: bool = False,
+    total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Bring the index in `index_dir` up to date with `documents` and return it.
 
     Documents are read, chunked, embedded and written a step at a time, so a corpus larger than
     memory can be indexed; unchanged documents (same content hash) keep their vectors.
+    `progress` shows a bar of passages embedded, its total estimated from `total_documents`.
     """
     with writer_lock(index_dir):
         try:
             return _build_index(
-                documents, encoder, index_dir, chunking, rebuild, batch_size, progress
+                documents,
+                encoder,
+                index_dir,
+                chunking,
+                rebuild,
+                batch_size,
+                progress,
+                total_documents,
             )
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -270,6 +301,7 @@ def _build_index(
     rebuild: bool,
     batch_size: int,
     progress: bool,
+    total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
@@ -290,8 +322,15 @@ def _build_index(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(desc="embedding", unit="text")
-    build = _Build(encoder, index_dir, chunking, old, batch_size, bar)
+        bar = tqdm(
+            desc="embedding",
+            total=1,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} passages "
+            "[{elapsed}<{remaining}]",
+            dynamic_ncols=True,
+            leave=False,
+        )
+    build = _Build(encoder, index_dir, chunking, old, batch_size, bar, total_documents)
     # Documents that repeat the previous index from its start are held back (not written) until
     # something differs, so that re-indexing an unchanged corpus writes nothing at all.
     same_prefix = 0

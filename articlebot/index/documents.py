@@ -179,14 +179,55 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
         )
     title = (getattr(extracted, "title", None) or "").strip() or Path(source).stem
     author = (getattr(extracted, "author", None) or "").strip()
-    text = text.replace("\r\n", "\n")
+    body = text.replace("\r\n", "\n").strip("\n")
+    first, _, rest = body.partition("\n")
+    if first.strip() == title and rest.strip():
+        body = rest.lstrip("\n")  # the page's <h1> repeats the title: it is no paragraph
+    marked_byline, headings = html_furniture(html)
+    # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
+    body = "\n".join(line for line in body.split("\n") if line.strip() not in headings)
+    byline = marked_byline or (f"By {author}" if author else None) or find_byline(body)
+    # Title and byline head the text, as a reader sees them, and before `body_start`, so that
+    # paragraph 1 is the article's first paragraph.
+    header = f"{title}\n" + (f"{byline}\n" if byline and byline not in body else "") + "\n"
     return Document(
         doc_id=doc_id,
         title=title,
-        text=text,
+        text=header + body,
         source=source,
-        byline=f"By {author}" if author else find_byline(text),
+        byline=byline,
+        body_start=len(header),
     )
+
+
+def html_furniture(html: str) -> tuple[str | None, set[str]]:
+    """The page's byline element (class "byline", rel or itemprop "author") as 'By ...', and
+    the texts of its headings below the title (<h2> to <h6>)."""
+    import lxml.html  # trafilatura's own parser
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None, set()
+    headings = {" ".join(h.text_content().split()) for h in root.xpath("//h2|//h3|//h4|//h5|//h6")}
+    found = root.xpath(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or "
+        "@rel='author' or @itemprop='author']"
+    )
+    for element in found:
+        line = " ".join(element.text_content().split())
+        if 0 < len(line) <= 120:
+            return (line if re.match(r"(?i)by\b", line) else f"By {line}"), headings - {""}
+    return None, headings - {""}
+    found = root.xpath(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or "
+        "@rel='author' or @itemprop='author' or contains(@class, 'byline__')]"
+    )
+    for element in found:
+        line = " ".join(element.text_content().split())
+        if 0 < len(line) <= 120:
+            return line if re.match(r"(?i)by\b", line) else f"By {line}"
+    return None
 
 
 def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:

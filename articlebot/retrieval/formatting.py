@@ -6,6 +6,20 @@ from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 NOT_ANSWERED = "The article doesn't seem to answer that."
 CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
+#: The same, when the question was asked of several articles.
+NOT_ANSWERED_MANY = "The articles don't seem to answer that."
+CLOSEST_LEAD_MANY = "The articles don't say exactly. Closest:"
+NO_MORE = "No more passages."
+
+
+def not_answered(articles: int = 1) -> str:
+    """'Not answered', in the number of the articles asked."""
+    return NOT_ANSWERED if articles <= 1 else NOT_ANSWERED_MANY
+
+
+def closest_lead(articles: int = 1) -> str:
+    """The lead before a closest passage, in the number of the articles asked."""
+    return CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
 
 
 def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -> str:
@@ -21,21 +35,35 @@ def source_line(passage: RetrievedPassage) -> str:
     return f"— {passage.title}, paragraph {passage.paragraph}"
 
 
-def format_answer_text(answer: Answer, *, more: bool = False, bold: bool = False) -> str:
-    """A readable answer: best passage with its highlight marked, then its source."""
+def format_answer_text(
+    answer: Answer,
+    *,
+    more: bool = False,
+    bold: bool = False,
+    shown: int = 1,
+    articles: int = 1,
+) -> str:
+    """A readable answer: the best `shown` passages with their highlight marked and source
+    (`more`: all of them), or a reply about the article, or 'not answered'."""
     open_mark, close_mark = ("\033[1m", "\033[0m") if bold else ("**", "**")
     if answer.reply is not None:
         return format_reply_text(answer.reply, open_mark, close_mark)
     if not answer.passages or answer.outcome == "none":
-        return NOT_ANSWERED
-    shown = answer.passages if more else answer.passages[:1]
-    blocks = [CLOSEST_LEAD] if answer.outcome == "closest" and not more else []
-    for passage in shown:
-        blocks.append(f"{mark_highlight(passage, open_mark, close_mark)}\n{source_line(passage)}")
+        return not_answered(articles)
+    passages = answer.passages if more else answer.passages[: max(shown, 1)]
+    lead = [closest_lead(articles)] if answer.outcome == "closest" and not more else []
+    also = []
     if answer.also is not None and not more:
-        also = answer.also
-        blocks.append(f"Also: {also.highlight_text} {source_line(also)}")
-    return "\n\n".join(blocks)
+        also = [f"Also: {answer.also.highlight_text} {source_line(answer.also)}"]
+    return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
+
+
+def format_passages(passages: list[RetrievedPassage], *, bold: bool = False) -> str:
+    """Passages with their highlight marked, each followed by its source."""
+    open_mark, close_mark = ("\033[1m", "\033[0m") if bold else ("**", "**")
+    return "\n\n".join(
+        f"{mark_highlight(p, open_mark, close_mark)}\n{source_line(p)}" for p in passages
+    )
 
 
 def format_reply_text(reply: ArticleReply, open_mark: str = "**", close_mark: str = "**") -> str:

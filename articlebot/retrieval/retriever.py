@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import re
@@ -12,7 +13,9 @@ import numpy as np
 
 from articlebot.index.arrays import ranges, top_positions
 from articlebot.index.chunking import Passage
+from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.dense import FlatSearch
+from articlebot.index.documents import Document
 from articlebot.index.embedding import Encoder
 from articlebot.index.keyword import SelectedTerms
 from articlebot.index.store import IndexData
@@ -193,6 +196,7 @@ class Retriever:
         self._doc_row = {doc_id: i for i, doc_id in enumerate(index.doc_order)}
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
+        self._paragraph_starts: dict[str, list[int]] = {}
         self._sentence_counts = np.fromiter(
             (len(p.sentences) for p in index.passages), dtype=np.int64, count=len(index.passages)
         )
@@ -223,7 +227,9 @@ class Retriever:
         return RetrievedPassage(
             doc_id=passage.doc_id,
             title=doc.title,
-            paragraph=passage.paragraph,
+            # The paragraph a reader finds the highlighted sentence in: a passage of short
+            # paragraphs merged together starts in an earlier one.
+            paragraph=max(self._paragraph_at(doc, start), passage.paragraph),
             start=passage.start,
             end=passage.end,
             text=doc.text[passage.start : passage.end],
@@ -233,6 +239,14 @@ class Retriever:
             source=doc.source,
             row=row,
         )
+
+    def _paragraph_at(self, doc: Document, offset: int) -> int:
+        """The number of the paragraph of `doc` holding `offset` (as `paragraph_spans` counts)."""
+        starts = self._paragraph_starts.get(doc.doc_id)
+        if starts is None:
+            starts = [span.start for span in paragraph_spans(doc.text, doc.body_start)]
+            self._paragraph_starts[doc.doc_id] = starts
+        return bisect.bisect_right(starts, offset)
 
     def ask(
         self, question: str, top_k: int | None = None, doc_ids: Collection[str] | None = None

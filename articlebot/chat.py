@@ -1,0 +1,167 @@
+"""`articlebot chat`: questions at a prompt with line editing, history, paging and commands."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from articlebot.retrieval.formatting import NO_MORE, format_answer_text, format_passages
+from articlebot.retrieval.results import Answer
+
+HELP = """\
+Type a question about the articles; a follow-up ("when was he arrested?") is read with the \
+one before it. Commands:
+  more    the next passage for the last question
+  clear   forget the conversation (and clear the screen)
+  help    this help
+  quit    leave (also exit, Ctrl-D)
+Up and down arrows recall earlier questions; they are kept between sessions.\
+"""
+
+QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+MORE = {"more", "/more", "m", "next"}
+HELPS = {"help", "/help", "?", "h"}
+CLEAR = {"clear", "/clear"}
+
+
+@dataclass
+class ChatState:
+    """What `more` pages through: the last answer and how many of its passages were shown."""
+
+    last: Answer | None = None
+    shown: int = 0
+    turn: Any = None
+    bold: bool = False
+
+
+def wrap(text: str, width: int | None) -> str:
+    """`text` wrapped to `width` columns at spaces, never mid-word (None: as it is)."""
+    if not width:
+        return text
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) or line
+        for line in text.split("\n")
+    )
+
+
+def enable_line_editing(history_file: Path) -> Callable[[], None]:
+    """Readline editing with history kept in `history_file`; returns what saves it."""
+    try:
+        import readline
+    except ImportError:  # not on every platform: the prompt still works, without editing
+        return lambda: None
+    # A first session, or an unreadable file: start with no history.
+    with contextlib.suppress(OSError):
+        readline.read_history_file(history_file)
+    readline.set_history_length(1000)
+
+    def save() -> None:
+        try:
+            history_file.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history_file)
+        except OSError:
+            pass  # history is a convenience; a read-only cache must not end the chat badly
+
+    return save
+
+
+def _tidy_history(is_command: bool) -> None:
+    """Keep the history to questions, each once in a row (as bash's ignoredups): arrow up goes
+    straight to the last question asked."""
+    try:
+        import readline
+    except ImportError:
+        return
+    length = readline.get_current_history_length()
+    # get_history_item counts from 1, remove_history_item from 0.
+    if length and (
+        is_command
+        or (
+            length > 1
+            and readline.get_history_item(length) == readline.get_history_item(length - 1)
+        )
+    ):
+        readline.remove_history_item(length - 1)
+
+
+def run_chat(
+    retriever: Any,
+    *,
+    doc_ids: Collection[str] | None,
+    english_only: bool,
+    history_file: Path | None,
+    out: TextIO = sys.stdout,
+) -> int:
+    """The chat loop; returns the exit status."""
+    from articlebot.retrieval.conversation import ask_in_context
+
+    interactive = sys.stdin.isatty() and out.isatty()
+    bold = out.isatty()
+    width = shutil.get_terminal_size().columns - 1 if out.isatty() else None
+    documents = retriever.index.documents
+    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+    titles = sorted({documents[d].title for d in scope})
+
+    def say(text: str) -> None:
+        print(wrap(text, width), file=out, flush=True)
+
+    save = enable_line_editing(history_file) if interactive and history_file else lambda: None
+    say(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
+    say("Type a question, 'more' for further passages, 'help' for commands, or 'quit'.")
+    state = ChatState(bold=bold)
+    try:
+        while True:
+            try:
+                line = input("> ").strip()
+            except EOFError:
+                print(file=out)
+                return 0
+            except KeyboardInterrupt:  # Ctrl-C drops the line being typed, as in a shell
+                print("^C" if not interactive else "", file=out)
+                if not interactive:
+                    return 130
+                continue
+            command = line.lower()
+            if not line:
+                continue
+            if interactive:
+                _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
+            if command in QUIT:
+                return 0
+            if command in HELPS:
+                say(HELP)
+            elif command in CLEAR:
+                state = ChatState(bold=bold)
+                if out.isatty():
+                    out.write("\033[H\033[2J")
+                say("Forgotten; ask anything.")
+            elif command in MORE:
+                say(_more(state))
+            else:
+                state.last, state.turn = ask_in_context(
+                    retriever, line, state.turn, doc_ids=doc_ids, english_only=english_only
+                )
+                state.shown = 1
+                say(format_answer_text(state.last, bold=bold, articles=len(scope)))
+    finally:
+        save()
+
+
+def _more(state: ChatState) -> str:
+    """The next passage of the last answer, or why there is none."""
+    if state.last is None:
+        return "Ask a question first."
+    passages = state.last.passages
+    if state.last.outcome == "none" or not passages:
+        return NO_MORE
+    if state.shown >= len(passages):
+        # Say why, and how to keep more: the answer held only the passages retrieved for it.
+        return f"{NO_MORE} (all {len(passages)} kept were shown; --top-k N keeps more)"
+    state.shown += 1
+    return format_passages(passages[state.shown - 1 : state.shown], bold=state.bold)

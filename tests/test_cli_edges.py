@@ -1,0 +1,318 @@
+"""The command line's edges as a new user meets them: bad values, closed pipes, first use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from terminal import Terminal
+
+
+def _env(index_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+    env.update(extra)
+    return env
+
+
+def _cli(
+    *args: str, index_dir: Path, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "articlebot", *args],
+        input=stdin,
+        env=_env(index_dir, **env),
+        cwd=index_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "line"),
+    [
+        (
+            ["ask", "--top-k", "0", "hi"],
+            {},
+            "--top-k must be a whole number from 1 to 50 (got '0')",
+        ),
+        (["run", "--port", "99999"], {}, "--port must be a whole number from 1 to 65535"),
+        (
+            ["list"],
+            {"ARTICLEBOT_RATE_LIMIT": "abc"},
+            "ARTICLEBOT_RATE_LIMIT must be a whole number, 0 or more (got 'abc')",
+        ),
+        (["list"], {"ARTICLEBOT_ENCODER": "gpu"}, "ARTICLEBOT_ENCODER must be one of auto, onnx"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_exit_2(
+    tmp_path: Path, args: list[str], env: dict[str, str], line: str
+) -> None:
+    result = _cli(*args, index_dir=tmp_path / "index", **env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "pydantic" not in result.stderr
+    assert result.stderr.startswith(f"articlebot: error: {line}")
+
+
+def test_a_closed_pipe_ends_quietly(index_dir: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "ask", "-"],
+        env=_env(index_dir),
+        cwd=index_dir.parent,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"Who was Vinatier swapped for?\n" * 40)
+    process.stdin.close()
+    assert process.stdout.readline().startswith(b"Q: ")  # like `| head -1`
+    process.stdout.close()
+    process.wait(timeout=300)
+    assert process.stderr is not None
+    assert process.stderr.read() == b""
+    assert process.returncode == 141
+
+
+def _terminal(*args: str, index_dir: Path, columns: int = 80, **env: str) -> Terminal:
+    return Terminal(
+        [sys.executable, "-m", "articlebot", *args],
+        _env(index_dir, **env),
+        index_dir.parent,
+        columns=columns,
+    )
+
+
+def test_ask_top_k_shows_that_many_passages(index_dir: Path) -> None:
+    result = _cli("ask", "--top-k", "3", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("— Russia warns") == 3
+    plain = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert plain.stdout.count("— Russia warns") == 1
+
+
+def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path) -> None:
+    story = tmp_path / "harbour.txt"
+    story.write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n\n"
+        "Ferries resumed at noon, the port said.\n",
+        encoding="utf-8",
+    )
+    assert _cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
+    question = "When did the ferries resume?"
+    both = _cli("ask", "--json", question, index_dir=index_dir)
+    assert json.loads(both.stdout)["passages"][0]["doc_id"] == "harbour"
+    only = _cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
+    passages = json.loads(only.stdout)["passages"]
+    assert passages and {p["doc_id"] for p in passages} == {"article"}
+    refused = _cli("ask", "--doc", "article", "Who painted the Mona Lisa?", index_dir=index_dir)
+    assert "The article doesn't seem to answer that." in refused.stdout
+    many = _cli("ask", "Who painted the Mona Lisa?", index_dir=index_dir)
+    assert "The articles don't seem to answer that." in many.stdout
+    chat = _cli("chat", "--doc", "harbour", index_dir=index_dir, stdin=f"{question}\nquit\n")
+    assert "Ask me about: Harbour reopens\n" in chat.stdout and "noon" in chat.stdout
+    missing = _cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
+    assert missing.returncode == 1
+    assert (
+        missing.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
+    )
+
+    shown = _cli("show", "harbour", index_dir=index_dir)
+    assert shown.returncode == 0, shown.stderr
+    assert "[1] The harbour reopened on Monday after repairs." in shown.stdout
+    assert "[2] Ferries resumed at noon, the port said." in shown.stdout
+    assert "(paragraph 1)" in shown.stdout
+    data = json.loads(_cli("show", "harbour", "--json", index_dir=index_dir).stdout)
+    assert data["paragraphs"][1].startswith("Ferries") and data["passages"]
+
+
+def test_chat_on_a_terminal_pages_helps_and_recalls(index_dir: Path) -> None:
+    terminal = _terminal("chat", index_dir=index_dir, columns=60)
+    terminal.expect(r"> $")
+    terminal.send("Who is Laurent Vinatier?\r")
+    first = terminal.expect(r"paragraph \d+\s*\n> $")
+    assert first.count("paragraph") == 1
+    terminal.send("more\r")
+    second = terminal.expect(r"paragraph \d+\s*\n> $")
+    terminal.send("more\r")
+    third = terminal.expect(r"paragraph \d+\s*\n> $")
+    cited = [re.findall(r"paragraph (\d+)", block)[-1] for block in (first, second, third)]
+    assert len(set(cited)) == 3  # each 'more' shows a passage not shown before
+    terminal.send("more\r")
+    assert "No more passages" in terminal.expect(r"> $")
+    terminal.send("When was he arrested?\r")
+    assert "June 2024" in terminal.expect(r"paragraph \d+\s*\n> $")
+    terminal.send("help\r")
+    shown = terminal.expect(r"sessions\.\s*\n> $")
+    assert "more" in shown and "doesn't seem" not in shown
+    terminal.send("\x1b[A\r")  # arrow up: the follow-up question again (commands are skipped)
+    again = terminal.expect(r"paragraph \d+\s*\n> $")
+    assert "When was he arrested?" in again and "June 2024" in again
+    terminal.send("clear\r")
+    assert "Forgotten" in terminal.expect(r"> $")
+    terminal.send("more\r")
+    assert "Ask a question first." in terminal.expect(r"> $")
+    terminal.send("quit\r")
+    assert terminal.finish() == 0
+    lines = terminal.text.split("Ask me about")[1].splitlines()
+    # Wrapped to the terminal's 60 columns at spaces, never mid-word.
+    assert [line for line in lines if len(line) > 60 and " " in line.strip()] == []
+    history = (Path(os.environ["XDG_CACHE_HOME"]) / "articlebot" / "chat_history").read_text()
+    assert history.splitlines()[-2:] == ["Who is Laurent Vinatier?", "When was he arrested?"]
+
+
+def test_bare_ask_on_a_terminal_says_what_it_wants(index_dir: Path) -> None:
+    terminal = _terminal("ask", index_dir=index_dir)
+    assert terminal.finish() == 2
+    assert "give a question" in terminal.text and "Traceback" not in terminal.text
+
+
+def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path) -> None:
+    terminal = _terminal("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert terminal.finish() == 0
+    shown = terminal.text
+    assert "building the index for the bundled article (first run, ~10 s)" in shown
+    assert re.search(r"embedding: +\d+%\|.*\| \d+/\d+ passages \[", shown), shown
+    assert "Daniil Kasatkin" in shown and "Traceback" not in shown
+    piped = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir.parent / "other")
+    assert piped.returncode == 0 and piped.stderr == ""  # quiet when not on a terminal
+
+
+def test_add_shows_a_bar_with_a_total_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+    sentences = [f"Line {i} of the council minutes records vote number {i}." for i in range(200)]
+    minutes = tmp_path / "minutes.txt"
+    minutes.write_text("Council minutes\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
+    terminal = _terminal("add", str(minutes), index_dir=index_dir)
+    assert terminal.finish() == 0
+    totals = re.findall(r"\| (\d+)/(\d+) passages", terminal.text)
+    assert totals and totals[-1][0] == totals[-1][1]  # the total is known and reached
+    count = int(totals[-1][1])
+    assert f"embedded {count} of {count} passages" in terminal.text
+    listed = _cli("list", index_dir=index_dir)
+    assert listed.stdout.rstrip().endswith(f"\t{count} passages")
+    piped = _cli("add", str(minutes), "--id", "again", index_dir=index_dir)
+    assert piped.returncode == 0 and "%|" not in piped.stderr
+
+
+def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path) -> None:
+    from articlebot.config import load_settings
+    from articlebot.engine import encoder_cache_dir
+
+    other = index_dir.parent / "mistyped-index"
+    for folder in (index_dir, other):
+        result = _cli("ask", "What does DTEK do?", index_dir=folder)
+        assert result.returncode == 0, result.stderr
+        assert not (folder / "encoder").exists()  # no 173 MB copy per index folder
+    shared = encoder_cache_dir(load_settings(index_dir=other))
+    assert shared.parent == user_cache / "models"
+    assert shared.name.startswith("all-minilm-l6-v2-ort") and (shared / "model.onnx").is_file()
+
+
+def test_an_index_with_its_own_export_keeps_it(tmp_path: Path, export_dir: Path) -> None:
+    import shutil
+
+    from articlebot.config import load_settings
+    from articlebot.engine import encoder_cache_dir
+
+    folder = tmp_path / "old-index"
+    legacy = folder / "encoder" / "all-minilm-l6-v2"
+    assert encoder_cache_dir(load_settings(index_dir=folder)) != legacy
+    shutil.copytree(export_dir, legacy)
+    assert encoder_cache_dir(load_settings(index_dir=folder)) == legacy
+
+
+STORY_HTML = """<html><head><title>Harbour reopens after storm repairs</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Harbour reopens after storm repairs</h1>
+<p class="byline">By Jane Doe</p>
+<p>The harbour reopened on Monday after three weeks of repairs to the storm-damaged sea wall,
+the port authority said in a statement.</p>
+<p>Ferries to the islands resumed at noon, and the first fishing boats left before dawn,
+according to harbour master Tom Reed.</p>
+<h2>Costs</h2>
+<p>The repairs cost 4.2 million euros, paid mostly by the regional government, which had
+approved emergency funds in March.</p>
+<p>Local businesses said the closure had cut their takings by half during the busiest weeks
+of the spring season.</p>
+</article>
+<footer>Copyright 2026</footer>
+</body></html>
+"""
+
+
+def test_html_keeps_the_byline_and_numbers_paragraphs_as_a_reader(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    page = tmp_path / "harbour.html"
+    page.write_text(STORY_HTML, encoding="utf-8")
+    assert _cli("add", str(page), index_dir=index_dir).returncode == 0
+    shown = _cli("show", "harbour", index_dir=index_dir).stdout
+    assert shown.startswith("Harbour reopens after storm repairs\nBy Jane Doe\n")
+    assert "4 paragraphs" in shown and "[3] The repairs cost 4.2 million euros" in shown
+    assert "Costs" not in shown  # a heading is not a paragraph
+    cost = _cli("ask", "How much did the repairs cost?", index_dir=index_dir).stdout
+    assert "4.2 million euros" in cost and cost.rstrip().endswith("paragraph 3")
+    wrote = _cli("ask", "--json", "who wrote this?", index_dir=index_dir).stdout
+    assert json.loads(wrote)["reply"]["lines"][0].startswith("By Jane Doe")
+
+
+def test_a_cited_paragraph_is_the_highlighted_sentences(index_dir: Path, tmp_path: Path) -> None:
+    # Short paragraphs are merged into one passage; the answer names the one that says it.
+    story = tmp_path / "council.txt"
+    story.write_text(
+        "Council notes\n\nThe council met on Tuesday.\n\nIt approved the budget.\n\n"
+        "The new library opens in May.\n",
+        encoding="utf-8",
+    )
+    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
+    answer = _cli("ask", "--json", "When does the new library open?", index_dir=index_dir)
+    passage = json.loads(answer.stdout)["passages"][0]
+    assert "library opens in May" in passage["text"] and passage["paragraph"] == 3
+
+
+def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
+    # A fresh user cache: both processes find no export and make one; each writes a folder of
+    # its own and renames it into place, so neither ever loads half an export.
+    cache = tmp_path / "xdg"
+    on_terminal = _terminal(
+        "ask", "What does DTEK do?", index_dir=tmp_path / "one", XDG_CACHE_HOME=str(cache)
+    )
+    piped = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "ask", "--json", "What does DTEK do?"],
+        env=_env(tmp_path / "two", XDG_CACHE_HOME=str(cache)),
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    out, err = piped.communicate(timeout=300)
+    assert on_terminal.finish(timeout=300) == 0, on_terminal.text
+    assert piped.returncode == 0, err
+    assert json.loads(out)["answered"]
+    assert "preparing the model all-MiniLM-L6-v2 (first run" in on_terminal.text
+    assert "DTEK" in on_terminal.text
+    [export] = (cache / "articlebot" / "models").iterdir()  # one, and no temporary leftovers
+    assert (export / "model.onnx").is_file() and (export / "encoder.json").is_file()
+
+
+def test_eval_shows_progress_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(
+        '{"q": "Who was Vinatier swapped for?", "answers": ["Daniil Kasatkin"]}\n'
+        '{"q": "What does DTEK do?", "answers": ["energy"]}\n',
+        encoding="utf-8",
+    )
+    terminal = _terminal("eval", str(dev), index_dir=index_dir)
+    assert terminal.finish() == 0
+    assert re.search(r"asking: +\d+%\|.*\| \d/2", terminal.text), terminal.text
+    piped = _cli("eval", str(dev), "--json", index_dir=index_dir)
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)["hit@1"] == 1.0
