@@ -168,21 +168,11 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("fetch_allow_hosts", mode="before")
+    @field_validator("documents", "fetch_allow_hosts", mode="before")
     @classmethod
-    def _split_hosts(cls, value: Any) -> Any:
-        # Allow ARTICLEBOT_FETCH_ALLOW_HOSTS="intranet,10.0.0.0/8" besides a JSON list.
-        if isinstance(value, str):
-            stripped = value.strip()
-            if stripped.startswith("["):
-                return json.loads(stripped)
-            return [part.strip() for part in stripped.split(",") if part.strip()]
-        return value
-
-    @field_validator("documents", mode="before")
-    @classmethod
-    def _split_documents(cls, value: Any) -> Any:
-        # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md" besides a JSON list.
+    def _split_list(cls, value: Any) -> Any:
+        # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md" and ARTICLEBOT_FETCH_ALLOW_HOSTS=
+        # "intranet,10.0.0.0/8" besides a JSON list.
         if isinstance(value, str):
             stripped = value.strip()
             if stripped.startswith("["):
