@@ -219,15 +219,6 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
         if 0 < len(line) <= 120:
             return (line if re.match(r"(?i)by\b", line) else f"By {line}"), headings - {""}
     return None, headings - {""}
-    found = root.xpath(
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or "
-        "@rel='author' or @itemprop='author' or contains(@class, 'byline__')]"
-    )
-    for element in found:
-        line = " ".join(element.text_content().split())
-        if 0 < len(line) <= 120:
-            return line if re.match(r"(?i)by\b", line) else f"By {line}"
-    return None
 
 
 def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
