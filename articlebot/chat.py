@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from articlebot.retrieval.formatting import NO_MORE, format_answer_text, format_passages
 from articlebot.retrieval.results import Answer
+from articlebot.terminal import NO_MORE, format_answer_text, format_passages
 
 HELP = """\
 Type a question about the articles; a follow-up ("when was he arrested?") is read with the \

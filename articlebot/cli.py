@@ -232,8 +232,8 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
-    from articlebot.engine import add_documents, load_encoder, update_index
-    from articlebot.index.documents import iter_documents
+    from articlebot.collection import add_documents, load_encoder, update_index
+    from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args, device=args.device)
     sources = list(args.paths) if args.paths else [str(p) for p in _default_sources(settings)]
@@ -302,9 +302,9 @@ def _print_report(settings: Settings, report: Any) -> None:
 def _default_sources(settings: Settings) -> list[Path]:
     """Configured documents, else the files the existing index was built from, else the
     bundled article."""
-    from articlebot.engine import document_paths
-    from articlebot.index.documents import source_file
-    from articlebot.index.store import IndexError_, read_manifest
+    from articlebot.collection import document_paths
+    from articlebot.index.store import IndexStoreError, read_manifest
+    from articlebot.ingest.documents import source_file
 
     paths = document_paths(settings)
     if settings.documents:
@@ -314,20 +314,20 @@ def _default_sources(settings: Settings) -> list[Path]:
             source_file(meta["source"])
             for meta in read_manifest(settings.index_dir).documents.values()
         }
-    except IndexError_:
+    except IndexStoreError:
         return paths
     return sorted(sources) if sources and all(p.exists() for p in sources) else paths
 
 
 def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
     """Documents from files and folders, and articles fetched from links."""
-    from articlebot.index.documents import read_documents
+    from articlebot.ingest.documents import read_documents
 
     return [*read_documents(_files(items)), *_fetch_links(items, settings)]
 
 
 def _files(items: Sequence[str]) -> list[Path]:
-    from articlebot.index.fetch import is_url
+    from articlebot.ingest.fetch import is_url
 
     return [Path(item) for item in items if not is_url(item)]
 
@@ -336,7 +336,7 @@ def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
     """The articles behind the links among `items`."""
     import asyncio
 
-    from articlebot.index.fetch import fetch_article, is_url
+    from articlebot.ingest.fetch import fetch_article, is_url
 
     return [
         asyncio.run(fetch_article(item, allow=settings.fetch_allow_hosts))
@@ -349,8 +349,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     """`articlebot add`."""
     import dataclasses
 
-    from articlebot.engine import add_documents, load_encoder
-    from articlebot.index.documents import checked_doc_id
+    from articlebot.collection import add_documents, load_encoder
+    from articlebot.ingest.documents import checked_doc_id
 
     settings = _settings(args)
     documents = _read_sources(args.paths, settings)
@@ -377,7 +377,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """`articlebot remove`."""
-    from articlebot.engine import load_encoder, remove_documents
+    from articlebot.collection import load_encoder, remove_documents
 
     settings = _settings(args)
     _, report = remove_documents(settings, load_encoder(settings), args.doc_ids, on_wait=_waiting)
@@ -400,7 +400,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _retriever(args: argparse.Namespace) -> Any:
-    from articlebot.engine import open_retriever
+    from articlebot.collection import open_retriever
 
     settings = _settings(args, top_k=getattr(args, "top_k", None))
     return open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
@@ -417,8 +417,8 @@ def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
-    from articlebot.retrieval.formatting import format_answer_text
     from articlebot.retrieval.reader import read_answer
+    from articlebot.terminal import format_answer_text
 
     if args.question is None and sys.stdin.isatty():
         raise UsageError(
@@ -461,7 +461,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     """`articlebot summary`."""
     from articlebot.retrieval.about import newest_article, summary_reply
-    from articlebot.retrieval.formatting import format_reply_text
+    from articlebot.terminal import format_reply_text
 
     index = _retriever(args).index
     if args.doc_id is not None and args.doc_id not in index.documents:
@@ -480,8 +480,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
-    from articlebot.index.cleaning import paragraph_spans
     from articlebot.index.store import load_index
+    from articlebot.ingest.cleaning import paragraph_spans
 
     index = load_index(_settings(args).index_dir)
     doc = index.documents.get(args.doc_id)
@@ -523,7 +523,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`articlebot eval`."""
-    from articlebot.engine import load_encoder, make_retriever, update_index
+    from articlebot.collection import load_encoder, make_retriever, update_index
     from articlebot.evaluation import (
         AblationRow,
         CachingEncoder,
@@ -536,7 +536,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         run_dialogue,
         score,
     )
-    from articlebot.index.documents import bundled_article_path, read_documents
+    from articlebot.ingest.documents import bundled_article_path, read_documents
     from articlebot.retrieval.retriever import Retriever
 
     eval_set = load_eval_file(args.file)
@@ -661,9 +661,9 @@ def _main(argv: Sequence[str] | None) -> int:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
-    from articlebot.index.documents import DocumentError
-    from articlebot.index.embedding import ModelLoadError
-    from articlebot.index.store import IndexError_
+    from articlebot.encoders.sentence_transformer import ModelLoadError
+    from articlebot.index.store import IndexStoreError
+    from articlebot.ingest.documents import DocumentError
 
     # A stray byte that is not UTF-8 in a question is a replacement character, not a crash.
     if isinstance(sys.stdin, io.TextIOWrapper):
@@ -675,7 +675,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except (UsageError, ConfigError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
         return 2
-    except (CliError, DocumentError, IndexError_, ModelLoadError) as exc:
+    except (CliError, DocumentError, IndexStoreError, ModelLoadError) as exc:
         print(f"articlebot: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:

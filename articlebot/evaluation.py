@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from articlebot.index.documents import Document, DocumentError
+from articlebot.ingest.documents import Document, DocumentError
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
 

@@ -239,7 +239,7 @@ def run_child(mode: str, payload: dict[str, Any], cwd: Path, timeout: float = 18
 def corpus(xquad: Path, distractors: Path) -> tuple[list[Any], list[Any], int]:
     """(documents, XQuAD questions, number of XQuAD documents)."""
     from articlebot.evaluation import load_eval_file
-    from articlebot.index.documents import read_documents
+    from articlebot.ingest.documents import read_documents
 
     eval_set = load_eval_file(xquad)
     documents = list(eval_set.documents) + read_documents([distractors])
@@ -300,8 +300,8 @@ class TimingEncoder:
 
 def child_build(args: dict[str, Any]) -> dict[str, Any]:
     """Build the XQuAD + news index from scratch with the ONNX encoder."""
+    from articlebot.collection import load_encoder, update_index
     from articlebot.config import load_settings
-    from articlebot.engine import load_encoder, update_index
 
     start = pc()
     settings = load_settings(index_dir=Path(args["index_dir"]))
@@ -578,9 +578,9 @@ def child_large_vectors(args: dict[str, Any]) -> dict[str, Any]:
 
 def child_large_keyword(args: dict[str, Any]) -> dict[str, Any]:
     """bm25s over 100k passages recombined from the corpus's sentences."""
-    from articlebot.index.chunking import split_sentences
-    from articlebot.index.cleaning import paragraph_spans
     from articlebot.index.keyword import KeywordIndex
+    from articlebot.ingest.chunking import split_sentences
+    from articlebot.ingest.cleaning import paragraph_spans
 
     documents, questions, _ = corpus(Path(args["xquad"]), Path(args["distractors"]))
     sentences = [
@@ -1384,8 +1384,8 @@ def versions() -> dict[str, str]:
 
 def prepare_encoder(work: Path) -> tuple[Path, float]:
     """A folder holding the ONNX export (copied from the user's cache when there is one)."""
+    from articlebot.collection import encoder_cache_dir, load_encoder
     from articlebot.config import load_settings
-    from articlebot.engine import encoder_cache_dir, load_encoder
 
     prepared = work / "prepared"
     settings = load_settings(index_dir=prepared)
@@ -1399,8 +1399,8 @@ def prepare_encoder(work: Path) -> tuple[Path, float]:
 
 
 def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -> None:
+    from articlebot.collection import open_retriever
     from articlebot.config import load_settings
-    from articlebot.engine import open_retriever
 
     documents, eval_questions, n_xquad = corpus(args.xquad, args.distractors)
     order = list(range(len(eval_questions)))

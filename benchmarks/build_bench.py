@@ -61,9 +61,9 @@ def build(
 
 def synthetic_corpus(sources: list[Path], documents: int, out: Path, seed: int = 0) -> int:
     """`documents` documents of 12-30 real sentences drawn from `sources`; returns their count."""
-    from articlebot.index.chunking import split_sentences
-    from articlebot.index.cleaning import Span
-    from articlebot.index.documents import read_documents
+    from articlebot.ingest.chunking import split_sentences
+    from articlebot.ingest.cleaning import Span
+    from articlebot.ingest.documents import read_documents
 
     sentences = []
     for doc in read_documents(sources):

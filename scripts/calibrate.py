@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from articlebot.collection import load_encoder, update_index
 from articlebot.config import load_settings
-from articlebot.engine import load_encoder, update_index
 from articlebot.evaluation import EvalQuestion, load_eval_file
-from articlebot.index.documents import read_documents
+from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from articlebot.collection import load_encoder, make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
-from articlebot.engine import load_encoder, make_retriever, update_index
-from articlebot.index.documents import bundled_article_path, read_documents
-from articlebot.index.embedding import Encoder
+from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.store import IndexData
+from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
 
 # The same process-wide defaults the command line sets before anything heavy loads.
@@ -65,7 +65,7 @@ def model_location() -> str:
 @pytest.fixture(scope="session")
 def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
     """One ONNX export of the bundled model for the whole session."""
-    from articlebot.index.onnx_encoder import ensure_onnx_export
+    from articlebot.encoders.onnx import ensure_onnx_export
 
     return ensure_onnx_export(model_location, tmp_path_factory.mktemp("onnx") / "export")
 
@@ -76,7 +76,7 @@ def index_dir(tmp_path: Path, export_dir: Path) -> Path:
     ~15 s)."""
     import shutil
 
-    from articlebot.engine import encoder_cache_dir
+    from articlebot.collection import encoder_cache_dir
 
     folder = tmp_path / "index"
     shared = encoder_cache_dir(load_settings(index_dir=folder))

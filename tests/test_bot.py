@@ -564,9 +564,9 @@ async def test_slow_api_past_the_timeout_answers_exactly_once(api, start_bot) ->
 
 
 def test_damaged_index_refuses_to_start_with_the_fix(api, index_dir, encoder, tmp_path) -> None:
-    from articlebot.engine import update_index
-    from articlebot.index.documents import bundled_article_path, read_documents
+    from articlebot.collection import update_index
     from articlebot.index.store import current_generation
+    from articlebot.ingest.documents import bundled_article_path, read_documents
 
     update_index(
         load_settings(index_dir=index_dir), encoder, read_documents([bundled_article_path()])

@@ -17,10 +17,10 @@ import pytest_asyncio
 from fake_botapi import FakeBotApi, make_user, parse_html
 from telegram.ext import Application
 
-from articlebot.bot import handlers, library, render
+from articlebot.bot import articles, handlers, render
 from articlebot.bot.app import build_application
+from articlebot.collection import make_retriever, open_index
 from articlebot.config import load_settings
-from articlebot.engine import make_retriever, open_index
 from articlebot.retrieval.retriever import Retriever
 
 GROUP = -100777000
@@ -301,14 +301,14 @@ async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
         return (await api.await_messages(GROUP, count, timeout=30))[count - 1]["text"]
 
     member = await reply_to(api.group_message(GROUP, "/use article", user=make_user(9602)))
-    assert member == library.GROUP_ADMINS_ONLY
+    assert member == articles.GROUP_ADMINS_ONLY
     assert handlers.SCOPE_KEY not in app.chat_data[GROUP]
     assert "only" in await reply_to(api.group_message(GROUP, "/use article", user=make_user(9601)))
     assert "every article" in await reply_to(
         _sent_as(api.group_message(GROUP, "/use all", user=ANONYMOUS_ADMIN), group_chat)
     )
     as_channel = _sent_as(api.group_message(GROUP, "/use article", user=CHANNEL_BOT), channel)
-    assert await reply_to(as_channel) == library.GROUP_ADMINS_ONLY
+    assert await reply_to(as_channel) == articles.GROUP_ADMINS_ONLY
     assert [c.params["user_id"] for c in api.calls_to("getChatMember")] == [9602, 9601]
 
     # Questions from an anonymous admin and from a member posting as a channel are answered.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.builder import embedding_text
-from articlebot.index.chunking import ChunkSettings, chunk_document, split_sentences
-from articlebot.index.cleaning import Span
-from articlebot.index.documents import Document, parse_plain_text
-from articlebot.index.embedding import Encoder
+from articlebot.ingest.chunking import ChunkSettings, chunk_document, split_sentences
+from articlebot.ingest.cleaning import Span
+from articlebot.ingest.documents import Document, parse_plain_text
 
 
 def test_sentence_split_respects_abbreviations_and_initials() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articlebot.index.cleaning import find_byline, is_furniture, paragraph_spans
+from articlebot.ingest.cleaning import find_byline, is_furniture, paragraph_spans
 
 
 def test_advertisement_lines_are_furniture_but_sentences_about_ads_are_not() -> None:

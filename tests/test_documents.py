@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from articlebot.index.chunking import ChunkSettings, chunk_document
-from articlebot.index.documents import (
+from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.ingest.chunking import ChunkSettings, chunk_document
+from articlebot.ingest.documents import (
     DocumentError,
     bundled_article_path,
     read_documents,
     read_path,
 )
-from articlebot.index.embedding import Encoder
 
 HTML = """<!doctype html><html><head><title>Storm hits coast | Example News</title>
 <meta name="author" content="Jane Reporter"></head><body>
@@ -134,7 +134,7 @@ def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
 
 def test_a_jsonl_corpus_is_streamed_line_by_line(tmp_path: Path) -> None:
     """A .jsonl file may exceed the size limit as a whole; only one document may not."""
-    from articlebot.index.documents import iter_documents
+    from articlebot.ingest.documents import iter_documents
 
     corpus = tmp_path / "corpus.jsonl"
     lines = [json.dumps({"doc_id": f"d{i}", "text": f"Story number {i}. " * 20}) for i in range(50)]

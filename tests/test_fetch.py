@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articlebot.config import load_settings
-from articlebot.index.documents import DocumentError
-from articlebot.index.fetch import fetch_article
+from articlebot.ingest.documents import DocumentError
+from articlebot.ingest.fetch import fetch_article
 
 ARTICLE = """<html><head><title>Harbour wall repaired</title></head><body><article>
 <h1>Harbour wall repaired</h1><p>The harbour wall at Penmorra has been repaired after winter

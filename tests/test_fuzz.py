@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from articlebot.bot import render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
-from articlebot.index.documents import Document, DocumentError, read_documents
-from articlebot.index.onnx_encoder import OnnxEncoder
+from articlebot.encoders.onnx import OnnxEncoder
 from articlebot.index.store import IndexData
+from articlebot.ingest.documents import Document, DocumentError, read_documents
 from articlebot.retrieval.retriever import Retriever
 
 SNIPPETS = [
@@ -258,8 +258,8 @@ def live_index(
     tmp_path_factory: pytest.TempPathFactory, export_dir: Path
 ) -> tuple[Path, Retriever]:
     """An index folder holding the bundled article, written with the product's encoder."""
-    from articlebot.engine import update_index
-    from articlebot.index.documents import bundled_article_path
+    from articlebot.collection import update_index
+    from articlebot.ingest.documents import bundled_article_path
 
     folder = tmp_path_factory.mktemp("live-index")
     encoder = OnnxEncoder(export_dir, name="all-MiniLM-L6-v2")
@@ -283,7 +283,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_refused_file_leaves_the_index_exactly_as_it_was(
     live_index: tuple[Path, Retriever], body: bytes, suffix: str
 ) -> None:
-    from articlebot.engine import add_documents
+    from articlebot.collection import add_documents
     from articlebot.index.store import load_index
 
     folder, retriever = live_index

@@ -13,11 +13,10 @@ import faiss
 import numpy as np
 import pytest
 
+from articlebot.collection import open_index, update_index
 from articlebot.config import load_settings
-from articlebot.engine import open_index, update_index
+from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
-from articlebot.index.documents import Document, read_documents
-from articlebot.index.embedding import Encoder
 from articlebot.index.store import (
     CURRENT,
     IndexCorruptError,
@@ -26,6 +25,7 @@ from articlebot.index.store import (
     current_generation,
     load_index,
 )
+from articlebot.ingest.documents import Document, read_documents
 
 
 class CountingEncoder:
@@ -165,8 +165,8 @@ WRITER = """
 import sys
 from pathlib import Path
 from articlebot.config import load_settings
-from articlebot.engine import load_encoder, update_index
-from articlebot.index.documents import read_documents
+from articlebot.collection import load_encoder, update_index
+from articlebot.ingest.documents import read_documents
 index_dir, docs = Path(sys.argv[1]), Path(sys.argv[2])
 settings = load_settings(index_dir=index_dir)
 encoder = load_encoder(settings)
@@ -225,7 +225,7 @@ def _stream(count: int, pulled: list[int], fail_at: int | None = None):
     topics = ["harbour", "mountain", "orchard", "railway", "library", "bakery", "stadium"]
     for i in range(count):
         if i == fail_at:
-            from articlebot.index.documents import DocumentError
+            from articlebot.ingest.documents import DocumentError
 
             raise DocumentError(f"corpus.jsonl:{i + 1}: not valid JSON")
         pulled.append(i)
@@ -279,7 +279,7 @@ def test_a_failure_in_the_middle_of_a_stream_keeps_the_previous_index(
     settings_for, encoder, monkeypatch
 ) -> None:
     from articlebot.index import builder
-    from articlebot.index.documents import DocumentError
+    from articlebot.ingest.documents import DocumentError
 
     monkeypatch.setattr(builder, "STEP_TEXTS", 24)
     settings = settings_for()

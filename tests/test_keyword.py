@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articlebot.index.documents import bundled_article_path
 from articlebot.index.keyword import (
     TOKEN_PATTERN,
     KeywordIndex,
     KeywordIndexError,
     TermPostings,
 )
+from articlebot.ingest.documents import bundled_article_path
 
 QUESTIONS = [
     "Who was Laurent Vinatier swapped for?",

@@ -12,10 +12,10 @@ import pytest_asyncio
 from fake_botapi import FakeBotApi, make_user
 
 from articlebot.bot.app import build_application
+from articlebot.collection import add_documents, open_index
 from articlebot.config import load_settings
-from articlebot.engine import add_documents, open_index
-from articlebot.index.documents import Document, DocumentError
-from articlebot.index.fetch import fetch_article
+from articlebot.ingest.documents import Document, DocumentError
+from articlebot.ingest.fetch import fetch_article
 from articlebot.retrieval.retriever import Retriever
 
 ADMIN = 7001

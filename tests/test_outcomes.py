@@ -7,8 +7,8 @@ import json
 import re
 
 from articlebot.bot import render
-from articlebot.retrieval.formatting import format_answer_text
 from articlebot.retrieval.retriever import RankingSettings, Retriever
+from articlebot.terminal import format_answer_text
 
 
 def _hedging(retriever: Retriever) -> Retriever:

@@ -8,14 +8,14 @@ import json
 import pytest
 
 from articlebot.bot.render import MAX_MESSAGE_CHARS, answer_html, fits, reply_html
-from articlebot.index.documents import Document
+from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import byline_reply, introduces, newest_article, summary_reply
 from articlebot.retrieval.conversation import ask_in_context
-from articlebot.retrieval.formatting import format_answer_text
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answer, read_answers
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.retriever import Retriever
+from articlebot.terminal import format_answer_text
 
 TITLE = "Russia warns foreign forces in Ukraine would be lawful military targets"
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articlebot.index.arrays import ranges
-from articlebot.retrieval.formatting import format_answer_text
 from articlebot.retrieval.retriever import Retriever, _segment_argmax, _unique
+from articlebot.terminal import format_answer_text
 
 QUESTIONS = [
     ("When was Vinatier arrested?", "arrested at a Moscow restaurant in June 2024"),
@@ -87,9 +87,9 @@ def test_json_shape(retriever: Retriever) -> None:
 
 
 def test_near_copies_from_other_documents_are_not_repeated(encoder, tmp_path) -> None:
+    from articlebot.collection import update_index
     from articlebot.config import load_settings
-    from articlebot.engine import update_index
-    from articlebot.index.documents import Document
+    from articlebot.ingest.documents import Document
 
     story = (
         "Harbour reopens\n\nThe harbour reopened on Monday after six weeks of repairs to the "
@@ -125,9 +125,9 @@ def test_sentence_idf_weighs_words_that_set_sentences_apart() -> None:
 def test_highlight_prefers_the_words_that_one_sentence_shares_with_the_question(
     encoder, tmp_path
 ) -> None:
+    from articlebot.collection import update_index
     from articlebot.config import load_settings
-    from articlebot.engine import update_index
-    from articlebot.index.documents import Document
+    from articlebot.ingest.documents import Document
 
     text = (
         "Valdoria harbour\n\n"
@@ -147,9 +147,9 @@ def test_highlight_prefers_the_words_that_one_sentence_shares_with_the_question(
 
 def test_a_chat_narrowed_to_some_articles_is_answered_from_them_alone(encoder, tmp_path) -> None:
     """`/use ID` in a chat: only that article's passages are searched."""
+    from articlebot.collection import update_index
     from articlebot.config import load_settings
-    from articlebot.engine import update_index
-    from articlebot.index.documents import Document
+    from articlebot.ingest.documents import Document
 
     docs = [
         Document(

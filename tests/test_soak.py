@@ -23,8 +23,8 @@ import pytest
 from fake_botapi import FakeBotApi, make_user
 
 from articlebot.bot.app import build_application
+from articlebot.collection import open_index
 from articlebot.config import load_settings
-from articlebot.engine import open_index
 from articlebot.index.store import load_index
 from articlebot.retrieval.retriever import Retriever
 

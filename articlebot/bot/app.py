@@ -25,11 +25,11 @@ from telegram.ext import (
     filters,
 )
 
-from articlebot.bot import handlers, library
+from articlebot.bot import articles, handlers
+from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.handlers import limited
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue
-from articlebot.bot.sending import BotApiCalls
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 
@@ -221,10 +221,10 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("ask", limited(handlers.ask), new_messages))
     application.add_handler(CommandHandler("summary", limited(handlers.summary), new_messages))
     application.add_handler(CommandHandler("stats", limited(handlers.stats), new_messages))
-    application.add_handler(CommandHandler("articles", limited(library.articles), new_messages))
-    application.add_handler(CommandHandler("use", limited(library.use), new_messages))
-    application.add_handler(CommandHandler("add", limited(library.add), new_messages))
-    application.add_handler(CommandHandler("remove", limited(library.remove), new_messages))
+    application.add_handler(CommandHandler("articles", limited(articles.articles), new_messages))
+    application.add_handler(CommandHandler("use", limited(articles.use), new_messages))
+    application.add_handler(CommandHandler("add", limited(articles.add), new_messages))
+    application.add_handler(CommandHandler("remove", limited(articles.remove), new_messages))
     settings: Settings = application.bot_data[handlers.SETTINGS_KEY]
     application.add_handler(
         MessageHandler(
@@ -232,7 +232,7 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Regex(r"^\s*https?://\S+\s*$")
             & filters.User(user_id=settings.admin_ids),
-            limited(library.admin_link),
+            limited(articles.admin_link),
         )
     )
     application.add_handler(
@@ -241,7 +241,7 @@ def add_handlers(application: Application) -> None:
             & filters.ChatType.PRIVATE
             & filters.Document.ALL
             & filters.User(user_id=settings.admin_ids),
-            limited(library.admin_document),
+            limited(articles.admin_document),
         )
     )
     application.add_handler(
@@ -280,7 +280,7 @@ def build_application(
 
     async def post_init(application: Application) -> None:
         if handlers.RETRIEVER_KEY not in application.bot_data:
-            from articlebot.engine import open_retriever
+            from articlebot.collection import open_retriever
 
             log.info("loading the model and index from %s", settings.index_dir)
             application.bot_data[handlers.RETRIEVER_KEY] = await asyncio.to_thread(

@@ -23,12 +23,12 @@ from telegram.error import TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from articlebot.bot import render
+from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.limits import RateLimiter, Verdict
 from articlebot.bot.questions import QuestionQueue, QueueClosed
-from articlebot.bot.sending import ShuttingDown, stop_notice
 from articlebot.config import Settings
-from articlebot.index.cleaning import paragraph_spans
-from articlebot.index.store import IndexError_, check_compatible, current_generation, load_index
+from articlebot.index.store import IndexStoreError, check_compatible, current_generation, load_index
+from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
@@ -123,7 +123,7 @@ def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | No
 
 async def deliver(send: Callable[[], Awaitable[T]]) -> T:
     """Run a Bot API call. Kept for its call sites: every call the Application's bot makes is
-    retried the same way by its rate limiter (sending.BotApiCalls)."""
+    retried the same way by its rate limiter (delivery.BotApiCalls)."""
     return await send()
 
 
@@ -148,7 +148,7 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         live = current_generation(settings.index_dir)
-    except IndexError_:
+    except IndexStoreError:
         return
     if live is None or live == served.path:
         return
@@ -162,7 +162,7 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
                 served.manifest.embedding,
                 settings.index_dir,
             )
-        except IndexError_ as exc:
+        except IndexStoreError as exc:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             return
         bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
-from articlebot.index.documents import Document
+from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 #: Telegram's limit on a message, in characters after entity parsing.

@@ -11,21 +11,21 @@ from typing import Any
 
 import numpy as np
 
-from articlebot.index.chunking import ChunkSettings, DocumentChunks, Passage, chunk_document
-from articlebot.index.documents import Document
-from articlebot.index.embedding import Encoder
+from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
     GenerationWriter,
     IndexData,
-    IndexError_,
+    IndexStoreError,
     IndexWriteError,
     Manifest,
     check_compatible,
     load_index,
     read_manifest,
 )
+from articlebot.ingest.chunking import ChunkSettings, DocumentChunks, Passage, chunk_document
+from articlebot.ingest.documents import Document
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +311,7 @@ def _build_index(
             check_compatible(
                 previous.manifest, encoder.name, chunking.as_dict(), EMBEDDING_SETTINGS, index_dir
             )
-        except IndexError_ as exc:
+        except IndexStoreError as exc:
             if previous is not None or "no index" not in str(exc):
                 log.warning("rebuilding the index from scratch: %s", exc)
             previous = None
@@ -398,5 +398,5 @@ def _indexed_ids(index_dir: Path, previous: IndexData | None) -> list[str]:
         return list(previous.doc_order)
     try:
         return list(read_manifest(index_dir).documents)
-    except IndexError_:
+    except IndexStoreError:
         return []

@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 
-from articlebot.index.documents import Document, DocumentError
+from articlebot.ingest.documents import Document, DocumentError
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)

@@ -32,34 +32,34 @@ from typing import Any
 import numpy as np
 
 from articlebot import __version__
-from articlebot.index.chunking import Passage
-from articlebot.index.cleaning import Span
 from articlebot.index.dense import build_dense_index, open_dense
-from articlebot.index.documents import Document
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex, TermPostings
+from articlebot.ingest.chunking import Passage
+from articlebot.ingest.cleaning import Span
+from articlebot.ingest.documents import Document
 
 FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 
 
-class IndexError_(RuntimeError):
+class IndexStoreError(RuntimeError):
     """Base class for index problems; messages say what to run to fix them."""
 
 
-class IndexNotFoundError(IndexError_):
+class IndexNotFoundError(IndexStoreError):
     """There is no index in the directory."""
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(IndexStoreError):
     """Index files are missing, truncated or inconsistent."""
 
 
-class IndexMismatchError(IndexError_):
+class IndexMismatchError(IndexStoreError):
     """The index was built with another model, settings or format."""
 
 
-class IndexWriteError(IndexError_):
+class IndexWriteError(IndexStoreError):
     """The index folder cannot be written (a file in its place, no permission, disk full)."""
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.index.documents import Document
 from articlebot.index.store import IndexData
+from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
 
 #: Sentences in a summary: a short article gets two.

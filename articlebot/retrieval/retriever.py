@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.arrays import ranges, top_positions
-from articlebot.index.chunking import Passage
-from articlebot.index.cleaning import paragraph_spans
 from articlebot.index.dense import FlatSearch
-from articlebot.index.documents import Document
-from articlebot.index.embedding import Encoder
 from articlebot.index.keyword import SelectedTerms
 from articlebot.index.store import IndexData
+from articlebot.ingest.chunking import Passage
+from articlebot.ingest.cleaning import paragraph_spans
+from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.spelling import Speller

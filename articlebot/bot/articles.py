@@ -27,9 +27,9 @@ from articlebot.bot.handlers import (
 )
 from articlebot.bot.render import MAX_LINE_CHARS, MAX_TITLE_CHARS, clip, title_html, visible_length
 from articlebot.config import Settings
-from articlebot.index.documents import Document, DocumentError, parse_bytes, slugify
-from articlebot.index.fetch import fetch_article, is_url
-from articlebot.index.store import IndexData, IndexError_
+from articlebot.index.store import IndexData, IndexStoreError
+from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
+from articlebot.ingest.fetch import fetch_article, is_url
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ async def _add(
     try:
         document = await read()
         async with index_lock(context):  # one index change at a time in this process
-            from articlebot.engine import add_documents
+            from articlebot.collection import add_documents
 
             settings: Settings = context.application.bot_data[SETTINGS_KEY]
             data, report = await asyncio.to_thread(
@@ -183,7 +183,7 @@ async def _add(
                 on_wait=waiting,
             )
             _swap_in(context, data)
-    except (DocumentError, IndexError_) as exc:
+    except (DocumentError, IndexStoreError) as exc:
         reason = f"Could not add it: {exc}"
         await deliver(lambda: message.reply_text(reason, do_quote=True))
         return
@@ -216,14 +216,14 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         async with index_lock(context):
-            from articlebot.engine import remove_documents
+            from articlebot.collection import remove_documents
 
             settings: Settings = context.application.bot_data[SETTINGS_KEY]
             data, _ = await asyncio.to_thread(
                 remove_documents, settings, retriever_of(context).encoder, doc_ids
             )
             _swap_in(context, data)
-    except (DocumentError, IndexError_) as exc:
+    except (DocumentError, IndexStoreError) as exc:
         reason = f"Could not remove it: {exc}"
         await deliver(lambda: message.reply_text(reason))
         return

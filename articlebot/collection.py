@@ -7,16 +7,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 
 from articlebot.config import Settings
-from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
-from articlebot.index.chunking import ChunkSettings
-from articlebot.index.dense import FlatSearch
-from articlebot.index.documents import (
-    Document,
-    DocumentError,
-    bundled_article_path,
-    iter_documents,
+from articlebot.encoders.sentence_transformer import (
+    Encoder,
+    ModelLoadError,
+    SentenceTransformerEncoder,
 )
-from articlebot.index.embedding import Encoder, ModelLoadError, SentenceTransformerEncoder
+from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
+from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import IdentityResolver, origin, origin_is_gone
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
@@ -25,6 +22,13 @@ from articlebot.index.store import (
     check_compatible,
     load_index,
     read_manifest,
+)
+from articlebot.ingest.chunking import ChunkSettings
+from articlebot.ingest.documents import (
+    Document,
+    DocumentError,
+    bundled_article_path,
+    iter_documents,
 )
 from articlebot.retrieval.retriever import RankingSettings, Retriever
 
@@ -54,7 +58,7 @@ def load_encoder(
     """
     use_torch = settings.encoder == "torch" or (for_indexing and settings.device != "cpu")
     if not use_torch:
-        from articlebot.index.onnx_encoder import (
+        from articlebot.encoders.onnx import (
             OnnxEncoder,
             OnnxExportError,
             ensure_onnx_export,
@@ -93,8 +97,8 @@ def load_encoder(
 def encoder_cache_dir(settings: Settings) -> Path:
     """Where the model's ONNX export is kept: one folder per model and onnxruntime version in
     the user's cache, shared by every index (an index made before keeps its own copy)."""
-    from articlebot.index.documents import slugify
-    from articlebot.index.onnx_encoder import read_export_info
+    from articlebot.encoders.onnx import read_export_info
+    from articlebot.ingest.documents import slugify
 
     legacy = settings.index_dir / "encoder" / slugify(settings.model)
     if read_export_info(legacy) is not None:

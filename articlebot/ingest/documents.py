@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from articlebot.index.cleaning import find_byline, looks_like_title
+from articlebot.ingest.cleaning import find_byline, looks_like_title
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from articlebot.index.embedding import Encoder
-from articlebot.index.onnx_encoder import (
+from articlebot.encoders.onnx import (
     INFO_FILE,
     MODEL_FILE,
     QUANTIZED_MODEL_FILE,
@@ -22,6 +21,7 @@ from articlebot.index.onnx_encoder import (
     quantize_int8,
     read_export_info,
 )
+from articlebot.encoders.sentence_transformer import Encoder
 
 _SENTENCES = [
     "The central bank raised interest rates by a quarter of a percentage point on Thursday.",
@@ -251,7 +251,7 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     """Start-up loads a pre-optimized copy whose weights are mapped from disk, not the export."""
     import onnxruntime as ort
 
-    from articlebot.index.onnx_encoder import prepared_model
+    from articlebot.encoders.onnx import prepared_model
 
     cache = tmp_path / "cache"
     shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*"))
@@ -285,7 +285,7 @@ def test_an_export_made_before_configs_were_kept_gets_its_config(
     export_dir: Path, model_location: str, tmp_path: Path
 ) -> None:
     """Exports from an earlier version lack config.json, which fusing needs; it is copied in."""
-    from articlebot.index.onnx_encoder import CONFIG_FILE
+    from articlebot.encoders.onnx import CONFIG_FILE
 
     cache = tmp_path / "cache"
     shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*", CONFIG_FILE))

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from articlebot.index.addresses import AllowList, parse_address
-from articlebot.index.documents import Document, DocumentError, parse_html, slugify
+from articlebot.ingest.addresses import AllowList, parse_address
+from articlebot.ingest.documents import Document, DocumentError, parse_html, slugify
 
 if TYPE_CHECKING:
     import httpx

@@ -6,8 +6,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.index.cleaning import Span, paragraph_spans
-from articlebot.index.documents import Document
+from articlebot.ingest.cleaning import Span, paragraph_spans
+from articlebot.ingest.documents import Document
 
 #: Counts word pieces for each text (without special tokens).
 TokenCounter = Callable[[Sequence[str]], list[int]]

@@ -1,0 +1,1 @@
+"""Sentence encoders: the ONNX runtime one used by default and sentence-transformers."""
