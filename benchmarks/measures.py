@@ -17,8 +17,11 @@ if TYPE_CHECKING:
 
 pc = time.perf_counter
 
-#: The stages that are searches; any other stage the retriever reports counts as fusion.
+#: The stages that are searches.
 SEARCH_STAGES = ("dense", "keyword")
+#: Stages that are neither the encoder, a search, ranking nor formatting: only the total holds
+#: them. Every other stage the retriever reports is a step of ranking, shown as fusion.
+UNRANKED_STAGES = ("spelling",)
 #: Every row of a question's split, in the order the report shows them.
 PATH_ROWS = ("encode", "dense", "keyword", "search", "fusion", "rank", "format", "total")
 
@@ -45,7 +48,7 @@ def path_rows(stages: dict[str, float], total: float) -> dict[str, float]:
     fusion = sum(
         seconds
         for name, seconds in stages.items()
-        if name not in ("encode", "format", *SEARCH_STAGES)
+        if name not in ("encode", "format", *SEARCH_STAGES, *UNRANKED_STAGES)
     )
     return {
         "encode": stages.get("encode", 0.0),
