@@ -222,27 +222,7 @@ class Retriever:
     ) -> Answer:
         """The answer to `text`, encoded as `query`: the ranking stages in turn."""
         index, ranking = self.index, self.ranking
-        n = min(ranking.candidates, self.size)
-        no_rows = np.zeros(0, dtype=np.int64)
-        # Searched one question at a time: one matrix product for a whole batch cut the bot's
-        # throughput under 64 askers by ~15% (OpenBLAS threads it).
-        dense_rows = (
-            index.dense_top_k(query, n) if ranking.use_dense and doc_ids is None else no_rows
-        )
-        clock.lap("dense")
-        terms = index.query_terms(text)
-        keyword_rows = (
-            index.keyword_top_k(terms.ids, n)
-            if ranking.use_keyword and terms.ids and doc_ids is None
-            else no_rows
-        )
-        clock.lap("keyword")
-        if doc_ids is None:
-            candidates = merge_candidates(dense_rows, keyword_rows)
-        else:
-            # A chat narrowed to some articles: score all of their passages, nothing else.
-            candidates = index.passage_rows(index.document_numbers(list(doc_ids)))
-        clock.lap("candidates")
+        terms, candidates = self._candidates(text, query, doc_ids, clock)
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
@@ -273,19 +253,41 @@ class Retriever:
         clock.lap("highlight")
 
         top = chosen[0]
-        top_document = index.passage_documents(candidates[[top]])
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
             coverage=float(scores.coverage[top]),
-            missing=missing_share(
-                index.document_term_counts(terms.ids, top_document), terms.unknown
-            ),
+            missing=self._missing(candidates[top], terms),
             type_missing=answer_type_missing(text, results[0].highlight_text),
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
         return answer
+
+    def _candidates(
+        self, text: str, query: np.ndarray, doc_ids: Collection[str] | None, clock: _Stopwatch
+    ) -> tuple[QueryTerms, np.ndarray]:
+        """The question's keyword terms, and the passages to rank: dense and keyword search's
+        best, or all of `doc_ids`'."""
+        index, ranking = self.index, self.ranking
+        n = min(ranking.candidates, self.size)
+        none = np.zeros(0, dtype=np.int64)
+        # Searched one question at a time: one matrix product for a whole batch cut the bot's
+        # throughput under 64 askers by ~15% (OpenBLAS threads it).
+        scoped = doc_ids is not None
+        dense = index.dense_top_k(query, n) if ranking.use_dense and not scoped else none
+        clock.lap("dense")
+        terms = index.query_terms(text)
+        use_keyword = ranking.use_keyword and terms.ids and not scoped
+        keyword = index.keyword_top_k(terms.ids, n) if use_keyword else none
+        clock.lap("keyword")
+        if doc_ids is None:
+            candidates = merge_candidates(dense, keyword)
+        else:
+            # A chat narrowed to some articles: score all of their passages, nothing else.
+            candidates = index.passage_rows(index.document_numbers(list(doc_ids)))
+        clock.lap("candidates")
+        return terms, candidates
 
     def _sentences(self, query: np.ndarray, candidates: np.ndarray, terms: QueryTerms) -> Sentences:
         """Every sentence of the candidates, with its similarity to `query` and its terms."""
@@ -313,3 +315,8 @@ class Retriever:
             self.index.document_term_counts(terms.ids, documents),
             document_sentences,
         )
+
+    def _missing(self, row: int, terms: QueryTerms) -> float:
+        """`missing_share` of the question's terms in passage `row`'s document."""
+        document = self.index.passage_documents(np.array([row], dtype=np.int64))
+        return missing_share(self.index.document_term_counts(terms.ids, document), terms.unknown)
