@@ -1465,9 +1465,11 @@ def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -
             # As the bot answers: questions that arrive together are answered in batches.
             settings = load_settings(index_dir=main_index)
             served = open_retriever(settings)
+            sizes: list[int] = []
             queue = QuestionQueue(
                 lambda requests, r=served: answer_requests(r, requests),
                 max_batch=settings.question_batch,
+                on_batch=sizes.append,
             )
 
             async def ask_queued(question: str, queue: QuestionQueue = queue) -> str:
@@ -1482,7 +1484,6 @@ def run_default(args: argparse.Namespace, results: dict[str, Any], work: Path) -
                 total=args.total,
                 workers=args.concurrency,
             )
-            sizes = queue.batch_sizes
             results["throughput"]["batches"] = {
                 "runs": len(sizes),
                 "mean_size": statistics.fmean(sizes) if sizes else None,
