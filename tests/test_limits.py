@@ -49,3 +49,13 @@ def test_sweeping_is_amortised_and_bounded() -> None:
         sizes.append(counters.counter_keys())
     assert max(sizes) <= 2 * 20_000 + 20  # never more than twice the active senders
     assert sizes[-1] <= 20_000 + 20  # nor does memory keep what went idle long ago
+
+
+def test_a_request_the_chat_refuses_costs_the_sender_nothing() -> None:
+    limiter = RateLimiter(limit=2, window=60, chat_limit=2)
+    group = -300
+    assert limiter.check(1, now=0, chat_id=group) is Verdict.ANSWER
+    assert limiter.check(2, now=1, chat_id=group) is Verdict.ANSWER
+    assert limiter.check(3, now=2, chat_id=group) is Verdict.WARN_CHAT  # the chat is spent
+    # Sender 3 asked nowhere else: their own budget is untouched in another chat.
+    assert [limiter.check(3, now=3, chat_id=3) for _ in range(2)] == [Verdict.ANSWER] * 2
