@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.index.arrays import ranges, top_positions
 from articlebot.index.dense import FlatSearch
@@ -30,9 +31,6 @@ QUESTION_RUN = 8
 #: Past this much article text, question words are not spell-checked (the word list is built
 #: from the texts on the first question).
 MAX_SPELLING_CHARS = 200_000_000
-
-#: Answers whose calibrated confidence is lower are "not answered" (see scripts/calibrate.py).
-DEFAULT_MIN_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
