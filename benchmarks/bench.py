@@ -1384,8 +1384,8 @@ def versions() -> dict[str, str]:
 
 def prepare_encoder(work: Path) -> tuple[Path, float]:
     """A folder holding the ONNX export (copied from the user's cache when there is one)."""
-    from articlebot.collection import encoder_cache_dir, load_encoder
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir, load_encoder
 
     prepared = work / "prepared"
     settings = load_settings(index_dir=prepared)

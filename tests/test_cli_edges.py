@@ -203,8 +203,8 @@ def test_add_shows_a_bar_with_a_total_on_a_terminal_only(index_dir: Path, tmp_pa
 
 
 def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path) -> None:
-    from articlebot.collection import encoder_cache_dir
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir
 
     other = index_dir.parent / "mistyped-index"
     for folder in (index_dir, other):
@@ -219,8 +219,8 @@ def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path)
 def test_an_index_with_its_own_export_keeps_it(tmp_path: Path, export_dir: Path) -> None:
     import shutil
 
-    from articlebot.collection import encoder_cache_dir
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir
 
     folder = tmp_path / "old-index"
     legacy = folder / "encoder" / "all-minilm-l6-v2"
