@@ -3,14 +3,17 @@ session that neither reads nor writes the developer's settings, .env or cache.""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from cli_run import CliRun
 
 from articlebot.collection import make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
@@ -136,3 +139,37 @@ def settings_for(tmp_path: Path):
         return load_settings(**overrides)
 
     return make
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., CliRun]:
+    """`articlebot ARGS` run in this process, as `articlebot.cli.main(argv)`: for tests about
+    what a command does rather than about the process (exit by signal, a terminal, start-up),
+    which need a child process. Variables given as keywords are set for the one command."""
+    from articlebot.cli import main
+
+    def run(*args: str, index_dir: Path, stdin: str = "", **env: str) -> CliRun:
+        capsys.readouterr()
+        caplog.clear()
+        logger = logging.getLogger("articlebot")
+        level = logger.level
+        with monkeypatch.context() as patch:
+            patch.setenv("ARTICLEBOT_INDEX_DIR", str(index_dir))
+            for key, value in env.items():
+                patch.setenv(key, value)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            patch.chdir(index_dir.parent)
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                logger.setLevel(level)  # main sets it for the process
+        out, err = capsys.readouterr()
+        return CliRun(code, out, err, caplog.text)
+
+    return run
