@@ -294,6 +294,7 @@ def test_a_cited_paragraph_is_the_highlighted_sentences(
     assert "library opens in May" in passage["text"] and passage["paragraph"] == 3
 
 
+@pytest.mark.slow
 def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
     # A fresh user cache: both processes find no export and make one; each writes a folder of
     # its own and renames it into place, so neither ever loads half an export.

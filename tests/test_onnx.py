@@ -167,6 +167,7 @@ def test_concurrent_encode_gives_the_same_vectors(onnx_encoder: OnnxEncoder) -> 
         np.testing.assert_allclose(result, expected, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
     export_dir: Path, model_location: str, tmp_path: Path
 ) -> None:
