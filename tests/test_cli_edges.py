@@ -1,4 +1,7 @@
-"""The command line's edges as a new user meets them: bad values, closed pipes, first use."""
+"""The command line's edges as a new user meets them: bad values, closed pipes, first use.
+
+Commands run in this process (`cli`) unless the test is about the process: a terminal, a
+closed pipe, two processes at once, or what a piped process prints on stderr."""
 
 from __future__ import annotations
 
@@ -7,10 +10,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_run import CliRun
 from terminal import Terminal
+
+Cli = Callable[..., CliRun]
 
 
 def _env(index_dir: Path, **extra: str) -> dict[str, str]:
@@ -52,9 +59,9 @@ def _cli(
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_exit_2(
-    tmp_path: Path, args: list[str], env: dict[str, str], line: str
+    tmp_path: Path, args: list[str], env: dict[str, str], line: str, cli: Cli
 ) -> None:
-    result = _cli(*args, index_dir=tmp_path / "index", **env)
+    result = cli(*args, index_dir=tmp_path / "index", **env)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "pydantic" not in result.stderr
     assert result.stderr.startswith(f"articlebot: error: {line}")
@@ -89,47 +96,47 @@ def _terminal(*args: str, index_dir: Path, columns: int = 80, **env: str) -> Ter
     )
 
 
-def test_ask_top_k_shows_that_many_passages(index_dir: Path) -> None:
-    result = _cli("ask", "--top-k", "3", "Who was Vinatier swapped for?", index_dir=index_dir)
+def test_ask_top_k_shows_that_many_passages(index_dir: Path, cli: Cli) -> None:
+    result = cli("ask", "--top-k", "3", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("— Russia warns") == 3
-    plain = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    plain = cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert plain.stdout.count("— Russia warns") == 1
 
 
-def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path) -> None:
+def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
     story = tmp_path / "harbour.txt"
     story.write_text(
         "Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n\n"
         "Ferries resumed at noon, the port said.\n",
         encoding="utf-8",
     )
-    assert _cli("index", index_dir=index_dir).returncode == 0  # the bundled article
-    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
+    assert cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
     question = "When did the ferries resume?"
-    both = _cli("ask", "--json", question, index_dir=index_dir)
+    both = cli("ask", "--json", question, index_dir=index_dir)
     assert json.loads(both.stdout)["passages"][0]["doc_id"] == "harbour"
-    only = _cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
+    only = cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
     passages = json.loads(only.stdout)["passages"]
     assert passages and {p["doc_id"] for p in passages} == {"article"}
-    refused = _cli("ask", "--doc", "article", "Who painted the Mona Lisa?", index_dir=index_dir)
+    refused = cli("ask", "--doc", "article", "Who painted the Mona Lisa?", index_dir=index_dir)
     assert "The article doesn't seem to answer that." in refused.stdout
-    many = _cli("ask", "Who painted the Mona Lisa?", index_dir=index_dir)
+    many = cli("ask", "Who painted the Mona Lisa?", index_dir=index_dir)
     assert "The articles don't seem to answer that." in many.stdout
     chat = _cli("chat", "--doc", "harbour", index_dir=index_dir, stdin=f"{question}\nquit\n")
     assert "Ask me about: Harbour reopens\n" in chat.stdout and "noon" in chat.stdout
-    missing = _cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
+    missing = cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
     assert missing.returncode == 1
     assert (
         missing.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
     )
 
-    shown = _cli("show", "harbour", index_dir=index_dir)
+    shown = cli("show", "harbour", index_dir=index_dir)
     assert shown.returncode == 0, shown.stderr
     assert "[1] The harbour reopened on Monday after repairs." in shown.stdout
     assert "[2] Ferries resumed at noon, the port said." in shown.stdout
     assert "(paragraph 1)" in shown.stdout
-    data = json.loads(_cli("show", "harbour", "--json", index_dir=index_dir).stdout)
+    data = json.loads(cli("show", "harbour", "--json", index_dir=index_dir).stdout)
     assert data["paragraphs"][1].startswith("Ferries") and data["passages"]
 
 
@@ -186,7 +193,9 @@ def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path)
     assert piped.returncode == 0 and piped.stderr == ""  # quiet when not on a terminal
 
 
-def test_add_shows_a_bar_with_a_total_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+def test_add_shows_a_bar_with_a_total_on_a_terminal_only(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
     sentences = [f"Line {i} of the council minutes records vote number {i}." for i in range(200)]
     minutes = tmp_path / "minutes.txt"
     minutes.write_text("Council minutes\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
@@ -196,19 +205,19 @@ def test_add_shows_a_bar_with_a_total_on_a_terminal_only(index_dir: Path, tmp_pa
     assert totals and totals[-1][0] == totals[-1][1]  # the total is known and reached
     count = int(totals[-1][1])
     assert f"embedded {count} of {count} passages" in terminal.text
-    listed = _cli("list", index_dir=index_dir)
+    listed = cli("list", index_dir=index_dir)
     assert listed.stdout.rstrip().endswith(f"\t{count} passages")
-    piped = _cli("add", str(minutes), "--id", "again", index_dir=index_dir)
+    piped = cli("add", str(minutes), "--id", "again", index_dir=index_dir)
     assert piped.returncode == 0 and "%|" not in piped.stderr
 
 
-def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path) -> None:
-    from articlebot.collection import encoder_cache_dir
+def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path, cli: Cli) -> None:
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir
 
     other = index_dir.parent / "mistyped-index"
     for folder in (index_dir, other):
-        result = _cli("ask", "What does DTEK do?", index_dir=folder)
+        result = cli("ask", "What does DTEK do?", index_dir=folder)
         assert result.returncode == 0, result.stderr
         assert not (folder / "encoder").exists()  # no 173 MB copy per index folder
     shared = encoder_cache_dir(load_settings(index_dir=other))
@@ -219,8 +228,8 @@ def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path)
 def test_an_index_with_its_own_export_keeps_it(tmp_path: Path, export_dir: Path) -> None:
     import shutil
 
-    from articlebot.collection import encoder_cache_dir
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir
 
     folder = tmp_path / "old-index"
     legacy = folder / "encoder" / "all-minilm-l6-v2"
@@ -250,22 +259,24 @@ of the spring season.</p>
 
 
 def test_html_keeps_the_byline_and_numbers_paragraphs_as_a_reader(
-    index_dir: Path, tmp_path: Path
+    index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
     page = tmp_path / "harbour.html"
     page.write_text(STORY_HTML, encoding="utf-8")
-    assert _cli("add", str(page), index_dir=index_dir).returncode == 0
-    shown = _cli("show", "harbour", index_dir=index_dir).stdout
+    assert cli("add", str(page), index_dir=index_dir).returncode == 0
+    shown = cli("show", "harbour", index_dir=index_dir).stdout
     assert shown.startswith("Harbour reopens after storm repairs\nBy Jane Doe\n")
     assert "4 paragraphs" in shown and "[3] The repairs cost 4.2 million euros" in shown
     assert "Costs" not in shown  # a heading is not a paragraph
-    cost = _cli("ask", "How much did the repairs cost?", index_dir=index_dir).stdout
+    cost = cli("ask", "How much did the repairs cost?", index_dir=index_dir).stdout
     assert "4.2 million euros" in cost and cost.rstrip().endswith("paragraph 3")
-    wrote = _cli("ask", "--json", "who wrote this?", index_dir=index_dir).stdout
+    wrote = cli("ask", "--json", "who wrote this?", index_dir=index_dir).stdout
     assert json.loads(wrote)["reply"]["lines"][0].startswith("By Jane Doe")
 
 
-def test_a_cited_paragraph_is_the_highlighted_sentences(index_dir: Path, tmp_path: Path) -> None:
+def test_a_cited_paragraph_is_the_highlighted_sentences(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
     # Short paragraphs are merged into one passage; the answer names the one that says it.
     story = tmp_path / "council.txt"
     story.write_text(
@@ -273,12 +284,13 @@ def test_a_cited_paragraph_is_the_highlighted_sentences(index_dir: Path, tmp_pat
         "The new library opens in May.\n",
         encoding="utf-8",
     )
-    assert _cli("add", str(story), index_dir=index_dir).returncode == 0
-    answer = _cli("ask", "--json", "When does the new library open?", index_dir=index_dir)
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    answer = cli("ask", "--json", "When does the new library open?", index_dir=index_dir)
     passage = json.loads(answer.stdout)["passages"][0]
     assert "library opens in May" in passage["text"] and passage["paragraph"] == 3
 
 
+@pytest.mark.slow
 def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
     # A fresh user cache: both processes find no export and make one; each writes a folder of
     # its own and renames it into place, so neither ever loads half an export.

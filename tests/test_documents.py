@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders import WordPieceCounter
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
 from articlebot.ingest.documents import (
     DocumentError,
@@ -27,8 +27,8 @@ restore electricity to hospitals and schools first.</p>
 </article><footer>Copyright Example News. All rights reserved.</footer></body></html>"""
 
 
-def _roundtrip(doc, encoder: Encoder) -> int:
-    chunks = chunk_document(doc, encoder.count_tokens, ChunkSettings())
+def _roundtrip(doc, count_tokens: WordPieceCounter) -> int:
+    chunks = chunk_document(doc, count_tokens, ChunkSettings())
     assert chunks.passages, doc.doc_id
     for passage in chunks.passages:
         text = doc.text[passage.start : passage.end]
@@ -38,20 +38,22 @@ def _roundtrip(doc, encoder: Encoder) -> int:
     return len(chunks.passages)
 
 
-def test_bundled_article_title_byline_and_furniture(encoder: Encoder) -> None:
+def test_bundled_article_title_byline_and_furniture(count_tokens: WordPieceCounter) -> None:
     path = bundled_article_path()
     [doc] = read_path(path)
     assert doc.text == path.read_text(encoding="utf-8")
     assert doc.title == "Russia warns foreign forces in Ukraine would be lawful military targets"
     assert doc.byline == "By Abdiwahab Ahmed"
-    chunks = chunk_document(doc, encoder.count_tokens, ChunkSettings())
+    chunks = chunk_document(doc, count_tokens, ChunkSettings())
     texts = [doc.text[p.start : p.end] for p in chunks.passages]
     assert not any("Advertisement" in t for t in texts)
     assert any("By Abdiwahab Ahmed" in t for t in texts)  # the byline stays searchable
-    _roundtrip(doc, encoder)
+    _roundtrip(doc, count_tokens)
 
 
-def test_txt_md_html_jsonl_offsets_roundtrip(tmp_path: Path, encoder: Encoder) -> None:
+def test_txt_md_html_jsonl_offsets_roundtrip(
+    tmp_path: Path, count_tokens: WordPieceCounter
+) -> None:
     (tmp_path / "plain.txt").write_text(
         "A headline without a period\n\nFirst paragraph. It has two sentences.\n\n"
         "Second paragraph, Dr. Smith said, is here.\n",
@@ -80,14 +82,16 @@ def test_txt_md_html_jsonl_offsets_roundtrip(tmp_path: Path, encoder: Encoder) -
     assert "Home" not in docs["page"].text.split()  # navigation is not article text
     assert docs["page"].byline == "By Jane Reporter"
     for doc in docs.values():
-        _roundtrip(doc, encoder)
+        _roundtrip(doc, count_tokens)
 
 
-def test_crlf_text_is_normalized_before_offsets(tmp_path: Path, encoder: Encoder) -> None:
+def test_crlf_text_is_normalized_before_offsets(
+    tmp_path: Path, count_tokens: WordPieceCounter
+) -> None:
     (tmp_path / "win.txt").write_bytes(b"Title line\r\nBody one. Body two.\r\nMore body.\r\n")
     [doc] = read_path(tmp_path / "win.txt")
     assert "\r" not in doc.text
-    assert _roundtrip(doc, encoder) >= 1
+    assert _roundtrip(doc, count_tokens) >= 1
 
 
 @pytest.mark.parametrize(

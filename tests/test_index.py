@@ -15,7 +15,7 @@ import pytest
 
 from articlebot.collection import open_index, update_index
 from articlebot.config import load_settings
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
 from articlebot.index.store import (
     CURRENT,

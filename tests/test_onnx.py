@@ -1,4 +1,5 @@
-"""The ONNX encoder against the sentence-transformers reference on the bundled model."""
+"""The ONNX encoder against the sentence-transformers reference on the bundled model, and the
+build steps that make, optimize and keep its export."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from articlebot.encoders import Encoder
 from articlebot.encoders.onnx import (
+    CONFIG_FILE,
     INFO_FILE,
     MODEL_FILE,
     QUANTIZED_MODEL_FILE,
     OnnxEncoder,
     OnnxExportError,
-    ensure_onnx_export,
-    export_onnx,
-    quantize_int8,
+    current_prepared_model,
     read_export_info,
 )
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders.onnx_cache import ensure_onnx_export
+from articlebot.encoders.onnx_export import export_onnx
+from articlebot.encoders.onnx_optimize import prepare_model, quantize_int8
 
 _SENTENCES = [
     "The central bank raised interest rates by a quarter of a percentage point on Thursday.",
@@ -96,8 +99,8 @@ def int8_encoder(export_dir: Path) -> OnnxEncoder:
     return OnnxEncoder(export_dir, name="all-MiniLM-L6-v2", quantized=True)
 
 
-def test_long_texts_cross_the_truncation_limits(encoder: Encoder) -> None:
-    medium, long = encoder.count_tokens([MEDIUM, LONG])
+def test_long_texts_cross_the_truncation_limits(reference_encoder: Encoder) -> None:
+    medium, long = reference_encoder.count_tokens([MEDIUM, LONG])
     assert 128 < medium < 256 < long
 
 
@@ -108,11 +111,14 @@ def test_export_records_the_model(export_dir: Path, onnx_encoder: OnnxEncoder) -
     assert len(info.source_hash) == 64
     assert (onnx_encoder.dimension, onnx_encoder.max_tokens) == (384, 256)
     assert onnx_encoder.name == "all-MiniLM-L6-v2"
+    assert current_prepared_model(export_dir / MODEL_FILE) is not None  # optimized when made
     assert not [p.name for p in export_dir.parent.iterdir() if p.name.startswith(".")]
 
 
-def test_vectors_match_sentence_transformers(encoder: Encoder, onnx_encoder: OnnxEncoder) -> None:
-    expected = encoder.encode(TEXTS)
+def test_vectors_match_sentence_transformers(
+    reference_encoder: Encoder, onnx_encoder: OnnxEncoder
+) -> None:
+    expected = reference_encoder.encode(TEXTS)
     actual = onnx_encoder.encode(TEXTS)
     assert actual.dtype == np.float32
     assert actual.shape == (len(TEXTS), 384)
@@ -126,9 +132,9 @@ def test_vectors_match_sentence_transformers(encoder: Encoder, onnx_encoder: Onn
 
 
 def test_token_counts_match_sentence_transformers(
-    encoder: Encoder, onnx_encoder: OnnxEncoder
+    reference_encoder: Encoder, onnx_encoder: OnnxEncoder
 ) -> None:
-    assert onnx_encoder.count_tokens(TEXTS) == encoder.count_tokens(TEXTS)
+    assert onnx_encoder.count_tokens(TEXTS) == reference_encoder.count_tokens(TEXTS)
     assert onnx_encoder.count_tokens([]) == []
 
 
@@ -161,6 +167,7 @@ def test_concurrent_encode_gives_the_same_vectors(onnx_encoder: OnnxEncoder) -> 
         np.testing.assert_allclose(result, expected, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
     export_dir: Path, model_location: str, tmp_path: Path
 ) -> None:
@@ -211,8 +218,10 @@ def test_loading_a_missing_export_fails_clearly(tmp_path: Path) -> None:
         OnnxEncoder(tmp_path, name="nothing")
 
 
-def test_int8_stays_close_to_the_reference(encoder: Encoder, int8_encoder: OnnxEncoder) -> None:
-    expected = encoder.encode(TEXTS)
+def test_int8_stays_close_to_the_reference(
+    reference_encoder: Encoder, int8_encoder: OnnxEncoder
+) -> None:
+    expected = reference_encoder.encode(TEXTS)
     actual = int8_encoder.encode(TEXTS)
     assert actual.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(actual, axis=1), 1.0, atol=1e-5)
@@ -241,32 +250,48 @@ def test_ensure_adds_a_missing_int8_model(
     before = (cache / MODEL_FILE).stat().st_mtime_ns
     assert ensure_onnx_export(model_location, cache, quantized=True) == cache
     assert (cache / QUANTIZED_MODEL_FILE).is_file()
+    assert current_prepared_model(cache / QUANTIZED_MODEL_FILE) is not None
     assert (cache / MODEL_FILE).stat().st_mtime_ns == before
     assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
+
+
+def _files(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def test_opening_an_export_writes_nothing(export_dir: Path, tmp_path: Path) -> None:
+    """The runtime encoder only reads: without an optimized copy it loads the plain model."""
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*"))
+    before = _files(cache)
+    unprepared = OnnxEncoder(cache, name="m")
+    assert _files(cache) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
+    prepared = OnnxEncoder(export_dir, name="m")
+    np.testing.assert_allclose(unprepared.encode(TEXTS), prepared.encode(TEXTS), atol=1e-5)
 
 
 def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     export_dir: Path, tmp_path: Path
 ) -> None:
     """Start-up loads a pre-optimized copy whose weights are mapped from disk, not the export."""
+    import onnx
     import onnxruntime as ort
-
-    from articlebot.encoders.onnx import prepared_model
 
     cache = tmp_path / "cache"
     shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*"))
     texts = ["Who was Laurent Vinatier swapped for?", "A longer sentence about a prisoner swap."]
-    first = OnnxEncoder(cache, name="m")
-    prepared = prepared_model(cache / MODEL_FILE)
-    assert prepared != cache / MODEL_FILE and prepared.is_file()
+    assert current_prepared_model(cache / MODEL_FILE) is None
+    plain_encoder = OnnxEncoder(cache, name="m")
+    prepared = prepare_model(cache / MODEL_FILE)
+    assert prepared != cache / MODEL_FILE and prepared == current_prepared_model(cache / MODEL_FILE)
     assert (cache / (prepared.name + ".data")).stat().st_size > 50_000_000  # the weights
-    made = prepared.stat().st_mtime_ns
-    import onnx
-
     graph = onnx.load(prepared, load_external_data=False).graph
     assert sum(node.op_type == "Attention" for node in graph.node) == 6  # one per layer, fused
-    again = OnnxEncoder(cache, name="m")
-    assert prepared.stat().st_mtime_ns == made  # reused, not rewritten
+    made = _files(cache)
+    assert prepare_model(cache / MODEL_FILE) == prepared
+    encoder = OnnxEncoder(cache, name="m")
+    assert _files(cache) == made  # reused, not rewritten
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
@@ -276,17 +301,27 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     feeds |= {"token_type_ids": np.zeros_like(ids)}
     names = {i.name for i in plain.get_inputs()}
     reference = plain.run(None, {k: v for k, v in feeds.items() if k in names})[0]
-    ours = again._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
+    ours = encoder._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
     np.testing.assert_allclose(ours, reference, atol=1e-5)
-    np.testing.assert_allclose(first.encode(texts), again.encode(texts), atol=1e-6)
+    np.testing.assert_allclose(encoder.encode(texts), plain_encoder.encode(texts), atol=1e-5)
+
+
+def test_an_old_export_gets_its_optimized_copy_from_ensure(
+    export_dir: Path, model_location: str, tmp_path: Path
+) -> None:
+    """An export made before optimizing was a build step is optimized by the next ensure."""
+    cache = tmp_path / "cache"
+    shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*"))
+    before = (cache / MODEL_FILE).stat().st_mtime_ns
+    ensure_onnx_export(model_location, cache)
+    assert current_prepared_model(cache / MODEL_FILE) is not None
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == before  # not exported again
 
 
 def test_an_export_made_before_configs_were_kept_gets_its_config(
     export_dir: Path, model_location: str, tmp_path: Path
 ) -> None:
     """Exports from an earlier version lack config.json, which fusing needs; it is copied in."""
-    from articlebot.encoders.onnx import CONFIG_FILE
-
     cache = tmp_path / "cache"
     shutil.copytree(export_dir, cache, ignore=shutil.ignore_patterns("*.ort-*", CONFIG_FILE))
     before = (cache / MODEL_FILE).stat().st_mtime_ns

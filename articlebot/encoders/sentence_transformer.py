@@ -5,32 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+# Encoder is re-exported: the index builder and the retriever import it from here.
+from articlebot.encoders.protocol import Encoder, ModelLoadError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-
-class Encoder(Protocol):
-    """What indexing and retrieval need from an embedding model."""
-
-    name: str
-    dimension: int
-    max_tokens: int
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Unit-length float32 vectors, one row per text."""
-        ...
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Word pieces per text, without special tokens and without truncation."""
-        ...
-
-
-class ModelLoadError(RuntimeError):
-    """The embedding model could not be loaded."""
+__all__ = ["Encoder", "ModelLoadError", "SentenceTransformerEncoder"]
 
 
 class SentenceTransformerEncoder:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.encoders import Encoder
 from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import (

@@ -14,9 +14,6 @@ from articlebot.index.arrays import ranges
 from articlebot.ingest.chunking import Passage
 from articlebot.retrieval.results import Answer, Outcome, RetrievedPassage
 
-#: Answers whose calibrated confidence is lower are "not answered" (see scripts/calibrate.py).
-DEFAULT_MIN_CONFIDENCE = 0.3
-
 
 @dataclass(frozen=True, slots=True)
 class RankingSettings:

@@ -10,12 +10,12 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from articlebot.encoders.sentence_transformer import Encoder
+from articlebot.config import DEFAULT_MIN_CONFIDENCE
+from articlebot.encoders import Encoder
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing
 from articlebot.retrieval.ranking import (
-    DEFAULT_MIN_CONFIDENCE,
     Evidence,
     RankingSettings,
     Sentences,

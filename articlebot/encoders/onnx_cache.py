@@ -1,0 +1,57 @@
+"""Keeping a folder's ONNX export current: exported again when the model's files change, its
+optimized and int8 copies made when missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from articlebot.encoders.model_source import (
+    local_model_folder,
+    model_source_hash,
+    model_source_stat,
+)
+from articlebot.encoders.onnx import (
+    CONFIG_FILE,
+    MODEL_FILE,
+    QUANTIZED_MODEL_FILE,
+    TOKENIZER_FILE,
+    read_export_info,
+)
+from articlebot.encoders.onnx_export import copy_config, export_onnx
+from articlebot.encoders.onnx_optimize import prepare_model, quantize_int8
+
+
+def ensure_onnx_export(
+    model_location: str,
+    cache_dir: Path,
+    *,
+    name: str | None = None,
+    quantized: bool = False,
+) -> Path:
+    """`cache_dir` holding a current, optimized export of the model (and its int8 copy if asked
+    for); the export (with torch) and each copy are made only when missing or stale."""
+    cache_dir = Path(cache_dir)
+    if not export_is_current(model_location, cache_dir):
+        # A re-export replaces the whole folder, so a stale int8 model goes with it.
+        export_onnx(model_location, cache_dir, name=name)
+    elif not (cache_dir / CONFIG_FILE).is_file():
+        copy_config(local_model_folder(model_location), cache_dir)  # exports before it was kept
+    prepare_model(cache_dir / MODEL_FILE)
+    if quantized:
+        if not (cache_dir / QUANTIZED_MODEL_FILE).is_file():
+            quantize_int8(cache_dir)
+        prepare_model(cache_dir / QUANTIZED_MODEL_FILE)
+    return cache_dir
+
+
+def export_is_current(model_location: str, export_dir: Path) -> bool:
+    """Whether `export_dir` holds a complete export of the model's present files."""
+    info = read_export_info(export_dir)
+    complete = (export_dir / MODEL_FILE).is_file() and (export_dir / TOKENIZER_FILE).is_file()
+    if info is None or not complete:
+        return False
+    # Untouched source files (same sizes and mtimes) need no hashing: that keeps reading 90 MB
+    # of weights off every start.
+    if info.source_stat != "" and info.source_stat == model_source_stat(model_location):
+        return True  # also rejects hub names, by raising
+    return info.source_hash == model_source_hash(model_location)

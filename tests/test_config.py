@@ -1,0 +1,71 @@
+"""Settings: cheap to import, and the test session never sees the developer's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import articlebot
+
+_ROOT = Path(articlebot.__file__).resolve().parent.parent
+#: Settings a developer might have left in their shell and in a .env file in the folder.
+_STRAY_ENV = {"ARTICLEBOT_TOP_K": "1", "TELEGRAM_BOT_TOKEN": "123:stray"}
+_STRAY_DOTENV = "ARTICLEBOT_MIN_CONFIDENCE=0.99\nARTICLEBOT_MAX_QUESTION_CHARS=20\n"
+
+
+def _python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, **kwargs
+    )
+
+
+def test_importing_the_settings_loads_neither_numpy_nor_the_retriever() -> None:
+    code = (
+        "import json, sys; import articlebot.config; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('numpy', 'articlebot')))))"
+    )
+    result = _python(code)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["articlebot", "articlebot.config"]
+
+
+def test_stray_settings_in_the_environment_or_dotenv_do_not_reach_the_tests(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text(_STRAY_DOTENV, encoding="utf-8")
+    env = {**os.environ, **_STRAY_ENV}
+    # The stray settings are real: a plain process in that folder picks them all up ...
+    seen = _python(
+        "from articlebot.config import load_settings; s = load_settings(); "
+        "print(s.top_k, s.min_confidence, s.max_question_chars, s.telegram_bot_token is None)",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert seen.stdout.split() == ["1", "0.99", "20", "False"], seen.stderr
+    # ... and a test session started there sees the defaults, loading no torch for unit tests.
+    session = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-c",
+            str(_ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(_ROOT),
+            str(_ROOT / "tests" / "test_chunking.py"),
+            str(_ROOT / "tests" / "isolation_probe.py"),
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert session.returncode == 0, session.stdout + session.stderr
+    assert "6 passed" in session.stdout, session.stdout
