@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,11 @@ def _fail(message: str, log: Path) -> None:
     pytest.fail(f"{message}\n--- server log {log} ---\n{text}", pytrace=False)
 
 
-def start_postgres(base: Path, host: str = "127.0.0.1") -> PostgresServer:
-    """initdb a fresh data folder in `base` and start a server on a free port."""
+def start_postgres(
+    base: Path, host: str = "127.0.0.1", settings: Mapping[str, str] | None = None
+) -> PostgresServer:
+    """initdb a fresh data folder in `base` and start a server on a free port (`settings`
+    override the server's defaults, e.g. memory for a benchmark)."""
     account = _ensure_user(SERVER_USER) if os.geteuid() == 0 else None
     if account is not None:
         os.chown(base, account.pw_uid, account.pw_gid)
@@ -137,6 +140,7 @@ def start_postgres(base: Path, host: str = "127.0.0.1") -> PostgresServer:
         "full_page_writes": "off",
         "max_connections": "50",
         "shared_buffers": "128MB",
+        **(settings or {}),
     }
     args = [str(install / "bin" / "postgres"), "-D", str(data_dir)]
     for key, value in options.items():

@@ -77,7 +77,6 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id, ordinal);
 CREATE INDEX IF NOT EXISTS passages_doc_key ON passages (doc_key);
 CREATE INDEX IF NOT EXISTS passages_born ON passages (born);
 CREATE INDEX IF NOT EXISTS passages_died ON passages (died) WHERE died IS NOT NULL;
-CREATE INDEX IF NOT EXISTS passages_terms ON passages USING gin (terms);
 CREATE TABLE IF NOT EXISTS sentences (
     id bigint PRIMARY KEY,
     doc_key bigint NOT NULL REFERENCES documents (key) ON DELETE CASCADE,
@@ -90,6 +89,8 @@ CREATE TABLE IF NOT EXISTS sentences (
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences (doc_key, ordinal);
 """
 
+#: The search indexes: built after a bulk load, which is much faster than growing them row by row.
+_TERMS_INDEX = "CREATE INDEX IF NOT EXISTS passages_terms ON passages USING gin (terms)"
 HNSW_INDEX = f"""
 CREATE INDEX IF NOT EXISTS passages_hnsw ON passages
 USING hnsw ((embedding::halfvec({DIMENSION})) halfvec_ip_ops)
@@ -101,11 +102,11 @@ class SchemaMismatchError(RuntimeError):
     """The database holds another schema version or vector size than this code writes."""
 
 
-def create_schema(conn: psycopg.Connection, *, hnsw: bool = True) -> None:
+def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> None:
     """Create the extension, tables and indexes if missing, with generation 0 (empty) current.
 
-    `hnsw=False` leaves the vector index out, for a bulk load that builds it afterwards with
-    `create_hnsw_index` (much faster than growing the graph row by row).
+    `search_indexes=False` leaves the HNSW and GIN indexes out, for a bulk load that builds
+    them afterwards with `create_search_indexes`.
     """
     with conn.transaction():
         # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
@@ -129,13 +130,19 @@ def create_schema(conn: psycopg.Connection, *, hnsw: bool = True) -> None:
         conn.execute(
             "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
         )
-        if hnsw:
+        if search_indexes:
+            conn.execute(_TERMS_INDEX)
             conn.execute(HNSW_INDEX)
     register_vector_types(conn)
 
 
-def create_hnsw_index(conn: psycopg.Connection, *, maintenance_work_mem: str = "1GB") -> None:
-    """Build the passages' HNSW index (after a bulk load), with memory for the whole graph."""
+def create_search_indexes(
+    conn: psycopg.Connection, *, maintenance_work_mem: str = "1GB", hnsw: bool = True
+) -> None:
+    """Build the passages' GIN (keyword) and HNSW (vector) indexes if missing; memory for the
+    whole graph keeps the HNSW build from spilling to disk."""
     with conn.transaction():
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (maintenance_work_mem,))
-        conn.execute(HNSW_INDEX)
+        conn.execute(_TERMS_INDEX)
+        if hnsw:
+            conn.execute(HNSW_INDEX)

@@ -45,12 +45,13 @@ def dense_top_k(
             params,
         ).fetchall()
         return [Hit(int(pid), float(score)) for pid, score in rows]
-    with conn.transaction():
+    # One round trip for the settings, the search and the commit.
+    with conn.pipeline(), conn.transaction():
         conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(max(ef_search, k)),))
         # Rows of other generations are filtered after the index scan; an iterative scan keeps
         # looking until k visible ones are found. Its relaxed order is re-sorted below.
         conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        rows = conn.execute(
+        cursor = conn.execute(
             f"""
             WITH near AS MATERIALIZED (
                 SELECT p.id, p.embedding FROM passages p WHERE {_VISIBLE}
@@ -61,7 +62,8 @@ def dense_top_k(
             ORDER BY score DESC, id
             """,
             params,
-        ).fetchall()
+        )
+    rows = cursor.fetchall()
     return [Hit(int(pid), float(score)) for pid, score in rows]
 
 
@@ -76,24 +78,26 @@ def exact_top_k(conn: psycopg.Connection, generation: int, vector: np.ndarray, k
 
 
 _BM25 = f"""
-WITH q AS (
+WITH q AS MATERIALIZED (
     SELECT term, count(*)::float8 AS repeats FROM unnest(%(terms)s::text[]) AS term GROUP BY term
-), df AS (
-    SELECT q.term, q.repeats,
-        (SELECT count(*) FROM passages p WHERE p.terms @> ARRAY[q.term] AND {_VISIBLE}) AS df
-    FROM q
+), postings AS MATERIALIZED (
+    -- Every visible passage with each query term (GIN), read once for both df and tf.
+    SELECT q.term, q.repeats, p.id, p.doc_id, p.length,
+        p.term_counts[array_position(p.terms, q.term)] AS tf
+    FROM q JOIN LATERAL (
+        SELECT * FROM passages p WHERE p.terms @> ARRAY[q.term] AND {_VISIBLE}
+    ) AS p ON true
 ), weights AS (
-    SELECT term, repeats * ln(1 + (%(n)s - df + 0.5) / (df + 0.5)) AS weight FROM df WHERE df > 0
+    SELECT term, max(repeats) * ln(1 + (%(n)s - count(*) + 0.5) / (count(*) + 0.5)) AS weight
+    FROM postings GROUP BY term
 )
-SELECT p.id, sum(
-    w.weight * u.tf / (u.tf + %(k1)s * (1 - %(b)s + %(b)s * p.length / %(avgdl)s))
+SELECT po.id, sum(
+    w.weight * po.tf / (po.tf + %(k1)s * (1 - %(b)s + %(b)s * po.length / %(avgdl)s))
 ) AS score
-FROM passages p
-CROSS JOIN LATERAL unnest(p.terms, p.term_counts) AS u(term, tf)
-JOIN weights w ON w.term = u.term
-WHERE p.terms && %(terms)s::text[] AND {_VISIBLE} {{where}}
-GROUP BY p.id
-ORDER BY score DESC, p.id
+FROM postings po JOIN weights w ON w.term = po.term
+WHERE true {{where}}
+GROUP BY po.id
+ORDER BY score DESC, po.id
 {{limit}}
 """
 
@@ -125,7 +129,7 @@ def keyword_top_k(
     where = ""
     if doc_ids is not None:
         params["docs"] = list(doc_ids)
-        where = "AND p.doc_id = ANY(%(docs)s)"
+        where = "AND po.doc_id = ANY(%(docs)s)"
     rows = conn.execute(_BM25.format(where=where, limit="LIMIT %(k)s"), params).fetchall()
     return [Hit(int(pid), float(score)) for pid, score in rows]
 
@@ -140,5 +144,5 @@ def keyword_scores(
     if not terms or not passage_ids or generation.passages == 0:
         return {}
     params = _bm25_params(generation, terms) | {"ids": list(passage_ids)}
-    rows = conn.execute(_BM25.format(where="AND p.id = ANY(%(ids)s)", limit=""), params)
+    rows = conn.execute(_BM25.format(where="AND po.id = ANY(%(ids)s)", limit=""), params)
     return {int(pid): float(score) for pid, score in rows.fetchall()}
