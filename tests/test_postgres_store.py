@@ -229,3 +229,24 @@ def test_pruning_frees_what_no_generation_from_then_on_sees(conn: psycopg.Connec
     assert [d.text for d in documents(conn, 2)] == ["Alpha new"]
     assert conn.execute("SELECT count(*) FROM passages").fetchone()[0] == 1
     assert conn.execute("SELECT count(*) FROM sentences").fetchone()[0] == 1
+
+
+def test_hnsw_search_finds_k_live_passages_among_many_removed(conn: psycopg.Connection) -> None:
+    docs = [make_document(f"d{i:03d}", f"Doc {i} one. Doc {i} two", i) for i in range(300)]
+    with write_generation(conn) as writer:
+        writer.add(docs)
+    with write_generation(conn) as writer:
+        writer.remove([doc.doc_id for doc in docs[:290]])
+    conn.execute("ANALYZE passages")
+    # Through the graph, as at scale (a table this small would otherwise be scanned).
+    conn.execute("SET enable_seqscan = off")
+    plan = conn.execute(
+        "EXPLAIN SELECT id FROM passages ORDER BY embedding::halfvec(384) <#> %s::halfvec(384)"
+        " LIMIT 5",
+        (_unit(1),),
+    ).fetchall()
+    assert "passages_hnsw" in " ".join(line for (line,) in plan)
+    for seed in range(5):
+        hits = dense_top_k(conn, 2, _unit(10_000 + seed), 5, ef_search=10)
+        live = {p.doc_id for p in passages(conn, [h.passage_id for h in hits])}
+        assert len(hits) == 5 and live <= {doc.doc_id for doc in docs[290:]}
