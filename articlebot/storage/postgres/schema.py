@@ -1,0 +1,148 @@
+"""The tables and indexes, created by the code (idempotent: safe at every start).
+
+Rows are versioned by generation rather than copied per version: a row is visible in generation
+g when `born <= g` and it has not `died` by g. A new generation writes only what changed, and a
+reader pinned to g sees exactly g however many generations are published meanwhile.
+
+Passage vectors are stored as float32 `vector`; the HNSW index is built on their `halfvec` cast
+(half the size and build time, recall checked by benchmarks/scale_pg.py) and candidates are then
+scored exactly against the stored vectors.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from articlebot.storage.postgres.connection import register_vector_types
+
+#: all-MiniLM-L6-v2's embedding size; the index expression and queries name it literally.
+DIMENSION = 384
+SCHEMA_VERSION = 1
+#: HNSW graph settings (pgvector's defaults).
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 64
+
+_TABLES = f"""
+CREATE TABLE IF NOT EXISTS articlebot_schema (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    version integer NOT NULL,
+    dimension integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS generations (
+    id integer PRIMARY KEY,
+    created timestamptz NOT NULL DEFAULT now(),
+    manifest jsonb NOT NULL DEFAULT '{{}}',
+    -- Visible passages and their summed keyword lengths: BM25's N and average length.
+    passages bigint NOT NULL DEFAULT 0,
+    passage_terms bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS current_generation (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    generation integer NOT NULL REFERENCES generations (id)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    key bigint PRIMARY KEY,
+    doc_id text NOT NULL,
+    born integer NOT NULL,
+    died integer,
+    title text NOT NULL,
+    text text NOT NULL,
+    source text NOT NULL,
+    byline text,
+    body_start integer NOT NULL DEFAULT 0,
+    meta jsonb NOT NULL DEFAULT '{{}}'
+);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_live_doc_id ON documents (doc_id) WHERE died IS NULL;
+CREATE INDEX IF NOT EXISTS documents_doc_id ON documents (doc_id, born);
+CREATE TABLE IF NOT EXISTS passages (
+    id bigint PRIMARY KEY,
+    doc_key bigint NOT NULL REFERENCES documents (key) ON DELETE CASCADE,
+    doc_id text NOT NULL,
+    born integer NOT NULL,
+    died integer,
+    ordinal integer NOT NULL,
+    paragraph integer NOT NULL,
+    start_char integer NOT NULL,
+    end_char integer NOT NULL,
+    first_sentence integer NOT NULL,
+    sentence_count integer NOT NULL,
+    text text NOT NULL,
+    -- Distinct stemmed terms and how often each occurs (BM25's tf), and the term count.
+    terms text[] NOT NULL,
+    term_counts integer[] NOT NULL,
+    length integer NOT NULL,
+    embedding vector({DIMENSION}) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id, ordinal);
+CREATE INDEX IF NOT EXISTS passages_doc_key ON passages (doc_key);
+CREATE INDEX IF NOT EXISTS passages_born ON passages (born);
+CREATE INDEX IF NOT EXISTS passages_died ON passages (died) WHERE died IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sentences (
+    id bigint PRIMARY KEY,
+    doc_key bigint NOT NULL REFERENCES documents (key) ON DELETE CASCADE,
+    doc_id text NOT NULL,
+    ordinal integer NOT NULL,
+    start_char integer NOT NULL,
+    end_char integer NOT NULL,
+    embedding vector({DIMENSION}) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentences_doc ON sentences (doc_key, ordinal);
+"""
+
+#: The search indexes: built after a bulk load, which is much faster than growing them row by row.
+_TERMS_INDEX = "CREATE INDEX IF NOT EXISTS passages_terms ON passages USING gin (terms)"
+HNSW_INDEX = f"""
+CREATE INDEX IF NOT EXISTS passages_hnsw ON passages
+USING hnsw ((embedding::halfvec({DIMENSION})) halfvec_ip_ops)
+WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})
+"""
+
+
+class SchemaMismatchError(RuntimeError):
+    """The database holds another schema version or vector size than this code writes."""
+
+
+def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> None:
+    """Create the extension, tables and indexes if missing, with generation 0 (empty) current.
+
+    `search_indexes=False` leaves the HNSW and GIN indexes out, for a bulk load that builds
+    them afterwards with `create_search_indexes`.
+    """
+    with conn.transaction():
+        # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('articlebot_schema'))")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.execute(_TABLES)
+        conn.execute(
+            "INSERT INTO articlebot_schema (version, dimension) VALUES (%s, %s)"
+            " ON CONFLICT DO NOTHING",
+            (SCHEMA_VERSION, DIMENSION),
+        )
+        version, dimension = conn.execute(
+            "SELECT version, dimension FROM articlebot_schema"
+        ).fetchone()
+        if (version, dimension) != (SCHEMA_VERSION, DIMENSION):
+            raise SchemaMismatchError(
+                f"the database has schema version {version} with {dimension}-d vectors; this"
+                f" articlebot writes version {SCHEMA_VERSION} with {DIMENSION}-d vectors"
+            )
+        conn.execute("INSERT INTO generations (id) VALUES (0) ON CONFLICT DO NOTHING")
+        conn.execute(
+            "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
+        )
+        if search_indexes:
+            conn.execute(_TERMS_INDEX)
+            conn.execute(HNSW_INDEX)
+    register_vector_types(conn)
+
+
+def create_search_indexes(
+    conn: psycopg.Connection, *, maintenance_work_mem: str = "1GB", hnsw: bool = True
+) -> None:
+    """Build the passages' GIN (keyword) and HNSW (vector) indexes if missing; memory for the
+    whole graph keeps the HNSW build from spilling to disk."""
+    with conn.transaction():
+        conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (maintenance_work_mem,))
+        conn.execute(_TERMS_INDEX)
+        if hnsw:
+            conn.execute(HNSW_INDEX)
