@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from articlebot.bot import articles, handlers
+from articlebot.bot import articles, channels, handlers
 from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.handlers import limited
 from articlebot.bot.limits import RateLimiter
@@ -214,6 +214,8 @@ def add_handlers(application: Application) -> None:
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    # Before the usual question handlers: a question under a channel post is about that post.
+    channels.add_channel_handlers(application)
     application.add_handler(
         CommandHandler(["start", "help"], limited(handlers.start), new_messages)
     )

@@ -29,6 +29,7 @@ from articlebot.bot.questions import QuestionQueue, QueueClosed
 from articlebot.config import Settings
 from articlebot.index.store import IndexStoreError, check_compatible, current_generation, load_index
 from articlebot.ingest.cleaning import paragraph_spans
+from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
@@ -112,6 +113,15 @@ def scope_of(context: ContextTypes.DEFAULT_TYPE) -> list[str] | None:
     return [doc_id for doc_id in scope if doc_id in documents] or None
 
 
+def search_scope(context: ContextTypes.DEFAULT_TYPE, chat_id: int | None) -> list[str] | None:
+    """The articles a question from chat `chat_id` searches (None: all of them): the chat's
+    /use choice, and never another group's own posts (/autoindex)."""
+    chosen = scope_of(context)
+    documents = retriever_of(context).index.documents
+    visible = visible_in(chosen or documents, chat_id)
+    return None if chosen is None and len(visible) == len(documents) else visible
+
+
 def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | None:
     buttons = render.answer_buttons(answer, retriever.index.tag)
     if not buttons:
@@ -174,7 +184,7 @@ async def _answer(message: Message, question: str, context: ContextTypes.DEFAULT
     memory = context.chat_data if context.chat_data is not None else {}
     try:
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
-        scope = scope_of(context)
+        scope = search_scope(context, message.chat_id)
         answer, memory[TURN_KEY], retriever = await questions_of(context).ask(
             Request(question, memory.get(TURN_KEY), scope)
         )
@@ -383,7 +393,7 @@ async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if wanted and wanted not in index.documents:
         await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
         return
-    scope = scope_of(context)
+    scope = search_scope(context, message.chat_id)
     doc_id = wanted or newest_article(index, scope)
     if doc_id is None:
         await message.reply_text("No articles are indexed yet.")
@@ -497,7 +507,8 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     await follow_index_on_disk(context)
     try:
-        answer, _, retriever = await questions_of(context).ask(Request(question))
+        scope = search_scope(context, None)
+        answer, _, retriever = await questions_of(context).ask(Request(question, doc_ids=scope))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = []
