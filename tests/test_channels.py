@@ -279,6 +279,7 @@ async def test_follow_ups_stay_within_their_thread(api, bot, site) -> None:
 async def test_a_post_own_text_is_its_article_and_an_edit_reindexes_it(api, bot, site) -> None:
     photo, photo_fwd = await post(api, LIBRARY, caption=True)
     assert "3 June" in await ask(api, photo_fwd, "When does the library reopen?")
+    assert "Carrick library reopens after the flood" in await ask(api, photo_fwd, "/summary")
     edited = api.channel_post(
         api.channel_chat(CHANNEL, "carricknews", "Carrick News"),
         LIBRARY.replace("3 June", "10 June"),
@@ -373,4 +374,28 @@ def test_the_thread_of_a_comment(api) -> None:
     assert thread_of(reply, {thread.root_id: thread.post}) == thread
     assert question_in_thread(first, 1, "articlebot_test_bot").question == "Nice?"
     assert question_in_thread(reply, 1, "articlebot_test_bot") is None
+    bare = _message(api.comment(forward, "/summary@articlebot_test_bot")["message"])
+    assert question_in_thread(bare, 1, "articlebot_test_bot").command == "summary"
+    other_bot = _message(api.comment(forward, "/ask@otherbot hi")["message"])
+    assert question_in_thread(other_bot, 1, "articlebot_test_bot") is None
     assert thread_of(_message(forward["message"]), {thread.root_id: thread.post}) is None
+
+
+@pytest.mark.asyncio
+async def test_with_privacy_mode_on_threads_are_found_from_the_comments(api, bot, site) -> None:
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    forwards = []
+    for page in ("/early.html", "/later.html"):
+        update = api.channel_post(channel, url(site, page))
+        api.push_update(update)  # the bot is the channel's admin ...
+        forwards.append(api.automatic_forward(DISCUSSION, update))  # ... and never sees these
+    asked = api.comment(forwards[0], "/ask How many homes were flooded?", user=READER)
+    api.push_update(asked)
+    answer = await answer_to(api, asked)
+    assert "40 homes" in answer["text"]
+    follow = api.comment(
+        forwards[0], "How many families spent the night in the sports hall?", reply_to=answer
+    )
+    api.push_update(follow)
+    reply = (await answer_to(api, follow))["text"]
+    assert "12 families" in reply and "30 families" not in reply

@@ -110,7 +110,12 @@ class ChannelState:
 
     def thread(self, message: Message) -> Thread | None:
         """The post thread `message` is in, if it is in one."""
-        return thread_of(message, self.roots.get(message.chat.id, {}))
+        thread = thread_of(message, self.roots.get(message.chat.id, {}))
+        if thread is not None and thread.root_id not in self.roots.get(thread.chat_id, {}):
+            # Learnt from a comment on the post itself: with privacy mode on, the bot never
+            # sees the automatic forward, yet later replies in the thread name only its id.
+            self.remember_root(thread.chat_id, thread.root_id, thread.post)
+        return thread
 
     def lock(self, doc_id: str) -> asyncio.Lock:
         """The lock held while the post `doc_id` is indexed."""

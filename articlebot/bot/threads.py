@@ -88,7 +88,7 @@ def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | 
         name, addressee, rest = command.group(1).lower(), command.group(2), command.group(3)
         if addressee is not None and addressee.lower() != username.lower():
             return None  # another bot's command
-        return Asked(rest.strip(), name) if name in THREAD_COMMANDS else None
+        return Asked((rest or "").strip(), name) if name in THREAD_COMMANDS else None
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return Asked(text)
