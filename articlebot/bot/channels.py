@@ -12,10 +12,11 @@ import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass, field, replace
 from html import escape
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from articlebot.bot import render
@@ -65,6 +66,8 @@ THREAD_TURNS_KEY = "thread_turns"
 MAX_THREADS = 1_000
 #: Discussion groups whose threads are remembered.
 MAX_GROUPS = 1_000
+#: Posts whose indexing is tracked before the idle ones are forgotten.
+MAX_POSTS = 10_000
 #: How long a question under a post waits for that post's article to be indexed.
 INDEXING_WAIT_SECONDS = 30.0
 
@@ -95,7 +98,8 @@ class ChannelState:
     #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
     #: post reaches a bot that is the channel's admin twice, as itself and as its forward.
     indexed: dict[str, str] = field(default_factory=dict)
-    #: doc_id -> held while that post is being indexed; a question under it waits for it.
+    #: doc_id -> held while that post is being indexed (a question under it waits for it),
+    #: for every post of an opted-in channel seen lately.
     busy: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
@@ -119,6 +123,9 @@ class ChannelState:
 
     def lock(self, doc_id: str) -> asyncio.Lock:
         """The lock held while the post `doc_id` is indexed."""
+        if doc_id not in self.busy and len(self.busy) >= MAX_POSTS:
+            for idle in [d for d, lock in self.busy.items() if not lock.locked()]:
+                del self.busy[idle]
         return self.busy.setdefault(doc_id, asyncio.Lock())
 
     async def settled(self, doc_id: str) -> None:
@@ -143,11 +150,11 @@ def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
     return context.application.bot_data[SETTINGS_KEY]
 
 
-def listed(settings: Settings, chat: Chat) -> bool:
-    """Whether the operator listed `chat` in ARTICLEBOT_CHANNELS (by id or @username)."""
+def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
+    """Whether the operator listed a chat in ARTICLEBOT_CHANNELS (by id or @username)."""
     names = {entry.strip().lstrip("@").lower() for entry in settings.channels}
     names.discard("")
-    return str(chat.id) in names or (chat.username or "").lower() in names
+    return str(chat_id) in names or (username or "").lower() in names
 
 
 def autoindex_on(application: Application, chat_id: int) -> bool:
@@ -155,9 +162,11 @@ def autoindex_on(application: Application, chat_id: int) -> bool:
     return bool(application.chat_data.get(chat_id, {}).get(AUTOINDEX_KEY))
 
 
-def opted_in(application: Application, settings: Settings, chat: Chat) -> bool:
-    """Whether the posts of `chat` are indexed: listed by the operator, or /autoindex on."""
-    return listed(settings, chat) or autoindex_on(application, chat.id)
+def opted_in(
+    application: Application, settings: Settings, chat_id: int, username: str | None
+) -> bool:
+    """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
+    return listed(settings, chat_id, username) or autoindex_on(application, chat_id)
 
 
 def _signature(article: PostArticle) -> str:
@@ -208,9 +217,6 @@ async def index_post(context: ContextTypes.DEFAULT_TYPE, article: PostArticle) -
             log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
-    finally:
-        if not lock.locked():
-            state.busy.pop(doc_id, None)
 
 
 async def on_channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,10 +225,8 @@ async def on_channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     message = update.channel_post or update.edited_channel_post
     if message is None:
         return
-    if not (
-        listed(_settings(context), message.chat)
-        or autoindex_on(context.application, message.chat.id)
-    ):
+    chat = message.chat
+    if not opted_in(context.application, _settings(context), chat.id, chat.username):
         return
     article = what_to_index(message)
     if article is not None:
@@ -242,9 +246,9 @@ async def on_group_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     post = forwarded_post(message)
     if post is not None:
         state_of(application).remember_root(message.chat.id, message.message_id, post)
-        channel = message.forward_origin.chat  # type: ignore[union-attr]
         if not (
-            opted_in(application, settings, channel) or autoindex_on(application, message.chat.id)
+            opted_in(application, settings, post.chat_id, post.username)
+            or autoindex_on(application, message.chat.id)
         ):
             return
         article = what_to_index(message)
@@ -261,11 +265,11 @@ async def on_group_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _quietly(index_post(context, article), message)
 
 
-async def _quietly(work: object, message: Message) -> None:
+async def _quietly(work: Awaitable[None], message: Message) -> None:
     # An error must not reach the error handler: it would answer in the channel, or under a
     # post nobody asked about. It is logged instead.
     try:
-        await work  # type: ignore[misc]
+        await work
     except Exception:
         log.exception("could not index post %s in chat %s", message.message_id, message.chat.id)
 
