@@ -19,7 +19,7 @@ import pytest_asyncio
 import telegram
 from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
 
-from articlebot.bot import channels, handlers
+from articlebot.bot import channels, handlers, post_answers
 from articlebot.bot.app import build_application
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
@@ -241,16 +241,16 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     assert "65 homes" in await ask(api, later_fwd, "How many homes were flooded?")
 
     reply = await ask(api, early_fwd, "How much emergency aid did the government promise?")
-    assert reply.startswith(channels.NOT_IN_POST)
-    assert channels.FROM_ELSEWHERE in reply and "2 million pounds" in reply
+    assert reply.startswith(post_answers.NOT_IN_POST)
+    assert post_answers.FROM_ELSEWHERE in reply and "2 million pounds" in reply
     assert "worse than feared" in reply  # the passage names the article it comes from
     reply = await ask(api, later_fwd, "What was the name of the fishermen's trawler?")
-    assert reply.startswith(channels.NOT_IN_POST) and "Kestrel" in reply
+    assert reply.startswith(post_answers.NOT_IN_POST) and "Kestrel" in reply
 
     # A post without an article is skipped quietly; under it, the channel's articles answer.
     teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")
     reply = await ask(api, teaser_fwd, "How many homes were flooded?")
-    assert reply.startswith(channels.NO_POST_ARTICLE) and channels.FROM_ELSEWHERE in reply
+    assert reply.startswith(post_answers.NO_POST_ARTICLE) and post_answers.FROM_ELSEWHERE in reply
     teaser_id = post_ref(telegram.Message.de_json(teaser["channel_post"], None)).doc_id
     assert teaser_id not in documents(bot)
     assert api.sent_messages(CHANNEL) == []
