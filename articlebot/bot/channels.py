@@ -170,8 +170,8 @@ async def on_group_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     article = what_to_index(message)
     if article is None or message.is_automatic_forward:
         return
-    if message.sender_chat is not None or not await is_chat_admin(update, context):
-        return  # only what the group's admins post becomes an article
+    if not await is_chat_admin(update, context):
+        return  # only what the group's admins (anonymous ones too) post becomes an article
     await _quietly(index_post(context, article), message)
 
 
