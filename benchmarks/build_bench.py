@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -26,26 +24,24 @@ from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import (  # the shared helpers of benchmarks/bench.py
-    DEFAULT_DISTRACTORS,
-    DEFAULT_XQUAD,
-    fmt,
-    log,
-    prepare_encoder,
-    table,
-    timed_process,
-)
+if __name__ == "__main__":
+    # Run as a file, this folder comes first on sys.path; the package needs the checkout there.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from benchmarks.harness import timed_process
+from benchmarks.inputs import DEFAULT_DISTRACTORS, DEFAULT_XQUAD, cache_env, prepare_encoder
+from benchmarks.progress import log
+from benchmarks.report import fmt, table
+from benchmarks.synthetic import synthetic_corpus
 
 
-def build(
-    paths: list[Path], index_dir: Path, device: str, work: Path, encoder: Path
-) -> dict[str, Any]:
+def build(paths: list[Path], index_dir: Path, device: str, work: Path) -> dict[str, Any]:
     """Run `articlebot index` in a fresh process; wall time, peak RSS and what it reported."""
-    if device == "cpu":  # the ONNX export is made once, as a user's cache would hold it
-        shutil.copytree(encoder, index_dir / "encoder", dirs_exist_ok=True)
     argv = ["-m", "articlebot", "index", "--rebuild", "--index-dir", str(index_dir)]
-    run = timed_process([*argv, "--device", device, *map(str, paths)], work, timeout=3600)
+    # The run's cache holds the ONNX export, made once as a user's cache would hold it.
+    run = timed_process(
+        [*argv, "--device", device, *map(str, paths)], work, timeout=3600, env=cache_env(work)
+    )
     from articlebot.index.store import read_manifest
 
     manifest = read_manifest(index_dir)
@@ -57,27 +53,6 @@ def build(
         "sentences": manifest.sentences,
         "summary": run.stdout.strip().splitlines()[-1],
     }
-
-
-def synthetic_corpus(sources: list[Path], documents: int, out: Path, seed: int = 0) -> int:
-    """`documents` documents of 12-30 real sentences drawn from `sources`; returns their count."""
-    from articlebot.ingest.chunking import split_sentences
-    from articlebot.ingest.cleaning import Span
-    from articlebot.ingest.documents import read_documents
-
-    sentences = []
-    for doc in read_documents(sources):
-        for span in split_sentences(doc.text, Span(0, len(doc.text))):
-            text = " ".join(doc.text[span.start : span.end].split())
-            if len(text) > 30:
-                sentences.append(text)
-    rng = random.Random(seed)
-    with out.open("w", encoding="utf-8") as handle:
-        for i in range(documents):
-            body = " ".join(rng.sample(sentences, rng.randint(12, 30)))
-            record = {"doc_id": f"syn-{i}", "title": f"Synthetic report {i}", "text": body}
-            handle.write(json.dumps(record) + "\n")
-    return documents
 
 
 def compare_vectors(a: Path, b: Path) -> dict[str, float]:
@@ -111,12 +86,12 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         dev = [args.xquad, args.distractors]
-        encoder, _ = prepare_encoder(work)
+        prepare_encoder(work)
         log(f"dev corpus, --device {args.device}")
-        results["dev"] = build(dev, work / "dev", args.device, work, encoder)
+        results["dev"] = build(dev, work / "dev", args.device, work)
         if args.device != "cpu":
             log("dev corpus, --device cpu (ONNX), to compare vectors")
-            results["dev_cpu"] = build(dev, work / "dev-cpu", "cpu", work, encoder)
+            results["dev_cpu"] = build(dev, work / "dev-cpu", "cpu", work)
             results["agreement"] = compare_vectors(work / "dev", work / "dev-cpu")
         corpus = work / "synthetic.jsonl"
         synthetic_corpus(dev, args.documents, corpus)
@@ -128,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 dst.write(line)
         for name, path in (("synthetic_tenth", tenth), ("synthetic", corpus)):
             log(f"{name}: building {path.name}, --device {args.device}")
-            results[name] = build([path], work / name, args.device, work, encoder)
+            results[name] = build([path], work / name, args.device, work)
             results[name]["file_mb"] = path.stat().st_size / 2**20
 
     rows = []

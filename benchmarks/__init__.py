@@ -1,0 +1,1 @@
+"""Benchmarks of articlebot against its floor and a naive baseline (see `bench.py`)."""
