@@ -480,8 +480,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
-    from articlebot.index.store import load_index
     from articlebot.ingest.cleaning import paragraph_spans
+    from articlebot.storage.local_index import load_index
 
     index = load_index(_settings(args).index_dir)
     doc = index.documents.get(args.doc_id)

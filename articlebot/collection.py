@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Sequence, Sized
 from pathlib import Path
 
 from articlebot.config import Settings
@@ -12,17 +12,12 @@ from articlebot.encoders.sentence_transformer import (
     ModelLoadError,
     SentenceTransformerEncoder,
 )
-from articlebot.index.builder import EMBEDDING_SETTINGS, BuildReport, build_index
+from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
-from articlebot.index.identity import IdentityResolver, origin, origin_is_gone
+from articlebot.index.identity import IdentityResolver
 from articlebot.index.lock import writer_lock
-from articlebot.index.store import (
-    IndexData,
-    IndexNotFoundError,
-    check_compatible,
-    load_index,
-    read_manifest,
-)
+from articlebot.index.merge import merged_documents
+from articlebot.index.store import IndexNotFoundError, check_compatible, read_manifest
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import (
     Document,
@@ -30,7 +25,10 @@ from articlebot.ingest.documents import (
     bundled_article_path,
     iter_documents,
 )
-from articlebot.retrieval.retriever import RankingSettings, Retriever
+from articlebot.retrieval.ranking import RankingSettings
+from articlebot.retrieval.retriever import Retriever, StageHook
+from articlebot.storage.index_store import IndexStore
+from articlebot.storage.local_index import IndexData, load_index
 
 log = logging.getLogger(__name__)
 
@@ -195,13 +193,7 @@ def open_index(
                 )
                 log.info("index built: %s", report.summary())
                 return data
-    check_compatible(
-        manifest,
-        encoder.name,
-        chunk_settings(settings).as_dict(),
-        EMBEDDING_SETTINGS,
-        settings.index_dir,
-    )
+    check_compatible(manifest, recipe(encoder.name, chunk_settings(settings)), settings.index_dir)
     return load_index(settings.index_dir)
 
 
@@ -221,9 +213,14 @@ def open_retriever(
 
 
 def make_retriever(
-    settings: Settings, index: IndexData, encoder: Encoder, ranking: RankingSettings | None = None
+    settings: Settings,
+    index: IndexStore,
+    encoder: Encoder,
+    ranking: RankingSettings | None = None,
+    on_stage: StageHook | None = None,
 ) -> Retriever:
-    """A retriever over `index` with the settings' answer options."""
+    """A retriever over `index` with the settings' answer options (`on_stage`: see
+    `Retriever`)."""
     return Retriever(
         index,
         encoder,
@@ -231,6 +228,7 @@ def make_retriever(
         min_confidence=settings.min_confidence,
         max_question_chars=settings.max_question_chars,
         ranking=ranking,
+        on_stage=on_stage,
     )
 
 
@@ -255,33 +253,18 @@ def add_documents(
     """
     with writer_lock(settings.index_dir, on_wait=on_wait):
         current = _current(settings)
-        existing = {d: current.documents[d].source for d in current.doc_order} if current else {}
-        resolver = IdentityResolver(existing, replace=replace)
-        read_from: set[str] = set()
-
-        def stream() -> Iterator[Document]:
-            for doc in documents:
-                doc = resolver.resolve(doc)
-                read_from.add(origin(doc.source))
-                yield doc
-            # A source is one document: re-added under another id (`--id`), it moves.
-            replaced = {s for s in resolver.assigned.values() if s == origin(s)}
-            for doc_id in current.doc_order if current is not None else ():
-                doc = current.documents[doc_id]
-                if (
-                    doc_id in resolver.assigned
-                    or doc.source in replaced
-                    or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
-                ):
-                    continue
-                yield doc
-
+        indexed = [current.documents[d] for d in current.doc_order] if current else []
+        resolver = IdentityResolver({doc.doc_id: doc.source for doc in indexed}, replace=replace)
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)
-        if total_documents is not None and current is not None:
-            total_documents += len(current.doc_order)  # kept ones pass through the build too
+        if total_documents is not None:
+            total_documents += len(indexed)  # kept ones pass through the build too
         data, report = _build(
-            settings, encoder, stream(), progress=progress, total_documents=total_documents
+            settings,
+            encoder,
+            merged_documents(documents, indexed, resolver, prune),
+            progress=progress,
+            total_documents=total_documents,
         )
         report.given = list(resolver.assigned)
         return data, report

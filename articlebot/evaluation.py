@@ -263,7 +263,7 @@ class CachingEncoder:
 
 def ablation_stages() -> list[tuple[str, Any]]:
     """The ranking pipeline built up one stage at a time, ending with the default."""
-    from articlebot.retrieval.retriever import RankingSettings
+    from articlebot.retrieval.ranking import RankingSettings
 
     default = RankingSettings()
     plain = {"lexical_weight": 0.0, "highlight_lexical_weight": 0.0}

@@ -57,7 +57,7 @@ def build(paths: list[Path], index_dir: Path, device: str, work: Path) -> dict[s
 
 def compare_vectors(a: Path, b: Path) -> dict[str, float]:
     """Cosine of each passage and sentence vector of index `a` with the same row of `b`."""
-    from articlebot.index.store import load_index
+    from articlebot.storage.local_index import load_index
 
     x, y = load_index(a), load_index(b)
     if [p.start for p in x.passages] != [p.start for p in y.passages]:

@@ -78,17 +78,18 @@ def articlebot_latency(
     """A retriever opened with `settings`, and each question's time from text to HTML answer
     split into its stages, with the bare encoder floor timed beside it."""
     from articlebot.bot.render import answer_html
-    from articlebot.collection import open_retriever
-    from articlebot.retrieval.retriever import normalize_question
+    from articlebot.collection import make_retriever, open_retriever
 
     clock = StageClock()
     start = pc()
-    retriever = open_retriever(settings)
+    opened_retriever = open_retriever(settings)
     opened = pc() - start
+    retriever = make_retriever(
+        settings, opened_retriever.index, opened_retriever.encoder, on_stage=clock
+    )
     for q in questions[:warmup]:
         answer_html(retriever.ask(q))
     clock.take()
-    n_candidates = min(retriever.ranking.candidates, retriever.size)
     rows: dict[str, list[float]] = {key: [] for key in PATH_ROWS}
     floor = []
     for number, q in enumerate(questions):
@@ -97,25 +98,10 @@ def articlebot_latency(
         if number % 2 == 0:
             floor.append(floor_seconds(retriever, q))
         t0 = pc()
-        # Retriever.ask_many's steps for one question, each timed into the clock.
-        text = normalize_question(q, retriever.max_question_chars)
-        vector = retriever.encoder.encode([text])[0]
-        t1 = pc()
-        found = retriever.dense_candidates(vector, n_candidates)
-        t2 = pc()
-        match = retriever.match_keywords(text)
-        t3 = pc()
-        answer = retriever._rank(text, vector, retriever.top_k, None, found, match)
+        answer = retriever.ask(q)
         t4 = pc()
         answer_html(answer)
         t5 = pc()
-        for stage, seconds in (
-            ("encode", t1 - t0),
-            ("dense", t2 - t1),
-            ("keyword", t3 - t2),
-            ("fusion", t4 - t3),
-        ):
-            clock(stage, seconds)
         clock("format", t5 - t4)
         for key, seconds in path_rows(clock.take(), t5 - t0).items():
             rows[key].append(seconds)

@@ -134,7 +134,7 @@ LATENCY_STAGES = (
     ("search: dense (exact: numpy)", "dense"),
     ("search: bm25s", "keyword"),
     ("search (both)", "search"),
-    ("fusion (_rank)", "fusion"),
+    ("fusion (ranking stages)", "fusion"),
     ("formatting (answer_html)", "format"),
     ("total per question", "total"),
     ("floor: bare encoder, 1 question", "floor"),

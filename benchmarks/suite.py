@@ -105,7 +105,7 @@ def latency_notes(int8_open_s: float) -> list[str]:
     return [
         "search = dense top-50 (numpy over the vectors while exact, FAISS IVF past that) + the "
         "keyword match (bm25s term ids/scores/top-50, the terms' sentence postings); fusion = "
-        "_rank (sentence scores, fusion, near-copies, highlights)",
+        "ranking stages (sentence scores, fusion, near-copies, highlights)",
         "floor = encoder.encode([question]) alone, timed just before or just after each "
         "question's path (alternately)",
         f"int8: the quantized model encodes the questions; the index's vectors are the ones the "

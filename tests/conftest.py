@@ -10,9 +10,9 @@ import pytest
 from articlebot.collection import load_encoder, make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
 from articlebot.encoders.sentence_transformer import Encoder
-from articlebot.index.store import IndexData
 from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.local_index import IndexData
 
 # The same process-wide defaults the command line sets before anything heavy loads.
 prepare_process()

@@ -21,9 +21,9 @@ from articlebot.bot import render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
 from articlebot.encoders.onnx import OnnxEncoder
-from articlebot.index.store import IndexData
 from articlebot.ingest.documents import Document, DocumentError, read_documents
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.local_index import IndexData
 
 SNIPPETS = [
     "<b>",
@@ -284,7 +284,7 @@ def test_a_refused_file_leaves_the_index_exactly_as_it_was(
     live_index: tuple[Path, Retriever], body: bytes, suffix: str
 ) -> None:
     from articlebot.collection import add_documents
-    from articlebot.index.store import load_index
+    from articlebot.storage.local_index import load_index
 
     folder, retriever = live_index
     settings = load_settings(index_dir=folder)

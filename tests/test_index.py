@@ -23,9 +23,9 @@ from articlebot.index.store import (
     IndexMismatchError,
     IndexWriteError,
     current_generation,
-    load_index,
 )
 from articlebot.ingest.documents import Document, read_documents
+from articlebot.storage.local_index import load_index
 
 
 class CountingEncoder:
@@ -360,7 +360,8 @@ def test_answering_from_a_small_index_never_imports_faiss(settings_for, encoder,
     settings = settings_for()
     update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
     script = (
-        "import sys; from pathlib import Path; from articlebot.index.store import load_index; "
+        "import sys; from pathlib import Path; "
+        "from articlebot.storage.local_index import load_index; "
         f"data = load_index(Path({str(settings.index_dir)!r})); "
         "print(data.dense.nearest(data.passage_vectors[0], 1)[0][0], 'faiss' in sys.modules)"
     )
@@ -368,3 +369,50 @@ def test_answering_from_a_small_index_never_imports_faiss(settings_for, encoder,
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.split() == ["0", "False"]
+
+
+def test_an_index_of_an_older_format_is_one_line_saying_to_rebuild(index_dir: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "articlebot", *args],
+            env=env,
+            cwd=index_dir.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    assert cli("index").returncode == 0
+    manifest = current_generation(index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data.update(format=2, articlebot_version="0.9.0")  # as the previous format's writers left it
+    manifest.write_text(json.dumps(data))
+
+    old = cli("ask", "Who was Vinatier swapped for?")
+    assert old.returncode != 0
+    assert old.stderr.strip() == (
+        f"articlebot: error: index in {index_dir} has format 2 (articlebot 0.9.0); this "
+        f"articlebot reads format 3; run `articlebot index --rebuild --index-dir {index_dir}` "
+        "to rebuild it"
+    )
+    assert cli("index", "--rebuild").returncode == 0
+    rebuilt = cli("ask", "Who was Vinatier swapped for?")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "Kasatkin" in rebuilt.stdout
+
+
+def test_a_store_notices_a_newer_generation(settings_for, encoder, tmp_path):
+    settings = settings_for()
+    first, _ = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    assert not first.newer_generation()
+    second, _ = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    assert first.newer_generation() and not second.newer_generation()
+    assert first.tag != second.tag

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articlebot.index.arrays import ranges
-from articlebot.retrieval.retriever import Retriever, _segment_argmax, _unique
+from articlebot.retrieval.ranking import segment_argmax, unique
+from articlebot.retrieval.retriever import Retriever
 from articlebot.terminal import format_answer_text
 
 QUESTIONS = [
@@ -108,7 +109,7 @@ def test_near_copies_from_other_documents_are_not_repeated(encoder, tmp_path) ->
 def test_sentence_idf_weighs_words_that_set_sentences_apart() -> None:
     import numpy as np
 
-    from articlebot.retrieval.retriever import sentence_idf
+    from articlebot.retrieval.ranking import sentence_idf
 
     # In a document of 10 sentences: its subject (in all), a word in 3, a word in 1, an absent one.
     weights = sentence_idf(np.array([10, 3, 1, 0]), 10)
@@ -188,7 +189,7 @@ def test_a_chat_narrowed_to_some_articles_is_answered_from_them_alone(encoder, t
 @given(st.lists(st.integers(min_value=0, max_value=40), max_size=60))
 def test_distinct_candidates_match_numpy(values: list[int]) -> None:
     array = np.asarray(values, dtype=np.int64)
-    distinct, inverse = _unique(array)
+    distinct, inverse = unique(array)
     want, want_inverse = np.unique(array, return_inverse=True)
     assert distinct.tolist() == want.tolist() and inverse.tolist() == want_inverse.tolist()
 
@@ -209,4 +210,24 @@ def test_segment_argmax_finds_each_segments_first_largest(segments: list[list[in
     want = [
         int(offset + np.argmax(segment)) for offset, segment in zip(offsets, segments, strict=True)
     ]
-    assert _segment_argmax(values, offsets, counts).tolist() == want
+    assert segment_argmax(values, offsets, counts).tolist() == want
+
+
+def test_the_stage_hook_times_every_stage_and_changes_no_answer(retriever: Retriever) -> None:
+    stages: list[tuple[str, float]] = []
+    timed = retriever.with_index(retriever.index)
+    timed.on_stage = lambda name, seconds: stages.append((name, seconds))
+    questions = ["Who was Vinatier swapped for?", "What does DTEK do?"]
+    assert timed.ask_many(questions) == retriever.ask_many(questions)
+    per_question = [
+        "dense",
+        "keyword",
+        "candidates",
+        "sentences",
+        "fusion",
+        "deduplicate",
+        "highlight",
+        "confidence",
+    ]
+    assert [name for name, _ in stages] == ["spelling", "encode", *per_question, *per_question]
+    assert all(seconds >= 0 for _, seconds in stages)

@@ -25,8 +25,8 @@ from fake_botapi import FakeBotApi, make_user
 from articlebot.bot.app import build_application
 from articlebot.collection import open_index
 from articlebot.config import load_settings
-from articlebot.index.store import load_index
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.local_index import load_index
 
 SOAK_SECONDS = float(os.environ.get("ARTICLEBOT_SOAK_SECONDS", "60"))
 ADMIN = 9100

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from articlebot.index.lock import writer_lock
-from articlebot.index.store import IndexCorruptError, current_generation, load_index
+from articlebot.index.store import IndexCorruptError, current_generation
+from articlebot.storage.local_index import load_index
 
 
 def _env(index_dir: Path) -> dict[str, str]:

@@ -27,9 +27,10 @@ from articlebot.bot.handlers import (
 )
 from articlebot.bot.render import MAX_LINE_CHARS, MAX_TITLE_CHARS, clip, title_html, visible_length
 from articlebot.config import Settings
-from articlebot.index.store import IndexData, IndexStoreError
+from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import fetch_article, is_url
+from articlebot.storage.local_index import IndexData
 
 log = logging.getLogger(__name__)
 

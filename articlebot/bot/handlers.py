@@ -27,13 +27,14 @@ from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.limits import RateLimiter, Verdict
 from articlebot.bot.questions import QuestionQueue, QueueClosed
 from articlebot.config import Settings
-from articlebot.index.store import IndexStoreError, check_compatible, current_generation, load_index
+from articlebot.index.store import IndexStoreError, check_compatible, current_generation
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.local_index import load_index
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -165,13 +166,7 @@ async def follow_index_on_disk(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with index_lock(context):
         try:
             data = await asyncio.to_thread(load_index, settings.index_dir)
-            check_compatible(
-                data.manifest,
-                served.manifest.model,
-                served.manifest.chunking,
-                served.manifest.embedding,
-                settings.index_dir,
-            )
+            check_compatible(data.manifest, served.manifest.recipe, settings.index_dir)
         except IndexStoreError as exc:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             return

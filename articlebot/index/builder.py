@@ -16,21 +16,27 @@ from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
     GenerationWriter,
-    IndexData,
+    IndexNotFoundError,
     IndexStoreError,
     IndexWriteError,
     Manifest,
+    Recipe,
     check_compatible,
-    load_index,
     read_manifest,
 )
 from articlebot.ingest.chunking import ChunkSettings, DocumentChunks, Passage, chunk_document
 from articlebot.ingest.documents import Document
+from articlebot.storage.local_index import IndexData, load_index
 
 log = logging.getLogger(__name__)
 
 #: How passages are turned into embedding input; stored in the manifest.
 EMBEDDING_SETTINGS: dict[str, Any] = {"title_prefix": True}
+
+
+def recipe(model: str, chunking: ChunkSettings) -> Recipe:
+    """What an index built now with `model` and `chunking` is built with."""
+    return Recipe(model, chunking.as_dict(), dict(EMBEDDING_SETTINGS))
 
 
 @dataclass(slots=True)
@@ -308,11 +314,9 @@ def _build_index(
     if not rebuild:
         try:
             previous = load_index(index_dir)
-            check_compatible(
-                previous.manifest, encoder.name, chunking.as_dict(), EMBEDDING_SETTINGS, index_dir
-            )
+            check_compatible(previous.manifest, recipe(encoder.name, chunking), index_dir)
         except IndexStoreError as exc:
-            if previous is not None or "no index" not in str(exc):
+            if previous is not None or not isinstance(exc, IndexNotFoundError):
                 log.warning("rebuilding the index from scratch: %s", exc)
             previous = None
     old = _Previous(previous) if previous is not None else None

@@ -222,14 +222,8 @@ class KeywordIndex:
 
 
 def _read_tokens(directory: Path) -> dict[str, Any]:
-    """tokens.json; folders written before it existed used bm25s's English stop words."""
-    path = directory / TOKENS_FILE
-    if path.exists():
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    _bm25s()
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return {"pattern": TOKEN_PATTERN, "stemmer": STEMMER, "stopwords": list(STOPWORDS_EN)}
+    """tokens.json: how the index's text was tokenized."""
+    return dict(json.loads((directory / TOKENS_FILE).read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,15 +303,12 @@ class TermPostings:
 
     @classmethod
     def load(cls, path: Path) -> TermPostings:
-        """Read what `save` wrote (or an older index's CSR matrix, converted)."""
+        """Read what `save` wrote."""
         with np.load(path, allow_pickle=False) as npz:
             fmt = npz["format"].item()
             fmt = fmt.decode() if isinstance(fmt, bytes) else str(fmt)
-            n_rows, n_terms = (int(x) for x in npz["shape"])
+            n_rows = int(npz["shape"][0])
             indptr, indices = npz["indptr"], npz["indices"]
         if fmt == "csc":
             return cls(indptr.astype(np.int64), indices.astype(np.int32), n_rows)
-        if fmt == "csr":
-            rows = [sorted(indices[indptr[i] : indptr[i + 1]].tolist()) for i in range(n_rows)]
-            return cls.from_rows(rows, n_terms)
-        raise KeywordIndexError(f"{path} holds a {fmt!r} matrix, not CSC or CSR")
+        raise KeywordIndexError(f"{path} holds a {fmt!r} matrix, not CSC")

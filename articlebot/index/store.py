@@ -32,14 +32,14 @@ from typing import Any
 import numpy as np
 
 from articlebot import __version__
-from articlebot.index.dense import build_dense_index, open_dense
+from articlebot.index.dense import build_dense_index
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex, TermPostings
 from articlebot.ingest.chunking import Passage
-from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
 
-FORMAT_VERSION = 2
+#: Raised whenever the files change; an index of another format is rebuilt, never converted.
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 
 
@@ -63,6 +63,15 @@ class IndexWriteError(IndexStoreError):
     """The index folder cannot be written (a file in its place, no permission, disk full)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """What an index must have been built with to answer for a configuration."""
+
+    model: str
+    chunking: dict[str, int]
+    embedding: dict[str, Any]
+
+
 @dataclass(slots=True)
 class Manifest:
     """What an index was built from and with."""
@@ -78,6 +87,11 @@ class Manifest:
     created: float = field(default_factory=time.time)
     passages: int = 0
     sentences: int = 0
+
+    @property
+    def recipe(self) -> Recipe:
+        """The model and settings this index was built with."""
+        return Recipe(self.model, self.chunking, self.embedding)
 
     def to_json(self) -> dict[str, Any]:
         """The manifest as JSON values."""
@@ -100,53 +114,17 @@ class Manifest:
         """Parse a manifest; raises KeyError/TypeError on a malformed one."""
         return cls(
             format=int(data["format"]),
-            articlebot_version=str(data.get("articlebot_version", "?")),
-            created=float(data.get("created", 0.0)),
+            articlebot_version=str(data["articlebot_version"]),
+            created=float(data["created"]),
             model=str(data["model"]),
             dimension=int(data["dimension"]),
             chunking=dict(data["chunking"]),
-            embedding=dict(data.get("embedding", {})),
-            keyword=dict(data.get("keyword", {})),
+            embedding=dict(data["embedding"]),
+            keyword=dict(data["keyword"]),
             passages=int(data["passages"]),
             sentences=int(data["sentences"]),
             documents=dict(data["documents"]),
         )
-
-
-@dataclass(slots=True)
-class IndexData:
-    """A whole index in memory."""
-
-    manifest: Manifest
-    documents: dict[str, Document]
-    passages: list[Passage]
-    #: (document row in `doc_order`, start, end) per sentence; passages index into it.
-    sentence_table: np.ndarray
-    #: Global index of each passage's first sentence.
-    passage_sentence_start: np.ndarray
-    passage_vectors: np.ndarray
-    sentence_vectors: np.ndarray
-    #: `FlatSearch` for an exact index, a FAISS index (IVF) otherwise.
-    dense: Any
-    keyword: KeywordIndex
-    #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.
-    sentence_terms: TermPostings
-    doc_order: list[str]
-    #: Each document's sentences are one run of rows, in `doc_order`: document i's are rows
-    #: sentence_bounds[i] to sentence_bounds[i + 1] (and likewise its passages).
-    sentence_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
-    passage_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
-    #: The document row (in `doc_order`) of every passage.
-    passage_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    path: Path | None = None
-
-    @property
-    def tag(self) -> str:
-        """A short name for this generation, to tell stale references from current ones."""
-        import hashlib
-
-        name = self.path.name if self.path is not None else str(self.manifest.created)
-        return hashlib.sha1(name.encode()).hexdigest()[:6]
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -286,7 +264,7 @@ class GenerationWriter:
             )
             _save_npy(staging / "sentences.npy", table)
             # FAISS reads the vectors from the file, in chunks when it builds an IVF index.
-            dense = build_dense_index(_mapped(staging / "passage_vectors.npy"))
+            dense = build_dense_index(mapped(staging / "passage_vectors.npy"))
             faiss.write_index(dense, str(staging / "dense.faiss"))
             sentence_terms.save(staging / "sentence_terms.npz")
             (staging / "keyword").mkdir()
@@ -357,18 +335,25 @@ def _remove_stale(index_dir: Path, keep: set[str | None]) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def read_manifest(index_dir: Path) -> Manifest:
-    """The live generation's manifest."""
+def live_generation(index_dir: Path) -> Path:
+    """The live generation folder; IndexNotFoundError when the directory holds no index."""
     generation = current_generation(index_dir)
     if generation is None:
         raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
-    return _read_manifest(index_dir, generation)
+    return generation
 
 
-def _read_manifest(index_dir: Path, generation: Path) -> Manifest:
+def read_manifest(index_dir: Path) -> Manifest:
+    """The live generation's manifest."""
+    return read_generation_manifest(index_dir, live_generation(index_dir))
+
+
+def read_generation_manifest(index_dir: Path, generation: Path) -> Manifest:
+    """The manifest of `generation`, when it has the format this articlebot reads."""
     path = generation / "manifest.json"
     try:
-        return Manifest.from_json(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found = data.get("format") if isinstance(data, dict) else None
     except FileNotFoundError:
         raise IndexCorruptError(
             f"index in {index_dir} has no manifest ({path} is missing); "
@@ -378,178 +363,43 @@ def _read_manifest(index_dir: Path, generation: Path) -> Manifest:
         raise IndexCorruptError(
             f"cannot read the index manifest {path} ({exc.strerror or exc})"
         ) from None
+    except ValueError as exc:
+        raise IndexCorruptError(
+            f"index manifest {path} is damaged ({exc}); run `articlebot index --rebuild`"
+        ) from None
+    if found != FORMAT_VERSION:
+        # Checked before anything else is read: only the current format's files are readable.
+        version = data.get("articlebot_version", "?") if isinstance(data, dict) else "?"
+        raise IndexMismatchError(
+            f"index in {index_dir} has format {found} (articlebot {version}); this articlebot "
+            f"reads format {FORMAT_VERSION}; run `articlebot index --rebuild --index-dir "
+            f"{index_dir}` to rebuild it"
+        )
+    try:
+        return Manifest.from_json(data)
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexCorruptError(
             f"index manifest {path} is damaged ({exc}); run `articlebot index --rebuild`"
         ) from None
 
 
-def check_compatible(
-    manifest: Manifest,
-    model: str,
-    chunking: dict[str, int],
-    embedding: dict[str, Any],
-    index_dir: Path,
-) -> None:
+def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> None:
     """Raise IndexMismatchError when the index was built differently from what is asked."""
     fix = f"run `articlebot index --rebuild --index-dir {index_dir}` to rebuild it"
-    if manifest.format != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"index in {index_dir} has format {manifest.format} (articlebot "
-            f"{manifest.articlebot_version}); this articlebot reads format {FORMAT_VERSION}; {fix}"
-        )
-    if manifest.model != model:
+    if manifest.model != wanted.model:
         raise IndexMismatchError(
             f"index in {index_dir} was built with model {manifest.model!r}, "
-            f"but the configured model is {model!r}; {fix}"
+            f"but the configured model is {wanted.model!r}; {fix}"
         )
-    if manifest.chunking != chunking or manifest.embedding != embedding:
+    if manifest.chunking != wanted.chunking or manifest.embedding != wanted.embedding:
         raise IndexMismatchError(
             f"index in {index_dir} was built with chunking {manifest.chunking} / embedding "
-            f"{manifest.embedding}, but the configuration asks for {chunking} / {embedding}; {fix}"
+            f"{manifest.embedding}, but the configuration asks for {wanted.chunking} / "
+            f"{wanted.embedding}; {fix}"
         )
 
 
-def _mapped(path: Path) -> np.ndarray:
+def mapped(path: Path) -> np.ndarray:
     """A read-only array backed by the file: nothing is read until it is used."""
     # A plain ndarray view: np.memmap's Python-level indexing costs microseconds per access.
     return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise IndexCorruptError(f"{path}:{line_no} is damaged ({exc.msg})") from None
-    return rows
-
-
-def load_index(index_dir: Path) -> IndexData:
-    """Load the live generation, checking that its files agree with each other."""
-    for _ in range(5):
-        generation = current_generation(index_dir)
-        if generation is None:
-            raise IndexNotFoundError(
-                f"no index in {index_dir}; run `articlebot index` to build one"
-            )
-        try:
-            return _load_generation(index_dir, generation)
-        except IndexCorruptError:
-            # A writer replaced this generation while it was being read: read the new one.
-            if generation.exists() and current_generation(index_dir) == generation:
-                raise
-    return _load_generation(index_dir, generation)
-
-
-def _load_generation(index_dir: Path, generation: Path) -> IndexData:
-    manifest = _read_manifest(index_dir, generation)
-    fix = "run `articlebot index --rebuild`"
-    try:
-        doc_rows = _read_jsonl(generation / "documents.jsonl")
-        passage_rows = _read_jsonl(generation / "passages.jsonl")
-        sentence_table = _mapped(generation / "sentences.npy")
-        passage_vectors = _mapped(generation / "passage_vectors.npy")
-        sentence_vectors = _mapped(generation / "sentence_vectors.npy")
-        dense = open_dense(generation / "dense.faiss", passage_vectors)
-        sentence_terms = TermPostings.load(generation / "sentence_terms.npz")
-        keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
-    except FileNotFoundError as exc:
-        raise IndexCorruptError(
-            f"index in {index_dir} is incomplete ({exc.filename} is missing); {fix}"
-        ) from None
-    except IndexCorruptError as exc:
-        raise IndexCorruptError(f"{exc}; {fix}") from None
-    except (ValueError, OSError, RuntimeError, KeyError, EOFError) as exc:
-        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
-
-    try:
-        documents = {
-            row["doc_id"]: Document(
-                doc_id=row["doc_id"],
-                title=row["title"],
-                text=row["text"],
-                source=row["source"],
-                byline=row.get("byline"),
-                body_start=int(row.get("body_start", 0)),
-            )
-            for row in doc_rows
-        }
-        passages = [
-            Passage(
-                doc_id=row["doc_id"],
-                paragraph=int(row["paragraph"]),
-                start=int(row["start"]),
-                end=int(row["end"]),
-                first_sentence=int(row["first_sentence"]),
-                sentences=tuple(Span(int(s), int(e)) for s, e in row["sentences"]),
-            )
-            for row in passage_rows
-        ]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc!r}); {fix}") from None
-
-    doc_order = [row["doc_id"] for row in doc_rows]
-    n, s = len(passages), len(sentence_table)
-    problems = []
-    if n != manifest.passages or s != manifest.sentences:
-        problems.append("passage or sentence counts disagree with the manifest")
-    if passage_vectors.shape != (n, manifest.dimension):
-        problems.append(f"passage vectors have shape {passage_vectors.shape}")
-    if sentence_vectors.shape != (s, manifest.dimension):
-        problems.append(f"sentence vectors have shape {sentence_vectors.shape}")
-    if sentence_terms.shape[0] != s:
-        problems.append(f"sentence terms have {sentence_terms.shape[0]} rows")
-    if dense.ntotal != n or dense.d != manifest.dimension:
-        problems.append(f"FAISS index holds {dense.ntotal} vectors of dimension {dense.d}")
-    if set(documents) != set(manifest.documents) or any(
-        p.doc_id not in documents for p in passages
-    ):
-        problems.append("documents disagree with the manifest")
-    lengths = np.fromiter((len(documents[d].text) for d in doc_order), np.int64, len(doc_order))
-    if len(sentence_table) and (
-        int(sentence_table[:, 0].min()) < 0
-        or int(sentence_table[:, 0].max()) >= len(doc_order)
-        or bool(np.any(sentence_table[:, 1] >= sentence_table[:, 2]))
-        or bool(np.any(sentence_table[:, 2] > lengths[np.clip(sentence_table[:, 0], 0, None)]))
-    ):
-        problems.append("sentence offsets fall outside their documents")
-    row_of = {doc_id: i for i, doc_id in enumerate(doc_order)}
-    if any(
-        not 0 <= p.start < p.end <= lengths[row_of[p.doc_id]]
-        for p in passages
-        if p.doc_id in row_of
-    ):
-        problems.append("passage offsets fall outside their documents")
-    if problems:
-        raise IndexCorruptError(
-            f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
-        )
-
-    edges = np.arange(len(doc_order) + 1)
-    sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
-    row_of_doc = {doc_id: i for i, doc_id in enumerate(doc_order)}
-    passage_docs = np.fromiter((row_of_doc[p.doc_id] for p in passages), dtype=np.int64, count=n)
-    first = sentence_bounds[passage_docs] + np.fromiter(
-        (p.first_sentence for p in passages), dtype=np.int64, count=n
-    )
-    return IndexData(
-        manifest=manifest,
-        documents=documents,
-        passages=passages,
-        sentence_table=sentence_table,
-        passage_sentence_start=first,
-        passage_vectors=passage_vectors,
-        sentence_vectors=sentence_vectors,
-        dense=dense,
-        keyword=keyword,
-        sentence_terms=sentence_terms,
-        doc_order=doc_order,
-        sentence_bounds=sentence_bounds,
-        passage_bounds=np.searchsorted(passage_docs, edges),
-        passage_docs=passage_docs,
-        path=generation,
-    )

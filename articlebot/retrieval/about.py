@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.index.store import IndexData
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
+from articlebot.storage.index_store import IndexStore
 
 #: Sentences in a summary: a short article gets two.
 SUMMARY_SENTENCES = 3
@@ -54,14 +54,12 @@ _APPOSITIVE = re.compile(
 )
 
 
-def document_sentences(index: IndexData, doc_id: str) -> list[tuple[int, int, int]]:
-    """(row in `index.sentence_vectors`, start, end) of each sentence of an article, in order."""
-    position = index.doc_order.index(doc_id)
-    first, last = int(index.sentence_bounds[position]), int(index.sentence_bounds[position + 1])
-    return [
-        (row, int(s), int(e))
-        for row, (_, s, e) in enumerate(index.sentence_table[first:last].tolist(), start=first)
-    ]
+def document_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]:
+    """(sentence row in `index`, start, end) of each sentence of an article, in order."""
+    first, count = (int(x[0]) for x in index.document_sentences(index.document_numbers([doc_id])))
+    rows = np.arange(first, first + count, dtype=np.int64)
+    spans = index.sentence_spans(rows).tolist()
+    return [(row, start, end) for row, (start, end) in zip(rows.tolist(), spans, strict=True)]
 
 
 def source_line(document: Document) -> str:
@@ -134,7 +132,7 @@ def central_sentences(
     return sorted(chosen)
 
 
-def summary_spans(index: IndexData, doc_id: str) -> list[tuple[int, int]]:
+def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
     """The (start, end) of an article's most central body sentences, in article order."""
     document = index.documents[doc_id]
     furniture = {line.strip() for line in (document.byline, outlet_line(document)) if line}
@@ -146,11 +144,12 @@ def summary_spans(index: IndexData, doc_id: str) -> list[tuple[int, int]]:
         and document.text[start:end].strip() not in furniture
     ]
     count = SUMMARY_SENTENCES if len(sentences) >= SHORT_ARTICLE_SENTENCES else 2
-    vectors = np.asarray(index.sentence_vectors[[row for row, _, _ in sentences]], np.float32)
+    rows = np.asarray([row for row, _, _ in sentences], dtype=np.int64)
+    vectors = np.asarray(index.sentence_vectors_at(rows), np.float32)
     return [sentences[i][1:] for i in central_sentences(vectors, count)]
 
 
-def summary_reply(index: IndexData, doc_id: str) -> ArticleReply:
+def summary_reply(index: IndexStore, doc_id: str) -> ArticleReply:
     """An article's title and its most central sentences, in article order."""
     document = index.documents[doc_id]
     lines = [document.title]
@@ -193,14 +192,15 @@ def introduction(text: str, spans: list[tuple[int, int]], name: str) -> tuple[in
     return None
 
 
-def newest_article(index: IndexData, doc_ids: list[str] | None = None) -> str | None:
+def newest_article(index: IndexStore, doc_ids: list[str] | None = None) -> str | None:
     """Of `doc_ids` (default: every article), the one added last; None when there are none."""
-    candidates = [d for d in (doc_ids or index.doc_order) if d in index.documents]
+    candidates = [d for d in (doc_ids or list(index.documents)) if d in index.documents]
     if not candidates:
         return None
+    numbers = dict(zip(candidates, index.document_numbers(candidates).tolist(), strict=True))
 
     def added(doc_id: str) -> tuple[float, int]:
         meta = index.manifest.documents.get(doc_id, {})
-        return float(meta.get("added", 0.0)), index.doc_order.index(doc_id)
+        return float(meta.get("added", 0.0)), numbers[doc_id]
 
     return max(candidates, key=added)

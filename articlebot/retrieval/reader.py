@@ -35,10 +35,9 @@ def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
     """The passage of an article holding text[start:end], highlighted there."""
     index = retriever.index
-    position = index.doc_order.index(doc_id)
-    rows = range(int(index.passage_bounds[position]), int(index.passage_bounds[position + 1]))
+    rows = index.passage_rows(index.document_numbers([doc_id])).tolist()
     for row in rows:
-        passage = index.passages[row]
+        passage = index.passage(row)
         if passage.start <= start and end <= passage.end:
             return retriever.passage(row, 0.0, (start, end))
     # A span outside every passage (a byline line that chunking left out): the first one.
@@ -59,7 +58,7 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
         spans = summary_spans(index, doc_id)
     passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
     if not passages:
-        passages = [retriever.passage(int(index.passage_bounds[index.doc_order.index(doc_id)]))]
+        passages = [retriever.passage(int(index.passage_rows(index.document_numbers([doc_id]))[0]))]
     return replace(answer, answered=True, confidence=1.0, passages=passages, reply=reply)
 
 

@@ -1,0 +1,36 @@
+"""What a write to an existing index holds: the documents given, then those it keeps.
+
+A document given replaces the indexed one of its id, and one from its source (a source is one
+document: re-added under another id, it moves). With pruning, indexed documents whose source
+file is gone, or whose file was read again in this write without them, are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from articlebot.index.identity import IdentityResolver, origin, origin_is_gone
+from articlebot.ingest.documents import Document
+
+
+def merged_documents(
+    given: Iterable[Document],
+    indexed: Iterable[Document],
+    resolver: IdentityResolver,
+    prune: bool = False,
+) -> Iterator[Document]:
+    """`given` with their final ids (from `resolver`), then the `indexed` documents kept."""
+    read_from: set[str] = set()
+    for doc in given:
+        doc = resolver.resolve(doc)
+        read_from.add(origin(doc.source))
+        yield doc
+    replaced = {s for s in resolver.assigned.values() if s == origin(s)}
+    for doc in indexed:
+        if (
+            doc.doc_id in resolver.assigned
+            or doc.source in replaced
+            or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
+        ):
+            continue
+        yield doc

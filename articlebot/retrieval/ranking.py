@@ -1,0 +1,328 @@
+"""The stages of ranking, as pure functions over arrays: candidates, sentence scores, fusion,
+de-duplication, highlight and confidence. `Retriever` fetches what each needs from the index
+and composes them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from articlebot.index.arrays import ranges
+from articlebot.ingest.chunking import Passage
+from articlebot.retrieval.results import Answer, Outcome, RetrievedPassage
+
+#: Answers whose calibrated confidence is lower are "not answered" (see scripts/calibrate.py).
+DEFAULT_MIN_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class RankingSettings:
+    """Weights of the ranking stages; zero turns a stage off (used by the ablation report)."""
+
+    #: Similarity of the question to the whole passage (title + text).
+    dense_weight: float = 0.7
+    #: Score of the passage's best sentence (its similarity plus lexical overlap).
+    sentence_weight: float = 1.0
+    #: BM25 of the passage, divided by the best BM25 among the candidates.
+    keyword_weight: float = 0.3
+    #: Weight of IDF-weighted question-term overlap inside a sentence's score.
+    lexical_weight: float = 0.5
+    #: The same weight when choosing which sentence of a passage to highlight; there the question's
+    #: terms are weighted by their rarity among the sentences of the passage's own document (see
+    #: `sentence_idf`), not in the whole corpus.
+    highlight_lexical_weight: float = 3.0
+    #: Take candidates from dense search, keyword search, or both.
+    use_dense: bool = True
+    use_keyword: bool = True
+    #: How many candidates each of dense and keyword search contributes.
+    candidates: int = 50
+    #: A passage sharing more than this fraction of its text with a better-ranked one from the
+    #: same document is the same spot and is not returned again.
+    max_overlap: float = 0.5
+    #: A passage this similar to a better-ranked one (the same story syndicated under another
+    #: document) is a near-copy and is not returned again.
+    max_similarity: float = 0.97
+    #: Logistic calibration of "the article answers the question" over `Evidence.features`
+    #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
+    calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
+    #: The same for "the question is about the article's subject" (answerable or not).
+    topic_calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
+    #: Below `min_confidence` but at least this topical: the closest passage, offered as such.
+    min_topical: float = 1.01
+    #: A second passage scoring at least this share of the best one's is close enough that the
+    #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
+    #: cross-validation on the reader dev set (folds picked 0.93-0.94).
+    also_ratio: float = 0.93
+    #: Correct question words that neither the articles nor the model know (see spelling.py).
+    spelling: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the answer / closest / none decision is made from, for the best passage."""
+
+    #: Similarity of the question to the passage, and to its best sentence.
+    dense: float
+    sentence: float
+    #: IDF-weighted share of the question's terms in the passage.
+    coverage: float
+    #: Share of the question's terms that the passage's document never uses.
+    missing: float
+    #: 1.0 when the question wants a number or a time that the highlighted sentence lacks.
+    type_missing: float
+
+    @property
+    def features(self) -> tuple[float, ...]:
+        """The values in the order of the calibrations' coefficients."""
+        return (self.dense, self.sentence, self.coverage, self.missing, self.type_missing)
+
+
+def logistic(coefficients: Sequence[float], features: Sequence[float]) -> float:
+    """A logistic model's probability: coefficients per feature, then the bias."""
+    z = coefficients[-1] + sum(c * f for c, f in zip(coefficients, features, strict=False))
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+def segment_argmax(values: np.ndarray, offsets: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Position of the first largest value in each segment (`counts` items from `offsets`;
+    none empty)."""
+    top = np.maximum.reduceat(values, offsets)
+    at_top = np.flatnonzero(values == np.repeat(top, counts))
+    return at_top[np.searchsorted(at_top, offsets)]
+
+
+def unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and where each value is among them (np.unique with
+    return_inverse, in a few array operations: its Python-level wrapper is slow right after the
+    model has run and pushed everything out of the CPU caches)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
+def sentence_idf(doc_frequency: np.ndarray, sentences: np.ndarray | int) -> np.ndarray:
+    """BM25's IDF of terms among the sentences of one document.
+
+    `doc_frequency` counts the document's sentences holding each term (in the last axis) and
+    `sentences` is the document's number of sentences. A term that the whole document is about
+    (its subject's name, which is also what makes it rare in the corpus) tells none of its
+    sentences apart and weighs little; a word that only one sentence shares with the question
+    weighs most.
+    """
+    df = np.asarray(doc_frequency, dtype=np.float32)
+    n = np.asarray(sentences, dtype=np.float32)
+    return np.log1p(np.maximum(n - df + 0.5, 0.0) / (df + 0.5)).astype(np.float32)
+
+
+def merge_candidates(dense_rows: np.ndarray, keyword_rows: np.ndarray) -> np.ndarray:
+    """The passages found by either search, each once, ascending."""
+    return unique(np.concatenate([dense_rows, keyword_rows]))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """Every sentence of every candidate, laid end to end, candidate by candidate."""
+
+    #: Sentence rows in the index.
+    rows: np.ndarray
+    #: Each candidate's first position in `rows`, and its number of sentences.
+    offsets: np.ndarray
+    counts: np.ndarray
+    #: Similarity of the question to each sentence.
+    similarity: np.ndarray
+    #: (sentences, question terms) 0/1: which of the question's terms each sentence holds.
+    present: np.ndarray
+
+
+def sentences_of(first: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sentence rows of passages (each `counts` rows from `first`) laid end to end, and
+    where each passage's start among them."""
+    return ranges(first, first + counts), np.cumsum(counts) - counts
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceScores:
+    """Each candidate's best sentence for the ranking, and its term coverage."""
+
+    #: Position in `Sentences.rows` of each candidate's best sentence.
+    best: np.ndarray
+    #: That sentence's score (similarity plus lexical overlap) and its similarity alone.
+    best_score: np.ndarray
+    best_similarity: np.ndarray
+    #: IDF-weighted share of the question's terms held by any sentence of the candidate.
+    coverage: np.ndarray
+
+
+def score_sentences(sentences: Sentences, idf: np.ndarray, lexical_weight: float) -> SentenceScores:
+    """Score every sentence as its similarity plus `lexical_weight` times its IDF-weighted
+    share of the question's terms, and pick each candidate's best."""
+    idf_total = float(idf.sum())
+    if idf_total > 0:
+        lexical = (sentences.present @ idf) / idf_total
+        coverage = (
+            np.maximum.reduceat(sentences.present, sentences.offsets, axis=0) @ idf
+        ) / idf_total
+    else:
+        lexical = np.zeros(len(sentences.rows), dtype=np.float32)
+        coverage = np.zeros(len(sentences.offsets), dtype=np.float32)
+    scores = sentences.similarity + lexical_weight * lexical
+    best = segment_argmax(scores, sentences.offsets, sentences.counts)
+    return SentenceScores(best, scores[best], sentences.similarity[best], coverage)
+
+
+def fuse(
+    dense: np.ndarray, best_sentence: np.ndarray, keyword: np.ndarray, ranking: RankingSettings
+) -> np.ndarray:
+    """Each candidate's score: passage similarity, best sentence score and BM25 (relative to
+    the best candidate's), weighted."""
+    kw_max = float(keyword.max())
+    kw_norm = keyword / kw_max if kw_max > 0 else np.zeros_like(keyword)
+    return (
+        ranking.dense_weight * dense
+        + ranking.sentence_weight * best_sentence
+        + ranking.keyword_weight * kw_norm
+    )
+
+
+def best_first(fused: np.ndarray) -> np.ndarray:
+    """Candidate positions by fused score, best first (ties keep candidate order)."""
+    return np.argsort(-fused, kind="stable")
+
+
+def overlap(a: Passage, b: Passage) -> float:
+    """Shared characters of two passages as a fraction of the shorter one."""
+    if a.doc_id != b.doc_id:
+        return 0.0
+    shared = min(a.end, b.end) - max(a.start, b.start)
+    return max(shared, 0) / max(min(a.end - a.start, b.end - b.start), 1)
+
+
+def deduplicate(
+    order: np.ndarray,
+    passages: Sequence[Passage],
+    vectors: np.ndarray,
+    k: int,
+    ranking: RankingSettings,
+) -> list[int]:
+    """The first `k` candidates of `order` that repeat no better one: neither the same spot of
+    a document (text overlap above `max_overlap`) nor a near-copy from another document
+    (vector similarity above `max_similarity`). `passages` and `vectors` are per candidate."""
+    chosen: list[int] = []
+    chosen_vectors = np.empty((k, vectors.shape[1]), dtype=np.float32)
+    for i in order.tolist():
+        passage = passages[i]
+        if any(overlap(passages[c], passage) > ranking.max_overlap for c in chosen):
+            continue  # a window from the same spot is already in
+        vector = vectors[i]
+        if chosen and float((chosen_vectors[: len(chosen)] @ vector).max()) > (
+            ranking.max_similarity
+        ):
+            continue  # a near-copy from another document is already in
+        chosen_vectors[len(chosen)] = vector
+        chosen.append(i)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def document_lexical(
+    present: np.ndarray,
+    counts: np.ndarray,
+    inverse: np.ndarray,
+    term_counts: np.ndarray,
+    document_sentences: np.ndarray,
+) -> np.ndarray:
+    """Question-term overlap of some passages' sentences (`present`, `counts` per passage), the
+    terms weighted by `sentence_idf` in the sentence's own document: passage i is of document
+    `inverse[i]`, whose sentences number `document_sentences` and hold each term
+    `term_counts` times."""
+    weights = sentence_idf(term_counts, document_sentences[:, None])
+    sentence_weights = np.repeat(weights[inverse], counts, axis=0)
+    total = sentence_weights.sum(axis=1)
+    return np.where(
+        total > 0, (present * sentence_weights).sum(axis=1) / np.maximum(total, 1e-9), 0.0
+    )
+
+
+def highlight_positions(
+    sentences: Sentences,
+    chosen: Sequence[int],
+    ranking: RankingSettings,
+    lexical: np.ndarray | None,
+) -> np.ndarray:
+    """Position in `sentences.rows` of the sentence to highlight in each chosen candidate: its
+    most similar one, plus `highlight_lexical_weight` times `lexical` (the `document_lexical`
+    overlap of the chosen candidates' sentences) when given."""
+    local = chosen_sentences(sentences, chosen)
+    scores = sentences.similarity[local]
+    if lexical is not None:
+        scores = scores + ranking.highlight_lexical_weight * lexical
+    counts = sentences.counts[np.asarray(chosen, dtype=np.int64)]
+    return local[segment_argmax(scores, np.cumsum(counts) - counts, counts)]
+
+
+def chosen_sentences(sentences: Sentences, chosen: Sequence[int]) -> np.ndarray:
+    """Positions in `sentences.rows` of the chosen candidates' sentences, candidate by
+    candidate."""
+    picked = np.asarray(chosen, dtype=np.int64)
+    return ranges(sentences.offsets[picked], sentences.offsets[picked] + sentences.counts[picked])
+
+
+def missing_share(term_counts: np.ndarray, unknown: int) -> float:
+    """Share of the question's terms that a document never uses: its known terms' sentence
+    counts there (`term_counts`), plus `unknown` terms no document has."""
+    total = term_counts.size + unknown
+    if total == 0:
+        return 0.0
+    absent = int((np.asarray(term_counts).reshape(-1) == 0).sum()) + unknown
+    return absent / total
+
+
+def decide(
+    text: str,
+    passages: list[RetrievedPassage],
+    evidence: Evidence,
+    ranking: RankingSettings,
+    min_confidence: float,
+) -> Answer:
+    """The outcome for the best passages: a confident answer, the closest passage when the
+    subject is there but the asked fact may not be, or nothing."""
+    confidence = logistic(ranking.calibration, evidence.features)
+    topical = logistic(ranking.topic_calibration, evidence.features)
+    if confidence >= min_confidence:
+        outcome: Outcome = "answer"
+    elif topical >= ranking.min_topical:
+        outcome = "closest"
+    else:
+        outcome = "none"
+    return Answer(
+        question=text,
+        answered=outcome == "answer",
+        confidence=confidence,
+        passages=passages,
+        evidence=evidence.features,
+        outcome=outcome,
+        also=also_passage(passages, ranking) if outcome == "answer" else None,
+    )
+
+
+def also_passage(
+    passages: list[RetrievedPassage], ranking: RankingSettings
+) -> RetrievedPassage | None:
+    """The runner-up, when it scores nearly as well and highlights another sentence."""
+    if len(passages) < 2 or passages[0].score <= 0:
+        return None
+    first, second = passages[0], passages[1]
+    if second.score < ranking.also_ratio * first.score:
+        return None
+    if second.highlight_text.strip() == first.highlight_text.strip():
+        return None
+    return second

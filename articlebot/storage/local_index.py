@@ -1,0 +1,332 @@
+"""The local index folder, read: a generation's files memory-mapped as one `IndexStore`.
+
+`load_index` opens the live generation written by `articlebot.index.store`; the arrays stay on
+disk until ranking touches them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from articlebot.index.arrays import ranges, top_positions
+from articlebot.index.dense import FlatSearch, open_dense
+from articlebot.index.keyword import KeywordIndex, TermPostings
+from articlebot.index.store import (
+    IndexCorruptError,
+    IndexStoreError,
+    Manifest,
+    current_generation,
+    live_generation,
+    mapped,
+    read_generation_manifest,
+)
+from articlebot.ingest.chunking import Passage
+from articlebot.ingest.cleaning import Span
+from articlebot.ingest.documents import Document
+from articlebot.storage.index_store import QueryTerms
+
+
+@dataclass(slots=True)
+class IndexData:
+    """A generation of the local index folder, memory-mapped; an `IndexStore`."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    passages: list[Passage]
+    #: (document row in `doc_order`, start, end) per sentence; passages index into it.
+    sentence_table: np.ndarray
+    #: Global index of each passage's first sentence.
+    passage_sentence_start: np.ndarray
+    passage_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    #: `FlatSearch` for an exact index, a FAISS index (IVF) otherwise.
+    dense: Any
+    keyword: KeywordIndex
+    #: Sentences x keyword vocabulary, held per term (CSC): which sentences have each term.
+    sentence_terms: TermPostings
+    doc_order: list[str]
+    #: Each document's sentences are one run of rows, in `doc_order`: document i's are rows
+    #: sentence_bounds[i] to sentence_bounds[i + 1] (and likewise its passages).
+    sentence_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    passage_bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    #: The document row (in `doc_order`) of every passage.
+    passage_docs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: How many sentences each passage has.
+    passage_sentence_counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: The document number (row in `doc_order`) of each doc_id.
+    doc_rows: dict[str, int] = field(default_factory=dict)
+    path: Path | None = None
+    #: The last query of an exact search and every passage's similarity to it, which that
+    #: search computes: ranking takes the query's candidates' similarities from it (a product
+    #: over just those rows may differ from it in the last bit).
+    last_similarities: tuple[np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def tag(self) -> str:
+        """A short name for this generation, to tell stale references from current ones."""
+        import hashlib
+
+        name = self.path.name if self.path is not None else str(self.manifest.created)
+        return hashlib.sha1(name.encode()).hexdigest()[:6]
+
+    @property
+    def passage_count(self) -> int:
+        """Number of passages."""
+        return len(self.passages)
+
+    def newer_generation(self) -> bool:
+        """Whether CURRENT in the folder names another generation than this one."""
+        if self.path is None:
+            return False
+        try:
+            live = current_generation(self.path.parent)
+        except IndexStoreError:
+            return False
+        return live is not None and live != self.path
+
+    def document_numbers(self, doc_ids: Sequence[str]) -> np.ndarray:
+        """Document numbers of the known `doc_ids`, in their order."""
+        row = self.doc_rows
+        return np.asarray([row[d] for d in doc_ids if d in row], dtype=np.int64)
+
+    def passage_rows(self, documents: np.ndarray) -> np.ndarray:
+        """Every passage row of `documents`, document by document."""
+        bounds = self.passage_bounds
+        return ranges(bounds[documents], bounds[documents + 1])
+
+    def passage(self, row: int) -> Passage:
+        """Passage `row`."""
+        return self.passages[row]
+
+    def passage_documents(self, rows: np.ndarray) -> np.ndarray:
+        """The document number of each passage row."""
+        return self.passage_docs[rows]
+
+    def passage_vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of these passages."""
+        return self.passage_vectors[rows]
+
+    def passage_similarities(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Inner product of `query` with each passage's vector."""
+        if isinstance(self.dense, FlatSearch):
+            return self._every_similarity(query)[rows]
+        return self.passage_vectors[rows] @ query
+
+    def _every_similarity(self, query: np.ndarray) -> np.ndarray:
+        """Every passage's similarity to `query`, computed once per query object."""
+        last = self.last_similarities
+        if last is not None and last[0] is query:
+            return last[1]
+        every = self.passage_vectors @ query
+        self.last_similarities = (query, every)
+        return every
+
+    def dense_top_k(
+        self, query: np.ndarray, k: int, documents: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The rows of the `k` passages nearest to `query` (within `documents` when given)."""
+        if documents is not None:
+            rows = self.passage_rows(documents)
+            return rows[top_positions(self.passage_vectors[rows] @ query, k)]
+        k = min(k, self.passage_count)
+        if isinstance(self.dense, FlatSearch):
+            return top_positions(self._every_similarity(query), k)
+        _, found = self.dense.search(query.reshape(1, -1), k)
+        return found[0][found[0] >= 0]
+
+    def passage_sentences(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """First sentence row and sentence count of each passage row."""
+        return self.passage_sentence_start[rows], self.passage_sentence_counts[rows]
+
+    def sentence_similarities(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Inner product of `query` with each sentence's vector."""
+        return self.sentence_vectors[rows] @ query
+
+    def sentence_vectors_at(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of these sentences."""
+        return self.sentence_vectors[rows]
+
+    def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
+        """Each sentence's [start, end) in its document's text."""
+        return self.sentence_table[rows, 1:3]
+
+    def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """First sentence row and sentence count of each document."""
+        starts = self.sentence_bounds[documents]
+        return starts, self.sentence_bounds[documents + 1] - starts
+
+    def query_terms(self, text: str) -> QueryTerms:
+        """The known and unknown keyword terms of `text`."""
+        keyword = self.keyword
+        words = set(keyword.tokenizer.terms(text))
+        ids = sorted(keyword.vocab[w] for w in words if w in keyword.vocab)
+        return QueryTerms(tuple(ids), keyword.idf()[ids], len(words) - len(ids))
+
+    def keyword_top_k(self, term_ids: Sequence[int], k: int) -> np.ndarray:
+        """The `k` best BM25 passages for `term_ids` that score above zero."""
+        if not term_ids:
+            return np.zeros(0, dtype=np.int64)
+        scores = self.keyword.scores_for_ids(term_ids)
+        best = top_positions(scores, min(k, self.passage_count))
+        return best[scores[best] > 0]
+
+    def keyword_scores(self, term_ids: Sequence[int], rows: np.ndarray) -> np.ndarray:
+        """BM25 of each passage row for `term_ids`."""
+        return self.keyword.scores_for_ids(term_ids)[rows]
+
+    def term_presence(self, term_ids: Sequence[int], rows: np.ndarray) -> np.ndarray:
+        """Whether each sentence row holds each term (0/1)."""
+        return self.sentence_terms.select(term_ids).presence(rows)
+
+    def document_term_counts(self, term_ids: Sequence[int], documents: np.ndarray) -> np.ndarray:
+        """How many sentences of each document hold each term."""
+        bounds = self.sentence_bounds
+        return self.sentence_terms.select(term_ids).counts_between(
+            bounds[documents], bounds[documents + 1]
+        )
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise IndexCorruptError(f"{path}:{line_no} is damaged ({exc.msg})") from None
+    return rows
+
+
+def load_index(index_dir: Path) -> IndexData:
+    """Load the live generation, checking that its files agree with each other."""
+    for _ in range(5):
+        generation = live_generation(index_dir)
+        try:
+            return _load_generation(index_dir, generation)
+        except IndexCorruptError:
+            # A writer replaced this generation while it was being read: read the new one.
+            if generation.exists() and current_generation(index_dir) == generation:
+                raise
+    return _load_generation(index_dir, generation)
+
+
+def _load_generation(index_dir: Path, generation: Path) -> IndexData:
+    manifest = read_generation_manifest(index_dir, generation)
+    fix = "run `articlebot index --rebuild`"
+    try:
+        doc_rows = _read_jsonl(generation / "documents.jsonl")
+        passage_rows = _read_jsonl(generation / "passages.jsonl")
+        sentence_table = mapped(generation / "sentences.npy")
+        passage_vectors = mapped(generation / "passage_vectors.npy")
+        sentence_vectors = mapped(generation / "sentence_vectors.npy")
+        dense = open_dense(generation / "dense.faiss", passage_vectors)
+        sentence_terms = TermPostings.load(generation / "sentence_terms.npz")
+        keyword = KeywordIndex.load(generation / "keyword", len(passage_rows))
+    except FileNotFoundError as exc:
+        raise IndexCorruptError(
+            f"index in {index_dir} is incomplete ({exc.filename} is missing); {fix}"
+        ) from None
+    except IndexCorruptError as exc:
+        raise IndexCorruptError(f"{exc}; {fix}") from None
+    except (ValueError, OSError, RuntimeError, KeyError, EOFError) as exc:
+        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
+
+    try:
+        documents = {
+            row["doc_id"]: Document(
+                doc_id=row["doc_id"],
+                title=row["title"],
+                text=row["text"],
+                source=row["source"],
+                byline=row["byline"],
+                body_start=int(row["body_start"]),
+            )
+            for row in doc_rows
+        }
+        passages = [
+            Passage(
+                doc_id=row["doc_id"],
+                paragraph=int(row["paragraph"]),
+                start=int(row["start"]),
+                end=int(row["end"]),
+                first_sentence=int(row["first_sentence"]),
+                sentences=tuple(Span(int(s), int(e)) for s, e in row["sentences"]),
+            )
+            for row in passage_rows
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"index in {index_dir} is damaged ({exc!r}); {fix}") from None
+
+    doc_order = [row["doc_id"] for row in doc_rows]
+    n, s = len(passages), len(sentence_table)
+    problems = []
+    if n != manifest.passages or s != manifest.sentences:
+        problems.append("passage or sentence counts disagree with the manifest")
+    if passage_vectors.shape != (n, manifest.dimension):
+        problems.append(f"passage vectors have shape {passage_vectors.shape}")
+    if sentence_vectors.shape != (s, manifest.dimension):
+        problems.append(f"sentence vectors have shape {sentence_vectors.shape}")
+    if sentence_terms.shape[0] != s:
+        problems.append(f"sentence terms have {sentence_terms.shape[0]} rows")
+    if dense.ntotal != n or dense.d != manifest.dimension:
+        problems.append(f"FAISS index holds {dense.ntotal} vectors of dimension {dense.d}")
+    if set(documents) != set(manifest.documents) or any(
+        p.doc_id not in documents for p in passages
+    ):
+        problems.append("documents disagree with the manifest")
+    lengths = np.fromiter((len(documents[d].text) for d in doc_order), np.int64, len(doc_order))
+    if len(sentence_table) and (
+        int(sentence_table[:, 0].min()) < 0
+        or int(sentence_table[:, 0].max()) >= len(doc_order)
+        or bool(np.any(sentence_table[:, 1] >= sentence_table[:, 2]))
+        or bool(np.any(sentence_table[:, 2] > lengths[np.clip(sentence_table[:, 0], 0, None)]))
+    ):
+        problems.append("sentence offsets fall outside their documents")
+    row_of = {doc_id: i for i, doc_id in enumerate(doc_order)}
+    if any(
+        not 0 <= p.start < p.end <= lengths[row_of[p.doc_id]]
+        for p in passages
+        if p.doc_id in row_of
+    ):
+        problems.append("passage offsets fall outside their documents")
+    if problems:
+        raise IndexCorruptError(
+            f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
+        )
+
+    edges = np.arange(len(doc_order) + 1)
+    sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
+    passage_docs = np.fromiter((row_of[p.doc_id] for p in passages), dtype=np.int64, count=n)
+    first = sentence_bounds[passage_docs] + np.fromiter(
+        (p.first_sentence for p in passages), dtype=np.int64, count=n
+    )
+    return IndexData(
+        manifest=manifest,
+        documents=documents,
+        passages=passages,
+        sentence_table=sentence_table,
+        passage_sentence_start=first,
+        passage_vectors=passage_vectors,
+        sentence_vectors=sentence_vectors,
+        dense=dense,
+        keyword=keyword,
+        sentence_terms=sentence_terms,
+        doc_order=doc_order,
+        sentence_bounds=sentence_bounds,
+        passage_bounds=np.searchsorted(passage_docs, edges),
+        passage_docs=passage_docs,
+        passage_sentence_counts=np.fromiter(
+            (len(p.sentences) for p in passages), dtype=np.int64, count=n
+        ),
+        doc_rows=row_of,
+        path=generation,
+    )
