@@ -16,57 +16,18 @@ import httpx
 import pytest
 import pytest_asyncio
 import telegram
+from botkit import launch, shut_down
 from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
 from telegram.ext import Application
 
-from articlebot.bot import handlers, render
+from articlebot.bot import access, handlers, render
 from articlebot.bot.app import build_application, webhook_options
 from articlebot.config import load_settings
-from articlebot.retrieval.retriever import Retriever
+
+#: The fixtures `api` and `start_bot`.
+pytest_plugins = ["botkit"]
 
 GROUP = -100123456
-
-
-@pytest.fixture
-def api() -> FakeBotApi:
-    with FakeBotApi() as server:
-        yield server
-
-
-async def _start(app: Application) -> None:
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-
-
-async def _stop(app: Application) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-
-
-@pytest_asyncio.fixture
-async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
-    """Start polling bots answering from the bundled article, with settings overrides."""
-    started: list[Application] = []
-
-    async def start(**overrides: object) -> Application:
-        settings = load_settings(api_url=api.url, index_dir=tmp_path / "unused", **overrides)
-        app = build_application(settings, api.token, retriever)
-        await _start(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        started.append(app)
-        return app
-
-    try:
-        yield start
-    finally:
-        for app in started:
-            await _stop(app)
 
 
 @pytest_asyncio.fixture
@@ -281,7 +242,7 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
     options = webhook_options(settings)
     assert options["url_path"] == "hook" and options["secret_token"] == "s3cret-value"
     app = build_application(settings, api.token, retriever)
-    await _start(app)
+    await launch(app)
     assert app.updater is not None
     try:
         await app.updater.start_webhook(**options)
@@ -301,7 +262,7 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
         assert "Vinatier" in reply["text"]
         assert len(api.sent_messages(50)) == 1  # the forged call was not answered
     finally:
-        await _stop(app)
+        await shut_down(app)
 
 
 def _run_cli(
@@ -457,7 +418,7 @@ async def test_per_user_rate_limit_warns_once(api, start_bot) -> None:
     await api.await_messages(56, 3, timeout=20)
     await asyncio.sleep(0.5)
     texts = [m["text"] for m in api.sent_messages(56)]
-    assert len(texts) == 3 and texts.count(handlers.RATE_LIMITED) == 1
+    assert len(texts) == 3 and texts.count(access.RATE_LIMITED) == 1
     assert sum("Kasatkin" in t for t in texts) == 2
 
 
@@ -466,7 +427,7 @@ async def test_chats_outside_the_allow_list(api, start_bot) -> None:
     await start_bot(allowed_chats=[GROUP])
     api.push_update(api.group_message(-100999, "/ask Who was Vinatier swapped for?"))
     await api.await_for(lambda: bool(api.calls_to("leaveChat")), timeout=10)
-    assert [m["text"] for m in api.sent_messages(-100999)] == [handlers.NOT_ALLOWED]
+    assert [m["text"] for m in api.sent_messages(-100999)] == [access.NOT_ALLOWED]
     api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?"))
     reply = await _reply(api, GROUP)
     assert "Kasatkin" in reply["text"]
@@ -477,7 +438,7 @@ async def test_stats_is_for_admins_only(api, start_bot) -> None:
     await start_bot(admin_ids=[57])
     api.push_update(api.private_message(58, "/stats"))
     denied = await _reply(api, 58)
-    assert denied["text"] == handlers.ADMINS_ONLY
+    assert denied["text"] == access.ADMINS_ONLY
     api.push_update(api.private_message(57, "/stats"))
     shown = await _reply(api, 57)
     assert "1 documents" in shown["text"] and "passages" in shown["text"]

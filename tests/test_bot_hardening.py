@@ -9,62 +9,22 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from fake_botapi import FakeBotApi, make_user, parse_html
-from telegram.ext import Application
+from botkit import shut_down
+from fake_botapi import make_user, parse_html
 
-from articlebot.bot import articles, handlers, render
-from articlebot.bot.app import build_application
+from articlebot.bot import access, articles, handlers, render
 from articlebot.collection import make_retriever, open_index
 from articlebot.config import load_settings
 from articlebot.retrieval.retriever import Retriever
 
+#: The fixtures `api` and `start_bot`.
+pytest_plugins = ["botkit"]
+
 GROUP = -100777000
 ADMIN = 7001
 LONG_TITLE = ("Breaking news about the harbour of Skerry Point " * 120).strip()  # ~5,800 chars
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
-async def _stop(app: Application) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    await app.shutdown()
-
-
-@pytest_asyncio.fixture
-async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
-    """Start polling bots (over the bundled article unless a retriever is given)."""
-    started: list[Application] = []
-
-    async def start(retriever_: Retriever | None = None, **overrides: object) -> Application:
-        overrides.setdefault("index_dir", tmp_path / "unused")
-        settings = load_settings(api_url=api.url, **overrides)
-        app = build_application(settings, api.token, retriever_ or retriever)
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        started.append(app)
-        return app
-
-    try:
-        yield start
-    finally:
-        for app in started:
-            await _stop(app)
 
 
 def _visible(call_params: dict) -> int:
@@ -205,7 +165,7 @@ async def test_a_member_spamming_help_does_not_hold_up_the_group(api, start_bot)
     for _ in range(60):
         api.push_update(api.group_message(GROUP, "/help", user=spammer))
     await api.await_for(
-        lambda: any(m["text"] == handlers.RATE_LIMITED for m in api.sent_messages(GROUP)),
+        lambda: any(m["text"] == access.RATE_LIMITED for m in api.sent_messages(GROUP)),
         timeout=30,
     )
     asked_at = asyncio.get_running_loop().time()
@@ -218,7 +178,7 @@ async def test_a_member_spamming_help_does_not_hold_up_the_group(api, start_bot)
     texts = [m["text"] for m in api.sent_messages(GROUP)]
     helps = [t for t in texts if t.startswith("I answer questions")]
     assert 1 <= len(helps) <= 10  # half of the group's 20 a minute
-    assert texts.count(handlers.RATE_LIMITED) == 1
+    assert texts.count(access.RATE_LIMITED) == 1
 
 
 @pytest.mark.asyncio
@@ -243,7 +203,7 @@ async def test_button_presses_and_inline_queries_are_limited(api, start_bot) -> 
     await asyncio.sleep(0.5)
     assert len(api.sent_messages(9400)) <= 5  # the question and 4 More, no more
     alerts = [c for c in api.calls_to("answerCallbackQuery") if c.params.get("show_alert")]
-    assert len(alerts) >= 55 and alerts[0].params["text"] == handlers.SLOW_DOWN
+    assert len(alerts) >= 55 and alerts[0].params["text"] == access.SLOW_DOWN
 
     for _ in range(100):
         api.push_update(api.inline_query(make_user(9401), "Who was Vinatier swapped for?"))
@@ -283,7 +243,7 @@ async def test_allowed_chats_cover_inline_queries_and_outsiders_are_told_once(
         api.push_update(api.private_message(9502, text))
     await api.await_messages(9502, 1, timeout=10)
     await asyncio.sleep(1.0)
-    assert [m["text"] for m in api.sent_messages(9502)] == [handlers.NOT_ALLOWED]
+    assert [m["text"] for m in api.sent_messages(9502)] == [access.NOT_ALLOWED]
 
 
 @pytest.mark.asyncio
@@ -302,7 +262,7 @@ async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
 
     member = await reply_to(api.group_message(GROUP, "/use article", user=make_user(9602)))
     assert member == articles.GROUP_ADMINS_ONLY
-    assert handlers.SCOPE_KEY not in app.chat_data[GROUP]
+    assert app.bot_data.chats.scope(GROUP) == []
     assert "only" in await reply_to(api.group_message(GROUP, "/use article", user=make_user(9601)))
     assert "every article" in await reply_to(
         _sent_as(api.group_message(GROUP, "/use all", user=ANONYMOUS_ADMIN), group_chat)
@@ -384,5 +344,5 @@ async def test_stopping_while_the_api_fails_does_not_wait_out_the_retries(api, s
     api.push_update(api.private_message(9950, "Who was Vinatier swapped for?"))
     await api.await_for(lambda: len(api.calls_to("sendMessage")) >= 2, timeout=30)
     started = asyncio.get_running_loop().time()
-    await _stop(app)
+    await shut_down(app)
     assert asyncio.get_running_loop().time() - started < 4.0  # not the minute of retries

@@ -7,20 +7,20 @@ articles behind the posts' links are served on loopback.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import telegram
+from botkit import running_bot
 from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
+from pages import Page, page_server
+from telegram.ext import Application
 
-from articlebot.bot import channels, handlers, post_answers
-from articlebot.bot.app import build_application
+from articlebot.bot import channels, post_answers
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import load_settings
@@ -78,6 +78,8 @@ LIBRARY = (
     "basement was saved because staff carried the boxes to the first floor before the storm."
 )
 
+pytest_plugins = ["botkit"]
+
 PAGES = {
     "/early.html": EARLY,
     "/later.html": LATER,
@@ -86,54 +88,36 @@ PAGES = {
 }
 
 
-class _Site(ThreadingHTTPServer):
-    daemon_threads = True
+class Site:
+    """The news site on loopback: its base URL, and the requests made for each page."""
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Pages)
-        self.hits: Counter[str] = Counter()
-
-
-class _Pages(BaseHTTPRequestHandler):
-    server: _Site
-
-    def do_GET(self) -> None:
-        self.server.hits[self.path] += 1
-        page = PAGES.get(self.path)
-        body = (page or "not here").encode()
-        self.send_response(200 if page else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8" if page else "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+    def __init__(self, base: str, hits: Counter[str]) -> None:
+        self.base = base
+        self.hits = hits
 
 
 @pytest.fixture
-def site() -> Iterator[_Site]:
+def site() -> Iterator[Site]:
     """The news site on loopback; `hits` counts the requests for each page."""
-    server = _Site()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    hits: Counter[str] = Counter()
+
+    def page_for(path: str) -> Page:
+        hits[path] += 1
+        page = PAGES.get(path)
+        if page is None:
+            return 404, "text/plain", b"not here"
+        return 200, "text/html; charset=utf-8", page.encode()
+
+    with page_server(page_for) as base:
+        yield Site(base, hits)
 
 
-def url(site: _Site, path: str) -> str:
-    return f"http://127.0.0.1:{site.server_address[1]}{path}"
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
+def url(site: Site, path: str) -> str:
+    return f"{site.base}{path}"
 
 
 @pytest_asyncio.fixture
-async def bot(api: FakeBotApi, encoder, tmp_path: Path):
+async def bot(api: FakeBotApi, encoder, tmp_path: Path) -> AsyncIterator[Application]:
     """A bot over its own index (the bundled article) that indexes the posts of CHANNEL."""
     settings = load_settings(
         api_url=api.url,
@@ -142,19 +126,12 @@ async def bot(api: FakeBotApi, encoder, tmp_path: Path):
         channels=[str(CHANNEL)],
     )
     retriever = Retriever(open_index(settings, encoder), encoder)
-    app = build_application(settings, api.token, retriever)
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    async with running_bot(settings, api.token, retriever) as app:
+        yield app
 
 
-def documents(app) -> dict:
-    return app.bot_data[handlers.RETRIEVER_KEY].index.documents
+def documents(app: Application) -> dict:
+    return app.bot_data.retriever.index.documents
 
 
 async def answer_to(api: FakeBotApi, update: dict, timeout: float = 20) -> dict:
@@ -340,6 +317,12 @@ async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
     api.push_update(api.private_message(5004, "How big was the heritage grant?"))
     [private] = await api.await_messages(5004, 1, timeout=20)
     assert "85,000" not in private["text"]
+    api.push_update(api.private_message(5004, "/source"))
+    listed_elsewhere = (await api.await_messages(5004, 2, timeout=20))[1]["text"]
+    in_group = api.group_message(GROUP, "/source", user=member)
+    api.push_update(in_group)
+    assert "Cider orchard" in (await answer_to(api, in_group))["text"]
+    assert "Cider orchard" not in listed_elsewhere
 
 
 def _message(data: dict) -> telegram.Message:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from botkit import launch_polling, shut_down
 from fake_botapi import FakeBotApi, make_user, parse_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -106,25 +107,11 @@ def threaded_bot(fast_retriever: Retriever, tmp_path_factory) -> Iterator[FakeBo
         fast_retriever,
     )
 
-    async def start() -> None:
-        await app.initialize()
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-
-    async def stop() -> None:
-        assert app.updater is not None
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-
-    asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=30)
+    asyncio.run_coroutine_threadsafe(launch_polling(app), loop).result(timeout=30)
     try:
         yield api
     finally:
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=30)
+        asyncio.run_coroutine_threadsafe(shut_down(app), loop).result(timeout=30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         api.stop()

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from botkit import running_bot
 from fake_botapi import FakeBotApi, make_user
+from pages import Page, page_server
 
-from articlebot.bot.app import build_application
 from articlebot.collection import add_documents, open_index
 from articlebot.config import load_settings
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.ingest.fetch import fetch_article
 from articlebot.retrieval.retriever import Retriever
+
+#: The fixture `api`.
+pytest_plugins = ["botkit"]
 
 ADMIN = 7001
 #: The test site is on loopback, which links may only be fetched from when the operator allows it.
@@ -39,36 +42,23 @@ grant of 85,000 pounds to replant 300 old apple trees, the trust that runs it sa
 </p></article></body></html>"""
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/lighthouse.html":
-            body, kind, status = PAGE.encode(), "text/html; charset=utf-8", 200
-        elif self.path == "/orchard.html":
-            body, kind, status = ORCHARD.encode(), "text/html; charset=utf-8", 200
-        elif self.path == "/report.pdf":
-            body, kind, status = b"%PDF-1.4", "application/pdf", 200
-        elif self.path == "/huge.html":
-            body, kind, status = b"<p>" + b"x" * (6 * 1024 * 1024), "text/html", 200
-        else:
-            body, kind, status = b"not here", "text/plain", 404
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _page(path: str) -> Page:
+    if path == "/lighthouse.html":
+        return 200, "text/html; charset=utf-8", PAGE.encode()
+    if path == "/orchard.html":
+        return 200, "text/html; charset=utf-8", ORCHARD.encode()
+    if path == "/report.pdf":
+        return 200, "application/pdf", b"%PDF-1.4"
+    if path == "/huge.html":
+        return 200, "text/html", b"<p>" + b"x" * (6 * 1024 * 1024)
+    return 404, "text/plain", b"not here"
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     """A web server on loopback with one article and some bad links."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with page_server(_page) as url:
+        yield url
 
 
 @pytest.mark.asyncio
@@ -87,12 +77,6 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
         await fetch_article("http://127.0.0.1:9/nothing-listens-here", allow=LOOPBACK)
 
 
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as server:
-        yield server
-
-
 @pytest_asyncio.fixture
 async def bot(api: FakeBotApi, encoder, tmp_path: Path):
     """A bot over its own index folder (the bundled article), with one admin."""
@@ -103,15 +87,8 @@ async def bot(api: FakeBotApi, encoder, tmp_path: Path):
         fetch_allow_hosts=LOOPBACK,
     )
     retriever = Retriever(open_index(settings, encoder), encoder)
-    app = build_application(settings, api.token, retriever)
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    yield app
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
+    async with running_bot(settings, api.token, retriever) as app:
+        yield app
 
 
 async def _ask(api: FakeBotApi, chat: int, text: str, count: int, user=None) -> str:
@@ -278,12 +255,8 @@ async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
         admin_ids=[ADMIN, ADMIN + 1],
         fetch_allow_hosts=LOOPBACK,
     )
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    async with running_bot(settings, api.token, retriever):
         api.push_update(
             api.private_message(ADMIN, f"{site}/lighthouse.html", user=make_user(ADMIN))
         )
@@ -298,10 +271,6 @@ async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
         listing = await _ask(api, 8020, "/articles", 1)
         assert "Lighthouse keeper" in listing and "Cider orchard" in listing
         assert "Russia warns" in listing
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.mark.asyncio

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from articlebot.bot.limits import RateLimiter, Verdict
+from articlebot.storage.chat_state import InMemoryChatState
 
 
 def test_limit_warns_once_then_drops_until_the_window_passes() -> None:
@@ -15,11 +16,12 @@ def test_limit_warns_once_then_drops_until_the_window_passes() -> None:
 
 
 def test_idle_users_are_forgotten() -> None:
-    limiter = RateLimiter(limit=1, window=10)
+    counters = InMemoryChatState()
+    limiter = RateLimiter(limit=1, window=10, counters=counters)
     for user in range(10_001):
         limiter.check(user, now=0)
     limiter.check(99_999, now=100)  # past the window: everyone idle is dropped
-    assert len(limiter._asked) == 1
+    assert counters.counter_keys() == 1
 
 
 def test_a_chat_has_its_own_budget_and_one_member_gets_half_of_it() -> None:
@@ -38,11 +40,22 @@ def test_a_chat_has_its_own_budget_and_one_member_gets_half_of_it() -> None:
 
 
 def test_sweeping_is_amortised_and_bounded() -> None:
-    limiter = RateLimiter(limit=1, window=10, chat_limit=4)
+    counters = InMemoryChatState()
+    limiter = RateLimiter(limit=1, window=10, chat_limit=4, counters=counters)
     sizes = []
     for step in range(100_000):
         now = step // 20_000 * 100  # a new crowd every 20,000 requests; the old one goes idle
         limiter.check(step, now=now, chat_id=-(step % 7) - 1)
-        sizes.append(len(limiter._asked) + len(limiter._chats))
+        sizes.append(counters.counter_keys())
     assert max(sizes) <= 2 * 20_000 + 20  # never more than twice the active senders
-    assert limiter._sweep_at <= 2 * 20_000 + 20  # nor does the mark keep growing
+    assert sizes[-1] <= 20_000 + 20  # nor does memory keep what went idle long ago
+
+
+def test_a_request_the_chat_refuses_costs_the_sender_nothing() -> None:
+    limiter = RateLimiter(limit=2, window=60, chat_limit=2)
+    group = -300
+    assert limiter.check(1, now=0, chat_id=group) is Verdict.ANSWER
+    assert limiter.check(2, now=1, chat_id=group) is Verdict.ANSWER
+    assert limiter.check(3, now=2, chat_id=group) is Verdict.WARN_CHAT  # the chat is spent
+    # Sender 3 asked nowhere else: their own budget is untouched in another chat.
+    assert [limiter.check(3, now=3, chat_id=3) for _ in range(2)] == [Verdict.ANSWER] * 2

@@ -68,15 +68,16 @@ async def test_questions_arriving_together_share_batches_and_get_their_own_answe
     retriever: Retriever,
 ) -> None:
     answer = HeldFirstBatch(retriever)
-    queue = QuestionQueue(answer, max_batch=8, running=2)
+    batch_sizes: list[int] = []
+    queue = QuestionQueue(answer, max_batch=8, running=2, on_batch=batch_sizes.append)
     results = await _ask_all(queue, answer, [Request(q) for q in QUESTIONS])
     for question, (got, _) in zip(QUESTIONS, results, strict=True):
         want = retriever.ask(question)
         assert (got.question, got.answered) == (want.question, want.answered)
         assert [p.row for p in got.passages] == [p.row for p in want.passages]
-    assert queue.batch_sizes[0] == 1 and max(queue.batch_sizes) == 8
-    assert sum(queue.batch_sizes) == len(QUESTIONS)
-    assert len(queue.batch_sizes) == 1 + -(-(len(QUESTIONS) - 1) // 8)
+    assert batch_sizes[0] == 1 and max(batch_sizes) == 8
+    assert sum(batch_sizes) == len(QUESTIONS)
+    assert len(batch_sizes) == 1 + -(-(len(QUESTIONS) - 1) // 8)
     assert answer.most_active <= 2  # never more batches at once than asked for
 
 
@@ -84,13 +85,14 @@ async def test_questions_arriving_together_share_batches_and_get_their_own_answe
 async def test_a_question_that_breaks_answering_fails_alone(retriever: Retriever) -> None:
     bad = QUESTIONS[3]
     answer = HeldFirstBatch(retriever, fail_on=bad)
-    queue = QuestionQueue(answer, max_batch=32)
+    batch_sizes: list[int] = []
+    queue = QuestionQueue(answer, max_batch=32, on_batch=batch_sizes.append)
     requests = [Request(q) for q in QUESTIONS[:6]]
     results = await _ask_all(queue, answer, requests)
     assert isinstance(results[3], RuntimeError)
     assert all(isinstance(r, tuple) and r[0].question for i, r in enumerate(results) if i != 3)
     # The batch holding it was answered again one by one; the queue goes on afterwards.
-    assert queue.batch_sizes == [1, 5, 1, 1, 1, 1, 1]
+    assert batch_sizes == [1, 5, 1, 1, 1, 1, 1]
     again, _ = await queue.ask(Request(QUESTIONS[0]))
     assert again.answered and "Vinatier" in again.passages[0].text
 
@@ -98,7 +100,8 @@ async def test_a_question_that_breaks_answering_fails_alone(retriever: Retriever
 @pytest.mark.asyncio
 async def test_an_asker_that_gives_up_does_not_hold_up_the_others(retriever: Retriever) -> None:
     answer = HeldFirstBatch(retriever)
-    queue = QuestionQueue(answer, max_batch=32, running=1)
+    batch_sizes: list[int] = []
+    queue = QuestionQueue(answer, max_batch=32, running=1, on_batch=batch_sizes.append)
     first = asyncio.create_task(queue.ask(Request(QUESTIONS[0])))
     while not answer.batches:
         await asyncio.sleep(0.001)
@@ -109,7 +112,7 @@ async def test_an_asker_that_gives_up_does_not_hold_up_the_others(retriever: Ret
     answer.release.set()
     (one, _), (two, _) = await asyncio.gather(first, stays)
     assert one.answered and two.question == QUESTIONS[2]
-    assert gave_up.cancelled() and queue.batch_sizes == [1, 1]
+    assert gave_up.cancelled() and batch_sizes == [1, 1]
 
 
 def test_follow_ups_from_several_chats_answered_together_match_one_by_one(

@@ -16,13 +16,13 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from botkit import running_bot
 from fake_botapi import FakeBotApi, make_user
+from pages import Page, page_server
 
-from articlebot.bot.app import build_application
 from articlebot.collection import open_index
 from articlebot.config import load_settings
 from articlebot.retrieval.retriever import Retriever
@@ -42,32 +42,21 @@ def _story(tag: str, k: int) -> tuple[str, str]:
     )
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        k = int(self.path.strip("/").split(".")[0].split("-")[1])
-        title, body = _story("web", k)
-        page = (
-            f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-            f"<p>{body}</p><p>Residents of the town were asked for their views at a meeting "
-            f"held in the old school on Thursday evening.</p></article></body></html>"
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
-        self.end_headers()
-        self.wfile.write(page)
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _page(path: str) -> Page:
+    k = int(path.strip("/").split(".")[0].split("-")[1])
+    title, body = _story("web", k)
+    page = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{body}</p><p>Residents of the town were asked for their views at a meeting "
+        f"held in the old school on Thursday evening.</p></article></body></html>"
+    ).encode()
+    return 200, "text/html; charset=utf-8", page
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with page_server(_page) as url:
+        yield url
 
 
 @dataclass
@@ -148,81 +137,74 @@ async def test_four_writers_for_a_minute_lose_nothing_while_the_bot_answers(
     folder = tmp_path / "articles"
     folder.mkdir()
     with FakeBotApi() as api:
-        app = build_application(
-            settings.model_copy(update={"api_url": api.url}),
-            api.token,
-            Retriever(open_index(settings, encoder), encoder),
-        )
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            workers = [
-                asyncio.to_thread(_adder, ledger, index_dir, folder, "alpha", stop, False),
-                asyncio.to_thread(_adder, ledger, index_dir, folder, "beta", stop, False),
-                asyncio.to_thread(_adder, ledger, index_dir, folder, "gamma", stop, True),
-            ]
-            reader = asyncio.create_task(asyncio.to_thread(_reader, ledger, index_dir, stop))
-            writers = asyncio.gather(*workers)
-            admin = make_user(ADMIN)
-            deadline = time.monotonic() + SOAK_SECONDS
-            links = asked = 0
-            while time.monotonic() < deadline:
-                # The admin adds a link and, meanwhile, a reader asks; both must be answered.
-                api.push_update(
-                    api.private_message(ADMIN, f"/add {site}/web-{links}.html", user=admin)
-                )
-                links += 1
-                chat = 20_000 + asked
-                api.push_update(api.private_message(chat, "Who was Vinatier swapped for?"))
-                [answer] = await api.await_messages(chat, 1, timeout=120)
-                assert "Kasatkin" in answer["text"], answer["text"]
-                asked += 1
-                await api.await_for(
-                    lambda n=links: (
-                        sum(
-                            m["text"].startswith(("Added", "Could not"))
-                            for m in api.sent_messages(ADMIN)
-                        )
-                        >= n
-                    ),
-                    timeout=300,
-                )
-            stop.set()
-            await writers
-            loads = await reader
+        served = Retriever(open_index(settings, encoder), encoder)
+        async with running_bot(
+            settings.model_copy(update={"api_url": api.url}), api.token, served
+        ) as app:
+            try:
+                workers = [
+                    asyncio.to_thread(_adder, ledger, index_dir, folder, "alpha", stop, False),
+                    asyncio.to_thread(_adder, ledger, index_dir, folder, "beta", stop, False),
+                    asyncio.to_thread(_adder, ledger, index_dir, folder, "gamma", stop, True),
+                ]
+                reader = asyncio.create_task(asyncio.to_thread(_reader, ledger, index_dir, stop))
+                writers = asyncio.gather(*workers)
+                admin = make_user(ADMIN)
+                deadline = time.monotonic() + SOAK_SECONDS
+                links = asked = 0
+                while time.monotonic() < deadline:
+                    # The admin adds a link and, meanwhile, a reader asks; both must be answered.
+                    api.push_update(
+                        api.private_message(ADMIN, f"/add {site}/web-{links}.html", user=admin)
+                    )
+                    links += 1
+                    chat = 20_000 + asked
+                    api.push_update(api.private_message(chat, "Who was Vinatier swapped for?"))
+                    [answer] = await api.await_messages(chat, 1, timeout=120)
+                    assert "Kasatkin" in answer["text"], answer["text"]
+                    asked += 1
+                    await api.await_for(
+                        lambda n=links: (
+                            sum(
+                                m["text"].startswith(("Added", "Could not"))
+                                for m in api.sent_messages(ADMIN)
+                            )
+                            >= n
+                        ),
+                        timeout=300,
+                    )
+                stop.set()
+                await writers
+                loads = await reader
 
-            for reply in api.sent_messages(ADMIN):
-                if reply["text"].startswith("Could not") or "Sorry" in reply["text"]:
-                    ledger.problems.append(f"bot: {reply['text']}")
-                if reply["text"].startswith("Added"):
-                    ledger.added.add(reply["text"].split("id ")[-1].rstrip("."))
-            assert not ledger.problems, "\n".join(ledger.problems)
+                for reply in api.sent_messages(ADMIN):
+                    if reply["text"].startswith("Could not") or "Sorry" in reply["text"]:
+                        ledger.problems.append(f"bot: {reply['text']}")
+                    if reply["text"].startswith("Added"):
+                        ledger.added.add(reply["text"].split("id ")[-1].rstrip("."))
+                assert not ledger.problems, "\n".join(ledger.problems)
 
-            final = set(load_index(index_dir).documents)
-            expected = {"article"} | (ledger.added - ledger.removed)
-            assert final == expected, (
-                f"lost: {sorted(expected - final)}; unexpected: {sorted(final - expected)}"
-            )
-            # The bot serves what the command-line writers published.
-            await asyncio.sleep(2.5)
-            await _probe(api)
-            assert set(app.bot_data["retriever"].index.documents) == final
-            print(
-                f"\nsoak: {SOAK_SECONDS:.0f} s, {ledger.commands} CLI writes, {links} bot adds, "
-                f"{asked} questions answered, {loads} index loads, {len(final)} articles"
-            )
-            assert ledger.commands >= 6 and links >= 2 and loads >= 10
-        finally:
-            stop.set()
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
+                final = set(load_index(index_dir).documents)
+                expected = {"article"} | (ledger.added - ledger.removed)
+                assert final == expected, (
+                    f"lost: {sorted(expected - final)}; unexpected: {sorted(final - expected)}"
+                )
+                # The bot serves what the command-line writers published.
+                await asyncio.sleep(2.5)
+                await _probe(api)
+                assert set(app.bot_data.retriever.index.documents) == final
+                print(
+                    f"\nsoak: {SOAK_SECONDS:.0f} s, {ledger.commands} CLI writes, "
+                    f"{links} bot adds, {asked} questions answered, {loads} index loads, "
+                    f"{len(final)} articles"
+                )
+                assert ledger.commands >= 6 and links >= 2 and loads >= 10
+            finally:
+                stop.set()  # the writer threads end with the test, whatever happened
 
 
 async def _probe(api: FakeBotApi) -> bool:
-    """A question makes the bot look at the index folder again."""
+    """A question answered after the index settled: the bot is still serving."""
     api.push_update(api.private_message(29_999, "Who was Vinatier swapped for?"))
     await api.await_messages(29_999, 1, timeout=60)
     return True

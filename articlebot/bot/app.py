@@ -8,7 +8,6 @@ import logging
 import re
 import secrets
 import sys
-from functools import partial
 from typing import Any, TextIO
 from urllib.parse import urlparse
 
@@ -19,6 +18,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -26,12 +26,13 @@ from telegram.ext import (
 )
 
 from articlebot.bot import articles, channels, handlers
+from articlebot.bot.access import gate, limited
 from articlebot.bot.delivery import BotApiCalls
-from articlebot.bot.handlers import limited
-from articlebot.bot.limits import RateLimiter
-from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.index_reload import schedule_index_reload
+from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.chat_state import ChatState
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def install_token_redaction(token: str) -> TokenRedactor:
 NOTICE_SECONDS = 3.5
 
 
-class ArticleBotApplication(Application):
+class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
     """The Application, stopping within settings.stop_seconds.
 
     PTB's stop() waits for every handler still running, and answers queued behind Telegram's
@@ -173,9 +174,9 @@ class ArticleBotApplication(Application):
     async def stop(self) -> None:
         """Stop in time: see the class."""
         if self.running:
-            settings: Settings = self.bot_data[handlers.SETTINGS_KEY]
+            settings = self.bot_data.settings
             log.info("stopping within %.0fs", settings.stop_seconds)
-            self.bot_data[handlers.QUESTIONS_KEY].close()
+            self.bot_data.questions.close()
             calls = self.bot.rate_limiter
             if isinstance(calls, BotApiCalls):
                 calls.begin_stop(
@@ -209,11 +210,12 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: ArticleBotApplication) -> None:
     """Register every handler, the gate for bots and edits first; every kind of request is
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
-    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    admins = filters.User(user_id=application.bot_data.settings.admin_ids)
+    application.add_handler(TypeHandler(Update, gate), group=-1)
     # Before the usual question handlers: a question under a channel post is about that post.
     channels.add_channel_handlers(application)
     application.add_handler(
@@ -227,22 +229,18 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("use", limited(articles.use), new_messages))
     application.add_handler(CommandHandler("add", limited(articles.add), new_messages))
     application.add_handler(CommandHandler("remove", limited(articles.remove), new_messages))
-    settings: Settings = application.bot_data[handlers.SETTINGS_KEY]
     application.add_handler(
         MessageHandler(
             new_messages
             & filters.ChatType.PRIVATE
             & filters.Regex(r"^\s*https?://\S+\s*$")
-            & filters.User(user_id=settings.admin_ids),
+            & admins,
             limited(articles.admin_link),
         )
     )
     application.add_handler(
         MessageHandler(
-            new_messages
-            & filters.ChatType.PRIVATE
-            & filters.Document.ALL
-            & filters.User(user_id=settings.admin_ids),
+            new_messages & filters.ChatType.PRIVATE & filters.Document.ALL & admins,
             limited(articles.admin_document),
         )
     )
@@ -276,19 +274,24 @@ def add_handlers(application: Application) -> None:
 
 
 def build_application(
-    settings: Settings, token: str, retriever: Retriever | None = None
-) -> Application:
-    """The bot's Application; the retriever is loaded in post_init unless one is given."""
+    settings: Settings,
+    token: str,
+    retriever: Retriever | None = None,
+    chats: ChatState | None = None,
+) -> ArticleBotApplication:
+    """The bot's Application; the retriever is loaded in post_init unless one is given, and
+    chat state is kept in memory unless a `chats` store is given."""
 
-    async def post_init(application: Application) -> None:
-        if handlers.RETRIEVER_KEY not in application.bot_data:
+    async def post_init(application: ArticleBotApplication) -> None:
+        state = application.bot_data
+        if state.loaded is None:
             from articlebot.collection import open_retriever
 
             log.info("loading the model and index from %s", settings.index_dir)
-            application.bot_data[handlers.RETRIEVER_KEY] = await asyncio.to_thread(
-                open_retriever, settings
-            )
-        loaded: Retriever = application.bot_data[handlers.RETRIEVER_KEY]
+            state.retriever = await asyncio.to_thread(open_retriever, settings)
+        loaded = state.retriever
+        assert application.job_queue is not None  # PTB makes one: APScheduler is installed
+        schedule_index_reload(application.job_queue)
         log.info(
             "serving %d document(s), %d passages as @%s",
             len(loaded.index.documents),
@@ -303,6 +306,7 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .application_class(ArticleBotApplication)
+        .context_types(ContextTypes(bot_data=bot_state_type(settings, retriever, chats)))
         .token(token)
         .concurrent_updates(64)
         .rate_limiter(BotApiCalls())
@@ -310,16 +314,7 @@ def build_application(
     )
     for name, value in api_urls(settings.api_url).items():
         builder = getattr(builder, name)(value)
-    application = builder.build()
-    if retriever is not None:
-        application.bot_data[handlers.RETRIEVER_KEY] = retriever
-    application.bot_data[handlers.SETTINGS_KEY] = settings
-    application.bot_data[handlers.QUESTIONS_KEY] = QuestionQueue(
-        partial(handlers.answer_batch, application.bot_data), max_batch=settings.question_batch
-    )
-    application.bot_data[handlers.LIMITER_KEY] = RateLimiter(
-        settings.rate_limit, settings.rate_window, settings.chat_rate_limit
-    )
+    application: ArticleBotApplication = builder.build()  # type: ignore[assignment]
     add_handlers(application)
     return application
 

@@ -12,124 +12,105 @@ from html import escape
 from pathlib import Path
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
 
-from articlebot.bot.handlers import (
-    RETRIEVER_KEY,
-    SCOPE_KEY,
-    SETTINGS_KEY,
-    admin_message,
-    deliver,
-    index_lock,
-    is_chat_admin,
-    retriever_of,
-    scope_of,
-)
-from articlebot.bot.render import MAX_LINE_CHARS, MAX_TITLE_CHARS, clip, title_html, visible_length
-from articlebot.config import Settings
+from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
+from articlebot.bot.handlers import scope_of
+from articlebot.bot.render import MAX_TITLE_CHARS, ArticleLine, articles_html, clip, title_html
+from articlebot.bot.state import BotContext
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
-from articlebot.ingest.fetch import fetch_article, is_url
-from articlebot.storage.local_index import IndexData
+from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
+from articlebot.ingest.posts import visible_in
 
 log = logging.getLogger(__name__)
 
-#: Uploaded articles: kinds and size accepted.
+#: Uploaded articles: the kinds accepted. An uploaded file is held to the same size as a
+#: fetched page (MAX_PAGE_BYTES): both are one article.
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
-def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    settings: Settings = context.application.bot_data[SETTINGS_KEY]
-    user = update.effective_user
-    return user is not None and user.id in settings.admin_ids
-
-
-def _swap_in(context: ContextTypes.DEFAULT_TYPE, data: IndexData) -> None:
-    """Serve the new index from now on; questions already running finish on the old one."""
-    context.application.bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)
-
-
-async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def articles(update: Update, context: BotContext) -> None:
     """/articles: what is indexed, with ids for /use and /remove."""
     message = update.effective_message
     if message is None:
         return
-    index = retriever_of(context).index
-    scope = scope_of(context)
-    lines = []
-    for doc_id in index.doc_order:
+    index = context.bot_data.retriever.index
+    scope = scope_of(message.chat_id, context) or []
+    listed = []
+    for doc_id in visible_in(index.doc_order, message.chat_id):
         meta = index.manifest.documents.get(doc_id, {})
-        added = time.strftime("%Y-%m-%d", time.localtime(float(meta.get("added", 0))))
-        mark = " (in use)" if scope and doc_id in scope else ""
         source = index.documents[doc_id].source
-        where = clip(source if is_url(source) else Path(source).name, MAX_LINE_CHARS)
-        line = (
-            f"• <b>{title_html(index.documents[doc_id].title)}</b>{mark}\n"
-            f"  <code>{escape(doc_id)}</code> · {meta.get('passages', '?')} passages · "
-            f"added {added}\n  {escape(where)}"
+        listed.append(
+            ArticleLine(
+                doc_id=doc_id,
+                title=index.documents[doc_id].title,
+                passages=str(meta.get("passages", "?")),
+                added=time.strftime("%Y-%m-%d", time.localtime(float(meta.get("added", 0)))),
+                where=source if is_url(source) else Path(source).name,
+                in_use=doc_id in scope,
+            )
         )
-        if sum(visible_length(shown) + 1 for shown in lines) + visible_length(line) > 3500:
-            lines.append(f"… and {len(index.doc_order) - len(lines)} more.")
-            break
-        lines.append(line)
-    text = "\n".join(lines) or "No articles are indexed."
-    await deliver(lambda: message.reply_html(f"{text}\n\n{escape(USE_HINT)}"))
+    await message.reply_html(articles_html(listed, USE_HINT))
 
 
-async def use(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def use(update: Update, context: BotContext) -> None:
     """/use ID narrows the chat to one article; /use all widens it again."""
     message = update.effective_message
-    if message is None or context.chat_data is None:
+    if message is None:
         return
+    state = context.bot_data
     wanted = " ".join(context.args or []).strip()
-    index = retriever_of(context).index
-    settings: Settings = context.application.bot_data[SETTINGS_KEY]
-    if wanted and settings.use_in_groups == "admins" and not await is_chat_admin(update, context):
+    index = state.retriever.index
+    in_groups = state.settings.use_in_groups
+    if wanted and in_groups == "admins" and not await is_chat_admin(update, context):
         # What one member picks changes the answers of everyone in the group.
-        await deliver(lambda: message.reply_text(GROUP_ADMINS_ONLY))
+        await message.reply_text(GROUP_ADMINS_ONLY)
         return
     if not wanted:
         reply = USE_HINT
     elif wanted.lower() == "all":
-        context.chat_data.pop(SCOPE_KEY, None)
+        state.chats.set_scope(message.chat_id, [])
         reply = "Questions here now search every article."
     elif wanted in index.documents:
-        context.chat_data[SCOPE_KEY] = [wanted]
+        state.chats.set_scope(message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
         reply = f"There is no article with id {wanted}. /articles lists them."
-    await deliver(lambda: message.reply_text(reply))
+    await message.reply_text(reply)
 
 
-async def add(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add(update: Update, context: BotContext) -> None:
     """/add URL (admins): fetch, index in the background, confirm."""
     message = await admin_message(update, context)
     if message is None:
         return
     url = " ".join(context.args or []).strip()
     if not is_url(url):
-        await deliver(lambda: message.reply_text("Send /add followed by a link to the article."))
+        await message.reply_text("Send /add followed by a link to the article.")
         return
     await add_link(message, url, context)
 
 
-async def admin_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admin_link(update: Update, context: BotContext) -> None:
     """A bare link sent by an admin in a private chat is an article to add."""
     message = update.effective_message
     text = (message.text or "").strip() if message is not None else ""
-    if message is not None and is_url(text) and _is_admin(update, context):
+    if message is not None and is_url(text) and is_bot_admin(update, context.bot_data.settings):
         await add_link(message, text, context)
 
 
-async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def admin_document(update: Update, context: BotContext) -> None:
     """A .txt, .md or .html file sent by an admin in a private chat is an article to add."""
     message = update.effective_message
-    if message is None or message.document is None or not _is_admin(update, context):
+    if (
+        message is None
+        or message.document is None
+        or not is_bot_admin(update, context.bot_data.settings)
+    ):
         return
     name = message.document.file_name or "article.txt"
     size = message.document.file_size or 0
@@ -137,8 +118,8 @@ async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     async def read() -> Document:
         if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
             raise DocumentError(f"{name}: send a .txt, .md or .html file")
-        if size > MAX_UPLOAD_BYTES:
-            raise DocumentError(f"{name}: larger than {MAX_UPLOAD_BYTES // 1_000_000} MB")
+        if size > MAX_PAGE_BYTES:
+            raise DocumentError(f"{name}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
         file = await message.document.get_file()
         data = bytes(await file.download_as_bytearray())
         [document] = parse_bytes(data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}")
@@ -150,43 +131,43 @@ async def admin_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _add(message, read, context)
 
 
-async def add_link(message: Message, url: str, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_link(message: Message, url: str, context: BotContext) -> None:
     """Fetch and index one article while questions go on being answered."""
-    settings: Settings = context.application.bot_data[SETTINGS_KEY]
-    await _add(message, lambda: fetch_article(url, allow=settings.fetch_allow_hosts), context)
+    allow = context.bot_data.settings.fetch_allow_hosts
+    await _add(message, lambda: fetch_article(url, allow=allow), context)
 
 
 async def _add(
     message: Message,
     read: Callable[[], Awaitable[Document]],
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
 ) -> None:
     """Read one article, index it and serve it, telling the admin how it went."""
-    await deliver(lambda: message.reply_text("Reading the article…", do_quote=True))
+    state = context.bot_data
+    await message.reply_text("Reading the article…", do_quote=True)
     loop = asyncio.get_running_loop()
 
     def waiting(_: str) -> None:  # called in the writing thread while another writer holds on
         asyncio.run_coroutine_threadsafe(
-            deliver(lambda: message.reply_text(WAITING_FOR_WRITER, do_quote=True)), loop
+            message.reply_text(WAITING_FOR_WRITER, do_quote=True), loop
         )
 
     try:
         document = await read()
-        async with index_lock(context):  # one index change at a time in this process
+        async with state.index_lock:  # one index change at a time in this process
             from articlebot.collection import add_documents
 
-            settings: Settings = context.application.bot_data[SETTINGS_KEY]
             data, report = await asyncio.to_thread(
                 add_documents,
-                settings,
-                retriever_of(context).encoder,
+                state.settings,
+                state.retriever.encoder,
                 [document],
                 on_wait=waiting,
             )
-            _swap_in(context, data)
+            # Served from now on; questions already running finish on the old index.
+            state.retriever = state.retriever.with_index(data)
     except (DocumentError, IndexStoreError) as exc:
-        reason = f"Could not add it: {exc}"
-        await deliver(lambda: message.reply_text(reason, do_quote=True))
+        await message.reply_text(f"Could not add it: {exc}", do_quote=True)
         return
     [doc_id] = report.given
     passages = sum(1 for p in data.passages if p.doc_id == doc_id)
@@ -197,35 +178,32 @@ async def _add(
         if doc_id != document.doc_id
         else ""
     )
-    await deliver(
-        lambda: message.reply_html(
-            f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
-            f"<code>{escape(doc_id)}</code>.{also}",
-            do_quote=True,
-        )
+    await message.reply_html(
+        f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
+        f"<code>{escape(doc_id)}</code>.{also}",
+        do_quote=True,
     )
 
 
-async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove(update: Update, context: BotContext) -> None:
     """/remove ID (admins): drop an article from the index."""
     message = await admin_message(update, context)
     if message is None:
         return
     doc_ids = list(context.args or [])
     if not doc_ids:
-        await deliver(lambda: message.reply_text("Send /remove followed by an article id."))
+        await message.reply_text("Send /remove followed by an article id.")
         return
+    state = context.bot_data
     try:
-        async with index_lock(context):
+        async with state.index_lock:
             from articlebot.collection import remove_documents
 
-            settings: Settings = context.application.bot_data[SETTINGS_KEY]
             data, _ = await asyncio.to_thread(
-                remove_documents, settings, retriever_of(context).encoder, doc_ids
+                remove_documents, state.settings, state.retriever.encoder, doc_ids
             )
-            _swap_in(context, data)
+            state.retriever = state.retriever.with_index(data)
     except (DocumentError, IndexStoreError) as exc:
-        reason = f"Could not remove it: {exc}"
-        await deliver(lambda: message.reply_text(reason))
+        await message.reply_text(f"Could not remove it: {exc}")
         return
-    await deliver(lambda: message.reply_text(f"Removed {', '.join(doc_ids)}."))
+    await message.reply_text(f"Removed {', '.join(doc_ids)}.")

@@ -15,17 +15,11 @@ from collections.abc import Awaitable
 from dataclasses import replace
 
 from telegram import Message, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from articlebot.bot.handlers import (
-    RETRIEVER_KEY,
-    SETTINGS_KEY,
-    index_lock,
-    is_chat_admin,
-    limited,
-    retriever_of,
-)
-from articlebot.bot.post_answers import InPostThread, on_thread_message, state_of
+from articlebot.bot.access import is_chat_admin, limited
+from articlebot.bot.post_answers import InPostThread, on_thread_message
+from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import forwarded_post
 from articlebot.config import Settings
 from articlebot.index.store import IndexStoreError
@@ -40,8 +34,6 @@ from articlebot.ingest.posts import (
 
 log = logging.getLogger(__name__)
 
-#: chat_data key: a chat admin turned /autoindex on (True) or off (False) here.
-AUTOINDEX_KEY = "autoindex"
 AUTOINDEX_HINT = (
     "/autoindex on: the links this group's admins post, and the posts of the channel this "
     "group discusses, become articles I answer from. /autoindex off stops it."
@@ -56,10 +48,6 @@ AUTOINDEX_ADMINS_ONLY = "Only this group's admins can turn /autoindex on or off.
 AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a link to add it."
 
 
-def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return context.application.bot_data[SETTINGS_KEY]
-
-
 def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
     """Whether the operator listed a chat in ARTICLEBOT_CHANNELS (by id or @username)."""
     names = {entry.strip().lstrip("@").lower() for entry in settings.channels}
@@ -67,16 +55,9 @@ def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
     return str(chat_id) in names or (username or "").lower() in names
 
 
-def autoindex_on(application: Application, chat_id: int) -> bool:
-    """Whether a chat admin turned /autoindex on in `chat_id`."""
-    return bool(application.chat_data.get(chat_id, {}).get(AUTOINDEX_KEY))
-
-
-def opted_in(
-    application: Application, settings: Settings, chat_id: int, username: str | None
-) -> bool:
+def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
     """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
-    return listed(settings, chat_id, username) or autoindex_on(application, chat_id)
+    return listed(state.settings, chat_id, username) or state.chats.autoindex(chat_id)
 
 
 def _signature(article: PostArticle) -> str:
@@ -97,82 +78,80 @@ async def read_post(article: PostArticle, settings: Settings) -> Document | None
     return text_document(article) if article.own_text is not None else None
 
 
-async def index_post(context: ContextTypes.DEFAULT_TYPE, article: PostArticle) -> None:
+async def index_post(state: BotState, article: PostArticle) -> None:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
     same link and text is not read again."""
-    state = state_of(context.application)
+    seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
-    lock = state.lock(doc_id)
+    lock = seen.lock(doc_id)
     try:
         async with lock:
-            if state.indexed.get(doc_id) == signature:
+            if seen.indexed.get(doc_id) == signature:
                 return
-            settings = _settings(context)
-            document = await read_post(article, settings)
+            document = await read_post(article, state.settings)
             if document is None:
                 log.info("post %s has no article to index", article.post.link)
-                state.mark_indexed(doc_id, signature)
+                seen.mark_indexed(doc_id, signature)
                 return
-            async with index_lock(context):  # one index change at a time in this process
+            async with state.index_lock:  # one index change at a time in this process
                 from articlebot.collection import add_documents
 
                 # The id is the post's own: it replaces the post's earlier article, also when
                 # the channel's @username (and so the post's link) changed since.
                 data, _ = await asyncio.to_thread(
-                    add_documents, settings, retriever_of(context).encoder, [document], replace=True
+                    add_documents, state.settings, state.retriever.encoder, [document], replace=True
                 )
-                context.application.bot_data[RETRIEVER_KEY] = retriever_of(context).with_index(data)
-            state.mark_indexed(doc_id, signature)
+                state.retriever = state.retriever.with_index(data)
+            seen.mark_indexed(doc_id, signature)
             log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
 
 
-async def on_channel_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_channel_post(update: Update, context: BotContext) -> None:
     """A post (or an edit) in a channel the bot administers: indexed when the channel is opted
     in, ignored otherwise. Nothing is ever said in the channel."""
     message = update.channel_post or update.edited_channel_post
     if message is None:
         return
     chat = message.chat
-    if not opted_in(context.application, _settings(context), chat.id, chat.username):
+    if not opted_in(context.bot_data, chat.id, chat.username):
         return
     article = what_to_index(message)
     if article is not None:
-        await _quietly(index_post(context, article), message)
+        await _quietly(index_post(context.bot_data, article), message)
 
 
-async def on_group_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_post(update: Update, context: BotContext) -> None:
     """In a group: a channel post's automatic forward (its thread is remembered; its article
     indexed when the channel is opted in), or, with /autoindex on, a link an admin posted."""
     message = update.message or update.edited_message
     if message is None:
         return
-    settings = _settings(context)
-    if settings.allowed_chats and message.chat.id not in settings.allowed_chats:
+    state = context.bot_data
+    allowed = state.settings.allowed_chats
+    if allowed and message.chat.id not in allowed:
         return  # edits reach this before the gate that turns other chats away
-    application = context.application
     post = forwarded_post(message)
     if post is not None:
-        state_of(application).remember_root(message.chat.id, message.message_id, post)
+        state.channels.remember_root(message.chat.id, message.message_id, post)
         if not (
-            opted_in(application, settings, post.chat_id, post.username)
-            or autoindex_on(application, message.chat.id)
+            opted_in(state, post.chat_id, post.username) or state.chats.autoindex(message.chat.id)
         ):
             return
         article = what_to_index(message)
         if article is not None:
-            await _quietly(index_post(context, replace(article, post=post)), message)
+            await _quietly(index_post(state, replace(article, post=post)), message)
         return
-    if not autoindex_on(application, message.chat.id):
+    if not state.chats.autoindex(message.chat.id):
         return
     article = what_to_index(message)
     if article is None or message.is_automatic_forward:
         return
     if not await is_chat_admin(update, context):
         return  # only what the group's admins (anonymous ones too) post becomes an article
-    await _quietly(index_post(context, article), message)
+    await _quietly(index_post(state, article), message)
 
 
 async def _quietly(work: Awaitable[None], message: Message) -> None:
@@ -184,11 +163,11 @@ async def _quietly(work: Awaitable[None], message: Message) -> None:
         log.exception("could not index post %s in chat %s", message.message_id, message.chat.id)
 
 
-async def autoindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def autoindex(update: Update, context: BotContext) -> None:
     """/autoindex on|off (a chat admin): index this group's admins' links and the posts of the
     channel it discusses as they arrive."""
     message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None or context.chat_data is None:
+    if message is None or chat is None:
         return
     wanted = " ".join(context.args or []).strip().lower()
     if chat.type == chat.PRIVATE:
@@ -198,7 +177,7 @@ async def autoindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif not await is_chat_admin(update, context):
         reply = AUTOINDEX_ADMINS_ONLY
     else:
-        context.chat_data[AUTOINDEX_KEY] = wanted == "on"
+        context.bot_data.chats.set_autoindex(chat.id, wanted == "on")
         reply = AUTOINDEX_ON if wanted == "on" else AUTOINDEX_OFF
     await message.reply_text(reply, do_quote=True)
 

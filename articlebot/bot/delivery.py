@@ -1,17 +1,21 @@
 """Every Bot API call the bot makes goes through here: Telegram's flood limits, retries while
-the Bot API fails or cannot be reached, and the deadlines that let the bot stop in time."""
+the Bot API fails or cannot be reached, and the deadlines that let the bot stop in time; and
+how a rendered reply is sent."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter
+
+from articlebot.bot.render import Button
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +121,32 @@ class BotApiCalls(AIORateLimiter):
                 await asyncio.sleep(delay)
                 waited += delay
                 delay = min(delay * 2, 8.0)
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """One row of inline buttons, or None for none."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in buttons]]
+    )
+
+
+async def reply_html(message: Message, html: str, buttons: Sequence[Button] = ()) -> None:
+    """Reply to `message` with rendered HTML (quoting it, no link previews) and its buttons."""
+    await message.reply_html(
+        html, reply_markup=keyboard(buttons), do_quote=True, disable_web_page_preview=True
+    )
+
+
+async def stop_notice_once(message: Message, text: str, told: set[int]) -> None:
+    """Send `text` to a chat whose question will not be answered because the bot is stopping:
+    once per chat (`told` holds the chats told), however many of its questions were dropped."""
+    if message.chat_id in told:
+        return
+    told.add(message.chat_id)
+    try:
+        with stop_notice():
+            await message.reply_text(text, do_quote=True)
+    except (ShuttingDown, TelegramError) as exc:
+        log.warning("could not tell chat %s that the bot is restarting: %s", message.chat_id, exc)

@@ -4,159 +4,121 @@ labelled, from the channel's other articles; follow-ups stay within the post's t
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, ContextTypes, filters
+from telegram import Message, Update
+from telegram.ext import Application, filters
 
-from articlebot.bot import render
-from articlebot.bot.channel_state import MAX_THREADS, ChannelState
+from articlebot.bot import delivery, render
+from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import (
-    EMPTY_ASK_HINT,
-    RETRIEVER_KEY,
-    STATS_KEY,
-    admitted,
-    follow_index_on_disk,
-    questions_of,
-    retriever_of,
-    tell_restarting,
-)
+from articlebot.bot.handlers import EMPTY_ASK_HINT, RESTARTING
 from articlebot.bot.questions import QueueClosed
+from articlebot.bot.render import Button
+from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import Thread, question_in_thread
 from articlebot.ingest.posts import doc_prefix
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
 from articlebot.retrieval.results import Answer
-from articlebot.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 
-#: bot_data key of the ChannelState.
-STATE_KEY = "channels"
-#: chat_data key: each post thread's last question and answer, for follow-ups (root -> Turn).
-THREAD_TURNS_KEY = "thread_turns"
 NOT_IN_POST = "This post's article doesn't say."
 NO_POST_ARTICLE = "This post has no article I could read."
 FROM_ELSEWHERE = "From another of the channel's articles:"
 NOWHERE = "Nor do the channel's other articles."
 
 
-def state_of(application: Application) -> ChannelState:
-    """The application's ChannelState."""
-    return application.bot_data.setdefault(STATE_KEY, ChannelState())
-
-
-def _keyboard(answer: Answer, retriever: Retriever) -> InlineKeyboardMarkup | None:
-    buttons = render.answer_buttons(answer, retriever.index.tag)
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in buttons]]
-    )
-
-
-def _thread_turns(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[int, Turn]:
-    memory = context.chat_data if context.chat_data is not None else {}
-    return memory.setdefault(THREAD_TURNS_KEY, OrderedDict())
-
-
 @dataclass(frozen=True, slots=True)
 class ThreadReply:
-    """What to send under a post: the HTML, its buttons, and the turn to remember."""
+    """What to send under a post: the HTML, its buttons, the turn to remember, and the answer
+    it shows (for the counts)."""
 
     html: str
-    keyboard: InlineKeyboardMarkup | None
+    buttons: list[Button]
     turn: Turn | None
-    answered: bool
+    answer: Answer | None
 
 
 async def thread_reply(
-    context: ContextTypes.DEFAULT_TYPE, thread: Thread, question: str, previous: Turn | None
+    state: BotState, thread: Thread, question: str, previous: Turn | None
 ) -> ThreadReply:
     """The answer to a question under a post: from the post's article, else, labelled, the best
     passage of the channel's other articles."""
     doc_id = thread.post.doc_id
-    index = retriever_of(context).index
+    index = state.retriever.index
     prefix = doc_prefix(thread.post.chat_id, thread.post.channel)
     others = [d for d in index.doc_order if d.startswith(prefix) and d != doc_id]
-    own: tuple[Answer, Turn, Retriever] | None = None
+    own = None
     if doc_id in index.documents:
-        own = await questions_of(context).ask(Request(question, previous, [doc_id]))
-        answer, turn, retriever = own
+        own = await state.questions.ask(Request(question, previous, [doc_id]))
+        answer = own.answer
         if answer.answered or answer.reply is not None or not others:
-            html = render.answer_html(answer, 1)
-            return ThreadReply(html, _keyboard(answer, retriever), turn, answer.answered)
+            buttons = render.answer_buttons(answer, own.retriever.index.tag)
+            return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
     if others:
-        answer, turn, retriever = await questions_of(context).ask(Request(question, None, others))
-        if answer.answered:
+        elsewhere = await state.questions.ask(Request(question, None, others))
+        if elsewhere.answer.answered:
             html = (
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
-                f"{render.answer_html(answer, len(others))}"
+                f"{render.answer_html(elsewhere.answer, len(others))}"
             )
-            return ThreadReply(html, _keyboard(answer, retriever), turn, True)
+            buttons = render.answer_buttons(elsewhere.answer, elsewhere.retriever.index.tag)
+            return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
     if own is not None:  # the post's own closest passage beats nothing at all
-        answer, turn, retriever = own
-        html = render.answer_html(answer, 1)
-        if others and answer.outcome == "none":
+        html = render.answer_html(own.answer, 1)
+        if others and own.answer.outcome == "none":
             html += f"\n{escape(NOWHERE)}"
-        return ThreadReply(html, _keyboard(answer, retriever), turn, False)
-    return ThreadReply(
-        f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}", None, None, False
-    )
+        buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+        return ThreadReply(html, buttons, own.turn, own.answer)
+    html = f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}"
+    return ThreadReply(html, [], None, None)
 
 
-async def on_thread_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_thread_message(update: Update, context: BotContext) -> None:
     """A message under a channel post: /ask, /summary, a mention, a reply to the bot or a
     question replying to the post is answered from that post's article."""
     message = update.effective_message
     if message is None:
         return
-    state = state_of(context.application)
-    thread = state.thread(message)
+    state = context.bot_data
+    thread = state.channels.thread(message)
     if thread is None:
         return
     asked = question_in_thread(message, context.bot.id, context.bot.username or "")
     if asked is None or not await admitted(update, context):
         return
-    await state.settled(thread.post.doc_id)
-    await follow_index_on_disk(context)
-    try:
-        if asked.command == "summary":
-            await _thread_summary(message, thread, context)
-            return
-        if not asked.question:
-            await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
-            return
-        turns = _thread_turns(context)
-        reply = await thread_reply(context, thread, asked.question, turns.get(thread.root_id))
-        if reply.turn is not None:
-            turns[thread.root_id] = reply.turn
-            turns.move_to_end(thread.root_id)
-            while len(turns) > MAX_THREADS:
-                turns.popitem(last=False)
-        await message.reply_html(
-            reply.html, reply_markup=reply.keyboard, do_quote=True, disable_web_page_preview=True
-        )
-    except (QueueClosed, ShuttingDown):
-        await tell_restarting(message, context)
+    await state.channels.settled(thread.post.doc_id)
+    if asked.command == "summary":
+        await _thread_summary(message, thread, state)
         return
-    stats = context.application.bot_data.setdefault(STATS_KEY, {"answered": 0, "not_answered": 0})
-    stats["answered" if reply.answered else "not_answered"] += 1
+    if not asked.question:
+        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        return
+    chat_id = message.chat_id
+    try:
+        reply = await thread_reply(
+            state, thread, asked.question, state.chats.thread_turn(chat_id, thread.root_id)
+        )
+        if reply.turn is not None:
+            state.chats.set_thread_turn(chat_id, thread.root_id, reply.turn)
+        await delivery.reply_html(message, reply.html, reply.buttons)
+    except (QueueClosed, ShuttingDown):
+        await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
+        return
+    if reply.answer is not None:
+        state.counts.count(reply.answer)
 
 
-async def _thread_summary(
-    message: Message, thread: Thread, context: ContextTypes.DEFAULT_TYPE
-) -> None:
-    index = retriever_of(context).index
+async def _thread_summary(message: Message, thread: Thread, state: BotState) -> None:
+    index = state.retriever.index
     if thread.post.doc_id not in index.documents:
         await message.reply_text(NO_POST_ARTICLE, do_quote=True)
         return
-    html = render.reply_html(summary_reply(index, thread.post.doc_id))
-    await message.reply_html(html, do_quote=True, disable_web_page_preview=True)
+    await delivery.reply_html(message, render.reply_html(summary_reply(index, thread.post.doc_id)))
 
 
 class InPostThread(filters.MessageFilter):
@@ -170,13 +132,12 @@ class InPostThread(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         """Whether `message` is under a post of a channel the bot answers from."""
-        state = state_of(self._application)
-        thread = state.thread(message)
-        retriever: Retriever | None = self._application.bot_data.get(RETRIEVER_KEY)
-        if thread is None or retriever is None:
+        state: BotState = self._application.bot_data
+        thread = state.channels.thread(message)
+        if thread is None or state.loaded is None:
             return False
-        post = thread.post
-        if post.doc_id in retriever.index.documents or post.doc_id in state.busy:
+        post, index = thread.post, state.loaded.index
+        if post.doc_id in index.documents or post.doc_id in state.channels.busy:
             return True
         prefix = doc_prefix(post.chat_id, post.channel)
-        return any(doc_id.startswith(prefix) for doc_id in retriever.index.doc_order)
+        return any(doc_id.startswith(prefix) for doc_id in index.doc_order)

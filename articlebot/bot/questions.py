@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from articlebot.retrieval.conversation import Request, Turn
+    from articlebot.retrieval.results import Answer
+    from articlebot.retrieval.retriever import Retriever
 
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
@@ -25,24 +31,48 @@ class QueueClosed(Exception):
     """The bot is stopping: the question was not answered and no new ones are taken."""
 
 
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A question's answer, the turn the chat keeps for follow-ups, and the retriever that gave
+    the answer (the served index may change while the answer is being delivered)."""
+
+    answer: Answer
+    turn: Turn
+    retriever: Retriever
+
+
+def answer_batch(
+    current: Callable[[], Retriever], english_only: bool, requests: Sequence[Request]
+) -> list[Served]:
+    """Answer a batch of chats' questions with the retriever served now."""
+    from articlebot.retrieval.conversation import answer_requests
+
+    retriever = current()
+    return [
+        Served(answer, turn, retriever)
+        for answer, turn in answer_requests(retriever, requests, english_only=english_only)
+    ]
+
+
 class QuestionQueue(Generic[RequestT, ResultT]):
-    """Runs `answer(requests)` in worker threads, up to `max_batch` requests at a time."""
+    """Runs `answer(requests)` in worker threads, up to `max_batch` requests at a time;
+    `on_batch` is told the size of each batch as it starts (to measure batching)."""
 
     def __init__(
         self,
         answer: Callable[[Sequence[RequestT]], Sequence[ResultT]],
         max_batch: int = 32,
         running: int = RUNNING_BATCHES,
+        on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self._answer = answer
         self.max_batch = max(1, max_batch)
         self.max_running = max(1, running)
+        self._on_batch = on_batch
         self._waiting: list[tuple[RequestT, asyncio.Future[ResultT]]] = []
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
-        #: Sizes of the batches answered so far (for the benchmark and tests).
-        self.batch_sizes: list[int] = []
 
     async def ask(self, request: RequestT) -> ResultT:
         """The result for `request`, answered with whatever else is waiting; QueueClosed once
@@ -81,7 +111,8 @@ class QuestionQueue(Generic[RequestT, ResultT]):
             self._running -= 1
 
     async def _run(self, batch: list[tuple[RequestT, asyncio.Future[ResultT]]]) -> None:
-        self.batch_sizes.append(len(batch))
+        if self._on_batch is not None:
+            self._on_batch(len(batch))
         try:
             results = await asyncio.to_thread(self._answer, [request for request, _ in batch])
             if len(results) != len(batch):

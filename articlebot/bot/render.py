@@ -12,6 +12,9 @@ from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 #: Telegram's limit on a message, in characters after entity parsing.
 MAX_MESSAGE_CHARS = 4096
+#: A list (of articles, of sources) stops short of the limit by this much, leaving room for
+#: its "… and N more." line.
+LIST_MARGIN = 100
 #: Telegram's limit on callback_data, in bytes.
 MAX_CALLBACK_BYTES = 64
 #: Room left for one passage with its source line; context around the highlight is cut to fit.
@@ -190,25 +193,67 @@ def help_html(documents: Sequence[Document], bot_username: str) -> str:
     )
 
 
+def fit_lines(lines: Sequence[str], room: int = MAX_MESSAGE_CHARS - LIST_MARGIN) -> str:
+    """The lines, one per row, as many as fit in `room` visible characters, then how many more
+    there are."""
+    shown: list[str] = []
+    used = 0
+    for line in lines:
+        if used + visible_length(line) > room:
+            shown.append(f"… and {len(lines) - len(shown)} more.")
+            break
+        shown.append(line)
+        used += visible_length(line) + 1
+    return "\n".join(shown)
+
+
 def sources_html(documents: Sequence[Document]) -> str:
     """The indexed articles: title, byline and link or file."""
     if not documents:
         return "No articles are indexed yet."
-    lines: list[str] = []
-    used = 0
-    for shown, doc in enumerate(documents):
+    lines = []
+    for doc in documents:
         line = f"• <b>{title_html(doc.title)}</b>"
         if doc.byline:
             line += f" — {escape(clip(doc.byline, MAX_LINE_CHARS))}"
         if doc.source.startswith(("http://", "https://")):
             link = escape(clip(doc.source, MAX_LINE_CHARS))
             line += f'\n  <a href="{escape(doc.source, quote=True)}">{link}</a>'
-        if used + visible_length(line) > MAX_MESSAGE_CHARS - 100:
-            lines.append(f"… and {len(documents) - shown} more.")
-            break
         lines.append(line)
-        used += visible_length(line) + 1
-    return "\n".join(lines)
+    return fit_lines(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLine:
+    """One indexed article as /articles lists it."""
+
+    doc_id: str
+    title: str
+    passages: str
+    added: str
+    where: str
+    in_use: bool
+
+
+def articles_html(articles: Sequence[ArticleLine], hint: str) -> str:
+    """/articles: each article with its id, size, date and source, then `hint`."""
+    lines = [
+        f"• <b>{title_html(a.title)}</b>{' (in use)' if a.in_use else ''}\n"
+        f"  <code>{escape(a.doc_id)}</code> · {escape(a.passages)} passages · "
+        f"added {escape(a.added)}\n  {escape(clip(a.where, MAX_LINE_CHARS))}"
+        for a in articles
+    ]
+    footer = f"\n\n{escape(hint)}"
+    text = fit_lines(lines, MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(footer))
+    return (text or "No articles are indexed.") + footer
+
+
+def stats_text(documents: int, passages: int, answered: int, not_answered: int) -> str:
+    """/stats: what is served and how many questions were answered since start."""
+    return (
+        f"{documents} documents, {passages} passages. "
+        f"Since start: {answered} answered, {not_answered} not in the articles."
+    )
 
 
 def answer_buttons(answer: Answer, tag: str) -> list[Button]:

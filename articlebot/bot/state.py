@@ -1,0 +1,88 @@
+"""Everything the running bot holds, as one typed object: PTB gives it to every handler as
+`context.bot_data` (`ContextTypes(bot_data=...)`)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from telegram.ext import CallbackContext, ExtBot
+
+from articlebot.bot.channel_state import ChannelState
+from articlebot.bot.limits import RateLimiter
+from articlebot.bot.questions import QuestionQueue, Served, answer_batch
+from articlebot.bot.stats import AnswerCounts
+from articlebot.config import Settings
+from articlebot.retrieval.conversation import Request
+from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.chat_state import ChatState, InMemoryChatState
+
+
+@dataclass
+class BotState:
+    """The settings, the served retriever, the question queue, per-chat state and the small
+    per-process memories of the handlers."""
+
+    settings: Settings
+    loaded: Retriever | None = None
+    chats: ChatState = field(default_factory=InMemoryChatState)
+    #: Serializes changes to the served index (adds, removes, reloads from disk).
+    index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: The index generation on disk last found unusable (not tried again).
+    unusable_index: Path | None = None
+    counts: AnswerCounts = field(default_factory=AnswerCounts)
+    #: The chats told the bot is restarting while it stops (once per chat).
+    told_restarting: set[int] = field(default_factory=set)
+    #: The outside chats already told they are not served (once per chat per process).
+    told_outside: set[int] = field(default_factory=set)
+    #: (chat, user) -> (until, is admin), from getChatMember.
+    chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+    #: Channel post threads seen, and the posts indexed or being indexed.
+    channels: ChannelState = field(default_factory=ChannelState)
+    questions: QuestionQueue[Request, Served] = field(init=False)
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        english_only = not self.settings.multilingual_model
+        self.questions = QuestionQueue(
+            partial(answer_batch, lambda: self.retriever, english_only),
+            max_batch=self.settings.question_batch,
+        )
+        self.limiter = RateLimiter(
+            self.settings.rate_limit,
+            self.settings.rate_window,
+            self.settings.chat_rate_limit,
+            counters=self.chats,
+        )
+
+    @property
+    def retriever(self) -> Retriever:
+        """The retriever serving questions now (loaded before the first update is handled)."""
+        if self.loaded is None:
+            raise RuntimeError("the retriever is loaded in post_init, before any update")
+        return self.loaded
+
+    @retriever.setter
+    def retriever(self, retriever: Retriever) -> None:
+        self.loaded = retriever
+
+
+def bot_state_type(
+    settings: Settings, retriever: Retriever | None = None, chats: ChatState | None = None
+) -> type[BotState]:
+    """BotState as ContextTypes takes it: a class PTB instantiates without arguments, bound to
+    this bot's settings, retriever (None: loaded in post_init) and chat state."""
+
+    class ConfiguredBotState(BotState):
+        def __init__(self) -> None:
+            super().__init__(
+                settings, retriever, chats if chats is not None else InMemoryChatState()
+            )
+
+    return ConfiguredBotState
+
+
+#: The context every handler and job gets.
+BotContext = CallbackContext[ExtBot[None], dict, dict, BotState]

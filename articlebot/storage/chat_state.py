@@ -1,0 +1,197 @@
+"""What the bot remembers about each chat: the articles it asks (/use), its last question (for
+follow-ups; under a channel post, per post thread), whether /autoindex is on, and the rate-limit
+counters. `ChatState` is the interface; `InMemoryChatState` keeps
+it in this process (lost on restart), and a database implementation can replace it unchanged."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from articlebot.retrieval.conversation import Turn
+
+#: Post threads whose last turn a chat keeps, at least (the most recent ones).
+MAX_THREAD_TURNS = 1_000
+#: Counter keys held before idle ones are swept out (the sweep is amortised: the mark then
+#: doubles with the keys still active).
+SWEEP_AT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most `count` requests counted under `key` in any `window` seconds."""
+
+    key: str
+    count: int
+    window: float
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request not counted because `key`'s limit was reached."""
+
+    key: str
+    #: Whether `key` had already refused a request since the last one it counted: the asker
+    #: was told then, and need not be told again.
+    again: bool
+
+
+class ChatState(Protocol):
+    """Per-chat memory of the bot. Every value is plain data (ints, floats, strings, lists of
+    strings), so that each method is a single-row read or write in a table keyed by chat id or
+    counter key. Methods may be called from the event loop and must return quickly."""
+
+    def scope(self, chat_id: int) -> list[str]:
+        """The doc ids the chat's questions are limited to, in the order set; [] for every
+        article (also for a chat never seen). Ids of articles removed since are returned as
+        stored: the caller drops them."""
+        ...
+
+    def set_scope(self, chat_id: int, doc_ids: Sequence[str]) -> None:
+        """Replace the chat's scope with `doc_ids` (kept in order); an empty sequence deletes
+        it, so that the chat asks every article again."""
+        ...
+
+    def last_turn(self, chat_id: int) -> Turn | None:
+        """The chat's last question as stored by `set_last_turn` (equal field by field), or
+        None when none was stored. Expiry is the caller's: a stale turn is returned too."""
+        ...
+
+    def set_last_turn(self, chat_id: int, turn: Turn) -> None:
+        """Replace the chat's last turn. A Turn is three plain fields: `question` (text),
+        `highlight` (text, "" when nothing was found) and `at` (seconds since the epoch as a
+        float; may be -inf, which must read back as -inf)."""
+        ...
+
+    def thread_turn(self, chat_id: int, root_id: int) -> Turn | None:
+        """The last question under the post whose comment thread is rooted at `root_id` in the
+        chat (a discussion group), as stored by `set_thread_turn`; None when none was stored."""
+        ...
+
+    def set_thread_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
+        """Replace the last turn of one post thread of the chat (the chat's own last turn is
+        not touched). The turns of the chat's MAX_THREAD_TURNS most recently set threads are
+        kept; older ones may be deleted."""
+        ...
+
+    def autoindex(self, chat_id: int) -> bool:
+        """Whether a chat admin turned /autoindex on in the chat (False for a chat never seen)."""
+        ...
+
+    def set_autoindex(self, chat_id: int, on: bool) -> None:
+        """Turn /autoindex on or off for the chat."""
+        ...
+
+    def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
+        """Count one request at time `now` (seconds, monotonic within one process) under every
+        limit's key, or under none.
+
+        A key is full when `limit.count` requests or more were counted under it at times t with
+        now - window < t <= now. If a key is full (the first full one in `limits` order), nothing
+        is counted and a Refusal for it is returned, its `again` true when that key had already
+        refused since its last counted request; the key is then marked refused. Otherwise the
+        request is counted under every key, their refused marks are cleared, and None is
+        returned. A limit with count <= 0 is never full and counts nothing. All of it is one
+        atomic step: two processes sharing the state must not both pass a limit with one
+        request left. Counts older than their window may be deleted at any time.
+        """
+        ...
+
+
+@dataclass
+class _Counter:
+    times: deque[float] = field(default_factory=deque)
+    window: float = 0.0
+    refused: bool = False
+
+
+class InMemoryChatState:
+    """ChatState in this process's memory: lost on restart, bounded by sweeping idle counters."""
+
+    def __init__(self) -> None:
+        self._scopes: dict[int, list[str]] = {}
+        self._turns: dict[int, Turn] = {}
+        self._thread_turns: dict[int, OrderedDict[int, Turn]] = {}
+        self._autoindex: set[int] = set()
+        self._counters: dict[str, _Counter] = {}
+        self._sweep_at = SWEEP_AT
+
+    def scope(self, chat_id: int) -> list[str]:
+        """See ChatState."""
+        return list(self._scopes.get(chat_id, ()))
+
+    def set_scope(self, chat_id: int, doc_ids: Sequence[str]) -> None:
+        """See ChatState."""
+        if doc_ids:
+            self._scopes[chat_id] = list(doc_ids)
+        else:
+            self._scopes.pop(chat_id, None)
+
+    def last_turn(self, chat_id: int) -> Turn | None:
+        """See ChatState."""
+        return self._turns.get(chat_id)
+
+    def set_last_turn(self, chat_id: int, turn: Turn) -> None:
+        """See ChatState."""
+        self._turns[chat_id] = turn
+
+    def thread_turn(self, chat_id: int, root_id: int) -> Turn | None:
+        """See ChatState."""
+        return self._thread_turns.get(chat_id, {}).get(root_id)
+
+    def set_thread_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
+        """See ChatState."""
+        threads = self._thread_turns.setdefault(chat_id, OrderedDict())
+        threads[root_id] = turn
+        threads.move_to_end(root_id)
+        while len(threads) > MAX_THREAD_TURNS:
+            threads.popitem(last=False)
+
+    def autoindex(self, chat_id: int) -> bool:
+        """See ChatState."""
+        return chat_id in self._autoindex
+
+    def set_autoindex(self, chat_id: int, on: bool) -> None:
+        """See ChatState."""
+        if on:
+            self._autoindex.add(chat_id)
+        else:
+            self._autoindex.discard(chat_id)
+
+    def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
+        """See ChatState."""
+        if len(self._counters) > self._sweep_at:
+            self._forget_idle(now)
+            self._sweep_at = max(SWEEP_AT, 2 * len(self._counters))
+        counting = [(limit, self._recent(limit, now)) for limit in limits if limit.count > 0]
+        for limit, counter in counting:
+            if len(counter.times) >= limit.count:
+                again, counter.refused = counter.refused, True
+                return Refusal(limit.key, again)
+        for _, counter in counting:
+            counter.times.append(now)
+            counter.refused = False
+        return None
+
+    def counter_keys(self) -> int:
+        """How many counter keys are held now (what the counters cost in memory)."""
+        return len(self._counters)
+
+    def _recent(self, limit: Limit, now: float) -> _Counter:
+        counter = self._counters.setdefault(limit.key, _Counter())
+        counter.window = limit.window
+        while counter.times and now - counter.times[0] >= limit.window:
+            counter.times.popleft()
+        return counter
+
+    def _forget_idle(self, now: float) -> None:
+        idle = [
+            key
+            for key, counter in self._counters.items()
+            if not counter.times or now - counter.times[-1] >= counter.window
+        ]
+        for key in idle:
+            del self._counters[key]

@@ -1,0 +1,72 @@
+"""The ChatState contract, run against every implementation (a database one is added to
+`IMPLEMENTATIONS`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+
+from articlebot.retrieval.conversation import Turn
+from articlebot.storage.chat_state import ChatState, InMemoryChatState, Limit, Refusal
+
+IMPLEMENTATIONS: list[Callable[[], ChatState]] = [InMemoryChatState]
+
+
+@pytest.fixture(params=IMPLEMENTATIONS, ids=lambda make: make.__name__)
+def state(request: pytest.FixtureRequest) -> ChatState:
+    return request.param()
+
+
+def test_scope_is_kept_per_chat_in_order_and_cleared_by_an_empty_one(state: ChatState) -> None:
+    assert state.scope(1) == []
+    state.set_scope(1, ["b", "a"])
+    assert state.scope(1) == ["b", "a"] and state.scope(2) == []
+    state.set_scope(1, [])
+    assert state.scope(1) == []
+
+
+def test_last_turn_reads_back_field_by_field(state: ChatState) -> None:
+    assert state.last_turn(5) is None
+    state.set_last_turn(5, Turn("Who is Vinatier?", "Laurent Vinatier is a researcher.", 12.5))
+    state.set_last_turn(6, Turn("who wrote this?", "", -math.inf))
+    assert state.last_turn(5) == Turn("Who is Vinatier?", "Laurent Vinatier is a researcher.", 12.5)
+    assert state.last_turn(6) == Turn("who wrote this?", "", -math.inf)
+
+
+def test_thread_turns_are_kept_per_post_thread_apart_from_the_chat_turn(state: ChatState) -> None:
+    asked = Turn("How many homes were flooded?", "40 homes were flooded.", 3.0)
+    assert state.thread_turn(-100, 7) is None
+    state.set_thread_turn(-100, 7, asked)
+    state.set_thread_turn(-100, 8, Turn("Who?", "", -math.inf))
+    assert state.thread_turn(-100, 7) == asked
+    assert state.thread_turn(-100, 8) == Turn("Who?", "", -math.inf)
+    assert state.thread_turn(-200, 7) is None and state.last_turn(-100) is None
+
+
+def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
+    assert not state.autoindex(-100)
+    state.set_autoindex(-100, True)
+    assert state.autoindex(-100) and not state.autoindex(-200)
+    state.set_autoindex(-100, False)
+    assert not state.autoindex(-100)
+
+
+def test_hit_counts_within_the_window_and_refuses_once_then_again(state: ChatState) -> None:
+    two = [Limit("sender:1", 2, 10.0)]
+    assert state.hit(two, 0.0) is None
+    assert state.hit(two, 1.0) is None
+    assert state.hit(two, 2.0) == Refusal("sender:1", again=False)
+    assert state.hit(two, 3.0) == Refusal("sender:1", again=True)
+    assert state.hit(two, 10.0) is None  # the hit at 0.0 left the window (now - 10 < t)
+    assert state.hit(two, 10.5) == Refusal("sender:1", again=False)  # counted: marks cleared
+
+
+def test_hit_is_all_or_nothing_across_keys(state: ChatState) -> None:
+    chat = Limit("chat:-1", 1, 60.0)
+    assert state.hit([Limit("sender:1", 5, 60.0), chat], 0.0) is None
+    assert state.hit([Limit("sender:2", 1, 60.0), chat], 1.0) == Refusal("chat:-1", False)
+    # sender:2 was not counted when the chat refused: its one request is still free.
+    assert state.hit([Limit("sender:2", 1, 60.0)], 2.0) is None
+    assert state.hit([Limit("sender:3", 0, 60.0)], 3.0) is None  # count 0: no limit
