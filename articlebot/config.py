@@ -154,6 +154,13 @@ class Settings(BaseSettings):
         description="Who may change what a group is answered from with /use: the group's "
         "admins (anonymous admins included) and the bot's admins, or every member.",
     )
+    channels: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Telegram channels (ids like -1001234567890, or @usernames) whose posts are "
+        "indexed as they arrive, each as an article of its own: the bot receives them as a "
+        "channel admin, or as automatic forwards in the channel's discussion group. Other "
+        "channels are never indexed unless a chat admin turns /autoindex on.",
+    )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
 
@@ -169,16 +176,23 @@ class Settings(BaseSettings):
             return [value]
         return value
 
-    @field_validator("documents", "fetch_allow_hosts", mode="before")
+    @field_validator("documents", "fetch_allow_hosts", "channels", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
-        # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md" and ARTICLEBOT_FETCH_ALLOW_HOSTS=
-        # "intranet,10.0.0.0/8" besides a JSON list.
+        # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md", ARTICLEBOT_FETCH_ALLOW_HOSTS=
+        # "intranet,10.0.0.0/8" and ARTICLEBOT_CHANNELS="@news,-1001234567890" besides a JSON
+        # list (whose numbers are kept as the ids they are).
+        if isinstance(value, int):
+            value = [value]
         if isinstance(value, str):
             stripped = value.strip()
-            if stripped.startswith("["):
-                return json.loads(stripped)
-            return [part.strip() for part in stripped.split(",") if part.strip()]
+            value = (
+                json.loads(stripped)
+                if stripped.startswith("[")
+                else [part.strip() for part in stripped.split(",") if part.strip()]
+            )
+        if isinstance(value, list):
+            return [str(part) if isinstance(part, int) else part for part in value]
         return value
 
     def model_location(self) -> str:

@@ -1722,3 +1722,121 @@ class FakeBotApi:
             },
         )
         return chat
+
+    # ----------------------------------------------------------------- news channels
+    # Channel posts, their automatic forwards into the linked discussion group, and comments
+    # under them, shaped as the Bot API sends them.
+
+    @staticmethod
+    def channel_chat(channel_id: int, username: str | None = None, title: str = "News") -> JSONDict:
+        """A channel Chat dict."""
+        return telegram.Chat(
+            id=channel_id, type=telegram.Chat.CHANNEL, title=title, username=username
+        ).to_dict()
+
+    def channel_post(
+        self,
+        channel: JSONDict,
+        text: str,
+        *,
+        message_id: int | None = None,
+        entities: list[JSONDict] | None = None,
+        preview_url: str | None = None,
+        caption: bool = False,
+        edited: bool = False,
+    ) -> JSONDict:
+        """An Update dict with a post in ``channel`` (a dict from :meth:`channel_chat`).
+
+        ``entities`` defaults to the links in ``text`` (:func:`link_entities`); ``caption``
+        makes it a photo post with ``text`` as its caption; ``edited`` an
+        ``edited_channel_post`` of the post ``message_id``.
+        """
+        message: JSONDict = {
+            "message_id": message_id if message_id is not None else next(self._incoming_ids),
+            "date": int(_now().timestamp()),
+            "chat": copy.deepcopy(channel),
+            "sender_chat": copy.deepcopy(channel),
+        }
+        found = link_entities(text) if entities is None else entities
+        if caption:
+            message["photo"] = [
+                {"file_id": "photo-1", "file_unique_id": "uphoto-1", "width": 90, "height": 60}
+            ]
+            message["caption"] = text
+            if found:
+                message["caption_entities"] = found
+        else:
+            message["text"] = text
+            if found:
+                message["entities"] = found
+        if preview_url is not None:
+            message["link_preview_options"] = {"url": preview_url}
+        if edited:
+            message["edit_date"] = int(_now().timestamp())
+        return {"edited_channel_post" if edited else "channel_post": message}
+
+    def automatic_forward(
+        self, group_id: int, post: JSONDict, *, message_id: int | None = None
+    ) -> JSONDict:
+        """An Update dict with the copy of the channel post ``post`` (an update from
+        :meth:`channel_post`) that Telegram forwards into the channel's discussion group."""
+        original = post.get("channel_post") or post["edited_channel_post"]
+        message = {
+            key: copy.deepcopy(value)
+            for key, value in original.items()
+            if key not in ("message_id", "chat", "edit_date")
+        }
+        message.update(
+            message_id=message_id if message_id is not None else next(self._incoming_ids),
+            chat={"id": group_id, "type": "supergroup", "title": "News chat"},
+            is_automatic_forward=True,
+            forward_origin={
+                "type": "channel",
+                "chat": copy.deepcopy(original["chat"]),
+                "message_id": original["message_id"],
+                "date": original["date"],
+            },
+            date=int(_now().timestamp()),
+            **{"from": dict(TELEGRAM_SERVICE_USER)},
+        )
+        return {"message": message}
+
+    def comment(
+        self,
+        forward: JSONDict,
+        text: str,
+        *,
+        user: JSONDict | telegram.User | None = None,
+        reply_to: JSONDict | None = None,
+        entities: list[JSONDict] | None = None,
+    ) -> JSONDict:
+        """An Update dict with a reader's comment under a channel post: in the thread of its
+        automatic forward ``forward`` (an update from :meth:`automatic_forward`), replying to
+        ``reply_to`` (a message dict: another comment, or the bot's answer) or else to the
+        forward itself."""
+        root = forward["message"]
+        return self.group_message(
+            int(root["chat"]["id"]),
+            text,
+            user=user,
+            entities=entities,
+            reply_to=reply_to if reply_to is not None else root,
+            message_thread_id=int(root["message_id"]),
+            title=str(root["chat"].get("title", "News chat")),
+        )
+
+
+#: The user the Bot API names as the sender of automatic forwards.
+TELEGRAM_SERVICE_USER: JSONDict = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+
+
+def link_entities(text: str) -> list[JSONDict]:
+    """The ``url`` entities Telegram would mark in a post's text (http(s) links)."""
+    return [
+        {
+            "type": "url",
+            "offset": utf16_len(text[: match.start()]),
+            "length": utf16_len(match.group()),
+        }
+        for match in re.finditer(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)]", text)
+    ]

@@ -35,6 +35,24 @@ def test_last_turn_reads_back_field_by_field(state: ChatState) -> None:
     assert state.last_turn(6) == Turn("who wrote this?", "", -math.inf)
 
 
+def test_thread_turns_are_kept_per_post_thread_apart_from_the_chat_turn(state: ChatState) -> None:
+    asked = Turn("How many homes were flooded?", "40 homes were flooded.", 3.0)
+    assert state.thread_turn(-100, 7) is None
+    state.set_thread_turn(-100, 7, asked)
+    state.set_thread_turn(-100, 8, Turn("Who?", "", -math.inf))
+    assert state.thread_turn(-100, 7) == asked
+    assert state.thread_turn(-100, 8) == Turn("Who?", "", -math.inf)
+    assert state.thread_turn(-200, 7) is None and state.last_turn(-100) is None
+
+
+def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
+    assert not state.autoindex(-100)
+    state.set_autoindex(-100, True)
+    assert state.autoindex(-100) and not state.autoindex(-200)
+    state.set_autoindex(-100, False)
+    assert not state.autoindex(-100)
+
+
 def test_hit_counts_within_the_window_and_refuses_once_then_again(state: ChatState) -> None:
     two = [Limit("sender:1", 2, 10.0)]
     assert state.hit(two, 0.0) is None

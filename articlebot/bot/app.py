@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from articlebot.bot import articles, handlers
+from articlebot.bot import articles, channels, handlers
 from articlebot.bot.access import gate, limited
 from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.index_reload import schedule_index_reload
@@ -216,6 +216,8 @@ def add_handlers(application: ArticleBotApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
     application.add_handler(TypeHandler(Update, gate), group=-1)
+    # Before the usual question handlers: a question under a channel post is about that post.
+    channels.add_channel_handlers(application)
     application.add_handler(
         CommandHandler(["start", "help"], limited(handlers.start), new_messages)
     )

@@ -20,6 +20,7 @@ from articlebot.bot.state import BotContext
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
+from articlebot.ingest.posts import visible_in
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ async def articles(update: Update, context: BotContext) -> None:
     index = context.bot_data.retriever.index
     scope = scope_of(message.chat_id, context) or []
     listed = []
-    for doc_id in index.doc_order:
+    for doc_id in visible_in(index.doc_order, message.chat_id):
         meta = index.manifest.documents.get(doc_id, {})
         source = index.documents[doc_id].source
         listed.append(

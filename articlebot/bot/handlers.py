@@ -17,6 +17,8 @@ from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_bounds
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.state import BotContext
+from articlebot.ingest.documents import Document
+from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.results import Answer
@@ -39,10 +41,24 @@ def scope_of(chat_id: int, context: BotContext) -> list[str] | None:
     return [doc_id for doc_id in scope if doc_id in documents] or None
 
 
+def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
+    """The articles a question from chat `chat_id` (None: no chat, an inline query) searches,
+    or None for all of them: the chat's /use choice, and never another group's own posts."""
+    chosen = scope_of(chat_id, context) if chat_id is not None else None
+    documents = context.bot_data.retriever.index.documents
+    visible = visible_in(chosen or documents, chat_id)
+    return None if chosen is None and len(visible) == len(documents) else visible
+
+
+def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
+    index = context.bot_data.retriever.index
+    return [index.documents[doc_id] for doc_id in visible_in(index.doc_order, chat_id)]
+
+
 async def _answer(message: Message, question: str, context: BotContext) -> None:
     state = context.bot_data
     chat_id = message.chat_id
-    scope = scope_of(chat_id, context)
+    scope = search_scope(chat_id, context)
     try:
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
         served = await state.questions.ask(Request(question, state.chats.last_turn(chat_id), scope))
@@ -77,7 +93,7 @@ async def start(update: Update, context: BotContext) -> None:
     """/start and /help."""
     if update.effective_message is None:
         return
-    documents = list(context.bot_data.retriever.index.documents.values())
+    documents = _visible_documents(update.effective_message.chat_id, context)
     await update.effective_message.reply_html(
         render.help_html(documents, context.bot.username or ""), disable_web_page_preview=True
     )
@@ -87,7 +103,7 @@ async def source(update: Update, context: BotContext) -> None:
     """/source: the indexed articles."""
     if update.effective_message is None:
         return
-    documents = list(context.bot_data.retriever.index.documents.values())
+    documents = _visible_documents(update.effective_message.chat_id, context)
     await update.effective_message.reply_html(
         render.sources_html(documents), disable_web_page_preview=True
     )
@@ -108,7 +124,7 @@ async def summary(update: Update, context: BotContext) -> None:
     if wanted and wanted not in index.documents:
         await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
         return
-    scope = scope_of(message.chat_id, context)
+    scope = search_scope(message.chat_id, context)
     doc_id = wanted or newest_article(index, scope)
     if doc_id is None:
         await message.reply_text("No articles are indexed yet.")
@@ -261,7 +277,8 @@ async def inline_query(update: Update, context: BotContext) -> None:
     if not await admitted(update, context):
         return
     try:
-        served = await context.bot_data.questions.ask(Request(question))
+        scope = search_scope(None, context)
+        served = await context.bot_data.questions.ask(Request(question, doc_ids=scope))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = _inline_results(served.answer, len(served.retriever.index.documents))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from telegram.ext import CallbackContext, ExtBot
 
+from articlebot.bot.channel_state import ChannelState
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue, Served, answer_batch
 from articlebot.bot.stats import AnswerCounts
@@ -38,6 +39,8 @@ class BotState:
     told_outside: set[int] = field(default_factory=set)
     #: (chat, user) -> (until, is admin), from getChatMember.
     chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+    #: Channel post threads seen, and the posts indexed or being indexed.
+    channels: ChannelState = field(default_factory=ChannelState)
     questions: QuestionQueue[Request, Served] = field(init=False)
     limiter: RateLimiter = field(init=False)
 

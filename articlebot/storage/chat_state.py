@@ -1,10 +1,11 @@
 """What the bot remembers about each chat: the articles it asks (/use), its last question (for
-follow-ups) and the rate-limit counters. `ChatState` is the interface; `InMemoryChatState` keeps
+follow-ups; under a channel post, per post thread), whether /autoindex is on, and the rate-limit
+counters. `ChatState` is the interface; `InMemoryChatState` keeps
 it in this process (lost on restart), and a database implementation can replace it unchanged."""
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from articlebot.retrieval.conversation import Turn
 
+#: Post threads whose last turn a chat keeps, at least (the most recent ones).
+MAX_THREAD_TURNS = 1_000
 #: Counter keys held before idle ones are swept out (the sweep is amortised: the mark then
 #: doubles with the keys still active).
 SWEEP_AT = 10_000
@@ -63,6 +66,25 @@ class ChatState(Protocol):
         float; may be -inf, which must read back as -inf)."""
         ...
 
+    def thread_turn(self, chat_id: int, root_id: int) -> Turn | None:
+        """The last question under the post whose comment thread is rooted at `root_id` in the
+        chat (a discussion group), as stored by `set_thread_turn`; None when none was stored."""
+        ...
+
+    def set_thread_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
+        """Replace the last turn of one post thread of the chat (the chat's own last turn is
+        not touched). The turns of the chat's MAX_THREAD_TURNS most recently set threads are
+        kept; older ones may be deleted."""
+        ...
+
+    def autoindex(self, chat_id: int) -> bool:
+        """Whether a chat admin turned /autoindex on in the chat (False for a chat never seen)."""
+        ...
+
+    def set_autoindex(self, chat_id: int, on: bool) -> None:
+        """Turn /autoindex on or off for the chat."""
+        ...
+
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """Count one request at time `now` (seconds, monotonic within one process) under every
         limit's key, or under none.
@@ -92,6 +114,8 @@ class InMemoryChatState:
     def __init__(self) -> None:
         self._scopes: dict[int, list[str]] = {}
         self._turns: dict[int, Turn] = {}
+        self._thread_turns: dict[int, OrderedDict[int, Turn]] = {}
+        self._autoindex: set[int] = set()
         self._counters: dict[str, _Counter] = {}
         self._sweep_at = SWEEP_AT
 
@@ -113,6 +137,29 @@ class InMemoryChatState:
     def set_last_turn(self, chat_id: int, turn: Turn) -> None:
         """See ChatState."""
         self._turns[chat_id] = turn
+
+    def thread_turn(self, chat_id: int, root_id: int) -> Turn | None:
+        """See ChatState."""
+        return self._thread_turns.get(chat_id, {}).get(root_id)
+
+    def set_thread_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
+        """See ChatState."""
+        threads = self._thread_turns.setdefault(chat_id, OrderedDict())
+        threads[root_id] = turn
+        threads.move_to_end(root_id)
+        while len(threads) > MAX_THREAD_TURNS:
+            threads.popitem(last=False)
+
+    def autoindex(self, chat_id: int) -> bool:
+        """See ChatState."""
+        return chat_id in self._autoindex
+
+    def set_autoindex(self, chat_id: int, on: bool) -> None:
+        """See ChatState."""
+        if on:
+            self._autoindex.add(chat_id)
+        else:
+            self._autoindex.discard(chat_id)
 
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """See ChatState."""

@@ -1,0 +1,84 @@
+"""What the bot remembers of channels and their discussion groups in this process: which
+thread is about which post, which posts were indexed, and which are being indexed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from telegram import Message
+
+from articlebot.bot.threads import Thread, thread_of
+from articlebot.ingest.posts import PostRef
+
+log = logging.getLogger(__name__)
+
+#: Threads remembered per discussion group (their roots and their last turns); oldest go first.
+MAX_THREADS = 1_000
+#: Discussion groups whose threads are remembered.
+MAX_GROUPS = 1_000
+#: Posts whose indexing is tracked before the idle ones are forgotten.
+MAX_POSTS = 10_000
+#: How long a question under a post waits for that post's article to be indexed.
+INDEXING_WAIT_SECONDS = 30.0
+
+
+@dataclass
+class ChannelState:
+    """What the bot has seen of channels and their discussion groups in this process."""
+
+    #: discussion group -> (automatic forward's message id -> the channel post it copies).
+    roots: OrderedDict[int, OrderedDict[int, PostRef]] = field(default_factory=OrderedDict)
+    #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
+    #: post reaches a bot that is the channel's admin twice, as itself and as its forward.
+    indexed: dict[str, str] = field(default_factory=dict)
+    #: doc_id -> held while that post is being indexed (a question under it waits for it),
+    #: for every post of an opted-in channel seen lately.
+    busy: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
+        """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
+        group = self.roots.setdefault(group_id, OrderedDict())
+        self.roots.move_to_end(group_id)
+        group[forward_id] = post
+        while len(group) > MAX_THREADS:
+            group.popitem(last=False)
+        while len(self.roots) > MAX_GROUPS:
+            self.roots.popitem(last=False)
+
+    def thread(self, message: Message) -> Thread | None:
+        """The post thread `message` is in, if it is in one."""
+        thread = thread_of(message, self.roots.get(message.chat.id, {}))
+        if thread is not None and thread.root_id not in self.roots.get(thread.chat_id, {}):
+            # Learnt from a comment on the post itself: with privacy mode on, the bot never
+            # sees the automatic forward, yet later replies in the thread name only its id.
+            self.remember_root(thread.chat_id, thread.root_id, thread.post)
+        return thread
+
+    def mark_indexed(self, doc_id: str, signature: str) -> None:
+        """Remember what was indexed for the post `doc_id` (forgetting all when full costs one
+        more read of each post that is posted again)."""
+        if doc_id not in self.indexed and len(self.indexed) >= MAX_POSTS:
+            self.indexed.clear()
+        self.indexed[doc_id] = signature
+
+    def lock(self, doc_id: str) -> asyncio.Lock:
+        """The lock held while the post `doc_id` is indexed."""
+        if doc_id not in self.busy and len(self.busy) >= MAX_POSTS:
+            for idle in [d for d, lock in self.busy.items() if not lock.locked()]:
+                del self.busy[idle]
+        return self.busy.setdefault(doc_id, asyncio.Lock())
+
+    async def settled(self, doc_id: str) -> None:
+        """Wait (a while at most) until the post `doc_id` is not being indexed."""
+        lock = self.busy.get(doc_id)
+        if lock is None or not lock.locked():
+            return
+        try:
+            async with asyncio.timeout(INDEXING_WAIT_SECONDS):
+                async with lock:
+                    pass
+        except TimeoutError:
+            log.warning("answering before %s is indexed: indexing takes too long", doc_id)

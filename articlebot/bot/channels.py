@@ -1,0 +1,203 @@
+"""News channels: each post's article indexed as it arrives.
+
+A channel the operator lists (ARTICLEBOT_CHANNELS) or a group whose admin turned /autoindex on
+has its posts indexed, one article per post: from the channel itself (the bot is its admin) or
+from the automatic forwards into its discussion group. Questions under the posts are answered
+by post_answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable
+from dataclasses import replace
+
+from telegram import Message, Update
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
+
+from articlebot.bot.access import is_chat_admin, limited
+from articlebot.bot.post_answers import InPostThread, on_thread_message
+from articlebot.bot.state import BotContext, BotState
+from articlebot.bot.threads import forwarded_post
+from articlebot.config import Settings
+from articlebot.index.store import IndexStoreError
+from articlebot.ingest.documents import Document, DocumentError
+from articlebot.ingest.fetch import fetch_article
+from articlebot.ingest.posts import (
+    PostArticle,
+    linked_document,
+    text_document,
+    what_to_index,
+)
+
+log = logging.getLogger(__name__)
+
+AUTOINDEX_HINT = (
+    "/autoindex on: the links this group's admins post, and the posts of the channel this "
+    "group discusses, become articles I answer from. /autoindex off stops it."
+)
+AUTOINDEX_ON = (
+    "From now on the links this group's admins post, and the posts of the channel this group "
+    "discusses, are indexed as they arrive. Questions under a post are answered from its "
+    "article."
+)
+AUTOINDEX_OFF = "New posts and links here are no longer indexed."
+AUTOINDEX_ADMINS_ONLY = "Only this group's admins can turn /autoindex on or off."
+AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a link to add it."
+
+
+def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
+    """Whether the operator listed a chat in ARTICLEBOT_CHANNELS (by id or @username)."""
+    names = {entry.strip().lstrip("@").lower() for entry in settings.channels}
+    names.discard("")
+    return str(chat_id) in names or (username or "").lower() in names
+
+
+def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
+    """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
+    return listed(state.settings, chat_id, username) or state.chats.autoindex(chat_id)
+
+
+def _signature(article: PostArticle) -> str:
+    text = hashlib.sha256((article.own_text or "").encode()).hexdigest()[:16]
+    return f"{article.article_url or ''}\x00{text}"
+
+
+async def read_post(article: PostArticle, settings: Settings) -> Document | None:
+    """The article of a post: the page behind its link (fetched as /add fetches), else its own
+    text when that is long enough; None when neither can be had."""
+    if article.article_url is not None:
+        try:
+            page = await fetch_article(article.article_url, allow=settings.fetch_allow_hosts)
+        except DocumentError as exc:
+            log.info("post %s: cannot read its link: %s", article.post.link, exc)
+        else:
+            return linked_document(article, page)
+    return text_document(article) if article.own_text is not None else None
+
+
+async def index_post(state: BotState, article: PostArticle) -> None:
+    """Index one post's article, off the event loop, and serve it; a post seen before with the
+    same link and text is not read again."""
+    seen = state.channels
+    doc_id = article.post.doc_id
+    signature = _signature(article)
+    lock = seen.lock(doc_id)
+    try:
+        async with lock:
+            if seen.indexed.get(doc_id) == signature:
+                return
+            document = await read_post(article, state.settings)
+            if document is None:
+                log.info("post %s has no article to index", article.post.link)
+                seen.mark_indexed(doc_id, signature)
+                return
+            async with state.index_lock:  # one index change at a time in this process
+                from articlebot.collection import add_documents
+
+                # The id is the post's own: it replaces the post's earlier article, also when
+                # the channel's @username (and so the post's link) changed since.
+                data, _ = await asyncio.to_thread(
+                    add_documents, state.settings, state.retriever.encoder, [document], replace=True
+                )
+                state.retriever = state.retriever.with_index(data)
+            seen.mark_indexed(doc_id, signature)
+            log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
+    except (DocumentError, IndexStoreError) as exc:
+        log.warning("could not index post %s: %s", article.post.link, exc)
+
+
+async def on_channel_post(update: Update, context: BotContext) -> None:
+    """A post (or an edit) in a channel the bot administers: indexed when the channel is opted
+    in, ignored otherwise. Nothing is ever said in the channel."""
+    message = update.channel_post or update.edited_channel_post
+    if message is None:
+        return
+    chat = message.chat
+    if not opted_in(context.bot_data, chat.id, chat.username):
+        return
+    article = what_to_index(message)
+    if article is not None:
+        await _quietly(index_post(context.bot_data, article), message)
+
+
+async def on_group_post(update: Update, context: BotContext) -> None:
+    """In a group: a channel post's automatic forward (its thread is remembered; its article
+    indexed when the channel is opted in), or, with /autoindex on, a link an admin posted."""
+    message = update.message or update.edited_message
+    if message is None:
+        return
+    state = context.bot_data
+    allowed = state.settings.allowed_chats
+    if allowed and message.chat.id not in allowed:
+        return  # edits reach this before the gate that turns other chats away
+    post = forwarded_post(message)
+    if post is not None:
+        state.channels.remember_root(message.chat.id, message.message_id, post)
+        if not (
+            opted_in(state, post.chat_id, post.username) or state.chats.autoindex(message.chat.id)
+        ):
+            return
+        article = what_to_index(message)
+        if article is not None:
+            await _quietly(index_post(state, replace(article, post=post)), message)
+        return
+    if not state.chats.autoindex(message.chat.id):
+        return
+    article = what_to_index(message)
+    if article is None or message.is_automatic_forward:
+        return
+    if not await is_chat_admin(update, context):
+        return  # only what the group's admins (anonymous ones too) post becomes an article
+    await _quietly(index_post(state, article), message)
+
+
+async def _quietly(work: Awaitable[None], message: Message) -> None:
+    # An error must not reach the error handler: it would answer in the channel, or under a
+    # post nobody asked about. It is logged instead.
+    try:
+        await work
+    except Exception:
+        log.exception("could not index post %s in chat %s", message.message_id, message.chat.id)
+
+
+async def autoindex(update: Update, context: BotContext) -> None:
+    """/autoindex on|off (a chat admin): index this group's admins' links and the posts of the
+    channel it discusses as they arrive."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    wanted = " ".join(context.args or []).strip().lower()
+    if chat.type == chat.PRIVATE:
+        reply = AUTOINDEX_IN_GROUPS
+    elif wanted not in ("on", "off"):
+        reply = AUTOINDEX_HINT
+    elif not await is_chat_admin(update, context):
+        reply = AUTOINDEX_ADMINS_ONLY
+    else:
+        context.bot_data.chats.set_autoindex(chat.id, wanted == "on")
+        reply = AUTOINDEX_ON if wanted == "on" else AUTOINDEX_OFF
+    await message.reply_text(reply, do_quote=True)
+
+
+def add_channel_handlers(application: Application) -> None:
+    """Register the channel handlers: edits first (the gate drops edits), thread questions
+    before the usual question handlers, posts and links after them."""
+    groups = filters.ChatType.GROUPS
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups, on_group_post), group=-2
+    )
+    application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & groups & InPostThread(application), on_thread_message
+        )
+    )
+    application.add_handler(
+        CommandHandler("autoindex", limited(autoindex), filters.UpdateType.MESSAGE)
+    )
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & groups, on_group_post), group=1
+    )

@@ -1,0 +1,143 @@
+"""Questions under a channel post, answered from that post's article first, then, clearly
+labelled, from the channel's other articles; follow-ups stay within the post's thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from html import escape
+
+from telegram import Message, Update
+from telegram.ext import Application, filters
+
+from articlebot.bot import delivery, render
+from articlebot.bot.access import admitted
+from articlebot.bot.delivery import ShuttingDown
+from articlebot.bot.handlers import EMPTY_ASK_HINT, RESTARTING
+from articlebot.bot.questions import QueueClosed
+from articlebot.bot.render import Button
+from articlebot.bot.state import BotContext, BotState
+from articlebot.bot.threads import Thread, question_in_thread
+from articlebot.ingest.posts import doc_prefix
+from articlebot.retrieval.about import summary_reply
+from articlebot.retrieval.conversation import Request, Turn
+from articlebot.retrieval.results import Answer
+
+log = logging.getLogger(__name__)
+
+NOT_IN_POST = "This post's article doesn't say."
+NO_POST_ARTICLE = "This post has no article I could read."
+FROM_ELSEWHERE = "From another of the channel's articles:"
+NOWHERE = "Nor do the channel's other articles."
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadReply:
+    """What to send under a post: the HTML, its buttons, the turn to remember, and the answer
+    it shows (for the counts)."""
+
+    html: str
+    buttons: list[Button]
+    turn: Turn | None
+    answer: Answer | None
+
+
+async def thread_reply(
+    state: BotState, thread: Thread, question: str, previous: Turn | None
+) -> ThreadReply:
+    """The answer to a question under a post: from the post's article, else, labelled, the best
+    passage of the channel's other articles."""
+    doc_id = thread.post.doc_id
+    index = state.retriever.index
+    prefix = doc_prefix(thread.post.chat_id, thread.post.channel)
+    others = [d for d in index.doc_order if d.startswith(prefix) and d != doc_id]
+    own = None
+    if doc_id in index.documents:
+        own = await state.questions.ask(Request(question, previous, [doc_id]))
+        answer = own.answer
+        if answer.answered or answer.reply is not None or not others:
+            buttons = render.answer_buttons(answer, own.retriever.index.tag)
+            return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
+    lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
+    if others:
+        elsewhere = await state.questions.ask(Request(question, None, others))
+        if elsewhere.answer.answered:
+            html = (
+                f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
+                f"{render.answer_html(elsewhere.answer, len(others))}"
+            )
+            buttons = render.answer_buttons(elsewhere.answer, elsewhere.retriever.index.tag)
+            return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
+    if own is not None:  # the post's own closest passage beats nothing at all
+        html = render.answer_html(own.answer, 1)
+        if others and own.answer.outcome == "none":
+            html += f"\n{escape(NOWHERE)}"
+        buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+        return ThreadReply(html, buttons, own.turn, own.answer)
+    html = f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}"
+    return ThreadReply(html, [], None, None)
+
+
+async def on_thread_message(update: Update, context: BotContext) -> None:
+    """A message under a channel post: /ask, /summary, a mention, a reply to the bot or a
+    question replying to the post is answered from that post's article."""
+    message = update.effective_message
+    if message is None:
+        return
+    state = context.bot_data
+    thread = state.channels.thread(message)
+    if thread is None:
+        return
+    asked = question_in_thread(message, context.bot.id, context.bot.username or "")
+    if asked is None or not await admitted(update, context):
+        return
+    await state.channels.settled(thread.post.doc_id)
+    if asked.command == "summary":
+        await _thread_summary(message, thread, state)
+        return
+    if not asked.question:
+        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        return
+    chat_id = message.chat_id
+    try:
+        reply = await thread_reply(
+            state, thread, asked.question, state.chats.thread_turn(chat_id, thread.root_id)
+        )
+        if reply.turn is not None:
+            state.chats.set_thread_turn(chat_id, thread.root_id, reply.turn)
+        await delivery.reply_html(message, reply.html, reply.buttons)
+    except (QueueClosed, ShuttingDown):
+        await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
+        return
+    if reply.answer is not None:
+        state.counts.count(reply.answer)
+
+
+async def _thread_summary(message: Message, thread: Thread, state: BotState) -> None:
+    index = state.retriever.index
+    if thread.post.doc_id not in index.documents:
+        await message.reply_text(NO_POST_ARTICLE, do_quote=True)
+        return
+    await delivery.reply_html(message, render.reply_html(summary_reply(index, thread.post.doc_id)))
+
+
+class InPostThread(filters.MessageFilter):
+    """Messages in the comment thread of a post whose channel has articles here (or has one
+    being indexed): those threads are answered from their posts; any other message goes on to
+    the usual handlers."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(name="InPostThread")
+        self._application = application
+
+    def filter(self, message: Message) -> bool:
+        """Whether `message` is under a post of a channel the bot answers from."""
+        state: BotState = self._application.bot_data
+        thread = state.channels.thread(message)
+        if thread is None or state.loaded is None:
+            return False
+        post, index = thread.post, state.loaded.index
+        if post.doc_id in index.documents or post.doc_id in state.channels.busy:
+            return True
+        prefix = doc_prefix(post.chat_id, post.channel)
+        return any(doc_id.startswith(prefix) for doc_id in index.doc_order)

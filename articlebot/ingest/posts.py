@@ -1,0 +1,188 @@
+"""A Telegram post (a channel post, or a link an admin posted in a group) -> what to index.
+
+Pure: the post comes in as a PTB Message, the article goes out as values. Fetching the linked
+page is the caller's job (the same safe fetcher as /add).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from telegram import Message, MessageEntity
+
+from articlebot.ingest.cleaning import find_byline, looks_like_title
+from articlebot.ingest.documents import Document
+
+#: A post's own text is an article from this many words on: a news post with a photo carries a
+#: caption of up to ~150 words; a one-line "read more" teaser is not an article.
+MIN_POST_WORDS = 60
+#: A title made from a post's first sentence is cut here.
+MAX_TITLE_CHARS = 100
+#: Links to Telegram itself (another post, a channel) are never the article.
+_TELEGRAM_HOSTS = {"t.me", "telegram.me", "telegram.dog", "www.t.me"}
+_LINK_KINDS = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+_GROUP_DOC_ID = re.compile(r"chat(\d+)-\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A post: the chat it was posted in (a channel, or a group) and its message id there."""
+
+    chat_id: int
+    post_id: int
+    #: The chat's public @username, when it has one.
+    username: str | None = None
+    #: A channel's post, which every chat may be answered from; a group's is for that group.
+    channel: bool = True
+
+    @property
+    def doc_id(self) -> str:
+        """The post's article id: one per post, the same after edits and username changes."""
+        return f"{doc_prefix(self.chat_id, self.channel)}{self.post_id}"
+
+    @property
+    def link(self) -> str:
+        """The post's t.me link: t.me/<channel>/<id> when public, t.me/c/<id>/<id> (members
+        only) otherwise."""
+        if self.username:
+            return f"https://t.me/{self.username}/{self.post_id}"
+        return f"https://t.me/c/{internal_id(self.chat_id)}/{self.post_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class PostArticle:
+    """What to index for one post: the page behind its link, or its own text, or both (the
+    text is used when the page cannot be read)."""
+
+    post: PostRef
+    article_url: str | None
+    #: The post's own text, when it is long enough to be an article.
+    own_text: str | None
+
+
+def internal_id(chat_id: int) -> int:
+    """A supergroup's or channel's id as t.me/c/ links spell it (without the -100)."""
+    text = str(abs(chat_id))
+    return int(text[3:]) if text.startswith("100") and len(text) > 3 else abs(chat_id)
+
+
+def doc_prefix(chat_id: int, channel: bool = True) -> str:
+    """The start of the doc_id of every post from `chat_id`."""
+    return f"{'tg' if channel else 'chat'}{abs(chat_id)}-"
+
+
+def private_to(doc_id: str) -> int | None:
+    """The group (its id without sign) a document posted there belongs to; None for every
+    other document, which any chat may be answered from."""
+    match = _GROUP_DOC_ID.fullmatch(doc_id)
+    return int(match.group(1)) if match else None
+
+
+def visible_in(doc_ids: Iterable[str], chat_id: int | None) -> list[str]:
+    """Of `doc_ids`, those a chat may be answered from: all but other groups' posts."""
+    own = abs(chat_id) if chat_id is not None else None
+    return [d for d in doc_ids if (group := private_to(d)) is None or group == own]
+
+
+def post_ref(message: Message) -> PostRef:
+    """The post `message` is: its chat and message id."""
+    chat = message.chat
+    return PostRef(chat.id, message.message_id, chat.username, chat.type == chat.CHANNEL)
+
+
+def post_text(message: Message) -> str:
+    """The post's text, or its caption (a photo or video post)."""
+    return message.text or message.caption or ""
+
+
+def links(message: Message) -> list[str]:
+    """The http(s) links of a post, in order: its link preview's first, then its entities'."""
+    found: list[str] = []
+    preview = message.link_preview_options
+    if preview is not None and preview.url and not preview.is_disabled:
+        found.append(preview.url)
+    entities = (
+        message.parse_entities(_LINK_KINDS)
+        if message.text
+        else message.parse_caption_entities(_LINK_KINDS)
+    )
+    for entity, shown in sorted(entities.items(), key=lambda item: item[0].offset):
+        url = entity.url if entity.type == MessageEntity.TEXT_LINK else shown
+        if url and "://" not in url:
+            url = f"https://{url}"  # Telegram marks bare "example.com/news" as a link
+        if url:
+            found.append(url)
+    return [url for i, url in enumerate(found) if url not in found[:i] and _is_article_link(url)]
+
+
+def _is_article_link(url: str) -> bool:
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return False
+    host = (parsed.hostname or "").lower()
+    return parsed.scheme in {"http", "https"} and bool(host) and host not in _TELEGRAM_HOSTS
+
+
+def word_count(text: str) -> int:
+    """Words in `text`, as the article-length threshold counts them."""
+    return len(re.findall(r"\w+", text))
+
+
+def without_links(text: str, urls: list[str]) -> str:
+    """`text` without the links it shows (a bare URL is no words of the article)."""
+    for url in urls:
+        text = text.replace(url, " ").replace(url.removeprefix("https://"), " ")
+    return text
+
+
+def what_to_index(message: Message) -> PostArticle | None:
+    """What to index for a post: the article behind its link, and its own text when that is
+    long enough to be an article; None when it has neither (a photo, a poll, a one-line
+    teaser without a link)."""
+    text = post_text(message)
+    urls = links(message)
+    own = text.strip() if word_count(without_links(text, urls)) >= MIN_POST_WORDS else None
+    if not urls and own is None:
+        return None
+    return PostArticle(post_ref(message), urls[0] if urls else None, own)
+
+
+def _first_sentence(text: str) -> str:
+    first = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    if len(first) <= MAX_TITLE_CHARS:
+        return first
+    return first[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def text_document(article: PostArticle) -> Document:
+    """The post's own text as a document: its first line is the title when it reads as one,
+    else its first sentence, shortened, names it."""
+    assert article.own_text is not None
+    text = article.own_text.replace("\r\n", "\n")
+    first, _, rest = text.partition("\n")
+    if rest.strip() and looks_like_title(first):
+        title, body_start = first.strip(), len(first) + 1
+    else:
+        title, body_start = _first_sentence(text), 0
+    return Document(
+        doc_id=article.post.doc_id,
+        title=title,
+        text=text,
+        source=article.post.link,
+        byline=find_byline(text[body_start:]),
+        body_start=body_start,
+        id_given=True,
+    )
+
+
+def linked_document(article: PostArticle, page: Document) -> Document:
+    """The page behind a post's link, known by the post: its id and its t.me link."""
+    return dataclasses.replace(
+        page, doc_id=article.post.doc_id, source=article.post.link, id_given=True
+    )

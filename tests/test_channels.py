@@ -1,0 +1,384 @@
+"""News channels end to end: posts indexed as they arrive, readers answered under the post.
+
+The real PTB Application against the fake Bot API, which sends the updates Telegram sends: a
+channel post, its automatic forward into the discussion group, comments in its thread. The
+articles behind the posts' links are served on loopback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import telegram
+from botkit import running_bot
+from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
+from pages import Page, page_server
+from telegram.ext import Application
+
+from articlebot.bot import channels, post_answers
+from articlebot.bot.threads import question_in_thread, thread_of
+from articlebot.collection import open_index
+from articlebot.config import load_settings
+from articlebot.ingest.posts import MIN_POST_WORDS, links, post_ref, what_to_index
+from articlebot.retrieval.retriever import Retriever
+
+LOOPBACK = ["127.0.0.1"]
+CHANNEL = -1001500000001
+DISCUSSION = -1001500000002
+OTHER_CHANNEL = -1001500000003
+OTHER_DISCUSSION = -1001500000004
+GROUP = -1001500000005
+READER = make_user(5001, "Rhea")
+EDITOR = 5002
+
+# Two stories on the same event, sharing most of their words, differing in their facts.
+EARLY = """<html><head><title>Storm Ida floods Carrick harbour</title></head><body><article>
+<h1>Storm Ida floods Carrick harbour</h1>
+<p>Storm Ida flooded the harbour district of Carrick on Tuesday night, the town council said on
+Wednesday morning.</p>
+<p>Mayor Ines Balfour said 40 homes were flooded and that 12 families spent the night in the
+sports hall on Mill Road.</p>
+<p>The coastguard rescued two fishermen whose trawler, the Kestrel, lost power near the harbour
+wall.</p>
+<p>The council said the harbour road would stay closed until Friday while engineers inspect the
+sea wall.</p></article></body></html>"""
+
+LATER = """<html><head><title>Storm Ida: Carrick flood damage worse than feared</title></head>
+<body><article><h1>Storm Ida: Carrick flood damage worse than feared</h1>
+<p>Storm Ida flooded the harbour district of Carrick on Tuesday night, and the damage is worse
+than first feared, the town council said on Thursday.</p>
+<p>Mayor Ines Balfour said 65 homes were flooded and that 30 families spent the night in the
+sports hall on Mill Road.</p>
+<p>The government promised 2 million pounds of emergency aid for the repairs, the mayor said.</p>
+<p>The council said the harbour road would stay closed until next Monday while engineers rebuild
+part of the sea wall.</p></article></body></html>"""
+
+ORCHARD = """<html><head><title>Cider orchard wins heritage grant</title></head><body><article>
+<h1>Cider orchard wins heritage grant</h1><p>The Bramblecote community orchard has won a heritage
+grant of 85,000 pounds to replant 300 old apple trees, the trust that runs it said on Tuesday.</p>
+<p>Volunteers will graft the new trees from cuttings of varieties that grew there a century ago.
+</p></article></body></html>"""
+
+SECRET = """<html><head><title>Unlisted channel story</title></head><body><article>
+<h1>Unlisted channel story</h1><p>The Quarry Lane bakery sold 9,000 loaves of saffron bread at
+the winter fair, its owner Tomas Reyes said on Sunday, a record for the town.</p>
+</article></body></html>"""
+
+LIBRARY = (
+    "Carrick library reopens after the flood\n"
+    "The Carrick public library will reopen on 3 June, the town council said, after volunteers "
+    "dried and sorted more than 8,000 books that the flood water reached. The children's room "
+    "on the ground floor gets new shelves paid for by a bake sale, and the reading room upstairs "
+    "keeps its old oak tables. Librarian Oona Fitch said the local history archive in the "
+    "basement was saved because staff carried the boxes to the first floor before the storm."
+)
+
+pytest_plugins = ["botkit"]
+
+PAGES = {
+    "/early.html": EARLY,
+    "/later.html": LATER,
+    "/orchard.html": ORCHARD,
+    "/secret.html": SECRET,
+}
+
+
+class Site:
+    """The news site on loopback: its base URL, and the requests made for each page."""
+
+    def __init__(self, base: str, hits: Counter[str]) -> None:
+        self.base = base
+        self.hits = hits
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """The news site on loopback; `hits` counts the requests for each page."""
+    hits: Counter[str] = Counter()
+
+    def page_for(path: str) -> Page:
+        hits[path] += 1
+        page = PAGES.get(path)
+        if page is None:
+            return 404, "text/plain", b"not here"
+        return 200, "text/html; charset=utf-8", page.encode()
+
+    with page_server(page_for) as base:
+        yield Site(base, hits)
+
+
+def url(site: Site, path: str) -> str:
+    return f"{site.base}{path}"
+
+
+@pytest_asyncio.fixture
+async def bot(api: FakeBotApi, encoder, tmp_path: Path) -> AsyncIterator[Application]:
+    """A bot over its own index (the bundled article) that indexes the posts of CHANNEL."""
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        fetch_allow_hosts=LOOPBACK,
+        channels=[str(CHANNEL)],
+    )
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    async with running_bot(settings, api.token, retriever) as app:
+        yield app
+
+
+def documents(app: Application) -> dict:
+    return app.bot_data.retriever.index.documents
+
+
+async def answer_to(api: FakeBotApi, update: dict, timeout: float = 20) -> dict:
+    """The bot's reply to the message of `update`."""
+    message = update["message"]
+    chat, message_id = message["chat"]["id"], message["message_id"]
+
+    def replies() -> list[dict]:
+        return [
+            m
+            for m in api.sent_messages(chat)
+            if m.get("reply_to_message", {}).get("message_id") == message_id
+        ]
+
+    await api.await_for(lambda: bool(replies()), timeout, description=f"a reply to {message_id}")
+    return replies()[0]
+
+
+async def post(api: FakeBotApi, text: str, **kwargs) -> tuple[dict, dict]:
+    """A post in CHANNEL and its automatic forward into DISCUSSION, as Telegram sends both to a
+    bot that is the channel's admin and a member of its discussion group."""
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    update = api.channel_post(channel, text, **kwargs)
+    api.push_update(update)
+    forward = api.automatic_forward(DISCUSSION, update)
+    api.push_update(forward)
+    return update, forward
+
+
+async def ask(api: FakeBotApi, forward: dict, text: str, **kwargs) -> str:
+    comment = api.comment(forward, text, user=READER, **kwargs)
+    api.push_update(comment)
+    return (await answer_to(api, comment))["text"]
+
+
+@pytest.mark.asyncio
+async def test_each_thread_is_answered_from_its_own_post(api, bot, site) -> None:
+    started = time.monotonic()
+    early, early_fwd = await post(api, f"Storm Ida hits Carrick: {url(site, '/early.html')}")
+    reply = await ask(api, early_fwd, "How many homes were flooded?")
+    assert time.monotonic() - started < 5, "a post must be answerable within 5 s of arrival"
+    assert "40 homes" in reply
+
+    started = time.monotonic()
+    later, later_fwd = await post(
+        api, "Update on the storm", preview_url=url(site, "/later.html"), entities=[]
+    )
+    reply = await ask(api, later_fwd, "How many homes were flooded?")
+    assert time.monotonic() - started < 5
+    assert "65 homes" in reply
+
+    # The same questions under each of two posts on the same event: each from its own.
+    pairs = [
+        ("When will the harbour road reopen?", "Friday", "next Monday"),
+        ("How many families spent the night in the sports hall?", "12 families", "30 families"),
+        ("What will the engineers do to the sea wall?", "inspect", "rebuild"),
+    ]
+    for question, in_early, in_later in pairs:
+        early_reply = await ask(api, early_fwd, question)
+        later_reply = await ask(api, later_fwd, question)
+        assert in_early in early_reply and in_later not in early_reply, (question, early_reply)
+        assert in_later in later_reply, (question, later_reply)
+
+    # Asked with /ask and with a mention, in the thread: the same scope.
+    assert "40 homes" in await ask(api, early_fwd, "/ask how many homes were flooded")
+    text = "@articlebot_test_bot how many homes were flooded"
+    mention = [mention_entity(text, "articlebot_test_bot")]
+    assert "65 homes" in await ask(api, later_fwd, text, entities=mention)
+
+    # Each post was read once, although it arrived twice (as itself and as its forward).
+    assert site.hits["/early.html"] == 1 and site.hits["/later.html"] == 1
+    ids = {
+        post_ref(telegram.Message.de_json(u["channel_post"], None)).doc_id for u in (early, later)
+    }
+    assert ids <= set(documents(bot))
+    assert api.sent_messages(CHANNEL) == []  # nothing is ever said in the channel
+
+
+@pytest.mark.asyncio
+async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, bot, site) -> None:
+    _, early_fwd = await post(api, f"Storm Ida hits Carrick {url(site, '/early.html')}")
+    _, later_fwd = await post(api, f"Damage worse than feared {url(site, '/later.html')}")
+    assert "40 homes" in await ask(api, early_fwd, "How many homes were flooded?")
+    assert "65 homes" in await ask(api, later_fwd, "How many homes were flooded?")
+
+    reply = await ask(api, early_fwd, "How much emergency aid did the government promise?")
+    assert reply.startswith(post_answers.NOT_IN_POST)
+    assert post_answers.FROM_ELSEWHERE in reply and "2 million pounds" in reply
+    assert "worse than feared" in reply  # the passage names the article it comes from
+    reply = await ask(api, later_fwd, "What was the name of the fishermen's trawler?")
+    assert reply.startswith(post_answers.NOT_IN_POST) and "Kestrel" in reply
+
+    # A post without an article is skipped quietly; under it, the channel's articles answer.
+    teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")
+    reply = await ask(api, teaser_fwd, "How many homes were flooded?")
+    assert reply.startswith(post_answers.NO_POST_ARTICLE) and post_answers.FROM_ELSEWHERE in reply
+    teaser_id = post_ref(telegram.Message.de_json(teaser["channel_post"], None)).doc_id
+    assert teaser_id not in documents(bot)
+    assert api.sent_messages(CHANNEL) == []
+
+
+@pytest.mark.asyncio
+async def test_follow_ups_stay_within_their_thread(api, bot, site) -> None:
+    _, early_fwd = await post(api, url(site, "/early.html"))
+    _, later_fwd = await post(api, url(site, "/later.html"))
+    first = api.comment(early_fwd, "How many homes were flooded?", user=READER)
+    api.push_update(first)
+    early_answer = await answer_to(api, first)
+    second = api.comment(later_fwd, "How many homes were flooded?", user=READER)
+    api.push_update(second)
+    await answer_to(api, second)
+    # A reply to the bot's answer under the first post, after a question under the second.
+    follow = api.comment(
+        early_fwd, "And how many families spent the night there?", reply_to=early_answer
+    )
+    api.push_update(follow)
+    reply = (await answer_to(api, follow))["text"]
+    assert "12 families" in reply and "30 families" not in reply
+
+
+@pytest.mark.asyncio
+async def test_a_post_own_text_is_its_article_and_an_edit_reindexes_it(api, bot, site) -> None:
+    photo, photo_fwd = await post(api, LIBRARY, caption=True)
+    assert "3 June" in await ask(api, photo_fwd, "When does the library reopen?")
+    assert "Carrick library reopens after the flood" in await ask(api, photo_fwd, "/summary")
+    edited = api.channel_post(
+        api.channel_chat(CHANNEL, "carricknews", "Carrick News"),
+        LIBRARY.replace("3 June", "10 June"),
+        message_id=photo["channel_post"]["message_id"],
+        caption=True,
+        edited=True,
+    )
+    api.push_update(edited)
+    doc_id = post_ref(telegram.Message.de_json(photo["channel_post"], None)).doc_id
+    await api.await_for(lambda: "10 June" in documents(bot)[doc_id].text, timeout=5)
+    reply = await ask(api, photo_fwd, "When does the library reopen?")
+    assert "10 June" in reply and "3 June" not in reply
+    assert [d for d in documents(bot) if d.startswith(doc_id)] == [doc_id]  # replaced, not added
+    assert documents(bot)[doc_id].source == "https://t.me/carricknews/" + doc_id.split("-")[1]
+
+
+@pytest.mark.asyncio
+async def test_a_channel_not_opted_in_is_never_indexed(api, bot, site) -> None:
+    other = api.channel_chat(OTHER_CHANNEL, "unlisted", "Unlisted")
+    update = api.channel_post(other, f"Read this {url(site, '/secret.html')}")
+    api.push_update(update)
+    forward = api.automatic_forward(OTHER_DISCUSSION, update)
+    api.push_update(forward)
+    comment = api.comment(forward, "/ask How many loaves did the bakery sell?", user=READER)
+    api.push_update(comment)
+    reply = (await answer_to(api, comment))["text"]
+    assert "9,000" not in reply
+    assert site.hits["/secret.html"] == 0
+    assert not any(d.startswith(f"tg{abs(OTHER_CHANNEL)}") for d in documents(bot))
+    assert api.sent_messages(OTHER_CHANNEL) == []
+
+
+@pytest.mark.asyncio
+async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
+    api, bot, site
+) -> None:
+    api.set_chat_admins(GROUP, [EDITOR])
+    member = make_user(5003, "Mo")
+    refused = api.group_message(GROUP, "/autoindex on", user=member)
+    api.push_update(refused)
+    assert (await answer_to(api, refused))["text"] == channels.AUTOINDEX_ADMINS_ONLY
+    turned_on = api.group_message(GROUP, "/autoindex on", user=make_user(EDITOR))
+    api.push_update(turned_on)
+    assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+    looked = f"look {url(site, '/orchard.html')}"
+    api.push_update(api.group_message(GROUP, looked, user=member, entities=link_entities(looked)))
+
+    shared = f"Good news {url(site, '/orchard.html')}"
+    api.push_update(
+        api.group_message(GROUP, shared, user=make_user(EDITOR), entities=link_entities(shared))
+    )
+    await api.await_for(lambda: any(d.startswith("chat") for d in documents(bot)), timeout=5)
+    asked = api.group_message(GROUP, "/ask How big was the heritage grant?", user=member)
+    api.push_update(asked)
+    assert "85,000 pounds" in (await answer_to(api, asked))["text"]
+    assert site.hits["/orchard.html"] == 1  # the admin's link; the member's is not an article
+    # Other chats do not see it.
+    api.push_update(api.private_message(5004, "How big was the heritage grant?"))
+    [private] = await api.await_messages(5004, 1, timeout=20)
+    assert "85,000" not in private["text"]
+    api.push_update(api.private_message(5004, "/source"))
+    listed_elsewhere = (await api.await_messages(5004, 2, timeout=20))[1]["text"]
+    in_group = api.group_message(GROUP, "/source", user=member)
+    api.push_update(in_group)
+    assert "Cider orchard" in (await answer_to(api, in_group))["text"]
+    assert "Cider orchard" not in listed_elsewhere
+
+
+def _message(data: dict) -> telegram.Message:
+    return telegram.Message.de_json(data, None)
+
+
+def test_what_a_post_offers_to_index(api) -> None:
+    channel = api.channel_chat(CHANNEL, "carricknews")
+    teaser = _message(api.channel_post(channel, "Read: https://t.me/other/5")["channel_post"])
+    assert links(teaser) == [] and what_to_index(teaser) is None  # a link to Telegram itself
+    linked = _message(
+        api.channel_post(channel, "Story https://example.org/a", preview_url="https://x.org/b")[
+            "channel_post"
+        ]
+    )
+    assert what_to_index(linked).article_url == "https://x.org/b"  # the previewed link first
+    short = " ".join(["word"] * (MIN_POST_WORDS - 1))
+    assert what_to_index(_message(api.channel_post(channel, short)["channel_post"])) is None
+    long = _message(api.channel_post(channel, short + " more", caption=True)["channel_post"])
+    assert what_to_index(long).own_text is not None
+
+
+def test_the_thread_of_a_comment(api) -> None:
+    channel = api.channel_chat(CHANNEL, "carricknews")
+    update = api.channel_post(channel, "x")
+    forward = api.automatic_forward(DISCUSSION, update)
+    first = _message(api.comment(forward, "Nice?")["message"])
+    thread = thread_of(first, {})
+    assert thread is not None and thread.post.post_id == update["channel_post"]["message_id"]
+    reply = _message(api.comment(forward, "Agreed", reply_to=first.to_dict())["message"])
+    assert thread_of(reply, {}) is None  # its root must have been seen
+    assert thread_of(reply, {thread.root_id: thread.post}) == thread
+    assert question_in_thread(first, 1, "articlebot_test_bot").question == "Nice?"
+    assert question_in_thread(reply, 1, "articlebot_test_bot") is None
+    bare = _message(api.comment(forward, "/summary@articlebot_test_bot")["message"])
+    assert question_in_thread(bare, 1, "articlebot_test_bot").command == "summary"
+    other_bot = _message(api.comment(forward, "/ask@otherbot hi")["message"])
+    assert question_in_thread(other_bot, 1, "articlebot_test_bot") is None
+    assert thread_of(_message(forward["message"]), {thread.root_id: thread.post}) is None
+
+
+@pytest.mark.asyncio
+async def test_with_privacy_mode_on_threads_are_found_from_the_comments(api, bot, site) -> None:
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    forwards = []
+    for page in ("/early.html", "/later.html"):
+        update = api.channel_post(channel, url(site, page))
+        api.push_update(update)  # the bot is the channel's admin ...
+        forwards.append(api.automatic_forward(DISCUSSION, update))  # ... and never sees these
+    asked = api.comment(forwards[0], "/ask How many homes were flooded?", user=READER)
+    api.push_update(asked)
+    answer = await answer_to(api, asked)
+    assert "40 homes" in answer["text"]
+    follow = api.comment(
+        forwards[0], "How many families spent the night in the sports hall?", reply_to=answer
+    )
+    api.push_update(follow)
+    reply = (await answer_to(api, follow))["text"]
+    assert "12 families" in reply and "30 families" not in reply
