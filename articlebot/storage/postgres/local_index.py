@@ -4,7 +4,7 @@ check the two backends against each other)."""
 from __future__ import annotations
 
 from articlebot.index.builder import keyword_text
-from articlebot.index.store import IndexData
+from articlebot.storage.local_index import IndexData
 from articlebot.storage.postgres.rows import NewDocument, NewPassage, NewSentence
 
 
