@@ -382,3 +382,26 @@ async def test_with_privacy_mode_on_threads_are_found_from_the_comments(api, bot
     api.push_update(follow)
     reply = (await answer_to(api, follow))["text"]
     assert "12 families" in reply and "30 families" not in reply
+
+
+@pytest.mark.asyncio
+async def test_a_channel_outside_the_allowed_chats_is_left_without_a_post(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        fetch_allow_hosts=LOOPBACK,
+        channels=[str(CHANNEL)],
+        allowed_chats=[DISCUSSION],
+    )
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    async with running_bot(settings, api.token, retriever):
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        api.push_update(api.channel_post(channel, f"Storm news {url(site, '/early.html')}"))
+        await api.await_for(
+            lambda: bool(api.calls_to("leaveChat")), 20, description="the bot leaving the channel"
+        )
+        # Whatever the bot sent to a channel would be published to its readers.
+        assert api.sent_messages(CHANNEL) == []
+        assert api.calls_to("leaveChat")[0].params["chat_id"] in (CHANNEL, str(CHANNEL))

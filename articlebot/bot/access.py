@@ -108,6 +108,12 @@ async def gate(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     if chat is None or chat.id in allowed:
         return
+    if chat.type == "channel":
+        # Anything sent to a channel is published to its readers: leave without a word.
+        if state.settings.outside_chats == "leave":
+            log.info("not serving channel %s: not in the allowed chats", chat.id)
+            await context.bot.leave_chat(chat.id)
+        raise ApplicationHandlerStop
     told = state.told_outside
     message = update.effective_message
     if state.settings.outside_chats == "leave" and message is not None and chat.id not in told:
