@@ -119,13 +119,15 @@ class OnnxEncoder:
         self.max_tokens = info.max_tokens
         model_path = export_dir / (QUANTIZED_MODEL_FILE if quantized else MODEL_FILE)
         tokenizer_path = export_dir / TOKENIZER_FILE
-        self._count_tokens = WordPieceCounter(tokenizer_path)
         try:
             # tokenizer.json ships with truncation and padding fixed at 128: both are reset.
             # Padding is done per batch in `encode`, so this one only truncates.
             self._tokenizer: Tokenizer = Tokenizer.from_file(str(tokenizer_path))
             self._tokenizer.no_padding()
             self._tokenizer.enable_truncation(max_length=self.max_tokens)
+            # Made now from the tokenizer already read: the export folder may be replaced by
+            # another process's export while this encoder lives.
+            self._count_tokens = WordPieceCounter(self._tokenizer)
             self._session = _make_session(model_path, threads)
         except OnnxExportError:
             raise

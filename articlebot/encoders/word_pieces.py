@@ -13,11 +13,15 @@ if TYPE_CHECKING:
 
 class WordPieceCounter:
     """Word pieces per text, without special tokens and without truncation, as the model's
-    tokenizer splits them; the tokenizer file is read on the first call."""
+    tokenizer splits them; given a file, it is read on the first call."""
 
-    def __init__(self, tokenizer_path: Path) -> None:
-        self._path = Path(tokenizer_path)
+    def __init__(self, tokenizer: Path | Tokenizer) -> None:
+        self._path: Path | None = None
         self._tokenizer: Tokenizer | None = None
+        if isinstance(tokenizer, Path):
+            self._path = tokenizer
+        else:
+            self._tokenizer = _counting(tokenizer)
         self._lock = threading.Lock()
 
     def __call__(self, texts: Sequence[str]) -> list[int]:
@@ -32,10 +36,17 @@ class WordPieceCounter:
             if self._tokenizer is None:
                 from tokenizers import Tokenizer
 
-                # Its own instance: the encoder's truncates, and toggling that on a shared one
-                # would race with concurrent encoding.
-                tokenizer = Tokenizer.from_file(str(self._path))
-                tokenizer.no_padding()
-                tokenizer.no_truncation()
-                self._tokenizer = tokenizer
+                assert self._path is not None
+                self._tokenizer = _counting(Tokenizer.from_file(str(self._path)))
             return self._tokenizer
+
+
+def _counting(tokenizer: Tokenizer) -> Tokenizer:
+    """A copy of `tokenizer` that neither pads nor truncates. Its own instance: the encoder's
+    truncates, and toggling that on a shared one would race with concurrent encoding."""
+    from tokenizers import Tokenizer
+
+    copy = Tokenizer.from_str(tokenizer.to_str())
+    copy.no_padding()
+    copy.no_truncation()
+    return copy
