@@ -602,6 +602,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     }
     if eval_set.kind == "unanswerable":
         result.update(questions=metrics.questions, not_answered=round(metrics.not_answered, 4))
+        result.update({name: round(share, 4) for name, share in metrics.outcomes.items()})
     else:
         result.update(metrics.as_dict())
     if args.json:

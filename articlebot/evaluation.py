@@ -1,4 +1,4 @@
-"""Evaluation: hit@1, hit@k, MRR@k, highlight accuracy and refusal rates on dev sets."""
+"""Evaluation: hit@1, hit@k, MRR@k, highlight accuracy and outcome shares on dev sets."""
 
 from __future__ import annotations
 
@@ -148,6 +148,10 @@ class Metrics:
     unanswerable: int = 0
     #: Share of the unanswerable questions that got a confident answer.
     unanswerable_answered: float = 0.0
+    #: Share of each outcome (answer / closest / none) among the answerable questions (among
+    #: every question when none is answerable), and among the unanswerable ones.
+    outcomes: dict[str, float] = field(default_factory=dict)
+    unanswerable_outcomes: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, float | int]:
         """Plain values for printing or JSON."""
@@ -159,12 +163,25 @@ class Metrics:
             "highlight": round(self.highlight, 4),
             "not_answered": round(self.not_answered, 4),
         }
+        out.update({name: round(share, 4) for name, share in self.outcomes.items()})
         if self.unanswerable and self.questions:
             out.update(
                 unanswerable=self.unanswerable,
                 unanswerable_answered=round(self.unanswerable_answered, 4),
             )
+            out.update(
+                {
+                    f"unanswerable_{name}": round(share, 4)
+                    for name, share in self.unanswerable_outcomes.items()
+                }
+            )
         return out
+
+
+def outcome_shares(answers: Sequence[Answer]) -> dict[str, float]:
+    """Share of the answers with each outcome: a confident answer, the closest passage, none."""
+    n = max(len(answers), 1)
+    return {o: sum(a.outcome == o for a in answers) / n for o in ("answer", "closest", "none")}
 
 
 def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) -> Metrics:
@@ -186,8 +203,10 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
             m.highlight += 1
     counted = [a for _, a in answerable] or [a for _, a in pairs]
     m.not_answered = sum(not a.answered for a in counted) / len(counted)
+    m.outcomes = outcome_shares(counted)
     if others:
         m.unanswerable_answered = sum(a.answered for a in others) / len(others)
+        m.unanswerable_outcomes = outcome_shares(others)
     if answerable:
         n = len(answerable)
         m.hit1, m.hitk, m.mrr, m.highlight = m.hit1 / n, m.hitk / n, m.mrr / n, m.highlight / n
@@ -216,7 +235,7 @@ def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list
             if top is not None and is_hit(question, top) and highlight_hit(question, top):
                 if answer.answered:
                     continue
-                problem = "refused"
+                problem = "only the closest" if answer.outcome == "closest" else "refused"
             elif top is not None and is_hit(question, top):
                 problem = "wrong sentence"
             else:
@@ -225,7 +244,9 @@ def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list
             problem = "answered, not in the article"
         else:
             continue
-        lines = [f"[{problem}] {question.q}  (confidence {answer.confidence:.2f})"]
+        lines = [
+            f"[{problem}] {question.q}  ({answer.outcome}, confidence {answer.confidence:.2f})"
+        ]
         if question.doc_id is not None and question.start is not None:
             lines.append(f"  expected: {question.doc_id} @{question.start}-{question.end}")
         elif question.answers:

@@ -309,7 +309,7 @@ def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
     out, err = piped.communicate(timeout=300)
     assert on_terminal.finish(timeout=300) == 0, on_terminal.text
     assert piped.returncode == 0, err
-    assert json.loads(out)["answered"]
+    assert json.loads(out)["outcome"] != "none"  # the passage is shown (maybe as the closest)
     assert "preparing the model all-MiniLM-L6-v2 (first run" in on_terminal.text
     assert "DTEK" in on_terminal.text
     [export] = (cache / "articlebot" / "models").iterdir()  # one, and no temporary leftovers

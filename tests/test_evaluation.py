@@ -37,3 +37,20 @@ def test_answer_string_rule_and_file_kinds(tmp_path: Path) -> None:
     oos = tmp_path / "oos.jsonl"
     oos.write_text(json.dumps({"q": "Why?"}) + "\n")
     assert load_eval_file(oos).kind == "unanswerable"
+
+
+def test_outcome_shares_count_answers_hedges_and_refusals() -> None:
+    q = EvalQuestion("Who?", answers=("scholar",))
+    off = EvalQuestion("How do I bake bread?")
+    p = _passage("a", 0, 10, (0, 10), text="a scholar")
+    answers = [
+        Answer("Who?", True, 0.9, [p]),
+        Answer("Who?", False, 0.4, [p], outcome="closest"),
+        Answer("Who?", False, 0.4, [p], outcome="closest"),
+        Answer("Who?", False, 0.1, [p]),
+    ]
+    bread = [Answer("How do I bake bread?", False, 0.2, [p], outcome="closest")]
+    figures = score([q] * 4 + [off], answers + bread, k=5).as_dict()
+    assert (figures["answer"], figures["closest"], figures["none"]) == (0.25, 0.5, 0.25)
+    assert figures["not_answered"] == 0.75
+    assert (figures["unanswerable_closest"], figures["unanswerable_answered"]) == (1.0, 0.0)

@@ -29,7 +29,7 @@ def test_finds_the_passage_and_highlights_the_sentence(
     retriever: Retriever, question: str, expected: str
 ) -> None:
     answer = retriever.ask(question)
-    assert answer.answered, answer.confidence
+    assert answer.outcome != "none", answer.confidence  # shown, confidently or as the closest
     best = answer.passages[0]
     assert expected in best.text
     assert best.text == retriever.index.documents[best.doc_id].text[best.start : best.end]

@@ -44,11 +44,36 @@ class RankingSettings:
     max_similarity: float = 0.97
     #: Logistic calibration of "the article answers the question" over `Evidence.features`
     #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
-    calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
+    calibration: tuple[float, ...] = (
+        -5.23,
+        16.78,
+        0.36,
+        -0.47,
+        -1.75,
+        2.08,
+        0.0,
+        0.0,
+        -13.31,
+        10.01,
+        -3.89,
+    )
     #: The same for "the question is about the article's subject" (answerable or not).
-    topic_calibration: tuple[float, ...] = (9.57, 9.36, 5.72, 0.0, 0.0, -10.65)
-    #: Below `min_confidence` but at least this topical: the closest passage, offered as such.
-    min_topical: float = 1.01
+    topic_calibration: tuple[float, ...] = (
+        -1.23,
+        30.53,
+        -1.57,
+        -0.81,
+        0.56,
+        4.64,
+        -23.25,
+        1.81,
+        0.0,
+        0.0,
+        -5.75,
+    )
+    #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
+    #: closest passage, offered as such.
+    min_topical: float = 0.104
     #: A second passage scoring at least this share of the best one's is close enough that the
     #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
     #: cross-validation on the reader dev set (folds picked 0.93-0.94).
@@ -70,11 +95,34 @@ class Evidence:
     missing: float
     #: 1.0 when the question wants a number or a time that the highlighted sentence lacks.
     type_missing: float
+    #: Share of the question's terms, weighted by rarity, that the passage's document uses.
+    document_coverage: float = 0.0
+    #: How far the best sentence's similarity stands above the mean of every candidate
+    #: sentence's, and the passage's above the mean candidate passage's: beside the best one's,
+    #: how the rest match (a question on the articles' subject resembles many of their
+    #: sentences; one off it matches everything about equally badly).
+    sentence_gap: float = 0.0
+    dense_gap: float = 0.0
+    #: The same within the passage's own document (its sentences, its passages): how much the
+    #: spot stands out in the article.
+    document_sentence_gap: float = 0.0
+    document_dense_gap: float = 0.0
 
     @property
     def features(self) -> tuple[float, ...]:
         """The values in the order of the calibrations' coefficients."""
-        return (self.dense, self.sentence, self.coverage, self.missing, self.type_missing)
+        return (
+            self.dense,
+            self.sentence,
+            self.coverage,
+            self.missing,
+            self.type_missing,
+            self.document_coverage,
+            self.sentence_gap,
+            self.dense_gap,
+            self.document_sentence_gap,
+            self.document_dense_gap,
+        )
 
 
 def logistic(coefficients: Sequence[float], features: Sequence[float]) -> float:
@@ -275,12 +323,27 @@ def chosen_sentences(sentences: Sentences, chosen: Sequence[int]) -> np.ndarray:
 
 def missing_share(term_counts: np.ndarray, unknown: int) -> float:
     """Share of the question's terms that a document never uses: its known terms' sentence
-    counts there (`term_counts`), plus `unknown` terms no document has."""
+    counts there (`term_counts`), plus `unknown` terms no document has. A question without a
+    single content word ("hi", "what can you do") shares nothing with any document: 1.0."""
     total = term_counts.size + unknown
     if total == 0:
-        return 0.0
+        return 1.0
     absent = int((np.asarray(term_counts).reshape(-1) == 0).sum()) + unknown
     return absent / total
+
+
+def document_coverage(term_counts: np.ndarray, idf: np.ndarray, unknown: int) -> float:
+    """IDF-weighted share of the question's terms that a document uses (their sentence counts
+    there, `term_counts`, and their `idf`); each of the `unknown` terms, which no document has,
+    weighs as much as the rarest known one. The rare words name what a question is about
+    ("Canada", "lasagna"): one of them missing from the document weighs most."""
+    counts = np.asarray(term_counts, dtype=np.float64).reshape(-1)
+    weights = np.asarray(idf, dtype=np.float64).reshape(-1)
+    rarest = float(weights.max()) if weights.size else 1.0
+    total = float(weights.sum()) + unknown * rarest
+    if total <= 0:
+        return 0.0
+    return float(weights[counts > 0].sum()) / total
 
 
 def decide(
@@ -294,12 +357,13 @@ def decide(
     subject is there but the asked fact may not be, or nothing."""
     confidence = logistic(ranking.calibration, evidence.features)
     topical = logistic(ranking.topic_calibration, evidence.features)
-    if confidence >= min_confidence:
-        outcome: Outcome = "answer"
-    elif topical >= ranking.min_topical:
-        outcome = "closest"
+    # Off the article's subject nothing is offered, however well some passage matches words.
+    if topical < ranking.min_topical:
+        outcome: Outcome = "none"
+    elif confidence >= min_confidence:
+        outcome = "answer"
     else:
-        outcome = "none"
+        outcome = "closest"
     return Answer(
         question=text,
         answered=outcome == "answer",

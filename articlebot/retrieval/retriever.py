@@ -23,6 +23,7 @@ from articlebot.retrieval.ranking import (
     chosen_sentences,
     decide,
     deduplicate,
+    document_coverage,
     document_lexical,
     fuse,
     highlight_positions,
@@ -253,12 +254,19 @@ class Retriever:
         clock.lap("highlight")
 
         top = chosen[0]
+        term_counts = self._document_term_counts(candidates[top], terms)
+        sentence_mean, dense_mean = self._document_similarity(query, candidates[top])
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
             coverage=float(scores.coverage[top]),
-            missing=self._missing(candidates[top], terms),
+            missing=missing_share(term_counts, terms.unknown),
             type_missing=answer_type_missing(text, results[0].highlight_text),
+            document_coverage=document_coverage(term_counts, terms.idf, terms.unknown),
+            sentence_gap=float(scores.best_similarity[top] - sentences.similarity.mean()),
+            dense_gap=float(dense[top] - dense.mean()),
+            document_sentence_gap=float(scores.best_similarity[top]) - sentence_mean,
+            document_dense_gap=float(dense[top]) - dense_mean,
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
@@ -316,7 +324,17 @@ class Retriever:
             document_sentences,
         )
 
-    def _missing(self, row: int, terms: QueryTerms) -> float:
-        """`missing_share` of the question's terms in passage `row`'s document."""
+    def _document_similarity(self, query: np.ndarray, row: int) -> tuple[float, float]:
+        """Mean similarity of `query` to the sentences, and to the passages, of passage `row`'s
+        document."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
-        return missing_share(self.index.document_term_counts(terms.ids, document), terms.unknown)
+        first, count = self.index.document_sentences(document)
+        rows = np.arange(int(first[0]), int(first[0]) + int(count[0]), dtype=np.int64)
+        sentences = self.index.sentence_similarities(query, rows)
+        passages = self.index.passage_similarities(query, self.index.passage_rows(document))
+        return float(sentences.mean()), float(passages.mean())
+
+    def _document_term_counts(self, row: int, terms: QueryTerms) -> np.ndarray:
+        """How many sentences of passage `row`'s document hold each of the question's terms."""
+        document = self.index.passage_documents(np.array([row], dtype=np.int64))
+        return self.index.document_term_counts(terms.ids, document)
