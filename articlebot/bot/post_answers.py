@@ -55,7 +55,9 @@ async def thread_reply(
     if doc_id in index.documents:
         own = await state.questions.ask(Request(question, previous, [doc_id]))
         answer = own.answer
-        if answer.answered or answer.reply is not None or not others:
+        # The post's own article first: its answer, or its closest passage offered as such
+        # (a story on the same event elsewhere would answer with the other story's facts).
+        if answer.outcome != "none" or answer.reply is not None or not others:
             buttons = render.answer_buttons(answer, own.retriever.index.tag)
             return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
