@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
+from hypothesis import settings as hypothesis_settings
+from model_export import kept_export
 
 from articlebot.collection import make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
@@ -24,6 +26,11 @@ from articlebot.storage.local_index import IndexData
 
 # The same process-wide defaults the command line sets before anything heavy loads.
 prepare_process()
+
+# Property tests: a quick search by default; HYPOTHESIS_PROFILE=long for the full one.
+hypothesis_settings.register_profile("quick", max_examples=200)
+hypothesis_settings.register_profile("long", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 def settings_variables(environ: Mapping[str, str]) -> list[str]:
@@ -74,9 +81,15 @@ def count_tokens(model_location: str) -> WordPieceCounter:
 
 @pytest.fixture(scope="session")
 def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
-    """One ONNX export of the bundled model for the whole session, made in a child process:
-    exporting needs torch, which only the tests comparing with sentence-transformers load."""
+    """One ONNX export of the bundled model for the whole session: a copy of the one
+    scripts/setup.sh keeps (tests/model_export.py) when that is current, else made in a child
+    process: exporting needs torch, which only the tests comparing with sentence-transformers
+    load."""
     target = tmp_path_factory.mktemp("onnx") / "export"
+    kept = kept_export(model_location)
+    if kept is not None:
+        shutil.copytree(kept, target)  # a copy: some tests add files to it (the int8 model)
+        return target
     script = (
         "import sys; from articlebot.encoders import ensure_onnx_export; "
         "ensure_onnx_export(sys.argv[1], sys.argv[2])"
