@@ -43,11 +43,14 @@ def settings_variables(environ: Mapping[str, str]) -> list[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With xdist, tests that share a server or a module's fixture run in one worker
-    (`--dist loadgroup`), so it starts once."""
+    """With xdist, tests that share a server, a costly model (the torch reference, the int8
+    export) or a module's fixture run in one worker (`--dist loadgroup`), so it is made once."""
     for item in items:
-        if "postgres_server" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "postgres_server" in fixtures:
             item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif {"reference_encoder", "int8_encoder"} & set(fixtures):
+            item.add_marker(pytest.mark.xdist_group("costly-models"))
         elif _has_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
