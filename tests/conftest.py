@@ -14,10 +14,14 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
+from filelock import FileLock
+from hypothesis import settings as hypothesis_settings
+from model_export import kept_export
 
 from articlebot.collection import make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
 from articlebot.encoders import Encoder, OnnxEncoder, WordPieceCounter, encoder_cache_dir
+from articlebot.encoders.onnx_cache import export_is_current
 from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import IndexData
@@ -25,12 +29,41 @@ from articlebot.storage.local_index import IndexData
 # The same process-wide defaults the command line sets before anything heavy loads.
 prepare_process()
 
+# Property tests: a quick search by default; HYPOTHESIS_PROFILE=long for the full one.
+hypothesis_settings.register_profile("quick", max_examples=200)
+hypothesis_settings.register_profile("long", max_examples=2000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
 
 def settings_variables(environ: Mapping[str, str]) -> list[str]:
     """The variables in `environ` that `load_settings` would read (names match any case)."""
     names = {f"ARTICLEBOT_{field}".upper() for field in Settings.model_fields}
     names |= {"TELEGRAM_BOT_TOKEN"}
     return [key for key in environ if key.upper() in names]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With xdist, tests that share a server, a costly model (the torch reference, the int8
+    export) or a module's fixture run in one worker (`--dist loadgroup`), so it is made once."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "postgres_server" in fixtures:
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif {"reference_encoder", "int8_encoder"} & set(fixtures):
+            item.add_marker(pytest.mark.xdist_group("costly-models"))
+        elif _has_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def _has_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        defs[-1].scope == "module"
+        for name in info.names_closure
+        if (defs := info.name2fixturedefs.get(name))
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,21 +107,36 @@ def count_tokens(model_location: str) -> WordPieceCounter:
 
 @pytest.fixture(scope="session")
 def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
-    """One ONNX export of the bundled model for the whole session, made in a child process:
-    exporting needs torch, which only the tests comparing with sentence-transformers load."""
+    """One ONNX export of the bundled model for the whole session: a copy of the one
+    scripts/setup.sh keeps (tests/model_export.py) when that is current, else of one made for
+    this run."""
     target = tmp_path_factory.mktemp("onnx") / "export"
-    script = (
-        "import sys; from articlebot.encoders import ensure_onnx_export; "
-        "ensure_onnx_export(sys.argv[1], sys.argv[2])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, model_location, str(target)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    source = kept_export(model_location) or _run_export(tmp_path_factory, model_location)
+    shutil.copytree(source, target)  # a copy: some tests add files to it (the int8 model)
     return target
+
+
+def _run_export(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
+    """An export made once for the run, whichever of its xdist workers asks first (the others
+    wait on the lock and find it made), in a child process: exporting needs torch, which only
+    the tests comparing with sentence-transformers load."""
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = run / "onnx-export"
+    with FileLock(run / "onnx-export.lock"):
+        if not export_is_current(model_location, folder):
+            script = (
+                "import sys; from articlebot.encoders import ensure_onnx_export; "
+                "ensure_onnx_export(sys.argv[1], sys.argv[2])"
+            )
+            result = subprocess.run(
+                [sys.executable, "-c", script, model_location, str(folder)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert result.returncode == 0, result.stderr
+    return folder
 
 
 @pytest.fixture(scope="session")

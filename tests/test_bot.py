@@ -303,6 +303,11 @@ def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     assert bad not in result.stderr + result.stdout
 
 
+#: Chats in the load tests, each asking 10 questions at once (twice as many chats with faults):
+#: 20 by default, ARTICLEBOT_LOAD_CHATS=50 for the full load the README reports. Most of the
+#: wait is the rate limiter's ~30 messages/second, not the bot.
+LOAD_CHATS = int(os.environ.get("ARTICLEBOT_LOAD_CHATS", "20"))
+
 QUESTIONS = [
     "When was Vinatier arrested?",
     "Who was Vinatier swapped for?",
@@ -318,8 +323,9 @@ QUESTIONS = [
 
 
 @pytest.mark.asyncio
-async def test_load_50_chats_10_questions_each(api, bot) -> None:
-    chats = list(range(1000, 1050))
+async def test_load_many_chats_10_questions_each(api, bot) -> None:
+    chats = list(range(1000, 1000 + LOAD_CHATS))
+    total = 10 * len(chats)
     sent_at: dict[tuple[int, int], float] = {}
     expected: dict[tuple[int, int], str] = {}
     for round_ in range(10):
@@ -329,10 +335,10 @@ async def test_load_50_chats_10_questions_each(api, bot) -> None:
             sent_at[(chat, message_id)] = time.time()
             expected[(chat, message_id)] = update["message"]["text"]
             api.push_update(update)
-    await api.await_for(lambda: len(api.sent_messages()) >= 500, timeout=240)
+    await api.await_for(lambda: len(api.sent_messages()) >= total, timeout=240)
     await asyncio.sleep(0.5)
     replies = api.sent_messages()
-    assert len(replies) == 500
+    assert len(replies) == total
     latencies = []
     seen = set()
     for call in api.calls_to("sendMessage"):
@@ -345,11 +351,14 @@ async def test_load_50_chats_10_questions_each(api, bot) -> None:
         assert key not in seen, "question answered twice"
         seen.add(key)
         latencies.append(call.time - sent_at[key])
-    assert len(seen) == 500
+    assert len(seen) == total
     latencies.sort()
     median = statistics.median(latencies)
     p95 = latencies[int(0.95 * len(latencies)) - 1]
-    print(f"\nload: 500 answers in 50 chats; median {median:.2f}s, p95 {p95:.2f}s latency")
+    print(
+        f"\nload: {total} answers in {len(chats)} chats; "
+        f"median {median:.2f}s, p95 {p95:.2f}s latency"
+    )
 
 
 @pytest.mark.asyncio
@@ -486,30 +495,31 @@ def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm
 
 @pytest.mark.asyncio
 async def test_load_with_faults_loses_and_repeats_nothing(api, bot) -> None:
-    # 100 chats x 10 questions while 10% of all Bot API calls fail: server errors, flood-limit
-    # answers and dropped connections, on getUpdates and sendMessage alike.
+    # 2 x LOAD_CHATS chats x 10 questions while 10% of all Bot API calls fail: server errors,
+    # flood-limit answers and dropped connections, on getUpdates and sendMessage alike.
     api.inject_randomly(
         0.10, [{"status": 500}, {"status": 429, "retry_after": 1}, {"status": 0}], seed=7
     )
     sent_at: dict[tuple[int, int], float] = {}
     for round_ in range(10):
-        for chat in range(2000, 2100):
+        for chat in range(2000, 2000 + 2 * LOAD_CHATS):
             update = api.private_message(chat, QUESTIONS[(chat + round_) % len(QUESTIONS)])
             sent_at[(chat, update["message"]["message_id"])] = time.time()
             api.push_update(update)
-    await api.await_for(lambda: len(api.sent_messages()) >= 1000, timeout=400)
+    total = len(sent_at)
+    await api.await_for(lambda: len(api.sent_messages()) >= total, timeout=400)
     await asyncio.sleep(1.0)
     api.clear_faults()
     delivered = [c for c in api.calls_to("sendMessage") if not c.faulted]
     keys = [(c.params["chat_id"], c.params["reply_parameters"]["message_id"]) for c in delivered]
-    assert len(keys) == 1000, "every question answered"
-    assert len(set(keys)) == 1000, "no question answered twice"
+    assert len(keys) == total, "every question answered"
+    assert len(set(keys)) == total, "no question answered twice"
     assert set(keys) == set(sent_at)
     assert any(c.faulted for c in api.calls_to("sendMessage"))
     latencies = sorted(c.time - sent_at[k] for c, k in zip(delivered, keys, strict=True))
     print(
-        f"\nload with 10% faults: 1000 answers in 100 chats; median "
-        f"{statistics.median(latencies):.2f}s, p95 {latencies[949]:.2f}s latency"
+        f"\nload with 10% faults: {total} answers in {2 * LOAD_CHATS} chats; median "
+        f"{statistics.median(latencies):.2f}s, p95 {latencies[int(0.95 * total) - 1]:.2f}s latency"
     )
 
 

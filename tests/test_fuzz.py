@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 from articlebot.bot import render
 from articlebot.bot.app import build_application
 from articlebot.config import load_settings
-from articlebot.encoders.onnx import OnnxEncoder
+from articlebot.encoders import Encoder
 from articlebot.ingest.documents import Document, DocumentError, read_documents
 from articlebot.retrieval.retriever import Retriever
-from articlebot.storage.local_index import IndexData
 
 SNIPPETS = [
     "<b>",
@@ -66,11 +65,14 @@ questions = st.one_of(
     st.sampled_from(["", " ", "\n\n\t", "/ask", "/ask ", "?" * 50]),
 )
 
+#: Examples per property come from the Hypothesis profile (tests/conftest.py): a quick default,
+#: or HYPOTHESIS_PROFILE=long for the full search. The bot properties cost ~10x more per example
+#: than the answer path, so they take a share of it.
+EXAMPLES = settings.default.max_examples
 
-@pytest.fixture(scope="module")
-def fast_retriever(article_index: IndexData, export_dir: Path) -> Retriever:
-    """The product's encoder (the ONNX export) over the bundled article."""
-    return Retriever(article_index, OnnxEncoder(export_dir, name="all-MiniLM-L6-v2"))
+
+def _share(fraction: float) -> int:
+    return max(5, round(EXAMPLES * fraction))
 
 
 def _check_reply(html_text: str) -> None:
@@ -79,23 +81,22 @@ def _check_reply(html_text: str) -> None:
 
 
 @settings(
-    max_examples=2000,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(question=questions)
-def test_answer_path_survives_anything(fast_retriever: Retriever, question: str) -> None:
-    answer = fast_retriever.ask(question)
+def test_answer_path_survives_anything(retriever: Retriever, question: str) -> None:
+    answer = retriever.ask(question)
     json.dumps(answer.to_json())
     _check_reply(render.answer_html(answer))
-    for button in render.answer_buttons(answer, fast_retriever.index.tag):
+    for button in render.answer_buttons(answer, retriever.index.tag):
         assert len(button.callback_data.encode()) <= render.MAX_CALLBACK_BYTES
     if answer.passages:
         _check_reply(render.more_html(answer.passages[1:]))
 
 
 @pytest.fixture(scope="module")
-def threaded_bot(fast_retriever: Retriever, tmp_path_factory) -> Iterator[FakeBotApi]:
+def threaded_bot(retriever: Retriever, tmp_path_factory) -> Iterator[FakeBotApi]:
     """A polling bot on its own event loop thread, so synchronous property tests can drive it."""
     api = FakeBotApi().start()
     loop = asyncio.new_event_loop()
@@ -104,7 +105,7 @@ def threaded_bot(fast_retriever: Retriever, tmp_path_factory) -> Iterator[FakeBo
     app = build_application(
         load_settings(api_url=api.url, index_dir=tmp_path_factory.mktemp("unused")),
         api.token,
-        fast_retriever,
+        retriever,
     )
 
     asyncio.run_coroutine_threadsafe(launch_polling(app), loop).result(timeout=30)
@@ -121,7 +122,7 @@ _chats = itertools.count(10_000)
 
 
 @settings(
-    max_examples=300,
+    max_examples=_share(0.15),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -138,7 +139,7 @@ def test_private_messages_always_get_a_valid_reply(threaded_bot: FakeBotApi, tex
 
 
 @settings(
-    max_examples=200,
+    max_examples=_share(0.1),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -222,7 +223,7 @@ def _read_or_refuse(path: Path) -> None:
         assert any(c.isalnum() for c in doc.text)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=_share(0.125), deadline=None)
 @given(body=file_bodies, suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
 def test_any_file_gives_documents_or_one_clear_error(body: bytes, suffix: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -231,7 +232,7 @@ def test_any_file_gives_documents_or_one_clear_error(body: bytes, suffix: str) -
         _read_or_refuse(path)
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=_share(0.125), deadline=None)
 @given(lines=st.lists(json_lines, min_size=1, max_size=4))
 def test_any_jsonl_lines_give_documents_or_one_clear_error(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -242,14 +243,13 @@ def test_any_jsonl_lines_give_documents_or_one_clear_error(lines: list[str]) -> 
 
 @pytest.fixture(scope="module")
 def live_index(
-    tmp_path_factory: pytest.TempPathFactory, export_dir: Path
+    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
 ) -> tuple[Path, Retriever]:
     """An index folder holding the bundled article, written with the product's encoder."""
     from articlebot.collection import update_index
     from articlebot.ingest.documents import bundled_article_path
 
     folder = tmp_path_factory.mktemp("live-index")
-    encoder = OnnxEncoder(export_dir, name="all-MiniLM-L6-v2")
     settings = load_settings(index_dir=folder)
     data, _ = update_index(settings, encoder, read_documents([bundled_article_path()]))
     return folder, Retriever(data, encoder)
@@ -264,7 +264,9 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=_share(0.02),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(body=file_bodies, suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl"]))
 def test_a_refused_file_leaves_the_index_exactly_as_it_was(

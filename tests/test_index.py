@@ -371,40 +371,24 @@ def test_answering_from_a_small_index_never_imports_faiss(settings_for, encoder,
     assert result.stdout.split() == ["0", "False"]
 
 
-def test_an_index_of_an_older_format_is_one_line_saying_to_rebuild(index_dir: Path) -> None:
+def test_an_index_of_an_older_format_is_one_line_saying_to_rebuild(index_dir: Path, cli) -> None:
     import json
-    import os
-    import subprocess
-    import sys
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
-
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "articlebot", *args],
-            env=env,
-            cwd=index_dir.parent,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    assert cli("index").returncode == 0
+    assert cli("index", index_dir=index_dir).returncode == 0
     manifest = current_generation(index_dir) / "manifest.json"
     data = json.loads(manifest.read_text())
     data.update(format=2, articlebot_version="0.9.0")  # as the previous format's writers left it
     manifest.write_text(json.dumps(data))
 
-    old = cli("ask", "Who was Vinatier swapped for?")
+    old = cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert old.returncode != 0
     assert old.stderr.strip() == (
         f"articlebot: error: index in {index_dir} has format 2 (articlebot 0.9.0); this "
         f"articlebot reads format 3; run `articlebot index --rebuild --index-dir {index_dir}` "
         "to rebuild it"
     )
-    assert cli("index", "--rebuild").returncode == 0
-    rebuilt = cli("ask", "Who was Vinatier swapped for?")
+    assert cli("index", "--rebuild", index_dir=index_dir).returncode == 0
+    rebuilt = cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "Kasatkin" in rebuilt.stdout
 

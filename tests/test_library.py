@@ -162,35 +162,22 @@ def test_adds_from_several_threads_lose_nothing(encoder, tmp_path) -> None:
     assert set(open_index(settings, encoder).documents) == {"article", "d0", "d1", "d2", "d3"}
 
 
-def test_cli_add_list_remove(site, index_dir) -> None:
-    import os
-    import subprocess
-    import sys
+def test_cli_add_list_remove(site, index_dir, cli) -> None:
+    def run(*args: str):
+        # The test site is on loopback.
+        return cli(*args, index_dir=index_dir, ARTICLEBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env["ARTICLEBOT_INDEX_DIR"] = str(index_dir)
-    env["ARTICLEBOT_FETCH_ALLOW_HOSTS"] = "127.0.0.1"  # the test site is on loopback
-
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "articlebot", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    assert cli("index").returncode == 0
-    added = cli("add", f"{site}/lighthouse.html")
+    assert run("index").returncode == 0
+    added = run("add", f"{site}/lighthouse.html")
     assert added.returncode == 0, added.stderr
     doc_id = added.stdout.split(":")[0]
-    listing = cli("list").stdout
+    listing = run("list").stdout
     assert doc_id in listing and "article" in listing
-    bad = cli("add", f"{site}/missing")
+    bad = run("add", f"{site}/missing")
     assert bad.returncode == 1 and "404" in bad.stderr and "Traceback" not in bad.stderr
-    assert cli("remove", doc_id).returncode == 0
-    assert doc_id not in cli("list").stdout
-    missing = cli("remove", "no-such-id")
+    assert run("remove", doc_id).returncode == 0
+    assert doc_id not in run("list").stdout
+    missing = run("remove", "no-such-id")
     assert missing.returncode == 1 and "no indexed article" in missing.stderr
 
 

@@ -1,4 +1,4 @@
-"""A minute of everyone writing one index at once while the bot answers: nothing confirmed is lost.
+"""Everyone writing one index at once while the bot answers: nothing confirmed is lost.
 
 Four writers share one index folder: two `articlebot add` loops, an add-then-remove loop (all
 real processes), and an admin adding links through the running bot (the real PTB Application
@@ -28,7 +28,9 @@ from articlebot.config import load_settings
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import load_index
 
-SOAK_SECONDS = float(os.environ.get("ARTICLEBOT_SOAK_SECONDS", "60"))
+#: How long everyone writes at once: 10 s by default, ARTICLEBOT_SOAK_SECONDS=60 (or more) for
+#: a long run. Ten seconds is already several rounds of every writer against each other.
+SOAK_SECONDS = float(os.environ.get("ARTICLEBOT_SOAK_SECONDS", "10"))
 ADMIN = 9100
 TOWNS = ["Arlen", "Brisk", "Corran", "Dunmere", "Eskby", "Farrow", "Gellin", "Harwick"]
 
@@ -126,7 +128,7 @@ def _reader(ledger: Ledger, index_dir: Path, stop: threading.Event) -> int:
 
 
 @pytest.mark.asyncio
-async def test_four_writers_for_a_minute_lose_nothing_while_the_bot_answers(
+async def test_four_writers_at_once_lose_nothing_while_the_bot_answers(
     index_dir: Path, tmp_path: Path, encoder, site: str
 ) -> None:
     settings = load_settings(
@@ -152,7 +154,8 @@ async def test_four_writers_for_a_minute_lose_nothing_while_the_bot_answers(
                 admin = make_user(ADMIN)
                 deadline = time.monotonic() + SOAK_SECONDS
                 links = asked = 0
-                while time.monotonic() < deadline:
+                # Past the deadline until each side has done enough to meet the others.
+                while time.monotonic() < deadline or ledger.commands < 6:
                     # The admin adds a link and, meanwhile, a reader asks; both must be answered.
                     api.push_update(
                         api.private_message(ADMIN, f"/add {site}/web-{links}.html", user=admin)

@@ -1,6 +1,8 @@
 """Everyone who writes the index, at once and by mistake: nothing confirmed is ever lost.
 
-Each command runs as a user runs it, in a process of its own, on real index folders.
+Commands run on real index folders: in processes of their own where the test is about processes
+(writers at once, a held lock, limits and permissions of a process, bytes on stdin), else in
+this process (`cli`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_run import CliRun
 
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import IndexCorruptError, current_generation
@@ -64,7 +68,26 @@ def _listed(index_dir: Path, cwd: Path) -> dict[str, str]:
     """doc_id -> source, as `articlebot list` prints them."""
     code, out, err = _run("list", index_dir=index_dir, cwd=cwd)
     assert code == 0, err
-    return {line.split("\t")[0]: line.split("\t")[2] for line in out.splitlines()}
+    return _sources(out)
+
+
+def _sources(listing: str) -> dict[str, str]:
+    return {line.split("\t")[0]: line.split("\t")[2] for line in listing.splitlines()}
+
+
+#: A command run in this process: its exit status, stdout and stderr.
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(cli: Callable[..., CliRun], index_dir: Path) -> Run:
+    """`articlebot ARGS` on `index_dir`, in this process (the `cli` fixture)."""
+
+    def run_(*args: str) -> tuple[int, str, str]:
+        result = cli(*args, index_dir=index_dir)
+        return result.returncode, result.stdout, result.stderr
+
+    return run_
 
 
 STORIES = [
@@ -117,67 +140,65 @@ def test_a_writer_waits_for_the_one_holding_the_lock_and_says_so(
     assert "harbour" in _listed(index_dir, tmp_path)
 
 
-def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path) -> None:
+def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path, run: Run) -> None:
     a = _article(tmp_path / "a" / "news.txt", *STORIES[0])
     b = _article(tmp_path / "b" / "news.txt", *STORIES[1])
-    assert _run("add", str(a), index_dir=index_dir, cwd=tmp_path)[0] == 0
-    code, out, err = _run("add", str(b), index_dir=index_dir, cwd=tmp_path)
+    assert run("add", str(a))[0] == 0
+    code, out, err = run("add", str(b))
     assert code == 0, err
     assert "1 added, 0 updated" in out
-    listed = _listed(index_dir, tmp_path)
-    assert listed["news"] == str(a)
-    [other] = [doc_id for doc_id in listed if doc_id.startswith("news-")]
-    assert listed[other] == str(b)
+    shown = _sources(run("list")[1])
+    assert shown["news"] == str(a)
+    [other] = [doc_id for doc_id in shown if doc_id.startswith("news-")]
+    assert shown[other] == str(b)
 
     # Adding the same file again updates it, under the id it already has.
     _article(b, STORIES[1][0], STORIES[1][1] + " The pass reopened on Sunday.")
-    code, out, _ = _run("add", str(b), index_dir=index_dir, cwd=tmp_path)
+    code, out, _ = run("add", str(b))
     assert "0 added, 1 updated" in out and f"{other}: Mountain pass closed" in out
 
     # An id that another file's article has is refused, unless replacing is asked for.
     c = _article(tmp_path / "c.txt", *STORIES[2])
-    code, out, err = _run("add", "--id", "news", str(c), index_dir=index_dir, cwd=tmp_path)
+    code, out, err = run("add", "--id", "news", str(c))
     assert code == 1
     assert _error(err) == (
         f"articlebot: error: {c}: the id 'news' already belongs to {a}; give another id, "
         "or --replace to replace that article"
     )
-    assert _listed(index_dir, tmp_path)["news"] == str(a)
-    code, out, err = _run(
-        "add", "--id", "news", "--replace", str(c), index_dir=index_dir, cwd=tmp_path
-    )
+    assert _sources(run("list")[1])["news"] == str(a)
+    code, out, err = run("add", "--id", "news", "--replace", str(c))
     assert code == 0, err
-    listed = _listed(index_dir, tmp_path)
-    assert listed["news"] == str(c) and listed[other] == str(b) and len(listed) == 2
+    shown = _sources(run("list")[1])
+    assert shown["news"] == str(c) and shown[other] == str(b) and len(shown) == 2
 
-    code, _, err = _run("add", "--id", "x", str(a), str(b), index_dir=index_dir, cwd=tmp_path)
+    code, _, err = run("add", "--id", "x", str(a), str(b))
     assert code == 2 and _error(err) == "articlebot: error: --id names one article, but 2 were read"
 
 
 def test_index_of_one_more_file_keeps_the_others_and_dropping_is_explicit(
-    index_dir: Path, tmp_path: Path
+    index_dir: Path, tmp_path: Path, run: Run
 ) -> None:
     folder = tmp_path / "articles"
     paths = [_article(folder / f"s{i}.txt", *story) for i, story in enumerate(STORIES[:3])]
-    assert _run("index", str(folder), index_dir=index_dir, cwd=tmp_path)[0] == 0
+    assert run("index", str(folder))[0] == 0
     extra = _article(tmp_path / "extra.txt", *STORIES[3])
-    code, out, err = _run("index", str(extra), index_dir=index_dir, cwd=tmp_path)
+    code, out, err = run("index", str(extra))
     assert code == 0, err
     assert "1 added, 0 updated, 3 unchanged, 0 removed" in out
-    assert set(_listed(index_dir, tmp_path)) == {"s0", "s1", "s2", "extra"}
+    assert set(_sources(run("list")[1])) == {"s0", "s1", "s2", "extra"}
 
     paths[1].unlink()
-    code, out, _ = _run("index", str(folder), index_dir=index_dir, cwd=tmp_path)
-    assert "0 removed" in out and "s1" in _listed(index_dir, tmp_path)  # kept until asked
-    code, out, _ = _run("index", str(folder), "--prune", index_dir=index_dir, cwd=tmp_path)
+    code, out, _ = run("index", str(folder))
+    assert "0 removed" in out and "s1" in _sources(run("list")[1])  # kept until asked
+    code, out, _ = run("index", str(folder), "--prune")
     assert code == 0
     assert out.splitlines()[0] == "removed s1" and "1 removed" in out
-    assert set(_listed(index_dir, tmp_path)) == {"s0", "s2", "extra"}
+    assert set(_sources(run("list")[1])) == {"s0", "s2", "extra"}
 
-    code, out, _ = _run("index", str(extra), "--rebuild", index_dir=index_dir, cwd=tmp_path)
+    code, out, _ = run("index", str(extra), "--rebuild")
     assert code == 0
     assert sorted(out.splitlines()[:2]) == ["removed s0", "removed s2"]
-    assert set(_listed(index_dir, tmp_path)) == {"extra"}
+    assert set(_sources(run("list")[1])) == {"extra"}
 
 
 def _limit_file_size() -> None:
@@ -187,9 +208,9 @@ def _limit_file_size() -> None:
 
 
 def test_write_failures_and_damage_are_one_line_and_lose_nothing(
-    index_dir: Path, tmp_path: Path
+    index_dir: Path, tmp_path: Path, run: Run, cli: Callable[..., CliRun]
 ) -> None:
-    assert _run("index", index_dir=index_dir, cwd=tmp_path)[0] == 0
+    assert run("index")[0] == 0
     live = current_generation(index_dir)
     big = _article(tmp_path / "big.txt", "A long story", " ".join(["Word after word."] * 3000))
     code, _, err = _run(
@@ -231,14 +252,15 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     a_file = tmp_path / "not-a-folder"
     a_file.write_text("x")
     for command in (("ask", "who?"), ("add", str(big)), ("list",)):
-        code, _, err = _run(*command, index_dir=a_file, cwd=tmp_path)
+        result = cli(*command, index_dir=a_file)
+        code, err = result.returncode, result.stderr
         assert code == 1
         assert f"{a_file} is a file, not an index folder" in _error(err)
 
     pointer = index_dir / "CURRENT"
     good = pointer.read_bytes()
     pointer.write_bytes(os.urandom(64))
-    code, _, err = _run("ask", "Who was swapped?", index_dir=index_dir, cwd=tmp_path)
+    code, _, err = run("ask", "Who was swapped?")
     assert code == 1 and err.count("\n") == 1
     assert "CURRENT is damaged; run `articlebot index --rebuild`" in _error(err)
     pointer.write_bytes(good)
@@ -249,7 +271,7 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     documents.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="offsets fall outside their documents"):
         load_index(index_dir)
-    code, out, err = _run("ask", "Who was swapped?", index_dir=index_dir, cwd=tmp_path)
+    code, out, err = run("ask", "Who was swapped?")
     assert code == 1 and not out and err.count("\n") == 1 and "index --rebuild" in err
 
 
