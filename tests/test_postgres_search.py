@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from articlebot.encoders.sentence_transformer import Encoder
-from articlebot.index.store import IndexData
+from articlebot.storage.local_index import IndexData
 from articlebot.storage.postgres.connection import connect
 from articlebot.storage.postgres.generations import current_generation, write_generation
 from articlebot.storage.postgres.local_index import documents_from_index
