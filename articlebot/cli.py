@@ -44,6 +44,12 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index folder (ARTICLEBOT_INDEX_DIR)")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="keep the index in PostgreSQL with pgvector instead: postgresql://user:pass@host/db"
+        " (ARTICLEBOT_DATABASE_URL)",
+    )
     parser.add_argument("--model", help="embedding model: folder or hub name (ARTICLEBOT_MODEL)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
 
@@ -161,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure retrieval on a dev set",
         description="Index the file's documents (plus distractors) into a temporary "
         "index and print hit@1, hit@k and MRR@k. Files of {q, answers} or {q} lines "
-        "are asked against the bundled article (or --docs).",
+        "are asked against the bundled article (or --docs). With --database-url the index "
+        "is that database's, replaced by these documents: give it a database of its own.",
     )
     p.add_argument("file", type=Path, help="a .jsonl dev set")
     p.add_argument(
@@ -224,8 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    settings = load_settings(index_dir=args.index_dir, model=args.model, **extra)
-    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+    settings = load_settings(
+        index_dir=args.index_dir, model=args.model, database_url=args.database_url, **extra
+    )
+    if (
+        settings.database_url is None
+        and settings.index_dir.exists()
+        and not settings.index_dir.is_dir()
+    ):
         raise CliError(f"{settings.index_dir} is a file, not an index folder")
     return settings
 
@@ -293,10 +306,19 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _where(settings: Settings) -> str:
+    """The index folder, or the database's URL without its password."""
+    if settings.database_url is not None:
+        from articlebot.storage.postgres.connection import masked_url
+
+        return masked_url(settings.database_url.get_secret_value())
+    return str(settings.index_dir)
+
+
 def _print_report(settings: Settings, report: Any) -> None:
     for doc_id in report.removed:
         print(f"removed {doc_id}")
-    print(f"{settings.index_dir}: {report.summary()}")
+    print(f"{_where(settings)}: {report.summary()}")
 
 
 def _default_sources(settings: Settings) -> list[Path]:
@@ -307,7 +329,7 @@ def _default_sources(settings: Settings) -> list[Path]:
     from articlebot.ingest.documents import source_file
 
     paths = document_paths(settings)
-    if settings.documents:
+    if settings.documents or settings.database_url is not None:
         return paths
     try:
         sources = {
@@ -391,7 +413,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from articlebot.index.store import read_manifest
 
-    manifest = read_manifest(_settings(args).index_dir)
+    settings = _settings(args)
+    if settings.database_url is not None:
+        from articlebot.storage.postgres.collection import manifest_of
+
+        manifest = manifest_of(settings.database_url.get_secret_value())
+    else:
+        manifest = read_manifest(settings.index_dir)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
@@ -550,7 +578,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index
         # is temporary.
         encoder = CachingEncoder(load_encoder(_settings(args)))
-        settings = load_settings(index_dir=Path(tmp), model=args.model, top_k=args.top_k)
+        settings = load_settings(
+            index_dir=Path(tmp),
+            model=args.model,
+            top_k=args.top_k,
+            database_url=args.database_url,
+        )
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
 
         def retriever(ranking: Any = None) -> Retriever:
@@ -576,7 +609,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 )
             print(
                 f"{args.file}: {len(eval_set.questions)} questions, {len(documents)} documents, "
-                f"{len(data.passages)} passages; {len(out_of_scope)} out-of-scope questions\n"
+                f"{data.passage_count} passages; {len(out_of_scope)} out-of-scope questions\n"
             )
             print(ablation_table(rows))
             return 0
@@ -598,7 +631,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "file": str(args.file),
         "kind": eval_set.kind,
         "documents": len(documents),
-        "passages": len(data.passages),
+        "passages": data.passage_count,
     }
     if eval_set.kind == "unanswerable":
         result.update(questions=metrics.questions, not_answered=round(metrics.not_answered, 4))

@@ -72,6 +72,21 @@ class _Documents(Mapping[str, Document]):
         return len(self._store._doc_ids)
 
 
+class _Passages(Sequence[Passage]):
+    """The generation's passages by row, each read when asked for."""
+
+    def __init__(self, store: PostgresIndexStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return self._store.passage_count
+
+    def __getitem__(self, row: int) -> Passage:  # type: ignore[override]
+        if not -len(self) <= row < len(self):
+            raise IndexError(row)
+        return self._store.passage(row % len(self))
+
+
 class PostgresIndexStore:
     """A generation of the PostgreSQL index, pinned when opened; an `IndexStore`."""
 
@@ -160,6 +175,11 @@ class PostgresIndexStore:
     def documents(self) -> Mapping[str, Document]:
         """Every document by doc_id, in document-number order, read when asked for."""
         return self._documents
+
+    @property
+    def passages(self) -> Sequence[Passage]:
+        """Passages by row, read one at a time (for callers that show a passage or two)."""
+        return _Passages(self)
 
     @property
     def doc_order(self) -> list[str]:
