@@ -23,6 +23,7 @@ from articlebot.ingest.documents import (
 )
 from articlebot.retrieval.ranking import RankingSettings
 from articlebot.retrieval.retriever import Retriever, StageHook
+from articlebot.storage.chat_state import ChatState
 from articlebot.storage.index_store import IndexStore
 from articlebot.storage.local_index import IndexData, load_index
 
@@ -277,3 +278,14 @@ def _current(settings: Settings) -> IndexData | None:
         return load_index(settings.index_dir)
     except IndexNotFoundError:
         return None
+
+
+def open_chat_state(settings: Settings) -> ChatState:
+    """Where the bot keeps chat state: the database when one is configured, else a file in the
+    index folder; either survives a restart."""
+    from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
+
+    url = database_url(settings)
+    if url is not None:
+        return postgres_chat_state(url)
+    return file_chat_state(settings.index_dir)
