@@ -213,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "webhook",
+        help="register, show or delete the bot's webhook (once for all replicas)",
+        description="Register the webhook once for every `articlebot run --webhook` replica, "
+        "with the shared ARTICLEBOT_WEBHOOK_SECRET; show what Telegram has; or delete it.",
+    )
+    p.add_argument("action", choices=["set", "info", "delete"])
+    p.add_argument("url", nargs="?", help="public HTTPS URL (for set)")
+    p.add_argument("--api-url", metavar="URL", help="root URL of a self-hosted Bot API server")
+    _common(p)
+
+    p = sub.add_parser(
         "run",
         help="run the Telegram bot",
         description="Run the Telegram bot on the index (built on first use). The "
@@ -652,7 +663,53 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(
         args, webhook_url=args.webhook, listen=args.listen, port=args.port, api_url=args.api_url
     )
+    if settings.webhook_url:
+        from articlebot.bot.webhook import WebhookSecretError, shared_secret
+
+        try:
+            shared_secret(settings)
+        except WebhookSecretError as exc:
+            raise UsageError(str(exc)) from None
     return run_bot(settings)
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    """`articlebot webhook`."""
+    from telegram.error import TelegramError
+
+    from articlebot.bot.app import api_urls
+
+    settings = _settings(args, api_url=args.api_url)
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise UsageError("no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    urls = api_urls(settings.api_url)
+    try:
+        return _webhook_action(args, settings, token, urls)
+    except TelegramError as exc:
+        raise CliError(f"the Bot API refused: {exc}") from None
+
+
+def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, urls: Any) -> int:
+    import asyncio
+
+    from articlebot.bot import webhook
+
+    if args.action == "set":
+        if not args.url:
+            raise UsageError("`articlebot webhook set` needs the public HTTPS URL")
+        try:
+            asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
+        except webhook.WebhookSecretError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"webhook set to {args.url}")
+    elif args.action == "info":
+        for key, value in asyncio.run(webhook.webhook_info(token, urls)).items():
+            print(f"{key}: {'' if value is None else value}")
+    else:
+        asyncio.run(webhook.delete_webhook(token, urls))
+        print("webhook deleted")
+    return 0
 
 
 COMMANDS = {
@@ -666,6 +723,7 @@ COMMANDS = {
     "show": cmd_show,
     "eval": cmd_eval,
     "run": cmd_run,
+    "webhook": cmd_webhook,
 }
 
 
