@@ -15,6 +15,7 @@ import numpy as np
 import psycopg
 
 from articlebot.index.arrays import ranges
+from articlebot.index.keyword import Tokenizer
 from articlebot.index.store import Manifest
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
@@ -116,6 +117,7 @@ class PostgresIndexStore:
         # Term ids are this store's own: handed out as questions name terms.
         self._term_ids: dict[str, int] = {}
         self._terms: list[str] = []
+        self._keyword_tokenizer: Tokenizer | None = None
 
     @classmethod
     def open(cls, url: str) -> PostgresIndexStore:
@@ -316,15 +318,13 @@ class PostgresIndexStore:
 
     # -- keywords ----------------------------------------------------------------------------
 
-    def _tokenizer(self) -> Any:
-        from bm25s.stopwords import STOPWORDS_EN
+    def _tokenizer(self) -> Tokenizer:
+        """The keyword tokenizer the builder uses (made on first use: it loads a stemmer)."""
+        if self._keyword_tokenizer is None:
+            from bm25s.stopwords import STOPWORDS_EN
 
-        from articlebot.index.keyword import Tokenizer
-
-        tokenizer = getattr(self, "_cached_tokenizer", None)
-        if tokenizer is None:
-            tokenizer = self._cached_tokenizer = Tokenizer(STOPWORDS_EN)
-        return tokenizer
+            self._keyword_tokenizer = Tokenizer(STOPWORDS_EN)
+        return self._keyword_tokenizer
 
     def _term_id(self, term: str) -> int:
         with self._lock:
