@@ -44,6 +44,12 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="index folder (ARTICLEBOT_INDEX_DIR)")
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="keep the index in PostgreSQL with pgvector instead: postgresql://user:pass@host/db"
+        " (ARTICLEBOT_DATABASE_URL)",
+    )
     parser.add_argument("--model", help="embedding model: folder or hub name (ARTICLEBOT_MODEL)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
 
@@ -161,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="measure retrieval on a dev set",
         description="Index the file's documents (plus distractors) into a temporary "
         "index and print hit@1, hit@k and MRR@k. Files of {q, answers} or {q} lines "
-        "are asked against the bundled article (or --docs).",
+        "are asked against the bundled article (or --docs). With --database-url the index "
+        "is that database's, replaced by these documents: give it a database of its own.",
     )
     p.add_argument("file", type=Path, help="a .jsonl dev set")
     p.add_argument(
@@ -206,6 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "webhook",
+        help="register, show or delete the bot's webhook (once for all replicas)",
+        description="Register the webhook once for every `articlebot run --webhook` replica, "
+        "with the shared ARTICLEBOT_WEBHOOK_SECRET; show what Telegram has; or delete it.",
+    )
+    p.add_argument("action", choices=["set", "info", "delete"])
+    p.add_argument("url", nargs="?", help="public HTTPS URL (for set)")
+    p.add_argument("--api-url", metavar="URL", help="root URL of a self-hosted Bot API server")
+    _common(p)
+
+    p = sub.add_parser(
         "run",
         help="run the Telegram bot",
         description="Run the Telegram bot on the index (built on first use). The "
@@ -224,8 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    settings = load_settings(index_dir=args.index_dir, model=args.model, **extra)
-    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+    settings = load_settings(
+        index_dir=args.index_dir, model=args.model, database_url=args.database_url, **extra
+    )
+    if (
+        settings.database_url is None
+        and settings.index_dir.exists()
+        and not settings.index_dir.is_dir()
+    ):
         raise CliError(f"{settings.index_dir} is a file, not an index folder")
     return settings
 
@@ -293,10 +317,19 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _where(settings: Settings) -> str:
+    """The index folder, or the database's URL without its password."""
+    if settings.database_url is not None:
+        from articlebot.storage.postgres.connection import masked_url
+
+        return masked_url(settings.database_url.get_secret_value())
+    return str(settings.index_dir)
+
+
 def _print_report(settings: Settings, report: Any) -> None:
     for doc_id in report.removed:
         print(f"removed {doc_id}")
-    print(f"{settings.index_dir}: {report.summary()}")
+    print(f"{_where(settings)}: {report.summary()}")
 
 
 def _default_sources(settings: Settings) -> list[Path]:
@@ -307,7 +340,7 @@ def _default_sources(settings: Settings) -> list[Path]:
     from articlebot.ingest.documents import source_file
 
     paths = document_paths(settings)
-    if settings.documents:
+    if settings.documents or settings.database_url is not None:
         return paths
     try:
         sources = {
@@ -391,7 +424,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from articlebot.index.store import read_manifest
 
-    manifest = read_manifest(_settings(args).index_dir)
+    settings = _settings(args)
+    if settings.database_url is not None:
+        from articlebot.storage.postgres.collection import manifest_of
+
+        manifest = manifest_of(settings.database_url.get_secret_value())
+    else:
+        manifest = read_manifest(settings.index_dir)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
@@ -550,7 +589,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index
         # is temporary.
         encoder = CachingEncoder(load_encoder(_settings(args)))
-        settings = load_settings(index_dir=Path(tmp), model=args.model, top_k=args.top_k)
+        settings = load_settings(
+            index_dir=Path(tmp),
+            model=args.model,
+            top_k=args.top_k,
+            database_url=args.database_url,
+        )
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
 
         def retriever(ranking: Any = None) -> Retriever:
@@ -576,7 +620,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 )
             print(
                 f"{args.file}: {len(eval_set.questions)} questions, {len(documents)} documents, "
-                f"{len(data.passages)} passages; {len(out_of_scope)} out-of-scope questions\n"
+                f"{data.passage_count} passages; {len(out_of_scope)} out-of-scope questions\n"
             )
             print(ablation_table(rows))
             return 0
@@ -598,7 +642,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "file": str(args.file),
         "kind": eval_set.kind,
         "documents": len(documents),
-        "passages": len(data.passages),
+        "passages": data.passage_count,
     }
     if eval_set.kind == "unanswerable":
         result.update(questions=metrics.questions, not_answered=round(metrics.not_answered, 4))
@@ -620,7 +664,53 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(
         args, webhook_url=args.webhook, listen=args.listen, port=args.port, api_url=args.api_url
     )
+    if settings.webhook_url:
+        from articlebot.bot.webhook import WebhookSecretError, shared_secret
+
+        try:
+            shared_secret(settings)
+        except WebhookSecretError as exc:
+            raise UsageError(str(exc)) from None
     return run_bot(settings)
+
+
+def cmd_webhook(args: argparse.Namespace) -> int:
+    """`articlebot webhook`."""
+    from telegram.error import TelegramError
+
+    from articlebot.bot.app import api_urls
+
+    settings = _settings(args, api_url=args.api_url)
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        raise UsageError("no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    urls = api_urls(settings.api_url)
+    try:
+        return _webhook_action(args, settings, token, urls)
+    except TelegramError as exc:
+        raise CliError(f"the Bot API refused: {exc}") from None
+
+
+def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, urls: Any) -> int:
+    import asyncio
+
+    from articlebot.bot import webhook
+
+    if args.action == "set":
+        if not args.url:
+            raise UsageError("`articlebot webhook set` needs the public HTTPS URL")
+        try:
+            asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
+        except webhook.WebhookSecretError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"webhook set to {args.url}")
+    elif args.action == "info":
+        for key, value in asyncio.run(webhook.webhook_info(token, urls)).items():
+            print(f"{key}: {'' if value is None else value}")
+    else:
+        asyncio.run(webhook.delete_webhook(token, urls))
+        print("webhook deleted")
+    return 0
 
 
 COMMANDS = {
@@ -634,6 +724,7 @@ COMMANDS = {
     "show": cmd_show,
     "eval": cmd_eval,
     "run": cmd_run,
+    "webhook": cmd_webhook,
 }
 
 

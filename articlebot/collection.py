@@ -23,10 +23,17 @@ from articlebot.ingest.documents import (
 )
 from articlebot.retrieval.ranking import RankingSettings
 from articlebot.retrieval.retriever import Retriever, StageHook
+from articlebot.storage.chat_state import ChatState
 from articlebot.storage.index_store import IndexStore
 from articlebot.storage.local_index import IndexData, load_index
 
 log = logging.getLogger(__name__)
+
+
+def database_url(settings: Settings) -> str | None:
+    """The PostgreSQL URL when the index and chat state live in a database, else None."""
+    url = settings.database_url
+    return url.get_secret_value() if url is not None else None
 
 
 def chunk_settings(settings: Settings) -> ChunkSettings:
@@ -55,8 +62,24 @@ def update_index(
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Make the index in `settings.index_dir` hold exactly `documents` (read one at a time: a
-    generator keeps a large corpus out of memory); whatever else it held is dropped."""
+    """Make the index in `settings.index_dir` (or the database) hold exactly `documents` (read
+    one at a time: a generator keeps a large corpus out of memory); whatever else it held is
+    dropped."""
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres.collection import write_documents
+
+        return write_documents(  # type: ignore[return-value]
+            url,
+            encoder,
+            chunk_settings(settings),
+            documents,
+            exactly=True,
+            rebuild=rebuild,
+            batch_size=settings.embed_batch_size,
+            progress=progress,
+            on_wait=on_wait,
+        )
     resolver = IdentityResolver({})
     if total_documents is None and isinstance(documents, Sized):
         total_documents = len(documents)
@@ -90,6 +113,9 @@ def open_index(
     settings: Settings, encoder: Encoder, progress: bool = False, on_status: Status | None = None
 ) -> IndexData:
     """Load the saved index, or build it from the configured documents on first use."""
+    url = database_url(settings)
+    if url is not None:
+        return _open_database_index(settings, url, encoder, progress)  # type: ignore[return-value]
     try:
         manifest = read_manifest(settings.index_dir)
     except IndexNotFoundError:
@@ -119,13 +145,30 @@ def open_index(
     return load_index(settings.index_dir)
 
 
+def _open_database_index(
+    settings: Settings, url: str, encoder: Encoder, progress: bool
+) -> IndexStore:
+    from articlebot.storage.postgres.collection import check_recipe, has_index, open_store
+
+    store = open_store(url)
+    if not has_index(store):
+        store.close()
+        log.info("no index in the database yet; building it from the configured documents")
+        store, report = update_index(
+            settings, encoder, iter_documents(document_paths(settings)), progress=progress
+        )
+        log.info("index built: %s", report.summary())
+    check_recipe(store.manifest, recipe(encoder.name, chunk_settings(settings)), url)
+    return store
+
+
 def open_retriever(
     settings: Settings, progress: bool = False, on_status: Status | None = None
 ) -> Retriever:
     """Encoder and index ready to answer questions; `on_status` hears of slow first steps."""
     encoder = load_encoder(settings, on_status=on_status)
     index = open_index(settings, encoder, progress=progress, on_status=on_status)
-    if not isinstance(index.dense, FlatSearch):
+    if isinstance(index, IndexData) and not isinstance(index.dense, FlatSearch):
         import faiss
 
         # One question at a time gains little from FAISS's threads, and idle ones compete with
@@ -171,8 +214,24 @@ def add_documents(
     With `prune`, documents whose source file is gone, or that a file read now no longer holds,
     are dropped. Only new and changed documents are embedded; the index on disk is replaced
     atomically, under the writer lock, so readers are never disturbed and no writer's change
-    is lost.
+    is lost. In a database, `prune` is not offered (sources are files on some other machine).
     """
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres.collection import write_documents
+
+        if prune:
+            raise DocumentError("--prune works on an index folder, not on a database")
+        return write_documents(  # type: ignore[return-value]
+            url,
+            encoder,
+            chunk_settings(settings),
+            documents,
+            replace=replace,
+            batch_size=settings.embed_batch_size,
+            progress=progress,
+            on_wait=on_wait,
+        )
     with writer_lock(settings.index_dir, on_wait=on_wait):
         current = _current(settings)
         indexed = [current.documents[d] for d in current.doc_order] if current else []
@@ -199,6 +258,11 @@ def remove_documents(
     on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Drop documents from the saved index; DocumentError names any that are not there."""
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres import collection
+
+        return collection.remove_documents(url, doc_ids, on_wait)  # type: ignore[return-value]
     with writer_lock(settings.index_dir, on_wait=on_wait):
         current = load_index(settings.index_dir)
         missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
@@ -214,3 +278,14 @@ def _current(settings: Settings) -> IndexData | None:
         return load_index(settings.index_dir)
     except IndexNotFoundError:
         return None
+
+
+def open_chat_state(settings: Settings) -> ChatState:
+    """Where the bot keeps chat state: the database when one is configured, else a file in the
+    index folder; either survives a restart."""
+    from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
+
+    url = database_url(settings)
+    if url is not None:
+        return postgres_chat_state(url)
+    return file_chat_state(settings.index_dir)

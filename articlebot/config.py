@@ -54,6 +54,11 @@ class Settings(BaseSettings):
         "(empty: the bundled article).",
     )
     index_dir: Path = Field(default_factory=_default_index_dir)
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host/db: keep the index and chat state in "
+        "PostgreSQL with pgvector, shared by every process, instead of the index folder.",
+    )
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         description="The user's articlebot cache: the model's ONNX export (one per model and "
@@ -195,6 +200,16 @@ class Settings(BaseSettings):
             return [str(part) if isinstance(part, int) else part for part in value]
         return value
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _check_database_url(cls, value: Any) -> Any:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and not text.strip():
+            return None
+        if isinstance(text, str) and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError("not a postgresql:// URL")
+        return value
+
     def model_location(self) -> str:
         """The model as sentence-transformers should load it: a local folder or a hub name."""
         if self.model.lower() in _BUNDLED_ALIASES:
@@ -252,6 +267,8 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
         name = "TELEGRAM_BOT_TOKEN"
     else:
         name = f"ARTICLEBOT_{field.upper()}"
+    if field == "database_url":  # the value may hold a password: never shown
+        return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
     shown = "" if isinstance(value, dict) or value is None else f" (got {str(value)!r})"
     return f"{name} must be {accepts(info)}{shown}"

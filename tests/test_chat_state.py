@@ -1,22 +1,51 @@
-"""The ChatState contract, run against every implementation (a database one is added to
-`IMPLEMENTATIONS`)."""
+"""The ChatState contract, run against every implementation: in memory, the SQLite file in the
+index folder, and PostgreSQL; the durable ones also across a restart and two processes."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import ChatState, InMemoryChatState, Limit, Refusal
+from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
 
-IMPLEMENTATIONS: list[Callable[[], ChatState]] = [InMemoryChatState]
+pytest_plugins = ["postgres"]
+
+IMPLEMENTATIONS = ["memory", "file", "postgres"]
 
 
-@pytest.fixture(params=IMPLEMENTATIONS, ids=lambda make: make.__name__)
-def state(request: pytest.FixtureRequest) -> ChatState:
-    return request.param()
+def _open(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> ChatState:
+    if kind == "memory":
+        return InMemoryChatState()
+    if kind == "file":
+        return file_chat_state(tmp_path / "index")
+    return postgres_chat_state(request.getfixturevalue("database_url"))
+
+
+@pytest.fixture(params=IMPLEMENTATIONS)
+def state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ChatState]:
+    opened = _open(request.param, request, tmp_path)
+    yield opened
+    if hasattr(opened, "close"):
+        opened.close()
+
+
+@pytest.fixture(params=["file", "postgres"])
+def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
+    """Opens the same durable store again each time it is called (a restart, or a replica)."""
+    opened: list = []
+
+    def make() -> ChatState:
+        opened.append(_open(request.param, request, tmp_path))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
 
 
 def test_scope_is_kept_per_chat_in_order_and_cleared_by_an_empty_one(state: ChatState) -> None:
@@ -70,3 +99,42 @@ def test_hit_is_all_or_nothing_across_keys(state: ChatState) -> None:
     # sender:2 was not counted when the chat refused: its one request is still free.
     assert state.hit([Limit("sender:2", 1, 60.0)], 2.0) is None
     assert state.hit([Limit("sender:3", 0, 60.0)], 3.0) is None  # count 0: no limit
+
+
+def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
+    first = reopen()
+    first.set_scope(1, ["a", "b"])
+    first.set_last_turn(1, Turn("Who?", "Vinatier.", -math.inf))
+    first.set_thread_turn(-100, 7, Turn("How many?", "40.", 2.0))
+    first.set_autoindex(-100, True)
+    limit = [Limit("sender:1", 2, 60.0)]
+    assert first.hit(limit, 100.0) is None
+    first.close()
+    second, other = reopen(), reopen()
+    assert second.scope(1) == ["a", "b"]
+    assert second.last_turn(1) == Turn("Who?", "Vinatier.", -math.inf)
+    assert second.thread_turn(-100, 7) == Turn("How many?", "40.", 2.0)
+    assert second.autoindex(-100)
+    # The limit is counted across processes: one request left, taken by one of the two.
+    assert other.hit(limit, 101.0) is None
+    assert second.hit(limit, 102.0) == Refusal("sender:1", again=False)
+    assert other.hit(limit, 103.0) == Refusal("sender:1", again=True)
+
+
+def test_concurrent_hits_never_pass_a_full_limit(reopen) -> None:
+    import threading
+
+    stores = [reopen() for _ in range(4)]
+    limit = [Limit("chat:-5", 10, 60.0)]
+    passed: list[bool] = []
+
+    def ask(store: ChatState, at: float) -> None:
+        for i in range(5):
+            passed.append(store.hit(limit, at + i * 0.01) is None)
+
+    threads = [threading.Thread(target=ask, args=(s, float(n))) for n, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(passed) == 10 and len(passed) == 20

@@ -347,7 +347,9 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
         username = asyncio.run(check_token(settings, token))
         log.info("connected to %s as @%s", where, username)
-        application = build_application(settings, token, retriever)
+        from articlebot.collection import open_chat_state
+
+        application = build_application(settings, token, retriever, open_chat_state(settings))
         if settings.webhook_url:
             options = webhook_options(settings)
             log.info("webhook mode on %s:%s", options["listen"], options["port"])

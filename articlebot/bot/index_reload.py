@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 #: How often the index folder is looked at; a newer index is served within about this long.
 RELOAD_CHECK_SECONDS = 1.0
+#: Stands for "the database's current generation" where a folder would be named.
+DATABASE = Path("<database>")
 
 
 def newer_on_disk(state: BotState) -> Path | None:
@@ -25,6 +27,8 @@ def newer_on_disk(state: BotState) -> Path | None:
     served = state.retriever.index
     if state.index_lock.locked() or not served.newer_generation():
         return None
+    if state.settings.database_url is not None:
+        return DATABASE
     try:
         live = current_generation(state.settings.index_dir)
     except IndexStoreError:
@@ -40,8 +44,17 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
     async with state.index_lock:
         served = state.retriever.index
         try:
-            data = await asyncio.to_thread(load_index, state.settings.index_dir)
-            check_compatible(data.manifest, served.manifest.recipe, state.settings.index_dir)
+            if live == DATABASE:
+                from articlebot.storage.postgres.collection import open_store
+
+                data = await asyncio.to_thread(
+                    open_store, state.settings.database_url.get_secret_value()
+                )
+                if data.manifest.recipe != served.manifest.recipe:
+                    raise IndexStoreError("the database's index was built with another model")
+            else:
+                data = await asyncio.to_thread(load_index, state.settings.index_dir)
+                check_compatible(data.manifest, served.manifest.recipe, state.settings.index_dir)
         except IndexStoreError as exc:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             state.unusable_index = live  # said once, not at every look

@@ -56,7 +56,7 @@ class RateLimiter:
         limits = [Limit(sender_key(user_id), sender_limit, self.window)]
         if chat_id is not None:
             limits.append(Limit(chat_key(chat_id), chat_limit, self.window))
-        refusal = self.counters.hit(limits, time.monotonic() if now is None else now)
+        refusal = self.counters.hit(limits, time.time() if now is None else now)
         if refusal is None:
             return Verdict.ANSWER
         if refusal.again:

@@ -1,7 +1,7 @@
 """What the bot remembers about each chat: the articles it asks (/use), its last question (for
 follow-ups; under a channel post, per post thread), whether /autoindex is on, and the rate-limit
-counters. `ChatState` is the interface; `InMemoryChatState` keeps
-it in this process (lost on restart), and a database implementation can replace it unchanged."""
+counters. `ChatState` is the interface; `InMemoryChatState` keeps it in this process (lost on
+restart); `sql_chat_state` keeps it in a file in the index folder or in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -86,8 +86,8 @@ class ChatState(Protocol):
         ...
 
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
-        """Count one request at time `now` (seconds, monotonic within one process) under every
-        limit's key, or under none.
+        """Count one request at time `now` (seconds since the epoch: a store shared by processes
+        compares times from all of them) under every limit's key, or under none.
 
         A key is full when `limit.count` requests or more were counted under it at times t with
         now - window < t <= now. If a key is full (the first full one in `limits` order), nothing

@@ -17,6 +17,19 @@ def is_database_url(url: str) -> bool:
     return url.startswith(URL_SCHEMES)
 
 
+def masked_url(url: str) -> str:
+    """`url` with any password replaced by ***, fit for messages and logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     """Open a connection with pgvector's types registered once the schema exists.
 
@@ -24,7 +37,7 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     holding a snapshot open, and writers take explicit transactions (`conn.transaction()`).
     """
     if not is_database_url(url):
-        raise DatabaseUrlError(f"not a PostgreSQL URL (postgresql://...): {url!r}")
+        raise DatabaseUrlError(f"not a PostgreSQL URL (postgresql://...): {masked_url(url)!r}")
     conn = psycopg.connect(url, autocommit=autocommit)
     register_vector_types(conn)
     return conn

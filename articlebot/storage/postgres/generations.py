@@ -26,8 +26,8 @@ _PASSAGE_TYPES = [
     *("int8", "int8", "text", "int4", "int4", "int4", "int4", "int4", "int4", "int4", "text"),
     *("text[]", "int4[]", "int4", "vector"),
 ]
-_SENTENCE_COLUMNS = "id, doc_key, doc_id, ordinal, start_char, end_char, embedding"
-_SENTENCE_TYPES = ["int8", "int8", "text", "int4", "int4", "int4", "vector"]
+_SENTENCE_COLUMNS = "id, doc_key, doc_id, ordinal, start_char, end_char, terms, embedding"
+_SENTENCE_TYPES = ["int8", "int8", "text", "int4", "int4", "int4", "text[]", "vector"]
 
 
 class GenerationWriter:
@@ -63,16 +63,20 @@ class GenerationWriter:
         keys = range(self._next_key, self._next_key + len(documents))
         self._next_key += len(documents)
         with cur.copy(
-            "COPY documents (key, doc_id, born, title, text, source, byline, body_start, meta)"
-            " FROM STDIN"
+            "COPY documents (key, doc_id, born, title, text, source, byline, body_start, meta,"
+            " first_passage, passage_count, first_sentence, sentence_count) FROM STDIN"
         ) as copy:
+            first_passage, first_sentence = self._next_passage, self._next_sentence
             for key, doc in zip(keys, documents, strict=True):
                 copy.write_row(
                     (
                         *(key, doc.doc_id, self.generation, doc.title, doc.text, doc.source),
                         *(doc.byline, doc.body_start, Jsonb(dict(doc.meta))),
+                        *(first_passage, len(doc.passages), first_sentence, len(doc.sentences)),
                     )
                 )
+                first_passage += len(doc.passages)
+                first_sentence += len(doc.sentences)
         with cur.copy(f"COPY passages ({_PASSAGE_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(_PASSAGE_TYPES)
             for key, doc in zip(keys, documents, strict=True):
@@ -95,7 +99,8 @@ class GenerationWriter:
                     copy.write_row(
                         (
                             *(self._next_sentence, key, doc.doc_id, ordinal),
-                            *(sentence.start, sentence.end, sentence.vector),
+                            *(sentence.start, sentence.end, sorted(set(sentence.terms))),
+                            sentence.vector,
                         )
                     )
                     self._next_sentence += 1

@@ -17,7 +17,12 @@ def documents_from_index(data: IndexData) -> list[NewDocument]:
         s0, s1 = int(data.sentence_bounds[row]), int(data.sentence_bounds[row + 1])
         p0, p1 = int(data.passage_bounds[row]), int(data.passage_bounds[row + 1])
         sentences = tuple(
-            NewSentence(int(start), int(end), data.sentence_vectors[i])
+            NewSentence(
+                int(start),
+                int(end),
+                data.sentence_vectors[i],
+                tuple(tokenizer.terms(doc.text[int(start) : int(end)])),
+            )
             for i, (_, start, end) in zip(range(s0, s1), data.sentence_table[s0:s1], strict=True)
         )
         passages = tuple(
@@ -42,6 +47,7 @@ def documents_from_index(data: IndexData) -> list[NewDocument]:
                 body_start=doc.body_start,
                 passages=passages,
                 sentences=sentences,
+                meta=data.manifest.documents.get(doc_id, {}),
             )
         )
     return out

@@ -11,11 +11,13 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class NewSentence:
-    """A sentence of a document being written: its span in the text and its vector."""
+    """A sentence of a document being written: its span in the text, its vector and its
+    distinct stemmed keyword terms."""
 
     start: int
     end: int
     vector: np.ndarray
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

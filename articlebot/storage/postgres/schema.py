@@ -17,7 +17,7 @@ from articlebot.storage.postgres.connection import register_vector_types
 
 #: all-MiniLM-L6-v2's embedding size; the index expression and queries name it literally.
 DIMENSION = 384
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: HNSW graph settings (pgvector's defaults).
 HNSW_M = 16
 HNSW_EF_CONSTRUCTION = 64
@@ -50,7 +50,13 @@ CREATE TABLE IF NOT EXISTS documents (
     source text NOT NULL,
     byline text,
     body_start integer NOT NULL DEFAULT 0,
-    meta jsonb NOT NULL DEFAULT '{{}}'
+    meta jsonb NOT NULL DEFAULT '{{}}',
+    -- A document version's passages and sentences have consecutive ids from these: a reader
+    -- maps its dense row numbers to ids from one row per document.
+    first_passage bigint NOT NULL,
+    passage_count integer NOT NULL,
+    first_sentence bigint NOT NULL,
+    sentence_count integer NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS documents_live_doc_id ON documents (doc_id) WHERE died IS NULL;
 CREATE INDEX IF NOT EXISTS documents_doc_id ON documents (doc_id, born);
@@ -84,6 +90,8 @@ CREATE TABLE IF NOT EXISTS sentences (
     ordinal integer NOT NULL,
     start_char integer NOT NULL,
     end_char integer NOT NULL,
+    -- Distinct stemmed terms of the sentence's text (no title), for term presence.
+    terms text[] NOT NULL DEFAULT '{{}}',
     embedding vector({DIMENSION}) NOT NULL
 );
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences (doc_key, ordinal);

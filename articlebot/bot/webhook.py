@@ -1,0 +1,59 @@
+"""Registering the bot's webhook once for all replicas (`articlebot webhook set|info|delete`),
+and the shared secret every replica checks Telegram's calls against."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Bot, Update
+
+from articlebot.config import Settings
+
+#: What the Bot API accepts as a webhook secret token.
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class WebhookSecretError(ValueError):
+    """No usable shared webhook secret."""
+
+
+def shared_secret(settings: Settings) -> str:
+    """ARTICLEBOT_WEBHOOK_SECRET, checked: every replica and the registration must share it."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise WebhookSecretError(
+            "webhook mode needs ARTICLEBOT_WEBHOOK_SECRET, the same for every replica and for"
+            " `articlebot webhook set` (1-256 of A-Z a-z 0-9 _ -)"
+        )
+    if not SECRET_PATTERN.fullmatch(secret):
+        raise WebhookSecretError(
+            "ARTICLEBOT_WEBHOOK_SECRET may hold only A-Z a-z 0-9 _ - (1 to 256 of them)"
+        )
+    return secret
+
+
+async def set_webhook(settings: Settings, token: str, url: str, urls: dict[str, str]) -> None:
+    """Point Telegram at `url` with the shared secret, for every kind of update."""
+    async with Bot(token, **urls) as bot:
+        await bot.set_webhook(
+            url, secret_token=shared_secret(settings), allowed_updates=Update.ALL_TYPES
+        )
+
+
+async def webhook_info(token: str, urls: dict[str, str]) -> dict[str, Any]:
+    """What Telegram knows of the webhook: its URL, pending updates, the last error."""
+    async with Bot(token, **urls) as bot:
+        info = await bot.get_webhook_info()
+    return {
+        "url": info.url,
+        "pending_update_count": info.pending_update_count,
+        "max_connections": info.max_connections,
+        "last_error_message": info.last_error_message,
+    }
+
+
+async def delete_webhook(token: str, urls: dict[str, str]) -> None:
+    """Remove the webhook (the bot can then be polled again)."""
+    async with Bot(token, **urls) as bot:
+        await bot.delete_webhook()

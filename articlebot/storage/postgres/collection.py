@@ -1,0 +1,184 @@
+"""Writing and opening the index in PostgreSQL, for the CLI and the bot.
+
+Documents are still chunked and embedded here, into a temporary local index of just the new
+and changed ones; their rows are then published in one transaction. Writers serialise on a
+database advisory lock, so any number of machines can add articles to one database.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from articlebot.encoders import Encoder
+from articlebot.index.builder import BuildReport, build_index, recipe
+from articlebot.index.identity import IdentityResolver
+from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
+from articlebot.ingest.chunking import ChunkSettings
+from articlebot.ingest.documents import Document, DocumentError
+from articlebot.storage.postgres import generations
+from articlebot.storage.postgres.connection import connect, masked_url
+from articlebot.storage.postgres.publish import publish, writer_lock
+from articlebot.storage.postgres.schema import create_schema
+from articlebot.storage.postgres.store import PostgresIndexStore
+
+
+def open_store(url: str, *, create: bool = True) -> PostgresIndexStore:
+    """The current generation in the database at `url` (the schema is created if missing)."""
+    conn = connect(url)
+    if create:
+        create_schema(conn)
+    return PostgresIndexStore(conn, generations.current_generation(conn))
+
+
+def has_index(store: PostgresIndexStore) -> bool:
+    """Whether any generation with a manifest has been published."""
+    return bool(store.generation.manifest)
+
+
+def require_index(url: str) -> PostgresIndexStore:
+    """The current generation, or IndexNotFoundError naming the (masked) database."""
+    store = open_store(url)
+    if not has_index(store):
+        store.close()
+        raise IndexNotFoundError(
+            f"no index in {masked_url(url)} yet; run `articlebot index` to build it"
+        )
+    return store
+
+
+def check_recipe(manifest: Manifest, wanted: Recipe, url: str) -> None:
+    """IndexMismatchError when the database's index was built differently from what is asked."""
+    if manifest.recipe != wanted:
+        raise IndexMismatchError(
+            f"the index in {masked_url(url)} was built with model {manifest.model!r}, chunking"
+            f" {manifest.chunking} / embedding {manifest.embedding}, but the configuration asks"
+            f" for {wanted.model!r}, {wanted.chunking} / {wanted.embedding}; run"
+            " `articlebot index --rebuild` to rebuild it"
+        )
+
+
+def write_documents(
+    url: str,
+    encoder: Encoder,
+    chunking: ChunkSettings,
+    documents: Iterable[Document],
+    *,
+    exactly: bool = False,
+    rebuild: bool = False,
+    replace: bool = False,
+    batch_size: int = 64,
+    progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> tuple[PostgresIndexStore, BuildReport]:
+    """Add `documents` (updating those with the same id or source); with `exactly`, also drop
+    every other document. Unchanged documents (same content hash) are not embedded again
+    unless `rebuild`; an index built with another model or chunking is an error unless
+    `rebuild` (which then re-embeds every document given)."""
+    report = BuildReport()
+    wanted = recipe(encoder.name, chunking)
+    with connect(url) as conn:
+        create_schema(conn)
+        if on_wait is not None:
+            busy = conn.execute("SELECT pg_try_advisory_lock(hashtext('articlebot_writer'))")
+            if busy.fetchone()[0]:
+                conn.execute("SELECT pg_advisory_unlock(hashtext('articlebot_writer'))")
+            else:
+                on_wait(f"waiting for another writer to {masked_url(url)}")
+        with writer_lock(conn):
+            current = generations.current_generation(conn)
+            if current.manifest and not rebuild:
+                check_recipe(Manifest.from_json(current.manifest | {"documents": {}}), wanted, url)
+            live = {
+                doc_id: (source, meta)
+                for doc_id, source, meta in conn.execute(
+                    "SELECT doc_id, source, meta FROM documents WHERE died IS NULL"
+                ).fetchall()
+            }
+            resolver = IdentityResolver(
+                {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
+            )
+            changed: list[Document] = []
+            seen: set[str] = set()
+            for doc in documents:
+                doc = resolver.resolve(doc)
+                seen.add(doc.doc_id)
+                before = live.get(doc.doc_id)
+                if not rebuild and before is not None and before[1].get("hash") == doc.content_hash:
+                    report.unchanged.append(doc.doc_id)
+                    continue
+                (report.updated if before is not None else report.added).append(doc.doc_id)
+                changed.append(doc)
+            report.given = list(resolver.assigned)
+            moved = _moved_sources(live, changed, resolver)
+            report.removed = sorted(
+                (set(live) - seen) if exactly else {d for d in moved if d not in seen}
+            )
+            if changed or report.removed:
+                with tempfile.TemporaryDirectory(prefix="articlebot-build-") as tmp:
+                    built, local = build_index(
+                        changed,
+                        encoder,
+                        Path(tmp),
+                        chunking,
+                        rebuild=True,
+                        batch_size=batch_size,
+                        progress=progress,
+                    )
+                    now = time.time()
+                    for doc_id, meta in built.manifest.documents.items():
+                        earlier = live.get(doc_id)
+                        meta["added"] = float(earlier[1].get("added", now)) if earlier else now
+                    publish(conn, built, remove=report.removed)
+                report.embedded_passages = local.embedded_passages
+                report.written = True
+    store = open_store(url)
+    report.total_passages = store.passage_count
+    return store, report
+
+
+def _moved_sources(
+    live: dict[str, tuple[str, dict]], changed: Sequence[Document], resolver: IdentityResolver
+) -> list[str]:
+    """Live documents from a source that a changed document now holds under another id."""
+    sources = {doc.source: doc.doc_id for doc in changed if doc.doc_id in resolver.assigned}
+    return [
+        doc_id
+        for doc_id, (source, _) in live.items()
+        if source in sources and sources[source] != doc_id
+    ]
+
+
+def remove_documents(
+    url: str, doc_ids: Sequence[str], on_wait: Callable[[str], None] | None = None
+) -> tuple[PostgresIndexStore, BuildReport]:
+    """Drop documents in one new generation; DocumentError names any that are not there."""
+    with connect(url) as conn:
+        create_schema(conn)
+        with writer_lock(conn):
+            current = generations.current_generation(conn)
+            live = {
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT doc_id FROM documents WHERE died IS NULL AND doc_id = ANY(%s)",
+                    (list(doc_ids),),
+                ).fetchall()
+            }
+            missing = [doc_id for doc_id in doc_ids if doc_id not in live]
+            if missing or not current.manifest:
+                raise DocumentError(f"no indexed article with id {', '.join(missing)}")
+            with generations.write_generation(conn, current.manifest) as writer:
+                removed = writer.remove(doc_ids)
+    store = open_store(url)
+    return store, BuildReport(removed=removed, written=True, total_passages=store.passage_count)
+
+
+def manifest_of(url: str) -> Manifest:
+    """The current generation's manifest (IndexNotFoundError when nothing was published)."""
+    store = require_index(url)
+    try:
+        return store.manifest
+    finally:
+        store.close()

@@ -1,0 +1,61 @@
+"""Publishing documents built by the local builder into PostgreSQL as one new generation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from articlebot.index.store import Manifest
+from articlebot.storage.local_index import IndexData
+from articlebot.storage.postgres.generations import write_generation
+from articlebot.storage.postgres.local_index import documents_from_index
+
+#: The advisory lock writers hold for a whole add, remove or rebuild: a second writer waits.
+_WRITER_LOCK = "articlebot_writer"
+
+
+def generation_manifest(manifest: Manifest) -> dict[str, Any]:
+    """A manifest as a generation row keeps it: per-document metadata lives with each document."""
+    saved = manifest.to_json()
+    saved.pop("documents")
+    return saved
+
+
+@contextmanager
+def writer_lock(conn: psycopg.Connection) -> Iterator[None]:
+    """Hold the database-wide writer lock (a session advisory lock) for the block."""
+    conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_WRITER_LOCK,))
+    try:
+        yield
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (_WRITER_LOCK,))
+
+
+def publish(
+    conn: psycopg.Connection,
+    built: IndexData,
+    *,
+    add: Collection[str] | None = None,
+    remove: Collection[str] = (),
+    replace_all: bool = False,
+) -> int:
+    """Publish one generation: the documents `add` names from `built` (all of it when None),
+    `remove` dropped, and with `replace_all` every other live document dropped too. Returns
+    the new generation's id."""
+    wanted = set(built.doc_order) if add is None else set(add)
+    documents = [doc for doc in documents_from_index(built) if doc.doc_id in wanted]
+    with write_generation(conn, generation_manifest(built.manifest)) as writer:
+        if replace_all:
+            live = [
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT doc_id FROM documents WHERE died IS NULL"
+                ).fetchall()
+            ]
+            writer.remove([d for d in live if d not in set(built.doc_order)])
+        writer.remove(remove)
+        writer.add(documents)
+        return writer.generation

@@ -1,0 +1,83 @@
+"""The command line against a real PostgreSQL: index, ask, add, list and remove through
+`--database-url` / ARTICLEBOT_DATABASE_URL, with nothing written to the index folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from cli_run import CliRun
+
+pytest_plugins = ["postgres"]
+
+Cli = Callable[..., CliRun]
+
+SWAP = "Who was Vinatier swapped for?"
+LIGHTHOUSE = (
+    "Harbour lighthouse restored\n\n"
+    "The old harbour lighthouse at Pennick Point was restored by volunteers this summer. "
+    "Its lamp was relit on 14 August after forty years of darkness.\n\n"
+    "The restoration cost 120,000 pounds, raised by the Pennick Lighthouse Trust."
+)
+
+
+def _with_password(url: str) -> str:
+    """The same database, with a password in the URL (the test server trusts any)."""
+    return url.replace("postgresql://postgres@", "postgresql://postgres:s3cr3t-pw@")
+
+
+def test_index_ask_add_list_remove_in_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    url = _with_password(database_url)
+    built = cli("index", "--database-url", url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+    assert "1 added" in built.stdout and "s3cr3t-pw" not in built.stdout + built.stderr
+    assert "postgres:***@" in built.stdout
+    assert not (index_dir / "CURRENT").exists()
+
+    asked = cli("ask", SWAP, "--json", index_dir=index_dir, ARTICLEBOT_DATABASE_URL=url)
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["answered"] and "Daniil Kasatkin" in answer["passages"][0]["text"]
+
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    added = cli("add", str(article), "--database-url", url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    assert "lighthouse: Harbour lighthouse restored" in added.stdout
+    assert "1 added" in added.stdout and "1 unchanged" not in added.stdout
+
+    listed = cli("list", "--database-url", url, index_dir=index_dir)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert sorted(row[0] for row in rows) == ["article", "lighthouse"]
+
+    when = cli(
+        "ask", "When was the lighthouse lamp relit?", "--database-url", url, index_dir=index_dir
+    )
+    assert when.returncode == 0, when.stderr
+    assert "14 August" in when.stdout
+
+    again = cli("index", "--database-url", url, index_dir=index_dir)
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 updated, 1 unchanged" in again.stdout and "removed light" not in again.stdout
+    rebuilt = cli("index", "--rebuild", "--database-url", url, index_dir=index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "removed lighthouse" in rebuilt.stdout
+
+    removed = cli("remove", "article", "--database-url", url, index_dir=index_dir)
+    assert removed.returncode == 0, removed.stderr
+    assert "removed article" in removed.stdout
+    gone = cli("list", "--database-url", url, index_dir=index_dir)
+    assert gone.stdout.strip() == ""
+    missing = cli("remove", "article", "--database-url", url, index_dir=index_dir)
+    assert missing.returncode == 1 and "no indexed article with id article" in missing.stderr
+
+
+def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: Path) -> None:
+    result = cli("list", "--database-url", "mysql://root:hunter2@db/x", index_dir=index_dir)
+    assert result.returncode == 2
+    assert "--database-url must be a postgresql://" in result.stderr
+    assert "hunter2" not in result.stderr

@@ -1,0 +1,126 @@
+"""Two bot replicas and the CLI on one PostgreSQL database: chat state set through one replica
+applies to the other, an article added by the CLI is answered by both within seconds, and the
+webhook is registered once with the shared secret."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from botkit import launch_polling, shut_down
+from cli_run import CliRun
+from fake_botapi import FakeBotApi
+
+from articlebot.bot.app import build_application
+from articlebot.collection import make_retriever, open_chat_state, open_index, update_index
+from articlebot.config import load_settings
+from articlebot.ingest.documents import bundled_article_path, read_documents
+
+pytest_plugins = ["postgres", "botkit"]
+
+Cli = Callable[..., CliRun]
+
+LIGHTHOUSE = (
+    "Harbour lighthouse restored\n\n"
+    "The old harbour lighthouse at Pennick Point was restored by volunteers this summer. "
+    "Its lamp was relit on 14 August after forty years of darkness.\n\n"
+    "The restoration cost 120,000 pounds, raised by the Pennick Lighthouse Trust."
+)
+SWAP = "Who was Vinatier swapped for?"
+LAMP = "When was the Pennick Point lighthouse lamp relit?"
+
+
+async def _ask(api: FakeBotApi, chat: int, text: str, timeout: float = 60) -> str:
+    count = len(api.sent_messages(chat)) + 1
+    api.push_update(api.private_message(chat, text))
+    await api.await_messages(chat, count, timeout=timeout)
+    return api.sent_messages(chat)[-1]["text"]
+
+
+@pytest.mark.asyncio
+async def test_two_replicas_share_chat_state_and_serve_what_the_cli_adds(
+    database_url: str, encoder, index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    settings = load_settings(database_url=database_url, index_dir=tmp_path / "unused")
+    await asyncio.to_thread(
+        update_index, settings, encoder, read_documents([bundled_article_path()])
+    )
+    apis = [FakeBotApi().start(), FakeBotApi().start()]
+    apps = []
+    try:
+        for api in apis:
+            replica = load_settings(
+                api_url=api.url, database_url=database_url, index_dir=tmp_path / "unused"
+            )
+            retriever = make_retriever(replica, open_index(replica, encoder), encoder)
+            app = build_application(replica, api.token, retriever, open_chat_state(replica))
+            await launch_polling(app)
+            apps.append(app)
+        one, two = apis
+        chat = 4242
+        assert "Kasatkin" in await _ask(two, chat, SWAP)
+
+        article = tmp_path / "lighthouse.txt"
+        article.write_text(LIGHTHOUSE, encoding="utf-8")
+        added = await asyncio.to_thread(
+            cli, "add", str(article), "--database-url", database_url, index_dir=index_dir
+        )
+        assert added.returncode == 0, added.stderr
+        start = time.monotonic()
+        for api in apis:
+            while "14 August" not in await _ask(api, chat + 1, LAMP):
+                assert time.monotonic() - start < 5, "the added article was not served in 5 s"
+                await asyncio.sleep(0.5)
+
+        # /use through one replica scopes the chat's questions on the other.
+        await _ask(one, chat, "/use lighthouse")
+        scoped = await _ask(two, chat, SWAP)
+        assert "Kasatkin" not in scoped
+        await _ask(one, chat, "/use all")
+        assert "Kasatkin" in await _ask(two, chat, SWAP)
+    finally:
+        for app in apps:
+            await shut_down(app)
+            app.bot_data.chats.close()
+        for api in apis:
+            api.stop()
+
+
+def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: Path) -> None:
+    with FakeBotApi() as api:
+        env = {"TELEGRAM_BOT_TOKEN": api.token}
+        url = "https://bot.example.org/hook"
+        refused = cli("webhook", "set", url, "--api-url", api.url, index_dir=index_dir, **env)
+        assert refused.returncode == 2 and "ARTICLEBOT_WEBHOOK_SECRET" in refused.stderr
+        assert api.webhook is None
+        done = cli(
+            "webhook",
+            "set",
+            url,
+            "--api-url",
+            api.url,
+            index_dir=index_dir,
+            ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
+            **env,
+        )
+        assert done.returncode == 0, done.stderr
+        assert api.webhook is not None
+        assert (api.webhook["url"], api.webhook["secret_token"]) == (url, "shared-s3cret")
+        info = cli("webhook", "info", "--api-url", api.url, index_dir=index_dir, **env)
+        assert f"url: {url}" in info.stdout
+        deleted = cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
+        assert deleted.returncode == 0 and api.webhook is None
+
+
+def test_run_with_a_webhook_needs_the_shared_secret(cli: Cli, index_dir: Path) -> None:
+    result = cli(
+        "run",
+        "--webhook",
+        "https://bot.example.org/hook",
+        index_dir=index_dir,
+        TELEGRAM_BOT_TOKEN="123:abc",
+    )
+    assert result.returncode == 2 and "ARTICLEBOT_WEBHOOK_SECRET" in result.stderr
