@@ -25,10 +25,10 @@ def newer_on_disk(state: BotState) -> Path | None:
     """The index generation on disk when it is not the one served (nor one found unusable
     before) and this process is not changing the index itself; else None."""
     served = state.retriever.index
-    if state.index_lock.locked() or not served.newer_generation():
+    if state.index_lock.locked():
         return None
     if state.settings.database_url is not None:
-        return DATABASE
+        return DATABASE if served.newer_generation() else None
     try:
         live = current_generation(state.settings.index_dir)
     except IndexStoreError:
