@@ -676,7 +676,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """`articlebot webhook`."""
-    from telegram.error import TelegramError
+    from telegram.error import InvalidToken, TelegramError
 
     from articlebot.bot.app import api_urls
 
@@ -687,8 +687,11 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     urls = api_urls(settings.api_url)
     try:
         return _webhook_action(args, settings, token, urls)
+    except InvalidToken:
+        # PTB's message for a rejected token quotes the token.
+        raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
     except TelegramError as exc:
-        raise CliError(f"the Bot API refused: {exc}") from None
+        raise CliError(f"the Bot API refused: {str(exc).replace(token, '<token>')}") from None
 
 
 def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, urls: Any) -> int:

@@ -138,3 +138,12 @@ def test_concurrent_hits_never_pass_a_full_limit(reopen) -> None:
     for thread in threads:
         thread.join()
     assert sum(passed) == 10 and len(passed) == 20
+
+
+def test_a_damaged_chat_state_file_is_one_clear_error(tmp_path: Path) -> None:
+    from articlebot.index.store import IndexStoreError
+    from articlebot.storage.sql_chat_state import CHAT_STATE_FILE, file_chat_state
+
+    (tmp_path / CHAT_STATE_FILE).write_bytes(b"\x00garbage, not sqlite\xff" * 200)
+    with pytest.raises(IndexStoreError, match=r"not a usable chat state file.*move it away"):
+        file_chat_state(tmp_path)

@@ -7,7 +7,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from cli_run import CliRun
+
+from articlebot.storage.postgres.connection import masked_url
 
 pytest_plugins = ["postgres"]
 
@@ -81,3 +84,33 @@ def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: P
     assert result.returncode == 2
     assert "--database-url must be a postgresql://" in result.stderr
     assert "hunter2" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:ab%zzhunter2@127.0.0.1:1/db",  # libpq quotes what it cannot parse
+        "postgresql://u:hunter2 x@127.0.0.1:1/db",
+        "postgresql://u:hunter2@127.0.0.1:1/db",  # nothing listens on port 1
+        "postgresql://u@127.0.0.1:1/db?password=hunter2",
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(
+    cli: Cli, index_dir: Path, url: str
+) -> None:
+    result = cli("list", "--database-url", url, index_dir=index_dir)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("articlebot: error: cannot connect to postgresql://u")
+    assert "hunter2" not in result.stderr + result.stdout + result.log
+
+
+def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
+    assert (
+        masked_url("postgresql://u:pw@h1:5432,h2:5433/db")
+        == "postgresql://u:***@h1:5432,h2:5433/db"
+    )
+    assert masked_url("postgresql://u:pw@[::1]:5/db") == "postgresql://u:***@[::1]:5/db"
+    assert (
+        masked_url("postgresql://u@h/db?password=pw&x=1") == "postgresql://u@h/db?password=***&x=1"
+    )
+    assert masked_url("postgresql://h/db") == "postgresql://h/db"

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from articlebot.index.store import IndexStoreError
 from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, Refusal
 
@@ -202,8 +203,12 @@ CHAT_STATE_FILE = "chat_state.sqlite3"
 def file_chat_state(index_dir: Path) -> SqlChatState:
     """Chat state in a SQLite file in the index folder (created if missing)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(
-        index_dir / CHAT_STATE_FILE, isolation_level=None, check_same_thread=False, timeout=30
-    )
-    conn.execute("PRAGMA journal_mode=WAL")
-    return SqlChatState(conn, postgres=False)
+    path = index_dir / CHAT_STATE_FILE
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return SqlChatState(conn, postgres=False)
+    except sqlite3.DatabaseError as exc:
+        raise IndexStoreError(
+            f"{path} is not a usable chat state file ({exc}); move it away to start afresh"
+        ) from None

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 import psycopg
 from pgvector.psycopg import register_vector
+
+from articlebot.index.store import IndexStoreError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -17,17 +22,34 @@ def is_database_url(url: str) -> bool:
     return url.startswith(URL_SCHEMES)
 
 
-def masked_url(url: str) -> str:
-    """`url` with any password replaced by ***, fit for messages and logs."""
-    from urllib.parse import urlsplit, urlunsplit
+class DatabaseConnectError(IndexStoreError):
+    """The database cannot be reached or refuses the connection (the message holds no password)."""
 
+
+_PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
+
+
+def _password(url: str) -> str:
+    userinfo, at, _ = urlsplit(url).netloc.rpartition("@")
+    return userinfo.partition(":")[2] if at else ""
+
+
+def masked_url(url: str) -> str:
+    """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
+    fit for messages and logs. The host part is kept as written: libpq accepts several hosts
+    and ports that `urlsplit` cannot parse."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+    userinfo, at, hosts = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hosts}")
+    return urlunsplit(parts._replace(query=_PASSWORD_PARAMETER.sub(r"\1***", parts.query)))
+
+
+def _without_password(message: str, url: str) -> str:
+    passwords = [_password(url), *(m.group(0)[9:] for m in _PASSWORD_PARAMETER.finditer(url))]
+    for secret in {p for password in passwords for p in (password, unquote(password))} - {""}:
+        message = message.replace(secret, "***")
+    return " ".join(message.split())
 
 
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
@@ -38,7 +60,13 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     """
     if not is_database_url(url):
         raise DatabaseUrlError(f"not a PostgreSQL URL (postgresql://...): {masked_url(url)!r}")
-    conn = psycopg.connect(url, autocommit=autocommit)
+    try:
+        conn = psycopg.connect(url, autocommit=autocommit)
+    except psycopg.Error as exc:
+        # libpq repeats parts of the URL it cannot parse, the password included.
+        raise DatabaseConnectError(
+            f"cannot connect to {masked_url(url)}: {_without_password(str(exc), url)}"
+        ) from None
     register_vector_types(conn)
     return conn
 
