@@ -28,7 +28,9 @@ def newer_on_disk(state: BotState) -> Path | None:
     if state.index_lock.locked():
         return None
     if state.settings.database_url is not None:
-        return DATABASE if served.newer_generation() else None
+        rejected = state.unusable_store
+        newer = served.newer_generation() and (rejected is None or rejected.newer_generation())
+        return DATABASE if newer else None
     try:
         live = current_generation(state.settings.index_dir)
     except IndexStoreError:
@@ -51,6 +53,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
                     open_store, state.settings.database_url.get_secret_value()
                 )
                 if data.manifest.recipe != served.manifest.recipe:
+                    state.unusable_store = data  # said once per generation, not every second
                     raise IndexStoreError("the database's index was built with another model")
             else:
                 data = await asyncio.to_thread(load_index, state.settings.index_dir)

@@ -18,6 +18,7 @@ from articlebot.config import Settings
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState, InMemoryChatState
+from articlebot.storage.index_store import IndexStore
 
 
 @dataclass
@@ -32,6 +33,8 @@ class BotState:
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     #: The index generation on disk last found unusable (not tried again).
     unusable_index: Path | None = None
+    #: The database generation last found unusable, opened: it tells when a later one is live.
+    unusable_store: IndexStore | None = None
     counts: AnswerCounts = field(default_factory=AnswerCounts)
     #: The chats told the bot is restarting while it stops (once per chat).
     told_restarting: set[int] = field(default_factory=set)

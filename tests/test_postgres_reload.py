@@ -1,0 +1,66 @@
+"""The bot following the database's index: a generation built for another model or chunking is
+refused once, the served index kept, and a later usable one is served."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_run import CliRun
+
+from articlebot.bot.index_reload import newer_on_disk, serve_index_on_disk
+from articlebot.bot.state import BotState
+from articlebot.collection import make_retriever
+from articlebot.config import load_settings
+from articlebot.storage.postgres.collection import open_store
+
+pytest_plugins = ["postgres"]
+
+Cli = Callable[..., CliRun]
+
+
+@pytest.mark.asyncio
+async def test_an_unusable_database_generation_is_refused_once_then_a_usable_one_is_served(
+    cli: Cli, index_dir: Path, database_url: str, encoder, tmp_path: Path, caplog
+) -> None:
+    built = cli("index", "--database-url", database_url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+    settings = load_settings(index_dir=index_dir, database_url=database_url)
+    served = open_store(database_url)
+    state = BotState(settings, make_retriever(settings, served, encoder))
+    assert newer_on_disk(state) is None
+
+    other = cli(
+        "index",
+        "--rebuild",
+        "--database-url",
+        database_url,
+        index_dir=index_dir,
+        ARTICLEBOT_MAX_PASSAGE_TOKENS="96",
+    )
+    assert other.returncode == 0, other.stderr
+    live = newer_on_disk(state)
+    assert live is not None
+    with caplog.at_level(logging.WARNING, logger="articlebot.bot.index_reload"):
+        await serve_index_on_disk(state, live)
+    assert state.retriever.index is served
+    assert [r.message for r in caplog.records if "not usable" in r.message]
+    assert newer_on_disk(state) is None  # not tried (and warned about) again every second
+
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(
+        "Harbour lighthouse restored\n\nThe lamp at Pennick Point was relit on 14 August.",
+        encoding="utf-8",
+    )
+    usable = cli("index", "--rebuild", "--database-url", database_url, index_dir=index_dir)
+    assert usable.returncode == 0, usable.stderr
+    added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    live = newer_on_disk(state)
+    assert live is not None
+    await serve_index_on_disk(state, live)
+    assert state.retriever.index is not served
+    answer = state.retriever.ask("When was the lamp at Pennick Point relit?")
+    assert "14 August" in answer.passages[0].text
