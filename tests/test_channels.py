@@ -325,6 +325,62 @@ async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
     assert "Cider orchard" not in listed_elsewhere
 
 
+def _asker(chat: int) -> dict:
+    return make_user(7000 + abs(chat) % 1000, "Asker")
+
+
+async def _reply_in(api: FakeBotApi, chat: int, text: str) -> str:
+    """The bot's reply to `text` from a reader in `chat` (a group, or their private chat)."""
+    before = len(api.sent_messages(chat))
+    if chat > 0:
+        api.push_update(api.private_message(chat, text))
+    else:
+        # One asker per group: a member gets half of a group's rate limit.
+        api.push_update(api.group_message(chat, text, user=_asker(chat)))
+    return (await api.await_messages(chat, before + 1, timeout=20))[before]["text"]
+
+
+@pytest.mark.asyncio
+async def test_a_channel_opted_in_by_autoindex_is_that_groups_alone(api, bot, site) -> None:
+    # Group A discusses an unlisted channel; one of A's admins turns /autoindex on.
+    group_a, stranger = OTHER_DISCUSSION, 5004
+    api.set_chat_admins(group_a, [EDITOR])
+    turned_on = api.group_message(group_a, "/autoindex on", user=make_user(EDITOR))
+    api.push_update(turned_on)
+    assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+    unlisted = api.channel_chat(OTHER_CHANNEL, "unlisted", "Unlisted")
+    update = api.channel_post(unlisted, f"Read this {url(site, '/secret.html')}")
+    api.push_update(update)  # the bot is the channel's admin too: that alone indexes nothing
+    forward = api.automatic_forward(group_a, update)
+    api.push_update(forward)
+
+    # Under the post in A, the question is answered from the post's article.
+    question = "How many loaves of saffron bread did the bakery sell?"
+    assert "9,000" in await ask(api, forward, f"/ask {question}")
+    [doc_id] = [d for d in documents(bot) if "Unlisted" in documents(bot)[d].title]
+    assert doc_id.startswith(f"chat{abs(group_a)}-")  # the group's own, not tg<channel>-...
+    assert "9,000" in await _reply_in(api, group_a, f"/ask {question}")  # outside the thread
+
+    # A stranger's private chat and another group never see it: not in answers, /articles,
+    # /source, and neither /use nor /summary reaches it by its id (not even for B's admin).
+    api.set_chat_admins(GROUP, [_asker(GROUP)["id"]])
+    for chat in (stranger, GROUP):
+        assert "9,000" not in await _reply_in(api, chat, f"/ask {question}")
+        for listing in ("/articles", "/source"):
+            assert "Unlisted channel story" not in await _reply_in(api, chat, listing)
+        assert "There is no article" in await _reply_in(api, chat, f"/use {doc_id}")
+        assert "There is no article" in await _reply_in(api, chat, f"/summary {doc_id}")
+        assert "9,000" not in await _reply_in(api, chat, f"/ask {question}")
+    assert "Unlisted channel story" in await _reply_in(api, group_a, "/articles")
+    assert site.hits["/secret.html"] == 1
+
+    # A listed channel's post is answered from everywhere.
+    _, listed_fwd = await post(api, f"Storm Ida hits Carrick {url(site, '/early.html')}")
+    assert "40 homes" in await ask(api, listed_fwd, "How many homes were flooded?")
+    for chat in (stranger, GROUP, group_a):
+        assert "40 homes" in await _reply_in(api, chat, "/ask How many homes were flooded?")
+
+
 def _message(data: dict) -> telegram.Message:
     return telegram.Message.de_json(data, None)
 

@@ -74,7 +74,7 @@ async def use(update: Update, context: BotContext) -> None:
     elif wanted.lower() == "all":
         state.chats.set_scope(message.chat_id, [])
         reply = "Questions here now search every article."
-    elif wanted in index.documents:
+    elif wanted in index.documents and visible_in([wanted], message.chat_id):
         state.chats.set_scope(message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from telegram import Message
 
@@ -25,10 +26,18 @@ MAX_POSTS = 10_000
 INDEXING_WAIT_SECONDS = 30.0
 
 
+def channel_names(entries: Iterable[str]) -> frozenset[str]:
+    """The operator's channel list (ARTICLEBOT_CHANNELS: ids or @usernames) as compared."""
+    return frozenset(name for entry in entries if (name := entry.strip().lstrip("@").lower()))
+
+
 @dataclass
 class ChannelState:
     """What the bot has seen of channels and their discussion groups in this process."""
 
+    #: The channels the operator listed (channel_names): their posts are answered from in
+    #: every chat; any other channel's posts only in the group that opted it in.
+    listed: frozenset[str] = frozenset()
     #: discussion group -> (automatic forward's message id -> the channel post it copies).
     roots: OrderedDict[int, OrderedDict[int, PostRef]] = field(default_factory=OrderedDict)
     #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
@@ -48,10 +57,22 @@ class ChannelState:
         while len(self.roots) > MAX_GROUPS:
             self.roots.popitem(last=False)
 
+    def is_listed(self, chat_id: int, username: str | None) -> bool:
+        """Whether the operator listed a channel, by id or @username."""
+        return str(chat_id) in self.listed or (username or "").lower() in self.listed
+
+    def as_seen_in(self, group_id: int, post: PostRef) -> PostRef:
+        """A channel post as its discussion group `group_id` knows it: a listed channel's post
+        is everyone's, any other's is kept to that group (its /autoindex brought it in)."""
+        return post.kept_in(None if self.is_listed(post.chat_id, post.username) else group_id)
+
     def thread(self, message: Message) -> Thread | None:
         """The post thread `message` is in, if it is in one."""
         thread = thread_of(message, self.roots.get(message.chat.id, {}))
-        if thread is not None and thread.root_id not in self.roots.get(thread.chat_id, {}):
+        if thread is None:
+            return None
+        thread = replace(thread, post=self.as_seen_in(thread.chat_id, thread.post))
+        if thread.root_id not in self.roots.get(thread.chat_id, {}):
             # Learnt from a comment on the post itself: with privacy mode on, the bot never
             # sees the automatic forward, yet later replies in the thread name only its id.
             self.remember_root(thread.chat_id, thread.root_id, thread.post)

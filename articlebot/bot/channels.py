@@ -1,9 +1,11 @@
 """News channels: each post's article indexed as it arrives.
 
-A channel the operator lists (ARTICLEBOT_CHANNELS) or a group whose admin turned /autoindex on
-has its posts indexed, one article per post: from the channel itself (the bot is its admin) or
-from the automatic forwards into its discussion group. Questions under the posts are answered
-by post_answers.
+A channel the operator lists (ARTICLEBOT_CHANNELS) has its posts indexed, one article per post,
+from the channel itself (the bot is its admin) or from the automatic forwards into its
+discussion group, and every chat may be answered from them. A group whose admin turned
+/autoindex on has the posts of the channel it discusses, and its admins' links, indexed for
+that group alone: a group admin must not be able to feed what strangers are answered from.
+Questions under the posts are answered by post_answers.
 """
 
 from __future__ import annotations
@@ -36,28 +38,17 @@ log = logging.getLogger(__name__)
 
 AUTOINDEX_HINT = (
     "/autoindex on: the links this group's admins post, and the posts of the channel this "
-    "group discusses, become articles I answer from. /autoindex off stops it."
+    "group discusses, become articles I answer from in this group (no other chat sees them). "
+    "/autoindex off stops it."
 )
 AUTOINDEX_ON = (
     "From now on the links this group's admins post, and the posts of the channel this group "
-    "discusses, are indexed as they arrive. Questions under a post are answered from its "
-    "article."
+    "discusses, are indexed as they arrive, for this group only. Questions under a post are "
+    "answered from its article."
 )
 AUTOINDEX_OFF = "New posts and links here are no longer indexed."
 AUTOINDEX_ADMINS_ONLY = "Only this group's admins can turn /autoindex on or off."
 AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a link to add it."
-
-
-def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
-    """Whether the operator listed a chat in ARTICLEBOT_CHANNELS (by id or @username)."""
-    names = {entry.strip().lstrip("@").lower() for entry in settings.channels}
-    names.discard("")
-    return str(chat_id) in names or (username or "").lower() in names
-
-
-def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
-    """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
-    return listed(state.settings, chat_id, username) or state.chats.autoindex(chat_id)
 
 
 def _signature(article: PostArticle) -> str:
@@ -116,8 +107,8 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
     if message is None:
         return
     chat = message.chat
-    if not opted_in(context.bot_data, chat.id, chat.username):
-        return
+    if not context.bot_data.channels.is_listed(chat.id, chat.username):
+        return  # a channel opted in by a group's /autoindex is indexed from that group only
     article = what_to_index(message)
     if article is not None:
         await _quietly(index_post(context.bot_data, article), message)
@@ -125,7 +116,8 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
 
 async def on_group_post(update: Update, context: BotContext) -> None:
     """In a group: a channel post's automatic forward (its thread is remembered; its article
-    indexed when the channel is opted in), or, with /autoindex on, a link an admin posted."""
+    indexed when the channel is listed, or for this group alone with /autoindex on), or, with
+    /autoindex on, a link an admin posted (for this group alone)."""
     message = update.message or update.edited_message
     if message is None:
         return
@@ -135,10 +127,9 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return  # edits reach this before the gate that turns other chats away
     post = forwarded_post(message)
     if post is not None:
+        post = state.channels.as_seen_in(message.chat.id, post)
         state.channels.remember_root(message.chat.id, message.message_id, post)
-        if not (
-            opted_in(state, post.chat_id, post.username) or state.chats.autoindex(message.chat.id)
-        ):
+        if post.group is not None and not state.chats.autoindex(message.chat.id):
             return
         article = what_to_index(message)
         if article is not None:
