@@ -20,10 +20,16 @@ log = logging.getLogger(__name__)
 MAX_THREADS = 1_000
 #: Discussion groups whose threads are remembered.
 MAX_GROUPS = 1_000
-#: Posts whose indexing is tracked before the idle ones are forgotten.
+#: Posts whose last indexed link and text are remembered, to skip repeats.
 MAX_POSTS = 10_000
 #: How long a question under a post waits for that post's article to be indexed.
 INDEXING_WAIT_SECONDS = 30.0
+
+
+@dataclass
+class _Pending:
+    jobs: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def channel_names(entries: Iterable[str]) -> frozenset[str]:
@@ -43,9 +49,9 @@ class ChannelState:
     #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
     #: post reaches a bot that is the channel's admin twice, as itself and as its forward.
     indexed: dict[str, str] = field(default_factory=dict)
-    #: doc_id -> held while that post is being indexed (a question under it waits for it),
-    #: for every post of an opted-in channel seen lately.
-    busy: dict[str, asyncio.Lock] = field(default_factory=dict)
+    #: doc_id -> the post's indexing jobs queued or running (a question under it waits for
+    #: them); as many entries at most as the indexing queue holds jobs.
+    pending: dict[str, _Pending] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -85,21 +91,27 @@ class ChannelState:
             self.indexed.clear()
         self.indexed[doc_id] = signature
 
-    def lock(self, doc_id: str) -> asyncio.Lock:
-        """The lock held while the post `doc_id` is indexed."""
-        if doc_id not in self.busy and len(self.busy) >= MAX_POSTS:
-            for idle in [d for d, lock in self.busy.items() if not lock.locked()]:
-                del self.busy[idle]
-        return self.busy.setdefault(doc_id, asyncio.Lock())
+    def expect(self, doc_id: str) -> None:
+        """Note that an indexing job for the post `doc_id` was queued."""
+        self.pending.setdefault(doc_id, _Pending()).jobs += 1
+
+    def finished(self, doc_id: str) -> None:
+        """Note that an indexing job for the post `doc_id` ended (or was never queued)."""
+        pending = self.pending.get(doc_id)
+        if pending is None:
+            return
+        pending.jobs -= 1
+        if pending.jobs <= 0:
+            del self.pending[doc_id]
+            pending.done.set()
 
     async def settled(self, doc_id: str) -> None:
-        """Wait (a while at most) until the post `doc_id` is not being indexed."""
-        lock = self.busy.get(doc_id)
-        if lock is None or not lock.locked():
+        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed."""
+        pending = self.pending.get(doc_id)
+        if pending is None:
             return
         try:
             async with asyncio.timeout(INDEXING_WAIT_SECONDS):
-                async with lock:
-                    pass
+                await pending.done.wait()
         except TimeoutError:
             log.warning("answering before %s is indexed: indexing takes too long", doc_id)

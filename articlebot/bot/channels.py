@@ -13,10 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
@@ -71,33 +70,47 @@ async def read_post(article: PostArticle, settings: Settings) -> Document | None
 
 async def index_post(state: BotState, article: PostArticle) -> None:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
-    same link and text is not read again."""
+    same link and text is not read again. Run by the one indexing worker, so one post at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
-    lock = seen.lock(doc_id)
     try:
-        async with lock:
-            if seen.indexed.get(doc_id) == signature:
-                return
-            document = await read_post(article, state.settings)
-            if document is None:
-                log.info("post %s has no article to index", article.post.link)
-                seen.mark_indexed(doc_id, signature)
-                return
-            async with state.index_lock:  # one index change at a time in this process
-                from articlebot.collection import add_documents
-
-                # The id is the post's own: it replaces the post's earlier article, also when
-                # the channel's @username (and so the post's link) changed since.
-                data, _ = await asyncio.to_thread(
-                    add_documents, state.settings, state.retriever.encoder, [document], replace=True
-                )
-                state.retriever = state.retriever.with_index(data)
+        if seen.indexed.get(doc_id) == signature:
+            return
+        document = await read_post(article, state.settings)
+        if document is None:
+            log.info("post %s has no article to index", article.post.link)
             seen.mark_indexed(doc_id, signature)
-            log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
+            return
+        async with state.index_lock:  # one index change at a time in this process
+            from articlebot.collection import add_documents
+
+            # The id is the post's own: it replaces the post's earlier article, also when the
+            # channel's @username (and so the post's link) changed since.
+            data, _ = await asyncio.to_thread(
+                add_documents, state.settings, state.retriever.encoder, [document], replace=True
+            )
+            state.retriever = state.retriever.with_index(data)
+        seen.mark_indexed(doc_id, signature)
+        log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
+
+
+def queue_post(state: BotState, article: PostArticle) -> None:
+    """Hand a post to the indexing worker; a full queue skips it (logged). Questions under the
+    post wait for it while it is queued or being indexed."""
+    doc_id = article.post.doc_id
+    state.channels.expect(doc_id)
+
+    async def job() -> None:
+        try:
+            await index_post(state, article)
+        finally:
+            state.channels.finished(doc_id)
+
+    if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
+        state.channels.finished(doc_id)
 
 
 async def on_channel_post(update: Update, context: BotContext) -> None:
@@ -111,7 +124,7 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
         return  # a channel opted in by a group's /autoindex is indexed from that group only
     article = what_to_index(message)
     if article is not None:
-        await _quietly(index_post(context.bot_data, article), message)
+        queue_post(context.bot_data, article)
 
 
 async def on_group_post(update: Update, context: BotContext) -> None:
@@ -133,7 +146,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
             return
         article = what_to_index(message)
         if article is not None:
-            await _quietly(index_post(state, replace(article, post=post)), message)
+            queue_post(state, replace(article, post=post))
         return
     if not state.chats.autoindex(message.chat.id):
         return
@@ -142,16 +155,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return
     if not await is_chat_admin(update, context):
         return  # only what the group's admins (anonymous ones too) post becomes an article
-    await _quietly(index_post(state, article), message)
-
-
-async def _quietly(work: Awaitable[None], message: Message) -> None:
-    # An error must not reach the error handler: it would answer in the channel, or under a
-    # post nobody asked about. It is logged instead.
-    try:
-        await work
-    except Exception:
-        log.exception("could not index post %s in chat %s", message.message_id, message.chat.id)
+    queue_post(state, article)
 
 
 async def autoindex(update: Update, context: BotContext) -> None:

@@ -138,6 +138,6 @@ class InPostThread(filters.MessageFilter):
         if thread is None or state.loaded is None:
             return False
         post, index = thread.post, state.loaded.index
-        if post.doc_id in index.documents or post.doc_id in state.channels.busy:
+        if post.doc_id in index.documents or post.doc_id in state.channels.pending:
             return True
         return any(doc_id.startswith(post.prefix) for doc_id in index.doc_order)
