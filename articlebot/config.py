@@ -163,8 +163,16 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Telegram channels (ids like -1001234567890, or @usernames) whose posts are "
         "indexed as they arrive, each as an article of its own: the bot receives them as a "
-        "channel admin, or as automatic forwards in the channel's discussion group. Other "
-        "channels are never indexed unless a chat admin turns /autoindex on.",
+        "channel admin, or as automatic forwards in the channel's discussion group, and "
+        "answered from in every chat. Another channel's posts are indexed only when an admin "
+        "of its discussion group turns /autoindex on there, and then for that group alone.",
+    )
+    index_queue: int = Field(
+        default=32,
+        ge=1,
+        le=10_000,
+        description="Posts and links waiting to be indexed (one at a time, in the background); "
+        "more are skipped while this many wait, and an admin adding one is told to try again.",
     )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)

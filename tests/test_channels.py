@@ -7,6 +7,7 @@ articles behind the posts' links are served on loopback.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -20,7 +21,7 @@ from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
 from pages import Page, page_server
 from telegram.ext import Application
 
-from articlebot.bot import channels, post_answers
+from articlebot.bot import articles, channels, post_answers
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import load_settings
@@ -89,27 +90,37 @@ PAGES = {
 
 
 class Site:
-    """The news site on loopback: its base URL, and the requests made for each page."""
+    """The news site on loopback: its base URL, the requests made for each page, and the
+    switch that lets /slow.html (the orchard story) be sent."""
 
-    def __init__(self, base: str, hits: Counter[str]) -> None:
+    def __init__(self, base: str, hits: Counter[str], slow: threading.Event) -> None:
         self.base = base
         self.hits = hits
+        self.slow = slow
 
 
 @pytest.fixture
 def site() -> Iterator[Site]:
-    """The news site on loopback; `hits` counts the requests for each page."""
+    """The news site on loopback; `hits` counts the requests for each page; /slow.html is
+    sent once `slow` is set (within the fetcher's 15 s)."""
     hits: Counter[str] = Counter()
+    slow = threading.Event()
 
     def page_for(path: str) -> Page:
         hits[path] += 1
+        if path == "/slow.html":
+            slow.wait(timeout=12)
+            path = "/orchard.html"
         page = PAGES.get(path)
         if page is None:
             return 404, "text/plain", b"not here"
         return 200, "text/html; charset=utf-8", page.encode()
 
     with page_server(page_for) as base:
-        yield Site(base, hits)
+        try:
+            yield Site(base, hits, slow)
+        finally:
+            slow.set()
 
 
 def url(site: Site, path: str) -> str:
@@ -323,6 +334,106 @@ async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
     api.push_update(in_group)
     assert "Cider orchard" in (await answer_to(api, in_group))["text"]
     assert "Cider orchard" not in listed_elsewhere
+
+
+def _asker(chat: int) -> dict:
+    return make_user(7000 + abs(chat) % 1000, "Asker")
+
+
+async def _reply_in(api: FakeBotApi, chat: int, text: str) -> str:
+    """The bot's reply to `text` from a reader in `chat` (a group, or their private chat)."""
+    before = len(api.sent_messages(chat))
+    if chat > 0:
+        api.push_update(api.private_message(chat, text))
+    else:
+        # One asker per group: a member gets half of a group's rate limit.
+        api.push_update(api.group_message(chat, text, user=_asker(chat)))
+    return (await api.await_messages(chat, before + 1, timeout=20))[before]["text"]
+
+
+@pytest.mark.asyncio
+async def test_a_channel_opted_in_by_autoindex_is_that_groups_alone(api, bot, site) -> None:
+    # Group A discusses an unlisted channel; one of A's admins turns /autoindex on.
+    group_a, stranger = OTHER_DISCUSSION, 5004
+    api.set_chat_admins(group_a, [EDITOR])
+    turned_on = api.group_message(group_a, "/autoindex on", user=make_user(EDITOR))
+    api.push_update(turned_on)
+    assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+    unlisted = api.channel_chat(OTHER_CHANNEL, "unlisted", "Unlisted")
+    update = api.channel_post(unlisted, f"Read this {url(site, '/secret.html')}")
+    api.push_update(update)  # the bot is the channel's admin too: that alone indexes nothing
+    forward = api.automatic_forward(group_a, update)
+    api.push_update(forward)
+
+    # Under the post in A, the question is answered from the post's article.
+    question = "How many loaves of saffron bread did the bakery sell?"
+    assert "9,000" in await ask(api, forward, f"/ask {question}")
+    [doc_id] = [d for d in documents(bot) if "Unlisted" in documents(bot)[d].title]
+    assert doc_id.startswith(f"chat{abs(group_a)}-")  # the group's own, not tg<channel>-...
+    assert "9,000" in await _reply_in(api, group_a, f"/ask {question}")  # outside the thread
+
+    # A stranger's private chat and another group never see it: not in answers, /articles,
+    # /source, and neither /use nor /summary reaches it by its id (not even for B's admin).
+    api.set_chat_admins(GROUP, [_asker(GROUP)["id"]])
+    for chat in (stranger, GROUP):
+        assert "9,000" not in await _reply_in(api, chat, f"/ask {question}")
+        for listing in ("/articles", "/source"):
+            assert "Unlisted channel story" not in await _reply_in(api, chat, listing)
+        assert "There is no article" in await _reply_in(api, chat, f"/use {doc_id}")
+        assert "There is no article" in await _reply_in(api, chat, f"/summary {doc_id}")
+        assert "9,000" not in await _reply_in(api, chat, f"/ask {question}")
+    assert "Unlisted channel story" in await _reply_in(api, group_a, "/articles")
+    assert site.hits["/secret.html"] == 1
+
+    # A listed channel's post is answered from everywhere.
+    _, listed_fwd = await post(api, f"Storm Ida hits Carrick {url(site, '/early.html')}")
+    assert "40 homes" in await ask(api, listed_fwd, "How many homes were flooded?")
+    for chat in (stranger, GROUP, group_a):
+        assert "40 homes" in await _reply_in(api, chat, "/ask How many homes were flooded?")
+
+
+@pytest.mark.asyncio
+async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
+    api, encoder, tmp_path: Path, site, caplog
+) -> None:
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        fetch_allow_hosts=LOOPBACK,
+        channels=[str(CHANNEL)],
+        admin_ids=[EDITOR],
+        index_queue=2,
+    )
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+
+    def doc_id(update: dict) -> str:
+        return post_ref(_message(update["channel_post"])).doc_id
+
+    async with running_bot(settings, api.token, retriever) as app:
+        reading = api.channel_post(channel, url(site, "/slow.html"))
+        api.push_update(reading)
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        queued = [api.channel_post(channel, url(site, p)) for p in ("/early.html", "/later.html")]
+        for update in queued:
+            api.push_update(update)
+        await api.await_for(lambda: app.bot_data.indexing.waiting == 2, 20)
+        # The queue is full: the next post is skipped, logged; an admin's link is refused.
+        skipped = api.channel_post(channel, url(site, "/secret.html"))
+        api.push_update(skipped)
+        await api.await_for(lambda: doc_id(skipped) in caplog.text, 20, description="a log line")
+        assert "indexing queue full" in caplog.text
+        assert await _reply_in(api, EDITOR, url(site, "/orchard.html")) == articles.BUSY_INDEXING
+        # Meanwhile questions are answered.
+        assert "Kasatkin" in await _reply_in(api, 5004, "Who was Vinatier swapped for?")
+        assert doc_id(reading) not in documents(app)
+
+        site.slow.set()
+        wanted = {doc_id(update) for update in [reading, *queued]}
+        await api.await_for(lambda: wanted <= set(documents(app)), 60, description="3 posts")
+        assert doc_id(skipped) not in documents(app)
+    assert site.hits["/secret.html"] == 0 and site.hits["/orchard.html"] == 0  # never read
+    assert api.sent_messages(EDITOR)[-1]["text"] == articles.BUSY_INDEXING  # one line, no more
 
 
 def _message(data: dict) -> telegram.Message:

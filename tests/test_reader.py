@@ -134,6 +134,17 @@ def test_reply_html_escapes_and_fits() -> None:
     assert fits(html) and len(html) > MAX_MESSAGE_CHARS / 4
 
 
+def test_a_reply_cut_to_fit_keeps_its_line_breaks() -> None:
+    # Long enough that the reply must lose lines to fit one message.
+    lines = tuple(f"Line {n}: " + "word " * 60 for n in range(40))
+    byline = reply_html(ArticleReply("byline", "x", lines))
+    assert fits(byline) and "Line 1:" in byline and "Line 39:" not in byline
+    assert "\n\n" not in byline and byline.count("\n") == byline.count("Line ") - 1
+    summary = reply_html(ArticleReply("summary", "x", lines))
+    assert fits(summary) and "Line 39:" not in summary
+    assert summary.count("\n\n") == summary.count("Line ") - 1
+
+
 def test_newest_article_is_the_last_added(retriever: Retriever) -> None:
     assert newest_article(retriever.index) == "article"
     assert newest_article(retriever.index, ["gone"]) is None

@@ -166,23 +166,32 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
     PTB's stop() waits for every handler still running, and answers queued behind Telegram's
     per-group flood limit took minutes (117 s for 60 questions in one group). So first: the
     question queue refuses the questions still waiting, Bot API calls get a deadline, and each
-    chat left without its answer is told once to ask again. The updates are not handed back to
+    chat left without its answer is told once to ask again; the indexing worker takes no new
+    work and gets until that deadline for what is queued. The updates are not handed back to
     Telegram instead: PTB confirms them when fetched (polling) or answers 200 at once (webhook),
     so Telegram would not send them again.
     """
 
     async def stop(self) -> None:
         """Stop in time: see the class."""
-        if self.running:
-            settings = self.bot_data.settings
-            log.info("stopping within %.0fs", settings.stop_seconds)
-            self.bot_data.questions.close()
-            calls = self.bot.rate_limiter
-            if isinstance(calls, BotApiCalls):
-                calls.begin_stop(
-                    max(settings.stop_seconds - NOTICE_SECONDS, 1.0), settings.stop_seconds - 0.5
-                )
-        await super().stop()
+        if not self.running:
+            await super().stop()
+            return
+        settings = self.bot_data.settings
+        log.info("stopping within %.0fs", settings.stop_seconds)
+        self.bot_data.questions.close()
+        deadline = max(settings.stop_seconds - NOTICE_SECONDS, 1.0)
+        calls = self.bot.rate_limiter
+        if isinstance(calls, BotApiCalls):
+            calls.begin_stop(deadline, settings.stop_seconds - 0.5)
+        # The indexing queued gets the time the stop has (its work is not one of PTB's
+        # handlers, so PTB would not wait for it); what is left then is dropped, logged.
+        await asyncio.gather(self.bot_data.indexing.stop(deadline), super().stop())
+
+    async def shutdown(self) -> None:
+        """Shut down, with the indexing worker ended even when the Application never ran."""
+        await self.bot_data.indexing.stop(0)
+        await super().shutdown()
 
 
 def api_urls(api_url: str | None) -> dict[str, str]:
@@ -292,6 +301,7 @@ def build_application(
         loaded = state.retriever
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
+        state.indexing.start()
         log.info(
             "serving %d document(s), %d passages as @%s",
             len(loaded.index.documents),

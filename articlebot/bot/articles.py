@@ -16,7 +16,7 @@ from telegram import Message, Update
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.handlers import scope_of
 from articlebot.bot.render import MAX_TITLE_CHARS, ArticleLine, articles_html, clip, title_html
-from articlebot.bot.state import BotContext
+from articlebot.bot.state import BotContext, BotState
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
+BUSY_INDEXING = "I'm busy indexing, try again in a minute."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -74,7 +75,7 @@ async def use(update: Update, context: BotContext) -> None:
     elif wanted.lower() == "all":
         state.chats.set_scope(message.chat_id, [])
         reply = "Questions here now search every article."
-    elif wanted in index.documents:
+    elif wanted in index.documents and visible_in([wanted], message.chat_id):
         state.chats.set_scope(message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
@@ -142,9 +143,31 @@ async def _add(
     read: Callable[[], Awaitable[Document]],
     context: BotContext,
 ) -> None:
-    """Read one article, index it and serve it, telling the admin how it went."""
+    """Queue one article for the indexing worker, which reads it, indexes it, serves it and
+    tells the admin how it went; a full queue is one line saying to try again."""
     state = context.bot_data
-    await message.reply_text("Reading the article…", do_quote=True)
+    told = asyncio.Event()
+
+    async def job() -> None:
+        await _read_and_index(message, read, state, told)
+
+    if not state.indexing.offer(f"an article for chat {message.chat_id}", job):
+        await message.reply_text(BUSY_INDEXING, do_quote=True)
+        return
+    try:
+        await message.reply_text("Reading the article…", do_quote=True)
+    finally:
+        told.set()
+
+
+async def _read_and_index(
+    message: Message,
+    read: Callable[[], Awaitable[Document]],
+    state: BotState,
+    told: asyncio.Event,
+) -> None:
+    """Read one article, index it and serve it; the outcome is said after `told` (the
+    "Reading" line), so the admin reads them in order."""
     loop = asyncio.get_running_loop()
 
     def waiting(_: str) -> None:  # called in the writing thread while another writer holds on
@@ -167,6 +190,7 @@ async def _add(
             # Served from now on; questions already running finish on the old index.
             state.retriever = state.retriever.with_index(data)
     except (DocumentError, IndexStoreError) as exc:
+        await told.wait()
         await message.reply_text(f"Could not add it: {exc}", do_quote=True)
         return
     [doc_id] = report.given
@@ -178,6 +202,7 @@ async def _add(
         if doc_id != document.doc_id
         else ""
     )
+    await told.wait()
     await message.reply_html(
         f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
         f"<code>{escape(doc_id)}</code>.{also}",

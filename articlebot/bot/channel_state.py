@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from telegram import Message
 
@@ -19,24 +20,38 @@ log = logging.getLogger(__name__)
 MAX_THREADS = 1_000
 #: Discussion groups whose threads are remembered.
 MAX_GROUPS = 1_000
-#: Posts whose indexing is tracked before the idle ones are forgotten.
+#: Posts whose last indexed link and text are remembered, to skip repeats.
 MAX_POSTS = 10_000
 #: How long a question under a post waits for that post's article to be indexed.
 INDEXING_WAIT_SECONDS = 30.0
 
 
 @dataclass
+class _Pending:
+    jobs: int = 0
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+def channel_names(entries: Iterable[str]) -> frozenset[str]:
+    """The operator's channel list (ARTICLEBOT_CHANNELS: ids or @usernames) as compared."""
+    return frozenset(name for entry in entries if (name := entry.strip().lstrip("@").lower()))
+
+
+@dataclass
 class ChannelState:
     """What the bot has seen of channels and their discussion groups in this process."""
 
+    #: The channels the operator listed (channel_names): their posts are answered from in
+    #: every chat; any other channel's posts only in the group that opted it in.
+    listed: frozenset[str] = frozenset()
     #: discussion group -> (automatic forward's message id -> the channel post it copies).
     roots: OrderedDict[int, OrderedDict[int, PostRef]] = field(default_factory=OrderedDict)
     #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
     #: post reaches a bot that is the channel's admin twice, as itself and as its forward.
     indexed: dict[str, str] = field(default_factory=dict)
-    #: doc_id -> held while that post is being indexed (a question under it waits for it),
-    #: for every post of an opted-in channel seen lately.
-    busy: dict[str, asyncio.Lock] = field(default_factory=dict)
+    #: doc_id -> the post's indexing jobs queued or running (a question under it waits for
+    #: them); as many entries at most as the indexing queue holds jobs.
+    pending: dict[str, _Pending] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -48,10 +63,22 @@ class ChannelState:
         while len(self.roots) > MAX_GROUPS:
             self.roots.popitem(last=False)
 
+    def is_listed(self, chat_id: int, username: str | None) -> bool:
+        """Whether the operator listed a channel, by id or @username."""
+        return str(chat_id) in self.listed or (username or "").lower() in self.listed
+
+    def as_seen_in(self, group_id: int, post: PostRef) -> PostRef:
+        """A channel post as its discussion group `group_id` knows it: a listed channel's post
+        is everyone's, any other's is kept to that group (its /autoindex brought it in)."""
+        return post.kept_in(None if self.is_listed(post.chat_id, post.username) else group_id)
+
     def thread(self, message: Message) -> Thread | None:
         """The post thread `message` is in, if it is in one."""
         thread = thread_of(message, self.roots.get(message.chat.id, {}))
-        if thread is not None and thread.root_id not in self.roots.get(thread.chat_id, {}):
+        if thread is None:
+            return None
+        thread = replace(thread, post=self.as_seen_in(thread.chat_id, thread.post))
+        if thread.root_id not in self.roots.get(thread.chat_id, {}):
             # Learnt from a comment on the post itself: with privacy mode on, the bot never
             # sees the automatic forward, yet later replies in the thread name only its id.
             self.remember_root(thread.chat_id, thread.root_id, thread.post)
@@ -64,21 +91,27 @@ class ChannelState:
             self.indexed.clear()
         self.indexed[doc_id] = signature
 
-    def lock(self, doc_id: str) -> asyncio.Lock:
-        """The lock held while the post `doc_id` is indexed."""
-        if doc_id not in self.busy and len(self.busy) >= MAX_POSTS:
-            for idle in [d for d, lock in self.busy.items() if not lock.locked()]:
-                del self.busy[idle]
-        return self.busy.setdefault(doc_id, asyncio.Lock())
+    def expect(self, doc_id: str) -> None:
+        """Note that an indexing job for the post `doc_id` was queued."""
+        self.pending.setdefault(doc_id, _Pending()).jobs += 1
+
+    def finished(self, doc_id: str) -> None:
+        """Note that an indexing job for the post `doc_id` ended (or was never queued)."""
+        pending = self.pending.get(doc_id)
+        if pending is None:
+            return
+        pending.jobs -= 1
+        if pending.jobs <= 0:
+            del self.pending[doc_id]
+            pending.done.set()
 
     async def settled(self, doc_id: str) -> None:
-        """Wait (a while at most) until the post `doc_id` is not being indexed."""
-        lock = self.busy.get(doc_id)
-        if lock is None or not lock.locked():
+        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed."""
+        pending = self.pending.get(doc_id)
+        if pending is None:
             return
         try:
             async with asyncio.timeout(INDEXING_WAIT_SECONDS):
-                async with lock:
-                    pass
+                await pending.done.wait()
         except TimeoutError:
             log.warning("answering before %s is indexed: indexing takes too long", doc_id)

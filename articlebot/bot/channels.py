@@ -1,9 +1,11 @@
 """News channels: each post's article indexed as it arrives.
 
-A channel the operator lists (ARTICLEBOT_CHANNELS) or a group whose admin turned /autoindex on
-has its posts indexed, one article per post: from the channel itself (the bot is its admin) or
-from the automatic forwards into its discussion group. Questions under the posts are answered
-by post_answers.
+A channel the operator lists (ARTICLEBOT_CHANNELS) has its posts indexed, one article per post,
+from the channel itself (the bot is its admin) or from the automatic forwards into its
+discussion group, and every chat may be answered from them. A group whose admin turned
+/autoindex on has the posts of the channel it discusses, and its admins' links, indexed for
+that group alone: a group admin must not be able to feed what strangers are answered from.
+Questions under the posts are answered by post_answers.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
@@ -36,28 +37,17 @@ log = logging.getLogger(__name__)
 
 AUTOINDEX_HINT = (
     "/autoindex on: the links this group's admins post, and the posts of the channel this "
-    "group discusses, become articles I answer from. /autoindex off stops it."
+    "group discusses, become articles I answer from in this group (no other chat sees them). "
+    "/autoindex off stops it."
 )
 AUTOINDEX_ON = (
     "From now on the links this group's admins post, and the posts of the channel this group "
-    "discusses, are indexed as they arrive. Questions under a post are answered from its "
-    "article."
+    "discusses, are indexed as they arrive, for this group only. Questions under a post are "
+    "answered from its article."
 )
 AUTOINDEX_OFF = "New posts and links here are no longer indexed."
 AUTOINDEX_ADMINS_ONLY = "Only this group's admins can turn /autoindex on or off."
 AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a link to add it."
-
-
-def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
-    """Whether the operator listed a chat in ARTICLEBOT_CHANNELS (by id or @username)."""
-    names = {entry.strip().lstrip("@").lower() for entry in settings.channels}
-    names.discard("")
-    return str(chat_id) in names or (username or "").lower() in names
-
-
-def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
-    """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
-    return listed(state.settings, chat_id, username) or state.chats.autoindex(chat_id)
 
 
 def _signature(article: PostArticle) -> str:
@@ -80,33 +70,47 @@ async def read_post(article: PostArticle, settings: Settings) -> Document | None
 
 async def index_post(state: BotState, article: PostArticle) -> None:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
-    same link and text is not read again."""
+    same link and text is not read again. Run by the one indexing worker, so one post at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
-    lock = seen.lock(doc_id)
     try:
-        async with lock:
-            if seen.indexed.get(doc_id) == signature:
-                return
-            document = await read_post(article, state.settings)
-            if document is None:
-                log.info("post %s has no article to index", article.post.link)
-                seen.mark_indexed(doc_id, signature)
-                return
-            async with state.index_lock:  # one index change at a time in this process
-                from articlebot.collection import add_documents
-
-                # The id is the post's own: it replaces the post's earlier article, also when
-                # the channel's @username (and so the post's link) changed since.
-                data, _ = await asyncio.to_thread(
-                    add_documents, state.settings, state.retriever.encoder, [document], replace=True
-                )
-                state.retriever = state.retriever.with_index(data)
+        if seen.indexed.get(doc_id) == signature:
+            return
+        document = await read_post(article, state.settings)
+        if document is None:
+            log.info("post %s has no article to index", article.post.link)
             seen.mark_indexed(doc_id, signature)
-            log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
+            return
+        async with state.index_lock:  # one index change at a time in this process
+            from articlebot.collection import add_documents
+
+            # The id is the post's own: it replaces the post's earlier article, also when the
+            # channel's @username (and so the post's link) changed since.
+            data, _ = await asyncio.to_thread(
+                add_documents, state.settings, state.retriever.encoder, [document], replace=True
+            )
+            state.retriever = state.retriever.with_index(data)
+        seen.mark_indexed(doc_id, signature)
+        log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
+
+
+def queue_post(state: BotState, article: PostArticle) -> None:
+    """Hand a post to the indexing worker; a full queue skips it (logged). Questions under the
+    post wait for it while it is queued or being indexed."""
+    doc_id = article.post.doc_id
+    state.channels.expect(doc_id)
+
+    async def job() -> None:
+        try:
+            await index_post(state, article)
+        finally:
+            state.channels.finished(doc_id)
+
+    if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
+        state.channels.finished(doc_id)
 
 
 async def on_channel_post(update: Update, context: BotContext) -> None:
@@ -116,16 +120,17 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
     if message is None:
         return
     chat = message.chat
-    if not opted_in(context.bot_data, chat.id, chat.username):
-        return
+    if not context.bot_data.channels.is_listed(chat.id, chat.username):
+        return  # a channel opted in by a group's /autoindex is indexed from that group only
     article = what_to_index(message)
     if article is not None:
-        await _quietly(index_post(context.bot_data, article), message)
+        queue_post(context.bot_data, article)
 
 
 async def on_group_post(update: Update, context: BotContext) -> None:
     """In a group: a channel post's automatic forward (its thread is remembered; its article
-    indexed when the channel is opted in), or, with /autoindex on, a link an admin posted."""
+    indexed when the channel is listed, or for this group alone with /autoindex on), or, with
+    /autoindex on, a link an admin posted (for this group alone)."""
     message = update.message or update.edited_message
     if message is None:
         return
@@ -135,14 +140,13 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return  # edits reach this before the gate that turns other chats away
     post = forwarded_post(message)
     if post is not None:
+        post = state.channels.as_seen_in(message.chat.id, post)
         state.channels.remember_root(message.chat.id, message.message_id, post)
-        if not (
-            opted_in(state, post.chat_id, post.username) or state.chats.autoindex(message.chat.id)
-        ):
+        if post.group is not None and not state.chats.autoindex(message.chat.id):
             return
         article = what_to_index(message)
         if article is not None:
-            await _quietly(index_post(state, replace(article, post=post)), message)
+            queue_post(state, replace(article, post=post))
         return
     if not state.chats.autoindex(message.chat.id):
         return
@@ -151,16 +155,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return
     if not await is_chat_admin(update, context):
         return  # only what the group's admins (anonymous ones too) post becomes an article
-    await _quietly(index_post(state, article), message)
-
-
-async def _quietly(work: Awaitable[None], message: Message) -> None:
-    # An error must not reach the error handler: it would answer in the channel, or under a
-    # post nobody asked about. It is logged instead.
-    try:
-        await work
-    except Exception:
-        log.exception("could not index post %s in chat %s", message.message_id, message.chat.id)
+    queue_post(state, article)
 
 
 async def autoindex(update: Update, context: BotContext) -> None:

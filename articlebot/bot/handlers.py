@@ -121,7 +121,8 @@ async def summary(update: Update, context: BotContext) -> None:
         return
     index = context.bot_data.retriever.index
     wanted = " ".join(context.args or []).strip()
-    if wanted and wanted not in index.documents:
+    if wanted and not (wanted in index.documents and visible_in([wanted], message.chat_id)):
+        # Another group's own article is not there for this chat, not even its summary.
         await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
         return
     scope = search_scope(message.chat_id, context)

@@ -18,7 +18,6 @@ from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import Thread, question_in_thread
-from articlebot.ingest.posts import doc_prefix
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
 from articlebot.retrieval.results import Answer
@@ -49,8 +48,8 @@ async def thread_reply(
     passage of the channel's other articles."""
     doc_id = thread.post.doc_id
     index = state.retriever.index
-    prefix = doc_prefix(thread.post.chat_id, thread.post.channel)
-    others = [d for d in index.doc_order if d.startswith(prefix) and d != doc_id]
+    # The channel's other articles kept where this one is: everyone's, or this group's own.
+    others = [d for d in index.doc_order if d.startswith(thread.post.prefix) and d != doc_id]
     own = None
     if doc_id in index.documents:
         own = await state.questions.ask(Request(question, previous, [doc_id]))
@@ -139,7 +138,6 @@ class InPostThread(filters.MessageFilter):
         if thread is None or state.loaded is None:
             return False
         post, index = thread.post, state.loaded.index
-        if post.doc_id in index.documents or post.doc_id in state.channels.busy:
+        if post.doc_id in index.documents or post.doc_id in state.channels.pending:
             return True
-        prefix = doc_prefix(post.chat_id, post.channel)
-        return any(doc_id.startswith(prefix) for doc_id in index.doc_order)
+        return any(doc_id.startswith(post.prefix) for doc_id in index.doc_order)

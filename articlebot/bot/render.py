@@ -139,10 +139,12 @@ def reply_html(reply: ArticleReply) -> str:
     lines = [escape(clip(line, PASSAGE_BUDGET)) for line in reply.lines]
     if reply.kind == "summary" and lines:
         lines[0] = f"<b>{escape(clip(reply.lines[0], MAX_TITLE_CHARS))}</b>"
-    text = "\n\n".join(lines) if reply.kind == "summary" else "\n".join(lines)
+    # A summary's sentences are paragraphs; any other reply (a byline, a date) is one block.
+    join = "\n\n" if reply.kind == "summary" else "\n"
+    text = join.join(lines)
     while not fits(text) and len(lines) > 1:  # never more than one message
         lines.pop()
-        text = "\n\n".join(lines)
+        text = join.join(lines)
     return text
 
 

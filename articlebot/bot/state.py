@@ -10,7 +10,8 @@ from pathlib import Path
 
 from telegram.ext import CallbackContext, ExtBot
 
-from articlebot.bot.channel_state import ChannelState
+from articlebot.bot.channel_state import ChannelState, channel_names
+from articlebot.bot.indexing import IndexingQueue
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue, Served, answer_batch
 from articlebot.bot.stats import AnswerCounts
@@ -43,11 +44,15 @@ class BotState:
     #: (chat, user) -> (until, is admin), from getChatMember.
     chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     #: Channel post threads seen, and the posts indexed or being indexed.
-    channels: ChannelState = field(default_factory=ChannelState)
+    channels: ChannelState = field(init=False)
     questions: QuestionQueue[Request, Served] = field(init=False)
+    #: The one worker that reads and indexes posts, links and added articles.
+    indexing: IndexingQueue = field(init=False)
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.channels = ChannelState(listed=channel_names(self.settings.channels))
+        self.indexing = IndexingQueue(self.settings.index_queue)
         english_only = not self.settings.multilingual_model
         self.questions = QuestionQueue(
             partial(answer_batch, lambda: self.retriever, english_only),

@@ -26,7 +26,9 @@ MAX_TITLE_CHARS = 100
 _TELEGRAM_HOSTS = {"t.me", "telegram.me", "telegram.dog", "www.t.me"}
 _LINK_KINDS = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
-_GROUP_DOC_ID = re.compile(r"chat(\d+)-\d+")
+#: A group's own document: a link posted there (chat<group>-<message>), or the post of a channel
+#: only that group opted in (chat<group>-tg<channel>-<post>).
+_GROUP_DOC_ID = re.compile(r"chat(\d+)-(?:tg\d+-)?\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +39,27 @@ class PostRef:
     post_id: int
     #: The chat's public @username, when it has one.
     username: str | None = None
-    #: A channel's post, which every chat may be answered from; a group's is for that group.
+    #: A channel's post; False: a message posted in a group, whose article is for that group.
     channel: bool = True
+    #: The group a channel post's article is kept to (the channel was opted in by that group's
+    #: /autoindex, not by the operator); None: every chat may be answered from it.
+    group: int | None = None
+
+    @property
+    def prefix(self) -> str:
+        """The start of the doc_id of every post of this post's channel (or group) kept where
+        this one is kept."""
+        own = doc_prefix(self.chat_id, self.channel)
+        return own if self.group is None else f"{doc_prefix(self.group, False)}{own}"
 
     @property
     def doc_id(self) -> str:
         """The post's article id: one per post, the same after edits and username changes."""
-        return f"{doc_prefix(self.chat_id, self.channel)}{self.post_id}"
+        return f"{self.prefix}{self.post_id}"
+
+    def kept_in(self, group: int | None) -> PostRef:
+        """This post with its article kept to `group` (None: answered from in every chat)."""
+        return dataclasses.replace(self, group=group)
 
     @property
     def link(self) -> str:
@@ -77,14 +93,15 @@ def doc_prefix(chat_id: int, channel: bool = True) -> str:
 
 
 def private_to(doc_id: str) -> int | None:
-    """The group (its id without sign) a document posted there belongs to; None for every
-    other document, which any chat may be answered from."""
+    """The group (its id without sign) a document belongs to: a link posted there, or a post of
+    a channel only that group opted in; None for every other document, which any chat may be
+    answered from."""
     match = _GROUP_DOC_ID.fullmatch(doc_id)
     return int(match.group(1)) if match else None
 
 
 def visible_in(doc_ids: Iterable[str], chat_id: int | None) -> list[str]:
-    """Of `doc_ids`, those a chat may be answered from: all but other groups' posts."""
+    """Of `doc_ids`, those a chat may be answered from: all but other groups' own documents."""
     own = abs(chat_id) if chat_id is not None else None
     return [d for d in doc_ids if (group := private_to(d)) is None or group == own]
 

@@ -1,0 +1,84 @@
+"""One background worker that reads and indexes what the chats bring in (channel posts, links
+admins post, articles added with /add), one at a time, from a queue of fixed size.
+
+The handlers only queue the work and return: fetching, chunking, embedding and writing never
+hold an update handler, so a flood of posts cannot keep questions waiting, and what is waiting
+is bounded: when the queue is full, new work is refused (the caller says so) and what is
+already queued is kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+#: One piece of indexing work; it reports its own outcome (a reply, a log line).
+Job = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    what: str
+    job: Job
+
+
+class IndexingQueue:
+    """Up to `capacity` jobs waiting, run in order by one task between start() and stop()."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(1, capacity)
+        # One slot more than the capacity: the wake-up that stop() puts in always fits.
+        self._jobs: asyncio.Queue[_Queued | None] = asyncio.Queue(self.capacity + 1)
+        self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    @property
+    def waiting(self) -> int:
+        """Jobs queued and not started yet."""
+        return self._jobs.qsize()
+
+    def offer(self, what: str, job: Job) -> bool:
+        """Queue `job` (`what` names it in the log); False, with a log line, when the queue is
+        full or stopping: the job will not run."""
+        if self._closed:
+            log.info("not indexing %s: the bot is stopping", what)
+            return False
+        if self._jobs.qsize() >= self.capacity:
+            log.warning("indexing queue full (%d waiting): skipped %s", self.capacity, what)
+            return False
+        self._jobs.put_nowait(_Queued(what, job))
+        return True
+
+    def start(self) -> None:
+        """Start the worker (in the running event loop)."""
+        if self._task is None and not self._closed:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="indexing")
+
+    async def _run(self) -> None:
+        while True:
+            queued = await self._jobs.get()
+            if queued is None:
+                return
+            try:
+                await queued.job()
+            except Exception:  # one bad post or page must not stop the indexing of the rest
+                log.exception("could not index %s", queued.what)
+
+    async def stop(self, timeout: float) -> None:
+        """Take no new jobs, run those queued for up to `timeout` seconds, then cancel what is
+        left (logged)."""
+        self._closed = True
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return
+        self._jobs.put_nowait(None)  # after the queued jobs: the worker ends there
+        try:
+            await asyncio.wait_for(task, timeout)
+        except TimeoutError:
+            # The wake-up is still queued behind the jobs the worker never reached.
+            left = self._jobs.qsize() - 1
+            log.warning("stopped indexing: the job running cancelled, %d queued not started", left)

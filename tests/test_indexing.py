@@ -1,0 +1,77 @@
+"""The indexing worker: one job at a time, a queue of fixed size, a stop that ends in time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+
+from articlebot.bot.indexing import IndexingQueue
+
+
+@pytest.mark.asyncio
+async def test_a_full_queue_refuses_and_keeps_what_it_holds(caplog) -> None:
+    queue = IndexingQueue(capacity=2)
+    queue.start()
+    done: list[str] = []
+    release = asyncio.Event()
+
+    def job(name: str, wait: bool = False):
+        async def run() -> None:
+            if wait:
+                await release.wait()
+            done.append(name)
+
+        return run
+
+    assert queue.offer("first", job("first", wait=True))
+    await asyncio.sleep(0)  # the worker takes it: the queue is empty again
+    assert queue.offer("second", job("second")) and queue.offer("third", job("third"))
+    assert not queue.offer("fourth", job("fourth"))
+    assert "indexing queue full (2 waiting): skipped fourth" in caplog.text
+    release.set()
+    await queue.stop(timeout=5)
+    assert done == ["first", "second", "third"]  # in order; nothing queued was lost
+    assert not queue.offer("fifth", job("fifth"))  # stopped
+
+
+@pytest.mark.asyncio
+async def test_a_failing_job_is_logged_and_the_next_one_runs(caplog) -> None:
+    queue = IndexingQueue(capacity=4)
+    queue.start()
+    done: list[str] = []
+
+    async def fails() -> None:
+        raise ValueError("a page that breaks the reader")
+
+    async def works() -> None:
+        done.append("next")
+
+    assert queue.offer("the broken post", fails) and queue.offer("the next post", works)
+    await queue.stop(timeout=5)
+    assert done == ["next"]
+    assert any(
+        r.levelno == logging.ERROR and "the broken post" in r.getMessage() for r in caplog.records
+    )
+
+
+@pytest.mark.asyncio
+async def test_stop_ends_in_time_with_a_job_that_hangs(caplog) -> None:
+    queue = IndexingQueue(capacity=4)
+    queue.start()
+    hung = asyncio.Event()
+
+    async def hangs() -> None:
+        await asyncio.Event().wait()
+
+    async def never() -> None:
+        hung.set()
+
+    assert queue.offer("a site that never answers", hangs) and queue.offer("after it", never)
+    started = time.monotonic()
+    await queue.stop(timeout=0.5)
+    assert time.monotonic() - started < 2
+    assert not hung.is_set()
+    assert "the job running cancelled, 1 queued not started" in caplog.text
