@@ -13,6 +13,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
+from articlebot.storage.postgres.copy_binary import use_fast_dumpers
 from articlebot.storage.postgres.rows import Generation, NewDocument
 
 #: The channel a published generation's id is announced on.
@@ -60,6 +61,7 @@ class GenerationWriter:
         """Write documents (replacing live ones with the same doc_id) with COPY."""
         self.remove([doc.doc_id for doc in documents])
         cur = self.conn.cursor()
+        use_fast_dumpers(cur, self.conn.adapters.types["vector"].oid)
         keys = range(self._next_key, self._next_key + len(documents))
         self._next_key += len(documents)
         with cur.copy(
