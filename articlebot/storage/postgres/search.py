@@ -3,10 +3,12 @@ product (HNSW, or exact within a few documents) and BM25 over the query's terms,
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Sequence
 
 import numpy as np
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from articlebot.storage.postgres.rows import Generation, Hit
 from articlebot.storage.postgres.schema import DIMENSION
@@ -17,6 +19,15 @@ BM25_B = 0.75
 #: HNSW candidate list size: recall@5 0.973 at 200,000 passages where 80 gave 0.943
 #: (benchmarks/scale_pg.py); larger collections need more.
 DEFAULT_EF_SEARCH = 160
+#: IVFFlat lists visited per search, where an IVFFlat index is built instead (see schema.py).
+DEFAULT_PROBES = 4
+
+#: The search settings each connection last had set for the session: the search is then one
+#: round trip (a transaction with SET LOCAL around it cost 1-3 ms more per question). A pool
+#: that resets sessions (DISCARD ALL) would need its connections forgotten here.
+_SESSION_SETTINGS: weakref.WeakKeyDictionary[psycopg.Connection, tuple[int, int]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _VISIBLE = "p.born <= %(g)s AND (p.died IS NULL OR p.died > %(g)s)"
 
@@ -29,11 +40,13 @@ def dense_top_k(
     *,
     doc_ids: Collection[str] | None = None,
     ef_search: int = DEFAULT_EF_SEARCH,
+    probes: int = DEFAULT_PROBES,
 ) -> list[Hit]:
     """The k passages with the highest inner product with `vector`, best first.
 
-    Over the whole collection this walks the HNSW index (approximate; `ef_search` trades time
-    for recall); within `doc_ids` it is exact, as a scope of a few documents is small.
+    Over the whole collection this walks the HNSW index, or the IVFFlat index where that is
+    the one built (approximate; `ef_search` / `probes` trade time for recall); within
+    `doc_ids` it is exact, as a scope of a few documents is small.
     Scores are exact inner products with the stored float32 vectors either way.
     """
     params = {"g": generation, "q": np.asarray(vector, dtype=np.float32), "k": k}
@@ -46,26 +59,44 @@ def dense_top_k(
             params,
         ).fetchall()
         return [Hit(int(pid), float(score)) for pid, score in rows]
-    # One round trip for the settings, the search and the commit.
-    with conn.pipeline(), conn.transaction():
-        conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(max(ef_search, k)),))
-        # Rows of other generations are filtered after the index scan; an iterative scan keeps
-        # looking until k visible ones are found. Its relaxed order is re-sorted below.
-        conn.execute("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true)")
-        cursor = conn.execute(
-            f"""
-            WITH near AS MATERIALIZED (
-                SELECT p.id, p.embedding FROM passages p WHERE {_VISIBLE}
-                ORDER BY p.embedding::halfvec({DIMENSION}) <#> %(q)s::halfvec({DIMENSION})
-                LIMIT %(k)s
-            )
-            SELECT id, -(embedding <#> %(q)s::vector) AS score FROM near
-            ORDER BY score DESC, id
-            """,
-            params,
+    _use_search_settings(conn, max(ef_search, k), probes)
+    cursor = conn.execute(
+        f"""
+        WITH near AS MATERIALIZED (
+            SELECT p.id, p.embedding FROM passages p WHERE {_VISIBLE}
+            ORDER BY p.embedding::halfvec({DIMENSION}) <#> %(q)s::halfvec({DIMENSION})
+            LIMIT %(k)s
         )
+        SELECT id, -(embedding <#> %(q)s::vector) AS score FROM near
+        ORDER BY score DESC, id
+        """,
+        params,
+    )
     rows = cursor.fetchall()
     return [Hit(int(pid), float(score)) for pid, score in rows]
+
+
+def _use_search_settings(conn: psycopg.Connection, ef_search: int, probes: int) -> None:
+    """Set the approximate-search settings for the session unless they are set already.
+
+    Rows of other generations are filtered after the index scan; an iterative scan keeps
+    looking until k visible ones are found (its relaxed order is re-sorted by the query).
+    Both index kinds get their settings: the planner uses whichever index exists.
+    """
+    wanted = (ef_search, probes)
+    if _SESSION_SETTINGS.get(conn) == wanted:
+        return
+    conn.execute(
+        "SELECT set_config('hnsw.ef_search', %s, false),"
+        " set_config('hnsw.iterative_scan', 'relaxed_order', false),"
+        " set_config('ivfflat.probes', %s, false),"
+        " set_config('ivfflat.iterative_scan', 'relaxed_order', false)",
+        (str(wanted[0]), str(wanted[1])),
+    )
+    # A session setting made inside a transaction is undone if it rolls back: remember it
+    # only when it took effect at once (autocommit, no transaction open).
+    if conn.info.transaction_status == TransactionStatus.IDLE:
+        _SESSION_SETTINGS[conn] = wanted
 
 
 def exact_top_k(conn: psycopg.Connection, generation: int, vector: np.ndarray, k: int) -> list[Hit]:
