@@ -11,6 +11,8 @@ scored exactly against the stored vectors.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import psycopg
 
 from articlebot.storage.postgres.connection import register_vector_types
@@ -105,6 +107,13 @@ USING hnsw ((embedding::halfvec({DIMENSION})) halfvec_ip_ops)
 WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})
 """
 
+#: The alternative for bulk-loaded archives (`create_search_indexes(dense="ivfflat")`); the
+#: search sets `ivfflat.probes` as well, so either index serves the same query.
+IVFFLAT_INDEX = f"""
+CREATE INDEX IF NOT EXISTS passages_ivfflat ON passages
+USING ivfflat ((embedding::halfvec({DIMENSION})) halfvec_ip_ops) WITH (lists = {{lists}})
+"""
+
 
 class SchemaMismatchError(RuntimeError):
     """The database holds another schema version or vector size than this code writes."""
@@ -145,12 +154,28 @@ def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> N
 
 
 def create_search_indexes(
-    conn: psycopg.Connection, *, maintenance_work_mem: str = "1GB", hnsw: bool = True
+    conn: psycopg.Connection,
+    *,
+    maintenance_work_mem: str = "1GB",
+    dense: Literal["hnsw", "ivfflat"] | None = "hnsw",
+    lists: int | None = None,
 ) -> None:
-    """Build the passages' GIN (keyword) and HNSW (vector) indexes if missing; memory for the
-    whole graph keeps the HNSW build from spilling to disk."""
+    """Build the passages' GIN (keyword) index and a vector index if missing, after a bulk load.
+
+    `dense` is the vector index: HNSW (the schema's own, grows well row by row) or IVFFlat
+    with `lists` lists (default sqrt(passages)), which builds several times faster but learns
+    its lists from the rows present, so it suits a bulk-loaded archive rebuilt after loads.
+    Memory for the whole graph keeps the HNSW build from spilling to disk; two maintenance
+    workers build either kind in parallel.
+    """
     with conn.transaction():
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (maintenance_work_mem,))
+        conn.execute("SELECT set_config('max_parallel_maintenance_workers', '2', true)")
         conn.execute(_TERMS_INDEX)
-        if hnsw:
+        if dense == "hnsw":
             conn.execute(HNSW_INDEX)
+        elif dense == "ivfflat":
+            if lists is None:
+                (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+                lists = max(1, round(passages**0.5))
+            conn.execute(IVFFLAT_INDEX.format(lists=int(lists)))
