@@ -293,7 +293,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--spread", type=float, default=1.0, help="variation around each centre")
     parser.add_argument("--lists", type=int, default=0, help="IVFFlat lists (default: sqrt(N))")
-    parser.add_argument("--probes", default="2,4,8,16", help="ivfflat.probes values")
+    parser.add_argument("--probes", default="4,8,16,32", help="ivfflat.probes values")
     parser.add_argument("--ef-search", default="40,80,160,320", help="hnsw.ef_search values")
     parser.add_argument("--no-hnsw", action="store_true", help="skip the (slow) HNSW build")
     parser.add_argument("--database-url", help="an existing database (default: start one)")
