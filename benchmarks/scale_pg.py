@@ -44,6 +44,11 @@ from pathlib import Path
 
 import numpy as np
 
+if __name__ == "__main__":
+    # Run as a file, this folder comes first on sys.path; the package needs the checkout there
+    # (else an installed articlebot from another checkout is benchmarked).
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 from articlebot.config import prepare_process
 from articlebot.storage.postgres.connection import connect
 from articlebot.storage.postgres.generations import current_generation, write_generation
