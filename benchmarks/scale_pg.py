@@ -234,7 +234,7 @@ def load(conn, corpus: Corpus, n: int) -> None:
     build the keyword index (the vector indexes come later, one kind at a time)."""
     conn.execute("DROP TABLE IF EXISTS sentences, passages, documents CASCADE")
     conn.execute("DROP TABLE IF EXISTS current_generation, generations CASCADE")
-    conn.execute("DROP TABLE IF EXISTS articlebot_schema")
+    conn.execute("DROP TABLE IF EXISTS articlebot_schema, term_df")
     create_schema(conn, search_indexes=False)
     t = time.perf_counter()
     with write_generation(conn, {"benchmark": "scale_pg"}) as writer:

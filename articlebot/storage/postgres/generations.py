@@ -148,6 +148,26 @@ def _publish(conn: psycopg.Connection, previous: int, generation: int) -> None:
         """,
         {"g": generation, "previous": previous},
     )
+    # Each term's df moves by the passages added with it less those removed (a passage's terms
+    # are distinct); only the terms that changed get a row for this generation.
+    conn.execute(
+        """
+        INSERT INTO term_df (term, generation, df)
+        SELECT d.term, %(g)s, coalesce((
+            SELECT t.df FROM term_df t WHERE t.term = d.term AND t.generation < %(g)s
+            ORDER BY t.generation DESC LIMIT 1
+        ), 0) + d.change
+        FROM (
+            SELECT term, sum(change) AS change FROM (
+                SELECT unnest(terms) AS term, 1 AS change FROM passages
+                WHERE born = %(g)s AND (died IS NULL OR died > %(g)s)
+                UNION ALL
+                SELECT unnest(terms), -1 FROM passages WHERE died = %(g)s AND born < %(g)s
+            ) AS changes GROUP BY term HAVING sum(change) <> 0
+        ) AS d
+        """,
+        {"g": generation},
+    )
     conn.execute("UPDATE current_generation SET generation = %s", (generation,))
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
 

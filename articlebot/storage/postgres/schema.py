@@ -75,9 +75,11 @@ CREATE TABLE IF NOT EXISTS passages (
     first_sentence integer NOT NULL,
     sentence_count integer NOT NULL,
     text text NOT NULL,
-    -- Distinct stemmed terms and how often each occurs (BM25's tf), and the term count.
-    terms text[] NOT NULL,
-    term_counts integer[] NOT NULL,
+    -- Distinct stemmed terms and how often each occurs (BM25's tf), and the term count. Kept
+    -- uncompressed in the row (MAIN: the vector moves to TOAST first): BM25 reads them for every
+    -- matching passage, and a compressed array is decompressed at each use (~10 us apiece).
+    terms text[] STORAGE MAIN NOT NULL,
+    term_counts integer[] STORAGE MAIN NOT NULL,
     length integer NOT NULL,
     embedding vector({DIMENSION}) NOT NULL
 );
@@ -85,6 +87,15 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id, ordinal);
 CREATE INDEX IF NOT EXISTS passages_doc_key ON passages (doc_key);
 CREATE INDEX IF NOT EXISTS passages_born ON passages (born);
 CREATE INDEX IF NOT EXISTS passages_died ON passages (died) WHERE died IS NOT NULL;
+-- BM25's document frequencies: a row per term for each generation that changed it, so a
+-- question reads each term's df at its generation (the latest row at or before it) instead of
+-- counting the term's postings, which for a common term are a good part of the collection.
+CREATE TABLE IF NOT EXISTS term_df (
+    term text NOT NULL,
+    generation integer NOT NULL,
+    df bigint NOT NULL,
+    PRIMARY KEY (term, generation)
+);
 CREATE TABLE IF NOT EXISTS sentences (
     id bigint PRIMARY KEY,
     doc_key bigint NOT NULL REFERENCES documents (key) ON DELETE CASCADE,
@@ -147,10 +158,29 @@ def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> N
         conn.execute(
             "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
         )
+        _backfill_term_df(conn)
         if search_indexes:
             conn.execute(_TERMS_INDEX)
             conn.execute(HNSW_INDEX)
     register_vector_types(conn)
+
+
+def _backfill_term_df(conn: psycopg.Connection) -> None:
+    """Document frequencies at the current generation for a database written before term_df
+    existed (a no-op once it has rows, or while no passage is visible). Taken under the
+    writers' lock, so no publish computes its changes from a missing row meanwhile."""
+    empty, written = conn.execute(
+        "SELECT NOT EXISTS (SELECT FROM term_df), EXISTS (SELECT FROM passages)"
+    ).fetchone()
+    if not (empty and written):
+        return
+    (current,) = conn.execute("SELECT generation FROM current_generation FOR UPDATE").fetchone()
+    conn.execute(
+        "INSERT INTO term_df (term, generation, df)"
+        " SELECT t.term, %(g)s, count(*) FROM passages p CROSS JOIN LATERAL unnest(p.terms) t(term)"
+        " WHERE p.born <= %(g)s AND (p.died IS NULL OR p.died > %(g)s) GROUP BY t.term",
+        {"g": current},
+    )
 
 
 def create_search_indexes(
