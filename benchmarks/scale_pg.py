@@ -11,21 +11,20 @@ search over the same float32 vectors. The server is the tests' embedded PostgreS
 tests/postgres.py), started in a temporary folder and removed at the end, unless
 --database-url names one (its tables are then replaced).
 
-One run, 200,000 passages (`--passages 200000`, ~15 minutes), on 2 AMD EPYC cores (avx2, fma,
-f16c; no avx512) shared with other work (load average ~10):
+One run, 1,000,000 passages (`--passages 1000000`, 250 topics), on 2 AMD EPYC cores (avx2, fma,
+f16c; no avx512) shared with other work (load average 11-15), output in
+benchmarks/results/scale_pg_1m.txt:
 
-    load (COPY binary): 169.7 s (1,179 rows/s); GIN on terms 44.4 s (47 MB)
-    HNSW build (halfvec, m=16, ef_construction=64): 353.7 s; index 223 MB; table 761 MB in all
-    pgvector HNSW ef_search=20   p50  5.49 ms  p95 11.64 ms  recall@5 0.726
-    pgvector HNSW ef_search=40   p50  6.17 ms  p95 12.30 ms  recall@5 0.850
-    pgvector HNSW ef_search=80   p50  7.84 ms  p95 15.96 ms  recall@5 0.943
-    pgvector HNSW ef_search=160  p50  9.24 ms  p95 17.82 ms  recall@5 0.973
-    PostgreSQL BM25 top-50 (3 terms) p50 40.93 ms  p95 330.51 ms
-    FAISS IVF build (nlist 1788, nprobe 32): 124.7 s
-    FAISS IVF nprobe=32          p50  1.08 ms  p95 13.17 ms  recall@5 1.000
+    load (COPY binary, published): 449.8 s (2,223 rows/s)
+    GIN on terms build: 161.6 s (206 MB); table with b-trees and GIN 2,659 MB
+    IVFFlat build (halfvec, lists=1000): 284.9 s; index 786 MB
+    pgvector IVFFlat probes=4    p50  12.02 ms  p95  23.25 ms  recall@5 0.967
+    pgvector IVFFlat probes=8    p50  18.56 ms  p95  32.04 ms  recall@5 1.000
+    PostgreSQL BM25 top-50 (3 terms) p50 259.67 ms  p95 1794.71 ms  (before term_df)
+    HNSW build: still running when these figures were written down (see the output file)
 
-1,000,000 passages did not fit in that time: at these rates the load and the HNSW build alone
-take ~50 minutes (the build grows a little faster than linearly).
+The HNSW build at 1M takes the better part of an hour on this machine: start it detached.
+The load average is printed before each sweep: the latencies depend on it far more than on N.
 """
 
 from __future__ import annotations
@@ -190,6 +189,11 @@ def cpu_flags() -> str:
     return f"{model}; {os.cpu_count()} CPUs; flags: {' '.join(flags)}"
 
 
+def load_average() -> str:
+    """The machine's 1, 5 and 15-minute load averages (other work shares these cores)."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def start_server(base: Path) -> tuple[str, object]:
     """The tests' embedded PostgreSQL, with memory for the table and a 1M-passage HNSW graph."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -257,6 +261,7 @@ def load(conn, corpus: Corpus, n: int) -> None:
 def dense_sweep(conn, label: str, questions, truth, k: int, **settings: list[int]) -> None:
     """p50/p95 and recall@k of the product's dense search at each value of one setting."""
     ((name, values),) = settings.items()
+    print(f"load average: {load_average()}")
     generation = current_generation(conn).id
     dense_top_k(conn, generation, questions[0], k)  # warm the connection and the index
     for value in values:
@@ -274,6 +279,7 @@ def bm25_side(conn, corpus: Corpus, q_labels: np.ndarray, n: int, seed: int) -> 
     passage (often a common one) and two of the question's topic words."""
     rng = np.random.default_rng(seed + 2)
     generation = current_generation(conn)
+    print(f"load average: {load_average()}")
     times, found = [], []
     for i, label in enumerate(q_labels):
         at = int(rng.integers(0, n))
@@ -312,6 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     clusters = args.clusters or max(10, int(np.sqrt(n) / 4))
     lists = args.lists or max(1, round(np.sqrt(n)))
     print(f"CPU: {cpu_flags()}")
+    print(f"load average: {load_average()}")
     print(f"passages: {n:,}  clusters: {clusters:,}  questions: {args.queries}  k: {k}")
 
     t = time.perf_counter()
