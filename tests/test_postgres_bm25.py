@@ -37,7 +37,9 @@ def _document(doc_id: str, words: list[str]) -> NewDocument:
 def _collection() -> dict[str, list[str]]:
     """400 one-passage documents: 'common' in every one, 'rareN' in ten each, lengths varied."""
     return {
-        f"d{i:03d}": ["common"] * (1 + i % 3) + [f"rare{i % 40}"] * (1 + i % 2) + ["filler"] * (i % 7)
+        f"d{i:03d}": ["common"] * (1 + i % 3)
+        + [f"rare{i % 40}"] * (1 + i % 2)
+        + ["filler"] * (i % 7)
         for i in range(400)
     }
 
@@ -131,3 +133,21 @@ def test_a_database_from_before_term_df_gets_its_frequencies_at_start(
     with write_generation(conn) as writer:
         writer.add([_document("more", ["rare7"])])
     assert document_frequencies(conn, current_generation(conn).id, ["rare7"]) == {"rare7": 11}
+
+
+def test_arrays_written_by_copy_read_back_as_written(conn: psycopg.Connection) -> None:
+    """The fast binary COPY dumpers: empty, one-element, repeated and non-ASCII term arrays."""
+    cases = {"empty": [], "one": ["x"], "repeats": ["b", "a", "b", "b"], "utf8": ["café", "naïve"]}
+    with write_generation(conn) as writer:
+        writer.add([_document(d, words) for d, words in cases.items()])
+    rows = conn.execute(
+        "SELECT doc_id, terms, term_counts, length, embedding::text FROM passages"
+        " WHERE doc_id = ANY(%s)",
+        (list(cases),),
+    ).fetchall()
+    got = {doc_id: (terms, counts, length) for doc_id, terms, counts, length, _ in rows}
+    assert got == {
+        d: (list(Counter(w)), list(Counter(w).values()), len(w)) for d, w in cases.items()
+    }
+    stored = np.array([float(x) for x in rows[0][4].strip("[]").split(",")], dtype=np.float32)
+    np.testing.assert_array_equal(stored, VECTOR)
