@@ -13,6 +13,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
+from articlebot.storage.postgres.copy_binary import use_fast_dumpers
 from articlebot.storage.postgres.rows import Generation, NewDocument
 
 #: The channel a published generation's id is announced on.
@@ -60,6 +61,7 @@ class GenerationWriter:
         """Write documents (replacing live ones with the same doc_id) with COPY."""
         self.remove([doc.doc_id for doc in documents])
         cur = self.conn.cursor()
+        use_fast_dumpers(cur, self.conn.adapters.types["vector"].oid)
         keys = range(self._next_key, self._next_key + len(documents))
         self._next_key += len(documents)
         with cur.copy(
@@ -145,6 +147,26 @@ def _publish(conn: psycopg.Connection, previous: int, generation: int) -> None:
         WHERE g.id = %(g)s AND p.id = %(previous)s
         """,
         {"g": generation, "previous": previous},
+    )
+    # Each term's df moves by the passages added with it less those removed (a passage's terms
+    # are distinct); only the terms that changed get a row for this generation.
+    conn.execute(
+        """
+        INSERT INTO term_df (term, generation, df)
+        SELECT d.term, %(g)s, coalesce((
+            SELECT t.df FROM term_df t WHERE t.term = d.term AND t.generation < %(g)s
+            ORDER BY t.generation DESC LIMIT 1
+        ), 0) + d.change
+        FROM (
+            SELECT term, sum(change) AS change FROM (
+                SELECT unnest(terms) AS term, 1 AS change FROM passages
+                WHERE born = %(g)s AND (died IS NULL OR died > %(g)s)
+                UNION ALL
+                SELECT unnest(terms), -1 FROM passages WHERE died = %(g)s AND born < %(g)s
+            ) AS changes GROUP BY term HAVING sum(change) <> 0
+        ) AS d
+        """,
+        {"g": generation},
     )
     conn.execute("UPDATE current_generation SET generation = %s", (generation,))
     conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))

@@ -11,6 +11,8 @@ scored exactly against the stored vectors.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import psycopg
 
 from articlebot.storage.postgres.connection import register_vector_types
@@ -73,9 +75,11 @@ CREATE TABLE IF NOT EXISTS passages (
     first_sentence integer NOT NULL,
     sentence_count integer NOT NULL,
     text text NOT NULL,
-    -- Distinct stemmed terms and how often each occurs (BM25's tf), and the term count.
-    terms text[] NOT NULL,
-    term_counts integer[] NOT NULL,
+    -- Distinct stemmed terms and how often each occurs (BM25's tf), and the term count. Kept
+    -- uncompressed in the row (MAIN: the vector moves to TOAST first): BM25 reads them for every
+    -- matching passage, and a compressed array is decompressed at each use (~10 us apiece).
+    terms text[] STORAGE MAIN NOT NULL,
+    term_counts integer[] STORAGE MAIN NOT NULL,
     length integer NOT NULL,
     embedding vector({DIMENSION}) NOT NULL
 );
@@ -83,6 +87,15 @@ CREATE INDEX IF NOT EXISTS passages_doc ON passages (doc_id, ordinal);
 CREATE INDEX IF NOT EXISTS passages_doc_key ON passages (doc_key);
 CREATE INDEX IF NOT EXISTS passages_born ON passages (born);
 CREATE INDEX IF NOT EXISTS passages_died ON passages (died) WHERE died IS NOT NULL;
+-- BM25's document frequencies: a row per term for each generation that changed it, so a
+-- question reads each term's df at its generation (the latest row at or before it) instead of
+-- counting the term's postings, which for a common term are a good part of the collection.
+CREATE TABLE IF NOT EXISTS term_df (
+    term text NOT NULL,
+    generation integer NOT NULL,
+    df bigint NOT NULL,
+    PRIMARY KEY (term, generation)
+);
 CREATE TABLE IF NOT EXISTS sentences (
     id bigint PRIMARY KEY,
     doc_key bigint NOT NULL REFERENCES documents (key) ON DELETE CASCADE,
@@ -103,6 +116,13 @@ HNSW_INDEX = f"""
 CREATE INDEX IF NOT EXISTS passages_hnsw ON passages
 USING hnsw ((embedding::halfvec({DIMENSION})) halfvec_ip_ops)
 WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})
+"""
+
+#: The alternative for bulk-loaded archives (`create_search_indexes(dense="ivfflat")`); the
+#: search sets `ivfflat.probes` as well, so either index serves the same query.
+IVFFLAT_INDEX = f"""
+CREATE INDEX IF NOT EXISTS passages_ivfflat ON passages
+USING ivfflat ((embedding::halfvec({DIMENSION})) halfvec_ip_ops) WITH (lists = {{lists}})
 """
 
 
@@ -138,19 +158,54 @@ def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> N
         conn.execute(
             "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
         )
+        _backfill_term_df(conn)
         if search_indexes:
             conn.execute(_TERMS_INDEX)
             conn.execute(HNSW_INDEX)
     register_vector_types(conn)
 
 
+def _backfill_term_df(conn: psycopg.Connection) -> None:
+    """Document frequencies at the current generation for a database written before term_df
+    existed (a no-op once it has rows, or while no passage is visible). Taken under the
+    writers' lock, so no publish computes its changes from a missing row meanwhile."""
+    empty, written = conn.execute(
+        "SELECT NOT EXISTS (SELECT FROM term_df), EXISTS (SELECT FROM passages)"
+    ).fetchone()
+    if not (empty and written):
+        return
+    (current,) = conn.execute("SELECT generation FROM current_generation FOR UPDATE").fetchone()
+    conn.execute(
+        "INSERT INTO term_df (term, generation, df)"
+        " SELECT t.term, %(g)s, count(*) FROM passages p CROSS JOIN LATERAL unnest(p.terms) t(term)"
+        " WHERE p.born <= %(g)s AND (p.died IS NULL OR p.died > %(g)s) GROUP BY t.term",
+        {"g": current},
+    )
+
+
 def create_search_indexes(
-    conn: psycopg.Connection, *, maintenance_work_mem: str = "1GB", hnsw: bool = True
+    conn: psycopg.Connection,
+    *,
+    maintenance_work_mem: str = "1GB",
+    dense: Literal["hnsw", "ivfflat"] | None = "hnsw",
+    lists: int | None = None,
 ) -> None:
-    """Build the passages' GIN (keyword) and HNSW (vector) indexes if missing; memory for the
-    whole graph keeps the HNSW build from spilling to disk."""
+    """Build the passages' GIN (keyword) index and a vector index if missing, after a bulk load.
+
+    `dense` is the vector index: HNSW (the schema's own, grows well row by row) or IVFFlat
+    with `lists` lists (default sqrt(passages)), which builds several times faster but learns
+    its lists from the rows present, so it suits a bulk-loaded archive rebuilt after loads.
+    Memory for the whole graph keeps the HNSW build from spilling to disk; two maintenance
+    workers build either kind in parallel.
+    """
     with conn.transaction():
         conn.execute("SELECT set_config('maintenance_work_mem', %s, true)", (maintenance_work_mem,))
+        conn.execute("SELECT set_config('max_parallel_maintenance_workers', '2', true)")
         conn.execute(_TERMS_INDEX)
-        if hnsw:
+        if dense == "hnsw":
             conn.execute(HNSW_INDEX)
+        elif dense == "ivfflat":
+            if lists is None:
+                (passages,) = conn.execute("SELECT count(*) FROM passages").fetchone()
+                lists = max(1, round(passages**0.5))
+            conn.execute(IVFFLAT_INDEX.format(lists=int(lists)))

@@ -341,14 +341,8 @@ class PostgresIndexStore:
         words = sorted(set(self._tokenizer().terms(text)))
         if not words:
             return QueryTerms((), np.zeros(0, dtype=np.float32), 0)
-        df = dict(
-            self._query(
-                "SELECT q.term, (SELECT count(*) FROM passages p WHERE p.terms @> ARRAY[q.term]"
-                " AND p.born <= %(g)s AND (p.died IS NULL OR p.died > %(g)s))"
-                " FROM unnest(%(terms)s::text[]) AS q(term)",
-                {"g": self.generation.id, "terms": words},
-            ).fetchall()
-        )
+        with self._lock:
+            df = search.document_frequencies(self.conn, self.generation.id, words)
         known = [w for w in words if df.get(w, 0) > 0]
         pairs = sorted((self._term_id(w), df[w]) for w in known)
         n = float(max(self.generation.passages, 1))
