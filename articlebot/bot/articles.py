@@ -38,7 +38,7 @@ async def articles(update: Update, context: BotContext) -> None:
     if message is None:
         return
     index = context.bot_data.retriever.index
-    scope = scope_of(message.chat_id, context) or []
+    scope = await scope_of(message.chat_id, context) or []
     listed = []
     for doc_id in visible_in(index.doc_order, message.chat_id):
         meta = index.manifest.documents.get(doc_id, {})
@@ -72,10 +72,10 @@ async def use(update: Update, context: BotContext) -> None:
     if not wanted:
         reply = USE_HINT
     elif wanted.lower() == "all":
-        state.chats.set_scope(message.chat_id, [])
+        await state.off_loop(state.chats.set_scope, message.chat_id, [])
         reply = "Questions here now search every article."
     elif wanted in index.documents:
-        state.chats.set_scope(message.chat_id, [wanted])
+        await state.off_loop(state.chats.set_scope, message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:

@@ -55,9 +55,11 @@ def listed(settings: Settings, chat_id: int, username: str | None) -> bool:
     return str(chat_id) in names or (username or "").lower() in names
 
 
-def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
+async def opted_in(state: BotState, chat_id: int, username: str | None) -> bool:
     """Whether a chat's posts are indexed: listed by the operator, or /autoindex on there."""
-    return listed(state.settings, chat_id, username) or state.chats.autoindex(chat_id)
+    return listed(state.settings, chat_id, username) or await state.off_loop(
+        state.chats.autoindex, chat_id
+    )
 
 
 def _signature(article: PostArticle) -> str:
@@ -116,7 +118,7 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
     if message is None:
         return
     chat = message.chat
-    if not opted_in(context.bot_data, chat.id, chat.username):
+    if not await opted_in(context.bot_data, chat.id, chat.username):
         return
     article = what_to_index(message)
     if article is not None:
@@ -137,14 +139,15 @@ async def on_group_post(update: Update, context: BotContext) -> None:
     if post is not None:
         state.channels.remember_root(message.chat.id, message.message_id, post)
         if not (
-            opted_in(state, post.chat_id, post.username) or state.chats.autoindex(message.chat.id)
+            await opted_in(state, post.chat_id, post.username)
+            or await state.off_loop(state.chats.autoindex, message.chat.id)
         ):
             return
         article = what_to_index(message)
         if article is not None:
             await _quietly(index_post(state, replace(article, post=post)), message)
         return
-    if not state.chats.autoindex(message.chat.id):
+    if not await state.off_loop(state.chats.autoindex, message.chat.id):
         return
     article = what_to_index(message)
     if article is None or message.is_automatic_forward:
@@ -177,7 +180,8 @@ async def autoindex(update: Update, context: BotContext) -> None:
     elif not await is_chat_admin(update, context):
         reply = AUTOINDEX_ADMINS_ONLY
     else:
-        context.bot_data.chats.set_autoindex(chat.id, wanted == "on")
+        state = context.bot_data
+        await state.off_loop(state.chats.set_autoindex, chat.id, wanted == "on")
         reply = AUTOINDEX_ON if wanted == "on" else AUTOINDEX_OFF
     await message.reply_text(reply, do_quote=True)
 

@@ -66,7 +66,12 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
 async def follow_index_on_disk(context: BotContext) -> None:
     """The job: start serving a newer index on disk. Loading runs as its own task, so that
     the job returns at once and a long load never makes the scheduler skip runs."""
-    live = newer_on_disk(context.bot_data)
+    state = context.bot_data
+    if state.settings.database_url is not None:
+        # A query, which waits while the server restarts: not on the event loop.
+        live = await asyncio.to_thread(newer_on_disk, state)
+    else:
+        live = newer_on_disk(state)
     if live is not None:
         context.application.create_task(
             serve_index_on_disk(context.bot_data, live), name="serve the index on disk"

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -18,6 +20,8 @@ from articlebot.config import Settings
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState, InMemoryChatState
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,6 +60,14 @@ class BotState:
             self.settings.chat_rate_limit,
             counters=self.chats,
         )
+
+    async def off_loop(self, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)`, a call into the chat state (directly or through the limiter), where it
+        cannot hold up the event loop: on a worker thread when the store does I/O (a file or a
+        database, which may be reconnecting), at once for the in-memory store."""
+        if isinstance(self.chats, InMemoryChatState):
+            return call(*args)
+        return await asyncio.to_thread(call, *args)
 
     @property
     def retriever(self) -> Retriever:
