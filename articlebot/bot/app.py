@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from articlebot.bot import articles, channels, handlers
 from articlebot.bot.access import gate, limited
+from articlebot.bot.chat_sweep import schedule_chat_sweep
 from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
@@ -292,6 +293,7 @@ def build_application(
         loaded = state.retriever
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
+        schedule_chat_sweep(application.job_queue)
         log.info(
             "serving %d document(s), %d passages as @%s",
             len(loaded.index.documents),
