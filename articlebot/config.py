@@ -166,6 +166,14 @@ class Settings(BaseSettings):
         "channel admin, or as automatic forwards in the channel's discussion group. Other "
         "channels are never indexed unless a chat admin turns /autoindex on.",
     )
+    update_lease_seconds: float = Field(
+        default=30.0,
+        ge=1.0,
+        le=3600.0,
+        description="Webhook replicas on one database: how long an update a replica received "
+        "stays its own without word from it; after that, if unanswered (the replica died), "
+        "another replica answers it.",
+    )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
 

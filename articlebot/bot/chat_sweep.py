@@ -1,14 +1,17 @@
-"""Deleting chat state nobody will read again: rate counts out of their window and last turns
-too old for a follow-up. A JobQueue job; without it the SQLite file or the PostgreSQL tables
-would grow with every request for as long as the bot runs."""
+"""Deleting chat state nobody will read again: rate counts out of their window, last turns
+too old for a follow-up, and the webhook inbox's handled updates older than a day. A JobQueue
+job; without it the SQLite file or the PostgreSQL tables would grow with every request for as
+long as the bot runs."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
 from telegram.ext import JobQueue
 
+from articlebot.bot.inbox import InboxQueue
 from articlebot.bot.state import BotContext, BotState
 from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS
 
@@ -36,6 +39,12 @@ async def sweep_chat_state(context: BotContext) -> None:
     except Exception:
         log.warning("could not delete old chat state; trying again later", exc_info=True)
         return
+    queue = context.application.update_queue
+    if isinstance(queue, InboxQueue):  # the ids of updates handled a day ago, too
+        try:
+            deleted += await asyncio.to_thread(queue.inbox.forget_old)
+        except Exception:
+            log.warning("could not delete old updates; trying again later", exc_info=True)
     log.debug("deleted %d old chat state row(s)", deleted)
 
 
