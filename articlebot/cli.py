@@ -519,15 +519,20 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
+    from articlebot.collection import open_stored_index
     from articlebot.ingest.cleaning import paragraph_spans
-    from articlebot.storage.local_index import load_index
 
-    index = load_index(_settings(args).index_dir)
-    doc = index.documents.get(args.doc_id)
-    if doc is None:
-        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
-    row = index.doc_order.index(doc.doc_id)
-    passages = index.passages[int(index.passage_bounds[row]) : int(index.passage_bounds[row + 1])]
+    index = open_stored_index(_settings(args))
+    try:
+        if args.doc_id not in index.documents:
+            raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+        doc = index.documents[args.doc_id]
+        rows = index.passage_rows(index.document_numbers([doc.doc_id]))
+        passages = [index.passages[int(row)] for row in rows]
+    finally:
+        close = getattr(index, "close", None)
+        if close is not None:
+            close()
     paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     if args.json:
         print(

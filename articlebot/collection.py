@@ -284,6 +284,17 @@ def _current(settings: Settings) -> IndexData | None:
         return None
 
 
+def open_stored_index(settings: Settings) -> IndexStore:
+    """The index as stored, to read without the model: the database's current generation when
+    one is configured, else the index folder's (IndexNotFoundError when there is none)."""
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres.collection import require_index
+
+        return require_index(url)
+    return load_index(settings.index_dir)
+
+
 def open_chat_state(settings: Settings) -> ChatState:
     """Where the bot keeps chat state: the database when one is configured, else a file in the
     index folder; either survives a restart."""
