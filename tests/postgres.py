@@ -191,6 +191,14 @@ def _await_ready(server: PostgresServer) -> None:
             time.sleep(0.1)
 
 
+def ensure_running(server: PostgresServer) -> None:
+    """Start the server again if a test stopped it and failed before restarting it: the
+    session's other tests need it."""
+    if server.process.poll() is not None:
+        server.process = _launch(server.args, server.log, server.account)
+        _await_ready(server)
+
+
 def restart_postgres(server: PostgresServer, down_seconds: float = 0.0) -> None:
     """Stop the server (every connection is closed), stay down `down_seconds`, and start it
     again on the same port with the same data: what clients see when an operator restarts it."""

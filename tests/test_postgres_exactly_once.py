@@ -81,7 +81,7 @@ def _replica(
 def test_every_question_is_answered_once_through_a_kill_and_a_database_restart(
     postgres_server, database_url: str, encoder, index_dir: Path, tmp_path: Path, cli
 ) -> None:
-    from postgres import restart_postgres, stop_postgres
+    from postgres import ensure_running, restart_postgres, stop_postgres
 
     settings = load_settings(database_url=database_url, index_dir=index_dir)
     update_index(settings, encoder, read_documents([bundled_article_path()]))
@@ -121,7 +121,8 @@ def test_every_question_is_answered_once_through_a_kill_and_a_database_restart(
             replicas[0].send_signal(signal.SIGKILL)
             replicas[0].wait(timeout=10)
 
-            # PostgreSQL down while more questions arrive: answered 503, delivered again.
+            # PostgreSQL down while more questions arrive: their webhook calls wait for it (or
+            # are answered 503 and delivered again).
             stop_postgres(postgres_server)
             for n in range(4):
                 ask(api, 9200 + n, n)
@@ -151,6 +152,7 @@ def test_every_question_is_answered_once_through_a_kill_and_a_database_restart(
                     replica.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     replica.kill()
+            ensure_running(postgres_server)
         counts = {chat: len(api.sent_messages(chat)) for chat in asked}
         assert counts == {chat: 1 for chat in asked}, counts
         for chat, expected in asked.items():

@@ -33,7 +33,7 @@ async def test_the_bot_survives_a_postgres_restart(
     postgres_server, database_url: str, encoder, tmp_path: Path
 ) -> None:
     # Imported here: `postgres` is a plugin of this module, loaded (and rewritten) by pytest.
-    from postgres import restart_postgres, stop_postgres
+    from postgres import ensure_running, restart_postgres, stop_postgres
 
     # No rate limits: /help then touches no table, so it shows whether the loop is free.
     settings = load_settings(
@@ -74,3 +74,4 @@ async def test_the_bot_survives_a_postgres_restart(
         app.bot_data.chats.close()
         retriever.index.close()
         api.stop()
+        ensure_running(postgres_server)

@@ -42,7 +42,8 @@ class Refusal:
 class ChatState(Protocol):
     """Per-chat memory of the bot. Every value is plain data (ints, floats, strings, lists of
     strings), so that each method is a single-row read or write in a table keyed by chat id or
-    counter key. Methods may be called from the event loop and must return quickly."""
+    counter key. The bot calls a store that does I/O from worker threads (BotState.off_loop),
+    so such a store must be thread-safe; the in-memory one is called on the event loop."""
 
     def scope(self, chat_id: int) -> list[str]:
         """The doc ids the chat's questions are limited to, in the order set; [] for every
