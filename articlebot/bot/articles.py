@@ -165,7 +165,7 @@ async def _add(
                 on_wait=waiting,
             )
             # Served from now on; questions already running finish on the old index.
-            state.retriever = state.retriever.with_index(data)
+            state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(f"Could not add it: {exc}", do_quote=True)
         return
@@ -202,7 +202,7 @@ async def remove(update: Update, context: BotContext) -> None:
             data, _ = await asyncio.to_thread(
                 remove_documents, state.settings, state.retriever.encoder, doc_ids
             )
-            state.retriever = state.retriever.with_index(data)
+            state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(f"Could not remove it: {exc}")
         return

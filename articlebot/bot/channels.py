@@ -104,7 +104,7 @@ async def index_post(state: BotState, article: PostArticle) -> None:
                 data, _ = await asyncio.to_thread(
                     add_documents, state.settings, state.retriever.encoder, [document], replace=True
                 )
-                state.retriever = state.retriever.with_index(data)
+                state.serve(data)
             seen.mark_indexed(doc_id, signature)
             log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:

@@ -51,6 +51,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
                     open_store, state.settings.database_url.get_secret_value()
                 )
                 if data.manifest.recipe != served.manifest.recipe:
+                    await asyncio.to_thread(data.close)
                     raise IndexStoreError("the database's index was built with another model")
             else:
                 data = await asyncio.to_thread(load_index, state.settings.index_dir)
@@ -59,7 +60,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             state.unusable_index = live  # said once, not at every look
             return
-        state.retriever = state.retriever.with_index(data)
+        state.serve(data)
     log.info("now serving %d document(s), %d passages", len(data.documents), len(data.passages))
 
 

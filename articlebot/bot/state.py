@@ -20,8 +20,11 @@ from articlebot.config import Settings
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState, InMemoryChatState
+from articlebot.storage.index_store import IndexStore
 
 T = TypeVar("T")
+#: How long a replaced database index stays open for the questions still running on it.
+RETIRE_SECONDS = 60.0
 
 
 @dataclass
@@ -68,6 +71,18 @@ class BotState:
         if isinstance(self.chats, InMemoryChatState):
             return call(*args)
         return await asyncio.to_thread(call, *args)
+
+    def serve(self, index: IndexStore) -> None:
+        """Answer from `index` from now on; questions already running finish on the old one.
+        A replaced database index has its connections closed once they are done (after
+        RETIRE_SECONDS): a bot serving many additions would otherwise keep a pool per
+        generation it ever served."""
+        replaced = self.retriever.index
+        self.retriever = self.retriever.with_index(index)
+        close = getattr(replaced, "close", None)
+        if self.settings.database_url is not None and close is not None and replaced is not index:
+            loop = asyncio.get_running_loop()
+            loop.call_later(RETIRE_SECONDS, lambda: loop.run_in_executor(None, close))
 
     @property
     def retriever(self) -> Retriever:
