@@ -736,6 +736,22 @@ COMMANDS = {
 }
 
 
+_CONNECTION_MODULE = "articlebot.storage.postgres.connection"
+
+
+def _open_pools() -> set[int]:
+    module = sys.modules.get(_CONNECTION_MODULE)  # not imported: no pool is open
+    return module.open_pools() if module is not None else set()
+
+
+def _close_database_connections(keep: set[int]) -> None:
+    """Close the database connection pools the command opened, if it opened any: their worker
+    threads must not outlive it (a command run in-process, as the tests do)."""
+    module = sys.modules.get(_CONNECTION_MODULE)
+    if module is not None:
+        module.close_pools(keep)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
     try:
@@ -768,6 +784,7 @@ def _main(argv: Sequence[str] | None) -> int:
     # A stray byte that is not UTF-8 in a question is a replacement character, not a crash.
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")
+    pools = _open_pools()
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:
@@ -793,3 +810,5 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("articlebot: interrupted", file=sys.stderr)
         return 130
+    finally:
+        _close_database_connections(pools)

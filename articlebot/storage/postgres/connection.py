@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -18,6 +19,9 @@ URL_SCHEMES = ("postgresql://", "postgres://")
 POOL_WAIT_SECONDS = 15.0
 
 T = TypeVar("T")
+
+#: Every pool opened and not yet collected, for close_pools.
+_POOLS: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
 
 
 class DatabaseUrlError(ValueError):
@@ -100,7 +104,7 @@ def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
     after a restart reconnects instead of failing. Fails now, with one clear error, when the
     database cannot be reached."""
     connect(url).close()
-    return ConnectionPool(
+    pool = ConnectionPool(
         url,
         kwargs={"autocommit": True},
         min_size=1,
@@ -113,6 +117,22 @@ def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
         num_workers=1,
         open=True,
     )
+    _POOLS.add(pool)
+    return pool
+
+
+def open_pools() -> set[int]:
+    """The ids of the pools open now (see close_pools)."""
+    return {id(pool) for pool in _POOLS if not pool.closed}
+
+
+def close_pools(keep: set[int]) -> None:
+    """Close the pools opened since `open_pools` said `keep` (at the end of a command: a pool
+    left to the garbage collector may be collected on its own worker thread, which cannot
+    join itself)."""
+    for pool in list(_POOLS):
+        if id(pool) not in keep:
+            pool.close()
 
 
 def with_connection(pool: ConnectionPool, work: Callable[[psycopg.Connection], T]) -> T:
