@@ -64,7 +64,6 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
         last = await state.off_loop(state.chats.last_turn, chat_id)
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
         served = await state.questions.ask(Request(question, last, scope))
-        await state.off_loop(state.chats.set_last_turn, chat_id, served.turn)
         articles = len(scope) if scope is not None else len(served.retriever.index.documents)
         await delivery.reply_html(
             message,
@@ -74,6 +73,10 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     except (QueueClosed, ShuttingDown):
         await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
         return
+    # Remembered once the answer is out: nothing waits between the answer and its sending (a
+    # stopping bot's notice comes after the answers sent), and an answer never delivered is
+    # no context for a follow-up.
+    await state.remember(state.chats.set_last_turn, chat_id, served.turn)
     state.counts.count(served.answer)
 
 

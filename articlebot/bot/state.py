@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,6 +24,7 @@ from articlebot.storage.chat_state import ChatState, InMemoryChatState
 from articlebot.storage.index_store import IndexStore
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 #: How long a replaced database index stays open for the questions still running on it.
 RETIRE_SECONDS = 60.0
 
@@ -71,6 +73,14 @@ class BotState:
         if isinstance(self.chats, InMemoryChatState):
             return call(*args)
         return await asyncio.to_thread(call, *args)
+
+    async def remember(self, call: Callable[..., object], *args: Any) -> None:
+        """`off_loop(call, *args)` for a write whose failure the asker need not hear of (the
+        follow-up memory after an answer was sent): logged, not raised."""
+        try:
+            await self.off_loop(call, *args)
+        except Exception:
+            log.warning("could not remember the chat's last question", exc_info=True)
 
     def serve(self, index: IndexStore) -> None:
         """Answer from `index` from now on; questions already running finish on the old one.
