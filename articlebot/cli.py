@@ -519,15 +519,20 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """`articlebot show`: an article's paragraphs, numbered as answers cite them, and passages."""
+    from articlebot.collection import open_stored_index
     from articlebot.ingest.cleaning import paragraph_spans
-    from articlebot.storage.local_index import load_index
 
-    index = load_index(_settings(args).index_dir)
-    doc = index.documents.get(args.doc_id)
-    if doc is None:
-        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
-    row = index.doc_order.index(doc.doc_id)
-    passages = index.passages[int(index.passage_bounds[row]) : int(index.passage_bounds[row + 1])]
+    index = open_stored_index(_settings(args))
+    try:
+        if args.doc_id not in index.documents:
+            raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+        doc = index.documents[args.doc_id]
+        rows = index.passage_rows(index.document_numbers([doc.doc_id]))
+        passages = [index.passages[int(row)] for row in rows]
+    finally:
+        close = getattr(index, "close", None)
+        if close is not None:
+            close()
     paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     if args.json:
         print(
@@ -731,6 +736,22 @@ COMMANDS = {
 }
 
 
+_CONNECTION_MODULE = "articlebot.storage.postgres.connection"
+
+
+def _open_pools() -> set[int]:
+    module = sys.modules.get(_CONNECTION_MODULE)  # not imported: no pool is open
+    return module.open_pools() if module is not None else set()
+
+
+def _close_database_connections(keep: set[int]) -> None:
+    """Close the database connection pools the command opened, if it opened any: their worker
+    threads must not outlive it (a command run in-process, as the tests do)."""
+    module = sys.modules.get(_CONNECTION_MODULE)
+    if module is not None:
+        module.close_pools(keep)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
     try:
@@ -763,6 +784,7 @@ def _main(argv: Sequence[str] | None) -> int:
     # A stray byte that is not UTF-8 in a question is a replacement character, not a crash.
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="replace")
+    pools = _open_pools()
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:
@@ -788,3 +810,5 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("articlebot: interrupted", file=sys.stderr)
         return 130
+    finally:
+        _close_database_connections(pools)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence, Sized
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from articlebot.config import Settings
 from articlebot.encoders import Encoder, Status, load_encoder
@@ -26,6 +27,9 @@ from articlebot.retrieval.retriever import Retriever, StageHook
 from articlebot.storage.chat_state import ChatState
 from articlebot.storage.index_store import IndexStore
 from articlebot.storage.local_index import IndexData, load_index
+
+if TYPE_CHECKING:
+    from articlebot.storage.postgres.updates import UpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +284,17 @@ def _current(settings: Settings) -> IndexData | None:
         return None
 
 
+def open_stored_index(settings: Settings) -> IndexStore:
+    """The index as stored, to read without the model: the database's current generation when
+    one is configured, else the index folder's (IndexNotFoundError when there is none)."""
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres.collection import require_index
+
+        return require_index(url)
+    return load_index(settings.index_dir)
+
+
 def open_chat_state(settings: Settings) -> ChatState:
     """Where the bot keeps chat state: the database when one is configured, else a file in the
     index folder; either survives a restart."""
@@ -289,3 +304,19 @@ def open_chat_state(settings: Settings) -> ChatState:
     if url is not None:
         return postgres_chat_state(url)
     return file_chat_state(settings.index_dir)
+
+
+def open_inbox(settings: Settings) -> UpdateInbox | None:
+    """The shared update inbox of webhook replicas on a database (each update answered once);
+    None for polling or without a database, where one process receives each update once."""
+    url = database_url(settings)
+    if url is None or not settings.webhook_url:
+        return None
+    import os
+    import secrets
+    import socket
+
+    from articlebot.storage.postgres.updates import UpdateInbox
+
+    owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    return UpdateInbox.open(url, owner, settings.update_lease_seconds)

@@ -174,6 +174,14 @@ class Settings(BaseSettings):
         description="Posts and links waiting to be indexed (one at a time, in the background); "
         "more are skipped while this many wait, and an admin adding one is told to try again.",
     )
+    update_lease_seconds: float = Field(
+        default=30.0,
+        ge=1.0,
+        le=3600.0,
+        description="Webhook replicas on one database: how long an update a replica received "
+        "stays its own without word from it; after that, if unanswered (the replica died), "
+        "another replica answers it.",
+    )
     listen: str = "127.0.0.1"
     port: int = Field(default=8443, ge=1, le=65535)
 

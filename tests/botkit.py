@@ -2,7 +2,11 @@
 bot tests: the same start and stop as `run_polling`, with polling that never sleeps.
 
 Test modules load its fixtures with `pytest_plugins = ["botkit"]` after importing its functions,
-too late for pytest to rewrite its asserts; they are plain guards: PYTEST_DONT_REWRITE."""
+too late for pytest to rewrite its asserts; they are plain guards: PYTEST_DONT_REWRITE.
+
+A test marked `both_backends` runs twice: with the bundled article in an index folder and chat
+state in memory, and with both in PostgreSQL (one index database for the session, a fresh
+database per test for the chat state)."""
 
 from __future__ import annotations
 
@@ -16,8 +20,51 @@ from fake_botapi import FakeBotApi
 from telegram.ext import Application
 
 from articlebot.bot.app import build_application
+from articlebot.collection import make_retriever, open_index, update_index
 from articlebot.config import Settings, load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.chat_state import ChatState
+from articlebot.storage.sql_chat_state import postgres_chat_state
+
+pytest_plugins = ["postgres"]
+
+BACKENDS = ["local", "postgres"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests marked `both_backends` once per backend."""
+    if metafunc.definition.get_closest_marker("both_backends") and "backend" in (
+        metafunc.fixturenames
+    ):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Where the bot's index and chat state live: "local" unless the test is parametrized."""
+    return getattr(request, "param", "local")
+
+
+@pytest.fixture(scope="session")
+def postgres_index_url(postgres_server, encoder: Encoder) -> str:
+    """A database holding the bundled article's index, made once for the session."""
+    import psycopg
+
+    with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+        admin.execute('CREATE DATABASE "bot_index"')
+    url = postgres_server.url_for("bot_index")
+    settings = load_settings(database_url=url)
+    update_index(settings, encoder, read_documents([bundled_article_path()]))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_retriever(postgres_index_url: str, encoder: Encoder) -> Retriever:
+    """A retriever over the bundled article in PostgreSQL, with default settings."""
+    settings = load_settings(database_url=postgres_index_url)
+    return make_retriever(settings, open_index(settings, encoder), encoder)
 
 
 async def launch(app: Application) -> None:
@@ -65,15 +112,24 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @pytest_asyncio.fixture
-async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
+async def start_bot(api: FakeBotApi, backend: str, request: pytest.FixtureRequest, tmp_path: Path):
     """Start polling bots (over the bundled article unless a retriever is given), with
-    settings overrides; all are stopped at the end of the test."""
+    settings overrides, on the test's backend; all are stopped at the end of the test."""
     started: list[Application] = []
+    stores: list[ChatState] = []
 
     async def start(retriever_: Retriever | None = None, **overrides: object) -> Application:
         overrides.setdefault("index_dir", tmp_path / "unused")
+        chats: ChatState | None = None
+        if backend == "postgres":
+            assert retriever_ is None, "a test's own retriever is a local index"
+            retriever_ = request.getfixturevalue("postgres_retriever")
+            overrides.setdefault("database_url", request.getfixturevalue("postgres_index_url"))
+            chats = postgres_chat_state(request.getfixturevalue("database_url"))
+            stores.append(chats)
         settings = load_settings(api_url=api.url, **overrides)
-        app = build_application(settings, api.token, retriever_ or retriever)
+        retriever_ = retriever_ or request.getfixturevalue("retriever")
+        app = build_application(settings, api.token, retriever_, chats)
         await launch_polling(app)
         started.append(app)
         return app
@@ -83,3 +139,5 @@ async def start_bot(api: FakeBotApi, retriever: Retriever, tmp_path: Path):
     finally:
         for app in started:
             await shut_down(app)
+        for store in stores:
+            store.close()

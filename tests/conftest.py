@@ -47,7 +47,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     export) or a module's fixture run in one worker (`--dist loadgroup`), so it is made once."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "postgres_server" in fixtures:
+        backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
+        if "postgres_server" in fixtures or backend == "postgres":
             item.add_marker(pytest.mark.xdist_group("postgres"))
         elif {"reference_encoder", "int8_encoder"} & set(fixtures):
             item.add_marker(pytest.mark.xdist_group("costly-models"))

@@ -38,6 +38,8 @@ import random
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -761,6 +763,12 @@ class FakeBotApi:
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._webhook: JSONDict | None = None
         self._admins: dict[int, dict[int, str]] = {}  # chat -> user -> creator/administrator
+        # Webhook deliveries (see deliver_webhook_to): where, what is on its way, what happened.
+        self._targets: list[str] = []
+        self._in_flight: set[int] = set()
+        self._delivery_threads: list[threading.Thread] = []
+        self._delivering = False
+        self.deliveries: list[tuple[int, str, int]] = []  # (update_id, target, HTTP status; 0)
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
             "getFile": self._get_file,
@@ -814,8 +822,81 @@ class FakeBotApi:
         return self
 
     def stop(self) -> None:
-        """Stop serving: pending long polls are dropped, the port is released."""
+        """Stop serving: pending long polls are dropped, the port is released; webhook
+        deliveries end."""
+        with self._cond:
+            self._delivering = False
+            self._cond.notify_all()
+        for thread in self._delivery_threads:
+            thread.join(timeout=15)
         self._shutdown_server()
+
+    # ----------------------------------------------------------------- webhook delivery
+
+    def deliver_webhook_to(self, targets: Sequence[str], connections: int = 4) -> None:
+        """Deliver updates as Telegram does once a webhook is set: each pending update is POSTed
+        (with the webhook's secret token header) and kept until a target answers 200; a refused
+        connection, an error status or a dropped request is retried after a moment. `targets`
+        stand for the load balancer behind the webhook's public URL: the bot's own servers,
+        tried in turn. At most `connections` deliveries are under way at once."""
+        with self._cond:
+            self._targets = list(targets)
+            self._delivering = True
+        for n in range(connections):
+            thread = threading.Thread(
+                target=self._deliver_loop, args=(n,), name=f"FakeBotApi-webhook-{n}", daemon=True
+            )
+            self._delivery_threads.append(thread)
+            thread.start()
+
+    def _next_delivery(self) -> tuple[JSONDict, str] | None:
+        """The oldest update not on its way, and the webhook's secret; waits for one."""
+        with self._cond:
+            while self._delivering:
+                if self._webhook is not None:
+                    for update in self._updates:
+                        if update["update_id"] not in self._in_flight:
+                            self._in_flight.add(update["update_id"])
+                            return update, str(self._webhook.get("secret_token") or "")
+                self._cond.wait(0.1)
+        return None
+
+    def _deliver_loop(self, worker: int) -> None:
+        turn = worker
+        while (next_one := self._next_delivery()) is not None:
+            update, secret = next_one
+            target = self._targets[turn % len(self._targets)]
+            turn += 1
+            request = urllib.request.Request(
+                target,
+                data=json.dumps(update).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": secret,
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=20) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            with self._cond:
+                self.deliveries.append((update["update_id"], target, status))
+                self._in_flight.discard(update["update_id"])
+                if status == 200:
+                    self._updates = [u for u in self._updates if u is not update]
+                self._cond.notify_all()
+            if status != 200:
+                time.sleep(0.2)
+
+    def delivered_to(self, target: str) -> list[int]:
+        """The update ids `target` accepted (answered 200)."""
+        with self._cond:
+            return [
+                uid for uid, where, status in self.deliveries if where == target and status == 200
+            ]
 
     def pause(self) -> None:
         """Refuse connections (the listening socket is closed) until :meth:`resume`.

@@ -31,9 +31,9 @@ SERVER_USER = "articlebot-pg"
 _START_TIMEOUT_S = 60.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class PostgresServer:
-    """A running server: its admin URL, data folder and log."""
+    """A running server: its admin URL, data folder, log, and how to start it again."""
 
     url: str
     host: str
@@ -41,6 +41,8 @@ class PostgresServer:
     data_dir: Path
     log: Path
     process: subprocess.Popen[bytes]
+    args: list[str]
+    account: pwd.struct_passwd | None
 
     def url_for(self, database: str) -> str:
         """The URL of one database on this server."""
@@ -145,25 +147,65 @@ def start_postgres(
     args = [str(install / "bin" / "postgres"), "-D", str(data_dir)]
     for key, value in options.items():
         args += ["-c", f"{key}={value}"]
+    server = PostgresServer(
+        f"postgresql://postgres@{host}:{port}/postgres",
+        host,
+        port,
+        data_dir,
+        log,
+        _launch(args, log, account),
+        args,
+        account,
+    )
+    _await_ready(server)
+    return server
+
+
+def _launch(
+    args: list[str], log: Path, account: pwd.struct_passwd | None
+) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **_as_user(account)
         )
-    server = PostgresServer(
-        f"postgresql://postgres@{host}:{port}/postgres", host, port, data_dir, log, process
-    )
+
+
+def _await_ready(server: PostgresServer) -> None:
     deadline = time.monotonic() + _START_TIMEOUT_S
     while True:
-        if process.poll() is not None:
-            _fail(f"postgres exited with status {process.returncode} while starting", log)
+        if server.process.poll() is not None:
+            _fail(
+                f"postgres exited with status {server.process.returncode} while starting",
+                server.log,
+            )
         try:
             with psycopg.connect(server.url, connect_timeout=2):
-                return server
+                return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
                 stop_postgres(server)
-                _fail(f"postgres did not accept connections within {_START_TIMEOUT_S:.0f} s", log)
+                _fail(
+                    f"postgres did not accept connections within {_START_TIMEOUT_S:.0f} s",
+                    server.log,
+                )
             time.sleep(0.1)
+
+
+def ensure_running(server: PostgresServer) -> None:
+    """Start the server again if a test stopped it and failed before restarting it: the
+    session's other tests need it."""
+    if server.process.poll() is not None:
+        server.process = _launch(server.args, server.log, server.account)
+        _await_ready(server)
+
+
+def restart_postgres(server: PostgresServer, down_seconds: float = 0.0) -> None:
+    """Stop the server (every connection is closed), stay down `down_seconds`, and start it
+    again on the same port with the same data: what clients see when an operator restarts it."""
+    stop_postgres(server)
+    time.sleep(down_seconds)
+    server.process = _launch(server.args, server.log, server.account)
+    _await_ready(server)
 
 
 def stop_postgres(server: PostgresServer) -> None:

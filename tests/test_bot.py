@@ -45,6 +45,7 @@ async def _reply(api: FakeBotApi, chat_id: int, count: int = 1) -> dict:
     return messages[count - 1]
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_private_question_gets_the_answer_with_buttons(api, bot) -> None:
     update = api.private_message(42, "When was Vinatier arrested?")
@@ -66,6 +67,7 @@ async def test_commands_are_registered_at_start_up(api, bot) -> None:
     assert names == ["ask", "source", "summary", "help", "articles", "use"]
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_group_without_mention_is_silent_and_ask_replies(api, bot) -> None:
     chatter = api.group_message(GROUP, "Who is Laurent Vinatier? (just chatting)")
@@ -121,6 +123,7 @@ async def test_forum_topic_thread_is_kept(api, bot) -> None:
     assert call.params["message_thread_id"] == 77
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_more_and_paragraph_buttons(api, bot) -> None:
     user = make_user(43)
@@ -154,6 +157,7 @@ async def test_stale_or_forged_callbacks_get_a_polite_answer(api, bot) -> None:
     assert len(api.sent_messages(44)) == 1  # no error notice, no extra message
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_inline_query_returns_passages(api, bot) -> None:
     api.push_update(api.inline_query(make_user(45), "Who was Vinatier swapped for?"))
@@ -203,6 +207,7 @@ async def test_non_text_edits_and_bots(api, bot) -> None:
     assert len(api.sent_messages(47)) == 1 and api.sent_messages(99) == []
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_start_help_and_source(api, bot) -> None:
     for command in ("/start", "/help", "/source"):
@@ -214,6 +219,7 @@ async def test_start_help_and_source(api, bot) -> None:
     assert any("By Abdiwahab Ahmed" in t for t in texts)
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_unrelated_question_gets_not_in_the_article(api, bot) -> None:
     api.push_update(api.private_message(49, "What is a good recipe for lasagna?"))
@@ -361,6 +367,7 @@ async def test_load_many_chats_10_questions_each(api, bot) -> None:
     )
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_follow_up_question_in_the_same_chat(api, bot) -> None:
     api.push_update(api.private_message(51, "Who is Laurent Vinatier?"))
@@ -418,6 +425,7 @@ async def test_api_outage_then_recovery(api, bot) -> None:
     assert len(api.sent_messages(55)) == 1
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_per_user_rate_limit_warns_once(api, start_bot) -> None:
     await start_bot(rate_limit=2, rate_window=60)
@@ -574,6 +582,7 @@ async def test_russian_and_ukrainian_questions_are_answered_in_their_language(ap
     assert "couldn't find" not in russian["text"] + ukrainian["text"]
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_who_wrote_this_and_summary(api, bot) -> None:
     api.push_update(api.private_message(62, "who wrote this?"))
@@ -586,3 +595,21 @@ async def test_who_wrote_this_and_summary(api, bot) -> None:
     api.push_update(api.private_message(62, "/summary nope"))
     unknown = await _reply(api, 62, 3)
     assert "no article with id nope" in unknown["text"]
+
+
+@pytest.mark.both_backends
+@pytest.mark.asyncio
+async def test_articles_lists_and_use_scopes_the_chat(api, bot) -> None:
+    chat = 63
+    for n, text in enumerate(["/articles", "/use article", "/articles", "/use nope"], start=1):
+        api.push_update(api.private_message(chat, text))
+        await _reply(api, chat, n)
+    listed, used, marked, unknown = (m["text"] for m in api.sent_messages(chat))
+    assert "Russia warns" in listed and "article" in listed
+    assert "only" in used and "Russia warns" in used
+    assert marked != listed  # the article in use is marked as such
+    assert "nope" in unknown
+    api.push_update(api.private_message(chat, "Who was Vinatier swapped for?"))
+    assert "Kasatkin" in (await _reply(api, chat, 5))["text"]
+    api.push_update(api.private_message(chat, "/use all"))
+    assert "every article" in (await _reply(api, chat, 6))["text"]

@@ -246,6 +246,7 @@ async def test_allowed_chats_cover_inline_queries_and_outsiders_are_told_once(
     assert [m["text"] for m in api.sent_messages(9502)] == [access.NOT_ALLOWED]
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
     api, start_bot
@@ -278,6 +279,7 @@ async def test_use_in_groups_is_for_admins_and_chats_as_senders_are_answered(
     assert "DTEK" in await reply_to(_sent_as(asked, channel))
 
 
+@pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_use_in_groups_can_be_left_to_everyone(api, start_bot) -> None:
     await start_bot(use_in_groups="everyone")

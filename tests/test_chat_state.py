@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,7 @@ from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import ChatState, InMemoryChatState, Limit, Refusal
 from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
 
-pytest_plugins = ["postgres"]
+pytest_plugins = ["postgres", "botkit"]
 
 IMPLEMENTATIONS = ["memory", "file", "postgres"]
 
@@ -147,3 +149,92 @@ def test_a_damaged_chat_state_file_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / CHAT_STATE_FILE).write_bytes(b"\x00garbage, not sqlite\xff" * 200)
     with pytest.raises(IndexStoreError, match=r"not a usable chat state file.*move it away"):
         file_chat_state(tmp_path)
+
+
+def test_forget_old_deletes_expired_counts_and_turns_and_keeps_live_ones(state: ChatState) -> None:
+    limit = [Limit("sender:1", 2, 60.0)]
+    assert state.hit(limit, 0.0) is None
+    assert state.hit(limit, 50.0) is None
+    state.set_last_turn(1, Turn("Who is Vinatier?", "A researcher.", 10.0))
+    state.set_last_turn(2, Turn("Who swapped him?", "Kasatkin.", 100.0))
+    state.set_thread_turn(-100, 7, Turn("How many?", "40.", 5.0))
+    state.set_thread_turn(-100, 8, Turn("Where?", "Kyiv.", 100.0))
+    state.set_scope(1, ["a"])
+    state.set_autoindex(-100, True)
+
+    assert state.forget_old(hits_before=40.0, turns_before=50.0) > 0
+    assert state.forget_old(hits_before=40.0, turns_before=50.0) == 0  # nothing left to go
+
+    assert state.last_turn(1) is None and state.thread_turn(-100, 7) is None
+    assert state.last_turn(2) == Turn("Who swapped him?", "Kasatkin.", 100.0)
+    assert state.thread_turn(-100, 8) == Turn("Where?", "Kyiv.", 100.0)
+    assert state.scope(1) == ["a"] and state.autoindex(-100)  # kept however old
+    # The count at 50.0 is still in its window: one request left, then a refusal.
+    assert state.hit(limit, 55.0) is None
+    assert state.hit(limit, 56.0) == Refusal("sender:1", again=False)
+
+
+@pytest.fixture(params=["file", "postgres"])
+def durable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[ChatState, Any]]:
+    """A durable store, and a function counting the rows of one of its tables."""
+    store = _open(request.param, request, tmp_path)
+    if request.param == "file":
+        import sqlite3
+
+        from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
+
+        def rows(table: str) -> int:
+            with closing(sqlite3.connect(tmp_path / "index" / CHAT_STATE_FILE)) as conn:
+                return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    else:
+        import psycopg
+
+        url = request.getfixturevalue("database_url")
+
+        def rows(table: str) -> int:
+            with psycopg.connect(url) as conn:
+                return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    yield store, rows
+    store.close()
+
+
+def test_forget_old_empties_the_tables_of_what_expired(durable) -> None:
+    store, rows = durable
+    for n in range(5):
+        store.hit([Limit(f"sender:{n}", 3, 60.0)], float(n))
+        store.set_last_turn(n, Turn(f"question {n}?", "", float(n)))
+    store.hit([Limit("sender:live", 3, 60.0)], 100.0)
+    store.set_last_turn(99, Turn("live?", "yes", 100.0))
+    assert (rows("rate_hit"), rows("rate_key"), rows("chat_turn")) == (6, 6, 6)
+    store.forget_old(hits_before=50.0, turns_before=50.0)
+    assert (rows("rate_hit"), rows("rate_key"), rows("chat_turn")) == (1, 1, 1)
+
+
+@pytest.mark.asyncio
+async def test_the_bot_deletes_old_chat_state_in_a_job(api, retriever, tmp_path: Path) -> None:
+    import time
+
+    from botkit import launch_polling, shut_down
+
+    from articlebot.bot.app import build_application
+    from articlebot.bot.chat_sweep import SWEEP_JOB
+    from articlebot.config import load_settings
+    from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS
+
+    chats = file_chat_state(tmp_path / "index")
+    now = time.time()
+    chats.set_last_turn(1, Turn("Who is Vinatier?", "A researcher.", now - CONTEXT_TTL_SECONDS - 1))
+    chats.set_last_turn(2, Turn("Who swapped him?", "Kasatkin.", now))
+    settings = load_settings(api_url=api.url, index_dir=tmp_path / "index")
+    app = build_application(settings, api.token, retriever, chats)
+    await launch_polling(app)
+    try:
+        assert app.job_queue is not None
+        (job,) = app.job_queue.get_jobs_by_name(SWEEP_JOB)
+        await job.run(app)
+        assert chats.last_turn(1) is None
+        assert chats.last_turn(2) == Turn("Who swapped him?", "Kasatkin.", now)
+    finally:
+        await shut_down(app)
+        chats.close()

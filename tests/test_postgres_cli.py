@@ -63,6 +63,22 @@ def test_index_ask_add_list_remove_in_the_database(
     assert when.returncode == 0, when.stderr
     assert "14 August" in when.stdout
 
+    shown = cli("show", "lighthouse", "--database-url", url, index_dir=index_dir)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("Harbour lighthouse restored\n")
+    assert "[1] The old harbour lighthouse at Pennick Point" in shown.stdout
+    assert "[2] The restoration cost 120,000 pounds" in shown.stdout
+    assert "(paragraph 1)" in shown.stdout
+    data = json.loads(
+        cli("show", "lighthouse", "--json", "--database-url", url, index_dir=index_dir).stdout
+    )
+    assert data["passages"] and data["passages"][0]["text"].startswith("The old harbour")
+    unknown = cli("show", "nope", "--database-url", url, index_dir=index_dir)
+    assert unknown.returncode == 1
+    assert (
+        unknown.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
+    )
+
     again = cli("index", "--database-url", url, index_dir=index_dir)
     assert again.returncode == 0, again.stderr
     assert "0 added, 0 updated, 1 unchanged" in again.stdout and "removed light" not in again.stdout

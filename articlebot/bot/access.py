@@ -60,7 +60,9 @@ async def admitted(update: Update, context: BotContext) -> bool:
     if is_bot_admin(update, state.settings):
         return True  # the bot's operators, adding a batch of articles, are not held back
     chat = update.effective_chat
-    verdict = state.limiter.check(sender, chat_id=chat.id if chat is not None else None)
+    verdict = await state.off_loop(
+        state.limiter.check, sender, None, chat.id if chat is not None else None
+    )
     if verdict is Verdict.ANSWER:
         return True
     if update.callback_query is not None:

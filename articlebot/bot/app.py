@@ -8,7 +8,7 @@ import logging
 import re
 import secrets
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, Update
@@ -27,12 +27,17 @@ from telegram.ext import (
 
 from articlebot.bot import articles, channels, handlers
 from articlebot.bot.access import gate, limited
+from articlebot.bot.chat_sweep import schedule_chat_sweep
 from articlebot.bot.delivery import BotApiCalls
+from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState
+
+if TYPE_CHECKING:
+    from articlebot.storage.postgres.updates import UpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +198,14 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         await self.bot_data.indexing.stop(0)
         await super().shutdown()
 
+    async def process_update(self, update: object) -> None:
+        """Handle the update; then, with the webhook inbox, mark it done for every replica."""
+        try:
+            await super().process_update(update)
+        finally:
+            if isinstance(self.update_queue, InboxQueue) and isinstance(update, Update):
+                await self.update_queue.finished(update.update_id)
+
 
 def api_urls(api_url: str | None) -> dict[str, str]:
     """base_url and base_file_url for a self-hosted Bot API server given by its root URL."""
@@ -287,9 +300,11 @@ def build_application(
     token: str,
     retriever: Retriever | None = None,
     chats: ChatState | None = None,
+    inbox: UpdateInbox | None = None,
 ) -> ArticleBotApplication:
-    """The bot's Application; the retriever is loaded in post_init unless one is given, and
-    chat state is kept in memory unless a `chats` store is given."""
+    """The bot's Application; the retriever is loaded in post_init unless one is given, chat
+    state is kept in memory unless a `chats` store is given, and with an `inbox` (webhook
+    replicas on one database) every update is recorded there and handled once."""
 
     async def post_init(application: ArticleBotApplication) -> None:
         state = application.bot_data
@@ -302,6 +317,9 @@ def build_application(
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
         state.indexing.start()
+        schedule_chat_sweep(application.job_queue)
+        if inbox is not None:
+            schedule_inbox(application.job_queue, inbox.lease_seconds)
         log.info(
             "serving %d document(s), %d passages as @%s",
             len(loaded.index.documents),
@@ -324,6 +342,8 @@ def build_application(
     )
     for name, value in api_urls(settings.api_url).items():
         builder = getattr(builder, name)(value)
+    if inbox is not None:
+        builder = builder.update_queue(InboxQueue(inbox))
     application: ArticleBotApplication = builder.build()  # type: ignore[assignment]
     add_handlers(application)
     return application
@@ -357,9 +377,11 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
         username = asyncio.run(check_token(settings, token))
         log.info("connected to %s as @%s", where, username)
-        from articlebot.collection import open_chat_state
+        from articlebot.collection import open_chat_state, open_inbox
 
-        application = build_application(settings, token, retriever, open_chat_state(settings))
+        application = build_application(
+            settings, token, retriever, open_chat_state(settings), open_inbox(settings)
+        )
         if settings.webhook_url:
             options = webhook_options(settings)
             log.info("webhook mode on %s:%s", options["listen"], options["port"])

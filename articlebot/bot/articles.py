@@ -39,7 +39,7 @@ async def articles(update: Update, context: BotContext) -> None:
     if message is None:
         return
     index = context.bot_data.retriever.index
-    scope = scope_of(message.chat_id, context) or []
+    scope = await scope_of(message.chat_id, context) or []
     listed = []
     for doc_id in visible_in(index.doc_order, message.chat_id):
         meta = index.manifest.documents.get(doc_id, {})
@@ -73,10 +73,10 @@ async def use(update: Update, context: BotContext) -> None:
     if not wanted:
         reply = USE_HINT
     elif wanted.lower() == "all":
-        state.chats.set_scope(message.chat_id, [])
+        await state.off_loop(state.chats.set_scope, message.chat_id, [])
         reply = "Questions here now search every article."
     elif wanted in index.documents and visible_in([wanted], message.chat_id):
-        state.chats.set_scope(message.chat_id, [wanted])
+        await state.off_loop(state.chats.set_scope, message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
@@ -188,7 +188,7 @@ async def _read_and_index(
                 on_wait=waiting,
             )
             # Served from now on; questions already running finish on the old index.
-            state.retriever = state.retriever.with_index(data)
+            state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await told.wait()
         await message.reply_text(f"Could not add it: {exc}", do_quote=True)
@@ -227,7 +227,7 @@ async def remove(update: Update, context: BotContext) -> None:
             data, _ = await asyncio.to_thread(
                 remove_documents, state.settings, state.retriever.encoder, doc_ids
             )
-            state.retriever = state.retriever.with_index(data)
+            state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(f"Could not remove it: {exc}")
         return

@@ -90,7 +90,7 @@ async def index_post(state: BotState, article: PostArticle) -> None:
             data, _ = await asyncio.to_thread(
                 add_documents, state.settings, state.retriever.encoder, [document], replace=True
             )
-            state.retriever = state.retriever.with_index(data)
+            state.serve(data)
         seen.mark_indexed(doc_id, signature)
         log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
@@ -142,13 +142,15 @@ async def on_group_post(update: Update, context: BotContext) -> None:
     if post is not None:
         post = state.channels.as_seen_in(message.chat.id, post)
         state.channels.remember_root(message.chat.id, message.message_id, post)
-        if post.group is not None and not state.chats.autoindex(message.chat.id):
+        if post.group is not None and not await state.off_loop(
+            state.chats.autoindex, message.chat.id
+        ):
             return
         article = what_to_index(message)
         if article is not None:
             queue_post(state, replace(article, post=post))
         return
-    if not state.chats.autoindex(message.chat.id):
+    if not await state.off_loop(state.chats.autoindex, message.chat.id):
         return
     article = what_to_index(message)
     if article is None or message.is_automatic_forward:
@@ -172,7 +174,8 @@ async def autoindex(update: Update, context: BotContext) -> None:
     elif not await is_chat_admin(update, context):
         reply = AUTOINDEX_ADMINS_ONLY
     else:
-        context.bot_data.chats.set_autoindex(chat.id, wanted == "on")
+        state = context.bot_data
+        await state.off_loop(state.chats.set_autoindex, chat.id, wanted == "on")
         reply = AUTOINDEX_ON if wanted == "on" else AUTOINDEX_OFF
     await message.reply_text(reply, do_quote=True)
 

@@ -33,18 +33,19 @@ RESTARTING = "I'm restarting; please ask again in a minute."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering. Please try again."
 
 
-def scope_of(chat_id: int, context: BotContext) -> list[str] | None:
+async def scope_of(chat_id: int, context: BotContext) -> list[str] | None:
     """The articles this chat's questions search, or None for all of them."""
-    scope = context.bot_data.chats.scope(chat_id)
+    state = context.bot_data
+    scope = await state.off_loop(state.chats.scope, chat_id)
     documents = context.bot_data.retriever.index.documents
     # An article removed since /use was given no longer narrows anything.
     return [doc_id for doc_id in scope if doc_id in documents] or None
 
 
-def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
+async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
     """The articles a question from chat `chat_id` (None: no chat, an inline query) searches,
     or None for all of them: the chat's /use choice, and never another group's own posts."""
-    chosen = scope_of(chat_id, context) if chat_id is not None else None
+    chosen = await scope_of(chat_id, context) if chat_id is not None else None
     documents = context.bot_data.retriever.index.documents
     visible = visible_in(chosen or documents, chat_id)
     return None if chosen is None and len(visible) == len(documents) else visible
@@ -58,11 +59,11 @@ def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
 async def _answer(message: Message, question: str, context: BotContext) -> None:
     state = context.bot_data
     chat_id = message.chat_id
-    scope = search_scope(chat_id, context)
+    scope = await search_scope(chat_id, context)
     try:
+        last = await state.off_loop(state.chats.last_turn, chat_id)
         # Encoding and search are CPU work: done off the event loop, with other chats' questions.
-        served = await state.questions.ask(Request(question, state.chats.last_turn(chat_id), scope))
-        state.chats.set_last_turn(chat_id, served.turn)
+        served = await state.questions.ask(Request(question, last, scope))
         articles = len(scope) if scope is not None else len(served.retriever.index.documents)
         await delivery.reply_html(
             message,
@@ -72,6 +73,10 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     except (QueueClosed, ShuttingDown):
         await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
         return
+    # Remembered once the answer is out: nothing waits between the answer and its sending (a
+    # stopping bot's notice comes after the answers sent), and an answer never delivered is
+    # no context for a follow-up.
+    await state.remember(state.chats.set_last_turn, chat_id, served.turn)
     state.counts.count(served.answer)
 
 
@@ -125,7 +130,7 @@ async def summary(update: Update, context: BotContext) -> None:
         # Another group's own article is not there for this chat, not even its summary.
         await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
         return
-    scope = search_scope(message.chat_id, context)
+    scope = await search_scope(message.chat_id, context)
     doc_id = wanted or newest_article(index, scope)
     if doc_id is None:
         await message.reply_text("No articles are indexed yet.")
@@ -278,7 +283,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     if not await admitted(update, context):
         return
     try:
-        scope = search_scope(None, context)
+        scope = await search_scope(None, context)
         served = await context.bot_data.questions.ask(Request(question, doc_ids=scope))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again

@@ -53,7 +53,11 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
                     open_store, state.settings.database_url.get_secret_value()
                 )
                 if data.manifest.recipe != served.manifest.recipe:
-                    state.unusable_store = data  # said once per generation, not every second
+                    # Kept open to tell when a later generation is live: refused once per
+                    # generation, not every second.
+                    previous, state.unusable_store = state.unusable_store, data
+                    if previous is not None:
+                        await asyncio.to_thread(previous.close)
                     raise IndexStoreError("the database's index was built with another model")
             else:
                 data = await asyncio.to_thread(load_index, state.settings.index_dir)
@@ -62,14 +66,22 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             state.unusable_index = live  # said once, not at every look
             return
-        state.retriever = state.retriever.with_index(data)
+        rejected, state.unusable_store = state.unusable_store, None
+        if rejected is not None:
+            await asyncio.to_thread(rejected.close)
+        state.serve(data)
     log.info("now serving %d document(s), %d passages", len(data.documents), len(data.passages))
 
 
 async def follow_index_on_disk(context: BotContext) -> None:
     """The job: start serving a newer index on disk. Loading runs as its own task, so that
     the job returns at once and a long load never makes the scheduler skip runs."""
-    live = newer_on_disk(context.bot_data)
+    state = context.bot_data
+    if state.settings.database_url is not None:
+        # A query, which waits while the server restarts: not on the event loop.
+        live = await asyncio.to_thread(newer_on_disk, state)
+    else:
+        live = newer_on_disk(state)
     if live is not None:
         context.application.create_task(
             serve_index_on_disk(context.bot_data, live), name="serve the index on disk"

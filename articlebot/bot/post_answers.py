@@ -101,15 +101,14 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
         return
     chat_id = message.chat_id
     try:
-        reply = await thread_reply(
-            state, thread, asked.question, state.chats.thread_turn(chat_id, thread.root_id)
-        )
-        if reply.turn is not None:
-            state.chats.set_thread_turn(chat_id, thread.root_id, reply.turn)
+        last = await state.off_loop(state.chats.thread_turn, chat_id, thread.root_id)
+        reply = await thread_reply(state, thread, asked.question, last)
         await delivery.reply_html(message, reply.html, reply.buttons)
     except (QueueClosed, ShuttingDown):
         await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
         return
+    if reply.turn is not None:  # once the answer is out, as in handlers._answer
+        await state.remember(state.chats.set_thread_turn, chat_id, thread.root_id, reply.turn)
     if reply.answer is not None:
         state.counts.count(reply.answer)
 

@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -20,6 +23,14 @@ from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState, InMemoryChatState
 from articlebot.storage.index_store import IndexStore
+
+if TYPE_CHECKING:
+    from articlebot.storage.postgres.store import PostgresIndexStore
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+#: How long a replaced database index stays open for the questions still running on it.
+RETIRE_SECONDS = 60.0
 
 
 @dataclass
@@ -35,7 +46,7 @@ class BotState:
     #: The index generation on disk last found unusable (not tried again).
     unusable_index: Path | None = None
     #: The database generation last found unusable, opened: it tells when a later one is live.
-    unusable_store: IndexStore | None = None
+    unusable_store: PostgresIndexStore | None = None
     counts: AnswerCounts = field(default_factory=AnswerCounts)
     #: The chats told the bot is restarting while it stops (once per chat).
     told_restarting: set[int] = field(default_factory=set)
@@ -64,6 +75,34 @@ class BotState:
             self.settings.chat_rate_limit,
             counters=self.chats,
         )
+
+    async def off_loop(self, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)`, a call into the chat state (directly or through the limiter), where it
+        cannot hold up the event loop: on a worker thread when the store does I/O (a file or a
+        database, which may be reconnecting), at once for the in-memory store."""
+        if isinstance(self.chats, InMemoryChatState):
+            return call(*args)
+        return await asyncio.to_thread(call, *args)
+
+    async def remember(self, call: Callable[..., object], *args: Any) -> None:
+        """`off_loop(call, *args)` for a write whose failure the asker need not hear of (the
+        follow-up memory after an answer was sent): logged, not raised."""
+        try:
+            await self.off_loop(call, *args)
+        except Exception:
+            log.warning("could not remember the chat's last question", exc_info=True)
+
+    def serve(self, index: IndexStore) -> None:
+        """Answer from `index` from now on; questions already running finish on the old one.
+        A replaced database index has its connections closed once they are done (after
+        RETIRE_SECONDS): a bot serving many additions would otherwise keep a pool per
+        generation it ever served."""
+        replaced = self.retriever.index
+        self.retriever = self.retriever.with_index(index)
+        close = getattr(replaced, "close", None)
+        if self.settings.database_url is not None and close is not None and replaced is not index:
+            loop = asyncio.get_running_loop()
+            loop.call_later(RETIRE_SECONDS, lambda: loop.run_in_executor(None, close))
 
     @property
     def retriever(self) -> Retriever:

@@ -42,7 +42,8 @@ class Refusal:
 class ChatState(Protocol):
     """Per-chat memory of the bot. Every value is plain data (ints, floats, strings, lists of
     strings), so that each method is a single-row read or write in a table keyed by chat id or
-    counter key. Methods may be called from the event loop and must return quickly."""
+    counter key. The bot calls a store that does I/O from worker threads (BotState.off_loop),
+    so such a store must be thread-safe; the in-memory one is called on the event loop."""
 
     def scope(self, chat_id: int) -> list[str]:
         """The doc ids the chat's questions are limited to, in the order set; [] for every
@@ -98,6 +99,13 @@ class ChatState(Protocol):
         atomic step: two processes sharing the state must not both pass a limit with one
         request left. Counts older than their window may be deleted at any time.
         """
+        ...
+
+    def forget_old(self, hits_before: float, turns_before: float) -> int:
+        """Delete the rate counts made at or before `hits_before` (out of every window by then)
+        and the turns, the chat's and its threads', set with `at` before `turns_before` (too
+        old for a follow-up); return how many were deleted. Nothing else changes: a chat's
+        scope and /autoindex are kept however old."""
         ...
 
 
@@ -175,6 +183,28 @@ class InMemoryChatState:
             counter.times.append(now)
             counter.refused = False
         return None
+
+    def forget_old(self, hits_before: float, turns_before: float) -> int:
+        """See ChatState."""
+        deleted = 0
+        for key, counter in list(self._counters.items()):
+            while counter.times and counter.times[0] <= hits_before:
+                counter.times.popleft()
+                deleted += 1
+            if not counter.times:
+                del self._counters[key]
+        for chat_id, turn in list(self._turns.items()):
+            if turn.at < turns_before:
+                del self._turns[chat_id]
+                deleted += 1
+        for chat_id, threads in list(self._thread_turns.items()):
+            for root_id, turn in list(threads.items()):
+                if turn.at < turns_before:
+                    del threads[root_id]
+                    deleted += 1
+            if not threads:
+                del self._thread_turns[chat_id]
+        return deleted
 
     def counter_keys(self) -> int:
         """How many counter keys are held now (what the counters cost in memory)."""

@@ -7,14 +7,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from articlebot.index.store import IndexStoreError
 from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, Refusal
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
+
+T = TypeVar("T")
 
 #: The chat's own last turn is kept as the turn of thread 0 (post threads have message ids > 0).
 _CHAT_TURN = 0
@@ -40,50 +44,82 @@ CREATE INDEX IF NOT EXISTS rate_hit_key ON rate_hit (key, at);
 """
 
 
-class SqlChatState:
-    """ChatState over a DB-API connection; see `postgres_chat_state` and `file_chat_state`."""
+#: Runs one statement in the current transaction (`?` placeholders) and returns its cursor.
+Run = Callable[..., Any]
 
-    def __init__(self, conn: Any, *, postgres: bool) -> None:
+
+class _SqliteTransactions:
+    """Transactions on one SQLite connection, one at a time (the event loop and worker threads
+    share it)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._postgres = postgres
-        # One connection serves the event loop and worker threads: one statement at a time.
         self._lock = threading.Lock()
-        with self._transaction() as run:
-            if postgres:
+
+    def atomic(self, work: Callable[[Run], T]) -> T:
+        with self._lock:
+            # IMMEDIATE takes the write lock at once: two processes cannot interleave.
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(self._conn.execute)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+            return result
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _PostgresTransactions:
+    """Transactions on pooled PostgreSQL connections: several threads at once, and a server
+    restart costs a reconnect (the pool checks each connection it hands out), not an error."""
+
+    def __init__(self, pool: ConnectionPool) -> None:
+        self._pool = pool
+
+    def atomic(self, work: Callable[[Run], T]) -> T:
+        from articlebot.storage.postgres.connection import with_connection
+
+        def transaction(conn: Any) -> T:
+            with conn.transaction():
+                return work(lambda sql, params=(): conn.execute(sql.replace("?", "%s"), params))
+
+        return with_connection(self._pool, transaction)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+class SqlChatState:
+    """ChatState in SQL tables; see `postgres_chat_state` and `file_chat_state`. Thread-safe:
+    the bot calls it from worker threads, off the event loop."""
+
+    def __init__(self, transactions: _SqliteTransactions | _PostgresTransactions) -> None:
+        self._transactions = transactions
+        self._postgres = isinstance(transactions, _PostgresTransactions)
+
+        def create(run: Run) -> None:
+            if self._postgres:
                 # Two replicas starting at once would race on CREATE ... IF NOT EXISTS.
                 run("SELECT pg_advisory_xact_lock(hashtext('articlebot_chat_state'))")
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     run(statement)
 
+        self._atomic(create)
+
     def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
+        """Close the connection (or the pool)."""
+        self._transactions.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        """A transaction, and a function running one statement in it (`?` placeholders)."""
-        with self._lock:
-            if self._postgres:
-                with self._conn.transaction():
-
-                    def run(sql: str, params: Sequence[Any] = ()) -> Any:
-                        return self._conn.execute(sql.replace("?", "%s"), params)
-
-                    yield run
-            else:
-                # IMMEDIATE takes the write lock at once: two processes cannot interleave.
-                self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn.execute
-                except BaseException:
-                    self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
+    def _atomic(self, work: Callable[[Run], T]) -> T:
+        """`work(run)` in one transaction (run again whole if the connection broke in it)."""
+        return self._transactions.atomic(work)
 
     def _one(self, sql: str, params: Sequence[Any]) -> Any:
-        with self._transaction() as run:
-            return run(sql, params).fetchone()
+        return self._atomic(lambda run: run(sql, params).fetchone())
 
     def scope(self, chat_id: int) -> list[str]:
         """See ChatState."""
@@ -92,7 +128,8 @@ class SqlChatState:
 
     def set_scope(self, chat_id: int, doc_ids: Sequence[str]) -> None:
         """See ChatState."""
-        with self._transaction() as run:
+
+        def write(run: Run) -> None:
             if doc_ids:
                 run(
                     "INSERT INTO chat_scope (chat_id, doc_ids) VALUES (?, ?) ON CONFLICT (chat_id)"
@@ -102,6 +139,8 @@ class SqlChatState:
             else:
                 run("DELETE FROM chat_scope WHERE chat_id = ?", (chat_id,))
 
+        self._atomic(write)
+
     def _turn(self, chat_id: int, root_id: int) -> Turn | None:
         row = self._one(
             "SELECT question, highlight, at FROM chat_turn WHERE chat_id = ? AND root_id = ?",
@@ -110,7 +149,7 @@ class SqlChatState:
         return Turn(row[0], row[1], float(row[2])) if row else None
 
     def _set_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
-        with self._transaction() as run:
+        def write(run: Run) -> None:
             stamp = run(
                 "SELECT coalesce(max(stamp), 0) + 1 FROM chat_turn WHERE chat_id = ?", (chat_id,)
             ).fetchone()[0]
@@ -126,6 +165,8 @@ class SqlChatState:
                     "DELETE FROM chat_turn WHERE chat_id = ? AND root_id <> ? AND stamp <= ?",
                     (chat_id, _CHAT_TURN, stamp - MAX_THREAD_TURNS),
                 )
+
+        self._atomic(write)
 
     def last_turn(self, chat_id: int) -> Turn | None:
         """See ChatState."""
@@ -149,7 +190,8 @@ class SqlChatState:
 
     def set_autoindex(self, chat_id: int, on: bool) -> None:
         """See ChatState."""
-        with self._transaction() as run:
+
+        def write(run: Run) -> None:
             if on:
                 run(
                     "INSERT INTO chat_autoindex (chat_id) VALUES (?) ON CONFLICT DO NOTHING",
@@ -158,16 +200,23 @@ class SqlChatState:
             else:
                 run("DELETE FROM chat_autoindex WHERE chat_id = ?", (chat_id,))
 
+        self._atomic(write)
+
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """See ChatState: one transaction, the keys' rows locked in key order."""
         counting = [limit for limit in limits if limit.count > 0]
         if not counting:
             return None
-        with self._transaction() as run:
+
+        def count(run: Run) -> Refusal | None:
             for key in sorted({limit.key for limit in counting}):
-                run("INSERT INTO rate_key (key) VALUES (?) ON CONFLICT DO NOTHING", (key,))
-                if self._postgres:
-                    run("SELECT 1 FROM rate_key WHERE key = ? FOR UPDATE", (key,))
+                # DO UPDATE locks the row in PostgreSQL (DO NOTHING would not), also when a
+                # sweep deleted it a moment ago; SQLite's IMMEDIATE lock covers everything.
+                run(
+                    "INSERT INTO rate_key (key) VALUES (?) ON CONFLICT (key)"
+                    " DO UPDATE SET refused = rate_key.refused",
+                    (key,),
+                )
             for limit in counting:
                 run(
                     "DELETE FROM rate_hit WHERE key = ? AND at <= ?",
@@ -186,14 +235,31 @@ class SqlChatState:
             for limit in counting:
                 run("INSERT INTO rate_hit (key, at) VALUES (?, ?)", (limit.key, now))
                 run("UPDATE rate_key SET refused = FALSE WHERE key = ?", (limit.key,))
-        return None
+            return None
+
+        return self._atomic(count)
+
+    def forget_old(self, hits_before: float, turns_before: float) -> int:
+        """See ChatState: three deletes in one transaction."""
+
+        def delete(run: Run) -> int:
+            hits = run("DELETE FROM rate_hit WHERE at <= ?", (hits_before,)).rowcount
+            # A key's refused mark matters only while it has hits in the window.
+            keys = run(
+                "DELETE FROM rate_key WHERE NOT EXISTS"
+                " (SELECT 1 FROM rate_hit WHERE rate_hit.key = rate_key.key)"
+            ).rowcount
+            turns = run("DELETE FROM chat_turn WHERE at < ?", (turns_before,)).rowcount
+            return hits + keys + turns
+
+        return self._atomic(delete)
 
 
 def postgres_chat_state(url: str) -> SqlChatState:
     """Chat state in the PostgreSQL database at `url`, shared by every process using it."""
-    from articlebot.storage.postgres.connection import connect
+    from articlebot.storage.postgres.connection import open_pool
 
-    return SqlChatState(connect(url), postgres=True)
+    return SqlChatState(_PostgresTransactions(open_pool(url)))
 
 
 #: The file in the index folder that holds the chat state of a bot without a database.
@@ -207,7 +273,7 @@ def file_chat_state(index_dir: Path) -> SqlChatState:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
-        return SqlChatState(conn, postgres=False)
+        return SqlChatState(_SqliteTransactions(conn))
     except sqlite3.DatabaseError as exc:
         raise IndexStoreError(
             f"{path} is not a usable chat state file ({exc}); move it away to start afresh"

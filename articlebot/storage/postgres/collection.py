@@ -19,7 +19,7 @@ from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manif
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.storage.postgres import generations
-from articlebot.storage.postgres.connection import connect, masked_url
+from articlebot.storage.postgres.connection import connect, masked_url, open_pool
 from articlebot.storage.postgres.publish import publish, writer_lock
 from articlebot.storage.postgres.schema import create_schema
 from articlebot.storage.postgres.store import PostgresIndexStore
@@ -27,10 +27,11 @@ from articlebot.storage.postgres.store import PostgresIndexStore
 
 def open_store(url: str, *, create: bool = True) -> PostgresIndexStore:
     """The current generation in the database at `url` (the schema is created if missing)."""
-    conn = connect(url)
-    if create:
-        create_schema(conn)
-    return PostgresIndexStore(conn, generations.current_generation(conn))
+    with connect(url) as conn:
+        if create:
+            create_schema(conn)
+        generation = generations.current_generation(conn)
+    return PostgresIndexStore(open_pool(url), generation)
 
 
 def has_index(store: PostgresIndexStore) -> bool:

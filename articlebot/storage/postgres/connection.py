@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 from pgvector.psycopg import register_vector
+from psycopg_pool import ConnectionPool
 
 from articlebot.index.store import IndexStoreError
 
 URL_SCHEMES = ("postgresql://", "postgres://")
+#: How long a query waits for a pooled connection (the server restarting) before it fails.
+POOL_WAIT_SECONDS = 15.0
+
+T = TypeVar("T")
+
+#: Every pool opened and not yet collected, for close_pools.
+_POOLS: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
 
 
 class DatabaseUrlError(ValueError):
@@ -81,3 +92,58 @@ def register_vector_types(conn: psycopg.Connection) -> bool:
         return False
     register_vector(conn)
     return True
+
+
+def _register_quietly(conn: psycopg.Connection) -> None:
+    register_vector_types(conn)
+
+
+def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
+    """A pool of autocommit connections to `url`, pgvector's types registered, each checked as
+    it is handed out: a connection broken by a server restart is replaced, so the next query
+    after a restart reconnects instead of failing. Fails now, with one clear error, when the
+    database cannot be reached."""
+    connect(url).close()
+    pool = ConnectionPool(
+        url,
+        kwargs={"autocommit": True},
+        min_size=1,
+        max_size=max_size,
+        configure=_register_quietly,
+        check=ConnectionPool.check_connection,
+        timeout=POOL_WAIT_SECONDS,
+        # Quick retries: a restarted server is back within seconds, and a replica should be too.
+        reconnect_timeout=POOL_WAIT_SECONDS * 20,
+        num_workers=1,
+        open=True,
+    )
+    _POOLS.add(pool)
+    return pool
+
+
+def open_pools() -> set[int]:
+    """The ids of the pools open now (see close_pools)."""
+    return {id(pool) for pool in _POOLS if not pool.closed}
+
+
+def close_pools(keep: set[int]) -> None:
+    """Close the pools opened since `open_pools` said `keep` (at the end of a command: a pool
+    left to the garbage collector may be collected on its own worker thread, which cannot
+    join itself)."""
+    for pool in list(_POOLS):
+        if id(pool) not in keep:
+            pool.close()
+
+
+def with_connection(pool: ConnectionPool, work: Callable[[psycopg.Connection], T]) -> T:
+    """`work` on a pooled connection; run once more on a fresh one when the connection broke
+    during it (the server restarted after the check). `work` must be safe to repeat: one
+    transaction, or reads. Other errors, and waiting for a connection in vain, are raised."""
+    for attempt in (1, 2):
+        with pool.connection() as conn:
+            try:
+                return work(conn)
+            except psycopg.OperationalError:
+                if attempt == 2 or not (conn.broken or conn.closed):
+                    raise
+    raise AssertionError("unreachable")

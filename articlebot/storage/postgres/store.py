@@ -8,11 +8,12 @@ ids by arithmetic, so every method is one query over just the rows it is given.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import psycopg
+from psycopg_pool import ConnectionPool
 
 from articlebot.index.arrays import ranges
 from articlebot.index.keyword import Tokenizer
@@ -22,12 +23,13 @@ from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
 from articlebot.storage.index_store import QueryTerms
 from articlebot.storage.postgres import generations, search
-from articlebot.storage.postgres.connection import connect
+from articlebot.storage.postgres.connection import connect, open_pool, with_connection
 from articlebot.storage.postgres.rows import Generation
 from articlebot.storage.postgres.schema import DIMENSION
 
 _VISIBLE = "born <= %(g)s AND (died IS NULL OR died > %(g)s)"
 _NO_ROWS = np.zeros(0, dtype=np.int64)
+T = TypeVar("T")
 
 
 def _rows(values: np.ndarray | Sequence[int]) -> np.ndarray:
@@ -91,12 +93,13 @@ class _Passages(Sequence[Passage]):
 class PostgresIndexStore:
     """A generation of the PostgreSQL index, pinned when opened; an `IndexStore`."""
 
-    def __init__(self, conn: psycopg.Connection, generation: Generation) -> None:
-        self.conn = conn
+    def __init__(self, pool: ConnectionPool, generation: Generation) -> None:
+        # Pooled connections: worker threads query at once, and a server restart costs the
+        # next query a reconnect rather than the bot.
+        self._pool = pool
         self.generation = generation
-        # One connection serves the bot's worker threads: a query and its fetch go together.
-        self._lock = threading.Lock()
-        rows = conn.execute(
+        self._terms_lock = threading.Lock()
+        rows = self._query(
             "SELECT key, doc_id, first_passage, passage_count, first_sentence, sentence_count"
             f" FROM documents WHERE {_VISIBLE} ORDER BY key",
             {"g": generation.id},
@@ -122,16 +125,19 @@ class PostgresIndexStore:
     @classmethod
     def open(cls, url: str) -> PostgresIndexStore:
         """Connect to `url` and pin the current generation."""
-        conn = connect(url)
-        return cls(conn, generations.current_generation(conn))
+        with connect(url) as conn:
+            generation = generations.current_generation(conn)
+        return cls(open_pool(url), generation)
 
     def close(self) -> None:
-        """Close the connection."""
-        self.conn.close()
+        """Close the connections."""
+        self._pool.close()
+
+    def _on_connection(self, work: Callable[[psycopg.Connection], T]) -> T:
+        return with_connection(self._pool, work)
 
     def _query(self, sql: str, params: Any = None) -> _Fetched:
-        with self._lock:
-            return _Fetched(self.conn.execute(sql, params).fetchall())
+        return _Fetched(self._on_connection(lambda conn: conn.execute(sql, params).fetchall()))
 
     # -- numbering ---------------------------------------------------------------------------
 
@@ -271,8 +277,9 @@ class PostgresIndexStore:
         k = min(k, self.passage_count)
         if k <= 0:
             return _NO_ROWS
-        with self._lock:
-            hits = search.dense_top_k(self.conn, self.generation.id, query, k, doc_ids=doc_ids)
+        hits = self._on_connection(
+            lambda conn: search.dense_top_k(conn, self.generation.id, query, k, doc_ids=doc_ids)
+        )
         return self._passage_rows_of([h.passage_id for h in hits])
 
     def passage_sentences(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -327,7 +334,7 @@ class PostgresIndexStore:
         return self._keyword_tokenizer
 
     def _term_id(self, term: str) -> int:
-        with self._lock:
+        with self._terms_lock:
             if term not in self._term_ids:
                 self._term_ids[term] = len(self._terms)
                 self._terms.append(term)
@@ -354,8 +361,10 @@ class PostgresIndexStore:
         """The `k` best BM25 passages for `term_ids` that score above zero."""
         if len(term_ids) == 0 or k <= 0:
             return _NO_ROWS
-        with self._lock:
-            hits = search.keyword_top_k(self.conn, self.generation, self._term_texts(term_ids), k)
+        terms = self._term_texts(term_ids)
+        hits = self._on_connection(
+            lambda conn: search.keyword_top_k(conn, self.generation, terms, k)
+        )
         return self._passage_rows_of([h.passage_id for h in hits if h.score > 0])
 
     def keyword_scores(self, term_ids: Sequence[int], rows: np.ndarray) -> np.ndarray:
@@ -364,10 +373,10 @@ class PostgresIndexStore:
         if len(term_ids) == 0 or len(rows) == 0:
             return np.zeros(len(rows), dtype=np.float32)
         ids = self._passage_ids(rows)
-        with self._lock:
-            scores = search.keyword_scores(
-                self.conn, self.generation, self._term_texts(term_ids), ids.tolist()
-            )
+        terms = self._term_texts(term_ids)
+        scores = self._on_connection(
+            lambda conn: search.keyword_scores(conn, self.generation, terms, ids.tolist())
+        )
         return np.asarray([scores.get(i, 0.0) for i in ids.tolist()], dtype=np.float32)
 
     def term_presence(self, term_ids: Sequence[int], rows: np.ndarray) -> np.ndarray:
