@@ -348,8 +348,9 @@ class PostgresIndexStore:
         words = sorted(set(self._tokenizer().terms(text)))
         if not words:
             return QueryTerms((), np.zeros(0, dtype=np.float32), 0)
-        with self._lock:
-            df = search.document_frequencies(self.conn, self.generation.id, words)
+        df = self._on_connection(
+            lambda conn: search.document_frequencies(conn, self.generation.id, words)
+        )
         known = [w for w in words if df.get(w, 0) > 0]
         pairs = sorted((self._term_id(w), df[w]) for w in known)
         n = float(max(self.generation.passages, 1))
