@@ -46,7 +46,7 @@ READER_SOURCES = ("reader", "reader-all")
 TOPIC_FEATURES = (0, 1, 2, 3, 4, 5, 6, 7)
 ANSWER_FEATURES = (0, 1, 2, 3, 4, 5, 8, 9)
 #: The calibration shipped before the closest passage was offered (answer at 0.3, else none).
-BEFORE = np.array([9.57, 9.36, 5.72] + [0.0] * 12 + [-10.65])
+BEFORE = np.array([9.57, 9.36, 5.72] + [0.0] * 15 + [-10.65])
 #: The ranking's hand weights over `PASSAGE_SIGNALS` and `SENTENCE_SIGNALS`.
 HAND_PASSAGE = np.array([0.7, 1.0, 0.5, 0.3] + [0.0] * (len(PASSAGE_SIGNALS) - 4))
 HAND_SENTENCE = np.array([1.0, 3.0] + [0.0] * (len(SENTENCE_SIGNALS) - 2))

@@ -65,6 +65,9 @@ class RankingSettings:
         0.0,
         0.0,
         0.0,
+        0.0,
+        0.0,
+        0.0,
         -3.89,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
@@ -77,6 +80,9 @@ class RankingSettings:
         4.64,
         -23.25,
         1.81,
+        0.0,
+        0.0,
+        0.0,
         0.0,
         0.0,
         0.0,
@@ -134,6 +140,15 @@ class Evidence:
     #: Natural log of the number of passages searched: the best of many passages matches an
     #: unrelated question better than the best of a few, by chance alone.
     searched: float = 0.0
+    #: Share of the ten best candidates that come from the best passage's document: a question
+    #: about one article finds its passages together; one about nothing here finds a word or
+    #: two in every article alike.
+    focus: float = 0.0
+    #: How far the best passage's document's mean similarity stands above that of the most
+    #: similar other document among the ten best candidates (0.0 when there is none).
+    document_lead: float = 0.0
+    #: 1.0 when the question is asked of chosen articles (a channel thread, /use), not of all.
+    scoped: float = 0.0
 
     @property
     def features(self) -> tuple[float, ...]:
@@ -154,6 +169,9 @@ class Evidence:
             self.document_sentence_z,
             self.known,
             self.searched,
+            self.focus,
+            self.document_lead,
+            self.scoped,
         )
 
 

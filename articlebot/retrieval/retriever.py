@@ -52,6 +52,9 @@ __all__ = ["DEFAULT_MIN_CONFIDENCE", "RankingSettings", "Retriever", "normalize_
 #: of 8 cost each question about half of what it costs alone; longer runs pad more).
 QUESTION_RUN = 8
 
+#: How many of the best candidates `Evidence.focus` looks at.
+FOCUS_CANDIDATES = 10
+
 #: Past this much article text, question words are not spell-checked (the word list is built
 #: from the texts on the first question).
 MAX_SPELLING_CHARS = 200_000_000
@@ -286,6 +289,7 @@ class Retriever:
         term_counts = self._document_term_counts(candidates[top], terms)
         sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
         searched = len(candidates) if doc_ids is not None else self.size
+        focus, lead = self._focus(query, candidates[order])
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
@@ -303,6 +307,9 @@ class Retriever:
             / max(sentence_std, 1e-3),
             known=known_share(terms.idf, terms.unknown),
             searched=math.log(max(searched, 1)),
+            focus=focus,
+            document_lead=lead,
+            scoped=float(doc_ids is not None),
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
@@ -477,6 +484,21 @@ class Retriever:
             neighbours,
             is_first,
         )
+
+    def _focus(self, query: np.ndarray, ranked: np.ndarray) -> tuple[float, float]:
+        """Share of the best `FOCUS_CANDIDATES` of the `ranked` candidates (best first) in the
+        first one's document, and how far that document's mean sentence similarity to `query`
+        leads the other candidates' documents'."""
+        owners = self.index.passage_documents(ranked)
+        focus = float((owners[:FOCUS_CANDIDATES] == owners[0]).mean())
+        documents, inverse = unique(owners)
+        if len(documents) < 2:
+            return focus, 0.0
+        first, count = self.index.document_sentences(documents)
+        similarity = self.index.sentence_similarities(query, ranges(first, first + count))
+        means = np.add.reduceat(similarity, np.cumsum(count) - count) / count
+        top = int(inverse[0])
+        return focus, float(means[top] - np.delete(means, top).max())
 
     def _document_similarity(self, query: np.ndarray, row: int) -> tuple[float, float, float]:
         """Mean and standard deviation of the similarity of `query` to the sentences of passage
