@@ -72,29 +72,32 @@ class RankingSettings:
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
-        -1.23,
-        30.53,
-        -1.57,
-        -0.81,
-        0.56,
-        4.64,
-        -23.25,
-        1.81,
+        3.5,
+        13.22,
+        3.16,
+        -0.39,
+        -0.14,
+        2.9,
         0.0,
         0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        -5.75,
+        -5.87,
+        8.6,
+        19.09,
+        -5.1,
+        0.17,
+        4.18,
+        -2.49,
+        2.9,
+        -16.92,
+        -6.68,
+        -0.39,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
-    min_topical: float = 0.104
+    min_topical: float = 0.137
+    #: The most passages the topic gate was fitted over (XQuAD + news); a larger collection
+    #: counts as this many in `Evidence.searched`, as how the gate shifts past it is not known.
+    max_searched: int = 1017
     #: A second passage scoring at least this share of the best one's is close enough that the
     #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
     #: cross-validation on the reader dev set (folds picked 0.93-0.94).
@@ -147,8 +150,10 @@ class Evidence:
     #: How far the best passage's document's mean similarity stands above that of the most
     #: similar other document among the ten best candidates (0.0 when there is none).
     document_lead: float = 0.0
-    #: 1.0 when the question is asked of chosen articles (a channel thread, /use), not of all.
-    scoped: float = 0.0
+    #: 1.0 when every passage searched was a candidate (the question is asked of chosen
+    #: articles, a channel thread or /use, or the collection is smaller than the candidate
+    #: pool): the gaps and means above then describe whole articles, not the best of many.
+    exhaustive: float = 0.0
 
     @property
     def features(self) -> tuple[float, ...]:
@@ -171,7 +176,7 @@ class Evidence:
             self.searched,
             self.focus,
             self.document_lead,
-            self.scoped,
+            self.exhaustive,
         )
 
 

@@ -306,10 +306,10 @@ class Retriever:
             document_sentence_z=(float(scores.best_similarity[top]) - sentence_mean)
             / max(sentence_std, 1e-3),
             known=known_share(terms.idf, terms.unknown),
-            searched=math.log(max(searched, 1)),
+            searched=math.log(min(max(searched, 1), ranking.max_searched)),
             focus=focus,
             document_lead=lead,
-            scoped=float(doc_ids is not None),
+            exhaustive=float(len(candidates) >= searched),
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
