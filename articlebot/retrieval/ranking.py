@@ -95,8 +95,10 @@ class RankingSettings:
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
     min_topical: float = 0.137
-    #: The most passages the topic gate was fitted over (XQuAD + news); a larger collection
-    #: counts as this many in `Evidence.searched`, as how the gate shifts past it is not known.
+    #: The fewest and most passages the topic gate was fitted over (the shortest reader article,
+    #: XQuAD + news); a smaller or larger collection counts as that many in `Evidence.searched`,
+    #: as how the gate shifts past them is not known.
+    min_searched: int = 7
     max_searched: int = 1017
     #: A second passage scoring at least this share of the best one's is close enough that the
     #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out

@@ -306,7 +306,7 @@ class Retriever:
             document_sentence_z=(float(scores.best_similarity[top]) - sentence_mean)
             / max(sentence_std, 1e-3),
             known=known_share(terms.idf, terms.unknown),
-            searched=math.log(min(max(searched, 1), ranking.max_searched)),
+            searched=math.log(min(max(searched, ranking.min_searched), ranking.max_searched)),
             focus=focus,
             document_lead=lead,
             exhaustive=float(len(candidates) >= searched),
