@@ -5,10 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from articlebot.bot import render
+from articlebot.collection import update_index
+from articlebot.config import load_settings
+from articlebot.evaluation import load_eval_file
+from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS
 from articlebot.retrieval.retriever import RankingSettings, Retriever
 from articlebot.terminal import format_answer_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _hedging(retriever: Retriever) -> Retriever:
@@ -85,3 +94,59 @@ def test_the_wording_fits_the_number_of_articles_asked(retriever: Retriever) -> 
     closest = _hedging(retriever).ask("Who was Vinatier swapped for?")
     assert render.answer_html(closest, articles=2).startswith("The articles don't say exactly.")
     assert format_answer_text(closest, articles=2).startswith("The articles don't say exactly.")
+
+
+@pytest.fixture(scope="module")
+def many_articles(encoder, tmp_path_factory) -> Retriever:
+    """The 21 articles of the reader dev set in one index."""
+    data, _ = update_index(
+        load_settings(index_dir=tmp_path_factory.mktemp("reader") / "index"),
+        encoder,
+        load_eval_file(ROOT / "eval" / "reader_dev.jsonl").documents,
+    )
+    return Retriever(data, encoder)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I bake sourdough bread?",
+        "What is a good recipe for lasagna?",
+        "How do I reset my router password?",
+    ],
+)
+def test_off_topic_questions_asked_of_many_articles_get_nothing(
+    many_articles: Retriever, question: str
+) -> None:
+    """Some passage of 21 articles always shares a word or two with a general question; the
+    gate still sees it is about none of them (it offered a 'closest' passage before #14's gate
+    was refitted). Not all: left out, 0.79 of the off-topic dev questions get 'none' here."""
+    answer = many_articles.ask(question)
+    assert answer.outcome == "none" and render.answer_html(answer) == render.NOT_ANSWERED_HTML
+
+
+def test_reader_questions_asked_of_many_articles_still_get_their_passage(
+    many_articles: Retriever,
+) -> None:
+    answer = many_articles.ask("who is witkoff")
+    assert answer.outcome in ("answer", "closest") and "Witkoff" in answer.passages[0].text
+
+
+def test_the_learned_ranker_with_the_hand_weights_ranks_as_the_hand_ranking(
+    retriever: Retriever,
+) -> None:
+    """`passage_weights` / `sentence_weights` weigh `PASSAGE_SIGNALS` / `SENTENCE_SIGNALS`;
+    the hand weights written as such give the same passages and bold sentences."""
+    ranking = dataclasses.replace(
+        retriever.ranking,
+        passage_weights=(0.7, 1.0, 0.5, 0.3) + (0.0,) * (len(PASSAGE_SIGNALS) - 4),
+        sentence_weights=(1.0, 3.0) + (0.0,) * (len(SENTENCE_SIGNALS) - 2),
+    )
+    learned = Retriever(retriever.index, retriever.encoder, ranking=ranking)
+    for question in ("When was Vinatier arrested?", "who is witkoff", "How many households?"):
+        hand, same = retriever.ask(question), learned.ask(question)
+        assert [p.row for p in same.passages] == [p.row for p in hand.passages], question
+        assert [p.highlight for p in same.passages] == [p.highlight for p in hand.passages]
+    signals = learned.signals("When was Vinatier arrested?")
+    assert signals is not None and signals.passages.shape[1] == len(PASSAGE_SIGNALS)
+    assert signals.sentences.shape == (len(signals.sentence_rows), len(SENTENCE_SIGNALS))

@@ -31,6 +31,11 @@ class RankingSettings:
     #: terms are weighted by their rarity among the sentences of the passage's own document (see
     #: `sentence_idf`), not in the whole corpus.
     highlight_lexical_weight: float = 3.0
+    #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
+    #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
+    #: (leave-articles-out cross-validation). None: the hand weights above.
+    passage_weights: tuple[float, ...] | None = None
+    sentence_weights: tuple[float, ...] | None = None
     #: Take candidates from dense search, keyword search, or both.
     use_dense: bool = True
     use_keyword: bool = True
@@ -55,25 +60,46 @@ class RankingSettings:
         0.0,
         -13.31,
         10.01,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
         -3.89,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
-        -1.23,
-        30.53,
-        -1.57,
-        -0.81,
-        0.56,
-        4.64,
-        -23.25,
-        1.81,
+        3.5,
+        13.22,
+        3.16,
+        -0.39,
+        -0.14,
+        2.9,
         0.0,
         0.0,
-        -5.75,
+        -5.87,
+        8.6,
+        19.09,
+        -5.1,
+        0.17,
+        4.18,
+        -2.49,
+        2.9,
+        -16.92,
+        -6.68,
+        -0.39,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
-    min_topical: float = 0.104
+    min_topical: float = 0.137
+    #: The fewest and most passages the topic gate was fitted over (the shortest reader article,
+    #: XQuAD + news); a smaller or larger collection counts as that many in `Evidence.searched`,
+    #: as how the gate shifts past them is not known.
+    min_searched: int = 7
+    max_searched: int = 1017
     #: A second passage scoring at least this share of the best one's is close enough that the
     #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
     #: cross-validation on the reader dev set (folds picked 0.93-0.94).
@@ -107,6 +133,29 @@ class Evidence:
     #: spot stands out in the article.
     document_sentence_gap: float = 0.0
     document_dense_gap: float = 0.0
+    #: The question's mean similarity to the sentences, and to the passages, of the best
+    #: passage's document: how much the whole article is about what is asked, whichever spot
+    #: matches best (the same whether one article or thousands are searched).
+    document_sentence_mean: float = 0.0
+    document_dense_mean: float = 0.0
+    #: The best sentence's similarity in standard deviations above its document's mean.
+    document_sentence_z: float = 0.0
+    #: IDF-weighted share of the question's terms that any indexed text uses (`known_share`).
+    known: float = 0.0
+    #: Natural log of the number of passages searched: the best of many passages matches an
+    #: unrelated question better than the best of a few, by chance alone.
+    searched: float = 0.0
+    #: Share of the ten best candidates that come from the best passage's document: a question
+    #: about one article finds its passages together; one about nothing here finds a word or
+    #: two in every article alike.
+    focus: float = 0.0
+    #: How far the best passage's document's mean similarity stands above that of the most
+    #: similar other document among the ten best candidates (0.0 when there is none).
+    document_lead: float = 0.0
+    #: 1.0 when every passage searched was a candidate (the question is asked of chosen
+    #: articles, a channel thread or /use, or the collection is smaller than the candidate
+    #: pool): the gaps and means above then describe whole articles, not the best of many.
+    exhaustive: float = 0.0
 
     @property
     def features(self) -> tuple[float, ...]:
@@ -122,7 +171,98 @@ class Evidence:
             self.dense_gap,
             self.document_sentence_gap,
             self.document_dense_gap,
+            self.document_sentence_mean,
+            self.document_dense_mean,
+            self.document_sentence_z,
+            self.known,
+            self.searched,
+            self.focus,
+            self.document_lead,
+            self.exhaustive,
         )
+
+
+#: The columns of `passage_signals`, one row per candidate passage.
+PASSAGE_SIGNALS = (
+    "dense",  # similarity of the question to the passage
+    "sentence",  # similarity of its best sentence (by similarity plus overlap)
+    "lexical",  # that sentence's IDF-weighted share of the question's terms
+    "keyword",  # BM25, divided by the best candidate's
+    "coverage",  # IDF-weighted share of the question's terms in any of its sentences
+    "best_similarity",  # its most similar sentence's similarity
+    "type_missing",  # 1.0 when the question wants a number, time or name that it lacks
+    "lede",  # 1.0 for the passage opening its article
+    "document",  # mean similarity of the question to its document's sentences
+)
+#: The columns of `sentence_signals`, one row per sentence of a passage.
+SENTENCE_SIGNALS = (
+    "similarity",  # similarity of the question to the sentence
+    "document_lexical",  # term overlap, weighted by rarity in the sentence's own article
+    "lexical",  # term overlap, weighted by rarity in the whole index
+    "type_missing",  # 1.0 when the question wants a number, time or name that it lacks
+    "neighbours",  # mean similarity of the sentences before and after it in its article
+    "first",  # 1.0 for the first sentence of its passage
+)
+
+
+def passage_signals(
+    dense: np.ndarray,
+    scores: SentenceScores,
+    sentences: Sentences,
+    lexical: np.ndarray,
+    keyword: np.ndarray,
+    type_missing: np.ndarray,
+    lede: np.ndarray,
+    document: np.ndarray,
+) -> np.ndarray:
+    """The `PASSAGE_SIGNALS` of each candidate (`lexical`, `type_missing` per sentence; the
+    rest per candidate)."""
+    kw_max = float(keyword.max()) if len(keyword) else 0.0
+    kw_norm = keyword / kw_max if kw_max > 0 else np.zeros_like(keyword)
+    best_similarity = np.maximum.reduceat(sentences.similarity, sentences.offsets)
+    # The passage lacks the wanted kind of answer when every one of its sentences does.
+    missing = np.minimum.reduceat(type_missing, sentences.offsets)
+    return np.column_stack(
+        [
+            dense,
+            scores.best_similarity,
+            lexical[scores.best],
+            kw_norm,
+            scores.coverage,
+            best_similarity,
+            missing,
+            lede,
+            document,
+        ]
+    ).astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class RankingSignals:
+    """What the ranker sees for one question (see `Retriever.signals`)."""
+
+    #: Candidate passage rows, and their `PASSAGE_SIGNALS` (one row each).
+    candidates: np.ndarray
+    passages: np.ndarray
+    #: Every candidate's sentence rows laid end to end, each candidate's first position among
+    #: them, and their `SENTENCE_SIGNALS`.
+    sentence_rows: np.ndarray
+    sentence_offsets: np.ndarray
+    sentences: np.ndarray
+
+
+def sentence_signals(
+    similarity: np.ndarray,
+    document_lexical: np.ndarray,
+    lexical: np.ndarray,
+    type_missing: np.ndarray,
+    neighbours: np.ndarray,
+    first: np.ndarray,
+) -> np.ndarray:
+    """The `SENTENCE_SIGNALS` of some sentences, one row each."""
+    return np.column_stack(
+        [similarity, document_lexical, lexical, type_missing, neighbours, first]
+    ).astype(np.float64)
 
 
 def logistic(coefficients: Sequence[float], features: Sequence[float]) -> float:
@@ -204,6 +344,8 @@ class SentenceScores:
     best_similarity: np.ndarray
     #: IDF-weighted share of the question's terms held by any sentence of the candidate.
     coverage: np.ndarray
+    #: Every sentence's IDF-weighted share of the question's terms.
+    lexical: np.ndarray
 
 
 def score_sentences(sentences: Sentences, idf: np.ndarray, lexical_weight: float) -> SentenceScores:
@@ -220,7 +362,7 @@ def score_sentences(sentences: Sentences, idf: np.ndarray, lexical_weight: float
         coverage = np.zeros(len(sentences.offsets), dtype=np.float32)
     scores = sentences.similarity + lexical_weight * lexical
     best = segment_argmax(scores, sentences.offsets, sentences.counts)
-    return SentenceScores(best, scores[best], sentences.similarity[best], coverage)
+    return SentenceScores(best, scores[best], sentences.similarity[best], coverage, lexical)
 
 
 def fuse(
@@ -344,6 +486,15 @@ def document_coverage(term_counts: np.ndarray, idf: np.ndarray, unknown: int) ->
     if total <= 0:
         return 0.0
     return float(weights[counts > 0].sum()) / total
+
+
+def known_share(idf: np.ndarray, unknown: int) -> float:
+    """IDF-weighted share of a question's terms that the index knows (their `idf`); each of the
+    `unknown` terms weighs as much as the rarest known one. 0.0 without a single term."""
+    weights = np.asarray(idf, dtype=np.float64).reshape(-1)
+    rarest = float(weights.max()) if weights.size else 1.0
+    total = float(weights.sum()) + unknown * rarest
+    return float(weights.sum()) / total if total > 0 else 0.0
 
 
 def decide(

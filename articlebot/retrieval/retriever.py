@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import math
 import re
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -12,13 +13,17 @@ import numpy as np
 
 from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
+from articlebot.index.arrays import ranges
+from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
-from articlebot.retrieval.answer_type import answer_type_missing
+from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
 from articlebot.retrieval.ranking import (
     Evidence,
     RankingSettings,
+    RankingSignals,
     Sentences,
+    SentenceScores,
     best_first,
     chosen_sentences,
     decide,
@@ -27,9 +32,13 @@ from articlebot.retrieval.ranking import (
     document_lexical,
     fuse,
     highlight_positions,
+    known_share,
     merge_candidates,
     missing_share,
+    passage_signals,
     score_sentences,
+    segment_argmax,
+    sentence_signals,
     sentences_of,
     unique,
 )
@@ -42,6 +51,9 @@ __all__ = ["DEFAULT_MIN_CONFIDENCE", "RankingSettings", "Retriever", "normalize_
 #: Questions asked together are encoded in length-sorted runs of this many (on two cores, runs
 #: of 8 cost each question about half of what it costs alone; longer runs pad more).
 QUESTION_RUN = 8
+
+#: How many of the best candidates `Evidence.focus` looks at.
+FOCUS_CANDIDATES = 10
 
 #: Past this much article text, question words are not spell-checked (the word list is built
 #: from the texts on the first question).
@@ -233,19 +245,39 @@ class Retriever:
 
         dense = index.passage_similarities(query, candidates)
         keyword = index.keyword_scores(terms.ids, candidates)
-        fused = fuse(dense, scores.best_score, keyword, ranking)
+        passages = [index.passage(row) for row in candidates.tolist()]
+        type_missing = None
+        if ranking.passage_weights is None:
+            fused = fuse(dense, scores.best_score, keyword, ranking)
+        else:
+            type_missing = self._type_missing(text, candidates, passages, sentences)
+            signals = self._passage_signals(
+                query, candidates, passages, sentences, scores, dense, keyword, type_missing
+            )
+            fused = signals @ np.asarray(ranking.passage_weights, dtype=np.float64)
         order = best_first(fused)
         clock.lap("fusion")
 
-        passages = [index.passage(row) for row in candidates.tolist()]
         vectors = index.passage_vectors_at(candidates)
         chosen = deduplicate(order, passages, vectors, k, ranking)
         clock.lap("deduplicate")
 
-        lexical = None
-        if float(terms.idf.sum()) > 0 and ranking.highlight_lexical_weight:
-            lexical = self._document_lexical(candidates, sentences, chosen, terms)
-        highlighted = sentences.rows[highlight_positions(sentences, chosen, ranking, lexical)]
+        if ranking.sentence_weights is None:
+            lexical = None
+            if float(terms.idf.sum()) > 0 and ranking.highlight_lexical_weight:
+                lexical = self._document_lexical(candidates, sentences, chosen, terms)
+            positions = highlight_positions(sentences, chosen, ranking, lexical)
+        else:
+            if type_missing is None:
+                type_missing = self._type_missing(text, candidates, passages, sentences)
+            features = self._sentence_signals(
+                query, candidates, sentences, scores, terms, chosen, type_missing
+            )
+            local = chosen_sentences(sentences, chosen)
+            counts = sentences.counts[np.asarray(chosen, dtype=np.int64)]
+            weighted = features @ np.asarray(ranking.sentence_weights, dtype=np.float64)
+            positions = local[segment_argmax(weighted, np.cumsum(counts) - counts, counts)]
+        highlighted = sentences.rows[positions]
         spans = index.sentence_spans(highlighted).tolist()
         results = [
             self.passage(int(candidates[i]), float(fused[i]), (start, end))
@@ -255,7 +287,9 @@ class Retriever:
 
         top = chosen[0]
         term_counts = self._document_term_counts(candidates[top], terms)
-        sentence_mean, dense_mean = self._document_similarity(query, candidates[top])
+        sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
+        searched = len(candidates) if doc_ids is not None else self.size
+        focus, lead = self._focus(query, candidates[order])
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
@@ -267,6 +301,15 @@ class Retriever:
             dense_gap=float(dense[top] - dense.mean()),
             document_sentence_gap=float(scores.best_similarity[top]) - sentence_mean,
             document_dense_gap=float(dense[top]) - dense_mean,
+            document_sentence_mean=sentence_mean,
+            document_dense_mean=dense_mean,
+            document_sentence_z=(float(scores.best_similarity[top]) - sentence_mean)
+            / max(sentence_std, 1e-3),
+            known=known_share(terms.idf, terms.unknown),
+            searched=math.log(min(max(searched, ranking.min_searched), ranking.max_searched)),
+            focus=focus,
+            document_lead=lead,
+            exhaustive=float(len(candidates) >= searched),
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
@@ -324,15 +367,148 @@ class Retriever:
             document_sentences,
         )
 
-    def _document_similarity(self, query: np.ndarray, row: int) -> tuple[float, float]:
-        """Mean similarity of `query` to the sentences, and to the passages, of passage `row`'s
-        document."""
+    def signals(
+        self, question: str, doc_ids: Collection[str] | None = None
+    ) -> RankingSignals | None:
+        """Every candidate's `PASSAGE_SIGNALS` and every candidate sentence's
+        `SENTENCE_SIGNALS` for `question`, as the ranker sees them (for fitting it); None when
+        nothing is a candidate."""
+        text = self.spelled(normalize_question(question, self.max_question_chars))
+        if not text or not self.size:
+            return None
+        query = self.encoder.encode([text])[0]
+        clock = _Stopwatch(None)
+        terms, candidates = self._candidates(text, query, doc_ids, clock)
+        if len(candidates) == 0:
+            return None
+        index, ranking = self.index, self.ranking
+        sentences = self._sentences(query, candidates, terms)
+        scores = score_sentences(sentences, terms.idf, ranking.lexical_weight)
+        dense = index.passage_similarities(query, candidates)
+        keyword = index.keyword_scores(terms.ids, candidates)
+        passages = [index.passage(row) for row in candidates.tolist()]
+        type_missing = self._type_missing(text, candidates, passages, sentences)
+        everything = list(range(len(candidates)))
+        return RankingSignals(
+            candidates=candidates,
+            passages=self._passage_signals(
+                query, candidates, passages, sentences, scores, dense, keyword, type_missing
+            ),
+            sentence_rows=sentences.rows,
+            sentence_offsets=sentences.offsets,
+            sentences=self._sentence_signals(
+                query, candidates, sentences, scores, terms, everything, type_missing
+            ),
+        )
+
+    def _type_missing(
+        self, text: str, candidates: np.ndarray, passages: list[Passage], sentences: Sentences
+    ) -> np.ndarray:
+        """Per candidate sentence: 1.0 when the question wants a kind of answer (a number, a
+        time, a name) that the sentence lacks."""
+        kind = wanted_type(text)
+        missing = np.zeros(len(sentences.rows), dtype=np.float64)
+        if kind is None:
+            return missing
+        spans = self.index.sentence_spans(sentences.rows).tolist()
+        owners = np.repeat(np.arange(len(candidates)), sentences.counts).tolist()
+        documents = self.index.documents
+        for i, ((start, end), owner) in enumerate(zip(spans, owners, strict=True)):
+            sentence = documents[passages[owner].doc_id].text[start:end]
+            missing[i] = 0.0 if has_type(kind, sentence, text) else 1.0
+        return missing
+
+    def _passage_signals(
+        self,
+        query: np.ndarray,
+        candidates: np.ndarray,
+        passages: list[Passage],
+        sentences: Sentences,
+        scores: SentenceScores,
+        dense: np.ndarray,
+        keyword: np.ndarray,
+        type_missing: np.ndarray,
+    ) -> np.ndarray:
+        """`passage_signals` of the candidates, with their documents' mean similarity."""
+        documents, inverse = unique(self.index.passage_documents(candidates))
+        first, count = self.index.document_sentences(documents)
+        similarity = self.index.sentence_similarities(query, ranges(first, first + count))
+        document_mean = np.add.reduceat(similarity, np.cumsum(count) - count) / count
+        lede = np.array([p.first_sentence == 0 for p in passages], dtype=np.float64)
+        return passage_signals(
+            dense,
+            scores,
+            sentences,
+            scores.lexical,
+            keyword,
+            type_missing,
+            lede,
+            document_mean[inverse],
+        )
+
+    def _sentence_signals(
+        self,
+        query: np.ndarray,
+        candidates: np.ndarray,
+        sentences: Sentences,
+        scores: SentenceScores,
+        terms: QueryTerms,
+        chosen: list[int],
+        type_missing: np.ndarray,
+    ) -> np.ndarray:
+        """`sentence_signals` of the chosen candidates' sentences, candidate by candidate."""
+        local = chosen_sentences(sentences, chosen)
+        if float(terms.idf.sum()) > 0:
+            doc_lexical = self._document_lexical(candidates, sentences, chosen, terms)
+        else:
+            doc_lexical = np.zeros(len(local))
+        rows = sentences.rows[local]
+        picked = np.asarray(chosen, dtype=np.int64)
+        owners = self.index.passage_documents(candidates[picked])
+        first, count = self.index.document_sentences(owners)
+        counts = sentences.counts[picked]
+        low, high = np.repeat(first, counts), np.repeat(first + count, counts)
+        # The sentences before and after each one in its article (itself at an edge).
+        before = np.maximum(rows - 1, low)
+        after = np.minimum(rows + 1, high - 1)
+        around = self.index.sentence_similarities(query, np.concatenate([before, after]))
+        neighbours = (around[: len(rows)] + around[len(rows) :]) / 2
+        starts = np.cumsum(counts) - counts
+        is_first = np.zeros(len(rows))
+        is_first[starts] = 1.0
+        return sentence_signals(
+            sentences.similarity[local],
+            doc_lexical,
+            scores.lexical[local],
+            type_missing[local],
+            neighbours,
+            is_first,
+        )
+
+    def _focus(self, query: np.ndarray, ranked: np.ndarray) -> tuple[float, float]:
+        """Share of the best `FOCUS_CANDIDATES` of the `ranked` candidates (best first) in the
+        first one's document, and how far that document's mean sentence similarity to `query`
+        leads the other candidates' documents'."""
+        owners = self.index.passage_documents(ranked)
+        focus = float((owners[:FOCUS_CANDIDATES] == owners[0]).mean())
+        documents, inverse = unique(owners)
+        if len(documents) < 2:
+            return focus, 0.0
+        first, count = self.index.document_sentences(documents)
+        similarity = self.index.sentence_similarities(query, ranges(first, first + count))
+        means = np.add.reduceat(similarity, np.cumsum(count) - count) / count
+        top = int(inverse[0])
+        return focus, float(means[top] - np.delete(means, top).max())
+
+    def _document_similarity(self, query: np.ndarray, row: int) -> tuple[float, float, float]:
+        """Mean and standard deviation of the similarity of `query` to the sentences of passage
+        `row`'s document, and its mean similarity to the document's passages."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         first, count = self.index.document_sentences(document)
         rows = np.arange(int(first[0]), int(first[0]) + int(count[0]), dtype=np.int64)
         sentences = self.index.sentence_similarities(query, rows)
         passages = self.index.passage_similarities(query, self.index.passage_rows(document))
-        return float(sentences.mean()), float(passages.mean())
+        return float(sentences.mean()), float(sentences.std()), float(passages.mean())
 
     def _document_term_counts(self, row: int, terms: QueryTerms) -> np.ndarray:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
