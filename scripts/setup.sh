@@ -24,7 +24,7 @@ fi
 # (this machine keeps its CPU build of torch in one).
 find_links=()
 if [ -n "$uv" ]; then
-  for folder in $("${pip[@]}" config list 2>/dev/null |
+  for folder in $(.venv/bin/python -m pip config list 2>/dev/null |
     sed -n "s/^[^=]*find-links='\(.*\)'$/\1/p" | sort -u); do
     find_links+=(--find-links "$folder")
   done
