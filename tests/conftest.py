@@ -173,10 +173,43 @@ def index_dir(tmp_path: Path, export_dir: Path) -> Path:
     """A fresh index folder; the session's ONNX export is in the user cache (exporting takes
     ~15 s)."""
     folder = tmp_path / "index"
-    shared = encoder_cache_dir(load_settings(index_dir=folder))
+    _share_export(folder, export_dir)
+    return folder
+
+
+def _share_export(index_folder: Path, export_dir: Path) -> None:
+    """Put the session's export where `index_folder`'s commands look for it (the user cache)."""
+    shared = encoder_cache_dir(load_settings(index_dir=index_folder))
     if not shared.exists():
         shutil.copytree(export_dir, shared)
+
+
+@pytest.fixture(scope="session")
+def built_article_index(tmp_path_factory: pytest.TempPathFactory, export_dir: Path) -> Path:
+    """The bundled article indexed once per session by `articlebot index` (in this process),
+    for `article_index_dir` to copy: indexing it costs seconds, copying the files milliseconds."""
+    from articlebot.cli import main
+
+    folder = tmp_path_factory.mktemp("built-article-index") / "index"
+    _share_export(folder, export_dir)
+    logger = logging.getLogger("articlebot")
+    level = logger.level
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARTICLEBOT_INDEX_DIR", str(folder))
+        patch.setattr(sys, "stdin", io.StringIO(""))
+        try:
+            assert main(["index"]) == 0
+        finally:
+            logger.setLevel(level)  # main sets it for the process
     return folder
+
+
+@pytest.fixture
+def article_index_dir(index_dir: Path, built_article_index: Path) -> Path:
+    """`index_dir` holding the bundled article, as `articlebot index` leaves it: a private,
+    writable copy of the session's one build."""
+    shutil.copytree(built_article_index, index_dir)
+    return index_dir
 
 
 @pytest.fixture

@@ -35,10 +35,12 @@ def _visible(call_params: dict) -> int:
 
 
 @pytest.mark.asyncio
-async def test_a_page_long_title_fits_every_message(api, start_bot, encoder, tmp_path) -> None:
-    settings = load_settings(index_dir=tmp_path / "index", top_k=20)
+async def test_a_page_long_title_fits_every_message(
+    api, start_bot, encoder, article_index_dir
+) -> None:
+    settings = load_settings(index_dir=article_index_dir, top_k=20)
     retriever = make_retriever(settings, open_index(settings, encoder), encoder)
-    await start_bot(retriever, index_dir=tmp_path / "index", top_k=20, admin_ids=[ADMIN])
+    await start_bot(retriever, index_dir=article_index_dir, top_k=20, admin_ids=[ADMIN])
     admin = make_user(ADMIN)
     facts = [
         ("Edwin Sollas", "lighthouse keeper", "retired after 41 years"),

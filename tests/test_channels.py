@@ -128,11 +128,11 @@ def url(site: Site, path: str) -> str:
 
 
 @pytest_asyncio.fixture
-async def bot(api: FakeBotApi, encoder, tmp_path: Path) -> AsyncIterator[Application]:
+async def bot(api: FakeBotApi, encoder, article_index_dir: Path) -> AsyncIterator[Application]:
     """A bot over its own index (the bundled article) that indexes the posts of CHANNEL."""
     settings = load_settings(
         api_url=api.url,
-        index_dir=tmp_path / "index",
+        index_dir=article_index_dir,
         fetch_allow_hosts=LOOPBACK,
         channels=[str(CHANNEL)],
     )
@@ -497,11 +497,11 @@ async def test_with_privacy_mode_on_threads_are_found_from_the_comments(api, bot
 
 @pytest.mark.asyncio
 async def test_a_channel_outside_the_allowed_chats_is_left_without_a_post(
-    api, encoder, tmp_path: Path, site
+    api, encoder, article_index_dir: Path, site
 ) -> None:
     settings = load_settings(
         api_url=api.url,
-        index_dir=tmp_path / "index",
+        index_dir=article_index_dir,
         fetch_allow_hosts=LOOPBACK,
         channels=[str(CHANNEL)],
         allowed_chats=[DISCUSSION],

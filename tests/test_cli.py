@@ -59,9 +59,9 @@ def test_help_lists_every_command() -> None:
 
 
 def test_bad_document_is_one_clear_line_and_the_index_stays(
-    index_dir: Path, tmp_path: Path, cli: Cli
+    article_index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
-    assert cli("index", index_dir=index_dir).returncode == 0  # the bundled article
+    index_dir = article_index_dir  # the bundled article, indexed
     before = (index_dir / "CURRENT").read_text()
     bad = tmp_path / "broken.jsonl"
     bad.write_text('{"doc_id": "a", "text": "fine"}\n{oops\n', encoding="utf-8")
@@ -101,7 +101,8 @@ def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> N
     assert figures["hit@1"] == 1.0 and figures["questions"] == 1
 
 
-def test_chat_follows_up_and_shows_more(index_dir: Path) -> None:
+def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
+    index_dir = article_index_dir
     session = "Who is Laurent Vinatier?\nWhen was he arrested?\nmore\nquit\n"
     result = _cli("chat", index_dir=index_dir, stdin=session)
     assert result.returncode == 0, result.stderr
@@ -112,7 +113,8 @@ def test_chat_follows_up_and_shows_more(index_dir: Path) -> None:
     assert replies[3].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
 
 
-def test_ask_about_the_article_and_in_other_languages(index_dir: Path, cli: Cli) -> None:
+def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
+    index_dir = article_index_dir
     questions = ["who wrote this?", "tl;dr", "Кто освободил Винатье?", "Хто звільнив Вінатьє?"]
     result = cli("ask", "-", "--json", index_dir=index_dir, stdin="\n".join(questions))
     assert result.returncode == 0, result.stderr

@@ -67,7 +67,8 @@ def test_a_bad_setting_is_one_line_naming_it_exit_2(
     assert result.stderr.startswith(f"articlebot: error: {line}")
 
 
-def test_a_closed_pipe_ends_quietly(index_dir: Path) -> None:
+def test_a_closed_pipe_ends_quietly(article_index_dir: Path) -> None:
+    index_dir = article_index_dir
     process = subprocess.Popen(
         [sys.executable, "-m", "articlebot", "ask", "-"],
         env=_env(index_dir),
@@ -96,7 +97,8 @@ def _terminal(*args: str, index_dir: Path, columns: int = 80, **env: str) -> Ter
     )
 
 
-def test_ask_top_k_shows_that_many_passages(index_dir: Path, cli: Cli) -> None:
+def test_ask_top_k_shows_that_many_passages(article_index_dir: Path, cli: Cli) -> None:
+    index_dir = article_index_dir
     result = cli("ask", "--top-k", "3", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("— Russia warns") == 3
@@ -104,14 +106,16 @@ def test_ask_top_k_shows_that_many_passages(index_dir: Path, cli: Cli) -> None:
     assert plain.stdout.count("— Russia warns") == 1
 
 
-def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
+def test_ask_and_chat_one_article_and_show_it(
+    article_index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    index_dir = article_index_dir  # the bundled article, indexed
     story = tmp_path / "harbour.txt"
     story.write_text(
         "Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n\n"
         "Ferries resumed at noon, the port said.\n",
         encoding="utf-8",
     )
-    assert cli("index", index_dir=index_dir).returncode == 0  # the bundled article
     assert cli("add", str(story), index_dir=index_dir).returncode == 0
     question = "When did the ferries resume?"
     both = cli("ask", "--json", question, index_dir=index_dir)
@@ -140,7 +144,8 @@ def test_ask_and_chat_one_article_and_show_it(index_dir: Path, tmp_path: Path, c
     assert data["paragraphs"][1].startswith("Ferries") and data["passages"]
 
 
-def test_chat_on_a_terminal_pages_helps_and_recalls(index_dir: Path) -> None:
+def test_chat_on_a_terminal_pages_helps_and_recalls(article_index_dir: Path) -> None:
+    index_dir = article_index_dir
     terminal = _terminal("chat", index_dir=index_dir, columns=60)
     terminal.expect(r"> $")
     terminal.send("Who is Laurent Vinatier?\r")
@@ -211,11 +216,17 @@ def test_add_shows_a_bar_with_a_total_on_a_terminal_only(
     assert piped.returncode == 0 and "%|" not in piped.stderr
 
 
-def test_index_folders_share_one_model_export(index_dir: Path, user_cache: Path, cli: Cli) -> None:
+def test_index_folders_share_one_model_export(
+    article_index_dir: Path, built_article_index: Path, user_cache: Path, cli: Cli
+) -> None:
+    import shutil
+
     from articlebot.config import load_settings
     from articlebot.encoders import encoder_cache_dir
 
+    index_dir = article_index_dir
     other = index_dir.parent / "mistyped-index"
+    shutil.copytree(built_article_index, other)
     for folder in (index_dir, other):
         result = cli("ask", "What does DTEK do?", index_dir=folder)
         assert result.returncode == 0, result.stderr
@@ -291,9 +302,16 @@ def test_a_cited_paragraph_is_the_highlighted_sentences(
 
 
 @pytest.mark.slow
-def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
+def test_two_first_runs_at_once_make_one_shared_export(
+    tmp_path: Path, built_article_index: Path
+) -> None:
+    import shutil
+
     # A fresh user cache: both processes find no export and make one; each writes a folder of
-    # its own and renames it into place, so neither ever loads half an export.
+    # its own and renames it into place, so neither ever loads half an export. Their index
+    # folders hold the bundled article already: what is first here is the model.
+    for name in ("one", "two"):
+        shutil.copytree(built_article_index, tmp_path / name)
     cache = tmp_path / "xdg"
     on_terminal = _terminal(
         "ask", "What does DTEK do?", index_dir=tmp_path / "one", XDG_CACHE_HOME=str(cache)
@@ -316,7 +334,8 @@ def test_two_first_runs_at_once_make_one_shared_export(tmp_path: Path) -> None:
     assert (export / "model.onnx").is_file() and (export / "encoder.json").is_file()
 
 
-def test_eval_shows_progress_on_a_terminal_only(index_dir: Path, tmp_path: Path) -> None:
+def test_eval_shows_progress_on_a_terminal_only(article_index_dir: Path, tmp_path: Path) -> None:
+    index_dir = article_index_dir
     dev = tmp_path / "dev.jsonl"
     dev.write_text(
         '{"q": "Who was Vinatier swapped for?", "answers": ["Daniil Kasatkin"]}\n'

@@ -52,6 +52,9 @@ def test_stray_settings_in_the_environment_or_dotenv_do_not_reach_the_tests(
             "-m",
             "pytest",
             "-q",
+            # One process: two xdist workers would each load the conftest for six quick tests.
+            "-n",
+            "0",
             "-p",
             "no:cacheprovider",
             "-c",

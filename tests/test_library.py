@@ -78,11 +78,11 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
 
 
 @pytest_asyncio.fixture
-async def bot(api: FakeBotApi, encoder, tmp_path: Path):
+async def bot(api: FakeBotApi, encoder, article_index_dir: Path):
     """A bot over its own index folder (the bundled article), with one admin."""
     settings = load_settings(
         api_url=api.url,
-        index_dir=tmp_path / "index",
+        index_dir=article_index_dir,
         admin_ids=[ADMIN],
         fetch_allow_hosts=LOOPBACK,
     )
@@ -143,8 +143,8 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
     assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
 
 
-def test_adds_from_several_threads_lose_nothing(encoder, tmp_path) -> None:
-    settings = load_settings(index_dir=tmp_path / "index")
+def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> None:
+    settings = load_settings(index_dir=article_index_dir)
     open_index(settings, encoder)
     docs = [
         Document(f"d{i}", f"Story {i}", f"Title {i}\n\nBody of story {i}.", f"s{i}.txt")
@@ -235,10 +235,10 @@ async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_two_admins_adding_at_once(api, encoder, tmp_path, site) -> None:
+async def test_two_admins_adding_at_once(api, encoder, article_index_dir, site) -> None:
     settings = load_settings(
         api_url=api.url,
-        index_dir=tmp_path / "index",
+        index_dir=article_index_dir,
         admin_ids=[ADMIN, ADMIN + 1],
         fetch_allow_hosts=LOOPBACK,
     )

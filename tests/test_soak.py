@@ -129,8 +129,9 @@ def _reader(ledger: Ledger, index_dir: Path, stop: threading.Event) -> int:
 
 @pytest.mark.asyncio
 async def test_four_writers_at_once_lose_nothing_while_the_bot_answers(
-    index_dir: Path, tmp_path: Path, encoder, site: str
+    article_index_dir: Path, tmp_path: Path, encoder, site: str
 ) -> None:
+    index_dir = article_index_dir  # the bundled article, indexed
     settings = load_settings(
         index_dir=index_dir, admin_ids=[ADMIN], fetch_allow_hosts=["127.0.0.1"]
     )

@@ -100,9 +100,10 @@ STORIES = [
 ]
 
 
-def test_two_writers_at_once_both_keep_their_articles(index_dir: Path, tmp_path: Path) -> None:
-    code, _, err = _run("index", index_dir=index_dir, cwd=tmp_path)  # the bundled article
-    assert code == 0, err
+def test_two_writers_at_once_both_keep_their_articles(
+    article_index_dir: Path, tmp_path: Path
+) -> None:
+    index_dir = article_index_dir  # the bundled article, indexed
     confirmed = {"article"}
     for round_ in range(3):
         first = _article(tmp_path / f"r{round_}" / "first.txt", *STORIES[2 * round_])
@@ -208,9 +209,9 @@ def _limit_file_size() -> None:
 
 
 def test_write_failures_and_damage_are_one_line_and_lose_nothing(
-    index_dir: Path, tmp_path: Path, run: Run, cli: Callable[..., CliRun]
+    article_index_dir: Path, tmp_path: Path, run: Run, cli: Callable[..., CliRun]
 ) -> None:
-    assert run("index")[0] == 0
+    index_dir = article_index_dir  # the bundled article, indexed; `run` works on it too
     live = current_generation(index_dir)
     big = _article(tmp_path / "big.txt", "A long story", " ".join(["Word after word."] * 3000))
     code, _, err = _run(
@@ -276,8 +277,9 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
 
 
 def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
-    index_dir: Path, tmp_path: Path
+    article_index_dir: Path, tmp_path: Path
 ) -> None:
+    index_dir = article_index_dir
     stdin = b"Who was Vinatier swapped for?\n" + b"caf\xe9 \xff?\nWhat does DTEK do?\n"
     code, out, err = _run("ask", "-", "--json", index_dir=index_dir, cwd=tmp_path, stdin=stdin)
     assert code == 0, err
