@@ -139,6 +139,35 @@ async def reply_html(message: Message, html: str, buttons: Sequence[Button] = ()
     )
 
 
+class AnswersUnderWay:
+    """The tasks working on an answer, per chat: a chat told that the bot is restarting is
+    told after the answers already on their way to it, never before one."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[int, set[asyncio.Task[Any]]] = {}
+
+    @contextmanager
+    def answering(self, chat_id: int) -> Iterator[None]:
+        """The current task works on an answer to `chat_id` inside this block."""
+        task = asyncio.current_task()
+        tasks = self._tasks.setdefault(chat_id, set())
+        if task is not None:
+            tasks.add(task)
+        try:
+            yield
+        finally:
+            tasks.discard(task)  # type: ignore[arg-type]
+            if not tasks:
+                self._tasks.pop(chat_id, None)
+
+    async def settled(self, chat_id: int, timeout: float) -> None:
+        """Wait (at most `timeout`) until the answers under way to `chat_id` are sent or
+        given up."""
+        others = {t for t in self._tasks.get(chat_id, ()) if t is not asyncio.current_task()}
+        if others:
+            await asyncio.wait(others, timeout=timeout)
+
+
 async def stop_notice_once(message: Message, text: str, told: set[int]) -> None:
     """Send `text` to a chat whose question will not be answered because the bot is stopping:
     once per chat (`told` holds the chats told), however many of its questions were dropped."""

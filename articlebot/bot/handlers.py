@@ -16,7 +16,7 @@ from articlebot.bot.access import admin_message, admitted
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_bounds
 from articlebot.bot.questions import QueueClosed
-from articlebot.bot.state import BotContext
+from articlebot.bot.state import BotContext, BotState
 from articlebot.ingest.documents import Document
 from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
@@ -61,23 +61,31 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     chat_id = message.chat_id
     scope = await search_scope(chat_id, context)
     try:
-        last = await state.off_loop(state.chats.last_turn, chat_id)
-        # Encoding and search are CPU work: done off the event loop, with other chats' questions.
-        served = await state.questions.ask(Request(question, last, scope))
-        articles = len(scope) if scope is not None else len(served.retriever.index.documents)
-        await delivery.reply_html(
-            message,
-            render.answer_html(served.answer, articles),
-            render.answer_buttons(served.answer, served.retriever.index.tag),
-        )
+        with state.under_way.answering(chat_id):
+            last = await state.off_loop(state.chats.last_turn, chat_id)
+            # Encoding and search are CPU work: off the event loop, with other chats' questions.
+            served = await state.questions.ask(Request(question, last, scope))
+            articles = len(scope) if scope is not None else len(served.retriever.index.documents)
+            await delivery.reply_html(
+                message,
+                render.answer_html(served.answer, articles),
+                render.answer_buttons(served.answer, served.retriever.index.tag),
+            )
     except (QueueClosed, ShuttingDown):
-        await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
+        await stop_notice(message, state)
         return
     # Remembered once the answer is out: nothing waits between the answer and its sending (a
     # stopping bot's notice comes after the answers sent), and an answer never delivered is
     # no context for a follow-up.
     await state.remember(state.chats.set_last_turn, chat_id, served.turn)
     state.counts.count(served.answer)
+
+
+async def stop_notice(message: Message, state: BotState) -> None:
+    """Tell the chat, once, that its question will not be answered because the bot is
+    stopping: after the answers already on their way to it."""
+    await state.under_way.settled(message.chat_id, state.settings.stop_seconds)
+    await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
 
 
 async def stats(update: Update, context: BotContext) -> None:

@@ -13,7 +13,7 @@ from telegram.ext import Application, filters
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import EMPTY_ASK_HINT, RESTARTING
+from articlebot.bot.handlers import EMPTY_ASK_HINT, stop_notice
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
@@ -101,11 +101,12 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
         return
     chat_id = message.chat_id
     try:
-        last = await state.off_loop(state.chats.thread_turn, chat_id, thread.root_id)
-        reply = await thread_reply(state, thread, asked.question, last)
-        await delivery.reply_html(message, reply.html, reply.buttons)
+        with state.under_way.answering(chat_id):
+            last = await state.off_loop(state.chats.thread_turn, chat_id, thread.root_id)
+            reply = await thread_reply(state, thread, asked.question, last)
+            await delivery.reply_html(message, reply.html, reply.buttons)
     except (QueueClosed, ShuttingDown):
-        await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
+        await stop_notice(message, state)
         return
     if reply.turn is not None:  # once the answer is out, as in handlers._answer
         await state.remember(state.chats.set_thread_turn, chat_id, thread.root_id, reply.turn)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from telegram.ext import CallbackContext, ExtBot
 
 from articlebot.bot.channel_state import ChannelState, channel_names
+from articlebot.bot.delivery import AnswersUnderWay
 from articlebot.bot.indexing import IndexingQueue
 from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue, Served, answer_batch
@@ -50,6 +51,8 @@ class BotState:
     counts: AnswerCounts = field(default_factory=AnswerCounts)
     #: The chats told the bot is restarting while it stops (once per chat).
     told_restarting: set[int] = field(default_factory=set)
+    #: The answers being worked on per chat (the stop notice comes after them).
+    under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: The outside chats already told they are not served (once per chat per process).
     told_outside: set[int] = field(default_factory=set)
     #: (chat, user) -> (until, is admin), from getChatMember.
