@@ -4,12 +4,17 @@ question fails alone."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from collections.abc import Sequence
 
 import pytest
 
-from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.questions import QuestionQueue, answer_batch
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -161,3 +166,37 @@ async def test_closing_finishes_the_batch_in_flight_and_refuses_the_rest() -> No
     assert all(isinstance(r, QueueClosed) for r in results[2:])
     with pytest.raises(QueueClosed):
         await queue.ask("late")
+
+
+@pytest.fixture(scope="module")
+def group_private_retriever(
+    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
+) -> Retriever:
+    """The bundled article as the link an admin posted in group -100: that group's own."""
+    [page] = read_documents([bundled_article_path()])
+    own = dataclasses.replace(page, doc_id=f"chat{-PRIVATE_GROUP}-7", id_given=True)
+    settings = load_settings(index_dir=tmp_path_factory.mktemp("group-index"))
+    data, _ = update_index(settings, encoder, [own])
+    return make_retriever(settings, data, encoder)
+
+
+PRIVATE_GROUP = -100
+
+
+def test_a_question_sees_only_what_its_chat_may_see_in_the_index_it_is_answered_from(
+    group_private_retriever: Retriever,
+) -> None:
+    # The scope a handler saw when the question arrived was "everything" (no group's own
+    # article was served yet); by the time the batch runs, group -100's own article is.
+    question = "Who was Laurent Vinatier swapped for?"
+    asked = [
+        Request(question, chat_id=-200),
+        Request(question),
+        Request(question, chat_id=PRIVATE_GROUP),
+    ]
+    other_group, inline, own_group = answer_batch(lambda: group_private_retriever, True, asked)
+    for stranger in (other_group, inline):
+        assert not stranger.answer.answered and not stranger.answer.passages
+        assert stranger.articles == 0
+    assert own_group.answer.answered and "Kasatkin" in own_group.answer.passages[0].text
+    assert own_group.articles == 1
