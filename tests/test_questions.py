@@ -4,17 +4,12 @@ question fails alone."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
 from collections.abc import Sequence
 
 import pytest
 
 from articlebot.bot.questions import QuestionQueue, answer_batch
-from articlebot.collection import make_retriever, update_index
-from articlebot.config import load_settings
-from articlebot.encoders import Encoder
-from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -168,19 +163,8 @@ async def test_closing_finishes_the_batch_in_flight_and_refuses_the_rest() -> No
         await queue.ask("late")
 
 
-@pytest.fixture(scope="module")
-def group_private_retriever(
-    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
-) -> Retriever:
-    """The bundled article as the link an admin posted in group -100: that group's own."""
-    [page] = read_documents([bundled_article_path()])
-    own = dataclasses.replace(page, doc_id=f"chat{-PRIVATE_GROUP}-7", id_given=True)
-    settings = load_settings(index_dir=tmp_path_factory.mktemp("group-index"))
-    data, _ = update_index(settings, encoder, [own])
-    return make_retriever(settings, data, encoder)
-
-
-PRIVATE_GROUP = -100
+#: The group whose own article `group_private_retriever` serves.
+PRIVATE_GROUP = -100123456
 
 
 def test_a_question_sees_only_what_its_chat_may_see_in_the_index_it_is_answered_from(

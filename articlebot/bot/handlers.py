@@ -29,6 +29,7 @@ NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
+NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
 RESTARTING = "I'm restarting; please ask again in a minute."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering. Please try again."
 
@@ -215,6 +216,12 @@ async def button(update: Update, context: BotContext) -> None:
         or not isinstance(query.message, Message)
     ):
         await query.answer(STALE_CALLBACK, show_alert=False)
+        return
+    # The rows come from the client: a modified one can name another group's own article.
+    docs = {index.passages[row].doc_id for row in action.rows}
+    if len(visible_in(docs, query.message.chat.id)) != len(docs):
+        log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
+        await query.answer(NOT_HERE_CALLBACK, show_alert=False)
         return
     await query.answer()
     if action.kind == "more":
