@@ -171,15 +171,17 @@ def test_a_question_sees_only_what_its_chat_may_see_in_the_index_it_is_answered_
     group_private_retriever: Retriever,
 ) -> None:
     # The scope a handler saw when the question arrived was "everything" (no group's own
-    # article was served yet); by the time the batch runs, group -100's own article is.
+    # article was served yet); by the time the batch runs, group PRIVATE_GROUP's own article is.
     question = "Who was Laurent Vinatier swapped for?"
     asked = [
         Request(question, chat_id=-200),
         Request(question),
+        # A user whose id is the group's without its sign: a private chat, not the group.
+        Request(question, chat_id=-PRIVATE_GROUP),
         Request(question, chat_id=PRIVATE_GROUP),
     ]
-    other_group, inline, own_group = answer_batch(lambda: group_private_retriever, True, asked)
-    for stranger in (other_group, inline):
+    *strangers, own_group = answer_batch(lambda: group_private_retriever, True, asked)
+    for stranger in strangers:
         assert not stranger.answer.answered and not stranger.answer.passages
         assert stranger.articles == 0
     assert own_group.answer.answered and "Kasatkin" in own_group.answer.passages[0].text
