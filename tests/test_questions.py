@@ -186,3 +186,17 @@ def test_a_question_sees_only_what_its_chat_may_see_in_the_index_it_is_answered_
         assert stranger.articles == 0
     assert own_group.answer.answered and "Kasatkin" in own_group.answer.passages[0].text
     assert own_group.articles == 1
+
+
+def test_a_question_in_another_language_does_not_name_another_groups_own_article(
+    group_private_retriever: Retriever,
+) -> None:
+    [doc_id] = group_private_retriever.index.doc_order
+    title = group_private_retriever.index.documents[doc_id].title
+    asked = [Request("Кого обменяли на Лорана Винатье?", chat_id=chat) for chat in (-200, None)]
+    asked.append(Request("Кого обменяли на Лорана Винатье?", chat_id=PRIVATE_GROUP))
+    *strangers, own_group = answer_batch(lambda: group_private_retriever, True, asked)
+    for stranger in strangers:
+        [line] = stranger.answer.reply.lines
+        assert "по-английски" in line and title not in line and "«" not in line
+    assert title in own_group.answer.reply.lines[0]
