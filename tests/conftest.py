@@ -3,6 +3,7 @@ session that neither reads nor writes the developer's settings, .env or cache.""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -166,6 +167,19 @@ def article_index(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) ->
 def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
     """A retriever over the bundled article with default settings."""
     return make_retriever(load_settings(), article_index, encoder)
+
+
+@pytest.fixture(scope="session")
+def group_private_retriever(
+    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
+) -> Retriever:
+    """The bundled article as the link an admin posted in group -100123456: that group's own
+    (its id is chat<group>-<message>), which no other chat may be answered from."""
+    [page] = read_documents([bundled_article_path()])
+    own = dataclasses.replace(page, doc_id="chat100123456-7", id_given=True)
+    settings = load_settings(index_dir=tmp_path_factory.mktemp("group-index"))
+    data, _ = update_index(settings, encoder, [own])
+    return make_retriever(settings, data, encoder)
 
 
 @pytest.fixture

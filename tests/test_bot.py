@@ -157,6 +157,30 @@ async def test_stale_or_forged_callbacks_get_a_polite_answer(api, bot) -> None:
     assert len(api.sent_messages(44)) == 1  # no error notice, no extra message
 
 
+@pytest.mark.asyncio
+async def test_a_forged_button_for_another_groups_own_article_is_refused(
+    api, start_bot, group_private_retriever
+) -> None:
+    await start_bot(group_private_retriever)
+    # The group's own answer carries the rows of its own article...
+    api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?"))
+    own = await _reply(api, GROUP)
+    buttons = {b["text"]: b["callback_data"] for b in own["reply_markup"]["inline_keyboard"][0]}
+    # ...which a modified client in another group sends under the bot's answer there.
+    other = -100777
+    api.push_update(api.group_message(other, "/ask Who was Vinatier swapped for?"))
+    elsewhere = await _reply(api, other)
+    assert "Kasatkin" not in elsewhere["text"] and "reply_markup" not in elsewhere
+    user = make_user(48)
+    for data in (buttons["Paragraph"], buttons["More"]):
+        api.push_update(api.callback_query(user, elsewhere, data))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 2, timeout=10)
+    texts = [c.params.get("text") for c in api.calls_to("answerCallbackQuery")]
+    assert texts == [handlers.NOT_HERE_CALLBACK] * 2
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(other)) == 1  # nothing of the article reached the group
+
+
 @pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_inline_query_returns_passages(api, bot) -> None:

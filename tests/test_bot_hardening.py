@@ -35,6 +35,25 @@ def _visible(call_params: dict) -> int:
 
 
 @pytest.mark.asyncio
+async def test_an_upload_telegram_will_not_hand_over_gets_one_line_not_silence(
+    api, start_bot, caplog
+) -> None:
+    await start_bot(admin_ids=[ADMIN])
+    upload = api.private_message(ADMIN, "placeholder", user=make_user(ADMIN))
+    del upload["message"]["text"]
+    # A file getFile refuses (as Telegram does for one over 20 MB whose size it did not say).
+    upload["message"]["document"] = {"file_id": "gone", "file_unique_id": "ugone"}
+    upload["message"]["document"]["file_name"] = "article.txt"
+    api.push_update(upload)
+    reading, failed = await api.await_messages(ADMIN, 2, timeout=20)
+    assert reading["text"] == "Reading the article…"
+    assert failed["text"] == articles.ADD_FAILED
+    assert "could not add" in caplog.text.lower() and "invalid file_id" in caplog.text.lower()
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(ADMIN)) == 2
+
+
+@pytest.mark.asyncio
 async def test_a_page_long_title_fits_every_message(
     api, start_bot, encoder, article_index_dir
 ) -> None:

@@ -8,13 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from botkit import launch, shut_down
 from cli_run import CliRun
+from fake_botapi import FakeBotApi
 
+from articlebot.bot.app import build_application
 from articlebot.bot.index_reload import newer_on_disk, serve_index_on_disk
 from articlebot.bot.state import BotState
 from articlebot.collection import make_retriever
 from articlebot.config import load_settings
 from articlebot.storage.postgres.collection import open_store
+from articlebot.storage.postgres.connection import open_pools
 
 pytest_plugins = ["postgres"]
 
@@ -64,3 +68,22 @@ async def test_an_unusable_database_generation_is_refused_once_then_a_usable_one
     assert state.retriever.index is not served
     answer = state.retriever.ask("When was the lamp at Pennick Point relit?")
     assert "14 August" in answer.passages[0].text
+
+
+@pytest.mark.asyncio
+async def test_a_replaced_database_index_still_waiting_to_close_is_closed_at_shutdown(
+    cli: Cli, index_dir: Path, database_url: str, encoder
+) -> None:
+    built = cli("index", "--database-url", database_url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+    before = open_pools()
+    replaced = open_store(database_url)
+    replaced_pools = open_pools() - before
+    with FakeBotApi() as api:
+        settings = load_settings(index_dir=index_dir, database_url=database_url, api_url=api.url)
+        app = build_application(settings, api.token, make_retriever(settings, replaced, encoder))
+        await launch(app)
+        app.bot_data.serve(open_store(database_url))  # as a reload or an /add does
+        await shut_down(app)  # well within RETIRE_SECONDS of the replacement
+    assert replaced_pools and not replaced_pools & open_pools()
+    app.bot_data.retriever.index.close()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from functools import partial
 
 import numpy as np
 import psycopg
 import pytest
 
-from articlebot.storage.postgres.connection import DatabaseUrlError, connect
+from articlebot.storage.postgres.collection import open_store
+from articlebot.storage.postgres.connection import DatabaseUrlError, connect, open_pools
 from articlebot.storage.postgres.generations import (
     current_generation,
     generation,
@@ -32,6 +34,7 @@ from articlebot.storage.postgres.reading import (
 from articlebot.storage.postgres.rows import NewDocument, NewPassage, NewSentence
 from articlebot.storage.postgres.schema import DIMENSION, create_schema
 from articlebot.storage.postgres.search import dense_top_k
+from articlebot.storage.postgres.store import PostgresIndexStore
 
 pytest_plugins = ["postgres"]
 
@@ -250,3 +253,14 @@ def test_hnsw_search_finds_k_live_passages_among_many_removed(conn: psycopg.Conn
         hits = dense_top_k(conn, 2, _unit(10_000 + seed), 5, ef_search=10)
         live = {p.doc_id for p in passages(conn, [h.passage_id for h in hits])}
         assert len(hits) == 5 and live <= {doc.doc_id for doc in docs[290:]}
+
+
+def test_a_store_that_cannot_read_its_generation_leaves_no_pool_open(database_url: str) -> None:
+    with connect(database_url) as conn:
+        create_schema(conn)
+        conn.execute("DROP TABLE documents CASCADE")  # the store's first query now fails
+    before = open_pools()
+    for opening in (PostgresIndexStore.open, partial(open_store, create=False)):
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            opening(database_url)
+        assert open_pools() == before  # no pool, and no pool worker thread, left behind

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from articlebot.bot.questions import QuestionQueue
+from articlebot.bot.questions import QuestionQueue, answer_batch
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -161,3 +161,42 @@ async def test_closing_finishes_the_batch_in_flight_and_refuses_the_rest() -> No
     assert all(isinstance(r, QueueClosed) for r in results[2:])
     with pytest.raises(QueueClosed):
         await queue.ask("late")
+
+
+#: The group whose own article `group_private_retriever` serves.
+PRIVATE_GROUP = -100123456
+
+
+def test_a_question_sees_only_what_its_chat_may_see_in_the_index_it_is_answered_from(
+    group_private_retriever: Retriever,
+) -> None:
+    # The scope a handler saw when the question arrived was "everything" (no group's own
+    # article was served yet); by the time the batch runs, group PRIVATE_GROUP's own article is.
+    question = "Who was Laurent Vinatier swapped for?"
+    asked = [
+        Request(question, chat_id=-200),
+        Request(question),
+        # A user whose id is the group's without its sign: a private chat, not the group.
+        Request(question, chat_id=-PRIVATE_GROUP),
+        Request(question, chat_id=PRIVATE_GROUP),
+    ]
+    *strangers, own_group = answer_batch(lambda: group_private_retriever, True, asked)
+    for stranger in strangers:
+        assert not stranger.answer.answered and not stranger.answer.passages
+        assert stranger.articles == 0
+    assert own_group.answer.answered and "Kasatkin" in own_group.answer.passages[0].text
+    assert own_group.articles == 1
+
+
+def test_a_question_in_another_language_does_not_name_another_groups_own_article(
+    group_private_retriever: Retriever,
+) -> None:
+    [doc_id] = group_private_retriever.index.doc_order
+    title = group_private_retriever.index.documents[doc_id].title
+    asked = [Request("Кого обменяли на Лорана Винатье?", chat_id=chat) for chat in (-200, None)]
+    asked.append(Request("Кого обменяли на Лорана Винатье?", chat_id=PRIVATE_GROUP))
+    *strangers, own_group = answer_batch(lambda: group_private_retriever, True, asked)
+    for stranger in strangers:
+        [line] = stranger.answer.reply.lines
+        assert "по-английски" in line and title not in line and "«" not in line
+    assert title in own_group.answer.reply.lines[0]

@@ -194,8 +194,10 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         await asyncio.gather(self.bot_data.indexing.stop(deadline), super().stop())
 
     async def shutdown(self) -> None:
-        """Shut down, with the indexing worker ended even when the Application never ran."""
+        """Shut down, with the indexing worker ended even when the Application never ran, and
+        the replaced database indexes still waiting to be closed closed."""
         await self.bot_data.indexing.stop(0)
+        await self.bot_data.close_retiring()
         await super().shutdown()
 
     async def process_update(self, update: object) -> None:

@@ -30,6 +30,7 @@ UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 BUSY_INDEXING = "I'm busy indexing, try again in a minute."
+ADD_FAILED = "Could not add it: something went wrong; the log has the details."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
 
@@ -192,6 +193,13 @@ async def _read_and_index(
     except (DocumentError, IndexStoreError) as exc:
         await told.wait()
         await message.reply_text(f"Could not add it: {exc}", do_quote=True)
+        return
+    except Exception:
+        # Telegram refusing the file, the database unreachable, a bug: the admin, told it is
+        # being read, hears that it failed; the details (and any traceback) go to the log.
+        log.exception("could not add an article for chat %s", message.chat_id)
+        await told.wait()
+        await message.reply_text(ADD_FAILED, do_quote=True)
         return
     [doc_id] = report.given
     passages = sum(1 for p in data.passages if p.doc_id == doc_id)

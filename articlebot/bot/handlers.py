@@ -15,7 +15,7 @@ from articlebot.bot import delivery, render
 from articlebot.bot.access import admin_message, admitted
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_bounds
-from articlebot.bot.questions import QueueClosed
+from articlebot.bot.questions import QueueClosed, visible_scope
 from articlebot.bot.state import BotContext, BotState
 from articlebot.ingest.documents import Document
 from articlebot.ingest.posts import visible_in
@@ -29,6 +29,7 @@ NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
+NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
 RESTARTING = "I'm restarting; please ask again in a minute."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering. Please try again."
 
@@ -46,9 +47,7 @@ async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | 
     """The articles a question from chat `chat_id` (None: no chat, an inline query) searches,
     or None for all of them: the chat's /use choice, and never another group's own posts."""
     chosen = await scope_of(chat_id, context) if chat_id is not None else None
-    documents = context.bot_data.retriever.index.documents
-    visible = visible_in(chosen or documents, chat_id)
-    return None if chosen is None and len(visible) == len(documents) else visible
+    return visible_scope(context.bot_data.retriever.index, chosen, chat_id)
 
 
 def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
@@ -59,16 +58,17 @@ def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
 async def _answer(message: Message, question: str, context: BotContext) -> None:
     state = context.bot_data
     chat_id = message.chat_id
-    scope = await search_scope(chat_id, context)
+    # Only the /use choice here: what the chat may see is decided against the index the
+    # question is answered from, which may be a newer one by then.
+    scope = await scope_of(chat_id, context)
     try:
         with state.under_way.answering(chat_id):
             last = await state.off_loop(state.chats.last_turn, chat_id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
-            served = await state.questions.ask(Request(question, last, scope))
-            articles = len(scope) if scope is not None else len(served.retriever.index.documents)
+            served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
             await delivery.reply_html(
                 message,
-                render.answer_html(served.answer, articles),
+                render.answer_html(served.answer, served.articles),
                 render.answer_buttons(served.answer, served.retriever.index.tag),
             )
     except (QueueClosed, ShuttingDown):
@@ -225,6 +225,12 @@ async def button(update: Update, context: BotContext) -> None:
     ):
         await query.answer(STALE_CALLBACK, show_alert=False)
         return
+    # The rows come from the client: a modified one can name another group's own article.
+    docs = {index.passages[row].doc_id for row in action.rows}
+    if len(visible_in(docs, query.message.chat.id)) != len(docs):
+        log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
+        await query.answer(NOT_HERE_CALLBACK, show_alert=False)
+        return
     await query.answer()
     if action.kind == "more":
         text = render.more_html([retriever.passage(row) for row in action.rows])
@@ -291,11 +297,11 @@ async def inline_query(update: Update, context: BotContext) -> None:
     if not await admitted(update, context):
         return
     try:
-        scope = await search_scope(None, context)
-        served = await context.bot_data.questions.ask(Request(question, doc_ids=scope))
+        # No chat: answer_batch keeps it to the articles every chat may see.
+        served = await context.bot_data.questions.ask(Request(question))
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
-    results: list[Any] = _inline_results(served.answer, len(served.retriever.index.documents))
+    results: list[Any] = _inline_results(served.answer, served.articles)
     await query.answer(results, cache_time=60)
 
 

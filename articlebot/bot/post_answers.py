@@ -52,7 +52,9 @@ async def thread_reply(
     others = [d for d in index.doc_order if d.startswith(thread.post.prefix) and d != doc_id]
     own = None
     if doc_id in index.documents:
-        own = await state.questions.ask(Request(question, previous, [doc_id]))
+        own = await state.questions.ask(
+            Request(question, previous, [doc_id], chat_id=thread.chat_id)
+        )
         answer = own.answer
         # The post's own article first: its answer, or its closest passage offered as such
         # (a story on the same event elsewhere would answer with the other story's facts).
@@ -61,7 +63,9 @@ async def thread_reply(
             return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
     if others:
-        elsewhere = await state.questions.ask(Request(question, None, others))
+        elsewhere = await state.questions.ask(
+            Request(question, None, others, chat_id=thread.chat_id)
+        )
         if elsewhere.answer.answered:
             html = (
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"

@@ -9,14 +9,17 @@ threads and the event loop fighting over the interpreter lock. A lone question s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from articlebot.ingest.posts import visible_in
 
 if TYPE_CHECKING:
     from articlebot.retrieval.conversation import Request, Turn
     from articlebot.retrieval.results import Answer
     from articlebot.retrieval.retriever import Retriever
+    from articlebot.storage.index_store import IndexStore
 
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
@@ -39,18 +42,46 @@ class Served:
     answer: Answer
     turn: Turn
     retriever: Retriever
+    #: The articles the question was searched in (what "not in the N articles" counts).
+    articles: int
+
+
+def visible_scope(
+    index: IndexStore, chosen: Collection[str] | None, chat_id: int | None
+) -> list[str] | None:
+    """The articles of `index` a question from chat `chat_id` (None: no chat, an inline
+    query) searches, or None for all of them: `chosen` (None: any), less other groups' own."""
+    if chosen is not None:
+        return visible_in(chosen, chat_id)
+    visible = visible_in(index.doc_order, chat_id)
+    return None if len(visible) == len(index.documents) else visible
 
 
 def answer_batch(
     current: Callable[[], Retriever], english_only: bool, requests: Sequence[Request]
 ) -> list[Served]:
-    """Answer a batch of chats' questions with the retriever served now."""
+    """Answer a batch of chats' questions with the retriever served now, each searching only
+    what its chat may see in that retriever's index: a group's own article served while a
+    question waited must not answer another chat."""
     from articlebot.retrieval.conversation import answer_requests
 
     retriever = current()
+    index = retriever.index
+    scopes: dict[tuple[int | None, tuple[str, ...] | None], list[str] | None] = {}
+    scoped = []
+    for request in requests:
+        chosen = tuple(request.doc_ids) if request.doc_ids is not None else None
+        key = (request.chat_id, chosen)
+        if key not in scopes:  # one pass over the index per chat and scope, not per question
+            scopes[key] = visible_scope(index, chosen, request.chat_id)
+        scoped.append(replace(request, doc_ids=scopes[key]))
     return [
-        Served(answer, turn, retriever)
-        for answer, turn in answer_requests(retriever, requests, english_only=english_only)
+        Served(answer, turn, retriever, len(index.documents if scope is None else scope))
+        for (answer, turn), scope in zip(
+            answer_requests(retriever, scoped, english_only=english_only),
+            (r.doc_ids for r in scoped),
+            strict=True,
+        )
     ]
 
 

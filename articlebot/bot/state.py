@@ -63,6 +63,8 @@ class BotState:
     #: The one worker that reads and indexes posts, links and added articles.
     indexing: IndexingQueue = field(init=False)
     limiter: RateLimiter = field(init=False)
+    #: Replaced database indexes, each closed RETIRE_SECONDS after its replacement (see serve).
+    retiring: dict[asyncio.Task[None], Callable[[], None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.channels = ChannelState(listed=channel_names(self.settings.channels))
@@ -104,8 +106,25 @@ class BotState:
         self.retriever = self.retriever.with_index(index)
         close = getattr(replaced, "close", None)
         if self.settings.database_url is not None and close is not None and replaced is not index:
-            loop = asyncio.get_running_loop()
-            loop.call_later(RETIRE_SECONDS, lambda: loop.run_in_executor(None, close))
+            task = asyncio.get_running_loop().create_task(self._retire(close))
+            self.retiring[task] = close
+            task.add_done_callback(lambda done: self.retiring.pop(done, None))
+
+    async def _retire(self, close: Callable[[], None]) -> None:
+        await asyncio.sleep(RETIRE_SECONDS)
+        # Closing now: not to be closed again by close_retiring while this runs.
+        if (task := asyncio.current_task()) is not None:
+            self.retiring.pop(task, None)
+        await asyncio.to_thread(_close_logged, close)
+
+    async def close_retiring(self) -> None:
+        """Close at once the replaced indexes still waiting to be closed (at shutdown: their
+        timers would never fire)."""
+        waiting, self.retiring = self.retiring, {}
+        for task in waiting:
+            task.cancel()
+        for close in waiting.values():
+            await asyncio.to_thread(_close_logged, close)
 
     @property
     def retriever(self) -> Retriever:
@@ -117,6 +136,14 @@ class BotState:
     @retriever.setter
     def retriever(self, retriever: Retriever) -> None:
         self.loaded = retriever
+
+
+def _close_logged(close: Callable[[], None]) -> None:
+    """`close()`, a failure logged: nobody waits for a replaced index's close."""
+    try:
+        close()
+    except Exception:
+        log.warning("could not close a replaced index", exc_info=True)
 
 
 def bot_state_type(

@@ -102,7 +102,9 @@ def private_to(doc_id: str) -> int | None:
 
 def visible_in(doc_ids: Iterable[str], chat_id: int | None) -> list[str]:
     """Of `doc_ids`, those a chat may be answered from: all but other groups' own documents."""
-    own = abs(chat_id) if chat_id is not None else None
+    # Ids keep a group's number without its sign; groups' ids are negative and users' positive,
+    # so only a group is a document's group (a user whose id is the same number is not).
+    own = -chat_id if chat_id is not None and chat_id < 0 else None
     return [d for d in doc_ids if (group := private_to(d)) is None or group == own]
 
 

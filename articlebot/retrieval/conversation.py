@@ -131,6 +131,9 @@ class Request:
     doc_ids: Collection[str] | None = None
     #: When it was asked (seconds since the epoch); the previous turn expires relative to it.
     at: float = field(default_factory=time.time)
+    #: The chat asking, for the bot's answer_batch: it searches only what `visible_in` lets
+    #: that chat see (None: no chat, an inline query, which sees no group's own articles).
+    chat_id: int | None = None
 
 
 def _questions_for(request: Request, ttl: float, english_only: bool = True) -> list[str]:

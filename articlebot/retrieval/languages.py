@@ -42,8 +42,13 @@ def question_language(question: str) -> Language:
 
 def english_only_reply(language: Language, titles: list[str]) -> str:
     """The line telling a reader in `language` that questions are answered in English, naming
-    the article (or the first few of several)."""
+    the article (or the first few of several; none when `titles` is empty)."""
     shown = "; ".join(titles[:3]) + (" …" if len(titles) > 3 else "")
+    if not titles:
+        return {
+            "ru": "Я отвечаю на вопросы на английском. Спросите, пожалуйста, по-английски.",
+            "uk": "Я відповідаю на запитання англійською. Запитайте, будь ласка, англійською.",
+        }.get(language, "I answer questions in English — please ask in English.")
     if language == "ru":
         return (
             "Я отвечаю на вопросы на английском. Спросите, пожалуйста, по-английски о статье "

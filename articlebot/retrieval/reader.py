@@ -83,8 +83,8 @@ def language_answer(
 ) -> Answer:
     """The reply to a question the model cannot read, in the question's language."""
     documents = retriever.index.documents
-    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else []
-    scope = scope or list(documents)
+    # An empty scope names no article: it may be a chat that may see none of those indexed.
+    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
     titles = [documents[d].title for d in scope]
     reply = ArticleReply(
         "language",

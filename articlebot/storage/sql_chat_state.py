@@ -257,9 +257,9 @@ class SqlChatState:
 
 def postgres_chat_state(url: str) -> SqlChatState:
     """Chat state in the PostgreSQL database at `url`, shared by every process using it."""
-    from articlebot.storage.postgres.connection import open_pool
+    from articlebot.storage.postgres.connection import on_new_pool
 
-    return SqlChatState(_PostgresTransactions(open_pool(url)))
+    return on_new_pool(url, lambda pool: SqlChatState(_PostgresTransactions(pool)))
 
 
 #: The file in the index folder that holds the chat state of a bot without a database.

@@ -19,7 +19,7 @@ from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manif
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.storage.postgres import generations
-from articlebot.storage.postgres.connection import connect, masked_url, open_pool
+from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool
 from articlebot.storage.postgres.publish import publish, writer_lock
 from articlebot.storage.postgres.schema import create_schema
 from articlebot.storage.postgres.store import PostgresIndexStore
@@ -31,7 +31,7 @@ def open_store(url: str, *, create: bool = True) -> PostgresIndexStore:
         if create:
             create_schema(conn)
         generation = generations.current_generation(conn)
-    return PostgresIndexStore(open_pool(url), generation)
+    return on_new_pool(url, lambda pool: PostgresIndexStore(pool, generation))
 
 
 def has_index(store: PostgresIndexStore) -> bool:

@@ -121,6 +121,17 @@ def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
     return pool
 
 
+def on_new_pool(url: str, make: Callable[[ConnectionPool], T]) -> T:
+    """`make(pool)` with a new pool to `url` (see open_pool); the pool is closed again when
+    `make` fails, as its first query may: its worker thread would outlive the failure."""
+    pool = open_pool(url)
+    try:
+        return make(pool)
+    except BaseException:
+        pool.close()
+        raise
+
+
 def open_pools() -> set[int]:
     """The ids of the pools open now (see close_pools)."""
     return {id(pool) for pool in _POOLS if not pool.closed}

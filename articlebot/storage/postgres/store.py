@@ -23,7 +23,7 @@ from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
 from articlebot.storage.index_store import QueryTerms
 from articlebot.storage.postgres import generations, search
-from articlebot.storage.postgres.connection import connect, open_pool, with_connection
+from articlebot.storage.postgres.connection import connect, on_new_pool, with_connection
 from articlebot.storage.postgres.rows import Generation
 from articlebot.storage.postgres.schema import DIMENSION
 
@@ -127,7 +127,7 @@ class PostgresIndexStore:
         """Connect to `url` and pin the current generation."""
         with connect(url) as conn:
             generation = generations.current_generation(conn)
-        return cls(open_pool(url), generation)
+        return on_new_pool(url, lambda pool: cls(pool, generation))
 
     def close(self) -> None:
         """Close the connections."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from articlebot.storage.postgres.connection import open_pool, with_connection
+from articlebot.storage.postgres.connection import on_new_pool, with_connection
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS bot_update (
@@ -57,7 +57,7 @@ class UpdateInbox:
     @classmethod
     def open(cls, url: str, owner: str, lease_seconds: float) -> UpdateInbox:
         """The inbox in the database at `url`, for the replica called `owner`."""
-        return cls(open_pool(url), owner, lease_seconds)
+        return on_new_pool(url, lambda pool: cls(pool, owner, lease_seconds))
 
     def close(self) -> None:
         """Close the connections."""
