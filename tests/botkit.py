@@ -117,6 +117,9 @@ async def start_bot(api: FakeBotApi, backend: str, request: pytest.FixtureReques
     settings overrides, on the test's backend; all are stopped at the end of the test."""
     started: list[Application] = []
     stores: list[ChatState] = []
+    # Asked for now, not when a bot starts, so the test's database is dropped only after the
+    # bots using it have stopped (a bot stopping on a dropped database waits out its pool).
+    chat_database = request.getfixturevalue("database_url") if backend == "postgres" else None
 
     async def start(retriever_: Retriever | None = None, **overrides: object) -> Application:
         overrides.setdefault("index_dir", tmp_path / "unused")
@@ -125,7 +128,8 @@ async def start_bot(api: FakeBotApi, backend: str, request: pytest.FixtureReques
             assert retriever_ is None, "a test's own retriever is a local index"
             retriever_ = request.getfixturevalue("postgres_retriever")
             overrides.setdefault("database_url", request.getfixturevalue("postgres_index_url"))
-            chats = postgres_chat_state(request.getfixturevalue("database_url"))
+            assert chat_database is not None
+            chats = postgres_chat_state(chat_database)
             stores.append(chats)
         settings = load_settings(api_url=api.url, **overrides)
         retriever_ = retriever_ or request.getfixturevalue("retriever")
