@@ -104,6 +104,14 @@ async def running_bot(
         await shut_down(app)
 
 
+async def ask_privately(api: FakeBotApi, chat: int, text: str, timeout: float = 60) -> str:
+    """Send `text` to the bot in private chat `chat` and return the text of its next reply."""
+    count = len(api.sent_messages(chat)) + 1
+    api.push_update(api.private_message(chat, text))
+    await api.await_messages(chat, count, timeout=timeout)
+    return api.sent_messages(chat)[-1]["text"]
+
+
 @pytest.fixture
 def api() -> Iterator[FakeBotApi]:
     """A fake Bot API server on loopback."""

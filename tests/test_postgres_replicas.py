@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from botkit import launch_polling, shut_down
+from botkit import ask_privately, launch_polling, shut_down
 from cli_run import CliRun
 from fake_botapi import FakeBotApi
 
@@ -31,13 +31,6 @@ LIGHTHOUSE = (
 )
 SWAP = "Who was Vinatier swapped for?"
 LAMP = "When was the Pennick Point lighthouse lamp relit?"
-
-
-async def _ask(api: FakeBotApi, chat: int, text: str, timeout: float = 60) -> str:
-    count = len(api.sent_messages(chat)) + 1
-    api.push_update(api.private_message(chat, text))
-    await api.await_messages(chat, count, timeout=timeout)
-    return api.sent_messages(chat)[-1]["text"]
 
 
 @pytest.mark.asyncio
@@ -61,7 +54,7 @@ async def test_two_replicas_share_chat_state_and_serve_what_the_cli_adds(
             apps.append(app)
         one, two = apis
         chat = 4242
-        assert "Kasatkin" in await _ask(two, chat, SWAP)
+        assert "Kasatkin" in await ask_privately(two, chat, SWAP)
 
         article = tmp_path / "lighthouse.txt"
         article.write_text(LIGHTHOUSE, encoding="utf-8")
@@ -71,16 +64,16 @@ async def test_two_replicas_share_chat_state_and_serve_what_the_cli_adds(
         assert added.returncode == 0, added.stderr
         start = time.monotonic()
         for api in apis:
-            while "14 August" not in await _ask(api, chat + 1, LAMP):
+            while "14 August" not in await ask_privately(api, chat + 1, LAMP):
                 assert time.monotonic() - start < 5, "the added article was not served in 5 s"
                 await asyncio.sleep(0.5)
 
         # /use through one replica scopes the chat's questions on the other.
-        await _ask(one, chat, "/use lighthouse")
-        scoped = await _ask(two, chat, SWAP)
+        await ask_privately(one, chat, "/use lighthouse")
+        scoped = await ask_privately(two, chat, SWAP)
         assert "Kasatkin" not in scoped
-        await _ask(one, chat, "/use all")
-        assert "Kasatkin" in await _ask(two, chat, SWAP)
+        await ask_privately(one, chat, "/use all")
+        assert "Kasatkin" in await ask_privately(two, chat, SWAP)
     finally:
         for app in apps:
             await shut_down(app)

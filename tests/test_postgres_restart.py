@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from botkit import launch_polling, shut_down
+from botkit import ask_privately, launch_polling, shut_down
 from fake_botapi import FakeBotApi
 
 from articlebot.bot.app import build_application
@@ -19,13 +19,6 @@ from articlebot.ingest.documents import bundled_article_path, read_documents
 pytest_plugins = ["postgres", "botkit"]
 
 SWAP = "Who was Vinatier swapped for?"
-
-
-async def _ask(api: FakeBotApi, chat: int, text: str, timeout: float = 60) -> str:
-    count = len(api.sent_messages(chat)) + 1
-    api.push_update(api.private_message(chat, text))
-    await api.await_messages(chat, count, timeout=timeout)
-    return api.sent_messages(chat)[-1]["text"]
 
 
 @pytest.mark.asyncio
@@ -55,20 +48,20 @@ async def test_the_bot_survives_a_postgres_restart(
     await launch_polling(app)
     asker, bystander = 501, 502
     try:
-        assert "Kasatkin" in await _ask(api, asker, SWAP)
-        assert "I answer questions" in await _ask(api, bystander, "/help")
+        assert "Kasatkin" in await ask_privately(api, asker, SWAP)
+        assert "I answer questions" in await ask_privately(api, bystander, "/help")
 
         await asyncio.to_thread(stop_postgres, postgres_server)
         count = len(api.sent_messages(asker))
         api.push_update(api.private_message(asker, "/use all"))  # waits for the database
         # ...while another chat is answered: the waiting is off the event loop.
-        assert "I answer questions" in await _ask(api, bystander, "/help", timeout=5)
+        assert "I answer questions" in await ask_privately(api, bystander, "/help", timeout=5)
         assert len(api.sent_messages(asker)) == count
 
         await asyncio.to_thread(restart_postgres, postgres_server)
         await api.await_messages(asker, count + 1, timeout=30)
         assert api.sent_messages(asker)[-1]["text"] == "Questions here now search every article."
-        assert "Kasatkin" in await _ask(api, asker, SWAP)
+        assert "Kasatkin" in await ask_privately(api, asker, SWAP)
     finally:
         await shut_down(app)
         app.bot_data.chats.close()
