@@ -55,9 +55,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
                 if data.manifest.recipe != served.manifest.recipe:
                     # Kept open to tell when a later generation is live: refused once per
                     # generation, not every second.
-                    previous, state.unusable_store = state.unusable_store, data
-                    if previous is not None:
-                        await asyncio.to_thread(previous.close)
+                    await state.keep_refused(data)
                     raise IndexStoreError("the database's index was built with another model")
             else:
                 data = await asyncio.to_thread(load_index, state.settings.index_dir)
@@ -66,9 +64,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
             log.warning("keeping the served index; the one on disk is not usable: %s", exc)
             state.unusable_index = live  # said once, not at every look
             return
-        rejected, state.unusable_store = state.unusable_store, None
-        if rejected is not None:
-            await asyncio.to_thread(rejected.close)
+        await state.keep_refused(None)
         state.serve(data)
     log.info("now serving %d document(s), %d passages", len(data.documents), len(data.passages))
 

@@ -119,12 +119,20 @@ class BotState:
 
     async def close_retiring(self) -> None:
         """Close at once the replaced indexes still waiting to be closed (at shutdown: their
-        timers would never fire)."""
+        timers would never fire) and the database generation kept as refused."""
         waiting, self.retiring = self.retiring, {}
         for task in waiting:
             task.cancel()
         for close in waiting.values():
             await asyncio.to_thread(_close_logged, close)
+        await self.keep_refused(None)
+
+    async def keep_refused(self, store: PostgresIndexStore | None) -> None:
+        """Keep `store` as the database generation found unusable (None: none is now),
+        closing the one kept before."""
+        previous, self.unusable_store = self.unusable_store, store
+        if previous is not None:
+            await asyncio.to_thread(_close_logged, previous.close)
 
     @property
     def retriever(self) -> Retriever:
