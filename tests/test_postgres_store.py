@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import numpy as np
@@ -12,7 +13,13 @@ import psycopg
 import pytest
 
 from articlebot.storage.postgres.collection import open_store
-from articlebot.storage.postgres.connection import DatabaseUrlError, connect, open_pools
+from articlebot.storage.postgres.connection import (
+    DatabaseUrlError,
+    close_pools,
+    connect,
+    open_pool,
+    open_pools,
+)
 from articlebot.storage.postgres.generations import (
     current_generation,
     generation,
@@ -264,3 +271,19 @@ def test_a_store_that_cannot_read_its_generation_leaves_no_pool_open(database_ur
         with pytest.raises(psycopg.errors.UndefinedTable):
             opening(database_url)
         assert open_pools() == before  # no pool, and no pool worker thread, left behind
+
+
+def test_a_command_run_in_a_serving_process_closes_only_its_own_pools(database_url: str) -> None:
+    """`articlebot add` run in-process while a bot's reload opens its next index on another
+    thread: the command's end closes its own connections, never the bot's."""
+    before = open_pools()
+    with ThreadPoolExecutor(1) as other_thread:
+        bots = other_thread.submit(open_pool, database_url).result()
+    commands = open_pool(database_url)
+    try:
+        close_pools(before)
+        assert commands.closed
+        assert not bots.closed
+    finally:
+        bots.close()
+        commands.close()

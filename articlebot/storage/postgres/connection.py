@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
@@ -20,8 +21,8 @@ POOL_WAIT_SECONDS = 15.0
 
 T = TypeVar("T")
 
-#: Every pool opened and not yet collected, for close_pools.
-_POOLS: weakref.WeakSet[ConnectionPool] = weakref.WeakSet()
+#: Every pool opened and not yet collected, and the thread that opened it, for close_pools.
+_POOLS: weakref.WeakKeyDictionary[ConnectionPool, int] = weakref.WeakKeyDictionary()
 
 
 class DatabaseUrlError(ValueError):
@@ -117,7 +118,7 @@ def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
         num_workers=1,
         open=True,
     )
-    _POOLS.add(pool)
+    _POOLS[pool] = threading.get_ident()
     return pool
 
 
@@ -134,15 +135,17 @@ def on_new_pool(url: str, make: Callable[[ConnectionPool], T]) -> T:
 
 def open_pools() -> set[int]:
     """The ids of the pools open now (see close_pools)."""
-    return {id(pool) for pool in _POOLS if not pool.closed}
+    return {id(pool) for pool in list(_POOLS) if not pool.closed}
 
 
 def close_pools(keep: set[int]) -> None:
-    """Close the pools opened since `open_pools` said `keep` (at the end of a command: a pool
-    left to the garbage collector may be collected on its own worker thread, which cannot
-    join itself)."""
-    for pool in list(_POOLS):
-        if id(pool) not in keep:
+    """Close the pools this thread opened since `open_pools` said `keep` (at the end of a
+    command: a pool left to the garbage collector may be collected on its own worker thread,
+    which cannot join itself). Pools other threads opened meanwhile are theirs: a command run
+    in a process serving a bot must not close the bot's."""
+    me = threading.get_ident()
+    for pool, opener in list(_POOLS.items()):
+        if id(pool) not in keep and opener == me:
             pool.close()
 
 
