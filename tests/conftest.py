@@ -7,10 +7,12 @@ import dataclasses
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -43,9 +45,11 @@ def settings_variables(environ: Mapping[str, str]) -> list[str]:
     return [key for key in environ if key.upper() in names]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """With xdist, tests that share a server, a costly model (the torch reference, the int8
-    export) or a module's fixture run in one worker (`--dist loadgroup`), so it is made once."""
+    export) or a module's fixture run in one worker (`--dist loadgroup`), so it is made once.
+    First: xdist's own hook reads these marks into the test ids, and would run before it."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
@@ -55,6 +59,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group("costly-models"))
         elif _has_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, rather than quietly doing every shared set-up in each worker, with a
+    pytest whose node ids pytest-xdist cannot tag with their group (pytest-xdist#1386)."""
+    if config.getoption("dist", "no") == "loadgroup" and _version("pytest") >= (9, 2):
+        raise pytest.UsageError(
+            f"pytest {pytest.__version__} breaks pytest-xdist's --dist loadgroup "
+            "(pytest-xdist#1386): run ./scripts/setup.sh to install the pinned pytest"
+        )
+
+
+def _version(package: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", metadata.version(package))[:2])
 
 
 def _has_module_fixture(item: pytest.Item) -> bool:
