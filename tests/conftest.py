@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
-from filelock import FileLock
 from hypothesis import settings as hypothesis_settings
 from model_export import kept_export
 
@@ -52,10 +51,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     First: xdist's own hook reads these marks into the test ids, and would run before it."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        backend = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
-        if "postgres_server" in fixtures or backend == "postgres":
+        # A "postgres" parameter (a backend, a store) reaches the server through
+        # request.getfixturevalue, which the fixture names do not show.
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgres_server" in fixtures or any(v == "postgres" for v in params.values()):
             item.add_marker(pytest.mark.xdist_group("postgres"))
-        elif {"reference_encoder", "int8_encoder"} & set(fixtures):
+        elif {"reference_encoder", "int8_export"} & set(fixtures):
             item.add_marker(pytest.mark.xdist_group("costly-models"))
         elif _has_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
@@ -138,24 +139,23 @@ def export_dir(tmp_path_factory: pytest.TempPathFactory, model_location: str) ->
 
 def _run_export(tmp_path_factory: pytest.TempPathFactory, model_location: str) -> Path:
     """An export made once for the run, whichever of its xdist workers asks first (the others
-    wait on the lock and find it made), in a child process: exporting needs torch, which only
-    the tests comparing with sentence-transformers load."""
+    wait on the export's own lock and find it made), in a child process: exporting needs
+    torch, which only the tests comparing with sentence-transformers load."""
     base = tmp_path_factory.getbasetemp()
     run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     folder = run / "onnx-export"
-    with FileLock(run / "onnx-export.lock"):
-        if not export_is_current(model_location, folder):
-            script = (
-                "import sys; from articlebot.encoders import ensure_onnx_export; "
-                "ensure_onnx_export(sys.argv[1], sys.argv[2])"
-            )
-            result = subprocess.run(
-                [sys.executable, "-c", script, model_location, str(folder)],
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            assert result.returncode == 0, result.stderr
+    if not export_is_current(model_location, folder):
+        script = (
+            "import sys; from articlebot.encoders import ensure_onnx_export; "
+            "ensure_onnx_export(sys.argv[1], sys.argv[2])"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", script, model_location, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr
     return folder
 
 

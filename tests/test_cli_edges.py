@@ -307,17 +307,18 @@ def test_two_first_runs_at_once_make_one_shared_export(
 ) -> None:
     import shutil
 
-    # A fresh user cache: both processes find no export and make one; each writes a folder of
-    # its own and renames it into place, so neither ever loads half an export. Their index
-    # folders hold the bundled article already: what is first here is the model.
+    # A fresh user cache: both processes find no export; one makes it (in a folder of its own,
+    # renamed into place) while the other waits for it, so neither loads half an export and
+    # the minute of work is done once. Their index folders hold the bundled article already:
+    # what is first here is the model.
     for name in ("one", "two"):
         shutil.copytree(built_article_index, tmp_path / name)
     cache = tmp_path / "xdg"
     on_terminal = _terminal(
-        "ask", "What does DTEK do?", index_dir=tmp_path / "one", XDG_CACHE_HOME=str(cache)
+        "ask", "-v", "What does DTEK do?", index_dir=tmp_path / "one", XDG_CACHE_HOME=str(cache)
     )
     piped = subprocess.Popen(
-        [sys.executable, "-m", "articlebot", "ask", "--json", "What does DTEK do?"],
+        [sys.executable, "-m", "articlebot", "ask", "-v", "--json", "What does DTEK do?"],
         env=_env(tmp_path / "two", XDG_CACHE_HOME=str(cache)),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
@@ -330,8 +331,13 @@ def test_two_first_runs_at_once_make_one_shared_export(
     assert json.loads(out)["outcome"] != "none"  # the passage is shown (maybe as the closest)
     assert "preparing the model all-MiniLM-L6-v2 (first run" in on_terminal.text
     assert "DTEK" in on_terminal.text
-    [export] = (cache / "articlebot" / "models").iterdir()  # one, and no temporary leftovers
+    # One export and the lock its makers took turns on; no temporary leftovers.
+    made = sorted((cache / "articlebot" / "models").iterdir())
+    [export] = [path for path in made if path.is_dir()]
+    assert [path.name for path in made] == [export.name, export.name + ".lock"]
     assert (export / "model.onnx").is_file() and (export / "encoder.json").is_file()
+    exports = on_terminal.text.count("to ONNX in") + err.count("to ONNX in")
+    assert exports == 1, (on_terminal.text, err)  # the other waited for it
 
 
 def test_eval_shows_progress_on_a_terminal_only(article_index_dir: Path, tmp_path: Path) -> None:

@@ -3,7 +3,10 @@ optimized and int8 copies made when missing."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+
+from filelock import FileLock
 
 from articlebot.encoders.model_source import (
     local_model_folder,
@@ -15,6 +18,7 @@ from articlebot.encoders.onnx import (
     MODEL_FILE,
     QUANTIZED_MODEL_FILE,
     TOKENIZER_FILE,
+    current_prepared_model,
     read_export_info,
 )
 from articlebot.encoders.onnx_export import copy_config, export_onnx
@@ -31,6 +35,38 @@ def ensure_onnx_export(
     """`cache_dir` holding a current, optimized export of the model (and its int8 copy if asked
     for); the export (with torch) and each copy are made only when missing or stale."""
     cache_dir = Path(cache_dir)
+    if _is_ready(model_location, cache_dir, quantized):
+        return cache_dir
+    with _one_maker(cache_dir):
+        return _make(model_location, cache_dir, name=name, quantized=quantized)
+
+
+def _is_ready(model_location: str, cache_dir: Path, quantized: bool) -> bool:
+    """Whether nothing of `ensure_onnx_export` is left to make (checked without any lock)."""
+    wanted = [cache_dir / MODEL_FILE] + ([cache_dir / QUANTIZED_MODEL_FILE] if quantized else [])
+    return (
+        export_is_current(model_location, cache_dir)
+        and (cache_dir / CONFIG_FILE).is_file()
+        and all(current_prepared_model(model) is not None for model in wanted)
+    )
+
+
+def _one_maker(cache_dir: Path) -> contextlib.ExitStack:
+    """Held while the export is made: two first runs at once make it once, the second waiting
+    for the first (each step checks again what is already there). Without a lock where the
+    cache cannot be written: the steps then fall back to what is there."""
+    held = contextlib.ExitStack()
+    try:
+        cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(cache_dir.with_name(cache_dir.name + ".lock"), thread_local=False)
+        lock.acquire()
+    except OSError:
+        return held
+    held.callback(lock.release)
+    return held
+
+
+def _make(model_location: str, cache_dir: Path, *, name: str | None, quantized: bool) -> Path:
     if not export_is_current(model_location, cache_dir):
         # A re-export replaces the whole folder, so a stale int8 model goes with it.
         export_onnx(model_location, cache_dir, name=name)

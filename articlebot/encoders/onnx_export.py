@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 OPSET = 17
 
+log = logging.getLogger(__name__)
+
 
 def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) -> Path:
     """Export the model into `out_dir`, optimized copy included; return `out_dir`."""
@@ -47,6 +50,7 @@ def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) 
     check_replaceable(out_dir)  # fail before the slow part, not after
     source_hash = model_source_hash(str(folder))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    log.info("exporting %s to ONNX in %s", name or folder.name, out_dir)
     # Build everything beside the target and swap it in at the end: a crash or a concurrent
     # reader never sees a half-written export.
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
