@@ -11,6 +11,7 @@ from the model's present files; otherwise the session exports as before.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -62,9 +63,13 @@ def main() -> None:
     from articlebot.encoders.onnx_cache import ensure_onnx_export
 
     model_location = bundled_model_location()
+    folder = kept_export_dir()
     if kept_export(model_location) is None:
-        ensure_onnx_export(model_location, kept_export_dir())
-    print(f"test model export: {kept_export_dir()}")
+        ensure_onnx_export(model_location, folder)
+    for stale in folder.parent.iterdir():  # made by earlier export code or packages
+        if stale != folder:
+            shutil.rmtree(stale, ignore_errors=True)
+    print(f"test model export: {folder}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from articlebot.encoders.onnx import (
 )
 from articlebot.encoders.onnx_cache import ensure_onnx_export
 from articlebot.encoders.onnx_export import export_onnx
-from articlebot.encoders.onnx_optimize import prepare_model, quantize_int8
+from articlebot.encoders.onnx_optimize import prepare_model
 
 _SENTENCES = [
     "The central bank raised interest rates by a quarter of a percentage point on Thursday.",
@@ -92,11 +93,31 @@ QUESTIONS = [
 ]
 
 
+@dataclass(frozen=True)
+class Int8Export:
+    """A copy of the session's export without its int8 model, then ensured with one."""
+
+    folder: Path
+    model_mtime_before: int
+
+
 @pytest.fixture(scope="session")
-def int8_encoder(export_dir: Path) -> OnnxEncoder:
-    """The int8 variant, quantized once."""
-    quantize_int8(export_dir)
-    return OnnxEncoder(export_dir, name="all-MiniLM-L6-v2", quantized=True)
+def int8_export(
+    export_dir: Path, model_location: str, tmp_path_factory: pytest.TempPathFactory
+) -> Int8Export:
+    """The int8 variant, made once, as `--quantized` makes it: by ensure_onnx_export."""
+    folder = tmp_path_factory.mktemp("int8") / "cache"
+    shutil.copytree(export_dir, folder)
+    (folder / QUANTIZED_MODEL_FILE).unlink(missing_ok=True)
+    before = (folder / MODEL_FILE).stat().st_mtime_ns
+    assert ensure_onnx_export(model_location, folder, quantized=True) == folder
+    return Int8Export(folder, before)
+
+
+@pytest.fixture(scope="session")
+def int8_encoder(int8_export: Int8Export) -> OnnxEncoder:
+    """The int8 variant, loaded once."""
+    return OnnxEncoder(int8_export.folder, name="all-MiniLM-L6-v2", quantized=True)
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +197,8 @@ def test_concurrent_encode_gives_the_same_vectors(onnx_encoder: OnnxEncoder) -> 
 
 
 @pytest.mark.slow
+# Exports again with torch, in the worker that has loaded it for the reference already.
+@pytest.mark.xdist_group("costly-models")
 def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
     export_dir: Path, model_location: str, tmp_path: Path
 ) -> None:
@@ -202,7 +225,8 @@ def test_ensure_reuses_a_current_export_and_redoes_a_stale_one(
     assert ensure_onnx_export(model_location, cache) == cache
     assert (cache / MODEL_FILE).stat().st_mtime_ns != before
     assert json.loads(info_path.read_text())["source_hash"] == real_hash
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]  # no leftovers
+    # No leftovers: the export and the lock its makers take turns on.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "cache.lock"]
 
 
 def test_hub_names_are_rejected(tmp_path: Path) -> None:
@@ -249,17 +273,11 @@ def test_int8_retrieves_the_same_passages(
     assert top1(int8_encoder) == top1(onnx_encoder)
 
 
-def test_ensure_adds_a_missing_int8_model(
-    export_dir: Path, model_location: str, tmp_path: Path
-) -> None:
-    cache = tmp_path / "cache"
-    shutil.copytree(export_dir, cache)
-    (cache / QUANTIZED_MODEL_FILE).unlink(missing_ok=True)
-    before = (cache / MODEL_FILE).stat().st_mtime_ns
-    assert ensure_onnx_export(model_location, cache, quantized=True) == cache
+def test_ensure_adds_a_missing_int8_model(int8_export: Int8Export) -> None:
+    cache = int8_export.folder
     assert (cache / QUANTIZED_MODEL_FILE).is_file()
     assert current_prepared_model(cache / QUANTIZED_MODEL_FILE) is not None
-    assert (cache / MODEL_FILE).stat().st_mtime_ns == before
+    assert (cache / MODEL_FILE).stat().st_mtime_ns == int8_export.model_mtime_before
     assert not [p.name for p in cache.iterdir() if p.name.startswith(".")]
 
 

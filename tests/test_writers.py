@@ -203,9 +203,10 @@ def test_index_of_one_more_file_keeps_the_others_and_dropping_is_explicit(
 
 
 def _limit_file_size() -> None:
-    # A write past 256 KiB fails with EFBIG, as a full disk fails with ENOSPC.
+    # A write past 128 KiB fails with EFBIG, as a full disk fails with ENOSPC: above the
+    # bundled article's largest file (its sentence vectors, ~50 KiB), below the big one's.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (128 * 1024, 128 * 1024))
 
 
 def test_write_failures_and_damage_are_one_line_and_lose_nothing(
@@ -213,7 +214,7 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
 ) -> None:
     index_dir = article_index_dir  # the bundled article, indexed; `run` works on it too
     live = current_generation(index_dir)
-    big = _article(tmp_path / "big.txt", "A long story", " ".join(["Word after word."] * 3000))
+    big = _article(tmp_path / "big.txt", "A long story", " ".join(["Word after word."] * 200))
     code, _, err = _run(
         "add", str(big), index_dir=index_dir, cwd=tmp_path, preexec_fn=_limit_file_size
     )
