@@ -56,15 +56,18 @@ def postgres_index_url(postgres_server, encoder: Encoder) -> str:
         admin.execute('CREATE DATABASE "bot_index"')
     url = postgres_server.url_for("bot_index")
     settings = load_settings(database_url=url)
-    update_index(settings, encoder, read_documents([bundled_article_path()]))
+    store, _ = update_index(settings, encoder, read_documents([bundled_article_path()]))
+    store.close()  # closed here, not by the garbage collector on its pool's own thread
     return url
 
 
 @pytest.fixture(scope="session")
-def postgres_retriever(postgres_index_url: str, encoder: Encoder) -> Retriever:
+def postgres_retriever(postgres_index_url: str, encoder: Encoder) -> Iterator[Retriever]:
     """A retriever over the bundled article in PostgreSQL, with default settings."""
     settings = load_settings(database_url=postgres_index_url)
-    return make_retriever(settings, open_index(settings, encoder), encoder)
+    store = open_index(settings, encoder)
+    yield make_retriever(settings, store, encoder)
+    store.close()
 
 
 async def launch(app: Application) -> None:

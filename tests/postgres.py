@@ -242,3 +242,15 @@ def database_url(postgres_server: PostgresServer) -> Iterator[str]:
     yield postgres_server.url_for(name)
     with psycopg.connect(postgres_server.url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def index_bundled_article(database_url: str, encoder) -> None:
+    """The bundled article indexed into the database at `database_url`, as `articlebot index
+    --database-url` does, the connections it opened closed again."""
+    from articlebot.collection import update_index
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import bundled_article_path, read_documents
+
+    settings = load_settings(database_url=database_url)
+    store, _ = update_index(settings, encoder, read_documents([bundled_article_path()]))
+    store.close()

@@ -16,10 +16,6 @@ from pathlib import Path
 from cli_run import CliRun
 from fake_botapi import FakeBotApi
 
-from articlebot.collection import update_index
-from articlebot.config import load_settings
-from articlebot.ingest.documents import bundled_article_path, read_documents
-
 pytest_plugins = ["postgres", "botkit"]
 
 HOOK = "https://bot.example.org/hook"
@@ -81,10 +77,14 @@ def _replica(
 def test_every_question_is_answered_once_through_a_kill_and_a_database_restart(
     postgres_server, database_url: str, encoder, index_dir: Path, tmp_path: Path, cli
 ) -> None:
-    from postgres import ensure_running, restart_postgres, stop_postgres
+    from postgres import (
+        ensure_running,
+        index_bundled_article,
+        restart_postgres,
+        stop_postgres,
+    )
 
-    settings = load_settings(database_url=database_url, index_dir=index_dir)
-    update_index(settings, encoder, read_documents([bundled_article_path()]))
+    index_bundled_article(database_url, encoder)
     asked: dict[int, str] = {}  # chat -> the word its one answer must hold
 
     def ask(api: FakeBotApi, chat: int, n: int) -> int:

@@ -15,9 +15,8 @@ from cli_run import CliRun
 from fake_botapi import FakeBotApi
 
 from articlebot.bot.app import build_application
-from articlebot.collection import make_retriever, open_chat_state, open_index, update_index
+from articlebot.collection import make_retriever, open_chat_state, open_index
 from articlebot.config import load_settings
-from articlebot.ingest.documents import bundled_article_path, read_documents
 
 pytest_plugins = ["postgres", "botkit"]
 
@@ -37,10 +36,9 @@ LAMP = "When was the Pennick Point lighthouse lamp relit?"
 async def test_two_replicas_share_chat_state_and_serve_what_the_cli_adds(
     database_url: str, encoder, index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
-    settings = load_settings(database_url=database_url, index_dir=tmp_path / "unused")
-    await asyncio.to_thread(
-        update_index, settings, encoder, read_documents([bundled_article_path()])
-    )
+    from postgres import index_bundled_article
+
+    await asyncio.to_thread(index_bundled_article, database_url, encoder)
     apis = [FakeBotApi().start(), FakeBotApi().start()]
     apps = []
     try:
@@ -78,6 +76,7 @@ async def test_two_replicas_share_chat_state_and_serve_what_the_cli_adds(
         for app in apps:
             await shut_down(app)
             app.bot_data.chats.close()
+            app.bot_data.retriever.index.close()
         for api in apis:
             api.stop()
 

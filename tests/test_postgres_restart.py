@@ -12,9 +12,8 @@ from botkit import ask_privately, launch_polling, shut_down
 from fake_botapi import FakeBotApi
 
 from articlebot.bot.app import build_application
-from articlebot.collection import make_retriever, open_chat_state, open_index, update_index
+from articlebot.collection import make_retriever, open_chat_state, open_index
 from articlebot.config import load_settings
-from articlebot.ingest.documents import bundled_article_path, read_documents
 
 pytest_plugins = ["postgres", "botkit"]
 
@@ -26,16 +25,16 @@ async def test_the_bot_survives_a_postgres_restart(
     postgres_server, database_url: str, encoder, tmp_path: Path
 ) -> None:
     # Imported here: `postgres` is a plugin of this module, loaded (and rewritten) by pytest.
-    from postgres import ensure_running, restart_postgres, stop_postgres
+    from postgres import (
+        ensure_running,
+        index_bundled_article,
+        restart_postgres,
+        stop_postgres,
+    )
 
-    # No rate limits: /help then touches no table, so it shows whether the loop is free.
-    settings = load_settings(
-        database_url=database_url, index_dir=tmp_path / "unused", rate_limit=0, chat_rate_limit=0
-    )
-    await asyncio.to_thread(
-        update_index, settings, encoder, read_documents([bundled_article_path()])
-    )
+    await asyncio.to_thread(index_bundled_article, database_url, encoder)
     api = FakeBotApi().start()
+    # No rate limits: /help then touches no table, so it shows whether the loop is free.
     replica = load_settings(
         api_url=api.url,
         database_url=database_url,

@@ -148,5 +148,7 @@ def test_a_store_notices_a_newer_generation(
         publish(conn, article_index, add=(), remove=[doc_id])
         assert store.newer_generation()
         assert doc_id in store.documents and store.passage_count == article_index.passage_count
-        assert len(PostgresIndexStore.open(database_url).documents) == 0
+        newer = PostgresIndexStore.open(database_url)
+        assert len(newer.documents) == 0
+        newer.close()
         store.close()

@@ -65,6 +65,9 @@ class BotState:
     limiter: RateLimiter = field(init=False)
     #: Replaced database indexes, each closed RETIRE_SECONDS after its replacement (see serve).
     retiring: dict[asyncio.Task[None], Callable[[], None]] = field(default_factory=dict)
+    #: The index last given to `serve`: opened by the bot (a reload, an addition), so closed by
+    #: it at shutdown; the one it started with belongs to whoever opened it.
+    served_own: IndexStore | None = None
 
     def __post_init__(self) -> None:
         self.channels = ChannelState(listed=channel_names(self.settings.channels))
@@ -104,6 +107,7 @@ class BotState:
         generation it ever served."""
         replaced = self.retriever.index
         self.retriever = self.retriever.with_index(index)
+        self.served_own = index
         close = getattr(replaced, "close", None)
         if self.settings.database_url is not None and close is not None and replaced is not index:
             task = asyncio.get_running_loop().create_task(self._retire(close))
@@ -118,14 +122,19 @@ class BotState:
         await asyncio.to_thread(_close_logged, close)
 
     async def close_retiring(self) -> None:
-        """Close at once the replaced indexes still waiting to be closed (at shutdown: their
-        timers would never fire) and the database generation kept as refused."""
+        """Close at once (at shutdown) the replaced indexes still waiting to be closed (their
+        timers would never fire), the database generation kept as refused and the database
+        index the bot opened and serves."""
         waiting, self.retiring = self.retiring, {}
         for task in waiting:
             task.cancel()
         for close in waiting.values():
             await asyncio.to_thread(_close_logged, close)
         await self.keep_refused(None)
+        own, self.served_own = self.served_own, None
+        close = getattr(own, "close", None)
+        if self.settings.database_url is not None and close is not None:
+            await asyncio.to_thread(_close_logged, close)
 
     async def keep_refused(self, store: PostgresIndexStore | None) -> None:
         """Keep `store` as the database generation found unusable (None: none is now),
