@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from articlebot.evaluation import load_eval_file
 from articlebot.index.arrays import ranges
-from articlebot.retrieval.ranking import segment_argmax, unique
+from articlebot.retrieval.late_interaction import maxsim, question_weights, rerank
+from articlebot.retrieval.ranking import (
+    LATE_PASSAGE_WEIGHT,
+    LATE_SENTENCE_WEIGHT,
+    segment_argmax,
+    unique,
+)
 from articlebot.retrieval.retriever import Retriever
 from articlebot.terminal import format_answer_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 QUESTIONS = [
     ("When was Vinatier arrested?", "arrested at a Moscow restaurant in June 2024"),
@@ -231,3 +242,70 @@ def test_the_stage_hook_times_every_stage_and_changes_no_answer(retriever: Retri
     ]
     assert [name for name, _ in stages] == ["spelling", "encode", *per_question, *per_question]
     assert all(seconds >= 0 for _, seconds in stages)
+
+
+def test_maxsim_weighs_the_content_pieces_of_the_question() -> None:
+    """Stopwords (whole words only) and punctuation weigh nothing; a question of nothing else
+    falls back to its words, then to every piece."""
+    weights = question_weights(["how", "old", "is", "vin", "##at", "##ier", "?"], {"how", "is"})
+    assert weights.tolist() == pytest.approx([0, 0.25, 0, 0.25, 0.25, 0.25, 0])
+    assert question_weights(["is", "it", "?"], {"is", "it"}).tolist() == pytest.approx(
+        [0.5, 0.5, 0]
+    )
+    assert question_weights(["?"], set()).tolist() == [1.0]
+
+
+def test_maxsim_is_the_mean_best_match_of_each_question_piece() -> None:
+    question = np.eye(3, dtype=np.float32)[:2]  # two pieces: axes x and y
+    weights = np.array([0.5, 0.5], dtype=np.float32)
+    tokens = np.array([[1, 0, 0], [0, 0, 1], [0.6, 0.8, 0], [0, 1, 0]], dtype=np.float32)
+    # Text 0: x matched exactly, y not at all; text 1: (0.6, 0.8) and y; an empty text scores 0.
+    scores = maxsim(question, weights, tokens, np.array([2, 0, 2]))
+    assert scores.tolist() == pytest.approx([0.5, 0.0, 0.8])
+
+
+def test_rerank_reorders_only_the_first_candidates() -> None:
+    order = np.array([3, 0, 2, 1])
+    fused = np.array([0.5, 0.1, 0.4, 0.6])
+    assert rerank(order, fused, np.array([0.0, 0.2]), 1.0).tolist() == [0, 3, 2, 1]
+    assert rerank(order, fused, np.array([0.0, 0.2]), 0.0).tolist() == [3, 0, 2, 1]
+
+
+def test_token_vectors_are_the_word_pieces_of_each_text(encoder) -> None:
+    pieces, vectors = encoder.token_vectors(["How old is Vinatier?", "He is 49."])
+    assert pieces[0][0] == "how" and pieces[0][-1] == "?" and "[CLS]" not in pieces[0]
+    assert len(vectors) == len(pieces[0]) + len(pieces[1])
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx(1.0, abs=1e-5)
+    age = vectors[len(pieces[0]) + pieces[1].index("49")]
+    assert float(vectors[pieces[0].index("old")] @ age) > float(vectors[0] @ age)
+
+
+def test_late_interaction_bolds_the_answer_to_more_reader_questions(retriever: Retriever) -> None:
+    """Of the bundled article's answerable reader dev questions, more get the sentence holding
+    the answer in bold with late interaction (off by default) than without; e.g. "How old is
+    vinatier?" gets his age."""
+    off = retriever
+    retriever = Retriever(
+        off.index,
+        off.encoder,
+        ranking=dataclasses.replace(
+            off.ranking,
+            late_passage_weight=LATE_PASSAGE_WEIGHT,
+            late_sentence_weight=LATE_SENTENCE_WEIGHT,
+        ),
+    )
+    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
+    questions = [q for q in reader.questions if q.article == "article" and q.answerable]
+
+    def bold(answers) -> int:
+        return sum(
+            bool(a.passages)
+            and a.passages[0].highlight.start <= q.start
+            and q.end <= a.passages[0].highlight.end
+            for a, q in zip(answers, questions, strict=True)
+        )
+
+    texts = [q.q for q in questions]
+    assert bold(retriever.ask_many(texts)) > bold(off.ask_many(texts))
+    assert "49" in retriever.ask("How old is vinatier?").passages[0].highlight_text
+    assert "49" not in off.ask("How old is vinatier?").passages[0].highlight_text

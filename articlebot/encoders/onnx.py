@@ -136,6 +136,12 @@ class OnnxEncoder:
         self._pad_id = pad_id(self._tokenizer)
         self._input_names = {node.name for node in self._session.get_inputs()}
         self._output_name = self._session.get_outputs()[0].name
+        self._model_path = model_path
+        self._threads = threads
+        #: The export with its token vectors as an output too, made on first use (see
+        #: `token_vectors`): the optimized copy `encode` runs has fused them away.
+        self._token_session: onnxruntime.InferenceSession | None = None
+        self._token_output = ""
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
@@ -180,6 +186,41 @@ class OnnxEncoder:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces per text, without special tokens and without truncation."""
         return self._count_tokens(texts)
+
+    def token_vectors(
+        self, texts: Sequence[str], batch_size: int = 32
+    ) -> tuple[list[list[str]], np.ndarray]:
+        """Each text's word pieces ([CLS] and [SEP] left out) and their unit-length vectors
+        (the model's last hidden states, which `encode` mean-pools), all texts' end to end.
+
+        The first call loads the export a second time with those vectors as an output (about a
+        second, and the model's size in memory); `encode` is untouched."""
+        if self._token_session is None:
+            self._token_session, self._token_output = _token_session(
+                self._model_path, self._threads
+            )
+        encodings = self._tokenizer.encode_batch(list(texts))
+        pieces = [e.tokens[1:-1] for e in encodings]
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
+        parts: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
+        order = np.argsort(-lengths, kind="stable")
+        for start in range(0, len(order), max(1, batch_size)):
+            rows = order[start : start + max(1, batch_size)]
+            width = int(lengths[rows].max())
+            input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
+            attention_mask = np.zeros((len(rows), width), dtype=np.int64)
+            for i, row in enumerate(rows):
+                input_ids[i, : lengths[row]] = encodings[row].ids
+                attention_mask[i, : lengths[row]] = 1
+            feeds = model_feeds(
+                self._input_names, input_ids, attention_mask, np.zeros_like(input_ids)
+            )
+            hidden = self._token_session.run([self._token_output], feeds)[0]
+            for i, row in enumerate(rows):
+                parts[row] = hidden[i, 1 : lengths[row] - 1]
+        vectors = np.concatenate(parts).astype(np.float32, copy=False)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return pieces, np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def default_threads() -> int:
@@ -245,6 +286,45 @@ def _make_session(model_path: Path, threads: int | None) -> onnxruntime.Inferenc
     return ort.InferenceSession(
         str(source), sess_options=options, providers=["CPUExecutionProvider"]
     )
+
+
+def _token_session(
+    model_path: Path, threads: int | None
+) -> tuple[onnxruntime.InferenceSession, str]:
+    """A session on the export with its token vectors as an output too, and that output's
+    name: the tensor the graph mean-pools (multiplied by the attention mask, then summed)."""
+    import onnx
+    import onnxruntime as ort
+
+    try:
+        model = onnx.load(str(model_path))
+        nodes = model.graph.node
+        producer = {output: node for node in nodes for output in node.output}
+        name = ""
+        for node in nodes:
+            if node.op_type != "Mul":
+                continue
+            for mine, other in ((0, 1), (1, 0)):
+                cast = producer.get(node.input[other])
+                if cast is not None and cast.op_type == "Cast":
+                    unsqueeze = producer.get(cast.input[0])
+                    if unsqueeze is not None and "attention_mask" in unsqueeze.input:
+                        name = node.input[mine]
+        if not name:
+            raise OnnxExportError(f"{model_path} has no mean pooling to take token vectors from")
+        model.graph.output.append(
+            onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
+        )
+        options = session_options(threads)
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(
+            model.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except OnnxExportError:
+        raise
+    except Exception as exc:
+        raise OnnxExportError(f"cannot load token vectors from {model_path}: {exc}") from exc
+    return session, name
 
 
 def _onnxruntime_version() -> str:

@@ -14,6 +14,14 @@ from articlebot.index.arrays import ranges
 from articlebot.ingest.chunking import Passage
 from articlebot.retrieval.results import Answer, Outcome, RetrievedPassage
 
+#: `RankingSettings.late_passage_weight` and `late_sentence_weight` as cross-validation chose
+#: them over the 10 best candidates (scripts/experiment_maxsim.py): left out, the bold sentence
+#: of answerable reader questions went 0.756 -> 0.806 asked of their article and 0.691 -> 0.769
+#: of all 21, XQuAD + news 0.784 -> 0.781 (the top passage 0.803 -> 0.844, 0.738 -> 0.806,
+#: 0.946 -> 0.941).
+LATE_PASSAGE_WEIGHT = 40.0
+LATE_SENTENCE_WEIGHT = 8.0
+
 
 @dataclass(frozen=True, slots=True)
 class RankingSettings:
@@ -31,6 +39,18 @@ class RankingSettings:
     #: terms are weighted by their rarity among the sentences of the passage's own document (see
     #: `sentence_idf`), not in the whole corpus.
     highlight_lexical_weight: float = 3.0
+    #: Late interaction (`late_interaction.maxsim` of the model's token vectors, with an encoder
+    #: that gives them): the best `late_candidates` candidates of the hand-weighted ranking are
+    #: ordered again by their score plus `late_passage_weight` times the MaxSim of all their
+    #: sentences' tokens, and the highlight's score gains `late_sentence_weight` times the
+    #: sentence's MaxSim. Off (0.0) by default: it encodes the candidates' sentences (~20) for
+    #: every question, which took reader questions from 10 ms to 630 ms each on a shared
+    #: two-core machine. `LATE_PASSAGE_WEIGHT` and
+    #: `LATE_SENTENCE_WEIGHT` turn it on with the weights leave-articles-out cross-validation
+    #: chose (scripts/experiment_maxsim.py, #14). The learned ranker below does not use it.
+    late_candidates: int = 10
+    late_passage_weight: float = 0.0
+    late_sentence_weight: float = 0.0
     #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
     #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
     #: (leave-articles-out cross-validation). None: the hand weights above.
@@ -444,14 +464,18 @@ def highlight_positions(
     chosen: Sequence[int],
     ranking: RankingSettings,
     lexical: np.ndarray | None,
+    late: np.ndarray | None = None,
 ) -> np.ndarray:
     """Position in `sentences.rows` of the sentence to highlight in each chosen candidate: its
     most similar one, plus `highlight_lexical_weight` times `lexical` (the `document_lexical`
-    overlap of the chosen candidates' sentences) when given."""
+    overlap of the chosen candidates' sentences) and `late_sentence_weight` times `late` (their
+    MaxSim) when given."""
     local = chosen_sentences(sentences, chosen)
     scores = sentences.similarity[local]
     if lexical is not None:
         scores = scores + ranking.highlight_lexical_weight * lexical
+    if late is not None:
+        scores = scores + ranking.late_sentence_weight * late
     counts = sentences.counts[np.asarray(chosen, dtype=np.int64)]
     return local[segment_argmax(scores, np.cumsum(counts) - counts, counts)]
 

@@ -18,6 +18,7 @@ from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
+from articlebot.retrieval.late_interaction import TokenEncoder, maxsim, question_weights, rerank
 from articlebot.retrieval.ranking import (
     Evidence,
     RankingSettings,
@@ -93,7 +94,8 @@ class Retriever:
     "dense" (dense top-k search; nothing for a scoped question), "keyword" (the question's
     terms and keyword top-k search), "candidates" (the two merged, or the scope's passages),
     "sentences" (every candidate sentence's similarity and term overlap, each candidate's best
-    sentence), "fusion" (candidate vectors and BM25, fused scores, ranking), "deduplicate"
+    sentence), "fusion" (candidate vectors and BM25, fused scores, ranking; the
+    best candidates re-ranked by late interaction when it is on), "deduplicate"
     (same spots and near-copies skipped), "highlight" (the sentence to show per passage, and
     the passages returned) and "confidence" (evidence and the answer / closest / none
     outcome). A question without candidates stops after "candidates".
@@ -247,8 +249,10 @@ class Retriever:
         keyword = index.keyword_scores(terms.ids, candidates)
         passages = [index.passage(row) for row in candidates.tolist()]
         type_missing = None
+        late: _LateInteraction | None = None
         if ranking.passage_weights is None:
             fused = fuse(dense, scores.best_score, keyword, ranking)
+            late = self._late_interaction(text, passages, sentences)
         else:
             type_missing = self._type_missing(text, candidates, passages, sentences)
             signals = self._passage_signals(
@@ -256,6 +260,9 @@ class Retriever:
             )
             fused = signals @ np.asarray(ranking.passage_weights, dtype=np.float64)
         order = best_first(fused)
+        if late is not None and ranking.late_passage_weight and ranking.late_candidates > 0:
+            top = order[: ranking.late_candidates]
+            order = rerank(order, fused, late.passages(top), ranking.late_passage_weight)
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
@@ -266,7 +273,10 @@ class Retriever:
             lexical = None
             if float(terms.idf.sum()) > 0 and ranking.highlight_lexical_weight:
                 lexical = self._document_lexical(candidates, sentences, chosen, terms)
-            positions = highlight_positions(sentences, chosen, ranking, lexical)
+            late_scores = None
+            if late is not None and ranking.late_sentence_weight:
+                late_scores = late.sentences(chosen_sentences(sentences, chosen))
+            positions = highlight_positions(sentences, chosen, ranking, lexical, late_scores)
         else:
             if type_missing is None:
                 type_missing = self._type_missing(text, candidates, passages, sentences)
@@ -350,6 +360,18 @@ class Retriever:
         else:
             present = np.zeros((len(rows), len(terms.idf)), dtype=np.float32)
         return Sentences(rows, offsets, counts, similarity, present)
+
+    def _late_interaction(
+        self, text: str, passages: list[Passage], sentences: Sentences
+    ) -> _LateInteraction | None:
+        """MaxSim of `text` to the candidates' sentences, when the settings use it and the
+        encoder gives token vectors."""
+        ranking = self.ranking
+        if not (ranking.late_passage_weight or ranking.late_sentence_weight):
+            return None
+        if not isinstance(self.encoder, TokenEncoder):
+            return None
+        return _LateInteraction(self.encoder, self.index, text, passages, sentences)
 
     def _document_lexical(
         self, candidates: np.ndarray, sentences: Sentences, chosen: list[int], terms: QueryTerms
@@ -514,3 +536,64 @@ class Retriever:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         return self.index.document_term_counts(terms.ids, document)
+
+
+class _LateInteraction:
+    """MaxSim of one question to candidate sentences, their token vectors encoded on demand
+    (each sentence once)."""
+
+    def __init__(
+        self,
+        encoder: TokenEncoder,
+        index: IndexStore,
+        text: str,
+        passages: list[Passage],
+        sentences: Sentences,
+    ) -> None:
+        from bm25s.stopwords import STOPWORDS_EN
+
+        self.encoder, self.index, self._sentences = encoder, index, sentences
+        self._passages = passages
+        self.owner = np.repeat(np.arange(len(sentences.counts)), sentences.counts)
+        pieces, self.question = encoder.token_vectors([text])
+        self.weights = question_weights(pieces[0], frozenset(STOPWORDS_EN))
+        self.vectors: dict[int, np.ndarray] = {}
+
+    def _encode(self, positions: np.ndarray) -> None:
+        """Token vectors of the sentences at `positions` (in `Sentences.rows`) not encoded yet."""
+        missing = [p for p in positions.tolist() if p not in self.vectors]
+        if not missing:
+            return
+        spans = self.index.sentence_spans(self._sentences.rows[missing]).tolist()
+        documents = self.index.documents
+        texts = [
+            documents[self._passages[self.owner[p]].doc_id].text[start:end]
+            for p, (start, end) in zip(missing, spans, strict=True)
+        ]
+        pieces, vectors = self.encoder.token_vectors(texts)
+        at = 0
+        for p, words in zip(missing, pieces, strict=True):
+            self.vectors[p] = vectors[at : at + len(words)]
+            at += len(words)
+
+    def _score(self, groups: list[np.ndarray]) -> np.ndarray:
+        """MaxSim of each group of sentence positions, all its sentences' tokens together."""
+        self._encode(np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64))
+        blocks = [np.concatenate([self.vectors[p] for p in g.tolist()]) for g in groups]
+        counts = np.array([len(b) for b in blocks], dtype=np.int64)
+        tokens = np.concatenate(blocks) if blocks else self.question[:0]
+        return maxsim(self.question, self.weights, tokens, counts)
+
+    def passages(self, candidates: np.ndarray) -> np.ndarray:
+        """MaxSim of each candidate (a position among the candidates): all its sentences."""
+        sentences = self._sentences
+        return self._score(
+            [
+                np.arange(sentences.offsets[c], sentences.offsets[c] + sentences.counts[c])
+                for c in candidates.tolist()
+            ]
+        )
+
+    def sentences(self, positions: np.ndarray) -> np.ndarray:
+        """MaxSim of each sentence at `positions` (in `Sentences.rows`)."""
+        return self._score([np.array([p]) for p in positions.tolist()])
