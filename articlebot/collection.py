@@ -22,7 +22,11 @@ from articlebot.ingest.documents import (
     bundled_article_path,
     iter_documents,
 )
-from articlebot.retrieval.ranking import RankingSettings
+from articlebot.retrieval.ranking import (
+    LATE_PASSAGE_WEIGHT,
+    LATE_SENTENCE_WEIGHT,
+    RankingSettings,
+)
 from articlebot.retrieval.retriever import Retriever, StageHook
 from articlebot.storage.chat_state import ChatState
 from articlebot.storage.index_store import IndexStore
@@ -190,6 +194,10 @@ def make_retriever(
 ) -> Retriever:
     """A retriever over `index` with the settings' answer options (`on_stage`: see
     `Retriever`)."""
+    if ranking is None and settings.late_interaction:
+        ranking = RankingSettings(
+            late_passage_weight=LATE_PASSAGE_WEIGHT, late_sentence_weight=LATE_SENTENCE_WEIGHT
+        )
     return Retriever(
         index,
         encoder,

@@ -131,3 +131,21 @@ def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, c
     assert summary_cmd.stdout.startswith("Russia warns foreign forces")
     missing = cli("summary", "nope", index_dir=index_dir)
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+
+
+def test_late_interaction_is_a_setting_that_changes_the_bold_sentence(
+    article_index_dir: Path, cli: Cli
+) -> None:
+    """ARTICLEBOT_LATE_INTERACTION=1: "how old is vinatier?" gets his age in bold."""
+
+    def bold(**env: str) -> str:
+        result = cli("ask", "--json", "How old is vinatier?", index_dir=article_index_dir, **env)
+        assert result.returncode == 0, result.stderr
+        [answer] = [json.loads(line) for line in result.stdout.splitlines()]
+        passage = answer["passages"][0]
+        span = passage["highlight"]
+        start = span["start"] - passage["start"]
+        return passage["text"][start : start + span["end"] - span["start"]]
+
+    assert "49" not in bold()
+    assert "49" in bold(ARTICLEBOT_LATE_INTERACTION="1")
