@@ -22,6 +22,7 @@ from articlebot.ingest.documents import (
     bundled_article_path,
     iter_documents,
 )
+from articlebot.retrieval.late_interaction import TokenEncoder
 from articlebot.retrieval.ranking import (
     LATE_PASSAGE_WEIGHT,
     LATE_SENTENCE_WEIGHT,
@@ -195,6 +196,8 @@ def make_retriever(
     """A retriever over `index` with the settings' answer options (`on_stage`: see
     `Retriever`)."""
     if ranking is None and settings.late_interaction:
+        if not isinstance(encoder, TokenEncoder):
+            log.warning("late interaction needs the ONNX encoder's token vectors: left off")
         ranking = RankingSettings(
             late_passage_weight=LATE_PASSAGE_WEIGHT, late_sentence_weight=LATE_SENTENCE_WEIGHT
         )

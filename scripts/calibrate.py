@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -205,10 +207,15 @@ def _join(parts: list[RankRows]) -> RankRows:
     )
 
 
-def collect_ranking(shared: Path) -> RankRows:
+def collect_ranking(shared: Path, observe: Callable[[Retriever], Any] | None = None) -> RankRows:
     """The ranker's signals for every answerable reader question, asked of its own article
     ("reader") and of all reader articles ("reader-all"), and every XQuAD question asked of
-    XQuAD with the news distractors ("xquad")."""
+    XQuAD with the news distractors ("xquad"). `observe(retriever)`, when given, is asked in
+    each retriever's place (with its `index` and `signals`), to record more per question."""
+
+    def asked(retriever: Retriever) -> Any:
+        return observe(retriever) if observe is not None else retriever
+
     encoder = load_encoder(load_settings())
     reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
     fold_of = article_folds(reader.questions)
@@ -220,7 +227,7 @@ def collect_ranking(shared: Path) -> RankRows:
     parts = []
     with tempfile.TemporaryDirectory() as tmp:
         data, _ = update_index(load_settings(index_dir=Path(tmp)), encoder, reader.documents)
-        retriever = Retriever(data, encoder)
+        retriever = asked(Retriever(data, encoder))
         parts.append(
             _signals_of(retriever, answerable, [[q.article] for q in answerable], "reader", folds)
         )
@@ -229,7 +236,7 @@ def collect_ranking(shared: Path) -> RankRows:
         )
     with tempfile.TemporaryDirectory() as tmp:
         data, _ = update_index(load_settings(index_dir=Path(tmp)), encoder, wiki)
-        retriever = Retriever(data, encoder)
+        retriever = asked(Retriever(data, encoder))
         parts.append(
             _signals_of(
                 retriever,

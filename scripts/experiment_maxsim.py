@@ -80,9 +80,6 @@ from calibrate import (  # noqa: E402
     READER_SOURCES,
     RankRows,
     _groups,
-    _join,
-    _signals_of,
-    article_folds,
     fit_listwise,
     fit_ranker,
     rank_outcomes,
@@ -92,7 +89,6 @@ from articlebot.collection import load_encoder, update_index  # noqa: E402
 from articlebot.config import load_settings  # noqa: E402
 from articlebot.encoders.loading import encoder_cache_dir  # noqa: E402
 from articlebot.evaluation import load_eval_file  # noqa: E402
-from articlebot.ingest.documents import read_documents  # noqa: E402
 from articlebot.retrieval.ranking import segment_argmax  # noqa: E402
 from articlebot.retrieval.retriever import Retriever, normalize_question  # noqa: E402
 
@@ -234,17 +230,9 @@ class MaxSim:
 
 def collect(shared: Path, encoder: TokenEncoder) -> dict[str, np.ndarray]:
     """`calibrate.collect_ranking`'s rows plus the MaxSim columns (same questions, order)."""
-    model = load_encoder(load_settings())
-    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
-    fold_of = article_folds(reader.questions)
-    answerable = [q for q in reader.questions if q.answerable]
-    folds = [fold_of[q.article] for q in answerable]
-    xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
-    wiki = xquad.documents + read_documents([ROOT / "eval" / "distractors_news.jsonl"])
-    xfold = {d: i % FOLDS for i, d in enumerate(sorted({q.doc_id for q in xquad.questions}))}
-    parts, extra = [], {"ms": [], "mps": [], "mpt": []}
+    extra: dict[str, list[np.ndarray]] = {"ms": [], "mps": [], "mpt": []}
 
-    def run(retriever, questions, scopes, source, folds):
+    def observe(retriever: Retriever) -> object:
         maxsim = MaxSim(encoder, retriever)
 
         class Recording:
@@ -264,21 +252,11 @@ def collect(shared: Path, encoder: TokenEncoder) -> dict[str, np.ndarray]:
                     extra["mpt"].append(mpt)
                 return s
 
-        started = time.perf_counter()
-        parts.append(_signals_of(Recording(), questions, scopes, source, folds))
-        print(f"  {source}: {len(questions)} questions, {time.perf_counter() - started:.0f} s")
+        return Recording()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        data, _ = update_index(load_settings(index_dir=Path(tmp)), model, reader.documents)
-        retriever = Retriever(data, model)
-        run(retriever, answerable, [[q.article] for q in answerable], "reader", folds)
-        run(retriever, answerable, [None] * len(answerable), "reader-all", folds)
-    with tempfile.TemporaryDirectory() as tmp:
-        data, _ = update_index(load_settings(index_dir=Path(tmp)), model, wiki)
-        retriever = Retriever(data, model)
-        qs = xquad.questions
-        run(retriever, qs, [None] * len(qs), "xquad", [xfold[q.doc_id] for q in qs])
-    rows = _join(parts)
+    started = time.perf_counter()
+    rows = calibrate.collect_ranking(shared, observe)
+    print(f"  collected in {time.perf_counter() - started:.0f} s")
     out = dict(vars(rows))
     out.update({k: np.concatenate(v) for k, v in extra.items()})
     return out
