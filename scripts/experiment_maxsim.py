@@ -89,7 +89,12 @@ from articlebot.collection import load_encoder, update_index  # noqa: E402
 from articlebot.config import load_settings  # noqa: E402
 from articlebot.encoders.loading import encoder_cache_dir  # noqa: E402
 from articlebot.evaluation import load_eval_file  # noqa: E402
-from articlebot.retrieval.ranking import segment_argmax  # noqa: E402
+from articlebot.retrieval.ranking import (  # noqa: E402
+    LATE_PASSAGE_WEIGHT,
+    LATE_SENTENCE_WEIGHT,
+    RankingSettings,
+    segment_argmax,
+)
 from articlebot.retrieval.retriever import Retriever, normalize_question  # noqa: E402
 
 #: The token embeddings: the last layer's output, before the graph's mean pooling.
@@ -466,6 +471,39 @@ def latency(shared: Path, encoder: TokenEncoder, tops=(5, 10), n=40) -> None:
                 f"(the same sentences through `encode`: median "
                 f"{1000 * statistics.median(plain):.1f} ms)"
             )
+        product_latency(data, model, questions)
+
+
+def product_latency(data, model, questions) -> None:
+    """Per question through `Retriever.ask`, over every other question: without late
+    interaction, with it on a fresh cache of token vectors, and with it after the questions in
+    between were asked (other questions about the same articles, as a bot meets them)."""
+    late = RankingSettings(
+        late_passage_weight=LATE_PASSAGE_WEIGHT, late_sentence_weight=LATE_SENTENCE_WEIGHT
+    )
+    timed, others = questions[1::2], questions[0::2]
+    model.token_vectors(["load the token session"])  # once per process, not per question
+
+    def report(name: str, retriever: Retriever) -> None:
+        times = []
+        for q in timed:
+            started = time.perf_counter()
+            retriever.ask(q.q)
+            times.append(time.perf_counter() - started)
+        times.sort()
+        print(
+            f"  ask, {name}: median {1000 * statistics.median(times):.1f} ms, "
+            f"p90 {1000 * times[int(0.9 * len(times))]:.1f} ms over {len(times)} questions"
+        )
+
+    off = Retriever(data, model)
+    off.ask(others[0].q)  # the speller, made on the first question
+    report("late interaction off", off)
+    report("late interaction on, nothing kept", Retriever(data, model, ranking=late))
+    warm = Retriever(data, model, ranking=late)
+    for q in others:
+        warm.ask(q.q)
+    report(f"late interaction on, after {len(others)} other questions", warm)
 
 
 def main() -> None:

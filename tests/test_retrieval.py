@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from articlebot.evaluation import load_eval_file
 from articlebot.index.arrays import ranges
-from articlebot.retrieval.late_interaction import maxsim, question_weights, rerank
+from articlebot.retrieval.late_interaction import (
+    TokenVectorCache,
+    maxsim,
+    question_weights,
+    rerank,
+)
 from articlebot.retrieval.ranking import (
     LATE_PASSAGE_WEIGHT,
     LATE_SENTENCE_WEIGHT,
@@ -309,3 +314,55 @@ def test_late_interaction_bolds_the_answer_to_more_reader_questions(retriever: R
     assert bold(retriever.ask_many(texts)) > bold(off.ask_many(texts))
     assert "49" in retriever.ask("How old is vinatier?").passages[0].highlight_text
     assert "49" not in off.ask("How old is vinatier?").passages[0].highlight_text
+
+
+class _CountingEncoder:
+    """The real encoder, noting the texts it is asked for token vectors of."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def token_vectors(self, texts):
+        self.asked += list(texts)
+        return self.inner.token_vectors(texts)
+
+
+def test_late_interaction_encodes_an_articles_sentences_once_across_questions(
+    retriever: Retriever,
+) -> None:
+    """The second question meeting the same candidate sentences encodes only itself, and gets
+    the same answer; the kept vectors outlive a reloaded index."""
+    counting = _CountingEncoder(retriever.encoder)
+    late = dataclasses.replace(
+        retriever.ranking,
+        late_passage_weight=LATE_PASSAGE_WEIGHT,
+        late_sentence_weight=LATE_SENTENCE_WEIGHT,
+    )
+    first = Retriever(retriever.index, counting, ranking=late)
+    question = "How old is vinatier?"
+    answer = first.ask(question)
+    assert len(counting.asked) > 5  # the question and its candidates' sentences
+    counting.asked.clear()
+    again = first.ask(question)
+    assert counting.asked == [question]
+    assert again.passages[0].highlight == answer.passages[0].highlight
+    counting.asked.clear()
+    first.with_index(retriever.index).ask(question)
+    assert counting.asked == [question]
+
+
+def test_the_token_vector_cache_keeps_at_most_its_size(encoder) -> None:
+    counting = _CountingEncoder(encoder)
+    cache = TokenVectorCache(counting, max_tokens=12)
+    texts = ["The lamp was relit.", "Ferries resumed at noon.", "The bridge will be repaired."]
+    direct = encoder.token_vectors(texts)[1]
+    assert np.array_equal(np.concatenate(cache.vectors(texts)), direct)
+    counting.asked.clear()
+    cache.vectors(texts[-1:])  # the most recent, kept
+    assert counting.asked == []
+    cache.vectors(texts[:1])  # the oldest, dropped to stay within 12 token vectors
+    assert counting.asked == texts[:1]

@@ -10,6 +10,8 @@ Chosen by leave-articles-out cross-validation (scripts/experiment_maxsim.py, iss
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -71,3 +73,51 @@ def rerank(order: np.ndarray, fused: np.ndarray, late: np.ndarray, weight: float
     top = order[: len(late)]
     again = np.argsort(-(fused[top] + weight * late), kind="stable")
     return np.concatenate([top[again], order[len(late) :]])
+
+
+#: How many token vectors `TokenVectorCache` keeps by default: ~77 MB of float32, the sentences
+#: of some 40 news articles.
+CACHED_TOKENS = 50_000
+
+
+class TokenVectorCache:
+    """Each text's token vectors, kept for the next question (least recently used out first,
+    at most `max_tokens` of them): questions about one article meet mostly the same candidate
+    sentences, which are then encoded once instead of at every question. Keyed by the text,
+    so a reloaded index keeps them. Safe to share between threads."""
+
+    def __init__(self, encoder: TokenEncoder, max_tokens: int = CACHED_TOKENS) -> None:
+        self.encoder = encoder
+        self.max_tokens = max_tokens
+        self._kept: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._tokens = 0
+        self._lock = threading.Lock()
+
+    def vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Each text's unit-length token vectors (special tokens left out)."""
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for text in texts:
+                if text in self._kept:
+                    self._kept.move_to_end(text)
+                    found[text] = self._kept[text]
+        missing = list(dict.fromkeys(text for text in texts if text not in found))
+        if missing:
+            pieces, vectors = self.encoder.token_vectors(missing)
+            at = 0
+            for text, words in zip(missing, pieces, strict=True):
+                found[text] = vectors[at : at + len(words)].copy()
+                at += len(words)
+            with self._lock:
+                for text in missing:
+                    self._keep(text, found[text])
+        return [found[text] for text in texts]
+
+    def _keep(self, text: str, vectors: np.ndarray) -> None:
+        if text in self._kept or len(vectors) > self.max_tokens:
+            return
+        self._kept[text] = vectors
+        self._tokens += len(vectors)
+        while self._tokens > self.max_tokens:
+            _, dropped = self._kept.popitem(last=False)
+            self._tokens -= len(dropped)

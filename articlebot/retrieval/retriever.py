@@ -18,7 +18,13 @@ from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
-from articlebot.retrieval.late_interaction import TokenEncoder, maxsim, question_weights, rerank
+from articlebot.retrieval.late_interaction import (
+    TokenEncoder,
+    TokenVectorCache,
+    maxsim,
+    question_weights,
+    rerank,
+)
 from articlebot.retrieval.ranking import (
     Evidence,
     RankingSettings,
@@ -124,13 +130,16 @@ class Retriever:
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
         self.on_stage = on_stage
+        #: The candidate sentences' token vectors for late interaction, made on first use and
+        #: kept across questions and reloaded indexes (see `with_index`).
+        self._token_cache: TokenVectorCache | None = None
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
         self._paragraph_starts: dict[str, list[int]] = {}
 
     def with_index(self, index: IndexStore) -> Retriever:
         """The same retriever over another index (after articles were added or removed)."""
-        return Retriever(
+        retriever = Retriever(
             index,
             self.encoder,
             top_k=self.top_k,
@@ -139,6 +148,8 @@ class Retriever:
             ranking=self.ranking,
             on_stage=self.on_stage,
         )
+        retriever._token_cache = self._token_cache
+        return retriever
 
     @property
     def size(self) -> int:
@@ -371,7 +382,9 @@ class Retriever:
             return None
         if not isinstance(self.encoder, TokenEncoder):
             return None
-        return _LateInteraction(self.encoder, self.index, text, passages, sentences)
+        if self._token_cache is None:
+            self._token_cache = TokenVectorCache(self.encoder)
+        return _LateInteraction(self._token_cache, self.index, text, passages, sentences)
 
     def _document_lexical(
         self, candidates: np.ndarray, sentences: Sentences, chosen: list[int], terms: QueryTerms
@@ -540,11 +553,11 @@ class Retriever:
 
 class _LateInteraction:
     """MaxSim of one question to candidate sentences, their token vectors encoded on demand
-    (each sentence once)."""
+    (each sentence once, and kept in the cache for the next questions)."""
 
     def __init__(
         self,
-        encoder: TokenEncoder,
+        cache: TokenVectorCache,
         index: IndexStore,
         text: str,
         passages: list[Passage],
@@ -552,10 +565,10 @@ class _LateInteraction:
     ) -> None:
         from bm25s.stopwords import STOPWORDS_EN
 
-        self.encoder, self.index, self._sentences = encoder, index, sentences
+        self.cache, self.index, self._sentences = cache, index, sentences
         self._passages = passages
         self.owner = np.repeat(np.arange(len(sentences.counts)), sentences.counts)
-        pieces, self.question = encoder.token_vectors([text])
+        pieces, self.question = cache.encoder.token_vectors([text])
         self.weights = question_weights(pieces[0], frozenset(STOPWORDS_EN))
         self.vectors: dict[int, np.ndarray] = {}
 
@@ -570,11 +583,8 @@ class _LateInteraction:
             documents[self._passages[self.owner[p]].doc_id].text[start:end]
             for p, (start, end) in zip(missing, spans, strict=True)
         ]
-        pieces, vectors = self.encoder.token_vectors(texts)
-        at = 0
-        for p, words in zip(missing, pieces, strict=True):
-            self.vectors[p] = vectors[at : at + len(words)]
-            at += len(words)
+        for p, vectors in zip(missing, self.cache.vectors(texts), strict=True):
+            self.vectors[p] = vectors
 
     def _score(self, groups: list[np.ndarray]) -> np.ndarray:
         """MaxSim of each group of sentence positions, all its sentences' tokens together."""
