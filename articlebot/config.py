@@ -102,9 +102,9 @@ class Settings(BaseSettings):
         default=False,
         description="Re-rank the 10 best passages and choose the bold sentence with the model's "
         "token vectors as well (MaxSim): the bold sentence holds the answer more often (0.756 "
-        "-> 0.806 of reader questions, left-out folds), but every question encodes the "
-        "candidates' sentences again: ~0.3-0.6 s more per question on two cores (ONNX encoder "
-        "only).",
+        "-> 0.806 of reader questions, left-out folds), at the cost of encoding the candidate "
+        "sentences (kept for later questions): up to ~0.6 s more per question on two cores "
+        "until an article's sentences are kept, ~50 ms after (ONNX encoder only).",
     )
     multilingual_model: bool = Field(
         default=False,

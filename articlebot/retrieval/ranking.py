@@ -43,11 +43,11 @@ class RankingSettings:
     #: that gives them): the best `late_candidates` candidates of the hand-weighted ranking are
     #: ordered again by their score plus `late_passage_weight` times the MaxSim of all their
     #: sentences' tokens, and the highlight's score gains `late_sentence_weight` times the
-    #: sentence's MaxSim. Off (0.0) by default: it encodes the candidates' sentences (~20) for
-    #: every question, which took reader questions from 10 ms to 630 ms each on a shared
-    #: two-core machine. `LATE_PASSAGE_WEIGHT` and
-    #: `LATE_SENTENCE_WEIGHT` turn it on with the weights leave-articles-out cross-validation
-    #: chose (scripts/experiment_maxsim.py, #14). The learned ranker below does not use it.
+    #: sentence's MaxSim. Off (0.0) by default: it encodes the candidates' sentences (~20)
+    #: that are not kept yet (`TokenVectorCache`), up to ~0.6 s a question on two cores.
+    #: `LATE_PASSAGE_WEIGHT` and `LATE_SENTENCE_WEIGHT` turn it on with the weights
+    #: leave-articles-out cross-validation chose (scripts/experiment_maxsim.py, #14;
+    #: `ARTICLEBOT_LATE_INTERACTION`). The learned ranker below does not use it.
     late_candidates: int = 10
     late_passage_weight: float = 0.0
     late_sentence_weight: float = 0.0
