@@ -65,7 +65,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Stop at once, rather than quietly doing every shared set-up in each worker, with a
     pytest whose node ids pytest-xdist cannot tag with their group (pytest-xdist#1386)."""
-    if config.getoption("dist", "no") == "loadgroup" and _version("pytest") >= (9, 2):
+    workers = config.getoption("numprocesses", None)
+    grouping = config.getoption("dist", "no") == "loadgroup" and workers not in (None, 0)
+    if grouping and _version("pytest") >= (9, 2):
         raise pytest.UsageError(
             f"pytest {pytest.__version__} breaks pytest-xdist's --dist loadgroup "
             "(pytest-xdist#1386): run ./scripts/setup.sh to install the pinned pytest"

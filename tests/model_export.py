@@ -67,8 +67,12 @@ def main() -> None:
     if kept_export(model_location) is None:
         ensure_onnx_export(model_location, folder)
     for stale in folder.parent.iterdir():  # made by earlier export code or packages
-        if stale != folder:
+        if stale.name.startswith(folder.name) or stale.name.startswith("."):
+            continue  # this export, its lock, or another run's export in the making
+        if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     print(f"test model export: {folder}")
 
 

@@ -91,3 +91,21 @@ async def test_the_database_indexes_the_bot_opened_are_closed_at_shutdown(
         await shut_down(app)  # well within RETIRE_SECONDS of the replacement
     assert replaced_pools and not replaced_pools & open_pools()
     assert open_pools() <= before
+
+
+@pytest.mark.asyncio
+async def test_the_database_index_the_bot_loads_itself_is_closed_at_shutdown(
+    cli: Cli, index_dir: Path, database_url: str
+) -> None:
+    """As `articlebot run` starts it: the bot opens the index (on a worker thread, out of
+    reach of the command's own clean-up) and closes it when it stops."""
+    built = cli("index", "--database-url", database_url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+    before = open_pools()
+    with FakeBotApi() as api:
+        settings = load_settings(index_dir=index_dir, database_url=database_url, api_url=api.url)
+        app = build_application(settings, api.token)
+        await launch(app)
+        assert open_pools() - before  # its index's connections
+        await shut_down(app)
+    assert open_pools() <= before

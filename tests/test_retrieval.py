@@ -332,10 +332,11 @@ class _CountingEncoder:
 
 
 def test_late_interaction_encodes_an_articles_sentences_once_across_questions(
-    retriever: Retriever,
+    retriever: Retriever, group_private_retriever: Retriever
 ) -> None:
     """The second question meeting the same candidate sentences encodes only itself, and gets
-    the same answer; the kept vectors outlive a reloaded index."""
+    the same answer; the kept vectors serve another index holding the same sentences (a
+    reload); the scores shown still fall from the first passage down."""
     counting = _CountingEncoder(retriever.encoder)
     late = dataclasses.replace(
         retriever.ranking,
@@ -350,8 +351,12 @@ def test_late_interaction_encodes_an_articles_sentences_once_across_questions(
     again = first.ask(question)
     assert counting.asked == [question]
     assert again.passages[0].highlight == answer.passages[0].highlight
+    scores = [p.score for p in answer.passages]
+    assert scores == sorted(scores, reverse=True)
     counting.asked.clear()
-    first.with_index(retriever.index).ask(question)
+    reloaded = first.with_index(group_private_retriever.index)
+    assert reloaded.index is not first.index
+    reloaded.ask(question)
     assert counting.asked == [question]
 
 

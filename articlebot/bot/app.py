@@ -315,6 +315,7 @@ def build_application(
 
             log.info("loading the model and index from %s", settings.index_dir)
             state.retriever = await asyncio.to_thread(open_retriever, settings)
+            state.served_own = state.retriever.index  # the bot's: closed at its shutdown
         loaded = state.retriever
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)

@@ -65,8 +65,8 @@ class BotState:
     limiter: RateLimiter = field(init=False)
     #: Replaced database indexes, each closed RETIRE_SECONDS after its replacement (see serve).
     retiring: dict[asyncio.Task[None], Callable[[], None]] = field(default_factory=dict)
-    #: The index last given to `serve`: opened by the bot (a reload, an addition), so closed by
-    #: it at shutdown; the one it started with belongs to whoever opened it.
+    #: The index the bot opened and serves (loaded at start-up, reloaded, added to), closed by
+    #: it at shutdown; one it was started with belongs to whoever opened it.
     served_own: IndexStore | None = None
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,7 @@ class OnnxEncoder:
         #: The export with its token vectors as an output too, made on first use (see
         #: `token_vectors`): the optimized copy `encode` runs has fused them away.
         self._token_session: onnxruntime.InferenceSession | None = None
+        self._token_lock = threading.Lock()  # made once, however many questions ask at once
         self._token_output = ""
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
@@ -195,10 +197,11 @@ class OnnxEncoder:
 
         The first call loads the export a second time with those vectors as an output (about a
         second, and the model's size in memory); `encode` is untouched."""
-        if self._token_session is None:
-            self._token_session, self._token_output = _token_session(
-                self._model_path, self._threads
-            )
+        with self._token_lock:
+            if self._token_session is None:
+                self._token_session, self._token_output = _token_session(
+                    self._model_path, self._threads
+                )
         encodings = self._tokenizer.encode_batch(list(texts))
         pieces = [e.tokens[1:-1] for e in encodings]
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))

@@ -4,9 +4,10 @@ optimized and int8 copies made when missing."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from articlebot.encoders.model_source import (
     local_model_folder,
@@ -18,11 +19,18 @@ from articlebot.encoders.onnx import (
     MODEL_FILE,
     QUANTIZED_MODEL_FILE,
     TOKENIZER_FILE,
+    OnnxExportError,
     current_prepared_model,
     read_export_info,
 )
 from articlebot.encoders.onnx_export import copy_config, export_onnx
 from articlebot.encoders.onnx_optimize import prepare_model, quantize_int8
+
+log = logging.getLogger(__name__)
+
+#: How long a first run waits for another process making the same export (~1 minute) before
+#: it gives up with an error instead of hanging behind a stuck one.
+EXPORT_WAIT_SECONDS = 900.0
 
 
 def ensure_onnx_export(
@@ -59,7 +67,16 @@ def _one_maker(cache_dir: Path) -> contextlib.ExitStack:
     try:
         cache_dir.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(cache_dir.with_name(cache_dir.name + ".lock"), thread_local=False)
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.info("waiting for another process making the model's export in %s", cache_dir)
+            lock.acquire(timeout=EXPORT_WAIT_SECONDS)
+    except Timeout:
+        raise OnnxExportError(
+            f"another process has been making the export in {cache_dir} for "
+            f"{EXPORT_WAIT_SECONDS // 60:.0f} minutes; stop it, or delete the folder and retry"
+        ) from None
     except OSError:
         return held
     held.callback(lock.release)

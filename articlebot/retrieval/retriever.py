@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import logging
 import math
 import re
 import time
@@ -69,6 +70,8 @@ MAX_SPELLING_CHARS = 200_000_000
 #: Hears how long a stage of answering took: its name and seconds (see `Retriever`).
 StageHook = Callable[[str, float], None]
 
+log = logging.getLogger(__name__)
+
 
 class _Stopwatch:
     """Reports the time since the previous lap to a `StageHook`; does nothing without one."""
@@ -133,6 +136,9 @@ class Retriever:
         #: The candidate sentences' token vectors for late interaction, made on first use and
         #: kept across questions and reloaded indexes (see `with_index`).
         self._token_cache: TokenVectorCache | None = None
+        late = self.ranking.late_passage_weight or self.ranking.late_sentence_weight
+        if late and isinstance(encoder, TokenEncoder):
+            self._token_cache = TokenVectorCache(encoder)
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
         self._paragraph_starts: dict[str, list[int]] = {}
@@ -274,6 +280,10 @@ class Retriever:
         if late is not None and ranking.late_passage_weight and ranking.late_candidates > 0:
             top = order[: ranking.late_candidates]
             order = rerank(order, fused, late.passages(top), ranking.late_passage_weight)
+            # The scores shown (and compared for the "Also" line) stay those of the ranks, so
+            # they still fall from the first passage down.
+            fused = fused.copy()
+            fused[order[: len(top)]] = np.sort(fused[top])[::-1]
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
@@ -377,14 +387,16 @@ class Retriever:
     ) -> _LateInteraction | None:
         """MaxSim of `text` to the candidates' sentences, when the settings use it and the
         encoder gives token vectors."""
-        ranking = self.ranking
-        if not (ranking.late_passage_weight or ranking.late_sentence_weight):
+        cache = self._token_cache
+        if cache is None:
             return None
-        if not isinstance(self.encoder, TokenEncoder):
+        try:
+            return _LateInteraction(cache, self.index, text, passages, sentences)
+        except Exception:
+            # An optional refinement: the question is answered without it, as the others.
+            log.warning("late interaction is off: no token vectors from the encoder", exc_info=True)
+            self._token_cache = None
             return None
-        if self._token_cache is None:
-            self._token_cache = TokenVectorCache(self.encoder)
-        return _LateInteraction(self._token_cache, self.index, text, passages, sentences)
 
     def _document_lexical(
         self, candidates: np.ndarray, sentences: Sentences, chosen: list[int], terms: QueryTerms

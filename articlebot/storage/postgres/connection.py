@@ -23,6 +23,8 @@ T = TypeVar("T")
 
 #: Every pool opened and not yet collected, and the thread that opened it, for close_pools.
 _POOLS: weakref.WeakKeyDictionary[ConnectionPool, int] = weakref.WeakKeyDictionary()
+#: Guards _POOLS: a bot's reload may open a pool while a command run beside it lists them.
+_POOLS_LOCK = threading.Lock()
 
 
 class DatabaseUrlError(ValueError):
@@ -118,7 +120,8 @@ def open_pool(url: str, *, max_size: int = 4) -> ConnectionPool:
         num_workers=1,
         open=True,
     )
-    _POOLS[pool] = threading.get_ident()
+    with _POOLS_LOCK:
+        _POOLS[pool] = threading.get_ident()
     return pool
 
 
@@ -135,7 +138,9 @@ def on_new_pool(url: str, make: Callable[[ConnectionPool], T]) -> T:
 
 def open_pools() -> set[int]:
     """The ids of the pools open now (see close_pools)."""
-    return {id(pool) for pool in list(_POOLS) if not pool.closed}
+    with _POOLS_LOCK:
+        pools = list(_POOLS)
+    return {id(pool) for pool in pools if not pool.closed}
 
 
 def close_pools(keep: set[int]) -> None:
@@ -144,7 +149,9 @@ def close_pools(keep: set[int]) -> None:
     which cannot join itself). Pools other threads opened meanwhile are theirs: a command run
     in a process serving a bot must not close the bot's."""
     me = threading.get_ident()
-    for pool, opener in list(_POOLS.items()):
+    with _POOLS_LOCK:
+        pools = list(_POOLS.items())
+    for pool, opener in pools:
         if id(pool) not in keep and opener == me:
             pool.close()
 
