@@ -75,8 +75,9 @@ def rerank(order: np.ndarray, fused: np.ndarray, late: np.ndarray, weight: float
     return np.concatenate([top[again], order[len(late) :]])
 
 
-#: How many token vectors `TokenVectorCache` keeps by default: ~77 MB of float32, the sentences
-#: of some 40 news articles.
+#: How many token vectors `TokenVectorCache` keeps by default: ~77 MB of float32 for a
+#: 384-dimension model like the bundled one (twice that at 768), the sentences of some 40 news
+#: articles.
 CACHED_TOKENS = 50_000
 
 
