@@ -133,8 +133,8 @@ class Retriever:
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
         self.on_stage = on_stage
-        #: The candidate sentences' token vectors for late interaction, made on first use and
-        #: kept across questions and reloaded indexes (see `with_index`).
+        #: The candidate sentences' token vectors, kept across questions and reloaded indexes
+        #: (see `with_index`) while late interaction is on; None when it is off or failed.
         self._token_cache: TokenVectorCache | None = None
         late = self.ranking.late_passage_weight or self.ranking.late_sentence_weight
         if late and isinstance(encoder, TokenEncoder):
