@@ -13,10 +13,10 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -152,11 +152,21 @@ class OnnxEncoder:
         if len(texts) == 1:
             return self._encode_one(texts[0])
         encodings = self._tokenizer.encode_batch(list(texts))
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
-        # Longest first, so each batch pads to nearly its own length; a stable sort keeps equal
-        # lengths in input order, and rows go back to their places below.
-        order = np.argsort(-lengths, kind="stable")
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for rows, feeds in self._padded_batches(encodings, batch_size):
+            out[rows] = self._session.run([self._output_name], feeds)[0]
+        # The graph normalizes already; again here so rows are unit length in float32 exactly.
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    def _padded_batches(
+        self, encodings: Sequence[Any], batch_size: int
+    ) -> Iterator[tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """The encodings in batches, each padded to its longest: (their positions, the model's
+        inputs). Longest first, so each batch pads to nearly its own length; a stable sort keeps
+        equal lengths in input order."""
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        order = np.argsort(-lengths, kind="stable")
         batch_size = max(1, batch_size)
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
@@ -170,11 +180,7 @@ class OnnxEncoder:
                 input_ids[i, :n] = encoding.ids
                 attention_mask[i, :n] = 1
                 token_type_ids[i, :n] = encoding.type_ids
-            feeds = model_feeds(self._input_names, input_ids, attention_mask, token_type_ids)
-            out[rows] = self._session.run([self._output_name], feeds)[0]
-        # The graph normalizes already; again here so rows are unit length in float32 exactly.
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return np.ascontiguousarray(out / np.maximum(norms, 1e-12), dtype=np.float32)
+            yield rows, model_feeds(self._input_names, input_ids, attention_mask, token_type_ids)
 
     def _encode_one(self, text: str) -> np.ndarray:
         """One text (a question): no padding, sorting or batching to do."""
@@ -204,23 +210,11 @@ class OnnxEncoder:
                 )
         encodings = self._tokenizer.encode_batch(list(texts))
         pieces = [e.tokens[1:-1] for e in encodings]
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(texts))
         parts: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
-        order = np.argsort(-lengths, kind="stable")
-        for start in range(0, len(order), max(1, batch_size)):
-            rows = order[start : start + max(1, batch_size)]
-            width = int(lengths[rows].max())
-            input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
-            attention_mask = np.zeros((len(rows), width), dtype=np.int64)
-            for i, row in enumerate(rows):
-                input_ids[i, : lengths[row]] = encodings[row].ids
-                attention_mask[i, : lengths[row]] = 1
-            feeds = model_feeds(
-                self._input_names, input_ids, attention_mask, np.zeros_like(input_ids)
-            )
+        for rows, feeds in self._padded_batches(encodings, batch_size):
             hidden = self._token_session.run([self._token_output], feeds)[0]
             for i, row in enumerate(rows):
-                parts[row] = hidden[i, 1 : lengths[row] - 1]
+                parts[row] = hidden[i, 1 : len(encodings[row].ids) - 1]
         vectors = np.concatenate(parts).astype(np.float32, copy=False)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return pieces, np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

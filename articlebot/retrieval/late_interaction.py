@@ -9,6 +9,7 @@ Chosen by leave-articles-out cross-validation (scripts/experiment_maxsim.py, iss
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -28,6 +29,14 @@ class TokenEncoder(Protocol):
         """Each text's word pieces (special tokens left out) and their unit-length vectors,
         all texts' laid end to end."""
         ...
+
+
+@functools.cache
+def english_stopwords() -> frozenset[str]:
+    """The stopwords left out of a question's weights (bm25s's English list), made once."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
 
 
 def question_weights(pieces: Sequence[str], stopwords: Collection[str]) -> np.ndarray:

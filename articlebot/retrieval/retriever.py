@@ -22,6 +22,7 @@ from articlebot.retrieval.answer_type import answer_type_missing, has_type, want
 from articlebot.retrieval.late_interaction import (
     TokenEncoder,
     TokenVectorCache,
+    english_stopwords,
     maxsim,
     question_weights,
     rerank,
@@ -575,13 +576,11 @@ class _LateInteraction:
         passages: list[Passage],
         sentences: Sentences,
     ) -> None:
-        from bm25s.stopwords import STOPWORDS_EN
-
         self.cache, self.index, self._sentences = cache, index, sentences
         self._passages = passages
         self.owner = np.repeat(np.arange(len(sentences.counts)), sentences.counts)
         pieces, self.question = cache.encoder.token_vectors([text])
-        self.weights = question_weights(pieces[0], frozenset(STOPWORDS_EN))
+        self.weights = question_weights(pieces[0], english_stopwords())
         self.vectors: dict[int, np.ndarray] = {}
 
     def _encode(self, positions: np.ndarray) -> None:
