@@ -24,6 +24,7 @@ from articlebot.collection import make_retriever, update_index
 from articlebot.config import Settings, load_settings, prepare_process
 from articlebot.encoders import Encoder, OnnxEncoder, WordPieceCounter, encoder_cache_dir
 from articlebot.encoders.onnx_cache import export_is_current
+from articlebot.evaluation import CachingEncoder
 from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import IndexData
@@ -163,8 +164,11 @@ def _run_export(tmp_path_factory: pytest.TempPathFactory, model_location: str) -
 
 @pytest.fixture(scope="session")
 def encoder(export_dir: Path) -> Encoder:
-    """all-MiniLM-L6-v2 as articlebot runs it: the ONNX export, no torch."""
-    return OnnxEncoder(export_dir, name=load_settings().model)
+    """all-MiniLM-L6-v2 as articlebot runs it: the ONNX export, no torch; each text's vector
+    kept for the session (as `articlebot eval` keeps them), so the dozens of tests that index
+    the bundled article embed its passages once per worker. The encoder's own tests
+    (test_onnx.py) load it without this."""
+    return CachingEncoder(OnnxEncoder(export_dir, name=load_settings().model))
 
 
 @pytest.fixture(scope="session")

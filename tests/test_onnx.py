@@ -181,12 +181,15 @@ def test_empty_input(onnx_encoder: OnnxEncoder) -> None:
 
 
 def test_concurrent_encode_gives_the_same_vectors(onnx_encoder: OnnxEncoder) -> None:
-    expected = onnx_encoder.encode(TEXTS)
+    # The short texts: their lengths vary enough for different shapes per call, and the two
+    # texts of 256 word pieces would only make the test several times slower.
+    texts = [text for text in TEXTS if text not in (MEDIUM, LONG)]
+    expected = onnx_encoder.encode(texts)
 
     def work(i: int) -> np.ndarray:
         # Different batch sizes and orders per thread, so the threads run different shapes.
-        order = np.roll(np.arange(len(TEXTS)), i)
-        vectors = onnx_encoder.encode([TEXTS[j] for j in order], batch_size=1 + i)
+        order = np.roll(np.arange(len(texts)), i)
+        vectors = onnx_encoder.encode([texts[j] for j in order], batch_size=1 + i)
         return vectors[np.argsort(order)]
 
     # Four threads on the two cores: enough to overlap calls of different shapes.
