@@ -4,24 +4,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$python" -m venv .venv
 pip=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
 
 # uv installs the same packages as pip in a fraction of the time (on the 2-core machine ~15 s
-# of CPU instead of ~150 s: no Python-level resolver, parallel unpacking). It byte-compiles
-# up front as pip does: left to first import, the tests' processes compile torch and the rest
-# themselves, several at once (measured: pytest took ~100 s more CPU). uv is kept outside the
+# of CPU instead of ~150 s: no Python-level resolver, parallel unpacking) and makes the
+# environment in under a second where `python -m venv` takes ~6. It byte-compiles up front as
+# pip does: where PYTHONDONTWRITEBYTECODE is set (as on CI machines here) nothing compiled at
+# import is kept, so every test process would compile torch and the rest again (measured:
+# pytest took ~100 s more CPU, each child process 2-3 s more). uv is kept outside the
 # environment's site-packages, so the environment holds what pip would install; where uv cannot
 # be had, pip does the work as before.
 uv=""
-if [ -z "${ARTICLEBOT_SETUP_NO_UV:-}" ]; then
+get_uv() {
+  [ -z "${ARTICLEBOT_SETUP_NO_UV:-}" ] || return 1
   if command -v uv >/dev/null 2>&1; then
     uv=$(command -v uv)
-  elif [ -x .venv/setup-tools/bin/uv ] ||
-    "${pip[@]}" install --target .venv/setup-tools uv >/dev/null 2>&1; then
+  elif [ -x .venv/setup-tools/bin/uv ] || "$@" install --target .venv/setup-tools uv \
+    >/dev/null 2>&1; then
     uv=.venv/setup-tools/bin/uv
   fi
+}
+if [ ! -x .venv/bin/python ]; then
+  if get_uv "$python" -m pip --disable-pip-version-check --quiet && [ -n "$uv" ]; then
+    "$uv" venv --quiet --seed --allow-existing --python "$(command -v "$python")" .venv
+  else
+    "$python" -m venv .venv
+  fi
 fi
+# Without a pip of its own (or without uv on the PATH), the environment's pip fetches uv.
+[ -n "$uv" ] || get_uv "${pip[@]}" || true
 # uv does not read pip's configuration: pass on the local wheel folders pip is set to look in
 # (this machine keeps its CPU build of torch in one).
 find_links=()
