@@ -62,6 +62,15 @@ async def test_private_question_gets_the_answer_with_buttons(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_hello_in_private_gets_a_greeting_not_a_refusal(api, bot) -> None:
+    api.push_update(api.private_message(43, "hi there"))
+    reply = await _reply(api, 43)
+    assert reply["text"].startswith("Hi! Ask me anything about")
+    assert "Russia warns" in reply["text"] and "doesn't" not in reply["text"]
+    assert "reply_markup" not in reply  # nothing to show more of
+
+
+@pytest.mark.asyncio
 async def test_commands_are_registered_at_start_up(api, bot) -> None:
     names = [c["command"] for c in api.commands()]
     assert names == ["ask", "source", "summary", "help", "articles", "use"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.intents import detect_intent, normalize, who_is_subject
+from articlebot.retrieval.small_talk import detect_small_talk
 
 BYLINE = (
     "who wrote this",
@@ -159,3 +160,42 @@ def test_normalize_drops_punctuation_and_fixes_near_misses() -> None:
 )
 def test_who_is_subject(question: str, subject: str | None) -> None:
     assert who_is_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("hi", "greeting"),
+        ("Good morning!", "greeting"),
+        ("hey bot, how are you doing today?", "greeting"),
+        ("thank you!!", "thanks"),
+        ("ok got it", "thanks"),
+        ("Cheers mate", "thanks"),
+        ("bye for now", "goodbye"),
+        ("see you later", "goodbye"),
+        ("who are you?", "bot"),
+        ("what can you do for me", "bot"),
+        ("What should I ask?", "bot"),
+        ("are you human?", "bot"),
+        ("help", "bot"),
+    ],
+)
+def test_small_talk_is_told_by_its_wording(message: str, kind: str | None) -> None:
+    assert detect_small_talk(message) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what can i do?",
+        "how are things in Kyiv?",
+        "who are they?",
+        "what did he do?",
+        "how are you feeling about the war?",
+        "ok so who is Kuleba?",
+        "thanks to whom was Vinatier freed?",
+        "hi, when was he arrested?",
+    ],
+)
+def test_questions_are_not_small_talk(question: str) -> None:
+    assert detect_small_talk(question) is None

@@ -127,6 +127,56 @@ def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever)
     assert "June 2024" in follow.passages[0].text
 
 
+@pytest.mark.parametrize(
+    ("message", "start"),
+    [
+        ("hi", "Hi! Ask me anything about"),
+        ("Hello there, how are you?", "Hi! Ask me anything about"),
+        ("thanks!", "Glad to help."),
+        ("ok thank you so much", "Glad to help."),
+        ("who are you?", "I'm a bot that answers questions about"),
+        ("What can you do", "I'm a bot that answers questions about"),
+        ("are you a robot?", "I'm a bot that answers questions about"),
+        ("bye", "Bye!"),
+    ],
+)
+def test_small_talk_gets_a_line_saying_what_the_bot_answers(
+    retriever: Retriever, message: str, start: str
+) -> None:
+    answer = read_answer(retriever, message)
+    assert answer.reply is not None and answer.reply.kind == "chat"
+    assert answer.outcome == "none" and not answer.answered and not answer.passages
+    [line] = answer.reply.lines
+    assert line.startswith(start) and TITLE in line
+    assert "doesn't" not in answer_html(answer)  # not "the article doesn't answer that"
+    assert json.loads(json.dumps(answer.to_json()))["outcome"] == "none"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hi, who was Vinatier swapped for?",
+        "thanks, and who is Ivan Fedorov?",
+        "who are the foreign forces?",
+        "what can Russia do?",
+        "who made the warning?",
+    ],
+)
+def test_questions_that_start_like_small_talk_are_answered(
+    retriever: Retriever, question: str
+) -> None:
+    answer = read_answer(retriever, question)
+    assert answer.reply is None and answer.passages
+
+
+def test_small_talk_is_nobodys_context_and_takes_none(retriever: Retriever) -> None:
+    _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
+    thanks, kept = ask_in_context(retriever, "thanks, how are you?", turn, now=110.0)
+    assert thanks.reply is not None and thanks.reply.kind == "chat" and kept == turn
+    follow, _ = ask_in_context(retriever, "When was he arrested?", kept, now=120.0)
+    assert "June 2024" in follow.passages[0].text
+
+
 def test_reply_html_escapes_and_fits() -> None:
     reply = ArticleReply("summary", "x", ("<b>Title</b> & co", *["<script>" * 400] * 20))
     html = reply_html(reply)

@@ -1,10 +1,11 @@
 """Answers as a reader gets them: questions in a language the model cannot read are told so,
-questions about the article itself are answered from its structure, the rest by retrieval."""
+messages to the bot itself ("hi", "thanks") get a line saying what it does, questions about
+the article itself are answered from its structure, the rest by retrieval."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from articlebot.retrieval.about import (
     byline_reply,
@@ -15,9 +16,10 @@ from articlebot.retrieval.about import (
     summary_spans,
 )
 from articlebot.retrieval.intents import detect_intent, who_is_subject
-from articlebot.retrieval.languages import english_only_reply, question_language
+from articlebot.retrieval.languages import Language, english_only_reply, question_language
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
+from articlebot.retrieval.small_talk import SmallTalk, detect_small_talk, small_talk_reply
 
 
 def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None) -> str | None:
@@ -78,19 +80,38 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     return replace(answer, answered=True, passages=[lead, *rest][: max(len(answer.passages), 1)])
 
 
-def language_answer(
-    retriever: Retriever, question: str, language: str, doc_ids: Collection[str] | None
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """Why a message is not asked of the index: its language, or that it is small talk."""
+
+    language: Language = "en"
+    small_talk: SmallTalk | None = None
+
+
+def unread(question: str, english_only: bool) -> Unread | None:
+    """Why `question` is not asked of the index, or None when it is."""
+    language = question_language(question) if english_only else "en"
+    if language != "en":
+        return Unread(language=language)
+    talk = detect_small_talk(question)
+    return Unread(small_talk=talk) if talk is not None else None
+
+
+def unread_answer(
+    retriever: Retriever, question: str, why: Unread, doc_ids: Collection[str] | None
 ) -> Answer:
-    """The reply to a question the model cannot read, in the question's language."""
+    """The one-line reply to a message retrieval does not read: a question in a language the
+    model cannot read (in that language), or a message to the bot itself ("hi", "thanks")."""
     documents = retriever.index.documents
     # An empty scope names no article: it may be a chat that may see none of those indexed.
     scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
     titles = [documents[d].title for d in scope]
-    reply = ArticleReply(
-        "language",
-        scope[0] if len(scope) == 1 else "",
-        (english_only_reply(language, titles),),  # type: ignore[arg-type]
+    kind, line = (
+        ("language", english_only_reply(why.language, titles))
+        if why.small_talk is None
+        else ("chat", small_talk_reply(why.small_talk, titles))
     )
+    reply = ArticleReply(kind, scope[0] if len(scope) == 1 else "", (line,))
     text = normalize_question(question, retriever.max_question_chars)
     return Answer(question=text, answered=False, confidence=0.0, passages=[], reply=reply)
 
@@ -102,17 +123,19 @@ def read_answers(
     *,
     english_only: bool = True,
 ) -> list[Answer]:
-    """`Retriever.ask_many`, with article questions answered from the article and, for an
-    English-only model, other languages told to ask in English."""
+    """`Retriever.ask_many`, with article questions answered from the article, small talk
+    answered in a line and, for an English-only model, other languages told to ask in
+    English."""
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
-    languages = [question_language(q) if english_only else "en" for q in questions]
-    asked = [i for i, language in enumerate(languages) if language == "en"]
+    not_asked = [unread(q, english_only) for q in questions]
+    asked = [i for i, why in enumerate(not_asked) if why is None]
     found = retriever.ask_many([questions[i] for i in asked], doc_ids=[scopes[i] for i in asked])
     answers: list[Answer] = []
     by_position = dict(zip(asked, found, strict=True))
     for i, question in enumerate(questions):
-        if i not in by_position:
-            answers.append(language_answer(retriever, question, languages[i], scopes[i]))
+        why = not_asked[i]
+        if why is not None:
+            answers.append(unread_answer(retriever, question, why, scopes[i]))
             continue
         answer = by_position[i]
         doc_id = article_of(retriever, answer, scopes[i])

@@ -53,7 +53,8 @@ class ArticleReply:
     """A reply made from the article's structure rather than one passage: its byline, a
     summary, the sentence introducing a person, or a note on the language asked in."""
 
-    #: "byline", "summary", "introduction" or "language".
+    #: "byline", "summary", "introduction", "language" (ask in English) or "chat" (a line
+    #: answering small talk: "hi", "thanks", "who are you?").
     kind: str
     #: The article the reply is about ("" when it is about none in particular).
     doc_id: str
