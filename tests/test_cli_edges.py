@@ -201,7 +201,8 @@ def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path)
 def test_add_shows_a_bar_with_a_total_on_a_terminal_only(
     index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
-    sentences = [f"Line {i} of the council minutes records vote number {i}." for i in range(200)]
+    # A few dozen passages: a bar with its total, reaching it.
+    sentences = [f"Line {i} of the council minutes records vote number {i}." for i in range(80)]
     minutes = tmp_path / "minutes.txt"
     minutes.write_text("Council minutes\n\n" + "\n\n".join(sentences) + "\n", encoding="utf-8")
     terminal = _terminal("add", str(minutes), index_dir=index_dir)
@@ -345,12 +346,24 @@ def test_eval_shows_progress_on_a_terminal_only(article_index_dir: Path, tmp_pat
     dev = tmp_path / "dev.jsonl"
     dev.write_text(
         '{"q": "Who was Vinatier swapped for?", "answers": ["Daniil Kasatkin"]}\n'
-        '{"q": "What does DTEK do?", "answers": ["energy"]}\n',
+        '{"q": "When does the ferry leave?", "answers": ["7 a.m."]}\n',
         encoding="utf-8",
     )
-    terminal = _terminal("eval", str(dev), index_dir=index_dir)
+    # Two short articles instead of the bundled one: eval indexes its documents each run, and
+    # what is shown while it asks does not depend on how long they are.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "swap.txt").write_text(
+        "Prisoner swap\n\nLaurent Vinatier was swapped for Daniil Kasatkin, officials said.\n",
+        encoding="utf-8",
+    )
+    (docs / "ferry.txt").write_text(
+        "Island ferry timetable\n\nThe first ferry leaves the harbour at 7 a.m. on weekdays.\n",
+        encoding="utf-8",
+    )
+    terminal = _terminal("eval", str(dev), "--docs", str(docs), index_dir=index_dir)
     assert terminal.finish() == 0
     assert re.search(r"asking: +\d+%\|.*\| \d/2", terminal.text), terminal.text
-    piped = _cli("eval", str(dev), "--json", index_dir=index_dir)
+    piped = _cli("eval", str(dev), "--docs", str(docs), "--json", index_dir=index_dir)
     assert piped.returncode == 0 and piped.stderr == ""
     assert json.loads(piped.stdout)["hit@1"] == 1.0
