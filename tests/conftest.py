@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_run import CliRun
@@ -259,6 +260,28 @@ def settings_for(tmp_path: Path):
         return load_settings(**overrides)
 
     return make
+
+
+@pytest.fixture
+def shared_model(monkeypatch: pytest.MonkeyPatch, encoder: Encoder) -> Encoder:
+    """Commands run in this process (`cli`, a bot's own start-up) get the session's encoder
+    instead of loading the bundled model again, for tests about what they do with it: each
+    in-process `index` or `add` of the bundled article would otherwise embed it again (~4 s).
+    Loading the model (export, cache folder, status lines) is tested in child processes and
+    by tests without this fixture; other models and encoders still load as configured."""
+    import articlebot.collection
+
+    load = articlebot.collection.load_encoder
+    bundled = Settings.model_construct().model_location()
+
+    def shared(settings: Settings, **options: Any) -> Encoder:
+        plain = settings.encoder != "torch" and settings.device == "cpu" and not settings.quantized
+        if plain and settings.model_location() == bundled:
+            return encoder
+        return load(settings, **options)
+
+    monkeypatch.setattr(articlebot.collection, "load_encoder", shared)
+    return encoder
 
 
 @pytest.fixture

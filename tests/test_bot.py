@@ -26,6 +26,8 @@ from articlebot.config import load_settings
 
 #: The fixtures `api` and `start_bot`.
 pytest_plugins = ["botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 GROUP = -100123456
 

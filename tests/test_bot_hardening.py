@@ -21,6 +21,8 @@ from articlebot.retrieval.retriever import Retriever
 
 #: The fixtures `api` and `start_bot`.
 pytest_plugins = ["botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 GROUP = -100777000
 ADMIN = 7001

@@ -80,6 +80,8 @@ LIBRARY = (
 )
 
 pytest_plugins = ["botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 PAGES = {
     "/early.html": EARLY,

@@ -16,6 +16,8 @@ from articlebot.storage.chat_state import ChatState, InMemoryChatState, Limit, R
 from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
 
 pytest_plugins = ["postgres", "botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 IMPLEMENTATIONS = ["memory", "file", "postgres"]
 

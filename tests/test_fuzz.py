@@ -25,6 +25,9 @@ from articlebot.encoders import Encoder
 from articlebot.ingest.documents import Document, DocumentError, read_documents
 from articlebot.retrieval.retriever import Retriever
 
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
+
 SNIPPETS = [
     "<b>",
     "</b>",

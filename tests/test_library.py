@@ -20,6 +20,8 @@ from articlebot.retrieval.retriever import Retriever
 
 #: The fixture `api`.
 pytest_plugins = ["botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 ADMIN = 7001
 #: The test site is on loopback, which links may only be fetched from when the operator allows it.

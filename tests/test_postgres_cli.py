@@ -13,6 +13,8 @@ from cli_run import CliRun
 from articlebot.storage.postgres.connection import masked_url
 
 pytest_plugins = ["postgres"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 Cli = Callable[..., CliRun]
 

@@ -21,6 +21,8 @@ from articlebot.storage.postgres.collection import open_store
 from articlebot.storage.postgres.connection import open_pools
 
 pytest_plugins = ["postgres"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 Cli = Callable[..., CliRun]
 

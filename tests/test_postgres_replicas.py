@@ -19,6 +19,8 @@ from articlebot.collection import make_retriever, open_chat_state, open_index
 from articlebot.config import load_settings
 
 pytest_plugins = ["postgres", "botkit"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 Cli = Callable[..., CliRun]
 

@@ -31,6 +31,8 @@ from articlebot.storage.postgres.search import (
 )
 
 pytest_plugins = ["postgres"]
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
 
 QUESTIONS = [
     "What did Russia warn about foreign troops in Ukraine?",

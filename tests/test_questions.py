@@ -14,6 +14,9 @@ from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
 
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
+
 QUESTIONS = [
     "Who was Laurent Vinatier swapped for?",
     "How many households lost electricity in Dnipropetrovsk?",

@@ -28,6 +28,9 @@ from articlebot.config import load_settings
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import load_index
 
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
+
 #: How long everyone writes at once: 10 s by default, ARTICLEBOT_SOAK_SECONDS=60 (or more) for
 #: a long run. Ten seconds is already several rounds of every writer against each other.
 SOAK_SECONDS = float(os.environ.get("ARTICLEBOT_SOAK_SECONDS", "10"))

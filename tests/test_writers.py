@@ -24,6 +24,9 @@ from articlebot.index.lock import writer_lock
 from articlebot.index.store import IndexCorruptError, current_generation
 from articlebot.storage.local_index import load_index
 
+# Commands run in this process reuse the session's encoder (see conftest.shared_model).
+pytestmark = pytest.mark.usefixtures("shared_model")
+
 
 def _env(index_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
