@@ -20,7 +20,7 @@ one before it. Commands:
   more    the next passage for the last question
   clear   forget the conversation (and clear the screen)
   help    this help
-  quit    leave (also exit, Ctrl-D)
+  quit    leave (also exit, Ctrl-D; "bye" says goodbye and leaves)
 Up and down arrows recall earlier questions; they are kept between sessions.\
 """
 
@@ -100,6 +100,7 @@ def run_chat(
 ) -> int:
     """The chat loop; returns the exit status."""
     from articlebot.retrieval.conversation import ask_in_context
+    from articlebot.retrieval.small_talk import detect_small_talk
 
     interactive = sys.stdin.isatty() and out.isatty()
     bold = out.isatty()
@@ -144,11 +145,16 @@ def run_chat(
             elif command in MORE:
                 say(_more(state))
             else:
-                state.last, state.turn = ask_in_context(
+                answer, state.turn = ask_in_context(
                     retriever, line, state.turn, doc_ids=doc_ids, english_only=english_only
                 )
-                state.shown = 1
-                say(format_answer_text(state.last, bold=bold, articles=len(scope)))
+                say(format_answer_text(answer, bold=bold, articles=len(scope)))
+                if answer.reply is not None and answer.reply.kind == "chat":
+                    # "thanks" or "ok" leaves `more` paging the last answer; "bye" leaves.
+                    if detect_small_talk(line) == "goodbye":
+                        return 0
+                    continue
+                state.last, state.shown = answer, 1
     finally:
         save()
 

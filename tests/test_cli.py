@@ -103,14 +103,18 @@ def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> N
 
 def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     index_dir = article_index_dir
-    session = "Who is Laurent Vinatier?\nWhen was he arrested?\nmore\nquit\n"
+    session = (
+        "Who is Laurent Vinatier?\nWhen was he arrested?\nthanks!\nmore\nbye\nWho is Witkoff?\n"
+    )
     result = _cli("chat", index_dir=index_dir, stdin=session)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("> ")
     assert "Moscow restaurant in June 2024" in replies[2]  # the follow-up found the arrest
-    # 'more' pages on: one passage not shown yet
-    assert replies[3].count("— Russia warns") == 1
-    assert replies[3].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
+    assert replies[3].startswith("Glad to help.")
+    # 'more' pages on through the thanks: one passage of the arrest answer not shown yet
+    assert replies[4].count("— Russia warns") == 1
+    assert replies[4].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
+    assert replies[5].startswith("Bye!") and len(replies) == 6  # "bye" leaves the chat
 
 
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.intents import detect_intent, normalize, who_is_subject
-from articlebot.retrieval.small_talk import detect_small_talk
+from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 
 BYLINE = (
     "who wrote this",
@@ -168,15 +168,29 @@ def test_who_is_subject(question: str, subject: str | None) -> None:
         ("hi", "greeting"),
         ("Good morning!", "greeting"),
         ("hey bot, how are you doing today?", "greeting"),
+        ("hello, anyone?", "greeting"),
+        ("hiii", "greeting"),
+        ("👋", "greeting"),
         ("thank you!!", "thanks"),
-        ("ok got it", "thanks"),
         ("Cheers mate", "thanks"),
+        ("thanks for your help!", "thanks"),
+        ("tyvm", "thanks"),
+        ("that's all, thanks", "thanks"),
+        ("👍", "thanks"),
+        ("ok", "ack"),
+        ("ok got it", "ack"),
+        ("interesting", "ack"),
         ("bye for now", "goodbye"),
         ("see you later", "goodbye"),
+        ("thank you so much, bye", "goodbye"),
+        ("have a nice day", "goodbye"),
         ("who are you?", "bot"),
         ("what can you do for me", "bot"),
         ("What should I ask?", "bot"),
         ("are you human?", "bot"),
+        ("what is this?", "bot"),
+        ("are you there?", "bot"),
+        ("hi, I have a question", "bot"),
         ("help", "bot"),
     ],
 )
@@ -189,13 +203,42 @@ def test_small_talk_is_told_by_its_wording(message: str, kind: str | None) -> No
     [
         "what can i do?",
         "how are things in Kyiv?",
+        "how are things now?",
         "who are they?",
         "what did he do?",
         "how are you feeling about the war?",
         "ok so who is Kuleba?",
         "thanks to whom was Vinatier freed?",
         "hi, when was he arrested?",
+        "and later?",
+        "later?",
+        "ok?",
+        "great?",
+        "who wrote this",
+        "who made this decision?",
+        "what is this about?",
+        "🇺🇦",
     ],
 )
 def test_questions_are_not_small_talk(question: str) -> None:
     assert detect_small_talk(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Hello, who wrote this?", "who wrote this?"),
+        ("thanks! summarize please", "summarize please"),
+        ("Hey bot, how many households lost power?", "how many households lost power?"),
+        ("ok thanks, what is this about?", "what is this about?"),
+        ("hi who was Vinatier swapped for?", "who was Vinatier swapped for?"),
+        ("wow, 500,000 households?", "500,000 households?"),
+        ("Good evening, what did Macron post?", "what did Macron post?"),
+        ("sup with the blackout", "sup with the blackout"),
+        ("Nice attack: who was behind it?", "Nice attack: who was behind it?"),
+        ("hello!", "hello!"),
+        ("Who is Vinatier? Thanks!", "Who is Vinatier? Thanks!"),
+    ],
+)
+def test_a_greeting_or_thanks_in_front_is_taken_off(question: str, asked: str) -> None:
+    assert without_small_talk(question) == asked

@@ -169,6 +169,27 @@ def test_questions_that_start_like_small_talk_are_answered(
     assert answer.reply is None and answer.passages
 
 
+@pytest.mark.parametrize(
+    ("question", "bare"),
+    [
+        ("Hello, who wrote this?", "who wrote this?"),
+        ("thanks, summarize please", "summarize please"),
+        (
+            "Good evening, what is the coalition of the willing?",
+            "What is the coalition of the willing?",
+        ),
+        ("Hey bot, how many households lost power?", "How many households lost power?"),
+    ],
+)
+def test_a_greeting_in_front_changes_nothing_in_the_answer(
+    retriever: Retriever, question: str, bare: str
+) -> None:
+    greeted, plain = read_answers(retriever, [question, bare])
+    assert greeted.question == question  # shown as typed
+    assert (greeted.outcome, greeted.reply) == (plain.outcome, plain.reply)
+    assert greeted.passages == plain.passages and greeted.confidence == plain.confidence
+
+
 def test_small_talk_is_nobodys_context_and_takes_none(retriever: Retriever) -> None:
     _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
     thanks, kept = ask_in_context(retriever, "thanks, how are you?", turn, now=110.0)

@@ -19,7 +19,12 @@ from articlebot.retrieval.intents import detect_intent, who_is_subject
 from articlebot.retrieval.languages import Language, english_only_reply, question_language
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
-from articlebot.retrieval.small_talk import SmallTalk, detect_small_talk, small_talk_reply
+from articlebot.retrieval.small_talk import (
+    SmallTalk,
+    detect_small_talk,
+    small_talk_reply,
+    without_small_talk,
+)
 
 
 def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None) -> str | None:
@@ -129,7 +134,9 @@ def read_answers(
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
     not_asked = [unread(q, english_only) for q in questions]
     asked = [i for i, why in enumerate(not_asked) if why is None]
-    found = retriever.ask_many([questions[i] for i in asked], doc_ids=[scopes[i] for i in asked])
+    # "Hello, who wrote this?" is asked as "who wrote this?": the greeting would only blur it.
+    bare = {i: without_small_talk(questions[i]) for i in asked}
+    found = retriever.ask_many([bare[i] for i in asked], doc_ids=[scopes[i] for i in asked])
     answers: list[Answer] = []
     by_position = dict(zip(asked, found, strict=True))
     for i, question in enumerate(questions):
@@ -138,10 +145,14 @@ def read_answers(
             answers.append(unread_answer(retriever, question, why, scopes[i]))
             continue
         answer = by_position[i]
+        if bare[i] != question:  # the answer is to the question as the reader typed it
+            answer = replace(
+                answer, question=normalize_question(question, retriever.max_question_chars)
+            )
         doc_id = article_of(retriever, answer, scopes[i])
         if doc_id is not None:
-            intent = detect_intent(question)
-            name = who_is_subject(question) if intent is None else None
+            intent = detect_intent(bare[i])
+            name = who_is_subject(bare[i]) if intent is None else None
             if intent is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
             elif name is not None:

@@ -1,5 +1,7 @@
 """Messages to the bot rather than questions about the article ("hi", "thanks", "who are
-you?"), told apart by their wording alone, and the line each gets instead of a passage."""
+you?"), told apart by their wording alone; the line each gets instead of a passage; and the
+greeting or thanks in front of a question ("hello, who wrote this?"), taken off before it is
+asked."""
 
 from __future__ import annotations
 
@@ -8,69 +10,132 @@ from typing import Literal
 
 from articlebot.retrieval.intents import normalize
 
-SmallTalk = Literal["greeting", "thanks", "goodbye", "bot"]
+SmallTalk = Literal["greeting", "thanks", "ack", "goodbye", "bot"]
 
-_TO_BOT = r"(?:\s+(?:there|bot|articlebot|again|everyone|all|guys|friend|mate|buddy))*"
+#: Words said to the bot alongside a greeting or thanks ("hi there", "thanks mate").
+_TO_BOT = (
+    r"(?:\s+(?:there|bot|articlebot|again|everyone|anyone|all|guys|friend|mate|buddy|man|dude|"
+    r"bro|folks))*"
+)
+_HELLO = (
+    r"(?:hi+|hello+|helo|hey+|heya|hiya|howdy|yo|hallo|greetings|sup|wassup|whats\s+up|"
+    r"good\s+(?:morning|afternoon|evening|day)|morning|evening|bonjour|hola|salut|ciao)"
+)
+_THANK = (
+    r"(?:thanks|thank\s+(?:you|u)|thankyou|thank|thx|thnx|thnks|thanx|tnx|ty|tysm|tyvm|cheers|"
+    r"many\s+thanks|much\s+appreciated|appreciate\s+it|merci|danke|gracias)"
+)
+_OK = (
+    r"(?:ok+|okay|okey|k|kk|alright|all\s+right|cool|great|perfect|awesome|nice|got\s+it|"
+    r"i\s+see|understood|makes\s+sense|good\s+to\s+know|interesting|wow|lol|haha+|fine|"
+    r"thats\s+(?:great|interesting|helpful|all)|great\s+(?:job|answer)|nice\s+one|"
+    r"well\s+done|good\s+(?:bot|job|answer))"
+)
 _GREETING = (
-    rf"(?:(?:hi|hello|hey|heya|hiya|howdy|yo|hallo|greetings|sup|wassup|whats\s+up|"
-    rf"good\s+(?:morning|afternoon|evening|day))){_TO_BOT}"
-    rf"(?:\s+(?:how\s+are\s+(?:you|u)(?:\s+doing)?(?:\s+today)?|hows\s+it\s+going))?",
-    r"(?:how\s+are\s+(?:you|u)|how\s+r\s+u|hows\s+it\s+going|how\s+is\s+it\s+going|"
-    r"how\s+do\s+you\s+do|how\s+are\s+things)(?:\s+doing)?(?:\s+today)?",
+    rf"{_HELLO}{_TO_BOT}(?:\s+(?:how\s+are\s+(?:you|u)(?:\s+doing)?(?:\s+today)?|"
+    r"hows\s+it\s+going))?",
+    r"(?:how\s+are\s+(?:you|u)|how\s+r\s+u)(?:\s+doing)?(?:\s+today)?",
+    r"hows\s+it\s+going|how\s+do\s+you\s+do",
     r"(?:nice|pleased|glad)\s+to\s+meet\s+(?:you|u)",
 )
 _THANKS = (
-    r"(?:(?:ok|okay|great|cool|perfect|awesome|nice|got\s+it|thats\s+helpful|"
-    r"that\s+helps|very\s+helpful|good)\s+)*"
-    r"(?:thanks|thank\s+(?:you|u)|thankyou|thx|thnx|ty|tysm|cheers|many\s+thanks|"
-    r"much\s+appreciated|appreciate\s+it)"
-    r"(?:\s+(?:a\s+lot|so\s+much|very\s+much|a\s+bunch|again|bot|mate|buddy))*",
-    r"(?:ok|okay|k|kk|cool|great|perfect|awesome|nice|got\s+it|i\s+see|understood|"
-    r"makes\s+sense|good\s+to\s+know|interesting|wow|thats\s+(?:great|interesting|helpful))",
+    rf"(?:{_OK}\s+)*{_THANK}"
+    r"(?:\s+(?:a\s+lot|a\s+ton|so\s+much|very\s+much|a\s+bunch|kindly|again|bot|mate|buddy|"
+    r"man|dude|bro|for\s+(?:the|your)\s+(?:help|answer|answers|info|information|reply)|"
+    r"for\s+helping))*"
+    r"(?:\s+(?:that\s+(?:helps|answers\s+it|helped)|thats\s+(?:helpful|all|it)))?",
+    rf"(?:thats\s+all|that\s+is\s+all)\s+{_THANK}",
 )
+_ACK = (rf"{_OK}(?:\s+{_OK})*{_TO_BOT}",)
 _GOODBYE = (
-    r"(?:(?:ok|okay|thanks|thank\s+you)\s+)?(?:bye|goodbye|good\s+bye|bye\s+bye|see\s+(?:you|ya)"
-    r"(?:\s+later)?|later|cya|good\s+night|goodnight|take\s+care)"
+    rf"(?:(?:{_OK}|{_THANK})(?:\s+(?:so\s+much|a\s+lot))?\s+)*"
+    r"(?:bye|goodbye|good\s+bye|bye\s+bye|see\s+(?:you|ya)(?:\s+(?:later|soon|tomorrow))?|"
+    r"(?:catch|talk\s+to)\s+you\s+later|talk\s+later|ttyl|cya|good\s+night|goodnight|gn|"
+    r"take\s+care|have\s+a\s+(?:nice|good|great)\s+(?:day|evening|night|one))"
     r"(?:\s+(?:now|for\s+now|then|bot))*",
 )
 _BOT = (
     r"(?:who|what)\s+(?:are|r)\s+(?:you|u)",
-    r"who\s+(?:made|created|built|wrote|programmed|designed|owns|runs)\s+(?:you|u|this\s+bot)",
-    r"what\s+(?:can|do)\s+(?:you|u)\s+do(?:\s+for\s+me)?",
+    r"who\s+(?:made|created|built|programmed|designed|owns|runs)\s+(?:you|u|this\s+bot|the\s+bot)",
+    r"what\s+(?:can|do)\s+(?:you|u)\s+(?:do|know)(?:\s+for\s+me)?",
+    r"what\s+(?:can|does)\s+(?:this|the)\s+bot\s+do",
+    r"what\s+are\s+you\s+able\s+to\s+do",
+    r"(?:can|could)\s+(?:you|u)\s+help(?:\s+me)?|how\s+can\s+(?:you|u)\s+help(?:\s+me)?|help\s+me",
     r"what\s+(?:can|should)\s+i\s+ask(?:\s+(?:you|u|here|about))?",
-    r"what\s+(?:is|s)\s+this\s+bot(?:\s+for)?",
-    r"are\s+(?:you|u)\s+(?:a\s+|an\s+)?(?:bot|robot|human|person|real|machine|ai|chatbot|"
-    r"computer|program)",
-    r"(?:help|how\s+does\s+this\s+work|how\s+do\s+i\s+use\s+(?:this|you|it)|"
+    r"(?:can|may)\s+i\s+ask(?:\s+(?:you|u))?(?:\s+a\s+question|\s+something)?",
+    r"i\s+have\s+a\s+question",
+    r"what\s+(?:is|s)\s+(?:this|this\s+bot|articlebot)(?:\s+for)?",
+    r"whats\s+(?:this|this\s+bot|articlebot)(?:\s+for)?",
+    r"whats\s+your\s+name|what\s+is\s+your\s+name",
+    r"are\s+(?:you|u)\s+(?:a\s+|an\s+)?(?:real\s+)?(?:bot|robot|human|person|real|machine|ai|"
+    r"chatbot|chatgpt|gpt|computer|program)",
+    r"(?:are\s+)?(?:you|u)\s+there|(?:is\s+)?any\s*one\s+(?:there|here)|anybody\s+(?:there|here)",
+    r"(?:help|how\s+does\s+this\s+work|how\s+do\s+i\s+use\s+(?:this|you|it)(?:\s+bot)?|"
     r"how\s+(?:do|does)\s+(?:you|this\s+bot)\s+work|what\s+are\s+you\s+for)",
 )
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     body = "|".join(f"(?:{pattern})" for pattern in patterns)
-    lead = r"(?:(?:ok|okay|so|and|well|um|oh|hey|hi|hello|thanks|thank\s+you|thx)\s+)*"
-    tail = r"(?:\s+(?:please|pls|then|again|today|now|bot|articlebot))*"
+    lead = rf"(?:(?:ok|okay|so|and|well|um|oh|{_HELLO}|{_THANK}){_TO_BOT}\s+)*"
+    tail = r"(?:\s+(?:please|pls|then|again|bot|articlebot))*"
     return re.compile(rf"{lead}(?:{body}){tail}")
 
 
 _KINDS: tuple[tuple[SmallTalk, re.Pattern[str]], ...] = (
-    ("thanks", _compile(_THANKS)),
     ("goodbye", _compile(_GOODBYE)),
+    ("thanks", _compile(_THANKS)),
+    ("ack", _compile(_ACK)),
     ("bot", _compile(_BOT)),
     ("greeting", _compile(_GREETING)),
+)
+#: Acknowledgements and goodbyes asked as questions ("ok?", "later?", "great?") are not small
+#: talk: in a chat they ask something ("and later?").
+_ASKING = ("thanks", "ack", "goodbye")
+#: Emoji that are a whole message: a wave says hello, the rest thank or agree.
+_WAVE = "👋"
+_NODS = set("👍🙏🙌👌❤♥😊🙂😀😁✅💯")
+
+#: A greeting, thanks or "ok" in front of a question, and what ends it: punctuation, or the
+#: question's first word.
+_GREETED = (
+    rf"(?:{_HELLO}|{_THANK}|{_OK})"
+    r"(?:\s+(?:there|bot|articlebot|everyone|all|again|so\s+much|a\s+lot|mate|buddy))*"
+)
+_PREFIX = re.compile(
+    rf"^\W*(?:{_GREETED}(?:\s+{_GREETED})*"
+    r"(?:\s*[,.!:;…—–-]+\s*|\s+(?=(?:who|whos|what|whats|when|where|why|how|which|whom|"
+    r"whose|is|are|was|were|did|does|do|can|could|will|would|has|have|had|should|tell|give|"
+    r"show|summari[sz]e|explain)\b)))+",
+    re.IGNORECASE,
 )
 
 
 def detect_small_talk(message: str) -> SmallTalk | None:
     """What kind of message to the bot itself `message` is, or None for anything else (every
     question about the article)."""
+    bare = "".join(message.split())
+    if bare and not any(char.isalnum() for char in bare):
+        if _WAVE in bare:
+            return "greeting"
+        if set(bare) & _NODS:
+            return "thanks"
+        return None
     text = normalize(message)
     if not text:
         return None
+    asking = message.rstrip().endswith("?")
     for kind, pattern in _KINDS:
-        if pattern.fullmatch(text):
+        if pattern.fullmatch(text) and not (asking and kind in _ASKING):
             return kind
     return None
+
+
+def without_small_talk(question: str) -> str:
+    """The question without a greeting, thanks or "ok" in front ("Hello, who wrote this?" ->
+    "who wrote this?"); unchanged when nothing would be left."""
+    rest = _PREFIX.sub("", question, count=1).strip()
+    return rest if any(char.isalnum() for char in rest) else question
 
 
 def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
@@ -81,14 +146,16 @@ def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
         if titles
         else "the articles here"
     )
-    if kind == "thanks":  # "thanks", and "ok" or "got it" alike
+    if kind == "thanks":
         return f"Glad to help. Ask me anything else about {about}."
+    if kind == "ack":
+        return f"Ask me anything else about {about}."
     if kind == "goodbye":
         return f"Bye! Ask me about {about} any time."
     if kind == "bot":
+        says = "the article says" if len(titles) == 1 else "the articles say"
         return (
-            f"I'm a bot that answers questions about {about} from its text: ask who, what, "
-            "when, where or why, or say “summarize” for the gist. I only know what the "
-            "article says."
+            f"I'm a bot that answers questions about {about}: ask who, what, when, where or "
+            f"why, or say “summarize” for the gist. I only know what {says}."
         )
     return f"Hi! Ask me anything about {about}, or say “summarize” for the gist."
