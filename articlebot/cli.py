@@ -465,6 +465,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             "one a line; `articlebot chat` asks interactively"
         )
     question = "-" if args.question is None else args.question
+    if not question.strip():
+        raise UsageError('the question is empty: give one (articlebot ask "...")')
     if question == "-" and sys.stdin.isatty():
         print("articlebot: reading questions, one a line; Ctrl-D ends", file=sys.stderr)
     retriever = _retriever(args)

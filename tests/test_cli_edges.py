@@ -56,6 +56,7 @@ def _cli(
             "ARTICLEBOT_RATE_LIMIT must be a whole number, 0 or more (got 'abc')",
         ),
         (["list"], {"ARTICLEBOT_ENCODER": "gpu"}, "ARTICLEBOT_ENCODER must be one of auto, onnx"),
+        (["ask", "   "], {}, "the question is empty: give one"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_exit_2(
