@@ -287,3 +287,26 @@ def test_a_command_run_in_a_serving_process_closes_only_its_own_pools(database_u
     finally:
         bots.close()
         commands.close()
+
+
+def test_a_store_keeps_only_its_most_recently_read_documents(
+    conn: psycopg.Connection, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import articlebot.storage.postgres.store as store_module
+
+    monkeypatch.setattr(store_module, "CACHED_DOCUMENTS", 2)
+    with write_generation(conn) as writer:
+        writer.add(
+            [make_document(name, f"{name} one. {name} two", i) for i, name in enumerate("abcde")]
+        )
+    store = open_store(database_url)
+    try:
+        for _ in range(2):  # read again after being dropped: the same text, from the database
+            for name in "abcde":
+                assert store.documents[name].text == f"{name} one. {name} two"
+        assert list(store.documents._cache) == ["d", "e"]  # type: ignore[attr-defined]
+        store.documents["d"]  # reading one keeps it longest
+        store.documents["a"]
+        assert list(store.documents._cache) == ["d", "a"]  # type: ignore[attr-defined]
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ ids by arithmetic, so every method is one query over just the rows it is given.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -36,17 +37,26 @@ def _rows(values: np.ndarray | Sequence[int]) -> np.ndarray:
     return np.asarray(values, dtype=np.int64).reshape(-1)
 
 
+#: How many documents a store keeps read (least recently used out first): the articles being
+#: asked about, not every one a long-running bot has shown.
+CACHED_DOCUMENTS = 64
+
+
 class _Documents(Mapping[str, Document]):
-    """The generation's documents by doc_id, each read from the database when asked for."""
+    """The generation's documents by doc_id, each read from the database when asked for; the
+    `CACHED_DOCUMENTS` most recently used are kept."""
 
     def __init__(self, store: PostgresIndexStore) -> None:
         self._store = store
-        self._cache: dict[str, Document] = {}
+        self._cache: OrderedDict[str, Document] = OrderedDict()
+        self._lock = threading.Lock()  # the bot's worker threads read at once
 
     def __getitem__(self, doc_id: str) -> Document:
-        cached = self._cache.get(doc_id)
-        if cached is not None:
-            return cached
+        with self._lock:
+            cached = self._cache.get(doc_id)
+            if cached is not None:
+                self._cache.move_to_end(doc_id)
+                return cached
         number = self._store._number.get(doc_id)
         if number is None:
             raise KeyError(doc_id)
@@ -62,7 +72,10 @@ class _Documents(Mapping[str, Document]):
             byline=row[3],
             body_start=row[4],
         )
-        self._cache[doc_id] = doc
+        with self._lock:
+            self._cache[doc_id] = doc
+            while len(self._cache) > CACHED_DOCUMENTS:
+                self._cache.popitem(last=False)
         return doc
 
     def __contains__(self, doc_id: object) -> bool:
