@@ -132,3 +132,26 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
         masked_url("postgresql://u@h/db?password=pw&x=1") == "postgresql://u@h/db?password=***&x=1"
     )
     assert masked_url("postgresql://h/db") == "postgresql://h/db"
+
+
+def test_late_interaction_reads_its_sentences_from_the_database(
+    cli: Cli, index_dir: Path, database_url: str
+) -> None:
+    """ARTICLEBOT_LATE_INTERACTION=1 over a database index: the same bold sentence as over an
+    index folder ("How old is vinatier?" -> his age), its sentences read from PostgreSQL."""
+    built = cli("index", "--database-url", database_url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+
+    def bold(**env: str) -> str:
+        asked = cli(
+            "ask", "--json", "How old is vinatier?", index_dir=index_dir,
+            ARTICLEBOT_DATABASE_URL=database_url, **env,
+        )  # fmt: skip
+        assert asked.returncode == 0, asked.stderr
+        passage = json.loads(asked.stdout)["passages"][0]
+        span = passage["highlight"]
+        start = span["start"] - passage["start"]
+        return passage["text"][start : start + span["end"] - span["start"]]
+
+    assert "49" not in bold()
+    assert "Laurent Vinatier, 49" in bold(ARTICLEBOT_LATE_INTERACTION="1")
