@@ -190,6 +190,17 @@ def test_a_greeting_in_front_changes_nothing_in_the_answer(
     assert greeted.passages == plain.passages and greeted.confidence == plain.confidence
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"), [("hello, who wrote this?", "byline"), ("thanks, summarize", "summary")]
+)
+def test_a_greeted_article_question_after_another_is_about_the_article(
+    retriever: Retriever, question: str, kind: str
+) -> None:
+    _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
+    answer, _ = ask_in_context(retriever, question, turn, now=110.0)
+    assert answer.reply is not None and answer.reply.kind == kind
+
+
 def test_small_talk_is_nobodys_context_and_takes_none(retriever: Retriever) -> None:
     _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
     thanks, kept = ask_in_context(retriever, "thanks, how are you?", turn, now=110.0)

@@ -14,7 +14,7 @@ from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
-from articlebot.retrieval.small_talk import detect_small_talk
+from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 
 #: How long a chat's last question stays usable as context.
 CONTEXT_TTL_SECONDS = 10 * 60
@@ -145,10 +145,11 @@ def _questions_for(request: Request, ttl: float, english_only: bool = True) -> l
         return [request.question]
     if not depends_on_context(request.question):
         return [request.question]
-    # "Who wrote this?" points at the article, not at the last answer, "how are you?" at the
-    # bot; and an English name put into a Russian question would make it look English.
+    # "Who wrote this?" (also after "hello,") points at the article, not at the last answer,
+    # "how are you?" at the bot; and an English name put into a Russian question would make it
+    # look English.
     if (
-        detect_intent(request.question)
+        detect_intent(without_small_talk(request.question))
         or detect_small_talk(request.question)
         or (english_only and question_language(request.question) != "en")
     ):
