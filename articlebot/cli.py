@@ -569,6 +569,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`articlebot eval`."""
+    from functools import partial
+
     from articlebot.collection import load_encoder, make_retriever, update_index
     from articlebot.evaluation import (
         AblationRow,
@@ -583,6 +585,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         score,
     )
     from articlebot.ingest.documents import bundled_article_path, read_documents
+    from articlebot.retrieval.reader import read_answer
     from articlebot.retrieval.retriever import Retriever
 
     eval_set = load_eval_file(args.file)
@@ -603,13 +606,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
             database_url=args.database_url,
         )
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
+        english_only = not settings.multilingual_model
 
         def retriever(ranking: Any = None) -> Retriever:
             return make_retriever(settings, data, encoder, ranking)
 
         def ask_all(questions: list[EvalQuestion], ranking: Any = None) -> list[Any]:
+            # Scored as a reader gets them: the byline, the summary, "who is" introductions,
+            # small talk and other languages answered as `ask` and the bot answer them.
             shown = _progress(questions, "asking", "question")
-            return run(shown, retriever(ranking).ask, per_article=args.per_article)
+            ask = partial(read_answer, retriever(ranking), english_only=english_only)
+            return run(shown, ask, per_article=args.per_article)
 
         if args.report:
             out_of_scope = [q for path in args.out_of_scope for q in load_eval_file(path).questions]

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from cli_run import CliRun
 
 Cli = Callable[..., CliRun]
@@ -99,6 +100,27 @@ def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> N
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["hit@1"] == 1.0 and figures["questions"] == 1
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_eval_scores_the_replies_readers_get(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
+    # The byline and summary questions get the byline and the summary, as from `ask`, not the
+    # passage retrieval alone would show (which refused "who wrote this?").
+    dev = tmp_path / "about.jsonl"
+    dev.write_text(
+        '{"q": "who wrote this?", "answers": ["Abdiwahab Ahmed"]}\n'
+        '{"q": "summarize", "answers": ["Russia"]}\n',
+        encoding="utf-8",
+    )
+    result = cli("eval", str(dev), "--json", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert (figures["questions"], figures["answer"]) == (2, 1.0), figures
+    # Small talk is answered in a line, with no passage: nothing is shown for it.
+    chatter = tmp_path / "chatter.jsonl"
+    chatter.write_text('{"q": "thanks!"}\n{"q": "hello there"}\n', encoding="utf-8")
+    result = cli("eval", str(chatter), "--json", index_dir=index_dir)
+    assert json.loads(result.stdout)["none"] == 1.0, result.stdout
 
 
 def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
