@@ -43,7 +43,7 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index-dir", type=Path, help="index folder (ARTICLEBOT_INDEX_DIR)")
+    parser.add_argument("--index-dir", type=_folder, help="index folder (ARTICLEBOT_INDEX_DIR)")
     parser.add_argument(
         "--database-url",
         metavar="URL",
@@ -256,18 +256,32 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
-    from articlebot.collection import add_documents, load_encoder, update_index
+    from articlebot.collection import add_documents, document_paths, load_encoder, update_index
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args, device=args.device)
-    sources = list(args.paths) if args.paths else [str(p) for p in _default_sources(settings)]
-    fetched = _fetch_links(sources, settings)
-    # Read every file once before any work, so a bad one stops the run at once with one line;
-    # the build then reads them again as it goes (a large .jsonl corpus never sits in memory
-    # whole).
-    count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
-    log.info("read %d document(s)", count)
-    documents = itertools.chain(iter_documents(_files(sources)), fetched)
+    held = None if args.paths else _indexed_documents(settings)
+    if held is not None and args.rebuild:
+        # Rebuilt from the index's own copies: articles from links, from files since moved
+        # and with ids given by `add --id` come back as they were.
+        sources, fetched, count = [], list(held), len(held)
+        documents: Iterable[Any] = fetched
+    else:
+        if args.paths:
+            sources = list(args.paths)
+        elif held is not None:
+            sources = _refreshable_sources(held)
+        else:
+            sources = [str(p) for p in document_paths(settings)]
+        fetched = _fetch_links(sources, settings)
+        # Read every file once before any work, so a bad one stops the run at once with one
+        # line; the build then reads them again as it goes (a large .jsonl corpus never sits
+        # in memory whole).
+        count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
+        if args.paths and count == 0:
+            raise UsageError(_no_documents(args.paths))
+        log.info("read %d document(s)", count)
+        documents = itertools.chain(iter_documents(_files(sources)), fetched)
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
     if args.rebuild:
@@ -332,24 +346,45 @@ def _print_report(settings: Settings, report: Any) -> None:
     print(f"{_where(settings)}: {report.summary()}")
 
 
-def _default_sources(settings: Settings) -> list[Path]:
-    """Configured documents, else the files the existing index was built from, else the
-    bundled article."""
-    from articlebot.collection import document_paths
-    from articlebot.index.store import IndexStoreError, read_manifest
-    from articlebot.ingest.documents import source_file
+def _folder(value: str) -> Path:
+    """A folder named on the command line; an empty one would quietly mean the current one."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("needs a folder")
+    return Path(value)
 
-    paths = document_paths(settings)
+
+def _indexed_documents(settings: Settings) -> list[Any] | None:
+    """What a local index folder holds, for `index` with no paths; None where the documents
+    come from the settings or a database, or no index was made yet."""
+    from articlebot.storage.local_index import stored_documents
+
     if settings.documents or settings.database_url is not None:
-        return paths
-    try:
-        sources = {
-            source_file(meta["source"])
-            for meta in read_manifest(settings.index_dir).documents.values()
-        }
-    except IndexStoreError:
-        return paths
-    return sorted(sources) if sources and all(p.exists() for p in sources) else paths
+        return None
+    return stored_documents(settings.index_dir)
+
+
+def _refreshable_sources(held: Sequence[Any]) -> list[str]:
+    """The files the indexed articles were read from that are still there (read again to
+    pick up edits); articles from links and from files since gone are kept as indexed."""
+    from articlebot.index.identity import origin, origin_is_gone
+    from articlebot.ingest.fetch import is_url
+
+    origins = dict.fromkeys(origin(doc.source) for doc in held)
+    files = [o for o in origins if not is_url(o) and not o.startswith("upload:")]
+    gone = [o for o in files if origin_is_gone(o)]
+    if gone:
+        print(
+            f"articlebot: kept as indexed, their files are gone: {', '.join(gone)}",
+            file=sys.stderr,
+        )
+    return [o for o in files if o not in gone]
+
+
+def _no_documents(paths: Sequence[str]) -> str:
+    return (
+        f"no articles in {', '.join(paths)}: give .txt, .md, .html or .jsonl files, folders "
+        "holding them, or links"
+    )
 
 
 def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
@@ -387,6 +422,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     documents = _read_sources(args.paths, settings)
+    if not documents:
+        raise UsageError(_no_documents(args.paths))
     if args.doc_id is not None:
         if len(documents) != 1:
             raise UsageError(f"--id names one article, but {len(documents)} were read")

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         populate_by_name=True,
+        # `ARTICLEBOT_INDEX_DIR=` (a blank line left in .env) means the default, not the
+        # current folder.
+        env_ignore_empty=True,
     )
 
     # --- documents and index ---

@@ -123,6 +123,21 @@ def test_eval_scores_the_replies_readers_get(index_dir: Path, tmp_path: Path, cl
     assert json.loads(result.stdout)["none"] == 1.0, result.stdout
 
 
+def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cli) -> None:
+    # A blank `ARTICLEBOT_INDEX_DIR=` line (in .env or the environment) is the default folder,
+    # not the current one; an empty --index-dir is refused.
+    from articlebot.config import load_settings
+
+    default = load_settings().index_dir
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARTICLEBOT_INDEX_DIR", "")
+        assert load_settings().index_dir == default != Path()
+    result = cli("list", "--index-dir", "", index_dir=tmp_path / "index")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("error: argument --index-dir: needs a folder")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     index_dir = article_index_dir
     session = (

@@ -183,6 +183,62 @@ def test_cli_add_list_remove(site, index_dir, cli) -> None:
     assert missing.returncode == 1 and "no indexed article" in missing.stderr
 
 
+def test_index_keeps_every_article_whatever_became_of_its_source(
+    site, index_dir, tmp_path, cli
+) -> None:
+    def run(*args: str):
+        return cli(*args, index_dir=index_dir, ARTICLEBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
+
+    def ids() -> list[str]:
+        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "apple.txt").write_text(
+        "Apple harvest\n\nThe apple harvest in Kent was the largest in a decade.\n"
+    )
+    (files / "pear.txt").write_text("Pear prices\n\nPear prices fell by a third this autumn.\n")
+    (files / "notes.md").write_text(
+        "Tram line\n\nThe new tram line to the airport opens in May, the council said.\n"
+    )
+    assert run("add", str(files / "apple.txt"), str(files / "pear.txt")).returncode == 0
+    assert run("add", "--id", "tram", str(files / "notes.md")).returncode == 0
+    link = run("add", f"{site}/lighthouse.html")
+    assert link.returncode == 0, link.stderr
+    held = ids()
+    assert held == sorted(["apple", "pear", "tram", link.stdout.split(":")[0]])
+
+    # A file moved away, a link and an id given by hand: `index` reads the files still there
+    # again and keeps the rest as indexed, and adds no bundled article in their place.
+    (files / "pear.txt").unlink()
+    refreshed = run("index")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert f"kept as indexed, their files are gone: {files / 'pear.txt'}" in refreshed.stderr
+    assert ids() == held
+    # --rebuild embeds them all again from the index's own copies...
+    assert run("index", "--rebuild").returncode == 0
+    assert ids() == held
+    assert "May" in run("ask", "--doc", "tram", "When does the tram line open?").stdout
+    # ... which is also the fix for a damaged index, as its error says.
+    (index_dir / "CURRENT").write_bytes(b"\x8f\x00garbage")
+    damaged = run("list")
+    assert damaged.returncode == 1 and "run `articlebot index --rebuild`" in damaged.stderr
+    assert run("index", "--rebuild").returncode == 0
+    assert ids() == held
+
+    # A folder with nothing to read is a mistake, not "index exactly nothing".
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in (("index", "--rebuild", str(empty)), ("add", str(empty))):
+        refused = run(*command)
+        assert refused.returncode == 2
+        assert refused.stderr.strip() == (
+            f"articlebot: error: no articles in {empty}: give .txt, .md, .html or .jsonl "
+            "files, folders holding them, or links"
+        )
+    assert ids() == held
+
+
 def _upload(api: FakeBotApi, chat: int, name: str, content: bytes, user) -> dict:
     update = api.private_message(chat, "placeholder", user=user)
     del update["message"]["text"]

@@ -56,6 +56,10 @@ class IdentityResolver:
     replace: bool = False
     #: doc_id -> source of the documents of this write so far.
     assigned: dict[str, str] = dataclasses.field(default_factory=dict)
+    _ids_by_source: dict[str, str] = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._ids_by_source = {normalize_source(s): d for d, s in self.existing.items()}
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""
@@ -78,6 +82,11 @@ class IdentityResolver:
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
 
     def _generated_id(self, base: str, source: str) -> str:
+        # A file indexed before keeps its id, whether made from its name or given with --id.
+        kept = self._ids_by_source.get(source)
+        if kept is not None and kept not in self.assigned:
+            return kept
+
         def free(doc_id: str, allow_replace: bool) -> bool:
             if doc_id in self.assigned:
                 return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +206,42 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        doc_id=row["doc_id"],
+        title=row["title"],
+        text=row["text"],
+        source=row["source"],
+        byline=row["byline"],
+        body_start=int(row["body_start"]),
+    )
+
+
+def stored_documents(index_dir: Path) -> list[Document] | None:
+    """The articles the index folder holds, as stored (ids kept), in their order: the live
+    generation's, or where its pointer or files are damaged, the newest generation whose
+    documents still read cleanly. None when no generation holds readable documents."""
+    try:
+        live = current_generation(index_dir)
+    except IndexCorruptError:
+        live = None
+    try:
+        others = sorted(
+            (p for p in index_dir.glob("gen-*") if p.is_dir() and p != live), reverse=True
+        )
+    except OSError:
+        others = []
+    for generation in [live, *others] if live is not None else others:
+        try:
+            rows = _read_jsonl(generation / "documents.jsonl")
+            documents = [replace(_document(row), id_given=True) for row in rows]
+        except (OSError, IndexCorruptError, KeyError, TypeError, ValueError):
+            continue
+        if documents:
+            return documents
+    return None
+
+
 def load_index(index_dir: Path) -> IndexData:
     """Load the live generation, checking that its files agree with each other."""
     for _ in range(5):
@@ -241,17 +277,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
 
     try:
-        documents = {
-            row["doc_id"]: Document(
-                doc_id=row["doc_id"],
-                title=row["title"],
-                text=row["text"],
-                source=row["source"],
-                byline=row["byline"],
-                body_start=int(row["body_start"]),
-            )
-            for row in doc_rows
-        }
+        documents = {row["doc_id"]: _document(row) for row in doc_rows}
         passages = [
             Passage(
                 doc_id=row["doc_id"],
