@@ -230,3 +230,33 @@ def test_a_reply_cut_to_fit_keeps_its_line_breaks() -> None:
 def test_newest_article_is_the_last_added(retriever: Retriever) -> None:
     assert newest_article(retriever.index) == "article"
     assert newest_article(retriever.index, ["gone"]) is None
+
+
+def test_this_is_the_newest_article_for_every_question_about_it(
+    encoder, tmp_path, article_index
+) -> None:
+    """Of several articles, "who wrote this?", "summarize" and "what is this about?" all mean
+    the newest one (as /summary does), not whichever article a word like "wrote" matches; a
+    question scoped to one article gets that one's."""
+    from articlebot.collection import make_retriever, update_index
+    from articlebot.config import load_settings
+
+    text = (
+        "Rover finds ice on Mars\n"
+        "A NASA rover found water ice under the surface of Mars, mission scientists said.\n"
+        "The ice lies a metre down near the crater the rover has explored since landing.\n"
+        "By Jane Doe\n"
+    )
+    mars = Document(
+        "mars", "Rover finds ice on Mars", text, "mars.txt", byline="By Jane Doe", body_start=24
+    )
+    settings = load_settings(index_dir=tmp_path / "index")
+    bundled = article_index.documents["article"]
+    data, _ = update_index(settings, encoder, [bundled, mars])
+    retriever = make_retriever(settings, data, encoder)
+    questions = ["who wrote this?", "who is the author?", "summarize", "what is this about?"]
+    for answer in read_answers(retriever, questions):
+        assert answer.reply is not None and answer.passages[0].doc_id == "mars", answer.question
+        assert "Rover finds ice on Mars" in answer.reply.lines[0], answer.reply
+    byline = read_answer(retriever, "who wrote this?", doc_ids=["article"])
+    assert byline.reply is not None and "Abdiwahab Ahmed" in byline.reply.lines[0]

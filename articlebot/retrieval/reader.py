@@ -12,6 +12,7 @@ from articlebot.retrieval.about import (
     document_sentences,
     introduces,
     introduction,
+    newest_article,
     summary_reply,
     summary_spans,
 )
@@ -37,6 +38,15 @@ def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | 
     if answer.passages:
         return answer.passages[0].doc_id
     return None
+
+
+def this_article(retriever: Retriever, doc_ids: Collection[str] | None) -> str | None:
+    """The article "this" means in "who wrote this?" or "summarize": the one the question is
+    scoped to, else the newest one (as `/summary` and `articlebot summary` take), whatever
+    passage the words "wrote" or "about" happen to match."""
+    documents = retriever.index.documents
+    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else None
+    return newest_article(retriever.index, scope) if scope is None or scope else None
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
@@ -149,13 +159,14 @@ def read_answers(
             answer = replace(
                 answer, question=normalize_question(question, retriever.max_question_chars)
             )
-        doc_id = article_of(retriever, answer, scopes[i])
-        if doc_id is not None:
-            intent = detect_intent(bare[i])
-            name = who_is_subject(bare[i]) if intent is None else None
-            if intent is not None:
+        intent = detect_intent(bare[i])
+        if intent is not None:
+            doc_id = this_article(retriever, scopes[i])
+            if doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
-            elif name is not None:
+        elif (name := who_is_subject(bare[i])) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
                 answer = with_introduction(retriever, answer, doc_id, name)
         answers.append(answer)
     return answers
