@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, Field, ValidationError
+
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
@@ -49,58 +51,109 @@ class EvalSet:
     documents: list[Document] = field(default_factory=list)
 
 
+class _SpanQuestion(BaseModel):
+    q: str
+    answer: str = Field(min_length=1)
+    start: int = Field(ge=0)
+
+
+class _DocumentLine(BaseModel):
+    doc_id: str = Field(min_length=1)
+    title: str | None = None
+    text: str
+    questions: list[_SpanQuestion] = []
+    unanswerable: list[str] = []
+
+
+class _DialogueLine(BaseModel):
+    q: str
+    answers: list[str]
+    context: str
+    depends: bool = True
+
+
+class _AnswersLine(BaseModel):
+    q: str
+    answers: list[str]
+
+
+class _QuestionLine(BaseModel):
+    q: str
+
+
+def _problem(error: ValidationError) -> str:
+    """The first thing wrong with a line, as `field: what` (`questions.0.start: ...`)."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
 def load_eval_file(path: Path) -> EvalSet:
-    """Read a dev set: documents with span questions, {q, answers} lines, or {q} lines."""
+    """Read a dev set: documents with span questions, {q, answers} lines, or {q} lines; a line
+    that is not one of those is one DocumentError naming the file, line and field."""
     documents: list[Document] = []
     questions: list[EvalQuestion] = []
     kinds: set[str] = set()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise DocumentError(f"{path}: cannot read ({reason})") from None
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        where = f"{path}:{line_no}"
         try:
-            record: dict[str, Any] = json.loads(line)
+            record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DocumentError(f"{path}:{line_no}: not valid JSON ({exc.msg})") from None
-        if "text" in record:
-            kinds.add("spans")
-            doc = Document(
-                doc_id=str(record["doc_id"]),
-                title=str(record.get("title") or record["doc_id"]),
-                text=record["text"],
-                source=f"{path}:{line_no}",
-            )
-            documents.append(doc)
-            for item in record.get("questions", []):
-                start = int(item["start"])
+            raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise DocumentError(f'{where}: expected an object with "text", "answers" or "q"')
+        try:
+            if "text" in record:
+                kinds.add("spans")
+                doc_line = _DocumentLine.model_validate(record)
+                doc = Document(
+                    doc_id=doc_line.doc_id,
+                    title=doc_line.title or doc_line.doc_id,
+                    text=doc_line.text,
+                    source=where,
+                )
+                documents.append(doc)
+                for i, item in enumerate(doc_line.questions):
+                    end = item.start + len(item.answer)
+                    if doc.text[item.start : end] != item.answer:
+                        raise DocumentError(
+                            f"{where}: questions.{i}: the text at start {item.start} is not "
+                            f"the answer {item.answer!r}"
+                        )
+                    questions.append(EvalQuestion(item.q, doc.doc_id, item.start, end))
+                # Questions about this document's subject that it does not answer.
+                questions.extend(EvalQuestion(q, about=doc.doc_id) for q in doc_line.unanswerable)
+            elif "context" in record:
+                kinds.add("dialogue")
+                dialogue = _DialogueLine.model_validate(record)
                 questions.append(
-                    EvalQuestion(item["q"], doc.doc_id, start, start + len(item["answer"]))
+                    EvalQuestion(
+                        dialogue.q,
+                        answers=tuple(dialogue.answers),
+                        context=dialogue.context,
+                        depends=dialogue.depends,
+                    )
                 )
-            # Questions about this document's subject that it does not answer.
-            questions.extend(
-                EvalQuestion(str(q), about=doc.doc_id) for q in record.get("unanswerable", [])
-            )
-        elif "context" in record:
-            kinds.add("dialogue")
-            questions.append(
-                EvalQuestion(
-                    record["q"],
-                    answers=tuple(record["answers"]),
-                    context=str(record["context"]),
-                    depends=bool(record.get("depends", True)),
-                )
-            )
-        elif "answers" in record:
-            kinds.add("answers")
-            questions.append(EvalQuestion(record["q"], answers=tuple(record["answers"])))
-        elif "q" in record:
-            kinds.add("unanswerable")
-            questions.append(EvalQuestion(record["q"]))
-        else:
-            raise DocumentError(f'{path}:{line_no}: expected "text", "answers" or "q"')
+            elif "answers" in record:
+                kinds.add("answers")
+                answers = _AnswersLine.model_validate(record)
+                questions.append(EvalQuestion(answers.q, answers=tuple(answers.answers)))
+            elif "q" in record:
+                kinds.add("unanswerable")
+                questions.append(EvalQuestion(_QuestionLine.model_validate(record).q))
+            else:
+                raise DocumentError(f'{where}: expected "text", "answers" or "q"')
+        except ValidationError as exc:
+            raise DocumentError(f"{where}: {_problem(exc)}") from None
+    if not kinds:
+        raise DocumentError(f"{path}: no questions in it")
     if len(kinds) != 1:
         raise DocumentError(f"{path}: mixes kinds of lines ({', '.join(sorted(kinds))})")
     return EvalSet(kinds.pop(), questions, documents)

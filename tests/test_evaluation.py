@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from articlebot.evaluation import EvalQuestion, load_eval_file, score
+from articlebot.ingest.documents import DocumentError
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 
 
@@ -54,3 +57,42 @@ def test_outcome_shares_count_answers_hedges_and_refusals() -> None:
     assert (figures["answer"], figures["closest"], figures["none"]) == (0.25, 0.5, 0.25)
     assert figures["not_answered"] == 0.75
     assert (figures["unanswerable_closest"], figures["unanswerable_answered"]) == (1.0, 0.0)
+
+
+DOC = {"doc_id": "h", "text": "The harbour reopened on Monday."}
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ({**DOC, "questions": [{"q": "When?", "answer": "on Monday"}]}, "questions.0.start: "),
+        ({**DOC, "questions": [{"q": "When?", "answer": "x", "start": "x"}]}, "questions.0.start"),
+        ({**DOC, "questions": "nope"}, "questions: "),
+        (
+            {**DOC, "questions": [{"q": "When?", "answer": "on Monday", "start": 3}]},
+            "questions.0: the text at start 3 is not the answer 'on Monday'",
+        ),
+        (
+            {**DOC, "questions": [{"q": "When?", "answer": "on Monday", "start": 900}]},
+            "questions.0: the text at start 900 is not the answer",
+        ),
+        ({"q": 5}, "q: "),
+        ({"q": "Who?", "answers": "Kasatkin"}, "answers: "),
+        ([1, 2], 'expected an object with "text", "answers" or "q"'),
+        ({"question": "Who?"}, 'expected "text", "answers" or "q"'),
+    ],
+)
+def test_a_malformed_dev_line_is_one_line_naming_it(tmp_path: Path, line, problem) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(DocumentError) as caught:
+        load_eval_file(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:1: ") and problem in message and "\n" not in message
+
+
+def test_an_empty_dev_set_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    path.write_text("\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match="no questions in it"):
+        load_eval_file(path)
