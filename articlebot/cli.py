@@ -40,6 +40,24 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
     # Third-party chatter stays at WARNING; httpx logs request URLs, which hold the bot token.
     for noisy in ("httpx", "httpcore", "bm25s", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not verbose:
+        # PTB logs a reply it cannot parse (a server that is not the Bot API, a proxy's error
+        # page) with the page and a traceback, then raises an error saying the same, which is
+        # reported in one line; -v keeps the log.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_one_line)
+
+
+def _one_line(record: logging.LogRecord) -> bool:
+    """Drop PTB's HTTP layer's records of an exception it raises next; the rest of its
+    records as one line of at most 300 characters."""
+    if record.name.startswith("telegram.request"):
+        if record.exc_info is not None:
+            return False
+        text = " ".join(record.getMessage().split())
+        record.msg, record.args = (text[:299] + "…" if len(text) > 300 else text), ()
+        record.exc_info = record.exc_text = None
+    return True
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

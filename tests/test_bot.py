@@ -18,6 +18,7 @@ import pytest_asyncio
 import telegram
 from botkit import launch, shut_down
 from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
+from pages import page_server
 from telegram.ext import Application
 
 from articlebot.bot import access, handlers, render
@@ -342,6 +343,14 @@ def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     assert result.returncode == 1
     assert "cannot reach the Bot API" in result.stderr and "Traceback" not in result.stderr
     assert bad not in result.stderr + result.stdout
+
+    # A web server that is not the Bot API answers with an HTML error page, which PTB logs
+    # with a traceback before raising: the user still gets one line.
+    with page_server(lambda path: (200, "text/html", b"<html><p>hello</p></html>")) as site:
+        result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": site}, tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"articlebot: error: cannot reach the Bot API at {site}"), line
 
 
 #: Chats in the load tests, each asking 10 questions at once (twice as many chats with faults):
