@@ -309,7 +309,8 @@ def accepts(info: FieldInfo) -> str:
     if typing.get_origin(kind) is Literal:
         return "one of " + ", ".join(str(a) for a in typing.get_args(kind))
     if typing.get_origin(kind) is list:
-        return "a comma-separated list"
+        item = typing.get_args(kind)[0] if typing.get_args(kind) else None
+        return "a comma-separated list" + (" of whole numbers" if item is int else "")
     nouns = {int: "a whole number", float: "a number", bool: "true or false", Path: "a path"}
     noun = nouns.get(kind, "text")  # type: ignore[call-overload]
     bounds = {

@@ -56,6 +56,11 @@ def _cli(
             "ARTICLEBOT_RATE_LIMIT must be a whole number, 0 or more (got 'abc')",
         ),
         (["list"], {"ARTICLEBOT_ENCODER": "gpu"}, "ARTICLEBOT_ENCODER must be one of auto, onnx"),
+        (
+            ["list"],
+            {"ARTICLEBOT_ADMIN_IDS": "abc"},
+            "ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole numbers (got 'abc')",
+        ),
         (["ask", "   "], {}, "the question is empty: give one"),
     ],
 )
@@ -368,3 +373,12 @@ def test_eval_shows_progress_on_a_terminal_only(article_index_dir: Path, tmp_pat
     piped = _cli("eval", str(dev), "--docs", str(docs), "--json", index_dir=index_dir)
     assert piped.returncode == 0 and piped.stderr == ""
     assert json.loads(piped.stdout)["hit@1"] == 1.0
+
+
+def test_a_model_path_that_is_not_there_is_one_line(tmp_path: Path, cli: Cli) -> None:
+    missing = tmp_path / "no-model"
+    result = cli("ask", "--model", str(missing), "Who is Vinatier?", index_dir=tmp_path / "i")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"articlebot: error: no model folder at {missing} (ARTICLEBOT_MODEL / --model)\n"
+    )

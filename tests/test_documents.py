@@ -123,7 +123,7 @@ def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
-    with pytest.raises(DocumentError, match=r"huge\.txt: 52\.4 MB is larger than the 21 MB"):
+    with pytest.raises(DocumentError, match=r"huge\.txt: 50\.0 MB is larger than the 20\.0 MB"):
         read_path(huge)
 
 
@@ -287,3 +287,10 @@ def test_documents_that_are_not_articles_are_refused(
     with pytest.raises(DocumentError, match=message) as info:
         read_path(path)
     assert str(info.value).startswith(f"{path}: ")
+
+
+def test_a_path_that_is_not_there_says_so_whatever_its_name(tmp_path: Path) -> None:
+    for name in ("nosuchdir", "gone.txt"):
+        with pytest.raises(DocumentError) as caught:
+            read_documents([tmp_path / name])
+        assert str(caught.value) == f"{tmp_path / name}: no such file or folder"

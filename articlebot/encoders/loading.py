@@ -29,6 +29,10 @@ def load_encoder(
     Building an index on a GPU (`--device cuda`) uses sentence-transformers, which the export is
     checked against.
     """
+    location = settings.model_location()
+    if location.startswith(("/", "./", "../", "~")) and not Path(location).expanduser().exists():
+        # A path, not a hub name: say so rather than the hub's "Repo id must use ..." rules.
+        raise ModelLoadError(f"no model folder at {location} (ARTICLEBOT_MODEL / --model)")
     use_torch = settings.encoder == "torch" or (for_indexing and settings.device != "cpu")
     if not use_torch:
         from articlebot.encoders.onnx import OnnxEncoder, OnnxExportError, read_export_info

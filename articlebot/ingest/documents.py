@@ -99,10 +99,13 @@ def _not_regular(path: Path) -> str:
     return f"{path}: is not a regular file (a device, pipe or socket), not a document"
 
 
+def _mib(size: float) -> str:
+    """A size in MB as the limit is set (20 MB = 20 × 1024 × 1024 bytes): 20.0 MB, not 21."""
+    return f"{size / 2**20:.1f} MB"
+
+
 def _too_large(path: Path, size: float, max_bytes: int) -> DocumentError:
-    return DocumentError(
-        f"{path}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit"
-    )
+    return DocumentError(f"{path}: {_mib(size)} is larger than the {_mib(max_bytes)} limit")
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -239,8 +242,8 @@ def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
         for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
             if len(raw) > max_bytes:
                 raise DocumentError(
-                    f"{path}:{line_no}: {len(raw) / 1e6:.1f} MB is larger than the "
-                    f"{max_bytes / 1e6:.0f} MB limit for one document"
+                    f"{path}:{line_no}: {_mib(len(raw))} is larger than the "
+                    f"{_mib(max_bytes)} limit for one document"
                 )
             if b"\x00" in raw:
                 raise DocumentError(f"{path}: looks like a binary file, not text")
@@ -418,6 +421,8 @@ def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) ->
     (identity.py), so two files of the same name in different folders are two documents.
     """
     for path in expand_paths(paths):
+        if not os.path.lexists(path):  # before its type: "nosuchdir" has no suffix to judge
+            raise DocumentError(f"{path}: no such file or folder")
         if _check_suffix(path) in JSONL_SUFFIXES:
             yield from _iter_jsonl_file(path, max_bytes)
         else:
