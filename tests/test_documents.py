@@ -294,3 +294,32 @@ def test_a_path_that_is_not_there_says_so_whatever_its_name(tmp_path: Path) -> N
         with pytest.raises(DocumentError) as caught:
             read_documents([tmp_path / name])
         assert str(caught.value) == f"{tmp_path / name}: no such file or folder"
+
+
+def test_markdown_is_read_as_the_text_a_reader_sees(tmp_path: Path) -> None:
+    # Front matter, markup, link targets, images and comments are not the article's words;
+    # they made a title of "---" and put "**" into bold sentences.
+    (tmp_path / "tram.md").write_text(
+        "---\n"
+        'title: "Tram line to the airport opens in May"\n'
+        "tags:\n  - city\n"
+        "---\n"
+        "The **new** tram line to the [airport](https://example.com/a) opens in _May_.\n"
+        "Tickets cost `£2`.\n\n"
+        "![map](map.png)\n\n"
+        "## Cost\n\n"
+        "- The line cost £40m.\n"
+        "- Work took two years.\n\n"
+        "<!-- editor: check the figures -->\n"
+        '> "We are pleased," the mayor said.\n',
+        encoding="utf-8",
+    )
+    [doc] = read_documents([tmp_path / "tram.md"])
+    assert doc.title == "Tram line to the airport opens in May"
+    assert doc.text == (
+        "Tram line to the airport opens in May\n\n"
+        "The new tram line to the airport opens in May.\nTickets cost £2.\n\n"
+        "Cost\n\nThe line cost £40m.\n\nWork took two years.\n\n"
+        '"We are pleased," the mayor said.\n'
+    )
+    assert doc.text[doc.body_start :].lstrip().startswith("The new tram line")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from articlebot.ingest.cleaning import find_byline, looks_like_title
+from articlebot.ingest.markdown import markdown_text
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -137,17 +138,18 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False) -> Document:
-    """A .txt/.md document: the first line is the title when it looks like one."""
+    """A .txt/.md document: the first line is the title when it looks like one (a Markdown
+    file is read as its rendered text; its front matter's title comes first)."""
+    heading = False
+    if markdown:
+        text, heading = _markdown_as_text(text)
     if not text.strip():
         raise DocumentError(f"{source}: the document is empty")
     _check_words(text, source)
     first_line_end = text.find("\n")
     first_line = text if first_line_end < 0 else text[:first_line_end]
     title = first_line.strip()
-    if markdown:
-        title = re.sub(r"^#{1,6}\s+", "", title).strip()
     rest = "" if first_line_end < 0 else text[first_line_end + 1 :]
-    heading = first_line.lstrip().startswith("#")
     if rest.strip() and looks_like_title(title, markdown_heading=heading):
         body_start = first_line_end + 1
     else:
@@ -161,6 +163,17 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
         byline=find_byline(text[body_start:]),
         body_start=body_start,
     )
+
+
+def _markdown_as_text(source: str) -> tuple[str, bool]:
+    """A Markdown file's text as a reader sees it, and whether its first line is a title."""
+    converted = markdown_text(source)
+    if converted.title is None:
+        return converted.text, converted.starts_with_heading
+    first = converted.text.partition("\n")[0]
+    if converted.starts_with_heading and first.strip() == converted.title:
+        return converted.text, True  # the heading repeats the front matter's title
+    return f"{converted.title}\n\n{converted.text}", True
 
 
 def parse_html(html: str, doc_id: str, source: str) -> Document:
