@@ -260,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    # A command's own flags (--top-k, --device) override the environment and .env wherever
+    # the settings are read, so a bad value there is never checked in their place.
+    for flag in ("top_k", "device"):
+        extra.setdefault(flag, getattr(args, flag, None))
     settings = load_settings(
         index_dir=args.index_dir, model=args.model, database_url=args.database_url, **extra
     )
@@ -486,6 +490,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         manifest = manifest_of(settings.database_url.get_secret_value())
     else:
         manifest = read_manifest(settings.index_dir)
+    if not manifest.documents:
+        print(f"articlebot: {_where(settings)} holds no articles", file=sys.stderr)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
@@ -497,7 +503,10 @@ def _retriever(args: argparse.Namespace) -> Any:
     from articlebot.collection import open_retriever
 
     settings = _settings(args, top_k=getattr(args, "top_k", None))
-    return open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
+    retriever = open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
+    if not retriever.index.documents:  # every article removed: nothing could answer
+        raise CliError(f"{_where(settings)} holds no articles; add some with `articlebot add`")
+    return retriever
 
 
 def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:

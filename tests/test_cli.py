@@ -190,3 +190,20 @@ def test_late_interaction_is_a_setting_that_changes_the_bold_sentence(
 
     assert "49" not in bold()
     assert "49" in bold(ARTICLEBOT_LATE_INTERACTION="1")
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -> None:
+    index_dir = tmp_path / "index"
+    story = tmp_path / "ferry.txt"
+    story.write_text("Ferry timetable\n\nThe first ferry leaves the harbour at 7 a.m.\n")
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    assert cli("remove", "ferry", index_dir=index_dir).returncode == 0
+    listing = cli("list", index_dir=index_dir)
+    assert listing.returncode == 0 and listing.stdout == ""
+    assert listing.stderr == f"articlebot: {index_dir} holds no articles\n"
+    asked = cli("ask", "When does the ferry leave?", index_dir=index_dir)
+    assert asked.returncode == 1
+    assert asked.stderr == (
+        f"articlebot: error: {index_dir} holds no articles; add some with `articlebot add`\n"
+    )

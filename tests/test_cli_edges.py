@@ -382,3 +382,11 @@ def test_a_model_path_that_is_not_there_is_one_line(tmp_path: Path, cli: Cli) ->
     assert result.stderr == (
         f"articlebot: error: no model folder at {missing} (ARTICLEBOT_MODEL / --model)\n"
     )
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_flag_overrides_a_bad_value_in_the_environment(article_index_dir: Path, cli: Cli) -> None:
+    question = "Who was Vinatier swapped for?"
+    result = cli("ask", "--top-k", "2", question, index_dir=article_index_dir, ARTICLEBOT_TOP_K="x")
+    assert result.returncode == 0, result.stderr
+    assert "Kasatkin" in result.stdout
