@@ -31,7 +31,8 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
     if verbose:
         chosen = logging.DEBUG if verbose > 1 else logging.INFO
     else:
-        # Answers are the output of ask/chat/eval; progress lines belong to index and run.
+        # A command's output is its answers or its one-line report (progress bars on a
+        # terminal); the log's progress lines are the running bot's, and -v's.
         chosen = logging.WARNING if quiet_by_default else logging.INFO
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -844,9 +845,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prepare_process()
-    _setup_logging(
-        args.verbose, quiet_by_default=args.command in {"ask", "chat", "eval", "summary", "show"}
-    )
+    _setup_logging(args.verbose, quiet_by_default=args.command != "run")
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
