@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import logging
+import re
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -453,6 +454,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         doc_id = checked_doc_id(args.doc_id.strip(), "--id")
         if not doc_id:
             raise UsageError("--id needs a value")
+        if not re.fullmatch(r"[\w.-]+", doc_id):
+            # It is typed back in `--doc ID`, `/use ID` and `remove ID`: one word.
+            raise UsageError("--id takes one word: letters, digits, '-', '_' and '.'")
         documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
     data, report = add_documents(
         settings,
@@ -622,7 +626,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     header = [doc.title, *([doc.byline] if doc.byline else []), doc.source]
     print("\n".join(header))
-    print(f"\n{len(paragraphs)} paragraphs")
+    print(f"\n{_plural(len(paragraphs), 'paragraph')}")
     for number, text in enumerate(paragraphs, start=1):
         print(f"\n[{number}] {text}")
     print(f"\n{_plural(len(passages), 'passage')}")

@@ -282,7 +282,9 @@ def remove_documents(
         current = load_index(settings.index_dir)
         missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
         if missing:
-            raise DocumentError(f"no indexed article with id {', '.join(missing)}")
+            raise DocumentError(
+                f"no indexed article with id {', '.join(missing)}; nothing was removed"
+            )
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]
         return _build(settings, encoder, kept)

@@ -164,7 +164,7 @@ def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> N
     assert set(open_index(settings, encoder).documents) == {"article", "d0", "d1", "d2", "d3"}
 
 
-def test_cli_add_list_remove(site, index_dir, cli) -> None:
+def test_cli_add_list_remove(site, index_dir, tmp_path, cli) -> None:
     def run(*args: str):
         # The test site is on loopback.
         return cli(*args, index_dir=index_dir, ARTICLEBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
@@ -179,8 +179,15 @@ def test_cli_add_list_remove(site, index_dir, cli) -> None:
     assert bad.returncode == 1 and "404" in bad.stderr and "Traceback" not in bad.stderr
     assert run("remove", doc_id).returncode == 0
     assert doc_id not in run("list").stdout
-    missing = run("remove", "no-such-id")
-    assert missing.returncode == 1 and "no indexed article" in missing.stderr
+    missing = run("remove", "article", "no-such-id")
+    assert missing.returncode == 1
+    assert "no indexed article with id no-such-id; nothing was removed" in missing.stderr
+    assert "article" in run("list").stdout
+    page = tmp_path / "page.txt"
+    page.write_text("Harbour news\n\nThe harbour reopened on Monday after repairs.\n")
+    spaced = run("add", "--id", "my page/2", str(page))
+    assert spaced.returncode == 2
+    assert "--id takes one word: letters, digits, '-', '_' and '.'" in spaced.stderr
 
 
 def test_index_keeps_every_article_whatever_became_of_its_source(

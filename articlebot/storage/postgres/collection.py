@@ -169,7 +169,9 @@ def remove_documents(
             }
             missing = [doc_id for doc_id in doc_ids if doc_id not in live]
             if missing or not current.manifest:
-                raise DocumentError(f"no indexed article with id {', '.join(missing)}")
+                raise DocumentError(
+                    f"no indexed article with id {', '.join(missing)}; nothing was removed"
+                )
             with generations.write_generation(conn, current.manifest) as writer:
                 removed = writer.remove(doc_ids)
     store = open_store(url)
