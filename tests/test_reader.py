@@ -96,6 +96,10 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
         ("Що сталося в Парижі?", "uk", "Я відповідаю на запитання англійською."),
         ("من هو فيناتييه؟", "other", "I answer questions in English"),
         ("誰が書いたの？", "other", "I answer questions in English"),
+        # Words are counted, not letters: a Latin name does not make these English.
+        ("谁是Vinatier?", "other", "I answer questions in English"),
+        ("Кто такой Vinatier?", "ru", "Я отвечаю на вопросы на английском."),
+        ("Где арестовали Laurent Vinatier?", "ru", "Я отвечаю на вопросы на английском."),
     ],
 )
 def test_other_languages_are_told_in_their_language(
@@ -110,6 +114,7 @@ def test_other_languages_are_told_in_their_language(
 
 def test_an_english_question_with_a_cyrillic_name_stays_english(retriever: Retriever) -> None:
     assert question_language("Who is Винатье, the French researcher?") == "en"
+    assert question_language("Who is Лоран Винатье?") == "en"
     answer = read_answer(retriever, "When was Vinatier (Винатье) arrested?")
     assert answer.reply is None and "June 2024" in answer.passages[0].text
 

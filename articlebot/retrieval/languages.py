@@ -15,24 +15,47 @@ _UKRAINIAN_LETTERS = set("іїєґІЇЄҐ")
 _UKRAINIAN_WORDS = {"що", "хто", "як", "де", "чи", "це", "та", "але", "який", "яка", "яке", "цей"}
 
 
-def question_language(question: str) -> Language:
-    """ "ru" or "uk" for a question mostly in Cyrillic letters, "other" for one mostly in
-    another non-Latin script, "en" otherwise (a Latin question with a Cyrillic name in it
-    stays "en")."""
-    latin = cyrillic = other = 0
+#: Scripts written without spaces between words: each character counts as a word.
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR")
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith("LATIN"):
+        return "latin"
+    if name.startswith("CYRILLIC"):
+        return "cyrillic"
+    return "unspaced" if name.startswith(_UNSPACED) else "other"
+
+
+def script_words(question: str) -> dict[str, int]:
+    """Words per script ("latin", "cyrillic", "unspaced", "other"): runs of letters of one
+    script, each character a word in scripts written without spaces (谁是 is two words)."""
+    counts = {"latin": 0, "cyrillic": 0, "unspaced": 0, "other": 0}
+    previous = None
     for char in question:
-        if not char.isalpha():
-            continue
-        name = unicodedata.name(char, "")
-        if name.startswith("LATIN"):
-            latin += 1
-        elif name.startswith("CYRILLIC"):
-            cyrillic += 1
-        else:
-            other += 1
+        script = _script(char) if char.isalpha() else None
+        if script is not None and (script != previous or script == "unspaced"):
+            counts[script] += 1
+        previous = script
+    return counts
+
+
+def question_language(question: str) -> Language:
+    """ "ru" or "uk" for a question mostly in Cyrillic words, "other" for one mostly in another
+    non-Latin script, "en" otherwise: words, not letters, are counted, so a Latin question with
+    a Cyrillic name in it stays "en" and "谁是Vinatier?" or "Кто такой Vinatier?" does not."""
+    words = script_words(question)
+    latin, cyrillic = words["latin"], words["cyrillic"]
+    other = words["unspaced"] + words["other"]
+    # As many Cyrillic words as Latin ones ("Где арестовали Laurent Vinatier?", "Who is Лоран
+    # Винатье?"): the question word, which comes first, says which language it is.
+    first = next((_script(c) for c in question if c.isalpha()), None)
+    if cyrillic and cyrillic == latin and first == "cyrillic":
+        latin -= 1
     if cyrillic > latin and cyrillic >= other:
-        words = set(re.findall(r"\w+", question.lower()))
-        if _UKRAINIAN_LETTERS & set(question) or _UKRAINIAN_WORDS & words:
+        lowered = set(re.findall(r"\w+", question.lower()))
+        if _UKRAINIAN_LETTERS & set(question) or _UKRAINIAN_WORDS & lowered:
             return "uk"
         return "ru"
     if other > latin:
