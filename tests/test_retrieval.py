@@ -83,6 +83,9 @@ def test_long_html_and_empty_questions(retriever: Retriever) -> None:
     assert html.question.startswith("<b>Who</b>")  # kept as text, never interpreted
     empty = retriever.ask(" \n\t ")
     assert not empty.answered and empty.passages == []
+    # A direction override echoed back would show the question (or what follows) reversed.
+    flipped = retriever.ask("Who is \u202eVinatier\u2066?\u2069")
+    assert flipped.question == "Who is Vinatier ?" and "Vinatier" in flipped.passages[0].text
 
 
 def test_json_shape(retriever: Retriever) -> None:

@@ -89,8 +89,9 @@ class _Stopwatch:
 
 
 def normalize_question(question: str, max_chars: int) -> str:
-    """Collapse whitespace and control characters; keep at most `max_chars` characters."""
-    cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", question)
+    """Collapse whitespace and control characters; keep at most `max_chars` characters.
+    Direction overrides and isolates go too: echoed back, they would show text reversed."""
+    cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", " ", question)
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     return cleaned[:max_chars]
 
