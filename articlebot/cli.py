@@ -759,7 +759,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """`articlebot webhook`."""
-    from telegram.error import InvalidToken, TelegramError
+    from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
     from articlebot.bot.app import api_urls
 
@@ -773,6 +773,10 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     except InvalidToken:
         # PTB's message for a rejected token quotes the token.
         raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
+    except (NetworkError, TimedOut) as exc:
+        reason = " ".join(str(exc).replace(token, "<token>").split())
+        where = settings.api_url or "api.telegram.org"
+        raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
         raise CliError(f"the Bot API refused: {str(exc).replace(token, '<token>')}") from None
 

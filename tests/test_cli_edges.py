@@ -390,3 +390,22 @@ def test_a_flag_overrides_a_bad_value_in_the_environment(article_index_dir: Path
     result = cli("ask", "--top-k", "2", question, index_dir=article_index_dir, ARTICLEBOT_TOP_K="x")
     assert result.returncode == 0, result.stderr
     assert "Kasatkin" in result.stdout
+
+
+def test_webhook_info_with_the_api_unreachable_says_so(tmp_path: Path, cli: Cli) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on once this closes
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    token = "123456:unreachable-token"
+    result = cli(
+        "webhook",
+        "info",
+        index_dir=tmp_path / "i",
+        TELEGRAM_BOT_TOKEN=token,
+        ARTICLEBOT_API_URL=closed,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"articlebot: error: cannot reach the Bot API at {closed} (")
+    assert result.stderr.count("\n") == 1 and token not in result.stderr
