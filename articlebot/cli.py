@@ -294,7 +294,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.paths:
             sources = list(args.paths)
         elif held is not None:
-            sources = _refreshable_sources(held)
+            sources = _refreshable_sources(held, say_gone=not args.prune)
         else:
             sources = [str(p) for p in document_paths(settings)]
         fetched = _fetch_links(sources, settings)
@@ -380,23 +380,39 @@ def _folder(value: str) -> Path:
 def _indexed_documents(settings: Settings) -> list[Any] | None:
     """What a local index folder holds, for `index` with no paths; None where the documents
     come from the settings or a database, or no index was made yet."""
+    from articlebot.index.store import IndexCorruptError, IndexStoreError, read_manifest
     from articlebot.storage.local_index import stored_documents
 
     if settings.documents or settings.database_url is not None:
         return None
-    return stored_documents(settings.index_dir)
+    try:
+        return stored_documents(settings.index_dir)
+    except IndexCorruptError as exc:
+        # Nothing to rebuild from but the files: name them, where the manifest still can.
+        try:
+            documents = read_manifest(settings.index_dir).documents.values()
+            sources = sorted({str(meta["source"]) for meta in documents})
+        except (IndexStoreError, KeyError, TypeError):
+            sources = []
+        more = " …" if len(sources) > 5 else ""
+        named = f" (its articles came from {', '.join(sources[:5])}{more})" if sources else ""
+        raise CliError(
+            f"{exc}; rebuild it from the articles' files: `articlebot index --rebuild PATH ...`"
+            f"{named}"
+        ) from None
 
 
-def _refreshable_sources(held: Sequence[Any]) -> list[str]:
+def _refreshable_sources(held: Sequence[Any], say_gone: bool = True) -> list[str]:
     """The files the indexed articles were read from that are still there (read again to
-    pick up edits); articles from links and from files since gone are kept as indexed."""
+    pick up edits); articles from links and from files since gone are kept as indexed (and
+    the gone files named, unless --prune is about to drop their articles)."""
     from articlebot.index.identity import origin, origin_is_gone
     from articlebot.ingest.fetch import is_url
 
     origins = dict.fromkeys(origin(doc.source) for doc in held)
     files = [o for o in origins if not is_url(o) and not o.startswith("upload:")]
     gone = [o for o in files if origin_is_gone(o)]
-    if gone:
+    if gone and say_gone:
         print(
             f"articlebot: kept as indexed, their files are gone: {', '.join(gone)}",
             file=sys.stderr,

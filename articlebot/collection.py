@@ -14,7 +14,12 @@ from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import IdentityResolver
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
-from articlebot.index.store import IndexNotFoundError, check_compatible, read_manifest
+from articlebot.index.store import (
+    IndexNotFoundError,
+    IndexStoreError,
+    check_compatible,
+    read_manifest,
+)
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import (
     Document,
@@ -89,7 +94,8 @@ def update_index(
             progress=progress,
             on_wait=on_wait,
         )
-    resolver = IdentityResolver({})
+    # A rebuild from files keeps the ids their articles had (one given with `add --id` too).
+    resolver = IdentityResolver({}, previous=_indexed_sources(settings.index_dir))
     if total_documents is None and isinstance(documents, Sized):
         total_documents = len(documents)
     with writer_lock(settings.index_dir, on_wait=on_wait):
@@ -288,6 +294,16 @@ def remove_documents(
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]
         return _build(settings, encoder, kept)
+
+
+def _indexed_sources(index_dir: Path) -> dict[str, str]:
+    """doc_id -> source of what the index folder holds, as its manifest says (none when it
+    holds no readable index)."""
+    try:
+        documents = read_manifest(index_dir).documents
+    except IndexStoreError:
+        return {}
+    return {doc_id: str(meta.get("source", "")) for doc_id, meta in documents.items()}
 
 
 def _current(settings: Settings) -> IndexData | None:

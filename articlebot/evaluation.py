@@ -95,7 +95,8 @@ def load_eval_file(path: Path) -> EvalSet:
     questions: list[EvalQuestion] = []
     kinds: set[str] = set()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # JSON Lines end at "\n" only: a U+2028 inside a string is text, not a line break.
+        lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise DocumentError(f"{path}: cannot read ({reason})") from None
@@ -113,6 +114,8 @@ def load_eval_file(path: Path) -> EvalSet:
             if "text" in record:
                 kinds.add("spans")
                 doc_line = _DocumentLine.model_validate(record)
+                if any(d.doc_id == doc_line.doc_id for d in documents):
+                    raise DocumentError(f"{where}: doc_id {doc_line.doc_id!r} is used twice")
                 doc = Document(
                     doc_id=doc_line.doc_id,
                     title=doc_line.title or doc_line.doc_id,

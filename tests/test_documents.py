@@ -323,3 +323,33 @@ def test_markdown_is_read_as_the_text_a_reader_sees(tmp_path: Path) -> None:
         '"We are pleased," the mayor said.\n'
     )
     assert doc.text[doc.body_start :].lstrip().startswith("The new tram line")
+
+
+def test_a_file_named_twice_is_one_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Harbour news\n\nThe harbour reopened on Monday.\n")
+    docs = read_documents([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
+    assert [doc.doc_id for doc in docs] == ["a"]
+
+
+def test_markdown_keeps_the_text_of_html_tables_and_images(tmp_path: Path) -> None:
+    (tmp_path / "museum.md").write_text(
+        "---\n\nIntro: the museum reopens after a year of repairs.\n\n---\n\n"
+        "<div>The museum is <b>closed</b> on Monday &amp; Tuesday.</div>\n\n"
+        "See ![the new hall](hall.png) below.\n\n"
+        "| Ticket | Price |\n|---|---|\n| Adult | 20 dollars |\n| Child | 5 dollars |\n",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([tmp_path / "museum.md"])
+    # A rule above a paragraph is no front matter: its text stays.
+    assert doc.text == (
+        "Intro: the museum reopens after a year of repairs.\n\n"
+        "The museum is closed on Monday & Tuesday.\n\n"
+        "See the new hall below.\n\n"
+        "Ticket | Price\nAdult | 20 dollars\nChild | 5 dollars\n"
+    )
+    (tmp_path / "quoted.md").write_text(
+        '---\ntitle: "Mayor says \\"Enough\\": resigns"\n---\n\nThe mayor resigned on Friday.\n',
+        encoding="utf-8",
+    )
+    [quoted] = read_documents([tmp_path / "quoted.md"])
+    assert quoted.title == 'Mayor says "Enough": resigns'

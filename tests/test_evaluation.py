@@ -96,3 +96,18 @@ def test_an_empty_dev_set_says_so(tmp_path: Path) -> None:
     path.write_text("\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="no questions in it"):
         load_eval_file(path)
+
+
+def test_a_dev_line_may_hold_a_line_separator_and_ids_are_unique(tmp_path: Path) -> None:
+    text = "The harbour reopened\u2028on Monday."
+    line = {
+        "doc_id": "h",
+        "text": text,
+        "questions": [{"q": "When?", "answer": "on Monday", "start": text.index("on Monday")}],
+    }
+    path = tmp_path / "dev.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    assert [q.q for q in load_eval_file(path).questions] == ["When?"]
+    path.write_text((json.dumps(line) + "\n") * 2, encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"dev.jsonl:2: doc_id 'h' is used twice"):
+        load_eval_file(path)

@@ -14,6 +14,7 @@ from pages import Page, page_server
 
 from articlebot.collection import add_documents, open_index
 from articlebot.config import load_settings
+from articlebot.index.store import current_generation
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.ingest.fetch import fetch_article
 from articlebot.retrieval.retriever import Retriever
@@ -232,6 +233,23 @@ def test_index_keeps_every_article_whatever_became_of_its_source(
     assert damaged.returncode == 1 and "run `articlebot index --rebuild`" in damaged.stderr
     assert run("index", "--rebuild").returncode == 0
     assert ids() == held
+    # Stored copies that cannot be read are not replaced by an older generation's, nor by the
+    # bundled article: the rebuild is refused, naming the files to rebuild from.
+    (current_generation(index_dir) / "documents.jsonl").write_text('{"doc_id": "ap')
+    refused = run("index", "--rebuild")
+    assert refused.returncode == 1 and "cannot be read" in refused.stderr
+    assert str(files / "apple.txt") in refused.stderr
+    # Rebuilt from the files instead, an article keeps the id given to it with --id.
+    rebuilt = run("index", "--rebuild", str(files))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert ids() == ["apple", "tram"]
+    # Every article removed: the rebuild keeps the index empty, not what it held before.
+    assert run("remove", "apple", "tram").returncode == 0
+    assert run("index", "--rebuild").returncode == 0
+    assert run("index").returncode == 0
+    assert ids() == []
+    assert run("add", str(files)).returncode == 0
+    held = ids()
 
     # A folder with nothing to read is a mistake, not "index exactly nothing".
     empty = tmp_path / "empty"

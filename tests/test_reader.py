@@ -257,7 +257,13 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     )
     settings = load_settings(index_dir=tmp_path / "index")
     bundled = article_index.documents["article"]
-    data, _ = update_index(settings, encoder, [bundled, mars])
+    bridge = Document(
+        "bridge",
+        "Bridge opens",
+        "Bridge opens\nThe new bridge over the river opened today.\n",
+        "b.txt",
+    )
+    data, _ = update_index(settings, encoder, [bundled, bridge, mars])
     retriever = make_retriever(settings, data, encoder)
     questions = ["who wrote this?", "who is the author?", "summarize", "what is this about?"]
     for answer in read_answers(retriever, questions):
@@ -265,3 +271,8 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert "Rover finds ice on Mars" in answer.reply.lines[0], answer.reply
     byline = read_answer(retriever, "who wrote this?", doc_ids=["article"])
     assert byline.reply is not None and "Abdiwahab Ahmed" in byline.reply.lines[0]
+    # An article that names no author says so: shown, but not an answer.
+    unnamed = read_answer(retriever, "who wrote this?", doc_ids=["bridge"])
+    assert unnamed.reply is not None
+    assert unnamed.reply.lines[0] == "The article doesn't name its author — Bridge opens"
+    assert (unnamed.answered, unnamed.outcome) == (False, "none")

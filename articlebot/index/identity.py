@@ -56,10 +56,14 @@ class IdentityResolver:
     replace: bool = False
     #: doc_id -> source of the documents of this write so far.
     assigned: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: doc_id -> source of documents indexed before that this write replaces (a rebuild):
+    #: their files keep their ids, but they hold no id against anyone.
+    previous: dict[str, str] = dataclasses.field(default_factory=dict)
     _ids_by_source: dict[str, str] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._ids_by_source = {normalize_source(s): d for d, s in self.existing.items()}
+        known = {**self.previous, **self.existing}
+        self._ids_by_source = {normalize_source(s): d for d, s in known.items()}
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""

@@ -397,7 +397,8 @@ def source_file(source: str) -> Path:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus supported files found inside named directories."""
+    """Files named directly, plus supported files found inside named directories; each file
+    once (`index news/ news/a.txt` names a.txt twice, and it is one article)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -408,7 +409,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
             files.extend(found)
         else:
             files.append(path)  # named directly: a link to a file anywhere is what was asked
-    return files
+    return list({os.path.abspath(file): file for file in files}.values())
 
 
 def _check_inside(file: Path, root: Path) -> None:

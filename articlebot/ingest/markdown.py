@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from html import unescape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,18 +31,35 @@ class MarkdownText:
     starts_with_heading: bool = False
 
 
+_FIELD = re.compile(r"([A-Za-z0-9_-]+)[ \t]*:(.*)")
+
+
 def front_matter(source: str) -> tuple[dict[str, str], str]:
     """The `key: value` fields of a leading `---` block (lower-case keys, quotes taken off)
-    and the text after it; no fields and the whole text when there is none."""
+    and the text after it; no fields and the whole text when there is none. A block is front
+    matter only when every top-level line in it is a field (a `---` rule above a paragraph is
+    not)."""
     match = _FRONT_MATTER.match(source)
-    if match is None:
+    if match is None or not match.group(1).strip() or match.group(1)[:1] in "\r\n":
         return {}, source
     fields: dict[str, str] = {}
     for line in match.group(1).splitlines():
-        key, colon, value = line.partition(":")
-        if colon and key.strip() and not line[:1].isspace() and not line.startswith("-"):
-            fields[key.strip().lower()] = value.strip().strip("'\"").strip()
+        if not line.strip() or line[:1].isspace() or line.startswith(("-", "#")):
+            continue  # a nested value, a list item or a comment
+        field = _FIELD.fullmatch(line.rstrip())
+        if field is None:
+            return {}, source
+        fields[field.group(1).lower()] = _unquoted(field.group(2).strip())
     return fields, source[match.end() :]
+
+
+def _unquoted(value: str) -> str:
+    """A YAML scalar's text: quotes taken off, and in double quotes \\" and \\\\ read."""
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    return value
 
 
 def markdown_text(source: str) -> MarkdownText:
@@ -49,17 +67,30 @@ def markdown_text(source: str) -> MarkdownText:
     fields, body = front_matter(source)
     blocks: list[str] = []
     starts_with_heading = False
+    # A table is one block, a line per row with its cells joined by " | ".
+    table: list[str] | None = None
+    row: list[str] | None = None
     for token in _parser().parse(body):
         if token.type == "heading_open" and not blocks:
             starts_with_heading = True
-        if token.type == "inline":
-            text = _inline_text(token.children or [])
-        elif token.type in ("fence", "code_block"):
-            text = token.content.rstrip("\n")
-        else:
-            continue
-        if text.strip():
-            blocks.append(text.strip())
+        if token.type == "table_open":
+            table = []
+        elif token.type == "table_close" and table is not None:
+            if table:
+                blocks.append("\n".join(table))
+            table = None
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            if table is not None and any(row):
+                table.append(" | ".join(cell for cell in row if cell))
+            row = None
+        elif token.type in ("inline", "fence", "code_block", "html_block"):
+            text = _block_text(token).strip()
+            if row is not None:
+                row.append(text)
+            elif text:
+                blocks.append(text)
     return MarkdownText(
         text="\n\n".join(blocks) + "\n" if blocks else "",
         title=fields.get("title") or None,
@@ -67,19 +98,36 @@ def markdown_text(source: str) -> MarkdownText:
     )
 
 
+def _block_text(token: Token) -> str:
+    if token.type == "inline":
+        return _inline_text(token.children or [])
+    if token.type == "html_block":
+        return _html_text(token.content)
+    return token.content.rstrip("\n")  # code, as written
+
+
 def _inline_text(children: list[Token]) -> str:
+    if not any(c.type in ("text", "code_inline") and c.content.strip() for c in children):
+        return ""  # images alone (a picture between paragraphs) are no text to read
     parts = []
     for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)  # an image in a sentence reads as its alt text
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
-        # Link markers, images and inline HTML show nothing of their own.
+        # Link markers and inline HTML tags show nothing of their own.
     return "".join(parts)
+
+
+def _html_text(html: str) -> str:
+    """The text of a raw HTML block: comments and tags left out, entities read, lines kept."""
+    text = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]*>", "", text))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 @functools.cache
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable("table")

@@ -76,6 +76,11 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
     passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
     if not passages:
         passages = [retriever.passage(int(index.passage_rows(index.document_numbers([doc_id]))[0]))]
+    if kind == "byline" and not (document.byline or "").strip():
+        # "The article doesn't name its author": said, with the source, but not an answer.
+        return replace(
+            answer, answered=False, confidence=0.0, outcome="none", passages=passages, reply=reply
+        )
     return replace(answer, answered=True, confidence=1.0, passages=passages, reply=reply)
 
 

@@ -218,28 +218,28 @@ def _document(row: dict[str, Any]) -> Document:
 
 
 def stored_documents(index_dir: Path) -> list[Document] | None:
-    """The articles the index folder holds, as stored (ids kept), in their order: the live
-    generation's, or where its pointer or files are damaged, the newest generation whose
-    documents still read cleanly. None when no generation holds readable documents."""
+    """The articles the index folder holds, as stored (ids kept), in their order; None when it
+    holds no index. They are the live generation's; where the pointer to it is damaged, the
+    newest generation's (generations are named by when they were written, and the live one was
+    written last). IndexCorruptError when they cannot be read: an older generation's would
+    quietly lose what was added or removed since."""
     try:
-        live = current_generation(index_dir)
+        generation = current_generation(index_dir)
     except IndexCorruptError:
-        live = None
+        written = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
+        if not written:
+            raise
+        generation = written[-1]
+    if generation is None:
+        return None
     try:
-        others = sorted(
-            (p for p in index_dir.glob("gen-*") if p.is_dir() and p != live), reverse=True
-        )
-    except OSError:
-        others = []
-    for generation in [live, *others] if live is not None else others:
-        try:
-            rows = _read_jsonl(generation / "documents.jsonl")
-            documents = [replace(_document(row), id_given=True) for row in rows]
-        except (OSError, IndexCorruptError, KeyError, TypeError, ValueError):
-            continue
-        if documents:
-            return documents
-    return None
+        rows = _read_jsonl(generation / "documents.jsonl")
+        return [replace(_document(row), id_given=True) for row in rows]
+    except (OSError, IndexCorruptError, KeyError, TypeError, ValueError) as exc:
+        reason = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) else str(exc)
+        raise IndexCorruptError(
+            f"the articles stored in {index_dir} cannot be read ({reason})"
+        ) from None
 
 
 def load_index(index_dir: Path) -> IndexData:
