@@ -62,9 +62,10 @@ def test_scope_is_kept_per_chat_in_order_and_cleared_by_an_empty_one(state: Chat
 
 def test_last_turn_reads_back_field_by_field(state: ChatState) -> None:
     assert state.last_turn(5) is None
-    state.set_last_turn(5, Turn("Who is Vinatier?", "Laurent Vinatier is a researcher.", 12.5))
+    turn = Turn("Who is Vinatier?", "Laurent Vinatier is a researcher.", 12.5, "article")
+    state.set_last_turn(5, turn)
     state.set_last_turn(6, Turn("who wrote this?", "", -math.inf))
-    assert state.last_turn(5) == Turn("Who is Vinatier?", "Laurent Vinatier is a researcher.", 12.5)
+    assert state.last_turn(5) == turn
     assert state.last_turn(6) == Turn("who wrote this?", "", -math.inf)
 
 
@@ -240,3 +241,27 @@ async def test_the_bot_deletes_old_chat_state_in_a_job(api, retriever, tmp_path:
     finally:
         await shut_down(app)
         chats.close()
+
+
+def test_a_chat_state_file_from_before_turns_kept_their_article_is_read(tmp_path: Path) -> None:
+    import sqlite3
+
+    from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
+
+    folder = tmp_path / "index"
+    folder.mkdir()
+    with closing(sqlite3.connect(folder / CHAT_STATE_FILE)) as old, old:
+        # The table as earlier versions made it.
+        old.execute(
+            "CREATE TABLE chat_turn (chat_id BIGINT NOT NULL, root_id BIGINT NOT NULL,"
+            " question TEXT NOT NULL, highlight TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,"
+            " stamp BIGINT NOT NULL, PRIMARY KEY (chat_id, root_id))"
+        )
+        old.execute("INSERT INTO chat_turn VALUES (1, 0, 'Who?', 'Vinatier.', 2.0, 1)")
+    state = file_chat_state(folder)
+    try:
+        assert state.last_turn(1) == Turn("Who?", "Vinatier.", 2.0)
+        state.set_last_turn(1, Turn("When?", "In June.", 3.0, "article"))
+        assert state.last_turn(1) == Turn("When?", "In June.", 3.0, "article")
+    finally:
+        state.close()

@@ -271,6 +271,14 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert "Rover finds ice on Mars" in answer.reply.lines[0], answer.reply
     byline = read_answer(retriever, "who wrote this?", doc_ids=["article"])
     assert byline.reply is not None and "Abdiwahab Ahmed" in byline.reply.lines[0]
+    # In a chat, "this" is the article the last answer came from while it is fresh.
+    asked, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
+    assert asked.answered and turn.doc_id == "article"
+    for question in ("who wrote this?", "summarize"):
+        about, _ = ask_in_context(retriever, question, turn, now=110.0)
+        assert about.reply is not None and about.reply.doc_id == "article", question
+    later, _ = ask_in_context(retriever, "who wrote this?", turn, now=100.0 + 3600)
+    assert later.reply is not None and later.reply.doc_id == "mars"
     # An article that names no author says so: shown, but not an answer.
     unnamed = read_answer(retriever, "who wrote this?", doc_ids=["bridge"])
     assert unnamed.reply is not None

@@ -74,6 +74,8 @@ class Turn:
     #: The sentence the answer highlighted ("" when the question was not answered).
     highlight: str
     at: float
+    #: The article that sentence is from: "this" in the next "who wrote this?".
+    doc_id: str | None = None
 
 
 def names_in(text: str) -> list[str]:
@@ -157,6 +159,22 @@ def _questions_for(request: Request, ttl: float, english_only: bool = True) -> l
     return [request.question, *with_context(request.question, previous)]
 
 
+def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
+    """The articles to ask in: the chat's, narrowed for "who wrote this?" or "summarize" to
+    the article the chat's fresh last answer came from (it is what "this" points at)."""
+    previous = request.previous
+    if (
+        previous is None
+        or previous.doc_id is None
+        or previous.doc_id not in indexed
+        or request.at - previous.at > ttl
+        or not detect_intent(without_small_talk(request.question))
+        or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
+    ):
+        return request.doc_ids
+    return [previous.doc_id]
+
+
 def _settle(
     request: Request, answers: Sequence[Answer], ttl: float = CONTEXT_TTL_SECONDS
 ) -> tuple[Answer, Turn]:
@@ -175,8 +193,9 @@ def _settle(
         if previous is not None and request.at - previous.at <= ttl:
             return answer, previous
         return answer, Turn(question=answer.question, highlight="", at=-math.inf)
-    highlight = answer.passages[0].highlight_text if answer.answered and answer.passages else ""
-    return answer, Turn(question=answer.question, highlight=highlight, at=request.at)
+    top = answer.passages[0] if answer.answered and answer.passages else None
+    highlight, doc_id = (top.highlight_text, top.doc_id) if top is not None else ("", None)
+    return answer, Turn(answer.question, highlight, request.at, doc_id)
 
 
 def answer_requests(
@@ -196,7 +215,12 @@ def answer_requests(
     """
     asked = [_questions_for(request, ttl, english_only) for request in requests]
     texts = [text for questions in asked for text in questions]
-    scopes = [request.doc_ids for request, qs in zip(requests, asked, strict=True) for _ in qs]
+    indexed = retriever.index.documents
+    scopes = [
+        _scope_for(request, ttl, indexed)
+        for request, qs in zip(requests, asked, strict=True)
+        for _ in qs
+    ]
     answers = read_answers(retriever, texts, scopes, english_only=english_only)
     results, at = [], 0
     for request, questions in zip(requests, asked, strict=True):

@@ -62,9 +62,9 @@ class ChatState(Protocol):
         ...
 
     def set_last_turn(self, chat_id: int, turn: Turn) -> None:
-        """Replace the chat's last turn. A Turn is three plain fields: `question` (text),
-        `highlight` (text, "" when nothing was found) and `at` (seconds since the epoch as a
-        float; may be -inf, which must read back as -inf)."""
+        """Replace the chat's last turn. A Turn is four plain fields: `question` (text),
+        `highlight` (text, "" when nothing was found), `at` (seconds since the epoch as a
+        float; may be -inf, which must read back as -inf) and `doc_id` (text or None)."""
         ...
 
     def thread_turn(self, chat_id: int, root_id: int) -> Turn | None:

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS chat_turn (
     highlight TEXT NOT NULL,
     at DOUBLE PRECISION NOT NULL,
     stamp BIGINT NOT NULL,
+    doc_id TEXT,
     PRIMARY KEY (chat_id, root_id)
 );
 CREATE TABLE IF NOT EXISTS chat_autoindex (chat_id BIGINT PRIMARY KEY);
@@ -107,6 +108,11 @@ class SqlChatState:
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     run(statement)
+            # Tables made before turns kept their article gain the column (NULL: not known).
+            if self._postgres:
+                run("ALTER TABLE chat_turn ADD COLUMN IF NOT EXISTS doc_id TEXT")
+            elif "doc_id" not in {row[1] for row in run("PRAGMA table_info(chat_turn)")}:
+                run("ALTER TABLE chat_turn ADD COLUMN doc_id TEXT")
 
         self._atomic(create)
 
@@ -143,10 +149,11 @@ class SqlChatState:
 
     def _turn(self, chat_id: int, root_id: int) -> Turn | None:
         row = self._one(
-            "SELECT question, highlight, at FROM chat_turn WHERE chat_id = ? AND root_id = ?",
+            "SELECT question, highlight, at, doc_id FROM chat_turn"
+            " WHERE chat_id = ? AND root_id = ?",
             (chat_id, root_id),
         )
-        return Turn(row[0], row[1], float(row[2])) if row else None
+        return Turn(row[0], row[1], float(row[2]), row[3]) if row else None
 
     def _set_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
         def write(run: Run) -> None:
@@ -154,11 +161,19 @@ class SqlChatState:
                 "SELECT coalesce(max(stamp), 0) + 1 FROM chat_turn WHERE chat_id = ?", (chat_id,)
             ).fetchone()[0]
             run(
-                "INSERT INTO chat_turn (chat_id, root_id, question, highlight, at, stamp)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, root_id) DO UPDATE SET"
+                "INSERT INTO chat_turn (chat_id, root_id, question, highlight, at, stamp, doc_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, root_id) DO UPDATE SET"
                 " question = excluded.question, highlight = excluded.highlight,"
-                " at = excluded.at, stamp = excluded.stamp",
-                (chat_id, root_id, turn.question, turn.highlight, float(turn.at), stamp),
+                " at = excluded.at, stamp = excluded.stamp, doc_id = excluded.doc_id",
+                (
+                    chat_id,
+                    root_id,
+                    turn.question,
+                    turn.highlight,
+                    float(turn.at),
+                    stamp,
+                    turn.doc_id,
+                ),
             )
             if root_id != _CHAT_TURN and stamp > MAX_THREAD_TURNS:
                 run(
