@@ -490,10 +490,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """`articlebot remove`."""
-    from articlebot.collection import load_encoder, remove_documents
+    from articlebot.collection import remove_documents
 
     settings = _settings(args)
-    _, report = remove_documents(settings, load_encoder(settings), args.doc_ids, on_wait=_waiting)
+    _, report = remove_documents(settings, args.doc_ids, on_wait=_waiting)
     _print_report(settings, report)
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from articlebot.config import Settings
-from articlebot.encoders import Encoder, Status, load_encoder
+from articlebot.encoders import DeferredEncoder, Encoder, Status, load_encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import IdentityResolver
@@ -274,11 +274,11 @@ def add_documents(
 
 def remove_documents(
     settings: Settings,
-    encoder: Encoder,
     doc_ids: Sequence[str],
     on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Drop documents from the saved index; DocumentError names any that are not there."""
+    """Drop documents from the saved index; DocumentError names any that are not there. The
+    articles kept are not embedded again, so the model is not loaded."""
     url = database_url(settings)
     if url is not None:
         from articlebot.storage.postgres import collection
@@ -293,7 +293,7 @@ def remove_documents(
             )
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]
-        return _build(settings, encoder, kept)
+        return _build(settings, DeferredEncoder(settings, current.manifest.dimension), kept)
 
 
 def _indexed_sources(index_dir: Path) -> dict[str, str]:

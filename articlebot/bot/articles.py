@@ -232,9 +232,7 @@ async def remove(update: Update, context: BotContext) -> None:
         async with state.index_lock:
             from articlebot.collection import remove_documents
 
-            data, _ = await asyncio.to_thread(
-                remove_documents, state.settings, state.retriever.encoder, doc_ids
-            )
+            data, _ = await asyncio.to_thread(remove_documents, state.settings, doc_ids)
             state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(f"Could not remove it: {exc}")

@@ -7,7 +7,7 @@ current. `load_encoder` picks and loads the configured one.
 
 from __future__ import annotations
 
-from articlebot.encoders.loading import Status, encoder_cache_dir, load_encoder
+from articlebot.encoders.loading import DeferredEncoder, Status, encoder_cache_dir, load_encoder
 from articlebot.encoders.onnx import OnnxEncoder, OnnxExportError, read_export_info
 from articlebot.encoders.onnx_cache import ensure_onnx_export
 from articlebot.encoders.onnx_export import export_onnx
@@ -17,6 +17,7 @@ from articlebot.encoders.sentence_transformer import SentenceTransformerEncoder
 from articlebot.encoders.word_pieces import WordPieceCounter
 
 __all__ = [
+    "DeferredEncoder",
     "Encoder",
     "ModelLoadError",
     "OnnxEncoder",

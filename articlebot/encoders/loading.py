@@ -4,13 +4,15 @@ else sentence-transformers)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from articlebot.encoders.protocol import Encoder, ModelLoadError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from articlebot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -89,3 +91,33 @@ def _onnxruntime_version() -> str:
         return version("onnxruntime")
     except PackageNotFoundError:
         return "none"
+
+
+class DeferredEncoder:
+    """The configured encoder, loaded only when a text is encoded or counted: a write that
+    embeds nothing (removing articles) needs only the model's name and its vectors' size,
+    which the index already records, and so never loads the model (or makes its export)."""
+
+    def __init__(self, settings: Settings, dimension: int) -> None:
+        self.name = settings.model
+        self.dimension = dimension
+        self._settings = settings
+        self._loaded: Encoder | None = None
+
+    @property
+    def max_tokens(self) -> int:
+        """The loaded model's limit."""
+        return self._model().max_tokens
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """The loaded model's vectors."""
+        return self._model().encode(texts, batch_size=batch_size)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """The loaded model's word pieces per text."""
+        return self._model().count_tokens(texts)
+
+    def _model(self) -> Encoder:
+        if self._loaded is None:
+            self._loaded = load_encoder(self._settings, for_indexing=True)
+        return self._loaded
