@@ -406,11 +406,10 @@ def _refreshable_sources(held: Sequence[Any], say_gone: bool = True) -> list[str
     """The files the indexed articles were read from that are still there (read again to
     pick up edits); articles from links and from files since gone are kept as indexed (and
     the gone files named, unless --prune is about to drop their articles)."""
-    from articlebot.index.identity import origin, origin_is_gone
-    from articlebot.ingest.fetch import is_url
+    from articlebot.index.identity import is_file, origin, origin_is_gone
 
     origins = dict.fromkeys(origin(doc.source) for doc in held)
-    files = [o for o in origins if not is_url(o) and not o.startswith("upload:")]
+    files = [o for o in origins if is_file(o)]
     gone = [o for o in files if origin_is_gone(o)]
     if gone and say_gone:
         print(

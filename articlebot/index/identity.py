@@ -21,7 +21,7 @@ _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
 
 def normalize_source(source: str) -> str:
     """A file source as an absolute path (a .jsonl line keeps its :LINE); links as they are."""
-    if _URL.match(source) or source.startswith("upload:"):
+    if not is_file(source):
         return source
     match = _JSONL_LINE.fullmatch(source)
     if match:
@@ -33,13 +33,18 @@ def origin(source: str) -> str:
     """The file or link a source comes from: the lines of one .jsonl file share an origin."""
     match = _JSONL_LINE.fullmatch(source)
     path = match.group(1) if match else source
-    return path if _URL.match(path) or path.startswith("upload:") else os.path.abspath(path)
+    return os.path.abspath(path) if is_file(path) else path
+
+
+def is_file(source: str) -> bool:
+    """Whether a source is a file (or a .jsonl file's line), not a link or an upload."""
+    return not (_URL.match(source) or source.startswith("upload:"))
 
 
 def origin_is_gone(source: str) -> bool:
     """Whether a document's source file no longer exists (links never count as gone)."""
     where = origin(source)
-    return not (_URL.match(where) or where.startswith("upload:")) and not os.path.exists(where)
+    return is_file(where) and not os.path.exists(where)
 
 
 def _suffixed(doc_id: str, source: str, length: int = 6) -> str:
