@@ -340,15 +340,20 @@ def _build_index(
     same_prefix = 0
     diverged = previous is None
     seen: set[str] = set()
+    # What the index held, by content hash, to report a rebuild's documents as unchanged,
+    # updated or added like any other run's (all of them are embedded again).
+    held = _indexed_hashes(index_dir, previous)
     try:
         for doc in documents:
             seen.add(doc.doc_id)
             before = old_docs.get(doc.doc_id)
             unchanged = before is not None and before.content_hash == doc.content_hash
-            if unchanged:
+            if doc.doc_id not in held:
+                report.added.append(doc.doc_id)
+            elif held[doc.doc_id] == doc.content_hash:
                 report.unchanged.append(doc.doc_id)
             else:
-                (report.updated if before is not None else report.added).append(doc.doc_id)
+                report.updated.append(doc.doc_id)
             if not diverged:
                 assert previous is not None
                 order = previous.doc_order
@@ -359,9 +364,7 @@ def _build_index(
                 for doc_id in order[:same_prefix]:
                     build.add(previous.documents[doc_id], fresh=False)
             build.add(doc, fresh=not unchanged)
-        report.removed = [
-            doc_id for doc_id in _indexed_ids(index_dir, previous) if doc_id not in seen
-        ]
+        report.removed = [doc_id for doc_id in held if doc_id not in seen]
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed; sources (a moved file) are not worth a new generation.
             report.total_passages = len(previous.passages)
@@ -396,11 +399,13 @@ def _build_index(
     return data, report
 
 
-def _indexed_ids(index_dir: Path, previous: IndexData | None) -> list[str]:
-    """The documents the index held before this build (also when it is rebuilt from scratch)."""
+def _indexed_hashes(index_dir: Path, previous: IndexData | None) -> dict[str, str | None]:
+    """doc_id -> content hash of the documents the index held before this build, in order
+    (also when it is rebuilt from scratch; None where the manifest keeps no hash)."""
     if previous is not None:
-        return list(previous.doc_order)
+        return {d: previous.documents[d].content_hash for d in previous.doc_order}
     try:
-        return list(read_manifest(index_dir).documents)
+        documents = read_manifest(index_dir).documents
     except IndexStoreError:
-        return []
+        return {}
+    return {doc_id: meta.get("hash") for doc_id, meta in documents.items()}
