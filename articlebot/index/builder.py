@@ -400,10 +400,11 @@ def _build_index(
 
 
 def _indexed_hashes(index_dir: Path, previous: IndexData | None) -> dict[str, str | None]:
-    """doc_id -> content hash of the documents the index held before this build, in order
-    (also when it is rebuilt from scratch; None where the manifest keeps no hash)."""
+    """doc_id -> content hash of the documents the index held before this build, as its
+    manifest records them (also when it is rebuilt from scratch; none are hashed again)."""
     if previous is not None:
-        return {d: previous.documents[d].content_hash for d in previous.doc_order}
+        documents = previous.manifest.documents
+        return {d: documents[d].get("hash") for d in previous.doc_order}
     try:
         documents = read_manifest(index_dir).documents
     except IndexStoreError:
