@@ -283,7 +283,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.collection import add_documents, document_paths, load_encoder, update_index
     from articlebot.ingest.documents import iter_documents
 
-    settings = _settings(args, device=args.device)
+    settings = _settings(args)
     held = None if args.paths else _indexed_documents(settings)
     if held is not None and args.rebuild:
         # Rebuilt from the index's own copies: articles from links, from files since moved
@@ -522,7 +522,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _retriever(args: argparse.Namespace) -> Any:
     from articlebot.collection import open_retriever
 
-    settings = _settings(args, top_k=getattr(args, "top_k", None))
+    settings = _settings(args)
     retriever = open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
     if not retriever.index.documents:  # every article removed: nothing could answer
         raise CliError(f"{_where(settings)} holds no articles; add some with `articlebot add`")
