@@ -100,13 +100,14 @@ def run_chat(
 ) -> int:
     """The chat loop; returns the exit status."""
     from articlebot.retrieval.conversation import ask_in_context
+    from articlebot.retrieval.reader import articles_in_scope
     from articlebot.retrieval.small_talk import detect_small_talk
 
     interactive = sys.stdin.isatty() and out.isatty()
     bold = out.isatty()
     width = shutil.get_terminal_size().columns - 1 if out.isatty() else None
     documents = retriever.index.documents
-    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+    scope = articles_in_scope(retriever, doc_ids)
     titles = sorted({documents[d].title for d in scope})
 
     def say(text: str) -> None:

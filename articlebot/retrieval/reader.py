@@ -28,11 +28,17 @@ from articlebot.retrieval.small_talk import (
 )
 
 
+def articles_in_scope(retriever: Retriever, doc_ids: Collection[str] | None) -> list[str]:
+    """The indexed articles a question may be answered from: those of `doc_ids` still indexed
+    (none for an empty scope: a chat that may see none of them), or every one (None)."""
+    documents = retriever.index.documents
+    return [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+
+
 def article_of(retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None) -> str | None:
     """The article a question is about: the one it is scoped to, the only one indexed, or the
     one retrieval's top passage comes from."""
-    documents = retriever.index.documents
-    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+    scope = articles_in_scope(retriever, doc_ids)
     if len(scope) == 1:
         return scope[0]
     if answer.passages:
@@ -44,9 +50,8 @@ def this_article(retriever: Retriever, doc_ids: Collection[str] | None) -> str |
     """The article "this" means in "who wrote this?" or "summarize": the one the question is
     scoped to, else the newest one (as `/summary` and `articlebot summary` take), whatever
     passage the words "wrote" or "about" happen to match."""
-    documents = retriever.index.documents
-    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else None
-    return newest_article(retriever.index, scope) if scope is None or scope else None
+    scope = articles_in_scope(retriever, doc_ids)
+    return newest_article(retriever.index, scope) if scope else None
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
@@ -123,8 +128,7 @@ def unread_answer(
     """The one-line reply to a message retrieval does not read: a question in a language the
     model cannot read (in that language), or a message to the bot itself ("hi", "thanks")."""
     documents = retriever.index.documents
-    # An empty scope names no article: it may be a chat that may see none of those indexed.
-    scope = [d for d in doc_ids if d in documents] if doc_ids is not None else list(documents)
+    scope = articles_in_scope(retriever, doc_ids)
     titles = [documents[d].title for d in scope]
     kind, line = (
         ("language", english_only_reply(why.language, titles))
