@@ -22,6 +22,7 @@ from articlebot.encoders.onnx import (
     OnnxExportError,
     current_prepared_model,
     read_export_info,
+    superseded_prepared_models,
 )
 from articlebot.encoders.onnx_cache import ensure_onnx_export
 from articlebot.encoders.onnx_export import export_onnx
@@ -166,6 +167,17 @@ def test_token_counts_match_sentence_transformers(
 ) -> None:
     assert onnx_encoder.count_tokens(TEXTS) == reference_encoder.count_tokens(TEXTS)
     assert onnx_encoder.count_tokens([]) == []
+
+
+def test_token_vectors_match_sentence_transformers(
+    reference_encoder: Encoder, onnx_encoder: OnnxEncoder
+) -> None:
+    """Both encoders give the same word pieces and token vectors (the confidence reads them)."""
+    texts = TEXTS[:4]
+    pieces, vectors = onnx_encoder.token_vectors(texts)
+    reference_pieces, reference = reference_encoder.token_vectors(texts)
+    assert pieces == reference_pieces and vectors.shape == reference.shape
+    assert np.sum(vectors * reference, axis=1).min() >= 0.999
 
 
 def test_batching_does_not_change_vectors(onnx_encoder: OnnxEncoder) -> None:
@@ -315,11 +327,17 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     texts = ["Who was Laurent Vinatier swapped for?", "A longer sentence about a prisoner swap."]
     assert current_prepared_model(cache / MODEL_FILE) is None
     plain_encoder = OnnxEncoder(cache, name="m")
+    # A copy made in the format before (without token vectors) is replaced, not kept beside.
+    superseded = superseded_prepared_models(cache / MODEL_FILE)[0]
+    for path in (superseded, superseded.with_name(superseded.name + ".data")):
+        path.write_bytes(b"an earlier copy")
     prepared = prepare_model(cache / MODEL_FILE)
     assert prepared != cache / MODEL_FILE and prepared == current_prepared_model(cache / MODEL_FILE)
+    assert not superseded.exists() and not superseded.with_name(superseded.name + ".data").exists()
     assert (cache / (prepared.name + ".data")).stat().st_size > 50_000_000  # the weights
     graph = onnx.load(prepared, load_external_data=False).graph
     assert sum(node.op_type == "Attention" for node in graph.node) == 6  # one per layer, fused
+    assert len(graph.output) == 2  # the pooled vector, and the token vectors it pools
     made = _files(cache)
     assert prepare_model(cache / MODEL_FILE) == prepared
     encoder = OnnxEncoder(cache, name="m")
@@ -336,6 +354,13 @@ def test_optimized_copy_is_made_once_and_gives_the_same_vectors(
     ours = encoder._session.run(None, {k: v for k, v in feeds.items() if k in names})[0]
     np.testing.assert_allclose(ours, reference, atol=1e-5)
     np.testing.assert_allclose(encoder.encode(texts), plain_encoder.encode(texts), atol=1e-5)
+    # Token vectors come from the session `encode` runs, as the unprepared export's second
+    # session gives them.
+    pieces, vectors = encoder.token_vectors(texts)
+    assert encoder._token_session is encoder._session
+    plain_pieces, plain_vectors = plain_encoder.token_vectors(texts)
+    assert pieces == plain_pieces
+    np.testing.assert_allclose(vectors, plain_vectors, atol=1e-4)
 
 
 def test_an_old_export_gets_its_optimized_copy_from_ensure(

@@ -23,6 +23,7 @@ import numpy as np
 from articlebot.encoders.word_pieces import WordPieceCounter
 
 if TYPE_CHECKING:
+    import onnx
     import onnxruntime
     from tokenizers import Tokenizer
 
@@ -36,6 +37,9 @@ TOKENIZER_FILE = "tokenizer.json"
 INFO_FILE = "encoder.json"
 #: The model's transformers config, kept for fusing its attention blocks (see `onnx_optimize`).
 CONFIG_FILE = "config.json"
+#: Bumped whenever what the optimized copy holds changes (2: the token vectors as a second
+#: output), so that a copy made before is made again.
+PREPARED_FORMAT = 2
 
 
 class OnnxExportError(RuntimeError):
@@ -75,7 +79,17 @@ def read_export_info(export_dir: Path) -> ExportInfo | None:
 def prepared_model_path(model_path: Path) -> Path:
     """Where the copy of `model_path` optimized by this onnxruntime is kept (its weights sit
     beside it in the same name + `.data`)."""
-    return model_path.with_name(f"{model_path.stem}.ort-{_onnxruntime_version()}.onnx")
+    version = _onnxruntime_version()
+    return model_path.with_name(f"{model_path.stem}.ort-{version}.p{PREPARED_FORMAT}.onnx")
+
+
+def superseded_prepared_models(model_path: Path) -> list[Path]:
+    """Copies of `model_path` that this onnxruntime optimized in an earlier `PREPARED_FORMAT`
+    (each with its weights beside it as name + `.data`)."""
+    version = _onnxruntime_version()
+    names = [f"{model_path.stem}.ort-{version}.onnx"]
+    names += [f"{model_path.stem}.ort-{version}.p{n}.onnx" for n in range(2, PREPARED_FORMAT)]
+    return [model_path.with_name(name) for name in names]
 
 
 def current_prepared_model(model_path: Path) -> Path | None:
@@ -136,14 +150,18 @@ class OnnxEncoder:
             raise OnnxExportError(f"cannot load ONNX export {model_path}: {exc}") from exc
         self._pad_id = pad_id(self._tokenizer)
         self._input_names = {node.name for node in self._session.get_inputs()}
-        self._output_name = self._session.get_outputs()[0].name
+        outputs = self._session.get_outputs()
+        self._output_name = outputs[0].name
         self._model_path = model_path
         self._threads = threads
-        #: The export with its token vectors as an output too, made on first use (see
-        #: `token_vectors`): the optimized copy `encode` runs has fused them away.
+        #: The session giving the token vectors, and their output: the optimized copy gives
+        #: them as its second output; else the export with that output added, loaded on first
+        #: use (see `token_vectors`).
         self._token_session: onnxruntime.InferenceSession | None = None
-        self._token_lock = threading.Lock()  # made once, however many questions ask at once
         self._token_output = ""
+        if len(outputs) > 1:
+            self._token_session, self._token_output = self._session, outputs[1].name
+        self._token_lock = threading.Lock()  # made once, however many questions ask at once
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
@@ -201,8 +219,9 @@ class OnnxEncoder:
         """Each text's word pieces ([CLS] and [SEP] left out) and their unit-length vectors
         (the model's last hidden states, which `encode` mean-pools), all texts' end to end.
 
-        The first call loads the export a second time with those vectors as an output (about a
-        second, and the model's size in memory); `encode` is untouched."""
+        The optimized copy (`onnx_optimize.prepare_model`) gives them from the session
+        `encode` runs. Without one (a read-only cache), the first call loads the export a
+        second time with them as an output (about a second, and the model's size in memory)."""
         with self._token_lock:
             if self._token_session is None:
                 self._token_session, self._token_output = _token_session(
@@ -285,33 +304,49 @@ def _make_session(model_path: Path, threads: int | None) -> onnxruntime.Inferenc
     )
 
 
+def token_output(model: onnx.ModelProto) -> str:
+    """The name of the tensor `model` mean-pools (multiplied by the attention mask, then
+    summed): its token vectors."""
+    nodes = model.graph.node
+    producer = {output: node for node in nodes for output in node.output}
+    for node in nodes:
+        if node.op_type != "Mul":
+            continue
+        for mine, other in ((0, 1), (1, 0)):
+            cast = producer.get(node.input[other])
+            if cast is not None and cast.op_type == "Cast":
+                unsqueeze = producer.get(cast.input[0])
+                if unsqueeze is not None and "attention_mask" in unsqueeze.input:
+                    return str(node.input[mine])
+    return ""
+
+
+def with_token_output(model: onnx.ModelProto) -> str:
+    """Add `model`'s token vectors to its outputs (after the pooled vectors); their name, or
+    "" when the model has no mean pooling to take them from."""
+    import onnx
+
+    name = token_output(model)
+    if name and name not in {output.name for output in model.graph.output}:
+        model.graph.output.append(
+            onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
+        )
+    return name
+
+
 def _token_session(
     model_path: Path, threads: int | None
 ) -> tuple[onnxruntime.InferenceSession, str]:
     """A session on the export with its token vectors as an output too, and that output's
-    name: the tensor the graph mean-pools (multiplied by the attention mask, then summed)."""
+    name."""
     import onnx
     import onnxruntime as ort
 
     try:
         model = onnx.load(str(model_path))
-        nodes = model.graph.node
-        producer = {output: node for node in nodes for output in node.output}
-        name = ""
-        for node in nodes:
-            if node.op_type != "Mul":
-                continue
-            for mine, other in ((0, 1), (1, 0)):
-                cast = producer.get(node.input[other])
-                if cast is not None and cast.op_type == "Cast":
-                    unsqueeze = producer.get(cast.input[0])
-                    if unsqueeze is not None and "attention_mask" in unsqueeze.input:
-                        name = node.input[mine]
+        name = with_token_output(model)
         if not name:
             raise OnnxExportError(f"{model_path} has no mean pooling to take token vectors from")
-        model.graph.output.append(
-            onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
-        )
         options = session_options(threads)
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         session = ort.InferenceSession(

@@ -65,3 +65,27 @@ class SentenceTransformerEncoder:
             list(texts), add_special_tokens=False, truncation=False, verbose=False
         )
         return [len(ids) for ids in encoded["input_ids"]]
+
+    def token_vectors(
+        self, texts: Sequence[str], batch_size: int = 32
+    ) -> tuple[list[list[str]], np.ndarray]:
+        """Each text's word pieces (special tokens left out) and their unit-length vectors
+        (the last hidden states the model mean-pools), all texts' end to end."""
+        if not texts:
+            return [], np.zeros((0, self.dimension), dtype=np.float32)
+        tokenizer = self._model.tokenizer
+        ids = tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]
+        pieces = [tokenizer.convert_ids_to_tokens(row)[1:-1] for row in ids]
+        # Each text's vectors come without its padding, [CLS] first and [SEP] last.
+        hidden = self._model.encode(
+            list(texts),
+            batch_size=batch_size,
+            output_value="token_embeddings",
+            convert_to_numpy=False,
+            show_progress_bar=False,
+        )
+        vectors = np.concatenate(
+            [np.asarray(h.float().cpu().numpy()[1:-1], dtype=np.float32) for h in hidden]
+        )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return pieces, np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
