@@ -47,8 +47,9 @@ def run_settings(work: Path, **overrides: Any) -> Settings:
 def prepare_encoder(work: Path) -> float:
     """Put the ONNX export in the run's cache (copied from the user's cache when there is one)
     and return the seconds it took to be ready."""
-    from articlebot.collection import encoder_cache_dir, load_encoder
+    from articlebot.collection import load_encoder
     from articlebot.config import load_settings
+    from articlebot.encoders import encoder_cache_dir
 
     settings = run_settings(work, index_dir=work / "prepared")
     target = encoder_cache_dir(settings)
