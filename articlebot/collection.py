@@ -203,7 +203,7 @@ def make_retriever(
     `Retriever`)."""
     if ranking is None and settings.late_interaction:
         if not isinstance(encoder, TokenEncoder):
-            log.warning("late interaction needs the ONNX encoder's token vectors: left off")
+            log.warning("late interaction needs an encoder that gives token vectors: left off")
         ranking = RankingSettings(
             late_passage_weight=LATE_PASSAGE_WEIGHT, late_sentence_weight=LATE_SENTENCE_WEIGHT
         )

@@ -24,7 +24,7 @@ _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODE
 #: On-topic answers whose calibrated confidence is lower are offered only as the closest
 #: passage. Fitted by scripts/calibrate.py (leave-articles-out cross-validation): a confident
 #: answer for at most ~0.17 of topical questions the article does not answer.
-DEFAULT_MIN_CONFIDENCE = 0.73
+DEFAULT_MIN_CONFIDENCE = 0.755
 
 
 def _default_cache_dir() -> Path:
@@ -107,7 +107,7 @@ class Settings(BaseSettings):
         "token vectors as well (MaxSim): the bold sentence holds the answer more often (0.756 "
         "-> 0.806 of reader questions, left-out folds), at the cost of encoding the candidate "
         "sentences (kept for later questions): up to ~0.6 s more per question on two cores "
-        "until an article's sentences are kept, ~50 ms after (ONNX encoder only).",
+        "until an article's sentences are kept, ~50 ms after.",
     )
     multilingual_model: bool = Field(
         default=False,

@@ -322,8 +322,10 @@ class CachingEncoder:
         self.name = inner.name
         self.dimension = inner.dimension
         self.max_tokens = inner.max_tokens
-        if hasattr(inner, "token_vectors"):  # late interaction, where the encoder gives them
-            self.token_vectors = inner.token_vectors
+        # Read by the confidence and late interaction, where the encoder gives them.
+        for name in ("token_vectors", "encode_with_tokens"):
+            if hasattr(inner, name):
+                setattr(self, name, getattr(inner, name))
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Any:
         """Embed texts, reusing earlier results for single questions."""

@@ -178,6 +178,11 @@ def test_token_vectors_match_sentence_transformers(
     reference_pieces, reference = reference_encoder.token_vectors(texts)
     assert pieces == reference_pieces and vectors.shape == reference.shape
     assert np.sum(vectors * reference, axis=1).min() >= 0.999
+    # A question's vector and its token vectors come from one run, as from two.
+    pooled, both_pieces, both_vectors = onnx_encoder.encode_with_tokens(texts)
+    assert both_pieces == pieces
+    np.testing.assert_allclose(both_vectors, vectors, atol=1e-6)
+    np.testing.assert_allclose(pooled, onnx_encoder.encode(texts), atol=1e-6)
 
 
 def test_batching_does_not_change_vectors(onnx_encoder: OnnxEncoder) -> None:

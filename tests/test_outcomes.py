@@ -13,7 +13,7 @@ from articlebot.bot import render
 from articlebot.collection import update_index
 from articlebot.config import load_settings
 from articlebot.evaluation import load_eval_file
-from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS
+from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS, Evidence
 from articlebot.retrieval.retriever import RankingSettings, Retriever
 from articlebot.terminal import format_answer_text
 
@@ -66,6 +66,33 @@ def test_the_question_terms_an_article_never_uses_are_measured(retriever: Retrie
     assert retriever.ask("How many people live in Kyiv?").evidence[4] in (0.0, 1.0)
     # A question without a single content word shares nothing with the article.
     assert retriever.ask("what can you do").evidence[3] == 1.0
+
+
+def test_a_bold_sentence_that_does_not_state_the_asked_thing_leaves_a_word_unmatched(
+    retriever: Retriever,
+) -> None:
+    """The confidence reads how well the question's worst-matched word finds its match in the
+    bold sentence: the swap sentence matches every word of a question about the swap; no
+    sentence of the story on Ukraine states its population."""
+    names = ("least_match", "second_least_match", "asked_pieces")
+    at = {name: [f.name for f in dataclasses.fields(Evidence)].index(name) for name in names}
+    stated = retriever.ask("Who was Vinatier swapped for?").evidence
+    unstated = retriever.ask("What is the population of Ukraine?").evidence
+    assert stated[at["least_match"]] > unstated[at["least_match"]] + 0.15
+    assert stated[at["second_least_match"]] >= stated[at["least_match"]]
+    assert stated[at["asked_pieces"]] > 0  # "vinatier" and "swapped", in pieces
+    # An encoder without token vectors counts every word as matched, and still decides.
+    plain = Retriever(retriever.index, _WithoutTokens(retriever.encoder))
+    evidence = plain.ask("Who was Vinatier swapped for?").evidence
+    assert [evidence[at[name]] for name in names] == [1.0, 1.0, 0.0]
+
+
+class _WithoutTokens:
+    """The real encoder, without `token_vectors`."""
+
+    def __init__(self, inner) -> None:
+        self.name, self.dimension, self.max_tokens = inner.name, inner.dimension, inner.max_tokens
+        self.encode, self.count_tokens = inner.encode, inner.count_tokens
 
 
 def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(

@@ -15,6 +15,8 @@ from articlebot.evaluation import load_eval_file
 from articlebot.index.arrays import ranges
 from articlebot.retrieval.late_interaction import (
     TokenVectorCache,
+    asked_pieces,
+    least_matched,
     maxsim,
     question_weights,
     rerank,
@@ -272,6 +274,31 @@ def test_maxsim_is_the_mean_best_match_of_each_question_piece() -> None:
     assert scores.tolist() == pytest.approx([0.5, 0.0, 0.8])
 
 
+def test_least_matched_is_the_worst_matched_question_piece_and_the_next() -> None:
+    question = np.eye(4, dtype=np.float32)[:3]  # pieces along x, y and z; y is a stopword
+    weights = np.array([0.5, 0.0, 0.5], dtype=np.float32)
+    tokens = np.array([[1, 0, 0, 0], [0, 0, 0.6, 0.8]], dtype=np.float32)
+    assert least_matched(question, weights, tokens) == pytest.approx((0.6, 1.0))
+    one = np.array([0.0, 0.0, 1.0], dtype=np.float32)
+    assert least_matched(question, one, tokens) == pytest.approx((0.6, 0.6))
+    assert least_matched(question, weights, tokens[:0]) == (0.0, 0.0)  # nothing to match
+    assert least_matched(question, np.zeros(3, dtype=np.float32), tokens) == (1.0, 1.0)
+
+
+def test_words_naming_the_kind_of_answer_are_not_what_must_be_matched() -> None:
+    """ "What was the name of the trawler?": a sentence answering it gives the name, not the
+    word "name"; a question of nothing else keeps its words."""
+    pieces = ["what", "was", "the", "name", "of", "the", "trawl", "##er", "?"]
+    weights = question_weights(pieces, {"what", "was", "the", "of"})
+    asked = asked_pieces(pieces, weights)
+    assert weights[3] > 0 and asked[3] == 0
+    assert asked[6] == weights[6] > 0 and asked[7] > 0
+    # Only whole words: "name" opening a longer word is matched as the rest are.
+    assert asked_pieces(["name", "##less"], np.array([0.5, 0.5])).tolist() == [0.5, 0.5]
+    only = question_weights(["how", "many", "?"], {"how"})
+    assert asked_pieces(["how", "many", "?"], only).tolist() == only.tolist()
+
+
 def test_rerank_reorders_only_the_first_candidates() -> None:
     order = np.array([3, 0, 2, 1])
     fused = np.array([0.5, 0.1, 0.4, 0.6])
@@ -332,6 +359,10 @@ class _CountingEncoder:
     def token_vectors(self, texts):
         self.asked += list(texts)
         return self.inner.token_vectors(texts)
+
+    def encode_with_tokens(self, texts, batch_size: int = 64):
+        self.asked += list(texts)
+        return self.inner.encode_with_tokens(texts, batch_size)
 
 
 def test_late_interaction_encodes_an_articles_sentences_once_across_questions(

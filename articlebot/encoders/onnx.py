@@ -222,21 +222,52 @@ class OnnxEncoder:
         The optimized copy (`onnx_optimize.prepare_model`) gives them from the session
         `encode` runs. Without one (a read-only cache), the first call loads the export a
         second time with them as an output (about a second, and the model's size in memory)."""
+        _, pieces, vectors = self._run_tokens(texts, batch_size, pooled=False)
+        return pieces, vectors
+
+    def encode_with_tokens(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
+        """`encode` and `token_vectors` of the same texts, from one run of the model where the
+        optimized copy gives both (a question needs its vector and its pieces' vectors)."""
+        if self._token_session is not self._session:
+            return self.encode(texts, batch_size), *self.token_vectors(texts, batch_size)
+        pooled, pieces, vectors = self._run_tokens(texts, batch_size, pooled=True)
+        assert pooled is not None
+        return pooled, pieces, vectors
+
+    def _run_tokens(
+        self, texts: Sequence[str], batch_size: int, *, pooled: bool
+    ) -> tuple[np.ndarray | None, list[list[str]], np.ndarray]:
         with self._token_lock:
             if self._token_session is None:
                 self._token_session, self._token_output = _token_session(
                     self._model_path, self._threads
                 )
+        session = self._token_session
+        names = [self._token_output] + ([self._output_name] if pooled else [])
         encodings = self._tokenizer.encode_batch(list(texts))
         pieces = [e.tokens[1:-1] for e in encodings]
         parts: list[np.ndarray] = [np.zeros((0, self.dimension), dtype=np.float32)] * len(texts)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for rows, feeds in self._padded_batches(encodings, batch_size):
-            hidden = self._token_session.run([self._token_output], feeds)[0]
+            outputs = session.run(names, feeds)
             for i, row in enumerate(rows):
-                parts[row] = hidden[i, 1 : len(encodings[row].ids) - 1]
+                parts[row] = outputs[0][i, 1 : len(encodings[row].ids) - 1]
+            if pooled:
+                out[rows] = outputs[1]
         vectors = np.concatenate(parts).astype(np.float32, copy=False)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return pieces, np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        tokens = np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        if not pooled:
+            return None, pieces, tokens
+        # As `encode`: unit length in float32 exactly.
+        lengths = np.linalg.norm(out, axis=1, keepdims=True)
+        return (
+            np.ascontiguousarray(out / np.maximum(lengths, 1e-12), dtype=np.float32),
+            pieces,
+            tokens,
+        )
 
 
 def default_threads() -> int:

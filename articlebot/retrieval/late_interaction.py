@@ -75,6 +75,46 @@ def maxsim(
     return out
 
 
+#: Words that say what kind of answer is wanted ("what was the *name* of the trawler", "how
+#: *many* homes", "what *year*"), not what it is about: a sentence stating the answer gives the
+#: name or the number, not the word.
+ANSWER_KIND_WORDS = frozenset(
+    "name names named called call type types kind kinds sort sorts year years date dates day "
+    "days month months time times number numbers amount many much long old age size percent "
+    "percentage share happened happen".split()
+)
+
+
+def asked_pieces(pieces: Sequence[str], weights: np.ndarray) -> np.ndarray:
+    """`weights` without the pieces of whole words in `ANSWER_KIND_WORDS` (kept when that
+    leaves none): the pieces whose match `least_matched` reads."""
+    keep = np.asarray(weights, dtype=np.float32).copy()
+    n = len(pieces)
+    for i, piece in enumerate(pieces):
+        whole = not piece.startswith("##") and (i + 1 == n or not pieces[i + 1].startswith("##"))
+        if whole and piece.lower() in ANSWER_KIND_WORDS:
+            keep[i] = 0.0
+    return keep if keep.any() else np.asarray(weights, dtype=np.float32)
+
+
+def least_matched(
+    question: np.ndarray, weights: np.ndarray, tokens: np.ndarray
+) -> tuple[float, float]:
+    """The lowest and the second-lowest best cosine, among the question's weighted pieces, to
+    any of `tokens` (one text's unit-length token vectors): whether every word the question
+    asks with finds its match in the text. A question about something the text does not
+    state ("the population of Ukraine" of a sentence on Ukraine) leaves a piece unmatched.
+    The second is the first for a one-piece question; (1.0, 1.0) for a question without
+    pieces, (0.0, 0.0) for a text without any."""
+    asked = np.flatnonzero(weights > 0)
+    if len(asked) == 0:
+        return 1.0, 1.0
+    if len(tokens) == 0:
+        return 0.0, 0.0
+    best = np.sort((question[asked] @ tokens.T).max(axis=1))
+    return float(best[0]), float(best[min(1, len(best) - 1)])
+
+
 def rerank(order: np.ndarray, fused: np.ndarray, late: np.ndarray, weight: float) -> np.ndarray:
     """`order` (candidate positions, best first) with its first `len(late)` re-ordered by
     `fused` plus `weight` times their `late` score (ties keep their order); the rest stay

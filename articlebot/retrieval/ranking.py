@@ -70,25 +70,28 @@ class RankingSettings:
     #: Logistic calibration of "the article answers the question" over `Evidence.features`
     #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
     calibration: tuple[float, ...] = (
-        -5.23,
-        16.78,
-        0.36,
-        -0.47,
-        -1.75,
-        2.08,
+        -5.78,
+        15.85,
+        -0.04,
+        -1.87,
+        -1.7,
+        0.24,
         0.0,
         0.0,
-        -13.31,
-        10.01,
-        0.0,
-        0.0,
-        0.0,
+        -15.7,
+        11.29,
         0.0,
         0.0,
         0.0,
         0.0,
         0.0,
-        -3.89,
+        0.0,
+        0.0,
+        0.0,
+        1.66,
+        2.95,
+        0.54,
+        -3.67,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
@@ -110,6 +113,9 @@ class RankingSettings:
         2.9,
         -16.92,
         -6.68,
+        0.0,
+        0.0,
+        0.0,
         -0.39,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
@@ -176,6 +182,17 @@ class Evidence:
     #: articles, a channel thread or /use, or the collection is smaller than the candidate
     #: pool): the gaps and means above then describe whole articles, not the best of many.
     exhaustive: float = 0.0
+    #: The question's least matched word piece, and its second least: each one's best cosine
+    #: to any word piece of the highlighted sentence (`late_interaction.least_matched`). A
+    #: sentence that states the asked fact matches every word the question asks with, in its
+    #: own words or others; one that is only about the subject leaves the asked thing
+    #: unmatched. 1.0 (all matched) when the encoder gives no token vectors.
+    least_match: float = 1.0
+    second_least_match: float = 1.0
+    #: Natural log of the number of word pieces the question asks with (stopwords and
+    #: punctuation left out): of a long question's many pieces, the least matched is lower by
+    #: chance alone.
+    asked_pieces: float = 0.0
 
     @property
     def features(self) -> tuple[float, ...]:
@@ -199,6 +216,9 @@ class Evidence:
             self.focus,
             self.document_lead,
             self.exhaustive,
+            self.least_match,
+            self.second_least_match,
+            self.asked_pieces,
         )
 
 

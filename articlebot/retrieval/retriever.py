@@ -22,7 +22,9 @@ from articlebot.retrieval.answer_type import answer_type_missing, has_type, want
 from articlebot.retrieval.late_interaction import (
     TokenEncoder,
     TokenVectorCache,
+    asked_pieces,
     english_stopwords,
+    least_matched,
     maxsim,
     question_weights,
     rerank,
@@ -135,12 +137,12 @@ class Retriever:
         self.max_question_chars = max_question_chars
         self.ranking = ranking or RankingSettings()
         self.on_stage = on_stage
-        #: The candidate sentences' token vectors, kept across questions and reloaded indexes
-        #: (see `with_index`) while late interaction is on; None when it is off or failed.
+        #: Sentences' token vectors, kept across questions and reloaded indexes (see
+        #: `with_index`); None when the encoder gives none (or failed to).
         self._token_cache: TokenVectorCache | None = None
-        late = self.ranking.late_passage_weight or self.ranking.late_sentence_weight
-        if late and isinstance(encoder, TokenEncoder):
+        if isinstance(encoder, TokenEncoder):
             self._token_cache = TokenVectorCache(encoder)
+        self._late = bool(self.ranking.late_passage_weight or self.ranking.late_sentence_weight)
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
         self._paragraph_starts: dict[str, list[int]] = {}
@@ -222,10 +224,10 @@ class Retriever:
             clock = _Stopwatch(self.on_stage)
             spelled = {i: self.spelled(texts[i]) for i in asked}
             clock.lap("spelling")
-            vectors = self.encoder.encode([spelled[i] for i in asked], batch_size=QUESTION_RUN)
+            vectors, tokens = self._encode_questions([spelled[i] for i in asked])
             clock.lap("encode")
-            for i, vector in zip(asked, vectors, strict=True):
-                answer = self._answer(spelled[i], vector, k, scopes[i], clock)
+            for i, vector, question_tokens in zip(asked, vectors, tokens, strict=True):
+                answer = self._answer(spelled[i], vector, question_tokens, k, scopes[i], clock)
                 if spelled[i] != texts[i]:
                     answer = dataclasses.replace(answer, question=texts[i])
                 answers[i] = answer
@@ -246,10 +248,32 @@ class Retriever:
                 )
         return self._speller.correct(text) if self._speller else text
 
+    def _encode_questions(
+        self, texts: list[str]
+    ) -> tuple[np.ndarray, list[_QuestionTokens | None]]:
+        """The questions' vectors and, where the encoder gives them, their token vectors: from
+        one run of the model where it gives both at once."""
+        both = getattr(self.encoder, "encode_with_tokens", None)
+        if self._token_cache is None or both is None:
+            vectors = self.encoder.encode(texts, batch_size=QUESTION_RUN)
+            return vectors, [self._question_tokens(text) for text in texts]
+        try:
+            vectors, pieces, tokens = both(texts, batch_size=QUESTION_RUN)
+        except Exception:
+            log.warning("no token vectors from the encoder: left out", exc_info=True)
+            self._token_cache = None
+            return self.encoder.encode(texts, batch_size=QUESTION_RUN), [None] * len(texts)
+        ends = np.cumsum([len(p) for p in pieces])
+        return vectors, [
+            _tokens_of(words, part)
+            for words, part in zip(pieces, np.split(tokens, ends[:-1]), strict=True)
+        ]
+
     def _answer(
         self,
         text: str,
         query: np.ndarray,
+        question_tokens: _QuestionTokens | None,
         k: int,
         doc_ids: Collection[str] | None,
         clock: _Stopwatch,
@@ -271,7 +295,8 @@ class Retriever:
         late: _LateInteraction | None = None
         if ranking.passage_weights is None:
             fused = fuse(dense, scores.best_score, keyword, ranking)
-            late = self._late_interaction(text, passages, sentences)
+            if self._late and question_tokens is not None:
+                late = self._late_interaction(question_tokens, passages, sentences)
         else:
             type_missing = self._type_missing(text, candidates, passages, sentences)
             signals = self._passage_signals(
@@ -323,6 +348,7 @@ class Retriever:
         sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
         searched = len(candidates) if doc_ids is not None else self.size
         focus, lead = self._focus(query, candidates[order])
+        least, second, asked = self._least_matched(question_tokens, results[0].highlight_text)
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
@@ -343,6 +369,9 @@ class Retriever:
             focus=focus,
             document_lead=lead,
             exhaustive=float(len(candidates) >= searched),
+            least_match=least,
+            second_least_match=second,
+            asked_pieces=asked,
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence)
         clock.lap("confidence")
@@ -384,21 +413,42 @@ class Retriever:
             present = np.zeros((len(rows), len(terms.idf)), dtype=np.float32)
         return Sentences(rows, offsets, counts, similarity, present)
 
-    def _late_interaction(
-        self, text: str, passages: list[Passage], sentences: Sentences
-    ) -> _LateInteraction | None:
-        """MaxSim of `text` to the candidates' sentences, when the settings use it and the
-        encoder gives token vectors."""
+    def _question_tokens(self, text: str) -> _QuestionTokens | None:
+        """The question's token vectors and piece weights, when the encoder gives them."""
         cache = self._token_cache
         if cache is None:
             return None
         try:
-            return _LateInteraction(cache, self.index, text, passages, sentences)
+            pieces, vectors = cache.encoder.token_vectors([text])
         except Exception:
-            # An optional refinement: the question is answered without it, as the others.
-            log.warning("late interaction is off: no token vectors from the encoder", exc_info=True)
+            # Optional signals: the question is answered without them, as the others are.
+            log.warning("no token vectors from the encoder: left out", exc_info=True)
             self._token_cache = None
             return None
+        return _tokens_of(pieces[0], vectors)
+
+    def _late_interaction(
+        self, question: _QuestionTokens, passages: list[Passage], sentences: Sentences
+    ) -> _LateInteraction | None:
+        """MaxSim of the question to the candidates' sentences."""
+        cache = self._token_cache
+        return (
+            None
+            if cache is None
+            else _LateInteraction(cache, self.index, question, passages, sentences)
+        )
+
+    def _least_matched(
+        self, question: _QuestionTokens | None, sentence: str
+    ) -> tuple[float, float, float]:
+        """`Evidence.least_match`, `second_least_match` and `asked_pieces` of the highlighted
+        `sentence` (1.0, 1.0, 0.0 without token vectors)."""
+        cache = self._token_cache
+        if question is None or cache is None:
+            return 1.0, 1.0, 0.0
+        tokens = cache.vectors([sentence])[0]
+        least, second = least_matched(question.vectors, question.asked, tokens)
+        return least, second, math.log(max(1, int(np.count_nonzero(question.asked))))
 
     def _document_lexical(
         self, candidates: np.ndarray, sentences: Sentences, chosen: list[int], terms: QueryTerms
@@ -565,6 +615,22 @@ class Retriever:
         return self.index.document_term_counts(terms.ids, document)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _QuestionTokens:
+    """A question's unit-length token vectors and the weight of each (`question_weights`)."""
+
+    vectors: np.ndarray
+    weights: np.ndarray
+    #: The weights `least_matched` reads (`asked_pieces`).
+    asked: np.ndarray
+
+
+def _tokens_of(pieces: list[str], vectors: np.ndarray) -> _QuestionTokens:
+    """A question's token vectors with the weights of its pieces."""
+    weights = question_weights(pieces, english_stopwords())
+    return _QuestionTokens(vectors, weights, asked_pieces(pieces, weights))
+
+
 class _LateInteraction:
     """MaxSim of one question to candidate sentences, their token vectors encoded on demand
     (each sentence once, and kept in the cache for the next questions)."""
@@ -573,15 +639,14 @@ class _LateInteraction:
         self,
         cache: TokenVectorCache,
         index: IndexStore,
-        text: str,
+        question: _QuestionTokens,
         passages: list[Passage],
         sentences: Sentences,
     ) -> None:
         self.cache, self.index, self._sentences = cache, index, sentences
         self._passages = passages
         self.owner = np.repeat(np.arange(len(sentences.counts)), sentences.counts)
-        pieces, self.question = cache.encoder.token_vectors([text])
-        self.weights = question_weights(pieces[0], english_stopwords())
+        self.question, self.weights = question.vectors, question.weights
         self.vectors: dict[int, np.ndarray] = {}
 
     def _encode(self, positions: np.ndarray) -> None:
