@@ -121,6 +121,7 @@ def _build(
         batch_size=settings.embed_batch_size,
         progress=progress,
         total_documents=total_documents,
+        keep_tokens=settings.token_vectors,
     )
 
 

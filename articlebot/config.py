@@ -101,6 +101,14 @@ class Settings(BaseSettings):
         description="Questions whose calibrated confidence is below this are not answered.",
     )
     max_question_chars: int = Field(default=1000, ge=10)
+    token_vectors: bool = Field(
+        default=True,
+        description="Keep every sentence's token vectors in the index (float16, ~770 bytes "
+        "per word piece: most of the index's size, ~7x the rest), so that answering reads "
+        "them instead of encoding sentences: the confidence's word match and late "
+        "interaction. Off, the bold sentence is encoded at each question (~1-5 ms more, kept "
+        "per process).",
+    )
     late_interaction: bool = Field(
         default=False,
         description="Re-rank the 10 best passages and choose the bold sentence with the model's "

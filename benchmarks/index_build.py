@@ -34,6 +34,17 @@ class TimingEncoder:
             self.encode_s += time.perf_counter() - start
             self.texts += len(texts)
 
+    def encode_with_tokens(
+        self, texts: Sequence[str], batch_size: int = 64
+    ) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
+        """The inner encoder's vectors and token vectors (which the index keeps), timed."""
+        start = time.perf_counter()
+        try:
+            return self._inner.encode_with_tokens(texts, batch_size)
+        finally:
+            self.encode_s += time.perf_counter() - start
+            self.texts += len(texts)
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """The inner encoder's token counts."""
         return self._inner.count_tokens(texts)

@@ -402,3 +402,52 @@ def test_a_store_notices_a_newer_generation(settings_for, encoder, tmp_path):
     second, _ = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
     assert first.newer_generation() and not second.newer_generation()
     assert first.tag != second.tag
+
+
+def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
+    settings_for, encoder, tmp_path, caplog
+):
+    """Each sentence's token vectors are kept with the index, as encoding it gives them, from
+    the run that embeds the sentence; an unchanged document keeps its own through a write;
+    a generation without them (made before, or damaged) is still read, without them."""
+    settings = settings_for()
+    data, _ = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    rows = np.arange(len(data.sentence_table))
+    spans = data.sentence_spans(rows).tolist()
+    texts = [
+        data.documents[data.doc_order[d]].text[s:e]
+        for d, (s, e) in zip(data.sentence_table[:, 0].tolist(), spans, strict=True)
+    ]
+    kept = load_index(settings.index_dir).sentence_token_vectors(rows)
+    for text, vectors in zip(texts, kept, strict=True):
+        pieces, expected = encoder.token_vectors([text])
+        assert vectors is not None and vectors.shape == expected.shape == (len(pieces[0]), 384)
+        assert np.sum(vectors * expected, axis=1).min() >= 0.999
+
+    alpha_rows = rows[data.sentence_table[:, 0] == data.doc_rows["alpha"]]
+    before = load_index(settings.index_dir).stored_tokens(alpha_rows)
+    changed = BETA.replace("two days", "three days")
+    data, report = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=changed))
+    assert report.unchanged == ["alpha"] and report.updated == ["beta"]
+    after = load_index(settings.index_dir)
+    alpha_rows = rows[after.sentence_table[:, 0] == after.doc_rows["alpha"]]
+    for old, new in zip(before, after.stored_tokens(alpha_rows), strict=True):
+        assert old is not None and new is not None and np.array_equal(old, new)
+    assert all(v is not None for v in after.sentence_token_vectors(np.arange(len(rows))))
+
+    generation = current_generation(settings.index_dir)
+    (generation / "sentence_token_counts.npy").write_bytes(b"not an array")
+    with caplog.at_level("WARNING"):
+        damaged = load_index(settings.index_dir)
+    assert "token vectors" in caplog.text
+    assert damaged.sentence_token_vectors(rows[:2]) == [None, None]
+    for name in ("sentence_token_counts.npy", "sentence_tokens.npy"):
+        (generation / name).unlink(missing_ok=True)
+    older = load_index(settings.index_dir)
+    assert older.sentence_token_vectors(rows[:1]) == [None]
+    assert len(older.passages) == len(after.passages)
+
+    # Turned off (ARTICLEBOT_TOKEN_VECTORS=false), a write keeps none, carried over or new.
+    off = settings_for(index_dir=settings.index_dir, token_vectors=False)
+    data, _ = update_index(off, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    assert data.sentence_token_vectors(rows) == [None] * len(rows)

@@ -365,30 +365,51 @@ class _CountingEncoder:
         return self.inner.encode_with_tokens(texts, batch_size)
 
 
-def test_late_interaction_encodes_an_articles_sentences_once_across_questions(
-    retriever: Retriever, group_private_retriever: Retriever
-) -> None:
-    """The second question meeting the same candidate sentences encodes only itself, and gets
-    the same answer; the kept vectors serve another index holding the same sentences (a
-    reload); the scores shown still fall from the first passage down."""
+def test_late_interaction_reads_the_token_vectors_the_index_keeps(retriever: Retriever) -> None:
+    """Over an index that keeps its sentences' token vectors, a question encodes only itself;
+    the scores shown still fall from the first passage down."""
     counting = _CountingEncoder(retriever.encoder)
     late = dataclasses.replace(
         retriever.ranking,
         late_passage_weight=LATE_PASSAGE_WEIGHT,
         late_sentence_weight=LATE_SENTENCE_WEIGHT,
     )
-    first = Retriever(retriever.index, counting, ranking=late)
+    answer = Retriever(retriever.index, counting, ranking=late).ask("How old is vinatier?")
+    assert counting.asked == ["How old is vinatier?"]
+    assert "49" in answer.passages[0].highlight_text
+    scores = [p.score for p in answer.passages]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_late_interaction_encodes_an_articles_sentences_once_across_questions(
+    retriever: Retriever, group_private_retriever: Retriever
+) -> None:
+    """Over an index that keeps no token vectors (made before they were kept), the second
+    question meeting the same candidate sentences encodes only itself, and gets the answer
+    the kept vectors give; the encoded vectors serve another index holding the same sentences
+    (a reload)."""
+    counting = _CountingEncoder(retriever.encoder)
+    late = dataclasses.replace(
+        retriever.ranking,
+        late_passage_weight=LATE_PASSAGE_WEIGHT,
+        late_sentence_weight=LATE_SENTENCE_WEIGHT,
+    )
+    kept = Retriever(retriever.index, retriever.encoder, ranking=late)
+
+    def without_tokens(index):
+        return dataclasses.replace(index, sentence_tokens=None, sentence_token_offsets=None)
+
+    first = Retriever(without_tokens(retriever.index), counting, ranking=late)
     question = "How old is vinatier?"
     answer = first.ask(question)
     assert len(counting.asked) > 5  # the question and its candidates' sentences
+    assert answer.passages[0].highlight == kept.ask(question).passages[0].highlight
     counting.asked.clear()
     again = first.ask(question)
     assert counting.asked == [question]
     assert again.passages[0].highlight == answer.passages[0].highlight
-    scores = [p.score for p in answer.passages]
-    assert scores == sorted(scores, reverse=True)
     counting.asked.clear()
-    reloaded = first.with_index(group_private_retriever.index)
+    reloaded = first.with_index(without_tokens(group_private_retriever.index))
     assert reloaded.index is not first.index
     reloaded.ask(question)
     assert counting.asked == [question]

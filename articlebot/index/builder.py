@@ -101,17 +101,22 @@ class _Previous:
         self.data = data
         self.row = {doc_id: i for i, doc_id in enumerate(data.doc_order)}
 
-    def parts(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray]:
-        """Passages, (start, end) sentences, passage vectors and sentence vectors of a document."""
+    def parts(
+        self, doc_id: str
+    ) -> tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray, list[np.ndarray] | None]:
+        """Passages, (start, end) sentences, passage vectors, sentence vectors and the
+        sentences' token vectors (None where that index kept none) of a document."""
         i = self.row[doc_id]
         data = self.data
         p0, p1 = int(data.passage_bounds[i]), int(data.passage_bounds[i + 1])
         s0, s1 = int(data.sentence_bounds[i]), int(data.sentence_bounds[i + 1])
+        tokens = data.stored_tokens(np.arange(s0, s1))
         return (
             data.passages[p0:p1],
             np.asarray(data.sentence_table[s0:s1, 1:3]),
             np.asarray(data.passage_vectors[p0:p1]),
             np.asarray(data.sentence_vectors[s0:s1]),
+            None if any(t is None for t in tokens) else tokens,  # type: ignore[misc]
         )
 
 
@@ -127,8 +132,10 @@ class _Build:
         batch_size: int,
         bar: Any,
         total_documents: int | None = None,
+        keep_tokens: bool = True,
     ) -> None:
         self.encoder = encoder
+        self.keep_tokens = keep_tokens
         self.total_documents = total_documents
         self.documents_seen = 0
         self.passages_queued = 0
@@ -175,7 +182,7 @@ class _Build:
                 for x in p.chunks.passages  # type: ignore[union-attr]
             ]
         )
-        sentence_vectors = self._embed(
+        sentence_vectors, sentence_tokens = self._embed_sentences(
             [
                 p.doc.text[x.start : x.end]
                 for p in fresh
@@ -185,9 +192,13 @@ class _Build:
         p_at = s_at = 0
         for item in self.pending:
             doc = item.doc
+            s_tokens: list[np.ndarray] | None = None
             if item.chunks is None:
                 assert self.previous is not None
-                passages, sentences, p_vectors, s_vectors = self.previous.parts(doc.doc_id)
+                passages, sentences, p_vectors, s_vectors, s_tokens = self.previous.parts(
+                    doc.doc_id
+                )
+                s_tokens = s_tokens if self.keep_tokens else None
             else:
                 passages = item.chunks.passages
                 sentences = np.asarray(
@@ -195,10 +206,12 @@ class _Build:
                 ).reshape(-1, 2)
                 p_vectors = passage_vectors[p_at : p_at + len(passages)]
                 s_vectors = sentence_vectors[s_at : s_at + len(sentences)]
+                if sentence_tokens is not None:
+                    s_tokens = sentence_tokens[s_at : s_at + len(sentences)]
                 p_at += len(passages)
                 s_at += len(sentences)
                 self.embedded_passages += len(passages)
-            self.writer.add(doc, passages, sentences, p_vectors, s_vectors)
+            self.writer.add(doc, passages, sentences, p_vectors, s_vectors, s_tokens)
             for passage in passages:
                 self.keyword.add(keyword_text(doc.title, doc.text[passage.start : passage.end]))
             for start, end in sentences:
@@ -242,6 +255,30 @@ class _Build:
                 self.bar.update(len(rows) * self.per_text)
         return out
 
+    def _embed_sentences(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """`_embed` of the sentences, and each one's token vectors (float16) from the same runs
+        of the model, where the encoder gives them: the questions' word match and late
+        interaction read them instead of encoding the sentences again."""
+        both = getattr(self.encoder, "encode_with_tokens", None)
+        if both is None or not self.keep_tokens:
+            return self._embed(texts), None
+        out = np.empty((len(texts), self.encoder.dimension), dtype=np.float32)
+        tokens: list[np.ndarray] = [np.zeros((0, self.encoder.dimension), np.float16)] * len(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        chunk = 8 * self.batch_size
+        for i in range(0, len(texts), chunk):
+            rows = order[i : i + chunk]
+            vectors, pieces, token_vectors = both(
+                [texts[r] for r in rows], batch_size=self.batch_size
+            )
+            out[rows] = vectors
+            ends = np.cumsum([len(p) for p in pieces])
+            for row, part in zip(rows, np.split(token_vectors, ends[:-1]), strict=True):
+                tokens[row] = part.astype(np.float16)
+            if self.bar is not None:
+                self.bar.update(len(rows) * self.per_text)
+        return out, tokens
+
     def publish(self, manifest: Manifest) -> Path:
         """Finish the keyword index and sentence terms, and make the generation live."""
         self.step()
@@ -272,12 +309,14 @@ def build_index(
     batch_size: int = 64,
     progress: bool = False,
     total_documents: int | None = None,
+    keep_tokens: bool = True,
 ) -> tuple[IndexData, BuildReport]:
     """Bring the index in `index_dir` up to date with `documents` and return it.
 
     Documents are read, chunked, embedded and written a step at a time, so a corpus larger than
     memory can be indexed; unchanged documents (same content hash) keep their vectors.
     `progress` shows a bar of passages embedded, its total estimated from `total_documents`.
+    `keep_tokens` keeps each embedded sentence's token vectors, where the encoder gives them.
     """
     with writer_lock(index_dir):
         try:
@@ -290,6 +329,7 @@ def build_index(
                 batch_size,
                 progress,
                 total_documents,
+                keep_tokens,
             )
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -308,6 +348,7 @@ def _build_index(
     batch_size: int,
     progress: bool,
     total_documents: int | None = None,
+    keep_tokens: bool = True,
 ) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
@@ -334,7 +375,7 @@ def _build_index(
             dynamic_ncols=True,
             leave=False,
         )
-    build = _Build(encoder, index_dir, chunking, old, batch_size, bar, total_documents)
+    build = _Build(encoder, index_dir, chunking, old, batch_size, bar, total_documents, keep_tokens)
     # Documents that repeat the previous index from its start are held back (not written) until
     # something differs, so that re-indexing an unchanged corpus writes nothing at all.
     same_prefix = 0

@@ -8,6 +8,9 @@ Layout of ``INDEX_DIR``::
     gen-<stamp>/passages.jsonl      one passage per line: doc_id, paragraph, start, end, sentences
     gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
     gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
+    gen-<stamp>/sentence_tokens.npy float16 unit vectors of every sentence's word pieces, end to
+                                    end (`sentence_token_counts.npy`: int32 pieces per sentence,
+                                    0 where not kept; both absent in generations made before)
     gen-<stamp>/sentence_terms.npz  0/1 sentence x keyword-vocabulary matrix (CSC, scipy's layout)
     gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors (see dense.py)
     gen-<stamp>/keyword/            bm25s index over passage text
@@ -25,6 +28,7 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,7 +187,10 @@ class GenerationWriter:
         self._passage_rows = (self.staging / "passages.jsonl").open("w", encoding="utf-8")
         self._passage_vectors = (self.staging / "passage_vectors.f32").open("wb")
         self._sentence_vectors = (self.staging / "sentence_vectors.f32").open("wb")
+        self._sentence_tokens = (self.staging / "sentence_tokens.f16").open("wb")
         self._sentence_table: list[np.ndarray] = []
+        self._token_counts: list[np.ndarray] = []
+        self.tokens = 0
 
     def add(
         self,
@@ -192,13 +199,18 @@ class GenerationWriter:
         sentences: np.ndarray,
         passage_vectors: np.ndarray,
         sentence_vectors: np.ndarray,
+        sentence_tokens: Sequence[np.ndarray] | None = None,
     ) -> None:
-        """Append one document: its passages, its (start, end) sentences and their vectors."""
+        """Append one document: its passages, its (start, end) sentences and their vectors,
+        and each sentence's token vectors where the encoder gave them (None: not kept, and
+        computed when a question needs them)."""
         if passage_vectors.shape != (len(passages), self.dimension) or sentence_vectors.shape != (
             len(sentences),
             self.dimension,
         ):
             raise ValueError(f"vectors of {doc.doc_id} do not match its passages and sentences")
+        if sentence_tokens is not None and len(sentence_tokens) != len(sentences):
+            raise ValueError(f"token vectors of {doc.doc_id} do not match its sentences")
         doc_row = self.documents
         row = {
             "doc_id": doc.doc_id,
@@ -225,6 +237,14 @@ class GenerationWriter:
         table[:, 0] = doc_row
         table[:, 1:] = np.asarray(sentences, dtype=np.int64).reshape(-1, 2)
         self._sentence_table.append(table)
+        counts = np.zeros(len(sentences), dtype=np.int32)
+        for i, tokens in enumerate(sentence_tokens or ()):
+            if tokens.shape[1:] != (self.dimension,):
+                raise ValueError(f"token vectors of {doc.doc_id} have shape {tokens.shape}")
+            self._sentence_tokens.write(np.ascontiguousarray(tokens, dtype="<f2").tobytes())
+            counts[i] = len(tokens)
+        self._token_counts.append(counts)
+        self.tokens += int(counts.sum())
         self.documents += 1
         self.passages += len(passages)
         self.sentences += len(sentences)
@@ -235,6 +255,7 @@ class GenerationWriter:
             self._passage_rows,
             self._passage_vectors,
             self._sentence_vectors,
+            self._sentence_tokens,
         ):
             if not handle.closed:
                 handle.flush()
@@ -263,6 +284,18 @@ class GenerationWriter:
                 else np.zeros((0, 3), dtype=np.int64)
             )
             _save_npy(staging / "sentences.npy", table)
+            _raw_to_npy(
+                staging / "sentence_tokens.f16",
+                staging / "sentence_tokens.npy",
+                (self.tokens, self.dimension),
+                np.float16,
+            )
+            counts = (
+                np.concatenate(self._token_counts)
+                if self._token_counts
+                else np.zeros(0, dtype=np.int32)
+            )
+            _save_npy(staging / "sentence_token_counts.npy", counts)
             # FAISS reads the vectors from the file, in chunks when it builds an IVF index.
             dense = build_dense_index(mapped(staging / "passage_vectors.npy"))
             faiss.write_index(dense, str(staging / "dense.faiss"))
@@ -299,9 +332,16 @@ class GenerationWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _raw_to_npy(raw: Path, out: Path, shape: tuple[int, int]) -> None:
-    """Put an .npy header in front of raw little-endian float32 rows (streamed, not loaded)."""
-    header = {"descr": "<f4", "fortran_order": False, "shape": shape}
+def _raw_to_npy(
+    raw: Path, out: Path, shape: tuple[int, int], dtype: type[np.floating] = np.float32
+) -> None:
+    """Put an .npy header in front of raw little-endian rows of `dtype` (streamed, not
+    loaded)."""
+    header = {
+        "descr": np.dtype(dtype).newbyteorder("<").str,
+        "fortran_order": False,
+        "shape": shape,
+    }
     with out.open("wb") as target:
         np.lib.format.write_array_header_1_0(target, header)
         with raw.open("rb") as source:

@@ -348,7 +348,9 @@ class Retriever:
         sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
         searched = len(candidates) if doc_ids is not None else self.size
         focus, lead = self._focus(query, candidates[order])
-        least, second, asked = self._least_matched(question_tokens, results[0].highlight_text)
+        least, second, asked = self._least_matched(
+            question_tokens, highlighted[:1], results[0].doc_id
+        )
         evidence = Evidence(
             dense=float(dense[top]),
             sentence=float(scores.best_similarity[top]),
@@ -439,14 +441,14 @@ class Retriever:
         )
 
     def _least_matched(
-        self, question: _QuestionTokens | None, sentence: str
+        self, question: _QuestionTokens | None, row: np.ndarray, doc_id: str
     ) -> tuple[float, float, float]:
         """`Evidence.least_match`, `second_least_match` and `asked_pieces` of the highlighted
-        `sentence` (1.0, 1.0, 0.0 without token vectors)."""
+        sentence (`row`, one sentence row of `doc_id`; 1.0, 1.0, 0.0 without token vectors)."""
         cache = self._token_cache
         if question is None or cache is None:
             return 1.0, 1.0, 0.0
-        tokens = cache.vectors([sentence])[0]
+        tokens = _sentence_tokens(self.index, cache, row, [doc_id])[0]
         least, second = least_matched(question.vectors, question.asked, tokens)
         return least, second, math.log(max(1, int(np.count_nonzero(question.asked))))
 
@@ -631,6 +633,25 @@ def _tokens_of(pieces: list[str], vectors: np.ndarray) -> _QuestionTokens:
     return _QuestionTokens(vectors, weights, asked_pieces(pieces, weights))
 
 
+def _sentence_tokens(
+    index: IndexStore, cache: TokenVectorCache, rows: np.ndarray, doc_ids: Sequence[str]
+) -> list[np.ndarray]:
+    """The token vectors of sentence `rows` (of documents `doc_ids`): as the index keeps them,
+    else encoded (and kept in `cache` for the next questions)."""
+    found = index.sentence_token_vectors(rows)
+    missing = [i for i, vectors in enumerate(found) if vectors is None]
+    if missing:
+        spans = index.sentence_spans(rows[missing]).tolist()
+        documents = index.documents
+        texts = [
+            documents[doc_ids[i]].text[start:end]
+            for i, (start, end) in zip(missing, spans, strict=True)
+        ]
+        for i, vectors in zip(missing, cache.vectors(texts), strict=True):
+            found[i] = vectors
+    return found  # type: ignore[return-value]
+
+
 class _LateInteraction:
     """MaxSim of one question to candidate sentences, their token vectors encoded on demand
     (each sentence once, and kept in the cache for the next questions)."""
@@ -650,17 +671,15 @@ class _LateInteraction:
         self.vectors: dict[int, np.ndarray] = {}
 
     def _encode(self, positions: np.ndarray) -> None:
-        """Token vectors of the sentences at `positions` (in `Sentences.rows`) not encoded yet."""
+        """Token vectors of the sentences at `positions` (in `Sentences.rows`) not read yet:
+        as the index keeps them, else encoded."""
         missing = [p for p in positions.tolist() if p not in self.vectors]
         if not missing:
             return
-        spans = self.index.sentence_spans(self._sentences.rows[missing]).tolist()
-        documents = self.index.documents
-        texts = [
-            documents[self._passages[self.owner[p]].doc_id].text[start:end]
-            for p, (start, end) in zip(missing, spans, strict=True)
-        ]
-        for p, vectors in zip(missing, self.cache.vectors(texts), strict=True):
+        rows = self._sentences.rows[missing]
+        doc_ids = [self._passages[self.owner[p]].doc_id for p in missing]
+        found = _sentence_tokens(self.index, self.cache, rows, doc_ids)
+        for p, vectors in zip(missing, found, strict=True):
             self.vectors[p] = vectors
 
     def _score(self, groups: list[np.ndarray]) -> np.ndarray:

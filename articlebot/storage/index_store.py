@@ -118,6 +118,11 @@ class IndexStore(Protocol):
         """Inner product of `query` with the vector of each sentence row (float32)."""
         ...
 
+    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
+        """Each sentence row's token vectors (float32 unit vectors, one per word piece), or
+        None where the store keeps none (ranking then encodes the sentence)."""
+        ...
+
     def sentence_vectors_at(self, rows: np.ndarray) -> np.ndarray:
         """A (len(rows), dimension) float32 array: the vectors of these sentences."""
         ...

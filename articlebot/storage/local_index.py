@@ -7,6 +7,7 @@ disk until ranking touches them.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,8 @@ from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
 from articlebot.storage.index_store import QueryTerms
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -62,6 +65,10 @@ class IndexData:
     #: The document number (row in `doc_order`) of each doc_id.
     doc_rows: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
+    #: Every sentence's token vectors (float16 unit vectors, end to end) and where each
+    #: sentence's begin (S + 1 offsets); None for a generation made before they were kept.
+    sentence_tokens: np.ndarray | None = None
+    sentence_token_offsets: np.ndarray | None = None
     #: The last query of an exact search and every passage's similarity to it, which that
     #: search computes: ranking takes the query's candidates' similarities from it (a product
     #: over just those rows may differ from it in the last bit).
@@ -157,6 +164,28 @@ class IndexData:
     def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
         """Each sentence's [start, end) in its document's text."""
         return self.sentence_table[rows, 1:3]
+
+    def stored_tokens(self, rows: np.ndarray) -> list[np.ndarray | None]:
+        """Each sentence's token vectors as kept (float16), None where none were kept."""
+        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
+        if tokens is None or offsets is None:
+            return [None] * len(rows)
+        return [
+            tokens[start:end] if end > start else None
+            for start, end in zip(offsets[rows].tolist(), offsets[rows + 1].tolist(), strict=True)
+        ]
+
+    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
+        """Each sentence's token vectors (float32), None where the index keeps none."""
+        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
+        rows = np.asarray(rows, dtype=np.int64)
+        if tokens is None or offsets is None:
+            return [None] * len(rows)
+        # One gather and one conversion for all the rows: a question reads some twenty.
+        starts, ends = offsets[rows], offsets[rows + 1]
+        block = np.asarray(tokens[ranges(starts, ends)], dtype=np.float32)
+        parts = np.split(block, np.cumsum(ends - starts)[:-1])
+        return [part if len(part) else None for part in parts]
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
@@ -329,6 +358,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
         )
 
+    tokens, token_offsets = _sentence_tokens(generation, s, manifest.dimension, index_dir)
     edges = np.arange(len(doc_order) + 1)
     sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
     passage_docs = np.fromiter((row_of[p.doc_id] for p in passages), dtype=np.int64, count=n)
@@ -355,4 +385,29 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         ),
         doc_rows=row_of,
         path=generation,
+        sentence_tokens=tokens,
+        sentence_token_offsets=token_offsets,
     )
+
+
+def _sentence_tokens(
+    generation: Path, sentences: int, dimension: int, index_dir: Path
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The generation's kept token vectors and each sentence's offset into them; (None, None)
+    when it keeps none (made before they were), or when they do not fit its sentences: they
+    only spare encoder runs, so a question encodes the sentences instead."""
+    try:
+        counts = np.load(generation / "sentence_token_counts.npy", allow_pickle=False)
+        tokens = mapped(generation / "sentence_tokens.npy")
+    except FileNotFoundError:
+        return None, None
+    except (ValueError, OSError, EOFError):
+        log.warning("token vectors in %s are damaged: sentences are encoded instead", index_dir)
+        return None, None
+    offsets = np.zeros(sentences + 1, dtype=np.int64)
+    if counts.shape == (sentences,):
+        np.cumsum(counts, out=offsets[1:])
+    if counts.shape != (sentences,) or tokens.shape != (int(offsets[-1]), dimension):
+        log.warning("token vectors in %s do not fit its sentences: encoded instead", index_dir)
+        return None, None
+    return tokens, offsets

@@ -318,6 +318,10 @@ class PostgresIndexStore:
         """Inner product of `query` with each sentence's vector."""
         return self.sentence_vectors_at(rows) @ np.asarray(query, dtype=np.float32)
 
+    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
+        """None for each row: the database keeps no token vectors (ranking encodes them)."""
+        return [None] * len(rows)
+
     def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
         """Each sentence's [start, end) in its document's text."""
         ids = self._sentence_ids(_rows(rows))
