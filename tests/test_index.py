@@ -19,6 +19,8 @@ from articlebot.encoders import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
 from articlebot.index.store import (
     CURRENT,
+    TOKEN_COUNTS_FILE,
+    TOKENS_FILE,
     IndexCorruptError,
     IndexMismatchError,
     IndexWriteError,
@@ -436,11 +438,30 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
     assert all(v is not None for v in after.sentence_token_vectors(np.arange(len(rows))))
 
     generation = current_generation(settings.index_dir)
-    (generation / "sentence_token_counts.npy").write_bytes(b"not an array")
-    with caplog.at_level("WARNING"):
-        damaged = load_index(settings.index_dir)
-    assert "token vectors" in caplog.text
-    assert damaged.sentence_token_vectors(rows[:2]) == [None, None]
+    counts_file, tokens_file = generation / TOKEN_COUNTS_FILE, generation / TOKENS_FILE
+    counts, tokens = np.load(counts_file), np.load(tokens_file)
+    shifted = counts.copy()
+    shifted[0], shifted[1] = -1, shifted[1] + shifted[0] + 1  # the same total
+    damages = {
+        "a negative count": lambda: np.save(counts_file, shifted),
+        "counts of another type": lambda: np.save(counts_file, counts.astype(np.int64)),
+        "tokens of another type": lambda: np.save(tokens_file, tokens.astype(np.int8)),
+        "one file gone": lambda: tokens_file.unlink(),
+        "not an array": lambda: counts_file.write_bytes(b"not an array"),
+    }
+    for damage, make in damages.items():
+        np.save(counts_file, counts)
+        np.save(tokens_file, tokens)
+        make()
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            damaged = load_index(settings.index_dir)
+        assert "token vectors" in caplog.text, damage
+        assert damaged.sentence_token_vectors(rows[:2]) == [None, None], damage
+    # Values that are not numbers are not read (nor carried into the next generation).
+    np.save(counts_file, counts)
+    np.save(tokens_file, np.full_like(tokens, np.nan))
+    assert load_index(settings.index_dir).sentence_token_vectors(rows[:2]) == [None, None]
     for name in ("sentence_token_counts.npy", "sentence_tokens.npy"):
         (generation / name).unlink(missing_ok=True)
     older = load_index(settings.index_dir)

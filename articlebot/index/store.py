@@ -45,6 +45,9 @@ from articlebot.ingest.documents import Document
 #: Raised whenever the files change; an index of another format is rebuilt, never converted.
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
+#: Every sentence's token vectors (float16, end to end) and how many each sentence has (int32).
+TOKENS_FILE = "sentence_tokens.npy"
+TOKEN_COUNTS_FILE = "sentence_token_counts.npy"
 
 
 class IndexStoreError(RuntimeError):
@@ -286,7 +289,7 @@ class GenerationWriter:
             _save_npy(staging / "sentences.npy", table)
             _raw_to_npy(
                 staging / "sentence_tokens.f16",
-                staging / "sentence_tokens.npy",
+                staging / TOKENS_FILE,
                 (self.tokens, self.dimension),
                 np.float16,
             )
@@ -295,7 +298,7 @@ class GenerationWriter:
                 if self._token_counts
                 else np.zeros(0, dtype=np.int32)
             )
-            _save_npy(staging / "sentence_token_counts.npy", counts)
+            _save_npy(staging / TOKEN_COUNTS_FILE, counts)
             # FAISS reads the vectors from the file, in chunks when it builds an IVF index.
             dense = build_dense_index(mapped(staging / "passage_vectors.npy"))
             faiss.write_index(dense, str(staging / "dense.faiss"))

@@ -19,6 +19,8 @@ from articlebot.index.arrays import ranges, top_positions
 from articlebot.index.dense import FlatSearch, open_dense
 from articlebot.index.keyword import KeywordIndex, TermPostings
 from articlebot.index.store import (
+    TOKEN_COUNTS_FILE,
+    TOKENS_FILE,
     IndexCorruptError,
     IndexStoreError,
     Manifest,
@@ -166,14 +168,16 @@ class IndexData:
         return self.sentence_table[rows, 1:3]
 
     def stored_tokens(self, rows: np.ndarray) -> list[np.ndarray | None]:
-        """Each sentence's token vectors as kept (float16), None where none were kept."""
+        """Each sentence's token vectors as kept (float16), None where none were kept (or
+        they are not finite numbers)."""
         tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
         if tokens is None or offsets is None:
             return [None] * len(rows)
-        return [
+        kept = [
             tokens[start:end] if end > start else None
             for start, end in zip(offsets[rows].tolist(), offsets[rows + 1].tolist(), strict=True)
         ]
+        return [t if t is not None and np.isfinite(t).all() else None for t in kept]
 
     def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
         """Each sentence's token vectors (float32), None where the index keeps none."""
@@ -185,7 +189,8 @@ class IndexData:
         starts, ends = offsets[rows], offsets[rows + 1]
         block = np.asarray(tokens[ranges(starts, ends)], dtype=np.float32)
         parts = np.split(block, np.cumsum(ends - starts)[:-1])
-        return [part if len(part) else None for part in parts]
+        # A damaged file's NaN or infinite values are not used (the sentence is encoded).
+        return [part if len(part) and np.isfinite(part).all() else None for part in parts]
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
@@ -394,20 +399,28 @@ def _sentence_tokens(
     generation: Path, sentences: int, dimension: int, index_dir: Path
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The generation's kept token vectors and each sentence's offset into them; (None, None)
-    when it keeps none (made before they were), or when they do not fit its sentences: they
-    only spare encoder runs, so a question encodes the sentences instead."""
-    try:
-        counts = np.load(generation / "sentence_token_counts.npy", allow_pickle=False)
-        tokens = mapped(generation / "sentence_tokens.npy")
-    except FileNotFoundError:
+    when it keeps none (made before they were), or when they are damaged or do not fit its
+    sentences: they only spare encoder runs, so a question encodes the sentences instead."""
+    counts_path, tokens_path = generation / TOKEN_COUNTS_FILE, generation / TOKENS_FILE
+    if not counts_path.exists() and not tokens_path.exists():
         return None, None
-    except (ValueError, OSError, EOFError):
+    try:
+        counts = mapped(counts_path)
+        tokens = mapped(tokens_path)
+    except (ValueError, OSError, EOFError, MemoryError):
         log.warning("token vectors in %s are damaged: sentences are encoded instead", index_dir)
         return None, None
     offsets = np.zeros(sentences + 1, dtype=np.int64)
-    if counts.shape == (sentences,):
+    fits = (
+        counts.dtype == np.int32
+        and counts.shape == (sentences,)
+        and tokens.dtype == np.float16
+        and tokens.ndim == 2
+    )
+    if fits and sentences:
+        fits = int(counts.min()) >= 0
         np.cumsum(counts, out=offsets[1:])
-    if counts.shape != (sentences,) or tokens.shape != (int(offsets[-1]), dimension):
+    if not fits or tokens.shape != (int(offsets[-1]), dimension):
         log.warning("token vectors in %s do not fit its sentences: encoded instead", index_dir)
         return None, None
     return tokens, offsets
