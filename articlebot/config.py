@@ -113,9 +113,10 @@ class Settings(BaseSettings):
         default=False,
         description="Re-rank the 10 best passages and choose the bold sentence with the model's "
         "token vectors as well (MaxSim): the bold sentence holds the answer more often (0.756 "
-        "-> 0.806 of reader questions, left-out folds), at the cost of encoding the candidate "
-        "sentences (kept for later questions): up to ~0.6 s more per question on two cores "
-        "until an article's sentences are kept, ~50 ms after.",
+        "-> 0.806 of reader questions, left-out folds), at ~1-1.5 ms more per question reading "
+        "the token vectors the index keeps (ARTICLEBOT_TOKEN_VECTORS); without them the "
+        "candidate sentences are encoded, up to ~0.6 s a question on two cores until an "
+        "article's sentences are kept in the process.",
     )
     multilingual_model: bool = Field(
         default=False,

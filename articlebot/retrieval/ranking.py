@@ -43,8 +43,9 @@ class RankingSettings:
     #: that gives them): the best `late_candidates` candidates of the hand-weighted ranking are
     #: ordered again by their score plus `late_passage_weight` times the MaxSim of all their
     #: sentences' tokens, and the highlight's score gains `late_sentence_weight` times the
-    #: sentence's MaxSim. Off (0.0) by default: it encodes the candidates' sentences (~20)
-    #: that are not kept yet (`TokenVectorCache`), up to ~0.6 s a question on two cores.
+    #: sentence's MaxSim. Off (0.0) by default for its cost: ~1-1.5 ms a question reading the
+    #: token vectors the index keeps, which puts the path at ~2x the bare encoder; without
+    #: them it encodes the candidates' sentences (~20) not kept yet (`TokenVectorCache`).
     #: `LATE_PASSAGE_WEIGHT` and `LATE_SENTENCE_WEIGHT` turn it on with the weights
     #: leave-articles-out cross-validation chose (scripts/experiment_maxsim.py, #14;
     #: `ARTICLEBOT_LATE_INTERACTION`). The learned ranker below does not use it.
