@@ -167,30 +167,23 @@ class IndexData:
         """Each sentence's [start, end) in its document's text."""
         return self.sentence_table[rows, 1:3]
 
-    def stored_tokens(self, rows: np.ndarray) -> list[np.ndarray | None]:
-        """Each sentence's token vectors as kept (float16), None where none were kept (or
-        they are not finite numbers)."""
+    def stored_tokens(self, rows: np.ndarray, dtype: type = np.float16) -> list[np.ndarray | None]:
+        """Each sentence's token vectors as kept (float16, or converted to `dtype`), None where
+        none were kept; a damaged file's NaN or infinite values are never handed out (the
+        sentence is encoded instead, and not carried into the next generation)."""
         tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
-        if tokens is None or offsets is None:
+        rows = np.asarray(rows, dtype=np.int64)
+        if tokens is None or offsets is None or len(rows) == 0:
             return [None] * len(rows)
-        kept = [
-            tokens[start:end] if end > start else None
-            for start, end in zip(offsets[rows].tolist(), offsets[rows + 1].tolist(), strict=True)
-        ]
-        return [t if t is not None and np.isfinite(t).all() else None for t in kept]
+        # One gather (and conversion) for all the rows: a question reads some twenty.
+        starts, ends = offsets[rows], offsets[rows + 1]
+        block = np.asarray(tokens[ranges(starts, ends)], dtype=dtype)
+        parts = np.split(block, np.cumsum(ends - starts)[:-1])
+        return [part if len(part) and np.isfinite(part).all() else None for part in parts]
 
     def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
         """Each sentence's token vectors (float32), None where the index keeps none."""
-        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
-        rows = np.asarray(rows, dtype=np.int64)
-        if tokens is None or offsets is None:
-            return [None] * len(rows)
-        # One gather and one conversion for all the rows: a question reads some twenty.
-        starts, ends = offsets[rows], offsets[rows + 1]
-        block = np.asarray(tokens[ranges(starts, ends)], dtype=np.float32)
-        parts = np.split(block, np.cumsum(ends - starts)[:-1])
-        # A damaged file's NaN or infinite values are not used (the sentence is encoded).
-        return [part if len(part) and np.isfinite(part).all() else None for part in parts]
+        return self.stored_tokens(rows, np.float32)
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
