@@ -175,19 +175,20 @@ class _Build:
             self.writer = GenerationWriter(self.index_dir, self.encoder.dimension)
         fresh = [p for p in self.pending if p.chunks is not None]
         self._show_total()
-        passage_vectors = self._embed(
+        passage_vectors, _ = self._embed(
             [
                 embedding_text(p.doc.title, p.doc.text[x.start : x.end])
                 for p in fresh
                 for x in p.chunks.passages  # type: ignore[union-attr]
             ]
         )
-        sentence_vectors, sentence_tokens = self._embed_sentences(
+        sentence_vectors, sentence_tokens = self._embed(
             [
                 p.doc.text[x.start : x.end]
                 for p in fresh
                 for x in p.chunks.sentences  # type: ignore[union-attr]
-            ]
+            ],
+            tokens=True,
         )
         p_at = s_at = 0
         for item in self.pending:
@@ -242,42 +243,37 @@ class _Build:
         ) / max(self.pending_texts, 1)
         self.bar.refresh()
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(
+        self, texts: list[str], tokens: bool = False
+    ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """The texts' vectors and, with `tokens` (sentences), each one's token vectors
+        (float16) from the same runs of the model where the encoder gives them and the index
+        keeps them: the questions' word match and late interaction read them instead of
+        encoding the sentences again."""
+        both = getattr(self.encoder, "encode_with_tokens", None)
+        if not (tokens and self.keep_tokens):
+            both = None
         out = np.empty((len(texts), self.encoder.dimension), dtype=np.float32)
+        kept: list[np.ndarray] | None = None
+        if both is not None:
+            kept = [np.zeros((0, self.encoder.dimension), np.float16)] * len(texts)
         # Similar lengths together: a batch is padded to its longest text, so a step's texts
         # are taken shortest first (halves CPU build time against taking them as they come).
         order = np.argsort([len(t) for t in texts], kind="stable")
         chunk = 8 * self.batch_size
         for i in range(0, len(texts), chunk):
             rows = order[i : i + chunk]
-            out[rows] = self.encoder.encode([texts[r] for r in rows], batch_size=self.batch_size)
+            batch = [texts[r] for r in rows]
+            if both is None or kept is None:
+                out[rows] = self.encoder.encode(batch, batch_size=self.batch_size)
+            else:
+                out[rows], pieces, token_vectors = both(batch, batch_size=self.batch_size)
+                ends = np.cumsum([len(p) for p in pieces])
+                for row, part in zip(rows, np.split(token_vectors, ends[:-1]), strict=True):
+                    kept[row] = part.astype(np.float16)
             if self.bar is not None:
                 self.bar.update(len(rows) * self.per_text)
-        return out
-
-    def _embed_sentences(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray] | None]:
-        """`_embed` of the sentences, and each one's token vectors (float16) from the same runs
-        of the model, where the encoder gives them: the questions' word match and late
-        interaction read them instead of encoding the sentences again."""
-        both = getattr(self.encoder, "encode_with_tokens", None)
-        if both is None or not self.keep_tokens:
-            return self._embed(texts), None
-        out = np.empty((len(texts), self.encoder.dimension), dtype=np.float32)
-        tokens: list[np.ndarray] = [np.zeros((0, self.encoder.dimension), np.float16)] * len(texts)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        chunk = 8 * self.batch_size
-        for i in range(0, len(texts), chunk):
-            rows = order[i : i + chunk]
-            vectors, pieces, token_vectors = both(
-                [texts[r] for r in rows], batch_size=self.batch_size
-            )
-            out[rows] = vectors
-            ends = np.cumsum([len(p) for p in pieces])
-            for row, part in zip(rows, np.split(token_vectors, ends[:-1]), strict=True):
-                tokens[row] = part.astype(np.float16)
-            if self.bar is not None:
-                self.bar.update(len(rows) * self.per_text)
-        return out, tokens
+        return out, kept
 
     def publish(self, manifest: Manifest) -> Path:
         """Finish the keyword index and sentence terms, and make the generation live."""
