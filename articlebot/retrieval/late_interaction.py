@@ -39,6 +39,20 @@ def english_stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN)
 
 
+def _whole_words_in(pieces: Sequence[str], words: Collection[str]) -> np.ndarray:
+    """Which pieces are whole words (not split into word pieces) found in `words`."""
+    n = len(pieces)
+    return np.array(
+        [
+            not piece.startswith("##")
+            and (i + 1 == n or not pieces[i + 1].startswith("##"))
+            and piece.lower() in words
+            for i, piece in enumerate(pieces)
+        ],
+        dtype=bool,
+    )
+
+
 def question_weights(pieces: Sequence[str], stopwords: Collection[str]) -> np.ndarray:
     """Equal weights, summing to 1, over the question's word pieces that are neither
     punctuation nor whole-word stopwords; over all its non-punctuation pieces when that leaves
@@ -47,11 +61,7 @@ def question_weights(pieces: Sequence[str], stopwords: Collection[str]) -> np.nd
     if n == 0:
         return np.zeros(0, dtype=np.float32)
     keep = np.array([not _PUNCTUATION.match(p) for p in pieces], dtype=bool)
-    content = keep.copy()
-    for i, piece in enumerate(pieces):
-        whole = not piece.startswith("##") and (i + 1 == n or not pieces[i + 1].startswith("##"))
-        if whole and piece.lower() in stopwords:
-            content[i] = False
+    content = keep & ~_whole_words_in(pieces, stopwords)
     for mask in (content, keep, np.ones(n, dtype=bool)):
         if mask.any():
             return (mask / mask.sum()).astype(np.float32)
@@ -88,12 +98,7 @@ ANSWER_KIND_WORDS = frozenset(
 def asked_pieces(pieces: Sequence[str], weights: np.ndarray) -> np.ndarray:
     """`weights` without the pieces of whole words in `ANSWER_KIND_WORDS` (kept when that
     leaves none): the pieces whose match `least_matched` reads."""
-    keep = np.asarray(weights, dtype=np.float32).copy()
-    n = len(pieces)
-    for i, piece in enumerate(pieces):
-        whole = not piece.startswith("##") and (i + 1 == n or not pieces[i + 1].startswith("##"))
-        if whole and piece.lower() in ANSWER_KIND_WORDS:
-            keep[i] = 0.0
+    keep = np.where(_whole_words_in(pieces, ANSWER_KIND_WORDS), 0.0, weights).astype(np.float32)
     return keep if keep.any() else np.asarray(weights, dtype=np.float32)
 
 
