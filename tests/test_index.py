@@ -20,6 +20,7 @@ from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
 from articlebot.index.store import (
     CURRENT,
     TOKEN_COUNTS_FILE,
+    TOKEN_SCALES_FILE,
     TOKENS_FILE,
     IndexCorruptError,
     IndexMismatchError,
@@ -427,31 +428,38 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
         assert np.sum(vectors * expected, axis=1).min() >= 0.999
 
     alpha_rows = rows[data.sentence_table[:, 0] == data.doc_rows["alpha"]]
-    before = load_index(settings.index_dir).stored_tokens(alpha_rows)
+    before = load_index(settings.index_dir).sentence_token_vectors(alpha_rows)
     changed = BETA.replace("two days", "three days")
     data, report = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=changed))
     assert report.unchanged == ["alpha"] and report.updated == ["beta"]
     after = load_index(settings.index_dir)
     alpha_rows = rows[after.sentence_table[:, 0] == after.doc_rows["alpha"]]
-    for old, new in zip(before, after.stored_tokens(alpha_rows), strict=True):
+    for old, new in zip(before, after.sentence_token_vectors(alpha_rows), strict=True):
         assert old is not None and new is not None and np.array_equal(old, new)
     assert all(v is not None for v in after.sentence_token_vectors(np.arange(len(rows))))
 
+    kept = after.sentence_token_vectors(rows)  # copies: the damages below rewrite the files
     generation = current_generation(settings.index_dir)
     counts_file, tokens_file = generation / TOKEN_COUNTS_FILE, generation / TOKENS_FILE
-    counts, tokens = np.load(counts_file), np.load(tokens_file)
+    scales_file = generation / TOKEN_SCALES_FILE
+    counts, tokens, scales = np.load(counts_file), np.load(tokens_file), np.load(scales_file)
+    assert tokens.dtype == np.int8 and scales.dtype == np.float32  # codes, a quarter of float32
     shifted = counts.copy()
     shifted[0], shifted[1] = -1, shifted[1] + shifted[0] + 1  # the same total
     damages = {
         "a negative count": lambda: np.save(counts_file, shifted),
         "counts of another type": lambda: np.save(counts_file, counts.astype(np.int64)),
-        "tokens of another type": lambda: np.save(tokens_file, tokens.astype(np.int8)),
+        "codes of another type": lambda: np.save(tokens_file, tokens.astype(np.int16)),
+        "scales of another type": lambda: np.save(scales_file, scales.astype(np.float16)),
+        "scales of another length": lambda: np.save(scales_file, scales[:-1]),
+        "float16 vectors with scales": lambda: np.save(tokens_file, tokens.astype(np.float16)),
         "one file gone": lambda: tokens_file.unlink(),
         "not an array": lambda: counts_file.write_bytes(b"not an array"),
     }
     for damage, make in damages.items():
         np.save(counts_file, counts)
         np.save(tokens_file, tokens)
+        np.save(scales_file, scales)
         make()
         caplog.clear()
         with caplog.at_level("WARNING"):
@@ -460,8 +468,17 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
         assert damaged.sentence_token_vectors(rows[:2]) == [None, None], damage
     # Values that are not numbers are not read (nor carried into the next generation).
     np.save(counts_file, counts)
-    np.save(tokens_file, np.full_like(tokens, np.nan))
+    np.save(tokens_file, tokens)
+    np.save(scales_file, np.full_like(scales, np.nan))
     assert load_index(settings.index_dir).sentence_token_vectors(rows[:2]) == [None, None]
+    # A generation written before the codes keeps float16 vectors and no scales: read as kept.
+    np.save(tokens_file, (tokens * scales[:, None]).astype(np.float16))
+    scales_file.unlink()
+    for old, new in zip(
+        kept, load_index(settings.index_dir).sentence_token_vectors(rows), strict=True
+    ):
+        assert old is not None and new is not None
+        assert np.sum(old * new, axis=1).min() >= 0.999
     for name in ("sentence_token_counts.npy", "sentence_tokens.npy"):
         (generation / name).unlink(missing_ok=True)
     older = load_index(settings.index_dir)

@@ -16,6 +16,7 @@ from articlebot.index.arrays import ranges
 from articlebot.retrieval.late_interaction import (
     TokenVectorCache,
     asked_pieces,
+    best_matches,
     least_matched,
     maxsim,
     question_weights,
@@ -270,19 +271,22 @@ def test_maxsim_is_the_mean_best_match_of_each_question_piece() -> None:
     weights = np.array([0.5, 0.5], dtype=np.float32)
     tokens = np.array([[1, 0, 0], [0, 0, 1], [0.6, 0.8, 0], [0, 1, 0]], dtype=np.float32)
     # Text 0: x matched exactly, y not at all; text 1: (0.6, 0.8) and y; an empty text scores 0.
-    scores = maxsim(question, weights, tokens, np.array([2, 0, 2]))
-    assert scores.tolist() == pytest.approx([0.5, 0.0, 0.8])
+    best = best_matches(question, tokens, np.array([2, 0, 2]))
+    np.testing.assert_allclose(best, [[1, 0], [0, 0], [0.6, 1]], atol=1e-6)
+    assert maxsim(best, weights).tolist() == pytest.approx([0.5, 0.0, 0.8])
 
 
 def test_least_matched_is_the_worst_matched_question_piece_and_the_next() -> None:
     question = np.eye(4, dtype=np.float32)[:3]  # pieces along x, y and z; y is a stopword
     weights = np.array([0.5, 0.0, 0.5], dtype=np.float32)
     tokens = np.array([[1, 0, 0, 0], [0, 0, 0.6, 0.8]], dtype=np.float32)
-    assert least_matched(question, weights, tokens) == pytest.approx((0.6, 1.0))
+    best = best_matches(question, tokens, np.array([2]))[0]
+    assert least_matched(best, weights) == pytest.approx((0.6, 1.0))
     one = np.array([0.0, 0.0, 1.0], dtype=np.float32)
-    assert least_matched(question, one, tokens) == pytest.approx((0.6, 0.6))
-    assert least_matched(question, weights, tokens[:0]) == (0.0, 0.0)  # nothing to match
-    assert least_matched(question, np.zeros(3, dtype=np.float32), tokens) == (1.0, 1.0)
+    assert least_matched(best, one) == pytest.approx((0.6, 0.6))
+    nothing = best_matches(question, tokens[:0], np.array([0]))[0]
+    assert least_matched(nothing, weights) == (0.0, 0.0)  # nothing to match
+    assert least_matched(best, np.zeros(3, dtype=np.float32)) == (1.0, 1.0)
 
 
 def test_words_naming_the_kind_of_answer_are_not_what_must_be_matched() -> None:

@@ -21,3 +21,14 @@ def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     # Each output position minus its range's first output position, plus that range's start.
     first = np.cumsum(lengths) - lengths
     return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
+
+
+def segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The column-wise maximum of each run of `counts[i]` rows of `values` (laid end to end);
+    a row of zeros for an empty run."""
+    counts = np.asarray(counts, dtype=np.int64)
+    out = np.zeros((len(counts), values.shape[1]), dtype=values.dtype)
+    filled = counts > 0
+    if values.shape[1] and filled.any():
+        out[filled] = np.maximum.reduceat(values, (np.cumsum(counts) - counts)[filled], axis=0)
+    return out

@@ -110,7 +110,7 @@ class _Previous:
         data = self.data
         p0, p1 = int(data.passage_bounds[i]), int(data.passage_bounds[i + 1])
         s0, s1 = int(data.sentence_bounds[i]), int(data.sentence_bounds[i + 1])
-        tokens = data.stored_tokens(np.arange(s0, s1))
+        tokens = data.sentence_token_vectors(np.arange(s0, s1))
         return (
             data.passages[p0:p1],
             np.asarray(data.sentence_table[s0:s1, 1:3]),

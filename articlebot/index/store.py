@@ -8,9 +8,12 @@ Layout of ``INDEX_DIR``::
     gen-<stamp>/passages.jsonl      one passage per line: doc_id, paragraph, start, end, sentences
     gen-<stamp>/sentences.npy       int64 (doc row, start, end) per sentence
     gen-<stamp>/passage_vectors.npy, sentence_vectors.npy   float32 unit vectors
-    gen-<stamp>/sentence_tokens.npy float16 unit vectors of every sentence's word pieces, end to
-                                    end (`sentence_token_counts.npy`: int32 pieces per sentence,
-                                    0 where not kept; both absent in generations made before)
+    gen-<stamp>/sentence_tokens.npy int8 codes of every sentence's word pieces' unit vectors,
+                                    end to end (`sentence_token_scales.npy`: float32 scale of
+                                    each, see token_codes.py; `sentence_token_counts.npy`: int32
+                                    pieces per sentence, 0 where not kept). Absent in generations
+                                    made before; float16 vectors without scales in those made
+                                    before the codes, which are read as they are
     gen-<stamp>/sentence_terms.npz  0/1 sentence x keyword-vocabulary matrix (CSC, scipy's layout)
     gen-<stamp>/dense.faiss         FAISS inner-product index over passage vectors (see dense.py)
     gen-<stamp>/keyword/            bm25s index over passage text
@@ -39,14 +42,17 @@ from articlebot import __version__
 from articlebot.index.dense import build_dense_index
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex, TermPostings
+from articlebot.index.token_codes import quantize
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.documents import Document
 
 #: Raised whenever the files change; an index of another format is rebuilt, never converted.
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
-#: Every sentence's token vectors (float16, end to end) and how many each sentence has (int32).
+#: Every sentence's token vectors (int8 codes, end to end), each code row's scale (float32),
+#: and how many each sentence has (int32).
 TOKENS_FILE = "sentence_tokens.npy"
+TOKEN_SCALES_FILE = "sentence_token_scales.npy"
 TOKEN_COUNTS_FILE = "sentence_token_counts.npy"
 
 
@@ -190,7 +196,8 @@ class GenerationWriter:
         self._passage_rows = (self.staging / "passages.jsonl").open("w", encoding="utf-8")
         self._passage_vectors = (self.staging / "passage_vectors.f32").open("wb")
         self._sentence_vectors = (self.staging / "sentence_vectors.f32").open("wb")
-        self._sentence_tokens = (self.staging / "sentence_tokens.f16").open("wb")
+        self._sentence_tokens = (self.staging / "sentence_tokens.i8").open("wb")
+        self._token_scales = (self.staging / "sentence_token_scales.f32").open("wb")
         self._sentence_table: list[np.ndarray] = []
         self._token_counts: list[np.ndarray] = []
         self.tokens = 0
@@ -244,7 +251,9 @@ class GenerationWriter:
         for i, tokens in enumerate(sentence_tokens or ()):
             if tokens.shape[1:] != (self.dimension,):
                 raise ValueError(f"token vectors of {doc.doc_id} have shape {tokens.shape}")
-            self._sentence_tokens.write(np.ascontiguousarray(tokens, dtype="<f2").tobytes())
+            codes, scales = quantize(tokens)
+            self._sentence_tokens.write(codes.tobytes())
+            self._token_scales.write(np.ascontiguousarray(scales, dtype="<f4").tobytes())
             counts[i] = len(tokens)
         self._token_counts.append(counts)
         self.tokens += int(counts.sum())
@@ -259,6 +268,7 @@ class GenerationWriter:
             self._passage_vectors,
             self._sentence_vectors,
             self._sentence_tokens,
+            self._token_scales,
         ):
             if not handle.closed:
                 handle.flush()
@@ -288,10 +298,13 @@ class GenerationWriter:
             )
             _save_npy(staging / "sentences.npy", table)
             _raw_to_npy(
-                staging / "sentence_tokens.f16",
+                staging / "sentence_tokens.i8",
                 staging / TOKENS_FILE,
                 (self.tokens, self.dimension),
-                np.float16,
+                np.int8,
+            )
+            _raw_to_npy(
+                staging / "sentence_token_scales.f32", staging / TOKEN_SCALES_FILE, (self.tokens,)
             )
             counts = (
                 np.concatenate(self._token_counts)
@@ -336,7 +349,7 @@ class GenerationWriter:
 
 
 def _raw_to_npy(
-    raw: Path, out: Path, shape: tuple[int, int], dtype: type[np.floating] = np.float32
+    raw: Path, out: Path, shape: tuple[int, ...], dtype: type[np.number] = np.float32
 ) -> None:
     """Put an .npy header in front of raw little-endian rows of `dtype` (streamed, not
     loaded)."""

@@ -18,6 +18,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from articlebot.index.arrays import segment_max
+
 _PUNCTUATION = re.compile(r"^\W+$")
 
 
@@ -68,21 +70,17 @@ def question_weights(pieces: Sequence[str], stopwords: Collection[str]) -> np.nd
     raise AssertionError("unreachable")
 
 
-def maxsim(
-    question: np.ndarray, weights: np.ndarray, tokens: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Each text's MaxSim: the `weights`-weighted mean over the `question`'s token vectors of
-    the best cosine to any of the text's token vectors. `tokens` holds the texts' unit-length
-    token vectors end to end, `counts[i]` of them for text i; a text without one scores 0."""
-    counts = np.asarray(counts, dtype=np.int64)
-    out = np.zeros(len(counts), dtype=np.float32)
-    filled = counts > 0
-    if len(question) == 0 or not filled.any():
-        return out
-    starts = (np.cumsum(counts) - counts)[filled]
-    best = np.maximum.reduceat(tokens @ question.T, starts, axis=0)
-    out[filled] = best @ weights
-    return out
+def best_matches(question: np.ndarray, tokens: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """A (texts, question pieces) array: each of the `question`'s token vectors' best cosine
+    to any of each text's token vectors (`tokens` holds the texts' unit-length token vectors
+    end to end, `counts[i]` of them for text i; a text without one matches nothing: 0)."""
+    return segment_max(np.asarray(tokens, dtype=np.float32) @ question.T, counts)
+
+
+def maxsim(best: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each text's MaxSim: the `weights`-weighted mean over the question's pieces of their
+    `best_matches` (one row per text)."""
+    return best @ weights
 
 
 #: Words that say what kind of answer is wanted ("what was the *name* of the trawler", "how
@@ -102,22 +100,17 @@ def asked_pieces(pieces: Sequence[str], weights: np.ndarray) -> np.ndarray:
     return keep if keep.any() else np.asarray(weights, dtype=np.float32)
 
 
-def least_matched(
-    question: np.ndarray, weights: np.ndarray, tokens: np.ndarray
-) -> tuple[float, float]:
-    """The lowest and the second-lowest best cosine, among the question's weighted pieces, to
-    any of `tokens` (one text's unit-length token vectors): whether every word the question
-    asks with finds its match in the text. A question about something the text does not
-    state ("the population of Ukraine" of a sentence on Ukraine) leaves a piece unmatched.
-    The second is the first for a one-piece question; (1.0, 1.0) for a question without
-    pieces, (0.0, 0.0) for a text without any."""
+def least_matched(best: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """The lowest and the second-lowest of one text's `best_matches` (a row) among the
+    question's weighted pieces: whether every word the question asks with finds its match in
+    the text. A question about something the text does not state ("the population of Ukraine"
+    of a sentence on Ukraine) leaves a piece unmatched. The second is the first for a
+    one-piece question; (1.0, 1.0) for a question without pieces."""
     asked = np.flatnonzero(weights > 0)
     if len(asked) == 0:
         return 1.0, 1.0
-    if len(tokens) == 0:
-        return 0.0, 0.0
-    best = np.sort((question[asked] @ tokens.T).max(axis=1))
-    return float(best[0]), float(best[min(1, len(best) - 1)])
+    ordered = np.sort(best[asked])
+    return float(ordered[0]), float(ordered[min(1, len(ordered) - 1)])
 
 
 def rerank(order: np.ndarray, fused: np.ndarray, late: np.ndarray, weight: float) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 
 from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
-from articlebot.index.arrays import ranges
+from articlebot.index.arrays import ranges, segment_max
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
@@ -23,6 +23,7 @@ from articlebot.retrieval.late_interaction import (
     TokenEncoder,
     TokenVectorCache,
     asked_pieces,
+    best_matches,
     english_stopwords,
     least_matched,
     maxsim,
@@ -448,8 +449,8 @@ class Retriever:
         cache = self._token_cache
         if question is None or cache is None:
             return 1.0, 1.0, 0.0
-        tokens = _sentence_tokens(self.index, cache, row, [doc_id])[0]
-        least, second = least_matched(question.vectors, question.asked, tokens)
+        best = _sentence_matches(self.index, cache, question.vectors, row, [doc_id])[0]
+        least, second = least_matched(best, question.asked)
         return least, second, math.log(max(1, int(np.count_nonzero(question.asked))))
 
     def _document_lexical(
@@ -633,28 +634,34 @@ def _tokens_of(pieces: list[str], vectors: np.ndarray) -> _QuestionTokens:
     return _QuestionTokens(vectors, weights, asked_pieces(pieces, weights))
 
 
-def _sentence_tokens(
-    index: IndexStore, cache: TokenVectorCache, rows: np.ndarray, doc_ids: Sequence[str]
-) -> list[np.ndarray]:
-    """The token vectors of sentence `rows` (of documents `doc_ids`): as the index keeps them,
-    else encoded (and kept in `cache` for the next questions)."""
-    found = index.sentence_token_vectors(rows)
-    missing = [i for i, vectors in enumerate(found) if vectors is None]
-    if missing:
+def _sentence_matches(
+    index: IndexStore,
+    cache: TokenVectorCache,
+    question: np.ndarray,
+    rows: np.ndarray,
+    doc_ids: Sequence[str],
+) -> np.ndarray:
+    """`best_matches` of the `question`'s token vectors to sentence `rows` (of documents
+    `doc_ids`): from the token vectors the index keeps, else from encoding the sentences
+    (kept in `cache` for the next questions)."""
+    best, kept = index.sentence_token_matches(rows, question)
+    missing = np.flatnonzero(~kept)
+    if len(missing):
         spans = index.sentence_spans(rows[missing]).tolist()
         documents = index.documents
         texts = [
             documents[doc_ids[i]].text[start:end]
-            for i, (start, end) in zip(missing, spans, strict=True)
+            for i, (start, end) in zip(missing.tolist(), spans, strict=True)
         ]
-        for i, vectors in zip(missing, cache.vectors(texts), strict=True):
-            found[i] = vectors
-    return found  # type: ignore[return-value]
+        vectors = cache.vectors(texts)
+        counts = np.array([len(v) for v in vectors], dtype=np.int64)
+        best[missing] = best_matches(question, np.concatenate(vectors), counts)
+    return best
 
 
 class _LateInteraction:
-    """MaxSim of one question to candidate sentences, their token vectors encoded on demand
-    (each sentence once, and kept in the cache for the next questions)."""
+    """MaxSim of one question to candidate sentences, each sentence's best matches worked
+    out once, when a score first needs them."""
 
     def __init__(
         self,
@@ -668,38 +675,30 @@ class _LateInteraction:
         self._passages = passages
         self.owner = np.repeat(np.arange(len(sentences.counts)), sentences.counts)
         self.question, self.weights = question.vectors, question.weights
-        self.vectors: dict[int, np.ndarray] = {}
+        self.best = np.zeros((len(sentences.rows), len(self.question)), dtype=np.float32)
+        self.done = np.zeros(len(sentences.rows), dtype=bool)
 
-    def _encode(self, positions: np.ndarray) -> None:
-        """Token vectors of the sentences at `positions` (in `Sentences.rows`) not read yet:
-        as the index keeps them, else encoded."""
-        missing = [p for p in positions.tolist() if p not in self.vectors]
-        if not missing:
-            return
-        rows = self._sentences.rows[missing]
-        doc_ids = [self._passages[self.owner[p]].doc_id for p in missing]
-        found = _sentence_tokens(self.index, self.cache, rows, doc_ids)
-        for p, vectors in zip(missing, found, strict=True):
-            self.vectors[p] = vectors
-
-    def _score(self, groups: list[np.ndarray]) -> np.ndarray:
-        """MaxSim of each group of sentence positions, all its sentences' tokens together."""
-        self._encode(np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64))
-        blocks = [np.concatenate([self.vectors[p] for p in g.tolist()]) for g in groups]
-        counts = np.array([len(b) for b in blocks], dtype=np.int64)
-        tokens = np.concatenate(blocks) if blocks else self.question[:0]
-        return maxsim(self.question, self.weights, tokens, counts)
+    def _match(self, positions: np.ndarray) -> np.ndarray:
+        """The best matches of the sentences at `positions` (in `Sentences.rows`)."""
+        todo = np.unique(positions[~self.done[positions]])
+        if len(todo):
+            doc_ids = [self._passages[self.owner[p]].doc_id for p in todo.tolist()]
+            rows = self._sentences.rows[todo]
+            self.best[todo] = _sentence_matches(
+                self.index, self.cache, self.question, rows, doc_ids
+            )
+            self.done[todo] = True
+        return self.best[positions]
 
     def passages(self, candidates: np.ndarray) -> np.ndarray:
         """MaxSim of each candidate (a position among the candidates): all its sentences."""
         sentences = self._sentences
-        return self._score(
-            [
-                np.arange(sentences.offsets[c], sentences.offsets[c] + sentences.counts[c])
-                for c in candidates.tolist()
-            ]
+        counts = sentences.counts[candidates]
+        best = self._match(
+            ranges(sentences.offsets[candidates], sentences.offsets[candidates] + counts)
         )
+        return maxsim(segment_max(best, counts), self.weights)
 
     def sentences(self, positions: np.ndarray) -> np.ndarray:
         """MaxSim of each sentence at `positions` (in `Sentences.rows`)."""
-        return self._score([np.array([p]) for p in positions.tolist()])
+        return maxsim(self._match(np.asarray(positions, dtype=np.int64)), self.weights)

@@ -71,6 +71,12 @@ class IndexStore(Protocol):
         """Number of passages, P."""
         ...
 
+    @property
+    def keeps_token_vectors(self) -> bool:
+        """Whether `sentence_token_matches` finds the sentences' token vectors kept (else
+        ranking that needs them encodes the sentences)."""
+        ...
+
     def newer_generation(self) -> bool:
         """Whether a newer generation than this one is live (False when that cannot be told)."""
         ...
@@ -118,9 +124,13 @@ class IndexStore(Protocol):
         """Inner product of `query` with the vector of each sentence row (float32)."""
         ...
 
-    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
-        """Each sentence row's token vectors (float32 unit vectors, one per word piece), or
-        None where the store keeps none (ranking then encodes the sentence)."""
+    def sentence_token_matches(
+        self, rows: np.ndarray, question: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A (len(rows), len(question)) float32 array: each of the `question`'s token vectors'
+        best cosine to any of each sentence row's token vectors (late interaction), and a bool
+        per row: whether the store keeps that sentence's token vectors (ranking encodes the
+        sentences it does not; their row is 0)."""
         ...
 
     def sentence_vectors_at(self, rows: np.ndarray) -> np.ndarray:

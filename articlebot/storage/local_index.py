@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from articlebot.index.arrays import ranges, top_positions
+from articlebot.index.arrays import ranges, segment_max, top_positions
 from articlebot.index.dense import FlatSearch, open_dense
 from articlebot.index.keyword import KeywordIndex, TermPostings
 from articlebot.index.store import (
     TOKEN_COUNTS_FILE,
+    TOKEN_SCALES_FILE,
     TOKENS_FILE,
     IndexCorruptError,
     IndexStoreError,
@@ -29,6 +30,7 @@ from articlebot.index.store import (
     mapped,
     read_generation_manifest,
 )
+from articlebot.index.token_codes import dequantize
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
@@ -67,9 +69,12 @@ class IndexData:
     #: The document number (row in `doc_order`) of each doc_id.
     doc_rows: dict[str, int] = field(default_factory=dict)
     path: Path | None = None
-    #: Every sentence's token vectors (float16 unit vectors, end to end) and where each
-    #: sentence's begin (S + 1 offsets); None for a generation made before they were kept.
+    #: Every sentence's token vectors (int8 codes of unit vectors, end to end; float16
+    #: vectors in generations made before the codes), each code row's scale (None for float16)
+    #: and where each sentence's begin (S + 1 offsets); None for a generation made before they
+    #: were kept.
     sentence_tokens: np.ndarray | None = None
+    sentence_token_scales: np.ndarray | None = None
     sentence_token_offsets: np.ndarray | None = None
     #: The last query of an exact search and every passage's similarity to it, which that
     #: search computes: ranking takes the query's candidates' similarities from it (a product
@@ -90,6 +95,11 @@ class IndexData:
     def passage_count(self) -> int:
         """Number of passages."""
         return len(self.passages)
+
+    @property
+    def keeps_token_vectors(self) -> bool:
+        """Whether this generation keeps its sentences' token vectors (readable ones)."""
+        return self.sentence_tokens is not None
 
     def newer_generation(self) -> bool:
         """Whether CURRENT in the folder names another generation than this one."""
@@ -167,23 +177,49 @@ class IndexData:
         """Each sentence's [start, end) in its document's text."""
         return self.sentence_table[rows, 1:3]
 
-    def stored_tokens(self, rows: np.ndarray, dtype: type = np.float16) -> list[np.ndarray | None]:
-        """Each sentence's token vectors as kept (float16, or converted to `dtype`), None where
-        none were kept; a damaged file's NaN or infinite values are never handed out (the
-        sentence is encoded instead, and not carried into the next generation)."""
+    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
+        """Each sentence's token vectors (float32), None where none were kept; a damaged
+        file's NaN or infinite values are never handed out (the sentence is encoded instead,
+        and not carried into the next generation)."""
         tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
         rows = np.asarray(rows, dtype=np.int64)
         if tokens is None or offsets is None or len(rows) == 0:
             return [None] * len(rows)
-        # One gather (and conversion) for all the rows: a question reads some twenty.
+        # One gather (and conversion) for all the rows: a question reads some thirty.
         starts, ends = offsets[rows], offsets[rows + 1]
-        block = np.asarray(tokens[ranges(starts, ends)], dtype=dtype)
-        parts = np.split(block, np.cumsum(ends - starts)[:-1])
-        return [part if len(part) and np.isfinite(part).all() else None for part in parts]
+        at = ranges(starts, ends)
+        if self.sentence_token_scales is None:
+            block = np.asarray(tokens[at], dtype=np.float32)
+        else:
+            block = dequantize(tokens[at], self.sentence_token_scales[at])
+        bounds = np.cumsum(ends - starts)[:-1]
+        finite = np.isfinite(block.sum(axis=1))
+        return [
+            part if len(part) and ok.all() else None
+            for part, ok in zip(np.split(block, bounds), np.split(finite, bounds), strict=True)
+        ]
 
-    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
-        """Each sentence's token vectors (float32), None where the index keeps none."""
-        return self.stored_tokens(rows, np.float32)
+    def sentence_token_matches(
+        self, rows: np.ndarray, question: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each question piece's best cosine to each sentence row's kept token vectors, and
+        which rows keep them (none where damaged values would make them NaN or infinite)."""
+        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
+        rows = np.asarray(rows, dtype=np.int64)
+        best = np.zeros((len(rows), len(question)), dtype=np.float32)
+        if tokens is None or offsets is None or len(rows) == 0:
+            return best, np.zeros(len(rows), dtype=bool)
+        starts, ends = offsets[rows], offsets[rows + 1]
+        at = ranges(starts, ends)
+        # The codes' scales multiply the (tokens x question pieces) products, not the tokens:
+        # a tenth of the work, and most of what reading kept vectors costs a question.
+        similarities = np.asarray(tokens[at], dtype=np.float32) @ question.T
+        if self.sentence_token_scales is not None:
+            similarities *= self.sentence_token_scales[at][:, None]
+        best = segment_max(similarities, ends - starts)
+        kept = (ends > starts) & np.isfinite(best).all(axis=1)
+        best[~kept] = 0.0
+        return best, kept
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
@@ -356,7 +392,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
         )
 
-    tokens, token_offsets = _sentence_tokens(generation, s, manifest.dimension, index_dir)
+    tokens, scales, token_offsets = _sentence_tokens(generation, s, manifest.dimension, index_dir)
     edges = np.arange(len(doc_order) + 1)
     sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
     passage_docs = np.fromiter((row_of[p.doc_id] for p in passages), dtype=np.int64, count=n)
@@ -384,36 +420,47 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         doc_rows=row_of,
         path=generation,
         sentence_tokens=tokens,
+        sentence_token_scales=scales,
         sentence_token_offsets=token_offsets,
     )
 
 
 def _sentence_tokens(
     generation: Path, sentences: int, dimension: int, index_dir: Path
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The generation's kept token vectors and each sentence's offset into them; (None, None)
-    when it keeps none (made before they were), or when they are damaged or do not fit its
-    sentences: they only spare encoder runs, so a question encodes the sentences instead."""
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """The generation's kept token vectors (int8 codes, or float16 vectors in a generation
+    made before the codes), the codes' scales (None for float16) and each sentence's offset
+    into them; all None when it keeps none (made before they were), or when they are damaged
+    or do not fit its sentences: they only spare encoder runs, so a question encodes the
+    sentences instead."""
     counts_path, tokens_path = generation / TOKEN_COUNTS_FILE, generation / TOKENS_FILE
+    scales_path = generation / TOKEN_SCALES_FILE
     if not counts_path.exists() and not tokens_path.exists():
-        return None, None
+        return None, None, None
     try:
         counts = mapped(counts_path)
         tokens = mapped(tokens_path)
+        scales = mapped(scales_path) if scales_path.exists() else None
     except (ValueError, OSError, EOFError, MemoryError):
         log.warning("token vectors in %s are damaged: sentences are encoded instead", index_dir)
-        return None, None
+        return None, None, None
     offsets = np.zeros(sentences + 1, dtype=np.int64)
     fits = (
         counts.dtype == np.int32
         and counts.shape == (sentences,)
-        and tokens.dtype == np.float16
         and tokens.ndim == 2
+        and (
+            tokens.dtype == np.float16
+            if scales is None
+            else tokens.dtype == np.int8 and scales.dtype == np.float32
+        )
     )
     if fits and sentences:
         fits = int(counts.min()) >= 0
         np.cumsum(counts, out=offsets[1:])
+    if fits and scales is not None:
+        fits = scales.shape == (len(tokens),)
     if not fits or tokens.shape != (int(offsets[-1]), dimension):
         log.warning("token vectors in %s do not fit its sentences: encoded instead", index_dir)
-        return None, None
-    return tokens, offsets
+        return None, None, None
+    return tokens, scales, offsets

@@ -318,9 +318,16 @@ class PostgresIndexStore:
         """Inner product of `query` with each sentence's vector."""
         return self.sentence_vectors_at(rows) @ np.asarray(query, dtype=np.float32)
 
-    def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
-        """None for each row: the database keeps no token vectors (ranking encodes them)."""
-        return [None] * len(rows)
+    @property
+    def keeps_token_vectors(self) -> bool:
+        """No: the database keeps no token vectors."""
+        return False
+
+    def sentence_token_matches(
+        self, rows: np.ndarray, question: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """None kept: the database keeps no token vectors (ranking encodes the sentences)."""
+        return np.zeros((len(rows), len(question)), np.float32), np.zeros(len(rows), bool)
 
     def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
         """Each sentence's [start, end) in its document's text."""
