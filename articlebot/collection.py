@@ -29,8 +29,6 @@ from articlebot.ingest.documents import (
 )
 from articlebot.retrieval.late_interaction import TokenEncoder
 from articlebot.retrieval.ranking import (
-    LATE_PASSAGE_WEIGHT,
-    LATE_SENTENCE_WEIGHT,
     RankingSettings,
 )
 from articlebot.retrieval.retriever import Retriever, StageHook
@@ -202,12 +200,13 @@ def make_retriever(
 ) -> Retriever:
     """A retriever over `index` with the settings' answer options (`on_stage`: see
     `Retriever`)."""
-    if ranking is None and settings.late_interaction:
-        if not isinstance(encoder, TokenEncoder):
-            log.warning("late interaction needs an encoder that gives token vectors: left off")
-        ranking = RankingSettings(
-            late_passage_weight=LATE_PASSAGE_WEIGHT, late_sentence_weight=LATE_SENTENCE_WEIGHT
-        )
+    late = settings.late_interaction
+    if late is None:
+        late = index.keeps_token_vectors
+    elif late and not isinstance(encoder, TokenEncoder):
+        log.warning("late interaction needs an encoder that gives token vectors: left off")
+    if ranking is None and not late:
+        ranking = RankingSettings(late_passage_weight=0.0, late_sentence_weight=0.0)
     return Retriever(
         index,
         encoder,

@@ -24,7 +24,7 @@ _BUNDLED_ALIASES = {BUNDLED_MODEL.lower(), f"sentence-transformers/{BUNDLED_MODE
 #: On-topic answers whose calibrated confidence is lower are offered only as the closest
 #: passage. Fitted by scripts/calibrate.py (leave-articles-out cross-validation): a confident
 #: answer for at most ~0.17 of topical questions the article does not answer.
-DEFAULT_MIN_CONFIDENCE = 0.755
+DEFAULT_MIN_CONFIDENCE = 0.746
 
 
 def _default_cache_dir() -> Path:
@@ -103,20 +103,21 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=1000, ge=10)
     token_vectors: bool = Field(
         default=True,
-        description="Keep every sentence's token vectors in the index (float16, ~770 bytes "
-        "per word piece: most of the index's size, ~7x the rest), so that answering reads "
+        description="Keep every sentence's token vectors in the index (int8 codes, ~390 bytes "
+        "per word piece: most of the index's size, ~3x the rest), so that answering reads "
         "them instead of encoding sentences: the confidence's word match and late "
-        "interaction. Off, the bold sentence is encoded at each question (~1-5 ms more, kept "
+        "interaction. Off, those sentences are encoded at each question (~1-5 ms more, kept "
         "per process).",
     )
-    late_interaction: bool = Field(
-        default=False,
+    late_interaction: bool | None = Field(
+        default=None,
         description="Re-rank the 10 best passages and choose the bold sentence with the model's "
         "token vectors as well (MaxSim): the bold sentence holds the answer more often (0.756 "
-        "-> 0.806 of reader questions, left-out folds), at ~1-1.5 ms more per question reading "
-        "the token vectors the index keeps (ARTICLEBOT_TOKEN_VECTORS); without them the "
-        "candidate sentences are encoded, up to ~0.6 s a question on two cores until an "
-        "article's sentences are kept in the process.",
+        "-> 0.806 of reader questions, left-out folds), at ~0.5 ms more per question reading "
+        "the token vectors the index keeps. Unset: on where the index keeps them (a local "
+        "index written with ARTICLEBOT_TOKEN_VECTORS on), off where it keeps none "
+        "(PostgreSQL, or a local index written before), since the candidates' sentences would "
+        "then be encoded at each question until they are kept in the process.",
     )
     multilingual_model: bool = Field(
         default=False,

@@ -347,7 +347,8 @@ def ablation_stages() -> list[tuple[str, Any]]:
     from articlebot.retrieval.ranking import RankingSettings
 
     default = RankingSettings()
-    plain = {"lexical_weight": 0.0, "highlight_lexical_weight": 0.0}
+    no_late = {"late_passage_weight": 0.0, "late_sentence_weight": 0.0}
+    plain = {"lexical_weight": 0.0, "highlight_lexical_weight": 0.0, **no_late}
     return [
         (
             "dense only (FAISS)",
@@ -383,7 +384,8 @@ def ablation_stages() -> list[tuple[str, Any]]:
                 **plain,
             ),
         ),
-        ("+ question-term overlap per sentence (default)", default),
+        ("+ question-term overlap per sentence", RankingSettings(**no_late)),
+        ("+ late interaction over the 10 best (default)", default),
         ("default, strict de-duplication (any overlap)", RankingSettings(max_overlap=0.0)),
     ]
 

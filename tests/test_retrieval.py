@@ -25,6 +25,7 @@ from articlebot.retrieval.late_interaction import (
 from articlebot.retrieval.ranking import (
     LATE_PASSAGE_WEIGHT,
     LATE_SENTENCE_WEIGHT,
+    RankingSettings,
     segment_argmax,
     unique,
 )
@@ -162,7 +163,10 @@ def test_highlight_prefers_the_words_that_one_sentence_shares_with_the_question(
     data, _ = update_index(
         load_settings(index_dir=tmp_path / "i"), encoder, [Document("v", "Valdoria", text, "v")]
     )
-    answer = Retriever(data, encoder).ask(
+    # The lexical part of the highlight alone: late interaction (on by default) bolds the
+    # sentence matching the most question words, "reopened Valdoria harbour" here.
+    lexical = RankingSettings(late_passage_weight=0.0, late_sentence_weight=0.0)
+    answer = Retriever(data, encoder, ranking=lexical).ask(
         "When did ferries resume at the reopened Valdoria harbour?"
     )
     assert answer.passages[0].highlight_text.startswith("Ferries resumed")
@@ -321,16 +325,15 @@ def test_token_vectors_are_the_word_pieces_of_each_text(encoder) -> None:
 
 def test_late_interaction_bolds_the_answer_to_more_reader_questions(retriever: Retriever) -> None:
     """Of the bundled article's answerable reader dev questions, more get the sentence holding
-    the answer in bold with late interaction (off by default) than without; e.g. "How old is
+    the answer in bold with late interaction (on by default) than without; e.g. "How old is
     vinatier?" gets his age."""
-    off = retriever
-    retriever = Retriever(
-        off.index,
-        off.encoder,
+    assert retriever.ranking.late_passage_weight == LATE_PASSAGE_WEIGHT
+    assert retriever.ranking.late_sentence_weight == LATE_SENTENCE_WEIGHT
+    off = Retriever(
+        retriever.index,
+        retriever.encoder,
         ranking=dataclasses.replace(
-            off.ranking,
-            late_passage_weight=LATE_PASSAGE_WEIGHT,
-            late_sentence_weight=LATE_SENTENCE_WEIGHT,
+            retriever.ranking, late_passage_weight=0.0, late_sentence_weight=0.0
         ),
     )
     reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")

@@ -43,15 +43,14 @@ class RankingSettings:
     #: that gives them): the best `late_candidates` candidates of the hand-weighted ranking are
     #: ordered again by their score plus `late_passage_weight` times the MaxSim of all their
     #: sentences' tokens, and the highlight's score gains `late_sentence_weight` times the
-    #: sentence's MaxSim. Off (0.0) by default for its cost: ~1-1.5 ms a question reading the
-    #: token vectors the index keeps, which puts the path at ~2x the bare encoder; without
-    #: them it encodes the candidates' sentences (~20) not kept yet (`TokenVectorCache`).
-    #: `LATE_PASSAGE_WEIGHT` and `LATE_SENTENCE_WEIGHT` turn it on with the weights
-    #: leave-articles-out cross-validation chose (scripts/experiment_maxsim.py, #14;
-    #: `ARTICLEBOT_LATE_INTERACTION`). The learned ranker below does not use it.
+    #: sentence's MaxSim, with the weights leave-articles-out cross-validation chose
+    #: (scripts/experiment_maxsim.py, #14). ~0.5 ms a question reading the token vectors the
+    #: index keeps; without them it encodes the candidates' sentences (~30) not kept yet
+    #: (`TokenVectorCache`), so `make_retriever` turns it off (0.0) for such an index unless
+    #: `ARTICLEBOT_LATE_INTERACTION` says otherwise. The learned ranker below does not use it.
     late_candidates: int = 10
-    late_passage_weight: float = 0.0
-    late_sentence_weight: float = 0.0
+    late_passage_weight: float = LATE_PASSAGE_WEIGHT
+    late_sentence_weight: float = LATE_SENTENCE_WEIGHT
     #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
     #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
     #: (leave-articles-out cross-validation). None: the hand weights above.
@@ -71,57 +70,57 @@ class RankingSettings:
     #: Logistic calibration of "the article answers the question" over `Evidence.features`
     #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
     calibration: tuple[float, ...] = (
-        -5.78,
-        15.85,
-        -0.04,
-        -1.87,
-        -1.7,
-        0.24,
+        -5.96,
+        15.83,
+        0.58,
+        -1.77,
+        -2.03,
+        0.04,
         0.0,
         0.0,
-        -15.7,
-        11.29,
-        0.0,
-        0.0,
-        0.0,
+        -15.4,
+        11.51,
         0.0,
         0.0,
         0.0,
         0.0,
         0.0,
-        1.66,
-        2.95,
-        0.54,
-        -3.67,
+        0.0,
+        0.0,
+        0.0,
+        2.36,
+        2.64,
+        0.6,
+        -4.18,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
-        3.5,
-        13.22,
-        3.16,
-        -0.39,
-        -0.14,
-        2.9,
+        4.6,
+        12.41,
+        2.76,
+        -0.81,
+        -0.55,
+        2.59,
         0.0,
         0.0,
-        -5.87,
-        8.6,
-        19.09,
-        -5.1,
-        0.17,
-        4.18,
-        -2.49,
-        2.9,
-        -16.92,
-        -6.68,
+        -6.04,
+        9.87,
+        18.45,
+        -5.26,
+        0.05,
+        4.57,
+        -2.51,
+        3.04,
+        -18.88,
+        -7.18,
         0.0,
         0.0,
         0.0,
-        -0.39,
+        0.36,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
-    min_topical: float = 0.137
+    min_topical: float = 0.168
     #: The fewest and most passages the topic gate was fitted over (the shortest reader article,
     #: XQuAD + news); a smaller or larger collection counts as that many in `Evidence.searched`,
     #: as how the gate shifts past them is not known.

@@ -98,8 +98,9 @@ class IndexData:
 
     @property
     def keeps_token_vectors(self) -> bool:
-        """Whether this generation keeps its sentences' token vectors (readable ones)."""
-        return self.sentence_tokens is not None
+        """Whether this generation keeps its sentences' token vectors (readable ones; a
+        generation written with them off has the files, empty)."""
+        return self.sentence_tokens is not None and len(self.sentence_tokens) > 0
 
     def newer_generation(self) -> bool:
         """Whether CURRENT in the folder names another generation than this one."""
