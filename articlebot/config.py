@@ -114,10 +114,10 @@ class Settings(BaseSettings):
         description="Re-rank the 10 best passages and choose the bold sentence with the model's "
         "token vectors as well (MaxSim): the bold sentence holds the answer more often (0.756 "
         "-> 0.806 of reader questions, left-out folds), at ~0.5 ms more per question reading "
-        "the token vectors the index keeps. Unset: on where the index keeps them (a local "
-        "index written with ARTICLEBOT_TOKEN_VECTORS on), off where it keeps none "
-        "(PostgreSQL, or a local index written before), since the candidates' sentences would "
-        "then be encoded at each question until they are kept in the process.",
+        "the token vectors the index keeps. Unset: on where the index keeps them (written "
+        "with ARTICLEBOT_TOKEN_VECTORS on, in a folder or PostgreSQL), off where it keeps none "
+        "(written with them off, or before they were kept), since the candidates' sentences "
+        "would then be encoded at each question until they are kept in the process.",
     )
     multilingual_model: bool = Field(
         default=False,

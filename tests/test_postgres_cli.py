@@ -137,8 +137,9 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
 def test_late_interaction_reads_its_sentences_from_the_database(
     cli: Cli, index_dir: Path, database_url: str
 ) -> None:
-    """ARTICLEBOT_LATE_INTERACTION=1 over a database index: the same bold sentence as over an
-    index folder ("How old is vinatier?" -> his age), its sentences read from PostgreSQL."""
+    """Over a database index late interaction is on by default, as over an index folder: the
+    same bold sentence ("How old is vinatier?" -> his age), the sentences' token vectors read
+    from PostgreSQL; ARTICLEBOT_LATE_INTERACTION=0 turns it off."""
     built = cli("index", "--database-url", database_url, index_dir=index_dir)
     assert built.returncode == 0, built.stderr
 
@@ -153,5 +154,5 @@ def test_late_interaction_reads_its_sentences_from_the_database(
         start = span["start"] - passage["start"]
         return passage["text"][start : start + span["end"] - span["start"]]
 
-    assert "49" not in bold()
-    assert "Laurent Vinatier, 49" in bold(ARTICLEBOT_LATE_INTERACTION="1")
+    assert "Laurent Vinatier, 49" in bold()
+    assert "49" not in bold(ARTICLEBOT_LATE_INTERACTION="0")

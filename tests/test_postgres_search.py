@@ -11,6 +11,7 @@ import pytest
 
 from articlebot.encoders.sentence_transformer import Encoder
 from articlebot.storage.local_index import IndexData
+from articlebot.storage.postgres.collection import open_store
 from articlebot.storage.postgres.connection import connect
 from articlebot.storage.postgres.generations import current_generation, write_generation
 from articlebot.storage.postgres.local_index import documents_from_index
@@ -153,3 +154,32 @@ def test_keyword_search_within_documents_keeps_collection_statistics(
     )
     assert keyword_top_k(conn, current, terms, 5, doc_ids=["another-article"]) == []
     assert keyword_top_k(conn, current, ["zzzunknownterm"], 5) == []
+
+
+def test_the_token_vectors_move_over_and_match_as_locally(
+    conn: psycopg.Connection, article_index: IndexData, database_url: str
+) -> None:
+    """The sentences' token vectors are kept in the database as in the index folder: late
+    interaction (on by default where they are kept) reads the same best matches from either.
+    A database written before they were kept gains the columns and answers without them."""
+    rows = np.arange(len(article_index.sentence_table))
+    question = article_index.sentence_token_vectors(rows[3:4])[0][:6]
+    want, want_kept = article_index.sentence_token_matches(rows, question)
+    store = open_store(database_url)
+    try:
+        assert store.keeps_token_vectors
+        best, kept = store.sentence_token_matches(rows[::-1], question)
+        assert want_kept.all() and kept.all()
+        np.testing.assert_allclose(best, want[::-1], rtol=0, atol=1e-6)
+    finally:
+        store.close()
+
+    conn.execute("ALTER TABLE sentences DROP COLUMN token_codes, DROP COLUMN token_scales")
+    conn.commit()
+    store = open_store(database_url)  # the schema is brought up to date on opening
+    try:
+        assert not store.keeps_token_vectors
+        best, kept = store.sentence_token_matches(rows, question)
+        assert not kept.any() and not best.any()
+    finally:
+        store.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from articlebot.index.arrays import segment_max
+
 #: The code of each vector's largest magnitude.
 PEAK_CODE = 127
 
@@ -30,3 +32,20 @@ def quantize(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def dequantize(codes: np.ndarray, scales: np.ndarray) -> np.ndarray:
     """The float32 vectors of int8 `codes` and their per-row `scales`."""
     return codes.astype(np.float32) * np.asarray(scales, dtype=np.float32)[:, None]
+
+
+def best_code_matches(
+    codes: np.ndarray, scales: np.ndarray | None, counts: np.ndarray, question: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each of the `question`'s token vectors' best cosine to each text's coded token vectors
+    (`codes` end to end, `counts[i]` rows for text i; `scales` None for float vectors), and
+    which texts have finite ones (a text without any, or with a damaged scale, gets a row of
+    0 and False). The scales multiply the (tokens x question pieces) products, not the codes:
+    a tenth of the work."""
+    similarities = np.asarray(codes, dtype=np.float32) @ question.T
+    if scales is not None:
+        similarities *= np.asarray(scales, dtype=np.float32)[:, None]
+    best = segment_max(similarities, counts)
+    kept = (np.asarray(counts) > 0) & np.isfinite(best).all(axis=1)
+    best[~kept] = 0.0
+    return best, kept

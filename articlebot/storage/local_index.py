@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from articlebot.index.arrays import ranges, segment_max, top_positions
+from articlebot.index.arrays import ranges, top_positions
 from articlebot.index.dense import FlatSearch, open_dense
 from articlebot.index.keyword import KeywordIndex, TermPostings
 from articlebot.index.store import (
@@ -30,7 +30,7 @@ from articlebot.index.store import (
     mapped,
     read_generation_manifest,
 )
-from articlebot.index.token_codes import dequantize
+from articlebot.index.token_codes import best_code_matches, dequantize
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
@@ -207,20 +207,12 @@ class IndexData:
         which rows keep them (none where damaged values would make them NaN or infinite)."""
         tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
         rows = np.asarray(rows, dtype=np.int64)
-        best = np.zeros((len(rows), len(question)), dtype=np.float32)
         if tokens is None or offsets is None or len(rows) == 0:
-            return best, np.zeros(len(rows), dtype=bool)
+            return np.zeros((len(rows), len(question)), np.float32), np.zeros(len(rows), bool)
         starts, ends = offsets[rows], offsets[rows + 1]
         at = ranges(starts, ends)
-        # The codes' scales multiply the (tokens x question pieces) products, not the tokens:
-        # a tenth of the work, and most of what reading kept vectors costs a question.
-        similarities = np.asarray(tokens[at], dtype=np.float32) @ question.T
-        if self.sentence_token_scales is not None:
-            similarities *= self.sentence_token_scales[at][:, None]
-        best = segment_max(similarities, ends - starts)
-        kept = (ends > starts) & np.isfinite(best).all(axis=1)
-        best[~kept] = 0.0
-        return best, kept
+        scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
+        return best_code_matches(tokens[at], scales, ends - starts, question)
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
@@ -27,8 +28,13 @@ _PASSAGE_TYPES = [
     *("int8", "int8", "text", "int4", "int4", "int4", "int4", "int4", "int4", "int4", "text"),
     *("text[]", "int4[]", "int4", "vector"),
 ]
-_SENTENCE_COLUMNS = "id, doc_key, doc_id, ordinal, start_char, end_char, terms, embedding"
-_SENTENCE_TYPES = ["int8", "int8", "text", "int4", "int4", "int4", "text[]", "vector"]
+_SENTENCE_COLUMNS = (
+    "id, doc_key, doc_id, ordinal, start_char, end_char, terms, embedding, token_codes,"
+    " token_scales"
+)
+_SENTENCE_TYPES = [
+    *("int8", "int8", "text", "int4", "int4", "int4", "text[]", "vector", "bytea", "bytea")
+]
 
 
 class GenerationWriter:
@@ -98,11 +104,15 @@ class GenerationWriter:
             copy.set_types(_SENTENCE_TYPES)
             for key, doc in zip(keys, documents, strict=True):
                 for ordinal, sentence in enumerate(doc.sentences):
+                    codes, scales = sentence.token_codes, sentence.token_scales
+                    kept = codes is not None and scales is not None
                     copy.write_row(
                         (
                             *(self._next_sentence, key, doc.doc_id, ordinal),
                             *(sentence.start, sentence.end, sorted(set(sentence.terms))),
                             sentence.vector,
+                            np.ascontiguousarray(codes, dtype=np.int8).tobytes() if kept else None,
+                            np.asarray(scales, dtype="<f4").tobytes() if kept else None,
                         )
                     )
                     self._next_sentence += 1

@@ -11,13 +11,16 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class NewSentence:
-    """A sentence of a document being written: its span in the text, its vector and its
-    distinct stemmed keyword terms."""
+    """A sentence of a document being written: its span in the text, its vector, its
+    distinct stemmed keyword terms and its word pieces' token vectors as int8 codes with a
+    float32 scale each (`index.token_codes`; None: not kept)."""
 
     start: int
     end: int
     vector: np.ndarray
     terms: tuple[str, ...] = ()
+    token_codes: np.ndarray | None = None
+    token_scales: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,7 +105,11 @@ CREATE TABLE IF NOT EXISTS sentences (
     end_char integer NOT NULL,
     -- Distinct stemmed terms of the sentence's text (no title), for term presence.
     terms text[] NOT NULL DEFAULT '{{}}',
-    embedding vector({DIMENSION}) NOT NULL
+    embedding vector({DIMENSION}) NOT NULL,
+    -- The word pieces' token vectors as int8 codes (pieces x dimension bytes) and one
+    -- little-endian float32 scale per piece (index/token_codes.py); NULL: not kept.
+    token_codes bytea,
+    token_scales bytea
 );
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences (doc_key, ordinal);
 """
@@ -158,11 +162,28 @@ def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> N
         conn.execute(
             "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
         )
+        _add_token_columns(conn)
         _backfill_term_df(conn)
         if search_indexes:
             conn.execute(_TERMS_INDEX)
             conn.execute(HNSW_INDEX)
     register_vector_types(conn)
+
+
+def _add_token_columns(conn: psycopg.Connection) -> None:
+    """The sentences' token vector columns, in a database written before they were kept (its
+    sentences keep none: NULL, and answering encodes them). Looked up first: ALTER TABLE
+    would wait for every reader of the table even when the columns are there."""
+    (missing,) = conn.execute(
+        "SELECT count(*) < 2 FROM information_schema.columns WHERE table_schema ="
+        " current_schema() AND table_name = 'sentences'"
+        " AND column_name IN ('token_codes', 'token_scales')"
+    ).fetchone()
+    if missing:
+        conn.execute(
+            "ALTER TABLE sentences ADD COLUMN IF NOT EXISTS token_codes bytea,"
+            " ADD COLUMN IF NOT EXISTS token_scales bytea"
+        )
 
 
 def _backfill_term_df(conn: psycopg.Connection) -> None:

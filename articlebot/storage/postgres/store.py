@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 from articlebot.index.arrays import ranges
 from articlebot.index.keyword import Tokenizer
 from articlebot.index.store import Manifest
+from articlebot.index.token_codes import best_code_matches
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
@@ -112,6 +113,7 @@ class PostgresIndexStore:
         self._pool = pool
         self.generation = generation
         self._terms_lock = threading.Lock()
+        self._keeps_tokens: bool | None = None
         rows = self._query(
             "SELECT key, doc_id, first_passage, passage_count, first_sentence, sentence_count"
             f" FROM documents WHERE {_VISIBLE} ORDER BY key",
@@ -320,14 +322,46 @@ class PostgresIndexStore:
 
     @property
     def keeps_token_vectors(self) -> bool:
-        """No: the database keeps no token vectors."""
-        return False
+        """Whether the generation's newest document keeps its sentences' token vectors (a
+        database written before they were kept, or with them off, has none)."""
+        if self._keeps_tokens is None:
+            found = (
+                len(self._first_sentence) > 0
+                and self._query(
+                    "SELECT token_codes IS NOT NULL FROM sentences WHERE id = %s",
+                    (int(self._first_sentence[-1]),),
+                ).fetchone()
+            )
+            self._keeps_tokens = bool(found and found[0])
+        return self._keeps_tokens
 
     def sentence_token_matches(
         self, rows: np.ndarray, question: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """None kept: the database keeps no token vectors (ranking encodes the sentences)."""
-        return np.zeros((len(rows), len(question)), np.float32), np.zeros(len(rows), bool)
+        """Each question piece's best cosine to each sentence row's kept token vectors (one
+        query for the rows' codes), and which rows keep them."""
+        ids = self._sentence_ids(_rows(rows)).tolist()
+        found = {
+            sid: (codes, scales)
+            for sid, codes, scales in self._query(
+                "SELECT id, token_codes, token_scales FROM sentences"
+                " WHERE id = ANY(%s) AND token_codes IS NOT NULL AND token_scales IS NOT NULL",
+                (sorted(set(ids)),),
+            ).fetchall()
+        }
+        dimension = question.shape[1]
+        blocks, scales, counts = [], [], np.zeros(len(ids), dtype=np.int64)
+        for i, sid in enumerate(ids):
+            codes, scale = found.get(sid, (b"", b""))
+            pieces = len(scale) // 4
+            # A value of another length than its scales say is damaged: encoded instead.
+            if pieces and len(scale) == 4 * pieces and len(codes) == pieces * dimension:
+                blocks.append(np.frombuffer(codes, dtype=np.int8).reshape(pieces, dimension))
+                scales.append(np.frombuffer(scale, dtype="<f4"))
+                counts[i] = pieces
+        if not blocks:
+            return np.zeros((len(ids), len(question)), np.float32), np.zeros(len(ids), bool)
+        return best_code_matches(np.concatenate(blocks), np.concatenate(scales), counts, question)
 
     def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
         """Each sentence's [start, end) in its document's text."""
