@@ -466,11 +466,21 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
             damaged = load_index(settings.index_dir)
         assert "token vectors" in caplog.text, damage
         assert damaged.sentence_token_vectors(rows[:2]) == [None, None], damage
-    # Values that are not numbers are not read (nor carried into the next generation).
+    # Values no unit vector has (not numbers, or scaled out of range) are not read; asking
+    # warns once and encodes those sentences instead.
     np.save(counts_file, counts)
     np.save(tokens_file, tokens)
-    np.save(scales_file, np.full_like(scales, np.nan))
-    assert load_index(settings.index_dir).sentence_token_vectors(rows[:2]) == [None, None]
+    question = kept[0][:4]
+    for value in (np.nan, np.inf, 1e30, 1.0, 0.0, -scales.max()):
+        np.save(scales_file, np.full_like(scales, value))
+        damaged = load_index(settings.index_dir)
+        assert damaged.sentence_token_vectors(rows[:2]) == [None, None], value
+        caplog.clear()
+        with caplog.at_level("WARNING"):
+            best, found = damaged.sentence_token_matches(rows, question)
+            damaged.sentence_token_matches(rows, question)
+        assert not found.any() and not best.any(), value
+        assert caplog.text.count("damaged") == 1, value
     # A generation written before the codes keeps float16 vectors and no scales: read as kept.
     np.save(tokens_file, (tokens * scales[:, None]).astype(np.float16))
     scales_file.unlink()
@@ -487,5 +497,25 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
 
     # Turned off (ARTICLEBOT_TOKEN_VECTORS=false), a write keeps none, carried over or new.
     off = settings_for(index_dir=settings.index_dir, token_vectors=False)
-    data, _ = update_index(off, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
-    assert data.sentence_token_vectors(rows) == [None] * len(rows)
+    before, _ = update_index(off, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    assert before.sentence_token_vectors(rows) == [None] * len(rows)
+    # Back on, the next write makes them for the unchanged documents too (as after damage, or
+    # over an index written before they were kept), and leaves their vectors as they were.
+    extra = {"gamma": "Gamma\n\nThe gamma ferry now sails at dawn."}
+    data, report = update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA, **extra))
+    assert report.unchanged == ["alpha", "beta"] and report.added == ["gamma"]
+    for doc_id in ("alpha", "beta"):
+        old_rows, new_rows = (
+            np.arange(
+                d.sentence_bounds[d.doc_rows[doc_id]], d.sentence_bounds[d.doc_rows[doc_id] + 1]
+            )
+            for d in (before, data)
+        )
+        spans = data.sentence_spans(new_rows).tolist()
+        text = data.documents[doc_id].text
+        for vectors, (start, end) in zip(data.sentence_token_vectors(new_rows), spans, strict=True):
+            expected = encoder.token_vectors([text[start:end]])[1]
+            assert vectors is not None and np.sum(vectors * expected, axis=1).min() >= 0.999
+        np.testing.assert_array_equal(
+            data.sentence_vectors[new_rows], before.sentence_vectors[old_rows]
+        )

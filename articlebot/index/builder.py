@@ -94,6 +94,11 @@ class _Pending:
     chunks: DocumentChunks | None = None
 
 
+#: A carried document's passages, (start, end) sentences, passage vectors, sentence vectors and
+#: its sentences' token vectors (None where the index kept none for any of them).
+_Parts = tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray, list[np.ndarray] | None]
+
+
 class _Previous:
     """Where each document's rows are in the index being replaced."""
 
@@ -101,11 +106,8 @@ class _Previous:
         self.data = data
         self.row = {doc_id: i for i, doc_id in enumerate(data.doc_order)}
 
-    def parts(
-        self, doc_id: str
-    ) -> tuple[list[Passage], np.ndarray, np.ndarray, np.ndarray, list[np.ndarray] | None]:
-        """Passages, (start, end) sentences, passage vectors, sentence vectors and the
-        sentences' token vectors (None where that index kept none) of a document."""
+    def parts(self, doc_id: str) -> _Parts:
+        """A document's `_Parts` as the index being replaced holds them."""
         i = self.row[doc_id]
         data = self.data
         p0, p1 = int(data.passage_bounds[i]), int(data.passage_bounds[i + 1])
@@ -190,16 +192,19 @@ class _Build:
             ],
             tokens=True,
         )
+        carried = {
+            p.doc.doc_id: self.previous.parts(p.doc.doc_id)
+            for p in self.pending
+            if p.chunks is None and self.previous is not None
+        }
+        remade = self._remake_tokens(carried)
         p_at = s_at = 0
         for item in self.pending:
             doc = item.doc
             s_tokens: list[np.ndarray] | None = None
             if item.chunks is None:
-                assert self.previous is not None
-                passages, sentences, p_vectors, s_vectors, s_tokens = self.previous.parts(
-                    doc.doc_id
-                )
-                s_tokens = s_tokens if self.keep_tokens else None
+                passages, sentences, p_vectors, s_vectors, s_tokens = carried[doc.doc_id]
+                s_tokens = remade.get(doc.doc_id, s_tokens) if self.keep_tokens else None
             else:
                 passages = item.chunks.passages
                 sentences = np.asarray(
@@ -229,6 +234,30 @@ class _Build:
         self.pending.clear()
         self.pending_texts = 0
 
+    def _remake_tokens(self, carried: dict[str, _Parts]) -> dict[str, list[np.ndarray]]:
+        """Token vectors for the unchanged documents that come without them (written before
+        they were kept, with them off, or damaged), made from their sentences once, so the
+        new generation keeps every document's as the settings say; their vectors are kept."""
+        lacking = [doc_id for doc_id, parts in carried.items() if parts[4] is None]
+        gives_tokens = getattr(self.encoder, "encode_with_tokens", None) is not None
+        if not (self.keep_tokens and lacking and gives_tokens):
+            return {}
+        log.info("making the token vectors of %d unchanged articles", len(lacking))
+        texts, sizes = [], []
+        for doc_id in lacking:
+            text = self.previous.data.documents[doc_id].text  # type: ignore[union-attr]
+            spans = carried[doc_id][1].tolist()
+            texts += [text[start:end] for start, end in spans]
+            sizes.append(len(spans))
+        _, tokens = self._embed(texts, tokens=True, progress=False)
+        if tokens is None:
+            return {}
+        ends = np.cumsum(sizes)
+        return {
+            doc_id: tokens[end - size : end]
+            for doc_id, end, size in zip(lacking, ends.tolist(), sizes, strict=True)
+        }
+
     def _show_total(self) -> None:
         """The bar's total in passages: those read so far, and an estimate for the documents
         still to come at the rate seen so far (exact once all are read)."""
@@ -244,7 +273,7 @@ class _Build:
         self.bar.refresh()
 
     def _embed(
-        self, texts: list[str], tokens: bool = False
+        self, texts: list[str], tokens: bool = False, progress: bool = True
     ) -> tuple[np.ndarray, list[np.ndarray] | None]:
         """The texts' vectors and, with `tokens` (sentences), each one's token vectors
         (float16) from the same runs of the model where the encoder gives them and the index
@@ -271,7 +300,7 @@ class _Build:
                 ends = np.cumsum([len(p) for p in pieces])
                 for row, part in zip(rows, np.split(token_vectors, ends[:-1]), strict=True):
                     kept[row] = part.astype(np.float16)
-            if self.bar is not None:
+            if self.bar is not None and progress:
                 self.bar.update(len(rows) * self.per_text)
         return out, kept
 

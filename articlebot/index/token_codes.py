@@ -34,18 +34,40 @@ def dequantize(codes: np.ndarray, scales: np.ndarray) -> np.ndarray:
     return codes.astype(np.float32) * np.asarray(scales, dtype=np.float32)[:, None]
 
 
+def sound_tokens(codes: np.ndarray, scales: np.ndarray | None) -> np.ndarray:
+    """Whether each coded token vector (float vectors where `scales` is None) can be a unit
+    vector's: its largest magnitude (the scale times 127, for codes) finite and between
+    1/sqrt(dimension) and 1, with rounding's slack. Others come from a damaged file, and would
+    score every question as matched, or as unmatched."""
+    with np.errstate(all="ignore"):
+        if scales is None:
+            values = np.abs(np.asarray(codes, dtype=np.float32))
+            peaks = values.max(axis=1, initial=0.0)
+        else:
+            peaks = np.asarray(scales, dtype=np.float32) * PEAK_CODE
+        dimension = max(np.asarray(codes).shape[1], 1)
+        return (peaks >= 0.99 / np.sqrt(dimension)) & (peaks <= 1.01)
+
+
 def best_code_matches(
     codes: np.ndarray, scales: np.ndarray | None, counts: np.ndarray, question: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each of the `question`'s token vectors' best cosine to each text's coded token vectors
     (`codes` end to end, `counts[i]` rows for text i; `scales` None for float vectors), and
-    which texts have finite ones (a text without any, or with a damaged scale, gets a row of
-    0 and False). The scales multiply the (tokens x question pieces) products, not the codes:
-    a tenth of the work."""
-    similarities = np.asarray(codes, dtype=np.float32) @ question.T
-    if scales is not None:
-        similarities *= np.asarray(scales, dtype=np.float32)[:, None]
+    which texts' are sound: a text without any, or with one that cannot be a unit vector's
+    (a scale or a value that is not finite, or whose largest component is out of a unit
+    vector's range: a damaged file), gets a row of 0 and False. The scales multiply the
+    (tokens x question pieces) products, not the codes: a tenth of the work."""
+    codes = np.asarray(codes)
+    counts = np.asarray(counts, dtype=np.int64)
+    # Damaged values overflow or turn into NaN here; they are told apart below, not warned of.
+    with np.errstate(all="ignore"):
+        similarities = np.asarray(codes, dtype=np.float32) @ question.T
+        if scales is not None:
+            similarities *= np.asarray(scales, dtype=np.float32)[:, None]
+    sound = sound_tokens(codes, scales)
     best = segment_max(similarities, counts)
-    kept = (np.asarray(counts) > 0) & np.isfinite(best).all(axis=1)
+    unsound = segment_max((~sound).astype(np.float32)[:, None], counts)[:, 0] > 0
+    kept = (counts > 0) & ~unsound & np.isfinite(best).all(axis=1)
     best[~kept] = 0.0
     return best, kept

@@ -30,7 +30,7 @@ from articlebot.index.store import (
     mapped,
     read_generation_manifest,
 )
-from articlebot.index.token_codes import best_code_matches, dequantize
+from articlebot.index.token_codes import best_code_matches, dequantize, sound_tokens
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
 from articlebot.ingest.documents import Document
@@ -82,6 +82,8 @@ class IndexData:
     last_similarities: tuple[np.ndarray, np.ndarray] | None = field(
         default=None, repr=False, compare=False
     )
+    #: Whether damaged token vectors were found (and warned of) yet: warned once.
+    damaged_tokens_reported: bool = field(default=False, repr=False, compare=False)
 
     @property
     def tag(self) -> str:
@@ -180,8 +182,8 @@ class IndexData:
 
     def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
         """Each sentence's token vectors (float32), None where none were kept; a damaged
-        file's NaN or infinite values are never handed out (the sentence is encoded instead,
-        and not carried into the next generation)."""
+        file's values that cannot be a unit vector's (NaN, infinite, out of range) are never
+        handed out (the sentence is encoded instead, and encoded again at the next write)."""
         tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
         rows = np.asarray(rows, dtype=np.int64)
         if tokens is None or offsets is None or len(rows) == 0:
@@ -189,12 +191,12 @@ class IndexData:
         # One gather (and conversion) for all the rows: a question reads some thirty.
         starts, ends = offsets[rows], offsets[rows + 1]
         at = ranges(starts, ends)
-        if self.sentence_token_scales is None:
-            block = np.asarray(tokens[at], dtype=np.float32)
-        else:
-            block = dequantize(tokens[at], self.sentence_token_scales[at])
+        codes = tokens[at]
+        scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
+        with np.errstate(all="ignore"):  # damaged scales; such sentences are left out below
+            block = np.asarray(codes, np.float32) if scales is None else dequantize(codes, scales)
         bounds = np.cumsum(ends - starts)[:-1]
-        finite = np.isfinite(block.sum(axis=1))
+        finite = sound_tokens(codes, scales)
         return [
             part if len(part) and ok.all() else None
             for part, ok in zip(np.split(block, bounds), np.split(finite, bounds), strict=True)
@@ -212,7 +214,15 @@ class IndexData:
         starts, ends = offsets[rows], offsets[rows + 1]
         at = ranges(starts, ends)
         scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
-        return best_code_matches(tokens[at], scales, ends - starts, question)
+        best, kept = best_code_matches(tokens[at], scales, ends - starts, question)
+        if not self.damaged_tokens_reported and (~kept & (ends > starts)).any():
+            self.damaged_tokens_reported = True
+            log.warning(
+                "token vectors of some sentences in %s are damaged: they are encoded instead "
+                "(the next write of the index makes them again)",
+                self.path,
+            )
+        return best, kept
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
