@@ -126,8 +126,8 @@ class RankingSettings:
     #: as how the gate shifts past them is not known.
     min_searched: int = 7
     max_searched: int = 1017
-    #: A second passage scoring at least this share of the best one's is close enough that the
-    #: answer shows its sentence too ("Also: ..."); chosen by leave-articles-out
+    #: Two best passages scoring within this share of each other are close enough that the
+    #: answer shows the second's sentence too ("Also: ..."); chosen by leave-articles-out
     #: cross-validation on the reader dev set (folds picked 0.93-0.94).
     also_ratio: float = 0.93
     #: Correct question words that neither the articles nor the model know (see spelling.py).
@@ -573,11 +573,14 @@ def decide(
 def also_passage(
     passages: list[RetrievedPassage], ranking: RankingSettings
 ) -> RetrievedPassage | None:
-    """The runner-up, when it scores nearly as well and highlights another sentence."""
-    if len(passages) < 2 or passages[0].score <= 0:
+    """The runner-up, when the two score nearly alike and it highlights another sentence
+    (either may score higher: late interaction orders the best passages by more than their
+    scores)."""
+    if len(passages) < 2:
         return None
     first, second = passages[0], passages[1]
-    if second.score < ranking.also_ratio * first.score:
+    low, high = sorted((first.score, second.score))
+    if high <= 0 or low < ranking.also_ratio * high:
         return None
     if second.highlight_text.strip() == first.highlight_text.strip():
         return None

@@ -307,11 +307,9 @@ class Retriever:
         order = best_first(fused)
         if late is not None and ranking.late_passage_weight and ranking.late_candidates > 0:
             top = order[: ranking.late_candidates]
+            # Each passage keeps its own score (the hand ranking's): late interaction only
+            # orders them, so a passage it moves up may show a lower score than the next.
             order = rerank(order, fused, late.passages(top), ranking.late_passage_weight)
-            # The scores shown (and compared for the "Also" line) stay those of the ranks, so
-            # they still fall from the first passage down.
-            fused = fused.copy()
-            fused[order[: len(top)]] = np.sort(fused[top])[::-1]
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
@@ -349,8 +347,10 @@ class Retriever:
         sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
         searched = len(candidates) if doc_ids is not None else self.size
         focus, lead = self._focus(query, candidates[order])
+        # Late interaction has matched the bold sentence already: read, not asked again.
+        bold = late.matches(positions[:1]) if late is not None else None
         least, second, asked = self._least_matched(
-            question_tokens, highlighted[:1], results[0].doc_id
+            question_tokens, highlighted[:1], results[0].doc_id, bold
         )
         evidence = Evidence(
             dense=float(dense[top]),
@@ -442,14 +442,21 @@ class Retriever:
         )
 
     def _least_matched(
-        self, question: _QuestionTokens | None, row: np.ndarray, doc_id: str
+        self,
+        question: _QuestionTokens | None,
+        row: np.ndarray,
+        doc_id: str,
+        matched: np.ndarray | None = None,
     ) -> tuple[float, float, float]:
         """`Evidence.least_match`, `second_least_match` and `asked_pieces` of the highlighted
-        sentence (`row`, one sentence row of `doc_id`; 1.0, 1.0, 0.0 without token vectors)."""
+        sentence (`row`, one sentence row of `doc_id`, whose `best_matches` are `matched` when
+        known; 1.0, 1.0, 0.0 without token vectors)."""
         cache = self._token_cache
         if question is None or cache is None:
             return 1.0, 1.0, 0.0
-        best = _sentence_matches(self.index, cache, question.vectors, row, [doc_id])[0]
+        if matched is None:
+            matched = _sentence_matches(self.index, cache, question.vectors, row, [doc_id])
+        best = matched[0]
         least, second = least_matched(best, question.asked)
         return least, second, math.log(max(1, int(np.count_nonzero(question.asked))))
 
@@ -678,7 +685,7 @@ class _LateInteraction:
         self.best = np.zeros((len(sentences.rows), len(self.question)), dtype=np.float32)
         self.done = np.zeros(len(sentences.rows), dtype=bool)
 
-    def _match(self, positions: np.ndarray) -> np.ndarray:
+    def matches(self, positions: np.ndarray) -> np.ndarray:
         """The best matches of the sentences at `positions` (in `Sentences.rows`)."""
         todo = np.unique(positions[~self.done[positions]])
         if len(todo):
@@ -694,11 +701,11 @@ class _LateInteraction:
         """MaxSim of each candidate (a position among the candidates): all its sentences."""
         sentences = self._sentences
         counts = sentences.counts[candidates]
-        best = self._match(
+        best = self.matches(
             ranges(sentences.offsets[candidates], sentences.offsets[candidates] + counts)
         )
         return maxsim(segment_max(best, counts), self.weights)
 
     def sentences(self, positions: np.ndarray) -> np.ndarray:
         """MaxSim of each sentence at `positions` (in `Sentences.rows`)."""
-        return maxsim(self._match(np.asarray(positions, dtype=np.int64)), self.weights)
+        return maxsim(self.matches(np.asarray(positions, dtype=np.int64)), self.weights)
