@@ -188,6 +188,18 @@ def highlight_hit(question: EvalQuestion, passage: RetrievedPassage) -> bool:
     return any(answer.casefold() in text for answer in question.answers)
 
 
+def answer_shown(question: EvalQuestion, answer: Answer) -> bool:
+    """Whether what the reader is shown holds the answer: the bold sentence of the top
+    passage, or the lines of a reply about the article itself (its byline, its summary),
+    which are shown above the passage."""
+    if answer.passages and highlight_hit(question, answer.passages[0]):
+        return True
+    if answer.reply is None or answer.reply.kind not in ("byline", "summary"):
+        return False
+    text = "\n".join(answer.reply.lines).casefold()
+    return any(a.casefold() in text for a in question.answers)
+
+
 @dataclass(slots=True)
 class Metrics:
     """Scores over a set of questions: retrieval over the answerable ones, and how often each
@@ -255,7 +267,7 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
             m.mrr += 1.0 / (ranks[0] + 1)
             if ranks[0] == 0:
                 m.hit1 += 1
-        if answer.passages and highlight_hit(question, answer.passages[0]):
+        if answer_shown(question, answer):
             m.highlight += 1
     counted = [a for _, a in answerable] or [a for _, a in pairs]
     m.not_answered = sum(not a.answered for a in counted) / len(counted)
@@ -288,7 +300,7 @@ def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list
     for question, answer in zip(questions, answers, strict=True):
         top = answer.passages[0] if answer.passages else None
         if question.answerable:
-            if top is not None and is_hit(question, top) and highlight_hit(question, top):
+            if top is not None and is_hit(question, top) and answer_shown(question, answer):
                 if answer.answered:
                     continue
                 problem = "only the closest" if answer.outcome == "closest" else "refused"

@@ -9,7 +9,7 @@ import pytest
 
 from articlebot.evaluation import EvalQuestion, load_eval_file, score
 from articlebot.ingest.documents import DocumentError
-from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
+from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 
 
 def _passage(doc_id: str, start: int, end: int, hl: tuple[int, int], text: str = "x"):
@@ -40,6 +40,19 @@ def test_answer_string_rule_and_file_kinds(tmp_path: Path) -> None:
     oos = tmp_path / "oos.jsonl"
     oos.write_text(json.dumps({"q": "Why?"}) + "\n")
     assert load_eval_file(oos).kind == "unanswerable"
+
+
+def test_a_byline_reply_naming_the_answer_counts_as_shown() -> None:
+    """ "Which publication ran this?" is answered by the byline reply, shown above the byline
+    passage whose bold sentence is the author's line: the reader sees the publication."""
+    q = EvalQuestion("Which publication ran this story?", answers=("Axadle Times",))
+    text = "By Abdiwahab Ahmed\nAxadle Times international"
+    p = RetrievedPassage("a", "T", 1, 0, len(text), text, 1.0, Highlight(0, 18), text[:18])
+    byline = ArticleReply("byline", "a", ("By Abdiwahab Ahmed", "Published by: Axadle Times"))
+    assert score([q], [Answer(q.q, True, 1.0, [p])], k=5).highlight == 0.0
+    assert score([q], [Answer(q.q, True, 1.0, [p], reply=byline)], k=5).highlight == 1.0
+    other = ArticleReply("chat", "", ("Axadle Times says hello",))  # not about the article
+    assert score([q], [Answer(q.q, True, 1.0, [p], reply=other)], k=5).highlight == 0.0
 
 
 def test_outcome_shares_count_answers_hedges_and_refusals() -> None:
