@@ -23,12 +23,22 @@ def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.repeat(starts - first, lengths) + np.arange(total, dtype=np.int64)
 
 
-def segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The column-wise maximum of each run of `counts[i]` rows of `values` (laid end to end);
-    a row of zeros for an empty run."""
+def segment_reduce(ufunc: np.ufunc, values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """`ufunc` (np.maximum, np.add) over the rows of each run of `counts[i]` rows of `values`
+    (laid end to end), column by column; a row of zeros for an empty run."""
     counts = np.asarray(counts, dtype=np.int64)
     out = np.zeros((len(counts), values.shape[1]), dtype=values.dtype)
     filled = counts > 0
     if values.shape[1] and filled.any():
-        out[filled] = np.maximum.reduceat(values, (np.cumsum(counts) - counts)[filled], axis=0)
+        out[filled] = ufunc.reduceat(values, (np.cumsum(counts) - counts)[filled], axis=0)
     return out
+
+
+def segment_max(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The column-wise maximum of each run of rows (`segment_reduce`)."""
+    return segment_reduce(np.maximum, values, counts)
+
+
+def segment_sum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The column-wise sum of each run of rows (`segment_reduce`)."""
+    return segment_reduce(np.add, values, counts)

@@ -14,7 +14,7 @@ import numpy as np
 
 from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
-from articlebot.index.arrays import ranges, segment_max
+from articlebot.index.arrays import ranges, segment_max, segment_sum
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
@@ -147,6 +147,9 @@ class Retriever:
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
         self._paragraph_starts: dict[str, list[int]] = {}
+        #: Each document's mean sentence vector by document number, made on first use: a
+        #: question's mean similarity to a document's sentences is its product with it.
+        self._sentence_means: dict[int, np.ndarray] = {}
 
     def with_index(self, index: IndexStore) -> Retriever:
         """The same retriever over another index (after articles were added or removed)."""
@@ -603,11 +606,22 @@ class Retriever:
         documents, inverse = unique(owners)
         if len(documents) < 2:
             return focus, 0.0
-        first, count = self.index.document_sentences(documents)
-        similarity = self.index.sentence_similarities(query, ranges(first, first + count))
-        means = np.add.reduceat(similarity, np.cumsum(count) - count) / count
+        means = self._mean_sentence_vectors(documents) @ query
         top = int(inverse[0])
         return focus, float(means[top] - np.delete(means, top).max())
+
+    def _mean_sentence_vectors(self, documents: np.ndarray) -> np.ndarray:
+        """Each document's mean sentence vector (zeros for one without sentences), each made
+        once: questions keep meeting the same documents, whose sentences are many."""
+        kept = self._sentence_means
+        missing = [d for d in dict.fromkeys(documents.tolist()) if d not in kept]
+        if missing:
+            first, count = self.index.document_sentences(np.asarray(missing, dtype=np.int64))
+            vectors = self.index.sentence_vectors_at(ranges(first, first + count))
+            sums = segment_sum(vectors, count)
+            for document, total, n in zip(missing, sums, count.tolist(), strict=True):
+                kept[document] = total / max(n, 1)
+        return np.stack([kept[d] for d in documents.tolist()])
 
     def _document_similarity(self, query: np.ndarray, row: int) -> tuple[float, float, float]:
         """Mean and standard deviation of the similarity of `query` to the sentences of passage
