@@ -109,6 +109,7 @@ def _build(
     rebuild: bool = False,
     progress: bool = False,
     total_documents: int | None = None,
+    current: IndexData | None = None,
 ) -> tuple[IndexData, BuildReport]:
     return build_index(
         documents,
@@ -120,6 +121,7 @@ def _build(
         progress=progress,
         total_documents=total_documents,
         keep_tokens=settings.token_vectors,
+        current=current,
     )
 
 
@@ -267,6 +269,7 @@ def add_documents(
             merged_documents(documents, indexed, resolver, prune),
             progress=progress,
             total_documents=total_documents,
+            current=current,
         )
         report.given = list(resolver.assigned)
         return data, report
@@ -293,7 +296,8 @@ def remove_documents(
             )
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]
-        return _build(settings, DeferredEncoder(settings, current.manifest.dimension), kept)
+        encoder = DeferredEncoder(settings, current.manifest.dimension)
+        return _build(settings, encoder, kept, current=current)
 
 
 def _indexed_sources(index_dir: Path) -> dict[str, str]:

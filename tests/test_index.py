@@ -13,7 +13,7 @@ import faiss
 import numpy as np
 import pytest
 
-from articlebot.collection import open_index, update_index
+from articlebot.collection import add_documents, open_index, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
@@ -519,3 +519,20 @@ def test_the_index_keeps_each_sentences_token_vectors_and_carries_them_over(
         np.testing.assert_array_equal(
             data.sentence_vectors[new_rows], before.sentence_vectors[old_rows]
         )
+
+
+def test_adding_to_a_damaged_index_warns_once_and_mends_it(settings_for, encoder, tmp_path, caplog):
+    """`add` reads the index once (its damaged token vectors are warned of once, not twice)
+    and writes the next generation with every article's token vectors made again."""
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    scales_file = current_generation(settings.index_dir) / TOKEN_SCALES_FILE
+    np.save(scales_file, np.load(scales_file).astype(np.float16))
+    beta = tmp_path / "beta.txt"
+    beta.write_text(BETA, encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        data, report = add_documents(settings, encoder, read_documents([beta]))
+    assert report.added == ["beta"] and report.unchanged == ["alpha"]
+    assert caplog.text.count("token vectors") == 1
+    rows = np.arange(len(data.sentence_table))
+    assert all(v is not None for v in data.sentence_token_vectors(rows))

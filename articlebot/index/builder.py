@@ -335,6 +335,7 @@ def build_index(
     progress: bool = False,
     total_documents: int | None = None,
     keep_tokens: bool = True,
+    current: IndexData | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Bring the index in `index_dir` up to date with `documents` and return it.
 
@@ -342,6 +343,7 @@ def build_index(
     memory can be indexed; unchanged documents (same content hash) keep their vectors.
     `progress` shows a bar of passages embedded, its total estimated from `total_documents`.
     `keep_tokens` keeps each embedded sentence's token vectors, where the encoder gives them.
+    `current` is the index as the caller loaded it under the writer lock (else loaded here).
     """
     with writer_lock(index_dir):
         try:
@@ -355,6 +357,7 @@ def build_index(
                 progress,
                 total_documents,
                 keep_tokens,
+                current,
             )
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -374,12 +377,13 @@ def _build_index(
     progress: bool,
     total_documents: int | None = None,
     keep_tokens: bool = True,
+    current: IndexData | None = None,
 ) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
     if not rebuild:
         try:
-            previous = load_index(index_dir)
+            previous = current if current is not None else load_index(index_dir)
             check_compatible(previous.manifest, recipe(encoder.name, chunking), index_dir)
         except IndexStoreError as exc:
             if previous is not None or not isinstance(exc, IndexNotFoundError):
