@@ -174,6 +174,26 @@ def test_the_token_vectors_move_over_and_match_as_locally(
     finally:
         store.close()
 
+    # A damaged value (codes of another length than the scales say, scales no unit vector
+    # has) leaves its sentence out, to be encoded; the others are read as they were.
+    first, second, third = conn.execute("SELECT id FROM sentences ORDER BY id LIMIT 3").fetchall()
+    conn.execute("UPDATE sentences SET token_codes = '\\x00' WHERE id = %s", first)
+    (length,) = conn.execute(
+        "SELECT length(token_scales) FROM sentences WHERE id = %s", second
+    ).fetchone()
+    nan = np.full(length // 4, np.nan, dtype="<f4").tobytes()
+    conn.execute("UPDATE sentences SET token_scales = %s WHERE id = %s", (nan, second[0]))
+    conn.execute("UPDATE sentences SET token_scales = NULL WHERE id = %s", third)
+    conn.commit()
+    store = open_store(database_url)
+    try:
+        best, kept = store.sentence_token_matches(rows, question)
+        assert kept.tolist() == [False] * 3 + [True] * (len(rows) - 3)
+        np.testing.assert_allclose(best[3:], want[3:], rtol=0, atol=1e-6)
+        assert not best[:3].any()
+    finally:
+        store.close()
+
     conn.execute("ALTER TABLE sentences DROP COLUMN token_codes, DROP COLUMN token_scales")
     conn.commit()
     store = open_store(database_url)  # the schema is brought up to date on opening
