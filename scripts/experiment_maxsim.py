@@ -54,7 +54,9 @@ left-out folds (hand: no fitting), n = 320 / 320 / 612:
   - Cost: the extra encoder call over the candidates' sentences is as long as `encode` of them
     (the same model): top 10 is ~21 sentences, median 1.2 s on the shared, loaded two-core
     AMD EPYC (avx2 fma f16c, no avx512) this ran on, top 5 ~12 sentences 0.58 s; end to end,
-    reader questions of their article went from 10 ms to 630 ms each. Hence off by default.
+    reader questions of their article went from 10 ms to 630 ms each. Hence off by default
+    then; since the index keeps every sentence's token vectors (int8 codes, read in one product
+    for the candidates) it costs ~0.5 ms a question and is on by default (issue #14).
 """
 
 from __future__ import annotations
