@@ -4,18 +4,21 @@ embedding, and its memory."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from benchmarks.inputs import dev_corpus, run_settings
 from benchmarks.machine import peak_rss_mb, rss_mb
 
+T = TypeVar("T")
+
 
 class TimingEncoder:
-    """Forwards to an encoder and adds up the time spent in `encode`."""
+    """Forwards to an encoder and adds up the time spent in `encode` and
+    `encode_with_tokens`."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
@@ -27,20 +30,18 @@ class TimingEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """The inner encoder's vectors, timed."""
-        start = time.perf_counter()
-        try:
-            return self._inner.encode(texts, batch_size)
-        finally:
-            self.encode_s += time.perf_counter() - start
-            self.texts += len(texts)
+        return self._timed(self._inner.encode, texts, batch_size)
 
     def encode_with_tokens(
         self, texts: Sequence[str], batch_size: int = 64
     ) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
         """The inner encoder's vectors and token vectors (which the index keeps), timed."""
+        return self._timed(self._inner.encode_with_tokens, texts, batch_size)
+
+    def _timed(self, run: Callable[[Sequence[str], int], T], texts: Sequence[str], size: int) -> T:
         start = time.perf_counter()
         try:
-            return self._inner.encode_with_tokens(texts, batch_size)
+            return run(texts, size)
         finally:
             self.encode_s += time.perf_counter() - start
             self.texts += len(texts)

@@ -180,49 +180,56 @@ class IndexData:
         """Each sentence's [start, end) in its document's text."""
         return self.sentence_table[rows, 1:3]
 
+    def _kept_tokens(
+        self, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray] | None:
+        """The sentence rows' kept token vectors end to end (int8 codes, or float16 vectors),
+        their scales (None for float16) and how many each row has, in one gather (a question
+        reads some thirty rows); None when the generation keeps none or no rows are asked."""
+        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
+        if tokens is None or offsets is None or len(rows) == 0:
+            return None
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = offsets[rows], offsets[rows + 1]
+        at = ranges(starts, ends)
+        scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
+        return tokens[at], scales, ends - starts
+
     def sentence_token_vectors(self, rows: np.ndarray) -> list[np.ndarray | None]:
         """Each sentence's token vectors (float32), None where none were kept; a damaged
         file's values that cannot be a unit vector's (NaN, infinite, out of range) are never
         handed out (the sentence is encoded instead, and encoded again at the next write)."""
-        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
-        rows = np.asarray(rows, dtype=np.int64)
-        if tokens is None or offsets is None or len(rows) == 0:
+        kept = self._kept_tokens(rows)
+        if kept is None:
             return [None] * len(rows)
-        # One gather (and conversion) for all the rows: a question reads some thirty.
-        starts, ends = offsets[rows], offsets[rows + 1]
-        at = ranges(starts, ends)
-        codes = tokens[at]
-        scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
+        codes, scales, counts = kept
         with np.errstate(all="ignore"):  # damaged scales; such sentences are left out below
             block = np.asarray(codes, np.float32) if scales is None else dequantize(codes, scales)
-        bounds = np.cumsum(ends - starts)[:-1]
-        finite = sound_tokens(codes, scales)
+        bounds = np.cumsum(counts)[:-1]
+        sound = sound_tokens(codes, scales)
         return [
             part if len(part) and ok.all() else None
-            for part, ok in zip(np.split(block, bounds), np.split(finite, bounds), strict=True)
+            for part, ok in zip(np.split(block, bounds), np.split(sound, bounds), strict=True)
         ]
 
     def sentence_token_matches(
         self, rows: np.ndarray, question: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Each question piece's best cosine to each sentence row's kept token vectors, and
-        which rows keep them (none where damaged values would make them NaN or infinite)."""
-        tokens, offsets = self.sentence_tokens, self.sentence_token_offsets
-        rows = np.asarray(rows, dtype=np.int64)
-        if tokens is None or offsets is None or len(rows) == 0:
+        which rows keep them (none where a damaged file holds values no unit vector has)."""
+        kept = self._kept_tokens(rows)
+        if kept is None:
             return np.zeros((len(rows), len(question)), np.float32), np.zeros(len(rows), bool)
-        starts, ends = offsets[rows], offsets[rows + 1]
-        at = ranges(starts, ends)
-        scales = None if self.sentence_token_scales is None else self.sentence_token_scales[at]
-        best, kept = best_code_matches(tokens[at], scales, ends - starts, question)
-        if not self.damaged_tokens_reported and (~kept & (ends > starts)).any():
+        codes, scales, counts = kept
+        best, found = best_code_matches(codes, scales, counts, question)
+        if not self.damaged_tokens_reported and (~found & (counts > 0)).any():
             self.damaged_tokens_reported = True
             log.warning(
                 "token vectors of some sentences in %s are damaged: they are encoded instead "
                 "(the next write of the index makes them again)",
                 self.path,
             )
-        return best, kept
+        return best, found
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
