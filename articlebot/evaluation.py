@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from articlebot.ingest.cleaning import find_byline
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
@@ -121,6 +122,8 @@ def load_eval_file(path: Path) -> EvalSet:
                     title=doc_line.title or doc_line.doc_id,
                     text=doc_line.text,
                     source=where,
+                    # As `index` reads a .jsonl line: "who wrote this?" is answered from it.
+                    byline=find_byline(doc_line.text),
                 )
                 documents.append(doc)
                 for i, item in enumerate(doc_line.questions):

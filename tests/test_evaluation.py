@@ -124,3 +124,13 @@ def test_a_dev_line_may_hold_a_line_separator_and_ids_are_unique(tmp_path: Path)
     path.write_text((json.dumps(line) + "\n") * 2, encoding="utf-8")
     with pytest.raises(DocumentError, match=r"dev.jsonl:2: doc_id 'h' is used twice"):
         load_eval_file(path)
+
+
+def test_a_dev_set_article_keeps_its_byline(tmp_path: Path) -> None:
+    """The eval reads a dev set's articles as `index` reads a .jsonl line, so "who wrote
+    this?" asked of one article is scored against the byline reply the reader gets."""
+    text = "Storm closes harbour\nThe harbour shut on Monday.\n\nBy Jane Doe\nHarbour Times\n"
+    dev = tmp_path / "dev.jsonl"
+    question = {"q": "who wrote this", "start": text.index("Jane"), "answer": "Jane Doe"}
+    dev.write_text(json.dumps({"doc_id": "a", "text": text, "questions": [question]}) + "\n")
+    assert load_eval_file(dev).documents[0].byline == "By Jane Doe"
