@@ -214,6 +214,10 @@ class Metrics:
     hitk: float = 0.0
     mrr: float = 0.0
     highlight: float = 0.0
+    #: Share of answerable questions whose answer is in the bold sentence or on the Also line,
+    #: and share that show an Also line.
+    highlight_or_also: float = 0.0
+    also_shown: float = 0.0
     #: Share of answerable questions not answered (of every question when none is answerable).
     not_answered: float = 0.0
     unanswerable: int = 0
@@ -232,6 +236,8 @@ class Metrics:
             f"hit@{self.k}": round(self.hitk, 4),
             f"mrr@{self.k}": round(self.mrr, 4),
             "highlight": round(self.highlight, 4),
+            "highlight_or_also": round(self.highlight_or_also, 4),
+            "also_shown": round(self.also_shown, 4),
             "not_answered": round(self.not_answered, 4),
         }
         out.update({name: round(share, 4) for name, share in self.outcomes.items()})
@@ -272,6 +278,10 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
                 m.hit1 += 1
         if answer_shown(question, answer):
             m.highlight += 1
+            m.highlight_or_also += 1
+        elif answer.also is not None and highlight_hit(question, answer.also):
+            m.highlight_or_also += 1
+        m.also_shown += answer.also is not None
     counted = [a for _, a in answerable] or [a for _, a in pairs]
     m.not_answered = sum(not a.answered for a in counted) / len(counted)
     m.outcomes = outcome_shares(counted)
@@ -281,6 +291,7 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
     if answerable:
         n = len(answerable)
         m.hit1, m.hitk, m.mrr, m.highlight = m.hit1 / n, m.hitk / n, m.mrr / n, m.highlight / n
+        m.highlight_or_also, m.also_shown = m.highlight_or_also / n, m.also_shown / n
     return m
 
 

@@ -120,10 +120,10 @@ def answer_html(answer: Answer, articles: int = 1) -> str:
         return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
         return not_answered_html(articles)
+    html = passage_html(answer.passages[0])
     if answer.outcome == "closest":
         lead = CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
-        return f"{escape(lead, quote=False)}\n{passage_html(answer.passages[0])}"
-    html = passage_html(answer.passages[0])
+        html = f"{escape(lead, quote=False)}\n{html}"
     if answer.also is not None:
         also = answer.also
         html += (

@@ -308,16 +308,22 @@ class Retriever:
             )
             fused = signals @ np.asarray(ranking.passage_weights, dtype=np.float64)
         order = best_first(fused)
+        late_order: dict[int, float] = {}
         if late is not None and ranking.late_passage_weight and ranking.late_candidates > 0:
             top = order[: ranking.late_candidates]
+            top_late = late.passages(top)
+            late_order = dict(zip(top.tolist(), top_late.tolist(), strict=True))
             # Each passage keeps its own score (the hand ranking's): late interaction only
             # orders them, so a passage it moves up may show a lower score than the next.
-            order = rerank(order, fused, late.passages(top), ranking.late_passage_weight)
+            order = rerank(order, fused, top_late, ranking.late_passage_weight)
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
         chosen = deduplicate(order, passages, vectors, k, ranking)
         clock.lap("deduplicate")
+        late_gap = None
+        if len(chosen) >= 2 and chosen[0] in late_order and chosen[1] in late_order:
+            late_gap = abs(late_order[chosen[0]] - late_order[chosen[1]])
 
         if ranking.sentence_weights is None:
             lexical = None
@@ -379,7 +385,7 @@ class Retriever:
             second_least_match=second,
             asked_pieces=asked,
         )
-        answer = decide(text, results, evidence, ranking, self.min_confidence)
+        answer = decide(text, results, evidence, ranking, self.min_confidence, late_gap)
         clock.lap("confidence")
         return answer
 
