@@ -49,7 +49,7 @@ CONFIDENT_SHARE = 0.17
 #: left out, 0.02 gave 0.037 of all 21 articles, 0.015 gives 0.009 and 0.022).
 NONE_SHARE = 0.015
 #: The sources whose questions are readers' (asked of their own article, or of all of them).
-READER_SOURCES = ("reader", "reader-all")
+READER_SOURCES = ("reader", "reader-few", "reader-all")
 #: Which of `Evidence.features` each model reads (the others get a zero coefficient): whether
 #: the question is on the subject, from what holds however many articles are searched (how it
 #: stands out in the best article, how that article stands out, how the candidates cluster in
@@ -116,9 +116,11 @@ def collect(shared: Path) -> Rows:
     """Ask every dev question and record its evidence.
 
     Reader questions are asked of their own article ("reader", as under a channel post or
-    after /use) and of all reader articles ("reader-all"); off-topic questions under a reader
-    article of their fold, of all reader articles, and of XQuAD with the news distractors
-    ("xquad"). An off-topic question is in the same fold wherever it is asked.
+    after /use), of it and one or two other articles of its fold ("reader-few", as in a chat
+    with the bundled article and an article or two added) and of all reader articles
+    ("reader-all"); off-topic questions under a reader article of their fold, of it and its
+    fold's others, of all reader articles, and of XQuAD with the news distractors ("xquad").
+    An off-topic question is in the same fold wherever it is asked.
     """
     encoder = load_encoder(load_settings())
     reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
@@ -142,6 +144,13 @@ def collect(shared: Path) -> Rows:
         asked,
         [[q.article] for q in questions] + [[doc] for doc in off_article],
     )
+    own = [q.article for q in questions] + off_article
+    few = _ask_all(
+        encoder,
+        reader.documents,
+        asked,
+        [few_articles(doc, by_fold[fold_of[doc]], i) for i, doc in enumerate(own)],
+    )
     everywhere = _ask_all(encoder, reader.documents, asked, [None] * len(asked))
 
     xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
@@ -153,6 +162,7 @@ def collect(shared: Path) -> Rows:
     )
     parts = [
         _part(scoped, *labels, "reader"),
+        _part(few, *labels, "reader-few"),
         _part(everywhere, *labels, "reader-all"),
         _part(
             x,
@@ -165,6 +175,13 @@ def collect(shared: Path) -> Rows:
     return Rows(
         *(np.concatenate([getattr(p, name) for p in parts]) for name in Rows.__annotations__)
     )
+
+
+def few_articles(doc_id: str, fold_articles: list[str], i: int) -> list[str]:
+    """`doc_id` and one or two (alternately, by `i`) of the other articles of its fold: a
+    small collection, searched whole, where the best article stands out from a few others."""
+    others = [a for a in fold_articles if a != doc_id]
+    return [doc_id, *others[: 1 + i % 2]]
 
 
 @dataclass
@@ -464,7 +481,11 @@ def cross_validate(rows: Rows) -> np.ndarray:
 def kinds(rows: Rows) -> dict[str, np.ndarray]:
     """The kinds of question reported, as masks over the rows."""
     out = {}
-    for source, where in (("reader", "of its article"), ("reader-all", "of all 21 articles")):
+    for source, where in (
+        ("reader", "of its article"),
+        ("reader-few", "of 2-3 articles"),
+        ("reader-all", "of all 21 articles"),
+    ):
         mine = rows.source == source
         out[f"reader answerable, {where}"] = mine & (rows.answerable == 1)
         out[f"reader unanswerable, {where}"] = mine & (rows.answerable == 0) & (rows.topical == 1)

@@ -21,7 +21,7 @@ from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
 from pages import Page, page_server
 from telegram.ext import Application
 
-from articlebot.bot import articles, channels, post_answers
+from articlebot.bot import articles, channels, post_answers, render
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import load_settings
@@ -234,8 +234,12 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     assert reply.startswith(post_answers.NOT_IN_POST)
     assert post_answers.FROM_ELSEWHERE in reply and "2 million pounds" in reply
     assert "worse than feared" in reply  # the passage names the article it comes from
+    # Under the later post, whose story is on the same storm, its closest passage is offered
+    # as such, and the earlier post's answer follows, labelled.
     reply = await ask(api, later_fwd, "Which trawler lost power?")
-    assert reply.startswith(post_answers.NOT_IN_POST) and "Kestrel" in reply
+    own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
+    assert own.startswith(render.CLOSEST_LEAD) and "Kestrel" not in own
+    assert "Kestrel" in elsewhere and "Storm Ida floods Carrick harbour" in elsewhere
 
     # A post without an article is skipped quietly; under it, the channel's articles answer.
     teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")

@@ -4,7 +4,7 @@ labelled, from the channel's other articles; follow-ups stay within the post's t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from telegram import Message, Update
@@ -58,7 +58,7 @@ async def thread_reply(
         answer = own.answer
         # The post's own article first: its answer, or its closest passage offered as such
         # (a story on the same event elsewhere would answer with the other story's facts).
-        if answer.outcome != "none" or answer.reply is not None or not others:
+        if answer.outcome == "answer" or answer.reply is not None or not others:
             buttons = render.answer_buttons(answer, own.retriever.index.tag)
             return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
@@ -66,6 +66,12 @@ async def thread_reply(
         elsewhere = await state.questions.ask(
             Request(question, None, others, chat_id=thread.chat_id)
         )
+        if elsewhere.answer.answered and own is not None and own.answer.outcome == "closest":
+            # Both, each said for what it is: the post's closest passage first, then the
+            # answer another article gives, labelled.
+            html = both_html(own.answer, elsewhere.answer, len(others))
+            buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+            return ThreadReply(html, buttons, own.turn, own.answer)
         if elsewhere.answer.answered:
             html = (
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
@@ -81,6 +87,17 @@ async def thread_reply(
         return ThreadReply(html, buttons, own.turn, own.answer)
     html = f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}"
     return ThreadReply(html, [], None, None)
+
+
+def both_html(own: Answer, elsewhere: Answer, others: int) -> str:
+    """The post's closest passage, then another article's answer under `FROM_ELSEWHERE`,
+    without their Also lines so that the two fit one message (the post's alone if not)."""
+    first = render.answer_html(replace(own, also=None), 1)
+    html = (
+        f"{first}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
+        f"{render.answer_html(replace(elsewhere, also=None), others)}"
+    )
+    return html if render.fits(html) else first
 
 
 async def on_thread_message(update: Update, context: BotContext) -> None:
