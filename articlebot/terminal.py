@@ -35,6 +35,14 @@ def source_line(passage: RetrievedPassage) -> str:
     return f"— {passage.title}, paragraph {passage.paragraph}"
 
 
+def also_source_line(also: RetrievedPassage, top: RetrievedPassage | None) -> str:
+    """Where the Also line comes from: its paragraph when it is in the `top` passage's
+    article (whose title is just above), the title too when it is another's."""
+    if top is not None and top.doc_id == also.doc_id:
+        return f"— paragraph {also.paragraph}"
+    return source_line(also)
+
+
 def format_answer_text(
     answer: Answer,
     *,
@@ -54,7 +62,8 @@ def format_answer_text(
     lead = [closest_lead(articles)] if answer.outcome == "closest" and not more else []
     also = []
     if answer.also is not None and not more:
-        also = [f"Also: {answer.also.highlight_text} {source_line(answer.also)}"]
+        top = answer.passages[0] if answer.passages else None
+        also = [f"Also: {answer.also.highlight_text} {also_source_line(answer.also, top)}"]
     return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
 
 

@@ -14,7 +14,7 @@ from articlebot.collection import update_index
 from articlebot.config import load_settings
 from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS, Evidence, also_passage
-from articlebot.retrieval.results import Highlight, RetrievedPassage
+from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import RankingSettings, Retriever
 from articlebot.terminal import format_answer_text
 
@@ -107,6 +107,10 @@ def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(
     html = render.answer_html(answer)
     assert "\n\n<b>Also:</b> " in html and len(html) < render.MAX_MESSAGE_CHARS
     assert "\n\nAlso: " in format_answer_text(answer)
+    # From the same article: its paragraph, not its title again.
+    where = f"<i>— paragraph {answer.also.paragraph}</i>"
+    assert html.endswith(where) and html.count(answer.passages[0].title) == 1
+    assert format_answer_text(answer).endswith(f"— paragraph {answer.also.paragraph}")
     clear = retriever.ask("Who was Vinatier swapped for?")
     assert clear.also is None and "Also:" not in render.answer_html(clear)
     # "None" shows no second spot.
@@ -240,3 +244,21 @@ def test_the_runner_up_is_shown_only_when_it_nearly_ties_and_says_something_else
     # The same sentence twice is no second spot.
     assert also_passage([best, passage(1.0, " Sentence one. ")], ranking, late_gap=0.0) is None
     assert also_passage([best], ranking, late_gap=0.0) is None
+
+
+def test_an_also_line_from_another_article_names_it() -> None:
+    def passage(doc_id: str, title: str, paragraph: int) -> RetrievedPassage:
+        text = f"A sentence of {title}."
+        return RetrievedPassage(
+            doc_id, title, paragraph, 0, len(text), text, 1.0, Highlight(0, len(text)), text
+        )
+
+    top, same, other = (
+        passage("a", "Harbour fire", 2),
+        passage("a", "Harbour fire", 5),
+        passage("b", "Dock strike", 3),
+    )
+    for also, where in ((same, "paragraph 5"), (other, "Dock strike, paragraph 3")):
+        answer = Answer("q?", True, 0.9, [top, also], outcome="answer", also=also)
+        assert render.answer_html(answer).endswith(f"<i>— {where}</i>")
+        assert format_answer_text(answer).endswith(f"— {where}")

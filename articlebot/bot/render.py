@@ -126,9 +126,12 @@ def answer_html(answer: Answer, articles: int = 1) -> str:
         html = f"{escape(lead, quote=False)}\n{html}"
     if answer.also is not None:
         also = answer.also
+        # The title only when it is another article's: the same one's is just above.
+        where = f"paragraph {also.paragraph}"
+        if also.doc_id != answer.passages[0].doc_id:
+            where = f"{title_html(also.title)}, {where}"
         html += (
-            f"\n\n<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} "
-            f"<i>— {title_html(also.title)}, paragraph {also.paragraph}</i>"
+            f"\n\n<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} <i>— {where}</i>"
         )
     return html
 
