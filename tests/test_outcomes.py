@@ -43,6 +43,9 @@ def test_the_three_outcomes_by_default_and_json_says_which(retriever: Retriever)
         missing = retriever.ask(question)
         assert missing.outcome == "none" and not missing.answered, question
         assert render.answer_html(missing) == render.NOT_ANSWERED_HTML
+    # --json says why: "none" from the topic gate, however the passage itself scored.
+    gated = retriever.ask("How do I bake sourdough bread?").to_json()
+    assert gated["topical"] < RankingSettings().min_topical <= found.to_json()["topical"]
     assert len(found.evidence) == len(RankingSettings().calibration) - 1
     assert len(found.evidence) == len(RankingSettings().topic_calibration) - 1
 

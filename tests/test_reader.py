@@ -31,6 +31,7 @@ def test_byline_questions_get_the_byline_and_source(retriever: Retriever, questi
     assert answer.passages[0].highlight_text == "By Abdiwahab Ahmed"
     data = json.loads(json.dumps(answer.to_json()))
     assert data["reply"]["kind"] == "byline" and data["answered"] is True
+    assert "topical" not in data  # the byline answered, not the topic gate
 
 
 def test_an_article_without_a_byline_says_so_and_gives_its_source() -> None:

@@ -575,6 +575,7 @@ def decide(
         evidence=evidence.features,
         outcome=outcome,
         also=also_passage(passages, ranking, late_gap) if shows_also(outcome, late_gap) else None,
+        topical=topical,
     )
 
 

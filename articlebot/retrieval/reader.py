@@ -84,9 +84,17 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
     if kind == "byline" and not (document.byline or "").strip():
         # "The article doesn't name its author": said, with the source, but not an answer.
         return replace(
-            answer, answered=False, confidence=0.0, outcome="none", passages=passages, reply=reply
+            answer,
+            answered=False,
+            confidence=0.0,
+            outcome="none",
+            passages=passages,
+            reply=reply,
+            topical=None,  # the article's structure answered, not the topic gate
         )
-    return replace(answer, answered=True, confidence=1.0, passages=passages, reply=reply)
+    return replace(
+        answer, answered=True, confidence=1.0, passages=passages, reply=reply, topical=None
+    )
 
 
 def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
@@ -102,7 +110,8 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
         return answer
     lead = passage_at(retriever, doc_id, *found)
     rest = [p for p in answer.passages if p.row != lead.row]
-    return replace(answer, answered=True, passages=[lead, *rest][: max(len(answer.passages), 1)])
+    passages = [lead, *rest][: max(len(answer.passages), 1)]
+    return replace(answer, answered=True, passages=passages, topical=None)
 
 
 @dataclass(frozen=True, slots=True)

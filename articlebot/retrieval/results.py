@@ -83,6 +83,9 @@ class Answer:
     reply: ArticleReply | None = None
     #: A second passage nearly as good as the best, saying something else: shown on one line.
     also: RetrievedPassage | None = None
+    #: The topic gate's score (is the question on the articles' subject at all?), when the
+    #: decision was made: below its threshold the outcome is "none" whatever `confidence` is.
+    topical: float | None = None
 
     def __post_init__(self) -> None:
         # `answered` (set alone, or changed by dataclasses.replace) means a confident answer.
@@ -100,6 +103,8 @@ class Answer:
             "confidence": round(self.confidence, 4),
             "passages": [p.to_json() for p in self.passages],
         }
+        if self.topical is not None:
+            data["topical"] = round(self.topical, 4)
         if self.reply is not None:  # only then, so that plain answers keep their old shape
             data["reply"] = self.reply.to_json()
         if self.also is not None:
