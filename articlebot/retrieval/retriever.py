@@ -14,7 +14,7 @@ import numpy as np
 
 from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
-from articlebot.index.arrays import ranges, segment_max, segment_sum
+from articlebot.index.arrays import ranges, segment_max, segment_sum, top_positions
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
@@ -284,7 +284,7 @@ class Retriever:
     ) -> Answer:
         """The answer to `text`, encoded as `query`: the ranking stages in turn."""
         index, ranking = self.index, self.ranking
-        terms, candidates = self._candidates(text, query, doc_ids, clock)
+        terms, candidates, searched = self._candidates(text, query, doc_ids, clock)
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
@@ -354,7 +354,6 @@ class Retriever:
         top = chosen[0]
         term_counts = self._document_term_counts(candidates[top], terms)
         sentence_mean, sentence_std, dense_mean = self._document_similarity(query, candidates[top])
-        searched = len(candidates) if doc_ids is not None else self.size
         focus, lead = self._focus(query, candidates[order])
         # Late interaction has matched the bold sentence already: read, not asked again.
         bold = late.matches(positions[:1]) if late is not None else None
@@ -391,28 +390,39 @@ class Retriever:
 
     def _candidates(
         self, text: str, query: np.ndarray, doc_ids: Collection[str] | None, clock: _Stopwatch
-    ) -> tuple[QueryTerms, np.ndarray]:
-        """The question's keyword terms, and the passages to rank: dense and keyword search's
-        best, or all of `doc_ids`'."""
+    ) -> tuple[QueryTerms, np.ndarray, int]:
+        """The question's keyword terms, the passages to rank (dense and keyword search's best,
+        within `doc_ids` when given) and how many passages were searched."""
         index, ranking = self.index, self.ranking
-        n = min(ranking.candidates, self.size)
         none = np.zeros(0, dtype=np.int64)
-        # Searched one question at a time: one matrix product for a whole batch cut the bot's
-        # throughput under 64 askers by ~15% (OpenBLAS threads it).
-        scoped = doc_ids is not None
-        dense = index.dense_top_k(query, n) if ranking.use_dense and not scoped else none
-        clock.lap("dense")
+        numbers = None if doc_ids is None else index.document_numbers(list(doc_ids))
+        scope = None if numbers is None else index.passage_rows(numbers)
+        searched = self.size if scope is None else len(scope)
         terms = index.query_terms(text)
-        use_keyword = ranking.use_keyword and terms.ids and not scoped
-        keyword = index.keyword_top_k(terms.ids, n) if use_keyword else none
+        if scope is not None and len(scope) <= ranking.candidates:
+            # A chat narrowed to a few articles: every passage of theirs, as a search of an
+            # index that small returns.
+            clock.lap("candidates")
+            return terms, scope, searched
+        # Searched one question at a time: one matrix product for a whole batch cut the bot's
+        # throughput under 64 askers by ~15% (OpenBLAS threads it). A chat narrowed to many
+        # articles (one that may not see another group's own) is searched the same way within
+        # them: scoring all their passages would leave the decision a setting it never met.
+        n = min(ranking.candidates, searched)
+        dense = index.dense_top_k(query, n, numbers) if ranking.use_dense else none
+        clock.lap("dense")
+        keyword = none
+        if ranking.use_keyword and terms.ids:
+            if scope is None:
+                keyword = index.keyword_top_k(terms.ids, n)
+            else:
+                scores = index.keyword_scores(terms.ids, scope)
+                found = np.flatnonzero(scores > 0)
+                keyword = scope[found[top_positions(scores[found], n)]]
         clock.lap("keyword")
-        if doc_ids is None:
-            candidates = merge_candidates(dense, keyword)
-        else:
-            # A chat narrowed to some articles: score all of their passages, nothing else.
-            candidates = index.passage_rows(index.document_numbers(list(doc_ids)))
+        candidates = merge_candidates(dense, keyword)
         clock.lap("candidates")
-        return terms, candidates
+        return terms, candidates, searched
 
     def _sentences(self, query: np.ndarray, candidates: np.ndarray, terms: QueryTerms) -> Sentences:
         """Every sentence of the candidates, with its similarity to `query` and its terms."""
@@ -496,7 +506,7 @@ class Retriever:
             return None
         query = self.encoder.encode([text])[0]
         clock = _Stopwatch(None)
-        terms, candidates = self._candidates(text, query, doc_ids, clock)
+        terms, candidates, _ = self._candidates(text, query, doc_ids, clock)
         if len(candidates) == 0:
             return None
         index, ranking = self.index, self.ranking
