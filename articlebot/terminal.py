@@ -61,7 +61,7 @@ def format_answer_text(
     passages = answer.passages if more else answer.passages[: max(shown, 1)]
     lead = [closest_lead(articles)] if answer.outcome == "closest" and not more else []
     also = []
-    if answer.also is not None and not more:
+    if answer.also is not None and not more and answer.also not in passages:
         top = answer.passages[0] if answer.passages else None
         also = [f"Also: {answer.also.highlight_text} {also_source_line(answer.also, top)}"]
     return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,53 @@ def test_an_also_line_from_another_article_names_it() -> None:
         answer = Answer("q?", True, 0.9, [top, also], outcome="answer", also=also)
         assert render.answer_html(answer).endswith(f"<i>— {where}</i>")
         assert format_answer_text(answer).endswith(f"— {where}")
+
+
+def _emoji_passage(doc_id: str, paragraph: int, count: int) -> RetrievedPassage:
+    """A passage of one sentence ending in `count` emoji (two UTF-16 units each in Telegram's
+    limit)."""
+    text = "The fire spread fast " + "🔥" * count + "."
+    return RetrievedPassage(
+        doc_id,
+        "Harbour fire " * 4,
+        paragraph,
+        0,
+        len(text),
+        text,
+        1.0,
+        Highlight(0, len(text)),
+        text,
+    )
+
+
+def test_an_answer_with_emoji_fits_one_message_with_or_without_its_also_line() -> None:
+    top, other = _emoji_passage("a", 1, 2500), _emoji_passage("b", 2, 2500)
+    answer = Answer("q?", True, 0.9, [top, other], outcome="answer", also=other)
+    html = render.answer_html(answer)
+    assert render.fits(html) and "Also:" not in html  # the line would not have fitted
+    small = _emoji_passage("b", 2, 20)
+    shorter = Answer("q?", True, 0.9, [top, small], outcome="answer", also=small)
+    assert "Also:" in render.answer_html(shorter) and render.fits(render.answer_html(shorter))
+
+
+def test_a_thread_reply_keeps_both_answers_when_their_passages_are_long() -> None:
+    from articlebot.bot.post_answers import FROM_ELSEWHERE, both_html
+
+    own = Answer("q?", False, 0.5, [_emoji_passage("a", 1, 1500)], outcome="closest")
+    elsewhere = Answer("q?", True, 0.9, [_emoji_passage("b", 3, 1500)], outcome="answer")
+    html = both_html(own, elsewhere, 2)
+    assert render.fits(html) and FROM_ELSEWHERE in unescape(html)
+    assert html.startswith(render.CLOSEST_LEAD) and "paragraph 3" in html
+
+
+def test_the_also_line_is_not_the_second_passage_shown_again() -> None:
+    def passage(paragraph: int) -> RetrievedPassage:
+        text = f"Sentence of paragraph {paragraph}."
+        return RetrievedPassage(
+            "a", "T", paragraph, 0, len(text), text, 1.0, Highlight(0, len(text)), text
+        )
+
+    first, second = passage(1), passage(2)
+    answer = Answer("q?", True, 0.9, [first, second], outcome="answer", also=second)
+    assert "Also:" in format_answer_text(answer)
+    assert "Also:" not in format_answer_text(answer, shown=2)  # `ask --top-k 2`

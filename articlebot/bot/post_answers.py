@@ -91,13 +91,19 @@ async def thread_reply(
 
 def both_html(own: Answer, elsewhere: Answer, others: int) -> str:
     """The post's closest passage, then another article's answer under `FROM_ELSEWHERE`,
-    without their Also lines so that the two fit one message (the post's alone if not)."""
-    first = render.answer_html(replace(own, also=None), 1)
-    html = (
-        f"{first}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
-        f"{render.answer_html(replace(elsewhere, also=None), others)}"
-    )
-    return html if render.fits(html) else first
+    without their Also lines and with shorter passages where the two would not fit one
+    message otherwise (the post's alone, as a last resort)."""
+    own, elsewhere = replace(own, also=None), replace(elsewhere, also=None)
+    label = f"\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
+    for budget in (render.PASSAGE_BUDGET, render.PASSAGE_BUDGET // 3):
+        html = (
+            render.answer_html(own, 1, budget)
+            + label
+            + render.answer_html(elsewhere, others, budget)
+        )
+        if render.fits(html):
+            return html
+    return render.answer_html(own, 1)
 
 
 async def on_thread_message(update: Update, context: BotContext) -> None:

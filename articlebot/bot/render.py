@@ -112,15 +112,15 @@ def passage_html(
     )
 
 
-def answer_html(answer: Answer, articles: int = 1) -> str:
+def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET) -> str:
     """The reply to a question asked of `articles` articles: what the article itself says when
-    asked about it, the best passage, the closest one said to be only that, or a short 'not in
-    the article(s)'."""
+    asked about it, the best passage (about `budget` characters of it), the closest one said
+    to be only that, or a short 'not in the article(s)'."""
     if answer.reply is not None:
         return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
         return not_answered_html(articles)
-    html = passage_html(answer.passages[0])
+    html = passage_html(answer.passages[0], budget)
     if answer.outcome == "closest":
         lead = CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
         html = f"{escape(lead, quote=False)}\n{html}"
@@ -130,9 +130,11 @@ def answer_html(answer: Answer, articles: int = 1) -> str:
         where = f"paragraph {also.paragraph}"
         if also.doc_id != answer.passages[0].doc_id:
             where = f"{title_html(also.title)}, {where}"
-        html += (
-            f"\n\n<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} <i>— {where}</i>"
-        )
+        line = f"<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} <i>— {where}</i>"
+        # Characters beyond the Basic Multilingual Plane (emoji) count twice in Telegram's
+        # limit: a passage and an Also line full of them may not fit together.
+        if fits(f"{html}\n\n{line}"):
+            html = f"{html}\n\n{line}"
     return html
 
 

@@ -90,10 +90,17 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
             outcome="none",
             passages=passages,
             reply=reply,
+            also=None,
             topical=None,  # the article's structure answered, not the topic gate
         )
     return replace(
-        answer, answered=True, confidence=1.0, passages=passages, reply=reply, topical=None
+        answer,
+        answered=True,
+        confidence=1.0,
+        passages=passages,
+        reply=reply,
+        also=None,
+        topical=None,
     )
 
 
@@ -111,7 +118,8 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     lead = passage_at(retriever, doc_id, *found)
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
-    return replace(answer, answered=True, passages=passages, topical=None)
+    # The Also line was the runner-up of passages this one now leads.
+    return replace(answer, answered=True, passages=passages, also=None, topical=None)
 
 
 @dataclass(frozen=True, slots=True)
