@@ -7,10 +7,11 @@ reader question, answerable or not, and every XQuAD question, against off-topic 
 gate below which the answer is "none"; and "the article answers it" (answerable reader and
 XQuAD questions against the rest), which decides between a confident answer and the closest
 passage offered as such. For answerable questions the report splits the confident answers by
-whether the top passage holds the answer (right / wrong). Reader questions
-(eval/reader_dev.jsonl) are asked of their own article and of all 21; off-topic questions (the
-shared seed set, eval/out_of_scope_unrelated.jsonl and eval/out_of_scope_more.jsonl) under a
-reader article, of all of them, and of XQuAD with the news distractors. Folds hold whole reader
+whether the top passage holds the answer (right / wrong). Reader questions (`READER_FILES`)
+are asked of their own article, of it and one or two others, and of all reader articles;
+off-topic questions (the shared seed set, eval/out_of_scope_unrelated.jsonl and
+eval/out_of_scope_more.jsonl) under a reader article, under it and one or two others, of all
+of them, and of XQuAD with the news distractors. Folds hold whole reader
 articles and whole XQuAD documents, and each off-topic question is in one fold wherever it is
 asked; each fold is decided by models and thresholds fitted on the other folds only. The
 printed coefficients (fitted on everything) and thresholds belong in RankingSettings and
@@ -30,7 +31,7 @@ import numpy as np
 
 from articlebot.collection import load_encoder, update_index
 from articlebot.config import load_settings
-from articlebot.evaluation import EvalQuestion, is_hit, load_eval_file
+from articlebot.evaluation import EvalQuestion, EvalSet, is_hit, load_eval_file
 from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.ranking import (
     PASSAGE_SIGNALS,
@@ -50,6 +51,10 @@ CONFIDENT_SHARE = 0.17
 NONE_SHARE = 0.015
 #: The sources whose questions are readers' (asked of their own article, or of all of them).
 READER_SOURCES = ("reader", "reader-few", "reader-all")
+#: The reader dev sets: news articles with questions phrased as chat readers type them, and
+#: questions on the same stories that the articles do not answer (eval/reader_heldout.jsonl is
+#: never read here: it only reports).
+READER_FILES = ("reader_dev.jsonl", "reader_dev_more.jsonl")
 #: Which of `Evidence.features` each model reads (the others get a zero coefficient): whether
 #: the question is on the subject, from what holds however many articles are searched (how it
 #: stands out in the best article, how that article stands out, how the candidates cluster in
@@ -123,7 +128,7 @@ def collect(shared: Path) -> Rows:
     An off-topic question is in the same fold wherever it is asked.
     """
     encoder = load_encoder(load_settings())
-    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
+    reader = reader_dev()
     articles = sorted({q.article for q in reader.questions if q.article})
     fold_of = {doc_id: i % FOLDS for i, doc_id in enumerate(articles)}
     off_topic = [q for path in off_topic_files(shared) for q in load_eval_file(path).questions]
@@ -174,6 +179,16 @@ def collect(shared: Path) -> Rows:
     ]
     return Rows(
         *(np.concatenate([getattr(p, name) for p in parts]) for name in Rows.__annotations__)
+    )
+
+
+def reader_dev() -> EvalSet:
+    """The reader dev sets in `READER_FILES`, as one."""
+    sets = [load_eval_file(ROOT / "eval" / name) for name in READER_FILES]
+    return EvalSet(
+        "spans",
+        [q for s in sets for q in s.questions],
+        [d for s in sets for d in s.documents],
     )
 
 
@@ -258,7 +273,7 @@ def collect_ranking(shared: Path, observe: Callable[[Retriever], Any] | None = N
         return observe(retriever) if observe is not None else retriever
 
     encoder = load_encoder(load_settings())
-    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
+    reader = reader_dev()
     fold_of = article_folds(reader.questions)
     answerable = [q for q in reader.questions if q.answerable]
     folds = [fold_of[q.article] for q in answerable]
@@ -484,7 +499,7 @@ def kinds(rows: Rows) -> dict[str, np.ndarray]:
     for source, where in (
         ("reader", "of its article"),
         ("reader-few", "of 2-3 articles"),
-        ("reader-all", "of all 21 articles"),
+        ("reader-all", "of all reader articles"),
     ):
         mine = rows.source == source
         out[f"reader answerable, {where}"] = mine & (rows.answerable == 1)

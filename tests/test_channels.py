@@ -230,16 +230,24 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     assert "40 homes" in await ask(api, early_fwd, "How many homes were flooded?")
     assert "65 homes" in await ask(api, later_fwd, "How many homes were flooded?")
 
+    # The post's story says it does not say (or, on the same storm, offers its closest
+    # passage as only that); the answer another post's article gives follows, labelled, with
+    # the title of the article it comes from.
+    not_said = (post_answers.NOT_IN_POST, render.CLOSEST_LEAD)
     reply = await ask(api, early_fwd, "How much emergency aid did the government promise?")
-    assert reply.startswith(post_answers.NOT_IN_POST)
-    assert post_answers.FROM_ELSEWHERE in reply and "2 million pounds" in reply
-    assert "worse than feared" in reply  # the passage names the article it comes from
-    # Under the later post, whose story is on the same storm, its closest passage is offered
-    # as such, and the earlier post's answer follows, labelled.
+    own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
+    assert own.startswith(not_said) and "2 million pounds" not in own
+    assert "2 million pounds" in elsewhere and "worse than feared" in elsewhere
     reply = await ask(api, later_fwd, "Which trawler lost power?")
     own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
-    assert own.startswith(render.CLOSEST_LEAD) and "Kestrel" not in own
+    assert own.startswith(not_said) and "Kestrel" not in own
     assert "Kestrel" in elsewhere and "Storm Ida floods Carrick harbour" in elsewhere
+    # Off the post's subject altogether: it says so plainly, and the channel answers.
+    _, orchard_fwd = await post(api, f"Good news for the orchard {url(site, '/orchard.html')}")
+    assert "85,000 pounds" in await ask(api, orchard_fwd, "How big is the grant?")  # indexed
+    reply = await ask(api, early_fwd, "How many apple trees will the orchard replant?")
+    own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
+    assert own.startswith(post_answers.NOT_IN_POST) and "300 old apple trees" in elsewhere
 
     # A post without an article is skipped quietly; under it, the channel's articles answer.
     teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")
