@@ -128,10 +128,10 @@ class RankingSettings:
     max_searched: int = 1017
     #: When late interaction ordered the two best passages: their MaxSim within this of each
     #: other is close enough that the answer, confident or only the closest, shows the second's
-    #: sentence too ("Also: ..."). Chosen by leave-articles-out cross-validation (every fold
-    #: picked 0.05 for both outcomes at a price of 0.1-0.175 of a point a line shown): the
-    #: answer is in the bold sentence or the Also line for 0.853 of reader questions asked of
-    #: their article (bold alone 0.809), shown on 17% of them (#14).
+    #: sentence too ("Also: ..."). Chosen by leave-articles-out cross-validation
+    #: (scripts/experiment_also.py: folds pick 0.03-0.05 for both outcomes at a price of
+    #: 0.1-0.175 of a point a line shown): the answer is in the bold sentence or the Also line
+    #: for 0.808 of reader questions asked of their article (bold alone 0.765), shown on 16%.
     also_late_gap: float = 0.05
     #: Without late interaction: two best passages scoring within this share of each other,
     #: for a confident answer only (cross-validated on the hand ranking: folds picked 0.93-0.94).
