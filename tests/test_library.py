@@ -191,6 +191,24 @@ def test_cli_add_list_remove(site, index_dir, tmp_path, cli) -> None:
     assert "--id takes one word: letters, digits, '-', '_' and '.'" in spaced.stderr
 
 
+def test_a_first_add_says_the_sample_article_is_not_in_the_new_index(
+    index_dir, tmp_path, cli
+) -> None:
+    """`ask` on a new index folder indexes the sample article; `add` makes an index of what
+    it is given, and says how to put the sample beside it (a new user asked about the sample
+    after adding an article first, and was told it was not there)."""
+    story = tmp_path / "ferry.txt"
+    story.write_text("Ferry timetable\n\nThe first ferry leaves the harbour at 7 a.m.\n")
+    first = cli("add", str(story), index_dir=index_dir)
+    assert first.returncode == 0 and "a new index, with only what was added" in first.stderr
+    command = first.stderr.split("`")[1].split()
+    assert command[:2] == ["articlebot", "add"]
+    sample = cli(*command[1:], index_dir=index_dir)
+    assert sample.returncode == 0 and "a new index" not in sample.stderr  # no longer new
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    assert sorted(line.split("\t")[0] for line in listed) == ["article", "ferry"]
+
+
 def test_index_keeps_every_article_whatever_became_of_its_source(
     site, index_dir, tmp_path, cli
 ) -> None:
