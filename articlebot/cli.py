@@ -507,7 +507,7 @@ def _has_index(index_dir: Path) -> bool:
     except IndexNotFoundError:
         return False
     except IndexStoreError:
-        return True
+        pass  # damaged, but there
     return True
 
 
