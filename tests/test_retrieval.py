@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -278,6 +279,11 @@ def test_maxsim_is_the_mean_best_match_of_each_question_piece() -> None:
     best = best_matches(question, tokens, np.array([2, 0, 2]))
     np.testing.assert_allclose(best, [[1, 0], [0, 0], [0.6, 1]], atol=1e-6)
     assert maxsim(best, weights).tolist() == pytest.approx([0.5, 0.0, 0.8])
+    # Nothing reaches the reader's terminal: a value that is not a number is no match.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        odd = maxsim(np.array([[np.nan, 1.0], [1.0, 1.0]], dtype=np.float32), weights)
+    assert odd.tolist() == [0.0, 1.0]
 
 
 def test_least_matched_is_the_worst_matched_question_piece_and_the_next() -> None:
