@@ -66,13 +66,13 @@ async def thread_reply(
         elsewhere = await state.questions.ask(
             Request(question, None, others, chat_id=thread.chat_id)
         )
-        if elsewhere.answer.answered and own is not None and own.answer.outcome == "closest":
-            # Both, each said for what it is: the post's closest passage first, then the
-            # answer another article gives, labelled.
-            html = both_html(own.answer, elsewhere.answer, len(others))
-            buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
-            return ThreadReply(html, buttons, own.turn, own.answer)
         if elsewhere.answer.answered:
+            if own is not None and own.answer.outcome == "closest":
+                # Both, each said for what it is: the post's closest passage first, then the
+                # answer another article gives, labelled.
+                html = both_html(own.answer, elsewhere.answer, len(others))
+                buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+                return ThreadReply(html, buttons, own.turn, own.answer)
             html = (
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
                 f"{render.answer_html(elsewhere.answer, len(others))}"
