@@ -32,7 +32,7 @@ import numpy as np
 from articlebot.collection import load_encoder, update_index
 from articlebot.config import load_settings
 from articlebot.evaluation import EvalQuestion, EvalSet, is_hit, load_eval_file
-from articlebot.ingest.documents import read_documents
+from articlebot.ingest.documents import Document, read_documents
 from articlebot.retrieval.ranking import (
     PASSAGE_SIGNALS,
     SENTENCE_SIGNALS,
@@ -129,8 +129,8 @@ def collect(shared: Path) -> Rows:
     """
     encoder = load_encoder(load_settings())
     reader = reader_dev()
-    articles = sorted({q.article for q in reader.questions if q.article})
-    fold_of = {doc_id: i % FOLDS for i, doc_id in enumerate(articles)}
+    fold_of = article_folds(reader.questions)
+    articles = sorted(fold_of)
     off_topic = [q for path in off_topic_files(shared) for q in load_eval_file(path).questions]
     off_fold = [i % FOLDS for i in range(len(off_topic))]
     by_fold = {f: [a for a in articles if fold_of[a] == f] for f in range(FOLDS)}
@@ -158,10 +158,7 @@ def collect(shared: Path) -> Rows:
     )
     everywhere = _ask_all(encoder, reader.documents, asked, [None] * len(asked))
 
-    xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
-    wiki = xquad.documents + read_documents([ROOT / "eval" / "distractors_news.jsonl"])
-    docs = sorted({q.doc_id for q in xquad.questions})
-    xfold = {d: i % FOLDS for i, d in enumerate(docs)}
+    xquad, wiki, xfold = xquad_with_distractors(shared)
     x = _ask_all(
         encoder, wiki, xquad.questions + off_topic, [None] * (len(xquad.questions) + n_off)
     )
@@ -277,9 +274,7 @@ def collect_ranking(shared: Path, observe: Callable[[Retriever], Any] | None = N
     fold_of = article_folds(reader.questions)
     answerable = [q for q in reader.questions if q.answerable]
     folds = [fold_of[q.article] for q in answerable]
-    xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
-    wiki = xquad.documents + read_documents([ROOT / "eval" / "distractors_news.jsonl"])
-    xfold = {d: i % FOLDS for i, d in enumerate(sorted({q.doc_id for q in xquad.questions}))}
+    xquad, wiki, xfold = xquad_with_distractors(shared)
     parts = []
     with tempfile.TemporaryDirectory() as tmp:
         data, _ = update_index(load_settings(index_dir=Path(tmp)), encoder, reader.documents)
@@ -303,6 +298,14 @@ def collect_ranking(shared: Path, observe: Callable[[Retriever], Any] | None = N
             )
         )
     return _join(parts)
+
+
+def xquad_with_distractors(shared: Path) -> tuple[EvalSet, list[Document], dict[str, int]]:
+    """The XQuAD dev set, its documents with the news distractors, and each document's fold."""
+    xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
+    wiki = xquad.documents + read_documents([ROOT / "eval" / "distractors_news.jsonl"])
+    xfold = {d: i % FOLDS for i, d in enumerate(sorted({q.doc_id for q in xquad.questions}))}
+    return xquad, wiki, xfold
 
 
 def article_folds(questions) -> dict[str, int]:

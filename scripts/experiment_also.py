@@ -31,13 +31,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from calibrate import FOLDS, article_folds, reader_dev  # noqa: E402
+from calibrate import FOLDS, article_folds, reader_dev, xquad_with_distractors  # noqa: E402
 
 import articlebot.retrieval.retriever as retriever_module  # noqa: E402
 from articlebot.collection import load_encoder, make_retriever, update_index  # noqa: E402
 from articlebot.config import load_settings  # noqa: E402
-from articlebot.evaluation import answer_shown, highlight_hit, load_eval_file  # noqa: E402
-from articlebot.ingest.documents import read_documents  # noqa: E402
+from articlebot.evaluation import answer_shown, highlight_hit  # noqa: E402
 from articlebot.retrieval.reader import read_answer  # noqa: E402
 
 SOURCES = ("reader", "reader-all", "xquad")
@@ -107,9 +106,7 @@ def collect(shared: Path) -> list[dict]:
     scopes = [[q.article] for q in answerable]
     ask_all(reader.documents, answerable, scopes, "reader", folds)
     ask_all(reader.documents, answerable, [None] * len(answerable), "reader-all", folds)
-    xquad = load_eval_file(shared / "eval" / "xquad_dev.jsonl")
-    wiki = xquad.documents + read_documents([ROOT / "eval" / "distractors_news.jsonl"])
-    xfold = {d: i % FOLDS for i, d in enumerate(sorted({q.doc_id for q in xquad.questions}))}
+    xquad, wiki, xfold = xquad_with_distractors(shared)
     n = len(xquad.questions)
     ask_all(wiki, xquad.questions, [None] * n, "xquad", [xfold[q.doc_id] for q in xquad.questions])
     return rows
