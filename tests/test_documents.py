@@ -353,3 +353,19 @@ def test_markdown_keeps_the_text_of_html_tables_and_images(tmp_path: Path) -> No
     )
     [quoted] = read_documents([tmp_path / "quoted.md"])
     assert quoted.title == 'Mayor says "Enough": resigns'
+
+
+def test_markdown_keeps_words_in_angle_brackets_that_are_no_html(tmp_path: Path) -> None:
+    # A name in brackets read as a tag was lost from the article ("Moshe <Levi>" gave "Moshe ").
+    (tmp_path / "levi.md").write_text(
+        "# Court ruling\n\n"
+        "The judge, Moshe <Levi>, ruled on <i>Monday</i>.<br>The appeal <!-- check --> failed.\n\n"
+        "<div>Lawyers for <Kasatkin Ltd> said they would <b>appeal</b>.</div>\n",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([tmp_path / "levi.md"])
+    assert doc.text == (
+        "Court ruling\n\n"
+        "The judge, Moshe <Levi>, ruled on Monday.\nThe appeal  failed.\n\n"
+        "Lawyers for <Kasatkin Ltd> said they would appeal.\n"
+    )

@@ -115,15 +115,49 @@ def _inline_text(children: list[Token]) -> str:
             parts.append(child.content)  # an image in a sentence reads as its alt text
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
-        # Link markers and inline HTML tags show nothing of their own.
+        elif child.type == "html_inline":
+            parts.append(_without_tags(child.content))
+        # Link markers show nothing of their own.
     return "".join(parts)
 
 
 def _html_text(html: str) -> str:
     """The text of a raw HTML block: comments and tags left out, entities read, lines kept."""
-    text = re.sub(r"<!--.*?-->", "", html, flags=re.S)
-    text = unescape(re.sub(r"<[^>]*>", "", text))
+    text = unescape(_without_tags(html))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_TAG = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z].*?>|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
+
+# Only HTML's own elements are markup: "<Levi>" in "Moshe <Levi> said" is a word a writer put
+# in angle brackets, and a browser would show it if it were escaped, which Markdown writers
+# forget. (Block elements are markdown-it's own list; these are the rest.)
+_INLINE_ELEMENTS = frozenset(
+    "a abbr acronym area audio b bdi bdo big br button canvas cite code data datalist del dfn "
+    "em embed font i img input ins kbd label map mark meter noscript object output picture "
+    "pre progress q rp rt ruby s samp script select slot small source span strike strong style "
+    "sub sup svg template textarea time tt u var video wbr".split()
+)
+
+
+def _without_tags(html: str) -> str:
+    """The text of HTML: its comments and its elements' tags left out (a line break kept),
+    other brackets kept."""
+    return _TAG.sub(_tag_text, html)
+
+
+def _tag_text(tag: re.Match[str]) -> str:
+    if not tag[1]:
+        return ""  # a comment, a declaration or a processing instruction
+    if tag[1].lower() == "br":
+        return "\n"
+    return "" if _is_element(tag[1]) else tag[0]
+
+
+def _is_element(name: str) -> bool:
+    from markdown_it.common.html_blocks import block_names
+
+    return name.lower() in _INLINE_ELEMENTS or name.lower() in block_names
 
 
 @functools.cache
