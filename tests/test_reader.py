@@ -280,6 +280,13 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert about.reply is not None and about.reply.doc_id == "article", question
     later, _ = ask_in_context(retriever, "who wrote this?", turn, now=100.0 + 3600)
     assert later.reply is not None and later.reply.doc_id == "mars"
+    # The article of a passage offered only as the closest is as much "this": the reader saw it.
+    retriever.min_confidence = 1.01
+    hedged, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
+    assert hedged.outcome == "closest" and turn.doc_id == "article"
+    assert "Vinatier" in turn.highlight
+    about, _ = ask_in_context(retriever, "who wrote this?", turn, now=110.0)
+    assert about.reply is not None and about.reply.doc_id == "article"
     # An article that names no author says so: shown, but not an answer.
     unnamed = read_answer(retriever, "who wrote this?", doc_ids=["bridge"])
     assert unnamed.reply is not None

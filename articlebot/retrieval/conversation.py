@@ -71,7 +71,7 @@ class Turn:
     """The last exchange in a chat."""
 
     question: str
-    #: The sentence the answer highlighted ("" when the question was not answered).
+    #: The sentence the answer highlighted, confident or the closest ("" when none was shown).
     highlight: str
     at: float
     #: The article that sentence is from: "this" in the next "who wrote this?".
@@ -193,7 +193,9 @@ def _settle(
         if previous is not None and request.at - previous.at <= ttl:
             return answer, previous
         return answer, Turn(question=answer.question, highlight="", at=-math.inf)
-    top = answer.passages[0] if answer.answered and answer.passages else None
+    # A passage offered as the closest was shown too: "this" and "he" may point into it.
+    shown = answer.outcome != "none" and bool(answer.passages)
+    top = answer.passages[0] if shown else None
     highlight, doc_id = (top.highlight_text, top.doc_id) if top is not None else ("", None)
     return answer, Turn(answer.question, highlight, request.at, doc_id)
 
