@@ -140,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "question",
-        nargs="?",
-        help="the question, or - to read one question per line from stdin (the default when "
-        "stdin is not a terminal)",
+        nargs="*",
+        help="the question (quoted or not), or - to read one question per line from stdin "
+        "(the default when stdin is not a terminal)",
     )
     p.add_argument(
         "--top-k",
@@ -567,12 +567,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from articlebot.retrieval.reader import read_answer
     from articlebot.terminal import format_answer_text
 
-    if args.question is None and sys.stdin.isatty():
+    if not args.question and sys.stdin.isatty():
         raise UsageError(
             'give a question (articlebot ask "..."), or pipe questions on standard input, '
             "one a line; `articlebot chat` asks interactively"
         )
-    question = "-" if args.question is None else args.question
+    # Unquoted, the shell hands the question over word by word.
+    question = " ".join(args.question) if args.question else "-"
     if not question.strip():
         raise UsageError('the question is empty: give one (articlebot ask "...")')
     if question == "-" and sys.stdin.isatty():

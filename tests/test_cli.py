@@ -49,6 +49,11 @@ def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli)
     assert second.returncode == 0, second.stderr
     assert "loading embedding model" in second.log and "building it" not in second.log
     assert "**" in second.stdout and "paragraph 10" in second.stdout
+    # Unquoted, the words are the question (they were "unrecognized arguments").
+    unquoted = cli("ask", "Who", "was", "Vinatier", "swapped", "for?", index_dir=index_dir)
+    assert unquoted.returncode == 0, unquoted.stderr
+    assert unquoted.stdout.startswith("Q: Who was Vinatier swapped for?\n")
+    assert "paragraph 10" in unquoted.stdout
 
 
 def test_help_lists_every_command() -> None:
