@@ -1,8 +1,9 @@
 """Markdown read as the text a reader sees: front matter, markup and link targets left out.
 
 The lines of a paragraph stay lines (a news file written one paragraph to a line keeps its
-paragraphs), blocks are separated by a blank line, and a heading is a line of its own, so the
-plain-text reader finds titles and paragraphs in it as in a .txt file.
+paragraphs), blocks are separated by a blank line, and a heading opening the document is a line
+of its own, so the plain-text reader finds titles and paragraphs in it as in a .txt file.
+Section headings below it are left out, as they are from an HTML page.
 """
 
 from __future__ import annotations
@@ -70,9 +71,17 @@ def markdown_text(source: str) -> MarkdownText:
     # A table is one block, a line per row with its cells joined by " | ".
     table: list[str] | None = None
     row: list[str] | None = None
+    # Section headings below the title are no paragraphs a reader counts or an answer to bold
+    # ("A long final" was bolded for "where was the final played"), as in an HTML page.
+    in_section_heading = False
     for token in _parser().parse(body):
-        if token.type == "heading_open" and not blocks:
-            starts_with_heading = True
+        if token.type == "heading_open":
+            starts_with_heading = starts_with_heading or not blocks
+            in_section_heading = bool(blocks)
+        elif token.type == "heading_close":
+            in_section_heading = False
+        elif in_section_heading:
+            continue
         if token.type == "table_open":
             table = []
         elif token.type == "table_close" and table is not None:
