@@ -28,6 +28,21 @@ def test_dependency_and_names() -> None:
     ]
 
 
+def test_a_question_word_alone_asks_the_last_question_again_with_it() -> None:
+    previous = Turn("When does the bridge close?", "", 0.0)
+    assert depends_on_context("why?") and depends_on_context("Where exactly?")
+    assert not depends_on_context("why is the bridge closed")
+    assert with_context("why?", previous) == ["why does the bridge close?"]
+    assert with_context("How long", previous) == ["How long does the bridge close?"]
+    assert with_context("why", Turn("Vinatier was freed", "", 0.0)) == ["why Vinatier was freed"]
+
+
+def test_where_after_when_finds_the_place(retriever: Retriever) -> None:
+    _, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
+    where, _ = ask_in_context(retriever, "Where?", turn, now=130.0)
+    assert where.outcome != "none" and "Moscow restaurant" in where.passages[0].highlight_text
+
+
 def test_follow_up_finds_the_arrest_passage(retriever: Retriever) -> None:
     first, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
     assert first.answered

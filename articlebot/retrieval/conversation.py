@@ -25,6 +25,16 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS = re.compile(r"^\s*(and|what about|how about|and what about|also)\b", re.IGNORECASE)
+# A question word alone ("why?", "where exactly?"): the rest of the question is the last one's.
+_BARE = re.compile(
+    r"^\s*(why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?)"
+    r"(?:\s+(?:exactly|then|so))?\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+_LEADING_QUESTION_WORD = re.compile(
+    r"^\s*(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far))?)\b",
+    re.IGNORECASE,
+)
 # Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
 _NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:of|de|du|la|van|von|al|bin)?\s*[A-Z][\w’'\-]+)*")
 _QUESTION_WORDS = {
@@ -93,7 +103,9 @@ def names_in(text: str) -> list[str]:
 
 def depends_on_context(question: str) -> bool:
     """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?")."""
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.search(question))
+    return bool(
+        _ANAPHORA.search(question) or _ELLIPSIS.search(question) or _BARE.match(question)
+    )
 
 
 _SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
@@ -112,8 +124,15 @@ def with_context(question: str, previous: Turn) -> list[str]:
 
     "When was he arrested?" after "Who is Laurent Vinatier?" gives "When was Laurent Vinatier
     arrested?" and, as news stories refer to people by surname after the first mention, "When
-    was Vinatier arrested?". Without a name, the previous question is put in front.
+    was Vinatier arrested?". Without a name, the previous question is put in front. A question
+    word alone takes the previous question's place: "Why?" after "When does the bridge close?"
+    asks "Why does the bridge close?".
     """
+    bare = _BARE.match(question)
+    if bare:
+        asked = bare.group(1)
+        rest, count = _LEADING_QUESTION_WORD.subn("", previous.question, count=1)
+        return [f"{asked}{rest}" if count else f"{asked} {previous.question}"]
     names = names_in(previous.question) or names_in(previous.highlight)[:1]
     if not names:
         return [f"{previous.question} {question}"]
