@@ -103,9 +103,7 @@ def names_in(text: str) -> list[str]:
 
 def depends_on_context(question: str) -> bool:
     """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?")."""
-    return bool(
-        _ANAPHORA.search(question) or _ELLIPSIS.search(question) or _BARE.match(question)
-    )
+    return bool(_ANAPHORA.search(question) or _ELLIPSIS.search(question) or _BARE.match(question))
 
 
 _SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
