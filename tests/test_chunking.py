@@ -53,8 +53,9 @@ def test_an_endless_sentence_is_cut_at_word_boundaries(count_tokens: WordPieceCo
 
 
 def test_short_paragraphs_join_the_next_one(count_tokens: WordPieceCounter) -> None:
-    text = "Title\n\n## Background\n\nThe long paragraph that follows the heading has words."
-    doc = parse_plain_text(text, "t", "t.md", markdown=True)
+    # A subheading in a plain-text file (Markdown and HTML leave theirs out).
+    text = "Title\n\nBackground\n\nThe long paragraph that follows the heading has words."
+    doc = parse_plain_text(text, "t", "t.txt")
     passages = chunk_document(doc, count_tokens, ChunkSettings()).passages
     assert doc.text[passages[0].start : passages[0].end].startswith("Background")
     assert passages[0].end == len(doc.text.rstrip())

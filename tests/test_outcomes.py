@@ -119,7 +119,7 @@ def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(
     assert clear.also is None and "Also:" not in render.answer_html(clear)
     # "None" shows no second spot.
     assert retriever.ask("How do I bake sourdough bread?").also is None
-    assert retriever.ask("What did China say?").also is None
+    assert retriever.ask("What is a good recipe for lasagna?").also is None
 
 
 def test_a_hedge_offers_the_two_closest_spots_when_late_interaction_ties_them(
@@ -199,6 +199,28 @@ def test_a_second_article_does_not_turn_answers_about_the_first_into_refusals(
 
     assert share(both, "none") <= share(alone, "none") + 0.02
     assert share(both, "answer") >= share(alone, "answer") - 0.02
+
+
+def test_a_question_about_another_article_gets_no_passage_of_this_one(
+    many_articles: Retriever,
+) -> None:
+    """Under a channel post, or after /use, a reader may ask about another article of the
+    index. Its names are words the index knows, but not this article: they once counted as
+    known, and an unrelated passage came back as "closest" for 61% of such questions (robbery
+    details for "Who was Vinatier swapped for?"); 42% now, mostly where the two stories share
+    a subject (two football matches)."""
+    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
+    articles = [d.doc_id for d in reader.documents]
+    other = {a: articles[(i + 1) % len(articles)] for i, a in enumerate(articles)}
+    answers = many_articles.ask_many(
+        [q.q for q in reader.questions], doc_ids=[[other[q.article]] for q in reader.questions]
+    )
+    outcomes = [a.outcome for a in answers]
+    assert outcomes.count("none") >= 0.5 * len(outcomes)
+    assert outcomes.count("answer") <= 0.01 * len(outcomes)
+    swapped = many_articles.ask("Who was Vinatier swapped for?", doc_ids=["news-009"])
+    assert swapped.outcome == "none"
+    assert many_articles.ask("Who was Vinatier swapped for?", doc_ids=["article"]).answered
 
 
 def test_a_chat_narrowed_to_many_articles_is_answered_as_one_that_sees_them_all(

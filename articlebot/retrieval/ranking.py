@@ -70,57 +70,57 @@ class RankingSettings:
     #: Logistic calibration of "the article answers the question" over `Evidence.features`
     #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
     calibration: tuple[float, ...] = (
-        -6.57,
-        17.54,
-        0.81,
-        -3.29,
-        -2.11,
-        -2.65,
+        -6.42,
+        16.98,
+        0.63,
+        -2.19,
+        -2.18,
+        -1.39,
         0.0,
         0.0,
-        -16.96,
-        10.89,
-        0.0,
-        0.0,
-        0.0,
+        -16.42,
+        10.22,
         0.0,
         0.0,
         0.0,
         0.0,
         0.0,
-        2.27,
-        1.88,
-        -0.45,
-        -0.16,
+        0.0,
+        0.0,
+        0.0,
+        2.41,
+        1.6,
+        -0.6,
+        -0.8,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
-        4.4,
-        13.37,
-        1.94,
-        -2.38,
-        0.11,
-        1.52,
+        4.3,
+        14.24,
+        0.19,
+        -1.56,
+        0.03,
+        2.79,
         0.0,
         0.0,
-        -1.77,
-        5.42,
-        15.13,
-        -1.02,
-        -0.45,
-        4.49,
-        -2.67,
-        -3.55,
-        -8.82,
-        -2.8,
+        -1.41,
+        5.95,
+        15.65,
+        -1.65,
+        -0.57,
+        3.38,
+        -2.62,
+        -3.44,
+        -9.22,
+        -1.4,
         0.0,
         0.0,
         0.0,
-        5.28,
+        5.57,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
-    min_topical: float = 0.13
+    min_topical: float = 0.139
     #: The fewest and most passages the topic gate was fitted over (the shortest reader article,
     #: XQuAD + news); a smaller or larger collection counts as that many in `Evidence.searched`,
     #: as how the gate shifts past them is not known.
@@ -172,7 +172,8 @@ class Evidence:
     document_dense_mean: float = 0.0
     #: The best sentence's similarity in standard deviations above its document's mean.
     document_sentence_z: float = 0.0
-    #: IDF-weighted share of the question's terms that any indexed text uses (`known_share`).
+    #: IDF-weighted share of the question's terms that the articles searched use (`known_share`
+    #: of the whole index; their `document_coverage` when only some articles are searched).
     known: float = 0.0
     #: Natural log of the number of passages searched: the best of many passages matches an
     #: unrelated question better than the best of a few, by chance alone.

@@ -284,7 +284,8 @@ class Retriever:
     ) -> Answer:
         """The answer to `text`, encoded as `query`: the ranking stages in turn."""
         index, ranking = self.index, self.ranking
-        terms, candidates, searched = self._candidates(text, query, doc_ids, clock)
+        search = self._candidates(text, query, doc_ids, clock)
+        terms, candidates, searched = search.terms, search.candidates, search.searched
         if len(candidates) == 0:
             return Answer(question=text, answered=False, confidence=0.0, passages=[])
 
@@ -375,7 +376,7 @@ class Retriever:
             document_dense_mean=dense_mean,
             document_sentence_z=(float(scores.best_similarity[top]) - sentence_mean)
             / max(sentence_std, 1e-3),
-            known=known_share(terms.idf, terms.unknown),
+            known=self._known(search),
             searched=math.log(min(max(searched, ranking.min_searched), ranking.max_searched)),
             focus=focus,
             document_lead=lead,
@@ -390,7 +391,7 @@ class Retriever:
 
     def _candidates(
         self, text: str, query: np.ndarray, doc_ids: Collection[str] | None, clock: _Stopwatch
-    ) -> tuple[QueryTerms, np.ndarray, int]:
+    ) -> _Search:
         """The question's keyword terms, the passages to rank (dense and keyword search's best,
         within `doc_ids` when given) and how many passages were searched."""
         index, ranking = self.index, self.ranking
@@ -403,7 +404,7 @@ class Retriever:
             # A chat narrowed to a few articles: every passage of theirs, as a search of an
             # index that small returns.
             clock.lap("candidates")
-            return terms, scope, searched
+            return _Search(terms, scope, searched, numbers)
         # Searched one question at a time: one matrix product for a whole batch cut the bot's
         # throughput under 64 askers by ~15% (OpenBLAS threads it). A chat narrowed to many
         # articles (one that may not see another group's own) is searched the same way within
@@ -422,7 +423,17 @@ class Retriever:
         clock.lap("keyword")
         candidates = merge_candidates(dense, keyword)
         clock.lap("candidates")
-        return terms, candidates, searched
+        return _Search(terms, candidates, searched, numbers)
+
+    def _known(self, search: _Search) -> float:
+        """`Evidence.known`: the share of the question's terms that the searched articles use.
+        Asked of some articles only, words that only the others use are as unknown as words no
+        article has ("Vinatier" under a post about a robbery is no word of its subject)."""
+        terms = search.terms
+        if search.documents is None or not terms.ids:
+            return known_share(terms.idf, terms.unknown)
+        counts = self.index.document_term_counts(terms.ids, search.documents).sum(axis=0)
+        return document_coverage(counts, terms.idf, terms.unknown)
 
     def _sentences(self, query: np.ndarray, candidates: np.ndarray, terms: QueryTerms) -> Sentences:
         """Every sentence of the candidates, with its similarity to `query` and its terms."""
@@ -506,7 +517,8 @@ class Retriever:
             return None
         query = self.encoder.encode([text])[0]
         clock = _Stopwatch(None)
-        terms, candidates, _ = self._candidates(text, query, doc_ids, clock)
+        search = self._candidates(text, query, doc_ids, clock)
+        terms, candidates = search.terms, search.candidates
         if len(candidates) == 0:
             return None
         index, ranking = self.index, self.ranking
@@ -653,6 +665,18 @@ class Retriever:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         return self.index.document_term_counts(terms.ids, document)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Search:
+    """What a question's search found: its terms and the passages to rank."""
+
+    terms: QueryTerms
+    candidates: np.ndarray
+    #: How many passages were searched.
+    searched: int
+    #: The numbers of the articles searched; None when all were.
+    documents: np.ndarray | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
