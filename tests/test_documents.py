@@ -10,6 +10,7 @@ import pytest
 from articlebot.encoders import WordPieceCounter
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
 from articlebot.ingest.documents import (
+    MAX_DOC_ID_CHARS,
     DocumentError,
     bundled_article_path,
     read_documents,
@@ -370,3 +371,61 @@ def test_markdown_keeps_words_in_angle_brackets_that_are_no_html(tmp_path: Path)
         "The judge, Moshe <Levi>, ruled on Monday.\nThe appeal  failed.\n\n"
         "Lawyers for <Kasatkin Ltd> said they would appeal.\n"
     )
+    # Names that are HTML's element names too, a block of bracketed words alone, a title.
+    (tmp_path / "names.md").write_text(
+        "# <Levi>\n\n<Levi> <Cohen>\n\n**<Moshe>**\n\n| Name | Role |\n|---|---|\n"
+        "| <Levi> | mayor |\n\nThe spokesman <Mark> and <Summary> agreed.\n",
+        encoding="utf-8",
+    )
+    [names] = read_documents([tmp_path / "names.md"])
+    assert names.title == "<Levi>"
+    assert names.text == (
+        "<Levi>\n\n<Levi> <Cohen>\n\n<Moshe>\n\nName | Role\n<Levi> | mayor\n\n"
+        "The spokesman <Mark> and <Summary> agreed.\n"
+    )
+
+
+def test_markdown_leaves_out_scripts_and_styles(tmp_path: Path) -> None:
+    # What a browser runs or applies is no text a reader sees ("var token" was bolded).
+    (tmp_path / "page.md").write_text(
+        "# Page\n\n<style>.x{color:red}</style>\n\n<script>var token = 1;</script>\n\n"
+        "<div>\n<script>\nvar a = 1;\n</script>\nShown text.\n</div>\n\n"
+        "The bridge was closed on Monday.\n",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([tmp_path / "page.md"])
+    assert doc.text == "Page\n\nShown text.\n\nThe bridge was closed on Monday.\n"
+
+
+def test_escape_sequences_and_invisible_characters_are_not_the_articles_text(
+    tmp_path: Path,
+) -> None:
+    # Printed as they were, they cleared the reader's terminal and set its title; zero-width
+    # spaces and soft hyphens split "president" for search, and cost the answer its confidence.
+    (tmp_path / "ansi.txt").write_text(
+        "Escape title\x1b]0;pwned\x07\n\n"
+        "The mayor \x1b[2J\x1b[31mRED\x1b[0m said the pre\u200bsi\u200bdent of Fre\u00addonia "
+        "was here.\x0c Done.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({"doc_id": "f", "title": "A\x1b[31m title\n", "text": "The mayor\x1b[0m spoke."})
+        + "\n",
+        encoding="utf-8",
+    )
+    [ansi] = read_documents([tmp_path / "ansi.txt"])
+    assert ansi.title == "Escape title"
+    assert (
+        ansi.text
+        == "Escape title\n\nThe mayor RED said the president of Fredonia was here. Done.\n"
+    )
+    [feed] = read_documents([tmp_path / "feed.jsonl"])
+    assert (feed.title, feed.text) == ("A title", "The mayor spoke.")
+
+
+def test_a_file_name_makes_a_one_line_title_and_an_id_of_allowed_length(tmp_path: Path) -> None:
+    name = "new\nline\ttab " + "x" * 230 + ".txt"
+    (tmp_path / name).write_text("first line that is a sentence.\nsecond.\n", encoding="utf-8")
+    [doc] = read_documents([tmp_path / name])
+    assert "\n" not in doc.title and "\t" not in doc.title and doc.title.startswith("new line tab")
+    assert len(doc.doc_id) <= MAX_DOC_ID_CHARS - 20

@@ -66,10 +66,26 @@ def bundled_article_path() -> Path:
 
 
 def slugify(name: str) -> str:
-    """A stable, readable doc_id from a file name."""
+    """A stable, readable doc_id from a file name (short enough for the suffixes that tell
+    same-named files apart to stay under `MAX_DOC_ID_CHARS`)."""
     normalized = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", normalized).strip("-").lower()
-    return slug or "document"
+    return slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
+
+
+# A terminal's escape sequences (CSI: colours, clearing the screen; OSC: the window title,
+# links), then any other control character but line breaks and tabs, and the invisible format
+# characters that split words for search ("pre\u200bsident", soft hyphens from web pages).
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+)
+_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+
+
+def visible_text(text: str) -> str:
+    """The text a reader sees: escape sequences, control characters (but line breaks and
+    tabs) and invisible word-splitting characters left out."""
+    return _UNSEEN.sub("", _ESCAPES.sub("", text))
 
 
 def _open_regular(path: Path) -> tuple[BinaryIO, int]:
@@ -134,7 +150,7 @@ def _decode(data: bytes, path: Path) -> str:
             f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
         ) from None
     # Offsets are defined on text with normalized line ends.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return visible_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False) -> Document:
@@ -153,7 +169,8 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
     if rest.strip() and looks_like_title(title, markdown_heading=heading):
         body_start = first_line_end + 1
     else:
-        title = Path(source).stem.replace("_", " ").replace("-", " ").strip() or doc_id
+        stem = Path(source).stem.replace("_", " ").replace("-", " ")
+        title = " ".join(visible_text(stem).split()) or doc_id  # one line in listings
         body_start = 0
     return Document(
         doc_id=doc_id,
@@ -184,6 +201,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
         html, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
     )
     text = getattr(extracted, "text", None) if extracted is not None else None
+    text = visible_text(text) if text else text
     if not text or not text.strip():
         raise DocumentError(f"{source}: no article text found in the HTML")
     _check_words(text, source)
@@ -193,8 +211,9 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
             f"{source}: only {words} word(s) of text found in the HTML; that is not an article "
             "(a menu, a login or an error page?)"
         )
-    title = (getattr(extracted, "title", None) or "").strip() or Path(source).stem
-    author = (getattr(extracted, "author", None) or "").strip()
+    title = " ".join(visible_text(getattr(extracted, "title", None) or "").split())
+    title = title or Path(source).stem
+    author = visible_text(getattr(extracted, "author", None) or "").strip()
     body = text.replace("\r\n", "\n").strip("\n")
     first, _, rest = body.partition("\n")
     if first.strip() == title and rest.strip():
@@ -295,8 +314,8 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
     title = _jsonl_string(record.get("title"), "title", where)
-    title = " ".join(_replace_surrogates(title).split()) or doc_id  # one line in listings
-    body = _replace_surrogates(body).replace("\r\n", "\n")
+    title = " ".join(visible_text(_replace_surrogates(title)).split()) or doc_id  # one line
+    body = visible_text(_replace_surrogates(body).replace("\r\n", "\n"))
     _check_words(body, where)
     seen[doc_id] = line_no
     return Document(

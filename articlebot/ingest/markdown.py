@@ -116,26 +116,33 @@ def _block_text(token: Token) -> str:
 
 
 def _inline_text(children: list[Token]) -> str:
-    if not any(c.type in ("text", "code_inline") and c.content.strip() for c in children):
-        return ""  # images alone (a picture between paragraphs) are no text to read
     parts = []
+    words = False  # text of its own, not only the alt text of images
     for child in children:
         if child.type in ("text", "code_inline", "image"):
             parts.append(child.content)  # an image in a sentence reads as its alt text
+            words = words or (child.type != "image" and bool(child.content.strip()))
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
         elif child.type == "html_inline":
-            parts.append(_without_tags(child.content))
+            kept = _without_tags(child.content)
+            parts.append(kept)
+            words = words or bool(kept.strip())
         # Link markers show nothing of their own.
-    return "".join(parts)
+    # Images alone (a picture between paragraphs) are no text to read.
+    return "".join(parts) if words else ""
 
 
 def _html_text(html: str) -> str:
-    """The text of a raw HTML block: comments and tags left out, entities read, lines kept."""
-    text = unescape(_without_tags(html))
+    """The text of a raw HTML block: comments, tags and what no reader sees (scripts, styles,
+    templates) left out, entities read, lines kept."""
+    text = unescape(_without_tags(_UNSEEN.sub("", html)))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+_UNSEEN = re.compile(
+    r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.IGNORECASE
+)
 _TAG = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z].*?>|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
 
 # Only HTML's own elements are markup: "<Levi>" in "Moshe <Levi> said" is a word a writer put
@@ -164,9 +171,11 @@ def _tag_text(tag: re.Match[str]) -> str:
 
 
 def _is_element(name: str) -> bool:
+    """Whether a tag name is one of HTML's elements, written as HTML is: in lower case (a
+    capitalized "<Mark>" or "<Summary>" is a name in brackets)."""
     from markdown_it.common.html_blocks import block_names
 
-    return name.lower() in _INLINE_ELEMENTS or name.lower() in block_names
+    return name.islower() and (name in _INLINE_ELEMENTS or name in block_names)
 
 
 @functools.cache
