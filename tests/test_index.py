@@ -110,8 +110,15 @@ def test_corrupted_faiss_file_is_reported(settings_for, encoder, tmp_path):
     settings = settings_for()
     update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
     dense = current_generation(settings.index_dir) / "dense.faiss"
-    dense.write_bytes(dense.read_bytes()[:40])
+    kept = dense.read_bytes()
+    dense.write_bytes(kept[:40])
     with pytest.raises(IndexCorruptError, match=r"articlebot index --rebuild"):
+        load_index(settings.index_dir)
+    dense.write_bytes(kept)
+    # A cut-off .npz is no zip file: the same one line, not a traceback.
+    terms = current_generation(settings.index_dir) / "sentence_terms.npz"
+    terms.write_bytes(terms.read_bytes()[: terms.stat().st_size // 2])
+    with pytest.raises(IndexCorruptError, match=r"damaged .*articlebot index --rebuild"):
         load_index(settings.index_dir)
 
 

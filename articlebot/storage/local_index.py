@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -346,7 +347,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         ) from None
     except IndexCorruptError as exc:
         raise IndexCorruptError(f"{exc}; {fix}") from None
-    except (ValueError, OSError, RuntimeError, KeyError, EOFError) as exc:
+    except (ValueError, OSError, RuntimeError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
 
     try:
