@@ -1406,7 +1406,7 @@ class FakeBotApi:
         plain, found = _strip_text(plain, found)
         if not plain:
             raise _bad_request("message text is empty")
-        if len(plain) > MAX_MESSAGE_LENGTH:
+        if utf16_len(plain) > MAX_MESSAGE_LENGTH:  # Telegram counts UTF-16 units
             raise _bad_request(too_long)
         return plain, found
 

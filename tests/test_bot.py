@@ -639,6 +639,13 @@ async def test_who_wrote_this_and_summary(api, bot) -> None:
     api.push_update(api.private_message(62, "/summary nope"))
     unknown = await _reply(api, 62, 3)
     assert "no article with id nope" in unknown["text"]
+    # An id of 4,000 emoji is echoed cut short: the whole echo was refused by Telegram as too
+    # long, and the asker got "Sorry, something went wrong".
+    for n, command in enumerate(("/summary", "/use"), start=4):
+        api.push_update(api.private_message(62, f"{command} " + "🔥" * 2000))
+        echoed = await _reply(api, 62, n)
+        assert echoed["text"].startswith("There is no article with id 🔥🔥")
+        assert "…. /articles lists them." in echoed["text"]
 
 
 @pytest.mark.both_backends

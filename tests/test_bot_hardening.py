@@ -371,3 +371,18 @@ async def test_stopping_while_the_api_fails_does_not_wait_out_the_retries(api, s
     started = asyncio.get_running_loop().time()
     await shut_down(app)
     assert asyncio.get_running_loop().time() - started < 4.0  # not the minute of retries
+
+
+def test_help_and_echoed_replies_fit_when_titles_and_ids_are_emoji() -> None:
+    """/help lists ten titles; ten of 200 emoji each came to 4,271 UTF-16 units, over
+    Telegram's limit, and /help answered nothing. An admin's /remove of 900 ids echoed them
+    all."""
+    from articlebot.ingest.documents import Document
+
+    docs = [Document(f"d{n}", "🔥" * 200, "text", "f.txt") for n in range(12)]
+    text = render.help_html(docs, "articlebot")
+    assert render.fits(text) and "🔥" in text and "more (/source)" in text
+    removed = render.plain_fit("Removed " + ", ".join(f"id{n}" for n in range(900)) + ".")
+    assert len(removed.encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
+    assert removed.startswith("Removed id0, id1") and removed.endswith("…")
+    assert render.plain_fit("Removed a.") == "Removed a."

@@ -15,7 +15,15 @@ from telegram import Message, Update
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.handlers import scope_of
-from articlebot.bot.render import MAX_TITLE_CHARS, ArticleLine, articles_html, clip, title_html
+from articlebot.bot.render import (
+    MAX_LINE_CHARS,
+    MAX_TITLE_CHARS,
+    ArticleLine,
+    articles_html,
+    clip,
+    plain_fit,
+    title_html,
+)
 from articlebot.bot.state import BotContext, BotState
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
@@ -81,7 +89,7 @@ async def use(update: Update, context: BotContext) -> None:
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
-        reply = f"There is no article with id {wanted}. /articles lists them."
+        reply = f"There is no article with id {clip(wanted, MAX_LINE_CHARS)}. /articles lists them."
     await message.reply_text(reply)
 
 
@@ -192,7 +200,7 @@ async def _read_and_index(
             state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
         await told.wait()
-        await message.reply_text(f"Could not add it: {exc}", do_quote=True)
+        await message.reply_text(plain_fit(f"Could not add it: {exc}"), do_quote=True)
         return
     except Exception:
         # Telegram refusing the file, the database unreachable, a bug: the admin, told it is
@@ -235,6 +243,6 @@ async def remove(update: Update, context: BotContext) -> None:
             data, _ = await asyncio.to_thread(remove_documents, state.settings, doc_ids)
             state.serve(data)
     except (DocumentError, IndexStoreError) as exc:
-        await message.reply_text(f"Could not remove it: {exc}")
+        await message.reply_text(plain_fit(f"Could not remove it: {exc}"))
         return
-    await message.reply_text(f"Removed {', '.join(doc_ids)}.")
+    await message.reply_text(plain_fit(f"Removed {', '.join(doc_ids)}."))

@@ -136,7 +136,10 @@ async def summary(update: Update, context: BotContext) -> None:
     wanted = " ".join(context.args or []).strip()
     if wanted and not (wanted in index.documents and visible_in([wanted], message.chat_id)):
         # Another group's own article is not there for this chat, not even its summary.
-        await message.reply_text(f"There is no article with id {wanted}. /articles lists them.")
+        await message.reply_text(
+            f"There is no article with id {render.clip(wanted, render.MAX_LINE_CHARS)}. "
+            "/articles lists them."
+        )
         return
     scope = await search_scope(message.chat_id, context)
     doc_id = wanted or newest_article(index, scope)

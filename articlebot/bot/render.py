@@ -74,6 +74,14 @@ def fits(html_text: str) -> bool:
     return visible_length(html_text) <= MAX_MESSAGE_CHARS
 
 
+def plain_fit(text: str) -> str:
+    """A plain-text message cut to Telegram's limit in UTF-16 code units (an echo of what a
+    user typed may run to thousands of emoji)."""
+    while len(text.encode("utf-16-le")) // 2 > MAX_MESSAGE_CHARS:
+        text = clip(text, len(text) * 9 // 10)
+    return text
+
+
 def title_html(title: str, limit: int = MAX_TITLE_CHARS) -> str:
     """An article title, cut to `limit` characters and escaped."""
     return escape(clip(title, limit))
@@ -183,9 +191,18 @@ def paragraph_html(document: Document, start: int, end: int, paragraph: int) -> 
 
 def help_html(documents: Sequence[Document], bot_username: str) -> str:
     """What the bot knows and how to ask it, in private and in groups."""
-    titles = "\n".join(f"• {title_html(doc.title)}" for doc in documents[:10])
-    if len(documents) > 10:
-        titles += f"\n… and {len(documents) - 10} more (/source)"
+    # Ten titles, fewer when theirs would not fit (emoji count twice toward the limit).
+    for shown in range(min(len(documents), 10), -1, -1):
+        text = _help_html(documents, shown, bot_username)
+        if fits(text):
+            break
+    return text
+
+
+def _help_html(documents: Sequence[Document], shown: int, bot_username: str) -> str:
+    titles = "\n".join(f"• {title_html(doc.title)}" for doc in documents[:shown])
+    if len(documents) > shown:
+        titles += f"\n… and {len(documents) - shown} more (/source)"
     at = f"@{escape(bot_username)}" if bot_username else "the bot"
     return (
         "I answer questions about these articles with the passage that answers them:\n"
