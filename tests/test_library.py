@@ -254,6 +254,12 @@ def test_index_keeps_every_article_whatever_became_of_its_source(
     assert damaged.returncode == 1 and "run `articlebot index --rebuild`" in damaged.stderr
     assert run("index", "--rebuild").returncode == 0
     assert ids() == held
+    # The same when the pointer names a generation that is not there.
+    (index_dir / "CURRENT").write_text("gen-20000101000000-deadbeef")
+    gone = run("list")
+    assert gone.returncode == 1 and "run `articlebot index --rebuild`" in gone.stderr
+    assert run("index", "--rebuild").returncode == 0
+    assert ids() == held
     # Stored copies that cannot be read are not replaced by an older generation's, nor by the
     # bundled article: the rebuild is refused, naming the files to rebuild from.
     (current_generation(index_dir) / "documents.jsonl").write_text('{"doc_id": "ap')

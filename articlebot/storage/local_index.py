@@ -293,17 +293,18 @@ def _document(row: dict[str, Any]) -> Document:
 
 def stored_documents(index_dir: Path) -> list[Document] | None:
     """The articles the index folder holds, as stored (ids kept), in their order; None when it
-    holds no index. They are the live generation's; where the pointer to it is damaged, the
-    newest generation's (generations are named by when they were written, and the live one was
-    written last). IndexCorruptError when they cannot be read: an older generation's would
-    quietly lose what was added or removed since."""
+    holds no index. They are the live generation's; where the pointer to it is damaged or
+    names a folder that is not there, the newest generation's (generations are named by when
+    they were written, and the live one was written last). IndexCorruptError when they cannot
+    be read: an older generation's would quietly lose what was added or removed since."""
     try:
         generation = current_generation(index_dir)
     except IndexCorruptError:
-        written = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
-        if not written:
+        generation = _newest_generation(index_dir)
+        if generation is None:
             raise
-        generation = written[-1]
+    if generation is not None and not generation.is_dir():
+        generation = _newest_generation(index_dir) or generation
     if generation is None:
         return None
     try:
@@ -314,6 +315,11 @@ def stored_documents(index_dir: Path) -> list[Document] | None:
         raise IndexCorruptError(
             f"the articles stored in {index_dir} cannot be read ({reason})"
         ) from None
+
+
+def _newest_generation(index_dir: Path) -> Path | None:
+    written = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
+    return written[-1] if written else None
 
 
 def load_index(index_dir: Path) -> IndexData:
