@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articlebot.retrieval.intents import detect_intent, normalize, who_is_subject
+from articlebot.retrieval.intents import detect_intent, named_article, normalize, who_is_subject
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 
 BYLINE = (
@@ -43,6 +43,12 @@ BYLINE = (
     "where is it from",
     "What website is this from?",
     "who is the reporter",
+    "written by?",
+    "wo wrote this",
+    "who wrote the bridge article",
+    "who is the author of the chess story",
+    "who wrote the article about the bridge",
+    "the bridge story was written by who",
 )
 SUMMARY = (
     "what is this about",
@@ -76,6 +82,9 @@ SUMMARY = (
     "recap",
     "what is the story",
     "what's the news",
+    "summarize the bridge story",
+    "what is the chess article about",
+    "give me a summary of the story about bird flu",
 )
 #: Ordinary questions that share words with the ones above: they must reach retrieval.
 ORDINARY = (
@@ -119,6 +128,10 @@ ORDINARY = (
     "whose troops",
     "what did the ministry publish",
     "which paper did france sign",
+    "who wrote the report on the blackouts",
+    "who wrote the post on x",
+    "who wrote the declaration",
+    "what did the story say about the bridge",
 )
 
 
@@ -135,6 +148,21 @@ def test_summary_phrasings(question: str) -> None:
 @pytest.mark.parametrize("question", ORDINARY)
 def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
     assert detect_intent(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("who wrote the bridge article", "bridge"),
+        ("who is the author of the chess story", "chess"),
+        ("summarize the Old Harbour bridge story", "old harbour bridge"),
+        ("whats the gist of the story on bird flu", "bird flu"),
+        ("who wrote this article?", None),
+        ("summarize", None),
+    ],
+)
+def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:
+    assert named_article(question) == named
 
 
 def test_normalize_drops_punctuation_and_fixes_near_misses() -> None:

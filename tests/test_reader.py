@@ -272,6 +272,12 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert "Rover finds ice on Mars" in answer.reply.lines[0], answer.reply
     byline = read_answer(retriever, "who wrote this?", doc_ids=["article"])
     assert byline.reply is not None and "Abdiwahab Ahmed" in byline.reply.lines[0]
+    # An article named by its subject is that one, not the newest.
+    named = read_answers(
+        retriever, ["who wrote the ukraine story", "summarize the article about the bridge"]
+    )
+    assert [a.reply.doc_id if a.reply else None for a in named] == ["article", "bridge"]
+    assert "Abdiwahab Ahmed" in named[0].reply.lines[0]  # type: ignore[union-attr]
     # In a chat, "this" is the article the last answer came from while it is fresh.
     asked, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
     assert asked.answered and turn.doc_id == "article"

@@ -42,8 +42,9 @@ _IN_IT = rf"(?:\s+(?:in|of|from|for)\s+{_THE_ARTICLE})?"
 _IS = r"(?:is|s|was|are|were)"
 
 _BYLINE_PATTERNS = (
-    rf"who\s+(?:wrote|writes|write|written|authored|penned|reported|published)"
+    rf"(?:who|wo)\s+(?:wrote|writes|write|written|authored|penned|reported|published)"
     rf"(?:\s+{_THIS}(?:\s+{_ARTICLE})?|\s+{_ARTICLE}|\s+it)?",
+    r"(?:written|authored)\s+by(?:\s+(?:who|whom))?",
     rf"who\s+(?:has|had|did)\s+(?:write|written|wrote|author|authored|publish|published)"
     rf"\s+{_THIS}(?:\s+{_ARTICLE})?",
     rf"{_THIS}\s+{_ARTICLE}\s+(?:was\s+|is\s+)?(?:written|authored|published)\s+by\s+(?:who|whom)",
@@ -67,6 +68,26 @@ _BYLINE_PATTERNS = (
     rf"who\s+(?:published|posted|printed|ran|released|put\s+out)\s+(?:{_THIS}|it)"
     rf"(?:\s+{_ARTICLE})?",
     r"(?:whose|who\s+is\s+the)\s+(?:article|story|piece|reporting)\s+is\s+(?:this|it)",
+)
+
+# An article named by what it is about: "who wrote the bridge article", "summarize the story
+# about the bridge". Of several articles, it is the one these words find, not the newest.
+_NAMED = r"(?:the|that|this)\s+(?:[^\W_]+\s+){1,4}(?:article|story|piece)"
+_NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
+_NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
+_BYLINE_NAMED_PATTERNS = (
+    rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",
+    rf"(?:(?:who|whos|what|whats)(?:\s+{_IS})?\s+)?(?:the\s+)?(?:author|authors|writer|byline|"
+    rf"journalist|reporter|source)(?:\s+name)?\s+(?:of|for|on)\s+{_NAMED_ARTICLE}",
+    rf"{_NAMED_ARTICLE}\s+(?:was\s+|is\s+)?(?:written|authored|published)\s+by(?:\s+(?:who|whom))?",
+)
+_SUMMARY_NAMED_PATTERNS = (
+    rf"(?:summarize|summarise|sum\s+up|recap|explain|brief\s+me\s+on)\s+{_NAMED_ARTICLE}",
+    rf"(?:(?:what|whats)(?:\s+{_IS})?\s+|give\s+me\s+|i\s+want\s+|show\s+me\s+)?"
+    rf"(?:a\s+|the\s+)?(?:short\s+|quick\s+|brief\s+)?"
+    rf"(?:summary|gist|overview|recap|tldr|main\s+points|key\s+points)\s+(?:of|for)\s+"
+    rf"{_NAMED_ARTICLE}",
+    rf"(?:what|whats)(?:\s+{_IS})?\s+{_NAMED}\s+about",
 )
 
 _SUMMARY_PATTERNS = (
@@ -101,6 +122,8 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 _BYLINE = _compile(_BYLINE_PATTERNS)
 _SUMMARY = _compile(_SUMMARY_PATTERNS)
+_BYLINE_NAMED = _compile(_BYLINE_NAMED_PATTERNS)
+_SUMMARY_NAMED = _compile(_SUMMARY_NAMED_PATTERNS)
 _WHO_IS = re.compile(
     r"(?:(?:hey|so|and|ok|okay|please)\s+)*(?:(?:do\s+you\s+know|tell\s+me)\s+)?"
     r"(?:who\s+(?:is|was|s)|whos|whois|who\s+exactly\s+is|tell\s+me\s+about)\s+(.+)"
@@ -147,11 +170,28 @@ def detect_intent(question: str) -> Intent | None:
     text = normalize(question)
     if not text:
         return None
-    if _BYLINE.fullmatch(text):
+    if _BYLINE.fullmatch(text) or _BYLINE_NAMED.fullmatch(text):
         return "byline"
-    if _SUMMARY.fullmatch(text):
+    if _SUMMARY.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text):
         return "summary"
     return None
+
+
+_TOPIC_ABOUT = re.compile(r"\b(?:article|story|piece)\s+(?:about|on)\s+(.+)$")
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|of|a|an)\b)[^\W_]+\s+){1,4})"
+    r"(?:article|story|piece)\b"
+)
+
+
+def named_article(question: str) -> str | None:
+    """The words naming the article a question about an article asks of ("bridge" in "who
+    wrote the bridge story?"), or None when it says "this" or nothing."""
+    text = normalize(question)
+    if not (_BYLINE_NAMED.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text)):
+        return None
+    found = _TOPIC_ABOUT.search(text) or _TOPIC_BEFORE.search(text)
+    return found.group(1).strip() if found else None
 
 
 def who_is_subject(question: str) -> str | None:

@@ -16,7 +16,7 @@ from articlebot.retrieval.about import (
     summary_reply,
     summary_spans,
 )
-from articlebot.retrieval.intents import detect_intent, who_is_subject
+from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import Language, english_only_reply, question_language
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -52,6 +52,20 @@ def this_article(retriever: Retriever, doc_ids: Collection[str] | None) -> str |
     passage the words "wrote" or "about" happen to match."""
     scope = articles_in_scope(retriever, doc_ids)
     return newest_article(retriever.index, scope) if scope else None
+
+
+def named_or_this_article(
+    retriever: Retriever, question: str, doc_ids: Collection[str] | None
+) -> str | None:
+    """The article a question about an article asks of: the one its words name ("the bridge
+    story": the article the best passage for "bridge" is from), else `this_article`."""
+    scope = articles_in_scope(retriever, doc_ids)
+    topic = named_article(question)
+    if topic is not None and len(scope) > 1:
+        found = retriever.ask(topic, doc_ids=doc_ids)
+        if found.outcome != "none" and found.passages:
+            return found.passages[0].doc_id
+    return this_article(retriever, doc_ids)
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
@@ -187,7 +201,7 @@ def read_answers(
             )
         intent = detect_intent(bare[i])
         if intent is not None:
-            doc_id = this_article(retriever, scopes[i])
+            doc_id = named_or_this_article(retriever, bare[i], scopes[i])
             if doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
         elif (name := who_is_subject(bare[i])) is not None:
