@@ -113,6 +113,18 @@ def test_other_languages_are_told_in_their_language(
     assert "couldn't find" not in answer_html(answer)
 
 
+def test_several_articles_are_named_each_in_its_quotes_in_the_plural() -> None:
+    from articlebot.retrieval.languages import english_only_reply
+
+    # They were joined inside one pair of quotes, as one article ("о статье «A; B; C …»").
+    assert english_only_reply("ru", ["Мост", "Шахматы"]).endswith("о статьях «Мост», «Шахматы».")
+    assert english_only_reply("uk", ["A", "B", "C", "D"]).endswith(
+        "про статті «A», «B», «C» та інших."
+    )
+    assert english_only_reply("ru", ["Мост"]).endswith("о статье «Мост».")
+    assert english_only_reply("other", ["A", "B"]).endswith("about the articles “A”, “B”.")
+
+
 def test_an_english_question_with_a_cyrillic_name_stays_english(retriever: Retriever) -> None:
     assert question_language("Who is Винатье, the French researcher?") == "en"
     assert question_language("Who is Лоран Винатье?") == "en"

@@ -65,21 +65,22 @@ def question_language(question: str) -> Language:
 
 def english_only_reply(language: Language, titles: list[str]) -> str:
     """The line telling a reader in `language` that questions are answered in English, naming
-    the article (or the first few of several; none when `titles` is empty)."""
-    shown = "; ".join(titles[:3]) + (" …" if len(titles) > 3 else "")
+    the article, or the first three of several each in its own quotes (none when `titles` is
+    empty)."""
     if not titles:
         return {
             "ru": "Я отвечаю на вопросы на английском. Спросите, пожалуйста, по-английски.",
             "uk": "Я відповідаю на запитання англійською. Запитайте, будь ласка, англійською.",
         }.get(language, "I answer questions in English — please ask in English.")
+    more = len(titles) > 3
     if language == "ru":
-        return (
-            "Я отвечаю на вопросы на английском. Спросите, пожалуйста, по-английски о статье "
-            f"«{shown}»."
-        )
+        quoted = ", ".join(f"«{t}»" for t in titles[:3]) + (" и других" if more else "")
+        about = f"о статье {quoted}" if len(titles) == 1 else f"о статьях {quoted}"
+        return f"Я отвечаю на вопросы на английском. Спросите, пожалуйста, по-английски {about}."
     if language == "uk":
-        return (
-            "Я відповідаю на запитання англійською. Запитайте, будь ласка, англійською про "
-            f"статтю «{shown}»."
-        )
-    return f"I answer questions in English — please ask in English about “{shown}”."
+        quoted = ", ".join(f"«{t}»" for t in titles[:3]) + (" та інших" if more else "")
+        about = f"про статтю {quoted}" if len(titles) == 1 else f"про статті {quoted}"
+        return f"Я відповідаю на запитання англійською. Запитайте, будь ласка, англійською {about}."
+    quoted = ", ".join(f"“{t}”" for t in titles[:3]) + (" and others" if more else "")
+    about = quoted if len(titles) == 1 else f"the articles {quoted}"
+    return f"I answer questions in English — please ask in English about {about}."
