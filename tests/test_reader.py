@@ -85,6 +85,8 @@ def test_who_is_shows_the_sentence_introducing_the_person(retriever: Retriever) 
 
 def test_introduces_needs_a_role_or_an_appositive() -> None:
     assert introduces("Laurent Vinatier, 49, who was serving a sentence", "Vinatier")
+    assert introduces("Priya Nair, 16, became the youngest champion", "Priya Nair")  # an age
+    assert not introduces("Nair, 16 and 17 in the rankings, won", "Nair")
     assert introduces("its special envoy Steve Witkoff said", "Steve Witkoff")
     assert not introduces("The FSB said Vinatier was pardoned.", "Vinatier")
 

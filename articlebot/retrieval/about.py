@@ -48,8 +48,8 @@ _ROLES = {
 #: What follows a name in an appositive that says who the person is ("Daniil Kasatkin, a
 #: Russian basketball player", "Laurent Vinatier, 49, who was serving").
 _APPOSITIVE = re.compile(
-    r"\s*,\s*(?:\d{1,3}\s*,\s*)?(?:a|an|the|who|whose|one|his|her|their|[\w\-]+['’]s|"
-    r"\d{1,3}-year-old|aged|now|then|former|currently)\b",
+    r"\s*,\s*(?:\d{1,3}\s*,|(?:a|an|the|who|whose|one|his|her|their|[\w\-]+['’]s|"
+    r"\d{1,3}-year-old|aged|now|then|former|currently)\b)",
     re.IGNORECASE,
 )
 
