@@ -165,7 +165,8 @@ def _more(state: ChatState) -> str:
     if state.last is None:
         return "Ask a question first."
     passages = state.last.passages
-    if state.last.outcome == "none" or not passages:
+    # A byline or a summary came from the article's structure: no ranking kept more.
+    if state.last.outcome == "none" or not passages or state.last.reply is not None:
         return NO_MORE
     if state.shown >= len(passages):
         # Say why, and how to keep more: the answer held only the passages retrieved for it.

@@ -157,6 +157,9 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     assert replies[4].count("— Russia warns") == 1
     assert replies[4].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
     assert replies[5].startswith("Bye!") and len(replies) == 6  # "bye" leaves the chat
+    # After a byline there is no ranking to page on: no "all 1 kept were shown; --top-k".
+    after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
+    assert after_byline.stdout.split("> ")[2].strip() == "No more passages."
 
 
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
