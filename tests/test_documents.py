@@ -11,6 +11,7 @@ from articlebot.encoders import WordPieceCounter
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
 from articlebot.ingest.documents import (
     MAX_DOC_ID_CHARS,
+    Document,
     DocumentError,
     bundled_article_path,
     read_documents,
@@ -357,27 +358,32 @@ def test_markdown_keeps_the_text_of_html_tables_and_images(tmp_path: Path) -> No
     assert quoted.title == 'Mayor says "Enough": resigns'
 
 
+def _markdown(tmp_path: Path, source: str) -> Document:
+    """The document read from a Markdown file holding `source`."""
+    (tmp_path / "doc.md").write_text(source, encoding="utf-8")
+    [doc] = read_documents([tmp_path / "doc.md"])
+    return doc
+
+
 def test_markdown_keeps_words_in_angle_brackets_that_are_no_html(tmp_path: Path) -> None:
     # A name in brackets read as a tag was lost from the article ("Moshe <Levi>" gave "Moshe ").
-    (tmp_path / "levi.md").write_text(
+    doc = _markdown(
+        tmp_path,
         "# Court ruling\n\n"
         "The judge, Moshe <Levi>, ruled on <i>Monday</i>.<br>The appeal <!-- check --> failed.\n\n"
         "<div>Lawyers for <Kasatkin Ltd> said they would <b>appeal</b>.</div>\n",
-        encoding="utf-8",
     )
-    [doc] = read_documents([tmp_path / "levi.md"])
     assert doc.text == (
         "Court ruling\n\n"
         "The judge, Moshe <Levi>, ruled on Monday.\nThe appeal  failed.\n\n"
         "Lawyers for <Kasatkin Ltd> said they would appeal.\n"
     )
     # Names that are HTML's element names too, a block of bracketed words alone, a title.
-    (tmp_path / "names.md").write_text(
+    names = _markdown(
+        tmp_path,
         "# <Levi>\n\n<Levi> <Cohen>\n\n**<Moshe>**\n\n| Name | Role |\n|---|---|\n"
         "| <Levi> | mayor |\n\nThe spokesman <Mark> and <Summary> agreed.\n",
-        encoding="utf-8",
     )
-    [names] = read_documents([tmp_path / "names.md"])
     assert names.title == "<Levi>"
     assert names.text == (
         "<Levi>\n\n<Levi> <Cohen>\n\n<Moshe>\n\nName | Role\n<Levi> | mayor\n\n"
@@ -387,13 +393,12 @@ def test_markdown_keeps_words_in_angle_brackets_that_are_no_html(tmp_path: Path)
 
 def test_markdown_leaves_out_scripts_and_styles(tmp_path: Path) -> None:
     # What a browser runs or applies is no text a reader sees ("var token" was bolded).
-    (tmp_path / "page.md").write_text(
+    doc = _markdown(
+        tmp_path,
         "# Page\n\n<style>.x{color:red}</style>\n\n<script>var token = 1;</script>\n\n"
         "<div>\n<script>\nvar a = 1;\n</script>\nShown text.\n</div>\n\n"
         "The bridge was closed on Monday.\n",
-        encoding="utf-8",
     )
-    [doc] = read_documents([tmp_path / "page.md"])
     assert doc.text == "Page\n\nShown text.\n\nThe bridge was closed on Monday.\n"
 
 
