@@ -442,3 +442,12 @@ def test_the_token_vector_cache_keeps_at_most_its_size(encoder) -> None:
     assert counting.asked == []
     cache.vectors(texts[:1])  # the oldest, dropped to stay within 12 token vectors
     assert counting.asked == texts[:1]
+
+
+def test_a_question_without_a_word_is_not_searched(retriever: Retriever) -> None:
+    """Emoji and punctuation alone are unknown pieces to the model, which match any other
+    unknown text: an article with a long run of them answered "🔥🔥🔥" at confidence 0.99."""
+    for question in ("🔥🔥🔥", "???", "…"):
+        answer = retriever.ask(question)
+        assert (answer.outcome, answer.passages) == ("none", []), question
+    assert retriever.ask("Who is 🔥 Vinatier?").passages

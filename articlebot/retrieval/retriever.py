@@ -220,7 +220,9 @@ class Retriever:
         if len(scopes) != len(questions):
             raise ValueError(f"{len(questions)} questions but {len(scopes)} doc_ids")
         texts = [normalize_question(q, self.max_question_chars) for q in questions]
-        asked = [i for i, text in enumerate(texts) if text] if self.size else []
+        # Without a letter or a digit ("🔥🔥🔥", "???") there is no word to look for: the
+        # model reads such text as unknown pieces, which match any other unknown text.
+        asked = [i for i, text in enumerate(texts) if _has_words(text)] if self.size else []
         answers = [
             Answer(question=text, answered=False, confidence=0.0, passages=[]) for text in texts
         ]
@@ -665,6 +667,10 @@ class Retriever:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         return self.index.document_term_counts(terms.ids, document)
+
+
+def _has_words(text: str) -> bool:
+    return any(char.isalnum() for char in text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
