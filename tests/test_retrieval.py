@@ -446,7 +446,7 @@ def test_the_token_vector_cache_keeps_at_most_its_size(encoder) -> None:
 
 def test_a_question_without_a_word_is_not_searched(retriever: Retriever) -> None:
     """Emoji and punctuation alone are unknown pieces to the model, which match any other
-    unknown text: an article with a long run of them answered "🔥🔥🔥" at confidence 0.99."""
+    odd text: an article with a 5,000-letter line answered "🔥🔥🔥" from it at confidence 0.99."""
     for question in ("🔥🔥🔥", "???", "…"):
         answer = retriever.ask(question)
         assert (answer.outcome, answer.passages) == ("none", []), question

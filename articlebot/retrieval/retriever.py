@@ -221,7 +221,7 @@ class Retriever:
             raise ValueError(f"{len(questions)} questions but {len(scopes)} doc_ids")
         texts = [normalize_question(q, self.max_question_chars) for q in questions]
         # Without a letter or a digit ("🔥🔥🔥", "???") there is no word to look for: the
-        # model reads such text as unknown pieces, which match any other unknown text.
+        # model reads such text as unknown pieces, which match other odd text (a 5,000-letter line).
         asked = [i for i, text in enumerate(texts) if _has_words(text)] if self.size else []
         answers = [
             Answer(question=text, answered=False, confidence=0.0, passages=[]) for text in texts
