@@ -132,6 +132,10 @@ ORDINARY = (
     "who wrote the post on x",
     "who wrote the declaration",
     "what did the story say about the bridge",
+    "who wrote the letter in the story",
+    "who reported the outbreak in the story",
+    "explain the quarantine in this story",
+    "what is the source of the money for this bridge story",
 )
 
 

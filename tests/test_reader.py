@@ -292,6 +292,9 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     )
     assert [a.reply.doc_id if a.reply else None for a in named] == ["article", "bridge"]
     assert "Abdiwahab Ahmed" in named[0].reply.lines[0]  # type: ignore[union-attr]
+    # No article about it: none, not the newest one's byline.
+    football = read_answer(retriever, "who wrote the football story")
+    assert (football.reply, football.outcome, football.passages) == (None, "none", [])
     # In a chat, "this" is the article the last answer came from while it is fresh.
     asked, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
     assert asked.answered and turn.doc_id == "article"
@@ -300,6 +303,9 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert about.reply is not None and about.reply.doc_id == "article", question
     later, _ = ask_in_context(retriever, "who wrote this?", turn, now=100.0 + 3600)
     assert later.reply is not None and later.reply.doc_id == "mars"
+    # After an answer from one article, one named by its subject is still that one.
+    named_after, _ = ask_in_context(retriever, "who wrote the mars story", turn, now=110.0)
+    assert named_after.reply is not None and named_after.reply.doc_id == "mars"
     # The article of a passage offered only as the closest is as much "this": the reader saw it.
     retriever.min_confidence = 1.01
     hedged, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from articlebot.retrieval.intents import detect_intent
+from articlebot.retrieval.intents import detect_intent, named_article
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
@@ -178,7 +178,8 @@ def _questions_for(request: Request, ttl: float, english_only: bool = True) -> l
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
     """The articles to ask in: the chat's, narrowed for "who wrote this?" or "summarize" to
-    the article the chat's fresh last answer came from (it is what "this" points at)."""
+    the article the chat's fresh last answer came from (it is what "this" points at; "the
+    bridge story" names its own)."""
     previous = request.previous
     if (
         previous is None
@@ -186,6 +187,7 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
         or previous.doc_id not in indexed
         or request.at - previous.at > ttl
         or not detect_intent(without_small_talk(request.question))
+        or named_article(without_small_talk(request.question)) is not None
         or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
     ):
         return request.doc_ids

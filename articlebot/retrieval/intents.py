@@ -72,7 +72,9 @@ _BYLINE_PATTERNS = (
 
 # An article named by what it is about: "who wrote the bridge article", "summarize the story
 # about the bridge". Of several articles, it is the one these words find, not the newest.
-_NAMED = r"(?:the|that|this)\s+(?:[^\W_]+\s+){1,4}(?:article|story|piece)"
+# The naming words hold no "in", "of", "the" ...: "the letter in the story" is a letter.
+_NAMING_WORD = r"(?!(?:the|a|an|this|that|in|of|on|at|for|from|to|with|by|about)\b)[^\W_]+"
+_NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}(?:article|story|piece)"
 _NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
 _NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
 _BYLINE_NAMED_PATTERNS = (
@@ -179,8 +181,7 @@ def detect_intent(question: str) -> Intent | None:
 
 _TOPIC_ABOUT = re.compile(r"\b(?:article|story|piece)\s+(?:about|on)\s+(.+)$")
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:the|that|this)\s+((?:(?!(?:the|of|a|an)\b)[^\W_]+\s+){1,4})"
-    r"(?:article|story|piece)\b"
+    rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}})(?:article|story|piece)\b"
 )
 
 

@@ -4,6 +4,7 @@ the article itself are answered from its structure, the rest by retrieval."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from articlebot.retrieval.about import (
 )
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import Language, english_only_reply, question_language
+from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.small_talk import (
@@ -58,13 +60,21 @@ def named_or_this_article(
     retriever: Retriever, question: str, doc_ids: Collection[str] | None
 ) -> str | None:
     """The article a question about an article asks of: the one its words name ("the bridge
-    story": the article the best passage for "bridge" is from), else `this_article`."""
+    story": the article the best passage for "bridge" is from; None when no article is about
+    it), else `this_article`."""
     scope = articles_in_scope(retriever, doc_ids)
     topic = named_article(question)
     if topic is not None and len(scope) > 1:
         found = retriever.ask(topic, doc_ids=doc_ids)
-        if found.outcome != "none" and found.passages:
-            return found.passages[0].doc_id
+        if not found.passages or found.outcome == "none":
+            return None
+        doc_id = found.passages[0].doc_id
+        # A word of the subject in the article, or a confident match: "the football story"
+        # is not the chess one that a single word matches best of a few.
+        text = retriever.index.documents[doc_id].text.lower()
+        words = [w for w in topic.split() if w not in english_stopwords()]
+        named = any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+        return doc_id if named or found.answered else None
     return this_article(retriever, doc_ids)
 
 
@@ -204,6 +214,12 @@ def read_answers(
             doc_id = named_or_this_article(retriever, bare[i], scopes[i])
             if doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
+            elif named_article(bare[i]) is not None:
+                # "Who wrote the football story?" where no article is about football: none
+                # is, rather than another article's byline or a passage about "wrote".
+                answer = replace(
+                    answer, answered=False, outcome="none", passages=[], also=None, topical=None
+                )
         elif (name := who_is_subject(bare[i])) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
