@@ -35,12 +35,19 @@ def test_a_question_word_alone_asks_the_last_question_again_with_it() -> None:
     assert with_context("why?", previous) == ["why does the bridge close?"]
     assert with_context("How long", previous) == ["How long does the bridge close?"]
     assert with_context("why", Turn("Vinatier was freed", "", 0.0)) == ["why Vinatier was freed"]
+    # The last question's word is swapped only before an auxiliary; a greeting is left out.
+    assert with_context("where", Turn("who won the final", "", 0.0)) == ["where who won the final"]
+    assert with_context("why", Turn("hi, when will work begin", "", 0.0)) == ["why will work begin"]
 
 
 def test_where_after_when_finds_the_place(retriever: Retriever) -> None:
     _, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
-    where, _ = ask_in_context(retriever, "Where?", turn, now=130.0)
+    where, turn = ask_in_context(retriever, "Where?", turn, now=130.0)
     assert where.outcome != "none" and "Moscow restaurant" in where.passages[0].highlight_text
+    assert where.question == "Where?" and turn.question == "Where was Vinatier arrested?"
+    # A second one still has the question: the turn keeps it as it was asked.
+    who, _ = ask_in_context(retriever, "who?", turn, now=150.0)
+    assert "Vinatier" in who.passages[0].text
 
 
 def test_follow_up_finds_the_arrest_passage(retriever: Retriever) -> None:

@@ -31,8 +31,12 @@ _BARE = re.compile(
     r"(?:\s+(?:exactly|then|so))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
+# The last question's own question word, when an auxiliary follows it ("when does the bridge
+# close": "why?" asks "why does the bridge close"); "who won the final" keeps its "who".
 _LEADING_QUESTION_WORD = re.compile(
-    r"^\s*(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far))?)\b",
+    r"^\s*(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?)\b"
+    r"(?=\s+(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|"
+    r"might|may)\b)",
     re.IGNORECASE,
 )
 # Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
@@ -129,8 +133,9 @@ def with_context(question: str, previous: Turn) -> list[str]:
     bare = _BARE.match(question)
     if bare:
         asked = bare.group(1)
-        rest, count = _LEADING_QUESTION_WORD.subn("", previous.question, count=1)
-        return [f"{asked}{rest}" if count else f"{asked} {previous.question}"]
+        before = without_small_talk(previous.question)
+        rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
+        return [f"{asked}{rest}" if count else f"{asked} {before}"]
     names = names_in(previous.question) or names_in(previous.highlight)[:1]
     if not names:
         return [f"{previous.question} {question}"]
@@ -199,12 +204,17 @@ def _settle(
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites, and the turn to keep."""
     answer = answers[0]
+    asked_as = answer.question
     if len(answers) > 1:
         contextual = max(answers[1:], key=lambda candidate: candidate.confidence)
         # A pronoun means the asker is still on the previous topic: trust the context unless it
-        # finds nothing while the bare question does.
-        if contextual.answered or not answer.answered:
+        # finds nothing while the bare question does. A question word alone ("who?") means
+        # nothing by itself.
+        bare = _BARE.match(request.question) is not None
+        if contextual.answered or not answer.answered or bare:
             answer = dataclasses.replace(contextual, question=answer.question)
+            if bare:  # remembered as it was asked, so that a next "how long?" still finds it
+                asked_as = contextual.question
     if answer.reply is not None:
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
         # still means whoever it meant before (and nobody when there was no fresh turn).
@@ -216,7 +226,7 @@ def _settle(
     shown = answer.outcome != "none" and bool(answer.passages)
     top = answer.passages[0] if shown else None
     highlight, doc_id = (top.highlight_text, top.doc_id) if top is not None else ("", None)
-    return answer, Turn(answer.question, highlight, request.at, doc_id)
+    return answer, Turn(asked_as, highlight, request.at, doc_id)
 
 
 def answer_requests(
