@@ -18,6 +18,9 @@ def test_dependency_and_names() -> None:
     assert not depends_on_context("Who is Laurent Vinatier?")
     assert names_in("Who is Laurent Vinatier?") == ["Laurent Vinatier"]
     assert names_in("What did Jean-Noel Barrot say in Paris?") == ["Jean-Noel Barrot", "Paris"]
+    # "what did she say" became "what did Dr say"; "his name" after a farmer, "One's name".
+    assert names_in("The state vet, Dr. Helen Park, said") == ["Helen Park"]
+    assert names_in("One farmer, Tom Reyes, lost buyers.") == ["Tom Reyes"]
     turn = Turn("Who is Laurent Vinatier?", "", 0.0)
     assert with_context("When was he arrested?", turn) == [
         "When was Laurent Vinatier arrested?",

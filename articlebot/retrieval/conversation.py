@@ -92,12 +92,25 @@ class Turn:
     doc_id: str | None = None
 
 
+# Capitalized words that are no name: titles before one ("Dr. Helen Park") and the closed
+# classes that start sentences ("One farmer, Tom Reyes, ...").
+_NOT_NAMES = {
+    "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "st", "gen", "col", "capt",
+    "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
+    "each", "every", "both", "all", "another", "other", "such", "no", "not", "but", "so",
+    "yet", "however", "meanwhile", "still", "also", "then", "now", "here", "there", "if",
+}  # fmt: skip
+
+
 def names_in(text: str) -> list[str]:
-    """Proper-noun phrases in `text`, without question words that merely start a sentence."""
+    """Proper-noun phrases in `text`, without question words, titles and the like that merely
+    start a sentence or come before a name."""
     found = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
-        while words and words[0].lower() in _QUESTION_WORDS:
+        while words and (
+            words[0].lower() in _QUESTION_WORDS or words[0].lower().strip(".") in _NOT_NAMES
+        ):
             words = words[1:]
         phrase = " ".join(words)
         if phrase and phrase not in found:
