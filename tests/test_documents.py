@@ -400,6 +400,26 @@ def test_markdown_leaves_out_scripts_and_styles(tmp_path: Path) -> None:
         "The bridge was closed on Monday.\n",
     )
     assert doc.text == "Page\n\nShown text.\n\nThe bridge was closed on Monday.\n"
+    # Within a paragraph too; and upper-case tags are HTML as well.
+    inline = _markdown(
+        tmp_path,
+        "# Page\n\nThe <B>cost</B> is <script>var x = 1;</script> twelve <EM>million</EM>.\n",
+    )
+    assert inline.text == "Page\n\nThe cost is  twelve million.\n"
+
+
+def test_markdown_keeps_a_paragraph_with_a_rule_under_it(tmp_path: Path) -> None:
+    # To Markdown the pair is a heading, which section headings are not kept: it lost the
+    # paragraph the writer meant.
+    doc = _markdown(
+        tmp_path,
+        "# Harbor plan\n\nThe council approved the plan. The mayor promised jobs.\n---\n\n"
+        "## Costs\n\nIt costs $12 million.\n",
+    )
+    assert doc.text == (
+        "Harbor plan\n\nThe council approved the plan. The mayor promised jobs.\n\n"
+        "It costs $12 million.\n"
+    )
 
 
 def test_escape_sequences_and_invisible_characters_are_not_the_articles_text(
@@ -422,10 +442,21 @@ def test_escape_sequences_and_invisible_characters_are_not_the_articles_text(
     assert ansi.title == "Escape title"
     assert (
         ansi.text
-        == "Escape title\n\nThe mayor RED said the president of Fredonia was here. Done.\n"
+        == "Escape title\n\nThe mayor RED said the president of Fredonia was here.\n Done.\n"
     )
     [feed] = read_documents([tmp_path / "feed.jsonl"])
     assert (feed.title, feed.text) == ("A title", "The mayor spoke.")
+    # A form feed parts words instead of gluing them; an escape left open ends with its line;
+    # entities in Markdown are cleaned as what they stand for.
+    (tmp_path / "odd.txt").write_text(
+        "Odd title\n\nThe mayor said\x0cthe harbor opens.\nA stray \x1b]0;escape\n"
+        "It costs $12 million.\n",
+        encoding="utf-8",
+    )
+    [odd] = read_documents([tmp_path / "odd.txt"])
+    assert "said\nthe harbor" in odd.text and "It costs $12 million." in odd.text
+    entities = _markdown(tmp_path, "# Ent\n\nThe pre&shy;sident crossed the har&#8203;bor.\n")
+    assert entities.text == "Ent\n\nThe president crossed the harbor.\n"
 
 
 def test_a_file_name_makes_a_one_line_title_and_an_id_of_allowed_length(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
@@ -76,16 +76,19 @@ def slugify(name: str) -> str:
 # A terminal's escape sequences (CSI: colours, clearing the screen; OSC: the window title,
 # links), then any other control character but line breaks and tabs, and the invisible format
 # characters that split words for search ("pre\u200bsident", soft hyphens from web pages).
+# (An unterminated OSC ends with its line: it must not take the rest of the article along.)
 _ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
 )
-_UNSEEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+_UNSEEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+# Vertical tab and form feed separate lines and pages: they become line breaks, not glue.
+_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
 def visible_text(text: str) -> str:
     """The text a reader sees: escape sequences, control characters (but line breaks and
     tabs) and invisible word-splitting characters left out."""
-    return _UNSEEN.sub("", _ESCAPES.sub("", text))
+    return _UNSEEN.sub("", _ESCAPES.sub("", text)).translate(_BREAKS)
 
 
 def _open_regular(path: Path) -> tuple[BinaryIO, int]:
@@ -185,6 +188,12 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
 def _markdown_as_text(source: str) -> tuple[str, bool]:
     """A Markdown file's text as a reader sees it, and whether its first line is a title."""
     converted = markdown_text(source)
+    # Entities are read only now ("&shy;", "&#8203;"): what they stand for is cleaned too.
+    converted = replace(
+        converted,
+        text=visible_text(converted.text),
+        title=visible_text(converted.title) if converted.title else converted.title,
+    )
     if converted.title is None:
         return converted.text, converted.starts_with_heading
     first = converted.text.partition("\n")[0]

@@ -77,7 +77,9 @@ def markdown_text(source: str) -> MarkdownText:
     for token in _parser().parse(body):
         if token.type == "heading_open":
             starts_with_heading = starts_with_heading or not blocks
-            in_section_heading = bool(blocks)
+            # Only "## Heading": a paragraph with a "---" rule under it reads as a heading
+            # ("setext") to Markdown, but it is a paragraph the writer meant.
+            in_section_heading = bool(blocks) and token.markup.startswith("#")
         elif token.type == "heading_close":
             in_section_heading = False
         elif in_section_heading:
@@ -118,7 +120,15 @@ def _block_text(token: Token) -> str:
 def _inline_text(children: list[Token]) -> str:
     parts = []
     words = False  # text of its own, not only the alt text of images
+    unseen: str | None = None  # inside <script> ... </script> within a paragraph
     for child in children:
+        if child.type == "html_inline" and (opened := _UNSEEN_OPEN.match(child.content)):
+            unseen = opened[1].lower()
+            continue
+        if unseen is not None:
+            if child.type == "html_inline" and child.content.lower().startswith(f"</{unseen}"):
+                unseen = None
+            continue
         if child.type in ("text", "code_inline", "image"):
             parts.append(child.content)  # an image in a sentence reads as its alt text
             words = words or (child.type != "image" and bool(child.content.strip()))
@@ -140,6 +150,7 @@ def _html_text(html: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+_UNSEEN_OPEN = re.compile(r"<(script|style|template|noscript)\b", re.IGNORECASE)
 _UNSEEN = re.compile(
     r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.IGNORECASE
 )
@@ -171,11 +182,13 @@ def _tag_text(tag: re.Match[str]) -> str:
 
 
 def _is_element(name: str) -> bool:
-    """Whether a tag name is one of HTML's elements, written as HTML is: in lower case (a
-    capitalized "<Mark>" or "<Summary>" is a name in brackets)."""
+    """Whether a tag name is one of HTML's elements, written as HTML is: in lower or upper
+    case (a capitalized "<Mark>" or "<Summary>" is a name in brackets)."""
     from markdown_it.common.html_blocks import block_names
 
-    return name.islower() and (name in _INLINE_ELEMENTS or name in block_names)
+    if not (name.islower() or name.isupper()):
+        return False
+    return name.lower() in _INLINE_ELEMENTS or name.lower() in block_names
 
 
 @functools.cache
