@@ -213,6 +213,10 @@ async def test_each_thread_is_answered_from_its_own_post(api, bot, site) -> None
     text = "@articlebot_test_bot how many homes were flooded"
     mention = [mention_entity(text, "articlebot_test_bot")]
     assert "65 homes" in await ask(api, later_fwd, text, entities=mention)
+    # Other commands are answered there as anywhere (the thread once took them unanswered).
+    help_comment = api.comment(early_fwd, "/help", user=make_user(4242))
+    api.push_update(help_comment)
+    assert "I answer questions about" in (await answer_to(api, help_comment))["text"]
 
     # Each post was read once, although it arrived twice (as itself and as its forward).
     assert site.hits["/early.html"] == 1 and site.hits["/later.html"] == 1

@@ -188,9 +188,16 @@ def add_channel_handlers(application: Application) -> None:
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups, on_group_post), group=-2
     )
     application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
+    # Of commands, a thread answers /ask and /summary from its post; /help, /articles and the
+    # rest go on to their usual handlers (taken here, they went unanswered).
+    thread_commands = filters.Regex(r"^/(?:ask|summary)(?:@\w+)?(?:\s|$)")
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE & groups & InPostThread(application), on_thread_message
+            filters.UpdateType.MESSAGE
+            & groups
+            & InPostThread(application)
+            & (~filters.COMMAND | thread_commands),
+            on_thread_message,
         )
     )
     application.add_handler(
