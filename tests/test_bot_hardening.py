@@ -386,3 +386,27 @@ def test_help_and_echoed_replies_fit_when_titles_and_ids_are_emoji() -> None:
     assert len(removed.encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
     assert removed.startswith("Removed id0, id1") and removed.endswith("…")
     assert render.plain_fit("Removed a.") == "Removed a."
+
+
+def test_the_paragraph_button_numbers_a_byline_and_its_paragraph_as_the_answer_does(
+    retriever: Retriever,
+) -> None:
+    """A byline joins the paragraph after it in one passage. The answer cited the paragraph
+    of its bold sentence (2), the Paragraph button the byline's (1), for the same text."""
+    from articlebot.bot.paragraphs import paragraph_of
+    from articlebot.ingest.chunking import ChunkSettings, chunk_document
+    from articlebot.ingest.documents import parse_plain_text
+
+    text = (
+        "Bird flu confirmed on Norfolk farm\nBy Tom Whitlock, Farming Daily\n"
+        "Bird flu has been confirmed on a poultry farm in Norfolk, and 28,000 chickens will be "
+        "culled, officials said on Monday after tests at a national laboratory.\n"
+        "A 3 km protection zone has been set up around the farm.\n"
+    )
+    doc = parse_plain_text(text, "flu", "flu.txt")
+    first = chunk_document(doc, retriever.encoder.count_tokens, ChunkSettings()).passages[0]
+    assert doc.text[first.start : first.end].startswith("By Tom Whitlock")
+    paragraph = paragraph_of(doc, first)
+    assert paragraph.number == 2
+    shown = doc.text[paragraph.start : paragraph.end]
+    assert shown.startswith("By Tom Whitlock") and shown.endswith("national laboratory.")

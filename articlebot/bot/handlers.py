@@ -14,7 +14,7 @@ from telegram.error import TimedOut
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admin_message, admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.paragraphs import paragraph_bounds
+from articlebot.bot.paragraphs import paragraph_of
 from articlebot.bot.questions import QueueClosed, visible_scope
 from articlebot.bot.state import BotContext, BotState
 from articlebot.ingest.documents import Document
@@ -240,8 +240,8 @@ async def button(update: Update, context: BotContext) -> None:
     else:
         passage = index.passages[action.rows[0]]
         document = index.documents[passage.doc_id]
-        start, end = paragraph_bounds(document, passage)
-        text = render.paragraph_html(document, start, end, passage.paragraph)
+        paragraph = paragraph_of(document, passage)
+        text = render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number)
     await delivery.reply_html(query.message, text)
 
 

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
 
 
-def paragraph_bounds(document: Document, passage: Passage) -> tuple[int, int]:
-    """Where the paragraph holding `passage` starts and ends in the document's text (never
-    less than the passage itself)."""
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Where a passage's paragraph starts and ends in the document's text, and its number."""
+
+    start: int
+    end: int
+    number: int
+
+
+def paragraph_of(document: Document, passage: Passage) -> Paragraph:
+    """The paragraph holding `passage` (never less than the passage itself). A passage that
+    joined a byline or a heading to the paragraph after it is numbered as that paragraph, as
+    its answer cites it (the highlighted sentence is there)."""
     spans = paragraph_spans(document.text, document.body_start)
     span = spans[passage.paragraph - 1] if passage.paragraph <= len(spans) else None
     if span is None:
-        return passage.start, passage.end
-    return min(passage.start, span.start), max(passage.end, span.end)
+        return Paragraph(passage.start, passage.end, passage.paragraph)
+    number = passage.paragraph
+    while number < len(spans) and spans[number].start < passage.end:
+        number += 1
+    last = spans[number - 1]
+    return Paragraph(min(passage.start, span.start), max(passage.end, last.end), number)
