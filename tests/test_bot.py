@@ -502,7 +502,7 @@ async def test_stats_is_for_admins_only(api, start_bot) -> None:
     assert denied["text"] == access.ADMINS_ONLY
     api.push_update(api.private_message(57, "/stats"))
     shown = await _reply(api, 57)
-    assert "1 documents" in shown["text"] and "passages" in shown["text"]
+    assert "1 document," in shown["text"] and "passages" in shown["text"]
 
 
 def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm(

@@ -410,3 +410,10 @@ def test_the_paragraph_button_numbers_a_byline_and_its_paragraph_as_the_answer_d
     assert paragraph.number == 2
     shown = doc.text[paragraph.start : paragraph.end]
     assert shown.startswith("By Tom Whitlock") and shown.endswith("national laboratory.")
+
+
+def test_counts_are_singular_for_one() -> None:
+    # "Added Lighthouse keeper retires (1 passages)".
+    assert render.counted(1, "passage") == "1 passage"
+    assert render.counted(3, "passage") == "3 passages"
+    assert render.stats_text(1, 1, 0, 0).startswith("1 document, 1 passage.")

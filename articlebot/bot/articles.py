@@ -21,6 +21,7 @@ from articlebot.bot.render import (
     ArticleLine,
     articles_html,
     clip,
+    counted,
     plain_fit,
     title_html,
 )
@@ -220,7 +221,7 @@ async def _read_and_index(
     )
     await told.wait()
     await message.reply_html(
-        f"Added <b>{title_html(document.title)}</b> ({passages} passages), id "
+        f"Added <b>{title_html(document.title)}</b> ({counted(passages, 'passage')}), id "
         f"<code>{escape(doc_id)}</code>.{also}",
         do_quote=True,
     )

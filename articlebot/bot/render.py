@@ -74,6 +74,11 @@ def fits(html_text: str) -> bool:
     return visible_length(html_text) <= MAX_MESSAGE_CHARS
 
 
+def counted(n: int | str, noun: str) -> str:
+    """`n` and the noun, plural unless `n` is 1 ("1 passage", "3 passages", "? passages")."""
+    return f"{n} {noun}" if str(n) == "1" else f"{n} {noun}s"
+
+
 def plain_fit(text: str) -> str:
     """A plain-text message cut to Telegram's limit in UTF-16 code units (an echo of what a
     user typed may run to thousands of emoji)."""
@@ -263,7 +268,7 @@ def articles_html(articles: Sequence[ArticleLine], hint: str) -> str:
     """/articles: each article with its id, size, date and source, then `hint`."""
     lines = [
         f"• <b>{title_html(a.title)}</b>{' (in use)' if a.in_use else ''}\n"
-        f"  <code>{escape(a.doc_id)}</code> · {escape(a.passages)} passages · "
+        f"  <code>{escape(a.doc_id)}</code> · {escape(counted(a.passages, 'passage'))} · "
         f"added {escape(a.added)}\n  {escape(clip(a.where, MAX_LINE_CHARS))}"
         for a in articles
     ]
@@ -275,7 +280,7 @@ def articles_html(articles: Sequence[ArticleLine], hint: str) -> str:
 def stats_text(documents: int, passages: int, answered: int, not_answered: int) -> str:
     """/stats: what is served and how many questions were answered since start."""
     return (
-        f"{documents} documents, {passages} passages. "
+        f"{counted(documents, 'document')}, {counted(passages, 'passage')}. "
         f"Since start: {answered} answered, {not_answered} not in the articles."
     )
 
