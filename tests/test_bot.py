@@ -103,6 +103,16 @@ async def test_ask_with_bot_username_and_empty_ask(api, bot) -> None:
     api.push_update(api.group_message(GROUP, "/ask"))
     hint = await _reply(api, GROUP, 2)
     assert hint["text"] == handlers.EMPTY_ASK_HINT
+    # A mention alone is no command: the hint says to ask after the bot's name.
+    alone = "@articlebot_test_bot"
+    api.push_update(
+        api.group_message(GROUP, alone, entities=[mention_entity(alone, "articlebot_test_bot")])
+    )
+    mentioned = await _reply(api, GROUP, 3)
+    assert (
+        mentioned["text"]
+        == "Ask me something after my name, like: @articlebot_test_bot who wrote this?"
+    )
 
 
 @pytest.mark.asyncio

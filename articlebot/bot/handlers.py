@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
+#: The same for a mention of the bot with nothing after it (no command was sent).
+EMPTY_MENTION_HINT = "Ask me something after my name, like: @{username} who wrote this?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
 RESTARTING = "I'm restarting; please ask again in a minute."
@@ -194,9 +196,16 @@ async def group_text(update: Update, context: BotContext) -> None:
     if question is None or not await admitted(update, context):
         return
     if not question:
-        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        await message.reply_text(empty_hint(None, context.bot.username or ""), do_quote=True)
         return
     await _answer(message, question, context)
+
+
+def empty_hint(command: str | None, username: str) -> str:
+    """How to ask, for /ask (`command`) or a mention (None) with no question after it."""
+    if command is None and username:
+        return EMPTY_MENTION_HINT.format(username=username)
+    return EMPTY_ASK_HINT
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

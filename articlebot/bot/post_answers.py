@@ -13,7 +13,7 @@ from telegram.ext import Application, filters
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import EMPTY_ASK_HINT, stop_notice
+from articlebot.bot.handlers import empty_hint, stop_notice
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
@@ -124,7 +124,9 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
         await _thread_summary(message, thread, state)
         return
     if not asked.question:
-        await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
+        await message.reply_text(
+            empty_hint(asked.command, context.bot.username or ""), do_quote=True
+        )
         return
     chat_id = message.chat_id
     try:
