@@ -21,7 +21,7 @@ from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
 from pages import page_server
 from telegram.ext import Application
 
-from articlebot.bot import access, handlers, render
+from articlebot.bot import access, articles, handlers, render
 from articlebot.bot.app import build_application, webhook_options
 from articlebot.config import load_settings
 
@@ -243,6 +243,14 @@ async def test_non_text_edits_and_bots(api, bot) -> None:
     api.push_update(sticker)
     hint = await _reply(api, 47)
     assert hint["text"] == handlers.NON_TEXT_HINT
+    # A link or a file from someone who may not add articles: said so, not "couldn't find".
+    api.push_update(api.private_message(47, "https://example.com/news/story.html"))
+    assert (await _reply(api, 47, 2))["text"] == articles.ADDING_IS_FOR_ADMINS
+    upload = api.private_message(47, "placeholder")
+    del upload["message"]["text"]
+    upload["message"]["document"] = {"file_id": "d1", "file_unique_id": "u2", "file_name": "a.txt"}
+    api.push_update(upload)
+    assert (await _reply(api, 47, 3))["text"] == articles.ADDING_IS_FOR_ADMINS
 
     edited = api.private_message(47, "Who is Vinatier?")
     edited["edited_message"] = edited.pop("message") | {"edit_date": int(time.time())}
@@ -250,7 +258,7 @@ async def test_non_text_edits_and_bots(api, bot) -> None:
     robot = telegram.User(id=99, first_name="Other", is_bot=True)
     api.push_update(api.private_message(99, "Who is Vinatier?", user=robot))
     await asyncio.sleep(0.8)
-    assert len(api.sent_messages(47)) == 1 and api.sent_messages(99) == []
+    assert len(api.sent_messages(47)) == 3 and api.sent_messages(99) == []
 
 
 @pytest.mark.both_backends

@@ -270,6 +270,15 @@ def add_handlers(application: ArticleBotApplication) -> None:
     )
     application.add_handler(
         MessageHandler(
+            new_messages
+            & filters.ChatType.PRIVATE
+            & (filters.Regex(r"^\s*https?://\S+\s*$") | filters.Document.ALL)
+            & ~admins,
+            limited(articles.not_admin_article),
+        )
+    )
+    application.add_handler(
+        MessageHandler(
             new_messages & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
             limited(handlers.private_text),
         )

@@ -114,6 +114,20 @@ async def admin_link(update: Update, context: BotContext) -> None:
         await add_link(message, text, context)
 
 
+#: To someone not an admin who sends a link or a file, as an admin would to add an article.
+ADDING_IS_FOR_ADMINS = (
+    "Only the bot's admins can add articles. Ask me a question about the articles I have "
+    "(/articles lists them)."
+)
+
+
+async def not_admin_article(update: Update, context: BotContext) -> None:
+    """A link or a file sent in a private chat by someone who may not add articles."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(ADDING_IS_FOR_ADMINS)
+
+
 async def admin_document(update: Update, context: BotContext) -> None:
     """A .txt, .md or .html file sent by an admin in a private chat is an article to add."""
     message = update.effective_message
