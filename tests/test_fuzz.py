@@ -92,7 +92,7 @@ def test_answer_path_survives_anything(retriever: Retriever, question: str) -> N
     answer = retriever.ask(question)
     json.dumps(answer.to_json())
     _check_reply(render.answer_html(answer))
-    for button in render.answer_buttons(answer, retriever.index.tag):
+    for button in render.answer_buttons(answer, retriever.index.manifest.documents):
         assert len(button.callback_data.encode()) <= render.MAX_CALLBACK_BYTES
     if answer.passages:
         _check_reply(render.more_html(answer.passages[1:]))

@@ -12,6 +12,7 @@ from botkit import running_bot
 from fake_botapi import FakeBotApi, make_user
 from pages import Page, page_server
 
+from articlebot.bot import handlers
 from articlebot.collection import add_documents, open_index
 from articlebot.config import load_settings
 from articlebot.index.store import current_generation
@@ -109,6 +110,12 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     await api.await_for(
         lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
     )
+    # An answer given before the article was added keeps working buttons: its own article is
+    # as it was (every button once went "out of date" at any add).
+    before = api.sent_messages(8001)[0]
+    paragraph = _button(before, "Paragraph")
+    api.push_update(api.callback_query(make_user(8001), before, paragraph))
+    assert "Kasatkin" in (await api.await_messages(8001, 2, timeout=30))[1]["text"]
     added = api.sent_messages(ADMIN)[-1]["text"]
     assert "Lighthouse keeper retires" in added and "passages" in added
     answer = await _ask(api, 8002, "Which town will Sollas move to?", 1)
@@ -126,6 +133,23 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     assert "Removed" in await _ask(api, ADMIN, f"/remove {doc_id}", 3, user=admin)
     gone = await _ask(api, 8005, "Which town will Sollas move to?", 1)
     assert "Carrick" not in gone
+    # A button of an answer from the removed article is out of date; the others still work.
+    lighthouse = api.sent_messages(8002)[0]
+    api.push_update(
+        api.callback_query(make_user(8002), lighthouse, _button(lighthouse, "Paragraph"))
+    )
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 2, timeout=30)
+    assert api.calls_to("answerCallbackQuery")[-1].params.get("text") == handlers.STALE_CALLBACK
+    api.push_update(api.callback_query(make_user(8001), before, paragraph))
+    assert "Kasatkin" in (await api.await_messages(8001, 3, timeout=30))[2]["text"]
+
+
+def _button(message: dict, label: str) -> str:
+    return next(
+        b["callback_data"]
+        for b in message["reply_markup"]["inline_keyboard"][0]
+        if b["text"] == label
+    )
 
 
 @pytest.mark.asyncio
@@ -319,7 +343,7 @@ async def test_admin_uploads_a_file(api, bot) -> None:
     )
     api.push_update(_upload(api, 8011, "notes.txt", b"Not an admin.", make_user(8011)))
     [hint] = await api.await_messages(8011, 1, timeout=30)
-    assert "only read text" in hint["text"]
+    assert "Only the bot's admins can add articles" in hint["text"]
 
 
 @pytest.mark.asyncio

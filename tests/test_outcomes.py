@@ -57,7 +57,7 @@ def test_the_closest_passage_is_offered_as_such(retriever: Retriever) -> None:
     assert answer.to_json()["outcome"] == "closest" and answer.to_json()["answered"] is False
     html = render.answer_html(answer)
     assert html.startswith("The article doesn't say exactly. Closest:\n") and "<b>" in html
-    assert render.answer_buttons(answer, "t")  # More / Paragraph still offered
+    assert render.answer_buttons(answer, retriever.index.manifest.documents)  # still offered
     text = format_answer_text(answer)
     assert text.splitlines()[0] == "The article doesn't say exactly. Closest:"
     assert re.search(r"\*\*.+Kasatkin.+\*\*", text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
@@ -22,6 +23,7 @@ from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.results import Answer
+from articlebot.storage.index_store import IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,7 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
             await delivery.reply_html(
                 message,
                 render.answer_html(served.answer, served.articles),
-                render.answer_buttons(served.answer, served.retriever.index.tag),
+                buttons_for(served.answer, served.retriever.index),
             )
     except (QueueClosed, ShuttingDown):
         await stop_notice(message, state)
@@ -228,30 +230,57 @@ async def button(update: Update, context: BotContext) -> None:
     retriever = context.bot_data.retriever
     index = retriever.index
     action = render.parse_callback(query.data)
+    rows = None if action is None else passage_rows(index, action.passages)
     if (
         action is None
-        or action.tag != index.tag
-        or any(row >= len(index.passages) for row in action.rows)
+        or rows is None
         or query.message is None
         or not isinstance(query.message, Message)
     ):
         await query.answer(STALE_CALLBACK, show_alert=False)
         return
-    # The rows come from the client: a modified one can name another group's own article.
-    docs = {index.passages[row].doc_id for row in action.rows}
+    # The references come from the client: a modified one can name another group's article.
+    docs = {index.passages[row].doc_id for row in rows}
     if len(visible_in(docs, query.message.chat.id)) != len(docs):
         log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
         await query.answer(NOT_HERE_CALLBACK, show_alert=False)
         return
     await query.answer()
     if action.kind == "more":
-        text = render.more_html([retriever.passage(row) for row in action.rows])
+        text = render.more_html([retriever.passage(row) for row in rows])
     else:
-        passage = index.passages[action.rows[0]]
+        passage = index.passages[rows[0]]
         document = index.documents[passage.doc_id]
         paragraph = paragraph_of(document, passage)
         text = render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number)
     await delivery.reply_html(query.message, text)
+
+
+def buttons_for(answer: Answer, index: IndexStore) -> list[render.Button]:
+    """The More and Paragraph buttons of an answer from `index`."""
+    return render.answer_buttons(answer, index.manifest.documents)
+
+
+def passage_rows(index: IndexStore, passages: Sequence[tuple[str, int]]) -> list[int] | None:
+    """The rows of the passages a button names (its article's key, where the passage starts),
+    in this index; None when one is gone (its article was changed or removed since)."""
+    by_key: dict[str, str] = {}
+    for doc_id, meta in index.manifest.documents.items():
+        by_key.setdefault(str(meta.get("hash") or "")[: render.ARTICLE_KEY_CHARS], doc_id)
+    rows = []
+    for key, start in passages:
+        doc_id = by_key.get(key)
+        if doc_id is None:
+            return None
+        found = [
+            row
+            for row in index.passage_rows(index.document_numbers([doc_id])).tolist()
+            if index.passages[row].start == start
+        ]
+        if not found:
+            return None
+        rows.append(found[0])
+    return rows
 
 
 def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArticle]:

@@ -13,7 +13,7 @@ from telegram.ext import Application, filters
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import empty_hint, stop_notice
+from articlebot.bot.handlers import buttons_for, empty_hint, stop_notice
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
@@ -59,7 +59,7 @@ async def thread_reply(
         # The post's own article first: its answer, or its closest passage offered as such
         # (a story on the same event elsewhere would answer with the other story's facts).
         if answer.outcome == "answer" or answer.reply is not None or not others:
-            buttons = render.answer_buttons(answer, own.retriever.index.tag)
+            buttons = buttons_for(answer, own.retriever.index)
             return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
     if others:
@@ -71,19 +71,19 @@ async def thread_reply(
                 # Both, each said for what it is: the post's closest passage first, then the
                 # answer another article gives, labelled.
                 html = both_html(own.answer, elsewhere.answer, len(others))
-                buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+                buttons = buttons_for(own.answer, own.retriever.index)
                 return ThreadReply(html, buttons, own.turn, own.answer)
             html = (
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
                 f"{render.answer_html(elsewhere.answer, len(others))}"
             )
-            buttons = render.answer_buttons(elsewhere.answer, elsewhere.retriever.index.tag)
+            buttons = buttons_for(elsewhere.answer, elsewhere.retriever.index)
             return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
     if own is not None:  # the post's own closest passage beats nothing at all
         html = render.answer_html(own.answer, 1)
         if others and own.answer.outcome == "none":
             html += f"\n{escape(NOWHERE)}"
-        buttons = render.answer_buttons(own.answer, own.retriever.index.tag)
+        buttons = buttons_for(own.answer, own.retriever.index)
         return ThreadReply(html, buttons, own.turn, own.answer)
     html = f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}"
     return ThreadReply(html, [], None, None)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
+from typing import Any
 
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
@@ -285,42 +286,59 @@ def stats_text(documents: int, passages: int, answered: int, not_answered: int) 
     )
 
 
-def answer_buttons(answer: Answer, tag: str) -> list[Button]:
-    """'More' (the next passages) and 'Paragraph' (around the best one) for an answer."""
+def answer_buttons(answer: Answer, articles: Mapping[str, Mapping[str, Any]]) -> list[Button]:
+    """'More' (the next passages) and 'Paragraph' (around the best one) for an answer.
+
+    A button names each passage by its article's content (`articles`: the manifest's metadata
+    by doc_id, with its "hash") and where it starts, so it still works after other articles
+    are added or removed, and goes stale only when its own article changes."""
     if answer.outcome == "none" or not answer.passages:
         return []
+    refs = [_passage_ref(p, articles) for p in answer.passages]
     buttons = []
-    rest = [str(p.row) for p in answer.passages[1:] if p.row >= 0]
+    rest = [ref for ref in refs[1:] if ref]
     if rest:
-        data = f"m:{tag}:{'.'.join(rest)}"
-        while len(data.encode()) > MAX_CALLBACK_BYTES and "." in data:
-            data = data.rsplit(".", 1)[0]
+        data = f"m:{'~'.join(rest)}"
+        while len(data.encode()) > MAX_CALLBACK_BYTES and "~" in data:
+            data = data.rsplit("~", 1)[0]
         buttons.append(Button("More", data))
-    if answer.passages[0].row >= 0:
-        buttons.append(Button("Paragraph", f"p:{tag}:{answer.passages[0].row}"))
+    if refs[0]:
+        buttons.append(Button("Paragraph", f"p:{refs[0]}"))
     return buttons
+
+
+#: Characters of an article's content hash that name it in a button (2^32 to one against two
+#: articles of an index sharing them).
+ARTICLE_KEY_CHARS = 8
+
+
+def _passage_ref(passage: RetrievedPassage, articles: Mapping[str, Mapping[str, Any]]) -> str:
+    content = str(articles.get(passage.doc_id, {}).get("hash") or "")
+    if passage.row < 0 or len(content) < ARTICLE_KEY_CHARS:
+        return ""
+    return f"{content[:ARTICLE_KEY_CHARS]}.{passage.start}"
 
 
 @dataclass(frozen=True, slots=True)
 class CallbackAction:
-    """A parsed button press."""
+    """A parsed button press: its passages, each as (article key, where it starts)."""
 
     kind: str  # "more" or "paragraph"
-    tag: str
-    rows: tuple[int, ...]
+    passages: tuple[tuple[str, int], ...]
+
+
+_REF = re.compile(rf"([0-9a-f]{{{ARTICLE_KEY_CHARS}}})\.(\d{{1,10}})")
 
 
 def parse_callback(data: str | None) -> CallbackAction | None:
     """Parse callback_data made by `answer_buttons`; None for anything else."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] not in {"m", "p"}:
+    kind, _, body = data.partition(":")
+    if kind not in {"m", "p"} or not body:
         return None
-    try:
-        rows = tuple(int(r) for r in parts[2].split("."))
-    except ValueError:
+    refs = [_REF.fullmatch(ref) for ref in body.split("~")]
+    if any(ref is None for ref in refs) or (kind == "p" and len(refs) != 1):
         return None
-    if not rows or any(r < 0 for r in rows) or (parts[0] == "p" and len(rows) != 1):
-        return None
-    return CallbackAction("more" if parts[0] == "m" else "paragraph", parts[1], rows)
+    passages = tuple((ref[1], int(ref[2])) for ref in refs if ref is not None)
+    return CallbackAction("more" if kind == "m" else "paragraph", passages)

@@ -50,12 +50,6 @@ class IndexStore(Protocol):
     """One generation of the index: documents, passages, sentences, their vectors and keywords."""
 
     @property
-    def tag(self) -> str:
-        """A short name of this generation (a few letters and digits), stable while it lives:
-        buttons and other references made from it carry it to tell stale ones apart."""
-        ...
-
-    @property
     def manifest(self) -> Manifest:
         """What this generation was built from and with (model, dimension, chunking, embedding,
         and per document its metadata such as "added" and "passages")."""

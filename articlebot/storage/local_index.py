@@ -87,14 +87,6 @@ class IndexData:
     damaged_tokens_reported: bool = field(default=False, repr=False, compare=False)
 
     @property
-    def tag(self) -> str:
-        """A short name for this generation, to tell stale references from current ones."""
-        import hashlib
-
-        name = self.path.name if self.path is not None else str(self.manifest.created)
-        return hashlib.sha1(name.encode()).hexdigest()[:6]
-
-    @property
     def passage_count(self) -> int:
         """Number of passages."""
         return len(self.passages)

@@ -174,11 +174,6 @@ class PostgresIndexStore:
     # -- IndexStore --------------------------------------------------------------------------
 
     @property
-    def tag(self) -> str:
-        """A short name for this generation: its id."""
-        return f"g{self.generation.id}"
-
-    @property
     def manifest(self) -> Manifest:
         """The generation's manifest, with each document's metadata read on first use."""
         if self._manifest is None:
