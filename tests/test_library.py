@@ -116,6 +116,9 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     paragraph = _button(before, "Paragraph")
     api.push_update(api.callback_query(make_user(8001), before, paragraph))
     assert "Kasatkin" in (await api.await_messages(8001, 2, timeout=30))[1]["text"]
+    # /summary there is of the article just discussed, as "summarize" is, not the newest.
+    assert (await _ask(api, 8001, "/summary", 3)).startswith("Russia warns")
+    assert (await _ask(api, 8007, "/summary", 1)).startswith("Lighthouse keeper retires")
     added = api.sent_messages(ADMIN)[-1]["text"]
     assert "Lighthouse keeper retires" in added and "passages" in added
     answer = await _ask(api, 8002, "Which town will Sollas move to?", 1)
@@ -141,7 +144,7 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 2, timeout=30)
     assert api.calls_to("answerCallbackQuery")[-1].params.get("text") == handlers.STALE_CALLBACK
     api.push_update(api.callback_query(make_user(8001), before, paragraph))
-    assert "Kasatkin" in (await api.await_messages(8001, 3, timeout=30))[2]["text"]
+    assert "Kasatkin" in (await api.await_messages(8001, 4, timeout=30))[3]["text"]
 
 
 def _button(message: dict, label: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ from articlebot.bot.state import BotContext, BotState
 from articlebot.ingest.documents import Document
 from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
-from articlebot.retrieval.conversation import Request
+from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request
 from articlebot.retrieval.results import Answer
 from articlebot.storage.index_store import IndexStore
 
@@ -129,9 +130,10 @@ async def source(update: Update, context: BotContext) -> None:
 async def summary(update: Update, context: BotContext) -> None:
     """/summary [ID]: the article's title and its most central sentences.
 
-    Without an id: the chat's /use article, else the newest article (the one an admin just
-    added is the one people ask about), saying which it was and how to pick another when there
-    are several: a list to pick from would cost a second message before any summary.
+    Without an id: the article the chat's last answer (in the last 10 minutes) came from, as
+    "summarize" takes it, else the chat's /use article, else the newest article (the one an
+    admin just added is the one people ask about), saying which it was and how to pick another
+    when there are several: a list to pick from would cost a second message before any summary.
     """
     message = update.effective_message
     if message is None:
@@ -146,12 +148,22 @@ async def summary(update: Update, context: BotContext) -> None:
         )
         return
     scope = await search_scope(message.chat_id, context)
-    doc_id = wanted or newest_article(index, scope)
+    state = context.bot_data
+    last = await state.off_loop(state.chats.last_turn, message.chat_id)
+    discussed = (
+        last.doc_id
+        if last is not None
+        and last.doc_id in index.documents
+        and (scope is None or last.doc_id in scope)
+        and time.time() - last.at <= CONTEXT_TTL_SECONDS
+        else None
+    )
+    doc_id = wanted or discussed or newest_article(index, scope)
     if doc_id is None:
         await message.reply_text("No articles are indexed yet.")
         return
     text = render.reply_html(summary_reply(index, doc_id))
-    if not wanted and len(scope or index.doc_order) > 1:
+    if not wanted and not discussed and len(scope or index.doc_order) > 1:
         text += "\n\n<i>The newest article. /articles lists the others: /summary ID.</i>"
     await message.reply_html(text, disable_web_page_preview=True)
 
