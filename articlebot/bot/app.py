@@ -239,6 +239,7 @@ def add_handlers(application: ArticleBotApplication) -> None:
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
+    link_only = filters.Regex(r"^\s*https?://\S+\s*$")  # a bare link: an article to add
     application.add_handler(TypeHandler(Update, gate), group=-1)
     # Before the usual question handlers: a question under a channel post is about that post.
     channels.add_channel_handlers(application)
@@ -255,10 +256,7 @@ def add_handlers(application: ArticleBotApplication) -> None:
     application.add_handler(CommandHandler("remove", limited(articles.remove), new_messages))
     application.add_handler(
         MessageHandler(
-            new_messages
-            & filters.ChatType.PRIVATE
-            & filters.Regex(r"^\s*https?://\S+\s*$")
-            & admins,
+            new_messages & filters.ChatType.PRIVATE & link_only & admins,
             limited(articles.admin_link),
         )
     )
@@ -270,10 +268,7 @@ def add_handlers(application: ArticleBotApplication) -> None:
     )
     application.add_handler(
         MessageHandler(
-            new_messages
-            & filters.ChatType.PRIVATE
-            & (filters.Regex(r"^\s*https?://\S+\s*$") | filters.Document.ALL)
-            & ~admins,
+            new_messages & filters.ChatType.PRIVATE & (link_only | filters.Document.ALL) & ~admins,
             limited(articles.not_admin_article),
         )
     )
