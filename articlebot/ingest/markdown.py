@@ -146,13 +146,16 @@ def _inline_text(children: list[Token]) -> str:
 def _html_text(html: str) -> str:
     """The text of a raw HTML block: comments, tags and what no reader sees (scripts, styles,
     templates) left out, entities read, lines kept."""
-    text = unescape(_without_tags(_UNSEEN.sub("", html)))
+    text = unescape(_without_tags(_UNSEEN_BLOCK.sub("", html)))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-_UNSEEN_OPEN = re.compile(r"<(script|style|template|noscript)\b", re.IGNORECASE)
-_UNSEEN = re.compile(
-    r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.IGNORECASE
+# Elements whose content no reader sees: a block of one is left out whole, as is one opened
+# and closed within a paragraph.
+_UNSEEN_ELEMENTS = "script|style|template|noscript"
+_UNSEEN_OPEN = re.compile(rf"<({_UNSEEN_ELEMENTS})\b", re.IGNORECASE)
+_UNSEEN_BLOCK = re.compile(
+    rf"<({_UNSEEN_ELEMENTS})\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.IGNORECASE
 )
 _TAG = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z].*?>|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
 
