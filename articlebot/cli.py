@@ -891,7 +891,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if (
+        extra
+        and args.command == "ask"
+        and args.question
+        and not any(word.startswith("-") for word in extra)
+    ):
+        # An option in the middle of an unquoted question: the words after it are its rest.
+        args.question = [*args.question, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")
     from pydantic import ValidationError

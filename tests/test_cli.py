@@ -54,6 +54,12 @@ def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli)
     assert unquoted.returncode == 0, unquoted.stderr
     assert unquoted.stdout.startswith("Q: Who was Vinatier swapped for?\n")
     assert "paragraph 10" in unquoted.stdout
+    # An option in the middle of it splits nothing off.
+    mixed = cli("ask", "Who", "was", "--json", "Vinatier", "swapped", "for?", index_dir=index_dir)
+    assert mixed.returncode == 0, mixed.stderr
+    assert json.loads(mixed.stdout)["question"] == "Who was Vinatier swapped for?"
+    wrong = cli("ask", "Who", "was", "--nosuch", "Vinatier", index_dir=index_dir)
+    assert wrong.returncode == 2 and "unrecognized arguments: --nosuch" in wrong.stderr
 
 
 def test_help_lists_every_command() -> None:
