@@ -257,6 +257,9 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")
     reply = await ask(api, teaser_fwd, "How many homes were flooded?")
     assert reply.startswith(post_answers.NO_POST_ARTICLE) and post_answers.FROM_ELSEWHERE in reply
+    # Nothing anywhere: one line about the post and the rest.
+    nothing = await ask(api, teaser_fwd, "How do I bake sourdough bread?")
+    assert nothing == f"{post_answers.NO_POST_ARTICLE} {post_answers.NOR_ELSEWHERE}"
     teaser_id = post_ref(telegram.Message.de_json(teaser["channel_post"], None)).doc_id
     assert teaser_id not in documents(bot)
     assert api.sent_messages(CHANNEL) == []

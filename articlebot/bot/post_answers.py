@@ -28,6 +28,8 @@ NOT_IN_POST = "This post's article doesn't say."
 NO_POST_ARTICLE = "This post has no article I could read."
 FROM_ELSEWHERE = "From another of the channel's articles:"
 NOWHERE = "Nor do the channel's other articles."
+NOR_ELSEWHERE = "The channel's other articles don't say either."
+ONLY_ARTICLES = "I answer questions about posts with an article."
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,10 @@ async def thread_reply(
             html += f"\n{escape(NOWHERE)}"
         buttons = buttons_for(own.answer, own.retriever.index)
         return ThreadReply(html, buttons, own.turn, own.answer)
-    html = f"{escape(lead)} {render.not_answered_html(max(len(others), 2))}"
+    # One line, said of the post and of the rest ("I couldn't find that in the articles"
+    # after "This post has no article" read as two replies).
+    rest = NOR_ELSEWHERE if others else ONLY_ARTICLES
+    html = f"{escape(lead)} {escape(rest)}"
     return ThreadReply(html, [], None, None)
 
 
