@@ -85,6 +85,8 @@ SUMMARY = (
     "summarize the bridge story",
     "what is the chess article about",
     "give me a summary of the story about bird flu",
+    "what's the title?",
+    "title?",
 )
 #: Ordinary questions that share words with the ones above: they must reach retrieval.
 ORDINARY = (
@@ -135,6 +137,8 @@ ORDINARY = (
     "who wrote the letter in the story",
     "who reported the outbreak in the story",
     "explain the quarantine in this story",
+    "what is the title of the treaty",
+    "what title did he hold",
     "what is the source of the money for this bridge story",
 )
 

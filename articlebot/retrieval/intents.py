@@ -100,6 +100,7 @@ _SUMMARY_PATTERNS = (
     rf"what\s+(?:does|did)\s+(?:{_THE_ARTICLE})\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
     rf"what\s+happened(?:\s+here|\s+today|\s+in\s+{_THE_ARTICLE}|\s+in\s+the\s+news)?",
     rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:news|story|headline|latest)",
+    rf"(?:(?:what|whats)(?:\s+{_IS})?\s+)?(?:the\s+|its\s+)?(?:title|headline){_IN_IT}",
     rf"(?:give\s+me\s+|get\s+me\s+|i\s+want\s+|i\s+need\s+|need\s+|want\s+|show\s+me\s+)?"
     rf"(?:a\s+|an\s+|the\s+)?(?:short\s+|quick\s+|brief\s+)?"
     rf"(?:summary|summarization|summarisation|overview|gist|recap|rundown|synopsis|digest|"
