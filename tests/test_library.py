@@ -132,10 +132,17 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     scoped = await _ask(api, 8004, "Who was Vinatier swapped for?", 2)
     assert "Kasatkin" not in scoped  # this chat now asks the lighthouse story only
     assert "every article" in await _ask(api, 8004, "/use all", 3)
+    assert "only" in await _ask(api, 8008, f"/use {doc_id}", 1)
 
     assert "Removed" in await _ask(api, ADMIN, f"/remove {doc_id}", 3, user=admin)
     gone = await _ask(api, 8005, "Which town will Sollas move to?", 1)
     assert "Carrick" not in gone
+    # A chat set to the removed article is told, once, that it now searches every article.
+    widened = await _ask(api, 8008, "Who was Vinatier swapped for?", 2)
+    assert widened.startswith(handlers.USE_GONE) and "Kasatkin" in widened
+    assert not (await _ask(api, 8008, "Who was Vinatier swapped for?", 3)).startswith(
+        handlers.USE_GONE
+    )
     # A button of an answer from the removed article is out of date; the others still work.
     lighthouse = api.sent_messages(8002)[0]
     api.push_update(

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
@@ -36,16 +37,24 @@ EMPTY_MENTION_HINT = "Ask me something after my name, like: @{username} who wrot
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
 RESTARTING = "I'm restarting; please ask again in a minute."
+#: Before the first answer after the article a chat chose with /use was removed.
+USE_GONE = "The article this chat was set to with /use was removed; I now search every article."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering. Please try again."
 
 
 async def scope_of(chat_id: int, context: BotContext) -> list[str] | None:
     """The articles this chat's questions search, or None for all of them."""
+    return (await _chosen(chat_id, context))[0]
+
+
+async def _chosen(chat_id: int, context: BotContext) -> tuple[list[str] | None, bool]:
+    """`scope_of`, and whether every article the chat chose with /use has been removed since
+    (then nothing narrows its questions any more)."""
     state = context.bot_data
-    scope = await state.off_loop(state.chats.scope, chat_id)
+    stored = await state.off_loop(state.chats.scope, chat_id)
     documents = context.bot_data.retriever.index.documents
-    # An article removed since /use was given no longer narrows anything.
-    return [doc_id for doc_id in scope if doc_id in documents] or None
+    scope = [doc_id for doc_id in stored if doc_id in documents] or None
+    return scope, bool(stored) and scope is None
 
 
 async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
@@ -65,16 +74,17 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     chat_id = message.chat_id
     # Only the /use choice here: what the chat may see is decided against the index the
     # question is answered from, which may be a newer one by then.
-    scope = await scope_of(chat_id, context)
+    scope, chosen_gone = await _chosen(chat_id, context)
     try:
         with state.under_way.answering(chat_id):
             last = await state.off_loop(state.chats.last_turn, chat_id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
             served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
+            html = render.answer_html(served.answer, served.articles)
+            if chosen_gone:  # said once: the choice is forgotten with it
+                html = f"<i>{escape(USE_GONE)}</i>\n\n{html}"
             await delivery.reply_html(
-                message,
-                render.answer_html(served.answer, served.articles),
-                buttons_for(served.answer, served.retriever.index),
+                message, html, buttons_for(served.answer, served.retriever.index)
             )
     except (QueueClosed, ShuttingDown):
         await stop_notice(message, state)
@@ -83,6 +93,8 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     # stopping bot's notice comes after the answers sent), and an answer never delivered is
     # no context for a follow-up.
     await state.remember(state.chats.set_last_turn, chat_id, served.turn)
+    if chosen_gone:
+        await state.remember(state.chats.set_scope, chat_id, [])
     state.counts.count(served.answer)
 
 
