@@ -303,9 +303,15 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         assert about.reply is not None and about.reply.doc_id == "article", question
     later, _ = ask_in_context(retriever, "who wrote this?", turn, now=100.0 + 3600)
     assert later.reply is not None and later.reply.doc_id == "mars"
-    # After an answer from one article, one named by its subject is still that one.
-    named_after, _ = ask_in_context(retriever, "who wrote the mars story", turn, now=110.0)
+    # After an answer from one article, one named by its subject is still that one; and
+    # "this" is that one next (it was still the earlier answer's).
+    named_after, named_turn = ask_in_context(retriever, "who wrote the mars story", turn, now=110.0)
     assert named_after.reply is not None and named_after.reply.doc_id == "mars"
+    assert named_turn.doc_id == "mars" and named_turn.question == turn.question  # "he" kept
+    this_after, _ = ask_in_context(retriever, "summarize", named_turn, now=120.0)
+    assert this_after.reply is not None and this_after.reply.doc_id == "mars"
+    _, fresh = ask_in_context(retriever, "summarize the bridge article", None, now=130.0)
+    assert fresh.doc_id == "bridge" and not fresh.question
     # The article of a passage offered only as the closest is as much "this": the reader saw it.
     retriever.min_confidence = 1.01
     hedged, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)

@@ -230,10 +230,16 @@ def _settle(
                 asked_as = contextual.question
     if answer.reply is not None:
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
-        # still means whoever it meant before (and nobody when there was no fresh turn).
+        # still means whoever it meant before (and nobody when there was no fresh turn). A
+        # byline or a summary is of an article, though: "this" is that one now.
         previous = request.previous
+        about = answer.reply.doc_id if answer.reply.kind in ("byline", "summary") else None
         if previous is not None and request.at - previous.at <= ttl:
-            return answer, previous
+            return answer, previous if about is None else dataclasses.replace(
+                previous, doc_id=about
+            )
+        if about is not None:
+            return answer, Turn(question="", highlight="", at=request.at, doc_id=about)
         return answer, Turn(question=answer.question, highlight="", at=-math.inf)
     # A passage offered as the closest was shown too: "this" and "he" may point into it.
     shown = answer.outcome != "none" and bool(answer.passages)
