@@ -217,6 +217,13 @@ async def test_each_thread_is_answered_from_its_own_post(api, bot, site) -> None
     help_comment = api.comment(early_fwd, "/help", user=make_user(4242))
     api.push_update(help_comment)
     assert "I answer questions about" in (await answer_to(api, help_comment))["text"]
+    # /ask in capitals is still /ask, answered from the post first (it went to the whole
+    # channel, which has no "this post's article" to speak of).
+    shouting = api.comment(
+        early_fwd, "/ASK, how much emergency aid did the government promise?", user=make_user(4243)
+    )
+    api.push_update(shouting)
+    assert post_answers.FROM_ELSEWHERE in (await answer_to(api, shouting))["text"]
 
     # Each post was read once, although it arrived twice (as itself and as its forward).
     assert site.hits["/early.html"] == 1 and site.hits["/later.html"] == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from dataclasses import replace
 
 from telegram import Update
@@ -190,7 +191,7 @@ def add_channel_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
     # Of commands, a thread answers /ask and /summary from its post; /help, /articles and the
     # rest go on to their usual handlers (taken here, they went unanswered).
-    thread_commands = filters.Regex(r"^/(?:ask|summary)(?:@\w+)?(?:\s|$)")
+    thread_commands = filters.Regex(re.compile(r"^/(?:ask|summary)(?:@\w+)?\b", re.IGNORECASE))
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE
