@@ -417,3 +417,25 @@ def test_counts_are_singular_for_one() -> None:
     assert render.counted(1, "passage") == "1 passage"
     assert render.counted(3, "passage") == "3 passages"
     assert render.stats_text(1, 1, 0, 0).startswith("1 document, 1 passage.")
+
+
+def test_a_button_finds_its_passage_in_the_copy_its_chat_may_see(encoder, tmp_path) -> None:
+    """A group's own copy of a page has the page's text, so the same key in its buttons: the
+    page's buttons in every other chat were refused as "not from this chat's articles" once
+    the copy came (it was listed first)."""
+    import dataclasses
+
+    from articlebot.collection import update_index
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import bundled_article_path, read_documents
+
+    [page] = read_documents([bundled_article_path()])
+    copy = dataclasses.replace(page, doc_id="chat100123456-7", id_given=True)
+    data, _ = update_index(load_settings(index_dir=tmp_path / "index"), encoder, [copy, page])
+    answer = Retriever(data, encoder).ask("Who was Vinatier swapped for?")
+    [paragraph] = [b for b in handlers.buttons_for(answer, data) if b.text == "Paragraph"]
+    action = render.parse_callback(paragraph.callback_data)
+    assert action is not None
+    for chat, doc_id in ((555, "article"), (-100123456, "chat100123456-7"), (-100999, "article")):
+        rows = handlers.passage_rows(data, action.passages, chat)
+        assert rows is not None and data.passages[rows[0]].doc_id == doc_id, chat

@@ -354,3 +354,16 @@ def test_the_also_line_is_not_the_second_passage_shown_again() -> None:
     answer = Answer("q?", True, 0.9, [first, second], outcome="answer", also=second)
     assert "Also:" in format_answer_text(answer)
     assert "Also:" not in format_answer_text(answer, shown=2)  # `ask --top-k 2`
+
+
+def test_a_note_above_an_answer_fits_with_it() -> None:
+    """The note to a chat whose /use article was removed came on top of an answer already cut
+    to fit: past 4,096 UTF-16 units Telegram refused it, and the chat got "Sorry"."""
+    from articlebot.bot.handlers import USE_GONE, _with_note
+
+    top, small = _emoji_passage("a", 1, 1500), _emoji_passage("b", 2, 440)
+    answer = Answer("q?", True, 0.9, [top, small], outcome="answer", also=small)
+    assert render.fits(render.answer_html(answer)) and "Also:" in render.answer_html(answer)
+    assert not render.fits(f"<i>{USE_GONE}</i>\n\n" + render.answer_html(answer))
+    html = _with_note(USE_GONE, answer, 1)
+    assert render.fits(html) and html.startswith(f"<i>{USE_GONE}</i>") and "🔥" in html

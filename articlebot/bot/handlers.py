@@ -7,6 +7,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from html import escape
 from typing import Any
 
@@ -75,14 +76,18 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     # Only the /use choice here: what the chat may see is decided against the index the
     # question is answered from, which may be a newer one by then.
     scope, chosen_gone = await _chosen(chat_id, context)
+    if chosen_gone:
+        # Forgotten now, before the answer: a second question meanwhile is not told again,
+        # and a failed delivery does not leave the chat told on every question.
+        await state.remember(state.chats.set_scope, chat_id, [])
     try:
         with state.under_way.answering(chat_id):
             last = await state.off_loop(state.chats.last_turn, chat_id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
             served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
             html = render.answer_html(served.answer, served.articles)
-            if chosen_gone:  # said once: the choice is forgotten with it
-                html = f"<i>{escape(USE_GONE)}</i>\n\n{html}"
+            if chosen_gone:
+                html = _with_note(USE_GONE, served.answer, served.articles)
             await delivery.reply_html(
                 message, html, buttons_for(served.answer, served.retriever.index)
             )
@@ -93,9 +98,22 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
     # stopping bot's notice comes after the answers sent), and an answer never delivered is
     # no context for a follow-up.
     await state.remember(state.chats.set_last_turn, chat_id, served.turn)
-    if chosen_gone:
-        await state.remember(state.chats.set_scope, chat_id, [])
     state.counts.count(served.answer)
+
+
+def _with_note(note: str, answer: Answer, articles: int) -> str:
+    """A note in italics above the answer, within one message: the answer's Also line, then
+    its passage's context, give way when both would not fit."""
+    lead = f"<i>{escape(note)}</i>\n\n"
+    for shown, budget in (
+        (answer, render.PASSAGE_BUDGET),
+        (replace(answer, also=None), render.PASSAGE_BUDGET),
+        (replace(answer, also=None), render.PASSAGE_BUDGET // 3),
+    ):
+        html = lead + render.answer_html(shown, articles, budget)
+        if render.fits(html):
+            return html
+    return render.answer_html(answer, articles)
 
 
 async def stop_notice(message: Message, state: BotState) -> None:
@@ -254,13 +272,9 @@ async def button(update: Update, context: BotContext) -> None:
     retriever = context.bot_data.retriever
     index = retriever.index
     action = render.parse_callback(query.data)
-    rows = None if action is None else passage_rows(index, action.passages)
-    if (
-        action is None
-        or rows is None
-        or query.message is None
-        or not isinstance(query.message, Message)
-    ):
+    chat = query.message.chat.id if isinstance(query.message, Message) else None
+    rows = None if action is None or chat is None else passage_rows(index, action.passages, chat)
+    if action is None or rows is None or not isinstance(query.message, Message):
         await query.answer(STALE_CALLBACK, show_alert=False)
         return
     # The references come from the client: a modified one can name another group's article.
@@ -285,20 +299,25 @@ def buttons_for(answer: Answer, index: IndexStore) -> list[render.Button]:
     return render.answer_buttons(answer, index.manifest.documents)
 
 
-def passage_rows(index: IndexStore, passages: Sequence[tuple[str, int]]) -> list[int] | None:
+def passage_rows(
+    index: IndexStore, passages: Sequence[tuple[str, int]], chat_id: int
+) -> list[int] | None:
     """The rows of the passages a button names (its article's key, where the passage starts),
-    in this index; None when one is gone (its article was changed or removed since)."""
-    by_key: dict[str, str] = {}
+    in this index; None when one is gone (its article was changed or removed since). Of
+    articles with the same text (a page and a group's own copy of it), the first that chat
+    `chat_id` may see is taken."""
+    by_key: dict[str, list[str]] = {}
     for doc_id, meta in index.manifest.documents.items():
-        by_key.setdefault(str(meta.get("hash") or "")[: render.ARTICLE_KEY_CHARS], doc_id)
+        by_key.setdefault(str(meta.get("hash") or "")[: render.ARTICLE_KEY_CHARS], []).append(
+            doc_id
+        )
     rows = []
     for key, start in passages:
-        doc_id = by_key.get(key)
-        if doc_id is None:
-            return None
+        same = by_key.get(key, [])
+        doc_ids = visible_in(same, chat_id) or same  # none visible: refused as not this chat's
         found = [
             row
-            for row in index.passage_rows(index.document_numbers([doc_id])).tolist()
+            for row in index.passage_rows(index.document_numbers(doc_ids[:1])).tolist()
             if index.passages[row].start == start
         ]
         if not found:
