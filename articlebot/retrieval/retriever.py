@@ -378,7 +378,7 @@ class Retriever:
             document_dense_mean=dense_mean,
             document_sentence_z=(float(scores.best_similarity[top]) - sentence_mean)
             / max(sentence_std, 1e-3),
-            known=self._known(search),
+            known=self._known(search, term_counts),
             searched=math.log(min(max(searched, ranking.min_searched), ranking.max_searched)),
             focus=focus,
             document_lead=lead,
@@ -427,14 +427,19 @@ class Retriever:
         clock.lap("candidates")
         return _Search(terms, candidates, searched, numbers)
 
-    def _known(self, search: _Search) -> float:
+    def _known(self, search: _Search, top_counts: np.ndarray) -> float:
         """`Evidence.known`: the share of the question's terms that the searched articles use.
         Asked of some articles only, words that only the others use are as unknown as words no
-        article has ("Vinatier" under a post about a robbery is no word of its subject)."""
+        article has ("Vinatier" under a post about a robbery is no word of its subject).
+        `top_counts` are the best passage's article's term counts: when it is the one article
+        searched (a channel thread, `/use`), they are all the counts there are."""
         terms = search.terms
         if search.documents is None or not terms.ids:
             return known_share(terms.idf, terms.unknown)
-        counts = self.index.document_term_counts(terms.ids, search.documents).sum(axis=0)
+        if len(search.documents) == 1:
+            counts = top_counts
+        else:
+            counts = self.index.document_term_counts(terms.ids, search.documents).sum(axis=0)
         return document_coverage(counts, terms.idf, terms.unknown)
 
     def _sentences(self, query: np.ndarray, candidates: np.ndarray, terms: QueryTerms) -> Sentences:
