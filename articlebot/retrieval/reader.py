@@ -57,13 +57,12 @@ def this_article(retriever: Retriever, doc_ids: Collection[str] | None) -> str |
 
 
 def named_or_this_article(
-    retriever: Retriever, question: str, doc_ids: Collection[str] | None
+    retriever: Retriever, topic: str | None, doc_ids: Collection[str] | None
 ) -> str | None:
-    """The article a question about an article asks of: the one its words name ("the bridge
-    story": the article the best passage for "bridge" is from; None when no article is about
-    it), else `this_article`."""
+    """The article a question about an article asks of: the one its words name (`topic`, as
+    `named_article` reads it: for "the bridge story", the article the best passage for
+    "bridge" is from; None when no article is about it), else `this_article`."""
     scope = articles_in_scope(retriever, doc_ids)
-    topic = named_article(question)
     if topic is not None and len(scope) > 1:
         found = retriever.ask(topic, doc_ids=doc_ids)
         if not found.passages or found.outcome == "none":
@@ -211,10 +210,11 @@ def read_answers(
             )
         intent = detect_intent(bare[i])
         if intent is not None:
-            doc_id = named_or_this_article(retriever, bare[i], scopes[i])
+            topic = named_article(bare[i])
+            doc_id = named_or_this_article(retriever, topic, scopes[i])
             if doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
-            elif named_article(bare[i]) is not None:
+            elif topic is not None:
                 # "Who wrote the football story?" where no article is about football: none
                 # is, rather than another article's byline or a passage about "wrote".
                 answer = replace(
