@@ -301,11 +301,13 @@ def cmd_index(args: argparse.Namespace) -> int:
         # Read every file once before any work, so a bad one stops the run at once with one
         # line; the build then reads them again as it goes (a large .jsonl corpus never sits
         # in memory whole).
-        count = sum(1 for _ in iter_documents(_files(sources))) + len(fetched)
+        count = sum(1 for _ in iter_documents(_files(sources), on_skip=_skipped)) + len(fetched)
         if args.paths and count == 0:
             raise UsageError(_no_documents(args.paths))
         log.info("read %d document(s)", count)
-        documents = itertools.chain(iter_documents(_files(sources)), fetched)
+        documents = itertools.chain(
+            iter_documents(_files(sources), on_skip=lambda _: None), fetched
+        )
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
     if args.rebuild:
@@ -330,6 +332,11 @@ def cmd_index(args: argparse.Namespace) -> int:
         )
     _print_report(settings, report)
     return 0
+
+
+def _skipped(error: Exception) -> None:
+    """A file in a folder left out of the index: said on one line, and the rest goes on."""
+    print(f"articlebot: skipped {error}", file=sys.stderr, flush=True)
 
 
 def _waiting(message: str) -> None:
@@ -430,7 +437,7 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
     """Documents from files and folders, and articles fetched from links."""
     from articlebot.ingest.documents import read_documents
 
-    return [*read_documents(_files(items)), *_fetch_links(items, settings)]
+    return [*read_documents(_files(items), on_skip=_skipped), *_fetch_links(items, settings)]
 
 
 def _files(items: Sequence[str]) -> list[Path]:

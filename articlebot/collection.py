@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def _skipped(error: DocumentError) -> None:
+    log.warning("skipped %s", error)
+
+
 def database_url(settings: Settings) -> str | None:
     """The PostgreSQL URL when the index and chat state live in a database, else None."""
     url = settings.database_url
@@ -153,7 +157,7 @@ def open_index(
                     )
                     on_status(f"building the index for {what}")
                 data, report = update_index(
-                    settings, encoder, iter_documents(paths), progress=progress
+                    settings, encoder, iter_documents(paths, on_skip=_skipped), progress=progress
                 )
                 log.info("index built: %s", report.summary())
                 return data
@@ -171,7 +175,10 @@ def _open_database_index(
         store.close()
         log.info("no index in the database yet; building it from the configured documents")
         store, report = update_index(
-            settings, encoder, iter_documents(document_paths(settings)), progress=progress
+            settings,
+            encoder,
+            iter_documents(document_paths(settings), on_skip=_skipped),
+            progress=progress,
         )
         log.info("index built: %s", report.summary())
     check_recipe(store.manifest, recipe(encoder.name, chunk_settings(settings)), url)

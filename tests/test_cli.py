@@ -232,5 +232,21 @@ def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -
     )
 
 
+@pytest.mark.usefixtures("shared_model")
+def test_add_of_a_folder_skips_an_empty_file_and_says_so(tmp_path: Path, cli: Cli) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text("Ferry timetable\n\nThe first ferry leaves at 7 a.m.\n")
+    (folder / "draft.txt").write_text("\n")
+    index_dir = tmp_path / "index"
+    added = cli("add", str(folder), index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    assert f"articlebot: skipped {folder / 'draft.txt'}: the document is empty\n" in added.stderr
+    assert cli("list", index_dir=index_dir).stdout.split()[0] == "ferry"
+    indexed = cli("index", str(folder), index_dir=index_dir)
+    assert indexed.returncode == 0 and "skipped" in indexed.stderr
+    assert "0 removed" in indexed.stdout
+
+
 def _no_model(*args: object, **kwargs: object) -> None:
     raise AssertionError("the model was loaded")

@@ -217,6 +217,23 @@ def test_a_link_out_of_a_folder_is_refused_but_a_named_link_is_read(tmp_path: Pa
     assert "Nobody should index this." in doc.text
 
 
+def test_a_folder_s_unreadable_files_are_skipped_only_when_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.txt").write_text("A story\n\nThe harbour reopened on Monday.\n")
+    (folder / "empty.txt").write_text("")
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(DocumentError, match="empty"):
+        read_documents([folder])
+    skipped: list[DocumentError] = []
+    [doc] = read_documents([folder], on_skip=skipped.append)
+    assert doc.doc_id == "story"
+    assert sorted(Path(str(e).split(":")[0]).name for e in skipped) == ["empty.txt", "photo.txt"]
+    # Named directly, the file is what was asked for: its problem stops the run.
+    with pytest.raises(DocumentError, match="empty"):
+        read_documents([folder, folder / "empty.txt"], on_skip=skipped.append)
+
+
 def _jsonl(tmp_path: Path, *records: str) -> Path:
     path = tmp_path / "set.jsonl"
     path.write_text("\n".join(records) + "\n", encoding="utf-8")

@@ -8,7 +8,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -424,20 +424,23 @@ def source_file(source: str) -> Path:
     return Path(match.group(1) if match else source)
 
 
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus supported files found inside named directories; each file
-    once (`index news/ news/a.txt` names a.txt twice, and it is one article)."""
-    files: list[Path] = []
+def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
+    """Files named directly, plus supported files found inside named directories, each once
+    (`index news/ news/a.txt` names a.txt twice, and it is one article), with whether it was
+    named directly."""
+    files: dict[str, tuple[Path, bool]] = {}
     for path in paths:
         if path.is_dir():
             root = path.resolve()
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
             for file in found:
                 _check_inside(file, root)
-            files.extend(found)
+                named = files.get(os.path.abspath(file), (file, False))[1]
+                files[os.path.abspath(file)] = (file, named)
         else:
-            files.append(path)  # named directly: a link to a file anywhere is what was asked
-    return list({os.path.abspath(file): file for file in files}.values())
+            # Named directly: a link to a file anywhere is what was asked.
+            files[os.path.abspath(path)] = (path, True)
+    return dict(files.values())
 
 
 def _check_inside(file: Path, root: Path) -> None:
@@ -456,21 +459,40 @@ def _check_inside(file: Path, root: Path) -> None:
         )
 
 
-def iter_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+def iter_documents(
+    paths: Iterable[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_skip: Callable[[DocumentError], None] | None = None,
+) -> Iterator[Document]:
     """Every path's documents, one at a time (a .jsonl corpus is streamed line by line).
 
     Ids are made from file names here; the write that indexes them makes them unique
     (identity.py), so two files of the same name in different folders are two documents.
+    With `on_skip`, a file found in a folder that cannot be read as an article (empty, binary,
+    too large) is handed to it and left out: one empty note in a folder of news should not
+    keep the rest out of the index. A file named directly, or a .jsonl corpus (whose lines
+    before the bad one were already read), still stops the run.
     """
-    for path in expand_paths(paths):
+    for path, named in _expand(paths).items():
         if not os.path.lexists(path):  # before its type: "nosuchdir" has no suffix to judge
             raise DocumentError(f"{path}: no such file or folder")
         if _check_suffix(path) in JSONL_SUFFIXES:
             yield from _iter_jsonl_file(path, max_bytes)
-        else:
-            yield from read_path(path, max_bytes)
+            continue
+        try:
+            documents = read_path(path, max_bytes)
+        except DocumentError as error:
+            if named or on_skip is None:
+                raise
+            on_skip(error)
+            continue
+        yield from documents
 
 
-def read_documents(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Read every path."""
-    return list(iter_documents(paths, max_bytes))
+def read_documents(
+    paths: Iterable[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_skip: Callable[[DocumentError], None] | None = None,
+) -> list[Document]:
+    """Read every path (`iter_documents`)."""
+    return list(iter_documents(paths, max_bytes, on_skip))
