@@ -422,3 +422,41 @@ async def test_articles_added_by_another_process_are_served_without_restart(
     await asyncio.sleep(2.2)  # the bot looks at most every two seconds
     answer = await _ask(api, 8030, "When does the night ferry to Orsk return?", 1)
     assert "returns in May" in answer
+
+
+@pytest.mark.asyncio
+async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
+    api, bot, encoder, tmp_path
+) -> None:
+    import asyncio
+
+    settings = load_settings(index_dir=tmp_path / "index")  # the bot's index folder
+    towns = [f"Town{n:02d}" for n in range(70)]
+    stories = [
+        Document(
+            town.lower(),
+            f"{town} council votes to reopen the old harbour market after a long repair",
+            f"The council of {town} voted on Monday to reopen the harbour market in June.",
+            "x",
+        )
+        for town in towns
+    ]
+    await asyncio.to_thread(add_documents, settings, encoder, stories)
+    await asyncio.sleep(2.2)  # the bot looks at most every two seconds
+    chat = 8040
+    first = await _ask(api, chat, "/articles", 1)
+    assert "Page 1 of " in first and "Next: /articles 2" in first
+    pages = int(first.split("Page 1 of ")[1].split(",")[0])
+    assert pages > 1 and "71 articles" in first  # the bundled article too
+    listed = set()
+    for page in range(1, pages + 1):
+        text = await _ask(api, chat, f"/articles {page}", page + 1)
+        assert len(text) <= 4096
+        listed |= {town for town in towns if f"{town} council" in text}
+    assert listed == set(towns)  # every article is on a page, none is only "and N more"
+    narrowed = await _ask(api, chat, "/articles town07", pages + 2)
+    assert "Town07 council" in narrowed and "Town08" not in narrowed and "Page" not in narrowed
+    beyond = await _ask(api, chat, f"/articles {pages + 5}", pages + 3)
+    assert f"There are {pages} pages of articles; /articles 1 is the first." in beyond
+    none = await _ask(api, chat, "/articles zeppelin", pages + 4)
+    assert none.startswith("No article's title or id has “zeppelin”.")

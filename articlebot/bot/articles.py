@@ -44,14 +44,19 @@ USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all
 
 
 async def articles(update: Update, context: BotContext) -> None:
-    """/articles: what is indexed, with ids for /use and /remove."""
+    """/articles [WORDS] [PAGE]: what is indexed, with ids for /use and /remove; a page at a
+    time, narrowed to the articles whose title or id has all of WORDS."""
     message = update.effective_message
     if message is None:
         return
     index = context.bot_data.retriever.index
     scope = await scope_of(message.chat_id, context) or []
+    words = list(context.args or [])
+    page = int(words.pop()) if words and words[-1].isdecimal() and len(words[-1]) < 6 else 1
     listed = []
     for doc_id in visible_in(index.doc_order, message.chat_id):
+        if not _has_words(f"{doc_id} {index.documents[doc_id].title}", words):
+            continue
         meta = index.manifest.documents.get(doc_id, {})
         source = index.documents[doc_id].source
         listed.append(
@@ -64,7 +69,13 @@ async def articles(update: Update, context: BotContext) -> None:
                 in_use=doc_id in scope,
             )
         )
-    await message.reply_html(articles_html(listed, USE_HINT))
+    await message.reply_html(articles_html(listed, USE_HINT, page, " ".join(words)))
+
+
+def _has_words(text: str, words: list[str]) -> bool:
+    """Whether `text` holds every one of `words`, in any case."""
+    folded = text.casefold()
+    return all(word.casefold() in folded for word in words)
 
 
 async def use(update: Update, context: BotContext) -> None:

@@ -265,8 +265,12 @@ class ArticleLine:
     in_use: bool
 
 
-def articles_html(articles: Sequence[ArticleLine], hint: str) -> str:
-    """/articles: each article with its id, size, date and source, then `hint`."""
+def articles_html(
+    articles: Sequence[ArticleLine], hint: str, page: int = 1, matching: str = ""
+) -> str:
+    """/articles: each article with its id, size, date and source, a page at a time (a busy
+    channel's list is longer than a message), then `hint`; `matching` names the words the
+    list was narrowed to."""
     lines = [
         f"• <b>{title_html(a.title)}</b>{' (in use)' if a.in_use else ''}\n"
         f"  <code>{escape(a.doc_id)}</code> · {escape(counted(a.passages, 'passage'))} · "
@@ -274,8 +278,44 @@ def articles_html(articles: Sequence[ArticleLine], hint: str) -> str:
         for a in articles
     ]
     footer = f"\n\n{escape(hint)}"
-    text = fit_lines(lines, MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(footer))
-    return (text or "No articles are indexed.") + footer
+    if not lines:
+        what = (
+            f"No article's title or id has “{escape(clip(matching, MAX_TITLE_CHARS))}”."
+            if matching
+            else "No articles are indexed."
+        )
+        return what + footer
+    pages = _pages(lines, MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(footer) - PAGE_NOTE_ROOM)
+    if len(pages) == 1 and page == 1:
+        return "\n".join(pages[0]) + footer
+    command = f"/articles {escape(clip(matching, MAX_TITLE_CHARS))} " if matching else "/articles "
+    if not 1 <= page <= len(pages):
+        return (
+            f"There {'is' if len(pages) == 1 else 'are'} {counted(len(pages), 'page')} of "
+            f"articles; {command}1 is the first.{footer}"
+        )
+    note = f"Page {page} of {len(pages)}, {counted(len(lines), 'article')}."
+    if page < len(pages):
+        note += f" Next: {command}{page + 1}"
+    return "\n".join(pages[page - 1]) + f"\n\n{note}" + footer
+
+
+#: Room kept on each /articles page for its "Page 2 of 9 ... Next: /articles WORDS 3" line.
+PAGE_NOTE_ROOM = MAX_TITLE_CHARS + 80
+
+
+def _pages(lines: Sequence[str], room: int) -> list[list[str]]:
+    """The lines cut into pages of at most `room` visible characters (a line longer than a
+    page is a page of its own; the list's lines are clipped well under one)."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        if pages[-1] and used + visible_length(line) > room:
+            pages.append([])
+            used = 0
+        pages[-1].append(line)
+        used += visible_length(line) + 1
+    return pages
 
 
 def stats_text(documents: int, passages: int, answered: int, not_answered: int) -> str:
