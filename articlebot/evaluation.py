@@ -447,28 +447,36 @@ def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> dict[str,
     """Follow-ups resolved and independent questions unharmed, with and without chat memory."""
     from articlebot.retrieval.conversation import ask_in_context
 
-    def top_hit(question: EvalQuestion, answer: Answer) -> bool:
-        return bool(answer.passages) and is_hit(question, answer.passages[0])
-
     followups = [q for q in questions if q.depends]
     independent = [q for q in questions if not q.depends]
 
-    def share(items: list[EvalQuestion], memory: bool) -> float:
-        hits = 0
+    def answers(items: list[EvalQuestion], memory: bool) -> list[Answer]:
+        found = []
         for question in items:
             if memory:
                 _, turn = ask_in_context(retriever, question.context or "", None)
                 answer, _ = ask_in_context(retriever, question.q, turn)
             else:
                 answer = retriever.ask(question.q)
-            hits += top_hit(question, answer)
+            found.append(answer)
+        return found
+
+    def share(items: list[EvalQuestion], given: list[Answer], bold: bool = False) -> float:
+        hits = sum(
+            bool(a.passages)
+            and (highlight_hit(q, a.passages[0]) if bold else is_hit(q, a.passages[0]))
+            for q, a in zip(items, given, strict=True)
+        )
         return round(hits / max(len(items), 1), 4)
 
+    remembered, forgotten = answers(followups, True), answers(followups, False)
+    alone, after = answers(independent, True), answers(independent, False)
     return {
         "followups": len(followups),
-        "followups_resolved_with_memory": share(followups, True),
-        "followups_resolved_without_memory": share(followups, False),
+        "followups_resolved_with_memory": share(followups, remembered),
+        "followups_bold_with_memory": share(followups, remembered, bold=True),
+        "followups_resolved_without_memory": share(followups, forgotten),
         "independent": len(independent),
-        "independent_hit@1_with_memory": share(independent, True),
-        "independent_hit@1_without_memory": share(independent, False),
+        "independent_hit@1_with_memory": share(independent, alone),
+        "independent_hit@1_without_memory": share(independent, after),
     }
