@@ -327,3 +327,16 @@ def cli(
         return CliRun(code, out, err, caplog.text)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def many_articles(encoder: Encoder, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """The 21 articles of the reader dev set in one index."""
+    from articlebot.evaluation import load_eval_file
+
+    data, _ = update_index(
+        load_settings(index_dir=tmp_path_factory.mktemp("reader") / "index"),
+        encoder,
+        load_eval_file(Path(__file__).resolve().parents[1] / "eval" / "reader_dev.jsonl").documents,
+    )
+    return Retriever(data, encoder)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from articlebot.retrieval.conversation import (
     Turn,
     ask_in_context,
@@ -69,3 +71,50 @@ def test_context_expires_and_independent_questions_are_untouched(retriever: Retr
     independent, _ = ask_in_context(retriever, question, turn, now=10.0)
     assert independent.passages[0].text == retriever.ask(question).passages[0].text
     assert "500,000 households" in independent.passages[0].text
+
+
+def test_a_short_question_naming_no_one_goes_on_from_the_last() -> None:
+    for question in ("what minute?", "by how much", "from where?", "highest since when"):
+        assert depends_on_context(question), question
+    assert not depends_on_context("Who is Kasatkin?")  # short, but it names its subject
+    assert not depends_on_context("how many seabirds were found dead in galicia")
+
+
+def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
+    # The last question names no one: "he" is the first name in the last answer's sentence,
+    # which is not where the story was filed nor the word that opens it.
+    scorer = "BRAGA, Portugal — Substitute Tiago Ferreira scored with a glancing header."
+    rewrites = with_context("how old is he", Turn("who scored the winner", scorer, 0.0))
+    assert rewrites == [
+        "who scored the winner how old is he",
+        "how old is Substitute Tiago Ferreira",
+        "how old is Ferreira",
+    ]
+    crowd = "Hundreds of residents queued to ride the first trams, said Marit Olsen."
+    assert with_context("what did she say", Turn("who opened it", crowd, 0.0))[1:] == [
+        "what did Marit Olsen say",
+        "what did Olsen say",
+    ]
+    # "it" is no person: the last question says what it is.
+    assert with_context("how heavy is it", Turn("what did india launch", crowd, 0.0)) == [
+        "what did india launch how heavy is it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        # Other articles say what "it cost" or who "said that" more plainly than this one.
+        ("how long is bergen's new light rail line", "how much did it cost", "7.2 billion"),
+        ("how long will the spanish heatwave last", "who said that?", "Castañeda"),
+        ("what time did varuna-2 lift off", "from where?", "Satish Dhawan"),
+    ],
+)
+def test_a_follow_up_among_many_articles_stays_with_the_last_answer_s(
+    many_articles: Retriever, first: str, follow_up: str, expected: str
+) -> None:
+    _, turn = ask_in_context(many_articles, first, None, now=100.0)
+    answer, _ = ask_in_context(many_articles, follow_up, turn, now=130.0)
+    assert answer.outcome != "none"
+    assert answer.passages[0].doc_id == turn.doc_id
+    assert expected in many_articles.index.documents[turn.doc_id].text

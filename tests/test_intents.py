@@ -138,6 +138,9 @@ ORDINARY = (
     "who reported the outbreak in the story",
     "explain the quarantine in this story",
     "what is the title of the treaty",
+    "where was that",
+    "where is it?",
+    "where is this",
     "what title did he hold",
     "what is the source of the money for this bridge story",
 )

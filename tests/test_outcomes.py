@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from articlebot.bot import render
-from articlebot.collection import update_index
-from articlebot.config import load_settings
 from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS, Evidence, also_passage
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
@@ -146,17 +144,6 @@ def test_the_wording_fits_the_number_of_articles_asked(retriever: Retriever) -> 
     closest = _hedging(retriever).ask("Who was Vinatier swapped for?")
     assert render.answer_html(closest, articles=2).startswith("The articles don't say exactly.")
     assert format_answer_text(closest, articles=2).startswith("The articles don't say exactly.")
-
-
-@pytest.fixture(scope="module")
-def many_articles(encoder, tmp_path_factory) -> Retriever:
-    """The 21 articles of the reader dev set in one index."""
-    data, _ = update_index(
-        load_settings(index_dir=tmp_path_factory.mktemp("reader") / "index"),
-        encoder,
-        load_eval_file(ROOT / "eval" / "reader_dev.jsonl").documents,
-    )
-    return Retriever(data, encoder)
 
 
 @pytest.mark.parametrize(

@@ -119,10 +119,23 @@ def names_in(text: str) -> list[str]:
 
 
 def depends_on_context(question: str) -> bool:
-    """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?")."""
-    return bool(_ANAPHORA.search(question) or _ELLIPSIS.search(question) or _BARE.match(question))
+    """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?",
+    "from where?", "what minute?")."""
+    return bool(
+        _ANAPHORA.search(question)
+        or _ELLIPSIS.search(question)
+        or _BARE.match(question)
+        or (len(_WORD.findall(question)) <= SHORT_QUESTION_WORDS and not names_in(question))
+    )
 
 
+#: A question this short, naming no one, says little of its own ("what minute?", "by how
+#: much"): in a chat it goes on from the last one.
+SHORT_QUESTION_WORDS = 4
+_WORD = re.compile(r"[^\W_]+")
+
+
+_PERSON = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(his|her|their|its)\b", re.IGNORECASE)
 
@@ -149,15 +162,44 @@ def with_context(question: str, previous: Turn) -> list[str]:
         before = without_small_talk(previous.question)
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
-    names = names_in(previous.question) or names_in(previous.highlight)[:1]
+    names = names_in(previous.question)
     if not names:
-        return [f"{previous.question} {question}"]
+        # Typed in lower case, or about a thing: the last question says what "it" is. The last
+        # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
+        named = _sentence_names(previous.highlight)[:1] if _PERSON.search(question) else []
+        return [f"{previous.question} {question}", *_substituted(question, named)]
+    return _substituted(question, names) or [f"{question} ({'; '.join(names)})"]
+
+
+def _substituted(question: str, names: list[str]) -> list[str]:
+    """The question with its pronoun replaced by the first name, whole and by surname."""
+    if not names:
+        return []
     name = names[0]
     forms = [name]
     if " " in name and "-" not in name.split()[-1][:1]:
         forms.append(name.split()[-1])
-    rewrites = [r for r in (_substitute(question, form) for form in forms) if r is not None]
-    return rewrites or [f"{question} ({'; '.join(names)})"]
+    return [r for r in (_substitute(question, form) for form in forms) if r is not None]
+
+
+# A news story's dateline ("BERGEN, Norway — ", "MELBOURNE — "): where it was filed.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z.'’\- ]+(?:,[^—–\n]{1,40})?\s+[—–-]+\s+")
+
+
+def _sentence_names(sentence: str) -> list[str]:
+    """Names in an article's sentence: not its dateline, nor a lone capitalised word opening
+    it ("Hundreds of residents", "Researchers say"), which is mostly no name."""
+    text = _DATELINE.sub("", sentence, count=1)
+    found = names_in(text)
+    first = _NAME.search(text)
+    if (
+        found
+        and first is not None
+        and not text[: first.start()].strip(" \"“'‘(")
+        and " " not in first.group(0)
+    ):
+        found = found[1:]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +233,12 @@ def _questions_for(request: Request, ttl: float, english_only: bool = True) -> l
         or (english_only and question_language(request.question) != "en")
     ):
         return [request.question]
-    return [request.question, *with_context(request.question, previous)]
+    rewrites = with_context(request.question, previous)
+    if previous.doc_id is not None and not _BARE.match(request.question):
+        # Also the question as asked, within the last answer's article (as every rewrite is):
+        # the last question's words in front can pull the answer back to the last passage.
+        rewrites.append(request.question)
+    return [request.question, *rewrites]
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -212,6 +259,21 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
     return [previous.doc_id]
 
 
+def _rewrite_scope(request: Request, indexed: Collection[str]) -> Collection[str] | None:
+    """Where a question rewritten with the last turn is asked: the article that turn's answer
+    came from ("how heavy is it?" is about the satellite of the last answer, not another
+    article's), within the chat's articles."""
+    previous = request.previous
+    assert previous is not None
+    if (
+        previous.doc_id is None
+        or previous.doc_id not in indexed
+        or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
+    ):
+        return request.doc_ids
+    return [previous.doc_id]
+
+
 def _settle(
     request: Request, answers: Sequence[Answer], ttl: float = CONTEXT_TTL_SECONDS
 ) -> tuple[Answer, Turn]:
@@ -224,7 +286,15 @@ def _settle(
         # finds nothing while the bare question does. A question word alone ("who?") means
         # nothing by itself.
         bare = _BARE.match(request.question) is not None
-        if contextual.answered or not answer.answered or bare:
+        # Found in another article than the last answer's, "how old is he?" is about someone
+        # else: what the last article says of its own "he" is the better guess, if anything.
+        elsewhere = (
+            request.previous is not None
+            and bool(answer.passages)
+            and answer.passages[0].doc_id != request.previous.doc_id
+            and contextual.outcome != "none"
+        )
+        if contextual.answered or not answer.answered or bare or elsewhere:
             answer = dataclasses.replace(contextual, question=answer.question)
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
@@ -267,9 +337,9 @@ def answer_requests(
     texts = [text for questions in asked for text in questions]
     indexed = retriever.index.documents
     scopes = [
-        _scope_for(request, ttl, indexed)
+        _rewrite_scope(request, indexed) if n else _scope_for(request, ttl, indexed)
         for request, qs in zip(requests, asked, strict=True)
-        for _ in qs
+        for n, _ in enumerate(qs)
     ]
     answers = read_answers(retriever, texts, scopes, english_only=english_only)
     results, at = [], 0

@@ -58,8 +58,10 @@ _BYLINE_PATTERNS = (
     rf"(?:what|whats|which)(?:\s+{_IS})?\s+(?:the\s+|its\s+)?"
     rf"(?:source|sources|link|url|origin|original\s+link|outlet|publication|publisher|"
     rf"newspaper|paper|website|site|media\s+outlet|news\s+outlet|news\s+agency){_IN_IT}",
-    rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
-    r"(?:\s+(?:come|comes|coming|published|from))*(?:\s+from)?",
+    rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}\s+{_ARTICLE}|{_ARTICLE})"
+    r"(?:\s+(?:come|comes|coming|published|from))*",
+    # "where is it from"; "where was that?" asks where the last answer's event was.
+    rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}|it)(?:\s+(?:come|comes|coming))?\s+from",
     rf"where\s+(?:was|is|has)\s+{_THIS}(?:\s+{_ARTICLE})?\s+(?:been\s+)?(?:published|posted|"
     r"printed|from)",
     rf"(?:which|what)\s+(?:newspaper|paper|publication|outlet|website|site|media|magazine|"
