@@ -280,6 +280,30 @@ def test_jsonl_numbers_for_doc_ids_and_lone_surrogates_in_text(tmp_path: Path) -
     doc.text.encode("utf-8")  # what saving the index and sending a reply do
 
 
+def test_a_jsonl_text_opening_with_its_title_is_read_as_a_txt_file(
+    tmp_path: Path, count_tokens: WordPieceCounter
+) -> None:
+    text = "Harbour reopens\n\nBy Ana Ruiz\n\nThe harbour reopened on Monday.\n\nFerries resumed."
+    path = _jsonl(
+        tmp_path,
+        json.dumps({"doc_id": "a", "title": "Harbour  reopens", "text": text}),
+        json.dumps({"doc_id": "b", "title": "Other title", "text": text}),
+    )
+    titled, untitled = read_documents([path])
+    # The headline is no paragraph of the story: not counted, not a passage to bold.
+    assert titled.body_start == len("Harbour reopens\n") and titled.byline == "By Ana Ruiz"
+    chunks = chunk_document(titled, count_tokens, ChunkSettings())
+    assert all("Harbour reopens" not in titled.text[p.start : p.end] for p in chunks.passages)
+    [txt] = read_documents([_write(tmp_path / "harbour.txt", text)])
+    assert txt.body_start == titled.body_start
+    assert untitled.body_start == 0  # its first line is not its title: part of the text
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 NAV_ONLY = """<html><head><title>Menu</title></head><body><nav><a href="/">Home</a>
 <a href="/world">World</a> <a href="/sport">Sport</a> <a href="/biz">Business</a></nav>
 </body></html>"""

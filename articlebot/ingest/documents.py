@@ -327,14 +327,25 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     body = visible_text(_replace_surrogates(body).replace("\r\n", "\n"))
     _check_words(body, where)
     seen[doc_id] = line_no
+    body_start = _after_title(body, title)
     return Document(
         doc_id=doc_id,
         title=title,
         text=body,
         source=f"{path}:{line_no}",
-        byline=find_byline(body),
+        byline=find_byline(body[body_start:]),
+        body_start=body_start,
         id_given=bool(given),
     )
+
+
+def _after_title(text: str, title: str) -> int:
+    """Where the body starts when `text` opens with its title on a line of its own (as a
+    .txt file does): a reader counts paragraphs, and a summary picks sentences, after it."""
+    first_line_end = text.find("\n")
+    if first_line_end < 0 or not text[first_line_end:].strip():
+        return 0
+    return first_line_end + 1 if " ".join(text[:first_line_end].split()) == title else 0
 
 
 def _json_type(value: object) -> str:
