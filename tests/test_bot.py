@@ -163,6 +163,12 @@ async def test_more_and_paragraph_buttons(api, bot) -> None:
     assert "Vinatier" in paragraph["text"] and "paragraph" in paragraph["text"]
     answered = [c for c in api.calls_to("answerCallbackQuery") if not c.faulted]
     assert len(answered) == 2
+    # Pressed again (a double tap, or another reader in a group): pointed up, not sent again.
+    api.push_update(api.callback_query(user, answer, buttons["More"]))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 3, timeout=10)
+    assert api.calls_to("answerCallbackQuery")[-1].params["text"] == handlers.SHOWN_ABOVE
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(43)) == 3
 
 
 @pytest.mark.asyncio

@@ -37,6 +37,7 @@ EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent 
 EMPTY_MENTION_HINT = "Ask me something after my name, like: @{username} who wrote this?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
+SHOWN_ABOVE = "Already shown above."
 RESTARTING = "I'm restarting; please ask again in a minute."
 #: Before the first answer after the article a chat chose with /use was removed.
 USE_GONE = "The article this chat was set to with /use was removed; I now search every article."
@@ -283,6 +284,10 @@ async def button(update: Update, context: BotContext) -> None:
         log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
         await query.answer(NOT_HERE_CALLBACK, show_alert=False)
         return
+    pressed, message = context.bot_data.pressed, query.message
+    if not pressed.first_press(message.chat.id, message.message_id, query.data or ""):
+        await query.answer(SHOWN_ABOVE, show_alert=False)
+        return
     await query.answer()
     if action.kind == "more":
         text = render.more_html([retriever.passage(row) for row in rows])
@@ -291,7 +296,11 @@ async def button(update: Update, context: BotContext) -> None:
         document = index.documents[passage.doc_id]
         paragraph = paragraph_of(document, passage)
         text = render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number)
-    await delivery.reply_html(query.message, text)
+    try:
+        await delivery.reply_html(message, text)
+    except BaseException:
+        pressed.forget(message.chat.id, message.message_id, query.data or "")
+        raise
 
 
 def buttons_for(answer: Answer, index: IndexStore) -> list[render.Button]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +35,30 @@ log = logging.getLogger(__name__)
 RETIRE_SECONDS = 60.0
 
 
+class PressedButtons:
+    """The buttons whose passages were sent already, the newest `limit` remembered: a second
+    press (a double tap, another member in a group) points up to them instead of sending the
+    same passages again."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._seen: OrderedDict[tuple[int, int, str], None] = OrderedDict()
+        self._limit = limit
+
+    def first_press(self, chat: int, message: int, data: str) -> bool:
+        """Whether this is the button's first press (and remember it)."""
+        key = (chat, message, data)
+        if key in self._seen:
+            return False
+        self._seen[key] = None
+        if len(self._seen) > self._limit:
+            self._seen.popitem(last=False)
+        return True
+
+    def forget(self, chat: int, message: int, data: str) -> None:
+        """Forget a press whose reply could not be sent: the next press tries again."""
+        self._seen.pop((chat, message, data), None)
+
+
 @dataclass
 class BotState:
     """The settings, the served retriever, the question queue, per-chat state and the small
@@ -55,6 +80,8 @@ class BotState:
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: The outside chats already told they are not served (once per chat per process).
     told_outside: set[int] = field(default_factory=set)
+    #: The More / Paragraph buttons already answered: (chat, message, button data).
+    pressed: PressedButtons = field(default_factory=PressedButtons)
     #: (chat, user) -> (until, is admin), from getChatMember.
     chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     #: Channel post threads seen, and the posts indexed or being indexed.
