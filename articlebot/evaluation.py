@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from articlebot.ingest.cleaning import find_byline
-from articlebot.ingest.documents import Document, DocumentError
+from articlebot.ingest.documents import Document, DocumentError, body_after_title
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
 
@@ -117,13 +117,17 @@ def load_eval_file(path: Path) -> EvalSet:
                 doc_line = _DocumentLine.model_validate(record)
                 if any(d.doc_id == doc_line.doc_id for d in documents):
                     raise DocumentError(f"{where}: doc_id {doc_line.doc_id!r} is used twice")
+                title = doc_line.title or doc_line.doc_id
+                # As `index` reads a .jsonl line: a headline opening the text is no paragraph,
+                # and "who wrote this?" is answered from the byline under it.
+                body_start = body_after_title(doc_line.text, " ".join(title.split()))
                 doc = Document(
                     doc_id=doc_line.doc_id,
-                    title=doc_line.title or doc_line.doc_id,
+                    title=title,
                     text=doc_line.text,
                     source=where,
-                    # As `index` reads a .jsonl line: "who wrote this?" is answered from it.
-                    byline=find_byline(doc_line.text),
+                    byline=find_byline(doc_line.text[body_start:]),
+                    body_start=body_start,
                 )
                 documents.append(doc)
                 for i, item in enumerate(doc_line.questions):

@@ -297,6 +297,11 @@ def test_a_jsonl_text_opening_with_its_title_is_read_as_a_txt_file(
     [txt] = read_documents([_write(tmp_path / "harbour.txt", text)])
     assert txt.body_start == titled.body_start
     assert untitled.body_start == 0  # its first line is not its title: part of the text
+    # `articlebot eval` reads a dev set's articles as `index` reads them.
+    from articlebot.evaluation import load_eval_file
+
+    [evaluated, _] = load_eval_file(path).documents
+    assert (evaluated.body_start, evaluated.byline) == (titled.body_start, titled.byline)
 
 
 def _write(path: Path, text: str) -> Path:

@@ -327,7 +327,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     body = visible_text(_replace_surrogates(body).replace("\r\n", "\n"))
     _check_words(body, where)
     seen[doc_id] = line_no
-    body_start = _after_title(body, title)
+    body_start = body_after_title(body, title)
     return Document(
         doc_id=doc_id,
         title=title,
@@ -339,7 +339,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     )
 
 
-def _after_title(text: str, title: str) -> int:
+def body_after_title(text: str, title: str) -> int:
     """Where the body starts when `text` opens with its title on a line of its own (as a
     .txt file does): a reader counts paragraphs, and a summary picks sentences, after it."""
     first_line_end = text.find("\n")
