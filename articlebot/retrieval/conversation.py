@@ -6,11 +6,13 @@ import dataclasses
 import math
 import re
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from articlebot.retrieval.intents import detect_intent, named_article
 from articlebot.retrieval.languages import question_language
+from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -27,7 +29,8 @@ _ANAPHORA = re.compile(
 _ELLIPSIS = re.compile(r"^\s*(and|what about|how about|and what about|also)\b", re.IGNORECASE)
 # A question word alone ("why?", "where exactly?"): the rest of the question is the last one's.
 _BARE = re.compile(
-    r"^\s*(why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?)"
+    r"^\s*((?:(?:from|since|until|till|by|for|to|at)\s+)?"
+    r"(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?))"
     r"(?:\s+(?:exactly|then|so))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
@@ -216,13 +219,29 @@ class Request:
     chat_id: int | None = None
 
 
-def _questions_for(request: Request, ttl: float, english_only: bool = True) -> list[str]:
+def _questions_for(
+    request: Request,
+    ttl: float,
+    english_only: bool = True,
+    elsewhere: Callable[[str, str], bool] | None = None,
+) -> list[str]:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
-    a fresh previous turn)."""
+    a fresh previous turn and names nothing only another article has)."""
     previous = request.previous
     if previous is None or request.at - previous.at > ttl:
         return [request.question]
     if not depends_on_context(request.question):
+        return [request.question]
+    if (
+        elsewhere is not None
+        and previous.doc_id is not None
+        and not _ANAPHORA.search(request.question)
+        and not _BARE.match(request.question)
+        and elsewhere(request.question, previous.doc_id)
+    ):
+        # Short, or "and ...?", but about what only other articles speak of: "who is amira
+        # haddad" after the bridge story, "what about the bird flu" are new questions. A
+        # pronoun still points back, whatever else it names.
         return [request.question]
     # "Who wrote this?" (also after "hello,") points at the article, not at the last answer,
     # "how are you?" at the bot; and an English name put into a Russian question would make it
@@ -259,6 +278,21 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
     return [previous.doc_id]
 
 
+def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
+    """Whether the words `question` asks about (not its question words) are all in other
+    articles only, none in article `doc_id`."""
+    index = retriever.index
+    if doc_id not in index.documents:
+        return False
+    stop = english_stopwords() | _QUESTION_WORDS
+    words = [w for w in _WORD.findall(question.lower()) if w not in stop]
+    terms = index.query_terms(" ".join(words))
+    if not terms.ids:
+        return False
+    counts = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))
+    return bool((counts == 0).all())
+
+
 def _rewrite_scope(request: Request, indexed: Collection[str]) -> Collection[str] | None:
     """Where a question rewritten with the last turn is asked: the article that turn's answer
     came from ("how heavy is it?" is about the satellite of the last answer, not another
@@ -288,8 +322,11 @@ def _settle(
         bare = _BARE.match(request.question) is not None
         # Found in another article than the last answer's, "how old is he?" is about someone
         # else: what the last article says of its own "he" is the better guess, if anything.
+        # Without a pronoun ("who won the election?") a confident answer elsewhere is a new
+        # topic.
         elsewhere = (
             request.previous is not None
+            and _ANAPHORA.search(request.question) is not None
             and bool(answer.passages)
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
@@ -333,7 +370,10 @@ def answer_requests(
     itself and in other languages are answered as `read_answers` does (`english_only`: the
     model reads English only).
     """
-    asked = [_questions_for(request, ttl, english_only) for request in requests]
+    asked = [
+        _questions_for(request, ttl, english_only, partial(_elsewhere_words, retriever))
+        for request in requests
+    ]
     texts = [text for questions in asked for text in questions]
     indexed = retriever.index.documents
     scopes = [
