@@ -96,6 +96,14 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
         "what did Marit Olsen say",
         "what did Olsen say",
     ]
+    # Other datelines, and a possessive that names whose bank it is.
+    for sentence, name in [
+        ("LONDON (Reuters) - Finance minister Rachel Green said taxes would rise.", "Rachel Green"),
+        ("Oslo, Norway — Culture minister Anne Berg opened the hall.", "Anne Berg"),
+        ("WELLINGTON — New Zealand's central bank governor Ann Whitcombe said", "Ann Whitcombe"),
+    ]:
+        rewrites = with_context("how old is she?", Turn("who spoke", sentence, 0.0))
+        assert rewrites[1] == f"how old is {name}?", sentence
     # "it" is no person: the last question says what it is.
     assert with_context("how heavy is it", Turn("what did india launch", crowd, 0.0)) == [
         "what did india launch how heavy is it"
