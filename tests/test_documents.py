@@ -302,6 +302,23 @@ def test_a_jsonl_text_opening_with_its_title_is_read_as_a_txt_file(
 
     [evaluated, _] = load_eval_file(path).documents
     assert (evaluated.body_start, evaluated.byline) == (titled.body_start, titled.byline)
+    # The same headline in other case or with a full stop; old Mac line ends are line ends.
+    (tmp_path / "more").mkdir()
+    stopped = "Harbour reopens.\n" + text.split("\n", 1)[1]
+    cased, dotted, mac = read_documents(
+        [
+            _jsonl(
+                tmp_path / "more",
+                json.dumps({"doc_id": "c", "title": "HARBOUR REOPENS", "text": text}),
+                json.dumps({"doc_id": "d", "title": "Harbour reopens", "text": stopped}),
+                json.dumps(
+                    {"doc_id": "m", "title": "Harbour reopens", "text": text.replace("\n", "\r")}
+                ),
+            )
+        ]
+    )
+    assert cased.body_start == mac.body_start == titled.body_start == dotted.body_start - 1
+    assert mac.byline == "By Ana Ruiz" and "\r" not in mac.text
 
 
 def _write(path: Path, text: str) -> Path:

@@ -324,7 +324,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
     title = _jsonl_string(record.get("title"), "title", where)
     title = " ".join(visible_text(_replace_surrogates(title)).split()) or doc_id  # one line
-    body = visible_text(_replace_surrogates(body).replace("\r\n", "\n"))
+    body = visible_text(_replace_surrogates(body).replace("\r\n", "\n").replace("\r", "\n"))
     _check_words(body, where)
     seen[doc_id] = line_no
     body_start = body_after_title(body, title)
@@ -345,7 +345,16 @@ def body_after_title(text: str, title: str) -> int:
     first_line_end = text.find("\n")
     if first_line_end < 0 or not text[first_line_end:].strip():
         return 0
-    return first_line_end + 1 if " ".join(text[:first_line_end].split()) == title else 0
+    return first_line_end + 1 if _same_title(text[:first_line_end], title) else 0
+
+
+def _same_title(line: str, title: str) -> bool:
+    """Whether a line is the title, written with other spacing, case or a closing stop."""
+
+    def key(text: str) -> str:
+        return " ".join(text.split()).rstrip(".").casefold()
+
+    return key(line) == key(title)
 
 
 def _json_type(value: object) -> str:
