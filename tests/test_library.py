@@ -150,8 +150,12 @@ async def test_admin_adds_a_link_and_it_becomes_answerable(api, bot, site) -> No
     )
     await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 2, timeout=30)
     assert api.calls_to("answerCallbackQuery")[-1].params.get("text") == handlers.STALE_CALLBACK
+    # (Its Paragraph was pressed already: "Already shown above."; its More is sent.)
+    api.push_update(api.callback_query(make_user(8001), before, _button(before, "More")))
+    assert (await api.await_messages(8001, 4, timeout=30))[3]["text"].startswith("2. ")
     api.push_update(api.callback_query(make_user(8001), before, paragraph))
-    assert "Kasatkin" in (await api.await_messages(8001, 4, timeout=30))[3]["text"]
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 4, timeout=30)
+    assert api.calls_to("answerCallbackQuery")[-1].params.get("text") == handlers.SHOWN_ABOVE
 
 
 def _button(message: dict, label: str) -> str:
