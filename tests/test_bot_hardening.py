@@ -439,3 +439,26 @@ def test_a_button_finds_its_passage_in_the_copy_its_chat_may_see(encoder, tmp_pa
     for chat, doc_id in ((555, "article"), (-100123456, "chat100123456-7"), (-100999, "article")):
         rows = handlers.passage_rows(data, action.passages, chat)
         assert rows is not None and data.passages[rows[0]].doc_id == doc_id, chat
+
+
+@pytest.mark.parametrize(("title_emoji", "id_chars"), [(5, 5), (20, 91), (60, 5)])
+def test_every_articles_page_fits_with_emoji_titles_and_words(
+    title_emoji: int, id_chars: int
+) -> None:
+    # Emoji count two UTF-16 units each in Telegram's limit: the page line repeating the
+    # words was measured in characters and a page went over (Telegram refused it).
+    listed = [
+        render.ArticleLine(
+            doc_id=f"s{n}-" + "x" * id_chars,
+            title="🔥" * title_emoji + " story",
+            passages="3",
+            added="2026-12-02",
+            where="story.txt",
+            in_use=False,
+        )
+        for n in range(200)
+    ]
+    for page in (1, 2, 3):
+        text = render.articles_html(listed, articles.USE_HINT, page, "🔥" * 200)
+        assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
+        assert f"Page {page} of " in text

@@ -460,7 +460,13 @@ async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
     assert listed == set(towns)  # every article is on a page, none is only "and N more"
     narrowed = await _ask(api, chat, "/articles town07", pages + 2)
     assert "Town07 council" in narrowed and "Town08" not in narrowed and "Page" not in narrowed
-    beyond = await _ask(api, chat, f"/articles {pages + 5}", pages + 3)
-    assert f"There are {pages} pages of articles; /articles 1 is the first." in beyond
+    beyond = await _ask(api, chat, "/articles town07 3", pages + 3)
+    assert "There is 1 page of articles; /articles town07 1 is the first." in beyond
     none = await _ask(api, chat, "/articles zeppelin", pages + 4)
     assert none.startswith("No article's title or id has “zeppelin”.")
+    # A number alone past the last page is a word to look for ("2026", "07"), not a page.
+    numbered = await _ask(api, chat, "/articles 07", pages + 5)
+    assert "Town07 council" in numbered and "Town08" not in numbered
+    # Words too long to repeat in the "Next:" line, in emoji (two units each): it still fits.
+    emoji = await _ask(api, chat, "/articles " + "🔥" * 300, pages + 6)
+    assert emoji.startswith("No article's title or id has")

@@ -19,6 +19,7 @@ from articlebot.bot.render import (
     MAX_LINE_CHARS,
     MAX_TITLE_CHARS,
     ArticleLine,
+    article_pages,
     articles_html,
     clip,
     counted,
@@ -52,11 +53,8 @@ async def articles(update: Update, context: BotContext) -> None:
     index = context.bot_data.retriever.index
     scope = await scope_of(message.chat_id, context) or []
     words = list(context.args or [])
-    page = int(words.pop()) if words and words[-1].isdecimal() and len(words[-1]) < 6 else 1
     listed = []
     for doc_id in visible_in(index.doc_order, message.chat_id):
-        if not _has_words(f"{doc_id} {index.documents[doc_id].title}", words):
-            continue
         meta = index.manifest.documents.get(doc_id, {})
         source = index.documents[doc_id].source
         listed.append(
@@ -69,7 +67,19 @@ async def articles(update: Update, context: BotContext) -> None:
                 in_use=doc_id in scope,
             )
         )
-    await message.reply_html(articles_html(listed, USE_HINT, page, " ".join(words)))
+    words, page = _words_and_page(words, len(article_pages(listed, USE_HINT)))
+    found = [a for a in listed if _has_words(f"{a.doc_id} {a.title}", words)]
+    await message.reply_html(articles_html(found, USE_HINT, page, " ".join(words)))
+
+
+def _words_and_page(args: list[str], pages: int) -> tuple[list[str], int]:
+    """/articles's words and page: a number last is the page after words ("/articles bridge
+    2"); alone, it is a page when the whole list has that many ("/articles 2"), otherwise
+    words to look for ("/articles 2026")."""
+    number = bool(args) and args[-1].isdecimal() and len(args[-1]) <= 4
+    if number and (len(args) > 1 or int(args[-1]) <= max(pages, 1)):
+        return args[:-1], int(args[-1])
+    return args, 1
 
 
 def _has_words(text: str, words: list[str]) -> bool:

@@ -265,43 +265,54 @@ class ArticleLine:
     in_use: bool
 
 
-def articles_html(
-    articles: Sequence[ArticleLine], hint: str, page: int = 1, matching: str = ""
-) -> str:
-    """/articles: each article with its id, size, date and source, a page at a time (a busy
-    channel's list is longer than a message), then `hint`; `matching` names the words the
-    list was narrowed to."""
+def article_pages(articles: Sequence[ArticleLine], hint: str) -> list[list[str]]:
+    """/articles's lines (each article with its id, size, date and source), cut into pages
+    that fit a message with `hint` and the page line under them."""
     lines = [
         f"• <b>{title_html(a.title)}</b>{' (in use)' if a.in_use else ''}\n"
         f"  <code>{escape(a.doc_id)}</code> · {escape(counted(a.passages, 'passage'))} · "
         f"added {escape(a.added)}\n  {escape(clip(a.where, MAX_LINE_CHARS))}"
         for a in articles
     ]
+    room = MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(f"\n\n{escape(hint)}")
+    return _pages(lines, room - PAGE_NOTE_ROOM) if lines else []
+
+
+def articles_html(
+    articles: Sequence[ArticleLine], hint: str, page: int = 1, matching: str = ""
+) -> str:
+    """/articles: a page of `article_pages`, then `hint`; `matching` names the words the list
+    was narrowed to."""
     footer = f"\n\n{escape(hint)}"
-    if not lines:
+    pages = article_pages(articles, hint)
+    if not pages:
         what = (
             f"No article's title or id has “{escape(clip(matching, MAX_TITLE_CHARS))}”."
             if matching
             else "No articles are indexed."
         )
         return what + footer
-    pages = _pages(lines, MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(footer) - PAGE_NOTE_ROOM)
     if len(pages) == 1 and page == 1:
         return "\n".join(pages[0]) + footer
-    command = f"/articles {escape(clip(matching, MAX_TITLE_CHARS))} " if matching else "/articles "
+    # The next page's command, to copy; words too long to repeat are left to the asker.
+    words = escape(matching)
+    command = f"/articles {words} " if matching else "/articles "
+    if visible_length(command) > PAGE_NOTE_ROOM // 2:
+        command = "/articles (the same words) "
     if not 1 <= page <= len(pages):
         return (
             f"There {'is' if len(pages) == 1 else 'are'} {counted(len(pages), 'page')} of "
             f"articles; {command}1 is the first.{footer}"
         )
-    note = f"Page {page} of {len(pages)}, {counted(len(lines), 'article')}."
+    note = f"Page {page} of {len(pages)}, {counted(len(articles), 'article')}."
     if page < len(pages):
         note += f" Next: {command}{page + 1}"
     return "\n".join(pages[page - 1]) + f"\n\n{note}" + footer
 
 
-#: Room kept on each /articles page for its "Page 2 of 9 ... Next: /articles WORDS 3" line.
-PAGE_NOTE_ROOM = MAX_TITLE_CHARS + 80
+#: Room (UTF-16 units) kept on each /articles page for its "Page 2 of 9, 300 articles. Next:
+#: /articles WORDS 3" line, the words at most half of it.
+PAGE_NOTE_ROOM = 400
 
 
 def _pages(lines: Sequence[str], room: int) -> list[list[str]]:
