@@ -336,11 +336,17 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _skipped(error: Exception) -> None:
     """A file in a folder left out of the index: said on one line, and the rest goes on."""
-    print(f"articlebot: skipped {error}", file=sys.stderr, flush=True)
+    print(f"articlebot: skipped {one_line(str(error))}", file=sys.stderr, flush=True)
 
 
 def _waiting(message: str) -> None:
-    print(f"articlebot: {message}", file=sys.stderr, flush=True)
+    print(f"articlebot: {one_line(message)}", file=sys.stderr, flush=True)
+
+
+def one_line(text: str) -> str:
+    """`text` with its control characters written as escapes: a file named with a line break
+    or a terminal escape sequence must not forge a line or clear the reader's screen."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _status() -> Any:
@@ -927,14 +933,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise
     except (UsageError, ConfigError) as exc:
-        print(f"articlebot: error: {exc}", file=sys.stderr)
+        print(f"articlebot: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except (CliError, DocumentError, IndexStoreError, ModelLoadError) as exc:
-        print(f"articlebot: error: {exc}", file=sys.stderr)
+        print(f"articlebot: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"articlebot: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"articlebot: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 1
     except ValidationError as exc:
         print(f"articlebot: error: {explain_invalid(exc)}", file=sys.stderr)

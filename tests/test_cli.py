@@ -246,6 +246,14 @@ def test_add_of_a_folder_skips_an_empty_file_and_says_so(tmp_path: Path, cli: Cl
     indexed = cli("index", str(folder), index_dir=index_dir)
     assert indexed.returncode == 0 and "skipped" in indexed.stderr
     assert "0 removed" in indexed.stdout
+    # A name the user never typed is shown with its control characters escaped: it cannot
+    # clear the screen or forge a line of output.
+    (folder / "\x1b[2J\nok.txt").write_text("")
+    escaped = cli("add", str(folder), index_dir=index_dir)
+    assert "\x1b" not in escaped.stderr and "skipped" in escaped.stderr
+    assert (
+        f"articlebot: skipped {folder}/\\x1b[2J\\nok.txt: the document is empty\n" in escaped.stderr
+    )
 
 
 def _no_model(*args: object, **kwargs: object) -> None:
