@@ -301,12 +301,19 @@ def cmd_index(args: argparse.Namespace) -> int:
         # Read every file once before any work, so a bad one stops the run at once with one
         # line; the build then reads them again as it goes (a large .jsonl corpus never sits
         # in memory whole).
-        count = sum(1 for _ in iter_documents(_files(sources), on_skip=_skipped)) + len(fetched)
+        # Refreshed from the files the index names, one that cannot be read now keeps its
+        # article as indexed (it was readable once) rather than stopping every refresh.
+        refresh = held is not None
+        skip_note = _kept_as_indexed if refresh else _skipped
+        files = _files(sources)
+        count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
+            fetched
+        )
         if args.paths and count == 0:
             raise UsageError(_no_documents(args.paths))
         log.info("read %d document(s)", count)
         documents = itertools.chain(
-            iter_documents(_files(sources), on_skip=lambda _: None), fetched
+            iter_documents(files, on_skip=lambda _: None, skip_named=refresh), fetched
         )
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
@@ -337,6 +344,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _skipped(error: Exception) -> None:
     """A file in a folder left out of the index: said on one line, and the rest goes on."""
     print(f"articlebot: skipped {one_line(str(error))}", file=sys.stderr, flush=True)
+
+
+def _kept_as_indexed(error: Exception) -> None:
+    """A file the index names that cannot be read now: its article stays as it was."""
+    print(f"articlebot: kept as indexed, {one_line(str(error))}", file=sys.stderr, flush=True)
 
 
 def _waiting(message: str) -> None:

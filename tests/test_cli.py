@@ -246,6 +246,14 @@ def test_add_of_a_folder_skips_an_empty_file_and_says_so(tmp_path: Path, cli: Cl
     indexed = cli("index", str(folder), index_dir=index_dir)
     assert indexed.returncode == 0 and "skipped" in indexed.stderr
     assert "0 removed" in indexed.stdout
+    # Refreshing from the files the index names, one emptied since keeps its article as it
+    # was and the others are read again (it used to stop every refresh).
+    (folder / "ferry.txt").write_text("")
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert (
+        "kept as indexed" in refreshed.stderr and "ferry" in cli("list", index_dir=index_dir).stdout
+    )
     # A name the user never typed is shown with its control characters escaped: it cannot
     # clear the screen or forge a line of output.
     (folder / "\x1b[2J\nok.txt").write_text("")

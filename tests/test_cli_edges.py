@@ -409,3 +409,46 @@ def test_webhook_info_with_the_api_unreachable_says_so(tmp_path: Path, cli: Cli)
     assert result.returncode == 1
     assert result.stderr.startswith(f"articlebot: error: cannot reach the Bot API at {closed} (")
     assert result.stderr.count("\n") == 1 and token not in result.stderr
+
+
+def test_a_folder_that_cannot_be_read_stops_the_run_and_prune_keeps_its_articles(
+    tmp_path: Path, cli: Cli
+) -> None:
+    news = tmp_path / "news"
+    (news / "locked").mkdir(parents=True)
+    (news / "open.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    (news / "locked" / "fire.txt").write_text("Fire at mill\n\nA fire broke out at the mill.\n")
+    index_dir = tmp_path / "index"
+    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    (news / "locked").chmod(0)
+    try:
+        # Root reads any folder: the run drops the capabilities that let it, as a user has none.
+        unprivileged = (
+            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search", "--"]
+            if os.geteuid() == 0
+            else []
+        )  # fmt: skip
+        for args in (["index", str(news), "--prune"], ["index", "--prune"]):
+            run = subprocess.run(
+                [*unprivileged, sys.executable, "-m", "articlebot", *args],
+                env=_env(index_dir),
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if args[1:2] == [str(news)]:
+                # Read from the folder: refused with one line, nothing changed.
+                assert run.returncode == 1, run.stderr
+                assert "locked: cannot read the folder (Permission denied)" in run.stderr
+            else:
+                # Refreshed from the index's own sources: the file is not gone, only unread;
+                # its article is kept as it was, and the rest is refreshed.
+                assert run.returncode == 0, run.stderr
+                assert "kept as indexed" in run.stderr and "fire.txt" in run.stderr
+                assert " 0 removed" in run.stdout, run.stdout
+    finally:
+        (news / "locked").chmod(0o755)
+    listed = cli("list", index_dir=index_dir).stdout
+    assert "fire" in listed and "open" in listed

@@ -42,9 +42,19 @@ def is_file(source: str) -> bool:
 
 
 def origin_is_gone(source: str) -> bool:
-    """Whether a document's source file no longer exists (links never count as gone)."""
+    """Whether a document's source file no longer exists (links never count as gone, nor a
+    file in a folder that cannot be read now: it may well be there, and --prune would drop
+    its article)."""
     where = origin(source)
-    return is_file(where) and not os.path.exists(where)
+    if not is_file(where):
+        return False
+    try:
+        os.stat(where)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _suffixed(doc_id: str, source: str, length: int = 6) -> str:

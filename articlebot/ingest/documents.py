@@ -450,9 +450,9 @@ def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
     named directly."""
     files: dict[str, tuple[Path, bool]] = {}
     for path in paths:
-        if path.is_dir():
+        if _is_dir(path):
             root = path.resolve()
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES)
             for file in found:
                 _check_inside(file, root)
                 named = files.get(os.path.abspath(file), (file, False))[1]
@@ -461,6 +461,31 @@ def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
             # Named directly: a link to a file anywhere is what was asked.
             files[os.path.abspath(path)] = (path, True)
     return dict(files.values())
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; a path that cannot be looked at (inside a folder that cannot
+    be read) is taken as a file, which its reading then refuses with one line."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every entry under `folder` (links to folders not followed, as `rglob` does). A folder
+    inside that cannot be read stops the run: leaving it out silently would look like its
+    articles were gone, and `--prune` would drop them."""
+
+    def refuse(error: OSError) -> None:
+        raise DocumentError(
+            f"{error.filename}: cannot read the folder ({error.strerror or error})"
+        ) from None
+
+    for where, dirs, names in os.walk(folder, onerror=refuse):
+        base = Path(where)
+        for name in (*dirs, *names):
+            yield base / name
 
 
 def _check_inside(file: Path, root: Path) -> None:
@@ -483,6 +508,7 @@ def iter_documents(
     paths: Iterable[Path],
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_skip: Callable[[DocumentError], None] | None = None,
+    skip_named: bool = False,
 ) -> Iterator[Document]:
     """Every path's documents, one at a time (a .jsonl corpus is streamed line by line).
 
@@ -490,23 +516,32 @@ def iter_documents(
     (identity.py), so two files of the same name in different folders are two documents.
     With `on_skip`, a file found in a folder that cannot be read as an article (empty, binary,
     too large) is handed to it and left out: one empty note in a folder of news should not
-    keep the rest out of the index. A file named directly, or a .jsonl corpus (whose lines
-    before the bad one were already read), still stops the run.
+    keep the rest out of the index. A file named directly (unless `skip_named`: files the
+    index names itself, read again to refresh it), or a .jsonl corpus (whose lines before the
+    bad one were already read), still stops the run.
     """
     for path, named in _expand(paths).items():
-        if not os.path.lexists(path):  # before its type: "nosuchdir" has no suffix to judge
-            raise DocumentError(f"{path}: no such file or folder")
-        if _check_suffix(path) in JSONL_SUFFIXES:
-            yield from _iter_jsonl_file(path, max_bytes)
-            continue
         try:
-            documents = read_path(path, max_bytes)
+            _check_exists(path)  # before its type: "nosuchdir" has no suffix to judge
+            jsonl = _check_suffix(path) in JSONL_SUFFIXES
+            documents = [] if jsonl else read_path(path, max_bytes)
         except DocumentError as error:
-            if named or on_skip is None:
+            if (named and not skip_named) or on_skip is None:
                 raise
             on_skip(error)
             continue
-        yield from documents
+        yield from _iter_jsonl_file(path, max_bytes) if jsonl else documents
+
+
+def _check_exists(path: Path) -> None:
+    """DocumentError unless something is at `path` (a file inside a folder that cannot be read
+    is said so, not "no such file")."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def read_documents(
