@@ -127,6 +127,13 @@ def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:
         handle.truncate(50 * 1024 * 1024)
     with pytest.raises(DocumentError, match=r"huge\.txt: 50\.0 MB is larger than the 20\.0 MB"):
         read_path(huge)
+    # Just over: MB to one decimal would say "20.0 MB is larger than the 20.0 MB limit".
+    with huge.open("r+b") as handle:
+        handle.truncate(21_000_000)
+    with pytest.raises(
+        DocumentError, match=r"21,000,000 bytes is more than the limit of 20,971,520"
+    ):
+        read_path(huge)
 
 
 def test_missing_file_and_oversized_file(tmp_path: Path) -> None:

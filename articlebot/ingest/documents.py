@@ -125,7 +125,11 @@ def _mib(size: float) -> str:
 
 
 def _too_large(path: Path, size: float, max_bytes: int) -> DocumentError:
-    return DocumentError(f"{path}: {_mib(size)} is larger than the {_mib(max_bytes)} limit")
+    shown = _mib(size)
+    if shown == _mib(max_bytes):  # "20.0 MB is larger than the 20.0 MB limit": the bytes say
+        shown = f"{int(size):,} bytes"
+        return DocumentError(f"{path}: {shown} is more than the limit of {max_bytes:,} bytes")
+    return DocumentError(f"{path}: {shown} is larger than the {_mib(max_bytes)} limit")
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
