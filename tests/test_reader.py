@@ -324,3 +324,18 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     assert unnamed.reply is not None
     assert unnamed.reply.lines[0] == "The article doesn't name its author — Bridge opens"
     assert (unnamed.answered, unnamed.outcome) == (False, "none")
+
+
+def test_a_short_story_s_first_line_is_not_its_publisher() -> None:
+    from articlebot.ingest.documents import parse_plain_text
+    from articlebot.retrieval.about import byline_reply
+
+    story = parse_plain_text(
+        "Council votes on parking\n\nBy Anna Smith\n\nThe council voted 7 to 2 for new "
+        "parking fees.\n\nFees start in May.",
+        "short",
+        "short.txt",
+    )
+    lines = byline_reply(story).lines
+    assert lines[0] == "By Anna Smith — Council votes on parking"
+    assert not any(line.startswith("Published by") for line in lines)

@@ -78,7 +78,9 @@ def outlet_line(document: Document) -> str | None:
     if not document.byline:
         return None
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
-    for at in range(max(len(lines) - 5, 0), len(lines) - 1):
+    # At the end, in the second half: a short story's byline under its title is in its last
+    # five lines too, and the line after that is the story's first.
+    for at in range(max(len(lines) - 5, len(lines) // 2, 1), len(lines) - 1):
         if lines[at] == document.byline.strip():
             after = lines[at + 1]
             if len(after) <= MAX_OUTLET_CHARS and at + 2 >= len(lines) - 1:
