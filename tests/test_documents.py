@@ -141,7 +141,7 @@ def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
         read_path(tmp_path / "nope.txt")
     big = tmp_path / "big.txt"
     big.write_text("x" * 2000)
-    with pytest.raises(DocumentError, match="larger than"):
+    with pytest.raises(DocumentError, match="2,000 bytes is more than the limit of 1,000 bytes"):
         read_path(big, max_bytes=1000)
 
 
