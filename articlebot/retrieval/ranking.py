@@ -400,10 +400,12 @@ def score_sentences(sentences: Sentences, idf: np.ndarray, lexical_weight: float
     share of the question's terms, and pick each candidate's best."""
     idf_total = float(idf.sum())
     if idf_total > 0:
-        lexical = (sentences.present @ idf) / idf_total
-        coverage = (
-            np.maximum.reduceat(sentences.present, sentences.offsets, axis=0) @ idf
-        ) / idf_total
+        # Summed, not a matrix product: these are a few hundred by a few, and OpenBLAS's
+        # kernels now and then raise "invalid value encountered in matmul" on such products
+        # with every value finite (numpy/numpy#24067), a warning a reader would see.
+        lexical = (sentences.present * idf).sum(axis=1) / idf_total
+        held = np.maximum.reduceat(sentences.present, sentences.offsets, axis=0)
+        coverage = (held * idf).sum(axis=1) / idf_total
     else:
         lexical = np.zeros(len(sentences.rows), dtype=np.float32)
         coverage = np.zeros(len(sentences.offsets), dtype=np.float32)
