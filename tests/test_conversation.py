@@ -138,6 +138,9 @@ def test_a_follow_up_among_many_articles_stays_with_the_last_answer_s(
         # Its words are in the last article too ("strike" in a match report), but another
         # article answers it with confidence and it points back at nothing.
         ("who scored the winner for Braga?", "what about the teachers' strike"),
+        # "about" frames the follow-up: the words it asks about are the others.
+        ("how long is bergen's new light rail line", "what about the salt road film"),
+        ("who scored the winner for Braga?", "what about the quickplate riders"),
     ],
 )
 def test_a_short_question_about_another_article_leaves_the_last_one(

@@ -283,13 +283,17 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
     return [previous.doc_id]
 
 
+#: The words that frame a follow-up ("what about ...", "and also ..."), not its subject.
+_FOLLOW_UP_WORDS = frozenset({"about", "also", "more", "else", "then", "now", "again"})
+
+
 def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
     """Whether the words `question` asks about (not its question words) are all in other
     articles only, none in article `doc_id`."""
     index = retriever.index
     if doc_id not in index.documents:
         return False
-    stop = english_stopwords() | _QUESTION_WORDS
+    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
     words = [w for w in _WORD.findall(question.lower()) if w not in stop]
     terms = index.query_terms(" ".join(words))
     if not terms.ids:
