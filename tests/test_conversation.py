@@ -100,6 +100,7 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
     for sentence, name in [
         ("LONDON (Reuters) - Finance minister Rachel Green said taxes would rise.", "Rachel Green"),
         ("Oslo, Norway — Culture minister Anne Berg opened the hall.", "Anne Berg"),
+        ("PRAGUE, Oct 26 — Eighteen-year-old qualifier Nina Havelka won.", "Nina Havelka"),
         ("WELLINGTON — New Zealand's central bank governor Ann Whitcombe said", "Ann Whitcombe"),
     ]:
         rewrites = with_context("how old is she?", Turn("who spoke", sentence, 0.0))

@@ -186,10 +186,10 @@ def _substituted(question: str, names: list[str]) -> list[str]:
 
 
 # A news story's dateline ("BERGEN, Norway — ", "MELBOURNE — ", "Oslo, Norway — ",
-# "LONDON (Reuters) - "): where it was filed, and by whom.
-_PLACE = r"(?:[A-Z][\w.'’-]*\s*){1,3}"
+# "PRAGUE, Oct 26 — ", "LONDON (Reuters) - "): where and when it was filed, and by whom.
+_PLACE = r"(?:[A-Z][\w.'’-]*\s*){1,4}"
 _DATELINE = re.compile(
-    rf"^\s*{_PLACE}(?:,\s*{_PLACE})?(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
+    rf"^\s*{_PLACE}(?:,[^—–\n(]{{1,40}}?)?\s*(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
 )
 
 
