@@ -272,15 +272,12 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
     previous = request.previous
     if (
         previous is None
-        or previous.doc_id is None
-        or previous.doc_id not in indexed
         or request.at - previous.at > ttl
         or not detect_intent(without_small_talk(request.question))
         or named_article(without_small_talk(request.question)) is not None
-        or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
     ):
         return request.doc_ids
-    return [previous.doc_id]
+    return _last_article(request, indexed)
 
 
 #: The words that frame a follow-up ("what about ...", "and also ..."), not its subject.
@@ -302,14 +299,15 @@ def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
     return bool((counts == 0).all())
 
 
-def _rewrite_scope(request: Request, indexed: Collection[str]) -> Collection[str] | None:
-    """Where a question rewritten with the last turn is asked: the article that turn's answer
-    came from ("how heavy is it?" is about the satellite of the last answer, not another
-    article's), within the chat's articles."""
+def _last_article(request: Request, indexed: Collection[str]) -> Collection[str] | None:
+    """The article the last turn's answer came from, where it is still indexed and among the
+    chat's articles; else the chat's articles. A question rewritten with the last turn is asked
+    there ("how heavy is it?" is about the satellite of the last answer, not another
+    article's)."""
     previous = request.previous
-    assert previous is not None
     if (
-        previous.doc_id is None
+        previous is None
+        or previous.doc_id is None
         or previous.doc_id not in indexed
         or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
     ):
@@ -386,7 +384,7 @@ def answer_requests(
     texts = [text for questions in asked for text in questions]
     indexed = retriever.index.documents
     scopes = [
-        _rewrite_scope(request, indexed) if n else _scope_for(request, ttl, indexed)
+        _last_article(request, indexed) if n else _scope_for(request, ttl, indexed)
         for request, qs in zip(requests, asked, strict=True)
         for n, _ in enumerate(qs)
     ]
