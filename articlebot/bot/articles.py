@@ -67,17 +67,17 @@ async def articles(update: Update, context: BotContext) -> None:
                 in_use=doc_id in scope,
             )
         )
-    words, page = _words_and_page(words, len(article_pages(listed, USE_HINT)))
+    words, page = _words_and_page(words, lambda: len(article_pages(listed, USE_HINT)))
     found = [a for a in listed if _has_words(f"{a.doc_id} {a.title}", words)]
     await message.reply_html(articles_html(found, USE_HINT, page, " ".join(words)))
 
 
-def _words_and_page(args: list[str], pages: int) -> tuple[list[str], int]:
+def _words_and_page(args: list[str], pages: Callable[[], int]) -> tuple[list[str], int]:
     """/articles's words and page: a number last is the page after words ("/articles bridge
-    2"); alone, it is a page when the whole list has that many ("/articles 2"), otherwise
-    words to look for ("/articles 2026")."""
+    2"); alone, it is a page when the whole list has that many (`pages`, counted only then:
+    "/articles 2"), otherwise words to look for ("/articles 2026")."""
     number = bool(args) and args[-1].isdecimal() and len(args[-1]) <= 4
-    if number and (len(args) > 1 or int(args[-1]) <= max(pages, 1)):
+    if number and (len(args) > 1 or int(args[-1]) <= max(pages(), 1)):
         return args[:-1], int(args[-1])
     return args, 1
 

@@ -321,11 +321,12 @@ def _pages(lines: Sequence[str], room: int) -> list[list[str]]:
     pages: list[list[str]] = [[]]
     used = 0
     for line in lines:
-        if pages[-1] and used + visible_length(line) > room:
+        length = visible_length(line)
+        if pages[-1] and used + length > room:
             pages.append([])
             used = 0
         pages[-1].append(line)
-        used += visible_length(line) + 1
+        used += length + 1
     return pages
 
 
