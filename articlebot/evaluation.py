@@ -120,7 +120,7 @@ def load_eval_file(path: Path) -> EvalSet:
                 title = doc_line.title or doc_line.doc_id
                 # As `index` reads a .jsonl line: a headline opening the text is no paragraph,
                 # and "who wrote this?" is answered from the byline under it.
-                body_start = body_after_title(doc_line.text, " ".join(title.split()))
+                body_start = body_after_title(doc_line.text, title)
                 doc = Document(
                     doc_id=doc_line.doc_id,
                     title=title,
