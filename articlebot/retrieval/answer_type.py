@@ -12,11 +12,15 @@ _NUMBER_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what\s+time|what\s+date|since\s+when)\b", re.I)
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|dozen|half|single|double|once|twice)\b",
-    re.IGNORECASE,
+#: "How long" is answered by an end as often as by a number: "until at least Wednesday".
+_HOW_LONG = re.compile(r"^\s*how\s+long\b", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:until|till|through)\b", re.IGNORECASE)
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|third|quarter|fifth|single|"
+    r"double|once|twice"
 )
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _TIME = re.compile(
     r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
@@ -25,10 +29,38 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 
+_AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
+#: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
+#: "in her 50s"; or a thing's, "for 140 years". `owner` is the name an appositive age follows.
+_AGE = re.compile(
+    r"(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
+    r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
+    rf"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
+    rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\b",
+    re.IGNORECASE,
+)
+_COUNT_QUESTION = re.compile(r"^\s*how\s+(?:many|much)\s+(?P<rest>.*)", re.IGNORECASE)
+#: Words that end the counted thing in "how many X did / are / in ...".
+_COUNT_END = frozenset(
+    "a an the this that these those there here he she it they we you i his her its their "
+    "did do does done are is was were be been will would can could should shall may might must "
+    "have has had got get gets getting in of on at to for from with by about over under "
+    "per than since during before after and or so "
+    # Verbs a reader puts right after the counted thing ("how many people lost ..."); other
+    # past tenses end in -ed.
+    "lost went got made ran took came saw left won paid gave told held kept sold bought "
+    "built fled lose go make run take come see leave win pay give hold keep sell buy".split()
+)
+#: How far (in words) a number may stand from the counted thing: "about 1,900 permanent jobs",
+#: "thousands of its archaeological objects", "cases had risen to 214".
+_COUNT_REACH = 4
+_WORD = re.compile(r"[\w’'.,-]*\w")
 
 _WHO_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
 #: A capitalised word after a sentence's first word: most often a name.
 _NAME = re.compile(r"(?<=\S)\s+[\"“‘(]?([A-Z][\w’'-]+)")
+#: Question words that may stand capitalised in a sentence without naming anyone asked about.
+_NOT_NAMES = frozenset("the a an how old is was who what age".split())
 
 
 def wanted_type(question: str) -> str | None:
@@ -44,13 +76,21 @@ def wanted_type(question: str) -> str | None:
 
 def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     """Whether `sentence` holds an answer of `kind` (True when no kind is asked for); for a
-    person, a name other than the question's own words."""
+    person, a name other than the question's own words; for an age or a count, one of what
+    is asked about."""
     if kind == "number":
+        if _AGE_QUESTION.search(question):
+            return _has_age(sentence, question)
+        counted = counted_thing(question)
+        if counted is not None and not _counts(sentence, counted):
+            return False
+        if _HOW_LONG.search(question) and _UNTIL.search(sentence):
+            return True
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         return bool(_TIME.search(sentence))
     if kind == "person":
-        asked = {word.casefold() for word in re.findall(r"[\w’'-]+", question)}
+        asked = _words(question)
         return any(m.group(1).casefold() not in asked for m in _NAME.finditer(sentence))
     return True
 
@@ -59,5 +99,68 @@ def answer_type_missing(question: str, sentence: str) -> float:
     """1.0 when the question asks for a number or a time and the sentence holds none, else 0.0."""
     kind = wanted_type(question)
     if kind in ("number", "time"):
-        return 0.0 if has_type(kind, sentence) else 1.0
+        return 0.0 if has_type(kind, sentence, question) else 1.0
     return 0.0
+
+
+def counted_thing(question: str) -> str | None:
+    """The thing a "how many" question counts ("jobs" of "how many permanent jobs were
+    promised"), stemmed; None for other questions and "how many did he make"."""
+    match = _COUNT_QUESTION.search(question)
+    if match is None:
+        return None
+    thing = None
+    for word in _WORD.findall(match.group("rest").casefold())[:4]:
+        if word in _COUNT_END or (len(word) > 4 and word.endswith("ed")):
+            break
+        thing = word
+    return None if thing is None else _stem(thing)
+
+
+def _counts(sentence: str, thing: str) -> bool:
+    """False when the sentence names the counted thing but no number stands near it (the
+    firefighters are there, the 600 counts hectares); True when it never names it (it may
+    count it in other words: "homes" as "households")."""
+    words = _WORD.findall(sentence)
+    named = [i for i, word in enumerate(words) if _stem(word) == thing]
+    if not named:
+        return True
+    return any(
+        _NUMBER.search(word)
+        for i in named
+        for word in words[max(i - _COUNT_REACH, 0) : i] + words[i + 1 : i + 1 + _COUNT_REACH]
+    )
+
+
+def _has_age(sentence: str, question: str) -> bool:
+    """Whether the sentence gives an age, and not only someone else's: "Vinatier, 49" does not
+    answer "how old is Kasatkin?" though both are named there."""
+    asked = _words(question)
+    others = False
+    for match in _AGE.finditer(sentence):
+        owner = match.group("owner")
+        if owner is None or owner.casefold() in asked:
+            return True
+        others = True
+    if not others:
+        return False
+    named = {m.group(1).casefold() for m in _NAME.finditer(sentence)} - _NOT_NAMES
+    return not asked & named
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in re.findall(r"[\w’'-]+", text)}
+
+
+def _stem(word: str) -> str:
+    """A plural's singular, near enough to match "jobs" with "job" and "buses" with "bus"."""
+    word = word.casefold().removesuffix("’s").removesuffix("'s").strip(".,")
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word

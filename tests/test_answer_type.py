@@ -1,0 +1,67 @@
+"""The answer-type check: a sentence about the subject that lacks the asked age or count."""
+
+from __future__ import annotations
+
+import pytest
+
+from articlebot.retrieval.answer_type import answer_type_missing, counted_thing
+
+VINATIER = (
+    "Laurent Vinatier, 49, who was serving a three-year sentence, was swapped for Daniil "
+    "Kasatkin, a Russian basketball player arrested at a Paris airport last June."
+)
+FIRE = (
+    "Firefighters were battling a blaze near the town of Almonte that had burned about 600 "
+    "hectares of scrub by Sunday evening."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        ("How old is Vinatier?", VINATIER, 0.0),
+        # Both are named; the age is Vinatier's.
+        ("How old is kasatkin?", VINATIER, 1.0),
+        ("how old is the kid who scored the winner", "Said Ferreira, 20, who came through.", 0.0),
+        ("how old is the guy they arrested", "Police arrested a 34-year-old man on Friday.", 0.0),
+        ("how old is the hall", "It has been the heart of the town for 140 years.", 0.0),
+        # Numbers, but no age.
+        ("how old is chepkoech", "Chepkoech said she had aimed to run under 2:16.", 1.0),
+        ("how old is hayes", "Darnell Hayes led Unicaja with 24 points and seven assists.", 1.0),
+    ],
+)
+def test_an_age_is_asked_of_the_person_it_belongs_to(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        # The firefighters are there; the number counts hectares.
+        ("How many firefighters are fighting the blaze", FIRE, 1.0),
+        ("how many helicopters did the team use", "A team using helicopters found it.", 1.0),
+        ("How many jobs were promised", "It promised about 1,900 permanent jobs.", 0.0),
+        ("how many measles cases in cluj", "Confirmed measles cases had risen to 214.", 0.0),
+        ("how many soldiers could france send", "It could send thousands of French troops.", 0.0),
+        # Counted in other words: the check cannot tell, so it does not object.
+        ("How many homes are without power", "Nearly 500,000 households were cut off.", 0.0),
+        ("how many people lost heating and water", "Over 1 million consumers had no heating.", 0.0),
+        # No number at all.
+        ("how many drones did russia launch", "Drone attacks triggered blackouts.", 1.0),
+    ],
+)
+def test_a_count_stands_near_what_it_counts(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+def test_how_long_is_answered_by_an_end_too():
+    sentence = "The heatwave was expected to last until at least Wednesday."
+    assert answer_type_missing("How long will the heat last", sentence) == 0.0
+    assert answer_type_missing("How long will the heat last", "It was very hot.") == 1.0
+
+
+def test_the_counted_thing_is_the_noun_before_the_verb():
+    assert counted_thing("how many permanent jobs were promised") == "job"
+    assert counted_thing("How many buses did they add?") == "bus"
+    assert counted_thing("how many did fernando make") is None
+    assert counted_thing("who won") is None
