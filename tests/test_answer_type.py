@@ -65,3 +65,42 @@ def test_the_counted_thing_is_the_noun_before_the_verb():
     assert counted_thing("How many buses did they add?") == "bus"
     assert counted_thing("how many did fernando make") is None
     assert counted_thing("who won") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        ("How much will the new hub cost", "It would allow an extra 6,000 operations a year.", 1.0),
+        ("how much will she be paid", "She will conduct at least 10 weeks of concerts.", 1.0),
+        (
+            "How much will rebuilding the hall cost?",
+            "Councillors approved a £14.2 million scheme.",
+            0.0,
+        ),
+        ("how much did the mission cost", "The mission cost about 420 million euros.", 0.0),
+        # Not money: any number answers.
+        ("How much over budget did it go", "Costs rose by roughly 18 percent.", 0.0),
+    ],
+)
+def test_money_is_answered_in_a_currency(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        ("what's the satellite called", "India launched the Varuna-2 satellite on Saturday.", 0.0),
+        # The only name is the one asked about ("Tadesse's" is Tadesse).
+        ("what's the name of tadesse's coach", '"I felt good," Tadesse said.', 1.0),
+        ("what is the name of the company", "Two farms run by the same company were culled.", 1.0),
+    ],
+)
+def test_a_name_is_a_name_the_question_does_not_give(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+def test_a_population_is_a_count_of_people():
+    households = "DTEK said nearly 500,000 households in Dnipropetrovsk were without power."
+    assert answer_type_missing("What is the population of Ukraine?", households) == 1.0
+    city = "Bergen, a city of about 290,000 people, opened its fourth line."
+    assert answer_type_missing("what's the population of bergen", city) == 0.0

@@ -39,6 +39,28 @@ _AGE = re.compile(
     rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\b",
     re.IGNORECASE,
 )
+#: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
+_MONEY_QUESTION = re.compile(
+    r"^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
+    r"money|ransom|compensation|spend|spent|salary|salaries|wage|wages|fee|fees|fine|fined|"
+    r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$£€¥₹]|\b(?:dollars?|pounds?|euros?|yen|yuan|crowns?|kronor|kroner|krona|rupees?|"
+    r"francs?|pesos?|reais|rand|cents?|pence|shillings?)\b",
+    re.IGNORECASE,
+)
+#: A population is a count of people: "500,000 households" does not give Ukraine's.
+_POPULATION_QUESTION = re.compile(
+    r"\bpopulation\b|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|are\s+there)\b",
+    re.IGNORECASE,
+)
+_POPULATION = re.compile(
+    rf"\bpopulation\b|(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}))(?:\s+\S+){{0,3}}?\s+"
+    r"(?:people|residents|inhabitants|citizens)\b",
+    re.IGNORECASE,
+)
 _COUNT_QUESTION = re.compile(r"^\s*how\s+(?:many|much)\s+(?P<rest>.*)", re.IGNORECASE)
 #: Words that end the counted thing in "how many X did / are / in ...".
 _COUNT_END = frozenset(
@@ -56,6 +78,12 @@ _COUNT_END = frozenset(
 _COUNT_REACH = 4
 _WORD = re.compile(r"[\w’'.,-]*\w")
 
+#: "What is the name of ...", "what's the satellite called": a name is the answer.
+_NAME_QUESTION = re.compile(
+    r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the\s+)?names?\s+of\b|.*\bcalled\b"
+    r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)",
+    re.IGNORECASE,
+)
 _WHO_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
 #: A capitalised word after a sentence's first word: most often a name.
 _NAME = re.compile(r"(?<=\S)\s+[\"“‘(]?([A-Z][\w’'-]+)")
@@ -64,13 +92,15 @@ _NOT_NAMES = frozenset("the a an how old is was who what age".split())
 
 
 def wanted_type(question: str) -> str | None:
-    """The kind of answer a question asks for: "number", "time", "person" or None."""
-    if _NUMBER_QUESTION.search(question):
+    """The kind of answer a question asks for: "number", "time", "person", "name" or None."""
+    if _NUMBER_QUESTION.search(question) or _POPULATION_QUESTION.search(question):
         return "number"
     if _WHEN_QUESTION.search(question):
         return "time"
     if _WHO_QUESTION.search(question):
         return "person"
+    if _NAME_QUESTION.search(question):
+        return "name"
     return None
 
 
@@ -81,6 +111,10 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     if kind == "number":
         if _AGE_QUESTION.search(question):
             return _has_age(sentence, question)
+        if _POPULATION_QUESTION.search(question):
+            return bool(_POPULATION.search(sentence))
+        if _MONEY_QUESTION.search(question) and not _MONEY.search(sentence):
+            return False
         counted = counted_thing(question)
         if counted is not None and not _counts(sentence, counted):
             return False
@@ -89,16 +123,17 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         return bool(_TIME.search(sentence))
-    if kind == "person":
+    if kind in ("person", "name"):
         asked = _words(question)
-        return any(m.group(1).casefold() not in asked for m in _NAME.finditer(sentence))
+        return any(_bare(m.group(1)) not in asked for m in _NAME.finditer(sentence))
     return True
 
 
 def answer_type_missing(question: str, sentence: str) -> float:
-    """1.0 when the question asks for a number or a time and the sentence holds none, else 0.0."""
+    """1.0 when the question asks for a number, a time or a name and the sentence holds none,
+    else 0.0."""
     kind = wanted_type(question)
-    if kind in ("number", "time"):
+    if kind in ("number", "time", "name"):
         return 0.0 if has_type(kind, sentence, question) else 1.0
     return 0.0
 
@@ -139,22 +174,27 @@ def _has_age(sentence: str, question: str) -> bool:
     others = False
     for match in _AGE.finditer(sentence):
         owner = match.group("owner")
-        if owner is None or owner.casefold() in asked:
+        if owner is None or _bare(owner) in asked:
             return True
         others = True
     if not others:
         return False
-    named = {m.group(1).casefold() for m in _NAME.finditer(sentence)} - _NOT_NAMES
+    named = {_bare(m.group(1)) for m in _NAME.finditer(sentence)} - _NOT_NAMES
     return not asked & named
 
 
 def _words(text: str) -> set[str]:
-    return {word.casefold() for word in re.findall(r"[\w’'-]+", text)}
+    return {_bare(word) for word in re.findall(r"[\w’'-]+", text)}
+
+
+def _bare(word: str) -> str:
+    """A word without case or a possessive: "Tadesse's" is "tadesse"."""
+    return word.casefold().removesuffix("’s").removesuffix("'s")
 
 
 def _stem(word: str) -> str:
     """A plural's singular, near enough to match "jobs" with "job" and "buses" with "bus"."""
-    word = word.casefold().removesuffix("’s").removesuffix("'s").strip(".,")
+    word = _bare(word).strip(".,")
     if len(word) <= 3:
         return word
     if word.endswith("ies"):
