@@ -104,3 +104,17 @@ def test_a_population_is_a_count_of_people():
     assert answer_type_missing("What is the population of Ukraine?", households) == 1.0
     city = "Bergen, a city of about 290,000 people, opened its fourth line."
     assert answer_type_missing("what's the population of bergen", city) == 0.0
+
+
+def test_when_will_wants_what_is_to_come():
+    past = "State officials closed the bridge on Tuesday evening."
+    coming = "Demolition is expected to begin in September."
+    assert answer_type_missing("when will the bridge reopen", past) == 1.0
+    assert answer_type_missing("when will the bridge reopen", coming) == 0.0
+    # Asked of the past, a past time answers.
+    assert answer_type_missing("when was the bridge closed", past) == 0.0
+
+
+def test_names_are_asked_without_an_apostrophe_too():
+    company = "Two farms run by the same company were culled."
+    assert answer_type_missing("whats the name of the company", company) == 1.0

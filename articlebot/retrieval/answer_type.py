@@ -29,6 +29,20 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 
+#: "When will it reopen?" is answered by what is to come ("expected to begin in September"),
+#: not by when something happened ("closed on Tuesday").
+_FUTURE_QUESTION = re.compile(
+    r"^\s*when(?:s|'s|’s)?\s+(?:will|would|is\s+the\s+next|is\s+.+\b(?:due|expected|scheduled|set|"
+    r"going|supposed)\s+to|are\s+.+\b(?:due|expected|scheduled|set|going|supposed)\s+to|"
+    r"(?:\S+\s+){0,3}?(?:due|expected|scheduled|going|supposed)\s+to|the\s+next)\b",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|expected|expects?|scheduled|due|plans?|planned|set\s+to|going\s+to|"
+    r"next|from|until|later\s+this|coming|upcoming|pencilled|aims?|intends?|hopes?|soon|"
+    r"tomorrow|tonight)\b|’ll\b|'ll\b",
+    re.IGNORECASE,
+)
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
 #: "in her 50s"; or a thing's, "for 140 years". `owner` is the name an appositive age follows.
@@ -80,7 +94,7 @@ _WORD = re.compile(r"[\w’'.,-]*\w")
 
 #: "What is the name of ...", "what's the satellite called": a name is the answer.
 _NAME_QUESTION = re.compile(
-    r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the\s+)?names?\s+of\b|.*\bcalled\b"
+    r"^\s*what(?:s|'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the\s+)?names?\s+of\b|.*\bcalled\b"
     r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)",
     re.IGNORECASE,
 )
@@ -122,6 +136,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return True
         return bool(_NUMBER.search(sentence))
     if kind == "time":
+        if _FUTURE_QUESTION.search(question) and not _FUTURE.search(sentence):
+            return False
         return bool(_TIME.search(sentence))
     if kind in ("person", "name"):
         asked = _words(question)
