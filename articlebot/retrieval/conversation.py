@@ -229,13 +229,26 @@ def _questions_for(
     ttl: float,
     english_only: bool = True,
     elsewhere: Callable[[str, str], bool] | None = None,
+    names_here: Callable[[str, str], bool] | None = None,
 ) -> list[str]:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
-    a fresh previous turn and names nothing only another article has)."""
+    a fresh previous turn and names nothing only another article has, nor, being merely short,
+    someone of the last article's)."""
     previous = request.previous
     if previous is None or request.at - previous.at > ttl:
         return [request.question]
     if not depends_on_context(request.question):
+        return [request.question]
+    if (
+        names_here is not None
+        and previous.doc_id is not None
+        and not _ANAPHORA.search(request.question)
+        and not _ELLIPSIS.search(request.question)
+        and not _BARE.match(request.question)
+        and names_here(request.question, previous.doc_id)
+    ):
+        # Short, but naming its subject as chats type names, in lower case: "how old is
+        # kasatkin" after "how old is vinatier" asks of Kasatkin alone.
         return [request.question]
     if (
         elsewhere is not None
@@ -297,6 +310,30 @@ def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
         return False
     counts = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))
     return bool((counts == 0).all())
+
+
+def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
+    """Whether `question` names, in whatever case, what article `doc_id` writes as a name:
+    a word it always capitalises, within a sentence at least once ("kasatkin" for its
+    "Kasatkin"; not "private", which only opens a sentence there)."""
+    document = retriever.index.documents.get(doc_id)
+    if document is None:
+        return False
+    text = document.text
+    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
+    for word in {w for w in _WORD.findall(question.lower()) if len(w) > 2 and w not in stop}:
+        found = list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
+        if (
+            found
+            and all(m.group(0)[0].isupper() for m in found)
+            and any(text[: m.start()].rstrip()[-1:] not in _SENTENCE_END for m in found)
+        ):
+            return True
+    return False
+
+
+#: What a word after it opens a sentence (or a line, or the text) with.
+_SENTENCE_END = frozenset(".!?\"“”'‘’—–-:\n")
 
 
 def _last_article(request: Request, indexed: Collection[str]) -> Collection[str] | None:
@@ -378,7 +415,13 @@ def answer_requests(
     model reads English only).
     """
     asked = [
-        _questions_for(request, ttl, english_only, partial(_elsewhere_words, retriever))
+        _questions_for(
+            request,
+            ttl,
+            english_only,
+            partial(_elsewhere_words, retriever),
+            partial(_names_here, retriever),
+        )
         for request in requests
     ]
     texts = [text for questions in asked for text in questions]
