@@ -118,3 +118,11 @@ def test_when_will_wants_what_is_to_come():
 def test_names_are_asked_without_an_apostrophe_too():
     company = "Two farms run by the same company were culled."
     assert answer_type_missing("whats the name of the company", company) == 1.0
+
+
+def test_a_follow_up_after_the_last_question_wants_its_own_kind_of_answer():
+    # How a chat asks "how much did it cost" after "how long is the new line" (conversation's
+    # rewrite): the money question, not the length one.
+    asked = "how long is bergen's new light rail line? how much did it cost"
+    assert answer_type_missing(asked, "It opened a 9.8-kilometre route on Monday.") == 1.0
+    assert answer_type_missing(asked, "The line cost 7.2 billion Norwegian crowns.") == 0.0

@@ -102,7 +102,7 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
     scorer = "BRAGA, Portugal — Substitute Tiago Ferreira scored with a glancing header."
     rewrites = with_context("how old is he", Turn("who scored the winner", scorer, 0.0))
     assert rewrites == [
-        "who scored the winner how old is he",
+        "who scored the winner? how old is he",
         "how old is Substitute Tiago Ferreira",
         "how old is Ferreira",
     ]
@@ -122,7 +122,7 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
         assert rewrites[1] == f"how old is {name}?", sentence
     # "it" is no person: the last question says what it is.
     assert with_context("how heavy is it", Turn("what did india launch", crowd, 0.0)) == [
-        "what did india launch how heavy is it"
+        "what did india launch? how heavy is it"
     ]
 
 

@@ -107,6 +107,7 @@ _NOT_NAMES = frozenset("the a an how old is was who what age".split())
 
 def wanted_type(question: str) -> str | None:
     """The kind of answer a question asks for: "number", "time", "person", "name" or None."""
+    question = last_question(question)
     if _NUMBER_QUESTION.search(question) or _POPULATION_QUESTION.search(question):
         return "number"
     if _WHEN_QUESTION.search(question):
@@ -122,6 +123,7 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     """Whether `sentence` holds an answer of `kind` (True when no kind is asked for); for a
     person, a name other than the question's own words; for an age or a count, one of what
     is asked about."""
+    question = last_question(question)
     if kind == "number":
         if _AGE_QUESTION.search(question):
             return _has_age(sentence, question)
@@ -154,10 +156,19 @@ def answer_type_missing(question: str, sentence: str) -> float:
     return 0.0
 
 
+def last_question(text: str) -> str:
+    """The last of the questions in `text`: a follow-up asked after the one before it ("who
+    did they sign? how old is he") wants what it asks for."""
+    return _QUESTIONS.split(text)[-1]
+
+
+_QUESTIONS = re.compile(r"\?\s+(?=\S)")
+
+
 def counted_thing(question: str) -> str | None:
     """The thing a "how many" question counts ("jobs" of "how many permanent jobs were
     promised"), stemmed; None for other questions and "how many did he make"."""
-    match = _COUNT_QUESTION.search(question)
+    match = _COUNT_QUESTION.search(last_question(question))
     if match is None:
         return None
     thing = None

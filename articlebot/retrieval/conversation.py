@@ -170,7 +170,10 @@ def with_context(question: str, previous: Turn) -> list[str]:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
         named = _sentence_names(previous.highlight)[:1] if _PERSON.search(question) else []
-        return [f"{previous.question} {question}", *_substituted(question, named)]
+        # As a question of its own after the last one: the kind of answer wanted is this
+        # one's ("how old is he", not the last one's "who did they sign").
+        before = previous.question.rstrip(" ?")
+        return [f"{before}? {question}", *_substituted(question, named)]
     return _substituted(question, names) or [f"{question} ({'; '.join(names)})"]
 
 
