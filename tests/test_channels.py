@@ -544,3 +544,13 @@ async def test_a_channel_outside_the_allowed_chats_is_left_without_a_post(
         # Whatever the bot sent to a channel would be published to its readers.
         assert api.sent_messages(CHANNEL) == []
         assert api.calls_to("leaveChat")[0].params["chat_id"] in (CHANNEL, str(CHANNEL))
+
+
+def test_a_post_written_with_old_mac_line_ends_keeps_its_title() -> None:
+    from articlebot.ingest.posts import PostArticle, PostRef, text_document
+
+    body = " ".join(["The new tram line opened on Monday with eleven stops."] * 8)
+    post = PostArticle(PostRef(CHANNEL, 7), None, f"Bergen opens its fourth tram line\r{body}")
+    document = text_document(post)
+    assert document.title == "Bergen opens its fourth tram line"
+    assert "\r" not in document.text

@@ -156,12 +156,13 @@ def _decode(data: bytes, path: Path) -> str:
         raise DocumentError(
             f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
         ) from None
-    return _document_text(text)
+    return document_text(text)
 
 
-def _document_text(text: str) -> str:
-    """Text as a document holds it, from a file or a .jsonl line: offsets are defined on text
-    with normalized line ends (a lone carriage return is one too), as a reader sees it."""
+def document_text(text: str) -> str:
+    """Text as a document holds it, from a file, a .jsonl line or a channel post: offsets are
+    defined on text with normalized line ends (a lone carriage return is one too), as a reader
+    sees it."""
     return visible_text(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -333,7 +334,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
     title = _jsonl_string(record.get("title"), "title", where)
     title = " ".join(visible_text(_replace_surrogates(title)).split()) or doc_id  # one line
-    body = _document_text(_replace_surrogates(body))
+    body = document_text(_replace_surrogates(body))
     _check_words(body, where)
     seen[doc_id] = line_no
     body_start = body_after_title(body, title)

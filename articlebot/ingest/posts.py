@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from telegram import Message, MessageEntity
 
 from articlebot.ingest.cleaning import find_byline, looks_like_title
-from articlebot.ingest.documents import Document, visible_text
+from articlebot.ingest.documents import Document, document_text
 
 #: A post's own text is an article from this many words on: a news post with a photo carries a
 #: caption of up to ~150 words; a one-line "read more" teaser is not an article.
@@ -183,7 +183,7 @@ def text_document(article: PostArticle) -> Document:
     """The post's own text as a document: its first line is the title when it reads as one,
     else its first sentence, shortened, names it."""
     assert article.own_text is not None
-    text = visible_text(article.own_text.replace("\r\n", "\n"))
+    text = document_text(article.own_text)
     first, _, rest = text.partition("\n")
     if rest.strip() and looks_like_title(first):
         title, body_start = first.strip(), len(first) + 1
