@@ -10,8 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from articlebot.ingest.cleaning import find_byline
-from articlebot.ingest.documents import Document, DocumentError, body_after_title
+from articlebot.ingest.documents import Document, DocumentError, titled_document
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
 
@@ -117,18 +116,11 @@ def load_eval_file(path: Path) -> EvalSet:
                 doc_line = _DocumentLine.model_validate(record)
                 if any(d.doc_id == doc_line.doc_id for d in documents):
                     raise DocumentError(f"{where}: doc_id {doc_line.doc_id!r} is used twice")
+                # As `index` reads a .jsonl line (a headline opening the text is no paragraph,
+                # "who wrote this?" is answered from the byline under it), but with the text
+                # as written: the answers' offsets are into it.
                 title = doc_line.title or doc_line.doc_id
-                # As `index` reads a .jsonl line: a headline opening the text is no paragraph,
-                # and "who wrote this?" is answered from the byline under it.
-                body_start = body_after_title(doc_line.text, title)
-                doc = Document(
-                    doc_id=doc_line.doc_id,
-                    title=title,
-                    text=doc_line.text,
-                    source=where,
-                    byline=find_byline(doc_line.text[body_start:]),
-                    body_start=body_start,
-                )
+                doc = titled_document(doc_line.doc_id, title, doc_line.text, where)
                 documents.append(doc)
                 for i, item in enumerate(doc_line.questions):
                     end = item.start + len(item.answer)

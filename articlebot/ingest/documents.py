@@ -337,15 +337,23 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     body = document_text(_replace_surrogates(body))
     _check_words(body, where)
     seen[doc_id] = line_no
-    body_start = body_after_title(body, title)
+    return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
+
+
+def titled_document(
+    doc_id: str, title: str, text: str, source: str, id_given: bool = False
+) -> Document:
+    """A document whose text may open with its headline (a .jsonl line's): its body starts
+    after it, and the byline is looked for there."""
+    body_start = body_after_title(text, title)
     return Document(
         doc_id=doc_id,
         title=title,
-        text=body,
-        source=f"{path}:{line_no}",
-        byline=find_byline(body[body_start:]),
+        text=text,
+        source=source,
+        byline=find_byline(text[body_start:]),
         body_start=body_start,
-        id_given=bool(given),
+        id_given=id_given,
     )
 
 
