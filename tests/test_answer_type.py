@@ -25,6 +25,9 @@ FIRE = (
         ("how old is the kid who scored the winner", "Said Ferreira, 20, who came through.", 0.0),
         ("how old is the guy they arrested", "Police arrested a 34-year-old man on Friday.", 0.0),
         ("how old is the hall", "It has been the heart of the town for 140 years.", 0.0),
+        ("how old is the bridge", "The bridge, built in 1968, was closed.", 0.0),
+        # A duration is no age.
+        ("how old is he", "Kovač joined in a deal worth €12 million over three years.", 1.0),
         # Numbers, but no age.
         ("how old is chepkoech", "Chepkoech said she had aimed to run under 2:16.", 1.0),
         ("how old is hayes", "Darnell Hayes led Unicaja with 24 points and seven assists.", 1.0),

@@ -45,12 +45,16 @@ _FUTURE = re.compile(
 )
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
-#: "in her 50s"; or a thing's, "for 140 years". `owner` is the name an appositive age follows.
+#: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
+#: years"). `owner` is the name an appositive age follows.
 _AGE = re.compile(
     r"(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
     rf"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
-    rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\b",
+    rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
+    r"(?:years|decades|centuries)\b"
+    rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
+    r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b",
     re.IGNORECASE,
 )
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
