@@ -50,7 +50,7 @@ _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re
 _AGE = re.compile(
     r"(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
-    rf"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
+    r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
     rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
     rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
@@ -88,13 +88,15 @@ _COUNT_END = frozenset(
     "per than since during before after and or so "
     # Verbs a reader puts right after the counted thing ("how many people lost ..."); other
     # past tenses end in -ed.
-    "lost went got made ran took came saw left won paid gave told held kept sold bought "
+    "lost went made ran took came saw left won paid gave told held kept sold bought "
     "built fled lose go make run take come see leave win pay give hold keep sell buy".split()
 )
 #: How far (in words) a number may stand from the counted thing: "about 1,900 permanent jobs",
 #: "thousands of its archaeological objects", "cases had risen to 214".
 _COUNT_REACH = 4
 _WORD = re.compile(r"[\w’'.,-]*\w")
+#: Where one question ends and the next begins in "who did they sign? how old is he".
+_QUESTIONS = re.compile(r"\?\s+(?=\S)")
 
 #: "What is the name of ...", "what's the satellite called": a name is the answer.
 _NAME_QUESTION = re.compile(
@@ -166,9 +168,6 @@ def last_question(text: str) -> str:
     return _QUESTIONS.split(text)[-1]
 
 
-_QUESTIONS = re.compile(r"\?\s+(?=\S)")
-
-
 def counted_thing(question: str) -> str | None:
     """The thing a "how many" question counts ("jobs" of "how many permanent jobs were
     promised"), stemmed; None for other questions and "how many did he make"."""
@@ -205,6 +204,8 @@ def _has_age(sentence: str, question: str) -> bool:
     others = False
     for match in _AGE.finditer(sentence):
         owner = match.group("owner")
+        if owner is not None and not owner[0].isupper():
+            continue  # the pattern ignores case for "Aged 70"; a name does not
         if owner is None or _bare(owner) in asked:
             return True
         others = True

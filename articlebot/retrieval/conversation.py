@@ -329,10 +329,17 @@ def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
         if (
             found
             and all(m.group(0)[0].isupper() for m in found)
-            and any(text[: m.start()].rstrip()[-1:] not in _SENTENCE_END for m in found)
+            and any(_within_sentence(text, m.start()) for m in found)
         ):
             return True
     return False
+
+
+def _within_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` stands inside a sentence, not at the start of one (or of a
+    line, a quote, the text)."""
+    before = text[max(at - 40, 0) : at].rstrip()
+    return bool(before) and before[-1] not in _SENTENCE_END
 
 
 #: What a word after it opens a sentence (or a line, or the text) with.
