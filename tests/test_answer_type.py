@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from articlebot.retrieval.answer_type import answer_type_missing, counted_thing
@@ -129,3 +131,23 @@ def test_a_follow_up_after_the_last_question_wants_its_own_kind_of_answer():
     asked = "how long is bergen's new light rail line? how much did it cost"
     assert answer_type_missing(asked, "It opened a 9.8-kilometre route on Monday.") == 1.0
     assert answer_type_missing(asked, "The line cost 7.2 billion Norwegian crowns.") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("how old is the lead scientist", "The code " + "ACGT" * 5000 + " Marchenko, 49, who"),
+        ("what is the population of kharkiv", "Census " + "1" * 20000 + " at 1.4 million people."),
+        (
+            "how many people live there",
+            "Census " + "1," * 10000 + " puts it at 1.4 million people.",
+        ),
+        ("how many people died", "-" * 20000 + " people."),
+    ],
+)
+def test_a_sentence_the_splitter_left_whole_is_read_quickly(question, sentence):
+    # An unsplit blob (a DNA string, a table) took seconds to scan; a sentence is read no
+    # further than a long sentence's length, in linear time.
+    started = time.perf_counter()
+    answer_type_missing(question, sentence)
+    assert time.perf_counter() - started < 0.5

@@ -48,12 +48,12 @@ _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
 #: years"). `owner` is the name an appositive age follows.
 _AGE = re.compile(
-    r"(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
+    r"\b(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
     rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
-    rf"|\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
+    rf"|(?<![\w,.])(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
     r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b",
     re.IGNORECASE,
 )
@@ -75,7 +75,7 @@ _POPULATION_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _POPULATION = re.compile(
-    rf"\bpopulation\b|(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}))(?:\s+\S+){{0,3}}?\s+"
+    rf"\bpopulation\b|(?<![\w,.])(?:\d[\d,.]*|(?:{_NUMBER_WORDS})\b)(?:\s+\S+){{0,3}}?\s+"
     r"(?:people|residents|inhabitants|citizens)\b",
     re.IGNORECASE,
 )
@@ -94,7 +94,10 @@ _COUNT_END = frozenset(
 #: How far (in words) a number may stand from the counted thing: "about 1,900 permanent jobs",
 #: "thousands of its archaeological objects", "cases had risen to 214".
 _COUNT_REACH = 4
-_WORD = re.compile(r"[\w’'.,-]*\w")
+_WORD = re.compile(r"\w(?:[\w’'.,-]*\w)?")
+#: A sentence is a few hundred characters; what the splitter left whole (a 20,000-letter
+#: code, a table) is read no further than a long sentence's length, and in linear time.
+_MAX_SENTENCE = 2000
 #: Where one question ends and the next begins in "who did they sign? how old is he".
 _QUESTIONS = re.compile(r"\?\s+(?=\S)")
 
@@ -130,6 +133,7 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     person, a name other than the question's own words; for an age or a count, one of what
     is asked about."""
     question = last_question(question)
+    sentence = sentence[:_MAX_SENTENCE]
     if kind == "number":
         if _AGE_QUESTION.search(question):
             return _has_age(sentence, question)

@@ -190,7 +190,9 @@ def _substituted(question: str, names: list[str]) -> list[str]:
 
 # A news story's dateline ("BERGEN, Norway — ", "MELBOURNE — ", "Oslo, Norway — ",
 # "PRAGUE, Oct 26 — ", "LONDON (Reuters) - "): where and when it was filed, and by whom.
-_PLACE = r"(?:[A-Z][\w.'’-]*\s*){1,4}"
+# Up to four capitalised words, each after whitespace: one long word split into pieces
+# would be tried every way (seconds for a 150-letter word).
+_PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*"
 _DATELINE = re.compile(
     rf"^\s*{_PLACE}(?:,[^—–\n(]{{1,40}}?)?\s*(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
 )
