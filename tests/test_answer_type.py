@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from articlebot.retrieval.answer_type import answer_type_missing, counted_thing
+from articlebot.retrieval.answer_type import answer_type_missing, counted_thing, wanted_type
 
 VINATIER = (
     "Laurent Vinatier, 49, who was serving a three-year sentence, was swapped for Daniil "
@@ -151,3 +151,23 @@ def test_a_sentence_the_splitter_left_whole_is_read_quickly(question, sentence):
     started = time.perf_counter()
     answer_type_missing(question, sentence)
     assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("how old is Tom Reyes?", "Police named the owner as Tom Reyes, 34."),
+        ("how old is Tom Reyes?", "Tom Reyes (34) was held overnight."),
+        ("how old was the mayor when he died", "He died at the age of 87."),
+        ("how much will the repairs cost?", "Repairs will cost 2 million USD."),
+        ("how much did the bridge cost", "It cost 5 billion roubles."),
+        ("how many were killed", "Sixty people were killed."),
+    ],
+)
+def test_more_ways_news_gives_an_age_a_price_a_count(question, sentence):
+    assert answer_type_missing(question, sentence) == 0.0
+
+
+def test_population_as_a_subject_is_no_number_question():
+    assert wanted_type("how did the local population react?") is None
+    assert wanted_type("whats the population of bergen") == "number"

@@ -16,9 +16,10 @@ _WHEN_QUESTION = re.compile(r"^\s*(?:when|what\s+time|what\s+date|since\s+when)\
 _HOW_LONG = re.compile(r"^\s*how\s+long\b", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|through)\b", re.IGNORECASE)
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|hundreds?|thousands?|millions?|billions?|dozens?|half|third|quarter|fifth|single|"
-    r"double|once|twice"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|third|quarter|fifth|"
+    r"single|double|once|twice"
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _TIME = re.compile(
@@ -48,8 +49,9 @@ _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
 #: years"). `owner` is the name an appositive age follows.
 _AGE = re.compile(
-    r"\b(?P<owner>[A-Z][\w’'-]+),\s+(?:aged\s+)?\d{1,3}\s*(?:,|\)|\band\b|\bwho\b)"
+    r"\b(?P<owner>[A-Z][\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,.;)—–]|\band\b|\bwho\b|$)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
+    r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
     rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
@@ -65,13 +67,15 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"[$£€¥₹]|\b(?:dollars?|pounds?|euros?|yen|yuan|crowns?|kronor|kroner|krona|rupees?|"
-    r"francs?|pesos?|reais|rand|cents?|pence|shillings?)\b",
+    r"[$£€¥₹₽₴₺]|\b(?:dollars?|pounds?|euros?|yen|yuan|crowns?|kronor|kroner|krona|rupees?|"
+    r"francs?|pesos?|reais|rand|cents?|pence|shillings?|rubles?|roubles?|hryvnias?|lira|liras|"
+    r"zlotys?|baht|ringgit|dirhams?|riyals?|naira|bitcoins?|USD|EUR|GBP|JPY|CHF)\b",
     re.IGNORECASE,
 )
 #: A population is a count of people: "500,000 households" does not give Ukraine's.
 _POPULATION_QUESTION = re.compile(
-    r"\bpopulation\b|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|are\s+there)\b",
+    r"\bpopulation\s+of\b|^\s*what\S*\s+(?:is\s+|was\s+)?(?:the\s+|its\s+|their\s+)?population\b"
+    r"|\bhow\s+many\s+(?:people|residents|inhabitants)\s+(?:live|are\s+there)\b",
     re.IGNORECASE,
 )
 _POPULATION = re.compile(
