@@ -33,6 +33,7 @@ FIRE = (
         # Numbers, but no age.
         ("how old is chepkoech", "Chepkoech said she had aimed to run under 2:16.", 1.0),
         ("how old is hayes", "Darnell Hayes led Unicaja with 24 points and seven assists.", 1.0),
+        ("how old is germany", "In Germany, 12.5% of people voted.", 1.0),
     ],
 )
 def test_an_age_is_asked_of_the_person_it_belongs_to(question, sentence, missing):

@@ -49,7 +49,7 @@ _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
 #: years"). `owner` is the name an appositive age follows.
 _AGE = re.compile(
-    r"\b(?P<owner>[A-Z][\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,.;)—–]|\band\b|\bwho\b|$)"
+    r"\b(?P<owner>[A-Z][\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
     r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
