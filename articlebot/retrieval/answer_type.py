@@ -47,9 +47,10 @@ _FUTURE = re.compile(
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
-#: years"). `owner` is the name an appositive age follows.
+#: years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
+#: the rest).
 _AGE = re.compile(
-    r"\b(?P<owner>[A-Z][\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
+    r"\b(?P<owner>(?-i:[A-Z])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
     r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
     r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
@@ -212,8 +213,6 @@ def _has_age(sentence: str, question: str) -> bool:
     others = False
     for match in _AGE.finditer(sentence):
         owner = match.group("owner")
-        if owner is not None and not owner[0].isupper():
-            continue  # the pattern ignores case for "Aged 70"; a name does not
         if owner is None or _bare(owner) in asked:
             return True
         others = True

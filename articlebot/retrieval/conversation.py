@@ -302,15 +302,20 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
 _FOLLOW_UP_WORDS = frozenset({"about", "also", "more", "else", "then", "now", "again"})
 
 
+def _subject_words(question: str) -> list[str]:
+    """The words a question asks about, in lower case: not its question words, stopwords or
+    the words framing a follow-up."""
+    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
+    return [w for w in _WORD.findall(question.lower()) if w not in stop]
+
+
 def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
     """Whether the words `question` asks about (not its question words) are all in other
     articles only, none in article `doc_id`."""
     index = retriever.index
     if doc_id not in index.documents:
         return False
-    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
-    words = [w for w in _WORD.findall(question.lower()) if w not in stop]
-    terms = index.query_terms(" ".join(words))
+    terms = index.query_terms(" ".join(_subject_words(question)))
     if not terms.ids:
         return False
     counts = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))
@@ -325,8 +330,7 @@ def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
     if document is None:
         return False
     text = document.text
-    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
-    for word in {w for w in _WORD.findall(question.lower()) if len(w) > 2 and w not in stop}:
+    for word in {w for w in _subject_words(question) if len(w) > 2}:
         found = list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
         if (
             found
