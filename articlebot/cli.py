@@ -215,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--misses",
         action="store_true",
-        help="print each missed, wrongly refused or wrongly answered question with what was shown",
+        help="print each missed, wrongly refused or wrongly answered question with what was shown "
+        "(for a dialogue set: each line whose answer is not in bold, after its context)",
     )
     p.add_argument(
         "--report",
@@ -773,7 +774,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(ablation_table(rows))
             return 0
         if eval_set.kind == "dialogue":
-            figures = run_dialogue(eval_set.questions, retriever())
+            dialogue = run_dialogue(eval_set.questions, retriever())
+            figures = dialogue.figures
+            if args.misses:
+                print("\n".join(dialogue.misses), end="\n\n" if dialogue.misses else "")
             print(
                 json.dumps(figures)
                 if args.json

@@ -439,7 +439,15 @@ def ablation_table(rows: Sequence[AblationRow]) -> str:
     return "\n".join(lines)
 
 
-def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> dict[str, float]:
+@dataclass(frozen=True, slots=True)
+class DialogueRun:
+    """A dialogue set's figures and, for a tuner, what went wrong (see `dialogue_misses`)."""
+
+    figures: dict[str, float]
+    misses: list[str]
+
+
+def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> DialogueRun:
     """Follow-ups resolved and independent questions unharmed, with and without chat memory."""
     from articlebot.retrieval.conversation import ask_in_context
 
@@ -467,7 +475,7 @@ def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> dict[str,
 
     remembered, forgotten = answers(followups, True), answers(followups, False)
     alone, after = answers(independent, True), answers(independent, False)
-    return {
+    figures = {
         "followups": len(followups),
         "followups_resolved_with_memory": share(followups, remembered),
         "followups_bold_with_memory": share(followups, remembered, bold=True),
@@ -476,3 +484,30 @@ def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> dict[str,
         "independent_hit@1_with_memory": share(independent, alone),
         "independent_hit@1_without_memory": share(independent, after),
     }
+    return DialogueRun(figures, dialogue_misses([*followups, *independent], [*remembered, *alone]))
+
+
+def dialogue_misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list[str]:
+    """One block per dialogue line whose answer, asked after its context with chat memory,
+    does not show the expected answer in bold: the context, the line, and what was shown."""
+    out = []
+    for question, answer in zip(questions, answers, strict=True):
+        top = answer.passages[0] if answer.passages else None
+        if top is not None and highlight_hit(question, top):
+            continue
+        if top is None:
+            problem = "nothing shown"
+        elif is_hit(question, top):
+            problem = "wrong sentence"
+        else:
+            problem = "wrong passage"
+        kind = "follow-up" if question.depends else "independent"
+        lines = [
+            f"[{kind}: {problem}] {question.context or ''} -> {question.q}  "
+            f"({answer.outcome}, confidence {answer.confidence:.2f})",
+            f"  expected: {' | '.join(question.answers)}",
+        ]
+        if top is not None:
+            lines.append(f"  shown:    {top.doc_id} ¶{top.paragraph}: {top.highlight_text}")
+        out.append("\n".join(lines))
+    return out

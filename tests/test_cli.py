@@ -134,6 +134,39 @@ def test_eval_scores_the_replies_readers_get(index_dir: Path, tmp_path: Path, cl
     assert json.loads(result.stdout)["none"] == 1.0, result.stdout
 
 
+def test_eval_misses_show_what_went_wrong(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
+    # For a tuner: each question whose answer was not shown in bold, with what was shown; for
+    # a dialogue set each line asked after its context.
+    text = "The harbour reopened on Monday. Ferries resumed at noon after repairs."
+    spans = tmp_path / "dev.jsonl"
+    question = {"q": "When did the ferries resume?", "answer": "Monday", "start": 24}
+    spans.write_text(
+        json.dumps({"doc_id": "h", "title": "Harbour", "text": text, "questions": [question]}),
+        encoding="utf-8",
+    )
+    result = cli("eval", str(spans), "--misses", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "[wrong sentence] When did the ferries resume?" in result.stdout
+    assert "expected: h @24-30" in result.stdout
+    assert "shown:    h ¶1: Ferries resumed at noon after repairs." in result.stdout
+
+    dialogue = tmp_path / "dialogue.jsonl"
+    lines = [
+        {"context": "Who is Laurent Vinatier?", "q": "When was he arrested?",
+         "answers": ["June 2024"], "depends": True},
+        {"context": "Who is Laurent Vinatier?", "q": "Where was he born?",
+         "answers": ["Mont-de-Marsan"], "depends": True},
+    ]  # fmt: skip
+    dialogue.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    result = cli("eval", str(dialogue), "--misses", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("\n\n")[0]
+    assert "When was he arrested?" not in blocks
+    assert "[follow-up: wrong passage] Who is Laurent Vinatier? -> Where was he born?" in blocks
+    assert "expected: Mont-de-Marsan" in blocks and "shown:    article ¶" in blocks
+    assert "followups_resolved_with_memory: 0.5" in result.stdout
+
+
 def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cli) -> None:
     # A blank `ARTICLEBOT_INDEX_DIR=` line (in .env or the environment) is the default folder,
     # not the current one; an empty --index-dir is refused.
