@@ -148,6 +148,26 @@ def test_a_follow_up_among_many_articles_stays_with_the_last_answer_s(
 
 
 @pytest.mark.parametrize(
+    ("first", "follow_up"),
+    [
+        ("who won stage 6 of the tour de suisse", "how long was the stage"),
+        ("how long is bergen's new light rail line", "how much did the project cost"),
+    ],
+)
+def test_a_question_naming_the_last_story_s_thing_stays_with_it(
+    many_articles: Retriever, first: str, follow_up: str
+) -> None:
+    # No pronoun and no name, but "the stage" is the last story's: asked alone it finds a
+    # rocket's upper stage and a wind farm's cost; in a chat it goes on from the last answer.
+    _, turn = ask_in_context(many_articles, first, None, now=100.0)
+    assert not depends_on_context(follow_up)
+    alone = many_articles.ask(follow_up)
+    answer, _ = ask_in_context(many_articles, follow_up, turn, now=130.0)
+    assert alone.passages[0].doc_id != turn.doc_id
+    assert answer.outcome != "none" and answer.passages[0].doc_id == turn.doc_id
+
+
+@pytest.mark.parametrize(
     ("first", "switch"),
     [
         ("who won stage 6 of the tour de suisse", "who is tereza nováková"),

@@ -10,9 +10,11 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
+
 from articlebot.retrieval.intents import detect_intent, named_article
 from articlebot.retrieval.languages import question_language
-from articlebot.retrieval.late_interaction import english_stopwords
+from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -235,17 +237,27 @@ def _questions_for(
     english_only: bool = True,
     elsewhere: Callable[[str, str], bool] | None = None,
     names_here: Callable[[str, str], bool] | None = None,
+    on_last_topic: Callable[[str, str], bool] | None = None,
 ) -> list[str]:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
-    someone of the last article's)."""
+    someone of the last article's), or itself again, to be asked of the last article (if it
+    names no one and its words are that article's: `on_last_topic`)."""
     previous = request.previous
     if previous is None or request.at - previous.at > ttl:
         return [request.question]
-    if not depends_on_context(request.question):
+    leans = depends_on_context(request.question)
+    on_topic = (
+        not leans
+        and on_last_topic is not None
+        and previous.doc_id is not None
+        and on_last_topic(request.question, previous.doc_id)
+    )
+    if not leans and not on_topic:
         return [request.question]
     if (
-        names_here is not None
+        leans
+        and names_here is not None
         and previous.doc_id is not None
         and not _ANAPHORA.search(request.question)
         and not _ELLIPSIS.search(request.question)
@@ -256,7 +268,8 @@ def _questions_for(
         # kasatkin" after "how old is vinatier" asks of Kasatkin alone.
         return [request.question]
     if (
-        elsewhere is not None
+        leans
+        and elsewhere is not None
         and previous.doc_id is not None
         and not _ANAPHORA.search(request.question)
         and not _BARE.match(request.question)
@@ -275,6 +288,11 @@ def _questions_for(
         or (english_only and question_language(request.question) != "en")
     ):
         return [request.question]
+    if on_topic:
+        # "how did the vote go" names its subject: asked as it is, and of the last article
+        # ("the vote" is that one's), without the last question's words, which pull the
+        # answer back to the last sentence shown.
+        return [request.question, request.question]
     rewrites = with_context(request.question, previous)
     if previous.doc_id is not None and not _BARE.match(request.question):
         # Also the question as asked, within the last answer's article (as every rewrite is):
@@ -320,6 +338,33 @@ def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
         return False
     counts = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))
     return bool((counts == 0).all())
+
+
+#: A question up to this long that names no one, whose words are mostly the last article's
+#: ("how did the vote go", "so how much will the fees be now"), goes on from it in a chat.
+TOPIC_QUESTION_WORDS = 8
+
+
+def _on_topic_of(retriever: Retriever, question: str, doc_id: str) -> bool:
+    """Whether `question` is short, names no one, and the words it asks about that the index
+    knows are in article `doc_id`: its rarest, and most of their weight (IDF). "The vote" is
+    the last article's vote."""
+    index = retriever.index
+    if (
+        doc_id not in index.documents
+        or names_in(question)
+        or len(_WORD.findall(question)) > TOPIC_QUESTION_WORDS
+    ):
+        return False
+    # "How long", "how much": the kind of answer wanted, not what it is about.
+    words = [w for w in _subject_words(question) if w not in ANSWER_KIND_WORDS]
+    terms = index.query_terms(" ".join(words))
+    if not terms.ids:
+        return False
+    found = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))[0] > 0
+    # Words like "go" or "ended" say little: the rarer words, most of the weight, decide.
+    idf = np.asarray(terms.idf, dtype=np.float64)
+    return bool(found[int(np.argmax(idf))]) and float(idf[found].sum()) >= 0.5 * float(idf.sum())
 
 
 def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
@@ -391,7 +436,11 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        if contextual.answered or not answer.answered or bare or elsewhere:
+        # Rewritten though it leans on nothing: its subject is the last article's ("how long
+        # was the stage" after a cycling stage), which is what it means if that says anything
+        # to it, whatever another article answers.
+        on_topic = not depends_on_context(request.question) and contextual.outcome != "none"
+        if contextual.answered or not answer.answered or bare or elsewhere or on_topic:
             answer = dataclasses.replace(contextual, question=answer.question)
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
@@ -437,6 +486,7 @@ def answer_requests(
             english_only,
             partial(_elsewhere_words, retriever),
             partial(_names_here, retriever),
+            partial(_on_topic_of, retriever),
         )
         for request in requests
     ]
