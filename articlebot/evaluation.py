@@ -448,10 +448,12 @@ class DialogueRun:
 
 
 def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> DialogueRun:
-    """Follow-ups resolved and independent questions unharmed, with and without chat memory."""
+    """Follow-ups resolved and independent questions unharmed, with and without chat memory;
+    follow-ups the article does not answer (`"answers": []`) answered with confidence."""
     from articlebot.retrieval.conversation import ask_in_context
 
-    followups = [q for q in questions if q.depends]
+    followups = [q for q in questions if q.depends and q.answers]
+    unanswerable = [q for q in questions if q.depends and not q.answers]
     independent = [q for q in questions if not q.depends]
 
     def answers(items: list[EvalQuestion], memory: bool) -> list[Answer]:
@@ -475,6 +477,7 @@ def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> DialogueR
 
     remembered, forgotten = answers(followups, True), answers(followups, False)
     alone, after = answers(independent, True), answers(independent, False)
+    unanswered = answers(unanswerable, True)
     figures = {
         "followups": len(followups),
         "followups_resolved_with_memory": share(followups, remembered),
@@ -483,19 +486,33 @@ def run_dialogue(questions: Sequence[EvalQuestion], retriever: Any) -> DialogueR
         "independent": len(independent),
         "independent_hit@1_with_memory": share(independent, alone),
         "independent_hit@1_without_memory": share(independent, after),
+        "unanswerable_followups": len(unanswerable),
+        "unanswerable_followups_answered_with_memory": round(
+            sum(a.answered for a in unanswered) / max(len(unanswerable), 1), 4
+        ),
     }
-    return DialogueRun(figures, dialogue_misses([*followups, *independent], [*remembered, *alone]))
+    return DialogueRun(
+        figures,
+        dialogue_misses(
+            [*followups, *independent, *unanswerable], [*remembered, *alone, *unanswered]
+        ),
+    )
 
 
 def dialogue_misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list[str]:
     """One block per dialogue line whose answer, asked after its context with chat memory,
-    does not show the expected answer in bold: the context, the line, and what was shown."""
+    does not show the expected answer in bold, or, for a line the article does not answer,
+    that was answered with confidence: the context, the line, and what was shown."""
     out = []
     for question, answer in zip(questions, answers, strict=True):
         top = answer.passages[0] if answer.passages else None
-        if top is not None and highlight_hit(question, top):
+        if not question.answers:
+            if not answer.answered:
+                continue
+            problem = "answered, not in the article"
+        elif top is not None and highlight_hit(question, top):
             continue
-        if top is None:
+        elif top is None:
             problem = "nothing shown"
         elif is_hit(question, top):
             problem = "wrong sentence"
@@ -505,7 +522,7 @@ def dialogue_misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]
         lines = [
             f"[{kind}: {problem}] {question.context or ''} -> {question.q}  "
             f"({answer.outcome}, confidence {answer.confidence:.2f})",
-            f"  expected: {' | '.join(question.answers)}",
+            f"  expected: {' | '.join(question.answers) or '(not in the article)'}",
         ]
         if top is not None:
             lines.append(f"  shown:    {top.doc_id} ¶{top.paragraph}: {top.highlight_text}")

@@ -156,6 +156,9 @@ def test_eval_misses_show_what_went_wrong(index_dir: Path, tmp_path: Path, cli: 
          "answers": ["June 2024"], "depends": True},
         {"context": "Who is Laurent Vinatier?", "q": "Where was he born?",
          "answers": ["Mont-de-Marsan"], "depends": True},
+        # The article gives Vinatier's age, not Kasatkin's: no confident answer is right.
+        {"context": "How old is Vinatier?", "q": "And Kasatkin?", "answers": [],
+         "depends": True},
     ]  # fmt: skip
     dialogue.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
     result = cli("eval", str(dialogue), "--misses", index_dir=index_dir)
@@ -164,7 +167,10 @@ def test_eval_misses_show_what_went_wrong(index_dir: Path, tmp_path: Path, cli: 
     assert "When was he arrested?" not in blocks
     assert "[follow-up: wrong passage] Who is Laurent Vinatier? -> Where was he born?" in blocks
     assert "expected: Mont-de-Marsan" in blocks and "shown:    article ¶" in blocks
+    assert "And Kasatkin?" not in blocks
     assert "followups_resolved_with_memory: 0.5" in result.stdout
+    assert "unanswerable_followups: 1\n" in result.stdout
+    assert "unanswerable_followups_answered_with_memory: 0.0" in result.stdout
 
 
 def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cli) -> None:

@@ -11,6 +11,7 @@ from articlebot.retrieval.conversation import (
     ask_in_context,
     depends_on_context,
     names_in,
+    swapped_subject,
     with_context,
 )
 from articlebot.retrieval.retriever import Retriever
@@ -89,6 +90,43 @@ def test_a_short_question_naming_someone_in_lower_case_is_asked_of_them(
     # Short and naming no one the article names: still the last question's.
     follow, _ = ask_in_context(retriever, "arrested when?", turn, now=130.0)
     assert "Moscow restaurant in June 2024" in follow.passages[0].highlight_text
+
+
+def test_an_ellipsis_asks_the_last_question_of_its_new_subject() -> None:
+    assert swapped_subject("and kasatkin?", "how old is vinatier", {"vinatier"}) == (
+        "how old is kasatkin"
+    )
+    assert swapped_subject("And Kasatkin?", "How old is Laurent Vinatier?") == (
+        "How old is Kasatkin?"
+    )
+    asked = "how many points did darnell hayes score for unicaja"
+    assert swapped_subject("what about ferraro", asked, {"darnell", "hayes", "unicaja"}) == (
+        "how many points did ferraro score for unicaja"
+    )
+    assert swapped_subject("and what about the topix", "how did the nikkei do", {"nikkei"}) == (
+        "how did the topix do"
+    )
+    assert swapped_subject("And the Topix?", "How did the Nikkei do?") == "How did the Topix do?"
+    # Not an ellipsis, a question of its own after "and", or nobody named to swap.
+    assert swapped_subject("kasatkin?", "how old is vinatier", {"vinatier"}) is None
+    assert swapped_subject("and how does it end?", "how old is vinatier", {"vinatier"}) is None
+    assert swapped_subject("and kasatkin?", "how old is he", set()) is None
+
+
+def test_and_someone_else_is_not_answered_with_the_last_one_s_age(retriever: Retriever) -> None:
+    # The article gives Vinatier's age, not Kasatkin's: "and kasatkin?" asks "how old is
+    # kasatkin", which gets the closest passage, not Vinatier's "49" as a confident answer.
+    for first, ellipsis in (
+        ("how old is vinatier", "and kasatkin?"),
+        ("How old is Vinatier?", "And Kasatkin?"),
+    ):
+        _, turn = ask_in_context(retriever, first, None, now=100.0)
+        answer, after = ask_in_context(retriever, ellipsis, turn, now=130.0)
+        assert answer.outcome == "closest" and answer.question == ellipsis
+        assert after.question.lower() == "how old is kasatkin" + ("?" if first[0] == "H" else "")
+    _, turn = ask_in_context(retriever, "who was vinatier swapped for", None, now=100.0)
+    answer, _ = ask_in_context(retriever, "and what about kasatkin", turn, now=130.0)
+    assert answer.answered and "Kasatkin" in answer.passages[0].highlight_text
 
 
 def test_a_short_question_naming_no_one_goes_on_from_the_last() -> None:

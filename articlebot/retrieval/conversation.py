@@ -28,7 +28,10 @@ _ANAPHORA = re.compile(
     r"then|the same)\b",
     re.IGNORECASE,
 )
-_ELLIPSIS = re.compile(r"^\s*(and|what about|how about|and what about|also)\b", re.IGNORECASE)
+# Longest first: what follows is the ellipsis's new subject (`swapped_subject`).
+_ELLIPSIS = re.compile(
+    r"^\s*(and what about|and how about|what about|how about|and|also)\b", re.IGNORECASE
+)
 # A question word alone ("why?", "where exactly?"): the rest of the question is the last one's.
 _BARE = re.compile(
     r"^\s*((?:(?:from|since|until|till|by|for|to|at)\s+)?"
@@ -179,6 +182,65 @@ def with_context(question: str, previous: Turn) -> list[str]:
     return _substituted(question, names) or [f"{question} ({'; '.join(names)})"]
 
 
+_ASKING = frozenset("who what when where why how which whom whose".split())
+_AUXILIARIES = frozenset(
+    "is are was were did does do can could will would should has have had".split()
+)
+
+#: An ellipsis's new subject is a name or a short phrase ("and kasatkin?", "what about the
+#: topix"); one with a question word of its own ("and how does it end?", "and is it over?")
+#: asks something else.
+ELLIPSIS_SUBJECT_WORDS = 4
+
+
+def swapped_subject(
+    question: str, previous: str, article_names: Collection[str] = ()
+) -> str | None:
+    """The last question asked again of an ellipsis's new subject: "and kasatkin?" after "how
+    old is vinatier" is "how old is kasatkin". The last question's subject is its first name,
+    as written or, typed in lower case, a run of the words the last article writes as names
+    (`article_names`, lower case). None when the question is no such ellipsis or the last
+    question names no one."""
+    lead = _ELLIPSIS.match(question)
+    if lead is None:
+        return None
+    subject = question[lead.end() :].strip(" ?!.,;:")
+    words = _WORD.findall(subject.lower())
+    if (
+        not words
+        or len(words) > ELLIPSIS_SUBJECT_WORDS
+        or _ASKING & set(words)
+        or words[0] in _AUXILIARIES
+    ):
+        return None
+    names = names_in(previous)
+    if names:
+        at = previous.index(names[0])
+        run: tuple[int, int] | None = (at, at + len(names[0]))
+    else:
+        run = _name_run(previous, article_names)
+    if run is None:
+        return None
+    before, after = previous[: run[0]], previous[run[1] :]
+    # "the topix" after "how did the nikkei do": its "the" is the one already there.
+    last = _WORD.findall(before.lower())[-1:]
+    if last and words[0] == last[0] and len(words) > 1:
+        subject = subject.split(None, 1)[1]
+    return f"{before}{subject}{after}"
+
+
+def _name_run(text: str, names: Collection[str]) -> tuple[int, int] | None:
+    """Where the first run of words in `names` (lower case) stands in `text`."""
+    start = end = None
+    for match in _WORD.finditer(text):
+        if match.group(0).lower() in names:
+            start = match.start() if start is None else start
+            end = match.end()
+        elif start is not None:
+            break
+    return None if start is None or end is None else (start, end)
+
+
 def _substituted(question: str, names: list[str]) -> list[str]:
     """The question with its pronoun replaced by the first name, whole and by surname."""
     if not names:
@@ -231,21 +293,30 @@ class Request:
     chat_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What to ask for one request: the question as asked, then its rewrites."""
+
+    questions: list[str]
+    #: The first rewrite is the last question asked of an ellipsis's new subject.
+    swapped: bool = False
+
+
 def _questions_for(
     request: Request,
     ttl: float,
     english_only: bool = True,
     elsewhere: Callable[[str, str], bool] | None = None,
-    names_here: Callable[[str, str], bool] | None = None,
+    names_here: Callable[[str, str], Collection[str]] | None = None,
     on_last_topic: Callable[[str, str], bool] | None = None,
-) -> list[str]:
+) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
     someone of the last article's), or itself again, to be asked of the last article (if it
     names no one and its words are that article's: `on_last_topic`)."""
     previous = request.previous
     if previous is None or request.at - previous.at > ttl:
-        return [request.question]
+        return _Asked([request.question])
     leans = depends_on_context(request.question)
     on_topic = (
         not leans
@@ -254,7 +325,7 @@ def _questions_for(
         and on_last_topic(request.question, previous.doc_id)
     )
     if not leans and not on_topic:
-        return [request.question]
+        return _Asked([request.question])
     if (
         leans
         and names_here is not None
@@ -266,7 +337,7 @@ def _questions_for(
     ):
         # Short, but naming its subject as chats type names, in lower case: "how old is
         # kasatkin" after "how old is vinatier" asks of Kasatkin alone.
-        return [request.question]
+        return _Asked([request.question])
     if (
         leans
         and elsewhere is not None
@@ -278,7 +349,7 @@ def _questions_for(
         # Short, or "and ...?", but about what only other articles speak of: "who is amira
         # haddad" after the bridge story, "what about the bird flu" are new questions. A
         # pronoun still points back, whatever else it names.
-        return [request.question]
+        return _Asked([request.question])
     # "Who wrote this?" (also after "hello,") points at the article, not at the last answer,
     # "how are you?" at the bot; and an English name put into a Russian question would make it
     # look English.
@@ -287,18 +358,24 @@ def _questions_for(
         or detect_small_talk(request.question)
         or (english_only and question_language(request.question) != "en")
     ):
-        return [request.question]
+        return _Asked([request.question])
     if on_topic:
         # "how did the vote go" names its subject: asked as it is, and of the last article
         # ("the vote" is that one's), without the last question's words, which pull the
         # answer back to the last sentence shown.
-        return [request.question, request.question]
+        return _Asked([request.question, request.question])
     rewrites = with_context(request.question, previous)
+    if names_here is not None and previous.doc_id is not None:
+        swapped = swapped_subject(
+            request.question, previous.question, names_here(previous.question, previous.doc_id)
+        )
+        if swapped is not None:
+            return _Asked([request.question, swapped, *rewrites], swapped=True)
     if previous.doc_id is not None and not _BARE.match(request.question):
         # Also the question as asked, within the last answer's article (as every rewrite is):
         # the last question's words in front can pull the answer back to the last passage.
         rewrites.append(request.question)
-    return [request.question, *rewrites]
+    return _Asked([request.question, *rewrites])
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -367,14 +444,13 @@ def _on_topic_of(retriever: Retriever, question: str, doc_id: str) -> bool:
     return bool(found[int(np.argmax(idf))]) and float(idf[found].sum()) >= 0.5 * float(idf.sum())
 
 
-def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
-    """Whether `question` names, in whatever case, what article `doc_id` writes as a name:
-    a word it always capitalises, within a sentence at least once ("kasatkin" for its
-    "Kasatkin"; not "private", which only opens a sentence there)."""
+def _written_as_names(retriever: Retriever, question: str, doc_id: str) -> set[str]:
+    """The words of `question` (lower case) that article `doc_id` writes as names."""
     document = retriever.index.documents.get(doc_id)
     if document is None:
-        return False
+        return set()
     text = document.text
+    found_names = set()
     for word in {w for w in _subject_words(question) if len(w) > 2}:
         found = list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
         if (
@@ -382,8 +458,8 @@ def _names_here(retriever: Retriever, question: str, doc_id: str) -> bool:
             and all(m.group(0)[0].isupper() for m in found)
             and any(_within_sentence(text, m.start()) for m in found)
         ):
-            return True
-    return False
+            found_names.add(word)
+    return found_names
 
 
 def _within_sentence(text: str, at: int) -> bool:
@@ -414,12 +490,23 @@ def _last_article(request: Request, indexed: Collection[str]) -> Collection[str]
 
 
 def _settle(
-    request: Request, answers: Sequence[Answer], ttl: float = CONTEXT_TTL_SECONDS
+    request: Request,
+    answers: Sequence[Answer],
+    ttl: float = CONTEXT_TTL_SECONDS,
+    swapped: bool = False,
 ) -> tuple[Answer, Turn]:
-    """The answer to give out of those to the question and its rewrites, and the turn to keep."""
+    """The answer to give out of those to the question and its rewrites (the first of them
+    the last question asked of an ellipsis's new subject when `swapped`), and the turn to
+    keep."""
     answer = answers[0]
     asked_as = answer.question
-    if len(answers) > 1:
+    if swapped and answers[1].outcome != "none":
+        # "and kasatkin?" after "how old is vinatier" asks "how old is kasatkin": that is the
+        # answer, confident or not, not what "kasatkin" alone or the last question's words
+        # find (Vinatier's age). Remembered as that, for the next "and ...?".
+        answer = dataclasses.replace(answers[1], question=answer.question)
+        asked_as = answers[1].question
+    elif len(answers) > 1:
         contextual = max(answers[1:], key=lambda candidate: candidate.confidence)
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does. A question word alone ("who?") means
@@ -485,23 +572,24 @@ def answer_requests(
             ttl,
             english_only,
             partial(_elsewhere_words, retriever),
-            partial(_names_here, retriever),
+            partial(_written_as_names, retriever),
             partial(_on_topic_of, retriever),
         )
         for request in requests
     ]
-    texts = [text for questions in asked for text in questions]
+    texts = [text for each in asked for text in each.questions]
     indexed = retriever.index.documents
     scopes = [
         _last_article(request, indexed) if n else _scope_for(request, ttl, indexed)
-        for request, qs in zip(requests, asked, strict=True)
-        for n, _ in enumerate(qs)
+        for request, each in zip(requests, asked, strict=True)
+        for n, _ in enumerate(each.questions)
     ]
     answers = read_answers(retriever, texts, scopes, english_only=english_only)
     results, at = [], 0
-    for request, questions in zip(requests, asked, strict=True):
-        results.append(_settle(request, answers[at : at + len(questions)], ttl))
-        at += len(questions)
+    for request, each in zip(requests, asked, strict=True):
+        count = len(each.questions)
+        results.append(_settle(request, answers[at : at + count], ttl, swapped=each.swapped))
+        at += count
     return results
 
 
