@@ -111,6 +111,8 @@ def test_an_ellipsis_asks_the_last_question_of_its_new_subject() -> None:
     assert swapped_subject("kasatkin?", "how old is vinatier", {"vinatier"}) is None
     assert swapped_subject("and how does it end?", "how old is vinatier", {"vinatier"}) is None
     assert swapped_subject("and kasatkin?", "how old is he", set()) is None
+    for nothing_new in ("and you?", "and then?", "and?", "what about it"):
+        assert swapped_subject(nothing_new, "how old is vinatier", {"vinatier"}) is None
 
 
 def test_and_someone_else_is_not_answered_with_the_last_one_s_age(retriever: Retriever) -> None:

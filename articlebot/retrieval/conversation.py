@@ -183,6 +183,10 @@ def with_context(question: str, previous: Turn) -> list[str]:
 
 
 _ASKING = frozenset("who what when where why how which whom whose".split())
+#: Words that point at someone or something already there, not a new subject.
+_POINTERS = frozenset(
+    "i me you we us he him she her it they them this that these those there then".split()
+)
 _AUXILIARIES = frozenset(
     "is are was were did does do can could will would should has have had".split()
 )
@@ -211,6 +215,7 @@ def swapped_subject(
         or len(words) > ELLIPSIS_SUBJECT_WORDS
         or _ASKING & set(words)
         or words[0] in _AUXILIARIES
+        or not set(_subject_words(subject)) - _POINTERS  # "and you?", "and then?"
     ):
         return None
     names = names_in(previous)
