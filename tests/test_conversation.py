@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
+from articlebot.collection import update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.conversation import (
     Turn,
     ask_in_context,
@@ -205,6 +210,26 @@ def test_a_question_naming_the_last_story_s_thing_stays_with_it(
     answer, _ = ask_in_context(many_articles, follow_up, turn, now=130.0)
     assert alone.passages[0].doc_id != turn.doc_id
     assert answer.outcome != "none" and answer.passages[0].doc_id == turn.doc_id
+
+
+def test_a_short_follow_up_naming_the_last_story_s_thing_stays_with_it(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    # "highest since when" after a turnout, among 33 stories: the waiting-list story's
+    # "highest figure since comparable records began in 2011" answers it with confidence
+    # asked alone, the turnout story's "the highest since 1998" only as the closest.
+    eval_dir = Path(__file__).resolve().parents[1] / "eval"
+    documents = [
+        document
+        for name in ("reader_dev.jsonl", "reader_dev_more.jsonl")
+        for document in load_eval_file(eval_dir / name).documents
+    ]
+    data, _ = update_index(load_settings(index_dir=tmp_path / "index"), encoder, documents)
+    retriever = Retriever(data, encoder)
+    _, turn = ask_in_context(retriever, "what was the turnout in the czech election", None, now=1.0)
+    assert retriever.ask("highest since when").passages[0].doc_id == "dev-a06" != turn.doc_id
+    answer, _ = ask_in_context(retriever, "highest since when", turn, now=30.0)
+    assert "highest since 1998" in answer.passages[0].highlight_text
 
 
 @pytest.mark.parametrize(

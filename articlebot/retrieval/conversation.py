@@ -305,6 +305,8 @@ class _Asked:
     questions: list[str]
     #: The first rewrite is the last question asked of an ellipsis's new subject.
     swapped: bool = False
+    #: Its subject is the last article's: the rewrites' answer is kept unless it is "none".
+    stay: bool = False
 
 
 def _questions_for(
@@ -323,8 +325,10 @@ def _questions_for(
     if previous is None or request.at - previous.at > ttl:
         return _Asked([request.question])
     leans = depends_on_context(request.question)
+    # Naming a thing of the last article ("how did the vote go", "highest since when") keeps
+    # a follow-up there; a pronoun does already (see `_settle`).
     on_topic = (
-        not leans
+        not _ANAPHORA.search(request.question)
         and on_last_topic is not None
         and previous.doc_id is not None
         and on_last_topic(request.question, previous.doc_id)
@@ -364,23 +368,23 @@ def _questions_for(
         or (english_only and question_language(request.question) != "en")
     ):
         return _Asked([request.question])
-    if on_topic:
+    if on_topic and not leans:
         # "how did the vote go" names its subject: asked as it is, and of the last article
         # ("the vote" is that one's), without the last question's words, which pull the
         # answer back to the last sentence shown.
-        return _Asked([request.question, request.question])
+        return _Asked([request.question, request.question], stay=True)
     rewrites = with_context(request.question, previous)
     if names_here is not None and previous.doc_id is not None:
         swapped = swapped_subject(
             request.question, previous.question, names_here(previous.question, previous.doc_id)
         )
         if swapped is not None:
-            return _Asked([request.question, swapped, *rewrites], swapped=True)
+            return _Asked([request.question, swapped, *rewrites], swapped=True, stay=on_topic)
     if previous.doc_id is not None and not _BARE.match(request.question):
         # Also the question as asked, within the last answer's article (as every rewrite is):
         # the last question's words in front can pull the answer back to the last passage.
         rewrites.append(request.question)
-    return _Asked([request.question, *rewrites])
+    return _Asked([request.question, *rewrites], stay=on_topic)
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -499,6 +503,7 @@ def _settle(
     answers: Sequence[Answer],
     ttl: float = CONTEXT_TTL_SECONDS,
     swapped: bool = False,
+    stay: bool = False,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -520,7 +525,7 @@ def _settle(
         # Found in another article than the last answer's, "how old is he?" is about someone
         # else: what the last article says of its own "he" is the better guess, if anything.
         # Without a pronoun ("who won the election?") a confident answer elsewhere is a new
-        # topic.
+        # topic, unless the question names what the last article is about (`stay`).
         elsewhere = (
             request.previous is not None
             and _ANAPHORA.search(request.question) is not None
@@ -528,10 +533,10 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        # Rewritten though it leans on nothing: its subject is the last article's ("how long
-        # was the stage" after a cycling stage), which is what it means if that says anything
-        # to it, whatever another article answers.
-        on_topic = not depends_on_context(request.question) and contextual.outcome != "none"
+        # Its subject is the last article's ("how long was the stage" after a cycling stage,
+        # "highest since when" after a turnout): that is what it means if the article says
+        # anything to it, whatever another article answers.
+        on_topic = stay and contextual.outcome != "none"
         if contextual.answered or not answer.answered or bare or elsewhere or on_topic:
             answer = dataclasses.replace(contextual, question=answer.question)
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
@@ -593,7 +598,9 @@ def answer_requests(
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
         count = len(each.questions)
-        results.append(_settle(request, answers[at : at + count], ttl, swapped=each.swapped))
+        results.append(
+            _settle(request, answers[at : at + count], ttl, swapped=each.swapped, stay=each.stay)
+        )
         at += count
     return results
 
