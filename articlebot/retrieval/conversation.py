@@ -48,7 +48,8 @@ _LEADING_QUESTION_WORD = re.compile(
     re.IGNORECASE,
 )
 # Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
-_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:of|de|du|la|van|von|al|bin)?\s*[A-Z][\w’'\-]+)*")
+# One way to split each run of spaces (a particle between two), so a long run is read once.
+_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:(?:of|de|du|la|van|von|al|bin)\s+)?[A-Z][\w’'\-]+)*")
 _QUESTION_WORDS = {
     "who",
     "what",
@@ -218,12 +219,7 @@ def swapped_subject(
         or not set(_subject_words(subject)) - _POINTERS  # "and you?", "and then?"
     ):
         return None
-    names = names_in(previous)
-    if names:
-        at = previous.index(names[0])
-        run: tuple[int, int] | None = (at, at + len(names[0]))
-    else:
-        run = _name_run(previous, article_names)
+    run = _name_phrase(previous) or _name_run(previous, article_names)
     if run is None:
         return None
     before, after = previous[: run[0]], previous[run[1] :]
@@ -234,14 +230,41 @@ def swapped_subject(
     return f"{before}{subject}{after}"
 
 
+# A name as a question writes it, whole: "the Centre for Humanitarian Dialogue", "the Quai
+# d’Orsay" (capitalised words, and the small words between them).
+_NAME_PHRASE = re.compile(
+    r"\b[A-Z][\w’'\-]+(?:\s+(?:(?:for|of|the|and|de|du|la|van|von|al|bin)\s+)*"
+    r"(?:[dl][’'])?[A-Z][\w’'\-]+)*"
+)
+#: Capitalised words a question opens with that are no name.
+_NOT_ASKED = _QUESTION_WORDS | _NOT_NAMES | {"tell", "please", "ok", "okay"}
+
+
+def _name_phrase(text: str) -> tuple[int, int] | None:
+    """Where the first name written with capitals stands in `text`, without the capitalised
+    question words before it ("Did Vinatier ..." names Vinatier)."""
+    for match in _NAME_PHRASE.finditer(text):
+        start = match.start()
+        for word in _WORD.finditer(match.group(0)):
+            if word.group(0).lower() not in _NOT_ASKED:
+                start = match.start() + word.start()
+                break
+        else:
+            continue
+        return start, match.end()
+    return None
+
+
 def _name_run(text: str, names: Collection[str]) -> tuple[int, int] | None:
-    """Where the first run of words in `names` (lower case) stands in `text`."""
+    """Where the first run of words in `names` (lower case) stands in `text`, with the
+    particles inside it ("quai d'orsay")."""
     start = end = None
     for match in _WORD.finditer(text):
-        if match.group(0).lower() in names:
+        word = match.group(0).lower()
+        if word in names:
             start = match.start() if start is None else start
             end = match.end()
-        elif start is not None:
+        elif start is not None and word not in _PARTICLES:
             break
     return None if start is None or end is None else (start, end)
 
@@ -305,8 +328,6 @@ class _Asked:
     questions: list[str]
     #: The first rewrite is the last question asked of an ellipsis's new subject.
     swapped: bool = False
-    #: Its subject is the last article's: the rewrites' answer is kept unless it is "none".
-    stay: bool = False
 
 
 def _questions_for(
@@ -314,8 +335,9 @@ def _questions_for(
     ttl: float,
     english_only: bool = True,
     elsewhere: Callable[[str, str], bool] | None = None,
-    names_here: Callable[[str, str], Collection[str]] | None = None,
+    names_here: Callable[[str, str], set[str]] | None = None,
     on_last_topic: Callable[[str, str], bool] | None = None,
+    is_name: Callable[[str, str], bool] | None = None,
 ) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
@@ -325,10 +347,8 @@ def _questions_for(
     if previous is None or request.at - previous.at > ttl:
         return _Asked([request.question])
     leans = depends_on_context(request.question)
-    # Naming a thing of the last article ("how did the vote go", "highest since when") keeps
-    # a follow-up there; a pronoun does already (see `_settle`).
     on_topic = (
-        not _ANAPHORA.search(request.question)
+        not leans
         and on_last_topic is not None
         and previous.doc_id is not None
         and on_last_topic(request.question, previous.doc_id)
@@ -368,23 +388,33 @@ def _questions_for(
         or (english_only and question_language(request.question) != "en")
     ):
         return _Asked([request.question])
-    if on_topic and not leans:
+    if on_topic:
         # "how did the vote go" names its subject: asked as it is, and of the last article
         # ("the vote" is that one's), without the last question's words, which pull the
-        # answer back to the last sentence shown.
-        return _Asked([request.question, request.question], stay=True)
+        # answer back to the last sentence shown. A confident answer elsewhere still wins
+        # over the closest one there (as for any question without a pronoun): words shared
+        # with the last article ("how old is the author") are no sign enough.
+        return _Asked([request.question, request.question])
     rewrites = with_context(request.question, previous)
     if names_here is not None and previous.doc_id is not None:
         swapped = swapped_subject(
             request.question, previous.question, names_here(previous.question, previous.doc_id)
         )
+        # Only a name of the last article takes the last one's place: "and heating?" or
+        # "and the cost?" after "how many households in dnipropetrovsk lost power" ask
+        # something else of the same place, and "and crimea?" of a story without Crimea
+        # would be asked of what it does not say.
+        if swapped is not None and is_name is not None:
+            subject = _ELLIPSIS.sub("", request.question, count=1)
+            if not is_name(" ".join(_subject_words(subject)), previous.doc_id):
+                swapped = None
         if swapped is not None:
-            return _Asked([request.question, swapped, *rewrites], swapped=True, stay=on_topic)
+            return _Asked([request.question, swapped, *rewrites], swapped=True)
     if previous.doc_id is not None and not _BARE.match(request.question):
         # Also the question as asked, within the last answer's article (as every rewrite is):
         # the last question's words in front can pull the answer back to the last passage.
         rewrites.append(request.question)
-    return _Asked([request.question, *rewrites], stay=on_topic)
+    return _Asked([request.question, *rewrites])
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -432,25 +462,59 @@ TOPIC_QUESTION_WORDS = 8
 
 
 def _on_topic_of(retriever: Retriever, question: str, doc_id: str) -> bool:
-    """Whether `question` is short, names no one, and the words it asks about that the index
-    knows are in article `doc_id`: its rarest, and most of their weight (IDF). "The vote" is
-    the last article's vote."""
+    """Whether `question` is short, names no one, and its words point at article `doc_id`:
+    every word it asks about is one some article uses, and `doc_id` holds its rarest one, most
+    of their weight (IDF) and as much of it as any other article. "The vote" after a rate
+    decision is that decision's vote; "how much profit did westwind make" after another
+    company's results is Westwind's, "what are the rules of chess" nobody's."""
     index = retriever.index
     if (
-        doc_id not in index.documents
+        len(_WORD.findall(question)) > TOPIC_QUESTION_WORDS
+        or doc_id not in index.documents
         or names_in(question)
-        or len(_WORD.findall(question)) > TOPIC_QUESTION_WORDS
     ):
         return False
     # "How long", "how much": the kind of answer wanted, not what it is about.
     words = [w for w in _subject_words(question) if w not in ANSWER_KIND_WORDS]
-    terms = index.query_terms(" ".join(words))
-    if not terms.ids:
+    terms = index.query_terms(retriever.spelled(" ".join(words)))
+    if not terms.ids or terms.unknown:
         return False
-    found = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))[0] > 0
+    every = index.document_numbers(list(index.documents))
+    held = index.document_term_counts(terms.ids, every) > 0
     # Words like "go" or "ended" say little: the rarer words, most of the weight, decide.
     idf = np.asarray(terms.idf, dtype=np.float64)
-    return bool(found[int(np.argmax(idf))]) and float(idf[found].sum()) >= 0.5 * float(idf.sum())
+    weight = held @ idf
+    last = int(np.flatnonzero(every == index.document_numbers([doc_id])[0])[0])
+    return (
+        bool(held[last, int(np.argmax(idf))])
+        and weight[last] >= 0.5 * float(idf.sum())
+        and weight[last] >= weight.max()
+    )
+
+
+#: Parts of names written in lower case ("Marie d'Angelo", "Ursula von der Leyen").
+_PARTICLES = frozenset("d l de du da di del der den la le van von al el bin ibn".split())
+
+
+def _written_as_name(retriever: Retriever, phrase: str, doc_id: str) -> bool:
+    """Whether article `doc_id` writes `phrase` (words in any case) as a name: each time with
+    every word capitalised, within a sentence at least once ("sea harmony" for its "Sea
+    Harmony"; not "heating", nor "the cost")."""
+    document = retriever.index.documents.get(doc_id)
+    words = _WORD.findall(phrase)
+    if document is None or not words:
+        return False
+    text = document.text
+    pattern = r"\b" + r"[\W_]+".join(re.escape(word) for word in words) + r"\b"
+    found = list(re.finditer(pattern, text, re.IGNORECASE))
+    return (
+        bool(found)
+        and all(
+            all(w[0].isupper() for w in _WORD.findall(m.group(0)) if w.lower() not in _PARTICLES)
+            for m in found
+        )
+        and any(_within_sentence(text, m.start()) for m in found)
+    )
 
 
 def _written_as_names(retriever: Retriever, question: str, doc_id: str) -> set[str]:
@@ -474,6 +538,8 @@ def _written_as_names(retriever: Retriever, question: str, doc_id: str) -> set[s
 def _within_sentence(text: str, at: int) -> bool:
     """Whether the word at `at` stands inside a sentence, not at the start of one (or of a
     line, a quote, the text)."""
+    if at >= 2 and text[at - 1] in "-'’" and text[at - 2].isalnum():
+        return True  # the second part of "Jean-Luc", "d'Angelo"
     before = text[max(at - 40, 0) : at].rstrip()
     return bool(before) and before[-1] not in _SENTENCE_END
 
@@ -503,7 +569,6 @@ def _settle(
     answers: Sequence[Answer],
     ttl: float = CONTEXT_TTL_SECONDS,
     swapped: bool = False,
-    stay: bool = False,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -525,7 +590,7 @@ def _settle(
         # Found in another article than the last answer's, "how old is he?" is about someone
         # else: what the last article says of its own "he" is the better guess, if anything.
         # Without a pronoun ("who won the election?") a confident answer elsewhere is a new
-        # topic, unless the question names what the last article is about (`stay`).
+        # topic.
         elsewhere = (
             request.previous is not None
             and _ANAPHORA.search(request.question) is not None
@@ -533,11 +598,7 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        # Its subject is the last article's ("how long was the stage" after a cycling stage,
-        # "highest since when" after a turnout): that is what it means if the article says
-        # anything to it, whatever another article answers.
-        on_topic = stay and contextual.outcome != "none"
-        if contextual.answered or not answer.answered or bare or elsewhere or on_topic:
+        if contextual.answered or not answer.answered or bare or elsewhere:
             answer = dataclasses.replace(contextual, question=answer.question)
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
@@ -584,6 +645,7 @@ def answer_requests(
             partial(_elsewhere_words, retriever),
             partial(_written_as_names, retriever),
             partial(_on_topic_of, retriever),
+            partial(_written_as_name, retriever),
         )
         for request in requests
     ]
@@ -598,9 +660,7 @@ def answer_requests(
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
         count = len(each.questions)
-        results.append(
-            _settle(request, answers[at : at + count], ttl, swapped=each.swapped, stay=each.stay)
-        )
+        results.append(_settle(request, answers[at : at + count], ttl, swapped=each.swapped))
         at += count
     return results
 
