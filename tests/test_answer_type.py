@@ -24,6 +24,9 @@ FIRE = (
         ("How old is Vinatier?", VINATIER, 0.0),
         # Both are named; the age is Vinatier's.
         ("How old is kasatkin?", VINATIER, 1.0),
+        # A name the sentence lacks: the age is whoever it names'.
+        ("how old is putin", VINATIER, 1.0),
+        ("how old is the french researcher", VINATIER, 0.0),
         ("how old is the kid who scored the winner", "Said Ferreira, 20, who came through.", 0.0),
         ("how old is the guy they arrested", "Police arrested a 34-year-old man on Friday.", 0.0),
         ("how old is the hall", "It has been the heart of the town for 140 years.", 0.0),

@@ -45,6 +45,12 @@ _FUTURE = re.compile(
     re.IGNORECASE,
 )
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
+#: An age question about a bare name: "how old is putin", not "how old is the mayor" or "he".
+_AGE_SUBJECT = re.compile(
+    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was)\s+(?!(?:the|a|an|his|her|their|its|he|she|it|"
+    r"they|this|that|mr|mrs|ms|dr)\b)(?P<who>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
 #: years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
@@ -219,7 +225,12 @@ def _has_age(sentence: str, question: str) -> bool:
     if not others:
         return False
     named = {_bare(m.group(1)) for m in _NAME.finditer(sentence)} - _NOT_NAMES
-    return not asked & named
+    if asked & named:
+        return False
+    # Someone else's age, and the asked one not named: fine for "the french researcher",
+    # whom the sentence may call by name, not for a name ("how old is putin") it lacks.
+    subject = _AGE_SUBJECT.match(question)
+    return subject is None or bool(_words(subject.group("who")) & _words(sentence))
 
 
 def _words(text: str) -> set[str]:
