@@ -22,6 +22,17 @@ def test_unknown_words_become_the_article_word_one_edit_away() -> None:
     assert speller.correct("elektrisity") == "elektrisity"
 
 
+def test_a_name_typed_without_its_accents_is_the_article_s() -> None:
+    speller = Speller(
+        ["Tereza Nováková beat Dvořák. A café opened; the cafe was full."],
+        known=lambda word: word in {"dvorak", "novakova"},
+    )
+    # Two letters apart, and words the model may know: still the article's names.
+    assert speller.correct("did novakova beat dvorak?") == "did nováková beat dvořák?"
+    # A word the article also writes plainly stays as typed.
+    assert speller.correct("which cafe") == "which cafe"
+
+
 def test_a_typo_in_a_name_finds_the_same_passage(retriever: Retriever) -> None:
     right = retriever.ask("Who was Vinatier swapped for?")
     typo = retriever.ask("who was vinatir swaped for")

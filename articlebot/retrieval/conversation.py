@@ -449,7 +449,8 @@ def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
     index = retriever.index
     if doc_id not in index.documents:
         return False
-    terms = index.query_terms(" ".join(_subject_words(question)))
+    # Spelled as the articles spell it: "kovac" is the other article's "Kovač".
+    terms = index.query_terms(retriever.spelled(" ".join(_subject_words(question))))
     if not terms.ids:
         return False
     counts = index.document_term_counts(terms.ids, index.document_numbers([doc_id]))
@@ -501,7 +502,7 @@ def _written_as_name(retriever: Retriever, phrase: str, doc_id: str) -> bool:
     every word capitalised, within a sentence at least once ("sea harmony" for its "Sea
     Harmony"; not "heating", nor "the cost")."""
     document = retriever.index.documents.get(doc_id)
-    words = _WORD.findall(phrase)
+    words = _WORD.findall(retriever.spelled(phrase))
     if document is None or not words:
         return False
     text = document.text
@@ -525,7 +526,8 @@ def _written_as_names(retriever: Retriever, question: str, doc_id: str) -> set[s
     text = document.text
     found_names = set()
     for word in {w for w in _subject_words(question) if len(w) > 2}:
-        found = list(re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE))
+        spelled = retriever.spelled(word)  # "kovac" for the article's "Kovač"
+        found = list(re.finditer(rf"\b{re.escape(spelled)}\b", text, re.IGNORECASE))
         if (
             found
             and all(m.group(0)[0].isupper() for m in found)

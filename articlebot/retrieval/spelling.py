@@ -1,9 +1,11 @@
 """Typos in questions: a word that neither the articles nor the model know is taken for the
-article word one edit away ("vinatir" -> "vinatier", "electricty" -> "electricity")."""
+article word one edit away ("vinatir" -> "vinatier", "electricty" -> "electricity"); a word
+typed without the accents an article writes it with is that word ("novakova" -> "nováková")."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -21,6 +23,13 @@ class Speller:
             counts.update(w for w in _WORD.findall(text.lower()) if len(w) >= MIN_LETTERS)
         self._counts = counts
         self._words = list(counts)
+        #: Article words with accents by their plain letters ("novakova"), the most frequent
+        #: first: readers type names as their keyboard does.
+        self._accented: dict[str, str] = {}
+        for word, _ in counts.most_common():
+            self._accented.setdefault(plain_letters(word), word)
+        for word in counts:
+            self._accented.pop(word, None)
         #: Whether the model has the word as one piece of its vocabulary: a real word, even if
         #: no article uses it ("teach", "hardest"), is never "corrected" into an article's word.
         self._known = known
@@ -34,7 +43,11 @@ class Speller:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             low = word.lower()
-            if len(low) < MIN_LETTERS or low in self._counts or self._known(low):
+            if len(low) < MIN_LETTERS or low in self._counts:
+                return word
+            if low in self._accented:
+                return self._accented[low]
+            if self._known(low):
                 return word
             found = process.extract(
                 low, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=5
@@ -44,3 +57,9 @@ class Speller:
             return max(found, key=lambda item: self._counts[item[0]])[0]
 
         return _WORD.sub(fix, question)
+
+
+def plain_letters(word: str) -> str:
+    """`word` without its accents ("nováková" -> "novakova", "dvořák" -> "dvorak")."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
