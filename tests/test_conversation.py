@@ -283,6 +283,19 @@ def test_a_long_run_of_spaces_is_read_once() -> None:
     assert time.perf_counter() - started < 0.5
 
 
+def test_a_chat_question_is_read_as_the_retriever_reads_it(retriever: Retriever) -> None:
+    # The terminal chat takes lines of any length: spaces are collapsed before the follow-up
+    # rules read the question, as retrieval does.
+    _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
+    started = time.perf_counter()
+    answer, _ = ask_in_context(
+        retriever, "When was he" + " " * 40_000 + "arrested?", turn, now=130.0
+    )
+    assert time.perf_counter() - started < 2.0
+    assert answer.question == "When was he arrested?"
+    assert "Moscow restaurant in June 2024" in answer.passages[0].text
+
+
 def test_a_long_capitalised_word_is_no_slow_dateline() -> None:
     # "he" after a question naming no one reads the last sentence's names: a sentence opening
     # with a 250-letter code took 34 s in a chat, tried as every split into a place name.

@@ -17,7 +17,7 @@ from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
-from articlebot.retrieval.retriever import Retriever
+from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 
 #: How long a chat's last question stays usable as context.
@@ -639,6 +639,14 @@ def answer_requests(
     itself and in other languages are answered as `read_answers` does (`english_only`: the
     model reads English only).
     """
+    # Read as the retriever reads them (whitespace collapsed, the length capped): the chat's
+    # own checks then never see a 40,000-space question either.
+    requests = [
+        dataclasses.replace(
+            request, question=normalize_question(request.question, retriever.max_question_chars)
+        )
+        for request in requests
+    ]
     asked = [
         _questions_for(
             request,
