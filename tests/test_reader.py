@@ -89,6 +89,13 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
     assert not introduces("Nair, 16 and 17 in the rankings, won", "Nair")
     assert introduces("its special envoy Steve Witkoff said", "Steve Witkoff")
     assert not introduces("The FSB said Vinatier was pardoned.", "Vinatier")
+    # A role right after the comma, a trade before the name, a name typed without accents.
+    kelly = "Kelly Brannigan, chief economist at Harbourline Securities, said rates would fall."
+    assert introduces(kelly, "kelly brannigan")
+    assert introduces("Crop extension specialist Shannon Friesen said fields were dry.", "friesen")
+    assert introduces("Argentine guard Matías Ferraro scored 22 points.", "matias ferraro")
+    assert introduces("said Ioana Mureșan, head of infectious diseases at the hospital.", "muresan")
+    assert not introduces("Brannigan, speaking on Monday, said rates would fall.", "brannigan")
 
 
 @pytest.mark.parametrize(

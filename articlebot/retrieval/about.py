@@ -10,6 +10,7 @@ import numpy as np
 
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
+from articlebot.retrieval.spelling import plain_letters
 from articlebot.storage.index_store import IndexStore
 
 #: Sentences in a summary: a short article gets two.
@@ -44,6 +45,14 @@ _ROLES = {
     "lawmaker", "deputy", "king", "queen", "prince", "princess", "pope", "analyst", "expert",
     "economist", "activist", "artist", "singer", "actor", "actress", "captain", "manager",
     "chancellor", "mp", "sen", "rep", "gov", "mr", "mrs", "ms",
+    # Trades and positions news gives before a name ("extension specialist Shannon Friesen",
+    # "Argentine guard Matías Ferraro", "goalkeeper Bruno Costa").
+    "specialist", "engineer", "executive", "editor", "adviser", "advisor", "consultant",
+    "strategist", "owner", "farmer", "rancher", "teacher", "nurse", "surgeon", "physician",
+    "student", "campaigner", "organiser", "organizer", "inspector", "detective", "sergeant",
+    "guard", "forward", "striker", "midfielder", "defender", "goalkeeper", "keeper", "winger",
+    "bowler", "batter", "batsman", "rider", "cyclist", "runner", "sprinter", "swimmer",
+    "qualifier", "seed", "champion", "skipper", "driver", "pilot", "director-general",
 }  # fmt: skip
 #: What follows a name in an appositive that says who the person is ("Daniil Kasatkin, a
 #: Russian basketball player", "Laurent Vinatier, 49, who was serving").
@@ -171,9 +180,16 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 def introduces(sentence: str, name: str) -> bool:
     """Whether `sentence` says who `name` is: an appositive after the name ("X, a ...",
-    "X, 49, who ...") or a role just before it ("special envoy X", "foreign minister, X")."""
+    "X, 49, who ...", "X, chief economist at ...") or a role just before it ("special envoy
+    X", "foreign minister, X"). Accents do not count: "muresan" is the article's "Mureșan"."""
+    sentence, name = plain_letters(sentence), plain_letters(name)
     for match in _name_pattern(name).finditer(sentence):
         if _APPOSITIVE.match(sentence, match.end()):
+            return True
+        after = re.findall(r"[\w’'\-]+", sentence[match.end() : match.end() + 40])
+        if sentence[match.end() :].lstrip().startswith(",") and any(
+            word.lower() in _ROLES for word in after[:3]
+        ):
             return True
         before = re.findall(r"[\w’'\-]+", sentence[: match.start()])
         # Titles are capitalised name-like words in between ("French President Emmanuel").
