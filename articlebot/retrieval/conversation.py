@@ -498,12 +498,14 @@ _PARTICLES = frozenset("d l de du da di del der den la le van von al el bin ibn"
 
 
 def _written_as_name(retriever: Retriever, phrase: str, doc_id: str) -> bool:
-    """Whether article `doc_id` writes `phrase` (words in any case) as a name: each time with
-    every word capitalised, within a sentence at least once ("sea harmony" for its "Sea
-    Harmony"; not "heating", nor "the cost")."""
+    """Whether article `doc_id` writes `phrase` (words in any case, spelled as the article
+    spells them: "kovac" for "Kovač") as a name: each time with every word but particles
+    capitalised, within a sentence at least once ("sea harmony" for its "Sea Harmony",
+    "kasatkin" for its "Kasatkin"; not "heating", nor "private", which only opens a sentence
+    there)."""
     document = retriever.index.documents.get(doc_id)
     words = _WORD.findall(retriever.spelled(phrase))
-    if document is None or not words:
+    if document is None or not [w for w in words if w.lower() not in _PARTICLES]:
         return False
     text = document.text
     pattern = r"\b" + r"[\W_]+".join(re.escape(word) for word in words) + r"\b"
@@ -519,22 +521,12 @@ def _written_as_name(retriever: Retriever, phrase: str, doc_id: str) -> bool:
 
 
 def _written_as_names(retriever: Retriever, question: str, doc_id: str) -> set[str]:
-    """The words of `question` (lower case) that article `doc_id` writes as names."""
-    document = retriever.index.documents.get(doc_id)
-    if document is None:
-        return set()
-    text = document.text
-    found_names = set()
-    for word in {w for w in _subject_words(question) if len(w) > 2}:
-        spelled = retriever.spelled(word)  # "kovac" for the article's "Kovač"
-        found = list(re.finditer(rf"\b{re.escape(spelled)}\b", text, re.IGNORECASE))
-        if (
-            found
-            and all(m.group(0)[0].isupper() for m in found)
-            and any(_within_sentence(text, m.start()) for m in found)
-        ):
-            found_names.add(word)
-    return found_names
+    """The words of `question` (lower case, as typed) that article `doc_id` writes as names."""
+    return {
+        word
+        for word in _subject_words(question)
+        if len(word) > 2 and _written_as_name(retriever, word, doc_id)
+    }
 
 
 def _within_sentence(text: str, at: int) -> bool:
