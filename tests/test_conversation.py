@@ -277,6 +277,9 @@ def test_a_long_run_of_spaces_is_read_once() -> None:
     # The terminal chat takes any length: a name pattern trying each split of 40,000 spaces
     # took 10 s a question.
     question = "Tell me what Vinatier" + " " * 40_000 + "did in Moscow Region please"
+    # Once first: its first call loads bm25s's stopword list (~0.2 s, more on a busy machine),
+    # which is not what is timed.
+    assert swapped_subject("and Kasatkin?", "How old is Vinatier?") == "How old is Kasatkin?"
     started = time.perf_counter()
     assert names_in(question) == ["Vinatier", "Moscow Region"]
     assert swapped_subject("and Kasatkin?", question) is not None
