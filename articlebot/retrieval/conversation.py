@@ -396,7 +396,13 @@ def _questions_for(
         # with the last article ("how old is the author") are no sign enough.
         return _Asked([request.question, request.question])
     rewrites = with_context(request.question, previous)
-    if names_here is not None and previous.doc_id is not None:
+    if (
+        names_here is not None
+        and previous.doc_id is not None
+        and _ELLIPSIS.match(request.question) is not None
+    ):
+        # Only an ellipsis can swap: the last question's names (read from the article) are
+        # looked up for nothing else.
         swapped = swapped_subject(
             request.question, previous.question, names_here(previous.question, previous.doc_id)
         )
