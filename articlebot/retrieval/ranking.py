@@ -95,32 +95,32 @@ class RankingSettings:
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
-        4.57,
-        14.1,
-        0.17,
-        -1.7,
-        1.05,
-        2.78,
+        4.44,
+        12.18,
+        0.07,
+        -3.2,
+        1.13,
+        0.68,
         0.0,
         0.0,
-        -1.84,
-        6.09,
-        15.94,
-        -1.52,
-        -0.53,
+        -4.88,
+        6.82,
+        17.07,
+        -2.39,
+        -0.37,
+        2.56,
+        -2.39,
+        -2.97,
+        -9.96,
+        -1.22,
+        3.89,
         3.19,
-        -2.61,
-        -3.43,
-        -9.83,
-        -1.39,
         0.0,
-        0.0,
-        0.0,
-        5.54,
+        5.08,
     )
     #: Less topical than this: "none"; at least this topical but below `min_confidence`: the
     #: closest passage, offered as such.
-    min_topical: float = 0.135
+    min_topical: float = 0.157
     #: The fewest and most passages the topic gate was fitted over (the shortest reader article,
     #: XQuAD + news); a smaller or larger collection counts as that many in `Evidence.searched`,
     #: as how the gate shifts past them is not known.
