@@ -231,6 +231,11 @@ def test_who_is_subject(question: str, subject: str | None) -> None:
         ("are you there?", "bot"),
         ("hi, I have a question", "bot"),
         ("help", "bot"),
+        ("tell me a joke", "task"),
+        ("Can you write me a poem about the sea?", "task"),
+        ("write a short story about a dragon", "task"),
+        ("could you help me with my homework", "task"),
+        ("let's play a game", "task"),
     ],
 )
 def test_small_talk_is_told_by_its_wording(message: str, kind: str | None) -> None:
@@ -256,6 +261,12 @@ def test_small_talk_is_told_by_its_wording(message: str, kind: str | None) -> No
         "who wrote this",
         "who made this decision?",
         "what is this about?",
+        "what joke did he tell?",
+        "who wrote the letter?",
+        "did he write a poem?",
+        "tell me a story about the blackout",
+        "give me a summary",
+        "what game did they play?",
         "🇺🇦",
     ],
 )

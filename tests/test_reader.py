@@ -165,6 +165,8 @@ def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever)
         ("What can you do", "I'm a bot that answers questions about"),
         ("are you a robot?", "I'm a bot that answers questions about"),
         ("bye", "Bye!"),
+        ("can you write me a poem about the sea?", "I can't do that: I only answer questions"),
+        ("tell me a joke", "I can't do that: I only answer questions"),
     ],
 )
 def test_small_talk_gets_a_line_saying_what_the_bot_answers(

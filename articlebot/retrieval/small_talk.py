@@ -1,7 +1,7 @@
 """Messages to the bot rather than questions about the article ("hi", "thanks", "who are
-you?"), told apart by their wording alone; the line each gets instead of a passage; and the
-greeting or thanks in front of a question ("hello, who wrote this?"), taken off before it is
-asked."""
+you?", "tell me a joke"), told apart by their wording alone; the line each gets instead of a
+passage; and the greeting or thanks in front of a question ("hello, who wrote this?"), taken
+off before it is asked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Literal
 
 from articlebot.retrieval.intents import normalize
 
-SmallTalk = Literal["greeting", "thanks", "ack", "goodbye", "bot"]
+SmallTalk = Literal["greeting", "thanks", "ack", "goodbye", "bot", "task"]
 
 #: Words said to the bot alongside a greeting or thanks ("hi there", "thanks mate").
 _TO_BOT = (
@@ -74,6 +74,30 @@ _BOT = (
     r"how\s+(?:do|does)\s+(?:you|this\s+bot)\s+work|what\s+are\s+you\s+for)",
 )
 
+#: Work asked of the bot that no article answers: writing something, a joke, homework, a
+#: game. Only with the thing to make named ("write me a poem about the sea"), so a question
+#: about what someone in the story wrote or told is still asked.
+_ASK_YOU = (
+    r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+|"
+    r"i\s+want\s+you\s+to\s+)?"
+)
+_MADE = (
+    r"(?:poem|poems|story|stories|essay|essays|song|songs|joke|jokes|limerick|haiku|rap|"
+    r"letter|email|cover\s+letter|speech|recipe|code|program|script|tweet|riddle|riddles|"
+    r"bedtime\s+story|fun\s+fact)"
+)
+#: What is told rather than made: "tell me a story about the blackout" may want the news.
+_TOLD = r"(?:joke|jokes|riddle|riddles|bedtime\s+story|fun\s+fact|poem)"
+_TASK = (
+    rf"{_ASK_YOU}(?:write|compose|draft|make\s+up|create|generate|give)\s+(?:me\s+|us\s+)?"
+    rf"(?:a|an|some|another|one\s+more)\s+(?:\w+\s+){{0,2}}{_MADE}(?:\s+.*)?",
+    rf"{_ASK_YOU}tell\s+(?:me|us)\s+(?:a|an|some|another|one\s+more)\s+(?:\w+\s+){{0,2}}{_TOLD}"
+    r"(?:\s+.*)?",
+    rf"{_ASK_YOU}help\s+(?:me\s+|us\s+)?with\s+(?:my|our)\s+(?:homework|essay|assignment|"
+    r"coursework|thesis|taxes|cv|resume|code|maths?|math\s+homework)(?:\s+.*)?",
+    r"(?:lets|let\s+us|can\s+we|shall\s+we|do\s+you\s+want\s+to|wanna)\s+play(?:\s+.*)?",
+)
+
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     body = "|".join(f"(?:{pattern})" for pattern in patterns)
@@ -88,6 +112,7 @@ _KINDS: tuple[tuple[SmallTalk, re.Pattern[str]], ...] = (
     ("ack", _compile(_ACK)),
     ("bot", _compile(_BOT)),
     ("greeting", _compile(_GREETING)),
+    ("task", _compile(_TASK)),
 )
 #: Acknowledgements and goodbyes asked as questions ("ok?", "later?", "great?") are not small
 #: talk: in a chat they ask something ("and later?").
@@ -157,5 +182,11 @@ def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
         return (
             f"I'm a bot that answers questions about {about}: ask who, what, when, where or "
             f"why, or say “summarize” for the gist. I only know what {says}."
+        )
+    if kind == "task":
+        says = "the article says" if len(titles) == 1 else "the articles say"
+        return (
+            f"I can't do that: I only answer questions about {about}, from what {says}. "
+            "Ask who, what, when, where or why, or say “summarize” for the gist."
         )
     return f"Hi! Ask me anything about {about}, or say “summarize” for the gist."
