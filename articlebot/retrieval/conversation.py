@@ -198,6 +198,13 @@ _AUXILIARIES = frozenset(
 ELLIPSIS_SUBJECT_WORDS = 4
 
 
+def ellipsis_subject(question: str) -> str | None:
+    """What follows an ellipsis's lead ("kasatkin" of "and kasatkin?", "the topix" of "what
+    about the topix"); None when the question opens with no such lead."""
+    lead = _ELLIPSIS.match(question)
+    return None if lead is None else question[lead.end() :].strip(" ?!.,;:")
+
+
 def swapped_subject(
     question: str, previous: str, article_names: Collection[str] = ()
 ) -> str | None:
@@ -206,10 +213,9 @@ def swapped_subject(
     as written or, typed in lower case, a run of the words the last article writes as names
     (`article_names`, lower case). None when the question is no such ellipsis or the last
     question names no one."""
-    lead = _ELLIPSIS.match(question)
-    if lead is None:
+    subject = ellipsis_subject(question)
+    if subject is None:
         return None
-    subject = question[lead.end() :].strip(" ?!.,;:")
     words = _WORD.findall(subject.lower())
     if (
         not words
@@ -411,7 +417,7 @@ def _questions_for(
         # something else of the same place, and "and crimea?" of a story without Crimea
         # would be asked of what it does not say.
         if swapped is not None and is_name is not None:
-            subject = _ELLIPSIS.sub("", request.question, count=1)
+            subject = ellipsis_subject(request.question) or ""
             if not is_name(" ".join(_subject_words(subject)), previous.doc_id):
                 swapped = None
         if swapped is not None:
