@@ -306,3 +306,19 @@ def test_a_long_capitalised_word_is_no_slow_dateline() -> None:
     started = time.perf_counter()
     with_context("when did he find it", previous)
     assert time.perf_counter() - started < 0.5
+
+
+def test_an_ellipsis_is_not_answered_by_a_passage_without_its_subject(
+    many_articles: Retriever,
+) -> None:
+    # No article says how Veltrix's shares did in New York; "and in new york?" as typed found a
+    # sentence on New Zealand with confidence. What does not mention New York is only the
+    # closest; an ellipsis whose passage names its subject is still answered.
+    _, turn = ask_in_context(
+        many_articles, "how much did veltrix shares fall in taipei", None, now=100.0
+    )
+    answer, _ = ask_in_context(many_articles, "and in new york?", turn, now=130.0)
+    assert answer.outcome != "answer"
+    _, turn = ask_in_context(many_articles, "who won stage 6 of the tour de suisse", None, now=0.0)
+    answer, _ = ask_in_context(many_articles, "what about the quickplate riders", turn, now=30.0)
+    assert answer.outcome == "answer" and "QuickPlate" in answer.passages[0].highlight_text

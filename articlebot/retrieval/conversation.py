@@ -19,6 +19,7 @@ from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
+from articlebot.retrieval.spelling import plain_letters
 
 #: How long a chat's last question stays usable as context.
 CONTEXT_TTL_SECONDS = 10 * 60
@@ -570,6 +571,12 @@ def _last_article(request: Request, indexed: Collection[str]) -> Collection[str]
     return [previous.doc_id]
 
 
+def _mentions(answer: Answer, subject: str) -> bool:
+    """Whether the answer's passage holds every word `subject` asks about (accents aside)."""
+    words = set(_WORD.findall(plain_letters(answer.passages[0].text).lower()))
+    return set(_subject_words(plain_letters(subject))) <= words
+
+
 def _settle(
     request: Request,
     answers: Sequence[Answer],
@@ -581,6 +588,10 @@ def _settle(
     keep."""
     answer = answers[0]
     asked_as = answer.question
+    # "and in new york?" is about New York alone: as typed, a confident answer that does not
+    # mention New York (a sentence on New Zealand) answers nothing asked.
+    subject = ellipsis_subject(request.question)
+    off_subject = subject is not None and answer.answered and not _mentions(answer, subject)
     if swapped and answers[1].outcome != "none":
         # "and kasatkin?" after "how old is vinatier" asks "how old is kasatkin": that is the
         # answer, confident or not, not what "kasatkin" alone or the last question's words
@@ -604,10 +615,12 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        if contextual.answered or not answer.answered or bare or elsewhere:
+        if contextual.answered or not answer.answered or bare or elsewhere or off_subject:
             answer = dataclasses.replace(contextual, question=answer.question)
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
+    if off_subject and answer is answers[0]:
+        answer = dataclasses.replace(answer, answered=False, outcome="closest")
     if answer.reply is not None:
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
         # still means whoever it meant before (and nobody when there was no fresh turn). A
