@@ -322,3 +322,17 @@ def test_an_ellipsis_is_not_answered_by_a_passage_without_its_subject(
     _, turn = ask_in_context(many_articles, "who won stage 6 of the tour de suisse", None, now=0.0)
     answer, _ = ask_in_context(many_articles, "what about the quickplate riders", turn, now=30.0)
     assert answer.outcome == "answer" and "QuickPlate" in answer.passages[0].highlight_text
+
+
+def test_he_after_who_is_someone_typed_in_lower_case_is_that_one(retriever: Retriever) -> None:
+    # The answer's sentence names Vinatier first; "he" is whom the reader asked about.
+    _, turn = ask_in_context(retriever, "who is kasatkin", None, now=100.0)
+    answer, _ = ask_in_context(retriever, "where was he arrested?", turn, now=130.0)
+    assert "Paris airport" in answer.passages[0].highlight_text
+    # A name typed so elsewhere in a question is as often a place's or a team's.
+    turn = Turn("who won the valencia marathon", "Tadesse Bekele won in Valencia.", 0.0)
+    assert with_context("how old is he", turn, {"valencia"}) == [
+        "who won the valencia marathon? how old is he",
+        "how old is Tadesse Bekele",
+        "how old is Bekele",
+    ]

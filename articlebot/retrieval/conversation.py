@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from articlebot.retrieval.intents import detect_intent, named_article
+from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.reader import read_answers
@@ -157,14 +157,16 @@ def _substitute(question: str, name: str) -> str | None:
     return rewritten if count else None
 
 
-def with_context(question: str, previous: Turn) -> list[str]:
+def with_context(question: str, previous: Turn, typed_names: Collection[str] = ()) -> list[str]:
     """Rewrites of the question with the name it most likely refers to.
 
     "When was he arrested?" after "Who is Laurent Vinatier?" gives "When was Laurent Vinatier
     arrested?" and, as news stories refer to people by surname after the first mention, "When
     was Vinatier arrested?". Without a name, the previous question is put in front. A question
     word alone takes the previous question's place: "Why?" after "When does the bridge close?"
-    asks "Why does the bridge close?".
+    asks "Why does the bridge close?". `typed_names`: the previous question's words (lower
+    case) that the last article writes as names, for a name typed in lower case ("who is
+    kasatkin").
     """
     bare = _BARE.match(question)
     if bare:
@@ -173,6 +175,15 @@ def with_context(question: str, previous: Turn) -> list[str]:
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
     names = names_in(previous.question)
+    # The name "who is kasatkin" asks about, typed in lower case, is whom "he" means, as one
+    # written with capitals would be, before anyone the answer's sentence names first (there,
+    # Vinatier). Elsewhere a name typed so is as often a place or a team ("who won the
+    # valencia marathon").
+    typed = _name_run(previous.question, typed_names) if typed_names else None
+    if typed is not None and who_is_subject(previous.question) is None:
+        typed = None
+    if not names and typed is not None and _PERSON.search(question):
+        names = [previous.question[typed[0] : typed[1]]]
     if not names:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
@@ -402,7 +413,15 @@ def _questions_for(
         # over the closest one there (as for any question without a pronoun): words shared
         # with the last article ("how old is the author") are no sign enough.
         return _Asked([request.question, request.question])
-    rewrites = with_context(request.question, previous)
+    typed_names: Collection[str] = ()
+    if (
+        names_here is not None
+        and previous.doc_id is not None
+        and _PERSON.search(request.question)
+        and not names_in(previous.question)
+    ):
+        typed_names = names_here(previous.question, previous.doc_id)
+    rewrites = with_context(request.question, previous, typed_names)
     if (
         names_here is not None
         and previous.doc_id is not None
