@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import io
 import itertools
 import json
@@ -10,6 +11,7 @@ import logging
 import re
 import sys
 import tempfile
+import typing
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -71,17 +73,43 @@ def _common(parser: argparse.ArgumentParser) -> None:
         " (ARTICLEBOT_DATABASE_URL)",
     )
     parser.add_argument("--model", help="embedding model: folder or hub name (ARTICLEBOT_MODEL)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    # Counted on from a -v before the command (`articlebot -v ask ...`).
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="more logging"
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in one line, naming the command's help and, for a
+    mistyped command, the one meant."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Each command's parser, by name (filled on the top-level parser by `build_parser`).
+        self.commands: dict[str, argparse.ArgumentParser] = {}
+
+    def error(self, message: str) -> typing.NoReturn:
+        """Print the error in one line and exit with status 2."""
+        choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+        if choice is not None:
+            commands = re.findall(r"'?([\w-]+)'?", choice.group(2))
+            close = difflib.get_close_matches(choice.group(1), commands, n=1)
+            message = f"no command {choice.group(1)!r}" + (
+                f": did you mean {close[0]!r}?" if close else ""
+            )
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="articlebot",
         description="Answer questions about news articles, in the terminal or on Telegram.",
     )
     parser.add_argument("--version", action="version", version=f"articlebot {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.commands = sub.choices
 
     p = sub.add_parser(
         "index",
@@ -920,6 +948,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()
+        return 0
     args, extra = parser.parse_known_args(argv)
     if (
         extra
@@ -930,7 +961,8 @@ def _main(argv: Sequence[str] | None) -> int:
         # An option in the middle of an unquoted question: the words after it are its rest.
         args.question = [*args.question, *extra]
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        command = parser.commands.get(args.command, parser)
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")
     from pydantic import ValidationError

@@ -70,6 +70,42 @@ def test_help_lists_every_command() -> None:
         assert command in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["ask", "--top-k", "abc", "hi"],
+            "articlebot ask: error: argument --top-k: invalid int value: 'abc' "
+            "(see 'articlebot ask --help')",
+        ),
+        (
+            ["ask", "--jsn", "hi"],
+            "articlebot ask: error: unrecognized arguments: --jsn (see 'articlebot ask --help')",
+        ),
+        (
+            ["asj", "hi"],
+            "articlebot: error: no command 'asj': did you mean 'ask'? (see 'articlebot --help')",
+        ),
+    ],
+)
+def test_a_mistyped_command_line_is_one_line_naming_the_help(
+    tmp_path: Path, args: list[str], line: str, cli: Cli
+) -> None:
+    result = cli(*args, index_dir=tmp_path / "index")
+    assert result.returncode == 2 and result.stderr == line + "\n"
+    assert not (tmp_path / "index").exists()
+
+
+def test_no_command_prints_the_help_and_verbose_goes_before_or_after_it(
+    article_index_dir: Path, cli: Cli
+) -> None:
+    bare = cli(index_dir=article_index_dir)
+    assert bare.returncode == 0 and "COMMAND" in bare.stdout and "ask" in bare.stdout
+    for args in (["-v", "list"], ["list", "-v"]):
+        listed = cli(*args, index_dir=article_index_dir)
+        assert listed.returncode == 0 and listed.stdout.startswith("article\t"), listed.stderr
+
+
 def test_bad_document_is_one_clear_line_and_the_index_stays(
     article_index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:
@@ -184,7 +220,9 @@ def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cl
         assert load_settings().index_dir == default != Path()
     result = cli("list", "--index-dir", "", index_dir=tmp_path / "index")
     assert result.returncode == 2
-    assert result.stderr.strip().endswith("error: argument --index-dir: needs a folder")
+    assert result.stderr.strip().endswith(
+        "error: argument --index-dir: needs a folder (see 'articlebot list --help')"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
