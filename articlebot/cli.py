@@ -298,12 +298,10 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     settings = load_settings(
         index_dir=args.index_dir, model=args.model, database_url=args.database_url, **extra
     )
-    if (
-        settings.database_url is None
-        and settings.index_dir.exists()
-        and not settings.index_dir.is_dir()
-    ):
-        raise CliError(f"{settings.index_dir} is a file, not an index folder")
+    from articlebot.index.store import file_in_the_way, not_a_folder
+
+    if settings.database_url is None and file_in_the_way(settings.index_dir) is not None:
+        raise CliError(not_a_folder(settings.index_dir))
     return settings
 
 

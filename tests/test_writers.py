@@ -261,6 +261,12 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
         code, err = result.returncode, result.stderr
         assert code == 1
         assert f"{a_file} is a file, not an index folder" in _error(err)
+        # A folder below a file names the file in the way, not the folder as a file.
+        below = cli(*command, "--index-dir", str(a_file / "index"), index_dir=index_dir)
+        assert below.returncode == 1
+        assert _error(below.stderr) == (
+            f"articlebot: error: {a_file / 'index'} cannot be an index folder: {a_file} is a file"
+        )
 
     pointer = index_dir / "CURRENT"
     good = pointer.read_bytes()

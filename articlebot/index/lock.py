@@ -15,7 +15,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from articlebot.index.store import IndexWriteError
+from articlebot.index.store import IndexWriteError, not_a_folder
 
 LOCK_FILE = ".writer.lock"
 #: Who holds the lock, for the message a waiting writer shows (informative only).
@@ -30,13 +30,13 @@ def _prepare(index_dir: Path) -> None:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise IndexWriteError(f"{index_dir} is a file, not an index folder") from None
+        raise IndexWriteError(not_a_folder(index_dir)) from None
     except OSError as exc:
         raise IndexWriteError(
             f"cannot make the index folder {index_dir} ({exc.strerror or exc})"
         ) from None
     if not index_dir.is_dir():
-        raise IndexWriteError(f"{index_dir} is a file, not an index folder")
+        raise IndexWriteError(not_a_folder(index_dir))
 
 
 def _holder(index_dir: Path) -> str:

@@ -140,6 +140,26 @@ class Manifest:
         )
 
 
+def file_in_the_way(index_dir: Path) -> Path | None:
+    """`index_dir`, or the nearest folder above it, when that is a file (none can be made
+    there); None when nothing stands in the way (or it cannot be told)."""
+    for place in (index_dir, *index_dir.parents):
+        try:
+            if place.exists():
+                return None if place.is_dir() else place
+        except OSError:
+            return None
+    return None
+
+
+def not_a_folder(index_dir: Path) -> str:
+    """Why `index_dir` cannot be an index folder, naming the file in the way."""
+    place = file_in_the_way(index_dir)
+    if place is None or place == index_dir:
+        return f"{index_dir} is a file, not an index folder"
+    return f"{index_dir} cannot be an index folder: {place} is a file"
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation folder, or None when the directory holds no index."""
     pointer = index_dir / CURRENT
@@ -148,7 +168,7 @@ def current_generation(index_dir: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except NotADirectoryError:
-        raise IndexCorruptError(f"{index_dir} is a file, not an index folder") from None
+        raise IndexCorruptError(not_a_folder(index_dir)) from None
     except UnicodeDecodeError:
         name = ""
     except OSError as exc:
