@@ -488,6 +488,14 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
 def _files(items: Sequence[str]) -> list[Path]:
     from articlebot.ingest.fetch import is_url
 
+    for item in items:
+        # "ftp://host/file" read as a path is "ftp:/host/file": no such file, said of a name
+        # the user never typed.
+        scheme = re.match(r"([A-Za-z][\w+.-]*)://", item)
+        if scheme is not None and not is_url(item) and not Path(item).exists():
+            if scheme.group(1).lower() in ("http", "https"):
+                raise UsageError(f"{item}: not a whole link (no host)")
+            raise UsageError(f"{item}: only http and https links can be fetched")
     return [Path(item) for item in items if not is_url(item)]
 
 

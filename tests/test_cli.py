@@ -86,6 +86,11 @@ def test_help_lists_every_command() -> None:
             ["asj", "hi"],
             "articlebot: error: no command 'asj': did you mean 'ask'? (see 'articlebot --help')",
         ),
+        (
+            ["add", "ftp://example.com/a.txt"],
+            "articlebot: error: ftp://example.com/a.txt: only http and https links can be fetched",
+        ),
+        (["add", "https://"], "articlebot: error: https://: not a whole link (no host)"),
     ],
 )
 def test_a_mistyped_command_line_is_one_line_naming_the_help(
