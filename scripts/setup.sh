@@ -14,6 +14,8 @@ pip=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
 # pytest took ~100 s more CPU, each child process 2-3 s more). uv is kept outside the
 # environment's site-packages, so the environment holds what pip would install; where uv cannot
 # be had, pip does the work as before.
+# What it does, on stderr: the README's first command prints the answer after it on stdout.
+echo "articlebot setup: preparing .venv (CPU torch, articlebot, test tools; about a minute the first time)..." >&2
 uv=""
 get_uv() {
   [ -z "${ARTICLEBOT_SETUP_NO_UV:-}" ] || return 1
@@ -60,3 +62,4 @@ install -e ".[dev]"
 # The model's ONNX export for the tests (a user's first run makes the same one): made once per
 # environment, so a test session copies it instead of exporting with torch (~1-2 min).
 .venv/bin/python tests/model_export.py
+echo "articlebot setup: ready (.venv/bin/articlebot)" >&2

@@ -73,7 +73,6 @@ def main() -> None:
             shutil.rmtree(stale, ignore_errors=True)
         else:
             stale.unlink(missing_ok=True)
-    print(f"test model export: {folder}")
 
 
 if __name__ == "__main__":
