@@ -311,7 +311,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args)
-    held = None if args.paths else _indexed_documents(settings)
+    # An index emptied by `remove` is refreshed from the default documents, as a new one is:
+    # the way back to the sample article.
+    held = None if args.paths else (_indexed_documents(settings) or None)
     if held is not None and args.rebuild:
         # Rebuilt from the index's own copies: articles from links, from files since moved
         # and with ids given by `add --id` come back as they were.
@@ -595,7 +597,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         manifest = read_manifest(settings.index_dir)
     if not manifest.documents:
-        print(f"articlebot: {_where(settings)} holds no articles", file=sys.stderr)
+        print(f"articlebot: {_empty(settings)}", file=sys.stderr)
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
@@ -609,8 +611,17 @@ def _retriever(args: argparse.Namespace) -> Any:
     settings = _settings(args)
     retriever = open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
     if not retriever.index.documents:  # every article removed: nothing could answer
-        raise CliError(f"{_where(settings)} holds no articles; add some with `articlebot add`")
+        raise CliError(_empty(settings))
     return retriever
+
+
+def _empty(settings: Settings) -> str:
+    """The line for an index without articles, with the ways to fill it."""
+    default = "the configured documents" if settings.documents else "the sample article"
+    return (
+        f"{_where(settings)} holds no articles; add some with `articlebot add`, or run "
+        f"`articlebot index` for {default}"
+    )
 
 
 def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:

@@ -304,14 +304,19 @@ def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -
     with pytest.MonkeyPatch.context() as patch:  # removing embeds nothing: no model is loaded
         patch.setattr("articlebot.encoders.loading.load_encoder", _no_model)
         assert cli("remove", "ferry", index_dir=index_dir).returncode == 0
+    empty = (
+        f"{index_dir} holds no articles; add some with `articlebot add`, or run "
+        "`articlebot index` for the sample article"
+    )
     listing = cli("list", index_dir=index_dir)
     assert listing.returncode == 0 and listing.stdout == ""
-    assert listing.stderr == f"articlebot: {index_dir} holds no articles\n"
+    assert listing.stderr == f"articlebot: {empty}\n"
     asked = cli("ask", "When does the ferry leave?", index_dir=index_dir)
     assert asked.returncode == 1
-    assert asked.stderr == (
-        f"articlebot: error: {index_dir} holds no articles; add some with `articlebot add`\n"
-    )
+    assert asked.stderr == f"articlebot: error: {empty}\n"
+    # As it says: the sample article comes back.
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert cli("list", index_dir=index_dir).stdout.split("\t")[0] == "article"
 
 
 @pytest.mark.usefixtures("shared_model")
