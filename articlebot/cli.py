@@ -170,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         "question",
         nargs="*",
         help="the question (quoted or not), or - to read one question per line from stdin "
-        "(the default when stdin is not a terminal)",
+        "(the default when stdin is not a terminal), each on its own: `chat` follows up",
     )
     p.add_argument(
         "--top-k",
