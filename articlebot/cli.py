@@ -849,8 +849,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
     else:
+        width = max(map(len, result))
         for key, value in result.items():
-            print(f"{key:>14}: {value}")
+            print(f"{key:>{width}}: {value}")
     return 0
 
 
