@@ -311,9 +311,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args)
-    # An index emptied by `remove` is refreshed from the default documents, as a new one is:
-    # the way back to the sample article.
-    held = None if args.paths else (_indexed_documents(settings) or None)
+    held = None if args.paths else _indexed_documents(settings)
     if held is not None and args.rebuild:
         # Rebuilt from the index's own copies: articles from links, from files since moved
         # and with ids given by `add --id` come back as they were.
@@ -616,11 +614,13 @@ def _retriever(args: argparse.Namespace) -> Any:
 
 
 def _empty(settings: Settings) -> str:
-    """The line for an index without articles, with the ways to fill it."""
-    default = "the configured documents" if settings.documents else "the sample article"
+    """The line for an index without articles, with the way to fill it (the sample article
+    too: an emptied index stays empty when refreshed, as a deployment's may be meant to)."""
+    from articlebot.ingest.documents import bundled_article_path
+
     return (
-        f"{_where(settings)} holds no articles; add some with `articlebot add`, or run "
-        f"`articlebot index` for {default}"
+        f"{_where(settings)} holds no articles; add some with `articlebot add` (the sample "
+        f"article: `articlebot add {bundled_article_path()}`)"
     )
 
 

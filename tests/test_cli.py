@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from cli_run import CliRun
 
+from articlebot.ingest.documents import bundled_article_path
+
 Cli = Callable[..., CliRun]
 
 QUESTIONS = ["Who was Vinatier swapped for?", "What does DTEK do?", "Who painted the Mona Lisa?"]
@@ -305,8 +307,8 @@ def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -
         patch.setattr("articlebot.encoders.loading.load_encoder", _no_model)
         assert cli("remove", "ferry", index_dir=index_dir).returncode == 0
     empty = (
-        f"{index_dir} holds no articles; add some with `articlebot add`, or run "
-        "`articlebot index` for the sample article"
+        f"{index_dir} holds no articles; add some with `articlebot add` (the sample article: "
+        f"`articlebot add {bundled_article_path()}`)"
     )
     listing = cli("list", index_dir=index_dir)
     assert listing.returncode == 0 and listing.stdout == ""
@@ -315,7 +317,7 @@ def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -
     assert asked.returncode == 1
     assert asked.stderr == f"articlebot: error: {empty}\n"
     # As it says: the sample article comes back.
-    assert cli("index", index_dir=index_dir).returncode == 0
+    assert cli("add", str(bundled_article_path()), index_dir=index_dir).returncode == 0
     assert cli("list", index_dir=index_dir).stdout.split("\t")[0] == "article"
 
 
