@@ -47,6 +47,24 @@ def test_the_three_outcomes_by_default_and_json_says_which(retriever: Retriever)
     assert gated["topical"] < RankingSettings().min_topical <= found.to_json()["topical"]
     assert len(found.evidence) == len(RankingSettings().calibration) - 1
     assert len(found.evidence) == len(RankingSettings().topic_calibration) - 1
+    assert len(found.evidence) == len(RankingSettings().calibration_without_late) - 1
+
+
+def test_without_late_interaction_its_own_calibration_decides(retriever: Retriever) -> None:
+    """The confidence reads late interaction's MaxSim of the best passage; where it did not
+    run (turned off, or an index without token vectors), a calibration fitted without it
+    decides, so answers are not all hedged for want of it."""
+    ranking = dataclasses.replace(
+        retriever.ranking, late_passage_weight=0.0, late_sentence_weight=0.0
+    )
+    plain = Retriever(retriever.index, retriever.encoder, ranking=ranking)
+    for ask in (retriever.ask, plain.ask):
+        assert ask("Who was Vinatier swapped for?").outcome == "answer"
+        assert ask("What is the population of Ukraine?").outcome == "closest"
+    late_top = Evidence.__dataclass_fields__
+    assert list(late_top).index("late_top") == 21  # the coefficient calibrate.py fits
+    with_late = retriever.ask("Who was Vinatier swapped for?").evidence
+    assert with_late[21] > 0.0 and plain.ask("Who was Vinatier swapped for?").evidence[21] == 0.0
 
 
 def test_the_closest_passage_is_offered_as_such(retriever: Retriever) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
+from articlebot.retrieval.ranking import logistic
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -601,6 +602,7 @@ def _settle(
     answers: Sequence[Answer],
     ttl: float = CONTEXT_TTL_SECONDS,
     swapped: bool = False,
+    reading: Callable[[Answer], float] | None = None,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -618,7 +620,7 @@ def _settle(
         answer = dataclasses.replace(answers[1], question=answer.question)
         asked_as = answers[1].question
     elif len(answers) > 1:
-        contextual = max(answers[1:], key=lambda candidate: candidate.confidence)
+        contextual = max(answers[1:], key=reading or (lambda candidate: candidate.confidence))
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does. A question word alone ("who?") means
         # nothing by itself.
@@ -703,10 +705,21 @@ def answer_requests(
         for n, _ in enumerate(each.questions)
     ]
     answers = read_answers(retriever, texts, scopes, english_only=english_only)
+
+    def reading(answer: Answer) -> float:
+        # Which rewrite reads the follow-up best, by the confidence without late
+        # interaction's MaxSim: averaged over every word asked, it favours a rewrite for the
+        # last question's words it carries, which pull the answer back to the last passage.
+        if not answer.evidence:
+            return answer.confidence
+        return logistic(retriever.ranking.calibration_without_late, answer.evidence)
+
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
         count = len(each.questions)
-        results.append(_settle(request, answers[at : at + count], ttl, swapped=each.swapped))
+        results.append(
+            _settle(request, answers[at : at + count], ttl, swapped=each.swapped, reading=reading)
+        )
         at += count
     return results
 

@@ -70,28 +70,59 @@ class RankingSettings:
     #: Logistic calibration of "the article answers the question" over `Evidence.features`
     #: and a bias; fitted by scripts/calibrate.py (leave-articles-out cross-validation).
     calibration: tuple[float, ...] = (
-        -6.19,
-        17.01,
-        0.74,
-        -1.64,
+        -6.35,
+        15.58,
+        0.19,
+        -1.77,
+        -2.98,
+        -2.26,
+        0.0,
+        0.0,
+        -16.72,
+        9.27,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.51,
+        0.45,
+        -1.08,
+        7.39,
+        1.06,
+        -1.91,
+    )
+    #: The same without late interaction's features (`Evidence.late_top`, `late_margin`), for
+    #: where it did not order the candidates; its bias set so that the same `min_confidence`
+    #: applies.
+    calibration_without_late: tuple[float, ...] = (
+        -6.24,
+        17.08,
+        0.75,
+        -1.67,
         -3.02,
-        -1.2,
+        -1.23,
         0.0,
         0.0,
-        -16.52,
-        10.45,
-        0.0,
-        0.0,
-        0.0,
+        -16.49,
+        10.44,
         0.0,
         0.0,
         0.0,
         0.0,
         0.0,
-        1.97,
-        2.65,
-        -0.49,
-        -1.57,
+        0.0,
+        0.0,
+        0.0,
+        1.95,
+        2.62,
+        -0.5,
+        0.0,
+        0.0,
+        -1.47,
     )
     #: The same for "the question is about the article's subject" (answerable or not).
     topic_calibration: tuple[float, ...] = (
@@ -115,6 +146,8 @@ class RankingSettings:
         -1.22,
         3.89,
         3.19,
+        0.0,
+        0.0,
         0.0,
         5.08,
     )
@@ -200,6 +233,15 @@ class Evidence:
     #: punctuation left out): of a long question's many pieces, the least matched is lower by
     #: chance alone.
     asked_pieces: float = 0.0
+    #: Late interaction's MaxSim of the best passage (`late_interaction.maxsim` over all its
+    #: sentences' tokens), and how far it leads the second best's (0.0 with one passage): how
+    #: well the spot matches every word asked, beside how the sentence vectors compare. Both
+    #: 0.0, and `late` False, when late interaction did not order the candidates.
+    late_top: float = 0.0
+    late_margin: float = 0.0
+    #: Whether late interaction ordered the candidates (not a feature: it says which
+    #: calibration reads these, `RankingSettings.calibration` or `calibration_without_late`).
+    late: bool = False
 
     @property
     def features(self) -> tuple[float, ...]:
@@ -226,6 +268,8 @@ class Evidence:
             self.least_match,
             self.second_least_match,
             self.asked_pieces,
+            self.late_top,
+            self.late_margin,
         )
 
 
@@ -561,7 +605,8 @@ def decide(
     """The outcome for the best passages: a confident answer, the closest passage when the
     subject is there but the asked fact may not be, or nothing; `late_gap` is how far apart
     late interaction scored the two best (None when it did not order them)."""
-    confidence = logistic(ranking.calibration, evidence.features)
+    calibration = ranking.calibration if evidence.late else ranking.calibration_without_late
+    confidence = logistic(calibration, evidence.features)
     topical = logistic(ranking.topic_calibration, evidence.features)
     # Off the article's subject nothing is offered, however well some passage matches words.
     if topical < ranking.min_topical:

@@ -325,8 +325,12 @@ class Retriever:
         chosen = deduplicate(order, passages, vectors, k, ranking)
         clock.lap("deduplicate")
         late_gap = None
+        late_ran = bool(chosen) and chosen[0] in late_order
+        late_top = float(late_order[chosen[0]]) if late_ran else 0.0
+        late_margin = 0.0
         if len(chosen) >= 2 and chosen[0] in late_order and chosen[1] in late_order:
             late_gap = abs(late_order[chosen[0]] - late_order[chosen[1]])
+            late_margin = float(late_order[chosen[0]] - late_order[chosen[1]])
 
         if ranking.sentence_weights is None:
             lexical = None
@@ -386,6 +390,9 @@ class Retriever:
             least_match=least,
             second_least_match=second,
             asked_pieces=asked,
+            late_top=late_top,
+            late_margin=late_margin,
+            late=late_ran,
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence, late_gap)
         clock.lap("confidence")
