@@ -114,6 +114,9 @@ _KINDS: tuple[tuple[SmallTalk, re.Pattern[str]], ...] = (
     ("greeting", _compile(_GREETING)),
     ("task", _compile(_TASK)),
 )
+#: The longest message read as small talk: the longest of it ("thank you so much for your
+#: help, that answers it, bye for now") is under 100 characters.
+MAX_SMALL_TALK_CHARS = 200
 #: Acknowledgements and goodbyes asked as questions ("ok?", "later?", "great?") are not small
 #: talk: in a chat they ask something ("and later?").
 _ASKING = ("thanks", "ack", "goodbye")
@@ -147,7 +150,9 @@ def detect_small_talk(message: str) -> SmallTalk | None:
             return "thanks"
         return None
     text = normalize(message)
-    if not text:
+    # Longer is a question, however it opens; and "ok ok ok ... x" read whole by these
+    # patterns takes time growing with the square of its length (34 s for 30,000 characters).
+    if not text or len(text) > MAX_SMALL_TALK_CHARS:
         return None
     asking = message.rstrip().endswith("?")
     for kind, pattern in _KINDS:
