@@ -23,6 +23,8 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets,
 # then whitespace and something that can start a sentence.
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+#: How much of a sentence's end `_is_abbreviation` reads: far more than any abbreviation.
+_LAST_WORD_CHARS = 64
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*\s*$")
 
 
@@ -84,11 +86,14 @@ def split_sentences(text: str, span: Span) -> list[Span]:
     segment = text[span.start : span.end]
     for match in _BOUNDARY.finditer(segment):
         end = span.start + match.end()
-        if _is_abbreviation(text[start:end]):
-            continue
         trimmed_end = end
         while trimmed_end > start and text[trimmed_end - 1].isspace():
             trimmed_end -= 1
+        # Only the last word decides, and an abbreviation is short: the whole sentence so far,
+        # read at every boundary, made "A. A. A. ..." or a long word before "!" quadratic
+        # (30 s for 64,000 characters).
+        if _is_abbreviation(text[max(start, trimmed_end - _LAST_WORD_CHARS) : trimmed_end]):
+            continue
         if trimmed_end > start:
             sentences.append(Span(start, trimmed_end))
         start = end
