@@ -191,7 +191,9 @@ def introduces(sentence: str, name: str) -> bool:
             word.lower() in _ROLES for word in after[:3]
         ):
             return True
-        before = re.findall(r"[\w’'\-]+", sentence[: match.start()])
+        # The four words before it, read from just before it: reading the whole sentence
+        # before every mention made a sentence of many mentions quadratic.
+        before = re.findall(r"[\w’'\-]+", sentence[max(0, match.start() - 200) : match.start()])
         # Titles are capitalised name-like words in between ("French President Emmanuel").
         if any(word.lower().strip("’'") in _ROLES for word in before[-4:]):
             return True
