@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -476,6 +477,15 @@ def test_markdown_leaves_out_scripts_and_styles(tmp_path: Path) -> None:
         "# Page\n\nThe <B>cost</B> is <script>var x = 1;</script> twelve <EM>million</EM>.\n",
     )
     assert inline.text == "Page\n\nThe cost is  twelve million.\n"
+
+
+def test_markdown_comment_left_open_hides_the_rest_and_is_read_at_once(tmp_path: Path) -> None:
+    # As a browser shows it; tried as unclosed at every opener, "<!-- " repeated took seconds.
+    doc = _markdown(tmp_path, "# Page\n\nShown text.\n\n<!-- draft\n\nHidden text.\n")
+    assert "Hidden" not in doc.text and "Shown text." in doc.text
+    start = time.perf_counter()
+    _markdown(tmp_path, "# Page\n\nShown text.\n\n<div>\n" + "<!a " * 15_000)
+    assert time.perf_counter() - start < 1.0
 
 
 def test_markdown_keeps_a_paragraph_with_a_rule_under_it(tmp_path: Path) -> None:

@@ -157,7 +157,12 @@ _UNSEEN_OPEN = re.compile(rf"<({_UNSEEN_ELEMENTS})\b", re.IGNORECASE)
 _UNSEEN_BLOCK = re.compile(
     rf"<({_UNSEEN_ELEMENTS})\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.IGNORECASE
 )
-_TAG = re.compile(r"<!--.*?-->|<\?.*?\?>|<![A-Za-z].*?>|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>", re.S)
+# A comment, processing instruction or declaration left open runs to the end, as a browser
+# reads it: tried as unclosed at every opener, "<!--" repeated took seconds.
+_TAG = re.compile(
+    r"<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|<![A-Za-z].*?(?:>|\Z)|</?([A-Za-z][A-Za-z0-9-]*)\b[^>]*>",
+    re.S,
+)
 
 # Only HTML's own elements are markup: "<Levi>" in "Moshe <Levi> said" is a word a writer put
 # in angle brackets, and a browser would show it if it were escaped, which Markdown writers
