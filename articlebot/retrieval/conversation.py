@@ -422,6 +422,7 @@ def _questions_for(
         and previous.doc_id is not None
         and _PERSON.search(request.question)
         and not names_in(previous.question)
+        and who_is_subject(previous.question) is not None  # else unused: no article read
     ):
         typed_names = names_here(previous.question, previous.doc_id)
     rewrites = with_context(request.question, previous, typed_names)
