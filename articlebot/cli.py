@@ -324,6 +324,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             sources = _refreshable_sources(held, say_gone=not args.prune)
         else:
             sources = [str(p) for p in document_paths(settings)]
+        # Files first: a link that cannot be fetched ("ftp://...") is refused before any page
+        # is fetched.
+        files = _files(sources)
         fetched = _fetch_links(sources, settings)
         # Read every file once before any work, so a bad one stops the run at once with one
         # line; the build then reads them again as it goes (a large .jsonl corpus never sits
@@ -332,7 +335,6 @@ def cmd_index(args: argparse.Namespace) -> int:
         # article as indexed (it was readable once) rather than stopping every refresh.
         refresh = held is not None
         skip_note = _kept_as_indexed if refresh else _skipped
-        files = _files(sources)
         count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
             fetched
         )
