@@ -60,8 +60,11 @@ _BYLINE_PATTERNS = (
     rf"newspaper|paper|website|site|media\s+outlet|news\s+outlet|news\s+agency){_IN_IT}",
     rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}\s+{_ARTICLE}|{_ARTICLE})"
     r"(?:\s+(?:come|comes|coming|published|from))*",
-    # "where is it from"; "where was that?" asks where the last answer's event was.
-    rf"where(?:\s+{_IS}|\s+does|\s+did)?\s+(?:{_THIS}|it)(?:\s+(?:come|comes|coming))?\s+from",
+    # "where is it from", "where does this come from"; "where was that?" asks where the last
+    # answer's event was, and "where did it / that come from" where the thing asked about did
+    # (a ship, a fire, the money).
+    r"where(?:\s+(?:is|s|was|does|did))?\s+this(?:\s+(?:come|comes|coming))?\s+from",
+    r"where(?:\s+(?:is|s|was))?\s+(?:it|that)\s+from",
     rf"where\s+(?:was|is|has)\s+{_THIS}(?:\s+{_ARTICLE})?\s+(?:been\s+)?(?:published|posted|"
     r"printed|from)",
     rf"(?:which|what)\s+(?:newspaper|paper|publication|outlet|website|site|media|magazine|"
