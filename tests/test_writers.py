@@ -268,6 +268,31 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
             f"articlebot: error: {a_file / 'index'} cannot be an index folder: {a_file} is a file"
         )
 
+    # A folder of the user's own given by mistake: nothing is written among their files.
+    documents_folder = tmp_path / "Documents"
+    (documents_folder / "Photos").mkdir(parents=True)
+    (documents_folder / "notes.txt").write_text("mine")
+    (documents_folder / ".DS_Store").write_text("")
+    for command in (("ask", "who?"), ("add", str(big))):
+        result = cli(*command, index_dir=documents_folder)
+        assert result.returncode == 1
+        assert _error(result.stderr) == (
+            f"articlebot: error: {documents_folder} holds other files (Photos, notes.txt) and "
+            "no index: give an empty or new folder for the index (--index-dir or "
+            "ARTICLEBOT_INDEX_DIR)"
+        )
+        assert sorted(p.name for p in documents_folder.iterdir()) == [
+            ".DS_Store",
+            "Photos",
+            "notes.txt",
+        ]
+    # An index folder holding only the bot's chat state is still one to build in.
+    with_state = tmp_path / "with-state"
+    with_state.mkdir()
+    (with_state / "chat_state.sqlite3").write_bytes(b"")
+    assert cli("add", str(big), index_dir=with_state).returncode == 0
+    assert current_generation(with_state) is not None
+
     pointer = index_dir / "CURRENT"
     good = pointer.read_bytes()
     pointer.write_bytes(os.urandom(64))

@@ -15,12 +15,18 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from articlebot.index.store import IndexWriteError, not_a_folder
+from articlebot.index.store import CURRENT, IndexWriteError, not_a_folder
 
 LOCK_FILE = ".writer.lock"
 #: Who holds the lock, for the message a waiting writer shows (informative only).
 HOLDER_FILE = ".writer"
 
+
+#: What an index folder holds besides its generations (gen-*, and hidden ones being made): the
+#: chat state the bot keeps beside the index, and the model folder older versions exported there.
+_INDEX_FILES = ("chat_state.sqlite3", "encoder")
+#: Named in the refusal when a folder holds other files.
+_SHOWN = 3
 
 #: Index folders whose lock this thread holds, so that a writer's inner steps may take it again.
 _held = threading.local()
@@ -37,6 +43,32 @@ def _prepare(index_dir: Path) -> None:
         ) from None
     if not index_dir.is_dir():
         raise IndexWriteError(not_a_folder(index_dir))
+    others = foreign_files(index_dir)
+    if others:
+        named = ", ".join(others[:_SHOWN]) + (", ..." if len(others) > _SHOWN else "")
+        raise IndexWriteError(
+            f"{index_dir} holds other files ({named}) and no index: give an empty or new "
+            "folder for the index (--index-dir or ARTICLEBOT_INDEX_DIR)"
+        )
+
+
+def foreign_files(index_dir: Path) -> list[str]:
+    """The names in `index_dir` that no index writes, when it holds no index yet: a folder given
+    by mistake (a home or a documents folder), which generations would be written among."""
+    if (index_dir / CURRENT).exists():
+        return []
+    try:
+        names = sorted(entry.name for entry in os.scandir(index_dir))
+    except OSError:
+        return []
+    # Hidden files (.DS_Store, a mount's own) are left alone, as the writer's are.
+    return [
+        name
+        for name in names
+        if not name.startswith((".", "gen-"))
+        and not name.startswith(_INDEX_FILES)
+        and name != "lost+found"
+    ]
 
 
 def _holder(index_dir: Path) -> str:
