@@ -130,6 +130,20 @@ def test_near_copies_from_other_documents_are_not_repeated(encoder, tmp_path) ->
     assert len(texts) == len(set(texts))  # one copy of each passage, whichever document
 
 
+def test_the_opening_of_one_article_comes_first_when_a_later_passage_matches_as_well(
+    retriever: Retriever,
+) -> None:
+    """News puts its main facts first: asked of one article, a later passage repeating the
+    question's words ("the U.K. and France signed a declaration") must match better than the
+    opening that answers it ("... announced plans to deploy a multinational force")."""
+    question = "What did the UK and France announce?"
+    top = retriever.ask(question).passages[0]
+    assert "deploy a multinational force" in top.highlight_text
+    unplaced = dataclasses.replace(retriever.ranking, position_weight=0.0)
+    later = Retriever(retriever.index, retriever.encoder, ranking=unplaced).ask(question)
+    assert later.passages[0].start > top.start
+
+
 def test_sentence_idf_weighs_words_that_set_sentences_apart() -> None:
     import numpy as np
 

@@ -51,6 +51,11 @@ class RankingSettings:
     late_candidates: int = 10
     late_passage_weight: float = LATE_PASSAGE_WEIGHT
     late_sentence_weight: float = LATE_SENTENCE_WEIGHT
+    #: News puts its main facts first: when late interaction re-ranks the candidates of one
+    #: article (asked of it alone, or of an index holding only it), each loses this times the
+    #: log of (1 + its first sentence's place in the article). Chosen on the reader dev sets by
+    #: leave-articles-out folds (scripts/experiment_position.py).
+    position_weight: float = 1.0
     #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
     #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
     #: (leave-articles-out cross-validation). None: the hand weights above.

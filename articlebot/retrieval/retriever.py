@@ -318,7 +318,12 @@ class Retriever:
             late_order = dict(zip(top.tolist(), top_late.tolist(), strict=True))
             # Each passage keeps its own score (the hand ranking's): late interaction only
             # orders them, so a passage it moves up may show a lower score than the next.
-            order = rerank(order, fused, top_late, ranking.late_passage_weight)
+            # Within one article, a later passage must match better to come first.
+            placed = fused
+            if ranking.position_weight and _one_document(index, candidates):
+                place = np.array([p.first_sentence for p in passages], dtype=np.float64)
+                placed = fused - ranking.position_weight * np.log1p(place)
+            order = rerank(order, placed, top_late, ranking.late_passage_weight)
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
@@ -679,6 +684,12 @@ class Retriever:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         return self.index.document_term_counts(terms.ids, document)
+
+
+def _one_document(index: IndexStore, candidates: np.ndarray) -> bool:
+    """Whether every candidate passage is of one article."""
+    documents = index.passage_documents(candidates)
+    return bool((documents == documents[0]).all())
 
 
 def _has_words(text: str) -> bool:
