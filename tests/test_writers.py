@@ -23,6 +23,7 @@ from cli_run import CliRun
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import IndexCorruptError, current_generation
 from articlebot.storage.local_index import load_index
+from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
 
 # Commands run in this process reuse the session's encoder (see conftest.shared_model).
 pytestmark = pytest.mark.usefixtures("shared_model")
@@ -289,7 +290,7 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     # An index folder holding only the bot's chat state is still one to build in.
     with_state = tmp_path / "with-state"
     with_state.mkdir()
-    (with_state / "chat_state.sqlite3").write_bytes(b"")
+    (with_state / CHAT_STATE_FILE).write_bytes(b"")
     assert cli("add", str(big), index_dir=with_state).returncode == 0
     assert current_generation(with_state) is not None
 

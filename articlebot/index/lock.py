@@ -23,8 +23,10 @@ HOLDER_FILE = ".writer"
 
 
 #: What an index folder holds besides its generations (gen-*, and hidden ones being made): the
-#: chat state the bot keeps beside the index, and the model folder older versions exported there.
-_INDEX_FILES = ("chat_state.sqlite3", "encoder")
+#: chat state the bot keeps beside the index (with SQLite's -wal / -shm / -journal files), and
+#: the model folder older versions exported there.
+_CHAT_STATE = "chat_state.sqlite3"  # storage.sql_chat_state.CHAT_STATE_FILE
+_OLD_MODEL_FOLDER = "encoder"
 #: Named in the refusal when a folder holds other files.
 _SHOWN = 3
 
@@ -43,7 +45,7 @@ def _prepare(index_dir: Path) -> None:
         ) from None
     if not index_dir.is_dir():
         raise IndexWriteError(not_a_folder(index_dir))
-    others = foreign_files(index_dir)
+    others = _foreign_files(index_dir)
     if others:
         named = ", ".join(others[:_SHOWN]) + (", ..." if len(others) > _SHOWN else "")
         raise IndexWriteError(
@@ -52,7 +54,7 @@ def _prepare(index_dir: Path) -> None:
         )
 
 
-def foreign_files(index_dir: Path) -> list[str]:
+def _foreign_files(index_dir: Path) -> list[str]:
     """The names in `index_dir` that no index writes, when it holds no index yet: a folder given
     by mistake (a home or a documents folder), which generations would be written among."""
     if (index_dir / CURRENT).exists():
@@ -65,9 +67,8 @@ def foreign_files(index_dir: Path) -> list[str]:
     return [
         name
         for name in names
-        if not name.startswith((".", "gen-"))
-        and not name.startswith(_INDEX_FILES)
-        and name != "lost+found"
+        if not name.startswith((".", "gen-", _CHAT_STATE))
+        and name not in (_OLD_MODEL_FOLDER, "lost+found")
     ]
 
 
