@@ -486,6 +486,10 @@ def test_markdown_comment_left_open_hides_the_rest_and_is_read_at_once(tmp_path:
     start = time.perf_counter()
     _markdown(tmp_path, "# Page\n\nShown text.\n\n<div>\n" + "<!a " * 15_000)
     assert time.perf_counter() - start < 1.0
+    # Tags never closed: each "<a" was read to the end in turn (2 s at 64,000 characters).
+    start = time.perf_counter()
+    unclosed = _markdown(tmp_path, "# Page\n\nShown text, then " + "<a" * 32_000 + "\n")
+    assert time.perf_counter() - start < 1.0 and "Shown text" in unclosed.text
 
 
 def test_markdown_keeps_a_paragraph_with_a_rule_under_it(tmp_path: Path) -> None:
