@@ -237,6 +237,15 @@ class Settings(BaseSettings):
             return [str(part) if isinstance(part, int) else part for part in value]
         return value
 
+    @field_validator("documents", "index_dir", "cache_dir", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Any) -> Any:
+        # "~/news" in .env or a quoted flag means the home folder, as a shell reads it: taken
+        # literally it made a folder named "~" here, which `rm -rf ~` would "clean up".
+        if isinstance(value, list):
+            return [path.expanduser() for path in value]
+        return value.expanduser()
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _check_database_url(cls, value: Any) -> Any:

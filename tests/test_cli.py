@@ -233,6 +233,21 @@ def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cl
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_setting_starting_with_a_tilde_is_in_the_home_folder(tmp_path: Path) -> None:
+    # From .env, or a quoted flag, no shell reads the "~": taken as written it made a folder
+    # named "~" in the current one.
+    from articlebot.config import load_settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(tmp_path))
+        patch.setenv("ARTICLEBOT_INDEX_DIR", "~/news-index")
+        patch.setenv("ARTICLEBOT_DOCUMENTS", "~/a.txt,b.txt")
+        settings = load_settings()
+        assert settings.index_dir == tmp_path / "news-index"
+        assert settings.documents == [tmp_path / "a.txt", Path("b.txt")]
+        assert load_settings(cache_dir="~/cache").cache_dir == tmp_path / "cache"
+
+
 def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     index_dir = article_index_dir
     session = (
