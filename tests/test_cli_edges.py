@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -381,6 +382,32 @@ def test_a_model_path_that_is_not_there_is_one_line(tmp_path: Path, cli: Cli) ->
     assert result.returncode == 1
     assert result.stderr == (
         f"articlebot: error: no model folder at {missing} (ARTICLEBOT_MODEL / --model)\n"
+    )
+
+
+def test_a_model_name_not_on_this_machine_fails_at_once_without_downloading(
+    tmp_path: Path,
+) -> None:
+    # Nothing is downloaded at run time: a hub name must be in the local cache. Reaching for
+    # the hub with no network retried for about a minute, its warnings on the screen.
+    env = {k: v for k, v in _env(tmp_path / "i").items() if not k.endswith("_OFFLINE")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["HF_HOME"] = str(tmp_path / "hf")
+    start = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "ask", "--model", "someone/no-such-model", "hi"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert time.monotonic() - start < 40
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        "articlebot: error: cannot load embedding model 'someone/no-such-model': neither a "
+        "model folder nor in the local Hugging Face cache"
     )
 
 

@@ -22,10 +22,11 @@ class SentenceTransformerEncoder:
     """An `Encoder` backed by sentence-transformers."""
 
     def __init__(self, location: str, name: str | None = None, device: str = "cpu") -> None:
-        if Path(location).is_dir():
-            # A local folder must never reach for the network (there may be none).
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Nothing is downloaded at run time (there may be no network, and a retrying download
+        # took a minute to fail): a hub name must be in the local cache already, unless the
+        # environment says HF_HUB_OFFLINE=0.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
@@ -33,7 +34,10 @@ class SentenceTransformerEncoder:
         try:
             self._model: SentenceTransformer = SentenceTransformer(str(location), device=device)
         except Exception as exc:
-            raise ModelLoadError(f"cannot load embedding model {location!r}: {exc}") from exc
+            detail = " ".join(str(exc).split())  # one line, as every error is
+            if not Path(location).is_dir():
+                detail = f"neither a model folder nor in the local Hugging Face cache ({detail})"
+            raise ModelLoadError(f"cannot load embedding model {location!r}: {detail}") from exc
         self.name = name or location
         get_dimension = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
