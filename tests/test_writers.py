@@ -274,7 +274,7 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     (documents_folder / "Photos").mkdir(parents=True)
     (documents_folder / "notes.txt").write_text("mine")
     (documents_folder / ".DS_Store").write_text("")
-    for command in (("ask", "who?"), ("add", str(big))):
+    for command in (("ask", "who?"), ("add", str(big)), ("list",)):
         result = cli(*command, index_dir=documents_folder)
         assert result.returncode == 1
         assert _error(result.stderr) == (

@@ -15,20 +15,17 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from articlebot.index.store import CURRENT, IndexWriteError, not_a_folder
+from articlebot.index.store import (
+    IndexWriteError,
+    foreign_files,
+    holds_other_files,
+    not_a_folder,
+)
 
 LOCK_FILE = ".writer.lock"
 #: Who holds the lock, for the message a waiting writer shows (informative only).
 HOLDER_FILE = ".writer"
 
-
-#: What an index folder holds besides its generations (gen-*, and hidden ones being made): the
-#: chat state the bot keeps beside the index (with SQLite's -wal / -shm / -journal files), and
-#: the model folder older versions exported there.
-_CHAT_STATE = "chat_state.sqlite3"  # storage.sql_chat_state.CHAT_STATE_FILE
-_OLD_MODEL_FOLDER = "encoder"
-#: Named in the refusal when a folder holds other files.
-_SHOWN = 3
 
 #: Index folders whose lock this thread holds, so that a writer's inner steps may take it again.
 _held = threading.local()
@@ -45,31 +42,9 @@ def _prepare(index_dir: Path) -> None:
         ) from None
     if not index_dir.is_dir():
         raise IndexWriteError(not_a_folder(index_dir))
-    others = _foreign_files(index_dir)
+    others = foreign_files(index_dir)
     if others:
-        named = ", ".join(others[:_SHOWN]) + (", ..." if len(others) > _SHOWN else "")
-        raise IndexWriteError(
-            f"{index_dir} holds other files ({named}) and no index: give an empty or new "
-            "folder for the index (--index-dir or ARTICLEBOT_INDEX_DIR)"
-        )
-
-
-def _foreign_files(index_dir: Path) -> list[str]:
-    """The names in `index_dir` that no index writes, when it holds no index yet: a folder given
-    by mistake (a home or a documents folder), which generations would be written among."""
-    if (index_dir / CURRENT).exists():
-        return []
-    try:
-        names = sorted(entry.name for entry in os.scandir(index_dir))
-    except OSError:
-        return []
-    # Hidden files (.DS_Store, a mount's own) are left alone, as the writer's are.
-    return [
-        name
-        for name in names
-        if not name.startswith((".", "gen-", _CHAT_STATE))
-        and name not in (_OLD_MODEL_FOLDER, "lost+found")
-    ]
+        raise IndexWriteError(holds_other_files(index_dir, others))
 
 
 def _holder(index_dir: Path) -> str:

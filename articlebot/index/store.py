@@ -160,6 +160,42 @@ def not_a_folder(index_dir: Path) -> str:
     return f"{index_dir} cannot be an index folder: {place} is a file"
 
 
+#: What an index folder holds besides its generations (gen-*, and hidden ones being made): the
+#: chat state the bot keeps beside the index (with SQLite's -wal / -shm / -journal files), and
+#: the model folder older versions exported there.
+_CHAT_STATE = "chat_state.sqlite3"  # storage.sql_chat_state.CHAT_STATE_FILE
+_OLD_MODEL_FOLDER = "encoder"
+#: Named in the refusal when a folder holds other files.
+_SHOWN = 3
+
+
+def foreign_files(index_dir: Path) -> list[str]:
+    """The names in `index_dir` that no index writes, when it holds no index yet: a folder given
+    by mistake (a home or a documents folder), which generations would be written among."""
+    if (index_dir / CURRENT).exists():
+        return []
+    try:
+        names = sorted(entry.name for entry in os.scandir(index_dir))
+    except OSError:
+        return []
+    # Hidden files (.DS_Store, a mount's own) are left alone, as the writer's are.
+    return [
+        name
+        for name in names
+        if not name.startswith((".", "gen-", _CHAT_STATE))
+        and name not in (_OLD_MODEL_FOLDER, "lost+found")
+    ]
+
+
+def holds_other_files(index_dir: Path, others: list[str]) -> str:
+    """Why `index_dir` is no place for an index: some of the `others` it holds."""
+    named = ", ".join(others[:_SHOWN]) + (", ..." if len(others) > _SHOWN else "")
+    return (
+        f"{index_dir} holds other files ({named}) and no index: give an empty or new folder "
+        "for the index (--index-dir or ARTICLEBOT_INDEX_DIR)"
+    )
+
+
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation folder, or None when the directory holds no index."""
     pointer = index_dir / CURRENT
@@ -415,6 +451,9 @@ def live_generation(index_dir: Path) -> Path:
     """The live generation folder; IndexNotFoundError when the directory holds no index."""
     generation = current_generation(index_dir)
     if generation is None:
+        others = foreign_files(index_dir)
+        if others:
+            raise IndexNotFoundError(holds_other_files(index_dir, others))
         raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
     return generation
 
