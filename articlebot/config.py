@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     )
     model: str = Field(
         default=BUNDLED_MODEL,
-        description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub name.",
+        description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub "
+        "name in the local cache.",
     )
     device: str = Field(default="cpu", description="Torch device for embedding (cpu, cuda, mps).")
     encoder: Literal["auto", "onnx", "torch"] = Field(
