@@ -79,6 +79,21 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: Words other tools use for a command, and the one meant here.
+_COMMAND_WORDS = {
+    "help": "--help",
+    "rm": "remove",
+    "del": "remove",
+    "delete": "remove",
+    "bot": "run",
+    "start": "run",
+    "serve": "run",
+    "build": "index",
+    "query": "ask",
+    "search": "ask",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors in one line, naming the command's help and, for a
     mistyped command, the one meant."""
@@ -87,16 +102,29 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         #: Each command's parser, by name (filled on the top-level parser by `build_parser`).
         self.commands: dict[str, argparse.ArgumentParser] = {}
+        #: The command line being read (set by `_main`), to tell where an option was put.
+        self.words: list[str] = []
 
     def error(self, message: str) -> typing.NoReturn:
         """Print the error in one line and exit with status 2."""
         choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
         if choice is not None:
             commands = re.findall(r"'?([\w-]+)'?", choice.group(2))
-            close = difflib.get_close_matches(choice.group(1), commands, n=1)
+            typed = choice.group(1)
+            close = [_COMMAND_WORDS[typed]] if typed in _COMMAND_WORDS else []
+            close = close or difflib.get_close_matches(typed, commands, n=1)
             message = f"no command {choice.group(1)!r}" + (
                 f": did you mean {close[0]!r}?" if close else ""
             )
+            words = self.words
+            at = words.index(typed) if typed in words else 0
+            option = words[at - 1] if at > 0 else ""
+            if option.startswith("-") and option not in self._option_string_actions:
+                # "articlebot --index-dir /tmp/x list": a command's option, put before it.
+                named = next((w for w in words[at:] if w in self.commands), "COMMAND")
+                message = (
+                    f"{option} goes after the command: articlebot {named} {option} {typed} ..."
+                )
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -971,6 +999,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if not (sys.argv[1:] if argv is None else argv):
         parser.print_help()
         return 0
+    parser.words = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if (
         extra
@@ -982,6 +1011,19 @@ def _main(argv: Sequence[str] | None) -> int:
         args.question = [*args.question, *extra]
     elif extra:
         command = parser.commands.get(args.command, parser)
+        words = parser.words
+        before = words[: words.index(args.command)] if args.command in words else []
+        misplaced = [
+            word
+            for word in extra
+            if word in before and word.split("=")[0] in command._option_string_actions
+        ]
+        if misplaced:
+            # "articlebot --json ask hi": the option is the command's, put before it.
+            command.error(
+                f"{misplaced[0]} goes after the command: articlebot {args.command} "
+                f"{misplaced[0]} ..."
+            )
         command.error(f"unrecognized arguments: {' '.join(extra)}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")

@@ -89,6 +89,25 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: no command 'asj': did you mean 'ask'? (see 'articlebot --help')",
         ),
         (
+            ["rm", "article"],
+            "articlebot: error: no command 'rm': did you mean 'remove'? (see 'articlebot --help')",
+        ),
+        (
+            ["help"],
+            "articlebot: error: no command 'help': did you mean '--help'? "
+            "(see 'articlebot --help')",
+        ),
+        (
+            ["--json", "ask", "hi"],
+            "articlebot ask: error: --json goes after the command: articlebot ask --json ... "
+            "(see 'articlebot ask --help')",
+        ),
+        (
+            ["--index-dir", "x", "list"],
+            "articlebot: error: --index-dir goes after the command: articlebot list "
+            "--index-dir x ... (see 'articlebot --help')",
+        ),
+        (
             ["add", "ftp://example.com/a.txt"],
             "articlebot: error: ftp://example.com/a.txt: only http and https links can be fetched",
         ),
