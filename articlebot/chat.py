@@ -129,6 +129,10 @@ def run_chat(
                 if not interactive:
                     return 130
                 continue
+            if not sys.stdin.isatty():
+                # Read from a file or a pipe, the line is not shown as typed: show it after the
+                # prompt, so that the answer starts on a line of its own, as in a transcript.
+                print(line, file=out, flush=True)
             command = line.lower()
             if not line:
                 continue

@@ -274,16 +274,21 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     )
     result = _cli("chat", index_dir=index_dir, stdin=session)
     assert result.returncode == 0, result.stderr
-    replies = result.stdout.split("> ")
-    assert "Moscow restaurant in June 2024" in replies[2]  # the follow-up found the arrest
-    assert replies[3].startswith("Glad to help.")
+    # Piped in, each line is shown after the prompt and its answer starts on the next, as in a
+    # transcript (the answer began on the prompt's line).
+    turns = [turn.split("\n", 1) for turn in result.stdout.split("\n> ")[1:]]
+    asked = [question for question, _ in turns]
+    assert asked == session.splitlines()[:5]
+    replies = [reply for _, reply in turns]
+    assert "Moscow restaurant in June 2024" in replies[1]  # the follow-up found the arrest
+    assert replies[2].startswith("Glad to help.")
     # 'more' pages on through the thanks: one passage of the arrest answer not shown yet
-    assert replies[4].count("— Russia warns") == 1
-    assert replies[4].split("— Russia warns")[1] != replies[2].split("— Russia warns")[1]
-    assert replies[5].startswith("Bye!") and len(replies) == 6  # "bye" leaves the chat
+    assert replies[3].count("— Russia warns") == 1
+    assert replies[3].split("— Russia warns")[1] != replies[1].split("— Russia warns")[1]
+    assert replies[4].startswith("Bye!") and len(replies) == 5  # "bye" leaves the chat
     # After a byline there is no ranking to page on: no "all 1 kept were shown; --top-k".
     after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
-    assert after_byline.stdout.split("> ")[2].strip() == "No more passages."
+    assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."
 
 
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
