@@ -103,7 +103,10 @@ def run_chat(
     from articlebot.retrieval.reader import articles_in_scope
     from articlebot.retrieval.small_talk import detect_small_talk
 
-    interactive = sys.stdin.isatty() and out.isatty()
+    # Read from a file or a pipe, a line is not shown as typed: it is shown after the prompt,
+    # so that the answer starts on a line of its own, as in a transcript.
+    echo = not sys.stdin.isatty()
+    interactive = not echo and out.isatty()
     bold = out.isatty()
     width = shutil.get_terminal_size().columns - 1 if out.isatty() else None
     documents = retriever.index.documents
@@ -129,9 +132,7 @@ def run_chat(
                 if not interactive:
                     return 130
                 continue
-            if not sys.stdin.isatty():
-                # Read from a file or a pipe, the line is not shown as typed: show it after the
-                # prompt, so that the answer starts on a line of its own, as in a transcript.
+            if echo:
                 print(line, file=out, flush=True)
             command = line.lower()
             if not line:

@@ -996,11 +996,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    if not (sys.argv[1:] if argv is None else argv):
+    parser.words = list(sys.argv[1:] if argv is None else argv)
+    if not parser.words:
         parser.print_help()
         return 0
-    parser.words = list(sys.argv[1:] if argv is None else argv)
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(parser.words)
     if (
         extra
         and args.command == "ask"

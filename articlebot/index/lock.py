@@ -15,12 +15,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from articlebot.index.store import (
-    IndexWriteError,
-    foreign_files,
-    holds_other_files,
-    not_a_folder,
-)
+from articlebot.index.store import IndexWriteError, holds_other_files, not_a_folder
 
 LOCK_FILE = ".writer.lock"
 #: Who holds the lock, for the message a waiting writer shows (informative only).
@@ -42,9 +37,9 @@ def _prepare(index_dir: Path) -> None:
         ) from None
     if not index_dir.is_dir():
         raise IndexWriteError(not_a_folder(index_dir))
-    others = foreign_files(index_dir)
-    if others:
-        raise IndexWriteError(holds_other_files(index_dir, others))
+    refusal = holds_other_files(index_dir)
+    if refusal is not None:
+        raise IndexWriteError(refusal)
 
 
 def _holder(index_dir: Path) -> str:

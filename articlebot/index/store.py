@@ -160,35 +160,34 @@ def not_a_folder(index_dir: Path) -> str:
     return f"{index_dir} cannot be an index folder: {place} is a file"
 
 
-#: What an index folder holds besides its generations (gen-*, and hidden ones being made): the
-#: chat state the bot keeps beside the index (with SQLite's -wal / -shm / -journal files), and
-#: the model folder older versions exported there.
-_CHAT_STATE = "chat_state.sqlite3"  # storage.sql_chat_state.CHAT_STATE_FILE
+#: The file in the index folder that holds the chat state of a bot without a database
+#: (`storage.sql_chat_state`), with SQLite's -wal / -shm / -journal files beside it.
+CHAT_STATE_FILE = "chat_state.sqlite3"
+#: The model folder older versions exported into the index folder.
 _OLD_MODEL_FOLDER = "encoder"
 #: Named in the refusal when a folder holds other files.
 _SHOWN = 3
 
 
-def foreign_files(index_dir: Path) -> list[str]:
-    """The names in `index_dir` that no index writes, when it holds no index yet: a folder given
-    by mistake (a home or a documents folder), which generations would be written among."""
+def holds_other_files(index_dir: Path) -> str | None:
+    """Why `index_dir` is no place for an index, when it holds none yet but files no index
+    writes (a home or a documents folder given by mistake, which generations would be written
+    among); None when it holds an index or only an index's files."""
     if (index_dir / CURRENT).exists():
-        return []
+        return None
     try:
         names = sorted(entry.name for entry in os.scandir(index_dir))
     except OSError:
-        return []
+        return None
     # Hidden files (.DS_Store, a mount's own) are left alone, as the writer's are.
-    return [
+    others = [
         name
         for name in names
-        if not name.startswith((".", "gen-", _CHAT_STATE))
+        if not name.startswith((".", "gen-", CHAT_STATE_FILE))
         and name not in (_OLD_MODEL_FOLDER, "lost+found")
     ]
-
-
-def holds_other_files(index_dir: Path, others: list[str]) -> str:
-    """Why `index_dir` is no place for an index: some of the `others` it holds."""
+    if not others:
+        return None
     named = ", ".join(others[:_SHOWN]) + (", ..." if len(others) > _SHOWN else "")
     return (
         f"{index_dir} holds other files ({named}) and no index: give an empty or new folder "
@@ -451,9 +450,9 @@ def live_generation(index_dir: Path) -> Path:
     """The live generation folder; IndexNotFoundError when the directory holds no index."""
     generation = current_generation(index_dir)
     if generation is None:
-        others = foreign_files(index_dir)
-        if others:
-            raise IndexNotFoundError(holds_other_files(index_dir, others))
+        refusal = holds_other_files(index_dir)
+        if refusal is not None:
+            raise IndexNotFoundError(refusal)
         raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
     return generation
 

@@ -320,7 +320,7 @@ class Retriever:
             # orders them, so a passage it moves up may show a lower score than the next.
             # Within one article, a later passage must match better to come first.
             placed = fused
-            if ranking.position_weight and _one_document(index, candidates):
+            if ranking.position_weight and len({p.doc_id for p in passages}) == 1:
                 place = np.array([p.first_sentence for p in passages], dtype=np.float64)
                 placed = fused - ranking.position_weight * np.log1p(place)
             order = rerank(order, placed, top_late, ranking.late_passage_weight)
@@ -333,9 +333,9 @@ class Retriever:
         late_ran = bool(chosen) and chosen[0] in late_order
         late_top = float(late_order[chosen[0]]) if late_ran else 0.0
         late_margin = 0.0
-        if len(chosen) >= 2 and chosen[0] in late_order and chosen[1] in late_order:
-            late_gap = abs(late_order[chosen[0]] - late_order[chosen[1]])
+        if late_ran and len(chosen) >= 2 and chosen[1] in late_order:
             late_margin = float(late_order[chosen[0]] - late_order[chosen[1]])
+            late_gap = abs(late_margin)
 
         if ranking.sentence_weights is None:
             lexical = None
@@ -684,12 +684,6 @@ class Retriever:
         """How many sentences of passage `row`'s document hold each of the question's terms."""
         document = self.index.passage_documents(np.array([row], dtype=np.int64))
         return self.index.document_term_counts(terms.ids, document)
-
-
-def _one_document(index: IndexStore, candidates: np.ndarray) -> bool:
-    """Whether every candidate passage is of one article."""
-    documents = index.passage_documents(candidates)
-    return bool((documents == documents[0]).all())
 
 
 def _has_words(text: str) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from articlebot.index.store import IndexStoreError
+from articlebot.index.store import CHAT_STATE_FILE, IndexStoreError
 from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, Refusal
 
@@ -275,10 +275,6 @@ def postgres_chat_state(url: str) -> SqlChatState:
     from articlebot.storage.postgres.connection import on_new_pool
 
     return on_new_pool(url, lambda pool: SqlChatState(_PostgresTransactions(pool)))
-
-
-#: The file in the index folder that holds the chat state of a bot without a database.
-CHAT_STATE_FILE = "chat_state.sqlite3"
 
 
 def file_chat_state(index_dir: Path) -> SqlChatState:
