@@ -639,7 +639,7 @@ async def test_unknown_command_in_private_gets_a_hint(api, bot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_russian_and_ukrainian_questions_are_answered_in_their_language(api, bot) -> None:
+async def test_questions_in_other_languages_are_answered_in_their_language(api, bot) -> None:
     api.push_update(api.private_message(61, "Кто освободил Винатье?"))
     russian = await _reply(api, 61)
     assert russian["text"].startswith("Я отвечаю на вопросы на английском.")
@@ -647,7 +647,12 @@ async def test_russian_and_ukrainian_questions_are_answered_in_their_language(ap
     api.push_update(api.private_message(61, "Хто звільнив Вінатьє?"))
     ukrainian = await _reply(api, 61, 2)
     assert ukrainian["text"].startswith("Я відповідаю на запитання англійською.")
-    assert "couldn't find" not in russian["text"] + ukrainian["text"]
+    api.push_update(api.private_message(61, "Wer hat Vinatier freigelassen?"))
+    german = await _reply(api, 61, 3)
+    assert german["text"].startswith("Ich beantworte Fragen auf Englisch.")
+    assert "„Russia warns" in german["text"]
+    replies = russian["text"] + ukrainian["text"] + german["text"]
+    assert "couldn't find" not in replies and "doesn't" not in replies
 
 
 @pytest.mark.both_backends

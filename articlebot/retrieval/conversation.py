@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
-from articlebot.retrieval.languages import question_language
+from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.ranking import logistic
 from articlebot.retrieval.reader import read_answers
@@ -359,6 +359,7 @@ def _questions_for(
     names_here: Callable[[str, str], set[str]] | None = None,
     on_last_topic: Callable[[str, str], bool] | None = None,
     is_name: Callable[[str, str], bool] | None = None,
+    latin: LatinLanguages | None = None,
 ) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
@@ -406,7 +407,7 @@ def _questions_for(
     if (
         detect_intent(without_small_talk(request.question))
         or detect_small_talk(request.question)
-        or (english_only and question_language(request.question) != "en")
+        or (english_only and question_language(request.question, latin) != "en")
     ):
         return _Asked([request.question])
     if on_topic:
@@ -697,6 +698,7 @@ def answer_requests(
             partial(_written_as_names, retriever),
             partial(_on_topic_of, retriever),
             partial(_written_as_name, retriever),
+            retriever.languages,
         )
         for request in requests
     ]

@@ -18,7 +18,12 @@ from articlebot.retrieval.about import (
     summary_spans,
 )
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
-from articlebot.retrieval.languages import Language, english_only_reply, question_language
+from articlebot.retrieval.languages import (
+    Language,
+    LatinLanguages,
+    english_only_reply,
+    question_language,
+)
 from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -153,9 +158,10 @@ class Unread:
     small_talk: SmallTalk | None = None
 
 
-def unread(question: str, english_only: bool) -> Unread | None:
-    """Why `question` is not asked of the index, or None when it is."""
-    language = question_language(question) if english_only else "en"
+def unread(question: str, english_only: bool, latin: LatinLanguages | None = None) -> Unread | None:
+    """Why `question` is not asked of the index, or None when it is (`latin` tells languages
+    written in Latin letters apart; without it they are read as English)."""
+    language = question_language(question, latin) if english_only else "en"
     if language != "en":
         return Unread(language=language)
     talk = detect_small_talk(question)
@@ -191,7 +197,7 @@ def read_answers(
     answered in a line and, for an English-only model, other languages told to ask in
     English."""
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
-    not_asked = [unread(q, english_only) for q in questions]
+    not_asked = [unread(q, english_only, retriever.languages) for q in questions]
     asked = [i for i, why in enumerate(not_asked) if why is None]
     # "Hello, who wrote this?" is asked as "who wrote this?": the greeting would only blur it.
     bare = {i: without_small_talk(questions[i]) for i in asked}

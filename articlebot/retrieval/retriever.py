@@ -19,6 +19,7 @@ from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
+from articlebot.retrieval.languages import LatinLanguages
 from articlebot.retrieval.late_interaction import (
     TokenEncoder,
     TokenVectorCache,
@@ -150,6 +151,8 @@ class Retriever:
         #: Each document's mean sentence vector by document number, made on first use: a
         #: question's mean similarity to a document's sentences is its product with it.
         self._sentence_means: dict[int, np.ndarray] = {}
+        #: Tells a question in German, Spanish, ... from an English one (kept across indexes).
+        self.languages = LatinLanguages()
 
     def with_index(self, index: IndexStore) -> Retriever:
         """The same retriever over another index (after articles were added or removed)."""
@@ -163,6 +166,7 @@ class Retriever:
             on_stage=self.on_stage,
         )
         retriever._token_cache = self._token_cache
+        retriever.languages = self.languages
         return retriever
 
     @property
