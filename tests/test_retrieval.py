@@ -84,6 +84,15 @@ def test_long_html_and_empty_questions(retriever: Retriever) -> None:
     long_answer = retriever.ask("Who is Laurent Vinatier? " * 400)
     assert len(long_answer.question) <= retriever.max_question_chars
     assert "Vinatier" in long_answer.passages[0].text
+    # Pasted text with the question after it: the question is what is read (the message was
+    # cut at 1,000 characters, question and all).
+    pasted = "The weather in the region was mild for the season, officials said. " * 30
+    asked = retriever.ask(pasted + "Who is Laurent Vinatier? Thanks")
+    assert asked.question == "Who is Laurent Vinatier?"
+    assert "Vinatier" in asked.passages[0].text
+    # Without a question mark, its beginning, cut between words.
+    rambling = retriever.ask("Vinatier prisoner exchange " * 100)
+    assert rambling.question.endswith("exchange") and len(rambling.question) <= 1000
     html = retriever.ask("<b>Who</b> is <script>alert(1)</script> Vinatier?")
     assert html.question.startswith("<b>Who</b>")  # kept as text, never interpreted
     empty = retriever.ask(" \n\t ")

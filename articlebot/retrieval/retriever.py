@@ -15,8 +15,8 @@ import numpy as np
 from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
 from articlebot.index.arrays import ranges, segment_max, segment_sum, top_positions
-from articlebot.ingest.chunking import Passage
-from articlebot.ingest.cleaning import paragraph_spans
+from articlebot.ingest.chunking import Passage, split_sentences
+from articlebot.ingest.cleaning import Span, paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
 from articlebot.retrieval.languages import LatinLanguages
@@ -94,10 +94,21 @@ class _Stopwatch:
 
 def normalize_question(question: str, max_chars: int) -> str:
     """Collapse whitespace and control characters; keep at most `max_chars` characters.
-    Direction overrides and isolates go too: echoed back, they would show text reversed."""
+    Direction overrides and isolates go too: echoed back, they would show text reversed.
+
+    A longer message is mostly something pasted with the question after it: what is kept is
+    its last question (the last sentence with a "?"; the pasted text would outweigh it), else
+    its beginning, cut at a word."""
     cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", " ", question)
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    return cleaned[:max_chars]
+    if len(cleaned) <= max_chars:
+        return cleaned
+    sentences = split_sentences(cleaned, Span(0, len(cleaned)))
+    asking = [s for s in sentences if "?" in cleaned[s.start : s.end]]
+    if asking and asking[-1].end - asking[-1].start <= max_chars:
+        return cleaned[asking[-1].start : asking[-1].end]
+    cut = cleaned[: max_chars + 1].rsplit(" ", 1)[0] if " " in cleaned[:max_chars] else ""
+    return (cut or cleaned)[:max_chars].rstrip()
 
 
 class Retriever:
