@@ -25,6 +25,28 @@ def test_sentence_split_respects_abbreviations_and_initials() -> None:
     ]
 
 
+def test_sentence_split_after_words_that_only_look_like_abbreviations() -> None:
+    # "sun." and "no." end sentences ("Sun." and "No. 5" do not); "Kraków." is no initial
+    # "w."; a sentence may open with Cyrillic or Spanish's ¿, and end with a full-width "？".
+    text = (
+        "They walked in the autumn sun. It opens Sun. at noon. They said no. See No. 5 now. "
+        "We met in Kraków. Тогда пошёл дождь. Y luego? ¿Quién ganó? Fin？ The end."
+    )
+    spans = split_sentences(text, Span(0, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "They walked in the autumn sun.",
+        "It opens Sun. at noon.",
+        "They said no.",
+        "See No. 5 now.",
+        "We met in Kraków.",
+        "Тогда пошёл дождь.",
+        "Y luego?",
+        "¿Quién ganó?",
+        "Fin？",
+        "The end.",
+    ]
+
+
 def test_windows_stay_under_the_limit_and_overlap(count_tokens: WordPieceCounter) -> None:
     sentence = "The council approved a new budget for the harbour district after a long debate."
     body = " ".join(f"{sentence[:-1]} number {i}." for i in range(40))

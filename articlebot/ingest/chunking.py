@@ -12,20 +12,25 @@ from articlebot.ingest.documents import Document
 #: Counts word pieces for each text (without special tokens).
 TokenCounter = Callable[[Sequence[str]], list[int]]
 
-# Lower-case abbreviations that end with a period but do not end a sentence.
-_ABBREVIATIONS = frozenset(
+# Abbreviations (lower case) that end with a period but do not end a sentence: these in any
+# case ("10 ft. tall", "et al."), the rest only capitalised as written ("Sun." is Sunday, "the
+# autumn sun." ends a sentence; "No. 5", "they said no.").
+_ABBREVIATIONS = frozenset("vs etc al approx pp ft".split())
+_CAPITALISED_ABBREVIATIONS = frozenset(
     (
-        "mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres "
-        "vs etc al inc ltd co corp dept univ approx est fig no nos vol pp ed eds jan feb mar apr "
-        "jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun"
+        "mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev hon pres "
+        "inc ltd co corp dept univ est fig no nos vol ed eds jan feb mar apr jun jul aug sep "
+        "sept oct nov dec mon tue wed thu fri sat sun"
     ).split()
 )
-# A sentence ends at . ! ? (or an ellipsis), optionally followed by closing quotes/brackets,
-# then whitespace and something that can start a sentence.
-_BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9À-ÖØ-Þ])""")
+# A sentence ends at . ! ? (or an ellipsis, or their full-width forms), optionally followed by
+# closing quotes/brackets, then whitespace and something that can start a sentence (in Latin,
+# Cyrillic or Greek capitals, or Spanish's opening ¿ ¡).
+_BOUNDARY = re.compile(r"""[.!?…。！？]+["'”’)\]]*\s+(?=["'“‘(\[¿¡]?[A-Z0-9À-ÖØ-ÞА-ЯЁЄІЇҐΑ-Ω])""")
 #: How much of a sentence's end `_is_abbreviation` reads: far more than any abbreviation.
 _LAST_WORD_CHARS = 64
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*\s*$")
+# The last word, whole: "Kraków." is no initial "w.".
+_LAST_WORD = re.compile(r"(?<![^\W\d_])([A-Za-z][A-Za-z.]*)\.+[\"'”’)\]]*\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,8 @@ def _is_abbreviation(text_before: str) -> bool:
         return True
     if len(word) == 1:  # an initial ("John F. Kennedy") or "c. 1490"
         return True
-    return word.lower() in _ABBREVIATIONS
+    lower = word.lower()
+    return lower in _ABBREVIATIONS or (word[0].isupper() and lower in _CAPITALISED_ABBREVIATIONS)
 
 
 def split_sentences(text: str, span: Span) -> list[Span]:
