@@ -246,6 +246,23 @@ def test_an_ellipsis_swaps_in_only_a_name_the_article_writes(
     assert "d'Angelo, 61" in answer.passages[0].highlight_text
 
 
+def test_get_or_go_say_nothing_of_what_a_follow_up_is_about(
+    encoder: Encoder, tmp_path: Path
+) -> None:
+    # "water" is in the battery story and the port's "deep-water" terminal, "get" in the port
+    # story and not the battery one: read as a topic word, it took the question away from the
+    # last answer's story (to "none").
+    from articlebot.evaluation import load_eval_file
+
+    fresh = load_eval_file(Path(__file__).resolve().parents[1] / "eval" / "reader_dev_fresh.jsonl")
+    data, _ = update_index(load_settings(index_dir=tmp_path / "index"), encoder, fresh.documents)
+    stories = Retriever(data, encoder)
+    _, turn = ask_in_context(stories, "what went wrong with the batteries", None, now=100.0)
+    answer, _ = ask_in_context(stories, "how does the water get in", turn, now=130.0)
+    assert turn.doc_id == "fresh-003" and answer.outcome != "none"
+    assert "washed with a hose" in answer.passages[0].text
+
+
 @pytest.mark.parametrize(
     ("first", "switch"),
     [

@@ -349,6 +349,8 @@ class _Asked:
     questions: list[str]
     #: The first rewrite is the last question asked of an ellipsis's new subject.
     swapped: bool = False
+    #: Asked again of the last article, whose words it uses (`_on_topic_of`).
+    on_topic: bool = False
 
 
 def _questions_for(
@@ -416,7 +418,7 @@ def _questions_for(
         # answer back to the last sentence shown. A confident answer elsewhere still wins
         # over the closest one there (as for any question without a pronoun): words shared
         # with the last article ("how old is the author") are no sign enough.
-        return _Asked([request.question, request.question])
+        return _Asked([request.question, request.question], on_topic=True)
     typed_names: Collection[str] = ()
     if (
         names_here is not None
@@ -499,6 +501,13 @@ def _elsewhere_words(retriever: Retriever, question: str, doc_id: str) -> bool:
 TOPIC_QUESTION_WORDS = 8
 
 
+#: Verbs that say little of what a question is about, whatever articles use them.
+_LIGHT_VERBS = frozenset(
+    "get gets got getting gotten go goes going went gone make makes made making come comes "
+    "came coming take takes took taken give gives gave given put puts keep keeps kept".split()
+)
+
+
 def _on_topic_of(retriever: Retriever, question: str, doc_id: str) -> bool:
     """Whether `question` is short, names no one, and its words point at article `doc_id`:
     every word it asks about is one some article uses, and `doc_id` holds its rarest one, most
@@ -512,8 +521,11 @@ def _on_topic_of(retriever: Retriever, question: str, doc_id: str) -> bool:
         or names_in(question)
     ):
         return False
-    # "How long", "how much": the kind of answer wanted, not what it is about.
-    words = [w for w in _subject_words(question) if w not in ANSWER_KIND_WORDS]
+    # "How long", "how much": the kind of answer wanted, not what it is about; nor is "get"
+    # or "go" ("how does the water get in").
+    words = [
+        w for w in _subject_words(question) if w not in ANSWER_KIND_WORDS and w not in _LIGHT_VERBS
+    ]
     terms = index.query_terms(retriever.spelled(" ".join(words)))
     if not terms.ids or terms.unknown:
         return False
@@ -607,6 +619,7 @@ def _settle(
     ttl: float = CONTEXT_TTL_SECONDS,
     swapped: bool = False,
     reading: Callable[[Answer], float] | None = None,
+    on_topic: bool = False,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -646,6 +659,11 @@ def _settle(
                 asked_as = contextual.question
     if off_subject and answer is answers[0]:
         answer = dataclasses.replace(answer, answered=False, outcome="closest")
+    if on_topic and answer.outcome == "none" and answer.passages and answer.reply is None:
+        # Its words are the last article's: that its passages are "not about the subject"
+        # (the topic gate, which reads a short question's one or two words as little) is
+        # already answered; the best of them is offered as the closest.
+        answer = dataclasses.replace(answer, outcome="closest")
     if answer.reply is not None:
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
         # still means whoever it meant before (and nobody when there was no fresh turn). A
@@ -723,7 +741,14 @@ def answer_requests(
     for request, each in zip(requests, asked, strict=True):
         count = len(each.questions)
         results.append(
-            _settle(request, answers[at : at + count], ttl, swapped=each.swapped, reading=reading)
+            _settle(
+                request,
+                answers[at : at + count],
+                ttl,
+                swapped=each.swapped,
+                reading=reading,
+                on_topic=each.on_topic,
+            )
         )
         at += count
     return results
