@@ -155,8 +155,9 @@ def run_chat(
                     retriever, line, state.turn, doc_ids=doc_ids, english_only=english_only
                 )
                 say(format_answer_text(answer, bold=bold, articles=len(scope)))
-                if answer.reply is not None and answer.reply.kind == "chat":
-                    # "thanks" or "ok" leaves `more` paging the last answer; "bye" leaves.
+                if answer.reply is not None and answer.reply.kind in ("chat", "language"):
+                    # "thanks", "ok" or a question to ask again in English leaves `more`
+                    # paging the last answer; "bye" leaves.
                     if detect_small_talk(line) == "goodbye":
                         return 0
                     continue

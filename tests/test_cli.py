@@ -270,7 +270,8 @@ def test_a_folder_setting_starting_with_a_tilde_is_in_the_home_folder(tmp_path: 
 def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     index_dir = article_index_dir
     session = (
-        "Who is Laurent Vinatier?\nWhen was he arrested?\nthanks!\nmore\nbye\nWho is Witkoff?\n"
+        "Who is Laurent Vinatier?\nWhen was he arrested?\nthanks!\nmore\nWer ist Kasatkin?\n"
+        "more\nbye\nWho is Witkoff?\n"
     )
     result = _cli("chat", index_dir=index_dir, stdin=session)
     assert result.returncode == 0, result.stderr
@@ -278,14 +279,18 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     # transcript (the answer began on the prompt's line).
     turns = [turn.split("\n", 1) for turn in result.stdout.split("\n> ")[1:]]
     asked = [question for question, _ in turns]
-    assert asked == session.splitlines()[:5]
+    assert asked == session.splitlines()[:7]
     replies = [reply for _, reply in turns]
     assert "Moscow restaurant in June 2024" in replies[1]  # the follow-up found the arrest
     assert replies[2].startswith("Glad to help.")
     # 'more' pages on through the thanks: one passage of the arrest answer not shown yet
     assert replies[3].count("— Russia warns") == 1
     assert replies[3].split("— Russia warns")[1] != replies[1].split("— Russia warns")[1]
-    assert replies[4].startswith("Bye!") and len(replies) == 5  # "bye" leaves the chat
+    # Nor does a question to ask again in English end the paging: the third passage comes.
+    assert replies[4].startswith("Ich beantworte Fragen auf Englisch.")
+    assert replies[5].count("— Russia warns") == 1
+    assert replies[5].split("— Russia warns")[1] not in (replies[1] + replies[3])
+    assert replies[6].startswith("Bye!") and len(replies) == 7  # "bye" leaves the chat
     # After a byline there is no ranking to page on: no "all 1 kept were shown; --top-k".
     after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
     assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."

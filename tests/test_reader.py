@@ -126,6 +126,10 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
         ("Dlaczego Rosja grozi żołnierzom?", "pl", "Odpowiadam na pytania po angielsku."),
         ("hoeveel huishoudens zaten zonder stroom", "nl", "Ik beantwoord vragen in het Engels."),
         ("Fransız araştırmacı neden tutuklandı?", "tr", "Soruları İngilizce yanıtlıyorum."),
+        # "Who is" and a name: little text of its own, which the name takes elsewhere.
+        ("Qui est Steve Witkoff ?", "fr", "Je réponds aux questions en anglais."),
+        ("Chi è Daniil Kasatkin?", "it", "Rispondo alle domande in inglese."),
+        ("Wie is Daniil Kasatkin?", "nl", "Ik beantwoord vragen in het Engels."),
     ],
 )
 def test_other_languages_are_told_in_their_language(
@@ -161,6 +165,33 @@ def test_english_with_foreign_names_is_read_as_english(retriever: Retriever, que
     assert question_language(question, retriever.languages) == "en"
     answer = read_answer(retriever, question)
     assert answer.reply is None or answer.reply.kind != "language"
+
+
+def test_a_long_message_is_read_as_its_last_question(retriever: Retriever) -> None:
+    # Text pasted before the question: its language, its intent and its words are the
+    # question's (pasted Russian made an English question "Russian"; pasted Latin hid "who
+    # wrote this" and the German; "sun." was read as "Sunday" and kept the text glued on).
+    russian = "Погода в городе на этой неделе была мягкой, и жители гуляли в парках. " * 20
+    lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod. " * 20
+    weather = "The weather was mild, and residents sat in the parks in the late autumn sun. " * 20
+    english, byline, german, spanish, sunny, pasted = read_answers(
+        retriever,
+        [
+            russian + "Who was Laurent Vinatier swapped for?",
+            lorem + "\n\nWho wrote this article?",
+            lorem + "Wer hat diesen Artikel geschrieben?",
+            lorem + "¿Por quién fue intercambiado Laurent Vinatier?",
+            weather + "Who was Laurent Vinatier swapped for?",
+            "Axadle Times international–Monitoring\n\nWho was Laurent Vinatier swapped for?\n"
+            + lorem,
+        ],
+    )
+    for answer in (english, sunny, pasted):
+        assert answer.question == "Who was Laurent Vinatier swapped for?"
+        assert answer.reply is None and "Kasatkin" in answer.passages[0].text
+    assert byline.reply is not None and byline.reply.lines[0].startswith("By Abdiwahab Ahmed")
+    assert german.reply is not None and german.reply.lines[0].startswith("Ich beantworte")
+    assert spanish.reply is not None and spanish.reply.lines[0].startswith("Respondo")
 
 
 def test_a_follow_up_in_german_is_told_in_german(retriever: Retriever) -> None:

@@ -3,6 +3,7 @@ py3langid), and the reply to a question the English-only model cannot read."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -125,6 +126,18 @@ _SMALL_WORDS: dict[str, frozenset[str]] = {
         "tr": "kim mı mi mu var yok bu su icin ile ve oldu mıdır midir dedi diyor",
     }.items()
 }
+#: Each language's "who is" (accents left off), the commonest question of all, which names
+#: leave short: "Chi è Steve Witkoff?", "Wie is Daniil Kasatkin?".
+_WHO_IS: dict[str, frozenset[str]] = {
+    "de": frozenset({"wer ist", "wer war"}),
+    "es": frozenset({"quien es", "quien era"}),
+    "fr": frozenset({"qui est", "c'est qui"}),
+    "it": frozenset({"chi e", "chi era"}),
+    "pt": frozenset({"quem e", "quem era"}),
+    "pl": frozenset({"kim jest", "kim byl", "kto to"}),
+    "nl": frozenset({"wie is", "wie was"}),
+    "tr": frozenset({"kimdir"}),
+}
 #: Small words that are as often part of a name in an English question ("place de la
 #: concorde", "folha de sao paulo", "van der poel"): no sign of the language.
 _NAME_WORDS = frozenset(
@@ -138,6 +151,9 @@ _NAME_WORDS = frozenset(
 _MIN_PROBABILITY = 0.5
 _MANY_WORDS = 3
 _LEAST_PROBABILITY = 0.2
+#: The least probability for the language with the most words of its own, when py3langid
+#: prefers another.
+_FLOOR = 0.05
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -156,30 +172,49 @@ class LatinLanguages:
         words = [plain_letters(w).replace("’", "'") for w in _LETTERS.findall(question.lower())]
         if len(words) < 2 or _ENGLISH_WORDS & set(words):
             return "en"
-        code, probability = self._guess(question)
-        asking = _QUESTION_WORDS.get(code)
-        if asking is None or probability < _LEAST_PROBABILITY:
-            return "en"
-        # A question word counts two, a small word one: two are needed, one in a question of
+        chances = self._chances(question)
+        code = max(chances, key=chances.__getitem__)
+        # Two of its own words are needed (a question word counts two), one in a question of
         # two words ("cuanto costo"); with three ("quem é witkoff", "wie is witkoff": names
         # leave little text to go by) a less sure guess will do.
-        small = _SMALL_WORDS[code]
-        found = sum(
-            2 if w in asking else 0.5 if w in _NAME_WORDS and w in small else w in small
-            for w in words
-        )
-        sure = probability >= _MIN_PROBABILITY or found >= _MANY_WORDS
-        return cast(Language, code) if sure and found >= min(2, len(words) - 1) else "en"
+        found = _own_words(code, words)
+        needed = min(2, len(words) - 1)
+        if found >= needed and (
+            chances[code] >= _MIN_PROBABILITY
+            or (found >= _MANY_WORDS and chances[code] >= _LEAST_PROBABILITY)
+        ):
+            return cast(Language, code)
+        # Names can take the letter statistics elsewhere ("Qui est Steve Witkoff ?" looks
+        # Catalan): the language with the most words of its own, by far, if it is likely at all.
+        points = sorted(((_own_words(c, words), c) for c in _QUESTION_WORDS), reverse=True)
+        (best, language), (second, _) = points[0], points[1]
+        if best >= _MANY_WORDS and best >= 2 * second and chances[language] >= _FLOOR:
+            return cast(Language, language)
+        return "en"
 
-    def _guess(self, question: str) -> tuple[str, float]:
+    def _chances(self, question: str) -> dict[str, float]:
+        """py3langid's probability of each of `_LATIN_CANDIDATES`."""
         if self._model is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             model.set_languages(list(_LATIN_CANDIDATES))
             self._model = model
-        code, probability = self._model.classify(question)
-        return str(code), float(probability)
+        return {str(code): float(p) for code, p in self._model.rank(question)}
+
+
+def _own_words(language: str, words: list[str]) -> float:
+    """How many of `words` are `language`'s own: a question word counts two, a small word one,
+    one that may be part of a name ("de", "la") a half; its "who is" two more."""
+    if language not in _QUESTION_WORDS:
+        return 0.0
+    asking, small = _QUESTION_WORDS[language], _SMALL_WORDS[language]
+    found = sum(
+        2.0 if w in asking else 0.5 if w in _NAME_WORDS and w in small else float(w in small)
+        for w in words
+    )
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    return found + 2.0 * len(pairs & _WHO_IS[language])
 
 
 @dataclass(frozen=True, slots=True)

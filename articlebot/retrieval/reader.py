@@ -197,6 +197,10 @@ def read_answers(
     answered in a line and, for an English-only model, other languages told to ask in
     English."""
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
+    # Read as the retriever reads them: a long message is its last question, whose language
+    # and intent are what count (pasted Russian text before an English question is no
+    # Russian question).
+    questions = [normalize_question(q, retriever.max_question_chars) for q in questions]
     not_asked = [unread(q, english_only, retriever.languages) for q in questions]
     asked = [i for i, why in enumerate(not_asked) if why is None]
     # "Hello, who wrote this?" is asked as "who wrote this?": the greeting would only blur it.
@@ -211,9 +215,7 @@ def read_answers(
             continue
         answer = by_position[i]
         if bare[i] != question:  # the answer is to the question as the reader typed it
-            answer = replace(
-                answer, question=normalize_question(question, retriever.max_question_chars)
-            )
+            answer = replace(answer, question=question)
         intent = detect_intent(bare[i])
         if intent is not None:
             topic = named_article(bare[i])

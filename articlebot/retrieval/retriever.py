@@ -92,21 +92,33 @@ class _Stopwatch:
             self.last = now
 
 
+#: Control characters, and direction overrides and isolates (echoed back, they would show
+#: text reversed); line breaks are kept apart, to find a long message's question by.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_QUESTION_MARKS = ("?", "？")
+
+
 def normalize_question(question: str, max_chars: int) -> str:
     """Collapse whitespace and control characters; keep at most `max_chars` characters.
-    Direction overrides and isolates go too: echoed back, they would show text reversed.
 
     A longer message is mostly something pasted with the question after it: what is kept is
-    its last question (the last sentence with a "?"; the pasted text would outweigh it), else
-    its beginning, cut at a word."""
-    cleaned = re.sub(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", " ", question)
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    its last question (the last sentence with a question mark, on the last line with one; the
+    pasted text would outweigh it), else its beginning, cut at a word."""
+    kept = _CONTROLS.sub(" ", question)
+    cleaned = " ".join(kept.split())
     if len(cleaned) <= max_chars:
         return cleaned
-    sentences = split_sentences(cleaned, Span(0, len(cleaned)))
-    asking = [s for s in sentences if "?" in cleaned[s.start : s.end]]
-    if asking and asking[-1].end - asking[-1].start <= max_chars:
-        return cleaned[asking[-1].start : asking[-1].end]
+    lines = [" ".join(line.split()) for line in kept.splitlines()]
+    asking = [line for line in lines if any(mark in line for mark in _QUESTION_MARKS)]
+    if asking:
+        line = asking[-1]
+        last = [
+            line[s.start : s.end]
+            for s in split_sentences(line, Span(0, len(line)))
+            if any(mark in line[s.start : s.end] for mark in _QUESTION_MARKS)
+        ][-1]
+        if len(last) <= max_chars:
+            return last
     cut = cleaned[: max_chars + 1].rsplit(" ", 1)[0] if " " in cleaned[:max_chars] else ""
     return (cut or cleaned)[:max_chars].rstrip()
 
