@@ -3,12 +3,13 @@
     .venv/bin/python scripts/language_check.py
 
 Questions in German, Spanish, French, Italian, Portuguese, Polish, Dutch and Turkish
-(`eval/languages_other.jsonl`, 600: "team" written while building the check, "helper" by a
-helper and looked at while choosing its word lists, "fresh" by another helper and looked at only
-after, then once more for the name particles) should get the reply in their language; English
-ones should never: every question in eval/*.jsonl and ../shared/eval, and terse English queries
-full of foreign names (`eval/languages_english_names.jsonl`). Prints the share told right per
-set and language, questions told as another language, and English ones taken for another.
+(`eval/languages_other.jsonl`, 800: "team" written while building the check; "helper" and
+"fresh" by two helpers, both looked at while choosing the word lists and thresholds; "final" by
+a third, measured once after the last choice, nothing chosen on it) should get the reply in
+their language; English ones should never: every question in eval/*.jsonl and ../shared/eval,
+and terse English queries full of foreign names (`eval/languages_english_names.jsonl`, the same
+sources). Prints the share told right per set and language, questions told as another
+language, and English ones taken for another.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def main() -> None:
         if told not in ("en", row["language"]):
             wrong.append((row["q"], row["language"], told))
     languages = sorted({language for _, language in total})
-    for name in ("team", "helper", "fresh", "all"):
+    for name in ("team", "helper", "fresh", "final", "all"):
         keys = [k for k in total if name in (k[0], "all")]
         per = {
             lang: f"{sum(right[k] for k in keys if k[1] == lang)}/"

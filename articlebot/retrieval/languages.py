@@ -154,6 +154,8 @@ _LEAST_PROBABILITY = 0.2
 #: The least probability for the language with the most words of its own, when py3langid
 #: prefers another.
 _FLOOR = 0.05
+#: Sure enough for one word of its own (0.9 took "het laatste nieuws report" for Dutch).
+_SURE = 0.99
 
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -182,6 +184,14 @@ class LatinLanguages:
         if found >= needed and (
             chances[code] >= _MIN_PROBABILITY
             or (found >= _MANY_WORDS and chances[code] >= _LEAST_PROBABILITY)
+        ):
+            return cast(Language, code)
+        # A longer question py3langid is all but certain of needs only one word of its own
+        # that is no part of a name ("Bu haberi kısaca özetleyebilir misin?").
+        if (
+            chances[code] >= _SURE
+            and len(words) >= 3
+            and _own_words(code, [w for w in words if w not in _NAME_WORDS]) >= 1
         ):
             return cast(Language, code)
         # Names can take the letter statistics elsewhere ("Qui est Steve Witkoff ?" looks
