@@ -5,7 +5,9 @@
 Questions in German, Spanish, French, Italian, Portuguese, Polish, Dutch and Turkish
 (`eval/languages_other.jsonl`, 800: "team" written while building the check; "helper" and
 "fresh" by two helpers, both looked at while choosing the word lists and thresholds; "final" by
-a third, measured once after the last choice, nothing chosen on it) should get the reply in
+a third, measured once after the last choice, nothing chosen on it), and in Swedish, Danish,
+Norwegian, Finnish, Czech, Slovak, Romanian, Hungarian and Croatian (225, "final-more", by a
+fourth helper, measured once after their word lists were written) should get the reply in
 their language; English ones should never: every question in eval/*.jsonl and ../shared/eval,
 and terse English queries full of foreign names (`eval/languages_english_names.jsonl`, the same
 sources). Prints the share told right per set and language, questions told as another
@@ -62,7 +64,7 @@ def main() -> None:
         if told not in ("en", row["language"]):
             wrong.append((row["q"], row["language"], told))
     languages = sorted({language for _, language in total})
-    for name in ("team", "helper", "fresh", "final", "all"):
+    for name in [*dict.fromkeys(row["set"] for row in rows), "all"]:
         keys = [k for k in total if name in (k[0], "all")]
         per = {
             lang: f"{sum(right[k] for k in keys if k[1] == lang)}/"
@@ -70,7 +72,8 @@ def main() -> None:
             for lang in languages
         }
         share = sum(right[k] for k in keys) / sum(total[k] for k in keys)
-        print(f"{name:>6}: told {share:.3f}  " + "  ".join(f"{k} {v}" for k, v in per.items()))
+        per = {k: v for k, v in per.items() if not v.endswith("/0")}
+        print(f"{name:>10}: told {share:.3f}  " + "  ".join(f"{k} {v}" for k, v in per.items()))
     print(f"told as another language: {len(wrong)}", wrong[:10])
     names = [row["q"] for row in _rows(Path("eval/languages_english_names.jsonl"))]
     english = sorted(set(_english_questions([Path("eval"), args.shared / "eval"])) | set(names))

@@ -130,6 +130,14 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
         ("Qui est Steve Witkoff ?", "fr", "Je réponds aux questions en anglais."),
         ("Chi è Daniil Kasatkin?", "it", "Rispondo alle domande in inglese."),
         ("Wie is Daniil Kasatkin?", "nl", "Ik beantwoord vragen in het Engels."),
+        # Nordic, Central European: "för" and "are" are Swedish and Romanian words there.
+        ("Vem skrev den här artikeln?", "sv", "Jag svarar på frågor på engelska."),
+        ("varför sa ryssland det", "sv", "Jag svarar på frågor på engelska."),
+        ("Kuka kirjoitti tämän artikkelin?", "fi", "Vastaan kysymyksiin englanniksi."),
+        ("Kdo napsal tento článek?", "cs", "Odpovídám na otázky v angličtině."),
+        ("Cine a scris acest articol?", "ro", "Răspund la întrebări în engleză."),
+        ("Ki írta ezt a cikket?", "hu", "Angol nyelvű kérdésekre válaszolok."),
+        ("Tko je napisao ovaj članak?", "hr", "Odgovaram na pitanja na engleskom."),
     ],
 )
 def test_other_languages_are_told_in_their_language(
@@ -192,6 +200,18 @@ def test_a_long_message_is_read_as_its_last_question(retriever: Retriever) -> No
     assert byline.reply is not None and byline.reply.lines[0].startswith("By Abdiwahab Ahmed")
     assert german.reply is not None and german.reply.lines[0].startswith("Ich beantworte")
     assert spanish.reply is not None and spanish.reply.lines[0].startswith("Respondo")
+
+
+def test_english_questions_leave_the_language_model_unloaded() -> None:
+    from articlebot.retrieval.languages import LatinLanguages
+
+    # Loading it takes ~0.5 s of a cold `ask`: only a question with some other language's
+    # own words needs it ("wer", "quien", "jest"), not "final score?" or "any helicopters?".
+    latin = LatinLanguages()
+    for question in ("final score?", "any helicopters?", "rutte nato chief", "who won"):
+        assert latin.of(question) == "en"
+    assert latin._model is None
+    assert latin.of("wer hat gewonnen") == "de" and latin._model is not None
 
 
 def test_a_follow_up_in_german_is_told_in_german(retriever: Retriever) -> None:

@@ -14,7 +14,10 @@ from articlebot.retrieval.spelling import plain_letters
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
 
-Language = Literal["en", "ru", "uk", "de", "es", "fr", "it", "pt", "pl", "nl", "tr", "other"]
+Language = Literal[
+    "en", "ru", "uk", "de", "es", "fr", "it", "pt", "pl", "nl", "tr", "sv", "da", "no", "fi",
+    "cs", "sk", "ro", "hu", "hr", "other",
+]  # fmt: skip
 
 #: Letters only Ukrainian among the Cyrillic languages asked in uses.
 _UKRAINIAN_LETTERS = set("іїєґІЇЄҐ")
@@ -103,6 +106,15 @@ _QUESTION_WORDS: dict[str, frozenset[str]] = {
         "pl": "kto co kiedy gdzie dlaczego czemu ile ilu jaki jaka jakie czy",
         "nl": "wie wanneer waarom hoeveel welke welk",
         "tr": "ne kimin neden niye nerede nereye nasıl nasil kac hangi nedir kimdir",
+        "sv": "vem vad nar varfor hur vilken vilket vilka",
+        "da": "hvem hvad hvornar hvor hvorfor hvordan hvilken hvilket hvilke",
+        "no": "hvem hva nar hvor hvorfor hvordan hvilken hvilket hvilke",
+        "fi": "kuka ketka mita mika milloin missa miksi miten kuinka montako paljonko kenen",
+        "cs": "kdo co kdy kde proc jak kolik ktery ktera ktere",
+        "sk": "kto co kedy kde preco ako kolko ktory ktora ktore",
+        "ro": "cine ce cand unde cati cate",
+        "hu": "ki kik mi mit mikor hol miert hogyan hany mennyi melyik kinek",
+        "hr": "tko ko sto kada kad gdje zasto kako koliko koji koja koje",
     }.items()
 }
 _SMALL_WORDS: dict[str, frozenset[str]] = {
@@ -124,6 +136,22 @@ _SMALL_WORDS: dict[str, frozenset[str]] = {
         "nl": "wat waar hoe is zijn de het een er en niet met voor kun kan je ik dit deze heeft "
         "hebben werd wordt over zegt zei",
         "tr": "kim mı mi mu var yok bu su icin ile ve oldu mıdır midir dedi diyor",
+        "sv": "ar var har hade en ett det den och inte om pa till med av som sa sager skrev kan "
+        "du jag denna detta artikeln manga",
+        "da": "er var har havde en et det den og ikke om pa til fra med af som sagde siger "
+        "skrev kan du jeg denne dette artiklen mange",
+        "no": "er var har hadde en et det den og ikke om pa til fra med av som sa sier skrev kan "
+        "du jeg denne dette artikkelen mange",
+        "fi": "oli ovat ja ei se etta tama taman tasta sanoi kirjoitti voitko artikkeli artikkelin",
+        "cs": "je jsou byl byla bylo se to na ve ze ale ne tento tato tohle clanek rekl rekla "
+        "napsal muzes",
+        "sk": "je su bol bola bolo sa to na vo zo ale nie tento tato clanok povedal povedala "
+        "napisal mozes",
+        "ro": "este sunt au fost si nu la cu din pe despre acest aceasta articolul spus zis "
+        "scris poti cum",
+        "hu": "az es nem van volt vannak hogy ez ezt ebben mondta irta cikk cikket meg mar",
+        "hr": "je su bio bila bilo se to na iz ali ne ovaj ova ovo clanak rekao rekla napisao "
+        "mozes",
     }.items()
 }
 #: Each language's "who is" (accents left off), the commonest question of all, which names
@@ -137,6 +165,15 @@ _WHO_IS: dict[str, frozenset[str]] = {
     "pl": frozenset({"kim jest", "kim byl", "kto to"}),
     "nl": frozenset({"wie is", "wie was"}),
     "tr": frozenset({"kimdir"}),
+    "sv": frozenset({"vem ar", "vem var"}),
+    "da": frozenset({"hvem er", "hvem var"}),
+    "no": frozenset({"hvem er", "hvem var"}),
+    "fi": frozenset({"kuka on", "kuka oli"}),
+    "cs": frozenset({"kdo je", "kdo byl"}),
+    "sk": frozenset({"kto je", "kto bol"}),
+    "ro": frozenset({"cine este", "cine e", "cine a"}),
+    "hu": frozenset({"ki az", "ki volt"}),
+    "hr": frozenset({"tko je", "ko je", "tko je bio"}),
 }
 #: Small words that are as often part of a name in an English question ("place de la
 #: concorde", "folha de sao paulo", "van der poel"): no sign of the language.
@@ -171,8 +208,13 @@ class LatinLanguages:
     def of(self, question: str) -> Language:
         """The language of `question`: one the bot answers in, "en" otherwise (in English, or
         too short to say, or a language it has no reply in)."""
-        words = [plain_letters(w).replace("’", "'") for w in _LETTERS.findall(question.lower())]
-        if len(words) < 2 or _ENGLISH_WORDS & set(words):
+        typed = [w.replace("’", "'") for w in _LETTERS.findall(question.lower())]
+        # English words as typed: Swedish "för" and Romanian "are" stay apart from "for", "are".
+        if len(typed) < 2 or _ENGLISH_WORDS & set(typed):
+            return "en"
+        words = [plain_letters(w) for w in typed]
+        # Every language told needs a word of its own: without one the model is not loaded.
+        if not any(_own_words(language, words) for language in _QUESTION_WORDS):
             return "en"
         chances = self._chances(question)
         code = max(chances, key=chances.__getitem__)
@@ -281,6 +323,42 @@ _WORDINGS: dict[str, _Wording] = {
     "nl": _Wording(
         "Ik beantwoord vragen in het Engels.", " Stel je vraag in het Engels{about}",
         " over het artikel {}", " over de artikelen {}", ("‘", "’"), " en andere",
+    ),
+    "sv": _Wording(
+        "Jag svarar på frågor på engelska.", " Ställ gärna frågan på engelska{about}",
+        " om artikeln {}", " om artiklarna {}", ("”", "”"), " med flera",
+    ),
+    "da": _Wording(
+        "Jeg besvarer spørgsmål på engelsk.", " Stil gerne spørgsmålet på engelsk{about}",
+        " om artiklen {}", " om artiklerne {}", ("»", "«"), " og flere",
+    ),
+    "no": _Wording(
+        "Jeg svarer på spørsmål på engelsk.", " Still gjerne spørsmålet på engelsk{about}",
+        " om artikkelen {}", " om artiklene {}", ("«", "»"), " og flere",
+    ),
+    "fi": _Wording(
+        "Vastaan kysymyksiin englanniksi.", " Kysy englanniksi{about}",
+        " artikkelista {}", " artikkeleista {}", ("”", "”"), " ja muista",
+    ),
+    "cs": _Wording(
+        "Odpovídám na otázky v angličtině.", " Zeptejte se prosím anglicky{about}",
+        " na článek {}", " na články {}", ("„", "“"), " a další",
+    ),
+    "sk": _Wording(
+        "Odpovedám na otázky v angličtine.", " Opýtajte sa, prosím, po anglicky{about}",
+        " na článok {}", " na články {}", ("„", "“"), " a ďalšie",
+    ),
+    "ro": _Wording(
+        "Răspund la întrebări în engleză.", " Vă rog să întrebați în engleză{about}",
+        " despre articolul {}", " despre articolele {}", ("„", "”"), " și altele",
+    ),
+    "hu": _Wording(
+        "Angol nyelvű kérdésekre válaszolok.", " Kérem, kérdezzen angolul{about}",
+        " a(z) {} című cikkről", " a következő cikkekről: {}", ("„", "”"), " és továbbiak",
+    ),
+    "hr": _Wording(
+        "Odgovaram na pitanja na engleskom.", " Molim vas, pitajte na engleskom{about}",
+        " o članku {}", " o člancima {}", ("„", "“"), " i drugima",
     ),
     "tr": _Wording(
         "Soruları İngilizce yanıtlıyorum.", " Lütfen{about} İngilizce sorun",
