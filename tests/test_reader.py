@@ -165,6 +165,15 @@ def test_other_languages_are_told_in_their_language(
         "is de jong fit",
         "chi square test result",
         "kim jong un missile test",
+        # Found by a helper red-teaming the check: the UN, "w" for "with", "wat" for "what",
+        # football's VAR, two words of a name or title, a capitalised name inside.
+        "un sanctions",
+        "kim w putin",
+        "wat is nato",
+        "var update",
+        "cosa nostra",
+        "Michelle Wie West",
+        "je ne sais quoi meaning",
         "Wie viel",  # too short to tell
         "how many soldiers will france send",
     ],
