@@ -246,6 +246,27 @@ def test_an_ellipsis_swaps_in_only_a_name_the_article_writes(
     assert "d'Angelo, 61" in answer.passages[0].highlight_text
 
 
+def test_she_stays_who_she_was_over_two_follow_ups(encoder: Encoder, tmp_path: Path) -> None:
+    # "how old is she" after "what did she say" read "she" from that answer's sentence, whose
+    # first name was her son's: "Her son Tomasz, 34" answered, with confidence.
+    text = (
+        "A family bakery in Krakow has won Poland's national bread prize. Anna Kowalczyk, 61, "
+        'founded the Chleb i Sol bakery in 1989 with her late husband. "Good bread is only '
+        'patience and flour," she said. The prize comes with 50,000 zloty and a trip to Paris. '
+        "Her son Tomasz, 34, will take over the bakery next year."
+    )
+    data, _ = update_index(
+        load_settings(index_dir=tmp_path / "index"),
+        encoder,
+        [Document(doc_id="bakery", title="Krakow bakery wins bread prize", text=text, source="")],
+    )
+    bakery = Retriever(data, encoder)
+    turn = None
+    for question in ("who is Anna Kowalczyk", "what did she say", "how old is she"):
+        answer, turn = ask_in_context(bakery, question, turn, now=100.0)
+    assert "Kowalczyk, 61" in answer.passages[0].highlight_text, answer
+
+
 def test_get_or_go_say_nothing_of_what_a_follow_up_is_about(
     encoder: Encoder, tmp_path: Path
 ) -> None:

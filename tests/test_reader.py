@@ -129,6 +129,7 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
         # "Who is" and a name: little text of its own, which the name takes elsewhere.
         ("Qui est Steve Witkoff ?", "fr", "Je réponds aux questions en anglais."),
         ("Chi è Daniil Kasatkin?", "it", "Rispondo alle domande in inglese."),
+        ("Cosa è successo a Cracovia?", "it", "Rispondo alle domande in inglese."),
         ("Wie is Daniil Kasatkin?", "nl", "Ik beantwoord vragen in het Engels."),
         # Nordic, Central European: "för" and "are" are Swedish and Romanian words there.
         ("Vem skrev den här artikeln?", "sv", "Jag svarar på frågor på engelska."),

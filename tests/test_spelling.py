@@ -33,6 +33,17 @@ def test_a_name_typed_without_its_accents_is_the_article_s() -> None:
     assert speller.correct("which cafe") == "which cafe"
 
 
+def test_letters_unicode_does_not_call_accented_are_typed_plain_too() -> None:
+    # "ł", "ø", "ß" decompose into no plain letter: "lodka" found nothing of "Łódka".
+    speller = Speller(
+        ["The prize went to a bakery in Łódka near Øresund, on the Hauptstraße."],
+        known=lambda word: False,
+    )
+    assert speller.correct("where is lodka") == "where is łódka"
+    assert speller.correct("oresund bridge") == "øresund bridge"
+    assert speller.correct("hauptstrasse") == "hauptstraße"
+
+
 def test_a_typo_in_a_name_finds_the_same_passage(retriever: Retriever) -> None:
     right = retriever.ask("Who was Vinatier swapped for?")
     typo = retriever.ask("who was vinatir swaped for")

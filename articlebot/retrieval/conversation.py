@@ -351,6 +351,8 @@ class _Asked:
     swapped: bool = False
     #: Asked again of the last article, whose words it uses (`_on_topic_of`).
     on_topic: bool = False
+    #: The rewrites that put a name in a pronoun's place ("what did Anna Kowalczyk say").
+    named: frozenset[str] = frozenset()
 
 
 def _questions_for(
@@ -448,12 +450,22 @@ def _questions_for(
             if not is_name(" ".join(_subject_words(subject)), previous.doc_id):
                 swapped = None
         if swapped is not None:
-            return _Asked([request.question, swapped, *rewrites], swapped=True)
+            return _Asked(
+                [request.question, swapped, *rewrites],
+                swapped=True,
+                named=_named(request.question, rewrites),
+            )
     if previous.doc_id is not None and not _BARE.match(request.question):
         # Also the question as asked, within the last answer's article (as every rewrite is):
         # the last question's words in front can pull the answer back to the last passage.
         rewrites.append(request.question)
-    return _Asked([request.question, *rewrites])
+    return _Asked([request.question, *rewrites], named=_named(request.question, rewrites))
+
+
+def _named(question: str, rewrites: list[str]) -> frozenset[str]:
+    """The rewrites of `question` that replace its pronoun with a name: the others hold the
+    question whole, after the last one or before the names."""
+    return frozenset(rewrite for rewrite in rewrites if question not in rewrite)
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -620,6 +632,7 @@ def _settle(
     swapped: bool = False,
     reading: Callable[[Answer], float] | None = None,
     on_topic: bool = False,
+    named: Collection[str] = (),
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -659,6 +672,16 @@ def _settle(
                 asked_as = contextual.question
     if off_subject and answer is answers[0]:
         answer = dataclasses.replace(answer, answered=False, outcome="closest")
+    previous = request.previous
+    if (
+        named
+        and previous is not None
+        and answer.passages
+        and answer.passages[0].doc_id == previous.doc_id
+    ):
+        # Still in the last article, "she" is whom the rewrite named: remembered so, the next
+        # "how old is she" does not take her from this answer's sentence ("Her son Tomasz").
+        asked_as = max(named, key=len)
     if on_topic and answer.outcome == "none" and answer.passages and answer.reply is None:
         # Its words are the last article's: that its passages are "not about the subject"
         # (the topic gate, which reads a short question's one or two words as little) is
@@ -748,6 +771,7 @@ def answer_requests(
                 swapped=each.swapped,
                 reading=reading,
                 on_topic=each.on_topic,
+                named=each.named,
             )
         )
         at += count

@@ -130,11 +130,11 @@ _SMALL_WORDS: dict[str, frozenset[str]] = {
         "diesen dieser dieses bitte noch schon sagt sagte gesagt",
         "es": "por el la los las es son esta estan fue fueron ha han hay del una se lo le "
         "con para puedes sobre este eso esto dijo dice",
-        "fr": "ou est sont le la les des du de une et il elle ils elles ce cet cette c'est "
+        "fr": "ou est sont le la les des du de une et il elle ils elles ce cet cette c'est à "
         "tu peux dit ont ete pour sur avec dans",
-        "it": "chi cosa dove il lo la gli le di del della dei delle una ha hanno sono c'e per "
+        "it": "chi cosa dove è il lo la gli le di del della dei delle una ha hanno sono c'e per "
         "puoi questo questa con su nel nella dice detto",
-        "pt": "que os por sao foi foram um uma da dos das de isso isto ele ela pode tem com "
+        "pt": "que é à os por sao foi foram um uma da dos das de isso isto ele ela pode tem com "
         "para sobre esse essa este esta aconteceu disse diz",
         "pl": "jak kim jest sa sie nie na ten ta te ze został zostal została zostala było "
         "bylo był byl mozesz tego jego jej powiedział powiedziala powiedziała mowi",
@@ -165,8 +165,8 @@ _WHO_IS: dict[str, frozenset[str]] = {
     "de": frozenset({"wer ist", "wer war"}),
     "es": frozenset({"quien es", "quien era"}),
     "fr": frozenset({"qui est", "c'est qui"}),
-    "it": frozenset({"chi e", "chi era"}),
-    "pt": frozenset({"quem e", "quem era"}),
+    "it": frozenset({"chi e", "chi è", "chi era"}),
+    "pt": frozenset({"quem e", "quem é", "quem era"}),
     "pl": frozenset({"kim jest", "kim byl", "kto to"}),
     "nl": frozenset({"wie is", "wie was"}),
     "tr": frozenset({"kimdir"}),
@@ -222,7 +222,7 @@ class LatinLanguages:
         # words are nobody's small words. All in capitals, nothing is told by them.
         shouting = question.isupper()
         words = [
-            "" if i and word[:1].isupper() and not shouting else plain_letters(lower)
+            "" if i and word[:1].isupper() and not shouting else _own_form(lower)
             for i, (word, lower) in enumerate(zip(found, typed, strict=True))
         ]
         # Every language told needs a word of its own: without one the model is not loaded.
@@ -265,6 +265,12 @@ class LatinLanguages:
             model.set_languages(list(_LATIN_CANDIDATES))
             self._model = model
         return {str(code): float(p) for code, p in self._model.rank(question)}
+
+
+def _own_form(word: str) -> str:
+    """`word` as the word lists have it: without accents, but a one-letter word as typed (the
+    Italian "è", the Portuguese "é" are words of theirs; a plain "e", "o" or "w" is nobody's)."""
+    return word if len(word) == 1 else plain_letters(word)
 
 
 def _own_words(language: str, words: list[str]) -> float:

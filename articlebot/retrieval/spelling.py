@@ -59,7 +59,16 @@ class Speller:
         return _WORD.sub(fix, question)
 
 
+#: Letters that are no accented letter to Unicode but that keyboards without them replace with
+#: a plain one ("Łódka" is typed "lodka", "Øresund" "oresund", "Straße" "strasse").
+_PLAIN = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i", "ß": "ss",
+     "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th"}
+)  # fmt: skip
+
+
 def plain_letters(word: str) -> str:
-    """`word` without its accents ("nováková" -> "novakova", "dvořák" -> "dvorak")."""
-    decomposed = unicodedata.normalize("NFKD", word)
+    """`word` without its accents ("nováková" -> "novakova", "dvořák" -> "dvorak", "łódź" ->
+    "lodz")."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_PLAIN))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
