@@ -74,9 +74,11 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"[$£€¥₹₽₴₺]|\b(?:dollars?|pounds?|euros?|yen|yuan|crowns?|kronor|kroner|krona|rupees?|"
+    r"[$£€¥₹₽₴₺₩₪₦]|\b(?:dollars?|pounds?|euros?|yen|yuan|crowns?|kronor|kroner|krona|rupees?|"
     r"francs?|pesos?|reais|rand|cents?|pence|shillings?|rubles?|roubles?|hryvnias?|lira|liras|"
-    r"zlotys?|baht|ringgit|dirhams?|riyals?|naira|bitcoins?|USD|EUR|GBP|JPY|CHF)\b",
+    r"zlotys?|złoty|złotys|zł|forints?|koruna|korunas|lei|leu|kunas?|dinars?|shekels?|rupiah|"
+    r"pula|kwacha|cedis?|birr|taka|dong|baht|ringgit|dirhams?|riyals?|naira|bitcoins?|"
+    r"USD|EUR|GBP|JPY|CHF|PLN|CZK|HUF|SEK|NOK|DKK|RON|UAH|RUB|INR|CNY|AUD|CAD)\b",
     re.IGNORECASE,
 )
 #: A population is a count of people: "500,000 households" does not give Ukraine's.
