@@ -94,6 +94,12 @@ _COMMAND_WORDS = {
 }
 
 
+def _goes_after(option: str, command: str, value: str = "") -> str:
+    """The line for a command's option put before the command."""
+    given = f"{option} {value}" if value else option
+    return f"{option} goes after the command: articlebot {command} {given} ..."
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors in one line, naming the command's help and, for a
     mistyped command, the one meant."""
@@ -122,9 +128,7 @@ class _Parser(argparse.ArgumentParser):
             if option.startswith("-") and option not in self._option_string_actions:
                 # "articlebot --index-dir /tmp/x list": a command's option, put before it.
                 named = next((w for w in words[at:] if w in self.commands), "COMMAND")
-                message = (
-                    f"{option} goes after the command: articlebot {named} {option} {typed} ..."
-                )
+                message = _goes_after(option, named, typed)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -1020,10 +1024,7 @@ def _main(argv: Sequence[str] | None) -> int:
         ]
         if misplaced:
             # "articlebot --json ask hi": the option is the command's, put before it.
-            command.error(
-                f"{misplaced[0]} goes after the command: articlebot {args.command} "
-                f"{misplaced[0]} ..."
-            )
+            command.error(_goes_after(misplaced[0], args.command))
         command.error(f"unrecognized arguments: {' '.join(extra)}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")

@@ -21,6 +21,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.languages import LatinLanguages, question_language
 
 
@@ -29,16 +30,9 @@ def _english_questions(folders: list[Path]) -> list[str]:
     found: set[str] = set()
     for folder in folders:
         for path in sorted(folder.glob("*.jsonl")):
-            if path.name.startswith("languages_"):
-                continue
-            for line in path.read_text(encoding="utf-8").splitlines():
-                record = json.loads(line)
-                found.update(record[k] for k in ("q", "context") if isinstance(record.get(k), str))
-                for key in ("questions", "unanswerable"):
-                    for item in record.get(key) or []:
-                        text = item.get("q") if isinstance(item, dict) else item
-                        if isinstance(text, str):
-                            found.add(text)
+            if not path.name.startswith("languages_"):
+                for question in load_eval_file(path).questions:
+                    found.update(text for text in (question.q, question.context) if text)
     return sorted(found)
 
 

@@ -220,6 +220,12 @@ def test_a_question_naming_the_last_story_s_thing_stays_with_it(
     assert answer.outcome != "none" and answer.passages[0].doc_id == turn.doc_id
 
 
+def _retriever_of(encoder: Encoder, folder: Path, documents: list[Document]) -> Retriever:
+    """A retriever over `documents`, indexed in `folder`."""
+    data, _ = update_index(load_settings(index_dir=folder / "index"), encoder, documents)
+    return Retriever(data, encoder)
+
+
 def test_an_ellipsis_swaps_in_only_a_name_the_article_writes(
     retriever: Retriever, encoder: Encoder, tmp_path: Path
 ) -> None:
@@ -234,12 +240,11 @@ def test_an_ellipsis_swaps_in_only_a_name_the_article_writes(
         "Two climbers reached the summit on Sunday. The first, Jean-Luc Moreau, 38, is a "
         "mountain guide from Chamonix. The second, Marie d'Angelo, 61, is a retired teacher."
     )
-    data, _ = update_index(
-        load_settings(index_dir=tmp_path / "index"),
+    climbers = _retriever_of(
         encoder,
+        tmp_path,
         [Document(doc_id="climb", title="Two climbers reach the summit", text=text, source="")],
     )
-    climbers = Retriever(data, encoder)
     _, turn = ask_in_context(climbers, "how old is jean-luc moreau", None, now=100.0)
     answer, after = ask_in_context(climbers, "and d'angelo?", turn, now=130.0)
     assert after.question == "how old is d'angelo"
@@ -255,12 +260,11 @@ def test_she_stays_who_she_was_over_two_follow_ups(encoder: Encoder, tmp_path: P
         'patience and flour," she said. The prize comes with 50,000 zloty and a trip to Paris. '
         "Her son Tomasz, 34, will take over the bakery next year."
     )
-    data, _ = update_index(
-        load_settings(index_dir=tmp_path / "index"),
+    bakery = _retriever_of(
         encoder,
+        tmp_path,
         [Document(doc_id="bakery", title="Krakow bakery wins bread prize", text=text, source="")],
     )
-    bakery = Retriever(data, encoder)
     turn = None
     for question in ("who is Anna Kowalczyk", "what did she say", "how old is she"):
         answer, turn = ask_in_context(bakery, question, turn, now=100.0)
@@ -276,8 +280,7 @@ def test_get_or_go_say_nothing_of_what_a_follow_up_is_about(
     from articlebot.evaluation import load_eval_file
 
     fresh = load_eval_file(Path(__file__).resolve().parents[1] / "eval" / "reader_dev_fresh.jsonl")
-    data, _ = update_index(load_settings(index_dir=tmp_path / "index"), encoder, fresh.documents)
-    stories = Retriever(data, encoder)
+    stories = _retriever_of(encoder, tmp_path, fresh.documents)
     _, turn = ask_in_context(stories, "what went wrong with the batteries", None, now=100.0)
     answer, _ = ask_in_context(stories, "how does the water get in", turn, now=130.0)
     assert turn.doc_id == "fresh-003" and answer.outcome != "none"

@@ -691,7 +691,6 @@ def _settle(
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
         # still means whoever it meant before (and nobody when there was no fresh turn). A
         # byline or a summary is of an article, though: "this" is that one now.
-        previous = request.previous
         about = answer.reply.doc_id if answer.reply.kind in ("byline", "summary") else None
         if previous is not None and request.at - previous.at <= ttl:
             return answer, previous if about is None else dataclasses.replace(

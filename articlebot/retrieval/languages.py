@@ -213,8 +213,8 @@ class LatinLanguages:
     def of(self, question: str) -> Language:
         """The language of `question`: one the bot answers in, "en" otherwise (in English, or
         too short to say, or a language it has no reply in)."""
-        found = _LETTERS.findall(question)
-        typed = [w.lower().replace("’", "'") for w in found]
+        letters = _LETTERS.findall(question)
+        typed = [w.lower().replace("’", "'") for w in letters]
         # English words as typed: Swedish "för" and Romanian "are" stay apart from "for", "are".
         if len(typed) < 2 or _ENGLISH_WORDS & set(typed):
             return "en"
@@ -223,21 +223,21 @@ class LatinLanguages:
         shouting = question.isupper()
         words = [
             "" if i and word[:1].isupper() and not shouting else _own_form(lower)
-            for i, (word, lower) in enumerate(zip(found, typed, strict=True))
+            for i, (word, lower) in enumerate(zip(letters, typed, strict=True))
         ]
+        points = {language: _own_words(language, words) for language in _QUESTION_WORDS}
         # Every language told needs a word of its own: without one the model is not loaded.
-        if not any(_own_words(language, words) for language in _QUESTION_WORDS):
+        if not any(points.values()):
             return "en"
         chances = self._chances(question)
         code = max(chances, key=chances.__getitem__)
-        # Two of its own words are needed (a question word counts two), one in a question of
-        # two words ("cuanto costo"); with three ("quem é witkoff", "wie is witkoff": names
-        # leave little text to go by) a less sure guess will do.
-        found = _own_words(code, words)
-        needed = 2
-        if found >= needed and (
+        # Two of its own words are needed (a question word counts two); with three ("quem é
+        # witkoff", "wie is witkoff": names leave little text to go by) a less sure guess will
+        # do.
+        own = points.get(code, 0.0)
+        if own >= 2 and (
             chances[code] >= _MIN_PROBABILITY
-            or (found >= _MANY_WORDS and chances[code] >= _LEAST_PROBABILITY)
+            or (own >= _MANY_WORDS and chances[code] >= _LEAST_PROBABILITY)
         ):
             return cast(Language, code)
         # A longer question py3langid is all but certain of needs only one word of its own
@@ -250,8 +250,9 @@ class LatinLanguages:
             return cast(Language, code)
         # Names can take the letter statistics elsewhere ("Qui est Steve Witkoff ?" looks
         # Catalan): the language with the most words of its own, by far, if it is likely at all.
-        points = sorted(((_own_words(c, words), c) for c in _QUESTION_WORDS), reverse=True)
-        (best, language), (second, _) = points[0], points[1]
+        (best, language), (second, _) = sorted(
+            ((count, language) for language, count in points.items()), reverse=True
+        )[:2]
         if best >= _MANY_WORDS and best >= 2 * second and chances[language] >= _FLOOR:
             return cast(Language, language)
         return "en"

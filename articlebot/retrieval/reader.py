@@ -172,7 +172,8 @@ def unread_answer(
     retriever: Retriever, question: str, why: Unread, doc_ids: Collection[str] | None
 ) -> Answer:
     """The one-line reply to a message retrieval does not read: a question in a language the
-    model cannot read (in that language), or a message to the bot itself ("hi", "thanks")."""
+    model cannot read (in that language), or a message to the bot itself ("hi", "thanks").
+    `question` is as `read_answers` reads it (`normalize_question`)."""
     documents = retriever.index.documents
     scope = articles_in_scope(retriever, doc_ids)
     titles = [documents[d].title for d in scope]
@@ -182,8 +183,7 @@ def unread_answer(
         else ("chat", small_talk_reply(why.small_talk, titles))
     )
     reply = ArticleReply(kind, scope[0] if len(scope) == 1 else "", (line,))
-    text = normalize_question(question, retriever.max_question_chars)
-    return Answer(question=text, answered=False, confidence=0.0, passages=[], reply=reply)
+    return Answer(question=question, answered=False, confidence=0.0, passages=[], reply=reply)
 
 
 def read_answers(
