@@ -31,6 +31,7 @@ from articlebot.retrieval.late_interaction import (
     question_weights,
     rerank,
 )
+from articlebot.retrieval.quotes import holds_phrase, quoted_phrases, sentence_quoted
 from articlebot.retrieval.ranking import (
     Evidence,
     RankingSettings,
@@ -351,6 +352,9 @@ class Retriever:
                 place = np.array([p.first_sentence for p in passages], dtype=np.float64)
                 placed = fused - ranking.position_weight * np.log1p(place)
             order = rerank(order, placed, top_late, ranking.late_passage_weight)
+        phrases = quoted_phrases(text)
+        if phrases:
+            order = self._quoted_first(order, passages, phrases)
         clock.lap("fusion")
 
         vectors = index.passage_vectors_at(candidates)
@@ -382,6 +386,8 @@ class Retriever:
             counts = sentences.counts[np.asarray(chosen, dtype=np.int64)]
             weighted = features @ np.asarray(ranking.sentence_weights, dtype=np.float64)
             positions = local[segment_argmax(weighted, np.cumsum(counts) - counts, counts)]
+        if phrases:
+            positions = self._quoted_sentences(positions, chosen, passages, sentences, phrases)
         highlighted = sentences.rows[positions]
         spans = index.sentence_spans(highlighted).tolist()
         results = [
@@ -465,6 +471,41 @@ class Retriever:
         candidates = merge_candidates(dense, keyword)
         clock.lap("candidates")
         return _Search(terms, candidates, searched, numbers)
+
+    def _quoted_first(
+        self, order: np.ndarray, passages: list[Passage], phrases: tuple[str, ...]
+    ) -> np.ndarray:
+        """`order` with the candidates holding a phrase the question quotes first (each group in
+        its order): a reader who pastes the article's words means the passage that has them."""
+        documents = self.index.documents
+        holds = np.array(
+            [
+                holds_phrase(documents[p.doc_id].text[p.start : p.end], phrases)
+                for p in (passages[i] for i in order.tolist())
+            ],
+            dtype=bool,
+        )
+        return np.concatenate([order[holds], order[~holds]]) if holds.any() else order
+
+    def _quoted_sentences(
+        self,
+        positions: np.ndarray,
+        chosen: list[int],
+        passages: list[Passage],
+        sentences: Sentences,
+        phrases: tuple[str, ...],
+    ) -> np.ndarray:
+        """`positions` with each chosen passage's highlight moved to the sentence where a quoted
+        phrase starts, in the passages that hold one."""
+        positions = positions.copy()
+        documents = self.index.documents
+        for j, i in enumerate(chosen):
+            passage = passages[i]
+            text = documents[passage.doc_id].text
+            place = sentence_quoted([text[s.start : s.end] for s in passage.sentences], phrases)
+            if place is not None and place < int(sentences.counts[i]):
+                positions[j] = int(sentences.offsets[i]) + place
+        return positions
 
     def _known(self, search: _Search, top_counts: np.ndarray) -> float:
         """`Evidence.known`: the share of the question's terms that the searched articles use.

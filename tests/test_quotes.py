@@ -1,0 +1,85 @@
+"""A quoted phrase in a question: the passage and sentence that hold it word for word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import read_documents
+from articlebot.retrieval.quotes import holds_phrase, quoted_phrases, sentence_quoted
+
+STRIKE = """Tram drivers in Kraków strike over pay
+
+By Marta Nowak
+
+KRAKÓW, Poland — Tram drivers in Kraków walked out on Monday in a dispute over pay, halting \
+all 25 tram lines in Poland's second-largest city.
+
+The city's transport company, MPK, said it had offered a 6% raise. "We made a fair offer and \
+they said no," said MPK spokesman Piotr Zieliński.
+
+Union leader Agnieszka Wójcik said drivers had not had a real raise since 2019. "We warned \
+them in 2019. They did nothing," she said. "Now the city stands still."
+
+Mayor Aleksander Miszalski called the strike "irresponsible" and urged both sides to return \
+to talks.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "phrases"),
+    [
+        ('Who said "they said no"?', (" they said no ",)),
+        ("who said “We warned them”", (" we warned them ",)),
+        ("who said 'a fair offer'?", (" a fair offer ",)),
+        ("who said «Łódź is closed»", (" lodz is closed ",)),
+        # An apostrophe is no quotation mark, and one quoted word is just a word.
+        ("what's the mayor's view on the drivers' pay", ()),
+        ('what does "requisition" mean', ()),
+        ("who said they said no", ()),
+    ],
+)
+def test_quoted_phrases_are_two_or_more_words_in_quotation_marks(
+    question: str, phrases: tuple[str, ...]
+) -> None:
+    assert quoted_phrases(question) == phrases
+
+
+def test_a_phrase_matches_across_punctuation_case_and_line_breaks() -> None:
+    phrases = quoted_phrases('who said "we warned them in 2019, they did nothing"')
+    assert holds_phrase('"We warned them in 2019.\nThey did nothing," she said.', phrases)
+    assert not holds_phrase("We warned them in 2018. They did nothing.", phrases)
+    # The bold goes where the phrase starts, though it runs on into the next sentence.
+    sentences = ["Wójcik spoke.", '"We warned them in 2019.', 'They did nothing," she said.']
+    assert sentence_quoted(sentences, phrases) == 1
+    assert sentence_quoted(["Nothing here."], phrases) is None
+
+
+@pytest.fixture(scope="module")
+def strike(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
+    folder = tmp_path_factory.mktemp("strike")
+    (folder / "strike.txt").write_text(STRIKE, encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index")
+    data, _ = update_index(settings, encoder, read_documents([Path(folder / "strike.txt")]))
+    return make_retriever(settings, data, encoder)
+
+
+@pytest.mark.parametrize(
+    ("question", "bold"),
+    [
+        # Without the quotation marks read as such, Wójcik's "They did nothing," she said was
+        # shown: "said" and "they" are in every quote.
+        ('Who said "they said no"?', "said MPK spokesman Piotr Zieliński"),
+        ("who said “a fair offer”", "said MPK spokesman Piotr Zieliński"),
+        ('who said "now the city stands still"', "Now the city stands still"),
+    ],
+)
+def test_a_quoted_phrase_leads_to_the_sentence_that_holds_it(
+    strike, question: str, bold: str
+) -> None:
+    answer = strike.ask(question)
+    assert bold in answer.passages[0].highlight_text
