@@ -204,10 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the question (quoted or not), or - to read one question per line from stdin "
         "(the default when stdin is not a terminal), each on its own: `chat` follows up",
     )
+    # No argparse type: the settings check the number, so "abc" and "0" get the same line.
     p.add_argument(
-        "--top-k",
-        type=int,
-        help="passages to show (default: the best one; --json lists 3)",
+        "--top-k", metavar="N", help="passages to show (default: the best one; --json lists 3)"
     )
     p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
@@ -228,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="interactive chat in the terminal",
         description="Ask questions interactively; the answers are the bot's.",
     )
-    p.add_argument("--top-k", type=int, help="passages to keep for 'more' (default 3)")
+    p.add_argument("--top-k", metavar="N", help="passages to keep for 'more' (default 3)")
     p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
     _common(p)
 
@@ -686,7 +685,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     retriever = _retriever(args)
     scope = _scope(retriever, args.doc)
     articles = len(scope) if scope is not None else len(retriever.index.documents)
-    english_only = not _settings(args).multilingual_model
+    settings = _settings(args)
+    english_only = not settings.multilingual_model
+    shown = settings.top_k if args.top_k is not None else 1
     questions = [question] if question != "-" else (line for line in sys.stdin if line.strip())
     bold = sys.stdout.isatty()
     for text in questions:
@@ -694,8 +695,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            shown = format_answer_text(answer, bold=bold, shown=args.top_k or 1, articles=articles)
-            print(f"Q: {answer.question}\n{shown}\n", flush=True)
+            reply = format_answer_text(answer, bold=bold, shown=shown, articles=articles)
+            print(f"Q: {answer.question}\n{reply}\n", flush=True)
     return 0
 
 

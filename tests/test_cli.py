@@ -76,11 +76,6 @@ def test_help_lists_every_command() -> None:
     ("args", "line"),
     [
         (
-            ["ask", "--top-k", "abc", "hi"],
-            "articlebot ask: error: argument --top-k: invalid int value: 'abc' "
-            "(see 'articlebot ask --help')",
-        ),
-        (
             ["ask", "--jsn", "hi"],
             "articlebot ask: error: unrecognized arguments: --jsn (see 'articlebot ask --help')",
         ),

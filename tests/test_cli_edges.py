@@ -50,6 +50,9 @@ def _cli(
             {},
             "--top-k must be a whole number from 1 to 50 (got '0')",
         ),
+        # Not a number at all is worded as a number out of range is (argparse worded it
+        # otherwise, with another prefix).
+        (["chat", "--top-k", "abc"], {}, "--top-k must be a whole number from 1 to 50 (got 'abc')"),
         (["run", "--port", "99999"], {}, "--port must be a whole number from 1 to 65535"),
         (
             ["list"],
