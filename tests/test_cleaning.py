@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from articlebot.ingest.cleaning import find_byline, is_furniture, paragraph_spans
+import pytest
+
+from articlebot.ingest.cleaning import (
+    DATELINE,
+    find_byline,
+    is_furniture,
+    looks_like_title,
+    paragraph_spans,
+)
 
 
 def test_advertisement_lines_are_furniture_but_sentences_about_ads_are_not() -> None:
@@ -39,3 +47,45 @@ def test_body_start_skips_the_title() -> None:
 def test_byline_is_found_at_the_end() -> None:
     assert find_byline("Story.\nMore story.\nBy Jane Doe\nThe Daily") == "By Jane Doe"
     assert find_byline("Nothing of the sort here.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "byline"),
+    [
+        # Wire copy credits its reporters at the end, in brackets, under the last paragraph.
+        (
+            "Story.\n\n($1 = 11.03 crowns)\n\n(Reporting by Nora Berg; Editing by Mark Potter)",
+            "(Reporting by Nora Berg; Editing by Mark Potter)",
+        ),
+        (
+            "Anna Kowalski | Reuters\nPublished: 12 May 2025\n\nLONDON - Story.",
+            "Anna Kowalski | Reuters",
+        ),
+        (
+            "Posted by Sam Whitfield on March 3, 2025\n\nSix months ago.",
+            "Posted by Sam Whitfield on March 3, 2025",
+        ),
+        ("Staff reporter\n\nMore than 200 people came.", "Staff reporter"),
+        ("Author: Jane Doe\n\nStory.", "Author: Jane Doe"),
+        # Not credits: a breadcrumb, a sentence with "by" inside, a by-election.
+        ("Home | World\n\nStory.", None),
+        ("Standing by the river, the mayor spoke.\n\nStory.", None),
+        ("by-election results\n\nStory.", None),
+    ],
+)
+def test_credit_lines_of_many_kinds_are_the_byline(text: str, byline: str | None) -> None:
+    assert find_byline(text) == byline
+
+
+def test_a_headline_ending_in_a_full_stop_is_a_title_when_a_byline_or_dateline_follows() -> None:
+    headline = "Alvarez wins first Grand Slam title in five-set thriller."
+    assert looks_like_title(headline, next_line="By Oliver Grant")
+    assert looks_like_title(headline, next_line="PARIS - Mateo Alvarez won his first title.")
+    assert not looks_like_title(headline, next_line="He beat Dufresne in five sets.")
+    assert looks_like_title("Alvarez wins first Grand Slam title")
+
+
+def test_a_dateline_names_its_agency() -> None:
+    assert DATELINE.match("OSLO, Feb 14 (Reuters) - Norwegian steelmaker").group(1) == "Reuters"
+    assert DATELINE.match("GDAŃSK, Poland — Poland opened").group(1) is None
+    assert DATELINE.match("In Paris - nothing") is None

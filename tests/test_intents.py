@@ -9,6 +9,11 @@ from articlebot.retrieval.small_talk import detect_small_talk, without_small_tal
 
 BYLINE = (
     "who wrote this",
+    # As a trial's readers typed them: a short typo, "who is this by", a bare noun.
+    "who wrot this",
+    "who is this by",
+    "publication?",
+    "newspaper?",
     "Who wrote this article?",
     "who is the author",
     "author?",
@@ -53,6 +58,8 @@ BYLINE = (
 )
 SUMMARY = (
     "what is this about",
+    "wats this about",
+    "tldr this article",
     "What is this article about?",
     "summarize",
     "summary",
@@ -173,6 +180,11 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("whats the gist of the story on bird flu", "bird flu"),
         ("who wrote this article?", None),
         ("summarize", None),
+        # tl;dr and the subject alone, a blog post named like a story; "please" names nothing.
+        ("tl;dr nordvik steel", "nordvik steel"),
+        ("give me the gist of the bike lanes post", "bike lanes"),
+        ("who wrote the bike lanes post?", "bike lanes"),
+        ("summary please", None),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:

@@ -463,3 +463,115 @@ def test_a_short_story_s_first_line_is_not_its_publisher() -> None:
     lines = byline_reply(story).lines
     assert lines[0] == "By Anna Smith — Council votes on parking"
     assert not any(line.startswith("Published by") for line in lines)
+
+
+FLOOD = """Residents clean up after river bursts its banks in Millbrook
+
+By Hannah Price
+
+Volunteers clear mud from a flooded shop on Bridge Street on Sunday morning. Photo: Mark Ellis \
+/ Millbrook Echo
+
+Residents and shopkeepers in Millbrook spent Sunday pumping water out of homes and businesses \
+after the River Wend burst its banks overnight, flooding more than 80 properties in the town centre.
+
+"I have seen floods here before, but never like this," she said.
+
+Heavy rain fell for almost 36 hours across the upper valley, and the river rose by nearly two \
+metres at the town bridge, according to the Environment Agency.
+
+Firefighters rescued 14 people from homes on Mill Lane using boats, and a rest centre was \
+opened at Millbrook Community School. No one was seriously hurt.
+
+"We will not leave anyone behind. Every family will get help to go home," said council leader \
+Priya Shah. "That is a promise."
+
+The council said households would be able to apply for grants of up to £500 to help with the \
+cost of cleaning and replacing damaged belongings.
+
+Dele Okafor, a 19-year-old volunteer on leave from the army, led one of the boat crews.
+
+Okafor, who has now helped in three floods, said the water had risen faster than ever.
+
+This article first appeared in the Millbrook Echo.
+"""
+
+
+@pytest.fixture(scope="module")
+def flood(tmp_path_factory: pytest.TempPathFactory, encoder) -> Retriever:
+    from articlebot.collection import make_retriever, update_index
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import read_documents
+
+    folder = tmp_path_factory.mktemp("flood")
+    (folder / "flood.txt").write_text(FLOOD, encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index")
+    data, _ = update_index(settings, encoder, read_documents([folder / "flood.txt"]))
+    return make_retriever(settings, data, encoder)
+
+
+def test_a_summary_leaves_out_captions_bare_quotes_and_the_closing_note(flood: Retriever) -> None:
+    title, *sentences = summary_reply(flood.index, "flood").lines
+    assert title == "Residents clean up after river bursts its banks in Millbrook"
+    assert sentences[0].startswith("Residents and shopkeepers in Millbrook")
+    shown = " ".join(sentences)
+    # A caption, a quote with nobody named, a piece of a quote, where the story first ran.
+    for left_out in (
+        "Volunteers clear mud",
+        "never like this",
+        "That is a promise",
+        "first appeared",
+    ):
+        assert left_out not in shown
+
+
+def test_the_byline_reply_names_the_outlet_of_a_closing_note(flood: Retriever) -> None:
+    lines = read_answer(flood, "which paper published this").reply.lines
+    assert lines[0].startswith("By Hannah Price — ")
+    assert "Published by: Millbrook Echo" in lines
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "outlet"),
+    [
+        (
+            "Steel cuts\nOSLO, Feb 14 (Reuters) - Nordvik said.\n\n(Reporting by Nora Berg; "
+            "Editing by Mark Potter)",
+            "Reporting by Nora Berg; Editing by Mark Potter — Steel cuts",
+            "Published by: Reuters",
+        ),
+        (
+            "Rates jump\nAnna Kowalski | Reuters\n\nLONDON - Rates rose.",
+            "By Anna Kowalski | Reuters — Rates jump",
+            None,
+        ),
+        (
+            "Bike lanes\nPosted by Sam Whitfield on March 3, 2025\n\nSix months ago.",
+            "Posted by Sam Whitfield on March 3, 2025 — Bike lanes",
+            None,
+        ),
+        (
+            "Library plan\nStaff reporter\n\nPeople came.\n\nThis article first appeared in the "
+            "Harbridge Evening Post.",
+            "Staff reporter — Library plan",
+            "Published by: Harbridge Evening Post",
+        ),
+    ],
+)
+def test_credits_of_many_kinds_are_the_byline_reply(
+    text: str, first: str, outlet: str | None
+) -> None:
+    from articlebot.ingest.documents import parse_plain_text
+
+    lines = byline_reply(parse_plain_text(text, "d", "/srv/d.txt")).lines
+    assert lines[0] == first
+    assert (outlet in lines) if outlet else not any(line.startswith("Published") for line in lines)
+
+
+def test_who_is_shows_where_the_article_first_says_who_they_are(flood: Retriever) -> None:
+    # Not the later "Okafor, who has now helped in three floods".
+    answer = read_answer(flood, "who is okafor")
+    assert answer.passages[0].highlight_text.startswith("Dele Okafor, a 19-year-old volunteer")
+    # Named without being introduced: where the article first names her.
+    answer = read_answer(flood, "who is priya shah")
+    assert "said council leader" in answer.passages[0].highlight_text

@@ -26,7 +26,29 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _DECORATION = " \t-–—_*•·|=~#>[](){}"
-_BYLINE = re.compile(r"^\s*(?:by|written by|reporting by)\s+\S", re.IGNORECASE)
+#: A credit line: "By Jane Doe", "(Reporting by Nora Berg; Editing by Mark Potter)" at the end
+#: of wire copy, "Posted by Sam Whitfield on March 3", "Author: Jane Doe".
+_BYLINE = re.compile(
+    r"^\s*\(?\s*(?:(?:written|reporting|reported|posted|story|words|text|report|"
+    r"additional\s+reporting)\s+)?by\s+\S|^\s*(?:authors?|written\s+by)\s*:\s*\S",
+    re.IGNORECASE,
+)
+#: A name and its outlet on one line ("Anna Kowalski | Reuters"), and the unnamed credits of
+#: local papers ("Staff reporter", "By our correspondent").
+_NAME_AND_OUTLET = re.compile(
+    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*\s*[|•·]\s*[A-ZÀ-Þ][^|•·]{1,50}$"
+)
+_UNNAMED_CREDIT = re.compile(
+    r"^\s*(?:by\s+)?(?:(?:a|our|the)\s+)?(?:staff|special|own)\s+"
+    r"(?:reporter|writer|correspondent|report)s?\s*$|^\s*(?:by\s+)?(?:our|a)\s+correspondent\s*$",
+    re.IGNORECASE,
+)
+#: A dateline opening a story: a place in capitals, perhaps a date or an agency, and a dash
+#: ("PARIS -", "OSLO, Feb 14 (Reuters) -", "GDAŃSK, Poland —").
+DATELINE = re.compile(
+    r"^\s*[A-ZÀ-ÖØ-ÞĀ-ž][A-ZÀ-ÖØ-ÞĀ-ž'’.\- ]{1,40}(?:,[^\n\-—–(]{1,40})?\s*"
+    r"(?:\(([^()\n]{2,40})\)\s*)?[-—–]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +69,48 @@ def is_furniture(line: str) -> bool:
     return len(core) <= 80 and bool(_FURNITURE.match(core))
 
 
-def looks_like_title(line: str, markdown_heading: bool = False) -> bool:
-    """Whether the first line of a plain-text file reads as a headline."""
+def looks_like_title(line: str, markdown_heading: bool = False, next_line: str = "") -> bool:
+    """Whether the first line of a plain-text file reads as a headline (`next_line`: the first
+    non-blank line after it)."""
     stripped = line.strip()
     if not stripped or len(stripped) > 200:
         return False
     if markdown_heading:
         return True
-    # Headlines rarely end in a full stop and are short compared with paragraphs.
-    return not stripped.endswith((".", ",", ";", ":")) and len(stripped.split()) <= 25
+    # Headlines are short compared with paragraphs and rarely end in a full stop; one that does
+    # ("Alvarez wins first Grand Slam title in five-set thriller.") still heads the story when
+    # a byline or a dateline comes next.
+    if stripped.endswith((",", ";", ":")) or len(stripped.split()) > 25:
+        return False
+    if not stripped.endswith("."):
+        return True
+    return is_byline(next_line) or DATELINE.match(next_line) is not None
+
+
+def first_line_of(text: str) -> str:
+    """The first line of `text` that is not blank ("" when there is none)."""
+    return next((line for line in text.split("\n") if line.strip()), "")
+
+
+def is_byline(line: str) -> bool:
+    """Whether `line` credits the article's author ("By Jane Doe", "Anna Kowalski | Reuters",
+    "Staff reporter")."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 120:
+        return False
+    return bool(
+        _BYLINE.match(stripped)
+        or _NAME_AND_OUTLET.match(stripped)
+        or _UNNAMED_CREDIT.match(stripped)
+    )
 
 
 def find_byline(text: str) -> str | None:
-    """The "By ..." line of an article, when it has one (searched at both ends)."""
+    """The credit line of an article ("By ...", "Reporting by ...", "Jane Doe | Reuters"), when
+    it has one (searched at both ends)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     for line in lines[:5] + lines[-5:]:
-        if _BYLINE.match(line) and len(line) <= 120:
+        if is_byline(line):
             return line
     return None
 

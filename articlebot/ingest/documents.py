@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from articlebot.ingest.cleaning import find_byline, looks_like_title
+from articlebot.ingest.cleaning import find_byline, first_line_of, looks_like_title
 from articlebot.ingest.markdown import markdown_text
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
@@ -179,7 +179,7 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
     first_line = text if first_line_end < 0 else text[:first_line_end]
     title = first_line.strip()
     rest = "" if first_line_end < 0 else text[first_line_end + 1 :]
-    if rest.strip() and looks_like_title(title, markdown_heading=heading):
+    if rest.strip() and looks_like_title(title, heading, first_line_of(rest)):
         body_start = first_line_end + 1
     else:
         stem = Path(source).stem.replace("_", " ").replace("-", " ")

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from telegram import Message, MessageEntity
 
-from articlebot.ingest.cleaning import find_byline, looks_like_title
+from articlebot.ingest.cleaning import find_byline, first_line_of, looks_like_title
 from articlebot.ingest.documents import Document, document_text
 
 #: A post's own text is an article from this many words on: a news post with a photo carries a
@@ -185,7 +185,7 @@ def text_document(article: PostArticle) -> Document:
     assert article.own_text is not None
     text = document_text(article.own_text)
     first, _, rest = text.partition("\n")
-    if rest.strip() and looks_like_title(first):
+    if rest.strip() and looks_like_title(first, next_line=first_line_of(rest)):
         title, body_start = first.strip(), len(first) + 1
     else:
         title, body_start = _first_sentence(text), 0

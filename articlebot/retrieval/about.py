@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from articlebot.ingest.cleaning import DATELINE
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.spelling import plain_letters
@@ -87,9 +88,10 @@ def outlet_line(document: Document) -> str | None:
     if not document.byline:
         return None
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
-    # At the end, in the second half: a short story's byline under its title is in its last
-    # five lines too, and the line after that is the story's first.
-    for at in range(max(len(lines) - 5, len(lines) // 2, 1), len(lines) - 1):
+    # At the end, in the second half and after the title's lines: a short story's byline
+    # under its title is in its last five lines too, and the line after that is the story's
+    # first.
+    for at in range(max(len(lines) - 5, len(lines) // 2, 3), len(lines) - 1):
         if lines[at] == document.byline.strip():
             after = lines[at + 1]
             if len(after) <= MAX_OUTLET_CHARS and at + 2 >= len(lines) - 1:
@@ -97,16 +99,47 @@ def outlet_line(document: Document) -> str | None:
     return None
 
 
+#: A closing note naming where the story first ran ("This article first appeared in the
+#: Harbridge Evening Post.", "Originally published by ProPublica").
+_FIRST_RAN = re.compile(
+    r"\b(?:first|originally)\s+(?:appeared|published|ran|posted)\s+(?:in|on|by|at)\s+"
+    r"(?:the\s+)?([^\n]{2,60}?)[\s.]*$",
+    re.IGNORECASE,
+)
+
+
+def publisher(document: Document) -> str | None:
+    """The outlet an article names: the line after its closing byline, a closing note saying
+    where it first ran, or the agency in its dateline ("OSLO, Feb 14 (Reuters) -")."""
+    outlet = outlet_line(document)
+    if outlet:
+        return outlet
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    for line in lines[-5:]:
+        if (found := _FIRST_RAN.search(line)) and len(line) <= 2 * MAX_OUTLET_CHARS:
+            return found.group(1)
+    body = [line for line in document.text[document.body_start :].split("\n") if line.strip()]
+    for line in body[:4]:
+        found = DATELINE.match(line)
+        if found and found.group(1) and len(found.group(1).split()) <= 3:
+            return found.group(1).strip()
+    return None
+
+
 def byline_reply(document: Document) -> ArticleReply:
     """Who wrote an article and where it is from (saying so plainly when it names no author)."""
     byline = (document.byline or "").strip()
+    if byline.startswith("(") and byline.endswith(")"):
+        byline = byline[1:-1].strip()  # wire copy's closing "(Reporting by ...)"
     if byline:
-        if not byline.lower().startswith("by "):
+        # "Jane Doe" and "Jane Doe | Reuters" read as "By ..."; "Posted by ...", "Author: ..."
+        # and "Staff reporter" as they are.
+        if not re.search(r"\bby\b|:|\bstaff\b|\bcorrespondent\b", byline, re.IGNORECASE):
             byline = f"By {byline}"
         lines = [f"{byline} — {document.title}"]
     else:
         lines = [f"The article doesn't name its author — {document.title}"]
-    outlet = outlet_line(document)
+    outlet = publisher(document)
     if outlet:
         lines.append(f"Published by: {outlet}")
     lines.append(source_line(document))
@@ -143,17 +176,47 @@ def central_sentences(
     return sorted(chosen)
 
 
+#: A photo's caption or credit ("Photo: Mark Ellis / Millbrook Echo", "(Picture: AFP)").
+_CAPTION = re.compile(
+    r"\b(?:photo|photograph|picture|image|pictured|video)s?\s*(?:credit\s*)?:|"
+    r"\((?:photo|picture|image|pictured)\b|\bcredit\s*:|\bgetty\s+images\b",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"[\"“”«»„]")
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence makes sense out of its place, as a summary line must: not a quotation
+    opening it ("\"Today we told them help is coming.\"", "\"... like this,\" she said." with
+    nobody named) nor a piece of one cut off at a sentence end (an odd number of marks)."""
+    text = sentence.strip()
+    return not _QUOTE_MARKS.match(text) and len(_QUOTE_MARKS.findall(text)) % 2 == 0
+
+
+def _line_at(text: str, offset: int) -> str:
+    """The line of `text` holding `offset`."""
+    end = text.find("\n", offset)
+    return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
+
+
 def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
-    """The (start, end) of an article's most central body sentences, in article order."""
+    """The (start, end) of an article's most central body sentences, in article order: none
+    from its byline, outlet line or photo captions, and no quotation out of its context unless
+    too few sentences are left without them."""
     document = index.documents[doc_id]
-    furniture = {line.strip() for line in (document.byline, outlet_line(document)) if line}
-    sentences = [
+    text = document.text
+    furniture = {line.strip() for line in (document.byline, publisher(document)) if line}
+    body = [
         (row, start, end)
         for row, start, end in document_sentences(index, doc_id)
         if start >= document.body_start
-        and len(document.text[start:end].split()) >= MIN_SUMMARY_WORDS
-        and document.text[start:end].strip() not in furniture
+        and len(text[start:end].split()) >= MIN_SUMMARY_WORDS
+        and text[start:end].strip() not in furniture
+        and not _CAPTION.search(_line_at(text, start))
+        and not _FIRST_RAN.search(text[start:end])
     ]
+    alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
+    sentences = alone if len(alone) >= SUMMARY_SENTENCES else body
     count = SUMMARY_SENTENCES if len(sentences) >= SHORT_ARTICLE_SENTENCES else 2
     rows = np.asarray([row for row, _, _ in sentences], dtype=np.int64)
     vectors = np.asarray(index.sentence_vectors_at(rows), np.float32)
@@ -208,6 +271,17 @@ def introduction(text: str, spans: list[tuple[int, int]], name: str) -> tuple[in
     for form in forms:
         for start, end in spans:
             if introduces(text[start:end], form):
+                return start, end
+    return None
+
+
+def first_mention(text: str, spans: list[tuple[int, int]], name: str) -> tuple[int, int] | None:
+    """The first of `spans` (sentences of `text`, in order) naming `name` as a name (accents
+    aside, each word capitalised there: "who was expected to win" names nobody), or None."""
+    pattern = _name_pattern(plain_letters(name))
+    for start, end in spans:
+        for match in pattern.finditer(plain_letters(text[start:end])):
+            if all(word[:1].isupper() for word in match.group().split()):
                 return start, end
     return None
 

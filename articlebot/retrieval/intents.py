@@ -53,8 +53,9 @@ _BYLINE_PATTERNS = (
     rf"(?:\s+name)?{_IN_IT}",
     rf"(?:the\s+)?(?:author|authors|writer|byline|journalist|reporter)(?:\s+name)?{_IN_IT}",
     rf"(?:the\s+)?name\s+of\s+the\s+(?:author|writer|journalist|reporter){_IN_IT}",
-    rf"(?:the\s+)?(?:source|sources|link|url|origin|original|original\s+link)(?:\s+please)?"
-    rf"{_IN_IT}",
+    rf"(?:the\s+)?(?:source|sources|link|url|origin|original|original\s+link|publication|"
+    rf"publisher|outlet|newspaper|news\s+outlet|news\s+agency)(?:\s+please)?{_IN_IT}",
+    rf"(?:who|whos)(?:\s+{_IS})?\s+{_THE_ARTICLE}\s+by",
     rf"(?:what|whats|which)(?:\s+{_IS})?\s+(?:the\s+|its\s+)?"
     rf"(?:source|sources|link|url|origin|original\s+link|outlet|publication|publisher|"
     rf"newspaper|paper|website|site|media\s+outlet|news\s+outlet|news\s+agency){_IN_IT}",
@@ -79,8 +80,13 @@ _BYLINE_PATTERNS = (
 # about the bridge". Of several articles, it is the one these words find, not the newest.
 # The naming words hold no "in", "of", "the" ...: "the letter in the story" is a letter.
 _NAMING_WORD = r"(?!(?:the|a|an|this|that|in|of|on|at|for|from|to|with|by|about)\b)[^\W_]+"
-_NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}(?:article|story|piece)"
+_NAMED_KIND = r"(?:article|story|piece|post)"
+_NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}{_NAMED_KIND}"
+# Not "the post on x": a post on X is no article.
 _NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
+#: "tldr nordvik steel": tl;dr and the subject alone ("summary of the charges" asks of the
+#: charges, not of an article).
+_SUBJECT = rf"(?:(?:of|on|about)\s+)?(?:the\s+)?((?:{_NAMING_WORD}\s*){{1,4}})"
 _NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
 _BYLINE_NAMED_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",
@@ -95,6 +101,7 @@ _SUMMARY_NAMED_PATTERNS = (
     rf"(?:summary|gist|overview|recap|tldr|main\s+points|key\s+points)\s+(?:of|for)\s+"
     rf"{_NAMED_ARTICLE}",
     rf"(?:what|whats)(?:\s+{_IS})?\s+{_NAMED}\s+about",
+    rf"(?:tldr|tl\s+dr)\s+{_SUBJECT}",
 )
 
 _SUMMARY_PATTERNS = (
@@ -110,7 +117,7 @@ _SUMMARY_PATTERNS = (
     rf"(?:a\s+|an\s+|the\s+)?(?:short\s+|quick\s+|brief\s+)?"
     rf"(?:summary|summarization|summarisation|overview|gist|recap|rundown|synopsis|digest|"
     rf"tldr|tl\s+dr|main\s+points|key\s+points|main\s+idea|highlights|short\s+version)"
-    rf"(?:\s+(?:of|for)\s+{_THE_ARTICLE})?",
+    rf"(?:\s+(?:(?:of|for|on)\s+)?{_THE_ARTICLE})?",
     rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:summary|gist|overview|main\s+point|"
     rf"main\s+points|key\s+points|main\s+idea|point|tldr|tl\s+dr|short\s+version|takeaway|"
     rf"main\s+takeaway|key\s+takeaways|bottom\s+line)(?:\s+(?:of|in|for)\s+{_THE_ARTICLE})?",
@@ -163,8 +170,18 @@ def normalize(text: str) -> str:
     return " ".join(_fix_typo(word) for word in words)
 
 
+#: Short words typed as people type them in a chat, too short for the near-miss rule.
+_SHORT_TYPOS = {
+    "wrot": "wrote", "wroe": "wrote", "wrte": "wrote", "wats": "whats", "wat": "what",
+    "wot": "what", "whta": "what", "waht": "what", "abt": "about", "bout": "about",
+    "abou": "about", "tldr": "tldr",
+}  # fmt: skip
+
+
 def _fix_typo(word: str) -> str:
-    """A keyword for a near miss of it ("auther", "summery", "artical"), else the word."""
+    """A keyword for a near miss of it ("auther", "summery", "artical", "wrot"), else the word."""
+    if word in _SHORT_TYPOS:
+        return _SHORT_TYPOS[word]
     if len(word) < 5 or word in _KEYWORDS or word in _NOT_TYPOS:
         return word
     near = [k for k in _KEYWORDS if abs(len(k) - len(word)) <= 1]
@@ -186,18 +203,19 @@ def detect_intent(question: str) -> Intent | None:
 
 
 _TOPIC_ABOUT = re.compile(r"\b(?:article|story|piece)\s+(?:about|on)\s+(.+)$")
-_TOPIC_BEFORE = re.compile(
-    rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}})(?:article|story|piece)\b"
-)
+_TOPIC_BEFORE = re.compile(rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}}){_NAMED_KIND}\b")
+_TOPIC_AFTER = re.compile(rf"^(?:tldr|tl\s+dr)\s+{_SUBJECT}$")
 
 
 def named_article(question: str) -> str | None:
     """The words naming the article a question about an article asks of ("bridge" in "who
     wrote the bridge story?"), or None when it says "this" or nothing."""
     text = normalize(question)
+    if _BYLINE.fullmatch(text) or _SUMMARY.fullmatch(text):
+        return None  # "summary please" names no article
     if not (_BYLINE_NAMED.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text)):
         return None
-    found = _TOPIC_ABOUT.search(text) or _TOPIC_BEFORE.search(text)
+    found = _TOPIC_ABOUT.search(text) or _TOPIC_BEFORE.search(text) or _TOPIC_AFTER.match(text)
     return found.group(1).strip() if found else None
 
 

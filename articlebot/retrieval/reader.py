@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from articlebot.retrieval.about import (
     byline_reply,
     document_sentences,
-    introduces,
+    first_mention,
     introduction,
     newest_article,
+    publisher,
     summary_reply,
     summary_spans,
 )
@@ -109,8 +110,9 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
     passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
     if not passages:
         passages = [retriever.passage(int(index.passage_rows(index.document_numbers([doc_id]))[0]))]
-    if kind == "byline" and not (document.byline or "").strip():
-        # "The article doesn't name its author": said, with the source, but not an answer.
+    if kind == "byline" and not (document.byline or "").strip() and not publisher(document):
+        # "The article doesn't name its author" (nor its outlet): said, with the source, but
+        # not an answer.
         return replace(
             answer,
             answered=False,
@@ -133,15 +135,17 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
 
 
 def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
-    """`answer` led by the sentence introducing `name`, unless its own highlight already says
-    who they are or the article never does."""
+    """`answer` led by the sentence introducing `name` (news says who someone is where it first
+    names them: "Okafor, the 19-year-old striker", not the later "Okafor, who has now scored
+    four goals"), or where the article first names them when it never says who they are;
+    unchanged when the article does not name them."""
     top = answer.passages[0] if answer.passages else None
-    if answer.answered and top is not None and introduces(top.highlight_text, name):
-        return answer
     document = retriever.index.documents[doc_id]
     spans = [(s, e) for _, s, e in document_sentences(retriever.index, doc_id)]
-    found = introduction(document.text, spans, name)
+    found = introduction(document.text, spans, name) or first_mention(document.text, spans, name)
     if found is None:
+        return answer
+    if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
     lead = passage_at(retriever, doc_id, *found)
     rest = [p for p in answer.passages if p.row != lead.row]
