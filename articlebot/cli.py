@@ -12,7 +12,7 @@ import re
 import sys
 import tempfile
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -657,12 +657,20 @@ def _empty(settings: Settings) -> str:
     )
 
 
+def _no_article(doc_id: str, known: Collection[str]) -> CliError:
+    """The one line for an id no article has, with the nearest one when it is a near miss
+    ("title_fullstop" for "title-fullstop")."""
+    close = difflib.get_close_matches(doc_id, list(known), n=1, cutoff=0.75)
+    hint = f": did you mean {close[0]!r}?" if close else ""
+    return CliError(f"no article with id {doc_id!r}{hint} (see `articlebot list`)")
+
+
 def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
     """The articles a question is asked of: `--doc`'s one, checked, or all (None)."""
     if doc_id is None:
         return None
     if doc_id not in retriever.index.documents:
-        raise CliError(f"no article with id {doc_id!r} (see `articlebot list`)")
+        raise _no_article(doc_id, retriever.index.documents)
     return [doc_id]
 
 
@@ -721,7 +729,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     index = _retriever(args).index
     if args.doc_id is not None and args.doc_id not in index.documents:
-        raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+        raise _no_article(args.doc_id, index.documents)
     doc_id = args.doc_id or newest_article(index)
     if doc_id is None:
         raise CliError("no articles are indexed")
@@ -742,7 +750,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     index = open_stored_index(_settings(args))
     try:
         if args.doc_id not in index.documents:
-            raise CliError(f"no article with id {args.doc_id!r} (see `articlebot list`)")
+            raise _no_article(args.doc_id, index.documents)
         doc = index.documents[args.doc_id]
         rows = index.passage_rows(index.document_numbers([doc.doc_id]))
         passages = [index.passages[int(row)] for row in rows]

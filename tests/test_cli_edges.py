@@ -144,6 +144,12 @@ def test_ask_and_chat_one_article_and_show_it(
     assert (
         missing.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
     )
+    # A near miss of an id (an underscore for the hyphen, a letter off) names the id meant.
+    near = cli("summary", "harbur", index_dir=index_dir)
+    assert near.returncode == 1 and near.stderr == (
+        "articlebot: error: no article with id 'harbur': did you mean 'harbour'? "
+        "(see `articlebot list`)\n"
+    )
 
     shown = cli("show", "harbour", index_dir=index_dir)
     assert shown.returncode == 0, shown.stderr
