@@ -319,3 +319,14 @@ def test_a_long_run_of_small_talk_words_is_read_at_once() -> None:
     assert detect_small_talk("thanks " * 5_000) is None
     assert time.perf_counter() - start < 0.5
     assert detect_small_talk("ok " * 60) == "ack"
+
+
+def test_a_long_message_after_tldr_is_read_at_once() -> None:
+    # "tl;dr" and up to four words naming the article: with the words' spaces optional, the
+    # pattern could split one long word in many ways (200 letters took 17 s).
+    import time
+
+    start = time.perf_counter()
+    assert named_article("tldr " + "a" * 4_000 + " b c d e f") is None
+    assert detect_intent("tl;dr " + "ab " * 1_500 + "!") is None
+    assert time.perf_counter() - start < 0.5

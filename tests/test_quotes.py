@@ -10,7 +10,12 @@ from articlebot.collection import make_retriever, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.ingest.documents import read_documents
-from articlebot.retrieval.quotes import holds_phrase, quoted_phrases, sentence_quoted
+from articlebot.retrieval.quotes import (
+    holds_phrase,
+    quotation_around,
+    quoted_phrases,
+    sentence_quoted,
+)
 
 STRIKE = """Tram drivers in Kraków strike over pay
 
@@ -83,3 +88,32 @@ def test_a_quoted_phrase_leads_to_the_sentence_that_holds_it(
 ) -> None:
     answer = strike.ask(question)
     assert bold in answer.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("place", "around"),
+    [(0, (0, 0)), (1, (1, 2)), (2, (1, 2)), (3, (3, 3))],
+)
+def test_a_sentence_of_a_longer_quotation_is_widened_to_all_of_it(
+    place: int, around: tuple[int, int]
+) -> None:
+    sentences = [
+        "Union leader Agnieszka Wójcik said drivers had not had a real raise since 2019.",
+        '"We warned them in 2019.',
+        'They did nothing," she said.',
+        '"Now the city stands still."',
+    ]
+    assert quotation_around(sentences, place) == around
+
+
+def test_a_quotation_too_long_or_left_open_stays_one_sentence() -> None:
+    long = ["“One.", "Two.", "Three.", "Four,” he said."]
+    assert quotation_around(long, 1) == (1, 1)
+    assert quotation_around(['"Opened here.', "Never closed."], 0) == (0, 0)
+
+
+def test_the_bold_quotation_is_shown_whole(strike) -> None:
+    answer = strike.ask("who said we warned them")
+    assert (
+        answer.passages[0].highlight_text == '"We warned them in 2019. They did nothing," she said.'
+    )

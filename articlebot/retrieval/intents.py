@@ -86,7 +86,7 @@ _NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}{_NAMED_KIND}"
 _NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
 #: "tldr nordvik steel": tl;dr and the subject alone ("summary of the charges" asks of the
 #: charges, not of an article).
-_SUBJECT = rf"(?:(?:of|on|about)\s+)?(?:the\s+)?((?:{_NAMING_WORD}\s*){{1,4}})"
+_SUBJECT = rf"(?:(?:of|on|about)\s+)?(?:the\s+)?({_NAMING_WORD}(?:\s+{_NAMING_WORD}){{0,3}})"
 _NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
 _BYLINE_NAMED_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",

@@ -58,3 +58,40 @@ def sentence_quoted(sentences: Sequence[str], phrases: Sequence[str]) -> int | N
                     best = (n, -place)
                 break
     return None if best is None else -best[1]
+
+
+#: The most sentences a bold quotation may span: a longer one is shown from its sentence on.
+MAX_QUOTATION_SENTENCES = 3
+
+
+def _open_after(sentence: str, open_before: bool) -> bool:
+    """Whether a quotation is still open at the end of `sentence` (straight marks toggle,
+    curly and angle ones open or close)."""
+    inside = open_before
+    for char in sentence:
+        if char == '"':
+            inside = not inside
+        elif char in "“«„":
+            inside = True
+        elif char in "”»":
+            inside = False
+    return inside
+
+
+def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:
+    """The first and last place among `sentences` (in order) of the quotation that sentence `i`
+    is part of: a quote of several sentences is cut at each, and '"We warned them in 2019.'
+    alone, or 'They did nothing," she said.' alone, says half of it. (i, i) when it is none,
+    or too long to show whole (`MAX_QUOTATION_SENTENCES`)."""
+    open_after: list[bool] = []
+    for sentence in sentences:
+        open_after.append(_open_after(sentence, open_after[-1] if open_after else False))
+    first = i
+    while first > 0 and open_after[first - 1]:
+        first -= 1
+    last = i
+    while last < len(sentences) - 1 and open_after[last]:
+        last += 1
+    if last - first + 1 > MAX_QUOTATION_SENTENCES or open_after[last]:
+        return i, i
+    return first, last

@@ -31,7 +31,12 @@ from articlebot.retrieval.late_interaction import (
     question_weights,
     rerank,
 )
-from articlebot.retrieval.quotes import holds_phrase, quoted_phrases, sentence_quoted
+from articlebot.retrieval.quotes import (
+    holds_phrase,
+    quotation_around,
+    quoted_phrases,
+    sentence_quoted,
+)
 from articlebot.retrieval.ranking import (
     Evidence,
     RankingSettings,
@@ -433,8 +438,33 @@ class Retriever:
             late=late_ran,
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence, late_gap)
+        answer = self._whole_quotations(answer)
         clock.lap("confidence")
         return answer
+
+    def _whole_quotations(self, answer: Answer) -> Answer:
+        """`answer` with each bold sentence that is part of a quotation of a few sentences
+        widened to all of it (decided on the sentence alone, shown whole: a reader is not left
+        with 'They did nothing," she said.')."""
+        passages = [self._whole_quotation(p) for p in answer.passages]
+        also = self._whole_quotation(answer.also) if answer.also is not None else None
+        if also is not None and passages and also.highlight == passages[0].highlight:
+            also = None  # the runner-up's sentence is now part of the answer's quotation
+        return dataclasses.replace(answer, passages=passages, also=also)
+
+    def _whole_quotation(self, shown: RetrievedPassage) -> RetrievedPassage:
+        if shown.row < 0:
+            return shown
+        sentences = self.index.passage(shown.row).sentences
+        place = next((k for k, s in enumerate(sentences) if s.start == shown.highlight.start), None)
+        if place is None:
+            return shown
+        text = self.index.documents[shown.doc_id].text
+        first, last = quotation_around([text[s.start : s.end] for s in sentences], place)
+        if (first, last) == (place, place):
+            return shown
+        span = (sentences[first].start, sentences[last].end)
+        return self.passage(shown.row, shown.score, span)
 
     def _candidates(
         self, text: str, query: np.ndarray, doc_ids: Collection[str] | None, clock: _Stopwatch
