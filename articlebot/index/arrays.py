@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import numpy as np
+
+#: numpy reads a .npy header with `ast.literal_eval`, and CPython 3.11's ast module is not
+#: safe in two threads at once (python/cpython#106905, "AST constructor recursion depth
+#: mismatch": seen when the bot reloaded its index while a writer's thread read another one).
+#: Every .npy and .npz read goes through this lock; the arrays themselves are read unlocked.
+NPY_READ_LOCK = threading.Lock()
+
+
+def read_npy(path: Path, mmap_mode: str | None = "r") -> np.ndarray:
+    """The array in a .npy file (memory-mapped by default), as a plain ndarray view."""
+    with NPY_READ_LOCK:
+        # A plain view: np.memmap's Python-level indexing costs microseconds per access.
+        return np.load(path, mmap_mode=mmap_mode, allow_pickle=False).view(np.ndarray)
 
 
 def top_positions(scores: np.ndarray, k: int) -> np.ndarray:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from articlebot.index.arrays import ranges
+from articlebot.index.arrays import NPY_READ_LOCK, ranges, read_npy
 
 # \w+ rather than bm25s's default \w\w+: single digits ("9 sacks", "3 goals") matter in news.
 TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -164,10 +164,7 @@ class KeywordIndex:
             params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
             vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
             tokens = _read_tokens(directory)
-            data, indices, indptr = (
-                np.load(directory / name, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-                for name in _SCORE_FILES
-            )
+            data, indices, indptr = (read_npy(directory / name) for name in _SCORE_FILES)
         except json.JSONDecodeError as exc:
             raise KeywordIndexError(f"keyword index in {directory} is damaged ({exc})") from None
         if params.get("method") not in _SUM_METHODS or tokens.get("stemmer") != STEMMER:
@@ -304,7 +301,7 @@ class TermPostings:
     @classmethod
     def load(cls, path: Path) -> TermPostings:
         """Read what `save` wrote."""
-        with np.load(path, allow_pickle=False) as npz:
+        with NPY_READ_LOCK, np.load(path, allow_pickle=False) as npz:
             fmt = npz["format"].item()
             fmt = fmt.decode() if isinstance(fmt, bytes) else str(fmt)
             n_rows = int(npz["shape"][0])

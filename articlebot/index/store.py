@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from articlebot import __version__
+from articlebot.index.arrays import read_npy
 from articlebot.index.dense import build_dense_index
 from articlebot.index.keyword import SETTINGS as KEYWORD_SETTINGS
 from articlebot.index.keyword import KeywordIndex, TermPostings
@@ -515,5 +516,4 @@ def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> Non
 
 def mapped(path: Path) -> np.ndarray:
     """A read-only array backed by the file: nothing is read until it is used."""
-    # A plain ndarray view: np.memmap's Python-level indexing costs microseconds per access.
-    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+    return read_npy(path)
