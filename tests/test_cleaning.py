@@ -67,6 +67,22 @@ def test_byline_is_found_at_the_end() -> None:
         ),
         ("Staff reporter\n\nMore than 200 people came.", "Staff reporter"),
         ("Author: Jane Doe\n\nStory.", "Author: Jane Doe"),
+        (
+            "Rachel Okonjo Environment correspondent\nTue 3 Oct\n\nStory.",
+            "Rachel Okonjo Environment correspondent",
+        ),
+        (
+            "Live coverage by Marcus Bell, Space Desk\n\nStory.",
+            "Live coverage by Marcus Bell, Space Desk",
+        ),
+        # A name alone on the first line under the headline, above its outlet.
+        ("Ahmed Farouk\nUSA TODAY\n\nA fire spread.\n\nMore.", "Ahmed Farouk"),
+        ("Live Updates\nUSA TODAY\n\nA fire spread.\n\nMore.", None),
+        (
+            "Story.\n\nTo contact the reporter on this story:\nDaniel Carvalho at dc@example.com"
+            "\n\nTo contact the editors responsible for this story:\nTom Giles",
+            "Daniel Carvalho at dc@example.com",
+        ),
         # Not credits: a breadcrumb, a sentence with "by" inside, a by-election.
         ("Home | World\n\nStory.", None),
         ("Standing by the river, the mayor spoke.\n\nStory.", None),
@@ -89,3 +105,29 @@ def test_a_dateline_names_its_agency() -> None:
     assert DATELINE.match("OSLO, Feb 14 (Reuters) - Norwegian steelmaker").group(1) == "Reuters"
     assert DATELINE.match("GDAŃSK, Poland — Poland opened").group(1) is None
     assert DATELINE.match("In Paris - nothing") is None
+
+
+def test_credit_lines_list_items_and_time_stamps_are_paragraphs_of_their_own() -> None:
+    text = (
+        "Standfirst of the story\nRachel Okonjo Environment correspondent\nTue 3 Oct 2023\n\n"
+        "Body one.\nwrapped by the storm on Monday and the\nrest of it.\n\n"
+        "Key points\n- A thing\n- B thing\n\n11:47 GMT\nSantos says hi."
+    )
+    assert [text[s.start : s.end] for s in paragraph_spans(text)] == [
+        "Standfirst of the story",
+        "Rachel Okonjo Environment correspondent",
+        "Tue 3 Oct 2023",
+        # "by the storm" is no credit: a wrapped line stays in its paragraph.
+        "Body one.\nwrapped by the storm on Monday and the\nrest of it.",
+        "Key points",
+        "- A thing",
+        "- B thing",
+        "11:47 GMT",
+        "Santos says hi.",
+    ]
+
+
+def test_read_more_lines_and_press_release_furniture_are_dropped() -> None:
+    assert is_furniture("Read more: Why are museum thefts on the rise in Europe?")
+    assert is_furniture("FOR IMMEDIATE RELEASE")
+    assert not is_furniture("Read more about the theft in our earlier report, the police said.")

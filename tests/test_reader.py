@@ -556,6 +556,46 @@ def test_the_byline_reply_names_the_outlet_of_a_closing_note(flood: Retriever) -
             "Staff reporter — Library plan",
             "Published by: Harbridge Evening Post",
         ),
+        # The outlet on the line under a top byline; a photo credit there is none.
+        (
+            "Steel strike\nBy Hannah Whitfield\nBBC News, Manchester\n\nWorkers walked out.",
+            "By Hannah Whitfield — Steel strike",
+            "Published by: BBC News, Manchester",
+        ),
+        (
+            "Wildfire grows\n\nAhmed Farouk\nUSA TODAY\n\nA fire grew.\n\nIt spread.",
+            "By Ahmed Farouk — Wildfire grows",
+            "Published by: USA TODAY",
+        ),
+        (
+            "Museum raid\n\nBy Pieter van Dam, Amsterdam correspondent\nThe Continental Post | "
+            "14 February 2025\n\nThieves struck.",
+            "By Pieter van Dam, Amsterdam correspondent — Museum raid",
+            "Published by: The Continental Post",
+        ),
+        (
+            "The last keeper\n\nBy Siobhan Keane\nPhotographs by Eamon Doyle\n\nHe stayed.",
+            "By Siobhan Keane — The last keeper",
+            None,
+        ),
+        # A local paper's capitals and e-mail address; an agency opening without a place.
+        (
+            "Board votes\nBy JOHN SMITH jsmith@gazette.example\nMILLBROOK — The board voted.",
+            "By John Smith — Board votes",
+            None,
+        ),
+        (
+            "Shares jump\n\n(Bloomberg) -- Tessaro shares jumped.\n\nMore.",
+            "The article doesn't name its author — Shares jump",
+            "Published by: Bloomberg",
+        ),
+        # A press release: the headline under "FOR IMMEDIATE RELEASE", its issuer at the end.
+        (
+            "FOR IMMEDIATE RELEASE\n\nAcme Reports Results\n\nAcme said.\n\n###\n\n"
+            "SOURCE Acme Therapeutics, Inc.",
+            "The article doesn't name its author — Acme Reports Results",
+            "Published by: Acme Therapeutics, Inc.",
+        ),
     ],
 )
 def test_credits_of_many_kinds_are_the_byline_reply(

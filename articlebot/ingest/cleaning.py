@@ -17,6 +17,8 @@ _FURNITURE = re.compile(
         |story\ continues\ below(?:\ (?:this\ )?advertisement)?
         |article\ continues\ below(?:\ (?:this\ )?advertisement)?
         |continue\ reading(?:\ below)?|read\ more|read\ also|see\ also|more\ from\ .{1,40}
+        |(?:read\ more|read\ also|see\ also|related|more\ on\ this\ story)\ ?:.{0,150}
+        |for\ immediate\ release|media\ contacts?:?|investor\ contacts?:?
         |related(?:\ articles|\ stories|\ content|\ coverage)?
         |share(?:\ this)?(?:\ article|\ story|\ on\ \w+)?|share\ via
         |subscribe(?:\ now|\ today)?|sign\ up\ for\ .{0,60}newsletter.{0,20}
@@ -30,13 +32,36 @@ _DECORATION = " \t-–—_*•·|=~#>[](){}"
 #: of wire copy, "Posted by Sam Whitfield on March 3", "Author: Jane Doe".
 _BYLINE = re.compile(
     r"^\s*\(?\s*(?:(?:written|reporting|reported|posted|story|words|text|report|"
-    r"additional\s+reporting)\s+)?by\s+\S|^\s*(?:authors?|written\s+by)\s*:\s*\S",
+    r"additional\s+reporting|(?:live\s+)?coverage)\s+)?by\s+\S|"
+    r"^\s*(?:authors?|written\s+by)\s*:\s*\S",
     re.IGNORECASE,
 )
 #: A name and its outlet on one line ("Anna Kowalski | Reuters"), and the unnamed credits of
 #: local papers ("Staff reporter", "By our correspondent").
 _NAME_AND_OUTLET = re.compile(
     r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*\s*[|•·]\s*[A-ZÀ-Þ][^|•·]{1,50}$"
+)
+#: A name and its desk, without "By" ("Rachel Okonjo Environment correspondent").
+_NAME_AND_ROLE = re.compile(
+    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*,?\s+(?:[A-Za-z]+\s+){0,3}"
+    r"(?:correspondent|editor|reporter|writer|columnist|contributor|desk)\s*$",
+    re.IGNORECASE,
+)
+#: A name alone on the line under a headline ("Ahmed Farouk" above "USA TODAY"): two to four
+#: capitalised words, name particles between them, none a heading's word.
+_BARE_NAME = re.compile(
+    r"^\s*[A-ZÀ-Þ][a-zà-ÿ'’\-]+(?:\s+(?:(?:van|von|de|der|den|da|di|del|la|le|bin|al|el)\s+)*"
+    r"[A-ZÀ-Þ][a-zà-ÿ'’\-]+){1,3}\s*$"
+)
+_HEADING_WORDS = {
+    "live", "updates", "update", "latest", "breaking", "news", "analysis", "opinion", "key",
+    "points", "summary", "watch", "video", "photos", "exclusive", "explainer", "comment",
+    "editorial", "review", "features", "feature", "sport", "business", "world", "politics",
+}  # fmt: skip
+#: A line of its own inside a block: a list's item, or a live blog's time stamp ("11:47 GMT").
+_OWN_LINE = re.compile(
+    r"^\s*(?:[-•*–]\s+\S|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|bst|cet|cest|utc|et|pt|edt|est)?\s*$)",
+    re.IGNORECASE,
 )
 _UNNAMED_CREDIT = re.compile(
     r"^\s*(?:by\s+)?(?:(?:a|our|the)\s+)?(?:staff|special|own)\s+"
@@ -101,17 +126,44 @@ def is_byline(line: str) -> bool:
     return bool(
         _BYLINE.match(stripped)
         or _NAME_AND_OUTLET.match(stripped)
+        or _NAME_AND_ROLE.match(stripped)
         or _UNNAMED_CREDIT.match(stripped)
     )
 
 
+_CONTACT_REPORTER = re.compile(r"^to contact the reporters? on this story:?$", re.IGNORECASE)
+
+
+def _is_credit_line(line: str) -> bool:
+    """`is_byline`, strictly: a name after its "by" and no sentence's full stop (a wrapped line
+    may start "by the storm on Monday")."""
+    stripped = line.strip()
+    if not is_byline(stripped) or stripped.endswith((".", "!", "?", ",", ";")):
+        return False
+    after_by = re.search(r"\bby\s+(\S)", stripped, re.IGNORECASE)
+    return after_by is None or after_by.group(1).isupper()
+
+
+def is_bare_name(line: str) -> bool:
+    """Whether `line` is a name and nothing else ("Ahmed Farouk", "Pieter van Dam")."""
+    words = line.lower().split()
+    return bool(_BARE_NAME.match(line)) and not any(w in _HEADING_WORDS for w in words)
+
+
 def find_byline(text: str) -> str | None:
     """The credit line of an article ("By ...", "Reporting by ...", "Jane Doe | Reuters"), when
-    it has one (searched at both ends)."""
+    it has one (searched at both ends), else a name alone on its first line (`text` starts
+    after the title)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     for line in lines[:5] + lines[-5:]:
         if is_byline(line):
             return line
+    if len(lines) > 2 and is_bare_name(lines[0]):
+        return lines[0]
+    # Bloomberg's closing "To contact the reporter on this story:" and the name under it.
+    for at, line in enumerate(lines[-8:-1], start=max(len(lines) - 8, 0)):
+        if _CONTACT_REPORTER.match(line) and at + 1 < len(lines):
+            return lines[at + 1]
     return None
 
 
@@ -150,10 +202,15 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
         if not line.strip() or is_furniture(line):
             close_block()
             continue
+        # A credit line, a list's item or a time stamp is no wrapped part of the line before:
+        # "By JOHN SMITH" above "MILLBROOK — After ..." is no sentence of it.
+        own_line = _is_credit_line(line) or _OWN_LINE.match(line) is not None
+        if own_line:
+            close_block()
         if block_start is None:
             block_start = line_start
         block_end = line_end
-        if not blank_separated:
+        if not blank_separated or own_line:
             close_block()
     close_block()
     return spans

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from articlebot.ingest.cleaning import find_byline, first_line_of, looks_like_title
+from articlebot.ingest.cleaning import find_byline, first_line_of, is_furniture, looks_like_title
 from articlebot.ingest.markdown import markdown_text
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
@@ -175,8 +175,15 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
     if not text.strip():
         raise DocumentError(f"{source}: the document is empty")
     _check_words(text, source)
-    first_line_end = text.find("\n")
-    first_line = text if first_line_end < 0 else text[:first_line_end]
+    # The headline is the first line with words: not a blank one, nor a press release's
+    # "FOR IMMEDIATE RELEASE" above it.
+    title_start = 0
+    for line in re.finditer(r"[^\n]*\n", text):
+        if line.group().strip() and not is_furniture(line.group()):
+            break
+        title_start = line.end()
+    first_line_end = text.find("\n", title_start)
+    first_line = text[title_start:] if first_line_end < 0 else text[title_start:first_line_end]
     title = first_line.strip()
     rest = "" if first_line_end < 0 else text[first_line_end + 1 :]
     if rest.strip() and looks_like_title(title, heading, first_line_of(rest)):

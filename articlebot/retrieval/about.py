@@ -64,6 +64,18 @@ _APPOSITIVE = re.compile(
 )
 
 
+#: "X is a professor of ...", "X of Kenya", "X of the University of Montreal": who X is, said
+#: after the name without a comma.
+_IS_A = re.compile(r"\s+(?:(?:is|was)\s+(?:a|an|the|one)\b|of\s+(?:the\s+)?[A-ZÀ-Þ])")
+#: What no sentence of a summary holds: an address to write to, a link.
+_CONTACT = re.compile(r"\S+@\S+\.\w+|https?://|www\.", re.IGNORECASE)
+#: A live blog's time stamp opening a sentence ("10:45 GMT What is Helios-1 trying to do?").
+_TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
+#: A sentence has at least this many words in lower case ("the", "said", "was"); a date line
+#: ("Tue 3 Oct 2023 07.00 BST") or a list of names has fewer.
+MIN_LOWER_WORDS = 3
+
+
 def document_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]:
     """(sentence row in `index`, start, end) of each sentence of an article, in order."""
     first, count = (int(x[0]) for x in index.document_sentences(index.document_numbers([doc_id])))
@@ -118,12 +130,50 @@ def publisher(document: Document) -> str | None:
     for line in lines[-5:]:
         if (found := _FIRST_RAN.search(line)) and len(line) <= 2 * MAX_OUTLET_CHARS:
             return found.group(1)
-    body = [line for line in document.text[document.body_start :].split("\n") if line.strip()]
+        if found := _SOURCE_LINE.match(line):  # a press release's closing "SOURCE Acme, Inc."
+            return found.group(1)
+    body = [line.strip() for line in document.text[document.body_start :].split("\n")]
+    body = [line for line in body if line]
+    byline = (document.byline or "").strip()
+    if byline in body[:4]:
+        # The line under a top byline naming the outlet ("BBC News, Manchester", "USA TODAY",
+        # "The Continental Post | 14 February 2025"), not a date line or the story's first.
+        after = body[body.index(byline) + 1 : body.index(byline) + 2]
+        outlet = after[0].split("|")[0].strip() if after else ""
+        if outlet and _outlet_like(outlet):
+            return outlet
     for line in body[:4]:
-        found = DATELINE.match(line)
+        found = DATELINE.match(line) or _AGENCY_OPENING.match(line)
         if found and found.group(1) and len(found.group(1).split()) <= 3:
             return found.group(1).strip()
     return None
+
+
+#: A press release's closing line naming who issued it.
+_SOURCE_LINE = re.compile(r"^SOURCE\s+(\S.{1,60})$")
+#: Wire copy opening with its agency and no place: "(Bloomberg) -- Tessaro shares ...".
+_AGENCY_OPENING = re.compile(r"^\s*\(([A-ZÀ-Þ][^()\n]{1,30})\)\s*[-—–]")
+_MONTHS_AND_DAYS = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
+    r"[a-z]*\.?\s*\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\bago\b|"
+    r"\b(?:updated|published|posted)\b",
+    re.IGNORECASE,
+)
+
+
+def _outlet_like(line: str) -> bool:
+    """Whether a header line reads as an outlet's name: short, no sentence, no date."""
+    words = line.split()
+    return (
+        0 < len(words) <= 6
+        and not line.endswith((".", "!", "?", ":"))
+        and not re.search(r"\bby\b", line, re.IGNORECASE)  # "Photographs by Eamon Doyle"
+        and not _MONTHS_AND_DAYS.search(line)
+        and sum(word[:1].islower() for word in words) <= 1
+    )
+
+
+_EMAIL = re.compile(r"(?:\s+at)?\s+\S+@\S+\.\w+")
 
 
 def byline_reply(document: Document) -> ArticleReply:
@@ -131,6 +181,12 @@ def byline_reply(document: Document) -> ArticleReply:
     byline = (document.byline or "").strip()
     if byline.startswith("(") and byline.endswith(")"):
         byline = byline[1:-1].strip()  # wire copy's closing "(Reporting by ...)"
+    byline = " ".join(_EMAIL.sub("", byline).split())  # "By JOHN SMITH jsmith@gazette.com"
+    name, comma, rest = byline.partition(",")
+    by = re.match(r"by\s+", name, re.IGNORECASE)
+    core = name[by.end() :] if by else name
+    if core.isupper():  # "By JOHN SMITH, Associated Press": capitals are the page's style
+        byline = ("By " if by else "") + core.title() + comma + rest
     if byline:
         # "Jane Doe" and "Jane Doe | Reuters" read as "By ..."; "Posted by ...", "Author: ..."
         # and "Staff reporter" as they are.
@@ -199,21 +255,34 @@ def _line_at(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
 
 
+def body_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]:
+    """`document_sentences` of the article's own text: none before its body, from its byline
+    or outlet line, a photo's caption or a closing note on where it first ran."""
+    document = index.documents[doc_id]
+    text = document.text
+    furniture = {line.strip() for line in (document.byline, publisher(document)) if line}
+    return [
+        (row, start, end)
+        for row, start, end in document_sentences(index, doc_id)
+        if start >= document.body_start
+        and text[start:end].strip() not in furniture
+        and not _CAPTION.search(_line_at(text, start))
+        and not _FIRST_RAN.search(text[start:end])
+    ]
+
+
 def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
     """The (start, end) of an article's most central body sentences, in article order: none
     from its byline, outlet line or photo captions, and no quotation out of its context unless
     too few sentences are left without them."""
-    document = index.documents[doc_id]
-    text = document.text
-    furniture = {line.strip() for line in (document.byline, publisher(document)) if line}
+    text = index.documents[doc_id].text
     body = [
         (row, start, end)
-        for row, start, end in document_sentences(index, doc_id)
-        if start >= document.body_start
-        and len(text[start:end].split()) >= MIN_SUMMARY_WORDS
-        and text[start:end].strip() not in furniture
-        and not _CAPTION.search(_line_at(text, start))
-        and not _FIRST_RAN.search(text[start:end])
+        for row, start, end in body_sentences(index, doc_id)
+        if len(text[start:end].split()) >= MIN_SUMMARY_WORDS
+        and sum(word[:1].islower() for word in text[start:end].split()) >= MIN_LOWER_WORDS
+        and not _CONTACT.search(text[start:end])
+        and not _TIME_STAMP.match(text[start:end])
     ]
     alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
     sentences = alone if len(alone) >= SUMMARY_SENTENCES else body
@@ -247,7 +316,7 @@ def introduces(sentence: str, name: str) -> bool:
     X", "foreign minister, X"). Accents do not count: "muresan" is the article's "Mureșan"."""
     sentence, name = plain_letters(sentence), plain_letters(name)
     for match in _name_pattern(name).finditer(sentence):
-        if _APPOSITIVE.match(sentence, match.end()):
+        if _APPOSITIVE.match(sentence, match.end()) or _IS_A.match(sentence, match.end()):
             return True
         after = re.findall(r"[\w’'\-]+", sentence[match.end() : match.end() + 40])
         if sentence[match.end() :].lstrip().startswith(",") and any(

@@ -73,6 +73,7 @@ _BYLINE_PATTERNS = (
     rf"posted))?(?:\s+(?:{_THIS}|it)(?:\s+{_ARTICLE})?)?(?:\s+(?:from|in))?",
     rf"who\s+(?:published|posted|printed|ran|released|put\s+out)\s+(?:{_THIS}|it)"
     rf"(?:\s+{_ARTICLE})?",
+    rf"who\s+(?:put|puts|sent|send)\s+(?:{_THIS}|it)(?:\s+{_ARTICLE})?\s+out",
     r"(?:whose|who\s+is\s+the)\s+(?:article|story|piece|reporting)\s+is\s+(?:this|it)",
 )
 

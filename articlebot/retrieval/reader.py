@@ -9,8 +9,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from articlebot.retrieval.about import (
+    body_sentences,
     byline_reply,
-    document_sentences,
     first_mention,
     introduction,
     newest_article,
@@ -141,7 +141,7 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     unchanged when the article does not name them."""
     top = answer.passages[0] if answer.passages else None
     document = retriever.index.documents[doc_id]
-    spans = [(s, e) for _, s, e in document_sentences(retriever.index, doc_id)]
+    spans = [(s, e) for _, s, e in body_sentences(retriever.index, doc_id)]
     found = introduction(document.text, spans, name) or first_mention(document.text, spans, name)
     if found is None:
         return answer
