@@ -330,3 +330,21 @@ def test_a_long_message_after_tldr_is_read_at_once() -> None:
     assert named_article("tldr " + "a" * 4_000 + " b c d e f") is None
     assert detect_intent("tl;dr " + "ab " * 1_500 + "!") is None
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("when was this published", "date"),
+        ("When was this article written?", "date"),
+        ("publication date?", "date"),
+        ("is this story recent", "date"),
+        # "it" may be a study the last answer named; a date asked of something else is news.
+        ("when was it published", None),
+        ("when was the vaccine study published", None),
+        ("whats the date", None),
+        ("date of the vote", None),
+    ],
+)
+def test_when_the_article_was_published(question: str, intent: str | None) -> None:
+    assert detect_intent(question) == intent

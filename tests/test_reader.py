@@ -10,7 +10,13 @@ import pytest
 
 from articlebot.bot.render import MAX_MESSAGE_CHARS, answer_html, fits, reply_html
 from articlebot.ingest.documents import Document
-from articlebot.retrieval.about import byline_reply, introduces, newest_article, summary_reply
+from articlebot.retrieval.about import (
+    article_date,
+    byline_reply,
+    introduces,
+    newest_article,
+    summary_reply,
+)
 from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answer, read_answers
@@ -615,3 +621,37 @@ def test_who_is_shows_where_the_article_first_says_who_they_are(flood: Retriever
     # Named without being introduced: where the article first names her.
     answer = read_answer(flood, "who is priya shah")
     assert "said council leader" in answer.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        (
+            "Rates jump\nAnna Kowalski | Reuters\nPublished: 12 May 2025\n\nRates rose.",
+            "Published: 12 May 2025",
+        ),
+        (
+            "Bike lanes\nPosted by Sam Whitfield on March 3, 2025\n\nLanes work.",
+            "Posted by Sam Whitfield on March 3, 2025",
+        ),
+        (
+            "Steel cuts\n\nOSLO, Feb 14 (Reuters) - Nordvik cut jobs.\n\nMore.",
+            "OSLO, Feb 14 (Reuters)",
+        ),
+        # Dates in the story are no date of it.
+        ("Board vote\n\nThe board voted.\n\nThe next meeting is on Oct. 8.", None),
+        ("Launch\n\nKey points\n- Landing is due on 19 March\n\nIt flew.", None),
+    ],
+)
+def test_an_article_date_is_a_header_line_or_its_dateline(text: str, date: str | None) -> None:
+    from articlebot.ingest.documents import parse_plain_text
+
+    assert article_date(parse_plain_text(text, "d", "/srv/d.txt")) == date
+
+
+def test_when_was_this_published_gets_the_date_or_says_there_is_none(flood: Retriever) -> None:
+    answer = read_answer(flood, "when was this article published?")
+    assert answer.reply is not None and answer.reply.kind == "date"
+    assert answer.outcome == "none"
+    assert answer.reply.lines[0].startswith("The article doesn't give its date — Residents clean")
+    assert answer.reply.lines[1].startswith("Indexed on ")

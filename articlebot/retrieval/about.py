@@ -4,6 +4,7 @@ and the sentence that introduces a person."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -200,6 +201,67 @@ def byline_reply(document: Document) -> ArticleReply:
         lines.append(f"Published by: {outlet}")
     lines.append(source_line(document))
     return ArticleReply("byline", document.doc_id, tuple(lines))
+
+
+#: A date as a page prints it: "12 May 2025", "March 3, 2025", "Tue 3 Oct 2023", "2025-05-12",
+#: "Feb 14", "3 hours ago".
+_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
+    re.IGNORECASE,
+)
+#: The most words of a header line giving the date ("Published: 12 May 2025", "Posted by Sam
+#: Whitfield on March 3, 2025"); a sentence of the story that names a day is longer.
+MAX_DATE_LINE_WORDS = 12
+
+
+def article_date(document: Document) -> str | None:
+    """The date an article prints for itself: a short line under its headline or at its end
+    with a date on it, or the date in its dateline ("OSLO, Feb 14 (Reuters)"); None when it
+    prints none."""
+    body = [line.strip() for line in document.text[document.body_start :].split("\n")]
+    body = [line for line in body if line]
+    for line in body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
+        if _DATE.search(line) and _date_line(line):
+            return line
+    for line in body[:4]:
+        found = DATELINE.match(line)
+        if found and _DATE.search(found.group()):
+            return found.group().rstrip(" -—–")
+    return None
+
+
+_DATE_LABEL = re.compile(r"(?:first\s+)?(?:published|updated|posted|last\s+updated)\b", re.I)
+
+
+def _date_line(line: str) -> bool:
+    """Whether a line with a date on it is a header's date line, not a sentence of the story
+    ("The next meeting is scheduled for Oct. 8.", a list's "- Landing is due on 19 March")."""
+    words = line.split()
+    lower = [w for w in words if w[:1].islower() and w not in ("on", "by", "at", "am", "pm")]
+    return (
+        len(words) <= MAX_DATE_LINE_WORDS
+        and not line.endswith((".", "!", "?"))
+        and not line.startswith(("-", "•", "*", "–"))
+        and len(lower) <= 1
+    )
+
+
+def date_reply(index: IndexStore, doc_id: str) -> ArticleReply:
+    """When an article was published, as it says (and, when it does not, when it was indexed)."""
+    document = index.documents[doc_id]
+    found = article_date(document)
+    if found:
+        lines = [f"{found} — {document.title}"]
+    else:
+        lines = [f"The article doesn't give its date — {document.title}"]
+        added = index.manifest.documents.get(doc_id, {}).get("added")
+        if added:
+            day = datetime.fromtimestamp(float(added), tz=UTC).strftime("%Y-%m-%d")
+            lines.append(f"Indexed on {day}")
+    lines.append(source_line(document))
+    return ArticleReply("date", doc_id, tuple(lines))
 
 
 def central_sentences(

@@ -691,7 +691,7 @@ def _settle(
         # A byline, a summary or "ask in English" is about no one: "he" in the next question
         # still means whoever it meant before (and nobody when there was no fresh turn). A
         # byline or a summary is of an article, though: "this" is that one now.
-        about = answer.reply.doc_id if answer.reply.kind in ("byline", "summary") else None
+        about = answer.reply.doc_id if answer.reply.kind in ("byline", "summary", "date") else None
         if previous is not None and request.at - previous.at <= ttl:
             return answer, previous if about is None else dataclasses.replace(
                 previous, doc_id=about

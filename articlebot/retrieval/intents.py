@@ -7,7 +7,7 @@ import difflib
 import re
 from typing import Literal
 
-Intent = Literal["byline", "summary"]
+Intent = Literal["byline", "summary", "date"]
 
 #: Words the patterns below key on; a typo of one (one letter off or so) is read as the word.
 _KEYWORDS = (
@@ -40,6 +40,7 @@ _ARTICLE = r"(?:article|story|piece|news|report|text|post|item|news\s+story|news
 _THE_ARTICLE = rf"(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
 _IN_IT = rf"(?:\s+(?:in|of|from|for)\s+{_THE_ARTICLE})?"
 _IS = r"(?:is|s|was|are|were)"
+_THIS_ARTICLE = rf"(?:this(?:\s+{_ARTICLE})?|(?:the|that)\s+{_ARTICLE})"
 
 _BYLINE_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|write|written|authored|penned|reported|published)"
@@ -131,6 +132,19 @@ _SUMMARY_PATTERNS = (
 )
 
 
+_DATE_PATTERNS = (
+    # Of the article only: "when was it published" after a question about a study asks when
+    # the study was, and "what's the date" what day something happens.
+    rf"when\s+(?:was|is|were)\s+{_THIS_ARTICLE}\s+(?:published|posted|written|printed|"
+    r"released|put\s+out|updated|from|dated)",
+    rf"(?:(?:what|whats)(?:\s+{_IS})?\s+)?(?:the\s+)?(?:publication\s+date|published\s+date|"
+    rf"date\s+published|pub\s+date|date\s+of\s+{_THIS_ARTICLE}|{_ARTICLE}\s+date)"
+    rf"{_IN_IT}",
+    rf"how\s+old\s+is\s+{_THIS_ARTICLE}",
+    rf"is\s+{_THIS_ARTICLE}\s+(?:new|recent|current|old|up\s+to\s+date)",
+)
+
+
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     body = "|".join(f"(?:{pattern})" for pattern in patterns)
     return re.compile(rf"{_LEAD}{_ASK}(?:{body}){_TAIL}")
@@ -139,6 +153,7 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
 _BYLINE = _compile(_BYLINE_PATTERNS)
 _SUMMARY = _compile(_SUMMARY_PATTERNS)
 _BYLINE_NAMED = _compile(_BYLINE_NAMED_PATTERNS)
+_DATE = _compile(_DATE_PATTERNS)
 _SUMMARY_NAMED = _compile(_SUMMARY_NAMED_PATTERNS)
 _WHO_IS = re.compile(
     r"(?:(?:hey|so|and|ok|okay|please)\s+)*(?:(?:do\s+you\s+know|tell\s+me)\s+)?"
@@ -192,7 +207,7 @@ def _fix_typo(word: str) -> str:
 
 def detect_intent(question: str) -> Intent | None:
     """ "byline" for a question about who wrote the article or where it is from, "summary" for
-    one asking what it is about, None for anything else."""
+    one asking what it is about, "date" for when it was published, None for anything else."""
     text = normalize(question)
     if not text:
         return None
@@ -200,6 +215,8 @@ def detect_intent(question: str) -> Intent | None:
         return "byline"
     if _SUMMARY.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text):
         return "summary"
+    if _DATE.fullmatch(text):
+        return "date"
     return None
 
 

@@ -9,8 +9,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from articlebot.retrieval.about import (
+    article_date,
     body_sentences,
     byline_reply,
+    date_reply,
     first_mention,
     introduction,
     newest_article,
@@ -104,15 +106,22 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
         reply = byline_reply(document)
         at = document.text.rfind(document.byline) if document.byline else -1
         spans = [(at, at + len(document.byline or ""))] if at >= 0 else []
+    elif kind == "date":
+        reply = date_reply(index, doc_id)
+        found = article_date(document)
+        at = document.text.find(found, document.body_start) if found else -1
+        spans = [(at, at + len(found or ""))] if at >= 0 else []
     else:
         reply = summary_reply(index, doc_id)
         spans = summary_spans(index, doc_id)
     passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
     if not passages:
         passages = [retriever.passage(int(index.passage_rows(index.document_numbers([doc_id]))[0]))]
-    if kind == "byline" and not (document.byline or "").strip() and not publisher(document):
-        # "The article doesn't name its author" (nor its outlet): said, with the source, but
-        # not an answer.
+    if (kind == "byline" and not (document.byline or "").strip() and not publisher(document)) or (
+        kind == "date" and not spans
+    ):
+        # "The article doesn't name its author" (nor its outlet), or its date: said, with the
+        # source, but not an answer.
         return replace(
             answer,
             answered=False,
