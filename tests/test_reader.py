@@ -499,6 +499,16 @@ Dele Okafor, a 19-year-old volunteer on leave from the army, led one of the boat
 
 Okafor, who has now helped in three floods, said the water had risen faster than ever.
 
+Editor's note: This story is part of our series on flooding in the valley.
+
+Flood facts
+- Homes flooded: more than 80 in the town centre
+- Rescues by boat: 14 people from Mill Lane
+
+Tom Reed pumped water out of his cellar on Mill Lane until dawn.
+
+Reed, who has lived on the lane for 30 years, said it was the worst flood he had seen.
+
 This article first appeared in the Millbrook Echo.
 """
 
@@ -521,12 +531,16 @@ def test_a_summary_leaves_out_captions_bare_quotes_and_the_closing_note(flood: R
     assert title == "Residents clean up after river bursts its banks in Millbrook"
     assert sentences[0].startswith("Residents and shopkeepers in Millbrook")
     shown = " ".join(sentences)
-    # A caption, a quote with nobody named, a piece of a quote, where the story first ran.
+    # A caption, a quote with nobody named, a piece of a quote, where the story first ran, an
+    # editor's note, a fact box's items.
     for left_out in (
         "Volunteers clear mud",
         "never like this",
         "That is a promise",
         "first appeared",
+        "Editor's note",
+        "Homes flooded",
+        "Rescues by boat",
     ):
         assert left_out not in shown
 
@@ -584,6 +598,22 @@ def test_the_byline_reply_names_the_outlet_of_a_closing_note(flood: Retriever) -
             "By Siobhan Keane — The last keeper",
             None,
         ),
+        # The writer's desk or whereabouts under the byline is no outlet; a closing "Source:".
+        (
+            "Bronzes return\n\nBy Claudia Fenwick\nArts Correspondent\nMarch 1\n\nThey go.",
+            "By Claudia Fenwick — Bronzes return",
+            None,
+        ),
+        (
+            "Odesa power\n\nBy Maria Kovalenko\nReporting from Kyiv, Ukraine\n\nIt went out.",
+            "By Maria Kovalenko — Odesa power",
+            None,
+        ),
+        (
+            "Teachers strike\n\nTeachers struck.\n\nSource: Al Jazeera and news agencies",
+            "The article doesn't name its author — Teachers strike",
+            "Published by: Al Jazeera and news agencies",
+        ),
         # A local paper's capitals and e-mail address; an agency opening without a place.
         (
             "Board votes\nBy JOHN SMITH jsmith@gazette.example\nMILLBROOK — The board voted.",
@@ -621,6 +651,10 @@ def test_who_is_shows_where_the_article_first_says_who_they_are(flood: Retriever
     # Named without being introduced: where the article first names her.
     answer = read_answer(flood, "who is priya shah")
     assert "said council leader" in answer.passages[0].highlight_text
+    # Where he is first named, not the later "Reed, who has lived on the lane": a clause
+    # about someone says less than the sentence that brings them in.
+    answer = read_answer(flood, "who is reed")
+    assert answer.passages[0].highlight_text.startswith("Tom Reed pumped water")
 
 
 @pytest.mark.parametrize(

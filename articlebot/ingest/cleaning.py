@@ -32,7 +32,7 @@ _DECORATION = " \t-–—_*•·|=~#>[](){}"
 #: of wire copy, "Posted by Sam Whitfield on March 3", "Author: Jane Doe".
 _BYLINE = re.compile(
     r"^\s*\(?\s*(?:(?:written|reporting|reported|posted|story|words|text|report|"
-    r"additional\s+reporting|(?:live\s+)?coverage)\s+)?by\s+\S|"
+    r"additional\s+reporting|(?:live\s+)?coverage|interview|interviewed)\s+)?by\s+\S|"
     r"^\s*(?:authors?|written\s+by)\s*:\s*\S",
     re.IGNORECASE,
 )
@@ -66,6 +66,14 @@ _OWN_LINE = re.compile(
 _UNNAMED_CREDIT = re.compile(
     r"^\s*(?:by\s+)?(?:(?:a|our|the)\s+)?(?:staff|special|own)\s+"
     r"(?:reporter|writer|correspondent|report)s?\s*$|^\s*(?:by\s+)?(?:our|a)\s+correspondent\s*$",
+    re.IGNORECASE,
+)
+#: A date as a page prints it: "12 May 2025", "March 3, 2025", "Tue 3 Oct 2023", "2025-05-12",
+#: "Feb 14", "3 hours ago".
+DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
     re.IGNORECASE,
 )
 #: A dateline opening a story: a place in capitals, perhaps a date or an agency, and a dash
@@ -158,8 +166,11 @@ def find_byline(text: str) -> str | None:
     for line in lines[:5] + lines[-5:]:
         if is_byline(line):
             return line
-    if len(lines) > 2 and is_bare_name(lines[0]):
-        return lines[0]
+    # A name alone under the headline: the first line, or one of the next two when a date
+    # follows it ("Priya Raman" under a newsletter's subtitle, above "Mar 3, 2025").
+    for at, line in enumerate(lines[:3]):
+        if len(lines) > at + 2 and is_bare_name(line) and (at == 0 or DATE.search(lines[at + 1])):
+            return line
     # Bloomberg's closing "To contact the reporter on this story:" and the name under it.
     for at, line in enumerate(lines[-8:-1], start=max(len(lines) - 8, 0)):
         if _CONTACT_REPORTER.match(line) and at + 1 < len(lines):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.ingest.cleaning import DATELINE
+from articlebot.ingest.cleaning import DATE, DATELINE
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.spelling import plain_letters
@@ -59,9 +59,13 @@ _ROLES = {
 #: What follows a name in an appositive that says who the person is ("Daniil Kasatkin, a
 #: Russian basketball player", "Laurent Vinatier, 49, who was serving").
 _APPOSITIVE = re.compile(
-    r"\s*,\s*(?:\d{1,3}\s*,|(?:a|an|the|who|whose|one|his|her|their|[\w\-]+['’]s|"
-    r"\d{1,3}-year-old|aged|now|then|former|currently)\b)",
+    r"\s*,\s*(?:\d{1,3}\s*,|(?:a|an|the|one|[\w\-]+['’]s|\d{1,3}-year-old|aged|former)\b)",
     re.IGNORECASE,
+)
+#: A clause after the name that tells of the person rather than saying who they are
+#: ("Okafor, who has been on the bench", "Kiprono, now 26"): taken only when nothing says more.
+_WEAK_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:who|whose|his|her|their|now|then|currently)\b", re.IGNORECASE
 )
 
 
@@ -70,6 +74,12 @@ _APPOSITIVE = re.compile(
 _IS_A = re.compile(r"\s+(?:(?:is|was)\s+(?:a|an|the|one)\b|of\s+(?:the\s+)?[A-ZÀ-Þ])")
 #: What no sentence of a summary holds: an address to write to, a link.
 _CONTACT = re.compile(r"\S+@\S+\.\w+|https?://|www\.", re.IGNORECASE)
+#: A list's item (a fact box's "- Population: 3,700"), or a note about the story rather than
+#: of it ("Editor's note: This story is part of ...", "Correction: An earlier version ...").
+_NOT_THE_STORY = re.compile(
+    r"^\s*(?:[-•*–]\s|(?:editor['’]?s\s+note|correction|clarification|update)\s*:)",
+    re.IGNORECASE,
+)
 #: A live blog's time stamp opening a sentence ("10:45 GMT What is Helios-1 trying to do?").
 _TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
 #: A sentence has at least this many words in lower case ("the", "said", "was"); a date line
@@ -150,8 +160,14 @@ def publisher(document: Document) -> str | None:
     return None
 
 
-#: A press release's closing line naming who issued it.
-_SOURCE_LINE = re.compile(r"^SOURCE\s+(\S.{1,60})$")
+#: A press release's closing line naming who issued it ("SOURCE Acme, Inc."), or a news
+#: site's ("Source: Al Jazeera and news agencies").
+_SOURCE_LINE = re.compile(r"^(?:SOURCE\s+|Source:\s*)(\S.{1,60})$")
+_DESK = re.compile(
+    r"\b(?:correspondent|editor|reporter|writer|columnist|contributor|desk|staff)\s*$|"
+    r"^(?:reporting|reported|writing)\s+from\b",
+    re.IGNORECASE,
+)
 #: Wire copy opening with its agency and no place: "(Bloomberg) -- Tessaro shares ...".
 _AGENCY_OPENING = re.compile(r"^\s*\(([A-ZÀ-Þ][^()\n]{1,30})\)\s*[-—–]")
 _MONTHS_AND_DAYS = re.compile(
@@ -169,6 +185,8 @@ def _outlet_like(line: str) -> bool:
         0 < len(words) <= 6
         and not line.endswith((".", "!", "?", ":"))
         and not re.search(r"\bby\b", line, re.IGNORECASE)  # "Photographs by Eamon Doyle"
+        # Nor the writer's desk or whereabouts ("Arts Correspondent", "Reporting from Kyiv").
+        and not _DESK.search(line)
         and not _MONTHS_AND_DAYS.search(line)
         and sum(word[:1].islower() for word in words) <= 1
     )
@@ -203,14 +221,6 @@ def byline_reply(document: Document) -> ArticleReply:
     return ArticleReply("byline", document.doc_id, tuple(lines))
 
 
-#: A date as a page prints it: "12 May 2025", "March 3, 2025", "Tue 3 Oct 2023", "2025-05-12",
-#: "Feb 14", "3 hours ago".
-_DATE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d+\s+(?:minutes?|hours?|days?)\s+ago\b",
-    re.IGNORECASE,
-)
 #: The most words of a header line giving the date ("Published: 12 May 2025", "Posted by Sam
 #: Whitfield on March 3, 2025"); a sentence of the story that names a day is longer.
 MAX_DATE_LINE_WORDS = 12
@@ -223,11 +233,11 @@ def article_date(document: Document) -> str | None:
     body = [line.strip() for line in document.text[document.body_start :].split("\n")]
     body = [line for line in body if line]
     for line in body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
-        if _DATE.search(line) and _date_line(line):
+        if DATE.search(line) and _date_line(line):
             return line
     for line in body[:4]:
         found = DATELINE.match(line)
-        if found and _DATE.search(found.group()):
+        if found and DATE.search(found.group()):
             return found.group().rstrip(" -—–")
     return None
 
@@ -345,6 +355,7 @@ def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
         and sum(word[:1].islower() for word in text[start:end].split()) >= MIN_LOWER_WORDS
         and not _CONTACT.search(text[start:end])
         and not _TIME_STAMP.match(text[start:end])
+        and not _NOT_THE_STORY.match(text[start:end])
     ]
     alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
     sentences = alone if len(alone) >= SUMMARY_SENTENCES else body
@@ -372,13 +383,17 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"[\s\-'’]+".join(words) + r"\b", re.IGNORECASE)
 
 
-def introduces(sentence: str, name: str) -> bool:
+def introduces(sentence: str, name: str, weakly: bool = True) -> bool:
     """Whether `sentence` says who `name` is: an appositive after the name ("X, a ...",
-    "X, 49, who ...", "X, chief economist at ...") or a role just before it ("special envoy
-    X", "foreign minister, X"). Accents do not count: "muresan" is the article's "Mureșan"."""
+    "X, 49, who ...", "X, chief economist at ...", "X is a professor", "X of Kenya") or a role
+    just before it ("special envoy X", "foreign minister, X"); with `weakly`, a clause about
+    them too ("X, who has been on the bench"). Accents do not count: "muresan" is the
+    article's "Mureșan"."""
     sentence, name = plain_letters(sentence), plain_letters(name)
     for match in _name_pattern(name).finditer(sentence):
         if _APPOSITIVE.match(sentence, match.end()) or _IS_A.match(sentence, match.end()):
+            return True
+        if weakly and _WEAK_APPOSITIVE.match(sentence, match.end()):
             return True
         after = re.findall(r"[\w’'\-]+", sentence[match.end() : match.end() + 40])
         if sentence[match.end() :].lstrip().startswith(",") and any(
@@ -394,14 +409,16 @@ def introduces(sentence: str, name: str) -> bool:
     return False
 
 
-def introduction(text: str, spans: list[tuple[int, int]], name: str) -> tuple[int, int] | None:
+def introduction(
+    text: str, spans: list[tuple[int, int]], name: str, weakly: bool = True
+) -> tuple[int, int] | None:
     """The first of `spans` (sentences of `text`, in order) that introduces `name` (see
     `introduces`), trying the full name before its last word; None when none does."""
     words = name.split()
     forms = [name] + ([words[-1]] if len(words) > 1 and len(words[-1]) > 2 else [])
     for form in forms:
         for start, end in spans:
-            if introduces(text[start:end], form):
+            if introduces(text[start:end], form, weakly):
                 return start, end
     return None
 

@@ -34,7 +34,9 @@ _NOT_TYPOS = {"authority", "reported", "sourced", "resource", "abbot", "above", 
 
 _LEAD = r"(?:(?:hey|hi|ok|okay|so|and|um|please|pls|plz|bot|just|quick|quickly|also|now)\s+)*"
 _ASK = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+|(?:do\s+you\s+know|tell\s+me|i\s+wonder)\s+)*"
-_TAIL = r"(?:\s+(?:please|pls|plz|for\s+me|again|quickly|briefly|thanks|thank\s+you|thx|then))*"
+_TAIL = (
+    r"(?:\s+(?:please|pls|plz|for\s+me|again|quickly|briefly|thanks|thank\s+you|thx|then|here))*"
+)
 _THIS = r"(?:this|the|that)"
 _ARTICLE = r"(?:article|story|piece|news|report|text|post|item|news\s+story|news\s+article)"
 _THE_ARTICLE = rf"(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
@@ -50,7 +52,7 @@ _BYLINE_PATTERNS = (
     rf"\s+{_THIS}(?:\s+{_ARTICLE})?",
     rf"{_THIS}\s+{_ARTICLE}\s+(?:was\s+|is\s+)?(?:written|authored|published)\s+by\s+(?:who|whom)",
     rf"(?:who|whos|what|whats|which)(?:\s+{_IS})?\s+(?:the\s+|its\s+)?"
-    rf"(?:author|authors|writer|writers|journalist|reporter|byline|correspondent)"
+    rf"(?:author|authors|writer|writers|journalist|reporter|byline|correspondent|interviewer)"
     rf"(?:\s+name)?{_IN_IT}",
     rf"(?:the\s+)?(?:author|authors|writer|byline|journalist|reporter)(?:\s+name)?{_IN_IT}",
     rf"(?:the\s+)?name\s+of\s+the\s+(?:author|writer|journalist|reporter){_IN_IT}",

@@ -144,19 +144,25 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
 
 
 def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
-    """`answer` led by the sentence introducing `name` (news says who someone is where it first
-    names them: "Okafor, the 19-year-old striker", not the later "Okafor, who has now scored
-    four goals"), or where the article first names them when it never says who they are;
-    unchanged when the article does not name them."""
+    """`answer` led by the sentence saying who `name` is: the first to give a role, an age or
+    an appositive ("Okafor, the 19-year-old striker"), else where the article first names them
+    ("Samuel Okafor scored twice", not the later "Okafor, who has been on the bench"), else a
+    clause about them; unchanged when the article does not name them. A sentence inside a
+    quotation is shown with all of it."""
     top = answer.passages[0] if answer.passages else None
     document = retriever.index.documents[doc_id]
     spans = [(s, e) for _, s, e in body_sentences(retriever.index, doc_id)]
-    found = introduction(document.text, spans, name) or first_mention(document.text, spans, name)
+    text = document.text
+    found = (
+        introduction(text, spans, name, weakly=False)
+        or first_mention(text, spans, name)
+        or introduction(text, spans, name)
+    )
     if found is None:
         return answer
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
-    lead = passage_at(retriever, doc_id, *found)
+    lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.

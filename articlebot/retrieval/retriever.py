@@ -446,13 +446,15 @@ class Retriever:
         """`answer` with each bold sentence that is part of a quotation of a few sentences
         widened to all of it (decided on the sentence alone, shown whole: a reader is not left
         with 'They did nothing," she said.')."""
-        passages = [self._whole_quotation(p) for p in answer.passages]
-        also = self._whole_quotation(answer.also) if answer.also is not None else None
+        passages = [self.whole_quotation(p) for p in answer.passages]
+        also = self.whole_quotation(answer.also) if answer.also is not None else None
         if also is not None and passages and also.highlight == passages[0].highlight:
             also = None  # the runner-up's sentence is now part of the answer's quotation
         return dataclasses.replace(answer, passages=passages, also=also)
 
-    def _whole_quotation(self, shown: RetrievedPassage) -> RetrievedPassage:
+    def whole_quotation(self, shown: RetrievedPassage) -> RetrievedPassage:
+        """`shown` with its bold widened to the whole quotation its sentence is part of (a
+        quotation of two or three sentences)."""
         if shown.row < 0:
             return shown
         sentences = self.index.passage(shown.row).sentences
