@@ -92,7 +92,8 @@ def test_a_quoted_phrase_leads_to_the_sentence_that_holds_it(
 
 @pytest.mark.parametrize(
     ("place", "around"),
-    [(0, (0, 0)), (1, (1, 2)), (2, (1, 2)), (3, (3, 3))],
+    # The last, naming nobody, goes on from the quotation before it, which says "she said".
+    [(0, (0, 0)), (1, (1, 2)), (2, (1, 2)), (3, (1, 3))],
 )
 def test_a_sentence_of_a_longer_quotation_is_widened_to_all_of_it(
     place: int, around: tuple[int, int]
@@ -117,3 +118,21 @@ def test_the_bold_quotation_is_shown_whole(strike) -> None:
     assert (
         answer.passages[0].highlight_text == '"We warned them in 2019. They did nothing," she said.'
     )
+
+
+def test_a_quotation_going_on_from_an_attributed_one_takes_the_speaker_in() -> None:
+    sentences = [
+        "The port kept working, according to Ihor Tkachenko, an adviser.",
+        '"The Russians want the world to see our ports stop," Mr. Tkachenko said.',
+        '"They will not see it.',
+        'Three vessels left for Egypt this morning, on schedule."',
+    ]
+    # "They will not see it." alone names nobody: the sentence naming him comes with it.
+    assert quotation_around(sentences, 2) == (1, 3)
+    # A quotation naming its own speaker stays as it is.
+    attributed = [
+        "Lyle spoke.",
+        '"It is a labor provision," she said.',
+        '"We must vote no," he said.',
+    ]
+    assert quotation_around(attributed, 2) == (2, 2)

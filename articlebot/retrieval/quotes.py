@@ -60,6 +60,7 @@ def sentence_quoted(sentences: Sequence[str], phrases: Sequence[str]) -> int | N
     return None if best is None else -best[1]
 
 
+_QUOTE_OPENS = re.compile(r"\s*[\"“«„]")
 #: The most sentences a bold quotation may span: a longer one is shown from its sentence on.
 MAX_QUOTATION_SENTENCES = 3
 
@@ -78,11 +79,25 @@ def _open_after(sentence: str, open_before: bool) -> bool:
     return inside
 
 
+#: A sentence that ends by saying who spoke: '"The Russians want ...," Mr. Tkachenko said.',
+#: '"..." she told reporters.', '"...," said Ewa Kamińska, a nurse.'
+_ATTRIBUTED = re.compile(
+    r"[\"”»]\s*,?\s*(?:[\w.’'\-]+\s+){0,4}(?:said|says|told|added|asked|warned|explained|"
+    r"wrote|insisted|replied)\b[^\"“”«»]*$",
+    re.IGNORECASE,
+)
+_SAYS = re.compile(
+    r"\b(?:said|says|told|added|asked|warned|explained|wrote|insisted|replied)\b", re.IGNORECASE
+)
+
+
 def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:
     """The first and last place among `sentences` (in order) of the quotation that sentence `i`
     is part of: a quote of several sentences is cut at each, and '"We warned them in 2019.'
-    alone, or 'They did nothing," she said.' alone, says half of it. (i, i) when it is none,
-    or too long to show whole (`MAX_QUOTATION_SENTENCES`)."""
+    alone, or 'They did nothing," she said.' alone, says half of it. A quotation that names no
+    speaker and goes on from the sentence before, which does ('"..., " Mr. Tkachenko said.
+    "They will not see it.'), takes that sentence in too. (i, i) when it is none, or too long
+    to show whole (`MAX_QUOTATION_SENTENCES`)."""
     open_after: list[bool] = []
     for sentence in sentences:
         open_after.append(_open_after(sentence, open_after[-1] if open_after else False))
@@ -94,4 +109,17 @@ def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:
         last += 1
     if last - first + 1 > MAX_QUOTATION_SENTENCES or open_after[last]:
         return i, i
+    quoted = sentences[first : last + 1]
+    goes_on = (
+        first > 0
+        and _QUOTE_OPENS.match(sentences[first])
+        and _ATTRIBUTED.search(sentences[first - 1].rstrip())
+        and not any(_SAYS.search(sentence) for sentence in quoted)
+    )
+    if goes_on:
+        before = first - 1  # with the whole quotation that sentence ends, if it ends one
+        while before > 0 and open_after[before - 1]:
+            before -= 1
+        if last - before + 1 <= MAX_QUOTATION_SENTENCES:
+            first = before
     return first, last
