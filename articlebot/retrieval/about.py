@@ -133,7 +133,8 @@ _FIRST_RAN = re.compile(
 
 def publisher(document: Document) -> str | None:
     """The outlet an article names: the line after its closing byline, a closing note saying
-    where it first ran, or the agency in its dateline ("OSLO, Feb 14 (Reuters) -")."""
+    where it first ran or its source, the line under its top byline, or the agency opening
+    the story ("OSLO, Feb 14 (Reuters) -", "(Bloomberg) --"); None when it names none."""
     outlet = outlet_line(document)
     if outlet:
         return outlet
@@ -168,14 +169,10 @@ _DESK = re.compile(
     r"^(?:reporting|reported|writing)\s+from\b",
     re.IGNORECASE,
 )
+#: A header line's label for the date that follows ("Published: 12 May", "Last updated ...").
+_DATE_LABEL = re.compile(r"(?:first\s+)?(?:published|updated|posted|last\s+updated)\b", re.I)
 #: Wire copy opening with its agency and no place: "(Bloomberg) -- Tessaro shares ...".
 _AGENCY_OPENING = re.compile(r"^\s*\(([A-ZÀ-Þ][^()\n]{1,30})\)\s*[-—–]")
-_MONTHS_AND_DAYS = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)"
-    r"[a-z]*\.?\s*\d|\d\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\bago\b|"
-    r"\b(?:updated|published|posted)\b",
-    re.IGNORECASE,
-)
 
 
 def _outlet_like(line: str) -> bool:
@@ -187,7 +184,8 @@ def _outlet_like(line: str) -> bool:
         and not re.search(r"\bby\b", line, re.IGNORECASE)  # "Photographs by Eamon Doyle"
         # Nor the writer's desk or whereabouts ("Arts Correspondent", "Reporting from Kyiv").
         and not _DESK.search(line)
-        and not _MONTHS_AND_DAYS.search(line)
+        and not DATE.search(line)
+        and not _DATE_LABEL.search(line)
         and sum(word[:1].islower() for word in words) <= 1
     )
 
@@ -240,9 +238,6 @@ def article_date(document: Document) -> str | None:
         if found and DATE.search(found.group()):
             return found.group().rstrip(" -—–")
     return None
-
-
-_DATE_LABEL = re.compile(r"(?:first\s+)?(?:published|updated|posted|last\s+updated)\b", re.I)
 
 
 def _date_line(line: str) -> bool:
