@@ -68,6 +68,8 @@ def test_byline_is_found_at_the_end() -> None:
         ("Staff reporter\n\nMore than 200 people came.", "Staff reporter"),
         ("Author: Jane Doe\n\nStory.", "Author: Jane Doe"),
         ("Interview by Sophie Marchetti\nMarch 3\n\nQ: Why?", "Interview by Sophie Marchetti"),
+        # A desk in capitals under the name is the desk, not a name with a desk.
+        ("Rachel Okonjo\nLocal Democracy Reporter\n\nThe council voted.\n\nMore.", "Rachel Okonjo"),
         # A newsletter's name under its subtitle, above the date.
         ("Why cuts differ\n\nPriya Raman\nMar 3, 2025\n\nSubscribe\n\nStory.", "Priya Raman"),
         (

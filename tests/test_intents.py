@@ -185,6 +185,11 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("give me the gist of the bike lanes post", "bike lanes"),
         ("who wrote the bike lanes post?", "bike lanes"),
         ("summary please", None),
+        # A press release or a live blog is named like a story, by the fewest words before it.
+        ("summarize the Greenvale Water press release", "greenvale water"),
+        ("who wrote the storm Brenna live blog?", "storm brenna"),
+        ("who wrote the live music story", "live music"),
+        ("when was the library story published", "library"),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:
@@ -339,8 +344,10 @@ def test_a_long_message_after_tldr_is_read_at_once() -> None:
         ("When was this article written?", "date"),
         ("publication date?", "date"),
         ("is this story recent", "date"),
-        # "it" may be a study the last answer named; a date asked of something else is news.
-        ("when was it published", None),
+        # Right after "who wrote this", "it" is the article.
+        ("when was it published", "date"),
+        ("when was the library story published", "date"),
+        # A date asked of something else is a question about the news.
         ("when was the vaccine study published", None),
         ("whats the date", None),
         ("date of the vote", None),

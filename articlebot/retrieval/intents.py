@@ -38,7 +38,10 @@ _TAIL = (
     r"(?:\s+(?:please|pls|plz|for\s+me|again|quickly|briefly|thanks|thank\s+you|thx|then|here))*"
 )
 _THIS = r"(?:this|the|that)"
-_ARTICLE = r"(?:article|story|piece|news|report|text|post|item|news\s+story|news\s+article)"
+_ARTICLE = (
+    r"(?:article|story|piece|news|report|text|post|item|news\s+story|news\s+article|"
+    r"press\s+release|release|live\s+blog|liveblog|blog|column|interview)"
+)
 _THE_ARTICLE = rf"(?:{_THIS}(?:\s+{_ARTICLE})?|it|{_ARTICLE})"
 _IN_IT = rf"(?:\s+(?:in|of|from|for)\s+{_THE_ARTICLE})?"
 _IS = r"(?:is|s|was|are|were)"
@@ -84,7 +87,7 @@ _BYLINE_PATTERNS = (
 # about the bridge". Of several articles, it is the one these words find, not the newest.
 # The naming words hold no "in", "of", "the" ...: "the letter in the story" is a letter.
 _NAMING_WORD = r"(?!(?:the|a|an|this|that|in|of|on|at|for|from|to|with|by|about)\b)[^\W_]+"
-_NAMED_KIND = r"(?:article|story|piece|post)"
+_NAMED_KIND = r"(?:article|story|piece|post|press\s+release|live\s+blog|liveblog|blog|column)"
 _NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}{_NAMED_KIND}"
 # Not "the post on x": a post on X is no article.
 _NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
@@ -135,10 +138,10 @@ _SUMMARY_PATTERNS = (
 
 
 _DATE_PATTERNS = (
-    # Of the article only: "when was it published" after a question about a study asks when
-    # the study was, and "what's the date" what day something happens.
-    rf"when\s+(?:was|is|were)\s+{_THIS_ARTICLE}\s+(?:published|posted|written|printed|"
-    r"released|put\s+out|updated|from|dated)",
+    # "when was it published" too (readers ask it right after "who wrote this"), but not
+    # "what's the date", which asks what day something happens.
+    rf"when\s+(?:was|is|were)\s+(?:{_THIS_ARTICLE}|it)\s+(?:published|posted|written|printed|"
+    r"released|put\s+out|updated|dated)",
     rf"(?:(?:what|whats)(?:\s+{_IS})?\s+)?(?:the\s+)?(?:publication\s+date|published\s+date|"
     rf"date\s+published|pub\s+date|date\s+of\s+{_THIS_ARTICLE}|{_ARTICLE}\s+date)"
     rf"{_IN_IT}",
@@ -157,6 +160,12 @@ _SUMMARY = _compile(_SUMMARY_PATTERNS)
 _BYLINE_NAMED = _compile(_BYLINE_NAMED_PATTERNS)
 _DATE = _compile(_DATE_PATTERNS)
 _SUMMARY_NAMED = _compile(_SUMMARY_NAMED_PATTERNS)
+_DATE_NAMED = _compile(
+    (
+        rf"when\s+(?:was|is|were)\s+{_NAMED_ARTICLE}\s+(?:published|posted|written|printed|"
+        r"released|put\s+out|updated|dated)",
+    )
+)
 _WHO_IS = re.compile(
     r"(?:(?:hey|so|and|ok|okay|please)\s+)*(?:(?:do\s+you\s+know|tell\s+me)\s+)?"
     r"(?:who\s+(?:is|was|s)|whos|whois|who\s+exactly\s+is|tell\s+me\s+about)\s+(.+)"
@@ -217,13 +226,14 @@ def detect_intent(question: str) -> Intent | None:
         return "byline"
     if _SUMMARY.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text):
         return "summary"
-    if _DATE.fullmatch(text):
+    if _DATE.fullmatch(text) or _DATE_NAMED.fullmatch(text):
         return "date"
     return None
 
 
 _TOPIC_ABOUT = re.compile(r"\b(?:article|story|piece)\s+(?:about|on)\s+(.+)$")
-_TOPIC_BEFORE = re.compile(rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}}){_NAMED_KIND}\b")
+# The fewest naming words: "the storm brenna live blog" names "storm brenna".
+_TOPIC_BEFORE = re.compile(rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}}?){_NAMED_KIND}\b")
 _TOPIC_AFTER = re.compile(rf"^(?:tldr|tl\s+dr)\s+{_SUBJECT}$")
 
 
@@ -233,7 +243,7 @@ def named_article(question: str) -> str | None:
     text = normalize(question)
     if _BYLINE.fullmatch(text) or _SUMMARY.fullmatch(text):
         return None  # "summary please" names no article
-    if not (_BYLINE_NAMED.fullmatch(text) or _SUMMARY_NAMED.fullmatch(text)):
+    if not any(p.fullmatch(text) for p in (_BYLINE_NAMED, _SUMMARY_NAMED, _DATE_NAMED)):
         return None
     found = _TOPIC_ABOUT.search(text) or _TOPIC_BEFORE.search(text) or _TOPIC_AFTER.match(text)
     return found.group(1).strip() if found else None
