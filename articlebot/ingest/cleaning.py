@@ -59,9 +59,12 @@ _HEADING_WORDS = {
     "points", "summary", "watch", "video", "photos", "exclusive", "explainer", "comment",
     "editorial", "review", "features", "feature", "sport", "business", "world", "politics",
 }  # fmt: skip
+#: A list's item ("- Population: 3,700", "• It launched at 10:32").
+LIST_ITEM = re.compile(r"^\s*[-•*–]\s+\S")
 #: A line of its own inside a block: a list's item, or a live blog's time stamp ("11:47 GMT").
 _OWN_LINE = re.compile(
-    r"^\s*(?:[-•*–]\s+\S|\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|bst|cet|cest|utc|et|pt|edt|est)?\s*$)",
+    rf"{LIST_ITEM.pattern}|"
+    r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|gmt|bst|cet|cest|utc|et|pt|edt|est)?\s*$",
     re.IGNORECASE,
 )
 _UNNAMED_CREDIT = re.compile(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.ingest.cleaning import DATE, DATELINE
+from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.spelling import plain_letters
@@ -74,11 +74,10 @@ _WEAK_APPOSITIVE = re.compile(
 _IS_A = re.compile(r"\s+(?:(?:is|was)\s+(?:a|an|the|one)\b|of\s+(?:the\s+)?[A-ZÀ-Þ])")
 #: What no sentence of a summary holds: an address to write to, a link.
 _CONTACT = re.compile(r"\S+@\S+\.\w+|https?://|www\.", re.IGNORECASE)
-#: A list's item (a fact box's "- Population: 3,700"), or a note about the story rather than
-#: of it ("Editor's note: This story is part of ...", "Correction: An earlier version ...").
-_NOT_THE_STORY = re.compile(
-    r"^\s*(?:[-•*–]\s|(?:editor['’]?s\s+note|correction|clarification|update)\s*:)",
-    re.IGNORECASE,
+#: A note about the story rather than of it ("Editor's note: This story is part of ...",
+#: "Correction: An earlier version ..."); a fact box's items are `LIST_ITEM`s.
+_NOTE = re.compile(
+    r"^\s*(?:editor['’]?s\s+note|correction|clarification|update)\s*:", re.IGNORECASE
 )
 #: A live blog's time stamp opening a sentence ("10:45 GMT What is Helios-1 trying to do?").
 _TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
@@ -253,10 +252,10 @@ def _date_line(line: str) -> bool:
     )
 
 
-def date_reply(index: IndexStore, doc_id: str) -> ArticleReply:
-    """When an article was published, as it says (and, when it does not, when it was indexed)."""
+def date_reply(index: IndexStore, doc_id: str, found: str | None) -> ArticleReply:
+    """When an article was published, as it says (`found`: its `article_date`), and, when it
+    does not say, when it was indexed."""
     document = index.documents[doc_id]
-    found = article_date(document)
     if found:
         lines = [f"{found} — {document.title}"]
     else:
@@ -350,7 +349,8 @@ def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
         and sum(word[:1].islower() for word in text[start:end].split()) >= MIN_LOWER_WORDS
         and not _CONTACT.search(text[start:end])
         and not _TIME_STAMP.match(text[start:end])
-        and not _NOT_THE_STORY.match(text[start:end])
+        and not LIST_ITEM.match(text[start:end])
+        and not _NOTE.match(text[start:end])
     ]
     alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
     sentences = alone if len(alone) >= SUMMARY_SENTENCES else body

@@ -81,14 +81,11 @@ def _open_after(sentence: str, open_before: bool) -> bool:
 
 #: A sentence that ends by saying who spoke: '"The Russians want ...," Mr. Tkachenko said.',
 #: '"..." she told reporters.', '"...," said Ewa Kamińska, a nurse.'
+_SAYING = r"(?:said|says|told|added|asked|warned|explained|wrote|insisted|replied)\b"
 _ATTRIBUTED = re.compile(
-    r"[\"”»]\s*,?\s*(?:[\w.’'\-]+\s+){0,4}(?:said|says|told|added|asked|warned|explained|"
-    r"wrote|insisted|replied)\b[^\"“”«»]*$",
-    re.IGNORECASE,
+    rf"[\"”»]\s*,?\s*(?:[\w.’'\-]+\s+){{0,4}}{_SAYING}[^\"“”«»]*$", re.IGNORECASE
 )
-_SAYS = re.compile(
-    r"\b(?:said|says|told|added|asked|warned|explained|wrote|insisted|replied)\b", re.IGNORECASE
-)
+_SAYS = re.compile(rf"\b{_SAYING}", re.IGNORECASE)
 
 
 def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:

@@ -107,8 +107,8 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
         at = document.text.rfind(document.byline) if document.byline else -1
         spans = [(at, at + len(document.byline or ""))] if at >= 0 else []
     elif kind == "date":
-        reply = date_reply(index, doc_id)
         found = article_date(document)
+        reply = date_reply(index, doc_id, found)
         at = document.text.find(found, document.body_start) if found else -1
         spans = [(at, at + len(found or ""))] if at >= 0 else []
     else:
