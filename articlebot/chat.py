@@ -99,7 +99,7 @@ def run_chat(
     out: TextIO = sys.stdout,
 ) -> int:
     """The chat loop; returns the exit status."""
-    from articlebot.retrieval.conversation import ask_in_context
+    from articlebot.retrieval.conversation import articles_meant, ask_in_context
     from articlebot.retrieval.reader import articles_in_scope
     from articlebot.retrieval.small_talk import detect_small_talk
 
@@ -151,10 +151,12 @@ def run_chat(
             elif command in MORE:
                 say(_more(state))
             else:
+                previous = state.turn
                 answer, state.turn = ask_in_context(
-                    retriever, line, state.turn, doc_ids=doc_ids, english_only=english_only
+                    retriever, line, previous, doc_ids=doc_ids, english_only=english_only
                 )
-                say(format_answer_text(answer, bold=bold, articles=len(scope)))
+                articles = articles_meant(previous, answer, len(scope))
+                say(format_answer_text(answer, bold=bold, articles=articles))
                 if answer.reply is not None and answer.reply.kind in ("chat", "language"):
                     # "thanks", "ok" or a question to ask again in English leaves `more`
                     # paging the last answer; "bye" leaves.

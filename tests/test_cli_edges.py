@@ -151,6 +151,15 @@ def test_ask_and_chat_one_article_and_show_it(
         "(see `articlebot list`)\n"
     )
 
+    # A hedge in a chat on one article speaks of that article; asked afresh, of all searched.
+    hedged = "what is the population of ukraine?"
+    on_one = _cli(
+        "chat", index_dir=index_dir, stdin=f"Who was Vinatier swapped for?\n{hedged}\n"
+    ).stdout.split("> ")
+    assert on_one[2].startswith(f"{hedged}\nThe article doesn't say exactly. Closest:")
+    fresh = _cli("chat", index_dir=index_dir, stdin=f"{hedged}\n").stdout.split("> ")
+    assert fresh[1].startswith(f"{hedged}\nThe articles don't say exactly. Closest:")
+
     shown = cli("show", "harbour", index_dir=index_dir)
     assert shown.returncode == 0, shown.stderr
     assert "[1] The harbour reopened on Monday after repairs." in shown.stdout

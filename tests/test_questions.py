@@ -6,10 +6,16 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
+from articlebot.bot import render
 from articlebot.bot.questions import QuestionQueue, answer_batch
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import bundled_article_path, read_documents
 from articlebot.retrieval.conversation import Request, Turn, answer_requests
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever
@@ -203,3 +209,24 @@ def test_a_question_in_another_language_does_not_name_another_groups_own_article
         [line] = stranger.answer.reply.lines
         assert "по-английски" in line and title not in line and "«" not in line
     assert title in own_group.answer.reply.lines[0]
+
+
+def test_a_hedge_in_a_chat_on_one_article_speaks_of_that_article(
+    tmp_path: Path, encoder: Encoder
+) -> None:
+    harbour = tmp_path / "harbour.txt"
+    harbour.write_text("Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n")
+    documents = read_documents([bundled_article_path(), harbour])
+    settings = load_settings(index_dir=tmp_path / "index")
+    data, _ = update_index(settings, encoder, documents)
+    two = make_retriever(settings, data, encoder)
+    hedged = "what is the population of ukraine?"
+    [first] = answer_batch(lambda: two, True, [Request("Who was Vinatier swapped for?", at=10.0)])
+    on_one, fresh = answer_batch(
+        lambda: two, True, [Request(hedged, first.turn, at=20.0), Request(hedged, at=20.0)]
+    )
+    assert on_one.answer.outcome == fresh.answer.outcome == "closest"
+    assert on_one.articles == 1 and fresh.articles == 2
+    assert render.answer_html(on_one.answer, on_one.articles).startswith(
+        "The article doesn't say exactly."
+    )

@@ -63,7 +63,7 @@ def answer_batch(
     """Answer a batch of chats' questions with the retriever served now, each searching only
     what its chat may see in that retriever's index: a group's own article served while a
     question waited must not answer another chat."""
-    from articlebot.retrieval.conversation import answer_requests
+    from articlebot.retrieval.conversation import answer_requests, articles_meant
 
     retriever = current()
     index = retriever.index
@@ -76,11 +76,19 @@ def answer_batch(
             scopes[key] = visible_scope(index, chosen, request.chat_id)
         scoped.append(replace(request, doc_ids=scopes[key]))
     return [
-        Served(answer, turn, retriever, len(index.documents if scope is None else scope))
-        for (answer, turn), scope in zip(
-            answer_requests(retriever, scoped, english_only=english_only),
-            (r.doc_ids for r in scoped),
-            strict=True,
+        Served(
+            answer,
+            turn,
+            retriever,
+            articles_meant(
+                request.previous,
+                answer,
+                len(index.documents if request.doc_ids is None else request.doc_ids),
+                now=request.at,
+            ),
+        )
+        for (answer, turn), request in zip(
+            answer_requests(retriever, scoped, english_only=english_only), scoped, strict=True
         )
     ]
 

@@ -777,6 +777,29 @@ def answer_requests(
     return results
 
 
+def articles_meant(
+    previous: Turn | None,
+    answer: Answer,
+    searched: int,
+    *,
+    now: float | None = None,
+    ttl: float = CONTEXT_TTL_SECONDS,
+) -> int:
+    """How many articles an answer's wording speaks of: one when its passage is from the
+    article the chat's fresh last answer came from (the chat is on that article: "The article
+    doesn't say exactly"), else the `searched` ones."""
+    at = time.time() if now is None else now
+    if (
+        previous is not None
+        and previous.doc_id is not None
+        and at - previous.at <= ttl
+        and answer.passages
+        and answer.passages[0].doc_id == previous.doc_id
+    ):
+        return 1
+    return searched
+
+
 def ask_in_context(
     retriever: Retriever,
     question: str,
