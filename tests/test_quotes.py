@@ -114,9 +114,15 @@ def test_a_quotation_too_long_or_left_open_stays_one_sentence() -> None:
 
 
 def test_the_bold_quotation_is_shown_whole(strike) -> None:
-    answer = strike.ask("who said we warned them")
+    answer = strike.ask("since when has the union been warning them")
     assert (
         answer.passages[0].highlight_text == '"We warned them in 2019. They did nothing," she said.'
+    )
+    # Asked who, "she" is no answer: the sentence naming her comes with the quotation.
+    who = strike.ask("who said we warned them")
+    assert who.passages[0].highlight_text == (
+        "Union leader Agnieszka Wójcik said drivers had not had a real raise since 2019. "
+        '"We warned them in 2019. They did nothing," she said.'
     )
 
 

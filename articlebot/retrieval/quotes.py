@@ -60,7 +60,7 @@ def sentence_quoted(sentences: Sequence[str], phrases: Sequence[str]) -> int | N
     return None if best is None else -best[1]
 
 
-_QUOTE_OPENS = re.compile(r"\s*[\"“«„]")
+QUOTE_OPENS = re.compile(r"\s*[\"“«„]")
 #: The most sentences a bold quotation may span: a longer one is shown from its sentence on.
 MAX_QUOTATION_SENTENCES = 3
 
@@ -81,11 +81,11 @@ def _open_after(sentence: str, open_before: bool) -> bool:
 
 #: A sentence that ends by saying who spoke: '"The Russians want ...," Mr. Tkachenko said.',
 #: '"..." she told reporters.', '"...," said Ewa Kamińska, a nurse.'
-_SAYING = r"(?:said|says|told|added|asked|warned|explained|wrote|insisted|replied)\b"
-_ATTRIBUTED = re.compile(
-    rf"[\"”»]\s*,?\s*(?:[\w.’'\-]+\s+){{0,4}}{_SAYING}[^\"“”«»]*$", re.IGNORECASE
+SAYING = r"(?:said|says|told|added|asked|warned|explained|wrote|insisted|replied)\b"
+ATTRIBUTED = re.compile(
+    rf"[\"”»]\s*,?\s*(?:[\w.’'\-]+\s+){{0,4}}{SAYING}[^\"“”«»]*$", re.IGNORECASE
 )
-_SAYS = re.compile(rf"\b{_SAYING}", re.IGNORECASE)
+SAYS = re.compile(rf"\b{SAYING}", re.IGNORECASE)
 
 
 def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:
@@ -109,9 +109,9 @@ def quotation_around(sentences: Sequence[str], i: int) -> tuple[int, int]:
     quoted = sentences[first : last + 1]
     goes_on = (
         first > 0
-        and _QUOTE_OPENS.match(sentences[first])
-        and _ATTRIBUTED.search(sentences[first - 1].rstrip())
-        and not any(_SAYS.search(sentence) for sentence in quoted)
+        and QUOTE_OPENS.match(sentences[first])
+        and ATTRIBUTED.search(sentences[first - 1].rstrip())
+        and not any(SAYS.search(sentence) for sentence in quoted)
     )
     if goes_on:
         before = first - 1  # with the whole quotation that sentence ends, if it ends one

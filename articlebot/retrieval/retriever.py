@@ -62,6 +62,7 @@ from articlebot.retrieval.ranking import (
     unique,
 )
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
+from articlebot.retrieval.speakers import named_before, reaches_around, said_after
 from articlebot.retrieval.spelling import Speller
 from articlebot.storage.index_store import IndexStore, QueryTerms
 
@@ -438,35 +439,70 @@ class Retriever:
             late=late_ran,
         )
         answer = decide(text, results, evidence, ranking, self.min_confidence, late_gap)
-        answer = self._whole_quotations(answer)
+        answer = self._whole_quotations(answer, text)
         clock.lap("confidence")
         return answer
 
-    def _whole_quotations(self, answer: Answer) -> Answer:
+    def _whole_quotations(self, answer: Answer, question: str = "") -> Answer:
         """`answer` with each bold sentence that is part of a quotation of a few sentences
         widened to all of it (decided on the sentence alone, shown whole: a reader is not left
-        with 'They did nothing," she said.')."""
-        passages = [self.whole_quotation(p) for p in answer.passages]
-        also = self.whole_quotation(answer.also) if answer.also is not None else None
+        with 'They did nothing," she said.'), and to the sentence naming "she" when `question`
+        asks who."""
+        passages = [self.whole_quotation(p, question) for p in answer.passages]
+        also = self.whole_quotation(answer.also, question) if answer.also is not None else None
         if also is not None and passages and also.highlight == passages[0].highlight:
             also = None  # the runner-up's sentence is now part of the answer's quotation
         return dataclasses.replace(answer, passages=passages, also=also)
 
-    def whole_quotation(self, shown: RetrievedPassage) -> RetrievedPassage:
+    def whole_quotation(self, shown: RetrievedPassage, question: str = "") -> RetrievedPassage:
         """`shown` with its bold widened to the whole quotation its sentence is part of (a
-        quotation of two or three sentences)."""
+        quotation of two or three sentences), and back to the sentence naming the person it
+        calls "he" or "she" when `question` asks who (`speakers.named_before`)."""
         if shown.row < 0:
             return shown
         sentences = self.index.passage(shown.row).sentences
         place = next((k for k, s in enumerate(sentences) if s.start == shown.highlight.start), None)
         if place is None:
             return shown
-        text = self.index.documents[shown.doc_id].text
-        first, last = quotation_around([text[s.start : s.end] for s in sentences], place)
+        doc = self.index.documents[shown.doc_id]
+        # Whom "she" means may be named in the paragraph before, and a quotation may run on
+        # into the next: the passages on either side count.
+        earlier, later = self._sentences_around(shown.row) if reaches_around(question) else ([], [])
+        around = [*earlier, *sentences, *later]
+        texts = [doc.text[s.start : s.end] for s in around]
+        place += len(earlier)
+        first, last = quotation_around(
+            texts[len(earlier) : len(earlier) + len(sentences)], place - len(earlier)
+        )
+        first, last = first + len(earlier), last + len(earlier)
+        last = said_after(texts, first, last, question)
+        first = named_before(texts, first, last, question)
         if (first, last) == (place, place):
             return shown
-        span = (sentences[first].start, sentences[last].end)
-        return self.passage(shown.row, shown.score, span)
+        start, end = around[first].start, around[last].end
+        found = self.passage(shown.row, shown.score, (start, end))
+        if start >= found.start and end <= found.end:
+            return found
+        wider = (min(start, found.start), max(end, found.end))
+        return dataclasses.replace(
+            found,
+            start=wider[0],
+            end=wider[1],
+            text=doc.text[wider[0] : wider[1]],
+            paragraph=self._paragraph_at(doc, start),
+        )
+
+    def _sentences_around(self, row: int) -> tuple[list[Span], list[Span]]:
+        """The sentences of the passages before and after `row` in its article that lie
+        wholly outside it (none past the article's ends)."""
+        passage = self.index.passage(row)
+        earlier: list[Span] = []
+        later: list[Span] = []
+        if row > 0 and (before := self.index.passage(row - 1)).doc_id == passage.doc_id:
+            earlier = [s for s in before.sentences if s.end <= passage.start]
+        if row + 1 < self.size and (after := self.index.passage(row + 1)).doc_id == passage.doc_id:
+            later = [s for s in after.sentences if s.start >= passage.end]
+        return earlier, later
 
     def _candidates(
         self, text: str, query: np.ndarray, doc_ids: Collection[str] | None, clock: _Stopwatch

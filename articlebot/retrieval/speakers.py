@@ -1,0 +1,108 @@
+"""Who a bold sentence is about, when it does not say: news names a person once and then
+quotes them as "she", or lets a quotation run on without naming anyone again ('Maria Lopes,
+52, lost her home. "We have nothing left," she said.'). A reader asking who said it needs the
+sentence naming her too, and one asking what Lopes said needs the quotation after her name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from articlebot.retrieval.answer_type import wanted_type
+from articlebot.retrieval.quotes import ATTRIBUTED, QUOTE_OPENS, SAYING, SAYS, quotation_around
+
+#: A person named by a pronoun alone. "They" is left out: it is a ministry or a crowd as often.
+_PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+#: How many sentences back the one naming the person may be (into the paragraph before).
+MAX_REACH = 3
+
+#: Capitalised words in a row: "Gerald Whitcomb", "Van Damme", "Dr. Hannah Kovač".
+_CAPITALISED_RUN = re.compile(
+    r"[A-Z][\w’'\-]*\.?(?:\s+(?:(?:de|da|di|del|van|von|der|al|bin|la|le|du)\s+)*[A-Z][\w’'\-]*)+"
+)
+#: One capitalised word saying or said of: "Whitcomb testified", "Fallon said", "said Osei".
+_SPEAKER_WORD = re.compile(
+    rf"\b[A-Z][\w’'\-]+,?\s+(?:also\s+|later\s+|then\s+)?(?:{SAYING}|testified|noted|argued|admitted)"
+    rf"|\b{SAYING}\s+[A-Z][\w’'\-]+"
+)
+#: Capitalised words that are no one: sentence openers, "I", pronouns, days and months.
+_NOT_NAMES = frozenset(
+    "a an the in on at of for and but or so if as by from to with after before among during "
+    "while when where what who why how this that these those there here it its it's we they "
+    "he she i i'd i'm i've i'll you our my his her their monday tuesday wednesday thursday "
+    "friday saturday sunday january february march april may june july august september "
+    "october november december".split()
+)
+
+
+def names_someone(sentence: str) -> bool:
+    """Whether `sentence` names a person: two or more capitalised words in a row (a first word
+    such as "The" aside), or one saying something ("Fallon said", "said Osei")."""
+    for match in _SPEAKER_WORD.finditer(sentence):
+        word = re.match(r"[\w’'\-]+", match.group(0).removeprefix("said ").lstrip())
+        if word is not None and word.group(0).lower() not in _NOT_NAMES:
+            return True
+    for match in _CAPITALISED_RUN.finditer(sentence):
+        words = match.group(0).split()
+        while words and words[0].lower().rstrip(".") in _NOT_NAMES:
+            words = words[1:]
+        if len(words) >= 2:
+            return True
+    return False
+
+
+def named_before(sentences: Sequence[str], first: int, last: int, question: str) -> int:
+    """Where to start showing `sentences[first : last + 1]` for `question`: at the nearest
+    sentence before them, within `MAX_REACH`, that names a person, when the question asks who
+    and they name nobody (a quotation, or "he" or "she"); else at `first`."""
+    if wanted_type(question) != "person":
+        return first
+    shown = sentences[first : last + 1]
+    if any(names_someone(sentence) for sentence in shown):
+        return first
+    if not any(_PRONOUN.search(s) or _QUOTE_MARK.search(s) for s in shown):
+        return first
+    for place in range(first - 1, max(first - MAX_REACH, 0) - 1, -1):
+        if names_someone(sentences[place]):
+            return place
+    return first
+
+
+#: A question asking what someone said: "what did lopes say", "what did the mayor tell
+#: reporters", "how did the coach react".
+_WHAT_SAID = re.compile(
+    rf"^\s*(?:what\s+(?:did|does|do|has|had|have)\b.*\b(?:say|tell|add|warn|reply|write)\b"
+    rf"|how\s+(?:did|does|has)\b.*\breact\b|what\b.*\b{SAYING})",
+    re.IGNORECASE,
+)
+#: Words said by "he" or "she": '"...," she said.', 'He told reporters ...', 'said he'.
+_PRONOUN_SAYS = re.compile(
+    rf"\b(?:he|she)\s+(?:\w+\s+)?{SAYING}|{SAYING}\s+(?:he|she)\b", re.IGNORECASE
+)
+
+
+def said_after(sentences: Sequence[str], first: int, last: int, question: str) -> int:
+    """Where to end showing `sentences[first : last + 1]` for `question`, when it asks what
+    someone said: through the quotation the next sentence has "he" or "she" say after they
+    were only named, or through one running on from theirs without naming anyone again
+    ('"...," Whitfield said. "But we are years away ..."'); else at `last`."""
+    if last + 1 >= len(sentences) or not _WHAT_SAID.search(question):
+        return last
+    shown = " ".join(sentences[first : last + 1])
+    _, end = quotation_around(sentences, last + 1)
+    following = sentences[last + 1 : end + 1]
+    if not SAYS.search(shown) and any(_PRONOUN_SAYS.search(s) for s in following):
+        return end
+    runs_on = (
+        ATTRIBUTED.search(shown.rstrip()) is not None
+        and QUOTE_OPENS.match(following[0]) is not None
+        and not any(SAYS.search(sentence) for sentence in following)
+    )
+    return end if runs_on else last
+
+
+def reaches_around(question: str) -> bool:
+    """Whether `question` may show sentences around its bold one (`named_before`, `said_after`):
+    it asks who, or what someone said."""
+    return wanted_type(question) == "person" or _WHAT_SAID.search(question) is not None

@@ -1,0 +1,113 @@
+"""Who said it: a quotation whose speaker is only "she", or named a paragraph before, is shown
+with the sentence naming them when a reader asks who; what someone said runs on to the rest of
+their quotation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from articlebot.bot import render
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import read_documents
+from articlebot.retrieval.speakers import named_before, names_someone, said_after
+from articlebot.terminal import format_answer_text
+
+FLOODS = """Floods leave hundreds homeless in Porto suburbs
+
+By Ana Ribeiro
+
+PORTO, Portugal — Floodwater swept through three suburbs of Porto on Tuesday, leaving about \
+400 people homeless after the Leça river burst its banks overnight, the city's civil \
+protection service said.
+
+Maria Lopes, 52, a nurse at the São João hospital, lost her home in Valongo when the water \
+rose to the first floor within an hour. She had lived there with her two sons since 2009.
+
+"We have nothing left, not even the photographs of my mother," she said, standing outside a \
+school gymnasium that the council has turned into a shelter for the families.
+
+The mayor, Rui Teixeira, said the council had asked the government for emergency funds to \
+rehouse the families and to rebuild the embankment before the winter rains, which he called \
+the most urgent work in the city.
+
+"We warned the government about this river in 2019, and we warned it again last spring when \
+the first cracks appeared in the embankment," Teixeira told reporters at the shelter.
+
+"Nobody in Lisbon wanted to spend the money. Now we will spend ten times as much on \
+rebuilding the houses."
+"""
+
+
+@pytest.fixture(scope="module")
+def floods(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
+    folder = tmp_path_factory.mktemp("floods")
+    (folder / "floods.txt").write_text(FLOODS, encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index")
+    data, _ = update_index(settings, encoder, read_documents([Path(folder / "floods.txt")]))
+    return make_retriever(settings, data, encoder)
+
+
+def test_who_names_a_person() -> None:
+    assert names_someone("The hero was Thomas Riou, 23, a delivery driver.")
+    assert names_someone("Whitcomb testified that the family drew water from the well.")
+    assert names_someone('"They knew for months," Fallon said.')
+    assert names_someone('"It is a wonderful book," said Conor Dunphy.')
+    # "I'd", a team after a sentence's first word, a day or a place saying nothing: nobody.
+    assert not names_someone('"I\'d give every dollar of this back."')
+    assert not names_someone("He saved three of Lyon's four penalties.")
+    assert not names_someone("Tomorrow at seven I'm back in the van.")
+    assert not names_someone("In Paris, he said no.")
+    assert not names_someone("The Russians want it.")
+
+
+def test_a_who_question_reaches_back_to_the_name_a_pronoun_means() -> None:
+    sentences = [
+        "The hero was Thomas Riou, 23, a delivery driver.",
+        "He saved three of Lyon's four penalties.",
+        '"I had no plan," he said.',
+    ]
+    assert named_before(sentences, 2, 2, "who said he had no plan") == 0
+    # Not asked who, or the sentence names its speaker: as it is.
+    assert named_before(sentences, 2, 2, "did he have a plan") == 2
+    named = ["Riou spoke.", '"I had no plan," Riou said.']
+    assert named_before(named, 1, 1, "who said he had no plan") == 1
+    # Nobody named within reach: as it is (never a sentence further back).
+    far = ["Thomas Riou played.", "It rained.", "It rained.", "It rained.", '"No," he said.']
+    assert named_before(far, 4, 4, "who said no") == 4
+
+
+def test_what_someone_said_runs_on_to_the_rest_of_their_quotation() -> None:
+    named = ["Maria Lopes, 52, lost her home.", '"We have nothing left," she said.', "It rained."]
+    assert said_after(named, 0, 0, "what did lopes say") == 1
+    runs_on = ['"We warned them," Teixeira said.', '"Nobody wanted to spend.', 'Now we pay."']
+    assert said_after(runs_on, 0, 0, "what did teixeira say about the money") == 2
+    # Another speaker's quotation, or a question not asking what was said: not theirs.
+    other = ['"We warned them," Teixeira said.', '"Nonsense," a minister replied.']
+    assert said_after(other, 0, 0, "what did teixeira say") == 0
+    assert said_after(runs_on, 0, 0, "when did teixeira warn them") == 0
+
+
+def test_who_said_shows_the_speaker_named_a_paragraph_before(floods) -> None:
+    answer = floods.ask("who said they had nothing left")
+    top = answer.passages[0]
+    assert top.highlight_text.startswith("Maria Lopes, 52, a nurse")
+    assert top.highlight_text.endswith("for the families.")
+    # The passage shown starts where the bold does, and says which paragraph that is.
+    assert top.text.startswith("Maria Lopes") and top.paragraph == 3
+    shown = format_answer_text(answer)
+    assert "**Maria Lopes, 52" in shown and "paragraph 3" in shown
+    assert render.fits(render.answer_html(answer))
+    # The same sentence asked about otherwise is the quotation alone.
+    photos = floods.ask("did she keep the photographs of her mother")
+    assert photos.passages[0].highlight_text.startswith('"We have nothing left')
+
+
+def test_what_someone_said_shows_the_quotation_running_into_the_next_paragraph(floods) -> None:
+    top = floods.ask("what did teixeira say about lisbon").passages[0]
+    assert top.highlight_text.startswith('"We warned the government')
+    assert top.highlight_text.endswith('rebuilding the houses."')
+    assert top.text.endswith('rebuilding the houses."') and top.paragraph == 6
