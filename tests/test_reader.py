@@ -621,6 +621,11 @@ def test_the_byline_reply_names_the_outlet_of_a_closing_note(flood: Retriever) -
             None,
         ),
         (
+            "Dam fails\n\nBy JANE HOLLOWAY Associated Press\n\nTULSA — A dam failed.",
+            "By Jane Holloway, Associated Press — Dam fails",
+            None,
+        ),
+        (
             "Shares jump\n\n(Bloomberg) -- Tessaro shares jumped.\n\nMore.",
             "The article doesn't name its author — Shares jump",
             "Published by: Bloomberg",

@@ -201,8 +201,14 @@ def byline_reply(document: Document) -> ArticleReply:
     name, comma, rest = byline.partition(",")
     by = re.match(r"by\s+", name, re.IGNORECASE)
     core = name[by.end() :] if by else name
-    if core.isupper():  # "By JOHN SMITH, Associated Press": capitals are the page's style
+    words = core.split()
+    caps = next((i for i, word in enumerate(words) if not word.isupper()), len(words))
+    if caps == len(words):  # "By JOHN SMITH, Associated Press": capitals are the page's style
         byline = ("By " if by else "") + core.title() + comma + rest
+    elif caps >= 2 and words[caps][:1].isupper():
+        # "By JANE HOLLOWAY Associated Press": the name in capitals, then the outlet.
+        name = " ".join(words[:caps]).title()
+        byline = f"{'By ' if by else ''}{name}, {' '.join(words[caps:])}{comma}{rest}"
     if byline:
         # "Jane Doe" and "Jane Doe | Reuters" read as "By ..."; "Posted by ...", "Author: ..."
         # and "Staff reporter" as they are.
