@@ -749,7 +749,10 @@ def answer_requests(
         for request, each in zip(requests, asked, strict=True)
         for n, _ in enumerate(each.questions)
     ]
-    answers = read_answers(retriever, texts, scopes, english_only=english_only)
+    # Only a question asked alone opens a conversation: "when did it happen" after an answer
+    # is about that answer, not about the article's story.
+    opens = [len(each.questions) == 1 for each in asked for _ in each.questions]
+    answers = read_answers(retriever, texts, scopes, english_only=english_only, fresh=opens)
 
     def reading(answer: Answer) -> float:
         # Which rewrite reads the follow-up best, by the confidence without late

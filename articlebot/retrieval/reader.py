@@ -36,6 +36,7 @@ from articlebot.retrieval.small_talk import (
     small_talk_reply,
     without_small_talk,
 )
+from articlebot.retrieval.story import StoryQuestion, story_question, tells, with_headline
 
 
 def articles_in_scope(retriever: Retriever, doc_ids: Collection[str] | None) -> list[str]:
@@ -211,11 +212,14 @@ def read_answers(
     doc_ids: Sequence[Collection[str] | None] | None = None,
     *,
     english_only: bool = True,
+    fresh: Sequence[bool] | None = None,
 ) -> list[Answer]:
     """`Retriever.ask_many`, with article questions answered from the article, small talk
     answered in a line and, for an English-only model, other languages told to ask in
-    English."""
+    English. `fresh`: whether each question opens a conversation (None: all do), where
+    "when did this happen" asked of one article is about its story (`story.py`)."""
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
+    opens = list(fresh) if fresh is not None else [True] * len(questions)
     # Read as the retriever reads them: a long message is its last question, whose language
     # and intent are what count (pasted Russian text before an English question is no
     # Russian question).
@@ -224,7 +228,11 @@ def read_answers(
     asked = [i for i, why in enumerate(not_asked) if why is None]
     # "Hello, who wrote this?" is asked as "who wrote this?": the greeting would only blur it.
     bare = {i: without_small_talk(questions[i]) for i in asked}
-    found = retriever.ask_many([bare[i] for i in asked], doc_ids=[scopes[i] for i in asked])
+    stories = {i: _story_of(retriever, bare[i], scopes[i]) for i in asked if opens[i]}
+    searched = [
+        bare[i] if stories.get(i) is None else with_headline(bare[i], stories[i][1]) for i in asked
+    ]
+    found = retriever.ask_many(searched, doc_ids=[scopes[i] for i in asked])
     answers: list[Answer] = []
     by_position = dict(zip(asked, found, strict=True))
     for i, question in enumerate(questions):
@@ -233,8 +241,10 @@ def read_answers(
             answers.append(unread_answer(retriever, question, why, scopes[i]))
             continue
         answer = by_position[i]
-        if bare[i] != question:  # the answer is to the question as the reader typed it
+        if answer.question != question:  # the answer is to the question as the reader typed it
             answer = replace(answer, question=question)
+        if (story := stories.get(i)) is not None:
+            answer = _story_answer(retriever, answer, story[0])
         intent = detect_intent(bare[i])
         if intent is not None:
             topic = named_article(bare[i])
@@ -253,6 +263,33 @@ def read_answers(
                 answer = with_introduction(retriever, answer, doc_id, name)
         answers.append(answer)
     return answers
+
+
+def _story_of(
+    retriever: Retriever, question: str, doc_ids: Collection[str] | None
+) -> tuple[StoryQuestion, str] | None:
+    """What `question` asks of the story and the headline of the one article it is asked of,
+    when it is a question about the story as a whole ("when did this happen") asked of one."""
+    kind = story_question(question)
+    if kind is None:
+        return None
+    scope = articles_in_scope(retriever, doc_ids)
+    if len(scope) != 1:
+        return None
+    return kind, retriever.index.documents[scope[0]].title
+
+
+def _story_answer(retriever: Retriever, answer: Answer, kind: StoryQuestion) -> Answer:
+    """`answer` to a question about the story, confident when its bold sentence says what was
+    asked (the lead's dateline for where, its day for when)."""
+    if answer.answered or not answer.passages or not tells(kind, answer.passages[0].highlight_text):
+        return answer
+    return replace(
+        answer,
+        answered=True,
+        confidence=max(answer.confidence, retriever.min_confidence),
+        topical=None,  # the article's structure answered, not the topic gate
+    )
 
 
 def read_answer(

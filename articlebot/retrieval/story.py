@@ -1,0 +1,58 @@
+"""Questions about the story as a whole: "when did this happen", "where is this". Asked of one
+article with nothing said before them, "this" is the article's main event, which its headline
+names and its lead tells (news opens with who, what, when and where: "GDAŃSK, Poland — Poland
+opened a new terminal at the port of Gdańsk on Friday")."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from articlebot.ingest.cleaning import DATE, DATELINE
+
+StoryQuestion = Literal["when", "where", "why", "how"]
+
+#: A question word, "this" or "it", and at most a verb of happening: nothing else to search by.
+#: Not "when did it start": a strike, a fire or an outbreak starts before the day the lead
+#: tells of, and the article says when further down; nor "where did it happen exactly", which
+#: wants more than a dateline.
+_STORY = re.compile(
+    r"^\s*(?:so\s+|and\s+|but\s+)?(?P<kind>when|where|why|how)\s+"
+    r"(?:did|does|do|is|was|were|has|had|will|would|could)\s+(?:this|it|that|all\s+this)"
+    r"(?:\s+(?:all\s+)?(?:happen|happened|happening|take\s+place|took\s+place|taking\s+place|"
+    r"occur|occurred|go\s+down|come\s+about))?"
+    r"(?:\s+(?:again|then|now))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: A day the story names: a weekday, a month, a year, "yesterday", "last week".
+_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|today|yesterday|tonight|"
+    r"overnight|(?:last|this|earlier\s+this)\s+(?:week|weekend|month|year|night|morning)|"
+    r"(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: A place after a preposition: "in Leeds", "off Cape Finisterre", "near Izmir".
+_PLACE = re.compile(r"\b(?:in|at|near|off|outside|across|from)\s+(?:the\s+)?[A-ZÀ-Ö]")
+
+
+def story_question(question: str) -> StoryQuestion | None:
+    """What a question asks of the story as a whole ("when did this happen": "when"), or None
+    when it asks about something it names."""
+    match = _STORY.match(question)
+    return None if match is None else match.group("kind").lower()  # type: ignore[return-value]
+
+
+def with_headline(question: str, headline: str) -> str:
+    """`question` with the article's headline after it, as what "this" stands for."""
+    return f"{question.rstrip(' ?.!')} {headline}".strip()
+
+
+def tells(kind: StoryQuestion, sentence: str) -> bool:
+    """Whether `sentence` says what a `kind` question about the story asks: a time for when, a
+    dateline or a place for where (why and how are left to the ranking's decision)."""
+    if kind == "when":
+        return _DAY.search(sentence) is not None or DATE.search(sentence) is not None
+    if kind == "where":
+        return DATELINE.match(sentence) is not None or _PLACE.search(sentence) is not None
+    return False

@@ -1,0 +1,99 @@
+"""A question about the story as a whole ("when did this happen"), opening a chat about one
+article, is answered from its lead: the day and the place news opens with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import read_documents
+from articlebot.retrieval.conversation import ask_in_context
+from articlebot.retrieval.reader import read_answer, read_answers
+from articlebot.retrieval.story import story_question, tells
+
+RECALL = """Danish e-bike maker recalls 86,000 batteries after fires
+
+By Mette Holm
+
+COPENHAGEN, Denmark — Danish electric bicycle maker Vindla is recalling about 86,000 battery \
+packs sold across Europe after at least 14 fires linked to the units, the company said on \
+Tuesday.
+
+The recall covers the VX500 and VX540 batteries fitted to Vindla's City and Cargo models sold \
+between March 2022 and August 2023, chief executive Anders Lykke told a news conference.
+
+Eleven of the 14 fires started while batteries were charging indoors. One destroyed a family \
+home in the Dutch city of Utrecht in June, and a family of four escaped unhurt.
+
+Owners should stop charging the packs at once and will receive a replacement free of charge, \
+along with a 150-euro voucher for accessories or servicing, the company said.
+"""
+
+
+@pytest.fixture(scope="module")
+def recall(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
+    folder = tmp_path_factory.mktemp("recall")
+    (folder / "recall.txt").write_text(RECALL, encoding="utf-8")
+    settings = load_settings(index_dir=folder / "index")
+    data, _ = update_index(settings, encoder, read_documents([Path(folder / "recall.txt")]))
+    return make_retriever(settings, data, encoder)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when did this happen", "when"),
+        ("Where did it happen?", "where"),
+        ("where is this", "where"),
+        ("when was this", "when"),
+        ("so why did this happen", "why"),
+        ("how did it happen", "how"),
+        # Something named, a start before the day the lead tells of, a precise place, or where
+        # the article comes from: not the story's when or where.
+        ("when did the fire start", None),
+        ("when did it start", None),
+        ("where did it happen exactly", None),
+        ("where is this from", None),
+        ("who did it", None),
+    ],
+)
+def test_questions_about_the_story_as_a_whole(question: str, kind: str | None) -> None:
+    assert story_question(question) == kind
+
+
+def test_the_lead_tells_when_and_where() -> None:
+    lead = "COPENHAGEN, Denmark — Vindla is recalling batteries, the company said on Tuesday."
+    assert tells("when", lead) and tells("where", lead)
+    assert tells("where", "The storm hit homes in Leeds.")
+    undated = "Russia warns Western troops would be targets after the U.K. announced plans."
+    assert not tells("when", undated)
+    assert not tells("why", lead)
+
+
+@pytest.mark.parametrize("question", ["when did this happen", "where did this happen?"])
+def test_a_chat_opening_with_when_or_where_gets_the_lead(recall, question: str) -> None:
+    answer = read_answer(recall, question)
+    assert answer.outcome == "answer" and answer.question == question
+    assert answer.passages[0].highlight_text.startswith("COPENHAGEN, Denmark — Danish")
+    # In a chat, asked first, the same.
+    opened, _ = ask_in_context(recall, question, None, now=100.0)
+    assert opened.passages[0].highlight_text.startswith("COPENHAGEN, Denmark — Danish")
+
+
+def test_after_an_answer_this_is_what_the_answer_was_about(recall) -> None:
+    _, turn = ask_in_context(recall, "did a fire destroy a house", None, now=100.0)
+    after, _ = ask_in_context(recall, "when did this happen", turn, now=130.0)
+    assert "Utrecht in June" in after.passages[0].highlight_text
+
+
+def test_a_question_not_opening_a_chat_is_not_read_as_about_the_story(recall) -> None:
+    opening, following = read_answers(recall, ["where did this happen?"] * 2, fresh=[True, False])
+    assert opening.answered and opening.passages[0].highlight_text.startswith("COPENHAGEN")
+    assert (following.outcome, following.passages[0].highlight_text) != (
+        opening.outcome,
+        opening.passages[0].highlight_text,
+    )
