@@ -13,7 +13,13 @@ from articlebot.collection import make_retriever, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.ingest.documents import read_documents
-from articlebot.retrieval.speakers import named_before, names_someone, said_after
+from articlebot.retrieval.speakers import (
+    detail_after,
+    named_before,
+    names_someone,
+    outside_quotes,
+    said_after,
+)
 from articlebot.terminal import format_answer_text
 
 FLOODS = """Floods leave hundreds homeless in Porto suburbs
@@ -39,6 +45,9 @@ the first cracks appeared in the embankment," Teixeira told reporters at the she
 
 "Nobody in Lisbon wanted to spend the money. Now we will spend ten times as much on \
 rebuilding the houses."
+
+Not everyone welcomed the plan. Shopkeepers on the riverfront said a higher embankment would \
+hide their cafés from the water and drive away the summer visitors they depend on.
 """
 
 
@@ -64,6 +73,15 @@ def test_who_names_a_person() -> None:
     assert not names_someone("The Russians want it.")
 
 
+def test_a_name_counts_outside_what_the_sentence_quotes() -> None:
+    # "People told me ..." is her quotation's subject, not a person; "Nora" hers too.
+    assert outside_quotes('"People told me it would cost me my job," she said.') == "  she said."
+    assert outside_quotes('They did nothing," she said.') == " she said."
+    assert not names_someone('"People told me it would cost me my job," she said.')
+    assert not names_someone('"We beat Paris Saint-Germain," he said.')
+    assert names_someone('"It is," said Conor Dunphy, whose novel "Harbour Lights" won.')
+
+
 def test_a_who_question_reaches_back_to_the_name_a_pronoun_means() -> None:
     sentences = [
         "The hero was Thomas Riou, 23, a delivery driver.",
@@ -75,9 +93,27 @@ def test_a_who_question_reaches_back_to_the_name_a_pronoun_means() -> None:
     assert named_before(sentences, 2, 2, "did he have a plan") == 2
     named = ["Riou spoke.", '"I had no plan," Riou said.']
     assert named_before(named, 1, 1, "who said he had no plan") == 1
+    # A paragraph of her quotation between: still her.
+    raman = [
+        '"I kept thinking I had made an error," Ms. Raman said.',
+        '"I checked it five or six times.',
+        'When I realized the numbers were real, I knew I could not stay quiet."',
+        "She added that colleagues had warned her.",
+        '"People told me it would cost me my job," she said.',
+    ]
+    assert named_before(raman, 4, 4, "who said people told me it would cost me my job") == 0
     # Nobody named within reach: as it is (never a sentence further back).
-    far = ["Thomas Riou played.", "It rained.", "It rained.", "It rained.", '"No," he said.']
-    assert named_before(far, 4, 4, "who said no") == 4
+    far = ["Thomas Riou played.", *["It rained."] * 4, '"No," he said.']
+    assert named_before(far, 5, 5, "who said no") == 5
+
+
+def test_a_topic_sentence_too_short_to_say_anything_comes_with_the_next() -> None:
+    sentences = ["Side effects were mild.", "Four children had blurred vision.", "It ended."]
+    assert detail_after(sentences, 0, 0, 3) == 1
+    # Not past the passage, nor for a sentence that says something itself.
+    assert detail_after(sentences, 0, 0, 1) == 0
+    said = ["Eleven of the 14 fires started while the batteries were charging indoors.", "No."]
+    assert detail_after(said, 0, 0, 2) == 0
 
 
 def test_what_someone_said_runs_on_to_the_rest_of_their_quotation() -> None:
@@ -111,3 +147,12 @@ def test_what_someone_said_shows_the_quotation_running_into_the_next_paragraph(f
     assert top.highlight_text.startswith('"We warned the government')
     assert top.highlight_text.endswith('rebuilding the houses."')
     assert top.text.endswith('rebuilding the houses."') and top.paragraph == 6
+
+
+def test_a_short_topic_sentence_is_shown_with_what_it_is_about(floods) -> None:
+    top = floods.ask("did everyone welcome the plan").passages[0]
+    assert top.highlight_text == (
+        "Not everyone welcomed the plan. Shopkeepers on the riverfront said a higher "
+        "embankment would hide their cafés from the water and drive away the summer visitors "
+        "they depend on."
+    )

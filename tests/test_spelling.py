@@ -56,3 +56,12 @@ def test_a_typo_in_a_name_finds_the_same_passage(retriever: Retriever) -> None:
         ranking=dataclasses.replace(retriever.ranking, spelling=False),
     )
     assert plain.spelled("who was vinatir swaped for") == "who was vinatir swaped for"
+
+
+def test_chat_shorthand_is_written_out() -> None:
+    from articlebot.retrieval.spelling import chat_words
+
+    assert chat_words("how many ppl died") == "how many people died"
+    assert chat_words("what did the govt say abt it") == "what did the government say about it"
+    # An article's capitals and abbreviations are not chat.
+    assert chat_words("Gov. Newsom and the U.S. Dept") == "Gov. Newsom and the U.S. Dept"

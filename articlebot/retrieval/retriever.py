@@ -62,8 +62,8 @@ from articlebot.retrieval.ranking import (
     unique,
 )
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
-from articlebot.retrieval.speakers import named_before, reaches_around, said_after
-from articlebot.retrieval.spelling import Speller
+from articlebot.retrieval.speakers import detail_after, named_before, reaches_around, said_after
+from articlebot.retrieval.spelling import Speller, chat_words
 from articlebot.storage.index_store import IndexStore, QueryTerms
 
 __all__ = ["DEFAULT_MIN_CONFIDENCE", "RankingSettings", "Retriever", "normalize_question"]
@@ -277,6 +277,7 @@ class Retriever:
         """`text` with typos in words that neither the articles nor the model know corrected."""
         if not self.ranking.spelling:
             return text
+        text = chat_words(text)
         if self._speller is None:
             documents = self.index.documents.values()
             if sum(len(doc.text) for doc in documents) > MAX_SPELLING_CHARS:
@@ -476,6 +477,7 @@ class Retriever:
         )
         first, last = first + len(earlier), last + len(earlier)
         last = said_after(texts, first, last, question)
+        last = detail_after(texts, first, last, len(earlier) + len(sentences))
         first = named_before(texts, first, last, question)
         if (first, last) == (place, place):
             return shown

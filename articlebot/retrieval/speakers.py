@@ -14,8 +14,9 @@ from articlebot.retrieval.quotes import ATTRIBUTED, QUOTE_OPENS, SAYING, SAYS, q
 #: A person named by a pronoun alone. "They" is left out: it is a ministry or a crowd as often.
 _PRONOUN = re.compile(r"\b(?:he|she|him|her|his)\b", re.IGNORECASE)
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
-#: How many sentences back the one naming the person may be (into the paragraph before).
-MAX_REACH = 3
+#: How many sentences back the one naming the person may be (into the paragraph before: a
+#: paragraph of her quotation, then "She added that ... "People told me ...," she said.").
+MAX_REACH = 4
 
 #: Capitalised words in a row: "Gerald Whitcomb", "Van Damme", "Dr. Hannah Kovač".
 _CAPITALISED_RUN = re.compile(
@@ -36,9 +37,35 @@ _NOT_NAMES = frozenset(
 )
 
 
+_MARK = re.compile(r"[\"“”«»„]")
+#: A straight quotation mark that closes: after the quotation's last word or punctuation.
+_CLOSING = re.compile(r"(?<=[\w.,!?])\"(?=[\s,.;:!?]|$)")
+
+
+def outside_quotes(sentence: str) -> str:
+    """`sentence` with what it quotes left out ('"People told me," she said.' -> ' she said.');
+    a sentence whose first mark closes a quotation ('They did nothing," she said.') starts
+    inside one."""
+    first = _MARK.search(sentence)
+    if first is None:
+        return sentence
+    inside = first.group(0) in "”»" or _CLOSING.match(sentence, first.start()) is not None
+    kept, at = [], 0
+    for mark in _MARK.finditer(sentence):
+        if not inside:
+            kept.append(sentence[at : mark.start()])
+        at = mark.end()
+        inside = not inside if mark.group(0) == '"' else mark.group(0) in "“«„"
+    if not inside:
+        kept.append(sentence[at:])
+    return " ".join(kept)
+
+
 def names_someone(sentence: str) -> bool:
-    """Whether `sentence` names a person: two or more capitalised words in a row (a first word
-    such as "The" aside), or one saying something ("Fallon said", "said Osei")."""
+    """Whether `sentence` names a person outside what it quotes: two or more capitalised words
+    in a row (a first word such as "The" aside), or one saying something ("Fallon said",
+    "said Osei")."""
+    sentence = outside_quotes(sentence)
     for match in _SPEAKER_WORD.finditer(sentence):
         word = re.match(r"[\w’'\-]+", match.group(0).removeprefix("said ").lstrip())
         if word is not None and word.group(0).lower() not in _NOT_NAMES:
@@ -106,3 +133,17 @@ def reaches_around(question: str) -> bool:
     """Whether `question` may show sentences around its bold one (`named_before`, `said_after`):
     it asks who, or what someone said."""
     return wanted_type(question) == "person" or _WHAT_SAID.search(question) is not None
+
+
+#: A bold sentence of this many words or fewer ("Side effects were mild.", "Not all fans
+#: welcomed the spending.") is a topic sentence: the next one says what it is about.
+MAX_TOPIC_WORDS = 8
+
+
+def detail_after(sentences: Sequence[str], first: int, last: int, end: int) -> int:
+    """Where to end showing `sentences[first : last + 1]`: through the next sentence (before
+    `end`, the passage's end) when they are one topic sentence too short to say anything by
+    itself."""
+    if first != last or last + 1 >= end or len(sentences[last].split()) > MAX_TOPIC_WORDS:
+        return last
+    return last + 1

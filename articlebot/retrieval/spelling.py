@@ -59,6 +59,22 @@ class Speller:
         return _WORD.sub(fix, question)
 
 
+#: Chat shorthand no article writes: "how many ppl died", "what did the govt say". Lower case
+#: only: "Gov." and "U.S." are an article's.
+_CHAT_WORDS = {
+    "ppl": "people", "govt": "government", "govts": "governments", "yr": "year",
+    "yrs": "years", "abt": "about", "bc": "because", "cuz": "because", "coz": "because",
+    "thru": "through", "tmrw": "tomorrow", "mins": "minutes", "hrs": "hours",
+    "dept": "department", "intl": "international", "natl": "national",
+}  # fmt: skip
+_CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?!\.\w)")
+
+
+def chat_words(text: str) -> str:
+    """`text` with chat shorthand written out ("ppl" -> "people", "govt" -> "government")."""
+    return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0)], text)
+
+
 #: Letters that are no accented letter to Unicode but that keyboards without them replace with
 #: a plain one ("Łódka" is typed "lodka", "Øresund" "oresund", "Straße" "strasse").
 _PLAIN = str.maketrans(
