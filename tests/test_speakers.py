@@ -13,6 +13,7 @@ from articlebot.collection import make_retriever, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.ingest.documents import read_documents
+from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.speakers import (
     detail_after,
     named_before,
@@ -156,3 +157,12 @@ def test_a_short_topic_sentence_is_shown_with_what_it_is_about(floods) -> None:
         "embankment would hide their cafés from the water and drive away the summer visitors "
         "they depend on."
     )
+
+
+def test_an_answer_from_the_lead_is_shown_without_the_byline_above_it(floods) -> None:
+    top = floods.ask("how many people were left homeless").passages[0]
+    assert top.highlight_text.startswith("PORTO, Portugal")
+    assert top.text.startswith("PORTO, Portugal") and top.paragraph == 2
+    # Asked who wrote it, the byline is what is shown.
+    byline = read_answer(floods, "who wrote this").passages[0]
+    assert byline.text.startswith("By Ana Ribeiro")

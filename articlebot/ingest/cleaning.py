@@ -162,6 +162,32 @@ def is_bare_name(line: str) -> bool:
     return bool(_BARE_NAME.match(line)) and not any(w in _HEADING_WORDS for w in words)
 
 
+#: The most words of a header line giving the date ("Published: 12 May 2025", "Posted by Sam
+#: Whitfield on March 3, 2025"); a sentence of the story that names a day is longer.
+MAX_DATE_LINE_WORDS = 12
+
+
+def is_date_line(line: str) -> bool:
+    """Whether `line` is a header's date line, not a sentence of the story that names a day
+    ("The next meeting is scheduled for Oct. 8.", a list's "- Landing is due on 19 March")."""
+    words = line.split()
+    lower = [w for w in words if w[:1].islower() and w not in ("on", "by", "at", "am", "pm")]
+    return (
+        DATE.search(line) is not None
+        and len(words) <= MAX_DATE_LINE_WORDS
+        and not line.endswith((".", "!", "?"))
+        and not line.startswith(("-", "•", "*", "–"))
+        and len(lower) <= 1
+    )
+
+
+def is_credit_paragraph(text: str) -> bool:
+    """Whether a paragraph is a credit or a date line above the story, not part of it: "By Jane
+    Doe", a name alone, "Published: 12 May 2025"."""
+    line = " ".join(text.split())
+    return _is_credit_line(line) or is_bare_name(line) or is_date_line(line)
+
+
 def find_byline(text: str) -> str | None:
     """The credit line of an article ("By ...", "Reporting by ...", "Jane Doe | Reuters"), when
     it has one (searched at both ends), else a name alone on its first line (`text` starts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM
+from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM, is_date_line
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.spelling import plain_letters
@@ -224,11 +224,6 @@ def byline_reply(document: Document) -> ArticleReply:
     return ArticleReply("byline", document.doc_id, tuple(lines))
 
 
-#: The most words of a header line giving the date ("Published: 12 May 2025", "Posted by Sam
-#: Whitfield on March 3, 2025"); a sentence of the story that names a day is longer.
-MAX_DATE_LINE_WORDS = 12
-
-
 def article_date(document: Document) -> str | None:
     """The date an article prints for itself: a short line under its headline or at its end
     with a date on it, or the date in its dateline ("OSLO, Feb 14 (Reuters)"); None when it
@@ -236,26 +231,13 @@ def article_date(document: Document) -> str | None:
     body = [line.strip() for line in document.text[document.body_start :].split("\n")]
     body = [line for line in body if line]
     for line in body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
-        if DATE.search(line) and _date_line(line):
+        if is_date_line(line):
             return line
     for line in body[:4]:
         found = DATELINE.match(line)
         if found and DATE.search(found.group()):
             return found.group().rstrip(" -—–")
     return None
-
-
-def _date_line(line: str) -> bool:
-    """Whether a line with a date on it is a header's date line, not a sentence of the story
-    ("The next meeting is scheduled for Oct. 8.", a list's "- Landing is due on 19 March")."""
-    words = line.split()
-    lower = [w for w in words if w[:1].islower() and w not in ("on", "by", "at", "am", "pm")]
-    return (
-        len(words) <= MAX_DATE_LINE_WORDS
-        and not line.endswith((".", "!", "?"))
-        and not line.startswith(("-", "•", "*", "–"))
-        and len(lower) <= 1
-    )
 
 
 def date_reply(index: IndexStore, doc_id: str, found: str | None) -> ArticleReply:

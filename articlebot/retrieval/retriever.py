@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import logging
 import math
 import re
@@ -16,7 +17,7 @@ from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
 from articlebot.index.arrays import ranges, segment_max, segment_sum, top_positions
 from articlebot.ingest.chunking import Passage, split_sentences
-from articlebot.ingest.cleaning import Span, paragraph_spans
+from articlebot.ingest.cleaning import Span, is_credit_paragraph, paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
 from articlebot.retrieval.languages import LatinLanguages
@@ -177,7 +178,7 @@ class Retriever:
         self._late = bool(self.ranking.late_passage_weight or self.ranking.late_sentence_weight)
         #: Made on the first question (None), or False when the articles are too large.
         self._speller: Speller | bool | None = None
-        self._paragraph_starts: dict[str, list[int]] = {}
+        self._paragraphs: dict[str, list[Span]] = {}
         #: Each document's mean sentence vector by document number, made on first use: a
         #: question's mean similarity to a document's sentences is its product with it.
         self._sentence_means: dict[int, np.ndarray] = {}
@@ -211,15 +212,16 @@ class Retriever:
         passage = self.index.passage(row)
         doc = self.index.documents[passage.doc_id]
         start, end = highlight or (passage.sentences[0].start, passage.sentences[0].end)
+        shown = self._story_start(doc, passage.start, start)
         return RetrievedPassage(
             doc_id=passage.doc_id,
             title=doc.title,
             # The paragraph a reader finds the highlighted sentence in: a passage of short
             # paragraphs merged together starts in an earlier one.
             paragraph=max(self._paragraph_at(doc, start), passage.paragraph),
-            start=passage.start,
+            start=shown,
             end=passage.end,
-            text=doc.text[passage.start : passage.end],
+            text=doc.text[shown : passage.end],
             score=score,
             highlight=Highlight(start, end),
             highlight_text=doc.text[start:end],
@@ -227,13 +229,29 @@ class Retriever:
             row=row,
         )
 
+    def _paragraph_spans(self, doc: Document) -> list[Span]:
+        """`paragraph_spans` of `doc`, kept."""
+        spans = self._paragraphs.get(doc.doc_id)
+        if spans is None:
+            spans = self._paragraphs[doc.doc_id] = paragraph_spans(doc.text, doc.body_start)
+        return spans
+
     def _paragraph_at(self, doc: Document, offset: int) -> int:
         """The number of the paragraph of `doc` holding `offset` (as `paragraph_spans` counts)."""
-        starts = self._paragraph_starts.get(doc.doc_id)
-        if starts is None:
-            starts = [span.start for span in paragraph_spans(doc.text, doc.body_start)]
-            self._paragraph_starts[doc.doc_id] = starts
-        return bisect.bisect_right(starts, offset)
+        return bisect.bisect_right([span.start for span in self._paragraph_spans(doc)], offset)
+
+    def _story_start(self, doc: Document, start: int, highlight: int) -> int:
+        """Where a passage starting at `start` is shown from: past the credit and date lines it
+        opens with ("By Jane Doe" above the lead), when its bold comes after them."""
+        spans = [span for span in self._paragraph_spans(doc) if span.end > start]
+        shown = start
+        for span, following in itertools.pairwise(spans):
+            if following.start > highlight:
+                break
+            if not is_credit_paragraph(doc.text[span.start : span.end]):
+                break
+            shown = following.start
+        return shown
 
     def ask(
         self, question: str, top_k: int | None = None, doc_ids: Collection[str] | None = None
