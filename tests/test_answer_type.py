@@ -180,3 +180,15 @@ def test_more_ways_news_gives_an_age_a_price_a_count(question, sentence):
 def test_population_as_a_subject_is_no_number_question():
     assert wanted_type("how did the local population react?") is None
     assert wanted_type("whats the population of bergen") == "number"
+
+
+def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
+    from articlebot.retrieval.answer_type import age_asked, states_age_of
+
+    assert age_asked("how old is okafor?") == "okafor"
+    assert age_asked("how old is the mayor") is None and age_asked("how old is she") is None
+    assert states_age_of("vinatier", VINATIER)
+    # Kasatkin is named there, but the age is Vinatier's.
+    assert not states_age_of("kasatkin", VINATIER)
+    assert states_age_of("nováková", "Nováková, 22 and ranked 97th, had to qualify.")
+    assert states_age_of("okafor", "Mr. Okafor, 54, showed little emotion.")

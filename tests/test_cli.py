@@ -314,12 +314,12 @@ def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, c
 def test_late_interaction_is_on_where_the_index_keeps_token_vectors(
     article_index_dir: Path, cli: Cli, tmp_path: Path
 ) -> None:
-    """ "how old is vinatier?" gets his age in bold: late interaction is on by default over an
+    """ "vinatier age" gets his age in bold: late interaction is on by default over an
     index that keeps token vectors; ARTICLEBOT_LATE_INTERACTION=0 turns it off. Over one that
     keeps none it is off unless asked for (it would encode sentences at each question)."""
 
     def bold(index_dir: Path, **env: str) -> str:
-        result = cli("ask", "--json", "How old is vinatier?", index_dir=index_dir, **env)
+        result = cli("ask", "--json", "vinatier age", index_dir=index_dir, **env)
         assert result.returncode == 0, result.stderr
         [answer] = [json.loads(line) for line in result.stdout.splitlines()]
         passage = answer["passages"][0]

@@ -138,14 +138,14 @@ def test_late_interaction_reads_its_sentences_from_the_database(
     cli: Cli, index_dir: Path, database_url: str
 ) -> None:
     """Over a database index late interaction is on by default, as over an index folder: the
-    same bold sentence ("How old is vinatier?" -> his age), the sentences' token vectors read
+    same bold sentence ("vinatier age" -> his age), the sentences' token vectors read
     from PostgreSQL; ARTICLEBOT_LATE_INTERACTION=0 turns it off."""
     built = cli("index", "--database-url", database_url, index_dir=index_dir)
     assert built.returncode == 0, built.stderr
 
     def bold(**env: str) -> str:
         asked = cli(
-            "ask", "--json", "How old is vinatier?", index_dir=index_dir,
+            "ask", "--json", "vinatier age", index_dir=index_dir,
             ARTICLEBOT_DATABASE_URL=database_url, **env,
         )  # fmt: skip
         assert asked.returncode == 0, asked.stderr

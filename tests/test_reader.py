@@ -694,3 +694,36 @@ def test_when_was_this_published_gets_the_date_or_says_there_is_none(flood: Retr
     assert answer.outcome == "none"
     assert answer.reply.lines[0].startswith("The article doesn't give its date — Residents clean")
     assert answer.reply.lines[1].startswith("Indexed on ")
+
+
+COURT = """Jury convicts former hospital director in kickback scheme
+
+HARTFORD, Conn. — A federal jury on Thursday convicted Daniel Okafor, the former finance \
+director of St. Brendan's Medical Center, on six counts of wire fraud for steering nearly $4.2 \
+million in hospital contracts to a supply company secretly run by his brother-in-law.
+
+The verdict came after three days of deliberations and a four-week trial that featured \
+testimony from more than 20 witnesses. Mr. Okafor, 54, showed little emotion as the verdict was \
+read in the courtroom of U.S. District Judge Helen Marchetti.
+
+His lawyer, Sandra Whitcomb, said the defense would appeal.
+"""
+
+
+def test_how_old_is_a_named_person_is_answered_where_the_article_gives_the_age(
+    tmp_path, encoder
+) -> None:
+    from articlebot.collection import make_retriever, update_index
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import read_documents
+    from articlebot.retrieval.reader import read_answer
+
+    (tmp_path / "court.txt").write_text(COURT, encoding="utf-8")
+    settings = load_settings(index_dir=tmp_path / "index")
+    data, _ = update_index(settings, encoder, read_documents([tmp_path / "court.txt"]))
+    court = make_retriever(settings, data, encoder)
+    okafor = read_answer(court, "how old is okafor")
+    assert okafor.answered
+    assert okafor.passages[0].highlight_text.startswith("Mr. Okafor, 54, showed")
+    # The article gives no age for his lawyer: never a confident answer with his.
+    assert not read_answer(court, "how old is whitcomb").answered

@@ -235,6 +235,23 @@ def _has_age(sentence: str, question: str) -> bool:
     return subject is None or bool(_words(subject.group("who")) & _words(sentence))
 
 
+def age_asked(question: str) -> str | None:
+    """The name a question asks the age of ("how old is okafor": "okafor"); None for another
+    question, or one about "the mayor" or "her"."""
+    found = _AGE_SUBJECT.match(last_question(question))
+    return None if found is None else found.group("who")
+
+
+def states_age_of(name: str, sentence: str) -> bool:
+    """Whether `sentence` gives `name`'s age as news does: right after the name ("Okafor, 54,",
+    "Nováková (22)")."""
+    asked = _words(name)
+    return any(
+        match.group("owner") is not None and _bare(match.group("owner")) in asked
+        for match in _AGE.finditer(sentence[:_MAX_SENTENCE])
+    )
+
+
 def _words(text: str) -> set[str]:
     return {_bare(word) for word in re.findall(r"[\w’'-]+", text)}
 

@@ -20,6 +20,7 @@ from articlebot.retrieval.about import (
     summary_reply,
     summary_spans,
 )
+from articlebot.retrieval.answer_type import age_asked, states_age_of
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import (
     Language,
@@ -170,6 +171,37 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     return replace(answer, answered=True, passages=passages, also=None, topical=None)
 
 
+def with_stated_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
+    """`answer` led, with confidence, by the first sentence of the article that gives `name`'s
+    age right after the name ("Mr. Okafor, 54, showed little emotion"); unchanged when none
+    does (the article may give only someone else's)."""
+    document = retriever.index.documents[doc_id]
+    found = next(
+        (
+            (start, end)
+            for _, start, end in body_sentences(retriever.index, doc_id)
+            if states_age_of(name, document.text[start:end])
+        ),
+        None,
+    )
+    if found is None:
+        return answer
+    top = answer.passages[0] if answer.passages else None
+    if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
+        return answer
+    lead = passage_at(retriever, doc_id, *found)
+    rest = [p for p in answer.passages if p.row != lead.row]
+    passages = [lead, *rest][: max(len(answer.passages), 1)]
+    return replace(
+        answer,
+        answered=True,
+        confidence=max(answer.confidence, retriever.min_confidence),
+        passages=passages,
+        also=None,
+        topical=None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Unread:
     """Why a message is not asked of the index: its language, or that it is small talk."""
@@ -261,6 +293,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_introduction(retriever, answer, doc_id, name)
+        elif (name := age_asked(bare[i])) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_stated_age(retriever, answer, doc_id, retriever.spelled(name))
         answers.append(answer)
     return answers
 
