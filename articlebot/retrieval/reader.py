@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from articlebot.retrieval.about import (
     article_date,
@@ -192,13 +193,18 @@ def with_stated_age(retriever: Retriever, answer: Answer, doc_id: str, name: str
     lead = passage_at(retriever, doc_id, *found)
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
+    return _confident(retriever, answer, passages=passages, also=None)
+
+
+def _confident(retriever: Retriever, answer: Answer, **changes: Any) -> Answer:
+    """`answer` (with `changes`) made a confident one by what the article's structure says,
+    not by the topic gate."""
     return replace(
         answer,
         answered=True,
         confidence=max(answer.confidence, retriever.min_confidence),
-        passages=passages,
-        also=None,
         topical=None,
+        **changes,
     )
 
 
@@ -320,12 +326,7 @@ def _story_answer(retriever: Retriever, answer: Answer, kind: StoryQuestion) -> 
     asked (the lead's dateline for where, its day for when)."""
     if answer.answered or not answer.passages or not tells(kind, answer.passages[0].highlight_text):
         return answer
-    return replace(
-        answer,
-        answered=True,
-        confidence=max(answer.confidence, retriever.min_confidence),
-        topical=None,  # the article's structure answered, not the topic gate
-    )
+    return _confident(retriever, answer)
 
 
 def read_answer(

@@ -475,8 +475,10 @@ class Retriever:
 
     def whole_quotation(self, shown: RetrievedPassage, question: str = "") -> RetrievedPassage:
         """`shown` with its bold widened to the whole quotation its sentence is part of (a
-        quotation of two or three sentences), and back to the sentence naming the person it
-        calls "he" or "she" when `question` asks who (`speakers.named_before`)."""
+        quotation of two or three sentences), to the next sentence after a topic sentence too
+        short to say anything, and, for `question`, back to the sentence naming the person it
+        calls "she" when it asks who, or on to the quotation after a name when it asks what
+        someone said (`speakers`: into the paragraphs on either side)."""
         if shown.row < 0:
             return shown
         sentences = self.index.passage(shown.row).sentences
