@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from articlebot.retrieval.results import Answer
-from articlebot.terminal import NO_MORE, format_answer_text, format_passages
+from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passages
 
 HELP = """\
 Type a question about the articles; a follow-up ("when was he arrested?") is read with the \
@@ -100,7 +100,7 @@ def run_chat(
 ) -> int:
     """The chat loop; returns the exit status."""
     from articlebot.retrieval.conversation import articles_meant, ask_in_context
-    from articlebot.retrieval.reader import articles_in_scope
+    from articlebot.retrieval.reader import answered_elsewhere, articles_in_scope
     from articlebot.retrieval.small_talk import detect_small_talk
 
     # Read from a file or a pipe, a line is not shown as typed: it is shown after the prompt,
@@ -156,7 +156,11 @@ def run_chat(
                     retriever, line, previous, doc_ids=doc_ids, english_only=english_only
                 )
                 articles = articles_meant(previous, answer, len(scope))
-                say(format_answer_text(answer, bold=bold, articles=articles))
+                reply = format_answer_text(answer, bold=bold, articles=articles)
+                other = answered_elsewhere(retriever, answer, doc_ids, english_only=english_only)
+                if other is not None:
+                    reply += "\n" + elsewhere_line(other)
+                say(reply)
                 if answer.reply is not None and answer.reply.kind in ("chat", "language"):
                     # "thanks", "ok" or a question to ask again in English leaves `more`
                     # paging the last answer; "bye" leaves.

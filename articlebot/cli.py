@@ -676,8 +676,8 @@ def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
-    from articlebot.retrieval.reader import read_answer
-    from articlebot.terminal import format_answer_text
+    from articlebot.retrieval.reader import answered_elsewhere, read_answer
+    from articlebot.terminal import elsewhere_line, format_answer_text
 
     if not args.question and sys.stdin.isatty():
         raise UsageError(
@@ -704,6 +704,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
             reply = format_answer_text(answer, bold=bold, shown=shown, articles=articles)
+            other = answered_elsewhere(retriever, answer, scope, english_only=english_only)
+            if other is not None:
+                reply += "\n" + elsewhere_line(other)
             print(f"Q: {answer.question}\n{reply}\n", flush=True)
     return 0
 

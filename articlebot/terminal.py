@@ -12,6 +12,14 @@ CLOSEST_LEAD_MANY = "The articles don't say exactly. Closest:"
 NO_MORE = "No more passages."
 
 
+def elsewhere_line(elsewhere: Answer) -> str:
+    """The line under an answer the chosen articles do not give, naming another article that
+    does (or, not confidently, may)."""
+    top = elsewhere.passages[0]
+    verb = "answers" if elsewhere.answered else "may answer"
+    return f"Another article {verb} that: {top.title} (id {top.doc_id})."
+
+
 def not_answered(articles: int = 1) -> str:
     """'Not answered', in the number of the articles asked."""
     return NOT_ANSWERED if articles <= 1 else NOT_ANSWERED_MANY

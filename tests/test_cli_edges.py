@@ -135,10 +135,19 @@ def test_ask_and_chat_one_article_and_show_it(
     assert passages and {p["doc_id"] for p in passages} == {"article"}
     refused = cli("ask", "--doc", "article", "Who painted the Mona Lisa?", index_dir=index_dir)
     assert "The article doesn't seem to answer that." in refused.stdout
+    assert "Another article" not in refused.stdout  # nor does any other
+    # Asked of the wrong article, the one that answers is named.
+    wrong = cli("ask", "--doc", "harbour", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert wrong.stdout.rstrip().endswith(
+        "Another article answers that: Russia warns foreign forces in Ukraine would be lawful "
+        "military targets (id article)."
+    )
     many = cli("ask", "Who painted the Mona Lisa?", index_dir=index_dir)
     assert "The articles don't seem to answer that." in many.stdout
-    chat = _cli("chat", "--doc", "harbour", index_dir=index_dir, stdin=f"{question}\nquit\n")
+    stdin = f"{question}\nWho was Vinatier swapped for?\nquit\n"
+    chat = _cli("chat", "--doc", "harbour", index_dir=index_dir, stdin=stdin)
     assert "Ask me about: Harbour reopens\n" in chat.stdout and "noon" in chat.stdout
+    assert "Another article answers that: Russia warns" in chat.stdout.split("> ")[2]
     missing = cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
     assert missing.returncode == 1
     assert (

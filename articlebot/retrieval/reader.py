@@ -329,6 +329,30 @@ def _story_answer(retriever: Retriever, answer: Answer, kind: StoryQuestion) -> 
     return _confident(retriever, answer)
 
 
+def answered_elsewhere(
+    retriever: Retriever,
+    answer: Answer,
+    doc_ids: Collection[str] | None,
+    *,
+    english_only: bool = True,
+) -> Answer | None:
+    """Another indexed article's answer to `answer`'s question, when the articles of `doc_ids`
+    do not give it (a chat on one article asked about another): a confident one, or, where
+    they are off the subject altogether ("none"), the closest passage of one on it. None
+    otherwise, and for a reply about an article or a language."""
+    if doc_ids is None or answer.answered or answer.reply is not None:
+        return None
+    others = [d for d in retriever.index.documents if d not in set(doc_ids)]
+    if not others:
+        return None
+    found = read_answer(retriever, answer.question, others, english_only=english_only)
+    if found.reply is not None or not found.passages:
+        return None
+    if found.answered or (answer.outcome == "none" and found.outcome == "closest"):
+        return found
+    return None
+
+
 def read_answer(
     retriever: Retriever,
     question: str,
