@@ -206,6 +206,27 @@ def retriever(article_index: IndexData, encoder: Encoder) -> Retriever:
 
 
 @pytest.fixture(scope="session")
+def retriever_of(
+    tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
+) -> Callable[..., Retriever]:
+    """Makes a retriever over articles given as texts, each a .txt file named for its keyword
+    (`retriever_of(floods=FLOODS)`: doc_id "floods"), indexed into a folder of its own."""
+
+    def make(**texts: str) -> Retriever:
+        folder = tmp_path_factory.mktemp("articles")
+        paths = []
+        for name, text in texts.items():
+            path = folder / f"{name}.txt"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        settings = load_settings(index_dir=folder / "index")
+        data, _ = update_index(settings, encoder, read_documents(paths))
+        return make_retriever(settings, data, encoder)
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def group_private_retriever(
     tmp_path_factory: pytest.TempPathFactory, encoder: Encoder
 ) -> Retriever:

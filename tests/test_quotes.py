@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from articlebot.collection import make_retriever, update_index
-from articlebot.config import load_settings
-from articlebot.encoders import Encoder
-from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.quotes import (
     holds_phrase,
     quotation_around,
@@ -65,12 +59,8 @@ def test_a_phrase_matches_across_punctuation_case_and_line_breaks() -> None:
 
 
 @pytest.fixture(scope="module")
-def strike(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
-    folder = tmp_path_factory.mktemp("strike")
-    (folder / "strike.txt").write_text(STRIKE, encoding="utf-8")
-    settings = load_settings(index_dir=folder / "index")
-    data, _ = update_index(settings, encoder, read_documents([Path(folder / "strike.txt")]))
-    return make_retriever(settings, data, encoder)
+def strike(retriever_of):
+    return retriever_of(strike=STRIKE)
 
 
 @pytest.mark.parametrize(

@@ -711,17 +711,11 @@ His lawyer, Sandra Whitcomb, said the defense would appeal.
 
 
 def test_how_old_is_a_named_person_is_answered_where_the_article_gives_the_age(
-    tmp_path, encoder
+    retriever_of,
 ) -> None:
-    from articlebot.collection import make_retriever, update_index
-    from articlebot.config import load_settings
-    from articlebot.ingest.documents import read_documents
     from articlebot.retrieval.reader import read_answer
 
-    (tmp_path / "court.txt").write_text(COURT, encoding="utf-8")
-    settings = load_settings(index_dir=tmp_path / "index")
-    data, _ = update_index(settings, encoder, read_documents([tmp_path / "court.txt"]))
-    court = make_retriever(settings, data, encoder)
+    court = retriever_of(court=COURT)
     okafor = read_answer(court, "how old is okafor")
     assert okafor.answered
     assert okafor.passages[0].highlight_text.startswith("Mr. Okafor, 54, showed")

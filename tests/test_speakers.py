@@ -4,15 +4,9 @@ their quotation."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from articlebot.bot import render
-from articlebot.collection import make_retriever, update_index
-from articlebot.config import load_settings
-from articlebot.encoders import Encoder
-from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.speakers import (
     detail_after,
@@ -53,12 +47,8 @@ hide their cafés from the water and drive away the summer visitors they depend 
 
 
 @pytest.fixture(scope="module")
-def floods(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
-    folder = tmp_path_factory.mktemp("floods")
-    (folder / "floods.txt").write_text(FLOODS, encoding="utf-8")
-    settings = load_settings(index_dir=folder / "index")
-    data, _ = update_index(settings, encoder, read_documents([Path(folder / "floods.txt")]))
-    return make_retriever(settings, data, encoder)
+def floods(retriever_of):
+    return retriever_of(floods=FLOODS)
 
 
 def test_who_names_a_person() -> None:

@@ -3,14 +3,8 @@ article, is answered from its lead: the day and the place news opens with."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from articlebot.collection import make_retriever, update_index
-from articlebot.config import load_settings
-from articlebot.encoders import Encoder
-from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.reader import read_answer, read_answers
 from articlebot.retrieval.story import story_question, tells
@@ -35,12 +29,8 @@ along with a 150-euro voucher for accessories or servicing, the company said.
 
 
 @pytest.fixture(scope="module")
-def recall(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder):
-    folder = tmp_path_factory.mktemp("recall")
-    (folder / "recall.txt").write_text(RECALL, encoding="utf-8")
-    settings = load_settings(index_dir=folder / "index")
-    data, _ = update_index(settings, encoder, read_documents([Path(folder / "recall.txt")]))
-    return make_retriever(settings, data, encoder)
+def recall(retriever_of):
+    return retriever_of(recall=RECALL)
 
 
 @pytest.mark.parametrize(
