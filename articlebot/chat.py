@@ -99,7 +99,11 @@ def run_chat(
     out: TextIO = sys.stdout,
 ) -> int:
     """The chat loop; returns the exit status."""
-    from articlebot.retrieval.conversation import articles_meant, ask_in_context
+    from articlebot.retrieval.conversation import (
+        articles_meant,
+        ask_in_context,
+        points_back,
+    )
     from articlebot.retrieval.reader import answered_elsewhere, articles_in_scope
     from articlebot.retrieval.small_talk import detect_small_talk
 
@@ -157,7 +161,12 @@ def run_chat(
                 )
                 articles = articles_meant(previous, answer, len(scope))
                 reply = format_answer_text(answer, bold=bold, articles=articles)
-                other = answered_elsewhere(retriever, answer, doc_ids, english_only=english_only)
+                # Not for a follow-up: "how old is he?" means someone of this article.
+                other = (
+                    None
+                    if points_back(line)
+                    else answered_elsewhere(retriever, answer, doc_ids, english_only=english_only)
+                )
                 if other is not None:
                     reply += "\n" + elsewhere_line(other)
                 say(reply)

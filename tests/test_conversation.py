@@ -386,3 +386,12 @@ def test_a_long_run_of_spaces_in_the_last_sentence_is_read_at_once() -> None:
     start = time.perf_counter()
     assert with_context("how old is he?", turn) == ["who scored? how old is he?"]
     assert time.perf_counter() - start < 0.5
+
+
+def test_a_pronoun_or_an_ellipsis_points_back() -> None:
+    from articlebot.retrieval.conversation import points_back
+
+    assert points_back("how old is she?") and points_back("when did this happen")
+    assert points_back("and kasatkin?")
+    # Short, but pointing at nothing said before: another article may answer it.
+    assert not points_back("who was convicted") and not points_back("who won the final")

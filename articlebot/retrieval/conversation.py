@@ -129,6 +129,12 @@ def names_in(text: str) -> list[str]:
     return found
 
 
+def points_back(question: str) -> bool:
+    """Whether `question` points back at what was said before with a pronoun ("how old is
+    she?", "when did this happen?") or an ellipsis ("and kasatkin?")."""
+    return _ANAPHORA.search(question) is not None or _ELLIPSIS.match(question) is not None
+
+
 def depends_on_context(question: str) -> bool:
     """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?",
     "from where?", "what minute?")."""
