@@ -37,7 +37,6 @@ _NOT_NAMES = frozenset(
 )
 
 
-_MARK = re.compile(r"[\"“”«»„]")
 #: A straight quotation mark that closes: after the quotation's last word or punctuation.
 _CLOSING = re.compile(r"(?<=[\w.,!?])\"(?=[\s,.;:!?]|$)")
 
@@ -46,12 +45,12 @@ def outside_quotes(sentence: str) -> str:
     """`sentence` with what it quotes left out ('"People told me," she said.' -> ' she said.');
     a sentence whose first mark closes a quotation ('They did nothing," she said.') starts
     inside one."""
-    first = _MARK.search(sentence)
+    first = _QUOTE_MARK.search(sentence)
     if first is None:
         return sentence
     inside = first.group(0) in "”»" or _CLOSING.match(sentence, first.start()) is not None
     kept, at = [], 0
-    for mark in _MARK.finditer(sentence):
+    for mark in _QUOTE_MARK.finditer(sentence):
         if not inside:
             kept.append(sentence[at : mark.start()])
         at = mark.end()
