@@ -32,6 +32,7 @@ from articlebot.retrieval.languages import (
 from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
+from articlebot.retrieval.roles import RoleQuestion, holder_sentence, role_asked
 from articlebot.retrieval.small_talk import (
     SmallTalk,
     detect_small_talk,
@@ -187,6 +188,25 @@ def with_stated_age(retriever: Retriever, answer: Answer, doc_id: str, name: str
     )
     if found is None:
         return answer
+    return _led_by(retriever, answer, doc_id, found)
+
+
+def with_role_holder(
+    retriever: Retriever, answer: Answer, doc_id: str, role: RoleQuestion
+) -> Answer:
+    """`answer` led, with confidence, by the first sentence of the article naming the holder of
+    `role` beside its title ("Braga coach Nuno Almeida said"); unchanged when none does."""
+    document = retriever.index.documents[doc_id]
+    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
+    texts = [document.text[start:end] for start, end in spans]
+    position = holder_sentence(texts, document.title, role, document.text)
+    if position is None:
+        return answer
+    return _led_by(retriever, answer, doc_id, spans[position])
+
+
+def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]) -> Answer:
+    """`answer` led, with confidence, by the passage highlighting the sentence at `found`."""
     top = answer.passages[0] if answer.passages else None
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
@@ -295,6 +315,10 @@ def read_answers(
                 answer = replace(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
+        elif (role := role_asked(retriever.spelled(bare[i]))) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_role_holder(retriever, answer, doc_id, role)
         elif (name := who_is_subject(bare[i])) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:

@@ -1,0 +1,344 @@
+"""Who holds a role: "who is the mayor of bergen", "who's the braga coach", "who is the ceo".
+News names a role's holder right beside the title ("Mayor Kari Holmefjord", "Braga coach Nuno
+Almeida", "Rosa Iglesias, the mayor of Muxía,", "The shop's manager, Sarah Whitfield,"), so
+the sentence that answers is found by that shape, not by how much it resembles the question
+(which the article's every mention of Bergen or Braga resembles as well)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from articlebot.ingest.cleaning import DATELINE
+from articlebot.retrieval.spelling import plain_letters
+
+#: Titles a single person holds, as a reader types them.
+_TITLES = frozenset(
+    {
+        "minister", "president", "leader", "envoy", "governor", "mayor", "chief", "head",
+        "ceo", "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor",
+        "premier", "director", "coach", "captain", "manager", "chairman", "chairwoman", "chair",
+        "judge", "prosecutor", "lawyer", "attorney", "senator", "commissioner", "superintendent",
+        "principal", "conductor", "champion", "founder", "owner", "boss", "executive",
+        "sheriff", "inspector", "commander", "editor", "pm", "champ", "vet", "cfo", "coo",
+        "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
+        "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
+        "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
+    }
+)  # fmt: skip
+_BOSS = (
+    ("chief", "executive"), ("ceo",), ("president",), ("head",), ("director",), ("chairman",),
+    ("chairwoman",), ("chair",), ("governor",), ("manager",), ("leader",), ("owner",),
+    ("founder",), ("boss",), ("chief",), ("principal",), ("rector",), ("dean",),
+)  # fmt: skip
+_SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
+#: The titles an article may give for the one a reader typed: "boss" is its chief executive,
+#: president or governor; "pm" its prime minister; a health minister is a health secretary
+#: where the cabinet calls them so.
+_SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "boss": _BOSS,
+    "head": _BOSS,
+    "leader": (("leader",), ("head",), ("chief",), ("chairman",), ("president",)),
+    "chief": (("chief",), ("head",), ("chief", "executive")),
+    "ceo": (("chief", "executive"), ("ceo",)),
+    "executive": (("executive",),),
+    "cfo": (("chief", "financial", "officer"), ("cfo",), ("finance", "chief")),
+    "coo": (("chief", "operating", "officer"), ("coo",)),
+    "pm": (("prime", "minister"), ("premier",)),
+    "premier": (("premier",), ("prime", "minister")),
+    "champ": (("champion",),),
+    "vet": (("veterinary", "officer"), ("vet",), ("veterinarian",)),
+    "minister": (("minister",), ("secretary",)),
+    "governor": (("governor",), ("gov",)),
+    "senator": (("senator",), ("sen",)),
+    "superintendent": (("superintendent",), ("supt",)),
+    "secretary": (("secretary",), ("minister",)),
+    "coach": (("coach",), ("manager",), ("head", "coach")),
+    "manager": (("manager",), ("coach",)),
+    "skipper": (("captain",), ("skipper",)),
+    "captain": (("captain",), ("skipper",)),
+    "chair": (("chair",), ("chairman",), ("chairwoman",), ("chairperson",)),
+    "chairman": (("chairman",), ("chair",), ("chairwoman",)),
+    "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
+    "attorney": (("attorney",), ("lawyer",)),
+    "headteacher": (("headteacher",), ("head", "teacher"), ("principal",), ("headmaster",)),
+    "spokesman": _SPOKESPERSON,
+    "spokeswoman": _SPOKESPERSON,
+    "spokesperson": _SPOKESPERSON,
+    "mp": (("mp",), ("member", "of", "parliament"), ("lawmaker",)),
+}
+#: Words of a question that do not narrow the role down: "the current pm", "the new coach".
+_FILLERS = frozenset({"current", "new", "present", "now", "actual", "real", "main", "top"})
+#: Words before a title that make it another role: a deputy mayor is not the mayor.
+_OTHER_ROLE = frozenset(
+    {"deputy", "vice", "assistant", "former", "ex", "associate", "late", "sub", "junior",
+     "shadow", "opposition", "previous", "incoming", "honorary"}
+)  # fmt: skip
+#: Words that may stand right before a title that narrows nothing: "said Governor Fedorov".
+_OPEN_BEFORE = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "our", "said", "says", "told", "by",
+     "and", "with", "from", "of", "to", "for", "as", "according", "acting", "interim",
+     "newly", "appointed", "named", "elected", "current", "longtime", "veteran", "who",
+     "while", "but", "when", "after", "before", "also", "then", "that", "is", "was"}
+)  # fmt: skip
+#: Capitalised words that start no name: "Minister Tuesday said", "Mayor On".
+_NOT_NAMES = frozenset(
+    {"the", "a", "an", "on", "in", "at", "for", "he", "she", "it", "they", "we", "i", "his",
+     "her", "their", "its", "this", "that", "but", "and", "said", "says", "told", "monday",
+     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "who", "which", "when", "after", "before", "of", "to"}
+)  # fmt: skip
+#: Joining words inside a name: "Ursula von der Leyen", "Rosa de la Cruz", "Ali al-Sadr".
+_NAME_JOINS = frozenset(
+    {"de", "da", "do", "dos", "das", "del", "della", "di", "van", "von", "der", "den", "la",
+     "le", "al", "el", "bin", "ibn", "ben", "y"}
+)  # fmt: skip
+#: Demonyms that do not share the first letters of their country's name.
+_DEMONYMS = {
+    "french": "france", "dutch": "netherlands", "polish": "poland", "spanish": "spain",
+    "danish": "denmark", "welsh": "wales", "swiss": "switzerland", "greek": "greece",
+    "turkish": "turkey", "british": "britain", "english": "england", "scottish": "scotland",
+    "irish": "ireland", "norwegian": "norway", "finnish": "finland", "swedish": "sweden",
+    "portuguese": "portugal", "filipino": "philippines", "thai": "thailand", "czech": "czechia",
+    "peruvian": "peru", "belgian": "belgium", "chinese": "china", "japanese": "japan",
+    "ukrainian": "ukraine", "icelandic": "iceland", "hungarian": "hungary",
+}  # fmt: skip
+
+_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+"
+    r"(?:(?P<det>the|their|his|her|its)\s+|(?P<owner>[\w-]+)['’]s?\s+)"
+    r"(?P<role>(?:[\w-]+\s+){0,3}?[\w-]+)"
+    r"(?:\s+(?:of|at|for|in)\s+(?:the\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}[\w.'’-]+))?"
+    r"(?:\s+(?:now|again|then|please))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_][\w’'.-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleQuestion:
+    """A role a question asks the holder of, and the words that narrow it down."""
+
+    #: The titles that name it, each as lowercase words: (("chief", "executive"), ("ceo",)).
+    titles: tuple[tuple[str, ...], ...]
+    #: Words the holder is of: "braga" in "the braga coach", "bergen" in "the mayor of bergen".
+    qualifiers: tuple[str, ...]
+
+
+def role_asked(question: str) -> RoleQuestion | None:
+    """The role "who is the mayor of bergen" asks the holder of, or None for another question
+    (a name, "who is the man who ...", a title no one person holds)."""
+    found = _QUESTION.match(question)
+    if found is None:
+        return None
+    words = [_bare(w) for w in found.group("role").split()]
+    head = words[-1]
+    if head not in _TITLES:
+        return None
+    before = [w for w in words[:-1] if w not in _FILLERS]
+    if any(w in {"who", "that", "which", "whose"} for w in before):
+        return None
+    qualifiers = list(before)
+    if found.group("owner") and found.group("owner").lower() not in {"who", "whos"}:
+        qualifiers.insert(0, _bare(found.group("owner")))
+    if found.group("of"):
+        qualifiers += [
+            _bare(w) for w in found.group("of").split() if _bare(w) not in {"the", "a", "an"}
+        ]
+    titles = _SAME_AS.get(head, ((head,),))
+    return RoleQuestion(titles=titles, qualifiers=tuple(q for q in qualifiers if q))
+
+
+def holder_sentence(
+    sentences: Sequence[str], headline: str, asked: RoleQuestion, text: str = ""
+) -> int | None:
+    """The position in `sentences` (an article's, in order) of the first that names the holder
+    of the `asked` role beside its title, every word narrowing it down said beside the title
+    ("Braga coach Nuno Almeida", "Rosa Iglesias, the mayor of Muxía") and nothing else
+    narrowing it; else of the first narrowed by another name too ("Izmir Governor Selim
+    Karaağaç" for "the governor"); else of the first whose title leaves out only what the
+    article's own subject tells ("Mayor Kari Holmefjord" in the Bergen story); None when no
+    sentence does. `text` (the whole article) tells a proper name's word ("Russian",
+    "Estrella") from a common one ("club") and gives the story's dateline."""
+    found: dict[int, int] = {}  # how well a sentence answers (0 best) -> the first that does
+    for position, sentence in enumerate(sentences):
+        words = list(_WORD.finditer(sentence))
+        for start, end in _titles_naming(sentence, words, asked.titles):
+            beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
+            missing = [q for q in asked.qualifiers if not _mentions(beside, q)]
+            narrowing = _narrowing_word(sentence, words, start, asked)
+            if not missing:
+                found.setdefault(0 if narrowing is None else 1, position)
+            elif _left_out(narrowing, missing, text) and _subject_tells(missing, headline, text):
+                found.setdefault(2, position)
+        if 0 in found:
+            break
+    return found[min(found)] if found else None
+
+
+#: How many words before a title, and after it, may say whose it is: "the UK's chief
+#: veterinary officer", "the mayor of Muxía", "conductor Valentina Ortúzar as its next chief".
+_BEFORE = 4
+_AFTER = 6
+
+
+def _left_out(narrowing: str | None, missing: list[str], text: str) -> bool:
+    """Whether a title may stand for the asked one although `missing` is not said beside it:
+    nothing else narrows it, or a proper name does where only common words are missing
+    ("Estrella president" for "the club president"; not "France's foreign minister" for the
+    Russian one, nor "mission director" for the agency's head)."""
+    if narrowing is None:
+        return True
+    return not _common(text, _bare(narrowing)) and all(_common(text, q) for q in missing)
+
+
+def _subject_tells(missing: list[str], headline: str, text: str) -> bool:
+    """Whether the words missing beside a title are the article's subject as its headline
+    opens with it ("Bergen opens ...", "Supermarket chain Greenfield says ..."), its dateline's
+    place ("FREMONT, Ohio (AP) —"), or common words: the story's mayor is Bergen's, but
+    "captain Chamika Fernando" in "Perera century puts Sri Lanka in control of first Test
+    against Bangladesh" is not Bangladesh's."""
+    subject = " ".join([*_headline_subject(headline), _dateline(text)])
+    return all(_mentions(subject, q) or _common(text, q) for q in missing)
+
+
+def _dateline(text: str) -> str:
+    """The dateline opening the story's body ("FREMONT, Ohio (AP) —"), or ""."""
+    for line in text.splitlines()[:_DATELINE_LINES]:
+        found = DATELINE.match(line)
+        if found is not None:
+            return found.group(0)
+    return ""
+
+
+#: How far down an article its dateline may be: past the headline, a byline, a date.
+_DATELINE_LINES = 12
+
+
+def _headline_subject(headline: str) -> list[str]:
+    """The names a headline opens with: its first run of capitalised words, and the next run
+    when that is only its first word ("Supermarket chain Greenfield", "Danish e-bike maker
+    Vindla"), where a description comes before the name."""
+    runs: list[list[str]] = []
+    previous_capital = False
+    for word in _WORD.findall(headline):
+        capital = word[:1].isupper()
+        if capital and not previous_capital:
+            runs.append([])
+        if capital:
+            runs[-1].append(word)
+        previous_capital = capital
+    if not runs:
+        return []
+    first = runs[0]
+    opens = _WORD.findall(headline)[:1] == first[:1]
+    return first + (runs[1] if len(runs) > 1 and opens and len(first) == 1 else [])
+
+
+def _titles_naming(
+    sentence: str, words: list[re.Match[str]], titles: Sequence[tuple[str, ...]]
+) -> list[tuple[int, int]]:
+    """Where in `sentence` (its `words`, from..to) one of `titles` stands beside a person's
+    name: "Mayor Kari Holmefjord", "president, Richard Coleman,", "Rosa Iglesias, the mayor"."""
+    bare = [_bare(w.group()) for w in words]
+    found: list[tuple[int, int]] = []
+    for start in range(len(words)):
+        for title in titles:
+            end = start + len(title)
+            if tuple(bare[start:end]) != title or _possessive(words[end - 1].group()):
+                continue
+            if start > 0 and bare[start - 1] in _OTHER_ROLE:
+                continue
+            if _name_after(sentence, words, end) or _name_before(sentence, words, start):
+                found.append((start, end))
+    return found
+
+
+def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> bool:
+    """Whether a name follows the title ending before word `at`: "Governor Ivan Fedorov",
+    "manager, Sarah Whitfield,"."""
+    if at >= len(words):
+        return False
+    gap = sentence[words[at - 1].end() : words[at].start()]
+    if gap.strip() not in {"", ","}:
+        return False
+    return _starts_name(words[at].group())
+
+
+def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> bool:
+    """Whether a name comes before the title starting at word `at`, set off by a comma:
+    "Rosa Iglesias, the mayor of Muxía", "Lin Wei-ting, Veltrix's chief executive"."""
+    position = at
+    for _ in range(3):  # "the", "Veltrix's", "chief" ... up to the comma
+        if position == 0:
+            return False
+        gap = sentence[words[position - 1].end() : words[position].start()]
+        if gap.strip() == ",":
+            return _ends_name(words[position - 1].group())
+        if gap.strip():
+            return False
+        position -= 1
+    return False
+
+
+def _starts_name(word: str) -> bool:
+    return word[:1].isupper() and _bare(word) not in _NOT_NAMES and _bare(word) not in _TITLES
+
+
+def _ends_name(word: str) -> bool:
+    return word[:1].isupper() and _bare(word) not in _NOT_NAMES and not _possessive(word)
+
+
+def _narrowing_word(
+    sentence: str, words: list[re.Match[str]], start: int, asked: RoleQuestion
+) -> str | None:
+    """The word right before the title at word `start`, past those the question gives, when it
+    narrows the title down ("France's foreign minister", "mission director", "Estrella
+    president"); None when the title opens its phrase ("said Governor Fedorov")."""
+    position = start
+    while position > 0:
+        if sentence[words[position - 1].end() : words[position].start()].strip():
+            return None  # punctuation: the title opens its phrase
+        word = words[position - 1].group()
+        if any(_same_word(_bare(word), q) for q in asked.qualifiers):
+            position -= 1
+            continue
+        narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE or word[:1].isupper()
+        return word if narrows else None
+    return None
+
+
+def _mentions(text: str, qualifier: str) -> bool:
+    """Whether `text` has a word that is `qualifier`, accents, case and possessive aside
+    ("muxia" in "Muxía", "veltrix" in "Veltrix's", "russian" in "Russia", "french" in "France")."""
+    return any(_same_word(_bare(w), qualifier) for w in _WORD.findall(text))
+
+
+def _same_word(word: str, qualifier: str) -> bool:
+    if word == qualifier or _DEMONYMS.get(qualifier) == word or _DEMONYMS.get(word) == qualifier:
+        return True
+    short, long = sorted((word, qualifier), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
+
+
+def _common(text: str, qualifier: str) -> bool:
+    """Whether the article writes `qualifier` in lower case: a common noun ("the club"), which
+    describes the role's holder without telling one from another as a name does."""
+    return any(
+        w == qualifier or (len(qualifier) >= 4 and w.startswith(qualifier))
+        for w in re.findall(r"\b[a-z][\w-]*", plain_letters(text))
+    )
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith(("'s", "’s", "s'", "s’"))
+
+
+def _bare(word: str) -> str:
+    """A word as compared: lower case, no accents, no possessive, no closing full stop."""
+    plain = plain_letters(word).lower().strip(".")
+    for ending in ("'s", "’s", "'", "’"):
+        plain = plain.removesuffix(ending)
+    return plain
