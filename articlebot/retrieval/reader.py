@@ -39,6 +39,7 @@ from articlebot.retrieval.small_talk import (
     small_talk_reply,
     without_small_talk,
 )
+from articlebot.retrieval.spelling import plain_letters
 from articlebot.retrieval.story import StoryQuestion, story_question, tells, with_headline
 
 
@@ -372,9 +373,33 @@ def answered_elsewhere(
     found = read_answer(retriever, answer.question, others, english_only=english_only)
     if found.reply is not None or not found.passages:
         return None
+    if not _names_what_they_lack(retriever, answer.question, doc_ids, found.passages[0].doc_id):
+        return None
     if found.answered or (answer.outcome == "none" and found.outcome == "closest"):
         return found
     return None
+
+
+def _names_what_they_lack(
+    retriever: Retriever, question: str, doc_ids: Collection[str], other: str
+) -> bool:
+    """Whether `question` names someone or something that article `other` names (a word it
+    writes capitalised) and none of `doc_ids` mentions: "vinatier" asked of the harbour
+    story. A question in common words ("how many people were affected", "when is the
+    funeral") is about the article at hand, however well another article's sentence matches."""
+    documents = retriever.index.documents
+    scope = " ".join(documents[d].text for d in articles_in_scope(retriever, doc_ids))
+    theirs = plain_letters(documents[other].text)
+    ours = plain_letters(scope).lower()
+    for word in re.findall(r"[^\W\d_][\w'’-]+", plain_letters(retriever.spelled(question))):
+        bare = word.lower()
+        if len(bare) < 3 or bare in english_stopwords():
+            continue
+        pattern = re.compile(rf"\b{re.escape(bare)}\b", re.IGNORECASE)
+        named = any(found.group()[:1].isupper() for found in pattern.finditer(theirs))
+        if named and not pattern.search(ours):
+            return True
+    return False
 
 
 def read_answer(
