@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.reader import read_answer
-from articlebot.retrieval.roles import holder_sentence, role_asked
+from articlebot.retrieval.roles import role_asked, role_holder, role_speaking
 
 DERAILMENT = """Freight train carrying chemicals derails in Ohio town, 2,000 residents evacuated
 
@@ -94,7 +94,8 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:
     sentences = ["The match was played on Sunday in front of a record crowd.", sentence]
-    assert holder_sentence(sentences, "A headline", role_asked(question), " ".join(sentences)) == 1
+    holder = role_holder(sentences, "A headline", role_asked(question), " ".join(sentences))
+    assert holder is not None and holder.sentence == 1
 
 
 @pytest.mark.parametrize(
@@ -116,7 +117,7 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:
     text = f"Russian officials and Arizona's space agency met.\n{sentence}"
-    assert holder_sentence([sentence], "Dinamo lose in Split", role_asked(question), text) is None
+    assert role_holder([sentence], "Dinamo lose in Split", role_asked(question), text) is None
 
 
 def test_a_title_alone_is_the_story_subjects(stories) -> None:
@@ -141,3 +142,61 @@ def test_another_teams_captain_is_no_answer(stories) -> None:
     # Fernando captains Sri Lanka, whom the headline names first; Bangladesh's is not given.
     answer = read_answer(stories, "who's the bangladesh captain", ["cricket"])
     assert "Chamika Fernando" not in answer.passages[0].highlight_text or not answer.answered
+
+
+ARSON = """Police arrest man over string of car fires in Lyon suburbs
+
+LYON, France (AP) — French police on Thursday arrested a man suspected of setting fire to at \
+least 27 cars over four months in the eastern suburbs of Lyon.
+
+The man, a delivery driver identified by prosecutors only as Karim B., was detained at dawn at \
+his apartment in Vaulx-en-Velin, Lyon prosecutor Nicolas Perrin said at a news conference.
+
+"This man is presumed innocent, but the material we found is serious and consistent," Perrin \
+told reporters. "He will be brought before an investigating judge tomorrow."
+
+The mayor of Vaulx-en-Velin, Hélène Geoffroy, thanked the police and said the town would \
+install 30 more street cameras this year.
+
+The delivery company, which prosecutors did not name, said in a statement that it was \
+"shocked" and was cooperating fully with investigators.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "qualifiers"),
+    [
+        ("what did the prosecutor say", "the prosecutor", ()),
+        ("what does the mayor of fremont think about it?", "the mayor of fremont", ("fremont",)),
+        ("what did his lawyer say", "his lawyer", ()),
+    ],
+)
+def test_a_question_about_a_role_holders_words(question, role, qualifiers) -> None:
+    spoken = role_speaking(question)
+    assert spoken is not None and question[spoken.start : spoken.end] == role
+    assert spoken.asked.qualifiers == qualifiers
+
+
+def test_a_question_with_a_subject_of_its_own_is_searched_by_it() -> None:
+    assert role_speaking("what did the ceo say about modernising the factory") is None
+    assert role_speaking("what did perrin say") is None
+
+
+def test_the_holders_name_as_the_article_writes_it() -> None:
+    sentences = [
+        "said the UK's chief veterinary officer, Dr. Fiona Carradine.",
+        "said Dr. Henrik Lassen, 52, the study's lead author.",
+    ]
+    vet = role_holder(sentences, "Bird flu", role_asked("who is the chief vet"))
+    assert vet is not None and (vet.sentence, vet.name) == (0, "Dr. Fiona Carradine")
+    author = role_holder(sentences, "A study", role_asked("who is the lead author"))
+    assert author is not None and (author.sentence, author.name) == (1, "Dr. Henrik Lassen")
+
+
+def test_what_the_prosecutor_said_is_what_the_prosecutor_named_said(retriever_of) -> None:
+    # "prosecutors did not name" in the company's statement matches the words best; the
+    # prosecutor is Nicolas Perrin, whose words are wanted.
+    arson = retriever_of(arson=ARSON)
+    answer = read_answer(arson, "what did the prosecutor say")
+    assert "Perrin" in answer.passages[0].highlight_text
+    assert answer.question == "what did the prosecutor say"

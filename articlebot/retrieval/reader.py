@@ -32,7 +32,13 @@ from articlebot.retrieval.languages import (
 from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
-from articlebot.retrieval.roles import RoleQuestion, holder_sentence, role_asked
+from articlebot.retrieval.roles import (
+    RoleQuestion,
+    SpokenRole,
+    role_asked,
+    role_holder,
+    role_speaking,
+)
 from articlebot.retrieval.small_talk import (
     SmallTalk,
     detect_small_talk,
@@ -200,10 +206,26 @@ def with_role_holder(
     document = retriever.index.documents[doc_id]
     spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
     texts = [document.text[start:end] for start, end in spans]
-    position = holder_sentence(texts, document.title, role, document.text)
-    if position is None:
+    holder = role_holder(texts, document.title, role, document.text)
+    if holder is None:
         return answer
-    return _led_by(retriever, answer, doc_id, spans[position])
+    return _led_by(retriever, answer, doc_id, spans[holder.sentence])
+
+
+def holders_words(
+    retriever: Retriever, answer: Answer, doc_id: str, spoken: SpokenRole, question: str
+) -> Answer:
+    """The answer to "what did the prosecutor say" as to "what did Perrin say", the holder of
+    the role as the article names them (`question` is the one `spoken` was read from);
+    `answer` when the article names no holder. Quotations are attributed by surname."""
+    document = retriever.index.documents[doc_id]
+    texts = [document.text[start:end] for _, start, end in body_sentences(retriever.index, doc_id)]
+    holder = role_holder(texts, document.title, spoken.asked, document.text)
+    if holder is None:
+        return answer
+    surname = holder.name.split()[-1]
+    asked = f"{question[: spoken.end]} {surname}{question[spoken.end :]}"
+    return replace(retriever.ask(asked, doc_ids=[doc_id]), question=answer.question)
 
 
 def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]) -> Answer:
@@ -316,6 +338,10 @@ def read_answers(
                 answer = replace(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
+        elif (spoken := role_speaking(spelled := retriever.spelled(bare[i]))) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = holders_words(retriever, answer, doc_id, spoken, spelled)
         elif (role := role_asked(retriever.spelled(bare[i]))) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:

@@ -25,6 +25,7 @@ _TITLES = frozenset(
         "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
         "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
         "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
+        "author",
     }
 )  # fmt: skip
 _BOSS = (
@@ -106,12 +107,26 @@ _DEMONYMS = {
     "ukrainian": "ukraine", "icelandic": "iceland", "hungarian": "hungary",
 }  # fmt: skip
 
+#: "the braga coach", "france's foreign minister", "the mayor of bergen".
+_ROLE_PHRASE = (
+    r"(?P<phrase>(?:(?P<det>the|their|his|her|its)\s+|(?P<owner>[\w-]+)['’]s?\s+)"
+    r"(?P<role>(?:[\w-]+\s+){0,3}?[\w-]+)"
+    r"(?:\s+(?:of|at|for|in)\s+(?:the\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+))?)"
+)
 _QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was|\s+are|\s+were)\s+"
-    r"(?:(?P<det>the|their|his|her|its)\s+|(?P<owner>[\w-]+)['’]s?\s+)"
-    r"(?P<role>(?:[\w-]+\s+){0,3}?[\w-]+)"
-    r"(?:\s+(?:of|at|for|in)\s+(?:the\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}[\w.'’-]+))?"
-    r"(?:\s+(?:now|again|then|please))?\s*[?.!]*\s*$",
+    + _ROLE_PHRASE
+    + r"(?:\s+(?:now|again|then|please))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: "what did the prosecutor say", "what does the mayor of fremont think about it"; not with a
+#: subject of its own ("what did the ceo say about the factory"), which search finds by.
+_SPOKEN = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:what|how)\s+(?:did|does|do|has|had|is|was|will|would)\s+"
+    + _ROLE_PHRASE
+    + r"\s+(?:say|said|saying|tell|told|think|want|announce|announced|claim|argue|respond|"
+    r"react|reply|replied|warn|warned|promise|promised|mean)"
+    r"(?:\s+(?:about\s+(?:it|this|that)|then|again|afterwards|after))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
@@ -131,8 +146,32 @@ def role_asked(question: str) -> RoleQuestion | None:
     """The role "who is the mayor of bergen" asks the holder of, or None for another question
     (a name, "who is the man who ...", a title no one person holds)."""
     found = _QUESTION.match(question)
-    if found is None:
+    return None if found is None else _role_of(found)
+
+
+@dataclass(frozen=True, slots=True)
+class SpokenRole:
+    """A question about what a role's holder said: the role, and where the question names it."""
+
+    asked: RoleQuestion
+    #: question[start:end] is "the prosecutor" in "what did the prosecutor say".
+    start: int
+    end: int
+
+
+def role_speaking(question: str) -> SpokenRole | None:
+    """The role whose holder's words a question asks for ("what did the prosecutor say"), or
+    None for another question (one asking about something, "what did the ceo say about the
+    factory", is searched by that)."""
+    found = _SPOKEN.match(question)
+    if found is None or (asked := _role_of(found)) is None:
         return None
+    return SpokenRole(asked, found.start("phrase"), found.end("phrase"))
+
+
+def _role_of(found: re.Match[str]) -> RoleQuestion | None:
+    """The role a matched `_ROLE_PHRASE` names, or None when it names no title one person
+    holds."""
     words = [_bare(w) for w in found.group("role").split()]
     head = words[-1]
     if head not in _TITLES:
@@ -141,7 +180,7 @@ def role_asked(question: str) -> RoleQuestion | None:
     if any(w in {"who", "that", "which", "whose"} for w in before):
         return None
     qualifiers = list(before)
-    if found.group("owner") and found.group("owner").lower() not in {"who", "whos"}:
+    if found.group("owner") and found.group("owner").lower() not in {"who", "whos", "what"}:
         qualifiers.insert(0, _bare(found.group("owner")))
     if found.group("of"):
         qualifiers += [
@@ -151,28 +190,39 @@ def role_asked(question: str) -> RoleQuestion | None:
     return RoleQuestion(titles=titles, qualifiers=tuple(q for q in qualifiers if q))
 
 
-def holder_sentence(
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """Who holds a role, as an article names them: the sentence, and the name in it."""
+
+    #: Position of the sentence among those searched.
+    sentence: int
+    #: The name as written beside the title ("Kari Holmefjord", "Dr. Fiona Carradine").
+    name: str
+
+
+def role_holder(
     sentences: Sequence[str], headline: str, asked: RoleQuestion, text: str = ""
-) -> int | None:
-    """The position in `sentences` (an article's, in order) of the first that names the holder
-    of the `asked` role beside its title, every word narrowing it down said beside the title
-    ("Braga coach Nuno Almeida", "Rosa Iglesias, the mayor of Muxía") and nothing else
-    narrowing it; else of the first narrowed by another name too ("Izmir Governor Selim
-    Karaağaç" for "the governor"); else of the first whose title leaves out only what the
+) -> Holder | None:
+    """Who holds the `asked` role as `sentences` (an article's, in order) name them: the first
+    sentence naming the holder beside the title, every word narrowing it down said beside the
+    title ("Braga coach Nuno Almeida", "Rosa Iglesias, the mayor of Muxía") and nothing else
+    narrowing it; else the first narrowed by another name too ("Izmir Governor Selim
+    Karaağaç" for "the governor"); else the first whose title leaves out only what the
     article's own subject tells ("Mayor Kari Holmefjord" in the Bergen story); None when no
     sentence does. `text` (the whole article) tells a proper name's word ("Russian",
     "Estrella") from a common one ("club") and gives the story's dateline."""
-    found: dict[int, int] = {}  # how well a sentence answers (0 best) -> the first that does
+    found: dict[int, Holder] = {}  # how well a sentence answers (0 best) -> the first that does
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
-        for start, end in _titles_naming(sentence, words, asked.titles):
+        for start, end, name in _titles_naming(sentence, words, asked.titles):
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
             missing = [q for q in asked.qualifiers if not _mentions(beside, q)]
             narrowing = _narrowing_word(sentence, words, start, asked)
+            holder = Holder(position, name)
             if not missing:
-                found.setdefault(0 if narrowing is None else 1, position)
+                found.setdefault(0 if narrowing is None else 1, holder)
             elif _left_out(narrowing, missing, text) and _subject_tells(missing, headline, text):
-                found.setdefault(2, position)
+                found.setdefault(2, holder)
         if 0 in found:
             break
     return found[min(found)] if found else None
@@ -239,11 +289,12 @@ def _headline_subject(headline: str) -> list[str]:
 
 def _titles_naming(
     sentence: str, words: list[re.Match[str]], titles: Sequence[tuple[str, ...]]
-) -> list[tuple[int, int]]:
+) -> list[tuple[int, int, str]]:
     """Where in `sentence` (its `words`, from..to) one of `titles` stands beside a person's
-    name: "Mayor Kari Holmefjord", "president, Richard Coleman,", "Rosa Iglesias, the mayor"."""
+    name, and the name: "Mayor Kari Holmefjord", "president, Richard Coleman,", "Rosa
+    Iglesias, the mayor"."""
     bare = [_bare(w.group()) for w in words]
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, str]] = []
     for start in range(len(words)):
         for title in titles:
             end = start + len(title)
@@ -251,36 +302,70 @@ def _titles_naming(
                 continue
             if start > 0 and bare[start - 1] in _OTHER_ROLE:
                 continue
-            if _name_after(sentence, words, end) or _name_before(sentence, words, start):
-                found.append((start, end))
+            name = _name_after(sentence, words, end) or _name_before(sentence, words, start)
+            if name:
+                found.append((start, end, name))
     return found
 
 
-def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> bool:
-    """Whether a name follows the title ending before word `at`: "Governor Ivan Fedorov",
-    "manager, Sarah Whitfield,"."""
-    if at >= len(words):
-        return False
-    gap = sentence[words[at - 1].end() : words[at].start()]
-    if gap.strip() not in {"", ","}:
-        return False
-    return _starts_name(words[at].group())
+def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
+    """The name following the title that ends before word `at` ("Governor Ivan Fedorov",
+    "manager, Sarah Whitfield,"), or ""."""
+    if at >= len(words) or not _starts_name(words[at].group()):
+        return ""
+    if sentence[words[at - 1].end() : words[at].start()].strip() not in {"", ","}:
+        return ""
+    end = at + 1
+    while end < len(words) and not sentence[words[end - 1].end() : words[end].start()].strip():
+        word = words[end].group()
+        if not (word[:1].isupper() or word.lower() in _NAME_JOINS) or _bare(word) in _NOT_NAMES:
+            break
+        end += 1
+    while end > at + 1 and words[end - 1].group().lower() in _NAME_JOINS:
+        end -= 1
+    return _without_stop(sentence[words[at].start() : words[end - 1].end()])
 
 
-def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> bool:
-    """Whether a name comes before the title starting at word `at`, set off by a comma:
-    "Rosa Iglesias, the mayor of Muxía", "Lin Wei-ting, Veltrix's chief executive"."""
+def _without_stop(name: str) -> str:
+    """A name without the full stop ending its sentence ("Carradine."), an initial's kept."""
+    last = name.split()[-1]
+    return name[:-1] if name.endswith(".") and len(last) > 2 else name
+
+
+#: Between a name and its title: a comma, or an age set off by commas ("Lassen, 52, the").
+_APPOSITION = re.compile(r",(?:\s*\d{1,3}\s*,)?")
+
+
+def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
+    """The name before the title starting at word `at`, set off by a comma ("Rosa Iglesias,
+    the mayor of Muxía", "Lin Wei-ting, Veltrix's chief executive", "Dr. Henrik Lassen, 52,
+    the study's lead author"), or ""."""
     position = at
-    for _ in range(3):  # "the", "Veltrix's", "chief" ... up to the comma
+    for _ in range(4):  # "the", "study's", "lead", ... up to the comma
         if position == 0:
-            return False
-        gap = sentence[words[position - 1].end() : words[position].start()]
-        if gap.strip() == ",":
-            return _ends_name(words[position - 1].group())
-        if gap.strip():
-            return False
+            return ""
+        gap = sentence[words[position - 1].end() : words[position].start()].strip()
+        if _APPOSITION.fullmatch(gap):
+            return _name_ending(sentence, words, position - 1)
+        if gap:
+            return ""
         position -= 1
-    return False
+    return ""
+
+
+def _name_ending(sentence: str, words: list[re.Match[str]], last: int) -> str:
+    """The run of capitalised words ending at word `last`, or "" when it is no name."""
+    if not _ends_name(words[last].group()):
+        return ""
+    first = last
+    while first > 0 and not sentence[words[first - 1].end() : words[first].start()].strip():
+        word = words[first - 1].group()
+        if not (word[:1].isupper() or word.lower() in _NAME_JOINS) or _bare(word) in _NOT_NAMES:
+            break
+        first -= 1
+    while first < last and words[first].group().lower() in _NAME_JOINS:
+        first += 1
+    return _without_stop(sentence[words[first].start() : words[last].end()])
 
 
 def _starts_name(word: str) -> bool:
