@@ -388,11 +388,11 @@ def test_help_and_echoed_replies_fit_when_titles_and_ids_are_emoji() -> None:
     assert render.plain_fit("Removed a.") == "Removed a."
 
 
-def test_the_paragraph_button_numbers_a_byline_and_its_paragraph_as_the_answer_does(
+def test_the_paragraph_button_numbers_the_lead_as_the_answer_does(
     retriever: Retriever,
 ) -> None:
-    """A byline joins the paragraph after it in one passage. The answer cited the paragraph
-    of its bold sentence (2), the Paragraph button the byline's (1), for the same text."""
+    """The byline above the story is no paragraph of it: the lead is paragraph 1 in the answer
+    and under the Paragraph button, which shows it without the byline."""
     from articlebot.bot.paragraphs import paragraph_of
     from articlebot.ingest.chunking import ChunkSettings, chunk_document
     from articlebot.ingest.documents import parse_plain_text
@@ -405,11 +405,11 @@ def test_the_paragraph_button_numbers_a_byline_and_its_paragraph_as_the_answer_d
     )
     doc = parse_plain_text(text, "flu", "flu.txt")
     first = chunk_document(doc, retriever.encoder.count_tokens, ChunkSettings()).passages[0]
-    assert doc.text[first.start : first.end].startswith("By Tom Whitlock")
+    assert doc.text[first.start : first.end].startswith("Bird flu has been confirmed")
     paragraph = paragraph_of(doc, first)
-    assert paragraph.number == 2
+    assert paragraph.number == first.paragraph == 1
     shown = doc.text[paragraph.start : paragraph.end]
-    assert shown.startswith("By Tom Whitlock") and shown.endswith("national laboratory.")
+    assert shown.startswith("Bird flu has been") and shown.endswith("national laboratory.")
 
 
 def test_counts_are_singular_for_one() -> None:

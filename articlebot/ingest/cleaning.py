@@ -217,7 +217,8 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 
 
 def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
-    """Paragraphs of `text[body_start:]` as spans of `text`, without furniture lines.
+    """Paragraphs of `text[body_start:]` as spans of `text`, without furniture lines nor the
+    credit and date lines above the story.
 
     Text with blank lines is taken to separate paragraphs by blank lines (single newlines are
     wrapping); text without any blank line has one paragraph per line, as scraped news often has.
@@ -254,4 +255,14 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
         if not blank_separated or own_line:
             close_block()
     close_block()
-    return spans
+    # Credit and date lines above the story ("By Jane Doe", "Published 3 May 2025") are no
+    # paragraph of it: a reader counts the lead as the first, and it is shown without them.
+    story = next(
+        (
+            at
+            for at, span in enumerate(spans)
+            if not is_credit_paragraph(text[span.start : span.end])
+        ),
+        0,
+    )
+    return spans[story:]

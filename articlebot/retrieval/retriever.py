@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import itertools
 import logging
 import math
 import re
@@ -17,7 +16,7 @@ from articlebot.config import DEFAULT_MIN_CONFIDENCE
 from articlebot.encoders import Encoder
 from articlebot.index.arrays import ranges, segment_max, segment_sum, top_positions
 from articlebot.ingest.chunking import Passage, split_sentences
-from articlebot.ingest.cleaning import Span, is_credit_paragraph, paragraph_spans
+from articlebot.ingest.cleaning import Span, paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
 from articlebot.retrieval.languages import LatinLanguages
@@ -212,16 +211,15 @@ class Retriever:
         passage = self.index.passage(row)
         doc = self.index.documents[passage.doc_id]
         start, end = highlight or (passage.sentences[0].start, passage.sentences[0].end)
-        shown = self._story_start(doc, passage.start, start)
         return RetrievedPassage(
             doc_id=passage.doc_id,
             title=doc.title,
             # The paragraph a reader finds the highlighted sentence in: a passage of short
             # paragraphs merged together starts in an earlier one.
             paragraph=max(self._paragraph_at(doc, start), passage.paragraph),
-            start=shown,
+            start=passage.start,
             end=passage.end,
-            text=doc.text[shown : passage.end],
+            text=doc.text[passage.start : passage.end],
             score=score,
             highlight=Highlight(start, end),
             highlight_text=doc.text[start:end],
@@ -239,19 +237,6 @@ class Retriever:
     def _paragraph_at(self, doc: Document, offset: int) -> int:
         """The number of the paragraph of `doc` holding `offset` (as `paragraph_spans` counts)."""
         return bisect.bisect_right([span.start for span in self._paragraph_spans(doc)], offset)
-
-    def _story_start(self, doc: Document, start: int, highlight: int) -> int:
-        """Where a passage starting at `start` is shown from: past the credit and date lines it
-        opens with ("By Jane Doe" above the lead), when its bold comes after them."""
-        spans = [span for span in self._paragraph_spans(doc) if span.end > start]
-        shown = start
-        for span, following in itertools.pairwise(spans):
-            if following.start > highlight:
-                break
-            if not is_credit_paragraph(doc.text[span.start : span.end]):
-                break
-            shown = following.start
-        return shown
 
     def ask(
         self, question: str, top_k: int | None = None, doc_ids: Collection[str] | None = None
