@@ -707,6 +707,9 @@ testimony from more than 20 witnesses. Mr. Okafor, 54, showed little emotion as 
 read in the courtroom of U.S. District Judge Helen Marchetti.
 
 His lawyer, Sandra Whitcomb, said the defense would appeal.
+
+"We trusted him with the hospital. He lied to all of us," said Grace Adeyemi, 61, a nurse who \
+testified for the prosecution.
 """
 
 
@@ -721,3 +724,7 @@ def test_how_old_is_a_named_person_is_answered_where_the_article_gives_the_age(
     assert okafor.passages[0].highlight_text.startswith("Mr. Okafor, 54, showed")
     # The article gives no age for his lawyer: never a confident answer with his.
     assert not read_answer(court, "how old is whitcomb").answered
+    # An age given in a quotation's attribution: the quotation is shown from its start.
+    nurse = read_answer(court, "how old is adeyemi")
+    assert nurse.answered
+    assert nurse.passages[0].highlight_text.startswith('"We trusted him')

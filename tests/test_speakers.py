@@ -105,6 +105,10 @@ def test_a_topic_sentence_too_short_to_say_anything_comes_with_the_next() -> Non
     assert detail_after(sentences, 0, 0, 1) == 0
     said = ["Eleven of the 14 fires started while the batteries were charging indoors.", "No."]
     assert detail_after(said, 0, 0, 2) == 0
+    # Nor for one that gives what is asked: the day the results are due is the answer.
+    due = ["The final results are due on Wednesday.", "The commission had 212 complaints."]
+    assert detail_after(due, 0, 0, 2, "when r the final results") == 0
+    assert detail_after(due, 0, 0, 2, "what about the results") == 1
 
 
 def test_what_someone_said_runs_on_to_the_rest_of_their_quotation() -> None:

@@ -30,7 +30,7 @@ from articlebot.retrieval.languages import (
     question_language,
 )
 from articlebot.retrieval.late_interaction import english_stopwords
-from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
+from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
     RoleQuestion,
@@ -97,15 +97,29 @@ def named_or_this_article(
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
-    """The passage of an article holding text[start:end], highlighted there."""
+    """The passage of an article holding text[start:end], highlighted there; for a span no
+    passage holds (a byline), the span itself."""
     index = retriever.index
     rows = index.passage_rows(index.document_numbers([doc_id])).tolist()
     for row in rows:
         passage = index.passage(row)
         if passage.start <= start and end <= passage.end:
             return retriever.passage(row, 0.0, (start, end))
-    # A span outside every passage (a byline line that chunking left out): the first one.
-    return retriever.passage(rows[0])
+    # The byline above the story, which no passage holds (it is no paragraph of the story):
+    # itself, numbered 0, before the first paragraph.
+    document = index.documents[doc_id]
+    return RetrievedPassage(
+        doc_id=doc_id,
+        title=document.title,
+        paragraph=0,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+        score=0.0,
+        highlight=Highlight(start, end),
+        highlight_text=document.text[start:end],
+        source=document.source,
+    )
 
 
 def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> Answer:
@@ -233,7 +247,8 @@ def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int,
     top = answer.passages[0] if answer.passages else None
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
-    lead = passage_at(retriever, doc_id, *found)
+    # A sentence inside a quotation is shown with all of it, from its opening mark.
+    lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     return _confident(retriever, answer, passages=passages, also=None)

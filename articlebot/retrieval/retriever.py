@@ -482,7 +482,7 @@ class Retriever:
         )
         first, last = first + len(earlier), last + len(earlier)
         last = said_after(texts, first, last, question)
-        last = detail_after(texts, first, last, len(earlier) + len(sentences))
+        last = detail_after(texts, first, last, len(earlier) + len(sentences), question)
         first = named_before(texts, first, last, question)
         if (first, last) == (place, place):
             return shown

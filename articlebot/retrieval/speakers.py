@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from articlebot.retrieval.answer_type import wanted_type
+from articlebot.retrieval.answer_type import has_type, wanted_type
 from articlebot.retrieval.quotes import ATTRIBUTED, QUOTE_OPENS, SAYING, SAYS, quotation_around
 
 #: A person named by a pronoun alone. "They" is left out: it is a ministry or a crowd as often.
@@ -139,10 +139,16 @@ def reaches_around(question: str) -> bool:
 MAX_TOPIC_WORDS = 8
 
 
-def detail_after(sentences: Sequence[str], first: int, last: int, end: int) -> int:
+def detail_after(
+    sentences: Sequence[str], first: int, last: int, end: int, question: str = ""
+) -> int:
     """Where to end showing `sentences[first : last + 1]`: through the next sentence (before
     `end`, the passage's end) when they are one topic sentence too short to say anything by
-    itself."""
+    itself; not when it gives what `question` asks for ("The final results are due on
+    Wednesday." for "when are the results")."""
     if first != last or last + 1 >= end or len(sentences[last].split()) > MAX_TOPIC_WORDS:
+        return last
+    kind = wanted_type(question)
+    if kind is not None and has_type(kind, sentences[last], question):
         return last
     return last + 1
