@@ -51,11 +51,7 @@ def stories(retriever_of):
         ("who is the mayor of millbrook", (("mayor",),), ("millbrook",)),
         ("Who's the zaporizhzhia governor?", (("governor",), ("gov",)), ("zaporizhzhia",)),
         ("who is the current pm", (("prime", "minister"), ("premier",)), ()),
-        (
-            "who is france's foreign minister",
-            (("minister",), ("secretary",)),
-            ("france", "foreign"),
-        ),
+        ("who is france's foreign minister", (("minister",),), ("france", "foreign")),
         ("whos the ceo at vindla", (("chief", "executive"), ("ceo",)), ("vindla",)),
     ],
 )
@@ -63,6 +59,29 @@ def test_the_role_a_question_asks_the_holder_of(question, titles, qualifiers) ->
     asked = role_asked(question)
     assert asked is not None
     assert asked.titles == titles and asked.qualifiers == qualifiers
+
+
+def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> None:
+    # A health minister is called a secretary in some cabinets, but a union's general
+    # secretary is no minister; the minister named later is.
+    sentences = [
+        "Prince Adjei, the union's general secretary, said the union had written.",
+        "Ghana's Minister for Lands and Natural Resources, Abena Kusi-Mensah, visited the site.",
+    ]
+    text = " ".join(sentences)
+    minister = role_holder(
+        sentences, "Ghana mine collapse", role_asked("who is the minister"), text
+    )
+    assert minister is not None and minister.name == "Abena Kusi-Mensah"
+    kenya = ["Education Cabinet Secretary Peter Kirui said he would meet union leaders."]
+    asked = role_asked("who is the education minister")
+    holder = role_holder(kenya, "Kenyan teachers strike", asked, kenya[0])
+    assert holder is not None and holder.name == "Peter Kirui"
+    # A deputy is the deputy asked for.
+    deputy = ["Deputy Governor Francisco Ilagan said reserves stood at $98.6 billion."]
+    assert role_holder(deputy, "Peso", role_asked("who is the governor"), deputy[0]) is None
+    asked = role_asked("who is the deputy governor")
+    assert role_holder(deputy, "Peso", asked, deputy[0]) is not None
 
 
 @pytest.mark.parametrize(

@@ -31,43 +31,49 @@ _TITLES = frozenset(
 _BOSS = (
     ("chief", "executive"), ("ceo",), ("president",), ("head",), ("director",), ("chairman",),
     ("chairwoman",), ("chair",), ("governor",), ("manager",), ("leader",), ("owner",),
-    ("founder",), ("boss",), ("chief",), ("principal",), ("rector",), ("dean",),
+    ("founder",), ("chief",), ("principal",), ("rector",), ("dean",),
 )  # fmt: skip
 _SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
-#: The titles an article may give for the one a reader typed: "boss" is its chief executive,
-#: president or governor; "pm" its prime minister; a health minister is a health secretary
-#: where the cabinet calls them so.
+#: Other names of the title a reader typed: "ceo" is the chief executive, "pm" the prime
+#: minister, "gov" the governor.
 _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "boss": _BOSS,
-    "head": _BOSS,
-    "leader": (("leader",), ("head",), ("chief",), ("chairman",), ("president",)),
-    "chief": (("chief",), ("head",), ("chief", "executive")),
     "ceo": (("chief", "executive"), ("ceo",)),
-    "executive": (("executive",),),
-    "cfo": (("chief", "financial", "officer"), ("cfo",), ("finance", "chief")),
+    "cfo": (("chief", "financial", "officer"), ("cfo",)),
     "coo": (("chief", "operating", "officer"), ("coo",)),
     "pm": (("prime", "minister"), ("premier",)),
     "premier": (("premier",), ("prime", "minister")),
     "champ": (("champion",),),
     "vet": (("veterinary", "officer"), ("vet",), ("veterinarian",)),
-    "minister": (("minister",), ("secretary",)),
     "governor": (("governor",), ("gov",)),
     "senator": (("senator",), ("sen",)),
     "superintendent": (("superintendent",), ("supt",)),
-    "secretary": (("secretary",), ("minister",)),
-    "coach": (("coach",), ("manager",), ("head", "coach")),
-    "manager": (("manager",), ("coach",)),
     "skipper": (("captain",), ("skipper",)),
     "captain": (("captain",), ("skipper",)),
     "chair": (("chair",), ("chairman",), ("chairwoman",), ("chairperson",)),
     "chairman": (("chairman",), ("chair",), ("chairwoman",)),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
-    "headteacher": (("headteacher",), ("head", "teacher"), ("principal",), ("headmaster",)),
+    "headteacher": (("headteacher",), ("head", "teacher"), ("headmaster",), ("headmistress",)),
     "spokesman": _SPOKESPERSON,
     "spokeswoman": _SPOKESPERSON,
     "spokesperson": _SPOKESPERSON,
-    "mp": (("mp",), ("member", "of", "parliament"), ("lawmaker",)),
+    "mp": (("mp",), ("member", "of", "parliament")),
+}
+#: Titles that often stand for the one typed, where nothing else narrows them: "boss" is a
+#: chief executive, president or governor; a health minister a health secretary where the
+#: cabinet calls them so (a union's "general secretary" is no minister, nor a "mission
+#: director" the agency's head).
+_LOOSELY: dict[str, tuple[tuple[str, ...], ...]] = {
+    "boss": _BOSS,
+    "head": _BOSS,
+    "leader": (("head",), ("chief",), ("chairman",), ("president",)),
+    "chief": (("head",), ("chief", "executive")),
+    "minister": (("secretary",),),
+    "secretary": (("minister",),),
+    "coach": (("manager",), ("head", "coach")),
+    "manager": (("coach",),),
+    "headteacher": (("principal",),),
+    "mp": (("lawmaker",),),
 }
 #: Words of a question that do not narrow the role down: "the current pm", "the new coach".
 _FILLERS = frozenset({"current", "new", "present", "now", "actual", "real", "main", "top"})
@@ -83,6 +89,8 @@ _OPEN_BEFORE = frozenset(
      "newly", "appointed", "named", "elected", "current", "longtime", "veteran", "who",
      "while", "but", "when", "after", "before", "also", "then", "that", "is", "was"}
 )  # fmt: skip
+#: Words within a title that narrow nothing: "Education Cabinet Secretary Peter Kirui".
+_GENERIC = frozenset({"cabinet", "state", "senior", "acting", "interim", "chief"})
 #: Capitalised words that start no name: "Minister Tuesday said", "Mayor On".
 _NOT_NAMES = frozenset(
     {"the", "a", "an", "on", "in", "at", "for", "he", "she", "it", "they", "we", "i", "his",
@@ -140,6 +148,9 @@ class RoleQuestion:
     titles: tuple[tuple[str, ...], ...]
     #: Words the holder is of: "braga" in "the braga coach", "bergen" in "the mayor of bergen".
     qualifiers: tuple[str, ...]
+    #: Titles that may stand for it where nothing else narrows them ("secretary" for a
+    #: minister).
+    loosely: tuple[tuple[str, ...], ...] = ()
 
 
 def role_asked(question: str) -> RoleQuestion | None:
@@ -186,8 +197,11 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
         qualifiers += [
             _bare(w) for w in found.group("of").split() if _bare(w) not in {"the", "a", "an"}
         ]
-    titles = _SAME_AS.get(head, ((head,),))
-    return RoleQuestion(titles=titles, qualifiers=tuple(q for q in qualifiers if q))
+    return RoleQuestion(
+        titles=_SAME_AS.get(head, ((head,),)),
+        qualifiers=tuple(q for q in qualifiers if q),
+        loosely=_LOOSELY.get(head, ()),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +228,12 @@ def role_holder(
     found: dict[int, Holder] = {}  # how well a sentence answers (0 best) -> the first that does
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
-        for start, end, name in _titles_naming(sentence, words, asked.titles):
+        for start, end, name, loose in _titles_naming(sentence, words, asked):
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
             missing = [q for q in asked.qualifiers if not _mentions(beside, q)]
             narrowing = _narrowing_word(sentence, words, start, asked)
+            if loose and narrowing is not None:
+                continue
             holder = Holder(position, name)
             if not missing:
                 found.setdefault(0 if narrowing is None else 1, holder)
@@ -288,29 +304,33 @@ def _headline_subject(headline: str) -> list[str]:
 
 
 def _titles_naming(
-    sentence: str, words: list[re.Match[str]], titles: Sequence[tuple[str, ...]]
-) -> list[tuple[int, int, str]]:
-    """Where in `sentence` (its `words`, from..to) one of `titles` stands beside a person's
-    name, and the name: "Mayor Kari Holmefjord", "president, Richard Coleman,", "Rosa
-    Iglesias, the mayor"."""
+    sentence: str, words: list[re.Match[str]], asked: RoleQuestion
+) -> list[tuple[int, int, str, bool]]:
+    """Where in `sentence` (its `words`, from..to) one of the `asked` role's titles stands
+    beside a person's name, the name, and whether the title only loosely stands for the role:
+    "Mayor Kari Holmefjord", "president, Richard Coleman,", "Rosa Iglesias, the mayor"."""
     bare = [_bare(w.group()) for w in words]
-    found: list[tuple[int, int, str]] = []
+    titles = [(title, False) for title in asked.titles] + [(t, True) for t in asked.loosely]
+    found: list[tuple[int, int, str, bool]] = []
     for start in range(len(words)):
-        for title in titles:
+        for title, loose in titles:
             end = start + len(title)
             if tuple(bare[start:end]) != title or _possessive(words[end - 1].group()):
                 continue
-            if start > 0 and bare[start - 1] in _OTHER_ROLE:
+            before = bare[start - 1] if start > 0 else ""
+            if before in _OTHER_ROLE and before not in asked.qualifiers:
                 continue
             name = _name_after(sentence, words, end) or _name_before(sentence, words, start)
             if name:
-                found.append((start, end, name))
+                found.append((start, end, name, loose))
     return found
 
 
 def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
     """The name following the title that ends before word `at` ("Governor Ivan Fedorov",
-    "manager, Sarah Whitfield,"), or ""."""
+    "manager, Sarah Whitfield,", "Minister for Lands and Natural Resources, Abena
+    Kusi-Mensah,"), or ""."""
+    at = _past_portfolio(sentence, words, at)
     if at >= len(words) or not _starts_name(words[at].group()):
         return ""
     if sentence[words[at - 1].end() : words[at].start()].strip() not in {"", ","}:
@@ -330,6 +350,24 @@ def _without_stop(name: str) -> str:
     """A name without the full stop ending its sentence ("Carradine."), an initial's kept."""
     last = name.split()[-1]
     return name[:-1] if name.endswith(".") and len(last) > 2 else name
+
+
+def _past_portfolio(sentence: str, words: list[re.Match[str]], at: int) -> int:
+    """Word `at`, or the word after the comma closing a title's portfolio that starts there
+    ("for Lands and Natural Resources, "), where the name follows."""
+    if at >= len(words) or words[at].group().lower() not in {"for", "of"}:
+        return at
+    end = at + 1
+    while end < len(words) and (
+        words[end].group()[:1].isupper() or words[end].group().lower() in {"and", "of", "the"}
+    ):
+        gap = sentence[words[end - 1].end() : words[end].start()].strip()
+        if gap == ",":
+            return end if end > at + 1 else at
+        if gap:
+            return at
+        end += 1
+    return at
 
 
 #: Between a name and its title: a comma, or an age set off by commas ("Lassen, 52, the").
@@ -387,10 +425,10 @@ def _narrowing_word(
         if sentence[words[position - 1].end() : words[position].start()].strip():
             return None  # punctuation: the title opens its phrase
         word = words[position - 1].group()
-        if any(_same_word(_bare(word), q) for q in asked.qualifiers):
+        if any(_same_word(_bare(word), q) for q in asked.qualifiers) or _bare(word) in _GENERIC:
             position -= 1
             continue
-        narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE or word[:1].isupper()
+        narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE
         return word if narrows else None
     return None
 
