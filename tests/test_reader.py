@@ -14,6 +14,7 @@ from articlebot.retrieval.about import (
     article_date,
     byline_reply,
     introduces,
+    introduction,
     newest_article,
     summary_reply,
 )
@@ -103,6 +104,16 @@ def test_introduces_needs_a_role_or_an_appositive() -> None:
     assert introduces("Argentine guard Matías Ferraro scored 22 points.", "matias ferraro")
     assert introduces("said Ioana Mureșan, head of infectious diseases at the hospital.", "muresan")
     assert not introduces("Brannigan, speaking on Monday, said rates would fall.", "brannigan")
+    # A surname alone is not someone else's of the same surname.
+    miner = "Among those rescued was Yaw Mensah, 32, a drill operator."
+    assert not introduces(miner, "mensah", asked="abena kusi mensah")
+    assert introduces(
+        "Mr. Mensah, 32, a drill operator, was rescued.", "mensah", asked="yaw mensah"
+    )
+    sentences = [miner, "Ghana's Minister for Lands, Abena Kusi-Mensah, visited the site."]
+    text = " ".join(sentences)
+    spans = [(0, len(miner)), (len(miner) + 1, len(text))]
+    assert introduction(text, spans, "abena kusi-mensah") == spans[1]
     # Each mention reads only the words just before it: a sentence of many took seconds.
     start = time.perf_counter()
     assert not introduces("Vinatier-" * 14_000 + "x", "Vinatier")

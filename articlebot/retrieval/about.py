@@ -366,14 +366,17 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"[\s\-'’]+".join(words) + r"\b", re.IGNORECASE)
 
 
-def introduces(sentence: str, name: str, weakly: bool = True) -> bool:
+def introduces(sentence: str, name: str, weakly: bool = True, asked: str = "") -> bool:
     """Whether `sentence` says who `name` is: an appositive after the name ("X, a ...",
     "X, 49, who ...", "X, chief economist at ...", "X is a professor", "X of Kenya") or a role
     just before it ("special envoy X", "foreign minister, X"); with `weakly`, a clause about
     them too ("X, who has been on the bench"). Accents do not count: "muresan" is the
-    article's "Mureșan"."""
+    article's "Mureșan". `name` as part of the `asked` one (a surname) is not someone else's
+    ("Yaw Mensah" is not "Abena Kusi-Mensah")."""
     sentence, name = plain_letters(sentence), plain_letters(name)
     for match in _name_pattern(name).finditer(sentence):
+        if asked and _someone_else(sentence, match.start(), plain_letters(asked)):
+            continue
         if _APPOSITIVE.match(sentence, match.end()) or _IS_A.match(sentence, match.end()):
             return True
         if weakly and _WEAK_APPOSITIVE.match(sentence, match.end()):
@@ -401,9 +404,28 @@ def introduction(
     forms = [name] + ([words[-1]] if len(words) > 1 and len(words[-1]) > 2 else [])
     for form in forms:
         for start, end in spans:
-            if introduces(text[start:end], form, weakly):
+            if introduces(text[start:end], form, weakly, asked=name if form != name else ""):
                 return start, end
     return None
+
+
+#: Words before a surname that are no given name: "Mr. Mensah", "said Mensah".
+_BEFORE_SURNAME = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev", "sen", "rep", "gov",
+     "gen", "col", "capt", "sgt", "lt", "judge", "justice", "president", "minister", "mayor",
+     "coach", "the", "a", "an", "and", "but", "said", "says", "told", "by", "with", "to"}
+)  # fmt: skip
+
+
+def _someone_else(sentence: str, at: int, asked: str) -> bool:
+    """Whether the surname at `at` follows a given name the `asked` name does not have ("Yaw
+    Mensah" for "Abena Kusi-Mensah"): another person of the same surname."""
+    before = re.search(r"([^\W\d_][\w’'.]*)(\s+)$", sentence[:at])
+    if before is None:
+        return False
+    word = before.group(1).rstrip(".")
+    own = {w.lower() for w in re.findall(r"[\w’']+", asked)}
+    return word[:1].isupper() and word.lower() not in own and word.lower() not in _BEFORE_SURNAME
 
 
 def first_mention(text: str, spans: list[tuple[int, int]], name: str) -> tuple[int, int] | None:
