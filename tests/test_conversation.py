@@ -395,3 +395,23 @@ def test_a_pronoun_or_an_ellipsis_points_back() -> None:
     assert points_back("and kasatkin?")
     # Short, but pointing at nothing said before: another article may answer it.
     assert not points_back("who was convicted") and not points_back("who won the final")
+
+
+def test_after_a_role_holder_she_is_the_holder_not_the_company() -> None:
+    # "Meridian Crest" and "The Monetary Board" come first in the sentences; the question asked
+    # for the chief executive and the governor, whom the title names.
+    ceo = Turn(
+        "who is the ceo",
+        "Meridian Crest chief executive Laura Whitfield said the company would cooperate.",
+        0.0,
+    )
+    assert with_context("what did she say", ceo)[1:] == [
+        "what did Laura Whitfield say",
+        "what did Whitfield say",
+    ]
+    governor = Turn(
+        "who's the governor of the central bank",
+        '"The Monetary Board judged that action was needed," Governor Ramon Villacorta said.',
+        0.0,
+    )
+    assert "how old is Villacorta" in with_context("how old is he", governor)

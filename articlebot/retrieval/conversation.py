@@ -19,6 +19,7 @@ from articlebot.retrieval.ranking import logistic
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
+from articlebot.retrieval.roles import role_asked, role_holder
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 from articlebot.retrieval.spelling import plain_letters
 
@@ -194,7 +195,11 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
     if not names:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
-        named = _sentence_names(previous.highlight)[:1] if _PERSON.search(question) else []
+        named = (
+            (_holder_in(previous) or _sentence_names(previous.highlight)[:1])
+            if _PERSON.search(question)
+            else []
+        )
         # As a question of its own after the last one: the kind of answer wanted is this
         # one's ("how old is he", not the last one's "who did they sign").
         before = previous.question.rstrip(" ?")
@@ -313,6 +318,18 @@ _PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*"
 _DATELINE = re.compile(
     rf"^\s*{_PLACE}(?:,[^—–\n(]{{1,40}}?)?\s*(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
 )
+
+
+def _holder_in(previous: Turn) -> list[str]:
+    """The name beside the title the last question asked the holder of ("who is the ceo" -
+    "Meridian Crest chief executive Laura Whitfield said"): whom "she" means, not the first
+    name of the sentence, the company."""
+    asked = role_asked(previous.question)
+    if asked is None:
+        return []
+    # The last answer was about the role: what narrowed it is no longer needed.
+    holder = role_holder([previous.highlight], "", dataclasses.replace(asked, qualifiers=()))
+    return [holder.name] if holder is not None else []
 
 
 def _sentence_names(sentence: str) -> list[str]:
