@@ -63,5 +63,6 @@ def test_chat_shorthand_is_written_out() -> None:
 
     assert chat_words("how many ppl died") == "how many people died"
     assert chat_words("what did the govt say abt it") == "what did the government say about it"
+    assert chat_words("what did the cops say") == "what did the police say"
     # An article's capitals and abbreviations are not chat.
     assert chat_words("Gov. Newsom and the U.S. Dept") == "Gov. Newsom and the U.S. Dept"

@@ -65,7 +65,8 @@ _CHAT_WORDS = {
     "ppl": "people", "govt": "government", "govts": "governments", "yr": "year",
     "yrs": "years", "abt": "about", "bc": "because", "cuz": "because", "coz": "because",
     "thru": "through", "tmrw": "tomorrow", "mins": "minutes", "hrs": "hours",
-    "dept": "department", "intl": "international", "natl": "national",
+    "dept": "department", "intl": "international", "natl": "national", "cops": "police",
+    "cop": "police officer",
 }  # fmt: skip
 _CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?!\.\w)")
 
