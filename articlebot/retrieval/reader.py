@@ -33,6 +33,7 @@ from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
+    Holder,
     RoleQuestion,
     SpokenRole,
     role_asked,
@@ -217,13 +218,8 @@ def with_role_holder(
 ) -> Answer:
     """`answer` led, with confidence, by the first sentence of the article naming the holder of
     `role` beside its title ("Braga coach Nuno Almeida said"); unchanged when none does."""
-    document = retriever.index.documents[doc_id]
-    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
-    texts = [document.text[start:end] for start, end in spans]
-    holder = role_holder(texts, document.title, role, document.text)
-    if holder is None:
-        return answer
-    return _led_by(retriever, answer, doc_id, spans[holder.sentence])
+    found = _holder_in(retriever, doc_id, role)
+    return answer if found is None else _led_by(retriever, answer, doc_id, found[1])
 
 
 def holders_words(
@@ -232,14 +228,23 @@ def holders_words(
     """The answer to "what did the prosecutor say" as to "what did Perrin say", the holder of
     the role as the article names them (`question` is the one `spoken` was read from);
     `answer` when the article names no holder. Quotations are attributed by surname."""
-    document = retriever.index.documents[doc_id]
-    texts = [document.text[start:end] for _, start, end in body_sentences(retriever.index, doc_id)]
-    holder = role_holder(texts, document.title, spoken.asked, document.text)
-    if holder is None:
+    found = _holder_in(retriever, doc_id, spoken.asked)
+    if found is None:
         return answer
-    surname = holder.name.split()[-1]
+    surname = found[0].name.split()[-1]
     asked = f"{question[: spoken.end]} {surname}{question[spoken.end :]}"
     return replace(retriever.ask(asked, doc_ids=[doc_id]), question=answer.question)
+
+
+def _holder_in(
+    retriever: Retriever, doc_id: str, role: RoleQuestion
+) -> tuple[Holder, tuple[int, int]] | None:
+    """Who holds `role` in the article, and where the sentence naming them is."""
+    document = retriever.index.documents[doc_id]
+    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
+    texts = [document.text[start:end] for start, end in spans]
+    holder = role_holder(texts, document.title, role, document.text)
+    return None if holder is None else (holder, spans[holder.sentence])
 
 
 def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]) -> Answer:
@@ -357,7 +362,7 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = holders_words(retriever, answer, doc_id, spoken, spelled)
-        elif (role := role_asked(retriever.spelled(bare[i]))) is not None:
+        elif (role := role_asked(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_role_holder(retriever, answer, doc_id, role)
