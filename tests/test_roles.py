@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.reader import read_answer
-from articlebot.retrieval.roles import role_asked, role_holder, role_speaking
+from articlebot.retrieval.roles import role_aged, role_asked, role_holder, role_speaking
 
 DERAILMENT = """Freight train carrying chemicals derails in Ohio town, 2,000 residents evacuated
 
@@ -20,12 +20,14 @@ their homes, officials said. No injuries were reported.
 Twenty-three of the train's 112 cars left the tracks near the Sandusky River bridge. Fire \
 crews from six counties worked through the night to keep the flames away from tank cars.
 
-Deputy Mayor Tom Reyes said shelters had opened at two schools. Mayor Sarah Lindqvist, 58, \
+Deputy Mayor Tom Reyes, 44, said shelters had opened at two schools. Mayor Sarah Lindqvist, 58, \
 urged people outside the evacuation area to keep their windows closed and to avoid the river.
 
 Ohio Gov. Mike DeWine said he had spoken with the railroad's chief executive, Linda Park, and \
 with federal officials. "The railroad is going to pay for this cleanup, all of it," DeWine \
 said.
+
+DeWine, 78, said state inspectors would examine every rail bridge in the county.
 """
 
 DERBY = """Perera century puts Sri Lanka in control of first Test against Bangladesh
@@ -155,6 +157,18 @@ def test_a_title_abbreviated_and_a_boss_by_any_title(stories) -> None:
     assert "Gov. Mike DeWine" in governor.passages[0].highlight_text
     boss = read_answer(stories, "who's the ceo of the railroad", ["derailment"])
     assert "chief executive, Linda Park" in boss.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("question", "age"),
+    [("how old is the mayor", "Mayor Sarah Lindqvist, 58"), ("how old is the governor", "78")],
+)
+def test_how_old_is_the_role_holder(stories, question: str, age: str) -> None:
+    # The deputy mayor's age comes first; the governor's is given where no title is.
+    answer = read_answer(stories, question, ["derailment"])
+    assert answer.answered and age in answer.passages[0].highlight_text
+    assert role_aged("what age is the mayor of fremont?") is not None
+    assert role_aged("how old is lindqvist") is None
 
 
 def test_another_teams_captain_is_no_answer(stories) -> None:

@@ -36,6 +36,7 @@ from articlebot.retrieval.roles import (
     Holder,
     RoleQuestion,
     SpokenRole,
+    role_aged,
     role_asked,
     role_holder,
     role_speaking,
@@ -366,6 +367,11 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_role_holder(retriever, answer, doc_id, role)
+        elif (role := role_aged(spelled)) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            found = _holder_in(retriever, doc_id, role) if doc_id is not None else None
+            if doc_id is not None and found is not None:
+                answer = with_stated_age(retriever, answer, doc_id, found[0].name)
         elif (name := who_is_subject(bare[i])) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:

@@ -137,6 +137,13 @@ _SPOKEN = re.compile(
     r"(?:\s+(?:about\s+(?:it|this|that)|then|again|afterwards|after))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+#: "how old is the governor", "what age is the mayor of fremont".
+_AGED = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:how\s+old|what\s+age)\s+(?:is|was)\s+"
+    + _ROLE_PHRASE
+    + r"(?:\s+(?:now|then))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
 
@@ -157,6 +164,13 @@ def role_asked(question: str) -> RoleQuestion | None:
     """The role "who is the mayor of bergen" asks the holder of, or None for another question
     (a name, "who is the man who ...", a title no one person holds)."""
     found = _QUESTION.match(question)
+    return None if found is None else _role_of(found)
+
+
+def role_aged(question: str) -> RoleQuestion | None:
+    """The role whose holder's age "how old is the governor" asks, or None for another
+    question."""
+    found = _AGED.match(question)
     return None if found is None else _role_of(found)
 
 
