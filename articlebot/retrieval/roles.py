@@ -240,6 +240,7 @@ def role_holder(
     sentence does. `text` (the whole article) tells a proper name's word ("Russian",
     "Estrella") from a common one ("club") and gives the story's dateline."""
     found: dict[int, Holder] = {}  # how well a sentence answers (0 best) -> the first that does
+    common = _lower_case_words(text)
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
         for start, end, name, loose in _titles_naming(sentence, words, asked):
@@ -251,7 +252,9 @@ def role_holder(
             holder = Holder(position, name)
             if not missing:
                 found.setdefault(0 if narrowing is None else 1, holder)
-            elif _left_out(narrowing, missing, text) and _subject_tells(missing, headline, text):
+            elif _left_out(narrowing, missing, common) and _subject_tells(
+                missing, headline, text, common
+            ):
                 found.setdefault(2, holder)
         if 0 in found:
             break
@@ -264,24 +267,24 @@ _BEFORE = 4
 _AFTER = 6
 
 
-def _left_out(narrowing: str | None, missing: list[str], text: str) -> bool:
+def _left_out(narrowing: str | None, missing: list[str], common: frozenset[str]) -> bool:
     """Whether a title may stand for the asked one although `missing` is not said beside it:
     nothing else narrows it, or a proper name does where only common words are missing
     ("Estrella president" for "the club president"; not "France's foreign minister" for the
     Russian one, nor "mission director" for the agency's head)."""
     if narrowing is None:
         return True
-    return not _common(text, _bare(narrowing)) and all(_common(text, q) for q in missing)
+    return not _common(common, _bare(narrowing)) and all(_common(common, q) for q in missing)
 
 
-def _subject_tells(missing: list[str], headline: str, text: str) -> bool:
+def _subject_tells(missing: list[str], headline: str, text: str, common: frozenset[str]) -> bool:
     """Whether the words missing beside a title are the article's subject as its headline
     opens with it ("Bergen opens ...", "Supermarket chain Greenfield says ..."), its dateline's
     place ("FREMONT, Ohio (AP) —"), or common words: the story's mayor is Bergen's, but
     "captain Chamika Fernando" in "Perera century puts Sri Lanka in control of first Test
     against Bangladesh" is not Bangladesh's."""
     subject = " ".join([*_headline_subject(headline), _dateline(text)])
-    return all(_mentions(subject, q) or _common(text, q) for q in missing)
+    return all(_mentions(subject, q) or _common(common, q) for q in missing)
 
 
 def _dateline(text: str) -> str:
@@ -347,12 +350,11 @@ def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
     at = _past_portfolio(sentence, words, at)
     if at >= len(words) or not _starts_name(words[at].group()):
         return ""
-    if sentence[words[at - 1].end() : words[at].start()].strip() not in {"", ","}:
+    if _gap(sentence, words, at) not in {"", ","}:
         return ""
     end = at + 1
-    while end < len(words) and not sentence[words[end - 1].end() : words[end].start()].strip():
-        word = words[end].group()
-        if not (word[:1].isupper() or word.lower() in _NAME_JOINS) or _bare(word) in _NOT_NAMES:
+    while end < len(words) and not _gap(sentence, words, end):
+        if not _in_name(words[end].group()):
             break
         end += 1
     while end > at + 1 and words[end - 1].group().lower() in _NAME_JOINS:
@@ -375,7 +377,7 @@ def _past_portfolio(sentence: str, words: list[re.Match[str]], at: int) -> int:
     while end < len(words) and (
         words[end].group()[:1].isupper() or words[end].group().lower() in {"and", "of", "the"}
     ):
-        gap = sentence[words[end - 1].end() : words[end].start()].strip()
+        gap = _gap(sentence, words, end)
         if gap == ",":
             return end if end > at + 1 else at
         if gap:
@@ -396,7 +398,7 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
     for _ in range(4):  # "the", "study's", "lead", ... up to the comma
         if position == 0:
             return ""
-        gap = sentence[words[position - 1].end() : words[position].start()].strip()
+        gap = _gap(sentence, words, position)
         if _APPOSITION.fullmatch(gap):
             return _name_ending(sentence, words, position - 1)
         if gap:
@@ -410,14 +412,23 @@ def _name_ending(sentence: str, words: list[re.Match[str]], last: int) -> str:
     if not _ends_name(words[last].group()):
         return ""
     first = last
-    while first > 0 and not sentence[words[first - 1].end() : words[first].start()].strip():
-        word = words[first - 1].group()
-        if not (word[:1].isupper() or word.lower() in _NAME_JOINS) or _bare(word) in _NOT_NAMES:
+    while first > 0 and not _gap(sentence, words, first):
+        if not _in_name(words[first - 1].group()):
             break
         first -= 1
     while first < last and words[first].group().lower() in _NAME_JOINS:
         first += 1
     return _without_stop(sentence[words[first].start() : words[last].end()])
+
+
+def _gap(sentence: str, words: list[re.Match[str]], at: int) -> str:
+    """What stands between word `at` and the one before it, spaces aside ("", ",", ", 52,")."""
+    return sentence[words[at - 1].end() : words[at].start()].strip()
+
+
+def _in_name(word: str) -> bool:
+    """Whether `word` may go on a name: capitalised, or a joining word ("von", "de")."""
+    return (word[:1].isupper() or word.lower() in _NAME_JOINS) and _bare(word) not in _NOT_NAMES
 
 
 def _starts_name(word: str) -> bool:
@@ -436,7 +447,7 @@ def _narrowing_word(
     president"); None when the title opens its phrase ("said Governor Fedorov")."""
     position = start
     while position > 0:
-        if sentence[words[position - 1].end() : words[position].start()].strip():
+        if _gap(sentence, words, position):
             return None  # punctuation: the title opens its phrase
         word = words[position - 1].group()
         if any(_same_word(_bare(word), q) for q in asked.qualifiers) or _bare(word) in _GENERIC:
@@ -460,12 +471,17 @@ def _same_word(word: str, qualifier: str) -> bool:
     return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
 
 
-def _common(text: str, qualifier: str) -> bool:
-    """Whether the article writes `qualifier` in lower case: a common noun ("the club"), which
-    describes the role's holder without telling one from another as a name does."""
+def _lower_case_words(text: str) -> frozenset[str]:
+    """The words an article writes in lower case (accents aside), read once per question."""
+    return frozenset(re.findall(r"\b[a-z][\w-]*", plain_letters(text)))
+
+
+def _common(lower_case: frozenset[str], qualifier: str) -> bool:
+    """Whether the article writes `qualifier` in lower case (`lower_case`: its words so
+    written): a common noun ("the club"), which describes the role's holder without telling
+    one from another as a name does."""
     return any(
-        w == qualifier or (len(qualifier) >= 4 and w.startswith(qualifier))
-        for w in re.findall(r"\b[a-z][\w-]*", plain_letters(text))
+        w == qualifier or (len(qualifier) >= 4 and w.startswith(qualifier)) for w in lower_case
     )
 
 
