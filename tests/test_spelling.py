@@ -64,5 +64,10 @@ def test_chat_shorthand_is_written_out() -> None:
     assert chat_words("how many ppl died") == "how many people died"
     assert chat_words("what did the govt say abt it") == "what did the government say about it"
     assert chat_words("what did the cops say") == "what did the police say"
+    # A model reading "r" and "gonna" as it reads "are" and "going to" would not need them
+    # written out: "how strong r the wind gusts" was taken for a question off the subject.
+    assert chat_words("how strong r the winds") == "how strong are the winds"
+    assert chat_words("wat is u gonna do w it rn") == "what is you going to do with it right now"
+    assert chat_words("r&d, a u-turn, u turn, w/o") == "r&d, a u-turn, u turn, w/o"
     # An article's capitals and abbreviations are not chat.
     assert chat_words("Gov. Newsom and the U.S. Dept") == "Gov. Newsom and the U.S. Dept"

@@ -66,9 +66,12 @@ _CHAT_WORDS = {
     "yrs": "years", "abt": "about", "bc": "because", "cuz": "because", "coz": "because",
     "thru": "through", "tmrw": "tomorrow", "mins": "minutes", "hrs": "hours",
     "dept": "department", "intl": "international", "natl": "national", "cops": "police",
-    "cop": "police officer",
+    "cop": "police officer", "r": "are", "u": "you", "ur": "your", "wat": "what",
+    "wut": "what", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "rn": "right now", "tho": "though", "b4": "before", "w": "with",
 }  # fmt: skip
-_CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?!\.\w)")
+#: Not an initial or a symbol: "U.S.", "R&D", "a U-turn", "w/o".
+_CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?![.&/’'-]\w|\s+turn\b)")
 
 
 def chat_words(text: str) -> str:
