@@ -6,7 +6,12 @@ import time
 
 import pytest
 
-from articlebot.retrieval.answer_type import answer_type_missing, counted_thing, wanted_type
+from articlebot.retrieval.answer_type import (
+    answer_type_missing,
+    counted_thing,
+    wanted_type,
+    with_quantity,
+)
 
 VINATIER = (
     "Laurent Vinatier, 49, who was serving a three-year sentence, was swapped for Daniil "
@@ -61,6 +66,45 @@ def test_an_age_is_asked_of_the_person_it_belongs_to(question, sentence, missing
 )
 def test_a_count_stands_near_what_it_counts(question, sentence, missing):
     assert answer_type_missing(question, sentence) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        # An age, a duration, a time of day, money, a year: none counts the trapped.
+        (
+            "how many ppl were trapped",
+            "Yaw Mensah, 32, a drill operator, spent 52 hours underground.",
+            1.0,
+        ),
+        ("how many died", "It gave way at 2 a.m. on Tuesday in 2024, costing $4 million.", 1.0),
+        ("how many musicians are in the orchestra", "She will conduct 10 weeks a season.", 1.0),
+        ("how many jobs did the project create", "The project cost around NT$150 billion.", 1.0),
+        ("how many died", "The death toll rose to 12.", 0.0),
+        ("how many people marched", "Thousands of people marched in the capital.", 0.0),
+        ("how many were trapped", "It happened at 2 a.m., trapping 21 workers.", 0.0),
+        # What is counted is itself a measure: the measure answers.
+        ("how many years did he serve", "He served 12 years on the bench.", 0.0),
+        ("how many hours were they trapped", "They spent 52 hours underground.", 0.0),
+    ],
+)
+def test_a_count_is_not_an_age_a_time_or_a_measure(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how strong were the winds", "how hot did it get", "how wide is the zone"],
+)
+def test_how_strong_or_hot_wants_a_number(question):
+    assert wanted_type(question) == "number"
+    assert answer_type_missing(question, "Winds were strong and it was hot.") == 1.0
+    assert answer_type_missing(question, "Gusts reached 80 mph; it hit 41C.") == 0.0
+
+
+def test_how_expensive_wants_money():
+    assert answer_type_missing("how expensive are the tickets", "About 40,000 came.") == 1.0
+    assert answer_type_missing("how expensive are the tickets", "Tickets cost £95.") == 0.0
 
 
 def test_how_long_is_answered_by_an_end_too():
@@ -192,3 +236,50 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     assert not states_age_of("kasatkin", VINATIER)
     assert states_age_of("nováková", "Nováková, 22 and ranked 97th, had to qualify.")
     assert states_age_of("okafor", "Mr. Okafor, 54, showed little emotion.")
+
+
+WILDFIRE = """Wildfire forces 28,000 to flee in southern Oregon
+
+By Dana Reyes
+
+REDFORD COUNTY, Oregon (AP) - A fast-moving wildfire forced about 28,000 people to evacuate \
+their homes on Saturday as gusts of up to 55 miles per hour drove flames toward two towns.
+
+The fire had burned 46,300 acres by Saturday evening and was 6% contained, according to the \
+state forestry department. About 1,450 firefighters were assigned to it.
+
+A further 11,000 residents were told to be ready to leave at short notice, and the county \
+opened shelters at its fairgrounds.
+
+Meteorologist Kevin Albright said a red flag warning would remain in place until Sunday night. \
+Humidity had fallen to 9%, he said, and temperatures were expected to reach 101 degrees \
+Fahrenheit.
+
+"The winds should ease on Monday, which would give firefighters a window," Albright said.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # The article says "temperatures", never "hot"; "gonna" and "r" are chat for
+        # "going to" and "are" (a reader's "how hot is it gonna get" got "doesn't seem to
+        # answer that").
+        ("how hot is it gonna get", "101 degrees"),
+        ("how hot will it be on sunday", "101 degrees"),
+        ("how hot r temperatures gonna get", "101 degrees"),
+    ],
+)
+def test_a_quantity_asked_by_its_adjective_finds_the_measure(retriever_of, question, shown):
+    from articlebot.retrieval.reader import read_answer
+
+    answer = read_answer(retriever_of(wildfire=WILDFIRE), question, ["wildfire"])
+    assert answer.outcome != "none"
+    assert shown in answer.passages[0].highlight_text
+
+
+def test_the_quantity_is_named_for_the_search_only():
+    assert with_quantity("how hot did it get?") == "how hot did it get? (temperature)"
+    assert with_quantity("how deep is the trench") == "how deep is the trench (depth)"
+    assert with_quantity("how hot-headed is he") == "how hot-headed is he"
+    assert with_quantity("who won") == "who won"

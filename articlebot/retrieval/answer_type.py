@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 _NUMBER_QUESTION = re.compile(
-    r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast)|"
+    r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
+    r"cold|warm|wide|low|steep|thick|expensive|costly)|"
     r"what\s+(?:percentage|percent|share|number|proportion|age|year|amount)|"
     r"in\s+what\s+year|which\s+year)\b",
     re.IGNORECASE,
@@ -68,7 +69,7 @@ _AGE = re.compile(
 )
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
 _MONEY_QUESTION = re.compile(
-    r"^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
+    r"^\s*how\s+(?:expensive|costly)\b|^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
     r"money|ransom|compensation|spend|spent|salary|salaries|wage|wages|fee|fees|fine|fined|"
     r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged)\b",
     re.IGNORECASE,
@@ -92,6 +93,7 @@ _POPULATION = re.compile(
     r"(?:people|residents|inhabitants|citizens)\b",
     re.IGNORECASE,
 )
+_HOW_MANY = re.compile(r"^\s*how\s+many\b", re.IGNORECASE)
 _COUNT_QUESTION = re.compile(r"^\s*how\s+(?:many|much)\s+(?P<rest>.*)", re.IGNORECASE)
 #: Words that end the counted thing in "how many X did / are / in ...".
 _COUNT_END = frozenset(
@@ -108,6 +110,43 @@ _COUNT_END = frozenset(
 #: "thousands of its archaeological objects", "cases had risen to 214".
 _COUNT_REACH = 4
 _WORD = re.compile(r"\w(?:[\w’'.,-]*\w)?")
+#: What a number measures rather than counts: time, distance, weight, speed, area, money,
+#: shares; "how many years" is still answered by years (`counted_thing` in `_UNITS`).
+_UNIT_WORDS = (
+    "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?|"
+    "centuries|century|percent|per\\s+cent|percentage\\s+points?|points?\\s+percent|"
+    "km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|cm|mm|"
+    "millimet(?:er|re)s?|centimet(?:er|re)s?|kg|kilos?|kilograms?|grams?|tonnes?|tons?|"
+    "mph|kph|km/h|knots?|degrees?|acres?|hectares?|litres?|liters?|gallons?|barrels?|"
+    "[kmg]w|[kmgt]wh|megawatts?|gigawatts?|a\\.m\\.|p\\.m\\.|am|pm|o'clock|bn|m|"
+    "dollars?|pounds?|euros?|yen|yuan|pesos?|rupees?|francs?|cedis?|rand|cents?|pence"
+)
+_UNITS = frozenset(
+    "second minute min hour hr day night week month year decade century percent km kilometre "
+    "kilometer mile metre meter feet foot ft inch cm mm millimetre millimeter centimetre "
+    "centimeter kg kilo kilogram gram tonne ton mph kph knot degree acre hectare litre liter "
+    "gallon barrel megawatt gigawatt dollar pound euro yen yuan peso rupee franc cedi rand cent "
+    "penny pence".split()
+)
+#: A number with its measure after it ("52 hours", "80 mph", "31.4%", "2.5 million euros",
+#: "2:05"), a year ("in 2023") or a clock time; or one that is a date's day ("March 3").
+_MEASURED = re.compile(
+    rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS})\b)(?:\s*(?:million|billion|thousand|bn|m)\b)?"
+    rf"(?:-|\s*)(?:%|°|(?:{_UNIT_WORDS})(?!\w))"
+    r"|(?:1[89]|20)\d\d\b(?![,.]\d)|\d{1,2}[:.]\d\d\b",
+    re.IGNORECASE,
+)
+_WHOLE_NUMBER = re.compile(
+    rf"(?:(?<![\w.,:])\d(?:[\d,.:]*\d)?|\b(?:{_NUMBER_WORDS})\b)"
+    r"(?:\s+(?:hundred|thousand|million|billion|trillion)\b)?",
+    re.IGNORECASE,
+)
+_CURRENCY_BEFORE = re.compile(
+    r"(?:[$£€¥₹₽₴₺₩₪₦]|\b(?:US|NT|A|C|HK)\$|\b(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|"
+    r"oct|nov|dec)\.?)\s*$",
+    re.IGNORECASE,
+)
 #: A sentence is a few hundred characters; what the splitter left whole (a 20,000-letter
 #: code, a table) is read no further than a long sentence's length, and in linear time.
 _MAX_SENTENCE = 2000
@@ -125,6 +164,24 @@ _WHO_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<=\S)\s+[\"“‘(]?([A-Z][\w’'-]+)")
 #: Question words that may stand capitalised in a sentence without naming anyone asked about.
 _NOT_NAMES = frozenset("the a an how old is was who what age".split())
+
+
+#: The quantity "how hot" asks for, as articles name it: "temperatures were expected to reach
+#: 101 degrees" never says "hot", and the model does not read "hot" as "temperature".
+_QUANTITIES = {
+    "hot": "temperature", "cold": "temperature", "warm": "temperature", "cool": "temperature",
+    "fast": "speed", "deep": "depth", "heavy": "weight",
+}  # fmt: skip
+_QUANTITY_QUESTION = re.compile(rf"^\s*how\s+(?P<adjective>{'|'.join(_QUANTITIES)})(?![\w-])", re.I)
+
+
+def with_quantity(question: str) -> str:
+    """`question` with the quantity its "how hot" / "how deep" asks for named after it ("how
+    hot is it" -> "how hot is it (temperature)"); other questions as they are."""
+    found = _QUANTITY_QUESTION.match(last_question(question))
+    if found is None:
+        return question
+    return f"{question.rstrip()} ({_QUANTITIES[found.group('adjective').casefold()]})"
 
 
 def wanted_type(question: str) -> str | None:
@@ -157,6 +214,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         counted = counted_thing(question)
         if counted is not None and not _counts(sentence, counted):
             return False
+        if _HOW_MANY.search(question) and counted not in _UNITS:
+            return _has_count(sentence)
         if _HOW_LONG.search(question) and _UNTIL.search(sentence):
             return True
         return bool(_NUMBER.search(sentence))
@@ -212,6 +271,22 @@ def _counts(sentence: str, thing: str) -> bool:
         for i in named
         for word in words[max(i - _COUNT_REACH, 0) : i] + words[i + 1 : i + 1 + _COUNT_REACH]
     )
+
+
+def _has_count(sentence: str) -> bool:
+    """Whether a number in the sentence counts things: not only an age ("Mensah, 32,"), a
+    year, a time of day or a measure ("52 hours", "80 mph", "£2 million"), which never answer
+    "how many people were trapped"."""
+    ages = [age.span() for age in _AGE.finditer(sentence)]
+    for match in _WHOLE_NUMBER.finditer(sentence):
+        at = match.start()
+        if _MEASURED.match(sentence[at : at + 40]) or _CURRENCY_BEFORE.search(
+            sentence[max(at - 12, 0) : at]
+        ):
+            continue
+        if not any(start <= at < end for start, end in ages):
+            return True
+    return False
 
 
 def _has_age(sentence: str, question: str) -> bool:

@@ -18,7 +18,12 @@ from articlebot.index.arrays import ranges, segment_max, segment_sum, top_positi
 from articlebot.ingest.chunking import Passage, split_sentences
 from articlebot.ingest.cleaning import Span, paragraph_spans
 from articlebot.ingest.documents import Document
-from articlebot.retrieval.answer_type import answer_type_missing, has_type, wanted_type
+from articlebot.retrieval.answer_type import (
+    answer_type_missing,
+    has_type,
+    wanted_type,
+    with_quantity,
+)
 from articlebot.retrieval.languages import LatinLanguages
 from articlebot.retrieval.late_interaction import (
     TokenEncoder,
@@ -280,7 +285,7 @@ class Retriever:
         """`text` with typos in words that neither the articles nor the model know corrected."""
         if not self.ranking.spelling:
             return text
-        text = chat_words(text)
+        text = with_quantity(chat_words(text))
         if self._speller is None:
             documents = self.index.documents.values()
             if sum(len(doc.text) for doc in documents) > MAX_SPELLING_CHARS:
