@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.reader import read_answer
-from articlebot.retrieval.roles import role_aged, role_asked, role_holder, role_speaking
+from articlebot.retrieval.roles import (
+    role_aged,
+    role_asked,
+    role_holder,
+    role_led,
+    role_speaking,
+)
 
 DERAILMENT = """Freight train carrying chemicals derails in Ohio town, 2,000 residents evacuated
 
@@ -111,11 +117,22 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ),
         ("who is the chief vet", "said the UK's chief veterinary officer, Dr. Fiona Carradine."),
         ("who's the defending champ", "Defending champion Yulia Akhmetova also advanced."),
+        # An American prosecutor's title.
+        (
+            "who is the prosecutor",
+            '"It was deliberate," Assistant U.S. Attorney Rachel Okonkwo said.',
+        ),
+        ("who is the prosecutor", "District Attorney Alvin Bragg filed the charges."),
+        # Whoever leads something, by title or by what news says they do.
+        ("who runs the museum", "the museum's director, Dr. Katrin Vollmer, said on Friday."),
+        ("who is in charge of the rescue", "Efua Sarpong, who is coordinating the rescue, said."),
+        ("who's leading the search", "said Rear Admiral Budi Santoso, who is leading the search."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:
     sentences = ["The match was played on Sunday in front of a record crowd.", sentence]
-    holder = role_holder(sentences, "A headline", role_asked(question), " ".join(sentences))
+    asked = role_asked(question) or role_led(question)
+    holder = role_holder(sentences, "A headline", asked, " ".join(sentences))
     assert holder is not None and holder.sentence == 1
 
 
@@ -134,6 +151,13 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
         ),
         ("who is the governor of arizona", "Arizona Governor's office spokesperson Dan Ruiz said."),
         ("who is the head of the space agency", "said mission director K. Radhakrishnan Nair."),
+        # "Former" three words back is still another role (a reader's trial got her, with
+        # confidence, for the trial's prosecutor).
+        (
+            "who is the prosecutor",
+            "said Laura Menendez, a former federal prosecutor who now teaches law.",
+        ),
+        ("who is the minister", "Deputy Prime Minister Oleksiy Kuleba said."),
     ],
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:
@@ -169,6 +193,23 @@ def test_how_old_is_the_role_holder(stories, question: str, age: str) -> None:
     assert answer.answered and age in answer.passages[0].highlight_text
     assert role_aged("what age is the mayor of fremont?") is not None
     assert role_aged("how old is lindqvist") is None
+
+
+def test_a_role_no_one_is_named_in_is_only_the_closest(stories) -> None:
+    # The search finds the title's word ("the railroad's chief executive" is no mayor of
+    # another town); without a holder beside the title it is offered as the closest only.
+    answer = read_answer(stories, "who is the mayor of toledo", ["derailment"])
+    assert answer.outcome != "answer"
+    led = read_answer(stories, "who runs the railroad", ["derailment"])
+    assert led.outcome == "answer" and "Linda Park" in led.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    "question", ["who runs the museum", "who is in charge of the rescue", "who's leading it"]
+)
+def test_who_leads_something_asks_for_its_leader(question) -> None:
+    assert role_led(question) is not None
+    assert role_led("who runs") is None and role_led("who won the race") is None
 
 
 def test_another_teams_captain_is_no_answer(stories) -> None:

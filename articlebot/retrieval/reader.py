@@ -39,6 +39,7 @@ from articlebot.retrieval.roles import (
     role_aged,
     role_asked,
     role_holder,
+    role_led,
     role_speaking,
 )
 from articlebot.retrieval.small_talk import (
@@ -218,9 +219,15 @@ def with_role_holder(
     retriever: Retriever, answer: Answer, doc_id: str, role: RoleQuestion
 ) -> Answer:
     """`answer` led, with confidence, by the first sentence of the article naming the holder of
-    `role` beside its title ("Braga coach Nuno Almeida said"); unchanged when none does."""
+    `role` beside its title ("Braga coach Nuno Almeida said"); where none does, the search's
+    passage offered only as the closest (it matched the title's word: "a former federal
+    prosecutor", "the mayor's office")."""
     found = _holder_in(retriever, doc_id, role)
-    return answer if found is None else _led_by(retriever, answer, doc_id, found[1])
+    if found is not None:
+        return _led_by(retriever, answer, doc_id, found[1])
+    if answer.outcome == "answer":
+        return replace(answer, answered=False, outcome="closest")
+    return answer
 
 
 def holders_words(
@@ -363,7 +370,7 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = holders_words(retriever, answer, doc_id, spoken, spelled)
-        elif (role := role_asked(spelled)) is not None:
+        elif (role := role_asked(spelled) or role_led(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_role_holder(retriever, answer, doc_id, role)

@@ -51,6 +51,11 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     "captain": (("captain",), ("skipper",)),
     "chair": (("chair",), ("chairman",), ("chairwoman",), ("chairperson",)),
     "chairman": (("chairman",), ("chair",), ("chairwoman",)),
+    # An American prosecutor is titled an attorney, the assistant ones too.
+    "prosecutor": (
+        ("prosecutor",), ("district", "attorney"), ("u.s", "attorney"),
+        ("assistant", "district", "attorney"), ("assistant", "u.s", "attorney"),
+    ),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
     "headteacher": (("headteacher",), ("head", "teacher"), ("headmaster",), ("headmistress",)),
@@ -82,6 +87,7 @@ _OTHER_ROLE = frozenset(
     {"deputy", "vice", "assistant", "former", "ex", "associate", "late", "sub", "junior",
      "shadow", "opposition", "previous", "incoming", "honorary"}
 )  # fmt: skip
+_ARTICLES = frozenset({"the", "a", "an"})
 #: Words that may stand right before a title that narrows nothing: "said Governor Fedorov".
 _OPEN_BEFORE = frozenset(
     {"the", "a", "an", "its", "their", "his", "her", "our", "said", "says", "told", "by",
@@ -144,6 +150,24 @@ _AGED = re.compile(
     + r"(?:\s+(?:now|then))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+#: "who runs the museum", "who is in charge of the rescue", "who's leading the search".
+_LEADS = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was)?\s+(?:in\s+charge\s+of|leads|"
+    r"runs|heads|oversees|chairs|directs|coordinates|commands|manages|(?:is\s+|was\s+)?"
+    r"(?:leading|running|heading|overseeing|coordinating|directing|commanding|managing))\s+"
+    r"(?:the\s+|this\s+|that\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+)"
+    r"(?:\s+(?:now|then))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: The titles of whoever leads something, and the words news puts after a leader's name to
+#: say so: "Dr. Katrin Vollmer, the museum's director", "Budi Santoso, who is leading the
+#: search operation", "Efua Sarpong, who is coordinating the rescue".
+_LEADERS = (
+    *_BOSS, ("commander",), ("coordinator",), ("in", "charge"), ("leads",), ("runs",),
+    ("heads",), ("oversees",), ("chairs",), ("directs",), ("coordinates",), ("commands",),
+    ("leading",), ("running",), ("heading",), ("overseeing",), ("coordinating",),
+    ("directing",), ("commanding",),
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
 
@@ -165,6 +189,19 @@ def role_asked(question: str) -> RoleQuestion | None:
     (a name, "who is the man who ...", a title no one person holds)."""
     found = _QUESTION.match(question)
     return None if found is None else _role_of(found)
+
+
+def role_led(question: str) -> RoleQuestion | None:
+    """The lead of what "who runs the museum" or "who is in charge of the rescue" asks about,
+    as a role (a director, a chief executive, whoever "is leading" it), or None for another
+    question."""
+    found = _LEADS.match(question)
+    if found is None:
+        return None
+    of = [_bare(w) for w in found.group("of").split()]
+    # "who's leading it": whatever "it" is, the article's leader of it is named as leading.
+    qualifiers = tuple(w for w in of if w not in _ARTICLES and w not in {"it", "this", "that"})
+    return RoleQuestion(titles=_LEADERS, qualifiers=qualifiers)
 
 
 def role_aged(question: str) -> RoleQuestion | None:
@@ -209,7 +246,7 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
         qualifiers.insert(0, _bare(found.group("owner")))
     if found.group("of"):
         qualifiers += [
-            _bare(w) for w in found.group("of").split() if _bare(w) not in {"the", "a", "an"}
+            _bare(w) for w in found.group("of").split() if _bare(w) not in _ARTICLES
         ]
     return RoleQuestion(
         titles=_SAME_AS.get(head, ((head,),)),
@@ -334,13 +371,35 @@ def _titles_naming(
             end = start + len(title)
             if tuple(bare[start:end]) != title or _possessive(words[end - 1].group()):
                 continue
-            before = bare[start - 1] if start > 0 else ""
-            if before in _OTHER_ROLE and before not in asked.qualifiers:
+            if _another_role(sentence, words, bare, start, asked):
                 continue
             name = _name_after(sentence, words, end) or _name_before(sentence, words, start)
             if name:
                 found.append((start, end, name, loose))
     return found
+
+
+def _another_role(
+    sentence: str, words: list[re.Match[str]], bare: list[str], start: int, asked: RoleQuestion
+) -> bool:
+    """Whether the title at word `start` is made another role by a word of its phrase before
+    it, unless the question asks for that: "deputy mayor", "a former federal prosecutor",
+    "Deputy Prime Minister" for the minister."""
+    position = start
+    for _ in range(_OTHER_ROLE_REACH):
+        if position == 0 or _gap(sentence, words, position):
+            return False
+        word = bare[position - 1]
+        if word in _OTHER_ROLE:
+            return word not in asked.qualifiers
+        if word in _OPEN_BEFORE:
+            return False
+        position -= 1
+    return False
+
+
+#: How many words of a title's phrase before it may make it another role.
+_OTHER_ROLE_REACH = 3
 
 
 def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
