@@ -157,6 +157,36 @@ def test_a_name_is_a_name_the_question_does_not_give(question, sentence, missing
     assert answer_type_missing(question, sentence) == missing
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        # The thing is there, no name beside it (a reader's "whats the ship called" got this).
+        (
+            "whats the ship called",
+            "The team used a lander, which is dropped from a ship and sits on the seafloor.",
+            1.0,
+        ),
+        (
+            "what is the fish called",
+            "The pale fish, which grows to 24 centimeters, was filmed.",
+            1.0,
+        ),
+        ("what is the name of the injured worker", "An injured worker was taken to Ede.", 1.0),
+        # Named beside it, named by a verb, or called something else.
+        (
+            "whats the name of the tanker",
+            "The Maltese-flagged tanker Aurora Bay began leaking.",
+            0.0,
+        ),
+        ("what is the fish called", "The researchers have named it Pseudoliparis lumenis.", 0.0),
+        ("whats the ship called", "It sailed aboard the research vessel RV Tangaroa.", 0.0),
+        ("what's the shop's name", "The shop, Ruby Lane Jewellers, was robbed.", 0.0),
+    ],
+)
+def test_a_things_name_stands_beside_it(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
 def test_a_population_is_a_count_of_people():
     households = "DTEK said nearly 500,000 households in Dnipropetrovsk were without power."
     assert answer_type_missing("What is the population of Ukraine?", households) == 1.0

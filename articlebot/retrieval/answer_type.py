@@ -159,6 +159,23 @@ _NAME_QUESTION = re.compile(
     r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)",
     re.IGNORECASE,
 )
+#: The thing a name question asks the name of: "tanker" in "whats the name of the tanker",
+#: "ship" in "what's the ship called", "shop" in "what's the shop's name".
+_NAMED_THING = re.compile(
+    r"\bnames?\s+of\s+(?:(?:the|this|that|his|her|their|its|a|an)\s+)?(?:[\w’'-]+\s+){0,2}?"
+    r"(?P<of>[\w’'-]+)\s*\??\s*$"
+    r"|(?P<called>[\w’'-]+)\s+(?:is\s+|was\s+|are\s+|were\s+)?called\b"
+    r"|(?P<own>[\w-]+)(?:'s|’s)?\s+names?\s*\??\s*$",
+    re.IGNORECASE,
+)
+#: How news gives a thing's name: "named it Pseudoliparis lumenis", "known as Glamos".
+_NAMING = re.compile(
+    r"\b(?:named|called|dubbed|known\s+as|titled|entitled|branded)\s+(?:it\s+|them\s+)?"
+    r"[\"“‘'(]?[A-Z0-9]",
+)
+#: How far (in words) a name may stand from the thing it names: "the research vessel RV
+#: Tangaroa", "the Glamos network".
+_NAME_REACH = 3
 _WHO_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
 #: A capitalised word after a sentence's first word: most often a name.
 _NAME = re.compile(r"(?<=\S)\s+[\"“‘(]?([A-Z][\w’'-]+)")
@@ -225,8 +242,32 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         return bool(_TIME.search(sentence))
     if kind in ("person", "name"):
         asked = _words(question)
+        if kind == "name" and not _names_the_thing(sentence, question, asked):
+            return False
         return any(_bare(m.group(1)) not in asked for m in _NAME.finditer(sentence))
     return True
+
+
+def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
+    """False when the sentence mentions the thing a name question asks about but gives no name
+    near it ("a lander, which is dropped from a ship" for "what's the ship called"); True when
+    it names something ("named it Pseudoliparis lumenis") or never mentions the thing (it may
+    call it otherwise: the ship a "research vessel")."""
+    found = _NAMED_THING.search(question)
+    if found is None or _NAMING.search(sentence):
+        return True
+    thing = _stem(found.group("of") or found.group("called") or found.group("own"))
+    words = _WORD.findall(sentence)
+    at = [i for i, word in enumerate(words) if _stem(word) == thing]
+    if not at:
+        return True
+    return any(
+        word[:1].isupper() and j > 0 and _bare(word) not in asked and _bare(word) not in _NOT_NAMES
+        for i in at
+        for j, word in enumerate(
+            words[max(i - _NAME_REACH, 0) : i + 1 + _NAME_REACH], max(i - _NAME_REACH, 0)
+        )
+    )
 
 
 def answer_type_missing(question: str, sentence: str) -> float:

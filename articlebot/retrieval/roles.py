@@ -53,8 +53,11 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     "chairman": (("chairman",), ("chair",), ("chairwoman",)),
     # An American prosecutor is titled an attorney, the assistant ones too.
     "prosecutor": (
-        ("prosecutor",), ("district", "attorney"), ("u.s", "attorney"),
-        ("assistant", "district", "attorney"), ("assistant", "u.s", "attorney"),
+        ("prosecutor",),
+        ("district", "attorney"),
+        ("u.s", "attorney"),
+        ("assistant", "district", "attorney"),
+        ("assistant", "u.s", "attorney"),
     ),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
@@ -245,9 +248,7 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
     if found.group("owner") and found.group("owner").lower() not in {"who", "whos", "what"}:
         qualifiers.insert(0, _bare(found.group("owner")))
     if found.group("of"):
-        qualifiers += [
-            _bare(w) for w in found.group("of").split() if _bare(w) not in _ARTICLES
-        ]
+        qualifiers += [_bare(w) for w in found.group("of").split() if _bare(w) not in _ARTICLES]
     return RoleQuestion(
         titles=_SAME_AS.get(head, ((head,),)),
         qualifiers=tuple(q for q in qualifiers if q),
