@@ -9,6 +9,7 @@ import pytest
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
+    score_asked,
     wanted_type,
     with_quantity,
 )
@@ -313,3 +314,48 @@ def test_the_quantity_is_named_for_the_search_only():
     assert with_quantity("how deep is the trench") == "how deep is the trench (depth)"
     assert with_quantity("how hot-headed is he") == "how hot-headed is he"
     assert with_quantity("who won") == "who won"
+
+
+MATCH = """Hajduk come from two goals down to beat Dinamo in Split
+
+SPLIT, Croatia — Hajduk Split kept their title hopes alive on Saturday, coming from two goals \
+down to beat Dinamo Zagreb 3-2 at a packed Poljud stadium.
+
+Brazilian forward Gabriel Souto volleyed Dinamo ahead in the 18th minute, and captain Mislav \
+Rukavina doubled the lead from the penalty spot in the 41st.
+
+Erion Hoxhaj curled in a shot in the 57th minute, and Nikola Jurcic headed in a corner to level \
+the score in the 74th. Ante Bralic, 19, scored the winner in stoppage time.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["wat was the score", "final score?", "what was the score in the end"]
+)
+def test_the_score_is_the_match_result_the_report_leads_with(retriever_of, question):
+    from articlebot.retrieval.reader import read_answer
+
+    # The sentence most like "score" levels it in the 74th minute; the result is the lead's.
+    answer = read_answer(retriever_of(match=MATCH), question, ["match"])
+    assert answer.outcome == "answer"
+    assert "3-2" in answer.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        ("what was the score", "Jurcic headed in a corner to level the score in the 74th.", 1.0),
+        ("final score?", "Unicaja Malaga beat Real Madrid 94–91 in overtime.", 0.0),
+        ("what's sri lanka's score", "Sri Lanka piled up 412 for five on the opening day.", 0.0),
+        # Not a score: a range of thousands, a year.
+        ("what was the score", "Fish were seen between 6,900-7,450 metres in 2024.", 1.0),
+    ],
+)
+def test_a_score_is_written_as_scores_are(question, sentence, missing):
+    assert answer_type_missing(question, sentence) == missing
+
+
+def test_only_the_score_alone_is_asked_of_the_lead():
+    assert score_asked("what was the score?") and score_asked("final score")
+    assert not score_asked("what was the score when perera came in to bat")
+    assert not score_asked("how can i improve my credit score")

@@ -4,6 +4,7 @@ an article talks about the subject but does not give the asked fact."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _NUMBER_QUESTION = re.compile(
     r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
@@ -23,6 +24,27 @@ _NUMBER_WORDS = (
     r"single|double|once|twice"
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+#: "what was the score", "final score?": a match's score is the answer.
+_SCORE_QUESTION = re.compile(
+    r"^\s*(?:what(?:s|'s|’s|\s+is|\s+was|\s+were)\s+(?:the\s+|their\s+|its\s+)?"
+    r"(?:final\s+|match\s+|full[\s-]time\s+|half[\s-]time\s+)?(?:score|scoreline)\b"
+    r"|(?:final\s+)?score(?:line)?\s*[?.!]*\s*$)",
+    re.IGNORECASE,
+)
+#: The score asked for alone: "what was the score", "final score?", "whats the score in the
+#: end" (not "the score when perera came in", which asks about a moment of the match).
+_BARE_SCORE_QUESTION = re.compile(
+    r"^\s*(?:(?:so\s+|and\s+|ok\s+)?what(?:s|'s|’s|\s+is|\s+was|\s+were)\s+(?:the\s+)?)?"
+    r"(?:final\s+|match\s+|full[\s-]time\s+)?score(?:line)?"
+    r"(?:\s+in\s+the\s+end|\s+of\s+the\s+(?:match|game|final|tie))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: A score as reports write it: "3-1", "98–95", cricket's "412 for five".
+_SCORE = re.compile(
+    r"(?<![\d,.])\d{1,3}\s*[-–]\s*\d{1,3}(?![\d,]|\.\d)"
+    r"|\b\d{1,3}\s+for\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(
     r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
@@ -204,7 +226,11 @@ def with_quantity(question: str) -> str:
 def wanted_type(question: str) -> str | None:
     """The kind of answer a question asks for: "number", "time", "person", "name" or None."""
     question = last_question(question)
-    if _NUMBER_QUESTION.search(question) or _POPULATION_QUESTION.search(question):
+    if (
+        _NUMBER_QUESTION.search(question)
+        or _POPULATION_QUESTION.search(question)
+        or _SCORE_QUESTION.search(question)
+    ):
         return "number"
     if _WHEN_QUESTION.search(question):
         return "time"
@@ -222,6 +248,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     question = last_question(question)
     sentence = sentence[:_MAX_SENTENCE]
     if kind == "number":
+        if _SCORE_QUESTION.search(question):
+            return bool(_SCORE.search(sentence))
         if _AGE_QUESTION.search(question):
             return _has_age(sentence, question)
         if _POPULATION_QUESTION.search(question):
@@ -277,6 +305,19 @@ def answer_type_missing(question: str, sentence: str) -> float:
     if kind in ("number", "time", "name"):
         return 0.0 if has_type(kind, sentence, question) else 1.0
     return 0.0
+
+
+def score_asked(question: str) -> bool:
+    """Whether the question asks for a match's score and nothing more ("what was the score")."""
+    return bool(_BARE_SCORE_QUESTION.match(last_question(question)))
+
+
+def first_score(sentences: Sequence[str]) -> int | None:
+    """The first of an article's sentences (in order) giving a score: a match report leads
+    with its result ("beat Real Madrid 94-91 in overtime"); None when none does."""
+    return next(
+        (i for i, text in enumerate(sentences) if _SCORE.search(text[:_MAX_SENTENCE])), None
+    )
 
 
 def last_question(text: str) -> str:

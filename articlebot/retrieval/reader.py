@@ -21,7 +21,7 @@ from articlebot.retrieval.about import (
     summary_reply,
     summary_spans,
 )
-from articlebot.retrieval.answer_type import age_asked, states_age_of
+from articlebot.retrieval.answer_type import age_asked, first_score, score_asked, states_age_of
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import (
     Language,
@@ -230,6 +230,16 @@ def with_role_holder(
     return answer
 
 
+def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
+    """`answer` led, with confidence, by the article's first sentence giving a score (its
+    result: "beat Dinamo Zagreb 3-2"), not the one most like "score" ("headed in a corner to
+    level the score in the 74th"); unchanged when no sentence gives one."""
+    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
+    text = retriever.index.documents[doc_id].text
+    found = first_score([text[start:end] for start, end in spans])
+    return answer if found is None else _led_by(retriever, answer, doc_id, spans[found])
+
+
 def holders_words(
     retriever: Retriever, answer: Answer, doc_id: str, spoken: SpokenRole, question: str
 ) -> Answer:
@@ -374,6 +384,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_role_holder(retriever, answer, doc_id, role)
+        elif score_asked(spelled):
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_first_score(retriever, answer, doc_id)
         elif (role := role_aged(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             found = _holder_in(retriever, doc_id, role) if doc_id is not None else None
