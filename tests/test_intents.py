@@ -322,7 +322,9 @@ def test_a_long_run_of_small_talk_words_is_read_at_once() -> None:
     start = time.perf_counter()
     assert detect_small_talk("ok " * 10_000 + "x") is None
     assert detect_small_talk("thanks " * 5_000) is None
-    assert time.perf_counter() - start < 0.5
+    # Read at once it takes about 0.2 s here; the limit leaves room for a machine
+    # shared with other test workers (0.54 s was seen there) and still catches the 34 s.
+    assert time.perf_counter() - start < 3.0
     assert detect_small_talk("ok " * 60) == "ack"
 
 
