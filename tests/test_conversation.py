@@ -415,3 +415,32 @@ def test_after_a_role_holder_she_is_the_holder_not_the_company() -> None:
         0.0,
     )
     assert "how old is Villacorta" in with_context("how old is he", governor)
+
+
+MATCH_REPORT = """Harcourt Rovers stun leaders Kingsbridge 3-1
+
+KINGSBRIDGE, England — Harcourt Rovers ended Kingsbridge United's unbeaten run on Saturday, \
+winning 3-1 at Ashdown Park.
+
+Kingsbridge had looked comfortable after striker Thiago Mendes headed them in front in the \
+11th minute. It was the 27-year-old's 19th league goal of the season.
+
+"I told the players at half-time that we had nothing to fear," said Harcourt manager Gavin \
+Lowe, 48, who took charge of the club in 2022.
+"""
+
+
+def test_after_what_a_role_holder_said_he_is_the_holder(retriever_of) -> None:
+    # The quote's sentence opens with no name and names the club first; "he" is the manager
+    # the question asked about, and the article gives his age beside his name (a reader's
+    # trial got the other team's 27-year-old striker).
+    said = Turn(
+        "what did the harcourt coach say after",
+        '"I told the players," said Harcourt manager Gavin Lowe, 48, who took charge in 2022.',
+        0.0,
+    )
+    assert "how old is Gavin Lowe" in with_context("how old is he", said)
+    match = retriever_of(match=MATCH_REPORT)
+    _, turn = ask_in_context(match, "what did the harcourt coach say", None, doc_ids=["match"])
+    answer, _ = ask_in_context(match, "how old is he", turn, doc_ids=["match"])
+    assert "Lowe, 48" in answer.passages[0].highlight_text

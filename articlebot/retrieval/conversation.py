@@ -19,7 +19,13 @@ from articlebot.retrieval.ranking import logistic
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
-from articlebot.retrieval.roles import role_asked, role_holder
+from articlebot.retrieval.roles import (
+    role_aged,
+    role_asked,
+    role_holder,
+    role_led,
+    role_speaking,
+)
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 from articlebot.retrieval.spelling import plain_letters
 
@@ -322,13 +328,24 @@ _DATELINE = re.compile(
 
 def _holder_in(previous: Turn) -> list[str]:
     """The name beside the title the last question asked the holder of ("who is the ceo" -
-    "Meridian Crest chief executive Laura Whitfield said"): whom "she" means, not the first
-    name of the sentence, the company."""
-    asked = role_asked(previous.question)
+    "Meridian Crest chief executive Laura Whitfield said"), or the words or the age of ("what
+    did the harcourt coach say" - "said Harcourt manager Gavin Lowe, 48"): whom "she" means,
+    not the first name of the sentence, the company or the club."""
+    spoken = role_speaking(previous.question)
+    asked = (
+        role_asked(previous.question)
+        or role_led(previous.question)
+        or role_aged(previous.question)
+        or (spoken.asked if spoken is not None else None)
+    )
     if asked is None:
         return []
-    # The last answer was about the role: what narrowed it is no longer needed.
-    holder = role_holder([previous.highlight], "", dataclasses.replace(asked, qualifiers=()))
+    # The last answer was about the role: what narrowed it may stand beside the title there
+    # ("Harcourt manager Gavin Lowe") or not ("Mayor Sarah Lindqvist" for the Fremont one).
+    sentence = [previous.highlight]
+    holder = role_holder(sentence, "", asked, previous.highlight) or role_holder(
+        sentence, "", dataclasses.replace(asked, qualifiers=())
+    )
     return [holder.name] if holder is not None else []
 
 
@@ -783,6 +800,10 @@ def answer_requests(
         # last question's words it carries, which pull the answer back to the last passage.
         if not answer.evidence:
             return answer.confidence
+        if answer.answered and answer.topical is None:
+            # Made confident by what the article's structure says ("Gavin Lowe, 48" for "how
+            # old is Gavin Lowe"): the rewrite that the article answers so is the one meant.
+            return 1.0
         return logistic(retriever.ranking.calibration_without_late, answer.evidence)
 
     results, at = [], 0
