@@ -68,6 +68,7 @@ def test_chat_shorthand_is_written_out() -> None:
     # written out: "how strong r the wind gusts" was taken for a question off the subject.
     assert chat_words("how strong r the winds") == "how strong are the winds"
     assert chat_words("wat is u gonna do w it rn") == "what is you going to do with it right now"
+    assert chat_words("did eps beat estimates") == "did earnings per share beat estimates"
     assert chat_words("r&d, a u-turn, u turn, w/o") == "r&d, a u-turn, u turn, w/o"
     # An article's capitals and abbreviations are not chat.
     assert chat_words("Gov. Newsom and the U.S. Dept") == "Gov. Newsom and the U.S. Dept"

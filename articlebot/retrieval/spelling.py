@@ -68,7 +68,7 @@ _CHAT_WORDS = {
     "dept": "department", "intl": "international", "natl": "national", "cops": "police",
     "cop": "police officer", "r": "are", "u": "you", "ur": "your", "wat": "what",
     "wut": "what", "gonna": "going to", "wanna": "want to", "gotta": "got to",
-    "rn": "right now", "tho": "though", "b4": "before", "w": "with",
+    "rn": "right now", "tho": "though", "b4": "before", "w": "with", "eps": "earnings per share",
 }  # fmt: skip
 #: Not an initial or a symbol: "U.S.", "R&D", "a U-turn", "w/o".
 _CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?![.&/’'-]\w|\s+turn\b)")
