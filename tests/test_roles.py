@@ -117,6 +117,7 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ),
         ("who is the chief vet", "said the UK's chief veterinary officer, Dr. Fiona Carradine."),
         ("who's the defending champ", "Defending champion Yulia Akhmetova also advanced."),
+        ("whos the ref", "Referee Simon Tate had booked Holloway in the first half."),
         # An American prosecutor's title.
         (
             "who is the prosecutor",

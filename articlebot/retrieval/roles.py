@@ -25,7 +25,7 @@ _TITLES = frozenset(
         "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
         "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
         "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
-        "author",
+        "author", "referee", "ref", "umpire",
     }
 )  # fmt: skip
 _BOSS = (
@@ -66,6 +66,7 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     "spokeswoman": _SPOKESPERSON,
     "spokesperson": _SPOKESPERSON,
     "mp": (("mp",), ("member", "of", "parliament")),
+    "ref": (("referee",), ("ref",)),
 }
 #: Titles that often stand for the one typed, where nothing else narrows them: "boss" is a
 #: chief executive, president or governor; a health minister a health secretary where the
