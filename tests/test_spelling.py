@@ -70,5 +70,16 @@ def test_chat_shorthand_is_written_out() -> None:
     assert chat_words("wat is u gonna do w it rn") == "what is you going to do with it right now"
     assert chat_words("did eps beat estimates") == "did earnings per share beat estimates"
     assert chat_words("r&d, a u-turn, u turn, w/o") == "r&d, a u-turn, u turn, w/o"
+    # Contractions without their apostrophe, which the speller read as "whom" and "what".
+    assert chat_words("whos the ref") == "who is the ref"
+    assert chat_words("Whats the app called") == "What is the app called"
     # An article's capitals and abbreviations are not chat.
     assert chat_words("Gov. Newsom and the U.S. Dept") == "Gov. Newsom and the U.S. Dept"
+
+
+def test_a_contraction_is_read_as_its_words_not_as_a_typo(retriever: Retriever) -> None:
+    # The speller took "whos" for "whom", one letter away: "whom the governor" asks no role.
+    assert retriever.spelled("whos the governor") == "who is the governor"
+    assert retriever.spelled("whats the name of the governor") == (
+        "what is the name of the governor"
+    )

@@ -70,13 +70,32 @@ _CHAT_WORDS = {
     "wut": "what", "gonna": "going to", "wanna": "want to", "gotta": "got to",
     "rn": "right now", "tho": "though", "b4": "before", "w": "with", "eps": "earnings per share",
 }  # fmt: skip
+#: Contractions typed without the apostrophe, which the speller would take for a typo one
+#: letter from a word ("whos" -> "whom", "whats" -> "what"); at a sentence's start too.
+_CONTRACTIONS = {
+    "whos": "who is", "whats": "what is", "wheres": "where is", "whens": "when is",
+    "hows": "how is", "whys": "why is", "thats": "that is", "theres": "there is",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not",
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "cannot",
+    "wont": "will not", "wouldnt": "would not", "couldnt": "could not", "hasnt": "has not",
+    "havent": "have not", "hadnt": "had not",
+}  # fmt: skip
 #: Not an initial or a symbol: "U.S.", "R&D", "a U-turn", "w/o".
 _CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?![.&/’'-]\w|\s+turn\b)")
+_CONTRACTION = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b(?![.&/’'-]\w)", re.IGNORECASE)
 
 
 def chat_words(text: str) -> str:
-    """`text` with chat shorthand written out ("ppl" -> "people", "govt" -> "government")."""
-    return _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0)], text)
+    """`text` with chat shorthand written out ("ppl" -> "people", "govt" -> "government",
+    "whos" -> "who is")."""
+    text = _CHAT_WORD.sub(lambda match: _CHAT_WORDS[match.group(0)], text)
+    return _CONTRACTION.sub(_written_out, text)
+
+
+def _written_out(match: re.Match[str]) -> str:
+    """A contraction written out, capitalised where it was: "Whats" -> "What is"."""
+    full = _CONTRACTIONS[match.group(0).lower()]
+    return full[:1].upper() + full[1:] if match.group(0)[:1].isupper() else full
 
 
 #: Letters that are no accented letter to Unicode but that keyboards without them replace with
