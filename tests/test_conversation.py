@@ -444,3 +444,14 @@ def test_after_what_a_role_holder_said_he_is_the_holder(retriever_of) -> None:
     _, turn = ask_in_context(match, "what did the harcourt coach say", None, doc_ids=["match"])
     answer, _ = ask_in_context(match, "how old is he", turn, doc_ids=["match"])
     assert "Lowe, 48" in answer.passages[0].highlight_text
+
+
+def test_she_is_no_ocean_no_weekday() -> None:
+    # The lead names no one; "she" is then asked after the last question, not of a place.
+    lead = Turn(
+        "who found it",
+        "Marine biologists have discovered a snailfish in the southwest Pacific Ocean, "
+        "according to a study published on Wednesday.",
+        0.0,
+    )
+    assert with_context("how old is she", lead) == ["who found it? how old is she"]

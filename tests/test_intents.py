@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from articlebot.retrieval.intents import detect_intent, named_article, normalize, who_is_subject
+from articlebot.retrieval.intents import (
+    detect_intent,
+    job_asked,
+    named_article,
+    normalize,
+    who_is_subject,
+)
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 
 BYLINE = (
@@ -357,3 +363,21 @@ def test_a_long_message_after_tldr_is_read_at_once() -> None:
 )
 def test_when_the_article_was_published(question: str, intent: str | None) -> None:
     assert detect_intent(question) == intent
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("where does tane work", "tane"),
+        ("Where does Aroha Tane work?", "aroha tane"),
+        ("who does okafor work for", "okafor"),
+        ("what does okafor do for a living", "okafor"),
+        ("whats lin's job", "lin"),
+        # What someone did is no job; a pronoun or a thing names no one.
+        ("what did hale do", None),
+        ("where do they work", None),
+        ("where does the money go", None),
+    ],
+)
+def test_a_job_question_names_whose_job(question: str, name: str | None) -> None:
+    assert job_asked(question) == name

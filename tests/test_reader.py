@@ -739,3 +739,18 @@ def test_how_old_is_a_named_person_is_answered_where_the_article_gives_the_age(
     nurse = read_answer(court, "how old is adeyemi")
     assert nurse.answered
     assert nurse.passages[0].highlight_text.startswith('"We trusted him')
+
+
+def test_where_someone_works_is_the_sentence_introducing_them(retriever_of) -> None:
+    study = retriever_of(
+        fish=(
+            "Glowing snailfish found in Pacific trench\n\n"
+            "WELLINGTON - Marine biologists have discovered a glowing snailfish in the "
+            "Kermadec Trench, according to a study published on Wednesday.\n\n"
+            "Tane's team plans to return to the trench in November aboard the Tangaroa.\n\n"
+            '"We assumed it was a reflection," said lead author Dr. Aroha Tane, a 39-year-old '
+            "deep-sea ecologist at the University of Canterbury in Christchurch.\n"
+        )
+    )
+    answer = read_answer(study, "where does tane work", ["fish"])
+    assert answer.answered and "University of Canterbury" in answer.passages[0].highlight_text

@@ -202,7 +202,10 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
         named = (
-            (_holder_in(previous) or _sentence_names(previous.highlight)[:1])
+            (
+                _holder_in(previous)
+                or [n for n in _sentence_names(previous.highlight) if _personal(n)][:1]
+            )
             if _PERSON.search(question)
             else []
         )
@@ -347,6 +350,28 @@ def _holder_in(previous: Turn) -> list[str]:
         sentence, "", dataclasses.replace(asked, qualifiers=())
     )
     return [holder.name] if holder is not None else []
+
+
+#: Last words of names that are places, bodies or things, never whom "he" or "she" means
+#: ("the southwest Pacific Ocean", "the University of Canterbury", "Harcourt Rovers").
+_NOT_PEOPLE = frozenset(
+    """ocean sea river lake bay gulf coast island islands trench mountains mountain valley
+    forest park street road avenue bridge square station airport port harbour harbor canal
+    county state city town village region province district republic kingdom union
+    university college school institute academy hospital museum library church cathedral
+    court council parliament congress senate assembly ministry department agency office
+    commission committee authority service services board bank fund foundation trust
+    company corporation corp inc ltd plc group holdings systems airlines party army navy
+    police league cup club united rovers city fc festival prize award times news post
+    press wire journal organisation organization monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december""".split()
+)
+
+
+def _personal(name: str) -> bool:
+    """Whether `name` may be a person's: not a place, body or thing by its last word."""
+    return name.split()[-1].lower().strip(".,") not in _NOT_PEOPLE
 
 
 def _sentence_names(sentence: str) -> list[str]:

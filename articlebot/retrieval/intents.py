@@ -249,6 +249,29 @@ def named_article(question: str) -> str | None:
     return found.group(1).strip() if found else None
 
 
+#: "where does tane work", "who does she work for", "what does okafor do", "what is lin's
+#: job": asked of what the sentence introducing someone says ("a deep-sea ecologist at the
+#: University of Canterbury").
+_JOB = re.compile(
+    r"(?:(?:so|and|ok|okay)\s+)?(?:where\s+(?:does|did|do)\s+(.+?)\s+work"
+    r"|who\s+(?:does|did|do)\s+(.+?)\s+work\s+for"
+    r"|what\s+(?:does|do)\s+(.+?)\s+do(?:\s+for\s+(?:a\s+)?(?:living|work))?"
+    r"|what(?:s|\s+is|\s+s|\s+was)\s+(.+?)s\s+(?:job|role|position|title|occupation))"
+    r"(?:\s+(?:now|then|exactly))?"
+)
+
+
+def job_asked(question: str) -> str | None:
+    """The name whose job or employer "where does tane work" asks for (1-4 words), or None."""
+    match = _JOB.fullmatch(normalize(question))
+    if match is None:
+        return None
+    words = next(group for group in match.groups() if group).split()
+    if not words or len(words) > 4 or words[0] in _NOT_A_NAME or words[-1] in _ROLES:
+        return None
+    return " ".join(words)
+
+
 def who_is_subject(question: str) -> str | None:
     """The name asked about in "who is X?" (as typed, 1-4 words), or None."""
     match = _WHO_IS.fullmatch(normalize(question))

@@ -22,7 +22,12 @@ from articlebot.retrieval.about import (
     summary_spans,
 )
 from articlebot.retrieval.answer_type import age_asked, first_score, score_asked, states_age_of
-from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
+from articlebot.retrieval.intents import (
+    detect_intent,
+    job_asked,
+    named_article,
+    who_is_subject,
+)
 from articlebot.retrieval.languages import (
     Language,
     LatinLanguages,
@@ -393,7 +398,7 @@ def read_answers(
             found = _holder_in(retriever, doc_id, role) if doc_id is not None else None
             if doc_id is not None and found is not None:
                 answer = with_stated_age(retriever, answer, doc_id, found[0].name)
-        elif (name := who_is_subject(bare[i])) is not None:
+        elif (name := who_is_subject(bare[i]) or job_asked(bare[i])) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_introduction(retriever, answer, doc_id, name)
