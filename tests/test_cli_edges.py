@@ -420,16 +420,24 @@ def test_a_model_name_not_on_this_machine_fails_at_once_without_downloading(
     env = {k: v for k, v in _env(tmp_path / "i").items() if not k.endswith("_OFFLINE")}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     env["HF_HOME"] = str(tmp_path / "hf")
-    start = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "articlebot", "ask", "--model", "someone/no-such-model", "hi"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert time.monotonic() - start < 40
+
+    def failing(model: str) -> tuple[float, subprocess.CompletedProcess[str]]:
+        start = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "articlebot", "ask", "--model", model, "hi"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return time.monotonic() - start, result
+
+    # Beside a folder that is not there (no hub asked at all), on the same machine at the same
+    # moment: a busy machine slows both; retrying the hub adds a minute to one.
+    folder, _ = failing(str(tmp_path / "no-model"))
+    took, result = failing("someone/no-such-model")
+    assert took < folder + 20
     assert result.returncode == 1
     [line] = result.stderr.splitlines()
     assert line.startswith(
