@@ -9,8 +9,10 @@ import pytest
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
+    names_winner,
     score_asked,
     wanted_type,
+    winner_asked,
     with_quantity,
 )
 
@@ -359,3 +361,42 @@ def test_only_the_score_alone_is_asked_of_the_lead():
     assert score_asked("what was the score?") and score_asked("final score")
     assert not score_asked("what was the score when perera came in to bat")
     assert not score_asked("how can i improve my credit score")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "headline", "names"),
+    [
+        ("who won", "Ana Varga won the presidential runoff on Sunday.", "", True),
+        (
+            "who won the election",
+            "Ana Varga won Valdoria's presidential runoff on Sunday.",
+            "Varga wins Valdoria election",
+            True,
+        ),
+        # The final's winner is no answer to the semi; a sentence naming no winner none at all.
+        ("who won the semi", "Lindqvist beat Moreau 7-5 in the final.", "Lindqvist wins", False),
+        ("who won", "The runoff was held on Sunday in Miravel.", "", False),
+    ],
+)
+def test_a_winner_is_named_with_what_was_won(question, sentence, headline, names):
+    narrowing = winner_asked(question)
+    assert narrowing is not None
+    assert names_winner(sentence, narrowing, headline) == names
+
+
+def test_who_won_is_answered_with_confidence_by_the_lead_naming_the_winner(retriever_of):
+    from articlebot.retrieval.reader import read_answer
+
+    vote = retriever_of(
+        vote=(
+            "Varga wins Valdoria presidency in runoff\n\n"
+            "MIRAVEL (CNA) - Former central bank governor Ana Varga won Valdoria's presidential "
+            "runoff on Sunday with 52.6 percent of the vote, defeating Tomas Rebane.\n\n"
+            "Turnout was 61 percent, the electoral commission said.\n\n"
+            "Rebane conceded late on Sunday and congratulated Varga in a speech to supporters.\n"
+        )
+    )
+    answer = read_answer(vote, "who won", ["vote"])
+    assert answer.outcome == "answer" and "Ana Varga won" in answer.passages[0].highlight_text
+    assert winner_asked("who won the women's race") == ("race", "women")
+    assert winner_asked("who scored") is None

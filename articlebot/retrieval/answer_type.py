@@ -307,6 +307,44 @@ def answer_type_missing(question: str, sentence: str) -> float:
     return 0.0
 
 
+#: "who won", "who won the women's race", "who beat braga": the winner is the answer.
+_WINNER_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?who\s+(?:won|wins|has\s+won|beat|defeated)"
+    r"(?:\s+(?P<what>(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: How a report says who won: "Ana Varga won the runoff", "beat Dinamo 3-2", "claimed the
+#: title", "victory".
+_WINNING = re.compile(
+    r"\b(?:won|wins|win|beat|beats|beating|defeated|defeats|defeating|claimed|clinched|"
+    r"secured|triumphed|victory|victorious|winner|champion)\b",
+    re.IGNORECASE,
+)
+_PLAIN_WORDS = frozenset("the a an this that it last first".split())
+
+
+def winner_asked(question: str) -> tuple[str, ...] | None:
+    """The words narrowing what a "who won" question asks the winner of ("women's", "race"
+    in "who won the women's race"; () for "who won"), or None for another question."""
+    found = _WINNER_QUESTION.match(last_question(question))
+    if found is None:
+        return None
+    words = _words(found.group("what") or "")
+    return tuple(sorted(w for w in words if w not in _PLAIN_WORDS))
+
+
+def names_winner(sentence: str, narrowing: Sequence[str], headline: str = "") -> bool:
+    """Whether `sentence` says who won, by a name and a winning word, and of what the question
+    narrows it to (each narrowing word in the sentence or the headline): "Ana Varga won
+    Valdoria's presidential runoff" for "who won the election" in a story headlined on it,
+    not the final's winner for "who won the semi"."""
+    sentence = sentence[:_MAX_SENTENCE]
+    if not _WINNING.search(sentence) or not _NAME.search(sentence):
+        return False
+    told = {_stem(w) for w in _words(sentence) | _words(headline)}
+    return all(_stem(w) in told for w in narrowing)
+
+
 def score_asked(question: str) -> bool:
     """Whether the question asks for a match's score and nothing more ("what was the score")."""
     return bool(_BARE_SCORE_QUESTION.match(last_question(question)))

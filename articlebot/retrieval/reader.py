@@ -21,7 +21,14 @@ from articlebot.retrieval.about import (
     summary_reply,
     summary_spans,
 )
-from articlebot.retrieval.answer_type import age_asked, first_score, score_asked, states_age_of
+from articlebot.retrieval.answer_type import (
+    age_asked,
+    first_score,
+    names_winner,
+    score_asked,
+    states_age_of,
+    winner_asked,
+)
 from articlebot.retrieval.intents import (
     detect_intent,
     job_asked,
@@ -235,6 +242,20 @@ def with_role_holder(
     return answer
 
 
+def with_winner(
+    retriever: Retriever, answer: Answer, doc_id: str, narrowing: Sequence[str]
+) -> Answer:
+    """`answer` made confident when its bold sentence, in the asked article, says who won what
+    the question asks ("Ana Varga won Valdoria's presidential runoff"); unchanged otherwise."""
+    top = answer.passages[0] if answer.passages else None
+    if answer.answered or top is None or top.doc_id != doc_id:
+        return answer
+    headline = retriever.index.documents[doc_id].title
+    if not names_winner(top.highlight_text, narrowing, headline):
+        return answer
+    return _confident(retriever, answer)
+
+
 def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
     """`answer` led, with confidence, by the article's first sentence giving a score (its
     result: "beat Dinamo Zagreb 3-2"), not the one most like "score" ("headed in a corner to
@@ -389,6 +410,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_role_holder(retriever, answer, doc_id, role)
+        elif (narrowing := winner_asked(spelled)) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_winner(retriever, answer, doc_id, narrowing)
         elif score_asked(spelled):
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
