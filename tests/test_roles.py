@@ -118,6 +118,11 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("who is the chief vet", "said the UK's chief veterinary officer, Dr. Fiona Carradine."),
         ("who's the defending champ", "Defending champion Yulia Akhmetova also advanced."),
         ("whos the ref", "Referee Simon Tate had booked Holloway in the first half."),
+        # The name closing a description after the title.
+        (
+            "whos her coach",
+            "Lindqvist's coach, the former Dutch doubles player Ruud Schilder, 52, said so.",
+        ),
         # An American prosecutor's title.
         (
             "who is the prosecutor",
@@ -159,6 +164,8 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
             "said Laura Menendez, a former federal prosecutor who now teaches law.",
         ),
         ("who is the minister", "Deputy Prime Minister Oleksiy Kuleba said."),
+        # What someone was, not a title beside a name.
+        ("who is her coach", "She began at a club where her mother, Karin, was a coach."),
     ],
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:
@@ -275,3 +282,14 @@ def test_what_the_prosecutor_said_is_what_the_prosecutor_named_said(retriever_of
     answer = read_answer(arson, "what did the prosecutor say")
     assert "Perrin" in answer.passages[0].highlight_text
     assert answer.question == "what did the prosecutor say"
+
+
+def test_the_boss_of_the_company_is_the_story_subjects_chief_executive() -> None:
+    # "Halvorsen chief executive" stands loosely for "the boss", narrowed by the company the
+    # headline is about: that is the company asked of (a reader's trial had it hedged).
+    sentence = '"It is painful," said Halvorsen chief executive Ingrid Solberg, 51, in Derby.'
+    text = f"{sentence} The company makes gearboxes."
+    asked = role_asked("who's the boss of the company")
+    holder = role_holder([sentence], "Halvorsen to close Derby plant", asked, text)
+    assert holder is not None and holder.name == "Ingrid Solberg"
+    assert role_holder([sentence], "Derby plant to close", asked, text) is None

@@ -286,7 +286,13 @@ def role_holder(
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
             missing = [q for q in asked.qualifiers if not _mentions(beside, q)]
             narrowing = _narrowing_word(sentence, words, start, asked)
-            if loose and narrowing is not None:
+            # A loose title narrowed by anything but the story's own subject is another role
+            # ("Halvorsen chief executive" is the boss of "the company" in the Halvorsen story).
+            if (
+                loose
+                and narrowing is not None
+                and not _subject_tells([_bare(narrowing)], headline, text, frozenset())
+            ):
                 continue
             holder = Holder(position, name)
             if not missing:
@@ -405,6 +411,34 @@ _OTHER_ROLE_REACH = 3
 
 
 def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
+    """The name following the title that ends before word `at` (see `_name_right_after`), or
+    the one closing an appositive description after a comma ("Lindqvist's coach, the former
+    Dutch doubles player Ruud Schilder, 52,")."""
+    return _name_right_after(sentence, words, at) or _described_name_after(sentence, words, at)
+
+
+#: How many words an appositive may describe a title's holder with before the name.
+_DESCRIPTION = 6
+
+
+def _described_name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
+    """The name of two or more capitalised words ending an appositive that opens after the
+    title with a comma and "the" or "a" ("coach, the former Dutch doubles player Ruud
+    Schilder,"), or ""."""
+    if at >= len(words) or _gap(sentence, words, at) != ",":
+        return ""
+    if words[at].group().lower() not in {"the", "a", "an"}:
+        return ""
+    end = at + 1  # the appositive runs to the first punctuation
+    while end < len(words) and not _gap(sentence, words, end):
+        end += 1
+    if end - at > _DESCRIPTION + 1:
+        return ""
+    name = _name_ending(sentence, words, end - 1)
+    return name if " " in name else ""
+
+
+def _name_right_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
     """The name following the title that ends before word `at` ("Governor Ivan Fedorov",
     "manager, Sarah Whitfield,", "Minister for Lands and Natural Resources, Abena
     Kusi-Mensah,"), or ""."""
@@ -462,10 +496,20 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
         gap = _gap(sentence, words, position)
         if _APPOSITION.fullmatch(gap):
             return _name_ending(sentence, words, position - 1)
-        if gap:
-            return ""
+        if gap or _clause_verb(words, position - 1):
+            return ""  # "her mother, Karin, was a coach" says what Karin was, not whose coach
         position -= 1
     return ""
+
+
+#: Verbs that make "Name, was a coach" a clause about Name, no title beside a name.
+_VERBS = frozenset({"was", "is", "were", "are", "had", "has", "became", "becomes", "remains"})
+
+
+def _clause_verb(words: list[re.Match[str]], at: int) -> bool:
+    """Whether word `at` is a verb saying what someone before it was ("Karin, was a coach"),
+    not one of a relative clause naming their role ("Ellison, who is leading the inquiry")."""
+    return _bare(words[at].group()) in _VERBS and (at == 0 or _bare(words[at - 1].group()) != "who")
 
 
 def _name_ending(sentence: str, words: list[re.Match[str]], last: int) -> str:
