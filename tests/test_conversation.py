@@ -455,3 +455,28 @@ def test_she_is_no_ocean_no_weekday() -> None:
         0.0,
     )
     assert with_context("how old is she", lead) == ["who found it? how old is she"]
+
+
+def test_he_after_who_is_her_coach_is_the_coach_not_her(retriever_of) -> None:
+    # The last question put in front ("whos her coach? what did he say") found her own words,
+    # "she said"; the rewrite naming the coach says whom "he" means.
+    tennis = retriever_of(
+        tennis=(
+            "Teenager Lindqvist stuns top seed Moreau to win Rotterdam Indoor title\n\n"
+            "ROTTERDAM (Sportswire) - Nineteen-year-old Swede Elin Lindqvist beat Camille "
+            "Moreau 6-4 3-6 7-6(5) on Sunday to win the Rotterdam Indoor Open.\n\n"
+            "Lindqvist's coach, the former Dutch doubles player Ruud Schilder, 52, said the win "
+            'had been coming for months. "Since the autumn she has been winning sets against '
+            'top-10 players," Schilder said. "Her serve under pressure was the difference."\n\n'
+            "Schilder, who began working with Lindqvist in 2022, said they had spent the "
+            "off-season in Valencia working on her second serve.\n\n"
+            "Lindqvist started playing at a club where her mother, Karin, was a coach.\n\n"
+            "Asked how she would celebrate, Lindqvist laughed and said she would probably eat "
+            '"a very big pizza". "My coach will say no, but I think today I am allowed," she '
+            "said.\n"
+        )
+    )
+    _, turn = ask_in_context(tennis, "whos her coach", None, doc_ids=["tennis"])
+    answer, _ = ask_in_context(tennis, "what did he say", turn, doc_ids=["tennis"])
+    shown = answer.passages[0].highlight_text
+    assert "Schilder" in shown and "I think today I am allowed" not in shown

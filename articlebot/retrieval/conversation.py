@@ -715,7 +715,12 @@ def _settle(
         answer = dataclasses.replace(answers[1], question=answer.question)
         asked_as = answers[1].question
     elif len(answers) > 1:
-        contextual = max(answers[1:], key=reading or (lambda candidate: candidate.confidence))
+        candidates = answers[1:]
+        # A rewrite putting the name in the pronoun's place says whom the question means; one
+        # putting the last question in front only guesses ("whos her coach? what did he say"
+        # found her words, "she said").
+        by_name = [a for a in candidates if a.question in named and a.answered]
+        contextual = max(by_name or candidates, key=reading or (lambda a: a.confidence))
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does. A question word alone ("who?") means
         # nothing by itself.
