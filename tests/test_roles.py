@@ -102,6 +102,7 @@ def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> Non
     ],
 )
 def test_other_who_questions_ask_no_role(question: str) -> None:
+    assert role_asked("who is the guy") is None
     assert role_asked(question) is None
 
 
@@ -118,6 +119,12 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("who is the chief vet", "said the UK's chief veterinary officer, Dr. Fiona Carradine."),
         ("who's the defending champ", "Defending champion Yulia Akhmetova also advanced."),
         ("whos the ref", "Referee Simon Tate had booked Holloway in the first half."),
+        # "The X guy": whoever holds a title of X's, X beside it, by name or initials.
+        ("whos the union guy", "Declan Forsyth, 54, the union's general secretary, said so."),
+        (
+            "who is the paho guy",
+            "Dr. Samuel Ortega, the Pan American Health Organization's representative, said.",
+        ),
         # The name closing a description after the title.
         (
             "whos her coach",
@@ -164,6 +171,8 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
             "said Laura Menendez, a former federal prosecutor who now teaches law.",
         ),
         ("who is the minister", "Deputy Prime Minister Oleksiy Kuleba said."),
+        # "The union guy" is the union's, not any title-holder of the story.
+        ("whos the union guy", "Transport Secretary Amara Oyelaran said talks would resume."),
         # What someone was, not a title beside a name.
         ("who is her coach", "She began at a club where her mother, Karin, was a coach."),
     ],

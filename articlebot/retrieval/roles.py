@@ -34,6 +34,12 @@ _BOSS = (
     ("founder",), ("chief",), ("principal",), ("rector",), ("dean",),
 )  # fmt: skip
 _SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
+#: What a reader calls someone whose title they do not know: "the union guy".
+_SOMEONE = frozenset({"guy", "man", "woman", "person", "lady", "bloke", "dude", "rep"})
+_ANY_TITLE = (
+    *sorted((title,) for title in _TITLES - {"author", "owner", "champion", "champ"}),
+    ("general", "secretary"), ("representative",), ("official",),
+)  # fmt: skip
 #: Other names of the title a reader typed: "ceo" is the chief executive, "pm" the prime
 #: minister, "gov" the governor.
 _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -186,6 +192,9 @@ class RoleQuestion:
     #: Titles that may stand for it where nothing else narrows them ("secretary" for a
     #: minister).
     loosely: tuple[tuple[str, ...], ...] = ()
+    #: Every narrowing word must stand beside the title: "the union guy" is whoever holds a
+    #: title of the union's, not any title-holder of the story.
+    strict: bool = False
 
 
 def role_asked(question: str) -> RoleQuestion | None:
@@ -240,7 +249,8 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
     holds."""
     words = [_bare(w) for w in found.group("role").split()]
     head = words[-1]
-    if head not in _TITLES:
+    anyone = head in _SOMEONE
+    if head not in _TITLES and not anyone:
         return None
     before = [w for w in words[:-1] if w not in _FILLERS]
     if any(w in {"who", "that", "which", "whose"} for w in before):
@@ -250,9 +260,15 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
         qualifiers.insert(0, _bare(found.group("owner")))
     if found.group("of"):
         qualifiers += [_bare(w) for w in found.group("of").split() if _bare(w) not in _ARTICLES]
+    qualifiers = [q for q in qualifiers if q]
+    if anyone:
+        # "the union guy", "the paho woman": the person with a title of the union's.
+        if not qualifiers:
+            return None
+        return RoleQuestion(titles=_ANY_TITLE, qualifiers=tuple(qualifiers), strict=True)
     return RoleQuestion(
         titles=_SAME_AS.get(head, ((head,),)),
-        qualifiers=tuple(q for q in qualifiers if q),
+        qualifiers=tuple(qualifiers),
         loosely=_LOOSELY.get(head, ()),
     )
 
@@ -297,8 +313,10 @@ def role_holder(
             holder = Holder(position, name)
             if not missing:
                 found.setdefault(0 if narrowing is None else 1, holder)
-            elif _left_out(narrowing, missing, common) and _subject_tells(
-                missing, headline, text, common
+            elif (
+                not asked.strict
+                and _left_out(narrowing, missing, common)
+                and _subject_tells(missing, headline, text, common)
             ):
                 found.setdefault(2, holder)
         if 0 in found:
@@ -481,6 +499,9 @@ def _past_portfolio(sentence: str, words: list[re.Match[str]], at: int) -> int:
     return at
 
 
+#: How many words may stand between a name's comma and the title: "Ortega, the Pan American
+#: Health Organization's representative".
+_APPOSITIVE_WORDS = 6
 #: Between a name and its title: a comma, or an age set off by commas ("Lassen, 52, the").
 _APPOSITION = re.compile(r",(?:\s*\d{1,3}\s*,)?")
 
@@ -490,7 +511,7 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
     the mayor of Muxía", "Lin Wei-ting, Veltrix's chief executive", "Dr. Henrik Lassen, 52,
     the study's lead author"), or ""."""
     position = at
-    for _ in range(4):  # "the", "study's", "lead", ... up to the comma
+    for _ in range(_APPOSITIVE_WORDS):  # "the", "study's", "lead", ... up to the comma
         if position == 0:
             return ""
         gap = _gap(sentence, words, position)
@@ -565,8 +586,30 @@ def _narrowing_word(
 
 def _mentions(text: str, qualifier: str) -> bool:
     """Whether `text` has a word that is `qualifier`, accents, case and possessive aside
-    ("muxia" in "Muxía", "veltrix" in "Veltrix's", "russian" in "Russia", "french" in "France")."""
-    return any(_same_word(_bare(w), qualifier) for w in _WORD.findall(text))
+    ("muxia" in "Muxía", "veltrix" in "Veltrix's", "russian" in "Russia", "french" in "France"),
+    or a name whose initials it is ("paho" for "Pan American Health Organization's")."""
+    words = _WORD.findall(text)
+    if any(_same_word(_bare(w), qualifier) for w in words):
+        return True
+    return len(qualifier) >= 3 and qualifier in _initials(words)
+
+
+#: Small words a name's initials leave out: "Food and Drug Administration" is the FDA.
+_UNINITIALLED = frozenset({"of", "and", "for", "the", "on", "in", "&"})
+
+
+def _initials(words: list[str]) -> set[str]:
+    """The initials of every run of capitalised words in `words` ("paho", "ho", "aho", ...)."""
+    found: set[str] = set()
+    run: list[str] = []
+    for word in [*words, "."]:
+        if word[:1].isupper():
+            run.append(word[0].lower())
+        elif word.lower() not in _UNINITIALLED or not run:
+            for start in range(len(run)):
+                found.add("".join(run[start:]))
+            run = []
+    return found
 
 
 def _same_word(word: str, qualifier: str) -> bool:
