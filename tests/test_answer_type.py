@@ -11,6 +11,7 @@ from articlebot.retrieval.answer_type import (
     counted_thing,
     names_winner,
     score_asked,
+    states_age_of,
     wanted_type,
     winner_asked,
     with_quantity,
@@ -400,3 +401,19 @@ def test_who_won_is_answered_with_confidence_by_the_lead_naming_the_winner(retri
     assert answer.outcome == "answer" and "Ana Varga won" in answer.passages[0].highlight_text
     assert winner_asked("who won the women's race") == ("race", "women")
     assert winner_asked("who scored") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "states"),
+    [
+        ("Elin Lindqvist", "Nineteen-year-old Swede Elin Lindqvist beat Camille Moreau.", True),
+        ("Lindqvist", "Nineteen-year-old Swede Elin Lindqvist beat Camille Moreau.", True),
+        ("Moreau", "Nineteen-year-old Swede Elin Lindqvist beat Camille Moreau.", False),
+        ("Okafor", "The 34-year-old Okafor scored twice.", True),
+        # Someone else's age before the name.
+        ("Okafor", "A 34-year-old man attacked Okafor.", False),
+    ],
+)
+def test_an_age_written_before_the_name(name, sentence, states):
+    assert states_age_of(name, sentence) == states
+    assert answer_type_missing("how old is she", sentence) == 0.0

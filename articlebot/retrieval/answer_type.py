@@ -74,19 +74,30 @@ _AGE_SUBJECT = re.compile(
     r"they|this|that|mr|mrs|ms|dr)\b)(?P<who>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+#: An age in words, as a sentence's start writes it: "Nineteen-year-old Swede Elin Lindqvist".
+_AGE_WORDS = (
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|"
+    r"six|seven|eight|nine))?|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|ten"
+)
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
 #: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
 #: years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
 #: the rest).
 _AGE = re.compile(
     r"\b(?P<owner>(?-i:[A-Z])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
-    r"|\b\d{1,3}-year-old\b|\baged\s+\d{1,3}\b|\b\d{1,3}\s+years?\s+old\b|\bborn\s+in\s+\d{4}\b"
+    rf"|\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b|\baged\s+\d{{1,3}}\b|\b\d{{1,3}}\s+years?\s+old\b|\bborn\s+in\s+\d{{4}}\b"
     r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
     rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
     rf"|(?<![\w,.])(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
     r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b",
+    re.IGNORECASE,
+)
+_AGE_BEFORE_NAME = re.compile(
+    rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+"
+    r"(?P<owner>(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,3})",
     re.IGNORECASE,
 )
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
@@ -441,9 +452,15 @@ def states_age_of(name: str, sentence: str) -> bool:
     """Whether `sentence` gives `name`'s age as news does: right after the name ("Okafor, 54,",
     "Nováková (22)")."""
     asked = _words(name)
-    return any(
+    sentence = sentence[:_MAX_SENTENCE]
+    if any(
         match.group("owner") is not None and _bare(match.group("owner")) in asked
-        for match in _AGE.finditer(sentence[:_MAX_SENTENCE])
+        for match in _AGE.finditer(sentence)
+    ):
+        return True
+    # Before the name: "Nineteen-year-old Swede Elin Lindqvist", "the 34-year-old Okafor".
+    return any(
+        asked & _words(match.group("owner")) for match in _AGE_BEFORE_NAME.finditer(sentence)
     )
 
 
