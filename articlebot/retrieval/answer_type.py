@@ -45,9 +45,10 @@ _SCORE = re.compile(
     r"|\b\d{1,3}\s+for\s+(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
     re.IGNORECASE,
 )
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _TIME = re.compile(
-    r"\d|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    rf"\d|\b(?:{_MONTHS}|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
     r"tomorrow|tonight|morning|evening|night|week|month|year|spring|summer|autumn|fall|winter|"
     r"ago|since|until|after|before|earlier|later|last|next|now)\b",
     re.IGNORECASE,
@@ -175,9 +176,8 @@ _WHOLE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY_BEFORE = re.compile(
-    r"(?:[$£€¥₹₽₴₺₩₪₦]|\b(?:US|NT|A|C|HK)\$|\b(?:january|february|march|april|may|june|"
-    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|"
-    r"oct|nov|dec)\.?)\s*$",
+    rf"(?:[$£€¥₹₽₴₺₩₪₦]|\b(?:US|NT|A|C|HK)\$|\b(?:{_MONTHS}|jan|feb|mar|apr|jun|jul|aug|sep|"
+    r"sept|oct|nov|dec)\.?)\s*$",
     re.IGNORECASE,
 )
 #: A sentence is a few hundred characters; what the splitter left whole (a 20,000-letter
