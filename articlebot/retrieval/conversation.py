@@ -362,7 +362,7 @@ _NOT_PEOPLE = frozenset(
     court council parliament congress senate assembly ministry department agency office
     commission committee authority service services board bank fund foundation trust
     company corporation corp inc ltd plc group holdings systems airlines party army navy
-    police league cup club united rovers city fc festival prize award times news post
+    police league cup club united rovers fc festival prize award times news post
     press wire journal organisation organization monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
     november december""".split()
