@@ -480,3 +480,10 @@ def test_he_after_who_is_her_coach_is_the_coach_not_her(retriever_of) -> None:
     answer, _ = ask_in_context(tennis, "what did he say", turn, doc_ids=["tennis"])
     shown = answer.passages[0].highlight_text
     assert "Schilder" in shown and "I think today I am allowed" not in shown
+
+
+def test_why_after_how_many_asks_why_of_what_was_counted() -> None:
+    # Written "why how many ppl r they laying off" before, which found nothing.
+    laid_off = Turn("how many ppl r they laying off", "x", 0.0)
+    assert with_context("why", laid_off) == ["why are they laying off people"]
+    assert with_context("why", Turn("how much did he steal", "x", 0.0)) == ["why did he steal"]

@@ -27,7 +27,7 @@ from articlebot.retrieval.roles import (
     role_speaking,
 )
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
-from articlebot.retrieval.spelling import plain_letters
+from articlebot.retrieval.spelling import chat_words, plain_letters
 
 #: How long a chat's last question stays usable as context.
 CONTEXT_TTL_SECONDS = 10 * 60
@@ -54,6 +54,14 @@ _LEADING_QUESTION_WORD = re.compile(
     r"^\s*(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?)\b"
     r"(?=\s+(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|"
     r"might|may)\b)",
+    re.IGNORECASE,
+)
+# "how many people are they laying off": what is counted, then the rest of the question from
+# its auxiliary on.
+_COUNTED = re.compile(
+    r"^\s*how\s+(?:many|much)\s+(?P<thing>(?:[\w'’-]+\s+){0,2}?[\w'’-]+)\s+"
+    r"(?P<rest>(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had)\b.*?)"
+    r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 # Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
@@ -185,7 +193,11 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
     bare = _BARE.match(question)
     if bare:
         asked = bare.group(1)
-        before = without_small_talk(previous.question)
+        before = chat_words(without_small_talk(previous.question))
+        counted = _COUNTED.match(before)
+        if counted is not None and not asked.lower().startswith("how"):
+            # "why" after "how many ppl r they laying off": "why are they laying off people".
+            return [f"{asked} {counted.group('rest')} {counted.group('thing')}"]
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
     names = names_in(previous.question)
