@@ -9,7 +9,9 @@ import pytest
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
+    name_asked,
     names_winner,
+    naming_sentence,
     score_asked,
     states_age_of,
     wanted_type,
@@ -417,3 +419,22 @@ def test_who_won_is_answered_with_confidence_by_the_lead_naming_the_winner(retri
 def test_an_age_written_before_the_name(name, sentence, states):
     assert states_age_of(name, sentence) == states
     assert answer_type_missing("how old is she", sentence) == 0.0
+
+
+def test_a_things_name_is_the_first_sentence_naming_it():
+    sentences = [
+        "A slick from a damaged tanker could reach the shellfish beds by the weekend.",
+        "The Maltese-flagged tanker Aurora Bay began leaking on Sunday.",
+    ]
+    assert naming_sentence(sentences, name_asked("whats the name of the tanker")) == 1
+    fish = [
+        "The pale fish, which grows to 24 centimeters, was filmed in the Kermadec Trench.",
+        "The researchers have named it Pseudoliparis lumenis, from the Latin for light.",
+    ]
+    assert naming_sentence(fish, name_asked("what is the fish called")) == 1
+    # A possessive names no tanker; a thing never named, nothing.
+    assert naming_sentence(["The tanker's Captain Ruiz spoke."], "tanker") is None
+    assert naming_sentence(["A lander is dropped from a ship."], "ship") is None
+    # Narrowed ("the old satellite", "the mayor of marseille"): the first naming need not be it.
+    assert name_asked("What was the old satellite called?") is None
+    assert name_asked("what is the name of the mayor of marseille") is None

@@ -201,6 +201,14 @@ _NAMED_THING = re.compile(
     r"|(?P<own>[\w-]+)(?:'s|’s)?\s+names?\s*\??\s*$",
     re.IGNORECASE,
 )
+#: A name question about a thing alone ("whats the name of the tanker", "what's the satellite
+#: called"): not "the old satellite" or "the mayor of marseille", which a first naming of a
+#: satellite or of anything in Marseille does not answer.
+_BARE_NAME_QUESTION = re.compile(
+    r"^\s*what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:names?\s+of\s+(?:the|this|that|its)\s+"
+    r"(?P<of>[\w-]+)|(?:the|this|that|its)\s+(?P<called>[\w-]+)\s+called)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 #: How news gives a thing's name: "named it Pseudoliparis lumenis", "known as Glamos".
 _NAMING = re.compile(
     r"\b(?:named|called|dubbed|known\s+as|titled|entitled|branded)\s+(?:it\s+|them\s+)?"
@@ -307,6 +315,40 @@ def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
             words[max(i - _NAME_REACH, 0) : i + 1 + _NAME_REACH], max(i - _NAME_REACH, 0)
         )
     )
+
+
+def name_asked(question: str) -> str | None:
+    """The thing a name question asks the name of, stemmed ("tanker" in "whats the name of the
+    tanker"), or None for another question."""
+    question = last_question(question)
+    found = _BARE_NAME_QUESTION.match(question)
+    if found is None:
+        return None
+    thing = _stem(found.group("of") or found.group("called"))
+    return None if thing in {"it", "this", "that", "he", "she", "they"} else thing
+
+
+def naming_sentence(sentences: Sequence[str], thing: str) -> int | None:
+    """The first of an article's sentences (in order) that names `thing`: right after it ("the
+    Maltese-flagged tanker Aurora Bay"), or by a naming verb in a sentence about it or after
+    one ("The researchers have named it Pseudoliparis lumenis" after the fish's sentence); None
+    when none does."""
+    mentioned_before = False
+    for i, sentence in enumerate(sentences):
+        words = _WORD.findall(sentence[:_MAX_SENTENCE])
+        at = [j for j, word in enumerate(words) if _stem(word) == thing]
+        if any(
+            j + 1 < len(words)
+            and words[j + 1][:1].isupper()
+            and _bare(words[j + 1]) not in _NOT_NAMES
+            and not words[j].endswith(("'s", "’s"))
+            for j in at
+        ):
+            return i
+        if (at or mentioned_before) and _NAMING.search(sentence):
+            return i
+        mentioned_before = bool(at)
+    return None
 
 
 def answer_type_missing(question: str, sentence: str) -> float:

@@ -24,7 +24,9 @@ from articlebot.retrieval.about import (
 from articlebot.retrieval.answer_type import (
     age_asked,
     first_score,
+    name_asked,
     names_winner,
+    naming_sentence,
     score_asked,
     states_age_of,
     winner_asked,
@@ -256,6 +258,16 @@ def with_winner(
     return _confident(retriever, answer)
 
 
+def with_naming(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
+    """`answer` led, with confidence, by the article's first sentence naming `thing` ("the
+    Maltese-flagged tanker Aurora Bay", "named it Pseudoliparis lumenis"); unchanged when none
+    does."""
+    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
+    text = retriever.index.documents[doc_id].text
+    found = naming_sentence([text[start:end] for start, end in spans], thing)
+    return answer if found is None else _led_by(retriever, answer, doc_id, spans[found])
+
+
 def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
     """`answer` led, with confidence, by the article's first sentence giving a score (its
     result: "beat Dinamo Zagreb 3-2"), not the one most like "score" ("headed in a corner to
@@ -414,6 +426,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_winner(retriever, answer, doc_id, narrowing)
+        elif (thing := name_asked(spelled)) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_naming(retriever, answer, doc_id, thing)
         elif score_asked(spelled):
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
