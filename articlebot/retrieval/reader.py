@@ -5,7 +5,7 @@ the article itself are answered from its structure, the rest by retrieval."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -262,20 +262,36 @@ def with_naming(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -
     """`answer` led, with confidence, by the article's first sentence naming `thing` ("the
     Maltese-flagged tanker Aurora Bay", "named it Pseudoliparis lumenis"); unchanged when none
     does."""
-    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
-    text = retriever.index.documents[doc_id].text
-    found = naming_sentence([text[start:end] for start, end in spans], thing)
-    return answer if found is None else _led_by(retriever, answer, doc_id, spans[found])
+    return _led_by_chosen(retriever, answer, doc_id, lambda texts: naming_sentence(texts, thing))
 
 
 def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
     """`answer` led, with confidence, by the article's first sentence giving a score (its
     result: "beat Dinamo Zagreb 3-2"), not the one most like "score" ("headed in a corner to
     level the score in the 74th"); unchanged when no sentence gives one."""
-    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
-    text = retriever.index.documents[doc_id].text
-    found = first_score([text[start:end] for start, end in spans])
+    return _led_by_chosen(retriever, answer, doc_id, first_score)
+
+
+def _led_by_chosen(
+    retriever: Retriever,
+    answer: Answer,
+    doc_id: str,
+    choose: Callable[[list[str]], int | None],
+) -> Answer:
+    """`answer` led by the sentence `choose` picks among the article's (by position), or
+    unchanged when it picks none."""
+    spans, texts = _article_sentences(retriever, doc_id)
+    found = choose(texts)
     return answer if found is None else _led_by(retriever, answer, doc_id, spans[found])
+
+
+def _article_sentences(
+    retriever: Retriever, doc_id: str
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """The article's body sentences, as spans of its text and as text, in order."""
+    text = retriever.index.documents[doc_id].text
+    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
+    return spans, [text[start:end] for start, end in spans]
 
 
 def holders_words(
@@ -297,8 +313,7 @@ def _holder_in(
 ) -> tuple[Holder, tuple[int, int]] | None:
     """Who holds `role` in the article, and where the sentence naming them is."""
     document = retriever.index.documents[doc_id]
-    spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
-    texts = [document.text[start:end] for start, end in spans]
+    spans, texts = _article_sentences(retriever, doc_id)
     holder = role_holder(texts, document.title, role, document.text)
     return None if holder is None else (holder, spans[holder.sentence])
 

@@ -445,7 +445,7 @@ def _described_name_after(sentence: str, words: list[re.Match[str]], at: int) ->
     Schilder,"), or ""."""
     if at >= len(words) or _gap(sentence, words, at) != ",":
         return ""
-    if words[at].group().lower() not in {"the", "a", "an"}:
+    if _bare(words[at].group()) not in _ARTICLES:
         return ""
     end = at + 1  # the appositive runs to the first punctuation
     while end < len(words) and not _gap(sentence, words, end):
