@@ -7,7 +7,7 @@ import pytest
 
 from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.reader import read_answer, read_answers
-from articlebot.retrieval.story import story_question, tells
+from articlebot.retrieval.story import event_asked, headline_names, story_question, tells
 
 RECALL = """Danish e-bike maker recalls 86,000 batteries after fires
 
@@ -87,3 +87,57 @@ def test_a_question_not_opening_a_chat_is_not_read_as_about_the_story(recall) ->
         opening.outcome,
         opening.passages[0].highlight_text,
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("what happened to the ferry", "the ferry"),
+        ("so what happened with vindla?", "vindla"),
+        ("what did the bank do", "the bank"),
+        ("what did the council decide", "the council"),
+        ("what did the nurses agree to", "the nurses"),
+        ("what got recalled", "recalled"),
+        ("what was launched?", "launched"),
+        # Not the story's event: a person's past, what someone said, the article itself.
+        ("what did she do before politics", None),
+        ("what did the union say", None),
+        ("what happened", None),
+    ],
+)
+def test_questions_about_the_main_event(question: str, event: str | None) -> None:
+    assert event_asked(question) == event
+
+
+def test_the_headline_names_the_event_in_its_own_endings() -> None:
+    headline = "Danish e-bike maker recalls 86,000 batteries after fires"
+    assert headline_names("the e-bike maker", headline)
+    assert headline_names("recalled", headline)
+    assert headline_names("the batteries", headline)
+    assert not headline_names("the share price", headline)
+    assert not headline_names("the", headline)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what happened to the batteries", "wat got recalled", "what did the e-bike maker do"],
+)
+def test_the_main_event_asked_of_what_the_headline_names_is_the_lead(recall, question) -> None:
+    answer = read_answer(recall, question)
+    assert answer.outcome == "answer"
+    assert answer.passages[0].highlight_text.startswith("COPENHAGEN, Denmark — Danish")
+
+
+def test_the_event_of_something_the_headline_does_not_name_is_searched(recall) -> None:
+    answer = read_answer(recall, "what happened to the family home in utrecht")
+    assert "Utrecht" in answer.passages[0].highlight_text
+
+
+def test_where_and_when_after_the_main_event_are_the_events(recall) -> None:
+    """After "what happened to the batteries", "where was it" and then "when did it happen"
+    ask where and when that happened: the lead, not a sentence that happens to match "it"."""
+    _, turn = ask_in_context(recall, "what happened to the batteries", None, now=100.0)
+    where, turn = ask_in_context(recall, "where was it", turn, now=120.0)
+    assert where.answered and where.passages[0].highlight_text.startswith("COPENHAGEN")
+    when, _ = ask_in_context(recall, "when did it happen", turn, now=140.0)
+    assert when.answered and when.passages[0].highlight_text.startswith("COPENHAGEN")

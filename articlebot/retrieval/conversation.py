@@ -28,6 +28,7 @@ from articlebot.retrieval.roles import (
 )
 from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
 from articlebot.retrieval.spelling import chat_words, plain_letters
+from articlebot.retrieval.story import event_asked, story_question
 
 #: How long a chat's last question stays usable as context.
 CONTEXT_TTL_SECONDS = 10 * 60
@@ -832,8 +833,13 @@ def answer_requests(
         for n, _ in enumerate(each.questions)
     ]
     # Only a question asked alone opens a conversation: "when did it happen" after an answer
-    # is about that answer, not about the article's story.
-    opens = [len(each.questions) == 1 for each in asked for _ in each.questions]
+    # is about that answer, not about the article's story; unless that answer told the story
+    # ("what happened to the ferry? where was it").
+    opens = [
+        len(each.questions) == 1 or (n == 0 and _after_the_story(request))
+        for request, each in zip(requests, asked, strict=True)
+        for n, _ in enumerate(each.questions)
+    ]
     answers = read_answers(retriever, texts, scopes, english_only=english_only, fresh=opens)
 
     def reading(answer: Answer) -> float:
@@ -864,6 +870,21 @@ def answer_requests(
         )
         at += count
     return results
+
+
+def _after_the_story(request: Request) -> bool:
+    """Whether the question asks about the story as a whole ("where was it") right after a
+    question about its main event ("what happened to the ferry", "what happened?", "where was
+    it"): "it" is that event."""
+    previous = request.previous
+    if previous is None or story_question(request.question) is None:
+        return False
+    last = chat_words(previous.question)
+    return (
+        event_asked(last) is not None
+        or story_question(last) is not None
+        or detect_intent(last) == "summary"
+    )
 
 
 def articles_meant(

@@ -63,7 +63,14 @@ from articlebot.retrieval.small_talk import (
     without_small_talk,
 )
 from articlebot.retrieval.spelling import plain_letters
-from articlebot.retrieval.story import StoryQuestion, story_question, tells, with_headline
+from articlebot.retrieval.story import (
+    StoryQuestion,
+    event_asked,
+    headline_names,
+    story_question,
+    tells,
+    with_headline,
+)
 
 
 def articles_in_scope(retriever: Retriever, doc_ids: Collection[str] | None) -> list[str]:
@@ -272,6 +279,15 @@ def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answe
     return _led_by_chosen(retriever, answer, doc_id, first_score)
 
 
+def with_lead_event(retriever: Retriever, answer: Answer, doc_id: str, event: str) -> Answer:
+    """`answer` to "what happened to the ferry" or "what did the bank do" led, with confidence,
+    by the article's first sentence when its headline names the ferry or the bank: news tells
+    its main event first. Unchanged for what the headline does not name."""
+    if not headline_names(event, retriever.index.documents[doc_id].title):
+        return answer
+    return _led_by_chosen(retriever, answer, doc_id, lambda texts: 0 if texts else None)
+
+
 def _led_by_chosen(
     retriever: Retriever,
     answer: Answer,
@@ -449,6 +465,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_first_score(retriever, answer, doc_id)
+        elif (event := event_asked(spelled)) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_lead_event(retriever, answer, doc_id, event)
         elif (role := role_aged(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             found = _holder_in(retriever, doc_id, role) if doc_id is not None else None

@@ -36,6 +36,48 @@ _DAY = re.compile(
 _PLACE = re.compile(r"\b(?:in|at|near|off|outside|across|from)\s+(?:the\s+)?[A-ZÀ-Ö]")
 
 
+#: "what happened to the ferry", "what did the bank do", "what did the nurses agree to", "what
+#: got launched": the story's main event, asked of what its headline names.
+_EVENT = re.compile(
+    r"^\s*(?:so\s+|and\s+|but\s+)?what(?:\s+exactly)?\s+(?:"
+    r"(?:happened|went\s+wrong)\s+(?:to|with|at)\s+(?P<to>[\w\s'’-]{1,40}?)"
+    r"|did\s+(?P<did>[\w\s'’-]{1,40}?)\s+(?:just\s+)?(?:do|decide|agree\s+to|agree\s+on|"
+    r"announce|approve|vote\s+for|vote\s+on|unveil)"
+    r"|(?:got|has\s+been|have\s+been|was|were|is\s+being)\s+(?P<done>[a-z]+ed)"
+    r")\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w’'-]+")
+_PLAIN = frozenset("the a an this that these those its their his her our".split())
+
+
+def event_asked(question: str) -> str | None:
+    """The words a question about the story's main event names it by ("the ferry" in "what
+    happened to the ferry", "launched" in "what got launched"), or None for another
+    question."""
+    match = _EVENT.match(question)
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group is not None)
+
+
+def headline_names(words: str, headline: str) -> bool:
+    """Whether the headline names what `words` do: each word (not "the", "its") begins a
+    headline word, give or take an ending ("nurses" / "Nurses", "launched" / "launches")."""
+    asked = [word for word in _WORD.findall(words.casefold()) if word not in _PLAIN]
+    told = _WORD.findall(headline.casefold())
+    return bool(asked) and all(any(_root(word) == _root(other) for other in told) for word in asked)
+
+
+def _root(word: str) -> str:
+    """A word without its possessive or a common ending: "launches", "launched", "launch"."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    for ending in ("es", "ed", "s", "d"):
+        if len(word) > len(ending) + 3 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
 def story_question(question: str) -> StoryQuestion | None:
     """What a question asks of the story as a whole ("when did this happen": "when"), or None
     when it asks about something it names."""
