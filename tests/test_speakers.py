@@ -7,13 +7,16 @@ from __future__ import annotations
 import pytest
 
 from articlebot.bot import render
+from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.speakers import (
     detail_after,
+    first_statement,
     named_before,
     names_someone,
     outside_quotes,
     said_after,
+    speaker_asked,
 )
 from articlebot.terminal import format_answer_text
 
@@ -161,3 +164,44 @@ def test_an_answer_from_the_lead_is_paragraph_1_without_the_byline_above_it(floo
     # Asked who wrote it, the byline is what is said.
     byline = read_answer(floods, "who wrote this")
     assert byline.reply is not None and "Ana Ribeiro" in byline.reply.lines[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("what did teixeira say", "teixeira"),
+        ("so what did Rui Teixeira say?", "Rui Teixeira"),
+        ("what did the council say about it", "council"),
+        # Narrowed to something ("about lisbon"), a pronoun's, or no one's words.
+        ("what did teixeira say about lisbon", None),
+        ("what did he say", None),
+        ("what did the floods do", None),
+    ],
+)
+def test_whose_words_are_asked(question: str, speaker: str | None) -> None:
+    assert speaker_asked(question) == speaker
+
+
+def test_a_persons_first_statement_is_where_a_saying_verb_stands_by_their_name() -> None:
+    sentences = [
+        "Teixeira is the mayor.",
+        'The landing is hard, a stage that Teixeira described as "the worst".',
+        '"We warned them," Mayor Rui Teixeira, 61, told reporters.',
+        "Teixeira said the council would pay.",
+    ]
+    assert first_statement(sentences, "teixeira") == 2
+    assert first_statement(sentences, "Rui Teixeira") == 2
+    assert first_statement(sentences, "lopes") is None
+
+
+def test_what_someone_said_is_their_first_statement_with_confidence(floods) -> None:
+    answer = read_answer(floods, "what did teixeira say")
+    assert answer.outcome == "answer"
+    assert answer.passages[0].highlight_text.startswith("The mayor, Rui Teixeira, said")
+
+
+def test_what_he_said_after_who_he_is_is_his_first_statement(floods) -> None:
+    _, turn = ask_in_context(floods, "who is the mayor", None, now=100.0)
+    said, _ = ask_in_context(floods, "what did he say", turn, now=120.0)
+    assert said.outcome == "answer"
+    assert said.passages[0].highlight_text.startswith("The mayor, Rui Teixeira, said")

@@ -62,6 +62,7 @@ from articlebot.retrieval.small_talk import (
     small_talk_reply,
     without_small_talk,
 )
+from articlebot.retrieval.speakers import first_statement, speaker_asked
 from articlebot.retrieval.spelling import plain_letters
 from articlebot.retrieval.story import (
     StoryQuestion,
@@ -279,6 +280,13 @@ def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answe
     return _led_by_chosen(retriever, answer, doc_id, first_score)
 
 
+def with_first_statement(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
+    """`answer` to "what did ramakrishnan say" led, with confidence, by the article's first
+    sentence giving his words (news quotes a person at length where it first names them);
+    unchanged when the article gives none of his words."""
+    return _led_by_chosen(retriever, answer, doc_id, lambda texts: first_statement(texts, name))
+
+
 def with_lead_event(retriever: Retriever, answer: Answer, doc_id: str, event: str) -> Answer:
     """`answer` to "what happened to the ferry" or "what did the bank do" led, with confidence,
     by the article's first sentence when its headline names the ferry or the bank: news tells
@@ -449,6 +457,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = holders_words(retriever, answer, doc_id, spoken, spelled)
+        elif (speaker := speaker_asked(spelled)) is not None:
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = with_first_statement(retriever, answer, doc_id, speaker)
         elif (role := role_asked(spelled) or role_led(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:

@@ -102,6 +102,47 @@ _WHAT_SAID = re.compile(
     rf"|how\s+(?:did|does|has)\b.*\breact\b|what\b.*\b{SAYING})",
     re.IGNORECASE,
 )
+#: "what did ramakrishnan say", "what did the company say": someone's words, nothing narrowing
+#: them ("what did lykke say about the fires" is searched by the fires).
+_NAME_SAID = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?what\s+(?:did|does|has|had)\s+(?:the\s+)?"
+    r"(?P<name>[\w.’'-]+(?:\s+[\w.’'-]+)?)\s+(?:say|said|tell|told|have\s+to\s+say)"
+    r"(?:\s+(?:about\s+(?:it|this|that)|then|again|afterwards|after))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset("he she they it you i we him her them his its their".split())
+#: How many words from the name its saying verb may stand: "Lykke told a news conference",
+#: "Chairman V. Ramakrishnan, 62, told", "said Osei".
+_SAID_REACH = 4
+
+
+def speaker_asked(question: str) -> str | None:
+    """Whose words a question asks for, without narrowing them ("ramakrishnan" in "what did
+    ramakrishnan say"), or None for another question or a pronoun's ("what did he say")."""
+    found = _NAME_SAID.match(question)
+    if found is None:
+        return None
+    name = found.group("name")
+    return None if name.casefold() in _PRONOUNS else name
+
+
+def first_statement(sentences: Sequence[str], name: str) -> int | None:
+    """The first of an article's sentences (in order) giving `name`'s words: the name, outside
+    any quotation, a few words from a saying verb ('"...," Chairman V. Ramakrishnan, 62, told
+    engineers', "Lykke said the company would ..."); None when none does."""
+    surname = name.split()[-1].casefold().strip(".")
+    for i, sentence in enumerate(sentences):
+        words = [word.casefold() for word in re.findall(r"[\w’'.-]+", outside_quotes(sentence))]
+        words = [word.removesuffix("'s").removesuffix("’s").strip(".") for word in words]
+        for at, word in enumerate(words):
+            if word != surname:
+                continue
+            near = words[max(at - _SAID_REACH, 0) : at + 1 + _SAID_REACH]
+            if any(SAYS.fullmatch(other) for other in near):
+                return i
+    return None
+
+
 #: Words said by "he" or "she": '"...," she said.', 'He told reporters ...', 'said he'.
 _PRONOUN_SAYS = re.compile(
     rf"\b(?:he|she)\s+(?:\w+\s+)?{SAYING}|{SAYING}\s+(?:he|she)\b", re.IGNORECASE
