@@ -302,3 +302,19 @@ def test_the_boss_of_the_company_is_the_story_subjects_chief_executive() -> None
     holder = role_holder([sentence], "Halvorsen to close Derby plant", asked, text)
     assert holder is not None and holder.name == "Ingrid Solberg"
     assert role_holder([sentence], "Derby plant to close", asked, text) is None
+
+
+def test_the_managing_director_is_the_boss_and_fewer_words_left_out_win() -> None:
+    # "Bureau head Anastasia Korakis" is named first, but says neither "ferry" nor "company";
+    # "the company's managing director" says the company, and the headline says the ferry.
+    sentences = [
+        "Bureau head Anastasia Korakis said a preliminary report would follow.",
+        '"Our first thought is with the passengers," said the company\'s managing director, '
+        "Yiannis Stavrou, 58.",
+    ]
+    headline = "Ferry hits harbour wall in Greek island port"
+    text = " ".join(sentences) + " The company runs nine ferries."
+    for question in ("whos the boss of the ferry company", "who runs the ferry company"):
+        asked = role_asked(question) or role_led(question)
+        holder = role_holder(sentences, headline, asked, text)
+        assert holder is not None and holder.name == "Yiannis Stavrou", question

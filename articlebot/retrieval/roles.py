@@ -29,7 +29,8 @@ _TITLES = frozenset(
     }
 )  # fmt: skip
 _BOSS = (
-    ("chief", "executive"), ("ceo",), ("president",), ("head",), ("director",), ("chairman",),
+    ("chief", "executive"), ("ceo",), ("president",), ("head",), ("managing", "director"),
+    ("director",), ("chairman",),
     ("chairwoman",), ("chair",), ("governor",), ("manager",), ("leader",), ("owner",),
     ("founder",), ("chief",), ("principal",), ("rector",), ("dean",),
 )  # fmt: skip
@@ -294,7 +295,9 @@ def role_holder(
     article's own subject tells ("Mayor Kari Holmefjord" in the Bergen story); None when no
     sentence does. `text` (the whole article) tells a proper name's word ("Russian",
     "Estrella") from a common one ("club") and gives the story's dateline."""
-    found: dict[int, Holder] = {}  # how well a sentence answers (0 best) -> the first that does
+    # How well a sentence answers ((0, 0) best; among titles the story's subject narrows, the
+    # fewer asked words left out the better) -> the first that does.
+    found: dict[tuple[int, int], Holder] = {}
     common = _lower_case_words(text)
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
@@ -312,14 +315,14 @@ def role_holder(
                 continue
             holder = Holder(position, name)
             if not missing:
-                found.setdefault(0 if narrowing is None else 1, holder)
+                found.setdefault((0 if narrowing is None else 1, 0), holder)
             elif (
                 not asked.strict
                 and _left_out(narrowing, missing, common)
                 and _subject_tells(missing, headline, text, common)
             ):
-                found.setdefault(2, holder)
-        if 0 in found:
+                found.setdefault((2, len(missing)), holder)
+        if (0, 0) in found:
             break
     return found[min(found)] if found else None
 
