@@ -9,15 +9,18 @@ import pytest
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
+    first_tally,
     name_asked,
     names_winner,
     naming_sentence,
     score_asked,
     states_age_of,
+    tally_asked,
     wanted_type,
     winner_asked,
     with_quantity,
 )
+from articlebot.retrieval.reader import read_answer
 
 VINATIER = (
     "Laurent Vinatier, 49, who was serving a three-year sentence, was swapped for Daniil "
@@ -438,3 +441,49 @@ def test_a_things_name_is_the_first_sentence_naming_it():
     # Narrowed ("the old satellite", "the mayor of marseille"): the first naming need not be it.
     assert name_asked("What was the old satellite called?") is None
     assert name_asked("what is the name of the mayor of marseille") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("whats the vote", True),
+        ("what was the final tally?", True),
+        ("how did the council vote", True),
+        ("how did the senator vote", False),
+        ("what was the vote about", False),
+        ("what was the score", False),
+    ],
+)
+def test_a_votes_tally_asked_alone(question: str, asked: bool) -> None:
+    assert tally_asked(question) is asked
+
+
+def test_the_tally_is_the_first_sentence_counting_votes() -> None:
+    sentences = [
+        "The study followed 1,140 children aged 4 to 9.",
+        "The council voted 6-3 early on Wednesday to approve the stadium.",
+        "An earlier motion passed by 21 votes to 9.",
+    ]
+    assert first_tally(sentences) == 1
+    assert first_tally(sentences[2:]) == 0
+    assert first_tally(sentences[:1]) is None
+
+
+COUNCIL = """Council approves stadium after stormy night of protests
+
+SACRAMENTO, Calif. — The city council voted 6-3 early on Wednesday to approve a new \
+32,000-seat soccer stadium in the Railyards district, after a nine-hour meeting.
+
+Mayor Rosa Delgado, 52, who cast the deciding vote on an earlier procedural motion, said the \
+vote was about jobs for the city.
+
+Opponents said they would try to put the project to a public vote next year.
+"""
+
+
+@pytest.mark.parametrize("question", ["whats the vote", "how did the council vote"])
+def test_the_vote_is_the_tally_the_report_leads_with(retriever_of, question) -> None:
+    # The sentences most like "vote" are the mayor's deciding vote and a vote next year.
+    answer = read_answer(retriever_of(council=COUNCIL), question)
+    assert answer.outcome == "answer"
+    assert "voted 6-3" in answer.passages[0].highlight_text

@@ -403,6 +403,43 @@ def score_asked(question: str) -> bool:
     return bool(_BARE_SCORE_QUESTION.match(last_question(question)))
 
 
+#: "what was the vote", "whats the final tally", "how did the council vote": a vote's tally.
+_TALLY_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:final\s+)?"
+    r"(?:vote|tally|vote\s+count)(?:\s+in\s+the\s+end)?"
+    r"|how\s+did\s+(?:the\s+)?(?:council|councillors|councilors|board|committee|parliament|"
+    r"senate|house|assembly|lawmakers|legislators|mps|members|shareholders|jury|judges|court|"
+    r"union\s+members)\s+vote)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: A vote's tally as reports write it: "voted 6-3", "by 21 votes to 9", "21 to 9".
+_TALLY = re.compile(
+    r"(?<![\d,.$£€])\d{1,3}\s*[-–]\s*\d{1,3}(?![\d,%]|\.\d)"
+    r"|(?<![\d,.$£€])\d{1,3}\s+(?:votes\s+)?to\s+\d{1,3}(?![\d,%]|\.\d)",
+    re.IGNORECASE,
+)
+#: A tally is of a vote: "4 to 9" in "children aged 4 to 9" is none.
+_VOTING = re.compile(r"\bvot|\bballot|\btally|\bin\s+favou?r\b|\bagainst\b", re.IGNORECASE)
+
+
+def tally_asked(question: str) -> bool:
+    """Whether the question asks how a vote went and nothing more ("what was the vote")."""
+    return bool(_TALLY_QUESTION.match(last_question(question)))
+
+
+def first_tally(sentences: Sequence[str]) -> int | None:
+    """The first of an article's sentences (in order) giving a vote's tally ("voted 6-3 to
+    approve", "by 21 votes to 9"); None when none does."""
+    return next(
+        (
+            i
+            for i, text in enumerate(sentences)
+            if _TALLY.search(text[:_MAX_SENTENCE]) and _VOTING.search(text[:_MAX_SENTENCE])
+        ),
+        None,
+    )
+
+
 def first_score(sentences: Sequence[str]) -> int | None:
     """The first of an article's sentences (in order) giving a score: a match report leads
     with its result ("beat Real Madrid 94-91 in overtime"); None when none does."""

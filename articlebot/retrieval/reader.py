@@ -24,11 +24,13 @@ from articlebot.retrieval.about import (
 from articlebot.retrieval.answer_type import (
     age_asked,
     first_score,
+    first_tally,
     name_asked,
     names_winner,
     naming_sentence,
     score_asked,
     states_age_of,
+    tally_asked,
     winner_asked,
 )
 from articlebot.retrieval.intents import (
@@ -477,6 +479,10 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_first_score(retriever, answer, doc_id)
+        elif tally_asked(spelled):
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = _led_by_chosen(retriever, answer, doc_id, first_tally)
         elif (event := event_asked(spelled)) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
