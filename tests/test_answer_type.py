@@ -487,3 +487,10 @@ def test_the_vote_is_the_tally_the_report_leads_with(retriever_of, question) -> 
     answer = read_answer(retriever_of(council=COUNCIL), question)
     assert answer.outcome == "answer"
     assert "voted 6-3" in answer.passages[0].highlight_text
+
+
+def test_a_clause_before_the_question_asks_nothing() -> None:
+    # "When ..., what is it called?" asks for a name, not a time.
+    assert wanted_type("When imperialism impacts social norms, what is it called?") == "name"
+    assert wanted_type("if the deal fails, how many jobs go?") == "number"
+    assert wanted_type("when did the war end") == "time"

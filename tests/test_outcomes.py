@@ -12,7 +12,13 @@ import pytest
 
 from articlebot.bot import render
 from articlebot.evaluation import load_eval_file
-from articlebot.retrieval.ranking import PASSAGE_SIGNALS, SENTENCE_SIGNALS, Evidence, also_passage
+from articlebot.retrieval.ranking import (
+    PASSAGE_SIGNALS,
+    SENTENCE_SIGNALS,
+    Evidence,
+    also_passage,
+    runner_up_answers,
+)
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import RankingSettings, Retriever
 from articlebot.terminal import format_answer_text
@@ -291,6 +297,29 @@ def test_the_runner_up_is_shown_only_when_it_nearly_ties_and_says_something_else
     # The same sentence twice is no second spot.
     assert also_passage([best, passage(1.0, " Sentence one. ")], ranking, late_gap=0.0) is None
     assert also_passage([best], ranking, late_gap=0.0) is None
+
+
+def test_a_nearly_tied_runner_up_with_the_asked_number_leads() -> None:
+    def passage(text: str, bold: str, doc_id: str = "a") -> RetrievedPassage:
+        return RetrievedPassage(doc_id, "T", 1, 0, len(text), text, 1.0, Highlight(0, 9), bold)
+
+    quote = '"We are making sure the economy grows," Lavergne said. Banks cut rates that day.'
+    forecast = "The bank expects the economy to grow 1.2 percent this year."
+    best, other = passage(quote, quote[:54]), passage(forecast, forecast)
+    question = "how fast will the economy grow this year"
+    ranking = RankingSettings()
+    tied = ranking.also_late_gap
+    assert runner_up_answers(question, [best, other], tied, ranking)
+    # Not when they do not nearly tie, or late interaction did not order them.
+    assert not runner_up_answers(question, [best, other], tied + 0.01, ranking)
+    assert not runner_up_answers(question, [best, other], None, ranking)
+    # Not when the best passage has a number in another sentence (its bold may be the wrong
+    # one of its sentences), when the runner-up is another article's, or when no number or
+    # time is asked for.
+    numbered = passage(quote + " Growth was 0.4 percent.", quote[:54])
+    assert not runner_up_answers(question, [numbered, other], tied, ranking)
+    assert not runner_up_answers(question, [best, passage(forecast, forecast, "b")], tied, ranking)
+    assert not runner_up_answers("why will the economy grow", [best, other], tied, ranking)
 
 
 def test_an_also_line_from_another_article_names_it() -> None:

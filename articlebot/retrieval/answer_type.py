@@ -448,10 +448,19 @@ def first_score(sentences: Sequence[str]) -> int | None:
     )
 
 
+#: A clause before the question proper: "When imperialism impacts social norms, what is it
+#: called?" asks for a name, not a time.
+_LEADING_CLAUSE = re.compile(
+    r"^\s*(?:when|if|after|before|while|once|since)\b[^,?]*,\s*"
+    r"(?=(?:what|who|whom|whose|which|where|when|how|why)\b)",
+    re.IGNORECASE,
+)
+
+
 def last_question(text: str) -> str:
-    """The last of the questions in `text`: a follow-up asked after the one before it ("who
-    did they sign? how old is he") wants what it asks for."""
-    return _QUESTIONS.split(text)[-1]
+    """The last of the questions in `text`, without a clause before it: a follow-up asked after
+    the one before it ("who did they sign? how old is he") wants what it asks for."""
+    return _LEADING_CLAUSE.sub("", _QUESTIONS.split(text)[-1], count=1)
 
 
 def counted_thing(question: str) -> str | None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from articlebot.index.arrays import ranges
 from articlebot.ingest.chunking import Passage
+from articlebot.retrieval.answer_type import answer_type_missing, wanted_type
 from articlebot.retrieval.results import Answer, Outcome, RetrievedPassage
 
 #: `RankingSettings.late_passage_weight` and `late_sentence_weight` as cross-validation chose
@@ -633,6 +634,28 @@ def decide(
         outcome=outcome,
         also=also_passage(passages, ranking, late_gap) if shows_also(outcome, late_gap) else None,
         topical=topical,
+    )
+
+
+def runner_up_answers(
+    question: str,
+    passages: Sequence[RetrievedPassage],
+    late_gap: float | None,
+    ranking: RankingSettings,
+) -> bool:
+    """Whether the second passage should lead: late interaction scored the two best of one
+    article nearly alike (within `also_late_gap`), the question wants a number or a time, and
+    only the second's bold sentence has one, none of the first passage's sentences ("how fast
+    will the economy grow": the forecast, not the governor's "making sure the economy grows").
+    """
+    if late_gap is None or late_gap > ranking.also_late_gap or len(passages) < 2:
+        return False
+    first, second = passages[0], passages[1]
+    return (
+        first.doc_id == second.doc_id
+        and wanted_type(question) in ("number", "time")
+        and answer_type_missing(question, first.text) == 1.0
+        and answer_type_missing(question, second.highlight_text) == 0.0
     )
 
 

@@ -60,6 +60,7 @@ from articlebot.retrieval.ranking import (
     merge_candidates,
     missing_share,
     passage_signals,
+    runner_up_answers,
     score_sentences,
     segment_argmax,
     sentence_signals,
@@ -409,6 +410,13 @@ class Retriever:
             self.passage(int(candidates[i]), float(fused[i]), (start, end))
             for i, (start, end) in zip(chosen, spans, strict=True)
         ]
+        if runner_up_answers(text, results, late_gap, ranking):
+            chosen = [chosen[1], chosen[0], *chosen[2:]]
+            results = [results[1], results[0], *results[2:]]
+            highlighted = np.concatenate([highlighted[1:2], highlighted[:1], highlighted[2:]])
+            positions = np.concatenate([positions[1:2], positions[:1], positions[2:]])
+            late_top = float(late_order[chosen[0]])
+            late_margin = -late_margin
         clock.lap("highlight")
 
         top = chosen[0]
