@@ -487,3 +487,27 @@ def test_why_after_how_many_asks_why_of_what_was_counted() -> None:
     laid_off = Turn("how many ppl r they laying off", "x", 0.0)
     assert with_context("why", laid_off) == ["why are they laying off people"]
     assert with_context("why", Turn("how much did he steal", "x", 0.0)) == ["why did he steal"]
+
+
+JAILED = """Former Szeged mayor jailed for six years over construction bribes
+
+BUDAPEST — A Hungarian court on Tuesday sentenced the former mayor of Szeged, Laszlo Bartha, \
+to six years in prison for taking bribes worth more than 380 million forints from builders.
+
+Bartha, 63, who led the city for 11 years, was found guilty of bribery and money laundering.
+
+Zoltan Vida, 57, the owner of a road-building company, was jailed for three years for paying \
+the bribes, and two other businessmen received suspended sentences.
+"""
+
+
+def test_how_long_after_who_got_jailed_asks_of_the_one_named(retriever_of) -> None:
+    """'for how long' after 'who got jailed' (answered by the lead naming Bartha) asks how
+    long Bartha got, not who else 'jailed for' finds; 'he' then is Bartha too."""
+    court = retriever_of(jailed=JAILED)
+    first, turn = ask_in_context(court, "who got jailed", None, now=100.0)
+    assert first.answered and "Laszlo Bartha" in first.passages[0].highlight_text
+    how_long, turn = ask_in_context(court, "for how long", turn, now=120.0)
+    assert "six years" in how_long.passages[0].highlight_text
+    age, _ = ask_in_context(court, "how old is he", turn, now=140.0)
+    assert "Bartha, 63" in age.passages[0].highlight_text

@@ -99,10 +99,14 @@ def test_a_question_not_opening_a_chat_is_not_read_as_about_the_story(recall) ->
         ("what did the nurses agree to", "the nurses"),
         ("what got recalled", "recalled"),
         ("what was launched?", "launched"),
+        ("who got jailed", "jailed"),
+        ("whos been arrested?", "arrested"),
         # Not the story's event: a person's past, what someone said, the article itself.
         ("what did she do before politics", None),
         ("what did the union say", None),
         ("what happened", None),
+        ("who won", None),
+        ("who got the contract", None),
     ],
 )
 def test_questions_about_the_main_event(question: str, event: str | None) -> None:

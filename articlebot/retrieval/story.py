@@ -37,14 +37,15 @@ _PLACE = re.compile(r"\b(?:in|at|near|off|outside|across|from)\s+(?:the\s+)?[A-Z
 
 
 #: "what happened to the ferry", "what did the bank do", "what did the nurses agree to", "what
-#: got launched": the story's main event, asked of what its headline names.
+#: got launched", "who got jailed": the story's main event, asked of what its headline names.
 _EVENT = re.compile(
-    r"^\s*(?:so\s+|and\s+|but\s+)?what(?:\s+exactly)?\s+(?:"
+    r"^\s*(?:so\s+|and\s+|but\s+)?(?:what(?:\s+exactly)?\s+(?:"
     r"(?:happened|went\s+wrong)\s+(?:to|with|at)\s+(?P<to>[\w\s'’-]{1,40}?)"
     r"|did\s+(?P<did>[\w\s'’-]{1,40}?)\s+(?:just\s+)?(?:do|decide|agree\s+to|agree\s+on|"
     r"announce|approve|vote\s+for|vote\s+on|unveil)"
     r"|(?:got|has\s+been|have\s+been|was|were|is\s+being)\s+(?P<done>[a-z]+ed)"
-    r")\s*[?.!]*\s*$",
+    r")|who(?:['’]?s)?\s+(?:got|has\s+been|have\s+been|was|were|is\s+being|been)\s+"
+    r"(?P<whom>[a-z]+ed))\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w’'-]+")
