@@ -322,6 +322,11 @@ def test_the_quantity_is_named_for_the_search_only():
     assert with_quantity("how deep is the trench") == "how deep is the trench (depth)"
     assert with_quantity("how hot-headed is he") == "how hot-headed is he"
     assert with_quantity("who won") == "who won"
+    # A workforce is what an employer employs, not the people it serves.
+    asked = "how many people work for the trust"
+    assert with_quantity(asked) == f"{asked} (employs staff)"
+    assert with_quantity("how many ppl work there?") == "how many ppl work there? (employs staff)"
+    assert with_quantity("how many people were hurt") == "how many people were hurt"
 
 
 MATCH = """Hajduk come from two goals down to beat Dinamo in Split
@@ -494,3 +499,19 @@ def test_a_clause_before_the_question_asks_nothing() -> None:
     assert wanted_type("When imperialism impacts social norms, what is it called?") == "name"
     assert wanted_type("if the deal fails, how many jobs go?") == "number"
     assert wanted_type("when did the war end") == "time"
+
+
+TRUST = """Cyberattack forces Leeds hospitals to cancel operations
+
+LEEDS, England — A cyberattack hit the computer systems of Aire Valley Teaching Hospitals NHS \
+Trust, which runs three hospitals in Leeds and Bradford serving about 1.2 million people.
+
+Chief executive Dr. Helen Marsh said the trust had cancelled 340 operations since Monday.
+
+The trust employs about 14,500 staff and has an annual budget of 1.4 billion pounds.
+"""
+
+
+def test_how_many_people_work_there_is_a_workforce(retriever_of) -> None:
+    answer = read_answer(retriever_of(trust=TRUST), "how many people work for the trust")
+    assert "14,500 staff" in answer.passages[0].highlight_text

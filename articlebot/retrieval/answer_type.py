@@ -233,10 +233,23 @@ _QUANTITIES = {
 _QUANTITY_QUESTION = re.compile(rf"^\s*how\s+(?P<adjective>{'|'.join(_QUANTITIES)})(?![\w-])", re.I)
 
 
+#: "how many people work for the trust": a workforce, which articles give as what an employer
+#: employs ("employs about 14,500 staff"), not as people it serves.
+_WORKFORCE_QUESTION = re.compile(
+    r"^\s*how\s+many\s+(?:people|ppl|persons|workers|staff|employees)\s+(?:\w+\s+)?"
+    r"(?:work|works|worked|working|are\s+employed|is\s+employed)\b",
+    re.IGNORECASE,
+)
+
+
 def with_quantity(question: str) -> str:
     """`question` with the quantity its "how hot" / "how deep" asks for named after it ("how
-    hot is it" -> "how hot is it (temperature)"); other questions as they are."""
-    found = _QUANTITY_QUESTION.match(last_question(question))
+    hot is it" -> "how hot is it (temperature)"), and a workforce's as employers write it ("how
+    many people work there" -> "... (employs staff)"); other questions as they are."""
+    asked = last_question(question)
+    if _WORKFORCE_QUESTION.match(asked):
+        return f"{question.rstrip()} (employs staff)"
+    found = _QUANTITY_QUESTION.match(asked)
     if found is None:
         return question
     return f"{question.rstrip()} ({_QUANTITIES[found.group('adjective').casefold()]})"
