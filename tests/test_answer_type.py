@@ -9,6 +9,7 @@ import pytest
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
+    counts_directly,
     first_tally,
     name_asked,
     names_winner,
@@ -515,3 +516,39 @@ The trust employs about 14,500 staff and has an annual budget of 1.4 billion pou
 def test_how_many_people_work_there_is_a_workforce(retriever_of) -> None:
     answer = read_answer(retriever_of(trust=TRUST), "how many people work for the trust")
     assert "14,500 staff" in answer.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        ("Firefighters backed by 14 planes and nine helicopters battled the fire.", True),
+        ("The airline bought 14 new wide-body planes.", True),
+        ("Planes dropped water on at least 23 blazes.", False),
+        ("Thousands of planes are grounded.", False),
+        ("The planes flew for 52 hours.", False),
+    ],
+)
+def test_a_count_right_before_the_thing_counts_it(sentence: str, counts: bool) -> None:
+    assert counts_directly(sentence, "plane") is counts
+
+
+FIRES = """Thousands flee as wildfires rage across Sardinia in record heatwave
+
+CAGLIARI, Italy — Wildfires forced thousands of people to flee their homes in Sardinia on \
+Tuesday as temperatures reached a record 48.2 degrees Celsius.
+
+Firefighters were battling at least 23 blazes across the island, the worst of them near the \
+town of Oristano, where flames destroyed about 60 homes.
+
+Italy's Civil Protection Department said six Canadair water-bombing planes had been sent from \
+the mainland, and the European Union had activated aircraft from Greece and France. Fabrizio \
+Serra, head of the department, said a total of 14 planes and 9 helicopters were operating over \
+the island by Thursday afternoon.
+"""
+
+
+def test_how_many_of_a_thing_is_the_sentence_counting_it(retriever_of) -> None:
+    # "Firefighters were battling at least 23 blazes" is most like the question; the planes
+    # are counted in the paragraph after it.
+    answer = read_answer(retriever_of(fires=FIRES), "How many planes are fighting the fires?")
+    assert "six Canadair water-bombing planes" in answer.passages[0].highlight_text

@@ -490,6 +490,30 @@ def counted_thing(question: str) -> str | None:
     return None if thing is None else _stem(thing)
 
 
+#: How many words may stand between a count and what it counts for the count to be of it:
+#: "14 firefighting planes", "1,900 permanent jobs".
+_DIRECT_REACH = 2
+#: Counts too vague to say how many: "thousands of students", "dozens of homes".
+_VAGUE_COUNT = re.compile(r"(?:hundreds|thousands|millions|billions|dozens|several|many)$", re.I)
+
+
+def counts_directly(sentence: str, thing: str) -> bool:
+    """Whether `sentence` gives a count right before `thing` (stemmed): "14 firefighting
+    planes" counts "plane"; "at least 23 blazes" and "thousands of students" do not."""
+    words = _WORD.findall(sentence[:_MAX_SENTENCE])
+    return any(
+        _NUMBER.search(word) and not _VAGUE_COUNT.match(word) and not _MEASURED.match(word)
+        for i, other in enumerate(words)
+        if _stem(other) == thing
+        for word in words[max(i - _DIRECT_REACH - 1, 0) : i]
+    )
+
+
+def mentions(sentence: str, thing: str) -> bool:
+    """Whether `sentence` names `thing` (stemmed) at all."""
+    return any(_stem(word) == thing for word in _WORD.findall(sentence[:_MAX_SENTENCE]))
+
+
 def _counts(sentence: str, thing: str) -> bool:
     """False when the sentence names the counted thing but no number stands near it (the
     firefighters are there, the 600 counts hectares); True when it never names it (it may

@@ -23,8 +23,11 @@ from articlebot.retrieval.about import (
 )
 from articlebot.retrieval.answer_type import (
     age_asked,
+    counted_thing,
+    counts_directly,
     first_score,
     first_tally,
+    mentions,
     name_asked,
     names_winner,
     naming_sentence,
@@ -282,6 +285,11 @@ def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answe
     return _led_by_chosen(retriever, answer, doc_id, first_score)
 
 
+#: Counted things too common to lead with the first sentence counting them: "52 people" is
+#: as often the wrong count as the asked one.
+_ANYONE = frozenset({"people", "person", "ppl"})
+
+
 def with_first_statement(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
     """`answer` to "what did ramakrishnan say" led, with confidence, by the article's first
     sentence giving his words (news quotes a person at length where it first names them);
@@ -303,12 +311,15 @@ def _led_by_chosen(
     answer: Answer,
     doc_id: str,
     choose: Callable[[list[str]], int | None],
+    confident: bool = True,
 ) -> Answer:
     """`answer` led by the sentence `choose` picks among the article's (by position), or
-    unchanged when it picks none."""
+    unchanged when it picks none; its outcome kept as it was unless `confident`."""
     spans, texts = _article_sentences(retriever, doc_id)
     found = choose(texts)
-    return answer if found is None else _led_by(retriever, answer, doc_id, spans[found])
+    if found is None:
+        return answer
+    return _led_by(retriever, answer, doc_id, spans[found], confident)
 
 
 def _article_sentences(
@@ -344,8 +355,15 @@ def _holder_in(
     return None if holder is None else (holder, spans[holder.sentence])
 
 
-def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]) -> Answer:
-    """`answer` led, with confidence, by the passage highlighting the sentence at `found`."""
+def _led_by(
+    retriever: Retriever,
+    answer: Answer,
+    doc_id: str,
+    found: tuple[int, int],
+    confident: bool = True,
+) -> Answer:
+    """`answer` led by the passage highlighting the sentence at `found`: with confidence, or
+    with its outcome as it was unless `confident`."""
     top = answer.passages[0] if answer.passages else None
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
@@ -353,6 +371,8 @@ def _led_by(retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int,
     lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
+    if not confident:
+        return replace(answer, passages=passages, also=None)
     return _confident(retriever, answer, passages=passages, also=None)
 
 
@@ -496,6 +516,23 @@ def read_answers(
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
                 answer = with_introduction(retriever, answer, doc_id, name)
+        elif (
+            (thing := counted_thing(spelled)) is not None
+            and thing not in _ANYONE
+            and answer.passages
+            and not mentions(answer.passages[0].highlight_text, thing)
+        ):
+            doc_id = article_of(retriever, answer, scopes[i])
+            if doc_id is not None:
+                answer = _led_by_chosen(
+                    retriever,
+                    answer,
+                    doc_id,
+                    lambda texts, thing=thing: next(
+                        (k for k, text in enumerate(texts) if counts_directly(text, thing)), None
+                    ),
+                    confident=False,
+                )
         elif (name := age_asked(bare[i])) is not None:
             doc_id = article_of(retriever, answer, scopes[i])
             if doc_id is not None:
