@@ -475,70 +475,89 @@ def read_answers(
                 answer = replace(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
-        elif (spoken := role_speaking(spelled := retriever.spelled(bare[i]))) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = holders_words(retriever, answer, doc_id, spoken, spelled)
-        elif (speaker := speaker_asked(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_first_statement(retriever, answer, doc_id, speaker)
-        elif (role := role_asked(spelled) or role_led(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_role_holder(retriever, answer, doc_id, role)
-        elif (narrowing := winner_asked(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_winner(retriever, answer, doc_id, narrowing)
-        elif (thing := name_asked(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_naming(retriever, answer, doc_id, thing)
-        elif score_asked(spelled):
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_first_score(retriever, answer, doc_id)
-        elif tally_asked(spelled):
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = _led_by_chosen(retriever, answer, doc_id, first_tally)
-        elif (event := event_asked(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_lead_event(retriever, answer, doc_id, event)
-        elif (role := role_aged(spelled)) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            found = _holder_in(retriever, doc_id, role) if doc_id is not None else None
-            if doc_id is not None and found is not None:
-                answer = with_stated_age(retriever, answer, doc_id, found[0].name)
-        elif (name := who_is_subject(bare[i]) or job_asked(bare[i])) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_introduction(retriever, answer, doc_id, name)
-        elif (
-            (thing := counted_thing(spelled)) is not None
-            and thing not in _ANYONE
-            and answer.passages
-            and not mentions(answer.passages[0].highlight_text, thing)
-        ):
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = _led_by_chosen(
-                    retriever,
-                    answer,
-                    doc_id,
-                    lambda texts, thing=thing: next(
-                        (k for k, text in enumerate(texts) if counts_directly(text, thing)), None
-                    ),
-                    confident=False,
-                )
-        elif (name := age_asked(bare[i])) is not None:
-            doc_id = article_of(retriever, answer, scopes[i])
-            if doc_id is not None:
-                answer = with_stated_age(retriever, answer, doc_id, retriever.spelled(name))
+        else:
+            answer = _by_shape(retriever, answer, scopes[i], bare[i])
         answers.append(answer)
     return answers
+
+
+def with_holders_age(
+    retriever: Retriever, answer: Answer, doc_id: str, role: RoleQuestion
+) -> Answer:
+    """`answer` to "how old is the mayor" led, with confidence, by the sentence giving the
+    holder's age; unchanged when the article names no holder or gives no age."""
+    found = _holder_in(retriever, doc_id, role)
+    return answer if found is None else with_stated_age(retriever, answer, doc_id, found[0].name)
+
+
+def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
+    """`answer` to "how many planes", when its bold never names planes, led by the article's
+    first sentence counting them right before the word ("six Canadair water-bombing planes"),
+    its outcome kept."""
+    if not answer.passages or mentions(answer.passages[0].highlight_text, thing):
+        return answer
+    return _led_by_chosen(
+        retriever,
+        answer,
+        doc_id,
+        lambda texts: next(
+            (k for k, text in enumerate(texts) if counts_directly(text, thing)), None
+        ),
+        confident=False,
+    )
+
+
+#: Questions an article answers by its shape rather than by resemblance, in the order they are
+#: tried: what recognises one (from the question as spelled, and as typed: a name is read as
+#: typed), and what answers it from the article it is about.
+_SHAPES: tuple[
+    tuple[Callable[[str, str], Any], Callable[[Retriever, Answer, str, Any], Answer]], ...
+] = (
+    (
+        lambda spelled, _: (found, spelled) if (found := role_speaking(spelled)) else None,
+        lambda retriever, answer, doc_id, asked: holders_words(retriever, answer, doc_id, *asked),
+    ),
+    (lambda spelled, _: speaker_asked(spelled), with_first_statement),
+    (lambda spelled, _: role_asked(spelled) or role_led(spelled), with_role_holder),
+    (lambda spelled, _: winner_asked(spelled), with_winner),
+    (lambda spelled, _: name_asked(spelled), with_naming),
+    (
+        lambda spelled, _: score_asked(spelled) or None,
+        lambda retriever, answer, doc_id, _: with_first_score(retriever, answer, doc_id),
+    ),
+    (
+        lambda spelled, _: tally_asked(spelled) or None,
+        lambda retriever, answer, doc_id, _: _led_by_chosen(retriever, answer, doc_id, first_tally),
+    ),
+    (lambda spelled, _: event_asked(spelled), with_lead_event),
+    (lambda spelled, _: role_aged(spelled), with_holders_age),
+    (lambda _, typed: who_is_subject(typed) or job_asked(typed), with_introduction),
+    (
+        lambda spelled, _: thing if (thing := counted_thing(spelled)) not in _ANYONE else None,
+        with_counted,
+    ),
+    (
+        lambda _, typed: age_asked(typed),
+        lambda retriever, answer, doc_id, name: with_stated_age(
+            retriever, answer, doc_id, retriever.spelled(name)
+        ),
+    ),
+)
+
+
+def _by_shape(
+    retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None, typed: str
+) -> Answer:
+    """`answer` as the article's shape answers the question, when the first of `_SHAPES` that
+    recognises it answers it; else as it is."""
+    spelled = retriever.spelled(typed)
+    for recognise, respond in _SHAPES:
+        asked = recognise(spelled, typed)
+        if asked is None:
+            continue
+        doc_id = article_of(retriever, answer, doc_ids)
+        return answer if doc_id is None else respond(retriever, answer, doc_id, asked)
+    return answer
 
 
 def _story_of(
