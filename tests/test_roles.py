@@ -318,3 +318,16 @@ def test_the_managing_director_is_the_boss_and_fewer_words_left_out_win() -> Non
         asked = role_asked(question) or role_led(question)
         holder = role_holder(sentences, headline, asked, text)
         assert holder is not None and holder.name == "Yiannis Stavrou", question
+
+
+def test_who_leads_it_is_who_would_lead_it() -> None:
+    sentences = [
+        "Its chief executive, Peter Lindqvist, 61, said the company would cooperate fully.",
+        "The minister announced that retired High Court judge Sir Anthony Keel would lead an "
+        "independent inquiry into the crash.",
+    ]
+    asked = role_led("whos leading the inquiry")
+    holder = role_holder(sentences, "Train derails", asked, " ".join(sentences))
+    assert holder is not None and holder.name == "Sir Anthony Keel"
+    # A company that would do something leads nothing.
+    assert role_holder(sentences[:1], "Train derails", asked, sentences[0]) is None

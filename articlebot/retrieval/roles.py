@@ -177,7 +177,7 @@ _LEADERS = (
     *_BOSS, ("commander",), ("coordinator",), ("in", "charge"), ("leads",), ("runs",),
     ("heads",), ("oversees",), ("chairs",), ("directs",), ("coordinates",), ("commands",),
     ("leading",), ("running",), ("heading",), ("overseeing",), ("coordinating",),
-    ("directing",), ("commanding",),
+    ("directing",), ("commanding",), ("would", "lead"), ("will", "lead"),
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
@@ -402,10 +402,31 @@ def _titles_naming(
                 continue
             if _another_role(sentence, words, bare, start, asked):
                 continue
-            name = _name_after(sentence, words, end) or _name_before(sentence, words, start)
+            name = (
+                _name_after(sentence, words, end)
+                or _name_before(sentence, words, start)
+                or _subject_of(sentence, words, start, title)
+            )
             if name:
                 found.append((start, end, name, loose))
     return found
+
+
+#: Leading verbs whose subject is the leader: "Sir Anthony Keel would lead an independent
+#: inquiry", "Kari Holmefjord heads the council".
+_LEADING_VERBS = frozenset(
+    {("would", "lead"), ("will", "lead"), ("leads",), ("heads",), ("chairs",), ("oversees",),
+     ("directs",), ("coordinates",), ("commands",)}
+)  # fmt: skip
+
+
+def _subject_of(
+    sentence: str, words: list[re.Match[str]], start: int, title: tuple[str, ...]
+) -> str:
+    """The name right before a leading verb at word `start` ("Keel would lead"), or ""."""
+    if title not in _LEADING_VERBS or start == 0 or _gap(sentence, words, start):
+        return ""
+    return _name_ending(sentence, words, start - 1)
 
 
 def _another_role(
