@@ -331,3 +331,27 @@ def test_who_leads_it_is_who_would_lead_it() -> None:
     assert holder is not None and holder.name == "Sir Anthony Keel"
     # A company that would do something leads nothing.
     assert role_holder(sentences[:1], "Train derails", asked, sentences[0]) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "title", "qualifier"),
+    [
+        ("who was driving the train", "driver", "train"),
+        ("whos flying the plane?", "pilot", "plane"),
+        ("who is coaching the team", "coach", "team"),
+    ],
+)
+def test_who_was_doing_it_asks_for_the_doer(question, title, qualifier) -> None:
+    asked = role_asked(question)
+    assert asked is not None and asked.titles[0] == (title,)
+    assert asked.qualifiers == (qualifier,)
+
+
+def test_a_holder_named_as_such() -> None:
+    named = "Police named the train's driver as Graham Pollard, 58, a driver for 22 years."
+    asked = role_asked("who was driving the train")
+    holder = role_holder([named], "Train derails", asked, named)
+    assert holder is not None and holder.name == "Graham Pollard"
+    # "as" after a title names no one where nothing names the holder.
+    other = "The train's driver slowed down as Oxford came into view."
+    assert role_holder([other], "Train derails", asked, other) is None

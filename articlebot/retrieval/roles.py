@@ -25,7 +25,7 @@ _TITLES = frozenset(
         "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
         "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
         "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
-        "author", "referee", "ref", "umpire",
+        "author", "referee", "ref", "umpire", "driver", "pilot",
     }
 )  # fmt: skip
 _BOSS = (
@@ -198,9 +198,26 @@ class RoleQuestion:
     strict: bool = False
 
 
+#: "who was driving the train" asks for the train's driver.
+_DOING = re.compile(
+    r"^\s*(?P<who>(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was)?)\s+"
+    r"(?P<doing>driving|flying|piloting|refereeing|coaching|captaining|skippering)\s+",
+    re.IGNORECASE,
+)
+_DOER = {
+    "driving": "driver", "flying": "pilot", "piloting": "pilot", "refereeing": "referee",
+    "coaching": "coach", "captaining": "captain", "skippering": "skipper",
+}  # fmt: skip
+
+
 def role_asked(question: str) -> RoleQuestion | None:
-    """The role "who is the mayor of bergen" asks the holder of, or None for another question
-    (a name, "who is the man who ...", a title no one person holds)."""
+    """The role "who is the mayor of bergen" (or "who was driving the train") asks the holder
+    of, or None for another question (a name, "who is the man who ...", a title no one person
+    holds)."""
+    doing = _DOING.match(question)
+    if doing is not None:
+        title = _DOER[doing.group("doing").casefold()]
+        question = f"who is the {title} of {question[doing.end() :]}"
     found = _QUESTION.match(question)
     return None if found is None else _role_of(found)
 
@@ -480,11 +497,22 @@ def _described_name_after(sentence: str, words: list[re.Match[str]], at: int) ->
     return name if " " in name else ""
 
 
+#: Verbs that name a title's holder after "as": "police named the driver as Graham Pollard".
+_NAMED_AS = re.compile(r"\b(?:named|identified|confirmed|gave)\b", re.IGNORECASE)
+
+
 def _name_right_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
     """The name following the title that ends before word `at` ("Governor Ivan Fedorov",
     "manager, Sarah Whitfield,", "Minister for Lands and Natural Resources, Abena
     Kusi-Mensah,"), or ""."""
     at = _past_portfolio(sentence, words, at)
+    if (
+        at + 1 < len(words)
+        and words[at].group() == "as"
+        and not _gap(sentence, words, at)
+        and _NAMED_AS.search(sentence, 0, words[at].start())
+    ):
+        at += 1  # "Police named the train's driver as Graham Pollard"
     if at >= len(words) or not _starts_name(words[at].group()):
         return ""
     if _gap(sentence, words, at) not in {"", ","}:
