@@ -511,3 +511,27 @@ def test_how_long_after_who_got_jailed_asks_of_the_one_named(retriever_of) -> No
     assert "six years" in how_long.passages[0].highlight_text
     age, _ = ask_in_context(court, "how old is he", turn, now=140.0)
     assert "Bartha, 63" in age.passages[0].highlight_text
+
+
+MARATHON = """Kiptoo smashes Berlin Marathon record, Bekele wins women's race
+
+BERLIN — Kenyan runner Daniel Kiptoo won the Berlin Marathon on Sunday in a course record of \
+2 hours 0 minutes 41 seconds.
+
+Kiptoo, 26, broke away from a leading group of four at the 32-kilometre mark.
+
+In the women's race, Bekele, 24, pulled away from Kenya's Ruth Chepngetich in the final five \
+kilometres to win in 2:16:22, a personal best by more than two minutes.
+
+Chepngetich, 30, finished second in 2:17:05 and Germany's Laura Hahn, 28, was third.
+"""
+
+
+def test_she_is_the_first_named_in_the_answer_though_a_phrase_opens_it(retriever_of) -> None:
+    """ "In the women's race, Bekele, 24, pulled away from Kenya's Ruth Chepngetich": "she" is
+    Bekele, named first with her age, though the sentence opens with "In"."""
+    race = retriever_of(marathon=MARATHON)
+    first, turn = ask_in_context(race, "who won the women's race", None, now=100.0)
+    assert first.passages[0].highlight_text.startswith("In the women's race, Bekele")
+    age, _ = ask_in_context(race, "how old is she", turn, now=120.0)
+    assert age.passages[0].highlight_text.startswith("In the women's race, Bekele, 24")

@@ -397,7 +397,8 @@ def _personal(name: str) -> bool:
 
 def _sentence_names(sentence: str) -> list[str]:
     """Names in an article's sentence: not its dateline, nor a lone capitalised word opening
-    it ("Hundreds of residents", "Researchers say"), which is mostly no name."""
+    it ("Hundreds of residents", "Researchers say"), which is mostly no name, unless the first
+    name is given an age ("In the women's race, Bekele, 24, pulled away")."""
     # Whitespace collapsed first: the dateline's optional spaces, met by a long run of them,
     # were tried against each other (6 s for a 16,000-character sentence).
     text = _DATELINE.sub("", " ".join(sentence.split()), count=1)
@@ -409,6 +410,7 @@ def _sentence_names(sentence: str) -> list[str]:
         and first is not None
         and not text[: first.start()].strip(" \"“'‘(")
         and " " not in first.group(0)
+        and not re.search(rf"\b{re.escape(found[0])},\s*\d{{1,3}},", text)
     ):
         found = found[1:]
     return found
