@@ -1,7 +1,8 @@
-"""Questions about the story as a whole: "when did this happen", "where is this". Asked of one
-article with nothing said before them, "this" is the article's main event, which its headline
-names and its lead tells (news opens with who, what, when and where: "GDAŃSK, Poland — Poland
-opened a new terminal at the port of Gdańsk on Friday")."""
+"""Questions about the story as a whole: "when did this happen", "where is this", and its main
+event asked of what the headline names ("what happened to the ferry", "who got jailed").
+Asked of one article with nothing said before them, "this" is the article's main event, which
+its headline names and its lead tells (news opens with who, what, when and where: "GDAŃSK,
+Poland — Poland opened a new terminal at the port of Gdańsk on Friday")."""
 
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def event_asked(question: str) -> str | None:
 
 
 def headline_names(words: str, headline: str) -> bool:
-    """Whether the headline names what `words` do: each word (not "the", "its") begins a
-    headline word, give or take an ending ("nurses" / "Nurses", "launched" / "launches")."""
+    """Whether the headline names what `words` do: each word (not "the", "its") is a headline
+    word, give or take an ending ("nurses" / "Nurses", "launched" / "launches")."""
     asked = [word for word in _WORD.findall(words.casefold()) if word not in _PLAIN]
     told = _WORD.findall(headline.casefold())
     return bool(asked) and all(any(_root(word) == _root(other) for other in told) for word in asked)
