@@ -49,10 +49,10 @@ _BARE = re.compile(
     r"(?:\s+(?:exactly|then|so))?\s*[?!.]*\s*$",
     re.IGNORECASE,
 )
-# The last question's own question word, when an auxiliary follows it ("when does the bridge
-# close": "why?" asks "why does the bridge close"); "who won the final" keeps its "who".
 #: "who got jailed", "who scored": the last question asked who did something.
 _WHO_DID = re.compile(r"^\s*who(?:['’]?s)?\s+(?P<rest>\S.*?)\s*[?!.]*\s*$", re.IGNORECASE)
+# The last question's own question word, when an auxiliary follows it ("when does the bridge
+# close": "why?" asks "why does the bridge close"); "who won the final" keeps its "who".
 _LEADING_QUESTION_WORD = re.compile(
     r"^\s*(?:why|when|where|who|what|which|how(?:\s+(?:long|many|much|old|far|come))?)\b"
     r"(?=\s+(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|"
@@ -201,13 +201,13 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         if counted is not None and not asked.lower().startswith("how"):
             # "why" after "how many ppl r they laying off": "why are they laying off people".
             return [f"{asked} {counted.group('rest')} {counted.group('thing')}"]
+        if (who := _WHO_DID.match(before)) is not None:
+            people = [n for n in _sentence_names(previous.highlight) if _personal(n) and " " in n]
+            if people:
+                # "for how long" after "who got jailed" answered by "... sentenced Laszlo
+                # Bartha": "for how long Laszlo Bartha got jailed", not anyone else it finds.
+                return [f"{asked} {people[0]} {who.group('rest')}"]
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
-        who = _WHO_DID.match(before)
-        people = [n for n in _sentence_names(previous.highlight) if _personal(n) and " " in n]
-        if who is not None and people:
-            # "for how long" after "who got jailed" answered by "... sentenced Laszlo Bartha":
-            # "for how long Laszlo Bartha got jailed", not anyone else the words find.
-            return [f"{asked} {people[0]} {who.group('rest')}"]
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
     names = names_in(previous.question)
     # The name "who is kasatkin" asks about, typed in lower case, is whom "he" means, as one
