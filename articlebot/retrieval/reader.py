@@ -228,18 +228,9 @@ def with_stated_age(retriever: Retriever, answer: Answer, doc_id: str, name: str
     """`answer` led, with confidence, by the first sentence of the article that gives `name`'s
     age right after the name ("Mr. Okafor, 54, showed little emotion"); unchanged when none
     does (the article may give only someone else's)."""
-    document = retriever.index.documents[doc_id]
-    found = next(
-        (
-            (start, end)
-            for _, start, end in body_sentences(retriever.index, doc_id)
-            if states_age_of(name, document.text[start:end])
-        ),
-        None,
+    return _led_by_chosen(
+        retriever, answer, doc_id, _first_where(lambda text: states_age_of(name, text))
     )
-    if found is None:
-        return answer
-    return _led_by(retriever, answer, doc_id, found)
 
 
 def with_role_holder(
@@ -320,6 +311,11 @@ def _led_by_chosen(
     if found is None:
         return answer
     return _led_by(retriever, answer, doc_id, spans[found], confident)
+
+
+def _first_where(holds: Callable[[str], bool]) -> Callable[[list[str]], int | None]:
+    """A choice for `_led_by_chosen`: the first sentence for which `holds` is true."""
+    return lambda texts: next((i for i, text in enumerate(texts) if holds(text)), None)
 
 
 def _article_sentences(
@@ -500,9 +496,7 @@ def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) 
         retriever,
         answer,
         doc_id,
-        lambda texts: next(
-            (k for k, text in enumerate(texts) if counts_directly(text, thing)), None
-        ),
+        _first_where(lambda text: counts_directly(text, thing)),
         confident=False,
     )
 
