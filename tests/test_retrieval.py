@@ -474,3 +474,31 @@ def test_a_question_without_a_word_is_not_searched(retriever: Retriever) -> None
         answer = retriever.ask(question)
         assert (answer.outcome, answer.passages) == ("none", []), question
     assert retriever.ask("Who is 🔥 Vinatier?").passages
+
+
+def test_the_bold_sentence_holds_the_kind_of_answer_asked_for(encoder, tmp_path) -> None:
+    """The sentence giving the ages answers "how old were the participants", not the next one,
+    which repeats "participants" and gives none."""
+    from articlebot.collection import update_index
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import Document
+
+    text = (
+        "Phones that lock themselves cut texting at the wheel, trial finds\n\n"
+        "Phones that lock their screens while the car moves cut texting at the wheel by half, "
+        "a trial in Ontario found.\n\n"
+        "The transport ministry recruited 4,100 people aged 18 to 25 from six cities. "
+        "Participants kept a weekly diary and had an app record their phone use for a year.\n\n"
+        "Participants who had the lock on sent 52% fewer messages while moving, and most "
+        "participants kept it on after the trial ended.\n\n"
+        "The ministry will decide in the spring whether to recommend the feature to carmakers. "
+        "Owners of old phones without the feature were left out."
+    )
+    data, _ = update_index(
+        load_settings(index_dir=tmp_path / "i"), encoder, [Document("t", "Trial", text, "t")]
+    )
+    question = "how old were the participants"
+    plain = Retriever(data, encoder, ranking=RankingSettings(highlight_type_weight=0.0))
+    assert plain.ask(question).passages[0].highlight_text.startswith("Participants kept")
+    answer = Retriever(data, encoder).ask(question)
+    assert "aged 18 to 25" in answer.passages[0].highlight_text

@@ -57,6 +57,13 @@ class RankingSettings:
     #: log of (1 + its first sentence's place in the article). Chosen on the reader dev sets by
     #: leave-articles-out folds (scripts/experiment_position.py).
     position_weight: float = 1.0
+    #: What the highlight's score loses for a sentence without the kind of answer asked for (a
+    #: number for "how many", a time for "when", an age for "how old", a name for "what is it
+    #: called"; `answer_type_missing`): "how old were the participants" is "6,214 people aged
+    #: 65 to 84", not the next sentence, which repeats "participants". Chosen by
+    #: leave-articles-out folds on the reader dev sets and XQuAD
+    #: (scripts/experiment_type_highlight.py).
+    highlight_type_weight: float = 2.0
     #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
     #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
     #: (leave-articles-out cross-validation). None: the hand weights above.
@@ -548,17 +555,21 @@ def highlight_positions(
     ranking: RankingSettings,
     lexical: np.ndarray | None,
     late: np.ndarray | None = None,
+    type_missing: np.ndarray | None = None,
 ) -> np.ndarray:
     """Position in `sentences.rows` of the sentence to highlight in each chosen candidate: its
     most similar one, plus `highlight_lexical_weight` times `lexical` (the `document_lexical`
     overlap of the chosen candidates' sentences) and `late_sentence_weight` times `late` (their
-    MaxSim) when given."""
+    MaxSim) when given, less `highlight_type_weight` times `type_missing` (1.0 for a sentence
+    without the kind of answer asked for) when given."""
     local = chosen_sentences(sentences, chosen)
     scores = sentences.similarity[local]
     if lexical is not None:
         scores = scores + ranking.highlight_lexical_weight * lexical
     if late is not None:
         scores = scores + ranking.late_sentence_weight * late
+    if type_missing is not None:
+        scores = scores - ranking.highlight_type_weight * type_missing
     counts = sentences.counts[np.asarray(chosen, dtype=np.int64)]
     return local[segment_argmax(scores, np.cumsum(counts) - counts, counts)]
 

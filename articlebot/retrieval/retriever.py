@@ -391,7 +391,12 @@ class Retriever:
             late_scores = None
             if late is not None and ranking.late_sentence_weight:
                 late_scores = late.sentences(chosen_sentences(sentences, chosen))
-            positions = highlight_positions(sentences, chosen, ranking, lexical, late_scores)
+            wanting = None
+            if ranking.highlight_type_weight:
+                wanting = self._chosen_type_missing(text, sentences, chosen, passages)
+            positions = highlight_positions(
+                sentences, chosen, ranking, lexical, late_scores, wanting
+            )
         else:
             if type_missing is None:
                 type_missing = self._type_missing(text, candidates, passages, sentences)
@@ -732,6 +737,25 @@ class Retriever:
             sentence = documents[passages[owner].doc_id].text[start:end]
             missing[i] = 0.0 if has_type(kind, sentence, text) else 1.0
         return missing
+
+    def _chosen_type_missing(
+        self, text: str, sentences: Sentences, chosen: list[int], passages: list[Passage]
+    ) -> np.ndarray | None:
+        """`answer_type_missing` of the chosen candidates' sentences, candidate by candidate;
+        None when the question wants no particular kind of answer."""
+        if wanted_type(text) not in ("number", "time", "name"):
+            return None
+        local = chosen_sentences(sentences, chosen)
+        spans = self.index.sentence_spans(sentences.rows[local]).tolist()
+        counts = sentences.counts[np.asarray(chosen, dtype=np.int64)].tolist()
+        owners = [c for c, n in zip(chosen, counts, strict=True) for _ in range(n)]
+        documents = self.index.documents
+        return np.array(
+            [
+                answer_type_missing(text, documents[passages[o].doc_id].text[start:end])
+                for (start, end), o in zip(spans, owners, strict=True)
+            ]
+        )
 
     def _passage_signals(
         self,
