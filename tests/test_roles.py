@@ -140,6 +140,12 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("who runs the museum", "the museum's director, Dr. Katrin Vollmer, said on Friday."),
         ("who is in charge of the rescue", "Efua Sarpong, who is coordinating the rescue, said."),
         ("who's leading the search", "said Rear Admiral Budi Santoso, who is leading the search."),
+        # Asked in the past tense; a study's leader is its lead author.
+        (
+            "who led the study",
+            '"It held up," said Dr. Samuel Osei, a neurologist and the study\'s lead author.',
+        ),
+        ("who ran the raid", "Captain Ana Ruiz, who led the raid, declined to comment."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:
@@ -222,7 +228,8 @@ def test_a_role_no_one_is_named_in_is_only_the_closest(stories) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["who runs the museum", "who is in charge of the rescue", "who's leading it"]
+    "question",
+    ["who runs the museum", "who is in charge of the rescue", "who's leading it", "who led it"],
 )
 def test_who_leads_something_asks_for_its_leader(question) -> None:
     assert role_led(question) is not None

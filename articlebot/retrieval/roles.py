@@ -164,7 +164,8 @@ _AGED = re.compile(
 #: "who runs the museum", "who is in charge of the rescue", "who's leading the search".
 _LEADS = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was)?\s+(?:in\s+charge\s+of|leads|"
-    r"runs|heads|oversees|chairs|directs|coordinates|commands|manages|(?:is\s+|was\s+)?"
+    r"runs|heads|oversees|chairs|directs|coordinates|commands|manages|led|ran|headed|"
+    r"oversaw|chaired|directed|coordinated|commanded|managed|(?:is\s+|was\s+)?"
     r"(?:leading|running|heading|overseeing|coordinating|directing|commanding|managing))\s+"
     r"(?:the\s+|this\s+|that\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+)"
     r"(?:\s+(?:now|then))?\s*[?.!]*\s*$",
@@ -177,7 +178,9 @@ _LEADERS = (
     *_BOSS, ("commander",), ("coordinator",), ("in", "charge"), ("leads",), ("runs",),
     ("heads",), ("oversees",), ("chairs",), ("directs",), ("coordinates",), ("commands",),
     ("leading",), ("running",), ("heading",), ("overseeing",), ("coordinating",),
-    ("directing",), ("commanding",), ("would", "lead"), ("will", "lead"),
+    ("directing",), ("commanding",), ("would", "lead"), ("will", "lead"), ("led",),
+    ("lead", "author"), ("lead", "researcher"), ("lead", "investigator"),
+    ("principal", "investigator"),
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
