@@ -57,25 +57,23 @@ def outcomes(retriever: Retriever, questions) -> tuple[np.ndarray, np.ndarray]:
     return hit, bold
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 1.0, 1.5, 2.0])
-    args = parser.parse_args()
+def sweep(setting: str, weights: list[float], shared: Path) -> None:
+    """Print the reader and XQuAD figures with `RankingSettings.<setting>` at each weight, the
+    weight each leave-articles-out fold's other folds choose, and the left-out figures."""
     encoder = load_encoder(load_settings())
     sets = [load_eval_file(ROOT / "eval" / name) for name in READER_FILES]
     questions = [q for s in sets for q in s.questions if q.answerable]
     fold_of = article_folds(questions)
     folds = np.array([fold_of[q.article] for q in questions])
-    xquad, _, _ = xquad_with_distractors(args.shared)
+    xquad, _, _ = xquad_with_distractors(shared)
     results = {}
     with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
         reader, _ = update_index(
             load_settings(index_dir=Path(a)), encoder, [d for s in sets for d in s.documents]
         )
         wiki, _ = update_index(load_settings(index_dir=Path(b)), encoder, xquad.documents)
-        for w in args.weights:
-            ranking = RankingSettings(position_weight=w)
+        for w in weights:
+            ranking = RankingSettings(**{setting: w})
             hit, bold = outcomes(Retriever(reader, encoder, ranking=ranking), questions)
             xhit, xbold = outcomes(Retriever(wiki, encoder, ranking=ranking), xquad.questions)
             results[w] = (hit, bold)
@@ -87,11 +85,19 @@ def main() -> None:
     hits, bolds = [], []
     for fold in range(FOLDS):
         rest = folds != fold
-        best = max(args.weights, key=lambda w: sum(r[rest].mean() for r in results[w]))
+        best = max(weights, key=lambda w: sum(r[rest].mean() for r in results[w]))
         print(f"fold {fold} chose {best}")
         hits.append(results[best][0][~rest])
         bolds.append(results[best][1][~rest])
     print(f"left out: {np.concatenate(hits).mean():.3f} {np.concatenate(bolds).mean():.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 1.0, 1.5, 2.0])
+    args = parser.parse_args()
+    sweep("position_weight", args.weights, args.shared)
 
 
 if __name__ == "__main__":

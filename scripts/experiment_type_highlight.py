@@ -31,30 +31,10 @@ number of some kind.
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
-import numpy as np
-
-from articlebot.collection import load_encoder, update_index
-from articlebot.config import load_settings
-from articlebot.evaluation import highlight_hit, is_hit, load_eval_file
-from articlebot.retrieval.ranking import RankingSettings
-from articlebot.retrieval.retriever import Retriever
-from scripts.calibrate import FOLDS, ROOT, article_folds, xquad_with_distractors
-
-READER_FILES = ("reader_dev.jsonl", "reader_dev_more.jsonl", "reader_dev_fresh.jsonl")
-
-
-def outcomes(retriever: Retriever, questions) -> tuple[np.ndarray, np.ndarray]:
-    """Top passage and bold sentence right, per question, each asked of its own article."""
-    answers = retriever.ask_many(
-        [q.q for q in questions], doc_ids=[[q.article or q.doc_id] for q in questions]
-    )
-    pairs = list(zip(questions, answers, strict=True))
-    hit = np.array([bool(a.passages) and is_hit(q, a.passages[0]) for q, a in pairs])
-    bold = np.array([bool(a.passages) and highlight_hit(q, a.passages[0]) for q, a in pairs])
-    return hit, bold
+from scripts.calibrate import ROOT
+from scripts.experiment_position import sweep
 
 
 def main() -> None:
@@ -62,36 +42,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.5, 1.0, 2.0, 4.0])
     args = parser.parse_args()
-    encoder = load_encoder(load_settings())
-    sets = [load_eval_file(ROOT / "eval" / name) for name in READER_FILES]
-    questions = [q for s in sets for q in s.questions if q.answerable]
-    fold_of = article_folds(questions)
-    folds = np.array([fold_of[q.article] for q in questions])
-    xquad, _, _ = xquad_with_distractors(args.shared)
-    results = {}
-    with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-        reader, _ = update_index(
-            load_settings(index_dir=Path(a)), encoder, [d for s in sets for d in s.documents]
-        )
-        wiki, _ = update_index(load_settings(index_dir=Path(b)), encoder, xquad.documents)
-        for w in args.weights:
-            ranking = RankingSettings(highlight_type_weight=w)
-            hit, bold = outcomes(Retriever(reader, encoder, ranking=ranking), questions)
-            xhit, xbold = outcomes(Retriever(wiki, encoder, ranking=ranking), xquad.questions)
-            results[w] = (hit, bold)
-            print(
-                f"w {w:4}: own article {hit.mean():.3f} {bold.mean():.3f}   "
-                f"XQuAD per article {xhit.mean():.3f} {xbold.mean():.3f}",
-                flush=True,
-            )
-    hits, bolds = [], []
-    for fold in range(FOLDS):
-        rest = folds != fold
-        best = max(args.weights, key=lambda w: sum(r[rest].mean() for r in results[w]))
-        print(f"fold {fold} chose {best}")
-        hits.append(results[best][0][~rest])
-        bolds.append(results[best][1][~rest])
-    print(f"left out: {np.concatenate(hits).mean():.3f} {np.concatenate(bolds).mean():.3f}")
+    sweep("highlight_type_weight", args.weights, args.shared)
 
 
 if __name__ == "__main__":
