@@ -502,3 +502,21 @@ def test_the_bold_sentence_holds_the_kind_of_answer_asked_for(encoder, tmp_path)
     assert plain.ask(question).passages[0].highlight_text.startswith("Participants kept")
     answer = Retriever(data, encoder).ask(question)
     assert "aged 18 to 25" in answer.passages[0].highlight_text
+
+
+def test_a_passage_without_the_kind_of_answer_asked_for_gives_way(encoder, tmp_path) -> None:
+    """Of two passages late interaction scores alike, the one with a sum of money answers "how
+    much money does she get", not the one about her that names none."""
+    from articlebot.collection import update_index
+    from articlebot.config import load_settings
+    from articlebot.evaluation import load_eval_file
+
+    fresh = load_eval_file(Path(__file__).resolve().parents[1] / "eval" / "reader_dev_fresh.jsonl")
+    prize = [d for d in fresh.documents if d.doc_id == "fresh-008"]
+    data, _ = update_index(load_settings(index_dir=tmp_path / "i"), encoder, prize)
+    question = "how much money does she get"
+    plain = Retriever(data, encoder, ranking=RankingSettings(passage_type_weight=0.0))
+    assert "kroner" not in plain.ask(question).passages[0].highlight_text
+    assert (
+        "300,000 Danish kroner" in Retriever(data, encoder).ask(question).passages[0].highlight_text
+    )

@@ -64,6 +64,11 @@ class RankingSettings:
     #: leave-articles-out folds on the reader dev sets and XQuAD
     #: (scripts/experiment_type_highlight.py).
     highlight_type_weight: float = 2.0
+    #: What a passage loses in late interaction's re-ranking when none of its sentences has the
+    #: kind of answer asked for (`answer_type_missing`): "how much money does she get" is the
+    #: passage giving the prize's worth, not the one about her that late interaction scores as
+    #: high. The most that costs XQuAD nothing (scripts/experiment_passage_type.py).
+    passage_type_weight: float = 4.0
     #: A learned ranker: weights of `PASSAGE_SIGNALS` (ordering the candidates) and of
     #: `SENTENCE_SIGNALS` (choosing the sentence to highlight), fitted by scripts/calibrate.py
     #: (leave-articles-out cross-validation). None: the hand weights above.

@@ -367,6 +367,13 @@ class Retriever:
             if ranking.position_weight and len({p.doc_id for p in passages}) == 1:
                 place = np.array([p.first_sentence for p in passages], dtype=np.float64)
                 placed = fused - ranking.position_weight * np.log1p(place)
+            if ranking.passage_type_weight:
+                wanting = self._chosen_type_missing(text, sentences, top.tolist(), passages)
+                if wanting is not None:
+                    counts = sentences.counts[top]
+                    lacking = np.minimum.reduceat(wanting, np.cumsum(counts) - counts)
+                    placed = placed.copy()
+                    placed[top] -= ranking.passage_type_weight * lacking
             order = rerank(order, placed, top_late, ranking.late_passage_weight)
         phrases = quoted_phrases(text)
         if phrases:
