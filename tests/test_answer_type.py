@@ -449,6 +449,25 @@ def test_a_things_name_is_the_first_sentence_naming_it():
     assert name_asked("what is the name of the mayor of marseille") is None
 
 
+def test_which_one_thing_asks_for_its_name() -> None:
+    """ "which museum is it" is "the Lindenhof Museum of World Cultures", a name the thing's
+    own word ends; "which crops" may be named in lowercase, so it asks for no name."""
+    museum = [
+        "A German museum on Thursday returned 23 Maya artefacts to Guatemala.",
+        "Officials from the Lindenhof Museum of World Cultures in Hamburg attended.",
+    ]
+    assert naming_sentence(museum, name_asked("which museum is it")) == 1
+    assert name_asked("which strain of bird flu is it") == "strain"
+    assert wanted_type("which court made the ruling") == "name"
+    ruling = "It overturns a ruling made last year by a single judge."
+    assert answer_type_missing("which court made the ruling", ruling) == 1.0
+    assert answer_type_missing("which court made the ruling", "The Federal Court agreed.") == 0.0
+    for question in ("which crops are hit", "which year did it open", "which is the biggest"):
+        assert wanted_type(question) != "name"
+    # A sentence's first word begins no name.
+    assert naming_sentence(["Museum staff wept."], "museum") is None
+
+
 @pytest.mark.parametrize(
     ("question", "asked"),
     [

@@ -189,7 +189,11 @@ _QUESTIONS = re.compile(r"\?\s+(?=\S)")
 #: "What is the name of ...", "what's the satellite called": a name is the answer.
 _NAME_QUESTION = re.compile(
     r"^\s*what(?:s|'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the\s+)?names?\s+of\b|.*\bcalled\b"
-    r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)",
+    r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)"
+    # "which museum is it", "which court made the ruling": one thing's name (not a year, day
+    # or way; "which crops" or "which diseases" are as often named in lowercase).
+    r"|^\s*which\s+(?!(?:year|day|month|date|time|way|one|of|is|was|are|were)\b)"
+    r"[\w’'-]*(?:[^\Ws]|ss|us|is)\b(?![’'])",
     re.IGNORECASE,
 )
 #: The thing a name question asks the name of: "tanker" in "whats the name of the tanker",
@@ -198,7 +202,8 @@ _NAMED_THING = re.compile(
     r"\bnames?\s+of\s+(?:(?:the|this|that|his|her|their|its|a|an)\s+)?(?:[\w’'-]+\s+){0,2}?"
     r"(?P<of>[\w’'-]+)\s*\??\s*$"
     r"|(?P<called>[\w’'-]+)\s+(?:is\s+|was\s+|are\s+|were\s+)?called\b"
-    r"|(?P<own>[\w-]+)(?:'s|’s)?\s+names?\s*\??\s*$",
+    r"|(?P<own>[\w-]+)(?:'s|’s)?\s+names?\s*\??\s*$"
+    r"|^\s*which\s+(?:other\s+)?(?P<which>[\w’'-]+)",
     re.IGNORECASE,
 )
 #: A name question about a thing alone ("whats the name of the tanker", "what's the satellite
@@ -206,7 +211,10 @@ _NAMED_THING = re.compile(
 #: satellite or of anything in Marseille does not answer.
 _BARE_NAME_QUESTION = re.compile(
     r"^\s*what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:names?\s+of\s+(?:the|this|that|its)\s+"
-    r"(?P<of>[\w-]+)|(?:the|this|that|its)\s+(?P<called>[\w-]+)\s+called)\s*[?.!]*\s*$",
+    r"(?P<of>[\w-]+)|(?:the|this|that|its)\s+(?P<called>[\w-]+)\s+called)\s*[?.!]*\s*$"
+    # "which museum is it", "which strain of bird flu is it", "which journal was it in".
+    r"|^\s*which\s+(?P<which>[\w-]+)(?:\s+of\s+[\w\s-]+?)?\s+(?:is|was)\s+(?:it|this|that)"
+    r"(?:\s+in)?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 #: How news gives a thing's name: "named it Pseudoliparis lumenis", "known as Glamos".
@@ -316,7 +324,9 @@ def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
     found = _NAMED_THING.search(question)
     if found is None or _NAMING.search(sentence):
         return True
-    thing = _stem(found.group("of") or found.group("called") or found.group("own"))
+    thing = _stem(
+        found.group("of") or found.group("called") or found.group("own") or found.group("which")
+    )
     words = _WORD.findall(sentence)
     at = [i for i, word in enumerate(words) if _stem(word) == thing]
     if not at:
@@ -337,7 +347,7 @@ def name_asked(question: str) -> str | None:
     found = _BARE_NAME_QUESTION.match(question)
     if found is None:
         return None
-    thing = _stem(found.group("of") or found.group("called"))
+    thing = _stem(found.group("of") or found.group("called") or found.group("which"))
     return None if thing in {"it", "this", "that", "he", "she", "they"} else thing
 
 
@@ -356,12 +366,23 @@ def naming_sentence(sentences: Sequence[str], thing: str) -> int | None:
             and _bare(words[j + 1]) not in _NOT_NAMES
             and not words[j].endswith(("'s", "’s"))
             for j in at
-        ):
+        ) or any(_in_a_name(words, j) for j in at):
             return i
         if (at or mentioned_before) and _NAMING.search(sentence):
             return i
         mentioned_before = bool(at)
     return None
+
+
+def _in_a_name(words: Sequence[str], j: int) -> bool:
+    """Whether `words[j]` is the last word of a name that other capitalised words begin, as
+    "Museum" in "the Lindenhof Museum of World Cultures" (not a sentence's first word)."""
+    return (
+        j > 1
+        and words[j][:1].isupper()
+        and words[j - 1][:1].isupper()
+        and _bare(words[j - 1]) not in _NOT_NAMES
+    )
 
 
 def answer_type_missing(question: str, sentence: str) -> float:
