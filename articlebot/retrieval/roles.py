@@ -323,7 +323,9 @@ def role_holder(
         words = list(_WORD.finditer(sentence))
         for start, end, name, loose in _titles_naming(sentence, words, asked):
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
-            missing = [q for q in asked.qualifiers if not _mentions(beside, q)]
+            missing = [
+                q for q in asked.qualifiers if q not in _THIS_STORY and not _mentions(beside, q)
+            ]
             narrowing = _narrowing_word(sentence, words, start, asked)
             # A loose title narrowed by anything but the story's own subject is another role
             # ("Halvorsen chief executive" is the boss of "the company" in the Halvorsen story).
@@ -347,6 +349,9 @@ def role_holder(
     return found[min(found)] if found else None
 
 
+#: Words for the story itself, which narrow no title: "the judge in the case" is the story's
+#: judge, "the ref in the game" its referee.
+_THIS_STORY = frozenset({"case", "trial", "story", "article", "game", "match"})
 #: How many words before a title, and after it, may say whose it is: "the UK's chief
 #: veterinary officer", "the mayor of Muxía", "conductor Valentina Ortúzar as its next chief".
 _BEFORE = 4
