@@ -734,16 +734,11 @@ class Retriever:
         """Per candidate sentence: 1.0 when the question wants a kind of answer (a number, a
         time, a name) that the sentence lacks."""
         kind = wanted_type(text)
-        missing = np.zeros(len(sentences.rows), dtype=np.float64)
         if kind is None:
-            return missing
-        spans = self.index.sentence_spans(sentences.rows).tolist()
-        owners = np.repeat(np.arange(len(candidates)), sentences.counts).tolist()
-        documents = self.index.documents
-        for i, ((start, end), owner) in enumerate(zip(spans, owners, strict=True)):
-            sentence = documents[passages[owner].doc_id].text[start:end]
-            missing[i] = 0.0 if has_type(kind, sentence, text) else 1.0
-        return missing
+            return np.zeros(len(sentences.rows), dtype=np.float64)
+        owners = np.repeat(np.arange(len(candidates)), sentences.counts)
+        texts = self._sentence_texts(sentences.rows, owners, passages)
+        return np.array([0.0 if has_type(kind, t, text) else 1.0 for t in texts])
 
     def _chosen_type_missing(
         self, text: str, sentences: Sentences, chosen: list[int], passages: list[Passage]
@@ -752,17 +747,23 @@ class Retriever:
         None when the question wants no particular kind of answer."""
         if wanted_type(text) not in ("number", "time", "name"):
             return None
-        local = chosen_sentences(sentences, chosen)
-        spans = self.index.sentence_spans(sentences.rows[local]).tolist()
-        counts = sentences.counts[np.asarray(chosen, dtype=np.int64)].tolist()
-        owners = [c for c, n in zip(chosen, counts, strict=True) for _ in range(n)]
+        picked = np.asarray(chosen, dtype=np.int64)
+        owners = np.repeat(picked, sentences.counts[picked])
+        rows = sentences.rows[chosen_sentences(sentences, chosen)]
+        texts = self._sentence_texts(rows, owners, passages)
+        return np.array([answer_type_missing(text, t) for t in texts])
+
+    def _sentence_texts(
+        self, rows: np.ndarray, owners: np.ndarray, passages: list[Passage]
+    ) -> list[str]:
+        """The text of each sentence row, read from the document of its candidate passage
+        (`owners`: one candidate position per row)."""
         documents = self.index.documents
-        return np.array(
-            [
-                answer_type_missing(text, documents[passages[o].doc_id].text[start:end])
-                for (start, end), o in zip(spans, owners, strict=True)
-            ]
-        )
+        spans = self.index.sentence_spans(rows).tolist()
+        return [
+            documents[passages[owner].doc_id].text[start:end]
+            for (start, end), owner in zip(spans, owners.tolist(), strict=True)
+        ]
 
     def _passage_signals(
         self,
