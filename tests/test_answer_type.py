@@ -48,6 +48,13 @@ FIRE = (
         ("how old is the bridge", "The bridge, built in 1968, was closed.", 0.0),
         # A duration is no age.
         ("how old is he", "Kovač joined in a deal worth €12 million over three years.", 1.0),
+        # How long someone named has done something is no age of theirs (a thing's, above).
+        (
+            "how old is lynette harrow",
+            "Lynette Harrow, who has directed the department for 12 years, said so.",
+            1.0,
+        ),
+        ("how old is harrow", "Harrow, who is 61, has directed it for 12 years.", 0.0),
         # Numbers, but no age.
         ("how old is chepkoech", "Chepkoech said she had aimed to run under 2:16.", 1.0),
         ("how old is hayes", "Darnell Hayes led Unicaja with 24 points and seven assists.", 1.0),
@@ -127,6 +134,11 @@ def test_the_counted_thing_is_the_noun_before_the_verb():
     assert counted_thing("how many permanent jobs were promised") == "job"
     assert counted_thing("How many buses did they add?") == "bus"
     assert counted_thing("how many did fernando make") is None
+    # A verb in the present ends the counted thing once it has begun, not before.
+    assert counted_thing("how many crew work on the ferry") == "crew"
+    assert counted_thing("how many people live in the town") == "people"
+    assert counted_thing("how many work permits were issued") == "permit"
+    assert counted_thing("how many lives were lost") == "live"
     assert counted_thing("who won") is None
 
 
@@ -492,6 +504,9 @@ def test_the_tally_is_the_first_sentence_counting_votes() -> None:
     assert first_tally(sentences) == 1
     assert first_tally(sentences[2:]) == 0
     assert first_tally(sentences[:1]) is None
+    # A deadlock or a split is a vote's tally too.
+    assert first_tally(["The council deadlocked 4-4 on a motion to end the subsidy."]) == 0
+    assert first_tally(["The board split 5-4 on the plan."]) == 0
 
 
 COUNCIL = """Council approves stadium after stormy night of protests

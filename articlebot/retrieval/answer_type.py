@@ -82,18 +82,18 @@ _AGE_WORDS = (
     r"eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|ten"
 )
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
-#: "in her 50s"; or a thing's, "for 140 years", "built in 1968" (not "a deal over three
-#: years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
+#: "in her 50s"; or a thing's (`thing`), "for 140 years", "built in 1968" (not "a deal over
+#: three years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
 #: the rest).
 _AGE = re.compile(
     r"\b(?P<owner>(?-i:[A-Z])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
     rf"|\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b|\baged\s+\d{{1,3}}\b|\b\d{{1,3}}\s+years?\s+old\b|\bborn\s+in\s+\d{{4}}\b"
     r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
-    rf"|\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
+    rf"|(?P<thing>\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
     rf"|(?<![\w,.])(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
-    r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b",
+    r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b)",
     re.IGNORECASE,
 )
 _AGE_BEFORE_NAME = re.compile(
@@ -139,6 +139,14 @@ _COUNT_END = frozenset(
     # past tenses end in -ed.
     "lost went made ran took came saw left won paid gave told held kept sold bought "
     "built fled lose go make run take come see leave win pay give hold keep sell buy".split()
+)
+#: Verbs in the present that end the counted thing once a word of it has come ("how many crew
+#: work on the ferry", "how many people live there"), though each may start one ("how many
+#: work permits", "how many lives were lost").
+_COUNT_VERBS = frozenset(
+    "work works live lives die dies need needs remain attend attends use uses own owns study "
+    "studies play plays serve serves stay stays earn earns vote votes support supports oppose "
+    "opposes want wants say says think thinks believe believes face faces".split()
 )
 #: How far (in words) a number may stand from the counted thing: "about 1,900 permanent jobs",
 #: "thousands of its archaeological objects", "cases had risen to 214".
@@ -452,8 +460,12 @@ _TALLY = re.compile(
     r"|(?<![\d,.$£€])\d{1,3}\s+(?:votes\s+)?to\s+\d{1,3}(?![\d,%]|\.\d)",
     re.IGNORECASE,
 )
-#: A tally is of a vote: "4 to 9" in "children aged 4 to 9" is none.
-_VOTING = re.compile(r"\bvot|\bballot|\btally|\bin\s+favou?r\b|\bagainst\b", re.IGNORECASE)
+#: A tally is of a vote ("deadlocked 4-4 on a motion", "split 5-4"): "4 to 9" in "children
+#: aged 4 to 9" is none.
+_VOTING = re.compile(
+    r"\bvot|\bballot|\btally|\bin\s+favou?r\b|\bagainst\b|\bdeadlock|\bmotion\b|\bsplit\b",
+    re.IGNORECASE,
+)
 
 
 def tally_asked(question: str) -> bool:
@@ -505,7 +517,11 @@ def counted_thing(question: str) -> str | None:
         return None
     thing = None
     for word in _WORD.findall(match.group("rest").casefold())[:4]:
-        if word in _COUNT_END or (len(word) > 4 and word.endswith("ed")):
+        if (
+            word in _COUNT_END
+            or (len(word) > 4 and word.endswith("ed"))
+            or (thing is not None and word in _COUNT_VERBS)
+        ):
             break
         thing = word
     return None if thing is None else _stem(thing)
@@ -570,8 +586,13 @@ def _has_age(sentence: str, question: str) -> bool:
     """Whether the sentence gives an age, and not only someone else's: "Vinatier, 49" does not
     answer "how old is Kasatkin?" though both are named there."""
     asked = _words(question)
+    # "how old is lynette harrow": someone named is asked about, and "who has directed the
+    # department for 12 years" says how long she has done something, not her age.
+    person = _AGE_SUBJECT.match(question) is not None
     others = False
     for match in _AGE.finditer(sentence):
+        if person and match.group("thing"):
+            continue
         owner = match.group("owner")
         if owner is None or _bare(owner) in asked:
             return True
