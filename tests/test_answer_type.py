@@ -223,6 +223,10 @@ def test_when_will_wants_what_is_to_come():
     assert answer_type_missing("when will the bridge reopen", coming) == 0.0
     # Asked of the past, a past time answers.
     assert answer_type_missing("when was the bridge closed", past) == 0.0
+    # News writes a schedule in the present.
+    scheduled = "The motion returns to council on March 18."
+    assert answer_type_missing("when will they vote on it again", scheduled) == 0.0
+    assert answer_type_missing("when is the next hearing", "The trial resumes on Monday.") == 0.0
 
 
 def test_names_are_asked_without_an_apostrophe_too():

@@ -62,10 +62,13 @@ _FUTURE_QUESTION = re.compile(
     r"(?:\S+\s+){0,3}?(?:due|expected|scheduled|going|supposed)\s+to|the\s+next)\b",
     re.IGNORECASE,
 )
+#: What is to come, as news writes it; a schedule in the present too ("the motion returns to
+#: council on March 18", "the trial resumes on Monday", "the bill is to be debated").
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|expected|expects?|scheduled|due|plans?|planned|set\s+to|going\s+to|"
     r"next|from|until|later\s+this|coming|upcoming|pencilled|aims?|intends?|hopes?|soon|"
-    r"tomorrow|tonight)\b|’ll\b|'ll\b",
+    r"tomorrow|tonight|returns|resumes|reconvenes|reopens|begins|starts|opens|kicks\s+off|"
+    r"(?:is|are)\s+to)\b|’ll\b|'ll\b",
     re.IGNORECASE,
 )
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
