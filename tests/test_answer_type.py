@@ -223,6 +223,17 @@ def test_when_will_wants_what_is_to_come():
     assert answer_type_missing("when will the bridge reopen", coming) == 0.0
     # Asked of the past, a past time answers.
     assert answer_type_missing("when was the bridge closed", past) == 0.0
+    # A count says nothing of when; a date, abbreviated or not, a year or a time of day does.
+    sold = "About 51,000 of the bikes were sold in Denmark."
+    assert answer_type_missing("when were they sold", sold) == 1.0
+    for sentence in (
+        "They were sold between March 2022 and August 2023.",
+        "Parliament is expected to vote on the budget on Feb. 27.",
+        "The fire broke out at 4:17 a.m.",
+        "The Tran defeated the Mongols at the Battle of Bach Dang (1288).",
+        "He was sent off in the 80th minute.",
+    ):
+        assert answer_type_missing("when did it happen", sentence) == 0.0, sentence
     # News writes a schedule in the present.
     scheduled = "The motion returns to council on March 18."
     assert answer_type_missing("when will they vote on it again", scheduled) == 0.0

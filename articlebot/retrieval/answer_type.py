@@ -46,8 +46,15 @@ _SCORE = re.compile(
     re.IGNORECASE,
 )
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+#: A time as news gives one: a year or decade, a date, a time of day, an ordinal ("the 80th
+#: minute"), a named day or month, or a time relative to another; not any number ("51,000 of
+#: the bikes were sold" says nothing of when).
 _TIME = re.compile(
-    rf"\d|\b(?:{_MONTHS}|"
+    r"\b(?:1\d{3}|20\d\d)s?\b|\b\d{1,3}(?:st|nd|rd|th)\b|\b\d{1,2}:\d\d\b"
+    r"|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"
+    r"|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    rf"|\b(?:{_MONTHS}|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
     r"tomorrow|tonight|morning|evening|night|week|month|year|spring|summer|autumn|fall|winter|"
     r"ago|since|until|after|before|earlier|later|last|next|now)\b",
