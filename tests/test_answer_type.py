@@ -10,6 +10,7 @@ from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
     counts_directly,
+    denies_asked,
     first_tally,
     name_asked,
     names_winner,
@@ -601,3 +602,41 @@ def test_how_many_of_a_thing_is_the_sentence_counting_it(retriever_of) -> None:
     # are counted in the paragraph after it.
     answer = read_answer(retriever_of(fires=FIRES), "How many planes are fighting the fires?")
     assert "six Canadair water-bombing planes" in answer.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "denies"),
+    [
+        ("which models are affected", "Other models, such as the Box, are not affected.", True),
+        ("who was injured", "The driver was not injured, police said.", True),
+        ("which models are affected", "The recall covers the Haul 2 and Haul 2 Plus.", False),
+        # A question that denies, or asks yes or no, may be answered by a "not".
+        ("which models are not affected", "Other models are not affected.", False),
+        ("were any flights cancelled", "No flights were cancelled.", False),
+        # "No heating" is no denial of losing it; "if not opposing" is "or even opposing".
+        ("how many people lost heating", "A million had no heating or water.", False),
+        ("whose goals oppose the ipcc", "States follow different, if not opposing goals.", False),
+    ],
+)
+def test_a_sentence_denying_what_is_asked(question: str, sentence: str, denies: bool) -> None:
+    assert denies_asked(question, sentence) is denies
+
+
+RECALL = """Bike maker recalls 41,000 cargo bikes over cracking forks
+
+AMSTERDAM — Dutch bicycle maker Velomarc said on Wednesday it was recalling about 41,000 \
+electric cargo bikes after customers reported that the front fork could crack while riding.
+
+Owners of other Velomarc models, including the original Haul and the Velomarc Box, are not \
+affected, the company said.
+
+The company said a supplier in Taiwan had changed its welding process in 2023.
+"""
+
+
+def test_a_sentence_saying_the_opposite_is_no_confident_answer(retriever_of) -> None:
+    # The only sentence with the question's words says the opposite: shown, but not as the
+    # answer (it had been, with confidence 0.99).
+    answer = read_answer(retriever_of(recall=RECALL), "which models are affected")
+    assert "are not affected" in answer.passages[0].highlight_text
+    assert answer.outcome == "closest"

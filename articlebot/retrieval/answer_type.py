@@ -412,6 +412,41 @@ def answer_type_missing(question: str, sentence: str) -> float:
     return 0.0
 
 
+#: A question asking who, what, which, where, when, why or how: not a yes-or-no one, whose
+#: answer may well be a "not".
+_WH_QUESTION = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:who|whom|whose|what|whats|which|where|when|why|how)\b", re.I
+)
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n[’']t\b", re.IGNORECASE)
+#: A predicate denied: "are not affected", "were never told", "wasn't badly hurt"; not "if
+#: not opposing" (or even opposing) nor "whether or not".
+_DENIED = re.compile(
+    r"(?:(?<!\bif\s)(?<!\bor\s)\b(?:not|never)|n[’']t)\s+(?:(?:been|be|yet|\w+ly)\s+)?(?P<word>[^\W\d_][\w’'-]*)",
+    re.IGNORECASE,
+)
+_ASKING_WORDS = frozenset(
+    "what whats which where when who whom whose why how does did were was have has been this "
+    "that they them their there with from about many much will would could should".split()
+)
+
+
+def denies_asked(question: str, sentence: str) -> bool:
+    """Whether `sentence` says the opposite of what a who/what/which question asks about: it
+    denies one of the question's own words ("which models are affected": "other models ... are
+    not affected"), and the question denies nothing itself."""
+    question = last_question(question)
+    if not _WH_QUESTION.match(question) or _NEGATION.search(question):
+        return False
+    asked = {
+        _bare(w)[:5]
+        for w in _WORD.findall(question.casefold())
+        if len(w) >= 4 and _bare(w) not in _ASKING_WORDS
+    }
+    return any(
+        _bare(m.group("word"))[:5] in asked for m in _DENIED.finditer(sentence[:_MAX_SENTENCE])
+    )
+
+
 #: "who won", "who won the women's race", "who beat braga": the winner is the answer.
 _WINNER_QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?who\s+(?:won|wins|has\s+won|beat|defeated)"

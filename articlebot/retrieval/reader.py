@@ -25,6 +25,7 @@ from articlebot.retrieval.answer_type import (
     age_asked,
     counted_thing,
     counts_directly,
+    denies_asked,
     first_score,
     first_tally,
     mentions,
@@ -472,9 +473,19 @@ def read_answers(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
         else:
-            answer = _by_shape(retriever, answer, scopes[i], bare[i])
+            answer = _unless_denied(_by_shape(retriever, answer, scopes[i], bare[i]), bare[i])
         answers.append(answer)
     return answers
+
+
+def _unless_denied(answer: Answer, question: str) -> Answer:
+    """`answer`, offered only as the closest when its bold sentence says the opposite of what
+    was asked ("which models are affected": "other models are not affected")."""
+    if answer.outcome != "answer" or not answer.passages:
+        return answer
+    if not denies_asked(question, answer.passages[0].highlight_text):
+        return answer
+    return replace(answer, answered=False, outcome="closest")
 
 
 def with_holders_age(
