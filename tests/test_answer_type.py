@@ -112,7 +112,7 @@ def test_a_count_is_not_an_age_a_time_or_a_measure(question, sentence, missing):
 
 @pytest.mark.parametrize(
     "question",
-    ["how strong were the winds", "how hot did it get", "how wide is the zone"],
+    ["how strong were the winds", "how hot did it get", "how fast was the car"],
 )
 def test_how_strong_or_hot_wants_a_number(question):
     assert wanted_type(question) == "number"
@@ -503,6 +503,7 @@ def test_which_one_thing_asks_for_its_name() -> None:
         ("what was the final tally?", True),
         ("how did the council vote", True),
         ("how did the senator vote", False),
+        ("what was the vote on the board", True),
         ("what was the vote about", False),
         ("what was the score", False),
     ],
@@ -613,9 +614,15 @@ def test_how_many_of_a_thing_is_the_sentence_counting_it(retriever_of) -> None:
         # A question that denies, or asks yes or no, may be answered by a "not".
         ("which models are not affected", "Other models are not affected.", False),
         ("were any flights cancelled", "No flights were cancelled.", False),
+        ("who said rivers werent designed for this", "They were not designed for this.", False),
+        # What someone said or wanted to know may be a "not".
+        ("who said the roof comes first", "The city has not yet said how much it costs.", False),
+        ("what did the mp want to know", "I don't know what I'll do now.", False),
         # "No heating" is no denial of losing it; "if not opposing" is "or even opposing".
         ("how many people lost heating", "A million had no heating or water.", False),
         ("whose goals oppose the ipcc", "States follow different, if not opposing goals.", False),
+        ("who is the russian minister", "It threatens not only Russia but Europe.", False),
+        ("how long will it take", '"We don\'t take chances," he said.', False),
     ],
 )
 def test_a_sentence_denying_what_is_asked(question: str, sentence: str, denies: bool) -> None:
@@ -640,3 +647,30 @@ def test_a_sentence_saying_the_opposite_is_no_confident_answer(retriever_of) -> 
     answer = read_answer(retriever_of(recall=RECALL), "which models are affected")
     assert "are not affected" in answer.passages[0].highlight_text
     assert answer.outcome == "closest"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        # A fare, a bid or a rent is money.
+        ("how much is the new fare", "The new fare takes effect on January 6.", 1.0),
+        ("how much is the new fare", "The fare rises from $2.00 to $2.50.", 0.0),
+        ("how much was the bid", "Last year, 38 listed companies received bids.", 1.0),
+        # Asked how much it changed, a share answers too.
+        ("how much did fares go up", "Fares rose 25% on Monday.", 0.0),
+        ("how much did prices rise", "Prices rose 3.1 percent in May.", 0.0),
+        ("how much of their income goes on rent", "Renters spend 41% of their income.", 0.0),
+        ("how much of their income goes on rent", "Many spend more than half of it.", 0.0),
+        # How wide, deep or tall, in those words: not the altitude beside it.
+        ("how wide was the slide", "It broke away at an altitude of 2,800 metres.", 1.0),
+        ("how wide was the slide", "The slide was about 300 metres wide.", 0.0),
+        ("how deep is the lake", "It lies at a depth of 40 metres.", 0.0),
+        ("how wide is the zone", "The zone reaches 10 km across.", 0.0),
+        # A number right before another plural counts that.
+        ("how many patients were in the trial", "It enrolled patients at 61 hospitals.", 1.0),
+        ("how many patients were in the trial", "It enrolled 412 patients.", 0.0),
+        ("how many cases are there", "Cases had risen to 214 since January.", 0.0),
+    ],
+)
+def test_money_measures_and_counts_of_the_asked_thing(question, sentence, missing) -> None:
+    assert answer_type_missing(question, sentence) == missing

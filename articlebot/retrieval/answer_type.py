@@ -115,7 +115,24 @@ _AGE_BEFORE_NAME = re.compile(
 _MONEY_QUESTION = re.compile(
     r"^\s*how\s+(?:expensive|costly)\b|^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
     r"money|ransom|compensation|spend|spent|salary|salaries|wage|wages|fee|fees|fine|fined|"
-    r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged)\b",
+    r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged|fares?|"
+    r"bids?|offers?|rents?|loans?|debts?|bonus|bonuses|pensions?|tolls?|subsidy|subsidies|"
+    r"settlement|damages|bail|donations?)\b",
+    re.IGNORECASE,
+)
+#: A money question about a change ("how much did fares go up") or a part ("how much of their
+#: income goes on rent") is answered by a share too.
+_CHANGE_QUESTION = re.compile(
+    r"\b(?:rise|rises|rose|risen|rising|fall|falls|fell|fallen|falling|increase|increased|"
+    r"increasing|drop|dropped|grow|grew|grown|go\s+up|went\s+up|going\s+up|go\s+down|"
+    r"went\s+down|jump|jumped|climb|climbed|decline|declined|raise|raised|raising|up|down)\b",
+    re.IGNORECASE,
+)
+#: "how much of their income": a share of something.
+_PART_QUESTION = re.compile(r"^\s*how\s+much\s+of\b", re.IGNORECASE)
+_SHARE = re.compile(
+    r"%|\bper\s?cent\b|\bpercentage\s+points?\b"
+    r"|\b(?:half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths|majority)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(
@@ -312,7 +329,15 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return _has_age(sentence, question)
         if _POPULATION_QUESTION.search(question):
             return bool(_POPULATION.search(sentence))
-        if _MONEY_QUESTION.search(question) and not _MONEY.search(sentence):
+        if _MONEY_QUESTION.search(question) and not (
+            _MONEY.search(sentence)
+            or (
+                (_CHANGE_QUESTION.search(question) or _PART_QUESTION.match(question))
+                and _SHARE.search(sentence)
+            )
+        ):
+            return False
+        if not _has_dimension(sentence, question):
             return False
         counted = counted_thing(question)
         if counted is not None and not _counts(sentence, counted):
@@ -417,30 +442,51 @@ def answer_type_missing(question: str, sentence: str) -> float:
 _WH_QUESTION = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:who|whom|whose|what|whats|which|where|when|why|how)\b", re.I
 )
-_NEGATION = re.compile(r"\b(?:not|never|no|nor|without)\b|n[’']t\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|without|dont|doesnt|didnt|isnt|wasnt|werent|arent|cant|couldnt|"
+    r"wont|wouldnt|shouldnt|havent|hasnt|hadnt)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+#: Saying, thinking and wanting: what was said may deny anything ("what did the mp want to
+#: know": "I don't know ..."), and "has not yet said" denies no "who said".
+_SAYING = (
+    r"say|says|said|saying|tell|tells|told|think|thinks|thought|know|knew|want|wants|wanted|"
+    r"feel|feels|felt|react|reacted|respond|responded|claim|claimed|argue|argued|warn|warned|"
+    r"believe|believes|believed|ask|asked|mean|meant|comment|commented|describe|described"
+)
+_WHAT_SAID_QUESTION = re.compile(rf"^\s*(?:what|how|who)\b.*\b(?:{_SAYING})\b", re.IGNORECASE)
+_SAYING_WORDS = frozenset(_SAYING.split("|"))
 #: A predicate denied: "are not affected", "were never told", "wasn't badly hurt"; not "if
-#: not opposing" (or even opposing) nor "whether or not".
+#: not opposing" (or even opposing), "whether or not" nor "not only".
 _DENIED = re.compile(
-    r"(?:(?<!\bif\s)(?<!\bor\s)\b(?:not|never)|n[’']t)\s+(?:(?:been|be|yet|\w+ly)\s+)?(?P<word>[^\W\d_][\w’'-]*)",
+    r"(?:(?<!\bif\s)(?<!\bor\s)\b(?:not|never)|n[’']t)\s+"
+    r"(?!(?:only|just|merely|least|necessarily|exactly|quite)\b)"
+    r"(?:(?:been|be|yet|\w+ly)\s+)?(?P<word>[^\W\d_][\w’'-]*)",
     re.IGNORECASE,
 )
 _ASKING_WORDS = frozenset(
     "what whats which where when who whom whose why how does did were was have has been this "
-    "that they them their there with from about many much will would could should".split()
+    "that they them their there with from about many much will would could should going take "
+    "takes taking make makes made come comes happen happened still also even really need "
+    "needs used".split()
 )
 
 
 def denies_asked(question: str, sentence: str) -> bool:
     """Whether `sentence` says the opposite of what a who/what/which question asks about: it
     denies one of the question's own words ("which models are affected": "other models ... are
-    not affected"), and the question denies nothing itself."""
+    not affected"), and the question denies nothing itself nor asks what someone said."""
     question = last_question(question)
-    if not _WH_QUESTION.match(question) or _NEGATION.search(question):
+    if (
+        not _WH_QUESTION.match(question)
+        or _NEGATION.search(question)
+        or _WHAT_SAID_QUESTION.match(question)
+    ):
         return False
     asked = {
         _bare(w)[:5]
         for w in _WORD.findall(question.casefold())
-        if len(w) >= 4 and _bare(w) not in _ASKING_WORDS
+        if len(w) >= 4 and _bare(w) not in _ASKING_WORDS and _bare(w) not in _SAYING_WORDS
     }
     return any(
         _bare(m.group("word"))[:5] in asked for m in _DENIED.finditer(sentence[:_MAX_SENTENCE])
@@ -494,6 +540,7 @@ def score_asked(question: str) -> bool:
 _TALLY_QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?(?:what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:final\s+)?"
     r"(?:vote|tally|vote\s+count)(?:\s+in\s+the\s+end)?"
+    r"(?:\s+(?:on|of|in|at|by)\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+)?)?"
     r"|how\s+did\s+(?:the\s+)?(?:council|councillors|councilors|board|committee|parliament|"
     r"senate|house|assembly|lawmakers|legislators|mps|members|shareholders|jury|judges|court|"
     r"union\s+members)\s+vote)\s*[?.!]*\s*$",
@@ -596,6 +643,27 @@ def mentions(sentence: str, thing: str) -> bool:
     return any(_stem(word) == thing for word in _WORD.findall(sentence[:_MAX_SENTENCE]))
 
 
+#: "how wide was the slide" is answered by a width ("300 metres wide"), not by the altitude
+#: beside it: the dimension asked, and the words news gives it in.
+_DIMENSIONS = {
+    "wide": r"wide|width|across|broad|breadth",
+    "deep": r"deep|depth|below|beneath|down",
+    "tall": r"tall|high|height",
+    "thick": r"thick|thickness",
+}
+_DIMENSION_QUESTION = re.compile(rf"^\s*how\s+(?P<dimension>{'|'.join(_DIMENSIONS)})\b", re.I)
+
+
+def _has_dimension(sentence: str, question: str) -> bool:
+    """False when the question asks how wide, deep, tall or thick and the sentence never says
+    it in those words; True otherwise."""
+    found = _DIMENSION_QUESTION.match(question)
+    if found is None:
+        return True
+    words = _DIMENSIONS[found.group("dimension").casefold()]
+    return re.search(rf"\b(?:{words})\b", sentence, re.IGNORECASE) is not None
+
+
 def _counts(sentence: str, thing: str) -> bool:
     """False when the sentence names the counted thing but no number stands near it (the
     firefighters are there, the 600 counts hectares); True when it never names it (it may
@@ -605,9 +673,31 @@ def _counts(sentence: str, thing: str) -> bool:
     if not named:
         return True
     return any(
-        _NUMBER.search(word)
+        _NUMBER.search(words[j])
         for i in named
-        for word in words[max(i - _COUNT_REACH, 0) : i] + words[i + 1 : i + 1 + _COUNT_REACH]
+        for j in range(max(i - _COUNT_REACH, 0), min(i + 1 + _COUNT_REACH, len(words)))
+        if j <= i + 1 or not _counts_another(words, j, thing)
+    )
+
+
+#: Words ending in -s after a number that count nothing.
+_NOT_COUNTED = frozenset("this was has is his its as plus less thus always perhaps".split())
+
+
+def _counts_another(words: Sequence[str], at: int, thing: str) -> bool:
+    """Whether the number `words[at]` counts the plural right after it, another thing than
+    `thing` ("patients at 61 hospitals": 61 counts hospitals, not patients; a number right
+    after the thing is read as its count, "the original 390 settlers" too)."""
+    if at + 1 >= len(words):
+        return False
+    after = words[at + 1].casefold()
+    return (
+        after.isalpha()
+        and len(after) > 3
+        and after.endswith("s")
+        and not after.endswith("ss")
+        and after not in _NOT_COUNTED
+        and _stem(after) != thing
     )
 
 
