@@ -365,3 +365,15 @@ def test_a_holder_named_as_such() -> None:
     # "as" after a title names no one where nothing names the holder.
     other = "The train's driver slowed down as Oxford came into view."
     assert role_holder([other], "Train derails", asked, other) is None
+
+
+def test_who_chaired_it_asks_for_a_chair_not_the_boss() -> None:
+    sentences = [
+        "Halbrook's chief executive, Daniel Okafor, 52, said the company was disappointed.",
+        "Panel chair Margaret Liu said the evidence was a hopeful signal.",
+    ]
+    asked = role_led("who chaired the panel")
+    holder = role_holder(sentences, "Regulator rejects drug", asked, " ".join(sentences))
+    assert holder is not None and holder.name == "Margaret Liu"
+    # Without a chair named, no chief executive stands in for one.
+    assert role_holder(sentences[:1], "Regulator rejects drug", asked, sentences[0]) is None

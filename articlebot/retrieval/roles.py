@@ -173,14 +173,19 @@ _LEADS = re.compile(
 )
 #: The titles of whoever leads something, and the words news puts after a leader's name to
 #: say so: "Dr. Katrin Vollmer, the museum's director", "Budi Santoso, who is leading the
-#: search operation", "Efua Sarpong, who is coordinating the rescue".
+#: search operation", "Efua Sarpong, who is coordinating the rescue", "Dr. Margaret Liu, who
+#: chaired the panel".
 _LEADERS = (
     *_BOSS, ("commander",), ("coordinator",), ("in", "charge"), ("leads",), ("runs",),
     ("heads",), ("oversees",), ("chairs",), ("directs",), ("coordinates",), ("commands",),
     ("leading",), ("running",), ("heading",), ("overseeing",), ("coordinating",),
     ("directing",), ("commanding",), ("would", "lead"), ("will", "lead"), ("led",),
+    ("chaired",), ("headed",), ("oversaw",), ("directed",), ("coordinated",), ("commanded",),
     ("lead", "author"), ("lead", "researcher"), ("lead", "investigator"),
     ("principal", "investigator"),
+)  # fmt: skip
+_CHAIRS = (
+    ("chair",), ("chairman",), ("chairwoman",), ("chairperson",), ("chairs",), ("chaired",),
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 
@@ -235,6 +240,9 @@ def role_led(question: str) -> RoleQuestion | None:
     of = [_bare(w) for w in found.group("of").split()]
     # "who's leading it": whatever "it" is, the article's leader of it is named as leading.
     qualifiers = tuple(w for w in of if w not in _ARTICLES and w not in {"it", "this", "that"})
+    # "Who chaired the panel" asks for its chair, not the company's chief executive.
+    if re.search(r"\bchair(?:s|ed)\b", found.group(0), re.IGNORECASE):
+        return RoleQuestion(titles=_CHAIRS, qualifiers=qualifiers)
     return RoleQuestion(titles=_LEADERS, qualifiers=qualifiers)
 
 
