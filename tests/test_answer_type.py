@@ -12,9 +12,11 @@ from articlebot.retrieval.answer_type import (
     counts_directly,
     denies_asked,
     first_tally,
+    gives_reason,
     name_asked,
     names_winner,
     naming_sentence,
+    reason_asked,
     score_asked,
     states_age_of,
     tally_asked,
@@ -674,3 +676,28 @@ def test_a_sentence_saying_the_opposite_is_no_confident_answer(retriever_of) -> 
 )
 def test_money_measures_and_counts_of_the_asked_thing(question, sentence, missing) -> None:
     assert answer_type_missing(question, sentence) == missing
+
+
+def test_why_asks_for_a_reason() -> None:
+    assert reason_asked("why was it late") and reason_asked("what caused the fires")
+    assert not reason_asked("who caused the crash?") and not reason_asked("when was it late")
+    assert gives_reason("It opened late after storms damaged the breakwater.")
+    assert gives_reason("The increase is needed to close a C$64 million budget deficit.")
+    assert not gives_reason("The delay added 140 million zlotys to the cost.")
+
+
+TERMINAL = """Container terminal opens six months late
+
+GDANSK, Poland — A new deep-water container terminal opened on Monday at the port of Gdansk. \
+Chief executive Joanna Sikorska said the delay had added about 140 million zlotys to the \
+final bill. The terminal opened about six months behind schedule after storms in the winter \
+of 2023 damaged part of a new breakwater.
+
+It can handle 1.6 million containers a year.
+"""
+
+
+def test_why_is_answered_by_the_sentence_giving_a_reason(retriever_of) -> None:
+    # The sentence about the delay's cost matched "late" as well; the reason is the next one.
+    answer = read_answer(retriever_of(terminal=TERMINAL), "why was it late")
+    assert "after storms" in answer.passages[0].highlight_text

@@ -493,6 +493,35 @@ def denies_asked(question: str, sentence: str) -> bool:
     )
 
 
+#: "why did grades go down", "what caused the fire": a reason is the answer.
+_REASON_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:why|how\s+come|what\s+(?:caused|causes|led\s+to|is\s+"
+    r"behind|was\s+behind|prompted|triggered|sparked))\b",
+    re.IGNORECASE,
+)
+#: How news gives a reason: "because of", "due to", "blamed on", "after storms damaged",
+#: "amid", "citing", "to close a deficit", "driven by", "a shortage of".
+_REASON = re.compile(
+    r"\b(?:because|due\s+to|owing\s+to|thanks\s+to|blam\w*|caus\w*|after|amid|as\s+a\s+result|"
+    r"following|citing|cited|attribut\w*|reasons?|so\s+that|in\s+order\s+to|led\s+to|lead\s+to|"
+    r"driven\s+by|result\w*|sparked|triggered|prompted|shortages?|concerns?|fears?|pressure|"
+    r"to\s+(?:close|cover|fund|pay|avoid|meet|protect|reduce|cut|help|prevent|make|keep|save|"
+    r"ease|offset|fill|tackle|stop|raise|balance))\b",
+    re.IGNORECASE,
+)
+
+
+def reason_asked(question: str) -> bool:
+    """Whether the question asks why ("why did grades go down", "what caused the fire")."""
+    return bool(_REASON_QUESTION.match(last_question(question)))
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether the sentence gives a reason as news does ("because", "due to", "after", "amid",
+    "to close a deficit", "a shortage of")."""
+    return bool(_REASON.search(sentence[:_MAX_SENTENCE]))
+
+
 #: "who won", "who won the women's race", "who beat braga": the winner is the answer.
 _WINNER_QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?who\s+(?:won|wins|has\s+won|beat|defeated)"

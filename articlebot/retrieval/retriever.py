@@ -20,7 +20,9 @@ from articlebot.ingest.cleaning import Span, paragraph_spans
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
+    gives_reason,
     has_type,
+    reason_asked,
     wanted_type,
     with_quantity,
 )
@@ -745,12 +747,15 @@ class Retriever:
     ) -> np.ndarray | None:
         """`answer_type_missing` of the chosen candidates' sentences, candidate by candidate;
         None when the question wants no particular kind of answer."""
-        if wanted_type(text) not in ("number", "time", "name"):
+        reason = reason_asked(text)
+        if not reason and wanted_type(text) not in ("number", "time", "name"):
             return None
         picked = np.asarray(chosen, dtype=np.int64)
         owners = np.repeat(picked, sentences.counts[picked])
         rows = sentences.rows[chosen_sentences(sentences, chosen)]
         texts = self._sentence_texts(rows, owners, passages)
+        if reason:
+            return np.array([0.0 if gives_reason(t) else 1.0 for t in texts])
         return np.array([answer_type_missing(text, t) for t in texts])
 
     def _sentence_texts(
