@@ -745,8 +745,9 @@ class Retriever:
     def _chosen_type_missing(
         self, text: str, sentences: Sentences, chosen: list[int], passages: list[Passage]
     ) -> np.ndarray | None:
-        """`answer_type_missing` of the chosen candidates' sentences, candidate by candidate;
-        None when the question wants no particular kind of answer."""
+        """`answer_type_missing` of the chosen candidates' sentences, candidate by candidate
+        (for a why question, 1.0 where a sentence gives no reason); None when the question
+        wants no particular kind of answer."""
         reason = reason_asked(text)
         if not reason and wanted_type(text) not in ("number", "time", "name"):
             return None
