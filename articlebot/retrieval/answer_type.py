@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from articlebot.retrieval.spelling import chat_words
+
 _NUMBER_QUESTION = re.compile(
     r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
     r"cold|warm|wide|low|steep|thick|expensive|costly)|"
@@ -440,13 +442,10 @@ def answer_type_missing(question: str, sentence: str) -> float:
 #: A question asking who, what, which, where, when, why or how: not a yes-or-no one, whose
 #: answer may well be a "not".
 _WH_QUESTION = re.compile(
-    r"^\s*(?:\w+\s+){0,2}?(?:who|whom|whose|what|whats|which|where|when|why|how)\b", re.I
+    r"^\s*(?:\w+\s+){0,2}?(?:who|whom|whose|what|which|where|when|why|how)\b", re.I
 )
-_NEGATION = re.compile(
-    r"\b(?:not|never|no|nor|without|dont|doesnt|didnt|isnt|wasnt|werent|arent|cant|couldnt|"
-    r"wont|wouldnt|shouldnt|havent|hasnt|hadnt)\b|n[’']t\b",
-    re.IGNORECASE,
-)
+#: A question's own denial, contractions typed without the apostrophe written out first.
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|without|cannot)\b|n[’']t\b", re.IGNORECASE)
 #: Saying, thinking and wanting: what was said may deny anything ("what did the mp want to
 #: know": "I don't know ..."), and "has not yet said" denies no "who said".
 _SAYING = (
@@ -476,7 +475,7 @@ def denies_asked(question: str, sentence: str) -> bool:
     """Whether `sentence` says the opposite of what a who/what/which question asks about: it
     denies one of the question's own words ("which models are affected": "other models ... are
     not affected"), and the question denies nothing itself nor asks what someone said."""
-    question = last_question(question)
+    question = chat_words(last_question(question))
     if (
         not _WH_QUESTION.match(question)
         or _NEGATION.search(question)

@@ -78,7 +78,7 @@ _CONTRACTIONS = {
     "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not",
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "cannot",
     "wont": "will not", "wouldnt": "would not", "couldnt": "could not", "hasnt": "has not",
-    "havent": "have not", "hadnt": "had not",
+    "havent": "have not", "hadnt": "had not", "shouldnt": "should not",
 }  # fmt: skip
 #: Not an initial or a symbol: "U.S.", "R&D", "a U-turn", "w/o".
 _CHAT_WORD = re.compile(rf"\b(?:{'|'.join(_CHAT_WORDS)})\b(?![.&/’'-]\w|\s+turn\b)")
