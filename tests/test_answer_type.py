@@ -678,6 +678,41 @@ def test_money_measures_and_counts_of_the_asked_thing(question, sentence, missin
     assert answer_type_missing(question, sentence) == missing
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
+        # "How long" wants a time or a length, or an end or a start: not the strike's cost.
+        ("how long is the strike", "The strike would cost it 25 to 30 million euros.", 1.0),
+        ("how long is the strike", "Pilots began a 72-hour strike over pay.", 0.0),
+        ("how long did the works take", "The works took nearly six years.", 0.0),
+        ("how long did it last", "The blackout lasted for a week.", 0.0),
+        ("how long has she been mayor", "She has been mayor since 2019.", 0.0),
+        ("how long is the new line", "The 9.8-kilometre line has 14 stops.", 0.0),
+        ("how long is the strike", "Fares will rise by 300 euros a year.", 1.0),
+        # "What time" wants the time of day, not the day alone; "what time frame" a period.
+        ("what time did it start", "The fire started at 11:40 p.m. on Tuesday.", 0.0),
+        ("what time did it start", "The fire started late on Tuesday night.", 1.0),
+        ("what time does it open", "It opens at 5 am and at noon on Sundays.", 0.0),
+        ("what time frame does the war cover", "It lasted from 1756 to 1763.", 0.0),
+        ("what time framd does the war cover", "It lasted from 1756 to 1763.", 0.0),
+        # "How heavy" / "how much does it weigh" wants a weight, not the wingspan beside it.
+        ("how heavy was the pterosaur", "It had a wingspan of about 9 metres.", 1.0),
+        ("how heavy was the pterosaur", "It probably weighed around 220 kilograms.", 0.0),
+        ("how much does the satellite weigh", "The 1,140-kilogram satellite was launched.", 0.0),
+        ("how much does the satellite weigh", "The satellite cost 90 million euros.", 1.0),
+        # A thing's age as a century or a date it goes back to; not a person's ("putin").
+        ("how old are the sculptures", "The largest, a 10th-century statue, is 1.6m tall.", 0.0),
+        ("how old is the church", "The church dates back to the 12th century.", 0.0),
+        ("how old is the manuscript", "It dates from around 1450.", 0.0),
+        ("how old is putin", "He spoke in a 10th-century church.", 1.0),
+        # A name a thing gives itself: "a group calling itself ShadowLedger".
+        ("whats the hacker group called", 'The group, which has been calling itself "Orca".', 0.0),
+    ],
+)
+def test_a_duration_a_time_of_day_a_weight_an_age_a_name(question, sentence, missing) -> None:
+    assert answer_type_missing(question, sentence) == missing
+
+
 def test_why_asks_for_a_reason() -> None:
     assert reason_asked("why was it late") and reason_asked("what caused the fires")
     assert not reason_asked("who caused the crash?") and not reason_asked("when was it late")

@@ -16,9 +16,6 @@ _NUMBER_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what\s+time|what\s+date|since\s+when)\b", re.I)
-#: "How long" is answered by an end as often as by a number: "until at least Wednesday".
-_HOW_LONG = re.compile(r"^\s*how\s+long\b", re.IGNORECASE)
-_UNTIL = re.compile(r"\b(?:until|till|through)\b", re.IGNORECASE)
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -80,6 +77,33 @@ _FUTURE = re.compile(
     r"(?:is|are)\s+to)\b|’ll\b|'ll\b",
     re.IGNORECASE,
 )
+#: "How long" asks for a time or a length: "a 72-hour strike", "nearly six years", "the
+#: 9.8-kilometre line", or an end or start ("until at least Wednesday", "since 2019"); not
+#: the strike's cost in euros.
+_HOW_LONG = re.compile(r"^\s*how\s+long\b", re.IGNORECASE)
+_DURATION = re.compile(
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|several|few|many)|\b(?:for|within|than|lasting|lasted|took|"
+    r"takes|spent)\s+(?:about\s+|almost\s+|nearly\s+)?(?:a|an))(?:\s*(?:million|thousand))?"
+    r"(?:-|\s+)(?:and\s+a\s+half\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|"
+    r"weeks?|fortnights?|months?|years?|decades?|centuries|century|seasons?|terms?|"
+    r"km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|cm|mm|"
+    r"centimet(?:er|re)s?|millimet(?:er|re)s?)(?!\w)"
+    r"|\b(?:until|till|through|since|overnight|half\s+an\s+hour)\b|\b\d{1,2}:\d\d\b",
+    re.IGNORECASE,
+)
+#: "What time did it start" asks for a time of day ("at 11:40 p.m."), which news gives as a
+#: clock does or by its name: "what time" and a verb, not "what time frame (does it cover)".
+_CLOCK_QUESTION = re.compile(
+    r"^\s*what\s+time\s+(?:is|was|are|were|do|does|did|will|would|can|could|should|has|have|"
+    r"had)\b|^\s*what\s+time(?:s|'s|’s)\b",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o[’']clock\b)"
+    r"|\b(?:noon|midday|midnight|dawn|dusk|daybreak|sunrise|sunset|local\s+time|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o[’']clock)\b",
+    re.IGNORECASE,
+)
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
 #: An age question about a bare name: "how old is putin", not "how old is the mayor" or "he".
 _AGE_SUBJECT = re.compile(
@@ -94,9 +118,9 @@ _AGE_WORDS = (
     r"eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|ten"
 )
 #: A person's age as news gives it: "Vinatier, 49, who", "a 34-year-old man", "aged 70",
-#: "in her 50s"; or a thing's (`thing`), "for 140 years", "built in 1968" (not "a deal over
-#: three years"). `owner` is the name an appositive age follows (capitalised, whatever the case of
-#: the rest).
+#: "in her 50s"; or a thing's (`thing`), "for 140 years", "built in 1968", "a 10th-century
+#: statue", "dating back to 1450" (not "a deal over three years"). `owner` is the name an
+#: appositive age follows (capitalised, whatever the case of the rest).
 _AGE = re.compile(
     r"\b(?P<owner>(?-i:[A-Z])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
     rf"|\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b|\baged\s+\d{{1,3}}\b|\b\d{{1,3}}\s+years?\s+old\b|\bborn\s+in\s+\d{{4}}\b"
@@ -105,7 +129,9 @@ _AGE = re.compile(
     rf"|(?P<thing>\bfor\s+(?:(?:more\s+than|over|nearly|almost|about|some)\s+)?(?:\d[\d,.]*|{_NUMBER_WORDS})\s+"
     r"(?:years|decades|centuries)\b"
     rf"|(?<![\w,.])(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:years|decades|centuries)\s+ago\b"
-    r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b)",
+    r"|\b(?:built|founded|opened|established|launched|created|formed|made)\s+in\s+\d{4}\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)[\s-]+(?:and\s+\d{1,2}(?:st|nd|rd|th)[\s-]+)?centur(?:y|ies)\b"
+    r"|\bdat(?:e|es|ed|ing)\s+(?:back\s+)?(?:to|from)\s+(?:the\s+|about\s+|around\s+|c\.\s*)?\d)",
     re.IGNORECASE,
 )
 _AGE_BEFORE_NAME = re.compile(
@@ -256,7 +282,8 @@ _BARE_NAME_QUESTION = re.compile(
 )
 #: How news gives a thing's name: "named it Pseudoliparis lumenis", "known as Glamos".
 _NAMING = re.compile(
-    r"\b(?:named|called|dubbed|known\s+as|titled|entitled|branded)\s+(?:it\s+|them\s+)?"
+    r"\b(?:named|called|dubbed|known\s+as|titled|entitled|branded|nicknamed|codenamed|"
+    r"call(?:s|ed|ing)\s+(?:itself|themselves|himself|herself)|goes\s+by|going\s+by)\s+(?:it\s+|them\s+)?"
     r"[\"“‘'(]?[A-Z0-9]",
 )
 #: How far (in words) a name may stand from the thing it names: "the research vessel RV
@@ -346,12 +373,14 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return False
         if _HOW_MANY.search(question) and counted not in _UNITS:
             return _has_count(sentence)
-        if _HOW_LONG.search(question) and _UNTIL.search(sentence):
-            return True
+        if _HOW_LONG.search(question):
+            return bool(_DURATION.search(sentence))
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         if _FUTURE_QUESTION.search(question) and not _FUTURE.search(sentence):
             return False
+        if _CLOCK_QUESTION.search(question):
+            return bool(_CLOCK.search(sentence))
         return bool(_TIME.search(sentence))
     if kind in ("person", "name"):
         asked = _words(question)
@@ -678,17 +707,23 @@ _DIMENSIONS = {
     "deep": r"deep|depth|below|beneath|down",
     "tall": r"tall|high|height",
     "thick": r"thick|thickness",
+    "heavy": r"heavy|weighs?|weighed|weighing|weight|kg|kilos?|kilograms?|grams?|tonnes?|tons?|"
+    r"pounds?|lbs?|ounces?|oz",
 }
-_DIMENSION_QUESTION = re.compile(rf"^\s*how\s+(?P<dimension>{'|'.join(_DIMENSIONS)})\b", re.I)
+_DIMENSION_QUESTION = re.compile(
+    rf"^\s*how\s+(?P<dimension>{'|'.join(_DIMENSIONS)})\b"
+    r"|^\s*how\s+much\s+(?:does|did|do|will|would|could|can)\b.*\bweigh\b",
+    re.IGNORECASE,
+)
 
 
 def _has_dimension(sentence: str, question: str) -> bool:
-    """False when the question asks how wide, deep, tall or thick and the sentence never says
+    """False when the question asks how wide, deep, tall, thick or heavy and the sentence never says
     it in those words; True otherwise."""
     found = _DIMENSION_QUESTION.match(question)
     if found is None:
         return True
-    words = _DIMENSIONS[found.group("dimension").casefold()]
+    words = _DIMENSIONS[(found.group("dimension") or "heavy").casefold()]
     return re.search(rf"\b(?:{words})\b", sentence, re.IGNORECASE) is not None
 
 
