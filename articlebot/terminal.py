@@ -5,10 +5,10 @@ from __future__ import annotations
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 NOT_ANSWERED = "The article doesn't seem to answer that."
-CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
+CLOSEST_LEAD = "The article may not say exactly. Closest:"
 #: The same, when the question was asked of several articles.
 NOT_ANSWERED_MANY = "The articles don't seem to answer that."
-CLOSEST_LEAD_MANY = "The articles don't say exactly. Closest:"
+CLOSEST_LEAD_MANY = "The articles may not say exactly. Closest:"
 NO_MORE = "No more passages."
 
 

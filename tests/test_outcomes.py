@@ -41,7 +41,7 @@ def test_the_three_outcomes_by_default_and_json_says_which(retriever: Retriever)
     # On the story's subject but not in it: the closest passage, never a confident answer.
     hedged = retriever.ask("What is the population of Ukraine?")
     assert hedged.outcome == "closest" and not hedged.answered
-    assert render.answer_html(hedged).startswith("The article doesn't say exactly.")
+    assert render.answer_html(hedged).startswith("The article may not say exactly.")
     assert not retriever.ask("What did China say?").answered  # closest or none
     # Off the subject, chit-chat included: nothing is offered.
     for question in ("How do I bake sourdough bread?", "how are you today?", "what can you do"):
@@ -78,10 +78,10 @@ def test_the_closest_passage_is_offered_as_such(retriever: Retriever) -> None:
     assert answer.outcome == "closest" and not answer.answered
     assert answer.to_json()["outcome"] == "closest" and answer.to_json()["answered"] is False
     html = render.answer_html(answer)
-    assert html.startswith("The article doesn't say exactly. Closest:\n") and "<b>" in html
+    assert html.startswith("The article may not say exactly. Closest:\n") and "<b>" in html
     assert render.answer_buttons(answer, retriever.index.manifest.documents)  # still offered
     text = format_answer_text(answer)
-    assert text.splitlines()[0] == "The article doesn't say exactly. Closest:"
+    assert text.splitlines()[0] == "The article may not say exactly. Closest:"
     assert re.search(r"\*\*.+Kasatkin.+\*\*", text)
 
 
@@ -151,7 +151,7 @@ def test_a_hedge_offers_the_two_closest_spots_when_late_interaction_ties_them(
     hedged = retriever.ask(question)
     assert hedged.outcome == "closest" and hedged.also is not None
     html = render.answer_html(hedged)
-    assert html.startswith("The article doesn't say exactly.") and "\n\n<b>Also:</b> " in html
+    assert html.startswith("The article may not say exactly.") and "\n\n<b>Also:</b> " in html
     assert "\n\nAlso: " in format_answer_text(hedged)
     # Ordered by the hand weights alone, only a confident answer may get one (the rule that
     # was cross-validated for them).
@@ -166,8 +166,8 @@ def test_the_wording_fits_the_number_of_articles_asked(retriever: Retriever) -> 
     assert format_answer_text(missing, articles=34) == "The articles don't seem to answer that."
     assert format_answer_text(missing) == "The article doesn't seem to answer that."
     closest = _hedging(retriever).ask("Who was Vinatier swapped for?")
-    assert render.answer_html(closest, articles=2).startswith("The articles don't say exactly.")
-    assert format_answer_text(closest, articles=2).startswith("The articles don't say exactly.")
+    assert render.answer_html(closest, articles=2).startswith("The articles may not say exactly.")
+    assert format_answer_text(closest, articles=2).startswith("The articles may not say exactly.")
 
 
 @pytest.mark.parametrize(

@@ -228,5 +228,5 @@ def test_a_hedge_in_a_chat_on_one_article_speaks_of_that_article(
     assert on_one.answer.outcome == fresh.answer.outcome == "closest"
     assert on_one.articles == 1 and fresh.articles == 2
     assert render.answer_html(on_one.answer, on_one.articles).startswith(
-        "The article doesn't say exactly."
+        "The article may not say exactly."
     )

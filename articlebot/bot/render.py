@@ -32,12 +32,12 @@ _TAG = re.compile(r"<[^>]*>")
 #: The runner-up's sentence on the "Also:" line is cut to this.
 MAX_ALSO_CHARS = 600
 #: Said before the closest passage when the article may not give what was asked.
-CLOSEST_LEAD = "The article doesn't say exactly. Closest:"
+CLOSEST_LEAD = "The article may not say exactly. Closest:"
 NOT_ANSWERED_HTML = (
     "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
 )
 #: The same, when the question was asked of several articles.
-CLOSEST_LEAD_MANY = "The articles don't say exactly. Closest:"
+CLOSEST_LEAD_MANY = "The articles may not say exactly. Closest:"
 NOT_ANSWERED_MANY_HTML = (
     "I couldn't find that in the articles. Try asking it another way, or see /help for what I know."
 )

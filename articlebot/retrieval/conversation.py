@@ -907,7 +907,7 @@ def articles_meant(
 ) -> int:
     """How many articles an answer's wording speaks of: one when its passage is from the
     article the chat's fresh last answer came from (the chat is on that article: "The article
-    doesn't say exactly"), else the `searched` ones."""
+    may not say exactly"), else the `searched` ones."""
     at = time.time() if now is None else now
     if (
         previous is not None
