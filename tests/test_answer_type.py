@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from articlebot.config import load_settings
 from articlebot.retrieval.answer_type import (
     answer_type_missing,
     counted_thing,
@@ -705,6 +706,11 @@ def test_money_measures_and_counts_of_the_asked_thing(question, sentence, missin
         ("how old is the church", "The church dates back to the 12th century.", 0.0),
         ("how old is the manuscript", "It dates from around 1450.", 0.0),
         ("how old is putin", "He spoke in a 10th-century church.", 1.0),
+        # Revenue, profit, tax, bail, what was stolen or owed: money, in a currency that may
+        # stand words away from it.
+        ("how much revenue did he say they had", "He faked contracts with two shippers.", 1.0),
+        ("how much revenue did he claim", "He said revenue was as much as $48 million.", 0.0),
+        ("how much did he steal", "He stole from 14 investors.", 1.0),
         # A name a thing gives itself: "a group calling itself ShadowLedger".
         ("whats the hacker group called", 'The group, which has been calling itself "Orca".', 0.0),
     ],
@@ -736,3 +742,23 @@ def test_why_is_answered_by_the_sentence_giving_a_reason(retriever_of) -> None:
     # The sentence about the delay's cost matched "late" as well; the reason is the next one.
     answer = read_answer(retriever_of(terminal=TERMINAL), "why was it late")
     assert "after storms" in answer.passages[0].highlight_text
+
+
+WAITS = """Patients wait longer than ever for hip and knee operations
+
+CARDIFF, Wales — The number of patients in Wales waiting more than two years for hip and knee \
+operations rose to a record 4,120 in March, official figures showed on Thursday.
+
+Patients described long and painful waits. Elaine Morgan, a former school cook from Neath, \
+has waited 27 months for a new knee and now walks with two sticks.
+
+The health minister said a new surgical centre in Llanelli would open next year.
+"""
+
+
+def test_a_why_answered_without_a_reason_is_only_the_closest(retriever_of) -> None:
+    # Confident by the model (the sentence has every word asked), but it gives no reason.
+    answer = read_answer(retriever_of(waits=WAITS), "why are waits so long")
+    assert "long and painful waits" in answer.passages[0].highlight_text
+    assert answer.confidence >= load_settings().min_confidence
+    assert answer.outcome == "closest" and not answer.answered

@@ -145,7 +145,10 @@ _MONEY_QUESTION = re.compile(
     r"money|ransom|compensation|spend|spent|salary|salaries|wage|wages|fee|fees|fine|fined|"
     r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged|fares?|"
     r"bids?|offers?|rents?|loans?|debts?|bonus|bonuses|pensions?|tolls?|subsidy|subsidies|"
-    r"settlement|damages|bail|donations?)\b",
+    r"settlement|damages|bail|donations?|revenues?|profits?|turnover|income|earnings|"
+    r"valuation|valued|cash|taxe?s?|deficit|savings|dividends?|refunds?|reward|bond|"
+    r"steal|stole|stolen|embezzled?|defraud(?:ed)?|scam(?:med)?|owe|owes|owed|"
+    r"borrow(?:ed)?|lend|lent)\b",
     re.IGNORECASE,
 )
 #: A money question about a change ("how much did fares go up") or a part ("how much of their
@@ -358,7 +361,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return _has_age(sentence, question)
         if _POPULATION_QUESTION.search(question):
             return bool(_POPULATION.search(sentence))
-        if _MONEY_QUESTION.search(question) and not (
+        money = bool(_MONEY_QUESTION.search(question))
+        if money and not (
             _MONEY.search(sentence)
             or (
                 (_CHANGE_QUESTION.search(question) or _PART_QUESTION.match(question))
@@ -369,7 +373,9 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         if not _has_dimension(sentence, question):
             return False
         counted = counted_thing(question)
-        if counted is not None and not _counts(sentence, counted):
+        # Money is counted in its currency, often words away from what it pays: "revenue of
+        # as much as $48 million".
+        if counted is not None and not money and not _counts(sentence, counted):
             return False
         if _HOW_MANY.search(question) and counted not in _UNITS:
             return _has_count(sentence)
@@ -531,6 +537,7 @@ _REASON_QUESTION = re.compile(
 #: "amid", "citing", "to close a deficit", "driven by", "a shortage of".
 _REASON = re.compile(
     r"\b(?:because|due\s+to|owing\s+to|thanks\s+to|blam\w*|caus\w*|after|amid|as\s+a\s+result|"
+    r"on\s+the\s+back\s+of|in\s+response\s+to|in\s+protest|"
     r"following|citing|cited|attribut\w*|reasons?|so\s+that|in\s+order\s+to|led\s+to|lead\s+to|"
     r"driven\s+by|result\w*|sparked|triggered|prompted|shortages?|concerns?|fears?|pressure|"
     r"to\s+(?:close|cover|fund|pay|avoid|meet|protect|reduce|cut|help|prevent|make|keep|save|"

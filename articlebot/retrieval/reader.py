@@ -28,10 +28,12 @@ from articlebot.retrieval.answer_type import (
     denies_asked,
     first_score,
     first_tally,
+    gives_reason,
     mentions,
     name_asked,
     names_winner,
     naming_sentence,
+    reason_asked,
     score_asked,
     states_age_of,
     tally_asked,
@@ -473,19 +475,22 @@ def read_answers(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
         else:
-            answer = _unless_denied(_by_shape(retriever, answer, scopes[i], bare[i]), bare[i])
+            answer = _unless_unsupported(_by_shape(retriever, answer, scopes[i], bare[i]), bare[i])
         answers.append(answer)
     return answers
 
 
-def _unless_denied(answer: Answer, question: str) -> Answer:
+def _unless_unsupported(answer: Answer, question: str) -> Answer:
     """`answer`, offered only as the closest when its bold sentence says the opposite of what
-    was asked ("which models are affected": "other models are not affected")."""
+    was asked ("which models are affected": "other models are not affected"), or gives no
+    reason for a "why" ("why are waits so long": "Patients described long and painful
+    waits"), which on the reader dev sets was right only half the time."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
-    if not denies_asked(question, answer.passages[0].highlight_text):
-        return answer
-    return replace(answer, answered=False, outcome="closest")
+    bold = answer.passages[0].highlight_text
+    if denies_asked(question, bold) or (reason_asked(question) and not gives_reason(bold)):
+        return replace(answer, answered=False, outcome="closest")
+    return answer
 
 
 def with_holders_age(
