@@ -711,6 +711,9 @@ def test_money_measures_and_counts_of_the_asked_thing(question, sentence, missin
         ("how much revenue did he say they had", "He faked contracts with two shippers.", 1.0),
         ("how much revenue did he claim", "He said revenue was as much as $48 million.", 0.0),
         ("how much did he steal", "He stole from 14 investors.", 1.0),
+        # A part of a group counted elsewhere is no count of it.
+        ("how many were injured", "He said 35 of the most seriously injured were flown out.", 1.0),
+        ("how many were injured", "The quake killed 47 people and injured 312.", 0.0),
         # A name a thing gives itself: "a group calling itself ShadowLedger".
         ("whats the hacker group called", 'The group, which has been calling itself "Orca".', 0.0),
     ],

@@ -771,6 +771,10 @@ def _counts_another(words: Sequence[str], at: int, thing: str) -> bool:
     )
 
 
+#: A number counting part of a group counted elsewhere: "35 of the most seriously injured".
+_PART_OF = re.compile(r"\s+of\s+(?:the|those|them|whom|which|these|its|their)\b", re.IGNORECASE)
+
+
 def _has_count(sentence: str) -> bool:
     """Whether a number in the sentence counts things: not only an age ("Mensah, 32,"), a
     year, a time of day or a measure ("52 hours", "80 mph", "£2 million"), which never answer
@@ -778,8 +782,10 @@ def _has_count(sentence: str) -> bool:
     ages = [age.span() for age in _AGE.finditer(sentence)]
     for match in _WHOLE_NUMBER.finditer(sentence):
         at = match.start()
-        if _MEASURED.match(sentence[at : at + 40]) or _CURRENCY_BEFORE.search(
-            sentence[max(at - 12, 0) : at]
+        if (
+            _MEASURED.match(sentence[at : at + 40])
+            or _CURRENCY_BEFORE.search(sentence[max(at - 12, 0) : at])
+            or _PART_OF.match(sentence, match.end())
         ):
             continue
         if not any(start <= at < end for start, end in ages):
