@@ -172,6 +172,11 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
         ("Oslo, Norway — Culture minister Anne Berg opened the hall.", "Anne Berg"),
         ("PRAGUE, Oct 26 — Eighteen-year-old qualifier Nina Havelka won.", "Nina Havelka"),
         ("WELLINGTON — New Zealand's central bank governor Ann Whitcombe said", "Ann Whitcombe"),
+        # A sentence opening with a word no name ("The", "In") still names the one after it.
+        ("The shop's manager, Sarah Whitfield, said her staff were unhurt.", "Sarah Whitfield"),
+        ("In a statement, director Ben Thorley warned of higher prices.", "Ben Thorley"),
+        # A full name before a nationality or an adjective capitalised alone.
+        ("The record was held by Greek forward Yannis Mavridis in 2022.", "Yannis Mavridis"),
     ]:
         rewrites = with_context("how old is she?", Turn("who spoke", sentence, 0.0))
         assert rewrites[1] == f"how old is {name}?", sentence

@@ -223,10 +223,7 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
         named = (
-            (
-                _holder_in(previous)
-                or [n for n in _sentence_names(previous.highlight) if _personal(n)][:1]
-            )
+            (_holder_in(previous) or _people(previous.highlight)[:1])
             if _PERSON.search(question)
             else []
         )
@@ -395,6 +392,18 @@ def _personal(name: str) -> bool:
     return name.split()[-1].lower().strip(".,") not in _NOT_PEOPLE
 
 
+def _people(sentence: str) -> list[str]:
+    """The names in an article's sentence that may be people's, full names and names given an
+    age first: "Greek forward Yannis Mavridis" is whom "his" means, not "Greek"."""
+    names = [name for name in _sentence_names(sentence) if _personal(name)]
+    return sorted(names, key=lambda name: " " not in name and not _aged(name, sentence))
+
+
+def _aged(name: str, sentence: str) -> bool:
+    """Whether `sentence` gives `name` an age right after it ("Bekele, 24,")."""
+    return re.search(rf"\b{re.escape(name)},\s*\d{{1,3}}\b", sentence) is not None
+
+
 def _sentence_names(sentence: str) -> list[str]:
     """Names in an article's sentence: not its dateline, nor a lone capitalised word opening
     it ("Hundreds of residents", "Researchers say"), which is mostly no name, unless the first
@@ -408,6 +417,7 @@ def _sentence_names(sentence: str) -> list[str]:
     if (
         found
         and first is not None
+        and found[0] == first.group(0)
         and not text[: first.start()].strip(" \"“'‘(")
         and " " not in first.group(0)
         and not re.search(rf"\b{re.escape(found[0])},\s*\d{{1,3}},", text)
