@@ -15,10 +15,10 @@ from articlebot.retrieval.conversation import (
     Turn,
     ask_in_context,
     depends_on_context,
-    names_in,
     swapped_subject,
     with_context,
 )
+from articlebot.retrieval.names import names_in
 from articlebot.retrieval.retriever import Retriever
 
 

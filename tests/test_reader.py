@@ -9,6 +9,7 @@ import time
 import pytest
 
 from articlebot.bot.render import MAX_MESSAGE_CHARS, answer_html, fits, reply_html
+from articlebot.config import load_settings
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import (
     article_date,
@@ -754,3 +755,22 @@ def test_where_someone_works_is_the_sentence_introducing_them(retriever_of) -> N
     )
     answer = read_answer(study, "where does tane work", ["fish"])
     assert answer.answered and "University of Canterbury" in answer.passages[0].highlight_text
+
+
+APPEAL = """Three delivery riders win appeal against app in Federal Court
+
+MELBOURNE — A full bench of Australia's Federal Court ruled on Thursday that three riders who \
+delivered meals for the app QuickPlate were its employees, not contractors.
+
+It overturns a ruling made last year by a single judge, who had found in the company's favour.
+
+The judges said the company had pervasive control over when and where the riders worked.
+"""
+
+
+def test_a_who_answered_by_no_one_is_only_the_closest(retriever_of) -> None:
+    # The model is sure of the sentence (it has "company" and a ruling), which names no one.
+    answer = read_answer(retriever_of(appeal=APPEAL), "who took the company to court")
+    assert answer.passages[0].highlight_text.startswith("It overturns a ruling")
+    assert answer.confidence >= load_settings().min_confidence
+    assert answer.outcome == "closest" and not answer.answered

@@ -15,6 +15,14 @@ import numpy as np
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
+from articlebot.retrieval.names import (
+    NOT_NAMES,
+    QUESTION_WORDS,
+    names_in,
+    people,
+    personal,
+    sentence_names,
+)
 from articlebot.retrieval.ranking import logistic
 from articlebot.retrieval.reader import read_answers
 from articlebot.retrieval.results import Answer
@@ -67,46 +75,6 @@ _COUNTED = re.compile(
     r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-# Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
-# One way to split each run of spaces (a particle between two), so a long run is read once.
-_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?:\s+(?:(?:of|de|du|la|van|von|al|bin)\s+)?[A-Z][\w’'\-]+)*")
-_QUESTION_WORDS = {
-    "who",
-    "what",
-    "when",
-    "where",
-    "why",
-    "how",
-    "which",
-    "whom",
-    "whose",
-    "is",
-    "are",
-    "was",
-    "were",
-    "did",
-    "does",
-    "do",
-    "can",
-    "could",
-    "will",
-    "would",
-    "should",
-    "has",
-    "have",
-    "had",
-    "tell",
-    "and",
-    "the",
-    "a",
-    "an",
-    "in",
-    "on",
-    "at",
-    "i",
-    "me",
-    "please",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,32 +87,6 @@ class Turn:
     at: float
     #: The article that sentence is from: "this" in the next "who wrote this?".
     doc_id: str | None = None
-
-
-# Capitalized words that are no name: titles before one ("Dr. Helen Park") and the closed
-# classes that start sentences ("One farmer, Tom Reyes, ...").
-_NOT_NAMES = {
-    "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "st", "gen", "col", "capt",
-    "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
-    "each", "every", "both", "all", "another", "other", "such", "no", "not", "but", "so",
-    "yet", "however", "meanwhile", "still", "also", "then", "now", "here", "there", "if",
-}  # fmt: skip
-
-
-def names_in(text: str) -> list[str]:
-    """Proper-noun phrases in `text`, without question words, titles and the like that merely
-    start a sentence or come before a name."""
-    found = []
-    for match in _NAME.finditer(text):
-        words = match.group(0).split()
-        while words and (
-            words[0].lower() in _QUESTION_WORDS or words[0].lower().strip(".") in _NOT_NAMES
-        ):
-            words = words[1:]
-        phrase = " ".join(words)
-        if phrase and phrase not in found:
-            found.append(phrase)
-    return found
 
 
 def points_back(question: str) -> bool:
@@ -202,11 +144,11 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
             # "why" after "how many ppl r they laying off": "why are they laying off people".
             return [f"{asked} {counted.group('rest')} {counted.group('thing')}"]
         if (who := _WHO_DID.match(before)) is not None:
-            people = [n for n in _sentence_names(previous.highlight) if _personal(n) and " " in n]
-            if people:
+            named = [n for n in sentence_names(previous.highlight) if personal(n) and " " in n]
+            if named:
                 # "for how long" after "who got jailed" answered by "... sentenced Laszlo
                 # Bartha": "for how long Laszlo Bartha got jailed", not anyone else it finds.
-                return [f"{asked} {people[0]} {who.group('rest')}"]
+                return [f"{asked} {named[0]} {who.group('rest')}"]
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
     names = names_in(previous.question)
@@ -223,7 +165,7 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
         named = (
-            (_holder_in(previous) or _people(previous.highlight)[:1])
+            (_holder_in(previous) or people(previous.highlight)[:1])
             if _PERSON.search(question)
             else []
         )
@@ -294,7 +236,7 @@ _NAME_PHRASE = re.compile(
     r"(?:[dl][’'])?[A-Z][\w’'\-]+)*"
 )
 #: Capitalised words a question opens with that are no name.
-_NOT_ASKED = _QUESTION_WORDS | _NOT_NAMES | {"tell", "please", "ok", "okay"}
+_NOT_ASKED = QUESTION_WORDS | NOT_NAMES | {"tell", "please", "ok", "okay"}
 
 
 def _name_phrase(text: str) -> tuple[int, int] | None:
@@ -337,16 +279,6 @@ def _substituted(question: str, names: list[str]) -> list[str]:
     return [r for r in (_substitute(question, form) for form in forms) if r is not None]
 
 
-# A news story's dateline ("BERGEN, Norway — ", "MELBOURNE — ", "Oslo, Norway — ",
-# "PRAGUE, Oct 26 — ", "LONDON (Reuters) - "): where and when it was filed, and by whom.
-# Up to four capitalised words, each after whitespace: one long word split into pieces
-# would be tried every way (seconds for a 150-letter word).
-_PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*"
-_DATELINE = re.compile(
-    rf"^\s*{_PLACE}(?:,[^—–\n(]{{1,40}}?)?\s*(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
-)
-
-
 def _holder_in(previous: Turn) -> list[str]:
     """The name beside the title the last question asked the holder of ("who is the ceo" -
     "Meridian Crest chief executive Laura Whitfield said"), or the words or the age of ("what
@@ -368,62 +300,6 @@ def _holder_in(previous: Turn) -> list[str]:
         sentence, "", dataclasses.replace(asked, qualifiers=())
     )
     return [holder.name] if holder is not None else []
-
-
-#: Last words of names that are places, bodies or things, never whom "he" or "she" means
-#: ("the southwest Pacific Ocean", "the University of Canterbury", "Harcourt Rovers").
-_NOT_PEOPLE = frozenset(
-    """ocean sea river lake bay gulf coast island islands trench mountains mountain valley
-    forest park street road avenue bridge square station airport port harbour harbor canal
-    county state city town village region province district republic kingdom union
-    university college school institute academy hospital museum library church cathedral
-    court council parliament congress senate assembly ministry department agency office
-    commission committee authority service services board bank fund foundation trust
-    company corporation corp inc ltd plc group holdings systems airlines party army navy
-    police league cup club united rovers fc festival prize award times news post
-    press wire journal organisation organization monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december""".split()
-)
-
-
-def _personal(name: str) -> bool:
-    """Whether `name` may be a person's: not a place, body or thing by its last word."""
-    return name.split()[-1].lower().strip(".,") not in _NOT_PEOPLE
-
-
-def _people(sentence: str) -> list[str]:
-    """The names in an article's sentence that may be people's, full names and names given an
-    age first: "Greek forward Yannis Mavridis" is whom "his" means, not "Greek"."""
-    names = [name for name in _sentence_names(sentence) if _personal(name)]
-    return sorted(names, key=lambda name: " " not in name and not _aged(name, sentence))
-
-
-def _aged(name: str, sentence: str) -> bool:
-    """Whether `sentence` gives `name` an age right after it ("Bekele, 24,")."""
-    return re.search(rf"\b{re.escape(name)},\s*\d{{1,3}}\b", sentence) is not None
-
-
-def _sentence_names(sentence: str) -> list[str]:
-    """Names in an article's sentence: not its dateline, nor a lone capitalised word opening
-    it ("Hundreds of residents", "Researchers say"), which is mostly no name, unless the first
-    name is given an age ("In the women's race, Bekele, 24, pulled away")."""
-    # Whitespace collapsed first: the dateline's optional spaces, met by a long run of them,
-    # were tried against each other (6 s for a 16,000-character sentence).
-    text = _DATELINE.sub("", " ".join(sentence.split()), count=1)
-    # "New Zealand's central bank": a possessive names whose something it is, not a person.
-    found = [name for name in names_in(text) if not name.endswith(("'s", "’s"))]
-    first = _NAME.search(text)
-    if (
-        found
-        and first is not None
-        and found[0] == first.group(0)
-        and not text[: first.start()].strip(" \"“'‘(")
-        and " " not in first.group(0)
-        and not re.search(rf"\b{re.escape(found[0])},\s*\d{{1,3}},", text)
-    ):
-        found = found[1:]
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,7 +464,7 @@ _FOLLOW_UP_WORDS = frozenset({"about", "also", "more", "else", "then", "now", "a
 def _subject_words(question: str) -> list[str]:
     """The words a question asks about, in lower case: not its question words, stopwords or
     the words framing a follow-up."""
-    stop = english_stopwords() | _QUESTION_WORDS | _FOLLOW_UP_WORDS
+    stop = english_stopwords() | QUESTION_WORDS | _FOLLOW_UP_WORDS
     return [w for w in _WORD.findall(question.lower()) if w not in stop]
 
 

@@ -52,6 +52,7 @@ from articlebot.retrieval.languages import (
     question_language,
 )
 from articlebot.retrieval.late_interaction import english_stopwords
+from articlebot.retrieval.names import names_someone
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -480,15 +481,29 @@ def read_answers(
     return answers
 
 
+#: A question asking who did or was something (not whose).
+_WHO_DID = re.compile(r"^\s*(?:who|whom)\b", re.IGNORECASE)
+
+
 def _unless_unsupported(answer: Answer, question: str) -> Answer:
     """`answer`, offered only as the closest when its bold sentence says the opposite of what
     was asked ("which models are affected": "other models are not affected"), or gives no
     reason for a "why" ("why are waits so long": "Patients described long and painful
-    waits"), which on the reader dev sets was right only half the time."""
+    waits"), which on the reader dev sets was right only half the time, or names no one for a
+    "who" ("who got charged": "The founder and former chief executive of Brightlattice ... was
+    charged"; not "who is X", answered by what X is)."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
-    if denies_asked(question, bold) or (reason_asked(question) and not gives_reason(bold)):
+    if (
+        denies_asked(question, bold)
+        or (reason_asked(question) and not gives_reason(bold))
+        or (
+            _WHO_DID.match(question)
+            and not who_is_subject(question)
+            and not names_someone(bold, question)
+        )
+    ):
         return replace(answer, answered=False, outcome="closest")
     return answer
 

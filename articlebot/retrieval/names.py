@@ -1,0 +1,141 @@
+"""Names in text: the proper-noun phrases of a question or an article's sentence, and which of
+them may be people's (whom "he" means, who a "who" question is answered by)."""
+
+from __future__ import annotations
+
+import re
+
+from articlebot.retrieval.spelling import plain_letters
+
+#: Capital letters names begin with: "Šimunić", "Ørsted", "Łukasz" as well as "Smith".
+_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+# Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
+# One way to split each run of spaces (a particle between two), so a long run is read once.
+_NAME = re.compile(
+    rf"\b[{_CAPITALS}][\w’'\-]+(?:\s+(?:(?:of|de|du|la|van|von|al|bin)\s+)?[{_CAPITALS}][\w’'\-]+)*"
+)
+
+#: Words a question is made of around what it names: question words, auxiliaries, articles.
+QUESTION_WORDS = {
+    "who", "what", "when", "where", "why", "how", "which", "whom", "whose", "is", "are", "was",
+    "were", "did", "does", "do", "can", "could", "will", "would", "should", "has", "have",
+    "had", "tell", "and", "the", "a", "an", "in", "on", "at", "i", "me", "please",
+}  # fmt: skip
+
+
+# Capitalized words that are no name: titles before one ("Dr. Helen Park") and the closed
+# classes that start sentences ("One farmer, Tom Reyes, ...").
+NOT_NAMES = {
+    "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "st", "gen", "col", "capt",
+    "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
+    "each", "every", "both", "all", "another", "other", "such", "no", "not", "but", "so",
+    "yet", "however", "meanwhile", "still", "also", "then", "now", "here", "there", "if",
+}  # fmt: skip
+
+
+def names_in(text: str) -> list[str]:
+    """Proper-noun phrases in `text`, without question words, titles and the like that merely
+    start a sentence or come before a name."""
+    found = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and (
+            words[0].lower() in QUESTION_WORDS or words[0].lower().strip(".") in NOT_NAMES
+        ):
+            words = words[1:]
+        phrase = " ".join(words)
+        if phrase and phrase not in found:
+            found.append(phrase)
+    return found
+
+
+# A news story's dateline ("BERGEN, Norway — ", "MELBOURNE — ", "Oslo, Norway — ",
+# "PRAGUE, Oct 26 — ", "LONDON (Reuters) - "): where and when it was filed, and by whom.
+# Up to four capitalised words, each after whitespace: one long word split into pieces
+# would be tried every way (seconds for a 150-letter word).
+_PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*"
+_DATELINE = re.compile(
+    rf"^\s*{_PLACE}(?:,[^—–\n(]{{1,40}}?)?\s*(?:\([A-Z][\w .&-]{{1,30}}\)\s*)?[—–-]{{1,2}}\s+"
+)
+
+
+#: Last words of names that are places, bodies or things, never whom "he" or "she" means
+#: ("the southwest Pacific Ocean", "the University of Canterbury", "Harcourt Rovers").
+_NOT_PEOPLE = frozenset(
+    """ocean sea river lake bay gulf coast island islands trench mountains mountain valley
+    forest park street road avenue bridge square station airport port harbour harbor canal
+    county state city town village region province district republic kingdom union
+    university college school institute academy hospital museum library church cathedral
+    court council parliament congress senate assembly ministry department agency office
+    commission committee authority service services board bank fund foundation trust
+    company corporation corp inc ltd plc group holdings systems airlines party army navy
+    police league cup club united rovers fc festival prize award times news post
+    press wire journal organisation organization monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december""".split()
+)
+
+
+def personal(name: str) -> bool:
+    """Whether `name` may be a person's: not a place, body or thing by its last word."""
+    return name.split()[-1].lower().strip(".,") not in _NOT_PEOPLE
+
+
+def people(sentence: str) -> list[str]:
+    """The names in an article's sentence that may be people's, full names and names given an
+    age first: "Greek forward Yannis Mavridis" is whom "his" means, not "Greek"."""
+    names = [name for name in sentence_names(sentence) if personal(name)]
+    return sorted(names, key=lambda name: " " not in name and not aged(name, sentence))
+
+
+def aged(name: str, sentence: str) -> bool:
+    """Whether `sentence` gives `name` an age right after it ("Bekele, 24,")."""
+    return re.search(rf"\b{re.escape(name)},\s*\d{{1,3}}\b", sentence) is not None
+
+
+def sentence_names(sentence: str) -> list[str]:
+    """Names in an article's sentence: not its dateline, nor a lone capitalised word opening
+    it ("Hundreds of residents", "Researchers say"), which is mostly no name, unless the first
+    name is given an age ("In the women's race, Bekele, 24, pulled away")."""
+    # Whitespace collapsed first: the dateline's optional spaces, met by a long run of them,
+    # were tried against each other (6 s for a 16,000-character sentence).
+    text = _DATELINE.sub("", " ".join(sentence.split()), count=1)
+    # "New Zealand's central bank": a possessive names whose something it is, not a person.
+    found = [name for name in names_in(text) if not name.endswith(("'s", "’s"))]
+    first = _NAME.search(text)
+    if (
+        found
+        and first is not None
+        and found[0] == first.group(0)
+        and not text[: first.start()].strip(" \"“'‘(")
+        and " " not in first.group(0)
+        and not re.search(rf"\b{re.escape(found[0])},\s*\d{{1,3}},", text)
+    ):
+        found = found[1:]
+    return found
+
+
+def names_someone(sentence: str, question: str) -> bool:
+    """Whether `sentence` names anyone or any body besides whom `question` names ("the Reserve
+    Bank", "Sandoval told reporters"): not "It overturns a ruling made by a single judge" for
+    "who took the company to court", nor "Novakova, 22, had to win three matches" for "who did
+    novakova beat"."""
+    asked = {plain_letters(word) for word in re.findall(r"[\w’'-]+", question.casefold())}
+    text = _DATELINE.sub("", " ".join(sentence.split()), count=1)
+    speaker = _SPEAKER_FIRST.match(text)
+    names = sentence_names(text) + ([speaker.group(1)] if speaker else [])
+    return any(
+        not all(
+            plain_letters(word.casefold().removesuffix("'s").removesuffix("’s")) in asked
+            for word in name.split()
+        )
+        for name in names
+    )
+
+
+#: A sentence opening with a name alone and a saying verb ("Sandoval told reporters"): a name,
+#: though a lone capitalised word opening a sentence mostly is none ("Hundreds of residents").
+_SPEAKER_FIRST = re.compile(
+    rf"^[\"“‘(]?([{_CAPITALS}][\w’'-]+)\s+(?:said|says|told|added|asked|wrote|explained|"
+    r"argued|warned|noted|insisted|replied)\b"
+)
