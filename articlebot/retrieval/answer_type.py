@@ -81,13 +81,20 @@ _FUTURE = re.compile(
 #: 9.8-kilometre line", or an end or start ("until at least Wednesday", "since 2019"); not
 #: the strike's cost in euros.
 _HOW_LONG = re.compile(r"^\s*how\s+long\b", re.IGNORECASE)
+#: Units of time and of length, as measures name them.
+_TIME_UNITS = (
+    "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?|"
+    "centuries|century"
+)
+_LENGTH_UNITS = (
+    "km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|cm|mm|"
+    "millimet(?:er|re)s?|centimet(?:er|re)s?"
+)
 _DURATION = re.compile(
     rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|several|few|many)|\b(?:for|within|than|lasting|lasted|took|"
     r"takes|spent)\s+(?:about\s+|almost\s+|nearly\s+)?(?:a|an))(?:\s*(?:million|thousand))?"
-    r"(?:-|\s+)(?:and\s+a\s+half\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|"
-    r"weeks?|fortnights?|months?|years?|decades?|centuries|century|seasons?|terms?|"
-    r"km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|yards?|cm|mm|"
-    r"centimet(?:er|re)s?|millimet(?:er|re)s?)(?!\w)"
+    rf"(?:-|\s+)(?:and\s+a\s+half\s+)?(?:{_TIME_UNITS}|fortnights?|seasons?|terms?|"
+    rf"{_LENGTH_UNITS}|yards?)(?!\w)"
     r"|\b(?:until|till|through|since|overnight|half\s+an\s+hour)\b|\b\d{1,2}:\d\d\b",
     re.IGNORECASE,
 )
@@ -213,10 +220,8 @@ _WORD = re.compile(r"\w(?:[\w’'.,-]*\w)?")
 #: What a number measures rather than counts: time, distance, weight, speed, area, money,
 #: shares; "how many years" is still answered by years (`counted_thing` in `_UNITS`).
 _UNIT_WORDS = (
-    "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|years?|decades?|"
-    "centuries|century|percent|per\\s+cent|percentage\\s+points?|points?\\s+percent|"
-    "km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|cm|mm|"
-    "millimet(?:er|re)s?|centimet(?:er|re)s?|kg|kilos?|kilograms?|grams?|tonnes?|tons?|"
+    f"{_TIME_UNITS}|percent|per\\s+cent|percentage\\s+points?|points?\\s+percent|"
+    f"{_LENGTH_UNITS}|kg|kilos?|kilograms?|grams?|tonnes?|tons?|"
     "mph|kph|km/h|knots?|degrees?|acres?|hectares?|litres?|liters?|gallons?|barrels?|"
     "[kmg]w|[kmgt]wh|megawatts?|gigawatts?|a\\.m\\.|p\\.m\\.|am|pm|o'clock|bn|m|"
     "dollars?|pounds?|euros?|yen|yuan|pesos?|rupees?|francs?|cedis?|rand|cents?|pence"
