@@ -540,3 +540,36 @@ def test_she_is_the_first_named_in_the_answer_though_a_phrase_opens_it(retriever
     assert first.passages[0].highlight_text.startswith("In the women's race, Bekele")
     age, _ = ask_in_context(race, "how old is she", turn, now=120.0)
     assert age.passages[0].highlight_text.startswith("In the women's race, Bekele, 24")
+
+
+PRIZE = """Norwegian biologist wins Nordic prize for a plastic-eating enzyme
+
+COPENHAGEN, Denmark — Norwegian marine biologist Ingrid Salvesen has won the Nordic Science \
+Prize for discovering an enzyme that breaks down plastic in cold seawater, the prize committee \
+said on Wednesday.
+
+Salvesen, 58, a professor at the University of Bergen, will receive 8 million Danish kroner \
+at a ceremony in Copenhagen on December 10.
+
+Maria Lindgren, 49, a waste policy analyst in Stockholm, welcomed the award but said enzymes \
+alone would not solve the plastic crisis.
+"""
+
+
+def test_a_first_question_with_she_means_the_one_the_story_opens_with(retriever_of) -> None:
+    # Nothing asked before: "she" is the person the lead names, not the analyst quoted later.
+    retriever = retriever_of(prize=PRIZE)
+    answer, _ = ask_in_context(retriever, "how old is she", None)
+    assert answer.passages[0].highlight_text.startswith("Salvesen, 58")
+    # Asked of one article among several (a channel post, /use): that article's lead.
+    two = retriever_of(prize=PRIZE, flood=FLOOD_FOR_PRIZE)
+    answer, _ = ask_in_context(two, "how old is she", None, doc_ids=["prize"])
+    assert answer.passages[0].highlight_text.startswith("Salvesen, 58")
+
+
+FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
+
+CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.
+
+Residents were moved to a school hall overnight.
+"""

@@ -12,12 +12,14 @@ from functools import partial
 
 import numpy as np
 
+from articlebot.retrieval.about import body_sentences
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.names import (
     NOT_NAMES,
     QUESTION_WORDS,
+    aged,
     names_in,
     people,
     personal,
@@ -113,6 +115,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 _PERSON = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+#: "he" or "she" as a subject ("how old is she"): "her coach" is as often asked of whoever
+#: the words "her coach" find.
+_HE_OR_SHE = re.compile(r"\b(he|she)\b", re.IGNORECASE)
 _SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(his|her|their|its)\b", re.IGNORECASE)
 
@@ -703,8 +708,12 @@ def answer_requests(
     # Read as the retriever reads them (whitespace collapsed, the length capped): the chat's
     # own checks then never see a 40,000-space question either.
     requests = [
-        dataclasses.replace(
-            request, question=normalize_question(request.question, retriever.max_question_chars)
+        _opened_by_the_lead(
+            retriever,
+            dataclasses.replace(
+                request,
+                question=normalize_question(request.question, retriever.max_question_chars),
+            ),
         )
         for request in requests
     ]
@@ -766,6 +775,29 @@ def answer_requests(
         )
         at += count
     return results
+
+
+def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
+    """A chat's first question about one article with "he" or "she" ("how old is she") as if
+    it followed the article's lead sentence: a reader who has just read the story means the
+    person it opens with, whom the lead names first."""
+    if request.previous is not None or not _HE_OR_SHE.search(request.question):
+        return request
+    indexed = retriever.index.documents
+    scope = list(indexed) if request.doc_ids is None else list(request.doc_ids)
+    if len(scope) != 1 or scope[0] not in indexed:
+        return request
+    doc_id = scope[0]
+    sentences = body_sentences(retriever.index, doc_id)
+    if not sentences:
+        return request
+    _, start, end = sentences[0]
+    lead = indexed[doc_id].text[start:end]
+    named = people(lead)
+    if not named or (" " not in named[0] and not aged(named[0], lead)):
+        # "A Maltese court sentenced a former official": no one a reader would call "he".
+        return request
+    return dataclasses.replace(request, previous=Turn("what happened", lead, request.at, doc_id))
 
 
 def _after_the_story(request: Request) -> bool:
