@@ -121,9 +121,8 @@ def names_someone(sentence: str, question: str) -> bool:
     "who took the company to court", nor "Novakova, 22, had to win three matches" for "who did
     novakova beat"."""
     asked = {plain_letters(word) for word in re.findall(r"[\w’'-]+", question.casefold())}
-    text = _DATELINE.sub("", " ".join(sentence.split()), count=1)
-    speaker = _SPEAKER_FIRST.match(text)
-    names = sentence_names(text) + ([speaker.group(1)] if speaker else [])
+    speaker = _SPEAKER_FIRST.match(_DATELINE.sub("", " ".join(sentence.split()), count=1))
+    names = sentence_names(sentence) + ([speaker.group(1)] if speaker else [])
     return any(
         not all(
             plain_letters(word.casefold().removesuffix("'s").removesuffix("’s")) in asked
