@@ -297,6 +297,10 @@ def test_population_as_a_subject_is_no_number_question():
     assert wanted_type("whats the population of bergen") == "number"
 
 
+def test_an_age_after_a_name_with_any_capital_letter() -> None:
+    assert states_age_of("Łukasz Żółkiewski-Čermák", "Żółkiewski-Čermák, 31, beat the mark.")
+
+
 def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     from articlebot.retrieval.answer_type import age_asked, states_age_of
 
@@ -454,6 +458,8 @@ def test_who_won_is_answered_with_confidence_by_the_lead_naming_the_winner(retri
         ("Okafor", "The 34-year-old Okafor scored twice.", True),
         # Someone else's age before the name.
         ("Okafor", "A 34-year-old man attacked Okafor.", False),
+        # Names begin with any capital letter.
+        ("Żółkiewski-Čermák", "The 31-year-old Łukasz Żółkiewski-Čermák won.", True),
     ],
 )
 def test_an_age_written_before_the_name(name, sentence, states):

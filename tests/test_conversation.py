@@ -549,7 +549,7 @@ Prize for discovering an enzyme that breaks down plastic in cold seawater, the p
 said on Wednesday.
 
 Salvesen, 58, a professor at the University of Bergen, will receive 8 million Danish kroner \
-at a ceremony in Copenhagen on December 10.
+at a ceremony in Copenhagen on December 10. She said she would spend it on her laboratory.
 
 Maria Lindgren, 49, a waste policy analyst in Stockholm, welcomed the award but said enzymes \
 alone would not solve the plastic crisis.
@@ -561,6 +561,9 @@ def test_a_first_question_with_she_means_the_one_the_story_opens_with(retriever_
     retriever = retriever_of(prize=PRIZE)
     answer, _ = ask_in_context(retriever, "how old is she", None)
     assert answer.passages[0].highlight_text.startswith("Salvesen, 58")
+    # "he" is not the woman the article calls "she".
+    answer, _ = ask_in_context(retriever, "how old is he", None)
+    assert not (answer.answered and "Salvesen, 58" in answer.passages[0].highlight_text)
     # Asked of one article among several (a channel post, /use): that article's lead.
     two = retriever_of(prize=PRIZE, flood=FLOOD_FOR_PRIZE)
     answer, _ = ask_in_context(two, "how old is she", None, doc_ids=["prize"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from articlebot.retrieval.names import CAPITALS
 from articlebot.retrieval.spelling import chat_words
 
 _NUMBER_QUESTION = re.compile(
@@ -129,7 +130,8 @@ _AGE_WORDS = (
 #: statue", "dating back to 1450" (not "a deal over three years"). `owner` is the name an
 #: appositive age follows (capitalised, whatever the case of the rest).
 _AGE = re.compile(
-    r"\b(?P<owner>(?-i:[A-Z])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{1,3}\s*(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
+    rf"\b(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+)(?:,\s+(?:aged\s+)?|\s+\()\d{{1,3}}\s*"
+    r"(?:[,;)—–]|\.(?!\d)|\band\b|\bwho\b|$)"
     rf"|\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b|\baged\s+\d{{1,3}}\b|\b\d{{1,3}}\s+years?\s+old\b|\bborn\s+in\s+\d{{4}}\b"
     r"|\bat\s+the\s+age\s+of\s+\d{1,3}\b|\bwho\s+(?:is|was|turns|turned)\s+\d{1,3}\b"
     r"|\bin\s+(?:his|her|their)\s+(?:early\s+|mid-?\s*|late\s+)?\d0s\b"
@@ -143,7 +145,7 @@ _AGE = re.compile(
 )
 _AGE_BEFORE_NAME = re.compile(
     rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+"
-    r"(?P<owner>(?-i:[A-Z])[\w’'-]+(?:\s+(?-i:[A-Z])[\w’'-]+){0,3})",
+    rf"(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+(?:\s+(?-i:[{CAPITALS}])[\w’'-]+){{0,3}})",
     re.IGNORECASE,
 )
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").

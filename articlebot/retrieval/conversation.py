@@ -797,7 +797,28 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
     if not named or (" " not in named[0] and not aged(named[0], lead)):
         # "A Maltese court sentenced a former official": no one a reader would call "he".
         return request
+    called = _called(named[0], [indexed[doc_id].text[s:e] for _, s, e in sentences])
+    if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
+        # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
+        return request
     return dataclasses.replace(request, previous=Turn("what happened", lead, request.at, doc_id))
+
+
+def _called(name: str, sentences: Sequence[str]) -> str | None:
+    """ "he" or "she", as the article calls `name` in the sentences naming them (by the last
+    word of the name) and the one after each; None when it uses neither more."""
+    surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+    he = she = 0
+    for i, sentence in enumerate(sentences):
+        if surname.search(sentence):
+            told = " ".join(sentences[i : i + 2])
+            he += len(_HE.findall(told))
+            she += len(_SHE.findall(told))
+    return "he" if he > she else "she" if she > he else None
+
+
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 
 
 def _after_the_story(request: Request) -> bool:

@@ -8,11 +8,11 @@ import re
 from articlebot.retrieval.spelling import plain_letters
 
 #: Capital letters names begin with: "Šimunić", "Ørsted", "Łukasz" as well as "Smith".
-_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 # Runs of capitalized words (allowing lower-case particles and hyphens inside a name).
 # One way to split each run of spaces (a particle between two), so a long run is read once.
 _NAME = re.compile(
-    rf"\b[{_CAPITALS}][\w’'\-]+(?:\s+(?:(?:of|de|du|la|van|von|al|bin)\s+)?[{_CAPITALS}][\w’'\-]+)*"
+    rf"\b[{CAPITALS}][\w’'\-]+(?:\s+(?:(?:of|de|du|la|van|von|al|bin)\s+)?[{CAPITALS}][\w’'\-]+)*"
 )
 
 #: Words a question is made of around what it names: question words, auxiliaries, articles.
@@ -135,6 +135,6 @@ def names_someone(sentence: str, question: str) -> bool:
 #: A sentence opening with a name alone and a saying verb ("Sandoval told reporters"): a name,
 #: though a lone capitalised word opening a sentence mostly is none ("Hundreds of residents").
 _SPEAKER_FIRST = re.compile(
-    rf"^[\"“‘(]?([{_CAPITALS}][\w’'-]+)\s+(?:said|says|told|added|asked|wrote|explained|"
+    rf"^[\"“‘(]?([{CAPITALS}][\w’'-]+)\s+(?:said|says|told|added|asked|wrote|explained|"
     r"argued|warned|noted|insisted|replied)\b"
 )
