@@ -105,6 +105,7 @@ def run_chat(
         points_back,
     )
     from articlebot.retrieval.reader import answered_elsewhere, articles_in_scope
+    from articlebot.retrieval.retriever import normalize_question
     from articlebot.retrieval.small_talk import detect_small_talk
 
     # Read from a file or a pipe, a line is not shown as typed: it is shown after the prompt,
@@ -137,10 +138,13 @@ def run_chat(
                     return 130
                 continue
             if echo:
-                print(line, file=out, flush=True)
+                # As read, without the control characters (an escape would reach the terminal).
+                print(normalize_question(line, len(line)), file=out, flush=True)
             command = line.lower()
             if not line:
                 continue
+            if not any(character.isalnum() for character in line):
+                command = "?"  # "...!!!???" asks nothing: shown what to ask, as for "?"
             if interactive:
                 _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
             if command in QUIT:

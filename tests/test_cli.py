@@ -291,6 +291,21 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."
 
 
+def test_chat_shows_no_control_characters_and_helps_with_punctuation(
+    article_index_dir: Path,
+) -> None:
+    # A pasted escape would colour the reader's terminal when the line is shown back; a line
+    # of punctuation asks nothing (it had got the article's first passage as its answer).
+    result = _cli(
+        "chat", index_dir=article_index_dir, stdin="\x1b[31mwho\x07 is Witkoff?\n...!!!???\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    turns = result.stdout.split("\n> ")[1:]
+    assert turns[0].startswith("[31mwho is Witkoff?\n")
+    assert turns[1].startswith("...!!!???\nType a question about the articles")
+
+
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
     index_dir = article_index_dir
     questions = ["who wrote this?", "tl;dr", "Кто освободил Винатье?", "Хто звільнив Вінатьє?"]
