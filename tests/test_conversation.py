@@ -148,6 +148,7 @@ def test_a_short_question_naming_no_one_goes_on_from_the_last() -> None:
     for question in ("what minute?", "by how much", "from where?", "highest since when"):
         assert depends_on_context(question), question
     assert not depends_on_context("Who is Kasatkin?")  # short, but it names its subject
+    assert not depends_on_context("...!!!???")  # punctuation asks nothing, nor goes on
     assert not depends_on_context("how many seabirds were found dead in galicia")
 
 

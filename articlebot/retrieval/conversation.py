@@ -99,12 +99,13 @@ def points_back(question: str) -> bool:
 
 def depends_on_context(question: str) -> bool:
     """Whether a question points back at an earlier one ("When was he arrested?", "And Kyiv?",
-    "from where?", "what minute?")."""
+    "from where?", "what minute?"); not "?!" or "...", which say nothing at all."""
+    words = len(_WORD.findall(question))
     return bool(
         _ANAPHORA.search(question)
         or _ELLIPSIS.search(question)
         or _BARE.match(question)
-        or (len(_WORD.findall(question)) <= SHORT_QUESTION_WORDS and not names_in(question))
+        or (0 < words <= SHORT_QUESTION_WORDS and not names_in(question))
     )
 
 
