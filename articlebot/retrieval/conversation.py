@@ -12,7 +12,6 @@ from functools import partial
 
 import numpy as np
 
-from articlebot.retrieval.about import body_sentences
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
@@ -26,7 +25,7 @@ from articlebot.retrieval.names import (
     sentence_names,
 )
 from articlebot.retrieval.ranking import logistic
-from articlebot.retrieval.reader import read_answers
+from articlebot.retrieval.reader import article_sentences, articles_in_scope, read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -784,21 +783,19 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
     person it opens with, whom the lead names first."""
     if request.previous is not None or not _HE_OR_SHE.search(request.question):
         return request
-    indexed = retriever.index.documents
-    scope = list(indexed) if request.doc_ids is None else list(request.doc_ids)
-    if len(scope) != 1 or scope[0] not in indexed:
+    scope = articles_in_scope(retriever, request.doc_ids)
+    if len(scope) != 1:
         return request
     doc_id = scope[0]
-    sentences = body_sentences(retriever.index, doc_id)
+    _, sentences = article_sentences(retriever, doc_id)
     if not sentences:
         return request
-    _, start, end = sentences[0]
-    lead = indexed[doc_id].text[start:end]
+    lead = sentences[0]
     named = people(lead)
     if not named or (" " not in named[0] and not aged(named[0], lead)):
         # "A Maltese court sentenced a former official": no one a reader would call "he".
         return request
-    called = _called(named[0], [indexed[doc_id].text[s:e] for _, s, e in sentences])
+    called = _called(named[0], sentences)
     if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
         # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
         return request

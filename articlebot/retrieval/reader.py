@@ -310,7 +310,7 @@ def _led_by_chosen(
 ) -> Answer:
     """`answer` led by the sentence `choose` picks among the article's (by position), or
     unchanged when it picks none; its outcome kept as it was unless `confident`."""
-    spans, texts = _article_sentences(retriever, doc_id)
+    spans, texts = article_sentences(retriever, doc_id)
     found = choose(texts)
     if found is None:
         return answer
@@ -322,9 +322,7 @@ def _first_where(holds: Callable[[str], bool]) -> Callable[[list[str]], int | No
     return lambda texts: next((i for i, text in enumerate(texts) if holds(text)), None)
 
 
-def _article_sentences(
-    retriever: Retriever, doc_id: str
-) -> tuple[list[tuple[int, int]], list[str]]:
+def article_sentences(retriever: Retriever, doc_id: str) -> tuple[list[tuple[int, int]], list[str]]:
     """The article's body sentences, as spans of its text and as text, in order."""
     text = retriever.index.documents[doc_id].text
     spans = [(start, end) for _, start, end in body_sentences(retriever.index, doc_id)]
@@ -350,7 +348,7 @@ def _holder_in(
 ) -> tuple[Holder, tuple[int, int]] | None:
     """Who holds `role` in the article, and where the sentence naming them is."""
     document = retriever.index.documents[doc_id]
-    spans, texts = _article_sentences(retriever, doc_id)
+    spans, texts = article_sentences(retriever, doc_id)
     holder = role_holder(texts, document.title, role, document.text)
     return None if holder is None else (holder, spans[holder.sentence])
 
@@ -482,7 +480,7 @@ def read_answers(
 
 
 #: A question asking who did or was something (not whose).
-_WHO_DID = re.compile(r"^\s*(?:who|whom)\b", re.IGNORECASE)
+_WHO_ASKED = re.compile(r"^\s*(?:who|whom)\b", re.IGNORECASE)
 
 
 def _unless_unsupported(answer: Answer, question: str) -> Answer:
@@ -499,7 +497,7 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
         denies_asked(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
-            _WHO_DID.match(question)
+            _WHO_ASKED.match(question)
             and not who_is_subject(question)
             and not names_someone(bold, question)
         )
