@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 
 import pytest
 
@@ -774,3 +775,45 @@ def test_a_who_answered_by_no_one_is_only_the_closest(retriever_of) -> None:
     assert answer.passages[0].highlight_text.startswith("It overturns a ruling")
     assert answer.confidence >= load_settings().min_confidence
     assert answer.outcome == "closest" and not answer.answered
+
+
+SKATER = """Polish skater Małgorzata Wiśniewska-Dvořák wins world title in Montréal
+
+By Zoë Lefèvre, Sports Reporter
+
+MONTRÉAL, March 9 (Reuters) - Małgorzata Wiśniewska-Dvořák, 24, won the world speed skating \
+title on Sunday, finishing the 1,000 metres in a time that her coach, Jiří Dvořák, 66, called \
+the best of her career.
+
+She had been sixth a year ago in Hämeenlinna, where a fall in the final bend cost her a medal.
+
+The crowd at the Maurice-Richard arena rose when the time appeared: one minute 12.4 seconds, \
+a Polish record.
+
+Her father, Łukasz, drove from Kraków with her brother to see the race.
+"""
+
+
+def test_an_article_saved_with_decomposed_accents_answers_as_its_composed_twin(
+    retriever_of,
+) -> None:
+    # Some editors and macOS file names write "é" as "e" plus a combining accent: the same on
+    # screen, other words to search, and another passage had been answered for the same question.
+    decomposed = unicodedata.normalize("NFD", SKATER)
+    assert decomposed != SKATER
+    composed_bot, decomposed_bot = retriever_of(skater=SKATER), retriever_of(skater=decomposed)
+    questions = [
+        "how old is Małgorzata Wiśniewska-Dvořák",
+        "who is jiří dvořák",
+        "where was she sixth a year ago",
+        unicodedata.normalize("NFD", "how old is Małgorzata Wiśniewska-Dvořák"),
+        "how fast was she",
+    ]
+    composed = read_answers(composed_bot, questions)
+    twins = read_answers(decomposed_bot, questions)
+    for asked, mine, twin in zip(questions, composed, twins, strict=True):
+        assert mine.question == twin.question == unicodedata.normalize("NFC", asked)
+        assert [p.text for p in twin.passages] == [p.text for p in mine.passages]
+        assert twin.outcome == mine.outcome and twin.confidence == pytest.approx(mine.confidence)
+    assert "24" in composed[0].passages[0].text and "24" in composed[3].passages[0].text
+    assert composed[3].outcome == composed[0].outcome

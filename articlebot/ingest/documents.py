@@ -87,8 +87,13 @@ _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 def visible_text(text: str) -> str:
     """The text a reader sees: escape sequences, control characters (but line breaks and
-    tabs) and invisible word-splitting characters left out."""
-    return _UNSEEN.sub("", _ESCAPES.sub("", text)).translate(_BREAKS)
+    tabs) and invisible word-splitting characters left out, accents composed (NFC).
+
+    A decomposed "é" (e + combining accent, as some editors and macOS file names write it)
+    looks the same but is two characters: the word pieces, the keyword index and the name
+    patterns would read another word than the composed one a question types."""
+    shown = _UNSEEN.sub("", _ESCAPES.sub("", text)).translate(_BREAKS)
+    return unicodedata.normalize("NFC", shown)
 
 
 def _open_regular(path: Path) -> tuple[BinaryIO, int]:

@@ -8,6 +8,7 @@ import logging
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
@@ -114,12 +115,13 @@ _QUESTION_MARKS = ("?", "？")
 
 
 def normalize_question(question: str, max_chars: int) -> str:
-    """Collapse whitespace and control characters; keep at most `max_chars` characters.
+    """Collapse whitespace and control characters, compose accents; keep at most `max_chars`
+    characters.
 
     A longer message is mostly something pasted with the question after it: what is kept is
     its last question (the last sentence with a question mark, on the last line with one; the
     pasted text would outweigh it), else its beginning, cut at a word."""
-    kept = _CONTROLS.sub(" ", question)
+    kept = unicodedata.normalize("NFC", _CONTROLS.sub(" ", question))  # as documents are
     cleaned = " ".join(kept.split())
     if len(cleaned) <= max_chars:
         return cleaned
