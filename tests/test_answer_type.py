@@ -72,6 +72,30 @@ def test_an_age_is_asked_of_the_person_it_belongs_to(question, sentence, missing
 @pytest.mark.parametrize(
     ("question", "sentence", "missing"),
     [
+        ("age of vinatier", VINATIER, 0.0),
+        ("what is kasatkin's age?", VINATIER, 1.0),
+        ("whats her age", "Kovač joined in a deal worth €12 million over three years.", 1.0),
+        ("and his age", "Said Ferreira, 20, who came through.", 0.0),
+        ("what is the age of the bridge", "The bridge, built in 1968, was closed.", 0.0),
+        ("the age of putin?", VINATIER, 1.0),
+    ],
+)
+def test_an_age_asked_without_how_old_is_asked_as_one(question, sentence, missing):
+    # "whats her age" had wanted any answer: a deal's three years were as good as an age.
+    assert wanted_type(question) == "number"
+    assert answer_type_missing(question, sentence) == missing
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the age limit", "how did the stone age end", "is there an age limit"]
+)
+def test_age_as_another_words_part_asks_no_age(question):
+    assert answer_type_missing(question, "Kovač joined in a deal over three years.") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "missing"),
+    [
         # The firefighters are there; the number counts hectares.
         ("How many firefighters are fighting the blaze", FIRE, 1.0),
         ("how many helicopters did the team use", "A team using helicopters found it.", 1.0),

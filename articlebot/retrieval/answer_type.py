@@ -112,6 +112,17 @@ _CLOCK = re.compile(
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+o[’']clock)\b",
     re.IGNORECASE,
 )
+#: Someone's age asked with the noun: "age of okafor", "what is the age of the coach", "whats
+#: her age", "okafor's age" (not "age limit", "the stone age", "what age group").
+_AGE_NOUN = re.compile(
+    r"^\s*(?:(?:what(?:s|'s|’s)?|and)\s+(?:(?:is|was)\s+)?)?(?:"
+    r"(?:the\s+)?age\s+of\s+(?P<of>[^?.!]+?)"
+    r"|(?P<possessive>his|her|their)\s+age"
+    r"|(?P<owner>(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)(?:'s|’s|'|’)\s+age"
+    r")\s*(?:now\s*)?[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_PRONOUN_OF = {"his": "he", "her": "she", "their": "they"}
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
 #: An age question about a bare name: "how old is putin", not "how old is the mayor" or "he".
 _AGE_SUBJECT = re.compile(
@@ -668,8 +679,21 @@ _LEADING_CLAUSE = re.compile(
 
 def last_question(text: str) -> str:
     """The last of the questions in `text`, without a clause before it: a follow-up asked after
-    the one before it ("who did they sign? how old is he") wants what it asks for."""
-    return _LEADING_CLAUSE.sub("", _QUESTIONS.split(text)[-1], count=1)
+    the one before it ("who did they sign? how old is he") wants what it asks for; an age asked
+    without "how old" is asked with it ("age of okafor" -> "how old is okafor")."""
+    return _as_how_old(_LEADING_CLAUSE.sub("", _QUESTIONS.split(text)[-1], count=1))
+
+
+def _as_how_old(question: str) -> str:
+    """`question` as "how old is ..." when it asks for someone's "age" ("whats her age",
+    "the age of the coach", "okafor's age"), else as it is."""
+    found = _AGE_NOUN.match(question)
+    if found is None:
+        return question
+    who = found.group("of") or found.group("owner")
+    if who is None:
+        who = _PRONOUN_OF[found.group("possessive").casefold()]
+    return f"how old is {who}?"
 
 
 def counted_thing(question: str) -> str | None:
