@@ -25,12 +25,16 @@ from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.languages import LatinLanguages, question_language
 
 
+#: Eval files that hold no questions (article layouts with their bylines and dates).
+_NOT_QUESTIONS = ("about_layouts.jsonl",)
+
+
 def _english_questions(folders: list[Path]) -> list[str]:
     """Every question and follow-up context in the eval files of `folders` (all English)."""
     found: set[str] = set()
     for folder in folders:
         for path in sorted(folder.glob("*.jsonl")):
-            if not path.name.startswith("languages_"):
+            if not path.name.startswith("languages_") and path.name not in _NOT_QUESTIONS:
                 for question in load_eval_file(path).questions:
                     found.update(text for text in (question.q, question.context) if text)
     return sorted(found)
