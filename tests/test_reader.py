@@ -819,19 +819,23 @@ def test_an_article_saved_with_decomposed_accents_answers_as_its_composed_twin(
     assert composed[3].outcome == composed[0].outcome
 
 
-def test_emoji_beside_a_question_change_nothing_in_its_answer(retriever: Retriever) -> None:
+def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(
+    retriever: Retriever,
+) -> None:
     # Read as unknown pieces no article word matches, they had cost an answer a fifth of its
     # confidence ("who is dave okafor 😂😂": 0.87 -> 0.66) and moved another's passages.
-    plain, laughing, hearts, thumbs = read_answers(
+    plain, laughing, hearts, marks, thumbs = read_answers(
         retriever,
         [
             "who was Laurent Vinatier swapped for?",
             "who was Laurent Vinatier swapped for? 😂😂",
             "❤️who was Laurent Vinatier swapped for👍🏽?",
+            "who was Laurent Vinatier swapped for??!!",
             "👍",
         ],
     )
-    for answer in (laughing, hearts):
+    assert marks.question == "who was Laurent Vinatier swapped for?"
+    for answer in (laughing, hearts, marks):
         assert answer.question.startswith("who was Laurent") and "😂" not in answer.question
         assert [p.text for p in answer.passages] == [p.text for p in plain.passages]
         assert answer.outcome == plain.outcome == "answer"

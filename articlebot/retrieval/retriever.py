@@ -112,6 +112,9 @@ class _Stopwatch:
 #: text reversed); line breaks are kept apart, to find a long message's question by.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _QUESTION_MARKS = ("?", "？")
+#: Question and exclamation marks in a run: the model reads each, and "voted yes??!!" had
+#: been answered with less confidence than "voted yes?".
+_MARK_RUN = re.compile(r"[?!？！]{2,}")
 #: Emoji and pictographs (with their joiners, skin tones, variation selectors and keycaps):
 #: the model reads each as an unknown piece that no article word matches, and "who is dave
 #: okafor 😂" had lost a fifth of its confidence to it. Arrows, dingbats and symbols go too;
@@ -122,16 +125,21 @@ _PICTOGRAPHS = re.compile(
 )
 
 
+def _one_mark(run: re.Match[str]) -> str:
+    return "?" if any(mark in run.group() for mark in _QUESTION_MARKS) else "!"
+
+
 def normalize_question(question: str, max_chars: int) -> str:
     """Collapse whitespace and control characters, compose accents, leave out emoji beside
-    words; keep at most `max_chars` characters.
+    words and read "??!!" as "?"; keep at most `max_chars` characters.
 
     A longer message is mostly something pasted with the question after it: what is kept is
     its last question (the last sentence with a question mark, on the last line with one; the
     pasted text would outweigh it), else its beginning, cut at a word."""
     kept = unicodedata.normalize("NFC", _CONTROLS.sub(" ", question))  # as documents are
     if _has_words(worded := _PICTOGRAPHS.sub(" ", kept)):
-        kept = worded  # emoji alone ("👍") stay what was said
+        # Emoji alone ("👍") stay what was said; beside words, "??!!" is one "?".
+        kept = _MARK_RUN.sub(_one_mark, worded)
     cleaned = " ".join(kept.split())
     if len(cleaned) <= max_chars:
         return cleaned
