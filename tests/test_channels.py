@@ -21,12 +21,13 @@ from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
 from pages import Page, page_server
 from telegram.ext import Application
 
-from articlebot.bot import articles, channels, post_answers, render
+from articlebot.bot import articles, channels, post_answers
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import load_settings
 from articlebot.ingest.posts import MIN_POST_WORDS, links, post_ref, what_to_index
 from articlebot.retrieval.retriever import Retriever
+from articlebot.terminal import CLOSEST_LEAD
 
 LOOPBACK = ["127.0.0.1"]
 CHANNEL = -1001500000001
@@ -244,7 +245,7 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     # The post's story says it does not say (or, on the same storm, offers its closest
     # passage as only that); the answer another post's article gives follows, labelled, with
     # the title of the article it comes from.
-    not_said = (post_answers.NOT_IN_POST, render.CLOSEST_LEAD)
+    not_said = (post_answers.NOT_IN_POST, CLOSEST_LEAD)
     reply = await ask(api, early_fwd, "How much emergency aid did the government promise?")
     own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
     assert own.startswith(not_said) and "2 million pounds" not in own

@@ -21,7 +21,7 @@ from articlebot.retrieval.ranking import (
 )
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import RankingSettings, Retriever
-from articlebot.terminal import format_answer_text
+from articlebot.terminal import CLOSEST_LEAD, format_answer_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -374,7 +374,7 @@ def test_a_thread_reply_keeps_both_answers_when_their_passages_are_long() -> Non
     elsewhere = Answer("q?", True, 0.9, [_emoji_passage("b", 3, 1500)], outcome="answer")
     html = both_html(own, elsewhere, 2)
     assert render.fits(html) and FROM_ELSEWHERE in unescape(html)
-    assert html.startswith(render.CLOSEST_LEAD) and "paragraph 3" in html
+    assert html.startswith(CLOSEST_LEAD) and "paragraph 3" in html
 
 
 def test_the_also_line_is_not_the_second_passage_shown_again() -> None:

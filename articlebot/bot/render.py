@@ -10,6 +10,7 @@ from typing import Any
 
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
+from articlebot.terminal import closest_lead
 
 #: Telegram's limit on a message, in characters after entity parsing.
 MAX_MESSAGE_CHARS = 4096
@@ -31,13 +32,9 @@ _TAG = re.compile(r"<[^>]*>")
 
 #: The runner-up's sentence on the "Also:" line is cut to this.
 MAX_ALSO_CHARS = 600
-#: Said before the closest passage when the article may not give what was asked.
-CLOSEST_LEAD = "The article may not say exactly. Closest:"
 NOT_ANSWERED_HTML = (
     "I couldn't find that in the article. Try asking it another way, or see /help for what I know."
 )
-#: The same, when the question was asked of several articles.
-CLOSEST_LEAD_MANY = "The articles may not say exactly. Closest:"
 NOT_ANSWERED_MANY_HTML = (
     "I couldn't find that in the articles. Try asking it another way, or see /help for what I know."
 )
@@ -136,7 +133,7 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
         return not_answered_html(articles)
     html = passage_html(answer.passages[0], budget)
     if answer.outcome == "closest":
-        lead = CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
+        lead = closest_lead(articles)
         html = f"{escape(lead, quote=False)}\n{html}"
     if answer.also is not None:
         also = answer.also
