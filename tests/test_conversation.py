@@ -577,3 +577,18 @@ CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, sai
 
 Residents were moved to a school hall overnight.
 """
+
+
+def test_he_after_and_the_ceo_is_the_chief_executive_not_ceo() -> None:
+    # "CEO" is a title, not a name: "how old is he" had been asked as "how old is CEO?" and
+    # answered "not in the article" though the sentence just shown gives his age.
+    ceo = Turn(
+        "and the CEO?",
+        "The company's chief executive, Daniel Okafor, 47, said an investigation had been "
+        "opened together with the Marine Accident Investigation Branch.",
+        0.0,
+    )
+    rewrites = with_context("how old is he?", ceo)
+    assert "how old is Daniel Okafor?" in rewrites
+    assert not any("CEO?" in rewrite and "old is CEO" in rewrite for rewrite in rewrites)
+    assert names_in("CEO Tim Cook and MP Jane Holt") == ["Tim Cook", "Jane Holt"]

@@ -23,13 +23,15 @@ QUESTION_WORDS = {
 }  # fmt: skip
 
 
-# Capitalized words that are no name: titles before one ("Dr. Helen Park") and the closed
+# Capitalized words that are no name: titles before one ("Dr. Helen Park", "CEO Tim Cook": "how
+# old is he" after "and the CEO?" had asked "how old is CEO") and the closed
 # classes that start sentences ("One farmer, Tom Reyes, ...").
 NOT_NAMES = {
     "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "st", "gen", "col", "capt",
     "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
     "each", "every", "both", "all", "another", "other", "such", "no", "not", "but", "so",
     "yet", "however", "meanwhile", "still", "also", "then", "now", "here", "there", "if",
+    "ceo", "cfo", "coo", "cto", "pm", "mp", "mep",
 }  # fmt: skip
 
 
