@@ -221,6 +221,49 @@ def test_how_old_is_the_role_holder(stories, question: str, age: str) -> None:
     assert role_aged("how old is lindqvist") is None
 
 
+STRIKE = """Marlow County teachers strike for third day as pay talks stall
+
+MARLOW, Ohio (AP) — About 1,400 teachers in Marlow County stayed off the job for a third day \
+on Wednesday as talks over pay and class sizes stalled.
+
+"We are not asking for anything unreasonable," said Linda Marsh, 56, the union's president \
+and a former high school chemistry teacher.
+
+The district's superintendent, Robert Keane, said the union's demands would cost $48 million \
+over three years.
+
+Mayor Patricia Gomez urged both sides to return to the table and offered City Hall as a \
+neutral venue. A state mediator is expected to arrive on Thursday.
+"""
+
+
+def test_a_holder_without_an_age_is_shown_as_the_closest_not_another_age(
+    retriever_of, stories
+) -> None:
+    # The article names the mayor and gives no age: her sentence is the closest, not the
+    # union president's age (a new user's probe had been shown "Linda Marsh, 56"); no holder
+    # at all, and the search's age is no confident answer either.
+    strike = retriever_of(strike=STRIKE)
+    mayor = read_answer(strike, "How old is the mayor?", ["strike"])
+    assert mayor.outcome == "closest"
+    assert "Mayor Patricia Gomez" in mayor.passages[0].highlight_text
+    president = read_answer(strike, "how old is the union president", ["strike"])
+    assert president.outcome == "answer" and "56" in president.passages[0].highlight_text
+    assert read_answer(stories, "how old is the mayor", ["cricket"]).outcome != "answer"
+    # A holder the article gives an age but no name is answered by the sentence naming the
+    # title with it.
+    spill = retriever_of(
+        spill="Oil slick reaches Galician beaches\n\n"
+        "A CORUÑA, Spain — Clean-up crews worked for a third day to scrape fuel oil from beaches "
+        "after the tanker Aurora Bay collided with a container ship in heavy fog.\n\n"
+        "The captain of the Aurora Bay, a 51-year-old Greek national, was questioned by police "
+        "on Tuesday but has not been arrested, a court spokesperson said.\n\n"
+        "Environmental groups said the spill had already taken a heavy toll on wildlife.\n"
+    )
+    captain = read_answer(spill, "how old is the captain", ["spill"])
+    assert captain.outcome == "answer" and "51-year-old" in captain.passages[0].highlight_text
+
+
 def test_a_role_no_one_is_named_in_is_only_the_closest(stories) -> None:
     # The search finds the title's word ("the railroad's chief executive" is no mayor of
     # another town); without a holder beside the title it is offered as the closest only.

@@ -59,6 +59,7 @@ from articlebot.retrieval.roles import (
     Holder,
     RoleQuestion,
     SpokenRole,
+    mentions_title,
     role_aged,
     role_asked,
     role_holder,
@@ -247,9 +248,7 @@ def with_role_holder(
     found = _holder_in(retriever, doc_id, role)
     if found is not None:
         return _led_by(retriever, answer, doc_id, found[1])
-    if answer.outcome == "answer":
-        return replace(answer, answered=False, outcome="closest")
-    return answer
+    return _only_closest(answer)
 
 
 def with_winner(
@@ -510,9 +509,28 @@ def with_holders_age(
     retriever: Retriever, answer: Answer, doc_id: str, role: RoleQuestion
 ) -> Answer:
     """`answer` to "how old is the mayor" led, with confidence, by the sentence giving the
-    holder's age; unchanged when the article names no holder or gives no age."""
+    holder's age; where the article names the holder without an age, by the sentence naming
+    them, and where it names no holder, as it was: only as the closest either way, unless its
+    bold sentence names the title (another age the search found is no answer: "the
+    92-year-old Old Mill Bridge", "Linda Marsh, 56, the union's president")."""
     found = _holder_in(retriever, doc_id, role)
-    return answer if found is None else with_stated_age(retriever, answer, doc_id, found[0].name)
+    if found is None:
+        top = answer.passages[0] if answer.passages else None
+        if top is not None and mentions_title(top.highlight_text, role):
+            return answer  # "The captain of the Aurora Bay, a 51-year-old Greek national"
+        return _only_closest(answer)
+    holder, naming = found
+    _, texts = article_sentences(retriever, doc_id)
+    if any(states_age_of(holder.name, text) for text in texts):
+        return with_stated_age(retriever, answer, doc_id, holder.name)
+    return _only_closest(_led_by(retriever, answer, doc_id, naming, confident=False))
+
+
+def _only_closest(answer: Answer) -> Answer:
+    """`answer`, a confident one offered only as the closest."""
+    if answer.outcome != "answer":
+        return answer
+    return replace(answer, answered=False, outcome="closest")
 
 
 def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:

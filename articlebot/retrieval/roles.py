@@ -701,6 +701,17 @@ def _common(lower_case: frozenset[str], qualifier: str) -> bool:
     )
 
 
+def mentions_title(sentence: str, asked: RoleQuestion) -> bool:
+    """Whether `sentence` names one of the asked role's titles ("The captain of the Aurora
+    Bay, a 51-year-old Greek national" names the captain, unnamed)."""
+    words = [_bare(word) for word in re.findall(r"[\w’'.-]+", sentence)]
+    return any(
+        tuple(words[at : at + len(title)]) == title
+        for title in asked.titles
+        for at in range(len(words) - len(title) + 1)
+    )
+
+
 def _possessive(word: str) -> bool:
     return word.endswith(("'s", "’s", "s'", "s’"))
 
