@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import time
 from pathlib import Path
@@ -120,6 +121,25 @@ def test_bad_files_give_clear_errors_naming_the_file(
     with pytest.raises(DocumentError, match=message) as info:
         read_path(path)
     assert name in str(info.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_file_saved_as_utf_16_or_32_with_its_mark_is_read_as_text(
+    tmp_path: Path, encoding: str
+) -> None:
+    # Windows saves "Unicode" text so; it had been refused as "a binary file".
+    text = "Ferry fire forces evacuation\n\nCaptain Tomasz Wójcik, 55, said so.\n"
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    body = text.encode(encoding)
+    if encoding == "utf-16-be":
+        body = codecs.BOM_UTF16_BE + body
+    (tmp_path / "wide.txt").write_bytes(body)
+    [plain] = read_path(tmp_path / "utf8.txt")
+    [wide] = read_path(tmp_path / "wide.txt")
+    assert (wide.title, wide.text, wide.byline) == (plain.title, plain.text, plain.byline)
+    (tmp_path / "odd.txt").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8abc")
+    with pytest.raises(DocumentError, match=r"odd\.txt: looks like a binary file"):
+        read_path(tmp_path / "odd.txt")
 
 
 def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -153,6 +154,19 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
 
 
 def _decode(data: bytes, path: Path) -> str:
+    # Windows saves "Unicode" text as UTF-16 with a byte-order mark: text, though every other
+    # byte of English is zero.
+    for mark, encoding in _MARKED_ENCODINGS:
+        if data.startswith(mark):
+            try:
+                text = data[len(mark) :].decode(encoding)
+            except UnicodeDecodeError:
+                text = ""
+            # Any even run of bytes decodes as UTF-16: text has spaces or line breaks.
+            head = text[:8192]
+            if not any(c in head for c in " \n") or _BINARY.search(head):
+                raise DocumentError(f"{path}: looks like a binary file, not text")
+            return document_text(text)
     if b"\x00" in data[:8192]:
         raise DocumentError(f"{path}: looks like a binary file, not text")
     try:
@@ -162,6 +176,17 @@ def _decode(data: bytes, path: Path) -> str:
             f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
         ) from None
     return document_text(text)
+
+
+#: Characters no text file holds: NUL and the controls but tab and line breaks.
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")
+#: Byte-order marks and the encodings they begin (UTF-32's first, as UTF-16's begin them).
+_MARKED_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 def document_text(text: str) -> str:
