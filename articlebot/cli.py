@@ -519,6 +519,7 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
 
 
 def _files(items: Sequence[str]) -> list[Path]:
+    from articlebot.ingest.documents import SUPPORTED_SUFFIXES
     from articlebot.ingest.fetch import is_url
 
     for item in items:
@@ -529,7 +530,28 @@ def _files(items: Sequence[str]) -> list[Path]:
             if scheme.group(1).lower() in ("http", "https"):
                 raise UsageError(f"{item}: not a whole link (no host)")
             raise UsageError(f"{item}: only http and https links can be fetched")
+        if (
+            scheme is None
+            and _BARE_HOST.fullmatch(item)
+            and not Path(item).exists()
+            and (
+                item.lower().startswith("www.")
+                or "/" in item
+                or Path(item).suffix.lower() not in SUPPORTED_SUFFIXES
+            )
+        ):
+            raise UsageError(
+                f"{item}: no such file or folder; a link starts with https:// "
+                f"(articlebot add https://{item})"
+            )
     return [Path(item) for item in items if not is_url(item)]
+
+
+#: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
+#: "example.com/story" (a missing "notes.txt" is a file).
+_BARE_HOST = re.compile(
+    r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE
+)
 
 
 def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:

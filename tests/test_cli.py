@@ -107,6 +107,17 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: ftp://example.com/a.txt: only http and https links can be fetched",
         ),
         (["add", "https://"], "articlebot: error: https://: not a whole link (no host)"),
+        # A link as a browser's address bar shows it, without its scheme.
+        (
+            ["add", "www.example.com/story"],
+            "articlebot: error: www.example.com/story: no such file or folder; a link starts "
+            "with https:// (articlebot add https://www.example.com/story)",
+        ),
+        (
+            ["add", "bbc.co.uk/news/world-1"],
+            "articlebot: error: bbc.co.uk/news/world-1: no such file or folder; a link starts "
+            "with https:// (articlebot add https://bbc.co.uk/news/world-1)",
+        ),
     ],
 )
 def test_a_mistyped_command_line_is_one_line_naming_the_help(
