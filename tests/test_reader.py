@@ -575,8 +575,13 @@ def test_the_byline_reply_names_the_outlet_of_a_closing_note(flood: Retriever) -
         ),
         (
             "Rates jump\nAnna Kowalski | Reuters\n\nLONDON - Rates rose.",
-            "By Anna Kowalski | Reuters — Rates jump",
-            None,
+            "By Anna Kowalski — Rates jump",
+            "Published by: Reuters",
+        ),
+        (
+            "Teachers strike\n\nBy Jamal Henderson | The Marlow Courier\n\nMARLOW — They struck.",
+            "By Jamal Henderson — Teachers strike",
+            "Published by: The Marlow Courier",
         ),
         (
             "Bike lanes\nPosted by Sam Whitfield on March 3, 2025\n\nSix months ago.",

@@ -134,7 +134,7 @@ def publisher(document: Document) -> str | None:
     """The outlet an article names: the line after its closing byline, a closing note saying
     where it first ran or its source, the line under its top byline, or the agency opening
     the story ("OSLO, Feb 14 (Reuters) -", "(Bloomberg) --"); None when it names none."""
-    outlet = outlet_line(document)
+    outlet = outlet_line(document) or _byline_outlet(document.byline or "")[1]
     if outlet:
         return outlet
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
@@ -158,6 +158,16 @@ def publisher(document: Document) -> str | None:
         if found and found.group(1) and len(found.group(1).split()) <= 3:
             return found.group(1).strip()
     return None
+
+
+def _byline_outlet(byline: str) -> tuple[str, str | None]:
+    """A byline and the outlet it names after a bar ("By Jamal Henderson | The Marlow
+    Courier"); the byline as it is and None without one."""
+    name, bar, after = byline.partition("|")
+    after = after.strip()
+    if bar and name.strip() and _outlet_like(after):
+        return name.strip(), after
+    return byline, None
 
 
 #: A press release's closing line naming who issued it ("SOURCE Acme, Inc."), or a news
@@ -194,7 +204,7 @@ _EMAIL = re.compile(r"(?:\s+at)?\s+\S+@\S+\.\w+")
 
 def byline_reply(document: Document) -> ArticleReply:
     """Who wrote an article and where it is from (saying so plainly when it names no author)."""
-    byline = (document.byline or "").strip()
+    byline = _byline_outlet((document.byline or "").strip())[0]  # the outlet: its own line
     if byline.startswith("(") and byline.endswith(")"):
         byline = byline[1:-1].strip()  # wire copy's closing "(Reporting by ...)"
     byline = " ".join(_EMAIL.sub("", byline).split())  # "By JOHN SMITH jsmith@gazette.com"
