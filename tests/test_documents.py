@@ -11,6 +11,7 @@ import pytest
 
 from articlebot.encoders import WordPieceCounter
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
+from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import (
     MAX_DOC_ID_CHARS,
     Document,
@@ -569,3 +570,29 @@ def test_a_file_name_makes_a_one_line_title_and_an_id_of_allowed_length(tmp_path
     [doc] = read_documents([tmp_path / name])
     assert "\n" not in doc.title and "\t" not in doc.title and doc.title.startswith("new line tab")
     assert len(doc.doc_id) <= MAX_DOC_ID_CHARS - 20
+
+
+def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
+    tmp_path: Path,
+) -> None:
+    # "who wrote this" of a file with `author: Mary Jones` had said it names no author.
+    from articlebot.retrieval.about import article_date, byline_reply
+
+    doc = _markdown(
+        tmp_path,
+        '---\ntitle: "Council vote"\nauthor: Mary Jones\ndate: 2025-02-02\n---\n'
+        "The town council met on Tuesday. Councillor Bob Hart, 70, resigned.\n",
+    )
+    assert doc.title == "Council vote" and doc.byline == "By Mary Jones"
+    assert byline_reply(doc).lines[0] == "By Mary Jones — Council vote"
+    assert article_date(doc) == "2025-02-02"
+    assert doc.text[doc.body_start :].strip().startswith("By Mary Jones")
+    # The story's paragraphs are as they were: the credits are no paragraph of it.
+    [paragraph] = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert paragraph.startswith("The town council met")
+    # A byline of the page's own comes first; the front matter's is not added beside it.
+    own = _markdown(
+        tmp_path,
+        "---\nauthor: Mary Jones\n---\n# Council vote\n\n*By Tom Hale*\n\nThe council met.\n",
+    )
+    assert own.byline == "By Tom Hale" and "Mary Jones" not in own.text

@@ -15,8 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
-from articlebot.ingest.cleaning import find_byline, first_line_of, is_furniture, looks_like_title
-from articlebot.ingest.markdown import markdown_text
+from articlebot.ingest.cleaning import (
+    find_byline,
+    first_line_of,
+    is_date_line,
+    is_furniture,
+    looks_like_title,
+)
+from articlebot.ingest.markdown import MarkdownText, markdown_text
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -241,12 +247,30 @@ def _markdown_as_text(source: str) -> tuple[str, bool]:
         text=visible_text(converted.text),
         title=visible_text(converted.title) if converted.title else converted.title,
     )
-    if converted.title is None:
-        return converted.text, converted.starts_with_heading
-    first = converted.text.partition("\n")[0]
-    if converted.starts_with_heading and first.strip() == converted.title:
-        return converted.text, True  # the heading repeats the front matter's title
-    return f"{converted.title}\n\n{converted.text}", True
+    text, heading = converted.text, converted.starts_with_heading
+    if converted.title is not None:
+        first = text.partition("\n")[0]
+        if not (heading and first.strip() == converted.title):
+            text, heading = f"{converted.title}\n\n{text}", True
+    return _with_credits(text, heading, converted), heading
+
+
+def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
+    """`text` with the front matter's author and date under its title, as a page prints them,
+    where the text gives no byline or date of its own."""
+    if not heading:
+        return text
+    title, _, body = text.partition("\n")
+    credits = []
+    if converted.author and find_byline(body) is None:
+        author = " ".join(visible_text(converted.author).split())
+        credits.append(author if re.match(r"by\s", author, re.IGNORECASE) else f"By {author}")
+    date = " ".join(visible_text(converted.date or "").split())
+    if date and is_date_line(date) and not any(is_date_line(line) for line in body.split("\n")[:6]):
+        credits.append(date)
+    if not credits:
+        return text
+    return f"{title}\n" + "\n".join(credits) + "\n" + body
 
 
 def parse_html(html: str, doc_id: str, source: str) -> Document:

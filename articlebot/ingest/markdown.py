@@ -30,6 +30,9 @@ class MarkdownText:
     title: str | None = None
     #: Whether the text starts with a heading (a title line, as `# Title` is).
     starts_with_heading: bool = False
+    #: The front matter's `author` and `date`, if it has them.
+    author: str | None = None
+    date: str | None = None
 
 
 _FIELD = re.compile(r"([A-Za-z0-9_-]+)[ \t]*:(.*)")
@@ -106,6 +109,8 @@ def markdown_text(source: str) -> MarkdownText:
         text="\n\n".join(blocks) + "\n" if blocks else "",
         title=fields.get("title") or None,
         starts_with_heading=starts_with_heading,
+        author=fields.get("author") or None,
+        date=fields.get("date") or None,
     )
 
 
