@@ -783,7 +783,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         close = getattr(index, "close", None)
         if close is not None:
             close()
-    paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    spans = paragraph_spans(doc.text, doc.body_start)
+    paragraphs = [doc.text[s.start : s.end] for s in spans]
+    # A heading joins the paragraph after it in one passage: it spans both, and an answer
+    # cites the one its bold sentence is in.
+    last = [max(p.paragraph, sum(s.start < p.end for s in spans)) for p in passages]
     if args.json:
         print(
             json.dumps(
@@ -794,9 +798,9 @@ def cmd_show(args: argparse.Namespace) -> int:
                     "source": doc.source,
                     "paragraphs": paragraphs,
                     "passages": [
-                        {"paragraph": p.paragraph, "start": p.start, "end": p.end}
-                        | {"text": doc.text[p.start : p.end]}
-                        for p in passages
+                        {"paragraph": p.paragraph, "last_paragraph": end}
+                        | {"start": p.start, "end": p.end, "text": doc.text[p.start : p.end]}
+                        for p, end in zip(passages, last, strict=True)
                     ],
                 },
                 ensure_ascii=False,
@@ -809,9 +813,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     for number, text in enumerate(paragraphs, start=1):
         print(f"\n[{number}] {text}")
     print(f"\n{_plural(len(passages), 'passage')}")
-    for number, passage in enumerate(passages, start=1):
+    for number, (passage, end) in enumerate(zip(passages, last, strict=True), start=1):
         text = " ".join(doc.text[passage.start : passage.end].split())
-        print(f"\n#{number} (paragraph {passage.paragraph}) {text}")
+        where = (
+            f"paragraph {passage.paragraph}"
+            if end == passage.paragraph
+            else f"paragraphs {passage.paragraph}-{end}"
+        )
+        print(f"\n#{number} ({where}) {text}")
     return 0
 
 

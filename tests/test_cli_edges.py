@@ -515,3 +515,24 @@ def test_a_folder_that_cannot_be_read_stops_the_run_and_prune_keeps_its_articles
         (news / "locked").chmod(0o755)
     listed = cli("list", index_dir=index_dir).stdout
     assert "fire" in listed and "open" in listed
+
+
+def test_show_gives_a_passage_over_two_paragraphs_both_numbers(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A short first line joins the paragraph after it in one passage: `show` had called it
+    # "paragraph 1" while the answer from it cited paragraph 2.
+    page = tmp_path / "plain.html"
+    page.write_text(
+        "<html><body><p>Wind farm approved</p><p>The county approved a 40-turbine wind farm "
+        "on Friday, officials said. The project will cost 300 million dollars and power "
+        "120,000 homes, according to developer Gale Energy.</p></body></html>",
+        encoding="utf-8",
+    )
+    assert cli("add", str(page), index_dir=index_dir).returncode == 0
+    shown = cli("show", "plain", index_dir=index_dir).stdout
+    assert "#1 (paragraphs 1-2) Wind farm approved The county approved" in shown
+    data = json.loads(cli("show", "plain", "--json", index_dir=index_dir).stdout)
+    assert (data["passages"][0]["paragraph"], data["passages"][0]["last_paragraph"]) == (1, 2)
+    cost = cli("ask", "how much will it cost", index_dir=index_dir).stdout
+    assert "300 million dollars" in cost and cost.rstrip().endswith("paragraph 2")
