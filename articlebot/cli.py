@@ -599,6 +599,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     )
     for doc_id in report.given:
         print(f"{doc_id}: {data.documents[doc_id].title}")
+    for doc_id, twin in report.copies.items():
+        print(
+            f"articlebot: {doc_id} has the same text as {twin}, already indexed "
+            f"(`articlebot remove {doc_id}` if it was added by mistake)",
+            file=sys.stderr,
+        )
     _print_report(settings, report)
     if new_folder and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it

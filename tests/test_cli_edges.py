@@ -536,3 +536,24 @@ def test_show_gives_a_passage_over_two_paragraphs_both_numbers(
     assert (data["passages"][0]["paragraph"], data["passages"][0]["last_paragraph"]) == (1, 2)
     cost = cli("ask", "how much will it cost", index_dir=index_dir).stdout
     assert "300 million dollars" in cost and cost.rstrip().endswith("paragraph 2")
+
+
+def test_adding_a_copy_of_an_indexed_article_says_so(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # The same file copied elsewhere had been added quietly as a second article, whose
+    # passages then answered every question twice.
+    text = "Harbour reopens\n\nThe harbour reopened on Monday after repairs, the port said.\n"
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "harbour.txt").write_text(text, encoding="utf-8")
+    first = cli("add", str(tmp_path / "one" / "harbour.txt"), index_dir=index_dir)
+    assert first.returncode == 0 and "same text" not in first.stderr
+    again = cli("add", str(tmp_path / "two" / "harbour.txt"), index_dir=index_dir)
+    assert again.returncode == 0
+    [copy] = [line.split(":")[0] for line in again.stdout.splitlines() if "Harbour reopens" in line]
+    assert copy != "harbour" and copy.startswith("harbour-")
+    assert f"articlebot: {copy} has the same text as harbour, already indexed" in again.stderr
+    other = tmp_path / "other.txt"
+    other.write_text(text.replace("Monday", "Tuesday"), encoding="utf-8")
+    assert "same text" not in cli("add", str(other), index_dir=index_dir).stderr

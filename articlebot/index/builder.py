@@ -49,6 +49,9 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     #: The ids the documents given to an add ended up with (the rest of `unchanged` was kept).
     given: list[str] = field(default_factory=list)
+    #: Added documents whose text another one in the index has word for word, by id: the same
+    #: file copied elsewhere, added again under a second id.
+    copies: dict[str, str] = field(default_factory=dict)
     embedded_passages: int = 0
     total_passages: int = 0
     written: bool = False
@@ -413,6 +416,10 @@ def _build_index(
     # What the index held, by content hash, to report a rebuild's documents as unchanged,
     # updated or added like any other run's (all of them are embedded again).
     held = _indexed_hashes(index_dir, previous)
+    texts: dict[str, str] = {}
+    for doc_id, content in held.items():
+        if content:
+            texts.setdefault(content, doc_id)
     try:
         for doc in documents:
             seen.add(doc.doc_id)
@@ -420,10 +427,13 @@ def _build_index(
             unchanged = before is not None and before.content_hash == doc.content_hash
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
+                if (twin := texts.get(doc.content_hash)) is not None:
+                    report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
                 report.unchanged.append(doc.doc_id)
             else:
                 report.updated.append(doc.doc_id)
+            texts.setdefault(doc.content_hash, doc.doc_id)
             if not diverged:
                 assert previous is not None
                 order = previous.doc_order
