@@ -173,7 +173,7 @@ def test_ask_and_chat_one_article_and_show_it(
     assert shown.returncode == 0, shown.stderr
     assert "[1] The harbour reopened on Monday after repairs." in shown.stdout
     assert "[2] Ferries resumed at noon, the port said." in shown.stdout
-    assert "(paragraph 1)" in shown.stdout
+    assert "(paragraphs 1-2)" in shown.stdout  # two short paragraphs, one passage
     data = json.loads(cli("show", "harbour", "--json", index_dir=index_dir).stdout)
     assert data["paragraphs"][1].startswith("Ferries") and data["passages"]
 
