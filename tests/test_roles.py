@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from articlebot.retrieval.conversation import ask_in_context
 from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.roles import (
     role_aged,
@@ -420,3 +421,17 @@ def test_who_chaired_it_asks_for_a_chair_not_the_boss() -> None:
     assert holder is not None and holder.name == "Margaret Liu"
     # Without a chair named, no chief executive stands in for one.
     assert role_holder(sentences[:1], "Regulator rejects drug", asked, sentences[0]) is None
+
+
+def test_a_named_person_without_an_age_is_shown_as_the_closest(retriever_of) -> None:
+    # "how old is he" after "who is the board president" had been offered "Gary Whitfield, a
+    # 49-year-old plumber" (a new user's probe); the article names the superintendent and
+    # gives no age: his sentence, as the closest.
+    strike = retriever_of(strike=STRIKE)
+    keane = read_answer(strike, "how old is robert keane", ["strike"])
+    assert keane.outcome == "closest" and "Robert Keane" in keane.passages[0].highlight_text
+    marsh = read_answer(strike, "how old is linda marsh", ["strike"])
+    assert marsh.outcome == "answer" and "Linda Marsh, 56" in marsh.passages[0].highlight_text
+    _, turn = ask_in_context(strike, "who is the superintendent", None, doc_ids=["strike"])
+    he, _ = ask_in_context(strike, "how old is he", turn, doc_ids=["strike"])
+    assert he.outcome == "closest" and "Robert Keane" in he.passages[0].highlight_text

@@ -579,11 +579,34 @@ _SHAPES: tuple[
     ),
     (
         lambda _, typed: age_asked(typed),
-        lambda retriever, answer, doc_id, name: with_stated_age(
+        lambda retriever, answer, doc_id, name: with_named_age(
             retriever, answer, doc_id, retriever.spelled(name)
         ),
     ),
 )
+
+
+def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
+    """`answer` to "how old is steven liu" led, with confidence, by the sentence giving his
+    age; where the article names him without one and the bold sentence is about someone else
+    ("Gary Whitfield, a 49-year-old plumber"), by the sentence first naming him, offered only
+    as the closest; else as it is."""
+    spans, texts = article_sentences(retriever, doc_id)
+    if any(states_age_of(name, text) for text in texts):
+        return with_stated_age(retriever, answer, doc_id, name)
+    top = answer.passages[0] if answer.passages else None
+    if top is None or top.doc_id != doc_id or _names(top.highlight_text, name):
+        return answer  # "Harrow, who is 61": an age the pattern does not know
+    naming = next((i for i, text in enumerate(texts) if _names(text, name)), None)
+    if naming is None:
+        return answer
+    return _only_closest(_led_by(retriever, answer, doc_id, spans[naming], confident=False))
+
+
+def _names(sentence: str, name: str) -> bool:
+    """Whether `sentence` names the person `name` by their last name."""
+    last = name.split()[-1]
+    return re.search(rf"\b{re.escape(last)}\b", sentence, re.IGNORECASE) is not None
 
 
 def _by_shape(
