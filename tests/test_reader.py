@@ -25,6 +25,7 @@ from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answer, read_answers
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.retriever import Retriever
+from articlebot.retrieval.small_talk import detect_small_talk, small_talk_reply
 from articlebot.terminal import format_answer_text
 
 TITLE = "Russia warns foreign forces in Ukraine would be lawful military targets"
@@ -301,6 +302,10 @@ def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever)
         ("bye", "Bye!"),
         ("can you write me a poem about the sea?", "I can't do that: I only answer questions"),
         ("tell me a joke", "I can't do that: I only answer questions"),
+        # What it holds (a new user's probe had got "The articles don't seem to answer that").
+        ("what articles do you have", "I'm a bot that answers questions about"),
+        ("how many articles do you have?", "I'm a bot that answers questions about"),
+        ("list the stories", "I'm a bot that answers questions about"),
     ],
 )
 def test_small_talk_gets_a_line_saying_what_the_bot_answers(
@@ -362,6 +367,15 @@ def test_a_greeted_article_question_after_another_is_about_the_article(
     _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=100.0)
     answer, _ = ask_in_context(retriever, question, turn, now=110.0)
     assert answer.reply is not None and answer.reply.kind == kind
+
+
+def test_what_it_holds_names_every_article_or_how_many_more() -> None:
+    titles = [f"Story {n}" for n in range(1, 6)]
+    line = small_talk_reply("bot", titles)
+    assert "“Story 1”, “Story 2”, “Story 3” and 2 others" in line
+    assert "“Story 1”, “Story 2”, “Story 3” and 1 other:" in small_talk_reply("bot", titles[:4])
+    assert detect_small_talk("what are the articles about") == "bot"
+    assert detect_small_talk("what is the article about") is None  # its summary
 
 
 def test_small_talk_is_nobodys_context_and_takes_none(retriever: Retriever) -> None:

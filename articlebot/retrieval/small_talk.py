@@ -54,6 +54,9 @@ _GOODBYE = (
     r"take\s+care|have\s+a\s+(?:nice|good|great)\s+(?:day|evening|night|one))"
     r"(?:\s+(?:now|for\s+now|then|bot))*",
 )
+#: What the articles are called in "what articles do you have" ("articles" is read as
+#: "article" by the typo rule of `normalize`).
+_PIECES = r"(?:articles?|stories|news\s+stories|reports|documents|texts|pieces)"
 _BOT = (
     r"(?:who|what)\s+(?:are|r)\s+(?:you|u)",
     r"who\s+(?:made|created|built|programmed|designed|owns|runs)\s+(?:you|u|this\s+bot|the\s+bot)",
@@ -72,6 +75,14 @@ _BOT = (
     r"(?:are\s+)?(?:you|u)\s+there|(?:is\s+)?any\s*one\s+(?:there|here)|anybody\s+(?:there|here)",
     r"(?:help|how\s+does\s+this\s+work|how\s+do\s+i\s+use\s+(?:this|you|it)(?:\s+bot)?|"
     r"how\s+(?:do|does)\s+(?:you|this\s+bot)\s+work|what\s+are\s+you\s+for)",
+    # What it holds: "what articles do you have", "list the stories", "how many articles are
+    # there", "what are the articles about" (one article's gist is a summary).
+    rf"(?:what|which)\s+{_PIECES}\s+(?:do|can)\s+(?:you|u)\s+(?:have|know|cover|read)"
+    r"(?:\s+about)?",
+    rf"(?:what|which)\s+{_PIECES}\s+(?:are|r)\s+(?:there|here|available|in\s+here)",
+    rf"(?:list|show)(?:\s+me)?(?:\s+(?:the|all|all\s+the|your))?\s+{_PIECES}",
+    rf"how\s+many\s+{_PIECES}\s+(?:do\s+(?:you|u)\s+have|are\s+there|have\s+(?:you|u)\s+got)",
+    rf"what\s+(?:are|r)\s+(?:the|these|your|all\s+the)\s+{_PIECES}\s+about",
 )
 
 #: Work asked of the bot that no article answers: writing something, a joke, homework, a
@@ -171,8 +182,9 @@ def without_small_talk(question: str) -> str:
 def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
     """The one line answering a message to the bot, naming the article (or the first few of
     several; "the articles here" when `titles` is empty)."""
+    more = len(titles) - 3
     about = (
-        "“" + "”, “".join(titles[:3]) + "”" + (" and others" if len(titles) > 3 else "")
+        "“" + "”, “".join(titles[:3]) + "”" + (f" and {more} other" + "s" * (more > 1)) * (more > 0)
         if titles
         else "the articles here"
     )
