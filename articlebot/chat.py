@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import sys
 import textwrap
@@ -164,13 +165,15 @@ def run_chat(
                     retriever, line, previous, doc_ids=doc_ids, english_only=english_only
                 )
                 articles = articles_meant(previous, answer, len(scope))
-                reply = format_answer_text(answer, bold=bold, articles=articles)
                 # Not for a follow-up: "how old is he?" means someone of this article.
                 other = (
                     None
                     if points_back(line)
                     else answered_elsewhere(retriever, answer, doc_ids, english_only=english_only)
                 )
+                # Where another article answers, that line matters, not this one's runner-up.
+                mine = answer if other is None else dataclasses.replace(answer, also=None)
+                reply = format_answer_text(mine, bold=bold, articles=articles)
                 if other is not None:
                     reply += "\n" + elsewhere_line(other)
                 say(reply)

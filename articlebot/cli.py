@@ -704,6 +704,8 @@ def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
+    import dataclasses
+
     from articlebot.retrieval.reader import answered_elsewhere, read_answer
     from articlebot.terminal import elsewhere_line, format_answer_text
 
@@ -731,8 +733,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:
-            reply = format_answer_text(answer, bold=bold, shown=shown, articles=articles)
             other = answered_elsewhere(retriever, answer, scope, english_only=english_only)
+            # Where another article answers, that line matters, not this one's runner-up.
+            mine = answer if other is None else dataclasses.replace(answer, also=None)
+            reply = format_answer_text(mine, bold=bold, shown=shown, articles=articles)
             if other is not None:
                 reply += "\n" + elsewhere_line(other)
             print(f"Q: {answer.question}\n{reply}\n", flush=True)

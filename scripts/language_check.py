@@ -24,7 +24,6 @@ from pathlib import Path
 from articlebot.evaluation import load_eval_file
 from articlebot.retrieval.languages import LatinLanguages, question_language
 
-
 #: Eval files that hold no questions (article layouts with their bylines and dates).
 _NOT_QUESTIONS = ("about_layouts.jsonl",)
 

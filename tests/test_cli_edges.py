@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
+from probe_articles import FROG, TEACHERS_STRIKE
 from terminal import Terminal
 
 Cli = Callable[..., CliRun]
@@ -557,3 +558,20 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     other = tmp_path / "other.txt"
     other.write_text(text.replace("Monday", "Tuesday"), encoding="utf-8")
     assert "same text" not in cli("add", str(other), index_dir=index_dir).stderr
+
+
+def test_where_another_article_answers_this_ones_runner_up_is_left_out(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # Asked of the frog story, "how old is Linda Marsh" showed a hedged passage, an "Also:"
+    # line from the same wrong story, and only then the article that answers (a new user's
+    # probe): the line that helps came last, after two that do not.
+    (tmp_path / "frog.txt").write_text(FROG, encoding="utf-8")
+    (tmp_path / "strike.md").write_text(TEACHERS_STRIKE, encoding="utf-8")
+    assert cli("add", str(tmp_path / "frog.txt"), str(tmp_path / "strike.md"), index_dir=index_dir)
+    shown = cli("ask", "--doc", "frog", "how old is Linda Marsh", index_dir=index_dir).stdout
+    assert shown.rstrip().endswith(
+        "Another article answers that: Marlow County teachers strike for third day as pay "
+        "talks stall (id strike)."
+    )
+    assert "Also:" not in shown

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from probe_articles import TEACHERS_STRIKE
 
 from articlebot.collection import update_index
 from articlebot.config import load_settings
@@ -592,71 +593,6 @@ def test_he_after_and_the_ceo_is_the_chief_executive_not_ceo() -> None:
     assert "how old is Daniel Okafor?" in rewrites
     assert not any("CEO?" in rewrite and "old is CEO" in rewrite for rewrite in rewrites)
     assert names_in("CEO Tim Cook and MP Jane Holt") == ["Tim Cook", "Jane Holt"]
-
-
-#: A new user's probe article (Markdown, front matter and all).
-TEACHERS_STRIKE = (
-    "---\n"
-    "title: Marlow County teachers strike for third day as pay talks stall\n"
-    "---\n"
-    "\n"
-    "# Marlow County teachers strike for third day as pay talks stall\n"
-    "\n"
-    "*By Jamal Henderson | The Marlow Courier*\n"
-    "\n"
-    "**MARLOW, Ohio, Oct. 8, 2025** — More than 2,400 teachers in the Marlow County school "
-    "district stayed off the job for a third straight day on Wednesday, keeping 38 schools "
-    "closed and about 31,000 students at home as negotiations over pay and class sizes broke "
-    "down again late Tuesday night.\n"
-    "\n"
-    "The Marlow County Education Association, which represents the teachers, is asking for a "
-    "7 percent raise in each of the next three years and a cap of 25 students per classroom. "
-    "The school board has offered 3.5 percent a year and has refused to include class-size "
-    "limits in the contract.\n"
-    "\n"
-    '"We are not asking for anything unreasonable," said Linda Marsh, 56, the union\'s '
-    'president and a former high school chemistry teacher. "Our members are buying paper and '
-    'pencils out of their own pockets. Some of them work a second job at night."\n'
-    "\n"
-    "The superintendent, Dr. Robert Keane, 61, said the district could not afford the "
-    "union's demands without cutting other programs. According to Keane, the union's "
-    "proposal would cost about $48 million over three years, while the district's reserve "
-    "fund holds only $12 million.\n"
-    "\n"
-    '"I want our kids back in the classrooms tomorrow," Keane said at a press conference '
-    'outside the district headquarters on Elm Street. "But I will not sign a contract that '
-    'bankrupts this district in two years."\n'
-    "\n"
-    "The strike began on Monday, after teachers voted 91 percent in favor of walking out at "
-    "a meeting held at the Marlow Civic Arena on Sept. 28. It is the first teachers' strike "
-    "in the county since 1994, when a walkout lasted eleven days.\n"
-    "\n"
-    "## Parents caught in the middle\n"
-    "\n"
-    "Parents have scrambled to find childcare. The city's YMCA and four public libraries "
-    "have opened day programs, and the district is serving free breakfasts and lunches at "
-    "six school sites for students who rely on school meals.\n"
-    "\n"
-    "Tanya Brooks, 34, a nurse and mother of two, said she had taken unpaid leave to look "
-    'after her children, aged 7 and 10. "I support the teachers, I really do," she said. '
-    '"But I can\'t keep doing this for another week."\n'
-    "\n"
-    "Some parents were less sympathetic. Gary Whitfield, a 49-year-old plumber whose "
-    "daughter is a senior at Marlow North High School, said the strike was hurting students "
-    'preparing for college applications. "These kids have deadlines," he said.\n'
-    "\n"
-    "Mayor Patricia Gomez urged both sides to return to the table and offered City Hall as a "
-    "neutral venue. A state mediator, Henry Oduya, is expected to arrive on Thursday.\n"
-    "\n"
-    'Board president Steven Liu said in a written statement that the board was "ready to '
-    'talk at any hour of the day or night," but added that any deal must be "responsible to '
-    'taxpayers."\n'
-    "\n"
-    "The union said picket lines would continue outside every school until a deal is "
-    "reached. A rally is planned for Saturday at noon in Riverside Park, where organizers "
-    "expect up to 5,000 people.\n"
-    "\n"
-)
 
 
 def test_an_ellipsis_whose_words_the_passage_holds_is_at_least_the_closest(retriever_of) -> None:
