@@ -306,6 +306,9 @@ def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever)
         ("what articles do you have", "I'm a bot that answers questions about"),
         ("how many articles do you have?", "I'm a bot that answers questions about"),
         ("list the stories", "I'm a bot that answers questions about"),
+        # A question word alone asks nothing of its own (had been answered with confidence).
+        ("who", "I'm a bot that answers questions about"),
+        ("Why?", "I'm a bot that answers questions about"),
     ],
 )
 def test_small_talk_gets_a_line_saying_what_the_bot_answers(

@@ -400,7 +400,16 @@ def unread(question: str, english_only: bool, latin: LatinLanguages | None = Non
     if language != "en":
         return Unread(language=language)
     talk = detect_small_talk(question)
+    if talk is None and _LONE_QUESTION_WORD.fullmatch(question):
+        # "who?" alone asks nothing (in a chat it takes the last question's place, and that
+        # rewrite is the answer): what the bot answers, not a passage that happens to match.
+        talk = "bot"
     return Unread(small_talk=talk) if talk is not None else None
+
+
+_LONE_QUESTION_WORD = re.compile(
+    r"\s*(?:who|whom|whose|what|whats|when|where|why|how|which)\s*[?!.]*\s*", re.IGNORECASE
+)
 
 
 def unread_answer(
