@@ -706,7 +706,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     import dataclasses
 
-    from articlebot.retrieval.reader import answered_elsewhere, read_answer
+    from articlebot.retrieval.conversation import ask_in_context
+    from articlebot.retrieval.reader import answered_elsewhere
     from articlebot.terminal import elsewhere_line, format_answer_text
 
     if not args.question and sys.stdin.isatty():
@@ -729,7 +730,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = [question] if question != "-" else (line for line in sys.stdin if line.strip())
     bold = sys.stdout.isatty()
     for text in questions:
-        answer = read_answer(retriever, text, doc_ids=scope, english_only=english_only)
+        # Each question alone, as a chat's first one: "how old is she" about one article asks
+        # the age of the person its lead names.
+        answer, _ = ask_in_context(retriever, text, None, doc_ids=scope, english_only=english_only)
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:

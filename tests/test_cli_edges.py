@@ -575,3 +575,28 @@ def test_where_another_article_answers_this_ones_runner_up_is_left_out(
         "talks stall (id strike)."
     )
     assert "Also:" not in shown
+
+
+def test_ask_reads_she_in_a_first_question_as_the_lead_s_person(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # `ask` answers each question as a chat's first: "how old is she" of a chess story had been
+    # answered with an earlier champion's age at his win (a readers' trial).
+    story = tmp_path / "chess.txt"
+    story.write_text(
+        "Dundee schoolgirl becomes youngest Scottish chess champion\n\n"
+        "EDINBURGH, Jul 21 (Caledonian News Service) - A schoolgirl from Dundee, Amara Osei, "
+        "became the youngest ever winner of the Scottish Chess Championship on Sunday, beating a "
+        "four-time champion in the final round.\n\n"
+        "Osei, 16, finished the nine-round tournament with 7.5 points, half a point ahead of "
+        "grandmaster Colin MacRae.\n\n"
+        '"I still can\'t quite believe it," she said after the final game, which lasted more '
+        "than five hours.\n\n"
+        "The previous record for the youngest champion was held by Ewan Forsyth, who won in "
+        "1997 aged 17.\n\n"
+        "MacRae, 41, said he had been outplayed in the endgame.\n",
+        encoding="utf-8",
+    )
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    shown = cli("ask", "--doc", "chess", "how old is she", index_dir=index_dir).stdout
+    assert "**Osei, 16, finished" in shown and "Forsyth" not in shown
