@@ -604,15 +604,15 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
     if any(states_age_of(name, text) for text in texts):
         return with_stated_age(retriever, answer, doc_id, name)
     top = answer.passages[0] if answer.passages else None
-    if top is None or top.doc_id != doc_id or _names(top.highlight_text, name):
+    if top is None or top.doc_id != doc_id or _mentions_surname(top.highlight_text, name):
         return answer  # "Harrow, who is 61": an age the pattern does not know
-    naming = next((i for i, text in enumerate(texts) if _names(text, name)), None)
+    naming = next((i for i, text in enumerate(texts) if _mentions_surname(text, name)), None)
     if naming is None:
         return answer
     return _only_closest(_led_by(retriever, answer, doc_id, spans[naming], confident=False))
 
 
-def _names(sentence: str, name: str) -> bool:
+def _mentions_surname(sentence: str, name: str) -> bool:
     """Whether `sentence` names the person `name` by their last name."""
     last = name.split()[-1]
     return re.search(rf"\b{re.escape(last)}\b", sentence, re.IGNORECASE) is not None
