@@ -229,15 +229,6 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     return replace(answer, answered=True, passages=passages, also=None, topical=None)
 
 
-def with_stated_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
-    """`answer` led, with confidence, by the first sentence of the article that gives `name`'s
-    age right after the name ("Mr. Okafor, 54, showed little emotion"); unchanged when none
-    does (the article may give only someone else's)."""
-    return _led_by_chosen(
-        retriever, answer, doc_id, _first_where(lambda text: states_age_of(name, text))
-    )
-
-
 def with_role_holder(
     retriever: Retriever, answer: Answer, doc_id: str, role: RoleQuestion
 ) -> Answer:
@@ -529,9 +520,10 @@ def with_holders_age(
             return answer  # "The captain of the Aurora Bay, a 51-year-old Greek national"
         return _only_closest(answer)
     holder, naming = found
-    _, texts = article_sentences(retriever, doc_id)
-    if any(states_age_of(holder.name, text) for text in texts):
-        return with_stated_age(retriever, answer, doc_id, holder.name)
+    spans, texts = article_sentences(retriever, doc_id)
+    aged = _first_where(lambda text: states_age_of(holder.name, text))(texts)
+    if aged is not None:
+        return _led_by(retriever, answer, doc_id, spans[aged])
     return _only_closest(_led_by(retriever, answer, doc_id, naming, confident=False))
 
 
@@ -596,13 +588,15 @@ _SHAPES: tuple[
 
 
 def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
-    """`answer` to "how old is steven liu" led, with confidence, by the sentence giving his
-    age; where the article names him without one and the bold sentence is about someone else
-    ("Gary Whitfield, a 49-year-old plumber"), by the sentence first naming him, offered only
-    as the closest; else as it is."""
+    """`answer` to "how old is steven liu" led, with confidence, by the first sentence giving
+    his age right after his name ("Mr. Liu, 54, showed little emotion"); where the article
+    names him without one and the bold sentence is about someone else ("Gary Whitfield, a
+    49-year-old plumber"), by the sentence first naming him, offered only as the closest;
+    else as it is."""
     spans, texts = article_sentences(retriever, doc_id)
-    if any(states_age_of(name, text) for text in texts):
-        return with_stated_age(retriever, answer, doc_id, name)
+    aged = _first_where(lambda text: states_age_of(name, text))(texts)
+    if aged is not None:
+        return _led_by(retriever, answer, doc_id, spans[aged])
     top = answer.passages[0] if answer.passages else None
     if top is None or top.doc_id != doc_id or _mentions_surname(top.highlight_text, name):
         return answer  # "Harrow, who is 61": an age the pattern does not know
