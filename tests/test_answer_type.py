@@ -24,6 +24,7 @@ from articlebot.retrieval.answer_type import (
     wanted_type,
     winner_asked,
     with_quantity,
+    withholds_name,
 )
 from articlebot.retrieval.reader import read_answer
 
@@ -795,3 +796,24 @@ def test_a_why_answered_without_a_reason_is_only_the_closest(retriever_of) -> No
     assert "long and painful waits" in answer.passages[0].highlight_text
     assert answer.confidence >= load_settings().min_confidence
     assert answer.outcome == "closest" and not answer.answered
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "withheld"),
+    [
+        (
+            "whats the name of the captain",
+            "The ship's master, whose name has not been released, has been with the company "
+            "for 14 years, Westmarch said.",
+            True,
+        ),
+        ("who is the driver", "The driver, a 44-year-old man, has not been named.", True),
+        ("what is the guards name", "The guard, who asked not to be named, was not hurt.", True),
+        # A count asked of a sentence about someone unnamed; a name asked and given.
+        ("how many teachers came", "A head who asked not to be named said four came.", False),
+        ("who is the driver", "The driver, Tom Reyes, 44, was not hurt.", False),
+        ("who won", "Osei won, though officials declined to say more.", False),
+    ],
+)
+def test_a_name_the_sentence_says_is_not_given_is_no_answer(question, sentence, withheld):
+    assert withholds_name(question, sentence) is withheld

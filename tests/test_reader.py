@@ -864,3 +864,22 @@ def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(
         assert answer.confidence == pytest.approx(plain.confidence)
     assert "Kasatkin" in plain.passages[0].text
     assert thumbs.question == "👍" and thumbs.outcome == "none"
+
+
+def test_a_name_the_article_says_is_not_released_is_only_the_closest(retriever_of) -> None:
+    # The article says the master's name was not released: that sentence is the closest, never
+    # the confident answer to "whats the name of the captain" (a readers' trial's).
+    ferry = retriever_of(
+        ferry="Ferry strikes harbour wall in fog, 39 injured\n\n"
+        "PORTHAVEN, Oct 3 (Coastline News) - A passenger ferry struck the harbour wall at "
+        "Porthaven in thick fog on Tuesday evening, injuring 39 people, the operator Westmarch "
+        "Ferries said.\n\n"
+        "The Island Spirit, carrying 212 passengers and 18 crew, was arriving from the island "
+        "of Carrow at about 7:40 p.m. when it hit the eastern breakwater.\n\n"
+        "The ship's master, whose name has not been released, has been with the company for 14 "
+        "years, Westmarch said.\n\n"
+        "The Marine Accident Investigation Branch said it had sent three inspectors.\n"
+    )
+    answer = read_answer(ferry, "whats the name of the captain", ["ferry"])
+    assert answer.outcome == "closest"
+    assert "whose name has not been released" in answer.passages[0].highlight_text

@@ -545,6 +545,30 @@ def denies_asked(question: str, sentence: str) -> bool:
     )
 
 
+def withholds_name(question: str, sentence: str) -> bool:
+    """Whether a question asking who or for a name is met by a sentence saying the name is not
+    given: "The ship's master, whose name has not been released", "a headteacher who asked
+    not to be named", "The man has not been identified"."""
+    kind = wanted_type(question)
+    if kind not in ("person", "name") and not _NAME_ASKED.search(last_question(question)):
+        return False
+    return _NAME_WITHHELD.search(sentence[:_MAX_SENTENCE]) is not None
+
+
+#: "whats the name of the captain", "what is the night guards name".
+_NAME_ASKED = re.compile(r"\b(?:name|names|called|identity)\b", re.IGNORECASE)
+#: A name news says it does not give.
+_NAME_WITHHELD = re.compile(
+    r"\b(?:name|names|identity|identities)\b[^.;]{0,40}?\b(?:not|n[’']t)\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:released|disclosed|made\s+public|given|published|revealed)"
+    r"|\b(?:has|have|had|was|were|is|are)\s+(?:not|n[’']t)\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:named|identified)\b"
+    r"|\b(?:declined|refused|asked)\s+not\s+to\s+be\s+(?:named|identified)"
+    r"|\bdeclined\s+to\s+(?:give|disclose|release)\s+(?:his|her|their|the)\s+names?\b",
+    re.IGNORECASE,
+)
+
+
 #: "why did grades go down", "what caused the fire": a reason is the answer.
 _REASON_QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?(?:why|how\s+come|what\s+(?:caused|causes|led\s+to|is\s+"

@@ -38,6 +38,7 @@ from articlebot.retrieval.answer_type import (
     states_age_of,
     tally_asked,
     winner_asked,
+    withholds_name,
 )
 from articlebot.retrieval.intents import (
     detect_intent,
@@ -488,12 +489,15 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     reason for a "why" ("why are waits so long": "Patients described long and painful
     waits"), which on the reader dev sets was right only half the time, or names no one for a
     "who" ("who got charged": "The founder and former chief executive of Brightlattice ... was
-    charged"; not "who is X", answered by what X is)."""
+    charged"; not "who is X", answered by what X is), or says the name asked for is not given
+    ("whats the name of the captain": "The ship's master, whose name has not been
+    released")."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
     if (
         denies_asked(question, bold)
+        or withholds_name(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
             _WHO_ASKED.match(question)
