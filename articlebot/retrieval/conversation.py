@@ -640,9 +640,9 @@ def _settle(
         # Where none is confident, the one naming whom the pronoun means is still the best
         # guess ("how old is Steven Liu", whose age the article never gives, not the plumber's
         # age that "board president? how old is he" found).
-        by_name = [a for a in candidates if a.question in named and a.answered] or [
-            a for a in candidates if a.question in named and not any(c.answered for c in candidates)
-        ]
+        naming = [a for a in candidates if a.question in named]
+        sure = [a for a in candidates if a.answered]
+        by_name = [a for a in naming if a.answered] or ([] if sure else naming)
         contextual = max(by_name or candidates, key=reading or (lambda a: a.confidence))
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does. A question word alone ("who?") means

@@ -183,11 +183,8 @@ def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
     """The one line answering a message to the bot, naming the article (or the first few of
     several; "the articles here" when `titles` is empty)."""
     more = len(titles) - 3
-    about = (
-        "“" + "”, “".join(titles[:3]) + "”" + (f" and {more} other" + "s" * (more > 1)) * (more > 0)
-        if titles
-        else "the articles here"
-    )
+    others = f" and {more} other{'s' if more > 1 else ''}" if more > 0 else ""
+    about = "“" + "”, “".join(titles[:3]) + "”" + others if titles else "the articles here"
     if kind == "thanks":
         return f"Glad to help. Ask me anything else about {about}."
     if kind == "ack":
