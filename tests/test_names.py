@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articlebot.retrieval.names import names_in, names_someone
+from articlebot.retrieval.names import identified_after, names_in, names_someone
 
 
 def test_a_name_may_begin_with_any_capital_letter() -> None:
@@ -30,3 +30,17 @@ def test_a_sentence_names_someone_besides_whom_the_question_names(
     sentence: str, question: str, names: bool
 ) -> None:
     assert names_someone(sentence, question) is names
+
+
+def test_a_person_described_first_is_named_in_the_next_sentence() -> None:
+    lead = "A retired teacher digging potatoes on her allotment has found 312 Roman coins."
+    named = "The coins were spotted by Brenda Hollis, 67, who has kept the plot for 30 years."
+    later = "Finds officer Tom Becker, 41, said they were minted between AD 193 and 235."
+    assert identified_after([lead, named, later], 0) == 1
+    # The sentence after names no one with an age: no one is identified.
+    assert identified_after([lead, "Hollis said it was a surprise.", later], 0) is None
+    # The sentence already names its person: nobody else is whom it describes.
+    assert identified_after(["Brenda Hollis found 312 Roman coins.", later], 0) is None
+    # Nothing after the last sentence; a position outside the article is none.
+    assert identified_after([lead, named], 1) is None
+    assert identified_after([lead, named], 5) is None

@@ -883,3 +883,32 @@ def test_a_name_the_article_says_is_not_released_is_only_the_closest(retriever_o
     answer = read_answer(ferry, "whats the name of the captain", ["ferry"])
     assert answer.outcome == "closest"
     assert "whose name has not been released" in answer.passages[0].highlight_text
+
+
+COINS = """Retired teacher finds Roman coin hoard on her allotment
+
+HOLMFIRTH, Apr 2 (Pennine Wire) - A retired teacher digging potatoes on her allotment has \
+found a hoard of 312 Roman silver coins, the county's finds officer said on Monday.
+
+The coins were spotted by Brenda Hollis, 67, who has kept the plot on Cliff Road for 30 years. \
+She said she had first taken one for a bottle top.
+
+Finds officer Tom Becker, 41, said the coins were minted between AD 193 and 235 and were \
+probably buried by a soldier.
+"""
+
+
+def test_who_did_it_of_a_lead_that_describes_them_is_answered_with_their_name(
+    retriever, retriever_of
+) -> None:
+    # News describes the person first ("A retired teacher ... has found") and names them in the
+    # next sentence: a reader asking who wants the name.
+    coins = retriever_of(coins=COINS)
+    answer = read_answer(coins, "who found the coins")
+    assert "Brenda Hollis" in answer.passages[0].highlight_text
+    # The bundled article: "a French researcher imprisoned in Russia was freed", then his name.
+    answer = read_answer(retriever, "who was freed in the prisoner swap")
+    assert answer.passages[0].highlight_text.startswith("Laurent Vinatier, 49")
+    # "she", asked first, is that person too.
+    answer, _ = ask_in_context(coins, "how old is she", None)
+    assert "Hollis, 67" in answer.passages[0].highlight_text

@@ -19,6 +19,7 @@ from articlebot.retrieval.names import (
     NOT_NAMES,
     QUESTION_WORDS,
     aged,
+    identified_after,
     names_in,
     people,
     personal,
@@ -811,16 +812,22 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
     _, sentences = article_sentences(retriever, doc_id)
     if not sentences:
         return request
-    lead = sentences[0]
-    named = people(lead)
-    if not named or (" " not in named[0] and not aged(named[0], lead)):
-        # "A Maltese court sentenced a former official": no one a reader would call "he".
-        return request
+    opening = 0
+    named = people(sentences[0])
+    if not named or (" " not in named[0] and not aged(named[0], sentences[0])):
+        # "A former treasurer of a children's hospice charity was jailed": the person is
+        # whom the next sentence names with an age ("Margaret Ashworth, 58, ..."), if it does.
+        found = identified_after(sentences, 0)
+        if found is None:
+            return request
+        opening = found
+        named = [name for name in people(sentences[found]) if aged(name, sentences[found])]
     called = _called(named[0], sentences)
     if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
         # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
         return request
-    return dataclasses.replace(request, previous=Turn("what happened", lead, request.at, doc_id))
+    previous = Turn("what happened", sentences[opening], request.at, doc_id)
+    return dataclasses.replace(request, previous=previous)
 
 
 def _called(name: str, sentences: Sequence[str]) -> str | None:

@@ -4,6 +4,7 @@ them may be people's (whom "he" means, who a "who" question is answered by)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from articlebot.retrieval.spelling import plain_letters
 
@@ -93,6 +94,19 @@ def people(sentence: str) -> list[str]:
 def aged(name: str, sentence: str) -> bool:
     """Whether `sentence` gives `name` an age right after it ("Bekele, 24,")."""
     return re.search(rf"\b{re.escape(name)},\s*\d{{1,3}}\b", sentence) is not None
+
+
+def identified_after(sentences: Sequence[str], at: int) -> int | None:
+    """The sentence after `at` when it names someone with their age and `at` names no one by
+    a full name or an age: news describes a person first ("found by a retired postman", "A
+    baker who has never held public office") and names them in the next sentence ("its
+    discoverer, Peter Rowan, 71"). None otherwise."""
+    if not 0 <= at < len(sentences) - 1 or any(
+        " " in name or aged(name, sentences[at]) for name in people(sentences[at])
+    ):
+        return None
+    after = sentences[at + 1]
+    return at + 1 if any(aged(name, after) for name in people(after)) else None
 
 
 def sentence_names(sentence: str) -> list[str]:

@@ -53,7 +53,7 @@ from articlebot.retrieval.languages import (
     question_language,
 )
 from articlebot.retrieval.late_interaction import english_stopwords
-from articlebot.retrieval.names import names_someone
+from articlebot.retrieval.names import identified_after, names_someone
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -588,7 +588,28 @@ _SHAPES: tuple[
             retriever, answer, doc_id, retriever.spelled(name)
         ),
     ),
+    (
+        lambda _, typed: True if _WHO_ASKED.match(typed) and not who_is_subject(typed) else None,
+        lambda retriever, answer, doc_id, _: with_identified(retriever, answer, doc_id),
+    ),
 )
+
+
+def with_identified(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
+    """`answer` to a "who" question whose bold sentence describes someone without naming them
+    ("A fossil skull found by a retired postman") led by the next sentence when that names
+    someone with their age ("... its discoverer, Peter Rowan, 71"), its outcome kept."""
+    top = answer.passages[0] if answer.passages else None
+    if top is None or top.doc_id != doc_id:
+        return answer
+    spans, texts = article_sentences(retriever, doc_id)
+    bold = (top.highlight.start, top.highlight.end)
+    if bold not in spans:
+        return answer
+    named = identified_after(texts, spans.index(bold))
+    if named is None:
+        return answer
+    return _led_by(retriever, answer, doc_id, spans[named], confident=False)
 
 
 def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
