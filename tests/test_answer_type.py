@@ -17,6 +17,7 @@ from articlebot.retrieval.answer_type import (
     name_asked,
     names_winner,
     naming_sentence,
+    opens_with_age,
     reason_asked,
     score_asked,
     states_age_of,
@@ -817,3 +818,20 @@ def test_a_why_answered_without_a_reason_is_only_the_closest(retriever_of) -> No
 )
 def test_a_name_the_sentence_says_is_not_given_is_no_answer(question, sentence, withheld):
     assert withholds_name(question, sentence) is withheld
+
+
+@pytest.mark.parametrize(
+    ("sentence", "a_person"),
+    [
+        ("The 24-year-old, who scored 27 league goals, signed on Monday.", True),
+        ("The 22-year-old Spaniard, seeded fifth, saved two break points.", True),
+        ("“The 30-year-old striker is ready,” he said.", True),
+        ("The 62-year-old chain, which began as a single shop, will close.", False),
+        ("The 96-year-old bridge carries about 7,000 vehicles a day.", False),
+        ("He signed the 24-year-old, who scored 27 goals.", False),
+    ],
+)
+def test_a_sentence_may_open_with_someones_age_in_place_of_their_name(
+    sentence: str, a_person: bool
+) -> None:
+    assert opens_with_age(sentence) is a_person

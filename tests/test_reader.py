@@ -912,3 +912,23 @@ def test_who_did_it_of_a_lead_that_describes_them_is_answered_with_their_name(
     # "she", asked first, is that person too.
     answer, _ = ask_in_context(coins, "how old is she", None)
     assert "Hollis, 67" in answer.passages[0].highlight_text
+
+
+SIGNING = """Harbour Town sign striker Oduya for a club-record fee
+
+HARBOUR TOWN, Jul 28 (Coast Wire) - Harbour Town have signed Kenyan striker Samuel Oduya from \
+Ajax for a club-record fee of 31 million euros, the club said on Monday.
+
+The 23-year-old, who scored 19 league goals last season, has signed a five-year contract.
+
+Head coach Ines Barros, 51, said the club had followed him for two years.
+"""
+
+
+def test_how_old_is_someone_the_next_sentence_calls_by_their_age(retriever_of) -> None:
+    # "Samuel Oduya ..." then "The 23-year-old, who scored": news gives the age in place of
+    # the name; the coach's "Barros, 51" is someone else's.
+    signing = retriever_of(signing=SIGNING)
+    answer = read_answer(signing, "how old is oduya")
+    assert answer.answered
+    assert answer.passages[0].highlight_text.startswith("The 23-year-old")

@@ -897,6 +897,22 @@ def states_age_of(name: str, sentence: str) -> bool:
     )
 
 
+#: A sentence opening with someone's age in place of their name: "The 24-year-old, who
+#: scored 27 league goals", "The 22-year-old Spaniard"; not "The 62-year-old chain".
+_AGE_OPENING = re.compile(
+    rf"^[\"“‘(]?the\s+(?:\d{{1,3}}|{_AGE_WORDS})-year-old(?:,|\s+(?-i:[{CAPITALS}])|\s+(?:man|woman|"
+    r"boy|girl|male|female|father|mother|grandmother|grandfather|player|striker|forward|midfielder|"
+    r"defender|goalkeeper|star|singer|actor|actress|driver|rider|runner|veteran|teenager)\b)",
+    re.IGNORECASE,
+)
+
+
+def opens_with_age(sentence: str) -> bool:
+    """Whether `sentence` opens with a person's age in place of their name ("The 24-year-old,
+    who ..."), as news refers back to the person the sentence before named."""
+    return _AGE_OPENING.match(sentence.strip()[:_MAX_SENTENCE]) is not None
+
+
 def _words(text: str) -> set[str]:
     return {_bare(word) for word in re.findall(r"[\w’'-]+", text)}
 

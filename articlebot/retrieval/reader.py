@@ -33,6 +33,7 @@ from articlebot.retrieval.answer_type import (
     name_asked,
     names_winner,
     naming_sentence,
+    opens_with_age,
     reason_asked,
     score_asked,
     states_age_of,
@@ -620,6 +621,16 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
     else as it is."""
     spans, texts = article_sentences(retriever, doc_id)
     aged = _first_where(lambda text: states_age_of(name, text))(texts)
+    if aged is None:
+        # "Harbour City have signed Mateo Lindqvist ..." then "The 24-year-old, who scored".
+        aged = next(
+            (
+                i
+                for i in range(1, len(texts))
+                if opens_with_age(texts[i]) and _mentions_surname(texts[i - 1], name)
+            ),
+            None,
+        )
     if aged is not None:
         return _led_by(retriever, answer, doc_id, spans[aged])
     top = answer.passages[0] if answer.passages else None
