@@ -604,3 +604,32 @@ def test_an_ellipsis_whose_words_the_passage_holds_is_at_least_the_closest(retri
         _, turn = ask_in_context(strike, question, turn, doc_ids=["strike"])
     answer, _ = ask_in_context(strike, "what about the 1994 one", turn, doc_ids=["strike"])
     assert answer.outcome == "closest" and "since 1994" in answer.passages[0].highlight_text
+
+
+LIBRARY = """Council approves new library after long debate
+
+BRAMFORD, Oct 3 (Shire Wire) - Bramford council approved a new 6 million pound library on \
+Tuesday after a four-hour debate.
+
+Council leader David Marsh, 58, and opposition leader Priya Shah, 44, both backed the plan, \
+which passed by 31 votes to 9.
+
+Shah said she had campaigned for the library for six years and called the vote "a win for \
+every child in this town".
+
+Marsh said he expected building work to start next spring and the library to open in 2028.
+"""
+
+
+def test_she_after_an_answer_naming_a_man_first_is_the_woman_it_names(retriever_of) -> None:
+    # The answer names David Marsh first, then Priya Shah, whom the article calls "she".
+    library = retriever_of(library=LIBRARY)
+    first, turn = ask_in_context(library, "who backed the plan", None, now=100.0)
+    assert "Priya Shah" in first.passages[0].highlight_text
+    said, _ = ask_in_context(library, "what did she say", turn, now=120.0)
+    assert said.passages[0].highlight_text.startswith("Shah said she had campaigned")
+    said, _ = ask_in_context(library, "when did he say work would start", turn, now=120.0)
+    assert said.passages[0].highlight_text.startswith("Marsh said he expected")
+    # Without knowing how the article calls them, the first named stays whom "she" means.
+    both = Turn("who backed the plan", first.passages[0].highlight_text, 0.0)
+    assert with_context("what did she say", both)[1] == "what did David Marsh say"

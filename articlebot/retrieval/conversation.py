@@ -130,7 +130,12 @@ def _substitute(question: str, name: str) -> str | None:
     return rewritten if count else None
 
 
-def with_context(question: str, previous: Turn, typed_names: Collection[str] = ()) -> list[str]:
+def with_context(
+    question: str,
+    previous: Turn,
+    typed_names: Collection[str] = (),
+    called: Callable[[str], str | None] | None = None,
+) -> list[str]:
     """Rewrites of the question with the name it most likely refers to.
 
     "When was he arrested?" after "Who is Laurent Vinatier?" gives "When was Laurent Vinatier
@@ -139,7 +144,8 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
     word alone takes the previous question's place: "Why?" after "When does the bridge close?"
     asks "Why does the bridge close?". `typed_names`: the previous question's words (lower
     case) that the last article writes as names, for a name typed in lower case ("who is
-    kasatkin").
+    kasatkin"). `called`: "he" or "she", as the article calls a name ("what did she say"
+    after a sentence naming a man first means the woman it names).
     """
     bare = _BARE.match(question)
     if bare:
@@ -171,7 +177,7 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
         named = (
-            (_holder_in(previous) or people(previous.highlight)[:1])
+            _as_called(_holder_in(previous) or people(previous.highlight), question, called)[:1]
             if _PERSON.search(question)
             else []
         )
@@ -179,7 +185,21 @@ def with_context(question: str, previous: Turn, typed_names: Collection[str] = (
         # one's ("how old is he", not the last one's "who did they sign").
         before = previous.question.rstrip(" ?")
         return [f"{before}? {question}", *_substituted(question, named)]
+    names = _as_called(names, question, called)
     return _substituted(question, names) or [f"{question} ({'; '.join(names)})"]
+
+
+def _as_called(
+    names: list[str], question: str, called: Callable[[str], str | None] | None
+) -> list[str]:
+    """`names`, those the article calls as the question's "he" or "she" does first, those it
+    calls otherwise left out (unless that leaves none)."""
+    said = "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+    if called is None or said is None or len(names) < 2:
+        return names
+    calls = {name: called(name) for name in names}
+    kept = [name for name in names if calls[name] in (said, None)] or names
+    return sorted(kept, key=lambda name: calls[name] != said)
 
 
 _ASKING = frozenset("who what when where why how which whom whose".split())
@@ -344,6 +364,7 @@ def _questions_for(
     on_last_topic: Callable[[str, str], bool] | None = None,
     is_name: Callable[[str, str], bool] | None = None,
     latin: LatinLanguages | None = None,
+    called: Callable[[str, str], str | None] | None = None,
 ) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
@@ -410,7 +431,13 @@ def _questions_for(
         and who_is_subject(previous.question) is not None  # else unused: no article read
     ):
         typed_names = names_here(previous.question, previous.doc_id)
-    rewrites = with_context(request.question, previous, typed_names)
+    doc_id = previous.doc_id
+    rewrites = with_context(
+        request.question,
+        previous,
+        typed_names,
+        None if called is None or doc_id is None else partial(called, doc_id=doc_id),
+    )
     if (
         names_here is not None
         and previous.doc_id is not None
@@ -749,6 +776,7 @@ def answer_requests(
             partial(_on_topic_of, retriever),
             partial(_written_as_name, retriever),
             retriever.languages,
+            partial(_called_in, retriever),
         )
         for request in requests
     ]
@@ -828,6 +856,11 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
         return request
     previous = Turn("what happened", sentences[opening], request.at, doc_id)
     return dataclasses.replace(request, previous=previous)
+
+
+def _called_in(retriever: Retriever, name: str, doc_id: str) -> str | None:
+    """ "he" or "she", as article `doc_id` calls `name` (`_called`)."""
+    return _called(name, article_sentences(retriever, doc_id)[1])
 
 
 def _called(name: str, sentences: Sequence[str]) -> str | None:
