@@ -835,3 +835,40 @@ def test_a_sentence_may_open_with_someones_age_in_place_of_their_name(
     sentence: str, a_person: bool
 ) -> None:
     assert opens_with_age(sentence) is a_person
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the night guards name",
+        "whats her dogs name?",
+        "what's the shop's name",
+        "what is his name",
+        "what are the names of the victims",
+    ],
+)
+def test_a_name_asked_after_whose_it_is_wants_a_name(question: str) -> None:
+    assert wanted_type(question) == "name"
+    # A sentence describing the person without a name does not give it.
+    guard = "The museum's single night guard, a 44-year-old man, was not hurt."
+    assert answer_type_missing(question, guard) == 1.0
+
+
+def test_a_name_question_answered_by_a_description_is_not_a_confident_answer(
+    retriever_of,
+) -> None:
+    # "a 44-year-old man who has worked there for nine years" is who, not his name.
+    theft = retriever_of(
+        theft="""Thieves take gold brooches from village museum
+
+KELLSBY, May 2 (Dale Wire) - Thieves stole seven gold brooches from the Kellsby Museum early \
+on Tuesday, police said.
+
+The museum's single night guard, a 44-year-old man who has worked there for nine years, was \
+not hurt.
+
+Curator Ann Marlowe, 61, said the brooches were worth about 2 million pounds.
+"""
+    )
+    answer = read_answer(theft, "what is the night guards name")
+    assert not answer.answered

@@ -273,7 +273,8 @@ _QUESTIONS = re.compile(r"\?\s+(?=\S)")
 #: "What is the name of ...", "what's the satellite called": a name is the answer.
 _NAME_QUESTION = re.compile(
     r"^\s*what(?:s|'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?:(?:the\s+)?names?\s+of\b|.*\bcalled\b"
-    r"|\S+(?:'s|’s)?\s+names?\s*\??\s*$)"
+    # "what's the shop's name", "what is the night guards name", "whats his dogs name".
+    r"|(?:\S+\s+){0,3}?\S+(?:'s|’s)?\s+names?\s*[?.!]*\s*$)"
     # "which museum is it", "which court made the ruling": one thing's name (not a year, day
     # or way; "which crops" or "which diseases" are as often named in lowercase).
     r"|^\s*which\s+(?!(?:year|day|month|date|time|way|one|of|is|was|are|were)\b)"
