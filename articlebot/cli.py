@@ -1081,7 +1081,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if misplaced:
             # "articlebot --json ask hi": the option is the command's, put before it.
             command.error(_goes_after(misplaced[0], args.command))
-        command.error(f"unrecognized arguments: {' '.join(extra)}")
+        options = [o for o in command._option_string_actions if o.startswith("--")]
+        close = difflib.get_close_matches(extra[0].split("=")[0], options, n=1)
+        hint = f": did you mean {close[0]}?" if extra[0].startswith("--") and close else ""
+        command.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")
     from pydantic import ValidationError

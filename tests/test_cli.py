@@ -77,7 +77,13 @@ def test_help_lists_every_command() -> None:
     [
         (
             ["ask", "--jsn", "hi"],
-            "articlebot ask: error: unrecognized arguments: --jsn (see 'articlebot ask --help')",
+            "articlebot ask: error: unrecognized arguments: --jsn: did you mean --json? "
+            "(see 'articlebot ask --help')",
+        ),
+        (
+            ["list", "--nosuch"],
+            "articlebot list: error: unrecognized arguments: --nosuch "
+            "(see 'articlebot list --help')",
         ),
         (
             ["asj", "hi"],
