@@ -451,7 +451,8 @@ def _where(settings: Settings) -> str:
 
 def _print_report(settings: Settings, report: Any) -> None:
     for doc_id in report.removed:
-        print(f"removed {doc_id}")
+        now = report.renamed.get(doc_id)
+        print(f"removed {doc_id}" if now is None else f"renamed {doc_id} to {now}")
     print(f"{_where(settings)}: {report.summary()}")
 
 

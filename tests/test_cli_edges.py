@@ -558,6 +558,13 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     other = tmp_path / "other.txt"
     other.write_text(text.replace("Monday", "Tuesday"), encoding="utf-8")
     assert "same text" not in cli("add", str(other), index_dir=index_dir).stderr
+    # The same file added again under a new id takes the old one's place: a rename (the copy
+    # from the other folder is still one).
+    renamed = cli("add", "--id", "port", str(tmp_path / "one" / "harbour.txt"), index_dir=index_dir)
+    assert renamed.returncode == 0
+    assert "renamed harbour to port" in renamed.stdout.splitlines()
+    assert f"port has the same text as {copy}" in renamed.stderr
+    assert "same text as harbour," not in renamed.stderr
 
 
 def test_where_another_article_answers_this_ones_runner_up_is_left_out(

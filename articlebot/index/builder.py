@@ -52,6 +52,9 @@ class BuildReport:
     #: Added documents whose text another one in the index has word for word, by id: the same
     #: file copied elsewhere, added again under a second id.
     copies: dict[str, str] = field(default_factory=dict)
+    #: Removed documents whose text an added one has word for word, by id, with that one's id:
+    #: the same file added again under a new id (`add --id`) took its place.
+    renamed: dict[str, str] = field(default_factory=dict)
     embedded_passages: int = 0
     total_passages: int = 0
     written: bool = False
@@ -417,6 +420,7 @@ def _build_index(
     # updated or added like any other run's (all of them are embedded again).
     held = _indexed_hashes(index_dir, previous)
     texts: dict[str, str] = {}
+    texts_of: dict[str, str] = {}
     for doc_id, content in held.items():
         if content:
             texts.setdefault(content, doc_id)
@@ -427,6 +431,7 @@ def _build_index(
             unchanged = before is not None and before.content_hash == doc.content_hash
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
+                texts_of[doc.doc_id] = doc.content_hash
                 if (twin := texts.get(doc.content_hash)) is not None:
                     report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
@@ -445,6 +450,13 @@ def _build_index(
                     build.add(previous.documents[doc_id], fresh=False)
             build.add(doc, fresh=not unchanged)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
+        added = {texts_of[doc_id]: doc_id for doc_id in report.added}
+        for doc_id in report.removed:
+            if (now := added.get(held[doc_id] or "")) is not None:
+                report.renamed[doc_id] = now
+        report.copies = {
+            doc_id: twin for doc_id, twin in report.copies.items() if twin not in report.renamed
+        }
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed; sources (a moved file) are not worth a new generation.
             report.total_passages = len(previous.passages)
