@@ -44,3 +44,17 @@ def test_a_person_described_first_is_named_in_the_next_sentence() -> None:
     # Nothing after the last sentence; a position outside the article is none.
     assert identified_after([lead, named], 1) is None
     assert identified_after([lead, named], 5) is None
+
+
+def test_a_body_described_first_is_named_where_the_next_sentence_opens() -> None:
+    lead = "A regional water company was fined 4.2 million pounds over spills into the River Avon."
+    named = "Severnvale Water, which supplies 1.3 million homes, admitted it."
+    assert identified_after([lead, named], 0) == 1
+    assert identified_after([lead, "Nexatel, which has 3 million customers, said so."], 0) == 1
+    # A lone word before "who" is mostly no name; a name opening without "which" is not what
+    # the sentence before describes.
+    assert identified_after([lead, "Officials, who declined to be named, said so."], 0) is None
+    assert identified_after([lead, "Severnvale Water said it was sorry."], 0) is None
+    # Whom the sentence names already is the one asked about.
+    macron = "French President Emmanuel Macron said it could involve thousands of troops."
+    assert identified_after([macron, "Russia, which launched the war, objected."], 0) is None

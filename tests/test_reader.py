@@ -932,3 +932,19 @@ def test_how_old_is_someone_the_next_sentence_calls_by_their_age(retriever_of) -
     answer = read_answer(signing, "how old is oduya")
     assert answer.answered
     assert answer.passages[0].highlight_text.startswith("The 23-year-old")
+
+
+def test_which_one_it_is_of_a_lead_that_describes_it_is_the_name_after(retriever_of) -> None:
+    fine = retriever_of(
+        fine="""Water company fined record sum over sewage spills
+
+BRISTOL, Mar 14 (West Wire) - A regional water company was ordered on Thursday to pay a record \
+4.2 million pound fine for letting sewage into the River Avonmere on 37 occasions.
+
+Severnvale Water, which supplies about 1.3 million households, pleaded guilty in January.
+
+Judge Harriet Okonedo said the company had shown a deplorable disregard for the river.
+"""
+    )
+    answer = read_answer(fine, "which water company is it")
+    assert answer.passages[0].highlight_text.startswith("Severnvale Water, which supplies")

@@ -97,16 +97,31 @@ def aged(name: str, sentence: str) -> bool:
 
 
 def identified_after(sentences: Sequence[str], at: int) -> int | None:
-    """The sentence after `at` when it names someone with their age and `at` names no one by
-    a full name or an age: news describes a person first ("found by a retired postman", "A
-    baker who has never held public office") and names them in the next sentence ("its
-    discoverer, Peter Rowan, 71"). None otherwise."""
-    if not 0 <= at < len(sentences) - 1 or any(
-        " " in name or aged(name, sentences[at]) for name in people(sentences[at])
-    ):
+    """The sentence after `at` when it names whom `at` only describes: news describes a person
+    or a body first ("found by a retired postman", "A regional water company was ordered") and
+    names them in the next sentence, a person with their age ("its discoverer, Peter Rowan,
+    71"), a body opening it ("Severnvale Water, which supplies ..."). None when `at` names a
+    person by a full name or an age, or the next sentence names no one new so."""
+    if not 0 <= at < len(sentences) - 1:
         return None
-    after = sentences[at + 1]
+    this, after = sentences[at], sentences[at + 1]
+    if any(
+        (" " in name or aged(name, this)) and not _NOT_PEOPLE.intersection(name.lower().split())
+        for name in people(this)
+    ):
+        return None  # "the River Avonmere" is no one
+    opening = _NAMED_OPENING.match(after)
+    if opening is not None and (opening.group(1) or opening.group(2)) not in this:
+        return at + 1
     return at + 1 if any(aged(name, after) for name in people(after)) else None
+
+
+#: A sentence opening with a name and what it is: "Severnvale Water, which supplies",
+#: "Nexatel, which"; a lone word before "who" is mostly none ("Officials, who declined").
+_NAMED_OPENING = re.compile(
+    rf"^([{CAPITALS}][\w’'-]+(?:\s+[{CAPITALS}][\w’'-]+)+),\s+(?:which|who)\b"
+    rf"|^([{CAPITALS}][\w’'-]+),\s+which\b"
+)
 
 
 def sentence_names(sentence: str) -> list[str]:

@@ -484,6 +484,14 @@ def read_answers(
 _WHO_ASKED = re.compile(r"^\s*(?:who|whom)\b", re.IGNORECASE)
 
 
+#: A question asking who, or which one something is ("which water company is it").
+_WHO_OR_WHICH = re.compile(
+    r"^\s*(?:who|whom)\b|^\s*(?:which|what)\s+(?!(?:year|day|month|date|time)\b)"
+    r"(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:is|was)\s+(?:it|this|that)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
 def _unless_unsupported(answer: Answer, question: str) -> Answer:
     """`answer`, offered only as the closest when its bold sentence says the opposite of what
     was asked ("which models are affected": "other models are not affected"), or gives no
@@ -590,16 +598,17 @@ _SHAPES: tuple[
         ),
     ),
     (
-        lambda _, typed: True if _WHO_ASKED.match(typed) and not who_is_subject(typed) else None,
+        lambda _, typed: True if _WHO_OR_WHICH.match(typed) and not who_is_subject(typed) else None,
         lambda retriever, answer, doc_id, _: with_identified(retriever, answer, doc_id),
     ),
 )
 
 
 def with_identified(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
-    """`answer` to a "who" question whose bold sentence describes someone without naming them
-    ("A fossil skull found by a retired postman") led by the next sentence when that names
-    someone with their age ("... its discoverer, Peter Rowan, 71"), its outcome kept."""
+    """`answer` to a "who" or "which one is it" question whose bold sentence describes someone
+    without naming them ("A fossil skull found by a retired postman", "A regional water company
+    was ordered") led by the next sentence when that names them (`identified_after`), its
+    outcome kept."""
     top = answer.passages[0] if answer.passages else None
     if top is None or top.doc_id != doc_id:
         return answer
