@@ -8,6 +8,7 @@ import pytest
 
 from articlebot.config import load_settings
 from articlebot.retrieval.answer_type import (
+    NameQuestion,
     answer_type_missing,
     counted_thing,
     counts_directly,
@@ -498,17 +499,19 @@ def test_a_things_name_is_the_first_sentence_naming_it():
         "A slick from a damaged tanker could reach the shellfish beds by the weekend.",
         "The Maltese-flagged tanker Aurora Bay began leaking on Sunday.",
     ]
-    assert naming_sentence(sentences, name_asked("whats the name of the tanker")) == 1
+    assert naming_sentence(sentences, name_asked("whats the name of the tanker").thing) == 1
     fish = [
         "The pale fish, which grows to 24 centimeters, was filmed in the Kermadec Trench.",
         "The researchers have named it Pseudoliparis lumenis, from the Latin for light.",
     ]
-    assert naming_sentence(fish, name_asked("what is the fish called")) == 1
+    assert naming_sentence(fish, name_asked("what is the fish called").thing) == 1
     # A possessive names no tanker; a thing never named, nothing.
     assert naming_sentence(["The tanker's Captain Ruiz spoke."], "tanker") is None
     assert naming_sentence(["A lander is dropped from a ship."], "ship") is None
-    # Narrowed ("the old satellite", "the mayor of marseille"): the first naming need not be it.
-    assert name_asked("What was the old satellite called?") is None
+    # Narrowed ("the old satellite", "the mayor of marseille"): the first naming need not be
+    # it, so it is no confident answer, or not looked for.
+    assert name_asked("What was the old satellite called?") == NameQuestion("satellite", True)
+    assert name_asked("whats the new law going to be called") == NameQuestion("law", True)
     assert name_asked("what is the name of the mayor of marseille") is None
 
 
@@ -519,8 +522,8 @@ def test_which_one_thing_asks_for_its_name() -> None:
         "A German museum on Thursday returned 23 Maya artefacts to Guatemala.",
         "Officials from the Lindenhof Museum of World Cultures in Hamburg attended.",
     ]
-    assert naming_sentence(museum, name_asked("which museum is it")) == 1
-    assert name_asked("which strain of bird flu is it") == "strain"
+    assert naming_sentence(museum, name_asked("which museum is it").thing) == 1
+    assert name_asked("which strain of bird flu is it") == NameQuestion("strain")
     assert wanted_type("which court made the ruling") == "name"
     ruling = "It overturns a ruling made last year by a single judge."
     assert answer_type_missing("which court made the ruling", ruling) == 1.0

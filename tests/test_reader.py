@@ -948,3 +948,23 @@ Judge Harriet Okonedo said the company had shown a deplorable disregard for the 
     )
     answer = read_answer(fine, "which water company is it")
     assert answer.passages[0].highlight_text.startswith("Severnvale Water, which supplies")
+
+
+def test_a_narrowed_name_question_is_answered_by_the_first_naming_of_such_a_thing(
+    retriever_of,
+) -> None:
+    # "the new species": the article's first naming of a species, shown; as "the new" one
+    # might be another than the first named, no more confidently than the search found it.
+    fossil = retriever_of(
+        fossil="""Schoolgirl's beach find is a new species of marine reptile
+
+LYME, Jun 3 (Coast Wire) - A fossil found by a schoolgirl on a beach near Lyme has been \
+identified as a previously unknown species of marine reptile, scientists said on Tuesday.
+
+The species, named Lymeosaurus annae after its finder, lived about 190 million years ago.
+
+The skull will go on show at the Lyme Museum in the spring.
+"""
+    )
+    plain = read_answer(fossil, "what is the new species called")
+    assert plain.passages[0].highlight_text.startswith("The species, named Lymeosaurus annae")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from articlebot.retrieval.names import CAPITALS
 from articlebot.retrieval.spelling import chat_words
@@ -296,7 +297,9 @@ _NAMED_THING = re.compile(
 #: satellite or of anything in Marseille does not answer.
 _BARE_NAME_QUESTION = re.compile(
     r"^\s*what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:names?\s+of\s+(?:the|this|that|its)\s+"
-    r"(?P<of>[\w-]+)|(?:the|this|that|its)\s+(?P<called>[\w-]+)\s+called)\s*[?.!]*\s*$"
+    r"(?P<mod1>(?:(?!of\b)[\w-]+\s+){0,2}?)(?P<of>[\w-]+)|(?:the|this|that|its)\s+"
+    r"(?P<mod2>(?:(?!of\b)[\w-]+\s+){0,2}?)(?P<called>[\w-]+)\s+"
+    r"(?:(?:going\s+to|gonna|to)\s+be\s+)?(?:called|named))\s*[?.!]*\s*$"
     # "which museum is it", "which strain of bird flu is it", "which journal was it in".
     r"|^\s*which\s+(?P<which>[\w-]+)(?:\s+of\s+[\w\s-]+?)?\s+(?:is|was)\s+(?:it|this|that)"
     r"(?:\s+in)?\s*[?.!]*\s*$",
@@ -439,15 +442,28 @@ def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
     )
 
 
-def name_asked(question: str) -> str | None:
-    """The thing a name question asks the name of, stemmed ("tanker" in "whats the name of the
-    tanker"), or None for another question."""
+@dataclass(frozen=True, slots=True)
+class NameQuestion:
+    """What a name question asks the name of."""
+
+    #: The thing, stemmed: "tanker" in "whats the name of the tanker".
+    thing: str
+    #: Narrowed by a word before it ("the new species", "the hacker group"): the article's
+    #: first naming of such a thing may be another one's.
+    narrowed: bool = False
+
+
+def name_asked(question: str) -> NameQuestion | None:
+    """What a name question asks the name of ("tanker" in "whats the name of the tanker"), or
+    None for another question."""
     question = last_question(question)
     found = _BARE_NAME_QUESTION.match(question)
     if found is None:
         return None
     thing = _stem(found.group("of") or found.group("called") or found.group("which"))
-    return None if thing in {"it", "this", "that", "he", "she", "they"} else thing
+    if thing in {"it", "this", "that", "he", "she", "they"}:
+        return None
+    return NameQuestion(thing, bool(found.group("mod1") or found.group("mod2")))
 
 
 def naming_sentence(sentences: Sequence[str], thing: str) -> int | None:

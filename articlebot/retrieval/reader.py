@@ -22,6 +22,7 @@ from articlebot.retrieval.about import (
     summary_spans,
 )
 from articlebot.retrieval.answer_type import (
+    NameQuestion,
     age_asked,
     counted_thing,
     counts_directly,
@@ -258,11 +259,17 @@ def with_winner(
     return _confident(retriever, answer)
 
 
-def with_naming(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
-    """`answer` led, with confidence, by the article's first sentence naming `thing` ("the
-    Maltese-flagged tanker Aurora Bay", "named it Pseudoliparis lumenis"); unchanged when none
-    does."""
-    return _led_by_chosen(retriever, answer, doc_id, lambda texts: naming_sentence(texts, thing))
+def with_naming(retriever: Retriever, answer: Answer, doc_id: str, asked: NameQuestion) -> Answer:
+    """`answer` led by the article's first sentence naming the thing asked about ("the
+    Maltese-flagged tanker Aurora Bay", "named it Pseudoliparis lumenis"), with confidence
+    unless the question narrows the thing ("the new species"); unchanged when none does."""
+    return _led_by_chosen(
+        retriever,
+        answer,
+        doc_id,
+        lambda texts: naming_sentence(texts, asked.thing),
+        confident=not asked.narrowed,
+    )
 
 
 def with_first_score(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
