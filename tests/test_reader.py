@@ -968,3 +968,22 @@ The skull will go on show at the Lyme Museum in the spring.
     )
     plain = read_answer(fossil, "what is the new species called")
     assert plain.passages[0].highlight_text.startswith("The species, named Lymeosaurus annae")
+
+
+def test_who_was_charged_of_a_lead_that_describes_them_is_the_name_after(retriever_of) -> None:
+    # "who got charged" is the story's main event (the headline's), which the lead tells; the
+    # lead describes the man, the next sentence names him.
+    fraud = retriever_of(
+        fraud="""Founder of delivery start-up charged with fraud
+
+NEW YORK, Nov 6 (City Wire) - The founder and former chief executive of Parcelwise, a \
+delivery start-up once valued at 900 million dollars, was charged on Wednesday with \
+defrauding investors of 120 million dollars, prosecutors said.
+
+Daniel Ostrow, 39, was arrested at his home in Brooklyn and released on bail.
+
+The company said it was cooperating with investigators.
+"""
+    )
+    answer = read_answer(fraud, "who got charged")
+    assert answer.passages[0].highlight_text.startswith("Daniel Ostrow, 39")

@@ -604,10 +604,6 @@ _SHAPES: tuple[
             retriever, answer, doc_id, retriever.spelled(name)
         ),
     ),
-    (
-        lambda _, typed: True if _WHO_OR_WHICH.match(typed) and not who_is_subject(typed) else None,
-        lambda retriever, answer, doc_id, _: with_identified(retriever, answer, doc_id),
-    ),
 )
 
 
@@ -668,14 +664,21 @@ def _by_shape(
     retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None, typed: str
 ) -> Answer:
     """`answer` as the article's shape answers the question, when the first of `_SHAPES` that
-    recognises it answers it; else as it is."""
+    recognises it answers it; else as it is. Either way, a "who" or "which one is it" answered
+    by a sentence describing someone the next one names is led by that one."""
     spelled = retriever.spelled(typed)
     for recognise, respond in _SHAPES:
         asked = recognise(spelled, typed)
         if asked is None:
             continue
         doc_id = article_of(retriever, answer, doc_ids)
-        return answer if doc_id is None else respond(retriever, answer, doc_id, asked)
+        if doc_id is not None:
+            answer = respond(retriever, answer, doc_id, asked)
+        break
+    if _WHO_OR_WHICH.match(typed) and not who_is_subject(typed):
+        doc_id = article_of(retriever, answer, doc_ids)
+        if doc_id is not None:
+            answer = with_identified(retriever, answer, doc_id)
     return answer
 
 
