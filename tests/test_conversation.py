@@ -633,3 +633,38 @@ def test_she_after_an_answer_naming_a_man_first_is_the_woman_it_names(retriever_
     # Without knowing how the article calls them, the first named stays whom "she" means.
     both = Turn("who backed the plan", first.passages[0].highlight_text, 0.0)
     assert with_context("what did she say", both)[1] == "what did David Marsh say"
+
+
+RESCUE = """Injured walker rescued after two nights on a ridge
+
+FORT WILLIAM, Mar 3 (Glen Wire) - A retired teacher who spent two nights in a snow hole on a \
+ridge above the glen was airlifted to safety on Sunday morning, rescuers said.
+
+Graham Lockhart, 67, from Stirling, had set out alone on Friday to walk the ridge, a route he \
+had completed more than 20 times. He slipped on ice at around 2 p.m., breaking his ankle.
+
+His wife raised the alarm at 9 p.m. on Friday when he failed to return to their cottage. The \
+mountain rescue team sent 18 volunteers onto the hill overnight despite strong winds.
+
+Speaking from his hospital bed, Lockhart said he had survived on two cereal bars and a flask \
+of coffee.
+
+A coastguard helicopter from Inverness reached the ridge at first light on Sunday after two \
+earlier attempts were called off because of low cloud.
+
+The 67-year-old was flown to Belford Hospital in Fort William, where he was treated for \
+hypothermia and frostbite.
+
+Team leader Ewan Grant, 52, said the operation had been one of the hardest of the winter.
+"""
+
+
+def test_he_is_also_asked_as_the_age_news_goes_on_to_call_him(retriever_of) -> None:
+    # "Graham Lockhart, 67" is later "The 67-year-old": the rewrite by name alone found the
+    # sentence naming him ("his hospital bed"), not the one saying which hospital.
+    lockhart = Turn("who was rescued", "Graham Lockhart, 67, from Stirling, set out.", 0.0)
+    rewrites = with_context("which hospital was he taken to", lockhart)
+    assert "which hospital was the 67-year-old taken to" in rewrites
+    rescue = retriever_of(rescue=RESCUE)
+    answer, _ = ask_in_context(rescue, "wich hospital was he taken to", None)
+    assert "Belford Hospital" in answer.passages[0].highlight_text

@@ -184,9 +184,9 @@ def with_context(
         # As a question of its own after the last one: the kind of answer wanted is this
         # one's ("how old is he", not the last one's "who did they sign").
         before = previous.question.rstrip(" ?")
-        return [f"{before}? {question}", *_substituted(question, named)]
+        return [f"{before}? {question}", *_substituted(question, named, previous.highlight)]
     names = _as_called(names, question, called)
-    return _substituted(question, names) or [f"{question} ({'; '.join(names)})"]
+    return _substituted(question, names, previous.highlight) or [f"{question} ({'; '.join(names)})"]
 
 
 def _as_called(
@@ -294,14 +294,19 @@ def _name_run(text: str, names: Collection[str]) -> tuple[int, int] | None:
     return None if start is None or end is None else (start, end)
 
 
-def _substituted(question: str, names: list[str]) -> list[str]:
-    """The question with its pronoun replaced by the first name, whole and by surname."""
+def _substituted(question: str, names: list[str], sentence: str = "") -> list[str]:
+    """The question with its pronoun replaced by the first name, whole and by surname, and
+    by their age where `sentence` gives it ("Graham Lockhart, 67,": "the 67-year-old", as news
+    goes on to call him)."""
     if not names:
         return []
     name = names[0]
     forms = [name]
     if " " in name and "-" not in name.split()[-1][:1]:
         forms.append(name.split()[-1])
+    age = re.search(rf"\b{re.escape(name)},\s*(\d{{1,3}}),", sentence)
+    if age is not None:
+        forms.append(f"the {age.group(1)}-year-old")
     return [r for r in (_substitute(question, form) for form in forms) if r is not None]
 
 
