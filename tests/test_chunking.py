@@ -25,6 +25,17 @@ def test_sentence_split_respects_abbreviations_and_initials() -> None:
     ]
 
 
+def test_a_us_dateline_s_state_does_not_end_the_lead() -> None:
+    # "Tenn." had cut the lead in two: answers bolded it from "(April 2)", and the summary and
+    # the byline reply read the date as who published it.
+    text = "NASHVILLE, Tenn. (AP) — A battery maker will build a plant. It opens in 2027."
+    spans = split_sentences(text, Span(0, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "NASHVILLE, Tenn. (AP) — A battery maker will build a plant.",
+        "It opens in 2027.",
+    ]
+
+
 def test_sentence_split_after_words_that_only_look_like_abbreviations() -> None:
     # "sun." and "no." end sentences ("Sun." and "No. 5" do not); "Kraków." is no initial
     # "w."; a sentence may open with Cyrillic or Spanish's ¿, and end with a full-width "？".

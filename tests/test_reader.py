@@ -987,3 +987,23 @@ The company said it was cooperating with investigators.
     )
     answer = read_answer(fraud, "who got charged")
     assert answer.passages[0].highlight_text.startswith("Daniel Ostrow, 39")
+
+
+def test_a_date_in_the_datelines_brackets_is_not_its_publisher() -> None:
+    from articlebot.ingest.documents import parse_plain_text
+    from articlebot.retrieval.about import publisher
+
+    story = parse_plain_text(
+        "Battery maker to build plant\n\nNASHVILLE, Tenn. (April 2) — A battery maker will "
+        "build a plant.\n\nIt opens in 2027.",
+        "plant",
+        "plant.txt",
+    )
+    assert publisher(story) is None
+    wired = parse_plain_text(
+        "Battery maker to build plant\n\nNASHVILLE, Tenn. (AP) — A battery maker will build "
+        "a plant.",
+        "plant",
+        "plant.txt",
+    )
+    assert publisher(wired) == "AP"

@@ -20,7 +20,10 @@ _CAPITALISED_ABBREVIATIONS = frozenset(
     (
         "mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev hon pres "
         "inc ltd co corp dept univ est fig no nos vol ed eds jan feb mar apr jun jul aug sep "
-        "sept oct nov dec mon tue wed thu fri sat sun"
+        "sept oct nov dec mon tue wed thu fri sat sun "
+        # US states as news datelines write them: "NASHVILLE, Tenn. (AP) —".
+        "ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss "
+        "mo mont neb nev okla ore pa tenn tex vt va wash wis wyo"
     ).split()
 )
 # A sentence ends at . ! ? (or an ellipsis, or their full-width forms), optionally followed by

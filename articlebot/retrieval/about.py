@@ -155,8 +155,10 @@ def publisher(document: Document) -> str | None:
             return outlet
     for line in body[:4]:
         found = DATELINE.match(line) or _AGENCY_OPENING.match(line)
-        if found and found.group(1) and len(found.group(1).split()) <= 3:
-            return found.group(1).strip()
+        agency = found.group(1) if found else None
+        # "NASHVILLE, Tenn. (April 2) —": a date in the brackets, not who filed it.
+        if agency and len(agency.split()) <= 3 and not is_date_line(agency):
+            return agency.strip()
     return None
 
 
