@@ -18,6 +18,7 @@ from articlebot.retrieval.about import (
     introduces,
     introduction,
     newest_article,
+    stands_alone,
     summary_reply,
 )
 from articlebot.retrieval.conversation import ask_in_context
@@ -1007,3 +1008,30 @@ def test_a_date_in_the_datelines_brackets_is_not_its_publisher() -> None:
         "plant.txt",
     )
     assert publisher(wired) == "AP"
+
+
+def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retriever_of) -> None:
+    # "She also ordered Pruitt to repay ..." read alone: who is she?
+    assert not stands_alone("She also ordered Pruitt to repay $4.27 million in restitution.")
+    assert not stands_alone("They said the branch lends 40,000 books a year.")
+    assert stands_alone("It was the town's largest theft in living memory.")
+    assert stands_alone("Judge Ellen Kessler ordered Pruitt to repay $4.27 million.")
+    court = retriever_of(
+        court="""Former treasurer jailed over pension theft
+
+HARWICK, Ohio — A former city treasurer who stole $4.2 million from the town's pension fund \
+was sentenced on Thursday to six years in federal prison.
+
+Gerald Pruitt, 61, pleaded guilty in March to wire fraud and money laundering.
+
+Judge Ellen Kessler said the theft had betrayed retired firefighters and teachers. She also \
+ordered Pruitt to repay $4.27 million in restitution to the pension fund.
+
+He spent the money on a lake house, two boats and gambling trips, prosecutors said.
+
+The theft came to light in 2023 when a new auditor noticed that pension statements did not \
+match bank records.
+"""
+    )
+    _, *lines = summary_reply(court.index, "court").lines
+    assert lines and not any(line.split()[0] in ("He", "She", "They") for line in lines)

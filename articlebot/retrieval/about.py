@@ -310,9 +310,18 @@ _QUOTE_MARKS = re.compile(r"[\"“”«»„]")
 def stands_alone(sentence: str) -> bool:
     """Whether a sentence makes sense out of its place, as a summary line must: not a quotation
     opening it ("\"Today we told them help is coming.\"", "\"... like this,\" she said." with
-    nobody named) nor a piece of one cut off at a sentence end (an odd number of marks)."""
+    nobody named) nor a piece of one cut off at a sentence end (an odd number of marks), nor one
+    opening with whom the sentence before named ("She also ordered Pruitt to repay ...")."""
     text = sentence.strip()
-    return not _QUOTE_MARKS.match(text) and len(_QUOTE_MARKS.findall(text)) % 2 == 0
+    return (
+        not _QUOTE_MARKS.match(text)
+        and len(_QUOTE_MARKS.findall(text)) % 2 == 0
+        and not _PRONOUN_OPENING.match(text)
+    )
+
+
+#: A sentence opening with a person's pronoun, who is whom the sentence before named.
+_PRONOUN_OPENING = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
 
 
 def _line_at(text: str, offset: int) -> str:
