@@ -1035,3 +1035,12 @@ match bank records.
     )
     _, *lines = summary_reply(court.index, "court").lines
     assert lines and not any(line.split()[0] in ("He", "She", "They") for line in lines)
+
+
+def test_a_passage_the_structure_puts_first_keeps_its_own_score(retriever_of) -> None:
+    # "how old is oduya" is led by the sentence giving his age, which the search found too,
+    # though not first: its score had read 0 in `ask --json`, as if it had not matched at all.
+    signing = retriever_of(signing=SIGNING)
+    found = read_answer(signing, "how old is oduya").passages
+    assert found[0].highlight_text.startswith("The 23-year-old")
+    assert found[0].score > 0

@@ -226,6 +226,8 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
     lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
+    # Its own ranking score where the search found it too (0 where only the structure did).
+    lead = replace(lead, score=next((p.score for p in answer.passages if p.row == lead.row), 0.0))
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.
@@ -366,6 +368,8 @@ def _led_by(
         return answer
     # A sentence inside a quotation is shown with all of it, from its opening mark.
     lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
+    # Its own ranking score where the search found it too (0 where only the structure did).
+    lead = replace(lead, score=next((p.score for p in answer.passages if p.row == lead.row), 0.0))
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     if not confident:
