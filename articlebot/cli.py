@@ -730,7 +730,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     shown = settings.top_k if args.top_k is not None else 1
     questions = [question] if question != "-" else (line for line in sys.stdin if line.strip())
     bold = sys.stdout.isatty()
+    asked = 0
     for text in questions:
+        asked += 1
         # Each question alone, as a chat's first one: "how old is she" about one article asks
         # the age of the person its lead names.
         answer, _ = ask_in_context(retriever, text, None, doc_ids=scope, english_only=english_only)
@@ -744,6 +746,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if other is not None:
                 reply += "\n" + elsewhere_line(other)
             print(f"Q: {answer.question}\n{reply}\n", flush=True)
+    if not asked:
+        # `articlebot ask` from a script with nothing piped in: say so rather than nothing.
+        raise UsageError(
+            'no question on standard input: give one (articlebot ask "...") or pipe them in, '
+            "one a line"
+        )
     return 0
 
 

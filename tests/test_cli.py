@@ -64,6 +64,15 @@ def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli)
     assert wrong.returncode == 2 and "unrecognized arguments: --nosuch" in wrong.stderr
 
 
+def test_ask_with_nothing_piped_in_says_so(article_index_dir: Path, cli: Cli) -> None:
+    # `articlebot ask` from a script, its input empty or blank: it had printed nothing, status 0.
+    for stdin in ("", "\n  \n"):
+        result = cli("ask", index_dir=article_index_dir, stdin=stdin)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert "no question on standard input" in result.stderr
+
+
 def test_help_lists_every_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "articlebot", "--help"], capture_output=True, text=True, check=True
