@@ -435,3 +435,23 @@ def test_a_named_person_without_an_age_is_shown_as_the_closest(retriever_of) -> 
     _, turn = ask_in_context(strike, "who is the superintendent", None, doc_ids=["strike"])
     he, _ = ask_in_context(strike, "how old is he", turn, doc_ids=["strike"])
     assert he.outcome == "closest" and "Robert Keane" in he.passages[0].highlight_text
+
+
+def test_an_auditor_or_a_curator_is_a_title_someone_holds(retriever_of) -> None:
+    # "how old is the auditor" had found the defence's sentence: "auditor" was no title.
+    from articlebot.retrieval.reader import read_answer
+
+    court = retriever_of(
+        court="""Former treasurer jailed over pension theft
+
+HARWICK, Ohio — A former city treasurer who stole $4.2 million from the town's pension fund \
+was sentenced on Thursday to six years in federal prison.
+
+The theft came to light in 2023 when a new auditor, Priya Natarajan, noticed that pension \
+statements did not match bank records. Natarajan, 34, told reporters she felt relieved.
+
+The defence had asked for four years, citing the treasurer's age and poor health.
+"""
+    )
+    answer = read_answer(court, "how old is the auditor")
+    assert answer.passages[0].highlight_text.startswith("Natarajan, 34")

@@ -25,7 +25,9 @@ _TITLES = frozenset(
         "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
         "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
         "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
-        "author", "referee", "ref", "umpire", "driver", "pilot",
+        "author", "referee", "ref", "umpire", "driver", "pilot", "auditor", "curator",
+        "coroner", "magistrate", "warden", "organiser", "organizer", "chef", "architect",
+        "designer", "promoter", "detective", "investigator",
     }
 )  # fmt: skip
 _BOSS = (
