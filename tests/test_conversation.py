@@ -668,3 +668,23 @@ def test_he_is_also_asked_as_the_age_news_goes_on_to_call_him(retriever_of) -> N
     rescue = retriever_of(rescue=RESCUE)
     answer, _ = ask_in_context(rescue, "wich hospital was he taken to", None)
     assert "Belford Hospital" in answer.passages[0].highlight_text
+
+
+def test_he_asked_first_of_a_story_naming_a_body_after_its_lead_is_asked_as_typed(
+    retriever_of,
+) -> None:
+    # The lead describes a company, the next sentence names it: no person for "he" (this had
+    # looked for one among nobody).
+    fine = retriever_of(
+        fine="""Water company fined record sum over sewage spills
+
+BRISTOL, Mar 14 (West Wire) - A regional water company was ordered on Thursday to pay a record \
+4.2 million pound fine for letting sewage into a river on 37 occasions.
+
+Severnvale Water, which supplies about 1.3 million households, pleaded guilty in January.
+
+Its chief executive, Paul Drury, 55, said he was sorry.
+"""
+    )
+    answer, _ = ask_in_context(fine, "how old is he", None)
+    assert answer.passages

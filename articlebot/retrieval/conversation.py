@@ -853,8 +853,11 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
         found = identified_after(sentences, 0)
         if found is None:
             return request
+        after = sentences[found]
+        named = [name for name in people(after) if aged(name, after)]
+        if not named:
+            return request  # a body, not a person ("Severnvale Water, which supplies ...")
         opening = found
-        named = [name for name in people(sentences[found]) if aged(name, sentences[found])]
     called = _called(named[0], sentences)
     if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
         # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
