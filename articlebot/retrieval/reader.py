@@ -225,9 +225,7 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
         return answer
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
-    lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
-    # Its own ranking score where the search found it too (0 where only the structure did).
-    lead = replace(lead, score=next((p.score for p in answer.passages if p.row == lead.row), 0.0))
+    lead = _leading(retriever, answer, doc_id, found)
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.
@@ -366,15 +364,22 @@ def _led_by(
     top = answer.passages[0] if answer.passages else None
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
-    # A sentence inside a quotation is shown with all of it, from its opening mark.
-    lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
-    # Its own ranking score where the search found it too (0 where only the structure did).
-    lead = replace(lead, score=next((p.score for p in answer.passages if p.row == lead.row), 0.0))
+    lead = _leading(retriever, answer, doc_id, found)
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     if not confident:
         return replace(answer, passages=passages, also=None)
     return _confident(retriever, answer, passages=passages, also=None)
+
+
+def _leading(
+    retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]
+) -> RetrievedPassage:
+    """The passage highlighting the sentence at `found`, to lead `answer`: a sentence inside a
+    quotation shown with all of it, and its own ranking score where the search found it too (0
+    where only the article's structure did)."""
+    lead = retriever.whole_quotation(passage_at(retriever, doc_id, *found))
+    return replace(lead, score=next((p.score for p in answer.passages if p.row == lead.row), 0.0))
 
 
 def _confident(retriever: Retriever, answer: Answer, **changes: Any) -> Answer:
