@@ -875,3 +875,22 @@ Curator Ann Marlowe, 61, said the brooches were worth about 2 million pounds.
     )
     answer = read_answer(theft, "what is the night guards name")
     assert not answer.answered
+
+
+def test_a_things_name_asked_after_whose_it_is_is_its_first_naming() -> None:
+    # "whats the pandas name": the lead's red panda, then "The three-year-old male, named Bao".
+    asked = name_asked("whats the pandas name")
+    assert asked == NameQuestion("panda")
+    panda = [
+        "A red panda that escaped from Ashcombe Zoo was recaptured on Wednesday.",
+        "The three-year-old male, named Bao, was spotted at about 6:50 a.m.",
+    ]
+    assert naming_sentence(panda, asked.thing) == 1
+    assert name_asked("what is the ship's name") == NameQuestion("ship")
+    # A naming of something the sentence brings in ("a group calling itself ShadowLedger") is
+    # not the name of the contractor the sentence before mentioned.
+    breach = [
+        "The attackers used the login of an employee at an outside software contractor.",
+        'Nexatel learned that a group calling itself "ShadowLedger" had offered the data.',
+    ]
+    assert naming_sentence(breach, name_asked("what was the contractors name").thing) is None

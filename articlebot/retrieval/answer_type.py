@@ -299,7 +299,10 @@ _BARE_NAME_QUESTION = re.compile(
     r"^\s*what(?:s|'s|’s|\s+is|\s+was)\s+(?:the\s+)?(?:names?\s+of\s+(?:the|this|that|its)\s+"
     r"(?P<mod1>(?:(?!of\b)[\w-]+\s+){0,2}?)(?P<of>[\w-]+)|(?:the|this|that|its)\s+"
     r"(?P<mod2>(?:(?!of\b)[\w-]+\s+){0,2}?)(?P<called>[\w-]+)\s+"
-    r"(?:(?:going\s+to|gonna|to)\s+be\s+)?(?:called|named))\s*[?.!]*\s*$"
+    r"(?:(?:going\s+to|gonna|to)\s+be\s+)?(?:called|named)"
+    # "whats the pandas name", "what is the ship's name".
+    r"|(?:the|this|that|its)\s+(?P<mod3>(?:(?!of\b)[\w-]+\s+){0,2}?)(?P<own>[\w’'-]+)\s+name)"
+    r"\s*[?.!]*\s*$"
     # "which museum is it", "which strain of bird flu is it", "which journal was it in".
     r"|^\s*which\s+(?P<which>[\w-]+)(?:\s+of\s+[\w\s-]+?)?\s+(?:is|was)\s+(?:it|this|that)"
     r"(?:\s+in)?\s*[?.!]*\s*$",
@@ -460,10 +463,13 @@ def name_asked(question: str) -> NameQuestion | None:
     found = _BARE_NAME_QUESTION.match(question)
     if found is None:
         return None
-    thing = _stem(found.group("of") or found.group("called") or found.group("which"))
+    thing = _stem(
+        found.group("of") or found.group("called") or found.group("own") or found.group("which")
+    )
     if thing in {"it", "this", "that", "he", "she", "they"}:
         return None
-    return NameQuestion(thing, bool(found.group("mod1") or found.group("mod2")))
+    narrowed = found.group("mod1") or found.group("mod2") or found.group("mod3")
+    return NameQuestion(thing, bool(narrowed))
 
 
 def naming_sentence(sentences: Sequence[str], thing: str) -> int | None:
@@ -483,10 +489,20 @@ def naming_sentence(sentences: Sequence[str], thing: str) -> int | None:
             for j in at
         ) or any(_in_a_name(words, j) for j in at):
             return i
-        if (at or mentioned_before) and _NAMING.search(sentence):
+        if at and _NAMING.search(sentence):
+            return i
+        if mentioned_before and any(
+            not _NEW_THING.search(sentence[: found.start()])
+            for found in _NAMING.finditer(sentence[:_MAX_SENTENCE])
+        ):
             return i
         mentioned_before = bool(at)
     return None
+
+
+#: A thing brought in just before a naming verb ("a group calling itself ShadowLedger"): the
+#: name is that new thing's, not the one the sentence before mentioned.
+_NEW_THING = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,2}[\w-]+\s*,?\s*$", re.IGNORECASE)
 
 
 def _in_a_name(words: Sequence[str], j: int) -> bool:
