@@ -9,6 +9,7 @@ import pytest
 from articlebot.config import load_settings
 from articlebot.retrieval.answer_type import (
     NameQuestion,
+    aged_thing_sentence,
     answer_type_missing,
     counted_thing,
     counts_directly,
@@ -23,6 +24,7 @@ from articlebot.retrieval.answer_type import (
     score_asked,
     states_age_of,
     tally_asked,
+    thing_age_asked,
     wanted_type,
     winner_asked,
     with_quantity,
@@ -894,3 +896,16 @@ def test_a_things_name_asked_after_whose_it_is_is_its_first_naming() -> None:
         'Nexatel learned that a group calling itself "ShadowLedger" had offered the data.',
     ]
     assert naming_sentence(breach, name_asked("what was the contractors name").thing) is None
+
+
+def test_a_things_age_is_the_sentence_giving_it_or_calling_it_by_its_age() -> None:
+    assert thing_age_asked("how old is the panda") == "panda"
+    assert thing_age_asked("how old is lindqvist") is None
+    panda = [
+        "A red panda that escaped from Ashcombe Zoo was recaptured on Wednesday.",
+        "The three-year-old male, named Bao, was spotted at about 6:50 a.m.",
+    ]
+    assert aged_thing_sentence(panda, "panda") == 1
+    assert aged_thing_sentence(["The 96-year-old bridge carries 7,000 cars."], "bridge") == 0
+    # Another thing's age is none of its own.
+    assert aged_thing_sentence(["The 62-year-old chain will close.", panda[1]], "panda") is None

@@ -1044,3 +1044,26 @@ def test_a_passage_the_structure_puts_first_keeps_its_own_score(retriever_of) ->
     found = read_answer(signing, "how old is oduya").passages
     assert found[0].highlight_text.startswith("The 23-year-old")
     assert found[0].score > 0
+
+
+def test_how_old_is_the_animal_the_story_calls_by_its_age(retriever_of) -> None:
+    zoo = retriever_of(
+        zoo="""Red panda recaptured in a garden after two days on the run
+
+ASHCOMBE, Aug 22 (Vale Wire) - A red panda that escaped from Ashcombe Zoo on Monday was \
+recaptured unharmed on Wednesday morning in an oak tree in a residential garden, zoo officials \
+said.
+
+The three-year-old male, named Bao, was spotted at about 6:50 a.m. by a retired postman who \
+was letting his dog out.
+
+Keepers coaxed him down with pieces of apple after about an hour.
+"""
+    )
+    answer = read_answer(zoo, "how old is the panda")
+    assert answer.passages[0].highlight_text.startswith("The three-year-old male")
+    assert (
+        read_answer(zoo, "whats the pandas name")
+        .passages[0]
+        .highlight_text.startswith("The three-year-old male, named Bao")
+    )

@@ -914,6 +914,44 @@ def age_asked(question: str) -> str | None:
     return None if found is None else found.group("who")
 
 
+#: "how old is the panda": the age of a thing the question names with "the".
+_THING_AGE = re.compile(
+    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was)\s+(?:the|this|that)\s+(?P<thing>[\w-]+)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def thing_age_asked(question: str) -> str | None:
+    """The thing a question asks the age of, stemmed ("how old is the panda": "panda"); None
+    for another question."""
+    found = _THING_AGE.match(last_question(question))
+    return None if found is None else _stem(found.group("thing"))
+
+
+def aged_thing_sentence(sentences: Sequence[str], thing: str) -> int | None:
+    """The first of an article's sentences giving `thing`'s age: "the 96-year-old bridge", or
+    an age in place of its name right after a sentence mentioning it ("A red panda escaped"
+    then "The three-year-old male, named Bao"); None when none does."""
+    before = re.compile(
+        rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE
+    )
+    for i, sentence in enumerate(sentences):
+        text = sentence[:_MAX_SENTENCE]
+        if any(
+            _stem(word) == thing for found in before.finditer(text) for word in found.groups("")
+        ):
+            return i
+        if (
+            i
+            and opens_with_age(text)
+            and any(
+                _stem(word) == thing for word in _WORD.findall(sentences[i - 1][:_MAX_SENTENCE])
+            )
+        ):
+            return i
+    return None
+
+
 def states_age_of(name: str, sentence: str) -> bool:
     """Whether `sentence` gives `name`'s age as news does: right after the name ("Okafor, 54,",
     "Nováková (22)")."""

@@ -24,6 +24,7 @@ from articlebot.retrieval.about import (
 from articlebot.retrieval.answer_type import (
     NameQuestion,
     age_asked,
+    aged_thing_sentence,
     counted_thing,
     counts_directly,
     denies_asked,
@@ -39,6 +40,7 @@ from articlebot.retrieval.answer_type import (
     score_asked,
     states_age_of,
     tally_asked,
+    thing_age_asked,
     winner_asked,
     withholds_name,
 )
@@ -606,6 +608,16 @@ _SHAPES: tuple[
     (
         lambda spelled, _: thing if (thing := counted_thing(spelled)) not in _ANYONE else None,
         with_counted,
+    ),
+    (
+        lambda spelled, _: thing_age_asked(spelled),
+        lambda retriever, answer, doc_id, thing: _led_by_chosen(
+            retriever,
+            answer,
+            doc_id,
+            lambda texts: aged_thing_sentence(texts, thing),
+            confident=False,
+        ),
     ),
     (
         lambda _, typed: age_asked(typed),
