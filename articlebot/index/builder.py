@@ -420,7 +420,8 @@ def _build_index(
     # updated or added like any other run's (all of them are embedded again).
     held = _indexed_hashes(index_dir, previous)
     texts: dict[str, str] = {}
-    texts_of: dict[str, str] = {}
+    #: The added documents, by content hash: whom a removed one with the same text became.
+    added: dict[str, str] = {}
     for doc_id, content in held.items():
         if content:
             texts.setdefault(content, doc_id)
@@ -431,7 +432,7 @@ def _build_index(
             unchanged = before is not None and before.content_hash == doc.content_hash
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
-                texts_of[doc.doc_id] = doc.content_hash
+                added[doc.content_hash] = doc.doc_id
                 if (twin := texts.get(doc.content_hash)) is not None:
                     report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
@@ -450,7 +451,6 @@ def _build_index(
                     build.add(previous.documents[doc_id], fresh=False)
             build.add(doc, fresh=not unchanged)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
-        added = {texts_of[doc_id]: doc_id for doc_id in report.added}
         for doc_id in report.removed:
             if (now := added.get(held[doc_id] or "")) is not None:
                 report.renamed[doc_id] = now

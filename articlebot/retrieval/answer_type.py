@@ -4,7 +4,7 @@ an article talks about the subject but does not give the asked fact."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from articlebot.retrieval.names import CAPITALS
@@ -935,19 +935,17 @@ def aged_thing_sentence(sentences: Sequence[str], thing: str) -> int | None:
     before = re.compile(
         rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE
     )
+
+    def mentions(sentence: str) -> bool:
+        return any(_stem(word) == thing for word in _WORD.findall(sentence[:_MAX_SENTENCE]))
+
     for i, sentence in enumerate(sentences):
         text = sentence[:_MAX_SENTENCE]
         if any(
             _stem(word) == thing for found in before.finditer(text) for word in found.groups("")
         ):
             return i
-        if (
-            i
-            and opens_with_age(text)
-            and any(
-                _stem(word) == thing for word in _WORD.findall(sentences[i - 1][:_MAX_SENTENCE])
-            )
-        ):
+        if called_by_age(sentences, i, mentions):
             return i
     return None
 
@@ -982,6 +980,12 @@ def opens_with_age(sentence: str) -> bool:
     """Whether `sentence` opens with a person's age in place of their name ("The 24-year-old,
     who ..."), as news refers back to the person the sentence before named."""
     return _AGE_OPENING.match(sentence.strip()[:_MAX_SENTENCE]) is not None
+
+
+def called_by_age(sentences: Sequence[str], at: int, mentions: Callable[[str], bool]) -> bool:
+    """Whether sentence `at` calls what the sentence before `mentions` by its age ("Mateo
+    Lindqvist ..." then "The 24-year-old, who scored")."""
+    return at > 0 and opens_with_age(sentences[at]) and mentions(sentences[at - 1])
 
 
 def _words(text: str) -> set[str]:

@@ -369,7 +369,7 @@ def _questions_for(
     on_last_topic: Callable[[str, str], bool] | None = None,
     is_name: Callable[[str, str], bool] | None = None,
     latin: LatinLanguages | None = None,
-    called: Callable[[str, str], str | None] | None = None,
+    calls_in: Callable[[str], Callable[[str], str | None]] | None = None,
 ) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
@@ -441,7 +441,7 @@ def _questions_for(
         request.question,
         previous,
         typed_names,
-        None if called is None or doc_id is None else partial(called, doc_id=doc_id),
+        None if calls_in is None or doc_id is None else calls_in(doc_id),
     )
     if (
         names_here is not None
@@ -781,7 +781,7 @@ def answer_requests(
             partial(_on_topic_of, retriever),
             partial(_written_as_name, retriever),
             retriever.languages,
-            partial(_called_in, retriever),
+            partial(_calls_in, retriever),
         )
         for request in requests
     ]
@@ -866,9 +866,18 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
     return dataclasses.replace(request, previous=previous)
 
 
-def _called_in(retriever: Retriever, name: str, doc_id: str) -> str | None:
-    """ "he" or "she", as article `doc_id` calls `name` (`_called`)."""
-    return _called(name, article_sentences(retriever, doc_id)[1])
+def _calls_in(retriever: Retriever, doc_id: str) -> Callable[[str], str | None]:
+    """ "he" or "she", as article `doc_id` calls a name (`_called`): its sentences read once,
+    when a name is first asked about."""
+    sentences: list[str] | None = None
+
+    def called(name: str) -> str | None:
+        nonlocal sentences
+        if sentences is None:
+            sentences = article_sentences(retriever, doc_id)[1]
+        return _called(name, sentences)
+
+    return called
 
 
 def _called(name: str, sentences: Sequence[str]) -> str | None:

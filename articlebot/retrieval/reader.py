@@ -25,6 +25,7 @@ from articlebot.retrieval.answer_type import (
     NameQuestion,
     age_asked,
     aged_thing_sentence,
+    called_by_age,
     counted_thing,
     counts_directly,
     denies_asked,
@@ -35,7 +36,6 @@ from articlebot.retrieval.answer_type import (
     name_asked,
     names_winner,
     naming_sentence,
-    opens_with_age,
     reason_asked,
     score_asked,
     states_age_of,
@@ -502,9 +502,9 @@ def read_answers(
 _WHO_ASKED = re.compile(r"^\s*(?:who|whom)\b", re.IGNORECASE)
 
 
-#: A question asking who, or which one something is ("which water company is it").
-_WHO_OR_WHICH = re.compile(
-    r"^\s*(?:who|whom)\b|^\s*(?:which|what)\s+(?!(?:year|day|month|date|time)\b)"
+#: A question asking which one something is ("which water company is it").
+_WHICH_ONE = re.compile(
+    r"^\s*(?:which|what)\s+(?!(?:year|day|month|date|time)\b)"
     r"(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:is|was)\s+(?:it|this|that)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
@@ -659,8 +659,8 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
         aged = next(
             (
                 i
-                for i in range(1, len(texts))
-                if opens_with_age(texts[i]) and _mentions_surname(texts[i - 1], name)
+                for i in range(len(texts))
+                if called_by_age(texts, i, lambda text: _mentions_surname(text, name))
             ),
             None,
         )
@@ -696,7 +696,7 @@ def _by_shape(
         if doc_id is not None:
             answer = respond(retriever, answer, doc_id, asked)
         break
-    if _WHO_OR_WHICH.match(typed) and not who_is_subject(typed):
+    if (_WHO_ASKED.match(typed) or _WHICH_ONE.match(typed)) and not who_is_subject(typed):
         doc_id = article_of(retriever, answer, doc_ids)
         if doc_id is not None:
             answer = with_identified(retriever, answer, doc_id)
