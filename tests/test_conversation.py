@@ -572,6 +572,31 @@ def test_a_first_question_with_she_means_the_one_the_story_opens_with(retriever_
     assert answer.passages[0].highlight_text.startswith("Salvesen, 58")
 
 
+CHESS = """Dundee teenager becomes youngest Scottish chess champion
+
+EDINBURGH, Jul 21 (Caledonian News Service) - A 16-year-old schoolgirl from Dundee became the \
+youngest ever winner of the Scottish Chess Championship on Sunday, defeating the top seed in a \
+final-round game that lasted more than five hours.
+
+Amara Osei, who is in her fifth year at Harris Academy, finished the tournament with 7.5 \
+points, half a point ahead of grandmaster Colin MacRae.
+
+The previous record for the youngest champion was held by Ewan Forsyth, who won in 1997 aged 17.
+
+Osei said she would celebrate with a takeaway pizza and a day off from chess.
+"""
+
+
+def test_she_described_by_her_age_in_the_lead_and_named_next_is_that_age(retriever_of) -> None:
+    # The lead describes her ("A 16-year-old schoolgirl"), the next sentence names her: "how old
+    # is she" asked first, and "how old is amara osei", are the lead's 16, not the old record
+    # holder's "aged 17".
+    retriever = retriever_of(chess=CHESS)
+    for question in ("how old is she", "how old is amara osei"):
+        answer, _ = ask_in_context(retriever, question, None)
+        assert "A 16-year-old schoolgirl" in answer.passages[0].highlight_text, question
+
+
 FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
 
 CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.

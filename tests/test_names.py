@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from articlebot.retrieval.names import identified_after, names_in, names_someone
+from articlebot.retrieval.names import (
+    identified_after,
+    names_in,
+    names_someone,
+    opening_person,
+    people,
+)
 
 
 def test_a_name_may_begin_with_any_capital_letter() -> None:
@@ -58,3 +64,28 @@ def test_a_body_described_first_is_named_where_the_next_sentence_opens() -> None
     # Whom the sentence names already is the one asked about.
     macron = "French President Emmanuel Macron said it could involve thousands of troops."
     assert identified_after([macron, "Russia, which launched the war, objected."], 0) is None
+
+
+def test_a_party_or_people_after_an_article_describes_someone_and_is_not_their_name() -> None:
+    lead = (
+        "NORWICH, Oct 9 (Eastern Press) - A Liberal Democrat candidate was declared the winner "
+        "of the Fenmarsh by-election after a recount gave her a majority of seven votes."
+    )
+    named = "Claire Ashdown, 38, a headteacher from Swaffham, finished with 14,212 votes."
+    assert "Liberal Democrat" not in people(lead)
+    # So the lead describes whom the next sentence names ("who won in fenmarsh").
+    assert identified_after([lead, named], 0) == 1
+    # A name written without an article stays a name; a title before one is no part of it.
+    assert people("Sarah Jones, a Liberal Democrat, and the Reverend Paul Hale spoke.") == [
+        "Sarah Jones",
+        "Paul Hale",
+    ]
+
+
+def test_a_sentence_opening_with_who_someone_is_names_that_person() -> None:
+    sentence = "Amara Osei, who is in her fifth year at Harris Academy, won with 7.5 points."
+    assert opening_person(sentence) == "Amara Osei"
+    # A body, which; a lone word; a name not followed by who they are.
+    assert opening_person("Severnvale Water, which supplies 1.3 million homes, said so.") is None
+    assert opening_person("Officials, who declined to be named, said so.") is None
+    assert opening_person("Amara Osei finished with 7.5 points.") is None

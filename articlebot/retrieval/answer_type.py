@@ -988,6 +988,26 @@ def called_by_age(sentences: Sequence[str], at: int, mentions: Callable[[str], b
     return at > 0 and opens_with_age(sentences[at]) and mentions(sentences[at - 1])
 
 
+#: Someone described by their age before the next sentence names them: "A 16-year-old
+#: schoolgirl from Dundee became ..." (then "Amara Osei, who ...").
+_DESCRIBED_BY_AGE = re.compile(
+    rf"\b(?:an?)\s+(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+(?!(?:company|firm|chain|business|"
+    r"building|bridge|church|tree|ship|record|law|tradition|rule|ban)\b)[a-z]",
+    re.IGNORECASE,
+)
+
+
+def described_by_age(sentences: Sequence[str], at: int, named: Callable[[int], bool]) -> bool:
+    """Whether sentence `at - 1` gives the age of whom sentence `at` names: it describes
+    someone by their age and `named(at - 1)`, that sentence being the one `at` names them for
+    ("A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who ...")."""
+    return (
+        at > 0
+        and _DESCRIBED_BY_AGE.search(sentences[at - 1][:_MAX_SENTENCE]) is not None
+        and named(at - 1)
+    )
+
+
 def _words(text: str) -> set[str]:
     return {_bare(word) for word in re.findall(r"[\w’'-]+", text)}
 

@@ -21,6 +21,7 @@ from articlebot.retrieval.names import (
     aged,
     identified_after,
     names_in,
+    opening_person,
     people,
     personal,
     sentence_names,
@@ -845,8 +846,8 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
     _, sentences = article_sentences(retriever, doc_id)
     if not sentences:
         return request
-    opening = 0
-    named = people(sentences[0])
+    told = sentences[0]
+    named = people(told)
     if not named or (" " not in named[0] and not aged(named[0], sentences[0])):
         # "A former treasurer of a children's hospice charity was jailed": the person is
         # whom the next sentence names with an age ("Margaret Ashworth, 58, ..."), if it does.
@@ -855,14 +856,19 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
             return request
         after = sentences[found]
         named = [name for name in people(after) if aged(name, after)]
-        if not named:
+        if named:
+            told = after
+        elif (person := opening_person(after)) is not None:
+            # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who is in her
+            # fifth year ...": the lead says more of her, the next sentence who she is.
+            named, told = [person], f"{told} {after}"
+        else:
             return request  # a body, not a person ("Severnvale Water, which supplies ...")
-        opening = found
     called = _called(named[0], sentences)
     if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
         # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
         return request
-    previous = Turn("what happened", sentences[opening], request.at, doc_id)
+    previous = Turn("what happened", told, request.at, doc_id)
     return dataclasses.replace(request, previous=previous)
 
 

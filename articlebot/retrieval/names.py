@@ -28,8 +28,8 @@ QUESTION_WORDS = {
 # old is he" after "and the CEO?" had asked "how old is CEO") and the closed
 # classes that start sentences ("One farmer, Tom Reyes, ...").
 NOT_NAMES = {
-    "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "st", "gen", "col", "capt",
-    "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
+    "dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame", "rev", "reverend", "st", "gen", "col",
+    "capt", "sgt", "lt", "one", "two", "three", "four", "five", "some", "many", "most", "several",
     "each", "every", "both", "all", "another", "other", "such", "no", "not", "but", "so",
     "yet", "however", "meanwhile", "still", "also", "then", "now", "here", "there", "if",
     "ceo", "cfo", "coo", "cto", "pm", "mp", "mep",
@@ -87,8 +87,22 @@ def personal(name: str) -> bool:
 def people(sentence: str) -> list[str]:
     """The names in an article's sentence that may be people's, full names and names given an
     age first: "Greek forward Yannis Mavridis" is whom "his" means, not "Greek"."""
-    names = [name for name in sentence_names(sentence) if personal(name)]
+    names = [
+        name
+        for name in sentence_names(sentence)
+        if personal(name) and not _after_an_article(name, sentence)
+    ]
     return sorted(names, key=lambda name: " " not in name and not aged(name, sentence))
+
+
+def _after_an_article(name: str, sentence: str) -> bool:
+    """Whether `name` comes only right after "a", "an" or "the" in `sentence`: a party, people
+    or make describing someone ("A Liberal Democrat candidate was declared the winner"), not
+    their name."""
+    places = [m.start() for m in re.finditer(rf"(?<![\w’'-]){re.escape(name)}\b", sentence)]
+    return bool(places) and all(
+        re.search(r"\b(?:a|an|the)\s+$", sentence[:at], re.IGNORECASE) for at in places
+    )
 
 
 def aged(name: str, sentence: str) -> bool:
@@ -122,6 +136,17 @@ _NAMED_OPENING = re.compile(
     rf"^([{CAPITALS}][\w’'-]+(?:\s+[{CAPITALS}][\w’'-]+)+),\s+(?:which|who)\b"
     rf"|^([{CAPITALS}][\w’'-]+),\s+which\b"
 )
+
+
+def opening_person(sentence: str) -> str | None:
+    """The full name `sentence` opens with when it goes on to say who they are ("Amara Osei,
+    who is in her fifth year at Harris Academy, ...")."""
+    opening = _NAMED_OPENING.match(sentence)
+    if opening is None or opening.group(1) is None:
+        return None
+    if not re.match(r",\s+who\b", sentence[opening.end(1) :]) or not personal(opening.group(1)):
+        return None
+    return opening.group(1)
 
 
 def sentence_names(sentence: str) -> list[str]:

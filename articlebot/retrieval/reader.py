@@ -29,6 +29,7 @@ from articlebot.retrieval.answer_type import (
     counted_thing,
     counts_directly,
     denies_asked,
+    described_by_age,
     first_score,
     first_tally,
     gives_reason,
@@ -664,6 +665,13 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
             ),
             None,
         )
+    if aged is None:
+        # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who ...".
+        first = next((i for i, text in enumerate(texts) if _mentions_surname(text, name)), None)
+        if first is not None and described_by_age(
+            texts, first, lambda i: identified_after(texts, i) == first
+        ):
+            aged = first - 1
     if aged is not None:
         return _led_by(retriever, answer, doc_id, spans[aged])
     top = answer.passages[0] if answer.passages else None
