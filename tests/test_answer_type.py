@@ -515,6 +515,14 @@ def test_a_things_name_is_the_first_sentence_naming_it():
     assert name_asked("What was the old satellite called?") == NameQuestion("satellite", True)
     assert name_asked("whats the new law going to be called") == NameQuestion("law", True)
     assert name_asked("what is the name of the mayor of marseille") is None
+    # Family words as readers type them find them as news writes them.
+    calf = [
+        "A black rhino has given birth to a healthy female calf in Dublin.",
+        "Her mother, Nuru, 14, arrived from a zoo in the Czech Republic in 2019.",
+        "The father, Kito, came from a safari park in England a year later.",
+    ]
+    assert naming_sentence(calf, name_asked("whats the mum called").thing) == 1
+    assert naming_sentence(calf, name_asked("whats the dads name").thing) == 2
 
 
 def test_which_one_thing_asks_for_its_name() -> None:

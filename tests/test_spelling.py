@@ -20,6 +20,9 @@ def test_unknown_words_become_the_article_word_one_edit_away() -> None:
     assert speller.correct("where does she teach") == "where does she teach"
     assert speller.correct("who is vint") == "who is vint"
     assert speller.correct("elektrisity") == "elektrisity"
+    # The plural of a real word is a real word: "whats the dads name" is not about "days".
+    speller = Speller(["It took three days."], known=lambda word: word in {"dad", "day"})
+    assert speller.correct("whats the dads name") == "whats the dads name"
 
 
 def test_a_name_typed_without_its_accents_is_the_article_s() -> None:

@@ -1017,9 +1017,26 @@ def _bare(word: str) -> str:
     return word.casefold().removesuffix("’s").removesuffix("'s")
 
 
+#: Family words as readers type them and as news writes them: "whats the mum called" asks
+#: for "Her mother, Nuru, 14".
+_FAMILY = {
+    "mum": "mother", "mom": "mother", "mam": "mother", "mummy": "mother", "mommy": "mother",
+    "dad": "father", "daddy": "father", "kid": "child", "children": "child",
+    "grandma": "grandmother", "gran": "grandmother", "granny": "grandmother",
+    "nan": "grandmother", "grandpa": "grandfather", "grandad": "grandfather",
+    "granddad": "grandfather", "hubby": "husband", "bro": "brother", "sis": "sister",
+}  # fmt: skip
+
+
 def _stem(word: str) -> str:
-    """A plural's singular, near enough to match "jobs" with "job" and "buses" with "bus"."""
-    word = _bare(word).strip(".,")
+    """A plural's singular, near enough to match "jobs" with "job" and "buses" with "bus", and a
+    family word as news writes it ("mums" is "mother")."""
+    word = _singular(_bare(word).strip(".,"))
+    return _FAMILY.get(word, word)
+
+
+def _singular(word: str) -> str:
+    """`word` without a plural ending, when it looks like it has one."""
     if len(word) <= 3:
         return word
     if word.endswith("ies"):

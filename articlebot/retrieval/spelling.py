@@ -47,8 +47,8 @@ class Speller:
                 return word
             if low in self._accented:
                 return self._accented[low]
-            if self._known(low):
-                return word
+            if self._known(low) or (low.endswith("s") and self._known(low[:-1])):
+                return word  # a real word, or the plural of one ("dads", not "days")
             found = process.extract(
                 low, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=5
             )
