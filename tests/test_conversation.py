@@ -597,6 +597,30 @@ def test_she_described_by_her_age_in_the_lead_and_named_next_is_that_age(retriev
         assert "A 16-year-old schoolgirl" in answer.passages[0].highlight_text, question
 
 
+RIDGE = """Climber rescued from Glen Coe ridge after two nights in snow hole
+
+FORT WILLIAM, March 3 (Midland Wire) - A retired geography teacher who spent two nights in a \
+snow hole on one of Scotland's most notorious ridges was airlifted to safety on Sunday.
+
+Graham Lockhart, 67, from Stirling, had set out alone at 7:15 a.m. on Friday to walk the \
+Aonach Eagach ridge above Glen Coe.
+
+The 67-year-old was winched aboard the helicopter and flown to Belford Hospital in Fort William.
+"""
+
+
+def test_he_is_remembered_by_name_not_by_age(retriever_of) -> None:
+    # "how old is he" is asked as "how old is Graham Lockhart" and as "how old is the
+    # 67-year-old", as long: the chat remembers the name (it had been either, by the order of
+    # a set), so the next "he" is still him, not "Fort William" in the sentence shown.
+    retriever = retriever_of(ridge=RIDGE)
+    _, turn = ask_in_context(retriever, "who was the climber that got rescued", None, now=0.0)
+    _, turn = ask_in_context(retriever, "how old is he", turn, now=10.0)
+    assert "Graham Lockhart" in turn.question
+    answer, _ = ask_in_context(retriever, "where is he from", turn, now=20.0)
+    assert "from Stirling" in answer.passages[0].highlight_text
+
+
 FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
 
 CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.

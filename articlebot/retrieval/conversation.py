@@ -357,8 +357,9 @@ class _Asked:
     swapped: bool = False
     #: Asked again of the last article, whose words it uses (`_on_topic_of`).
     on_topic: bool = False
-    #: The rewrites that put a name in a pronoun's place ("what did Anna Kowalczyk say").
-    named: frozenset[str] = frozenset()
+    #: The rewrites that put a name in a pronoun's place ("what did Anna Kowalczyk say"), in
+    #: the order made: the full name first.
+    named: tuple[str, ...] = ()
 
 
 def _questions_for(
@@ -475,10 +476,10 @@ def _questions_for(
     return _Asked([request.question, *rewrites], named=_named(request.question, rewrites))
 
 
-def _named(question: str, rewrites: list[str]) -> frozenset[str]:
-    """The rewrites of `question` that replace its pronoun with a name: the others hold the
-    question whole, after the last one or before the names."""
-    return frozenset(rewrite for rewrite in rewrites if question not in rewrite)
+def _named(question: str, rewrites: list[str]) -> tuple[str, ...]:
+    """The rewrites of `question` that replace its pronoun with a name, in their order: the
+    others hold the question whole, after the last one or before the names."""
+    return tuple(rewrite for rewrite in rewrites if question not in rewrite)
 
 
 def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collection[str] | None:
@@ -708,6 +709,8 @@ def _settle(
     ):
         # Still in the last article, "she" is whom the rewrite named: remembered so, the next
         # "how old is she" does not take her from this answer's sentence ("Her son Tomasz").
+        # The longest, the first of equals: "how old is Graham Lockhart" before "how old is
+        # the 67-year-old", which the next "he" could not be read from.
         asked_as = max(named, key=len)
     if (
         subject is not None
