@@ -75,6 +75,9 @@ def test_a_party_or_people_after_an_article_describes_someone_and_is_not_their_n
     assert "Liberal Democrat" not in people(lead)
     # So the lead describes whom the next sentence names ("who won in fenmarsh").
     assert identified_after([lead, named], 0) == 1
+    # Nor is a place: "what did he do" after this sentence is not about Fort William.
+    flown = "The 67-year-old was flown to Belford Hospital in Fort William, said Ann Lee."
+    assert people(flown) == ["Ann Lee"]
     # A name written without an article stays a name; a title before one is no part of it.
     assert people("Sarah Jones, a Liberal Democrat, and the Reverend Paul Hale spoke.") == [
         "Sarah Jones",

@@ -90,18 +90,18 @@ def people(sentence: str) -> list[str]:
     names = [
         name
         for name in sentence_names(sentence)
-        if personal(name) and not _after_an_article(name, sentence)
+        if personal(name) and not _describing_or_place(name, sentence)
     ]
     return sorted(names, key=lambda name: " " not in name and not aged(name, sentence))
 
 
-def _after_an_article(name: str, sentence: str) -> bool:
-    """Whether `name` comes only right after "a", "an" or "the" in `sentence`: a party, people
-    or make describing someone ("A Liberal Democrat candidate was declared the winner"), not
-    their name."""
+def _describing_or_place(name: str, sentence: str) -> bool:
+    """Whether `name` comes only right after "a", "an" or "the" in `sentence`, a party, people
+    or make describing someone ("A Liberal Democrat candidate was declared the winner"), or
+    after "in", "at" or "near", a place ("flown to hospital in Fort William")."""
     places = [m.start() for m in re.finditer(rf"(?<![\w’'-]){re.escape(name)}\b", sentence)]
     return bool(places) and all(
-        re.search(r"\b(?:a|an|the)\s+$", sentence[:at], re.IGNORECASE) for at in places
+        re.search(r"\b(?:a|an|the|in|at|near)\s+$", sentence[:at], re.IGNORECASE) for at in places
     )
 
 
