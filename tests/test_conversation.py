@@ -186,6 +186,11 @@ def test_a_dateline_or_a_word_opening_a_sentence_is_not_who_he_is() -> None:
     assert with_context("how heavy is it", Turn("what did india launch", crowd, 0.0)) == [
         "what did india launch? how heavy is it"
     ]
+    # Nor is "it" in "how long did it take": "him" is the pronoun a person's name replaces.
+    spotted = "The panda was spotted by retired postman Keith Lindqvist, 71, at 6:50 a.m."
+    rewrites = with_context("how long did it take to get him down", Turn("who saw it", spotted, 0))
+    assert "how long did it take to get Keith Lindqvist down" in rewrites
+    assert not any("did Keith Lindqvist take" in rewrite for rewrite in rewrites)
 
 
 @pytest.mark.parametrize(

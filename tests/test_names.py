@@ -78,6 +78,9 @@ def test_a_party_or_people_after_an_article_describes_someone_and_is_not_their_n
     # Nor is a place: "what did he do" after this sentence is not about Fort William.
     flown = "The 67-year-old was flown to Belford Hospital in Fort William, said Ann Lee."
     assert people(flown) == ["Ann Lee"]
+    # A month written short is no one: "how long could he go to prison for" after this
+    # sentence had been asked as "how long could Nov go to prison for".
+    assert people("He is due to appear in federal court on Nov. 19.") == []
     # A name written without an article stays a name; a title before one is no part of it.
     assert people("Sarah Jones, a Liberal Democrat, and the Reverend Paul Hale spoke.") == [
         "Sarah Jones",

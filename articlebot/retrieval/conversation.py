@@ -124,10 +124,20 @@ _SUBJECT = re.compile(r"\b(he|she|they|him|them|it)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"\b(his|her|their|its)\b", re.IGNORECASE)
 
 
-def _substitute(question: str, name: str) -> str | None:
-    rewritten, count = _POSSESSIVE.subn(f"{name}'s", question, count=1)
+_PERSON_POSSESSIVE = re.compile(r"\b(his|her)\b", re.IGNORECASE)
+_PERSON_SUBJECT = re.compile(r"\b(he|she|him)\b", re.IGNORECASE)
+
+
+def _substitute(question: str, name: str, person: bool = False) -> str | None:
+    """`question` with its first pronoun replaced by `name`; by a `person`'s name, only a
+    pronoun a person is called by ("how long did it take to get him down" is not about how
+    long the postman took)."""
+    possessive, subject = (
+        (_PERSON_POSSESSIVE, _PERSON_SUBJECT) if person else (_POSSESSIVE, _SUBJECT)
+    )
+    rewritten, count = possessive.subn(f"{name}'s", question, count=1)
     if not count:
-        rewritten, count = _SUBJECT.subn(name, question, count=1)
+        rewritten, count = subject.subn(name, question, count=1)
     return rewritten if count else None
 
 
@@ -185,9 +195,15 @@ def with_context(
         # As a question of its own after the last one: the kind of answer wanted is this
         # one's ("how old is he", not the last one's "who did they sign").
         before = previous.question.rstrip(" ?")
-        return [f"{before}? {question}", *_substituted(question, named, previous.highlight)]
+        return [
+            f"{before}? {question}",
+            *_substituted(question, named, previous.highlight, person=True),
+        ]
     names = _as_called(names, question, called)
-    return _substituted(question, names, previous.highlight) or [f"{question} ({'; '.join(names)})"]
+    # A name the article calls "he" or "she" is a person's: not what "it" or "they" means.
+    person = called is not None and called(names[0]) is not None
+    rewritten = _substituted(question, names, previous.highlight, person)
+    return rewritten or [f"{question} ({'; '.join(names)})"]
 
 
 def _as_called(
@@ -295,10 +311,12 @@ def _name_run(text: str, names: Collection[str]) -> tuple[int, int] | None:
     return None if start is None or end is None else (start, end)
 
 
-def _substituted(question: str, names: list[str], sentence: str = "") -> list[str]:
-    """The question with its pronoun replaced by the first name, whole and by surname, and
-    by their age where `sentence` gives it ("Graham Lockhart, 67,": "the 67-year-old", as news
-    goes on to call him)."""
+def _substituted(
+    question: str, names: list[str], sentence: str = "", person: bool = False
+) -> list[str]:
+    """The question with its pronoun (a person's, for a `person`) replaced by the first name,
+    whole and by surname, and by their age where `sentence` gives it ("Graham Lockhart, 67,":
+    "the 67-year-old", as news goes on to call him)."""
     if not names:
         return []
     name = names[0]
@@ -308,7 +326,8 @@ def _substituted(question: str, names: list[str], sentence: str = "") -> list[st
     age = re.search(rf"\b{re.escape(name)},\s*(\d{{1,3}}),", sentence)
     if age is not None:
         forms.append(f"the {age.group(1)}-year-old")
-    return [r for r in (_substitute(question, form) for form in forms) if r is not None]
+    rewrites = (_substitute(question, form, person) for form in forms)
+    return [rewrite for rewrite in rewrites if rewrite is not None]
 
 
 def _holder_in(previous: Turn) -> list[str]:

@@ -75,7 +75,7 @@ _NOT_PEOPLE = frozenset(
     police league cup club united rovers fc festival prize award times news post
     press wire journal organisation organization monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
-    november december""".split()
+    november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
 
 
