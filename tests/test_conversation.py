@@ -626,6 +626,38 @@ def test_he_is_remembered_by_name_not_by_age(retriever_of) -> None:
     assert "from Stirling" in answer.passages[0].highlight_text
 
 
+STARTUP = """Founder of start-up Brightlattice charged with defrauding investors
+
+NEW YORK, Nov 6 (Continental Wire Service) - The founder and former chief executive of \
+Brightlattice, a logistics software start-up valued at $1.3 billion, was charged on Wednesday \
+with defrauding investors out of more than $212 million, prosecutors said.
+
+Nathaniel Creed, 36, was arrested at his home in Palo Alto at about 6 a.m. and charged with \
+securities fraud and wire fraud.
+
+Brightlattice's former chief financial officer, Dana Whitcombe, 41, pleaded guilty last month \
+and is cooperating with prosecutors.
+
+Founded in 2017, Brightlattice sold software to match freight with empty space on trucks. A \
+funding round in 2022 valued the company at $1.3 billion.
+
+In August, Brightlattice laid off 140 of its 310 staff, and Creed resigned as chief executive in \
+September, saying he wanted to focus on his family. The company is now run by interim chief \
+executive Tom Haverly, 52.
+"""
+
+
+def test_he_after_a_lead_describing_someone_is_whom_the_next_sentence_names(retriever_of) -> None:
+    # The answer was the lead, which names no one but the company: "he" is Nathaniel Creed,
+    # whom the next sentence names, and is remembered so (it had been "Brightlattice").
+    retriever = retriever_of(startup=STARTUP)
+    answer, turn = ask_in_context(retriever, "how much was the startup worth", None, now=0.0)
+    assert answer.passages[0].highlight_text.startswith("NEW YORK")
+    answer, turn = ask_in_context(retriever, "when did he quit as ceo", turn, now=10.0)
+    assert "resigned" in answer.passages[0].highlight_text
+    assert "Nathaniel Creed" in turn.question  # not "when did Brightlattice quit as ceo"
+
+
 FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
 
 CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.

@@ -840,17 +840,16 @@ def answer_requests(
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
         count = len(each.questions)
-        results.append(
-            _settle(
-                request,
-                answers[at : at + count],
-                ttl,
-                swapped=each.swapped,
-                reading=reading,
-                on_topic=each.on_topic,
-                named=each.named,
-            )
+        answer, turn = _settle(
+            request,
+            answers[at : at + count],
+            ttl,
+            swapped=each.swapped,
+            reading=reading,
+            on_topic=each.on_topic,
+            named=each.named,
         )
+        results.append((answer, _with_identified(retriever, turn)))
         at += count
     return results
 
@@ -870,28 +869,59 @@ def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
         return request
     told = sentences[0]
     named = people(told)
-    if not named or (" " not in named[0] and not aged(named[0], sentences[0])):
+    if not _names_a_person(told, named):
         # "A former treasurer of a children's hospice charity was jailed": the person is
         # whom the next sentence names with an age ("Margaret Ashworth, 58, ..."), if it does.
-        found = identified_after(sentences, 0)
-        if found is None:
+        identified = _identified_next(sentences, 0)
+        if identified is None:
             return request
-        after = sentences[found]
-        named = [name for name in people(after) if aged(name, after)]
-        if named:
-            told = after
-        elif (person := opening_person(after)) is not None:
-            # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who is in her
-            # fifth year ...": the lead says more of her, the next sentence who she is.
-            named, told = [person], f"{told} {after}"
-        else:
-            return request  # a body, not a person ("Severnvale Water, which supplies ...")
+        person, after = identified
+        # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who is in her
+        # fifth year ...": the lead says more of her, the next sentence who she is.
+        named, told = [person], after if aged(person, after) else f"{told} {after}"
     called = _called(named[0], sentences)
     if called is not None and not re.search(rf"\b{called}\b", request.question, re.IGNORECASE):
         # "how old is she" of a story opening with Richard Hallam, whom it calls "he".
         return request
     previous = Turn("what happened", told, request.at, doc_id)
     return dataclasses.replace(request, previous=previous)
+
+
+def _names_a_person(sentence: str, named: list[str]) -> bool:
+    """Whether `sentence`, whose people are `named`, names someone by a full name or an age."""
+    return bool(named) and (" " in named[0] or aged(named[0], sentence))
+
+
+def _identified_next(sentences: Sequence[str], at: int) -> tuple[str, str] | None:
+    """The person whom sentence `at` describes and the next names, with their age ("Margaret
+    Ashworth, 58, ...") or opening it ("Amara Osei, who ..."), and that sentence; None when
+    the next names no one so (or a body: "Severnvale Water, which supplies ...")."""
+    found = identified_after(sentences, at)
+    if found is None:
+        return None
+    after = sentences[found]
+    person = next((name for name in people(after) if aged(name, after)), None)
+    person = person or opening_person(after)
+    return None if person is None else (person, after)
+
+
+def _with_identified(retriever: Retriever, turn: Turn) -> Turn:
+    """`turn`, when its sentence is the article's lead describing someone the next sentence
+    names ("A retired geography teacher who spent two nights in a snow hole ..."), with that
+    sentence too: the next "he" is the person it names ("Graham Lockhart, 67, from Stirling").
+    Only the lead: news opens so, while a sentence further on naming no one ("Each member will
+    receive about 1.6 million") is rarely about whom the next one names."""
+    if turn.doc_id is None or not turn.highlight or turn.doc_id not in retriever.index.documents:
+        return turn
+    if _names_a_person(turn.highlight, people(turn.highlight)):
+        return turn
+    _, sentences = article_sentences(retriever, turn.doc_id)
+    if not sentences or sentences[0] != turn.highlight:
+        return turn
+    identified = _identified_next(sentences, 0)
+    if identified is None:
+        return turn
+    return dataclasses.replace(turn, highlight=f"{turn.highlight} {identified[1]}")
 
 
 def _calls_in(retriever: Retriever, doc_id: str) -> Callable[[str], str | None]:
