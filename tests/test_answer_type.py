@@ -653,6 +653,27 @@ def test_how_many_of_a_thing_is_the_sentence_counting_it(retriever_of) -> None:
     assert "six Canadair water-bombing planes" in answer.passages[0].highlight_text
 
 
+
+TRIAL = """Drug slows muscle loss in children with rare disease, trial finds
+
+BOSTON — An experimental drug slowed the loss of muscle strength in children with a rare \
+genetic disease by almost half over two years, researchers said on Monday.
+
+The drug, velorastat, was tested in 86 children aged 4 to 15 with Kessler-Moore syndrome, a \
+disorder that causes progressive weakness in the legs and arms.
+
+Half of the children received the drug and half a placebo. Families were not told which \
+children had received the real drug until the trial ended.
+"""
+
+
+def test_how_many_is_the_sentence_counting_them_not_one_only_naming_them(retriever_of) -> None:
+    # "Families were not told which children had received the real drug" names the children
+    # but counts none: the 86 are counted two sentences before.
+    answer = read_answer(retriever_of(trial=TRIAL), "how many kids were in the trial")
+    assert "86 children" in answer.passages[0].highlight_text
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "denies"),
     [

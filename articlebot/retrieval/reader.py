@@ -33,6 +33,7 @@ from articlebot.retrieval.answer_type import (
     first_score,
     first_tally,
     gives_reason,
+    has_type,
     mentions,
     name_asked,
     names_winner,
@@ -567,10 +568,12 @@ def _only_closest(answer: Answer) -> Answer:
 
 
 def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
-    """`answer` to "how many planes", when its bold never names planes, led by the article's
-    first sentence counting them right before the word ("six Canadair water-bombing planes"),
-    its outcome kept."""
-    if not answer.passages or mentions(answer.passages[0].highlight_text, thing):
+    """`answer` to "how many planes", when its bold never names planes, or names them but gives
+    no number ("which children had received the drug"), led by the article's first sentence
+    counting them right before the word ("six Canadair water-bombing planes"), its outcome
+    kept."""
+    bold = answer.passages[0].highlight_text if answer.passages else None
+    if bold is None or (mentions(bold, thing) and has_type("number", bold)):
         return answer
     return _led_by_chosen(
         retriever,
