@@ -342,6 +342,25 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     assert states_age_of("okafor", "Mr. Okafor, 54, showed little emotion.")
 
 
+@pytest.mark.parametrize(
+    ("sentence", "missing"),
+    [
+        # Her age beside her husband, who is named without one: not his age.
+        (
+            "The bride, Niamh O'Sullivan, 31, a physiotherapist from Bandon, said she and her "
+            "husband Ciaran had cancelled their honeymoon.",
+            1.0,
+        ),
+        ("She and her husband, Ciaran Walsh, 34, left early.", 0.0),
+        ("Her 34-year-old husband was unhurt.", 0.0),
+        # The husband not named at all: whoever's age it is may be his.
+        ("Ciaran Walsh, 34, said they had cancelled the trip.", 0.0),
+    ],
+)
+def test_a_relations_age_is_the_one_given_with_them(sentence: str, missing: float) -> None:
+    assert answer_type_missing("how old is her husband", sentence) == missing
+
+
 WILDFIRE = """Wildfire forces 28,000 to flee in southern Oregon
 
 By Dana Reyes
@@ -651,7 +670,6 @@ def test_how_many_of_a_thing_is_the_sentence_counting_it(retriever_of) -> None:
     # are counted in the paragraph after it.
     answer = read_answer(retriever_of(fires=FIRES), "How many planes are fighting the fires?")
     assert "six Canadair water-bombing planes" in answer.passages[0].highlight_text
-
 
 
 TRIAL = """Drug slows muscle loss in children with rare disease, trial finds

@@ -885,6 +885,20 @@ def _has_age(sentence: str, question: str) -> bool:
     """Whether the sentence gives an age, and not only someone else's: "Vinatier, 49" does not
     answer "how old is Kasatkin?" though both are named there."""
     asked = _words(question)
+    kin = _KIN_AGE.match(question)
+    if kin is not None:
+        # "how old is her husband" of "Niamh O'Sullivan, 31, ... said she and her husband
+        # Ciaran had been due to leave": where the sentence names the husband, his age is
+        # the one given with him ("her husband, Ciaran, 34"), not hers.
+        relation = _stem(kin.group("kin"))
+        text = sentence[:_MAX_SENTENCE]
+        at = [m.span() for m in _WORD.finditer(text) if _stem(m.group(0)) == relation]
+        if at:
+            return any(
+                _AGE.search(text[end : end + _KIN_REACH]) is not None
+                or _AGED_BEFORE.search(text[max(start - _KIN_REACH, 0) : start]) is not None
+                for start, end in at
+            )
     # "how old is lynette harrow": someone named is asked about, and "who has directed the
     # department for 12 years" says how long she has done something, not her age.
     person = _AGE_SUBJECT.match(question) is not None
@@ -905,6 +919,22 @@ def _has_age(sentence: str, question: str) -> bool:
     # whom the sentence may call by name, not for a name ("how old is putin") it lacks.
     subject = _AGE_SUBJECT.match(question)
     return subject is None or bool(_words(subject.group("who")) & _words(sentence))
+
+
+#: "how old is her husband", "what age is his son": someone's age asked by how they are
+#: related to whom the chat is about.
+_KIN_AGE = re.compile(
+    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+(?:his|her|their)\s+"
+    r"(?P<kin>husband|wife|partner|son|daughter|father|mother|dad|mum|mom|brother|sister|"
+    r"grandson|granddaughter|grandfather|grandmother|child|baby|boyfriend|girlfriend|"
+    r"fiance|fiancee|friend|coach|colleague|neighbour|neighbor)s?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: Characters after the relation an age of theirs comes within: "her husband, Ciaran Walsh,
+#: 34".
+_KIN_REACH = 40
+#: An age written before the relation: "her 12-year-old son".
+_AGED_BEFORE = re.compile(rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+$", re.IGNORECASE)
 
 
 def age_asked(question: str) -> str | None:
