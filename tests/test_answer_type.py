@@ -30,7 +30,8 @@ from articlebot.retrieval.answer_type import (
     with_quantity,
     withholds_name,
 )
-from articlebot.retrieval.reader import read_answer
+from articlebot.retrieval.reader import counted_not_refused, read_answer
+from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 
 VINATIER = (
     "Laurent Vinatier, 49, who was serving a three-year sentence, was swapped for Daniil "
@@ -690,6 +691,18 @@ def test_how_many_is_the_sentence_counting_them_not_one_only_naming_them(retriev
     # but counts none: the 86 are counted two sentences before.
     answer = read_answer(retriever_of(trial=TRIAL), "how many kids were in the trial")
     assert "86 children" in answer.passages[0].highlight_text
+
+
+def test_how_many_in_the_askers_words_is_not_refused_where_the_bold_counts_it() -> None:
+    # "chipped in" is no word of the article's: the gate had read the question as off the
+    # subject and said "not in the article" while showing the sentence counting the people.
+    counted = "More than 310 people, most of them from the village, bought shares."
+    shown = RetrievedPassage("pub", "T", 4, 0, len(counted), counted, 1.0, Highlight(0, 5), counted)
+    refused = Answer("how many people chipped in", False, 0.27, [shown], outcome="none")
+    assert counted_not_refused(refused, "how many people chipped in").outcome == "closest"
+    # A count of something else, or a question counting nothing, stays refused.
+    assert counted_not_refused(refused, "how many moons does jupiter have").outcome == "none"
+    assert counted_not_refused(refused, "who chipped in").outcome == "none"
 
 
 @pytest.mark.parametrize(

@@ -496,6 +496,7 @@ def read_answers(
                 )
         else:
             answer = _unless_unsupported(_by_shape(retriever, answer, scopes[i], bare[i]), bare[i])
+            answer = counted_not_refused(answer, retriever.spelled(bare[i]))
         answers.append(answer)
     return answers
 
@@ -510,6 +511,18 @@ _WHICH_ONE = re.compile(
     r"(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:is|was)\s+(?:it|this|that)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+
+
+def counted_not_refused(answer: Answer, question: str) -> Answer:
+    """`answer`, refused as off the subject, offered as the closest when its bold sentence
+    counts what "how many" asks about ("how many people chipped in": "More than 310 people
+    ... bought shares"): the words the gate did not know were the asker's own."""
+    thing = counted_thing(question)
+    if answer.outcome != "none" or not answer.passages or thing is None:
+        return answer
+    if not counts_directly(answer.passages[0].highlight_text, thing):
+        return answer
+    return replace(answer, answered=False, outcome="closest")
 
 
 def _unless_unsupported(answer: Answer, question: str) -> Answer:
