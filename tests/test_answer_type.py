@@ -336,11 +336,16 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
 
     assert age_asked("how old is okafor?") == "okafor"
     assert age_asked("how old is the mayor") is None and age_asked("how old is she") is None
+    assert age_asked("how old is O'Sullivan's husband") is None  # his age, not hers
     assert states_age_of("vinatier", VINATIER)
     # Kasatkin is named there, but the age is Vinatier's.
     assert not states_age_of("kasatkin", VINATIER)
     assert states_age_of("nováková", "Nováková, 22 and ranked 97th, had to qualify.")
     assert states_age_of("okafor", "Mr. Okafor, 54, showed little emotion.")
+    # After who they are: an age apposed ("a 12-year-old from Dakar"), or after a home.
+    assert states_age_of("amara diallo", "Amara Diallo, a 12-year-old from Dakar, won.")
+    assert states_age_of("sorensen", "the top seed, Viktor Sorensen of Denmark, 41, lost.")
+    assert not states_age_of("diallo", "Diallo, a former champion, won in 2:05.")
 
 
 @pytest.mark.parametrize(
@@ -360,6 +365,8 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
 )
 def test_a_relations_age_is_the_one_given_with_them(sentence: str, missing: float) -> None:
     assert answer_type_missing("how old is her husband", sentence) == missing
+    # As a chat rewrites "her": by her name.
+    assert answer_type_missing("how old is Niamh O'Sullivan's husband", sentence) == missing
 
 
 WILDFIRE = """Wildfire forces 28,000 to flee in southern Oregon

@@ -921,10 +921,11 @@ def _has_age(sentence: str, question: str) -> bool:
     return subject is None or bool(_words(subject.group("who")) & _words(sentence))
 
 
-#: "how old is her husband", "what age is his son": someone's age asked by how they are
-#: related to whom the chat is about.
+#: "how old is her husband", "what age is his son", "how old is Niamh O'Sullivan's husband":
+#: someone's age asked by how they are related to whom the chat is about.
 _KIN_AGE = re.compile(
-    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+(?:his|her|their)\s+"
+    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+(?:his|her|their|the\s+[\w-]+(?:’s|'s)|"
+    rf"(?-i:[{CAPITALS}])[\w’'-]*(?:\s+(?-i:[{CAPITALS}])[\w’'-]*){{0,2}}(?:’s|'s))\s+"
     r"(?P<kin>husband|wife|partner|son|daughter|father|mother|dad|mum|mom|brother|sister|"
     r"grandson|granddaughter|grandfather|grandmother|child|baby|boyfriend|girlfriend|"
     r"fiance|fiancee|friend|coach|colleague|neighbour|neighbor)s?\s*[?.!]*\s*$",
@@ -941,7 +942,9 @@ def age_asked(question: str) -> str | None:
     """The name a question asks the age of ("how old is okafor": "okafor"); None for another
     question, or one about "the mayor" or "her"."""
     found = _AGE_SUBJECT.match(last_question(question))
-    return None if found is None else found.group("who")
+    if found is None or re.search(r"['’]s\s", found.group("who")):
+        return None  # "how old is O'Sullivan's husband" asks about her husband, not her
+    return found.group("who")
 
 
 #: "how old is the panda": the age of a thing the question names with "the".
@@ -990,10 +993,22 @@ def states_age_of(name: str, sentence: str) -> bool:
         for match in _AGE.finditer(sentence)
     ):
         return True
+    # After who they are: "Amara Diallo, a 12-year-old from Dakar", "Viktor Sorensen of
+    # Denmark, 41".
+    if any(_bare(match.group("owner")) in asked for match in _AGE_APPOSED.finditer(sentence)):
+        return True
     # Before the name: "Nineteen-year-old Swede Elin Lindqvist", "the 34-year-old Okafor".
     return any(
         asked & _words(match.group("owner")) for match in _AGE_BEFORE_NAME.finditer(sentence)
     )
+
+
+_AGE_APPOSED = re.compile(
+    rf"\b(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+)"
+    rf"(?:\s+(?:of|from)\s+(?-i:[{CAPITALS}])[\w’'-]+(?:\s+(?-i:[{CAPITALS}])[\w’'-]+)?(?=,\s+\d))?"
+    rf",\s+(?:(?:a|an|the)\s+(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b|\d{{1,3}}\s*(?:[,;)—–]|\.(?!\d)|$))",
+    re.IGNORECASE,
+)
 
 
 #: A sentence opening with someone's age in place of their name: "The 24-year-old, who

@@ -174,7 +174,8 @@ def with_context(
                 return [f"{asked} {named[0]} {who.group('rest')}"]
         rest, count = _LEADING_QUESTION_WORD.subn("", before, count=1)
         return [f"{asked}{rest}" if count else f"{asked} {before}"]
-    names = names_in(previous.question)
+    # "who is Amara Diallo's coach" asked about Amara Diallo's coach: the name is hers.
+    names = [re.sub(r"['’]s$", "", name) for name in names_in(previous.question)]
     # The name "who is kasatkin" asks about, typed in lower case, is whom "he" means, as one
     # written with capitals would be, before anyone the answer's sentence names first (there,
     # Vinatier). Elsewhere a name typed so is as often a place or a team ("who won the
@@ -184,6 +185,10 @@ def with_context(
         typed = None
     if not names and typed is not None and _PERSON.search(question):
         names = [previous.question[typed[0] : typed[1]]]
+    if _called_otherwise(names, question, called):
+        # "how old is he" after "who is Amara Diallo's coach": she is not "he"; the answer's
+        # sentence names him ("Her coach, Ibrahima Ndiaye, 67").
+        names = []
     if not names:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
@@ -204,6 +209,17 @@ def with_context(
     person = called is not None and called(names[0]) is not None
     rewritten = _substituted(question, names, previous.highlight, person)
     return rewritten or [f"{question} ({'; '.join(names)})"]
+
+
+def _called_otherwise(
+    names: list[str], question: str, called: Callable[[str], str | None] | None
+) -> bool:
+    """Whether the article calls every one of `names` otherwise than the question's "he" or
+    "she" does."""
+    said = "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+    if called is None or said is None or not names:
+        return False
+    return all(called(name) not in (said, None) for name in names)
 
 
 def _as_called(
