@@ -720,6 +720,12 @@ def test_she_is_the_winner_and_he_her_coach_by_how_the_article_calls_them(retrie
     assert "Ibrahima Ndiaye, 67" in answer.passages[0].highlight_text
 
 
+def test_who_won_bare_is_the_win_the_lead_tells(retriever_of) -> None:
+    # Not "The previous record ... belonged to Hungarian player Zsofia Bartok, who won in 1994".
+    answer, _ = ask_in_context(retriever_of(lisbon=LISBON_OPEN), "who won", None)
+    assert answer.passages[0].highlight_text.startswith("LISBON — Amara Diallo")
+
+
 FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
 
 CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.

@@ -253,11 +253,19 @@ def with_winner(
     retriever: Retriever, answer: Answer, doc_id: str, narrowing: Sequence[str]
 ) -> Answer:
     """`answer` made confident when its bold sentence, in the asked article, says who won what
-    the question asks ("Ana Varga won Valdoria's presidential runoff"); unchanged otherwise."""
+    the question asks ("Ana Varga won Valdoria's presidential runoff"); a bare "who won" led by
+    the lead when that says who won (the story's win, not "the previous record belonged to
+    Zsofia Bartok, who won in 1994"); unchanged otherwise."""
     top = answer.passages[0] if answer.passages else None
-    if answer.answered or top is None or top.doc_id != doc_id:
+    if top is None or top.doc_id != doc_id:
         return answer
     headline = retriever.index.documents[doc_id].title
+    if not narrowing:
+        _, texts = article_sentences(retriever, doc_id)
+        if texts and names_winner(texts[0], narrowing, headline):
+            return _led_by_chosen(retriever, answer, doc_id, lambda _: 0)
+    if answer.answered:
+        return answer
     if not names_winner(top.highlight_text, narrowing, headline):
         return answer
     return _confident(retriever, answer)
