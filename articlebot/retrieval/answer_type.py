@@ -968,17 +968,13 @@ def aged_thing_sentence(sentences: Sequence[str], thing: str) -> int | None:
     before = re.compile(
         rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE
     )
-
-    def mentions(sentence: str) -> bool:
-        return any(_stem(word) == thing for word in _WORD.findall(sentence[:_MAX_SENTENCE]))
-
     for i, sentence in enumerate(sentences):
         text = sentence[:_MAX_SENTENCE]
         if any(
             _stem(word) == thing for found in before.finditer(text) for word in found.groups("")
         ):
             return i
-        if called_by_age(sentences, i, mentions):
+        if called_by_age(sentences, i, lambda earlier: mentions(earlier, thing)):
             return i
     return None
 
@@ -1042,15 +1038,10 @@ _DESCRIBED_BY_AGE = re.compile(
 )
 
 
-def described_by_age(sentences: Sequence[str], at: int, named: Callable[[int], bool]) -> bool:
-    """Whether sentence `at - 1` gives the age of whom sentence `at` names: it describes
-    someone by their age and `named(at - 1)`, that sentence being the one `at` names them for
-    ("A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who ...")."""
-    return (
-        at > 0
-        and _DESCRIBED_BY_AGE.search(sentences[at - 1][:_MAX_SENTENCE]) is not None
-        and named(at - 1)
-    )
+def describes_by_age(sentence: str) -> bool:
+    """Whether `sentence` describes someone by their age, as a lead does before the next
+    sentence names them ("A 16-year-old schoolgirl from Dundee became ...")."""
+    return _DESCRIBED_BY_AGE.search(sentence[:_MAX_SENTENCE]) is not None
 
 
 def _words(text: str) -> set[str]:

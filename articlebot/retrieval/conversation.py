@@ -211,12 +211,18 @@ def with_context(
     return rewritten or [f"{question} ({'; '.join(names)})"]
 
 
+def _he_or_she(question: str) -> str | None:
+    """ "he" when `question` says he, him or his; else "she" when it says she or her; else
+    None."""
+    return "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+
+
 def _called_otherwise(
     names: list[str], question: str, called: Callable[[str], str | None] | None
 ) -> bool:
     """Whether the article calls every one of `names` otherwise than the question's "he" or
     "she" does."""
-    said = "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+    said = _he_or_she(question)
     if called is None or said is None or not names:
         return False
     return all(called(name) not in (said, None) for name in names)
@@ -227,7 +233,7 @@ def _as_called(
 ) -> list[str]:
     """`names`, those the article calls as the question's "he" or "she" does first, those it
     calls otherwise left out (unless that leaves none)."""
-    said = "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+    said = _he_or_she(question)
     if called is None or said is None or len(names) < 2:
         return names
     calls = {name: called(name) for name in names}

@@ -29,7 +29,7 @@ from articlebot.retrieval.answer_type import (
     counted_thing,
     counts_directly,
     denies_asked,
-    described_by_age,
+    describes_by_age,
     first_score,
     first_tally,
     gives_reason,
@@ -503,8 +503,9 @@ def read_answers(
                     answer, answered=False, outcome="none", passages=[], also=None, topical=None
                 )
         else:
-            answer = _unless_unsupported(_by_shape(retriever, answer, scopes[i], bare[i]), bare[i])
-            answer = counted_not_refused(answer, retriever.spelled(bare[i]))
+            spelled = retriever.spelled(bare[i])
+            answer = _by_shape(retriever, answer, scopes[i], bare[i], spelled)
+            answer = counted_not_refused(_unless_unsupported(answer, bare[i]), spelled)
         answers.append(answer)
     return answers
 
@@ -692,8 +693,10 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
     if aged is None:
         # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who ...".
         first = next((i for i, text in enumerate(texts) if _mentions_surname(text, name)), None)
-        if first is not None and described_by_age(
-            texts, first, lambda i: identified_after(texts, i) == first
+        if (
+            first
+            and describes_by_age(texts[first - 1])
+            and identified_after(texts, first - 1) == first
         ):
             aged = first - 1
     if aged is not None:
@@ -714,12 +717,16 @@ def _mentions_surname(sentence: str, name: str) -> bool:
 
 
 def _by_shape(
-    retriever: Retriever, answer: Answer, doc_ids: Collection[str] | None, typed: str
+    retriever: Retriever,
+    answer: Answer,
+    doc_ids: Collection[str] | None,
+    typed: str,
+    spelled: str,
 ) -> Answer:
-    """`answer` as the article's shape answers the question, when the first of `_SHAPES` that
-    recognises it answers it; else as it is. Either way, a "who" or "which one is it" answered
-    by a sentence describing someone the next one names is led by that one."""
-    spelled = retriever.spelled(typed)
+    """`answer` as the article's shape answers the question (`typed`, and `spelled` as the
+    retriever corrects it), when the first of `_SHAPES` that recognises it answers it; else as
+    it is. Either way, a "who" or "which one is it" answered by a sentence describing someone
+    the next one names is led by that one."""
     for recognise, respond in _SHAPES:
         asked = recognise(spelled, typed)
         if asked is None:
