@@ -114,6 +114,14 @@ def test_keyword_scores_agree_with_the_top_k_and_terms_count_their_sentences(
     assert len(store.keyword_top_k((), 3)) == 0
 
 
+def test_a_question_word_the_article_has_in_another_form_is_known(store: IndexStore) -> None:
+    """Asked "what did he write" of an article that says "he wrote on X": Snowball stems do not
+    join "write" and "wrote", the word's forms do, on both backends."""
+    asked, written = store.query_terms("Zelensky write"), store.query_terms("Zelensky wrote")
+    assert asked.unknown == 0 and len(asked.ids) == 2 and list(asked.ids) == list(written.ids)
+    assert store.query_terms("Zelensky scribble").unknown == 1
+
+
 def test_both_backends_answer_alike(article_index: IndexData, postgres_store, query) -> None:
     """The same rows, scores and terms from the local folder and PostgreSQL."""
     local, remote = article_index, postgres_store

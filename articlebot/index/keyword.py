@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from articlebot.index.arrays import NPY_READ_LOCK, ranges, read_npy
+from articlebot.index.word_forms import other_forms
 
 # \w+ rather than bm25s's default \w\w+: single digits ("9 sacks", "3 goals") matter in news.
 TOKEN_PATTERN = r"(?u)\b\w+\b"
@@ -68,6 +69,30 @@ class Tokenizer:
             if token in self.stopwords:
                 continue
             out.append(self._stem(token))
+        return out
+
+    def question_terms(self, text: str, known: Callable[[str], bool]) -> list[str]:
+        """Stemmed terms of a question, each one the index lacks taken in another form of its
+        word that the index has ("how much did he steal" of an article saying "stole")."""
+        out = []
+        for token in self._split(text.lower()):
+            if token in self.stopwords:
+                continue
+            term = self._stem(token)
+            if not known(term):
+                forms = (self._stem(form.lower()) for form in other_forms(token))
+                term = next((form for form in forms if known(form)), term)
+            out.append(term)
+        return out
+
+    def question_candidates(self, text: str) -> set[str]:
+        """Every term `question_terms` may choose for `text`: its words' stems and their other
+        forms' (for a store that looks terms up in one go)."""
+        out = set()
+        for token in self._split(text.lower()):
+            if token not in self.stopwords:
+                out.add(self._stem(token))
+                out.update(self._stem(form.lower()) for form in other_forms(token))
         return out
 
 

@@ -232,8 +232,9 @@ class IndexData:
     def query_terms(self, text: str) -> QueryTerms:
         """The known and unknown keyword terms of `text`."""
         keyword = self.keyword
-        words = set(keyword.tokenizer.terms(text))
-        ids = sorted(keyword.vocab[w] for w in words if w in keyword.vocab)
+        vocab = keyword.vocab
+        words = set(keyword.tokenizer.question_terms(text, vocab.__contains__))
+        ids = sorted(vocab[w] for w in words if w in vocab)
         return QueryTerms(tuple(ids), keyword.idf()[ids], len(words) - len(ids))
 
     def keyword_top_k(self, term_ids: Sequence[int], k: int) -> np.ndarray:

@@ -398,12 +398,14 @@ class PostgresIndexStore:
 
     def query_terms(self, text: str) -> QueryTerms:
         """The known and unknown keyword terms of `text`, with IDF over this generation."""
-        words = sorted(set(self._tokenizer().terms(text)))
-        if not words:
+        tokenizer = self._tokenizer()
+        candidates = tokenizer.question_candidates(text)
+        if not candidates:
             return QueryTerms((), np.zeros(0, dtype=np.float32), 0)
         df = self._on_connection(
-            lambda conn: search.document_frequencies(conn, self.generation.id, words)
+            lambda conn: search.document_frequencies(conn, self.generation.id, candidates)
         )
+        words = sorted(set(tokenizer.question_terms(text, lambda term: df.get(term, 0) > 0)))
         known = [w for w in words if df.get(w, 0) > 0]
         pairs = sorted((self._term_id(w), df[w]) for w in known)
         n = float(max(self.generation.passages, 1))

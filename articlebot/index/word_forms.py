@@ -1,0 +1,41 @@
+"""Other forms of an English verb or noun: a reader asks "how much did he steal" of an article
+that says "stole", and Snowball stems join only regular endings ("steals", "stealing")."""
+
+from __future__ import annotations
+
+import functools
+
+#: Adjectives are left out: their other forms say another thing ("much" / "more", "old" /
+#: "elder", "high" / "highest").
+_KINDS = ("VERB", "NOUN")
+
+
+@functools.cache
+def other_forms(word: str) -> tuple[str, ...]:
+    """The forms of `word`'s verb and noun lemmas other than `word` itself, each lemma and its
+    inflections ("steal" -> "stole", "stolen", ...; "children" -> "child"); none for a word
+    that lemminflect's word lists lack."""
+    import lemminflect
+
+    forms: dict[str, None] = {}
+    for kind in _KINDS:
+        for lemma in lemminflect.getAllLemmas(word, upos=kind).get(kind, ()):
+            forms[lemma] = None
+            for inflected in lemminflect.getAllInflections(lemma, upos=kind).values():
+                forms.update(dict.fromkeys(inflected))
+    forms.pop(word, None)
+    return tuple(forms)
+
+
+@functools.cache
+def past_participle(word: str) -> bool:
+    """Whether `word` is a verb's past participle ("arrested", "found", "hurt"): "who was found
+    guilty" asks who was, not who "found guilty" is."""
+    import lemminflect
+
+    for lemma in lemminflect.getAllLemmas(word, upos="VERB").get("VERB", ()):
+        forms = lemminflect.getAllInflections(lemma, upos="VERB")
+        # A regular verb's participle is listed only as its past tense ("arrested").
+        if word in (forms.get("VBN") or forms.get("VBD", ())):
+            return True
+    return False
