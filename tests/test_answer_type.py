@@ -503,6 +503,48 @@ def test_who_won_is_answered_with_confidence_by_the_lead_naming_the_winner(retri
     assert answer.outcome == "answer" and "Ana Varga won" in answer.passages[0].highlight_text
     assert winner_asked("who won the women's race") == ("race", "women")
     assert winner_asked("who scored") is None
+    assert winner_asked("which bakery won") == ()
+    assert winner_asked("what did she win") is None
+
+
+def test_whom_a_lead_describes_is_named_by_the_next_sentence(retriever_of):
+    """The lead tells what happened to someone it only describes; the next sentence names
+    them: "who was found guilty", "who was the missing hiker", "which bakery won"."""
+    from articlebot.retrieval.reader import read_answer
+
+    found = retriever_of(
+        court=(
+            "Landlord guilty of manslaughter over tenant's death\n\n"
+            "BRISTOL, Nov 21 — A landlord who ignored repeated warnings about a faulty boiler "
+            "was found guilty on Thursday of the manslaughter of a 24-year-old student who "
+            "died from carbon monoxide poisoning in his flat.\n\n"
+            "A jury at Bristol Crown Court took six hours to convict Raymond Keeble, 58, of "
+            "Clifton, over the death of Joel Abara, a nursing student.\n\n"
+            "Keeble, who owns 11 rental properties across the city, had denied the charge.\n"
+        ),
+        hiker=(
+            "Missing hiker found alive after four nights in ravine\n\n"
+            "GLENDALOUGH, Ireland — A 66-year-old hiker who went missing in the Wicklow "
+            "Mountains on Friday was found alive on Tuesday by a forestry worker.\n\n"
+            "Martin Fogarty, a retired postman from Drogheda, had set out alone to walk a "
+            "12-kilometre loop.\n\n"
+            "His wife raised the alarm that night when he failed to return.\n"
+        ),
+        bakery=(
+            "Family bakery wins national sourdough title\n\n"
+            "LUDLOW, England — A three-generation family bakery in Ludlow has been named maker "
+            "of the best sourdough loaf in Britain, beating more than 600 entries.\n\n"
+            "Crumb & Copper, run by Elena Moretti, 41, won the top prize on Monday.\n\n"
+            "The win comes with a trophy and a 2,500-pound prize for the bakery.\n"
+        ),
+    )
+    for question, doc_id, name in (
+        ("who was found guilty", "court", "Raymond Keeble"),
+        ("who was the missing hiker", "hiker", "Martin Fogarty"),
+        ("which bakery won", "bakery", "Crumb & Copper"),
+    ):
+        answer = read_answer(found, question, [doc_id])
+        assert name in answer.passages[0].highlight_text, question
 
 
 @pytest.mark.parametrize(

@@ -221,6 +221,11 @@ def test_normalize_drops_punctuation_and_fixes_near_misses() -> None:
         ("Who’s Witkoff?", "witkoff"),
         ("who is he", None),  # leans on the previous question
         ("who wrote this", None),
+        # A past participle after "who was" asks who did or suffered it, not who it is.
+        ("who was found guilty", None),
+        ("who was arrested", None),
+        ("who is frank", "frank"),
+        ("who is will smith", "will smith"),
     ],
 )
 def test_who_is_subject(question: str, subject: str | None) -> None:

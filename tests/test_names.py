@@ -57,6 +57,13 @@ def test_a_body_described_first_is_named_where_the_next_sentence_opens() -> None
     named = "Severnvale Water, which supplies 1.3 million homes, admitted it."
     assert identified_after([lead, named], 0) == 1
     assert identified_after([lead, "Nexatel, which has 3 million customers, said so."], 0) == 1
+    # Named with what they are ("a retired postman"), or who runs them.
+    hiker = "A 66-year-old hiker who went missing in the hills was found alive on Tuesday."
+    postman = "Martin Fogarty, a retired postman from Drogheda, had set out alone."
+    assert identified_after([hiker, postman], 0) == 1
+    bakery = "A family bakery in Ludlow has been named maker of the best sourdough loaf."
+    assert identified_after([bakery, "Crumb & Copper, run by Elena Moretti, won."], 0) == 1
+    assert identified_after([hiker, "Officials, a spokesman said, were relieved."], 0) is None
     # A lone word before "who" is mostly no name; a name opening without "which" is not what
     # the sentence before describes.
     assert identified_after([lead, "Officials, who declined to be named, said so."], 0) is None

@@ -632,9 +632,11 @@ def gives_reason(sentence: str) -> bool:
     return bool(_REASON.search(sentence[:_MAX_SENTENCE]))
 
 
-#: "who won", "who won the women's race", "who beat braga": the winner is the answer.
+#: "who won", "who won the women's race", "who beat braga", "which bakery won": the winner is
+#: the answer.
 _WINNER_QUESTION = re.compile(
-    r"^\s*(?:so\s+|and\s+|ok\s+)?who\s+(?:won|wins|has\s+won|beat|defeated)"
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|(?:which|what)(?:\s+[\w’'-]+){1,2}?)"
+    r"\s+(?:won|wins|has\s+won|beat|defeated)"
     r"(?:\s+(?P<what>(?:[\w’'.-]+\s+){0,4}?[\w’'.-]+))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )

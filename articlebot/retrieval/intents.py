@@ -7,6 +7,8 @@ import difflib
 import re
 from typing import Literal
 
+from articlebot.index.word_forms import past_participle
+
 Intent = Literal["byline", "summary", "date"]
 
 #: Words the patterns below key on; a typo of one (one letter off or so) is read as the word.
@@ -269,6 +271,8 @@ def job_asked(question: str) -> str | None:
     words = next(group for group in match.groups() if group).split()
     if not words or len(words) > 4 or words[0] in _NOT_A_NAME or words[-1] in _ROLES:
         return None
+    if past_participle(words[0]):
+        return None  # "who was found guilty", "who was arrested": who did or suffered it
     return " ".join(words)
 
 
@@ -282,4 +286,6 @@ def who_is_subject(question: str) -> str | None:
         words.pop()
     if not words or len(words) > 4 or words[0] in _NOT_A_NAME or words[-1] in _ROLES:
         return None
+    if past_participle(words[0]):
+        return None  # "who was found guilty", "who was arrested": who did or suffered it
     return " ".join(words)

@@ -131,9 +131,11 @@ def identified_after(sentences: Sequence[str], at: int) -> int | None:
 
 
 #: A sentence opening with a name and what it is: "Severnvale Water, which supplies",
-#: "Nexatel, which"; a lone word before "who" is mostly none ("Officials, who declined").
+#: "Martin Fogarty, a retired postman", "Crumb & Copper, run by", "Nexatel, which"; a lone
+#: word before "who" or "a" is mostly none ("Officials, who declined").
 _NAMED_OPENING = re.compile(
-    rf"^([{CAPITALS}][\w’'-]+(?:\s+[{CAPITALS}][\w’'-]+)+),\s+(?:which|who)\b"
+    rf"^([{CAPITALS}][\w’'-]+(?:\s+(?:&\s+)?[{CAPITALS}][\w’'-]+)+),"
+    r"\s+(?:which|who|an?|(?:run|owned|led|founded)\s+by)\b"
     rf"|^([{CAPITALS}][\w’'-]+),\s+which\b"
 )
 

@@ -735,7 +735,9 @@ def _by_shape(
         if doc_id is not None:
             answer = respond(retriever, answer, doc_id, asked)
         break
-    if (_WHO_ASKED.match(typed) or _WHICH_ONE.match(typed)) and not who_is_subject(typed):
+    if (
+        _WHO_ASKED.match(typed) or _WHICH_ONE.match(typed) or winner_asked(spelled) is not None
+    ) and not who_is_subject(typed):
         doc_id = article_of(retriever, answer, doc_ids)
         if doc_id is not None:
             answer = with_identified(retriever, answer, doc_id)
