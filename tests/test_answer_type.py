@@ -237,6 +237,17 @@ def test_a_name_is_a_name_the_question_does_not_give(question, sentence, missing
         ("what is the fish called", "The researchers have named it Pseudoliparis lumenis.", 0.0),
         ("whats the ship called", "It sailed aboard the research vessel RV Tangaroa.", 0.0),
         ("what's the shop's name", "The shop, Ruby Lane Jewellers, was robbed.", 0.0),
+        # A day or a month is no name: not the hospital's, nor anyone's.
+        (
+            "which hospital did they take him to",
+            "The hospital said on Tuesday evening that he was in a stable condition.",
+            1.0,
+        ),
+        (
+            "which hospital did they take him to",
+            "He was airlifted to St Vincent's University Hospital in Dublin.",
+            0.0,
+        ),
     ],
 )
 def test_a_things_name_stands_beside_it(question, sentence, missing):
