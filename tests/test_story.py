@@ -42,6 +42,8 @@ def recall(retriever_of):
         ("when was this", "when"),
         ("so why did this happen", "why"),
         ("how did it happen", "how"),
+        ("which town is it in", "where"),
+        ("what country did this happen in", "where"),
         # Something named, a start before the day the lead tells of, a precise place, or where
         # the article comes from: not the story's when or where.
         ("when did the fire start", None),
@@ -64,7 +66,9 @@ def test_the_lead_tells_when_and_where() -> None:
     assert not tells("why", lead)
 
 
-@pytest.mark.parametrize("question", ["when did this happen", "where did this happen?"])
+@pytest.mark.parametrize(
+    "question", ["when did this happen", "where did this happen?", "which city is it in"]
+)
 def test_a_chat_opening_with_when_or_where_gets_the_lead(recall, question: str) -> None:
     answer = read_answer(recall, question)
     assert answer.outcome == "answer" and answer.question == question

@@ -504,7 +504,8 @@ def read_answers(
                 )
         else:
             spelled = retriever.spelled(bare[i])
-            answer = _by_shape(retriever, answer, scopes[i], bare[i], spelled)
+            if story is None:  # "which city is it in" of one article: its story's place
+                answer = _by_shape(retriever, answer, scopes[i], bare[i], spelled)
             answer = counted_not_refused(_unless_unsupported(answer, bare[i]), spelled)
         answers.append(answer)
     return answers

@@ -22,7 +22,11 @@ _STORY = re.compile(
     r"(?:did|does|do|is|was|were|has|had|will|would|could)\s+(?:this|it|that|all\s+this)"
     r"(?:\s+(?:all\s+)?(?:happen|happened|happening|take\s+place|took\s+place|taking\s+place|"
     r"occur|occurred|go\s+down|come\s+about))?"
-    r"(?:\s+(?:again|then|now))?\s*[?.!]*\s*$",
+    r"(?:\s+(?:again|then|now))?\s*[?.!]*\s*$"
+    # "which town is it in", "what country did this happen in": where, by the kind of place.
+    r"|^\s*(?:so\s+|and\s+|but\s+)?(?:which|what)\s+(?P<place>town|city|village|country|"
+    r"county|region|state|province|area|place)\s+(?:is|was|did|does)\s+(?:this|it|that)"
+    r"(?:\s+(?:happen|happened|take\s+place))?\s+in\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 #: A day the story names: a weekday, a month, a year, "yesterday", "last week".
@@ -84,11 +88,19 @@ def story_question(question: str) -> StoryQuestion | None:
     """What a question asks of the story as a whole ("when did this happen": "when"), or None
     when it asks about something it names."""
     match = _STORY.match(question)
-    return None if match is None else match.group("kind").lower()  # type: ignore[return-value]
+    if match is None:
+        return None
+    if match.group("place"):
+        return "where"
+    return match.group("kind").lower()  # type: ignore[return-value]
 
 
 def with_headline(question: str, headline: str) -> str:
-    """`question` with the article's headline after it, as what "this" stands for."""
+    """`question` with the article's headline after it, as what "this" stands for; one asking
+    which town or country is asked as "where" (the word "city" would find "its City model")."""
+    match = _STORY.match(question)
+    if match is not None and match.group("place"):
+        question = "where did this happen"
     return f"{question.rstrip(' ?.!')} {headline}".strip()
 
 
