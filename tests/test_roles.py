@@ -150,6 +150,8 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         # "The case", "the game" are the story's own: they narrow nothing.
         ("who is the judge in the case", "Circuit Judge Maria Okafor adjourned until Monday."),
         ("whos the ref in the game", "Referee Simon Tate had booked Holloway in the first half."),
+        # A school's head is its headteacher.
+        ("who is the head", "Headteacher Priya Venkatesh, 47, told parents it would close."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:
@@ -185,6 +187,8 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
         ("whos the union guy", "Transport Secretary Amara Oyelaran said talks would resume."),
         # What someone was, not a title beside a name.
         ("who is her coach", "She began at a club where her mother, Karin, was a coach."),
+        # A word of a body's name, no one's title.
+        ("who is the head", "The National Association of Head Teachers said it was too slow."),
     ],
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:

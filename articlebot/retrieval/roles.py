@@ -83,7 +83,8 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: director" the agency's head).
 _LOOSELY: dict[str, tuple[tuple[str, ...], ...]] = {
     "boss": _BOSS,
-    "head": _BOSS,
+    # A school's head: "Headteacher Priya Venkatesh".
+    "head": (*_BOSS, ("headteacher",), ("headmaster",), ("headmistress",)),
     "leader": (("head",), ("chief",), ("chairman",), ("president",)),
     "chief": (("head",), ("chief", "executive")),
     "minister": (("secretary",),),
@@ -435,6 +436,8 @@ def _titles_naming(
             end = start + len(title)
             if tuple(bare[start:end]) != title or _possessive(words[end - 1].group()):
                 continue
+            if _in_body_name(words, start):
+                continue
             if _another_role(sentence, words, bare, start, asked):
                 continue
             name = (
@@ -445,6 +448,17 @@ def _titles_naming(
             if name:
                 found.append((start, end, name, loose))
     return found
+
+
+def _in_body_name(words: list[re.Match[str]], start: int) -> bool:
+    """Whether the title at `start` is a word of a body's name ("the National Association of
+    Head Teachers", "the Department for Education"), no one's title."""
+    return (
+        start >= 2
+        and words[start].group()[:1].isupper()
+        and words[start - 1].group() in ("of", "for")
+        and words[start - 2].group()[:1].isupper()
+    )
 
 
 #: Leading verbs whose subject is the leader: "Sir Anthony Keel would lead an independent
