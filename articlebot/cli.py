@@ -860,6 +860,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         load_eval_file,
         misses,
         run,
+        run_chats,
         run_dialogue,
         score,
     )
@@ -868,7 +869,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from articlebot.retrieval.retriever import Retriever
 
     eval_set = load_eval_file(args.file)
-    if eval_set.kind == "spans":
+    if eval_set.kind in ("spans", "chats"):
         documents = list(eval_set.documents)
     else:
         documents = read_documents(args.docs or [bundled_article_path()])
@@ -928,7 +929,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 else "\n".join(f"{key:>28}: {value}" for key, value in figures.items())
             )
             return 0
-        answers = ask_all(eval_set.questions)
+        if eval_set.kind == "chats":
+            shown = _progress(eval_set.questions, "asking", "question")
+            answers = run_chats(shown, retriever(), english_only=english_only)
+        else:
+            answers = ask_all(eval_set.questions)
     metrics = score(eval_set.questions, answers, args.top_k)
     if args.misses:
         for block in misses(eval_set.questions, answers):

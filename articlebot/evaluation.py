@@ -46,7 +46,7 @@ class EvalQuestion:
 class EvalSet:
     """Questions, plus the documents they are about when the file carries them."""
 
-    kind: str  # "spans", "answers", "unanswerable" or "dialogue"
+    kind: str  # "spans", "chats", "answers", "unanswerable" or "dialogue"
     questions: list[EvalQuestion]
     documents: list[Document] = field(default_factory=list)
 
@@ -57,12 +57,20 @@ class _SpanQuestion(BaseModel):
     start: int = Field(ge=0)
 
 
+class _ChatQuestion(BaseModel):
+    q: str
+    #: Any of these in the bold sentence answers it; none: the article does not say.
+    answers: list[str]
+
+
 class _DocumentLine(BaseModel):
     doc_id: str = Field(min_length=1)
     title: str | None = None
     text: str
     questions: list[_SpanQuestion] = []
     unanswerable: list[str] = []
+    #: A reader's questions in the order asked, in one chat under the article.
+    chat: list[_ChatQuestion] = []
 
 
 class _DialogueLine(BaseModel):
@@ -112,8 +120,8 @@ def load_eval_file(path: Path) -> EvalSet:
             raise DocumentError(f'{where}: expected an object with "text", "answers" or "q"')
         try:
             if "text" in record:
-                kinds.add("spans")
                 doc_line = _DocumentLine.model_validate(record)
+                kinds.add("chats" if doc_line.chat else "spans")
                 if any(d.doc_id == doc_line.doc_id for d in documents):
                     raise DocumentError(f"{where}: doc_id {doc_line.doc_id!r} is used twice")
                 # As `index` reads a .jsonl line (a headline opening the text is no paragraph,
@@ -132,6 +140,10 @@ def load_eval_file(path: Path) -> EvalSet:
                     questions.append(EvalQuestion(item.q, doc.doc_id, item.start, end))
                 # Questions about this document's subject that it does not answer.
                 questions.extend(EvalQuestion(q, about=doc.doc_id) for q in doc_line.unanswerable)
+                questions.extend(
+                    EvalQuestion(item.q, answers=tuple(item.answers), about=doc.doc_id)
+                    for item in doc_line.chat
+                )
             elif "context" in record:
                 kinds.add("dialogue")
                 dialogue = _DialogueLine.model_validate(record)
@@ -216,6 +228,9 @@ class Metrics:
     also_shown: float = 0.0
     #: Share of answerable questions not answered (of every question when none is answerable).
     not_answered: float = 0.0
+    #: Share of answerable questions answered with confidence by what does not show the answer:
+    #: the worst a reader can get.
+    answer_wrong: float = 0.0
     unanswerable: int = 0
     #: Share of the unanswerable questions that got a confident answer.
     unanswerable_answered: float = 0.0
@@ -237,6 +252,7 @@ class Metrics:
             "not_answered": round(self.not_answered, 4),
         }
         out.update({name: round(share, 4) for name, share in self.outcomes.items()})
+        out["answer_wrong"] = round(self.answer_wrong, 4)
         if self.unanswerable and self.questions:
             out.update(
                 unanswerable=self.unanswerable,
@@ -275,6 +291,8 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
         if answer_shown(question, answer):
             m.highlight += 1
             m.highlight_or_also += 1
+        elif answer.answered:
+            m.answer_wrong += 1
         elif answer.also is not None and highlight_hit(question, answer.also):
             m.highlight_or_also += 1
         m.also_shown += answer.also is not None
@@ -288,6 +306,7 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
         n = len(answerable)
         m.hit1, m.hitk, m.mrr, m.highlight = m.hit1 / n, m.hitk / n, m.mrr / n, m.highlight / n
         m.highlight_or_also, m.also_shown = m.highlight_or_also / n, m.also_shown / n
+        m.answer_wrong /= n
     return m
 
 
@@ -301,6 +320,33 @@ def run(
     if per_article:
         return [ask(q.q, doc_ids=[q.article] if q.article else None) for q in questions]
     return [ask(q.q) for q in questions]
+
+
+#: Seconds between a reader's questions in a chat: well inside the chat's memory.
+CHAT_PACE_SECONDS = 20.0
+
+
+def run_chats(
+    questions: Iterable[EvalQuestion], retriever: Any, english_only: bool = True
+) -> list[Answer]:
+    """Ask each article's questions in order, in one chat of their own under that article (the
+    last turn kept, a question every `CHAT_PACE_SECONDS`), as a reader asks them in the bot."""
+    from articlebot.retrieval.conversation import Turn, ask_in_context
+
+    turns: dict[str | None, Turn | None] = {}
+    answers = []
+    for n, question in enumerate(questions, start=1):
+        scope = [question.article] if question.article else None
+        answer, turns[question.article] = ask_in_context(
+            retriever,
+            question.q,
+            turns.get(question.article),
+            now=n * CHAT_PACE_SECONDS,
+            doc_ids=scope,
+            english_only=english_only,
+        )
+        answers.append(answer)
+    return answers
 
 
 def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list[str]:

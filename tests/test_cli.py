@@ -256,6 +256,31 @@ def test_eval_misses_show_what_went_wrong(index_dir: Path, tmp_path: Path, cli: 
     assert "unanswerable_followups_answered_with_memory: 0.0" in result.stdout
 
 
+def test_eval_asks_a_readers_questions_in_one_chat(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A chats set: each article's questions asked in order in one chat under it, as a reader
+    # asks them in the bot: "how old was he" is the age of whom the last answer named.
+    text = (
+        "Landlord guilty over tenant's death\n\nBRISTOL — A jury convicted Raymond Keeble, 58, "
+        "of the manslaughter of a nursing student.\n\nThe student, Joel Abara, 24, died in "
+        "hospital two days later. Keeble, who owns 11 rental properties, had denied it."
+    )
+    chat = [
+        {"q": "who died", "answers": ["Joel Abara"]},
+        {"q": "how old was he", "answers": ["Joel Abara, 24"]},
+        {"q": "how long will keeble go to prison for", "answers": []},
+    ]
+    dev = tmp_path / "chats.jsonl"
+    dev.write_text(json.dumps({"doc_id": "court", "text": text, "chat": chat}), encoding="utf-8")
+    result = cli("eval", str(dev), "--json", "--misses", index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["kind"] == "chats" and figures["questions"] == 2
+    assert figures["unanswerable"] == 1 and figures["unanswerable_answer"] == 0.0
+    assert figures["highlight"] == 1.0, result.stdout
+
+
 def test_an_empty_index_folder_setting_means_the_default(tmp_path: Path, cli: Cli) -> None:
     # A blank `ARTICLEBOT_INDEX_DIR=` line (in .env or the environment) is the default folder,
     # not the current one; an empty --index-dir is refused.

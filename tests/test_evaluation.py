@@ -70,6 +70,11 @@ def test_outcome_shares_count_answers_hedges_and_refusals() -> None:
     assert (figures["answer"], figures["closest"], figures["none"]) == (0.25, 0.5, 0.25)
     assert figures["not_answered"] == 0.75
     assert (figures["unanswerable_closest"], figures["unanswerable_answered"]) == (1.0, 0.0)
+    assert figures["answer_wrong"] == 0.0
+    # Confident, with a bold sentence that lacks the answer: the worst a reader gets.
+    wrong = _passage("a", 0, 10, (0, 10), text="a farmer")
+    figures = score([q] * 2, [Answer("Who?", True, 0.9, [wrong]), answers[0]], k=5).as_dict()
+    assert (figures["answer"], figures["answer_wrong"]) == (1.0, 0.5)
 
 
 DOC = {"doc_id": "h", "text": "The harbour reopened on Monday."}
@@ -102,6 +107,24 @@ def test_a_malformed_dev_line_is_one_line_naming_it(tmp_path: Path, line, proble
         load_eval_file(path)
     message = str(caught.value)
     assert message.startswith(f"{path}:1: ") and problem in message and "\n" not in message
+
+
+def test_a_chat_is_asked_in_order_under_its_article_and_kept_apart(tmp_path: Path) -> None:
+    chat = [{"q": "who died", "answers": ["Abara"]}, {"q": "how old was he", "answers": []}]
+    path = tmp_path / "chats.jsonl"
+    path.write_text(json.dumps({**DOC, "chat": chat}) + "\n", encoding="utf-8")
+    loaded = load_eval_file(path)
+    assert loaded.kind == "chats" and [q.q for q in loaded.questions] == [
+        "who died",
+        "how old was he",
+    ]
+    assert [q.answerable for q in loaded.questions] == [True, False]
+    assert {q.article for q in loaded.questions} == {DOC["doc_id"]}
+    # A chat and span questions are two kinds of set: not mixed in one file.
+    other = {**DOC, "doc_id": "other", "questions": []}
+    path.write_text(json.dumps({**DOC, "chat": chat}) + "\n" + json.dumps(other) + "\n")
+    with pytest.raises(DocumentError, match="mixes kinds of lines"):
+        load_eval_file(path)
 
 
 def test_an_empty_dev_set_says_so(tmp_path: Path) -> None:
