@@ -288,11 +288,11 @@ def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer], k: int) 
             m.mrr += 1.0 / (ranks[0] + 1)
             if ranks[0] == 0:
                 m.hit1 += 1
-        if answer_shown(question, answer):
+        shown = answer_shown(question, answer)
+        m.answer_wrong += answer.answered and not shown
+        if shown:
             m.highlight += 1
             m.highlight_or_also += 1
-        elif answer.answered:
-            m.answer_wrong += 1
         elif answer.also is not None and highlight_hit(question, answer.also):
             m.highlight_or_also += 1
         m.also_shown += answer.also is not None

@@ -75,6 +75,10 @@ def test_outcome_shares_count_answers_hedges_and_refusals() -> None:
     wrong = _passage("a", 0, 10, (0, 10), text="a farmer")
     figures = score([q] * 2, [Answer("Who?", True, 0.9, [wrong]), answers[0]], k=5).as_dict()
     assert (figures["answer"], figures["answer_wrong"]) == (1.0, 0.5)
+    # Wrong in bold but right on the Also line: confidently wrong, and the Also line counted.
+    also = Answer("Who?", True, 0.9, [wrong], also=p)
+    figures = score([q], [also], k=5).as_dict()
+    assert (figures["answer_wrong"], figures["highlight_or_also"]) == (1.0, 1.0)
 
 
 DOC = {"doc_id": "h", "text": "The harbour reopened on Monday."}
