@@ -726,6 +726,41 @@ def test_who_won_bare_is_the_win_the_lead_tells(retriever_of) -> None:
     assert answer.passages[0].highlight_text.startswith("LISBON — Amara Diallo")
 
 
+SIGNING = """Harbour City sign striker Lindqvist for club-record 38 million euros
+
+HARBOUR CITY, Jul 28 (Coastline Press) - Harbour City FC have signed Swedish striker Mateo \
+Lindqvist from Dutch side FC Vlaardam for a club-record fee of 38 million euros, the club \
+announced on Monday.
+
+The 24-year-old, who scored 27 league goals last season, has signed a five-year contract worth \
+a reported 140,000 euros a week.
+
+The deal beats the previous club record of 26 million euros paid for Brazilian midfielder \
+Caio Ramos in 2019. Ramos left for Spain two years later.
+
+Lindqvist passed a medical at the club's Westfield training ground on Saturday and was \
+presented to around 3,000 supporters at the Anchor Stadium on Monday afternoon, where he will \
+wear the number nine shirt.
+
+Harbour City manager Roberto Falcone, 51, has been searching for a striker since veteran \
+forward Danny Keane retired in May at the age of 36 after 14 years at the club.
+"""
+
+
+def test_a_rewrite_not_given_is_not_remembered_as_whom_he_meant(retriever_of) -> None:
+    # "what shirt number will he wear" after the record signing before him was rewritten
+    # "... will Caio Ramos wear"; the question as asked was answered with confidence (the
+    # signing's shirt), yet the chat remembered Caio Ramos, and "who is the manager" was then
+    # asked of him: "The deal beats the previous club record ... Caio Ramos".
+    retriever = retriever_of(signing=SIGNING)
+    _, turn = ask_in_context(retriever, "who was the previous record signing", None, now=0.0)
+    answer, turn = ask_in_context(retriever, "what shirt number will he wear", turn, now=10.0)
+    assert answer.answered and "number nine shirt" in answer.passages[0].highlight_text
+    assert "Ramos" not in turn.question
+    answer, _ = ask_in_context(retriever, "who is the manager", turn, now=20.0)
+    assert "manager Roberto Falcone" in answer.passages[0].highlight_text
+
+
 FLOOD_FOR_PRIZE = """River bursts its banks in Carrick
 
 CARRICK, Ireland — The river burst its banks on Sunday, flooding 40 homes, said Mayor Ann Doyle.

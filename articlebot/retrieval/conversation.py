@@ -684,6 +684,20 @@ def _mentions(answer: Answer, subject: str) -> bool:
 _PRO_FORMS = frozenset({"one", "ones"})
 
 
+def _told_by_rewrite(rewrite: Answer, asked: Answer) -> bool:
+    """Whether the answer to a rewrite says something of what the rewrite put in: another bold
+    sentence than the question as asked got, or one naming a word it added ("Creed resigned"
+    for "when did Nathaniel Creed quit"). Not the signing's own sentence for "what shirt number
+    will Ramos wear", which the question as asked got too: it says nothing of whom "he" was."""
+    if rewrite.question == asked.question or not rewrite.passages:
+        return False
+    if not asked.passages or rewrite.passages[0].highlight != asked.passages[0].highlight:
+        return True
+    added = set(_WORD.findall(rewrite.question)) - set(_WORD.findall(asked.question))
+    told = set(_WORD.findall(rewrite.passages[0].highlight_text))
+    return any(word[:1].isupper() and word in told for word in added)
+
+
 def _settle(
     request: Request,
     answers: Sequence[Answer],
@@ -698,6 +712,7 @@ def _settle(
     keep."""
     answer = answers[0]
     asked_as = answer.question
+    rewritten = False  # whether a rewrite's answer is given, not the question's as asked
     # "and in new york?" is about New York alone: as typed, a confident answer that does not
     # mention New York (a sentence on New Zealand) answers nothing asked.
     subject = ellipsis_subject(request.question)
@@ -708,6 +723,7 @@ def _settle(
         # find (Vinatier's age). Remembered as that, for the next "and ...?".
         answer = dataclasses.replace(answers[1], question=answer.question)
         asked_as = answers[1].question
+        rewritten = True
     elif len(answers) > 1:
         candidates = answers[1:]
         # A rewrite putting the name in the pronoun's place says whom the question means; one
@@ -737,6 +753,7 @@ def _settle(
         )
         if contextual.answered or not answer.answered or bare or elsewhere or off_subject:
             answer = dataclasses.replace(contextual, question=answer.question)
+            rewritten = _told_by_rewrite(contextual, answers[0])
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
     if off_subject and answer is answers[0]:
@@ -744,6 +761,7 @@ def _settle(
     previous = request.previous
     if (
         named
+        and rewritten
         and previous is not None
         and answer.passages
         and answer.passages[0].doc_id == previous.doc_id
@@ -751,7 +769,9 @@ def _settle(
         # Still in the last article, "she" is whom the rewrite named: remembered so, the next
         # "how old is she" does not take her from this answer's sentence ("Her son Tomasz").
         # The longest, the first of equals: "how old is Graham Lockhart" before "how old is
-        # the 67-year-old", which the next "he" could not be read from.
+        # the 67-year-old", which the next "he" could not be read from. Not when the question
+        # as asked was answered with confidence and no rewrite was: then "he" was not that one
+        # ("what shirt number will he wear" of the signing, not of the record signing before).
         asked_as = max(named, key=len)
     if (
         subject is not None
