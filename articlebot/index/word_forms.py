@@ -8,6 +8,9 @@ import functools
 #: Adjectives are left out: their other forms say another thing ("much" / "more", "old" /
 #: "elder", "high" / "highest").
 _KINDS = ("VERB", "NOUN")
+#: Modal verbs say nothing a question is about: "what can you do" shares no word with an
+#: article that says "could".
+_AUXILIARIES = frozenset({"can", "will", "shall", "may", "must"})
 
 
 @functools.cache
@@ -20,6 +23,8 @@ def other_forms(word: str) -> tuple[str, ...]:
     forms: dict[str, None] = {}
     for kind in _KINDS:
         for lemma in lemminflect.getAllLemmas(word, upos=kind).get(kind, ()):
+            if lemma in _AUXILIARIES:
+                continue
             forms[lemma] = None
             for inflected in lemminflect.getAllInflections(lemma, upos=kind).values():
                 forms.update(dict.fromkeys(inflected))
