@@ -16,6 +16,7 @@ from articlebot.retrieval.answer_type import (
     denies_asked,
     first_tally,
     gives_reason,
+    leaves_unnamed,
     name_asked,
     names_winner,
     naming_sentence,
@@ -1029,3 +1030,50 @@ def test_a_things_age_is_the_sentence_giving_it_or_calling_it_by_its_age() -> No
     assert aged_thing_sentence(["The 96-year-old bridge carries 7,000 cars."], "bridge") == 0
     # Another thing's age is none of its own.
     assert aged_thing_sentence(["The 62-year-old chain will close.", panda[1]], "panda") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unnamed"),
+    [
+        # Brought in unnamed: "a" or "one" before every mention, no name beside it.
+        (
+            "who was the metal detectorist that found them",
+            "The brooches were found by a metal detectorist in a field near Fenwick Marsh.",
+            True,
+        ),
+        ("whats the name of the judge", "A magistrate judge released Creed on bond.", True),
+        (
+            "who was the member that left in 2021",
+            "One former member, who left the syndicate in 2021, could not be reached.",
+            True,
+        ),
+        # Named beside the mention, before it or after it; or the question asks no one.
+        ("who is the postman", "Martin Fogarty, a retired postman, had set out alone.", False),
+        ("who is the farmer", "It was found by a local farmer, John Smith, on Tuesday.", False),
+        ("who is the farmer", "The farmer John Smith found it.", False),
+        ("who found them", "They were found by a metal detectorist.", False),
+    ],
+)
+def test_someone_asked_for_by_what_they_are_brought_in_unnamed(question, sentence, unnamed):
+    assert leaves_unnamed(question, sentence) == unnamed
+
+
+HOARD = """Thieves take Fenwick Hoard from county museum
+
+NORTHAM — Thieves broke into the Northam County Museum overnight on Sunday and stole seven \
+Anglo-Saxon gold brooches worth an estimated 2.4 million pounds, police said.
+
+The brooches, known collectively as the Fenwick Hoard, were found by a metal detectorist in a \
+field near the village of Fenwick Marsh in 2009 and acquired by the museum in 2012.
+
+Detective Inspector Ruth Calder said the thieves had cut through a skylight.
+"""
+
+
+def test_who_someone_is_that_the_article_never_names_is_only_the_closest(retriever_of):
+    from articlebot.retrieval.reader import read_answer
+
+    museum = retriever_of(hoard=HOARD)
+    answer = read_answer(museum, "who was the metal detectorist that found them", ["hoard"])
+    assert "metal detectorist" in answer.passages[0].highlight_text
+    assert answer.outcome == "closest"

@@ -601,6 +601,45 @@ def withholds_name(question: str, sentence: str) -> bool:
     return _NAME_WITHHELD.search(sentence[:_MAX_SENTENCE]) is not None
 
 
+#: "who was the metal detectorist that found them", "whats the name of the judge": who, or
+#: the name of, someone the question names by what they are.
+_THING_ASKED = re.compile(
+    r"^\s*(?:(?:who|whom)\s+(?:is|was|were|are)|whos|who['’]s"
+    r"|what(?:s|['’]s|\s+is|\s+was)\s+(?:the\s+)?names?\s+of)\s+"
+    r"(?:the|that|this|his|her|their|its)\s+(?P<thing>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)"
+    r"(?:\s+(?:that|who|which|whose|shes|she|he|hes|they|we|i|in|at|on|of|from|with|for)\b.*)?"
+    r"\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_INDEFINITE = frozenset({"a", "an", "one", "another"})
+
+
+def leaves_unnamed(question: str, sentence: str) -> bool:
+    """Whether a question asking who someone is by what they are ("who was the metal
+    detectorist", "whats the name of the judge") is met by a sentence that brings them in
+    unnamed: every mention with "a" or "one" before it ("found by a metal detectorist", "A
+    magistrate judge released Creed") and no name beside it ("Martin Fogarty, a retired
+    postman" and "a farmer, John Smith" are named)."""
+    found = _THING_ASKED.match(last_question(question))
+    if found is None:
+        return False
+    thing = _stem(found.group("thing").split()[-1])
+    words = _WORD.findall(sentence[:_MAX_SENTENCE])
+    at = [i for i, word in enumerate(words) if _stem(word) == thing]
+    if not at:
+        return False
+    for i in at:
+        opening = [j for j in range(max(0, i - 4), i) if words[j].lower() in _INDEFINITE]
+        if not opening:
+            return False
+        first = opening[-1]
+        named_before = first > 1 and words[first - 1][:1].isupper()
+        named_after = i + 1 < len(words) and words[i + 1][:1].isupper()
+        if named_before or named_after or any(w[:1].isupper() for w in words[first + 1 : i]):
+            return False
+    return True
+
+
 #: "whats the name of the captain", "what is the night guards name".
 _NAME_ASKED = re.compile(r"\b(?:name|names|called|identity)\b", re.IGNORECASE)
 #: A name news says it does not give.

@@ -34,6 +34,7 @@ from articlebot.retrieval.answer_type import (
     first_tally,
     gives_reason,
     has_type,
+    leaves_unnamed,
     mentions,
     name_asked,
     names_winner,
@@ -543,13 +544,15 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     "who" ("who got charged": "The founder and former chief executive of Brightlattice ... was
     charged"; not "who is X", answered by what X is), or says the name asked for is not given
     ("whats the name of the captain": "The ship's master, whose name has not been
-    released")."""
+    released"), or brings the one asked about in unnamed ("who was the metal detectorist":
+    "found by a metal detectorist in a field")."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
     if (
         denies_asked(question, bold)
         or withholds_name(question, bold)
+        or leaves_unnamed(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
             _WHO_ASKED.match(question)
