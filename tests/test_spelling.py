@@ -25,6 +25,29 @@ def test_unknown_words_become_the_article_word_one_edit_away() -> None:
     assert speller.correct("whats the dads name") == "whats the dads name"
 
 
+def test_initials_are_the_name_an_article_writes_out() -> None:
+    speller = Speller(
+        [
+            "The European Investment Bank lent 900 million zlotys. The Bank of Japan held "
+            "rates. The Teachers Service Commission employs 340,000 teachers. Police Scotland "
+            "said the NHS had been told. Write to us."
+        ],
+        known=lambda word: word in {"lend", "say", "us", "nhs", "ps", "employ", "tell"},
+    )
+    assert speller.correct("how much did the eib lend") == (
+        "how much did the European Investment Bank lend"
+    )
+    assert speller.correct("what did the BOJ say") == "what did the Bank of Japan say"
+    assert speller.correct("who does the tsc employ") == (
+        "who does the Teachers Service Commission employ"
+    )
+    # Initials the article writes itself, a word the model knows, two lower-case letters: as
+    # typed ("ps" is no "Police Scotland", "us" no "United States" here).
+    assert speller.correct("what did the NHS say") == "what did the NHS say"
+    assert speller.correct("what did ps say") == "what did ps say"
+    assert speller.correct("did they tell us") == "did they tell us"
+
+
 def test_a_name_typed_without_its_accents_is_the_article_s() -> None:
     speller = Speller(
         ["Tereza Nováková beat Dvořák. A café opened; the cafe was full."],

@@ -1,6 +1,7 @@
 """Typos in questions: a word that neither the articles nor the model know is taken for the
 article word one edit away ("vinatir" -> "vinatier", "electricty" -> "electricity"); a word
-typed without the accents an article writes it with is that word ("novakova" -> "nováková")."""
+typed without the accents an article writes it with is that word ("novakova" -> "nováková");
+initials an article only writes out are its name ("eib" -> "European Investment Bank")."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from collections.abc import Callable, Iterable
 #: Shorter words are too often another word one edit away.
 MIN_LETTERS = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: A name of several capitalised words, small joining words between them: "European Investment
+#: Bank", "Bank of Japan", "Teachers Service Commission".
+_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:(?:of|for|and|the|&)\s+)*[A-Z][\w’'-]*)+", re.UNICODE)
+_JOINING = frozenset({"of", "for", "and", "the", "&"})
 
 
 class Speller:
@@ -19,7 +24,8 @@ class Speller:
 
     def __init__(self, texts: Iterable[str], known: Callable[[str], bool]) -> None:
         counts: Counter[str] = Counter()
-        for text in texts:
+        texts_seen = list(texts)
+        for text in texts_seen:
             counts.update(w for w in _WORD.findall(text.lower()) if len(w) >= MIN_LETTERS)
         self._counts = counts
         self._words = list(counts)
@@ -33,6 +39,31 @@ class Speller:
         #: Whether the model has the word as one piece of its vocabulary: a real word, even if
         #: no article uses it ("teach", "hardest"), is never "corrected" into an article's word.
         self._known = known
+        #: Every word the articles use, and their names by their initials ("eib", "boj"), where
+        #: the articles never write those initials themselves.
+        self._words_used: set[str] = set()
+        self._initials: dict[str, str] = {}
+        for text in texts_seen:
+            self._words_used.update(_WORD.findall(text.lower()))
+            for found in _NAME.finditer(text):
+                self._add_initials(found.group(0))
+        for key in list(self._initials):
+            if key in self._words_used:
+                del self._initials[key]
+
+    def _add_initials(self, name: str) -> None:
+        words = name.split()
+        while words and words[0] in ("The", "A", "An"):
+            words = words[1:]
+        if len(words) < 2:
+            return
+        name = " ".join(words)
+        for key in (
+            "".join(w[0] for w in words if w.lower() not in _JOINING),
+            "".join(w[0] for w in words if w != "&"),
+        ):
+            if len(key) >= 2:
+                self._initials.setdefault(key.lower(), name)
 
     def correct(self, question: str) -> str:
         """`question` with its unknown words replaced by the article word one edit away (the
@@ -43,6 +74,15 @@ class Speller:
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             low = word.lower()
+            if low in self._initials and (
+                # Typed as initials, or as no word the model knows ("eib"; two letters are too
+                # often something else); "the nhs" too.
+                word.isupper()
+                or (len(low) > 2 and not self._known(low))
+                or question[: match.start()].rstrip().lower().endswith(" the")
+                or question[: match.start()].rstrip().lower() == "the"
+            ):
+                return self._initials[low]
             if len(low) < MIN_LETTERS or low in self._counts:
                 return word
             if low in self._accented:
