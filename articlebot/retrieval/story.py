@@ -90,16 +90,20 @@ def story_question(question: str) -> StoryQuestion | None:
     match = _STORY.match(question)
     if match is None:
         return None
-    if match.group("place"):
+    if _asks_place(match):
         return "where"
     return match.group("kind").lower()  # type: ignore[return-value]
+
+
+def _asks_place(match: re.Match[str] | None) -> bool:
+    """Whether a story question asks which kind of place ("which town is it in")."""
+    return match is not None and match.group("place") is not None
 
 
 def with_headline(question: str, headline: str) -> str:
     """`question` with the article's headline after it, as what "this" stands for; one asking
     which town or country is asked as "where" (the word "city" would find "its City model")."""
-    match = _STORY.match(question)
-    if match is not None and match.group("place"):
+    if _asks_place(_STORY.match(question)):
         question = "where did this happen"
     return f"{question.rstrip(' ?.!')} {headline}".strip()
 
