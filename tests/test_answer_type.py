@@ -16,6 +16,7 @@ from articlebot.retrieval.answer_type import (
     denies_asked,
     first_tally,
     gives_reason,
+    leaves_party_out,
     leaves_unnamed,
     name_asked,
     names_winner,
@@ -1077,3 +1078,24 @@ def test_who_someone_is_that_the_article_never_names_is_only_the_closest(retriev
     answer = read_answer(museum, "who was the metal detectorist that found them", ["hoard"])
     assert "metal detectorist" in answer.passages[0].highlight_text
     assert answer.outcome == "closest"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "left_out"),
+    [
+        (
+            "what party is joanna creswell in",
+            "Local MP Joanna Creswell, who has received 300 letters, called for funding.",
+            True,
+        ),
+        (
+            "which party ran the city before her",
+            "It ended 14 years in which the centre-right Reform Party controlled city hall.",
+            False,
+        ),
+        ("which party won the seat", "Labour's Anna Reid won by 312 votes.", False),
+        ("who won the seat", "Anna Reid won by 312 votes.", False),  # no party asked
+    ],
+)
+def test_which_party_is_answered_by_a_party(question, sentence, left_out):
+    assert leaves_party_out(question, sentence) == left_out

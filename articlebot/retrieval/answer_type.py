@@ -654,6 +654,28 @@ _NAME_WITHHELD = re.compile(
 )
 
 
+#: "what party is joanna creswell in", "which party ran the city": a political party is the
+#: answer.
+_PARTY_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:what|which)\s+(?:political\s+)?party\b", re.IGNORECASE
+)
+#: How news names a party: the word itself, or a party's own name ("Labour's", "the Tories").
+_PARTY = re.compile(
+    r"\b[Pp]art(?:y|ies)\b|\b(?:Labour|Conservatives?|Tory|Tories|Liberals?|Lib\s+Dems?|Greens?|"
+    r"Republicans?|Democrats?|Democratic|Socialists?|Communists?|Unionists?|SNP|Plaid|"
+    r"Sinn\s+F[eé]in|Fianna\s+F[aá]il|Fine\s+Gael)\b"
+)
+
+
+def leaves_party_out(question: str, sentence: str) -> bool:
+    """Whether a question asking which party is met by a sentence naming none ("Local MP
+    Joanna Creswell, who has received more than 300 letters" for "what party is joanna
+    creswell")."""
+    return bool(_PARTY_QUESTION.match(last_question(question))) and not _PARTY.search(
+        sentence[:_MAX_SENTENCE]
+    )
+
+
 #: "why did grades go down", "what caused the fire": a reason is the answer.
 _REASON_QUESTION = re.compile(
     r"^\s*(?:so\s+|and\s+|ok\s+)?(?:why|how\s+come|what\s+(?:caused|causes|led\s+to|is\s+"

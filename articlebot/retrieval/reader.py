@@ -34,6 +34,7 @@ from articlebot.retrieval.answer_type import (
     first_tally,
     gives_reason,
     has_type,
+    leaves_party_out,
     leaves_unnamed,
     mentions,
     name_asked,
@@ -545,7 +546,8 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     charged"; not "who is X", answered by what X is), or says the name asked for is not given
     ("whats the name of the captain": "The ship's master, whose name has not been
     released"), or brings the one asked about in unnamed ("who was the metal detectorist":
-    "found by a metal detectorist in a field")."""
+    "found by a metal detectorist in a field"), or names no party for "what party is she
+    in")."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
@@ -553,6 +555,7 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
         denies_asked(question, bold)
         or withholds_name(question, bold)
         or leaves_unnamed(question, bold)
+        or leaves_party_out(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
             _WHO_ASKED.match(question)
