@@ -24,8 +24,8 @@ class Speller:
 
     def __init__(self, texts: Iterable[str], known: Callable[[str], bool]) -> None:
         counts: Counter[str] = Counter()
-        texts_seen = list(texts)
-        for text in texts_seen:
+        documents = list(texts)
+        for text in documents:
             counts.update(w for w in _WORD.findall(text.lower()) if len(w) >= MIN_LETTERS)
         self._counts = counts
         self._words = list(counts)
@@ -39,19 +39,20 @@ class Speller:
         #: Whether the model has the word as one piece of its vocabulary: a real word, even if
         #: no article uses it ("teach", "hardest"), is never "corrected" into an article's word.
         self._known = known
-        #: Every word the articles use, and their names by their initials ("eib", "boj"), where
-        #: the articles never write those initials themselves.
-        self._words_used: set[str] = set()
+        #: The articles' names by their initials ("eib", "boj"), where the articles never write
+        #: those initials themselves.
         self._initials: dict[str, str] = {}
-        for text in texts_seen:
-            self._words_used.update(_WORD.findall(text.lower()))
+        used: set[str] = set()
+        for text in documents:
+            used.update(_WORD.findall(text.lower()))
             for found in _NAME.finditer(text):
                 self._add_initials(found.group(0))
-        for key in list(self._initials):
-            if key in self._words_used:
-                del self._initials[key]
+        for key in used.intersection(self._initials):
+            del self._initials[key]
 
     def _add_initials(self, name: str) -> None:
+        """Files `name` under its initials, with and without its small joining words
+        ("Bank of Japan": "bj" and "boj"); the first name of the same initials stays."""
         words = name.split()
         while words and words[0] in ("The", "A", "An"):
             words = words[1:]
@@ -66,8 +67,8 @@ class Speller:
                 self._initials.setdefault(key.lower(), name)
 
     def correct(self, question: str) -> str:
-        """`question` with its unknown words replaced by the article word one edit away (the
-        most frequent, when several are)."""
+        """`question` with initials an article only writes out replaced by its name, and its
+        unknown words by the article word one edit away (the most frequent, when several are)."""
         from rapidfuzz import process
         from rapidfuzz.distance import DamerauLevenshtein
 
