@@ -271,8 +271,6 @@ def job_asked(question: str) -> str | None:
     words = next(group for group in match.groups() if group).split()
     if not words or len(words) > 4 or words[0] in _NOT_A_NAME or words[-1] in _ROLES:
         return None
-    if past_participle(words[0]):
-        return None  # "who was found guilty", "who was arrested": who did or suffered it
     return " ".join(words)
 
 
