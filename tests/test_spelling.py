@@ -46,6 +46,12 @@ def test_initials_are_the_name_an_article_writes_out() -> None:
     assert speller.correct("what did the NHS say") == "what did the NHS say"
     assert speller.correct("what did ps say") == "what did ps say"
     assert speller.correct("did they tell us") == "did they tell us"
+    # A question typed all in capitals is shouted, not initials: "HOW" is no "Harbour
+    # Operations Workers".
+    words = {"how", "did", "they", "vote", "what"}
+    workers = Speller(["Harbour Operations Workers voted."], known=words.__contains__)
+    assert workers.correct("HOW DID THEY VOTE") == "HOW DID THEY VOTE"
+    assert workers.correct("what did HOW vote") == "what did Harbour Operations Workers vote"
 
 
 def test_a_name_typed_without_its_accents_is_the_article_s() -> None:

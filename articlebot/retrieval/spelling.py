@@ -76,9 +76,10 @@ class Speller:
             word = match.group(0)
             low = word.lower()
             if low in self._initials and (
-                # Typed as initials, or as no word the model knows ("eib"; two letters are too
-                # often something else); "the nhs" too.
-                word.isupper()
+                # Typed as initials (not a question typed all in capitals: "HOW MANY"), or as
+                # no word the model knows ("eib"; two letters are too often something else);
+                # "the nhs" too.
+                (word.isupper() and not shouted)
                 or (len(low) > 2 and not self._known(low))
                 or question[: match.start()].rstrip().lower().endswith(" the")
                 or question[: match.start()].rstrip().lower() == "the"
@@ -97,6 +98,7 @@ class Speller:
                 return word
             return max(found, key=lambda item: self._counts[item[0]])[0]
 
+        shouted = question.isupper()
         return _WORD.sub(fix, question)
 
 
