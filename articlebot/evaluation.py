@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -51,16 +51,20 @@ class EvalSet:
     documents: list[Document] = field(default_factory=list)
 
 
+#: A question or an accepted answer: "" would be asked of nothing, or found in every passage.
+_Text = Annotated[str, Field(min_length=1)]
+
+
 class _SpanQuestion(BaseModel):
-    q: str
+    q: _Text
     answer: str = Field(min_length=1)
     start: int = Field(ge=0)
 
 
 class _ChatQuestion(BaseModel):
-    q: str
+    q: _Text
     #: Any of these in the bold sentence answers it; none: the article does not say.
-    answers: list[str]
+    answers: list[_Text]
 
 
 class _DocumentLine(BaseModel):
@@ -68,25 +72,25 @@ class _DocumentLine(BaseModel):
     title: str | None = None
     text: str
     questions: list[_SpanQuestion] = []
-    unanswerable: list[str] = []
+    unanswerable: list[_Text] = []
     #: A reader's questions in the order asked, in one chat under the article.
     chat: list[_ChatQuestion] = []
 
 
 class _DialogueLine(BaseModel):
-    q: str
-    answers: list[str]
+    q: _Text
+    answers: list[_Text]
     context: str
     depends: bool = True
 
 
 class _AnswersLine(BaseModel):
-    q: str
-    answers: list[str]
+    q: _Text
+    answers: list[_Text]
 
 
 class _QuestionLine(BaseModel):
-    q: str
+    q: _Text
 
 
 def _problem(error: ValidationError) -> str:
@@ -166,7 +170,7 @@ def load_eval_file(path: Path) -> EvalSet:
                 raise DocumentError(f'{where}: expected "text", "answers" or "q"')
         except ValidationError as exc:
             raise DocumentError(f"{where}: {_problem(exc)}") from None
-    if not kinds:
+    if not kinds or not questions:
         raise DocumentError(f"{path}: no questions in it")
     if len(kinds) != 1:
         raise DocumentError(f"{path}: mixes kinds of lines ({', '.join(sorted(kinds))})")
@@ -362,6 +366,8 @@ def misses(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> list
                 problem = "only the closest" if answer.outcome == "closest" else "refused"
             elif top is not None and is_hit(question, top):
                 problem = "wrong sentence"
+            elif top is None:
+                problem = "nothing shown"
             else:
                 problem = "wrong passage"
         elif answer.answered:

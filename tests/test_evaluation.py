@@ -99,6 +99,10 @@ DOC = {"doc_id": "h", "text": "The harbour reopened on Monday."}
             "questions.0: the text at start 900 is not the answer",
         ),
         ({"q": 5}, "q: "),
+        # An empty question or answer: asked of nothing, or found in every passage.
+        ({"q": "", "answers": ["x"]}, "q: "),
+        ({"q": "Who?", "answers": [""]}, "answers.0: "),
+        ({**DOC, "chat": [{"q": "who", "answers": [""]}]}, "chat.0.answers.0: "),
         ({"q": "Who?", "answers": "Kasatkin"}, "answers: "),
         ([1, 2], 'expected an object with "text", "answers" or "q"'),
         ({"question": "Who?"}, 'expected "text", "answers" or "q"'),
@@ -136,6 +140,10 @@ def test_an_empty_dev_set_says_so(tmp_path: Path) -> None:
     path.write_text("\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="no questions in it"):
         load_eval_file(path)
+    # Articles without a question, or a chat without one, are no set either.
+    path.write_text(json.dumps({**DOC, "chat": []}) + "\n" + json.dumps({**DOC, "doc_id": "b"}))
+    with pytest.raises(DocumentError, match="no questions in it"):
+        load_eval_file(path)
 
 
 def test_a_dev_line_may_hold_a_line_separator_and_ids_are_unique(tmp_path: Path) -> None:
@@ -161,3 +169,12 @@ def test_a_dev_set_article_keeps_its_byline(tmp_path: Path) -> None:
     question = {"q": "who wrote this", "start": text.index("Jane"), "answer": "Jane Doe"}
     dev.write_text(json.dumps({"doc_id": "a", "text": text, "questions": [question]}) + "\n")
     assert load_eval_file(dev).documents[0].byline == "By Jane Doe"
+
+
+def test_a_miss_with_nothing_shown_says_so() -> None:
+    from articlebot.evaluation import misses
+
+    q = EvalQuestion("Who?", answers=("scholar",))
+    [block] = misses([q], [Answer("Who?", False, 0.0, [], outcome="none")])
+    assert block.startswith("[nothing shown] Who?  (none, confidence 0.00)")
+    assert "shown:" not in block
