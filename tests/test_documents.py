@@ -329,7 +329,15 @@ def test_a_jsonl_text_opening_with_its_title_is_read_as_a_txt_file(
     # `articlebot eval` reads a dev set's articles as `index` reads them.
     from articlebot.evaluation import load_eval_file
 
-    [evaluated, _] = load_eval_file(path).documents
+    (tmp_path / "dev").mkdir()
+    dev = _jsonl(
+        tmp_path / "dev",
+        json.dumps(
+            {"doc_id": "a", "title": "Harbour  reopens", "text": text, "unanswerable": ["q"]}
+        ),
+        json.dumps({"doc_id": "b", "title": "Other title", "text": text}),
+    )
+    [evaluated, _] = load_eval_file(dev).documents
     assert (evaluated.body_start, evaluated.byline) == (titled.body_start, titled.byline)
     # The same headline in other case or with a full stop; old Mac line ends are line ends.
     (tmp_path / "more").mkdir()
