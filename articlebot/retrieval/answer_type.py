@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.retrieval.names import CAPITALS
+from articlebot.retrieval.names import CALENDAR, CAPITALS
 from articlebot.retrieval.spelling import chat_words
 
 _NUMBER_QUESTION = re.compile(
@@ -322,12 +322,6 @@ _WHO_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<=\S)\s+[\"“‘(]?([A-Z][\w’'-]+)")
 #: Question words that may stand capitalised in a sentence without naming anyone asked about.
 _NOT_NAMES = frozenset("the a an how old is was who what age".split())
-#: Capitalised words that name a day or a month, never a person or a thing asked about: "The
-#: hospital said on Tuesday" does not name the hospital.
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december".split()
-)
 
 
 #: The quantity "how hot" asks for, as articles name it: "temperatures were expected to reach
@@ -424,7 +418,7 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         if kind == "name" and not _names_the_thing(sentence, question, asked):
             return False
         return any(
-            _bare(m.group(1)) not in asked and _bare(m.group(1)) not in _CALENDAR
+            _bare(m.group(1)) not in asked and _bare(m.group(1)) not in CALENDAR
             for m in _NAME.finditer(sentence)
         )
     return True
@@ -450,7 +444,7 @@ def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
         and j > 0
         and _bare(word) not in asked
         and _bare(word) not in _NOT_NAMES
-        and _bare(word) not in _CALENDAR
+        and _bare(word) not in CALENDAR
         for i in at
         for j, word in enumerate(
             words[max(i - _NAME_REACH, 0) : i + 1 + _NAME_REACH], max(i - _NAME_REACH, 0)

@@ -62,9 +62,14 @@ _DATELINE = re.compile(
 )
 
 
+#: Days and months, capitalised in any sentence and never a person or a thing asked about.
+CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split()
+)
 #: Last words of names that are places, bodies or things, never whom "he" or "she" means
 #: ("the southwest Pacific Ocean", "the University of Canterbury", "Harcourt Rovers").
-_NOT_PEOPLE = frozenset(
+_NOT_PEOPLE = CALENDAR | frozenset(
     """ocean sea river lake bay gulf coast island islands trench mountains mountain valley
     forest park street road avenue bridge square station airport port harbour harbor canal
     county state city town village region province district republic kingdom union
@@ -73,9 +78,8 @@ _NOT_PEOPLE = frozenset(
     commission committee authority service services board bank fund foundation trust
     company corporation corp inc ltd plc group holdings systems airlines party army navy
     police league cup club united rovers fc festival prize award times news post
-    press wire journal organisation organization monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    press wire journal organisation organization jan feb mar apr jun jul aug sep sept oct
+    nov dec""".split()
 )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from articlebot.ingest.cleaning import DATELINE
+from articlebot.retrieval.names import CALENDAR
 from articlebot.retrieval.spelling import plain_letters
 
 #: Titles a single person holds, as a reader types them.
@@ -112,12 +113,10 @@ _OPEN_BEFORE = frozenset(
 #: Words within a title that narrow nothing: "Education Cabinet Secretary Peter Kirui".
 _GENERIC = frozenset({"cabinet", "state", "senior", "acting", "interim", "chief"})
 #: Capitalised words that start no name: "Minister Tuesday said", "Mayor On".
-_NOT_NAMES = frozenset(
+_NOT_NAMES = CALENDAR | frozenset(
     {"the", "a", "an", "on", "in", "at", "for", "he", "she", "it", "they", "we", "i", "his",
-     "her", "their", "its", "this", "that", "but", "and", "said", "says", "told", "monday",
-     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-     "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december", "who", "which", "when", "after", "before", "of", "to"}
+     "her", "their", "its", "this", "that", "but", "and", "said", "says", "told", "who",
+     "which", "when", "after", "before", "of", "to"}
 )  # fmt: skip
 #: Joining words inside a name: "Ursula von der Leyen", "Rosa de la Cruz", "Ali al-Sadr".
 _NAME_JOINS = frozenset(

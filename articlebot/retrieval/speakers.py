@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from articlebot.retrieval.answer_type import has_type, wanted_type
+from articlebot.retrieval.names import CALENDAR
 from articlebot.retrieval.quotes import ATTRIBUTED, QUOTE_OPENS, SAYING, SAYS, quotation_around
 
 #: A person named by a pronoun alone. "They" is left out: it is a ministry or a crowd as often.
@@ -28,12 +29,10 @@ _SPEAKER_WORD = re.compile(
     rf"|\b{SAYING}\s+[A-Z][\w’'\-]+"
 )
 #: Capitalised words that are no one: sentence openers, "I", pronouns, days and months.
-_NOT_NAMES = frozenset(
+_NOT_NAMES = CALENDAR | frozenset(
     "a an the in on at of for and but or so if as by from to with after before among during "
     "while when where what who why how this that these those there here it its it's we they "
-    "he she i i'd i'm i've i'll you our my his her their monday tuesday wednesday thursday "
-    "friday saturday sunday january february march april may june july august september "
-    "october november december".split()
+    "he she i i'd i'm i've i'll you our my his her their".split()
 )
 
 
