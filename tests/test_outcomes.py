@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from articlebot.bot import render
-from articlebot.evaluation import load_eval_file
+from articlebot.evaluation import highlight_hit, load_eval_file
 from articlebot.retrieval.ranking import (
+    LATE_TOP,
     PASSAGE_SIGNALS,
     SENTENCE_SIGNALS,
     Evidence,
@@ -68,9 +69,11 @@ def test_without_late_interaction_its_own_calibration_decides(retriever: Retriev
         assert ask("Who was Vinatier swapped for?").outcome == "answer"
         assert ask("What is the population of Ukraine?").outcome == "closest"
     late_top = Evidence.__dataclass_fields__
-    assert list(late_top).index("late_top") == 21  # the coefficient calibrate.py fits
+    # The coefficient calibrate.py fits, and where `answers_it` reads whether it ran.
+    assert list(late_top).index("late_top") == LATE_TOP
     with_late = retriever.ask("Who was Vinatier swapped for?").evidence
-    assert with_late[21] > 0.0 and plain.ask("Who was Vinatier swapped for?").evidence[21] == 0.0
+    assert with_late[LATE_TOP] > 0.0
+    assert plain.ask("Who was Vinatier swapped for?").evidence[LATE_TOP] == 0.0
 
 
 def test_the_closest_passage_is_offered_as_such(retriever: Retriever) -> None:
@@ -194,7 +197,10 @@ def test_a_second_article_does_not_turn_answers_about_the_first_into_refusals(
     """The commonest collection after the first is an article and one more. Asked of the two,
     a reader's questions about the first get what they get of it alone: the gate once read
     the second article standing a little apart as "off the subject" and refused 10% of the
-    answerable reader questions flatly (0.9% asked of their article alone; #14)."""
+    answerable reader questions flatly (0.9% asked of their article alone; #14). A few more
+    are hedged: the confidence reads how far the best passage leads the runner-up, which may
+    now be the second article's (8 of the 320, 2.5%; of all 21 articles that lead halves the
+    confidently wrong answers)."""
     reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
     articles = [d.doc_id for d in reader.documents]
     second = {a: articles[(i + 1) % len(articles)] for i, a in enumerate(articles)}
@@ -209,7 +215,28 @@ def test_a_second_article_does_not_turn_answers_about_the_first_into_refusals(
         return sum(a.outcome == outcome for a in answers) / len(answers)
 
     assert share(both, "none") <= share(alone, "none") + 0.02
-    assert share(both, "answer") >= share(alone, "answer") - 0.02
+    assert share(both, "answer") >= share(alone, "answer") - 0.03
+
+
+def test_a_confident_answer_has_the_answer_in_bold(many_articles: Retriever) -> None:
+    """What a reader trusts is the bold sentence: asked of its own article, a reader question
+    answered with confidence has the answer there at least 92% of the time (89% when the
+    confidence was fitted to "the article answers it"), for more than half of them, while at
+    most a fifth of the questions the article does not answer get a confident answer."""
+    reader = load_eval_file(ROOT / "eval" / "reader_dev.jsonl")
+    answerable = [q for q in reader.questions if q.answerable]
+    unanswerable = [q for q in reader.questions if not q.answerable]
+    got = many_articles.ask_many(
+        [q.q for q in answerable], doc_ids=[[q.article] for q in answerable]
+    )
+    confident = [(q, a) for q, a in zip(answerable, got, strict=True) if a.outcome == "answer"]
+    right = sum(highlight_hit(q, a.passages[0]) for q, a in confident)
+    assert right >= 0.92 * len(confident)
+    assert len(confident) >= 0.55 * len(answerable)
+    refused = many_articles.ask_many(
+        [q.q for q in unanswerable], doc_ids=[[q.article] for q in unanswerable]
+    )
+    assert sum(a.outcome == "answer" for a in refused) <= 0.2 * len(unanswerable)
 
 
 def test_a_question_about_another_article_gets_no_passage_of_this_one(

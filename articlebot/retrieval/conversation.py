@@ -26,7 +26,7 @@ from articlebot.retrieval.names import (
     personal,
     sentence_names,
 )
-from articlebot.retrieval.ranking import logistic
+from articlebot.retrieval.ranking import answers_it, logistic
 from articlebot.retrieval.reader import article_sentences, articles_in_scope, read_answers
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -706,17 +706,20 @@ def _settle(
     reading: Callable[[Answer], float] | None = None,
     on_topic: bool = False,
     named: Collection[str] = (),
+    reads: Callable[[Answer], bool] | None = None,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
-    keep."""
+    keep; `reads(answer)` says whether the article answers that reading of the question
+    (by default, whether the answer is confident)."""
+    sure = reads or (lambda a: a.answered)
     answer = answers[0]
     asked_as = answer.question
     rewritten = False  # whether a rewrite's answer is given, not the question's as asked
     # "and in new york?" is about New York alone: as typed, a confident answer that does not
     # mention New York (a sentence on New Zealand) answers nothing asked.
     subject = ellipsis_subject(request.question)
-    off_subject = subject is not None and answer.answered and not _mentions(answer, subject)
+    off_subject = subject is not None and sure(answer) and not _mentions(answer, subject)
     if swapped and answers[1].outcome != "none":
         # "and kasatkin?" after "how old is vinatier" asks "how old is kasatkin": that is the
         # answer, confident or not, not what "kasatkin" alone or the last question's words
@@ -733,8 +736,8 @@ def _settle(
         # guess ("how old is Steven Liu", whose age the article never gives, not the plumber's
         # age that "board president? how old is he" found).
         naming = [a for a in candidates if a.question in named]
-        sure = [a for a in candidates if a.answered]
-        by_name = [a for a in naming if a.answered] or ([] if sure else naming)
+        answered = [a for a in candidates if sure(a)]
+        by_name = [a for a in naming if sure(a)] or ([] if answered else naming)
         contextual = max(by_name or candidates, key=reading or (lambda a: a.confidence))
         # A pronoun means the asker is still on the previous topic: trust the context unless it
         # finds nothing while the bare question does. A question word alone ("who?") means
@@ -751,7 +754,7 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        if contextual.answered or not answer.answered or bare or elsewhere or off_subject:
+        if sure(contextual) or not sure(answer) or bare or elsewhere or off_subject:
             answer = dataclasses.replace(contextual, question=answer.question)
             rewritten = _told_by_rewrite(contextual, answers[0])
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
@@ -877,7 +880,20 @@ def answer_requests(
             # Made confident by what the article's structure says ("Gavin Lowe, 48" for "how
             # old is Gavin Lowe"): the rewrite that the article answers so is the one meant.
             return 1.0
-        return logistic(retriever.ranking.calibration_without_late, answer.evidence)
+        return logistic(retriever.ranking.answers_calibration_without_late, answer.evidence)
+
+    def reads(answer: Answer) -> bool:
+        # Whether the article answers this reading of the question: a confident answer, or
+        # one `answers_it` finds answered unless a rule made it only the closest (its
+        # confidence then stands at or above the threshold). The confidence says whether the
+        # bold sentence answers it, a narrower thing than which reading the asker meant.
+        if answer.answered or not answer.evidence or answer.outcome == "none":
+            return answer.answered
+        refused = not answer.answered and answer.confidence >= retriever.min_confidence
+        ranking = retriever.ranking
+        return (
+            not refused and answers_it(ranking, answer.evidence) >= ranking.answers_min_confidence
+        )
 
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
@@ -890,6 +906,7 @@ def answer_requests(
             reading=reading,
             on_topic=each.on_topic,
             named=each.named,
+            reads=reads,
         )
         results.append((answer, _with_identified(retriever, turn)))
         at += count
