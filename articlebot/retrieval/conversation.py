@@ -889,11 +889,10 @@ def answer_requests(
         # bold sentence answers it, a narrower thing than which reading the asker meant.
         if answer.answered or not answer.evidence or answer.outcome == "none":
             return answer.answered
-        refused = not answer.answered and answer.confidence >= retriever.min_confidence
+        if answer.confidence >= retriever.min_confidence:
+            return False  # confident enough, yet a rule made it only the closest
         ranking = retriever.ranking
-        return (
-            not refused and answers_it(ranking, answer.evidence) >= ranking.answers_min_confidence
-        )
+        return answers_it(ranking, answer.evidence) >= ranking.answers_min_confidence
 
     results, at = [], 0
     for request, each in zip(requests, asked, strict=True):
