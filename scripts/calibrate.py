@@ -147,7 +147,9 @@ def _ask_all(encoder, documents, questions, scopes) -> tuple[np.ndarray, np.ndar
         )
 
 
-def _ask_alone(encoder, documents, questions, articles) -> tuple[np.ndarray, np.ndarray]:
+def _ask_alone(
+    encoder, documents, questions, articles
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`_ask_all` with each question asked of an index holding only its article (of
     `articles`), as a first index holds the sample article alone."""
     x: list[np.ndarray | None] = [None] * len(questions)
