@@ -58,6 +58,30 @@ def test_sentence_split_after_words_that_only_look_like_abbreviations() -> None:
     ]
 
 
+def test_a_time_of_day_ends_a_sentence_unless_the_time_goes_on() -> None:
+    # A reader's probe: "no earlier than 8:30 a.m. California became the first state ..." was
+    # one bold sentence; "a.m. Monday", "p.m. EST", "a.m. Pacific time" go on with the time.
+    text = (
+        "Schools may start no earlier than 8:30 a.m. California became the first state. "
+        "Ovens are lit at 3 a.m. Sam Moretti bakes. It ended at 4 P.M. The next day it went on. "
+        "They meet at 9 a.m. Monday in the hall. He landed at 10 a.m. EST and left. "
+        "Cuts came shortly after 6 a.m. Pacific time, not later. It began at 11 a.m. Sept. 4 here."
+    )
+    spans = split_sentences(text, Span(0, len(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "Schools may start no earlier than 8:30 a.m.",
+        "California became the first state.",
+        "Ovens are lit at 3 a.m.",
+        "Sam Moretti bakes.",
+        "It ended at 4 P.M.",
+        "The next day it went on.",
+        "They meet at 9 a.m. Monday in the hall.",
+        "He landed at 10 a.m. EST and left.",
+        "Cuts came shortly after 6 a.m. Pacific time, not later.",
+        "It began at 11 a.m. Sept. 4 here.",
+    ]
+
+
 def test_windows_stay_under_the_limit_and_overlap(count_tokens: WordPieceCounter) -> None:
     sentence = "The council approved a new budget for the harbour district after a long debate."
     body = " ".join(f"{sentence[:-1]} number {i}." for i in range(40))

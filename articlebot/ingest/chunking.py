@@ -88,6 +88,23 @@ def _is_abbreviation(text_before: str) -> bool:
     return lower in _ABBREVIATIONS or (word[0].isupper() and lower in _CAPITALISED_ABBREVIATIONS)
 
 
+#: "a.m." and "p.m." end a sentence before a capital ("shortly after 10 a.m. Mayor Kari
+#: Holmefjord cut a ribbon") unless what follows goes on with the time: a day, a month, a time
+#: zone ("4 p.m. EST", "6 a.m. Pacific time").
+_CLOCK = re.compile(r"(?<![^\W\d_])[ap]\.m\.[\"'”’)\]]*\s*$", re.IGNORECASE)
+_CLOCK_GOES_ON = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July"
+    r"|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov"
+    r"|Dec)\.|[A-Z]{2,4}\b(?!\.)|(?:[A-Z][a-z]+\s+){1,2}[Tt]ime\b)"
+)
+
+
+def _ends_at_clock(text_before: str, text_after: str) -> bool:
+    """Whether a sentence ends after "a.m." or "p.m.": a capital follows that is no day,
+    month or time zone."""
+    return _CLOCK.search(text_before) is not None and _CLOCK_GOES_ON.match(text_after) is None
+
+
 def split_sentences(text: str, span: Span) -> list[Span]:
     """Sentence spans inside `span` of `text`."""
     sentences: list[Span] = []
@@ -101,7 +118,10 @@ def split_sentences(text: str, span: Span) -> list[Span]:
         # Only the last word decides, and an abbreviation is short: the whole sentence so far,
         # read at every boundary, made "A. A. A. ..." or a long word before "!" quadratic
         # (30 s for 64,000 characters).
-        if _is_abbreviation(text[max(start, trimmed_end - _LAST_WORD_CHARS) : trimmed_end]):
+        before = text[max(start, trimmed_end - _LAST_WORD_CHARS) : trimmed_end]
+        if _is_abbreviation(before) and not _ends_at_clock(
+            before, text[end : end + _LAST_WORD_CHARS]
+        ):
             continue
         if trimmed_end > start:
             sentences.append(Span(start, trimmed_end))
