@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from articlebot.encoders import Encoder
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.conversation import (
     Turn,
+    _called,
     ask_in_context,
     depends_on_context,
+    leading_person,
     swapped_subject,
     with_context,
 )
@@ -876,3 +879,50 @@ Its chief executive, Paul Drury, 55, said he was sorry.
     )
     answer, _ = ask_in_context(fine, "how old is he", None)
     assert answer.passages
+
+
+FRAUD = """Startup founder charged with defrauding investors of $90 million
+
+By Lena Ortiz
+
+NEW YORK, Oct 2 (Wire) - Marcus Hale, the founder of payments startup Ledgerly, was charged on \
+Tuesday with defrauding investors of about $90 million by inventing customers and revenue.
+
+Hale, 39, was arrested at his apartment in Brooklyn. He has pleaded not guilty.
+
+Ledgerly's former finance chief, Dana Whitcombe, 41, pleaded guilty last month to conspiracy \
+and is cooperating with prosecutors. She is due to be sentenced in March.
+
+A judge released Hale on $2 million bail secured by his parents' house. He is due back in court \
+on Nov. 19.
+
+The company, which once employed 220 people, closed in May.
+"""
+
+
+def test_he_after_a_woman_is_the_story_s_own_man(retriever_of) -> None:
+    # A readers' trial: "how much is his bial" after "whos dana whitcombe", whom the article
+    # calls "she", was asked of her ("how old is he" was answered "Dana Whitcombe, 41").
+    retriever = retriever_of(fraud=FRAUD)
+    for first in ("whos dana whitcombe", "who pleaded guilty"):
+        _, turn = ask_in_context(retriever, first, None, now=0.0)
+        assert "Dana Whitcombe, 41" in turn.highlight
+        answer, _ = ask_in_context(retriever, "how old is he", turn, now=10.0)
+        assert answer.passages[0].highlight_text.startswith("Hale, 39"), first
+        # "She" after her is still her.
+        answer, _ = ask_in_context(retriever, "how old is she", turn, now=20.0)
+        assert "Dana Whitcombe, 41" in answer.passages[0].highlight_text
+    told = "The finance chief, Dana Whitcombe, 41, pleaded guilty."
+    previous = Turn("whos dana whitcombe", told, 0.0)
+    article = [told, "She is due to be sentenced.", "Marcus Hale was charged.", "He denies it."]
+    called = partial(_called, sentences=article)
+    lead = partial(leading_person, article)
+    assert with_context("how much is his bial", previous, (), called, lead) == [
+        "how much is Marcus Hale's bial",
+        "how much is Hale's bial",
+    ]
+    # A coach the article calls "he" beside the runner it calls "she" may be either: no one
+    # is taken from the lead for him.
+    article = ["Her coach, Marc Dubois, said he was sure she had not cheated.", *article]
+    assert leading_person(article, "he", ["Marc Dubois"]) is None
+    assert leading_person(article, "he", ["Dana Whitcombe"]) == "Marcus Hale"

@@ -146,6 +146,7 @@ def with_context(
     previous: Turn,
     typed_names: Collection[str] = (),
     called: Callable[[str], str | None] | None = None,
+    leading: Callable[[str, Sequence[str]], str | None] | None = None,
 ) -> list[str]:
     """Rewrites of the question with the name it most likely refers to.
 
@@ -156,7 +157,10 @@ def with_context(
     asks "Why does the bridge close?". `typed_names`: the previous question's words (lower
     case) that the last article writes as names, for a name typed in lower case ("who is
     kasatkin"). `called`: "he" or "she", as the article calls a name ("what did she say"
-    after a sentence naming a man first means the woman it names).
+    after a sentence naming a man first means the woman it names). `leading`: the first
+    person the article plainly calls "he" (or "she"), given the names the last turn gave, whom
+    "his" means when the article plainly calls all of them otherwise ("how much is his bail"
+    after "who is dana whitcombe"; `leading_person`).
     """
     bare = _BARE.match(question)
     if bare:
@@ -185,6 +189,7 @@ def with_context(
         typed = None
     if not names and typed is not None and _PERSON.search(question):
         names = [previous.question[typed[0] : typed[1]]]
+    original = names
     if _called_otherwise(names, question, called):
         # "how old is he" after "who is Amara Diallo's coach": she is not "he"; the answer's
         # sentence names him ("Her coach, Ibrahima Ndiaye, 67").
@@ -192,11 +197,16 @@ def with_context(
     if not names:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
         # answer's sentence may name who "he" is ("who scored?" - "Tiago Ferreira scored").
-        named = (
-            _as_called(_holder_in(previous) or people(previous.highlight), question, called)[:1]
-            if _PERSON.search(question)
-            else []
-        )
+        shown = _holder_in(previous) or people(previous.highlight)
+        said = _he_or_she(question)
+        lead = None if leading is None or said is None else leading(said, [*original, *shown])
+        if lead is not None:
+            # The article plainly calls everyone the last turn named otherwise than the
+            # question's "he" or "she": the reader has gone back to the story's own man or
+            # woman ("how much is his bail" after the co-accused "she"), not on from the last
+            # question.
+            return _substituted(question, [lead], person=True)
+        named = _as_called(shown, question, called)[:1] if _PERSON.search(question) else []
         # As a question of its own after the last one: the kind of answer wanted is this
         # one's ("how old is he", not the last one's "who did they sign").
         before = previous.question.rstrip(" ?")
@@ -413,6 +423,7 @@ def _questions_for(
     is_name: Callable[[str, str], bool] | None = None,
     latin: LatinLanguages | None = None,
     calls_in: Callable[[str], Callable[[str], str | None]] | None = None,
+    leading_in: Callable[[str], Callable[[str, Sequence[str]], str | None]] | None = None,
 ) -> _Asked:
     """The question as asked, then its rewrites with the previous turn's names (if it leans on
     a fresh previous turn and names nothing only another article has, nor, being merely short,
@@ -485,6 +496,7 @@ def _questions_for(
         previous,
         typed_names,
         None if calls_in is None or doc_id is None else calls_in(doc_id),
+        None if leading_in is None or doc_id is None else leading_in(doc_id),
     )
     if (
         names_here is not None
@@ -850,6 +862,7 @@ def answer_requests(
             partial(_written_as_name, retriever),
             retriever.languages,
             partial(_calls_in, retriever),
+            partial(_leading_in, retriever),
         )
         for request in requests
     ]
@@ -996,10 +1009,38 @@ def _calls_in(retriever: Retriever, doc_id: str) -> Callable[[str], str | None]:
     return called
 
 
+def _leading_in(retriever: Retriever, doc_id: str) -> Callable[[str, Sequence[str]], str | None]:
+    """`leading_person` of article `doc_id`: its sentences read once, when first asked."""
+    sentences: list[str] | None = None
+
+    def leading(said: str, named: Sequence[str]) -> str | None:
+        nonlocal sentences
+        if sentences is None:
+            sentences = article_sentences(retriever, doc_id)[1]
+        return leading_person(sentences, said, named)
+
+    return leading
+
+
+def leading_person(sentences: Sequence[str], said: str, named: Sequence[str]) -> str | None:
+    """The first person `sentences` name with a first name and a surname and call only
+    `said` ("he" or "she"), when they call each of `named` only the other: news names its
+    main person first. None when any of `named` may be `said` (the article uses both words
+    near them, as near a coach quoted on his runner, or neither)."""
+    other = "she" if said == "he" else "he"
+    if not named or any(_plainly_called(name, sentences) != other for name in named):
+        return None
+    for sentence in sentences:
+        for name in people(sentence):
+            if " " in name and personal(name) and _plainly_called(name, sentences) == said:
+                return name
+    return None
+
+
 def _called(name: str, sentences: Sequence[str]) -> str | None:
     """ "he" or "she", as the article calls `name` in the sentences naming them (by the last
     word of the name) and the one after each; None when it uses neither more."""
-    surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+    surname = _surname(name)
     he = she = 0
     for i, sentence in enumerate(sentences):
         if surname.search(sentence):
@@ -1007,6 +1048,34 @@ def _called(name: str, sentences: Sequence[str]) -> str | None:
             he += len(_HE.findall(told))
             she += len(_SHE.findall(told))
     return "he" if he > she else "she" if she > he else None
+
+
+def _surname(name: str) -> re.Pattern[str]:
+    """The last word of `name`, as a word; in any case for a name typed in lower case ("whos
+    dana whitcombe"), which the article capitalises."""
+    return re.compile(rf"\b{re.escape(name.split()[-1])}\b", re.IGNORECASE if name.islower() else 0)
+
+
+def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
+    """ "he" or "she" where the article calls `name` only that: in the rest of each sentence
+    naming them (by the last word of the name), and by the word opening the next one ("Dana
+    Whitcombe, 41, pleaded guilty. She is due to be sentenced"); None when it uses both, as
+    beside someone else ("Her coach, Marc Dubois, said he was sure she had not cheated"), or
+    neither."""
+    surname = _surname(name)
+    he = she = 0
+    for i, sentence in enumerate(sentences):
+        found = surname.search(sentence)
+        if found is None:
+            continue
+        told = sentence[found.end() :]
+        if i + 1 < len(sentences):
+            told += " " + " ".join(sentences[i + 1].split()[:1])
+        he += len(_HE.findall(told))
+        she += len(_SHE.findall(told))
+    if he and she:
+        return None
+    return "he" if he else "she" if she else None
 
 
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
