@@ -15,6 +15,7 @@ from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import (
     article_date,
     byline_reply,
+    central_sentences,
     introduces,
     introduction,
     newest_article,
@@ -68,6 +69,23 @@ def test_summary_is_the_title_and_central_sentences_in_order(retriever: Retrieve
     # Its passages are the summary's sentences, for the More/Paragraph buttons.
     assert [p.highlight_text for p in answer.passages] == sentences
     assert summary_reply(retriever.index, "article") == answer.reply
+
+
+def test_a_book_length_article_is_summarised_without_a_sentence_by_sentence_matrix() -> None:
+    # A new user's probe: `summary` of a 5 MB file (~50,000 sentences) died of a segmentation
+    # fault after taking 8 GB; 2 MB took 10 s and 2 GB. 60,000 sentences: 14 GB as a matrix.
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((60_000, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    start = time.perf_counter()
+    chosen = central_sentences(vectors, 3)
+    assert len(chosen) == 3 and chosen == sorted(chosen)
+    assert time.perf_counter() - start < 5.0
+    # A repeat of a chosen sentence is never chosen beside it.
+    twice = np.vstack([vectors[:50], vectors[:1]])
+    assert not {0, 50} <= set(central_sentences(twice, 10))
 
 
 #: People of the bundled article and what the reader should learn on asking who they are.

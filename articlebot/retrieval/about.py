@@ -284,10 +284,12 @@ def central_sentences(
     centre = vectors.mean(axis=0)
     centre = centre / max(float(np.linalg.norm(centre)), 1e-9)
     scores = vectors @ centre + lead_bonus * 0.5 ** np.arange(len(vectors))
-    similar = vectors @ vectors.T
+    # Each sentence's similarity to the nearest chosen one, kept up to date a choice at a time:
+    # the whole sentence x sentence matrix of a long book (50,000 sentences: 10 GB) had
+    # crashed the process.
+    nearest = np.zeros(len(vectors), dtype=np.float32)
     chosen: list[int] = []
     while len(chosen) < min(count, len(vectors)):
-        nearest = similar[:, chosen].max(axis=1) if chosen else np.zeros(len(vectors))
         gain = scores - redundancy * nearest
         gain[nearest > MAX_SUMMARY_SIMILARITY] = -np.inf
         gain[chosen] = -np.inf
@@ -295,6 +297,7 @@ def central_sentences(
         if not np.isfinite(gain[best]):
             break
         chosen.append(best)
+        nearest = np.maximum(nearest, vectors @ vectors[best])
     return sorted(chosen)
 
 
