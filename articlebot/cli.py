@@ -998,6 +998,11 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
         raise CliError(f"the Bot API refused: {str(exc).replace(token, '<token>')}") from None
+    except (AttributeError, TypeError, KeyError, ValueError):
+        # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)
+        # into attribute and type errors: not the Bot API, whatever answered.
+        where = settings.api_url or "api.telegram.org"
+        raise CliError(f"{where} did not answer as the Bot API does") from None
 
 
 def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, urls: Any) -> int:
@@ -1008,6 +1013,8 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
     if args.action == "set":
         if not args.url:
             raise UsageError("`articlebot webhook set` needs the public HTTPS URL")
+        if not args.url.lower().startswith("https://"):
+            raise UsageError(f"Telegram calls webhooks over HTTPS only: {args.url} is not https://")
         try:
             asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
         except webhook.WebhookSecretError as exc:

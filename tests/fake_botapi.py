@@ -509,6 +509,9 @@ class _Fault:
     delay: float
     remaining: int
     description: str | None
+    #: For status 200 with `replaced`: the ``result`` answered instead of the method's own.
+    result: Any = None
+    replaced: bool = False
 
 
 class _ApiError(Exception):
@@ -978,7 +981,9 @@ class FakeBotApi:
             handler = self._handlers.get(method)
             if handler is None:
                 raise _ApiError(404, "Not Found: method not found")
-            if method == "getUpdates":  # the long poll must notice stop() and pause()
+            if fault is not None and fault.replaced:
+                result = fault.result
+            elif method == "getUpdates":  # the long poll must notice stop() and pause()
                 result = self._get_updates(call.params, generation)
             else:
                 result = handler(call.params)
@@ -1050,6 +1055,7 @@ class FakeBotApi:
         delay: float = 0.0,
         times: int = 1,
         description: str | None = None,
+        **result: Any,
     ) -> None:
         """Make the next ``times`` calls to ``method`` (``"*"``: any method) misbehave.
 
@@ -1058,13 +1064,20 @@ class FakeBotApi:
         after ``delay`` seconds; 0 drops the connection without an answer (a network
         error for the client).  ``delay`` is waited before any of these.  Faults are
         used up in the order injected.  Note that ``"*"`` also hits the
-        ``getUpdates`` calls of a polling Application.
+        ``getUpdates`` calls of a polling Application.  With status 200, ``result=...``
+        answers ``{"ok": true, "result": ...}`` instead of the method's own result (a server
+        that only looks like the Bot API).
         """
         if times < 1:
             raise ValueError("times must be at least 1")
+        if set(result) - {"result"}:
+            raise TypeError(f"unexpected arguments: {sorted(set(result) - {'result'})}")
         name = "*" if method == "*" else method.lower()
+        fault = _Fault(name, status, retry_after, delay, times, description)
+        if "result" in result:
+            fault.result, fault.replaced = result["result"], True
         with self._cond:
-            self._faults.append(_Fault(name, status, retry_after, delay, times, description))
+            self._faults.append(fault)
 
     def clear_faults(self) -> None:
         """Forget all injected faults that are not used up yet."""

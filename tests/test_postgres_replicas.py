@@ -107,6 +107,25 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
         assert f"url: {url}" in info.stdout
         deleted = cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
         assert deleted.returncode == 0 and api.webhook is None
+        # A new user's probe: a plain http URL was registered with the fake (Telegram refuses
+        # it), and a server answering getWebhookInfo with `true` gave a traceback.
+        plain = cli(
+            "webhook",
+            "set",
+            "http://bot.example.org/hook",
+            "--api-url",
+            api.url,
+            index_dir=index_dir,
+            ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
+            **env,
+        )
+        assert plain.returncode == 2 and "HTTPS" in plain.stderr and api.webhook is None
+        api.inject("getWebhookInfo", status=200, result=True)
+        odd = cli("webhook", "info", "--api-url", api.url, index_dir=index_dir, **env)
+        assert odd.returncode == 1 and "Traceback" not in odd.stderr
+        assert (
+            odd.stderr.strip() == f"articlebot: error: {api.url} did not answer as the Bot API does"
+        )
 
 
 def test_run_with_a_webhook_needs_the_shared_secret(cli: Cli, index_dir: Path) -> None:
