@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import shutil
 import sys
 import textwrap
@@ -29,6 +30,18 @@ QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
 MORE = {"more", "/more", "m", "next"}
 HELPS = {"help", "/help", "?", "h"}
 CLEAR = {"clear", "/clear"}
+#: A command of the Telegram bot typed here ("/use news", "/articles"): said so, not searched.
+_BOT_COMMAND = re.compile(r"^/[A-Za-z]\w*(?:@\w+)?(?=\s|$)")
+BOT_COMMAND_LINE = (
+    '{command} is a command of the Telegram bot. Here, ask a question ("summarize", "who'
+    " wrote this\"), or type 'help'; `articlebot chat --doc ID` asks one article."
+)
+
+
+def bot_command(line: str) -> str | None:
+    """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
+    found = _BOT_COMMAND.match(line)
+    return None if found is None else found.group(0).split("@")[0].lower()
 
 
 @dataclass
@@ -159,7 +172,11 @@ def run_chat(
                 say("Forgotten; ask anything.")
             elif command in MORE:
                 say(_more(state))
+            elif (bot := bot_command(line)) is not None and bot != "/summary":
+                say(BOT_COMMAND_LINE.format(command=bot))
             else:
+                if bot is not None:  # "/summary": the summary, as "summarize" asks for it
+                    line = "summarize"
                 previous = state.turn
                 answer, state.turn = ask_in_context(
                     retriever, line, previous, doc_ids=doc_ids, english_only=english_only
