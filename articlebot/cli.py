@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from articlebot import __version__
-from articlebot.config import ConfigError, Settings, explain_invalid, load_settings, prepare_process
+from articlebot.config import (
+    ConfigError,
+    Settings,
+    bot_token_problem,
+    explain_invalid,
+    load_settings,
+    prepare_process,
+)
 
 log = logging.getLogger("articlebot")
 
@@ -986,6 +993,9 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise UsageError("no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env")
     token = settings.telegram_bot_token.get_secret_value().strip()
+    problem = bot_token_problem(token)
+    if problem is not None:
+        raise UsageError(problem)
     urls = api_urls(settings.api_url)
     try:
         return _webhook_action(args, settings, token, urls)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import types
 import typing
 from pathlib import Path
@@ -278,6 +279,23 @@ def prepare_process() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # PTB 22 opts into timedelta-valued retry_after this way; the int form is deprecated.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+#: A bot token as @BotFather gives it: the bot's number, a colon, then letters, digits, _ and -.
+_BOT_TOKEN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
+
+
+def bot_token_problem(token: str) -> str | None:
+    """Why `token` cannot be a bot token (it would be put into every Bot API URL as it is),
+    without quoting it; None for one of the right shape."""
+    if not token:
+        return "no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env"
+    if not _BOT_TOKEN.fullmatch(token):
+        return (
+            "TELEGRAM_BOT_TOKEN is not a bot token: @BotFather gives digits, a colon, then"
+            " letters, digits, _ and - (like 123456789:AAE...)"
+        )
+    return None
 
 
 class ConfigError(ValueError):

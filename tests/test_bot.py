@@ -377,6 +377,18 @@ def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     assert line.startswith(f"articlebot: error: cannot reach the Bot API at {site}"), line
 
 
+def test_a_token_of_the_wrong_shape_is_refused_before_any_call(api, tmp_path) -> None:
+    # A new user's probe: "garbage" went out as far as DNS, and a token with "/" and "?" was
+    # put into the URL as it is (a server echoing the path logged a piece of it with -v).
+    for bad in ("garbage", "abc def/../x?y=1#z", "123456:"):
+        result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": api.url}, tmp_path)
+        assert result.returncode == 1
+        [line] = result.stderr.splitlines()
+        assert line.startswith("articlebot: error: TELEGRAM_BOT_TOKEN is not a bot token"), line
+        assert bad not in result.stdout + result.stderr.replace("TELEGRAM_BOT_TOKEN", "")
+    assert api.calls == []
+
+
 #: Chats in the load tests, each asking 10 questions at once (twice as many chats with faults):
 #: 20 by default, ARTICLEBOT_LOAD_CHATS=50 for the full load the README reports. Most of the
 #: wait is the rate limiter's ~30 messages/second, not the bot.

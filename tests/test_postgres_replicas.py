@@ -120,6 +120,15 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
             **env,
         )
         assert plain.returncode == 2 and "HTTPS" in plain.stderr and api.webhook is None
+        shape = cli(
+            "webhook",
+            "info",
+            "--api-url",
+            api.url,
+            index_dir=index_dir,
+            TELEGRAM_BOT_TOKEN="not a token",
+        )
+        assert shape.returncode == 2 and "is not a bot token" in shape.stderr
         api.inject("getWebhookInfo", status=200, result=True)
         odd = cli("webhook", "info", "--api-url", api.url, index_dir=index_dir, **env)
         assert odd.returncode == 1 and "Traceback" not in odd.stderr

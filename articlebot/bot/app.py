@@ -32,7 +32,7 @@ from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
-from articlebot.config import Settings
+from articlebot.config import Settings, bot_token_problem
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState
 
@@ -378,6 +378,10 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     token = settings.telegram_bot_token.get_secret_value().strip()
+    problem = bot_token_problem(token)
+    if problem is not None:
+        print(f"articlebot: error: {problem}", file=sys.stderr)
+        return 1
     redactor = install_token_redaction(token)
     where = settings.api_url or "api.telegram.org"
     try:
