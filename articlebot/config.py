@@ -6,6 +6,7 @@ This is the only module that reads the environment.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import types
@@ -313,10 +314,33 @@ def load_settings(**overrides: Any) -> Settings:
     environment variable, and what it accepts.
     """
     given = {key: value for key, value in overrides.items() if value is not None}
+    _say_each_env_problem_once()
     try:
         return Settings(**given)
     except ValidationError as exc:
         raise ConfigError(explain_invalid(exc, flags=set(given))) from None
+
+
+class _Once(logging.Filter):
+    """Lets each distinct message through once: a command reads the settings more than once,
+    and python-dotenv warned of the same bad .env line each time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message in self._seen:
+            return False
+        self._seen.add(message)
+        return True
+
+
+def _say_each_env_problem_once() -> None:
+    dotenv = logging.getLogger("dotenv.main")
+    if not any(isinstance(f, _Once) for f in dotenv.filters):
+        dotenv.addFilter(_Once())
 
 
 def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:  # type: ignore[assignment]

@@ -74,3 +74,16 @@ def test_stray_settings_in_the_environment_or_dotenv_do_not_reach_the_tests(
     assert session.returncode == 0, session.stdout + session.stderr
     # Every test ran (the chunking tests and the probe), none skipped for want of a setting.
     assert re.search(r"^\d+ passed in", session.stdout, re.M), session.stdout
+
+
+def test_a_bad_dotenv_line_is_reported_once(tmp_path: Path) -> None:
+    # A new user's probe: python-dotenv's warning about the same line came twice per `ask`,
+    # as a command reads its settings more than once.
+    (tmp_path / ".env").write_text("ARTICLEBOT_TOP_K=2\nthis is not a setting\n", encoding="utf-8")
+    seen = _python(
+        "import logging; logging.basicConfig(); from articlebot.config import load_settings; "
+        "print(load_settings().top_k, load_settings().top_k)",
+        cwd=tmp_path,
+    )
+    assert seen.stdout.split() == ["2", "2"], seen.stderr
+    assert seen.stderr.count("could not parse statement starting at line 2") == 1, seen.stderr
