@@ -446,6 +446,9 @@ def test_a_model_name_not_on_this_machine_fails_at_once_without_downloading(
         "articlebot: error: cannot load embedding model 'someone/no-such-model': neither a "
         "model folder nor in the local Hugging Face cache"
     )
+    # Not Hugging Face's "Check your internet connection": nothing is downloaded (a new
+    # user's probe took it for a network problem).
+    assert "internet" not in line and "HF_HUB_OFFLINE=0" in line
 
 
 @pytest.mark.usefixtures("shared_model")

@@ -36,7 +36,15 @@ class SentenceTransformerEncoder:
         except Exception as exc:
             detail = " ".join(str(exc).split())  # one line, as every error is
             if not Path(location).is_dir():
-                detail = f"neither a model folder nor in the local Hugging Face cache ({detail})"
+                # Hugging Face's own message asks to check the internet connection, which is
+                # not what is wrong: nothing is downloaded unless the environment allows it.
+                offline = os.environ.get("HF_HUB_OFFLINE") not in ("0", "false", "False")
+                detail = "neither a model folder nor in the local Hugging Face cache" + (
+                    " (nothing is downloaded: give a model folder's path, or fetch a hub name"
+                    " once with HF_HUB_OFFLINE=0)"
+                    if offline
+                    else f" ({detail})"
+                )
             raise ModelLoadError(f"cannot load embedding model {location!r}: {detail}") from exc
         self.name = name or location
         get_dimension = getattr(self._model, "get_embedding_dimension", None) or (
