@@ -38,6 +38,14 @@ BOT_COMMAND_LINE = (
 )
 
 
+def _natural(title: str) -> list[tuple[int, int | str]]:
+    """A sort key putting "Story 2" before "Story 10"."""
+    return [
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in re.split(r"(\d+)", title)
+    ]
+
+
 def bot_command(line: str) -> str | None:
     """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
     found = _BOT_COMMAND.match(line)
@@ -130,13 +138,14 @@ def run_chat(
     width = shutil.get_terminal_size().columns - 1 if out.isatty() else None
     documents = retriever.index.documents
     scope = articles_in_scope(retriever, doc_ids)
-    titles = sorted({documents[d].title for d in scope})
+    titles = sorted({documents[d].title for d in scope}, key=_natural)
 
     def say(text: str) -> None:
         print(wrap(text, width), file=out, flush=True)
 
     save = enable_line_editing(history_file) if interactive and history_file else lambda: None
-    say(f"Ask me about: {'; '.join(titles[:5])}{' …' if len(titles) > 5 else ''}")
+    more = f" and {len(titles) - 5} more (`articlebot list`)" if len(titles) > 5 else ""
+    say(f"Ask me about: {'; '.join(titles[:5])}{more}")
     say("Type a question, 'more' for further passages, 'help' for commands, or 'quit'.")
     state = ChatState(bold=bold)
     try:

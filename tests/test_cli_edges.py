@@ -610,3 +610,23 @@ def test_ask_reads_she_in_a_first_question_as_the_lead_s_person(
     assert cli("add", str(story), index_dir=index_dir).returncode == 0
     shown = cli("ask", "--doc", "chess", "how old is she", index_dir=index_dir).stdout
     assert "**Osei, 16, finished" in shown and "Forsyth" not in shown
+
+
+def test_chat_names_the_first_articles_in_number_order_and_how_many_more(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A new user's probe with 80 articles: "Story 0, 10, 11, ..." and a bare "…".
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for n in (1, 2, 3, 10, 11, 12, 20):
+        (folder / f"s{n}.txt").write_text(
+            f"Story {n}\n\nThe council met on day {n} and agreed the budget.\n", encoding="utf-8"
+        )
+    index_dir = tmp_path / "index"
+    assert cli("index", str(folder), index_dir=index_dir).returncode == 0
+    chat = _cli("chat", index_dir=index_dir, stdin="quit\n")
+    assert chat.returncode == 0, chat.stderr
+    assert (
+        "Ask me about: Story 1; Story 2; Story 3; Story 10; Story 11 and 2 more "
+        "(`articlebot list`)\n" in chat.stdout
+    )
