@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="remove articles from the index by doc_id",
         description="Remove documents from the index (see `articlebot list` for their ids).",
     )
-    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    p.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="an article's id (see `list`)")
     _common(p)
 
     p = sub.add_parser("list", help="list the indexed articles", description="List articles.")
@@ -271,7 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="documents for {q, answers} / {q} files (default: the bundled article)",
     )
-    p.add_argument("--top-k", type=int, default=5, help="k of hit@k and MRR@k (default 5)")
+    p.add_argument(
+        "--top-k", type=int, default=5, metavar="N", help="k of hit@k and MRR@k (default 5)"
+    )
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument(
         "--per-article",
@@ -305,7 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Register the webhook once for every `articlebot run --webhook` replica, "
         "with the shared ARTICLEBOT_WEBHOOK_SECRET; show what Telegram has; or delete it.",
     )
-    p.add_argument("action", choices=["set", "info", "delete"])
+    p.add_argument(
+        "action",
+        choices=["set", "info", "delete"],
+        help="set: register URL with Telegram; info: what Telegram has; delete: remove it",
+    )
     p.add_argument("url", nargs="?", help="public HTTPS URL (for set)")
     p.add_argument("--api-url", metavar="URL", help="root URL of a self-hosted Bot API server")
     _common(p)

@@ -630,3 +630,19 @@ def test_chat_names_the_first_articles_in_number_order_and_how_many_more(
         "Ask me about: Story 1; Story 2; Story 3; Story 10; Story 11 and 2 more "
         "(`articlebot list`)\n" in chat.stdout
     )
+
+
+def test_every_argument_of_every_command_says_what_it_is() -> None:
+    # A new user's probe: `remove --help` listed DOC_ID with nothing beside it, and `eval`
+    # showed `--top-k TOP_K` where every other command shows `--top-k N`.
+    import argparse
+
+    from articlebot.cli import build_parser
+
+    parser = build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        for action in command._actions:
+            assert action.help, (name, action.dest)
+            if "--top-k" in action.option_strings:
+                assert action.metavar == "N", name
