@@ -1064,6 +1064,26 @@ def test_a_passage_the_structure_puts_first_keeps_its_own_score(retriever_of) ->
     assert found[0].score > 0
 
 
+def test_how_old_is_the_animal_whose_age_stands_before_it_is_answered(retriever_of) -> None:
+    # A reader's probe: "how old is the orangutan" bolded "A 23-year-old Sumatran orangutan
+    # named Kemala escaped ..." but only as the closest, where "how old is kemala" answered.
+    zoo = retriever_of(
+        orangutan="""Orangutan escapes zoo enclosure and wanders service road for four hours
+
+DAYTON, Ohio (AP) - A 23-year-old Sumatran orangutan named Kemala escaped from her enclosure \
+at the Fairhaven Zoo on Tuesday morning and spent nearly four hours on a service road before \
+keepers coaxed her back with a bucket of mangoes.
+
+Head keeper Dana Achebe, 46, said the ape had climbed a drainage pipe left by builders.
+
+The zoo, which opened in 1931, said no visitors had been in danger.
+"""
+    )
+    answer = read_answer(zoo, "how old is the orangutan")
+    assert answer.outcome == "answer"
+    assert answer.passages[0].highlight_text.startswith("DAYTON, Ohio (AP) - A 23-year-old")
+
+
 def test_how_old_is_the_animal_the_story_calls_by_its_age(retriever_of) -> None:
     zoo = retriever_of(
         zoo="""Red panda recaptured in a garden after two days on the run

@@ -1031,18 +1031,27 @@ def thing_age_asked(question: str) -> str | None:
     return None if found is None else _stem(found.group("thing"))
 
 
+#: An age right before what it is the age of, a word or two on: "the 96-year-old bridge", "A
+#: 23-year-old Sumatran orangutan".
+_AGED_THING = re.compile(
+    rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE
+)
+
+
+def states_thing_age(sentence: str, thing: str) -> bool:
+    """Whether `sentence` gives `thing`'s (stemmed) age right before it."""
+    text = sentence[:_MAX_SENTENCE]
+    return any(
+        _stem(word) == thing for found in _AGED_THING.finditer(text) for word in found.groups("")
+    )
+
+
 def aged_thing_sentence(sentences: Sequence[str], thing: str) -> int | None:
     """The first of an article's sentences giving `thing`'s age: "the 96-year-old bridge", or
     an age in place of its name right after a sentence mentioning it ("A red panda escaped"
     then "The three-year-old male, named Bao"); None when none does."""
-    before = re.compile(
-        rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+([\w-]+)(?:\s+([\w-]+))?", re.IGNORECASE
-    )
     for i, sentence in enumerate(sentences):
-        text = sentence[:_MAX_SENTENCE]
-        if any(
-            _stem(word) == thing for found in before.finditer(text) for word in found.groups("")
-        ):
+        if states_thing_age(sentence, thing):
             return i
         if called_by_age(sentences, i, lambda earlier: mentions(earlier, thing)):
             return i

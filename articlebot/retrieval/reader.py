@@ -43,6 +43,7 @@ from articlebot.retrieval.answer_type import (
     reason_asked,
     score_asked,
     states_age_of,
+    states_thing_age,
     tally_asked,
     thing_age_asked,
     winner_asked,
@@ -596,6 +597,19 @@ def _only_closest(answer: Answer) -> Answer:
     return replace(answer, answered=False, outcome="closest")
 
 
+def with_thing_age(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
+    """`answer` to "how old is the orangutan" led by the sentence giving its age: with
+    confidence where the age stands right before it ("A 23-year-old Sumatran orangutan named
+    Kemala", as "Okafor, 54," answers for a name), its outcome kept where the age stands for
+    its name after a sentence mentioning it ("The three-year-old male, named Bao")."""
+    spans, texts = article_sentences(retriever, doc_id)
+    found = aged_thing_sentence(texts, thing)
+    if found is None:
+        return answer
+    confident = states_thing_age(texts[found], thing)
+    return _led_by(retriever, answer, doc_id, spans[found], confident)
+
+
 def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
     """`answer` to "how many planes", when its bold never names planes, or names them but gives
     no number ("which children had received the drug"), led by the article's first sentence
@@ -642,16 +656,7 @@ _SHAPES: tuple[
         lambda spelled, _: thing if (thing := counted_thing(spelled)) not in _ANYONE else None,
         with_counted,
     ),
-    (
-        lambda spelled, _: thing_age_asked(spelled),
-        lambda retriever, answer, doc_id, thing: _led_by_chosen(
-            retriever,
-            answer,
-            doc_id,
-            lambda texts: aged_thing_sentence(texts, thing),
-            confident=False,
-        ),
-    ),
+    (lambda spelled, _: thing_age_asked(spelled), with_thing_age),
     (
         lambda _, typed: age_asked(typed),
         lambda retriever, answer, doc_id, name: with_named_age(
