@@ -926,3 +926,15 @@ def test_he_after_a_woman_is_the_story_s_own_man(retriever_of) -> None:
     article = ["Her coach, Marc Dubois, said he was sure she had not cheated.", *article]
     assert leading_person(article, "he", ["Marc Dubois"]) is None
     assert leading_person(article, "he", ["Dana Whitcombe"]) == "Marcus Hale"
+    # A pronoun after a name speaks of it up to the next person named, and a sentence's
+    # opening "She" of the first person the one before names (a reader's probe: "when will she
+    # take office" after a turn on Pike was not asked of Alvarez, as a voter's "She" after
+    # "who voted for Pike" had made Pike "she").
+    recount = [
+        "The recount gave Deborah Alvarez a victory over Gerald Pike, who said he would appeal.",
+        "Alvarez, 36, said she was delighted.",
+        "Pike, 71, has represented the ward since 2003.",
+        "Ann Lee, who voted for Pike in every election, did not begrudge the newcomer.",
+        "She said so.",
+    ]
+    assert leading_person(recount, "she", ["Pike"]) == "Deborah Alvarez"

@@ -1058,7 +1058,8 @@ def _surname(name: str) -> re.Pattern[str]:
 
 def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
     """ "he" or "she" where the article calls `name` only that: in the rest of each sentence
-    naming them (by the last word of the name), and by the word opening the next one ("Dana
+    naming them (by the last word of the name) up to the next person named, and by the word
+    opening the next sentence where they are the first person this one names ("Dana
     Whitcombe, 41, pleaded guilty. She is due to be sentenced"); None when it uses both, as
     beside someone else ("Her coach, Marc Dubois, said he was sure she had not cheated"), or
     neither."""
@@ -1069,7 +1070,13 @@ def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
         if found is None:
             continue
         told = sentence[found.end() :]
-        if i + 1 < len(sentences):
+        # Up to the next person named: "giving Deborah Alvarez a victory over Gerald Pike,
+        # who said he ..." calls Pike "he", not her.
+        others = [told.find(other) for other in people(told) if not surname.search(other)]
+        told = told[: min(others, default=len(told))]
+        # The next sentence's opening "She" is whom this one is about: its first person named.
+        named = people(sentence)
+        if i + 1 < len(sentences) and named and surname.search(named[0]):
             told += " " + " ".join(sentences[i + 1].split()[:1])
         he += len(_HE.findall(told))
         she += len(_SHE.findall(told))
