@@ -432,6 +432,27 @@ def test_the_quantity_is_named_for_the_search_only():
     assert with_quantity(asked) == f"{asked} (employs staff)"
     assert with_quantity("how many ppl work there?") == "how many ppl work there? (employs staff)"
     assert with_quantity("how many people were hurt") == "how many people were hurt"
+    # A reader's probe: "how many workers does brightway have" missed "employs about 2,300".
+    for asked in ("how many workers does brightway have", "how many staff does the trust employ"):
+        assert with_quantity(asked) == f"{asked} (employs staff)"
+    assert with_quantity("how many people did police arrest") == "how many people did police arrest"
+    # A court's term as news gives it ("was sentenced Thursday to seven years in prison"), not
+    # what a charge carries ("how long could he go to prison", "the max sentence he faces").
+    for asked in (
+        "what sentence did she get",
+        "how long did she get",
+        "how long did Creed get in prison?",
+        "what was her sentence",
+        "how long is the defendant's sentence",
+    ):
+        assert with_quantity(asked) == f"{asked} (sentenced to years in prison)", asked
+    for asked in (
+        "how long could he go to prison for",
+        "what is the max sentence he faces",
+        "how long did the flight get delayed",
+        "how long did the search take",
+    ):
+        assert with_quantity(asked) == asked, asked
 
 
 MATCH = """Hajduk come from two goals down to beat Dinamo in Split

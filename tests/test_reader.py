@@ -1064,6 +1064,29 @@ def test_a_passage_the_structure_puts_first_keeps_its_own_score(retriever_of) ->
     assert found[0].score > 0
 
 
+SENTENCING = """Former county treasurer sentenced for diverting $3.2 million
+
+PORTSMOUTH, Virginia (AP) - A former county treasurer who moved more than $3.2 million of \
+public money into accounts she controlled was sentenced Thursday to seven years in federal \
+prison.
+
+Denise Vandermolen, 58, pleaded guilty in March to wire fraud and filing a false tax return.
+
+Prosecutors had asked for nine years. Her lawyer, Russell Okonkwo, argued for four years, citing \
+her lack of a criminal record and her work caring for her mother.
+
+Vandermolen read a short statement before the sentence was announced.
+"""
+
+
+def test_how_long_she_got_is_the_term_the_court_gave(retriever_of) -> None:
+    # A reader's probe: "how long did she get" bolded the lawyer's "argued for four years".
+    court = retriever_of(sentencing=SENTENCING)
+    for question in ("how long did she get", "what was her sentence"):
+        answer = read_answer(court, question)
+        assert "sentenced Thursday to seven years" in answer.passages[0].highlight_text, question
+
+
 def test_how_old_is_the_animal_whose_age_stands_before_it_is_answered(retriever_of) -> None:
     # A reader's probe: "how old is the orangutan" bolded "A 23-year-old Sumatran orangutan
     # named Kemala escaped ..." but only as the closest, where "how old is kemala" answered.

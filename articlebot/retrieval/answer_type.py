@@ -336,19 +336,38 @@ _QUANTITY_QUESTION = re.compile(rf"^\s*how\s+(?P<adjective>{'|'.join(_QUANTITIES
 #: "how many people work for the trust": a workforce, which articles give as what an employer
 #: employs ("employs about 14,500 staff"), not as people it serves.
 _WORKFORCE_QUESTION = re.compile(
-    r"^\s*how\s+many\s+(?:people|ppl|persons|workers|staff|employees)\s+(?:\w+\s+)?"
-    r"(?:work|works|worked|working|are\s+employed|is\s+employed)\b",
+    r"^\s*how\s+many\s+(?:people|ppl|persons|workers|staff|employees)\s+(?:(?:\w+\s+)?"
+    r"(?:work|works|worked|working|are\s+employed|is\s+employed)\b"
+    # "how many workers does brightway have", "how many staff does the trust employ"
+    r"|(?:does|do|did)\s+(?:[\w'’.&-]+\s+){1,4}?(?:have|employ|hire)\b)",
+    re.IGNORECASE,
+)
+#: "what sentence did she get", "how long did he get", "how long is her sentence": the term a
+#: court gave, which news gives as "sentenced ... to seven years in prison" (not "faces up to
+#: 20 years", which "how long could he go to prison" asks).
+_PRISON_TERM_QUESTION = re.compile(
+    r"^\s*(?:what\s+(?:sentence|punishment|jail\s+term|prison\s+term)\s+(?:did|was|has)\b"
+    r"|what\s+(?:was|is|s)\s+(?:his|her|their|the\s+\w+['’]s)\s+(?:jail\s+|prison\s+)?"
+    r"(?:sentence|punishment)\b"
+    r"|how\s+long\s+(?:is|was)\s+(?:his|her|their|the\s+\w+['’]s)\s+(?:jail\s+|prison\s+)?"
+    r"sentence\b"
+    r"|how\s+long\s+did\s+(?:he|she|they|[\w'’-]+(?:\s+[\w'’-]+)?)\s+get"
+    r"(?:\s+in\s+(?:jail|prison)|\s+behind\s+bars)?\s*[?.!]*\s*$)",
     re.IGNORECASE,
 )
 
 
 def with_quantity(question: str) -> str:
     """`question` with the quantity its "how hot" / "how deep" asks for named after it ("how
-    hot is it" -> "how hot is it (temperature)"), and a workforce's as employers write it ("how
-    many people work there" -> "... (employs staff)"); other questions as they are."""
+    hot is it" -> "how hot is it (temperature)"), a workforce's as employers write it ("how
+    many people work there" -> "... (employs staff)") and a court's term as news writes it
+    ("what sentence did she get" -> "... (sentenced to years in prison)"); other questions as
+    they are."""
     asked = last_question(question)
     if _WORKFORCE_QUESTION.match(asked):
         return f"{question.rstrip()} (employs staff)"
+    if _PRISON_TERM_QUESTION.match(asked):
+        return f"{question.rstrip()} (sentenced to years in prison)"
     found = _QUANTITY_QUESTION.match(asked)
     if found is None:
         return question
