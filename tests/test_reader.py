@@ -342,6 +342,18 @@ def test_small_talk_gets_a_line_saying_what_the_bot_answers(
     assert json.loads(json.dumps(answer.to_json()))["outcome"] == "none"
 
 
+def test_articles_with_the_same_title_are_told_apart_by_id(retriever_of) -> None:
+    # A new user's probe: two articles titled alike were listed as "Bridge collapse ...",
+    # "Bridge collapse ..." in the greeting and the other-language replies.
+    story = "Bridge collapse closes river crossing\n\nThe old bridge fell on {day}.\n"
+    both = retriever_of(monday=story.format(day="Monday"), tuesday=story.format(day="Tuesday"))
+    line = read_answer(both, "hi").reply.lines[0]
+    assert "“Bridge collapse closes river crossing (monday)”" in line
+    assert "“Bridge collapse closes river crossing (tuesday)”" in line
+    russian = read_answer(both, "Когда рухнул мост?").reply.lines[0]
+    assert "(monday)" in russian and "(tuesday)" in russian
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -5,6 +5,7 @@ the article itself are answered from its structure, the rest by retrieval."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -442,9 +443,8 @@ def unread_answer(
     """The one-line reply to a message retrieval does not read: a question in a language the
     model cannot read (in that language), or a message to the bot itself ("hi", "thanks").
     `question` is as `read_answers` reads it (`normalize_question`)."""
-    documents = retriever.index.documents
     scope = articles_in_scope(retriever, doc_ids)
-    titles = [documents[d].title for d in scope]
+    titles = told_apart(retriever, scope)
     kind, line = (
         ("language", english_only_reply(why.language, titles))
         if why.small_talk is None
@@ -452,6 +452,18 @@ def unread_answer(
     )
     reply = ArticleReply(kind, scope[0] if len(scope) == 1 else "", (line,))
     return Answer(question=question, answered=False, confidence=0.0, passages=[], reply=reply)
+
+
+def told_apart(retriever: Retriever, doc_ids: Sequence[str]) -> list[str]:
+    """The articles' titles, each one two articles share followed by its id ("Bridge collapse
+    (bridge-2)"): a reader told of two alike could not say which to ask about."""
+    documents = retriever.index.documents
+    titles = [documents[d].title for d in doc_ids]
+    shared = {title for title, count in Counter(titles).items() if count > 1}
+    return [
+        f"{title} ({doc_id})" if title in shared else title
+        for title, doc_id in zip(titles, doc_ids, strict=True)
+    ]
 
 
 def read_answers(
