@@ -446,6 +446,12 @@ def test_the_quantity_is_named_for_the_search_only():
         "how long is the defendant's sentence",
     ):
         assert with_quantity(asked) == f"{asked} (sentenced to years in prison)", asked
+    # Casualties as news counts them ("No deaths have been reported", "was treated for a
+    # broken wrist"), not in a chat's "did anyone die" / "was anyone hurt".
+    assert with_quantity("did anyone die") == "did anyone die (deaths killed)"
+    assert with_quantity("were there any deaths?") == "were there any deaths? (deaths killed)"
+    assert with_quantity("was anybody hurt") == "was anybody hurt (injured hurt treated hospital)"
+    assert with_quantity("was anyone arrested") == "was anyone arrested"
     for asked in (
         "how long could he go to prison for",
         "what is the max sentence he faces",

@@ -150,7 +150,7 @@ def test_a_close_runner_up_saying_something_else_is_shown_on_one_line(
 def test_a_hedge_offers_the_two_closest_spots_when_late_interaction_ties_them(
     retriever: Retriever,
 ) -> None:
-    question = "Was anyone killed in the strikes?"
+    question = "What did Poland say about sending troops?"
     hedged = retriever.ask(question)
     assert hedged.outcome == "closest" and hedged.also is not None
     html = render.answer_html(hedged)

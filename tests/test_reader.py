@@ -1091,6 +1091,28 @@ Vandermolen read a short statement before the sentence was announced.
 """
 
 
+AGROUND = """Cargo ship runs aground off Norwegian coast in storm
+
+BERGEN, Norway (AP) - A cargo ship carrying timber ran aground on rocks off the Norwegian coast \
+early Saturday after losing engine power in a storm, and all 14 crew were airlifted to safety.
+
+Police chief Lars Aasen said there was no indication that anyone was drunk or that the ship was \
+in poor condition.
+
+One sailor, a 22-year-old deckhand, was treated for a broken wrist; the others were released by \
+Sunday afternoon.
+
+The Nordic Tern was built in 2004 in Gdansk.
+"""
+
+
+def test_was_anyone_hurt_finds_the_injury_news_reports(retriever_of) -> None:
+    # A reader's probe: "was anyone hurt" bolded "no indication that anyone was drunk".
+    ship = retriever_of(aground=AGROUND)
+    answer = read_answer(ship, "was anyone hurt")
+    assert "broken wrist" in answer.passages[0].highlight_text
+
+
 def test_how_long_she_got_is_the_term_the_court_gave(retriever_of) -> None:
     # A reader's probe: "how long did she get" bolded the lawyer's "argued for four years".
     court = retriever_of(sentencing=SENTENCING)

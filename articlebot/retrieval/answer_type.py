@@ -357,6 +357,19 @@ _PRISON_TERM_QUESTION = re.compile(
 )
 
 
+#: "did anyone die", "was anyone hurt", "were there any injuries": asked in the words a chat
+#: types, answered in those news writes ("No deaths have been reported", "two people were
+#: injured", "taken to hospital").
+_CASUALTY_QUESTION = re.compile(
+    r"^\s*(?:(?:did|has|have)\s+(?:anyone|anybody|any\s*one|someone|people)\s+(?P<died>died|die)"
+    r"|(?:was|were)\s+(?:anyone|anybody|any\s*one|someone|people)\s+(?:(?P<killed>killed)"
+    r"|(?:hurt|injured))"
+    r"|(?:were|was)\s+there\s+(?:any\s+)?(?:(?P<deaths>deaths|fatalities|casualties)"
+    r"|injuries))\b",
+    re.IGNORECASE,
+)
+
+
 def with_quantity(question: str) -> str:
     """`question` with the quantity its "how hot" / "how deep" asks for named after it ("how
     hot is it" -> "how hot is it (temperature)"), a workforce's as employers write it ("how
@@ -368,6 +381,10 @@ def with_quantity(question: str) -> str:
         return f"{question.rstrip()} (employs staff)"
     if _PRISON_TERM_QUESTION.match(asked):
         return f"{question.rstrip()} (sentenced to years in prison)"
+    casualty = _CASUALTY_QUESTION.match(asked)
+    if casualty is not None:
+        dead = casualty.group("died") or casualty.group("killed") or casualty.group("deaths")
+        return f"{question.rstrip()} ({'deaths killed' if dead else 'injured hurt treated hospital'})"
     found = _QUANTITY_QUESTION.match(asked)
     if found is None:
         return question
