@@ -384,7 +384,8 @@ def with_quantity(question: str) -> str:
     casualty = _CASUALTY_QUESTION.match(asked)
     if casualty is not None:
         dead = casualty.group("died") or casualty.group("killed") or casualty.group("deaths")
-        return f"{question.rstrip()} ({'deaths killed' if dead else 'injured hurt treated hospital'})"
+        words = "deaths killed" if dead else "injured hurt treated hospital"
+        return f"{question.rstrip()} ({words})"
     found = _QUANTITY_QUESTION.match(asked)
     if found is None:
         return question
