@@ -938,3 +938,14 @@ def test_he_after_a_woman_is_the_story_s_own_man(retriever_of) -> None:
         "She said so.",
     ]
     assert leading_person(recount, "she", ["Pike"]) == "Deborah Alvarez"
+
+
+def test_the_story_s_own_man_is_looked_for_near_its_top_only() -> None:
+    # Every sentence of a book-length text read for its people, each asked how the text calls
+    # them, would take minutes for one follow-up.
+    book = ["Dana Whitcombe pleaded guilty.", "She is due to be sentenced."] + [
+        f"On day {n} the committee met again, Ann Lee said." for n in range(50_000)
+    ]
+    start = time.perf_counter()
+    assert leading_person(book, "he", ["Dana Whitcombe"]) is None
+    assert time.perf_counter() - start < 5.0

@@ -1030,11 +1030,20 @@ def leading_person(sentences: Sequence[str], said: str, named: Sequence[str]) ->
     other = "she" if said == "he" else "he"
     if not named or any(_plainly_called(name, sentences) != other for name in named):
         return None
-    for sentence in sentences:
+    # The story's own people are named near its top: a book-length text is not read for them.
+    seen: set[str] = set()
+    for sentence in sentences[:LEADING_SENTENCES]:
         for name in people(sentence):
-            if " " in name and personal(name) and _plainly_called(name, sentences) == said:
+            if name in seen or " " not in name or not personal(name):
+                continue
+            seen.add(name)
+            if _plainly_called(name, sentences) == said:
                 return name
     return None
+
+
+#: How far into an article `leading_person` looks for the story's own man or woman.
+LEADING_SENTENCES = 40
 
 
 def _called(name: str, sentences: Sequence[str]) -> str | None:
