@@ -121,3 +121,14 @@ def test_a_malformed_log_call_is_masked_too() -> None:
     record = logging.LogRecord("t", logging.ERROR, __file__, 1, "%d %s", (TOKEN,), None)
     assert redactor.filter(record)
     assert TOKEN not in record.getMessage() and SECRET not in record.getMessage()
+
+
+def test_a_token_with_a_short_secret_masks_the_token_not_every_word() -> None:
+    # An attacker's probe: "5:t" masked every "t" ("ar<redacted-token>iclebo<redacted-token>:
+    # error: canno<redacted-token> reach"), the marker's own "t" included.
+    redactor = TokenRedactor("5:t")
+    line = "articlebot: error: cannot reach the Bot API at https://api.telegram.org/bot5:t/getMe"
+    assert redactor.redact(line) == line.replace("5:t", "<redacted-token>")
+    assert redactor.redact("bot5%3At/getMe") == "bot<redacted-token>/getMe"
+    # A real token's secret is long: it is still masked alone.
+    assert SECRET not in TokenRedactor(TOKEN).redact(f"token={SECRET}")

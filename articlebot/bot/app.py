@@ -64,11 +64,17 @@ def _char_pattern(char: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
+#: BotFather's secrets are 35 characters; one this short is matched alone too.
+MIN_SECRET_ALONE = 8
+
+
 def token_pattern(token: str) -> re.Pattern[str]:
     """Matches the token, or its secret part after the colon alone, in any of the encodings a
-    URL or an echoed error page may give it."""
+    URL or an echoed error page may give it. A secret shorter than `MIN_SECRET_ALONE` is
+    matched only with the bot's number before it: alone, "t" of "5:t" is in every word."""
     secret = token.split(":", 1)[-1]
-    parts = [token, secret] if secret and secret != token else [token]
+    alone = secret and secret != token and len(secret) >= MIN_SECRET_ALONE
+    parts = [token, secret] if alone else [token]
     return re.compile(
         "|".join("".join(_char_pattern(c) for c in part) for part in parts), re.IGNORECASE
     )
