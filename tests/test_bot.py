@@ -377,6 +377,16 @@ def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     assert line.startswith(f"articlebot: error: cannot reach the Bot API at {site}"), line
 
 
+def test_a_server_answering_get_me_with_another_shape_is_one_line(api, tmp_path) -> None:
+    # An attacker's probe: {"ok": true, "result": {junk}} to getMe gave a TypeError traceback.
+    api.inject("getMe", status=200, result={"junk": 1})
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": api.url}, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"articlebot: error: {api.url} did not answer as the Bot API does"
+    ]
+
+
 def test_a_token_of_the_wrong_shape_is_refused_before_any_call(api, tmp_path) -> None:
     # A new user's probe: "garbage" went out as far as DNS, and a token with "/" and "?" was
     # put into the URL as it is (a server echoing the path logged a piece of it with -v).

@@ -392,7 +392,12 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     where = settings.api_url or "api.telegram.org"
     try:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
-        username = asyncio.run(check_token(settings, token))
+        try:
+            username = asyncio.run(check_token(settings, token))
+        except (AttributeError, TypeError, KeyError, ValueError):
+            # PTB reads a getMe reply of another shape into attribute and type errors.
+            print(f"articlebot: error: {where} did not answer as the Bot API does", file=sys.stderr)
+            return 1
         log.info("connected to %s as @%s", where, username)
         from articlebot.collection import open_chat_state, open_inbox
 
