@@ -319,6 +319,12 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**given)
     except ValidationError as exc:
         raise ConfigError(explain_invalid(exc, flags=set(given))) from None
+    except UnicodeDecodeError as exc:
+        # python-dotenv reads .env as UTF-8 and lets the decoding error through.
+        raise ConfigError(
+            f".env in {Path.cwd()} is not UTF-8 text (byte {exc.object[exc.start]:#x} at"
+            f" {exc.start}); re-save it as UTF-8"
+        ) from None
 
 
 class _Once(logging.Filter):

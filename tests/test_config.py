@@ -87,3 +87,23 @@ def test_a_bad_dotenv_line_is_reported_once(tmp_path: Path) -> None:
     )
     assert seen.stdout.split() == ["2", "2"], seen.stderr
     assert seen.stderr.count("could not parse statement starting at line 2") == 1, seen.stderr
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    # An attacker's probe: a byte like 0xff in .env gave python-dotenv's UnicodeDecodeError
+    # traceback for every command.
+    (tmp_path / ".env").write_bytes(b"ARTICLEBOT_TOP_K=2\n\xff\xfe bad\n")
+    env = {**os.environ, "ARTICLEBOT_INDEX_DIR": str(tmp_path / "index")}
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"articlebot: error: .env in {tmp_path} is not UTF-8 text (byte 0xff at 19);"
+        " re-save it as UTF-8"
+    ]
