@@ -46,6 +46,11 @@ def _natural(title: str) -> list[tuple[int, int | str]]:
     ]
 
 
+def _asks(command: str, line: str) -> bool:
+    """Whether a bot command typed here asks something: "/summary", or "/ask" and a question."""
+    return command == "/summary" or (command == "/ask" and len(line.split(None, 1)) == 2)
+
+
 def bot_command(line: str) -> str | None:
     """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
     found = _BOT_COMMAND.match(line)
@@ -181,11 +186,13 @@ def run_chat(
                 say("Forgotten; ask anything.")
             elif command in MORE:
                 say(_more(state))
-            elif (bot := bot_command(line)) is not None and bot != "/summary":
+            elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
             else:
-                if bot is not None:  # "/summary": the summary, as "summarize" asks for it
+                if bot == "/summary":  # the summary, as "summarize" asks for it
                     line = "summarize"
+                elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
+                    line = line.split(None, 1)[1]
                 previous = state.turn
                 answer, state.turn = ask_in_context(
                     retriever, line, previous, doc_ids=doc_ids, english_only=english_only

@@ -362,12 +362,15 @@ def test_chat_says_a_bot_command_is_the_bot_s_and_gives_the_summary_for_summary(
 ) -> None:
     # A new user's probe: "/use news" and "/articles", as the README lists them for the bot,
     # were searched and answered "The articles don't seem to answer that."
-    result = _cli("chat", index_dir=article_index_dir, stdin="/use news\n/Articles\n/summary\n")
+    stdin = "/use news\n/Articles\n/summary\n/ask who is witkoff\n"
+    result = _cli("chat", index_dir=article_index_dir, stdin=stdin)
     assert result.returncode == 0, result.stderr
     turns = result.stdout.split("\n> ")[1:]
     assert turns[0].startswith("/use news\n/use is a command of the Telegram bot.")
     assert turns[1].startswith("/Articles\n/articles is a command of the Telegram bot.")
     assert turns[2].startswith("/summary\n**Russia warns foreign forces")
+    # "/ask" and a question is the question, as a group asks the bot.
+    assert "special envoy Steve Witkoff" in turns[3]
 
 
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
