@@ -994,6 +994,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
     from articlebot.bot.app import api_urls
+    from articlebot.masking import masked_url, without_password
 
     settings = _settings(args, api_url=args.api_url)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
@@ -1003,21 +1004,22 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     if problem is not None:
         raise UsageError(problem)
     urls = api_urls(settings.api_url)
+    api_url = settings.api_url or ""
+    where = masked_url(api_url) if api_url else "api.telegram.org"
     try:
         return _webhook_action(args, settings, token, urls)
     except InvalidToken:
         # PTB's message for a rejected token quotes the token.
         raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
     except (NetworkError, TimedOut) as exc:
-        reason = " ".join(str(exc).replace(token, "<token>").split())
-        where = settings.api_url or "api.telegram.org"
+        reason = without_password(str(exc).replace(token, "<token>"), api_url)
         raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
-        raise CliError(f"the Bot API refused: {str(exc).replace(token, '<token>')}") from None
+        reason = without_password(str(exc).replace(token, "<token>"), api_url)
+        raise CliError(f"the Bot API refused: {reason}") from None
     except (AttributeError, TypeError, KeyError, ValueError):
         # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)
         # into attribute and type errors: not the Bot API, whatever answered.
-        where = settings.api_url or "api.telegram.org"
         raise CliError(f"{where} did not answer as the Bot API does") from None
 
 

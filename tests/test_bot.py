@@ -377,6 +377,16 @@ def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     assert line.startswith(f"articlebot: error: cannot reach the Bot API at {site}"), line
 
 
+def test_a_password_in_the_api_url_is_never_printed(api, tmp_path) -> None:
+    # An attacker's probe: ARTICLEBOT_API_URL=https://user:pass@host was echoed whole in
+    # "cannot reach the Bot API at ...".
+    closed = f"http://bot:s3cret-pw@127.0.0.1:{_free_port()}"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": closed}, tmp_path)
+    assert result.returncode == 1
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "cannot reach the Bot API at http://bot:***@127.0.0.1:" in result.stderr
+
+
 def test_a_server_answering_get_me_with_another_shape_is_one_line(api, tmp_path) -> None:
     # An attacker's probe: {"ok": true, "result": {junk}} to getMe gave a TypeError traceback.
     api.inject("getMe", status=200, result={"junk": 1})

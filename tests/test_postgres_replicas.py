@@ -129,6 +129,16 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
             TELEGRAM_BOT_TOKEN="not a token",
         )
         assert shape.returncode == 2 and "is not a bot token" in shape.stderr
+        hidden = cli(
+            "webhook",
+            "info",
+            "--api-url",
+            "http://bot:s3cret-pw@127.0.0.1:9",
+            index_dir=index_dir,
+            **env,
+        )
+        assert hidden.returncode == 1 and "s3cret-pw" not in hidden.stdout + hidden.stderr
+        assert "http://bot:***@127.0.0.1:9" in hidden.stderr
         api.inject("getWebhookInfo", status=200, result=True)
         odd = cli("webhook", "info", "--api-url", api.url, index_dir=index_dir, **env)
         assert odd.returncode == 1 and "Traceback" not in odd.stderr

@@ -33,6 +33,7 @@ from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings, bot_token_problem
+from articlebot.masking import masked_url, without_password
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState
 
@@ -389,7 +390,8 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         print(f"articlebot: error: {problem}", file=sys.stderr)
         return 1
     redactor = install_token_redaction(token)
-    where = settings.api_url or "api.telegram.org"
+    api_url = settings.api_url or ""
+    where = masked_url(api_url) if api_url else "api.telegram.org"
     try:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
         try:
@@ -418,11 +420,11 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     except (NetworkError, TimedOut) as exc:
-        reason = _one_line(redactor.redact(str(exc)))
+        reason = _one_line(without_password(redactor.redact(str(exc)), api_url))
         print(f"articlebot: error: cannot reach the Bot API at {where} ({reason})", file=sys.stderr)
         return 1
     except TelegramError as exc:
-        reason = _one_line(redactor.redact(str(exc)))
+        reason = _one_line(without_password(redactor.redact(str(exc)), api_url))
         print(f"articlebot: error: Telegram refused to start the bot ({reason})", file=sys.stderr)
         return 1
     return 0

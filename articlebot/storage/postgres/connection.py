@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
 from articlebot.index.store import IndexStoreError
+from articlebot.masking import masked_url, without_password
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 #: How long a query waits for a pooled connection (the server restarting) before it fails.
@@ -40,32 +39,6 @@ class DatabaseConnectError(IndexStoreError):
     """The database cannot be reached or refuses the connection (the message holds no password)."""
 
 
-_PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
-
-
-def _password(url: str) -> str:
-    userinfo, at, _ = urlsplit(url).netloc.rpartition("@")
-    return userinfo.partition(":")[2] if at else ""
-
-
-def masked_url(url: str) -> str:
-    """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
-    fit for messages and logs. The host part is kept as written: libpq accepts several hosts
-    and ports that `urlsplit` cannot parse."""
-    parts = urlsplit(url)
-    userinfo, at, hosts = parts.netloc.rpartition("@")
-    if at and ":" in userinfo:
-        parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hosts}")
-    return urlunsplit(parts._replace(query=_PASSWORD_PARAMETER.sub(r"\1***", parts.query)))
-
-
-def _without_password(message: str, url: str) -> str:
-    passwords = [_password(url), *(m.group(0)[9:] for m in _PASSWORD_PARAMETER.finditer(url))]
-    for secret in {p for password in passwords for p in (password, unquote(password))} - {""}:
-        message = message.replace(secret, "***")
-    return " ".join(message.split())
-
-
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     """Open a connection with pgvector's types registered once the schema exists.
 
@@ -79,7 +52,7 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     except psycopg.Error as exc:
         # libpq repeats parts of the URL it cannot parse, the password included.
         raise DatabaseConnectError(
-            f"cannot connect to {masked_url(url)}: {_without_password(str(exc), url)}"
+            f"cannot connect to {masked_url(url)}: {without_password(str(exc), url)}"
         ) from None
     register_vector_types(conn)
     return conn
