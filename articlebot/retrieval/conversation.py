@@ -851,6 +851,7 @@ def answer_requests(
         )
         for request in requests
     ]
+    sentences_of = _sentences_read_once(retriever)
     asked = [
         _questions_for(
             request,
@@ -861,8 +862,8 @@ def answer_requests(
             partial(_on_topic_of, retriever),
             partial(_written_as_name, retriever),
             retriever.languages,
-            partial(_calls_in, retriever),
-            partial(_leading_in, retriever),
+            partial(_calls_in, sentences_of),
+            partial(_leading_in, sentences_of),
         )
         for request in requests
     ]
@@ -995,31 +996,29 @@ def _with_identified(retriever: Retriever, turn: Turn) -> Turn:
     return dataclasses.replace(turn, highlight=f"{turn.highlight} {identified[1]}")
 
 
-def _calls_in(retriever: Retriever, doc_id: str) -> Callable[[str], str | None]:
-    """ "he" or "she", as article `doc_id` calls a name (`_called`): its sentences read once,
-    when a name is first asked about."""
-    sentences: list[str] | None = None
+def _sentences_read_once(retriever: Retriever) -> Callable[[str], list[str]]:
+    """Each article's sentences, read when first asked for and then kept, for one batch of
+    chat questions (how it calls a name and who its own man or woman is read the same ones)."""
+    read: dict[str, list[str]] = {}
 
-    def called(name: str) -> str | None:
-        nonlocal sentences
-        if sentences is None:
-            sentences = article_sentences(retriever, doc_id)[1]
-        return _called(name, sentences)
+    def sentences(doc_id: str) -> list[str]:
+        if doc_id not in read:
+            read[doc_id] = article_sentences(retriever, doc_id)[1]
+        return read[doc_id]
 
-    return called
+    return sentences
 
 
-def _leading_in(retriever: Retriever, doc_id: str) -> Callable[[str, Sequence[str]], str | None]:
-    """`leading_person` of article `doc_id`: its sentences read once, when first asked."""
-    sentences: list[str] | None = None
+def _calls_in(sentences_of: Callable[[str], list[str]], doc_id: str) -> Callable[[str], str | None]:
+    """ "he" or "she", as article `doc_id` calls a name (`_called`)."""
+    return lambda name: _called(name, sentences_of(doc_id))
 
-    def leading(said: str, named: Sequence[str]) -> str | None:
-        nonlocal sentences
-        if sentences is None:
-            sentences = article_sentences(retriever, doc_id)[1]
-        return leading_person(sentences, said, named)
 
-    return leading
+def _leading_in(
+    sentences_of: Callable[[str], list[str]], doc_id: str
+) -> Callable[[str, Sequence[str]], str | None]:
+    """`leading_person` of article `doc_id`."""
+    return lambda said, named: leading_person(sentences_of(doc_id), said, named)
 
 
 def leading_person(sentences: Sequence[str], said: str, named: Sequence[str]) -> str | None:
