@@ -290,7 +290,10 @@ def bot_token_problem(token: str) -> str | None:
     """Why `token` cannot be a bot token (it would be put into every Bot API URL as it is),
     without quoting it; None for one of the right shape."""
     if not token:
-        return "no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env"
+        return (
+            "no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env"
+            " (create a bot with @BotFather to get one)"
+        )
     if not _BOT_TOKEN.fullmatch(token):
         return (
             "TELEGRAM_BOT_TOKEN is not a bot token: @BotFather gives digits, a colon, then"

@@ -332,12 +332,15 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
 
 
 def _run_cli(
-    env_extra: dict[str, str], tmp_path: Path, index_dir: Path | None = None
+    env_extra: dict[str, str],
+    tmp_path: Path,
+    index_dir: Path | None = None,
+    command: tuple[str, ...] = ("run",),
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env.update(env_extra, ARTICLEBOT_INDEX_DIR=str(index_dir or tmp_path / "index"))
     return subprocess.run(
-        [sys.executable, "-m", "articlebot", "run"],
+        [sys.executable, "-m", "articlebot", *command],
         env=env,
         cwd=tmp_path,
         capture_output=True,
@@ -348,11 +351,14 @@ def _run_cli(
 
 def test_missing_token_is_one_clear_line(tmp_path) -> None:
     result = _run_cli({}, tmp_path)
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        line for line in result.stderr.strip().splitlines() if "TELEGRAM_BOT_TOKEN" in line
+    # A setting missing, as for `webhook`: exit status 2, and the same words.
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "articlebot: error: no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env"
+        " (create a bot with @BotFather to get one)"
     ]
-    assert "Traceback" not in result.stderr
+    webhook = _run_cli({}, tmp_path, command=("webhook", "info"))
+    assert (webhook.returncode, webhook.stderr) == (result.returncode, result.stderr)
 
 
 def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
@@ -402,7 +408,7 @@ def test_a_token_of_the_wrong_shape_is_refused_before_any_call(api, tmp_path) ->
     # put into the URL as it is (a server echoing the path logged a piece of it with -v).
     for bad in ("garbage", "abc def/../x?y=1#z", "123456:"):
         result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": api.url}, tmp_path)
-        assert result.returncode == 1
+        assert result.returncode == 2
         [line] = result.stderr.splitlines()
         assert line.startswith("articlebot: error: TELEGRAM_BOT_TOKEN is not a bot token"), line
         assert bad not in result.stdout + result.stderr.replace("TELEGRAM_BOT_TOKEN", "")

@@ -376,19 +376,14 @@ def _one_line(reason: str, limit: int = 300) -> str:
 
 
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
-    """Run until interrupted; one clear line and exit status 1 on start-up failures."""
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
-        print(
-            "articlebot: error: no bot token; set TELEGRAM_BOT_TOKEN in the environment or in "
-            ".env (create a bot with @BotFather to get one)",
-            file=sys.stderr,
-        )
-        return 1
-    token = settings.telegram_bot_token.get_secret_value().strip()
+    """Run until interrupted; one clear line on start-up failures: exit status 2 for a missing
+    or malformed token (as `webhook`), 1 for the rest."""
+    secret = settings.telegram_bot_token
+    token = secret.get_secret_value().strip() if secret is not None else ""
     problem = bot_token_problem(token)
     if problem is not None:
         print(f"articlebot: error: {problem}", file=sys.stderr)
-        return 1
+        return 2
     redactor = install_token_redaction(token)
     api_url = settings.api_url or ""
     where = masked_url(api_url) if api_url else "api.telegram.org"
