@@ -29,7 +29,7 @@ from articlebot.retrieval.answer_type import (
     thing_age_asked,
     wanted_type,
     winner_asked,
-    with_quantity,
+    with_news_words,
     withholds_name,
 )
 from articlebot.retrieval.reader import counted_not_refused, read_answer
@@ -423,19 +423,21 @@ def test_a_quantity_asked_by_its_adjective_finds_the_measure(retriever_of, quest
 
 
 def test_the_quantity_is_named_for_the_search_only():
-    assert with_quantity("how hot did it get?") == "how hot did it get? (temperature)"
-    assert with_quantity("how deep is the trench") == "how deep is the trench (depth)"
-    assert with_quantity("how hot-headed is he") == "how hot-headed is he"
-    assert with_quantity("who won") == "who won"
+    assert with_news_words("how hot did it get?") == "how hot did it get? (temperature)"
+    assert with_news_words("how deep is the trench") == "how deep is the trench (depth)"
+    assert with_news_words("how hot-headed is he") == "how hot-headed is he"
+    assert with_news_words("who won") == "who won"
     # A workforce is what an employer employs, not the people it serves.
     asked = "how many people work for the trust"
-    assert with_quantity(asked) == f"{asked} (employs staff)"
-    assert with_quantity("how many ppl work there?") == "how many ppl work there? (employs staff)"
-    assert with_quantity("how many people were hurt") == "how many people were hurt"
+    assert with_news_words(asked) == f"{asked} (employs staff)"
+    assert with_news_words("how many ppl work there?") == "how many ppl work there? (employs staff)"
+    assert with_news_words("how many people were hurt") == "how many people were hurt"
     # A reader's probe: "how many workers does brightway have" missed "employs about 2,300".
     for asked in ("how many workers does brightway have", "how many staff does the trust employ"):
-        assert with_quantity(asked) == f"{asked} (employs staff)"
-    assert with_quantity("how many people did police arrest") == "how many people did police arrest"
+        assert with_news_words(asked) == f"{asked} (employs staff)"
+    assert (
+        with_news_words("how many people did police arrest") == "how many people did police arrest"
+    )
     # A court's term as news gives it ("was sentenced Thursday to seven years in prison"), not
     # what a charge carries ("how long could he go to prison", "the max sentence he faces").
     for asked in (
@@ -445,20 +447,20 @@ def test_the_quantity_is_named_for_the_search_only():
         "what was her sentence",
         "how long is the defendant's sentence",
     ):
-        assert with_quantity(asked) == f"{asked} (sentenced to years in prison)", asked
+        assert with_news_words(asked) == f"{asked} (sentenced to years in prison)", asked
     # Casualties as news counts them ("No deaths have been reported", "was treated for a
     # broken wrist"), not in a chat's "did anyone die" / "was anyone hurt".
-    assert with_quantity("did anyone die") == "did anyone die (deaths killed)"
-    assert with_quantity("were there any deaths?") == "were there any deaths? (deaths killed)"
-    assert with_quantity("was anybody hurt") == "was anybody hurt (injured hurt treated hospital)"
-    assert with_quantity("was anyone arrested") == "was anyone arrested"
+    assert with_news_words("did anyone die") == "did anyone die (deaths killed)"
+    assert with_news_words("were there any deaths?") == "were there any deaths? (deaths killed)"
+    assert with_news_words("was anybody hurt") == "was anybody hurt (injured hurt treated hospital)"
+    assert with_news_words("was anyone arrested") == "was anyone arrested"
     for asked in (
         "how long could he go to prison for",
         "what is the max sentence he faces",
         "how long did the flight get delayed",
         "how long did the search take",
     ):
-        assert with_quantity(asked) == asked, asked
+        assert with_news_words(asked) == asked, asked
 
 
 MATCH = """Hajduk come from two goals down to beat Dinamo in Split

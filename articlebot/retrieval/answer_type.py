@@ -370,12 +370,12 @@ _CASUALTY_QUESTION = re.compile(
 )
 
 
-def with_quantity(question: str) -> str:
-    """`question` with the quantity its "how hot" / "how deep" asks for named after it ("how
-    hot is it" -> "how hot is it (temperature)"), a workforce's as employers write it ("how
-    many people work there" -> "... (employs staff)"), a court's term ("what sentence did she
-    get" -> "... (sentenced to years in prison)") and casualties ("did anyone die" -> "...
-    (deaths killed)") as news writes them; other questions as they are."""
+def with_news_words(question: str) -> str:
+    """`question` with the words news gives its answer in, where readers ask in others: the
+    quantity a "how hot" / "how deep" asks for ("how hot is it" -> "... (temperature)"), a
+    workforce ("how many people work there" -> "... (employs staff)"), a court's term ("what
+    sentence did she get" -> "... (sentenced to years in prison)"), casualties ("did anyone
+    die" -> "... (deaths killed)"); other questions as they are."""
     asked = last_question(question)
     if _WORKFORCE_QUESTION.match(asked):
         return f"{question.rstrip()} (employs staff)"

@@ -25,7 +25,7 @@ from articlebot.retrieval.answer_type import (
     has_type,
     reason_asked,
     wanted_type,
-    with_quantity,
+    with_news_words,
 )
 from articlebot.retrieval.languages import LatinLanguages
 from articlebot.retrieval.late_interaction import (
@@ -308,7 +308,7 @@ class Retriever:
         """`text` with typos in words that neither the articles nor the model know corrected."""
         if not self.ranking.spelling:
             return text
-        text = with_quantity(chat_words(text))
+        text = with_news_words(chat_words(text))
         if self._speller is None:
             documents = self.index.documents.values()
             if sum(len(doc.text) for doc in documents) > MAX_SPELLING_CHARS:
