@@ -463,6 +463,57 @@ def test_the_quantity_is_named_for_the_search_only():
         assert with_news_words(asked) == asked, asked
 
 
+def test_a_fixture_a_side_s_demand_and_the_last_one_are_searched_in_news_words() -> None:
+    # A reader's probe: "who won the game" bolded the loser's manager, "who do they play in the
+    # final" the lead, "how much of a raise do they want" the other side's offer, "when was the
+    # last strike" the start of this one ("the city's first transit strike since 2011").
+    for asked in ("who won the game", "who won saturday's match", "who won the final?"):
+        assert with_news_words(asked) == f"{asked} (beat)", asked
+    for asked in ("who do they play in the final", "who will city meet next"):
+        assert with_news_words(asked) == f"{asked} (face)", asked
+    for asked in ("how much of a raise do they want", "how big a pay rise do the pilots want"):
+        assert with_news_words(asked) == f"{asked} (seeking demanding)", asked
+    for asked in ("when was the last strike", "when was their previous title"):
+        assert with_news_words(asked) == f"{asked} (previous, first since)", asked
+    # A prize's winner, a club played for, the day's last train, a wish are asked as they are.
+    for asked in (
+        "who won the prize",
+        "who did he play for",
+        "when did the last train leave",
+        "what does she want the government to do",
+        "what does the local mayor want",
+    ):
+        assert with_news_words(asked) == asked, asked
+
+
+STRIKE = """Ferry crews walk out in Halvik as pay talks fail
+
+HALVIK, Norway — Crews on Halvik's four harbour ferries walked out at dawn on Tuesday after \
+talks with the operator, Fjordlink, broke down overnight. The strike began at 5 a.m., when the \
+first ferry of the day was due to sail.
+
+Fjordlink said it had offered a 6 percent rise over two years. The seafarers' union is seeking \
+11 percent and an end to 14-hour shifts.
+
+Union leader Ingrid Solheim said members had voted 88 percent in favour of the walkout. It is \
+the first strike on the ferries since 2009, when crews stayed out for a week.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("how much of a pay rise do they want", "seeking 11 percent"),
+        ("when was the last strike", "since 2009"),
+    ],
+)
+def test_a_demand_and_the_last_strike_are_found_in_the_words_news_gives_them(
+    retriever_of, question, shown
+) -> None:
+    answer = read_answer(retriever_of(strike=STRIKE), question)
+    assert shown in answer.passages[0].highlight_text
+
+
 MATCH = """Hajduk come from two goals down to beat Dinamo in Split
 
 SPLIT, Croatia — Hajduk Split kept their title hopes alive on Saturday, coming from two goals \
@@ -486,6 +537,29 @@ def test_the_score_is_the_match_result_the_report_leads_with(retriever_of, quest
     answer = read_answer(retriever_of(match=MATCH), question, ["match"])
     assert answer.outcome == "answer"
     assert "3-2" in answer.passages[0].highlight_text
+
+
+SEMIFINAL = """Harlow rally to reach the cup final
+
+HARLOW, England — Harlow Town came from a goal down to beat Stoneleigh Rovers 2-1 on Saturday \
+and reach the County Cup final for the first time since 2004.
+
+"We were second best for an hour. The game was gone and the lads dug in," Stoneleigh manager \
+Paul Tenby said.
+
+Harlow will face Brentwick in the final at Meadow Park on May 9.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [("who won the game", "to beat Stoneleigh Rovers 2-1"), ("who do they play next", "face")],
+)
+def test_a_match_s_winner_and_next_opponent_are_found_as_reports_write_them(
+    retriever_of, question, shown
+) -> None:
+    answer = read_answer(retriever_of(semifinal=SEMIFINAL), question)
+    assert shown in answer.passages[0].highlight_text
 
 
 @pytest.mark.parametrize(

@@ -370,17 +370,57 @@ _CASUALTY_QUESTION = re.compile(
 )
 
 
+#: "when was the last strike": news dates the one before as "the first strike since 2011".
+_LAST_ONE_QUESTION = re.compile(
+    r"^\s*when\s+(?:was|were)\s+(?:the|their|its|his|her)\s+(?:last|previous)\b",
+    re.IGNORECASE,
+)
+#: "how much of a raise do they want": news writes the amount a side asks for as "seeking"
+#: or "demanding" ("The union is seeking 15 percent"). Not "what does the mayor want": that
+#: is as often written "wants" or "called for", and the words lowered its confidence.
+_WANT_QUESTION = re.compile(
+    r"^\s*how\s+(?:much|many|big|large)\b[^?]*?\b(?:do|does|did)\s+"
+    r"(?:they|the\s+[\w'’-]+(?:\s+[\w'’-]+)?|[\w'’-]+)\s+want\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+#: "who won the game": a match report says who "beat" whom (its "won" is often a title's).
+_MATCH_WINNER_QUESTION = re.compile(
+    r"^\s*who\s+(?:won|wins|has\s+won)\s+(?:the\s+|their\s+|last\s+night['’]?s\s+|"
+    r"(?:on\s+)?(?:saturday|sunday|today|yesterday)['’]?s?\s+)?"
+    r"(?:game|match|semi[\s-]?final|final|tie|derby|clash|fixture)\b",
+    re.IGNORECASE,
+)
+#: "who do they play in the final", "who will city meet next": a fixture is "will face".
+_OPPONENT_QUESTION = re.compile(
+    r"^\s*who\s+(?:do|does|will|did|are|is)\s+(?:[\w'’.-]+\s+){1,3}?(?:play|playing|meet|"
+    r"meeting)\b(?!\s+for\b)",
+    re.IGNORECASE,
+)
+
+
 def with_news_words(question: str) -> str:
     """`question` with the words news gives its answer in, where readers ask in others: the
     quantity a "how hot" / "how deep" asks for ("how hot is it" -> "... (temperature)"), a
     workforce ("how many people work there" -> "... (employs staff)"), a court's term ("what
     sentence did she get" -> "... (sentenced to years in prison)"), casualties ("did anyone
-    die" -> "... (deaths killed)"); other questions as they are."""
+    die" -> "... (deaths killed)"), the one before ("when was the last strike" -> "...
+    (previous, first since)"), a side's demand ("how much do they want" -> "... (seeking
+    demanding)"), a match's winner ("(beat)") and next opponent ("(face)"); other questions
+    as they are."""
     asked = last_question(question)
     if _WORKFORCE_QUESTION.match(asked):
         return f"{question.rstrip()} (employs staff)"
     if _PRISON_TERM_QUESTION.match(asked):
         return f"{question.rstrip()} (sentenced to years in prison)"
+    if _LAST_ONE_QUESTION.match(asked):
+        return f"{question.rstrip()} (previous, first since)"
+    if _WANT_QUESTION.match(asked):
+        return f"{question.rstrip()} (seeking demanding)"
+    if _MATCH_WINNER_QUESTION.match(asked):
+        return f"{question.rstrip()} (beat)"
+    if _OPPONENT_QUESTION.match(asked):
+        return f"{question.rstrip()} (face)"
     casualty = _CASUALTY_QUESTION.match(asked)
     if casualty is not None:
         dead = casualty.group("died") or casualty.group("killed") or casualty.group("deaths")
