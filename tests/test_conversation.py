@@ -794,7 +794,8 @@ def test_an_ellipsis_whose_words_the_passage_holds_is_at_least_the_closest(retri
     for question in ("when did the strike start", "how long did it last"):
         _, turn = ask_in_context(strike, question, turn, doc_ids=["strike"])
     answer, _ = ask_in_context(strike, "what about the 1994 one", turn, doc_ids=["strike"])
-    assert answer.outcome == "closest" and "since 1994" in answer.passages[0].highlight_text
+    assert answer.outcome in ("answer", "closest")
+    assert "since 1994" in answer.passages[0].highlight_text
 
 
 LIBRARY = """Council approves new library after long debate

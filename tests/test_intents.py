@@ -11,7 +11,11 @@ from articlebot.retrieval.intents import (
     normalize,
     who_is_subject,
 )
-from articlebot.retrieval.small_talk import detect_small_talk, without_small_talk
+from articlebot.retrieval.small_talk import (
+    detect_small_talk,
+    without_framing,
+    without_small_talk,
+)
 
 BYLINE = (
     "who wrote this",
@@ -101,6 +105,9 @@ SUMMARY = (
     "give me a summary of the story about bird flu",
     "what's the title?",
     "title?",
+    "what's going on?",
+    "whats happening here",
+    "key takeaways?",
 )
 #: Ordinary questions that share words with the ones above: they must reach retrieval.
 ORDINARY = (
@@ -125,6 +132,8 @@ ORDINARY = (
     "who reported the blackouts",
     "which outlet did macron post on",
     "what happened after the swap",
+    "what is going on with the strike",
+    "what's happening in kyiv",
     "what are the key points of the declaration",
     "when did this happen",
     "where is this happening",
@@ -323,6 +332,25 @@ def test_questions_are_not_small_talk(question: str) -> None:
 )
 def test_a_greeting_or_thanks_in_front_is_taken_off(question: str, asked: str) -> None:
     assert without_small_talk(question) == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("tell me about the swap", "the swap"),
+        ("So tell me more about Kasatkin?", "Kasatkin?"),
+        ("what's going on with the blackouts", "the blackouts"),
+        ("what is the latest on the talks", "the talks"),
+        ("any news on witkoff", "witkoff"),
+        ("what do you know about DTEK", "DTEK"),
+        # Nothing named but what the chat said before: a follow-up, as typed.
+        ("tell me about him", "tell me about him"),
+        ("what about it?", "what about it?"),
+        ("who is vinatier", "who is vinatier"),
+    ],
+)
+def test_what_a_chat_framed_question_asks_about(question: str, asked: str) -> None:
+    assert without_framing(question) == asked
 
 
 def test_a_long_run_of_small_talk_words_is_read_at_once() -> None:

@@ -393,6 +393,32 @@ def test_a_greeting_in_front_changes_nothing_in_the_answer(
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "tell me about the swap",
+        "what's going on with the swap",
+        "whats the latest on the swap",
+        "any news on the swap?",
+    ],
+)
+def test_a_chat_s_words_around_the_subject_are_not_what_is_asked(
+    retriever: Retriever, question: str
+) -> None:
+    # The topic gate read "tell me about the swap" as off the subject ("not in the article")
+    # while "the swap" alone was answered with confidence.
+    [answer] = read_answers(retriever, [question])
+    assert answer.question == question  # shown as typed
+    assert answer.outcome == "answer"
+    assert "swapped for Daniil Kasatkin" in answer.passages[0].highlight_text
+
+
+def test_a_chat_framed_question_off_the_subject_is_still_refused(retriever: Retriever) -> None:
+    # "the us election" alone is only hedged: the framed question's own refusal stands.
+    [answer] = read_answers(retriever, ["what's happening with the us election"])
+    assert (answer.question, answer.outcome) == ("what's happening with the us election", "none")
+
+
+@pytest.mark.parametrize(
     ("question", "kind"), [("hello, who wrote this?", "byline"), ("thanks, summarize", "summary")]
 )
 def test_a_greeted_article_question_after_another_is_about_the_article(

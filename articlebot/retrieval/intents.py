@@ -136,6 +136,10 @@ _SUMMARY_PATTERNS = (
     r"(?:in\s+)?(?:a\s+)?few\s+(?:words|sentences|lines)",
     rf"(?:tell|give)\s+me\s+(?:about|the\s+gist\s+of)\s+{_THE_ARTICLE}",
     rf"(?:what|whats)\s+(?:is\s+)?going\s+on\s+in\s+{_THE_ARTICLE}",
+    # "what's going on?", "whats happening here": the story, not what goes on in it ("what is
+    # going on with the strike" asks of the strike).
+    r"(?:what|whats)\s+(?:is\s+)?(?:going\s+on|happening)(?:\s+(?:here|now|today))?",
+    r"(?:the\s+|any\s+)?(?:key\s+|main\s+)?takeaways?",
 )
 
 

@@ -81,6 +81,7 @@ from articlebot.retrieval.small_talk import (
     SmallTalk,
     detect_small_talk,
     small_talk_reply,
+    without_framing,
     without_small_talk,
 )
 from articlebot.retrieval.speakers import first_statement, speaker_asked
@@ -473,11 +474,16 @@ def read_answers(
     *,
     english_only: bool = True,
     fresh: Sequence[bool] | None = None,
+    unframed: bool = True,
 ) -> list[Answer]:
     """`Retriever.ask_many`, with article questions answered from the article, small talk
     answered in a line and, for an English-only model, other languages told to ask in
     English. `fresh`: whether each question opens a conversation (None: all do), where
-    "when did this happen" asked of one article is about its story (`story.py`)."""
+    "when did this happen" asked of one article is about its story (`story.py`).
+    `unframed`: a chat-framed question ("tell me about the swap") is asked as what it asks
+    about ("the swap") where that is answered with confidence, else as it was typed."""
+    if unframed:
+        return _unframed_first(retriever, questions, doc_ids, english_only, fresh)
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
     opens = list(fresh) if fresh is not None else [True] * len(questions)
     # Read as the retriever reads them: a long message is its last question, whose language
@@ -523,6 +529,48 @@ def read_answers(
                 answer = _by_shape(retriever, answer, scopes[i], bare[i], spelled)
             answer = counted_not_refused(_unless_unsupported(answer, bare[i]), spelled)
         answers.append(answer)
+    return answers
+
+
+def _unframed_first(
+    retriever: Retriever,
+    questions: Sequence[str],
+    doc_ids: Sequence[Collection[str] | None] | None,
+    english_only: bool,
+    fresh: Sequence[bool] | None,
+) -> list[Answer]:
+    """`read_answers`, a chat-framed question asked as its subject alone where that gets a
+    confident answer: the topic gate read "tell me about the swap" as off the subject where
+    "the swap" is answered with confidence; but a bare subject is weighed more loosely ("the
+    royal family" is only hedged, "any news about the royal family" refused), so the
+    framed question's own outcome stands otherwise."""
+    subjects = [without_framing(without_small_talk(q)) for q in questions]
+    framed = [
+        i
+        for i, (q, subject) in enumerate(zip(questions, subjects, strict=True))
+        if subject != without_small_talk(q) and detect_intent(without_small_talk(q)) is None
+    ]
+    asked = [subjects[i] if i in framed else q for i, q in enumerate(questions)]
+    answers = read_answers(
+        retriever, asked, doc_ids, english_only=english_only, fresh=fresh, unframed=False
+    )
+    again = [i for i in framed if answers[i].outcome != "answer"]
+    if again:
+        scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
+        opens = list(fresh) if fresh is not None else [True] * len(questions)
+        typed = read_answers(
+            retriever,
+            [questions[i] for i in again],
+            [scopes[i] for i in again],
+            english_only=english_only,
+            fresh=[opens[i] for i in again],
+            unframed=False,
+        )
+        for i, answer in zip(again, typed, strict=True):
+            answers[i] = answer
+    for i in set(framed) - set(again):  # shown as the reader typed it
+        typed = normalize_question(questions[i], retriever.max_question_chars)
+        answers[i] = replace(answers[i], question=typed)
     return answers
 
 

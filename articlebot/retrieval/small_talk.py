@@ -179,6 +179,41 @@ def without_small_talk(question: str) -> str:
     return rest if any(char.isalnum() for char in rest) else question
 
 
+#: Words a chat puts around what it asks about: "tell me about the swap", "what's going on
+#: with the blackouts", "any news on the talks". They name nothing the article says: the
+#: topic gate read "tell me about the swap" as off the subject ("none") where "the swap" alone
+#: is answered with confidence.
+_FRAMING = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|now)\s+)?"
+    r"(?:(?:can|could|would)\s+(?:you|u)\s+)?"
+    r"(?:tell\s+me\s+(?:more\s+|a\s+bit\s+|a\s+little\s+)?about"
+    r"|what\s+about"
+    r"|what(?:['’]?s|\s+is)\s+(?:going\s+on|happening|up)\s+with"
+    r"|what(?:['’]?s|\s+is)\s+the\s+(?:deal|story|situation|latest|news)\s+(?:with|on)"
+    r"|(?:any|anything)\s+(?:new\s+)?(?:news|updates?|info)?\s*(?:on|about)"
+    r"|(?:more\s+)?(?:info|information|details)\s+(?:on|about)"
+    r"|what\s+(?:do\s+you\s+know|can\s+you\s+tell\s+me)\s+about)"
+    r"\s+(?P<subject>.+)$",
+    re.IGNORECASE,
+)
+#: What is left that names nothing by itself ("tell me about him" points back).
+_NOTHING_NAMED = re.compile(
+    r"^\W*(?:it|this|that|him|her|them|they|he|she|the\s+article|the\s+story|this\s+article|"
+    r"this\s+story|the\s+news)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def without_framing(question: str) -> str:
+    """What a chat-framed question asks about ("tell me about the swap" -> "the swap"); the
+    question itself when nothing else is left, or only a pronoun ("tell me about him")."""
+    framed = _FRAMING.match(question)
+    if framed is None:
+        return question
+    subject = framed.group("subject").strip()
+    return question if _NOTHING_NAMED.match(subject) else subject
+
+
 def small_talk_reply(kind: SmallTalk, titles: list[str]) -> str:
     """The one line answering a message to the bot, naming the article (or the first few of
     several; "the articles here" when `titles` is empty)."""
