@@ -473,6 +473,8 @@ def test_a_fixture_a_side_s_demand_and_the_last_one_are_searched_in_news_words()
         assert with_news_words(asked) == f"{asked} (face)", asked
     for asked in ("how much of a raise do they want", "how big a pay rise do the pilots want"):
         assert with_news_words(asked) == f"{asked} (seeking demanding)", asked
+    for asked in ("who led the study", "who did the research", "who carried out the trial"):
+        assert with_news_words(asked) == f"{asked} (lead author led)", asked
     for asked in ("when was the last strike", "when was their previous title"):
         assert with_news_words(asked) == f"{asked} (previous, first since)", asked
     # A prize's winner, a club played for, the day's last train, a wish are asked as they are.
@@ -537,6 +539,27 @@ def test_the_score_is_the_match_result_the_report_leads_with(retriever_of, quest
     answer = read_answer(retriever_of(match=MATCH), question, ["match"])
     assert answer.outcome == "answer"
     assert "3-2" in answer.passages[0].highlight_text
+
+
+STUDY = """Daily walks linked to slower memory decline, study finds
+
+BOSTON — Older adults who walked for about 30 minutes a day showed slower memory decline over \
+eight years than those who walked little, according to a study of 4,812 people.
+
+"The curve starts to bend early," said Dr. Elena Vasquez, a neurologist at Massachusetts \
+General Hospital and the study's lead author.
+
+Dr. Priya Raman, a geriatrician in San Francisco who was not involved in the research, called \
+the study "carefully done" but said it should not be over-read.
+"""
+
+
+@pytest.mark.parametrize("question", ["who led the study", "who did the study"])
+def test_a_study_s_leader_is_its_lead_author_not_the_outside_expert(retriever_of, question) -> None:
+    # A reader's probe: "who did the study" named the geriatrician "who was not involved in
+    # the research", with confidence.
+    answer = read_answer(retriever_of(study=STUDY), question)
+    assert "the study's lead author" in answer.passages[0].highlight_text
 
 
 SEMIFINAL = """Harlow rally to reach the cup final
@@ -888,6 +911,11 @@ def test_how_many_in_the_askers_words_is_not_refused_where_the_bold_counts_it() 
         ("whose goals oppose the ipcc", "States follow different, if not opposing goals.", False),
         ("who is the russian minister", "It threatens not only Russia but Europe.", False),
         ("how long will it take", '"We don\'t take chances," he said.', False),
+        # The outside expert had no part in the study whose leader is asked for.
+        ("who led the study", "Dr. Priya Raman, who was not involved in the research, said.", True),
+        ("who did the research", "Dr. Ng, who had no role in the study, called it solid.", True),
+        ("who led the study", "said Dr. Elena Vasquez, the study's lead author.", False),
+        ("what did dr raman say", "Dr. Priya Raman, who was not involved in it, said.", False),
     ],
 )
 def test_a_sentence_denying_what_is_asked(question: str, sentence: str, denies: bool) -> None:

@@ -137,6 +137,10 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
             '"It was deliberate," Assistant U.S. Attorney Rachel Okonkwo said.',
         ),
         ("who is the prosecutor", "District Attorney Alvin Bragg filed the charges."),
+        (
+            "who was the prosecutor",
+            '"It was no accident," Assistant County Attorney Rebecca Sorensen told jurors.',
+        ),
         # Whoever leads something, by title or by what news says they do.
         ("who runs the museum", "the museum's director, Dr. Katrin Vollmer, said on Friday."),
         ("who is in charge of the rescue", "Efua Sarpong, who is coordinating the rescue, said."),

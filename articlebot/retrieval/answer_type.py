@@ -375,6 +375,20 @@ _LAST_ONE_QUESTION = re.compile(
     r"^\s*when\s+(?:was|were)\s+(?:the|their|its|his|her)\s+(?:last|previous)\b",
     re.IGNORECASE,
 )
+#: "who led the study", "who did the research": news names a study's leader its "lead author"
+#: or says who "led" it; the expert "who was not involved in the research" only comments.
+_STUDY_LEAD_QUESTION = re.compile(
+    r"^\s*who\s+(?:led|did|ran|conducted|carried\s+out|headed|was\s+behind|is\s+behind|"
+    r"was\s+in\s+charge\s+of|wrote|authored)\s+(?:the|this|that|their)\s+(?:new\s+)?"
+    r"(?:study|research|trial|survey|report|analysis|paper|review|experiment)\b",
+    re.IGNORECASE,
+)
+#: Someone the sentence says had no part in it: "who was not involved in the research".
+_OUTSIDER = re.compile(
+    r"\b(?:was|were|is|are|been)\s+not\s+(?:\w+\s+)?involved\s+in\b"
+    r"|\bhad\s+no\s+(?:role|part)\s+in\b|\b(?:was|were)\s+not\s+(?:a\s+)?part\s+of\b",
+    re.IGNORECASE,
+)
 #: "how much of a raise do they want": news writes the amount a side asks for as "seeking"
 #: or "demanding" ("The union is seeking 15 percent"). Not "what does the mayor want": that
 #: is as often written "wants" or "called for", and the words lowered its confidence.
@@ -404,7 +418,8 @@ def with_news_words(question: str) -> str:
     quantity a "how hot" / "how deep" asks for ("how hot is it" -> "... (temperature)"), a
     workforce ("how many people work there" -> "... (employs staff)"), a court's term ("what
     sentence did she get" -> "... (sentenced to years in prison)"), casualties ("did anyone
-    die" -> "... (deaths killed)"), the one before ("when was the last strike" -> "...
+    die" -> "... (deaths killed)"), a study's leader ("who led the study" -> "... (lead author
+    led)"), the one before ("when was the last strike" -> "...
     (previous, first since)"), a side's demand ("how much do they want" -> "... (seeking
     demanding)"), a match's winner ("(beat)") and next opponent ("(face)"); other questions
     as they are."""
@@ -413,6 +428,8 @@ def with_news_words(question: str) -> str:
         return f"{question.rstrip()} (employs staff)"
     if _PRISON_TERM_QUESTION.match(asked):
         return f"{question.rstrip()} (sentenced to years in prison)"
+    if _STUDY_LEAD_QUESTION.match(asked):
+        return f"{question.rstrip()} (lead author led)"
     if _LAST_ONE_QUESTION.match(asked):
         return f"{question.rstrip()} (previous, first since)"
     if _WANT_QUESTION.match(asked):
@@ -644,8 +661,12 @@ _ASKING_WORDS = frozenset(
 def denies_asked(question: str, sentence: str) -> bool:
     """Whether `sentence` says the opposite of what a who/what/which question asks about: it
     denies one of the question's own words ("which models are affected": "other models ... are
-    not affected"), and the question denies nothing itself nor asks what someone said."""
+    not affected"), and the question denies nothing itself nor asks what someone said; or it
+    says the one it brings in had no part in the study asked about ("who led the study": "...,
+    who was not involved in the research")."""
     question = chat_words(last_question(question))
+    if _STUDY_LEAD_QUESTION.match(question) and _OUTSIDER.search(sentence[:_MAX_SENTENCE]):
+        return True
     if (
         not _WH_QUESTION.match(question)
         or _NEGATION.search(question)

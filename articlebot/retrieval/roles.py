@@ -68,6 +68,8 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("u.s", "attorney"),
         ("assistant", "district", "attorney"),
         ("assistant", "u.s", "attorney"),
+        ("county", "attorney"),
+        ("assistant", "county", "attorney"),
     ),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
