@@ -798,6 +798,31 @@ def test_an_ellipsis_whose_words_the_passage_holds_is_at_least_the_closest(retri
     assert "since 1994" in answer.passages[0].highlight_text
 
 
+FINE = """Regulator fines Streamly 1.1 billion euros over children's data
+
+DUBLIN — Ireland's data regulator fined the video app Streamly 1.1 billion euros on Friday.
+
+"We are disappointed that the commission did not give proper weight to our changes," \
+Streamly's chief privacy officer, Nathaniel Brooks, said in a statement.
+
+Streamly Plus will launch on July 15 in 12 countries, Chief Executive Marisa Delgado said at an \
+event in San Jose. "Our users want a choice about ads," Delgado said.
+"""
+
+
+def test_an_ellipsis_naming_someone_by_title_asks_the_last_question_of_them(
+    retriever_of,
+) -> None:
+    # A reader's probe: "what about the ceo" after "what did he say" (the privacy officer)
+    # showed the privacy officer's statement again.
+    fine = retriever_of(fine=FINE)
+    turn = None
+    for question in ("who is the chief privacy officer", "what did he say"):
+        _, turn = ask_in_context(fine, question, turn, doc_ids=["fine"])
+    answer, _ = ask_in_context(fine, "what about the ceo", turn, doc_ids=["fine"])
+    assert "Delgado" in answer.passages[0].highlight_text
+
+
 LIBRARY = """Council approves new library after long debate
 
 BRAMFORD, Oct 3 (Shire Wire) - Bramford council approved a new 6 million pound library on \

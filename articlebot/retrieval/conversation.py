@@ -296,6 +296,25 @@ def swapped_subject(
     run = _name_phrase(previous) or _name_run(previous, article_names)
     if run is None:
         return None
+    return _put_for(previous, run, subject, words)
+
+
+def swapped_for_pronoun(question: str, previous: str) -> str | None:
+    """The last question asked again of an ellipsis's new subject where it asked of "he" or
+    "she": "what about the ceo" after "what did he say" is "what did the ceo say". None when
+    the question is no such ellipsis or the last one has no such pronoun."""
+    subject = ellipsis_subject(question)
+    found = _PERSON_SUBJECT.search(previous)
+    if subject is None or found is None:
+        return None
+    words = _WORD.findall(subject.lower())
+    if not words or len(words) > ELLIPSIS_SUBJECT_WORDS or _ASKING & set(words):
+        return None
+    return _put_for(previous, found.span(), subject, words)
+
+
+def _put_for(previous: str, run: tuple[int, int], subject: str, words: list[str]) -> str:
+    """`previous` with `subject` in place of previous[run[0]:run[1]]."""
     before, after = previous[: run[0]], previous[run[1] :]
     # "the topix" after "how did the nikkei do": its "the" is the one already there.
     last = _WORD.findall(before.lower())[-1:]
@@ -512,10 +531,19 @@ def _questions_for(
         # "and the cost?" after "how many households in dnipropetrovsk lost power" ask
         # something else of the same place, and "and crimea?" of a story without Crimea
         # would be asked of what it does not say.
-        if swapped is not None and is_name is not None:
-            subject = ellipsis_subject(request.question) or ""
-            if not is_name(" ".join(_subject_words(subject)), previous.doc_id):
-                swapped = None
+        subject = ellipsis_subject(request.question) or ""
+        # Someone else by title takes the last one's place too: "what about the ceo" after
+        # "what did Brooks say" (or "what did he say") is "what did the ceo say".
+        titled = role_asked(f"who is {subject}") is not None
+        if (
+            swapped is not None
+            and is_name is not None
+            and not titled
+            and not is_name(" ".join(_subject_words(subject)), previous.doc_id)
+        ):
+            swapped = None
+        if swapped is None and titled:
+            swapped = swapped_for_pronoun(request.question, previous.question)
         if swapped is not None:
             return _Asked(
                 [request.question, swapped, *rewrites],
