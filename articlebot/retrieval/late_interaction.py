@@ -100,9 +100,13 @@ ANSWER_KIND_WORDS = frozenset(
 
 
 def asked_pieces(pieces: Sequence[str], weights: np.ndarray) -> np.ndarray:
-    """`weights` without the pieces of whole words in `ANSWER_KIND_WORDS` (kept when that
-    leaves none): the pieces whose match `least_matched` reads."""
+    """`weights` without the pieces of whole words in `ANSWER_KIND_WORDS` nor those of the
+    words put after the question for the search (`answer_type.with_news_words`: "who led the
+    research (lead author led)" is answered by "said lead researcher Dr. Rahman") (kept when
+    that leaves none): the pieces whose match `least_matched` reads."""
     keep = np.where(_whole_words_in(pieces, ANSWER_KIND_WORDS), 0.0, weights).astype(np.float32)
+    if len(pieces) > 2 and pieces[-1] == ")" and "(" in pieces:
+        keep[len(pieces) - 1 - list(reversed(pieces)).index("(") :] = 0.0
     return keep if keep.any() else np.asarray(weights, dtype=np.float32)
 
 
