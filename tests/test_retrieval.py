@@ -334,6 +334,11 @@ def test_words_naming_the_kind_of_answer_are_not_what_must_be_matched() -> None:
     assert asked_pieces(["name", "##less"], np.array([0.5, 0.5])).tolist() == [0.5, 0.5]
     only = question_weights(["how", "many", "?"], {"how"})
     assert asked_pieces(["how", "many", "?"], only).tolist() == only.tolist()
+    # The words put after the question for the search are no word the reader asked with.
+    hinted = ["who", "led", "the", "research", "(", "lead", "author", "led", ")"]
+    weights = question_weights(hinted, {"who", "the"})
+    assert asked_pieces(hinted, weights)[4:].tolist() == [0.0] * 5
+    assert asked_pieces(hinted, weights)[3] == weights[3] > 0
 
 
 def test_rerank_reorders_only_the_first_candidates() -> None:
