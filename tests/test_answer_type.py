@@ -475,6 +475,8 @@ def test_a_fixture_a_side_s_demand_and_the_last_one_are_searched_in_news_words()
         assert with_news_words(asked) == f"{asked} (seeking demanding)", asked
     for asked in ("who led the study", "who did the research", "who carried out the trial"):
         assert with_news_words(asked) == f"{asked} (lead author led)", asked
+    for asked in ("what did the outside expert think", "what do other scientists say"):
+        assert with_news_words(asked) == f"{asked} (not involved in the research)", asked
     for asked in ("when was the last strike", "when was their previous title"):
         assert with_news_words(asked) == f"{asked} (previous, first since)", asked
     # A prize's winner, a club played for, the day's last train, a wish are asked as they are.
@@ -484,6 +486,7 @@ def test_a_fixture_a_side_s_demand_and_the_last_one_are_searched_in_news_words()
         "when did the last train leave",
         "what does she want the government to do",
         "what does the local mayor want",
+        "and the other researcher?",
     ):
         assert with_news_words(asked) == asked, asked
 
@@ -552,6 +555,13 @@ General Hospital and the study's lead author.
 Dr. Priya Raman, a geriatrician in San Francisco who was not involved in the research, called \
 the study "carefully done" but said it should not be over-read.
 """
+
+
+def test_the_outside_expert_is_the_one_not_involved_in_the_study(retriever_of) -> None:
+    # A reader's probe: "what did the outside expert think" was "not in the article".
+    answer = read_answer(retriever_of(study=STUDY), "what did the outside expert think")
+    assert answer.outcome != "none"
+    assert "Raman" in answer.passages[0].highlight_text
 
 
 @pytest.mark.parametrize("question", ["who led the study", "who did the study"])

@@ -389,6 +389,14 @@ _OUTSIDER = re.compile(
     r"|\bhad\s+no\s+(?:role|part)\s+in\b|\b(?:was|were)\s+not\s+(?:a\s+)?part\s+of\b",
     re.IGNORECASE,
 )
+#: "what did the outside expert think", "what do other scientists say": news brings in the
+#: expert who comments on a study as one "who was not involved in the research".
+_OUTSIDE_EXPERT_QUESTION = re.compile(
+    r"\b(?:(?:outside|independent|unaffiliated)\s+(?:expert|scientist|researcher|doctor|"
+    r"specialist|economist|analyst)s?|other\s+(?:experts|scientists|researchers|doctors|"
+    r"specialists))\b",
+    re.IGNORECASE,
+)
 #: "how much of a raise do they want": news writes the amount a side asks for as "seeking"
 #: or "demanding" ("The union is seeking 15 percent"). Not "what does the mayor want": that
 #: is as often written "wants" or "called for", and the words lowered its confidence.
@@ -419,10 +427,10 @@ def with_news_words(question: str) -> str:
     workforce ("how many people work there" -> "... (employs staff)"), a court's term ("what
     sentence did she get" -> "... (sentenced to years in prison)"), casualties ("did anyone
     die" -> "... (deaths killed)"), a study's leader ("who led the study" -> "... (lead author
-    led)"), the one before ("when was the last strike" -> "...
-    (previous, first since)"), a side's demand ("how much do they want" -> "... (seeking
-    demanding)"), a match's winner ("(beat)") and next opponent ("(face)"); other questions
-    as they are."""
+    led)"), an outside expert ("... (not involved in the research)"), the one before ("when
+    was the last strike" -> "... (previous, first since)"), a side's demand ("how much do they
+    want" -> "... (seeking demanding)"), a match's winner ("(beat)") and next opponent
+    ("(face)"); other questions as they are."""
     asked = last_question(question)
     if _WORKFORCE_QUESTION.match(asked):
         return f"{question.rstrip()} (employs staff)"
@@ -430,6 +438,8 @@ def with_news_words(question: str) -> str:
         return f"{question.rstrip()} (sentenced to years in prison)"
     if _STUDY_LEAD_QUESTION.match(asked):
         return f"{question.rstrip()} (lead author led)"
+    if _OUTSIDE_EXPERT_QUESTION.search(asked):
+        return f"{question.rstrip()} (not involved in the research)"
     if _LAST_ONE_QUESTION.match(asked):
         return f"{question.rstrip()} (previous, first since)"
     if _WANT_QUESTION.match(asked):
