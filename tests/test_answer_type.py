@@ -463,32 +463,41 @@ def test_the_quantity_is_named_for_the_search_only():
         assert with_news_words(asked) == asked, asked
 
 
-def test_a_fixture_a_side_s_demand_and_the_last_one_are_searched_in_news_words() -> None:
-    # A reader's probe: "who won the game" bolded the loser's manager, "who do they play in the
-    # final" the lead, "how much of a raise do they want" the other side's offer, "when was the
-    # last strike" the start of this one ("the city's first transit strike since 2011").
-    for asked in ("who won the game", "who won saturday's match", "who won the final?"):
-        assert with_news_words(asked) == f"{asked} (beat)", asked
-    for asked in ("who do they play in the final", "who will city meet next"):
-        assert with_news_words(asked) == f"{asked} (face)", asked
-    for asked in ("how much of a raise do they want", "how big a pay rise do the pilots want"):
-        assert with_news_words(asked) == f"{asked} (seeking demanding)", asked
-    for asked in ("who led the study", "who did the research", "who carried out the trial"):
-        assert with_news_words(asked) == f"{asked} (lead author led)", asked
-    for asked in ("what did the outside expert think", "what do other scientists say"):
-        assert with_news_words(asked) == f"{asked} (not involved in the research)", asked
-    for asked in ("when was the last strike", "when was their previous title"):
-        assert with_news_words(asked) == f"{asked} (previous, first since)", asked
-    # A prize's winner, a club played for, the day's last train, a wish are asked as they are.
-    for asked in (
-        "who won the prize",
-        "who did he play for",
-        "when did the last train leave",
-        "what does she want the government to do",
-        "what does the local mayor want",
-        "and the other researcher?",
-    ):
-        assert with_news_words(asked) == asked, asked
+@pytest.mark.parametrize(
+    ("asked", "words"),
+    [
+        # Two readers' probes: "who won the game" bolded the loser's manager, "who do they play
+        # in the final" the lead, "how much of a raise do they want" the other side's offer,
+        # "when was the last strike" the start of this one ("the city's first transit strike
+        # since 2011"), "who did the study" the expert "not involved in the research".
+        ("who won the game", "beat"),
+        ("who won saturday's match", "beat"),
+        ("who won the final?", "beat"),
+        ("who do they play in the final", "face"),
+        ("who will city meet next", "face"),
+        ("how much of a raise do they want", "seeking demanding"),
+        ("how big a pay rise do the pilots want", "seeking demanding"),
+        ("who led the study", "lead author led"),
+        ("who did the research", "lead author led"),
+        ("who carried out the trial", "lead author led"),
+        ("what did the outside expert think", "not involved in the research"),
+        ("what do other scientists say", "not involved in the research"),
+        ("when was the last strike", "previous, first since"),
+        ("when was their previous title", "previous, first since"),
+        # A prize's winner, a club played for, the day's last train, a wish, a co-author are
+        # asked as they are.
+        ("who won the prize", None),
+        ("who did he play for", None),
+        ("when did the last train leave", None),
+        ("what does she want the government to do", None),
+        ("what does the local mayor want", None),
+        ("and the other researcher?", None),
+    ],
+)
+def test_a_fixture_a_demand_a_study_and_the_last_one_are_searched_in_news_words(
+    asked: str, words: str | None
+) -> None:
+    assert with_news_words(asked) == (asked if words is None else f"{asked} ({words})")
 
 
 STRIKE = """Ferry crews walk out in Halvik as pay talks fail

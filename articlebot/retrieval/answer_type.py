@@ -420,6 +420,19 @@ _OPPONENT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 
+#: Questions asked in a chat's words, and the words news gives their answers in (the first
+#: that matches is taken).
+_NEWS_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_WORKFORCE_QUESTION, "employs staff"),
+    (_PRISON_TERM_QUESTION, "sentenced to years in prison"),
+    (_STUDY_LEAD_QUESTION, "lead author led"),
+    (_OUTSIDE_EXPERT_QUESTION, "not involved in the research"),
+    (_LAST_ONE_QUESTION, "previous, first since"),
+    (_WANT_QUESTION, "seeking demanding"),
+    (_MATCH_WINNER_QUESTION, "beat"),
+    (_OPPONENT_QUESTION, "face"),
+)
+
 
 def with_news_words(question: str) -> str:
     """`question` with the words news gives its answer in, where readers ask in others: the
@@ -432,22 +445,9 @@ def with_news_words(question: str) -> str:
     want" -> "... (seeking demanding)"), a match's winner ("(beat)") and next opponent
     ("(face)"); other questions as they are."""
     asked = last_question(question)
-    if _WORKFORCE_QUESTION.match(asked):
-        return f"{question.rstrip()} (employs staff)"
-    if _PRISON_TERM_QUESTION.match(asked):
-        return f"{question.rstrip()} (sentenced to years in prison)"
-    if _STUDY_LEAD_QUESTION.match(asked):
-        return f"{question.rstrip()} (lead author led)"
-    if _OUTSIDE_EXPERT_QUESTION.search(asked):
-        return f"{question.rstrip()} (not involved in the research)"
-    if _LAST_ONE_QUESTION.match(asked):
-        return f"{question.rstrip()} (previous, first since)"
-    if _WANT_QUESTION.match(asked):
-        return f"{question.rstrip()} (seeking demanding)"
-    if _MATCH_WINNER_QUESTION.match(asked):
-        return f"{question.rstrip()} (beat)"
-    if _OPPONENT_QUESTION.match(asked):
-        return f"{question.rstrip()} (face)"
+    for asking, words in _NEWS_WORDS:
+        if asking.search(asked):
+            return f"{question.rstrip()} ({words})"
     casualty = _CASUALTY_QUESTION.match(asked)
     if casualty is not None:
         dead = casualty.group("died") or casualty.group("killed") or casualty.group("deaths")
