@@ -544,17 +544,13 @@ def _unframed_first(
     "the swap" is answered with confidence; but a bare subject is weighed more loosely ("the
     royal family" is only hedged, "any news about the royal family" refused), so the
     framed question's own outcome stands otherwise."""
-    subjects = [without_framing(without_small_talk(q)) for q in questions]
-    framed = [
-        i
-        for i, (q, subject) in enumerate(zip(questions, subjects, strict=True))
-        if subject != without_small_talk(q) and detect_intent(without_small_talk(q)) is None
-    ]
-    asked = [subjects[i] if i in framed else q for i, q in enumerate(questions)]
+    bare = [without_small_talk(q) for q in questions]
+    framed = {i for i, q in enumerate(bare) if without_framing(q) != q and detect_intent(q) is None}
+    asked = [without_framing(bare[i]) if i in framed else q for i, q in enumerate(questions)]
     answers = read_answers(
         retriever, asked, doc_ids, english_only=english_only, fresh=fresh, unframed=False
     )
-    again = [i for i in framed if answers[i].outcome != "answer"]
+    again = sorted(i for i in framed if answers[i].outcome != "answer")
     if again:
         scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
         opens = list(fresh) if fresh is not None else [True] * len(questions)
@@ -568,7 +564,7 @@ def _unframed_first(
         )
         for i, answer in zip(again, typed, strict=True):
             answers[i] = answer
-    for i in set(framed) - set(again):  # shown as the reader typed it
+    for i in framed.difference(again):  # shown as the reader typed it
         typed = normalize_question(questions[i], retriever.max_question_chars)
         answers[i] = replace(answers[i], question=typed)
     return answers
