@@ -343,6 +343,9 @@ def test_a_greeting_or_thanks_in_front_is_taken_off(question: str, asked: str) -
         ("what is the latest on the talks", "the talks"),
         ("any news on witkoff", "witkoff"),
         ("what do you know about DTEK", "DTEK"),
+        # Stacked or stuttered (an attacker's probe: each lost the answer).
+        ("tell me about tell me about the swap", "the swap"),
+        ("info on any news on DTEK", "DTEK"),
         # Nothing named but what the chat said before: a follow-up, as typed.
         ("tell me about him", "tell me about him"),
         ("what about it?", "what about it?"),

@@ -412,6 +412,13 @@ def test_a_chat_s_words_around_the_subject_are_not_what_is_asked(
     assert "swapped for Daniil Kasatkin" in answer.passages[0].highlight_text
 
 
+def test_a_chat_framed_title_is_asked_who_holds_it(retriever: Retriever) -> None:
+    # An attacker's probe: "the prime minister" alone finds "Deputy Prime Minister Oleksiy
+    # Kuleba" with confidence; "who is the prime minister" knows a deputy is not the one.
+    [answer] = read_answers(retriever, ["what about the prime minister?"])
+    assert answer.outcome != "answer"
+
+
 def test_a_chat_framed_question_off_the_subject_is_still_refused(retriever: Retriever) -> None:
     # "the us election" alone is only hedged: the framed question's own refusal stands.
     [answer] = read_answers(retriever, ["what's happening with the us election"])

@@ -546,7 +546,7 @@ def _unframed_first(
     framed question's own outcome stands otherwise."""
     bare = [without_small_talk(q) for q in questions]
     framed = {i for i, q in enumerate(bare) if without_framing(q) != q and detect_intent(q) is None}
-    asked = [without_framing(bare[i]) if i in framed else q for i, q in enumerate(questions)]
+    asked = [_as_subject(bare[i]) if i in framed else q for i, q in enumerate(questions)]
     answers = read_answers(
         retriever, asked, doc_ids, english_only=english_only, fresh=fresh, unframed=False
     )
@@ -568,6 +568,15 @@ def _unframed_first(
         typed = normalize_question(questions[i], retriever.max_question_chars)
         answers[i] = replace(answers[i], question=typed)
     return answers
+
+
+def _as_subject(question: str) -> str:
+    """What a chat-framed question asks, as a question of its own: its subject, or "who is"
+    a title ("what about the prime minister" is "who is the prime minister", which a deputy
+    prime minister does not answer; "the prime minister" alone finds him with confidence)."""
+    subject = without_framing(question)
+    asked = f"who is {subject}"
+    return asked if role_asked(asked) is not None else subject
 
 
 #: A question asking who did or was something (not whose).

@@ -204,13 +204,20 @@ _NOTHING_NAMED = re.compile(
 )
 
 
+#: The most framings taken off one question ("tell me about tell me about the swap").
+MAX_FRAMINGS = 5
+
+
 def without_framing(question: str) -> str:
-    """What a chat-framed question asks about ("tell me about the swap" -> "the swap"); the
-    question itself when nothing else is left, or only a pronoun ("tell me about him")."""
-    framed = _FRAMING.match(question)
-    if framed is None:
-        return question
-    subject = framed.group("subject").strip()
+    """What a chat-framed question asks about ("tell me about the swap" -> "the swap", "info
+    on any news on dtek" -> "dtek"); the question itself when nothing else is left, or only a
+    pronoun ("tell me about him")."""
+    subject = question
+    for _ in range(MAX_FRAMINGS):
+        framed = _FRAMING.match(subject)
+        if framed is None:
+            break
+        subject = framed.group("subject").strip()
     return question if _NOTHING_NAMED.match(subject) else subject
 
 
