@@ -20,6 +20,7 @@ from articlebot import __version__
 from articlebot.config import (
     ConfigError,
     Settings,
+    bot_token,
     bot_token_problem,
     explain_invalid,
     load_settings,
@@ -997,8 +998,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     from articlebot.masking import masked_url, without_password
 
     settings = _settings(args, api_url=args.api_url)
-    secret = settings.telegram_bot_token
-    token = secret.get_secret_value().strip() if secret is not None else ""
+    token = bot_token(settings)
     problem = bot_token_problem(token)
     if problem is not None:
         raise UsageError(problem)

@@ -286,6 +286,12 @@ def prepare_process() -> None:
 _BOT_TOKEN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,200}")
 
 
+def bot_token(settings: Settings) -> str:
+    """The bot token as set (spaces around it dropped); "" when none is."""
+    secret = settings.telegram_bot_token
+    return secret.get_secret_value().strip() if secret is not None else ""
+
+
 def bot_token_problem(token: str) -> str | None:
     """Why `token` cannot be a bot token (it would be put into every Bot API URL as it is),
     without quoting it; None for one of the right shape."""

@@ -32,7 +32,7 @@ from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
-from articlebot.config import Settings, bot_token_problem
+from articlebot.config import Settings, bot_token, bot_token_problem
 from articlebot.masking import masked_url, without_password
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState
@@ -378,8 +378,7 @@ def _one_line(reason: str, limit: int = 300) -> str:
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     """Run until interrupted; one clear line on start-up failures: exit status 2 for a missing
     or malformed token (as `webhook`), 1 for the rest."""
-    secret = settings.telegram_bot_token
-    token = secret.get_secret_value().strip() if secret is not None else ""
+    token = bot_token(settings)
     problem = bot_token_problem(token)
     if problem is not None:
         print(f"articlebot: error: {problem}", file=sys.stderr)
