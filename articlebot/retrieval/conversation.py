@@ -281,6 +281,28 @@ def swapped_subject(
     as written or, typed in lower case, a run of the words the last article writes as names
     (`article_names`, lower case). None when the question is no such ellipsis or the last
     question names no one."""
+    new = _new_subject(question)
+    if new is None:
+        return None
+    run = _name_phrase(previous) or _name_run(previous, article_names)
+    return None if run is None else _put_for(previous, run, *new)
+
+
+def swapped_for_pronoun(question: str, previous: str) -> str | None:
+    """The last question asked again of an ellipsis's new subject where it asked of "he" or
+    "she": "what about the ceo" after "what did he say" is "what did the ceo say". None when
+    the question is no such ellipsis or the last one has no such pronoun."""
+    new = _new_subject(question)
+    found = _PERSON_SUBJECT.search(previous)
+    if new is None or found is None:
+        return None
+    return _put_for(previous, found.span(), *new)
+
+
+def _new_subject(question: str) -> tuple[str, list[str]] | None:
+    """An ellipsis's new subject and its words (lower case): "kasatkin" of "and kasatkin?";
+    None for no ellipsis, or one naming no subject of its own ("and you?", "and then?", "and
+    how many?")."""
     subject = ellipsis_subject(question)
     if subject is None:
         return None
@@ -293,24 +315,7 @@ def swapped_subject(
         or not set(_subject_words(subject)) - _POINTERS  # "and you?", "and then?"
     ):
         return None
-    run = _name_phrase(previous) or _name_run(previous, article_names)
-    if run is None:
-        return None
-    return _put_for(previous, run, subject, words)
-
-
-def swapped_for_pronoun(question: str, previous: str) -> str | None:
-    """The last question asked again of an ellipsis's new subject where it asked of "he" or
-    "she": "what about the ceo" after "what did he say" is "what did the ceo say". None when
-    the question is no such ellipsis or the last one has no such pronoun."""
-    subject = ellipsis_subject(question)
-    found = _PERSON_SUBJECT.search(previous)
-    if subject is None or found is None:
-        return None
-    words = _WORD.findall(subject.lower())
-    if not words or len(words) > ELLIPSIS_SUBJECT_WORDS or _ASKING & set(words):
-        return None
-    return _put_for(previous, found.span(), subject, words)
+    return subject, words
 
 
 def _put_for(previous: str, run: tuple[int, int], subject: str, words: list[str]) -> str:
