@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from articlebot.encoders import WordPieceCounter
+from articlebot.collection import update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder, WordPieceCounter
+from articlebot.index.store import CURRENT
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
 from articlebot.ingest.cleaning import paragraph_spans
 from articlebot.ingest.documents import (
@@ -261,6 +264,24 @@ def test_a_folder_s_unreadable_files_are_skipped_only_when_asked(tmp_path: Path)
     # Named directly, the file is what was asked for: its problem stops the run.
     with pytest.raises(DocumentError, match="empty"):
         read_documents([folder, folder / "empty.txt"], on_skip=skipped.append)
+
+
+def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
+    tmp_path: Path, encoder: Encoder
+) -> None:
+    # `articlebot index .` in a project: its .venv and .git, and an index kept inside the
+    # folder (whose passages.jsonl is no list of articles), are left out.
+    folder = tmp_path / "news"
+    (folder / ".venv" / "lib").mkdir(parents=True)
+    (folder / ".venv" / "lib" / "notes.jsonl").write_text('{"q": "not an article"}\n')
+    (folder / ".draft.txt").write_text("Draft\n\nNot ready to publish.\n")
+    (folder / "story.txt").write_text("A story\n\nThe harbour reopened on Monday.\n")
+    index_dir = folder / "index"
+    update_index(load_settings(index_dir=index_dir), encoder, read_documents([folder]))
+    assert (index_dir / CURRENT).is_file()
+    assert [doc.doc_id for doc in read_documents([folder])] == ["story"]
+    # Named directly, a hidden file is read.
+    assert [doc.title for doc in read_documents([folder / ".draft.txt"])] == ["Draft"]
 
 
 def _jsonl(tmp_path: Path, *records: str) -> Path:

@@ -551,10 +551,15 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
+#: The file naming an index folder's live generation (`articlebot.index.store.CURRENT`).
+_INDEX_POINTER = "CURRENT"
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """Every entry under `folder` (links to folders not followed, as `rglob` does). A folder
-    inside that cannot be read stops the run: leaving it out silently would look like its
-    articles were gone, and `--prune` would drop them."""
+    """Every entry under `folder` (links to folders not followed, as `rglob` does), but hidden
+    ones (".git", ".venv", ".draft.txt") and articlebot index folders, whose files are
+    articlebot's and not articles. A folder inside that cannot be read stops the run: leaving
+    it out silently would look like its articles were gone, and `--prune` would drop them."""
 
     def refuse(error: OSError) -> None:
         raise DocumentError(
@@ -563,8 +568,13 @@ def _walk(folder: Path) -> Iterator[Path]:
 
     for where, dirs, names in os.walk(folder, onerror=refuse):
         base = Path(where)
+        if (base / _INDEX_POINTER).is_file():
+            dirs.clear()
+            continue
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in (*dirs, *names):
-            yield base / name
+            if not name.startswith("."):
+                yield base / name
 
 
 def _check_inside(file: Path, root: Path) -> None:
