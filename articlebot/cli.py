@@ -53,6 +53,10 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
     for noisy in ("httpx", "httpcore", "bm25s", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if not verbose:
+        # trafilatura logs a page it can make nothing of ("ERROR trafilatura.core: empty HTML
+        # tree") before articlebot says the same of the file or link in its one line.
+        for extractor in ("trafilatura", "htmldate", "courlan", "justext"):
+            logging.getLogger(extractor).setLevel(logging.CRITICAL)
         # PTB logs a reply it cannot parse (a server that is not the Bot API, a proxy's error
         # page) with the page and a traceback, then raises an error saying the same, which is
         # reported in one line; -v keeps the log.
@@ -701,11 +705,10 @@ def _empty(settings: Settings) -> str:
 
 
 def _no_article(doc_id: str, known: Collection[str]) -> CliError:
-    """The one line for an id no article has, with the nearest one when it is a near miss
-    ("title_fullstop" for "title-fullstop")."""
-    close = difflib.get_close_matches(doc_id, list(known), n=1, cutoff=0.75)
-    hint = f": did you mean {close[0]!r}?" if close else ""
-    return CliError(f"no article with id {doc_id!r}{hint} (see `articlebot list`)")
+    """The one line for an id no article has, with the nearest one when it is a near miss."""
+    from articlebot.collection import no_such_articles
+
+    return CliError(f"{no_such_articles([doc_id], known)}; see `articlebot list`")
 
 
 def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:

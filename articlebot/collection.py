@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -282,6 +283,18 @@ def add_documents(
         return data, report
 
 
+def no_such_articles(missing: Sequence[str], known: Collection[str]) -> str:
+    """The words for ids no indexed article has, with the nearest id for a near miss
+    ("Bridge" for "bridge", "title_fullstop" for "title-fullstop")."""
+    by_folded = {doc_id.casefold(): doc_id for doc_id in known}
+    named = []
+    for doc_id in missing:
+        close = difflib.get_close_matches(doc_id.casefold(), list(by_folded), n=1, cutoff=0.75)
+        hint = f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
+        named.append(f"{doc_id!r}{hint}")
+    return f"no article with id {', '.join(named)}"
+
+
 def remove_documents(
     settings: Settings,
     doc_ids: Sequence[str],
@@ -299,7 +312,7 @@ def remove_documents(
         missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
         if missing:
             raise DocumentError(
-                f"no indexed article with id {', '.join(missing)}; nothing was removed"
+                f"{no_such_articles(missing, current.documents)}; nothing was removed"
             )
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]

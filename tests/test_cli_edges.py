@@ -151,14 +151,12 @@ def test_ask_and_chat_one_article_and_show_it(
     assert "Another article answers that: Russia warns" in chat.stdout.split("> ")[2]
     missing = cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
     assert missing.returncode == 1
-    assert (
-        missing.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
-    )
+    assert missing.stderr == "articlebot: error: no article with id 'nope'; see `articlebot list`\n"
     # A near miss of an id (an underscore for the hyphen, a letter off) names the id meant.
     near = cli("summary", "harbur", index_dir=index_dir)
     assert near.returncode == 1 and near.stderr == (
-        "articlebot: error: no article with id 'harbur': did you mean 'harbour'? "
-        "(see `articlebot list`)\n"
+        "articlebot: error: no article with id 'harbur' (did you mean 'harbour'?); "
+        "see `articlebot list`\n"
     )
 
     # A hedge in a chat on one article speaks of that article; asked afresh, of all searched.
@@ -319,6 +317,18 @@ def test_html_keeps_the_byline_and_numbers_paragraphs_as_a_reader(
     assert "4.2 million euros" in cost and cost.rstrip().endswith("paragraph 3")
     wrote = cli("ask", "--json", "who wrote this?", index_dir=index_dir).stdout
     assert json.loads(wrote)["reply"]["lines"][0].startswith("By Jane Doe")
+
+
+def test_an_html_page_without_article_text_is_one_line(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # trafilatura's own "ERROR trafilatura.core: empty HTML tree" stays out of it.
+    page = tmp_path / "blank.html"
+    page.write_text("<html><body></body></html>", encoding="utf-8")
+    added = cli("add", str(page), index_dir=index_dir)
+    assert added.returncode == 1
+    assert added.stderr == f"articlebot: error: {page}: no article text found in the HTML\n"
+    assert "trafilatura" not in added.log  # what a process prints on stderr
 
 
 def test_a_cited_paragraph_is_the_highlighted_sentences(

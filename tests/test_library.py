@@ -220,7 +220,11 @@ def test_cli_add_list_remove(site, index_dir, tmp_path, cli) -> None:
     assert doc_id not in run("list").stdout
     missing = run("remove", "article", "no-such-id")
     assert missing.returncode == 1
-    assert "no indexed article with id no-such-id; nothing was removed" in missing.stderr
+    assert "no article with id 'no-such-id'; nothing was removed" in missing.stderr
+    # An id typed with a capital, as a title writes it, names the id meant.
+    near = run("remove", "Article")
+    assert near.returncode == 1
+    assert "no article with id 'Article' (did you mean 'article'?); nothing" in near.stderr
     assert "article" in run("list").stdout
     page = tmp_path / "page.txt"
     page.write_text("Harbour news\n\nThe harbour reopened on Monday after repairs.\n")

@@ -77,9 +77,7 @@ def test_index_ask_add_list_remove_in_the_database(
     assert data["passages"] and data["passages"][0]["text"].startswith("The old harbour")
     unknown = cli("show", "nope", "--database-url", url, index_dir=index_dir)
     assert unknown.returncode == 1
-    assert (
-        unknown.stderr == "articlebot: error: no article with id 'nope' (see `articlebot list`)\n"
-    )
+    assert unknown.stderr == "articlebot: error: no article with id 'nope'; see `articlebot list`\n"
 
     again = cli("index", "--database-url", url, index_dir=index_dir)
     assert again.returncode == 0, again.stderr
@@ -94,7 +92,7 @@ def test_index_ask_add_list_remove_in_the_database(
     gone = cli("list", "--database-url", url, index_dir=index_dir)
     assert gone.stdout.strip() == ""
     missing = cli("remove", "article", "--database-url", url, index_dir=index_dir)
-    assert missing.returncode == 1 and "no indexed article with id article" in missing.stderr
+    assert missing.returncode == 1 and "no article with id 'article'" in missing.stderr
 
 
 def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: Path) -> None:

@@ -169,9 +169,15 @@ def remove_documents(
             }
             missing = [doc_id for doc_id in doc_ids if doc_id not in live]
             if missing or not current.manifest:
-                raise DocumentError(
-                    f"no indexed article with id {', '.join(missing)}; nothing was removed"
-                )
+                from articlebot.collection import no_such_articles
+
+                known = [
+                    doc_id
+                    for (doc_id,) in conn.execute(
+                        "SELECT doc_id FROM documents WHERE died IS NULL"
+                    ).fetchall()
+                ]
+                raise DocumentError(f"{no_such_articles(missing, known)}; nothing was removed")
             with generations.write_generation(conn, current.manifest) as writer:
                 removed = writer.remove(doc_ids)
     store = open_store(url)
