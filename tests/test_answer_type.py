@@ -26,6 +26,7 @@ from articlebot.retrieval.answer_type import (
     score_asked,
     states_age_of,
     tally_asked,
+    tells_an_earlier_one,
     thing_age_asked,
     wanted_type,
     winner_asked,
@@ -239,6 +240,26 @@ def test_a_name_is_a_name_the_question_does_not_give(question, sentence, missing
         ("what is the fish called", "The researchers have named it Pseudoliparis lumenis.", 0.0),
         ("whats the ship called", "It sailed aboard the research vessel RV Tangaroa.", 0.0),
         ("what's the shop's name", "The shop, Ruby Lane Jewellers, was robbed.", 0.0),
+        ("whats her husbands name", "Her husband, Tom Hale, milks the herd.", 0.0),
+        ("whats his name", "His lawyer, Edward Debono, told reporters.", 0.0),
+        ("which route does he drive", "Marek Nowak has driven the No. 36 route.", 0.0),
+        (
+            "which journal was it published in",
+            "It was published in the Journal of Vertebrate Palaeontology.",
+            0.0,
+        ),
+        # A name with a preposition between is another thing's: the place, not the husband.
+        (
+            "whats her husbands name",
+            "Ruth Penhaligon, 46, who milks 240 cows near Wiveliscombe with her husband, said "
+            "the cut would cost the farm 8,500 pounds a month.",
+            1.0,
+        ),
+        (
+            "what is the captain's name",
+            "The captain of the Aurora Bay, a 51-year-old Greek national, was questioned.",
+            1.0,
+        ),
         # A day or a month is no name: not the hospital's, nor anyone's.
         (
             "which hospital did they take him to",
@@ -1249,3 +1270,77 @@ def test_who_someone_is_that_the_article_never_names_is_only_the_closest(retriev
 )
 def test_which_party_is_answered_by_a_party(question, sentence, left_out):
     assert leaves_party_out(question, sentence) == left_out
+
+
+NORDAVIA = """Nordavia pilots vote to strike over rosters
+
+By Ines Dahl, Transport Correspondent
+
+OSLO, May 4 — Pilots at Nordavia, Norway's second-largest airline, have voted to strike over
+rosters and pay, the union said on Monday, threatening hundreds of flights at the start of the
+summer season.
+
+The union said 91 percent of its 1,150 members at the airline had backed the strike, which
+would begin on May 20 unless talks resume.
+
+Nordavia chief executive Lars Fjeld said the airline would "do everything it can" to avoid
+cancellations and called the vote disappointing.
+
+The last pilots' strike at Nordavia, in 2012, lasted nine days and led to the cancellation of
+more than 3,000 flights.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "earlier"),
+    [
+        (
+            "how many flights a day does nordavia fly",
+            "The last pilots' strike at Nordavia, in 2012, lasted nine days and led to the "
+            "cancellation of more than 3,000 flights.",
+            True,
+        ),
+        (
+            "how much did they sell him for",
+            "The deal beats the previous club record of 26 million euros paid in 2019.",
+            True,
+        ),
+        (
+            "how much will they save",
+            "The district last closed schools in 2011, when it saved an estimated $3.1 million.",
+            True,
+        ),
+        # Asked of the past, the earlier event may be the answer.
+        (
+            "how long did the last strike go on",
+            "A previous teachers' strike in 2015 lasted five weeks.",
+            False,
+        ),
+        (
+            "has this happened before",
+            "A previous teachers' strike in 2015 lasted five weeks.",
+            False,
+        ),
+        # Set beside what is told now, it is only a comparison.
+        (
+            "whats the turnout",
+            "Turnout was 52.6 percent, up from 47 percent at the last municipal vote in 2021.",
+            False,
+        ),
+        # Not an earlier event: last year's figure, a count dated this year.
+        ("how much did they earn", "The firm earned 4 million pounds last year.", False),
+        ("how many flights were cancelled", "More than 640 flights were cancelled in 2024.", False),
+    ],
+)
+def test_an_earlier_event_answers_only_a_question_about_the_past(question, sentence, earlier):
+    assert tells_an_earlier_one(question, sentence) == earlier
+
+
+def test_an_earlier_dated_event_is_only_the_closest_to_a_question_about_now(retriever_of):
+    airline = retriever_of(nordavia=NORDAVIA)
+    now = read_answer(airline, "how many flights a day does nordavia fly", ["nordavia"])
+    assert "in 2012" in now.passages[0].highlight_text
+    assert now.outcome == "closest"
+    before = read_answer(airline, "how long did the last strike last", ["nordavia"])
+    assert "in 2012" in before.passages[0].highlight_text
+    assert before.outcome == "answer"

@@ -536,23 +536,47 @@ def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
     found = _NAMED_THING.search(question)
     if found is None or _NAMING.search(sentence):
         return True
-    thing = _stem(
-        found.group("of") or found.group("called") or found.group("own") or found.group("which")
-    )
+    named = found.group("of") or found.group("called") or found.group("own") or found.group("which")
+    if _bare(named) in _PRONOUNS:  # "whats his name": whose it is, not a thing beside a name
+        return True
+    thing = _stem(named)
     words = _WORD.findall(sentence)
     at = [i for i, word in enumerate(words) if _stem(word) == thing]
     if not at:
         return True
+    # "which florida city" may take its thing from an adjective ("florida"): any name near it
+    # then, as a name asked for by "name" or "called" is of the very thing.
+    loosely = found.group("which") is not None
     return any(
         word[:1].isupper()
         and j > 0
         and _bare(word) not in asked
         and _bare(word) not in _NOT_NAMES
         and _bare(word) not in CALENDAR
+        and (loosely or _joined(words[min(i, j) + 1 : max(i, j)], after=j > i))
         for i in at
         for j, word in enumerate(
             words[max(i - _NAME_REACH, 0) : i + 1 + _NAME_REACH], max(i - _NAME_REACH, 0)
         )
+    )
+
+
+_PRONOUNS = frozenset("he she it they this that his her its their him them".split())
+#: Words that may stand between a thing and its name, beside numbers and the name's own
+#: words: "her husband, Tom Hale", "the No. 36 route". Anything else ("near Wiveliscombe
+#: with her husband") makes the name another thing's.
+_NAME_JOINERS = frozenset("the a an his her their its our my your".split())
+
+
+def _joined(between: Sequence[str], after: bool) -> bool:
+    """Whether the words between a thing and a capitalised word leave that word its name:
+    only other capitalised words (the rest of the name), numbers, articles and possessives;
+    or, the name `after` the thing, "of" alone ("parts of Ukraine", "the Journal of
+    Vertebrate Palaeontology"; not "the captain of the Aurora Bay")."""
+    if after and [_bare(word) for word in between] == ["of"]:
+        return True
+    return all(
+        word[:1].isupper() or word[:1].isdigit() or _bare(word) in _NAME_JOINERS for word in between
     )
 
 
@@ -754,6 +778,40 @@ _NAME_WITHHELD = re.compile(
     r"|\bdeclined\s+to\s+(?:give|disclose|release)\s+(?:his|her|their|the)\s+names?\b",
     re.IGNORECASE,
 )
+
+
+#: A sentence about an earlier event, dated: "The last pilots' strike at Nordavia, in 2012,
+#: lasted nine days", "the previous club record of 26 million euros ... in 2019", "The
+#: district last closed schools in 2011".
+_EARLIER_ONE = re.compile(
+    r"\b(?:the|a|its|their|his|her)\s+(?:previous|last|prior|earlier)\b[^.;]{0,80}?"
+    r"\b(?:1[89]|20)\d\d\b"
+    r"|\blast\s+[a-z]+\b[^.;]{0,40}?\bin\s+(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
+#: An earlier one set beside what is told now: "Turnout was 52.6 percent, up from 47 percent
+#: at the last municipal vote in 2021" answers "whats the turnout".
+_COMPARED = re.compile(r"\b(?:from|than|compared\s+(?:with|to)|versus|against)\b", re.IGNORECASE)
+_COMPARED_REACH = 40
+#: A question about the past or a comparison with it, which such a sentence may answer.
+_PAST_ASKED = re.compile(
+    r"\b(?:before|beforehand|last|previous|previously|prior|ago|ever|history|first|earlier|"
+    r"past|used\s+to|again|record|since|time|times|when|year|years|originally|(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_an_earlier_one(question: str, sentence: str) -> bool:
+    """Whether `sentence` tells of an earlier, dated event ("The last pilots' strike at
+    Nordavia, in 2012, ...") and the question asks nothing of the past: "how many flights a day
+    does nordavia fly" is not answered by the last strike's cancellations."""
+    if _PAST_ASKED.search(last_question(question)):
+        return False
+    sentence = sentence[:_MAX_SENTENCE]
+    return any(
+        not _COMPARED.search(sentence[max(0, found.start() - _COMPARED_REACH) : found.start()])
+        for found in _EARLIER_ONE.finditer(sentence)
+    )
 
 
 #: "what party is joanna creswell in", "which party ran the city": a political party is the

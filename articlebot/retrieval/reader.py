@@ -46,6 +46,7 @@ from articlebot.retrieval.answer_type import (
     states_age_of,
     states_thing_age,
     tally_asked,
+    tells_an_earlier_one,
     thing_age_asked,
     winner_asked,
     withholds_name,
@@ -613,7 +614,7 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     ("whats the name of the captain": "The ship's master, whose name has not been
     released"), or brings the one asked about in unnamed ("who was the metal detectorist":
     "found by a metal detectorist in a field"), or names no party for "what party is she
-    in")."""
+    in"), or tells of an earlier, dated event and the question asks nothing of the past."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
@@ -622,6 +623,7 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
         or withholds_name(question, bold)
         or leaves_unnamed(question, bold)
         or leaves_party_out(question, bold)
+        or tells_an_earlier_one(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
             _WHO_ASKED.match(question)
