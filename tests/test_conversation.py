@@ -101,6 +101,22 @@ def test_a_short_question_naming_someone_in_lower_case_is_asked_of_them(
     assert "Moscow restaurant in June 2024" in follow.passages[0].highlight_text
 
 
+def test_he_stays_a_name_typed_in_lower_case_over_an_unanswered_follow_up(
+    retriever: Retriever,
+) -> None:
+    # The README's chat: "he" is Kasatkin in both follow-ups. The article gives no age for
+    # him, and that hedged answer must not hand "he" to Vinatier, whom its sentence names
+    # first.
+    _, turn = ask_in_context(retriever, "who is kasatkin", None, now=100.0)
+    age, turn = ask_in_context(retriever, "how old is he", turn, now=120.0)
+    assert not age.answered
+    where, _ = ask_in_context(retriever, "where was he arrested", turn, now=140.0)
+    assert "Kasatkin, a Russian basketball player arrested at a Paris airport" in (
+        where.passages[0].highlight_text
+    )
+    assert "Moscow restaurant" not in where.passages[0].highlight_text
+
+
 def test_an_ellipsis_asks_the_last_question_of_its_new_subject() -> None:
     assert swapped_subject("and kasatkin?", "how old is vinatier", {"vinatier"}) == (
         "how old is kasatkin"

@@ -200,6 +200,22 @@ def test_no_holder_of_another_role(question: str, sentence: str) -> None:
     assert role_holder([sentence], "Dinamo lose in Split", role_asked(question), text) is None
 
 
+def test_a_title_two_people_hold_in_the_story_names_no_one_for_its_subject() -> None:
+    # A story on Ukraine naming two presidents by the title alone: neither is Ukraine's by it.
+    sentences = [
+        "Russian strikes hit Ukraine overnight.",
+        "The United States will not send troops, but President Donald Trump backs the plan.",
+        "President Volodymyr Zelensky said the strikes were aimed at breaking Ukraine.",
+    ]
+    text = " ".join(sentences)
+    headline = "Ukraine hit by Russian strikes"
+    asked = role_asked("who is the president of ukraine")
+    assert role_holder(sentences, headline, asked, text) is None
+    # With one, the story's subject tells whose title it is.
+    alone = role_holder([sentences[0], sentences[2]], headline, asked, text)
+    assert alone is not None and alone.name == "Volodymyr Zelensky"
+
+
 def test_a_title_alone_is_the_story_subjects(stories) -> None:
     # "Mayor Sarah Lindqvist" is Fremont's: the dateline says where the story is; the deputy
     # mayor, named first, is not the mayor.

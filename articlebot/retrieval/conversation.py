@@ -729,6 +729,26 @@ def _mentions(answer: Answer, subject: str) -> bool:
 _PRO_FORMS = frozenset({"one", "ones"})
 
 
+def _as_written(rewrite: str, question: str, answer: Answer) -> str:
+    """`rewrite` with the words it put in for the pronoun capitalised where the answer's bold
+    sentence writes them so ("how old is Kasatkin" for "how old is kasatkin"): remembered
+    that way, the next "he" is read as that name."""
+    if not answer.passages:
+        return rewrite
+    typed = {w.casefold() for w in _WORD.findall(question)}
+    written = {
+        w.casefold(): w for w in _WORD.findall(answer.passages[0].highlight_text) if w[:1].isupper()
+    }
+    return _WORD.sub(
+        lambda m: (
+            m.group()
+            if m.group().casefold() in typed or m.group()[:1].isupper()
+            else written.get(m.group().casefold(), m.group())
+        ),
+        rewrite,
+    )
+
+
 def _told_by_rewrite(rewrite: Answer, asked: Answer) -> bool:
     """Whether the answer to a rewrite says something of what the rewrite put in: another bold
     sentence than the question as asked got, or one naming a word it added ("Creed resigned"
@@ -738,9 +758,15 @@ def _told_by_rewrite(rewrite: Answer, asked: Answer) -> bool:
         return False
     if not asked.passages or rewrite.passages[0].highlight != asked.passages[0].highlight:
         return True
-    added = set(_WORD.findall(rewrite.question)) - set(_WORD.findall(asked.question))
-    told = set(_WORD.findall(rewrite.passages[0].highlight_text))
-    return any(word[:1].isupper() and word in told for word in added)
+    # A name typed in lower case ("who is kasatkin") is a name all the same where the bold
+    # sentence writes it as one.
+    added = {w.casefold() for w in _WORD.findall(rewrite.question)} - {
+        w.casefold() for w in _WORD.findall(asked.question)
+    }
+    named = {
+        w.casefold() for w in _WORD.findall(rewrite.passages[0].highlight_text) if w[:1].isupper()
+    }
+    return bool(added & named)
 
 
 def _settle(
@@ -820,7 +846,7 @@ def _settle(
         # the 67-year-old", which the next "he" could not be read from. Not when the question
         # as asked was answered with confidence and no rewrite was: then "he" was not that one
         # ("what shirt number will he wear" of the signing, not of the record signing before).
-        asked_as = max(named, key=len)
+        asked_as = _as_written(max(named, key=len), request.question, answer)
     if (
         subject is not None
         and answer.outcome == "none"

@@ -323,13 +323,19 @@ def role_holder(
     sentence naming the holder beside the title, every word narrowing it down said beside the
     title ("Braga coach Nuno Almeida", "Rosa Iglesias, the mayor of Muxía") and nothing else
     narrowing it; else the first narrowed by another name too ("Izmir Governor Selim
-    Karaağaç" for "the governor"); else the first whose title leaves out only what the
+    Karaağaç" for "the governor"); else the one whose title leaves out only what the
     article's own subject tells ("Mayor Kari Holmefjord" in the Bergen story); None when no
-    sentence does. `text` (the whole article) tells a proper name's word ("Russian",
-    "Estrella") from a common one ("club") and gives the story's dateline."""
+    sentence does, or when such titles name two people ("President Donald Trump" and
+    "President Volodymyr Zelensky" for "the president of ukraine" in a story on Ukraine).
+    `text` (the whole article) tells a proper name's word ("Russian", "Estrella") from a
+    common one ("club") and gives the story's dateline."""
     # How well a sentence answers ((0, 0) best; among titles the story's subject narrows, the
     # fewer asked words left out the better) -> the first that does.
     found: dict[tuple[int, int], Holder] = {}
+    # Whom each title names that only the story's subject would narrow: with two holders of
+    # one title ("President Donald Trump", "President Volodymyr Zelensky"), the subject tells
+    # no one ("who runs the port" may be asked of a chief executive and a port director).
+    told_by_subject: dict[tuple[str, ...], set[str]] = {}
     common = _lower_case_words(text)
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
@@ -356,9 +362,16 @@ def role_holder(
                 and _subject_tells(missing, headline, text, common)
             ):
                 found.setdefault((2, len(missing)), holder)
+                title = tuple(_bare(w.group()) for w in words[start:end])
+                told_by_subject.setdefault(title, set()).add(name.split()[-1].casefold())
         if (0, 0) in found:
             break
-    return found[min(found)] if found else None
+    if not found:
+        return None
+    best = min(found)
+    if best[0] == 2 and any(len(names) > 1 for names in told_by_subject.values()):
+        return None
+    return found[best]
 
 
 #: Words for the story itself, which narrow no title: "the judge in the case" is the story's
