@@ -277,6 +277,20 @@ def test_a_things_name_stands_beside_it(question, sentence, missing):
     assert answer_type_missing(question, sentence) == missing
 
 
+def test_an_amount_asked_for_by_name_wants_a_number():
+    # "citing falling steel prices" gives no price; an amount in a currency (pence too) does.
+    prices = "The company cited falling steel prices and higher energy costs."
+    assert answer_type_missing("what is the price of steel", prices) == 1.0
+    milk = "The cut will take Valewood's standard litre price to 34.5p, down from 37.5p."
+    assert answer_type_missing("so whats the new price", milk) == 0.0
+    turnout = "Turnout was 52.6 percent, up from 47 percent."
+    assert answer_type_missing("what was the turnout", turnout) == 0.0
+    assert answer_type_missing("what was the turnout", "Voters queued all day.") == 1.0
+    # Not an amount: a reason, a pay deal's share, a town's first settlement.
+    assert wanted_type("what is the reason for the strike") is None
+    assert wanted_type("what was the first recorded settlement there") is None
+
+
 def test_a_population_is_a_count_of_people():
     households = "DTEK said nearly 500,000 households in Dnipropetrovsk were without power."
     assert answer_type_missing("What is the population of Ukraine?", households) == 1.0

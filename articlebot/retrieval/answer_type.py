@@ -18,6 +18,24 @@ _NUMBER_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what\s+time|what\s+date|since\s+when)\b", re.I)
+#: Amounts asked for by name ("what is the price of steel", "whats the fine", "what was the
+#: turnout"): a number answers, and for money one in a currency (not "pay", often a share:
+#: "a 9 percent pay raise"; not "settlement" nor "bill", a town and a law as often).
+_MONEY_NOUNS = (
+    r"price|prices|cost|costs|fine|fines|budget|salary|wage|wages|fee|fees|fare|fares|rent|"
+    r"ransom|bail|bid|valuation|revenue|revenues|profit|profits|deficit|debt|bonus|payout|"
+    r"compensation|prize|reward|pension|price\s+tag"
+)
+_AMOUNT_NOUNS = (
+    r"toll|turnout|rate|attendance|capacity|speed|distance|length|height|weight|temperature|"
+    r"margin|majority|total|tally"
+)
+_AMOUNT_QUESTION = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?what(?:s|'s|’s|\s+is|\s+was|\s+are|\s+were|\s+will\s+be)\s+"
+    r"(?:the|its|their|his|her|this|that)\s+(?:[\w-]+\s+){0,2}?"
+    rf"(?P<noun>{_MONEY_NOUNS}|{_AMOUNT_NOUNS})\b(?!\s+(?:of\s+)?(?:the\s+)?reason)",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -192,7 +210,8 @@ _MONEY = re.compile(
     r"francs?|pesos?|reais|rand|cents?|pence|shillings?|rubles?|roubles?|hryvnias?|lira|liras|"
     r"zlotys?|złoty|złotys|zł|forints?|koruna|korunas|lei|leu|kunas?|dinars?|shekels?|rupiah|"
     r"pula|kwacha|cedis?|birr|taka|dong|baht|ringgit|dirhams?|riyals?|naira|bitcoins?|"
-    r"USD|EUR|GBP|JPY|CHF|PLN|CZK|HUF|SEK|NOK|DKK|RON|UAH|RUB|INR|CNY|AUD|CAD)\b",
+    r"USD|EUR|GBP|JPY|CHF|PLN|CZK|HUF|SEK|NOK|DKK|RON|UAH|RUB|INR|CNY|AUD|CAD)\b"
+    r"|\b\d+(?:\.\d+)?p\b",  # pence: "34.5p a litre"
     re.IGNORECASE,
 )
 #: A population is a count of people: "500,000 households" does not give Ukraine's.
@@ -466,6 +485,7 @@ def wanted_type(question: str) -> str | None:
         _NUMBER_QUESTION.search(question)
         or _POPULATION_QUESTION.search(question)
         or _SCORE_QUESTION.search(question)
+        or _AMOUNT_QUESTION.search(question)
     ):
         return "number"
     if _WHEN_QUESTION.search(question):
@@ -490,7 +510,10 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return _has_age(sentence, question)
         if _POPULATION_QUESTION.search(question):
             return bool(_POPULATION.search(sentence))
-        money = bool(_MONEY_QUESTION.search(question))
+        amount = _AMOUNT_QUESTION.search(question)
+        money = bool(_MONEY_QUESTION.search(question)) or bool(
+            amount is not None and re.fullmatch(_MONEY_NOUNS, amount.group("noun"), re.I)
+        )
         if money and not (
             _MONEY.search(sentence)
             or (
