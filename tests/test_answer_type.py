@@ -320,6 +320,10 @@ def test_when_will_wants_what_is_to_come():
     scheduled = "The motion returns to council on March 18."
     assert answer_type_missing("when will they vote on it again", scheduled) == 0.0
     assert answer_type_missing("when is the next hearing", "The trial resumes on Monday.") == 0.0
+    # "The first since 1998" dates the one before: it says when the last strike was, not this.
+    before = "The strike is the first at the plant since 1998, when workers stayed out 11 days."
+    assert answer_type_missing("when did the strike start", before) == 1.0
+    assert answer_type_missing("when was the last strike", before) == 0.0
 
 
 def test_names_are_asked_without_an_apostrophe_too():

@@ -80,6 +80,19 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 
+#: A comparison with the one before: "the first at the plant since 1998, when workers stayed
+#: out", "its biggest loss since March 2020".
+_SINCE_ONE_BEFORE = re.compile(
+    rf"\b(?:first|biggest|largest|worst|highest|lowest|most|fewest|best|longest|heaviest)\b"
+    rf"[^.;]{{0,60}}?\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?(?:1\d{{3}}|20\d\d)\b"
+    r"(?:,?\s+when\b[^.;]*)?",
+    re.IGNORECASE,
+)
+#: A "when" that asks of the one before or of how long ("when was the last strike", "since
+#: when"), which such a comparison answers.
+_PAST_ASKED_WHEN = re.compile(
+    r"\b(?:last|previous|prior|before|since|ever|first|record|earlier)\b", re.IGNORECASE
+)
 #: "When will it reopen?" is answered by what is to come ("expected to begin in September"),
 #: not by when something happened ("closed on Tuesday").
 _FUTURE_QUESTION = re.compile(
@@ -539,6 +552,9 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return False
         if _CLOCK_QUESTION.search(question):
             return bool(_CLOCK.search(sentence))
+        if not _PAST_ASKED_WHEN.search(question):
+            # "The strike is the first at the plant since 1998" dates the one before, not this.
+            sentence = _SINCE_ONE_BEFORE.sub(" ", sentence)
         return bool(_TIME.search(sentence))
     if kind in ("person", "name"):
         asked = _words(question)
