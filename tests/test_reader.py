@@ -1195,3 +1195,28 @@ Keepers coaxed him down with pieces of apple after about an hour.
         .passages[0]
         .highlight_text.startswith("The three-year-old male, named Bao")
     )
+
+
+STRIKE = """Nordvik Steel workers strike over pay
+
+By Anders Holm
+
+About 3,400 workers at Nordvik Steel walked off the job on Tuesday after talks over a new
+contract collapsed, the United Metalworkers union said.
+
+The union is demanding a 9 percent pay raise over two years. The company has offered 4
+percent, citing falling steel prices and higher energy costs.
+
+Nordvik chief executive Erik Lund said the company remained open to talks.
+"""
+
+
+def test_who_is_the_writer_named_only_in_the_byline_is_the_byline(retriever_of) -> None:
+    steel = retriever_of(strike=STRIKE)
+    for question in ("who is anders holm", "who is holm"):
+        writer = read_answer(steel, question, doc_ids=["strike"])
+        assert writer.answered and writer.reply is not None and writer.reply.kind == "byline"
+        assert writer.reply.lines[0] == "By Anders Holm — Nordvik Steel workers strike over pay"
+    # Someone the story names is who the story says they are.
+    boss = read_answer(steel, "who is erik lund", doc_ids=["strike"])
+    assert boss.reply is None and "chief executive Erik Lund" in boss.passages[0].highlight_text

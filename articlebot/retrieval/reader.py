@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import (
     article_date,
     body_sentences,
@@ -232,7 +233,8 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
         or introduction(text, spans, name)
     )
     if found is None:
-        return answer
+        # "who is anders holm", the article's own writer, named in its byline only.
+        return with_reply(retriever, answer, doc_id, "byline") if _wrote(document, name) else answer
     if answer.answered and top is not None and (top.highlight.start, top.highlight.end) == found:
         return answer
     lead = _leading(retriever, answer, doc_id, found)
@@ -240,6 +242,13 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.
     return replace(answer, answered=True, passages=passages, also=None, topical=None)
+
+
+def _wrote(document: Document, name: str) -> bool:
+    """Whether `name` is in the article's byline: every word of it, case aside."""
+    words = {w.casefold() for w in re.findall(r"\w+", document.byline or "")}
+    asked = [w.casefold() for w in re.findall(r"\w+", name)]
+    return bool(asked) and all(w in words for w in asked)
 
 
 def with_role_holder(
