@@ -216,7 +216,7 @@ def run_chat(
                     if detect_small_talk(line) == "goodbye":
                         return 0
                     continue
-                state.last, state.shown = answer, 1
+                state.last, state.shown = mine, 1
     finally:
         save()
 
@@ -229,6 +229,11 @@ def _more(state: ChatState) -> str:
     # A byline or a summary came from the article's structure: no ranking kept more.
     if state.last.outcome == "none" or not passages or state.last.reply is not None:
         return NO_MORE
+    also = state.last.also
+    while (
+        also is not None and state.shown < len(passages) and passages[state.shown].row == also.row
+    ):
+        state.shown += 1  # already shown, on the answer's "Also:" line
     if state.shown >= len(passages):
         # Say why, and how to keep more: the answer held only the passages retrieved for it.
         return f"{NO_MORE} (all {len(passages)} kept were shown; --top-k N keeps more)"
