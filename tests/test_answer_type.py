@@ -324,6 +324,13 @@ def test_when_will_wants_what_is_to_come():
     before = "The strike is the first at the plant since 1998, when workers stayed out 11 days."
     assert answer_type_missing("when did the strike start", before) == 1.0
     assert answer_type_missing("when was the last strike", before) == 0.0
+    # The same for a count: the one before's acres are not this fire's, unless it is asked of.
+    fire = (
+        "The fire is the largest in the county since the Canyon Creek Fire of 2018, which "
+        "burned about 45,000 acres."
+    )
+    assert answer_type_missing("how big is the fire", fire) == 1.0
+    assert answer_type_missing("how many acres did the canyon creek fire burn", fire) == 0.0
 
 
 def test_names_are_asked_without_an_apostrophe_too():

@@ -81,18 +81,44 @@ _TIME = re.compile(
 )
 
 #: A comparison with the one before: "the first at the plant since 1998, when workers stayed
-#: out", "its biggest loss since March 2020".
+#: out", "its biggest loss since March 2020", "the largest in the county since the Canyon
+#: Creek Fire of 2018, which burned about 45,000 acres".
 _SINCE_ONE_BEFORE = re.compile(
-    rf"\b(?:first|biggest|largest|worst|highest|lowest|most|fewest|best|longest|heaviest)\b"
-    rf"[^.;]{{0,60}}?\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?(?:1\d{{3}}|20\d\d)\b"
-    r"(?:,?\s+when\b[^.;]*)?",
+    r"\b(?:first|biggest|largest|worst|highest|lowest|most|fewest|best|longest|heaviest|"
+    r"deadliest|strongest|busiest)\b[^.;]{0,60}?\bsince\s+"
+    r"(?:the\s+(?:[\w’'-]+\s+){0,5}?(?:of|in)\s+)?(?:(?:early|late|mid-?)\s*)?"
+    rf"(?:(?:{_MONTHS})\s+)?(?:1\d{{3}}|20\d\d)\b"
+    r"(?:,?\s+(?:when|which|that|who)\b[^.;]*)?",
     re.IGNORECASE,
 )
-#: A "when" that asks of the one before or of how long ("when was the last strike", "since
-#: when"), which such a comparison answers.
+#: A "when" or a "how many" that asks of the one before or of how long ("when was the last
+#: strike", "since when"), which such a comparison answers.
 _PAST_ASKED_WHEN = re.compile(
     r"\b(?:last|previous|prior|before|since|ever|first|record|earlier)\b", re.IGNORECASE
 )
+
+
+def _without_one_before(question: str, sentence: str) -> str:
+    """`sentence` without its comparisons with the one before (`_SINCE_ONE_BEFORE`), unless the
+    question asks of the past or names what a comparison names ("the canyon creek fire")."""
+    if _PAST_ASKED_WHEN.search(question):
+        return sentence
+    asked = {w.casefold() for w in _WORD.findall(question)}
+    # A name's words: capitalised, and not a word the sentence writes in lower case too
+    # ("Fire" of "the Canyon Creek Fire" is this story's fire as well).
+    common = {w for w in _WORD.findall(sentence) if w[:1].islower()}
+
+    def unless_asked(found: re.Match[str]) -> str:
+        names = {
+            w.casefold()
+            for w in _WORD.findall(found.group())
+            if w[:1].isupper() and w.casefold() not in common
+        }
+        return found.group() if names & asked else " "
+
+    return _SINCE_ONE_BEFORE.sub(unless_asked, sentence)
+
+
 #: "When will it reopen?" is answered by what is to come ("expected to begin in September"),
 #: not by when something happened ("closed on Tuesday").
 _FUTURE_QUESTION = re.compile(
@@ -517,6 +543,9 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
     question = last_question(question)
     sentence = sentence[:_MAX_SENTENCE]
     if kind == "number":
+        # "the largest since the Canyon Creek Fire of 2018, which burned about 45,000 acres"
+        # counts the one before, not this.
+        sentence = _without_one_before(question, sentence)
         if _SCORE_QUESTION.search(question):
             return bool(_SCORE.search(sentence))
         if _AGE_QUESTION.search(question):
@@ -552,9 +581,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return False
         if _CLOCK_QUESTION.search(question):
             return bool(_CLOCK.search(sentence))
-        if not _PAST_ASKED_WHEN.search(question):
-            # "The strike is the first at the plant since 1998" dates the one before, not this.
-            sentence = _SINCE_ONE_BEFORE.sub(" ", sentence)
+        # "The strike is the first at the plant since 1998" dates the one before, not this.
+        sentence = _without_one_before(question, sentence)
         return bool(_TIME.search(sentence))
     if kind in ("person", "name"):
         asked = _words(question)
