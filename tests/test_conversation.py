@@ -110,6 +110,8 @@ def test_he_stays_a_name_typed_in_lower_case_over_an_unanswered_follow_up(
     _, turn = ask_in_context(retriever, "who is kasatkin", None, now=100.0)
     age, turn = ask_in_context(retriever, "how old is he", turn, now=120.0)
     assert not age.answered
+    # Remembered by the whole name the sentence gives, as it writes it.
+    assert turn.question == "how old is Daniil Kasatkin"
     where, _ = ask_in_context(retriever, "where was he arrested", turn, now=140.0)
     assert "Kasatkin, a Russian basketball player arrested at a Paris airport" in (
         where.passages[0].highlight_text

@@ -730,23 +730,45 @@ _PRO_FORMS = frozenset({"one", "ones"})
 
 
 def _as_written(rewrite: str, question: str, answer: Answer) -> str:
-    """`rewrite` with the words it put in for the pronoun capitalised where the answer's bold
-    sentence writes them so ("how old is Kasatkin" for "how old is kasatkin"): remembered
-    that way, the next "he" is read as that name."""
+    """`rewrite` with the name it put in for the pronoun written as the answer's bold sentence
+    writes it, whole ("how old is Daniil Kasatkin" for "how old is kasatkin"): remembered that
+    way, the next "he" is read as that name, and as no shorter one than the sentence gives."""
     if not answer.passages:
         return rewrite
     typed = {w.casefold() for w in _WORD.findall(question)}
-    written = {
-        w.casefold(): w for w in _WORD.findall(answer.passages[0].highlight_text) if w[:1].isupper()
-    }
-    return _WORD.sub(
-        lambda m: (
-            m.group()
-            if m.group().casefold() in typed or m.group()[:1].isupper()
-            else written.get(m.group().casefold(), m.group())
-        ),
-        rewrite,
-    )
+    names: dict[str, str] = {}
+    for run in _NAME_RUN.finditer(answer.passages[0].highlight_text):
+        # "Kenya's Grace Chebet" is two names: one ends at its possessive.
+        for part in re.split(r"(?<=['’]s)\s+", _LEADING_ARTICLE.sub("", run.group())):
+            name = _APOSTROPHE_S.sub("", part)
+            for word in name.split():
+                names.setdefault(word.casefold(), name)
+    out: list[str] = []
+    at = 0
+    joined = False  # whether the last word put in may take the next word of its name
+    for found in _NAME_TOKEN.finditer(rewrite):
+        word = _APOSTROPHE_S.sub("", found.group())
+        name = names.get(word.casefold())
+        if name is None or word.casefold() in typed or word[:1].isupper():
+            joined = False
+            continue
+        suffix = found.group()[len(word) :]
+        if joined and out[-1] == name and not rewrite[at : found.start()].strip():
+            # A name's other words typed beside it ("eleanor whitfield") become the one name.
+            out[-1] = name + suffix
+        else:
+            out.extend([rewrite[at : found.start()], name + suffix])
+        at = found.end()
+        joined = not suffix
+    return "".join([*out, rewrite[at:]])
+
+
+#: A run of capitalised words ("Eleanor Whitfield", "The FSB"), an article opening one, a word
+#: with its possessive, and the possessive.
+_NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+_LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
+_NAME_TOKEN = re.compile(r"\w[\w’'-]*")
+_APOSTROPHE_S = re.compile(r"['’]s$")
 
 
 def _told_by_rewrite(rewrite: Answer, asked: Answer) -> bool:
