@@ -214,6 +214,19 @@ def test_a_title_two_people_hold_in_the_story_names_no_one_for_its_subject() -> 
     # With one, the story's subject tells whose title it is.
     alone = role_holder([sentences[0], sentences[2]], headline, asked, text)
     assert alone is not None and alone.name == "Volodymyr Zelensky"
+    # Two holders of another title the question may mean leave the first title's one alone.
+    port = [
+        "Gdansk port opened a terminal on Monday.",
+        "Chief executive Joanna Sikorska said the cost rose.",
+        "Director Tomasz Nowak and director Ewa Lis spoke.",
+    ]
+    boss = role_holder(
+        port,
+        "Gdansk port opens terminal",
+        role_asked("who is the boss of the port"),
+        " ".join(port),
+    )
+    assert boss is not None and boss.name == "Joanna Sikorska"
 
 
 def test_a_title_alone_is_the_story_subjects(stories) -> None:

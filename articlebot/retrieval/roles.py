@@ -336,6 +336,7 @@ def role_holder(
     # one title ("President Donald Trump", "President Volodymyr Zelensky"), the subject tells
     # no one ("who runs the port" may be asked of a chief executive and a port director).
     told_by_subject: dict[tuple[str, ...], set[str]] = {}
+    titled: dict[tuple[int, int], tuple[str, ...]] = {}
     common = _lower_case_words(text)
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
@@ -361,15 +362,17 @@ def role_holder(
                 and _left_out(narrowing, missing, common)
                 and _subject_tells(missing, headline, text, common)
             ):
-                found.setdefault((2, len(missing)), holder)
                 title = tuple(_bare(w.group()) for w in words[start:end])
+                if (2, len(missing)) not in found:
+                    found[(2, len(missing))] = holder
+                    titled[(2, len(missing))] = title
                 told_by_subject.setdefault(title, set()).add(name.split()[-1].casefold())
         if (0, 0) in found:
             break
     if not found:
         return None
     best = min(found)
-    if best[0] == 2 and any(len(names) > 1 for names in told_by_subject.values()):
+    if best[0] == 2 and len(told_by_subject[titled[best]]) > 1:
         return None
     return found[best]
 
