@@ -15,6 +15,7 @@ from articlebot.encoders import Encoder
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.conversation import (
     Turn,
+    _as_written,
     _called,
     ask_in_context,
     depends_on_context,
@@ -23,6 +24,7 @@ from articlebot.retrieval.conversation import (
     with_context,
 )
 from articlebot.retrieval.names import names_in
+from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever
 
 
@@ -993,3 +995,35 @@ def test_the_story_s_own_man_is_looked_for_near_its_top_only() -> None:
     start = time.perf_counter()
     assert leading_person(book, "he", ["Dana Whitcombe"]) is None
     assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "question", "bold", "remembered"),
+    [
+        (
+            "how old is eleanor whitfield",
+            "how old is she",
+            "Eleanor Whitfield, 67, a retired head teacher, said residents were overjoyed.",
+            "how old is Eleanor Whitfield",
+        ),
+        (
+            "wat was lotte vermeulen's time",
+            "wat was her time",
+            "Lotte Vermeulen, 29, finished more than a minute ahead of Kenya's Grace Chebet.",
+            "wat was Lotte Vermeulen's time",
+        ),
+        # A sentence's first word is no name; what the asker typed stays as typed.
+        (
+            "what is her mother called",
+            "whats the mother called",
+            "Her mother, Nuru, 14, arrived from Prague.",
+            "what is her mother called",
+        ),
+    ],
+)
+def test_a_name_put_in_for_a_pronoun_is_remembered_whole(rewrite, question, bold, remembered):
+    passage = RetrievedPassage(
+        "doc", "Title", 1, 0, len(bold), bold, 1.0, Highlight(0, len(bold)), bold
+    )
+    answer = Answer(question, answered=False, confidence=0.5, passages=[passage])
+    assert _as_written(rewrite, question, answer) == remembered

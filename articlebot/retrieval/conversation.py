@@ -736,11 +736,14 @@ def _as_written(rewrite: str, question: str, answer: Answer) -> str:
     if not answer.passages:
         return rewrite
     typed = {w.casefold() for w in _WORD.findall(question)}
+    stop = english_stopwords() | _PRONOUN_WORDS
     names: dict[str, str] = {}
     for run in _NAME_RUN.finditer(answer.passages[0].highlight_text):
         # "Kenya's Grace Chebet" is two names: one ends at its possessive.
         for part in re.split(r"(?<=['’]s)\s+", _LEADING_ARTICLE.sub("", run.group())):
             name = _APOSTROPHE_S.sub("", part)
+            if name.casefold() in stop:  # "Her mother": a sentence's first word, no name
+                continue
             for word in name.split():
                 names.setdefault(word.casefold(), name)
     out: list[str] = []
@@ -769,6 +772,10 @@ _NAME_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 _LEADING_ARTICLE = re.compile(r"^(?:The|A|An)\s+")
 _NAME_TOKEN = re.compile(r"\w[\w’'-]*")
 _APOSTROPHE_S = re.compile(r"['’]s$")
+_PRONOUN_WORDS = frozenset(
+    "i you he she it we they me him her us them my your his its our their this that these "
+    "those".split()
+)
 
 
 def _told_by_rewrite(rewrite: Answer, asked: Answer) -> bool:
