@@ -1335,6 +1335,12 @@ more than 3,000 flights.
             "The district last closed schools in 2011, when it saved an estimated $3.1 million.",
             True,
         ),
+        # "last" the verb asks nothing of the past.
+        (
+            "how long will the strike last",
+            "The last strike at the port, in 2012, lasted nine days.",
+            True,
+        ),
         # Asked of the past, the earlier event may be the answer.
         (
             "how long did the last strike go on",

@@ -280,6 +280,15 @@ def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
     update_index(load_settings(index_dir=index_dir), encoder, read_documents([folder]))
     assert (index_dir / CURRENT).is_file()
     assert [doc.doc_id for doc in read_documents([folder])] == ["story"]
+    # A Python environment's files are no articles; a stray file called CURRENT beside news
+    # does not make its folder an index.
+    (folder / "venv" / "lib").mkdir(parents=True)
+    (folder / "venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (folder / "venv" / "lib" / "entry_points.txt").write_text("[console_scripts]\nx = y\n")
+    (folder / "2025").mkdir()
+    (folder / "2025" / "CURRENT").write_text("notes\n")
+    (folder / "2025" / "tunnel.txt").write_text("Tunnel opens\n\nThe tunnel opened on Friday.\n")
+    assert sorted(doc.doc_id for doc in read_documents([folder])) == ["story", "tunnel"]
     # Named directly, a hidden file is read.
     assert [doc.title for doc in read_documents([folder / ".draft.txt"])] == ["Draft"]
 

@@ -555,6 +555,16 @@ def _is_dir(path: Path) -> bool:
 _INDEX_POINTER = "CURRENT"
 
 
+def _holds_index(folder: Path) -> bool:
+    """Whether `folder` is an articlebot index: its CURRENT names a generation folder beside
+    it (a stray file called CURRENT in a folder of news does not make one)."""
+    try:
+        live = (folder / _INDEX_POINTER).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return live.startswith("gen-") and "/" not in live and (folder / live).is_dir()
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Every entry under `folder` (links to folders not followed, as `rglob` does), but hidden
     ones (".git", ".venv", ".draft.txt") and articlebot index folders, whose files are
@@ -568,8 +578,8 @@ def _walk(folder: Path) -> Iterator[Path]:
 
     for where, dirs, names in os.walk(folder, onerror=refuse):
         base = Path(where)
-        if (base / _INDEX_POINTER).is_file():
-            dirs.clear()
+        if _holds_index(base) or (base / "pyvenv.cfg").is_file():
+            dirs.clear()  # an index's files, or a Python environment's, are no articles
             continue
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         for name in (*dirs, *names):
