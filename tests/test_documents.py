@@ -634,3 +634,24 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
         "---\nauthor: Mary Jones\n---\n# Council vote\n\n*By Tom Hale*\n\nThe council met.\n",
     )
     assert own.byline == "By Tom Hale" and "Mary Jones" not in own.text
+
+
+def test_a_saved_web_page_is_read_in_the_encoding_it_declares(tmp_path: Path) -> None:
+    body = (
+        "<p>Le café de la place a rouvert lundi après trois mois de travaux, a dit le maire. "
+        "Les habitants ont salué la réouverture du café, fermé depuis l'été.</p>"
+    )
+    page = tmp_path / "cafe.html"
+    page.write_bytes(
+        (
+            '<html><head><meta charset="iso-8859-1"><title>Le café rouvre</title></head>'
+            f"<body><article><h1>Le café rouvre</h1>{body}</article></body></html>"
+        ).encode("latin-1")
+    )
+    [doc] = read_documents([page])
+    assert "café de la place" in doc.text and "après" in doc.text
+    # Without a declaration, bytes that are not UTF-8 are still refused with one line.
+    bare = tmp_path / "bare.html"
+    bare.write_bytes(f"<html><body>{body}</body></html>".encode("latin-1"))
+    with pytest.raises(DocumentError, match="is not UTF-8 text"):
+        read_documents([bare])

@@ -159,7 +159,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path, html: bool = False) -> str:
     # Windows saves "Unicode" text as UTF-16 with a byte-order mark: text, though every other
     # byte of English is zero.
     for mark, encoding in _MARKED_ENCODINGS:
@@ -178,10 +178,40 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
-        ) from None
+        # A saved web page says its own encoding: <meta charset="iso-8859-1">.
+        declared = _declared_charset(data) if html else None
+        if declared is None:
+            raise DocumentError(
+                f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); "
+                "re-save it as UTF-8"
+            ) from None
+        try:
+            text = data.decode(declared)
+        except UnicodeDecodeError as error:
+            raise DocumentError(
+                f"{path}: is not {declared} text as it declares (invalid byte at position "
+                f"{error.start}); re-save it as UTF-8"
+            ) from None
     return document_text(text)
+
+
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+#: Labels browsers read as windows-1252, as the WHATWG Encoding standard says.
+_AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page's <meta> declares in its first 4 KB, as Python names it."""
+    found = _CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    label = found.group(1).decode("ascii").lower()
+    if label in _AS_WINDOWS_1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
 
 
 #: Characters no text file holds: NUL and the controls but tab and line breaks.
@@ -499,7 +529,7 @@ def _check_suffix(path: Path) -> str:
 def parse_bytes(data: bytes, path: Path, doc_id: str | None = None) -> list[Document]:
     """Documents from a file's bytes; `path` gives the kind (suffix), the name and the source."""
     suffix = _check_suffix(path)
-    text = _decode(data, path)
+    text = _decode(data, path, html=suffix in HTML_SUFFIXES)
     if suffix in JSONL_SUFFIXES:
         docs = list(_iter_jsonl(text, path))
         if not docs:
