@@ -581,18 +581,18 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-#: The file naming an index folder's live generation (`articlebot.index.store.CURRENT`).
-_INDEX_POINTER = "CURRENT"
-
-
 def _holds_index(folder: Path) -> bool:
     """Whether `folder` is an articlebot index: its CURRENT names a generation folder beside
-    it (a stray file called CURRENT in a folder of news does not make one)."""
+    it, as the index reads it (a stray file called CURRENT in a folder of news does not make
+    one)."""
+    # Imported here: the index's module reads documents, and this is its own pointer's format.
+    from articlebot.index.store import IndexCorruptError, current_generation
+
     try:
-        live = (folder / _INDEX_POINTER).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        live = current_generation(folder)
+    except IndexCorruptError:
         return False
-    return live.startswith("gen-") and "/" not in live and (folder / live).is_dir()
+    return live is not None and live.is_dir()
 
 
 def _walk(folder: Path) -> Iterator[Path]:
