@@ -229,6 +229,37 @@ def test_a_title_two_people_hold_in_the_story_names_no_one_for_its_subject() -> 
     assert boss is not None and boss.name == "Joanna Sikorska"
 
 
+def test_a_bare_title_two_people_plainly_hold_names_no_one() -> None:
+    sentences = [
+        "The United States will not send troops, but President Donald Trump backs the plan.",
+        "President Volodymyr Zelensky said the strikes were aimed at breaking Ukraine.",
+        "French President Emmanuel Macron said troops could follow.",
+    ]
+    text = " ".join(sentences)
+    headline = "Ukraine hit by Russian strikes"
+    assert role_holder(sentences, headline, role_asked("who is the president"), text) is None
+    # The one the question narrows it to is still named.
+    french = role_holder(sentences, headline, role_asked("who is the french president"), text)
+    assert french is not None and french.name == "Emmanuel Macron"
+    # One plain holder beside one another name narrows: the plain one.
+    one = role_holder(sentences[1:], headline, role_asked("who is the president"), text)
+    assert one is not None and one.name == "Volodymyr Zelensky"
+
+
+def test_a_holder_given_another_place_is_not_the_subjects() -> None:
+    sentences = [
+        "The presidents of Veloria and Istran agreed on Saturday to reopen two crossings.",
+        "President Adrian Moret of Istran called the agreement a first step.",
+        "President Moret said trucks would be allowed through from next month.",
+    ]
+    text = " ".join(sentences)
+    headline = "Leaders of Veloria and Istran agree on border deal"
+    veloria = role_asked("who is the president of veloria")
+    assert role_holder(sentences, headline, veloria, text) is None
+    istran = role_holder(sentences, headline, role_asked("who is the president of istran"), text)
+    assert istran is not None and istran.name == "Adrian Moret"
+
+
 def test_a_title_alone_is_the_story_subjects(stories) -> None:
     # "Mayor Sarah Lindqvist" is Fremont's: the dateline says where the story is; the deputy
     # mayor, named first, is not the mayor.

@@ -325,8 +325,11 @@ def role_holder(
     narrowing it; else the first narrowed by another name too ("Izmir Governor Selim
     Karaağaç" for "the governor"); else the one whose title leaves out only what the
     article's own subject tells ("Mayor Kari Holmefjord" in the Bergen story); None when no
-    sentence does, or when such titles name two people ("President Donald Trump" and
-    "President Volodymyr Zelensky" for "the president of ukraine" in a story on Ukraine).
+    sentence does, when such titles name two people ("President Donald Trump" and
+    "President Volodymyr Zelensky" for "the president of ukraine" in a story on Ukraine), or
+    when the title alone names two ("who is the president" there). A holder the article
+    elsewhere gives another place or body ("President Adrian Moret of Istran") is not the
+    subject's ("the president of veloria").
     `text` (the whole article) tells a proper name's word ("Russian", "Estrella") from a
     common one ("club") and gives the story's dateline."""
     # How well a sentence answers ((0, 0) best; among titles the story's subject narrows, the
@@ -337,6 +340,12 @@ def role_holder(
     # no one ("who runs the port" may be asked of a chief executive and a port director).
     told_by_subject: dict[tuple[str, ...], set[str]] = {}
     titled: dict[tuple[int, int], tuple[str, ...]] = {}
+    plainly: set[str] = set()
+    # Whose title a name other than the one asked narrows somewhere ("Moret of Istran" for
+    # the president of Veloria), and the holders whose title only the story's subject
+    # narrows, weighed once every sentence is read.
+    elsewhere: set[str] = set()
+    subject_told: list[tuple[int, tuple[str, ...], str, Holder]] = []
     common = _lower_case_words(text)
     for position, sentence in enumerate(sentences):
         words = list(_WORD.finditer(sentence))
@@ -345,7 +354,9 @@ def role_holder(
             missing = [
                 q for q in asked.qualifiers if q not in _THIS_STORY and not _mentions(beside, q)
             ]
-            narrowing = _narrowing_word(sentence, words, start, asked)
+            narrowing = _narrowing_word(sentence, words, start, asked) or _narrowed_after(
+                sentence, name, asked
+            )
             # A loose title narrowed by anything but the story's own subject is another role
             # ("Halvorsen chief executive" is the boss of "the company" in the Halvorsen story).
             if (
@@ -355,23 +366,35 @@ def role_holder(
             ):
                 continue
             holder = Holder(position, name)
+            surname = _bare(name.split()[-1])
             if not missing:
                 found.setdefault((0 if narrowing is None else 1, 0), holder)
-            elif (
-                not asked.strict
-                and _left_out(narrowing, missing, common)
-                and _subject_tells(missing, headline, text, common)
-            ):
+                if narrowing is None:
+                    plainly.add(surname)
+            elif asked.strict:
+                continue
+            elif not _left_out(narrowing, missing, common):
+                if narrowing is not None and not _common(common, _bare(narrowing)):
+                    elsewhere.add(surname)
+            elif _subject_tells(missing, headline, text, common):
                 title = tuple(_bare(w.group()) for w in words[start:end])
-                if (2, len(missing)) not in found:
-                    found[(2, len(missing))] = holder
-                    titled[(2, len(missing))] = title
-                told_by_subject.setdefault(title, set()).add(name.split()[-1].casefold())
-        if (0, 0) in found:
-            break
+                subject_told.append((len(missing), title, surname, holder))
+    for left_out, title, surname, holder in subject_told:
+        # "President Moret" is not the subject's president where the article calls him
+        # "President Adrian Moret of Istran".
+        if surname in elsewhere:
+            continue
+        if (2, left_out) not in found:
+            found[(2, left_out)] = holder
+            titled[(2, left_out)] = title
+        told_by_subject.setdefault(title, set()).add(surname)
     if not found:
         return None
     best = min(found)
+    # Two people the title plainly names ("President Donald Trump", "President Vladimir
+    # Putin" for a bare "who is the president"): the article does not say which one is meant.
+    if best == (0, 0) and len(plainly) > 1:
+        return None
     if best[0] == 2 and len(told_by_subject[titled[best]]) > 1:
         return None
     return found[best]
@@ -683,6 +706,23 @@ def _narrowing_word(
         narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE
         return word if narrows else None
     return None
+
+
+#: A place or body after a title's holder that says whose title it is: "President Adrian
+#: Moret of Istran", "Mayor Rosa Iglesias of Muxía".
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?(?P<whose>[^\W\d_][\w’'-]*)")
+
+
+def _narrowed_after(sentence: str, name: str, asked: RoleQuestion) -> str | None:
+    """The capitalised word an "of" right after the holder's `name` gives the title to
+    ("Istran" in "President Adrian Moret of Istran"), unless the question gives it; None
+    where none follows."""
+    at = sentence.find(name)
+    found = _OF_AFTER.match(sentence, at + len(name)) if at >= 0 else None
+    if found is None or not found.group("whose")[:1].isupper():
+        return None
+    whose = _bare(found.group("whose"))
+    return None if any(_same_word(whose, q) for q in asked.qualifiers) else found.group("whose")
 
 
 def _mentions(text: str, qualifier: str) -> bool:
