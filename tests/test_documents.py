@@ -291,6 +291,17 @@ def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
     assert sorted(doc.doc_id for doc in read_documents([folder])) == ["story", "tunnel"]
     # Named directly, a hidden file is read.
     assert [doc.title for doc in read_documents([folder / ".draft.txt"])] == ["Draft"]
+    # Named directly, an index (or one of its generations) is refused, saying how to ask it.
+    generation = next(index_dir.glob("gen-*"))
+    for named in (index_dir, generation):
+        with pytest.raises(DocumentError, match=f"is an articlebot index.*--index {index_dir}"):
+            read_documents([named])
+    # A folder named like a file is a folder: its articles are read, and it is no skipped file.
+    (folder / "archive.txt").mkdir()
+    (folder / "archive.txt" / "ferry.txt").write_text("Ferry runs\n\nThe ferry ran today.\n")
+    skipped: list[DocumentError] = []
+    found = read_documents([folder], on_skip=skipped.append)
+    assert sorted(doc.doc_id for doc in found) == ["ferry", "story", "tunnel"] and not skipped
 
 
 def _jsonl(tmp_path: Path, *records: str) -> Path:

@@ -559,9 +559,12 @@ def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
     named directly."""
     files: dict[str, tuple[Path, bool]] = {}
     for path in paths:
+        _check_not_index(path)
         if _is_dir(path):
             root = path.resolve()
-            found = sorted(p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(
+                p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES and not _is_dir(p)
+            )
             for file in found:
                 _check_inside(file, root)
                 named = files.get(os.path.abspath(file), (file, False))[1]
@@ -579,6 +582,17 @@ def _is_dir(path: Path) -> bool:
         return path.is_dir()
     except OSError:
         return False
+
+
+def _check_not_index(path: Path) -> None:
+    """Refuse an articlebot index folder (or one of its generations) named as articles: its
+    files are the index's own, and the user meant to ask it."""
+    index = path if _holds_index(path) else path.parent
+    if index != path and not (path.name.startswith("gen-") and _holds_index(index)):
+        return
+    raise DocumentError(
+        f"{path}: is an articlebot index, not articles; ask it with `--index {index}`"
+    )
 
 
 def _holds_index(folder: Path) -> bool:
