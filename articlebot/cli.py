@@ -220,7 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--top-k", metavar="N", help="passages to show (default: the best one; --json lists 3)"
     )
-    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
+    p.add_argument(
+        "--doc",
+        metavar="DOC_ID",
+        action="append",
+        help="ask only this article; repeat for several (see `list`)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     _common(p)
 
@@ -240,7 +245,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions interactively; the answers are the bot's.",
     )
     p.add_argument("--top-k", metavar="N", help="passages to keep for 'more' (default 3)")
-    p.add_argument("--doc", metavar="DOC_ID", help="ask only this article (see `list`)")
+    p.add_argument(
+        "--doc",
+        metavar="DOC_ID",
+        action="append",
+        help="ask only this article; repeat for several (see `list`)",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -704,20 +714,22 @@ def _empty(settings: Settings) -> str:
     )
 
 
-def _no_article(doc_id: str, known: Collection[str]) -> CliError:
-    """The one line for an id no article has, with the nearest one when it is a near miss."""
+def _no_article(doc_ids: Sequence[str], known: Collection[str]) -> CliError:
+    """The one line for ids no article has, with the nearest one of each near miss."""
     from articlebot.collection import no_such_articles
 
-    return CliError(f"{no_such_articles([doc_id], known)}; see `articlebot list`")
+    return CliError(f"{no_such_articles(doc_ids, known)}; see `articlebot list`")
 
 
-def _scope(retriever: Any, doc_id: str | None) -> list[str] | None:
-    """The articles a question is asked of: `--doc`'s one, checked, or all (None)."""
-    if doc_id is None:
+def _scope(retriever: Any, doc_ids: Sequence[str] | None) -> list[str] | None:
+    """The articles a question is asked of: those `--doc` names, checked, or all (None)."""
+    if not doc_ids:
         return None
-    if doc_id not in retriever.index.documents:
-        raise _no_article(doc_id, retriever.index.documents)
-    return [doc_id]
+    known = retriever.index.documents
+    missing = [doc_id for doc_id in dict.fromkeys(doc_ids) if doc_id not in known]
+    if missing:
+        raise _no_article(missing, known)
+    return list(dict.fromkeys(doc_ids))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -793,7 +805,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     index = _retriever(args).index
     if args.doc_id is not None and args.doc_id not in index.documents:
-        raise _no_article(args.doc_id, index.documents)
+        raise _no_article([args.doc_id], index.documents)
     doc_id = args.doc_id or newest_article(index)
     if doc_id is None:
         raise CliError("no articles are indexed")
@@ -814,7 +826,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     index = open_stored_index(_settings(args))
     try:
         if args.doc_id not in index.documents:
-            raise _no_article(args.doc_id, index.documents)
+            raise _no_article([args.doc_id], index.documents)
         doc = index.documents[args.doc_id]
         rows = index.passage_rows(index.document_numbers([doc.doc_id]))
         passages = [index.passages[int(row)] for row in rows]

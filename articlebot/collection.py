@@ -290,9 +290,22 @@ def no_such_articles(missing: Sequence[str], known: Collection[str]) -> str:
     named = []
     for doc_id in missing:
         close = difflib.get_close_matches(doc_id.casefold(), list(by_folded), n=1, cutoff=0.75)
-        hint = f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
-        named.append(f"{doc_id!r}{hint}")
-    return f"no article with id {', '.join(named)}"
+        hint = f" (did you mean {_quoted(by_folded[close[0]])}?)" if close else ""
+        named.append(f"{_quoted(doc_id)}{hint}")
+    ids = "id" if len(named) == 1 else "ids"
+    return f"no article with {ids} {', '.join(named)}"
+
+
+#: How much of an id a message shows: one pasted by mistake may be a whole page.
+_SHOWN_ID_CHARS = 60
+
+
+def _quoted(doc_id: str) -> str:
+    """An id as a message shows it: in quotes (double where it has a single one), clipped,
+    control characters as spaces, without Python's escapes."""
+    shown = doc_id if len(doc_id) <= _SHOWN_ID_CHARS else doc_id[: _SHOWN_ID_CHARS - 1] + "…"
+    shown = "".join(c if c.isprintable() else " " for c in shown)
+    return f'"{shown}"' if "'" in shown else f"'{shown}'"
 
 
 def remove_documents(

@@ -152,6 +152,17 @@ def test_ask_and_chat_one_article_and_show_it(
     missing = cli("ask", "--doc", "nope", "hi", index_dir=index_dir)
     assert missing.returncode == 1
     assert missing.stderr == "articlebot: error: no article with id 'nope'; see `articlebot list`\n"
+    # --doc again adds an article; the ids no article has are named together, as typed.
+    two = cli(
+        "ask", "--json", "--doc", "harbour", "--doc", "article", question, index_dir=index_dir
+    )
+    assert {p["doc_id"] for p in json.loads(two.stdout)["passages"]} == {"harbour", "article"}
+    several = cli("ask", "--doc", "harbor", "--doc", "it's", "--doc", "x" * 500, "hi",
+                  index_dir=index_dir)  # fmt: skip
+    assert several.stderr == (
+        "articlebot: error: no article with ids 'harbor' (did you mean 'harbour'?), \"it's\", "
+        f"'{'x' * 59}…'; see `articlebot list`\n"
+    )
     # A near miss of an id (an underscore for the hyphen, a letter off) names the id meant.
     near = cli("summary", "harbur", index_dir=index_dir)
     assert near.returncode == 1 and near.stderr == (
