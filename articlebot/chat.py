@@ -38,6 +38,22 @@ BOT_COMMAND_LINE = (
 )
 
 
+#: A command said as people type it: "more please", "show more", "any more?", "quit.".
+_POLITE = re.compile(
+    r"^(?:(?:show|give\s+me|tell\s+me|some|any)\s+)?(?P<word>\w+)"
+    r"(?:\s+(?:please|pls|plz|thanks|thx))?[\s.!?]*$"
+)
+
+
+def _command(line: str) -> str:
+    """The chat command a line is ("more" of "more please"), else the line in lower case."""
+    lower = line.lower().strip()
+    found = _POLITE.match(lower)
+    if found is not None and found.group("word") in MORE | QUIT | HELPS | CLEAR:
+        return found.group("word")
+    return lower
+
+
 def _natural(title: str) -> list[tuple[int, int | str]]:
     """A sort key putting "Story 2" before "Story 10"."""
     return [
@@ -168,7 +184,7 @@ def run_chat(
             if echo:
                 # As read, without the control characters (an escape would reach the terminal).
                 print(normalize_question(line, len(line)), file=out, flush=True)
-            command = line.lower()
+            command = _command(line)
             if not line:
                 continue
             if not any(character.isalnum() for character in line):

@@ -197,8 +197,8 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(article_index_dir: Path) -> 
     # One passage; an "Also:" line may follow with the runner-up's sentence and its paragraph.
     assert first.split("Also:")[0].count("paragraph") == 1
     cited = re.findall(r"paragraph (\d+)", first)
-    for _ in range(3):
-        terminal.send("more\r")
+    for said in ("more", "more please", "any more?"):  # as people type it, too
+        terminal.send(f"{said}\r")
         shown = terminal.expect(r"> $")
         if "No more passages" in shown:
             break
