@@ -20,6 +20,7 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     bundled_article_path,
+    parse_html,
     read_documents,
     read_path,
 )
@@ -88,9 +89,31 @@ def test_txt_md_html_jsonl_offsets_roundtrip(
     assert docs["x1"].title == "Doc one"
     assert "storm struck the northern coast" in docs["page"].text
     assert "Home" not in docs["page"].text.split()  # navigation is not article text
-    assert docs["page"].byline == "By Jane Reporter"
+    # The outlet its <title> adds after the headline is printed with the byline, as outlets do.
+    assert docs["page"].byline == "By Jane Reporter | Example News"
     for doc in docs.values():
         _roundtrip(doc, count_tokens)
+
+
+@pytest.mark.parametrize(
+    ("head", "outlet"),
+    [
+        ("<title>Storm hits coast | Example News</title>", "Example News"),
+        ("<title>Storm hits coast - The Ledger</title>", "The Ledger"),
+        (
+            '<meta property="og:site_name" content="Harbour Times"><title>Storm</title>',
+            "Harbour Times",
+        ),
+        ("<title>Storm hits coast</title>", None),  # the headline alone names no outlet
+        ("<title>Live: weather | Storm hits coast</title>", None),  # not after the headline
+    ],
+)
+def test_a_pages_outlet_from_its_title_or_site_name(head: str, outlet: str | None) -> None:
+    page = HTML.replace("<title>Storm hits coast | Example News</title>", head)
+    doc = parse_html(page, "page", "page.html")
+    assert doc.title == "Storm hits coast"
+    assert doc.byline == ("By Jane Reporter" + (f" | {outlet}" if outlet else ""))
+    assert doc.text.splitlines()[1] == doc.byline  # printed under the title, once
 
 
 def test_crlf_text_is_normalized_before_offsets(

@@ -332,6 +332,16 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
     body = "\n".join(line for line in body.split("\n") if line.strip() not in headings)
     byline = marked_byline or (f"By {author}" if author else None) or find_byline(body)
+    outlet = getattr(extracted, "sitename", None) or None
+    outlet = page_outlet(html, title, outlet)
+    if byline and outlet and "|" not in byline and outlet.casefold() not in byline.casefold():
+        # As outlets print it ("By Maria Lopes | Daily Ledger"): "where is this from" is
+        # answered with the outlet, not only the file or link it was read from.
+        named = f"{byline} | {outlet}"
+        lines = body.split("\n")
+        if byline in (line.strip() for line in lines):
+            body = "\n".join(named if line.strip() == byline else line for line in lines)
+        byline = named
     # Title and byline head the text, as a reader sees them, and before `body_start`, so that
     # paragraph 1 is the article's first paragraph.
     header = f"{title}\n" + (f"{byline}\n" if byline and byline not in body else "") + "\n"
@@ -364,6 +374,33 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
         if 0 < len(line) <= 120:
             return (line if re.match(r"(?i)by\b", line) else f"By {line}"), headings - {""}
     return None, headings - {""}
+
+
+#: The longest outlet name a page's <title> or og:site_name is taken as.
+_MAX_OUTLET_CHARS = 60
+
+
+def page_outlet(html: str, title: str, sitename: str | None = None) -> str | None:
+    """The outlet a page names: its og:site_name (`sitename`, as trafilatura reads it), or
+    what its <title> adds after the headline ("Council approves bus lanes | Daily Ledger");
+    None when it names none."""
+    import lxml.html
+
+    name = " ".join(visible_text(sitename or "").split())
+    if not name:
+        try:
+            root = lxml.html.fromstring(html)
+        except (ValueError, lxml.etree.ParserError):
+            return None
+        page_title = " ".join(visible_text(root.findtext(".//title") or "").split())
+        for separator in (" | ", " - ", " – ", " — ", " :: "):
+            head, found, tail = page_title.rpartition(separator)
+            if found and head.strip() == title:
+                name = tail.strip()
+                break
+    if not name or len(name) > _MAX_OUTLET_CHARS or name == title:
+        return None
+    return name
 
 
 def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
