@@ -669,3 +669,23 @@ def test_every_argument_of_every_command_says_what_it_is() -> None:
             assert action.help, (name, action.dest)
             if "--top-k" in action.option_strings:
                 assert action.metavar == "N", name
+
+
+def test_index_dot_reads_the_folder_it_is_run_in(tmp_path: Path, cli: Cli) -> None:
+    # `articlebot index .` in a folder of news, its index kept inside it: the articles, once.
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "ferry.txt").write_text("Ferry runs\n\nThe ferry ran again on Monday.\n")
+    index_dir = news / "index"
+    for _ in range(2):
+        run = cli("index", ".", index_dir=index_dir)
+        assert run.returncode == 0, run.stderr
+    assert "0 added, 0 updated, 1 unchanged" in run.stdout
+    # The index itself named as articles: one line saying how to ask it.
+    (tmp_path / "other").mkdir()
+    refused = cli("index", "../news/index", index_dir=tmp_path / "other" / "index")
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "articlebot: error: ../news/index: is an articlebot index, not articles; "
+        "ask it with `--index ../news/index`\n"
+    )

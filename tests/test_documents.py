@@ -290,7 +290,7 @@ def test_a_folder_s_unreadable_files_are_skipped_only_when_asked(tmp_path: Path)
 
 
 def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
-    tmp_path: Path, encoder: Encoder
+    tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `articlebot index .` in a project: its .venv and .git, and an index kept inside the
     # folder (whose passages.jsonl is no list of articles), are left out.
@@ -314,11 +314,19 @@ def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
     assert sorted(doc.doc_id for doc in read_documents([folder])) == ["story", "tunnel"]
     # Named directly, a hidden file is read.
     assert [doc.title for doc in read_documents([folder / ".draft.txt"])] == ["Draft"]
-    # Named directly, an index (or one of its generations) is refused, saying how to ask it.
+    # Named directly, an index (or one of its generations, a file in one, a link to one) is
+    # refused, saying how to ask it.
     generation = next(index_dir.glob("gen-*"))
-    for named in (index_dir, generation):
-        with pytest.raises(DocumentError, match=f"is an articlebot index.*--index {index_dir}"):
+    (tmp_path / "link").symlink_to(generation)
+    for named in (index_dir, generation, generation / "documents.jsonl", tmp_path / "link"):
+        with pytest.raises(DocumentError, match=f"is (part of )?an articlebot index.*{index_dir}`"):
             read_documents([named])
+    # "." is the folder it is: the news folder's articles; inside a generation, its index.
+    monkeypatch.chdir(folder)
+    assert sorted(doc.doc_id for doc in read_documents([Path(".")])) == ["story", "tunnel"]
+    monkeypatch.chdir(generation)
+    with pytest.raises(DocumentError, match=f"^.: is part of an articlebot index.*{index_dir}`"):
+        read_documents([Path(".")])
     # A folder named like a file is a folder: its articles are read, and it is no skipped file.
     (folder / "archive.txt").mkdir()
     (folder / "archive.txt" / "ferry.txt").write_text("Ferry runs\n\nThe ferry ran today.\n")

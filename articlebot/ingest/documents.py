@@ -622,14 +622,20 @@ def _is_dir(path: Path) -> bool:
 
 
 def _check_not_index(path: Path) -> None:
-    """Refuse an articlebot index folder (or one of its generations) named as articles: its
-    files are the index's own, and the user meant to ask it."""
-    index = path if _holds_index(path) else path.parent
-    if index != path and not (path.name.startswith("gen-") and _holds_index(index)):
-        return
-    raise DocumentError(
-        f"{path}: is an articlebot index, not articles; ask it with `--index {index}`"
-    )
+    """Refuse an articlebot index folder, one of its generations, or a file inside one, named
+    as articles: those files are the index's own (and go when the generation is replaced), and
+    the user meant to ask the index."""
+    if _holds_index(path):
+        index = path
+    else:
+        # "." inside a generation, a link to one, or a file in one: where it really is.
+        resolved = path.resolve()
+        generation = resolved if _is_dir(resolved) else resolved.parent
+        if not generation.name.startswith("gen-") or not _holds_index(generation.parent):
+            return
+        index = path.parent if path.name.startswith("gen-") else generation.parent
+    what = "an articlebot index" if index == path else "part of an articlebot index"
+    raise DocumentError(f"{path}: is {what}, not articles; ask it with `--index {index}`")
 
 
 def _holds_index(folder: Path) -> bool:
