@@ -38,19 +38,24 @@ BOT_COMMAND_LINE = (
 )
 
 
-#: A command said as people type it: "more please", "show more", "any more?", "quit.".
+#: A command said as people type it: "more please", "more, please", "show me more", "any
+#: more?", "next one", "quit.".
 _POLITE = re.compile(
-    r"^(?:(?:show|give\s+me|tell\s+me|some|any)\s+)?(?P<word>\w+)"
-    r"(?:\s+(?:please|pls|plz|thanks|thx))?[\s.!?]*$"
+    r"^(?:please\s+)?(?:(?:show(?:\s+me)?|give\s+me|tell\s+me|some|any|one)\s+)?(?P<word>\w+)"
+    r"(?:\s+one)?(?:,?\s+(?:please|pls|plz|thanks|thx))?[\s.!]*(?P<asked>\?*)\s*$"
 )
 
 
 def _command(line: str) -> str:
-    """The chat command a line is ("more" of "more please"), else the line in lower case."""
+    """The chat command a line is ("more" of "more please"), else the line in lower case. Only
+    "more" is a command when asked ("any more?"): "quit?" may be a question about a story."""
     lower = line.lower().strip()
     found = _POLITE.match(lower)
-    if found is not None and found.group("word") in MORE | QUIT | HELPS | CLEAR:
-        return found.group("word")
+    if found is None:
+        return lower
+    word = found.group("word")
+    if word in MORE or (word in QUIT | HELPS | CLEAR and not found.group("asked")):
+        return word
     return lower
 
 

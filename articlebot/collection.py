@@ -288,12 +288,17 @@ def no_such_articles(missing: Sequence[str], known: Collection[str]) -> str:
     ("Bridge" for "bridge", "title_fullstop" for "title-fullstop")."""
     by_folded = {doc_id.casefold(): doc_id for doc_id in known}
     named = []
-    for doc_id in missing:
+    for doc_id in missing[:_NAMED_IDS]:
         close = difflib.get_close_matches(doc_id.casefold(), list(by_folded), n=1, cutoff=0.75)
         hint = f" (did you mean {_quoted(by_folded[close[0]])}?)" if close else ""
         named.append(f"{_quoted(doc_id)}{hint}")
-    ids = "id" if len(named) == 1 else "ids"
-    return f"no article with {ids} {', '.join(named)}"
+    ids = "id" if len(missing) == 1 else "ids"
+    more = f" and {len(missing) - _NAMED_IDS} more" if len(missing) > _NAMED_IDS else ""
+    return f"no article with {ids} {', '.join(named)}{more}"
+
+
+#: How many unknown ids one message names: a pasted list of hundreds stays one short line.
+_NAMED_IDS = 5
 
 
 #: How much of an id a message shows: one pasted by mistake may be a whole page.

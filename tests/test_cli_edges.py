@@ -163,6 +163,12 @@ def test_ask_and_chat_one_article_and_show_it(
         "articlebot: error: no article with ids 'harbor' (did you mean 'harbour'?), \"it's\", "
         f"'{'x' * 59}…'; see `articlebot list`\n"
     )
+    # Hundreds pasted at once: five named, the rest counted.
+    pasted = cli("ask", *(f"--doc=x{n}" for n in range(300)), "hi", index_dir=index_dir)
+    assert pasted.stderr == (
+        "articlebot: error: no article with ids 'x0', 'x1', 'x2', 'x3', 'x4' and 295 more; "
+        "see `articlebot list`\n"
+    )
     # A near miss of an id (an underscore for the hyphen, a letter off) names the id meant.
     near = cli("summary", "harbur", index_dir=index_dir)
     assert near.returncode == 1 and near.stderr == (
