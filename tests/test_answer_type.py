@@ -1341,6 +1341,17 @@ more than 3,000 flights.
             "The last strike at the port, in 2012, lasted nine days.",
             True,
         ),
+        # A runner's time asks nothing of the past either; "the last time" does.
+        (
+            "wat was his time",
+            "The last time the record fell, in 2018, Okello won by more than three minutes.",
+            True,
+        ),
+        (
+            "when was the last time a scottish woman won",
+            "The last Scottish woman to win the race was Kirsty McLeod in 2008.",
+            False,
+        ),
         # Asked of the past, the earlier event may be the answer.
         (
             "how long did the last strike go on",

@@ -863,7 +863,8 @@ _COMPARED_REACH = 40
 #: A question about the past or a comparison with it, which such a sentence may answer.
 _PAST_ASKED = re.compile(
     r"\b(?:before|beforehand|previous|previously|prior|ago|ever|history|first|earlier|"
-    r"past|used\s+to|again|record|since|time|times|when|year|years|originally|(?:1[89]|20)\d\d)\b"
+    r"past|used\s+to|again|record|since|times|(?:first|last|previous|other|another)\s+time|when|"
+    r"year|years|originally|(?:1[89]|20)\d\d)\b"
     # "the last strike", "last time"; not the verb ("how long will the strike last").
     r"|\blast\b(?!\s*(?:[?.!]|$|for\b|until\b|into\b|through\b|beyond\b|longer\b))",
     re.IGNORECASE,
