@@ -246,6 +246,21 @@ def test_a_bare_title_two_people_plainly_hold_names_no_one() -> None:
     assert one is not None and one.name == "Volodymyr Zelensky"
 
 
+def test_who_led_it_is_the_one_it_was_led_by() -> None:
+    sentences = [
+        "The collapse of a flood wall was entirely avoidable, an independent inquiry concluded.",
+        "The 340-page report, led by the retired High Court judge Dame Eleanor Whitcombe, 68, "
+        "found that engineers had flagged cracks at least four times.",
+        "Joanne Pryce, 52, who chairs the Kelmsford Flood Action Group, said residents were angry.",
+    ]
+    text = " ".join(sentences)
+    holder = role_holder(
+        sentences, "Flood wall collapse was avoidable", role_led("who led it"), text
+    )
+    # The first leader named, as before: one holder of each title is no ambiguity.
+    assert holder is not None and holder.name == "Dame Eleanor Whitcombe"
+
+
 def test_a_holder_given_another_place_is_not_the_subjects() -> None:
     sentences = [
         "The presidents of Veloria and Istran agreed on Saturday to reopen two crossings.",

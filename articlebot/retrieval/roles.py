@@ -340,7 +340,7 @@ def role_holder(
     # no one ("who runs the port" may be asked of a chief executive and a port director).
     told_by_subject: dict[tuple[str, ...], set[str]] = {}
     titled: dict[tuple[int, int], tuple[str, ...]] = {}
-    plainly: set[str] = set()
+    plainly: dict[tuple[str, ...], set[str]] = {}
     # Whose title a name other than the one asked narrows somewhere ("Moret of Istran" for
     # the president of Veloria), and the holders whose title only the story's subject
     # narrows, weighed once every sentence is read.
@@ -367,17 +367,17 @@ def role_holder(
                 continue
             holder = Holder(position, name)
             surname = _bare(name.split()[-1])
+            title = tuple(_bare(w.group()) for w in words[start:end])
             if not missing:
                 found.setdefault((0 if narrowing is None else 1, 0), holder)
                 if narrowing is None:
-                    plainly.add(surname)
+                    plainly.setdefault(title, set()).add(surname)
             elif asked.strict:
                 continue
             elif not _left_out(narrowing, missing, common):
                 if narrowing is not None and not _common(common, _bare(narrowing)):
                     elsewhere.add(surname)
             elif _subject_tells(missing, headline, text, common):
-                title = tuple(_bare(w.group()) for w in words[start:end])
                 subject_told.append((len(missing), title, surname, holder))
     for left_out, title, surname, holder in subject_told:
         # "President Moret" is not the subject's president where the article calls him
@@ -393,7 +393,7 @@ def role_holder(
     best = min(found)
     # Two people the title plainly names ("President Donald Trump", "President Vladimir
     # Putin" for a bare "who is the president"): the article does not say which one is meant.
-    if best == (0, 0) and len(plainly) > 1:
+    if best == (0, 0) and any(len(names) > 1 for names in plainly.values()):
         return None
     if best[0] == 2 and len(told_by_subject[titled[best]]) > 1:
         return None
@@ -484,6 +484,7 @@ def _titles_naming(
                 _name_after(sentence, words, end)
                 or _name_before(sentence, words, start)
                 or _subject_of(sentence, words, start, title)
+                or _agent_of(sentence, words, end, title)
             )
             if name:
                 found.append((start, end, name, loose))
@@ -516,6 +517,34 @@ def _subject_of(
     if title not in _LEADING_VERBS or start == 0 or _gap(sentence, words, start):
         return ""
     return _name_ending(sentence, words, start - 1)
+
+
+#: Leading verbs whose agent follows "by": "The report, led by the retired High Court judge
+#: Dame Eleanor Whitcombe, 68, found ...".
+_LED_BY = frozenset(
+    {("led",), ("headed",), ("chaired",), ("directed",), ("coordinated",), ("commanded",)}
+)
+
+
+def _agent_of(sentence: str, words: list[re.Match[str]], at: int, title: tuple[str, ...]) -> str:
+    """The name of two or more capitalised words that ends the "by" phrase after a leading
+    verb ending before word `at` ("led by the retired High Court judge Dame Eleanor
+    Whitcombe,"), or ""."""
+    if title not in _LED_BY or at >= len(words) or words[at].group() != "by":
+        return ""
+    if _gap(sentence, words, at):
+        return ""
+    end = at + 1  # the phrase runs to the first punctuation
+    while end < len(words) and not _gap(sentence, words, end):
+        end += 1
+    if end - at > _AGENT_WORDS:
+        return ""
+    name = _name_ending(sentence, words, end - 1)
+    return name if " " in name else ""
+
+
+#: How many words a "by" phrase may describe a leader with, the name's included.
+_AGENT_WORDS = 12
 
 
 def _another_role(
