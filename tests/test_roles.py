@@ -430,6 +430,44 @@ def test_what_the_prosecutor_said_is_what_the_prosecutor_named_said(retriever_of
     assert answer.question == "what did the prosecutor say"
 
 
+SUMMIT = """Leaders of Veloria and Istran agree on border crossing deal
+By Katarina Volkova
+
+GENEVA - The presidents of Veloria and Istran agreed on Saturday to reopen two border crossings
+closed since a trade dispute last year, ending months of tension between the neighbours.
+
+President Adrian Moret of Istran called the agreement "a first step back to normal life." The
+Velorian president did not speak to reporters after the meeting, and Veloria's delegation left
+Geneva on Saturday evening.
+
+President Moret said trucks would be allowed through the crossings from next month. Veloria and
+Istran will meet again in June.
+"""
+TREATY = """Fishing treaty signed after decade of disputes
+By Tomas Greer
+
+LISBON - Four coastal countries signed a fishing treaty on Thursday, ending a decade of
+disputes over catch limits in the northern gulf.
+
+"This protects the fish and the families who live from them," said President Anna Kovar of
+Veloria, whose government proposed the joint patrols.
+
+The treaty sets a joint quota for cod and hake. Fishing crews in the port of Saldera welcomed
+the deal but said the quotas were still too low.
+"""
+
+
+def test_a_role_holder_another_article_names_beside_every_word_asked(retriever_of) -> None:
+    both = retriever_of(summit=SUMMIT, treaty=TREATY)
+    veloria = read_answer(both, "who is the president of veloria")
+    assert veloria.outcome == "answer"
+    assert "Anna Kovar" in veloria.passages[0].highlight_text
+    # The search's best article is the summit's, which does not name him.
+    assert veloria.passages[0].doc_id == "treaty"
+    istran = read_answer(both, "who is the president of istran")
+    assert "Adrian Moret" in istran.passages[0].highlight_text
+
+
 def test_the_boss_of_the_company_is_the_story_subjects_chief_executive() -> None:
     # "Halvorsen chief executive" stands loosely for "the boss", narrowed by the company the
     # headline is about: that is the company asked of (a reader's trial had it hedged).

@@ -72,6 +72,7 @@ from articlebot.retrieval.roles import (
     Holder,
     RoleQuestion,
     SpokenRole,
+    mentions_qualifier,
     mentions_title,
     role_aged,
     role_asked,
@@ -261,7 +262,25 @@ def with_role_holder(
     found = _holder_in(retriever, doc_id, role)
     if found is not None:
         return _led_by(retriever, answer, doc_id, found[1])
+    # Another article the search found may name the holder with every word asked beside the
+    # title ("President Anna Kovar of Veloria" where the top one only says "the presidents of
+    # Veloria and Istran"); a holder its subject alone would narrow is that story's own.
+    for other in dict.fromkeys(p.doc_id for p in answer.passages if p.doc_id != doc_id):
+        found = _holder_in(retriever, other, role)
+        if (
+            found is not None
+            and role.qualifiers
+            and all(
+                mentions_qualifier(_sentence_at(retriever, other, found[1]), q)
+                for q in role.qualifiers
+            )
+        ):
+            return _led_by(retriever, answer, other, found[1])
     return _only_closest(answer)
+
+
+def _sentence_at(retriever: Retriever, doc_id: str, span: tuple[int, int]) -> str:
+    return retriever.index.documents[doc_id].text[span[0] : span[1]]
 
 
 def with_winner(

@@ -754,6 +754,11 @@ def _narrowed_after(sentence: str, name: str, asked: RoleQuestion) -> str | None
     return None if any(_same_word(whose, q) for q in asked.qualifiers) else found.group("whose")
 
 
+def mentions_qualifier(text: str, qualifier: str) -> bool:
+    """Whether `text` names a word narrowing a role down ("veloria" in "of Veloria")."""
+    return _mentions(text, qualifier)
+
+
 def _mentions(text: str, qualifier: str) -> bool:
     """Whether `text` has a word that is `qualifier`, accents, case and possessive aside
     ("muxia" in "Muxía", "veltrix" in "Veltrix's", "russian" in "Russia", "french" in "France"),
