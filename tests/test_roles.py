@@ -244,6 +244,15 @@ def test_a_bare_title_two_people_plainly_hold_names_no_one() -> None:
     # One plain holder beside one another name narrows: the plain one.
     one = role_holder(sentences[1:], headline, role_asked("who is the president"), text)
     assert one is not None and one.name == "Volodymyr Zelensky"
+    # Two, each another country's, and none plainly the story's: no one.
+    abroad = [
+        "President Amara Nkosi of Ghana opened the summit on Monday.",
+        "President Luis Ferreira of Portugal said trade would double.",
+    ]
+    bare = role_asked("who is the president")
+    assert role_holder(abroad, "Summit opens", bare, " ".join(abroad)) is None
+    ghana = role_holder(abroad, "Summit opens", role_asked("who is the president of ghana"), "")
+    assert ghana is not None and ghana.name == "Amara Nkosi"
 
 
 def test_who_led_it_is_the_one_it_was_led_by() -> None:

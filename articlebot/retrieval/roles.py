@@ -341,6 +341,7 @@ def role_holder(
     told_by_subject: dict[tuple[str, ...], set[str]] = {}
     titled: dict[tuple[int, int], tuple[str, ...]] = {}
     plainly: dict[tuple[str, ...], set[str]] = {}
+    narrowed: dict[tuple[str, ...], set[str]] = {}
     # Whose title a name other than the one asked narrows somewhere ("Moret of Istran" for
     # the president of Veloria), and the holders whose title only the story's subject
     # narrows, weighed once every sentence is read.
@@ -370,8 +371,8 @@ def role_holder(
             title = tuple(_bare(w.group()) for w in words[start:end])
             if not missing:
                 found.setdefault((0 if narrowing is None else 1, 0), holder)
-                if narrowing is None:
-                    plainly.setdefault(title, set()).add(surname)
+                tier = plainly if narrowing is None else narrowed
+                tier.setdefault(title, set()).add(surname)
             elif asked.strict:
                 continue
             elif not _left_out(narrowing, missing, common):
@@ -394,6 +395,10 @@ def role_holder(
     # Two people the title plainly names ("President Donald Trump", "President Vladimir
     # Putin" for a bare "who is the president"): the article does not say which one is meant.
     if best == (0, 0) and any(len(names) > 1 for names in plainly.values()):
+        return None
+    # Nor when each is another's ("President Amara Nkosi of Ghana", "President Luis Ferreira
+    # of Portugal") and none plainly the story's.
+    if best == (1, 0) and any(len(names) > 1 for names in narrowed.values()):
         return None
     if best[0] == 2 and len(told_by_subject[titled[best]]) > 1:
         return None
