@@ -59,6 +59,23 @@ def _command(line: str) -> str:
     return lower
 
 
+#: What "quit?" or "clear?" alone is answered with: how to do it, not a search.
+_COMMAND_HINTS = {
+    "quit": "To leave, type quit (or press Ctrl-D).",
+    "exit": "To leave, type quit (or press Ctrl-D).",
+    "clear": "To forget this conversation, type clear.",
+    "help": HELP,
+}
+
+
+def _asked_command(line: str) -> str | None:
+    """How to do what a command word asked alone means ("quit?": how to leave), or None."""
+    found = _POLITE.match(line.lower().strip())
+    if found is None or not found.group("asked"):
+        return None
+    return _COMMAND_HINTS.get(found.group("word"))
+
+
 def _natural(title: str) -> list[tuple[int, int | str]]:
     """A sort key putting "Story 2" before "Story 10"."""
     return [
@@ -207,6 +224,8 @@ def run_chat(
                 say("Forgotten; ask anything.")
             elif command in MORE:
                 say(_more(state))
+            elif (hint := _asked_command(line)) is not None:
+                say(hint)
             elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
             else:

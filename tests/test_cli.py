@@ -340,12 +340,14 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     # After a byline there is no ranking to page on: no "all 1 kept were shown; --top-k".
     after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
     assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."
-    # Commands as people type them; asked, only 'more' is one ("quit?" may ask of a story).
+    # Commands as people type them; asked, only 'more' is one ("quit?" is told how).
     polite = "who is kasatkin\nmore, please\none more\nquit?\nclear?\nquit.\nwho is witkoff\n"
     turns = _cli("chat", index_dir=index_dir, stdin=polite).stdout.split("\n> ")[1:]
     assert [turn.split("\n", 1)[0] for turn in turns] == polite.splitlines()[:6]
     assert all("— Russia warns" in turns[n] for n in (1, 2))  # passages, not searched
-    assert "Forgotten" not in turns[4]  # "quit?" and "clear?" were asked, not commands
+    # Asked, a command word is told how to do it: not obeyed, nor searched.
+    assert turns[3].split("\n", 1)[1].strip() == "To leave, type quit (or press Ctrl-D)."
+    assert turns[4].split("\n", 1)[1].strip() == "To forget this conversation, type clear."
     assert turns[5].strip() == "quit."  # left: "who is witkoff" was never asked
 
 
