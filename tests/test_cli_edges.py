@@ -693,5 +693,5 @@ def test_index_dot_reads_the_folder_it_is_run_in(tmp_path: Path, cli: Cli) -> No
     assert refused.returncode == 1
     assert refused.stderr == (
         "articlebot: error: ../news/index: is an articlebot index, not articles; "
-        "ask it with `--index ../news/index`\n"
+        "ask it with `--index-dir ../news/index`\n"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -106,6 +107,16 @@ def test_txt_md_html_jsonl_offsets_roundtrip(
         ),
         ("<title>Storm hits coast</title>", None),  # the headline alone names no outlet
         ("<title>Live: weather | Storm hits coast</title>", None),  # not after the headline
+        ("<title>Storm hits coast | World | Example News</title>", "Example News"),
+        ("<title>Example News - Storm hits coast</title>", "Example News"),
+        ("<title>Storm hits coast | Home</title>", None),  # every site's word
+        ("<title>Storm hits coast | example news</title>", None),  # no name's capitals
+        ('<meta property="og:site_name" content="Published by Example News">', None),
+        (
+            '<meta property="og:site_name" content="The Kestrel Bay Morning Herald and Coastal '
+            'Advertiser">',
+            None,  # too long to be printed beside a byline as its outlet
+        ),
     ],
 )
 def test_a_pages_outlet_from_its_title_or_site_name(head: str, outlet: str | None) -> None:
@@ -319,14 +330,23 @@ def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
     generation = next(index_dir.glob("gen-*"))
     (tmp_path / "link").symlink_to(generation)
     for named in (index_dir, generation, generation / "documents.jsonl", tmp_path / "link"):
-        with pytest.raises(DocumentError, match=f"is (part of )?an articlebot index.*{index_dir}`"):
+        with pytest.raises(
+            DocumentError, match=f"is (part of )?an articlebot index.*--index-dir {index_dir}`"
+        ):
             read_documents([named])
     # "." is the folder it is: the news folder's articles; inside a generation, its index.
     monkeypatch.chdir(folder)
     assert sorted(doc.doc_id for doc in read_documents([Path(".")])) == ["story", "tunnel"]
     monkeypatch.chdir(generation)
-    with pytest.raises(DocumentError, match=f"^.: is part of an articlebot index.*{index_dir}`"):
+    with pytest.raises(
+        DocumentError, match=f"^.: is part of an articlebot index.*--index-dir {index_dir}`"
+    ):
         read_documents([Path(".")])
+    # An index copied without its pointer (or damaged) is no articles either.
+    shutil.copytree(generation, folder / "copied" / generation.name)
+    assert sorted(doc.doc_id for doc in read_documents([folder])) == ["story", "tunnel"]
+    with pytest.raises(DocumentError, match="is part of an articlebot index"):
+        read_documents([folder / "copied" / generation.name])
     # A folder named like a file is a folder: its articles are read, and it is no skipped file.
     (folder / "archive.txt").mkdir()
     (folder / "archive.txt" / "ferry.txt").write_text("Ferry runs\n\nThe ferry ran today.\n")

@@ -376,14 +376,15 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
     return None, headings - {""}
 
 
-#: The longest outlet name a page's <title> or og:site_name is taken as.
-_MAX_OUTLET_CHARS = 60
+#: What a page's <title> may add after the headline that names no outlet.
+_NOT_OUTLETS = frozenset({"home", "homepage", "home page", "news", "index", "latest", "live"})
 
 
 def page_outlet(html: str, title: str, sitename: str | None = None) -> str | None:
-    """The outlet a page names: its og:site_name (`sitename`, as trafilatura reads it), or
-    what its <title> adds after the headline ("Council approves bus lanes | Daily Ledger");
-    None when it names none."""
+    """The outlet a page names: its og:site_name (`sitename`, as trafilatura reads it), or what
+    its <title> adds to the headline, after ("Harbour vote | Politics | Daily Ledger") or
+    before it ("Daily Ledger - Harbour vote"); None when it names none, or nothing that reads
+    as an outlet's name (a sentence, a byline, "Home", six words and more)."""
     import lxml.html
 
     name = " ".join(visible_text(sitename or "").split())
@@ -393,14 +394,33 @@ def page_outlet(html: str, title: str, sitename: str | None = None) -> str | Non
         except (ValueError, lxml.etree.ParserError):
             return None
         page_title = " ".join(visible_text(root.findtext(".//title") or "").split())
-        for separator in (" | ", " - ", " – ", " — ", " :: "):
-            head, found, tail = page_title.rpartition(separator)
-            if found and head.strip() == title:
-                name = tail.strip()
-                break
-    if not name or len(name) > _MAX_OUTLET_CHARS or name == title:
-        return None
-    return name
+        # The headline may hold a separator itself ("Q&A - what next? | The Ledger").
+        if page_title.startswith(title) and _TITLE_PARTS.match(page_title, len(title)):
+            name = _TITLE_PARTS.split(page_title[len(title) :])[-1]
+        elif page_title.endswith(title) and _BEFORE_HEADLINE.search(page_title[: -len(title)]):
+            name = _TITLE_PARTS.split(page_title[: -len(title)])[0]
+    return name if _names_an_outlet(name, title) else None
+
+
+#: What separates a <title>'s headline from its section and site: " | ", " - ", " — ".
+_TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::)\s+")
+#: The same, ending a title's site name before its headline ("Daily Ledger - ").
+_BEFORE_HEADLINE = re.compile(r"\s+(?:\||-|–|—|::)\s+$")
+
+
+def _names_an_outlet(name: str, title: str) -> bool:
+    """Whether `name` reads as an outlet's: short, no sentence, no byline, not the headline,
+    not a word every site uses ("Home")."""
+    words = name.split()
+    return (
+        0 < len(words) <= 6
+        and name != title
+        and name.casefold() not in _NOT_OUTLETS
+        and not name.endswith((".", "!", "?"))
+        and ":" not in name
+        and not re.search(r"\bby\b", name, re.IGNORECASE)
+        and sum(word[:1].islower() for word in words) <= 1
+    )
 
 
 def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
@@ -631,11 +651,17 @@ def _check_not_index(path: Path) -> None:
         # "." inside a generation, a link to one, or a file in one: where it really is.
         resolved = path.resolve()
         generation = resolved if _is_dir(resolved) else resolved.parent
-        if not generation.name.startswith("gen-") or not _holds_index(generation.parent):
+        if not _is_generation(generation):
             return
         index = path.parent if path.name.startswith("gen-") else generation.parent
     what = "an articlebot index" if index == path else "part of an articlebot index"
-    raise DocumentError(f"{path}: is {what}, not articles; ask it with `--index {index}`")
+    raise DocumentError(f"{path}: is {what}, not articles; ask it with `--index-dir {index}`")
+
+
+def _is_generation(folder: Path) -> bool:
+    """Whether `folder` is one generation of an articlebot index (a `gen-` folder with its
+    manifest), its pointer beside it or not (an index copied without it, or damaged)."""
+    return folder.name.startswith("gen-") and (folder / "manifest.json").is_file()
 
 
 def _holds_index(folder: Path) -> bool:
@@ -665,7 +691,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
     for where, dirs, names in os.walk(folder, onerror=refuse):
         base = Path(where)
-        if _holds_index(base) or (base / "pyvenv.cfg").is_file():
+        if _holds_index(base) or _is_generation(base) or (base / "pyvenv.cfg").is_file():
             dirs.clear()  # an index's files, or a Python environment's, are no articles
             continue
         dirs[:] = [name for name in dirs if not name.startswith(".")]
