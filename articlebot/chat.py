@@ -48,7 +48,7 @@ _POLITE = re.compile(
 
 def _command(line: str) -> str:
     """The chat command a line is ("more" of "more please"), else the line in lower case. Only
-    "more" is a command when asked ("any more?"): "quit?" may be a question about a story."""
+    "more" is one when asked ("any more?"): "quit?" is told how to leave (`_asked_command`)."""
     lower = line.lower().strip()
     found = _POLITE.match(lower)
     if found is None:

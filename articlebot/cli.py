@@ -220,12 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--top-k", metavar="N", help="passages to show (default: the best one; --json lists 3)"
     )
-    p.add_argument(
-        "--doc",
-        metavar="DOC_ID",
-        action="append",
-        help="ask only this article; repeat for several (see `list`)",
-    )
+    _doc_option(p)
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
     _common(p)
 
@@ -245,12 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions interactively; the answers are the bot's.",
     )
     p.add_argument("--top-k", metavar="N", help="passages to keep for 'more' (default 3)")
-    p.add_argument(
-        "--doc",
-        metavar="DOC_ID",
-        action="append",
-        help="ask only this article; repeat for several (see `list`)",
-    )
+    _doc_option(p)
     _common(p)
 
     p = sub.add_parser(
@@ -711,6 +701,16 @@ def _empty(settings: Settings) -> str:
     return (
         f"{_where(settings)} holds no articles; add some with `articlebot add` (the sample "
         f"article: `articlebot add {bundled_article_path()}`)"
+    )
+
+
+def _doc_option(parser: argparse.ArgumentParser) -> None:
+    """`--doc DOC_ID`, repeatable: the articles `ask` and `chat` are limited to."""
+    parser.add_argument(
+        "--doc",
+        metavar="DOC_ID",
+        action="append",
+        help="ask only this article; repeat for several (see `list`)",
     )
 
 

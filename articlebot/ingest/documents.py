@@ -332,8 +332,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
     body = "\n".join(line for line in body.split("\n") if line.strip() not in headings)
     byline = marked_byline or (f"By {author}" if author else None) or find_byline(body)
-    outlet = getattr(extracted, "sitename", None) or None
-    outlet = page_outlet(html, title, outlet)
+    outlet = page_outlet(html, title, getattr(extracted, "sitename", None))
     if byline and outlet and "|" not in byline and outlet.casefold() not in byline.casefold():
         # As outlets print it ("By Maria Lopes | Daily Ledger"): "where is this from" is
         # answered with the outlet, not only the file or link it was read from.
@@ -376,7 +375,7 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
     return None, headings - {""}
 
 
-#: What a page's <title> may add after the headline that names no outlet.
+#: What a page's <title> may add to the headline that names no outlet.
 _NOT_OUTLETS = frozenset({"home", "homepage", "home page", "news", "index", "latest", "live"})
 
 
@@ -384,7 +383,7 @@ def page_outlet(html: str, title: str, sitename: str | None = None) -> str | Non
     """The outlet a page names: its og:site_name (`sitename`, as trafilatura reads it), or what
     its <title> adds to the headline, after ("Harbour vote | Politics | Daily Ledger") or
     before it ("Daily Ledger - Harbour vote"); None when it names none, or nothing that reads
-    as an outlet's name (a sentence, a byline, "Home", six words and more)."""
+    as an outlet's name (a sentence, a byline, "Home", more than six words)."""
     import lxml.html
 
     name = " ".join(visible_text(sitename or "").split())
