@@ -39,9 +39,10 @@ BOT_COMMAND_LINE = (
 
 
 #: A command said as people type it: "more please", "more, please", "show me more", "any
-#: more?", "next one", "quit.".
+#: more?", "next one", "thanks, more please", "quit.".
 _POLITE = re.compile(
-    r"^(?:please\s+)?(?:(?:show(?:\s+me)?|give\s+me|tell\s+me|some|any|one)\s+)?(?P<word>\w+)"
+    r"^(?:(?:thanks|thank\s+you|thx|ok|okay|cool|great|nice)[,!.]*\s+)?(?:please\s+)?"
+    r"(?:(?:show(?:\s+me)?|give\s+me|tell\s+me|some|any|one)\s+)?(?P<word>\w+)"
     r"(?:\s+one)?(?:,?\s+(?:please|pls|plz|thanks|thx))?[\s.!]*(?P<asked>\?*)\s*$"
 )
 

@@ -341,7 +341,9 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
     assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."
     # Commands as people type them; asked, only 'more' is one ("quit?" is told how).
-    polite = "who is kasatkin\nmore, please\none more\nquit?\nclear?\nquit.\nwho is witkoff\n"
+    polite = (
+        "who is kasatkin\nmore, please\nthanks, one more\nquit?\nclear?\nquit.\nwho is witkoff\n"
+    )
     turns = _cli("chat", index_dir=index_dir, stdin=polite).stdout.split("\n> ")[1:]
     assert [turn.split("\n", 1)[0] for turn in turns] == polite.splitlines()[:6]
     assert all("— Russia warns" in turns[n] for n in (1, 2))  # passages, not searched
