@@ -231,6 +231,10 @@ def byline_reply(document: Document) -> ArticleReply:
         lines = [f"The article doesn't name its author — {document.title}"]
     outlet = publisher(document)
     if outlet:
+        # A closing line's full stop ("Axadle Times international–Monitoring."); not an
+        # abbreviation's ("Acme Co.").
+        if outlet.endswith(".") and len(outlet.split()[-1]) > 4:
+            outlet = outlet[:-1]
         lines.append(f"Published by: {outlet}")
     lines.append(source_line(document))
     return ArticleReply("byline", document.doc_id, tuple(lines))
