@@ -110,6 +110,7 @@ def test_txt_md_html_jsonl_offsets_roundtrip(
         ("<title>Storm hits coast | World | Example News</title>", "Example News"),
         ("<title>Example News - Storm hits coast</title>", "Example News"),
         ("<title>Storm hits coast | Home</title>", None),  # every site's word
+        ('<meta property="og:site_name" content="eKathimerini">', "eKathimerini"),  # as written
         ("<title>Storm hits coast | example news</title>", None),  # no name's capitals
         ('<meta property="og:site_name" content="Published by Example News">', None),
         (

@@ -387,11 +387,15 @@ def page_outlet(html: str, title: str, sitename: str | None = None) -> str | Non
     import lxml.html
 
     name = " ".join(visible_text(sitename or "").split())
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return name if _names_an_outlet(name, title) else None
+    # As the page writes it: trafilatura capitalises it ("eKathimerini" as "Ekathimerini").
+    for written in root.xpath("//meta[@property='og:site_name']/@content"):
+        if " ".join(visible_text(written).split()).casefold() == name.casefold():
+            name = " ".join(visible_text(written).split())
     if not name:
-        try:
-            root = lxml.html.fromstring(html)
-        except (ValueError, lxml.etree.ParserError):
-            return None
         page_title = " ".join(visible_text(root.findtext(".//title") or "").split())
         # The headline may hold a separator itself ("Q&A - what next? | The Ledger").
         if page_title.startswith(title) and _TITLE_PARTS.match(page_title, len(title)):
