@@ -92,6 +92,11 @@ _UNSEEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
+def _visible_line(text: str) -> str:
+    """`visible_text` on one line, its runs of spaces and breaks as one space."""
+    return " ".join(visible_text(text).split())
+
+
 def visible_text(text: str) -> str:
     """The text a reader sees: escape sequences, control characters (but line breaks and
     tabs) and invisible word-splitting characters left out, accents composed (NFC).
@@ -256,7 +261,7 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
         body_start = first_line_end + 1
     else:
         stem = Path(source).stem.replace("_", " ").replace("-", " ")
-        title = " ".join(visible_text(stem).split()) or doc_id  # one line in listings
+        title = _visible_line(stem) or doc_id  # one line in listings
         body_start = 0
     return Document(
         doc_id=doc_id,
@@ -293,9 +298,9 @@ def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
     title, _, body = text.partition("\n")
     credits = []
     if converted.author and find_byline(body) is None:
-        author = " ".join(visible_text(converted.author).split())
+        author = _visible_line(converted.author)
         credits.append(author if re.match(r"by\s", author, re.IGNORECASE) else f"By {author}")
-    date = " ".join(visible_text(converted.date or "").split())
+    date = _visible_line(converted.date or "")
     if date and is_date_line(date) and not any(is_date_line(line) for line in body.split("\n")[:6]):
         credits.append(date)
     if not credits:
@@ -321,7 +326,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
             f"{source}: only {words} word(s) of text found in the HTML; that is not an article "
             "(a menu, a login or an error page?)"
         )
-    title = " ".join(visible_text(getattr(extracted, "title", None) or "").split())
+    title = _visible_line(getattr(extracted, "title", None) or "")
     title = title or Path(source).stem
     author = visible_text(getattr(extracted, "author", None) or "").strip()
     body = text.replace("\r\n", "\n").strip("\n")
@@ -386,17 +391,17 @@ def page_outlet(html: str, title: str, sitename: str | None = None) -> str | Non
     as an outlet's name (a sentence, a byline, "Home", more than six words)."""
     import lxml.html
 
-    name = " ".join(visible_text(sitename or "").split())
+    name = _visible_line(sitename or "")
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return name if _names_an_outlet(name, title) else None
     # As the page writes it: trafilatura capitalises it ("eKathimerini" as "Ekathimerini").
-    for written in root.xpath("//meta[@property='og:site_name']/@content"):
-        if " ".join(visible_text(written).split()).casefold() == name.casefold():
-            name = " ".join(visible_text(written).split())
+    for written in map(_visible_line, root.xpath("//meta[@property='og:site_name']/@content")):
+        if written.casefold() == name.casefold():
+            name = written
     if not name:
-        page_title = " ".join(visible_text(root.findtext(".//title") or "").split())
+        page_title = _visible_line(root.findtext(".//title") or "")
         # The headline may hold a separator itself ("Q&A - what next? | The Ledger").
         if page_title.startswith(title) and _TITLE_PARTS.match(page_title, len(title)):
             name = _TITLE_PARTS.split(page_title[len(title) :])[-1]
@@ -408,7 +413,7 @@ def page_outlet(html: str, title: str, sitename: str | None = None) -> str | Non
 #: What separates a <title>'s headline from its section and site: " | ", " - ", " — ".
 _TITLE_PARTS = re.compile(r"\s+(?:\||-|–|—|::)\s+")
 #: The same, ending a title's site name before its headline ("Daily Ledger - ").
-_BEFORE_HEADLINE = re.compile(r"\s+(?:\||-|–|—|::)\s+$")
+_BEFORE_HEADLINE = re.compile(_TITLE_PARTS.pattern + "$")
 
 
 def _names_an_outlet(name: str, title: str) -> bool:
@@ -484,7 +489,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
     title = _jsonl_string(record.get("title"), "title", where)
-    title = " ".join(visible_text(_replace_surrogates(title)).split()) or doc_id  # one line
+    title = _visible_line(_replace_surrogates(title)) or doc_id  # one line
     body = document_text(_replace_surrogates(body))
     _check_words(body, where)
     seen[doc_id] = line_no
@@ -622,9 +627,7 @@ def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
         _check_not_index(path)
         if _is_dir(path):
             root = path.resolve()
-            found = sorted(
-                p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES and not _is_dir(p)
-            )
+            found = sorted(p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES)
             for file in found:
                 _check_inside(file, root)
                 named = files.get(os.path.abspath(file), (file, False))[1]
@@ -682,8 +685,9 @@ def _holds_index(folder: Path) -> bool:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Every entry under `folder` (links to folders not followed, as `rglob` does), but hidden
-    ones (".git", ".venv", ".draft.txt") and articlebot index folders, whose files are
+    """Every file under `folder` (links to folders not followed, as `rglob` does; a folder
+    named like a file, "archive.txt/", is walked, not read), but hidden ones (".git",
+    ".venv", ".draft.txt") and those of articlebot index folders, whose files are
     articlebot's and not articles. A folder inside that cannot be read stops the run: leaving
     it out silently would look like its articles were gone, and `--prune` would drop them."""
 
@@ -698,7 +702,7 @@ def _walk(folder: Path) -> Iterator[Path]:
             dirs.clear()  # an index's files, or a Python environment's, are no articles
             continue
         dirs[:] = [name for name in dirs if not name.startswith(".")]
-        for name in (*dirs, *names):
+        for name in names:
             if not name.startswith("."):
                 yield base / name
 
