@@ -48,33 +48,28 @@ _POLITE = re.compile(
 
 
 def _command(line: str) -> str:
-    """The chat command a line is ("more" of "more please"), else the line in lower case. Only
-    "more" is one when asked ("any more?"): "quit?" is told how to leave (`_asked_command`)."""
+    """The chat command a line is ("more" of "more please"; "quit?" of "quit?", which is told
+    how to leave, `_COMMAND_HINTS`), else the line in lower case. Asked, only "more" is one
+    ("any more?")."""
     lower = line.lower().strip()
     found = _POLITE.match(lower)
     if found is None:
         return lower
     word = found.group("word")
-    if word in MORE or (word in QUIT | HELPS | CLEAR and not found.group("asked")):
+    if word in MORE:
         return word
+    if word in QUIT | HELPS | CLEAR:
+        return f"{word}?" if found.group("asked") else word
     return lower
 
 
 #: What "quit?" or "clear?" alone is answered with: how to do it, not a search.
 _COMMAND_HINTS = {
-    "quit": "To leave, type quit (or press Ctrl-D).",
-    "exit": "To leave, type quit (or press Ctrl-D).",
-    "clear": "To forget this conversation, type clear.",
-    "help": HELP,
+    "quit?": "To leave, type quit (or press Ctrl-D).",
+    "exit?": "To leave, type quit (or press Ctrl-D).",
+    "clear?": "To forget this conversation, type clear.",
+    "help?": HELP,
 }
-
-
-def _asked_command(line: str) -> str | None:
-    """How to do what a command word asked alone means ("quit?": how to leave), or None."""
-    found = _POLITE.match(line.lower().strip())
-    if found is None or not found.group("asked"):
-        return None
-    return _COMMAND_HINTS.get(found.group("word"))
 
 
 def _natural(title: str) -> list[tuple[int, int | str]]:
@@ -225,8 +220,8 @@ def run_chat(
                 say("Forgotten; ask anything.")
             elif command in MORE:
                 say(_more(state))
-            elif (hint := _asked_command(line)) is not None:
-                say(hint)
+            elif command in _COMMAND_HINTS:
+                say(_COMMAND_HINTS[command])
             elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
             else:
