@@ -72,13 +72,13 @@ from articlebot.retrieval.roles import (
     Holder,
     RoleQuestion,
     SpokenRole,
-    mentions_qualifier,
     mentions_title,
     role_aged,
     role_asked,
     role_holder,
     role_led,
     role_speaking,
+    says_every_qualifier,
 )
 from articlebot.retrieval.small_talk import (
     SmallTalk,
@@ -267,13 +267,8 @@ def with_role_holder(
     # Veloria and Istran"); a holder its subject alone would narrow is that story's own.
     for other in dict.fromkeys(p.doc_id for p in answer.passages if p.doc_id != doc_id):
         found = _holder_in(retriever, other, role)
-        if (
-            found is not None
-            and role.qualifiers
-            and all(
-                mentions_qualifier(_sentence_at(retriever, other, found[1]), q)
-                for q in role.qualifiers
-            )
+        if found is not None and says_every_qualifier(
+            _sentence_at(retriever, other, found[1]), role
         ):
             return _led_by(retriever, answer, other, found[1])
     return _only_closest(answer)

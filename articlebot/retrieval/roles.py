@@ -759,9 +759,10 @@ def _narrowed_after(sentence: str, name: str, asked: RoleQuestion) -> str | None
     return None if any(_same_word(whose, q) for q in asked.qualifiers) else found.group("whose")
 
 
-def mentions_qualifier(text: str, qualifier: str) -> bool:
-    """Whether `text` names a word narrowing a role down ("veloria" in "of Veloria")."""
-    return _mentions(text, qualifier)
+def says_every_qualifier(sentence: str, asked: RoleQuestion) -> bool:
+    """Whether the question narrows the role down and `sentence` says every word it narrows
+    it by ("veloria" in "President Anna Kovar of Veloria")."""
+    return bool(asked.qualifiers) and all(_mentions(sentence, q) for q in asked.qualifiers)
 
 
 def _mentions(text: str, qualifier: str) -> bool:
