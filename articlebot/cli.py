@@ -679,7 +679,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     for doc_id, meta in manifest.documents.items():
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
-        print(f"{doc_id}\t{meta['title']}\t{meta['source']}\t{added}\t{passages}")
+        fields = (doc_id, meta["title"], meta["source"], added, passages)
+        # A tab or line break in a file's name must not split its article's line.
+        print("\t".join(one_line(str(field)) for field in fields))
     return 0
 
 

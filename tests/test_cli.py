@@ -487,3 +487,25 @@ def test_add_of_a_folder_skips_an_empty_file_and_says_so(tmp_path: Path, cli: Cl
 
 def _no_model(*args: object, **kwargs: object) -> None:
     raise AssertionError("the model was loaded")
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_list_keeps_one_line_of_five_fields_for_a_file_name_with_a_tab_or_line_break(
+    tmp_path: Path, cli: Cli
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "storm\nport\tclosed.txt").write_text(
+        "Storm closes port\n\nThe harbour at Kelby was shut for two days by the storm.\n"
+    )
+    index_dir = tmp_path / "index"
+    assert cli("add", str(folder), index_dir=index_dir).returncode == 0
+    listing = cli("list", index_dir=index_dir).stdout
+    assert listing.count("\n") == 1
+    doc_id, title, source, _added, passages = listing.rstrip("\n").split("\t")
+    assert (title, source, passages) == (
+        "Storm closes port",
+        f"{folder}/storm\\nport\\tclosed.txt",
+        "1 passage",
+    )
+    assert doc_id in cli("ask", "how long was the port shut", "--json", index_dir=index_dir).stdout
