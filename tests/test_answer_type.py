@@ -390,6 +390,24 @@ def test_an_age_after_a_name_with_any_capital_letter() -> None:
     assert states_age_of("Łukasz Żółkiewski-Čermák", "Żółkiewski-Čermák, 31, beat the mark.")
 
 
+def test_a_relatives_age_is_not_the_persons_of_the_same_surname() -> None:
+    # "who was the missing hiker" -> Martin Fogarty; "how old is he" was his daughter's 34.
+    daughter = 'His daughter, Niamh Fogarty, 34, said the family had "started to prepare".'
+    assert not states_age_of("Martin Fogarty", daughter)
+    assert states_age_of("Niamh Fogarty", daughter)
+    assert not states_age_of("Martin Fogarty", "Bernadette Fogarty, 64, said he knew the area.")
+    # His surname alone, with a title or an honorific before it, is still him.
+    for sentence in (
+        "Fogarty, 66, was airlifted to hospital.",
+        "Mr Fogarty, 66, was airlifted to hospital.",
+        "Superintendent Fogarty, 66, said he was retiring.",
+        "The hiker, Martin Fogarty, 66, was airlifted to hospital.",
+    ):
+        assert states_age_of("Martin Fogarty", sentence), sentence
+    # Asked by surname alone, any Fogarty's age is the best there is.
+    assert states_age_of("Fogarty", daughter)
+
+
 def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     from articlebot.retrieval.answer_type import age_asked, states_age_of
 

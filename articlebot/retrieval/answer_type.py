@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.retrieval.names import CALENDAR, CAPITALS
+from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES
 from articlebot.retrieval.spelling import chat_words
 
 _NUMBER_QUESTION = re.compile(
@@ -1300,17 +1300,36 @@ def states_age_of(name: str, sentence: str) -> bool:
     asked = _words(name)
     sentence = sentence[:_MAX_SENTENCE]
     if any(
-        match.group("owner") is not None and _bare(match.group("owner")) in asked
+        match.group("owner") is not None and _owner_is(asked, sentence, match)
         for match in _AGE.finditer(sentence)
     ):
         return True
     # After who they are: "Amara Diallo, a 12-year-old from Dakar", "Viktor Sorensen of
     # Denmark, 41".
-    if any(_bare(match.group("owner")) in asked for match in _AGE_APPOSED.finditer(sentence)):
+    if any(_owner_is(asked, sentence, match) for match in _AGE_APPOSED.finditer(sentence)):
         return True
     # Before the name: "Nineteen-year-old Swede Elin Lindqvist", "the 34-year-old Okafor".
     return any(
         asked & _words(match.group("owner")) for match in _AGE_BEFORE_NAME.finditer(sentence)
+    )
+
+
+def _owner_is(asked: set[str], sentence: str, match: re.Match[str]) -> bool:
+    """Whether the word an age follows (`match`'s owner) names the person asked about: one of
+    their names, and not the surname of a relative with another first name ("His daughter,
+    Niamh Fogarty, 34" is not Martin Fogarty's age)."""
+    if _bare(match.group("owner")) not in asked:
+        return False
+    before = re.search(r"([\w’'-]+)\s+$", sentence[: match.start("owner")])
+    if before is None or len(asked) < 2:
+        return True
+    word = before.group(1)
+    given = _bare(word)
+    return not (
+        word[:1].isupper()
+        and given not in asked
+        and given.strip(".") not in NOT_NAMES
+        and given not in TITLES
     )
 
 

@@ -36,6 +36,25 @@ NOT_NAMES = {
 }  # fmt: skip
 
 
+#: Titles a single person holds, as a reader types them.
+TITLES = frozenset(
+    {
+        "minister", "president", "leader", "envoy", "governor", "mayor", "chief", "head",
+        "ceo", "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor",
+        "premier", "director", "coach", "captain", "manager", "chairman", "chairwoman", "chair",
+        "judge", "prosecutor", "lawyer", "attorney", "senator", "commissioner", "superintendent",
+        "principal", "conductor", "champion", "founder", "owner", "boss", "executive",
+        "sheriff", "inspector", "commander", "editor", "pm", "champ", "vet", "cfo", "coo",
+        "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
+        "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
+        "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
+        "author", "referee", "ref", "umpire", "driver", "pilot", "auditor", "curator",
+        "coroner", "magistrate", "warden", "organiser", "organizer", "chef", "architect",
+        "designer", "promoter", "detective", "investigator",
+    }
+)  # fmt: skip
+
+
 def names_in(text: str) -> list[str]:
     """Proper-noun phrases in `text`, without question words, titles and the like that merely
     start a sentence or come before a name."""

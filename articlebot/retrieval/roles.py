@@ -11,26 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from articlebot.ingest.cleaning import DATELINE
-from articlebot.retrieval.names import CALENDAR
+from articlebot.retrieval.names import CALENDAR, TITLES
 from articlebot.retrieval.spelling import plain_letters
 
-#: Titles a single person holds, as a reader types them.
-_TITLES = frozenset(
-    {
-        "minister", "president", "leader", "envoy", "governor", "mayor", "chief", "head",
-        "ceo", "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor",
-        "premier", "director", "coach", "captain", "manager", "chairman", "chairwoman", "chair",
-        "judge", "prosecutor", "lawyer", "attorney", "senator", "commissioner", "superintendent",
-        "principal", "conductor", "champion", "founder", "owner", "boss", "executive",
-        "sheriff", "inspector", "commander", "editor", "pm", "champ", "vet", "cfo", "coo",
-        "chairperson", "dean", "rector", "provost", "bishop", "archbishop", "pope", "king",
-        "queen", "ambassador", "speaker", "treasurer", "administrator", "trainer", "skipper",
-        "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
-        "author", "referee", "ref", "umpire", "driver", "pilot", "auditor", "curator",
-        "coroner", "magistrate", "warden", "organiser", "organizer", "chef", "architect",
-        "designer", "promoter", "detective", "investigator",
-    }
-)  # fmt: skip
 _BOSS = (
     ("chief", "executive"), ("ceo",), ("president",), ("head",), ("managing", "director"),
     ("director",), ("chairman",),
@@ -41,7 +24,7 @@ _SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
 #: What a reader calls someone whose title they do not know: "the union guy".
 _SOMEONE = frozenset({"guy", "man", "woman", "person", "lady", "bloke", "dude", "rep"})
 _ANY_TITLE = (
-    *sorted((title,) for title in _TITLES - {"author", "owner", "champion", "champ"}),
+    *sorted((title,) for title in TITLES - {"author", "owner", "champion", "champ"}),
     ("general", "secretary"), ("representative",), ("official",),
 )  # fmt: skip
 #: Other names of the title a reader typed: "ceo" is the chief executive, "pm" the prime
@@ -283,7 +266,7 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
     words = [_bare(w) for w in found.group("role").split()]
     head = words[-1]
     anyone = head in _SOMEONE
-    if head not in _TITLES and not anyone:
+    if head not in TITLES and not anyone:
         return None
     before = [w for w in words[:-1] if w not in _FILLERS]
     if any(w in {"who", "that", "which", "whose"} for w in before):
@@ -716,7 +699,7 @@ def _in_name(word: str) -> bool:
 
 
 def _starts_name(word: str) -> bool:
-    return word[:1].isupper() and _bare(word) not in _NOT_NAMES and _bare(word) not in _TITLES
+    return word[:1].isupper() and _bare(word) not in _NOT_NAMES and _bare(word) not in TITLES
 
 
 def _ends_name(word: str) -> bool:
