@@ -1027,3 +1027,35 @@ def test_a_name_put_in_for_a_pronoun_is_remembered_whole(rewrite, question, bold
     )
     answer = Answer(question, answered=False, confidence=0.5, passages=[passage])
     assert _as_written(rewrite, question, answer) == remembered
+
+
+def test_he_stays_the_person_over_an_age_given_before_the_name(retriever_of) -> None:
+    # The age stands in the lead, before the name ("A 71-year-old fisherman ..."): "how old is
+    # he" named Colm Brady's daughter (same surname, her age after it); answered by the lead,
+    # which names nobody, the next "he" lost him to the rescuer.
+    sea = retriever_of(
+        sea=(
+            "Fisherman found alive on rocks after two nights at sea\n\n"
+            "KILKEE, Ireland, May 3 — A 71-year-old fisherman whose boat sank off the Clare "
+            "coast on Thursday was found alive on Saturday morning by a kayaker, the coast "
+            "guard said.\n\n"
+            "Colm Brady, a retired harbour master from Kilrush, had gone out alone to check "
+            "lobster pots at about 6 a.m. on Thursday.\n\n"
+            "He was found clinging to rocks below the Loop Head lighthouse by Aoife Kinsella, "
+            "26, a kayaking instructor who heard him whistling.\n\n"
+            "Brady was flown by helicopter to University Hospital Limerick, where he was "
+            "treated for a broken wrist and hypothermia.\n\n"
+            'His daughter, Sinead Brady, 38, said the family had "feared the worst".\n'
+        )
+    )
+    turn = None
+    for question in ("who was the fisherman", "how old is he"):
+        answer, turn = ask_in_context(sea, question, turn, doc_ids=["sea"])
+    assert "71-year-old" in answer.passages[0].highlight_text
+    for question, told in (
+        ("wat did he used to do for work", "retired harbour master"),
+        ("where was he from", "Kilrush"),
+        ("was he hurt", "broken wrist"),
+    ):
+        answer, _ = ask_in_context(sea, question, turn, doc_ids=["sea"])
+        assert told in answer.passages[0].highlight_text, question

@@ -856,7 +856,13 @@ def _settle(
         )
         if sure(contextual) or not sure(answer) or bare or elsewhere or off_subject:
             answer = dataclasses.replace(contextual, question=answer.question)
-            rewritten = _told_by_rewrite(contextual, answers[0])
+            # A bold sentence naming nobody ("A 66-year-old hiker ...", the age of "he" =
+            # Martin Fogarty) leaves no one else for the next "he": the name stays.
+            rewritten = _told_by_rewrite(contextual, answers[0]) or (
+                contextual.question in named
+                and bool(contextual.passages)
+                and not people(contextual.passages[0].highlight_text)
+            )
             if bare:  # remembered as it was asked, so that a next "how long?" still finds it
                 asked_as = contextual.question
     if off_subject and answer is answers[0]:
