@@ -156,6 +156,14 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("whos the ref in the game", "Referee Simon Tate had booked Holloway in the first half."),
         # A school's head is its headteacher.
         ("who is the head", "Headteacher Priya Venkatesh, 47, told parents it would close."),
+        # A union's leader is its general secretary; an agency's, its administrator, named
+        # in full where the question has its initials.
+        ("who leads the eis", "said Andrea Bradley, the general secretary of the EIS."),
+        ("who is the head of the union", "Declan Forsyth, the union's general secretary, said."),
+        (
+            "who runs fema",
+            "Federal Emergency Management Agency Administrator Angela Ruiz said she would go.",
+        ),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:

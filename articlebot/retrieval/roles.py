@@ -16,9 +16,9 @@ from articlebot.retrieval.spelling import plain_letters
 
 _BOSS = (
     ("chief", "executive"), ("ceo",), ("president",), ("head",), ("managing", "director"),
-    ("director",), ("chairman",),
+    ("director",), ("general", "secretary"), ("chairman",),
     ("chairwoman",), ("chair",), ("governor",), ("manager",), ("leader",), ("owner",),
-    ("founder",), ("chief",), ("principal",), ("rector",), ("dean",),
+    ("founder",), ("chief",), ("principal",), ("rector",), ("dean",), ("administrator",),
 )  # fmt: skip
 _SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
 #: What a reader calls someone whose title they do not know: "the union guy".
@@ -763,17 +763,27 @@ _UNINITIALLED = frozenset({"of", "and", "for", "the", "on", "in", "&"})
 
 
 def _initials(words: list[str]) -> set[str]:
-    """The initials of every run of capitalised words in `words` ("paho", "ho", "aho", ...)."""
+    """The initials of every run of capitalised words in `words`, and of each part of one
+    ("paho", "aho", "pa", ...): a title or a name may follow the body's name without a break
+    ("Federal Emergency Management Agency Administrator Angela Ruiz" holds "fema")."""
     found: set[str] = set()
     run: list[str] = []
     for word in [*words, "."]:
         if word[:1].isupper():
             run.append(word[0].lower())
         elif word.lower() not in _UNINITIALLED or not run:
-            for start in range(len(run)):
-                found.add("".join(run[start:]))
+            initials = "".join(run)
+            found.update(
+                initials[start:end]
+                for start in range(len(initials))
+                for end in range(start + 1, min(len(initials), start + _LONGEST_INITIALS) + 1)
+            )
             run = []
     return found
+
+
+#: The most letters of a name's initials: "Pan American Health Organization" is four.
+_LONGEST_INITIALS = 8
 
 
 def _same_word(word: str, qualifier: str) -> bool:
