@@ -284,6 +284,23 @@ def test_a_link_out_of_a_folder_is_refused_but_a_named_link_is_read(tmp_path: Pa
     assert "Nobody should index this." in doc.text
 
 
+def test_links_in_a_loop_are_skipped_in_one_line_each(tmp_path: Path) -> None:
+    # Path.resolve() raised "Symlink loop" as a RuntimeError: a traceback, and nothing of the
+    # folder indexed.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "story.txt").write_text("A story\n\nThe harbour reopened on Monday.\n")
+    (folder / "loop1.txt").symlink_to(folder / "loop2.txt")
+    (folder / "loop2.txt").symlink_to(folder / "loop1.txt")
+    skipped: list[DocumentError] = []
+    [doc] = read_documents([folder], on_skip=skipped.append)
+    assert doc.doc_id == "story"
+    assert [Path(str(e).split(":")[0]).name for e in skipped] == ["loop1.txt", "loop2.txt"]
+    assert all("symbolic links" in str(e) for e in skipped)
+    with pytest.raises(DocumentError, match=r"loop1\.txt: cannot read"):
+        read_documents([folder / "loop1.txt"])
+
+
 def test_a_folder_s_unreadable_files_are_skipped_only_when_asked(tmp_path: Path) -> None:
     folder = tmp_path / "news"
     folder.mkdir()

@@ -655,7 +655,9 @@ def _check_not_index(path: Path) -> None:
         index = path
     else:
         # "." inside a generation, a link to one, or a file in one: where it really is.
-        resolved = path.resolve()
+        resolved = _resolved(path)
+        if resolved is None:
+            return  # a link in a loop: reading it says so, in one line
         generation = resolved if _is_dir(resolved) else resolved.parent
         if not _is_generation(generation):
             return
@@ -707,6 +709,14 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield base / name
 
 
+def _resolved(path: Path) -> Path | None:
+    """Where `path` really is, or None for a link that leads round in a loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError: "Symlink loop" before Python 3.13
+        return None
+
+
 def _check_inside(file: Path, root: Path) -> None:
     """Refuse a link in a folder that leads out of it.
 
@@ -715,8 +725,8 @@ def _check_inside(file: Path, root: Path) -> None:
     document out of the index with nothing but a log line to say so, and naming the file
     directly still indexes it.
     """
-    target = file.resolve()
-    if not target.is_relative_to(root):
+    target = _resolved(file)
+    if target is not None and not target.is_relative_to(root):
         raise DocumentError(
             f"{file}: links to {target}, outside the folder {root}; name the file itself to "
             "index it"
