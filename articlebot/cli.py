@@ -860,7 +860,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    header = [doc.title, *([doc.byline] if doc.byline else []), doc.source]
+    header = [doc.title, *([doc.byline] if doc.byline else []), one_line(doc.source)]
     print("\n".join(header))
     print(f"\n{_plural(len(paragraphs), 'paragraph')}")
     for number, text in enumerate(paragraphs, start=1):

@@ -490,7 +490,7 @@ def _no_model(*args: object, **kwargs: object) -> None:
 
 
 @pytest.mark.usefixtures("shared_model")
-def test_list_keeps_one_line_of_five_fields_for_a_file_name_with_a_tab_or_line_break(
+def test_a_file_name_with_a_tab_or_line_break_keeps_list_show_and_source_to_their_lines(
     tmp_path: Path, cli: Cli
 ) -> None:
     folder = tmp_path / "news"
@@ -509,3 +509,7 @@ def test_list_keeps_one_line_of_five_fields_for_a_file_name_with_a_tab_or_line_b
         "1 passage",
     )
     assert doc_id in cli("ask", "how long was the port shut", "--json", index_dir=index_dir).stdout
+    # So do `show`'s header and the source line of "who wrote this".
+    assert cli("show", doc_id, index_dir=index_dir).stdout.splitlines()[1] == source
+    wrote = cli("ask", "who wrote this", index_dir=index_dir).stdout
+    assert "Source: the file storm port closed.txt\n" in wrote

@@ -100,8 +100,10 @@ def source_line(document: Document) -> str:
     if source.startswith(("http://", "https://")):
         return f"Source: {source}"
     if source:
-        # A server's file path is nobody's business; the name tells which file it was.
-        return f"Source: the file {Path(source).name}"
+        # A server's file path is nobody's business; the name tells which file it was, on one
+        # line whatever it holds.
+        name = "".join(c if c.isprintable() else " " for c in Path(source).name)
+        return f"Source: the file {name}"
     return "Source: not recorded"
 
 
