@@ -513,3 +513,15 @@ def test_a_file_name_with_a_tab_or_line_break_keeps_list_show_and_source_to_thei
     assert cli("show", doc_id, index_dir=index_dir).stdout.splitlines()[1] == source
     wrote = cli("ask", "who wrote this", index_dir=index_dir).stdout
     assert "Source: the file storm port closed.txt\n" in wrote
+
+
+def test_no_index_says_how_to_build_that_one(tmp_path: Path, cli: Cli) -> None:
+    # "run `articlebot index`" as printed builds the default index, not the one asked of.
+    index_dir = tmp_path / "my index"
+    index_dir.mkdir()
+    listing = cli("list", index_dir=index_dir)
+    assert listing.returncode == 1
+    assert listing.stderr == (
+        f"articlebot: error: no index in {index_dir}; run "
+        f"`articlebot index --index-dir '{index_dir}'` to build one\n"
+    )

@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import time
 import uuid
@@ -454,7 +455,9 @@ def live_generation(index_dir: Path) -> Path:
         refusal = holds_other_files(index_dir)
         if refusal is not None:
             raise IndexNotFoundError(refusal)
-        raise IndexNotFoundError(f"no index in {index_dir}; run `articlebot index` to build one")
+        # The command as it must be typed: without the folder it builds the default index.
+        build = f"articlebot index --index-dir {shlex.quote(str(index_dir))}"
+        raise IndexNotFoundError(f"no index in {index_dir}; run `{build}` to build one")
     return generation
 
 
