@@ -177,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start over: the index holds exactly these documents, all embedded again",
     )
-    p.add_argument("--device", help="torch device for embedding: cpu, cuda, mps")
+    p.add_argument("--device", help="torch device for embedding: cpu, cuda, cuda:N, mps")
     _common(p)
 
     p = sub.add_parser(

@@ -74,7 +74,12 @@ class Settings(BaseSettings):
         description="Embedding model: the bundled all-MiniLM-L6-v2, a local folder, or a hub "
         "name in the local cache.",
     )
-    device: str = Field(default="cpu", description="Torch device for embedding (cpu, cuda, mps).")
+    device: str = Field(
+        default="cpu",
+        pattern=r"^(?:cpu|cuda(?::\d+)?|mps)$",
+        description="Torch device for embedding (cpu, cuda, cuda:N, mps).",
+        json_schema_extra={"accepts": "cpu, cuda, cuda:N or mps"},
+    )
     encoder: Literal["auto", "onnx", "torch"] = Field(
         default="auto",
         description="auto: the model exported to ONNX (no torch at run time) when it is a local "
@@ -380,6 +385,8 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
 
 def accepts(info: FieldInfo) -> str:
     """What a setting accepts, in words: 'a whole number from 1 to 50'."""
+    if isinstance(info.json_schema_extra, dict) and "accepts" in info.json_schema_extra:
+        return str(info.json_schema_extra["accepts"])
     kind = info.annotation
     if typing.get_origin(kind) in (typing.Union, types.UnionType):
         kind = next(a for a in typing.get_args(kind) if a is not type(None))

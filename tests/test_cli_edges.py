@@ -61,6 +61,13 @@ def _cli(
             "ARTICLEBOT_RATE_LIMIT must be a whole number, 0 or more (got 'abc')",
         ),
         (["list"], {"ARTICLEBOT_ENCODER": "gpu"}, "ARTICLEBOT_ENCODER must be one of auto, onnx"),
+        # A device torch has no name for is the flag's fault, not the model's.
+        (
+            ["index", "--device", "foo"],
+            {},
+            "--device must be cpu, cuda, cuda:N or mps (got 'foo')",
+        ),
+        (["list"], {"ARTICLEBOT_DEVICE": "gpu"}, "ARTICLEBOT_DEVICE must be cpu, cuda, cuda:N or"),
         (
             ["list"],
             {"ARTICLEBOT_ADMIN_IDS": "abc"},
@@ -695,3 +702,23 @@ def test_index_dot_reads_the_folder_it_is_run_in(tmp_path: Path, cli: Cli) -> No
         "articlebot: error: ../news/index: is an articlebot index, not articles; "
         "ask it with `--index-dir ../news/index`\n"
     )
+
+
+@pytest.mark.parametrize("device", ["cuda", "cuda:7", "mps"])
+def test_a_device_this_machine_lacks_is_named_as_such(device: str) -> None:
+    import torch
+
+    from articlebot.config import load_settings
+    from articlebot.encoders.protocol import ModelLoadError
+    from articlebot.encoders.sentence_transformer import SentenceTransformerEncoder
+
+    if device == "mps":
+        present = torch.backends.mps.is_available()
+    else:
+        present = torch.cuda.device_count() > int(device.partition(":")[2] or 0)
+    location = load_settings().model_location
+    if present:  # a machine that has it embeds there
+        assert SentenceTransformerEncoder(location, device=device).encode(["hi"]).shape == (1, 384)
+        return
+    with pytest.raises(ModelLoadError, match=rf"^torch device '{device}' is not available: "):
+        SentenceTransformerEncoder(location, device=device)

@@ -31,6 +31,10 @@ class SentenceTransformerEncoder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+        missing = _unavailable(device)
+        if missing is not None:
+            # Said so, not as the model failing to load ("Torch not compiled with CUDA").
+            raise ModelLoadError(f"torch device {device!r} is not available: {missing}")
         try:
             self._model: SentenceTransformer = SentenceTransformer(str(location), device=device)
         except Exception as exc:
@@ -101,3 +105,18 @@ class SentenceTransformerEncoder:
         )
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return pieces, np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _unavailable(device: str) -> str | None:
+    """Why torch cannot embed on `device` here, or None when it can."""
+    import torch
+
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        return f"torch {torch.__version__} finds no CUDA GPU on this machine; use cpu"
+    if device.startswith("cuda") and ":" in device:
+        number = int(device.split(":", 1)[1])
+        if number >= torch.cuda.device_count():
+            return f"this machine has {torch.cuda.device_count()} CUDA GPU(s), numbered from 0"
+    if device == "mps" and not torch.backends.mps.is_available():
+        return "no Apple GPU (MPS) on this machine; use cpu"
+    return None
