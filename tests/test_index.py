@@ -26,6 +26,7 @@ from articlebot.index.store import (
     IndexMismatchError,
     IndexWriteError,
     current_generation,
+    read_manifest,
 )
 from articlebot.ingest.documents import Document, read_documents
 from articlebot.storage.local_index import load_index
@@ -88,6 +89,21 @@ def test_second_run_embeds_nothing_and_changed_doc_alone(settings_for, encoder, 
     data, fourth = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA))
     assert fourth.removed == ["beta"]
     assert {p.doc_id for p in load_index(settings.index_dir).passages} == {"alpha"}
+
+
+def test_a_rebuild_keeps_each_article_s_date_added(settings_for, encoder, tmp_path):
+    # `index --rebuild` said "2 unchanged" and `list`, "when was this published" ("Indexed
+    # on ...") moved every article to the rebuild's date.
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    first = read_manifest(settings.index_dir).documents["alpha"]["added"]
+    time.sleep(0.05)
+    _, report = update_index(
+        settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA), rebuild=True
+    )
+    assert report.unchanged == ["alpha"] and report.added == ["beta"]
+    documents = read_manifest(settings.index_dir).documents
+    assert documents["alpha"]["added"] == first and documents["beta"]["added"] > first
 
 
 def test_failed_write_leaves_previous_index_loadable(settings_for, encoder, tmp_path, monkeypatch):

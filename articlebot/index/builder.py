@@ -418,7 +418,8 @@ def _build_index(
     seen: set[str] = set()
     # What the index held, by content hash, to report a rebuild's documents as unchanged,
     # updated or added like any other run's (all of them are embedded again).
-    held = _indexed_hashes(index_dir, previous)
+    indexed = _held_before(index_dir, previous)
+    held = {doc_id: meta.get("hash") for doc_id, meta in indexed.items()}
     texts: dict[str, str] = {}
     #: The added documents, by content hash: whom a removed one with the same text became.
     added: dict[str, str] = {}
@@ -468,7 +469,7 @@ def _build_index(
         now = time.time()
         build.step()
         for doc_id, meta in build.meta.items():
-            earlier = previous.manifest.documents.get(doc_id) if previous is not None else None
+            earlier = indexed.get(doc_id)
             meta["added"] = float(earlier.get("added", now)) if earlier else now
         manifest = Manifest(
             model=encoder.name,
@@ -491,14 +492,14 @@ def _build_index(
     return data, report
 
 
-def _indexed_hashes(index_dir: Path, previous: IndexData | None) -> dict[str, str | None]:
-    """doc_id -> content hash of the documents the index held before this build, as its
-    manifest records them (also when it is rebuilt from scratch; none are hashed again)."""
+def _held_before(index_dir: Path, previous: IndexData | None) -> dict[str, dict[str, Any]]:
+    """doc_id -> manifest metadata (content hash, when added) of the documents the index held
+    before this build, also when it is rebuilt from scratch (none are hashed again, and each
+    keeps the date it was added)."""
     if previous is not None:
         documents = previous.manifest.documents
-        return {d: documents[d].get("hash") for d in previous.doc_order}
+        return {d: documents[d] for d in previous.doc_order}
     try:
-        documents = read_manifest(index_dir).documents
+        return dict(read_manifest(index_dir).documents)
     except IndexStoreError:
         return {}
-    return {doc_id: meta.get("hash") for doc_id, meta in documents.items()}
