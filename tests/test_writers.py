@@ -180,6 +180,21 @@ def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path
     assert code == 2 and _error(err) == "articlebot: error: --id names one article, but 2 were read"
 
 
+def test_a_file_read_through_a_link_to_its_folder_is_the_same_article(
+    index_dir: Path, tmp_path: Path, run: Run
+) -> None:
+    # `index news` then `index news-link/` made "news" and "news-8ba96e" of one file.
+    story = _article(tmp_path / "news" / "harbour.txt", *STORIES[0])
+    (tmp_path / "news-link").symlink_to(tmp_path / "news")
+    assert run("index", str(tmp_path / "news"))[0] == 0
+    link = tmp_path / "news-link"
+    for again in (("index", f"{link}/"), ("add", str(link / "harbour.txt"))):
+        code, out, err = run(*again)
+        assert code == 0, err
+        assert "0 added, 0 updated, 1 unchanged, 0 removed" in out
+    assert _sources(run("list")[1]) == {"harbour": str(story)}
+
+
 def test_index_of_one_more_file_keeps_the_others_and_dropping_is_explicit(
     index_dir: Path, tmp_path: Path, run: Run
 ) -> None:

@@ -25,15 +25,24 @@ def normalize_source(source: str) -> str:
         return source
     match = _JSONL_LINE.fullmatch(source)
     if match:
-        return f"{os.path.abspath(match.group(1))}:{match.group(2)}"
-    return os.path.abspath(source)
+        return f"{_in_real_folder(match.group(1))}:{match.group(2)}"
+    return _in_real_folder(source)
+
+
+def _in_real_folder(path: str) -> str:
+    """`path` made absolute in its folder's real place: a file read through a link to its
+    folder (news-link/a.txt) is the one read before as news/a.txt, not a second article. A
+    link to a file is left as it is, a file of its own name (also.txt -> story.txt)."""
+    absolute = os.path.abspath(path)
+    folder, name = os.path.split(absolute)
+    return os.path.join(os.path.realpath(folder), name)
 
 
 def origin(source: str) -> str:
     """The file or link a source comes from: the lines of one .jsonl file share an origin."""
     match = _JSONL_LINE.fullmatch(source)
     path = match.group(1) if match else source
-    return os.path.abspath(path) if is_file(path) else path
+    return _in_real_folder(path) if is_file(path) else path
 
 
 def is_file(source: str) -> bool:
