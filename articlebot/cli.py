@@ -468,6 +468,13 @@ def _where(settings: Settings) -> str:
 
 
 def _print_report(settings: Settings, report: Any) -> None:
+    """What a write did: copies of articles already indexed, then what went and the totals."""
+    for doc_id, twin in report.copies.items():
+        print(
+            f"articlebot: {doc_id} has the same text as {twin}, already indexed "
+            f"(`articlebot remove {doc_id}` if it was added by mistake)",
+            file=sys.stderr,
+        )
     for doc_id in report.removed:
         now = report.renamed.get(doc_id)
         print(f"removed {doc_id}" if now is None else f"renamed {doc_id} to {now}")
@@ -618,12 +625,6 @@ def cmd_add(args: argparse.Namespace) -> int:
     )
     for doc_id in report.given:
         print(f"{doc_id}: {data.documents[doc_id].title}")
-    for doc_id, twin in report.copies.items():
-        print(
-            f"articlebot: {doc_id} has the same text as {twin}, already indexed "
-            f"(`articlebot remove {doc_id}` if it was added by mistake)",
-            file=sys.stderr,
-        )
     _print_report(settings, report)
     if new_folder and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it

@@ -604,6 +604,11 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     assert "renamed harbour to port" in renamed.stdout.splitlines()
     assert f"port has the same text as {copy}" in renamed.stderr
     assert "same text as harbour," not in renamed.stderr
+    # `index` of a folder holding a copy says so too (only `add` did).
+    (tmp_path / "two" / "copy of harbour.txt").write_text(text, encoding="utf-8")
+    indexed = cli("index", str(tmp_path / "two"), index_dir=index_dir)
+    assert indexed.returncode == 0
+    assert "copy-of-harbour has the same text as port, already indexed" in indexed.stderr
 
 
 def test_where_another_article_answers_this_ones_runner_up_is_left_out(
