@@ -158,8 +158,10 @@ def run_chat(
     english_only: bool,
     history_file: Path | None,
     out: TextIO = sys.stdout,
+    refresh: Callable[[Any], Any] | None = None,
 ) -> int:
-    """The chat loop; returns the exit status."""
+    """The chat loop; returns the exit status. `refresh(retriever)` gives the retriever to ask
+    next (one over a newer index another process wrote since), before each question."""
     from articlebot.retrieval.conversation import (
         articles_meant,
         ask_in_context,
@@ -229,6 +231,9 @@ def run_chat(
                     line = "summarize"
                 elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
                     line = line.split(None, 1)[1]
+                if refresh is not None and (now := refresh(retriever)) is not retriever:
+                    # `add` or `remove` in another terminal: asked of the articles as they are.
+                    retriever, scope = now, articles_in_scope(now, doc_ids)
                 previous = state.turn
                 answer, state.turn = ask_in_context(
                     retriever, line, previous, doc_ids=doc_ids, english_only=english_only

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import typing
 from collections.abc import Collection, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -790,6 +791,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """`articlebot chat`."""
     from articlebot.chat import run_chat
+    from articlebot.collection import refreshed
 
     retriever = _retriever(args)
     settings = _settings(args)
@@ -798,6 +800,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         doc_ids=_scope(retriever, args.doc),
         english_only=not settings.multilingual_model,
         history_file=settings.cache_dir / "chat_history",
+        refresh=partial(refreshed, settings),
     )
 
 

@@ -201,6 +201,31 @@ def open_retriever(
     return make_retriever(settings, index, encoder)
 
 
+def refreshed(settings: Settings, retriever: Retriever) -> Retriever:
+    """`retriever` over the index as it is now, when another process (`add`, `index`,
+    `remove`) has published a newer one since it was opened; else `retriever` itself. A newer
+    index that cannot be used (another model's) is passed over with a warning."""
+    served = retriever.index
+    if not served.newer_generation():
+        return retriever
+    try:
+        url = database_url(settings)
+        if url is not None:
+            from articlebot.storage.postgres.collection import open_store
+
+            index: IndexStore = open_store(url)
+        else:
+            index = load_index(settings.index_dir)
+        check_compatible(index.manifest, served.manifest.recipe, settings.index_dir)
+    except IndexStoreError as exc:
+        log.warning("answering from the index as it was; the newer one is not usable: %s", exc)
+        return retriever
+    close = getattr(served, "close", None)  # a database index's connections
+    if close is not None:
+        close()
+    return retriever.with_index(index)
+
+
 def make_retriever(
     settings: Settings,
     index: IndexStore,

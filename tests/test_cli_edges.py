@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -727,3 +728,55 @@ def test_a_device_this_machine_lacks_is_named_as_such(device: str) -> None:
         return
     with pytest.raises(ModelLoadError, match=rf"^torch device '{device}' is not available: "):
         SentenceTransformerEncoder(location, device=device)
+
+
+def test_chat_answers_from_articles_added_or_removed_while_it_runs(tmp_path: Path) -> None:
+    # A chat kept answering from the index as it was when it started: an article added in
+    # another terminal was "not in the article", one removed still answered.
+    index_dir = tmp_path / "index"
+    harbour, bridge = tmp_path / "harbour.txt", tmp_path / "bridge.txt"
+    harbour.write_text("Harbour reopens\n\nFerries resumed at noon on Monday, the port said.\n")
+    bridge.write_text("Bridge repairs\n\nThe Kelby bridge will reopen to traffic on 4 March.\n")
+    assert _cli("add", str(harbour), index_dir=index_dir).returncode == 0
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "chat"],
+        env=_env(index_dir),
+        cwd=tmp_path,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(chat.stdout.readline, "")))
+    reader.start()
+
+    def asked(question: str) -> str:
+        """The chat's reply to `question`: what it printed after echoing it."""
+        assert chat.stdin is not None
+        before = len(seen)
+        chat.stdin.write(f"{question}\n")
+        chat.stdin.flush()
+        echo = f"> {question}\n"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            lines = seen[before:]
+            if echo in lines and lines[-1] != echo:
+                time.sleep(0.5)  # the rest of a reply of several lines
+                return "".join(lines[lines.index(echo) + 1 :])
+            time.sleep(0.05)
+        raise AssertionError(f"no reply to {question!r}: {seen}")
+
+    try:
+        assert "noon" in asked("when did the ferries resume")
+        # In another terminal, as a user would: the same settings as the chat's.
+        assert _cli("add", str(bridge), index_dir=index_dir).returncode == 0
+        assert "4 March" in asked("when will the bridge reopen")
+        assert _cli("remove", "harbour", index_dir=index_dir).returncode == 0
+        assert "noon" not in asked("when did the ferries resume")
+    finally:
+        chat.stdin.close()
+        chat.wait(timeout=120)
+        reader.join(timeout=10)
+    assert chat.returncode == 0
