@@ -1016,7 +1016,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
     from articlebot.bot.app import api_urls
-    from articlebot.masking import masked_url, without_password
+    from articlebot.masking import masked_url, without_password, without_token
 
     settings = _settings(args, api_url=args.api_url)
     token = bot_token(settings)
@@ -1032,10 +1032,11 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         # PTB's message for a rejected token quotes the token.
         raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
     except (NetworkError, TimedOut) as exc:
-        reason = without_password(str(exc).replace(token, "<token>"), api_url)
+        reason = without_password(without_token(str(exc), token), api_url)
         raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
-        reason = without_password(str(exc).replace(token, "<token>"), api_url)
+        # A server may echo the request's path back, the token in it encoded or cased anew.
+        reason = without_password(without_token(str(exc), token), api_url)
         raise CliError(f"the Bot API refused: {reason}") from None
     except (AttributeError, TypeError, KeyError, ValueError):
         # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)
@@ -1047,6 +1048,7 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
     import asyncio
 
     from articlebot.bot import webhook
+    from articlebot.masking import without_token
 
     if args.action == "set":
         if not args.url:
@@ -1060,7 +1062,8 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
         print(f"webhook set to {args.url}")
     elif args.action == "info":
         for key, value in asyncio.run(webhook.webhook_info(token, urls)).items():
-            print(f"{key}: {'' if value is None else value}")
+            # The webhook's URL or last error may hold the token (a path made of it).
+            print(one_line(without_token(f"{key}: {'' if value is None else value}", token)))
     else:
         asyncio.run(webhook.delete_webhook(token, urls))
         print("webhook deleted")

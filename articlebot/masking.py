@@ -1,4 +1,4 @@
-"""Secrets kept out of messages: a URL's password, as pure functions."""
+"""Secrets kept out of messages: a URL's password, the bot token, as pure functions."""
 
 from __future__ import annotations
 
@@ -32,3 +32,37 @@ def without_password(message: str, url: str) -> str:
 def _password(url: str) -> str:
     userinfo, at, _ = urlsplit(url).netloc.rpartition("@")
     return userinfo.partition(":")[2] if at else ""
+
+
+REDACTED = "<redacted-token>"
+
+
+def _char_pattern(char: str) -> str:
+    """`char` as it may appear in a log line: itself, percent-encoded (once or twice) or as an
+    HTML character reference."""
+    code = ord(char)
+    forms = [re.escape(char)]
+    if code < 0x80:
+        forms += [f"%{code:02x}", f"%25{code:02x}", f"&#{code};", f"&#x{code:x};"]
+    return "(?:" + "|".join(forms) + ")"
+
+
+#: BotFather's secrets are 35 characters; one this short is matched alone too.
+MIN_SECRET_ALONE = 8
+
+
+def token_pattern(token: str) -> re.Pattern[str]:
+    """Matches the token, or its secret part after the colon alone, in any of the encodings a
+    URL or an echoed error page may give it. A secret shorter than `MIN_SECRET_ALONE` is
+    matched only with the bot's number before it: alone, "t" of "5:t" is in every word."""
+    secret = token.split(":", 1)[-1]
+    alone = secret and secret != token and len(secret) >= MIN_SECRET_ALONE
+    parts = [token, secret] if alone else [token]
+    return re.compile(
+        "|".join("".join(_char_pattern(c) for c in part) for part in parts), re.IGNORECASE
+    )
+
+
+def without_token(text: str, token: str) -> str:
+    """`text` with every form of the bot `token` (`token_pattern`) replaced by REDACTED."""
+    return token_pattern(token).sub(REDACTED, text) if token else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -14,7 +15,8 @@ from urllib.parse import quote
 
 import pytest
 
-from articlebot.bot.app import TokenRedactor, token_pattern
+from articlebot.bot.app import TokenRedactor
+from articlebot.masking import token_pattern
 
 TOKEN = "987654:SECRET-token_XYZ"
 SECRET = TOKEN.split(":")[1]
@@ -90,6 +92,59 @@ def test_run_against_an_error_page_echoing_the_path_never_prints_the_token(
         for form in _forms(TOKEN):
             assert form.lower() not in output.lower(), (form, output[-2000:])
         assert "<redacted-token>" in output  # the page was echoed, masked
+
+
+class _EchoingApiError(_EchoingErrorPage):
+    """A Bot API server whose error quotes the request's path, encoded, and the secret alone,
+    in lower case."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        description = f"Conflict: for {quote(self.path)} (secret {SECRET.lower()})"
+        body = json.dumps({"ok": False, "error_code": 409, "description": description}).encode()
+        self.send_response(409)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+
+@pytest.mark.parametrize("handler", [_EchoingErrorPage, _EchoingApiError])
+def test_webhook_commands_against_a_server_echoing_the_token_never_print_it(
+    handler: type[BaseHTTPRequestHandler], tmp_path: Path
+) -> None:
+    # `webhook info` replaced the token only as written: "Conflict: for /bot987654%3ASECRET..."
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        ARTICLEBOT_API_URL=f"http://127.0.0.1:{server.server_address[1]}",
+        ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"),
+        ARTICLEBOT_WEBHOOK_SECRET="a-webhook-secret-of-enough-length",
+    )
+    try:
+        for command in (["info"], ["delete"], ["set", "https://bot.example.org/hook"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "articlebot", "webhook", *command],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert result.returncode == 1, result.stderr
+            output = result.stdout + result.stderr
+            assert output.startswith("articlebot: error: ") and output.count("\n") == 1
+            for form in _forms(TOKEN):
+                assert form.lower() not in output.lower(), (command, form, output)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_redactor_masks_tracebacks_stack_info_and_encoded_forms() -> None:

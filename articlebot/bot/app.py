@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import re
 import secrets
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
@@ -33,7 +32,7 @@ from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings, bot_token, bot_token_problem
-from articlebot.masking import masked_url, without_password
+from articlebot.masking import REDACTED, masked_url, token_pattern, without_password
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState
 
@@ -50,35 +49,6 @@ COMMANDS = [
     BotCommand("articles", "The indexed articles and their ids"),
     BotCommand("use", "Ask only one article (/use ID), or all of them (/use all)"),
 ]
-
-
-REDACTED = "<redacted-token>"
-
-
-def _char_pattern(char: str) -> str:
-    """`char` as it may appear in a log line: itself, percent-encoded (once or twice) or as an
-    HTML character reference."""
-    code = ord(char)
-    forms = [re.escape(char)]
-    if code < 0x80:
-        forms += [f"%{code:02x}", f"%25{code:02x}", f"&#{code};", f"&#x{code:x};"]
-    return "(?:" + "|".join(forms) + ")"
-
-
-#: BotFather's secrets are 35 characters; one this short is matched alone too.
-MIN_SECRET_ALONE = 8
-
-
-def token_pattern(token: str) -> re.Pattern[str]:
-    """Matches the token, or its secret part after the colon alone, in any of the encodings a
-    URL or an echoed error page may give it. A secret shorter than `MIN_SECRET_ALONE` is
-    matched only with the bot's number before it: alone, "t" of "5:t" is in every word."""
-    secret = token.split(":", 1)[-1]
-    alone = secret and secret != token and len(secret) >= MIN_SECRET_ALONE
-    parts = [token, secret] if alone else [token]
-    return re.compile(
-        "|".join("".join(_char_pattern(c) for c in part) for part in parts), re.IGNORECASE
-    )
 
 
 class TokenRedactor(logging.Filter):
