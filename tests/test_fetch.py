@@ -181,3 +181,65 @@ async def test_malformed_links_are_one_line() -> None:
         with pytest.raises(DocumentError, match=reason) as info:
             await fetch_article(url, timeout=5)
         assert "\n" not in str(info.value)
+
+
+_LEAD = (
+    "<p>The harbour at Kelby reopened on Monday after three weeks of repairs to the sea wall, "
+    "the port authority said, and the first ferry left at noon with 200 passengers.</p>"
+)
+
+
+def _page_of(spans: int) -> bytes:
+    """An article paragraph among `spans` empty elements: seconds of trafilatura's time."""
+    return (
+        "<html><head><title>Harbour reopens</title></head><body><article>"
+        f"{_LEAD}<div>{'<span>x</span>' * spans}</div></article></body></html>"
+    ).encode()
+
+
+@pytest.mark.asyncio
+async def test_reading_a_page_leaves_the_event_loop_free() -> None:
+    # A bot reading an admin's (or a channel post's) link did it on the event loop: a page
+    # that took trafilatura 18 s kept every other chat waiting as long.
+    import asyncio
+
+    from pages import page_server
+
+    from articlebot.ingest.documents import parse_html
+
+    parse_html(_page_of(10).decode(), "x", "u")  # trafilatura's modules imported, not timed
+
+    heavy = _page_of(19_000)
+    with page_server(lambda path: (200, "text/html", heavy)) as url:
+        gaps: list[float] = []
+        done = asyncio.Event()
+
+        async def tick() -> None:
+            last = time.perf_counter()
+            while not done.is_set():
+                await asyncio.sleep(0.02)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        ticking = asyncio.create_task(tick())
+        start = time.perf_counter()
+        document = await fetch_article(f"{url}/heavy.html", allow=["127.0.0.1"])
+        took = time.perf_counter() - start
+        done.set()
+        await ticking
+    assert document.title == "Harbour reopens"
+    print(f"read in {took:.2f} s; the loop's longest wait {max(gaps):.3f} s")
+    assert max(gaps) < took / 3  # on the loop, it was all of it
+
+
+def test_a_page_of_more_elements_than_an_article_has_is_refused_at_once() -> None:
+    from articlebot.ingest.documents import MAX_HTML_ELEMENTS, parse_html
+
+    start = time.perf_counter()
+    with pytest.raises(DocumentError, match=r"^u: 80,00\d HTML elements, more than an article"):
+        parse_html(_page_of(80_000).decode(), "x", "u")
+    assert time.perf_counter() - start < 3.0  # trafilatura took 20 s for such a page
+    assert parse_html(_page_of(MAX_HTML_ELEMENTS - 50).decode(), "x", "u").title == (
+        "Harbour reopens"
+    )

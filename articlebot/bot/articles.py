@@ -168,7 +168,10 @@ async def admin_document(update: Update, context: BotContext) -> None:
             raise DocumentError(f"{name}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
         file = await message.document.get_file()
         data = bytes(await file.download_as_bytearray())
-        [document] = parse_bytes(data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}")
+        # An .html upload is read by trafilatura, seconds of CPU: off the event loop.
+        [document] = await asyncio.to_thread(
+            parse_bytes, data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}"
+        )
         # An upload is known by its name and content: the same file sent again is the same
         # article, another file of the same name is another article.
         digest = hashlib.sha256(data).hexdigest()[:12]

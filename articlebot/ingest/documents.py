@@ -36,6 +36,10 @@ MAX_DOC_ID_CHARS = 200
 #: shortest real news brief has a headline-sized lead sentence and then more (the lighthouse
 #: test page has ~90 words, a two-sentence brief ~40), while a nav bar is a handful of links.
 MIN_HTML_WORDS = 20
+#: More HTML elements than this is no article page: a news page has a few thousand, a heavy one
+#: (a long live blog) up to about 15,000. trafilatura's time grows faster than the page: a megabyte of
+#: short paragraphs (80,000 elements) took 20 s, five megabytes of links minutes.
+MAX_HTML_ELEMENTS = 20_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -308,10 +312,28 @@ def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
     return f"{title}\n" + "\n".join(credits) + "\n" + body
 
 
+def _check_elements(html: str, source: str) -> None:
+    """Refuse a page of more than `MAX_HTML_ELEMENTS` elements, counted by lxml's parser
+    (a tenth of a second for a megabyte) before trafilatura reads it."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        count = sum(1 for _ in lxml.html.document_fromstring(html).iter())
+    except (ParserError, ValueError):
+        return  # nothing lxml can read: trafilatura finds no text in it either, and says so
+    if count > MAX_HTML_ELEMENTS:
+        raise DocumentError(
+            f"{source}: {count:,} HTML elements, more than an article page has "
+            f"({MAX_HTML_ELEMENTS:,}); save the article's text as a .txt file"
+        )
+
+
 def parse_html(html: str, doc_id: str, source: str) -> Document:
     """An HTML page: main text and metadata extracted by trafilatura."""
     import trafilatura  # heavy import, only when HTML is read
 
+    _check_elements(html, source)
     extracted = trafilatura.bare_extraction(
         html, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
     )

@@ -71,7 +71,9 @@ async def fetch_article(
     except httpx.HTTPError as exc:
         raise DocumentError(f"{url}: cannot fetch the page ({type(exc).__name__})") from None
     html = body.decode(encoding, errors="replace")
-    return parse_html(html, doc_id_for(url), url)
+    # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
+    # other chat meanwhile.
+    return await asyncio.to_thread(parse_html, html, doc_id_for(url), url)
 
 
 async def _download(
