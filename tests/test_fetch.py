@@ -95,6 +95,7 @@ async def test_loopback_and_private_addresses_are_refused_by_default(sites) -> N
     for url in [
         f"{sites['outer']}/article.html",
         f"http://localhost:{port}/article.html",  # a name that resolves to loopback
+        f"http://LOCALHOST:{port}/article.html",  # not "it redirects to http://localhost..."
         f"http://0.0.0.0:{port}/article.html",  # Linux connects this to loopback
         f"http://[::ffff:127.0.0.1]:{port}/article.html",
         "http://10.0.0.5/",

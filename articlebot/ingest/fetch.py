@@ -118,7 +118,10 @@ def _redirect_target(url: str, response: httpx.Response) -> httpx.URL:
 
 
 def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
-    where = "" if str(current) == url else f"it redirects to {current}, and "
+    import httpx
+
+    # Compared as URLs: httpx writes "http://LOCALHOST/" as "http://localhost/", no redirect.
+    where = "" if current == httpx.URL(url) else f"it redirects to {current}, and "
     return DocumentError(
         f"{url}: refused: {where}the address {address} is not public ({_ALLOW_HINT})"
     )
