@@ -36,9 +36,9 @@ MAX_DOC_ID_CHARS = 200
 #: shortest real news brief has a headline-sized lead sentence and then more (the lighthouse
 #: test page has ~90 words, a two-sentence brief ~40), while a nav bar is a handful of links.
 MIN_HTML_WORDS = 20
-#: More HTML elements than this is no article page: a news page has a few thousand, a heavy one
-#: (a long live blog) up to about 15,000. trafilatura's time grows faster than the page: a megabyte of
-#: short paragraphs (80,000 elements) took 20 s, five megabytes of links minutes.
+#: More HTML elements than this is no article page: a news page has a few thousand, a heavy
+#: one (a long live blog) up to about 15,000. trafilatura's time grows faster than the page: a
+#: megabyte of short paragraphs (80,000 elements) took 20 s, five megabytes of links minutes.
 MAX_HTML_ELEMENTS = 20_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
