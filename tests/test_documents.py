@@ -735,3 +735,19 @@ def test_a_saved_web_page_is_read_in_the_encoding_it_declares(tmp_path: Path) ->
     bare.write_bytes(f"<html><body>{body}</body></html>".encode("latin-1"))
     with pytest.raises(DocumentError, match="is not UTF-8 text"):
         read_documents([bare])
+
+
+def test_an_id_keeps_the_letters_of_any_script_and_drops_accents(tmp_path: Path) -> None:
+    # "Ночь.txt" and "日本.txt" were "document-6b93e1" and "document-c922de": the README
+    # says an id is the file's name with anything but letters and digits made a hyphen.
+    text = "A story\n\nThe harbour reopened on Monday after repairs.\n"
+    names = {
+        "Ночь в порту.txt": "ночь-в-порту",
+        "日本.md": "日本",
+        "Müller_Bericht.txt": "muller-bericht",
+        "Łódź news.txt": "łodz-news",
+        "!!!.txt": "document",
+    }
+    for name, body in zip(names, ("one", "two", "three", "four", "five"), strict=True):
+        (tmp_path / name).write_text(text.replace("Monday", body))
+    assert {d.source.rsplit("/", 1)[1]: d.doc_id for d in read_documents([tmp_path])} == names

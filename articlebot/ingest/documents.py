@@ -77,11 +77,21 @@ def bundled_article_path() -> Path:
 
 
 def slugify(name: str) -> str:
-    """A stable, readable doc_id from a file name (short enough for the suffixes that tell
-    same-named files apart to stay under `MAX_DOC_ID_CHARS`)."""
-    normalized = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-zA-Z0-9]+", "-", normalized).strip("-").lower()
+    """A stable, readable doc_id from a file name: in lower case, accents dropped where a
+    letter has a plain form ("Müller" is "muller"), letters of other scripts kept ("Ночь" is
+    "ночь"), anything else a hyphen; short enough for the suffixes that tell same-named files
+    apart to stay under `MAX_DOC_ID_CHARS`."""
+    plain = "".join(_plain_letter(c) for c in unicodedata.normalize("NFC", name))
+    slug = re.sub(r"[\W_]+", "-", plain).strip("-").lower()
     return slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
+
+
+def _plain_letter(char: str) -> str:
+    """`char` without its accent ("ü" -> "u"), as it is where it has no plain form ("й", "日");
+    nothing for a lone combining mark or an invisible format character."""
+    if unicodedata.category(char) in ("Mn", "Mc", "Me", "Cf"):
+        return ""
+    return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or char
 
 
 # A terminal's escape sequences (CSI: colours, clearing the screen; OSC: the window title,
