@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import logging
+import os
 import re
 import sys
 import tempfile
@@ -142,7 +143,19 @@ class _Parser(argparse.ArgumentParser):
                 # "articlebot --index-dir /tmp/x list": a command's option, put before it.
                 named = next((w for w in words[at:] if w in self.commands), "COMMAND")
                 message = _goes_after(option, named, typed)
+        dashed = next((w for w in self.words if w[:1] == "-" and _is_path(w)), None)
+        if dashed is not None:
+            # "index -bridge.txt" read the file's name as an option.
+            message += f"; {dashed} is a file: write it ./{dashed}, or after --"
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _is_path(word: str) -> bool:
+    """Whether a command-line word names a file or folder that exists (not "-", stdin)."""
+    try:
+        return word != "-" and os.path.exists(word)
+    except (OSError, ValueError):
+        return False
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1119,6 +1132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     parser.words = list(sys.argv[1:] if argv is None else argv)
+    for command in parser.commands.values():
+        command.words = parser.words  # type: ignore[attr-defined]
     if not parser.words:
         parser.print_help()
         return 0

@@ -780,3 +780,17 @@ def test_chat_answers_from_articles_added_or_removed_while_it_runs(tmp_path: Pat
         chat.wait(timeout=120)
         reader.join(timeout=10)
     assert chat.returncode == 0
+
+
+def test_a_file_named_like_an_option_is_told_how_to_write_it(tmp_path: Path, cli: Cli) -> None:
+    index_dir = tmp_path / "index"
+    (tmp_path / "-bridge.txt").write_text("Bridge\n\nThe Kelby bridge reopened on Monday.\n")
+    hint = "-bridge.txt is a file: write it ./-bridge.txt, or after --"
+    for command in ("index", "add"):
+        refused = cli(command, "-bridge.txt", index_dir=index_dir)
+        assert refused.returncode == 2 and hint in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    assert "is a file" not in cli("ask", "-x", "hi", index_dir=index_dir).stderr
+    for written in (["./-bridge.txt"], ["--", "-bridge.txt"]):
+        added = cli("add", *written, index_dir=index_dir)
+        assert added.returncode == 0 and "bridge: Bridge" in added.stdout
