@@ -13,7 +13,7 @@ import re
 import sys
 import tempfile
 import typing
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -245,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
         "only article, or the newest one).",
     )
     p.add_argument("doc_id", nargs="?", metavar="DOC_ID", help="the article (see `list`)")
+    # As `ask` and `chat` name an article.
+    p.add_argument("--doc", dest="doc_option", metavar="ID", help="the article, as DOC_ID")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     _common(p)
 
@@ -731,11 +733,11 @@ def _doc_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _no_article(doc_ids: Sequence[str], known: Collection[str]) -> CliError:
+def _no_article(doc_ids: Sequence[str], known: Mapping[str, Any]) -> CliError:
     """The one line for ids no article has, with the nearest one of each near miss."""
-    from articlebot.collection import no_such_articles
+    from articlebot.collection import no_such_articles, sources_of
 
-    return CliError(f"{no_such_articles(doc_ids, known)}; see `articlebot list`")
+    return CliError(f"{no_such_articles(doc_ids, known, sources_of(known))}; see `articlebot list`")
 
 
 def _scope(retriever: Any, doc_ids: Sequence[str] | None) -> list[str] | None:
@@ -822,6 +824,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from articlebot.retrieval.about import newest_article, summary_reply
     from articlebot.terminal import format_reply_text
 
+    if args.doc_option is not None:
+        if args.doc_id is not None and args.doc_id != args.doc_option:
+            raise UsageError("name the article once: DOC_ID or --doc ID")
+        args.doc_id = args.doc_option
     index = _retriever(args).index
     if args.doc_id is not None and args.doc_id not in index.documents:
         raise _no_article([args.doc_id], index.documents)

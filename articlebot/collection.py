@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable, Collection, Iterable, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from articlebot.config import Settings
 from articlebot.encoders import DeferredEncoder, Encoder, Status, load_encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
-from articlebot.index.identity import IdentityResolver
+from articlebot.index.identity import IdentityResolver, normalize_source
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
 from articlebot.index.store import (
@@ -308,18 +308,39 @@ def add_documents(
         return data, report
 
 
-def no_such_articles(missing: Sequence[str], known: Collection[str]) -> str:
+def no_such_articles(
+    missing: Sequence[str], known: Collection[str], sources: Mapping[str, str] | None = None
+) -> str:
     """The words for ids no indexed article has, with the nearest id for a near miss
-    ("Bridge" for "bridge", "title_fullstop" for "title-fullstop")."""
+    ("Bridge" for "bridge", "title_fullstop" for "title-fullstop") and the id of the article
+    read from a file given in an id's place ("news/harbour.txt" is "harbour"; `sources`:
+    each known article's source)."""
     by_folded = {doc_id.casefold(): doc_id for doc_id in known}
     named = []
     for doc_id in missing[:_NAMED_IDS]:
+        read_from = _read_from(doc_id, sources or {})
         close = difflib.get_close_matches(doc_id.casefold(), list(by_folded), n=1, cutoff=0.75)
-        hint = f" (did you mean {_quoted(by_folded[close[0]])}?)" if close else ""
+        if read_from is not None:
+            hint = f" (the file of article {_quoted(read_from)}: give its id)"
+        else:
+            hint = f" (did you mean {_quoted(by_folded[close[0]])}?)" if close else ""
         named.append(f"{_quoted(doc_id)}{hint}")
     ids = "id" if len(missing) == 1 else "ids"
     more = f" and {len(missing) - _NAMED_IDS} more" if len(missing) > _NAMED_IDS else ""
     return f"no article with {ids} {', '.join(named)}{more}"
+
+
+def _read_from(path: str, sources: Mapping[str, str]) -> str | None:
+    """The id of the article read from the file `path` (of `sources`, by id), if one was."""
+    if not sources or not path.strip() or "\x00" in path:
+        return None
+    file = normalize_source(path)
+    return next((d for d, source in sources.items() if normalize_source(source) == file), None)
+
+
+def sources_of(documents: Mapping[str, Document]) -> dict[str, str]:
+    """Each article's source, by id."""
+    return {doc_id: document.source for doc_id, document in documents.items()}
 
 
 #: How many unknown ids one message names: a pasted list of hundreds stays one short line.
@@ -355,7 +376,8 @@ def remove_documents(
         missing = [doc_id for doc_id in doc_ids if doc_id not in current.documents]
         if missing:
             raise DocumentError(
-                f"{no_such_articles(missing, current.documents)}; nothing was removed"
+                f"{no_such_articles(missing, current.documents, sources_of(current.documents))}"
+                "; nothing was removed"
             )
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]

@@ -794,3 +794,23 @@ def test_a_file_named_like_an_option_is_told_how_to_write_it(tmp_path: Path, cli
     for written in (["./-bridge.txt"], ["--", "-bridge.txt"]):
         added = cli("add", *written, index_dir=index_dir)
         assert added.returncode == 0 and "bridge: Bridge" in added.stdout
+
+
+def test_an_article_is_named_by_its_id_as_ask_names_it_and_its_file_says_which(
+    tmp_path: Path, cli: Cli
+) -> None:
+    index_dir = tmp_path / "index"
+    story = tmp_path / "news" / "harbour.txt"
+    story.parent.mkdir()
+    story.write_text("Harbour reopens\n\nThe harbour reopened on Monday after repairs.\n")
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    # `summary --doc ID`, as `ask` and `chat` take it ("unrecognized arguments: --doc").
+    summary = cli("summary", "--doc", "harbour", index_dir=index_dir)
+    assert summary.returncode == 0 and summary.stdout.startswith("Harbour reopens\n")
+    assert cli("summary", "harbour", "--doc", "other", index_dir=index_dir).returncode == 2
+    # The article's file given for its id names the id.
+    for command in ("summary", "show", "remove"):
+        refused = cli(command, str(story), index_dir=index_dir)
+        assert refused.returncode == 1
+        assert "' (the file of article 'harbour': give its id)" in refused.stderr  # clipped
+    assert "did you mean 'harbour'?" in cli("show", "harbor", index_dir=index_dir).stderr

@@ -78,6 +78,10 @@ def test_index_ask_add_list_remove_in_the_database(
     unknown = cli("show", "nope", "--database-url", url, index_dir=index_dir)
     assert unknown.returncode == 1
     assert unknown.stderr == "articlebot: error: no article with id 'nope'; see `articlebot list`\n"
+    # The article's file given for its id names the id, in the database too.
+    by_file = cli("remove", str(article), "--database-url", url, index_dir=index_dir)
+    assert by_file.returncode == 1
+    assert "(the file of article 'lighthouse': give its id); nothing was removed" in by_file.stderr
 
     again = cli("index", "--database-url", url, index_dir=index_dir)
     assert again.returncode == 0, again.stderr

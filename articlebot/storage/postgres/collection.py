@@ -171,13 +171,14 @@ def remove_documents(
             if missing or not current.manifest:
                 from articlebot.collection import no_such_articles
 
-                known = [
-                    doc_id
-                    for (doc_id,) in conn.execute(
-                        "SELECT doc_id FROM documents WHERE died IS NULL"
+                sources = dict(
+                    conn.execute(
+                        "SELECT doc_id, source FROM documents WHERE died IS NULL"
                     ).fetchall()
-                ]
-                raise DocumentError(f"{no_such_articles(missing, known)}; nothing was removed")
+                )
+                raise DocumentError(
+                    f"{no_such_articles(missing, sources, sources)}; nothing was removed"
+                )
             with generations.write_generation(conn, current.manifest) as writer:
                 removed = writer.remove(doc_ids)
     store = open_store(url)
