@@ -320,6 +320,20 @@ def test_when_will_wants_what_is_to_come():
     scheduled = "The motion returns to council on March 18."
     assert answer_type_missing("when will they vote on it again", scheduled) == 0.0
     assert answer_type_missing("when is the next hearing", "The trial resumes on Monday.") == 0.0
+    # "when can ...", "when's his next ...", "when does X start" ask what is to come too: the
+    # lead's "voted late on Tuesday" was the bold sentence for "when does the ban start".
+    lead = "The city council voted late on Tuesday to ban private cars from the old town."
+    for question, sentence in (
+        ("when does the ban start", "The ban will take effect on April 1."),
+        ("when does the fare hike start", "The new fare takes effect on January 6."),
+        ("when can i see it at the museum", "It will go on display from January 10."),
+        ("when are the next strikes", "The union plans further walkouts on March 18."),
+        ("when's his next court date", "He is due back in court on Nov. 19."),
+        ("when could he make his debut", "He could make his debut on August 16."),
+    ):
+        assert answer_type_missing(question, lead) == 1.0, question
+        assert answer_type_missing(question, sentence) == 0.0, question
+    assert answer_type_missing("when did the ban start", lead) == 0.0
     # "The first since 1998" dates the one before: it says when the last strike was, not this.
     before = "The strike is the first at the plant since 1998, when workers stayed out 11 days."
     assert answer_type_missing("when did the strike start", before) == 1.0

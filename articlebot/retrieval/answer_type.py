@@ -122,18 +122,25 @@ def _without_one_before(question: str, sentence: str) -> str:
 #: "When will it reopen?" is answered by what is to come ("expected to begin in September"),
 #: not by when something happened ("closed on Tuesday").
 _FUTURE_QUESTION = re.compile(
-    r"^\s*when(?:s|'s|’s)?\s+(?:will|would|is\s+the\s+next|is\s+.+\b(?:due|expected|scheduled|set|"
-    r"going|supposed)\s+to|are\s+.+\b(?:due|expected|scheduled|set|going|supposed)\s+to|"
-    r"(?:\S+\s+){0,3}?(?:due|expected|scheduled|going|supposed)\s+to|the\s+next)\b",
+    r"^\s*when(?:s|'s|’s)?\s+(?:will|would|can|could|is\s+the\s+next|is\s+.+\b(?:due|expected|"
+    r"scheduled|set|going|supposed)\s+to|are\s+.+\b(?:due|expected|scheduled|set|going|supposed)"
+    r"\s+to|(?:\S+\s+){0,3}?(?:due|expected|scheduled|going|supposed)\s+to|the\s+next|"
+    # "when are the next strikes", "when's his next court date"
+    r"(?:(?:is|are)\s+)?(?:the|his|her|their|its)\s+next|"
+    # "when does the ban start", "when does that kick in": what is set to begin
+    r"(?:do|does)\s+(?:\S+\s+){0,4}?(?:start|begin|kick\s+in|take\s+effect|come\s+in))\b",
     re.IGNORECASE,
 )
 #: What is to come, as news writes it; a schedule in the present too ("the motion returns to
 #: council on March 18", "the trial resumes on Monday", "the bill is to be debated").
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|expected|expects?|scheduled|due|plans?|planned|set\s+to|going\s+to|"
-    r"next|from|until|later\s+this|coming|upcoming|pencilled|aims?|intends?|hopes?|soon|"
-    r"tomorrow|tonight|returns|resumes|reconvenes|reopens|begins|starts|opens|kicks\s+off|"
-    r"(?:is|are)\s+to)\b|’ll\b|'ll\b",
+    # "from April 1", "from next month"; not "to ban cars from the old town"
+    r"next|from\s+(?:next|tomorrow|mid|early|late|the\s+(?:start|end|beginning)|\d|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)|"
+    r"until|later\s+this|coming|upcoming|pencilled|aims?|intends?|hopes?|soon|"
+    r"tomorrow|tonight|returns|resumes|reconvenes|reopens|begins|starts|opens|kicks\s+(?:off|in)|"
+    r"could|may|might|takes\s+effect|comes\s+into|(?:is|are)\s+to)\b|’ll\b|'ll\b",
     re.IGNORECASE,
 )
 #: "How long" asks for a time or a length: "a 72-hour strike", "nearly six years", "the
