@@ -38,16 +38,21 @@ def _forms(token: str) -> list[str]:
 class _EchoingErrorPage(BaseHTTPRequestHandler):
     """A broken proxy in front of the Bot API: 502 with an HTML page echoing the path."""
 
+    def _error(self) -> tuple[int, str, bytes]:
+        """The status, content type and body answered to every request."""
+        body = (
+            f"<html><title>502 Bad Gateway</title><body>upstream failed for {self.path} "
+            f"({quote(self.path, safe='')}, {self.path.replace(':', '%3a')})</body></html>"
+        )
+        return 502, "text/html", body.encode()
+
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        body = (
-            f"<html><title>502 Bad Gateway</title><body>upstream failed for {self.path} "
-            f"({quote(self.path, safe='')}, {self.path.replace(':', '%3a')})</body></html>"
-        ).encode()
-        self.send_response(502)
-        self.send_header("Content-Type", "text/html")
+        status, content_type, body = self._error()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -98,19 +103,10 @@ class _EchoingApiError(_EchoingErrorPage):
     """A Bot API server whose error quotes the request's path, encoded, and the secret alone,
     in lower case."""
 
-    def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+    def _error(self) -> tuple[int, str, bytes]:
         description = f"Conflict: for {quote(self.path)} (secret {SECRET.lower()})"
-        body = json.dumps({"ok": False, "error_code": 409, "description": description}).encode()
-        self.send_response(409)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    do_GET = do_POST = _answer
+        body = json.dumps({"ok": False, "error_code": 409, "description": description})
+        return 409, "application/json", body.encode()
 
 
 @pytest.mark.parametrize("handler", [_EchoingErrorPage, _EchoingApiError])
