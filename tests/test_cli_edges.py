@@ -610,6 +610,14 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     indexed = cli("index", str(tmp_path / "two"), index_dir=index_dir)
     assert indexed.returncode == 0
     assert "copy-of-harbour has the same text as port, already indexed" in indexed.stderr
+    # Without a headline, each copy is titled by its file's name: still the same words.
+    plain = "The ferry to Kelby was cancelled on Friday because of high winds, the operator said.\n"
+    (tmp_path / "three").mkdir()
+    for name in ("ferry.txt", "ferry (1).txt"):
+        (tmp_path / "three" / name).write_text(plain, encoding="utf-8")
+    untitled = cli("index", str(tmp_path / "three"), index_dir=index_dir)
+    assert untitled.returncode == 0
+    assert "has the same text as" in untitled.stderr and "ferry" in untitled.stderr
 
 
 def test_where_another_article_answers_this_ones_runner_up_is_left_out(

@@ -232,6 +232,7 @@ class _Build:
                 self.sentence_term_counts.append(len(terms))
             self.meta[doc.doc_id] = {
                 "hash": doc.content_hash,
+                "body": doc.body_hash,
                 "title": doc.title,
                 "source": doc.source,
                 "byline": doc.byline,
@@ -421,6 +422,10 @@ def _build_index(
     indexed = _held_before(index_dir, previous)
     held = {doc_id: meta.get("hash") for doc_id, meta in indexed.items()}
     texts: dict[str, str] = {}
+    # The same by the article's own words (an index written before they were kept has none).
+    bodies = {
+        meta["body"]: doc_id for doc_id, meta in reversed(indexed.items()) if meta.get("body")
+    }
     #: The added documents, by content hash: whom a removed one with the same text became.
     added: dict[str, str] = {}
     for doc_id, content in held.items():
@@ -434,13 +439,15 @@ def _build_index(
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
                 added[doc.content_hash] = doc.doc_id
-                if (twin := texts.get(doc.content_hash)) is not None:
+                twin = texts.get(doc.content_hash) or bodies.get(doc.body_hash)
+                if twin is not None:
                     report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
                 report.unchanged.append(doc.doc_id)
             else:
                 report.updated.append(doc.doc_id)
             texts.setdefault(doc.content_hash, doc.doc_id)
+            bodies.setdefault(doc.body_hash, doc.doc_id)
             if not diverged:
                 assert previous is not None
                 order = previous.doc_order

@@ -70,6 +70,12 @@ class Document:
             digest.update(part.encode("utf-8"))
         return digest.hexdigest()
 
+    @property
+    def body_hash(self) -> str:
+        """A hash of the article's own words, without the title and byline that head its text:
+        the same story saved twice is titled by each file's name when it has no headline."""
+        return hashlib.sha256(self.text[self.body_start :].strip().encode("utf-8")).hexdigest()
+
 
 def bundled_article_path() -> Path:
     """The client's sample article that ships inside the package."""
