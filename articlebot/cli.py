@@ -486,8 +486,10 @@ def _where(settings: Settings) -> str:
 def _print_report(settings: Settings, report: Any) -> None:
     """What a write did: copies of articles already indexed, then what went and the totals."""
     for doc_id, twin in report.copies.items():
+        # Both may be new: two copies in the folder just indexed.
+        already = ", added with it" if twin in report.added else ", already indexed"
         print(
-            f"articlebot: {doc_id} has the same text as {twin}, already indexed "
+            f"articlebot: {doc_id} has the same text as {twin}{already} "
             f"(`articlebot remove {doc_id}` if it was added by mistake)",
             file=sys.stderr,
         )

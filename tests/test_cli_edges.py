@@ -618,6 +618,7 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     untitled = cli("index", str(tmp_path / "three"), index_dir=index_dir)
     assert untitled.returncode == 0
     assert "has the same text as" in untitled.stderr and "ferry" in untitled.stderr
+    assert ", added with it (`articlebot remove" in untitled.stderr  # both are new
 
 
 def test_where_another_article_answers_this_ones_runner_up_is_left_out(
