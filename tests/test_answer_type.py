@@ -334,6 +334,9 @@ def test_when_will_wants_what_is_to_come():
         assert answer_type_missing(question, lead) == 1.0, question
         assert answer_type_missing(question, sentence) == 0.0, question
     assert answer_type_missing("when did the ban start", lead) == 0.0
+    # "may" is to come; "May" the month is not.
+    assert answer_type_missing("when will the bridge reopen", "It was shut in May 2024.") == 1.0
+    assert answer_type_missing("when will the bridge reopen", "It may reopen in June.") == 0.0
     # "The first since 1998" dates the one before: it says when the last strike was, not this.
     before = "The strike is the first at the plant since 1998, when workers stayed out 11 days."
     assert answer_type_missing("when did the strike start", before) == 1.0

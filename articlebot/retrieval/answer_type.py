@@ -140,7 +140,8 @@ _FUTURE = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)|"
     r"until|later\s+this|coming|upcoming|pencilled|aims?|intends?|hopes?|soon|"
     r"tomorrow|tonight|returns|resumes|reconvenes|reopens|begins|starts|opens|kicks\s+(?:off|in)|"
-    r"could|may|might|takes\s+effect|comes\s+into|(?:is|are)\s+to)\b|’ll\b|'ll\b",
+    # "may" in lower case: "in May" is the month, as often past as to come
+    r"could|(?-i:may)|might|takes\s+effect|comes\s+into|(?:is|are)\s+to)\b|’ll\b|'ll\b",
     re.IGNORECASE,
 )
 #: "How long" asks for a time or a length: "a 72-hour strike", "nearly six years", "the
