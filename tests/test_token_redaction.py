@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -63,34 +64,49 @@ class _EchoingErrorPage(BaseHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """`handler` answering on loopback, by its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def error_page() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoingErrorPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with _serving(_EchoingErrorPage) as url:
+        yield url
+
+
+def _articlebot(api_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`articlebot ARGS` in a process of its own, with the token and `api_url` as its Bot
+    API (and a webhook secret, which `webhook set` asks for)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        ARTICLEBOT_API_URL=api_url,
+        ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"),
+        ARTICLEBOT_WEBHOOK_SECRET="a-webhook-secret-of-enough-length",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "articlebot", *args],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_run_against_an_error_page_echoing_the_path_never_prints_the_token(
     error_page: str, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        ARTICLEBOT_API_URL=error_page,
-        ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"),
-    )
     for flags in ([], ["-vv"]):
-        result = subprocess.run(
-            [sys.executable, "-m", "articlebot", "run", *flags],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        result = _articlebot(error_page, tmp_path, "run", *flags)
         assert result.returncode == 1
         output = result.stdout + result.stderr
         assert "articlebot: error:" in result.stderr.strip().splitlines()[-1]
@@ -114,33 +130,14 @@ def test_webhook_commands_against_a_server_echoing_the_token_never_print_it(
     handler: type[BaseHTTPRequestHandler], tmp_path: Path
 ) -> None:
     # `webhook info` replaced the token only as written: "Conflict: for /bot987654%3ASECRET..."
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        ARTICLEBOT_API_URL=f"http://127.0.0.1:{server.server_address[1]}",
-        ARTICLEBOT_INDEX_DIR=str(tmp_path / "index"),
-        ARTICLEBOT_WEBHOOK_SECRET="a-webhook-secret-of-enough-length",
-    )
-    try:
+    with _serving(handler) as url:
         for command in (["info"], ["delete"], ["set", "https://bot.example.org/hook"]):
-            result = subprocess.run(
-                [sys.executable, "-m", "articlebot", "webhook", *command],
-                env=env,
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
+            result = _articlebot(url, tmp_path, "webhook", *command)
             assert result.returncode == 1, result.stderr
             output = result.stdout + result.stderr
             assert output.startswith("articlebot: error: ") and output.count("\n") == 1
             for form in _forms(TOKEN):
                 assert form.lower() not in output.lower(), (command, form, output)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_redactor_masks_tracebacks_stack_info_and_encoded_forms() -> None:
