@@ -99,6 +99,45 @@ def test_index_ask_add_list_remove_in_the_database(
     assert missing.returncode == 1 and "no article with id 'article'" in missing.stderr
 
 
+def test_a_copy_added_to_the_database_is_named_as_in_a_local_index(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # The database had added a copied file as a second article without a word, whose passages
+    # then answered every question twice; a local index says so.
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lighthouse.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    url = database_url
+    first = cli(
+        "add", str(tmp_path / "one" / "lighthouse.txt"), "--database-url", url, index_dir=index_dir
+    )
+    assert first.returncode == 0 and "same text" not in first.stderr, first.stderr
+    again = cli(
+        "add", str(tmp_path / "two" / "lighthouse.txt"), "--database-url", url, index_dir=index_dir
+    )
+    assert again.returncode == 0, again.stderr
+    [copy] = [line.split(":")[0] for line in again.stdout.splitlines() if "Harbour light" in line]
+    assert copy.startswith("lighthouse-")
+    assert f"articlebot: {copy} has the same text as lighthouse, already indexed" in again.stderr
+    # Added again under a new id, the file takes its old id's place: a rename, not a copy of
+    # what it replaced (the other folder's file still is one).
+    renamed = cli(
+        "add",
+        "--id",
+        "pennick",
+        str(tmp_path / "one" / "lighthouse.txt"),
+        "--database-url",
+        url,
+        index_dir=index_dir,
+    )
+    assert renamed.returncode == 0, renamed.stderr
+    assert "renamed lighthouse to pennick" in renamed.stdout.splitlines()
+    assert f"pennick has the same text as {copy}" in renamed.stderr
+    assert "same text as lighthouse," not in renamed.stderr
+    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
+    assert sorted(line.split("\t")[0] for line in listed.splitlines()) == [copy, "pennick"]
+
+
 def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: Path) -> None:
     result = cli("list", "--database-url", "mysql://root:hunter2@db/x", index_dir=index_dir)
     assert result.returncode == 2

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from articlebot.encoders import Encoder
+from articlebot.index.copies import Twins, renames, still_copies
 from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import writer_lock
 from articlebot.index.store import (
@@ -421,16 +422,9 @@ def _build_index(
     # updated or added like any other run's (all of them are embedded again).
     indexed = _held_before(index_dir, previous)
     held = {doc_id: meta.get("hash") for doc_id, meta in indexed.items()}
-    texts: dict[str, str] = {}
-    # The same by the article's own words (an index written before they were kept has none).
-    bodies = {
-        meta["body"]: doc_id for doc_id, meta in reversed(indexed.items()) if meta.get("body")
-    }
+    twins = Twins.of(indexed)
     #: The added documents, by content hash: whom a removed one with the same text became.
     added: dict[str, str] = {}
-    for doc_id, content in held.items():
-        if content:
-            texts.setdefault(content, doc_id)
     try:
         for doc in documents:
             seen.add(doc.doc_id)
@@ -439,15 +433,14 @@ def _build_index(
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
                 added[doc.content_hash] = doc.doc_id
-                twin = texts.get(doc.content_hash) or bodies.get(doc.body_hash)
+                twin = twins.of_document(doc)
                 if twin is not None:
                     report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
                 report.unchanged.append(doc.doc_id)
             else:
                 report.updated.append(doc.doc_id)
-            texts.setdefault(doc.content_hash, doc.doc_id)
-            bodies.setdefault(doc.body_hash, doc.doc_id)
+            twins.note(doc)
             if not diverged:
                 assert previous is not None
                 order = previous.doc_order
@@ -459,12 +452,8 @@ def _build_index(
                     build.add(previous.documents[doc_id], fresh=False)
             build.add(doc, fresh=not unchanged)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
-        for doc_id in report.removed:
-            if (now := added.get(held[doc_id] or "")) is not None:
-                report.renamed[doc_id] = now
-        report.copies = {
-            doc_id: twin for doc_id, twin in report.copies.items() if twin not in report.renamed
-        }
+        report.renamed = renames(report.removed, held, added)
+        report.copies = still_copies(report.copies, report.renamed)
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed; sources (a moved file) are not worth a new generation.
             report.total_passages = len(previous.passages)

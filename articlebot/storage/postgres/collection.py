@@ -14,6 +14,7 @@ from pathlib import Path
 
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
+from articlebot.index.copies import Twins, renames
 from articlebot.index.identity import IdentityResolver
 from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
 from articlebot.ingest.chunking import ChunkSettings
@@ -117,6 +118,7 @@ def write_documents(
             report.removed = sorted(
                 (set(live) - seen) if exactly else {d for d in moved if d not in seen}
             )
+            report.copies, report.renamed = _copies(live, changed, report)
             if changed or report.removed:
                 with tempfile.TemporaryDirectory(prefix="articlebot-build-") as tmp:
                     built, local = build_index(
@@ -138,6 +140,26 @@ def write_documents(
     store = open_store(url)
     report.total_passages = store.passage_count
     return store, report
+
+
+def _copies(
+    live: dict[str, tuple[str, dict]], changed: Sequence[Document], report: BuildReport
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The added documents whose text an article staying in the database (or one added before
+    them) has, by id; and the removed articles that an added one with their text replaced."""
+    gone = set(report.removed)
+    twins = Twins.of({doc_id: meta for doc_id, (_, meta) in live.items() if doc_id not in gone})
+    fresh = set(report.added)
+    copies: dict[str, str] = {}
+    added: dict[str, str] = {}
+    for doc in changed:
+        if doc.doc_id in fresh:
+            if (twin := twins.of_document(doc)) is not None:
+                copies[doc.doc_id] = twin
+            added[doc.content_hash] = doc.doc_id
+        twins.note(doc)
+    held = {doc_id: meta.get("hash") for doc_id, (_, meta) in live.items()}
+    return copies, renames(report.removed, held, added)
 
 
 def _moved_sources(
