@@ -442,6 +442,22 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     assert not states_age_of("diallo", "Diallo, a former champion, won in 2:05.")
 
 
+def test_a_name_of_three_words_asked_by_any_of_them_with_or_without_accents() -> None:
+    from articlebot.retrieval.answer_type import age_asked, states_age_of
+
+    # "how old is Siobhán Ó Briain" had been no age question at all (two words at most), and
+    # "how old is siobhan" missed her: the age follows her surname, and "á" is not "a".
+    cafe = "The owner of Zoë's Café in Dúnmore, Siobhán Ó Briain, 39, won the award on Friday."
+    assert age_asked("how old is Siobhán Ó Briain?") == "Siobhán Ó Briain"
+    assert age_asked("how old is ursula von der leyen") == "ursula von der leyen"
+    for name in ("Siobhán Ó Briain", "Siobhan O Briain", "siobhan", "o briain", "Briain"):
+        assert states_age_of(name, cafe), name
+    assert not states_age_of("zoe", cafe)
+    # A first name is someone else's when another given name stands before the surname.
+    assert not states_age_of("martin", "His daughter, Niamh Fogarty, 34, raised the alarm.")
+    assert states_age_of("martin", "The hiker, Martin Fogarty, 66, was airlifted to hospital.")
+
+
 @pytest.mark.parametrize(
     ("sentence", "missing"),
     [

@@ -909,6 +909,31 @@ def test_an_article_saved_with_decomposed_accents_answers_as_its_composed_twin(
     assert composed[3].outcome == composed[0].outcome
 
 
+CAFE = """Café owner wins award
+
+The owner of Zoë's Café in Dúnmore, Siobhán Ó Briain, 39, won the regional small business \
+award on Friday. The café opened in 2019 and employs fourteen people. Ó Briain said she would \
+use the 5,000 euro prize to buy a new coffee machine.
+"""
+
+
+def test_how_old_is_someone_is_answered_by_their_full_name_first_name_or_surname(
+    retriever_of,
+) -> None:
+    # A new user's probe: only "how old is Ó Briain" was answered with confidence; her whole
+    # name (three words), her first name and the name typed without accents were hedged.
+    cafe = retriever_of(cafe=CAFE)
+    for asked in (
+        "how old is Siobhán Ó Briain",
+        "how old is Siobhan O Briain",
+        "how old is siobhan",
+        "how old is o briain",
+    ):
+        answer = read_answer(cafe, asked)
+        assert answer.outcome == "answer", asked
+        assert "Siobhán Ó Briain, 39" in answer.passages[0].highlight_text, asked
+
+
 def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(
     retriever: Retriever,
 ) -> None:

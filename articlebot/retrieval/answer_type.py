@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES
-from articlebot.retrieval.spelling import chat_words
+from articlebot.retrieval.spelling import chat_words, plain_letters
 
 _NUMBER_QUESTION = re.compile(
     r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
@@ -190,10 +190,12 @@ _AGE_NOUN = re.compile(
 )
 _PRONOUN_OF = {"his": "he", "her": "she", "their": "they"}
 _AGE_QUESTION = re.compile(r"^\s*(?:how\s+old|what\s+age|at\s+what\s+age)\b", re.IGNORECASE)
-#: An age question about a bare name: "how old is putin", not "how old is the mayor" or "he".
+#: An age question about a bare name of up to four words: "how old is putin", "how old is
+#: Siobhán Ó Briain"; not "how old is the mayor", "he" nor "O'Sullivan's husband" (his, not hers).
 _AGE_SUBJECT = re.compile(
     r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was)\s+(?!(?:the|a|an|his|her|their|its|he|she|it|"
-    r"they|this|that|mr|mrs|ms|dr)\b)(?P<who>[\w’'-]+(?:\s+[\w’'-]+)?)\s*[?.!]*\s*$",
+    r"they|this|that|mr|mrs|ms|dr)\b)(?![^?.!]*['’]s\s)(?P<who>[\w’'-]+(?:\s+[\w’'-]+){0,3})"
+    r"\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 #: An age in words, as a sentence's start writes it: "Nineteen-year-old Swede Elin Lindqvist".
@@ -1256,9 +1258,7 @@ def age_asked(question: str) -> str | None:
     """The name a question asks the age of ("how old is okafor": "okafor"); None for another
     question, or one about "the mayor" or "her"."""
     found = _AGE_SUBJECT.match(last_question(question))
-    if found is None or re.search(r"['’]s\s", found.group("who")):
-        return None  # "how old is O'Sullivan's husband" asks about her husband, not her
-    return found.group("who")
+    return None if found is None else found.group("who")
 
 
 #: "how old is the panda": the age of a thing the question names with "the".
@@ -1327,7 +1327,9 @@ def _owner_is(asked: set[str], sentence: str, match: re.Match[str]) -> bool:
     their names, and not the surname of a relative with another first name ("His daughter,
     Niamh Fogarty, 34" is not Martin Fogarty's age)."""
     if _bare(match.group("owner")) not in asked:
-        return False
+        # Asked by a first name: "how old is siobhan" of "Siobhán Ó Briain, 39".
+        run = _NAME_RUN_BEFORE.search(sentence[: match.start("owner")])
+        return run is not None and bool(asked & _words(run.group(0)))
     before = re.search(r"([\w’'-]+)\s+$", sentence[: match.start("owner")])
     if before is None or len(asked) < 2:
         return True
@@ -1341,6 +1343,8 @@ def _owner_is(asked: set[str], sentence: str, match: re.Match[str]) -> bool:
     )
 
 
+#: The capitalised words right before a name's last: "Siobhán Ó " of "Siobhán Ó Briain".
+_NAME_RUN_BEFORE = re.compile(rf"(?:(?-i:[{CAPITALS}])[\w’'-]*\s+){{1,3}}$")
 _AGE_APPOSED = re.compile(
     rf"\b(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+)"
     rf"(?:\s+(?:of|from)\s+(?-i:[{CAPITALS}])[\w’'-]+(?:\s+(?-i:[{CAPITALS}])[\w’'-]+)?(?=,\s+\d))?"
@@ -1391,8 +1395,9 @@ def _words(text: str) -> set[str]:
 
 
 def _bare(word: str) -> str:
-    """A word without case or a possessive: "Tadesse's" is "tadesse"."""
-    return word.casefold().removesuffix("’s").removesuffix("'s")
+    """A word without case, accents or a possessive: "Tadesse's" is "tadesse", "Siobhán"
+    "siobhan" (readers type names without their accents)."""
+    return plain_letters(word.casefold().removesuffix("’s").removesuffix("'s"))
 
 
 #: Family words as readers type them and as news writes them: "whats the mum called" asks

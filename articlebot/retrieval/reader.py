@@ -813,9 +813,9 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
 
 
 def _mentions_surname(sentence: str, name: str) -> bool:
-    """Whether `sentence` names the person `name` by their last name."""
-    last = name.split()[-1]
-    return re.search(rf"\b{re.escape(last)}\b", sentence, re.IGNORECASE) is not None
+    """Whether `sentence` names the person `name` by their last name (accents or none)."""
+    last = plain_letters(name.split()[-1])
+    return re.search(rf"\b{re.escape(last)}\b", plain_letters(sentence), re.IGNORECASE) is not None
 
 
 def _by_shape(
