@@ -584,9 +584,11 @@ def _files(items: Sequence[str]) -> list[Path]:
                 or Path(item).suffix.lower() not in SUPPORTED_SUFFIXES
             )
         ):
+            # A machine of one's own is served over http:// more often than not.
+            scheme = "http" if _LOCAL_HOST.match(item) else "https"
             raise UsageError(
-                f"{item}: no such file or folder; a link starts with https:// "
-                f"(articlebot add https://{item})"
+                f"{item}: no such file or folder; a link starts with {scheme}:// "
+                f"(articlebot add {scheme}://{item})"
             )
     return [Path(item) for item in items if not is_url(item)]
 
@@ -594,8 +596,12 @@ def _files(items: Sequence[str]) -> list[Path]:
 #: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
 #: "example.com/story" (a missing "notes.txt" is a file).
 _BARE_HOST = re.compile(
-    r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE
+    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?::\d+)?(?:[/?#]\S*)?",
+    re.IGNORECASE,
 )
+#: "localhost:8000/story.html", "127.0.0.1:8000/story.html": a page served on this machine.
+_LOCAL_HOST = re.compile(r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3})(?=[:/?#]|$)", re.IGNORECASE)
 
 
 def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
@@ -1023,8 +1029,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         args, webhook_url=args.webhook, listen=args.listen, port=args.port, api_url=args.api_url
     )
     if settings.webhook_url:
-        from articlebot.bot.webhook import WebhookSecretError, shared_secret
+        from articlebot.bot.webhook import WebhookSecretError, shared_secret, webhook_url_problem
 
+        problem = webhook_url_problem(settings.webhook_url, settings)
+        if problem is not None:
+            raise UsageError(problem)
         try:
             shared_secret(settings)
         except WebhookSecretError as exc:
@@ -1036,7 +1045,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     """`articlebot webhook`."""
     from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
-    from articlebot.bot.app import api_urls
+    from articlebot.bot.app import api_urls, one_line_reason
     from articlebot.masking import masked_url, without_password, without_token
 
     settings = _settings(args, api_url=args.api_url)
@@ -1053,11 +1062,11 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         # PTB's message for a rejected token quotes the token.
         raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
     except (NetworkError, TimedOut) as exc:
-        reason = without_password(without_token(str(exc), token), api_url)
+        reason = one_line_reason(without_password(without_token(str(exc), token), api_url))
         raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
         # A server may echo the request's path back, the token in it encoded or cased anew.
-        reason = without_password(without_token(str(exc), token), api_url)
+        reason = one_line_reason(without_password(without_token(str(exc), token), api_url))
         raise CliError(f"the Bot API refused: {reason}") from None
     except (AttributeError, TypeError, KeyError, ValueError):
         # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)
@@ -1074,8 +1083,9 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
     if args.action == "set":
         if not args.url:
             raise UsageError("`articlebot webhook set` needs the public HTTPS URL")
-        if not args.url.lower().startswith("https://"):
-            raise UsageError(f"Telegram calls webhooks over HTTPS only: {args.url} is not https://")
+        problem = webhook.webhook_url_problem(args.url, settings)
+        if problem is not None:
+            raise UsageError(problem)
         try:
             asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
         except webhook.WebhookSecretError as exc:

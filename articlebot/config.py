@@ -147,9 +147,16 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "ARTICLEBOT_TELEGRAM_BOT_TOKEN"),
     )
     api_url: str | None = Field(
-        default=None, description="Root URL of a self-hosted Bot API server (default: Telegram's)."
+        default=None,
+        pattern=r"^https?://[^\s/?#]+",
+        description="Root URL of a self-hosted Bot API server (default: Telegram's).",
+        json_schema_extra={"accepts": "the Bot API server's http:// or https:// URL"},
     )
-    webhook_url: str | None = None
+    webhook_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+",
+        json_schema_extra={"accepts": "the https:// URL Telegram is to call"},
+    )
     webhook_secret: SecretStr | None = None
     rate_limit: int = Field(
         default=20,
@@ -379,7 +386,9 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     if field == "database_url":  # the value may hold a password: never shown
         return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
-    shown = "" if isinstance(value, dict) or value is None else f" (got {str(value)!r})"
+    # A URL's user:password@ is never shown.
+    hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
+    shown = "" if hidden else f" (got {str(value)!r})"
     return f"{name} must be {accepts(info)}{shown}"
 
 

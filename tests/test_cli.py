@@ -133,6 +133,17 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: bbc.co.uk/news/world-1: no such file or folder; a link starts "
             "with https:// (articlebot add https://bbc.co.uk/news/world-1)",
         ),
+        # A page served on one's own machine, typed as one: "no such file" alone had been said.
+        (
+            ["add", "127.0.0.1:8765/bakery.html"],
+            "articlebot: error: 127.0.0.1:8765/bakery.html: no such file or folder; a link starts "
+            "with http:// (articlebot add http://127.0.0.1:8765/bakery.html)",
+        ),
+        (
+            ["add", "localhost:8765/bakery.html"],
+            "articlebot: error: localhost:8765/bakery.html: no such file or folder; a link starts "
+            "with http:// (articlebot add http://localhost:8765/bakery.html)",
+        ),
     ],
 )
 def test_a_mistyped_command_line_is_one_line_naming_the_help(

@@ -107,19 +107,33 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
         assert f"url: {url}" in info.stdout
         deleted = cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
         assert deleted.returncode == 0 and api.webhook is None
-        # A new user's probe: a plain http URL was registered with the fake (Telegram refuses
-        # it), and a server answering getWebhookInfo with `true` gave a traceback.
+        # A new user's probe: a plain http URL had been sent to Telegram, which refuses it (a
+        # self-hosted Bot API server, --api-url, calls it), and a server answering
+        # getWebhookInfo with `true` gave a traceback.
         plain = cli(
             "webhook",
             "set",
             "http://bot.example.org/hook",
+            index_dir=index_dir,
+            ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
+            **env,
+        )
+        assert (
+            plain.returncode == 2 and "HTTPS only" in plain.stderr and "--api-url" in plain.stderr
+        )
+        assert api.webhook is None and len(api.calls_to("setWebhook")) == 1  # the one above
+        own_server = cli(
+            "webhook",
+            "set",
+            "http://10.0.0.5:8443/hook",
             "--api-url",
             api.url,
             index_dir=index_dir,
             ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
             **env,
         )
-        assert plain.returncode == 2 and "HTTPS" in plain.stderr and api.webhook is None
+        assert own_server.returncode == 0, own_server.stderr
+        assert api.webhook is not None and api.webhook["url"] == "http://10.0.0.5:8443/hook"
         shape = cli(
             "webhook",
             "info",
@@ -156,3 +170,27 @@ def test_run_with_a_webhook_needs_the_shared_secret(cli: Cli, index_dir: Path) -
         TELEGRAM_BOT_TOKEN="123:abc",
     )
     assert result.returncode == 2 and "ARTICLEBOT_WEBHOOK_SECRET" in result.stderr
+    # What Telegram would never call is said first, and a URL without its scheme at once.
+    plain = cli(
+        "run",
+        "--webhook",
+        "http://bot.example.org/hook",
+        index_dir=index_dir,
+        TELEGRAM_BOT_TOKEN="1:a",
+    )
+    assert plain.returncode == 2 and "over HTTPS only" in plain.stderr
+    assert "ARTICLEBOT_WEBHOOK_SECRET" not in plain.stderr
+    bare = cli("run", "--webhook", "bot.example.org/hook", index_dir=index_dir)
+    assert bare.returncode == 2
+    assert bare.stderr == (
+        "articlebot: error: --webhook must be the https:// URL Telegram is to call "
+        "(got 'bot.example.org/hook')\n"
+    )
+    no_scheme = cli("run", "--api-url", "127.0.0.1:8081", index_dir=index_dir)
+    assert no_scheme.returncode == 2 and no_scheme.stderr == (
+        "articlebot: error: --api-url must be the Bot API server's http:// or https:// URL "
+        "(got '127.0.0.1:8081')\n"
+    )
+    secret = cli("run", index_dir=index_dir, ARTICLEBOT_API_URL="bot:pw@127.0.0.1:8081")
+    assert secret.returncode == 2 and "ARTICLEBOT_API_URL must be" in secret.stderr
+    assert "pw" not in secret.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import re
 import secrets
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
@@ -339,9 +340,15 @@ async def check_token(settings: Settings, token: str) -> str:
         return bot.username
 
 
-def _one_line(reason: str, limit: int = 300) -> str:
-    """An error's text fit for one line of stderr (an error page may be kilobytes long)."""
-    reason = " ".join(reason.split())
+#: PTB's words for a reply that is no Bot API JSON, with the whole reply (a web server's error
+#: page, kilobytes of HTML) quoted in them.
+_UNPARSED = re.compile(r"\.?\s*Parsing the server response .* failed\.?$", re.DOTALL)
+
+
+def one_line_reason(reason: str, limit: int = 300) -> str:
+    """An error's text fit for one line of stderr: "Not Implemented (501): not a Bot API reply"
+    for the page a web server answered with, and never kilobytes long."""
+    reason = " ".join(_UNPARSED.sub(": not a Bot API reply", reason).split())
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
@@ -384,11 +391,11 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         return 1
     except (NetworkError, TimedOut) as exc:
-        reason = _one_line(without_password(redactor.redact(str(exc)), api_url))
+        reason = one_line_reason(without_password(redactor.redact(str(exc)), api_url))
         print(f"articlebot: error: cannot reach the Bot API at {where} ({reason})", file=sys.stderr)
         return 1
     except TelegramError as exc:
-        reason = _one_line(without_password(redactor.redact(str(exc)), api_url))
+        reason = one_line_reason(without_password(redactor.redact(str(exc)), api_url))
         print(f"articlebot: error: Telegram refused to start the bot ({reason})", file=sys.stderr)
         return 1
     return 0

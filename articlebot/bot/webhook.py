@@ -33,6 +33,18 @@ def shared_secret(settings: Settings) -> str:
     return secret
 
 
+def webhook_url_problem(url: str, settings: Settings) -> str | None:
+    """Why Telegram would not call `url`, or None: its cloud calls https:// URLs only (a
+    self-hosted Bot API server, ARTICLEBOT_API_URL, may call http:// ones)."""
+    lowered = url.lower()
+    if lowered.startswith("https://") or (lowered.startswith("http://") and settings.api_url):
+        return None
+    problem = f"Telegram calls webhooks over HTTPS only: {url} is not https://"
+    if lowered.startswith("http://"):
+        problem += " (http:// only through a self-hosted Bot API server, --api-url)"
+    return problem
+
+
 async def set_webhook(settings: Settings, token: str, url: str, urls: dict[str, str]) -> None:
     """Point Telegram at `url` with the shared secret, for every kind of update."""
     async with Bot(token, **urls) as bot:
