@@ -701,7 +701,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         manifest = read_manifest(settings.index_dir)
     if not manifest.documents:
         print(f"articlebot: {_empty(settings)}", file=sys.stderr)
-    for doc_id, meta in manifest.documents.items():
+    # Oldest first, as added: the index's own order changes when a folder is indexed again.
+    listed = sorted(
+        manifest.documents.items(), key=lambda item: (float(item[1].get("added", 0)), item[0])
+    )
+    for doc_id, meta in listed:
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
         fields = (doc_id, meta["title"], meta["source"], added, passages)

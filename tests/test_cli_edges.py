@@ -854,3 +854,23 @@ def test_a_web_server_at_the_bot_api_url_is_said_in_one_short_line(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_list_shows_articles_oldest_first_whatever_was_indexed_since(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A new user's probe: `list` followed the index's own order, which a no-op `index` of a
+    # folder changed (the article added last was then listed second).
+    news = tmp_path / "news"
+    news.mkdir()
+    for name, headline in (("zebra", "Zoo welcomes zebra foal"), ("bridge", "Bridge reopens")):
+        (news / f"{name}.txt").write_text(f"{headline}\n\nThe story of the {name}.\n", "utf-8")
+    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    late = tmp_path / "late.txt"
+    late.write_text("Ferry resumes\n\nThe ferry sailed again on Monday.\n", encoding="utf-8")
+    assert cli("add", str(late), index_dir=index_dir).returncode == 0
+    first = [line.split("\t")[0] for line in cli("list", index_dir=index_dir).stdout.splitlines()]
+    assert first == ["bridge", "zebra", "late"]
+    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    again = [line.split("\t")[0] for line in cli("list", index_dir=index_dir).stdout.splitlines()]
+    assert again == first
