@@ -442,6 +442,22 @@ def test_a_named_persons_age_is_the_one_right_after_the_name() -> None:
     assert not states_age_of("diallo", "Diallo, a former champion, won in 2:05.")
 
 
+def test_an_age_given_with_another_name_is_not_the_asked_persons() -> None:
+    from articlebot.retrieval.answer_type import ages_only_others
+
+    goals = (
+        "Striker Jamal Okoro scored twice in the first half, and the 21-year-old midfielder "
+        "Lena Fischer sealed the win."
+    )
+    assert ages_only_others("okoro", goals) and ages_only_others("Striker Jamal Okoro", goals)
+    assert not ages_only_others("lena fischer", goals)
+    assert ages_only_others("Kasatkin", "Vinatier, 49, was swapped for Kasatkin.")
+    assert not ages_only_others("Vinatier", "Vinatier, 49, was swapped for Kasatkin.")
+    # Whose age it is, the sentence does not say: it may be theirs.
+    assert not ages_only_others("amara osei", "A 16-year-old schoolgirl from Dundee won.")
+    assert not ages_only_others("okoro", "Okoro scored twice.")  # no age at all
+
+
 def test_a_name_of_three_words_asked_by_any_of_them_with_or_without_accents() -> None:
     from articlebot.retrieval.answer_type import age_asked, states_age_of
 

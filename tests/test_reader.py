@@ -934,6 +934,33 @@ def test_how_old_is_someone_is_answered_by_their_full_name_first_name_or_surname
         assert "Siobhán Ó Briain, 39" in answer.passages[0].highlight_text, asked
 
 
+TITLE_RACE = """Rovers clinch first league title in 31 years
+
+Kilbride Rovers won the national football league for the first time since 1994 on Saturday, \
+beating Ashford City 3-1 in front of a record crowd of 14,200 at Mill Lane.
+
+Striker Jamal Okoro scored twice in the first half, and the 21-year-old midfielder Lena Fischer \
+sealed the win with a curling shot in the 78th minute.
+
+Walsh, 46, took over in 2022 when the club was close to relegation.
+"""
+
+
+def test_how_old_is_he_is_not_answered_with_the_age_of_someone_beside_him(
+    retriever_of,
+) -> None:
+    # A new user's chat: "who scored twice" then "how old is he" was answered with confidence
+    # by "... the 21-year-old midfielder Lena Fischer", Okoro's age being nowhere.
+    race = retriever_of(race=TITLE_RACE)
+    answer, turn = ask_in_context(race, "who scored twice", None)
+    assert "Jamal Okoro scored twice" in answer.passages[0].highlight_text
+    age, _ = ask_in_context(race, "how old is he", turn)
+    assert age.outcome == "closest"
+    assert read_answer(race, "how old is okoro").outcome == "closest"
+    fischer = read_answer(race, "how old is lena fischer")
+    assert fischer.outcome == "answer" and "21-year-old" in fischer.passages[0].highlight_text
+
+
 def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(
     retriever: Retriever,
 ) -> None:

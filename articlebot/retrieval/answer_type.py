@@ -227,6 +227,14 @@ _AGE_BEFORE_NAME = re.compile(
     rf"(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+(?:\s+(?-i:[{CAPITALS}])[\w’'-]+){{0,3}})",
     re.IGNORECASE,
 )
+#: An age, a word or two of who they are, then their name: "the 21-year-old midfielder Lena
+#: Fischer" (not "a 16-year-old schoolgirl from Dundee": a place).
+_AGE_BEFORE_ROLE_NAME = re.compile(
+    rf"\b(?:\d{{1,3}}|{_AGE_WORDS})-year-old\s+"
+    r"(?:(?!(?:from|in|at|of|on|with|who|and|or|for|to|by|near|as|was|is)\b)(?-i:[a-z])[\w-]*\s+){1,2}"
+    rf"(?P<owner>(?-i:[{CAPITALS}])[\w’'-]+(?:\s+(?-i:[{CAPITALS}])[\w’'-]+){{0,3}})",
+    re.IGNORECASE,
+)
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
 _MONEY_QUESTION = re.compile(
     r"^\s*how\s+(?:expensive|costly)\b|^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
@@ -1300,6 +1308,29 @@ def aged_thing_sentence(sentences: Sequence[str], thing: str) -> int | None:
         if called_by_age(sentences, i, lambda earlier: mentions(earlier, thing)):
             return i
     return None
+
+
+def ages_only_others(name: str, sentence: str) -> bool:
+    """Whether `sentence` gives ages, each of them someone's named other than `name`: "Jamal
+    Okoro scored twice, and the 21-year-old midfielder Lena Fischer sealed the win" does not
+    say how old Okoro is. False for an age whose owner it does not name."""
+    asked = _words(name)
+    sentence = sentence[:_MAX_SENTENCE]
+    ages = 0
+    for match in _AGE.finditer(sentence):
+        if match.group("thing"):
+            continue
+        ages += 1
+        if match.group("owner") is not None:
+            if _owner_is(asked, sentence, match):
+                return False
+            continue
+        named = _AGE_BEFORE_NAME.match(sentence, match.start()) or _AGE_BEFORE_ROLE_NAME.match(
+            sentence, match.start()
+        )
+        if named is None or asked & _words(named.group("owner")):
+            return False
+    return ages > 0
 
 
 def states_age_of(name: str, sentence: str) -> bool:
