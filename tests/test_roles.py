@@ -593,3 +593,33 @@ The defence had asked for four years, citing the treasurer's age and poor health
     )
     answer = read_answer(court, "how old is the auditor")
     assert answer.passages[0].highlight_text.startswith("Natarajan, 34")
+
+
+def test_their_title_is_the_body_named_just_before_it() -> None:
+    # A new user's probe: "who is the manager of kilbride rovers" was hedged with the lead,
+    # "Their manager, Deirdre Walsh" naming the manager of the team the sentence before names
+    # (by its short name); and Ashford's manager stood for "who is the rovers manager".
+    sentences = [
+        "Kilbride Rovers won the league on Saturday, beating Ashford City 3-1.",
+        "The victory gives Rovers an unassailable nine-point lead.",
+        "Their manager, Deirdre Walsh, became the first woman to win the title.",
+        "Ashford City remain second, but their manager, Colin Barrett, was not pleased.",
+    ]
+    text = " ".join(sentences)
+    headline = "Rovers clinch first league title in 31 years"
+    for question, name in (
+        ("who is the manager of kilbride rovers", "Deirdre Walsh"),
+        ("who is the rovers manager", "Deirdre Walsh"),
+        ("who is the manager of ashford city", "Colin Barrett"),
+        ("who is the ashford manager", "Colin Barrett"),
+    ):
+        holder = role_holder(sentences, headline, role_asked(question), text)
+        assert holder is not None and holder.name == name, question
+    # A name's words as another name's part are not it: "the Russian Foreign Ministry" makes
+    # France's foreign minister no Russian one.
+    ministry = [
+        "The Russian Foreign Ministry said the declarations were militaristic.",
+        "France's foreign minister, Jean-Noel Barrot, welcomed him in Paris.",
+    ]
+    asked = role_asked("who is the russian foreign minister")
+    assert role_holder(ministry, "Researcher freed", asked, " ".join(ministry)) is None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from articlebot.ingest.cleaning import DATELINE
-from articlebot.retrieval.names import CALENDAR, TITLES
+from articlebot.retrieval.names import CALENDAR, CAPITALS, TITLES
 from articlebot.retrieval.spelling import plain_letters
 
 _BOSS = (
@@ -335,9 +335,15 @@ def role_holder(
         words = list(_WORD.finditer(sentence))
         for start, end, name, loose in _titles_naming(sentence, words, asked):
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
+            if start and _bare(words[start - 1].group()) in _ITS and position:
+                # "The victory gives Rovers a nine-point lead. Their manager, Deirdre Walsh,":
+                # whose it is, the words before it say.
+                beside = f"{sentences[position - 1]} {sentence[: words[start].start()]} {beside}"
             missing = [
                 q for q in asked.qualifiers if q not in _THIS_STORY and not _mentions(beside, q)
             ]
+            if missing != list(asked.qualifiers) and _one_name(asked.qualifiers, text, beside):
+                missing = []  # "Rovers" beside it is "Kilbride Rovers", as news shortens names
             narrowing = _narrowing_word(sentence, words, start, asked) or _narrowed_after(
                 sentence, name, asked
             )
@@ -395,6 +401,30 @@ _THIS_STORY = frozenset({"case", "trial", "story", "article", "game", "match"})
 #: veterinary officer", "the mayor of Muxía", "conductor Valentina Ortúzar as its next chief".
 _BEFORE = 4
 _AFTER = 6
+
+
+#: Possessives that stand for a body named before: "its chief executive", "their manager".
+_ITS = frozenset({"its", "their"})
+
+
+def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
+    """Whether the asked words are one whole proper name of the article's, in order ("kilbride
+    rovers" of "Kilbride Rovers won ...", not "russian foreign" of "the Russian Foreign
+    Ministry"), and `beside` (the words around a title) names it by one of them, capitalised."""
+    if len(qualifiers) < 2:
+        return False
+    plain = plain_letters(text)
+    phrase = r"\s+".join(re.escape(q) for q in qualifiers)
+    whole = any(
+        all(w[:1].isupper() for w in m.group().split())
+        and not re.match(rf"\s+[{CAPITALS}]", plain[m.end() :])
+        and not re.search(rf"[{CAPITALS}][\w’'-]*\s+$", plain[: m.start()])
+        for m in re.finditer(rf"\b{phrase}\b", plain, re.IGNORECASE)
+    )
+    said = plain_letters(beside)
+    return whole and any(
+        re.search(rf"\b{re.escape(q[:1].upper() + q[1:])}\b", said) for q in qualifiers
+    )
 
 
 def _left_out(narrowing: str | None, missing: list[str], common: frozenset[str]) -> bool:
