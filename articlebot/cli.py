@@ -372,43 +372,51 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
-    from articlebot.collection import add_documents, document_paths, load_encoder, update_index
+    from articlebot.collection import (
+        add_documents,
+        document_paths,
+        load_encoder,
+        rebuild_index,
+        update_index,
+    )
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args)
     held = None if args.paths else _indexed_documents(settings)
     if held is not None and args.rebuild:
-        # Rebuilt from the index's own copies: articles from links, from files since moved
-        # and with ids given by `add --id` come back as they were.
-        sources, fetched, count = [], list(held), len(held)
-        documents: Iterable[Any] = fetched
+        # Rebuilt from the index's own copies, as it holds them under the writer lock:
+        # articles from links, from files since moved and with ids given by `add --id` come
+        # back as they were, and what another writer did meanwhile stays done.
+        encoder = load_encoder(settings, for_indexing=True, on_status=_status())
+        _, report = rebuild_index(settings, encoder, progress=sys.stderr.isatty(), on_wait=_waiting)
+        _print_report(settings, report)
+        return 0
+    if args.paths:
+        sources = list(args.paths)
+    elif held is not None:
+        sources = _refreshable_sources(held, say_gone=not args.prune)
     else:
-        if args.paths:
-            sources = list(args.paths)
-        elif held is not None:
-            sources = _refreshable_sources(held, say_gone=not args.prune)
-        else:
-            sources = [str(p) for p in document_paths(settings)]
-        # Files first: a link that cannot be fetched ("ftp://...") is refused before any page
-        # is fetched.
-        files = _files(sources)
-        fetched = _fetch_links(sources, settings)
-        # Read every file once before any work, so a bad one stops the run at once with one
-        # line; the build then reads them again as it goes (a large .jsonl corpus never sits
-        # in memory whole).
-        # Refreshed from the files the index names, one that cannot be read now keeps its
-        # article as indexed (it was readable once) rather than stopping every refresh.
-        refresh = held is not None
-        skip_note = _kept_as_indexed if refresh else _skipped
-        count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
-            fetched
-        )
-        if args.paths and count == 0:
-            raise UsageError(_no_documents(args.paths))
-        log.info("read %d document(s)", count)
-        documents = itertools.chain(
-            iter_documents(files, on_skip=lambda _: None, skip_named=refresh), fetched
-        )
+        sources = [str(p) for p in document_paths(settings)]
+    # Files first: a link that cannot be fetched ("ftp://...") is refused before any page
+    # is fetched.
+    files = _files(sources)
+    fetched = _fetch_links(sources, settings)
+    # Read every file once before any work, so a bad one stops the run at once with one
+    # line; the build then reads them again as it goes (a large .jsonl corpus never sits
+    # in memory whole).
+    # Refreshed from the files the index names, one that cannot be read now keeps its
+    # article as indexed (it was readable once) rather than stopping every refresh.
+    refresh = held is not None
+    skip_note = _kept_as_indexed if refresh else _skipped
+    count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
+        fetched
+    )
+    if args.paths and count == 0:
+        raise UsageError(_no_documents(args.paths))
+    log.info("read %d document(s)", count)
+    documents = itertools.chain(
+        iter_documents(files, on_skip=lambda _: None, skip_named=refresh), fetched
+    )
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
     if args.rebuild:
@@ -427,6 +435,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             encoder,
             documents,
             prune=args.prune,
+            refresh=refresh,
             progress=progress,
             on_wait=_waiting,
             total_documents=count,

@@ -12,7 +12,7 @@ from articlebot.config import Settings
 from articlebot.encoders import DeferredEncoder, Encoder, Status, load_encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
-from articlebot.index.identity import IdentityResolver, normalize_source
+from articlebot.index.identity import IdentityResolver, normalize_source, origin
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
 from articlebot.index.store import (
@@ -35,7 +35,7 @@ from articlebot.retrieval.ranking import (
 from articlebot.retrieval.retriever import Retriever, StageHook
 from articlebot.storage.chat_state import ChatState
 from articlebot.storage.index_store import IndexStore
-from articlebot.storage.local_index import IndexData, load_index
+from articlebot.storage.local_index import IndexData, load_index, stored_documents
 
 if TYPE_CHECKING:
     from articlebot.storage.postgres.updates import UpdateInbox
@@ -260,11 +260,15 @@ def add_documents(
     *,
     replace: bool = False,
     prune: bool = False,
+    refresh: bool = False,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
 ) -> tuple[IndexData, BuildReport]:
     """Add documents to the saved index, or update the ones from the same source; keep the rest.
+    With `refresh` (the documents are the indexed articles' files, read again), those whose
+    file no article has any more once the lock is held are left out: another writer removed
+    them meanwhile, and they must not come back.
 
     A document whose id belongs to another source gets an id of its own, unless `replace`.
     With `prune`, documents whose source file is gone, or that a file read now no longer holds,
@@ -296,6 +300,9 @@ def add_documents(
             total_documents = len(documents)
         if total_documents is not None:
             total_documents += len(indexed)  # kept ones pass through the build too
+        if refresh:
+            held = {origin(doc.source) for doc in indexed}
+            documents = (doc for doc in documents if origin(doc.source) in held)
         data, report = _build(
             settings,
             encoder,
@@ -306,6 +313,29 @@ def add_documents(
         )
         report.given = list(resolver.assigned)
         return data, report
+
+
+def rebuild_index(
+    settings: Settings,
+    encoder: Encoder,
+    *,
+    progress: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> tuple[IndexData, BuildReport]:
+    """Embed every article of the index folder again from its own copy, as the index holds
+    them once the writer lock is held (read before, an article another writer added or
+    removed meanwhile would be undone)."""
+    with writer_lock(settings.index_dir, on_wait=on_wait):
+        # Read as stored, whatever the index's format: a rebuild is how an old one is renewed.
+        documents = stored_documents(settings.index_dir) or []
+        return _build(
+            settings,
+            encoder,
+            documents,
+            rebuild=True,
+            progress=progress,
+            total_documents=len(documents),
+        )
 
 
 def no_such_articles(

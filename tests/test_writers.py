@@ -145,6 +145,39 @@ def test_a_writer_waits_for_the_one_holding_the_lock_and_says_so(
     assert "harbour" in _listed(index_dir, tmp_path)
 
 
+def _waiting_writer(*args: str, index_dir: Path, cwd: Path) -> subprocess.Popen:
+    """`articlebot ARGS` started while this thread holds the writer lock, once it says it
+    waits (it has read whatever it reads before the lock)."""
+    writer = _start(*args, index_dir=index_dir, cwd=cwd)
+    deadline = time.monotonic() + 120
+    seen = b""
+    while b"waiting for another writer" not in seen and time.monotonic() < deadline:
+        seen += writer.stderr.read1(4096)  # type: ignore[union-attr]
+    assert b"waiting for another writer" in seen, seen.decode()
+    return writer
+
+
+@pytest.mark.parametrize("command", [("index", "--rebuild"), ("index",)])
+def test_a_rebuild_or_refresh_waiting_for_the_lock_keeps_what_the_writer_before_it_did(
+    index_dir: Path, tmp_path: Path, cli: Callable[..., CliRun], command: tuple[str, ...]
+) -> None:
+    # An attacker's probe: `index --rebuild` read the articles before it waited for the lock,
+    # then published that list, undoing the `add` (and the `remove`) confirmed meanwhile.
+    kept, going = (
+        _article(tmp_path / f"{n}.txt", *STORIES[i]) for i, n in ((0, "kept"), (1, "going"))
+    )
+    assert cli("add", str(kept), str(going), index_dir=index_dir).returncode == 0
+    late = _article(tmp_path / "late.txt", *STORIES[2])
+    with writer_lock(index_dir):
+        writer = _waiting_writer(*command, index_dir=index_dir, cwd=tmp_path)
+        # The writer before it, holding the lock (re-entered by this thread).
+        assert cli("add", str(late), index_dir=index_dir).returncode == 0
+        assert cli("remove", "going", index_dir=index_dir).returncode == 0
+    _, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err.decode()
+    assert sorted(_listed(index_dir, tmp_path)) == ["kept", "late"]
+
+
 def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path, run: Run) -> None:
     a = _article(tmp_path / "a" / "news.txt", *STORIES[0])
     b = _article(tmp_path / "b" / "news.txt", *STORIES[1])
