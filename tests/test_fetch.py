@@ -3,11 +3,15 @@ takes longer than its deadline."""
 
 from __future__ import annotations
 
+import functools
+import gzip
 import os
+import resource
 import subprocess
 import sys
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +26,18 @@ ARTICLE = """<html><head><title>Harbour wall repaired</title></head><body><artic
 storms tore a twelve-metre gap in it, the port authority said on Thursday.</p>
 <p>Fishing boats that moved to a neighbouring harbour in January will return next week.</p>
 </article></body></html>"""
+
+
+@functools.cache
+def _bomb() -> bytes:
+    """64 MB of zeros packed three times over by gzip: a few hundred bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    megabyte = bytes(1 << 20)
+    data = b"".join(packer.compress(megabyte) for _ in range(64)) + packer.flush()
+    return gzip.compress(gzip.compress(data, compresslevel=9), compresslevel=9)
+
+
+_BOMB_CODING = "gzip, gzip, gzip"
 
 
 class _Site(BaseHTTPRequestHandler):
@@ -54,6 +70,21 @@ class _Site(BaseHTTPRequestHandler):
                     time.sleep(0.3)
             except OSError:
                 pass  # the client gave up, as it should
+        elif self.path == "/gzip.html":
+            packed = gzip.compress(ARTICLE.encode())
+            self._send(200, packed, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        elif self.path.startswith("/bomb"):
+            # Gzip within gzip within gzip: a few hundred bytes that unpack to 64 MB.
+            self._send(
+                200, _bomb(), {"Content-Type": "text/html", "Content-Encoding": _BOMB_CODING}
+            )
+        elif self.path == "/big-gzip.html":  # 6 MB of page in 6 KB
+            packed = gzip.compress(b"<p>" + b"word " * 1_200_000 + b"</p>")
+            self._send(200, packed, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+        elif self.path.startswith("/charset/"):
+            charset = self.path.rsplit("/", 1)[1]
+            headers = {"Content-Type": f"text/html; charset={charset}"}
+            self._send(200, ARTICLE.encode(), headers)
         else:
             self._send(404, b"not here", {"Content-Type": "text/plain"})
 
@@ -244,3 +275,30 @@ def test_a_page_of_more_elements_than_an_article_has_is_refused_at_once() -> Non
     assert parse_html(_page_of(MAX_HTML_ELEMENTS - 50).decode(), "x", "u").title == (
         "Harbour reopens"
     )
+
+
+@pytest.mark.asyncio
+async def test_a_packed_page_is_read_and_a_bomb_is_refused_without_unpacking_it(sites) -> None:
+    # An attacker's probe: 317 bytes sent as "gzip, gzip, gzip" made httpx unpack gigabytes on
+    # the event loop (8 GB of memory, a minute) before the 5 MB limit was looked at.
+    doc = await fetch_article(f"{sites['outer']}/gzip.html", allow=["127.0.0.1"], timeout=5)
+    assert "twelve-metre gap" in doc.text
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    with pytest.raises(DocumentError, match="packed as gzip, gzip, gzip, not as asked"):
+        await fetch_article(f"{sites['outer']}/bomb", allow=["127.0.0.1"], timeout=5)
+    with pytest.raises(DocumentError, match="page is larger than 5 MB"):
+        await fetch_article(f"{sites['outer']}/big-gzip.html", allow=["127.0.0.1"], timeout=5)
+    assert time.monotonic() - start < 3
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 100_000  # never the gigabyte inside
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("charset", ["base64", "rot13", "zlib", "undefined", "idna", "nonsense"])
+async def test_a_charset_that_is_no_text_encoding_is_read_as_utf8(sites, charset: str) -> None:
+    # An attacker's probe: "charset=base64" raised LookupError, a traceback in the CLI and a
+    # channel post's article lost.
+    url = f"{sites['outer']}/charset/{charset}"
+    doc = await fetch_article(url, allow=["127.0.0.1"], timeout=5)
+    assert "twelve-metre gap" in doc.text

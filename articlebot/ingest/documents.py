@@ -233,10 +233,17 @@ def _declared_charset(data: bytes) -> str | None:
     label = found.group(1).decode("ascii").lower()
     if label in _AS_WINDOWS_1252:
         return "cp1252"
+    return text_codec(label)
+
+
+def text_codec(label: str) -> str | None:
+    """Python's name for a text encoding's label; None for an unknown label or a codec that is
+    no text encoding ("base64", "rot13", "zlib")."""
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 #: Characters no text file holds: NUL and the controls but tab and line breaks.

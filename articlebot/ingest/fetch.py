@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import socket
+import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from articlebot.ingest.addresses import AllowList, parse_address
-from articlebot.ingest.documents import Document, DocumentError, parse_html, slugify
+from articlebot.ingest.documents import Document, DocumentError, parse_html, slugify, text_codec
 
 if TYPE_CHECKING:
     import httpx
@@ -70,10 +71,20 @@ async def fetch_article(
         raise DocumentError(f"{url}: the site did not send the page within {timeout:g} s") from None
     except httpx.HTTPError as exc:
         raise DocumentError(f"{url}: cannot fetch the page ({type(exc).__name__})") from None
-    html = body.decode(encoding, errors="replace")
+    html = _decoded(body, encoding)
     # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
     # other chat meanwhile.
     return await asyncio.to_thread(parse_html, html, doc_id_for(url), url)
+
+
+def _decoded(body: bytes, encoding: str) -> str:
+    """The page's text in the charset it declares; UTF-8 where that is no text encoding a
+    page may use ("base64", "rot13", "idna" are codecs too)."""
+    codec = text_codec(encoding) or "utf-8"
+    try:
+        return body.decode(codec, errors="replace")
+    except (UnicodeError, ValueError):  # a codec without error replacement ("idna")
+        return body.decode("utf-8", errors="replace")
 
 
 async def _download(
@@ -90,7 +101,11 @@ async def _download(
         current = first
         for _ in range(MAX_REDIRECTS + 1):
             await _check_destination(url, current, allow)
-            request = client.build_request("GET", current, headers={"User-Agent": "articlebot/0.1"})
+            request = client.build_request(
+                "GET",
+                current,
+                headers={"User-Agent": "articlebot/0.1", "Accept-Encoding": _ACCEPTED},
+            )
             response = await client.send(request, stream=True)
             try:
                 _check_peer(url, current, response, allow)
@@ -180,9 +195,40 @@ async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> byte
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise too_big
+    decoder = _decoder(url, response.headers.get("content-encoding", ""))
     body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body.extend(chunk)
-        if len(body) > max_bytes:
-            raise too_big
+    # Read raw and unpacked here, never more than the limit at a time: httpx unpacks a chunk
+    # whole, and 300 bytes of gzip within gzip within gzip unpack to gigabytes.
+    try:
+        async for chunk in response.aiter_raw():
+            if decoder is not None:
+                chunk = decoder.decompress(chunk, max_bytes + 1 - len(body))
+                if decoder.unconsumed_tail:
+                    raise too_big
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise too_big
+        if decoder is not None:
+            body.extend(decoder.flush())
+    except zlib.error:
+        raise DocumentError(f"{url}: the page's compressed data is damaged") from None
+    if len(body) > max_bytes:
+        raise too_big
     return bytes(body)
+
+
+#: The content encodings read (one at most): those every site can send.
+_ACCEPTED = "gzip, deflate"
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+def _decoder(url: str, content_encoding: str) -> zlib._Decompress | None:
+    """What unpacks a body sent with `content_encoding` (None: as it is); DocumentError for
+    an encoding not asked for, or more than one."""
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if not codings:
+        return None
+    if len(codings) > 1 or codings[0] not in _WBITS:
+        raise DocumentError(f"{url}: the page is sent packed as {', '.join(codings)}, not as asked")
+    return zlib.decompressobj(_WBITS[codings[0]])
