@@ -13,7 +13,14 @@ def masked_url(url: str) -> str:
     """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
     fit for messages and logs. The host part is kept as written: libpq accepts several hosts
     and ports that `urlsplit` cannot parse."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "postgresql://bob:pw@[::1/db": no URL to Python, a password still
+        head, sep, rest = url.partition("://")
+        userinfo, at, hosts = rest.rpartition("@")
+        if at and ":" in userinfo:
+            url = f"{head}{sep}{userinfo.partition(':')[0]}:***@{hosts}"
+        return PASSWORD_PARAMETER.sub(r"\1***", url)
     userinfo, at, hosts = parts.netloc.rpartition("@")
     if at and ":" in userinfo:
         parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hosts}")
@@ -30,7 +37,11 @@ def without_password(message: str, url: str) -> str:
 
 
 def _password(url: str) -> str:
-    userinfo, at, _ = urlsplit(url).netloc.rpartition("@")
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:  # a malformed host ("[::1/db"): the user part is still before the @
+        netloc = url.partition("://")[2]
+    userinfo, at, _ = netloc.rpartition("@")
     return userinfo.partition(":")[2] if at else ""
 
 

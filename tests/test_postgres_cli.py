@@ -152,6 +152,9 @@ def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: P
         "postgresql://u:hunter2 x@127.0.0.1:1/db",
         "postgresql://u:hunter2@127.0.0.1:1/db",  # nothing listens on port 1
         "postgresql://u@127.0.0.1:1/db?password=hunter2",
+        # An attacker's probe: a host Python cannot parse made the masking itself raise, and
+        # the traceback quoted the whole URL twice.
+        "postgresql://u:hunter2@[::1/db",
     ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(
@@ -173,6 +176,7 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
         masked_url("postgresql://u@h/db?password=pw&x=1") == "postgresql://u@h/db?password=***&x=1"
     )
     assert masked_url("postgresql://h/db") == "postgresql://h/db"
+    assert masked_url("postgresql://bob:pw@[::1/db") == "postgresql://bob:***@[::1/db"
 
 
 def test_late_interaction_reads_its_sentences_from_the_database(
