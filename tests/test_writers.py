@@ -143,6 +143,11 @@ def test_a_writer_waits_for_the_one_holding_the_lock_and_says_so(
     _, err = writer.communicate(timeout=300)
     assert writer.returncode == 0, err.decode()
     assert "harbour" in _listed(index_dir, tmp_path)
+    # The holder's line names the command, never its arguments (an option's value may be a
+    # password, and the file stays behind, readable by others): an attacker's probe.
+    line = (index_dir / ".writer").read_text(encoding="utf-8")
+    assert line.startswith("pid ") and ", articlebot add, since " in line
+    assert str(story) not in line
 
 
 def _waiting_writer(*args: str, index_dir: Path, cwd: Path) -> subprocess.Popen:

@@ -314,7 +314,8 @@ def build_application(
         await application.bot.set_my_commands(COMMANDS)
         if not settings.webhook_url:
             # Said here, once the model and index are loaded: updates are fetched only now.
-            log.info("polling %s for updates", settings.api_url or "api.telegram.org")
+            where = masked_url(settings.api_url) if settings.api_url else "api.telegram.org"
+            log.info("polling %s for updates", where)
 
     builder = (
         ApplicationBuilder()

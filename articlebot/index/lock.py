@@ -83,7 +83,12 @@ def writer_lock(
         ) from None
     try:
         with contextlib.suppress(OSError):
-            command = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+            # The command, not its arguments: the file is left behind, readable by others, and
+            # an option's value may be a password ("--api-url http://bot:pw@host").
+            word = next((a for a in sys.argv[1:] if not a.startswith("-")), "")
+            program = os.path.basename(sys.argv[0]) if sys.argv else ""
+            program = "articlebot" if program == "__main__.py" else program  # python -m
+            command = f"{program} {word}".strip()
             (index_dir / HOLDER_FILE).write_text(
                 f"pid {os.getpid()}, {purpose or command[:200]}, since "
                 f"{time.strftime('%H:%M:%S')}\n",
