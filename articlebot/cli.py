@@ -576,6 +576,10 @@ def _files(items: Sequence[str]) -> list[Path]:
     from articlebot.ingest.fetch import is_url
 
     for item in items:
+        if not item.strip():
+            # `articlebot add "$FILE"` with FILE unset: Path("") is the working folder, whose
+            # every file would be published.
+            raise UsageError("an empty path was given (an unset variable?): nothing was added")
         # "ftp://host/file" read as a path is "ftp:/host/file": no such file, said of a name
         # the user never typed.
         scheme = re.match(r"([A-Za-z][\w+.-]*)://", item)

@@ -133,6 +133,15 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: bbc.co.uk/news/world-1: no such file or folder; a link starts "
             "with https:// (articlebot add https://bbc.co.uk/news/world-1)",
         ),
+        # An unset variable, `articlebot add "$FILE"`: the working folder had been indexed.
+        (
+            ["add", ""],
+            "articlebot: error: an empty path was given (an unset variable?): nothing was added",
+        ),
+        (
+            ["index", " "],
+            "articlebot: error: an empty path was given (an unset variable?): nothing was added",
+        ),
         # A page served on one's own machine, typed as one: "no such file" alone had been said.
         (
             ["add", "127.0.0.1:8765/bakery.html"],
