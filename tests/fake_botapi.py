@@ -757,6 +757,8 @@ class FakeBotApi:
         self._query_ids = itertools.count(1)  # ids of callback and inline queries
         self._next_message_id: dict[int, int] = {}
         self._messages: dict[tuple[int, int], JSONDict] = {}
+        #: Users' messages deleted in their chat (`delete_user_message`).
+        self._deleted: set[tuple[int, int]] = set()
         self._sent: list[JSONDict] = []
         self._chats: dict[int, JSONDict] = {}
         self._open_queries: set[str] = set()
@@ -1272,6 +1274,12 @@ class FakeBotApi:
         )
         return self._message_update(chat, sender, text, message_id, entities)
 
+    def delete_user_message(self, chat_id: int, message_id: int) -> None:
+        """A user (or an admin) deletes a message of theirs in its chat: a reply to it fails as
+        Telegram's does."""
+        with self._cond:
+            self._deleted.add((chat_id, message_id))
+
     def group_message(
         self,
         chat_id: int,
@@ -1454,6 +1462,12 @@ class FakeBotApi:
         elif params.get("reply_to_message_id") is not None:
             target_chat, target_id = chat_id, int(params["reply_to_message_id"])
         else:
+            return None
+        if (target_chat, target_id) in self._deleted:
+            # Telegram's rule: a reply to a message that is gone fails, unless told to send
+            # without the reply then.
+            if not (isinstance(reply, dict) and reply.get("allow_sending_without_reply")):
+                raise _bad_request("message to be replied not found")
             return None
         known = None
         if isinstance(target_chat, int):

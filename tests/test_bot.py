@@ -96,6 +96,18 @@ async def test_group_without_mention_is_silent_and_ask_replies(api, bot) -> None
 
 
 @pytest.mark.asyncio
+async def test_a_question_deleted_before_its_answer_still_gets_the_answer(api, bot) -> None:
+    # An attacker's probe: every reply quoted the question, and Telegram refuses a reply to a
+    # deleted message ("message to be replied not found"); the apology failed the same way,
+    # and the group heard nothing.
+    asked = api.group_message(GROUP, "/ask Who was Vinatier swapped for?")
+    api.delete_user_message(GROUP, asked["message"]["message_id"])
+    api.push_update(asked)
+    reply = await _reply(api, GROUP)
+    assert "Kasatkin" in reply["text"] and "reply_to_message" not in reply
+
+
+@pytest.mark.asyncio
 async def test_ask_with_bot_username_and_empty_ask(api, bot) -> None:
     api.push_update(api.group_message(GROUP, "/ask@articlebot_test_bot What does DTEK do?"))
     reply = await _reply(api, GROUP)

@@ -19,6 +19,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -324,6 +325,8 @@ def build_application(
         .token(token)
         .concurrent_updates(64)
         .rate_limiter(BotApiCalls())
+        # Replies quote the question; one deleted meanwhile still gets its answer.
+        .defaults(Defaults(allow_sending_without_reply=True))
         .post_init(post_init)
     )
     for name, value in api_urls(settings.api_url).items():
