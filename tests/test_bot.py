@@ -566,6 +566,12 @@ async def test_chats_outside_the_allow_list(api, start_bot) -> None:
     api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?"))
     reply = await _reply(api, GROUP)
     assert "Kasatkin" in reply["text"]
+    # Inline results for an allowed user are personal: Telegram's cache would otherwise give
+    # them to anyone typing the same query (an attacker's probe).
+    api.push_update(api.inline_query(make_user(GROUP), "Who was Vinatier swapped for?"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
+    [inline] = api.calls_to("answerInlineQuery")
+    assert inline.params["results"] and inline.params.get("is_personal") is True
 
 
 @pytest.mark.asyncio

@@ -395,7 +395,10 @@ async def inline_query(update: Update, context: BotContext) -> None:
     except QueueClosed:
         return  # stopping: the query expires, and the user can type it again
     results: list[Any] = _inline_results(served.answer, served.articles)
-    await query.answer(results, cache_time=60)
+    # Telegram may hand cached results to anyone sending the same query, unless personal: a
+    # bot open to some chats only must not answer the others through that cache.
+    personal = bool(context.bot_data.settings.allowed_chats)
+    await query.answer(results, cache_time=60, is_personal=personal)
 
 
 async def on_error(update: object, context: BotContext) -> None:
