@@ -516,13 +516,19 @@ def _folder(value: str) -> Path:
 
 
 def _indexed_documents(settings: Settings) -> list[Any] | None:
-    """What a local index folder holds, for `index` with no paths; None where the documents
-    come from the settings or a database, or no index was made yet."""
+    """What the index holds (folder or database), for `index` with no paths; None where the
+    documents come from the settings, or no index was made yet."""
     from articlebot.index.store import IndexCorruptError, IndexStoreError, read_manifest
     from articlebot.storage.local_index import stored_documents
 
-    if settings.documents or settings.database_url is not None:
+    if settings.documents:
         return None
+    if settings.database_url is not None:
+        from articlebot.storage.postgres.collection import stored_documents as in_database
+
+        # The database's own copies: its articles' files may be on another machine, and the
+        # sample article alone (the settings' default) would replace them all.
+        return list(in_database(settings.database_url.get_secret_value())) or None
     try:
         return stored_documents(settings.index_dir)
     except IndexCorruptError as exc:

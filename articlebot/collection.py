@@ -322,9 +322,25 @@ def rebuild_index(
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
 ) -> tuple[IndexData, BuildReport]:
-    """Embed every article of the index folder again from its own copy, as the index holds
-    them once the writer lock is held (read before, an article another writer added or
-    removed meanwhile would be undone)."""
+    """Embed every article of the index (folder or database) again from its own copy, as the
+    index holds them once the writer lock is held (read before, an article another writer
+    added or removed meanwhile would be undone)."""
+    url = database_url(settings)
+    if url is not None:
+        from articlebot.storage.postgres.collection import stored_documents as in_database
+        from articlebot.storage.postgres.collection import write_documents
+
+        return write_documents(  # type: ignore[return-value]
+            url,
+            encoder,
+            chunk_settings(settings),
+            in_database(url),
+            exactly=True,
+            rebuild=True,
+            batch_size=settings.embed_batch_size,
+            progress=progress,
+            on_wait=on_wait,
+        )
     with writer_lock(settings.index_dir, on_wait=on_wait):
         # Read as stored, whatever the index's format: a rebuild is how an old one is renewed.
         documents = stored_documents(settings.index_dir) or []

@@ -85,12 +85,20 @@ def test_index_ask_add_list_remove_in_the_database(
 
     again = cli("index", "--database-url", url, index_dir=index_dir)
     assert again.returncode == 0, again.stderr
-    assert "0 added, 0 updated, 1 unchanged" in again.stdout and "removed light" not in again.stdout
+    assert "0 added, 0 updated, 2 unchanged" in again.stdout and "removed light" not in again.stdout
+    # A rebuild embeds the database's own articles again: it had rebuilt the sample article
+    # alone (the settings' default) and removed every article added (a helper's probe).
     rebuilt = cli("index", "--rebuild", "--database-url", url, index_dir=index_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "removed lighthouse" in rebuilt.stdout
+    assert "0 added, 2 updated, 0 unchanged, 0 removed; embedded 17 of 17" in rebuilt.stdout
+    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
+    assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["article", "lighthouse"]
+    when = cli(
+        "ask", "When was the lighthouse lamp relit?", "--database-url", url, index_dir=index_dir
+    )
+    assert "14 August" in when.stdout
 
-    removed = cli("remove", "article", "--database-url", url, index_dir=index_dir)
+    removed = cli("remove", "article", "lighthouse", "--database-url", url, index_dir=index_dir)
     assert removed.returncode == 0, removed.stderr
     assert "removed article" in removed.stdout
     gone = cli("list", "--database-url", url, index_dir=index_dir)

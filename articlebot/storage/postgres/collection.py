@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from articlebot.encoders import Encoder
@@ -140,6 +140,27 @@ def write_documents(
     store = open_store(url)
     report.total_passages = store.passage_count
     return store, report
+
+
+def stored_documents(url: str) -> Iterator[Document]:
+    """The articles the database's current generation holds, as stored (ids kept), read when
+    first iterated: `write_documents` iterates under the writer lock, so a rebuild from them
+    keeps what another writer did before it (read earlier, it would be undone)."""
+    from articlebot.storage.postgres import reading
+
+    with connect(url) as conn:
+        create_schema(conn)  # a new database: none yet (a writer makes the schema anyway)
+        current = generations.current_generation(conn)
+        rows = reading.documents(conn, current.id) if current.manifest else []
+    for row in rows:
+        yield Document(
+            doc_id=row.doc_id,
+            title=row.title,
+            text=row.text,
+            source=row.source,
+            byline=row.byline,
+            body_start=row.body_start,
+        )
 
 
 def _copies(
