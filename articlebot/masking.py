@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 #: A password given as a URL parameter (libpq's `?password=...`).
 PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
@@ -13,18 +13,23 @@ def masked_url(url: str) -> str:
     """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
     fit for messages and logs. The host part is kept as written: libpq accepts several hosts
     and ports that `urlsplit` cannot parse."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # "postgresql://bob:pw@[::1/db": no URL to Python, a password still
-        head, sep, rest = url.partition("://")
-        userinfo, at, hosts = rest.rpartition("@")
-        if at and ":" in userinfo:
-            url = f"{head}{sep}{userinfo.partition(':')[0]}:***@{hosts}"
-        return PASSWORD_PARAMETER.sub(r"\1***", url)
-    userinfo, at, hosts = parts.netloc.rpartition("@")
-    if at and ":" in userinfo:
-        parts = parts._replace(netloc=f"{userinfo.partition(':')[0]}:***@{hosts}")
-    return urlunsplit(parts._replace(query=PASSWORD_PARAMETER.sub(r"\1***", parts.query)))
+    split = _user_part(url)
+    if split is not None:
+        head, userinfo, hosts = split
+        if ":" in userinfo:
+            url = f"{head}{userinfo.partition(':')[0]}:***@{hosts}"
+    return PASSWORD_PARAMETER.sub(r"\1***", url)
+
+
+def _user_part(url: str) -> tuple[str, str, str] | None:
+    """`url` as (scheme://, user part, what follows its @), or None without a user part. The
+    user part runs to the last @: a password may hold # ? / unescaped, which libpq and httpx
+    still read as the password, where `urlsplit` ends it at the first of them."""
+    head, sep, rest = url.partition("://")
+    at = rest.rfind("@")
+    if not sep or at < 0:
+        return None
+    return head + sep, rest[:at], rest[at + 1 :]
 
 
 def without_password(message: str, url: str) -> str:
@@ -37,12 +42,8 @@ def without_password(message: str, url: str) -> str:
 
 
 def _password(url: str) -> str:
-    try:
-        netloc = urlsplit(url).netloc
-    except ValueError:  # a malformed host ("[::1/db"): the user part is still before the @
-        netloc = url.partition("://")[2]
-    userinfo, at, _ = netloc.rpartition("@")
-    return userinfo.partition(":")[2] if at else ""
+    split = _user_part(url)
+    return split[1].partition(":")[2] if split is not None else ""
 
 
 REDACTED = "<redacted-token>"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cli_run import CliRun
 
+from articlebot.masking import without_password
 from articlebot.storage.postgres.connection import masked_url
 
 pytest_plugins = ["postgres"]
@@ -185,6 +186,14 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
     )
     assert masked_url("postgresql://h/db") == "postgresql://h/db"
     assert masked_url("postgresql://bob:pw@[::1/db") == "postgresql://bob:***@[::1/db"
+    # A password with # ? or / unescaped, which libpq reads as the password: urlsplit ends the
+    # user part there, and the password had been printed whole (a helper's probe).
+    for password in ("S3c#retPW", "S3c?retPW", "S3c/retPW"):
+        url = f"postgresql://postgres:{password}@127.0.0.1:5432/db"
+        assert masked_url(url) == "postgresql://postgres:***@127.0.0.1:5432/db"
+        assert without_password(f"cannot connect to {url}", url) == (
+            "cannot connect to postgresql://postgres:***@127.0.0.1:5432/db"
+        )
 
 
 def test_late_interaction_reads_its_sentences_from_the_database(

@@ -179,6 +179,8 @@ def test_run_with_a_webhook_needs_the_shared_secret(cli: Cli, index_dir: Path) -
         TELEGRAM_BOT_TOKEN="1:a",
     )
     assert plain.returncode == 2 and "over HTTPS only" in plain.stderr
+    secret = cli("run", "--webhook", "http://bot:s3cret-pw@example.org/h", index_dir=index_dir)
+    assert secret.returncode == 2 and "s3cret-pw" not in secret.stderr
     assert "ARTICLEBOT_WEBHOOK_SECRET" not in plain.stderr
     bare = cli("run", "--webhook", "bot.example.org/hook", index_dir=index_dir)
     assert bare.returncode == 2

@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Bot, Update
 
 from articlebot.config import Settings
+from articlebot.masking import masked_url
 
 #: What the Bot API accepts as a webhook secret token.
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -39,7 +40,7 @@ def webhook_url_problem(url: str, settings: Settings) -> str | None:
     lowered = url.lower()
     if lowered.startswith("https://") or (lowered.startswith("http://") and settings.api_url):
         return None
-    problem = f"Telegram calls webhooks over HTTPS only: {url} is not https://"
+    problem = f"Telegram calls webhooks over HTTPS only: {masked_url(url)} is not https://"
     if lowered.startswith("http://"):
         problem += " (http:// only through a self-hosted Bot API server, --api-url)"
     return problem
