@@ -204,7 +204,7 @@ def _decode(data: bytes, path: Path, html: bool = False) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         # A saved web page says its own encoding: <meta charset="iso-8859-1">.
-        declared = _declared_charset(data) if html else None
+        declared = declared_charset(data) if html else None
         if declared is None:
             raise DocumentError(
                 f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); "
@@ -225,7 +225,7 @@ _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:
 _AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
 
 
-def _declared_charset(data: bytes) -> str | None:
+def declared_charset(data: bytes) -> str | None:
     """The encoding an HTML page's <meta> declares in its first 4 KB, as Python names it."""
     found = _CHARSET.search(data[:4096])
     if found is None:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from articlebot.ingest.addresses import AllowList, parse_address
-from articlebot.ingest.documents import Document, DocumentError, parse_html, slugify, text_codec
+from articlebot.ingest.documents import (
+    Document,
+    DocumentError,
+    declared_charset,
+    parse_html,
+    slugify,
+    text_codec,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -112,7 +119,9 @@ async def _download(
                 if response.is_redirect:
                     current = _redirect_target(url, response)
                     continue
-                return await _read_page(url, response, max_bytes), response.encoding or "utf-8"
+                body = await _read_page(url, response, max_bytes)
+                # The header's charset, else the page's <meta> (as browsers read it), else UTF-8.
+                return body, response.charset_encoding or declared_charset(body) or "utf-8"
             finally:
                 await response.aclose()
     raise DocumentError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
@@ -202,14 +211,12 @@ async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> byte
     try:
         async for chunk in response.aiter_raw():
             if decoder is not None:
-                chunk = decoder.decompress(chunk, max_bytes + 1 - len(body))
-                if decoder.unconsumed_tail:
-                    raise too_big
+                chunk = decoder.unpack(chunk, max_bytes + 1 - len(body))
             body.extend(chunk)
             if len(body) > max_bytes:
                 raise too_big
         if decoder is not None:
-            body.extend(decoder.flush())
+            body.extend(decoder.finish())
     except zlib.error:
         raise DocumentError(f"{url}: the page's compressed data is damaged") from None
     if len(body) > max_bytes:
@@ -222,7 +229,7 @@ _ACCEPTED = "gzip, deflate"
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
-def _decoder(url: str, content_encoding: str) -> zlib._Decompress | None:
+def _decoder(url: str, content_encoding: str) -> _Unpacker | None:
     """What unpacks a body sent with `content_encoding` (None: as it is); DocumentError for
     an encoding not asked for, or more than one."""
     codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
@@ -231,4 +238,41 @@ def _decoder(url: str, content_encoding: str) -> zlib._Decompress | None:
         return None
     if len(codings) > 1 or codings[0] not in _WBITS:
         raise DocumentError(f"{url}: the page is sent packed as {', '.join(codings)}, not as asked")
-    return zlib.decompressobj(_WBITS[codings[0]])
+    return _Unpacker(_WBITS[codings[0]])
+
+
+class _Unpacker:
+    """Unpacks gzip or deflate as it arrives, never more than asked at a time: gzip members
+    one after another (as some servers send them), deflate with or without its zlib wrapper
+    (as browsers and httpx read it)."""
+
+    def __init__(self, wbits: int) -> None:
+        self._wbits = wbits
+        self._zlib = zlib.decompressobj(wbits)
+        self._started = False
+
+    def unpack(self, data: bytes, limit: int) -> bytes:
+        """Up to `limit` bytes unpacked from `data` and what came before; more than `limit`
+        when the data would unpack to more (the caller refuses the page then)."""
+        out = bytearray()
+        while data and len(out) <= limit:
+            try:
+                out += self._zlib.decompress(data, limit + 1 - len(out))
+            except zlib.error:
+                if self._started or self._wbits != zlib.MAX_WBITS:
+                    raise
+                self._wbits = -zlib.MAX_WBITS  # raw deflate, without the zlib wrapper
+                self._zlib = zlib.decompressobj(self._wbits)
+                continue
+            self._started = True
+            if self._zlib.unconsumed_tail:
+                break  # `limit` + 1 bytes out already: the caller refuses the page
+            # A gzip member ended and another follows: unpack it too.
+            data = self._zlib.unused_data if self._zlib.eof else b""
+            if data:
+                self._zlib = zlib.decompressobj(self._wbits)
+        return bytes(out)
+
+    def finish(self) -> bytes:
+        """What the last member holds back once all its input is in (at most a window)."""
+        return self._zlib.flush()
