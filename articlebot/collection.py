@@ -328,18 +328,10 @@ def rebuild_index(
     url = database_url(settings)
     if url is not None:
         from articlebot.storage.postgres.collection import stored_documents as in_database
-        from articlebot.storage.postgres.collection import write_documents
 
-        return write_documents(  # type: ignore[return-value]
-            url,
-            encoder,
-            chunk_settings(settings),
-            in_database(url),
-            exactly=True,
-            rebuild=True,
-            batch_size=settings.embed_batch_size,
-            progress=progress,
-            on_wait=on_wait,
+        # Iterated by the database's writer under its lock.
+        return update_index(
+            settings, encoder, in_database(url), rebuild=True, progress=progress, on_wait=on_wait
         )
     with writer_lock(settings.index_dir, on_wait=on_wait):
         # Read as stored, whatever the index's format: a rebuild is how an old one is renewed.
