@@ -252,6 +252,14 @@ class Settings(BaseSettings):
             return [str(part) if isinstance(part, int) else part for part in value]
         return value
 
+    @field_validator("index_dir", "cache_dir", mode="before")
+    @classmethod
+    def _not_blank(cls, value: Any) -> Any:
+        # A folder named " " would be made where the command runs, as `--index-dir ' '` is not.
+        if isinstance(value, str) and value and not value.strip():
+            raise ValueError("a blank folder name")
+        return value
+
     @field_validator("documents", "index_dir", "cache_dir", mode="after")
     @classmethod
     def _expand_home(cls, value: Any) -> Any:

@@ -75,6 +75,9 @@ def _cli(
             "ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole numbers (got 'abc')",
         ),
         (["ask", "   "], {}, "the question is empty: give one"),
+        # A blank folder name: a folder named " " had been made (`--index-dir ' '` is refused).
+        (["index"], {"ARTICLEBOT_INDEX_DIR": " "}, "ARTICLEBOT_INDEX_DIR must be a path (got ' ')"),
+        (["list"], {"ARTICLEBOT_CACHE_DIR": "\t"}, "ARTICLEBOT_CACHE_DIR must be a path"),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_exit_2(
