@@ -615,12 +615,16 @@ def _files(items: Sequence[str]) -> list[Path]:
 #: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
 #: "example.com/story" (a missing "notes.txt" is a file).
 _BARE_HOST = re.compile(
-    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3})"
+    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3}"
+    r"|\[[0-9a-f:.]+\])"
     r"(?::\d+)?(?:[/?#]\S*)?",
     re.IGNORECASE,
 )
-#: "localhost:8000/story.html", "127.0.0.1:8000/story.html": a page served on this machine.
-_LOCAL_HOST = re.compile(r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3})(?=[:/?#]|$)", re.IGNORECASE)
+#: "localhost:8000/story.html", "127.0.0.1:8000/story.html", "[::1]:8000/story.html": a page
+#: served on this machine.
+_LOCAL_HOST = re.compile(
+    r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?=[:/?#]|$)", re.IGNORECASE
+)
 
 
 def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:

@@ -149,6 +149,11 @@ def test_help_lists_every_command() -> None:
             "with http:// (articlebot add http://127.0.0.1:8765/bakery.html)",
         ),
         (
+            ["add", "[::1]:8765/bakery.html"],
+            "articlebot: error: [::1]:8765/bakery.html: no such file or folder; a link starts "
+            "with http:// (articlebot add http://[::1]:8765/bakery.html)",
+        ),
+        (
             ["add", "localhost:8765/bakery.html"],
             "articlebot: error: localhost:8765/bakery.html: no such file or folder; a link starts "
             "with http:// (articlebot add http://localhost:8765/bakery.html)",

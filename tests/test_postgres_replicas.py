@@ -181,6 +181,12 @@ def test_run_with_a_webhook_needs_the_shared_secret(cli: Cli, index_dir: Path) -
     assert plain.returncode == 2 and "over HTTPS only" in plain.stderr
     secret = cli("run", "--webhook", "http://bot:s3cret-pw@example.org/h", index_dir=index_dir)
     assert secret.returncode == 2 and "s3cret-pw" not in secret.stderr
+    # A URL Telegram could not call is said before anything is sent (a helper's probe).
+    for url in ("https://bot.example.org:99999/hook", "https://bot example.org/hook"):
+        bad = cli("run", "--webhook", url, index_dir=index_dir, TELEGRAM_BOT_TOKEN="1:a")
+        assert bad.returncode == 2 and bad.stderr == (
+            f"articlebot: error: the webhook URL {url!r} is not a valid URL\n"
+        )
     assert "ARTICLEBOT_WEBHOOK_SECRET" not in plain.stderr
     bare = cli("run", "--webhook", "bot.example.org/hook", index_dir=index_dir)
     assert bare.returncode == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 
@@ -37,6 +38,13 @@ def shared_secret(settings: Settings) -> str:
 def webhook_url_problem(url: str, settings: Settings) -> str | None:
     """Why Telegram would not call `url`, or None: its cloud calls https:// URLs only (a
     self-hosted Bot API server, ARTICLEBOT_API_URL, may call http:// ones)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port past 65535
+    except ValueError:
+        parts = None
+    if parts is None or not parts.hostname or any(c.isspace() for c in url):
+        return f"the webhook URL {masked_url(url)!r} is not a valid URL"
     lowered = url.lower()
     if lowered.startswith("https://") or (lowered.startswith("http://") and settings.api_url):
         return None
