@@ -152,5 +152,7 @@ _PLAIN = str.maketrans(
 def plain_letters(word: str) -> str:
     """`word` without its accents ("nováková" -> "novakova", "dvořák" -> "dvorak", "łódź" ->
     "lodz")."""
+    if word.isascii():  # most words, on the hot path of answering: nothing to take off
+        return word
     decomposed = unicodedata.normalize("NFKD", word.translate(_PLAIN))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
