@@ -18,7 +18,15 @@ def masked_url(url: str) -> str:
         head, userinfo, hosts = split
         if ":" in userinfo:
             url = f"{head}{userinfo.partition(':')[0]}:***@{hosts}"
+        elif _is_web(head):
+            url = f"{head}***@{hosts}"
     return PASSWORD_PARAMETER.sub(r"\1***", url)
+
+
+def _is_web(head: str) -> bool:
+    """Whether `head` (scheme://) is a web URL's, whose user part alone is a key by convention
+    (`https://TOKEN@host`), where a database URL's is a user name."""
+    return head.lower() in ("http://", "https://")
 
 
 def _user_part(url: str) -> tuple[str, str, str] | None:
@@ -43,7 +51,11 @@ def without_password(message: str, url: str) -> str:
 
 def _password(url: str) -> str:
     split = _user_part(url)
-    return split[1].partition(":")[2] if split is not None else ""
+    if split is None:
+        return ""
+    head, userinfo, _ = split
+    user, colon, password = userinfo.partition(":")
+    return password if colon or not _is_web(head) else user
 
 
 REDACTED = "<redacted-token>"

@@ -404,6 +404,14 @@ def test_a_password_in_the_api_url_is_never_printed(api, tmp_path) -> None:
     assert "s3cret-pw" not in result.stdout + result.stderr
     assert "cannot reach the Bot API at http://bot:***@127.0.0.1:" in result.stderr
 
+    # A key as the user part alone (https://KEY@host, as proxies and GitHub take it) was
+    # printed whole: a web URL's user part alone is masked too.
+    keyed = f"http://k3y-s3cret@127.0.0.1:{_free_port()}"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": keyed}, tmp_path)
+    assert result.returncode == 1
+    assert "k3y-s3cret" not in result.stdout + result.stderr
+    assert "cannot reach the Bot API at http://***@127.0.0.1:" in result.stderr
+
 
 def test_a_server_answering_get_me_with_another_shape_is_one_line(api, tmp_path) -> None:
     # An attacker's probe: {"ok": true, "result": {junk}} to getMe gave a TypeError traceback.

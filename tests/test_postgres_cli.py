@@ -185,6 +185,12 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
         masked_url("postgresql://u@h/db?password=pw&x=1") == "postgresql://u@h/db?password=***&x=1"
     )
     assert masked_url("postgresql://h/db") == "postgresql://h/db"
+    # A database URL's user part alone is a user name, kept; a web URL's is a key.
+    assert masked_url("postgresql://bob@h/db") == "postgresql://bob@h/db"
+    assert masked_url("HTTPS://k3y@h/x") == "HTTPS://***@h/x"
+    assert (
+        without_password("401 for https://k3y@h/x", "https://k3y@h/x") == "401 for https://***@h/x"
+    )
     assert masked_url("postgresql://bob:pw@[::1/db") == "postgresql://bob:***@[::1/db"
     # A password with # ? or / unescaped, which libpq reads as the password: urlsplit ends the
     # user part there, and the password had been printed whole (a helper's probe).
