@@ -288,6 +288,7 @@ def add_documents(
             chunk_settings(settings),
             documents,
             replace=replace,
+            refresh=refresh,
             batch_size=settings.embed_batch_size,
             progress=progress,
             on_wait=on_wait,

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from cli_run import CliRun
 
+from articlebot.collection import add_documents
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import iter_documents
 from articlebot.masking import without_password
 from articlebot.storage.postgres.connection import masked_url
 
@@ -91,7 +95,8 @@ def test_index_ask_add_list_remove_in_the_database(
     # alone (the settings' default) and removed every article added (a helper's probe).
     rebuilt = cli("index", "--rebuild", "--database-url", url, index_dir=index_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert "0 added, 2 updated, 0 unchanged, 0 removed; embedded 17 of 17" in rebuilt.stdout
+    # Reported by content as a local rebuild's are (it said "2 updated" of unchanged ones).
+    assert "0 added, 0 updated, 2 unchanged, 0 removed; embedded 17 of 17" in rebuilt.stdout
     listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
     assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["article", "lighthouse"]
     when = cli(
@@ -224,3 +229,24 @@ def test_late_interaction_reads_its_sentences_from_the_database(
 
     assert "Laurent Vinatier, 49" in bold()
     assert "49" not in bold(ARTICLEBOT_LATE_INTERACTION="0")
+
+
+def test_a_refresh_never_brings_back_an_article_removed_before_it_held_the_lock(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path, encoder: Encoder
+) -> None:
+    # A refresh reads the articles' files before it waits for the writer lock; an article
+    # another writer removed meanwhile came back, as it no longer does in a local index.
+    kept, going = tmp_path / "kept.txt", tmp_path / "going.txt"
+    kept.write_text(LIGHTHOUSE, encoding="utf-8")
+    going.write_text(LIGHTHOUSE.replace("Pennick", "Corran"), encoding="utf-8")
+    added = cli("add", str(kept), str(going), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    read_before = list(iter_documents([kept, going]))
+    removed = cli("remove", "going", "--database-url", database_url, index_dir=index_dir)
+    assert removed.returncode == 0, removed.stderr
+
+    settings = load_settings(index_dir=index_dir, database_url=database_url)
+    _, report = add_documents(settings, encoder, read_before, refresh=True)
+    assert report.added == [] and report.unchanged == ["kept"]
+    listed = cli("list", "--database-url", database_url, index_dir=index_dir).stdout
+    assert [line.split("\t")[0] for line in listed.splitlines()] == ["kept"]

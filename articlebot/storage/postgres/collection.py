@@ -15,7 +15,7 @@ from pathlib import Path
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
-from articlebot.index.identity import IdentityResolver
+from articlebot.index.identity import IdentityResolver, origin
 from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
@@ -71,6 +71,7 @@ def write_documents(
     exactly: bool = False,
     rebuild: bool = False,
     replace: bool = False,
+    refresh: bool = False,
     batch_size: int = 64,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
@@ -78,7 +79,9 @@ def write_documents(
     """Add `documents` (updating those with the same id or source); with `exactly`, also drop
     every other document. Unchanged documents (same content hash) are not embedded again
     unless `rebuild`; an index built with another model or chunking is an error unless
-    `rebuild` (which then re-embeds every document given)."""
+    `rebuild` (which then re-embeds every document given). With `refresh` (the documents are
+    the stored articles' files, read again), those whose file no stored article has once the
+    lock is held are left out: another writer removed them meanwhile."""
     report = BuildReport()
     wanted = recipe(encoder.name, chunking)
     with connect(url) as conn:
@@ -102,16 +105,22 @@ def write_documents(
             resolver = IdentityResolver(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
+            if refresh:
+                held = {origin(source) for source, _ in live.values()}
+                documents = (doc for doc in documents if origin(doc.source) in held)
             changed: list[Document] = []
             seen: set[str] = set()
             for doc in documents:
                 doc = resolver.resolve(doc)
                 seen.add(doc.doc_id)
                 before = live.get(doc.doc_id)
-                if not rebuild and before is not None and before[1].get("hash") == doc.content_hash:
+                # Reported by content as a local index reports them, a rebuild's too.
+                if before is not None and before[1].get("hash") == doc.content_hash:
                     report.unchanged.append(doc.doc_id)
-                    continue
-                (report.updated if before is not None else report.added).append(doc.doc_id)
+                    if not rebuild:
+                        continue
+                else:
+                    (report.updated if before is not None else report.added).append(doc.doc_id)
                 changed.append(doc)
             report.given = list(resolver.assigned)
             moved = _moved_sources(live, changed, resolver)
