@@ -205,6 +205,12 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("who wrote the storm Brenna live blog?", "storm brenna"),
         ("who wrote the live music story", "live music"),
         ("when was the library story published", "library"),
+        ("what happened in the market hall story", "market hall"),
+        ("what does the yen story say", "yen"),
+        ("whats going on in the chip plant article", "chip plant"),
+        ("what's the article about the delivery riders", "the delivery riders"),
+        # "the story about the money" is the money's story, asked as a question.
+        ("what's the story about the money", None),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:

@@ -481,7 +481,7 @@ def test_newest_article_is_the_last_added(retriever: Retriever) -> None:
 
 
 def test_this_is_the_newest_article_for_every_question_about_it(
-    encoder, tmp_path, article_index
+    encoder, tmp_path, article_index, monkeypatch
 ) -> None:
     """Of several articles, "who wrote this?", "summarize" and "what is this about?" all mean
     the newest one (as /summary does), not whichever article a word like "wrote" matches; a
@@ -520,9 +520,33 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     )
     assert [a.reply.doc_id if a.reply else None for a in named] == ["article", "bridge"]
     assert "Abdiwahab Ahmed" in named[0].reply.lines[0]  # type: ignore[union-attr]
-    # No article about it: none, not the newest one's byline.
+    # No article about it: none, not the newest one's byline; said so, with titles the reader
+    # can name instead (it had been "The articles don't seem to answer that").
     football = read_answer(retriever, "who wrote the football story")
-    assert (football.reply, football.outcome, football.passages) == (None, "none", [])
+    assert (football.answered, football.outcome, football.passages) == (False, "none", [])
+    assert football.reply is not None and football.reply.lines == (
+        "No article here is about “football”.",
+        "The articles: “Rover finds ice on Mars”; “Bridge opens”; “Russia warns foreign forces "
+        "in Ukraine would be lawful military targets”.",
+    )
+    monkeypatch.setattr("articlebot.retrieval.about.LISTED_TITLES", 2)
+    football = read_answer(retriever, "who wrote the football story")
+    assert football.reply is not None and football.reply.lines[1] == (
+        "The newest: “Rover finds ice on Mars”; “Bridge opens” and 1 more."
+    )
+    # Of the articles a chat may see, only those are named, and "the articles" when all are.
+    election = read_answer(
+        retriever, "summarize the article about the election", doc_ids=["bridge", "mars"]
+    )
+    assert election.reply is not None and election.reply.lines == (
+        "No article here is about “the election”.",
+        "The articles: “Rover finds ice on Mars”; “Bridge opens”.",
+    )
+    # Named in the words readers use for the gist.
+    for question in ("what happened in the bridge story", "tell me about the mars article"):
+        gist = read_answer(retriever, question)
+        assert gist.reply is not None and gist.reply.kind == "summary", question
+        assert gist.reply.doc_id == question.split()[-2], question
     # In a chat, "this" is the article the last answer came from while it is fresh.
     asked, turn = ask_in_context(retriever, "When was Vinatier arrested?", None, now=100.0)
     assert asked.answered and turn.doc_id == "article"

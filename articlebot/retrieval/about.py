@@ -3,6 +3,7 @@ and the sentence that introduces a person."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -471,13 +472,36 @@ def first_mention(text: str, spans: list[tuple[int, int]], name: str) -> tuple[i
 
 def newest_article(index: IndexStore, doc_ids: list[str] | None = None) -> str | None:
     """Of `doc_ids` (default: every article), the one added last; None when there are none."""
+    newest = newest_articles(index, doc_ids, 1)
+    return newest[0] if newest else None
+
+
+def newest_articles(index: IndexStore, doc_ids: list[str] | None, count: int) -> list[str]:
+    """Of `doc_ids` (None: every article), the `count` added last, newest first."""
     candidates = [d for d in (doc_ids or list(index.documents)) if d in index.documents]
     if not candidates:
-        return None
+        return []
     numbers = dict(zip(candidates, index.document_numbers(candidates).tolist(), strict=True))
 
     def added(doc_id: str) -> tuple[float, int]:
         meta = index.manifest.documents.get(doc_id, {})
         return float(meta.get("added", 0.0)), numbers[doc_id]
 
-    return max(candidates, key=added)
+    return heapq.nlargest(count, candidates, key=added)
+
+
+#: How many titles a reply naming no article lists, newest first.
+LISTED_TITLES = 3
+
+
+def unnamed_reply(index: IndexStore, topic: str, doc_ids: list[str] | None) -> ArticleReply:
+    """The reply to "summarize the article about the election" where no article is about it:
+    said, with the newest articles' titles, so the reader can name one that is here."""
+    newest = newest_articles(index, doc_ids, LISTED_TITLES)
+    total = len(doc_ids) if doc_ids is not None else len(index.documents)
+    titles = "; ".join(f"“{index.documents[doc_id].title}”" for doc_id in newest)
+    more = f" and {total - len(newest)} more" if total > len(newest) else ""
+    lines = [f"No article here is about “{topic}”."]
+    if newest:
+        lines.append(f"{'The newest: ' if more else 'The articles: '}{titles}{more}.")
+    return ArticleReply(kind="unnamed", doc_id="", lines=tuple(lines))

@@ -110,6 +110,16 @@ _SUMMARY_NAMED_PATTERNS = (
     rf"(?:summary|gist|overview|recap|tldr|main\s+points|key\s+points)\s+(?:of|for)\s+"
     rf"{_NAMED_ARTICLE}",
     rf"(?:what|whats)(?:\s+{_IS})?\s+{_NAMED}\s+about",
+    # "the article about the riders" names an article; "what's the story about the money"
+    # asks what is going on with the money.
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the|that|this)\s+(?:article|piece)\s+(?:about|on)"
+    r"(?:\s+[^\W_]+){1,5}",
+    rf"what\s+happened\s+in\s+{_NAMED_ARTICLE}",
+    rf"(?:what|whats)\s+(?:is\s+)?going\s+on\s+in\s+{_NAMED_ARTICLE}",
+    rf"(?:tell|give)\s+me\s+(?:about|the\s+gist\s+of)\s+{_NAMED_ARTICLE}",
+    # Words after the article's name: named before its kind ("the bridge story"), never
+    # after "about", where they would run into the name.
+    rf"what\s+(?:does|did)\s+{_NAMED}\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
     rf"(?:tldr|tl\s+dr)\s+{_SUBJECT}",
 )
 

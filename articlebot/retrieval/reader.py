@@ -22,6 +22,7 @@ from articlebot.retrieval.about import (
     publisher,
     summary_reply,
     summary_spans,
+    unnamed_reply,
 )
 from articlebot.retrieval.answer_type import (
     NameQuestion,
@@ -544,9 +545,19 @@ def read_answers(
                 answer = with_reply(retriever, answer, doc_id, intent)
             elif topic is not None:
                 # "Who wrote the football story?" where no article is about football: none
-                # is, rather than another article's byline or a passage about "wrote".
+                # is (with the titles of some that are), rather than another article's byline
+                # or a passage about "wrote".
+                unnamed = unnamed_reply(
+                    retriever.index, topic, articles_in_scope(retriever, scopes[i])
+                )
                 answer = replace(
-                    answer, answered=False, outcome="none", passages=[], also=None, topical=None
+                    answer,
+                    answered=False,
+                    outcome="none",
+                    passages=[],
+                    also=None,
+                    topical=None,
+                    reply=unnamed,
                 )
         else:
             spelled = retriever.spelled(bare[i])

@@ -53,8 +53,9 @@ class ArticleReply:
     """A reply made from the article's structure rather than one passage: its byline, a
     summary, the sentence introducing a person, or a note on the language asked in."""
 
-    #: "byline", "summary", "introduction", "language" (ask in English) or "chat" (a line
-    #: answering small talk: "hi", "thanks", "who are you?").
+    #: "byline", "summary", "introduction", "language" (ask in English), "chat" (a line
+    #: answering small talk: "hi", "thanks", "who are you?") or "unnamed" (no article is about
+    #: what "the football story" names).
     kind: str
     #: The article the reply is about ("" when it is about none in particular).
     doc_id: str
