@@ -382,7 +382,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args)
-    held = None if args.paths else _indexed_documents(settings)
+    held = None if args.paths else _indexed_sources(settings)
     if held is not None and args.rebuild:
         # Rebuilt from the index's own copies, as it holds them under the writer lock:
         # articles from links, from files since moved and with ids given by `add --id` come
@@ -515,22 +515,25 @@ def _folder(value: str) -> Path:
     return Path(value)
 
 
-def _indexed_documents(settings: Settings) -> list[Any] | None:
-    """What the index holds (folder or database), for `index` with no paths; None where the
-    documents come from the settings, or no index was made yet."""
+def _indexed_sources(settings: Settings) -> list[str] | None:
+    """Where the articles the index holds (folder or database) were read from, for `index`
+    with no paths; None where the documents come from the settings, or no index was made
+    yet."""
     from articlebot.index.store import IndexCorruptError, IndexStoreError, read_manifest
     from articlebot.storage.local_index import stored_documents
 
     if settings.documents:
         return None
     if settings.database_url is not None:
-        from articlebot.storage.postgres.collection import stored_documents as in_database
+        from articlebot.storage.postgres.collection import stored_sources
 
-        # The database's own copies: its articles' files may be on another machine, and the
-        # sample article alone (the settings' default) would replace them all.
-        return list(in_database(settings.database_url.get_secret_value())) or None
+        # The database's own articles: their files may be on another machine, and the sample
+        # article alone (the settings' default) would replace them all. Their texts are read
+        # only by what needs them (a rebuild, under the writer lock).
+        return stored_sources(settings.database_url.get_secret_value()) or None
     try:
-        return stored_documents(settings.index_dir)
+        held = stored_documents(settings.index_dir)
+        return None if held is None else [doc.source for doc in held]
     except IndexCorruptError as exc:
         # Nothing to rebuild from but the files: name them, where the manifest still can.
         try:
@@ -546,13 +549,13 @@ def _indexed_documents(settings: Settings) -> list[Any] | None:
         ) from None
 
 
-def _refreshable_sources(held: Sequence[Any], say_gone: bool = True) -> list[str]:
-    """The files the indexed articles were read from that are still there (read again to
-    pick up edits); articles from links and from files since gone are kept as indexed (and
-    the gone files named, unless --prune is about to drop their articles)."""
+def _refreshable_sources(held: Sequence[str], say_gone: bool = True) -> list[str]:
+    """Of the sources the indexed articles were read from (`held`), the files still there
+    (read again to pick up edits); articles from links and from files since gone are kept as
+    indexed (and the gone files named, unless --prune is about to drop their articles)."""
     from articlebot.index.identity import is_file, origin, origin_is_gone
 
-    origins = dict.fromkeys(origin(doc.source) for doc in held)
+    origins = dict.fromkeys(origin(source) for source in held)
     files = [o for o in origins if is_file(o)]
     gone = [o for o in files if origin_is_gone(o)]
     if gone and say_gone:

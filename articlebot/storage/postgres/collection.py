@@ -151,6 +151,16 @@ def write_documents(
     return store, report
 
 
+def stored_sources(url: str) -> list[str]:
+    """Where the articles the database's current generation holds were read from, by id."""
+    from articlebot.storage.postgres import reading
+
+    with connect(url) as conn:
+        create_schema(conn)
+        current = generations.current_generation(conn)
+        return reading.sources(conn, current.id) if current.manifest else []
+
+
 def stored_documents(url: str) -> Iterator[Document]:
     """The articles the database's current generation holds, as stored (ids kept), read when
     first iterated: `write_documents` iterates under the writer lock, so a rebuild from them

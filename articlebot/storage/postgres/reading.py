@@ -83,6 +83,14 @@ def document_ids(conn: psycopg.Connection, generation: int) -> list[str]:
     return [doc_id for (doc_id,) in rows]
 
 
+def sources(conn: psycopg.Connection, generation: int) -> list[str]:
+    """The sources of the documents a generation holds, by doc id (their texts left unread)."""
+    rows = conn.execute(
+        f"SELECT source FROM documents WHERE {_VISIBLE} ORDER BY doc_id", {"g": generation}
+    ).fetchall()
+    return [source for (source,) in rows]
+
+
 def documents(
     conn: psycopg.Connection, generation: int, doc_ids: Collection[str] | None = None
 ) -> list[StoredDocument]:
