@@ -413,18 +413,24 @@ def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
     Ministry"), and `beside` (the words around a title) names it by one of them, capitalised."""
     if len(qualifiers) < 2:
         return False
+    said = plain_letters(beside)
+    if not any(re.search(rf"\b{re.escape(q[:1].upper() + q[1:])}\b", said) for q in qualifiers):
+        return False  # checked first: it reads a few words, the rest the whole article
     plain = plain_letters(text)
     phrase = r"\s+".join(re.escape(q) for q in qualifiers)
-    whole = any(
+    return any(
         all(w[:1].isupper() for w in m.group().split())
-        and not re.match(rf"\s+[{CAPITALS}]", plain[m.end() :])
-        and not re.search(rf"[{CAPITALS}][\w’'-]*\s+$", plain[: m.start()])
+        and not _CAPITAL_NEXT.match(plain, m.end())
+        # The word before, from a few characters back (searched at the end of all the text
+        # before, every match re-read the article up to it).
+        and not _CAPITAL_BEFORE.search(plain, max(0, m.start() - 80), m.start())
         for m in re.finditer(rf"\b{phrase}\b", plain, re.IGNORECASE)
     )
-    said = plain_letters(beside)
-    return whole and any(
-        re.search(rf"\b{re.escape(q[:1].upper() + q[1:])}\b", said) for q in qualifiers
-    )
+
+
+#: A capitalised word right after a matched name, or right before it: the name goes on.
+_CAPITAL_NEXT = re.compile(rf"\s+[{CAPITALS}]")
+_CAPITAL_BEFORE = re.compile(rf"[{CAPITALS}][\w’'-]*\s+$")
 
 
 def _left_out(narrowing: str | None, missing: list[str], common: frozenset[str]) -> bool:
