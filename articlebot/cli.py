@@ -1073,9 +1073,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_webhook(args: argparse.Namespace) -> int:
     """`articlebot webhook`."""
-    from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+    from telegram.error import InvalidToken, TelegramError
 
-    from articlebot.bot.app import api_urls, one_line_reason
+    from articlebot.bot.app import api_urls, one_line_reason, unreached_line
     from articlebot.masking import masked_url, without_password, without_token
 
     settings = _settings(args, api_url=args.api_url)
@@ -1088,16 +1088,17 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     where = masked_url(api_url) if api_url else "api.telegram.org"
     try:
         return _webhook_action(args, settings, token, urls)
-    except InvalidToken:
-        # PTB's message for a rejected token quotes the token.
-        raise CliError("the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)") from None
-    except (NetworkError, TimedOut) as exc:
-        reason = one_line_reason(without_password(without_token(str(exc), token), api_url))
-        raise CliError(f"cannot reach the Bot API at {where} ({reason})") from None
     except TelegramError as exc:
         # A server may echo the request's path back, the token in it encoded or cased anew.
-        reason = one_line_reason(without_password(without_token(str(exc), token), api_url))
-        raise CliError(f"the Bot API refused: {reason}") from None
+        def safe(text: str) -> str:
+            return one_line_reason(without_password(without_token(text, token), api_url))
+
+        reason = safe(str(exc))
+        line = unreached_line(exc, where, safe)
+        if line is None and isinstance(exc, InvalidToken):
+            # PTB's message for a rejected token quotes the token.
+            line = "the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)"
+        raise CliError(line or f"the Bot API refused: {reason}") from None
     except (AttributeError, TypeError, KeyError, ValueError):
         # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)
         # into attribute and type errors: not the Bot API, whatever answered.

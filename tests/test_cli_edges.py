@@ -828,6 +828,51 @@ def test_an_article_is_named_by_its_id_as_ask_names_it_and_its_file_says_which(
     assert "did you mean 'harbour'?" in cli("show", "harbor", index_dir=index_dir).stderr
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        # A proxy asking for its own password: it had read "rejected the bot token".
+        (401, "Unauthorized (401): not a Bot API reply"),
+        # A web page with 200: it had read "Telegram refused to start the bot".
+        (200, "a web page, not a Bot API reply"),
+    ],
+)
+def test_a_web_page_at_the_bot_api_url_is_not_taken_for_the_bot_api(
+    index_dir: Path, cli: Cli, status: int, said: str
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b"<html><h1>Authorization Required</h1></html>"
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            """Not on the test's standard error."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        token = "123456:ABCdefghijklmnopqrstuvwxyz12345678"
+        for args in (("run",), ("webhook", "info")):
+            result = cli(*args, "--api-url", url, index_dir=index_dir, TELEGRAM_BOT_TOKEN=token)
+            assert result.returncode == 1
+            assert (
+                result.stderr == f"articlebot: error: cannot reach the Bot API at {url} ({said})\n"
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_web_server_at_the_bot_api_url_is_said_in_one_short_line(
     index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:

@@ -8,11 +8,12 @@ import logging
 import re
 import secrets
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -356,6 +357,24 @@ def one_line_reason(reason: str, limit: int = 300) -> str:
     return reason if len(reason) <= limit else reason[: limit - 1] + "…"
 
 
+def unreached_line(exc: TelegramError, where: str, safe: Callable[[str], str]) -> str | None:
+    """The line for a Bot API call at `where` that failed before the Bot API could say
+    anything: the network, or a web server or proxy answering there with its own page (a
+    proxy's 401 is not Telegram rejecting the token). None for the Bot API's own refusals.
+    `safe` makes an error's text fit to print (`one_line_reason`, the token and passwords
+    masked)."""
+    # PTB words a rejected token anew, keeping the reply's own words as the cause.
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(exc, InvalidToken) and isinstance(cause, TelegramError):
+        exc = cause
+    reason = safe(str(exc))
+    if str(exc) == "Invalid server response":  # a page with a 2xx status
+        reason = "a web page, not a Bot API reply"
+    elif not (isinstance(exc, NetworkError) or reason.endswith(": not a Bot API reply")):
+        return None
+    return f"cannot reach the Bot API at {where} ({reason})"
+
+
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     """Run until interrupted; one clear line on start-up failures: exit status 2 for a missing
     or malformed token (as `webhook`), 1 for the rest."""
@@ -387,19 +406,18 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
             application.run_webhook(allowed_updates=Update.ALL_TYPES, **options)
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES)
-    except InvalidToken:
+    except TelegramError as exc:
+
+        def safe(text: str) -> str:
+            return one_line_reason(without_password(redactor.redact(text), api_url))
+
+        reason = safe(str(exc))
+        line = unreached_line(exc, where, safe)
+        if line is None and isinstance(exc, InvalidToken):
+            line = f"the Bot API at {where} rejected the bot token (check TELEGRAM_BOT_TOKEN)"
         print(
-            f"articlebot: error: the Bot API at {where} rejected the bot token "
-            "(check TELEGRAM_BOT_TOKEN)",
+            f"articlebot: error: {line or f'Telegram refused to start the bot ({reason})'}",
             file=sys.stderr,
         )
-        return 1
-    except (NetworkError, TimedOut) as exc:
-        reason = one_line_reason(without_password(redactor.redact(str(exc)), api_url))
-        print(f"articlebot: error: cannot reach the Bot API at {where} ({reason})", file=sys.stderr)
-        return 1
-    except TelegramError as exc:
-        reason = one_line_reason(without_password(redactor.redact(str(exc)), api_url))
-        print(f"articlebot: error: Telegram refused to start the bot ({reason})", file=sys.stderr)
         return 1
     return 0
