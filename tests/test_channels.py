@@ -114,6 +114,10 @@ def site() -> Iterator[Site]:
         if path == "/slow.html":
             slow.wait(timeout=12)
             path = "/orchard.html"
+        if path == "/flaky.html":  # down for its first request, as a site is for a while
+            if hits[path] == 1:
+                return 503, "text/plain", b"try again later"
+            path = "/early.html"
         page = PAGES.get(path)
         if page is None:
             return 404, "text/plain", b"not here"
@@ -314,6 +318,34 @@ async def test_a_post_own_text_is_its_article_and_an_edit_reindexes_it(api, bot,
 
 
 @pytest.mark.asyncio
+async def test_a_post_edited_to_carry_no_article_has_its_article_removed(api, bot, site) -> None:
+    # An attacker's probe: a retracted story ("we have withdrawn this story", no link), or one
+    # whose link was edited to a page that cannot be read, went on being answered from.
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    for edit in ("Correction: we have withdrawn this story.", f"See {url(site, '/gone.html')}"):
+        story, forward = await post(api, f"Storm Ida hits Carrick: {url(site, '/early.html')}")
+        assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
+        doc_id = post_ref(_message(story["channel_post"])).doc_id
+        message_id = story["channel_post"]["message_id"]
+        api.push_update(api.channel_post(channel, edit, message_id=message_id, edited=True))
+        await api.await_for(
+            lambda doc_id=doc_id: doc_id not in documents(bot), timeout=20, description=edit
+        )
+        # The thread has no article now: a plain comment is no question for the bot, and one
+        # asked of it is not answered from the withdrawn story.
+        assert "40 homes" not in await ask(api, forward, "/ask How many homes were flooded?")
+
+
+@pytest.mark.asyncio
+async def test_a_post_whose_page_is_down_is_read_again_from_its_forward(api, bot, site) -> None:
+    # An attacker's probe: one failed read (a 503) marked the post as done, and its automatic
+    # forward, arriving moments later, was skipped: the post was never indexed.
+    _, forward = await post(api, f"Storm Ida hits Carrick: {url(site, '/flaky.html')}")
+    assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
+    assert site.hits["/flaky.html"] == 2
+
+
+@pytest.mark.asyncio
 async def test_a_channel_not_opted_in_is_never_indexed(api, bot, site) -> None:
     other = api.channel_chat(OTHER_CHANNEL, "unlisted", "Unlisted")
     update = api.channel_post(other, f"Read this {url(site, '/secret.html')}")
@@ -344,11 +376,18 @@ async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
     looked = f"look {url(site, '/orchard.html')}"
     api.push_update(api.group_message(GROUP, looked, user=member, entities=link_entities(looked)))
 
+    # An admin's long message without a link is talk, not an article (an attacker's probe: a
+    # note with a ward and a phone number became one that members' questions were answered
+    # from, and that the group's admins could not remove).
+    talk = LIBRARY.replace("\n", " ") + " Call me on 0777 123 456 if you can help."
+    api.push_update(api.group_message(GROUP, talk, user=make_user(EDITOR)))
     shared = f"Good news {url(site, '/orchard.html')}"
     api.push_update(
         api.group_message(GROUP, shared, user=make_user(EDITOR), entities=link_entities(shared))
     )
     await api.await_for(lambda: any(d.startswith("chat") for d in documents(bot)), timeout=5)
+    # The admin's talk before the link was no article (the one worker indexes in order).
+    assert len([d for d in documents(bot) if d.startswith("chat")]) == 1
     asked = api.group_message(GROUP, "/ask How big was the heritage grant?", user=member)
     api.push_update(asked)
     assert "85,000 pounds" in (await answer_to(api, asked))["text"]

@@ -16,7 +16,7 @@ import logging
 import re
 from dataclasses import replace
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
@@ -29,7 +29,9 @@ from articlebot.ingest.documents import Document, DocumentError
 from articlebot.ingest.fetch import fetch_article
 from articlebot.ingest.posts import (
     PostArticle,
+    PostRef,
     linked_document,
+    post_ref,
     text_document,
     what_to_index,
 )
@@ -56,31 +58,44 @@ def _signature(article: PostArticle) -> str:
     return f"{article.article_url or ''}\x00{text}"
 
 
-async def read_post(article: PostArticle, settings: Settings) -> Document | None:
+async def read_post(article: PostArticle, settings: Settings) -> tuple[Document | None, bool]:
     """The article of a post: the page behind its link (fetched as /add fetches), else its own
-    text when that is long enough; None when neither can be had."""
+    text when that is long enough; None when neither can be had. And whether its link could
+    not be read (now: a page may be down for a while)."""
+    unread = False
     if article.article_url is not None:
         try:
             page = await fetch_article(article.article_url, allow=settings.fetch_allow_hosts)
         except DocumentError as exc:
             log.info("post %s: cannot read its link: %s", article.post.link, exc)
+            unread = True
         else:
-            return linked_document(article, page)
-    return text_document(article) if article.own_text is not None else None
+            return linked_document(article, page), False
+    return (text_document(article) if article.own_text is not None else None), unread
 
 
 async def index_post(state: BotState, article: PostArticle) -> None:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
-    same link and text is not read again. Run by the one indexing worker, so one post at a time."""
+    same link and text is not read again. A post edited to carry no article (a retraction, a
+    link to a page that cannot be read) has its article removed. Run by the one indexing
+    worker, so one post at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
     try:
         if seen.indexed.get(doc_id) == signature:
             return
-        document = await read_post(article, state.settings)
+        document, unread = await read_post(article, state.settings)
         if document is None:
-            log.info("post %s has no article to index", article.post.link)
+            earlier = seen.indexed.get(doc_id)
+            if unread and (earlier is None or earlier.startswith(f"{article.article_url}\x00")):
+                # Its page cannot be read now: not marked as seen, so the post's forward or its
+                # next edit reads it again; an article read from the same link stays.
+                return
+            if await _retract(state, doc_id):
+                log.info("post %s no longer has an article: %s removed", article.post.link, doc_id)
+            else:
+                log.info("post %s has no article to index", article.post.link)
             seen.mark_indexed(doc_id, signature)
             return
         async with state.index_lock:  # one index change at a time in this process
@@ -96,6 +111,30 @@ async def index_post(state: BotState, article: PostArticle) -> None:
         log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
+
+
+async def _retract(state: BotState, doc_id: str) -> bool:
+    """Remove the article indexed for a post, if there is one; whether there was."""
+    async with state.index_lock:
+        if doc_id not in state.retriever.index.documents:
+            return False
+        from articlebot.collection import remove_documents
+
+        try:
+            data, _ = await asyncio.to_thread(remove_documents, state.settings, [doc_id])
+        except DocumentError:
+            return False  # removed meanwhile by another writer (an admin's /remove, the CLI)
+        state.serve(data)
+        return True
+
+
+def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
+    """What an edited post now asks to index: its article, or nothing (an article-less
+    PostArticle, which removes the one indexed before); None for a new post without one."""
+    article = what_to_index(message)
+    if article is None and message.edit_date is not None:
+        return PostArticle(post, None, None)
+    return None if article is None else replace(article, post=post)
 
 
 def queue_post(state: BotState, article: PostArticle) -> None:
@@ -123,7 +162,7 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
     chat = message.chat
     if not context.bot_data.channels.is_listed(chat.id, chat.username):
         return  # a channel opted in by a group's /autoindex is indexed from that group only
-    article = what_to_index(message)
+    article = _edited_to(message, post_ref(message))
     if article is not None:
         queue_post(context.bot_data, article)
 
@@ -147,18 +186,20 @@ async def on_group_post(update: Update, context: BotContext) -> None:
             state.chats.autoindex, message.chat.id
         ):
             return
-        article = what_to_index(message)
+        article = _edited_to(message, post)
         if article is not None:
-            queue_post(state, replace(article, post=post))
+            queue_post(state, article)
         return
     if not await state.off_loop(state.chats.autoindex, message.chat.id):
         return
-    article = what_to_index(message)
+    article = _edited_to(message, post_ref(message))
     if article is None or message.is_automatic_forward:
         return
+    if article.article_url is None and message.edit_date is None:
+        return  # an admin's talk is no article: the links they post are (as /autoindex says)
     if not await is_chat_admin(update, context):
         return  # only what the group's admins (anonymous ones too) post becomes an article
-    queue_post(state, article)
+    queue_post(state, replace(article, own_text=None))
 
 
 async def autoindex(update: Update, context: BotContext) -> None:
