@@ -44,7 +44,11 @@ def without_password(message: str, url: str) -> str:
     """`message` (an error's text, which may quote `url`) with `url`'s passwords, as written
     and decoded, replaced by ***, on one line."""
     passwords = [_password(url), *(m.group(0)[9:] for m in PASSWORD_PARAMETER.finditer(url))]
-    for secret in {p for password in passwords for p in (password, unquote(password))} - {""}:
+    secrets = {p for password in passwords for p in (password, unquote(password))}
+    # libpq ends the user part at the first @ where this reads to the last: of "S3CR@ETpw" it
+    # takes "S3CR" as the password and quotes "ETpw@host" as a host it cannot resolve.
+    secrets |= {piece for secret in secrets for piece in secret.split("@") if len(piece) >= 3}
+    for secret in sorted(secrets - {""}, key=len, reverse=True):
         message = message.replace(secret, "***")
     return " ".join(message.split())
 

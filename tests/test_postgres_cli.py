@@ -169,6 +169,8 @@ def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: P
         # An attacker's probe: a host Python cannot parse made the masking itself raise, and
         # the traceback quoted the whole URL twice.
         "postgresql://u:hunter2@[::1/db",
+        # An @ left unescaped: libpq quoted "hunter2@127.0.0.1" as a host it could not resolve.
+        "postgresql://u:hun@hunter2@127.0.0.1:1/db",
     ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(
