@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -402,6 +402,21 @@ def test_a_thread_reply_keeps_both_answers_when_their_passages_are_long() -> Non
     html = both_html(own, elsewhere, 2)
     assert render.fits(html) and FROM_ELSEWHERE in unescape(html)
     assert html.startswith(CLOSEST_LEAD) and "paragraph 3" in html
+
+
+def test_an_answer_from_another_article_fits_one_message_with_its_label() -> None:
+    # An attacker's reading: under a post, "From another of the channel's articles:" went
+    # above an answer that filled a message alone (emoji, an Also line), without a check.
+    from articlebot.bot.post_answers import FROM_ELSEWHERE, NOT_IN_POST, framed_html
+
+    top, other = _emoji_passage("a", 1, 2500), _emoji_passage("b", 2, 460)
+    answer = Answer("q?", True, 0.9, [top, other], outcome="answer", also=other)
+    label = f"{escape(NOT_IN_POST)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
+    assert render.fits(render.answer_html(answer)) and not render.fits(
+        label + render.answer_html(answer)
+    )
+    html = framed_html(label, answer, 2)
+    assert render.fits(html) and html.startswith(label) and "paragraph 1" in html
 
 
 def test_the_also_line_is_not_the_second_passage_shown_again() -> None:

@@ -75,16 +75,16 @@ async def thread_reply(
                 html = both_html(own.answer, elsewhere.answer, len(others))
                 buttons = buttons_for(own.answer, own.retriever.index)
                 return ThreadReply(html, buttons, own.turn, own.answer)
-            html = (
-                f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n"
-                f"{render.answer_html(elsewhere.answer, len(others))}"
+            html = framed_html(
+                f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n",
+                elsewhere.answer,
+                len(others),
             )
             buttons = buttons_for(elsewhere.answer, elsewhere.retriever.index)
             return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
     if own is not None:  # the post's own closest passage beats nothing at all
-        html = render.answer_html(own.answer, 1)
-        if others and own.answer.outcome == "none":
-            html += f"\n{escape(NOWHERE)}"
+        after = f"\n{escape(NOWHERE)}" if others and own.answer.outcome == "none" else ""
+        html = framed_html("", own.answer, 1, after)
         buttons = buttons_for(own.answer, own.retriever.index)
         return ThreadReply(html, buttons, own.turn, own.answer)
     # One line, said of the post and of the rest ("I couldn't find that in the articles"
@@ -92,6 +92,22 @@ async def thread_reply(
     rest = NOR_ELSEWHERE if others else ONLY_ARTICLES
     html = f"{escape(lead)} {escape(rest)}"
     return ThreadReply(html, [], None, None)
+
+
+def framed_html(before: str, answer: Answer, articles: int, after: str = "") -> str:
+    """`answer` rendered between `before` and `after`, its passage shortened (its Also line
+    left out, as a last resort) where the three would not fit one message otherwise: a
+    passage of emoji, which Telegram counts twice, fills one alone."""
+    html = ""
+    for shown, budget in (
+        (answer, render.PASSAGE_BUDGET),
+        (answer, render.PASSAGE_BUDGET // 3),
+        (replace(answer, also=None), render.PASSAGE_BUDGET // 3),
+    ):
+        html = before + render.answer_html(shown, articles, budget) + after
+        if render.fits(html):
+            break
+    return html
 
 
 def both_html(own: Answer, elsewhere: Answer, others: int) -> str:
