@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import telegram
-from botkit import running_bot
+from botkit import launch_polling, running_bot, shut_down
 from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
 from pages import Page, page_server
 from telegram.ext import Application
@@ -502,6 +502,53 @@ async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
         assert doc_id(skipped) not in documents(app)
     assert site.hits["/secret.html"] == 0 and site.hits["/orchard.html"] == 0  # never read
     assert api.sent_messages(EDITOR)[-1]["text"] == articles.BUSY_INDEXING  # one line, no more
+
+
+@pytest.mark.asyncio
+async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
+    api, encoder, tmp_path: Path, site, caplog
+) -> None:
+    # An attacker's probe: a stop while posts waited (one page slow) cancelled the one being
+    # read and dropped the rest; Telegram had their updates confirmed and never sent them
+    # again, so they were never indexed.
+    from articlebot.bot.app import build_application
+    from articlebot.storage.sql_chat_state import file_chat_state
+
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=tmp_path / "index",
+        fetch_allow_hosts=LOOPBACK,
+        channels=[str(CHANNEL)],
+        stop_seconds=4,
+    )
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    posts = [api.channel_post(channel, url(site, p)) for p in ("/slow.html", "/early.html")]
+    wanted = {post_ref(_message(update["channel_post"])).doc_id for update in posts}
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    app = await started()
+    try:
+        for update in posts:
+            api.push_update(update)
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+    finally:
+        await shut_down(app)
+    assert "1 queued not started" in caplog.text
+    assert not wanted & set(open_index(settings, encoder).documents)
+
+    site.slow.set()
+    app = await started()
+    try:
+        await api.await_for(lambda: wanted <= set(documents(app)), 60, description="both posts")
+    finally:
+        await shut_down(app)
+    # Done: a third start has nothing left to read.
+    assert file_chat_state(settings.index_dir).pending_posts() == []
 
 
 def _message(data: dict) -> telegram.Message:

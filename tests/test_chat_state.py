@@ -79,6 +79,19 @@ def test_thread_turns_are_kept_per_post_thread_apart_from_the_chat_turn(state: C
     assert state.thread_turn(-200, 7) is None and state.last_turn(-100) is None
 
 
+def test_pending_posts_are_kept_oldest_first_until_dropped(state: ChatState) -> None:
+    assert state.pending_posts() == []
+    state.add_pending_post("tg1-1", '{"n": 1}')
+    state.add_pending_post("tg1-2", '{"n": 2}')
+    state.add_pending_post("tg1-1", '{"n": 3}')  # an edit of post 1: its newer record, last
+    assert state.pending_posts() == ['{"n": 2}', '{"n": 3}']
+    state.drop_pending_post("tg1-1", '{"n": 1}')  # the older job finishing keeps the edit's
+    assert state.pending_posts() == ['{"n": 2}', '{"n": 3}']
+    state.drop_pending_post("tg1-1", '{"n": 3}')
+    state.drop_pending_post("tg1-2", '{"n": 2}')
+    assert state.pending_posts() == []
+
+
 def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
     assert not state.autoindex(-100)
     state.set_autoindex(-100, True)
@@ -112,10 +125,12 @@ def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
     first.set_last_turn(1, Turn("Who?", "Vinatier.", -math.inf))
     first.set_thread_turn(-100, 7, Turn("How many?", "40.", 2.0))
     first.set_autoindex(-100, True)
+    first.add_pending_post("tg1-1", '{"n": 1}')
     limit = [Limit("sender:1", 2, 60.0)]
     assert first.hit(limit, 100.0) is None
     first.close()
     second, other = reopen(), reopen()
+    assert second.pending_posts() == ['{"n": 1}']
     assert second.scope(1) == ["a", "b"]
     assert second.last_turn(1) == Turn("Who?", "Vinatier.", -math.inf)
     assert second.thread_turn(-100, 7) == Turn("How many?", "40.", 2.0)

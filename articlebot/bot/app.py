@@ -304,6 +304,7 @@ def build_application(
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
         state.indexing.start()
+        await channels.queue_pending_posts(state)
         schedule_chat_sweep(application.job_queue)
         if inbox is not None:
             schedule_inbox(application.job_queue, inbox.lease_seconds)

@@ -137,20 +137,45 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     return None if article is None else replace(article, post=post)
 
 
-def queue_post(state: BotState, article: PostArticle) -> None:
-    """Hand a post to the indexing worker; a full queue skips it (logged). Questions under the
-    post wait for it while it is queued or being indexed."""
-    doc_id = article.post.doc_id
+async def queue_post(state: BotState, article: PostArticle, recorded: bool = False) -> None:
+    """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
+    `recorded` already: one read back after a restart); a full queue skips it (logged).
+    Questions under the post wait for it while it is queued or being indexed."""
+    doc_id, kept = article.post.doc_id, article.to_json()
+    if not recorded:
+        # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
+        await state.remember(state.chats.add_pending_post, doc_id, kept)
     state.channels.expect(doc_id)
 
     async def job() -> None:
+        stopped = False
         try:
             await index_post(state, article)
+        except asyncio.CancelledError:
+            stopped = True  # the bot is stopping: it stays recorded, for the next start
+            raise
         finally:
             state.channels.finished(doc_id)
+            if not stopped:
+                await state.remember(state.chats.drop_pending_post, doc_id, kept)
 
     if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
         state.channels.finished(doc_id)
+        await state.remember(state.chats.drop_pending_post, doc_id, kept)
+
+
+async def queue_pending_posts(state: BotState) -> None:
+    """Queue the posts a stop left waiting (recorded by `queue_post`), oldest first."""
+    kept = await state.off_loop(state.chats.pending_posts)
+    for text in kept:
+        try:
+            article = PostArticle.from_json(text)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("a post kept to index cannot be read (%s): %.200s", exc, text)
+            continue
+        await queue_post(state, article, recorded=True)
+    if kept:
+        log.info("%d post(s) left waiting by the last stop queued to index", len(kept))
 
 
 async def on_channel_post(update: Update, context: BotContext) -> None:
@@ -164,7 +189,7 @@ async def on_channel_post(update: Update, context: BotContext) -> None:
         return  # a channel opted in by a group's /autoindex is indexed from that group only
     article = _edited_to(message, post_ref(message))
     if article is not None:
-        queue_post(context.bot_data, article)
+        await queue_post(context.bot_data, article)
 
 
 async def on_group_post(update: Update, context: BotContext) -> None:
@@ -188,7 +213,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
             return
         article = _edited_to(message, post)
         if article is not None:
-            queue_post(state, article)
+            await queue_post(state, article)
         return
     if not await state.off_loop(state.chats.autoindex, message.chat.id):
         return
@@ -199,7 +224,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return  # an admin's talk is no article: the links they post are (as /autoindex says)
     if not await is_chat_admin(update, context):
         return  # only what the group's admins (anonymous ones too) post becomes an article
-    queue_post(state, replace(article, own_text=None))
+    await queue_post(state, replace(article, own_text=None))
 
 
 async def autoindex(update: Update, context: BotContext) -> None:

@@ -121,11 +121,12 @@ class BotState:
 
     async def remember(self, call: Callable[..., object], *args: Any) -> None:
         """`off_loop(call, *args)` for a write whose failure the asker need not hear of (the
-        follow-up memory after an answer was sent): logged, not raised."""
+        follow-up memory after an answer was sent, a post waiting to be indexed): logged, not
+        raised."""
         try:
             await self.off_loop(call, *args)
         except Exception:
-            log.warning("could not remember the chat's last question", exc_info=True)
+            log.warning("could not write the chat state (%s)", call.__name__, exc_info=True)
 
     def serve(self, index: IndexStore) -> None:
         """Answer from `index` from now on; questions already running finish on the old one.

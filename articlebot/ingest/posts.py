@@ -7,6 +7,7 @@ page is the caller's job (the same safe fetcher as /add).
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -79,6 +80,16 @@ class PostArticle:
     article_url: str | None
     #: The post's own text, when it is long enough to be an article.
     own_text: str | None
+
+    def to_json(self) -> str:
+        """This post article as one JSON object (kept while it waits to be indexed)."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> PostArticle:
+        """The post article `to_json` wrote."""
+        data = json.loads(text)
+        return cls(PostRef(**data["post"]), data["article_url"], data["own_text"])
 
 
 def internal_id(chat_id: int) -> int:

@@ -1,7 +1,8 @@
 """What the bot remembers about each chat: the articles it asks (/use), its last question (for
 follow-ups; under a channel post, per post thread), whether /autoindex is on, and the rate-limit
-counters. `ChatState` is the interface; `InMemoryChatState` keeps it in this process (lost on
-restart); `sql_chat_state` keeps it in a file in the index folder or in PostgreSQL."""
+counters; and the channel posts waiting to be indexed. `ChatState` is the interface;
+`InMemoryChatState` keeps it in this process (lost on restart); `sql_chat_state` keeps it in a
+file in the index folder or in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -108,6 +109,21 @@ class ChatState(Protocol):
         scope and /autoindex are kept however old."""
         ...
 
+    def add_pending_post(self, doc_id: str, post: str) -> None:
+        """Record a channel post waiting to be indexed (`post`: its PostArticle as JSON), under
+        its article's id (a later record for the same post replaces it): a restart before it
+        is indexed reads it then, as Telegram will not send the post again."""
+        ...
+
+    def pending_posts(self) -> list[str]:
+        """The posts recorded by `add_pending_post` and not dropped, oldest first."""
+        ...
+
+    def drop_pending_post(self, doc_id: str, post: str) -> None:
+        """Forget the post recorded under `doc_id`, if it is still `post` (a newer edit of it
+        stays recorded)."""
+        ...
+
 
 @dataclass
 class _Counter:
@@ -126,10 +142,25 @@ class InMemoryChatState:
         self._autoindex: set[int] = set()
         self._counters: dict[str, _Counter] = {}
         self._sweep_at = SWEEP_AT
+        self._pending: dict[str, str] = {}
 
     def scope(self, chat_id: int) -> list[str]:
         """See ChatState."""
         return list(self._scopes.get(chat_id, ()))
+
+    def add_pending_post(self, doc_id: str, post: str) -> None:
+        """See ChatState."""
+        self._pending.pop(doc_id, None)  # to the end: oldest first
+        self._pending[doc_id] = post
+
+    def pending_posts(self) -> list[str]:
+        """See ChatState."""
+        return list(self._pending.values())
+
+    def drop_pending_post(self, doc_id: str, post: str) -> None:
+        """See ChatState."""
+        if self._pending.get(doc_id) == post:
+            del self._pending[doc_id]
 
     def set_scope(self, chat_id: int, doc_ids: Sequence[str]) -> None:
         """See ChatState."""

@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS rate_key (
 );
 CREATE TABLE IF NOT EXISTS rate_hit (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL);
 CREATE INDEX IF NOT EXISTS rate_hit_key ON rate_hit (key, at);
+CREATE TABLE IF NOT EXISTS pending_post (
+    doc_id TEXT PRIMARY KEY,
+    post TEXT NOT NULL,
+    stamp BIGINT NOT NULL
+);
 """
 
 
@@ -198,6 +203,34 @@ class SqlChatState:
     def set_thread_turn(self, chat_id: int, root_id: int, turn: Turn) -> None:
         """See ChatState."""
         self._set_turn(chat_id, root_id, turn)
+
+    def add_pending_post(self, doc_id: str, post: str) -> None:
+        """See ChatState."""
+
+        def write(run: Run) -> None:
+            stamp = run("SELECT coalesce(max(stamp), 0) + 1 FROM pending_post").fetchone()[0]
+            run(
+                "INSERT INTO pending_post (doc_id, post, stamp) VALUES (?, ?, ?)"
+                " ON CONFLICT (doc_id) DO UPDATE SET post = excluded.post, stamp = excluded.stamp",
+                (doc_id, post, stamp),
+            )
+
+        self._atomic(write)
+
+    def pending_posts(self) -> list[str]:
+        """See ChatState."""
+        rows = self._atomic(
+            lambda run: run("SELECT post FROM pending_post ORDER BY stamp").fetchall()
+        )
+        return [post for (post,) in rows]
+
+    def drop_pending_post(self, doc_id: str, post: str) -> None:
+        """See ChatState."""
+        self._atomic(
+            lambda run: run(
+                "DELETE FROM pending_post WHERE doc_id = ? AND post = ?", (doc_id, post)
+            )
+        )
 
     def autoindex(self, chat_id: int) -> bool:
         """See ChatState."""
