@@ -519,6 +519,7 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
         index_dir=tmp_path / "index",
         fetch_allow_hosts=LOOPBACK,
         channels=[str(CHANNEL)],
+        admin_ids=[EDITOR],
         stop_seconds=4,
     )
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
@@ -536,9 +537,13 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
         for update in posts:
             api.push_update(update)
         await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        # An admin's link behind them: told it was not added, where "Reading the article…"
+        # had been the last word.
+        assert await _reply_in(api, EDITOR, url(site, "/later.html")) == "Reading the article…"
     finally:
         await shut_down(app)
-    assert "1 queued not started" in caplog.text
+    assert "2 queued not started" in caplog.text
+    assert api.sent_messages(EDITOR)[-1]["text"] == articles.RESTARTING_BEFORE_ADDED
     assert not wanted & set(open_index(settings, encoder).documents)
 
     site.slow.set()

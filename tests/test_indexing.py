@@ -69,9 +69,21 @@ async def test_stop_ends_in_time_with_a_job_that_hangs(caplog) -> None:
     async def never() -> None:
         hung.set()
 
-    assert queue.offer("a site that never answers", hangs) and queue.offer("after it", never)
+    told: list[str] = []
+
+    def telling(what: str):
+        async def tell() -> None:
+            told.append(what)
+
+        return tell
+
+    assert queue.offer("a site that never answers", hangs, telling("running"))
+    assert queue.offer("after it", never, telling("waiting")) and queue.offer("quiet", never)
     started = time.monotonic()
     await queue.stop(timeout=0.5)
     assert time.monotonic() - started < 2
     assert not hung.is_set()
-    assert "the job running cancelled, 1 queued not started" in caplog.text
+    assert "the job running cancelled, 2 queued not started" in caplog.text
+    # Each dropped job that has someone to tell (an admin's /add) is said to be dropped: the
+    # admin had been told "Reading the article…" and then nothing.
+    assert sorted(told) == ["running", "waiting"]

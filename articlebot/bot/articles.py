@@ -12,8 +12,10 @@ from html import escape
 from pathlib import Path
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
+from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.handlers import scope_of
 from articlebot.bot.render import (
     MAX_LINE_CHARS,
@@ -40,6 +42,7 @@ UPLOAD_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answer from."
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 BUSY_INDEXING = "I'm busy indexing, try again in a minute."
+RESTARTING_BEFORE_ADDED = "I'm restarting and could not add it: please send it again in a minute."
 ADD_FAILED = "Could not add it: something went wrong; the log has the details."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
@@ -199,7 +202,17 @@ async def _add(
     async def job() -> None:
         await _read_and_index(message, read, state, told)
 
-    if not state.indexing.offer(f"an article for chat {message.chat_id}", job):
+    async def dropped() -> None:
+        await told.wait()  # after "Reading the article…"
+        try:
+            with stop_notice():  # in the time a stop keeps for its notices
+                await message.reply_text(RESTARTING_BEFORE_ADDED, do_quote=True)
+        except (ShuttingDown, TelegramError) as exc:
+            log.warning(
+                "could not tell chat %s its article was not added: %s", message.chat_id, exc
+            )
+
+    if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
         return
     try:

@@ -24,6 +24,12 @@ Job = Callable[[], Awaitable[None]]
 class _Queued:
     what: str
     job: Job
+    #: Said when a stop drops the job (the admin who asked is told to ask again), if anything.
+    dropped: Job | None = None
+
+
+#: How long the notices about dropped jobs may take, at most, once the stop's time is up.
+NOTICE_TIMEOUT = 3.0
 
 
 class IndexingQueue:
@@ -35,22 +41,23 @@ class IndexingQueue:
         self._jobs: asyncio.Queue[_Queued | None] = asyncio.Queue(self.capacity + 1)
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._running: _Queued | None = None
 
     @property
     def waiting(self) -> int:
         """Jobs queued and not started yet."""
         return self._jobs.qsize()
 
-    def offer(self, what: str, job: Job) -> bool:
+    def offer(self, what: str, job: Job, dropped: Job | None = None) -> bool:
         """Queue `job` (`what` names it in the log); False, with a log line, when the queue is
-        full or stopping: the job will not run."""
+        full or stopping: the job will not run. `dropped` is run if a stop drops the job."""
         if self._closed:
             log.info("not indexing %s: the bot is stopping", what)
             return False
         if self._jobs.qsize() >= self.capacity:
             log.warning("indexing queue full (%d waiting): skipped %s", self.capacity, what)
             return False
-        self._jobs.put_nowait(_Queued(what, job))
+        self._jobs.put_nowait(_Queued(what, job, dropped))
         return True
 
     def start(self) -> None:
@@ -63,10 +70,12 @@ class IndexingQueue:
             queued = await self._jobs.get()
             if queued is None:
                 return
+            self._running = queued  # left set when a stop cancels it: stop() tells its asker
             try:
                 await queued.job()
             except Exception:  # one bad post or page must not stop the indexing of the rest
                 log.exception("could not index %s", queued.what)
+            self._running = None
 
     async def stop(self, timeout: float) -> None:
         """Take no new jobs, run those queued for up to `timeout` seconds, then cancel what is
@@ -80,5 +89,14 @@ class IndexingQueue:
             await asyncio.wait_for(task, timeout)
         except TimeoutError:
             # The wake-up is still queued behind the jobs the worker never reached.
-            left = self._jobs.qsize() - 1
-            log.warning("stopped indexing: the job running cancelled, %d queued not started", left)
+            left = [self._jobs.get_nowait() for _ in range(self._jobs.qsize())]
+            dropped = [queued for queued in left if queued is not None]
+            log.warning(
+                "stopped indexing: the job running cancelled, %d queued not started", len(dropped)
+            )
+            running, self._running = self._running, None
+            notices = [q.dropped() for q in (running, *dropped) if q is not None and q.dropped]
+            if notices:
+                await asyncio.wait(
+                    [asyncio.ensure_future(notice) for notice in notices], timeout=NOTICE_TIMEOUT
+                )
