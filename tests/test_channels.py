@@ -11,6 +11,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,14 @@ from articlebot.bot import articles, channels, post_answers
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import load_settings
-from articlebot.ingest.posts import MIN_POST_WORDS, links, post_ref, what_to_index
+from articlebot.ingest.posts import (
+    MIN_POST_WORDS,
+    PostArticle,
+    PostRef,
+    links,
+    post_ref,
+    what_to_index,
+)
 from articlebot.retrieval.retriever import Retriever
 from articlebot.terminal import CLOSEST_LEAD
 
@@ -546,14 +554,21 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     assert api.sent_messages(EDITOR)[-1]["text"] == articles.RESTARTING_BEFORE_ADDED
     assert not wanted & set(open_index(settings, encoder).documents)
 
+    # Kept too: a post of a channel taken off the list meanwhile, and a record gone bad.
+    unlisted = PostArticle(PostRef(OTHER_CHANNEL, 9, "unlisted"), url(site, "/secret.html"), None)
+    with closing(file_chat_state(settings.index_dir)) as kept:
+        kept.add_pending_post(unlisted.post.doc_id, unlisted.to_json())
+        kept.add_pending_post("tg1-1", "{not json")
     site.slow.set()
     app = await started()
     try:
         await api.await_for(lambda: wanted <= set(documents(app)), 60, description="both posts")
     finally:
         await shut_down(app)
-    # Done: a third start has nothing left to read.
-    assert file_chat_state(settings.index_dir).pending_posts() == []
+    # Done, and the rest dropped: a third start has nothing left to read.
+    with closing(file_chat_state(settings.index_dir)) as kept:
+        assert kept.pending_posts() == []
+    assert site.hits["/secret.html"] == 0
 
 
 def _message(data: dict) -> telegram.Message:

@@ -84,9 +84,9 @@ def test_pending_posts_are_kept_oldest_first_until_dropped(state: ChatState) -> 
     state.add_pending_post("tg1-1", '{"n": 1}')
     state.add_pending_post("tg1-2", '{"n": 2}')
     state.add_pending_post("tg1-1", '{"n": 3}')  # an edit of post 1: its newer record, last
-    assert state.pending_posts() == ['{"n": 2}', '{"n": 3}']
+    assert state.pending_posts() == [("tg1-2", '{"n": 2}'), ("tg1-1", '{"n": 3}')]
     state.drop_pending_post("tg1-1", '{"n": 1}')  # the older job finishing keeps the edit's
-    assert state.pending_posts() == ['{"n": 2}', '{"n": 3}']
+    assert state.pending_posts() == [("tg1-2", '{"n": 2}'), ("tg1-1", '{"n": 3}')]
     state.drop_pending_post("tg1-1", '{"n": 3}')
     state.drop_pending_post("tg1-2", '{"n": 2}')
     assert state.pending_posts() == []
@@ -130,7 +130,7 @@ def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
     assert first.hit(limit, 100.0) is None
     first.close()
     second, other = reopen(), reopen()
-    assert second.pending_posts() == ['{"n": 1}']
+    assert second.pending_posts() == [("tg1-1", '{"n": 1}')]
     assert second.scope(1) == ["a", "b"]
     assert second.last_turn(1) == Turn("Who?", "Vinatier.", -math.inf)
     assert second.thread_turn(-100, 7) == Turn("How many?", "40.", 2.0)

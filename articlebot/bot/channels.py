@@ -165,17 +165,32 @@ async def queue_post(state: BotState, article: PostArticle, recorded: bool = Fal
 
 
 async def queue_pending_posts(state: BotState) -> None:
-    """Queue the posts a stop left waiting (recorded by `queue_post`), oldest first."""
-    kept = await state.off_loop(state.chats.pending_posts)
-    for text in kept:
+    """Queue the posts a stop left waiting (recorded by `queue_post`), oldest first: those
+    still to be indexed (their channel still listed, or their group's /autoindex still on)."""
+    queued = 0
+    for doc_id, text in await state.off_loop(state.chats.pending_posts):
         try:
-            article = PostArticle.from_json(text)
+            article: PostArticle | None = PostArticle.from_json(text)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("a post kept to index cannot be read (%s): %.200s", exc, text)
+            article = None
+        if article is None or not await _still_wanted(state, article):
+            await state.remember(state.chats.drop_pending_post, doc_id, text)
             continue
         await queue_post(state, article, recorded=True)
-    if kept:
-        log.info("%d post(s) left waiting by the last stop queued to index", len(kept))
+        queued += 1
+    if queued:
+        log.info("%d post(s) left waiting by the last stop queued to index", queued)
+
+
+async def _still_wanted(state: BotState, article: PostArticle) -> bool:
+    """Whether a post kept over a restart is still to be indexed: the operator may have taken
+    its channel off ARTICLEBOT_CHANNELS, or its group turned /autoindex off, meanwhile."""
+    post = article.post
+    if post.channel and post.group is None:
+        return state.channels.is_listed(post.chat_id, post.username)
+    group = post.group if post.group is not None else post.chat_id
+    return bool(await state.off_loop(state.chats.autoindex, group))
 
 
 async def on_channel_post(update: Update, context: BotContext) -> None:

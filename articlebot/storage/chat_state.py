@@ -115,8 +115,9 @@ class ChatState(Protocol):
         is indexed reads it then, as Telegram will not send the post again."""
         ...
 
-    def pending_posts(self) -> list[str]:
-        """The posts recorded by `add_pending_post` and not dropped, oldest first."""
+    def pending_posts(self) -> list[tuple[str, str]]:
+        """The posts recorded by `add_pending_post` and not dropped, as (doc_id, post), oldest
+        first."""
         ...
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
@@ -153,9 +154,9 @@ class InMemoryChatState:
         self._pending.pop(doc_id, None)  # to the end: oldest first
         self._pending[doc_id] = post
 
-    def pending_posts(self) -> list[str]:
+    def pending_posts(self) -> list[tuple[str, str]]:
         """See ChatState."""
-        return list(self._pending.values())
+        return list(self._pending.items())
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
         """See ChatState."""

@@ -217,12 +217,12 @@ class SqlChatState:
 
         self._atomic(write)
 
-    def pending_posts(self) -> list[str]:
+    def pending_posts(self) -> list[tuple[str, str]]:
         """See ChatState."""
         rows = self._atomic(
-            lambda run: run("SELECT post FROM pending_post ORDER BY stamp").fetchall()
+            lambda run: run("SELECT doc_id, post FROM pending_post ORDER BY stamp").fetchall()
         )
-        return [post for (post,) in rows]
+        return [(doc_id, post) for doc_id, post in rows]
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
         """See ChatState."""
