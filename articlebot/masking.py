@@ -7,12 +7,16 @@ from urllib.parse import unquote
 
 #: A password given as a URL parameter (libpq's `?password=...`).
 PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
+#: Where a URL parser may end a password or a host.
+_SEPARATORS = re.compile(r"[@:?/#]")
 
 
 def masked_url(url: str) -> str:
     """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
     fit for messages and logs. The host part is kept as written: libpq accepts several hosts
     and ports that `urlsplit` cannot parse."""
+    # The parameter first: a password=... holding an @ would otherwise read as the user part.
+    url = PASSWORD_PARAMETER.sub(r"\1***", url)
     split = _user_part(url)
     if split is not None:
         head, userinfo, hosts = split
@@ -20,7 +24,7 @@ def masked_url(url: str) -> str:
             url = f"{head}{userinfo.partition(':')[0]}:***@{hosts}"
         elif _is_web(head):
             url = f"{head}***@{hosts}"
-    return PASSWORD_PARAMETER.sub(r"\1***", url)
+    return url
 
 
 def _is_web(head: str) -> bool:
@@ -43,11 +47,15 @@ def _user_part(url: str) -> tuple[str, str, str] | None:
 def without_password(message: str, url: str) -> str:
     """`message` (an error's text, which may quote `url`) with `url`'s passwords, as written
     and decoded, replaced by ***, on one line."""
-    passwords = [_password(url), *(m.group(0)[9:] for m in PASSWORD_PARAMETER.finditer(url))]
+    parameters = [m.group(0)[9:] for m in PASSWORD_PARAMETER.finditer(url)]
+    passwords = [_password(PASSWORD_PARAMETER.sub(r"\1", url)), *parameters]
     secrets = {p for password in passwords for p in (password, unquote(password))}
-    # libpq ends the user part at the first @ where this reads to the last: of "S3CR@ETpw" it
-    # takes "S3CR" as the password and quotes "ETpw@host" as a host it cannot resolve.
-    secrets |= {piece for secret in secrets for piece in secret.split("@") if len(piece) >= 3}
+    # libpq may end a password, or a host it then quotes, at an @ : ? / or # that this reads
+    # as the password's own ("S3CR@ETpw@host": "S3CR", then the host "ETpw@host"); each piece
+    # is masked too (not one of two letters, which would mask every word holding them).
+    secrets |= {
+        piece for secret in secrets for piece in _SEPARATORS.split(secret) if len(piece) >= 3
+    }
     for secret in sorted(secrets - {""}, key=len, reverse=True):
         message = message.replace(secret, "***")
     return " ".join(message.split())

@@ -171,6 +171,11 @@ def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: P
         "postgresql://u:hunter2@[::1/db",
         # An @ left unescaped: libpq quoted "hunter2@127.0.0.1" as a host it could not resolve.
         "postgresql://u:hun@hunter2@127.0.0.1:1/db",
+        # The verifier's probes: libpq ends that host at a : or ? too, and an @ in the
+        # password parameter had made the rest of the URL read as the user part.
+        "postgresql://u:hun@hunter2:x@127.0.0.1:1/db",
+        "postgresql://u:hun@x?hunter2@127.0.0.1:1/db",
+        "postgresql://u@127.0.0.1:1/db?password=hun@hunter2",
     ],
 )
 def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(
@@ -195,6 +200,9 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
     # A database URL's user part alone is a user name, kept; a web URL's is a key.
     assert masked_url("postgresql://bob@h/db") == "postgresql://bob@h/db"
     assert masked_url("HTTPS://k3y@h/x") == "HTTPS://***@h/x"
+    assert (
+        masked_url("postgresql://u@h:5/db?password=pw@tail") == "postgresql://u@h:5/db?password=***"
+    )
     assert (
         without_password("401 for https://k3y@h/x", "https://k3y@h/x") == "401 for https://***@h/x"
     )
