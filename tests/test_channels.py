@@ -122,9 +122,13 @@ def site() -> Iterator[Site]:
         if path == "/slow.html":
             slow.wait(timeout=12)
             path = "/orchard.html"
-        if path == "/flaky.html":  # down for its first request, as a site is for a while
+        if path.startswith("/flaky"):  # down for its first request, as a site is for a while
             if hits[path] == 1:
                 return 503, "text/plain", b"try again later"
+            path = "/early.html"
+        if path == "/pulled.html":  # taken down after its first reading
+            if hits[path] > 1:
+                return 410, "text/plain", b"gone"
             path = "/early.html"
         page = PAGES.get(path)
         if page is None:
@@ -330,8 +334,14 @@ async def test_a_post_edited_to_carry_no_article_has_its_article_removed(api, bo
     # An attacker's probe: a retracted story ("we have withdrawn this story", no link), or one
     # whose link was edited to a page that cannot be read, went on being answered from.
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
-    for edit in ("Correction: we have withdrawn this story.", f"See {url(site, '/gone.html')}"):
-        story, forward = await post(api, f"Storm Ida hits Carrick: {url(site, '/early.html')}")
+    pulled = url(site, "/pulled.html")
+    for first, edit in (
+        (url(site, "/early.html"), "Correction: we have withdrawn this story."),
+        (url(site, "/early.html"), f"See {url(site, '/gone.html')}"),
+        # The same link, its page taken down (410): gone, not a site down for a while.
+        (pulled, f"WITHDRAWN: {pulled}"),
+    ):
+        story, forward = await post(api, f"Storm Ida hits Carrick: {first}")
         assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
         doc_id = post_ref(_message(story["channel_post"])).doc_id
         message_id = story["channel_post"]["message_id"]
@@ -351,6 +361,34 @@ async def test_a_post_whose_page_is_down_is_read_again_from_its_forward(api, bot
     _, forward = await post(api, f"Storm Ida hits Carrick: {url(site, '/flaky.html')}")
     assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
     assert site.hits["/flaky.html"] == 2
+
+    # A post edited to a new link whose page is down: the group's copy of the edit reads it
+    # (the verifier's probe: the new link had been marked done after the one failed read).
+    story, forward = await post(api, f"The library story: {url(site, '/orchard.html')}")
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    message_id = story["channel_post"]["message_id"]
+    edited = api.channel_post(
+        channel, f"Storm Ida: {url(site, '/flaky-edit.html')}", message_id=message_id, edited=True
+    )
+    api.push_update(edited)
+    doc_id = post_ref(_message(story["channel_post"])).doc_id
+    await api.await_for(lambda: site.hits["/flaky-edit.html"] == 1, 20, description="the read")
+    api.push_update(api.automatic_forward(DISCUSSION, edited))
+    await api.await_for(lambda: "Storm Ida" in getattr(documents(bot).get(doc_id), "title", ""), 20)
+
+    # A post with a link and a long text of its own, its page down: the text stands in, and
+    # the page is read from the forward (it had never been read again).
+    story, forward = await post(api, f"{LIBRARY}\n{url(site, '/flaky-own.html')}")
+    doc_id = post_ref(_message(story["channel_post"])).doc_id
+    await api.await_for(
+        lambda: (
+            documents(bot).get(doc_id) is not None
+            and documents(bot)[doc_id].title == "Storm Ida floods Carrick harbour"
+        ),
+        20,
+        description="the page's article",
+    )
+    assert site.hits["/flaky-own.html"] == 2
 
 
 @pytest.mark.asyncio
@@ -559,6 +597,11 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     with closing(file_chat_state(settings.index_dir)) as kept:
         kept.add_pending_post(unlisted.post.doc_id, unlisted.to_json())
         kept.add_pending_post("tg1-1", "{not json")
+        # The verifier's probe: a chat id of the wrong type had stopped every start.
+        kept.add_pending_post(
+            "tg1-2",
+            '{"post": {"chat_id": "x", "post_id": 1}, "article_url": null, "own_text": null}',
+        )
     site.slow.set()
     app = await started()
     try:
@@ -589,6 +632,23 @@ def test_what_a_post_offers_to_index(api) -> None:
     assert what_to_index(_message(api.channel_post(channel, short)["channel_post"])) is None
     long = _message(api.channel_post(channel, short + " more", caption=True)["channel_post"])
     assert what_to_index(long).own_text is not None
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "{not json",
+        "null",
+        '{"post": {"chat_id": true, "post_id": 1}, "article_url": null, "own_text": null}',
+        '{"post": {"chat_id": 1, "post_id": 2}, "article_url": 3, "own_text": null}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+)
+def test_a_kept_post_that_is_not_one_is_one_clear_error(kept: str) -> None:
+    article = PostArticle(PostRef(CHANNEL, 7, "carricknews"), "https://x.org/a", None, "d1")
+    assert PostArticle.from_json(article.to_json()) == article
+    with pytest.raises(ValueError):
+        PostArticle.from_json(kept)
 
 
 def test_the_thread_of_a_comment(api) -> None:

@@ -26,7 +26,7 @@ from articlebot.bot.threads import forwarded_post
 from articlebot.config import Settings
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError
-from articlebot.ingest.fetch import fetch_article
+from articlebot.ingest.fetch import PageGone, fetch_article
 from articlebot.ingest.posts import (
     PostArticle,
     PostRef,
@@ -54,24 +54,24 @@ AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a li
 
 
 def _signature(article: PostArticle) -> str:
-    text = hashlib.sha256((article.own_text or "").encode()).hexdigest()[:16]
+    text = article.digest or hashlib.sha256((article.own_text or "").encode()).hexdigest()[:16]
     return f"{article.article_url or ''}\x00{text}"
 
 
 async def read_post(article: PostArticle, settings: Settings) -> tuple[Document | None, bool]:
     """The article of a post: the page behind its link (fetched as /add fetches), else its own
-    text when that is long enough; None when neither can be had. And whether its link could
-    not be read (now: a page may be down for a while)."""
-    unread = False
+    text when that is long enough; None when neither can be had. And whether its page may be
+    read later (the site was down or slow; not when it says the page is gone)."""
+    later = False
     if article.article_url is not None:
         try:
             page = await fetch_article(article.article_url, allow=settings.fetch_allow_hosts)
         except DocumentError as exc:
             log.info("post %s: cannot read its link: %s", article.post.link, exc)
-            unread = True
+            later = not isinstance(exc, PageGone)
         else:
             return linked_document(article, page), False
-    return (text_document(article) if article.own_text is not None else None), unread
+    return (text_document(article) if article.own_text is not None else None), later
 
 
 async def index_post(state: BotState, article: PostArticle) -> None:
@@ -85,18 +85,19 @@ async def index_post(state: BotState, article: PostArticle) -> None:
     try:
         if seen.indexed.get(doc_id) == signature:
             return
-        document, unread = await read_post(article, state.settings)
+        document, later = await read_post(article, state.settings)
+        # A page that may be read later leaves the post unmarked: its next delivery (its
+        # forward, the group's copy of an edit) reads it again.
         if document is None:
             earlier = seen.indexed.get(doc_id)
-            if unread and (earlier is None or earlier.startswith(f"{article.article_url}\x00")):
-                # Its page cannot be read now: not marked as seen, so the post's forward or its
-                # next edit reads it again; an article read from the same link stays.
-                return
+            if later and (earlier is None or earlier.startswith(f"{article.article_url}\x00")):
+                return  # an article read from the same link stays meanwhile
             if await _retract(state, doc_id):
                 log.info("post %s no longer has an article: %s removed", article.post.link, doc_id)
             else:
                 log.info("post %s has no article to index", article.post.link)
-            seen.mark_indexed(doc_id, signature)
+            if not later:
+                seen.mark_indexed(doc_id, signature)
             return
         async with state.index_lock:  # one index change at a time in this process
             from articlebot.collection import add_documents
@@ -107,7 +108,8 @@ async def index_post(state: BotState, article: PostArticle) -> None:
                 add_documents, state.settings, state.retriever.encoder, [document], replace=True
             )
             state.serve(data)
-        seen.mark_indexed(doc_id, signature)
+        if not later:  # the post's own text stood in for its page: the page is read next time
+            seen.mark_indexed(doc_id, signature)
         log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
@@ -171,7 +173,7 @@ async def queue_pending_posts(state: BotState) -> None:
     for doc_id, text in await state.off_loop(state.chats.pending_posts):
         try:
             article: PostArticle | None = PostArticle.from_json(text)
-        except (ValueError, KeyError, TypeError) as exc:
+        except ValueError as exc:
             log.warning("a post kept to index cannot be read (%s): %.200s", exc, text)
             article = None
         if article is None or not await _still_wanted(state, article):

@@ -191,8 +191,15 @@ def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: A
         raise _refusal(url, current, str(peer[0]))
 
 
+class PageGone(DocumentError):
+    """The site says the page is not there (404, 410): taken down, or never there; unlike a
+    site that is down or slow, asking again later will not help."""
+
+
 async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> bytes:
     """The body of a successful HTML answer, at most `max_bytes`."""
+    if response.status_code in (404, 410):
+        raise PageGone(f"{url}: the site answered {response.status_code} {response.reason_phrase}")
     if response.status_code >= 400:
         raise DocumentError(
             f"{url}: the site answered {response.status_code} {response.reason_phrase}"

@@ -7,10 +7,12 @@ page is the caller's job (the same safe fetcher as /add).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Message, MessageEntity
@@ -80,6 +82,9 @@ class PostArticle:
     article_url: str | None
     #: The post's own text, when it is long enough to be an article.
     own_text: str | None
+    #: A digest of the post's whole text, however short: an edit of it ("WITHDRAWN: <the same
+    #: link>") is read again, the same post delivered twice (itself, its forward) once.
+    digest: str = ""
 
     def to_json(self) -> str:
         """This post article as one JSON object (kept while it waits to be indexed)."""
@@ -87,9 +92,36 @@ class PostArticle:
 
     @classmethod
     def from_json(cls, text: str) -> PostArticle:
-        """The post article `to_json` wrote."""
-        data = json.loads(text)
-        return cls(PostRef(**data["post"]), data["article_url"], data["own_text"])
+        """The post article `to_json` wrote; ValueError for anything else (a record damaged
+        where it was kept)."""
+        try:
+            data = json.loads(text)
+            post = data["post"]
+            ref = PostRef(
+                _typed(post["chat_id"], int),
+                _typed(post["post_id"], int),
+                _typed(post.get("username"), str, optional=True),
+                _typed(post.get("channel", True), bool),
+                _typed(post.get("group"), int, optional=True),
+            )
+            return cls(
+                ref,
+                _typed(data["article_url"], str, optional=True),
+                _typed(data["own_text"], str, optional=True),
+                _typed(data.get("digest", ""), str),
+            )
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise ValueError(f"not a kept post ({type(exc).__name__}: {exc})") from None
+
+
+def _typed(value: object, kind: type, optional: bool = False) -> Any:
+    """`value` when it is a `kind` (or None, when `optional`; a bool is no int); TypeError
+    otherwise."""
+    if (value is None and optional) or (
+        isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+    ):
+        return value
+    raise TypeError(f"{value!r} is not of type {kind.__name__}{' or None' if optional else ''}")
 
 
 def internal_id(chat_id: int) -> int:
@@ -180,7 +212,8 @@ def what_to_index(message: Message) -> PostArticle | None:
     own = text.strip() if word_count(without_links(text, urls)) >= MIN_POST_WORDS else None
     if not urls and own is None:
         return None
-    return PostArticle(post_ref(message), urls[0] if urls else None, own)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return PostArticle(post_ref(message), urls[0] if urls else None, own, digest)
 
 
 def _first_sentence(text: str) -> str:
