@@ -985,6 +985,28 @@ def test_how_old_is_he_is_not_answered_with_the_age_of_someone_beside_him(
     assert fischer.outcome == "answer" and "21-year-old" in fischer.passages[0].highlight_text
 
 
+MARATHON = """Kenyan runner Achieng wins Riverside Marathon in course record
+
+Grace Achieng of Kenya won the Riverside Marathon on Sunday in 2 hours 19 minutes 40 seconds, \
+breaking the course record by almost a minute.
+
+The 27-year-old pulled away from Ethiopia's Meseret Tola at the 35-kilometre mark and crossed \
+the line alone. Tola finished second, 48 seconds behind, and Britain's Holly Barnes was third.
+"""
+
+
+def test_an_age_opening_a_sentence_is_not_that_of_a_name_it_goes_on_to_mention(
+    retriever_of,
+) -> None:
+    # A new user's probe: "how old is tola" was answered with confidence (0.98) by "The
+    # 27-year-old pulled away from Ethiopia's Meseret Tola": the age is the winner's.
+    race = retriever_of(marathon=MARATHON)
+    for asked in ("how old is tola", "how old is meseret tola"):
+        answer = read_answer(race, asked)
+        assert answer.outcome == "closest", asked
+        assert answer.passages[0].highlight_text.startswith("The 27-year-old"), asked
+
+
 def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(
     retriever: Retriever,
 ) -> None:

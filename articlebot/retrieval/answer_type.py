@@ -1400,6 +1400,19 @@ def opens_with_age(sentence: str) -> bool:
     return _AGE_OPENING.match(sentence.strip()[:_MAX_SENTENCE]) is not None
 
 
+#: An age opening a sentence, whatever it is of: "The 27-year-old pulled away from ...", "A
+#: 92-year-old bridge".
+_ANY_AGE_OPENING = re.compile(
+    rf"^[\"“‘(]?(?:the|an?)\s+(?:\d{{1,3}}|{_AGE_WORDS})-year-old\b", re.IGNORECASE
+)
+
+
+def ages_its_subject(sentence: str) -> bool:
+    """Whether `sentence` opens with an age: its subject's, not that of a name it goes on to
+    mention ("The 27-year-old pulled away from Ethiopia's Meseret Tola" is not Tola's age)."""
+    return _ANY_AGE_OPENING.match(sentence.strip()[:_MAX_SENTENCE]) is not None
+
+
 def called_by_age(sentences: Sequence[str], at: int, mentions: Callable[[str], bool]) -> bool:
     """Whether sentence `at` calls what the sentence before `mentions` by its age ("Mateo
     Lindqvist ..." then "The 24-year-old, who scored")."""

@@ -28,6 +28,7 @@ from articlebot.retrieval.answer_type import (
     NameQuestion,
     age_asked,
     aged_thing_sentence,
+    ages_its_subject,
     ages_only_others,
     called_by_age,
     counted_thing,
@@ -816,8 +817,14 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
     if aged is not None:
         return _led_by(retriever, answer, doc_id, spans[aged])
     top = answer.passages[0] if answer.passages else None
-    if top is not None and top.doc_id == doc_id and ages_only_others(name, top.highlight_text):
-        # "Okoro scored twice, and the 21-year-old midfielder Lena Fischer ...": not his age.
+    if (
+        top is not None
+        and top.doc_id == doc_id
+        and (ages_only_others(name, top.highlight_text) or ages_its_subject(top.highlight_text))
+    ):
+        # "Okoro scored twice, and the 21-year-old midfielder Lena Fischer ...", and "The
+        # 27-year-old pulled away from Ethiopia's Meseret Tola" (whoever the sentence before
+        # named: not Tola, or it would have been found above): not the asked one's age.
         return _only_closest(answer)
     if top is None or top.doc_id != doc_id or _mentions_surname(top.highlight_text, name):
         return answer  # "Harrow, who is 61": an age the pattern does not know
