@@ -542,6 +542,10 @@ def test_this_is_the_newest_article_for_every_question_about_it(
         "No article here is about “the election”.",
         "The articles: “Rover finds ice on Mars”; “Bridge opens”.",
     )
+    # Every word of the subject, not one: the war story has strikes, no port strike (a new
+    # user's probe: it had been summarized).
+    port = read_answer(retriever, "summarize the article on the port strike")
+    assert port.reply is not None and port.reply.kind == "unnamed", port.reply
     # Named in the words readers use for the gist.
     for question in ("what happened in the bridge story", "tell me about the mars article"):
         gist = read_answer(retriever, question)

@@ -140,11 +140,12 @@ def named_or_this_article(
         if not found.passages or found.outcome == "none":
             return None
         doc_id = found.passages[0].doc_id
-        # A word of the subject in the article, or a confident match: "the football story"
-        # is not the chess one that a single word matches best of a few.
+        # Every word of the subject in the article, or a confident match: "the football
+        # story" is not the chess one that a single word matches best of a few, nor "the
+        # port strike" the war story with its missile strikes.
         text = retriever.index.documents[doc_id].text.lower()
         words = [w for w in topic.split() if w not in english_stopwords()]
-        named = any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+        named = bool(words) and all(re.search(rf"\b{re.escape(w)}", text) for w in words)
         return doc_id if named or found.answered else None
     return this_article(retriever, doc_ids)
 
