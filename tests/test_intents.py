@@ -211,6 +211,13 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("what's the article about the delivery riders", "the delivery riders"),
         # "the story about the money" is the money's story, asked as a question.
         ("what's the story about the money", None),
+        # What the bot has on a subject (a new user's probe: "the articles don't seem to
+        # answer that"); "anything about the families" asks what an article says of them.
+        ("do you have an article about bitcoin?", "bitcoin"),
+        ("is there a story on brexit", "brexit"),
+        ("got any stories about cats", "cats"),
+        ("any news on the missing hiker?", None),
+        ("is there anything about the families", None),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:

@@ -23,6 +23,7 @@ from articlebot.retrieval.about import (
     summary_reply,
 )
 from articlebot.retrieval.conversation import ask_in_context
+from articlebot.retrieval.intents import named_article
 from articlebot.retrieval.languages import question_language
 from articlebot.retrieval.reader import read_answer, read_answers
 from articlebot.retrieval.results import ArticleReply
@@ -546,6 +547,17 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     # user's probe: it had been summarized).
     port = read_answer(retriever, "summarize the article on the port strike")
     assert port.reply is not None and port.reply.kind == "unnamed", port.reply
+    # Asked what there is on a subject: its article's gist, or that none is about it; of a
+    # chat's one article too ("who wrote the football story" of the Mars story).
+    bridge = read_answer(retriever, "do you have an article about the bridge?")
+    assert bridge.reply is not None and bridge.reply.kind == "summary"
+    assert bridge.reply.doc_id == "bridge"
+    for question in ("is there a story on bitcoin?", "who wrote the football story"):
+        alone = read_answer(retriever, question, doc_ids=["mars"])
+        assert alone.reply is not None and alone.reply.lines == (
+            f"No article here is about “{named_article(question)}”.",
+            "The articles: “Rover finds ice on Mars”.",
+        ), question
     # Named in the words readers use for the gist.
     for question in ("what happened in the bridge story", "tell me about the mars article"):
         gist = read_answer(retriever, question)

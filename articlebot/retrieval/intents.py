@@ -97,6 +97,14 @@ _NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s
 #: charges, not of an article).
 _SUBJECT = rf"(?:(?:of|on|about)\s+)?(?:the\s+)?({_NAMING_WORD}(?:\s+{_NAMING_WORD}){{0,3}})"
 _NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
+#: "do you have an article about bitcoin", "is there a story on brexit": answered with that
+#: article's gist, or that none is about it. Not "is there anything about the families" nor
+#: "any news on the swap", which ask what the article says of them.
+_CATALOGUE = (
+    r"(?:(?:is|are)\s+there|do\s+you\s+have|have\s+you\s+got|you\s+got|got)\s+"
+    r"(?:an?\s+|any\s+|some\s+)?(?:article|articles|story|stories|piece|pieces)"
+    r"\s+(?:about|on)((?:\s+[^\W_]+){1,5})"
+)
 _BYLINE_NAMED_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",
     rf"(?:(?:who|whos|what|whats)(?:\s+{_IS})?\s+)?(?:the\s+)?(?:author|authors|writer|byline|"
@@ -121,6 +129,7 @@ _SUMMARY_NAMED_PATTERNS = (
     # after "about", where they would run into the name.
     rf"what\s+(?:does|did)\s+{_NAMED}\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
     rf"(?:tldr|tl\s+dr)\s+{_SUBJECT}",
+    _CATALOGUE,
 )
 
 _SUMMARY_PATTERNS = (
@@ -251,6 +260,7 @@ _TOPIC_ABOUT = re.compile(r"\b(?:article|story|piece)\s+(?:about|on)\s+(.+)$")
 # The fewest naming words: "the storm brenna live blog" names "storm brenna".
 _TOPIC_BEFORE = re.compile(rf"\b(?:the|that|this)\s+((?:{_NAMING_WORD}\s+){{1,4}}?){_NAMED_KIND}\b")
 _TOPIC_AFTER = re.compile(rf"^(?:tldr|tl\s+dr)\s+{_SUBJECT}$")
+_TOPIC_CATALOGUE = re.compile(rf"{_LEAD}{_ASK}{_CATALOGUE}{_TAIL}")
 
 
 def named_article(question: str) -> str | None:
@@ -261,7 +271,12 @@ def named_article(question: str) -> str | None:
         return None  # "summary please" names no article
     if not any(p.fullmatch(text) for p in (_BYLINE_NAMED, _SUMMARY_NAMED, _DATE_NAMED)):
         return None
-    found = _TOPIC_ABOUT.search(text) or _TOPIC_BEFORE.search(text) or _TOPIC_AFTER.match(text)
+    found = (
+        _TOPIC_ABOUT.search(text)
+        or _TOPIC_BEFORE.search(text)
+        or _TOPIC_AFTER.match(text)
+        or _TOPIC_CATALOGUE.fullmatch(text)
+    )
     return found.group(1).strip() if found else None
 
 

@@ -135,19 +135,24 @@ def named_or_this_article(
     `named_article` reads it: for "the bridge story", the article the best passage for
     "bridge" is from; None when no article is about it), else `this_article`."""
     scope = articles_in_scope(retriever, doc_ids)
-    if topic is not None and len(scope) > 1:
-        found = retriever.ask(topic, doc_ids=doc_ids)
-        if not found.passages or found.outcome == "none":
-            return None
-        doc_id = found.passages[0].doc_id
-        # Every word of the subject in the article, or a confident match: "the football
-        # story" is not the chess one that a single word matches best of a few, nor "the
-        # port strike" the war story with its missile strikes.
-        text = retriever.index.documents[doc_id].text.lower()
-        words = [w for w in topic.split() if w not in english_stopwords()]
-        named = bool(words) and all(re.search(rf"\b{re.escape(w)}", text) for w in words)
-        return doc_id if named or found.answered else None
-    return this_article(retriever, doc_ids)
+    if topic is None or not scope:
+        return this_article(retriever, doc_ids)
+    found = retriever.ask(topic, doc_ids=doc_ids)
+    doc_id = found.passages[0].doc_id if found.passages else scope[0]
+    text = retriever.index.documents[doc_id].text.lower()
+    words = [w for w in topic.split() if w not in english_stopwords()]
+    said = [bool(re.search(rf"\b{re.escape(w)}", text)) for w in words]
+    if len(scope) == 1:
+        # The one article a chat has is the one meant, if it is about the subject at all:
+        # "who wrote the football story" of a chess story, "do you have an article about
+        # bitcoin", are answered that none is.
+        return doc_id if any(said) or found.outcome != "none" else None
+    if not found.passages or found.outcome == "none":
+        return None
+    # Every word of the subject in the article, or a confident match: "the football story" is
+    # not the chess one that a single word matches best of a few, nor "the port strike" the
+    # war story with its missile strikes.
+    return doc_id if (said and all(said)) or found.answered else None
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
