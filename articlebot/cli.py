@@ -217,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("list", help="list the indexed articles", description="List articles.")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per article (doc_id, title, source, added, passages)",
+    )
     _common(p)
 
     p = sub.add_parser(
@@ -714,7 +719,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """`articlebot list`."""
+    import json
     import time
+    from datetime import datetime
 
     from articlebot.index.store import read_manifest
 
@@ -732,6 +739,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         manifest.documents.items(), key=lambda item: (float(item[1].get("added", 0)), item[0])
     )
     for doc_id, meta in listed:
+        if args.json:
+            # The time added in ISO 8601 with its offset: scripts compare and sort it as is.
+            when = datetime.fromtimestamp(float(meta.get("added", 0))).astimezone()
+            row = {
+                "doc_id": doc_id,
+                "title": meta["title"],
+                "source": meta["source"],
+                "added": when.isoformat(timespec="seconds"),
+                "passages": int(meta["passages"]),
+            }
+            print(json.dumps(row, ensure_ascii=False))
+            continue
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
         fields = (doc_id, meta["title"], meta["source"], added, passages)

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -894,3 +895,18 @@ def test_list_shows_articles_oldest_first_whatever_was_indexed_since(
     assert cli("index", str(news), index_dir=index_dir).returncode == 0
     again = [line.split("\t")[0] for line in cli("list", index_dir=index_dir).stdout.splitlines()]
     assert again == first
+    # As JSON, one object per article (a new user's probe: `ask`, `show`, `summary` had it).
+    rows = [
+        json.loads(line)
+        for line in cli("list", "--json", index_dir=index_dir).stdout.split("\n")
+        if line
+    ]
+    assert [row["doc_id"] for row in rows] == first
+    assert rows[2] == {
+        "doc_id": "late",
+        "title": "Ferry resumes",
+        "source": str(late),
+        "added": rows[2]["added"],
+        "passages": 1,
+    }
+    assert datetime.fromisoformat(rows[2]["added"]) >= datetime.fromisoformat(rows[0]["added"])
