@@ -7,6 +7,7 @@ import functools
 import gzip
 import os
 import resource
+import socket
 import subprocess
 import sys
 import threading
@@ -181,6 +182,20 @@ async def test_the_allow_list_lets_the_operator_fetch_intranet_hosts(sites) -> N
         f"http://LOCALHOST:{port}/article.html", allow=["localhost"], timeout=5
     )
     assert doc.title == "Harbour wall repaired"
+
+
+@pytest.mark.asyncio
+async def test_a_site_refusing_the_connection_is_said_in_words() -> None:
+    # A new user's probe: "cannot fetch the page (ConnectError)" named an exception class.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    link = f"http://127.0.0.1:{port}/x.html"
+    with pytest.raises(DocumentError) as info:
+        await fetch_article(link, allow=["127.0.0.1"], timeout=5)
+    assert str(info.value) == (
+        f"{link}: cannot fetch the page (the site refused the connection or cannot be reached)"
+    )
 
 
 def test_the_allow_list_setting_reads_commas_and_json(monkeypatch) -> None:

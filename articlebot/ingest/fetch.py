@@ -77,7 +77,7 @@ async def fetch_article(
     except (TimeoutError, httpx.TimeoutException):
         raise DocumentError(f"{url}: the site did not send the page within {timeout:g} s") from None
     except httpx.HTTPError as exc:
-        raise DocumentError(f"{url}: cannot fetch the page ({type(exc).__name__})") from None
+        raise DocumentError(f"{url}: cannot fetch the page ({_why(exc)})") from None
     html = _decoded(body, encoding)
     # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
     # other chat meanwhile.
@@ -189,6 +189,22 @@ def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: A
     address = parse_address(str(peer[0]))
     if address is None or not allow.allows_address(address):
         raise _refusal(url, current, str(peer[0]))
+
+
+def _why(exc: Exception) -> str:
+    """An httpx error in words ("the site refused the connection"), not its class name."""
+    import httpx
+
+    for kind, words in (
+        (httpx.ConnectError, "the site refused the connection or cannot be reached"),
+        (httpx.RemoteProtocolError, "the site broke off the connection"),
+        (httpx.ReadError, "the connection broke while the page was read"),
+        (httpx.ProxyError, "the proxy refused"),
+        (httpx.UnsupportedProtocol, "not an http(s) link"),
+    ):
+        if isinstance(exc, kind):
+            return words
+    return type(exc).__name__
 
 
 class PageGone(DocumentError):
