@@ -1008,6 +1008,9 @@ breaking the course record by almost a minute.
 
 The 27-year-old pulled away from Ethiopia's Meseret Tola at the 35-kilometre mark and crossed \
 the line alone. Tola finished second, 48 seconds behind, and Britain's Holly Barnes was third.
+
+In the men's race, defending champion Daniel Kiprop dropped out after 30 kilometres with a calf \
+injury. The title went to Uganda's Moses Okello in 2:07:55.
 """
 
 
@@ -1021,6 +1024,10 @@ def test_an_age_opening_a_sentence_is_not_that_of_a_name_it_goes_on_to_mention(
         answer = read_answer(race, asked)
         assert answer.outcome == "closest", asked
         assert answer.passages[0].highlight_text.startswith("The 27-year-old"), asked
+    # Nor of "he" after the men's race: it was answered with confidence by the same sentence.
+    _, turn = ask_in_context(race, "who won the men's race", None)
+    age, _ = ask_in_context(race, "how old is he", turn)
+    assert age.outcome == "closest" and "Kiprop" in age.passages[0].highlight_text
 
 
 def test_emoji_or_marks_beside_a_question_change_nothing_in_its_answer(

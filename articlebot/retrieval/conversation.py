@@ -12,6 +12,7 @@ from functools import partial
 
 import numpy as np
 
+from articlebot.retrieval.answer_type import ages_its_subject
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
@@ -562,6 +563,24 @@ def _questions_for(
     return _Asked([request.question, *rewrites], named=_named(request.question, rewrites))
 
 
+#: "how old is he", "what age was she" (not "how old are his kids": theirs, not his).
+_AGE_QUESTION = re.compile(
+    r"^\W*(?:how\s+old|what\s+age)\s+(?:is|was|s)\s+(?:he|she)\W*(?:now|then)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _put_in(asked: Answer, rewrite: Answer) -> list[str]:
+    """The words a rewrite put in the question's place (the name for its "he")."""
+    words = {w.casefold() for w in re.findall(r"[\w’'-]+", asked.question)}
+    return [w for w in re.findall(r"[\w’'-]+", rewrite.question) if w.casefold() not in words]
+
+
+def _names_any(sentence: str, words: Sequence[str]) -> bool:
+    """Whether `sentence` has one of `words` (a name's), as a word, in any case."""
+    return any(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in words)
+
+
 def _named(question: str, rewrites: list[str]) -> tuple[str, ...]:
     """The rewrites of `question` that replace its pronoun with a name, in their order: the
     others hold the question whole, after the last one or before the names."""
@@ -836,7 +855,20 @@ def _settle(
         # guess ("how old is Steven Liu", whose age the article never gives, not the plumber's
         # age that "board president? how old is he" found).
         naming = [a for a in candidates if a.question in named]
-        answered = [a for a in candidates if sure(a)]
+
+        def aged_other(found: Answer) -> bool:
+            # "how old is he" after Kiprop's sentence: "The 27-year-old pulled away ...",
+            # found for the question as asked, is the age of whom that sentence is about.
+            return (
+                bool(naming)
+                and found not in naming
+                and _AGE_QUESTION.match(request.question) is not None
+                and bool(found.passages)
+                and ages_its_subject(bold := found.passages[0].highlight_text)
+                and not _names_any(bold, _put_in(answers[0], naming[0]))
+            )
+
+        answered = [a for a in candidates if sure(a) and not aged_other(a)]
         by_name = [a for a in naming if sure(a)] or ([] if answered else naming)
         contextual = max(by_name or candidates, key=reading or (lambda a: a.confidence))
         # A pronoun means the asker is still on the previous topic: trust the context unless it
@@ -854,7 +886,14 @@ def _settle(
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
         )
-        if sure(contextual) or not sure(answer) or bare or elsewhere or off_subject:
+        if (
+            sure(contextual)
+            or not sure(answer)
+            or bare
+            or elsewhere
+            or off_subject
+            or aged_other(answer)
+        ):
             answer = dataclasses.replace(contextual, question=answer.question)
             # A bold sentence naming nobody ("A 66-year-old hiker ...", the age of "he" =
             # Martin Fogarty) leaves no one else for the next "he": the name stays.
