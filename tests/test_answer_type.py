@@ -197,6 +197,11 @@ def test_the_counted_thing_is_the_noun_before_the_verb():
         ("how much was the fine", "The court fined it 2 million forints.", 0.0),
         # Not money: any number answers.
         ("How much over budget did it go", "Costs rose by roughly 18 percent.", 0.0),
+        # A prize won (a new user's "how much did she win" was answered with confidence by
+        # her winning time); a margin won by is any number.
+        ("how much did she win", "Achieng won in 2 hours 19 minutes.", 1.0),
+        ("how much did she win", "She will take home a prize of $50,000.", 0.0),
+        ("how much did they win by", "They won by 14 points.", 0.0),
     ],
 )
 def test_money_is_answered_in_a_currency(question, sentence, missing):

@@ -244,7 +244,9 @@ _MONEY_QUESTION = re.compile(
     r"settlement|damages|bail|donations?|revenues?|profits?|turnover|income|earnings|"
     r"valuation|valued|cash|taxe?s?|deficit|savings|dividends?|refunds?|reward|bond|"
     r"steal|stole|stolen|embezzled?|defraud(?:ed)?|scam(?:med)?|owe|owes|owed|"
-    r"borrow(?:ed)?|lend|lent)\b",
+    r"borrow(?:ed)?|lend|lent|receive[sd]?|awarded|"
+    # "how much did she win" is a prize; "how much did they win by", a margin.
+    r"win(?:s|ning)?(?!\s+by\b)|won(?!\s+by\b))\b",
     re.IGNORECASE,
 )
 #: A money question about a change ("how much did fares go up") or a part ("how much of their
