@@ -139,12 +139,13 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     return None if article is None else replace(article, post=post)
 
 
-async def queue_post(state: BotState, article: PostArticle, recorded: bool = False) -> None:
+async def queue_post(state: BotState, article: PostArticle, recorded: str | None = None) -> None:
     """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
-    `recorded` already: one read back after a restart); a full queue skips it (logged).
-    Questions under the post wait for it while it is queued or being indexed."""
-    doc_id, kept = article.post.doc_id, article.to_json()
-    if not recorded:
+    `recorded` already, as that text: one read back after a restart, dropped as it was
+    written, whichever release wrote it); a full queue skips it (logged). Questions under the
+    post wait for it while it is queued or being indexed."""
+    doc_id, kept = article.post.doc_id, recorded or article.to_json()
+    if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
         await state.remember(state.chats.add_pending_post, doc_id, kept)
     state.channels.expect(doc_id)
@@ -179,7 +180,7 @@ async def queue_pending_posts(state: BotState) -> None:
         if article is None or not await _still_wanted(state, article):
             await state.remember(state.chats.drop_pending_post, doc_id, text)
             continue
-        await queue_post(state, article, recorded=True)
+        await queue_post(state, article, recorded=text)
         queued += 1
     if queued:
         log.info("%d post(s) left waiting by the last stop queued to index", queued)
