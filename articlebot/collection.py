@@ -12,7 +12,7 @@ from articlebot.config import Settings
 from articlebot.encoders import DeferredEncoder, Encoder, Status, load_encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
-from articlebot.index.identity import IdentityResolver, normalize_source, origin
+from articlebot.index.identity import IdentityResolver, normalize_source, still_held
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
 from articlebot.index.store import (
@@ -302,8 +302,7 @@ def add_documents(
         if total_documents is not None:
             total_documents += len(indexed)  # kept ones pass through the build too
         if refresh:
-            held = {origin(doc.source) for doc in indexed}
-            documents = (doc for doc in documents if origin(doc.source) in held)
+            documents = still_held(documents, (doc.source for doc in indexed))
         data, report = _build(
             settings,
             encoder,

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 
 from articlebot.ingest.documents import Document, DocumentError
 
@@ -43,6 +44,14 @@ def origin(source: str) -> str:
     match = _JSONL_LINE.fullmatch(source)
     path = match.group(1) if match else source
     return _in_real_folder(path) if is_file(path) else path
+
+
+def still_held(documents: Iterable[Document], held: Iterable[str]) -> Iterator[Document]:
+    """Of `documents` (the indexed articles' files, read again by a refresh), those whose file
+    or link one of the `held` sources (what the index holds once the writer lock is taken)
+    still comes from: another writer may have removed the rest meanwhile."""
+    origins = {origin(source) for source in held}
+    return (doc for doc in documents if origin(doc.source) in origins)
 
 
 def is_file(source: str) -> bool:

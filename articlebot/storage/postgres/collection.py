@@ -15,7 +15,7 @@ from pathlib import Path
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
-from articlebot.index.identity import IdentityResolver, origin
+from articlebot.index.identity import IdentityResolver, still_held
 from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
@@ -106,8 +106,7 @@ def write_documents(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
             if refresh:
-                held = {origin(source) for source, _ in live.values()}
-                documents = (doc for doc in documents if origin(doc.source) in held)
+                documents = still_held(documents, (source for source, _ in live.values()))
             changed: list[Document] = []
             seen: set[str] = set()
             for doc in documents:
