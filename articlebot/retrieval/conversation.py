@@ -855,17 +855,21 @@ def _settle(
         # guess ("how old is Steven Liu", whose age the article never gives, not the plumber's
         # age that "board president? how old is he" found).
         naming = [a for a in candidates if a.question in named]
+        # "how old is he" after Kiprop's sentence: "The 27-year-old pulled away ...", found
+        # for the question as asked, is the age of whom that sentence is about.
+        age_of = (
+            _put_in(answers[0], naming[0])
+            if naming and _AGE_QUESTION.match(request.question) is not None
+            else None
+        )
 
         def aged_other(found: Answer) -> bool:
-            # "how old is he" after Kiprop's sentence: "The 27-year-old pulled away ...",
-            # found for the question as asked, is the age of whom that sentence is about.
             return (
-                bool(naming)
+                age_of is not None
                 and found not in naming
-                and _AGE_QUESTION.match(request.question) is not None
                 and bool(found.passages)
                 and ages_its_subject(bold := found.passages[0].highlight_text)
-                and not _names_any(bold, _put_in(answers[0], naming[0]))
+                and not _names_any(bold, age_of)
             )
 
         answered = [a for a in candidates if sure(a) and not aged_other(a)]
