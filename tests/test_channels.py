@@ -26,7 +26,7 @@ from telegram.ext import Application
 from articlebot.bot import articles, channels, post_answers
 from articlebot.bot.threads import question_in_thread, thread_of
 from articlebot.collection import open_index
-from articlebot.config import load_settings
+from articlebot.config import Settings, load_settings
 from articlebot.ingest.posts import (
     MIN_POST_WORDS,
     PostArticle,
@@ -507,18 +507,23 @@ async def test_a_channel_opted_in_by_autoindex_is_that_groups_alone(api, bot, si
         assert "40 homes" in await _reply_in(api, chat, "/ask How many homes were flooded?")
 
 
-@pytest.mark.asyncio
-async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
-    api, encoder, tmp_path: Path, site, caplog
-) -> None:
-    settings = load_settings(
+def _own_index_settings(api: FakeBotApi, tmp_path: Path, **overrides: object) -> Settings:
+    """A bot over a fresh index of its own that indexes CHANNEL's posts, EDITOR its admin."""
+    return load_settings(
         api_url=api.url,
         index_dir=tmp_path / "index",
         fetch_allow_hosts=LOOPBACK,
         channels=[str(CHANNEL)],
         admin_ids=[EDITOR],
-        index_queue=2,
+        **overrides,
     )
+
+
+@pytest.mark.asyncio
+async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
+    api, encoder, tmp_path: Path, site, caplog
+) -> None:
+    settings = _own_index_settings(api, tmp_path, index_queue=2)
     retriever = Retriever(open_index(settings, encoder), encoder)
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
 
@@ -561,14 +566,7 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     from articlebot.bot.app import build_application
     from articlebot.storage.sql_chat_state import file_chat_state
 
-    settings = load_settings(
-        api_url=api.url,
-        index_dir=tmp_path / "index",
-        fetch_allow_hosts=LOOPBACK,
-        channels=[str(CHANNEL)],
-        admin_ids=[EDITOR],
-        stop_seconds=4,
-    )
+    settings = _own_index_settings(api, tmp_path, stop_seconds=4)
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     posts = [api.channel_post(channel, url(site, p)) for p in ("/slow.html", "/early.html")]
     wanted = {post_ref(_message(update["channel_post"])).doc_id for update in posts}
