@@ -210,6 +210,20 @@ class Settings(BaseSettings):
         description="Posts and links waiting to be indexed (one at a time, in the background); "
         "more are skipped while this many wait, and an admin adding one is told to try again.",
     )
+    post_retries: int = Field(
+        default=6,
+        ge=0,
+        le=20,
+        description="A channel post whose page could not be read (the site down or slow) is "
+        "read again up to this many times, its own text standing in meanwhile if it has one.",
+    )
+    post_retry_seconds: float = Field(
+        default=120.0,
+        gt=0.0,
+        le=86_400.0,
+        description="Seconds before a post's page is first read again; each time after waits "
+        "twice as long (120 s and 6 tries: about two hours in all).",
+    )
     update_lease_seconds: float = Field(
         default=30.0,
         ge=1.0,

@@ -7,7 +7,9 @@ articles behind the posts' links are served on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -125,6 +127,10 @@ def site() -> Iterator[Site]:
             path = "/orchard.html"
         if path.startswith("/flaky"):  # down for its first request, as a site is for a while
             if hits[path] == 1:
+                return 503, "text/plain", b"try again later"
+            path = "/early.html"
+        if down := re.match(r"/down(\d+)", path):  # down for its first N requests
+            if hits[path] <= int(down.group(1)):
                 return 503, "text/plain", b"try again later"
             path = "/early.html"
         if path == "/pulled.html":  # taken down after its first reading
@@ -390,6 +396,79 @@ async def test_a_post_whose_page_is_down_is_read_again_from_its_forward(api, bot
         description="the page's article",
     )
     assert site.hits["/flaky-own.html"] == 2
+
+
+@pytest.mark.asyncio
+async def test_a_post_whose_page_stays_down_is_read_again_later(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A channel without a discussion group sends each post once: a page down when it came was
+    # never read again unless the post was edited.
+    from articlebot.bot.app import build_application
+    from articlebot.storage.sql_chat_state import file_chat_state
+
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+
+    def kept() -> list[str]:
+        with closing(file_chat_state(settings.index_dir)) as chats:
+            return [doc_id for doc_id, _ in chats.pending_posts()]
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    def sent(path: str) -> tuple[dict, str]:
+        update = api.channel_post(channel, f"Storm Ida hits Carrick: {url(site, path)}")
+        api.push_update(update)
+        return update, post_ref(_message(update["channel_post"])).doc_id
+
+    settings = _own_index_settings(api, tmp_path, post_retries=2, post_retry_seconds=0.3)
+    app = await started()
+    try:
+        # Down for two reads: the second try reads it.
+        _, back = sent("/down2-a.html")
+        await api.await_for(lambda: back in documents(app), 20, description="the post")
+        assert site.hits["/down2-a.html"] == 3
+        # Down for good: read three times in all, then given up on and no longer kept.
+        _, gone = sent("/down9.html")
+        await api.await_for(lambda: site.hits["/down9.html"] == 3, 20, description="3 reads")
+        await api.await_for(lambda: gone not in kept(), 20, description="given up")
+        # Edited meanwhile to a page that is up: the edit stands, the old link is not tried.
+        story, edited_id = sent("/down9-b.html")
+        await api.await_for(lambda: site.hits["/down9-b.html"] == 1, 20, description="a read")
+        edit = api.channel_post(
+            channel,
+            f"Correction: {url(site, '/later.html')}",
+            message_id=story["channel_post"]["message_id"],
+            edited=True,
+        )
+        api.push_update(edit)
+        await api.await_for(lambda: edited_id in documents(app), 20, description="the edit")
+        await asyncio.sleep(1.5)  # past both retries
+        assert site.hits["/down9-b.html"] == 1
+        assert documents(app)[edited_id].title.endswith("damage worse than feared")
+        assert site.hits["/down9.html"] == 3 and kept() == []
+    finally:
+        await shut_down(app)
+
+    # Waiting over a stop: kept in the chat state, and read at the next start.
+    settings = _own_index_settings(api, tmp_path, post_retry_seconds=600)
+    app = await started()
+    try:
+        _, later = sent("/down1-c.html")
+        await api.await_for(lambda: site.hits["/down1-c.html"] == 1, 20, description="a read")
+        await asyncio.sleep(0.5)
+    finally:
+        await shut_down(app)
+    assert later in kept()
+    app = await started()
+    try:
+        await api.await_for(lambda: later in documents(app), 20, description="the post")
+    finally:
+        await shut_down(app)
+    assert kept() == []
 
 
 @pytest.mark.asyncio

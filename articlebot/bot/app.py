@@ -305,6 +305,7 @@ def build_application(
         schedule_index_reload(application.job_queue)
         state.indexing.start()
         await channels.queue_pending_posts(state)
+        channels.schedule_post_retries(application.job_queue, settings)
         schedule_chat_sweep(application.job_queue)
         if inbox is not None:
             schedule_inbox(application.job_queue, inbox.lease_seconds)

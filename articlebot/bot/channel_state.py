@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from telegram import Message
 
 from articlebot.bot.threads import Thread, thread_of
-from articlebot.ingest.posts import PostRef
+from articlebot.ingest.posts import PostArticle, PostRef
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,17 @@ INDEXING_WAIT_SECONDS = 30.0
 class _Pending:
     jobs: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingPost:
+    """A post whose page could not be read (its site down or slow), to be read again at `due`
+    (time.monotonic); `kept` is its record in the chat state, `tries` the reads again so far."""
+
+    article: PostArticle
+    kept: str
+    tries: int
+    due: float
 
 
 def channel_names(entries: Iterable[str]) -> frozenset[str]:
@@ -52,6 +63,11 @@ class ChannelState:
     #: doc_id -> the post's indexing jobs queued or running (a question under it waits for
     #: them); as many entries at most as the indexing queue holds jobs.
     pending: dict[str, _Pending] = field(default_factory=dict)
+    #: doc_id -> the newest version of the post queued (its record): an older version waiting
+    #: to be read again must not replace it.
+    newest: dict[str, str] = field(default_factory=dict)
+    #: doc_id -> the post waiting to be read again (its page could not be read).
+    waiting: dict[str, WaitingPost] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -115,3 +131,10 @@ class ChannelState:
                 await pending.done.wait()
         except TimeoutError:
             log.warning("answering before %s is indexed: indexing takes too long", doc_id)
+
+    def due(self, now: float) -> list[WaitingPost]:
+        """Take the posts due to be read again at `now` (time.monotonic), oldest due first."""
+        ready = sorted((w for w in self.waiting.values() if w.due <= now), key=lambda w: w.due)
+        for post in ready:
+            del self.waiting[post.article.post.doc_id]
+        return ready

@@ -14,12 +14,14 @@ import asyncio
 import hashlib
 import logging
 import re
+import time
 from dataclasses import replace
 
 from telegram import Message, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, JobQueue, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
+from articlebot.bot.channel_state import WaitingPost
 from articlebot.bot.post_answers import InPostThread, on_thread_message
 from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import forwarded_post
@@ -51,6 +53,8 @@ AUTOINDEX_ON = (
 AUTOINDEX_OFF = "New posts and links here are no longer indexed."
 AUTOINDEX_ADMINS_ONLY = "Only this group's admins can turn /autoindex on or off."
 AUTOINDEX_IN_GROUPS = "/autoindex is for groups: in a private chat, send me a link to add it."
+#: How often the posts waiting to be read again are looked at (at most).
+RETRY_CHECK_SECONDS = 30.0
 
 
 def _signature(article: PostArticle) -> str:
@@ -74,31 +78,32 @@ async def read_post(article: PostArticle, settings: Settings) -> tuple[Document 
     return (text_document(article) if article.own_text is not None else None), later
 
 
-async def index_post(state: BotState, article: PostArticle) -> None:
+async def index_post(state: BotState, article: PostArticle) -> bool:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
     same link and text is not read again. A post edited to carry no article (a retraction, a
-    link to a page that cannot be read) has its article removed. Run by the one indexing
-    worker, so one post at a time."""
+    link to a page that cannot be read) has its article removed. Whether its page is to be
+    read again later (the site was down or slow). Run by the one indexing worker, so one post
+    at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
     try:
         if seen.indexed.get(doc_id) == signature:
-            return
+            return False
         document, later = await read_post(article, state.settings)
         # A page that may be read later leaves the post unmarked: its next delivery (its
-        # forward, the group's copy of an edit) reads it again.
+        # forward, the group's copy of an edit) reads it again, or the retry (post_retries).
         if document is None:
             earlier = seen.indexed.get(doc_id)
             if later and (earlier is None or earlier.startswith(f"{article.article_url}\x00")):
-                return  # an article read from the same link stays meanwhile
+                return True  # an article read from the same link stays meanwhile
             if await _retract(state, doc_id):
                 log.info("post %s no longer has an article: %s removed", article.post.link, doc_id)
             else:
                 log.info("post %s has no article to index", article.post.link)
             if not later:
                 seen.mark_indexed(doc_id, signature)
-            return
+            return later
         async with state.index_lock:  # one index change at a time in this process
             from articlebot.collection import add_documents
 
@@ -111,8 +116,10 @@ async def index_post(state: BotState, article: PostArticle) -> None:
         if not later:  # the post's own text stood in for its page: the page is read next time
             seen.mark_indexed(doc_id, signature)
         log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
+        return later
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
+        return False
 
 
 async def _retract(state: BotState, doc_id: str) -> bool:
@@ -139,32 +146,78 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     return None if article is None else replace(article, post=post)
 
 
-async def queue_post(state: BotState, article: PostArticle, recorded: str | None = None) -> None:
+async def queue_post(
+    state: BotState, article: PostArticle, recorded: str | None = None, tries: int = 0
+) -> None:
     """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
     `recorded` already, as that text: one read back after a restart, dropped as it was
-    written, whichever release wrote it); a full queue skips it (logged). Questions under the
-    post wait for it while it is queued or being indexed."""
-    doc_id, kept = article.post.doc_id, recorded or article.to_json()
+    written, whichever release wrote it); a full queue skips it (logged). A post whose page
+    could not be read waits, recorded, to be read again (`tries` times so far). Questions
+    under the post wait for it while it is queued or being indexed."""
+    seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
         await state.remember(state.chats.add_pending_post, doc_id, kept)
-    state.channels.expect(doc_id)
+    waiting = seen.waiting.pop(doc_id, None)
+    if waiting is not None:  # this delivery reads it now; an older version is not read again
+        tries = max(tries, waiting.tries) if waiting.kept == kept else tries
+        if waiting.kept != kept:
+            await _release(state, doc_id, waiting.kept)
+    seen.newest[doc_id] = kept
+    seen.expect(doc_id)
 
     async def job() -> None:
-        stopped = False
+        stopped = again = False
         try:
-            await index_post(state, article)
+            again = await index_post(state, article) and _read_again(state, article, kept, tries)
         except asyncio.CancelledError:
             stopped = True  # the bot is stopping: it stays recorded, for the next start
             raise
         finally:
-            state.channels.finished(doc_id)
-            if not stopped:
-                await state.remember(state.chats.drop_pending_post, doc_id, kept)
+            seen.finished(doc_id)
+            if not stopped and not again:
+                await _release(state, doc_id, kept)
 
     if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
-        state.channels.finished(doc_id)
-        await state.remember(state.chats.drop_pending_post, doc_id, kept)
+        seen.finished(doc_id)
+        await _release(state, doc_id, kept)
+
+
+def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
+    """Set a post whose page could not be read to be read again, after twice as long as the
+    time before; whether it is (not after post_retries tries, nor for a version edited since)."""
+    seen, settings, doc_id = state.channels, state.settings, article.post.doc_id
+    if tries >= settings.post_retries or seen.newest.get(doc_id) != kept:
+        log.info("post %s: its page could not be read; not trying again", article.post.link)
+        return False
+    delay = settings.post_retry_seconds * 2**tries
+    seen.waiting[doc_id] = WaitingPost(article, kept, tries + 1, time.monotonic() + delay)
+    log.info("post %s: its page is read again in %.0f s", article.post.link, delay)
+    return True
+
+
+async def _release(state: BotState, doc_id: str, kept: str) -> None:
+    """Drop a post's record: it is done (indexed, skipped, or given up on)."""
+    if state.channels.newest.get(doc_id) == kept:
+        del state.channels.newest[doc_id]
+    await state.remember(state.chats.drop_pending_post, doc_id, kept)
+
+
+async def read_waiting_posts(context: BotContext) -> None:
+    """The job: queue the posts whose page is due to be read again."""
+    state = context.bot_data
+    for waiting in state.channels.due(time.monotonic()):
+        await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
+
+
+def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:
+    """Look for posts due to be read again (read_waiting_posts) while the bot runs."""
+    job_queue.run_repeating(
+        read_waiting_posts,
+        interval=min(RETRY_CHECK_SECONDS, settings.post_retry_seconds / 2),
+        name="read waiting posts",
+        job_kwargs={"coalesce": True, "misfire_grace_time": None},
+    )
 
 
 async def queue_pending_posts(state: BotState) -> None:
@@ -178,7 +231,7 @@ async def queue_pending_posts(state: BotState) -> None:
             log.warning("a post kept to index cannot be read (%s): %.200s", exc, text)
             article = None
         if article is None or not await _still_wanted(state, article):
-            await state.remember(state.chats.drop_pending_post, doc_id, text)
+            await _release(state, doc_id, text)
             continue
         await queue_post(state, article, recorded=text)
         queued += 1
