@@ -27,6 +27,7 @@ from articlebot.config import (
     explain_invalid,
     load_settings,
     prepare_process,
+    unknown_settings,
 )
 
 log = logging.getLogger("articlebot")
@@ -47,9 +48,14 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
         # A command's output is its answers or its one-line report (progress bars on a
         # terminal); the log's progress lines are the running bot's, and -v's.
         chosen = logging.WARNING if quiet_by_default else logging.INFO
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    # The running bot's log has times and sources; a command's warnings read as its own lines.
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        _CommandLines()
+        if quiet_by_default and not verbose
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     logging.getLogger("articlebot").setLevel(chosen)
     # Third-party chatter stays at WARNING; httpx logs request URLs, which hold the bot token.
     for noisy in ("httpx", "httpcore", "bm25s", "sentence_transformers", "transformers"):
@@ -64,6 +70,15 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
         # reported in one line; -v keeps the log.
         for handler in logging.getLogger().handlers:
             handler.addFilter(_one_line)
+
+
+class _CommandLines(logging.Formatter):
+    """A command's log line as its other lines: "articlebot: warning: ...", on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        super().format(record)
+        text = one_line(" ".join(record.message.split()))
+        return f"articlebot: {record.levelname.lower()}: {text}"
 
 
 def _one_line(record: logging.LogRecord) -> bool:
@@ -763,7 +778,10 @@ def _retriever(args: argparse.Namespace) -> Any:
     from articlebot.collection import open_retriever
 
     settings = _settings(args)
-    retriever = open_retriever(settings, progress=sys.stderr.isatty(), on_status=_status())
+    # Said piped too: a new index folder is written, maybe where a mistyped --index-dir points.
+    retriever = open_retriever(
+        settings, progress=sys.stderr.isatty(), on_status=_status(), on_build=_waiting
+    )
     if not retriever.index.documents:  # every article removed: nothing could answer
         raise CliError(_empty(settings))
     return retriever
@@ -983,9 +1001,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if eval_set.kind in ("spans", "chats"):
         documents = list(eval_set.documents)
     else:
-        documents = read_documents(args.docs or [bundled_article_path()])
+        documents = read_documents(args.docs or [bundled_article_path()], on_skip=_skipped)
     if args.distractors:
-        documents += read_documents(args.distractors)
+        documents += read_documents(args.distractors, on_skip=_skipped)
     with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index
         # is temporary.
@@ -1232,6 +1250,8 @@ def _main(argv: Sequence[str] | None) -> int:
         command.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
     prepare_process()
     _setup_logging(args.verbose, quiet_by_default=args.command != "run")
+    for line in unknown_settings():
+        print(f"articlebot: warning: {one_line(line)}", file=sys.stderr)
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 

@@ -131,9 +131,14 @@ def _build(
 
 
 def open_index(
-    settings: Settings, encoder: Encoder, progress: bool = False, on_status: Status | None = None
+    settings: Settings,
+    encoder: Encoder,
+    progress: bool = False,
+    on_status: Status | None = None,
+    on_build: Status | None = None,
 ) -> IndexData:
-    """Load the saved index, or build it from the configured documents on first use."""
+    """Load the saved index, or build it from the configured documents on first use (told to
+    `on_build`, else `on_status`: a folder is written)."""
     url = database_url(settings)
     if url is not None:
         return _open_database_index(settings, url, encoder, progress)  # type: ignore[return-value]
@@ -150,13 +155,13 @@ def open_index(
                     settings.index_dir,
                     len(paths),
                 )
-                if on_status is not None:
+                if (tell := on_build or on_status) is not None:
                     what = (
                         "the bundled article (first run, ~10 s)"
                         if paths == [bundled_article_path()]
                         else f"{len(paths)} configured document file(s) (first run)"
                     )
-                    on_status(f"building the index for {what}")
+                    tell(f"no index in {settings.index_dir} yet: building it for {what}")
                 data, report = update_index(
                     settings, encoder, iter_documents(paths, on_skip=_skipped), progress=progress
                 )
@@ -187,11 +192,15 @@ def _open_database_index(
 
 
 def open_retriever(
-    settings: Settings, progress: bool = False, on_status: Status | None = None
+    settings: Settings,
+    progress: bool = False,
+    on_status: Status | None = None,
+    on_build: Status | None = None,
 ) -> Retriever:
-    """Encoder and index ready to answer questions; `on_status` hears of slow first steps."""
+    """Encoder and index ready to answer questions; `on_status` hears of slow first steps,
+    `on_build` (else `on_status`) of an index built on first use."""
     encoder = load_encoder(settings, on_status=on_status)
-    index = open_index(settings, encoder, progress=progress, on_status=on_status)
+    index = open_index(settings, encoder, progress, on_status, on_build)
     if isinstance(index, IndexData) and not isinstance(index.dense, FlatSearch):
         import faiss
 

@@ -5,6 +5,7 @@ This is the only module that reads the environment.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -342,6 +343,39 @@ def bot_token_problem(token: str) -> str | None:
     return None
 
 
+#: ARTICLEBOT_* variables that are not settings: the setup script's and the long tests'.
+_NOT_SETTINGS = frozenset(
+    {"ARTICLEBOT_SETUP_NO_UV", "ARTICLEBOT_SOAK_SECONDS", "ARTICLEBOT_LOAD_CHATS"}
+)
+
+
+def unknown_settings() -> list[str]:
+    """One line for each ARTICLEBOT_* variable in the environment or .env that is no setting
+    (it would be ignored without a word), with the setting it may have meant."""
+    import difflib
+
+    prefix = Settings.model_config.get("env_prefix", "")
+    known = {f"{prefix}{name}".upper() for name in Settings.model_fields} | _NOT_SETTINGS
+    known.add("ARTICLEBOT_TELEGRAM_BOT_TOKEN")  # the token's other name
+    found = {name: "the environment" for name in os.environ}
+    env_file = Path(".env")
+    if env_file.is_file():
+        from dotenv import dotenv_values
+
+        _say_each_env_problem_once()
+        # A file that cannot be read: load_settings says what is wrong with it.
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            found.update((name, ".env") for name in dotenv_values(env_file) if name not in found)
+    lines = []
+    for name, where in sorted(found.items()):
+        if not name.upper().startswith(prefix.upper()) or name.upper() in known:
+            continue
+        close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+        hint = f": did you mean {close[0]}?" if close else ""
+        lines.append(f"{name} (in {where}) is not a setting and is ignored{hint}")
+    return lines
+
+
 class ConfigError(ValueError):
     """A setting or flag with a value it does not accept, said in one line."""
 
@@ -383,6 +417,8 @@ class _Once(logging.Filter):
         if message in self._seen:
             return False
         self._seen.add(message)
+        # Said as the file's: "python-dotenv could not parse ..." named neither it nor where.
+        record.msg, record.args = f"{Path('.env').resolve()}: {message}", ()
         return True
 
 

@@ -255,11 +255,20 @@ def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path)
     terminal = _terminal("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
     assert terminal.finish() == 0
     shown = terminal.text
-    assert "building the index for the bundled article (first run, ~10 s)" in shown
+    assert f"no index in {index_dir} yet: building it for the bundled article" in shown
     assert re.search(r"embedding: +\d+%\|.*\| \d+/\d+ passages \[", shown), shown
     assert "Daniil Kasatkin" in shown and "Traceback" not in shown
-    piped = _cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir.parent / "other")
-    assert piped.returncode == 0 and piped.stderr == ""  # quiet when not on a terminal
+    # Piped: no bar, but the one line that says a folder is written (a mistyped --index-dir
+    # had quietly built an index of the bundled article there); the second time, nothing.
+    other = index_dir.parent / "other"
+    piped = _cli("ask", "Who was Vinatier swapped for?", index_dir=other)
+    assert piped.returncode == 0
+    assert piped.stderr == (
+        f"articlebot: no index in {other} yet: building it for the bundled article"
+        " (first run, ~10 s)\n"
+    )
+    again = _cli("ask", "Who was Vinatier swapped for?", index_dir=other)
+    assert again.returncode == 0 and again.stderr == ""
 
 
 def test_add_shows_a_bar_with_a_total_on_a_terminal_only(
@@ -442,6 +451,13 @@ def test_eval_shows_progress_on_a_terminal_only(article_index_dir: Path, tmp_pat
     assert re.search(r"asking: +\d+%\|.*\| \d/2", terminal.text), terminal.text
     piped = _cli("eval", str(dev), "--docs", str(docs), "--json", index_dir=index_dir)
     assert piped.returncode == 0 and piped.stderr == ""
+    assert json.loads(piped.stdout)["hit@1"] == 1.0
+    # A file in the folder that is no article is left out, as `add` leaves it out (it had
+    # stopped the evaluation).
+    (docs / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    piped = _cli("eval", str(dev), "--docs", str(docs), "--json", index_dir=index_dir)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.startswith(f"articlebot: skipped {docs / 'scan.txt'}: ")
     assert json.loads(piped.stdout)["hit@1"] == 1.0
 
 

@@ -87,6 +87,7 @@ def test_a_bad_dotenv_line_is_reported_once(tmp_path: Path) -> None:
     )
     assert seen.stdout.split() == ["2", "2"], seen.stderr
     assert seen.stderr.count("could not parse statement starting at line 2") == 1, seen.stderr
+    assert f"{tmp_path / '.env'}: python-dotenv could not parse" in seen.stderr  # names the file
 
 
 def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
@@ -107,3 +108,27 @@ def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
         f"articlebot: error: .env in {tmp_path} is not UTF-8 text (byte 0xff at 19);"
         " re-save it as UTF-8"
     ]
+
+
+def test_a_misspelled_setting_is_named_with_the_one_meant(tmp_path: Path) -> None:
+    # A new user's probe: ARTICLEBOT_TOPK=2 in .env was ignored without a word, and the answers
+    # came with the default 3 passages.
+    (tmp_path / ".env").write_text("ARTICLEBOT_TOPK=2\nARTICLEBOT_TOP_K=2\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
+    env |= {"ARTICLEBOT_INDEX_DIR": str(tmp_path / "none"), "ARTICLEBOT_min_confidnce": "0.5"}
+    env["ARTICLEBOT_SETUP_NO_UV"] = "1"  # the setup script's, not a setting: not named
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.stderr.splitlines()[:2] == [
+        "articlebot: warning: ARTICLEBOT_TOPK (in .env) is not a setting and is ignored:"
+        " did you mean ARTICLEBOT_TOP_K?",
+        "articlebot: warning: ARTICLEBOT_min_confidnce (in the environment) is not a setting"
+        " and is ignored: did you mean ARTICLEBOT_MIN_CONFIDENCE?",
+    ]
+    assert len(result.stderr.splitlines()) == 3  # and the command's own line
