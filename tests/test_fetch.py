@@ -3,6 +3,7 @@ takes longer than its deadline."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import os
@@ -20,7 +21,7 @@ import pytest
 
 from articlebot.config import load_settings
 from articlebot.ingest.documents import DocumentError
-from articlebot.ingest.fetch import fetch_article
+from articlebot.ingest.fetch import doc_id_for, fetch_article
 
 ARTICLE = """<html><head><title>Harbour wall repaired</title></head><body><article>
 <h1>Harbour wall repaired</h1><p>The harbour wall at Penmorra has been repaired after winter
@@ -71,6 +72,11 @@ class _Site(BaseHTTPRequestHandler):
                     time.sleep(0.3)
             except OSError:
                 pass  # the client gave up, as it should
+        elif self.path == "/members.html":  # a subscriber's page: basic auth
+            if self.headers.get("Authorization") == _MEMBER:
+                self._send(200, ARTICLE.encode(), {"Content-Type": "text/html"})
+            else:
+                self._send(401, b"members only", {"Content-Type": "text/plain"})
         elif self.path == "/gzip.html":
             packed = gzip.compress(ARTICLE.encode())
             self._send(200, packed, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
@@ -113,6 +119,9 @@ class _Site(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+_MEMBER = "Basic " + base64.b64encode(b"reader:S3cret-pass").decode()
 
 
 def _serve(host: str, hits: list[str], other: str = "") -> tuple[ThreadingHTTPServer, str]:
@@ -182,6 +191,21 @@ async def test_the_allow_list_lets_the_operator_fetch_intranet_hosts(sites) -> N
         f"http://LOCALHOST:{port}/article.html", allow=["localhost"], timeout=5
     )
     assert doc.title == "Harbour wall repaired"
+
+
+@pytest.mark.asyncio
+async def test_a_password_in_a_link_fetches_the_page_and_is_never_shown(sites) -> None:
+    # An attacker's probe: the link's password was kept as the article's source, which every
+    # reader sees in /source, /articles and `list`.
+    host = sites["outer"].removeprefix("http://")
+    doc = await fetch_article(f"http://reader:S3cret-pass@{host}/members.html", allow=["127.0.0.1"])
+    assert doc.title == "Harbour wall repaired"
+    assert doc.source == f"http://{host}/members.html"
+    assert doc.doc_id == doc_id_for(doc.source)  # the page's id, with the password or not
+    for link in (f"http://reader:wrong-pass@{host}/members.html", "http://reader:wrong-pass@[::1"):
+        with pytest.raises(DocumentError) as info:
+            await fetch_article(link, allow=["127.0.0.1"], timeout=5)
+        assert "wrong-pass" not in str(info.value) and "reader:***@" in str(info.value)
 
 
 @pytest.mark.asyncio

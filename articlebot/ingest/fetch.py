@@ -19,6 +19,7 @@ from articlebot.ingest.documents import (
     slugify,
     text_codec,
 )
+from articlebot.masking import masked_url
 
 if TYPE_CHECKING:
     import httpx
@@ -63,25 +64,34 @@ async def fetch_article(
     """
     import httpx
 
+    # A password in the link (a subscriber's https://user:pw@site/...) is used to fetch the
+    # page, never shown: not in a message, nor kept as the article's source, which every
+    # reader sees (/source, /articles, `list`).
+    shown = masked_url(url)
     if not is_url(url):
-        raise DocumentError(f"{url}: not an http(s) link")
+        raise DocumentError(f"{shown}: not an http(s) link")
     try:
         first = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise DocumentError(f"{url!r}: not a valid link ({exc})") from None
+        raise DocumentError(f"{shown!r}: not a valid link ({exc})") from None
+    source = str(first.copy_with(userinfo=b"")) if first.userinfo else url
     try:
         # One deadline for everything: httpx's timeout is per read, and a page that sends a
         # byte every few seconds would otherwise be read for as long as it likes.
         async with asyncio.timeout(timeout):
-            body, encoding = await _download(url, first, AllowList.parse(allow), max_bytes, timeout)
+            body, encoding = await _download(
+                shown, first, AllowList.parse(allow), max_bytes, timeout
+            )
     except (TimeoutError, httpx.TimeoutException):
-        raise DocumentError(f"{url}: the site did not send the page within {timeout:g} s") from None
+        raise DocumentError(
+            f"{shown}: the site did not send the page within {timeout:g} s"
+        ) from None
     except httpx.HTTPError as exc:
-        raise DocumentError(f"{url}: cannot fetch the page ({_why(exc)})") from None
+        raise DocumentError(f"{shown}: cannot fetch the page ({_why(exc)})") from None
     html = _decoded(body, encoding)
     # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
     # other chat meanwhile.
-    return await asyncio.to_thread(parse_html, html, doc_id_for(url), url)
+    return await asyncio.to_thread(parse_html, html, doc_id_for(source), source)
 
 
 def _decoded(body: bytes, encoding: str) -> str:
@@ -97,7 +107,8 @@ def _decoded(body: bytes, encoding: str) -> str:
 async def _download(
     url: str, first: httpx.URL, allow: AllowList, max_bytes: int, timeout: float
 ) -> tuple[bytes, str]:
-    """The page's bytes and encoding, following redirects ourselves so each hop is checked."""
+    """The page's bytes and encoding, following redirects ourselves so each hop is checked
+    (`url` names the link in messages)."""
     import httpx
 
     # trust_env=False: a proxy from the environment would see the real address instead of us,
@@ -144,8 +155,11 @@ def _redirect_target(url: str, response: httpx.Response) -> httpx.URL:
 def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
     import httpx
 
-    # Compared as URLs: httpx writes "http://LOCALHOST/" as "http://localhost/", no redirect.
-    where = "" if current == httpx.URL(url) else f"it redirects to {current}, and "
+    # Compared as URLs: httpx writes "http://LOCALHOST/" as "http://localhost/", no redirect
+    # (`url` is the link as shown, its password masked).
+    bare = current.copy_with(userinfo=b"")
+    redirected = bare != httpx.URL(url).copy_with(userinfo=b"")
+    where = f"it redirects to {masked_url(str(current))}, and " if redirected else ""
     return DocumentError(
         f"{url}: refused: {where}the address {address} is not public ({_ALLOW_HINT})"
     )
