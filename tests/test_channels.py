@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import threading
 import time
@@ -697,6 +698,43 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     with closing(file_chat_state(settings.index_dir)) as kept:
         assert kept.pending_posts() == []
     assert site.hits["/secret.html"] == 0
+
+
+@pytest.mark.asyncio
+async def test_a_post_that_comes_as_the_bot_stops_is_indexed_after_the_restart(
+    api, encoder, tmp_path: Path, site, caplog
+) -> None:
+    # An attacker's probe: a post handled once the stop had closed the indexing queue was
+    # recorded, then its record dropped as if the queue were full: never indexed.
+    from articlebot.bot.app import build_application
+    from articlebot.storage.sql_chat_state import file_chat_state
+
+    settings = _own_index_settings(api, tmp_path)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    update = api.channel_post(channel, url(site, "/early.html"))
+    doc_id = post_ref(_message(update["channel_post"])).doc_id
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    caplog.set_level(logging.INFO, logger="articlebot.bot.indexing")
+    app = await started()
+    try:
+        await app.bot_data.indexing.stop(1)  # the stop has begun; updates are still handled
+        api.push_update(update)
+        await api.await_for(lambda: "the bot is stopping" in caplog.text, 20, description="log")
+    finally:
+        await shut_down(app)
+    with closing(file_chat_state(settings.index_dir)) as kept:
+        assert [kept_id for kept_id, _ in kept.pending_posts()] == [doc_id]
+    app = await started()
+    try:
+        await api.await_for(lambda: doc_id in documents(app), 20, description="the post")
+    finally:
+        await shut_down(app)
 
 
 def _message(data: dict) -> telegram.Message:

@@ -81,9 +81,9 @@ async def read_post(article: PostArticle, settings: Settings) -> tuple[Document 
 async def index_post(state: BotState, article: PostArticle) -> bool:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
     same link and text is not read again. A post edited to carry no article (a retraction, a
-    link to a page that cannot be read) has its article removed. Whether its page is to be
-    read again later (the site was down or slow). Run by the one indexing worker, so one post
-    at a time."""
+    link to a page that cannot be read) has its article removed. Whether it is to be read
+    again later (its site was down or slow, or the index could not be written). Run by the one
+    indexing worker, so one post at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
@@ -119,7 +119,8 @@ async def index_post(state: BotState, article: PostArticle) -> bool:
         return later
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
-        return False
+        # The index could not be written (the disk full, the database down): read it again.
+        return isinstance(exc, IndexStoreError)
 
 
 async def _retract(state: BotState, doc_id: str) -> bool:
@@ -180,19 +181,20 @@ async def queue_post(
 
     if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
         seen.finished(doc_id)
-        await _release(state, doc_id, kept)
+        if not state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
+            await _release(state, doc_id, kept)
 
 
 def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
-    """Set a post whose page could not be read to be read again, after twice as long as the
-    time before; whether it is (not after post_retries tries, nor for a version edited since)."""
+    """Set a post that could not be indexed to be read again, after twice as long as the time
+    before; whether it is (not after post_retries tries, nor for a version edited since)."""
     seen, settings, doc_id = state.channels, state.settings, article.post.doc_id
     if tries >= settings.post_retries or seen.newest.get(doc_id) != kept:
-        log.info("post %s: its page could not be read; not trying again", article.post.link)
+        log.info("post %s: could not be indexed; not trying again", article.post.link)
         return False
     delay = settings.post_retry_seconds * 2**tries
     seen.waiting[doc_id] = WaitingPost(article, kept, tries + 1, time.monotonic() + delay)
-    log.info("post %s: its page is read again in %.0f s", article.post.link, delay)
+    log.info("post %s: read again in %.0f s", article.post.link, delay)
     return True
 
 

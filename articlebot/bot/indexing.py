@@ -44,6 +44,11 @@ class IndexingQueue:
         self._running: _Queued | None = None
 
     @property
+    def stopping(self) -> bool:
+        """Whether stop() was called: offers are refused from then on."""
+        return self._closed
+
+    @property
     def waiting(self) -> int:
         """Jobs queued and not started yet."""
         return self._jobs.qsize()
