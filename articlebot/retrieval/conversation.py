@@ -1209,11 +1209,14 @@ def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
     beside someone else ("Her coach, Marc Dubois, said he was sure she had not cheated"), or
     neither."""
     surname = _surname(name)
-    he = she = 0
+    he = she = mentions = 0
     for i, sentence in enumerate(sentences):
         found = surname.search(sentence)
         if found is None:
             continue
+        mentions += 1
+        if mentions > MAX_MENTIONS:
+            break  # enough to tell; a book-length text naming them on every page is not read
         told = sentence[found.end() :]
         # Up to the next person named: "giving Deborah Alvarez a victory over Gerald Pike,
         # who said he ..." calls Pike "he", not her.
@@ -1229,6 +1232,9 @@ def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
         return None
     return "he" if he else "she" if she else None
 
+
+#: The sentences naming someone that `_plainly_called` reads, at most.
+MAX_MENTIONS = 60
 
 _HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
