@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -410,6 +411,59 @@ async def test_two_admins_adding_at_once(api, encoder, article_index_dir, site) 
         listing = await _ask(api, 8020, "/articles", 1)
         assert "Lighthouse keeper" in listing and "Cider orchard" in listing
         assert "Russia warns" in listing
+
+
+@pytest.mark.asyncio
+async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
+    api, encoder, article_index_dir
+) -> None:
+    # An attacker's probe: an upload or /remove waiting for a long `articlebot index` held the
+    # stop until that writer finished (35-40 s, not ARTICLEBOT_STOP_SECONDS), and then went
+    # through anyway, after the admin was told it was not added (or nothing at all).
+    from botkit import launch_polling, shut_down
+    from filelock import FileLock
+
+    from articlebot.bot import articles
+    from articlebot.bot.app import build_application
+
+    settings = load_settings(api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    story = (
+        b"Harbour bells ring again\n\n" + b"The harbour bell rang at noon, Ilse Varga said. " * 30
+    )
+    for change in (
+        _upload(api, ADMIN, "bells.txt", story, admin),
+        api.private_message(ADMIN, "/remove article", user=admin),
+    ):
+        other = FileLock(article_index_dir / ".writer.lock", thread_local=False)
+        other.acquire()  # another writer, as a long `articlebot index` holds it
+        try:
+            app = build_application(
+                settings, api.token, Retriever(open_index(settings, encoder), encoder)
+            )
+            await launch_polling(app)
+            try:
+                told = len(api.sent_messages(ADMIN))
+                api.push_update(change)
+                await api.await_for(
+                    lambda told=told: (
+                        articles.WAITING_FOR_WRITER
+                        in [m["text"] for m in api.sent_messages(ADMIN)[told:]]
+                    ),
+                    60,
+                    description="the waiting note",
+                )
+            finally:
+                started = time.monotonic()
+                await shut_down(app)
+            assert time.monotonic() - started < settings.stop_seconds
+        finally:
+            other.release()
+        assert api.sent_messages(ADMIN)[-1]["text"] in (
+            articles.RESTARTING_BEFORE_ADDED,
+            articles.RESTARTING_BEFORE_REMOVED,
+        )
+        assert list(open_index(settings, encoder).documents) == ["article"]  # nothing changed
 
 
 @pytest.mark.asyncio

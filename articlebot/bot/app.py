@@ -164,6 +164,7 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
             return
         settings = self.bot_data.settings
         log.info("stopping within %.0fs", settings.stop_seconds)
+        self.bot_data.stopping.set()
         self.bot_data.questions.close()
         deadline = max(settings.stop_seconds - NOTICE_SECONDS, 1.0)
         calls = self.bot.rate_limiter

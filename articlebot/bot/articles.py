@@ -29,6 +29,7 @@ from articlebot.bot.render import (
     title_html,
 )
 from articlebot.bot.state import BotContext, BotState
+from articlebot.index.lock import WriteStopped
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
@@ -43,6 +44,9 @@ GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answe
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 BUSY_INDEXING = "I'm busy indexing, try again in a minute."
 RESTARTING_BEFORE_ADDED = "I'm restarting and could not add it: please send it again in a minute."
+RESTARTING_BEFORE_REMOVED = (
+    "I'm restarting and could not remove it: please send it again in a minute."
+)
 ADD_FAILED = "Could not add it: something went wrong; the log has the details."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
 
@@ -204,13 +208,7 @@ async def _add(
 
     async def dropped() -> None:
         await told.wait()  # after "Reading the article…"
-        try:
-            with stop_notice():  # in the time a stop keeps for its notices
-                await message.reply_text(RESTARTING_BEFORE_ADDED, do_quote=True)
-        except (ShuttingDown, TelegramError) as exc:
-            log.warning(
-                "could not tell chat %s its article was not added: %s", message.chat_id, exc
-            )
+        await _say_while_stopping(message, RESTARTING_BEFORE_ADDED)
 
     if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
@@ -221,6 +219,28 @@ async def _add(
         told.set()
 
 
+async def _say_while_stopping(message: Message, text: str) -> None:
+    """Tell an admin, in the time a stop keeps for its notices, that their change was not made."""
+    try:
+        with stop_notice():
+            await message.reply_text(text, do_quote=True)
+    except (ShuttingDown, TelegramError) as exc:
+        log.warning("could not tell chat %s its change was not made: %s", message.chat_id, exc)
+
+
+def _waiting_note(message: Message) -> Callable[[str], None]:
+    """The `on_wait` of a change the admin waits for: told, once, that another writer is
+    saving first (called in the writing thread)."""
+    loop = asyncio.get_running_loop()
+
+    def waiting(_: str) -> None:
+        asyncio.run_coroutine_threadsafe(
+            message.reply_text(WAITING_FOR_WRITER, do_quote=True), loop
+        )
+
+    return waiting
+
+
 async def _read_and_index(
     message: Message,
     read: Callable[[], Awaitable[Document]],
@@ -229,19 +249,13 @@ async def _read_and_index(
 ) -> None:
     """Read one article, index it and serve it; the outcome is said after `told` (the
     "Reading" line), so the admin reads them in order."""
-    loop = asyncio.get_running_loop()
-
-    def waiting(_: str) -> None:  # called in the writing thread while another writer holds on
-        asyncio.run_coroutine_threadsafe(
-            message.reply_text(WAITING_FOR_WRITER, do_quote=True), loop
-        )
-
+    waiting = _waiting_note(message)
     try:
         document = await read()
         async with state.index_lock:  # one index change at a time in this process
             from articlebot.collection import add_documents
 
-            data, report = await asyncio.to_thread(
+            data, report = await state.write(
                 add_documents,
                 state.settings,
                 state.retriever.encoder,
@@ -250,6 +264,10 @@ async def _read_and_index(
             )
             # Served from now on; questions already running finish on the old index.
             state.serve(data)
+    except WriteStopped:
+        await told.wait()
+        await _say_while_stopping(message, RESTARTING_BEFORE_ADDED)
+        return
     except (DocumentError, IndexStoreError) as exc:
         await told.wait()
         await message.reply_text(plain_fit(f"Could not add it: {exc}"), do_quote=True)
@@ -292,8 +310,13 @@ async def remove(update: Update, context: BotContext) -> None:
         async with state.index_lock:
             from articlebot.collection import remove_documents
 
-            data, _ = await asyncio.to_thread(remove_documents, state.settings, doc_ids)
+            data, _ = await state.write(
+                remove_documents, state.settings, doc_ids, on_wait=_waiting_note(message)
+            )
             state.serve(data)
+    except WriteStopped:
+        await _say_while_stopping(message, RESTARTING_BEFORE_REMOVED)
+        return
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(plain_fit(f"Could not remove it: {exc}"))
         return

@@ -109,7 +109,7 @@ async def index_post(state: BotState, article: PostArticle) -> bool:
 
             # The id is the post's own: it replaces the post's earlier article, also when the
             # channel's @username (and so the post's link) changed since.
-            data, _ = await asyncio.to_thread(
+            data, _ = await state.write(
                 add_documents, state.settings, state.retriever.encoder, [document], replace=True
             )
             state.serve(data)
@@ -131,7 +131,7 @@ async def _retract(state: BotState, doc_id: str) -> bool:
         from articlebot.collection import remove_documents
 
         try:
-            data, _ = await asyncio.to_thread(remove_documents, state.settings, [doc_id])
+            data, _ = await state.write(remove_documents, state.settings, [doc_id])
         except DocumentError:
             return False  # removed meanwhile by another writer (an admin's /remove, the CLI)
         state.serve(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from articlebot.bot.limits import RateLimiter
 from articlebot.bot.questions import QuestionQueue, Served, answer_batch
 from articlebot.bot.stats import AnswerCounts
 from articlebot.config import Settings
+from articlebot.index.lock import giving_up_when
 from articlebot.retrieval.conversation import Request
 from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.chat_state import ChatState, InMemoryChatState
@@ -95,6 +97,8 @@ class BotState:
     #: The index the bot opened and serves (loaded at start-up, reloaded, added to), closed by
     #: it at shutdown; one it was started with belongs to whoever opened it.
     served_own: IndexStore | None = None
+    #: Set when the bot begins to stop: a write still waiting for another writer gives up.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.channels = ChannelState(listed=channel_names(self.settings.channels))
@@ -118,6 +122,17 @@ class BotState:
         if isinstance(self.chats, InMemoryChatState):
             return call(*args)
         return await asyncio.to_thread(call, *args)
+
+    async def write(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`call(*args, **kwargs)`, a change to the index, on a worker thread, where one still
+        waiting for another writer (the CLI's `index`) when the bot stops gives up with
+        WriteStopped: nothing is written after the asker was told it was not."""
+
+        def run() -> T:
+            with giving_up_when(self.stopping):
+                return call(*args, **kwargs)
+
+        return await asyncio.to_thread(run)
 
     async def remember(self, call: Callable[..., object], *args: Any) -> None:
         """`off_loop(call, *args)` for a write whose failure the asker need not hear of (the

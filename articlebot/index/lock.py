@@ -22,8 +22,28 @@ LOCK_FILE = ".writer.lock"
 HOLDER_FILE = ".writer"
 
 
-#: Index folders whose lock this thread holds, so that a writer's inner steps may take it again.
+#: Index folders whose lock this thread holds, so that a writer's inner steps may take it again;
+#: and the event on which a writer waiting for the lock gives up (giving_up_when).
 _held = threading.local()
+#: How often a writer waiting for the lock looks whether it is to give up.
+WAIT_POLL_SECONDS = 0.2
+
+
+class WriteStopped(IndexWriteError):
+    """A writer gave up waiting for another (its process is stopping): nothing was written."""
+
+
+@contextlib.contextmanager
+def giving_up_when(stop: threading.Event) -> Iterator[None]:
+    """In this thread, a writer waiting for another to finish gives up (WriteStopped) once
+    `stop` is set: a stopping bot is not held up by a long `articlebot index`, and does not
+    write after it told the admin it could not."""
+    previous = getattr(_held, "stop", None)
+    _held.stop = stop
+    try:
+        yield
+    finally:
+        _held.stop = previous
 
 
 def _prepare(index_dir: Path) -> None:
@@ -76,7 +96,7 @@ def writer_lock(
                 f"waiting for another writer of {index_dir} to finish"
                 + (f" ({holder})" if holder else "")
             )
-        lock.acquire()
+        _wait_for(lock, index_dir)
     except OSError as exc:
         raise IndexWriteError(
             f"cannot write in the index folder {index_dir} ({exc.strerror or exc})"
@@ -99,3 +119,18 @@ def writer_lock(
     finally:
         held.discard(key)
         lock.release()
+
+
+def _wait_for(lock: FileLock, index_dir: Path) -> None:
+    """Acquire `lock`, giving up (WriteStopped) once this thread's stop event is set."""
+    stop: threading.Event | None = getattr(_held, "stop", None)
+    if stop is None:
+        lock.acquire()
+        return
+    while not stop.is_set():
+        try:
+            lock.acquire(timeout=WAIT_POLL_SECONDS)
+        except Timeout:
+            continue
+        return
+    raise WriteStopped(f"stopped waiting for another writer of {index_dir}")
