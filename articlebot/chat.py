@@ -22,11 +22,13 @@ one before it. Commands:
   more    the next passage for the last question
   clear   forget the conversation (and clear the screen)
   help    this help
-  quit    leave (also exit, Ctrl-D; "bye" says goodbye and leaves)
+  quit    leave (also exit, Ctrl-D, Ctrl-C twice; "bye" says goodbye and leaves)
 Up and down arrows recall earlier questions; they are kept between sessions.\
 """
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+#: Said after a Ctrl-C at the prompt, which drops the line typed; a second one leaves.
+LEAVE_HINT = "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)"
 MORE = {"more", "/more", "m", "next"}
 HELPS = {"help", "/help", "?", "h"}
 CLEAR = {"clear", "/clear"}
@@ -189,6 +191,7 @@ def run_chat(
     say(f"Ask me about: {'; '.join(titles[:5])}{more}")
     say("Type a question, 'more' for further passages, 'help' for commands, or 'quit'.")
     state = ChatState(bold=bold)
+    interrupted = False
     try:
         while True:
             try:
@@ -198,9 +201,12 @@ def run_chat(
                 return 0
             except KeyboardInterrupt:  # Ctrl-C drops the line being typed, as in a shell
                 print("^C" if not interactive else "", file=out)
-                if not interactive:
-                    return 130
+                if not interactive or interrupted:
+                    return 130  # twice in a row: leave
+                interrupted = True
+                say(LEAVE_HINT)
                 continue
+            interrupted = False
             if echo:
                 # As read, without the control characters (an escape would reach the terminal).
                 print(normalize_question(line, len(line)), file=out, flush=True)

@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import termios
@@ -47,6 +48,11 @@ class Terminal:
     def send(self, keys: str) -> None:
         """Type `keys` (use \\r for Enter, \\x1b[A for arrow up)."""
         os.write(self.master, keys.encode())
+
+    def interrupt(self) -> None:
+        """Press Ctrl-C: SIGINT, which the terminal sends its foreground process (this one has
+        no controlling terminal, so typing ^C would not)."""
+        self.process.send_signal(signal.SIGINT)
 
     def finish(self, timeout: float = 60) -> int:
         """Wait for the process to end, reading what it still shows; its exit status."""

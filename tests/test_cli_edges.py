@@ -236,8 +236,18 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(article_index_dir: Path) -> 
     assert "Forgotten" in terminal.expect(r"> $")
     terminal.send("more\r")
     assert "Ask a question first." in terminal.expect(r"> $")
-    terminal.send("quit\r")
-    assert terminal.finish() == 0
+    # Ctrl-C drops the line typed and says how to leave (a new user pressed it three times and
+    # the chat went on, saying nothing); a second one in a row leaves.
+    terminal.send("who was")
+    terminal.expect("who was")
+    terminal.interrupt()
+    assert "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)" in terminal.expect(r"> $")
+    terminal.send("more\r")
+    assert "Ask a question first." in terminal.expect(r"> $")  # the hint starts over
+    terminal.interrupt()
+    terminal.expect(r"> $")
+    terminal.interrupt()
+    assert terminal.finish() == 130
     lines = terminal.text.split("Ask me about")[1].splitlines()
     # Wrapped to the terminal's 60 columns at spaces, never mid-word.
     assert [line for line in lines if len(line) > 60 and " " in line.strip()] == []
