@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence, Sized
 from pathlib import Path
@@ -26,6 +25,7 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     bundled_article_path,
+    ids_like,
     iter_documents,
 )
 from articlebot.retrieval.late_interaction import TokenEncoder
@@ -358,19 +358,18 @@ def rebuild_index(
 def no_such_articles(
     missing: Sequence[str], known: Collection[str], sources: Mapping[str, str] | None = None
 ) -> str:
-    """The words for ids no indexed article has, with the nearest id for a near miss
-    ("Bridge" for "bridge", "title_fullstop" for "title-fullstop") and the id of the article
+    """The words for ids no indexed article has, with the ids they may mean (`ids_like`:
+    "Bridge" for "bridge", "harbour-bridge" for "harbour") and the id of the article
     read from a file given in an id's place ("news/harbour.txt" is "harbour"; `sources`:
     each known article's source)."""
-    by_folded = {doc_id.casefold(): doc_id for doc_id in known}
     named = []
     for doc_id in missing[:_NAMED_IDS]:
         read_from = _read_from(doc_id, sources or {})
-        close = difflib.get_close_matches(doc_id.casefold(), list(by_folded), n=1, cutoff=0.75)
+        like = ids_like(doc_id, known)
         if read_from is not None:
             hint = f" (the file of article {_quoted(read_from)}: give its id)"
         else:
-            hint = f" (did you mean {_quoted(by_folded[close[0]])}?)" if close else ""
+            hint = f" (did you mean {' or '.join(map(_quoted, like))}?)" if like else ""
         named.append(f"{_quoted(doc_id)}{hint}")
     ids = "id" if len(missing) == 1 else "ids"
     more = f" and {len(missing) - _NAMED_IDS} more" if len(missing) > _NAMED_IDS else ""

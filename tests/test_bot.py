@@ -745,15 +745,19 @@ async def test_who_wrote_this_and_summary(api, bot) -> None:
 @pytest.mark.asyncio
 async def test_articles_lists_and_use_scopes_the_chat(api, bot) -> None:
     chat = 63
-    for n, text in enumerate(["/articles", "/use article", "/articles", "/use nope"], start=1):
+    asked = ["/articles", "/use article", "/articles", "/use nope", "/use articel"]
+    for n, text in enumerate(asked, start=1):
         api.push_update(api.private_message(chat, text))
         await _reply(api, chat, n)
-    listed, used, marked, unknown = (m["text"] for m in api.sent_messages(chat))
+    listed, used, marked, unknown, near = (m["text"] for m in api.sent_messages(chat))
     assert "Russia warns" in listed and "article" in listed
     assert "only" in used and "Russia warns" in used
     assert marked != listed  # the article in use is marked as such
-    assert "nope" in unknown
+    assert unknown == "There is no article with id nope. /articles lists them."
+    assert near == (
+        "There is no article with id articel. Did you mean article? /articles lists them."
+    )
     api.push_update(api.private_message(chat, "Who was Vinatier swapped for?"))
-    assert "Kasatkin" in (await _reply(api, chat, 5))["text"]
+    assert "Kasatkin" in (await _reply(api, chat, 6))["text"]
     api.push_update(api.private_message(chat, "/use all"))
-    assert "every article" in (await _reply(api, chat, 6))["text"]
+    assert "every article" in (await _reply(api, chat, 7))["text"]

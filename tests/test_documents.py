@@ -21,6 +21,7 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     bundled_article_path,
+    ids_like,
     parse_html,
     read_documents,
     read_path,
@@ -751,3 +752,16 @@ def test_an_id_keeps_the_letters_of_any_script_and_drops_accents(tmp_path: Path)
     for name, body in zip(names, ("one", "two", "three", "four", "five"), strict=True):
         (tmp_path / name).write_text(text.replace("Monday", body))
     assert {d.source.rsplit("/", 1)[1]: d.doc_id for d in read_documents([tmp_path])} == names
+
+
+def test_an_id_not_there_is_matched_to_the_ids_it_may_mean() -> None:
+    # A new user's probe: `ask --doc harbour` and /use harbour said only "no article with id"
+    # where the article from "harbour bridge.txt" is harbour-bridge.
+    known = ["harbour-bridge", "storm-ida-3fa2b1", "storm-ida", "article", "Mill-Fire"]
+    assert ids_like("harbour", known) == ["harbour-bridge"]
+    assert ids_like("harbor-bridge", known) == ["harbour-bridge"]  # a letter off
+    assert ids_like("mill-fire", known) == ["Mill-Fire"]  # another case
+    assert ids_like("Storm Ida", known) == ["storm-ida"]  # the nearest, before any with it
+    assert ids_like("ida", known) == ["storm-ida", "storm-ida-3fa2b1"]
+    assert ids_like("bridge harbour", known) == []  # its words, not in that order
+    assert ids_like("arti", known) == [] and ids_like("!!!", known) == []

@@ -18,13 +18,13 @@ from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.handlers import scope_of
 from articlebot.bot.render import (
-    MAX_LINE_CHARS,
     MAX_TITLE_CHARS,
     ArticleLine,
     article_pages,
     articles_html,
     clip,
     counted,
+    no_article_line,
     plain_fit,
     title_html,
 )
@@ -118,7 +118,7 @@ async def use(update: Update, context: BotContext) -> None:
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
-        reply = f"There is no article with id {clip(wanted, MAX_LINE_CHARS)}. /articles lists them."
+        reply = no_article_line(wanted, visible_in(index.doc_order, message.chat_id))
     await message.reply_text(reply)
 
 

@@ -174,8 +174,7 @@ async def summary(update: Update, context: BotContext) -> None:
     if wanted and not (wanted in index.documents and visible_in([wanted], message.chat_id)):
         # Another group's own article is not there for this chat, not even its summary.
         await message.reply_text(
-            f"There is no article with id {render.clip(wanted, render.MAX_LINE_CHARS)}. "
-            "/articles lists them."
+            render.no_article_line(wanted, visible_in(index.doc_order, message.chat_id))
         )
         return
     scope = await search_scope(message.chat_id, context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
-from articlebot.ingest.documents import Document
+from articlebot.ingest.documents import Document, ids_like
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.terminal import closest_lead
 
@@ -232,6 +232,15 @@ def fit_lines(lines: Sequence[str], room: int = MAX_MESSAGE_CHARS - LIST_MARGIN)
         shown.append(line)
         used += visible_length(line) + 1
     return "\n".join(shown)
+
+
+def no_article_line(wanted: str, visible: Sequence[str]) -> str:
+    """The reply to an id no article (the chat may see) has: with the ids it may mean."""
+    like = ids_like(wanted, visible)
+    hint = f" Did you mean {' or '.join(like)}?" if like else ""
+    return (
+        f"There is no article with id {clip(wanted, MAX_LINE_CHARS)}.{hint} /articles lists them."
+    )
 
 
 def sources_html(documents: Sequence[Document]) -> str:

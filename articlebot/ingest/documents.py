@@ -92,6 +92,24 @@ def slugify(name: str) -> str:
     return slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
 
 
+def ids_like(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The ids a mistyped or partial id may mean: the nearest ("Bridge" for "bridge",
+    "harbor-bridge" for "harbour-bridge"), else those with it as a part ("harbour" of
+    "harbour-bridge", "storm" of "storm-ida-3fa2b1"), at most `limit`."""
+    import difflib
+
+    by_folded = {doc_id.casefold(): doc_id for doc_id in known}
+    folded = wanted.strip().casefold()
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.75)
+    if close:
+        return [by_folded[close[0]]]
+    part = re.sub(r"[\W_]+", "-", folded).strip("-")
+    if not part:
+        return []
+    having = [doc_id for key, doc_id in by_folded.items() if f"-{part}-" in f"-{key}-"]
+    return sorted(having)[:limit]
+
+
 def _plain_letter(char: str) -> str:
     """`char` without its accent ("ü" -> "u"), as it is where it has no plain form ("й", "日");
     nothing for a lone combining mark or an invisible format character."""
