@@ -335,6 +335,9 @@ def bot_token_problem(token: str) -> str | None:
             "no bot token; set TELEGRAM_BOT_TOKEN in the environment or in .env"
             " (create a bot with @BotFather to get one)"
         )
+    if token[:3].lower() == "bot" and _BOT_TOKEN.fullmatch(token[3:]):
+        # Copied from a Bot API URL (https://api.telegram.org/bot<token>/getMe).
+        return "TELEGRAM_BOT_TOKEN begins with 'bot': give the token alone, without it"
     if not _BOT_TOKEN.fullmatch(token):
         return (
             "TELEGRAM_BOT_TOKEN is not a bot token: @BotFather gives digits, a colon, then"

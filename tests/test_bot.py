@@ -432,6 +432,12 @@ def test_a_token_of_the_wrong_shape_is_refused_before_any_call(api, tmp_path) ->
         [line] = result.stderr.splitlines()
         assert line.startswith("articlebot: error: TELEGRAM_BOT_TOKEN is not a bot token"), line
         assert bad not in result.stdout + result.stderr.replace("TELEGRAM_BOT_TOKEN", "")
+    # Copied from a Bot API URL with its "bot": said so (a new user's probe), never shown.
+    prefixed = f"bot{api.token}"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": prefixed, "ARTICLEBOT_API_URL": api.url}, tmp_path)
+    assert result.returncode == 2 and result.stderr.splitlines() == [
+        "articlebot: error: TELEGRAM_BOT_TOKEN begins with 'bot': give the token alone, without it"
+    ]
     assert api.calls == []
 
 

@@ -151,8 +151,13 @@ def test_missing_store_and_damaged_pointer_are_reported(settings_for, encoder, t
 
 def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp_path):
     update_index(settings_for(), encoder, _docs(tmp_path, alpha=ALPHA))
-    with pytest.raises(IndexMismatchError, match="chunking"):
+    # Said in words, with the setting that asks for it (not two Python dicts).
+    with pytest.raises(IndexMismatchError) as mismatch:
         open_index(settings_for(max_passage_tokens=64), encoder)
+    assert str(mismatch.value).startswith(
+        f"index in {settings_for().index_dir} was built with passages of at most 160 tokens, "
+        "where ARTICLEBOT_MAX_PASSAGE_TOKENS asks for 64; run `articlebot index --rebuild"
+    )
 
     class OtherModel(CountingEncoder):
         pass

@@ -56,10 +56,9 @@ def webhook_url_problem(url: str, settings: Settings) -> str | None:
 
 async def set_webhook(settings: Settings, token: str, url: str, urls: dict[str, str]) -> None:
     """Point Telegram at `url` with the shared secret, for every kind of update."""
+    secret = shared_secret(settings)  # a missing one is said before Telegram is reached
     async with Bot(token, **urls) as bot:
-        await bot.set_webhook(
-            url, secret_token=shared_secret(settings), allowed_updates=Update.ALL_TYPES
-        )
+        await bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
 
 async def webhook_info(token: str, urls: dict[str, str]) -> dict[str, Any]:

@@ -501,6 +501,20 @@ def read_generation_manifest(index_dir: Path, generation: Path) -> Manifest:
         ) from None
 
 
+#: A recipe's entries in words, and the settings that ask for them (the rest are fixed by the
+#: version of articlebot that wrote the index).
+_RECIPE_WORDS = {
+    "max_tokens": "passages of at most {} tokens",
+    "overlap_sentences": "{} sentence(s) shared by neighbouring passages",
+    "min_tokens": "passages of at least {} tokens",
+    "title_prefix": "the title embedded with each passage: {}",
+}
+_RECIPE_SETTINGS = {
+    "max_tokens": "ARTICLEBOT_MAX_PASSAGE_TOKENS",
+    "overlap_sentences": "ARTICLEBOT_OVERLAP_SENTENCES",
+}
+
+
 def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> None:
     """Raise IndexMismatchError when the index was built differently from what is asked."""
     fix = f"run `articlebot index --rebuild --index-dir {index_dir}` to rebuild it"
@@ -509,12 +523,16 @@ def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> Non
             f"index in {index_dir} was built with model {manifest.model!r}, "
             f"but the configured model is {wanted.model!r}; {fix}"
         )
-    if manifest.chunking != wanted.chunking or manifest.embedding != wanted.embedding:
-        raise IndexMismatchError(
-            f"index in {index_dir} was built with chunking {manifest.chunking} / embedding "
-            f"{manifest.embedding}, but the configuration asks for {wanted.chunking} / "
-            f"{wanted.embedding}; {fix}"
+    built = {**manifest.chunking, **manifest.embedding}
+    asked = {**wanted.chunking, **wanted.embedding}
+    changed = [key for key in {**built, **asked} if built.get(key) != asked.get(key)]
+    if changed:
+        words = "; ".join(
+            f"{_RECIPE_WORDS.get(key, key + ' {}').format(built.get(key))}, where "
+            f"{_RECIPE_SETTINGS.get(key, 'this version of articlebot')} asks for {asked.get(key)}"
+            for key in changed
         )
+        raise IndexMismatchError(f"index in {index_dir} was built with {words}; {fix}")
 
 
 def mapped(path: Path) -> np.ndarray:
