@@ -23,6 +23,18 @@ def _python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _articlebot_list(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`articlebot list` run in `folder` (where its .env is) with `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "articlebot", "list"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def test_importing_the_settings_loads_neither_numpy_nor_the_retriever() -> None:
     code = (
         "import json, sys; import articlebot.config; "
@@ -94,15 +106,7 @@ def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     # An attacker's probe: a byte like 0xff in .env gave python-dotenv's UnicodeDecodeError
     # traceback for every command.
     (tmp_path / ".env").write_bytes(b"ARTICLEBOT_TOP_K=2\n\xff\xfe bad\n")
-    env = {**os.environ, "ARTICLEBOT_INDEX_DIR": str(tmp_path / "index")}
-    result = subprocess.run(
-        [sys.executable, "-m", "articlebot", "list"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = _articlebot_list(tmp_path, {**os.environ, "ARTICLEBOT_INDEX_DIR": str(tmp_path / "i")})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
         f"articlebot: error: .env in {tmp_path} is not UTF-8 text (byte 0xff at 19);"
@@ -117,14 +121,7 @@ def test_a_misspelled_setting_is_named_with_the_one_meant(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
     env |= {"ARTICLEBOT_INDEX_DIR": str(tmp_path / "none"), "ARTICLEBOT_min_confidnce": "0.5"}
     env["ARTICLEBOT_SETUP_NO_UV"] = "1"  # the setup script's, not a setting: not named
-    result = subprocess.run(
-        [sys.executable, "-m", "articlebot", "list"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = _articlebot_list(tmp_path, env)
     assert result.stderr.splitlines()[:2] == [
         "articlebot: warning: ARTICLEBOT_TOPK (in .env) is not a setting and is ignored:"
         " did you mean ARTICLEBOT_TOP_K?",
