@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from botkit import launch, shut_down
+from botkit import launch, launch_polling, shut_down
 from cli_run import CliRun
 from fake_botapi import FakeBotApi
 
@@ -111,3 +111,45 @@ async def test_the_database_index_the_bot_loads_itself_is_closed_at_shutdown(
         assert open_pools() - before  # its index's connections
         await shut_down(app)
     assert open_pools() <= before
+
+
+@pytest.mark.asyncio
+async def test_a_stop_while_a_change_waits_for_another_database_writer_makes_no_change(
+    cli: Cli, index_dir: Path, database_url: str, encoder
+) -> None:
+    # As with an index folder (test_library): a /remove waiting for another writer's database
+    # lock held the stop, and went through after it.
+    import time
+
+    import psycopg
+    from fake_botapi import make_user
+
+    from articlebot.bot import articles
+
+    built = cli("index", "--database-url", database_url, index_dir=index_dir)
+    assert built.returncode == 0, built.stderr
+    admin = 7301
+    with FakeBotApi() as api, psycopg.connect(database_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext('articlebot_writer'))")
+        settings = load_settings(
+            index_dir=index_dir, database_url=database_url, api_url=api.url, admin_ids=[admin]
+        )
+        app = build_application(
+            settings, api.token, make_retriever(settings, open_store(database_url), encoder)
+        )
+        await launch_polling(app)
+        try:
+            api.push_update(api.private_message(admin, "/remove article", user=make_user(admin)))
+            await api.await_for(
+                lambda: (
+                    [m["text"] for m in api.sent_messages(admin)] == [articles.WAITING_FOR_WRITER]
+                ),
+                60,
+                description="the waiting note",
+            )
+        finally:
+            started = time.monotonic()
+            await shut_down(app)
+        assert time.monotonic() - started < settings.stop_seconds
+        assert api.sent_messages(admin)[-1]["text"] == articles.RESTARTING_BEFORE_REMOVED
+    assert list(open_store(database_url).documents) == ["article"]  # nothing removed

@@ -121,9 +121,14 @@ def writer_lock(
         lock.release()
 
 
+def stop_event() -> threading.Event | None:
+    """The event on which a writer in this thread gives up waiting (`giving_up_when`), if any."""
+    return getattr(_held, "stop", None)
+
+
 def _wait_for(lock: FileLock, index_dir: Path) -> None:
     """Acquire `lock`, giving up (WriteStopped) once this thread's stop event is set."""
-    stop: threading.Event | None = getattr(_held, "stop", None)
+    stop = stop_event()
     if stop is None:
         lock.acquire()
         return

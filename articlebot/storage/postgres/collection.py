@@ -86,13 +86,7 @@ def write_documents(
     wanted = recipe(encoder.name, chunking)
     with connect(url) as conn:
         create_schema(conn)
-        if on_wait is not None:
-            busy = conn.execute("SELECT pg_try_advisory_lock(hashtext('articlebot_writer'))")
-            if busy.fetchone()[0]:
-                conn.execute("SELECT pg_advisory_unlock(hashtext('articlebot_writer'))")
-            else:
-                on_wait(f"waiting for another writer to {masked_url(url)}")
-        with writer_lock(conn):
+        with writer_lock(conn, on_wait, masked_url(url)):
             current = generations.current_generation(conn)
             if current.manifest and not rebuild:
                 check_recipe(Manifest.from_json(current.manifest | {"documents": {}}), wanted, url)
@@ -219,7 +213,7 @@ def remove_documents(
     """Drop documents in one new generation; DocumentError names any that are not there."""
     with connect(url) as conn:
         create_schema(conn)
-        with writer_lock(conn):
+        with writer_lock(conn, on_wait, masked_url(url)):
             current = generations.current_generation(conn)
             live = {
                 doc_id

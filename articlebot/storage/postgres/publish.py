@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 
+from articlebot.index.lock import WAIT_POLL_SECONDS, WriteStopped, stop_event
 from articlebot.index.store import Manifest
 from articlebot.storage.local_index import IndexData
 from articlebot.storage.postgres.generations import write_generation
@@ -25,13 +26,33 @@ def generation_manifest(manifest: Manifest) -> dict[str, Any]:
 
 
 @contextmanager
-def writer_lock(conn: psycopg.Connection) -> Iterator[None]:
-    """Hold the database-wide writer lock (a session advisory lock) for the block."""
-    conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_WRITER_LOCK,))
+def writer_lock(
+    conn: psycopg.Connection, on_wait: Callable[[str], None] | None = None, where: str = ""
+) -> Iterator[None]:
+    """Hold the database-wide writer lock (a session advisory lock) for the block; while
+    another writer has it, say so to `on_wait` (naming the database as `where`) and wait, or
+    give up (WriteStopped) once this thread's stop event is set (`index.lock.giving_up_when`:
+    the bot is stopping)."""
+    if not _took(conn):
+        if on_wait is not None:
+            on_wait(f"waiting for another writer to {where or 'the database'}")
+        stop = stop_event()
+        if stop is None:
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_WRITER_LOCK,))
+        else:
+            while not _took(conn):
+                if stop.wait(WAIT_POLL_SECONDS):
+                    raise WriteStopped("stopped waiting for another writer of the database")
     try:
         yield
     finally:
         conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (_WRITER_LOCK,))
+
+
+def _took(conn: psycopg.Connection) -> bool:
+    """Take the writer lock if it is free; whether it was."""
+    row = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (_WRITER_LOCK,)).fetchone()
+    return bool(row and row[0])
 
 
 def publish(
