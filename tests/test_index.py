@@ -6,6 +6,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from articlebot.collection import add_documents, open_index, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
+from articlebot.index.lock import WriteStopped, giving_up_when
 from articlebot.index.store import (
     CURRENT,
     TOKEN_COUNTS_FILE,
@@ -147,6 +149,26 @@ def test_missing_store_and_damaged_pointer_are_reported(settings_for, encoder, t
     (settings.index_dir / CURRENT).write_text("../../etc\n")
     with pytest.raises(IndexCorruptError, match="damaged"):
         load_index(settings.index_dir)
+
+
+def test_a_build_gives_up_when_its_bot_stops_and_writes_nothing(settings_for, encoder, tmp_path):
+    # A verifier's probe: a 500 KB upload being embedded when the bot was told to stop held the
+    # stop for 56 s, then was written after its admin was told it had not been added.
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    before = current_generation(settings.index_dir)
+    files = sorted(settings.index_dir.iterdir())
+    stop = threading.Event()
+    stop.set()
+    with giving_up_when(stop), pytest.raises(WriteStopped, match="the bot is stopping"):
+        add_documents(settings, encoder, _docs(tmp_path, beta=BETA))
+    assert current_generation(settings.index_dir) == before
+    assert sorted(settings.index_dir.iterdir()) == files  # no half-written generation left
+    assert list(load_index(settings.index_dir).documents) == ["alpha"]
+    # Not stopping, the same add goes through.
+    with giving_up_when(threading.Event()):
+        add_documents(settings, encoder, _docs(tmp_path, beta=BETA))
+    assert sorted(load_index(settings.index_dir).documents) == ["alpha", "beta"]
 
 
 def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp_path):

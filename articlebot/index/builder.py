@@ -14,7 +14,7 @@ import numpy as np
 from articlebot.encoders import Encoder
 from articlebot.index.copies import Twins, renames, still_copies
 from articlebot.index.keyword import KeywordBuilder, TermPostings
-from articlebot.index.lock import writer_lock
+from articlebot.index.lock import WriteStopped, stop_event, writer_lock
 from articlebot.index.store import (
     GenerationWriter,
     IndexNotFoundError,
@@ -297,8 +297,13 @@ class _Build:
         # Similar lengths together: a batch is padded to its longest text, so a step's texts
         # are taken shortest first (halves CPU build time against taking them as they come).
         order = np.argsort([len(t) for t in texts], kind="stable")
-        chunk = 8 * self.batch_size
+        stop = stop_event()
+        # A stopping bot (`stop`) looks between model runs; the CLI hands out more at a time.
+        chunk = self.batch_size if stop is not None else 8 * self.batch_size
         for i in range(0, len(texts), chunk):
+            if stop is not None and stop.is_set():
+                # Before anything is written: a long build must not hold up a stopping bot.
+                raise WriteStopped("stopped before the index was written: the bot is stopping")
             rows = order[i : i + chunk]
             batch = [texts[r] for r in rows]
             if both is None or kept is None:
