@@ -454,6 +454,37 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
     finally:
         await shut_down(app)
 
+    # Posts down at once, the queue holding one: those that find it full wait their turn
+    # again (a verifier's probe: they were dropped for good).
+    settings = _own_index_settings(
+        api, tmp_path, post_retries=2, post_retry_seconds=1.0, index_queue=1
+    )
+    app = await started()
+    try:
+        down = []
+        for n in range(3):
+            down.append(sent(f"/down1-q{n}.html")[1])
+            await api.await_for(lambda n=n: site.hits[f"/down1-q{n}.html"] == 1, 20)
+        await api.await_for(lambda: set(down) <= set(documents(app)), 30, description="all 3")
+        # Its article removed by an admin while its page was down: not read again.
+        own = api.channel_post(channel, f"{LIBRARY}\n{url(site, '/down9-r.html')}")
+        api.push_update(own)
+        removed = post_ref(_message(own["channel_post"])).doc_id
+        await api.await_for(lambda: removed in documents(app), 20, description="its own text")
+        assert await _reply_in(api, EDITOR, f"/remove {removed}") == f"Removed {removed}."
+        # Indexed meanwhile by another replica on the same database, which dropped the record:
+        # not read again here (a verifier's probe: an older version replaced a newer edit).
+        _, elsewhere = sent("/down9-e.html")
+        await api.await_for(lambda: site.hits["/down9-e.html"] == 1, 20, description="a read")
+        with closing(file_chat_state(settings.index_dir)) as chats:
+            [(_, record)] = [p for p in chats.pending_posts() if p[0] == elsewhere]
+            chats.drop_pending_post(elsewhere, record)
+        await asyncio.sleep(3.5)  # past both tries
+        assert site.hits["/down9-r.html"] == 1 and site.hits["/down9-e.html"] == 1
+        assert kept() == []
+    finally:
+        await shut_down(app)
+
     # Waiting over a stop: kept in the chat state, and read at the next start.
     settings = _own_index_settings(api, tmp_path, post_retry_seconds=600)
     app = await started()

@@ -15,6 +15,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
+from articlebot.bot.channels import forget_post
 from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.handlers import scope_of
 from articlebot.bot.render import (
@@ -314,6 +315,8 @@ async def remove(update: Update, context: BotContext) -> None:
                 remove_documents, state.settings, doc_ids, on_wait=_waiting_note(message)
             )
             state.serve(data)
+        for doc_id in doc_ids:  # a channel post's page waiting to be read again is not
+            await forget_post(state, doc_id)
     except WriteStopped:
         await _say_while_stopping(message, RESTARTING_BEFORE_REMOVED)
         return

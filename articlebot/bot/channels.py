@@ -206,10 +206,33 @@ async def _release(state: BotState, doc_id: str, kept: str) -> None:
 
 
 async def read_waiting_posts(context: BotContext) -> None:
-    """The job: queue the posts whose page is due to be read again."""
+    """The job: queue the posts whose page is due to be read again, those still to be read:
+    still recorded (another replica on the same database may have indexed a newer edit, or
+    an admin removed its article) and still wanted (_still_wanted); one that finds the
+    indexing queue full waits its turn again."""
     state = context.bot_data
-    for waiting in state.channels.due(time.monotonic()):
-        await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
+    due = state.channels.due(time.monotonic())
+    if not due:
+        return
+    recorded = set(await state.off_loop(state.chats.pending_posts))
+    for waiting in due:
+        doc_id = waiting.article.post.doc_id
+        if (doc_id, waiting.kept) not in recorded or not await _still_wanted(
+            state, waiting.article
+        ):
+            await _release(state, doc_id, waiting.kept)
+        elif state.indexing.waiting >= state.indexing.capacity:
+            later = time.monotonic() + state.settings.post_retry_seconds
+            state.channels.waiting[doc_id] = replace(waiting, due=later)
+        else:
+            await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
+
+
+async def forget_post(state: BotState, doc_id: str) -> None:
+    """Read a post no more (an admin removed its article): not again later, nor at a start."""
+    waiting = state.channels.waiting.pop(doc_id, None)
+    if waiting is not None:
+        await _release(state, doc_id, waiting.kept)
 
 
 def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:
