@@ -603,6 +603,7 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
 def _files(items: Sequence[str]) -> list[Path]:
     from articlebot.ingest.documents import SUPPORTED_SUFFIXES
     from articlebot.ingest.fetch import is_url
+    from articlebot.masking import masked_url
 
     for item in items:
         if not item.strip():
@@ -613,9 +614,10 @@ def _files(items: Sequence[str]) -> list[Path]:
         # the user never typed.
         scheme = re.match(r"([A-Za-z][\w+.-]*)://", item)
         if scheme is not None and not is_url(item) and not Path(item).exists():
+            shown = masked_url(item)  # a password in the link is not printed
             if scheme.group(1).lower() in ("http", "https"):
-                raise UsageError(f"{item}: not a whole link (no host)")
-            raise UsageError(f"{item}: only http and https links can be fetched")
+                raise UsageError(f"{shown}: not a whole link (no host)")
+            raise UsageError(f"{shown}: only http and https links can be fetched")
         if (
             scheme is None
             and _BARE_HOST.fullmatch(item)

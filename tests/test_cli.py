@@ -122,6 +122,12 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: ftp://example.com/a.txt: only http and https links can be fetched",
         ),
         (["add", "https://"], "articlebot: error: https://: not a whole link (no host)"),
+        # A password in the link is not printed (a verifier's probe).
+        (
+            ["add", "ftp://me:Hunter2Secret@example.com/a.txt"],
+            "articlebot: error: ftp://me:***@example.com/a.txt: only http and https links can "
+            "be fetched",
+        ),
         # A link as a browser's address bar shows it, without its scheme.
         (
             ["add", "www.example.com/story"],

@@ -202,7 +202,12 @@ async def test_a_password_in_a_link_fetches_the_page_and_is_never_shown(sites) -
     assert doc.title == "Harbour wall repaired"
     assert doc.source == f"http://{host}/members.html"
     assert doc.doc_id == doc_id_for(doc.source)  # the page's id, with the password or not
-    for link in (f"http://reader:wrong-pass@{host}/members.html", "http://reader:wrong-pass@[::1"):
+    port_out_of_range = "http://reader:wrong-pass@127.0.0.1:99999/members.html"
+    for link in (
+        f"http://reader:wrong-pass@{host}/members.html",
+        "http://reader:wrong-pass@[::1",
+        port_out_of_range,  # a verifier's probe: a traceback
+    ):
         with pytest.raises(DocumentError) as info:
             await fetch_article(link, allow=["127.0.0.1"], timeout=5)
         assert "wrong-pass" not in str(info.value) and "reader:***@" in str(info.value)

@@ -167,6 +167,9 @@ def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
 
 async def _check_destination(url: str, current: httpx.URL, allow: AllowList) -> None:
     """Refuse `current` unless every address its host resolves to may be fetched."""
+    if current.port is not None and not 0 < current.port < 65536:
+        # httpx takes port 99999, and the socket's OverflowError came out as a traceback.
+        raise DocumentError(f"{url}: not a valid link (port {current.port})")
     host = current.raw_host.decode("ascii")  # IDNA-encoded, as DNS knows it
     if allow.allows_host(host) or allow.allows_host(current.host):
         return
