@@ -27,6 +27,8 @@ Up and down arrows recall earlier questions; they are kept between sessions.\
 """
 
 QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+#: Said after a Ctrl-C while a question is answered: the answer stops, the chat goes on.
+STOPPED = "(Stopped. Ask again, or press Ctrl-C twice at the prompt to leave.)"
 #: Said after a Ctrl-C at the prompt, which drops the line typed; a second one leaves.
 LEAVE_HINT = "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)"
 MORE = {"more", "/more", "m", "next"}
@@ -233,37 +235,45 @@ def run_chat(
             elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
             else:
-                if bot == "/summary":  # the summary, as "summarize" asks for it
-                    line = "summarize"
-                elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
-                    line = line.split(None, 1)[1]
-                if refresh is not None and (now := refresh(retriever)) is not retriever:
-                    # `add` or `remove` in another terminal: asked of the articles as they are.
-                    retriever, scope = now, articles_in_scope(now, doc_ids)
-                previous = state.turn
-                answer, state.turn = ask_in_context(
-                    retriever, line, previous, doc_ids=doc_ids, english_only=english_only
-                )
-                articles = articles_meant(previous, answer, len(scope))
-                # Not for a follow-up: "how old is he?" means someone of this article.
-                other = (
-                    None
-                    if points_back(line)
-                    else answered_elsewhere(retriever, answer, doc_ids, english_only=english_only)
-                )
-                # Where another article answers, that line matters, not this one's runner-up.
-                mine = answer if other is None else dataclasses.replace(answer, also=None)
-                reply = format_answer_text(mine, bold=bold, articles=articles)
-                if other is not None:
-                    reply += "\n" + elsewhere_line(other)
-                say(reply)
-                if answer.reply is not None and answer.reply.kind in ("chat", "language"):
-                    # "thanks", "ok" or a question to ask again in English leaves `more`
-                    # paging the last answer; "bye" leaves.
-                    if detect_small_talk(line) == "goodbye":
-                        return 0
-                    continue
-                state.last, state.shown = mine, 1
+                try:
+                    if bot == "/summary":  # the summary, as "summarize" asks for it
+                        line = "summarize"
+                    elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
+                        line = line.split(None, 1)[1]
+                    if refresh is not None and (now := refresh(retriever)) is not retriever:
+                        # `add` or `remove` in another terminal: asked of the articles now.
+                        retriever, scope = now, articles_in_scope(now, doc_ids)
+                    previous = state.turn
+                    answer, state.turn = ask_in_context(
+                        retriever, line, previous, doc_ids=doc_ids, english_only=english_only
+                    )
+                    articles = articles_meant(previous, answer, len(scope))
+                    # Not for a follow-up: "how old is he?" means someone of this article.
+                    other = (
+                        None
+                        if points_back(line)
+                        else answered_elsewhere(
+                            retriever, answer, doc_ids, english_only=english_only
+                        )
+                    )
+                    # Where another article answers, that line matters, not this one's runner-up.
+                    mine = answer if other is None else dataclasses.replace(answer, also=None)
+                    reply = format_answer_text(mine, bold=bold, articles=articles)
+                    if other is not None:
+                        reply += "\n" + elsewhere_line(other)
+                    say(reply)
+                    if answer.reply is not None and answer.reply.kind in ("chat", "language"):
+                        # "thanks", "ok" or a question to ask again in English leaves `more`
+                        # paging the last answer; "bye" leaves.
+                        if detect_small_talk(line) == "goodbye":
+                            return 0
+                        continue
+                    state.last, state.shown = mine, 1
+                except KeyboardInterrupt:  # Ctrl-C while answering stops the answer, not the chat
+                    print("^C" if not interactive else "", file=out)
+                    if not interactive:
+                        return 130
+                    say(STOPPED)
     finally:
         save()
 

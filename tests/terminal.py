@@ -52,6 +52,7 @@ class Terminal:
     def interrupt(self) -> None:
         """Press Ctrl-C: SIGINT, which the terminal sends its foreground process (this one has
         no controlling terminal, so typing ^C would not)."""
+        time.sleep(0.1)  # what was typed read first, as a person's Ctrl-C comes after it
         self.process.send_signal(signal.SIGINT)
 
     def finish(self, timeout: float = 60) -> int:

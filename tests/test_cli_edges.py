@@ -238,12 +238,20 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(article_index_dir: Path) -> 
     assert "Ask a question first." in terminal.expect(r"> $")
     # Ctrl-C drops the line typed and says how to leave (a new user pressed it three times and
     # the chat went on, saying nothing); a second one in a row leaves.
+    # While a question is answered, it stops the answer, not the chat (a verifier's probe).
+    terminal.send("Who is Kasatkin?\r")
+    terminal.expect("Kasatkin\\?")
+    terminal.interrupt()
+    # "(Stopped. Ask again ...)", or the hint at the prompt where it had been answered already.
+    terminal.expect(r"\((?:Stopped\. Ask again|To leave)[^)]*\)\s*> $")
+    terminal.send("more\r")
+    terminal.expect(r"> $")
     terminal.send("who was")
     terminal.expect("who was")
     terminal.interrupt()
     assert "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)" in terminal.expect(r"> $")
-    terminal.send("more\r")
-    assert "Ask a question first." in terminal.expect(r"> $")  # the hint starts over
+    terminal.send("more\r")  # a line: the count of Ctrl-Cs starts over
+    terminal.expect(r"> $")
     terminal.interrupt()
     terminal.expect(r"> $")
     terminal.interrupt()
@@ -252,7 +260,11 @@ def test_chat_on_a_terminal_pages_helps_and_recalls(article_index_dir: Path) -> 
     # Wrapped to the terminal's 60 columns at spaces, never mid-word.
     assert [line for line in lines if len(line) > 60 and " " in line.strip()] == []
     history = (Path(os.environ["XDG_CACHE_HOME"]) / "articlebot" / "chat_history").read_text()
-    assert history.splitlines()[-2:] == ["Who is Laurent Vinatier?", "When was he arrested?"]
+    assert history.splitlines()[-3:] == [
+        "Who is Laurent Vinatier?",
+        "When was he arrested?",
+        "Who is Kasatkin?",
+    ]
 
 
 def test_bare_ask_on_a_terminal_says_what_it_wants(index_dir: Path) -> None:
