@@ -29,6 +29,7 @@ from articlebot.config import (
     prepare_process,
     unknown_settings,
 )
+from articlebot.masking import shown_source
 
 log = logging.getLogger("articlebot")
 
@@ -762,7 +763,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             row = {
                 "doc_id": doc_id,
                 "title": meta["title"],
-                "source": meta["source"],
+                "source": shown_source(meta["source"]),
                 "added": when.isoformat(timespec="seconds"),
                 "passages": int(meta["passages"]),
             }
@@ -770,7 +771,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             continue
         added = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("added", 0))))
         passages = _plural(int(meta["passages"]), "passage")
-        fields = (doc_id, meta["title"], meta["source"], added, passages)
+        fields = (doc_id, meta["title"], shown_source(meta["source"]), added, passages)
         # A tab or line break in a file's name must not split its article's line.
         print("\t".join(one_line(str(field)) for field in fields))
     return 0
@@ -948,7 +949,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                     "doc_id": doc.doc_id,
                     "title": doc.title,
                     "byline": doc.byline,
-                    "source": doc.source,
+                    "source": shown_source(doc.source),
                     "paragraphs": paragraphs,
                     "passages": [
                         {"paragraph": p.paragraph, "last_paragraph": end}
@@ -960,7 +961,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    header = [doc.title, *([doc.byline] if doc.byline else []), one_line(doc.source)]
+    header = [doc.title, *([doc.byline] if doc.byline else []), one_line(shown_source(doc.source))]
     print("\n".join(header))
     print(f"\n{_plural(len(paragraphs), 'paragraph')}")
     for number, text in enumerate(paragraphs, start=1):

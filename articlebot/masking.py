@@ -11,6 +11,12 @@ PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
 _SEPARATORS = re.compile(r"[@:?/#]")
 
 
+def shown_source(source: str) -> str:
+    """An article's source as shown to anyone: a link's password masked (an index written
+    before links were kept without theirs may still hold one)."""
+    return masked_url(source) if "@" in source else source
+
+
 def masked_url(url: str) -> str:
     """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
     fit for messages and logs. The host part is kept as written: libpq accepts several hosts

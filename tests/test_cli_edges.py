@@ -948,3 +948,30 @@ def test_list_shows_articles_oldest_first_whatever_was_indexed_since(
         "passages": 1,
     }
     assert datetime.fromisoformat(rows[2]["added"]) >= datetime.fromisoformat(rows[0]["added"])
+
+
+def test_a_password_an_older_index_kept_in_a_source_is_never_shown(
+    tmp_path: Path, encoder, cli: Cli
+) -> None:
+    # A verifier's probe: links are now kept without their password, but an index written
+    # before still showed it in `list`, `list --json`, `show`, /source and /articles.
+    from articlebot.bot.render import sources_html
+    from articlebot.collection import add_documents
+    from articlebot.config import load_settings
+    from articlebot.ingest.documents import parse_plain_text
+
+    settings = load_settings(index_dir=tmp_path / "index")
+    source = "https://reader:Hunter2Secret@news.example/harbour-story"
+    story = parse_plain_text(
+        "Harbour wall repaired\n\nThe wall was rebuilt after the storm, the council said.",
+        "harbour-story",
+        source,
+    )
+    add_documents(settings, encoder, [story])
+    commands = [("list",), ("list", "--json"), ("show", "harbour-story")]
+    commands.append(("show", "--json", "harbour-story"))
+    shown = [cli(*command, index_dir=settings.index_dir) for command in commands]
+    assert all(result.returncode == 0 for result in shown)
+    assert "https://reader:***@news.example/harbour-story" in shown[0].stdout
+    page = sources_html([story])
+    assert "Hunter2Secret" not in "".join(r.stdout + r.stderr for r in shown) + page

@@ -298,7 +298,12 @@ def build_application(
         if state.loaded is None:
             from articlebot.collection import open_retriever
 
-            log.info("loading the model and index from %s", settings.index_dir)
+            where = (
+                masked_url(settings.database_url.get_secret_value())
+                if settings.database_url is not None
+                else settings.index_dir
+            )
+            log.info("loading the model and index from %s", where)
             state.retriever = await asyncio.to_thread(open_retriever, settings)
             state.served_own = state.retriever.index  # the bot's: closed at its shutdown
         loaded = state.retriever

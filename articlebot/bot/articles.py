@@ -35,6 +35,7 @@ from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
 from articlebot.ingest.posts import visible_in
+from articlebot.masking import shown_source
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ async def articles(update: Update, context: BotContext) -> None:
     listed = []
     for doc_id in visible_in(index.doc_order, message.chat_id):
         meta = index.manifest.documents.get(doc_id, {})
-        source = index.documents[doc_id].source
+        source = shown_source(index.documents[doc_id].source)
         listed.append(
             ArticleLine(
                 doc_id=doc_id,

@@ -9,6 +9,7 @@ from html import escape, unescape
 from typing import Any
 
 from articlebot.ingest.documents import Document, ids_like
+from articlebot.masking import shown_source
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 from articlebot.terminal import closest_lead
 
@@ -253,8 +254,9 @@ def sources_html(documents: Sequence[Document]) -> str:
         if doc.byline:
             line += f" — {escape(clip(doc.byline, MAX_LINE_CHARS))}"
         if doc.source.startswith(("http://", "https://")):
-            link = escape(clip(doc.source, MAX_LINE_CHARS))
-            line += f'\n  <a href="{escape(doc.source, quote=True)}">{link}</a>'
+            shown = shown_source(doc.source)
+            link = escape(clip(shown, MAX_LINE_CHARS))
+            line += f'\n  <a href="{escape(shown, quote=True)}">{link}</a>'
         lines.append(line)
     return fit_lines(lines)
 
