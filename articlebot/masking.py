@@ -40,11 +40,14 @@ def _is_web(head: str) -> bool:
 
 
 def _user_part(url: str) -> tuple[str, str, str] | None:
-    """`url` as (scheme://, user part, what follows its @), or None without a user part. The
-    user part runs to the last @: a password may hold # ? / unescaped, which libpq and httpx
-    still read as the password, where `urlsplit` ends it at the first of them."""
+    """`url` as (scheme://, user part, what follows its @), or None without a user part. A
+    database URL's user part runs to the last @: a password may hold # ? / unescaped, which
+    libpq still reads as the password, where `urlsplit` ends it at the first of them."""
     head, sep, rest = url.partition("://")
-    at = rest.rfind("@")
+    # A web link's user part ends where its host part does, at the first / ? #, as browsers
+    # and httpx read it: "https://medium.com/@alice/x" has none.
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0] if _is_web(head + sep) else rest
+    at = authority.rfind("@")
     if not sep or at < 0:
         return None
     return head + sep, rest[:at], rest[at + 1 :]

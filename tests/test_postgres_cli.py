@@ -200,6 +200,11 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
     # A database URL's user part alone is a user name, kept; a web URL's is a key.
     assert masked_url("postgresql://bob@h/db") == "postgresql://bob@h/db"
     assert masked_url("HTTPS://k3y@h/x") == "HTTPS://***@h/x"
+    # A web link's @ after its host is no user part (a probe: "https://***@alice/x" was shown
+    # for every such article's source).
+    for link in ("https://medium.com/@alice/x", "http://127.0.0.1:8/@a/s", "https://h/a?x=a@b"):
+        assert masked_url(link) == link
+    assert masked_url("https://u:pw@h/@alice") == "https://u:***@h/@alice"
     assert (
         masked_url("postgresql://u@h:5/db?password=pw@tail") == "postgresql://u@h:5/db?password=***"
     )
