@@ -28,6 +28,7 @@ from articlebot.ingest.documents import (
     ids_like,
     iter_documents,
 )
+from articlebot.masking import shown_source
 from articlebot.retrieval.late_interaction import TokenEncoder
 from articlebot.retrieval.ranking import (
     RankingSettings,
@@ -400,6 +401,7 @@ _SHOWN_ID_CHARS = 60
 def _quoted(doc_id: str) -> str:
     """An id as a message shows it: in quotes (double where it has a single one), clipped,
     control characters as spaces, without Python's escapes."""
+    doc_id = shown_source(doc_id)  # a link pasted for an id: its password not printed
     shown = doc_id if len(doc_id) <= _SHOWN_ID_CHARS else doc_id[: _SHOWN_ID_CHARS - 1] + "…"
     shown = "".join(c if c.isprintable() else " " for c in shown)
     return f'"{shown}"' if "'" in shown else f"'{shown}'"

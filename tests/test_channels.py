@@ -47,6 +47,8 @@ DISCUSSION = -1001500000002
 OTHER_CHANNEL = -1001500000003
 OTHER_DISCUSSION = -1001500000004
 GROUP = -1001500000005
+#: The bot's own admin (ARTICLEBOT_ADMIN_IDS).
+OPERATOR = 7777
 READER = make_user(5001, "Rhea")
 EDITOR = 5002
 
@@ -162,6 +164,7 @@ async def bot(api: FakeBotApi, encoder, article_index_dir: Path) -> AsyncIterato
         index_dir=article_index_dir,
         fetch_allow_hosts=LOOPBACK,
         channels=[str(CHANNEL)],
+        admin_ids=[OPERATOR],
     )
     retriever = Retriever(open_index(settings, encoder), encoder)
     async with running_bot(settings, api.token, retriever) as app:
@@ -608,6 +611,15 @@ async def test_a_channel_opted_in_by_autoindex_is_that_groups_alone(api, bot, si
         assert "There is no article" in await _reply_in(api, chat, f"/use {doc_id}")
         assert "There is no article" in await _reply_in(api, chat, f"/summary {doc_id}")
         assert "9,000" not in await _reply_in(api, chat, f"/ask {question}")
+    # Nor does the bot's own admin's /remove in group B name it, or one like it (a probe: "did
+    # you mean" named group A's article to group B).
+    near = doc_id[:-1] + ("x" if doc_id[-1] != "x" else "y")
+    for wanted in (doc_id, near):
+        before = len(api.sent_messages(GROUP))
+        api.push_update(api.group_message(GROUP, f"/remove {wanted}", user=make_user(OPERATOR)))
+        [said] = (await api.await_messages(GROUP, before + 1, timeout=20))[before:]
+        assert said["text"] == f"There is no article with id {wanted}. /articles lists them."
+    assert doc_id in documents(bot)
     assert "Unlisted channel story" in await _reply_in(api, group_a, "/articles")
     assert site.hits["/secret.html"] == 1
 

@@ -308,6 +308,12 @@ async def remove(update: Update, context: BotContext) -> None:
         await message.reply_text("Send /remove followed by an article id.")
         return
     state = context.bot_data
+    if message.chat_id < 0:
+        # In a group, of the articles this group sees: another group's own are not named here.
+        visible = visible_in(state.retriever.index.doc_order, message.chat_id)
+        if unseen := [d for d in doc_ids if d not in visible]:
+            await message.reply_text(no_article_line(unseen[0], visible))
+            return
     try:
         async with state.index_lock:
             from articlebot.collection import remove_documents

@@ -239,9 +239,8 @@ def no_article_line(wanted: str, visible: Sequence[str]) -> str:
     """The reply to an id no article (the chat may see) has: with the ids it may mean."""
     like = ids_like(wanted, visible)
     hint = f" Did you mean {' or '.join(like)}?" if like else ""
-    return (
-        f"There is no article with id {clip(wanted, MAX_LINE_CHARS)}.{hint} /articles lists them."
-    )
+    shown = clip(shown_source(wanted), MAX_LINE_CHARS)  # a link pasted for an id: no password
+    return f"There is no article with id {shown}.{hint} /articles lists them."
 
 
 def sources_html(documents: Sequence[Document]) -> str:
