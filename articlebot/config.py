@@ -369,11 +369,19 @@ def unknown_settings() -> list[str]:
         # A file that cannot be read: load_settings says what is wrong with it.
         with contextlib.suppress(OSError, UnicodeDecodeError):
             found.update((name, ".env") for name in dotenv_values(env_file) if name not in found)
-    lines = []
+    settings = sorted(known - _NOT_SETTINGS)
+    lines, said = [], set()
     for name, where in sorted(found.items()):
-        if not name.upper().startswith(prefix.upper()) or name.upper() in known:
+        upper = name.upper()
+        if not upper.startswith(prefix.upper()) or upper in known or upper in said:
             continue
-        close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.75)
+        said.add(upper)  # one line for ARTICLEBOT_TPO_K and articlebot_tpo_k
+        # Compared without the prefix they all share, which would make any two look alike.
+        bare = {name[len(prefix) :]: name for name in settings}
+        close = difflib.get_close_matches(upper[len(prefix) :], bare, n=1, cutoff=0.75)
+        close = [bare[match] for match in close]
+        if not close and "TOKEN" in upper:
+            close = ["TELEGRAM_BOT_TOKEN"]  # ARTICLEBOT_TOKEN, ARTICLEBOT_BOT_TOKEN
         hint = f": did you mean {close[0]}?" if close else ""
         lines.append(f"{name} (in {where}) is not a setting and is ignored{hint}")
     return lines

@@ -120,12 +120,15 @@ def test_a_misspelled_setting_is_named_with_the_one_meant(tmp_path: Path) -> Non
     (tmp_path / ".env").write_text("ARTICLEBOT_TOPK=2\nARTICLEBOT_TOP_K=2\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
     env |= {"ARTICLEBOT_INDEX_DIR": str(tmp_path / "none"), "ARTICLEBOT_min_confidnce": "0.5"}
+    env |= {"ARTICLEBOT_TOKEN": "1:x", "articlebot_topk": "2"}  # the latter said once, in .env
     env["ARTICLEBOT_SETUP_NO_UV"] = "1"  # the setup script's, not a setting: not named
     result = _articlebot_list(tmp_path, env)
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:3] == [
+        "articlebot: warning: ARTICLEBOT_TOKEN (in the environment) is not a setting and is"
+        " ignored: did you mean TELEGRAM_BOT_TOKEN?",
         "articlebot: warning: ARTICLEBOT_TOPK (in .env) is not a setting and is ignored:"
         " did you mean ARTICLEBOT_TOP_K?",
         "articlebot: warning: ARTICLEBOT_min_confidnce (in the environment) is not a setting"
         " and is ignored: did you mean ARTICLEBOT_MIN_CONFIDENCE?",
     ]
-    assert len(result.stderr.splitlines()) == 3  # and the command's own line
+    assert len(result.stderr.splitlines()) == 4  # and the command's own line
