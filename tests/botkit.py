@@ -10,6 +10,7 @@ database per test for the chat state)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -105,6 +106,27 @@ async def running_bot(
         yield app
     finally:
         await shut_down(app)
+
+
+async def stop_while_waiting_for_writer(
+    api: FakeBotApi, app: Application, chat: int, change: dict
+) -> float:
+    """Send `change` (an admin's upload or /remove) to `app`, wait for its note that another
+    writer saves first, then stop `app`; the seconds the stop took."""
+    from articlebot.bot.articles import WAITING_FOR_WRITER
+
+    told = len(api.sent_messages(chat))
+    api.push_update(change)
+    try:
+        await api.await_for(
+            lambda: WAITING_FOR_WRITER in [m["text"] for m in api.sent_messages(chat)[told:]],
+            60,
+            description="the waiting note",
+        )
+    finally:
+        started = time.monotonic()
+        await shut_down(app)
+    return time.monotonic() - started
 
 
 async def ask_privately(api: FakeBotApi, chat: int, text: str, timeout: float = 60) -> str:

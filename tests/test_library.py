@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -420,7 +419,7 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
     # An attacker's probe: an upload or /remove waiting for a long `articlebot index` held the
     # stop until that writer finished (35-40 s, not ARTICLEBOT_STOP_SECONDS), and then went
     # through anyway, after the admin was told it was not added (or nothing at all).
-    from botkit import launch_polling, shut_down
+    from botkit import launch_polling, stop_while_waiting_for_writer
     from filelock import FileLock
 
     from articlebot.bot import articles
@@ -442,21 +441,8 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
                 settings, api.token, Retriever(open_index(settings, encoder), encoder)
             )
             await launch_polling(app)
-            try:
-                told = len(api.sent_messages(ADMIN))
-                api.push_update(change)
-                await api.await_for(
-                    lambda told=told: (
-                        articles.WAITING_FOR_WRITER
-                        in [m["text"] for m in api.sent_messages(ADMIN)[told:]]
-                    ),
-                    60,
-                    description="the waiting note",
-                )
-            finally:
-                started = time.monotonic()
-                await shut_down(app)
-            assert time.monotonic() - started < settings.stop_seconds
+            took = await stop_while_waiting_for_writer(api, app, ADMIN, change)
+            assert took < settings.stop_seconds
         finally:
             other.release()
         assert api.sent_messages(ADMIN)[-1]["text"] in (

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from botkit import launch, launch_polling, shut_down
+from botkit import launch, launch_polling, shut_down, stop_while_waiting_for_writer
 from cli_run import CliRun
 from fake_botapi import FakeBotApi
 
@@ -119,7 +119,6 @@ async def test_a_stop_while_a_change_waits_for_another_database_writer_makes_no_
 ) -> None:
     # As with an index folder (test_library): a /remove waiting for another writer's database
     # lock held the stop, and went through after it.
-    import time
 
     import psycopg
     from fake_botapi import make_user
@@ -138,18 +137,8 @@ async def test_a_stop_while_a_change_waits_for_another_database_writer_makes_no_
             settings, api.token, make_retriever(settings, open_store(database_url), encoder)
         )
         await launch_polling(app)
-        try:
-            api.push_update(api.private_message(admin, "/remove article", user=make_user(admin)))
-            await api.await_for(
-                lambda: (
-                    [m["text"] for m in api.sent_messages(admin)] == [articles.WAITING_FOR_WRITER]
-                ),
-                60,
-                description="the waiting note",
-            )
-        finally:
-            started = time.monotonic()
-            await shut_down(app)
-        assert time.monotonic() - started < settings.stop_seconds
+        change = api.private_message(admin, "/remove article", user=make_user(admin))
+        took = await stop_while_waiting_for_writer(api, app, admin, change)
+        assert took < settings.stop_seconds
         assert api.sent_messages(admin)[-1]["text"] == articles.RESTARTING_BEFORE_REMOVED
     assert list(open_store(database_url).documents) == ["article"]  # nothing removed
