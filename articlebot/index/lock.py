@@ -96,7 +96,7 @@ def writer_lock(
                 f"waiting for another writer of {index_dir} to finish"
                 + (f" ({holder})" if holder else "")
             )
-        _wait_for(lock, index_dir)
+        wait_to_take(lambda: _took(lock), lock.acquire, str(index_dir))
     except OSError as exc:
         raise IndexWriteError(
             f"cannot write in the index folder {index_dir} ({exc.strerror or exc})"
@@ -126,16 +126,24 @@ def stop_event() -> threading.Event | None:
     return getattr(_held, "stop", None)
 
 
-def _wait_for(lock: FileLock, index_dir: Path) -> None:
-    """Acquire `lock`, giving up (WriteStopped) once this thread's stop event is set."""
+def wait_to_take(take: Callable[[], bool], wait: Callable[[], object], what: str) -> None:
+    """Take a writer lock that another writer holds (of an index folder or a database, named
+    `what`): `wait` for it, or where this thread has a stop event (`giving_up_when`), `take`
+    it (a try) every WAIT_POLL_SECONDS until it is free, giving up (WriteStopped) once the
+    event is set."""
     stop = stop_event()
     if stop is None:
-        lock.acquire()
+        wait()
         return
-    while not stop.is_set():
-        try:
-            lock.acquire(timeout=WAIT_POLL_SECONDS)
-        except Timeout:
-            continue
-        return
-    raise WriteStopped(f"stopped waiting for another writer of {index_dir}")
+    while not take():
+        if stop.wait(WAIT_POLL_SECONDS):
+            raise WriteStopped(f"stopped waiting for another writer of {what}")
+
+
+def _took(lock: FileLock) -> bool:
+    """Take `lock` if it is free; whether it was."""
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    return True

@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from articlebot.index.lock import WAIT_POLL_SECONDS, WriteStopped, stop_event
+from articlebot.index.lock import wait_to_take
 from articlebot.index.store import Manifest
 from articlebot.storage.local_index import IndexData
 from articlebot.storage.postgres.generations import write_generation
@@ -36,13 +36,10 @@ def writer_lock(
     if not _took(conn):
         if on_wait is not None:
             on_wait(f"waiting for another writer to {where or 'the database'}")
-        stop = stop_event()
-        if stop is None:
-            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (_WRITER_LOCK,))
-        else:
-            while not _took(conn):
-                if stop.wait(WAIT_POLL_SECONDS):
-                    raise WriteStopped("stopped waiting for another writer of the database")
+        waiting = "SELECT pg_advisory_lock(hashtext(%s))"
+        wait_to_take(
+            lambda: _took(conn), lambda: conn.execute(waiting, (_WRITER_LOCK,)), "the database"
+        )
     try:
         yield
     finally:
