@@ -161,8 +161,9 @@ async def queue_post(
         await state.remember(state.chats.add_pending_post, doc_id, kept)
     waiting = seen.waiting.pop(doc_id, None)
     if waiting is not None:  # this delivery reads it now; an older version is not read again
-        tries = max(tries, waiting.tries) if waiting.kept == kept else tries
-        if waiting.kept != kept:
+        if waiting.kept == kept:
+            tries = max(tries, waiting.tries)
+        else:
             await _release(state, doc_id, waiting.kept)
     seen.newest[doc_id] = kept
     seen.expect(doc_id)
