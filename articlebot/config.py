@@ -369,15 +369,14 @@ def unknown_settings() -> list[str]:
         # A file that cannot be read: load_settings says what is wrong with it.
         with contextlib.suppress(OSError, UnicodeDecodeError):
             found.update((name, ".env") for name in dotenv_values(env_file) if name not in found)
-    settings = sorted(known - _NOT_SETTINGS)
+    # Compared without the prefix they all share, which would make any two look alike.
+    bare = {name[len(prefix) :]: name for name in sorted(known - _NOT_SETTINGS)}
     lines, said = [], set()
     for name, where in sorted(found.items()):
         upper = name.upper()
         if not upper.startswith(prefix.upper()) or upper in known or upper in said:
             continue
         said.add(upper)  # one line for ARTICLEBOT_TPO_K and articlebot_tpo_k
-        # Compared without the prefix they all share, which would make any two look alike.
-        bare = {name[len(prefix) :]: name for name in settings}
         close = difflib.get_close_matches(upper[len(prefix) :], bare, n=1, cutoff=0.75)
         close = [bare[match] for match in close]
         if not close and "TOKEN" in upper:
