@@ -29,7 +29,7 @@ from articlebot.config import (
     prepare_process,
     unknown_settings,
 )
-from articlebot.masking import shown_source
+from articlebot.masking import masked_url, shown_source
 
 log = logging.getLogger("articlebot")
 
@@ -507,8 +507,6 @@ def _plural(count: int, noun: str) -> str:
 def _where(settings: Settings) -> str:
     """The index folder, or the database's URL without its password."""
     if settings.database_url is not None:
-        from articlebot.storage.postgres.connection import masked_url
-
         return masked_url(settings.database_url.get_secret_value())
     return str(settings.index_dir)
 
@@ -604,7 +602,6 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
 def _files(items: Sequence[str]) -> list[Path]:
     from articlebot.ingest.documents import SUPPORTED_SUFFIXES
     from articlebot.ingest.fetch import is_url
-    from articlebot.masking import masked_url
 
     for item in items:
         if not item.strip():
@@ -1116,7 +1113,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, TelegramError
 
     from articlebot.bot.app import api_urls, one_line_reason, unreached_line
-    from articlebot.masking import masked_url, without_password, without_token
+    from articlebot.masking import without_password, without_token
 
     settings = _settings(args, api_url=args.api_url)
     token = bot_token(settings)
