@@ -975,3 +975,27 @@ def test_a_password_an_older_index_kept_in_a_source_is_never_shown(
     assert "https://reader:***@news.example/harbour-story" in shown[0].stdout
     page = sources_html([story])
     assert "Hunter2Secret" not in "".join(r.stdout + r.stderr for r in shown) + page
+
+
+def test_the_sample_article_of_a_deleted_install_is_kept_by_prune_and_not_added_twice(
+    tmp_path: Path, cli: Cli
+) -> None:
+    from articlebot.ingest.documents import bundled_article_path
+
+    index_dir = tmp_path / "index"
+    assert cli("index", index_dir=index_dir).returncode == 0
+    # The index folder (by default in ~/.cache) outlives the checkout or virtual environment
+    # that first built it: its sample article's source names that install's copy, now gone.
+    here = json.dumps(str(bundled_article_path()))
+    gone = json.dumps("/gone/old-venv/lib/site-packages/articlebot/data/article.txt")
+    for written in index_dir.glob("gen-*/*.json*"):
+        written.write_text(written.read_text().replace(here, gone))
+    assert "/gone/old-venv" in cli("list", index_dir=index_dir).stdout
+
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert pruned.returncode == 0, pruned.stderr
+    assert " 0 removed" in pruned.stdout and "gone" not in pruned.stderr
+    added = cli("add", str(bundled_article_path()), index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["article"], listed

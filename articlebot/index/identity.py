@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from articlebot.ingest.documents import Document, DocumentError
+from articlebot.ingest.documents import Document, DocumentError, bundled_article_path
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
@@ -35,8 +35,17 @@ def _in_real_folder(path: str) -> str:
     folder (news-link/a.txt) is the one read before as news/a.txt, not a second article. A
     link to a file is left as it is, a file of its own name (also.txt -> story.txt)."""
     absolute = os.path.abspath(path)
+    if _is_bundled_copy(absolute):
+        absolute = str(bundled_article_path())
     folder, name = os.path.split(absolute)
     return os.path.join(os.path.realpath(folder), name)
+
+
+def _is_bundled_copy(path: str) -> bool:
+    """Whether `path` is some install's copy of the bundled sample article (an older checkout's,
+    a deleted virtual environment's): the index folder outlives installs, and that copy is this
+    install's article, not a file gone (pruned) or another file (indexed twice)."""
+    return path.split(os.sep)[-3:] == list(bundled_article_path().parts[-3:])
 
 
 def origin(source: str) -> str:
