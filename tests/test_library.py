@@ -26,6 +26,8 @@ pytest_plugins = ["botkit"]
 pytestmark = pytest.mark.usefixtures("shared_model")
 
 ADMIN = 7001
+#: An upload long enough to take a few model runs.
+BELLS = b"Harbour bells ring again\n\n" + b"The harbour bell rang at noon, Ilse Varga said. " * 30
 #: The test site is on loopback, which links may only be fetched from when the operator allows it.
 LOOPBACK = ["127.0.0.1"]
 PAGE = """<!doctype html><html><head><title>Lighthouse keeper retires | Coast Times</title>
@@ -427,11 +429,8 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
 
     settings = load_settings(api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN])
     admin = make_user(ADMIN)
-    story = (
-        b"Harbour bells ring again\n\n" + b"The harbour bell rang at noon, Ilse Varga said. " * 30
-    )
     for change in (
-        _upload(api, ADMIN, "bells.txt", story, admin),
+        _upload(api, ADMIN, "bells.txt", BELLS, admin),
         api.private_message(ADMIN, "/remove article", user=admin),
     ):
         other = FileLock(article_index_dir / ".writer.lock", thread_local=False)
@@ -450,6 +449,47 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
             articles.RESTARTING_BEFORE_REMOVED,
         )
         assert list(open_index(settings, encoder).documents) == ["article"]  # nothing changed
+
+
+@pytest.mark.asyncio
+async def test_a_change_written_as_the_stop_comes_is_told_as_added(
+    api, encoder, article_index_dir, monkeypatch
+) -> None:
+    # A probe slowed the publishing of an upload past the stop's time: the admin was told
+    # "I'm restarting and could not add it" while the article was written.
+    import asyncio
+    import time
+
+    from botkit import launch_polling, shut_down
+
+    from articlebot.bot import articles
+    from articlebot.bot.app import NOTICE_SECONDS, build_application
+    from articlebot.index.store import GenerationWriter
+
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    publishing = threading.Event()
+    publish = GenerationWriter.publish
+
+    def slow_publish(self, *args, **kwargs):
+        publishing.set()
+        # Past the stop's deadline for the indexing worker, within the time kept for notices.
+        time.sleep(settings.stop_seconds - NOTICE_SECONDS + 1)
+        return publish(self, *args, **kwargs)
+
+    monkeypatch.setattr(GenerationWriter, "publish", slow_publish)
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    await launch_polling(app)
+    try:
+        api.push_update(_upload(api, ADMIN, "bells.txt", BELLS, make_user(ADMIN)))
+        assert await asyncio.to_thread(publishing.wait, 120)
+    finally:
+        await shut_down(app)
+    assert sorted(open_index(settings, encoder).documents) == ["article", "upload-bells"]
+    told = api.sent_messages(ADMIN)[-1]["text"]
+    assert told.startswith("Added Harbour bells ring again") and "upload-bells" in told, told
+    assert articles.RESTARTING_BEFORE_ADDED not in [m["text"] for m in api.sent_messages(ADMIN)]
 
 
 @pytest.mark.asyncio

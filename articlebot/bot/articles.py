@@ -221,13 +221,16 @@ async def _add(
         told.set()
 
 
-async def _say_while_stopping(message: Message, text: str) -> None:
-    """Tell an admin, in the time a stop keeps for its notices, that their change was not made."""
+async def _say_while_stopping(message: Message, text: str, html: bool = False) -> None:
+    """Tell an admin, in the time a stop keeps for its notices, how their change went."""
     try:
         with stop_notice():
-            await message.reply_text(text, do_quote=True)
+            if html:
+                await message.reply_html(text, do_quote=True)
+            else:
+                await message.reply_text(text, do_quote=True)
     except (ShuttingDown, TelegramError) as exc:
-        log.warning("could not tell chat %s its change was not made: %s", message.chat_id, exc)
+        log.warning("could not tell chat %s how its change went: %s", message.chat_id, exc)
 
 
 def _waiting_note(message: Message) -> Callable[[str], None]:
@@ -290,12 +293,15 @@ async def _read_and_index(
         if doc_id != document.doc_id
         else ""
     )
-    await told.wait()
-    await message.reply_html(
+    added = (
         f"Added <b>{title_html(document.title)}</b> ({counted(passages, 'passage')}), id "
-        f"<code>{escape(doc_id)}</code>.{also}",
-        do_quote=True,
+        f"<code>{escape(doc_id)}</code>.{also}"
     )
+    await told.wait()
+    if state.stopping.is_set():  # written as the stop came: said in the time kept for notices
+        await _say_while_stopping(message, added, html=True)
+    else:
+        await message.reply_html(added, do_quote=True)
 
 
 async def remove(update: Update, context: BotContext) -> None:
