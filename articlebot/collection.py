@@ -151,18 +151,17 @@ def open_index(
                 manifest = read_manifest(settings.index_dir)
             except IndexNotFoundError:
                 paths = document_paths(settings)
-                log.info(
-                    "no index in %s yet; building it from %d file(s)",
-                    settings.index_dir,
-                    len(paths),
+                what = (
+                    "the bundled article (first run, ~10 s)"
+                    if paths == [bundled_article_path()]
+                    else f"{len(paths)} configured document file(s) (first run)"
                 )
+                building = f"no index in {settings.index_dir} yet: building it for {what}"
+                # Said once: to whoever is told (a command's stderr), else to the log.
                 if (tell := on_build or on_status) is not None:
-                    what = (
-                        "the bundled article (first run, ~10 s)"
-                        if paths == [bundled_article_path()]
-                        else f"{len(paths)} configured document file(s) (first run)"
-                    )
-                    tell(f"no index in {settings.index_dir} yet: building it for {what}")
+                    tell(building)
+                else:
+                    log.info("%s", building)
                 data, report = update_index(
                     settings, encoder, iter_documents(paths, on_skip=_skipped), progress=progress
                 )

@@ -291,6 +291,9 @@ def test_first_ask_on_a_terminal_says_what_it_builds_with_a_bar(index_dir: Path)
     )
     again = _cli("ask", "Who was Vinatier swapped for?", index_dir=other)
     assert again.returncode == 0 and again.stderr == ""
+    # With the log shown (-v), said once still (the log had said it too).
+    verbose = _cli("-v", "ask", "Who was Vinatier swapped for?", index_dir=index_dir.parent / "v")
+    assert verbose.returncode == 0 and verbose.stderr.count("no index in") == 1, verbose.stderr
 
 
 def test_add_shows_a_bar_with_a_total_on_a_terminal_only(
