@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from articlebot.bot import articles, channels, handlers
+from articlebot.bot import articles, channels, handlers, post_queue
 from articlebot.bot.access import gate, limited
 from articlebot.bot.chat_sweep import schedule_chat_sweep
 from articlebot.bot.delivery import BotApiCalls
@@ -310,8 +310,8 @@ def build_application(
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
         state.indexing.start()
-        await channels.queue_pending_posts(state)
-        channels.schedule_post_retries(application.job_queue, settings)
+        await post_queue.queue_pending_posts(state)
+        post_queue.schedule_post_retries(application.job_queue, settings)
         schedule_chat_sweep(application.job_queue)
         if inbox is not None:
             schedule_inbox(application.job_queue, inbox.lease_seconds)

@@ -15,9 +15,9 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
-from articlebot.bot.channels import forget_post
 from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.handlers import scope_of
+from articlebot.bot.post_queue import forget_post
 from articlebot.bot.render import (
     MAX_TITLE_CHARS,
     ArticleLine,

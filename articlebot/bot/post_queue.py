@@ -1,0 +1,152 @@
+"""Channel posts on their way to the index: handed to the indexing worker and recorded in the
+chat state until done (a stop does not lose them: the next start queues them again), and read
+again later, after 2, 4, 8 ... minutes, when their page was down or the index could not be
+written."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import replace
+
+from telegram.ext import JobQueue
+
+from articlebot.bot.channel_state import WaitingPost
+from articlebot.bot.post_indexing import index_post
+from articlebot.bot.state import BotContext, BotState
+from articlebot.config import Settings
+from articlebot.ingest.posts import PostArticle
+
+log = logging.getLogger(__name__)
+
+#: How often the posts waiting to be read again are looked at (at most).
+RETRY_CHECK_SECONDS = 30.0
+
+
+async def queue_post(
+    state: BotState, article: PostArticle, recorded: str | None = None, tries: int = 0
+) -> None:
+    """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
+    `recorded` already, as that text: one read back after a restart, dropped as it was
+    written, whichever release wrote it); a full queue skips it (logged). A post whose page
+    could not be read waits, recorded, to be read again (`tries` times so far). Questions
+    under the post wait for it while it is queued or being indexed."""
+    seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
+    if recorded is None:
+        # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
+        await state.remember(state.chats.add_pending_post, doc_id, kept)
+    waiting = seen.waiting.pop(doc_id, None)
+    if waiting is not None:  # this delivery reads it now; an older version is not read again
+        if waiting.kept == kept:
+            tries = max(tries, waiting.tries)
+        else:
+            await _release(state, doc_id, waiting.kept)
+    seen.newest[doc_id] = kept
+    seen.expect(doc_id)
+
+    async def job() -> None:
+        stopped = again = False
+        try:
+            again = await index_post(state, article) and _read_again(state, article, kept, tries)
+        except asyncio.CancelledError:
+            stopped = True  # the bot is stopping: it stays recorded, for the next start
+            raise
+        finally:
+            seen.finished(doc_id)
+            if not stopped and not again:
+                await _release(state, doc_id, kept)
+
+    if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
+        seen.finished(doc_id)
+        if not state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
+            await _release(state, doc_id, kept)
+
+
+def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
+    """Set a post that could not be indexed to be read again, after twice as long as the time
+    before; whether it is (not after post_retries tries, nor for a version edited since)."""
+    seen, settings, doc_id = state.channels, state.settings, article.post.doc_id
+    if tries >= settings.post_retries or seen.newest.get(doc_id) != kept:
+        log.info("post %s: could not be indexed; not trying again", article.post.link)
+        return False
+    delay = settings.post_retry_seconds * 2**tries
+    seen.waiting[doc_id] = WaitingPost(article, kept, tries + 1, time.monotonic() + delay)
+    log.info("post %s: read again in %.0f s", article.post.link, delay)
+    return True
+
+
+async def _release(state: BotState, doc_id: str, kept: str) -> None:
+    """Drop a post's record: it is done (indexed, skipped, or given up on)."""
+    if state.channels.newest.get(doc_id) == kept:
+        del state.channels.newest[doc_id]
+    await state.remember(state.chats.drop_pending_post, doc_id, kept)
+
+
+async def read_waiting_posts(context: BotContext) -> None:
+    """The job: queue the posts whose page is due to be read again, those still to be read:
+    still recorded (another replica on the same database may have indexed a newer edit, or
+    an admin removed its article) and still wanted (_still_wanted); one that finds the
+    indexing queue full waits its turn again."""
+    state = context.bot_data
+    due = state.channels.due(time.monotonic())
+    if not due:
+        return
+    recorded = set(await state.off_loop(state.chats.pending_posts))
+    for waiting in due:
+        doc_id = waiting.article.post.doc_id
+        if (doc_id, waiting.kept) not in recorded or not await _still_wanted(
+            state, waiting.article
+        ):
+            await _release(state, doc_id, waiting.kept)
+        elif state.indexing.waiting >= state.indexing.capacity:
+            later = time.monotonic() + state.settings.post_retry_seconds
+            state.channels.waiting[doc_id] = replace(waiting, due=later)
+        else:
+            await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
+
+
+async def forget_post(state: BotState, doc_id: str) -> None:
+    """Read a post no more (an admin removed its article): not again later, nor at a start."""
+    waiting = state.channels.waiting.pop(doc_id, None)
+    if waiting is not None:
+        await _release(state, doc_id, waiting.kept)
+
+
+def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:
+    """Look for posts due to be read again (read_waiting_posts) while the bot runs."""
+    job_queue.run_repeating(
+        read_waiting_posts,
+        interval=min(RETRY_CHECK_SECONDS, settings.post_retry_seconds / 2),
+        name="read waiting posts",
+        job_kwargs={"coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def queue_pending_posts(state: BotState) -> None:
+    """Queue the posts a stop left waiting (recorded by `queue_post`), oldest first: those
+    still to be indexed (their channel still listed, or their group's /autoindex still on)."""
+    queued = 0
+    for doc_id, text in await state.off_loop(state.chats.pending_posts):
+        try:
+            article: PostArticle | None = PostArticle.from_json(text)
+        except ValueError as exc:
+            log.warning("a post kept to index cannot be read (%s): %.200s", exc, text)
+            article = None
+        if article is None or not await _still_wanted(state, article):
+            await _release(state, doc_id, text)
+            continue
+        await queue_post(state, article, recorded=text)
+        queued += 1
+    if queued:
+        log.info("%d post(s) left waiting by the last stop queued to index", queued)
+
+
+async def _still_wanted(state: BotState, article: PostArticle) -> bool:
+    """Whether a post kept over a restart is still to be indexed: the operator may have taken
+    its channel off ARTICLEBOT_CHANNELS, or its group turned /autoindex off, meanwhile."""
+    post = article.post
+    if post.channel and post.group is None:
+        return state.channels.is_listed(post.chat_id, post.username)
+    group = post.group if post.group is not None else post.chat_id
+    return bool(await state.off_loop(state.chats.autoindex, group))
