@@ -826,6 +826,12 @@ def _scope(retriever: Any, doc_ids: Sequence[str] | None) -> list[str] | None:
     return list(dict.fromkeys(doc_ids))
 
 
+def _typed(text: str) -> str:
+    """Text from the command line with its bytes that are not UTF-8 (which Python keeps as lone
+    surrogates, unprintable and unreadable to the model) as U+FFFD, as standard input has them."""
+    return os.fsencode(text).decode("utf-8", errors="replace")
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     import dataclasses
@@ -840,7 +846,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             "one a line; `articlebot chat` asks interactively"
         )
     # Unquoted, the shell hands the question over word by word.
-    question = " ".join(args.question) if args.question else "-"
+    question = _typed(" ".join(args.question)) if args.question else "-"
     if not question.strip():
         raise UsageError('the question is empty: give one (articlebot ask "...")')
     if question == "-" and sys.stdin.isatty():

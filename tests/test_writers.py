@@ -365,6 +365,36 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     assert code == 1 and not out and err.count("\n") == 1 and "index --rebuild" in err
 
 
+def test_bytes_that_are_not_utf8_in_a_question_on_the_command_line_are_not_a_crash(
+    article_index_dir: Path, tmp_path: Path
+) -> None:
+    # As standard input has them: a traceback from the model's tokenizer had ended the command.
+    question = os.fsdecode(b"who was swapped at the caf\xe9?")
+    for json_too in ([], ["--json"]):
+        code, out, err = _run("ask", *json_too, question, index_dir=article_index_dir, cwd=tmp_path)
+        assert code == 0 and not err, err
+        assert "who was swapped at the caf\ufffd?" in out and "Kasatkin" in out
+
+
+def test_a_file_whose_name_is_not_utf8_is_one_line_and_the_rest_is_indexed(
+    tmp_path: Path,
+) -> None:
+    # A Latin-1 "café.txt" from an old archive: its name, kept as the article's source, could
+    # not be saved, and a traceback ended `add` and `index` of its whole folder.
+    folder = tmp_path / "news"
+    named = folder / os.fsdecode(b"caf\xe9.txt")
+    _article(named, "Cafe reopens", "The cafe on the quay reopened on Monday, its owner said.")
+    _article(folder / "ferry.txt", "Ferry timetable", "The first ferry leaves the harbour at 7.")
+    index_dir = tmp_path / "index"
+    shown = f"{folder}/caf\ufffd.txt: the name is not UTF-8 text; rename it to index it"
+    code, _, err = _run("add", str(named), index_dir=index_dir, cwd=tmp_path)
+    assert code == 1 and _error(err) == f"articlebot: error: {shown}"
+    code, _, err = _run("add", str(folder), index_dir=index_dir, cwd=tmp_path)
+    assert code == 0 and err.startswith(f"articlebot: skipped {shown}\n"), err
+    assert "Traceback" not in err
+    assert list(_listed(index_dir, tmp_path)) == ["ferry"]
+
+
 def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
     article_index_dir: Path, tmp_path: Path
 ) -> None:

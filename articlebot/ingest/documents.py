@@ -814,6 +814,7 @@ def iter_documents(
     """
     for path, named in _expand(paths).items():
         try:
+            _check_name(path)
             _check_exists(path)  # before its type: "nosuchdir" has no suffix to judge
             jsonl = _check_suffix(path) in JSONL_SUFFIXES
             documents = [] if jsonl else read_path(path, max_bytes)
@@ -823,6 +824,16 @@ def iter_documents(
             on_skip(error)
             continue
         yield from _iter_jsonl_file(path, max_bytes) if jsonl else documents
+
+
+def _check_name(path: Path) -> None:
+    """DocumentError for a path that is not UTF-8 text (a Latin-1 "café.txt" from an old
+    archive): its article's source could be neither saved nor shown."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", errors="replace")
+        raise DocumentError(f"{shown}: the name is not UTF-8 text; rename it to index it") from None
 
 
 def _check_exists(path: Path) -> None:
