@@ -4,6 +4,9 @@ index folder, and PostgreSQL; the durable ones also across a restart and two pro
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -167,6 +170,35 @@ def test_a_damaged_chat_state_file_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / CHAT_STATE_FILE).write_bytes(b"\x00garbage, not sqlite\xff" * 200)
     with pytest.raises(IndexStoreError, match=r"not a usable chat state file.*move it away"):
         file_chat_state(tmp_path)
+
+
+def test_a_chat_state_folder_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
+    # It was "not a usable chat state file ...; move it away", of a file that was not there.
+    folder = tmp_path / "index"
+    folder.mkdir()
+    folder.chmod(0o555)
+    # Root writes in any folder: the run drops the capabilities that let it, as a user has none.
+    unprivileged = (
+        ["setpriv", "--inh-caps=-dac_override", "--bounding-set=-dac_override", "--"]
+        if os.geteuid() == 0
+        else []
+    )
+    opening = (
+        "import sys; from pathlib import Path\n"
+        "from articlebot.storage.sql_chat_state import file_chat_state\n"
+        "try:\n    file_chat_state(Path(sys.argv[1]))\n"
+        "except Exception as exc:\n    print(exc)\n"
+    )
+    try:
+        run = subprocess.run(
+            [*unprivileged, sys.executable, "-c", opening, str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert run.stdout == f"cannot write the chat state in {folder} (Permission denied)\n", run
 
 
 def test_forget_old_deletes_expired_counts_and_turns_and_keeps_live_ones(state: ChatState) -> None:

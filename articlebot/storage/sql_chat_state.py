@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -319,6 +320,17 @@ def file_chat_state(index_dir: Path) -> SqlChatState:
         conn.execute("PRAGMA journal_mode=WAL")
         return SqlChatState(_SqliteTransactions(conn))
     except sqlite3.DatabaseError as exc:
+        if (why := _cannot_write(index_dir)) is not None:  # not the file's fault
+            raise IndexStoreError(f"cannot write the chat state in {index_dir} ({why})") from None
         raise IndexStoreError(
             f"{path} is not a usable chat state file ({exc}); move it away to start afresh"
         ) from None
+
+
+def _cannot_write(folder: Path) -> str | None:
+    """Why no file can be written in `folder` (a read-only disk, no permission), or None."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
