@@ -415,7 +415,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
 
     def kept() -> list[str]:
         with closing(file_chat_state(settings.index_dir)) as chats:
-            return [doc_id for doc_id, _ in chats.pending_posts()]
+            return [kept.doc_id for kept in chats.pending_posts()]
 
     async def started() -> Application:
         retriever = Retriever(open_index(settings, encoder), encoder)
@@ -480,7 +480,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
         _, elsewhere = sent("/down9-e.html")
         await api.await_for(lambda: site.hits["/down9-e.html"] == 1, 20, description="a read")
         with closing(file_chat_state(settings.index_dir)) as chats:
-            [(_, record)] = [p for p in chats.pending_posts() if p[0] == elsewhere]
+            [record] = [p.post for p in chats.pending_posts() if p.doc_id == elsewhere]
             chats.drop_pending_post(elsewhere, record)
         await asyncio.sleep(3.5)  # past both tries
         assert site.hits["/down9-r.html"] == 1 and site.hits["/down9-e.html"] == 1
@@ -504,6 +504,22 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
     finally:
         await shut_down(app)
     assert kept() == []
+
+    # Its page down for good, over restarts: each start reads it once, counting on from the
+    # tries before (a restart had given it all its tries afresh), until they are spent.
+    settings = _own_index_settings(api, tmp_path, post_retries=2, post_retry_seconds=600)
+    for start in range(4):
+        app = await started()
+        try:
+            if start == 0:
+                _, dead = sent("/down9-s.html")
+            reads = min(start + 1, 3)
+            await api.await_for(lambda reads=reads: site.hits["/down9-s.html"] == reads, 20)
+            await asyncio.sleep(0.5)
+        finally:
+            await shut_down(app)
+        assert (dead in kept()) == (start < 2)
+    assert site.hits["/down9-s.html"] == 3
 
 
 @pytest.mark.asyncio
@@ -772,7 +788,7 @@ async def test_a_post_that_comes_as_the_bot_stops_is_indexed_after_the_restart(
     finally:
         await shut_down(app)
     with closing(file_chat_state(settings.index_dir)) as kept:
-        assert [kept_id for kept_id, _ in kept.pending_posts()] == [doc_id]
+        assert [record.doc_id for record in kept.pending_posts()] == [doc_id]
     app = await started()
     try:
         await api.await_for(lambda: doc_id in documents(app), 20, description="the post")

@@ -86,10 +86,15 @@ def test_pending_posts_are_kept_oldest_first_until_dropped(state: ChatState) -> 
     assert state.pending_posts() == []
     state.add_pending_post("tg1-1", '{"n": 1}')
     state.add_pending_post("tg1-2", '{"n": 2}')
+    state.count_post_tries("tg1-1", '{"n": 1}', 2)  # its page down twice
+    state.count_post_tries("tg1-2", '{"n": 9}', 5)  # another version's count: not this one's
+    assert state.pending_posts() == [("tg1-1", '{"n": 1}', 2), ("tg1-2", '{"n": 2}', 0)]
+    state.add_pending_post("tg1-1", '{"n": 1}')  # delivered again: its count goes on
+    assert state.pending_posts() == [("tg1-2", '{"n": 2}', 0), ("tg1-1", '{"n": 1}', 2)]
     state.add_pending_post("tg1-1", '{"n": 3}')  # an edit of post 1: its newer record, last
-    assert state.pending_posts() == [("tg1-2", '{"n": 2}'), ("tg1-1", '{"n": 3}')]
+    assert state.pending_posts() == [("tg1-2", '{"n": 2}', 0), ("tg1-1", '{"n": 3}', 0)]
     state.drop_pending_post("tg1-1", '{"n": 1}')  # the older job finishing keeps the edit's
-    assert state.pending_posts() == [("tg1-2", '{"n": 2}'), ("tg1-1", '{"n": 3}')]
+    assert state.pending_posts() == [("tg1-2", '{"n": 2}', 0), ("tg1-1", '{"n": 3}', 0)]
     state.drop_pending_post("tg1-1", '{"n": 3}')
     state.drop_pending_post("tg1-2", '{"n": 2}')
     assert state.pending_posts() == []
@@ -129,11 +134,12 @@ def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
     first.set_thread_turn(-100, 7, Turn("How many?", "40.", 2.0))
     first.set_autoindex(-100, True)
     first.add_pending_post("tg1-1", '{"n": 1}')
+    first.count_post_tries("tg1-1", '{"n": 1}', 3)
     limit = [Limit("sender:1", 2, 60.0)]
     assert first.hit(limit, 100.0) is None
     first.close()
     second, other = reopen(), reopen()
-    assert second.pending_posts() == [("tg1-1", '{"n": 1}')]
+    assert second.pending_posts() == [("tg1-1", '{"n": 1}', 3)]
     assert second.scope(1) == ["a", "b"]
     assert second.last_turn(1) == Turn("Who?", "Vinatier.", -math.inf)
     assert second.thread_turn(-100, 7) == Turn("How many?", "40.", 2.0)
@@ -312,3 +318,34 @@ def test_a_chat_state_file_from_before_turns_kept_their_article_is_read(tmp_path
         assert state.last_turn(1) == Turn("When?", "In June.", 3.0, "article")
     finally:
         state.close()
+
+
+@pytest.mark.parametrize("kind", ["file", "postgres"])
+def test_posts_recorded_before_tries_were_counted_are_read_with_none(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # A chat state written by an earlier release has no count of tries: it gains one, at 0.
+    old_table = (
+        "CREATE TABLE pending_post"
+        " (doc_id TEXT PRIMARY KEY, post TEXT NOT NULL, stamp BIGINT NOT NULL)"
+    )
+    row = "INSERT INTO pending_post VALUES ('tg1-1', '{\"n\": 1}', 1)"
+    if kind == "file":
+        import sqlite3
+
+        from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
+
+        (tmp_path / "index").mkdir()
+        with closing(sqlite3.connect(tmp_path / "index" / CHAT_STATE_FILE)) as conn, conn:
+            conn.execute(old_table)
+            conn.execute(row)
+    else:
+        import psycopg
+
+        with psycopg.connect(request.getfixturevalue("database_url")) as conn:
+            conn.execute(old_table)
+            conn.execute(row)
+    with closing(_open(kind, request, tmp_path)) as store:  # type: ignore[type-var]
+        assert store.pending_posts() == [("tg1-1", '{"n": 1}', 0)]
+        store.count_post_tries("tg1-1", '{"n": 1}', 1)
+        assert store.pending_posts() == [("tg1-1", '{"n": 1}', 1)]

@@ -49,6 +49,8 @@ async def queue_post(
         stopped = again = False
         try:
             again = await index_post(state, article) and _read_again(state, article, kept, tries)
+            if again:  # counted in the record too: a restart goes on from there
+                await state.remember(state.chats.count_post_tries, doc_id, kept, tries + 1)
         except asyncio.CancelledError:
             stopped = True  # the bot is stopping: it stays recorded, for the next start
             raise
@@ -92,7 +94,9 @@ async def read_waiting_posts(context: BotContext) -> None:
     due = state.channels.due(time.monotonic())
     if not due:
         return
-    recorded = set(await state.off_loop(state.chats.pending_posts))
+    recorded = {
+        (kept.doc_id, kept.post) for kept in await state.off_loop(state.chats.pending_posts)
+    }
     for waiting in due:
         doc_id = waiting.article.post.doc_id
         if (doc_id, waiting.kept) not in recorded or not await _still_wanted(
@@ -125,9 +129,10 @@ def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:
 
 async def queue_pending_posts(state: BotState) -> None:
     """Queue the posts a stop left waiting (recorded by `queue_post`), oldest first: those
-    still to be indexed (their channel still listed, or their group's /autoindex still on)."""
+    still to be indexed (their channel still listed, or their group's /autoindex still on),
+    with the tries their page had before the stop."""
     queued = 0
-    for doc_id, text in await state.off_loop(state.chats.pending_posts):
+    for doc_id, text, tries in await state.off_loop(state.chats.pending_posts):
         try:
             article: PostArticle | None = PostArticle.from_json(text)
         except ValueError as exc:
@@ -136,7 +141,7 @@ async def queue_pending_posts(state: BotState) -> None:
         if article is None or not await _still_wanted(state, article):
             await _release(state, doc_id, text)
             continue
-        await queue_post(state, article, recorded=text)
+        await queue_post(state, article, recorded=text, tries=tries)
         queued += 1
     if queued:
         log.info("%d post(s) left waiting by the last stop queued to index", queued)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from articlebot.retrieval.conversation import Turn
@@ -19,6 +19,16 @@ MAX_THREAD_TURNS = 1_000
 #: Counter keys held before idle ones are swept out (the sweep is amortised: the mark then
 #: doubles with the keys still active).
 SWEEP_AT = 10_000
+
+
+class PendingPost(NamedTuple):
+    """A channel post recorded to be indexed (`ChatState.add_pending_post`)."""
+
+    doc_id: str
+    #: The post's PostArticle as JSON.
+    post: str
+    #: How many times its page was read and could not be: a restart goes on from there.
+    tries: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +121,18 @@ class ChatState(Protocol):
 
     def add_pending_post(self, doc_id: str, post: str) -> None:
         """Record a channel post waiting to be indexed (`post`: its PostArticle as JSON), under
-        its article's id (a later record for the same post replaces it): a restart before it
-        is indexed reads it then, as Telegram will not send the post again."""
+        its article's id (a later record for the same post replaces it, its tries counted
+        afresh if it differs): a restart before it is indexed reads it then, as Telegram will
+        not send the post again."""
         ...
 
-    def pending_posts(self) -> list[tuple[str, str]]:
-        """The posts recorded by `add_pending_post` and not dropped, as (doc_id, post), oldest
-        first."""
+    def pending_posts(self) -> list[PendingPost]:
+        """The posts recorded by `add_pending_post` and not dropped, oldest first."""
+        ...
+
+    def count_post_tries(self, doc_id: str, post: str, tries: int) -> None:
+        """Record that the post recorded under `doc_id`, if it is still `post`, was tried
+        `tries` times (its page could not be read)."""
         ...
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
@@ -143,7 +158,7 @@ class InMemoryChatState:
         self._autoindex: set[int] = set()
         self._counters: dict[str, _Counter] = {}
         self._sweep_at = SWEEP_AT
-        self._pending: dict[str, str] = {}
+        self._pending: dict[str, PendingPost] = {}
 
     def scope(self, chat_id: int) -> list[str]:
         """See ChatState."""
@@ -151,16 +166,22 @@ class InMemoryChatState:
 
     def add_pending_post(self, doc_id: str, post: str) -> None:
         """See ChatState."""
-        self._pending.pop(doc_id, None)  # to the end: oldest first
-        self._pending[doc_id] = post
+        before = self._pending.pop(doc_id, None)  # to the end: oldest first
+        tries = before.tries if before is not None and before.post == post else 0
+        self._pending[doc_id] = PendingPost(doc_id, post, tries)
 
-    def pending_posts(self) -> list[tuple[str, str]]:
+    def pending_posts(self) -> list[PendingPost]:
         """See ChatState."""
-        return list(self._pending.items())
+        return list(self._pending.values())
+
+    def count_post_tries(self, doc_id: str, post: str, tries: int) -> None:
+        """See ChatState."""
+        if (kept := self._pending.get(doc_id)) is not None and kept.post == post:
+            self._pending[doc_id] = kept._replace(tries=tries)
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
         """See ChatState."""
-        if self._pending.get(doc_id) == post:
+        if (kept := self._pending.get(doc_id)) is not None and kept.post == post:
             del self._pending[doc_id]
 
     def set_scope(self, chat_id: int, doc_ids: Sequence[str]) -> None:

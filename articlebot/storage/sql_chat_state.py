@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from articlebot.index.store import CHAT_STATE_FILE, IndexStoreError
 from articlebot.retrieval.conversation import Turn
-from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, Refusal
+from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, PendingPost, Refusal
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -46,7 +46,8 @@ CREATE INDEX IF NOT EXISTS rate_hit_key ON rate_hit (key, at);
 CREATE TABLE IF NOT EXISTS pending_post (
     doc_id TEXT PRIMARY KEY,
     post TEXT NOT NULL,
-    stamp BIGINT NOT NULL
+    stamp BIGINT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0
 );
 """
 
@@ -114,11 +115,16 @@ class SqlChatState:
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     run(statement)
-            # Tables made before turns kept their article gain the column (NULL: not known).
-            if self._postgres:
-                run("ALTER TABLE chat_turn ADD COLUMN IF NOT EXISTS doc_id TEXT")
-            elif "doc_id" not in {row[1] for row in run("PRAGMA table_info(chat_turn)")}:
-                run("ALTER TABLE chat_turn ADD COLUMN doc_id TEXT")
+            # Tables made before turns kept their article, and posts their tries, gain the
+            # column (NULL: not known; 0 tries).
+            for table, column in (
+                ("chat_turn", "doc_id TEXT"),
+                ("pending_post", "tries INTEGER NOT NULL DEFAULT 0"),
+            ):
+                if self._postgres:
+                    run(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column}")
+                elif column.split()[0] not in {r[1] for r in run(f"PRAGMA table_info({table})")}:
+                    run(f"ALTER TABLE {table} ADD COLUMN {column}")
 
         self._atomic(create)
 
@@ -212,18 +218,31 @@ class SqlChatState:
             stamp = run("SELECT coalesce(max(stamp), 0) + 1 FROM pending_post").fetchone()[0]
             run(
                 "INSERT INTO pending_post (doc_id, post, stamp) VALUES (?, ?, ?)"
-                " ON CONFLICT (doc_id) DO UPDATE SET post = excluded.post, stamp = excluded.stamp",
+                " ON CONFLICT (doc_id) DO UPDATE SET post = excluded.post, stamp = excluded.stamp,"
+                " tries = CASE WHEN pending_post.post = excluded.post"
+                " THEN pending_post.tries ELSE 0 END",
                 (doc_id, post, stamp),
             )
 
         self._atomic(write)
 
-    def pending_posts(self) -> list[tuple[str, str]]:
+    def pending_posts(self) -> list[PendingPost]:
         """See ChatState."""
         rows = self._atomic(
-            lambda run: run("SELECT doc_id, post FROM pending_post ORDER BY stamp").fetchall()
+            lambda run: run(
+                "SELECT doc_id, post, tries FROM pending_post ORDER BY stamp"
+            ).fetchall()
         )
-        return [(doc_id, post) for doc_id, post in rows]
+        return [PendingPost(doc_id, post, tries) for doc_id, post, tries in rows]
+
+    def count_post_tries(self, doc_id: str, post: str, tries: int) -> None:
+        """See ChatState."""
+        self._atomic(
+            lambda run: run(
+                "UPDATE pending_post SET tries = ? WHERE doc_id = ? AND post = ?",
+                (tries, doc_id, post),
+            )
+        )
 
     def drop_pending_post(self, doc_id: str, post: str) -> None:
         """See ChatState."""
