@@ -126,4 +126,5 @@ def test_sentence_splitting_reads_each_boundary_once() -> None:
     start = time.perf_counter()
     for text in ("A. " * 20_000 + "x", "a" * 60_000 + "! Then"):
         split_sentences(text, Span(0, len(text)))
-    assert time.perf_counter() - start < 1.0
+    # 0.2 s on a 2-core machine; 3 s leaves room for a loaded one, ten times under the 30 s.
+    assert time.perf_counter() - start < 3.0
