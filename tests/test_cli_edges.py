@@ -1002,3 +1002,45 @@ def test_the_sample_article_of_a_deleted_install_is_kept_by_prune_and_not_added_
     assert added.returncode == 0, added.stderr
     listed = cli("list", index_dir=index_dir).stdout.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["article"], listed
+
+    # A user's own file whose path ends the same way is an article of its own (a verifier's
+    # probe: it had replaced the sample article, and a refresh then replaced it back).
+    own = tmp_path / "proj" / "articlebot" / "data" / "article.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("Harbour bridge reopens\n\nThe Nordvik harbour bridge reopened on Monday.\n")
+    assert cli("add", str(own), index_dir=index_dir).returncode == 0
+    for _ in range(2):  # added, then refreshed
+        listed = cli("list", index_dir=index_dir).stdout.splitlines()
+        titles = sorted(line.split("\t")[1] for line in listed)
+        assert titles == ["Harbour bridge reopens", "Russia warns foreign forces in Ukraine would "
+                          "be lawful military targets"], listed  # fmt: skip
+        assert cli("index", index_dir=index_dir).returncode == 0
+
+
+def test_an_index_holding_the_sample_article_twice_keeps_its_first_id(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # Before deleted installs' copies were told to be this install's, adding the sample again
+    # from another install indexed it twice ("article", "article-623547"); once both installs
+    # are gone, a refresh keeps the first id, the one readers know.
+    from articlebot.ingest.documents import bundled_article_path
+
+    index_dir = tmp_path / "index"
+    copy = tmp_path / "b" / "articlebot" / "data" / "article.txt"
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(bundled_article_path().read_bytes())
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert cli("add", str(copy), index_dir=index_dir).returncode == 0
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    [second] = [line.split("\t")[0] for line in listed if line.split("\t")[0] != "article"]
+    here = json.dumps(str(bundled_article_path()))
+    gone = json.dumps("/gone/install-a/articlebot/data/article.txt")
+    for written in index_dir.glob("gen-*/*.json*"):
+        written.write_text(written.read_text().replace(here, gone))
+    copy.unlink()
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert f"removed {second}" in refreshed.stdout
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["article"], listed
+    assert cli("show", "article", index_dir=index_dir).returncode == 0

@@ -42,10 +42,13 @@ def _in_real_folder(path: str) -> str:
 
 
 def _is_bundled_copy(path: str) -> bool:
-    """Whether `path` is some install's copy of the bundled sample article (an older checkout's,
-    a deleted virtual environment's): the index folder outlives installs, and that copy is this
-    install's article, not a file gone (pruned) or another file (indexed twice)."""
-    return path.split(os.sep)[-3:] == list(bundled_article_path().parts[-3:])
+    """Whether `path` was a deleted install's copy of the bundled sample article (an old
+    checkout's, a removed virtual environment's): the index folder outlives installs, and that
+    article is this install's, not a file gone (pruned) or another file (indexed twice). A file
+    still there is itself, whatever its path: a user's own may end the same way."""
+    return path.split(os.sep)[-3:] == list(bundled_article_path().parts[-3:]) and not (
+        os.path.lexists(path)
+    )
 
 
 def origin(source: str) -> str:
@@ -105,7 +108,14 @@ class IdentityResolver:
 
     def __post_init__(self) -> None:
         known = {**self.previous, **self.existing}
-        self._ids_by_source = {normalize_source(s): d for d, s in known.items()}
+        self._ids_by_source = {}
+        for doc_id, source in known.items():
+            # One source is one document, but an index written before deleted installs'
+            # sample articles were told apart may hold it twice ("article", "article-623547"):
+            # the shorter id is kept, as the suffixed one was made because it was taken.
+            held = self._ids_by_source.setdefault(normalize_source(source), doc_id)
+            if (len(doc_id), doc_id) < (len(held), held):
+                self._ids_by_source[normalize_source(source)] = doc_id
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from articlebot.index.identity import IdentityResolver, origin, origin_is_gone
+from articlebot.index.identity import (
+    IdentityResolver,
+    normalize_source,
+    origin,
+    origin_is_gone,
+)
 from articlebot.ingest.documents import Document
 
 
@@ -29,7 +34,7 @@ def merged_documents(
     for doc in indexed:
         if (
             doc.doc_id in resolver.assigned
-            or doc.source in replaced
+            or normalize_source(doc.source) in replaced
             or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
         ):
             continue
