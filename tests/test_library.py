@@ -457,39 +457,136 @@ async def test_a_change_written_as_the_stop_comes_is_told_as_added(
 ) -> None:
     # A probe slowed the publishing of an upload past the stop's time: the admin was told
     # "I'm restarting and could not add it" while the article was written.
+    from articlebot.bot import articles
+    from articlebot.bot.app import NOTICE_SECONDS, build_application
+
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    # Past the stop's deadline for the indexing worker, within the time kept for notices.
+    publish_seconds = settings.stop_seconds - NOTICE_SECONDS + 1
+    upload = _upload(api, ADMIN, "bells.txt", BELLS, make_user(ADMIN))
+    await _stop_while_publishing(api, app, monkeypatch, publish_seconds, upload)
+    assert sorted(open_index(settings, encoder).documents) == ["article", "upload-bells"]
+    told = api.sent_messages(ADMIN)[-1]["text"]
+    assert told.startswith("Added Harbour bells ring again") and "upload-bells" in told, told
+    assert articles.RESTARTING_BEFORE_ADDED not in [m["text"] for m in api.sent_messages(ADMIN)]
+
+
+async def _stop_while_publishing(
+    api: FakeBotApi, app, monkeypatch, publish_seconds: float, *changes: dict, then=None
+) -> float:
+    """Send `changes` to `app`, stop it once the first one's index write is publishing (which
+    takes `publish_seconds`; `then()` is called first); the seconds the stop took."""
     import asyncio
     import time
 
     from botkit import launch_polling, shut_down
 
-    from articlebot.bot import articles
-    from articlebot.bot.app import NOTICE_SECONDS, build_application
     from articlebot.index.store import GenerationWriter
 
-    settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
-    )
     publishing = threading.Event()
     publish = GenerationWriter.publish
 
     def slow_publish(self, *args, **kwargs):
         publishing.set()
-        # Past the stop's deadline for the indexing worker, within the time kept for notices.
-        time.sleep(settings.stop_seconds - NOTICE_SECONDS + 1)
+        time.sleep(publish_seconds)
         return publish(self, *args, **kwargs)
 
     monkeypatch.setattr(GenerationWriter, "publish", slow_publish)
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
     await launch_polling(app)
     try:
-        api.push_update(_upload(api, ADMIN, "bells.txt", BELLS, make_user(ADMIN)))
+        for change in changes:
+            api.push_update(change)
         assert await asyncio.to_thread(publishing.wait, 120)
+        if then is not None:
+            then()
     finally:
+        started = time.monotonic()
         await shut_down(app)
+    return time.monotonic() - started
+
+
+@pytest.mark.asyncio
+async def test_a_write_outlasting_the_stop_keeps_its_time_and_says_it_is_not_known(
+    api, encoder, article_index_dir, monkeypatch
+) -> None:
+    # A verifier's probe: waiting for a write that outlasts the stop held the stop past its
+    # time, and neither admin was told anything. The one queued behind is told it was not added.
+    import asyncio
+
+    from articlebot.bot import articles
+    from articlebot.bot.app import build_application
+
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    admin = make_user(ADMIN)
+    second = _upload(api, ADMIN, "gulls.txt", BELLS.replace(b"bell", b"gull"), admin)
+    took = await _stop_while_publishing(
+        api,
+        app,
+        monkeypatch,
+        settings.stop_seconds + 3,
+        _upload(api, ADMIN, "bells.txt", BELLS, admin),
+        second,
+    )
+    assert took < settings.stop_seconds + 0.5
+    told = [m["text"] for m in api.sent_messages(ADMIN)]
+    assert articles.RESTARTING_UNSURE in told and articles.RESTARTING_BEFORE_ADDED in told, told
+    for _ in range(100):  # the write ends after the stop (a thread cannot be cancelled)
+        if "upload-bells" in open_index(settings, encoder).documents:
+            break
+        await asyncio.sleep(0.1)
     assert sorted(open_index(settings, encoder).documents) == ["article", "upload-bells"]
-    told = api.sent_messages(ADMIN)[-1]["text"]
-    assert told.startswith("Added Harbour bells ring again") and "upload-bells" in told, told
-    assert articles.RESTARTING_BEFORE_ADDED not in [m["text"] for m in api.sent_messages(ADMIN)]
+
+
+@pytest.mark.asyncio
+async def test_an_added_reply_cut_short_by_the_stop_is_told_in_its_notice(
+    api, encoder, article_index_dir, monkeypatch
+) -> None:
+    # A verifier's probe: written before the stop's deadline, its "Added" reply still on its
+    # way (Telegram slow) when the deadline came, the admin was told "could not add it".
+    from articlebot.bot import articles
+    from articlebot.bot.app import build_application
+
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    await _stop_while_publishing(
+        api,
+        app,
+        monkeypatch,
+        1.0,  # written within the stop's time
+        _upload(api, ADMIN, "bells.txt", BELLS, make_user(ADMIN)),
+        then=lambda: api.inject("sendMessage", status=200, delay=2.5),  # past its deadline
+    )
+    assert sorted(open_index(settings, encoder).documents) == ["article", "upload-bells"]
+    told = [m["text"] for m in api.sent_messages(ADMIN)]
+    assert any(t.startswith("Added Harbour bells ring again") for t in told), told
+    assert articles.RESTARTING_BEFORE_ADDED not in told
+
+
+@pytest.mark.asyncio
+async def test_a_removal_written_as_the_stop_comes_is_told(
+    api, encoder, article_index_dir, monkeypatch
+) -> None:
+    # A verifier's probe: the article was removed, and the admin heard nothing.
+    from articlebot.bot.app import NOTICE_SECONDS, build_application
+
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    remove = api.private_message(ADMIN, "/remove article", user=make_user(ADMIN))
+    await _stop_while_publishing(
+        api, app, monkeypatch, settings.stop_seconds - NOTICE_SECONDS + 1, remove
+    )
+    assert list(open_index(settings, encoder).documents) == []
+    assert api.sent_messages(ADMIN)[-1]["text"] == "Removed article."
 
 
 @pytest.mark.asyncio

@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -17,6 +18,7 @@ from telegram.error import TelegramError
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.delivery import ShuttingDown, stop_notice
 from articlebot.bot.handlers import scope_of
+from articlebot.bot.indexing import NOTICE_TIMEOUT
 from articlebot.bot.post_queue import forget_post
 from articlebot.bot.render import (
     MAX_TITLE_CHARS,
@@ -37,6 +39,10 @@ from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
 from articlebot.ingest.posts import visible_in
 from articlebot.masking import shown_source
 
+if TYPE_CHECKING:
+    from articlebot.index.builder import BuildReport
+    from articlebot.storage.local_index import IndexData
+
 log = logging.getLogger(__name__)
 
 #: Uploaded articles: the kinds accepted. An uploaded file is held to the same size as a
@@ -46,6 +52,12 @@ GROUP_ADMINS_ONLY = "In a group, only its admins can choose the articles I answe
 WAITING_FOR_WRITER = "Another change to the articles is being saved; yours comes right after it."
 BUSY_INDEXING = "I'm busy indexing, try again in a minute."
 RESTARTING_BEFORE_ADDED = "I'm restarting and could not add it: please send it again in a minute."
+RESTARTING_UNSURE = (
+    "I'm restarting while saving it: see /articles in a minute, and if it is not there, send it "
+    "again."
+)
+#: How long a stop's notice waits for an upload's write to end, within the notices' time.
+OUTCOME_WAIT_SECONDS = NOTICE_TIMEOUT - 1.0
 RESTARTING_BEFORE_REMOVED = (
     "I'm restarting and could not remove it: please send it again in a minute."
 )
@@ -204,13 +216,14 @@ async def _add(
     tells the admin how it went; a full queue is one line saying to try again."""
     state = context.bot_data
     told = asyncio.Event()
+    upload = _Upload()
 
     async def job() -> None:
-        await _read_and_index(message, read, state, told)
+        await _read_and_index(message, read, state, told, upload)
 
     async def dropped() -> None:
         await told.wait()  # after "Reading the article…"
-        await _say_while_stopping(message, RESTARTING_BEFORE_ADDED)
+        await _say_while_stopping(message, *await _outcome_at_stop(upload))
 
     if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
@@ -246,27 +259,73 @@ def _waiting_note(message: Message) -> Callable[[str], None]:
     return waiting
 
 
+@dataclasses.dataclass(slots=True)
+class _Upload:
+    """An article being added, as far as a stop's notice needs it: the write under way (a
+    thread, which a stop cannot cancel) and what it writes."""
+
+    writing: asyncio.Future[tuple[IndexData, BuildReport]] | None = None
+    document: Document | None = None
+
+
+async def _outcome_at_stop(upload: _Upload) -> tuple[str, bool]:
+    """What to tell an admin whose upload a stop cut short, and whether it is HTML: added (the
+    write was already publishing, or its reply was on its way), not added (it gave up, or had
+    not begun), or, when the write is still going as the notices' time runs out, not known."""
+    if upload.writing is None or upload.document is None:
+        return RESTARTING_BEFORE_ADDED, False
+    await asyncio.wait({upload.writing}, timeout=OUTCOME_WAIT_SECONDS)
+    if not upload.writing.done():
+        return RESTARTING_UNSURE, False
+    if upload.writing.cancelled() or upload.writing.exception() is not None:
+        return RESTARTING_BEFORE_ADDED, False
+    return _added_html(upload.document, *upload.writing.result()), True
+
+
+def _added_html(document: Document, data: IndexData, report: BuildReport) -> str:
+    """The admin's news that `document` was added (as `report` names it)."""
+    [doc_id] = report.given
+    passages = sum(1 for p in data.passages if p.doc_id == doc_id)
+    also = (
+        f" An article with id <code>{escape(document.doc_id)}</code> from elsewhere is indexed "
+        "too; /remove it if this one replaces it."
+        if doc_id != document.doc_id
+        else ""
+    )
+    return (
+        f"Added <b>{title_html(document.title)}</b> ({counted(passages, 'passage')}), id "
+        f"<code>{escape(doc_id)}</code>.{also}"
+    )
+
+
 async def _read_and_index(
     message: Message,
     read: Callable[[], Awaitable[Document]],
     state: BotState,
     told: asyncio.Event,
+    upload: _Upload,
 ) -> None:
     """Read one article, index it and serve it; the outcome is said after `told` (the
-    "Reading" line), so the admin reads them in order."""
+    "Reading" line), so the admin reads them in order. What a stop's notice needs is kept in
+    `upload`."""
     waiting = _waiting_note(message)
     try:
-        document = await read()
+        upload.document = document = await read()
         async with state.index_lock:  # one index change at a time in this process
             from articlebot.collection import add_documents
 
-            data, report = await state.write(
-                add_documents,
-                state.settings,
-                state.retriever.encoder,
-                [document],
-                on_wait=waiting,
+            upload.writing = asyncio.ensure_future(
+                state.write(
+                    add_documents,
+                    state.settings,
+                    state.retriever.encoder,
+                    [document],
+                    on_wait=waiting,
+                )
             )
+            # Shielded: a stop's cancel leaves the write to end (it gives up at its next look
+            # unless publishing), for the stop's notice to tell how it went.
+            data, report = await asyncio.shield(upload.writing)
             # Served from now on; questions already running finish on the old index.
             state.serve(data)
     except WriteStopped:
@@ -284,24 +343,9 @@ async def _read_and_index(
         await told.wait()
         await message.reply_text(ADD_FAILED, do_quote=True)
         return
-    [doc_id] = report.given
-    passages = sum(1 for p in data.passages if p.doc_id == doc_id)
-    log.info("added %s (%d passages) from %s", doc_id, passages, document.source)
-    also = (
-        f" An article with id <code>{escape(document.doc_id)}</code> from elsewhere is indexed "
-        "too; /remove it if this one replaces it."
-        if doc_id != document.doc_id
-        else ""
-    )
-    added = (
-        f"Added <b>{title_html(document.title)}</b> ({counted(passages, 'passage')}), id "
-        f"<code>{escape(doc_id)}</code>.{also}"
-    )
+    log.info("added %s from %s", report.given[0], document.source)
     await told.wait()
-    if state.stopping.is_set():  # written as the stop came: said in the time kept for notices
-        await _say_while_stopping(message, added, html=True)
-    else:
-        await message.reply_html(added, do_quote=True)
+    await message.reply_html(_added_html(document, data, report), do_quote=True)
 
 
 async def remove(update: Update, context: BotContext) -> None:
@@ -336,4 +380,8 @@ async def remove(update: Update, context: BotContext) -> None:
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(plain_fit(f"Could not remove it: {exc}"))
         return
-    await message.reply_text(plain_fit(f"Removed {', '.join(doc_ids)}."))
+    removed = plain_fit(f"Removed {', '.join(doc_ids)}.")
+    if state.stopping.is_set():  # removed as the stop came: said in the time kept for notices
+        await _say_while_stopping(message, removed)
+    else:
+        await message.reply_text(removed)

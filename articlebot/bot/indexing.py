@@ -81,10 +81,6 @@ class IndexingQueue:
             except Exception:  # one bad post or page must not stop the indexing of the rest
                 log.exception("could not index %s", queued.what)
             self._running = None
-            if (task := asyncio.current_task()) is not None and task.cancelling():
-                # The stop's cancel came while the job's change was being written: the job
-                # told its own outcome, and what is queued behind it is dropped now.
-                raise asyncio.CancelledError
 
     async def stop(self, timeout: float) -> None:
         """Take no new jobs, run those queued for up to `timeout` seconds, then cancel what is

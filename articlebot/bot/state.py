@@ -132,14 +132,7 @@ class BotState:
             with giving_up_when(self.stopping):
                 return call(*args, **kwargs)
 
-        written = asyncio.ensure_future(asyncio.to_thread(run))
-        try:
-            return await asyncio.shield(written)
-        except asyncio.CancelledError:
-            # A stop cancelled the caller, but a thread cannot be: it gives up at its next look
-            # at `stopping` (WriteStopped), unless it is already publishing. Its outcome is the
-            # caller's to tell, so that "not added" is never said of a change written.
-            return await written
+        return await asyncio.to_thread(run)
 
     async def remember(self, call: Callable[..., object], *args: Any) -> None:
         """`off_loop(call, *args)` for a write whose failure the asker need not hear of (the
