@@ -284,6 +284,17 @@ class Settings(BaseSettings):
             return [path.expanduser() for path in value]
         return value.expanduser()
 
+    @field_validator("index_dir", "cache_dir", mode="after")
+    @classmethod
+    def _utf8(cls, value: Path) -> Path:
+        # The index's files are written by libraries (faiss) that take a path as UTF-8 text: a
+        # Latin-1 folder name failed there with a traceback, a folder half made.
+        try:
+            str(value.absolute()).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a folder whose name is not UTF-8 text") from None
+        return value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _check_database_url(cls, value: Any) -> Any:
@@ -454,6 +465,9 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     if field == "database_url":  # the value may hold a password: never shown
         return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
+    if "not UTF-8" in error["msg"]:
+        shown = os.fsencode(value).decode("utf-8", errors="replace")
+        return f"{name} must be a folder whose name is UTF-8 text (got {shown!r})"
     # A URL's user:password@ is never shown.
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
     shown = "" if hidden else f" (got {str(value)!r})"

@@ -395,6 +395,28 @@ def test_a_file_whose_name_is_not_utf8_is_one_line_and_the_rest_is_indexed(
     assert list(_listed(index_dir, tmp_path)) == ["ferry"]
 
 
+def test_paths_and_links_that_are_not_utf8_are_one_line_each(tmp_path: Path) -> None:
+    # A verifier's probes around the file name check: each was a traceback.
+    latin = tmp_path / os.fsdecode(b"caf\xe9")
+    _article(latin / "story.txt", "Mill fire", "A fire destroyed the old mill in Hallby on Sunday.")
+    (tmp_path / "cafe").symlink_to(latin)
+    index_dir = tmp_path / "index"
+    real = f"{tmp_path}/caf\ufffd/story.txt"
+    for args, cwd, line in (
+        # A link to a folder so named: the article's source is where the file really is.
+        (["add", str(tmp_path / "cafe" / "story.txt")], tmp_path, f"its real path {real}"),
+        # A relative path from a working folder so named.
+        (["add", "story.txt"], latin, f"story.txt: its real path {real}"),
+        (["ask", "--index-dir", str(tmp_path / os.fsdecode(b"idx\xe9")), "who?"], tmp_path,
+         "--index-dir must be a folder whose name is UTF-8 text"),
+        (["add", os.fsdecode(b"https://example.com/caf\xe9")], tmp_path,
+         "https://example.com/caf\ufffd: not a valid link (it is not UTF-8 text)"),
+    ):  # fmt: skip
+        code, _, err = _run(*args, index_dir=index_dir, cwd=cwd)
+        assert code in (1, 2) and line in _error(err), err
+    assert not (tmp_path / os.fsdecode(b"idx\xe9")).exists()
+
+
 def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
     article_index_dir: Path, tmp_path: Path
 ) -> None:

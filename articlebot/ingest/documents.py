@@ -828,12 +828,21 @@ def iter_documents(
 
 def _check_name(path: Path) -> None:
     """DocumentError for a path that is not UTF-8 text (a Latin-1 "café.txt" from an old
-    archive): its article's source could be neither saved nor shown."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(path).decode("utf-8", errors="replace")
-        raise DocumentError(f"{shown}: the name is not UTF-8 text; rename it to index it") from None
+    archive), as given or where it really is (through a link, or from a working folder so
+    named): its article's source could be neither saved nor shown."""
+    for where in (str(path), os.path.realpath(path)):
+        try:
+            where.encode("utf-8")
+        except UnicodeEncodeError:
+            what = "the name" if where == str(path) else f"its real path {_shown_path(where)}"
+            raise DocumentError(
+                f"{_shown_path(path)}: {what} is not UTF-8 text; rename it to index it"
+            ) from None
+
+
+def _shown_path(path: str | Path) -> str:
+    """`path` printable: its bytes that are not UTF-8 as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
 
 
 def _check_exists(path: Path) -> None:

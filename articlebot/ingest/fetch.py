@@ -71,6 +71,11 @@ async def fetch_article(
     if not is_url(url):
         raise DocumentError(f"{shown}: not an http(s) link")
     try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # bytes a command line had that are not UTF-8
+        shown = shown.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+        raise DocumentError(f"{shown}: not a valid link (it is not UTF-8 text)") from None
+    try:
         first = httpx.URL(url)
     except httpx.InvalidURL as exc:
         raise DocumentError(f"{shown!r}: not a valid link ({exc})") from None
