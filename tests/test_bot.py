@@ -507,6 +507,16 @@ async def test_follow_up_question_in_the_same_chat(api, bot) -> None:
     api.push_update(api.private_message(51, "When was he arrested?"))
     follow = await _reply(api, 51, 2)
     assert "Moscow restaurant in June 2024" in follow["text"]
+    # Sent together, before the first is answered (typed fast, or all fetched at once after
+    # the bot was down): the follow-up waits for the answer it follows (a new user's probe:
+    # it was searched alone, and another passage hedged).
+    api.inject("getUpdates", status=200, delay=1.0)  # both fetched in one batch
+    api.push_update(api.private_message(51, "Who is Daniil Kasatkin?"))
+    api.push_update(api.private_message(51, "Where was he arrested?"))
+    await _reply(api, 51, 4)
+    follow = api.sent_messages(51)[3]["text"]
+    # Asked alone, "where was he arrested" is hedged (the article arrests two men).
+    assert "arrested at a Paris airport" in follow and "may not say" not in follow, follow
 
 
 @pytest.mark.asyncio

@@ -73,6 +73,12 @@ def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
 
 async def _answer(message: Message, question: str, context: BotContext) -> None:
     state = context.bot_data
+    async with state.turns.turn(message.chat_id):  # after the chat's question before it
+        await _answer_in_turn(message, question, context)
+
+
+async def _answer_in_turn(message: Message, question: str, context: BotContext) -> None:
+    state = context.bot_data
     chat_id = message.chat_id
     # Only the /use choice here: what the chat may see is decided against the index the
     # question is answered from, which may be a newer one by then.

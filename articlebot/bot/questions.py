@@ -9,7 +9,8 @@ threads and the event loop fighting over the interpreter lock. A lone question s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -91,6 +92,32 @@ def answer_batch(
             answer_requests(retriever, scoped, english_only=english_only), scoped, strict=True
         )
     ]
+
+
+class ChatTurns:
+    """One question at a time per chat, in the order asked, so that a follow-up sent before
+    the answer to the question it follows ("who was swapped?", "how old is he?" in one go, or
+    all at once after the bot was down) has that answer as its context. Other chats' questions
+    still go together in batches."""
+
+    def __init__(self) -> None:
+        #: chat -> its lock and how many questions hold or wait for it.
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        """The block runs once the chat's questions asked before are answered."""
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users == 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
 
 
 class QuestionQueue(Generic[RequestT, ResultT]):

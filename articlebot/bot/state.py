@@ -19,7 +19,7 @@ from articlebot.bot.channel_state import ChannelState, channel_names
 from articlebot.bot.delivery import AnswersUnderWay
 from articlebot.bot.indexing import IndexingQueue
 from articlebot.bot.limits import RateLimiter
-from articlebot.bot.questions import QuestionQueue, Served, answer_batch
+from articlebot.bot.questions import ChatTurns, QuestionQueue, Served, answer_batch
 from articlebot.bot.stats import AnswerCounts
 from articlebot.config import Settings
 from articlebot.index.lock import giving_up_when
@@ -80,6 +80,8 @@ class BotState:
     told_restarting: set[int] = field(default_factory=set)
     #: The answers being worked on per chat (the stop notice comes after them).
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
+    #: Each chat's questions answered in turn, each the context of the next.
+    turns: ChatTurns = field(default_factory=ChatTurns)
     #: The outside chats already told they are not served (once per chat per process).
     told_outside: set[int] = field(default_factory=set)
     #: The More / Paragraph buttons already answered: (chat, message, button data).
