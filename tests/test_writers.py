@@ -340,6 +340,15 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
             "Photos",
             "notes.txt",
         ]
+    # A home folder holding dotfiles only (a fresh server's), given by mistake (a new user's
+    # probe: the index was written among them).
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".bashrc").write_text("mine")
+    result = cli("ask", "who?", index_dir=home)
+    assert result.returncode == 1
+    assert f"{home} holds other files (.bashrc, .ssh) and no index" in _error(result.stderr)
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc", ".ssh"]
     # An index folder holding only the bot's chat state is still one to build in.
     with_state = tmp_path / "with-state"
     with_state.mkdir()

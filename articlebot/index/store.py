@@ -169,6 +169,10 @@ CHAT_STATE_FILE = "chat_state.sqlite3"
 _OLD_MODEL_FOLDER = "encoder"
 #: Named in the refusal when a folder holds other files.
 _SHOWN = 3
+#: What an empty folder may hold that is no one's work: the writer lock's files, and a file
+#: system's or a desktop's own. Other hidden files are a user's (a home folder with only
+#: .bashrc and .ssh is a home folder, not an empty one).
+_NOT_THE_USERS = (".writer", ".writer.lock", ".DS_Store", "lost+found", ".snapshot", ".nfs")
 
 
 def holds_other_files(index_dir: Path) -> str | None:
@@ -181,12 +185,11 @@ def holds_other_files(index_dir: Path) -> str | None:
         names = sorted(entry.name for entry in os.scandir(index_dir))
     except OSError:
         return None
-    # Hidden files (.DS_Store, a mount's own) are left alone, as the writer's are.
     others = [
         name
         for name in names
-        if not name.startswith((".", "gen-", CHAT_STATE_FILE))
-        and name not in (_OLD_MODEL_FOLDER, "lost+found")
+        if not name.startswith(("gen-", ".tmp-gen-", f".{CURRENT}.", CHAT_STATE_FILE))
+        and name not in (_OLD_MODEL_FOLDER, *_NOT_THE_USERS)
     ]
     if not others:
         return None
