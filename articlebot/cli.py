@@ -703,7 +703,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
         print(
             f"articlebot: a new index, with only what was added; the sample article is added "
-            f"with `articlebot add {bundled_article_path()}`",
+            f"with `{_add_command(settings)} {bundled_article_path()}`",
             file=sys.stderr,
         )
     return 0
@@ -792,10 +792,22 @@ def _empty(settings: Settings) -> str:
     too: an emptied index stays empty when refreshed, as a deployment's may be meant to)."""
     from articlebot.ingest.documents import bundled_article_path
 
+    add = _add_command(settings)
     return (
-        f"{_where(settings)} holds no articles; add some with `articlebot add` (the sample "
-        f"article: `articlebot add {bundled_article_path()}`)"
+        f"{_where(settings)} holds no articles; add some with `{add}` (the sample "
+        f"article: `{add} {bundled_article_path()}`)"
     )
+
+
+def _add_command(settings: Settings) -> str:
+    """`articlebot add` for the index in use: with its folder when it is not the default, so
+    that the command, pasted, adds to this index and not the default one."""
+    import shlex
+
+    default = Settings.model_fields["index_dir"].get_default(call_default_factory=True)
+    if settings.database_url is not None or settings.index_dir == default:
+        return "articlebot add"
+    return f"articlebot add --index-dir {shlex.quote(str(settings.index_dir))}"
 
 
 def _doc_option(parser: argparse.ArgumentParser) -> None:

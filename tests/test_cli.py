@@ -470,9 +470,12 @@ def test_an_index_with_every_article_removed_says_so(tmp_path: Path, cli: Cli) -
     with pytest.MonkeyPatch.context() as patch:  # removing embeds nothing: no model is loaded
         patch.setattr("articlebot.encoders.loading.load_encoder", _no_model)
         assert cli("remove", "ferry", index_dir=index_dir).returncode == 0
+    # The commands name the index folder in use (a new user's probe: pasted, they added to
+    # the default index).
+    add = f"articlebot add --index-dir {index_dir}"
     empty = (
-        f"{index_dir} holds no articles; add some with `articlebot add` (the sample article: "
-        f"`articlebot add {bundled_article_path()}`)"
+        f"{index_dir} holds no articles; add some with `{add}` (the sample article: "
+        f"`{add} {bundled_article_path()}`)"
     )
     listing = cli("list", index_dir=index_dir)
     assert listing.returncode == 0 and listing.stdout == ""
