@@ -93,6 +93,29 @@ class _QuestionLine(BaseModel):
     q: _Text
 
 
+#: The fields a line may have. Others are left alone (a set's own notes: "language", "set"),
+#: but one close to these is a typo that would change what the line means.
+_FIELDS = frozenset(
+    name
+    for model in (_DocumentLine, _DialogueLine, _AnswersLine, _QuestionLine)
+    for name in model.model_fields
+)
+
+
+def _mistyped_field(record: dict[str, object]) -> str | None:
+    """The first field of `record` that looks like a mistyped one, as `"answer": did you mean
+    "answers"?` ({"q", "answer"} read as a question without answers gave a report of
+    unanswerable questions all answered)."""
+    import difflib
+
+    for key in record:
+        if key not in _FIELDS:
+            near = difflib.get_close_matches(key, sorted(_FIELDS), n=1, cutoff=0.8)
+            if near:
+                return f'"{key}" is not a field: did you mean "{near[0]}"?'
+    return None
+
+
 def _problem(error: ValidationError) -> str:
     """The first thing wrong with a line, as `field: what` (`questions.0.start: ...`)."""
     first = error.errors()[0]
@@ -122,6 +145,8 @@ def load_eval_file(path: Path) -> EvalSet:
             raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
             raise DocumentError(f'{where}: expected an object with "text", "answers" or "q"')
+        if (mistyped := _mistyped_field(record)) is not None:
+            raise DocumentError(f"{where}: {mistyped}")
         try:
             if "text" in record:
                 doc_line = _DocumentLine.model_validate(record)

@@ -135,6 +135,18 @@ def test_a_chat_is_asked_in_order_under_its_article_and_kept_apart(tmp_path: Pat
         load_eval_file(path)
 
 
+def test_a_mistyped_field_is_named_and_notes_of_ones_own_are_kept(tmp_path: Path) -> None:
+    # A new user's probe: {"q", "answer"} lines were read as questions without answers, and the
+    # report said that every unanswerable question had been answered.
+    path = tmp_path / "dev.jsonl"
+    path.write_text('{"q": "who was swapped", "set": "mine"}\n{"q": "who", "answer": ["X"]}\n')
+    with pytest.raises(DocumentError) as caught:
+        load_eval_file(path)
+    assert str(caught.value) == f'{path}:2: "answer" is not a field: did you mean "answers"?'
+    path.write_text('{"q": "who was swapped", "set": "mine", "language": "en"}\n')
+    assert [q.q for q in load_eval_file(path).questions] == ["who was swapped"]
+
+
 def test_an_empty_dev_set_says_so(tmp_path: Path) -> None:
     path = tmp_path / "dev.jsonl"
     path.write_text("\n", encoding="utf-8")
