@@ -145,7 +145,8 @@ def load_eval_file(path: Path) -> EvalSet:
             raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
         if not isinstance(record, dict):
             raise DocumentError(f'{where}: expected an object with "text", "answers" or "q"')
-        if (mistyped := _mistyped_field(record)) is not None:
+        kinded = record.keys() & {"text", "context", "answers", "q"}
+        if kinded and (mistyped := _mistyped_field(record)) is not None:
             raise DocumentError(f"{where}: {mistyped}")
         try:
             if "text" in record:
