@@ -178,11 +178,22 @@ def test_a_damaged_chat_state_file_is_one_clear_error(tmp_path: Path) -> None:
         file_chat_state(tmp_path)
 
 
-def test_a_chat_state_folder_that_cannot_be_written_is_said_so(tmp_path: Path) -> None:
-    # It was "not a usable chat state file ...; move it away", of a file that was not there.
+@pytest.mark.parametrize("read_only", ["folder", "file"])
+def test_a_chat_state_that_cannot_be_written_is_said_so(tmp_path: Path, read_only: str) -> None:
+    # It was "not a usable chat state file ...; move it away", of a file that was not there;
+    # a file that could not be written (left by another user) started the bot, and every
+    # answer then failed (a verifier's probe).
+    from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
+
     folder = tmp_path / "index"
     folder.mkdir()
-    folder.chmod(0o555)
+    if read_only == "file":
+        file_chat_state(folder).close()
+        (folder / CHAT_STATE_FILE).chmod(0o444)
+        for left in folder.glob(f"{CHAT_STATE_FILE}-*"):
+            left.unlink()
+    else:
+        folder.chmod(0o555)
     # Root writes in any folder: the run drops the capabilities that let it, as a user has none.
     unprivileged = (
         ["setpriv", "--inh-caps=-dac_override", "--bounding-set=-dac_override", "--"]
@@ -204,7 +215,12 @@ def test_a_chat_state_folder_that_cannot_be_written_is_said_so(tmp_path: Path) -
         )
     finally:
         folder.chmod(0o755)
-    assert run.stdout == f"cannot write the chat state in {folder} (Permission denied)\n", run
+    expected = {
+        "folder": f"cannot write the chat state in {folder} (Permission denied)",
+        "file": f"cannot write the chat state {folder / CHAT_STATE_FILE} (attempt to write a "
+        "readonly database)",
+    }
+    assert run.stdout == expected[read_only] + "\n", run
 
 
 def test_forget_old_deletes_expired_counts_and_turns_and_keeps_live_ones(state: ChatState) -> None:

@@ -5,6 +5,7 @@ machine). One implementation, two dialects: they differ in placeholders and lock
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tempfile
 import threading
@@ -337,19 +338,34 @@ def file_chat_state(index_dir: Path) -> SqlChatState:
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")
+        # A write now, not at the first question: a file that cannot be written (read-only,
+        # left by another user) is said at the start, not as every answer failing.
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute(f"PRAGMA user_version = {version}")
         return SqlChatState(_SqliteTransactions(conn))
     except sqlite3.DatabaseError as exc:
-        if (why := _cannot_write(index_dir)) is not None:  # not the file's fault
+        # Not the file's fault: moving it away (the advice for a damaged one) would lose it.
+        if (why := _cannot_write(index_dir)) is not None:
             raise IndexStoreError(f"cannot write the chat state in {index_dir} ({why})") from None
+        if "readonly" in str(exc):
+            raise IndexStoreError(f"cannot write the chat state {path} ({exc})") from None
         raise IndexStoreError(
             f"{path} is not a usable chat state file ({exc}); move it away to start afresh"
         ) from None
 
 
+#: What `_cannot_write` writes: a full disk takes an empty file, not a page of data.
+_PROBE_BYTES = 64 * 1024
+
+
 def _cannot_write(folder: Path) -> str | None:
-    """Why no file can be written in `folder` (a read-only disk, no permission), or None."""
+    """Why no data can be written in `folder` (a read-only disk, no permission, a full disk),
+    or None."""
     try:
-        with tempfile.TemporaryFile(dir=folder):
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(bytes(_PROBE_BYTES))
+            probe.flush()
+            os.fsync(probe.fileno())
             return None
     except OSError as exc:
         return exc.strerror or str(exc)
