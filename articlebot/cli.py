@@ -623,7 +623,7 @@ def _files(items: Sequence[str]) -> list[Path]:
             and (
                 item.lower().startswith("www.")
                 or "/" in item
-                or Path(item).suffix.lower() not in SUPPORTED_SUFFIXES
+                or Path(item).suffix.lower() not in (*SUPPORTED_SUFFIXES, *_FILE_SUFFIXES)
             )
         ):
             # A machine of one's own is served over http:// more often than not.
@@ -635,6 +635,8 @@ def _files(items: Sequence[str]) -> list[Path]:
     return [Path(item) for item in items if not is_url(item)]
 
 
+#: Ends of file names no host has: a missing "notes.docx" is a file, not a link to one.
+_FILE_SUFFIXES = (".doc", ".docx", ".pdf", ".odt", ".rtf", ".epub", ".pages", ".csv", ".json")
 #: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
 #: "example.com/story" (a missing "notes.txt" is a file).
 _BARE_HOST = re.compile(

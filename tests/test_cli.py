@@ -175,6 +175,13 @@ def test_a_mistyped_command_line_is_one_line_naming_the_help(
     assert not (tmp_path / "index").exists()
 
 
+def test_a_missing_document_file_is_not_taken_for_a_link(tmp_path: Path, cli: Cli) -> None:
+    # A new user's probe: `add notes.docx` suggested `articlebot add https://notes.docx`.
+    result = cli("add", "notes.docx", index_dir=tmp_path / "index")
+    assert result.returncode == 1
+    assert result.stderr == "articlebot: error: notes.docx: no such file or folder\n"
+
+
 def test_no_command_prints_the_help_and_verbose_goes_before_or_after_it(
     article_index_dir: Path, cli: Cli
 ) -> None:
