@@ -22,11 +22,11 @@ one before it. Commands:
   more    the next passage for the last question
   clear   forget the conversation (and clear the screen)
   help    this help
-  quit    leave (also exit, Ctrl-D, Ctrl-C twice; "bye" says goodbye and leaves)
+  quit    leave (also q, exit, Ctrl-D, Ctrl-C twice; "bye" says goodbye and leaves)
 Up and down arrows recall earlier questions; they are kept between sessions.\
 """
 
-QUIT = {"quit", "exit", "/quit", "/exit", ":q"}
+QUIT = {"quit", "exit", "/quit", "/exit", ":q", "q"}
 #: Said after a Ctrl-C while a question is answered: the answer stops, the chat goes on.
 STOPPED = "(Stopped. Ask again, or press Ctrl-C twice at the prompt to leave.)"
 #: Said after a Ctrl-C at the prompt, which drops the line typed; a second one leaves.

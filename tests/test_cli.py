@@ -390,6 +390,9 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     assert turns[3].split("\n", 1)[1].strip() == "To leave, type quit (or press Ctrl-D)."
     assert turns[4].split("\n", 1)[1].strip() == "To forget this conversation, type clear."
     assert turns[5].strip() == "quit."  # left: "who is witkoff" was never asked
+    # "q" leaves too, as in a pager (a new user's probe: it was searched).
+    quick = _cli("chat", index_dir=index_dir, stdin="q\nwho is witkoff\n")
+    assert quick.returncode == 0 and "Witkoff" not in quick.stdout.split("\n> q")[1]
 
 
 def test_chat_shows_no_control_characters_and_helps_with_punctuation(
