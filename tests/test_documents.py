@@ -765,3 +765,28 @@ def test_an_id_not_there_is_matched_to_the_ids_it_may_mean() -> None:
     assert ids_like("ida", known) == ["storm-ida", "storm-ida-3fa2b1"]
     assert ids_like("bridge harbour", known) == []  # its words, not in that order
     assert ids_like("arti", known) == [] and ids_like("!!!", known) == []
+
+
+def test_a_page_s_marked_date_is_its_date_and_an_unmarked_one_is_not() -> None:
+    # A new user's probe: a page's <time datetime="2026-01-20"> under its byline was lost, and
+    # "when was it published" said the article gives no date.
+    from articlebot.retrieval.about import article_date
+
+    body = (
+        "<p>The roof of Hallby Primary School will be replaced over the summer after a storm "
+        "tore away part of it in December, the council said on Tuesday. The work will cost "
+        "about 400,000 pounds and is due to finish before the new school year begins.</p>"
+        "<p>Pupils have been taught in the village hall since the storm, the head said.</p>"
+    )
+    marked = (
+        "<html><head><title>School roof to be replaced</title></head><body><article>"
+        '<h1>School roof to be replaced</h1><p class="byline">By Anna Berg</p>'
+        f'<time datetime="2026-01-20">20 January 2026</time>{body}</article></body></html>'
+    )
+    page = parse_html(marked, "school", "school.html")
+    assert article_date(page) == "2026-01-20"
+    assert page.text[page.body_start :].startswith("The roof of Hallby")  # paragraph 1
+    # A date the page does not mark as its own (a copyright line) is not its date.
+    unmarked = marked.replace('<time datetime="2026-01-20">20 January 2026</time>', "")
+    unmarked = unmarked.replace("</article>", "</article><footer>© 2019 Hallby News</footer>")
+    assert article_date(parse_html(unmarked, "school", "school.html")) is None

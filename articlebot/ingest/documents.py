@@ -353,6 +353,23 @@ def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
     return f"{title}\n" + "\n".join(credits) + "\n" + body
 
 
+#: How a page marks its date as its own: <time datetime>, Open Graph's published time, or
+#: schema.org's datePublished. A date trafilatura found otherwise (a copyright year, a link's
+#: path) is no publication date to tell a reader.
+_MARKED_DATE = re.compile(r"\bdatetime\s*=|published_time|datePublished", re.IGNORECASE)
+
+
+def _marked_date(html: str, found: str | None, body: str) -> str | None:
+    """The page's own date (as trafilatura reads it, "2026-01-20"), where the page marks one
+    and its text does not print one near its top."""
+    date = _visible_line(found or "")
+    if not date or not is_date_line(date) or not _MARKED_DATE.search(html):
+        return None
+    if any(is_date_line(line) for line in body.split("\n")[:6]):
+        return None
+    return date
+
+
 def _check_elements(html: str, source: str) -> None:
     """Refuse a page of more than `MAX_HTML_ELEMENTS` elements, counted by lxml's parser
     (a tenth of a second for a megabyte) before trafilatura reads it."""
@@ -410,8 +427,10 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
             body = "\n".join(named if line.strip() == byline else line for line in lines)
         byline = named
     # Title and byline head the text, as a reader sees them, and before `body_start`, so that
-    # paragraph 1 is the article's first paragraph.
-    header = f"{title}\n" + (f"{byline}\n" if byline and byline not in body else "") + "\n"
+    # paragraph 1 is the article's first paragraph; then the date the page marks as its own.
+    header = f"{title}\n" + (f"{byline}\n" if byline and byline not in body else "")
+    date = _marked_date(html, getattr(extracted, "date", None), body)
+    header += (f"{date}\n" if date else "") + "\n"
     return Document(
         doc_id=doc_id,
         title=title,

@@ -247,9 +247,11 @@ def article_date(document: Document) -> str | None:
     """The date an article prints for itself: a short line under its headline or at its end
     with a date on it, or the date in its dateline ("OSLO, Feb 14 (Reuters)"); None when it
     prints none."""
+    # The lines under the headline before the body: a page's byline and the date it marks.
+    credits = [line.strip() for line in document.text[: document.body_start].split("\n")[1:]]
     body = [line.strip() for line in document.text[document.body_start :].split("\n")]
     body = [line for line in body if line]
-    for line in body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
+    for line in credits + body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
         if is_date_line(line):
             return line
     for line in body[:4]:
