@@ -458,12 +458,9 @@ async def test_a_change_written_as_the_stop_comes_is_told_as_added(
     # A probe slowed the publishing of an upload past the stop's time: the admin was told
     # "I'm restarting and could not add it" while the article was written.
     from articlebot.bot import articles
-    from articlebot.bot.app import NOTICE_SECONDS, build_application
+    from articlebot.bot.app import NOTICE_SECONDS
 
-    settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
-    )
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    settings, app = _bot_stopping_in_5_s(api, encoder, article_index_dir)
     # Past the stop's deadline for the indexing worker, within the time kept for notices.
     publish_seconds = settings.stop_seconds - NOTICE_SECONDS + 1
     upload = _upload(api, ADMIN, "bells.txt", BELLS, make_user(ADMIN))
@@ -472,6 +469,18 @@ async def test_a_change_written_as_the_stop_comes_is_told_as_added(
     told = api.sent_messages(ADMIN)[-1]["text"]
     assert told.startswith("Added Harbour bells ring again") and "upload-bells" in told, told
     assert articles.RESTARTING_BEFORE_ADDED not in [m["text"] for m in api.sent_messages(ADMIN)]
+
+
+def _bot_stopping_in_5_s(api: FakeBotApi, encoder, index_dir: Path):
+    """Settings with ADMIN an admin and a 5 s stop, and a bot on them (not started)."""
+    from articlebot.bot.app import build_application
+
+    settings = load_settings(
+        api_url=api.url, index_dir=index_dir, admin_ids=[ADMIN], stop_seconds=5
+    )
+    return settings, build_application(
+        settings, api.token, Retriever(open_index(settings, encoder), encoder)
+    )
 
 
 async def _stop_while_publishing(
@@ -517,12 +526,8 @@ async def test_a_write_outlasting_the_stop_keeps_its_time_and_says_it_is_not_kno
     import asyncio
 
     from articlebot.bot import articles
-    from articlebot.bot.app import build_application
 
-    settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
-    )
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    settings, app = _bot_stopping_in_5_s(api, encoder, article_index_dir)
     admin = make_user(ADMIN)
     second = _upload(api, ADMIN, "gulls.txt", BELLS.replace(b"bell", b"gull"), admin)
     took = await _stop_while_publishing(
@@ -550,12 +555,8 @@ async def test_an_added_reply_cut_short_by_the_stop_is_told_in_its_notice(
     # A verifier's probe: written before the stop's deadline, its "Added" reply still on its
     # way (Telegram slow) when the deadline came, the admin was told "could not add it".
     from articlebot.bot import articles
-    from articlebot.bot.app import build_application
 
-    settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
-    )
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    settings, app = _bot_stopping_in_5_s(api, encoder, article_index_dir)
     await _stop_while_publishing(
         api,
         app,
@@ -575,12 +576,9 @@ async def test_a_removal_written_as_the_stop_comes_is_told(
     api, encoder, article_index_dir, monkeypatch
 ) -> None:
     # A verifier's probe: the article was removed, and the admin heard nothing.
-    from articlebot.bot.app import NOTICE_SECONDS, build_application
+    from articlebot.bot.app import NOTICE_SECONDS
 
-    settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN], stop_seconds=5
-    )
-    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    settings, app = _bot_stopping_in_5_s(api, encoder, article_index_dir)
     remove = api.private_message(ADMIN, "/remove article", user=make_user(ADMIN))
     await _stop_while_publishing(
         api, app, monkeypatch, settings.stop_seconds - NOTICE_SECONDS + 1, remove
