@@ -903,3 +903,34 @@ def test_a_post_written_with_old_mac_line_ends_keeps_its_title() -> None:
     document = text_document(post)
     assert document.title == "Bergen opens its fourth tram line"
     assert "\r" not in document.text
+
+
+@pytest.mark.asyncio
+async def test_a_thread_s_follow_up_sent_with_its_question_waits_for_it(
+    api, bot, site, monkeypatch
+) -> None:
+    # A verifier's probe: under a post, a question and its follow-up fetched together were
+    # both read after the thread's question before them, as a chat's had been.
+    _, forward = await post(api, url(site, "/early.html"))
+    first = api.comment(forward, "Which trawler lost power?", user=READER)
+    api.push_update(first)
+    await answer_to(api, first)
+    read_after = []
+    reply = post_answers.thread_reply
+
+    async def noting(state, thread, question, previous):
+        read_after.append((question, previous.question if previous else None))
+        return await reply(state, thread, question, previous)
+
+    monkeypatch.setattr(post_answers, "thread_reply", noting)
+    api.inject("getUpdates", status=200, delay=1.0)  # both fetched in one batch
+    asked = api.comment(forward, "How many homes were flooded?", user=READER)
+    follow = api.comment(forward, "And how many families spent the night there?", user=READER)
+    api.push_update(asked)
+    api.push_update(follow)
+    await answer_to(api, asked)
+    await answer_to(api, follow)
+    assert read_after == [
+        ("How many homes were flooded?", "Which trawler lost power?"),
+        ("And how many families spent the night there?", "How many homes were flooded?"),
+    ]

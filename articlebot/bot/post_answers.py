@@ -149,11 +149,18 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
             empty_hint(asked.command, context.bot.username or ""), do_quote=True
         )
         return
+    async with state.turns.turn((message.chat_id, thread.root_id)):  # the thread's in order
+        await _answer_in_thread(message, thread, asked.question, state)
+
+
+async def _answer_in_thread(
+    message: Message, thread: Thread, question: str, state: BotState
+) -> None:
     chat_id = message.chat_id
     try:
         with state.under_way.answering(chat_id):
             last = await state.off_loop(state.chats.thread_turn, chat_id, thread.root_id)
-            reply = await thread_reply(state, thread, asked.question, last)
+            reply = await thread_reply(state, thread, question, last)
             await delivery.reply_html(message, reply.html, reply.buttons)
     except (QueueClosed, ShuttingDown):
         await stop_notice(message, state)

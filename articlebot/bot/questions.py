@@ -9,7 +9,7 @@ threads and the event loop fighting over the interpreter lock. A lone question s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Hashable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -101,12 +101,13 @@ class ChatTurns:
     still go together in batches."""
 
     def __init__(self) -> None:
-        #: chat -> its lock and how many questions hold or wait for it.
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        #: chat (or a chat's post thread) -> its lock and how many questions hold or wait.
+        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        """The block runs once the chat's questions asked before are answered."""
+    async def turn(self, chat_id: Hashable) -> AsyncIterator[None]:
+        """The block runs once the questions asked before in `chat_id` (a chat, or a chat and
+        the post whose thread it is) are answered."""
         lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
         self._locks[chat_id] = (lock, users + 1)
         try:
