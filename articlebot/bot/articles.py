@@ -223,7 +223,8 @@ async def _add(
 
     async def dropped() -> None:
         await told.wait()  # after "Reading the article…"
-        await _say_while_stopping(message, *await _outcome_at_stop(upload))
+        if (outcome := await _outcome_at_stop(upload)) is not None:
+            await _say_while_stopping(message, *outcome)
 
     if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
@@ -266,12 +267,18 @@ class _Upload:
 
     writing: asyncio.Future[tuple[IndexData, BuildReport]] | None = None
     document: Document | None = None
+    #: The "Added" reply was handed to Telegram: cut short, it may have arrived all the same,
+    #: and a message is never sent twice.
+    replied: bool = False
 
 
-async def _outcome_at_stop(upload: _Upload) -> tuple[str, bool]:
+async def _outcome_at_stop(upload: _Upload) -> tuple[str, bool] | None:
     """What to tell an admin whose upload a stop cut short, and whether it is HTML: added (the
-    write was already publishing, or its reply was on its way), not added (it gave up, or had
-    not begun), or, when the write is still going as the notices' time runs out, not known."""
+    write was already publishing), not added (it gave up, or had not begun), or, when the
+    write is still going as the notices' time runs out, not known; None when its reply was
+    already on its way."""
+    if upload.replied:
+        return None
     if upload.writing is None or upload.document is None:
         return RESTARTING_BEFORE_ADDED, False
     await asyncio.wait({upload.writing}, timeout=OUTCOME_WAIT_SECONDS)
@@ -345,6 +352,7 @@ async def _read_and_index(
         return
     log.info("added %s from %s", report.given[0], document.source)
     await told.wait()
+    upload.replied = True
     await message.reply_html(_added_html(document, data, report), do_quote=True)
 
 
