@@ -284,11 +284,15 @@ class Settings(BaseSettings):
             return [path.expanduser() for path in value]
         return value.expanduser()
 
-    @field_validator("index_dir", "cache_dir", mode="after")
+    @field_validator("index_dir", mode="after")
     @classmethod
     def _utf8(cls, value: Path) -> Path:
         # The index's files are written by libraries (faiss) that take a path as UTF-8 text: a
-        # Latin-1 folder name failed there with a traceback, a folder half made.
+        # Latin-1 folder name given failed there with a traceback, a folder half made. The
+        # default one, under a home of such a name, is said when an index is written there:
+        # reading works, and a setting never set is not to be named.
+        if value == _default_index_dir():
+            return value
         try:
             str(value.absolute()).encode("utf-8")
         except UnicodeEncodeError:

@@ -425,6 +425,23 @@ def test_paths_and_links_that_are_not_utf8_are_one_line_each(tmp_path: Path) -> 
         assert code in (1, 2) and line in _error(err), err
     assert not (tmp_path / os.fsdecode(b"idx\xe9")).exists()
 
+    # A home (cache folder) so named, with the index elsewhere, answers (a second verifier's
+    # probe: every command was refused, naming a setting never set); with the default index
+    # under it, an index written there is one line.
+    models = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "articlebot"
+    env = {**_env(index_dir), "XDG_CACHE_HOME": str(latin), "ARTICLEBOT_CACHE_DIR": str(models)}
+    for with_index, line in ((True, None), (False, "the folder's name is not UTF-8 text")):
+        if not with_index:
+            del env["ARTICLEBOT_INDEX_DIR"]
+        run = subprocess.run(
+            [sys.executable, "-m", "articlebot", "ask", "Who was swapped?"],
+            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        if line is None:
+            assert run.returncode == 0 and "Kasatkin" in run.stdout, run.stderr
+        else:
+            assert run.returncode == 1 and line in _error(run.stderr), run.stderr
+
 
 def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
     article_index_dir: Path, tmp_path: Path

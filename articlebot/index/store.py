@@ -243,6 +243,14 @@ class GenerationWriter:
     its vectors are ever held whole; `publish` makes it live atomically, `discard` drops it."""
 
     def __init__(self, index_dir: Path, dimension: int) -> None:
+        try:
+            str(index_dir.absolute()).encode("utf-8")
+        except UnicodeEncodeError:  # faiss takes its file's path as UTF-8 text
+            shown = os.fsencode(index_dir).decode("utf-8", errors="replace")
+            raise IndexWriteError(
+                f"cannot write the index in {shown}: the folder's name is not UTF-8 text; give "
+                "another with --index-dir or ARTICLEBOT_INDEX_DIR"
+            ) from None
         index_dir.mkdir(parents=True, exist_ok=True)
         self.index_dir = index_dir
         self.dimension = dimension
