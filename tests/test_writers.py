@@ -349,6 +349,12 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
     assert result.returncode == 1
     assert f"{home} holds other files (.bashrc, .ssh) and no index" in _error(result.stderr)
     assert sorted(p.name for p in home.iterdir()) == [".bashrc", ".ssh"]
+    # A file system's or a desktop's own hidden files are no one's work.
+    mounted = tmp_path / "mounted"
+    (mounted / ".Trash-1000").mkdir(parents=True)
+    (mounted / ".nfs000000000123abcd00000001").write_text("")
+    assert cli("ask", "Who was swapped?", index_dir=mounted).returncode == 0
+    assert (mounted / "CURRENT").exists()
     # An index folder holding only the bot's chat state is still one to build in.
     with_state = tmp_path / "with-state"
     with_state.mkdir()

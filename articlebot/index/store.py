@@ -170,9 +170,21 @@ _OLD_MODEL_FOLDER = "encoder"
 #: Named in the refusal when a folder holds other files.
 _SHOWN = 3
 #: What an empty folder may hold that is no one's work: the writer lock's files, and a file
-#: system's or a desktop's own. Other hidden files are a user's (a home folder with only
-#: .bashrc and .ssh is a home folder, not an empty one).
-_NOT_THE_USERS = (".writer", ".writer.lock", ".DS_Store", "lost+found", ".snapshot", ".nfs")
+#: system's or a desktop's own (names starting so: ".nfs0000...", ".Trash-1000"). Other hidden
+#: files are a user's (a home folder with only .bashrc and .ssh is a home folder, not an
+#: empty one).
+_NOT_THE_USERS = (
+    ".writer",
+    ".DS_Store",
+    "lost+found",
+    ".snapshot",
+    ".nfs",
+    ".Trash",
+    ".Spotlight-V100",
+    ".fseventsd",
+    ".TemporaryItems",
+    ".zfs",
+)
 
 
 def holds_other_files(index_dir: Path) -> str | None:
@@ -188,8 +200,10 @@ def holds_other_files(index_dir: Path) -> str | None:
     others = [
         name
         for name in names
-        if not name.startswith(("gen-", ".tmp-gen-", f".{CURRENT}.", CHAT_STATE_FILE))
-        and name not in (_OLD_MODEL_FOLDER, *_NOT_THE_USERS)
+        if not name.startswith(
+            ("gen-", ".tmp-gen-", f".{CURRENT}.", CHAT_STATE_FILE, *_NOT_THE_USERS)
+        )
+        and name != _OLD_MODEL_FOLDER
     ]
     if not others:
         return None
