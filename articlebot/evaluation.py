@@ -110,7 +110,8 @@ def _mistyped_field(record: dict[str, object]) -> str | None:
 
     for key in record:
         if key not in _FIELDS:
-            near = difflib.get_close_matches(key, sorted(_FIELDS), n=1, cutoff=0.8)
+            # Not "unanswerable": a set may note its own "answerable".
+            near = difflib.get_close_matches(key, sorted(_FIELDS - {"unanswerable"}), cutoff=0.8)
             if near:
                 return f'"{key}" is not a field: did you mean "{near[0]}"?'
     return None

@@ -143,7 +143,7 @@ def test_a_mistyped_field_is_named_and_notes_of_ones_own_are_kept(tmp_path: Path
     with pytest.raises(DocumentError) as caught:
         load_eval_file(path)
     assert str(caught.value) == f'{path}:2: "answer" is not a field: did you mean "answers"?'
-    path.write_text('{"q": "who was swapped", "set": "mine", "language": "en"}\n')
+    path.write_text('{"q": "who was swapped", "set": "mine", "answerable": false}\n')
     assert [q.q for q in load_eval_file(path).questions] == ["who was swapped"]
 
 
