@@ -586,8 +586,9 @@ def _refreshable_sources(held: Sequence[str], say_gone: bool = True) -> list[str
 
 
 def _no_documents(paths: Sequence[str]) -> str:
+    shown = ", ".join(_typed(path) for path in paths)  # a Latin-1 folder's name: U+FFFD
     return (
-        f"no articles in {', '.join(paths)}: give .txt, .md, .html or .jsonl files, folders "
+        f"no articles in {shown}: give .txt, .md, .html or .jsonl files, folders "
         "holding them, or links"
     )
 
