@@ -30,6 +30,7 @@ from articlebot.config import (
     unknown_settings,
 )
 from articlebot.masking import masked_url, shown_source
+from articlebot.system_text import printable
 
 log = logging.getLogger("articlebot")
 
@@ -586,7 +587,7 @@ def _refreshable_sources(held: Sequence[str], say_gone: bool = True) -> list[str
 
 
 def _no_documents(paths: Sequence[str]) -> str:
-    shown = ", ".join(_typed(path) for path in paths)  # a Latin-1 folder's name: U+FFFD
+    shown = ", ".join(printable(path) for path in paths)  # a Latin-1 folder's name: U+FFFD
     return (
         f"no articles in {shown}: give .txt, .md, .html or .jsonl files, folders "
         "holding them, or links"
@@ -841,12 +842,6 @@ def _scope(retriever: Any, doc_ids: Sequence[str] | None) -> list[str] | None:
     return list(dict.fromkeys(doc_ids))
 
 
-def _typed(text: str) -> str:
-    """Text from the command line with its bytes that are not UTF-8 (which Python keeps as lone
-    surrogates, unprintable and unreadable to the model) as U+FFFD, as standard input has them."""
-    return os.fsencode(text).decode("utf-8", errors="replace")
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     import dataclasses
@@ -861,7 +856,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             "one a line; `articlebot chat` asks interactively"
         )
     # Unquoted, the shell hands the question over word by word.
-    question = _typed(" ".join(args.question)) if args.question else "-"
+    question = printable(" ".join(args.question)) if args.question else "-"
     if not question.strip():
         raise UsageError('the question is empty: give one (articlebot ask "...")')
     if question == "-" and sys.stdin.isatty():

@@ -291,12 +291,12 @@ class Settings(BaseSettings):
         # Latin-1 folder name given failed there with a traceback, a folder half made. The
         # default one, under a home of such a name, is said when an index is written there:
         # reading works, and a setting never set is not to be named.
+        from articlebot.system_text import is_utf8  # the settings alone load no other module
+
         if value == _default_index_dir():
             return value
-        try:
-            str(value.absolute()).encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("a folder whose name is not UTF-8 text") from None
+        if not is_utf8(value.absolute()):
+            raise ValueError("a folder whose name is not UTF-8 text")
         return value
 
     @field_validator("database_url", mode="before")
@@ -470,8 +470,9 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
         return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
     if "not UTF-8" in error["msg"]:
-        shown = os.fsencode(value).decode("utf-8", errors="replace")
-        return f"{name} must be a folder whose name is UTF-8 text (got {shown!r})"
+        from articlebot.system_text import printable
+
+        return f"{name} must be a folder whose name is UTF-8 text (got {printable(value)!r})"
     # A URL's user:password@ is never shown.
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
     shown = "" if hidden else f" (got {str(value)!r})"

@@ -113,9 +113,10 @@ class IdentityResolver:
             # One source is one document, but an index written before deleted installs'
             # sample articles were told apart may hold it twice ("article", "article-623547"):
             # the shorter id is kept, as the suffixed one was made because it was taken.
-            held = self._ids_by_source.setdefault(normalize_source(source), doc_id)
-            if (len(doc_id), doc_id) < (len(held), held):
-                self._ids_by_source[normalize_source(source)] = doc_id
+            key = normalize_source(source)
+            held = self._ids_by_source.get(key)
+            if held is None or (len(doc_id), doc_id) < (len(held), held):
+                self._ids_by_source[key] = doc_id
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""

@@ -47,6 +47,7 @@ from articlebot.index.keyword import KeywordIndex, TermPostings
 from articlebot.index.token_codes import quantize
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.documents import Document
+from articlebot.system_text import is_utf8, printable
 
 #: Raised whenever the files change; an index of another format is rebuilt, never converted.
 FORMAT_VERSION = 3
@@ -257,14 +258,11 @@ class GenerationWriter:
     its vectors are ever held whole; `publish` makes it live atomically, `discard` drops it."""
 
     def __init__(self, index_dir: Path, dimension: int) -> None:
-        try:
-            str(index_dir.absolute()).encode("utf-8")
-        except UnicodeEncodeError:  # faiss takes its file's path as UTF-8 text
-            shown = os.fsencode(index_dir).decode("utf-8", errors="replace")
+        if not is_utf8(index_dir.absolute()):  # faiss takes its file's path as UTF-8 text
             raise IndexWriteError(
-                f"cannot write the index in {shown}: the folder's name is not UTF-8 text; give "
-                "another with --index-dir or ARTICLEBOT_INDEX_DIR"
-            ) from None
+                f"cannot write the index in {printable(index_dir)}: the folder's name is not "
+                "UTF-8 text; give another with --index-dir or ARTICLEBOT_INDEX_DIR"
+            )
         index_dir.mkdir(parents=True, exist_ok=True)
         self.index_dir = index_dir
         self.dimension = dimension

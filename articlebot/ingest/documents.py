@@ -23,6 +23,7 @@ from articlebot.ingest.cleaning import (
     looks_like_title,
 )
 from articlebot.ingest.markdown import MarkdownText, markdown_text
+from articlebot.system_text import is_utf8, printable
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -850,18 +851,11 @@ def _check_name(path: Path) -> None:
     archive), as given or where it really is (through a link, or from a working folder so
     named): its article's source could be neither saved nor shown."""
     for where in (str(path), os.path.realpath(path)):
-        try:
-            where.encode("utf-8")
-        except UnicodeEncodeError:
-            what = "the name" if where == str(path) else f"its real path {_shown_path(where)}"
+        if not is_utf8(where):
+            what = "the name" if where == str(path) else f"its real path {printable(where)}"
             raise DocumentError(
-                f"{_shown_path(path)}: {what} is not UTF-8 text; rename it to index it"
-            ) from None
-
-
-def _shown_path(path: str | Path) -> str:
-    """`path` printable: its bytes that are not UTF-8 as U+FFFD."""
-    return os.fsencode(path).decode("utf-8", errors="replace")
+                f"{printable(path)}: {what} is not UTF-8 text; rename it to index it"
+            )
 
 
 def _check_exists(path: Path) -> None:

@@ -20,6 +20,7 @@ from articlebot.ingest.documents import (
     text_codec,
 )
 from articlebot.masking import masked_url
+from articlebot.system_text import is_utf8, printable
 
 if TYPE_CHECKING:
     import httpx
@@ -70,11 +71,8 @@ async def fetch_article(
     shown = masked_url(url)
     if not is_url(url):
         raise DocumentError(f"{shown}: not an http(s) link")
-    try:
-        url.encode("utf-8")
-    except UnicodeEncodeError:  # bytes a command line had that are not UTF-8
-        shown = shown.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
-        raise DocumentError(f"{shown}: not a valid link (it is not UTF-8 text)") from None
+    if not is_utf8(url):  # bytes a command line had that are not UTF-8
+        raise DocumentError(f"{printable(shown)}: not a valid link (it is not UTF-8 text)")
     try:
         first = httpx.URL(url)
     except httpx.InvalidURL as exc:
