@@ -24,6 +24,7 @@ from articlebot.config import (
     Settings,
     bot_token,
     bot_token_problem,
+    default_index_dir,
     explain_invalid,
     load_settings,
     prepare_process,
@@ -808,8 +809,7 @@ def _add_command(settings: Settings) -> str:
     that the command, pasted, adds to this index and not the default one."""
     import shlex
 
-    default = Settings.model_fields["index_dir"].get_default(call_default_factory=True)
-    if settings.database_url is not None or settings.index_dir == default:
+    if settings.database_url is not None or settings.index_dir == default_index_dir():
         return "articlebot add"
     return f"articlebot add --index-dir {shlex.quote(str(settings.index_dir))}"
 

@@ -35,7 +35,8 @@ def _default_cache_dir() -> Path:
     return Path(base) / "articlebot"
 
 
-def _default_index_dir() -> Path:
+def default_index_dir() -> Path:
+    """The index folder when none is set: `index` under the cache folder."""
     return _default_cache_dir() / "index"
 
 
@@ -59,7 +60,7 @@ class Settings(BaseSettings):
         description="Documents to index when none are named on the command line "
         "(empty: the bundled article).",
     )
-    index_dir: Path = Field(default_factory=_default_index_dir)
+    index_dir: Path = Field(default_factory=default_index_dir)
     database_url: SecretStr | None = Field(
         default=None,
         description="postgresql://user:password@host/db: keep the index and chat state in "
@@ -293,7 +294,7 @@ class Settings(BaseSettings):
         # reading works, and a setting never set is not to be named.
         from articlebot.system_text import is_utf8  # the settings alone load no other module
 
-        if value == _default_index_dir():
+        if value == default_index_dir():
             return value
         if not is_utf8(value.absolute()):
             raise ValueError("a folder whose name is not UTF-8 text")
