@@ -708,7 +708,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
         print(
             f"articlebot: a new index, with only what was added; the sample article is added "
-            f"with `{_add_command(settings)} {bundled_article_path()}`",
+            f"with `{_add_command(settings, args)} {bundled_article_path()}`",
             file=sys.stderr,
         )
     return 0
@@ -753,7 +753,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         manifest = read_manifest(settings.index_dir)
     if not manifest.documents:
-        print(f"articlebot: {_empty(settings)}", file=sys.stderr)
+        print(f"articlebot: {_empty(settings, args)}", file=sys.stderr)
     # Oldest first, as added: the index's own order changes when a folder is indexed again.
     listed = sorted(
         manifest.documents.items(), key=lambda item: (float(item[1].get("added", 0)), item[0])
@@ -788,28 +788,32 @@ def _retriever(args: argparse.Namespace) -> Any:
         settings, progress=sys.stderr.isatty(), on_status=_status(), on_build=_waiting
     )
     if not retriever.index.documents:  # every article removed: nothing could answer
-        raise CliError(_empty(settings))
+        raise CliError(_empty(settings, args))
     return retriever
 
 
-def _empty(settings: Settings) -> str:
+def _empty(settings: Settings, args: argparse.Namespace) -> str:
     """The line for an index without articles, with the way to fill it (the sample article
     too: an emptied index stays empty when refreshed, as a deployment's may be meant to)."""
     from articlebot.ingest.documents import bundled_article_path
 
-    add = _add_command(settings)
+    add = _add_command(settings, args)
     return (
         f"{_where(settings)} holds no articles; add some with `{add}` (the sample "
         f"article: `{add} {bundled_article_path()}`)"
     )
 
 
-def _add_command(settings: Settings) -> str:
+def _add_command(settings: Settings, args: argparse.Namespace) -> str:
     """`articlebot add` for the index in use: with its folder when it is not the default, so
     that the command, pasted, adds to this index and not the default one."""
     import shlex
 
-    if settings.database_url is not None or settings.index_dir == default_index_dir():
+    if settings.database_url is not None:
+        # A URL given on the command line is needed again (without it `add` writes to the
+        # index folder), but it may hold a password and is never printed: its place is named.
+        return "articlebot add --database-url URL" if args.database_url else "articlebot add"
+    if settings.index_dir == default_index_dir():
         return "articlebot add"
     return f"articlebot add --index-dir {shlex.quote(str(settings.index_dir))}"
 

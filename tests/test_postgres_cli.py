@@ -109,6 +109,12 @@ def test_index_ask_add_list_remove_in_the_database(
     assert "removed article" in removed.stdout
     gone = cli("list", "--database-url", url, index_dir=index_dir)
     assert gone.stdout.strip() == ""
+    # The way to add articles names the database when its URL was a flag (pasted without it,
+    # `add` wrote to the index folder), by its place: the URL holds a password.
+    assert "add some with `articlebot add --database-url URL` (" in gone.stderr
+    assert "s3cr3t-pw" not in gone.stderr
+    from_environment = cli("list", index_dir=index_dir, ARTICLEBOT_DATABASE_URL=url)
+    assert "add some with `articlebot add` (" in from_environment.stderr
     missing = cli("remove", "article", "--database-url", url, index_dir=index_dir)
     assert missing.returncode == 1 and "no article with id 'article'" in missing.stderr
 

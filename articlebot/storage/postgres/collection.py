@@ -46,7 +46,8 @@ def require_index(url: str) -> PostgresIndexStore:
     if not has_index(store):
         store.close()
         raise IndexNotFoundError(
-            f"no index in {masked_url(url)} yet; run `articlebot index` to build it"
+            f"no index in {masked_url(url)} yet; run `articlebot index` with this database URL "
+            "to build it"
         )
     return store
 
