@@ -48,6 +48,15 @@ grant of 85,000 pounds to replant 300 old apple trees, the trust that runs it sa
 </p></article></body></html>"""
 
 
+RELEASE = """FOR IMMEDIATE RELEASE
+
+Harbour trust buys the old net loft
+
+The Pennick Harbour Trust has bought the old net loft on Quay Street for 240,000 pounds and will
+open it as a museum of fishing next spring, its chair Orla Breen said on Monday.
+"""
+
+
 def _page(path: str) -> Page:
     if path == "/lighthouse.html":
         return 200, "text/html; charset=utf-8", PAGE.encode()
@@ -55,6 +64,13 @@ def _page(path: str) -> Page:
         return 200, "text/html; charset=utf-8", ORCHARD.encode()
     if path == "/report.pdf":
         return 200, "application/pdf", b"%PDF-1.4"
+    if path == "/release.txt":
+        return 200, "text/plain; charset=utf-8", RELEASE.encode()
+    if path == "/notes.md":  # a raw Markdown file, served as plain text as code hosts do
+        notes = b"# Ferry timetable changes\n\nThe **Skerry** ferry sails at 7:40."
+        return 200, "text/plain", notes
+    if path == "/dump.txt":
+        return 200, "text/plain", b"\x00\x01binary\x00" * 10
     if path == "/huge.html":
         return 200, "text/html", b"<p>" + b"x" * (6 * 1024 * 1024)
     return 404, "text/plain", b"not here"
@@ -72,9 +88,17 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
     doc = await fetch_article(f"{site}/lighthouse.html", allow=LOOPBACK)
     assert "Edwin Sollas" in doc.text and "Home News Sport" not in doc.text
     assert doc.title.startswith("Lighthouse keeper retires") and doc.source.endswith(".html")
+    # A plain text link (a press release) is read as the same file would be: it was refused
+    # as "not a web page".
+    release = await fetch_article(f"{site}/release.txt", allow=LOOPBACK)
+    assert release.title == "Harbour trust buys the old net loft"
+    assert "Orla Breen" in release.text and release.source == f"{site}/release.txt"
+    notes = await fetch_article(f"{site}/notes.md", allow=LOOPBACK)
+    assert notes.title == "Ferry timetable changes" and "**" not in notes.text
     for path, reason in [
         ("/missing", "404"),
         ("/report.pdf", "not a web page"),
+        ("/dump.txt", "binary data"),
         ("/huge.html", "larger than"),
     ]:
         with pytest.raises(DocumentError, match=reason):

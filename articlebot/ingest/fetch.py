@@ -15,7 +15,9 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     declared_charset,
+    document_text,
     parse_html,
+    parse_plain_text,
     slugify,
     text_codec,
 )
@@ -32,6 +34,9 @@ TIMEOUT_SECONDS = 15.0
 #: Browsers give up after about 20; a news link needs one or two (http to https, a short link).
 MAX_REDIRECTS = 5
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Plain text and Markdown links (a press release's .txt, a raw .md) are read as files are.
+_TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 _ALLOW_HINT = "set ARTICLEBOT_FETCH_ALLOW_HOSTS to allow intranet hosts"
 
 
@@ -82,7 +87,7 @@ async def fetch_article(
         # One deadline for everything: httpx's timeout is per read, and a page that sends a
         # byte every few seconds would otherwise be read for as long as it likes.
         async with asyncio.timeout(timeout):
-            body, encoding = await _download(
+            body, encoding, kind = await _download(
                 shown, first, AllowList.parse(allow), max_bytes, timeout
             )
     except (TimeoutError, httpx.TimeoutException):
@@ -91,10 +96,23 @@ async def fetch_article(
         ) from None
     except httpx.HTTPError as exc:
         raise DocumentError(f"{shown}: cannot fetch the page ({_why(exc)})") from None
+    doc_id = doc_id_for(source)
+    if kind in _TEXT_TYPES:
+        return await asyncio.to_thread(_text_document, shown, body, encoding, kind, doc_id, source)
     html = _decoded(body, encoding)
     # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
     # other chat meanwhile.
-    return await asyncio.to_thread(parse_html, html, doc_id_for(source), source)
+    return await asyncio.to_thread(parse_html, html, doc_id, source)
+
+
+def _text_document(
+    shown: str, body: bytes, encoding: str, kind: str, doc_id: str, source: str
+) -> Document:
+    """A plain text or Markdown link's article, read as the same file would be."""
+    if b"\x00" in body[:8192]:  # a download served as text/plain
+        raise DocumentError(f"{shown}: not a web page or text (binary data)")
+    markdown = kind != "text/plain" or urlparse(source).path.lower().endswith(_MARKDOWN_SUFFIXES)
+    return parse_plain_text(document_text(_decoded(body, encoding)), doc_id, source, markdown)
 
 
 def _decoded(body: bytes, encoding: str) -> str:
@@ -109,9 +127,9 @@ def _decoded(body: bytes, encoding: str) -> str:
 
 async def _download(
     url: str, first: httpx.URL, allow: AllowList, max_bytes: int, timeout: float
-) -> tuple[bytes, str]:
-    """The page's bytes and encoding, following redirects ourselves so each hop is checked
-    (`url` names the link in messages)."""
+) -> tuple[bytes, str, str]:
+    """The page's bytes, encoding and media type, following redirects ourselves so each hop
+    is checked (`url` names the link in messages)."""
     import httpx
 
     # trust_env=False: a proxy from the environment would see the real address instead of us,
@@ -135,10 +153,16 @@ async def _download(
                     continue
                 body = await _read_page(url, response, max_bytes)
                 # The header's charset, else the page's <meta> (as browsers read it), else UTF-8.
-                return body, response.charset_encoding or declared_charset(body) or "utf-8"
+                encoding = response.charset_encoding or declared_charset(body) or "utf-8"
+                return body, encoding, _media_type(response)
             finally:
                 await response.aclose()
     raise DocumentError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
+
+
+def _media_type(response: httpx.Response) -> str:
+    """The answer's media type, lower case, without its parameters ("" when not given)."""
+    return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def _redirect_target(url: str, response: httpx.Response) -> httpx.URL:
@@ -240,9 +264,9 @@ async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> byte
         raise DocumentError(
             f"{url}: the site answered {response.status_code} {response.reason_phrase}"
         )
-    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind and kind not in _HTML_TYPES:
-        raise DocumentError(f"{url}: not a web page ({kind})")
+    kind = _media_type(response)
+    if kind and kind not in _HTML_TYPES + _TEXT_TYPES:
+        raise DocumentError(f"{url}: not a web page or text ({kind})")
     too_big = DocumentError(f"{url}: page is larger than {max_bytes // 1_000_000} MB")
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
