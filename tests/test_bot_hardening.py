@@ -362,6 +362,45 @@ def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_
     assert "Traceback" not in err
 
 
+def test_a_second_ctrl_c_while_stopping_lets_the_stop_finish(api, index_dir, tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=api.token,
+        ARTICLEBOT_API_URL=api.url,
+        ARTICLEBOT_INDEX_DIR=str(index_dir),
+        ARTICLEBOT_RATE_LIMIT="0",
+        ARTICLEBOT_CHAT_RATE_LIMIT="0",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
+        for number in range(30):
+            text = f"/ask {QUESTIONS[number % len(QUESTIONS)]}"
+            api.push_update(api.group_message(GROUP, text, user=make_user(9800 + number)))
+        api.wait_for(lambda: len(api.sent_messages(GROUP)) >= 1, timeout=60)
+        api.inject("sendMessage", status=200, delay=1.0, times=100)  # a slow stop
+        # Ctrl-C pressed twice, as people do when the first seems not to work: the second
+        # broke off the stop with tracebacks, and the group was never told to ask again.
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and "never awaited" not in err, err[-3000:]
+    assert api.sent_messages(GROUP)[-1]["text"] == handlers.RESTARTING
+    assert "already stopping" in err
+
+
 @pytest.mark.asyncio
 async def test_stopping_while_the_api_fails_does_not_wait_out_the_retries(api, start_bot) -> None:
     app = await start_bot(stop_seconds=3)

@@ -7,6 +7,7 @@ import io
 import logging
 import re
 import secrets
+import signal
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -383,6 +384,27 @@ def unreached_line(exc: TelegramError, where: str, safe: Callable[[str], str]) -
     return f"cannot reach the Bot API at {where} ({reason})"
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
+
+
+def stop_once_on_signals(loop: asyncio.AbstractEventLoop, stop_seconds: float) -> None:
+    """Ctrl-C, SIGTERM and SIGABRT stop the bot as PTB's own handlers do; one arriving while it
+    stops is logged and left: PTB's went on raising SystemExit inside the stop, which broke
+    off the answers in flight and the chats' notices with tracebacks (a second Ctrl-C)."""
+    stopping = False
+
+    def stop() -> None:
+        nonlocal stopping
+        if stopping:
+            log.warning("already stopping: within %.0fs of the first signal", stop_seconds)
+            return
+        stopping = True
+        raise SystemExit  # ends run_forever, or the start-up under way, as PTB's handler does
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop)
+
+
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     """Run until interrupted; one clear line on start-up failures: exit status 2 for a missing
     or malformed token (as `webhook`), 1 for the rest."""
@@ -408,12 +430,18 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         application = build_application(
             settings, token, retriever, open_chat_state(settings), open_inbox(settings)
         )
+        # The loop PTB runs on (it takes the current one), with our stop signals.
+        asyncio.set_event_loop(loop := asyncio.new_event_loop())
+        stop_once_on_signals(loop, settings.stop_seconds)
         if settings.webhook_url:
             options = webhook_options(settings)
             log.info("webhook mode on %s:%s", options["listen"], options["port"])
-            application.run_webhook(allowed_updates=Update.ALL_TYPES, **options)
+            application.run_webhook(allowed_updates=Update.ALL_TYPES, stop_signals=None, **options)
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
+        # Stopped, and its loop closed: a signal now would kill the exit half way (status -2).
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
     except TelegramError as exc:
 
         def safe(text: str) -> str:
