@@ -40,14 +40,14 @@ def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -
 
 def source_line(passage: RetrievedPassage) -> str:
     """Where a passage comes from: article title and paragraph."""
-    return f"— {passage.title}, paragraph {passage.paragraph}"
+    return f"— {passage.title}, {passage.paragraphs()}"
 
 
 def also_source_line(also: RetrievedPassage, top: RetrievedPassage | None) -> str:
     """Where the Also line comes from: its paragraph when it is in the `top` passage's
     article (whose title is just above), the title too when it is another's."""
     if top is not None and top.doc_id == also.doc_id:
-        return f"— paragraph {also.paragraph}"
+        return f"— {also.paragraphs()}"
     return source_line(also)
 
 
@@ -71,7 +71,9 @@ def format_answer_text(
     also = []
     if answer.also is not None and not more and answer.also not in passages:
         top = answer.passages[0] if answer.passages else None
-        also = [f"Also: {answer.also.highlight_text} {also_source_line(answer.also, top)}"]
+        # One line, where the sentences run on into the next paragraph.
+        said = " ".join(answer.also.highlight_text.split())
+        also = [f"Also: {said} {also_source_line(answer.also, top)}"]
     return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
 
 

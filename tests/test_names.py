@@ -93,6 +93,14 @@ def test_a_party_or_people_after_an_article_describes_someone_and_is_not_their_n
         "Sarah Jones",
         "Paul Hale",
     ]
+    # A football club is no one: "how old is he" after this sentence had been asked as "how
+    # old is City Athletic".
+    match = (
+        "Harbour Rovers beat City Athletic 2-1 at Meadow Park on Saturday, with captain Sam "
+        "Okafor heading in the winner three minutes from time."
+    )
+    assert people(match) == ["Sam Okafor"]
+    assert people("Bolton Wanderers and Plymouth Argyle drew; Ana Reis scored.") == ["Ana Reis"]
 
 
 def test_a_sentence_opening_with_who_someone_is_names_that_person() -> None:

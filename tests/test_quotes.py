@@ -132,3 +132,40 @@ def test_a_quotation_going_on_from_an_attributed_one_takes_the_speaker_in() -> N
         '"We must vote no," he said.',
     ]
     assert quotation_around(attributed, 2) == (2, 2)
+
+
+DERBY = """Late Okafor header gives Rovers derby win
+
+Harbour Rovers beat City Athletic 2-1 at Meadow Park on Saturday, with captain Sam Okafor heading \
+in the winner three minutes from time.
+
+Athletic had taken the lead through Luis Ferreira's penalty in the 34th minute after Rovers \
+goalkeeper Tom Reid brought down Jamal Hughes.
+
+Rovers equalised early in the second half when 19-year-old substitute Kieran Doyle curled a shot \
+into the top corner on his debut.
+
+Okafor, 31, then rose above two defenders to meet a corner in the 87th minute. "It's the best \
+goal I've ever scored," he said afterwards.
+"""
+
+
+def test_who_shows_a_sentence_naming_someone_by_surname_and_age_alone(retriever_of) -> None:
+    retriever = retriever_of(derby=DERBY)
+    doc = retriever.index.documents["derby"]
+    start = doc.text.index("Okafor, 31")
+    row = next(
+        row
+        for row in range(retriever.size)
+        if retriever.index.passage(row).start <= start < retriever.index.passage(row).end
+    )
+    shown = retriever.passage(row, 1.0, (start, doc.text.index(" minute.", start) + 8))
+    assert shown.paragraphs() == "paragraph 4"
+    # "he" there is Okafor, named by his surname and age: the bold went back to the sentence
+    # before, naming the substitute Doyle, and was cited as paragraph 3 alone.
+    kept = retriever.whole_quotation(shown, "who scored the winner")
+    assert kept.highlight_text.startswith("Okafor, 31") and kept.paragraphs() == "paragraph 4"
+    # Bold running on from one paragraph into the next cites both.
+    earlier = doc.text.index("Rovers equalised")
+    both = retriever.passage(row - 1, 1.0, (earlier, doc.text.index(" minute.", start) + 8))
+    assert both.paragraph == 3 and both.paragraphs() == "paragraphs 3-4"

@@ -59,6 +59,9 @@ def test_who_names_a_person() -> None:
     assert names_someone("Whitcomb testified that the family drew water from the well.")
     assert names_someone('"They knew for months," Fallon said.')
     assert names_someone('"It is a wonderful book," said Conor Dunphy.')
+    # Named again by the surname and age: the "he" after it is him, not someone named before.
+    assert names_someone('Okafor, 31, then rose above two defenders. "It\'s the best," he said.')
+    assert not names_someone("In March, 12, then 14 people fell ill, he said.")
     # "I'd", a team after a sentence's first word, a day or a place saying nothing: nobody.
     assert not names_someone('"I\'d give every dollar of this back."')
     assert not names_someone("He saved three of Lyon's four penalties.")
@@ -130,10 +133,11 @@ def test_who_said_shows_the_speaker_named_a_paragraph_before(floods) -> None:
     top = answer.passages[0]
     assert top.highlight_text.startswith("Maria Lopes, 52, a nurse")
     assert top.highlight_text.endswith("for the families.")
-    # The passage shown starts where the bold does, and says which paragraph that is.
+    # The passage shown starts where the bold does, and says which paragraphs the bold spans
+    # (her quotation is the next one).
     assert top.text.startswith("Maria Lopes") and top.paragraph == 2
     shown = format_answer_text(answer)
-    assert "**Maria Lopes, 52" in shown and "paragraph 2" in shown
+    assert "**Maria Lopes, 52" in shown and "paragraphs 2-3" in shown
     assert render.fits(render.answer_html(answer))
     # The same sentence asked about otherwise is the quotation alone.
     photos = floods.ask("did she keep the photographs of her mother")

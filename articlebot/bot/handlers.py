@@ -372,7 +372,7 @@ def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArti
             id=f"{passage.row}",
             title=render.clip(passage.highlight_text, render.MAX_INLINE_TITLE_CHARS),
             description=render.clip(
-                f"{passage.title}, paragraph {passage.paragraph}",
+                f"{passage.title}, {passage.paragraphs()}",
                 render.MAX_INLINE_DESCRIPTION_CHARS,
             ),
             input_message_content=InputTextMessageContent(

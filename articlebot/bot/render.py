@@ -119,9 +119,7 @@ def passage_html(
         budget,
     )
     body = f"{escape(before)}<b>{escape(mark)}</b>{escape(after)}"
-    return (
-        f"{body}\n<i>— {title_html(passage.title, title_chars)}, paragraph {passage.paragraph}</i>"
-    )
+    return f"{body}\n<i>— {title_html(passage.title, title_chars)}, {passage.paragraphs()}</i>"
 
 
 def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET) -> str:
@@ -139,10 +137,11 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
     if answer.also is not None:
         also = answer.also
         # The title only when it is another article's: the same one's is just above.
-        where = f"paragraph {also.paragraph}"
+        where = also.paragraphs()
         if also.doc_id != answer.passages[0].doc_id:
             where = f"{title_html(also.title)}, {where}"
-        line = f"<b>Also:</b> {escape(clip(also.highlight_text, MAX_ALSO_CHARS))} <i>— {where}</i>"
+        said = " ".join(also.highlight_text.split())  # one line, across a paragraph break
+        line = f"<b>Also:</b> {escape(clip(said, MAX_ALSO_CHARS))} <i>— {where}</i>"
         # Characters beyond the Basic Multilingual Plane (emoji) count twice in Telegram's
         # limit: a passage and an Also line full of them may not fit together.
         if fits(f"{html}\n\n{line}"):
@@ -174,7 +173,7 @@ def more_html(passages: Sequence[RetrievedPassage]) -> str:
     title_chars = max(16, min(MAX_TITLE_CHARS, share // 3))
     parts = []
     for number, passage in enumerate(passages, start=2):
-        source_line = len(f"\n— {clip(passage.title, title_chars)}, paragraph {passage.paragraph}")
+        source_line = len(f"\n— {clip(passage.title, title_chars)}, {passage.paragraphs()}")
         budget = max(16, min(PASSAGE_BUDGET, share - source_line - len(f"{number}. ") - 2))
         parts.append(f"{number}. {passage_html(passage, budget, title_chars)}")
     text = "\n\n".join(parts)

@@ -96,7 +96,8 @@ _NOT_PEOPLE = CALENDAR | frozenset(
     court council parliament congress senate assembly ministry department agency office
     commission committee authority service services board bank fund foundation trust
     company corporation corp inc ltd plc group holdings systems airlines party army navy
-    police league cup club united rovers fc festival prize award times news post
+    police league cup club united rovers fc athletic wanderers albion rangers hotspur argyle
+    villa harriers dynamo festival prize award times news post
     press wire journal organisation organization jan feb mar apr jun jul aug sep sept oct
     nov dec""".split()
 )

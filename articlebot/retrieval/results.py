@@ -33,6 +33,14 @@ class RetrievedPassage:
     source: str = ""
     #: Row of the passage in the index it came from (for follow-up actions such as "More").
     row: int = -1
+    #: The paragraph the highlighted sentences end in, where they run on past `paragraph`.
+    last_paragraph: int = 0
+
+    def paragraphs(self) -> str:
+        """Where a reader finds the highlighted sentences: "paragraph 3" or "paragraphs 3-4"."""
+        if self.last_paragraph > self.paragraph:
+            return f"paragraphs {self.paragraph}-{self.last_paragraph}"
+        return f"paragraph {self.paragraph}"
 
     def to_json(self) -> dict[str, Any]:
         """The passage in the `ask --json` schema."""

@@ -239,12 +239,14 @@ class Retriever:
         passage = self.index.passage(row)
         doc = self.index.documents[passage.doc_id]
         start, end = highlight or (passage.sentences[0].start, passage.sentences[0].end)
+        # The paragraph a reader finds the highlighted sentence in: a passage of short
+        # paragraphs merged together starts in an earlier one.
+        paragraph = max(self._paragraph_at(doc, start), passage.paragraph)
         return RetrievedPassage(
             doc_id=passage.doc_id,
             title=doc.title,
-            # The paragraph a reader finds the highlighted sentence in: a passage of short
-            # paragraphs merged together starts in an earlier one.
-            paragraph=max(self._paragraph_at(doc, start), passage.paragraph),
+            paragraph=paragraph,
+            last_paragraph=max(self._paragraph_at(doc, end - 1), paragraph),
             start=passage.start,
             end=passage.end,
             text=doc.text[passage.start : passage.end],
@@ -544,6 +546,7 @@ class Retriever:
             end=wider[1],
             text=doc.text[wider[0] : wider[1]],
             paragraph=self._paragraph_at(doc, start),
+            last_paragraph=self._paragraph_at(doc, end - 1),
         )
 
     def _sentences_around(self, row: int) -> tuple[list[Span], list[Span]]:

@@ -28,6 +28,8 @@ _SPEAKER_WORD = re.compile(
     rf"\b[A-Z][\w’'\-]+,?\s+(?:also\s+|later\s+|then\s+)?(?:{SAYING}|testified|noted|argued|admitted)"
     rf"|\b{SAYING}\s+[A-Z][\w’'\-]+"
 )
+#: One capitalised word with an age, as news names a person again: "Okafor, 31, then rose".
+_NAMED_WITH_AGE = re.compile(r"\b([A-Z][\w’'\-]+),\s+\d{1,3},")
 #: Capitalised words that are no one: sentence openers, "I", pronouns, days and months.
 _NOT_NAMES = CALENDAR | frozenset(
     "a an the in on at of for and but or so if as by from to with after before among during "
@@ -61,13 +63,15 @@ def outside_quotes(sentence: str) -> str:
 
 def names_someone(sentence: str) -> bool:
     """Whether `sentence` names a person outside what it quotes: two or more capitalised words
-    in a row (a first word such as "The" aside), or one saying something ("Fallon said",
-    "said Osei")."""
+    in a row (a first word such as "The" aside), one saying something ("Fallon said",
+    "said Osei") or one with an age ("Okafor, 31,")."""
     sentence = outside_quotes(sentence)
     for match in _SPEAKER_WORD.finditer(sentence):
         word = re.match(r"[\w’'\-]+", match.group(0).removeprefix("said ").lstrip())
         if word is not None and word.group(0).lower() not in _NOT_NAMES:
             return True
+    if any(m.group(1).lower() not in _NOT_NAMES for m in _NAMED_WITH_AGE.finditer(sentence)):
+        return True
     for match in _CAPITALISED_RUN.finditer(sentence):
         words = match.group(0).split()
         while words and words[0].lower().rstrip(".") in _NOT_NAMES:
