@@ -995,6 +995,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_no_index_in(url: str) -> None:
+    """Refuse a database that holds articles: eval writes exactly its own documents there."""
+    from articlebot.storage.postgres.collection import has_index, open_store
+
+    store = open_store(url)
+    try:
+        held = len(store.manifest.documents) if has_index(store) else 0
+    finally:
+        store.close()
+    if held:
+        raise CliError(
+            f"{masked_url(url)} holds an index ({_plural(held, 'article')}), which eval would "
+            "replace with its own documents; give it an empty database, or no --database-url "
+            "(a temporary folder)"
+        )
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     """`articlebot eval`."""
     from functools import partial
@@ -1024,6 +1041,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         documents = read_documents(args.docs or [bundled_article_path()], on_skip=_skipped)
     if args.distractors:
         documents += read_documents(args.distractors, on_skip=_skipped)
+    if args.database_url is not None:
+        _check_no_index_in(args.database_url)
     with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index
         # is temporary.
@@ -1034,6 +1053,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             top_k=args.top_k,
             database_url=args.database_url,
         )
+        if args.database_url is None:
+            # A database only when given on the command line: the environment's or .env's is
+            # the index the bot serves, which the eval's documents would replace.
+            settings = settings.model_copy(update={"database_url": None})
         data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
         english_only = not settings.multilingual_model
 

@@ -271,3 +271,41 @@ def test_a_refresh_never_brings_back_an_article_removed_before_it_held_the_lock(
     assert report.added == [] and report.unchanged == ["kept"]
     listed = cli("list", "--database-url", database_url, index_dir=index_dir).stdout
     assert [line.split("\t")[0] for line in listed.splitlines()] == ["kept"]
+
+
+def test_eval_never_replaces_the_articles_of_the_database_in_use(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    url = _with_password(database_url)
+    assert cli("index", "--database-url", url, index_dir=index_dir).returncode == 0
+    dev = tmp_path / "dev.jsonl"
+    text = LIGHTHOUSE
+    start = text.index("14 August")
+    dev.write_text(
+        json.dumps(
+            {
+                "doc_id": "lighthouse",
+                "title": "Harbour lighthouse restored",
+                "text": text,
+                "questions": [
+                    {"q": "When was the lamp relit?", "answer": "14 August", "start": start}
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    # The database the bot serves, from the environment (or .env): eval replaced its articles
+    # with the eval's own documents, without a word.
+    result = cli("eval", str(dev), "--json", index_dir=index_dir, ARTICLEBOT_DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["hit@1"] == 1.0
+    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
+    assert [line.split("\t")[0] for line in listed.splitlines()] == ["article"]
+    # Given on the command line, a database holding articles is refused, and kept.
+    refused = cli("eval", str(dev), "--database-url", url, index_dir=index_dir)
+    assert refused.returncode == 1
+    assert "holds an index (1 article), which eval would replace" in refused.stderr
+    assert "s3cr3t-pw" not in refused.stderr
+    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
+    assert [line.split("\t")[0] for line in listed.splitlines()] == ["article"]
