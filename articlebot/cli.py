@@ -30,7 +30,7 @@ from articlebot.config import (
     prepare_process,
     unknown_settings,
 )
-from articlebot.masking import masked_url, shown_source
+from articlebot.masking import masked_url, shown_source, without_password
 from articlebot.system_text import printable
 
 log = logging.getLogger("articlebot")
@@ -165,6 +165,12 @@ class _Parser(argparse.ArgumentParser):
         if dashed is not None:
             # "index -bridge.txt" read the file's name as an option.
             message += f"; {dashed} is a file: write it ./{dashed}, or after --"
+        for word in self.words:
+            # A database's or Bot API server's URL given in the wrong place is quoted back,
+            # without its password.
+            url = word.partition("=")[2] if word.startswith("-") else word
+            if "://" in url:
+                message = without_password(message.replace(url, masked_url(url)), url)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -118,6 +118,23 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: --index-dir goes after the command: articlebot list "
             "--index-dir x ... (see 'articlebot --help')",
         ),
+        # Quoted back without the password (an attacker's probe: printed in clear, twice for
+        # the "=" form).
+        (
+            ["--database-url", "postgresql://ab:S3cr3tPw55@db/news", "list"],
+            "articlebot: error: --database-url goes after the command: articlebot list "
+            "--database-url postgresql://ab:***@db/news ... (see 'articlebot --help')",
+        ),
+        (
+            ["list", "--nosuch=postgresql://ab:S3cr3tPw55@db/news"],
+            "articlebot list: error: unrecognized arguments: --nosuch=postgresql://ab:***@db/news "
+            "(see 'articlebot list --help')",
+        ),
+        (
+            ["--api-url", "http://u:apipw123@h/", "run"],
+            "articlebot: error: --api-url goes after the command: articlebot run --api-url "
+            "http://u:***@h/ ... (see 'articlebot --help')",
+        ),
         (
             ["add", "ftp://example.com/a.txt"],
             "articlebot: error: ftp://example.com/a.txt: only http and https links can be fetched",
