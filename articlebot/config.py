@@ -141,6 +141,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Host names, IPs or CIDR networks (10.0.0.0/8) that links may be fetched "
         "from although they are not public (default: public addresses only).",
+        json_schema_extra={"accepts": "host names, IPs or CIDR networks separated by commas"},
     )
 
     # --- telegram ---
@@ -204,6 +205,9 @@ class Settings(BaseSettings):
         "channel admin, or as automatic forwards in the channel's discussion group, and "
         "answered from in every chat. Another channel's posts are indexed only when an admin "
         "of its discussion group turns /autoindex on there, and then for that group alone.",
+        json_schema_extra={
+            "accepts": "channel ids (-1001234567890) or @usernames separated by commas"
+        },
     )
     index_queue: int = Field(
         default=32,
@@ -240,11 +244,16 @@ class Settings(BaseSettings):
     @field_validator("admin_ids", "allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
-        # Allow ARTICLEBOT_ADMIN_IDS="123,456" besides a JSON list.
+        # Allow ARTICLEBOT_ADMIN_IDS="123,456" besides a JSON list. Each id is ASCII digits:
+        # "123 456" and "12_34" had become 123456 and 1234, rights given to someone else.
         if isinstance(value, str):
             if value.strip().startswith("["):
                 return json.loads(value)
-            return [int(part) for part in value.replace(" ", "").split(",") if part]
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for part in parts:
+                if not re.fullmatch(r"-?[0-9]+", part):
+                    raise ValueError(f"{part!r} is not an id: give ids separated by commas")
+            return [int(part) for part in parts]
         if isinstance(value, int):
             return [value]
         return value
@@ -267,6 +276,31 @@ class Settings(BaseSettings):
         if isinstance(value, list):
             return [str(part) if isinstance(part, int) else part for part in value]
         return value
+
+    @field_validator("fetch_allow_hosts", mode="after")
+    @classmethod
+    def _one_host_each(cls, value: list[str]) -> list[str]:
+        # "10.0.0.0/8 192.168.0.0/16" was one host name, allowing nothing, without a word.
+        for entry in value:
+            if not entry.strip() or len(entry.split()) > 1:
+                raise ValueError(f"{entry!r} is not one host: separate them with commas")
+        return value
+
+    @field_validator("channels", mode="after")
+    @classmethod
+    def _channel_names(cls, value: list[str]) -> list[str]:
+        # A channel's link as Telegram shares it (https://t.me/carricknews) is its @username;
+        # kept as typed, it named no channel and the posts were never indexed.
+        names = []
+        for entry in value:
+            entry = entry.strip()
+            link = re.fullmatch(r"(?:https?://)?(?:t|telegram)\.me/@?(\w+)/?", entry)
+            if link is not None:
+                entry = f"@{link.group(1)}"
+            if not re.fullmatch(r"-?[0-9]+|@?[A-Za-z]\w{3,31}", entry):
+                raise ValueError(f"{entry!r} is not a channel's id (-100...) nor its @username")
+            names.append(entry)
+        return names
 
     @field_validator("index_dir", "cache_dir", mode="before")
     @classmethod

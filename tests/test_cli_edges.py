@@ -75,6 +75,29 @@ def _cli(
             {"ARTICLEBOT_ADMIN_IDS": "abc"},
             "ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole numbers (got 'abc')",
         ),
+        # Ids run together had made another id (123456), the rights someone else's (attacker).
+        (
+            ["list"],
+            {"ARTICLEBOT_ADMIN_IDS": "123 456"},
+            "ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole numbers (got '123 456')",
+        ),
+        (
+            ["list"],
+            {"ARTICLEBOT_ALLOWED_CHATS": "-100_123"},
+            "ARTICLEBOT_ALLOWED_CHATS must be a comma-separated list of whole numbers",
+        ),
+        # One entry that meant two, or no channel: nothing matched, without a word.
+        (
+            ["list"],
+            {"ARTICLEBOT_FETCH_ALLOW_HOSTS": "10.0.0.0/8 192.168.0.0/16"},
+            "ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR networks separated by "
+            "commas",
+        ),
+        (
+            ["list"],
+            {"ARTICLEBOT_CHANNELS": "carrick news"},
+            "ARTICLEBOT_CHANNELS must be channel ids (-1001234567890) or @usernames separated",
+        ),
         (["ask", "   "], {}, "the question is empty: give one"),
         # A blank folder name: a folder named " " had been made (`--index-dir ' '` is refused).
         (["index"], {"ARTICLEBOT_INDEX_DIR": " "}, "ARTICLEBOT_INDEX_DIR must be a path (got ' ')"),

@@ -132,3 +132,19 @@ def test_a_misspelled_setting_is_named_with_the_one_meant(tmp_path: Path) -> Non
         " and is ignored: did you mean ARTICLEBOT_MIN_CONFIDENCE?",
     ]
     assert len(result.stderr.splitlines()) == 4  # and the command's own line
+
+
+def test_lists_of_ids_channels_and_hosts_are_read_as_meant() -> None:
+    from articlebot.config import load_settings
+
+    settings = load_settings(
+        admin_ids="123, 456",
+        allowed_chats="[-100123]",
+        # A channel's link as Telegram shares it is its @username: kept as typed, it named no
+        # channel and the channel's posts were never indexed.
+        channels="https://t.me/carricknews, @harbour_news,-1001234567890, t.me/quaysidepost/",
+        fetch_allow_hosts="intranet, 10.0.0.0/8",
+    )
+    assert settings.admin_ids == [123, 456] and settings.allowed_chats == [-100123]
+    assert settings.channels == ["@carricknews", "@harbour_news", "-1001234567890", "@quaysidepost"]
+    assert settings.fetch_allow_hosts == ["intranet", "10.0.0.0/8"]
