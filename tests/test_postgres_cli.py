@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from cli_run import CliRun
 
@@ -309,3 +310,35 @@ def test_eval_never_replaces_the_articles_of_the_database_in_use(
     assert "s3cr3t-pw" not in refused.stderr
     listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
     assert [line.split("\t")[0] for line in listed.splitlines()] == ["article"]
+
+
+def test_a_connection_lost_while_writing_is_one_line_and_frees_the_lock(
+    database_url: str, encoder: Encoder
+) -> None:
+    from articlebot.ingest.chunking import ChunkSettings
+    from articlebot.ingest.documents import Document
+    from articlebot.storage.postgres.collection import write_documents
+    from articlebot.storage.postgres.connection import DatabaseConnectError
+
+    url = _with_password(database_url)
+    lighthouse = Document("lighthouse", "Harbour lighthouse restored", LIGHTHOUSE, "l.txt")
+
+    def read_while_the_server_drops_the_writer() -> Iterator[Document]:
+        # As a restart or failover would, while the documents are read and embedded under
+        # the writer's lock: two stacked tracebacks (the unlock failed on the dead connection).
+        with psycopg.connect(database_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        yield lighthouse
+
+    with pytest.raises(DatabaseConnectError) as lost:
+        write_documents(url, encoder, ChunkSettings(), read_while_the_server_drops_the_writer())
+    message = str(lost.value)
+    assert message.startswith("lost the connection to postgresql://postgres:***@")
+    assert "while writing" in message and "s3cr3t-pw" not in message and "\n" not in message
+    # The lock went with the lost session: the next writer takes it, and writes.
+    store, report = write_documents(url, encoder, ChunkSettings(), [lighthouse])
+    store.close()
+    assert report.added == ["lighthouse"]

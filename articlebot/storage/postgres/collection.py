@@ -20,7 +20,7 @@ from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manif
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.storage.postgres import generations
-from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool
+from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool, writing_to
 from articlebot.storage.postgres.publish import publish, writer_lock
 from articlebot.storage.postgres.schema import create_schema
 from articlebot.storage.postgres.store import PostgresIndexStore
@@ -85,7 +85,7 @@ def write_documents(
     lock is held are left out: another writer removed them meanwhile."""
     report = BuildReport()
     wanted = recipe(encoder.name, chunking)
-    with connect(url) as conn:
+    with writing_to(url), connect(url) as conn:
         create_schema(conn)
         with writer_lock(conn, on_wait, masked_url(url)):
             current = generations.current_generation(conn)
@@ -212,7 +212,7 @@ def remove_documents(
     url: str, doc_ids: Sequence[str], on_wait: Callable[[str], None] | None = None
 ) -> tuple[PostgresIndexStore, BuildReport]:
     """Drop documents in one new generation; DocumentError names any that are not there."""
-    with connect(url) as conn:
+    with writing_to(url), connect(url) as conn:
         create_schema(conn)
         with writer_lock(conn, on_wait, masked_url(url)):
             current = generations.current_generation(conn)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import psycopg
@@ -56,6 +57,20 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
         ) from None
     register_vector_types(conn)
     return conn
+
+
+@contextmanager
+def writing_to(url: str) -> Iterator[None]:
+    """DatabaseConnectError, one line without the password, for the connection lost while
+    writing (a server restart, a failover, a proxy's drop): it was two stacked tracebacks."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        reason = without_password(str(exc), url)
+        raise DatabaseConnectError(
+            f"lost the connection to {masked_url(url)} while writing ({reason}); the change "
+            "was not made unless `articlebot list` shows it"
+        ) from None
 
 
 def register_vector_types(conn: psycopg.Connection) -> bool:

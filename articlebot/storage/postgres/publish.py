@@ -43,7 +43,10 @@ def writer_lock(
     try:
         yield
     finally:
-        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (_WRITER_LOCK,))
+        # A lock held by a connection since lost went with its session: nothing to unlock,
+        # and trying raised over what broke the connection.
+        if not (conn.closed or conn.broken):
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (_WRITER_LOCK,))
 
 
 def _took(conn: psycopg.Connection) -> bool:
