@@ -468,6 +468,13 @@ def open_chat_state(settings: Settings) -> ChatState:
     url = database_url(settings)
     if url is not None:
         return postgres_chat_state(url)
+    from articlebot.index.store import IndexWriteError, holds_other_files
+
+    # Written beside the index: not into a folder the index is refused from (a home given by
+    # mistake), which it was before the index's own check refused it.
+    refusal = holds_other_files(settings.index_dir)
+    if refusal is not None:
+        raise IndexWriteError(refusal)
     return file_chat_state(settings.index_dir)
 
 

@@ -362,6 +362,28 @@ def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_
     assert "Traceback" not in err
 
 
+def test_run_writes_nothing_into_a_folder_the_index_is_refused_from(api, tmp_path) -> None:
+    home = tmp_path / "home"  # a home folder given as the index folder by mistake
+    home.mkdir()
+    (home / "notes.txt").write_text("mine")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=api.token, ARTICLEBOT_API_URL=api.url)
+    env["ARTICLEBOT_INDEX_DIR"] = str(home)
+    result = subprocess.run(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert f"{home} holds other files (notes.txt) and no index" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The chat state had been written there before the index was refused.
+    assert sorted(p.name for p in home.iterdir()) == ["notes.txt"]
+
+
 def test_a_second_ctrl_c_while_stopping_lets_the_stop_finish(api, index_dir, tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env.update(
