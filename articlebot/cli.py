@@ -1207,7 +1207,8 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
             asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
         except webhook.WebhookSecretError as exc:
             raise UsageError(str(exc)) from None
-        print(f"webhook set to {args.url}")
+        # A path made of the token is a common convention: masked, as `info` shows it.
+        print(one_line(without_token(f"webhook set to {args.url}", token)))
     elif args.action == "info":
         for key, value in asyncio.run(webhook.webhook_info(token, urls)).items():
             # The webhook's URL or last error may hold the token (a path made of it).

@@ -109,6 +109,22 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
         assert f"url: {url}" in info.stdout
         deleted = cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
         assert deleted.returncode == 0 and api.webhook is None
+        # A path made of the token (a common convention) is masked when set, as `info` masks
+        # it (an attacker's probe: `set` printed the token).
+        by_token = f"https://bot.example.org/{api.token}"
+        done = cli(
+            "webhook",
+            "set",
+            by_token,
+            "--api-url",
+            api.url,
+            index_dir=index_dir,
+            ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
+            **env,
+        )
+        assert done.returncode == 0 and api.webhook["url"] == by_token
+        assert done.stdout == "webhook set to https://bot.example.org/<redacted-token>\n"
+        cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
         # A new user's probe: a plain http URL had been sent to Telegram, which refuses it (a
         # self-hosted Bot API server, --api-url, calls it), and a server answering
         # getWebhookInfo with `true` gave a traceback.
@@ -123,7 +139,7 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
         assert (
             plain.returncode == 2 and "HTTPS only" in plain.stderr and "--api-url" in plain.stderr
         )
-        assert api.webhook is None and len(api.calls_to("setWebhook")) == 1  # the one above
+        assert api.webhook is None and len(api.calls_to("setWebhook")) == 2  # those above
         own_server = cli(
             "webhook",
             "set",
