@@ -703,8 +703,9 @@ def source_file(source: str) -> Path:
 
 def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
     """Files named directly, plus supported files found inside named directories, each once
-    (`index news/ news/a.txt` names a.txt twice, and it is one article), with whether it was
-    named directly."""
+    (`index news/ news/a.txt` names a.txt twice, and it is one article; so does a link to its
+    folder, `add news/a.txt news-link/a.txt`: the article's source is where the file really
+    is), with whether it was named directly."""
     files: dict[str, tuple[Path, bool]] = {}
     for path in paths:
         _check_not_index(path)
@@ -713,12 +714,21 @@ def _expand(paths: Iterable[Path]) -> dict[Path, bool]:
             found = sorted(p for p in _walk(path) if p.suffix.lower() in SUPPORTED_SUFFIXES)
             for file in found:
                 _check_inside(file, root)
-                named = files.get(os.path.abspath(file), (file, False))[1]
-                files[os.path.abspath(file)] = (file, named)
+                real = os.path.realpath(file)
+                files[real] = (_by_its_name(file, real, files), files.get(real, (file, False))[1])
         else:
             # Named directly: a link to a file anywhere is what was asked.
-            files[os.path.abspath(path)] = (path, True)
+            real = os.path.realpath(path)
+            files[real] = (_by_its_name(path, real, files), True)
     return dict(files.values())
+
+
+def _by_its_name(path: Path, real: str, files: dict[str, tuple[Path, bool]]) -> Path:
+    """Which of `path` and the path already found for the file `real` to read it by (its id
+    is made from the name): the one named as the file is, else the first."""
+    first = files.get(real, (path, False))[0]
+    name = os.path.basename(real)
+    return path if first.name != name and path.name == name else first
 
 
 def _is_dir(path: Path) -> bool:
