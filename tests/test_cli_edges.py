@@ -1067,3 +1067,23 @@ def test_an_index_holding_the_sample_article_twice_keeps_its_first_id(
     listed = cli("list", index_dir=index_dir).stdout.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["article"], listed
     assert cli("show", "article", index_dir=index_dir).returncode == 0
+
+
+def test_the_newest_article_is_the_one_list_shows_last(tmp_path: Path, cli: Cli) -> None:
+    # A new user's probe: of articles added in one command (one time), `summary` took one and
+    # `list` showed another last.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, title in (("market", "Market hall sold"), ("ferry", "Ferry runs aground")):
+        (folder / f"{name}.txt").write_text(
+            f"{title}\n\nThe {name} story happened on Monday in the town, officials said.\n",
+            encoding="utf-8",
+        )
+    index_dir = tmp_path / "index"
+    added = cli("add", str(folder / "market.txt"), str(folder), index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    last = listed[-1].split("\t")[1]
+    summary = cli("summary", index_dir=index_dir)
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout.splitlines()[0] == last

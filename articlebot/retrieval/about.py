@@ -481,13 +481,12 @@ def newest_article(index: IndexStore, doc_ids: list[str] | None = None) -> str |
 def newest_articles(index: IndexStore, doc_ids: list[str] | None, count: int) -> list[str]:
     """Of `doc_ids` (None: every article), the `count` added last, newest first."""
     candidates = [d for d in (doc_ids or list(index.documents)) if d in index.documents]
-    if not candidates:
-        return []
-    numbers = dict(zip(candidates, index.document_numbers(candidates).tolist(), strict=True))
 
-    def added(doc_id: str) -> tuple[float, int]:
+    def added(doc_id: str) -> tuple[float, str]:
+        # Articles added together are told apart by id, as `articlebot list` orders them: the
+        # newest is the one it lists last.
         meta = index.manifest.documents.get(doc_id, {})
-        return float(meta.get("added", 0.0)), numbers[doc_id]
+        return float(meta.get("added", 0.0)), doc_id
 
     return heapq.nlargest(count, candidates, key=added)
 
