@@ -623,3 +623,20 @@ def test_their_title_is_the_body_named_just_before_it() -> None:
     ]
     asked = role_asked("who is the russian foreign minister")
     assert role_holder(ministry, "Researcher freed", asked, " ".join(ministry)) is None
+
+
+def test_her_title_is_the_person_named_just_before_it() -> None:
+    # A new user's probe: "who is priya nair's coach" (a name of two words before the "'s")
+    # asked no role, and "Her coach, Stefan Kovacs," was no coach of hers: the game sentence
+    # naming her came first, in a chat too.
+    sentences = [
+        "A 12-year-old schoolgirl from Leeds has become the youngest British chess champion.",
+        "Priya Nair won her final game against Daniel Whitmore, 34, in 61 moves on Saturday.",
+        "Her coach, Stefan Kovacs, said she trains for about four hours a day after school.",
+    ]
+    text = " ".join(sentences)
+    for question in ("who is priya nair's coach", "who is Nair's coach"):
+        asked = role_asked(question)
+        assert asked is not None and asked.qualifiers == ("nair",), question
+        holder = role_holder(sentences, "Twelve-year-old wins chess title", asked, text)
+        assert holder is not None and holder.name == "Stefan Kovacs", question

@@ -121,7 +121,7 @@ _DEMONYMS = {
 
 #: "the braga coach", "france's foreign minister", "the mayor of bergen".
 _ROLE_PHRASE = (
-    r"(?P<phrase>(?:(?P<det>the|their|his|her|its)\s+|(?P<owner>[\w-]+)['’]s?\s+)"
+    r"(?P<phrase>(?:(?P<det>the|their|his|her|its)\s+|(?P<owner>(?:[\w-]+\s+){0,2}[\w-]+)['’]s?\s+)"
     r"(?P<role>(?:[\w-]+\s+){0,3}?[\w-]+)"
     r"(?:\s+(?:of|at|for|in)\s+(?:the\s+)?(?P<of>(?:[\w.'’-]+\s+){0,3}?[\w.'’-]+))?)"
 )
@@ -272,8 +272,10 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
     if any(w in {"who", "that", "which", "whose"} for w in before):
         return None
     qualifiers = list(before)
-    if found.group("owner") and found.group("owner").lower() not in {"who", "whos", "what"}:
-        qualifiers.insert(0, _bare(found.group("owner")))
+    owner = found.group("owner")
+    if owner and owner.lower() not in {"who", "whos", "what"}:
+        # "priya nair's coach": hers, as news names her again, by her surname.
+        qualifiers.insert(0, _bare(owner.split()[-1]))
     if found.group("of"):
         qualifiers += [_bare(w) for w in found.group("of").split() if _bare(w) not in _ARTICLES]
     qualifiers = [q for q in qualifiers if q]
@@ -403,8 +405,9 @@ _BEFORE = 4
 _AFTER = 6
 
 
-#: Possessives that stand for a body named before: "its chief executive", "their manager".
-_ITS = frozenset({"its", "their"})
+#: Possessives that stand for a body or a person named before: "its chief executive", "their
+#: manager", "Her coach, Stefan Kovacs," after a sentence on Priya Nair.
+_ITS = frozenset({"its", "their", "his", "her"})
 
 
 def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
