@@ -411,7 +411,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.ingest.documents import iter_documents
 
     settings = _settings(args)
-    held = None if args.paths else _indexed_sources(settings)
+    # A rebuild embeds what the index holds again, ARTICLEBOT_DOCUMENTS or not: read instead,
+    # they had dropped every article added since (uploads, links, channel posts).
+    held = None if args.paths else _indexed_sources(settings, configured=not args.rebuild)
     if held is not None and args.rebuild:
         # Rebuilt from the index's own copies, as it holds them under the writer lock:
         # articles from links, from files since moved and with ids given by `add --id` come
@@ -542,14 +544,14 @@ def _folder(value: str) -> Path:
     return Path(value)
 
 
-def _indexed_sources(settings: Settings) -> list[str] | None:
+def _indexed_sources(settings: Settings, configured: bool = True) -> list[str] | None:
     """Where the articles the index holds (folder or database) were read from, for `index`
-    with no paths; None where the documents come from the settings, or no index was made
-    yet."""
+    with no paths; None where the documents come from the settings (with `configured`), or no
+    index was made yet."""
     from articlebot.index.store import IndexCorruptError, IndexStoreError, read_manifest
     from articlebot.storage.local_index import stored_documents
 
-    if settings.documents:
+    if settings.documents and configured:
         return None
     if settings.database_url is not None:
         from articlebot.storage.postgres.collection import stored_sources

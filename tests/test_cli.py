@@ -587,3 +587,23 @@ def test_no_index_says_how_to_build_that_one(tmp_path: Path, cli: Cli) -> None:
         f"articlebot: error: no index in {index_dir}; run "
         f"`articlebot index --index-dir '{index_dir}'` to build one\n"
     )
+
+
+def test_a_rebuild_keeps_the_articles_added_beside_the_configured_documents(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's probe: with ARTICLEBOT_DOCUMENTS set, `index --rebuild` (which every
+    # "index damaged" message advises) read those alone and removed every article added since.
+    configured = tmp_path / "storm.txt"
+    configured.write_text("Storm closes harbour\n\nA storm closed the harbour on Monday.\n")
+    added = tmp_path / "ferry.txt"
+    added.write_text("Ferry returns\n\nThe island ferry returned to service on Friday.\n")
+    index_dir = tmp_path / "index"
+    env = {"ARTICLEBOT_DOCUMENTS": str(configured)}
+    assert cli("index", index_dir=index_dir, **env).returncode == 0
+    assert cli("add", str(added), index_dir=index_dir, **env).returncode == 0
+    rebuilt = cli("index", "--rebuild", index_dir=index_dir, **env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "0 removed" in rebuilt.stdout
+    listed = cli("list", index_dir=index_dir, **env).stdout
+    assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["ferry", "storm"]
