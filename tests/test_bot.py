@@ -147,6 +147,30 @@ async def test_mention_and_reply_to_the_bot_are_answered(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_the_bot_s_name_in_a_reply_or_a_caption_is_no_part_of_the_question(api, bot) -> None:
+    api.push_update(api.group_message(GROUP, "/ask who was Vinatier swapped for?"))
+    first = await _reply(api, GROUP)
+    # Replying to the answer and naming the bot as well: its name had been searched with the
+    # question ("The article may not say exactly" instead of his age).
+    text = "@articlebot_test_bot how old is he?"
+    named = api.group_message(
+        GROUP, text, reply_to=first, entities=[mention_entity(text, "articlebot_test_bot")]
+    )
+    api.push_update(named)
+    age = (await _reply(api, GROUP, 2))["text"]
+    assert "49" in age and "may not say" not in age
+    # A photo whose caption names the bot asks it (it was ignored).
+    caption = "@articlebot_test_bot how many households lost power?"
+    photo = api.group_message(GROUP, caption, entities=[])
+    message = photo["message"]
+    message["caption"] = message.pop("text")
+    message["caption_entities"] = [mention_entity(caption, "articlebot_test_bot")]
+    message["photo"] = [{"file_id": "p", "file_unique_id": "up", "width": 9, "height": 6}]
+    api.push_update(photo)
+    assert "500,000 households" in (await _reply(api, GROUP, 3))["text"]
+
+
+@pytest.mark.asyncio
 async def test_forum_topic_thread_is_kept(api, bot) -> None:
     asked = api.group_message(
         GROUP, "/ask Where did Zelensky return from?", message_thread_id=77, is_forum=True

@@ -27,7 +27,7 @@ from pages import Page, page_server
 from telegram.ext import Application
 
 from articlebot.bot import articles, channels, post_answers
-from articlebot.bot.threads import question_in_thread, thread_of
+from articlebot.bot.threads import Asked, question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import Settings, load_settings
 from articlebot.ingest.posts import (
@@ -849,6 +849,29 @@ def test_the_thread_of_a_comment(api) -> None:
     assert question_in_thread(bare, 1, "articlebot_test_bot").command == "summary"
     other_bot = _message(api.comment(forward, "/ask@otherbot hi")["message"])
     assert question_in_thread(other_bot, 1, "articlebot_test_bot") is None
+    # A reply to the bot: its name, written in too, is no part of the question (it had been
+    # searched with it); a sticker or photo without words asks nothing (it got a hint), a
+    # photo's caption asks its question.
+    bot_answer = {**first.to_dict(), "from": {"id": 1, "is_bot": True, "first_name": "Bot"}}
+    named = api.comment(
+        forward,
+        "@articlebot_test_bot how old is he?",
+        reply_to=bot_answer,
+        entities=[mention_entity("@articlebot_test_bot how old is he?", "articlebot_test_bot")],
+    )
+    assert question_in_thread(_message(named["message"]), 1, "articlebot_test_bot") == Asked(
+        "how old is he?"
+    )
+    sticker = api.comment(forward, "x", reply_to=bot_answer)["message"]
+    del sticker["text"]
+    sticker["sticker"] = {"file_id": "s", "file_unique_id": "us", "width": 512, "height": 512,
+                          "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
+    assert question_in_thread(_message(sticker), 1, "articlebot_test_bot") is None
+    photo = api.comment(forward, "how old is he?", reply_to=bot_answer)["message"]
+    photo["caption"] = photo.pop("text")
+    photo.pop("entities", None)
+    photo["photo"] = [{"file_id": "p", "file_unique_id": "up", "width": 9, "height": 6}]
+    assert question_in_thread(_message(photo), 1, "articlebot_test_bot") == Asked("how old is he?")
     assert thread_of(_message(forward["message"]), {thread.root_id: thread.post}) is None
 
 

@@ -262,7 +262,11 @@ def add_handlers(application: ArticleBotApplication) -> None:
     )
     application.add_handler(
         MessageHandler(
-            new_messages & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND,
+            # A photo's caption mentioning the bot asks it too.
+            new_messages
+            & filters.ChatType.GROUPS
+            & (filters.TEXT | filters.CAPTION)
+            & ~filters.COMMAND,
             handlers.group_text,
         )
     )

@@ -4,7 +4,6 @@ event loop), renders the result and replies through delivery."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -21,6 +20,7 @@ from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_of
 from articlebot.bot.questions import QueueClosed, visible_scope
 from articlebot.bot.state import BotContext, BotState
+from articlebot.bot.threads import mentions_bot, said, without_mention
 from articlebot.ingest.documents import Document
 from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
@@ -225,16 +225,15 @@ async def private_text(update: Update, context: BotContext) -> None:
 
 def _addressed_question(message: Message, bot_id: int, username: str) -> str | None:
     """The question in a group message that mentions or replies to the bot, else None."""
-    text = message.text or ""
+    text, mentions = said(message)
+    mentioned = mentions_bot(mentions, username)
+    if mentioned:
+        # Left in, the bot's own name was searched with the question, in a reply to it too.
+        text = without_mention(text, username)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
-    if not username:
-        return None
-    mentions = message.parse_entities(["mention"]).values()
-    if any(m.lower() == f"@{username.lower()}" for m in mentions):
-        return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
-    return None
+    return text if mentioned else None
 
 
 async def group_text(update: Update, context: BotContext) -> None:

@@ -78,24 +78,49 @@ class Asked:
     command: str | None = None
 
 
+def said(message: Message) -> tuple[str, list[str]]:
+    """A message's words (its text, or a photo's caption) and the @mentions among them; ("",
+    []) for a sticker or a photo without a caption."""
+    if message.text is not None:
+        return message.text, list(message.parse_entities(["mention"]).values())
+    if message.caption is not None:
+        return message.caption, list(message.parse_caption_entities(["mention"]).values())
+    return "", []
+
+
+def mentions_bot(mentions: list[str], username: str) -> bool:
+    """Whether `mentions` (as `said` gives them) name the bot."""
+    return bool(username) and any(m.lower() == f"@{username.lower()}" for m in mentions)
+
+
+def without_mention(text: str, username: str) -> str:
+    """`text` without the bot's @name, wherever it stands."""
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
 def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | None:
     """What a message in a post's thread asks the bot, or None when it is not for the bot:
     /ask (its question may be empty), /summary, a mention, a reply to the bot's message, or a
     question (ending in "?") replying to the post itself."""
-    text = (message.text or "").strip()
+    words, mentions = said(message)
+    text = words.strip()
+    if not text:
+        return None  # a sticker or a photo replying to the bot asks nothing, as in groups
     command = _COMMAND.match(text)
     if command is not None:
         name, addressee, rest = command.group(1).lower(), command.group(2), command.group(3)
         if addressee is not None and addressee.lower() != username.lower():
             return None  # another bot's command
         return Asked((rest or "").strip(), name) if name in THREAD_COMMANDS else None
+    mentioned = mentions_bot(mentions, username)
+    if mentioned:
+        # Left in, the bot's own name was searched with the question, in a reply to it too.
+        text = without_mention(text, username)
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return Asked(text)
-    if username:
-        mentions = message.parse_entities(["mention"]).values()
-        if any(m.lower() == f"@{username.lower()}" for m in mentions):
-            return Asked(re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I).strip())
+    if mentioned:
+        return Asked(text)
     if replied is not None and replied.is_automatic_forward and text.endswith("?"):
         return Asked(text)
     return None
