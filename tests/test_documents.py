@@ -796,10 +796,3 @@ def test_a_page_s_marked_date_is_its_date_and_an_unmarked_one_is_not() -> None:
     unmarked = marked.replace('<time datetime="2026-01-20">20 January 2026</time>', "")
     unmarked = unmarked.replace("</article>", "</article><footer>© 2019 Hallby News</footer>")
     assert article_date(parse_html(unmarked, "school", "school.html")) is None
-    # A date printed in an element named for it (a new user's page: "Published 12 February
-    # 2025" in a div of class "date") is the page's own.
-    printed = unmarked.replace(
-        '<p class="byline">By Anna Berg</p>',
-        '<div class="author">Anna Berg</div><div class="date">Published 20 January 2026</div>',
-    )
-    assert article_date(parse_html(printed, "school", "school.html")) == "2026-01-20"

@@ -360,25 +360,11 @@ def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
 _MARKED_DATE = re.compile(r"\bdatetime\s*=|published_time|datePublished", re.IGNORECASE)
 
 
-def _dated_in_markup(html: str) -> str | None:
-    """The date htmldate finds where pages mark theirs (a date element, "Published 12 February
-    2025" in a `class="date"`), without its guesses from any date in the text: a copyright
-    year is not the article's date."""
-    from htmldate import find_date
-
-    try:
-        return find_date(html, extensive_search=False)
-    except Exception:  # htmldate's own parsing of odd markup; the date is only a nicety
-        return None
-
-
 def _marked_date(html: str, found: str | None, body: str) -> str | None:
     """The page's own date (as trafilatura reads it, "2026-01-20"), where the page marks one
     and its text does not print one near its top."""
     date = _visible_line(found or "")
-    if not date or not is_date_line(date):
-        return None
-    if not _MARKED_DATE.search(html) and _dated_in_markup(html) != date:
+    if not date or not is_date_line(date) or not _MARKED_DATE.search(html):
         return None
     if any(is_date_line(line) for line in body.split("\n")[:6]):
         return None
