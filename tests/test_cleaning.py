@@ -132,23 +132,6 @@ def test_credit_lines_list_items_and_time_stamps_are_paragraphs_of_their_own() -
     ]
 
 
-def test_a_closing_credit_is_no_paragraph_of_the_story() -> None:
-    # A new user's wire story: the closing credit joined the last paragraph and was shown
-    # under its sentence.
-    text = (
-        "CARLOW, May 4 (Reuters) - Around 350 bus drivers will walk out.\n\n"
-        "The last strike, in 2017, lasted five days.\n\n"
-        "(Reporting by Niamh Doherty; Editing by Mark Potter)\n"
-    )
-    assert [text[s.start : s.end] for s in paragraph_spans(text)] == [
-        "CARLOW, May 4 (Reuters) - Around 350 bus drivers will walk out.",
-        "The last strike, in 2017, lasted five days.",
-    ]
-    assert find_byline(text) == "(Reporting by Niamh Doherty; Editing by Mark Potter)"
-    # A story that is only a credit keeps it.
-    assert len(paragraph_spans("By Jane Doe\n")) == 1
-
-
 def test_read_more_lines_and_press_release_furniture_are_dropped() -> None:
     assert is_furniture("Read more: Why are museum thefts on the rise in Europe?")
     assert is_furniture("FOR IMMEDIATE RELEASE")

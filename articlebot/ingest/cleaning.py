@@ -265,11 +265,4 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
         ),
         0,
     )
-    # Nor is wire copy's closing credit ("(Reporting by Nora Berg; Editing by Mark Potter)"):
-    # joined to the last paragraph, it was shown under its sentence.
-    end = len(spans)
-    while end > story + 1 and _is_credit_line(
-        " ".join(text[spans[end - 1].start : spans[end - 1].end].split())
-    ):
-        end -= 1
-    return spans[story:end]
+    return spans[story:]
