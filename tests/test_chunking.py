@@ -118,6 +118,22 @@ def test_short_paragraphs_join_the_next_one(count_tokens: WordPieceCounter) -> N
     assert passages[0].end == len(doc.text.rstrip())
 
 
+def test_a_closing_credit_is_a_passage_of_its_own(count_tokens: WordPieceCounter) -> None:
+    # A new user's wire story: the credit joined the short last paragraph and was shown under
+    # its sentence; dropped, "who edited the story?" found nothing (a verifier).
+    text = (
+        "Bus drivers to strike\n\nAround 350 bus drivers in Carlow will walk out for 48 hours "
+        "from next Monday after talks over pay broke down, their union said on Thursday.\n\n"
+        "The last strike, in 2017, lasted five days.\n\n"
+        "(Reporting by Niamh Doherty; Editing by Mark Potter)\n"
+    )
+    doc = parse_plain_text(text, "t", "t.txt")
+    passages = chunk_document(doc, count_tokens, ChunkSettings()).passages
+    shown = [doc.text[p.start : p.end] for p in passages]
+    assert shown[-2] == "The last strike, in 2017, lasted five days."
+    assert shown[-1] == "(Reporting by Niamh Doherty; Editing by Mark Potter)"
+
+
 def test_sentence_splitting_reads_each_boundary_once() -> None:
     # Each boundary read the whole sentence before it: "A. A. A. ..." (abbreviations all,
     # one sentence) or a long run of letters before "!" took 30 s for 64,000 characters.

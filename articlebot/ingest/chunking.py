@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.ingest.cleaning import Span, paragraph_spans
+from articlebot.ingest.cleaning import Span, is_credit_paragraph, paragraph_spans
 from articlebot.ingest.documents import Document
 
 #: Counts word pieces for each text (without special tokens).
@@ -168,11 +168,21 @@ def _units(
             else:
                 pieces.append(sentence)
                 piece_counts.append(count)
+        credit = is_credit_paragraph(doc.text[paragraph.start : paragraph.end])
+        if pending is not None and credit:
+            blocks.append(pending)  # a closing credit joins no story sentence, nor one it
+            pending = None
         if pending is not None:
             number = pending[0]
             pieces = pending[1] + pieces
             piece_counts = pending[2] + piece_counts
             pending = None
+        if credit:
+            # Its own passage: joined to the story's last short paragraph, "(Reporting by
+            # ...; Editing by ...)" was shown under its sentence; alone, it still answers
+            # "who edited it".
+            blocks.append((number, pieces, piece_counts))
+            continue
         if sum(piece_counts) < settings.min_tokens:
             pending = (number, pieces, piece_counts)
             continue
