@@ -640,3 +640,17 @@ def test_her_title_is_the_person_named_just_before_it() -> None:
         assert asked is not None and asked.qualifiers == ("nair",), question
         holder = role_holder(sentences, "Twelve-year-old wins chess title", asked, text)
         assert holder is not None and holder.name == "Stefan Kovacs", question
+    # Hers only: not the coach of the other person the sentence before names, nor of anyone
+    # where "her" may be either of two, nor of a man (a verifier's probes: each was answered
+    # "Stefan Kovacs" with confidence).
+    headline = "Twelve-year-old wins chess title"
+    asked = role_asked("who is whitmore's coach")
+    assert role_holder(sentences, headline, asked, text) is None
+    lost = [sentences[0], "Daniel Whitmore, 34, lost his final game to Priya Nair.", sentences[2]]
+    for question in ("who is whitmore's coach", "who is priya nair's coach"):
+        assert role_holder(lost, headline, role_asked(question), " ".join(lost)) is None
+    praised = [sentences[0], "Daniel Whitmore said the girl played brilliantly.", sentences[2]]
+    asked = role_asked("who is daniel whitmore's coach")
+    assert role_holder(praised, headline, asked, " ".join(praised)) is None
+    his = [*sentences[:2], "His coach, Anna Berg, said he would be back."]
+    assert role_holder(his, headline, role_asked("who is nair's coach"), " ".join(his)) is None

@@ -17,15 +17,19 @@ from articlebot.retrieval.intents import detect_intent, named_article, who_is_su
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
 from articlebot.retrieval.names import (
+    HE_WORDS,
     NOT_NAMES,
     QUESTION_WORDS,
+    SHE_WORDS,
     aged,
     identified_after,
     names_in,
     opening_person,
     people,
     personal,
+    plainly_called,
     sentence_names,
+    surname_pattern,
 )
 from articlebot.retrieval.ranking import answers_it, logistic
 from articlebot.retrieval.reader import article_sentences, articles_in_scope, read_answers
@@ -225,7 +229,7 @@ def with_context(
 def _he_or_she(question: str) -> str | None:
     """ "he" when `question` says he, him or his; else "she" when it says she or her; else
     None."""
-    return "he" if _HE.search(question) else "she" if _SHE.search(question) else None
+    return "he" if HE_WORDS.search(question) else "she" if SHE_WORDS.search(question) else None
 
 
 def _called_otherwise(
@@ -1164,7 +1168,7 @@ def leading_person(sentences: Sequence[str], said: str, named: Sequence[str]) ->
     main person first. None when any of `named` may be `said` (the article uses both words
     near them, as near a coach quoted on his runner, or neither)."""
     other = "she" if said == "he" else "he"
-    if not named or any(_plainly_called(name, sentences) != other for name in named):
+    if not named or any(plainly_called(name, sentences) != other for name in named):
         return None
     # The story's own people are named near its top: a book-length text is not read for them.
     seen: set[str] = set()
@@ -1173,7 +1177,7 @@ def leading_person(sentences: Sequence[str], said: str, named: Sequence[str]) ->
             if name in seen or " " not in name or not personal(name):
                 continue
             seen.add(name)
-            if _plainly_called(name, sentences) == said:
+            if plainly_called(name, sentences) == said:
                 return name
     return None
 
@@ -1185,59 +1189,14 @@ LEADING_SENTENCES = 40
 def _called(name: str, sentences: Sequence[str]) -> str | None:
     """ "he" or "she", as the article calls `name` in the sentences naming them (by the last
     word of the name) and the one after each; None when it uses neither more."""
-    surname = _surname(name)
+    surname = surname_pattern(name)
     he = she = 0
     for i, sentence in enumerate(sentences):
         if surname.search(sentence):
             told = " ".join(sentences[i : i + 2])
-            he += len(_HE.findall(told))
-            she += len(_SHE.findall(told))
+            he += len(HE_WORDS.findall(told))
+            she += len(SHE_WORDS.findall(told))
     return "he" if he > she else "she" if she > he else None
-
-
-def _surname(name: str) -> re.Pattern[str]:
-    """The last word of `name`, as a word; in any case for a name typed in lower case ("whos
-    dana whitcombe"), which the article capitalises."""
-    return re.compile(rf"\b{re.escape(name.split()[-1])}\b", re.IGNORECASE if name.islower() else 0)
-
-
-def _plainly_called(name: str, sentences: Sequence[str]) -> str | None:
-    """ "he" or "she" where the article calls `name` only that: in the rest of each sentence
-    naming them (by the last word of the name) up to the next person named, and by the word
-    opening the next sentence where they are the first person this one names ("Dana
-    Whitcombe, 41, pleaded guilty. She is due to be sentenced"); None when it uses both, as
-    beside someone else ("Her coach, Marc Dubois, said he was sure she had not cheated"), or
-    neither."""
-    surname = _surname(name)
-    he = she = mentions = 0
-    for i, sentence in enumerate(sentences):
-        found = surname.search(sentence)
-        if found is None:
-            continue
-        mentions += 1
-        if mentions > MAX_MENTIONS:
-            break  # enough to tell; a book-length text naming them on every page is not read
-        told = sentence[found.end() :]
-        # Up to the next person named: "giving Deborah Alvarez a victory over Gerald Pike,
-        # who said he ..." calls Pike "he", not her.
-        others = [told.find(other) for other in people(told) if not surname.search(other)]
-        told = told[: min(others, default=len(told))]
-        # The next sentence's opening "She" is whom this one is about: its first person named.
-        named = people(sentence)
-        if i + 1 < len(sentences) and named and surname.search(named[0]):
-            told += " " + " ".join(sentences[i + 1].split()[:1])
-        he += len(_HE.findall(told))
-        she += len(_SHE.findall(told))
-    if he and she:
-        return None
-    return "he" if he else "she" if she else None
-
-
-#: The sentences naming someone that `_plainly_called` reads, at most.
-MAX_MENTIONS = 60
-
-_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
-_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 
 
 def _after_the_story(request: Request) -> bool:

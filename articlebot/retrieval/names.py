@@ -220,3 +220,48 @@ _SPEAKER_FIRST = re.compile(
     rf"^[\"“‘(]?([{CAPITALS}][\w’'-]+)\s+(?:said|says|told|added|asked|wrote|explained|"
     r"argued|warned|noted|insisted|replied)\b"
 )
+
+
+def surname_pattern(name: str) -> re.Pattern[str]:
+    """The last word of `name`, as a word; in any case for a name typed in lower case ("whos
+    dana whitcombe"), which the article capitalises."""
+    return re.compile(rf"\b{re.escape(name.split()[-1])}\b", re.IGNORECASE if name.islower() else 0)
+
+
+def plainly_called(name: str, sentences: Sequence[str]) -> str | None:
+    """ "he" or "she" where the article calls `name` only that: in the rest of each sentence
+    naming them (by the last word of the name) up to the next person named, and by the word
+    opening the next sentence where they are the first person this one names ("Dana
+    Whitcombe, 41, pleaded guilty. She is due to be sentenced"); None when it uses both, as
+    beside someone else ("Her coach, Marc Dubois, said he was sure she had not cheated"), or
+    neither."""
+    surname = surname_pattern(name)
+    he = she = mentions = 0
+    for i, sentence in enumerate(sentences):
+        found = surname.search(sentence)
+        if found is None:
+            continue
+        mentions += 1
+        if mentions > MAX_MENTIONS:
+            break  # enough to tell; a book-length text naming them on every page is not read
+        told = sentence[found.end() :]
+        # Up to the next person named: "giving Deborah Alvarez a victory over Gerald Pike,
+        # who said he ..." calls Pike "he", not her.
+        others = [told.find(other) for other in people(told) if not surname.search(other)]
+        told = told[: min(others, default=len(told))]
+        # The next sentence's opening "She" is whom this one is about: its first person named.
+        named = people(sentence)
+        if i + 1 < len(sentences) and named and surname.search(named[0]):
+            told += " " + " ".join(sentences[i + 1].split()[:1])
+        he += len(HE_WORDS.findall(told))
+        she += len(SHE_WORDS.findall(told))
+    if he and she:
+        return None
+    return "he" if he else "she" if she else None
+
+
+#: The sentences naming someone that `plainly_called` reads, at most.
+MAX_MENTIONS = 60
+
+HE_WORDS = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+SHE_WORDS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from articlebot.ingest.cleaning import DATELINE
-from articlebot.retrieval.names import CALENDAR, CAPITALS, TITLES
+from articlebot.retrieval.names import CALENDAR, CAPITALS, TITLES, people, plainly_called
 from articlebot.retrieval.spelling import plain_letters
 
 _BOSS = (
@@ -337,10 +337,15 @@ def role_holder(
         words = list(_WORD.finditer(sentence))
         for start, end, name, loose in _titles_naming(sentence, words, asked):
             beside = " ".join(w.group() for w in words[max(0, start - _BEFORE) : end + _AFTER])
-            if start and _bare(words[start - 1].group()) in _ITS and position:
+            owner = _bare(words[start - 1].group()) if start else ""
+            if owner in _ITS and position:
                 # "The victory gives Rovers a nine-point lead. Their manager, Deirdre Walsh,":
-                # whose it is, the words before it say.
-                beside = f"{sentences[position - 1]} {sentence[: words[start].start()]} {beside}"
+                # whose it is, the words before it say; "her coach" is the one person the
+                # sentence before names, whom the article calls "she".
+                before = sentences[position - 1]
+                if owner in _PERSONS:
+                    before = _whose(before, _PERSONS[owner], sentences, position)
+                beside = f"{before} {sentence[: words[start].start()]} {beside}"
             missing = [
                 q for q in asked.qualifiers if q not in _THIS_STORY and not _mentions(beside, q)
             ]
@@ -408,6 +413,17 @@ _AFTER = 6
 #: Possessives that stand for a body or a person named before: "its chief executive", "their
 #: manager", "Her coach, Stefan Kovacs," after a sentence on Priya Nair.
 _ITS = frozenset({"its", "their", "his", "her"})
+#: Of those, a person's, and what the article calls that person.
+_PERSONS = {"his": "he", "her": "she"}
+
+
+def _whose(sentence: str, pronoun: str, sentences: Sequence[str], at: int) -> str:
+    """Whom "her" (`pronoun` "she") or "his" in sentence `at` means: the one person `sentence`
+    (the one before) names whom the article calls only so, read without sentence `at` (whose
+    "Her" would count for whoever the sentence before names first); "" when none or two."""
+    others = [*sentences[:at], "", *sentences[at + 1 :]]
+    named = [name for name in people(sentence) if plainly_called(name, others) == pronoun]
+    return named[0] if len(named) == 1 else ""
 
 
 def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
