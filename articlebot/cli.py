@@ -1151,7 +1151,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         problem = webhook_url_problem(settings.webhook_url, settings)
         if problem is not None:
-            raise UsageError(problem)
+            from articlebot.masking import without_token
+
+            token = bot_token(settings)  # the URL may be made of it: https://host/<token>
+            raise UsageError(without_token(problem, token) if token else problem)
         try:
             shared_secret(settings)
         except WebhookSecretError as exc:
@@ -1176,6 +1179,9 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     where = masked_url(api_url) if api_url else "api.telegram.org"
     try:
         return _webhook_action(args, settings, token, urls)
+    except UsageError as exc:
+        # The URL refused may be made of the token (https://host/<token>), as a set one is.
+        raise UsageError(without_token(str(exc), token)) from None
     except TelegramError as exc:
         # A server may echo the request's path back, the token in it encoded or cased anew.
         def safe(text: str) -> str:

@@ -124,6 +124,18 @@ def test_webhook_is_registered_once_with_the_shared_secret(cli: Cli, index_dir: 
         )
         assert done.returncode == 0 and api.webhook["url"] == by_token
         assert done.stdout == "webhook set to https://bot.example.org/<redacted-token>\n"
+        # Nor when the URL is refused (a verifier's probe: "http://... is not https://").
+        for refused_url in (f"http://bot.example.org/{api.token}", f"{by_token} x"):
+            for command in (["webhook", "set", refused_url], ["run", "--webhook", refused_url]):
+                refused = cli(
+                    *command,  # to Telegram itself: https only
+                    index_dir=index_dir,
+                    ARTICLEBOT_WEBHOOK_SECRET="shared-s3cret",
+                    **env,
+                )
+                assert refused.returncode == 2, refused.stderr
+                assert "<redacted-token>" in refused.stderr
+                assert api.token.split(":")[1] not in refused.stderr
         cli("webhook", "delete", "--api-url", api.url, index_dir=index_dir, **env)
         # A new user's probe: a plain http URL had been sent to Telegram, which refuses it (a
         # self-hosted Bot API server, --api-url, calls it), and a server answering
