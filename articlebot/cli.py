@@ -166,11 +166,18 @@ class _Parser(argparse.ArgumentParser):
             # "index -bridge.txt" read the file's name as an option.
             message += f"; {dashed} is a file: write it ./{dashed}, or after --"
         for word in self.words:
-            # A database's or Bot API server's URL given in the wrong place is quoted back,
-            # without its password.
+            # A database's or Bot API server's URL (or a "password=..." connection string)
+            # given in the wrong place is quoted back without its password: as typed, and as
+            # argparse and this message quote it (a backslash doubled, once or twice).
             url = word.partition("=")[2] if word.startswith("-") else word
-            if "://" in url:
-                message = without_password(message.replace(url, masked_url(url)), url)
+            if "://" not in url and "password=" not in url.lower():
+                continue
+            forms = {url}
+            for _ in range(2):
+                forms |= {repr(form)[1:-1] for form in forms}
+            for form in sorted(forms, key=len, reverse=True):
+                message = message.replace(form, masked_url(url))
+            message = without_password(message, url)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

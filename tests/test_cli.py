@@ -130,6 +130,17 @@ def test_help_lists_every_command() -> None:
             "articlebot list: error: unrecognized arguments: --nosuch=postgresql://ab:***@db/news "
             "(see 'articlebot list --help')",
         ),
+        # A backslash in the password (argparse quotes it doubled) and a connection string
+        # with its "password=" (a verifier's probes: both printed).
+        (
+            ["--database-url", "postgresql://ab:S3cr\\3tPw55@db/news", "list"],
+            "articlebot: error: no command 'postgresql://ab:***@db/news' (see 'articlebot --help')",
+        ),
+        (
+            ["--database-url", "host=db user=ab password=S3cr3tPw55", "list"],
+            "articlebot: error: --database-url goes after the command: articlebot list "
+            "--database-url host=db user=ab password=*** ... (see 'articlebot --help')",
+        ),
         (
             ["--api-url", "http://u:apipw123@h/", "run"],
             "articlebot: error: --api-url goes after the command: articlebot run --api-url "
