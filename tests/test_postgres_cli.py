@@ -342,3 +342,13 @@ def test_a_connection_lost_while_writing_is_one_line_and_frees_the_lock(
     store, report = write_documents(url, encoder, ChunkSettings(), [lighthouse])
     store.close()
     assert report.added == ["lighthouse"]
+    # A statement's failure is no lost connection (a verifier's probe: a statement timeout
+    # was said to be one): said as the database's refusal, nothing written.
+    from articlebot.index.store import IndexWriteError
+
+    hasty = f"{url}?options=-c%20statement_timeout%3D1"
+    other = Document("ferry", "Ferry returns", "Ferry returns\n\nThe ferry is back.", "f.txt")
+    with pytest.raises(IndexWriteError) as refused:
+        write_documents(hasty, encoder, ChunkSettings(), [other] * 1)
+    assert "refused the write (canceling statement due to statement timeout)" in str(refused.value)
+    assert "s3cr3t-pw" not in str(refused.value)

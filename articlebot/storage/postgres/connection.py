@@ -12,7 +12,7 @@ import psycopg
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool
 
-from articlebot.index.store import IndexStoreError
+from articlebot.index.store import IndexStoreError, IndexWriteError
 from articlebot.masking import masked_url, without_password
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -67,10 +67,22 @@ def writing_to(url: str) -> Iterator[None]:
         yield
     except psycopg.OperationalError as exc:
         reason = without_password(str(exc), url)
+        if not _connection_lost(exc):
+            # A statement timeout, a full disk: the transaction was rolled back.
+            raise IndexWriteError(
+                f"{masked_url(url)} refused the write ({reason}); nothing was written"
+            ) from None
         raise DatabaseConnectError(
             f"lost the connection to {masked_url(url)} while writing ({reason}); the change "
-            "was not made unless `articlebot list` shows it"
+            "was not made unless the list of articles shows it"
         ) from None
+
+
+def _connection_lost(exc: psycopg.OperationalError) -> bool:
+    """Whether the error is the connection's end (no SQLSTATE: it broke; class 08; the server
+    shutting down or refusing connections), not a statement's failure."""
+    state = exc.sqlstate
+    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
 
 
 def register_vector_types(conn: psycopg.Connection) -> bool:
