@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,10 @@ def _page(path: str) -> Page:
     if path == "/notes.md":  # a raw Markdown file, served as plain text as code hosts do
         notes = b"# Ferry timetable changes\n\nThe **Skerry** ferry sails at 7:40."
         return 200, "text/plain", notes
+    if path == "/release-utf16.txt":  # as Windows saves "Unicode" text
+        return 200, "text/plain", codecs.BOM_UTF16_LE + RELEASE.encode("utf-16-le")
+    if path == "/release-utf16-charset.txt":
+        return 200, "text/plain; charset=utf-16", RELEASE.encode("utf-16")
     if path == "/dump.txt":
         return 200, "text/plain", b"\x00\x01binary\x00" * 10
     if path == "/huge.html":
@@ -93,6 +98,10 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
     release = await fetch_article(f"{site}/release.txt", allow=LOOPBACK)
     assert release.title == "Harbour trust buys the old net loft"
     assert "Orla Breen" in release.text and release.source == f"{site}/release.txt"
+    # UTF-16 (a verifier's probe: refused as binary data for its zero bytes).
+    for path in ("/release-utf16.txt", "/release-utf16-charset.txt"):
+        wide = await fetch_article(f"{site}{path}", allow=LOOPBACK)
+        assert wide.title == release.title and "Orla Breen" in wide.text, path
     notes = await fetch_article(f"{site}/notes.md", allow=LOOPBACK)
     assert notes.title == "Ferry timetable changes" and "**" not in notes.text
     for path, reason in [

@@ -276,6 +276,19 @@ _MARKED_ENCODINGS = (
 )
 
 
+def marked_text(data: bytes) -> str | None:
+    """`data` decoded by the byte-order mark it begins with (UTF-16, UTF-32), else None."""
+    for mark, encoding in _MARKED_ENCODINGS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding, errors="replace")
+    return None
+
+
+def looks_binary(text: str) -> bool:
+    """Whether decoded text holds characters no text file does (NUL, most controls)."""
+    return _BINARY.search(text[:8192]) is not None
+
+
 def document_text(text: str) -> str:
     """Text as a document holds it, from a file, a .jsonl line or a channel post: offsets are
     defined on text with normalized line ends (a lone carriage return is one too), as a reader

@@ -16,6 +16,8 @@ from articlebot.ingest.documents import (
     DocumentError,
     declared_charset,
     document_text,
+    looks_binary,
+    marked_text,
     parse_html,
     parse_plain_text,
     slugify,
@@ -109,10 +111,14 @@ def _text_document(
     shown: str, body: bytes, encoding: str, kind: str, doc_id: str, source: str
 ) -> Document:
     """A plain text or Markdown link's article, read as the same file would be."""
-    if b"\x00" in body[:8192]:  # a download served as text/plain
+    # Decoded first: UTF-16 text (a byte-order mark, or its charset) is half zero bytes.
+    text = marked_text(body)
+    if text is None:
+        text = _decoded(body, encoding)
+    if looks_binary(text):  # a download served as text/plain
         raise DocumentError(f"{shown}: not a web page or text (binary data)")
     markdown = kind != "text/plain" or urlparse(source).path.lower().endswith(_MARKDOWN_SUFFIXES)
-    return parse_plain_text(document_text(_decoded(body, encoding)), doc_id, source, markdown)
+    return parse_plain_text(document_text(text), doc_id, source, markdown)
 
 
 def _decoded(body: bytes, encoding: str) -> str:
