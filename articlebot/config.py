@@ -248,14 +248,16 @@ class Settings(BaseSettings):
         # "123 456" and "12_34" had become 123456 and 1234, rights given to someone else.
         if isinstance(value, str):
             if value.strip().startswith("["):
-                return json.loads(value)
-            parts = [part.strip() for part in value.split(",") if part.strip()]
-            for part in parts:
-                if not re.fullmatch(r"-?[0-9]+", part):
-                    raise ValueError(f"{part!r} is not an id: give ids separated by commas")
-            return [int(part) for part in parts]
+                value = json.loads(value)
+            else:
+                value = [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        if isinstance(value, list):
+            for part in value:
+                if isinstance(part, str) and not re.fullmatch(r"-?[0-9]+", part.strip()):
+                    raise ValueError(f"{part!r} is not an id: give ids separated by commas")
+            return [int(part) if isinstance(part, str) else part for part in value]
         return value
 
     @field_validator("documents", "fetch_allow_hosts", "channels", mode="before")
@@ -280,9 +282,17 @@ class Settings(BaseSettings):
     @field_validator("fetch_allow_hosts", mode="after")
     @classmethod
     def _one_host_each(cls, value: list[str]) -> list[str]:
-        # "10.0.0.0/8 192.168.0.0/16" was one host name, allowing nothing, without a word.
+        # "10.0.0.0/8 192.168.0.0/16" (or "...;...") was one host name, allowing nothing,
+        # without a word.
+        import ipaddress
+
         for entry in value:
-            if not entry.strip() or len(entry.split()) > 1:
+            try:
+                ipaddress.ip_network(entry.strip().strip("[]"), strict=False)
+                continue
+            except ValueError:
+                pass
+            if not re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.?", entry.strip()):
                 raise ValueError(f"{entry!r} is not one host: separate them with commas")
         return value
 

@@ -89,6 +89,17 @@ def _cli(
         # One entry that meant two, or no channel: nothing matched, without a word.
         (
             ["list"],
+            {"ARTICLEBOT_ADMIN_IDS": '["12_34"]'},
+            "ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole numbers",
+        ),
+        (
+            ["list"],
+            {"ARTICLEBOT_FETCH_ALLOW_HOSTS": "10.0.0.0/8;192.168.0.0/16"},
+            "ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR networks separated by "
+            "commas",
+        ),
+        (
+            ["list"],
             {"ARTICLEBOT_FETCH_ALLOW_HOSTS": "10.0.0.0/8 192.168.0.0/16"},
             "ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR networks separated by "
             "commas",

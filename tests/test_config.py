@@ -143,8 +143,14 @@ def test_lists_of_ids_channels_and_hosts_are_read_as_meant() -> None:
         # A channel's link as Telegram shares it is its @username: kept as typed, it named no
         # channel and the channel's posts were never indexed.
         channels="https://t.me/carricknews, @harbour_news,-1001234567890, t.me/quaysidepost/",
-        fetch_allow_hosts="intranet, 10.0.0.0/8",
+        fetch_allow_hosts="intranet, 10.0.0.0/8, wiki.corp.example, fd00::/8",
     )
     assert settings.admin_ids == [123, 456] and settings.allowed_chats == [-100123]
     assert settings.channels == ["@carricknews", "@harbour_news", "-1001234567890", "@quaysidepost"]
-    assert settings.fetch_allow_hosts == ["intranet", "10.0.0.0/8"]
+    assert settings.fetch_allow_hosts == [
+        "intranet",
+        "10.0.0.0/8",
+        "wiki.corp.example",
+        "fd00::/8",
+    ]
+    assert load_settings(admin_ids='[123, "456"]').admin_ids == [123, 456]
