@@ -648,6 +648,28 @@ async def test_articles_added_by_another_process_are_served_without_restart(
 
 
 @pytest.mark.asyncio
+async def test_the_last_article_listed_is_the_one_summary_takes(
+    api, bot, encoder, tmp_path
+) -> None:
+    import asyncio
+
+    # Added together (one time): /articles listed them in the index's order, /summary took the
+    # newest by id (a verifier's probe); both go by the time added, then the id.
+    settings = load_settings(index_dir=tmp_path / "index")  # the bot's index folder
+    stories = [
+        Document(name, title, f"{title}\n\nThe {name} story was told on Monday.", f"{name}.txt")
+        for name, title in (("zebra", "Zebra crossing repainted"), ("apple", "Apple fair opens"))
+    ]
+    await asyncio.to_thread(add_documents, settings, encoder, stories)
+    await asyncio.sleep(2.2)  # the bot looks at most every two seconds
+    listed = await _ask(api, 8031, "/articles", 1)
+    summary = await _ask(api, 8031, "/summary", 2)
+    titles = [t for t in ("Zebra crossing repainted", "Apple fair opens") if t in listed]
+    assert listed.index("Apple fair opens") < listed.index("Zebra crossing repainted"), titles
+    assert summary.startswith("Zebra crossing repainted")
+
+
+@pytest.mark.asyncio
 async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
     api, bot, encoder, tmp_path
 ) -> None:

@@ -75,8 +75,14 @@ async def articles(update: Update, context: BotContext) -> None:
     scope = await scope_of(message.chat_id, context) or []
     words = list(context.args or [])
     listed = []
-    for doc_id in visible_in(index.doc_order, message.chat_id):
-        meta = index.manifest.documents.get(doc_id, {})
+    documents = index.manifest.documents
+    # Oldest first, as `articlebot list` shows them: the last is the newest, /summary's own.
+    visible = sorted(
+        visible_in(index.doc_order, message.chat_id),
+        key=lambda doc_id: (float(documents.get(doc_id, {}).get("added", 0)), doc_id),
+    )
+    for doc_id in visible:
+        meta = documents.get(doc_id, {})
         source = shown_source(index.documents[doc_id].source)
         listed.append(
             ArticleLine(
