@@ -22,7 +22,7 @@ import pytest
 import pytest_asyncio
 import telegram
 from botkit import launch_polling, running_bot, shut_down
-from fake_botapi import FakeBotApi, link_entities, make_user, mention_entity
+from fake_botapi import FakeBotApi, command_entity, link_entities, make_user, mention_entity
 from pages import Page, page_server
 from telegram.ext import Application
 
@@ -569,6 +569,20 @@ async def test_autoindex_in_a_group_indexes_admins_links_for_that_group_only(
     api.push_update(asked)
     assert "85,000 pounds" in (await answer_to(api, asked))["text"]
     assert site.hits["/orchard.html"] == 1  # the admin's link; the member's is not an article
+    # A command with a link is no post of a link (a bot attacker's probe: an admin's `/add
+    # URL` or `/ask ... URL` also made a copy for this group alone, kept after /remove).
+    command = f"/ask what does {url(site, '/orchard.html')} say about the trees?"
+    commanded = api.group_message(
+        GROUP,
+        command,
+        user=make_user(EDITOR),
+        entities=[command_entity(command), *link_entities(command)],
+    )
+    api.push_update(commanded)
+    await answer_to(api, commanded)
+    await asyncio.sleep(1.0)  # the worker would have fetched it by now
+    assert len([d for d in documents(bot) if d.startswith("chat")]) == 1
+    assert site.hits["/orchard.html"] == 1
     # Other chats do not see it.
     api.push_update(api.private_message(5004, "How big was the heritage grant?"))
     [private] = await api.await_messages(5004, 1, timeout=20)

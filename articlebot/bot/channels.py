@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from telegram import Message, Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
@@ -85,6 +85,8 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         if article is not None:
             await queue_post(state, article)
         return
+    if any(e.type == MessageEntity.BOT_COMMAND and e.offset == 0 for e in message.entities):
+        return  # "/add URL", "/ask ... URL": the command's, no link posted to the group
     if not await state.off_loop(state.chats.autoindex, message.chat.id):
         return
     article = _edited_to(message, post_ref(message))
