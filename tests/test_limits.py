@@ -33,7 +33,13 @@ def test_a_chat_has_its_own_budget_and_one_member_gets_half_of_it() -> None:
     # The chat is spent: one warning for the whole chat, then silence, whoever asks.
     assert limiter.check(3, now=6, chat_id=group) is Verdict.WARN_CHAT
     assert limiter.check(4, now=7, chat_id=group) is Verdict.DROP
-    assert limiter.check(1, now=8, chat_id=-200) is Verdict.DROP  # still warned as a sender
+    # The half is of each group's budget: a member who spent theirs in one group (or asked
+    # in private) is answered in another (a bot attacker's probe: ten questions in private
+    # had left them nothing in any group).
+    assert limiter.check(1, now=8, chat_id=-200) is Verdict.ANSWER
+    for t in range(10):
+        limiter.check(11, now=t, chat_id=11)
+    assert limiter.check(11, now=10, chat_id=-200) is Verdict.ANSWER
     assert limiter.check(9, now=8, chat_id=-200) is Verdict.ANSWER  # other chats go on
     assert limiter.check(9, now=8, chat_id=9) is Verdict.ANSWER  # a private chat: user limit
     assert limiter.check(3, now=70, chat_id=group) is Verdict.ANSWER  # the window passed

@@ -23,6 +23,11 @@ def sender_key(sender_id: int) -> str:
     return f"sender:{sender_id}"
 
 
+def member_key(sender_id: int, chat_id: int) -> str:
+    """The counter key of a sender in one group (their share of its budget)."""
+    return f"member:{chat_id}:{sender_id}"
+
+
 def chat_key(chat_id: int) -> str:
     """The counter key of a chat as a whole."""
     return f"chat:{chat_id}"
@@ -39,26 +44,22 @@ class RateLimiter:
     chat_limit: int = 0
     counters: ChatState = field(default_factory=InMemoryChatState)
 
-    def sender_limit(self, sender_id: int, chat_id: int | None) -> int:
-        """The requests `sender_id` may make per window in `chat_id`."""
-        if chat_id is None or chat_id == sender_id or self.chat_limit <= 0:
-            return self.limit
-        share = max(1, self.chat_limit // 2)
-        return share if self.limit <= 0 else min(self.limit, share)
-
     def check(self, user_id: int, now: float | None = None, chat_id: int | None = None) -> Verdict:
         """Record a request from `user_id` (a user, or the chat a message was sent as) in
         `chat_id` and say whether to serve it."""
-        sender_limit = self.sender_limit(user_id, chat_id)
-        chat_limit = self.chat_limit if chat_id is not None and chat_id != user_id else 0
-        if sender_limit <= 0 and chat_limit <= 0:
+        limits = [Limit(sender_key(user_id), self.limit, self.window)]
+        if chat_id is not None and chat_id != user_id and self.chat_limit > 0:
+            # A member's share is of this group's budget: counted here alone, not with their
+            # questions elsewhere (ten in private had left them none in any group).
+            share = max(1, self.chat_limit // 2)
+            limits.append(Limit(member_key(user_id, chat_id), share, self.window))
+            limits.append(Limit(chat_key(chat_id), self.chat_limit, self.window))
+        if all(limit.count <= 0 for limit in limits):
             return Verdict.ANSWER
-        limits = [Limit(sender_key(user_id), sender_limit, self.window)]
-        if chat_id is not None:
-            limits.append(Limit(chat_key(chat_id), chat_limit, self.window))
         refusal = self.counters.hit(limits, time.time() if now is None else now)
         if refusal is None:
             return Verdict.ANSWER
         if refusal.again:
             return Verdict.DROP
-        return Verdict.WARN if refusal.key == limits[0].key else Verdict.WARN_CHAT
+        chat_full = chat_id is not None and refusal.key == chat_key(chat_id)
+        return Verdict.WARN_CHAT if chat_full else Verdict.WARN
