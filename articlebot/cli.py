@@ -703,6 +703,13 @@ def cmd_add(args: argparse.Namespace) -> int:
         if not re.fullmatch(r"[\w.-]+", doc_id):
             # It is typed back in `--doc ID`, `/use ID` and `remove ID`: one word.
             raise UsageError("--id takes one word: letters, digits, '-', '_' and '.'")
+        from articlebot.ingest.documents import GROUP_DOC_ID
+
+        if GROUP_DOC_ID.fullmatch(doc_id):
+            raise UsageError(
+                f"--id {doc_id}: ids of that shape are a Telegram group's own articles, kept "
+                "from every other chat; give another"
+            )
         documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
     new_folder = settings.database_url is None and not _has_index(settings.index_dir)
     data, report = add_documents(

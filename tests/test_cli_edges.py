@@ -1098,3 +1098,12 @@ def test_the_newest_article_is_the_one_list_shows_last(tmp_path: Path, cli: Cli)
     summary = cli("summary", index_dir=index_dir)
     assert summary.returncode == 0, summary.stderr
     assert summary.stdout.splitlines()[0] == last
+
+
+def test_an_id_of_a_group_s_own_shape_is_refused(tmp_path: Path, cli: Cli) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Harbour news\n\nThe harbour reopened on Monday.\n", encoding="utf-8")
+    refused = cli("add", str(story), "--id", "chat12-3", index_dir=tmp_path / "index")
+    assert refused.returncode == 2
+    assert "--id chat12-3: ids of that shape are a Telegram group's own articles" in refused.stderr
+    assert not (tmp_path / "index").exists()

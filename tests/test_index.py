@@ -585,3 +585,23 @@ def test_adding_to_a_damaged_index_warns_once_and_mends_it(settings_for, encoder
     assert caplog.text.count("token vectors") == 1
     rows = np.arange(len(data.sentence_table))
     assert all(v is not None for v in data.sentence_token_vectors(rows))
+
+
+def test_no_id_made_for_a_file_or_link_is_a_group_s_own(tmp_path) -> None:
+    # A bot attacker's probe: a link ending ".../chat5" whose hash came out all digits was
+    # named "chat5-889655", the shape of a Telegram group's own article, and no chat saw it.
+    from articlebot.index.identity import IdentityResolver
+    from articlebot.ingest.documents import Document
+    from articlebot.ingest.posts import private_to
+
+    resolver = IdentityResolver({"chat12-3-article": "/elsewhere/chat12-3.txt"})
+    for doc_id, source in (
+        ("chat5-889655", "https://example.org/news/chat5"),
+        ("chat12-3", "/news/chat12-3.txt"),
+        ("chat7", "/a/chat7.txt"),
+    ):
+        made = resolver.resolve(Document(doc_id, "T", "T\n\nBody.", source)).doc_id
+        assert private_to(made) is None, made
+    # A group post's id, given by the bot, stays its group's.
+    post = Document("chat100123-7", "T", "T\n\nBody.", "https://t.me/c/100123/7", id_given=True)
+    assert private_to(resolver.resolve(post).doc_id) == 100123

@@ -14,7 +14,12 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 
-from articlebot.ingest.documents import Document, DocumentError, bundled_article_path
+from articlebot.ingest.documents import (
+    GROUP_DOC_ID,
+    Document,
+    DocumentError,
+    bundled_article_path,
+)
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
@@ -150,11 +155,15 @@ class IdentityResolver:
             taken = self.existing.get(doc_id)
             return taken is None or origin(taken) == origin(source) or allow_replace
 
+        if GROUP_DOC_ID.fullmatch(base):
+            # "chat12-3.txt", a link ending ".../chat5" hashed to digits: a group's own article's
+            # id, which every other chat would be kept from.
+            base = f"{base}-article"
         if free(base, self.replace):
             return base
         # The same source already indexed under its suffixed id keeps it.
         for length in (6, 10, 16, 40):
             candidate = _suffixed(base, source, length)
-            if free(candidate, False):
+            if free(candidate, False) and not GROUP_DOC_ID.fullmatch(candidate):
                 return candidate
         raise DocumentError(f"{source}: cannot give it an id of its own")

@@ -83,6 +83,12 @@ def bundled_article_path() -> Path:
     return Path(str(resources.files("articlebot") / "data" / "article.txt"))
 
 
+#: A group's own document: a link posted there (chat<group>-<message>), or the post of a channel
+#: only that group opted in (chat<group>-tg<channel>-<post>). No other document's id has this
+#: shape: such a document would be hidden from every chat but that group.
+GROUP_DOC_ID = re.compile(r"chat(\d+)-(?:tg\d+-)?\d+")
+
+
 def slugify(name: str) -> str:
     """A stable, readable doc_id from a file name: in lower case, accents dropped where a
     letter has a plain form ("Müller" is "muller"), letters of other scripts kept ("Ночь" is

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 from telegram import Message, MessageEntity
 
 from articlebot.ingest.cleaning import find_byline, first_line_of, looks_like_title
-from articlebot.ingest.documents import Document, document_text
+from articlebot.ingest.documents import GROUP_DOC_ID, Document, document_text
 
 #: A post's own text is an article from this many words on: a news post with a photo carries a
 #: caption of up to ~150 words; a one-line "read more" teaser is not an article.
@@ -29,9 +29,6 @@ MAX_TITLE_CHARS = 100
 _TELEGRAM_HOSTS = {"t.me", "telegram.me", "telegram.dog", "www.t.me"}
 _LINK_KINDS = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
-#: A group's own document: a link posted there (chat<group>-<message>), or the post of a channel
-#: only that group opted in (chat<group>-tg<channel>-<post>).
-_GROUP_DOC_ID = re.compile(r"chat(\d+)-(?:tg\d+-)?\d+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +136,7 @@ def private_to(doc_id: str) -> int | None:
     """The group (its id without sign) a document belongs to: a link posted there, or a post of
     a channel only that group opted in; None for every other document, which any chat may be
     answered from."""
-    match = _GROUP_DOC_ID.fullmatch(doc_id)
+    match = GROUP_DOC_ID.fullmatch(doc_id)
     return int(match.group(1)) if match else None
 
 
