@@ -168,21 +168,17 @@ def _units(
             else:
                 pieces.append(sentence)
                 piece_counts.append(count)
-        credit = is_credit_paragraph(doc.text[paragraph.start : paragraph.end])
-        if pending is not None and credit:
-            blocks.append(pending)  # a closing credit joins no story sentence, nor one it
+        if pending is not None and is_credit_paragraph(doc.text[paragraph.start : paragraph.end]):
+            # A closing credit joins no short story paragraph before it: "(Reporting by ...;
+            # Editing by ...)" was shown under the story's last sentence. It still answers
+            # "who edited it", with what follows it (an outlet's line).
+            blocks.append(pending)
             pending = None
         if pending is not None:
             number = pending[0]
             pieces = pending[1] + pieces
             piece_counts = pending[2] + piece_counts
             pending = None
-        if credit:
-            # Its own passage: joined to the story's last short paragraph, "(Reporting by
-            # ...; Editing by ...)" was shown under its sentence; alone, it still answers
-            # "who edited it".
-            blocks.append((number, pieces, piece_counts))
-            continue
         if sum(piece_counts) < settings.min_tokens:
             pending = (number, pieces, piece_counts)
             continue
