@@ -384,6 +384,44 @@ def test_run_writes_nothing_into_a_folder_the_index_is_refused_from(api, tmp_pat
     assert sorted(p.name for p in home.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("signals", [[signal.SIGTERM], [signal.SIGINT, signal.SIGINT]])
+def test_a_stop_while_starting_exits_0(api, index_dir, tmp_path, signals) -> None:
+    # A verifier's probe: SIGTERM while the token was checked killed the bot (status -15), and
+    # Ctrl-C twice there broke off the exit (-2).
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # a Bot API that never answers
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))
+        }
+        env.update(
+            TELEGRAM_BOT_TOKEN=api.token,
+            ARTICLEBOT_API_URL=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            ARTICLEBOT_INDEX_DIR=str(index_dir),
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "articlebot", "run"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            silent.settimeout(120)
+            connection, _ = silent.accept()  # its getMe is under way
+            with connection:
+                for number in signals:
+                    process.send_signal(number)
+                    time.sleep(0.2)
+                _out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and "cannot reach" not in err
+
+
 def test_a_second_ctrl_c_while_stopping_lets_the_stop_finish(api, index_dir, tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env.update(

@@ -409,6 +409,47 @@ def stop_once_on_signals(loop: asyncio.AbstractEventLoop, stop_seconds: float) -
         loop.add_signal_handler(number, stop)
 
 
+def _stop_once_while_starting() -> None:
+    """Between the token's check and the bot's loop (the chat state opened), a stop signal
+    ends the start with exit status 0, as one later does, and a second one is ignored:
+    SIGTERM had killed it (status -15) and a second Ctrl-C broke off the exit (-2)."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        _ignore_stop_signals()
+        raise SystemExit(0)
+
+    for number in STOP_SIGNALS:
+        signal.signal(number, stop)
+
+
+def _ignore_stop_signals() -> None:
+    """Stopped: a signal now would kill the exit half way."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+
+
+async def _checked_unless_stopped(settings: Settings, token: str) -> str | None:
+    """`check_token`, or None when a stop signal comes first (later ones do nothing)."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+
+    def stop() -> None:
+        for number in STOP_SIGNALS:
+            loop.add_signal_handler(number, lambda: None)
+        task.cancel()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop)
+    try:
+        return await check_token(settings, token)
+    except asyncio.CancelledError:
+        return None
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+
+
 def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     """Run until interrupted; one clear line on start-up failures: exit status 2 for a missing
     or malformed token (as `webhook`), 1 for the rest."""
@@ -420,14 +461,19 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
     redactor = install_token_redaction(token)
     api_url = settings.api_url or ""
     where = masked_url(api_url) if api_url else "api.telegram.org"
+    _stop_once_while_starting()
     try:
         # Fail fast with one line, before PTB's bootstrap logs tracebacks for the same problem.
         try:
-            username = asyncio.run(check_token(settings, token))
+            username = asyncio.run(_checked_unless_stopped(settings, token))
         except (AttributeError, TypeError, KeyError, ValueError):
             # PTB reads a getMe reply of another shape into attribute and type errors.
             print(f"articlebot: error: {where} did not answer as the Bot API does", file=sys.stderr)
             return 1
+        if username is None:
+            _ignore_stop_signals()
+            return 0  # stopped while starting
+        _stop_once_while_starting()  # the check's loop took its handlers back
         log.info("connected to %s as @%s", where, username)
         from articlebot.collection import open_chat_state, open_inbox
 
@@ -443,9 +489,7 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
             application.run_webhook(allowed_updates=Update.ALL_TYPES, stop_signals=None, **options)
         else:
             application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
-        # Stopped, and its loop closed: a signal now would kill the exit half way (status -2).
-        for number in STOP_SIGNALS:
-            signal.signal(number, signal.SIG_IGN)
+        _ignore_stop_signals()  # stopped, its loop closed (a signal had made it status -2)
     except TelegramError as exc:
 
         def safe(text: str) -> str:
