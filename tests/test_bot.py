@@ -171,6 +171,37 @@ async def test_the_bot_s_name_in_a_reply_or_a_caption_is_no_part_of_the_question
 
 
 @pytest.mark.asyncio
+async def test_a_reply_follows_up_the_answer_it_replies_to_and_topics_their_own(api, bot) -> None:
+    # A bot attacker's probe: a reply to the bot's answer was read after the group's latest
+    # answer (another member's question since), and forum topics shared one context.
+    ann, bob = make_user(9101, "Ann"), make_user(9102, "Bob")
+    api.push_update(api.group_message(GROUP, "/ask what did Zelensky say?", user=ann))
+    zelensky = await _reply(api, GROUP)
+    api.push_update(api.group_message(GROUP, "/ask who was Vinatier swapped for?", user=bob))
+    await _reply(api, GROUP, 2)
+    follow = api.group_message(GROUP, "where was he returning from?", user=ann, reply_to=zelensky)
+    api.push_update(follow)
+    assert "European tour" in (await _reply(api, GROUP, 3))["text"]
+    for topic, question in ((10, "what did Zelensky say?"), (20, "who was Vinatier swapped for?")):
+        api.push_update(
+            api.group_message(
+                GROUP, f"/ask {question}", user=ann, message_thread_id=topic, is_forum=True
+            )
+        )
+    await _reply(api, GROUP, 5)
+    api.push_update(
+        api.group_message(
+            GROUP,
+            "/ask where was he returning from?",
+            user=ann,
+            message_thread_id=10,
+            is_forum=True,
+        )
+    )
+    assert "European tour" in (await _reply(api, GROUP, 6))["text"]
+
+
+@pytest.mark.asyncio
 async def test_forum_topic_thread_is_kept(api, bot) -> None:
     asked = api.group_message(
         GROUP, "/ask Where did Zelensky return from?", message_thread_id=77, is_forum=True

@@ -132,9 +132,10 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     )
 
 
-async def reply_html(message: Message, html: str, buttons: Sequence[Button] = ()) -> None:
-    """Reply to `message` with rendered HTML (quoting it, no link previews) and its buttons."""
-    await message.reply_html(
+async def reply_html(message: Message, html: str, buttons: Sequence[Button] = ()) -> Message:
+    """Reply to `message` with rendered HTML (quoting it, no link previews) and its buttons;
+    the message sent."""
+    return await message.reply_html(
         html, reply_markup=keyboard(buttons), do_quote=True, disable_web_page_preview=True
     )
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from html import escape
 from typing import Any
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Message, Update
+from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TimedOut
 
@@ -89,13 +89,20 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
         await state.remember(state.chats.set_scope, chat_id, [])
     try:
         with state.under_way.answering(chat_id):
-            last = await state.off_loop(state.chats.last_turn, chat_id)
+            replied, topic = _group_context(message, context.bot.id)
+            last = None
+            if replied is not None:
+                last = await state.off_loop(state.chats.thread_turn, chat_id, replied)
+            if topic is not None and last is None:
+                last = await state.off_loop(state.chats.thread_turn, chat_id, topic)
+            elif last is None:
+                last = await state.off_loop(state.chats.last_turn, chat_id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
             served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
             html = render.answer_html(served.answer, served.articles)
             if chosen_gone:
                 html = _with_note(USE_GONE, served.answer, served.articles)
-            await delivery.reply_html(
+            sent = await delivery.reply_html(
                 message, html, buttons_for(served.answer, served.retriever.index)
             )
     except (QueueClosed, ShuttingDown):
@@ -103,9 +110,28 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
         return
     # Remembered once the answer is out: nothing waits between the answer and its sending (a
     # stopping bot's notice comes after the answers sent), and an answer never delivered is
-    # no context for a follow-up.
-    await state.remember(state.chats.set_last_turn, chat_id, served.turn)
+    # no context for a follow-up. In a group also under the answer (a reply to it follows it
+    # up, whatever was asked since) and in a forum topic under the topic alone.
+    if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+        await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
+    if topic is not None:
+        await state.remember(state.chats.set_thread_turn, chat_id, topic, served.turn)
+    else:
+        await state.remember(state.chats.set_last_turn, chat_id, served.turn)
     state.counts.count(served.answer)
+
+
+def _group_context(message: Message, bot_id: int) -> tuple[int | None, int | None]:
+    """The bot's answer a group message replies to, and its forum topic, by message id (None
+    when it replies to none, or is in no topic): the context of a follow-up asked there."""
+    if message.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return None, None
+    replied = message.reply_to_message
+    answer = None
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        answer = replied.message_id
+    topic = message.message_thread_id if message.is_topic_message else None
+    return answer, topic
 
 
 def _with_note(note: str, answer: Answer, articles: int) -> str:
