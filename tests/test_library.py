@@ -68,12 +68,17 @@ def _page(path: str) -> Page:
     if path == "/release.txt":
         return 200, "text/plain; charset=utf-8", RELEASE.encode()
     if path == "/notes.md":  # a raw Markdown file, served as plain text as code hosts do
-        notes = b"# Ferry timetable changes\n\nThe **Skerry** ferry sails at 7:40."
+        notes = (
+            b"# Ferry timetable changes\n\nThe **Skerry** ferry sails at 7:40 from Monday, and the "
+            b"last boat back leaves the island at 18:15, the harbour office said."
+        )
         return 200, "text/plain", notes
     if path == "/release-utf16.txt":  # as Windows saves "Unicode" text
         return 200, "text/plain", codecs.BOM_UTF16_LE + RELEASE.encode("utf-16-le")
     if path == "/release-utf16-charset.txt":
         return 200, "text/plain; charset=utf-16", RELEASE.encode("utf-16")
+    if path == "/limited.txt":  # a site's error, answered 200
+        return 200, "text/plain", b"Rate limit exceeded"
     if path == "/dump.txt":
         return 200, "text/plain", b"\x00\x01binary\x00" * 10
     if path == "/huge.html":
@@ -108,6 +113,7 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
         ("/missing", "404"),
         ("/report.pdf", "not a web page"),
         ("/dump.txt", "binary data"),
+        ("/limited.txt", "not an article"),
         ("/huge.html", "larger than"),
     ]:
         with pytest.raises(DocumentError, match=reason):
