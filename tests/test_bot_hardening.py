@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from botkit import shut_down
@@ -320,22 +321,32 @@ QUESTIONS = [
 ]
 
 
-def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_path) -> None:
+def _bot_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any bot settings of the developer's, and `settings`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(
+    return env | settings
+
+
+def _run_bot(cwd: Path, **settings: str) -> subprocess.Popen[str]:
+    """`articlebot run` as a process of its own, with `settings` (see `_bot_env`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "articlebot", "run"],
+        env=_bot_env(**settings),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_path) -> None:
+    process = _run_bot(
+        tmp_path,
         TELEGRAM_BOT_TOKEN=api.token,
         ARTICLEBOT_API_URL=api.url,
         ARTICLEBOT_INDEX_DIR=str(index_dir),
         ARTICLEBOT_RATE_LIMIT="0",  # let all 60 through to the queue
         ARTICLEBOT_CHAT_RATE_LIMIT="0",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "articlebot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
@@ -366,9 +377,9 @@ def test_run_writes_nothing_into_a_folder_the_index_is_refused_from(api, tmp_pat
     home = tmp_path / "home"  # a home folder given as the index folder by mistake
     home.mkdir()
     (home / "notes.txt").write_text("mine")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=api.token, ARTICLEBOT_API_URL=api.url)
-    env["ARTICLEBOT_INDEX_DIR"] = str(home)
+    env = _bot_env(
+        TELEGRAM_BOT_TOKEN=api.token, ARTICLEBOT_API_URL=api.url, ARTICLEBOT_INDEX_DIR=str(home)
+    )
     result = subprocess.run(
         [sys.executable, "-m", "articlebot", "run"],
         env=env,
@@ -391,21 +402,11 @@ def test_a_stop_while_starting_exits_0(api, index_dir, tmp_path, signals) -> Non
     import socket
 
     with socket.create_server(("127.0.0.1", 0)) as silent:  # a Bot API that never answers
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))
-        }
-        env.update(
+        process = _run_bot(
+            tmp_path,
             TELEGRAM_BOT_TOKEN=api.token,
             ARTICLEBOT_API_URL=f"http://127.0.0.1:{silent.getsockname()[1]}",
             ARTICLEBOT_INDEX_DIR=str(index_dir),
-        )
-        process = subprocess.Popen(
-            [sys.executable, "-m", "articlebot", "run"],
-            env=env,
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
         )
         try:
             silent.settimeout(120)
@@ -423,21 +424,13 @@ def test_a_stop_while_starting_exits_0(api, index_dir, tmp_path, signals) -> Non
 
 
 def test_a_second_ctrl_c_while_stopping_lets_the_stop_finish(api, index_dir, tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
-    env.update(
+    process = _run_bot(
+        tmp_path,
         TELEGRAM_BOT_TOKEN=api.token,
         ARTICLEBOT_API_URL=api.url,
         ARTICLEBOT_INDEX_DIR=str(index_dir),
         ARTICLEBOT_RATE_LIMIT="0",
         ARTICLEBOT_CHAT_RATE_LIMIT="0",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "articlebot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
     )
     try:
         api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
