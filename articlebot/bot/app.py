@@ -432,7 +432,8 @@ async def _checked_unless_stopped(settings: Settings, token: str) -> str | None:
     """`check_token`, or None when a stop signal comes first (later ones do nothing)."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
-    assert task is not None
+    if task is None:  # not run as a task (asyncio.run always runs it as one)
+        return await check_token(settings, token)
 
     def stop() -> None:
         for number in STOP_SIGNALS:
