@@ -654,3 +654,12 @@ def test_her_title_is_the_person_named_just_before_it() -> None:
     assert role_holder(praised, headline, asked, " ".join(praised)) is None
     his = [*sentences[:2], "His coach, Anna Berg, said he would be back."]
     assert role_holder(his, headline, role_asked("who is nair's coach"), " ".join(his)) is None
+    # A "she" after the second name is the subject's as often (a second verifier's probe:
+    # Kovacs was given as Whitmore's coach).
+    beat = [
+        sentences[0],
+        "Priya Nair beat Daniel Whitmore in the final, and she said it was her best game.",
+        "Her coach, Stefan Kovacs, said the win was deserved.",
+    ]
+    for question in ("who is whitmore's coach", "who is priya nair's coach"):
+        assert role_holder(beat, headline, role_asked(question), " ".join(beat)) is None

@@ -418,12 +418,17 @@ _PERSONS = {"his": "he", "her": "she"}
 
 
 def _whose(sentence: str, pronoun: str, sentences: Sequence[str], at: int) -> str:
-    """Whom "her" (`pronoun` "she") or "his" in sentence `at` means: the one person `sentence`
-    (the one before) names whom the article calls only so, read without sentence `at` (whose
-    "Her" would count for whoever the sentence before names first); "" when none or two."""
+    """Whom "her" (`pronoun` "she") or "his" in sentence `at` means: the first person
+    `sentence` (the one before) names, its subject as news writes it ("Priya Nair won her final
+    game against Daniel Whitmore. Her coach, ..."), when the article (read without sentence
+    `at`, whose "Her" would count for them) calls them so and never the other; "" otherwise.
+    A "she" after someone named second is often the subject's ("Nair beat Whitmore, and she
+    said ..."), and a name the article gives no pronoun tells nothing."""
+    named = people(sentence)
+    if not named:
+        return ""
     others = [*sentences[:at], "", *sentences[at + 1 :]]
-    named = [name for name in people(sentence) if plainly_called(name, others) == pronoun]
-    return named[0] if len(named) == 1 else ""
+    return named[0] if plainly_called(named[0], others) == pronoun else ""
 
 
 def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
