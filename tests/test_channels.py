@@ -209,6 +209,21 @@ async def ask(api: FakeBotApi, forward: dict, text: str, **kwargs) -> str:
 
 
 @pytest.mark.asyncio
+async def test_a_post_naming_the_bot_is_not_asked_of_it(api, bot) -> None:
+    # A second verifier's probe: a channel's photo post "ask @bot in the comments" got "I
+    # couldn't find that" under its forward (its text too, before).
+    invite = "Questions on the storm? Ask @articlebot_test_bot in the comments."
+    for caption in (True, False):
+        _, forward = await post(
+            api, invite, caption=caption, entities=[mention_entity(invite, "articlebot_test_bot")]
+        )
+    await asyncio.sleep(1.5)
+    assert api.sent_messages(DISCUSSION) == []
+    # A reader's question under it is answered as before.
+    assert await ask(api, forward, "@articlebot_test_bot what happened?")
+
+
+@pytest.mark.asyncio
 async def test_each_thread_is_answered_from_its_own_post(api, bot, site) -> None:
     started = time.monotonic()
     early, early_fwd = await post(api, f"Storm Ida hits Carrick: {url(site, '/early.html')}")

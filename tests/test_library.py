@@ -676,6 +676,29 @@ async def test_the_last_article_listed_is_the_one_summary_takes(
 
 
 @pytest.mark.asyncio
+async def test_summary_in_a_forum_topic_is_of_the_topic_s_article(api, bot, encoder, tmp_path):
+    import asyncio
+
+    # A second verifier's probe: with a topic's questions kept to the topic, /summary there
+    # read the group's context (none) and gave the newest article instead.
+    settings = load_settings(index_dir=tmp_path / "index")  # the bot's index folder
+    ferry = Document(
+        "ferry", "Night ferry returns", "Night ferry returns\n\nThe ferry is back in May.", "f"
+    )
+    await asyncio.to_thread(add_documents, settings, encoder, [ferry])
+    await asyncio.sleep(2.2)  # the bot looks at most every two seconds
+    group = -1009100
+    asked = api.group_message(
+        group, "/ask who was Vinatier swapped for?", message_thread_id=10, is_forum=True
+    )
+    api.push_update(asked)
+    await api.await_messages(group, 1, timeout=30)
+    api.push_update(api.group_message(group, "/summary", message_thread_id=10, is_forum=True))
+    [_, summary] = await api.await_messages(group, 2, timeout=30)
+    assert summary["text"].startswith("Russia warns"), summary["text"][:80]
+
+
+@pytest.mark.asyncio
 async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
     api, bot, encoder, tmp_path
 ) -> None:

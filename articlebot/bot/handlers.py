@@ -24,7 +24,7 @@ from articlebot.bot.threads import mentions_bot, said, without_mention
 from articlebot.ingest.documents import Document
 from articlebot.ingest.posts import visible_in
 from articlebot.retrieval.about import newest_article, summary_reply
-from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request
+from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request, Turn
 from articlebot.retrieval.results import Answer
 from articlebot.storage.index_store import IndexStore
 
@@ -89,14 +89,7 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
         await state.remember(state.chats.set_scope, chat_id, [])
     try:
         with state.under_way.answering(chat_id):
-            replied, topic = _group_context(message, context.bot.id)
-            last = None
-            if replied is not None:
-                last = await state.off_loop(state.chats.thread_turn, chat_id, replied)
-            if topic is not None and last is None:
-                last = await state.off_loop(state.chats.thread_turn, chat_id, topic)
-            elif last is None:
-                last = await state.off_loop(state.chats.last_turn, chat_id)
+            last = await _context_turn(message, state, context.bot.id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
             served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
             html = render.answer_html(served.answer, served.articles)
@@ -112,6 +105,7 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     # stopping bot's notice comes after the answers sent), and an answer never delivered is
     # no context for a follow-up. In a group also under the answer (a reply to it follows it
     # up, whatever was asked since) and in a forum topic under the topic alone.
+    _, topic = _group_context(message, context.bot.id)
     if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
         await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
     if topic is not None:
@@ -119,6 +113,20 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     else:
         await state.remember(state.chats.set_last_turn, chat_id, served.turn)
     state.counts.count(served.answer)
+
+
+async def _context_turn(message: Message, state: BotState, bot_id: int) -> Turn | None:
+    """The turn a question in `message`'s chat follows up: in a group, that of the bot's answer
+    it replies to, else its forum topic's; else the chat's last."""
+    chat_id = message.chat_id
+    replied, topic = _group_context(message, bot_id)
+    if replied is not None:
+        turn = await state.off_loop(state.chats.thread_turn, chat_id, replied)
+        if turn is not None:
+            return turn
+    if topic is not None:
+        return await state.off_loop(state.chats.thread_turn, chat_id, topic)
+    return await state.off_loop(state.chats.last_turn, chat_id)
 
 
 def _group_context(message: Message, bot_id: int) -> tuple[int | None, int | None]:
@@ -211,7 +219,7 @@ async def summary(update: Update, context: BotContext) -> None:
         return
     scope = await search_scope(message.chat_id, context)
     state = context.bot_data
-    last = await state.off_loop(state.chats.last_turn, message.chat_id)
+    last = await _context_turn(message, state, context.bot.id)  # a topic's own, in a forum
     discussed = (
         last.doc_id
         if last is not None
@@ -251,6 +259,8 @@ async def private_text(update: Update, context: BotContext) -> None:
 
 def _addressed_question(message: Message, bot_id: int, username: str) -> str | None:
     """The question in a group message that mentions or replies to the bot, else None."""
+    if message.is_automatic_forward:
+        return None  # a channel's own post naming the bot ("ask @bot in the comments")
     text, mentions = said(message)
     mentioned = mentions_bot(mentions, username)
     if mentioned:

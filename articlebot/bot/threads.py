@@ -102,6 +102,8 @@ def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | 
     """What a message in a post's thread asks the bot, or None when it is not for the bot:
     /ask (its question may be empty), /summary, a mention, a reply to the bot's message, or a
     question (ending in "?") replying to the post itself."""
+    if message.is_automatic_forward:
+        return None  # the post itself, which may name the bot ("ask @bot in the comments")
     words, mentions = said(message)
     text = words.strip()
     if not text:
