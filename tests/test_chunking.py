@@ -132,6 +132,16 @@ def test_a_closing_credit_is_a_passage_of_its_own(count_tokens: WordPieceCounter
     shown = [doc.text[p.start : p.end] for p in passages]
     assert shown[-2] == "The last strike, in 2017, lasted five days."
     assert shown[-1] == "(Reporting by Niamh Doherty; Editing by Mark Potter)"
+    # However long (a second verifier's probes: these still joined it).
+    for credit in (
+        "(Reporting by Olena Harmash in Kyiv; additional reporting by Tom Balmforth in London; "
+        "Writing by Mark Trevelyan; Editing by Alex Richardson)",
+        "(Writing by Mark Trevelyan; Editing by Alex Richardson)",
+    ):
+        long_doc = parse_plain_text(text.replace(shown[-1], credit), "t", "t.txt")
+        long_passages = chunk_document(long_doc, count_tokens, ChunkSettings()).passages
+        last = long_passages[-2]
+        assert long_doc.text[last.start : last.end] == shown[-2], credit
 
 
 def test_sentence_splitting_reads_each_boundary_once() -> None:

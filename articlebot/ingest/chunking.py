@@ -147,6 +147,19 @@ def _split_long(
     )
 
 
+#: Wire copy's closing credit, however long: "(Reporting by ... in Kyiv; additional reporting by
+#: ...; Writing by ...; Editing by ...)".
+_WIRE_CREDIT = re.compile(
+    r"\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|edited|written)\s+by\b[^()]*\)",
+    re.IGNORECASE,
+)
+
+
+def _is_credit(text: str) -> bool:
+    """Whether a paragraph is a credit line (`is_credit_paragraph`) or wire copy's credit."""
+    return is_credit_paragraph(text) or _WIRE_CREDIT.fullmatch(" ".join(text.split())) is not None
+
+
 def _units(
     doc: Document, count_tokens: TokenCounter, settings: ChunkSettings
 ) -> list[tuple[int, list[Span], list[int]]]:
@@ -168,7 +181,7 @@ def _units(
             else:
                 pieces.append(sentence)
                 piece_counts.append(count)
-        if pending is not None and is_credit_paragraph(doc.text[paragraph.start : paragraph.end]):
+        if pending is not None and _is_credit(doc.text[paragraph.start : paragraph.end]):
             # A closing credit joins no short story paragraph before it: "(Reporting by ...;
             # Editing by ...)" was shown under the story's last sentence. It still answers
             # "who edited it", with what follows it (an outlet's line).
