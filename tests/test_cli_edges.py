@@ -1107,3 +1107,12 @@ def test_an_id_of_a_group_s_own_shape_is_refused(tmp_path: Path, cli: Cli) -> No
     assert refused.returncode == 2
     assert "--id chat12-3: ids of that shape are a Telegram group's own articles" in refused.stderr
     assert not (tmp_path / "index").exists()
+    # Nor from a .jsonl file's own "doc_id" (a second verifier's probe: added, and hidden).
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"doc_id": "chat12-3", "title": "Ferry terminal opens", "text": "The terminal opened."}\n',
+        encoding="utf-8",
+    )
+    from_feed = cli("add", str(feed), index_dir=tmp_path / "index")
+    assert from_feed.returncode == 1
+    assert "doc_id 'chat12-3' has the shape of a Telegram group's own article" in from_feed.stderr

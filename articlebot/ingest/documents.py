@@ -587,6 +587,11 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     if not isinstance(body, str) or not body.strip():
         raise DocumentError(f'{where}: missing or empty "text"')
     given = checked_doc_id(record.get("doc_id"), where)
+    if given and GROUP_DOC_ID.fullmatch(given):
+        raise DocumentError(
+            f"{where}: doc_id {given!r} has the shape of a Telegram group's own article ids, "
+            "kept from every other chat; give another"
+        )
     doc_id = given or f"{slugify(path.stem)}-{line_no}"
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
