@@ -30,7 +30,7 @@ from articlebot.config import (
     prepare_process,
     unknown_settings,
 )
-from articlebot.masking import masked_url, shown_source, without_password
+from articlebot.masking import REDACTED, masked_url, shown_source, without_password
 from articlebot.system_text import printable
 
 log = logging.getLogger("articlebot")
@@ -126,6 +126,12 @@ _COMMAND_WORDS = {
 }
 
 
+#: A connection string's password setting, as libpq reads it (spaces around the "=" too).
+_PASSWORD_SETTING = re.compile(r"(\bpassword\s*=\s*)(?!\*\*\*)\S+", re.IGNORECASE)
+#: A Telegram bot token, as BotFather makes them (its secret is 35 characters).
+_BOT_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}")
+
+
 def _goes_after(option: str, command: str, value: str = "") -> str:
     """The line for a command's option put before the command."""
     given = f"{option} {value}" if value else option
@@ -170,7 +176,7 @@ class _Parser(argparse.ArgumentParser):
             # given in the wrong place is quoted back without its password: as typed, and as
             # argparse and this message quote it (a backslash doubled, once or twice).
             url = word.partition("=")[2] if word.startswith("-") else word
-            if "://" not in url and "password=" not in url.lower():
+            if "://" not in url and not _PASSWORD_SETTING.search(url):
                 continue
             forms = {url}
             for _ in range(2):
@@ -178,6 +184,9 @@ class _Parser(argparse.ArgumentParser):
             for form in sorted(forms, key=len, reverse=True):
                 message = message.replace(form, masked_url(url))
             message = without_password(message, url)
+        # libpq's "password = ..." with spaces, and a bot token typed into a webhook URL.
+        message = _PASSWORD_SETTING.sub(r"\g<1>***", message)
+        message = _BOT_TOKEN.sub(REDACTED, message)
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -141,6 +141,18 @@ def test_help_lists_every_command() -> None:
             "articlebot: error: --database-url goes after the command: articlebot list "
             "--database-url host=db user=ab password=*** ... (see 'articlebot --help')",
         ),
+        # libpq's spaced form, and a bot token typed into a webhook URL (a second verifier).
+        (
+            ["--database-url", "host=db password = S3cr3tPw55", "list"],
+            "articlebot: error: --database-url goes after the command: articlebot list "
+            "--database-url host=db password = *** ... (see 'articlebot --help')",
+        ),
+        (
+            ["run", "--webhok", "https://h.example/1234567890:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQr"],
+            "articlebot run: error: unrecognized arguments: --webhok "
+            "https://h.example/<redacted-token>: did you mean --webhook? "
+            "(see 'articlebot run --help')",
+        ),
         (
             ["--api-url", "http://u:apipw123@h/", "run"],
             "articlebot: error: --api-url goes after the command: articlebot run --api-url "
