@@ -65,7 +65,7 @@ def writing_to(url: str) -> Iterator[None]:
     writing (a server restart, a failover, a proxy's drop): it was two stacked tracebacks."""
     try:
         yield
-    except psycopg.OperationalError as exc:
+    except psycopg.Error as exc:
         reason = without_password(str(exc), url)
         if not _connection_lost(exc):
             # A statement timeout, a full disk: the transaction was rolled back.
@@ -78,11 +78,14 @@ def writing_to(url: str) -> Iterator[None]:
         ) from None
 
 
-def _connection_lost(exc: psycopg.OperationalError) -> bool:
-    """Whether the error is the connection's end (no SQLSTATE: it broke; class 08; the server
-    shutting down or refusing connections), not a statement's failure."""
+def _connection_lost(exc: psycopg.Error) -> bool:
+    """Whether the error is the connection's end (an OperationalError without SQLSTATE: it
+    broke; class 08; the server shutting down, refusing connections or ending an idle
+    session), not a statement's failure (a timeout, a read-only standby, a full disk)."""
     state = exc.sqlstate
-    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
+    if not isinstance(exc, psycopg.OperationalError):
+        return False
+    return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03", "57P05")
 
 
 def register_vector_types(conn: psycopg.Connection) -> bool:
