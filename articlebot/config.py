@@ -292,7 +292,13 @@ class Settings(BaseSettings):
                 continue
             except ValueError:
                 pass
-            if not re.fullmatch(r"[\w-]+(?:\.[\w-]+)*\.?", entry.strip()):
+            host = entry.strip()
+            # Labels as DNS has them; digits and dots alone that are no IP are no host either
+            # ("10.0.0.1-10.0.0.5", a range).
+            label = r"[^\W_](?:[\w-]*[^\W_])?"
+            if not re.fullmatch(rf"{label}(?:\.{label})*\.?", host) or re.fullmatch(
+                r"[\d.-]+", host
+            ):
                 raise ValueError(f"{entry!r} is not one host: separate them with commas")
         return value
 

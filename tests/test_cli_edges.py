@@ -100,6 +100,11 @@ def _cli(
         ),
         (
             ["list"],
+            {"ARTICLEBOT_FETCH_ALLOW_HOSTS": "10.0.0.1-10.0.0.5"},  # a range is no host
+            "ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR networks",
+        ),
+        (
+            ["list"],
             {"ARTICLEBOT_FETCH_ALLOW_HOSTS": "10.0.0.0/8 192.168.0.0/16"},
             "ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR networks separated by "
             "commas",
