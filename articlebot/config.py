@@ -283,22 +283,11 @@ class Settings(BaseSettings):
     @classmethod
     def _one_host_each(cls, value: list[str]) -> list[str]:
         # "10.0.0.0/8 192.168.0.0/16" (or "...;...") was one host name, allowing nothing,
-        # without a word.
-        import ipaddress
+        # without a word. The settings alone load no other module: imported where used.
+        from articlebot.ingest.addresses import is_allow_entry
 
         for entry in value:
-            try:
-                ipaddress.ip_network(entry.strip().strip("[]"), strict=False)
-                continue
-            except ValueError:
-                pass
-            host = entry.strip()
-            # Labels as DNS has them; digits and dots alone that are no IP are no host either
-            # ("10.0.0.1-10.0.0.5", a range).
-            label = r"[^\W_](?:[\w-]*[^\W_])?"
-            if not re.fullmatch(rf"{label}(?:\.{label})*\.?", host) or re.fullmatch(
-                r"[\d.-]+", host
-            ):
+            if not is_allow_entry(entry):
                 raise ValueError(f"{entry!r} is not one host: separate them with commas")
         return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -86,9 +87,10 @@ class AllowList:
             entry = entry.strip()
             if not entry:
                 continue
-            try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
-            except ValueError:
+            network = _network(entry)
+            if network is not None:
+                networks.append(network)
+            else:
                 hosts.add(normalize_host(entry))
         return cls(frozenset(hosts), tuple(networks))
 
@@ -106,6 +108,28 @@ class AllowList:
         return any(
             a in net for a in candidates for net in self.networks if net.version == a.version
         )
+
+
+#: A host name's label, as DNS has them.
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
+
+
+def _network(entry: str) -> IPNetwork | None:
+    """The IP address or CIDR network an allow-list entry spells (brackets allowed), or None."""
+    try:
+        return ipaddress.ip_network(entry.strip().strip("[]"), strict=False)
+    except ValueError:
+        return None
+
+
+def is_allow_entry(entry: str) -> bool:
+    """Whether `entry` is one host name, IP address or network: "10.0.0.0/8 192.168.0.0/16",
+    "a;b" or a range ("10.0.0.1-10.0.0.5": digits and dots that are no IP) is none."""
+    if _network(entry) is not None:
+        return True
+    host = entry.strip()
+    return _HOST.fullmatch(host) is not None and re.fullmatch(r"[\d.-]+", host) is None
 
 
 def normalize_host(host: str) -> str:
