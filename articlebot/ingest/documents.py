@@ -420,12 +420,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     if not text or not text.strip():
         raise DocumentError(f"{source}: no article text found in the HTML")
     _check_words(text, source)
-    words = len(re.findall(r"\w+", text))
-    if words < MIN_HTML_WORDS:
-        raise DocumentError(
-            f"{source}: only {words} word(s) of text found in the HTML; that is not an article "
-            "(a menu, a login or an error page?)"
-        )
+    check_article_length(text, source, " found in the HTML", "a menu, a login or an error page?")
     title = _visible_line(getattr(extracted, "title", None) or "")
     title = title or Path(source).stem
     author = visible_text(getattr(extracted, "author", None) or "").strip()
@@ -680,6 +675,16 @@ def _replace_surrogates(text: str) -> str:
     escape is no reason to lose the article.
     """
     return _SURROGATE.sub("\ufffd", text)
+
+
+def check_article_length(text: str, source: str, found: str, what: str) -> None:
+    """Refuse a fetched or extracted text of fewer than `MIN_HTML_WORDS` words: no article,
+    but a site's menu or error (`found` says where the words were, `what` what it may be)."""
+    words = len(re.findall(r"\w+", text))
+    if words < MIN_HTML_WORDS:
+        raise DocumentError(
+            f"{source}: only {words} word(s) of text{found}; that is not an article ({what})"
+        )
 
 
 def _check_words(text: str, source: str) -> None:

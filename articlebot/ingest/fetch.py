@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import socket
 import zlib
 from collections.abc import Iterable
@@ -13,9 +12,9 @@ from urllib.parse import urlparse
 
 from articlebot.ingest.addresses import AllowList, parse_address
 from articlebot.ingest.documents import (
-    MIN_HTML_WORDS,
     Document,
     DocumentError,
+    check_article_length,
     declared_charset,
     document_text,
     looks_binary,
@@ -119,11 +118,8 @@ def _text_document(
         text = _decoded(body, encoding)
     if looks_binary(text):  # a download served as text/plain
         raise DocumentError(f"{shown}: not a web page or text (binary data)")
-    words = len(re.findall(r"\w+", text))
-    if words < MIN_HTML_WORDS:  # as for a page: "Rate limit exceeded" is a site's error
-        raise DocumentError(
-            f"{shown}: only {words} word(s) of text; that is not an article (an error page?)"
-        )
+    # As for a page: "Rate limit exceeded" is a site's error.
+    check_article_length(text, shown, "", "an error page?")
     markdown = kind != "text/plain" or urlparse(source).path.lower().endswith(_MARKDOWN_SUFFIXES)
     return parse_plain_text(document_text(text), doc_id, source, markdown)
 
