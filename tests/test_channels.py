@@ -986,3 +986,97 @@ async def test_a_thread_s_follow_up_sent_with_its_question_waits_for_it(
         ("How many homes were flooded?", "Which trawler lost power?"),
         ("And how many families spent the night there?", "How many homes were flooded?"),
     ]
+
+
+#: A basic group, and the supergroup it becomes (Telegram gives it a new id).
+BASIC_GROUP = -4015000006
+UPGRADED = -1001500000006
+
+
+def _in_basic_group(update: dict) -> dict:
+    update["message"]["chat"]["type"] = "group"
+    return update
+
+
+def _upgrade(api: FakeBotApi, old: int, new: int) -> None:
+    """The two messages Telegram sends when group `old` becomes supergroup `new`: the old
+    group's last (migrate_to_chat_id) and the new supergroup's first (migrate_from_chat_id)."""
+    for chat, field, other in (
+        (old, "migrate_to_chat_id", new),
+        (new, "migrate_from_chat_id", old),
+    ):
+        update = api.group_message(chat, "-", user=make_user(EDITOR), entities=[])
+        message = update["message"]
+        del message["text"]
+        message[field] = other
+        api.push_update(_in_basic_group(update) if chat == old else update)
+
+
+@pytest.mark.asyncio
+async def test_a_group_become_supergroup_keeps_its_articles_use_and_autoindex(
+    api, bot, site
+) -> None:
+    api.set_chat_admins(BASIC_GROUP, [EDITOR])
+    api.set_chat_admins(UPGRADED, [EDITOR])
+    editor = make_user(EDITOR)
+    turned_on = _in_basic_group(api.group_message(BASIC_GROUP, "/autoindex on", user=editor))
+    api.push_update(turned_on)
+    assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+    shared = f"Good news {url(site, '/orchard.html')}"
+    api.push_update(
+        _in_basic_group(
+            api.group_message(BASIC_GROUP, shared, user=editor, entities=link_entities(shared))
+        )
+    )
+    await api.await_for(lambda: any(d.startswith("chat4015") for d in documents(bot)), timeout=20)
+    [own] = [d for d in documents(bot) if d.startswith("chat4015")]
+    chosen = _in_basic_group(api.group_message(BASIC_GROUP, f"/use {own}", user=editor))
+    api.push_update(chosen)
+    assert "Cider orchard" in (await answer_to(api, chosen))["text"]
+
+    _upgrade(api, BASIC_GROUP, UPGRADED)
+    member = make_user(5003, "Mo")
+    # Its own article answers it, and is the one its /use chose (the bundled article, which
+    # would answer otherwise, says nothing of trees).
+    asked = api.group_message(UPGRADED, "/ask how many trees will they replant?", user=member)
+    api.push_update(asked)
+    assert "300" in (await answer_to(api, asked))["text"]
+    listed = api.group_message(UPGRADED, "/articles", user=member)
+    api.push_update(listed)
+    assert own in (await answer_to(api, listed))["text"]
+    # /autoindex is still on: an admin's link is the new supergroup's own article.
+    later = f"Update: {url(site, '/early.html')}"
+    api.push_update(api.group_message(UPGRADED, later, user=editor, entities=link_entities(later)))
+    await api.await_for(lambda: any(d.startswith("chat1001") for d in documents(bot)), timeout=20)
+    # The bot's admin can still remove there the article it had as a group.
+    removed = api.group_message(UPGRADED, f"/remove {own}", user=make_user(OPERATOR))
+    api.push_update(removed)
+    await answer_to(api, removed)
+    await api.await_for(lambda: own not in documents(bot), timeout=20)
+    # No other chat sees either.
+    api.push_update(api.private_message(5004, "/source"))
+    [elsewhere] = await api.await_messages(5004, 1, timeout=20)
+    assert "Storm Ida" not in elsewhere["text"]
+
+
+@pytest.mark.asyncio
+async def test_an_allowed_group_become_supergroup_is_still_served(
+    api, encoder, article_index_dir
+) -> None:
+    settings = load_settings(
+        api_url=api.url, index_dir=article_index_dir, allowed_chats=[BASIC_GROUP]
+    )
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    async with running_bot(settings, api.token, retriever):
+        _upgrade(api, BASIC_GROUP, UPGRADED)
+        asked = api.group_message(UPGRADED, "/ask who was swapped?", user=make_user(5003))
+        api.push_update(asked)
+        reply = (await answer_to(api, asked))["text"]
+        stranger = api.group_message(-1001500000099, "/ask who was swapped?", user=make_user(5003))
+        api.push_update(stranger)
+        await answer_to(api, stranger)
+    assert "Kasatkin" in reply
+    assert [call.params["chat_id"] for call in api.calls_to("leaveChat")] in (
+        [-1001500000099],
+        ["-1001500000099"],
+    )

@@ -108,6 +108,32 @@ def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
     assert not state.autoindex(-100)
 
 
+def test_a_group_become_supergroup_keeps_its_choices_under_its_new_id(state: ChatState) -> None:
+    turn = Turn("who won?", "Nair won the final.", 9.0, "final")
+    state.set_scope(-42, ["final"])
+    state.set_autoindex(-42, True)
+    state.set_last_turn(-42, turn)
+    assert state.former_ids(-1009) == []
+    state.migrate(-42, -1009)
+    assert state.former_ids(-1009) == [-42] and state.former_ids(-42) == []
+    assert state.scope(-1009) == ["final"] and state.autoindex(-1009)
+    assert state.last_turn(-1009) == turn
+    # Told again (the new supergroup's own message) after the new chat chose for itself.
+    state.set_scope(-1009, ["other"])
+    state.set_autoindex(-1009, False)
+    state.migrate(-42, -1009)
+    assert state.former_ids(-1009) == [-42]
+    assert state.scope(-1009) == ["other"] and not state.autoindex(-1009)
+
+
+def test_a_supergroup_with_choices_of_its_own_keeps_them(state: ChatState) -> None:
+    state.set_scope(-1009, ["mine"])
+    state.set_scope(-42, ["old"])
+    state.migrate(-42, -1009)
+    assert state.scope(-1009) == ["mine"] and not state.autoindex(-1009)
+    assert state.last_turn(-1009) is None
+
+
 def test_hit_counts_within_the_window_and_refuses_once_then_again(state: ChatState) -> None:
     two = [Limit("sender:1", 2, 10.0)]
     assert state.hit(two, 0.0) is None
@@ -134,6 +160,7 @@ def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
     first.set_thread_turn(-100, 7, Turn("How many?", "40.", 2.0))
     first.set_autoindex(-100, True)
     first.add_pending_post("tg1-1", '{"n": 1}')
+    first.migrate(-100, -1000100)
     first.count_post_tries("tg1-1", '{"n": 1}', 3)
     limit = [Limit("sender:1", 2, 60.0)]
     assert first.hit(limit, 100.0) is None
@@ -144,6 +171,7 @@ def test_durable_state_survives_a_restart_and_is_shared(reopen) -> None:
     assert second.last_turn(1) == Turn("Who?", "Vinatier.", -math.inf)
     assert second.thread_turn(-100, 7) == Turn("How many?", "40.", 2.0)
     assert second.autoindex(-100)
+    assert other.former_ids(-1000100) == [-100] and other.autoindex(-1000100)
     # The limit is counted across processes: one request left, taken by one of the two.
     assert other.hit(limit, 101.0) is None
     assert second.hit(limit, 102.0) == Refusal("sender:1", again=False)

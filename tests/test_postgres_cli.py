@@ -354,5 +354,5 @@ def test_a_connection_lost_while_writing_is_one_line_and_frees_the_lock(
     assert "s3cr3t-pw" not in str(refused.value)
     # A read-only database (a hot standby) is one such refusal, not a traceback.
     standby = f"{url}?options=-c%20default_transaction_read_only%3Don"
-    with pytest.raises(IndexWriteError, match="refused the write .*read-only transaction"):
+    with pytest.raises(IndexWriteError, match=r"refused the write .*read-only transaction"):
         write_documents(standby, encoder, ChunkSettings(), [other])

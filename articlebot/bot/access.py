@@ -12,6 +12,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from articlebot.bot.limits import Verdict
+from articlebot.bot.migration import was_allowed
 from articlebot.bot.state import BotContext
 from articlebot.config import Settings
 
@@ -108,7 +109,7 @@ async def gate(update: Update, context: BotContext) -> None:
             raise ApplicationHandlerStop
         return
     chat = update.effective_chat
-    if chat is None or chat.id in allowed:
+    if chat is None or chat.id in allowed or await was_allowed(update, context, allowed):
         return
     if chat.type == "channel":
         # Anything sent to a channel is published to its readers: leave without a word.

@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.delivery import ShuttingDown, stop_notice
-from articlebot.bot.handlers import scope_of
+from articlebot.bot.handlers import scope_of, visible_to
 from articlebot.bot.indexing import NOTICE_TIMEOUT
 from articlebot.bot.post_queue import forget_post
 from articlebot.bot.render import (
@@ -36,7 +36,6 @@ from articlebot.index.lock import WriteStopped
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
 from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
-from articlebot.ingest.posts import visible_in
 from articlebot.masking import shown_source
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ async def articles(update: Update, context: BotContext) -> None:
     documents = index.manifest.documents
     # Oldest first, as `articlebot list` shows them: the last is the newest, /summary's own.
     visible = sorted(
-        visible_in(index.doc_order, message.chat_id),
+        await visible_to(index.doc_order, message.chat_id, context),
         key=lambda doc_id: (float(documents.get(doc_id, {}).get("added", 0)), doc_id),
     )
     for doc_id in visible:
@@ -133,12 +132,12 @@ async def use(update: Update, context: BotContext) -> None:
     elif wanted.lower() == "all":
         await state.off_loop(state.chats.set_scope, message.chat_id, [])
         reply = "Questions here now search every article."
-    elif wanted in index.documents and visible_in([wanted], message.chat_id):
+    elif wanted in index.documents and await visible_to([wanted], message.chat_id, context):
         await state.off_loop(state.chats.set_scope, message.chat_id, [wanted])
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
-        reply = no_article_line(wanted, visible_in(index.doc_order, message.chat_id))
+        reply = no_article_line(wanted, await visible_to(index.doc_order, message.chat_id, context))
     await message.reply_text(reply)
 
 
@@ -374,7 +373,7 @@ async def remove(update: Update, context: BotContext) -> None:
     state = context.bot_data
     if message.chat_id < 0:
         # In a group, of the articles this group sees: another group's own are not named here.
-        visible = visible_in(state.retriever.index.doc_order, message.chat_id)
+        visible = await visible_to(state.retriever.index.doc_order, message.chat_id, context)
         if unseen := [d for d in doc_ids if d not in visible]:
             await message.reply_text(no_article_line(unseen[0], visible))
             return

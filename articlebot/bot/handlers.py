@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from html import escape
 from typing import Any
@@ -59,16 +59,32 @@ async def _chosen(chat_id: int, context: BotContext) -> tuple[list[str] | None, 
     return scope, bool(stored) and scope is None
 
 
+async def former_ids(chat_id: int | None, context: BotContext) -> tuple[int, ...]:
+    """The ids a group had before it became a supergroup: its own articles are still its."""
+    if chat_id is None or chat_id >= 0:
+        return ()
+    state = context.bot_data
+    return tuple(await state.off_loop(state.chats.former_ids, chat_id))
+
+
+async def visible_to(doc_ids: Iterable[str], chat_id: int, context: BotContext) -> list[str]:
+    """Of `doc_ids`, those chat `chat_id` may be answered from (`visible_in`)."""
+    return visible_in(doc_ids, chat_id, await former_ids(chat_id, context))
+
+
 async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
     """The articles a question from chat `chat_id` (None: no chat, an inline query) searches,
     or None for all of them: the chat's /use choice, and never another group's own posts."""
     chosen = await scope_of(chat_id, context) if chat_id is not None else None
-    return visible_scope(context.bot_data.retriever.index, chosen, chat_id)
+    former = await former_ids(chat_id, context)
+    return visible_scope(context.bot_data.retriever.index, chosen, chat_id, former)
 
 
-def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
+async def _visible_documents(chat_id: int, context: BotContext) -> list[Document]:
     index = context.bot_data.retriever.index
-    return [index.documents[doc_id] for doc_id in visible_in(index.doc_order, chat_id)]
+    return [
+        index.documents[doc_id] for doc_id in await visible_to(index.doc_order, chat_id, context)
+    ]
 
 
 async def _answer(message: Message, question: str, context: BotContext) -> None:
@@ -91,7 +107,9 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
         with state.under_way.answering(chat_id):
             last = await _context_turn(message, state, context.bot.id)
             # Encoding and search are CPU work: off the event loop, with other chats' questions.
-            served = await state.questions.ask(Request(question, last, scope, chat_id=chat_id))
+            former = await former_ids(chat_id, context)
+            request = Request(question, last, scope, chat_id=chat_id, former=former)
+            served = await state.questions.ask(request)
             html = render.answer_html(served.answer, served.articles)
             if chosen_gone:
                 html = _with_note(USE_GONE, served.answer, served.articles)
@@ -182,7 +200,7 @@ async def start(update: Update, context: BotContext) -> None:
     """/start and /help."""
     if update.effective_message is None:
         return
-    documents = _visible_documents(update.effective_message.chat_id, context)
+    documents = await _visible_documents(update.effective_message.chat_id, context)
     await update.effective_message.reply_html(
         render.help_html(documents, context.bot.username or ""), disable_web_page_preview=True
     )
@@ -192,7 +210,7 @@ async def source(update: Update, context: BotContext) -> None:
     """/source: the indexed articles."""
     if update.effective_message is None:
         return
-    documents = _visible_documents(update.effective_message.chat_id, context)
+    documents = await _visible_documents(update.effective_message.chat_id, context)
     await update.effective_message.reply_html(
         render.sources_html(documents), disable_web_page_preview=True
     )
@@ -211,11 +229,10 @@ async def summary(update: Update, context: BotContext) -> None:
         return
     index = context.bot_data.retriever.index
     wanted = " ".join(context.args or []).strip()
-    if wanted and not (wanted in index.documents and visible_in([wanted], message.chat_id)):
+    visible = await visible_to(index.doc_order, message.chat_id, context)
+    if wanted and wanted not in visible:
         # Another group's own article is not there for this chat, not even its summary.
-        await message.reply_text(
-            render.no_article_line(wanted, visible_in(index.doc_order, message.chat_id))
-        )
+        await message.reply_text(render.no_article_line(wanted, visible))
         return
     scope = await search_scope(message.chat_id, context)
     state = context.bot_data
@@ -314,13 +331,18 @@ async def button(update: Update, context: BotContext) -> None:
     index = retriever.index
     action = render.parse_callback(query.data)
     chat = query.message.chat.id if isinstance(query.message, Message) else None
-    rows = None if action is None or chat is None else passage_rows(index, action.passages, chat)
+    former = await former_ids(chat, context)
+    rows = (
+        None
+        if action is None or chat is None
+        else passage_rows(index, action.passages, chat, former)
+    )
     if action is None or rows is None or not isinstance(query.message, Message):
         await query.answer(STALE_CALLBACK, show_alert=False)
         return
     # The references come from the client: a modified one can name another group's article.
     docs = {index.passages[row].doc_id for row in rows}
-    if len(visible_in(docs, query.message.chat.id)) != len(docs):
+    if len(visible_in(docs, query.message.chat.id, former)) != len(docs):
         log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
         await query.answer(NOT_HERE_CALLBACK, show_alert=False)
         return
@@ -349,7 +371,10 @@ def buttons_for(answer: Answer, index: IndexStore) -> list[render.Button]:
 
 
 def passage_rows(
-    index: IndexStore, passages: Sequence[tuple[str, int]], chat_id: int
+    index: IndexStore,
+    passages: Sequence[tuple[str, int]],
+    chat_id: int,
+    former: tuple[int, ...] = (),
 ) -> list[int] | None:
     """The rows of the passages a button names (its article's key, where the passage starts),
     in this index; None when one is gone (its article was changed or removed since). Of
@@ -363,7 +388,8 @@ def passage_rows(
     rows = []
     for key, start in passages:
         same = by_key.get(key, [])
-        doc_ids = visible_in(same, chat_id) or same  # none visible: refused as not this chat's
+        # None visible: refused as not this chat's.
+        doc_ids = visible_in(same, chat_id, former) or same
         found = [
             row
             for row in index.passage_rows(index.document_numbers(doc_ids[:1])).tolist()

@@ -48,13 +48,17 @@ class Served:
 
 
 def visible_scope(
-    index: IndexStore, chosen: Collection[str] | None, chat_id: int | None
+    index: IndexStore,
+    chosen: Collection[str] | None,
+    chat_id: int | None,
+    former: tuple[int, ...] = (),
 ) -> list[str] | None:
     """The articles of `index` a question from chat `chat_id` (None: no chat, an inline
-    query) searches, or None for all of them: `chosen` (None: any), less other groups' own."""
+    query; `former`: its ids before) searches, or None for all of them: `chosen` (None: any),
+    less other groups' own."""
     if chosen is not None:
-        return visible_in(chosen, chat_id)
-    visible = visible_in(index.doc_order, chat_id)
+        return visible_in(chosen, chat_id, former)
+    visible = visible_in(index.doc_order, chat_id, former)
     return None if len(visible) == len(index.documents) else visible
 
 
@@ -68,13 +72,13 @@ def answer_batch(
 
     retriever = current()
     index = retriever.index
-    scopes: dict[tuple[int | None, tuple[str, ...] | None], list[str] | None] = {}
+    scopes: dict[tuple[int | None, tuple[int, ...], tuple[str, ...] | None], list[str] | None] = {}
     scoped = []
     for request in requests:
         chosen = tuple(request.doc_ids) if request.doc_ids is not None else None
-        key = (request.chat_id, chosen)
+        key = (request.chat_id, request.former, chosen)
         if key not in scopes:  # one pass over the index per chat and scope, not per question
-            scopes[key] = visible_scope(index, chosen, request.chat_id)
+            scopes[key] = visible_scope(index, chosen, request.chat_id, request.former)
         scoped.append(replace(request, doc_ids=scopes[key]))
     return [
         Served(

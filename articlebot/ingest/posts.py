@@ -140,12 +140,16 @@ def private_to(doc_id: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def visible_in(doc_ids: Iterable[str], chat_id: int | None) -> list[str]:
-    """Of `doc_ids`, those a chat may be answered from: all but other groups' own documents."""
+def visible_in(
+    doc_ids: Iterable[str], chat_id: int | None, former: Iterable[int] = ()
+) -> list[str]:
+    """Of `doc_ids`, those a chat may be answered from: all but other groups' own documents.
+    `former`: the ids the chat had before (a group become a supergroup), whose own documents
+    are the chat's too."""
     # Ids keep a group's number without its sign; groups' ids are negative and users' positive,
     # so only a group is a document's group (a user whose id is the same number is not).
-    own = -chat_id if chat_id is not None and chat_id < 0 else None
-    return [d for d in doc_ids if (group := private_to(d)) is None or group == own]
+    own = {-chat for chat in (chat_id, *former) if chat is not None and chat < 0}
+    return [d for d in doc_ids if (group := private_to(d)) is None or group in own]
 
 
 def post_ref(message: Message) -> PostRef:

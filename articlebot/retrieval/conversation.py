@@ -426,6 +426,8 @@ class Request:
     #: The chat asking, for the bot's answer_batch: it searches only what `visible_in` lets
     #: that chat see (None: no chat, an inline query, which sees no group's own articles).
     chat_id: int | None = None
+    #: The ids that chat had before (a group become a supergroup): its own articles too.
+    former: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """What the bot remembers about each chat: the articles it asks (/use), its last question (for
-follow-ups; under a channel post, per post thread), whether /autoindex is on, and the rate-limit
-counters; and the channel posts waiting to be indexed. `ChatState` is the interface;
+follow-ups; under a channel post, per post thread), whether /autoindex is on, the ids it had
+before it became a supergroup, and the rate-limit counters; and the channel posts waiting to be
+indexed. `ChatState` is the interface;
 `InMemoryChatState` keeps it in this process (lost on restart); `sql_chat_state` keeps it in a
 file in the index folder or in PostgreSQL."""
 
@@ -97,6 +98,17 @@ class ChatState(Protocol):
         """Turn /autoindex on or off for the chat."""
         ...
 
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """Record that group `old_id` became supergroup `new_id` (Telegram gives it a new id):
+        the new one is also the old one (`former_ids`), and takes over its scope, /autoindex
+        and last turn where it has none of its own yet. Told twice (the old group's message and
+        the new one's), the second changes nothing."""
+        ...
+
+    def former_ids(self, chat_id: int) -> list[int]:
+        """The ids the chat had before (`migrate`), ascending; [] for most chats."""
+        ...
+
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """Count one request at time `now` (seconds since the epoch: a store shared by processes
         compares times from all of them) under every limit's key, or under none.
@@ -156,6 +168,7 @@ class InMemoryChatState:
         self._turns: dict[int, Turn] = {}
         self._thread_turns: dict[int, OrderedDict[int, Turn]] = {}
         self._autoindex: set[int] = set()
+        self._former: dict[int, list[int]] = {}
         self._counters: dict[str, _Counter] = {}
         self._sweep_at = SWEEP_AT
         self._pending: dict[str, PendingPost] = {}
@@ -221,6 +234,22 @@ class InMemoryChatState:
             self._autoindex.add(chat_id)
         else:
             self._autoindex.discard(chat_id)
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """See ChatState."""
+        if old_id == new_id or old_id in self._former.get(new_id, []):
+            return
+        self._former.setdefault(new_id, []).append(old_id)
+        if new_id not in self._scopes and old_id in self._scopes:
+            self._scopes[new_id] = list(self._scopes[old_id])
+        if old_id in self._autoindex:
+            self._autoindex.add(new_id)
+        if new_id not in self._turns and old_id in self._turns:
+            self._turns[new_id] = self._turns[old_id]
+
+    def former_ids(self, chat_id: int) -> list[int]:
+        """See ChatState."""
+        return sorted(self._former.get(chat_id, []))
 
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """See ChatState."""

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS chat_turn (
     PRIMARY KEY (chat_id, root_id)
 );
 CREATE TABLE IF NOT EXISTS chat_autoindex (chat_id BIGINT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS chat_former (
+    chat_id BIGINT NOT NULL,
+    former_id BIGINT NOT NULL,
+    PRIMARY KEY (chat_id, former_id)
+);
 CREATE TABLE IF NOT EXISTS rate_key (
     key TEXT PRIMARY KEY,
     refused BOOLEAN NOT NULL DEFAULT FALSE
@@ -270,6 +275,49 @@ class SqlChatState:
                 run("DELETE FROM chat_autoindex WHERE chat_id = ?", (chat_id,))
 
         self._atomic(write)
+
+    def migrate(self, old_id: int, new_id: int) -> None:
+        """See ChatState: one transaction."""
+
+        def write(run: Run) -> None:
+            if old_id == new_id:
+                return
+            told = run(
+                "INSERT INTO chat_former (chat_id, former_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (new_id, old_id),
+            )
+            if told.rowcount == 0:
+                return
+            run(
+                "INSERT INTO chat_scope (chat_id, doc_ids) SELECT ?, doc_ids FROM chat_scope"
+                " WHERE chat_id = ? ON CONFLICT (chat_id) DO NOTHING",
+                (new_id, old_id),
+            )
+            run(
+                "INSERT INTO chat_autoindex (chat_id) SELECT ? FROM chat_autoindex"
+                " WHERE chat_id = ? ON CONFLICT DO NOTHING",
+                (new_id, old_id),
+            )
+            run(
+                "INSERT INTO chat_turn (chat_id, root_id, question, highlight, at, stamp, doc_id)"
+                " SELECT ?, root_id, question, highlight, at, stamp, doc_id FROM chat_turn"
+                " WHERE chat_id = ? AND root_id = ? ON CONFLICT (chat_id, root_id) DO NOTHING",
+                (new_id, old_id, _CHAT_TURN),
+            )
+
+        self._atomic(write)
+
+    def former_ids(self, chat_id: int) -> list[int]:
+        """See ChatState."""
+        return self._atomic(
+            lambda run: [
+                int(row[0])
+                for row in run(
+                    "SELECT former_id FROM chat_former WHERE chat_id = ? ORDER BY former_id",
+                    (chat_id,),
+                ).fetchall()
+            ]
+        )
 
     def hit(self, limits: Sequence[Limit], now: float) -> Refusal | None:
         """See ChatState: one transaction, the keys' rows locked in key order."""
