@@ -554,3 +554,43 @@ def test_every_articles_page_fits_with_emoji_titles_and_words(
         text = render.articles_html(listed, articles.USE_HINT, page, "🔥" * 200)
         assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
         assert f"Page {page} of " in text
+
+
+STORM = (
+    "Storm floods Carrick harbour\n\nBy Jane Roe\n\n"
+    "The storm flooded Carrick harbour on Tuesday, the mayor Hester Lyle said. "
+    "Hester Lyle, 54, has been mayor since 2019. About 300 homes lost power overnight. "
+    "The council promised two million pounds of aid for repairs to the sea wall.\n\n"
+    "Fishermen said the damage to boats was the worst in forty years. "
+    "Repairs to the harbour wall will start next month, the council said."
+)
+
+
+@pytest.mark.asyncio
+async def test_a_follow_up_after_its_article_was_removed_is_answered(
+    api, start_bot, article_index_dir: Path
+) -> None:
+    # An attacker's probe: "Sorry, something went wrong" for every follow-up, private and
+    # in a group's reply to the answer, until the chat's context expired.
+    await start_bot(index_dir=article_index_dir, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    upload = api.private_message(ADMIN, "placeholder", user=admin)
+    del upload["message"]["text"]
+    upload["message"]["document"] = api.add_file(STORM.encode(), "storm.txt")
+    api.push_update(upload)
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    api.push_update(api.private_message(4343, "Who is the mayor of Carrick?"))
+    api.push_update(api.group_message(GROUP, "/ask Who is the mayor of Carrick?"))
+    [private] = await api.await_messages(4343, 1, timeout=30)
+    [answer] = await api.await_messages(GROUP, 1, timeout=30)
+    assert "Hester Lyle" in private["text"] and "Hester Lyle" in answer["text"]
+    api.push_update(api.private_message(ADMIN, "/remove upload-storm", user=admin))
+    await api.await_for(lambda: "Removed" in api.sent_messages(ADMIN)[-1]["text"], timeout=30)
+    api.push_update(api.private_message(4343, "how old is she?"))
+    api.push_update(api.group_message(GROUP, "how old is she?", reply_to=answer))
+    followed = (await api.await_messages(4343, 2, timeout=30))[1]["text"]
+    in_group = (await api.await_messages(GROUP, 2, timeout=30))[1]["text"]
+    for reply in (followed, in_group):
+        assert handlers.SOMETHING_WENT_WRONG not in reply and "Hester" not in reply

@@ -78,6 +78,18 @@ def test_follow_up_finds_the_arrest_passage(retriever: Retriever) -> None:
     assert "Moscow restaurant in June 2024" in follow.passages[0].text
 
 
+def test_a_follow_up_to_an_answer_from_a_removed_article_is_answered(
+    retriever: Retriever,
+) -> None:
+    # The last answer's article was removed since (an admin's /remove, the CLI): "she" is
+    # still read from the last answer's words, and the articles left are searched.
+    gone = Turn("who is the mayor?", "Hester Lyle, 54, has been mayor since 2019.", 100.0, "gone")
+    for question in ("how old is she?", "and Kasatkin?", "where?", "who wrote it?"):
+        answer, turn = ask_in_context(retriever, question, gone, now=130.0)
+        assert all(p.doc_id != "gone" for p in answer.passages)
+        assert turn.doc_id != "gone"
+
+
 def test_context_expires_and_independent_questions_are_untouched(retriever: Retriever) -> None:
     _, turn = ask_in_context(retriever, "Who is Laurent Vinatier?", None, now=0.0)
     stale, _ = ask_in_context(retriever, "When was he arrested?", turn, now=3600.0)

@@ -45,6 +45,17 @@ def test_a_chat_has_its_own_budget_and_one_member_gets_half_of_it() -> None:
     assert limiter.check(3, now=70, chat_id=group) is Verdict.ANSWER  # the window passed
 
 
+def test_an_anonymous_admin_asking_as_the_group_is_held_to_its_budget() -> None:
+    # A bot attacker's probe: questions sent as the group itself were held only to the
+    # per-sender limit (20), so a group could be sent twice Telegram's 20 a minute.
+    limiter = RateLimiter(limit=20, window=60, chat_limit=4)
+    group = -100
+    verdicts = [limiter.check(group, now=t, chat_id=group) for t in range(4)]
+    assert verdicts == [Verdict.ANSWER] * 2 + [Verdict.WARN, Verdict.DROP]  # half of 4
+    assert [limiter.check(1, now=5, chat_id=group) for _ in range(2)] == [Verdict.ANSWER] * 2
+    assert limiter.check(2, now=6, chat_id=group) is Verdict.WARN_CHAT  # 4 answered in all
+
+
 def test_sweeping_is_amortised_and_bounded() -> None:
     counters = InMemoryChatState()
     limiter = RateLimiter(limit=1, window=10, chat_limit=4, counters=counters)

@@ -48,7 +48,9 @@ class RateLimiter:
         """Record a request from `user_id` (a user, or the chat a message was sent as) in
         `chat_id` and say whether to serve it."""
         limits = [Limit(sender_key(user_id), self.limit, self.window)]
-        if chat_id is not None and chat_id != user_id and self.chat_limit > 0:
+        # A group's (or channel's) id is negative, a private chat's the user's own. An anonymous
+        # admin asks as the group itself, and is held to the group's budget as any member is.
+        if chat_id is not None and chat_id < 0 and self.chat_limit > 0:
             # A member's share is of this group's budget: counted here alone, not with their
             # questions elsewhere (ten in private had left them none in any group).
             share = max(1, self.chat_limit // 2)

@@ -6,7 +6,7 @@ import dataclasses
 import math
 import re
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -990,6 +990,7 @@ def answer_requests(
             dataclasses.replace(
                 request,
                 question=normalize_question(request.question, retriever.max_question_chars),
+                previous=_still_indexed(request.previous, retriever.index.documents),
             ),
         )
         for request in requests
@@ -1067,6 +1068,14 @@ def answer_requests(
         results.append((answer, _with_identified(retriever, turn)))
         at += count
     return results
+
+
+def _still_indexed(previous: Turn | None, documents: Mapping[str, object]) -> Turn | None:
+    """The last turn, without its article when that was removed since (an admin's /remove):
+    its words still say whom "she" means, and the articles left are searched."""
+    if previous is None or previous.doc_id is None or previous.doc_id in documents:
+        return previous
+    return dataclasses.replace(previous, doc_id=None)
 
 
 def _opened_by_the_lead(retriever: Retriever, request: Request) -> Request:
