@@ -160,6 +160,27 @@ def test_a_short_topic_sentence_is_shown_with_what_it_is_about(floods) -> None:
     )
 
 
+VERDICT = """Former treasurer found guilty of stealing from school fund
+
+By Jo Marsh
+
+HARLOW, Ohio — A jury on Thursday found former county treasurer Dennis Whitcombe guilty of \
+stealing $2.3 million from a fund meant to repair the county's schools.
+
+Whitcombe showed no emotion as the verdict was read. His wife, Linda, wept in the front row.
+
+The scheme came to light in March 2023, when a new finance director noticed that a boiler \
+replacement at Harlow Middle School had been paid for twice.
+"""
+
+
+def test_a_short_sentence_ending_its_paragraph_is_shown_alone(retriever_of) -> None:
+    # A new user's find: the bold ran on into the next paragraph, cited as paragraphs 2-3.
+    top = retriever_of(verdict=VERDICT).ask("who is linda").passages[0]
+    assert top.highlight_text == "His wife, Linda, wept in the front row."
+    assert top.paragraph == top.last_paragraph == 2
+
+
 def test_an_answer_from_the_lead_is_paragraph_1_without_the_byline_above_it(floods) -> None:
     # The byline is no paragraph of the story: the lead is the first, as a reader counts.
     top = floods.ask("how many people were left homeless").passages[0]

@@ -81,6 +81,19 @@ def names_someone(sentence: str) -> bool:
     return False
 
 
+def _names_asked(shown: Sequence[str], question: str) -> bool:
+    """Whether `shown` names whom `question` asks about, as a capitalised word not opening its
+    sentence ("His wife, Linda, wept" for "who is linda"): its "his" is someone else, not who
+    is asked."""
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", question)}
+    written = {
+        w.casefold()
+        for sentence in shown
+        for w in re.findall(r"(?<=[\w,;:] )[A-Z][^\W\d_]{2,}", outside_quotes(sentence))
+    }
+    return bool(asked & written)
+
+
 def named_before(sentences: Sequence[str], first: int, last: int, question: str) -> int:
     """Where to start showing `sentences[first : last + 1]` for `question`: at the nearest
     sentence before them, within `MAX_REACH`, that names a person, when the question asks who
@@ -88,7 +101,7 @@ def named_before(sentences: Sequence[str], first: int, last: int, question: str)
     if wanted_type(question) != "person":
         return first
     shown = sentences[first : last + 1]
-    if any(names_someone(sentence) for sentence in shown):
+    if any(names_someone(sentence) for sentence in shown) or _names_asked(shown, question):
         return first
     if not any(_PRONOUN.search(s) or _QUOTE_MARK.search(s) for s in shown):
         return first
