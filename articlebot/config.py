@@ -40,6 +40,21 @@ def default_index_dir() -> Path:
     return _default_cache_dir() / "index"
 
 
+#: An IPv6 address as a URL writes it ("[::1]", "[2001:db8::1]"), or its network.
+_BRACKETED_ADDRESS = re.compile(r"\[[0-9A-Fa-f:.]+(?:%\w+)?\](?:/\d+)?")
+
+
+def _json_list(value: str, parts: list[str]) -> Any:
+    """`value` read as the JSON list it starts as; `parts` (its comma-separated entries) where
+    it is IPv6 addresses in brackets ("[::1]", "[::1],intranet"), which no JSON list is."""
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        if any(_BRACKETED_ADDRESS.fullmatch(part) for part in parts):
+            return parts
+        raise
+
+
 class Settings(BaseSettings):
     """Everything articlebot can be configured with."""
 
@@ -270,11 +285,8 @@ class Settings(BaseSettings):
             value = [value]
         if isinstance(value, str):
             stripped = value.strip()
-            value = (
-                json.loads(stripped)
-                if stripped.startswith("[")
-                else [part.strip() for part in stripped.split(",") if part.strip()]
-            )
+            parts = [part.strip() for part in stripped.split(",") if part.strip()]
+            value = _json_list(stripped, parts) if stripped.startswith("[") else parts
         if isinstance(value, list):
             return [str(part) if isinstance(part, int) else part for part in value]
         return value

@@ -154,3 +154,10 @@ def test_lists_of_ids_channels_and_hosts_are_read_as_meant() -> None:
         "fd00::/8",
     ]
     assert load_settings(admin_ids='[123, "456"]').admin_ids == [123, 456]
+    # An IPv6 address as a URL writes it is no JSON list ("Expecting value", a verifier's find).
+    assert load_settings(fetch_allow_hosts="[::1]").fetch_allow_hosts == ["[::1]"]
+    assert load_settings(fetch_allow_hosts="[2001:db8::1], intranet").fetch_allow_hosts == [
+        "[2001:db8::1]",
+        "intranet",
+    ]
+    assert load_settings(fetch_allow_hosts='["a.example"]').fetch_allow_hosts == ["a.example"]
