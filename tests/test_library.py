@@ -77,6 +77,15 @@ def _page(path: str) -> Page:
         return 200, "text/plain", codecs.BOM_UTF16_LE + RELEASE.encode("utf-16-le")
     if path == "/release-utf16-charset.txt":
         return 200, "text/plain; charset=utf-16", RELEASE.encode("utf-16")
+    if path.startswith("/release-utf16-no-mark-"):  # the byte order the charset names not
+        order = path.removeprefix("/release-utf16-no-mark-").removesuffix(".txt")
+        return 200, "text/plain; charset=utf-16", RELEASE.encode(f"utf-16-{order}")
+    if path == "/notice-zh.txt":  # a short Chinese notice: 60 characters, no spaces
+        return (
+            200,
+            "text/plain; charset=utf-8",
+            ("港口信托以二十四万英镑买下了码头街的旧网棚" * 3).encode(),
+        )
     if path == "/limited.txt":  # a site's error, answered 200
         return 200, "text/plain", b"Rate limit exceeded"
     if path == "/dump.txt":
@@ -104,9 +113,18 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
     assert release.title == "Harbour trust buys the old net loft"
     assert "Orla Breen" in release.text and release.source == f"{site}/release.txt"
     # UTF-16 (a verifier's probe: refused as binary data for its zero bytes).
-    for path in ("/release-utf16.txt", "/release-utf16-charset.txt"):
+    # Without a byte-order mark either way (a verifier's probe: big-endian became mojibake).
+    for path in (
+        "/release-utf16.txt",
+        "/release-utf16-charset.txt",
+        "/release-utf16-no-mark-be.txt",
+        "/release-utf16-no-mark-le.txt",
+    ):
         wide = await fetch_article(f"{site}{path}", allow=LOOPBACK)
         assert wide.title == release.title and "Orla Breen" in wide.text, path
+    # Chinese has no spaces between words: 60 characters are more than one word.
+    notice = await fetch_article(f"{site}/notice-zh.txt", allow=LOOPBACK)
+    assert "码头街" in notice.text
     notes = await fetch_article(f"{site}/notes.md", allow=LOOPBACK)
     assert notes.title == "Ferry timetable changes" and "**" not in notes.text
     for path, reason in [

@@ -261,6 +261,14 @@ def declared_charset(data: bytes) -> str | None:
     return text_codec(label)
 
 
+def utf16_order(data: bytes) -> str:
+    """"utf-16-be" or "utf-16-le" for UTF-16 text without a byte-order mark: the byte order in
+    which its zero bytes (the high bytes of Latin letters, digits and spaces) come first. RFC
+    2781 reads such text as big-endian; Windows writes it little-endian: the bytes tell."""
+    head = data[:8192]
+    return "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
+
+
 def text_codec(label: str) -> str | None:
     """Python's name for a text encoding's label; None for an unknown label or a codec that is
     no text encoding ("base64", "rot13", "zlib")."""
@@ -677,10 +685,21 @@ def _replace_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+#: Chinese and Japanese characters, written without spaces between words.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """About how many words `text` has: runs of letters and digits, and in Chinese and
+    Japanese (no spaces between words) one word per two characters."""
+    unspaced = len(_UNSPACED.findall(text))
+    return len(re.findall(r"\w+", _UNSPACED.sub(" ", text))) + unspaced // 2
+
+
 def check_article_length(text: str, source: str, found: str, what: str) -> None:
     """Refuse a fetched or extracted text of fewer than `MIN_HTML_WORDS` words: no article,
     but a site's menu or error (`found` says where the words were, `what` what it may be)."""
-    words = len(re.findall(r"\w+", text))
+    words = word_count(text)
     if words < MIN_HTML_WORDS:
         raise DocumentError(
             f"{source}: only {words} word(s) of text{found}; that is not an article ({what})"

@@ -23,6 +23,7 @@ from articlebot.ingest.documents import (
     parse_plain_text,
     slugify,
     text_codec,
+    utf16_order,
 )
 from articlebot.masking import masked_url
 from articlebot.system_text import is_utf8, printable
@@ -128,6 +129,8 @@ def _decoded(body: bytes, encoding: str) -> str:
     """The page's text in the charset it declares; UTF-8 where that is no text encoding a
     page may use ("base64", "rot13", "idna" are codecs too)."""
     codec = text_codec(encoding) or "utf-8"
+    if codec == "utf-16":  # no byte-order mark (marked_text reads those): told by its zeros
+        codec = utf16_order(body)
     try:
         return body.decode(codec, errors="replace")
     except (UnicodeError, ValueError):  # a codec without error replacement ("idna")
