@@ -62,6 +62,15 @@ def stories(retriever_of):
         ("who is the current pm", (("prime", "minister"), ("premier",)), ()),
         ("who is france's foreign minister", (("minister",),), ("france", "foreign")),
         ("whos the ceo at vindla", (("chief", "executive"), ("ceo",)), ("vindla",)),
+        # Asked for the name (a new user's "what is the name of the french foreign minister"
+        # was answered with the deputy prime minister's sentence).
+        (
+            "what is the name of the french foreign minister",
+            (("minister",),),
+            ("french", "foreign"),
+        ),
+        ("whats the mayor of millbrooks name", (("mayor",),), ("millbrook",)),
+        ("what is the zaporizhzhia governor called?", (("governor",), ("gov",)), ("zaporizhzhia",)),
     ],
 )
 def test_the_role_a_question_asks_the_holder_of(question, titles, qualifiers) -> None:
@@ -100,6 +109,8 @@ def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> Non
         "who was the judge who ruled for quickplate last year",  # a person described
         "who is the dutch partner",  # no title one person holds
         "who won",
+        "what is the name of the ship",
+        "whats the giraffe called",
     ],
 )
 def test_other_who_questions_ask_no_role(question: str) -> None:

@@ -199,6 +199,18 @@ _DOING = re.compile(
     r"(?P<doing>driving|flying|piloting|refereeing|coaching|captaining|skippering)\s+",
     re.IGNORECASE,
 )
+#: "what is the name of the french foreign minister": who the minister is.
+_NAME_OF = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?(?:what(?:['’]?s|\s+is|\s+was)\s+)?the\s+name\s+of\s+"
+    r"(?P<rest>the\s+.+)$",
+    re.IGNORECASE,
+)
+#: "whats the goalkeepers name", "what is the mayor called": who the goalkeeper is.
+_NAME_ASKED = re.compile(
+    r"^\s*(?:so\s+|and\s+|ok\s+)?what(?:['’]?s|\s+is|\s+was)\s+(?P<rest>the\s+.+?)"
+    r"(?:['’]?s\s+name|\s+called)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 _DOER = {
     "driving": "driver", "flying": "pilot", "piloting": "pilot", "refereeing": "referee",
     "coaching": "coach", "captaining": "captain", "skippering": "skipper",
@@ -206,9 +218,12 @@ _DOER = {
 
 
 def role_asked(question: str) -> RoleQuestion | None:
-    """The role "who is the mayor of bergen" (or "who was driving the train") asks the holder
-    of, or None for another question (a name, "who is the man who ...", a title no one person
-    holds)."""
+    """The role "who is the mayor of bergen" (or "who was driving the train", "what is the name
+    of the mayor", "whats the mayors name") asks the holder of, or None for another question
+    (a name, "who is the man who ...", a title no one person holds)."""
+    named = _NAME_OF.match(question) or _NAME_ASKED.match(question)
+    if named is not None:
+        question = f"who is {named.group('rest')}"
     doing = _DOING.match(question)
     if doing is not None:
         title = _DOER[doing.group("doing").casefold()]
