@@ -311,7 +311,7 @@ def add_documents(
         if total_documents is not None:
             total_documents += len(indexed)  # kept ones pass through the build too
         if refresh:
-            documents = still_held(documents, (doc.source for doc in indexed))
+            documents = still_held(documents, {doc.doc_id: doc.source for doc in indexed})
         data, report = _build(
             settings,
             encoder,

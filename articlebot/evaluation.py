@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from articlebot.ingest.documents import Document, DocumentError, titled_document
+from articlebot.ingest.documents import Document, DocumentError, json_line, titled_document
 from articlebot.retrieval.results import Answer, RetrievedPassage
 
 
@@ -140,10 +139,7 @@ def load_eval_file(path: Path) -> EvalSet:
         if not line.strip():
             continue
         where = f"{path}:{line_no}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
+        record = json_line(line, where)
         if not isinstance(record, dict):
             raise DocumentError(f'{where}: expected an object with "text", "answers" or "q"')
         kinded = record.keys() & {"text", "context", "answers", "q"}

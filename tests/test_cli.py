@@ -630,3 +630,62 @@ def test_a_rebuild_keeps_the_articles_added_beside_the_configured_documents(
     assert "0 removed" in rebuilt.stdout
     listed = cli("list", index_dir=index_dir, **env).stdout
     assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["ferry", "storm"]
+
+
+def _ids(cli: Cli, index_dir: Path) -> dict[str, str]:
+    """Each listed article's title, by id."""
+    rows = [line.split("\t") for line in cli("list", index_dir=index_dir).stdout.splitlines()]
+    return {row[0]: row[1] for row in rows}
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_jsonl_lines_articles_keep_their_ids_when_lines_go(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: ids were line numbers, so a line deleted from a .jsonl without
+    # ids renamed every article below it, one replacing the next, and the last left twice.
+    index_dir = tmp_path / "index"
+    text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
+    stories = tmp_path / "n.jsonl"
+    lines = [json.dumps({"title": f"About the {w}", "text": text.format(w)}) for w in WORDS]
+    stories.write_text("\n".join(lines) + "\n")
+    assert cli("add", str(stories), index_dir=index_dir).returncode == 0
+    before = _ids(cli, index_dir)
+    assert before == {f"n-about-the-{w}": f"About the {w}" for w in WORDS}
+    stories.write_text("\n".join(lines[1:]) + "\n")
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert _ids(cli, index_dir) == before  # kept as indexed until --prune, none renamed
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert "n-about-the-bridge" in pruned.stdout + pruned.stderr
+    assert _ids(cli, index_dir) == {k: v for k, v in before.items() if "bridge" not in k}
+
+
+WORDS = ("bridge", "school", "hospital")
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_jsonl_line_removed_or_replaced_stays_so_when_refreshed(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probes: a removed line came back with the next `index`, and one whose
+    # id another file took with --replace made every later refresh fail.
+    index_dir = tmp_path / "index"
+    text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
+    stories = tmp_path / "c.jsonl"
+    stories.write_text(
+        "".join(
+            json.dumps({"doc_id": f"c{n}", "title": f"About the {w}", "text": text.format(w)})
+            + "\n"
+            for n, w in enumerate(WORDS)
+        )
+    )
+    other = tmp_path / "a3.txt"
+    other.write_text("Ferry timetable\n\nThe first ferry leaves the harbour at 7 a.m.\n")
+    assert cli("add", str(stories), index_dir=index_dir).returncode == 0
+    assert cli("remove", "c1", index_dir=index_dir).returncode == 0
+    replaced = cli("add", "--id", "c2", "--replace", str(other), index_dir=index_dir)
+    assert replaced.returncode == 0, replaced.stderr
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert _ids(cli, index_dir) == {"c0": "About the bridge", "c2": "Ferry timetable"}
+    # A line edited in place is read again; a line added is added by `add`.
+    stories.write_text(stories.read_text().replace("About the bridge", "The bridge again"))
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert _ids(cli, index_dir)["c0"] == "The bridge again"

@@ -85,7 +85,7 @@ def test_txt_md_html_jsonl_offsets_roundtrip(
         encoding="utf-8",
     )
     docs = {doc.doc_id: doc for doc in read_documents([tmp_path])}
-    assert set(docs) == {"plain", "notes", "page", "x1", "set-2"}
+    assert set(docs) == {"plain", "notes", "page", "x1", "set-no-id"}
     assert docs["plain"].title == "A headline without a period"
     assert docs["notes"].title == "Markdown title"
     assert docs["x1"].title == "Doc one"
@@ -399,6 +399,11 @@ def _jsonl(tmp_path: Path, *records: str) -> Path:
         ('{"doc_id": "a\\ud800", "text": "Words here."}', r'"doc_id" contains .* U\+D800'),
         ('{"doc_id": "' + "x" * 201 + '", "text": "Words."}', r'"doc_id" is 201 characters'),
         ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        # A CLI attacker's: a number of 5,000 digits was a traceback; a number or a blank id
+        # passed the id's checks.
+        ('{"doc_id": ' + "9" * 5000 + ', "text": "Words."}', "not valid JSON .*4300 digits"),
+        ('{"doc_id": ' + "9" * 201 + ', "text": "Words."}', r'"doc_id" is 201 characters'),
+        ('{"doc_id": "  ", "text": "Words here."}', r'"doc_id" is blank'),
         ('{"text": "🚀🎉 👨‍👩‍👧 !!!"}', "no words"),
     ],
 )

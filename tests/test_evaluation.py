@@ -169,6 +169,15 @@ def test_a_dev_line_may_hold_a_line_separator_and_ids_are_unique(tmp_path: Path)
     path.write_text(json.dumps(line, ensure_ascii=False) + "\r\n", encoding="utf-8")
     assert [q.q for q in load_eval_file(path).questions] == ["When?"]
     path.write_text((json.dumps(line) + "\n") * 2, encoding="utf-8")
+    # A CLI attacker's: a traceback for JSON nested too deeply, or a number too long to read.
+    for broken, why in (
+        ('{"q": "who", "answers": ["x"], "z": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested"),
+        ('{"q": "who", "answers": ["x"], "start": ' + "9" * 5000 + "}", "4300 digits"),
+    ):
+        path.write_text(broken + "\n", encoding="utf-8")
+        with pytest.raises(DocumentError, match=f"dev.jsonl:1: .*{why}"):
+            load_eval_file(path)
+    path.write_text((json.dumps(line) + "\n") * 2, encoding="utf-8")
     with pytest.raises(DocumentError, match=r"dev.jsonl:2: doc_id 'h' is used twice"):
         load_eval_file(path)
 

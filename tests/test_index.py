@@ -93,6 +93,25 @@ def test_second_run_embeds_nothing_and_changed_doc_alone(settings_for, encoder, 
     assert {p.doc_id for p in load_index(settings.index_dir).passages} == {"alpha"}
 
 
+def test_an_article_renamed_keeps_its_vectors_and_date(settings_for, encoder, tmp_path):
+    # The same text under a new id (a .jsonl line whose id was its number, now its title's
+    # words) is not embedded again: a large corpus would have been, all of it.
+    settings = settings_for()
+    counting = CountingEncoder(encoder)
+    first, _ = update_index(settings, counting, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    added = read_manifest(settings.index_dir).documents["alpha"]["added"]
+    counting.encoded = 0
+    data, report = update_index(settings, counting, _docs(tmp_path, gamma=ALPHA, beta=BETA))
+    assert counting.encoded == 0 and report.embedded_passages == 0
+    assert report.renamed == {"alpha": "gamma"} and report.written
+    assert {p.doc_id for p in data.passages} == {"gamma", "beta"}
+    assert read_manifest(settings.index_dir).documents["gamma"]["added"] == added
+    np.testing.assert_allclose(
+        data.passage_vectors[[i for i, p in enumerate(data.passages) if p.doc_id == "gamma"]],
+        first.passage_vectors[[i for i, p in enumerate(first.passages) if p.doc_id == "alpha"]],
+    )
+
+
 def test_a_rebuild_keeps_each_article_s_date_added(settings_for, encoder, tmp_path):
     # `index --rebuild` said "2 unchanged" and `list`, "when was this published" ("Indexed
     # on ...") moved every article to the rebuild's date.

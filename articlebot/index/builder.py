@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,9 @@ class _Pending:
 
     doc: Document
     chunks: DocumentChunks | None = None
+    #: The previous index's id of the rows to copy, where the document had another id there
+    #: (renamed, or its text added again under a new id): the same text, the same rows.
+    carried_from: str | None = None
 
 
 #: A carried document's passages, (start, end) sentences, passage vectors, sentence vectors and
@@ -112,6 +115,18 @@ class _Previous:
     def __init__(self, data: IndexData) -> None:
         self.data = data
         self.row = {doc_id: i for i, doc_id in enumerate(data.doc_order)}
+        documents = data.manifest.documents
+        self.by_hash: dict[str, str] = {}
+        for doc_id in data.doc_order:
+            if content := documents.get(doc_id, {}).get("hash"):
+                self.by_hash.setdefault(str(content), doc_id)
+
+    def same_text(self, doc: Document) -> str | None:
+        """The id of the previous index's document with `doc`'s text and title, if any."""
+        twin = self.by_hash.get(doc.content_hash)
+        if twin is None or self.data.documents[twin].content_hash != doc.content_hash:
+            return None
+        return twin
 
     def parts(self, doc_id: str) -> _Parts:
         """A document's `_Parts` as the index being replaced holds them."""
@@ -163,10 +178,13 @@ class _Build:
         self.pending_texts = 0
         self.embedded_passages = 0
 
-    def add(self, doc: Document, fresh: bool) -> None:
-        """Queue a document (chunked now if `fresh`); run a step when enough has gathered."""
+    def add(self, doc: Document, fresh: bool, carried_from: str | None = None) -> None:
+        """Queue a document (chunked now if `fresh`, else its rows copied from the previous
+        index's `carried_from`, by default its own id); run a step when enough has gathered."""
         self.documents_seen += 1
-        if fresh:
+        if carried_from is not None:
+            self.pending.append(_Pending(doc, carried_from=carried_from))
+        elif fresh:
             chunks = chunk_document(doc, self.encoder.count_tokens, self.chunking)
             self.pending.append(_Pending(doc, chunks))
             self.pending_texts += len(chunks.passages) + len(chunks.sentences)
@@ -200,11 +218,13 @@ class _Build:
             tokens=True,
         )
         carried = {
-            p.doc.doc_id: self.previous.parts(p.doc.doc_id)
+            p.doc.doc_id: self.previous.parts(p.carried_from or p.doc.doc_id)
             for p in self.pending
             if p.chunks is None and self.previous is not None
         }
-        remade = self._remake_tokens(carried)
+        remade = self._remake_tokens(
+            carried, {p.doc.doc_id: p.doc.text for p in self.pending if p.chunks is None}
+        )
         p_at = s_at = 0
         for item in self.pending:
             doc = item.doc
@@ -212,6 +232,8 @@ class _Build:
             if item.chunks is None:
                 passages, sentences, p_vectors, s_vectors, s_tokens = carried[doc.doc_id]
                 s_tokens = remade.get(doc.doc_id, s_tokens) if self.keep_tokens else None
+                if item.carried_from is not None:
+                    passages = [replace(x, doc_id=doc.doc_id) for x in passages]
             else:
                 passages = item.chunks.passages
                 sentences = np.asarray(
@@ -242,10 +264,13 @@ class _Build:
         self.pending.clear()
         self.pending_texts = 0
 
-    def _remake_tokens(self, carried: dict[str, _Parts]) -> dict[str, list[np.ndarray]]:
+    def _remake_tokens(
+        self, carried: dict[str, _Parts], texts_of: dict[str, str]
+    ) -> dict[str, list[np.ndarray]]:
         """Token vectors for the unchanged documents that come without them (written before
         they were kept, with them off, or damaged), made from their sentences once, so the
-        new generation keeps every document's as the settings say; their vectors are kept."""
+        new generation keeps every document's as the settings say; their vectors are kept.
+        `texts_of`: each carried document's text, by its id in the new generation."""
         lacking = [doc_id for doc_id, parts in carried.items() if parts[4] is None]
         gives_tokens = getattr(self.encoder, "encode_with_tokens", None) is not None
         if not (self.keep_tokens and lacking and gives_tokens):
@@ -253,7 +278,7 @@ class _Build:
         log.info("making the token vectors of %d unchanged articles", len(lacking))
         texts, sizes = [], []
         for doc_id in lacking:
-            text = self.previous.data.documents[doc_id].text  # type: ignore[union-attr]
+            text = texts_of[doc_id]
             spans = carried[doc_id][1].tolist()
             texts += [text[start:end] for start, end in spans]
             sizes.append(len(spans))
@@ -455,7 +480,9 @@ def _build_index(
                 diverged = True
                 for doc_id in order[:same_prefix]:
                     build.add(previous.documents[doc_id], fresh=False)
-            build.add(doc, fresh=not unchanged)
+            # The same text under another id (renamed, or a copy added) keeps its rows too.
+            twin = None if unchanged or old is None else old.same_text(doc)
+            build.add(doc, fresh=not unchanged, carried_from=twin)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
         report.renamed = renames(report.removed, held, added)
         report.copies = still_copies(report.copies, report.renamed)
@@ -469,8 +496,10 @@ def _build_index(
                 build.add(previous.documents[doc_id], fresh=False)
         now = time.time()
         build.step()
+        # A renamed article keeps the date it was added under its old id.
+        was = {new: old for old, new in report.renamed.items()}
         for doc_id, meta in build.meta.items():
-            earlier = indexed.get(doc_id)
+            earlier = indexed.get(doc_id) or indexed.get(was.get(doc_id, ""))
             meta["added"] = float(earlier.get("added", now)) if earlier else now
         manifest = Manifest(
             model=encoder.name,

@@ -12,13 +12,14 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from articlebot.ingest.documents import (
     GROUP_DOC_ID,
     Document,
     DocumentError,
     bundled_article_path,
+    slugify,
 )
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -63,12 +64,43 @@ def origin(source: str) -> str:
     return _in_real_folder(path) if is_file(path) else path
 
 
-def still_held(documents: Iterable[Document], held: Iterable[str]) -> Iterator[Document]:
-    """Of `documents` (the indexed articles' files, read again by a refresh), those whose file
-    or link one of the `held` sources (what the index holds once the writer lock is taken)
-    still comes from: another writer may have removed the rest meanwhile."""
-    origins = {origin(source) for source in held}
-    return (doc for doc in documents if origin(doc.source) in origins)
+def still_held(documents: Iterable[Document], held: Mapping[str, str]) -> Iterator[Document]:
+    """Of `documents` (the indexed articles' files, read again by a refresh), those the index
+    still holds once the writer lock is taken (`held`: doc_id -> source): another writer may
+    have removed the rest meanwhile. A file's article is held while its file is; a .jsonl
+    line's, while its own id is, from that file: a line removed (`remove`) or whose id another
+    article took (`add --id ... --replace`) is not read back in; new lines are `add`ed."""
+    origins = {origin(source) for source in held.values()}
+    at_line = {normalize_source(s): d for d, s in held.items() if _JSONL_LINE.fullmatch(s)}
+    for doc in documents:
+        if not _JSONL_LINE.fullmatch(doc.source):
+            if origin(doc.source) in origins:
+                yield doc
+            continue
+        own = held.get(doc.doc_id)
+        if own is not None and origin(own) == origin(doc.source):
+            yield doc
+        elif not doc.id_given and at_line.get(normalize_source(doc.source)) == legacy_line_id(
+            doc.source
+        ):
+            yield doc  # an index made when such a line's id was its number keeps it
+
+
+def replaced_at(doc_id: str, source: str) -> bool:
+    """Whether the indexed article `doc_id` from `source` is replaced by a document now read
+    from the same source under another id: a file's always (one file is one article); a
+    .jsonl line's only where its id was its line number (`legacy_line_id`), since another
+    line may stand at that number now."""
+    return not _JSONL_LINE.fullmatch(source) or doc_id == legacy_line_id(source)
+
+
+def legacy_line_id(source: str) -> str | None:
+    """The id a .jsonl line without one was given before ids were made from its title: the
+    file's name and the line's number ("news-3" for news.jsonl:3); None for other sources."""
+    match = _JSONL_LINE.fullmatch(source)
+    if match is None:
+        return None
+    return f"{slugify(os.path.splitext(os.path.basename(match.group(1)))[0])}-{match.group(2)}"
 
 
 def is_file(source: str) -> bool:
@@ -144,9 +176,10 @@ class IdentityResolver:
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
 
     def _generated_id(self, base: str, source: str) -> str:
-        # A file indexed before keeps its id, whether made from its name or given with --id.
+        # A file indexed before keeps its id, whether made from its name or given with --id;
+        # not a .jsonl line by its number: another line may be there now.
         kept = self._ids_by_source.get(source)
-        if kept is not None and kept not in self.assigned:
+        if kept is not None and kept not in self.assigned and not _JSONL_LINE.fullmatch(source):
             return kept
 
         def free(doc_id: str, allow_replace: bool) -> bool:

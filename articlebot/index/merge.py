@@ -14,6 +14,7 @@ from articlebot.index.identity import (
     normalize_source,
     origin,
     origin_is_gone,
+    replaced_at,
 )
 from articlebot.ingest.documents import Document
 
@@ -30,11 +31,14 @@ def merged_documents(
         doc = resolver.resolve(doc)
         read_from.add(origin(doc.source))
         yield doc
-    replaced = {s for s in resolver.assigned.values() if s == origin(s)}
+    sources = set(resolver.assigned.values())
     for doc in indexed:
         if (
             doc.doc_id in resolver.assigned
-            or normalize_source(doc.source) in replaced
+            or (
+                normalize_source(doc.source) in sources
+                and replaced_at(doc.doc_id, normalize_source(doc.source))
+            )
             or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
         ):
             continue

@@ -9,11 +9,11 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from articlebot.ingest.cleaning import (
     find_byline,
@@ -262,7 +262,7 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def utf16_order(data: bytes) -> str:
-    """"utf-16-be" or "utf-16-le" for UTF-16 text without a byte-order mark: the byte order in
+    """ "utf-16-be" or "utf-16-le" for UTF-16 text without a byte-order mark: the byte order in
     which its zero bytes (the high bytes of Latin letters, digits and spaces) come first. RFC
     2781 reads such text as big-endian; Windows writes it little-endian: the bytes tell."""
     head = data[:8192]
@@ -578,12 +578,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     if not line.strip():
         return None
     where = f"{path}:{line_no}"
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise DocumentError(f"{where}: JSON nested too deeply") from None
+    record = json_line(line, where)
     if not isinstance(record, dict):
         raise DocumentError(f"{where}: expected a JSON object")
     body = record.get("text")
@@ -595,15 +590,32 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
             f"{where}: doc_id {given!r} has the shape of a Telegram group's own article ids, "
             "kept from every other chat; give another"
         )
-    doc_id = given or f"{slugify(path.stem)}-{line_no}"
+    title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
+    body = document_text(_replace_surrogates(body))
+    doc_id = given or _line_id(path, title, body, seen)
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
-    title = _jsonl_string(record.get("title"), "title", where)
-    title = _visible_line(_replace_surrogates(title)) or doc_id  # one line
-    body = document_text(_replace_surrogates(body))
+    title = title or doc_id
     _check_words(body, where)
     seen[doc_id] = line_no
     return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
+
+
+#: Words of a .jsonl line's title that its id is made of.
+_LINE_ID_WORDS = 6
+
+
+def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int]) -> str:
+    """The id of a .jsonl line that gives none: the file's name and the line's title's first
+    words ("news-harbour-trust-buys-the-old-net"), or a hash of its text where it has no
+    title. Not its line number: a line deleted above would shift every id below it, renaming
+    the articles and replacing one with the next."""
+    stem = slugify(path.stem)
+    digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+    words = " ".join(title.split()[:_LINE_ID_WORDS])
+    base = f"{stem}-{slugify(words)[:48].rstrip('-')}" if words else f"{stem}-{digest[:8]}"
+    # Two lines of one title (a story and its update) are told apart by their text.
+    return base if base not in seen else f"{base}-{digest[:6]}"
 
 
 def titled_document(
@@ -656,12 +668,27 @@ def _jsonl_string(value: object, field: str, where: str) -> str:
     return value
 
 
+def json_line(line: str, where: str) -> Any:
+    """One line of a JSON Lines file, parsed; DocumentError naming `where` for anything that
+    is no JSON Python reads (broken, nested too deeply, a number of thousands of digits)."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise DocumentError(f"{where}: JSON nested too deeply") from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise DocumentError(f"{where}: not valid JSON ({exc})") from None
+
+
 def checked_doc_id(value: object, where: str) -> str:
     """A doc_id given in a .jsonl line or on the command line ("" when absent): a string, or a
-    whole number as its digits."""
+    whole number as its digits; not blank."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+        value = str(value)
     doc_id = _jsonl_string(value, "doc_id", where)
+    if doc_id and not doc_id.strip():
+        raise DocumentError(f'{where}: "doc_id" is blank')
     if len(doc_id) > MAX_DOC_ID_CHARS:
         raise DocumentError(
             f'{where}: "doc_id" is {len(doc_id)} characters; at most {MAX_DOC_ID_CHARS}'

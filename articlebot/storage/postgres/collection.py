@@ -15,7 +15,7 @@ from pathlib import Path
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
-from articlebot.index.identity import IdentityResolver, still_held
+from articlebot.index.identity import IdentityResolver, replaced_at, still_held
 from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
@@ -101,7 +101,9 @@ def write_documents(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
             if refresh:
-                documents = still_held(documents, (source for source, _ in live.values()))
+                documents = still_held(
+                    documents, {doc_id: source for doc_id, (source, _) in live.items()}
+                )
             changed: list[Document] = []
             seen: set[str] = set()
             for doc in documents:
@@ -204,7 +206,7 @@ def _moved_sources(
     return [
         doc_id
         for doc_id, (source, _) in live.items()
-        if source in sources and sources[source] != doc_id
+        if source in sources and sources[source] != doc_id and replaced_at(doc_id, source)
     ]
 
 
