@@ -148,6 +148,10 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
             '"It was deliberate," Assistant U.S. Attorney Rachel Okonkwo said.',
         ),
         ("who is the prosecutor", "District Attorney Alvin Bragg filed the charges."),
+        # The one who argued the case (a new user's: hedged as another role's).
+        ("who is the prosecutor", "Assistant Prosecutor Karen Obi told jurors it was theft."),
+        # A team's position is held as a title is (a new user's "who is the goalkeeper").
+        ("whats the keepers name", "Riverside goalkeeper Aaron Pryce, 34, saved twice."),
         (
             "who was the prosecutor",
             '"It was no accident," Assistant County Attorney Rebecca Sorensen told jurors.',

@@ -53,6 +53,12 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("assistant", "u.s", "attorney"),
         ("county", "attorney"),
         ("assistant", "county", "attorney"),
+        # The one who argues the case in court: "Assistant Prosecutor Karen Obi told jurors".
+        ("assistant", "prosecutor"),
+        ("prosecuting", "attorney"),
+        ("assistant", "prosecuting", "attorney"),
+        ("state", "attorney"),
+        ("assistant", "state", "attorney"),
     ),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
@@ -62,6 +68,9 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     "spokesperson": _SPOKESPERSON,
     "mp": (("mp",), ("member", "of", "parliament")),
     "ref": (("referee",), ("ref",)),
+    "goalie": (("goalkeeper",), ("goalie",), ("keeper",)),
+    "keeper": (("goalkeeper",), ("keeper",), ("goalie",)),
+    "goalkeeper": (("goalkeeper",), ("keeper",), ("goalie",)),
 }
 #: Titles that often stand for the one typed, where nothing else narrows them: "boss" is a
 #: chief executive, president or governor; a health minister a health secretary where the
