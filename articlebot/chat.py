@@ -89,6 +89,13 @@ def _asks(command: str, line: str) -> bool:
     return command == "/summary" or (command == "/ask" and len(line.split(None, 1)) == 2)
 
 
+def _summary_id(line: str) -> str:
+    """The article id "/summary ID" names ("" for none): the rest of the line, as the bot
+    reads it."""
+    parts = line.split(None, 1)
+    return parts[1].strip() if len(parts) == 2 else ""
+
+
 def bot_command(line: str) -> str | None:
     """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
     found = _BOT_COMMAND.match(line)
@@ -166,6 +173,7 @@ def run_chat(
 ) -> int:
     """The chat loop; returns the exit status. `refresh(retriever)` gives the retriever to ask
     next (one over a newer index another process wrote since), before each question."""
+    from articlebot.collection import no_such_articles, sources_of
     from articlebot.retrieval.conversation import (
         articles_meant,
         ask_in_context,
@@ -234,10 +242,14 @@ def run_chat(
                 say(_COMMAND_HINTS[command])
             elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
+            elif bot == "/summary" and (wanted := _summary_id(line)) and wanted not in scope:
+                say(no_such_articles([wanted], scope, sources_of(documents)))
             else:
                 try:
+                    asked_of = doc_ids
                     if bot == "/summary":  # the summary, as "summarize" asks for it
-                        line = "summarize"
+                        line, wanted = "summarize", _summary_id(line)
+                        asked_of = [wanted] if wanted else doc_ids
                     elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
                         line = line.split(None, 1)[1]
                     if refresh is not None and (now := refresh(retriever)) is not retriever:
@@ -245,7 +257,7 @@ def run_chat(
                         retriever, scope = now, articles_in_scope(now, doc_ids)
                     previous = state.turn
                     answer, state.turn = ask_in_context(
-                        retriever, line, previous, doc_ids=doc_ids, english_only=english_only
+                        retriever, line, previous, doc_ids=asked_of, english_only=english_only
                     )
                     articles = articles_meant(previous, answer, len(scope))
                     # Not for a follow-up: "how old is he?" means someone of this article.

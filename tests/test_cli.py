@@ -466,6 +466,23 @@ def test_chat_says_a_bot_command_is_the_bot_s_and_gives_the_summary_for_summary(
     assert "special envoy Steve Witkoff" in turns[3]
 
 
+@pytest.mark.usefixtures("shared_model")
+def test_chat_summary_with_an_id_summarises_that_article(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: "/summary ID" summarised the newest article whatever the id,
+    # and an unknown id got no word.
+    index_dir = tmp_path / "index"
+    ferry = tmp_path / "ferry.txt"
+    ferry.write_text("Ferry timetable changes\n\nThe first ferry leaves the harbour at 7 a.m.\n")
+    assert cli("add", str(bundled_article_path()), index_dir=index_dir).returncode == 0
+    assert cli("add", str(ferry), index_dir=index_dir).returncode == 0  # the newest
+    stdin = "/summary article\n/summary artcle\n"
+    result = _cli("chat", index_dir=index_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    turns = result.stdout.split("\n> ")[1:]
+    assert turns[0].startswith("/summary article\n**Russia warns foreign forces")
+    assert turns[1].startswith("/summary artcle\nno article with id 'artcle' (did you mean")
+
+
 def test_ask_about_the_article_and_in_other_languages(article_index_dir: Path, cli: Cli) -> None:
     index_dir = article_index_dir
     questions = ["who wrote this?", "tl;dr", "Кто освободил Винатье?", "Хто звільнив Вінатьє?"]
