@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from articlebot.retrieval.answer_type import has_type, wanted_type
+from articlebot.retrieval.intents import who_is_subject
 from articlebot.retrieval.names import CALENDAR
 from articlebot.retrieval.quotes import ATTRIBUTED, QUOTE_OPENS, SAYING, SAYS, quotation_around
 
@@ -82,10 +83,13 @@ def names_someone(sentence: str) -> bool:
 
 
 def _names_asked(shown: Sequence[str], question: str) -> bool:
-    """Whether `shown` names whom `question` asks about, as a capitalised word not opening its
+    """Whether `shown` names whom "who is X" asks about, as a capitalised word not opening its
     sentence ("His wife, Linda, wept" for "who is linda"): its "his" is someone else, not who
-    is asked."""
-    asked = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", question)}
+    is asked. ("Who authored the Liber servitoris" asks whom "His" means.)"""
+    subject = who_is_subject(question)
+    if subject is None:
+        return False
+    asked = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", subject)}
     written = {
         w.casefold()
         for sentence in shown
