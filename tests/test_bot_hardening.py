@@ -30,6 +30,17 @@ ADMIN = 7001
 LONG_TITLE = ("Breaking news about the harbour of Skerry Point " * 120).strip()  # ~5,800 chars
 
 
+async def _uploaded(api, content: str, name: str) -> None:
+    """The bot's admin sends `content` as the file `name`; returns once it is added."""
+    upload = api.private_message(ADMIN, "placeholder", user=make_user(ADMIN))
+    del upload["message"]["text"]
+    upload["message"]["document"] = api.add_file(content.encode(), name)
+    api.push_update(upload)
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+
+
 def _visible(call_params: dict) -> int:
     text = call_params.get("text", "")
     if call_params.get("parse_mode") == "HTML":
@@ -63,7 +74,6 @@ async def test_a_page_long_title_fits_every_message(
     settings = load_settings(index_dir=article_index_dir, top_k=20)
     retriever = make_retriever(settings, open_index(settings, encoder), encoder)
     await start_bot(retriever, index_dir=article_index_dir, top_k=20, admin_ids=[ADMIN])
-    admin = make_user(ADMIN)
     facts = [
         ("Edwin Sollas", "lighthouse keeper", "retired after 41 years"),
         ("Mara Quinn", "ferry captain", "crossed the strait 9,000 times"),
@@ -93,13 +103,7 @@ async def test_a_page_long_title_fits_every_message(
         for n, (name, job, deed) in enumerate(facts, start=1)
     )
     page = f"<html><head><title>{LONG_TITLE}</title></head><body><article>{body}</article>"
-    upload = api.private_message(ADMIN, "placeholder", user=admin)
-    del upload["message"]["text"]
-    upload["message"]["document"] = api.add_file(page.encode(), "long.html")
-    api.push_update(upload)
-    await api.await_for(
-        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
-    )
+    await _uploaded(api, page, "long.html")
     doc_id = api.sent_messages(ADMIN)[-1]["text"].split("id ")[-1].rstrip(".")
 
     chat = 9100
@@ -574,13 +578,7 @@ async def test_a_follow_up_after_its_article_was_removed_is_answered(
     # in a group's reply to the answer, until the chat's context expired.
     await start_bot(index_dir=article_index_dir, admin_ids=[ADMIN])
     admin = make_user(ADMIN)
-    upload = api.private_message(ADMIN, "placeholder", user=admin)
-    del upload["message"]["text"]
-    upload["message"]["document"] = api.add_file(STORM.encode(), "storm.txt")
-    api.push_update(upload)
-    await api.await_for(
-        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
-    )
+    await _uploaded(api, STORM, "storm.txt")
     api.push_update(api.private_message(4343, "Who is the mayor of Carrick?"))
     api.push_update(api.group_message(GROUP, "/ask Who is the mayor of Carrick?"))
     [private] = await api.await_messages(4343, 1, timeout=30)

@@ -450,15 +450,19 @@ def test_chat_shows_no_control_characters_and_helps_with_punctuation(
     assert turns[1].startswith("...!!!???\nType a question about the articles")
 
 
+def _chat_turns(index_dir: Path, stdin: str) -> list[str]:
+    """What `articlebot chat` printed for each line of `stdin`, each opening with the line."""
+    result = _cli("chat", index_dir=index_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split("\n> ")[1:]
+
+
 def test_chat_says_a_bot_command_is_the_bot_s_and_gives_the_summary_for_summary(
     article_index_dir: Path,
 ) -> None:
     # A new user's probe: "/use news" and "/articles", as the README lists them for the bot,
     # were searched and answered "The articles don't seem to answer that."
-    stdin = "/use news\n/Articles\n/summary\n/ask who is witkoff\n"
-    result = _cli("chat", index_dir=article_index_dir, stdin=stdin)
-    assert result.returncode == 0, result.stderr
-    turns = result.stdout.split("\n> ")[1:]
+    turns = _chat_turns(article_index_dir, "/use news\n/Articles\n/summary\n/ask who is witkoff\n")
     assert turns[0].startswith("/use news\n/use is a command of the Telegram bot.")
     assert turns[1].startswith("/Articles\n/articles is a command of the Telegram bot.")
     assert turns[2].startswith("/summary\n**Russia warns foreign forces")
@@ -475,10 +479,7 @@ def test_chat_summary_with_an_id_summarises_that_article(tmp_path: Path, cli: Cl
     ferry.write_text("Ferry timetable changes\n\nThe first ferry leaves the harbour at 7 a.m.\n")
     assert cli("add", str(bundled_article_path()), index_dir=index_dir).returncode == 0
     assert cli("add", str(ferry), index_dir=index_dir).returncode == 0  # the newest
-    stdin = "/summary article\n/summary artcle\n"
-    result = _cli("chat", index_dir=index_dir, stdin=stdin)
-    assert result.returncode == 0, result.stderr
-    turns = result.stdout.split("\n> ")[1:]
+    turns = _chat_turns(index_dir, "/summary article\n/summary artcle\n")
     assert turns[0].startswith("/summary article\n**Russia warns foreign forces")
     assert turns[1].startswith("/summary artcle\nno article with id 'artcle' (did you mean")
 
