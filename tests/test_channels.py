@@ -27,6 +27,7 @@ from pages import Page, page_server
 from telegram.ext import Application
 
 from articlebot.bot import articles, channels, post_answers
+from articlebot.bot.app import build_application
 from articlebot.bot.threads import Asked, question_in_thread, thread_of
 from articlebot.collection import open_index
 from articlebot.config import Settings, load_settings
@@ -39,6 +40,7 @@ from articlebot.ingest.posts import (
     what_to_index,
 )
 from articlebot.retrieval.retriever import Retriever
+from articlebot.storage.sql_chat_state import file_chat_state
 from articlebot.terminal import CLOSEST_LEAD
 
 LOOPBACK = ["127.0.0.1"]
@@ -1061,22 +1063,61 @@ async def test_a_group_become_supergroup_keeps_its_articles_use_and_autoindex(
 
 @pytest.mark.asyncio
 async def test_an_allowed_group_become_supergroup_is_still_served(
-    api, encoder, article_index_dir
+    api, encoder, article_index_dir, site, tmp_path
 ) -> None:
     settings = load_settings(
-        api_url=api.url, index_dir=article_index_dir, allowed_chats=[BASIC_GROUP]
+        api_url=api.url,
+        index_dir=article_index_dir,
+        allowed_chats=[BASIC_GROUP],
+        outside_chats="leave",
+        fetch_allow_hosts=LOOPBACK,
     )
     retriever = Retriever(open_index(settings, encoder), encoder)
-    async with running_bot(settings, api.token, retriever):
-        _upgrade(api, BASIC_GROUP, UPGRADED)
-        asked = api.group_message(UPGRADED, "/ask who was swapped?", user=make_user(5003))
-        api.push_update(asked)
+    chats = file_chat_state(tmp_path / "state")
+    chats.set_autoindex(BASIC_GROUP, True)
+    api.set_chat_admins(UPGRADED, [EDITOR])
+    # Delivered together, as after the bot was down (a verifier's probe: a question gated
+    # before the upgrade was recorded made the bot leave the new supergroup for good).
+    _upgrade(api, BASIC_GROUP, UPGRADED)
+    asked = api.group_message(UPGRADED, "/ask who was swapped?", user=make_user(5003))
+    api.push_update(asked)
+    shared = f"Good news {url(site, '/orchard.html')}"
+    posted = api.group_message(
+        UPGRADED, shared, user=make_user(EDITOR), entities=link_entities(shared)
+    )
+    api.push_update(posted)
+    stranger = api.group_message(-1001500000099, "/ask who was swapped?", user=make_user(5003))
+    api.push_update(stranger)
+    app = build_application(settings, api.token, retriever, chats)
+    await launch_polling(app)
+    try:
         reply = (await answer_to(api, asked))["text"]
-        stranger = api.group_message(-1001500000099, "/ask who was swapped?", user=make_user(5003))
-        api.push_update(stranger)
         await answer_to(api, stranger)
+        # /autoindex went with it: the link is the new supergroup's own article.
+        await api.await_for(lambda: any(d.startswith("chat1001") for d in documents(app)), 20)
+    finally:
+        await shut_down(app)
+        chats.close()
     assert "Kasatkin" in reply
     assert [call.params["chat_id"] for call in api.calls_to("leaveChat")] in (
         [-1001500000099],
         ["-1001500000099"],
     )
+
+
+@pytest.mark.asyncio
+async def test_only_a_basic_group_becomes_a_supergroup(api, bot) -> None:
+    # A verifier's forged updates: a supergroup "migrated from" another supergroup, or a
+    # supergroup "migrating to" one, would have given a chat another group's articles.
+    for chat, field, other in (
+        (UPGRADED, "migrate_from_chat_id", GROUP),
+        (GROUP, "migrate_to_chat_id", UPGRADED),
+    ):
+        update = api.group_message(chat, "-", user=make_user(EDITOR), entities=[])
+        del update["message"]["text"]
+        update["message"][field] = other
+        api.push_update(update)
+    asked = api.group_message(UPGRADED, "/ask who was swapped?", user=make_user(5003))
+    api.push_update(asked)
+    await answer_to(api, asked)
+    assert bot.bot_data.chats.former_ids(UPGRADED) == []

@@ -34,7 +34,7 @@ from articlebot.bot.chat_sweep import schedule_chat_sweep
 from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
-from articlebot.bot.migration import migrated
+from articlebot.bot.migration import record_migration
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings, bot_token, bot_token_problem
 from articlebot.masking import REDACTED, masked_url, token_pattern, without_password
@@ -223,8 +223,11 @@ def add_handlers(application: ArticleBotApplication) -> None:
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
     link_only = filters.Regex(r"^\s*https?://\S+\s*$")  # a bare link: an article to add
+    # Before the gate: an upgraded group's first questions are gated as the group it was.
+    application.add_handler(
+        MessageHandler(filters.StatusUpdate.MIGRATE, record_migration), group=-3
+    )
     application.add_handler(TypeHandler(Update, gate), group=-1)
-    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     # Before the usual question handlers: a question under a channel post is about that post.
     channels.add_channel_handlers(application)
     application.add_handler(

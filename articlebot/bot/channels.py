@@ -18,6 +18,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
+from articlebot.bot.migration import was_allowed
 from articlebot.bot.post_answers import InPostThread, on_thread_message
 from articlebot.bot.post_queue import queue_post
 from articlebot.bot.state import BotContext
@@ -71,7 +72,11 @@ async def on_group_post(update: Update, context: BotContext) -> None:
         return
     state = context.bot_data
     allowed = state.settings.allowed_chats
-    if allowed and message.chat.id not in allowed:
+    if (
+        allowed
+        and message.chat.id not in allowed
+        and not await was_allowed(update, context, allowed)
+    ):
         return  # edits reach this before the gate that turns other chats away
     post = forwarded_post(message)
     if post is not None:

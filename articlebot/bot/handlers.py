@@ -14,7 +14,7 @@ from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Me
 from telegram.constants import ParseMode
 from telegram.error import TimedOut
 
-from articlebot.bot import delivery, render
+from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_of
@@ -61,10 +61,7 @@ async def _chosen(chat_id: int, context: BotContext) -> tuple[list[str] | None, 
 
 async def former_ids(chat_id: int | None, context: BotContext) -> tuple[int, ...]:
     """The ids a group had before it became a supergroup: its own articles are still its."""
-    if chat_id is None or chat_id >= 0:
-        return ()
-    state = context.bot_data
-    return tuple(await state.off_loop(state.chats.former_ids, chat_id))
+    return await migration.former_ids(context.bot_data, chat_id)
 
 
 async def visible_to(doc_ids: Iterable[str], chat_id: int, context: BotContext) -> list[str]:

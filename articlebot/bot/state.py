@@ -84,6 +84,8 @@ class BotState:
     turns: ChatTurns = field(default_factory=ChatTurns)
     #: The outside chats already told they are not served (once per chat per process).
     told_outside: set[int] = field(default_factory=set)
+    #: Supergroup id -> the recording, now, that it was a group before (bot.migration).
+    migrations: dict[int, asyncio.Future[None]] = field(default_factory=dict)
     #: The More / Paragraph buttons already answered: (chat, message, button data).
     pressed: PressedButtons = field(default_factory=PressedButtons)
     #: (chat, user) -> (until, is admin), from getChatMember.
