@@ -227,6 +227,10 @@ def run_chat(
                 command = "?"  # "...!!!???" asks nothing: shown what to ask, as for "?"
             if interactive:
                 _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
+            if refresh is not None and (now := refresh(retriever)) is not retriever:
+                # `add` or `remove` in another terminal: asked of the articles now.
+                retriever, scope = now, articles_in_scope(now, doc_ids)
+                documents = retriever.index.documents
             if command in QUIT:
                 return 0
             if command in HELPS:
@@ -252,9 +256,6 @@ def run_chat(
                         asked_of = [wanted] if wanted else doc_ids
                     elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
                         line = line.split(None, 1)[1]
-                    if refresh is not None and (now := refresh(retriever)) is not retriever:
-                        # `add` or `remove` in another terminal: asked of the articles now.
-                        retriever, scope = now, articles_in_scope(now, doc_ids)
                     previous = state.turn
                     answer, state.turn = ask_in_context(
                         retriever, line, previous, doc_ids=asked_of, english_only=english_only

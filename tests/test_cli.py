@@ -680,6 +680,45 @@ def test_a_jsonl_lines_articles_keep_their_ids_when_lines_go(tmp_path: Path, cli
 WORDS = ("bridge", "school", "hospital")
 
 
+def _lines(*records: dict) -> str:
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_jsonl_line_edited_or_repeated_is_read_again(tmp_path: Path, cli: Cli) -> None:
+    # A verifier's probes: an edited title was never read again and --prune then dropped the
+    # line still in the file; the same line three times was "a duplicate doc_id".
+    index_dir = tmp_path / "index"
+    text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
+    stories = tmp_path / "n.jsonl"
+    same = {"title": "Storm hits coast", "text": text.format("sea wall")}
+    stories.write_text(_lines(same, same, same, {"title": "Mayor", "text": text.format("bridge")}))
+    assert cli("add", str(stories), index_dir=index_dir).returncode == 0
+    assert len(_ids(cli, index_dir)) == 4
+    stories.write_text(_lines({"title": "Mayor opens bridge", "text": text.format("bridge")}))
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert "Mayor opens bridge" in _ids(cli, index_dir).values()
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert pruned.returncode == 0, pruned.stderr
+    assert list(_ids(cli, index_dir).values()) == ["Mayor opens bridge"]
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_an_index_of_line_number_ids_is_renamed_and_loses_nothing(tmp_path: Path, cli: Cli) -> None:
+    # Made when a line's id was its number (given here as such), then a line put on top
+    # (a verifier's probe: the last story was dropped and the new one taken in its place).
+    index_dir = tmp_path / "index"
+    text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
+    stories = tmp_path / "n.jsonl"
+    old = [{"title": f"About the {w}", "text": text.format(w)} for w in WORDS]
+    stories.write_text(_lines(*({"doc_id": f"n-{i}", **r} for i, r in enumerate(old, start=1))))
+    assert cli("add", str(stories), index_dir=index_dir).returncode == 0
+    stories.write_text(_lines({"title": "About the port", "text": text.format("port")}, *old))
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert _ids(cli, index_dir) == {f"n-about-the-{w}": f"About the {w}" for w in ("port", *WORDS)}
+
+
 @pytest.mark.usefixtures("shared_model")
 def test_a_jsonl_line_removed_or_replaced_stays_so_when_refreshed(tmp_path: Path, cli: Cli) -> None:
     # A CLI attacker's probes: a removed line came back with the next `index`, and one whose

@@ -58,6 +58,10 @@ open it as a museum of fishing next spring, its chair Orla Breen said on Monday.
 """
 
 
+#: A short Chinese notice: 66 characters, no spaces; 一 (U+4E00) has a zero byte.
+NOTICE = "一家港口信托以二十四万英镑买下了码头街的旧网棚" * 3
+
+
 def _page(path: str) -> Page:
     if path == "/lighthouse.html":
         return 200, "text/html; charset=utf-8", PAGE.encode()
@@ -80,12 +84,11 @@ def _page(path: str) -> Page:
     if path.startswith("/release-utf16-no-mark-"):  # the byte order the charset names not
         order = path.removeprefix("/release-utf16-no-mark-").removesuffix(".txt")
         return 200, "text/plain; charset=utf-16", RELEASE.encode(f"utf-16-{order}")
-    if path == "/notice-zh.txt":  # a short Chinese notice: 60 characters, no spaces
-        return (
-            200,
-            "text/plain; charset=utf-8",
-            ("港口信托以二十四万英镑买下了码头街的旧网棚" * 3).encode(),
-        )
+    if path == "/notice-zh.txt":  # a short Chinese notice: no spaces
+        return 200, "text/plain; charset=utf-8", NOTICE.encode()
+    if path.startswith("/notice-zh-utf16-"):  # no ASCII at all to tell the byte order by
+        order = path.removeprefix("/notice-zh-utf16-").removesuffix(".txt")
+        return 200, "text/plain; charset=utf-16", NOTICE.encode(f"utf-16-{order}")
     if path == "/limited.txt":  # a site's error, answered 200
         return 200, "text/plain", b"Rate limit exceeded"
     if path == "/dump.txt":
@@ -123,8 +126,9 @@ async def test_fetch_extracts_the_article_and_rejects_bad_links(site: str) -> No
         wide = await fetch_article(f"{site}{path}", allow=LOOPBACK)
         assert wide.title == release.title and "Orla Breen" in wide.text, path
     # Chinese has no spaces between words: 60 characters are more than one word.
-    notice = await fetch_article(f"{site}/notice-zh.txt", allow=LOOPBACK)
-    assert "码头街" in notice.text
+    for path in ("/notice-zh.txt", "/notice-zh-utf16-be.txt", "/notice-zh-utf16-le.txt"):
+        notice = await fetch_article(f"{site}{path}", allow=LOOPBACK)
+        assert "码头街" in notice.text, path
     notes = await fetch_article(f"{site}/notes.md", allow=LOOPBACK)
     assert notes.title == "Ferry timetable changes" and "**" not in notes.text
     for path, reason in [

@@ -67,23 +67,18 @@ def origin(source: str) -> str:
 def still_held(documents: Iterable[Document], held: Mapping[str, str]) -> Iterator[Document]:
     """Of `documents` (the indexed articles' files, read again by a refresh), those the index
     still holds once the writer lock is taken (`held`: doc_id -> source): another writer may
-    have removed the rest meanwhile. A file's article is held while its file is; a .jsonl
-    line's, while its own id is, from that file: a line removed (`remove`) or whose id another
-    article took (`add --id ... --replace`) is not read back in; new lines are `add`ed."""
+    have removed the rest meanwhile. A file's articles are held while one from it is; a .jsonl
+    line that gives its id, while that id is, from that file: one removed (`remove`) or whose
+    id another article took (`add --id ... --replace`) is not read back in."""
     origins = {origin(source) for source in held.values()}
-    at_line = {normalize_source(s): d for d, s in held.items() if _JSONL_LINE.fullmatch(s)}
     for doc in documents:
-        if not _JSONL_LINE.fullmatch(doc.source):
+        if not (doc.id_given and _JSONL_LINE.fullmatch(doc.source)):
             if origin(doc.source) in origins:
                 yield doc
             continue
         own = held.get(doc.doc_id)
         if own is not None and origin(own) == origin(doc.source):
             yield doc
-        elif not doc.id_given and at_line.get(normalize_source(doc.source)) == legacy_line_id(
-            doc.source
-        ):
-            yield doc  # an index made when such a line's id was its number keeps it
 
 
 def replaced_at(doc_id: str, source: str) -> bool:
@@ -194,9 +189,10 @@ class IdentityResolver:
             base = f"{base}-article"
         if free(base, self.replace):
             return base
-        # The same source already indexed under its suffixed id keeps it.
+        # The same source already indexed under its suffixed id keeps it; a .jsonl line's
+        # suffix is its file's, not its line number's (a line deleted above would change it).
         for length in (6, 10, 16, 40):
-            candidate = _suffixed(base, source, length)
+            candidate = _suffixed(base, origin(source), length)
             if free(candidate, False) and not GROUP_DOC_ID.fullmatch(candidate):
                 return candidate
         raise DocumentError(f"{source}: cannot give it an id of its own")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from articlebot.index.identity import (
     IdentityResolver,
+    legacy_line_id,
     normalize_source,
     origin,
     origin_is_gone,
@@ -27,18 +28,22 @@ def merged_documents(
 ) -> Iterator[Document]:
     """`given` with their final ids (from `resolver`), then the `indexed` documents kept."""
     read_from: set[str] = set()
+    #: (origin, content hash) of the documents given: an indexed one of the same file and text
+    #: under a line-number id is the same article, renamed.
+    texts: set[tuple[str, str]] = set()
     for doc in given:
         doc = resolver.resolve(doc)
         read_from.add(origin(doc.source))
+        texts.add((origin(doc.source), doc.content_hash))
         yield doc
     sources = set(resolver.assigned.values())
     for doc in indexed:
+        source = normalize_source(doc.source)
+        legacy = doc.doc_id == legacy_line_id(source)
         if (
             doc.doc_id in resolver.assigned
-            or (
-                normalize_source(doc.source) in sources
-                and replaced_at(doc.doc_id, normalize_source(doc.source))
-            )
+            or (source in sources and replaced_at(doc.doc_id, source))
+            or (legacy and (origin(source), doc.content_hash) in texts)
             or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
         ):
             continue

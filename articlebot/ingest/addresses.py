@@ -117,8 +117,10 @@ _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 
 def _network(entry: str) -> IPNetwork | None:
     """The IP address or CIDR network an allow-list entry spells (brackets allowed), or None."""
+    # "[2001:db8::]/32": the address in a URL's brackets, its prefix length after them.
+    plain = re.sub(r"^\[([^\]]*)\]", r"\1", entry.strip())
     try:
-        return ipaddress.ip_network(entry.strip().strip("[]"), strict=False)
+        return ipaddress.ip_network(plain, strict=False)
     except ValueError:
         return None
 

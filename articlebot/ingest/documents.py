@@ -263,10 +263,23 @@ def declared_charset(data: bytes) -> str | None:
 
 def utf16_order(data: bytes) -> str:
     """ "utf-16-be" or "utf-16-le" for UTF-16 text without a byte-order mark: the byte order in
-    which its zero bytes (the high bytes of Latin letters, digits and spaces) come first. RFC
-    2781 reads such text as big-endian; Windows writes it little-endian: the bytes tell."""
+    which it reads as text. RFC 2781 reads such text as big-endian; Windows writes it
+    little-endian: the bytes tell (little-endian where they cannot)."""
     head = data[:8192]
-    return "utf-16-be" if head[0::2].count(0) > head[1::2].count(0) else "utf-16-le"
+    # Read the wrong way round, text's characters scatter over Unicode: a Latin letter
+    # becomes a CJK one, 一 (U+4E00) an "N". Read right, they keep to a few blocks of it.
+    return min(
+        ("utf-16-le", "utf-16-be"), key=lambda codec: _scatter(head.decode(codec, "replace"))
+    )
+
+
+def _scatter(text: str) -> int:
+    """How widely `text`'s characters spread over Unicode: the 256-character blocks they fall
+    in, and four for each character no text has (unassigned, private, controls but breaks)."""
+    odd = sum(
+        1 for c in text if unicodedata.category(c) in {"Cn", "Co", "Cs", "Cc"} and c not in "\n\r\t"
+    )
+    return len({ord(c) >> 8 for c in text}) + 4 * odd
 
 
 def text_codec(label: str) -> str | None:
@@ -592,7 +605,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         )
     title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
     body = document_text(_replace_surrogates(body))
-    doc_id = given or _line_id(path, title, body, seen)
+    doc_id = given or _line_id(path, title, body, seen, line_no)
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
     title = title or doc_id
@@ -605,7 +618,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
 _LINE_ID_WORDS = 6
 
 
-def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int]) -> str:
+def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int], line_no: int) -> str:
     """The id of a .jsonl line that gives none: the file's name and the line's title's first
     words ("news-harbour-trust-buys-the-old-net"), or a hash of its text where it has no
     title. Not its line number: a line deleted above would shift every id below it, renaming
@@ -614,8 +627,12 @@ def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int]) -> str:
     digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
     words = " ".join(title.split()[:_LINE_ID_WORDS])
     base = f"{stem}-{slugify(words)[:48].rstrip('-')}" if words else f"{stem}-{digest[:8]}"
-    # Two lines of one title (a story and its update) are told apart by their text.
-    return base if base not in seen else f"{base}-{digest[:6]}"
+    # Two lines of one title (a story and its update) are told apart by their text; the same
+    # line twice, by its number.
+    for doc_id in (base, f"{base}-{digest[:6]}"):
+        if doc_id not in seen:
+            return doc_id
+    return f"{base}-{digest[:6]}-{line_no}"
 
 
 def titled_document(
@@ -677,8 +694,8 @@ def json_line(line: str, where: str) -> Any:
         raise DocumentError(f"{where}: not valid JSON ({exc.msg})") from None
     except RecursionError:
         raise DocumentError(f"{where}: JSON nested too deeply") from None
-    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        raise DocumentError(f"{where}: not valid JSON ({exc})") from None
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise DocumentError(f"{where}: not valid JSON (a number of over 4300 digits)") from None
 
 
 def checked_doc_id(value: object, where: str) -> str:

@@ -15,7 +15,13 @@ from pathlib import Path
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
-from articlebot.index.identity import IdentityResolver, replaced_at, still_held
+from articlebot.index.identity import (
+    IdentityResolver,
+    legacy_line_id,
+    origin,
+    replaced_at,
+    still_held,
+)
 from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
@@ -136,8 +142,9 @@ def write_documents(
                         progress=progress,
                     )
                     now = time.time()
+                    was = {new: old for old, new in report.renamed.items()}
                     for doc_id, meta in built.manifest.documents.items():
-                        earlier = live.get(doc_id)
+                        earlier = live.get(doc_id) or live.get(was.get(doc_id, ""))
                         meta["added"] = float(earlier[1].get("added", now)) if earlier else now
                     publish(conn, built, remove=report.removed)
                 report.embedded_passages = local.embedded_passages
@@ -201,12 +208,16 @@ def _copies(
 def _moved_sources(
     live: dict[str, tuple[str, dict]], changed: Sequence[Document], resolver: IdentityResolver
 ) -> list[str]:
-    """Live documents from a source that a changed document now holds under another id."""
+    """Live documents from a source that a changed document now holds under another id, and
+    those of a .jsonl line's number-made id whose text a changed one of that file has (the
+    same article, renamed)."""
     sources = {doc.source: doc.doc_id for doc in changed if doc.doc_id in resolver.assigned}
+    texts = {(origin(doc.source), doc.content_hash) for doc in changed}
     return [
         doc_id
-        for doc_id, (source, _) in live.items()
-        if source in sources and sources[source] != doc_id and replaced_at(doc_id, source)
+        for doc_id, (source, meta) in live.items()
+        if (source in sources and sources[source] != doc_id and replaced_at(doc_id, source))
+        or (doc_id == legacy_line_id(source) and (origin(source), meta.get("hash")) in texts)
     ]
 
 
