@@ -174,7 +174,7 @@ replacement at Harlow Middle School had been paid for twice.
 """
 
 
-def test_a_short_sentence_ending_its_paragraph_is_shown_alone(retriever_of) -> None:
+def test_a_short_sentence_naming_whom_who_asks_about_is_shown_alone(retriever_of) -> None:
     # A new user's find: the bold ran on into the next paragraph, cited as paragraphs 2-3.
     top = retriever_of(verdict=VERDICT).ask("who is linda").passages[0]
     assert top.highlight_text == "His wife, Linda, wept in the front row."

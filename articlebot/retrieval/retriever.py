@@ -531,17 +531,7 @@ class Retriever:
         )
         first, last = first + len(earlier), last + len(earlier)
         last = said_after(texts, first, last, question)
-        # A short sentence ending its paragraph is not carried into the next one's ("His wife,
-        # Linda, wept in the front row." and the next paragraph's "The scheme came to light").
-        stop = next(
-            (
-                k
-                for k in range(last + 1, len(earlier) + len(sentences))
-                if "\n" in doc.text[around[k - 1].end : around[k].start]
-            ),
-            len(earlier) + len(sentences),
-        )
-        last = detail_after(texts, first, last, stop, question)
+        last = detail_after(texts, first, last, len(earlier) + len(sentences), question)
         first = named_before(texts, first, last, question)
         if (first, last) == (place, place):
             return shown

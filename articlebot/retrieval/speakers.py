@@ -209,6 +209,8 @@ def detail_after(
     Wednesday." for "when are the results")."""
     if first != last or last + 1 >= end or len(sentences[last].split()) > MAX_TOPIC_WORDS:
         return last
+    if _names_asked(sentences[first : last + 1], question):
+        return last  # "His wife, Linda, wept in the front row." says who Linda is
     kind = wanted_type(question)
     if kind is not None and has_type(kind, sentences[last], question):
         return last
