@@ -3,6 +3,7 @@ in a fresh process where the process itself matters (its entry point, stdin-driv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -713,10 +714,23 @@ def test_an_index_of_line_number_ids_is_renamed_and_loses_nothing(tmp_path: Path
     old = [{"title": f"About the {w}", "text": text.format(w)} for w in WORDS]
     stories.write_text(_lines(*({"doc_id": f"n-{i}", **r} for i, r in enumerate(old, start=1))))
     assert cli("add", str(stories), index_dir=index_dir).returncode == 0
+    # A file of the same name elsewhere had its ids suffixed by a hash of each line's place.
+    (tmp_path / "other").mkdir()
+    others = tmp_path / "other" / "n.jsonl"
+    place = os.path.realpath(others)
+    suffixed = [
+        {"doc_id": f"n-{i}-{hashlib.sha1(f'{place}:{i}'.encode()).hexdigest()[:6]}", **r}
+        for i, r in enumerate(old[:1], start=1)
+    ]
+    others.write_text(_lines(*suffixed))
+    assert cli("add", str(others), index_dir=index_dir).returncode == 0
     stories.write_text(_lines({"title": "About the port", "text": text.format("port")}, *old))
+    others.write_text(_lines(*old[:1]))
     refreshed = cli("index", index_dir=index_dir)
     assert refreshed.returncode == 0, refreshed.stderr
-    assert _ids(cli, index_dir) == {f"n-about-the-{w}": f"About the {w}" for w in ("port", *WORDS)}
+    ids = _ids(cli, index_dir)
+    assert len(ids) == 5 and sorted(ids.values()).count("About the bridge") == 2
+    assert {f"n-about-the-{w}" for w in ("port", *WORDS)} < set(ids)
 
 
 @pytest.mark.usefixtures("shared_model")

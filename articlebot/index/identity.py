@@ -84,18 +84,21 @@ def still_held(documents: Iterable[Document], held: Mapping[str, str]) -> Iterat
 def replaced_at(doc_id: str, source: str) -> bool:
     """Whether the indexed article `doc_id` from `source` is replaced by a document now read
     from the same source under another id: a file's always (one file is one article); a
-    .jsonl line's only where its id was its line number (`legacy_line_id`), since another
+    .jsonl line's only where its id was its line number (`is_legacy_line_id`), since another
     line may stand at that number now."""
-    return not _JSONL_LINE.fullmatch(source) or doc_id == legacy_line_id(source)
+    return not _JSONL_LINE.fullmatch(source) or is_legacy_line_id(doc_id, source)
 
 
-def legacy_line_id(source: str) -> str | None:
-    """The id a .jsonl line without one was given before ids were made from its title: the
-    file's name and the line's number ("news-3" for news.jsonl:3); None for other sources."""
+def is_legacy_line_id(doc_id: str, source: str) -> bool:
+    """Whether `doc_id` is the id a .jsonl line without one was given (at `source`, its file
+    and line) before ids were made from titles: the file's name and the line's number ("news-3"
+    for news.jsonl:3), or that and a hash of the line's place where another file had it
+    ("news-3-8fcb39")."""
     match = _JSONL_LINE.fullmatch(source)
     if match is None:
-        return None
-    return f"{slugify(os.path.splitext(os.path.basename(match.group(1)))[0])}-{match.group(2)}"
+        return False
+    base = f"{slugify(os.path.splitext(os.path.basename(match.group(1)))[0])}-{match.group(2)}"
+    return doc_id == base or any(doc_id == _suffixed(base, source, n) for n in (6, 10, 16, 40))
 
 
 def is_file(source: str) -> bool:

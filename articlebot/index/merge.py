@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from articlebot.index.identity import (
     IdentityResolver,
-    legacy_line_id,
+    is_legacy_line_id,
     normalize_source,
     origin,
     origin_is_gone,
@@ -39,7 +39,7 @@ def merged_documents(
     sources = set(resolver.assigned.values())
     for doc in indexed:
         source = normalize_source(doc.source)
-        legacy = doc.doc_id == legacy_line_id(source)
+        legacy = is_legacy_line_id(doc.doc_id, source)
         if (
             doc.doc_id in resolver.assigned
             or (source in sources and replaced_at(doc.doc_id, source))

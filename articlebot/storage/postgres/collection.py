@@ -17,7 +17,7 @@ from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
 from articlebot.index.identity import (
     IdentityResolver,
-    legacy_line_id,
+    is_legacy_line_id,
     origin,
     replaced_at,
     still_held,
@@ -217,7 +217,7 @@ def _moved_sources(
         doc_id
         for doc_id, (source, meta) in live.items()
         if (source in sources and sources[source] != doc_id and replaced_at(doc_id, source))
-        or (doc_id == legacy_line_id(source) and (origin(source), meta.get("hash")) in texts)
+        or (is_legacy_line_id(doc_id, source) and (origin(source), meta.get("hash")) in texts)
     ]
 
 
