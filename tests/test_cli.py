@@ -676,6 +676,15 @@ def test_a_jsonl_lines_articles_keep_their_ids_when_lines_go(tmp_path: Path, cli
     pruned = cli("index", "--prune", index_dir=index_dir)
     assert "n-about-the-bridge" in pruned.stdout + pruned.stderr
     assert _ids(cli, index_dir) == {k: v for k, v in before.items() if "bridge" not in k}
+    # Two lines of one title, the first deleted: the second is one article, not two (a
+    # verifier's probe: it took the first one's id and stayed under its own as well).
+    same = [json.dumps({"title": "Storm", "text": text.format(w)}) for w in ("pier", "dock")]
+    twins = tmp_path / "twins.jsonl"
+    twins.write_text("\n".join(same) + "\n")
+    assert cli("add", str(twins), index_dir=index_dir).returncode == 0
+    twins.write_text(same[1] + "\n")
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert sorted(_ids(cli, index_dir).values()).count("Storm") == 1
 
 
 WORDS = ("bridge", "school", "hospital")
@@ -698,7 +707,9 @@ def test_a_jsonl_line_edited_or_repeated_is_read_again(tmp_path: Path, cli: Cli)
     assert len(_ids(cli, index_dir)) == 4
     stories.write_text(_lines({"title": "Mayor opens bridge", "text": text.format("bridge")}))
     assert cli("index", index_dir=index_dir).returncode == 0
+    # The same words under a title edited: the article renamed, not a second copy.
     assert "Mayor opens bridge" in _ids(cli, index_dir).values()
+    assert "Mayor" not in _ids(cli, index_dir).values()
     pruned = cli("index", "--prune", index_dir=index_dir)
     assert pruned.returncode == 0, pruned.stderr
     assert list(_ids(cli, index_dir).values()) == ["Mayor opens bridge"]
@@ -724,39 +735,44 @@ def test_an_index_of_line_number_ids_is_renamed_and_loses_nothing(tmp_path: Path
     ]
     others.write_text(_lines(*suffixed))
     assert cli("add", str(others), index_dir=index_dir).returncode == 0
+    # A line without a title was titled by its id (a verifier's probe: renamed, it was kept
+    # twice).
+    untitled = tmp_path / "u.jsonl"
+    untitled.write_text(_lines({"doc_id": "u-2", "title": "u-2", "text": text.format("quay")}))
+    assert cli("add", str(untitled), index_dir=index_dir).returncode == 0
     stories.write_text(_lines({"title": "About the port", "text": text.format("port")}, *old))
     others.write_text(_lines(*old[:1]))
+    untitled.write_text(_lines({"text": text.format("quay")}))
     refreshed = cli("index", index_dir=index_dir)
     assert refreshed.returncode == 0, refreshed.stderr
     ids = _ids(cli, index_dir)
-    assert len(ids) == 5 and sorted(ids.values()).count("About the bridge") == 2
-    assert {f"n-about-the-{w}" for w in ("port", *WORDS)} < set(ids)
+    assert len(ids) == 6 and sorted(ids.values()).count("About the bridge") == 2
+    assert {f"n-about-the-{w}" for w in ("port", *WORDS)} < set(ids) and "u-2" not in ids
 
 
 @pytest.mark.usefixtures("shared_model")
-def test_a_jsonl_line_removed_or_replaced_stays_so_when_refreshed(tmp_path: Path, cli: Cli) -> None:
-    # A CLI attacker's probes: a removed line came back with the next `index`, and one whose
-    # id another file took with --replace made every later refresh fail.
+def test_a_jsonl_line_whose_id_another_file_took_is_that_file_s(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: a line whose id another file took with --replace made every
+    # later refresh fail ("duplicate doc_id"). A verifier's: lines added with their own ids,
+    # or an id edited, are read by a refresh (and --prune then keeps them).
     index_dir = tmp_path / "index"
     text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
     stories = tmp_path / "c.jsonl"
-    stories.write_text(
-        "".join(
-            json.dumps({"doc_id": f"c{n}", "title": f"About the {w}", "text": text.format(w)})
-            + "\n"
-            for n, w in enumerate(WORDS)
-        )
-    )
+    lines = [
+        {"doc_id": f"c{n}", "title": f"About the {w}", "text": text.format(w)}
+        for n, w in enumerate(WORDS)
+    ]
+    stories.write_text(_lines(*lines[:2]))
     other = tmp_path / "a3.txt"
     other.write_text("Ferry timetable\n\nThe first ferry leaves the harbour at 7 a.m.\n")
     assert cli("add", str(stories), index_dir=index_dir).returncode == 0
-    assert cli("remove", "c1", index_dir=index_dir).returncode == 0
-    replaced = cli("add", "--id", "c2", "--replace", str(other), index_dir=index_dir)
+    replaced = cli("add", "--id", "c1", "--replace", str(other), index_dir=index_dir)
     assert replaced.returncode == 0, replaced.stderr
-    refreshed = cli("index", index_dir=index_dir)
+    stories.write_text(_lines({**lines[0], "doc_id": "c0-renamed"}, *lines[1:]))
+    refreshed = cli("index", "--prune", index_dir=index_dir)
     assert refreshed.returncode == 0, refreshed.stderr
-    assert _ids(cli, index_dir) == {"c0": "About the bridge", "c2": "Ferry timetable"}
-    # A line edited in place is read again; a line added is added by `add`.
-    stories.write_text(stories.read_text().replace("About the bridge", "The bridge again"))
-    assert cli("index", index_dir=index_dir).returncode == 0
-    assert _ids(cli, index_dir)["c0"] == "The bridge again"
+    assert _ids(cli, index_dir) == {
+        "c0-renamed": "About the bridge",
+        "c1": "Ferry timetable",
+        "c2": "About the hospital",
+    }

@@ -65,20 +65,24 @@ def origin(source: str) -> str:
 
 
 def still_held(documents: Iterable[Document], held: Mapping[str, str]) -> Iterator[Document]:
-    """Of `documents` (the indexed articles' files, read again by a refresh), those the index
-    still holds once the writer lock is taken (`held`: doc_id -> source): another writer may
-    have removed the rest meanwhile. A file's articles are held while one from it is; a .jsonl
-    line that gives its id, while that id is, from that file: one removed (`remove`) or whose
-    id another article took (`add --id ... --replace`) is not read back in."""
+    """Of `documents` (the indexed articles' files, read again by a refresh), those whose file
+    or link one of the `held` sources (what the index holds once the writer lock is taken,
+    doc_id -> source) still comes from: another writer may have removed the rest meanwhile.
+    A .jsonl line whose id another file's article now has (`add --id ... --replace`) is that
+    article's, not read back in its place."""
     origins = {origin(source) for source in held.values()}
     for doc in documents:
-        if not (doc.id_given and _JSONL_LINE.fullmatch(doc.source)):
-            if origin(doc.source) in origins:
-                yield doc
+        if origin(doc.source) not in origins:
             continue
         own = held.get(doc.doc_id)
-        if own is not None and origin(own) == origin(doc.source):
-            yield doc
+        if doc.id_given and own is not None and origin(own) != origin(doc.source):
+            continue
+        yield doc
+
+
+def is_jsonl_line(source: str) -> bool:
+    """Whether `source` is a line of a .jsonl file ("news.jsonl:3")."""
+    return _JSONL_LINE.fullmatch(source) is not None
 
 
 def replaced_at(doc_id: str, source: str) -> bool:

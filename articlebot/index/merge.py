@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from articlebot.index.identity import (
     IdentityResolver,
-    is_legacy_line_id,
+    is_jsonl_line,
     normalize_source,
     origin,
     origin_is_gone,
@@ -28,22 +28,23 @@ def merged_documents(
 ) -> Iterator[Document]:
     """`given` with their final ids (from `resolver`), then the `indexed` documents kept."""
     read_from: set[str] = set()
-    #: (origin, content hash) of the documents given: an indexed one of the same file and text
-    #: under a line-number id is the same article, renamed.
-    texts: set[tuple[str, str]] = set()
+    #: (file, body hash) of the .jsonl lines given: an indexed line of that file with the same
+    #: words under another id is the same article renamed (its title edited, an id made from
+    #: its line number, a line of the same title deleted above it), not a second copy.
+    lines: set[tuple[str, str]] = set()
     for doc in given:
         doc = resolver.resolve(doc)
         read_from.add(origin(doc.source))
-        texts.add((origin(doc.source), doc.content_hash))
+        if is_jsonl_line(doc.source):
+            lines.add((origin(doc.source), doc.body_hash))
         yield doc
     sources = set(resolver.assigned.values())
     for doc in indexed:
         source = normalize_source(doc.source)
-        legacy = is_legacy_line_id(doc.doc_id, source)
         if (
             doc.doc_id in resolver.assigned
             or (source in sources and replaced_at(doc.doc_id, source))
-            or (legacy and (origin(source), doc.content_hash) in texts)
+            or (is_jsonl_line(source) and (origin(source), doc.body_hash) in lines)
             or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
         ):
             continue

@@ -17,7 +17,7 @@ from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.copies import Twins, renames
 from articlebot.index.identity import (
     IdentityResolver,
-    is_legacy_line_id,
+    is_jsonl_line,
     origin,
     replaced_at,
     still_held,
@@ -209,15 +209,20 @@ def _moved_sources(
     live: dict[str, tuple[str, dict]], changed: Sequence[Document], resolver: IdentityResolver
 ) -> list[str]:
     """Live documents from a source that a changed document now holds under another id, and
-    those of a .jsonl line's number-made id whose text a changed one of that file has (the
-    same article, renamed)."""
+    .jsonl lines whose words a changed line of that file has under another id (the same
+    article renamed: its title edited, an id made from its line number)."""
     sources = {doc.source: doc.doc_id for doc in changed if doc.doc_id in resolver.assigned}
-    texts = {(origin(doc.source), doc.content_hash) for doc in changed}
+    ids = {doc.doc_id for doc in changed}
+    lines = {(origin(doc.source), doc.body_hash) for doc in changed if is_jsonl_line(doc.source)}
     return [
         doc_id
         for doc_id, (source, meta) in live.items()
         if (source in sources and sources[source] != doc_id and replaced_at(doc_id, source))
-        or (is_legacy_line_id(doc_id, source) and (origin(source), meta.get("hash")) in texts)
+        or (
+            doc_id not in ids
+            and is_jsonl_line(source)
+            and (origin(source), meta.get("body")) in lines
+        )
     ]
 
 
