@@ -227,10 +227,6 @@ def run_chat(
                 command = "?"  # "...!!!???" asks nothing: shown what to ask, as for "?"
             if interactive:
                 _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
-            if refresh is not None and (now := refresh(retriever)) is not retriever:
-                # `add` or `remove` in another terminal: asked of the articles now.
-                retriever, scope = now, articles_in_scope(now, doc_ids)
-                documents = retriever.index.documents
             if command in QUIT:
                 return 0
             if command in HELPS:
@@ -246,13 +242,18 @@ def run_chat(
                 say(_COMMAND_HINTS[command])
             elif (bot := bot_command(line)) is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
-            elif bot == "/summary" and (wanted := _summary_id(line)) and wanted not in scope:
-                say(no_such_articles([wanted], scope, sources_of(documents)))
             else:
                 try:
+                    if refresh is not None and (now := refresh(retriever)) is not retriever:
+                        # `add` or `remove` in another terminal: asked of the articles now.
+                        retriever, scope = now, articles_in_scope(now, doc_ids)
                     asked_of = doc_ids
                     if bot == "/summary":  # the summary, as "summarize" asks for it
                         line, wanted = "summarize", _summary_id(line)
+                        if wanted and wanted not in scope:
+                            known = retriever.index.documents
+                            say(no_such_articles([wanted], scope, sources_of(known)))
+                            continue
                         asked_of = [wanted] if wanted else doc_ids
                     elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
                         line = line.split(None, 1)[1]
