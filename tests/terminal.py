@@ -17,6 +17,14 @@ from pathlib import Path
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\r")
 
 
+def _as_a_shell_starts_it() -> None:
+    """In the child: Ctrl-C and SIGTERM as a shell leaves them, not as this test worker has them
+    (a disposition of SIG_IGN is inherited across exec, and Python then never raises
+    KeyboardInterrupt: the terminal test's Ctrl-C was lost on some full runs)."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+
+
 class Terminal:
     """A process whose stdin, stdout and stderr are one pseudo-terminal of `columns` columns."""
 
@@ -25,7 +33,14 @@ class Terminal:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
         env = {**env, "COLUMNS": str(columns), "TERM": "xterm"}
         self.process = subprocess.Popen(
-            args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True
+            args,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+            preexec_fn=_as_a_shell_starts_it,
         )
         os.close(slave)
         self.raw = b""
