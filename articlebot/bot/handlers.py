@@ -226,9 +226,11 @@ async def summary(update: Update, context: BotContext) -> None:
         return
     index = context.bot_data.retriever.index
     wanted = " ".join(context.args or []).strip()
-    visible = await visible_to(index.doc_order, message.chat_id, context)
-    if wanted and wanted not in visible:
+    if wanted and not (
+        wanted in index.documents and await visible_to([wanted], message.chat_id, context)
+    ):
         # Another group's own article is not there for this chat, not even its summary.
+        visible = await visible_to(index.doc_order, message.chat_id, context)
         await message.reply_text(render.no_article_line(wanted, visible))
         return
     scope = await search_scope(message.chat_id, context)

@@ -129,7 +129,7 @@ def _decoded(body: bytes, encoding: str) -> str:
     """The page's text in the charset it declares; UTF-8 where that is no text encoding a
     page may use ("base64", "rot13", "idna" are codecs too)."""
     codec = text_codec(encoding) or "utf-8"
-    if codec == "utf-16":  # no byte-order mark (marked_text reads those): told by its zeros
+    if codec == "utf-16":  # no byte-order mark (marked_text reads those): told by its text
         codec = utf16_order(body)
     try:
         return body.decode(codec, errors="replace")
