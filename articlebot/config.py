@@ -229,7 +229,8 @@ class Settings(BaseSettings):
         ge=1,
         le=10_000,
         description="Posts and links waiting to be indexed (one at a time, in the background); "
-        "more are skipped while this many wait, and an admin adding one is told to try again.",
+        "while this many wait, more posts wait their turn (kept over a restart), an admin "
+        "adding one is told to try again, and one group's own links take a quarter at most.",
     )
     post_retries: int = Field(
         default=6,

@@ -127,7 +127,7 @@ def site() -> Iterator[Site]:
 
     def page_for(path: str) -> Page:
         hits[path] += 1
-        if path == "/slow.html":
+        if path.startswith("/slow"):
             slow.wait(timeout=12)
             path = "/orchard.html"
         if path.startswith("/flaky"):  # down for its first request, as a site is for a while
@@ -693,7 +693,7 @@ def _own_index_settings(api: FakeBotApi, tmp_path: Path, **overrides: object) ->
 async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
     api, encoder, tmp_path: Path, site, caplog
 ) -> None:
-    settings = _own_index_settings(api, tmp_path, index_queue=2)
+    settings = _own_index_settings(api, tmp_path, index_queue=2, post_retry_seconds=0.5)
     retriever = Retriever(open_index(settings, encoder), encoder)
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
 
@@ -707,23 +707,65 @@ async def test_posts_wait_in_a_bounded_queue_while_questions_are_answered(
         queued = [api.channel_post(channel, url(site, p)) for p in ("/early.html", "/later.html")]
         for update in queued:
             api.push_update(update)
+            # Its automatic forward is the same post again (an attacker's backlog of 25 posts
+            # with their forwards took two places each, and 8 posts were dropped for good).
+            api.push_update(api.automatic_forward(DISCUSSION, update))
         await api.await_for(lambda: app.bot_data.indexing.waiting == 2, 20)
-        # The queue is full: the next post is skipped, logged; an admin's link is refused.
-        skipped = api.channel_post(channel, url(site, "/secret.html"))
-        api.push_update(skipped)
-        await api.await_for(lambda: doc_id(skipped) in caplog.text, 20, description="a log line")
+        # The queue is full: the next post waits its turn (logged, not lost: Telegram will not
+        # send it again); an admin's link is refused, and the admin told so.
+        later = api.channel_post(channel, url(site, "/secret.html"))
+        api.push_update(later)
+        await api.await_for(lambda: doc_id(later) in caplog.text, 20, description="a log line")
         assert "indexing queue full" in caplog.text
         assert await _reply_in(api, EDITOR, url(site, "/orchard.html")) == articles.BUSY_INDEXING
         # Meanwhile questions are answered.
         assert "Kasatkin" in await _reply_in(api, 5004, "Who was Vinatier swapped for?")
         assert doc_id(reading) not in documents(app)
+        assert site.hits["/secret.html"] == 0
 
         site.slow.set()
-        wanted = {doc_id(update) for update in [reading, *queued]}
-        await api.await_for(lambda: wanted <= set(documents(app)), 60, description="3 posts")
-        assert doc_id(skipped) not in documents(app)
-    assert site.hits["/secret.html"] == 0 and site.hits["/orchard.html"] == 0  # never read
+        wanted = {doc_id(update) for update in [reading, *queued, later]}
+        await api.await_for(lambda: wanted <= set(documents(app)), 60, description="4 posts")
+        assert not await app.bot_data.off_loop(app.bot_data.chats.pending_posts)
+    assert site.hits["/orchard.html"] == 0  # never read
     assert api.sent_messages(EDITOR)[-1]["text"] == articles.BUSY_INDEXING  # one line, no more
+
+
+@pytest.mark.asyncio
+async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # An attacker's finding: anyone may add the bot to a group of their own and turn
+    # /autoindex on there; 40 slow links filled the shared queue, the operator's channel post
+    # was dropped for good and an admin's /add refused.
+    settings = _own_index_settings(api, tmp_path, index_queue=4, post_retry_seconds=0.5)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    own, owner = -100777, make_user(7007)
+    api.set_chat_admins(own, [owner["id"]])
+    async with running_bot(settings, api.token, retriever) as app:
+        turned_on = api.group_message(own, "/autoindex on", user=owner)
+        api.push_update(turned_on)
+        assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+        for n in range(12):
+            link = url(site, f"/slow{n}.html")
+            api.push_update(api.group_message(own, link, user=owner, entities=link_entities(link)))
+        # The group holds its share of the queue (a quarter: one link, being read); the rest
+        # of its links wait their turn, and the channel's post and an admin's link fit.
+        await api.await_for(lambda: len(app.bot_data.channels.waiting) == 11, 20)
+        assert app.bot_data.indexing.waiting == 0
+        posted = api.channel_post(channel, url(site, "/early.html"))
+        api.push_update(posted)
+        assert await _reply_in(api, EDITOR, url(site, "/orchard.html")) != articles.BUSY_INDEXING
+        site.slow.set()
+        # The group's links waited their turn: none is lost.
+        await api.await_for(
+            lambda: len([d for d in documents(app) if d.startswith("chat")]) == 12,
+            90,
+            description="the group's 12 links",
+        )
+        wanted = post_ref(_message(posted["channel_post"])).doc_id
+        await api.await_for(lambda: wanted in documents(app), 60, description="the post")
 
 
 @pytest.mark.asyncio

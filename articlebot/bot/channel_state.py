@@ -68,6 +68,9 @@ class ChannelState:
     newest: dict[str, str] = field(default_factory=dict)
     #: doc_id -> the post waiting to be read again (its page could not be read).
     waiting: dict[str, WaitingPost] = field(default_factory=dict)
+    #: doc_id -> the version of the post queued and not yet started (its record): the same
+    #: again (its forward) is not queued twice.
+    queued: dict[str, str] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""

@@ -26,6 +26,8 @@ class _Queued:
     job: Job
     #: Said when a stop drops the job (the admin who asked is told to ask again), if anything.
     dropped: Job | None = None
+    #: The group whose own post it is (its /autoindex brought it in), if any.
+    owner: int | None = None
 
 
 #: How long the notices about dropped jobs may take, at most, once the stop's time is up.
@@ -42,6 +44,10 @@ class IndexingQueue:
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._running: _Queued | None = None
+        # A group's own posts queued or running, per group: one group's links take a share of
+        # the queue only, so they cannot keep the operator's channels and /add waiting.
+        self._owned: dict[int, int] = {}
+        self.share = max(1, self.capacity // 4)
 
     @property
     def stopping(self) -> bool:
@@ -53,17 +59,36 @@ class IndexingQueue:
         """Jobs queued and not started yet."""
         return self._jobs.qsize()
 
-    def offer(self, what: str, job: Job, dropped: Job | None = None) -> bool:
+    def has_room(self, owner: int | None = None) -> bool:
+        """Whether a job (of the group `owner`'s own) would be taken now."""
+        if self._jobs.qsize() >= self.capacity:
+            return False
+        return owner is None or self._owned.get(owner, 0) < self.share
+
+    def offer(
+        self, what: str, job: Job, dropped: Job | None = None, owner: int | None = None
+    ) -> bool:
         """Queue `job` (`what` names it in the log); False, with a log line, when the queue is
-        full or stopping: the job will not run. `dropped` is run if a stop drops the job."""
+        full or stopping, or holds the group `owner`'s share of its own posts already: the job
+        will not run. `dropped` is run if a stop drops the job."""
         if self._closed:
             log.info("not indexing %s: the bot is stopping", what)
             return False
-        if self._jobs.qsize() >= self.capacity:
-            log.warning("indexing queue full (%d waiting): skipped %s", self.capacity, what)
+        if not self.has_room(owner):
+            log.warning("indexing queue full for %s (%d waiting)", what, self._jobs.qsize())
             return False
-        self._jobs.put_nowait(_Queued(what, job, dropped))
+        if owner is not None:
+            self._owned[owner] = self._owned.get(owner, 0) + 1
+        self._jobs.put_nowait(_Queued(what, job, dropped, owner))
         return True
+
+    def _done(self, queued: _Queued) -> None:
+        if queued.owner is not None:
+            left = self._owned.get(queued.owner, 1) - 1
+            if left > 0:
+                self._owned[queued.owner] = left
+            else:
+                self._owned.pop(queued.owner, None)
 
     def start(self) -> None:
         """Start the worker (in the running event loop)."""
@@ -80,6 +105,8 @@ class IndexingQueue:
                 await queued.job()
             except Exception:  # one bad post or page must not stop the indexing of the rest
                 log.exception("could not index %s", queued.what)
+            finally:
+                self._done(queued)
             self._running = None
 
     async def stop(self, timeout: float) -> None:

@@ -8,11 +8,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import replace
 
 from telegram.ext import JobQueue
 
-from articlebot.bot.channel_state import WaitingPost
+from articlebot.bot.channel_state import ChannelState, WaitingPost
 from articlebot.bot.post_indexing import index_post
 from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
@@ -28,10 +27,11 @@ async def queue_post(
     state: BotState, article: PostArticle, recorded: str | None = None, tries: int = 0
 ) -> None:
     """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
-    `recorded` already, as that text: one read back after a restart, dropped as it was
-    written, whichever release wrote it); a full queue skips it (logged). A post whose page
-    could not be read waits, recorded, to be read again (`tries` times so far). Questions
-    under the post wait for it while it is queued or being indexed."""
+        `recorded` already, as that text: one read back after a restart, dropped as it was
+        written, whichever release wrote it); a full queue keeps it waiting, recorded, for room
+    (read_waiting_posts; logged), but for the same version queued already. A post whose page
+        could not be read waits, recorded, to be read again (`tries` times so far). Questions
+        under the post wait for it while it is queued or being indexed."""
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
@@ -47,6 +47,8 @@ async def queue_post(
 
     async def job() -> None:
         stopped = again = False
+        if seen.queued.get(doc_id) == kept:
+            del seen.queued[doc_id]
         try:
             again = await index_post(state, article) and _read_again(state, article, kept, tries)
             if again:  # counted in the record too: a restart goes on from there
@@ -59,10 +61,44 @@ async def queue_post(
             if not stopped and not again:
                 await _release(state, doc_id, kept)
 
-    if not state.indexing.offer(f"post {article.post.link} ({doc_id})", job):
+    owner = _owner(article)
+    if state.indexing.offer(f"post {article.post.link} ({doc_id})", job, owner=owner):
+        seen.queued[doc_id] = kept
+    else:
         seen.finished(doc_id)
-        if not state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
+        if state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
+            return
+        if seen.queued.get(doc_id) == kept:
+            # The same version is in the queue: a listed channel's post reaches the bot twice,
+            # as itself and as its automatic forward. (With room, the second is queued too: it
+            # reads the page again at once if the first read fails.)
+            return
+        crowded = _GROUP_WAITING * state.indexing.capacity
+        if owner is not None and _waiting_of(seen, owner) >= crowded:
+            # A group posting links faster than they can be read loses the newest ones, and
+            # says so in the log; a listed channel's posts all wait their turn.
+            log.warning("post %s: its group has too many waiting; skipped", article.post.link)
             await _release(state, doc_id, kept)
+            return
+        # Kept, recorded, and offered again by read_waiting_posts when there is room.
+        seen.waiting[doc_id] = WaitingPost(article, kept, tries, time.monotonic())
+        log.info("post %s waits for room in the indexing queue", article.post.link)
+
+
+#: How many times the queue's size a group's own posts may wait for room.
+_GROUP_WAITING = 4
+
+
+def _owner(article: PostArticle) -> int | None:
+    """The group a post is its own article of (its /autoindex brought it in); None for a
+    channel the operator listed."""
+    post = article.post
+    return post.group if post.group is not None else None if post.channel else post.chat_id
+
+
+def _waiting_of(seen: ChannelState, owner: int) -> int:
+    """How many of the group `owner`'s own posts wait to be read (again)."""
+    return sum(_owner(waiting.article) == owner for waiting in seen.waiting.values())
 
 
 def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
@@ -103,9 +139,8 @@ async def read_waiting_posts(context: BotContext) -> None:
             state, waiting.article
         ):
             await _release(state, doc_id, waiting.kept)
-        elif state.indexing.waiting >= state.indexing.capacity:
-            later = time.monotonic() + state.settings.post_retry_seconds
-            state.channels.waiting[doc_id] = replace(waiting, due=later)
+        elif not state.indexing.has_room(_owner(waiting.article)):
+            state.channels.waiting[doc_id] = waiting  # due still: offered at the next look
         else:
             await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
 
