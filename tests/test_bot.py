@@ -642,6 +642,11 @@ async def test_chats_outside_the_allow_list(api, start_bot) -> None:
     api.push_update(api.group_message(-100999, "/ask Who was Vinatier swapped for?"))
     await api.await_for(lambda: bool(api.calls_to("leaveChat")), timeout=10)
     assert [m["text"] for m in api.sent_messages(-100999)] == [access.NOT_ALLOWED]
+    # Added back, it leaves again, without a second word (an attacker's probe: it stayed, a
+    # silent member, once it had told the group).
+    api.push_update(api.group_message(-100999, "hello again"))
+    await api.await_for(lambda: len(api.calls_to("leaveChat")) == 2, timeout=10)
+    assert [m["text"] for m in api.sent_messages(-100999)] == [access.NOT_ALLOWED]
     api.push_update(api.group_message(GROUP, "/ask Who was Vinatier swapped for?"))
     reply = await _reply(api, GROUP)
     assert "Kasatkin" in reply["text"]

@@ -61,9 +61,12 @@ async def admitted(update: Update, context: BotContext) -> bool:
     if is_bot_admin(update, state.settings):
         return True  # the bot's operators, adding a batch of articles, are not held back
     chat = update.effective_chat
-    verdict = await state.off_loop(
-        state.limiter.check, sender, None, chat.id if chat is not None else None
-    )
+    if update.inline_query is not None:
+        verdict = await state.off_loop(state.limiter.check_inline, sender)
+    else:
+        verdict = await state.off_loop(
+            state.limiter.check, sender, None, chat.id if chat is not None else None
+        )
     if verdict is Verdict.ANSWER:
         return True
     if update.callback_query is not None:
@@ -119,13 +122,15 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     told = state.told_outside
     message = update.effective_message
-    if state.settings.outside_chats == "leave" and message is not None and chat.id not in told:
+    if state.settings.outside_chats == "leave" and message is not None:
         # Said once per chat; a full set means silence rather than growing without bound.
-        if len(told) < MAX_REMEMBERED:
+        if chat.id not in told and len(told) < MAX_REMEMBERED:
             told.add(chat.id)
             log.info("not serving chat %s: not in the allowed chats", chat.id)
             await message.reply_text(NOT_ALLOWED)
         if chat.type != "private":
+            # Every time: a group that adds the bot back is left again (it hears from a group
+            # only while it is a member).
             await context.bot.leave_chat(chat.id)
     raise ApplicationHandlerStop
 

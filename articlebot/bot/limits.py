@@ -28,6 +28,16 @@ def member_key(sender_id: int, chat_id: int) -> str:
     return f"member:{chat_id}:{sender_id}"
 
 
+def inline_key(sender_id: int) -> str:
+    """The counter key of a user's inline queries (counted apart from their messages)."""
+    return f"inline:{sender_id}"
+
+
+#: Inline queries a user may send for each question they may ask: Telegram sends one as each
+#: few letters are typed.
+INLINE_PER_QUESTION = 3
+
+
 def chat_key(chat_id: int) -> str:
     """The counter key of a chat as a whole."""
     return f"chat:{chat_id}"
@@ -43,6 +53,18 @@ class RateLimiter:
     window: float
     chat_limit: int = 0
     counters: ChatState = field(default_factory=InMemoryChatState)
+
+    def check_inline(self, user_id: int, now: float | None = None) -> Verdict:
+        """Record an inline query from `user_id` and say whether to serve it: counted apart
+        from their messages, so typing one inline question (a query per few letters) does not
+        use up the questions they may ask in a chat."""
+        limit = Limit(inline_key(user_id), self.limit * INLINE_PER_QUESTION, self.window)
+        if limit.count <= 0:
+            return Verdict.ANSWER
+        refusal = self.counters.hit([limit], time.time() if now is None else now)
+        if refusal is None:
+            return Verdict.ANSWER
+        return Verdict.DROP if refusal.again else Verdict.WARN
 
     def check(self, user_id: int, now: float | None = None, chat_id: int | None = None) -> Verdict:
         """Record a request from `user_id` (a user, or the chat a message was sent as) in
