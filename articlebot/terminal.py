@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from articlebot.ingest.cleaning import without_furniture
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
 
 NOT_ANSWERED = "The article doesn't seem to answer that."
@@ -35,7 +36,9 @@ def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -
     a = passage.highlight.start - passage.start
     b = passage.highlight.end - passage.start
     text = passage.text
-    return f"{text[:a]}{open_mark}{text[a:b]}{close_mark}{text[b:]}"
+    parts = (without_furniture(part) for part in (text[:a], text[a:b], text[b:]))
+    before, mark, after = parts
+    return f"{before}{open_mark}{mark}{close_mark}{after}"
 
 
 def source_line(passage: RetrievedPassage) -> str:
@@ -72,7 +75,7 @@ def format_answer_text(
     if answer.also is not None and not more and answer.also not in passages:
         top = answer.passages[0] if answer.passages else None
         # One line, where the sentences run on into the next paragraph.
-        said = " ".join(answer.also.highlight_text.split())
+        said = " ".join(without_furniture(answer.also.highlight_text).split())
         also = [f"Also: {said} {also_source_line(answer.also, top)}"]
     return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
 

@@ -10,6 +10,7 @@ from articlebot.ingest.cleaning import (
     is_furniture,
     looks_like_title,
     paragraph_spans,
+    without_furniture,
 )
 
 
@@ -136,3 +137,20 @@ def test_read_more_lines_and_press_release_furniture_are_dropped() -> None:
     assert is_furniture("Read more: Why are museum thefts on the rise in Europe?")
     assert is_furniture("FOR IMMEDIATE RELEASE")
     assert not is_furniture("Read more about the theft in our earlier report, the police said.")
+
+
+def test_a_bold_run_across_an_advertisement_line_is_shown_without_it(retriever) -> None:
+    # A new user's probe: "who said axis of war" showed "- Advertisement -" inside the bold
+    # sentences, which run from the bundled article's paragraph 2 into paragraph 3.
+    from articlebot.bot.render import answer_html
+    from articlebot.retrieval.reader import read_answer
+    from articlebot.terminal import format_answer_text
+
+    answer = read_answer(retriever, "who said axis of war")
+    top = answer.passages[0]
+    assert "Advertisement" in top.text  # the article's own text keeps the line ...
+    html, text = answer_html(answer), format_answer_text(answer, bold=True)
+    for shown in (html, text):  # ... which no reader is shown
+        assert "Advertisement" not in shown and "axis of war" in shown
+    assert "\x1b[1mIn a statement" in text and "axis of war.’”\x1b[0m" in text
+    assert without_furniture("One.\n- Advertisement -\nTwo.\n\nThree.") == "One.\nTwo.\n\nThree."

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
+from articlebot.ingest.cleaning import without_furniture
 from articlebot.ingest.documents import Document, ids_like
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
@@ -112,11 +113,12 @@ def passage_html(
     passage: RetrievedPassage, budget: int = PASSAGE_BUDGET, title_chars: int = MAX_TITLE_CHARS
 ) -> str:
     """A passage with its highlighted sentence in bold, and where it comes from."""
+    a, b = passage.highlight.start - passage.start, passage.highlight.end - passage.start
+    text = passage.text
+    # Without the furniture between paragraphs ("- Advertisement -"), the bold kept in place.
+    before, mark, after = (without_furniture(part) for part in (text[:a], text[a:b], text[b:]))
     before, mark, after = _clip_around(
-        passage.text,
-        passage.highlight.start - passage.start,
-        passage.highlight.end - passage.start,
-        budget,
+        before + mark + after, len(before), len(before) + len(mark), budget
     )
     body = f"{escape(before)}<b>{escape(mark)}</b>{escape(after)}"
     return f"{body}\n<i>— {title_html(passage.title, title_chars)}, {passage.paragraphs()}</i>"
@@ -140,7 +142,8 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
         where = also.paragraphs()
         if also.doc_id != answer.passages[0].doc_id:
             where = f"{title_html(also.title)}, {where}"
-        said = " ".join(also.highlight_text.split())  # one line, across a paragraph break
+        # One line, across a paragraph break and what stands between.
+        said = " ".join(without_furniture(also.highlight_text).split())
         line = f"<b>Also:</b> {escape(clip(said, MAX_ALSO_CHARS))} <i>— {where}</i>"
         # Characters beyond the Basic Multilingual Plane (emoji) count twice in Telegram's
         # limit: a passage and an Also line full of them may not fit together.

@@ -106,6 +106,14 @@ def is_furniture(line: str) -> bool:
     return len(core) <= 80 and bool(_FURNITURE.match(core))
 
 
+def without_furniture(text: str) -> str:
+    """`text` (a passage, or its bold sentences running across a paragraph break) without the
+    furniture lines between its paragraphs ("- Advertisement -"), as a reader is shown it."""
+    if "\n" not in text:
+        return text
+    return "\n".join(line for line in text.split("\n") if not is_furniture(line))
+
+
 def looks_like_title(line: str, markdown_heading: bool = False, next_line: str = "") -> bool:
     """Whether the first line of a plain-text file reads as a headline (`next_line`: the first
     non-blank line after it)."""
