@@ -15,7 +15,7 @@ from articlebot.config import load_settings
 from articlebot.encoders import Encoder, WordPieceCounter
 from articlebot.index.store import CURRENT
 from articlebot.ingest.chunking import ChunkSettings, chunk_document
-from articlebot.ingest.cleaning import paragraph_spans
+from articlebot.ingest.cleaning import is_credit_paragraph, paragraph_spans
 from articlebot.ingest.documents import (
     MAX_DOC_ID_CHARS,
     Document,
@@ -801,3 +801,26 @@ def test_a_page_s_marked_date_is_its_date_and_an_unmarked_one_is_not() -> None:
     unmarked = marked.replace('<time datetime="2026-01-20">20 January 2026</time>', "")
     unmarked = unmarked.replace("</article>", "</article><footer>© 2019 Hallby News</footer>")
     assert article_date(parse_html(unmarked, "school", "school.html")) is None
+
+
+def test_a_credit_line_with_a_capitalised_role_is_the_byline_not_a_paragraph(
+    tmp_path: Path,
+) -> None:
+    # A new user's Markdown story: "*Priya Raman, Consumer Affairs Correspondent*" under the
+    # headline became paragraph 1, printed above every answer from the lead; the front
+    # matter's author stood in as the byline, without her role.
+    story = tmp_path / "kettle.md"
+    story.write_text(
+        "---\nauthor: Priya Raman\n---\n\n# Halden recalls 278,000 kettles\n\n"
+        "*Priya Raman, Consumer Affairs Correspondent*\n\n"
+        "MANCHESTER, England — Appliance maker Halden Home has recalled about 278,000 "
+        "electric kettles sold in Britain and Ireland, the company said on Wednesday.\n\n"
+        "The recall covers the Halden Aura kettle, sold between March 2023 and January 2025.\n",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([story])
+    assert doc.byline == "Priya Raman, Consumer Affairs Correspondent"
+    first = paragraph_spans(doc.text, doc.body_start)[0]
+    assert doc.text[first.start : first.end].startswith("MANCHESTER, England")
+    assert is_credit_paragraph("Ivan Petrov, Moscow Correspondent")
+    assert not is_credit_paragraph("Residents said the editor")

@@ -46,7 +46,7 @@ _NAME_AND_OUTLET = re.compile(
 #: under the name it belongs to.
 _NAME_AND_ROLE = re.compile(
     r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*,?\s+(?:[A-Za-z]+\s+){0,3}"
-    r"(?:correspondent|editor|reporter|writer|columnist|contributor|desk)\s*$"
+    r"(?i:correspondent|editor|reporter|writer|columnist|contributor|desk)\s*$"
 )
 #: A name alone on the line under a headline ("Ahmed Farouk" above "USA TODAY"): two to four
 #: capitalised words, name particles between them, none a heading's word.
