@@ -23,7 +23,7 @@ from articlebot.retrieval.conversation import (
     swapped_subject,
     with_context,
 )
-from articlebot.retrieval.names import names_in
+from articlebot.retrieval.names import names_in, people
 from articlebot.retrieval.results import Answer, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever
 
@@ -1071,3 +1071,30 @@ def test_he_stays_the_person_over_an_age_given_before_the_name(retriever_of) -> 
     ):
         answer, _ = ask_in_context(sea, question, turn, doc_ids=["sea"])
         assert told in answer.passages[0].highlight_text, question
+
+
+STUDY = """Alpine lakes warming twice as fast as the air, study finds
+
+GENEVA, May 4 (Wire) - Lakes high in the Alps are warming twice as fast as the air around \
+them, a study published on Monday found.
+
+The study, led by limnologist Petra Imhof of the University of Bern, used temperature loggers \
+in 62 lakes over 15 years.
+
+"We did not expect the lakes to outpace the air," said Imhof, 47. "It changes what lives in \
+them."
+
+The research was paid for by the Swiss National Science Foundation.
+"""
+
+
+def test_she_after_who_led_it_is_the_leader_not_her_university(retriever_of) -> None:
+    # "led by glaciologist Anna Keller of ETH Zurich": "what did she say" was asked of "ETH
+    # Zurich", the name ending the "by" phrase, and answered with the dateline.
+    retriever = retriever_of(study=STUDY)
+    _, turn = ask_in_context(retriever, "who led the study", None, now=0.0)
+    answer, turn = ask_in_context(retriever, "what did she say", turn, now=10.0)
+    assert "said Imhof, 47" in answer.passages[0].highlight_text
+    assert "Petra Imhof" in turn.question
+    assert people("The panel, chaired by Ruth Adler of Oxford, met.") == ["Ruth Adler"]
+    assert people("The Bank of England raised rates again.") == []

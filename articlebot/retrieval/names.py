@@ -116,10 +116,17 @@ def people(sentence: str) -> list[str]:
     age first: "Greek forward Yannis Mavridis" is whom "his" means, not "Greek"."""
     names = [
         name
-        for name in sentence_names(sentence)
+        for name in map(_without_affiliation, sentence_names(sentence))
         if personal(name) and not _describing_or_place(name, sentence)
     ]
     return sorted(names, key=lambda name: " " not in name and not aged(name, sentence))
+
+
+def _without_affiliation(name: str) -> str:
+    """A full name without the body it is "of" ("Anna Keller of ETH Zurich" is Anna Keller);
+    "Bank of England", one word before its "of", is a name of its own."""
+    person, of, _ = name.partition(" of ")
+    return person if of and " " in person and personal(person) else name
 
 
 def _describing_or_place(name: str, sentence: str) -> bool:

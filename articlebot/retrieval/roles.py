@@ -611,10 +611,16 @@ def _agent_of(sentence: str, words: list[re.Match[str]], at: int, title: tuple[s
         end += 1
     if end - at > _AGENT_WORDS:
         return ""
+    for k in range(at + 2, end):
+        if words[k].group() in _AFFILIATION and words[k - 1].group()[:1].isupper():
+            end = k  # "led by Anna Keller of ETH Zurich": her, not the body she is of
+            break
     name = _name_ending(sentence, words, end - 1)
     return name if " " in name else ""
 
 
+#: Words after a leader's name that say where they are from.
+_AFFILIATION = frozenset({"of", "at", "from"})
 #: How many words a "by" phrase may describe a leader with, the name's included.
 _AGENT_WORDS = 12
 
