@@ -410,6 +410,13 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     )
     from articlebot.index.store import file_in_the_way, not_a_folder
 
+    if args.index_dir is not None and args.database_url is None and settings.database_url:
+        # The folder would be ignored: a `remove X --index-dir scratch` would change the
+        # database that ARTICLEBOT_DATABASE_URL in .env names.
+        raise UsageError(
+            "--index-dir names an index folder, but ARTICLEBOT_DATABASE_URL (the environment"
+            " or .env) keeps the index in PostgreSQL; add --database-url '' to use the folder"
+        )
     if settings.database_url is None and file_in_the_way(settings.index_dir) is not None:
         raise CliError(not_a_folder(settings.index_dir))
     return settings
@@ -1369,5 +1376,18 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("articlebot: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"articlebot: error: the database said: {one_line(said)}", file=sys.stderr)
+        return 1
     finally:
         _close_database_connections(pools)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """Whether `exc` is PostgreSQL's answer (a permission, a missing column): said in one line.
+    Only a command that used the database has loaded psycopg."""
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.Error)

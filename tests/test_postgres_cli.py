@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from articlebot.collection import add_documents
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.ingest.documents import iter_documents
-from articlebot.masking import without_password
+from articlebot.masking import shown_source, without_password
 from articlebot.storage.postgres.connection import masked_url
 
 pytest_plugins = ["postgres"]
@@ -356,3 +357,81 @@ def test_a_connection_lost_while_writing_is_one_line_and_frees_the_lock(
     standby = f"{url}?options=-c%20default_transaction_read_only%3Don"
     with pytest.raises(IndexWriteError, match=r"refused the write .*read-only transaction"):
         write_documents(standby, encoder, ChunkSettings(), [other])
+
+
+def test_a_read_only_connection_answers_and_says_plainly_what_it_cannot_do(
+    cli: Cli, index_dir: Path, database_url: str
+) -> None:
+    # An attacker's finding: the README's read replica (and a read-only role) crashed every
+    # reader with a traceback, as opening the index ran the schema's DDL
+    # ("cannot execute CREATE EXTENSION in a read-only transaction").
+    assert cli("index", "--database-url", database_url, index_dir=index_dir).returncode == 0
+    read_only = f"{database_url}?options=-c%20default_transaction_read_only%3Don"
+    asked = cli("ask", SWAP, "--database-url", read_only, index_dir=index_dir)
+    assert asked.returncode == 0, asked.stderr
+    assert "Kasatkin" in asked.stdout
+    listed = cli("list", "--database-url", read_only, index_dir=index_dir)
+    assert listed.returncode == 0 and listed.stdout.startswith("article\t"), listed.stderr
+    # A database without the schema, on a read-only connection: one line saying what to run.
+    name = f"empty_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        nothing = f"{database_url.rsplit('/', 1)[0]}/{name}{read_only[len(database_url) :]}"
+        empty = cli("list", "--database-url", nothing, index_dir=index_dir)
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    assert empty.returncode == 1 and "Traceback" not in empty.stderr
+    assert empty.stderr.count("\n") == 1 and "run `articlebot index` once" in empty.stderr
+    # The bot must write its chats' state: refused in one line, not at its first question.
+    from articlebot.index.store import IndexStoreError
+    from articlebot.storage.sql_chat_state import postgres_chat_state
+
+    with pytest.raises(IndexStoreError, match="point ARTICLEBOT_DATABASE_URL at the primary"):
+        postgres_chat_state(read_only)
+    # An older schema, and a database error, are one line each too.
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE articlebot_schema SET version = 1")
+    old = cli("list", "--database-url", database_url, index_dir=index_dir)
+    assert old.returncode == 1 and "Traceback" not in old.stderr
+    assert "schema version 1" in old.stderr and "a new database" in old.stderr
+
+
+def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
+    # An attacker's probe: masked in every error about the link, `?password=` was shown in
+    # full by `list`, `show` and the bot's /articles.
+    assert shown_source("https://news.example/s?password=q5&id=3") == (
+        "https://news.example/s?password=***&id=3"
+    )
+    assert shown_source("https://news.example/story?id=3") == "https://news.example/story?id=3"
+    assert shown_source("/home/me/news/harbour.txt") == "/home/me/news/harbour.txt"
+
+
+def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # An attacker's probe: with ARTICLEBOT_DATABASE_URL in .env, `add X --index-dir scratch`
+    # wrote to the database and never made the folder.
+    scratch = tmp_path / "scratch"
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    env = {"ARTICLEBOT_DATABASE_URL": database_url}
+    refused = cli("add", str(article), "--index-dir", str(scratch), index_dir=index_dir, **env)
+    assert refused.returncode == 2 and "--database-url ''" in refused.stderr
+    assert not scratch.exists()
+    with psycopg.connect(database_url) as conn:
+        made = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()[0]
+        assert not made or not conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    folder = cli(
+        "add",
+        str(article),
+        "--index-dir",
+        str(scratch),
+        "--database-url",
+        "",
+        index_dir=index_dir,
+        **env,
+    )
+    assert folder.returncode == 0, folder.stderr
+    assert (scratch / "CURRENT").exists()

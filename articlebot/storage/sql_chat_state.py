@@ -116,6 +116,16 @@ class SqlChatState:
 
         def create(run: Run) -> None:
             if self._postgres:
+                (read_only,) = run(
+                    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'"
+                ).fetchone()
+                if read_only:
+                    raise IndexStoreError(
+                        "the bot keeps its chats' state (follow-ups, limits, updates) in the"
+                        " database and must write there, but this connection is read-only (a"
+                        " read replica?): point ARTICLEBOT_DATABASE_URL at the primary; a read"
+                        " replica serves `ask`, `chat`, `list` and `summary`"
+                    )
                 # Two replicas starting at once would race on CREATE ... IF NOT EXISTS.
                 run("SELECT pg_advisory_xact_lock(hashtext('articlebot_chat_state'))")
             for statement in _TABLES.split(";"):

@@ -11,10 +11,12 @@ scored exactly against the stored vectors.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import psycopg
 
+from articlebot.index.store import IndexStoreError
 from articlebot.storage.postgres.connection import register_vector_types
 
 #: all-MiniLM-L6-v2's embedding size; the index expression and queries name it literally.
@@ -130,16 +132,86 @@ USING ivfflat ((embedding::halfvec({DIMENSION})) halfvec_ip_ops) WITH (lists = {
 """
 
 
-class SchemaMismatchError(RuntimeError):
+class SchemaMismatchError(IndexStoreError):
     """The database holds another schema version or vector size than this code writes."""
+
+
+class SchemaNotWritableError(IndexStoreError):
+    """The schema is missing or incomplete, and this connection may not create it."""
+
+
+_TABLE_NAMES = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _TABLES))
+
+
+def _mismatch(version: int, dimension: int) -> SchemaMismatchError:
+    return SchemaMismatchError(
+        f"the database has schema version {version} with {dimension}-d vectors; this"
+        f" articlebot writes version {SCHEMA_VERSION} with {DIMENSION}-d vectors: use the"
+        " articlebot that wrote it, or a new database for this one (`articlebot index"
+        " --database-url NEW_URL` builds it there)"
+    )
+
+
+def schema_in_place(conn: psycopg.Connection, *, search_indexes: bool = True) -> bool:
+    """Whether everything `create_schema` makes is there already, looked up without writing
+    or locking anything: a reader then leaves the schema alone (a read replica, a read-only
+    role, or a writer's publish in progress, whose locks the DDL would wait for)."""
+    with conn.transaction():
+        present = conn.execute(
+            "SELECT " + ", ".join(f"to_regclass('{name}') IS NOT NULL" for name in _TABLE_NAMES)
+        ).fetchone()
+        if not all(present):
+            return False
+        row = conn.execute("SELECT version, dimension FROM articlebot_schema").fetchone()
+        if row is None:
+            return False
+        if tuple(row) != (SCHEMA_VERSION, DIMENSION):
+            raise _mismatch(*row)
+        (ready,) = conn.execute(
+            "SELECT EXISTS (SELECT FROM current_generation)"
+            " AND EXISTS (SELECT FROM generations WHERE id = 0)"
+            " AND (SELECT count(*) = 2 FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = 'sentences'"
+            " AND column_name IN ('token_codes', 'token_scales'))"
+            " AND (EXISTS (SELECT FROM term_df) OR NOT EXISTS (SELECT FROM passages))"
+        ).fetchone()
+        if not ready:
+            return False
+        if search_indexes:
+            indexes = {
+                name
+                for (name,) in conn.execute(
+                    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+                    " AND tablename = 'passages'"
+                )
+            }
+            if not {"passages_terms", "passages_hnsw"} <= indexes:
+                return False
+    register_vector_types(conn)
+    return True
 
 
 def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> None:
     """Create the extension, tables and indexes if missing, with generation 0 (empty) current.
 
     `search_indexes=False` leaves the HNSW and GIN indexes out, for a bulk load that builds
-    them afterwards with `create_search_indexes`.
+    them afterwards with `create_search_indexes`. Nothing is written when all of it is there
+    (`schema_in_place`); SchemaNotWritableError when it is not and may not be made here.
     """
+    if schema_in_place(conn, search_indexes=search_indexes):
+        return
+    try:
+        _create_schema(conn, search_indexes=search_indexes)
+    except (psycopg.errors.ReadOnlySqlTransaction, psycopg.errors.InsufficientPrivilege) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SchemaNotWritableError(
+            f"the database's articlebot tables are missing or incomplete, and this connection"
+            f" may not create them ({reason}): run `articlebot index` once against the primary,"
+            " as a role that may create tables (and the vector extension), then ask here"
+        ) from exc
+
+
+def _create_schema(conn: psycopg.Connection, *, search_indexes: bool) -> None:
     with conn.transaction():
         # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('articlebot_schema'))")
@@ -154,10 +226,7 @@ def create_schema(conn: psycopg.Connection, *, search_indexes: bool = True) -> N
             "SELECT version, dimension FROM articlebot_schema"
         ).fetchone()
         if (version, dimension) != (SCHEMA_VERSION, DIMENSION):
-            raise SchemaMismatchError(
-                f"the database has schema version {version} with {dimension}-d vectors; this"
-                f" articlebot writes version {SCHEMA_VERSION} with {DIMENSION}-d vectors"
-            )
+            raise _mismatch(version, dimension)
         conn.execute("INSERT INTO generations (id) VALUES (0) ON CONFLICT DO NOTHING")
         conn.execute(
             "INSERT INTO current_generation (generation) VALUES (0) ON CONFLICT DO NOTHING"
