@@ -12,9 +12,12 @@ _SEPARATORS = re.compile(r"[@:?/#]")
 
 
 def shown_source(source: str) -> str:
-    """An article's source as shown to anyone: a link's password masked (an index written
-    before links were kept without theirs may still hold one)."""
-    return masked_url(source) if "@" in source else source
+    """An article's source as shown to anyone: a link's password masked, in its user part (an
+    index written before links were kept without theirs may still hold one) or a `password=`
+    parameter (masked in every error about the link too)."""
+    if "@" in source or PASSWORD_PARAMETER.search(source):
+        return masked_url(source)
+    return source
 
 
 def masked_url(url: str) -> str:

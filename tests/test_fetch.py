@@ -153,6 +153,9 @@ async def test_loopback_and_private_addresses_are_refused_by_default(sites) -> N
         f"http://LOCALHOST:{port}/article.html",  # not "it redirects to http://localhost..."
         f"http://0.0.0.0:{port}/article.html",  # Linux connects this to loopback
         f"http://[::ffff:127.0.0.1]:{port}/article.html",
+        # A password in the query is masked in the message, which then no longer read as
+        # "it redirects to ...?password=***" (an attacker's probe).
+        f"{sites['outer']}/article.html?password=q5ecret",
         "http://10.0.0.5/",
         "http://169.254.169.254/latest/meta-data/",  # the cloud metadata service
         "http://100.64.0.1/",
@@ -161,8 +164,19 @@ async def test_loopback_and_private_addresses_are_refused_by_default(sites) -> N
         with pytest.raises(DocumentError, match=r"refused: the address .* is not public") as info:
             await fetch_article(url, timeout=5)
         message = str(info.value)
-        assert message.startswith(url) and "ARTICLEBOT_FETCH_ALLOW_HOSTS" in message
+        assert message.startswith(url.replace("q5ecret", "***"))
+        assert "ARTICLEBOT_FETCH_ALLOW_HOSTS" in message and "q5ecret" not in message
         assert "\n" not in message
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "url", ["https://xn--zz.com/", "https://xn--a.com/story", "http://xn--ls8h.la/"]
+)
+async def test_a_host_that_is_no_valid_international_name_is_one_clear_error(url: str) -> None:
+    # An attacker's probe: an A-label that does not decode (IDNA) came out as a traceback.
+    with pytest.raises(DocumentError, match="not a valid link"):
+        await fetch_article(url, timeout=5)
 
 
 @pytest.mark.asyncio

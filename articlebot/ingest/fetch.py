@@ -151,7 +151,7 @@ async def _download(
     ) as client:
         current = first
         for _ in range(MAX_REDIRECTS + 1):
-            await _check_destination(url, current, allow)
+            await _check_destination(url, current, allow, first)
             request = client.build_request(
                 "GET",
                 current,
@@ -159,7 +159,7 @@ async def _download(
             )
             response = await client.send(request, stream=True)
             try:
-                _check_peer(url, current, response, allow)
+                _check_peer(url, current, response, allow, first)
                 if response.is_redirect:
                     current = _redirect_target(url, response)
                     continue
@@ -186,31 +186,34 @@ def _redirect_target(url: str, response: httpx.Response) -> httpx.URL:
         target = response.url.join(location)
     except Exception:  # httpx.InvalidURL and friends: a malformed Location header
         raise DocumentError(f"{url}: the site redirected to an invalid link") from None
-    if target.scheme not in {"http", "https"} or not target.host:
+    if target.scheme not in {"http", "https"} or not target.raw_host:
         raise DocumentError(f"{url}: refused: it redirects to a {target.scheme or 'relative'} link")
     return target
 
 
-def _refusal(url: str, current: httpx.URL, address: str) -> DocumentError:
-    import httpx
-
-    # Compared as URLs: httpx writes "http://LOCALHOST/" as "http://localhost/", no redirect
-    # (`url` is the link as shown, its password masked).
-    bare = current.copy_with(userinfo=b"")
-    redirected = bare != httpx.URL(url).copy_with(userinfo=b"")
+def _refusal(url: str, current: httpx.URL, address: str, first: httpx.URL) -> DocumentError:
+    # Compared as URLs, with the link as asked for (`url` is as shown, its passwords masked):
+    # httpx writes "http://LOCALHOST/" as "http://localhost/", no redirect.
+    redirected = current.copy_with(userinfo=b"") != first.copy_with(userinfo=b"")
     where = f"it redirects to {masked_url(str(current))}, and " if redirected else ""
     return DocumentError(
         f"{url}: refused: {where}the address {address} is not public ({_ALLOW_HINT})"
     )
 
 
-async def _check_destination(url: str, current: httpx.URL, allow: AllowList) -> None:
+async def _check_destination(
+    url: str, current: httpx.URL, allow: AllowList, first: httpx.URL
+) -> None:
     """Refuse `current` unless every address its host resolves to may be fetched."""
     if current.port is not None and not 0 < current.port < 65536:
         # httpx takes port 99999, and the socket's OverflowError came out as a traceback.
         raise DocumentError(f"{url}: not a valid link (port {current.port})")
     host = current.raw_host.decode("ascii")  # IDNA-encoded, as DNS knows it
-    if allow.allows_host(host) or allow.allows_host(current.host):
+    try:
+        shown = current.host  # decoded: "xn--zz.com" is no name, and says so as UnicodeError
+    except UnicodeError:
+        raise DocumentError(f"{url}: not a valid link (its host {host} is no valid name)") from None
+    if allow.allows_host(host) or allow.allows_host(shown):
         return
     literal = parse_address(host)
     if literal is not None:
@@ -227,15 +230,18 @@ async def _check_destination(url: str, current: httpx.URL, allow: AllowList) -> 
     for text in addresses:
         address = parse_address(text)
         if address is None or not allow.allows_address(address):
-            raise _refusal(url, current, text)
+            raise _refusal(url, current, text, first)
 
 
-def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: AllowList) -> None:
+def _check_peer(
+    url: str, current: httpx.URL, response: httpx.Response, allow: AllowList, first: httpx.URL
+) -> None:
     """Refuse the answer if the connection went to an address that may not be fetched.
 
     The name may resolve differently for the connection than for our check a moment earlier
     (DNS rebinding); checked before any of the body is read.
     """
+    # The host was decoded once already (_check_destination): no UnicodeError here.
     if allow.allows_host(current.raw_host.decode("ascii")) or allow.allows_host(current.host):
         return
     stream = response.extensions.get("network_stream")
@@ -244,7 +250,7 @@ def _check_peer(url: str, current: httpx.URL, response: httpx.Response, allow: A
         raise DocumentError(f"{url}: refused: cannot tell which address answered")
     address = parse_address(str(peer[0]))
     if address is None or not allow.allows_address(address):
-        raise _refusal(url, current, str(peer[0]))
+        raise _refusal(url, current, str(peer[0]), first)
 
 
 def _why(exc: Exception) -> str:
