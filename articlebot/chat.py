@@ -42,6 +42,10 @@ BOT_COMMAND_LINE = (
 )
 
 
+#: "/ask" alone: as in the bot, the question goes after it (or is typed without it).
+ASK_WHAT = "Type the question after /ask (/ask who is the mayor?), or just type it."
+
+
 #: A command said as people type it: "more please", "more, please", "show me more", "any
 #: more?", "next one", "thanks, more please", "quit.".
 _POLITE = re.compile(
@@ -240,7 +244,9 @@ def run_chat(
                 say(_more(state))
             elif command in _COMMAND_HINTS:
                 say(_COMMAND_HINTS[command])
-            elif (bot := bot_command(line)) is not None and not _asks(bot, line):
+            elif (bot := bot_command(line)) == "/ask" and not _asks(bot, line):
+                say(ASK_WHAT)
+            elif bot is not None and not _asks(bot, line):
                 say(BOT_COMMAND_LINE.format(command=bot))
             else:
                 try:

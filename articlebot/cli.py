@@ -406,7 +406,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     for flag in ("top_k", "device"):
         extra.setdefault(flag, getattr(args, flag, None))
     settings = load_settings(
-        index_dir=args.index_dir, model=args.model, database_url=args.database_url, **extra
+        index_dir=args.index_dir, model=args.model or None, database_url=args.database_url, **extra
     )
     from articlebot.index.store import file_in_the_way, not_a_folder
 
@@ -1087,7 +1087,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         encoder = CachingEncoder(load_encoder(_settings(args)))
         settings = load_settings(
             index_dir=Path(tmp),
-            model=args.model,
+            model=args.model or None,
             top_k=args.top_k,
             database_url=args.database_url,
         )
@@ -1290,14 +1290,20 @@ def _close_database_connections(keep: set[int]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `articlebot` script."""
+    import os
+
+    if sys.stdout is None:  # started with `>&-`: nothing could be printed, not even help
+        if sys.stderr is not None:
+            print("articlebot: error: standard output is closed", file=sys.stderr)
+        return 1
+    if sys.stdin is None:  # `<&-`: no questions to read, as from an empty file
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (the process's own)
     try:
         code = _main(argv)
         sys.stdout.flush()  # here, so that a closed pipe is met while it can still be caught
         return code
     except BrokenPipeError:
         # The reader went away (`| head -1`): stop quietly, as `cat` would, with SIGPIPE's status.
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 128 + 13

@@ -463,12 +463,17 @@ def test_chat_says_a_bot_command_is_the_bot_s_and_gives_the_summary_for_summary(
 ) -> None:
     # A new user's probe: "/use news" and "/articles", as the README lists them for the bot,
     # were searched and answered "The articles don't seem to answer that."
-    turns = _chat_turns(article_index_dir, "/use news\n/Articles\n/summary\n/ask who is witkoff\n")
+    turns = _chat_turns(
+        article_index_dir, "/use news\n/Articles\n/summary\n/ask who is witkoff\n/ask\n"
+    )
     assert turns[0].startswith("/use news\n/use is a command of the Telegram bot.")
     assert turns[1].startswith("/Articles\n/articles is a command of the Telegram bot.")
     assert turns[2].startswith("/summary\n**Russia warns foreign forces")
     # "/ask" and a question is the question, as a group asks the bot.
     assert "special envoy Steve Witkoff" in turns[3]
+    # "/ask" alone, which the README lists for chat, is told where the question goes (a CLI
+    # attacker's probe: it was called a command of the Telegram bot).
+    assert turns[4].startswith("/ask\nType the question after /ask")
 
 
 @pytest.mark.usefixtures("shared_model")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -1121,3 +1122,33 @@ def test_an_id_of_a_group_s_own_shape_is_refused(tmp_path: Path, cli: Cli) -> No
     from_feed = cli("add", str(feed), index_dir=tmp_path / "index")
     assert from_feed.returncode == 1
     assert "doc_id 'chat12-3' has the shape of a Telegram group's own article" in from_feed.stderr
+
+
+def test_a_closed_standard_input_or_output_is_one_line(article_index_dir: Path) -> None:
+    # A CLI attacker's probe: `ask <&-` and `ask "q" >&-` ended in tracebacks (no sys.stdin,
+    # no sys.stdout).
+    index_dir = article_index_dir
+    closed = {"stdin": "<&-", "stdout": ">&-"}
+    for stream, redirect in closed.items():
+        result = subprocess.run(
+            f'{shlex.quote(sys.executable)} -m articlebot ask "who is vinatier" {redirect}'
+            if stream == "stdout"
+            else f"{shlex.quote(sys.executable)} -m articlebot ask {redirect}",
+            shell=True,
+            env=_env(index_dir),
+            cwd=index_dir.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert "Traceback" not in result.stderr, stream
+        assert result.stderr.count("\n") == 1, (stream, result.stderr)
+    assert result.returncode == 1 and "standard output is closed" in result.stderr
+
+
+def test_an_empty_model_option_is_the_default_model(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: `--model ''` loaded the current folder ("cannot load embedding
+    # model '.'"); an empty ARTICLEBOT_MODEL is the default model.
+    result = cli("ask", "--model", "", "Who was Vinatier swapped for?", index_dir=tmp_path / "i")
+    assert result.returncode == 0, result.stderr
+    assert "Kasatkin" in result.stdout
