@@ -383,3 +383,26 @@ async def test_a_page_declaring_its_charset_in_meta_only_is_read_in_it(sites) ->
     # ("Caf\ufffd"), though a saved .html file honours the same <meta>.
     doc = await fetch_article(f"{sites['outer']}/meta-1252.html", allow=["127.0.0.1"], timeout=5)
     assert "Penmorra Café" in doc.text
+
+
+@pytest.mark.asyncio
+async def test_the_connection_goes_to_the_address_the_host_was_checked_at(sites) -> None:
+    # An attacker's reading of the code: the address was checked, then the connection looked
+    # the name up again, so a name answering a public address to the check and an internal
+    # one to the connection (DNS rebinding) had the request sent there; only the answer was
+    # refused. The connection now goes where the check looked, whatever the name says later.
+    import httpx
+
+    from articlebot.ingest.pinning import PinnedBackend, PinnedTransport
+
+    backend = PinnedBackend()
+    port = int(sites["outer"].rsplit(":", 1)[1])
+    backend.pin("news.invalid", "127.0.0.1")  # a name no DNS answers (RFC 2606)
+    async with httpx.AsyncClient(transport=PinnedTransport(backend), trust_env=False) as client:
+        response = await client.get(f"http://news.invalid:{port}/article.html")
+    assert response.status_code == 200 and response.text
+    assert response.request.headers["host"] == f"news.invalid:{port}"
+    unpinned = PinnedBackend()
+    async with httpx.AsyncClient(transport=PinnedTransport(unpinned), trust_env=False) as client:
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"http://news.invalid:{port}/article.html")

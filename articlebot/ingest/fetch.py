@@ -31,6 +31,8 @@ from articlebot.system_text import is_utf8, printable
 if TYPE_CHECKING:
     import httpx
 
+    from articlebot.ingest.pinning import PinnedBackend
+
 #: Pages larger than this are refused: an article is well under a megabyte of HTML.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 #: The whole fetch (every redirect, the headers and the body) must finish within this.
@@ -144,14 +146,21 @@ async def _download(
     is checked (`url` names the link in messages)."""
     import httpx
 
-    # trust_env=False: a proxy from the environment would see the real address instead of us,
-    # and only articlebot.config reads the environment.
+    from articlebot.ingest.pinning import PinnedBackend, PinnedTransport
+
+    # Each connection goes to the address its host was checked at (_check_destination pins
+    # it). trust_env=False: a proxy from the environment would see the real address instead
+    # of us, and only articlebot.config reads the environment.
+    backend = PinnedBackend()
     async with httpx.AsyncClient(
-        follow_redirects=False, timeout=timeout, trust_env=False
+        follow_redirects=False,
+        timeout=timeout,
+        trust_env=False,
+        transport=PinnedTransport(backend),
     ) as client:
         current = first
         for _ in range(MAX_REDIRECTS + 1):
-            await _check_destination(url, current, allow, first)
+            await _check_destination(url, current, allow, first, backend)
             request = client.build_request(
                 "GET",
                 current,
@@ -202,9 +211,10 @@ def _refusal(url: str, current: httpx.URL, address: str, first: httpx.URL) -> Do
 
 
 async def _check_destination(
-    url: str, current: httpx.URL, allow: AllowList, first: httpx.URL
+    url: str, current: httpx.URL, allow: AllowList, first: httpx.URL, backend: PinnedBackend
 ) -> None:
-    """Refuse `current` unless every address its host resolves to may be fetched."""
+    """Refuse `current` unless every address its host resolves to may be fetched; the
+    connection is then made to the first of them (`backend`), not to a new lookup's."""
     if current.port is not None and not 0 < current.port < 65536:
         # httpx takes port 99999, and the socket's OverflowError came out as a traceback.
         raise DocumentError(f"{url}: not a valid link (port {current.port})")
@@ -231,6 +241,7 @@ async def _check_destination(
         address = parse_address(text)
         if address is None or not allow.allows_address(address):
             raise _refusal(url, current, text, first)
+    backend.pin(host, addresses[0])
 
 
 def _check_peer(
