@@ -11,7 +11,12 @@ from articlebot.config import Settings
 from articlebot.encoders import DeferredEncoder, Encoder, Status, load_encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
-from articlebot.index.identity import IdentityResolver, normalize_source, still_held
+from articlebot.index.identity import (
+    IdentityResolver,
+    normalize_source,
+    origin_is_gone,
+    still_held,
+)
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
 from articlebot.index.store import (
@@ -305,7 +310,14 @@ def add_documents(
     with writer_lock(settings.index_dir, on_wait=on_wait):
         current = _current(settings)
         indexed = [current.documents[d] for d in current.doc_order] if current else []
-        resolver = IdentityResolver({doc.doc_id: doc.source for doc in indexed}, replace=replace)
+        # Pruned, a document whose file is gone holds its id against no one: a folder moved
+        # (`index NEW --prune`) keeps its articles' ids.
+        gone = {d.doc_id for d in indexed if prune and origin_is_gone(d.source)}
+        resolver = IdentityResolver(
+            {d.doc_id: d.source for d in indexed if d.doc_id not in gone},
+            replace=replace,
+            previous={d.doc_id: d.source for d in indexed if d.doc_id in gone},
+        )
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)
         if total_documents is not None:

@@ -463,3 +463,21 @@ def test_bytes_that_are_not_utf8_on_stdin_are_questions_not_crashes(
     code, out, err = _run("chat", index_dir=index_dir, cwd=tmp_path, stdin=stdin + b"quit\n")
     assert code == 0, err
     assert "Traceback" not in err and out.count("— Russia warns") >= 2
+
+
+def test_a_folder_moved_and_pruned_keeps_its_articles_ids_and_shows_where_they_are(
+    index_dir: Path, tmp_path: Path, run: Run
+) -> None:
+    # A CLI attacker's probe: `mv news archive; articlebot index archive --prune` renamed every
+    # article (bridge -> bridge-c677a1), breaking `--doc bridge` and a chat's `/use bridge`,
+    # though the run freed the old ids itself; `list` then kept showing the old paths.
+    folder = tmp_path / "news"
+    for i, story in enumerate(STORIES[:2]):
+        _article(folder / f"s{i}.txt", *story)
+    assert run("index", str(folder))[0] == 0
+    moved = folder.rename(tmp_path / "archive")
+    code, out, err = run("index", str(moved), "--prune")
+    assert code == 0, err
+    assert "renamed" not in out and "embedded 0 of" in out  # nothing embedded again
+    assert _sources(run("list")[1]) == {f"s{i}": str(moved / f"s{i}.txt") for i in range(2)}
+    assert "index already up to date" in run("index", str(moved), "--prune")[1]

@@ -459,7 +459,12 @@ def _build_index(
         for doc in documents:
             seen.add(doc.doc_id)
             before = old_docs.get(doc.doc_id)
-            unchanged = before is not None and before.content_hash == doc.content_hash
+            # A moved file (its source changed) is written again, its rows carried over.
+            unchanged = (
+                before is not None
+                and before.content_hash == doc.content_hash
+                and before.source == doc.source
+            )
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
                 added[doc.content_hash] = doc.doc_id
@@ -487,7 +492,7 @@ def _build_index(
         report.renamed = renames(report.removed, held, added)
         report.copies = still_copies(report.copies, report.renamed)
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
-            # Nothing changed; sources (a moved file) are not worth a new generation.
+            # Nothing changed.
             report.total_passages = len(previous.passages)
             return previous, report
         if not diverged:  # documents dropped from the end: keep the rest
