@@ -30,7 +30,7 @@ async def test_a_full_queue_refuses_and_keeps_what_it_holds(caplog) -> None:
     await asyncio.sleep(0)  # the worker takes it: the queue is empty again
     assert queue.offer("second", job("second")) and queue.offer("third", job("third"))
     assert not queue.offer("fourth", job("fourth"))
-    assert "indexing queue full (2 waiting): skipped fourth" in caplog.text
+    assert "indexing queue full for fourth (2 waiting)" in caplog.text
     release.set()
     await queue.stop(timeout=5)
     assert done == ["first", "second", "third"]  # in order; nothing queued was lost
@@ -87,3 +87,26 @@ async def test_stop_ends_in_time_with_a_job_that_hangs(caplog) -> None:
     # Each dropped job that has someone to tell (an admin's /add) is said to be dropped: the
     # admin had been told "Reading the article…" and then nothing.
     assert sorted(told) == ["running", "waiting"]
+
+
+@pytest.mark.asyncio
+async def test_one_group_s_jobs_take_a_quarter_of_the_queue_and_give_it_back() -> None:
+    queue = IndexingQueue(capacity=8)
+    release = asyncio.Event()
+
+    async def slow() -> None:
+        await release.wait()
+
+    async def fail() -> None:
+        raise RuntimeError("a bad page")
+
+    group = -100123
+    assert queue.offer("link 1", fail, owner=group) and queue.offer("link 2", slow, owner=group)
+    assert not queue.offer("link 3", slow, owner=group)  # its share (8 // 4) is taken
+    assert queue.offer("the channel's post", slow) and queue.offer("another group", slow, owner=-5)
+    queue.start()
+    await asyncio.sleep(0.05)  # link 1 failed (logged): its place is given back
+    assert queue.offer("link 3", slow, owner=group)
+    assert not queue.offer("link 4", slow, owner=group)
+    release.set()
+    await queue.stop(timeout=5)

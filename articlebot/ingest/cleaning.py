@@ -44,9 +44,12 @@ _NAME_AND_OUTLET = re.compile(
 #: A name and its desk, without "By" ("Rachel Okonjo Environment correspondent").
 #: The desk is written in lower case: "Local Democracy Reporter" in capitals is a desk alone,
 #: under the name it belongs to.
+# A role written with a capital ("Priya Raman, Consumer Affairs Correspondent") after a comma
+# only: "Local Democracy Reporter" alone is a role, not a name and one.
 _NAME_AND_ROLE = re.compile(
-    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*,?\s+(?:[A-Za-z]+\s+){0,3}"
-    r"(?i:correspondent|editor|reporter|writer|columnist|contributor|desk)\s*$"
+    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*(?:,?\s+(?:[A-Za-z]+\s+){0,3}"
+    r"(?:correspondent|editor|reporter|writer|columnist|contributor|desk)|,\s+(?:[A-Za-z]+\s+)"
+    r"{0,3}(?:Correspondent|Editor|Reporter|Writer|Columnist|Contributor|Desk))\s*$"
 )
 #: A name alone on the line under a headline ("Ahmed Farouk" above "USA TODAY"): two to four
 #: capitalised words, name particles between them, none a heading's word.
