@@ -485,6 +485,10 @@ def test_help_and_echoed_replies_fit_when_titles_and_ids_are_emoji() -> None:
     docs = [Document(f"d{n}", "🔥" * 200, "text", "f.txt") for n in range(12)]
     text = render.help_html(docs, "articlebot")
     assert render.fits(text) and "🔥" in text and "more (/source)" in text
+    # With every article removed, /help says there are none (an attacker's probe: "about these
+    # articles:" and an empty list).
+    empty = render.help_html([], "articlebot")
+    assert "I have none yet" in empty and "these articles" not in empty
     removed = render.plain_fit("Removed " + ", ".join(f"id{n}" for n in range(900)) + ".")
     assert len(removed.encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
     assert removed.startswith("Removed id0, id1") and removed.endswith("…")

@@ -210,9 +210,14 @@ def _help_html(documents: Sequence[Document], shown: int, bot_username: str) -> 
     if len(documents) > shown:
         titles += f"\n… and {len(documents) - shown} more (/source)"
     at = f"@{escape(bot_username)}" if bot_username else "the bot"
+    known = (
+        f"I answer questions about these articles with the passage that answers them:\n{titles}"
+        if documents
+        else "I answer questions about news articles with the passage that answers them, but I "
+        "have none yet: an admin adds them (/add, or a link sent to me)."
+    )
     return (
-        "I answer questions about these articles with the passage that answers them:\n"
-        f"{titles}\n\n"
+        f"{known}\n\n"
         "<b>In a private chat</b> just send your question.\n"
         f"<b>In a group</b> use /ask your question, mention me ({at} your question), or reply "
         "to one of my messages.\n"
