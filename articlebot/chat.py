@@ -17,7 +17,7 @@ from articlebot.retrieval.results import Answer
 from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passages
 
 HELP = """\
-Type a question about the articles; a follow-up ("when was he arrested?") is read with the \
+Type a question; a follow-up ("when was he arrested?") is read with the \
 one before it. Commands:
   more    the next passage for the last question
   clear   forget the conversation (and clear the screen)

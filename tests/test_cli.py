@@ -448,7 +448,7 @@ def test_chat_shows_no_control_characters_and_helps_with_punctuation(
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     turns = result.stdout.split("\n> ")[1:]
     assert turns[0].startswith("[31mwho is Witkoff?\n")
-    assert turns[1].startswith("...!!!???\nType a question about the articles")
+    assert turns[1].startswith("...!!!???\nType a question; a follow-up")
 
 
 def _chat_turns(index_dir: Path, stdin: str) -> list[str]:
