@@ -410,12 +410,14 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
     )
     from articlebot.index.store import file_in_the_way, not_a_folder
 
-    if args.index_dir is not None and args.database_url is None and settings.database_url:
+    uses_index = args.command not in ("eval", "webhook")  # eval's index is a temporary one
+    if uses_index and args.index_dir is not None and settings.database_url is not None:
         # The folder would be ignored: a `remove X --index-dir scratch` would change the
         # database that ARTICLEBOT_DATABASE_URL in .env names.
         raise UsageError(
-            "--index-dir names an index folder, but ARTICLEBOT_DATABASE_URL (the environment"
-            " or .env) keeps the index in PostgreSQL; add --database-url '' to use the folder"
+            "--index-dir names an index folder, but the index is kept in PostgreSQL"
+            " (--database-url, or ARTICLEBOT_DATABASE_URL in the environment or .env); give one"
+            " of them (--database-url '' uses the folder)"
         )
     if settings.database_url is None and file_in_the_way(settings.index_dir) is not None:
         raise CliError(not_a_folder(settings.index_dir))
@@ -1079,7 +1081,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         documents = read_documents(args.docs or [bundled_article_path()], on_skip=_skipped)
     if args.distractors:
         documents += read_documents(args.distractors, on_skip=_skipped)
-    if args.database_url is not None:
+    if args.database_url:  # "" is no database, as elsewhere
         _check_no_index_in(args.database_url)
     with tempfile.TemporaryDirectory(prefix="articlebot-eval-") as tmp:
         # The encoder (and its cached ONNX export) comes from the usual settings; only the index

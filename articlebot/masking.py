@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-#: A password given as a URL parameter (libpq's `?password=...`).
-PASSWORD_PARAMETER = re.compile(r"(?i)(password=)[^&]*")
+#: A password given as a URL parameter (libpq's `?password=...`), or a link's key or token
+#: (`?token=`, `?api_key=`, `?sig=`: who holds the link holds the page).
+PASSWORD_PARAMETER = re.compile(
+    r"(?i)(?<![\w-])((?:password|passwd|pwd|token|access_token|auth|api_key|apikey|key|"
+    r"secret|sig|signature)=)[^&#]*"
+)
 #: Where a URL parser may end a password or a host.
 _SEPARATORS = re.compile(r"[@:?/#]")
 
@@ -59,7 +63,7 @@ def _user_part(url: str) -> tuple[str, str, str] | None:
 def without_password(message: str, url: str) -> str:
     """`message` (an error's text, which may quote `url`) with `url`'s passwords, as written
     and decoded, replaced by ***, on one line."""
-    parameters = [m.group(0)[9:] for m in PASSWORD_PARAMETER.finditer(url)]
+    parameters = [m.group(0)[len(m.group(1)) :] for m in PASSWORD_PARAMETER.finditer(url)]
     passwords = [_password(PASSWORD_PARAMETER.sub(r"\1", url)), *parameters]
     secrets = {p for password in passwords for p in (password, unquote(password))}
     # libpq may end a password, or a host it then quotes, at an @ : ? / or # that this reads

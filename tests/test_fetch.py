@@ -56,6 +56,8 @@ class _Site(BaseHTTPRequestHandler):
             self._send(302, b"", {"Location": f"{self.other}/article.html"})
         elif self.path == "/to-file":
             self._send(302, b"", {"Location": "file:///etc/passwd"})
+        elif self.path == "/to-bad-name":
+            self._send(302, b"", {"Location": "https://xn--zz.com/story"})
         elif self.path == "/loop":
             self._send(302, b"", {"Location": "/loop"})
         elif self.path == "/slow.html":
@@ -177,6 +179,14 @@ async def test_a_host_that_is_no_valid_international_name_is_one_clear_error(url
     # An attacker's probe: an A-label that does not decode (IDNA) came out as a traceback.
     with pytest.raises(DocumentError, match="not a valid link"):
         await fetch_article(url, timeout=5)
+
+
+@pytest.mark.asyncio
+async def test_a_redirect_to_a_host_that_is_no_valid_name_is_one_clear_error(sites) -> None:
+    # The verifier's probe: any page redirecting there was a traceback still (httpx reads the
+    # Location as it answers).
+    with pytest.raises(DocumentError, match="redirected to an invalid link"):
+        await fetch_article(f"{sites['outer']}/to-bad-name", allow=["127.0.0.1"], timeout=5)
 
 
 @pytest.mark.asyncio

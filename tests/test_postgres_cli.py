@@ -15,9 +15,11 @@ from cli_run import CliRun
 from articlebot.collection import add_documents
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
-from articlebot.ingest.documents import iter_documents
+from articlebot.ingest.documents import Document, iter_documents
 from articlebot.masking import shown_source, without_password
+from articlebot.retrieval.about import source_line
 from articlebot.storage.postgres.connection import masked_url
+from articlebot.storage.postgres.schema import create_search_indexes
 
 pytest_plugins = ["postgres"]
 # Commands run in this process reuse the session's encoder (see conftest.shared_model).
@@ -366,6 +368,11 @@ def test_a_read_only_connection_answers_and_says_plainly_what_it_cannot_do(
     # reader with a traceback, as opening the index ran the schema's DDL
     # ("cannot execute CREATE EXTENSION in a read-only transaction").
     assert cli("index", "--database-url", database_url, index_dir=index_dir).returncode == 0
+    # As the README's archive does, with IVFFlat for HNSW (the verifier's probe: a reader then
+    # found the schema incomplete, and on the primary rebuilt HNSW).
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DROP INDEX passages_hnsw")
+        create_search_indexes(conn, dense="ivfflat")
     read_only = f"{database_url}?options=-c%20default_transaction_read_only%3Don"
     asked = cli("ask", SWAP, "--database-url", read_only, index_dir=index_dir)
     assert asked.returncode == 0, asked.stderr
@@ -393,6 +400,9 @@ def test_a_read_only_connection_answers_and_says_plainly_what_it_cannot_do(
     # An older schema, and a database error, are one line each too.
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE articlebot_schema SET version = 1")
+    with psycopg.connect(database_url) as conn:
+        indexes = {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes")}
+        assert "passages_hnsw" not in indexes  # no reader made it again
     old = cli("list", "--database-url", database_url, index_dir=index_dir)
     assert old.returncode == 1 and "Traceback" not in old.stderr
     assert "schema version 1" in old.stderr and "a new database" in old.stderr
@@ -401,9 +411,12 @@ def test_a_read_only_connection_answers_and_says_plainly_what_it_cannot_do(
 def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
     # An attacker's probe: masked in every error about the link, `?password=` was shown in
     # full by `list`, `show` and the bot's /articles.
-    assert shown_source("https://news.example/s?password=q5&id=3") == (
-        "https://news.example/s?password=***&id=3"
+    assert shown_source("https://news.example/s?password=q5&id=3&token=t7") == (
+        "https://news.example/s?password=***&id=3&token=***"
     )
+    # "who wrote this?" and "when was it published?" name the source too (the verifier's probe).
+    story = Document("s", "Storm", "Storm\n\nText.", "https://news.example/s?api_key=k9")
+    assert source_line(story) == "Source: https://news.example/s?api_key=***"
     assert shown_source("https://news.example/story?id=3") == "https://news.example/story?id=3"
     assert shown_source("/home/me/news/harbour.txt") == "/home/me/news/harbour.txt"
 
@@ -423,6 +436,9 @@ def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored
     with psycopg.connect(database_url) as conn:
         made = conn.execute("SELECT to_regclass('documents') IS NOT NULL").fetchone()[0]
         assert not made or not conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    both = ("--index-dir", str(scratch), "--database-url", database_url)
+    refused = cli("add", str(article), *both, index_dir=index_dir)
+    assert refused.returncode == 2 and not scratch.exists()  # not the folder ignored either
     folder = cli(
         "add",
         str(article),

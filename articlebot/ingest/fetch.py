@@ -166,7 +166,12 @@ async def _download(
                 current,
                 headers={"User-Agent": "articlebot/0.1", "Accept-Encoding": _ACCEPTED},
             )
-            response = await client.send(request, stream=True)
+            try:
+                response = await client.send(request, stream=True)
+            except UnicodeError:
+                # httpx reads a redirect's Location as it answers, even unfollowed: a host
+                # that is no valid international name ("xn--zz.com") fails there.
+                raise DocumentError(f"{url}: the site redirected to an invalid link") from None
             try:
                 _check_peer(url, current, response, allow, first)
                 if response.is_redirect:

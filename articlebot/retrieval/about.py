@@ -12,6 +12,7 @@ import numpy as np
 
 from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM, is_date_line
 from articlebot.ingest.documents import Document
+from articlebot.masking import shown_source
 from articlebot.retrieval.results import ArticleReply
 from articlebot.retrieval.spelling import plain_letters
 from articlebot.storage.index_store import IndexStore
@@ -99,7 +100,7 @@ def source_line(document: Document) -> str:
     """Where an article is from: its link, or the name of the file it was read from."""
     source = document.source
     if source.startswith(("http://", "https://")):
-        return f"Source: {source}"
+        return f"Source: {shown_source(source)}"
     if source:
         # A server's file path is nobody's business; the name tells which file it was, on one
         # line whatever it holds.

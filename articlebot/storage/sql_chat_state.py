@@ -124,7 +124,7 @@ class SqlChatState:
                         "the bot keeps its chats' state (follow-ups, limits, updates) in the"
                         " database and must write there, but this connection is read-only (a"
                         " read replica?): point ARTICLEBOT_DATABASE_URL at the primary; a read"
-                        " replica serves `ask`, `chat`, `list` and `summary`"
+                        " replica serves `ask`, `chat`, `list`, `show` and `summary`"
                     )
                 # Two replicas starting at once would race on CREATE ... IF NOT EXISTS.
                 run("SELECT pg_advisory_xact_lock(hashtext('articlebot_chat_state'))")

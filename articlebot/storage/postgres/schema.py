@@ -173,7 +173,9 @@ def schema_in_place(conn: psycopg.Connection, *, search_indexes: bool = True) ->
             " AND (SELECT count(*) = 2 FROM information_schema.columns WHERE table_schema ="
             " current_schema() AND table_name = 'sentences'"
             " AND column_name IN ('token_codes', 'token_scales'))"
-            " AND (EXISTS (SELECT FROM term_df) OR NOT EXISTS (SELECT FROM passages))"
+            # term_df is backfilled only from visible passages with words to count.
+            " AND (EXISTS (SELECT FROM term_df) OR NOT EXISTS (SELECT FROM passages"
+            " WHERE died IS NULL AND cardinality(terms) > 0))"
         ).fetchone()
         if not ready:
             return False
@@ -185,7 +187,11 @@ def schema_in_place(conn: psycopg.Connection, *, search_indexes: bool = True) ->
                     " AND tablename = 'passages'"
                 )
             }
-            if not {"passages_terms", "passages_hnsw"} <= indexes:
+            # An archive may have swapped HNSW for IVFFlat (create_search_indexes).
+            if "passages_terms" not in indexes or not indexes & {
+                "passages_hnsw",
+                "passages_ivfflat",
+            }:
                 return False
     register_vector_types(conn)
     return True
