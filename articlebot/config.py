@@ -179,8 +179,8 @@ class Settings(BaseSettings):
     rate_limit: int = Field(
         default=20,
         ge=0,
-        description="Questions, commands, button presses and inline queries one user may "
-        "make per rate_window (0: no limit).",
+        description="Questions, commands and button presses one user may make per "
+        "rate_window (0: no limit); inline queries are counted apart, three times as many.",
     )
     rate_window: float = Field(default=60.0, gt=0)
     chat_rate_limit: int = Field(

@@ -499,8 +499,15 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
         with closing(file_chat_state(settings.index_dir)) as chats:
             [record] = [p.post for p in chats.pending_posts() if p.doc_id == elsewhere]
             chats.drop_pending_post(elsewhere, record)
+        # Its page down and no text of its own, so no article yet: /remove forgets it (the
+        # verifier's probe: "no article with id", then indexed once the page came back).
+        _, waiting = sent("/down9-w.html")
+        await api.await_for(lambda: site.hits["/down9-w.html"] == 1, 20, description="a read")
+        reply = await _reply_in(api, EDITOR, f"/remove {waiting}")
+        assert reply == articles.WAITING_FORGOTTEN.format(ids=waiting)
         await asyncio.sleep(3.5)  # past both tries
         assert site.hits["/down9-r.html"] == 1 and site.hits["/down9-e.html"] == 1
+        assert site.hits["/down9-w.html"] == 1 and waiting not in documents(app)
         assert kept() == []
     finally:
         await shut_down(app)

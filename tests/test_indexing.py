@@ -110,3 +110,16 @@ async def test_one_group_s_jobs_take_a_quarter_of_the_queue_and_give_it_back() -
     assert not queue.offer("link 4", slow, owner=group)
     release.set()
     await queue.stop(timeout=5)
+
+
+def test_all_groups_together_take_half_the_queue() -> None:
+    # The verifier's probe: six strangers' groups, each within its quarter, filled the whole
+    # queue, and the listed channel's post and an admin's /add waited without bound.
+    queue = IndexingQueue(capacity=8)
+
+    async def job() -> None:
+        return None
+
+    taken = [queue.offer(f"group {g} link {n}", job, owner=-g) for g in range(1, 5) for n in (1, 2)]
+    assert taken == [True] * 4 + [False] * 4  # two groups' quarters make the half
+    assert all(queue.offer(f"channel post {n}", job) for n in range(4))

@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from articlebot.bot.limits import Verdict
@@ -130,8 +131,12 @@ async def gate(update: Update, context: BotContext) -> None:
             await message.reply_text(NOT_ALLOWED)
         if chat.type != "private":
             # Every time: a group that adds the bot back is left again (it hears from a group
-            # only while it is a member).
-            await context.bot.leave_chat(chat.id)
+            # only while it is a member). Messages sent before it left come after: Telegram
+            # refuses those leaves, and they end here all the same.
+            try:
+                await context.bot.leave_chat(chat.id)
+            except TelegramError as exc:
+                log.info("could not leave chat %s: %s", chat.id, exc)
     raise ApplicationHandlerStop
 
 

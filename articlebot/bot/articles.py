@@ -361,6 +361,10 @@ async def _read_and_index(
     await message.reply_html(_added_html(document, data, report), do_quote=True)
 
 
+#: /remove of a channel post still waiting to be read: it never will be.
+WAITING_FORGOTTEN = "Removed {ids}: it was still waiting to be read, and will not be indexed."
+
+
 async def remove(update: Update, context: BotContext) -> None:
     """/remove ID (admins): drop an article from the index."""
     message = await admin_message(update, context)
@@ -371,6 +375,16 @@ async def remove(update: Update, context: BotContext) -> None:
         await message.reply_text("Send /remove followed by an article id.")
         return
     state = context.bot_data
+    indexed = state.retriever.index.documents
+    if waiting := [d for d in doc_ids if d not in indexed and d in state.channels.waiting]:
+        # A channel post waiting to be read (its page down, or no room yet) is no article yet:
+        # it is read no more, and said so (it was "no article with id", then indexed).
+        for doc_id in waiting:
+            await forget_post(state, doc_id)
+        doc_ids = [d for d in doc_ids if d not in waiting]
+        if not doc_ids:
+            await message.reply_text(plain_fit(WAITING_FORGOTTEN.format(ids=", ".join(waiting))))
+            return
     if message.chat_id < 0:
         # In a group, of the articles this group sees: another group's own are not named here.
         visible = await visible_to(state.retriever.index.doc_order, message.chat_id, context)

@@ -48,6 +48,8 @@ class IndexingQueue:
         # the queue only, so they cannot keep the operator's channels and /add waiting.
         self._owned: dict[int, int] = {}
         self.share = max(1, self.capacity // 4)
+        #: All groups' own posts together: half the queue, the rest kept for the operator's.
+        self.groups_share = max(1, self.capacity // 2)
 
     @property
     def stopping(self) -> bool:
@@ -63,7 +65,9 @@ class IndexingQueue:
         """Whether a job (of the group `owner`'s own) would be taken now."""
         if self._jobs.qsize() >= self.capacity:
             return False
-        return owner is None or self._owned.get(owner, 0) < self.share
+        return owner is None or (
+            self._owned.get(owner, 0) < self.share and sum(self._owned.values()) < self.groups_share
+        )
 
     def offer(
         self, what: str, job: Job, dropped: Job | None = None, owner: int | None = None

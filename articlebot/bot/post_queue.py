@@ -11,7 +11,7 @@ import time
 
 from telegram.ext import JobQueue
 
-from articlebot.bot.channel_state import ChannelState, WaitingPost
+from articlebot.bot.channel_state import WaitingPost
 from articlebot.bot.post_indexing import index_post
 from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
@@ -73,8 +73,7 @@ async def queue_post(
             # as itself and as its automatic forward. (With room, the second is queued too: it
             # reads the page again at once if the first read fails.)
             return
-        crowded = _GROUP_WAITING * state.indexing.capacity
-        if owner is not None and _waiting_of(seen, owner) >= crowded:
+        if owner is not None and _groups_crowded(state, owner):
             # A group posting links faster than they can be read loses the newest ones, and
             # says so in the log; a listed channel's posts all wait their turn.
             log.warning("post %s: its group has too many waiting; skipped", article.post.link)
@@ -85,8 +84,19 @@ async def queue_post(
         log.info("post %s waits for room in the indexing queue", article.post.link)
 
 
-#: How many times the queue's size a group's own posts may wait for room.
-_GROUP_WAITING = 4
+#: How many times the queue's size all groups' own posts together may wait (each group's
+#: the queue's size at most): what strangers' groups may make the bot keep is bounded.
+_GROUPS_WAITING = 4
+
+
+def _groups_crowded(state: BotState, owner: int) -> bool:
+    """Whether the group `owner`'s own posts, or all groups' together, wait in such numbers
+    that another of theirs is not kept."""
+    owners = [_owner(waiting.article) for waiting in state.channels.waiting.values()]
+    size = state.indexing.capacity
+    return (
+        owners.count(owner) >= size or sum(o is not None for o in owners) >= _GROUPS_WAITING * size
+    )
 
 
 def _owner(article: PostArticle) -> int | None:
@@ -96,16 +106,14 @@ def _owner(article: PostArticle) -> int | None:
     return post.group if post.group is not None else None if post.channel else post.chat_id
 
 
-def _waiting_of(seen: ChannelState, owner: int) -> int:
-    """How many of the group `owner`'s own posts wait to be read (again)."""
-    return sum(_owner(waiting.article) == owner for waiting in seen.waiting.values())
-
-
 def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
     """Set a post that could not be indexed to be read again, after twice as long as the time
-    before; whether it is (not after post_retries tries, nor for a version edited since)."""
+    before; whether it is (not after post_retries tries, nor for a version edited since, nor
+    for a group's post when its groups' posts wait in numbers already)."""
     seen, settings, doc_id = state.channels, state.settings, article.post.doc_id
-    if tries >= settings.post_retries or seen.newest.get(doc_id) != kept:
+    owner = _owner(article)
+    crowded = owner is not None and _groups_crowded(state, owner)
+    if tries >= settings.post_retries or seen.newest.get(doc_id) != kept or crowded:
         log.info("post %s: could not be indexed; not trying again", article.post.link)
         return False
     delay = settings.post_retry_seconds * 2**tries
@@ -135,12 +143,16 @@ async def read_waiting_posts(context: BotContext) -> None:
     }
     for waiting in due:
         doc_id = waiting.article.post.doc_id
-        if (doc_id, waiting.kept) not in recorded or not await _still_wanted(
-            state, waiting.article
+        if (
+            (doc_id, waiting.kept) not in recorded
+            or state.channels.newest.get(doc_id) != waiting.kept  # an edit came meanwhile
+            or not await _still_wanted(state, waiting.article)
         ):
             await _release(state, doc_id, waiting.kept)
         elif not state.indexing.has_room(_owner(waiting.article)):
-            state.channels.waiting[doc_id] = waiting  # due still: offered at the next look
+            # Due still: offered at the next look; unless a newer delivery (an edit) came while
+            # the records were read, which is kept instead.
+            state.channels.waiting.setdefault(doc_id, waiting)
         else:
             await queue_post(state, waiting.article, recorded=waiting.kept, tries=waiting.tries)
 
