@@ -84,9 +84,9 @@ async def queue_post(
         log.info("post %s waits for room in the indexing queue", article.post.link)
 
 
-#: How many times the queue's size all groups' own posts together may wait (each group's
-#: the queue's size at most): what strangers' groups may make the bot keep is bounded.
-_GROUPS_WAITING = 4
+#: How many times the queue's size one group's own posts, and all groups' together, may wait:
+#: what strangers' groups may make the bot keep is bounded.
+_GROUP_WAITING, _GROUPS_WAITING = 2, 4
 
 
 def _groups_crowded(state: BotState, owner: int) -> bool:
@@ -94,9 +94,8 @@ def _groups_crowded(state: BotState, owner: int) -> bool:
     that another of theirs is not kept."""
     owners = [_owner(waiting.article) for waiting in state.channels.waiting.values()]
     size = state.indexing.capacity
-    return (
-        owners.count(owner) >= size or sum(o is not None for o in owners) >= _GROUPS_WAITING * size
-    )
+    groups = sum(o is not None for o in owners)
+    return owners.count(owner) >= _GROUP_WAITING * size or groups >= _GROUPS_WAITING * size
 
 
 def _owner(article: PostArticle) -> int | None:
