@@ -27,11 +27,11 @@ async def queue_post(
     state: BotState, article: PostArticle, recorded: str | None = None, tries: int = 0
 ) -> None:
     """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
-        `recorded` already, as that text: one read back after a restart, dropped as it was
-        written, whichever release wrote it); a full queue keeps it waiting, recorded, for room
+    `recorded` already, as that text: one read back after a restart, dropped as it was
+    written, whichever release wrote it); a full queue keeps it waiting, recorded, for room
     (read_waiting_posts; logged), but for the same version queued already. A post whose page
-        could not be read waits, recorded, to be read again (`tries` times so far). Questions
-        under the post wait for it while it is queued or being indexed."""
+    could not be read waits, recorded, to be read again (`tries` times so far). Questions
+    under the post wait for it while it is queued or being indexed."""
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
