@@ -8,8 +8,8 @@ from urllib.parse import unquote
 #: A password given as a URL parameter (libpq's `?password=...`), or a link's key or token
 #: (`?token=`, `?api_key=`, `?sig=`: who holds the link holds the page).
 PASSWORD_PARAMETER = re.compile(
-    r"(?i)(?<![\w-])((?:password|passwd|pwd|token|access_token|auth|api_key|apikey|key|"
-    r"secret|sig|signature)=)[^&#]*"
+    r"(?i)(?<![\w-])((?:password|sslpassword|passwd|pwd|token|access_token|auth|api_key|apikey|"
+    r"key|secret|sig|signature)=)[^&#]*"
 )
 #: Where a URL parser may end a password or a host.
 _SEPARATORS = re.compile(r"[@:?/#]")
@@ -17,8 +17,8 @@ _SEPARATORS = re.compile(r"[@:?/#]")
 
 def shown_source(source: str) -> str:
     """An article's source as shown to anyone: a link's password masked, in its user part (an
-    index written before links were kept without theirs may still hold one) or a `password=`
-    parameter (masked in every error about the link too)."""
+    index written before links were kept without theirs may still hold one) or a parameter
+    (`password=`, `token=`, `api_key=`: masked in every error about the link too)."""
     if "@" in source or PASSWORD_PARAMETER.search(source):
         return masked_url(source)
     return source

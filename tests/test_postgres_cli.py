@@ -418,6 +418,10 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
     story = Document("s", "Storm", "Storm\n\nText.", "https://news.example/s?api_key=k9")
     assert source_line(story) == "Source: https://news.example/s?api_key=***"
     assert shown_source("https://news.example/story?id=3") == "https://news.example/story?id=3"
+    # libpq's sslpassword= stays masked, and a word ending in "key" is no key.
+    assert masked_url("postgresql://u@h/db?sslpassword=s5&monkey=1") == (
+        "postgresql://u@h/db?sslpassword=***&monkey=1"
+    )
     assert shown_source("/home/me/news/harbour.txt") == "/home/me/news/harbour.txt"
 
 

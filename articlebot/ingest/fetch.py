@@ -254,8 +254,8 @@ def _check_peer(
 ) -> None:
     """Refuse the answer if the connection went to an address that may not be fetched.
 
-    The name may resolve differently for the connection than for our check a moment earlier
-    (DNS rebinding); checked before any of the body is read.
+    A second guard: the connection is made to the address checked (`PinnedBackend`), where a
+    new lookup could answer otherwise (DNS rebinding); checked before any of the body is read.
     """
     # The host was decoded once already (_check_destination): no UnicodeError here.
     if allow.allows_host(current.raw_host.decode("ascii")) or allow.allows_host(current.host):
