@@ -31,13 +31,25 @@ def closest_lead(articles: int = 1) -> str:
     return CLOSEST_LEAD if articles <= 1 else CLOSEST_LEAD_MANY
 
 
-def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -> str:
-    """The passage text with its highlighted sentence wrapped in the given marks."""
+def shown_parts(passage: RetrievedPassage) -> tuple[str, str, str]:
+    """The passage's text before its highlighted sentences, those sentences, and after, as a
+    reader is shown them: without the furniture between paragraphs ("- Advertisement -")."""
     a = passage.highlight.start - passage.start
     b = passage.highlight.end - passage.start
     text = passage.text
-    parts = (without_furniture(part) for part in (text[:a], text[a:b], text[b:]))
-    before, mark, after = parts
+    before, mark, after = (without_furniture(part) for part in (text[:a], text[a:b], text[b:]))
+    return before, mark, after
+
+
+def said_in_one_line(passage: RetrievedPassage) -> str:
+    """The highlighted sentences on one line, where they run on into the next paragraph (the
+    Also line), without what stands between."""
+    return " ".join(without_furniture(passage.highlight_text).split())
+
+
+def mark_highlight(passage: RetrievedPassage, open_mark: str, close_mark: str) -> str:
+    """The passage text with its highlighted sentence wrapped in the given marks."""
+    before, mark, after = shown_parts(passage)
     return f"{before}{open_mark}{mark}{close_mark}{after}"
 
 
@@ -74,8 +86,7 @@ def format_answer_text(
     also = []
     if answer.also is not None and not more and answer.also not in passages:
         top = answer.passages[0] if answer.passages else None
-        # One line, where the sentences run on into the next paragraph.
-        said = " ".join(without_furniture(answer.also.highlight_text).split())
+        said = said_in_one_line(answer.also)
         also = [f"Also: {said} {also_source_line(answer.also, top)}"]
     return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
-from articlebot.ingest.cleaning import without_furniture
 from articlebot.ingest.documents import Document, ids_like
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
-from articlebot.terminal import closest_lead
+from articlebot.terminal import closest_lead, said_in_one_line, shown_parts
 
 #: Telegram's limit on a message, in characters after entity parsing.
 MAX_MESSAGE_CHARS = 4096
@@ -113,10 +112,7 @@ def passage_html(
     passage: RetrievedPassage, budget: int = PASSAGE_BUDGET, title_chars: int = MAX_TITLE_CHARS
 ) -> str:
     """A passage with its highlighted sentence in bold, and where it comes from."""
-    a, b = passage.highlight.start - passage.start, passage.highlight.end - passage.start
-    text = passage.text
-    # Without the furniture between paragraphs ("- Advertisement -"), the bold kept in place.
-    before, mark, after = (without_furniture(part) for part in (text[:a], text[a:b], text[b:]))
+    before, mark, after = shown_parts(passage)
     before, mark, after = _clip_around(
         before + mark + after, len(before), len(before) + len(mark), budget
     )
@@ -142,8 +138,7 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
         where = also.paragraphs()
         if also.doc_id != answer.passages[0].doc_id:
             where = f"{title_html(also.title)}, {where}"
-        # One line, across a paragraph break and what stands between.
-        said = " ".join(without_furniture(also.highlight_text).split())
+        said = said_in_one_line(also)
         line = f"<b>Also:</b> {escape(clip(said, MAX_ALSO_CHARS))} <i>— {where}</i>"
         # Characters beyond the Basic Multilingual Plane (emoji) count twice in Telegram's
         # limit: a passage and an Also line full of them may not fit together.

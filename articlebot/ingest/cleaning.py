@@ -41,11 +41,9 @@ _BYLINE = re.compile(
 _NAME_AND_OUTLET = re.compile(
     r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*\s*[|•·]\s*[A-ZÀ-Þ][^|•·]{1,50}$"
 )
-#: A name and its desk, without "By" ("Rachel Okonjo Environment correspondent").
-#: The desk is written in lower case: "Local Democracy Reporter" in capitals is a desk alone,
-#: under the name it belongs to.
-# A role written with a capital ("Priya Raman, Consumer Affairs Correspondent") after a comma
-# only: "Local Democracy Reporter" alone is a role, not a name and one.
+#: A name and its desk, without "By" ("Rachel Okonjo Environment correspondent"). A desk in
+#: capitals counts only after a comma ("Priya Raman, Consumer Affairs Correspondent"):
+#: "Local Democracy Reporter" alone is a desk, under the name it belongs to.
 _NAME_AND_ROLE = re.compile(
     r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*(?:,?\s+(?:[A-Za-z]+\s+){0,3}"
     r"(?:correspondent|editor|reporter|writer|columnist|contributor|desk)|,\s+(?:[A-Za-z]+\s+)"
