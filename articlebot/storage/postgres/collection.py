@@ -104,7 +104,11 @@ def write_documents(
                 ).fetchall()
             }
             resolver = IdentityResolver(
-                {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
+                {doc_id: source for doc_id, (source, _) in live.items()},
+                replace=replace,
+                bodies={
+                    doc_id: meta["body"] for doc_id, (_, meta) in live.items() if "body" in meta
+                },
             )
             if refresh:
                 documents = still_held(
