@@ -280,6 +280,25 @@ async def test_allowed_chats_cover_inline_queries_and_outsiders_are_told_once(
     await asyncio.sleep(1.0)
     assert [m["text"] for m in api.sent_messages(9502)] == [access.NOT_ALLOWED]
 
+    # A button under an old answer in a group outside the list (a bot attacker's probe: it
+    # was never answered, so it kept spinning, and "not set up" was posted into the group).
+    stranger = -1005000002
+    old_answer = {
+        "message_id": 77,
+        "date": 0,
+        "chat": {"id": stranger, "type": "supergroup", "title": "Strangers"},
+        "from": api.bot_user,
+        "text": "an old answer",
+    }
+    pressed = api.callback_query(make_user(9503), old_answer, "p:deadbeef.0")
+    api.push_update(pressed)
+    await api.await_for(lambda: bool(api.calls_to("answerCallbackQuery")), timeout=10)
+    [answered] = api.calls_to("answerCallbackQuery")
+    assert answered.params["callback_query_id"] == pressed["callback_query"]["id"]
+    assert answered.params["text"] == access.NOT_ALLOWED
+    await api.await_for(lambda: bool(api.calls_to("leaveChat")), timeout=10)
+    assert api.sent_messages(stranger) == []
+
 
 @pytest.mark.both_backends
 @pytest.mark.asyncio
@@ -603,3 +622,26 @@ async def test_a_follow_up_after_its_article_was_removed_is_answered(
     in_group = (await api.await_messages(GROUP, 2, timeout=30))[1]["text"]
     for reply in (followed, in_group):
         assert handlers.SOMETHING_WENT_WRONG not in reply and "Hester" not in reply
+
+
+@pytest.mark.asyncio
+async def test_a_stop_tells_each_forum_topic_left_without_answers_once(api, start_bot) -> None:
+    # A bot attacker's probe: told once per chat, the notice went into one topic, and the
+    # askers of the other heard nothing.
+    forum = -1004000000
+    app = await start_bot(rate_limit=0, chat_rate_limit=0, stop_seconds=5)
+    for number in range(60):
+        api.push_update(
+            api.group_message(
+                forum,
+                f"/ask {QUESTIONS[number % len(QUESTIONS)]}",
+                user=make_user(9100 + number),
+                message_thread_id=11 + 11 * (number % 2),
+                is_forum=True,
+            )
+        )
+    await api.await_for(lambda: len(api.sent_messages(forum)) >= 1, 30, description="an answer")
+    await shut_down(app)
+    for topic in (11, 22):
+        said = [m["text"] for m in api.sent_messages(forum) if m.get("message_thread_id") == topic]
+        assert said.count(handlers.RESTARTING) == 1, said

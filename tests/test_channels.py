@@ -1170,3 +1170,117 @@ async def test_only_a_basic_group_becomes_a_supergroup(api, bot) -> None:
     api.push_update(asked)
     await answer_to(api, asked)
     assert bot.bot_data.chats.former_ids(UPGRADED) == []
+
+
+@pytest.mark.asyncio
+async def test_questions_under_a_post_being_read_leave_other_chats_answered(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A bot attacker's probe: each question under a post still being read held one of the
+    # updates PTB handles at once (64) for up to 30 s: 80 comments from strangers' groups,
+    # within every limit, kept a private question waiting 23 s.
+    settings = _own_index_settings(api, tmp_path, rate_limit=0, chat_rate_limit=0)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with running_bot(settings, api.token, retriever) as app:
+        update = api.channel_post(channel, url(site, "/slow.html"))
+        forward = api.automatic_forward(DISCUSSION, update)
+        doc_id = post_ref(_message(update["channel_post"])).doc_id
+        api.push_update(update)
+        api.push_update(forward)
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        comments = [
+            api.comment(forward, "/ask what did the trust win?", user=make_user(6000 + n))
+            for n in range(70)
+        ]
+        for comment in comments:
+            api.push_update(comment)
+        await asyncio.sleep(0.5)
+        api.push_update(api.private_message(42, "Who was Vinatier swapped for?"))
+        await api.await_messages(42, 1, timeout=20)
+        assert doc_id not in documents(app)  # answered while the post was still being read
+        site.slow.set()
+        answer = await answer_to(api, comments[0], timeout=30)
+        assert "85,000" in answer["text"]  # from the post's article, once it was in
+
+
+@pytest.mark.asyncio
+async def test_remove_of_a_post_queued_or_being_read_forgets_it(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A bot attacker's probe: /remove of a post in the indexing queue, or being read, said
+    # "no article with id", and the post was indexed afterwards.
+    settings = _own_index_settings(api, tmp_path, index_queue=4)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+
+    def doc_id(update: dict) -> str:
+        return post_ref(_message(update["channel_post"])).doc_id
+
+    async with running_bot(settings, api.token, retriever) as app:
+        reading = api.channel_post(channel, url(site, "/slow.html"))
+        api.push_update(reading)
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        queued = api.channel_post(channel, LIBRARY + " " + LIBRARY)
+        api.push_update(queued)
+        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
+        for target in (doc_id(queued), doc_id(reading)):
+            api.push_update(api.private_message(EDITOR, f"/remove {target}"))
+        await api.await_messages(EDITOR, 2, timeout=20)
+        replies = [m["text"] for m in api.sent_messages(EDITOR)]
+        assert all("will not be indexed" in reply for reply in replies), replies
+        site.slow.set()
+        await api.await_for(lambda: not app.bot_data.channels.pending, 30, description="done")
+        assert doc_id(queued) not in documents(app) and doc_id(reading) not in documents(app)
+    with closing(file_chat_state(settings.index_dir)) as kept:
+        assert kept.pending_posts() == []  # nor read at the next start
+
+
+@pytest.mark.asyncio
+async def test_summary_with_an_id_under_a_post_summarises_that_article(api, bot, site) -> None:
+    # A bot attacker's probe: the id was ignored, and the post's own article summarised.
+    _, early_forward = await post(api, f"Storm: {url(site, '/early.html')}")
+    orchard, _ = await post(api, f"Orchard: {url(site, '/orchard.html')}")
+    wanted = post_ref(_message(orchard["channel_post"])).doc_id
+    await api.await_for(lambda: wanted in documents(bot), 30, description="the orchard post")
+    asked = api.comment(early_forward, f"/summary {wanted}", user=READER)
+    api.push_update(asked)
+    assert "Cider orchard wins heritage grant" in (await answer_to(api, asked))["text"]
+    unknown = api.comment(early_forward, "/summary no-such-article", user=READER)
+    api.push_update(unknown)
+    assert "no-such-article" in (await answer_to(api, unknown))["text"]
+    plain = api.comment(early_forward, "/summary", user=READER)
+    api.push_update(plain)
+    assert "Storm Ida floods Carrick harbour" in (await answer_to(api, plain))["text"]
+
+
+@pytest.mark.asyncio
+async def test_a_stop_with_a_question_waiting_under_a_queued_post_ends_in_time(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A bot attacker's probe: a stop took 29 s of a 4 s budget, the question waiting for a
+    # post the stop dropped from the queue, and its asker was told nothing.
+    from articlebot.bot.handlers import RESTARTING
+
+    settings = _own_index_settings(api, tmp_path, stop_seconds=4)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    app = build_application(settings, api.token, retriever)
+    await launch_polling(app)
+    try:
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        api.push_update(api.channel_post(channel, url(site, "/slow.html")))
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        queued = api.channel_post(channel, url(site, "/early.html"))
+        forward = api.automatic_forward(DISCUSSION, queued)
+        api.push_update(queued)
+        api.push_update(forward)
+        await api.await_for(lambda: app.bot_data.indexing.waiting >= 1, 20)
+        api.push_update(api.comment(forward, "/ask how many homes were flooded?", user=READER))
+        await asyncio.sleep(1.0)
+        started = time.monotonic()
+        await shut_down(app)
+        assert time.monotonic() - started < settings.stop_seconds + 2
+    finally:
+        site.slow.set()
+        await shut_down(app)
+    assert [m["text"] for m in api.sent_messages(DISCUSSION)] == [RESTARTING]

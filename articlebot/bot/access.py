@@ -123,9 +123,17 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     told = state.told_outside
     message = update.effective_message
+    button = update.callback_query
+    if button is not None:
+        # A button under an old answer: answered where it was pressed (it would spin on),
+        # nothing posted into the chat for it.
+        try:
+            await button.answer(NOT_ALLOWED)
+        except TelegramError as exc:
+            log.info("could not answer a button in chat %s: %s", chat.id, exc)
     if state.settings.outside_chats == "leave" and message is not None:
         # Said once per chat; a full set means silence rather than growing without bound.
-        if chat.id not in told and len(told) < MAX_REMEMBERED:
+        if button is None and chat.id not in told and len(told) < MAX_REMEMBERED:
             told.add(chat.id)
             log.info("not serving chat %s: not in the allowed chats", chat.id)
             await message.reply_text(NOT_ALLOWED)

@@ -168,6 +168,7 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         log.info("stopping within %.0fs", settings.stop_seconds)
         self.bot_data.stopping.set()
         self.bot_data.questions.close()
+        self.bot_data.channels.stop_waiting()
         deadline = max(settings.stop_seconds - NOTICE_SECONDS, 1.0)
         calls = self.bot.rate_limiter
         if isinstance(calls, BotApiCalls):

@@ -376,9 +376,13 @@ async def remove(update: Update, context: BotContext) -> None:
         return
     state = context.bot_data
     indexed = state.retriever.index.documents
-    if waiting := [d for d in doc_ids if d not in indexed and d in state.channels.waiting]:
-        # A channel post waiting to be read (its page down, or no room yet) is no article yet:
-        # it is read no more, and said so (it was "no article with id", then indexed).
+    channels = state.channels
+    if waiting := [
+        d for d in doc_ids if d not in indexed and (d in channels.waiting or d in channels.pending)
+    ]:
+        # A channel post waiting to be read (its page down, no room yet, queued or being read)
+        # is no article yet: it is read no more, and said so (it was "no article with id",
+        # then indexed).
         for doc_id in waiting:
             await forget_post(state, doc_id)
         doc_ids = [d for d in doc_ids if d not in waiting]

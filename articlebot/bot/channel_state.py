@@ -71,6 +71,9 @@ class ChannelState:
     #: doc_id -> the version of the post queued and not yet started (its record): the same
     #: again (its forward) is not queued twice.
     queued: dict[str, str] = field(default_factory=dict)
+    #: doc_id -> how many times an admin removed the post while it was queued or being read:
+    #: the jobs queued before write nothing (one entry per /remove at most).
+    removals: dict[str, int] = field(default_factory=dict)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -124,8 +127,15 @@ class ChannelState:
             del self.pending[doc_id]
             pending.done.set()
 
+    def stop_waiting(self) -> None:
+        """Let every question waiting for a post's indexing go on (the bot is stopping: the
+        posts queued may never be read before it ends)."""
+        for pending in self.pending.values():
+            pending.done.set()
+
     async def settled(self, doc_id: str) -> None:
-        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed."""
+        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed,
+        or the bot is stopping."""
         pending = self.pending.get(doc_id)
         if pending is None:
             return

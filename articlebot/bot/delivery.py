@@ -169,12 +169,15 @@ class AnswersUnderWay:
             await asyncio.wait(others, timeout=timeout)
 
 
-async def stop_notice_once(message: Message, text: str, told: set[int]) -> None:
+async def stop_notice_once(message: Message, text: str, told: set[tuple[int, int | None]]) -> None:
     """Send `text` to a chat whose question will not be answered because the bot is stopping:
-    once per chat (`told` holds the chats told), however many of its questions were dropped."""
-    if message.chat_id in told:
+    once per chat, and in a forum topic or under a channel post once per thread, where those
+    asking read (`told` holds the chats and threads told), however many of its questions were
+    dropped."""
+    where = (message.chat_id, message.message_thread_id)
+    if where in told:
         return
-    told.add(message.chat_id)
+    told.add(where)
     try:
         with stop_notice():
             await message.reply_text(text, do_quote=True)

@@ -86,4 +86,15 @@ class RateLimiter:
         if refusal.again:
             return Verdict.DROP
         chat_full = chat_id is not None and refusal.key == chat_key(chat_id)
-        return Verdict.WARN_CHAT if chat_full else Verdict.WARN
+        if chat_full:
+            return Verdict.WARN_CHAT
+        if chat_id is not None and chat_id < 0 and self.chat_limit > 0:
+            # A warning is a message to the group. Accounts that spent their own limit
+            # elsewhere had flooded a group with them, past Telegram's 20 a minute there: it
+            # is for a member over their share of this group, and one of its budget's.
+            if refusal.key == sender_key(user_id) and user_id != chat_id:
+                return Verdict.DROP
+            warning = Limit(chat_key(chat_id), self.chat_limit, self.window)
+            if self.counters.hit([warning], time.time() if now is None else now) is not None:
+                return Verdict.DROP
+        return Verdict.WARN

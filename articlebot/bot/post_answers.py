@@ -13,11 +13,11 @@ from telegram.ext import Application, filters
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import buttons_for, empty_hint, stop_notice
+from articlebot.bot.handlers import buttons_for, empty_hint, stop_notice, visible_to
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
-from articlebot.bot.threads import Thread, question_in_thread
+from articlebot.bot.threads import Asked, Thread, question_in_thread
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
 from articlebot.retrieval.results import Answer
@@ -140,9 +140,31 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
     asked = question_in_thread(message, context.bot.id, context.bot.username or "")
     if asked is None or not await admitted(update, context):
         return
+    if thread.post.doc_id in state.channels.pending:
+        # Waiting here for the post's article would hold one of the updates PTB handles at
+        # once (up to 30 s each): comments under posts being read would stall every chat.
+        context.application.create_task(
+            _reply_when_indexed(message, thread, asked, context), update=update
+        )
+        return
+    await _reply(message, thread, asked, context)
+
+
+async def _reply_when_indexed(
+    message: Message, thread: Thread, asked: Asked, context: BotContext
+) -> None:
+    state = context.bot_data
     await state.channels.settled(thread.post.doc_id)
+    if state.stopping.is_set() and thread.post.doc_id not in state.retriever.index.documents:
+        await stop_notice(message, state)  # the stop came before its post was read
+        return
+    await _reply(message, thread, asked, context)
+
+
+async def _reply(message: Message, thread: Thread, asked: Asked, context: BotContext) -> None:
+    state = context.bot_data
     if asked.command == "summary":
-        await _thread_summary(message, thread, state)
+        await _thread_summary(message, thread, asked.question, context)
         return
     if not asked.question:
         await message.reply_text(
@@ -171,12 +193,23 @@ async def _answer_in_thread(
         state.counts.count(reply.answer)
 
 
-async def _thread_summary(message: Message, thread: Thread, state: BotState) -> None:
-    index = state.retriever.index
-    if thread.post.doc_id not in index.documents:
+async def _thread_summary(
+    message: Message, thread: Thread, wanted: str, context: BotContext
+) -> None:
+    """/summary under a post: the post's article, or the one `wanted` names where this chat
+    may read it (another group's own article is not there for it, as with /summary outside)."""
+    index = context.bot_data.retriever.index
+    if wanted and not (
+        wanted in index.documents and await visible_to([wanted], message.chat_id, context)
+    ):
+        visible = await visible_to(index.doc_order, message.chat_id, context)
+        await message.reply_text(render.no_article_line(wanted, visible), do_quote=True)
+        return
+    doc_id = wanted or thread.post.doc_id
+    if doc_id not in index.documents:
         await message.reply_text(NO_POST_ARTICLE, do_quote=True)
         return
-    await delivery.reply_html(message, render.reply_html(summary_reply(index, thread.post.doc_id)))
+    await delivery.reply_html(message, render.reply_html(summary_reply(index, doc_id)))
 
 
 class InPostThread(filters.MessageFilter):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 from articlebot.bot.state import BotState
 from articlebot.config import Settings
@@ -38,12 +39,15 @@ async def read_post(article: PostArticle, settings: Settings) -> tuple[Document 
     return (text_document(article) if article.own_text is not None else None), later
 
 
-async def index_post(state: BotState, article: PostArticle) -> bool:
+async def index_post(
+    state: BotState, article: PostArticle, wanted: Callable[[], bool] = lambda: True
+) -> bool:
     """Index one post's article, off the event loop, and serve it; a post seen before with the
     same link and text is not read again. A post edited to carry no article (a retraction, a
     link to a page that cannot be read) has its article removed. Whether it is to be read
-    again later (its site was down or slow, or the index could not be written). Run by the one
-    indexing worker, so one post at a time."""
+    again later (its site was down or slow, or the index could not be written). Nothing is
+    written once `wanted()` is false (an admin removed the post while it was read). Run by the
+    one indexing worker, so one post at a time."""
     seen = state.channels
     doc_id = article.post.doc_id
     signature = _signature(article)
@@ -65,6 +69,9 @@ async def index_post(state: BotState, article: PostArticle) -> bool:
                 seen.mark_indexed(doc_id, signature)
             return later
         async with state.index_lock:  # one index change at a time in this process
+            if not wanted():
+                log.info("post %s: removed while it was read; not indexed", article.post.link)
+                return False
             from articlebot.collection import add_documents
 
             # The id is the post's own: it replaces the post's earlier article, also when the

@@ -44,13 +44,21 @@ async def queue_post(
             await _release(state, doc_id, waiting.kept)
     seen.newest[doc_id] = kept
     seen.expect(doc_id)
+    removals = seen.removals.get(doc_id, 0)
+
+    def wanted() -> bool:  # not removed by an admin since it was queued
+        return seen.removals.get(doc_id, 0) == removals
 
     async def job() -> None:
         stopped = again = False
         if seen.queued.get(doc_id) == kept:
             del seen.queued[doc_id]
         try:
-            again = await index_post(state, article) and _read_again(state, article, kept, tries)
+            again = (
+                wanted()
+                and await index_post(state, article, wanted)
+                and _read_again(state, article, kept, tries)
+            )
             if again:  # counted in the record too: a restart goes on from there
                 await state.remember(state.chats.count_post_tries, doc_id, kept, tries + 1)
         except asyncio.CancelledError:
@@ -157,10 +165,16 @@ async def read_waiting_posts(context: BotContext) -> None:
 
 
 async def forget_post(state: BotState, doc_id: str) -> None:
-    """Read a post no more (an admin removed its article): not again later, nor at a start."""
-    waiting = state.channels.waiting.pop(doc_id, None)
+    """Read a post no more (an admin removed its article): not again later, nor at a start,
+    nor the versions queued or being read now (they write nothing)."""
+    seen = state.channels
+    waiting = seen.waiting.pop(doc_id, None)
     if waiting is not None:
         await _release(state, doc_id, waiting.kept)
+    if doc_id in seen.pending:
+        seen.removals[doc_id] = seen.removals.get(doc_id, 0) + 1
+        if (newest := seen.newest.get(doc_id)) is not None:
+            await _release(state, doc_id, newest)
 
 
 def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:

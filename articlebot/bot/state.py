@@ -77,7 +77,7 @@ class BotState:
     unusable_store: PostgresIndexStore | None = None
     counts: AnswerCounts = field(default_factory=AnswerCounts)
     #: The chats told the bot is restarting while it stops (once per chat).
-    told_restarting: set[int] = field(default_factory=set)
+    told_restarting: set[tuple[int, int | None]] = field(default_factory=set)
     #: The answers being worked on per chat (the stop notice comes after them).
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: Each chat's questions answered in turn, each the context of the next.
