@@ -1284,3 +1284,41 @@ async def test_a_stop_with_a_question_waiting_under_a_queued_post_ends_in_time(
         site.slow.set()
         await shut_down(app)
     assert [m["text"] for m in api.sent_messages(DISCUSSION)] == [RESTARTING]
+
+
+@pytest.mark.asyncio
+async def test_a_post_waiting_for_room_is_not_overtaken_by_later_ones(
+    api, encoder, tmp_path: Path, caplog
+) -> None:
+    # A bot attacker's probe: a post that found the queue full was offered again every 30 s
+    # only, and each later post that found room meanwhile went ahead of it (14 of them).
+    def page_for(path: str) -> Page:
+        time.sleep(1.0)  # a news site answering in a second
+        story = EARLY.replace("Storm Ida", f"Storm {path.strip('/').removesuffix('.html')}")
+        return 200, "text/html; charset=utf-8", story.encode()
+
+    caplog.set_level(logging.INFO, logger="articlebot.bot.post_indexing")
+    with page_server(page_for) as base:
+        settings = _own_index_settings(api, tmp_path, index_queue=2)
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        async with running_bot(settings, api.token, retriever) as app:
+            first = [api.channel_post(channel, f"{base}/p{n}.html") for n in range(4)]
+            for update in first:  # one read, two queued, the fourth waits for room
+                api.push_update(update)
+            await api.await_for(lambda: bool(app.bot_data.channels.waiting), 10, description="")
+            later = []
+            for n in range(3):
+                later.append(api.channel_post(channel, f"{base}/q{n}.html"))
+                api.push_update(later[-1])
+                await asyncio.sleep(1.5)
+            wanted = [post_ref(_message(u["channel_post"])).doc_id for u in first + later]
+            await api.await_for(
+                lambda: all(d in documents(app) for d in wanted), 40, description="all posts"
+            )
+    order = [
+        int(match.group(1))
+        for record in caplog.records
+        if (match := re.search(r"^indexed post .* as tg\d+-(\d+):", record.getMessage()))
+    ]
+    assert order == sorted(order)  # in the order they were posted

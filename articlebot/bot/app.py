@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 import re
@@ -320,6 +321,7 @@ def build_application(
         loaded = state.retriever
         assert application.job_queue is not None  # PTB makes one: APScheduler is installed
         schedule_index_reload(application.job_queue)
+        state.indexing.after_each = functools.partial(post_queue.offer_waiting_posts, state)
         state.indexing.start()
         await post_queue.queue_pending_posts(state)
         post_queue.schedule_post_retries(application.job_queue, settings)

@@ -39,6 +39,8 @@ class IndexingQueue:
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(1, capacity)
+        #: Run after each job, when there is room again (posts waiting for it are offered).
+        self.after_each: Job | None = None
         # One slot more than the capacity: the wake-up that stop() puts in always fits.
         self._jobs: asyncio.Queue[_Queued | None] = asyncio.Queue(self.capacity + 1)
         self._task: asyncio.Task[None] | None = None
@@ -112,6 +114,11 @@ class IndexingQueue:
             finally:
                 self._done(queued)
             self._running = None
+            if self.after_each is not None and not self._closed:
+                try:
+                    await self.after_each()
+                except Exception:
+                    log.exception("after indexing %s", queued.what)
 
     async def stop(self, timeout: float) -> None:
         """Take no new jobs, run those queued for up to `timeout` seconds, then cancel what is

@@ -29,7 +29,7 @@ async def queue_post(
     """Hand a post to the indexing worker, recorded in the chat state until it is done (unless
     `recorded` already, as that text: one read back after a restart, dropped as it was
     written, whichever release wrote it); a full queue keeps it waiting, recorded, for room
-    (read_waiting_posts; logged), but for the same version queued already. A post whose page
+    (offer_waiting_posts; logged), but for the same version queued already. A post whose page
     could not be read waits, recorded, to be read again (`tries` times so far). Questions
     under the post wait for it while it is queued or being indexed."""
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
@@ -42,6 +42,8 @@ async def queue_post(
             tries = max(tries, waiting.tries)
         else:
             await _release(state, doc_id, waiting.kept)
+    if recorded is None and seen.waiting:
+        await offer_waiting_posts(state)  # those waiting for room go first, oldest first
     seen.newest[doc_id] = kept
     seen.expect(doc_id)
     removals = seen.removals.get(doc_id, 0)
@@ -87,7 +89,7 @@ async def queue_post(
             log.warning("post %s: its group has too many waiting; skipped", article.post.link)
             await _release(state, doc_id, kept)
             return
-        # Kept, recorded, and offered again by read_waiting_posts when there is room.
+        # Kept, recorded, and offered again by offer_waiting_posts when there is room.
         seen.waiting[doc_id] = WaitingPost(article, kept, tries, time.monotonic())
         log.info("post %s waits for room in the indexing queue", article.post.link)
 
@@ -137,11 +139,16 @@ async def _release(state: BotState, doc_id: str, kept: str) -> None:
 
 
 async def read_waiting_posts(context: BotContext) -> None:
-    """The job: queue the posts whose page is due to be read again, those still to be read:
-    still recorded (another replica on the same database may have indexed a newer edit, or
-    an admin removed its article) and still wanted (_still_wanted); one that finds the
-    indexing queue full waits its turn again."""
-    state = context.bot_data
+    """The job: offer_waiting_posts, now and then (pages due to be read again)."""
+    await offer_waiting_posts(context.bot_data)
+
+
+async def offer_waiting_posts(state: BotState) -> None:
+    """Queue the posts waiting for room, and those whose page is due to be read again, oldest
+    first, those still to be read: still recorded (another replica on the same database may
+    have indexed a newer edit, or an admin removed its article) and still wanted
+    (_still_wanted); one that finds the indexing queue full waits its turn again. Run after
+    each indexing job, before a new post is queued, and by the read_waiting_posts job."""
     due = state.channels.due(time.monotonic())
     if not due:
         return
