@@ -1045,11 +1045,15 @@ def _check_no_index_in(url: str) -> None:
     finally:
         store.close()
     if held:
-        raise CliError(
-            f"{masked_url(url)} holds an index ({_plural(held, 'article')}), which eval would "
-            "replace with its own documents; give it an empty database, or no --database-url "
-            "(a temporary folder)"
-        )
+        raise CliError(_holds_an_index(url, held))
+
+
+def _holds_an_index(url: str, held: int) -> str:
+    return (
+        f"{masked_url(url)} holds an index ({_plural(held, 'article')}), which eval would "
+        "replace with its own documents; give it an empty database, or no --database-url "
+        "(a temporary folder)"
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -1070,6 +1074,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         run_dialogue,
         score,
     )
+    from articlebot.index.store import IndexNotEmptyError
     from articlebot.ingest.documents import bundled_article_path, read_documents
     from articlebot.retrieval.reader import read_answer
     from articlebot.retrieval.retriever import Retriever
@@ -1097,7 +1102,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
             # A database only when given on the command line: the environment's or .env's is
             # the index the bot serves, which the eval's documents would replace.
             settings = settings.model_copy(update={"database_url": None})
-        data, _ = update_index(settings, encoder, documents, progress=sys.stderr.isatty())
+        try:
+            data, _ = update_index(
+                settings,
+                encoder,
+                documents,
+                progress=sys.stderr.isatty(),
+                only_if_empty=settings.database_url is not None,
+            )
+        except IndexNotEmptyError as exc:
+            # Checked again under the writer lock: an article added since the look above.
+            raise CliError(_holds_an_index(args.database_url, exc.held)) from None
         english_only = not settings.multilingual_model
 
         def retriever(ranking: Any = None) -> Retriever:

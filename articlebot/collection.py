@@ -20,6 +20,7 @@ from articlebot.index.identity import (
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
 from articlebot.index.store import (
+    IndexNotEmptyError,
     IndexNotFoundError,
     IndexStoreError,
     check_compatible,
@@ -84,10 +85,12 @@ def update_index(
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
+    only_if_empty: bool = False,
 ) -> tuple[IndexData, BuildReport]:
     """Make the index in `settings.index_dir` (or the database) hold exactly `documents` (read
     one at a time: a generator keeps a large corpus out of memory); whatever else it held is
-    dropped."""
+    dropped. With `only_if_empty`, a database holding articles once its writer lock is held is
+    left as it is (IndexNotEmptyError)."""
     url = database_url(settings)
     if url is not None:
         from articlebot.storage.postgres.collection import write_documents
@@ -99,6 +102,7 @@ def update_index(
             documents,
             exactly=True,
             rebuild=rebuild,
+            only_if_empty=only_if_empty,
             batch_size=settings.embed_batch_size,
             progress=progress,
             on_wait=on_wait,
@@ -185,13 +189,19 @@ def _open_database_index(
     if not has_index(store):
         store.close()
         log.info("no index in the database yet; building it from the configured documents")
-        store, report = update_index(
-            settings,
-            encoder,
-            iter_documents(document_paths(settings), on_skip=_skipped),
-            progress=progress,
-        )
-        log.info("index built: %s", report.summary())
+        try:
+            store, report = update_index(
+                settings,
+                encoder,
+                iter_documents(document_paths(settings), on_skip=_skipped),
+                progress=progress,
+                only_if_empty=True,
+            )
+            log.info("index built: %s", report.summary())
+        except IndexNotEmptyError:
+            # Another writer (the first `articlebot index`) published while this one waited
+            # for its lock: that index is the one to answer from.
+            store = open_store(url)
     check_recipe(store.manifest, recipe(encoder.name, chunk_settings(settings)), url)
     return store
 

@@ -478,3 +478,35 @@ def test_a_jsonl_line_of_a_title_whose_first_line_went_keeps_its_own_id(
     for doc_id, word in zip(ids, ("pier", "dock"), strict=True):
         shown = cli("show", doc_id, "--database-url", url, index_dir=index_dir)
         assert f"the {word} repair" in shown.stdout, shown.stdout + shown.stderr
+
+
+def test_a_first_index_published_while_another_waited_for_the_lock_is_kept(
+    database_url: str, encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CLI attacker's probe: `ask` (or a bot starting) found the database empty while the
+    # first `articlebot index` was writing, then built it from the sample article alone once
+    # it had the lock, and the 25 articles just published were gone. And eval, on a database
+    # seen empty, replaced an article `add` published meanwhile.
+    import articlebot.storage.postgres.collection as database
+    from articlebot.collection import open_index, update_index
+    from articlebot.index.store import IndexNotEmptyError
+
+    story = tmp_path / "lighthouse.txt"
+    story.write_text(LIGHTHOUSE, encoding="utf-8")
+    settings = load_settings(index_dir=tmp_path / "unused", database_url=database_url)
+    add_documents(settings, encoder, iter_documents([story]))
+    monkeypatch.setattr(database, "has_index", lambda store: False)  # as seen before the lock
+    store = open_index(settings, encoder)
+    try:
+        assert sorted(store.manifest.documents) == ["lighthouse"]
+    finally:
+        store.close()
+    eval_documents = [Document("dev", "Dev", "A dev set's own article, seven words.", "dev")]
+    with pytest.raises(IndexNotEmptyError):
+        update_index(settings, encoder, eval_documents, only_if_empty=True)
+    monkeypatch.undo()
+    store = open_index(settings, encoder)
+    try:
+        assert sorted(store.manifest.documents) == ["lighthouse"]
+    finally:
+        store.close()

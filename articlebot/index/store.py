@@ -75,6 +75,14 @@ class IndexMismatchError(IndexStoreError):
     """The index was built with another model, settings or format."""
 
 
+class IndexNotEmptyError(IndexStoreError):
+    """A write meant for an empty index found articles there (another writer was first)."""
+
+    def __init__(self, held: int) -> None:
+        super().__init__(f"it holds {held} article{'' if held == 1 else 's'} now")
+        self.held = held
+
+
 class IndexWriteError(IndexStoreError):
     """The index folder cannot be written (a file in its place, no permission, disk full)."""
 

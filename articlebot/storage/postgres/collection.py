@@ -22,7 +22,13 @@ from articlebot.index.identity import (
     replaced_at,
     still_held,
 )
-from articlebot.index.store import IndexMismatchError, IndexNotFoundError, Manifest, Recipe
+from articlebot.index.store import (
+    IndexMismatchError,
+    IndexNotEmptyError,
+    IndexNotFoundError,
+    Manifest,
+    Recipe,
+)
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.storage.postgres import generations
@@ -79,6 +85,7 @@ def write_documents(
     rebuild: bool = False,
     replace: bool = False,
     refresh: bool = False,
+    only_if_empty: bool = False,
     batch_size: int = 64,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
@@ -88,7 +95,10 @@ def write_documents(
     unless `rebuild`; an index built with another model or chunking is an error unless
     `rebuild` (which then re-embeds every document given). With `refresh` (the documents are
     the stored articles' files, read again), those whose file no stored article has once the
-    lock is held are left out: another writer removed them meanwhile."""
+    lock is held are left out: another writer removed them meanwhile. With `only_if_empty`,
+    IndexNotEmptyError, nothing written, when the database holds articles once the lock is
+    held (a first index, or eval's, must not replace what another writer published since the
+    database was seen empty)."""
     report = BuildReport()
     wanted = recipe(encoder.name, chunking)
     with writing_to(url), connect(url) as conn:
@@ -103,6 +113,8 @@ def write_documents(
                     "SELECT doc_id, source, meta FROM documents WHERE died IS NULL"
                 ).fetchall()
             }
+            if only_if_empty and live:
+                raise IndexNotEmptyError(len(live))
             resolver = IdentityResolver(
                 {doc_id: source for doc_id, (source, _) in live.items()},
                 replace=replace,
