@@ -249,6 +249,26 @@ def test_bad_document_is_one_clear_line_and_the_index_stays(
     )
 
 
+def test_a_headline_without_text_under_it_is_one_line_and_the_index_stays(
+    article_index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: a title over "." (or a feed's "Read more: <link>") was added
+    # with no passages, and "who wrote this" or "summarize" then ended in a traceback.
+    index_dir = article_index_dir
+    before = (index_dir / "CURRENT").read_text()
+    for name, body in (("dot.txt", "."), ("stub.txt", "Read more: https://example.com/a")):
+        stub = tmp_path / name
+        stub.write_text(f"Harbour story\n\n{body}\n", encoding="utf-8")
+        result = cli("add", str(stub), index_dir=index_dir)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"articlebot: error: {stub}: has no text to index under its title"
+        )
+        assert (index_dir / "CURRENT").read_text() == before
+    asked = cli("ask", "who wrote this", index_dir=index_dir)
+    assert asked.returncode == 0 and "Traceback" not in asked.stderr
+
+
 def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> None:
     text = "The harbour reopened on Monday. Ferries resumed at noon after repairs."
     dev = tmp_path / "dev.jsonl"

@@ -26,7 +26,7 @@ from articlebot.index.store import (
     read_manifest,
 )
 from articlebot.ingest.chunking import ChunkSettings, DocumentChunks, Passage, chunk_document
-from articlebot.ingest.documents import Document
+from articlebot.ingest.documents import Document, DocumentError
 from articlebot.storage.local_index import IndexData, load_index
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,10 @@ class _Build:
             self.pending.append(_Pending(doc, carried_from=carried_from))
         elif fresh:
             chunks = chunk_document(doc, self.encoder.count_tokens, self.chunking)
+            if not chunks.passages:
+                # A headline over "." or "Read more: <link>" (a feed's stub): an article no
+                # question could be answered from, and none about "this" one either.
+                raise DocumentError(f"{doc.source}: has no text to index under its title")
             self.pending.append(_Pending(doc, chunks))
             self.pending_texts += len(chunks.passages) + len(chunks.sentences)
             self.passages_queued += len(chunks.passages)

@@ -200,7 +200,8 @@ def with_reply(retriever: Retriever, answer: Answer, doc_id: str, kind: str) -> 
         spans = summary_spans(index, doc_id)
     passages = [passage_at(retriever, doc_id, start, end) for start, end in spans]
     if not passages:
-        passages = [retriever.passage(int(index.passage_rows(index.document_numbers([doc_id]))[0]))]
+        rows = index.passage_rows(index.document_numbers([doc_id]))
+        passages = [retriever.passage(int(rows[0]))] if len(rows) else []
     if (kind == "byline" and not (document.byline or "").strip() and not publisher(document)) or (
         kind == "date" and not spans
     ):
