@@ -6,10 +6,12 @@ import re
 from urllib.parse import unquote
 
 #: A password given as a URL parameter (libpq's `?password=...`), or a link's key or token
-#: (`?token=`, `?api_key=`, `?sig=`: who holds the link holds the page).
+#: (`?token=`, `?api_key=`, `?sig=`, `X-Amz-Signature=`, `client_secret=`: who holds the link
+#: holds the page): a parameter one of whose words, between "-", "_" or ".", is such a word
+#: (not "monkey=" or "keyword=").
 PASSWORD_PARAMETER = re.compile(
-    r"(?i)(?<![\w-])((?:password|sslpassword|passwd|pwd|token|access_token|auth|api_key|apikey|"
-    r"key|secret|sig|signature)=)[^&#]*"
+    r"(?i)(?<![\w.-])((?:[a-z0-9]+[-_.])*?(?:password|sslpassword|passwd|pwd|token|auth|apikey|"
+    r"key|secret|sig|signature|credential)(?:[-_.][a-z0-9]+)*=)[^&#]*"
 )
 #: Where a URL parser may end a password or a host.
 _SEPARATORS = re.compile(r"[@:?/#]")

@@ -423,6 +423,18 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
         "postgresql://u@h/db?sslpassword=***&monkey=1"
     )
     assert shown_source("/home/me/news/harbour.txt") == "/home/me/news/harbour.txt"
+    # A CLI attacker's probe: a key named with others' words (a signed S3 link, OAuth's
+    # client_secret, access-token) was shown in full.
+    signed = "https://s3.example/a.html?X-Amz-Credential=AK/x&X-Amz-Signature=f00d&X-Amz-Date=1"
+    assert shown_source(signed) == (
+        "https://s3.example/a.html?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Date=1"
+    )
+    assert shown_source("https://e.example/a?client_secret=c1&access-token=t2&page=2") == (
+        "https://e.example/a?client_secret=***&access-token=***&page=2"
+    )
+    assert shown_source("https://e.example/a?keyword=storm&tokens=3&authority=x") == (
+        "https://e.example/a?keyword=storm&tokens=3&authority=x"
+    )
 
 
 def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(
