@@ -1152,3 +1152,44 @@ def test_an_empty_model_option_is_the_default_model(tmp_path: Path, cli: Cli) ->
     result = cli("ask", "--model", "", "Who was Vinatier swapped for?", index_dir=tmp_path / "i")
     assert result.returncode == 0, result.stderr
     assert "Kasatkin" in result.stdout
+
+
+def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: one unreadable .jsonl stopped every refresh (an unreadable .txt
+    # is kept as indexed, and the rest refreshed).
+    news = tmp_path / "news"
+    news.mkdir()
+    story = news / "bridge.txt"
+    story.write_text("Bridge story\n\nThe bridge was closed by engineer Olga Berg on Monday.\n")
+    lines = news / "more.jsonl"
+    lines.write_text(
+        '{"doc_id": "j1", "title": "Harbour", "text": "The harbour master is Nils Dahl."}\n'
+    )
+    index_dir = tmp_path / "index"
+    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    story.write_text("Bridge story\n\nThe bridge was reopened by engineer Olga Berg on Friday.\n")
+    lines.chmod(0)
+    try:
+        unprivileged = (
+            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search", "--"]
+            if os.geteuid() == 0
+            else []
+        )  # fmt: skip
+        run = subprocess.run(
+            [*unprivileged, sys.executable, "-m", "articlebot", "index"],
+            env=_env(index_dir),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        lines.chmod(0o644)
+    assert run.returncode == 0, run.stderr
+    assert f"kept as indexed, {lines}: cannot read (Permission denied)" in run.stderr
+    assert "1 updated" in run.stdout
+    assert "reopened" in cli("show", "bridge", index_dir=index_dir).stdout
+    assert "Nils Dahl" in cli("show", "j1", index_dir=index_dir).stdout

@@ -952,6 +952,10 @@ def iter_documents(
             _check_name(path)
             _check_exists(path)  # before its type: "nosuchdir" has no suffix to judge
             jsonl = _check_suffix(path) in JSONL_SUFFIXES
+            if jsonl:
+                # Opened here, to be skipped as any file is that cannot be read now (a refresh
+                # stopped at one); its lines are read as the build takes them.
+                _open_regular(path)[0].close()
             documents = [] if jsonl else read_path(path, max_bytes)
         except DocumentError as error:
             if (named and not skip_named) or on_skip is None:
