@@ -138,6 +138,17 @@ def test_crlf_text_is_normalized_before_offsets(
     assert _roundtrip(doc, count_tokens) >= 1
 
 
+@pytest.mark.parametrize("end", ["\u2028", "\u2029", "\x85"])
+def test_unicode_and_nel_line_ends_are_line_ends(tmp_path: Path, end: str) -> None:
+    # A CLI attacker's probe: a file whose lines end in U+2028 or NEL was one line, titled by
+    # its file name, its byline lost (NEL, dropped as a control character, glued words).
+    parts = ["Harbour bridge reopens", "By Jane Doe", "The bridge reopened on Tuesday."]
+    (tmp_path / "story.txt").write_text((end * 2).join(parts), encoding="utf-8")
+    [doc] = read_path(tmp_path / "story.txt")
+    assert doc.title == "Harbour bridge reopens" and doc.byline == "By Jane Doe"
+    assert doc.text == "\n\n".join(parts)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

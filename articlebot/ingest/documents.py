@@ -316,11 +316,16 @@ def looks_binary(text: str) -> bool:
     return _BINARY.search(text[:8192]) is not None
 
 
+#: Line ends other than "\n": CRLF, a lone CR (old Macs), NEL (EBCDIC's, kept by some
+#: converters), and Unicode's line and paragraph separators, which editors show as breaks.
+_LINE_END = re.compile("\r\n|[\r\x85\u2028\u2029]")
+
+
 def document_text(text: str) -> str:
     """Text as a document holds it, from a file, a .jsonl line or a channel post: offsets are
-    defined on text with normalized line ends (a lone carriage return is one too), as a reader
-    sees it."""
-    return visible_text(text.replace("\r\n", "\n").replace("\r", "\n"))
+    defined on text with normalized line ends (a lone carriage return, NEL and Unicode's line
+    separators are ones too), as a reader sees it."""
+    return visible_text(_LINE_END.sub("\n", text))
 
 
 def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False) -> Document:
