@@ -1193,3 +1193,32 @@ def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
     assert "1 updated" in run.stdout
     assert "reopened" in cli("show", "bridge", index_dir=index_dir).stdout
     assert "Nils Dahl" in cli("show", "j1", index_dir=index_dir).stdout
+
+
+def test_a_folder_listed_but_not_searchable_is_named_as_such(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: the error named news/2025/pyvenv.cfg, a file that is not there.
+    news = tmp_path / "news"
+    (news / "2025").mkdir(parents=True)
+    (news / "2025" / "ferry.txt").write_text("Ferry story\n\nThe ferry was cancelled.\n")
+    (news / "2025").chmod(0o600)
+    try:
+        unprivileged = (
+            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search", "--"]
+            if os.geteuid() == 0
+            else []
+        )  # fmt: skip
+        run = subprocess.run(
+            [*unprivileged, sys.executable, "-m", "articlebot", "index", str(news)],
+            env=_env(tmp_path / "index"),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        (news / "2025").chmod(0o755)
+    assert run.returncode == 1
+    assert run.stderr.strip() == (
+        f"articlebot: error: {news / '2025'}: cannot read the folder (Permission denied)"
+    )

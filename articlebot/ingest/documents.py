@@ -889,6 +889,17 @@ def _holds_index(folder: Path) -> bool:
     return live is not None and live.is_dir()
 
 
+def _is_python_environment(folder: Path) -> bool:
+    """Whether `folder` holds a Python environment (its pyvenv.cfg); DocumentError, naming the
+    folder, when its entries cannot be looked up (listed but not searchable)."""
+    try:
+        return stat.S_ISREG((folder / "pyvenv.cfg").stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise DocumentError(f"{folder}: cannot read the folder ({exc.strerror or exc})") from None
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Every file under `folder` (links to folders not followed, as `rglob` does; a folder
     named like a file, "archive.txt/", is walked, not read), but hidden ones (".git",
@@ -903,7 +914,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
     for where, dirs, names in os.walk(folder, onerror=refuse):
         base = Path(where)
-        if _holds_index(base) or _is_generation(base) or (base / "pyvenv.cfg").is_file():
+        if _is_python_environment(base) or _holds_index(base) or _is_generation(base):
             dirs.clear()  # an index's files, or a Python environment's, are no articles
             continue
         dirs[:] = [name for name in dirs if not name.startswith(".")]
