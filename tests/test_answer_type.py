@@ -412,6 +412,14 @@ def test_an_age_after_a_name_with_any_capital_letter() -> None:
     assert states_age_of("Łukasz Żółkiewski-Čermák", "Żółkiewski-Čermák, 31, beat the mark.")
 
 
+def test_an_age_before_a_word_of_who_they_are_and_the_name() -> None:
+    # A new user's "how old is adeyemi" was answered, with confidence, by the age he joined
+    # the academy at.
+    sentence = "One of the players she sent on, 19-year-old striker Tomi Adeyemi, scored twice."
+    assert states_age_of("Adeyemi", sentence)
+    assert not states_age_of("Owen Pryce", sentence)
+
+
 def test_a_relatives_age_is_not_the_persons_of_the_same_surname() -> None:
     # "who was the missing hiker" -> Martin Fogarty; "how old is he" was his daughter's 34.
     daughter = 'His daughter, Niamh Fogarty, 34, said the family had "started to prepare".'

@@ -216,6 +216,12 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
         ("who is her coach", "She began at a club where her mother, Karin, was a coach."),
         # A word of a body's name, no one's title.
         ("who is the head", "The National Association of Head Teachers said it was too slow."),
+        # A name before a verb, not set off as the title's (a new user's article: Lanza, a
+        # midfielder, for the goalkeeper the lead names, so that it named no one).
+        (
+            "who is the goalkeeper",
+            "Rovers' fifth taker, midfielder Sergio Lanza, sent the goalkeeper the wrong way.",
+        ),
     ],
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:

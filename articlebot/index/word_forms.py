@@ -44,3 +44,13 @@ def past_participle(word: str) -> bool:
         if word in (forms.get("VBN") or forms.get("VBD", ())):
             return True
     return False
+
+
+@functools.cache
+def only_a_verb(word: str) -> bool:
+    """Whether lemminflect knows `word` as a verb and as nothing else ("sent", "told"; not
+    "lead", "acting" or "former"): no word of a title."""
+    import lemminflect
+
+    kinds = lemminflect.getAllLemmas(word.lower())
+    return set(kinds) == {"VERB"}

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from articlebot.index.word_forms import only_a_verb
 from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
@@ -1349,10 +1350,20 @@ def states_age_of(name: str, sentence: str) -> bool:
     # Denmark, 41".
     if any(_owner_is(asked, sentence, match) for match in _AGE_APPOSED.finditer(sentence)):
         return True
-    # Before the name: "Nineteen-year-old Swede Elin Lindqvist", "the 34-year-old Okafor".
+    # Before the name: "Nineteen-year-old Swede Elin Lindqvist", "the 34-year-old Okafor",
+    # "19-year-old striker Tomi Adeyemi" (not "A 34-year-old man attacked Okafor").
     return any(
-        asked & _words(match.group("owner")) for match in _AGE_BEFORE_NAME.finditer(sentence)
+        asked & _words(match.group("owner"))
+        for pattern in (_AGE_BEFORE_NAME, _AGE_BEFORE_ROLE_NAME)
+        for match in pattern.finditer(sentence)
+        if not any(only_a_verb(word) for word in _between_age_and_name(match))
     )
+
+
+def _between_age_and_name(match: re.Match[str]) -> list[str]:
+    """The words of who someone is between their age and their name ("striker" of
+    "19-year-old striker Tomi Adeyemi")."""
+    return match.string[match.start() : match.start("owner")].split()[1:]
 
 
 def _owner_is(asked: set[str], sentence: str, match: re.Match[str]) -> bool:

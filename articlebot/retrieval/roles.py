@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from articlebot.index.word_forms import only_a_verb
 from articlebot.ingest.cleaning import DATELINE
 from articlebot.retrieval.names import CALENDAR, CAPITALS, TITLES, people, plainly_called
 from articlebot.retrieval.spelling import plain_letters
@@ -750,6 +751,9 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
             return _name_ending(sentence, words, position - 1)
         if gap or _clause_verb(words, position - 1):
             return ""  # "her mother, Karin, was a coach" says what Karin was, not whose coach
+        word = words[position - 1].group()
+        if word[:1].islower() and only_a_verb(word):
+            return ""  # "midfielder Sergio Lanza, sent the goalkeeper the wrong way"
         position -= 1
     return ""
 
