@@ -36,10 +36,12 @@ _BYLINE = re.compile(
     r"^\s*(?:authors?|written\s+by)\s*:\s*\S",
     re.IGNORECASE,
 )
-#: A name and its outlet on one line ("Anna Kowalski | Reuters"), and the unnamed credits of
-#: local papers ("Staff reporter", "By our correspondent").
+#: A name and its outlet on one line ("Anna Kowalski | Reuters", "Ellie Sandoval | Valley
+#: Courier | 3 March 2026"), and the unnamed credits of local papers ("Staff reporter", "By
+#: our correspondent").
 _NAME_AND_OUTLET = re.compile(
-    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*\s*[|•·]\s*[A-ZÀ-Þ][^|•·]{1,50}$"
+    r"^\s*(?:[A-ZÀ-Þ][\w'’.\-]*\s+){1,3}[A-ZÀ-Þ][\w'’.\-]*\s*[|•·]\s*[A-ZÀ-Þ][^|•·]{1,50}"
+    r"(?:[|•·]\s*\w[^|•·]{1,30})?$"
 )
 #: A name and its desk, without "By" ("Rachel Okonjo Environment correspondent"). A desk in
 #: capitals counts only after a comma ("Priya Raman, Consumer Affairs Correspondent"):

@@ -168,12 +168,17 @@ def publisher(document: Document) -> str | None:
 
 def _byline_outlet(byline: str) -> tuple[str, str | None]:
     """A byline and the outlet it names after a bar ("By Jamal Henderson | The Marlow
-    Courier"); the byline as it is and None without one."""
-    name, bar, after = byline.partition("|")
-    after = after.strip()
-    if bar and name.strip() and _outlet_like(after):
-        return name.strip(), after
-    return byline, None
+    Courier", "Ellie Sandoval | Valley Courier | 3 March 2026": the date is no one's name); a
+    desk after the bar is the writer's ("By Sam Whitfield | Northern Sports Desk" is "By Sam
+    Whitfield, Northern Sports Desk"); the byline as it is and None without a bar."""
+    name, *parts = [part.strip() for part in byline.split("|")]
+    if not parts or not name:
+        return byline, None
+    outlet = next((part for part in parts if _outlet_like(part)), None)
+    desks = [part for part in parts if _DESK.search(part)]
+    if outlet is None and not desks:
+        return byline, None
+    return ", ".join([name, *desks]), outlet
 
 
 #: A press release's closing line naming who issued it ("SOURCE Acme, Inc."), or a news
@@ -254,7 +259,9 @@ def article_date(document: Document) -> str | None:
     body = [line for line in body if line]
     for line in credits + body[:6] + [line for line in body[-3:] if _DATE_LABEL.match(line)]:
         if is_date_line(line):
-            return line
+            # Of a header's parts, the date's: "3 March 2026" of "Ellie Sandoval | Valley
+            # Courier | 3 March 2026".
+            return next((p.strip() for p in re.split(r"[|•·]", line) if DATE.search(p)), line)
     for line in body[:4]:
         found = DATELINE.match(line)
         if found and DATE.search(found.group()):
