@@ -15,7 +15,7 @@ pip=(.venv/bin/python -m pip --disable-pip-version-check --quiet)
 # environment's site-packages, so the environment holds what pip would install; where uv cannot
 # be had, pip does the work as before.
 # What it does, on stderr: the README's first command prints the answer after it on stdout.
-echo "articlebot setup: preparing .venv (CPU torch, articlebot, test tools; about a minute the first time)..." >&2
+echo "articlebot setup: preparing .venv (CPU torch, articlebot, test tools; about a minute the first time, several on a busy machine)..." >&2
 uv=""
 get_uv() {
   [ -z "${ARTICLEBOT_SETUP_NO_UV:-}" ] || return 1
