@@ -100,6 +100,25 @@ def test_damaged_keyword_folder_is_reported(built: KeywordIndex, tmp_path: Path)
         KeywordIndex.load(tmp_path, built.size)
 
 
+@pytest.mark.parametrize("name", ["indices.csc.index.npy", "indptr.csc.index.npy"])
+def test_damaged_bytes_inside_the_postings_are_reported(
+    built: KeywordIndex, tmp_path: Path, name: str
+) -> None:
+    # A CLI attacker's probe: bytes flipped after the arrays' headers were served from, with
+    # numpy warnings at most.
+    built.save(tmp_path)
+    path = tmp_path / name
+    damaged = bytearray(path.read_bytes())
+    middle = 128 + (len(damaged) - 128) // 2  # past the header, before the last entry
+    for at in range(middle, middle + 8):
+        damaged[at] ^= 0x7F
+    path.write_bytes(bytes(damaged))
+    with pytest.raises(KeywordIndexError, match="damaged"):
+        KeywordIndex.load(tmp_path, built.size)
+    built.save(tmp_path / "whole")
+    assert KeywordIndex.load(tmp_path / "whole", built.size).size == built.size
+
+
 def test_folder_without_tokens_file_is_refused(built: KeywordIndex, tmp_path: Path) -> None:
     """Without tokens.json a question cannot be tokenized as the index was: the index loader
     reports the file missing (and says to rebuild)."""

@@ -9,6 +9,7 @@ second at every start. `tests/test_keyword.py` checks tokens and scores against 
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -204,6 +205,15 @@ class KeywordIndex:
             len(data) != len(indices) or indptr[-1] != len(data)
         ):
             raise KeywordIndexError(f"keyword index in {directory} is inconsistent")
+        # Damaged bytes inside the arrays (their headers intact) would score passages with
+        # garbage, or none, without a word: read once here, a pass over each array.
+        if (
+            (len(indptr) and indptr[0] != 0)
+            or (np.diff(indptr) < 0).any()
+            or (len(indices) and (indices.min() < 0 or indices.max() >= max(size, 1)))
+            or (len(data) and not np.abs(data).max() <= _most_score(params, size))
+        ):
+            raise KeywordIndexError(f"keyword index in {directory} is damaged")
         return cls(
             vocab=vocab,
             data=data,
@@ -241,6 +251,13 @@ class KeywordIndex:
             self._indices[columns], weights=self._data[columns], minlength=self.size
         )
         return summed[: self.size].astype(np.float32)
+
+
+def _most_score(params: dict[str, Any], size: int) -> float:
+    """More than any one term's BM25 score in `size` passages can be: (k1 + 1) times the
+    largest IDF of the formulas read here, log(1 + (N + 0.5) / 0.5), with room to spare."""
+    k1 = float(params.get("k1", 1.5))
+    return (k1 + 1.0) * (math.log(2.0 * max(size, 1) + 2.0) + 1.0)
 
 
 def _read_tokens(directory: Path) -> dict[str, Any]:
