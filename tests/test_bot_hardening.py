@@ -645,3 +645,33 @@ async def test_a_stop_tells_each_forum_topic_left_without_answers_once(api, star
     for topic in (11, 22):
         said = [m["text"] for m in api.sent_messages(forum) if m.get("message_thread_id") == topic]
         assert said.count(handlers.RESTARTING) == 1, said
+
+
+@pytest.mark.asyncio
+async def test_a_stop_tells_a_supergroup_of_reply_chains_once(api, start_bot) -> None:
+    # A verifier's probe: a reply in a supergroup carries its chain's root as its thread, and
+    # a notice per chain (19 of them) flooded the group past Telegram's limit.
+    group = -1004100000
+    app = await start_bot(rate_limit=0, chat_rate_limit=0, stop_seconds=5)
+    for number in range(60):
+        root = 300 + number % 20
+        earlier = {
+            "message_id": root,
+            "date": 0,
+            "chat": {"id": group, "type": "supergroup", "title": "Test Group"},
+            "from": make_user(8000 + number % 20),
+            "text": "hm, interesting",
+        }
+        api.push_update(
+            api.group_message(
+                group,
+                f"/ask {QUESTIONS[number % len(QUESTIONS)]}",
+                user=make_user(9100 + number),
+                reply_to=earlier,
+                message_thread_id=root,
+            )
+        )
+    await api.await_for(lambda: len(api.sent_messages(group)) >= 1, 30, description="an answer")
+    await shut_down(app)
+    said = [m["text"] for m in api.sent_messages(group)]
+    assert said.count(handlers.RESTARTING) == 1

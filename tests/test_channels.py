@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from contextlib import closing
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 import pytest
@@ -1322,3 +1322,214 @@ async def test_a_post_waiting_for_room_is_not_overtaken_by_later_ones(
         if (match := re.search(r"^indexed post .* as tg\d+-(\d+):", record.getMessage()))
     ]
     assert order == sorted(order)  # in the order they were posted
+
+
+@asynccontextmanager
+async def _bot_keeping_chats_in_a_file(
+    api: FakeBotApi, settings: Settings, retriever: Retriever
+) -> AsyncIterator[Application]:
+    """A polling bot with the chat state `articlebot run` opens, a file beside the index:
+    `running_bot` keeps it in memory, where no call hands the event loop to another update."""
+    from articlebot.collection import open_chat_state
+
+    chats = open_chat_state(settings)
+    app = build_application(settings, api.token, retriever, chats)
+    await launch_polling(app)
+    try:
+        yield app
+    finally:
+        await shut_down(app)
+        chats.close()
+
+
+def _doc(update: dict) -> str:
+    return post_ref(_message(update["channel_post"])).doc_id
+
+
+@pytest.mark.asyncio
+async def test_remove_while_a_post_is_written_removes_it(
+    api, encoder, tmp_path: Path, monkeypatch
+) -> None:
+    # A verifier's probe: /remove while the post's article was being written said "will not
+    # be indexed", and it was.
+    import articlebot.collection as collection
+
+    real, writing = collection.add_documents, threading.Event()
+
+    def slow_add(*args, **kwargs):
+        writing.set()
+        time.sleep(2.0)  # embedding and writing a long article on a busy machine
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(collection, "add_documents", slow_add)
+    settings = _own_index_settings(api, tmp_path)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
+        update = api.channel_post(channel, LIBRARY)
+        api.push_update(update)
+        await api.await_for(writing.is_set, 20, description="the write")
+        api.push_update(api.private_message(EDITOR, f"/remove {_doc(update)}"))
+        [reply] = await api.await_messages(EDITOR, 1, timeout=20)
+        await api.await_for(lambda: not app.bot_data.channels.pending, 30, description="done")
+        assert reply["text"].startswith(f"Removed {_doc(update)}")
+        assert _doc(update) not in documents(app)
+    assert _doc(update) not in open_index(settings, encoder).documents
+
+
+@pytest.mark.asyncio
+async def test_a_post_and_its_forward_do_not_overtake_a_post_waiting_for_room(
+    api, encoder, tmp_path: Path, caplog
+) -> None:
+    # A verifier's probe, with the chat state in a file: a new post delivered as itself and
+    # its forward in one batch was indexed before the post waiting for room.
+    def page_for(path: str) -> Page:
+        time.sleep(1.0)
+        story = EARLY.replace("Storm Ida", f"Storm {path.strip('/').removesuffix('.html')}")
+        return 200, "text/html; charset=utf-8", story.encode()
+
+    caplog.set_level(logging.INFO, logger="articlebot.bot.post_indexing")
+    with page_server(page_for) as base:
+        settings = _own_index_settings(api, tmp_path, index_queue=1)
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
+            first = [api.channel_post(channel, f"{base}/p{n}.html") for n in range(3)]
+            for update in first:  # p0 read, p1 queued, p2 waits for room
+                api.push_update(update)
+            await api.await_for(lambda: _doc(first[2]) in app.bot_data.channels.waiting, 10)
+            await api.await_for(lambda: _doc(first[0]) in documents(app), 20, description="p0")
+            new = api.channel_post(channel, f"{base}/new.html")
+            with api._cond:  # one getUpdates batch: the post and its forward
+                api.push_update(new)
+                api.push_update(api.automatic_forward(DISCUSSION, new))
+            wanted = [_doc(u) for u in [*first, new]]
+            await api.await_for(
+                lambda: all(d in documents(app) for d in wanted), 40, description="all"
+            )
+    order = [
+        match.group(1)
+        for record in caplog.records
+        if (match := re.search(r"^indexed post .* as (tg[\d-]+):", record.getMessage()))
+    ]
+    assert order == wanted
+
+
+@pytest.mark.asyncio
+async def test_a_chat_state_that_fails_as_a_post_comes_loses_no_post_and_says_nothing(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: the read of the waiting posts failing once posted "Sorry, something
+    # went wrong" into the channel, for all its readers, and both posts were lost until a
+    # restart.
+    import sqlite3
+
+    settings = _own_index_settings(api, tmp_path, index_queue=1)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
+        chats = app.bot_data.chats
+        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        api.push_update(api.channel_post(channel, LIBRARY))  # queued
+        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
+        waiting = api.channel_post(channel, url(site, "/early.html"))  # waits for room
+        api.push_update(waiting)
+        await api.await_for(lambda: _doc(waiting) in app.bot_data.channels.waiting, 20)
+        real, failures = chats.pending_posts, [1]
+
+        def failing_once():
+            if failures:
+                failures.pop()
+                raise sqlite3.OperationalError("disk I/O error")
+            return real()
+
+        chats.pending_posts = failing_once
+        new = api.channel_post(channel, url(site, "/orchard.html"))
+        api.push_update(new)
+        await api.await_for(lambda: not failures, 20, description="the failed read")
+        site.slow.set()
+        await api.await_for(
+            lambda: _doc(waiting) in documents(app) and _doc(new) in documents(app),
+            60,
+            description="both posts",
+        )
+        assert api.sent_messages(CHANNEL) == []
+
+
+@pytest.mark.asyncio
+async def test_a_question_under_a_post_waiting_for_room_is_answered_from_it(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: such a question was answered at once from the other articles.
+    settings = _own_index_settings(api, tmp_path, index_queue=1)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with running_bot(settings, api.token, retriever) as app:
+        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        api.push_update(api.channel_post(channel, LIBRARY))  # queued: the one place
+        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
+        storm = api.channel_post(channel, url(site, "/early.html"))  # waits for room
+        forward = api.automatic_forward(DISCUSSION, storm)
+        api.push_update(storm)
+        api.push_update(forward)
+        await api.await_for(lambda: _doc(storm) in app.bot_data.channels.waiting, 20)
+        asked = api.comment(forward, "/ask how many homes were flooded?", user=READER)
+        api.push_update(asked)
+        await asyncio.sleep(1.0)
+        site.slow.set()
+        assert "40 homes" in (await answer_to(api, asked, timeout=40))["text"]
+
+
+class _Inbox:
+    """The replicas' update inbox as InboxQueue uses it: when each update was marked done
+    (after which no other replica takes it over)."""
+
+    lease_seconds = 30.0
+
+    def __init__(self) -> None:
+        self.done: dict[int, float] = {}
+
+    def record(self, update_id: int, payload: dict) -> bool:
+        return True
+
+    def finish(self, ids: list[int]) -> None:
+        for update_id in ids:
+            self.done.setdefault(update_id, time.monotonic())
+
+    def renew(self, ids: list[int]) -> None:
+        pass
+
+    def take_over(self) -> list:
+        return []
+
+
+@pytest.mark.asyncio
+async def test_a_question_under_a_post_being_read_is_done_in_the_inbox_once_answered(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: with webhook replicas, it was marked done as soon as it waited, so
+    # a replica stopped meanwhile lost it for good.
+    settings = _own_index_settings(api, tmp_path)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    inbox = _Inbox()
+    app = build_application(settings, api.token, retriever, None, inbox)
+    await launch_polling(app)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    try:
+        reading = api.channel_post(channel, url(site, "/slow.html"))
+        forward = api.automatic_forward(DISCUSSION, reading)
+        api.push_update(reading)
+        api.push_update(forward)
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        comment = api.comment(forward, "/ask what did the trust win?", user=READER)
+        update_id = api.push_update(comment)
+        await asyncio.sleep(2.0)
+        assert update_id not in inbox.done  # still to be answered
+        site.slow.set()
+        await answer_to(api, comment, timeout=30)
+        await api.await_for(lambda: update_id in inbox.done, 10, description="done")
+    finally:
+        site.slow.set()
+        await shut_down(app)

@@ -79,15 +79,28 @@ def test_a_request_the_chat_refuses_costs_the_sender_nothing() -> None:
     assert [limiter.check(3, now=3, chat_id=3) for _ in range(2)] == [Verdict.ANSWER] * 2
 
 
-def test_senders_over_their_own_limit_elsewhere_cost_a_group_nothing() -> None:
+def test_warnings_to_a_group_are_of_its_budget() -> None:
     # A bot attacker's probe: 30 accounts that had spent their limit in private each asked
     # once in a group: 30 warnings went to it, past Telegram's 20 a minute there, and a
     # member's question waited 32 s behind them.
     limiter = RateLimiter(limit=2, window=60, chat_limit=20)
     group = -400
+    verdicts = []
     for sender in range(100, 130):
         assert [limiter.check(sender, now=0, chat_id=sender) for _ in range(2)] == [
             Verdict.ANSWER
         ] * 2
-        assert limiter.check(sender, now=1, chat_id=group) is Verdict.DROP
-    assert [limiter.check(7, now=2, chat_id=group) for _ in range(2)] == [Verdict.ANSWER] * 2
+        verdicts.append(limiter.check(sender, now=1, chat_id=group))
+    assert verdicts == [Verdict.WARN] * 20 + [Verdict.WARN_CHAT] + [Verdict.DROP] * 9
+    # A member over their own limit, spent in this group, is warned there (a verifier's
+    # probe: dropped without a word when the limit was half the group's or less).
+    limiter = RateLimiter(limit=10, window=60, chat_limit=20)
+    verdicts = [limiter.check(1, now=t, chat_id=group) for t in range(12)]
+    assert verdicts == [Verdict.ANSWER] * 10 + [Verdict.WARN, Verdict.DROP]
+    # With the group's budget spent, a member's warning gives way to the group's, said once
+    # (a verifier's: the refused warning had silenced it).
+    limiter = RateLimiter(limit=20, window=60, chat_limit=6)
+    assert [limiter.check(2, now=0, chat_id=group) for _ in range(3)] == [Verdict.ANSWER] * 3
+    assert [limiter.check(3, now=1, chat_id=group) for _ in range(3)] == [Verdict.ANSWER] * 3
+    assert limiter.check(2, now=2, chat_id=group) is Verdict.WARN_CHAT
+    assert limiter.check(4, now=3, chat_id=group) is Verdict.DROP

@@ -190,7 +190,11 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         try:
             await super().process_update(update)
         finally:
-            if isinstance(self.update_queue, InboxQueue) and isinstance(update, Update):
+            if (
+                isinstance(self.update_queue, InboxQueue)
+                and isinstance(update, Update)
+                and update.update_id not in self.bot_data.answered_later
+            ):
                 await self.update_queue.finished(update.update_id)
 
 

@@ -382,9 +382,12 @@ async def remove(update: Update, context: BotContext) -> None:
     ]:
         # A channel post waiting to be read (its page down, no room yet, queued or being read)
         # is no article yet: it is read no more, and said so (it was "no article with id",
-        # then indexed).
-        for doc_id in waiting:
-            await forget_post(state, doc_id)
+        # then indexed). Under the index lock: a post being written now is in once it is done,
+        # and removed below as any article is.
+        async with state.index_lock:
+            for doc_id in waiting:
+                await forget_post(state, doc_id)
+        waiting = [d for d in waiting if d not in state.retriever.index.documents]
         doc_ids = [d for d in doc_ids if d not in waiting]
         if not doc_ids:
             await message.reply_text(plain_fit(WAITING_FORGOTTEN.format(ids=", ".join(waiting))))

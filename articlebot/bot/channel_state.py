@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 
 from telegram import Message
@@ -24,6 +26,8 @@ MAX_GROUPS = 1_000
 MAX_POSTS = 10_000
 #: How long a question under a post waits for that post's article to be indexed.
 INDEXING_WAIT_SECONDS = 30.0
+#: How often a question under a post waiting for room looks whether it was queued.
+_WAITING_LOOK_SECONDS = 0.5
 
 
 @dataclass
@@ -74,6 +78,8 @@ class ChannelState:
     #: doc_id -> how many times an admin removed the post while it was queued or being read:
     #: the jobs queued before write nothing (one entry per /remove at most).
     removals: dict[str, int] = field(default_factory=dict)
+    #: Held while the posts waiting for room are offered (post_queue.offer_waiting_posts).
+    offering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -133,17 +139,34 @@ class ChannelState:
         for pending in self.pending.values():
             pending.done.set()
 
-    async def settled(self, doc_id: str) -> None:
-        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed,
-        or the bot is stopping."""
-        pending = self.pending.get(doc_id)
-        if pending is None:
-            return
+    def on_its_way(self, doc_id: str, indexed: Collection[str]) -> bool:
+        """Whether the post `doc_id` is queued or being indexed (an edit of it too), or, not
+        indexed yet, waits for room in the indexing queue."""
+        return doc_id in self.pending or (doc_id in self.waiting and doc_id not in indexed)
+
+    async def settled(self, doc_id: str, stopping: threading.Event | None = None) -> None:
+        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed
+        nor waiting for room, or the bot is stopping (`stopping`, or `stop_waiting`)."""
         try:
             async with asyncio.timeout(INDEXING_WAIT_SECONDS):
-                await pending.done.wait()
+                while stopping is None or not stopping.is_set():
+                    pending = self.pending.get(doc_id)
+                    if pending is not None:
+                        await pending.done.wait()
+                        if self.pending.get(doc_id) is pending:
+                            return  # the stop let every waiter go
+                        continue  # done: or queued again meanwhile (an edit), or waiting
+                    waiting = self.waiting.get(doc_id)
+                    if waiting is None or waiting.due > time.monotonic():
+                        return  # indexed, dropped, or to be read again later
+                    await asyncio.sleep(_WAITING_LOOK_SECONDS)  # its turn comes with room
         except TimeoutError:
             log.warning("answering before %s is indexed: indexing takes too long", doc_id)
+
+    def waits_for_room(self, now: float) -> bool:
+        """Whether a post is due to be offered to the indexing queue (waiting for room, or
+        to be read again now)."""
+        return any(waiting.due <= now for waiting in self.waiting.values())
 
     def due(self, now: float) -> list[WaitingPost]:
         """Take the posts due to be read again at `now` (time.monotonic), oldest due first."""

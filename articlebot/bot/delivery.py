@@ -169,12 +169,15 @@ class AnswersUnderWay:
             await asyncio.wait(others, timeout=timeout)
 
 
-async def stop_notice_once(message: Message, text: str, told: set[tuple[int, int | None]]) -> None:
+async def stop_notice_once(
+    message: Message, text: str, told: set[tuple[int, int | None]], thread: int | None = None
+) -> None:
     """Send `text` to a chat whose question will not be answered because the bot is stopping:
-    once per chat, and in a forum topic or under a channel post once per thread, where those
-    asking read (`told` holds the chats and threads told), however many of its questions were
-    dropped."""
-    where = (message.chat_id, message.message_thread_id)
+    once per chat, and once per `thread` given (a forum topic, a channel post's comments),
+    where those asking read (`told` holds the chats and threads told), however many of its
+    questions were dropped. A supergroup's reply chains are no threads: a notice in each had
+    flooded the group."""
+    where = (message.chat_id, thread)
     if where in told:
         return
     told.add(where)

@@ -172,11 +172,14 @@ def _with_note(note: str, answer: Answer, articles: int) -> str:
     return render.answer_html(answer, articles)
 
 
-async def stop_notice(message: Message, state: BotState) -> None:
-    """Tell the chat, once, that its question will not be answered because the bot is
-    stopping: after the answers already on their way to it."""
+async def stop_notice(message: Message, state: BotState, thread: int | None = None) -> None:
+    """Tell the chat (a forum topic: the topic; `thread`: that post's comments), once, that
+    its question will not be answered because the bot is stopping: after the answers already
+    on their way to it."""
     await state.under_way.settled(message.chat_id, state.settings.stop_seconds)
-    await delivery.stop_notice_once(message, RESTARTING, state.told_restarting)
+    if thread is None and message.is_topic_message:
+        thread = message.message_thread_id
+    await delivery.stop_notice_once(message, RESTARTING, state.told_restarting, thread)
 
 
 async def stats(update: Update, context: BotContext) -> None:
@@ -474,6 +477,9 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(context.error, TimedOut):
         return  # the reply may well have arrived: an apology after it would only confuse
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is not None and chat.type == Chat.CHANNEL:
+        return  # anything sent to a channel is published to all its readers
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await update.effective_message.reply_text(SOMETHING_WENT_WRONG)

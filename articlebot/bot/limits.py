@@ -89,12 +89,12 @@ class RateLimiter:
         if chat_full:
             return Verdict.WARN_CHAT
         if chat_id is not None and chat_id < 0 and self.chat_limit > 0:
-            # A warning is a message to the group. Accounts that spent their own limit
-            # elsewhere had flooded a group with them, past Telegram's 20 a minute there: it
-            # is for a member over their share of this group, and one of its budget's.
-            if refusal.key == sender_key(user_id) and user_id != chat_id:
-                return Verdict.DROP
+            # A warning is a message to the group, one of its budget's as an answer is:
+            # accounts that had spent their own limit elsewhere flooded a group with them,
+            # past Telegram's 20 a minute there. With the budget spent, the group's own
+            # warning is the one said, once.
             warning = Limit(chat_key(chat_id), self.chat_limit, self.window)
-            if self.counters.hit([warning], time.time() if now is None else now) is not None:
-                return Verdict.DROP
+            full = self.counters.hit([warning], time.time() if now is None else now)
+            if full is not None:
+                return Verdict.DROP if full.again else Verdict.WARN_CHAT
         return Verdict.WARN

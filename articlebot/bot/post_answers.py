@@ -14,6 +14,7 @@ from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.handlers import buttons_for, empty_hint, stop_notice, visible_to
+from articlebot.bot.inbox import InboxQueue
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
@@ -30,6 +31,8 @@ FROM_ELSEWHERE = "From another of the channel's articles:"
 NOWHERE = "Nor do the channel's other articles."
 NOR_ELSEWHERE = "The channel's other articles don't say either."
 ONLY_ARTICLES = "I answer questions about posts with an article."
+#: Under a post whose article waits for room in the indexing queue, or to be read again.
+POST_WAITING = "This post's article is not read yet; please ask again in a few minutes."
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,29 +143,43 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
     asked = question_in_thread(message, context.bot.id, context.bot.username or "")
     if asked is None or not await admitted(update, context):
         return
-    if thread.post.doc_id in state.channels.pending:
+    if state.channels.on_its_way(thread.post.doc_id, state.retriever.index.documents):
         # Waiting here for the post's article would hold one of the updates PTB handles at
         # once (up to 30 s each): comments under posts being read would stall every chat.
+        state.answered_later.add(update.update_id)
         context.application.create_task(
-            _reply_when_indexed(message, thread, asked, context), update=update
+            _reply_when_indexed(update, thread, asked, context), update=update
         )
         return
     await _reply(message, thread, asked, context)
 
 
 async def _reply_when_indexed(
-    message: Message, thread: Thread, asked: Asked, context: BotContext
+    update: Update, thread: Thread, asked: Asked, context: BotContext
 ) -> None:
-    state = context.bot_data
-    await state.channels.settled(thread.post.doc_id)
-    if state.stopping.is_set() and thread.post.doc_id not in state.retriever.index.documents:
-        await stop_notice(message, state)  # the stop came before its post was read
-        return
-    await _reply(message, thread, asked, context)
+    state, message = context.bot_data, update.effective_message
+    assert message is not None
+    try:
+        await state.channels.settled(thread.post.doc_id, state.stopping)
+        if state.stopping.is_set() and thread.post.doc_id not in state.retriever.index.documents:
+            await stop_notice(message, state, thread.root_id)  # the stop came before its post
+            return
+        await _reply(message, thread, asked, context)
+    finally:
+        # Done for the webhook inbox once answered: a replica stopped before that leaves it
+        # to another, as any update.
+        state.answered_later.discard(update.update_id)
+        queue = context.application.update_queue
+        if isinstance(queue, InboxQueue):
+            await queue.finished(update.update_id)
 
 
 async def _reply(message: Message, thread: Thread, asked: Asked, context: BotContext) -> None:
     state = context.bot_data
+    post = thread.post.doc_id
+    if post in state.channels.waiting and post not in state.retriever.index.documents:
+        await message.reply_text(POST_WAITING, do_quote=True)
+        return
     if asked.command == "summary":
         await _thread_summary(message, thread, asked.question, context)
         return
@@ -185,7 +202,7 @@ async def _answer_in_thread(
             reply = await thread_reply(state, thread, question, last)
             await delivery.reply_html(message, reply.html, reply.buttons)
     except (QueueClosed, ShuttingDown):
-        await stop_notice(message, state)
+        await stop_notice(message, state, thread.root_id)
         return
     if reply.turn is not None:  # once the answer is out, as in handlers._answer
         await state.remember(state.chats.set_thread_turn, chat_id, thread.root_id, reply.turn)
@@ -228,6 +245,7 @@ class InPostThread(filters.MessageFilter):
         if thread is None or state.loaded is None:
             return False
         post, index = thread.post, state.loaded.index
-        if post.doc_id in index.documents or post.doc_id in state.channels.pending:
+        seen = state.channels
+        if any(post.doc_id in held for held in (index.documents, seen.pending, seen.waiting)):
             return True
         return any(doc_id.startswith(post.prefix) for doc_id in index.doc_order)

@@ -42,8 +42,8 @@ async def queue_post(
             tries = max(tries, waiting.tries)
         else:
             await _release(state, doc_id, waiting.kept)
-    if recorded is None and seen.waiting:
-        await offer_waiting_posts(state)  # those waiting for room go first, oldest first
+    # Posts already waiting for room go first: this one waits behind them.
+    behind = recorded is None and seen.waits_for_room(time.monotonic())
     seen.newest[doc_id] = kept
     seen.expect(doc_id)
     removals = seen.removals.get(doc_id, 0)
@@ -71,27 +71,29 @@ async def queue_post(
             if not stopped and not again:
                 await _release(state, doc_id, kept)
 
-    owner = _owner(article)
-    if state.indexing.offer(f"post {article.post.link} ({doc_id})", job, owner=owner):
+    owner, what = _owner(article), f"post {article.post.link} ({doc_id})"
+    if not behind and state.indexing.offer(what, job, owner=owner):
         seen.queued[doc_id] = kept
-    else:
-        seen.finished(doc_id)
-        if state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
-            return
-        if seen.queued.get(doc_id) == kept:
-            # The same version is in the queue: a listed channel's post reaches the bot twice,
-            # as itself and as its automatic forward. (With room, the second is queued too: it
-            # reads the page again at once if the first read fails.)
-            return
-        if owner is not None and _groups_crowded(state, owner):
-            # A group posting links faster than they can be read loses the newest ones, and
-            # says so in the log; a listed channel's posts all wait their turn.
-            log.warning("post %s: its group has too many waiting; skipped", article.post.link)
-            await _release(state, doc_id, kept)
-            return
-        # Kept, recorded, and offered again by offer_waiting_posts when there is room.
-        seen.waiting[doc_id] = WaitingPost(article, kept, tries, time.monotonic())
-        log.info("post %s waits for room in the indexing queue", article.post.link)
+        return
+    seen.finished(doc_id)
+    if state.indexing.stopping:  # refused by a stop, it stays recorded for the next start
+        return
+    if seen.queued.get(doc_id) == kept:
+        # The same version is in the queue: a listed channel's post reaches the bot twice,
+        # as itself and as its automatic forward. (With room, the second is queued too: it
+        # reads the page again at once if the first read fails.)
+        return
+    if owner is not None and _groups_crowded(state, owner):
+        # A group posting links faster than they can be read loses the newest ones, and
+        # says so in the log; a listed channel's posts all wait their turn.
+        log.warning("post %s: its group has too many waiting; skipped", article.post.link)
+        await _release(state, doc_id, kept)
+        return
+    # Kept, recorded, and offered again by offer_waiting_posts when there is room.
+    seen.waiting[doc_id] = WaitingPost(article, kept, tries, time.monotonic())
+    log.info("post %s waits for room in the indexing queue", article.post.link)
+    if behind:
+        await offer_waiting_posts(state)
 
 
 #: How many times the queue's size one group's own posts, and all groups' together, may wait:
@@ -148,10 +150,26 @@ async def offer_waiting_posts(state: BotState) -> None:
     first, those still to be read: still recorded (another replica on the same database may
     have indexed a newer edit, or an admin removed its article) and still wanted
     (_still_wanted); one that finds the indexing queue full waits its turn again. Run after
-    each indexing job, before a new post is queued, and by the read_waiting_posts job."""
-    due = state.channels.due(time.monotonic())
-    if not due:
-        return
+    each indexing job, when a new post is queued behind them, and by the read_waiting_posts
+    job; one run at a time, so that none is overtaken while the records are read."""
+    async with state.channels.offering:
+        due = state.channels.due(time.monotonic())
+        if not due:
+            return
+        try:
+            await _offer(state, due)
+        except Exception:
+            # The chat state could not be read (a full disk, the database down): they wait on,
+            # offered at the next look; nothing said in the chat (a channel's is published).
+            log.exception("could not offer the posts waiting to be indexed; offered later")
+            seen = state.channels
+            for waiting in due:
+                doc_id = waiting.article.post.doc_id
+                if seen.newest.get(doc_id) == waiting.kept != seen.queued.get(doc_id):
+                    seen.waiting.setdefault(doc_id, waiting)
+
+
+async def _offer(state: BotState, due: list[WaitingPost]) -> None:
     recorded = {
         (kept.doc_id, kept.post) for kept in await state.off_loop(state.chats.pending_posts)
     }

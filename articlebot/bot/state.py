@@ -78,6 +78,9 @@ class BotState:
     counts: AnswerCounts = field(default_factory=AnswerCounts)
     #: The chats told the bot is restarting while it stops (once per chat).
     told_restarting: set[tuple[int, int | None]] = field(default_factory=set)
+    #: Updates answered after their handler returned (a question under a post still being
+    #: read): the webhook inbox marks them done once answered, not when handled.
+    answered_later: set[int] = field(default_factory=set)
     #: The answers being worked on per chat (the stop notice comes after them).
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: Each chat's questions answered in turn, each the context of the next.
