@@ -42,8 +42,9 @@ async def queue_post(
             tries = max(tries, waiting.tries)
         else:
             await _release(state, doc_id, waiting.kept)
-    # Posts already waiting for room go first: this one waits behind them.
-    behind = recorded is None and seen.waits_for_room(time.monotonic())
+    # Posts already waiting for room go first, those being offered now too (taken out of
+    # `waiting` while their records are read): this one waits behind them.
+    behind = recorded is None and (seen.waits_for_room(time.monotonic()) or seen.offering.locked())
     seen.newest[doc_id] = kept
     seen.expect(doc_id)
     removals = seen.removals.get(doc_id, 0)
@@ -91,9 +92,12 @@ async def queue_post(
         return
     # Kept, recorded, and offered again by offer_waiting_posts when there is room.
     seen.waiting[doc_id] = WaitingPost(article, kept, tries, time.monotonic())
-    log.info("post %s waits for room in the indexing queue", article.post.link)
     if behind:
+        # Said as the queue says a refusal: the queue is full for it, as for those before it.
+        log.warning("indexing queue full for %s: waits behind the posts before it", what)
         await offer_waiting_posts(state)
+    else:
+        log.info("post %s waits for room in the indexing queue", article.post.link)
 
 
 #: How many times the queue's size one group's own posts, and all groups' together, may wait:
