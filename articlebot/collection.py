@@ -327,7 +327,6 @@ def add_documents(
             {d.doc_id: d.source for d in indexed if d.doc_id not in gone},
             replace=replace,
             previous={d.doc_id: d.source for d in indexed if d.doc_id in gone},
-            bodies={d.doc_id: d.body_hash for d in indexed},
         )
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)

@@ -469,29 +469,6 @@ def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored
     assert (scratch / "CURRENT").exists()
 
 
-def test_a_jsonl_line_of_a_title_whose_first_line_went_keeps_its_own_id(
-    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
-) -> None:
-    # A CLI attacker's probe on a folder index, the database alike: two lines of one title,
-    # the first deleted, and the second took the first one's id, replacing its article.
-    text = "The harbour council met on Tuesday to discuss the {} repair budget and voted."
-    same = [json.dumps({"title": "Storm", "text": text.format(w)}) for w in ("pier", "dock")]
-    twins = tmp_path / "twins.jsonl"
-    twins.write_text("\n".join(same) + "\n")
-    url = database_url
-    assert cli("add", str(twins), "--database-url", url, index_dir=index_dir).returncode == 0
-    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
-    ids = sorted((line.split("\t")[0] for line in listed.splitlines()), key=len)
-    twins.write_text(same[1] + "\n")
-    refreshed = cli("index", "--database-url", url, index_dir=index_dir)
-    assert refreshed.returncode == 0, refreshed.stderr
-    listed = cli("list", "--database-url", url, index_dir=index_dir).stdout
-    assert sorted((line.split("\t")[0] for line in listed.splitlines()), key=len) == ids
-    for doc_id, word in zip(ids, ("pier", "dock"), strict=True):
-        shown = cli("show", doc_id, "--database-url", url, index_dir=index_dir)
-        assert f"the {word} repair" in shown.stdout, shown.stdout + shown.stderr
-
-
 def test_a_first_index_published_while_another_waited_for_the_lock_is_kept(
     database_url: str, encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

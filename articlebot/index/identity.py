@@ -19,14 +19,11 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     bundled_article_path,
-    line_id_stem,
     slugify,
 )
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
-#: Lengths of the path hash that tells apart ids made alike, the shortest free one taken.
-_SUFFIXES = (6, 10, 16, 40)
 
 
 def normalize_source(source: str) -> str:
@@ -105,7 +102,7 @@ def is_legacy_line_id(doc_id: str, source: str) -> bool:
     if match is None:
         return False
     base = f"{slugify(os.path.splitext(os.path.basename(match.group(1)))[0])}-{match.group(2)}"
-    return doc_id == base or any(doc_id == _suffixed(base, source, n) for n in _SUFFIXES)
+    return doc_id == base or any(doc_id == _suffixed(base, source, n) for n in (6, 10, 16, 40))
 
 
 def is_file(source: str) -> bool:
@@ -146,11 +143,7 @@ class IdentityResolver:
     #: doc_id -> source of documents indexed before that this write replaces (a rebuild):
     #: their files keep their ids, but they hold no id against anyone.
     previous: dict[str, str] = dataclasses.field(default_factory=dict)
-    #: doc_id -> body hash of the indexed documents (`existing` and `previous`): a .jsonl line
-    #: read again keeps the id it was indexed under.
-    bodies: Mapping[str, str] = dataclasses.field(default_factory=dict)
     _ids_by_source: dict[str, str] = dataclasses.field(init=False, repr=False)
-    _ids_by_line: dict[tuple[str, str], list[str]] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         known = {**self.previous, **self.existing}
@@ -163,11 +156,6 @@ class IdentityResolver:
             held = self._ids_by_source.get(key)
             if held is None or (len(doc_id), doc_id) < (len(held), held):
                 self._ids_by_source[key] = doc_id
-        self._ids_by_line = {}
-        for doc_id, source in known.items():
-            body = self.bodies.get(doc_id)
-            if body is not None and is_jsonl_line(source):
-                self._ids_by_line.setdefault((origin(source), body), []).append(doc_id)
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""
@@ -185,25 +173,16 @@ class IdentityResolver:
                     "id, or --replace to replace that article"
                 )
         else:
-            doc_id = self._generated_id(doc, source)
+            doc_id = self._generated_id(doc_id, source)
         self.assigned[doc_id] = source
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
 
-    def _generated_id(self, doc: Document, source: str) -> str:
-        base = doc.doc_id
+    def _generated_id(self, base: str, source: str) -> str:
         # A file indexed before keeps its id, whether made from its name or given with --id;
         # not a .jsonl line by its number: another line may be there now.
         kept = self._ids_by_source.get(source)
         if kept is not None and kept not in self.assigned and not _JSONL_LINE.fullmatch(source):
             return kept
-        if _JSONL_LINE.fullmatch(source):
-            # A line indexed before with the same title and words keeps the id it had: with a
-            # line of the same title deleted above it, the title's own id is that line's
-            # article's, kept as indexed until --prune, not this one's to take over.
-            stem = line_id_stem(base, doc.text)
-            for doc_id in self._ids_by_line.get((origin(source), doc.body_hash), ()):
-                if doc_id not in self.assigned and line_id_stem(doc_id, doc.text) == stem:
-                    return doc_id
 
         def free(doc_id: str, allow_replace: bool) -> bool:
             if doc_id in self.assigned:
@@ -219,7 +198,7 @@ class IdentityResolver:
             return base
         # The same source already indexed under its suffixed id keeps it; a .jsonl line's
         # suffix is its file's, not its line number's (a line deleted above would change it).
-        for length in _SUFFIXES:
+        for length in (6, 10, 16, 40):
             candidate = _suffixed(base, origin(source), length)
             if free(candidate, False) and not GROUP_DOC_ID.fullmatch(candidate):
                 return candidate

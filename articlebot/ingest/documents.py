@@ -629,7 +629,7 @@ def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int], line_no
     title. Not its line number: a line deleted above would shift every id below it, renaming
     the articles and replacing one with the next."""
     stem = slugify(path.stem)
-    digest = _line_digest(body)
+    digest = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
     words = " ".join(title.split()[:_LINE_ID_WORDS])
     base = f"{stem}-{slugify(words)[:48].rstrip('-')}" if words else f"{stem}-{digest[:8]}"
     # Two lines of one title (a story and its update) are told apart by their text; the same
@@ -638,19 +638,6 @@ def _line_id(path: Path, title: str, body: str, seen: Mapping[str, int], line_no
         if doc_id not in seen:
             return doc_id
     return f"{base}-{digest[:6]}-{line_no}"
-
-
-def _line_digest(body: str) -> str:
-    return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def line_id_stem(doc_id: str, body: str) -> str:
-    """A .jsonl line's made id without what `_line_id` added to tell it from a line of the same
-    title (a hash of its text, `body`, and its number): the ids of two readings of one line
-    share it, whichever line of its title came first."""
-    tag = f"-{_line_digest(body)[:6]}"
-    stem, found, rest = doc_id.rpartition(tag)
-    return stem if found and re.fullmatch(r"(?:-\d+)?", rest) else doc_id
 
 
 def titled_document(

@@ -116,11 +116,7 @@ def write_documents(
             if only_if_empty and live:
                 raise IndexNotEmptyError(len(live))
             resolver = IdentityResolver(
-                {doc_id: source for doc_id, (source, _) in live.items()},
-                replace=replace,
-                bodies={
-                    doc_id: meta["body"] for doc_id, (_, meta) in live.items() if "body" in meta
-                },
+                {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
             if refresh:
                 documents = still_held(
