@@ -418,6 +418,9 @@ def test_an_age_before_a_word_of_who_they_are_and_the_name() -> None:
     sentence = "One of the players she sent on, 19-year-old striker Tomi Adeyemi, scored twice."
     assert states_age_of("Adeyemi", sentence)
     assert not states_age_of("Owen Pryce", sentence)
+    # What someone of that age did to him is not his age (a verifier's probe).
+    for verb in ("hit", "shot", "beat", "faced", "attacked"):
+        assert not states_age_of("Adeyemi", f"A 23-year-old fan {verb} Tomi Adeyemi on Friday.")
 
 
 def test_a_relatives_age_is_not_the_persons_of_the_same_surname() -> None:

@@ -267,6 +267,16 @@ def test_a_headline_without_text_under_it_is_one_line_and_the_index_stays(
         assert (index_dir / "CURRENT").read_text() == before
     asked = cli("ask", "who wrote this", index_dir=index_dir)
     assert asked.returncode == 0 and "Traceback" not in asked.stderr
+    # In a folder, such a file is skipped as an empty one is, and the rest indexed (a
+    # verifier's probe: one stub stopped the whole folder, and every refresh of it).
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "stub.txt").write_text("Feed story\n\nRead more: https://example.com/a\n")
+    (news / "harbour.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    folder = cli("add", str(news), index_dir=index_dir)
+    assert folder.returncode == 0, folder.stderr
+    assert f"skipped {news / 'stub.txt'}: has no text to index under its title" in folder.stderr
+    assert "harbour" in cli("list", index_dir=index_dir).stdout
 
 
 def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> None:

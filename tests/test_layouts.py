@@ -1,6 +1,6 @@
 """Articles laid out as 36 real outlets lay them out (written by three helpers trying the bot,
-and two bylines a new user wrote, `eval/about_layouts.jsonl`): the title, byline, outlet and
-date a reader should be told, as checked by reading each article."""
+and bylines a new user and a verifier wrote, `eval/about_layouts.jsonl`): the title, byline,
+outlet and date a reader should be told, as checked by reading each article."""
 
 from __future__ import annotations
 

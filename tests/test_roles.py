@@ -179,6 +179,9 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
             "who runs fema",
             "Federal Emergency Management Agency Administrator Angela Ruiz said she would go.",
         ),
+        # Named to it in a participle: no verb doing something to the title's holder (a
+        # verifier's probe of the check for "Sergio Lanza, sent the goalkeeper").
+        ("who is the coach", "Maria Lopez, appointed coach in May, said the squad was ready."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:

@@ -47,6 +47,20 @@ def past_participle(word: str) -> bool:
 
 
 @functools.cache
+def finite_verb(word: str) -> bool:
+    """Whether `word` is a verb's past tense or third person ("hit", "shot", "faces"): "a
+    23-year-old fan hit Tomi Adeyemi" says what the fan did, not who Adeyemi is."""
+    import lemminflect
+
+    word = word.lower()
+    for lemma in lemminflect.getAllLemmas(word, upos="VERB").get("VERB", ()):
+        forms = lemminflect.getAllInflections(lemma, upos="VERB")
+        if word in (*forms.get("VBD", ()), *forms.get("VBZ", ())):
+            return True
+    return False
+
+
+@functools.cache
 def only_a_verb(word: str) -> bool:
     """Whether lemminflect knows `word` as a verb and as nothing else ("sent", "told"; not
     "lead", "acting" or "former"): no word of a title."""

@@ -148,7 +148,7 @@ def is_byline(line: str) -> bool:
         return False
     return bool(
         _BYLINE.match(stripped)
-        or _NAME_AND_OUTLET.match(stripped)
+        or (_NAME_AND_OUTLET.match(stripped) and not _is_breadcrumb(stripped))
         or _NAME_AND_ROLE.match(stripped)
         or _UNNAMED_CREDIT.match(stripped)
     )
@@ -165,6 +165,25 @@ def _is_credit_line(line: str) -> bool:
         return False
     after_by = re.search(r"\bby\s+(\S)", stripped, re.IGNORECASE)
     return after_by is None or after_by.group(1).isupper()
+
+
+#: Words of a site's sections, not a writer's or outlet's name: "Middle East | Politics |
+#: 3 March 2026" is where the page sits, not who wrote it.
+_SECTION_WORDS = frozenset({
+    "report", "reports", "weather", "league", "match", "middle", "east", "west", "north",
+    "south", "local", "national", "international", "culture", "arts", "science", "health",
+    "tech", "technology", "travel", "lifestyle", "entertainment", "home", "uk", "us", "europe",
+    "asia", "africa", "americas", "economy", "markets", "football", "cricket", "rugby",
+    "tennis", "golf", "environment", "education", "crime", "courts", "property", "motoring",
+})  # fmt: skip
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Whether a line of parts between bars names a site's sections ("Premier League | Match
+    Report | 3 March 2026"), not a writer ("Jane Doe | BBC News") and an outlet: read from
+    its first part."""
+    first = re.split(r"[|•·]", line, maxsplit=1)[0]
+    return any(w.strip(".,").lower() in _SECTION_WORDS | _HEADING_WORDS for w in first.split())
 
 
 def is_bare_name(line: str) -> bool:

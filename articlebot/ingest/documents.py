@@ -21,6 +21,7 @@ from articlebot.ingest.cleaning import (
     is_date_line,
     is_furniture,
     looks_like_title,
+    paragraph_spans,
 )
 from articlebot.ingest.markdown import MarkdownText, markdown_text
 from articlebot.system_text import is_utf8, printable
@@ -616,7 +617,8 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     title = title or doc_id
     _check_words(body, where)
     seen[doc_id] = line_no
-    return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
+    document = titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
+    return with_text(document)
 
 
 #: Words of a .jsonl line's title that its id is made of.
@@ -782,8 +784,23 @@ def parse_bytes(data: bytes, path: Path, doc_id: str | None = None) -> list[Docu
         return docs
     doc_id = doc_id or slugify(path.stem)
     if suffix in HTML_SUFFIXES:
-        return [parse_html(text, doc_id, str(path))]
-    return [parse_plain_text(text, doc_id, str(path), markdown=suffix in {".md", ".markdown"})]
+        return [with_text(parse_html(text, doc_id, str(path)))]
+    markdown = suffix in {".md", ".markdown"}
+    return [with_text(parse_plain_text(text, doc_id, str(path), markdown=markdown))]
+
+
+def with_text(document: Document) -> Document:
+    """`document`, or DocumentError when nothing but its headline, byline or a site's
+    furniture has words (a title over "." or a feed's "Read more: <link>"): no question could
+    be answered from it. Found as the file is read, a folder's such file is skipped as an
+    empty one is."""
+    text = document.text
+    if not any(
+        any(c.isalnum() for c in text[span.start : span.end])
+        for span in paragraph_spans(text, document.body_start)
+    ):
+        raise DocumentError(f"{document.source}: has no text to index under its title")
+    return document
 
 
 def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:

@@ -171,7 +171,7 @@ def _byline_outlet(byline: str) -> tuple[str, str | None]:
     Courier", "Ellie Sandoval | Valley Courier | 3 March 2026": the date is no one's name); a
     desk after the bar is the writer's ("By Sam Whitfield | Northern Sports Desk" is "By Sam
     Whitfield, Northern Sports Desk"); the byline as it is and None without a bar."""
-    name, *parts = [part.strip() for part in byline.split("|")]
+    name, *parts = [part.strip() for part in re.split(r"[|•·]", byline)]
     if not parts or not name:
         return byline, None
     outlet = next((part for part in parts if _outlet_like(part)), None)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.index.word_forms import only_a_verb
+from articlebot.index.word_forms import finite_verb
 from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
@@ -1356,7 +1356,7 @@ def states_age_of(name: str, sentence: str) -> bool:
         asked & _words(match.group("owner"))
         for pattern in (_AGE_BEFORE_NAME, _AGE_BEFORE_ROLE_NAME)
         for match in pattern.finditer(sentence)
-        if not any(only_a_verb(word) for word in _between_age_and_name(match))
+        if not any(finite_verb(word) for word in _between_age_and_name(match))
     )
 
 

@@ -752,12 +752,20 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
         if gap or _clause_verb(words, position - 1):
             return ""  # "her mother, Karin, was a coach" says what Karin was, not whose coach
         word = words[position - 1].group()
-        if word[:1].islower() and only_a_verb(word):
-            return ""  # "midfielder Sergio Lanza, sent the goalkeeper the wrong way"
+        if (
+            word[:1].islower()
+            and only_a_verb(word)
+            and _bare(words[position].group()) in _DETERMINERS
+        ):
+            # "midfielder Sergio Lanza, sent the goalkeeper the wrong way" (but "Maria
+            # Lopez, appointed coach in May" is the coach).
+            return ""
         position -= 1
     return ""
 
 
+#: Words that open what a verb does to someone: "sent the goalkeeper", "beat a defender".
+_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its"})
 #: Verbs that make "Name, was a coach" a clause about Name, no title beside a name.
 _VERBS = frozenset({"was", "is", "were", "are", "had", "has", "became", "becomes", "remains"})
 
