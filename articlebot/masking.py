@@ -5,14 +5,24 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-#: A password given as a URL parameter (libpq's `?password=...`), or a link's key or token
-#: (`?token=`, `?api_key=`, `?sig=`, `X-Amz-Signature=`, `client_secret=`: who holds the link
-#: holds the page): a parameter one of whose words, between "-", "_" or ".", is such a word
-#: (not "monkey=" or "keyword=").
-PASSWORD_PARAMETER = re.compile(
-    r"(?i)(?<![\w.-])((?:[a-z0-9]+[-_.])*?(?:password|sslpassword|passwd|pwd|token|auth|apikey|"
-    r"key|secret|sig|signature|credential)(?:[-_.][a-z0-9]+)*=)[^&#]*"
-)
+#: A URL's parameter (or a libpq keyword's): its name after ? & ; # or a space, its value up to
+#: the next & or # or space.
+_PARAMETER = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#\s]*)")
+#: Words of a parameter's name that make it a secret: a password (libpq's `?password=`), or a
+#: link's key or token (who holds the link holds the page).
+_SECRET_WORDS = frozenset({
+    "password", "sslpassword", "passwd", "pwd", "token", "secret", "key", "apikey", "sig",
+    "signature", "credential", "credentials", "auth", "jwt", "hmac", "session", "sessionid",
+    "jsessionid", "sid",
+})  # fmt: skip
+#: Whole names ending so, written as one word: "accesstoken", "clientsecret".
+_SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature")
+#: Last words that say what a secret is, not the secret: "token_type=bearer", "sig_figs=3".
+_ABOUT_A_SECRET = frozenset({
+    "type", "types", "count", "figs", "length", "size", "format", "algorithm", "method",
+    "version", "expires", "expiry", "hint",
+})  # fmt: skip
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 #: Where a URL parser may end a password or a host.
 _SEPARATORS = re.compile(r"[@:?/#]")
 
@@ -21,9 +31,35 @@ def shown_source(source: str) -> str:
     """An article's source as shown to anyone: a link's password masked, in its user part (an
     index written before links were kept without theirs may still hold one) or a parameter
     (`password=`, `token=`, `api_key=`: masked in every error about the link too)."""
-    if "@" in source or PASSWORD_PARAMETER.search(source):
+    if "@" in source or _secret_parameters(source):
         return masked_url(source)
     return source
+
+
+def _is_secret_name(name: str) -> bool:
+    """Whether a parameter's name (as written, percent-encoded or not) names a secret: one of
+    its words, between "-", "_", ".", brackets or a capital, is a secret's ("X-Amz-Signature",
+    "client_secret", "accessToken", "auth[token]"), or it ends in one ("accesstoken"); not
+    "monkey", "keyword", "tokens", nor "token_type"."""
+    plain = unquote(name)
+    words = [w.lower() for w in _NAME_WORD.findall(plain)]
+    if not words or words[-1] in _ABOUT_A_SECRET:
+        return False
+    whole = re.sub(r"[^a-z0-9]", "", plain.lower())
+    return bool(_SECRET_WORDS.intersection(words)) or whole.endswith(_SECRET_ENDINGS)
+
+
+def _secret_parameters(url: str) -> list[re.Match[str]]:
+    """The parameters of `url` whose names name a secret."""
+    return [m for m in _PARAMETER.finditer(url) if _is_secret_name(m.group("name"))]
+
+
+def _without_secret_values(url: str, mask: str = "") -> str:
+    """`url` with each secret parameter's value replaced by `mask`."""
+    return _PARAMETER.sub(
+        lambda m: f"{m.group('name')}={mask}" if _is_secret_name(m.group("name")) else m.group(0),
+        url,
+    )
 
 
 def masked_url(url: str) -> str:
@@ -31,7 +67,7 @@ def masked_url(url: str) -> str:
     fit for messages and logs. The host part is kept as written: libpq accepts several hosts
     and ports that `urlsplit` cannot parse."""
     # The parameter first: a password=... holding an @ would otherwise read as the user part.
-    url = PASSWORD_PARAMETER.sub(r"\1***", url)
+    url = _without_secret_values(url, "***")
     split = _user_part(url)
     if split is not None:
         head, userinfo, hosts = split
@@ -65,8 +101,8 @@ def _user_part(url: str) -> tuple[str, str, str] | None:
 def without_password(message: str, url: str) -> str:
     """`message` (an error's text, which may quote `url`) with `url`'s passwords, as written
     and decoded, replaced by ***, on one line."""
-    parameters = [m.group(0)[len(m.group(1)) :] for m in PASSWORD_PARAMETER.finditer(url)]
-    passwords = [_password(PASSWORD_PARAMETER.sub(r"\1", url)), *parameters]
+    parameters = [m.group("value") for m in _secret_parameters(url)]
+    passwords = [_password(_without_secret_values(url)), *parameters]
     secrets = {p for password in passwords for p in (password, unquote(password))}
     # libpq may end a password, or a host it then quotes, at an @ : ? / or # that this reads
     # as the password's own ("S3CR@ETpw@host": "S3CR", then the host "ETpw@host"); each piece

@@ -435,6 +435,16 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
     assert shown_source("https://e.example/a?keyword=storm&tokens=3&authority=x") == (
         "https://e.example/a?keyword=storm&tokens=3&authority=x"
     )
+    # A verifier's probe: camelCase, percent-encoded and bracketed names, one-word names.
+    spelled = (
+        "https://e.example/a?clientSecret=c1&accessToken=a2&client%5Fsecret=c3&auth[token]=t4"
+        "&AWSAccessKeyId=k5&jwt=j6&accesstoken=t7&token_type=bearer&sig_figs=3&page=2"
+    )
+    assert shown_source(spelled) == (
+        "https://e.example/a?clientSecret=***&accessToken=***&client%5Fsecret=***"
+        "&auth[token]=***&AWSAccessKeyId=***&jwt=***&accesstoken=***&token_type=bearer"
+        "&sig_figs=3&page=2"
+    )
 
 
 def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(
