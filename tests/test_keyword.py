@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,26 @@ def test_damaged_bytes_inside_the_postings_are_reported(
         KeywordIndex.load(tmp_path, built.size)
     built.save(tmp_path / "whole")
     assert KeywordIndex.load(tmp_path / "whole", built.size).size == built.size
+
+
+def test_a_term_without_a_column_or_offsets_of_another_type_are_reported(
+    built: KeywordIndex, tmp_path: Path
+) -> None:
+    # A verifier's probe: a term id past the columns ended in an IndexError, a negative one
+    # was served from another term's column, offsets saved as floats in a TypeError.
+    for damage in ("past", "negative", "floats"):
+        folder = tmp_path / damage
+        built.save(folder)
+        if damage == "floats":
+            indptr = folder / "indptr.csc.index.npy"
+            np.save(indptr, np.load(indptr).astype(np.float64))
+        else:
+            vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+            term = next(t for t in vocab if t)
+            vocab[term] = len(vocab) + 5 if damage == "past" else -1
+            (folder / "vocab.index.json").write_text(json.dumps(vocab), encoding="utf-8")
+        with pytest.raises(KeywordIndexError, match="damaged"):
+            KeywordIndex.load(folder, built.size)
 
 
 def test_folder_without_tokens_file_is_refused(built: KeywordIndex, tmp_path: Path) -> None:

@@ -206,9 +206,14 @@ class KeywordIndex:
         ):
             raise KeywordIndexError(f"keyword index in {directory} is inconsistent")
         # Damaged bytes inside the arrays (their headers intact) would score passages with
-        # garbage, or none, without a word: read once here, a pass over each array.
+        # garbage, or none, without a word: read once here, a pass over each array; and a
+        # term's column must be one there is.
+        term_ids = [i for term, i in vocab.items() if term]
         if (
-            (len(indptr) and indptr[0] != 0)
+            indptr.dtype.kind not in "iu"
+            or indices.dtype.kind not in "iu"
+            or not all(type(i) is int and 0 <= i < columns for i in term_ids)
+            or (len(indptr) and indptr[0] != 0)
             or (np.diff(indptr) < 0).any()
             or (len(indices) and (indices.min() < 0 or indices.max() >= max(size, 1)))
             or (len(data) and not np.abs(data).max() <= _most_score(params, size))
