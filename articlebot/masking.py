@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-#: A URL's parameter (or a libpq keyword's): its name after ? & ; # or a space, its value up to
-#: the next & or # or space.
-_PARAMETER = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#\s]*)")
+#: A URL's parameter: its name after ? & ; # or a space, its value up to the next & or # (a
+#: database URL's password may hold spaces); in a libpq keyword string, up to a space.
+_PARAMETER = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#]*)")
+_KEYWORD = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#\s]*)")
 #: Words of a parameter's name that make it a secret: a password (libpq's `?password=`), or a
 #: link's key or token (who holds the link holds the page).
 _SECRET_WORDS = frozenset({
@@ -49,14 +50,19 @@ def _is_secret_name(name: str) -> bool:
     return bool(_SECRET_WORDS.intersection(words)) or whole.endswith(_SECRET_ENDINGS)
 
 
+def _parameters(url: str) -> re.Pattern[str]:
+    """How `url`'s parameters are written: a URL's, or a libpq keyword string's."""
+    return _PARAMETER if "://" in url else _KEYWORD
+
+
 def _secret_parameters(url: str) -> list[re.Match[str]]:
     """The parameters of `url` whose names name a secret."""
-    return [m for m in _PARAMETER.finditer(url) if _is_secret_name(m.group("name"))]
+    return [m for m in _parameters(url).finditer(url) if _is_secret_name(m.group("name"))]
 
 
 def _without_secret_values(url: str, mask: str = "") -> str:
     """`url` with each secret parameter's value replaced by `mask`."""
-    return _PARAMETER.sub(
+    return _parameters(url).sub(
         lambda m: f"{m.group('name')}={mask}" if _is_secret_name(m.group("name")) else m.group(0),
         url,
     )

@@ -419,6 +419,9 @@ def test_an_age_before_a_word_of_who_they_are_and_the_name() -> None:
     assert states_age_of("Adeyemi", sentence)
     assert not states_age_of("Owen Pryce", sentence)
     # What someone of that age did to him is not his age (a verifier's probe).
+    # Who one is, though a word of it is a verb's form too (a second verifier's probe).
+    for role in ("left winger", "sports presenter", "shot stopper"):
+        assert states_age_of("Adeyemi", f"The 19-year-old {role} Tomi Adeyemi scored.")
     for verb in ("hit", "shot", "beat", "faced", "attacked"):
         assert not states_age_of("Adeyemi", f"A 23-year-old fan {verb} Tomi Adeyemi on Friday.")
 

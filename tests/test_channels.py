@@ -1533,3 +1533,41 @@ async def test_a_question_under_a_post_being_read_is_done_in_the_inbox_once_answ
     finally:
         site.slow.set()
         await shut_down(app)
+
+
+@pytest.mark.asyncio
+async def test_remove_while_the_waiting_posts_are_offered_forgets_it(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: a post taken out of those waiting, its record being read, was in
+    # neither list: /remove said "no article with id", and it was indexed afterwards.
+    settings = _own_index_settings(api, tmp_path, index_queue=1)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
+        chats = app.bot_data.chats
+        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        api.push_update(api.channel_post(channel, LIBRARY))  # queued
+        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
+        waiting = api.channel_post(channel, url(site, "/early.html"))  # waits for room
+        api.push_update(waiting)
+        await api.await_for(lambda: _doc(waiting) in app.bot_data.channels.waiting, 20)
+        real = chats.pending_posts
+
+        def slow():  # a busy chat-state database
+            time.sleep(2.0)
+            return real()
+
+        chats.pending_posts = slow
+        new = api.channel_post(channel, url(site, "/orchard.html"))  # behind the waiting one
+        api.push_update(new)
+        await api.await_for(lambda: app.bot_data.channels.offering.locked(), 10, description="")
+        api.push_update(api.private_message(EDITOR, f"/remove {_doc(new)}"))
+        [reply] = await api.await_messages(EDITOR, 1, timeout=20)
+        assert "will not be indexed" in reply["text"]
+        chats.pending_posts = real
+        site.slow.set()
+        await api.await_for(lambda: _doc(waiting) in documents(app), 40, description="waiting")
+        await api.await_for(lambda: not app.bot_data.channels.pending, 30, description="done")
+        assert _doc(new) not in documents(app)

@@ -91,6 +91,15 @@ def test_byline_is_found_at_the_end() -> None:
         ),
         # Not credits: a breadcrumb, a sentence with "by" inside, a by-election.
         ("Home | World\n\nStory.", None),
+        # A site's sections, with a date or not; a writer whose name has a section's word
+        # (verifiers' probes of the bars read as name, outlet and date).
+        ("Middle East | Politics | 3 March 2026\n\nStory.", None),
+        ("Ukraine War | Analysis\n\nStory.", None),
+        (
+            "Ellie West | Valley Courier | 3 March 2026\n\nStory.",
+            "Ellie West | Valley Courier | 3 March 2026",
+        ),
+        ("Jane Doe | BBC News\n\nStory.", "Jane Doe | BBC News"),
         ("Standing by the river, the mayor spoke.\n\nStory.", None),
         ("by-election results\n\nStory.", None),
     ],

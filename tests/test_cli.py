@@ -272,11 +272,19 @@ def test_a_headline_without_text_under_it_is_one_line_and_the_index_stays(
     news = tmp_path / "news"
     news.mkdir()
     (news / "stub.txt").write_text("Feed story\n\nRead more: https://example.com/a\n")
+    (news / "feed.jsonl").write_text(  # a stub line too (a second verifier's probe)
+        '{"doc_id": "loft", "title": "Loft", "text": "The loft cost 300,000 euros."}\n'
+        '{"doc_id": "stub", "title": "Feed", "text": "Read more: https://example.com/x"}\n'
+    )
     (news / "harbour.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
     folder = cli("add", str(news), index_dir=index_dir)
     assert folder.returncode == 0, folder.stderr
     assert f"skipped {news / 'stub.txt'}: has no text to index under its title" in folder.stderr
-    assert "harbour" in cli("list", index_dir=index_dir).stdout
+    assert f"skipped {news / 'feed.jsonl'}:2: has no text to index under its title" in (
+        folder.stderr
+    )
+    listed = cli("list", index_dir=index_dir).stdout
+    assert "harbour" in listed and "loft" in listed and "stub" not in listed
 
 
 def test_eval_on_a_hand_made_set(index_dir: Path, tmp_path: Path, cli: Cli) -> None:

@@ -440,6 +440,11 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
         "https://e.example/a?clientSecret=c1&accessToken=a2&client%5Fsecret=c3&auth[token]=t4"
         "&AWSAccessKeyId=k5&jwt=j6&accesstoken=t7&token_type=bearer&sig_figs=3&page=2"
     )
+    # A password with spaces in a database URL is masked whole; a keyword string's to its end.
+    assert masked_url("postgresql://u@h/db?password=correct horse battery") == (
+        "postgresql://u@h/db?password=***"
+    )
+    assert masked_url("host=h password=s3 dbname=x") == "host=h password=*** dbname=x"
     assert shown_source(spelled) == (
         "https://e.example/a?clientSecret=***&accessToken=***&client%5Fsecret=***"
         "&auth[token]=***&AWSAccessKeyId=***&jwt=***&accesstoken=***&token_type=bearer"

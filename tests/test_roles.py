@@ -225,6 +225,7 @@ def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> N
             "who is the goalkeeper",
             "Rovers' fifth taker, midfielder Sergio Lanza, sent the goalkeeper the wrong way.",
         ),
+        ("who is the goalkeeper", "Sergio Lanza, sent Ashford's goalkeeper the wrong way."),
     ],
 )
 def test_no_holder_of_another_role(question: str, sentence: str) -> None:

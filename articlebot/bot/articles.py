@@ -377,9 +377,8 @@ async def remove(update: Update, context: BotContext) -> None:
     state = context.bot_data
     indexed = state.retriever.index.documents
     channels = state.channels
-    if waiting := [
-        d for d in doc_ids if d not in indexed and (d in channels.waiting or d in channels.pending)
-    ]:
+    on_its_way = (channels.waiting, channels.pending, channels.newest)
+    if waiting := [d for d in doc_ids if d not in indexed and any(d in c for c in on_its_way)]:
         # A channel post waiting to be read (its page down, no room yet, queued or being read)
         # is no article yet: it is read no more, and said so (it was "no article with id",
         # then indexed). Under the index lock: a post being written now is in once it is done,

@@ -202,8 +202,10 @@ async def forget_post(state: BotState, doc_id: str) -> None:
         await _release(state, doc_id, waiting.kept)
     if doc_id in seen.pending:
         seen.removals[doc_id] = seen.removals.get(doc_id, 0) + 1
-        if (newest := seen.newest.get(doc_id)) is not None:
-            await _release(state, doc_id, newest)
+    if (newest := seen.newest.get(doc_id)) is not None:
+        # Recorded and on its way (queued, being read, or being offered): released, it is
+        # offered no more, nor read at the next start.
+        await _release(state, doc_id, newest)
 
 
 def schedule_post_retries(job_queue: JobQueue, settings: Settings) -> None:

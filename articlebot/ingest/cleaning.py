@@ -180,10 +180,14 @@ _SECTION_WORDS = frozenset({
 
 def _is_breadcrumb(line: str) -> bool:
     """Whether a line of parts between bars names a site's sections ("Premier League | Match
-    Report | 3 March 2026"), not a writer ("Jane Doe | BBC News") and an outlet: read from
-    its first part."""
-    first = re.split(r"[|•·]", line, maxsplit=1)[0]
-    return any(w.strip(".,").lower() in _SECTION_WORDS | _HEADING_WORDS for w in first.split())
+    Report | 3 March 2026", "Ukraine War | Analysis"), not a writer and an outlet ("Jane Doe
+    | BBC News", "Ellie West | Valley Courier"): a part after the first is a section's words
+    alone."""
+    sections = _SECTION_WORDS | _HEADING_WORDS
+    return any(
+        words and all(w.strip(".,").lower() in sections for w in words)
+        for words in (part.split() for part in re.split(r"[|•·]", line)[1:])
+    )
 
 
 def is_bare_name(line: str) -> bool:

@@ -617,8 +617,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     title = title or doc_id
     _check_words(body, where)
     seen[doc_id] = line_no
-    document = titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
-    return with_text(document)
+    return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
 
 
 #: Words of a .jsonl line's title that its id is made of.
@@ -778,7 +777,7 @@ def parse_bytes(data: bytes, path: Path, doc_id: str | None = None) -> list[Docu
     suffix = _check_suffix(path)
     text = _decode(data, path, html=suffix in HTML_SUFFIXES)
     if suffix in JSONL_SUFFIXES:
-        docs = list(_iter_jsonl(text, path))
+        docs = [with_text(doc) for doc in _iter_jsonl(text, path)]
         if not docs:
             raise DocumentError(f"{path}: contains no documents")
         return docs
@@ -982,7 +981,18 @@ def iter_documents(
                 raise
             on_skip(error)
             continue
-        yield from _iter_jsonl_file(path, max_bytes) if jsonl else documents
+        if not jsonl:
+            yield from documents
+            continue
+        for document in _iter_jsonl_file(path, max_bytes):
+            try:
+                yield with_text(document)
+            except DocumentError as error:
+                # A feed's stub line ("Read more: <link>") is skipped as a stub file is; a
+                # broken line still stops the run (the lines after it may be shifted).
+                if (named and not skip_named) or on_skip is None:
+                    raise
+                on_skip(error)
 
 
 def _check_name(path: Path) -> None:

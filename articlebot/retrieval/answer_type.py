@@ -1356,13 +1356,14 @@ def states_age_of(name: str, sentence: str) -> bool:
         asked & _words(match.group("owner"))
         for pattern in (_AGE_BEFORE_NAME, _AGE_BEFORE_ROLE_NAME)
         for match in pattern.finditer(sentence)
-        if not any(finite_verb(word) for word in _between_age_and_name(match))
+        if not finite_verb((_between_age_and_name(match) or [""])[-1])
     )
 
 
 def _between_age_and_name(match: re.Match[str]) -> list[str]:
     """The words of who someone is between their age and their name ("striker" of
-    "19-year-old striker Tomi Adeyemi")."""
+    "19-year-old striker Tomi Adeyemi"; the last a verb in "a 23-year-old fan hit Tomi
+    Adeyemi", whose age it is not; "left winger" is who one is)."""
     return match.string[match.start() : match.start("owner")].split()[1:]
 
 

@@ -755,7 +755,10 @@ def _name_before(sentence: str, words: list[re.Match[str]], at: int) -> str:
         if (
             word[:1].islower()
             and only_a_verb(word)
-            and _bare(words[position].group()) in _DETERMINERS
+            and (
+                _bare(words[position].group()) in _DETERMINERS
+                or _possessive(words[position].group())
+            )
         ):
             # "midfielder Sergio Lanza, sent the goalkeeper the wrong way" (but "Maria
             # Lopez, appointed coach in May" is the coach).
