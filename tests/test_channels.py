@@ -760,7 +760,9 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
         # The group holds its share of the queue (a quarter: one link being read, one queued);
         # the rest of its links wait their turn, and the channel's post and an admin's fit.
         await api.await_for(lambda: len(app.bot_data.channels.waiting) == 10, 20)
-        assert app.bot_data.indexing.waiting == 1
+        # (Its share, whatever the moment: on a loaded machine the slow page may have been
+        # sent already, and the next link taken.)
+        assert app.bot_data.indexing.jobs_of(own) == app.bot_data.indexing.share == 2
         posted = api.channel_post(channel, url(site, "/early.html"))
         api.push_update(posted)
         assert await _reply_in(api, EDITOR, url(site, "/orchard.html")) != articles.BUSY_INDEXING

@@ -63,6 +63,10 @@ class IndexingQueue:
         """Jobs queued and not started yet."""
         return self._jobs.qsize()
 
+    def jobs_of(self, owner: int) -> int:
+        """The group `owner`'s own jobs queued or running."""
+        return self._owned.get(owner, 0)
+
     def has_room(self, owner: int | None = None) -> bool:
         """Whether a job (of the group `owner`'s own) would be taken now."""
         if self._jobs.qsize() >= self.capacity:
