@@ -1348,6 +1348,21 @@ def _doc(update: dict) -> str:
     return post_ref(_message(update["channel_post"])).doc_id
 
 
+async def _one_read_one_queued_one_waiting(
+    api: FakeBotApi, app: Application, channel: dict, site: Site
+) -> dict:
+    """With a queue of one: a post being read (the slow page), one queued, and a third, which
+    it returns, waiting for room."""
+    api.push_update(api.channel_post(channel, url(site, "/slow.html")))
+    await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+    api.push_update(api.channel_post(channel, LIBRARY))
+    await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
+    waiting = api.channel_post(channel, url(site, "/early.html"))
+    api.push_update(waiting)
+    await api.await_for(lambda: _doc(waiting) in app.bot_data.channels.waiting, 20)
+    return waiting
+
+
 @pytest.mark.asyncio
 async def test_remove_while_a_post_is_written_removes_it(
     api, encoder, tmp_path: Path, monkeypatch
@@ -1431,13 +1446,7 @@ async def test_a_chat_state_that_fails_as_a_post_comes_loses_no_post_and_says_no
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
         chats = app.bot_data.chats
-        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
-        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
-        api.push_update(api.channel_post(channel, LIBRARY))  # queued
-        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
-        waiting = api.channel_post(channel, url(site, "/early.html"))  # waits for room
-        api.push_update(waiting)
-        await api.await_for(lambda: _doc(waiting) in app.bot_data.channels.waiting, 20)
+        waiting = await _one_read_one_queued_one_waiting(api, app, channel, site)
         real, failures = chats.pending_posts, [1]
 
         def failing_once():
@@ -1548,13 +1557,7 @@ async def test_remove_while_the_waiting_posts_are_offered_forgets_it(
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     async with _bot_keeping_chats_in_a_file(api, settings, retriever) as app:
         chats = app.bot_data.chats
-        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
-        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
-        api.push_update(api.channel_post(channel, LIBRARY))  # queued
-        await api.await_for(lambda: app.bot_data.indexing.waiting == 1, 20)
-        waiting = api.channel_post(channel, url(site, "/early.html"))  # waits for room
-        api.push_update(waiting)
-        await api.await_for(lambda: _doc(waiting) in app.bot_data.channels.waiting, 20)
+        waiting = await _one_read_one_queued_one_waiting(api, app, channel, site)
         real = chats.pending_posts
 
         def slow():  # a busy chat-state database

@@ -600,6 +600,27 @@ def test_webhook_info_with_the_api_unreachable_says_so(tmp_path: Path, cli: Cli)
     assert result.stderr.count("\n") == 1 and token not in result.stderr
 
 
+def _run_unprivileged(
+    args: list[str], index_dir: Path, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """`articlebot ARGS` as a user: root reads any file or folder, so the run drops the
+    capabilities that let it, as a user has none."""
+    unprivileged = (
+        ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
+         "--bounding-set=-dac_override,-dac_read_search", "--"]
+        if os.geteuid() == 0
+        else []
+    )  # fmt: skip
+    return subprocess.run(
+        [*unprivileged, sys.executable, "-m", "articlebot", *args],
+        env=_env(index_dir),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def test_a_folder_that_cannot_be_read_stops_the_run_and_prune_keeps_its_articles(
     tmp_path: Path, cli: Cli
 ) -> None:
@@ -611,22 +632,8 @@ def test_a_folder_that_cannot_be_read_stops_the_run_and_prune_keeps_its_articles
     assert cli("index", str(news), index_dir=index_dir).returncode == 0
     (news / "locked").chmod(0)
     try:
-        # Root reads any folder: the run drops the capabilities that let it, as a user has none.
-        unprivileged = (
-            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-             "--bounding-set=-dac_override,-dac_read_search", "--"]
-            if os.geteuid() == 0
-            else []
-        )  # fmt: skip
         for args in (["index", str(news), "--prune"], ["index", "--prune"]):
-            run = subprocess.run(
-                [*unprivileged, sys.executable, "-m", "articlebot", *args],
-                env=_env(index_dir),
-                cwd=tmp_path,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
+            run = _run_unprivileged(args, index_dir, tmp_path)
             if args[1:2] == [str(news)]:
                 # Read from the folder: refused with one line, nothing changed.
                 assert run.returncode == 1, run.stderr
@@ -1172,20 +1179,7 @@ def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
     story.write_text("Bridge story\n\nThe bridge was reopened by engineer Olga Berg on Friday.\n")
     lines.chmod(0)
     try:
-        unprivileged = (
-            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-             "--bounding-set=-dac_override,-dac_read_search", "--"]
-            if os.geteuid() == 0
-            else []
-        )  # fmt: skip
-        run = subprocess.run(
-            [*unprivileged, sys.executable, "-m", "articlebot", "index"],
-            env=_env(index_dir),
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        run = _run_unprivileged(["index"], index_dir, tmp_path)
     finally:
         lines.chmod(0o644)
     assert run.returncode == 0, run.stderr
@@ -1202,20 +1196,7 @@ def test_a_folder_listed_but_not_searchable_is_named_as_such(tmp_path: Path, cli
     (news / "2025" / "ferry.txt").write_text("Ferry story\n\nThe ferry was cancelled.\n")
     (news / "2025").chmod(0o600)
     try:
-        unprivileged = (
-            ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-             "--bounding-set=-dac_override,-dac_read_search", "--"]
-            if os.geteuid() == 0
-            else []
-        )  # fmt: skip
-        run = subprocess.run(
-            [*unprivileged, sys.executable, "-m", "articlebot", "index", str(news)],
-            env=_env(tmp_path / "index"),
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        run = _run_unprivileged(["index", str(news)], tmp_path / "index", tmp_path)
     finally:
         (news / "2025").chmod(0o755)
     assert run.returncode == 1
