@@ -69,6 +69,19 @@ async def visible_to(doc_ids: Iterable[str], chat_id: int, context: BotContext) 
     return visible_in(doc_ids, chat_id, await former_ids(chat_id, context))
 
 
+async def refused_article(
+    message: Message, wanted: str, context: BotContext, quote: bool = True
+) -> bool:
+    """Whether the article `wanted` is not one this chat may read, said so in one line (another
+    group's own article is not there for it, not even its summary)."""
+    index = context.bot_data.retriever.index
+    if wanted in index.documents and await visible_to([wanted], message.chat_id, context):
+        return False
+    visible = await visible_to(index.doc_order, message.chat_id, context)
+    await message.reply_text(render.no_article_line(wanted, visible), do_quote=quote)
+    return True
+
+
 async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
     """The articles a question from chat `chat_id` (None: no chat, an inline query) searches,
     or None for all of them: the chat's /use choice, and never another group's own posts."""
@@ -229,12 +242,7 @@ async def summary(update: Update, context: BotContext) -> None:
         return
     index = context.bot_data.retriever.index
     wanted = " ".join(context.args or []).strip()
-    if wanted and not (
-        wanted in index.documents and await visible_to([wanted], message.chat_id, context)
-    ):
-        # Another group's own article is not there for this chat, not even its summary.
-        visible = await visible_to(index.doc_order, message.chat_id, context)
-        await message.reply_text(render.no_article_line(wanted, visible))
+    if wanted and await refused_article(message, wanted, context, quote=False):
         return
     scope = await search_scope(message.chat_id, context)
     state = context.bot_data

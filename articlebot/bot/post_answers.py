@@ -13,7 +13,7 @@ from telegram.ext import Application, filters
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
 from articlebot.bot.delivery import ShuttingDown
-from articlebot.bot.handlers import buttons_for, empty_hint, stop_notice, visible_to
+from articlebot.bot.handlers import buttons_for, empty_hint, refused_article, stop_notice
 from articlebot.bot.inbox import InboxQueue
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
@@ -215,13 +215,9 @@ async def _thread_summary(
 ) -> None:
     """/summary under a post: the post's article, or the one `wanted` names where this chat
     may read it (another group's own article is not there for it, as with /summary outside)."""
-    index = context.bot_data.retriever.index
-    if wanted and not (
-        wanted in index.documents and await visible_to([wanted], message.chat_id, context)
-    ):
-        visible = await visible_to(index.doc_order, message.chat_id, context)
-        await message.reply_text(render.no_article_line(wanted, visible), do_quote=True)
+    if wanted and await refused_article(message, wanted, context):
         return
+    index = context.bot_data.retriever.index
     doc_id = wanted or thread.post.doc_id
     if doc_id not in index.documents:
         await message.reply_text(NO_POST_ARTICLE, do_quote=True)

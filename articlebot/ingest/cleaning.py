@@ -178,6 +178,12 @@ _SECTION_WORDS = frozenset({
 })  # fmt: skip
 
 
+def credit_parts(line: str) -> list[str]:
+    """The parts of a credit line between its bars or bullets ("Ellie Sandoval", "Valley
+    Courier", "3 March 2026"), stripped."""
+    return [part.strip() for part in re.split(r"[|•·]", line)]
+
+
 def _is_breadcrumb(line: str) -> bool:
     """Whether a line of parts between bars names a site's sections ("Premier League | Match
     Report | 3 March 2026", "Ukraine War | Analysis"), not a writer and an outlet ("Jane Doe
@@ -186,7 +192,7 @@ def _is_breadcrumb(line: str) -> bool:
     sections = _SECTION_WORDS | _HEADING_WORDS
     return any(
         words and all(w.strip(".,").lower() in sections for w in words)
-        for words in (part.split() for part in re.split(r"[|•·]", line)[1:])
+        for words in (part.split() for part in credit_parts(line)[1:])
     )
 
 

@@ -967,6 +967,12 @@ def iter_documents(
     bad one were already read), still stops the run.
     """
     for path, named in _expand(paths).items():
+
+        def skip(error: DocumentError, named: bool = named) -> None:
+            if (named and not skip_named) or on_skip is None:
+                raise error
+            on_skip(error)
+
         try:
             _check_name(path)
             _check_exists(path)  # before its type: "nosuchdir" has no suffix to judge
@@ -977,9 +983,7 @@ def iter_documents(
                 _open_regular(path)[0].close()
             documents = [] if jsonl else read_path(path, max_bytes)
         except DocumentError as error:
-            if (named and not skip_named) or on_skip is None:
-                raise
-            on_skip(error)
+            skip(error)
             continue
         if not jsonl:
             yield from documents
@@ -990,9 +994,7 @@ def iter_documents(
             except DocumentError as error:
                 # A feed's stub line ("Read more: <link>") is skipped as a stub file is; a
                 # broken line still stops the run (the lines after it may be shifted).
-                if (named and not skip_named) or on_skip is None:
-                    raise
-                on_skip(error)
+                skip(error)
 
 
 def _check_name(path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM, is_date_line
+from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM, credit_parts, is_date_line
 from articlebot.ingest.documents import Document
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import ArticleReply
@@ -171,7 +171,7 @@ def _byline_outlet(byline: str) -> tuple[str, str | None]:
     Courier", "Ellie Sandoval | Valley Courier | 3 March 2026": the date is no one's name); a
     desk after the bar is the writer's ("By Sam Whitfield | Northern Sports Desk" is "By Sam
     Whitfield, Northern Sports Desk"); the byline as it is and None without a bar."""
-    name, *parts = [part.strip() for part in re.split(r"[|•·]", byline)]
+    name, *parts = credit_parts(byline)
     if not parts or not name:
         return byline, None
     outlet = next((part for part in parts if _outlet_like(part)), None)
@@ -261,7 +261,7 @@ def article_date(document: Document) -> str | None:
         if is_date_line(line):
             # Of a header's parts, the date's: "3 March 2026" of "Ellie Sandoval | Valley
             # Courier | 3 March 2026".
-            return next((p.strip() for p in re.split(r"[|•·]", line) if DATE.search(p)), line)
+            return next((part for part in credit_parts(line) if DATE.search(part)), line)
     for line in body[:4]:
         found = DATELINE.match(line)
         if found and DATE.search(found.group()):
