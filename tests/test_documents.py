@@ -332,6 +332,39 @@ def test_a_folder_s_unreadable_files_are_skipped_only_when_asked(tmp_path: Path)
         read_documents([folder, folder / "empty.txt"], on_skip=skipped.append)
 
 
+def test_a_page_saved_complete_is_one_article_not_its_ad_frames(tmp_path: Path) -> None:
+    # A browser's "Save Page As, Web Page, Complete" writes Story.html and Story_files/ with
+    # the page's ad frames as HTML: indexed, an ad answered "how much can i save".
+    def page(title: str, sentence: str) -> str:
+        paragraphs = "".join(
+            f"<p>{sentence} Paragraph {i} says more about it.</p>" for i in range(4)
+        )
+        head = f"<html><head><title>{title}</title></head>"
+        return f"{head}<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+
+    story = page(
+        "Bees return", "Wild bees returned to restored farmland in the Netherlands in 2025."
+    )
+    ad = page(
+        "Advertisement", "Get 50% off home insurance today and compare quotes from 40 insurers."
+    )
+    folder = tmp_path / "saved"
+    (folder / "Bees return _ Science_files").mkdir(parents=True)
+    (folder / "Bees return _ Science.html").write_text(story)
+    (folder / "Bees return _ Science_files" / "ad_frame.html").write_text(ad)
+    skipped: list[DocumentError] = []
+    docs = read_documents([folder], on_skip=skipped.append)
+    assert [doc.title for doc in docs] == ["Bees return"]
+    assert skipped == []
+    # A folder called "x_files" with no page beside it is an ordinary folder of articles, and
+    # the ad frame named directly is read as asked.
+    (folder / "old_files").mkdir()
+    (folder / "old_files" / "ad.html").write_text(ad)
+    assert sorted(doc.title for doc in read_documents([folder])) == ["Advertisement", "Bees return"]
+    [named] = read_documents([folder / "Bees return _ Science_files" / "ad_frame.html"])
+    assert named.title == "Advertisement"
+
+
 def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(
     tmp_path: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

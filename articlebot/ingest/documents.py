@@ -920,10 +920,24 @@ def _walk(folder: Path) -> Iterator[Path]:
         if _is_python_environment(base) or _holds_index(base) or _is_generation(base):
             dirs.clear()  # an index's files, or a Python environment's, are no articles
             continue
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        dirs[:] = [
+            name
+            for name in dirs
+            if not name.startswith(".") and not _saved_page_resources(name, names)
+        ]
         for name in names:
             if not name.startswith("."):
                 yield base / name
+
+
+def _saved_page_resources(folder: str, files: list[str]) -> bool:
+    """Whether `folder` is where a browser's "Save Page As, Web Page, Complete" put a page's
+    images, scripts and ad frames ("Story_files" beside "Story.html"): their HTML is no
+    article, and indexed it answered questions from the page's advertisements."""
+    page, marker, rest = folder.rpartition("_files")
+    if not page or marker != "_files" or rest:
+        return False
+    return any(name in files for name in (f"{page}.html", f"{page}.htm"))
 
 
 def _resolved(path: Path) -> Path | None:
