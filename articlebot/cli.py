@@ -637,7 +637,7 @@ def _read_sources(items: Sequence[str], settings: Settings) -> list[Any]:
 
 def _files(items: Sequence[str]) -> list[Path]:
     from articlebot.ingest.documents import SUPPORTED_SUFFIXES
-    from articlebot.ingest.fetch import is_url
+    from articlebot.ingest.fetch import is_url, link_without_scheme
 
     for item in items:
         if not item.strip():
@@ -654,7 +654,7 @@ def _files(items: Sequence[str]) -> list[Path]:
             raise UsageError(f"{shown}: only http and https links can be fetched")
         if (
             scheme is None
-            and _BARE_HOST.fullmatch(item)
+            and (link := link_without_scheme(item)) is not None
             and not Path(item).exists()
             and (
                 item.lower().startswith("www.")
@@ -662,30 +662,15 @@ def _files(items: Sequence[str]) -> list[Path]:
                 or Path(item).suffix.lower() not in (*SUPPORTED_SUFFIXES, *_FILE_SUFFIXES)
             )
         ):
-            # A machine of one's own is served over http:// more often than not.
-            scheme = "http" if _LOCAL_HOST.match(item) else "https"
             raise UsageError(
-                f"{item}: no such file or folder; a link starts with {scheme}:// "
-                f"(articlebot add {scheme}://{item})"
+                f"{item}: no such file or folder; a link starts with "
+                f"{link.split('://', 1)[0]}:// (articlebot add {link})"
             )
     return [Path(item) for item in items if not is_url(item)]
 
 
 #: Ends of file names no host has: a missing "notes.docx" is a file, not a link to one.
 _FILE_SUFFIXES = (".doc", ".docx", ".pdf", ".odt", ".rtf", ".epub", ".pages", ".csv", ".json")
-#: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
-#: "example.com/story" (a missing "notes.txt" is a file).
-_BARE_HOST = re.compile(
-    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3}"
-    r"|\[[0-9a-f:.]+\])"
-    r"(?::\d+)?(?:[/?#]\S*)?",
-    re.IGNORECASE,
-)
-#: "localhost:8000/story.html", "127.0.0.1:8000/story.html", "[::1]:8000/story.html": a page
-#: served on this machine.
-_LOCAL_HOST = re.compile(
-    r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?=[:/?#]|$)", re.IGNORECASE
-)
 
 
 def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:

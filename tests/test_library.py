@@ -13,7 +13,7 @@ from botkit import running_bot
 from fake_botapi import FakeBotApi, make_user
 from pages import Page, page_server
 
-from articlebot.bot import handlers
+from articlebot.bot import articles, handlers
 from articlebot.collection import add_documents, open_index
 from articlebot.config import load_settings
 from articlebot.index.store import current_generation
@@ -238,6 +238,8 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
         (f"{site}/huge.html", "larger than"),
         ("http://127.0.0.1:9/gone", "cannot fetch"),
         (f"{site.replace('127.0.0.1', '127.0.0.2')}/lighthouse.html", "is not public"),
+        # A link typed without its scheme, as Telegram shows links, is the link meant.
+        (f"{site.removeprefix('http://')}/missing", "404"),
     ]
     for number, (link, reason) in enumerate(bad, start=1):
         api.push_update(api.private_message(ADMIN, f"/add {link}", user=admin))
@@ -245,6 +247,7 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
         assert reason in api.sent_messages(ADMIN)[-1]["text"]
     assert "for the bot's admins" in await _ask(api, 8006, f"/add {site}/lighthouse.html", 1)
     assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
+    assert await _ask(api, 8006, "www.example.com/story", 3) == articles.ADDING_IS_FOR_ADMINS
 
 
 def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> None:

@@ -228,7 +228,8 @@ def add_handlers(application: ArticleBotApplication) -> None:
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
-    link_only = filters.Regex(r"^\s*https?://\S+\s*$")  # a bare link: an article to add
+    # A bare link, "https://..." or "www...." (Telegram shows both as links): an article to add.
+    link_only = filters.Regex(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
     # Before the gate: an upgraded group's first questions are gated as the group it was.
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, record_migration), group=-3

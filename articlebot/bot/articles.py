@@ -35,7 +35,7 @@ from articlebot.bot.state import BotContext, BotState
 from articlebot.index.lock import WriteStopped
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError, parse_bytes, slugify
-from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url
+from articlebot.ingest.fetch import MAX_PAGE_BYTES, fetch_article, is_url, link_without_scheme
 from articlebot.masking import shown_source
 
 if TYPE_CHECKING:
@@ -146,19 +146,26 @@ async def add(update: Update, context: BotContext) -> None:
     message = await admin_message(update, context)
     if message is None:
         return
-    url = " ".join(context.args or []).strip()
-    if not is_url(url):
+    url = _link(" ".join(context.args or []))
+    if url is None:
         await message.reply_text("Send /add followed by a link to the article.")
         return
     await add_link(message, url, context)
 
 
+def _link(text: str) -> str | None:
+    """The link an admin sent: "https://..." as it is, or "www.example.com/story" (a link
+    Telegram shows as one) with "https://" put before it."""
+    text = text.strip()
+    return text if is_url(text) else link_without_scheme(text)
+
+
 async def admin_link(update: Update, context: BotContext) -> None:
     """A bare link sent by an admin in a private chat is an article to add."""
     message = update.effective_message
-    text = (message.text or "").strip() if message is not None else ""
-    if message is not None and is_url(text) and is_bot_admin(update, context.bot_data.settings):
-        await add_link(message, text, context)
+    url = _link(message.text or "") if message is not None else None
+    if message is not None and url is not None and is_bot_admin(update, context.bot_data.settings):
+        await add_link(message, url, context)
 
 
 #: To someone not an admin who sends a link or a file, as an admin would to add an article.

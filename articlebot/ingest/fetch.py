@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import socket
 import zlib
 from collections.abc import Iterable
@@ -53,6 +54,31 @@ def is_url(text: str) -> bool:
     except ValueError:  # "http://[::1/": not a link we could fetch
         return False
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
+
+
+#: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
+#: "example.com/story".
+_BARE_HOST = re.compile(
+    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3}"
+    r"|\[[0-9a-f:.]+\])"
+    r"(?::\d+)?(?:[/?#]\S*)?",
+    re.IGNORECASE,
+)
+#: "localhost:8000/story.html", "127.0.0.1:8000/story.html", "[::1]:8000/story.html": a page
+#: served on this machine.
+_LOCAL_HOST = re.compile(
+    r"(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])(?=[:/?#]|$)", re.IGNORECASE
+)
+
+
+def link_without_scheme(text: str) -> str | None:
+    """The link `text` means when it is one typed without "https://" ("www.bbc.co.uk/news/x",
+    "example.com/story"), with its scheme; None when it is no such link."""
+    text = text.strip()
+    if _BARE_HOST.fullmatch(text) is None:
+        return None
+    # A machine of one's own is served over http:// more often than not.
+    return f"{'http' if _LOCAL_HOST.match(text) else 'https'}://{text}"
 
 
 def doc_id_for(url: str) -> str:
