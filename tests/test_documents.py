@@ -624,6 +624,26 @@ def test_markdown_keeps_the_text_of_html_tables_and_images(tmp_path: Path) -> No
     assert quoted.title == 'Mayor says "Enough": resigns'
 
 
+def test_markdown_picture_and_its_italic_caption_are_no_paragraph(tmp_path: Path) -> None:
+    # A picture on a line of its own with its caption in italics under it was paragraph 1,
+    # shown above the lead in answers and shifting every paragraph's number.
+    doc = _markdown(
+        tmp_path,
+        "# Carriers fined $57 million\n\n"
+        "![Engineers at the Dallas centre](noc.jpg)\n"
+        "*Engineers at the Dallas centre. Photo: Reuters*\n\n"
+        "**WASHINGTON** — Regulators fined two carriers $57 million on Thursday.\n\n"
+        "*This story has been updated.*\n\n"
+        "Crews worked overnight.\n![crew](crew.jpg)\nThe lines were back by noon.\n",
+    )
+    assert doc.text == (
+        "Carriers fined $57 million\n\n"
+        "WASHINGTON — Regulators fined two carriers $57 million on Thursday.\n\n"
+        "This story has been updated.\n\n"
+        "Crews worked overnight.\nThe lines were back by noon.\n"
+    )
+
+
 def _markdown(tmp_path: Path, source: str) -> Document:
     """The document read from a Markdown file holding `source`."""
     (tmp_path / "doc.md").write_text(source, encoding="utf-8")

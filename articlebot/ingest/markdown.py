@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING
 
@@ -123,10 +123,11 @@ def _block_text(token: Token) -> str:
 
 
 def _inline_text(children: list[Token]) -> str:
-    parts = []
-    words = False  # text of its own, not only the alt text of images
+    lines: list[_Line] = [_Line()]
     unseen: str | None = None  # inside <script> ... </script> within a paragraph
+    emphasis = 0
     for child in children:
+        line = lines[-1]
         if child.type == "html_inline" and (opened := _UNSEEN_OPEN.match(child.content)):
             unseen = opened[1].lower()
             continue
@@ -134,18 +135,42 @@ def _inline_text(children: list[Token]) -> str:
             if child.type == "html_inline" and child.content.lower().startswith(f"</{unseen}"):
                 unseen = None
             continue
-        if child.type in ("text", "code_inline", "image"):
-            parts.append(child.content)  # an image in a sentence reads as its alt text
-            words = words or (child.type != "image" and bool(child.content.strip()))
+        if child.type in ("em_open", "strong_open"):
+            emphasis += 1
+        elif child.type in ("em_close", "strong_close"):
+            emphasis = max(0, emphasis - 1)
+        elif child.type == "image":
+            line.parts.append(child.content)  # an image in a sentence reads as its alt text
+            line.images = True
+        elif child.type in ("text", "code_inline", "html_inline"):
+            kept = _without_tags(child.content) if child.type == "html_inline" else child.content
+            line.parts.append(kept)
+            if kept.strip():
+                line.words = True
+                line.plain = line.plain or not emphasis
         elif child.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif child.type == "html_inline":
-            kept = _without_tags(child.content)
-            parts.append(kept)
-            words = words or bool(kept.strip())
+            lines.append(_Line())
         # Link markers show nothing of their own.
-    # Images alone (a picture between paragraphs) are no text to read.
-    return "".join(parts) if words else ""
+    # A picture on a line of its own is no text to read, nor is the caption in italics under it
+    # ("![Engineers at work](noc.jpg)" then "*Engineers at work. Photo: Reuters*"): they were
+    # the article's first paragraph, shown above the lead in answers.
+    if any(line.images and not line.words for line in lines) and not any(
+        line.plain for line in lines
+    ):
+        return ""
+    return "\n".join("".join(line.parts) for line in lines if line.words)
+
+
+@dataclass
+class _Line:
+    """One line of a Markdown paragraph, as read so far."""
+
+    parts: list[str] = field(default_factory=list)
+    images: bool = False
+    #: Text of its own, not only the alt text of images.
+    words: bool = False
+    #: Text outside emphasis (a caption is set in italics).
+    plain: bool = False
 
 
 def _html_text(html: str) -> str:
