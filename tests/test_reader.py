@@ -609,6 +609,19 @@ def test_a_short_story_s_first_line_is_not_its_publisher() -> None:
     assert not any(line.startswith("Published by") for line in lines)
 
 
+def test_the_writer_s_desk_before_the_outlet_is_not_the_publisher() -> None:
+    from articlebot.ingest.documents import parse_plain_text
+    from articlebot.retrieval.about import byline_reply
+
+    story = parse_plain_text(
+        "Teenager wins marathon\n\nBy Daniel Whitcombe\nSports Desk, Lakeside Gazette\n"
+        "Sunday 30 November 2026\n\nAmara Okafor, 19, won the Lakeside Marathon on Sunday.",
+        "marathon",
+        "marathon.txt",
+    )
+    assert "Published by: Lakeside Gazette" in byline_reply(story).lines
+
+
 FLOOD = """Residents clean up after river bursts its banks in Millbrook
 
 By Hannah Price

@@ -155,6 +155,11 @@ def publisher(document: Document) -> str | None:
         # "The Continental Post | 14 February 2025"), not a date line or the story's first.
         after = body[body.index(byline) + 1 : body.index(byline) + 2]
         outlet = after[0].split("|")[0].strip() if after else ""
+        desk, comma, rest = outlet.partition(",")
+        if comma and _DESK.search(desk) and not _DESK.search(outlet):
+            # "Sports Desk, Lakeside Gazette": the desk is the writer's ("Reporting from Kyiv,
+            # Ukraine" is where they are, and names no outlet).
+            outlet = rest.strip()
         if outlet and _outlet_like(outlet):
             return outlet
     for line in body[:4]:
