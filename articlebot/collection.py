@@ -403,7 +403,12 @@ def _read_from(path: str, sources: Mapping[str, str]) -> str | None:
     if not sources or not path.strip() or "\x00" in path:
         return None
     file = normalize_source(path)
-    return next((d for d, source in sources.items() if normalize_source(source) == file), None)
+    found = next((d for d, source in sources.items() if normalize_source(source) == file), None)
+    if found is not None or "/" in path:
+        return found
+    # A file's name alone, as `list` and "Source:" show it ("bees.html"), when one file is so named.
+    named = [d for d, source in sources.items() if source.rsplit("/", 1)[-1] == path]
+    return named[0] if len(named) == 1 else None
 
 
 def sources_of(documents: Mapping[str, Document]) -> dict[str, str]:

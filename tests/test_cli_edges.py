@@ -915,6 +915,9 @@ def test_an_article_is_named_by_its_id_as_ask_names_it_and_its_file_says_which(
         assert refused.returncode == 1
         assert "' (the file of article 'harbour': give its id)" in refused.stderr  # clipped
     assert "did you mean 'harbour'?" in cli("show", "harbor", index_dir=index_dir).stderr
+    # So does its file's name alone, as `list` and "Source:" show it.
+    by_name = cli("ask", "--doc", "harbour.txt", "when did it reopen", index_dir=index_dir)
+    assert "'harbour.txt' (the file of article 'harbour': give its id)" in by_name.stderr
 
 
 @pytest.mark.parametrize(
