@@ -313,6 +313,7 @@ def _more(state: ChatState) -> str:
         state.shown += 1  # already shown, on the answer's "Also:" line
     if state.shown >= len(passages):
         # Say why, and how to keep more: the answer held only the passages retrieved for it.
-        return f"{NO_MORE} (all {len(passages)} kept were shown; --top-k N keeps more)"
+        kept = "the one kept was" if len(passages) == 1 else f"all {len(passages)} kept were"
+        return f"{NO_MORE} ({kept} shown; --top-k N keeps more)"
     state.shown += 1
     return format_passages(passages[state.shown - 1 : state.shown], bold=state.bold)

@@ -458,6 +458,11 @@ def test_chat_follows_up_and_shows_more(article_index_dir: Path) -> None:
     # After a byline there is no ranking to page on: no "all 1 kept were shown; --top-k".
     after_byline = _cli("chat", index_dir=index_dir, stdin="who wrote this?\nmore\n")
     assert after_byline.stdout.split("\n> ")[2] == "more\nNo more passages."
+    # With one passage kept, the line says so in words that fit one.
+    one = _cli("chat", "--top-k", "1", index_dir=index_dir, stdin="who is kasatkin\nmore\n")
+    assert one.stdout.split("\n> ")[2].startswith(
+        "more\nNo more passages. (the one kept was shown; --top-k N keeps more)"
+    )
     # Commands as people type them; asked, only 'more' is one ("quit?" is told how).
     polite = (
         "who is kasatkin\nmore, please\nthanks, one more\nquit?\nclear?\nquit.\nwho is witkoff\n"
