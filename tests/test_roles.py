@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from articlebot.retrieval.conversation import ask_in_context
-from articlebot.retrieval.reader import read_answer
+from articlebot.retrieval.reader import read_answer, with_role_holder
 from articlebot.retrieval.roles import (
     role_aged,
     role_asked,
@@ -508,6 +508,64 @@ def test_a_role_holder_another_article_names_beside_every_word_asked(retriever_o
     assert veloria.passages[0].doc_id == "treaty"
     istran = read_answer(both, "who is the president of istran")
     assert "Adrian Moret" in istran.passages[0].highlight_text
+
+
+TERMINAL = """Kelmouth council approves ferry terminal after seven-hour debate
+By Priya Raman
+
+Kelmouth District Council voted 23 to 17 on Tuesday night to approve a new £48 million ferry
+terminal on the town's north quay.
+
+Council leader Martin Oduya said the vote was "the most important decision this chamber has made
+in a generation".
+
+Westward Sea Lines chief executive Helen Marsh, 52, said the company would commit to running its
+Kelmouth-Roscoff route for at least 15 years once the terminal opens.
+
+Campaign spokesperson Gwen Tallis, a retired teacher who has lived on the quay for 41 years, said
+residents felt ignored.
+"""
+
+BEES = """Wild bee numbers rebound on restored Dutch farmland, study finds
+By Tomas Berglund
+
+Wild bee populations on farmland in the eastern Netherlands have almost tripled in five years
+after farmers planted hedgerows and wildflower strips, a study published on Thursday found.
+
+"We honestly did not expect the recovery to be this fast," said Dr. Annelies Vos, the ecologist
+who led the study.
+
+Professor Mark Ellison of the University of Reading, who was not involved in the research,
+called the results "encouraging but local".
+"""
+
+RUNNERS = """Teenager wins Lakeside Marathon in course record
+By Daniel Whitcombe
+
+Amara Okafor, 19, won the Lakeside Marathon on Sunday in 2 hours 24 minutes, a course record.
+
+Race director Paul Hendry said 4,200 runners had finished, the most in the race's history.
+"""
+
+
+def test_who_is_the_ceo_of_a_few_articles_is_the_one_they_name(retriever_of) -> None:
+    # A new user's three articles and the sample: "who is the ceo" was hedged with a professor
+    # from the bee story, the search's best passage; the ferry story names a chief executive.
+    few = retriever_of(bees=BEES, terminal=TERMINAL, runners=RUNNERS)
+    role = role_asked("who is the ceo")
+    assert role is not None
+    led = with_role_holder(few, few.ask("who is the ceo"), "bees", role)
+    assert led.outcome == "answer"
+    assert led.passages[0].highlight_text.startswith("Westward Sea Lines chief executive Helen")
+    assert read_answer(few, "who is the ceo").passages[0].doc_id == "terminal"
+    # When two other articles name one, the question may mean either: the best passage stays,
+    # offered as the closest.
+    other = TERMINAL.replace("Westward Sea Lines", "Harbour Ferries")
+    two = retriever_of(
+        bees=BEES, terminal=TERMINAL, harbour=other.replace("Helen Marsh", "Ian Roe")
+    )
+    hedged = with_role_holder(two, two.ask("who is the ceo"), "bees", role)
+    assert hedged.outcome != "answer"
 
 
 def test_the_boss_of_the_company_is_the_story_subjects_chief_executive() -> None:

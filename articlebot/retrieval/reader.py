@@ -275,13 +275,34 @@ def with_role_holder(
     # Another article the search found may name the holder with every word asked beside the
     # title ("President Anna Kovar of Veloria" where the top one only says "the presidents of
     # Veloria and Istran"); a holder its subject alone would narrow is that story's own.
-    for other in dict.fromkeys(p.doc_id for p in answer.passages if p.doc_id != doc_id):
+    others = list(dict.fromkeys(p.doc_id for p in answer.passages if p.doc_id != doc_id))
+    holders = {}
+    for other in others:
         found = _holder_in(retriever, other, role)
-        if found is not None and says_every_qualifier(
-            _sentence_at(retriever, other, found[1]), role
-        ):
+        if found is None:
+            continue
+        if says_every_qualifier(_sentence_at(retriever, other, found[1]), role):
             return _led_by(retriever, answer, other, found[1])
+        holders[other] = found
+    if len(holders) == 1 and not role.qualifiers:
+        # "who is the ceo" of a few articles, one of which names a chief executive: that one,
+        # with confidence when no other article indexed names one (of many, it may be anyone's).
+        [(other, found)] = holders.items()
+        return _led_by(retriever, answer, other, found[1], _sole_holder(retriever, role, other))
     return _only_closest(answer)
+
+
+#: Up to how many articles indexed "who is the ceo" may be answered with confidence from the
+#: one naming a chief executive: of more, the reader may mean any story's.
+_FEW_ARTICLES = 10
+
+
+def _sole_holder(retriever: Retriever, role: RoleQuestion, doc_id: str) -> bool:
+    """Whether `doc_id` is the only article indexed naming a holder of `role`, of a few."""
+    documents = retriever.index.documents
+    return len(documents) <= _FEW_ARTICLES and not any(
+        _holder_in(retriever, other, role) is not None for other in documents if other != doc_id
+    )
 
 
 def _sentence_at(retriever: Retriever, doc_id: str, span: tuple[int, int]) -> str:
