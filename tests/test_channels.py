@@ -503,8 +503,13 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
         # verifier's probe: "no article with id", then indexed once the page came back).
         _, waiting = sent("/down9-w.html")
         await api.await_for(lambda: site.hits["/down9-w.html"] == 1, 20, description="a read")
-        reply = await _reply_in(api, EDITOR, f"/remove {waiting}")
-        assert reply == articles.WAITING_FORGOTTEN.format(ids=waiting)
+        # With an id no article has beside it, nothing goes (an attacker's probe: "nothing was
+        # removed", and the post was forgotten).
+        typo = await _reply_in(api, EDITOR, f"/remove {waiting} articlex")
+        assert typo.endswith("nothing was removed") and "'articlex'" in typo
+        assert waiting in kept()
+        reply = await _reply_in(api, EDITOR, f"/remove {down[0]} {waiting}")
+        assert reply == f"Removed {down[0]}. " + articles.WAITING_FORGOTTEN.format(ids=waiting)
         await asyncio.sleep(3.5)  # past both tries
         assert site.hits["/down9-r.html"] == 1 and site.hits["/down9-e.html"] == 1
         assert site.hits["/down9-w.html"] == 1 and waiting not in documents(app)

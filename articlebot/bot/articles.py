@@ -385,7 +385,23 @@ async def remove(update: Update, context: BotContext) -> None:
     indexed = state.retriever.index.documents
     channels = state.channels
     on_its_way = (channels.waiting, channels.pending, channels.newest)
-    if waiting := [d for d in doc_ids if d not in indexed and any(d in c for c in on_its_way)]:
+    waiting = [d for d in doc_ids if d not in indexed and any(d in c for c in on_its_way)]
+    doc_ids = [d for d in doc_ids if d not in waiting]
+    # Every id checked before anything goes: "/remove QUEUED TYPO" said "nothing was removed"
+    # and had forgotten the queued post.
+    if message.chat_id < 0:
+        # In a group, of the articles this group sees: another group's own are not named here.
+        visible = await visible_to(state.retriever.index.doc_order, message.chat_id, context)
+        if unseen := [d for d in doc_ids if d not in visible]:
+            await message.reply_text(no_article_line(unseen[0], visible))
+            return
+    elif missing := [d for d in doc_ids if d not in indexed]:
+        from articlebot.collection import no_such_articles
+
+        said = f"Could not remove it: {no_such_articles(missing, indexed)}; nothing was removed"
+        await message.reply_text(plain_fit(said))
+        return
+    if waiting:
         # A channel post waiting to be read (its page down, no room yet, queued or being read)
         # is no article yet: it is read no more, and said so (it was "no article with id",
         # then indexed). Under the index lock: a post being written now is in once it is done,
@@ -393,17 +409,14 @@ async def remove(update: Update, context: BotContext) -> None:
         async with state.index_lock:
             for doc_id in waiting:
                 await forget_post(state, doc_id)
+        doc_ids += [d for d in waiting if d in state.retriever.index.documents]
         waiting = [d for d in waiting if d not in state.retriever.index.documents]
-        doc_ids = [d for d in doc_ids if d not in waiting]
+        forgotten = WAITING_FORGOTTEN.format(ids=", ".join(waiting)) if waiting else ""
         if not doc_ids:
-            await message.reply_text(plain_fit(WAITING_FORGOTTEN.format(ids=", ".join(waiting))))
+            await message.reply_text(plain_fit(forgotten))
             return
-    if message.chat_id < 0:
-        # In a group, of the articles this group sees: another group's own are not named here.
-        visible = await visible_to(state.retriever.index.doc_order, message.chat_id, context)
-        if unseen := [d for d in doc_ids if d not in visible]:
-            await message.reply_text(no_article_line(unseen[0], visible))
-            return
+    else:
+        forgotten = ""
     try:
         async with state.index_lock:
             from articlebot.collection import remove_documents
@@ -420,7 +433,7 @@ async def remove(update: Update, context: BotContext) -> None:
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(plain_fit(f"Could not remove it: {exc}"))
         return
-    removed = plain_fit(f"Removed {', '.join(doc_ids)}.")
+    removed = plain_fit(" ".join(filter(None, (f"Removed {', '.join(doc_ids)}.", forgotten))))
     if state.stopping.is_set():  # removed as the stop came: said in the time kept for notices
         await _say_while_stopping(message, removed)
     else:
