@@ -783,6 +783,44 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
 
 
 @pytest.mark.asyncio
+async def test_a_stop_during_a_post_s_write_is_no_try_of_the_post_s(
+    api, encoder, tmp_path: Path
+) -> None:
+    # An attacker's probe: a stop giving up a post's write (another writer held the index)
+    # counted as a failed read of its page; a few quick restarts and it was given up for good.
+    from filelock import FileLock
+
+    settings = _own_index_settings(api, tmp_path, post_retries=0, stop_seconds=3)
+    open_index(settings, encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    post = api.channel_post(channel, LIBRARY)
+    wanted = post_ref(_message(post["channel_post"])).doc_id
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    other = FileLock(settings.index_dir / ".writer.lock", thread_local=False)
+    other.acquire()  # another writer, as a long `articlebot index` holds it
+    try:
+        app = await started()
+        try:
+            api.push_update(post)
+            await asyncio.sleep(2)  # read, and waiting for the index
+        finally:
+            await shut_down(app)
+    finally:
+        other.release()
+    app = await started()
+    try:
+        await api.await_for(lambda: wanted in documents(app), 30, description="the post")
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
 async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     api, encoder, tmp_path: Path, site, caplog
 ) -> None:

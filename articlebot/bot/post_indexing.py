@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from articlebot.bot.state import BotState
 from articlebot.config import Settings
+from articlebot.index.lock import WriteStopped
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.ingest.fetch import PageGone, fetch_article
@@ -84,6 +85,8 @@ async def index_post(
             seen.mark_indexed(doc_id, signature)
         log.info("indexed post %s as %s: %s", article.post.link, doc_id, document.title)
         return later
+    except WriteStopped:
+        raise  # the bot is stopping: no try of the post's, which the next start makes
     except (DocumentError, IndexStoreError) as exc:
         log.warning("could not index post %s: %s", article.post.link, exc)
         # The index could not be written (the disk full, the database down): read it again.

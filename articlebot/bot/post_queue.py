@@ -15,6 +15,7 @@ from articlebot.bot.channel_state import WaitingPost
 from articlebot.bot.post_indexing import index_post
 from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
+from articlebot.index.lock import WriteStopped
 from articlebot.ingest.posts import PostArticle
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,10 @@ async def queue_post(
             )
             if again:  # counted in the record too: a restart goes on from there
                 await state.remember(state.chats.count_post_tries, doc_id, kept, tries + 1)
+        except WriteStopped:
+            # The bot stopping gave up the write: no try counted (a post cut off by a few
+            # quick restarts was given up on as if its page were down), kept for the next start.
+            stopped = True
         except asyncio.CancelledError:
             stopped = True  # the bot is stopping: it stays recorded, for the next start
             raise
