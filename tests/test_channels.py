@@ -1540,6 +1540,40 @@ async def test_a_question_under_a_post_waiting_for_room_is_answered_from_it(
         assert "40 homes" in (await answer_to(api, asked, timeout=40))["text"]
 
 
+@pytest.mark.asyncio
+async def test_a_question_under_a_post_still_queued_after_the_wait_is_told_to_ask_again(
+    api, encoder, tmp_path: Path, site, monkeypatch
+) -> None:
+    # An attacker's probe: a post queued behind slow pages past the wait was said to have "no
+    # article I could read", its article indexed 20 s later; and "/summary ID" of another
+    # article under it waited the whole 30 s for the post it does not need.
+    from articlebot.bot import channel_state
+
+    monkeypatch.setattr(channel_state, "INDEXING_WAIT_SECONDS", 2.0)
+    settings = _own_index_settings(api, tmp_path)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    async with running_bot(settings, api.token, retriever) as app:
+        library = api.channel_post(channel, LIBRARY)
+        api.push_update(library)
+        await api.await_for(lambda: _doc(library) in documents(app), 20, description="indexed")
+        api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
+        await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+        queued = api.channel_post(channel, url(site, "/later.html"))
+        forward = api.automatic_forward(DISCUSSION, queued)
+        api.push_update(queued)
+        api.push_update(forward)
+        await api.await_for(lambda: _doc(queued) in app.bot_data.channels.pending, 20)
+        summary = api.comment(forward, f"/summary {_doc(library)}", user=READER)
+        api.push_update(summary)
+        assert (await answer_to(api, summary, timeout=1.5))["text"].startswith("Carrick library")
+        asked = api.comment(forward, "/ask what did the trust win?", user=READER)
+        api.push_update(asked)
+        assert (await answer_to(api, asked, timeout=10))["text"] == post_answers.POST_WAITING
+        site.slow.set()
+        await api.await_for(lambda: _doc(queued) in documents(app), 30, description="indexed")
+
+
 class _Inbox:
     """The replicas' update inbox as InboxQueue uses it: when each update was marked done
     (after which no other replica takes it over)."""

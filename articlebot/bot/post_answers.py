@@ -143,7 +143,9 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
     asked = question_in_thread(message, context.bot.id, context.bot.username or "")
     if asked is None or not await admitted(update, context):
         return
-    if state.channels.on_its_way(thread.post.doc_id, state.retriever.index.documents):
+    if _about_the_post(asked, thread) and state.channels.on_its_way(
+        thread.post.doc_id, state.retriever.index.documents
+    ):
         # Waiting here for the post's article would hold one of the updates PTB handles at
         # once (up to 30 s each): comments under posts being read would stall every chat.
         state.answered_later.add(update.update_id)
@@ -176,8 +178,11 @@ async def _reply_when_indexed(
 
 async def _reply(message: Message, thread: Thread, asked: Asked, context: BotContext) -> None:
     state = context.bot_data
-    post = thread.post.doc_id
-    if post in state.channels.waiting and post not in state.retriever.index.documents:
+    if _about_the_post(asked, thread) and state.channels.on_its_way(
+        thread.post.doc_id, state.retriever.index.documents
+    ):
+        # Still queued or being read after the wait, or waiting for room: not read yet (it
+        # was "no article I could read" while the article was on its way).
         await message.reply_text(POST_WAITING, do_quote=True)
         return
     if asked.command == "summary":
@@ -190,6 +195,11 @@ async def _reply(message: Message, thread: Thread, asked: Asked, context: BotCon
         return
     async with state.turns.turn((message.chat_id, thread.root_id)):  # the thread's in order
         await _answer_in_thread(message, thread, asked.question, state)
+
+
+def _about_the_post(asked: Asked, thread: Thread) -> bool:
+    """Whether `asked` needs the post's own article: all but "/summary ID" of another."""
+    return not (asked.command == "summary" and asked.question not in ("", thread.post.doc_id))
 
 
 async def _answer_in_thread(
