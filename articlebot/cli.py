@@ -433,7 +433,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         rebuild_index,
         update_index,
     )
-    from articlebot.ingest.documents import iter_documents
+    from articlebot.index.identity import origin
+    from articlebot.ingest.documents import DocumentError, iter_documents
 
     settings = _settings(args)
     # A rebuild embeds what the index holds again, ARTICLEBOT_DOCUMENTS or not: read instead,
@@ -463,7 +464,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     # Refreshed from the files the index names, one that cannot be read now keeps its
     # article as indexed (it was readable once) rather than stopping every refresh.
     refresh = held is not None
-    skip_note = _kept_as_indexed if refresh else _skipped
+    partly_read: set[str] = set()
+
+    def skip_note(error: DocumentError) -> None:
+        if not refresh:
+            _skipped(error)
+            return
+        _kept_as_indexed(error)
+        if error.jsonl is not None:  # its other lines read: this one's article is not pruned
+            partly_read.add(origin(str(error.jsonl)))
+
     count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
         fetched
     )
@@ -495,6 +505,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             progress=progress,
             on_wait=_waiting,
             total_documents=count,
+            partly_read=partly_read,
         )
     _print_report(settings, report)
     return 0

@@ -1192,6 +1192,44 @@ def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
     assert "Nils Dahl" in cli("show", "j1", index_dir=index_dir).stdout
 
 
+def test_a_jsonl_line_kept_as_indexed_is_not_pruned_and_no_jsonl_stops_a_refresh(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probes: `index --prune` said a stub line was "kept as indexed" and then
+    # removed its article; an index's .jsonl emptied, or no longer UTF-8, stopped every
+    # refresh, an edited .txt beside it never indexed.
+    news = tmp_path / "news"
+    news.mkdir()
+    story = news / "bridge.txt"
+    story.write_text("Bridge story\n\nThe bridge was closed by engineer Olga Berg on Monday.\n")
+    lines = news / "more.jsonl"
+    records = [
+        {"doc_id": "j1", "title": "Harbour", "text": "The harbour master is Nils Dahl."},
+        {"doc_id": "j2", "title": "Dock", "text": "Dock 4 reopened after repairs on Monday."},
+    ]
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    index_dir = tmp_path / "index"
+    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    records[1]["text"] = "Read more: https://example.com/dock"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert pruned.returncode == 0, pruned.stderr
+    assert f"kept as indexed, {lines}:2: has no text to index" in pruned.stderr
+    assert "Dock 4 reopened" in cli("show", "j2", index_dir=index_dir).stdout
+    for damaged in (b"", json.dumps(records[0]).encode() + b"\n\xff\xfe broken\n"):
+        lines.write_bytes(damaged)
+        story.write_text(f"Bridge story\n\nThe bridge reopened {len(damaged)} days later.\n")
+        for refresh in (["index"], ["index", "--prune"]):
+            run = cli(*refresh, index_dir=index_dir)
+            assert run.returncode == 0, run.stderr
+            assert f"kept as indexed, {lines}" in run.stderr
+            assert (
+                f"reopened {len(damaged)} days" in cli("show", "bridge", index_dir=index_dir).stdout
+            )
+            listed = cli("list", index_dir=index_dir).stdout
+            assert "j1" in listed and "j2" in listed
+
+
 def test_a_folder_listed_but_not_searchable_is_named_as_such(tmp_path: Path, cli: Cli) -> None:
     # A CLI attacker's probe: the error named news/2025/pyvenv.cfg, a file that is not there.
     news = tmp_path / "news"

@@ -208,6 +208,19 @@ def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:
         read_path(huge)
 
 
+def test_an_oversized_jsonl_line_names_the_limit_not_a_size_it_did_not_read(
+    tmp_path: Path,
+) -> None:
+    # A CLI attacker's probe: a 25 MB line was "20.0 MB is larger than the 20.0 MB limit".
+    corpus = tmp_path / "huge.jsonl"
+    corpus.write_text(json.dumps({"title": "Huge", "text": "word " * 300}) + "\n")
+    from articlebot.ingest.documents import iter_documents
+
+    with pytest.raises(DocumentError) as refused:
+        list(iter_documents([corpus], max_bytes=1000))
+    assert str(refused.value) == f"{corpus}:1: is larger than the 0.0 MB limit for one document"
+
+
 def test_missing_file_and_oversized_file(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="no such file"):
         read_path(tmp_path / "nope.txt")

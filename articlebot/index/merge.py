@@ -7,7 +7,7 @@ file is gone, or whose file was read again in this write without them, are dropp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 from articlebot.index.identity import (
     IdentityResolver,
@@ -25,8 +25,11 @@ def merged_documents(
     indexed: Iterable[Document],
     resolver: IdentityResolver,
     prune: bool = False,
+    partly_read: Collection[str] = (),
 ) -> Iterator[Document]:
-    """`given` with their final ids (from `resolver`), then the `indexed` documents kept."""
+    """`given` with their final ids (from `resolver`), then the `indexed` documents kept: a
+    pruned file read now keeps only the articles it gave, unless it is among `partly_read`
+    (the .jsonl files a line of which was kept as indexed, unreadable now)."""
     read_from: set[str] = set()
     #: (file, body hash) of the .jsonl lines given: an indexed line of that file with the same
     #: words under another id is the same article renamed (its title edited, an id made from
@@ -45,7 +48,13 @@ def merged_documents(
             doc.doc_id in resolver.assigned
             or (source in sources and replaced_at(doc.doc_id, source))
             or (is_jsonl_line(source) and (origin(source), doc.body_hash) in lines)
-            or (prune and (origin(doc.source) in read_from or origin_is_gone(doc.source)))
+            or (
+                prune
+                and (
+                    (origin(doc.source) in read_from and origin(doc.source) not in partly_read)
+                    or origin_is_gone(doc.source)
+                )
+            )
         ):
             continue
         yield doc

@@ -48,6 +48,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 class DocumentError(ValueError):
     """A document could not be read; the message names the file (and line)."""
 
+    #: The .jsonl file a line of which could not be read, where a folder or refresh skipped it.
+    jsonl: Path | None = None
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -572,9 +575,9 @@ def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
         # readline with a limit: a file without line breaks is never read whole.
         for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
             if len(raw) > max_bytes:
+                # Only the limit is known: the line was read no further.
                 raise DocumentError(
-                    f"{path}:{line_no}: {_mib(len(raw))} is larger than the "
-                    f"{_mib(max_bytes)} limit for one document"
+                    f"{path}:{line_no}: is larger than the {_mib(max_bytes)} limit for one document"
                 )
             if b"\x00" in raw:
                 raise DocumentError(f"{path}: looks like a binary file, not text")
@@ -1002,12 +1005,26 @@ def iter_documents(
         if not jsonl:
             yield from documents
             continue
-        for document in _iter_jsonl_file(path, max_bytes):
+        lines = _iter_jsonl_file(path, max_bytes)
+        while True:
+            try:
+                document = next(lines)
+            except StopIteration:
+                break
+            except DocumentError as error:
+                # A broken line stops the run (the lines after it may be shifted), but for a
+                # refresh (`skip_named`): an index's .jsonl emptied, or re-saved in another
+                # encoding, kept every refresh from going on; what it held is kept as indexed.
+                if not skip_named or on_skip is None:
+                    raise
+                error.jsonl = path
+                on_skip(error)
+                break
             try:
                 yield with_text(document)
             except DocumentError as error:
-                # A feed's stub line ("Read more: <link>") is skipped as a stub file is; a
-                # broken line still stops the run (the lines after it may be shifted).
+                # A feed's stub line ("Read more: <link>") is skipped as a stub file is.
+                error.jsonl = path
                 skip(error)
 
 
