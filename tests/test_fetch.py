@@ -58,6 +58,8 @@ class _Site(BaseHTTPRequestHandler):
             self._send(302, b"", {"Location": "file:///etc/passwd"})
         elif self.path == "/to-bad-name":
             self._send(302, b"", {"Location": "https://xn--zz.com/story"})
+        elif self.path == "/to-backslashes":
+            self._send(302, b"", {"Location": "http:\\\\example.com\\story"})
         elif self.path == "/loop":
             self._send(302, b"", {"Location": "/loop"})
         elif self.path == "/slow.html":
@@ -185,8 +187,9 @@ async def test_a_host_that_is_no_valid_international_name_is_one_clear_error(url
 async def test_a_redirect_to_a_host_that_is_no_valid_name_is_one_clear_error(sites) -> None:
     # The verifier's probe: any page redirecting there was a traceback still (httpx reads the
     # Location as it answers).
-    with pytest.raises(DocumentError, match="redirected to an invalid link"):
-        await fetch_article(f"{sites['outer']}/to-bad-name", allow=["127.0.0.1"], timeout=5)
+    for path in ("/to-bad-name", "/to-backslashes"):  # the second: a CLI attacker's probe
+        with pytest.raises(DocumentError, match="redirected to an invalid link"):
+            await fetch_article(f"{sites['outer']}{path}", allow=["127.0.0.1"], timeout=5)
 
 
 @pytest.mark.asyncio

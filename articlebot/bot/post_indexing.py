@@ -35,6 +35,11 @@ async def read_post(article: PostArticle, settings: Settings) -> tuple[Document 
         except DocumentError as exc:
             log.info("post %s: cannot read its link: %s", article.post.link, exc)
             later = not isinstance(exc, PageGone)
+        except Exception:
+            # A page no rule of the reader's foresaw: the post is not lost over it (its own
+            # text stands in, and the page is read again later); the details go to the log.
+            log.exception("post %s: reading its link failed", article.post.link)
+            later = True
         else:
             return linked_document(article, page), False
     return (text_document(article) if article.own_text is not None else None), later

@@ -194,9 +194,10 @@ async def _download(
             )
             try:
                 response = await client.send(request, stream=True)
-            except UnicodeError:
+            except (UnicodeError, httpx.InvalidURL):
                 # httpx reads a redirect's Location as it answers, even unfollowed: a host
-                # that is no valid international name ("xn--zz.com") fails there.
+                # that is no valid international name ("xn--zz.com"), or "http:\\host/x",
+                # fails there.
                 raise DocumentError(f"{url}: the site redirected to an invalid link") from None
             try:
                 _check_peer(url, current, response, allow, first)
