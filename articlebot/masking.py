@@ -14,8 +14,10 @@ _KEYWORD = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#\
 _SECRET_WORDS = frozenset({
     "password", "sslpassword", "passwd", "pwd", "token", "secret", "key", "apikey", "sig",
     "signature", "credential", "credentials", "auth", "jwt", "hmac", "session", "sessionid",
-    "jsessionid", "sid",
+    "jsessionid", "sid", "pass", "authorization", "phpsessid", "cookie", "ticket", "otp",
 })  # fmt: skip
+#: Names that are a secret only alone: "?code=" is an OAuth grant, "zip_code" is no secret.
+_SECRET_NAMES = frozenset({"code"})
 #: Whole names ending so, written as one word: "accesstoken", "clientsecret".
 _SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature")
 #: Last words that say what a secret is, not the secret: "token_type=bearer", "sig_figs=3".
@@ -47,7 +49,11 @@ def _is_secret_name(name: str) -> bool:
     if not words or words[-1] in _ABOUT_A_SECRET:
         return False
     whole = re.sub(r"[^a-z0-9]", "", plain.lower())
-    return bool(_SECRET_WORDS.intersection(words)) or whole.endswith(_SECRET_ENDINGS)
+    return (
+        bool(_SECRET_WORDS.intersection(words))
+        or whole.endswith(_SECRET_ENDINGS)
+        or whole in _SECRET_NAMES
+    )
 
 
 def _parameters(url: str) -> re.Pattern[str]:

@@ -450,6 +450,16 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
         "&auth[token]=***&AWSAccessKeyId=***&jwt=***&accesstoken=***&token_type=bearer"
         "&sig_figs=3&page=2"
     )
+    # A CLI attacker's probe: a password, an authorization, a session, a cookie, a ticket, a
+    # one-time code or an OAuth grant; a zip code is no secret.
+    given = (
+        "https://e.example/a?user=bob&pass=p1&authorization=Bearer%20e2&PHPSESSID=s3&cookie=c4"
+        "&ticket=t5&otp=o6&code=g7&zip_code=90210&bypass=1"
+    )
+    assert shown_source(given) == (
+        "https://e.example/a?user=bob&pass=***&authorization=***&PHPSESSID=***&cookie=***"
+        "&ticket=***&otp=***&code=***&zip_code=90210&bypass=1"
+    )
 
 
 def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(
