@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import subprocess
@@ -14,7 +15,7 @@ import faiss
 import numpy as np
 import pytest
 
-from articlebot.collection import add_documents, open_index, update_index
+from articlebot.collection import add_documents, open_index, rebuild_index, update_index
 from articlebot.config import load_settings
 from articlebot.encoders import Encoder
 from articlebot.index.dense import FlatSearch, build_dense_index, open_dense
@@ -31,6 +32,7 @@ from articlebot.index.store import (
     read_manifest,
 )
 from articlebot.ingest.documents import Document, read_documents
+from articlebot.retrieval.retriever import Retriever
 from articlebot.storage.local_index import load_index
 
 
@@ -157,6 +159,83 @@ def test_corrupted_faiss_file_is_reported(settings_for, encoder, tmp_path):
     terms.write_bytes(terms.read_bytes()[: terms.stat().st_size // 2])
     with pytest.raises(IndexCorruptError, match=r"damaged .*articlebot index --rebuild"):
         load_index(settings.index_dir)
+
+
+def _rewrite_jsonl(path: Path, change) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    change(rows)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+
+def _damage_keyword(folder: Path, name: str, value) -> None:
+    path = folder / "keyword" / name
+    if name.endswith(".npy"):
+        np.save(path, value(np.load(path)))
+    else:
+        path.write_text(json.dumps(value(json.loads(path.read_text()))), encoding="utf-8")
+
+
+#: A CLI attacker's probes: each of these ended `ask` in a traceback; `index --rebuild`, the
+#: fix the one line names, in another for a number as an article's text.
+DAMAGE = {
+    "an article listed twice": lambda g: (g / "documents.jsonl").write_text(
+        (g / "documents.jsonl").read_text() * 2
+    ),
+    "an article's text a number": lambda g: _rewrite_jsonl(
+        g / "documents.jsonl", lambda rows: rows[0].update(text=5)
+    ),
+    "a passage without sentences": lambda g: _rewrite_jsonl(
+        g / "passages.jsonl", lambda rows: rows[0].update(sentences=[])
+    ),
+    "a passage's first sentence past the end": lambda g: _rewrite_jsonl(
+        g / "passages.jsonl", lambda rows: rows[0].update(first_sentence=99)
+    ),
+    "the sentence table flattened": lambda g: np.save(
+        g / "sentences.npy", np.load(g / "sentences.npy").reshape(-1)
+    ),
+    "keyword parameters a list": lambda g: _damage_keyword(g, "params.index.json", lambda p: [p]),
+    "a tokenizer pattern that does not compile": lambda g: _damage_keyword(
+        g, "tokens.json", lambda t: {**t, "pattern": "("}
+    ),
+    "keyword scores in two dimensions": lambda g: _damage_keyword(
+        g, "data.csc.index.npy", lambda a: a.reshape(1, -1)
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damage_inside_the_index_files_is_one_line_and_rebuild_mends_it(
+    settings_for, encoder, tmp_path, damage: str
+) -> None:
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA, beta=BETA))
+    DAMAGE[damage](current_generation(settings.index_dir))
+    with pytest.raises(IndexCorruptError, match=r"damaged|inconsistent") as refused:
+        load_index(settings.index_dir)
+    assert "articlebot index --rebuild" in str(refused.value)
+    if damage == "an article's text a number":
+        # Its stored copy is what is damaged: the rebuild says so (the CLI names the files).
+        with pytest.raises(IndexCorruptError, match=r"cannot be read \(an article.s fields"):
+            rebuild_index(settings, encoder)
+        return
+    rebuild_index(settings, encoder)
+    assert sorted(load_index(settings.index_dir).documents) == ["alpha", "beta"]
+
+
+def test_a_vector_that_is_not_a_number_is_one_line_where_it_is_read(
+    settings_for, encoder, tmp_path
+) -> None:
+    # A CLI attacker's probe: four bytes flipped in sentence_vectors.npy ended every question
+    # touching that sentence in an IndexError deep in the ranking.
+    settings = settings_for()
+    update_index(settings, encoder, _docs(tmp_path, alpha=ALPHA))
+    vectors = current_generation(settings.index_dir) / "sentence_vectors.npy"
+    damaged = np.load(vectors)
+    damaged[:, 0] = np.nan
+    np.save(vectors, damaged)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    with pytest.raises(IndexCorruptError, match=r"not a number.*articlebot index --rebuild"):
+        retriever.ask("what happened?")
 
 
 def test_missing_store_and_damaged_pointer_are_reported(settings_for, encoder, tmp_path):

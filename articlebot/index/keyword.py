@@ -198,6 +198,8 @@ class KeywordIndex:
                 f"keyword index in {directory} uses {params.get('method')!r} scoring with "
                 f"{tokens.get('stemmer')!r} stems, which this version does not read"
             )
+        if any(a.ndim != 1 for a in (data, indices, indptr)) or data.dtype.kind != "f":
+            raise KeywordIndexError(f"keyword index in {directory} is damaged")
         # bm25s keeps an empty-string token in the vocabulary, with no column of its own unless
         # the corpus had no other term.
         columns = len(indptr) - 1

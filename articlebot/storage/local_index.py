@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -127,20 +128,20 @@ class IndexData:
 
     def passage_vectors_at(self, rows: np.ndarray) -> np.ndarray:
         """The vectors of these passages."""
-        return self.passage_vectors[rows]
+        return self._finite(self.passage_vectors[rows])
 
     def passage_similarities(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Inner product of `query` with each passage's vector."""
         if isinstance(self.dense, FlatSearch):
             return self._every_similarity(query)[rows]
-        return self.passage_vectors[rows] @ query
+        return self._finite(self.passage_vectors[rows] @ query)
 
     def _every_similarity(self, query: np.ndarray) -> np.ndarray:
         """Every passage's similarity to `query`, computed once per query object."""
         last = self.last_similarities
         if last is not None and last[0] is query:
             return last[1]
-        every = self.passage_vectors @ query
+        every = self._finite(self.passage_vectors @ query)
         self.last_similarities = (query, every)
         return every
 
@@ -163,11 +164,22 @@ class IndexData:
 
     def sentence_similarities(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Inner product of `query` with each sentence's vector."""
-        return self.sentence_vectors[rows] @ query
+        return self._finite(self.sentence_vectors[rows] @ query)
 
     def sentence_vectors_at(self, rows: np.ndarray) -> np.ndarray:
         """The vectors of these sentences."""
-        return self.sentence_vectors[rows]
+        return self._finite(self.sentence_vectors[rows])
+
+    def _finite(self, values: np.ndarray) -> np.ndarray:
+        """`values` read from the vectors, or IndexCorruptError where one is not a number:
+        bytes damaged inside a vector file (its header intact) ended ranking in a traceback.
+        Checked where read, not at load: a pass over every vector would slow each start."""
+        if not np.isfinite(values).all():
+            where = f"index in {self.path.parent}" if self.path is not None else "the index"
+            raise IndexCorruptError(
+                f"{where} is damaged (a vector is not a number); run `articlebot index --rebuild`"
+            )
+        return values
 
     def sentence_spans(self, rows: np.ndarray) -> np.ndarray:
         """Each sentence's [start, end) in its document's text."""
@@ -274,6 +286,9 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def _document(row: dict[str, Any]) -> Document:
+    texts = (row["doc_id"], row["title"], row["text"], row["source"])
+    if not all(isinstance(t, str) for t in texts) or not isinstance(row["byline"], str | None):
+        raise TypeError(f"an article's fields are not text (id {row['doc_id']!r})")
     return Document(
         doc_id=row["doc_id"],
         title=row["title"],
@@ -302,7 +317,10 @@ def stored_documents(index_dir: Path) -> list[Document] | None:
         return None
     try:
         rows = _read_jsonl(generation / "documents.jsonl")
-        return [replace(_document(row), id_given=True) for row in rows]
+        documents = {}
+        for row in rows:  # an article listed twice (a damaged file) is rebuilt once
+            documents.setdefault(row["doc_id"], replace(_document(row), id_given=True))
+        return list(documents.values())
     except (OSError, IndexCorruptError, KeyError, TypeError, ValueError) as exc:
         reason = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) else str(exc)
         raise IndexCorruptError(
@@ -346,7 +364,20 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         ) from None
     except IndexCorruptError as exc:
         raise IndexCorruptError(f"{exc}; {fix}") from None
-    except (ValueError, OSError, RuntimeError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (
+        ValueError,
+        OSError,
+        RuntimeError,
+        KeyError,
+        EOFError,
+        zipfile.BadZipFile,
+        TypeError,
+        AttributeError,
+        IndexError,
+        re.error,
+    ) as exc:
+        # A file of the right name holding the wrong shapes (a list for a dict, a number for
+        # a list, a pattern that does not compile): damaged all the same.
         raise IndexCorruptError(f"index in {index_dir} is damaged ({exc}); {fix}") from None
 
     try:
@@ -366,6 +397,12 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         raise IndexCorruptError(f"index in {index_dir} is damaged ({exc!r}); {fix}") from None
 
     doc_order = [row["doc_id"] for row in doc_rows]
+    if len(documents) != len(doc_order):
+        raise IndexCorruptError(f"index in {index_dir} is damaged (an article listed twice); {fix}")
+    if sentence_table.ndim != 2 or sentence_table.shape[1] != 3:
+        raise IndexCorruptError(
+            f"index in {index_dir} is damaged (sentences have shape {sentence_table.shape}); {fix}"
+        )
     n, s = len(passages), len(sentence_table)
     problems = []
     if n != manifest.passages or s != manifest.sentences:
@@ -397,6 +434,14 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         if p.doc_id in row_of
     ):
         problems.append("passage offsets fall outside their documents")
+    passage_docs = np.fromiter((row_of.get(p.doc_id, -1) for p in passages), np.int64, n)
+    firsts = np.fromiter((p.first_sentence for p in passages), np.int64, n)
+    sentence_counts = np.fromiter((len(p.sentences) for p in passages), np.int64, n)
+    if not problems and n:
+        counts = np.bincount(sentence_table[:, 0], minlength=len(doc_order))
+        lasts = firsts + sentence_counts
+        if bool(np.any((firsts < 0) | (lasts <= firsts) | (lasts > counts[passage_docs]))):
+            problems.append("a passage's sentences fall outside its document's")
     if problems:
         raise IndexCorruptError(
             f"index in {index_dir} is inconsistent: {'; '.join(problems)}; {fix}"
@@ -405,10 +450,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
     tokens, scales, token_offsets = _sentence_tokens(generation, s, manifest.dimension, index_dir)
     edges = np.arange(len(doc_order) + 1)
     sentence_bounds = np.searchsorted(sentence_table[:, 0], edges)
-    passage_docs = np.fromiter((row_of[p.doc_id] for p in passages), dtype=np.int64, count=n)
-    first = sentence_bounds[passage_docs] + np.fromiter(
-        (p.first_sentence for p in passages), dtype=np.int64, count=n
-    )
+    first = sentence_bounds[passage_docs] + firsts
     return IndexData(
         manifest=manifest,
         documents=documents,
@@ -424,9 +466,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         sentence_bounds=sentence_bounds,
         passage_bounds=np.searchsorted(passage_docs, edges),
         passage_docs=passage_docs,
-        passage_sentence_counts=np.fromiter(
-            (len(p.sentences) for p in passages), dtype=np.int64, count=n
-        ),
+        passage_sentence_counts=sentence_counts,
         doc_rows=row_of,
         path=generation,
         sentence_tokens=tokens,
