@@ -780,6 +780,13 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
         )
         wanted = post_ref(_message(posted["channel_post"])).doc_id
         await api.await_for(lambda: wanted in documents(app), 60, description="the post")
+        # Nor did they hold the operator's up (an attacker's probe: two groups' slow links
+        # kept the channel's post and the admin's link waiting 33 s, a 1 MB text 290 s): the
+        # worker takes the operator's work first, after the one link it was reading.
+        order = list(reversed(app.bot_data.retriever.index.doc_order))  # newest first
+        group = [d for d in order if d.startswith("chat")]
+        [added] = [d for d in order if d.startswith("orchard")]
+        assert max(order.index(wanted), order.index(added)) < order.index(group[1])
 
 
 @pytest.mark.asyncio

@@ -4,13 +4,15 @@ admins post, articles added with /add), one at a time, from a queue of fixed siz
 The handlers only queue the work and return: fetching, chunking, embedding and writing never
 hold an update handler, so a flood of posts cannot keep questions waiting, and what is waiting
 is bounded: when the queue is full, new work is refused (the caller says so) and what is
-already queued is kept.
+already queued is kept. The operator's work (listed channels' posts, admins' articles) runs
+before any group's own posts: strangers' groups with /autoindex cannot hold it up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -35,14 +37,16 @@ NOTICE_TIMEOUT = 3.0
 
 
 class IndexingQueue:
-    """Up to `capacity` jobs waiting, run in order by one task between start() and stop()."""
+    """Up to `capacity` jobs waiting, run by one task between start() and stop(): the
+    operator's in order, then groups' own in order."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(1, capacity)
         #: Run after each job, when there is room again (posts waiting for it are offered).
         self.after_each: Job | None = None
-        # One slot more than the capacity: the wake-up that stop() puts in always fits.
-        self._jobs: asyncio.Queue[_Queued | None] = asyncio.Queue(self.capacity + 1)
+        self._operator: deque[_Queued] = deque()
+        self._groups: deque[_Queued] = deque()
+        self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         self._running: _Queued | None = None
@@ -61,7 +65,7 @@ class IndexingQueue:
     @property
     def waiting(self) -> int:
         """Jobs queued and not started yet."""
-        return self._jobs.qsize()
+        return len(self._operator) + len(self._groups)
 
     def jobs_of(self, owner: int) -> int:
         """The group `owner`'s own jobs queued or running."""
@@ -69,7 +73,7 @@ class IndexingQueue:
 
     def has_room(self, owner: int | None = None) -> bool:
         """Whether a job (of the group `owner`'s own) would be taken now."""
-        if self._jobs.qsize() >= self.capacity:
+        if self.waiting >= self.capacity:
             return False
         return owner is None or (
             self._owned.get(owner, 0) < self.share and sum(self._owned.values()) < self.groups_share
@@ -85,12 +89,24 @@ class IndexingQueue:
             log.info("not indexing %s: the bot is stopping", what)
             return False
         if not self.has_room(owner):
-            log.warning("indexing queue full for %s (%d waiting)", what, self._jobs.qsize())
+            log.warning("indexing queue full for %s (%d waiting)", what, self.waiting)
             return False
-        if owner is not None:
+        queued = _Queued(what, job, dropped, owner)
+        if owner is None:
+            self._operator.append(queued)
+        else:
             self._owned[owner] = self._owned.get(owner, 0) + 1
-        self._jobs.put_nowait(_Queued(what, job, dropped, owner))
+            self._groups.append(queued)
+        self._wake.set()
         return True
+
+    def _next(self) -> _Queued | None:
+        """The next job to run: the operator's first (a group's share bounds how many of its
+        own wait, not how long the worker spends on them); None when there is none."""
+        for jobs in (self._operator, self._groups):
+            if jobs:
+                return jobs.popleft()
+        return None
 
     def _done(self, queued: _Queued) -> None:
         if queued.owner is not None:
@@ -107,9 +123,13 @@ class IndexingQueue:
 
     async def _run(self) -> None:
         while True:
-            queued = await self._jobs.get()
+            queued = self._next()
             if queued is None:
-                return
+                if self._closed:
+                    return  # stop() waits for the jobs queued before it, then the worker ends
+                self._wake.clear()
+                await self._wake.wait()
+                continue
             self._running = queued  # left set when a stop cancels it: stop() tells its asker
             try:
                 await queued.job()
@@ -131,13 +151,13 @@ class IndexingQueue:
         task, self._task = self._task, None
         if task is None or task.done():
             return
-        self._jobs.put_nowait(None)  # after the queued jobs: the worker ends there
+        self._wake.set()  # the worker runs what is queued, then ends
         try:
             await asyncio.wait_for(task, timeout)
         except TimeoutError:
-            # The wake-up is still queued behind the jobs the worker never reached.
-            left = [self._jobs.get_nowait() for _ in range(self._jobs.qsize())]
-            dropped = [queued for queued in left if queued is not None]
+            dropped = [*self._operator, *self._groups]
+            self._operator.clear()
+            self._groups.clear()
             log.warning(
                 "stopped indexing: the job running cancelled, %d queued not started", len(dropped)
             )
