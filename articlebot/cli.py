@@ -735,7 +735,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     for doc_id in report.given:
-        print(f"{doc_id}: {data.documents[doc_id].title}")
+        print(one_line(f"{doc_id}: {data.documents[doc_id].title}"))  # as `list` shows it
     _print_report(settings, report)
     if new_folder and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it
