@@ -428,6 +428,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     """`articlebot index`."""
     from articlebot.collection import (
         add_documents,
+        database_url,
         document_paths,
         load_encoder,
         rebuild_index,
@@ -437,6 +438,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     from articlebot.ingest.documents import DocumentError, iter_documents
 
     settings = _settings(args)
+    if args.prune and database_url(settings) is not None:
+        # Said before any file is read or link fetched (it came once all were).
+        raise UsageError(
+            "--prune works on an index folder, not on a database (its files may be on other "
+            "machines); `articlebot remove ID` drops an article"
+        )
     # A rebuild embeds what the index holds again, ARTICLEBOT_DOCUMENTS or not: read instead,
     # they had dropped every article added since (uploads, links, channel posts).
     held = None if args.paths else _indexed_sources(settings, configured=not args.rebuild)

@@ -95,6 +95,14 @@ def test_index_ask_add_list_remove_in_the_database(
     again = cli("index", "--database-url", url, index_dir=index_dir)
     assert again.returncode == 0, again.stderr
     assert "0 added, 0 updated, 2 unchanged" in again.stdout and "removed light" not in again.stdout
+    # Pruning is an index folder's: said at once, with the way to drop an article (it was said
+    # once every file had been read and every link fetched).
+    pruned = cli(
+        "index", "--prune", "http://127.0.0.1:9/gone", "--database-url", url, index_dir=index_dir
+    )
+    assert pruned.returncode == 2 and "cannot fetch" not in pruned.stderr
+    assert "--prune works on an index folder, not on a database" in pruned.stderr
+    assert "`articlebot remove ID`" in pruned.stderr
     # A rebuild embeds the database's own articles again: it had rebuilt the sample article
     # alone (the settings' default) and removed every article added (a helper's probe).
     rebuilt = cli("index", "--rebuild", "--database-url", url, index_dir=index_dir)
