@@ -6,6 +6,7 @@ This is the only module that reads the environment.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -470,6 +471,7 @@ def load_settings(**overrides: Any) -> Settings:
     """
     given = {key: value for key, value in overrides.items() if value is not None}
     _say_each_env_problem_once()
+    _check_our_env_lines()
     try:
         return Settings(**given)
     except ValidationError as exc:
@@ -480,6 +482,28 @@ def load_settings(**overrides: Any) -> Settings:
             f".env in {Path.cwd()} is not UTF-8 text (byte {exc.object[exc.start]:#x} at"
             f" {exc.start}); re-save it as UTF-8"
         ) from None
+
+
+def _check_our_env_lines() -> None:
+    """ConfigError for a line of .env setting one of ours that cannot be read (a quote left
+    open): python-dotenv skips it with a warning, and a database URL so lost sent every write
+    to the index folder instead."""
+    env_file = Path(".env")
+    try:
+        text = env_file.read_text(encoding="utf-8") if env_file.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return  # Settings says what is wrong with the file
+    from dotenv.parser import parse_stream
+
+    for binding in parse_stream(io.StringIO(text)):
+        name = binding.original.string.split("=", 1)[0].strip().removeprefix("export ").strip()
+        ours = name.upper().startswith("ARTICLEBOT_") or name.upper() == "TELEGRAM_BOT_TOKEN"
+        if binding.error and ours:
+            # The value is not shown: it may be a password or the token.
+            raise ConfigError(
+                f"{env_file.resolve()} line {binding.original.line}: {name} cannot be read (a "
+                "quote left open?); fix the line"
+            )
 
 
 class _Once(logging.Filter):

@@ -102,6 +102,19 @@ def test_a_bad_dotenv_line_is_reported_once(tmp_path: Path) -> None:
     assert f"{tmp_path / '.env'}: python-dotenv could not parse" in seen.stderr  # names the file
 
 
+def test_a_dotenv_line_of_ours_that_cannot_be_read_stops_the_command(tmp_path: Path) -> None:
+    # A CLI attacker's probe: ARTICLEBOT_DATABASE_URL with its closing quote missing was
+    # skipped with a warning, and `add` wrote to the index folder instead of the database.
+    (tmp_path / ".env").write_text(
+        'ARTICLEBOT_TOP_K=2\nARTICLEBOT_DATABASE_URL="postgresql://u:s3cret@db/news\n',
+        encoding="utf-8",
+    )
+    result = _articlebot_list(tmp_path, {**os.environ, "ARTICLEBOT_INDEX_DIR": str(tmp_path / "i")})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"{tmp_path / '.env'} line 2: ARTICLEBOT_DATABASE_URL cannot be read" in result.stderr
+    assert "s3cret" not in result.stderr and not (tmp_path / "i").exists()
+
+
 def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     # An attacker's probe: a byte like 0xff in .env gave python-dotenv's UnicodeDecodeError
     # traceback for every command.
