@@ -438,14 +438,17 @@ async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
     added: list[str] = []
     for count, content in enumerate((first, second, first), start=1):
         api.push_update(_upload(api, ADMIN, "ferry.txt", content, admin))
-        await api.await_for(
-            lambda n=count: sum("Added" in m["text"] for m in api.sent_messages(ADMIN)) >= n,
-            timeout=120,
-        )
-        added.append([m["text"] for m in api.sent_messages(ADMIN) if "Added" in m["text"]][-1])
-    assert "id upload-ferry." in added[0]
-    assert "id upload-ferry-" in added[1] and "/remove it if this one replaces it" in added[1]
-    assert "id upload-ferry." in added[2]  # the same file again: the same article
+        await api.await_messages(ADMIN, 2 * count, timeout=120)
+        added.append(api.sent_messages(ADMIN)[-1]["text"])
+    assert "Added Ferry timetable" in added[0] and "id upload-ferry." in added[0]
+    # Said as what it is (a new user's probe: "an article from elsewhere"), and the same file
+    # again is the same article, not "Added" once more.
+    assert "id upload-ferry-" in added[1] and (
+        "An earlier upload of ferry.txt is indexed too, id upload-ferry: /remove it if this one "
+        "replaces it." in added[1]
+    )
+    assert added[2].startswith("Already indexed: Ferry timetable")
+    assert "id upload-ferry." in added[2]
     assert "pier four" in await _ask(api, 8040, "Where does the night ferry to Orsk leave?", 1)
     assert "pier two" in await _ask(api, 8041, "Where does the morning ferry to Lund leave?", 1)
     listing = await _ask(api, 8042, "/articles", 1)

@@ -305,16 +305,28 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
     """The admin's news that `document` was added (as `report` names it)."""
     [doc_id] = report.given
     passages = sum(1 for p in data.passages if p.doc_id == doc_id)
-    also = (
-        f" An article with id <code>{escape(document.doc_id)}</code> from elsewhere is indexed "
-        "too; /remove it if this one replaces it."
-        if doc_id != document.doc_id
-        else ""
-    )
-    return (
-        f"Added <b>{title_html(document.title)}</b> ({counted(passages, 'passage')}), id "
-        f"<code>{escape(doc_id)}</code>.{also}"
-    )
+    title, shown_id = title_html(document.title), f"<code>{escape(doc_id)}</code>"
+    if doc_id in report.unchanged:  # the same file or page again: nothing new
+        return f"Already indexed: <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}."
+    also = ""
+    other = data.documents.get(document.doc_id) if doc_id != document.doc_id else None
+    if other is not None:
+        earlier = _same_upload_name(other.source, document.source)
+        what = f"An earlier upload of {escape(earlier)}" if earlier else "An article from elsewhere"
+        also = (
+            f" {what} is indexed too, id <code>{escape(other.doc_id)}</code>: /remove it if this "
+            "one replaces it."
+        )
+    return f"Added <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}.{also}"
+
+
+def _same_upload_name(source: str, uploaded: str) -> str | None:
+    """The file name two uploads share ("upload:<digest>/ferry.md"), if both are uploads of
+    one name: an admin sending a corrected file again."""
+    if not (source.startswith("upload:") and uploaded.startswith("upload:")):
+        return None
+    name = source.partition("/")[2]
+    return name if name and name == uploaded.partition("/")[2] else None
 
 
 async def _read_and_index(
