@@ -779,6 +779,28 @@ def test_a_file_name_makes_a_one_line_title_and_an_id_of_allowed_length(tmp_path
     assert len(doc.doc_id) <= MAX_DOC_ID_CHARS - 20
 
 
+def test_a_jsonl_line_s_author_and_date_are_printed_under_its_title(tmp_path: Path) -> None:
+    # A new user's probe: a feed's "author" and "date" were ignored ("who wrote this": the
+    # article names no author), where Markdown front matter's are used.
+    from articlebot.retrieval.about import article_date, byline_reply
+
+    feed = tmp_path / "feed.jsonl"
+    record = {
+        "title": "Teenager wins marathon",
+        "author": "Daniel Whitcombe",
+        "date": "30 November 2026",
+        "text": "Amara Okafor, 19, won the Lakeside Marathon on Sunday in a course record.",
+    }
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [doc] = read_documents([feed])
+    assert byline_reply(doc).lines[0] == "By Daniel Whitcombe — Teenager wins marathon"
+    assert article_date(doc) == "30 November 2026"
+    assert doc.text[doc.body_start :].split("\n\n")[-1] == record["text"]
+    with pytest.raises(DocumentError, match='"author" must be a string'):
+        feed.write_text(json.dumps({**record, "author": ["A", "B"]}) + "\n", encoding="utf-8")
+        read_documents([feed])
+
+
 def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
     tmp_path: Path,
 ) -> None:

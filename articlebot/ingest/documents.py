@@ -23,7 +23,7 @@ from articlebot.ingest.cleaning import (
     looks_like_title,
     paragraph_spans,
 )
-from articlebot.ingest.markdown import MarkdownText, markdown_text
+from articlebot.ingest.markdown import markdown_text
 from articlebot.system_text import is_utf8, printable
 
 #: Files larger than this are refused: a news article is kilobytes, not tens of megabytes.
@@ -382,20 +382,21 @@ def _markdown_as_text(source: str) -> tuple[str, bool]:
         first = text.partition("\n")[0]
         if not (heading and first.strip() == converted.title):
             text, heading = f"{converted.title}\n\n{text}", True
-    return _with_credits(text, heading, converted), heading
+    return _with_credits(text, heading, converted.author, converted.date), heading
 
 
-def _with_credits(text: str, heading: bool, converted: MarkdownText) -> str:
-    """`text` with the front matter's author and date under its title, as a page prints them,
-    where the text gives no byline or date of its own."""
+def _with_credits(text: str, heading: bool, author: str | None, date: str | None) -> str:
+    """`text` with an author and date given beside it (a Markdown file's front matter, a .jsonl
+    line's fields) under its title, as a page prints them, where the text gives no byline or
+    date of its own."""
     if not heading:
         return text
     title, _, body = text.partition("\n")
     credits = []
-    if converted.author and find_byline(body) is None:
-        author = _visible_line(converted.author)
+    if author and find_byline(body) is None:
+        author = _visible_line(author)
         credits.append(author if re.match(r"by\s", author, re.IGNORECASE) else f"By {author}")
-    date = _visible_line(converted.date or "")
+    date = _visible_line(date or "")
     if date and is_date_line(date) and not any(is_date_line(line) for line in body.split("\n")[:6]):
         credits.append(date)
     if not credits:
@@ -614,6 +615,13 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         )
     title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
     body = document_text(_replace_surrogates(body))
+    author, date = (
+        _replace_surrogates(_jsonl_string(record.get(name), name, where)) for name in _CREDITS
+    )
+    if title and (author or date):
+        # Under the headline, as a page prints them ("who wrote this" said it named no one).
+        headed = body if body_after_title(body, title) else f"{title}\n\n{body}"
+        body = _with_credits(headed, True, author, date)
     doc_id = given or _line_id(path, title, body, seen, line_no)
     if doc_id in seen:
         raise DocumentError(f"{where}: duplicate doc_id {doc_id!r} (first on line {seen[doc_id]})")
@@ -622,6 +630,9 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     seen[doc_id] = line_no
     return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
 
+
+#: A .jsonl line's fields for its author and date, as feeds and exports name them.
+_CREDITS = ("author", "date")
 
 #: Words of a .jsonl line's title that its id is made of.
 _LINE_ID_WORDS = 6
