@@ -100,16 +100,43 @@ async def test_one_group_s_jobs_take_a_quarter_of_the_queue_and_give_it_back() -
     async def fail() -> None:
         raise RuntimeError("a bad page")
 
+    async def quick() -> None:
+        return None
+
     group = -100123
     assert queue.offer("link 1", fail, owner=group) and queue.offer("link 2", slow, owner=group)
     assert not queue.offer("link 3", slow, owner=group)  # its share (8 // 4) is taken
-    assert queue.offer("the channel's post", slow) and queue.offer("another group", slow, owner=-5)
+    assert queue.offer("the channel's post", quick) and queue.offer("another group", slow, owner=-5)
     queue.start()
-    await asyncio.sleep(0.05)  # link 1 failed (logged): its place is given back
+    # The channel's post runs first (the operator's lane), then link 1, which fails (logged):
+    # its place is given back.
+    await asyncio.sleep(0.05)
     assert queue.offer("link 3", slow, owner=group)
     assert not queue.offer("link 4", slow, owner=group)
     release.set()
     await queue.stop(timeout=5)
+
+
+@pytest.mark.asyncio
+async def test_the_operator_s_work_runs_before_groups_own_queued_earlier() -> None:
+    # An attacker's probe: two groups' slow links kept a listed channel's post and an admin's
+    # /add waiting 33 s; the worker now takes the operator's work first.
+    queue = IndexingQueue(capacity=8)
+    ran: list[str] = []
+
+    def job(name: str):
+        async def run() -> None:
+            ran.append(name)
+
+        return run
+
+    assert queue.offer("group link 1", job("g1"), owner=-1)
+    assert queue.offer("group link 2", job("g2"), owner=-2)
+    assert queue.offer("channel post", job("post"))
+    assert queue.offer("admin's link", job("add"))
+    queue.start()
+    await queue.stop(timeout=5)  # runs what is queued, then ends
+    assert ran == ["post", "add", "g1", "g2"]
 
 
 def test_all_groups_together_take_half_the_queue() -> None:
