@@ -790,6 +790,34 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
 
 
 @pytest.mark.asyncio
+async def test_remove_in_another_group_does_not_forget_a_group_s_queued_post(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: the bot's admin, in group B, dropped group A's own queued post by its
+    # id, which group B may not see once indexed.
+    settings = _own_index_settings(api, tmp_path)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    own, other, owner = -100777, -100778, make_user(EDITOR)
+    api.set_chat_admins(own, [EDITOR])
+    api.set_chat_admins(other, [EDITOR])
+    async with running_bot(settings, api.token, retriever) as app:
+        turned_on = api.group_message(own, "/autoindex on", user=owner)
+        api.push_update(turned_on)
+        assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+        for path in ("/slow.html", "/early.html"):
+            link = url(site, path)
+            posted = api.group_message(own, link, user=owner, entities=link_entities(link))
+            api.push_update(posted)
+        queued = post_ref(_message(posted["message"])).doc_id
+        await api.await_for(lambda: queued in app.bot_data.channels.pending, 20)
+        removal = api.group_message(other, f"/remove {queued}", user=owner)
+        api.push_update(removal)
+        assert (await answer_to(api, removal))["text"].startswith("There is no article with id")
+        site.slow.set()
+        await api.await_for(lambda: queued in documents(app), 30, description="the post")
+
+
+@pytest.mark.asyncio
 async def test_a_stop_during_a_post_s_write_is_no_try_of_the_post_s(
     api, encoder, tmp_path: Path
 ) -> None:
@@ -1562,7 +1590,9 @@ async def test_a_question_under_a_post_still_queued_after_the_wait_is_told_to_as
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     async with running_bot(settings, api.token, retriever) as app:
         library = api.channel_post(channel, LIBRARY)
+        library_forward = api.automatic_forward(DISCUSSION, library)
         api.push_update(library)
+        api.push_update(library_forward)
         await api.await_for(lambda: _doc(library) in documents(app), 20, description="indexed")
         api.push_update(api.channel_post(channel, url(site, "/slow.html")))  # being read
         await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
@@ -1577,6 +1607,19 @@ async def test_a_question_under_a_post_still_queued_after_the_wait_is_told_to_as
         asked = api.comment(forward, "/ask what did the trust win?", user=READER)
         api.push_update(asked)
         assert (await answer_to(api, asked, timeout=10))["text"] == post_answers.POST_WAITING
+        # An edit on its way of a post indexed before: answered from the version indexed (the
+        # verifier's probe: "not read yet").
+        edit = api.channel_post(
+            channel,
+            LIBRARY.replace("3 June", "10 June"),
+            message_id=library["channel_post"]["message_id"],
+            edited=True,
+        )
+        api.push_update(edit)
+        await api.await_for(lambda: _doc(library) in app.bot_data.channels.pending, 20)
+        reopen = api.comment(library_forward, "/ask when does the library reopen?", user=READER)
+        api.push_update(reopen)
+        assert "3 June" in (await answer_to(api, reopen, timeout=10))["text"]
         site.slow.set()
         await api.await_for(lambda: _doc(queued) in documents(app), 30, description="indexed")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,18 @@ open it as a museum of fishing next spring, its chair Orla Breen said on Monday.
 NOTICE = "一家港口信托以二十四万英镑买下了码头街的旧网棚" * 3
 
 
+#: How many times /edition.txt was read: each read is a new edition of the page.
+_EDITIONS = itertools.count(1)
+
+
 def _page(path: str) -> Page:
+    if path == "/edition.txt":
+        edition = next(_EDITIONS)
+        text = (
+            f"Harbour bulletin\n\nEdition {edition}: the harbour opens at {6 + edition} am on "
+            "weekdays, the harbour master said, and the fish market on the quay stays closed."
+        )
+        return 200, "text/plain; charset=utf-8", text.encode()
     if path == "/lighthouse.html":
         return 200, "text/html; charset=utf-8", PAGE.encode()
     if path == "/orchard.html":
@@ -245,6 +257,18 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
         api.push_update(api.private_message(ADMIN, f"/add {link}", user=admin))
         await api.await_messages(ADMIN, 2 * number, timeout=30)
         assert reason in api.sent_messages(ADMIN)[-1]["text"]
+    # A page changed since it was added replaces its earlier version, said so (a verifier's
+    # probe: "Added" again, under the same id).
+    sent = len(api.sent_messages(ADMIN))
+    for n in (1, 2):
+        api.push_update(api.private_message(ADMIN, f"/add {site}/edition.txt", user=admin))
+        await api.await_messages(ADMIN, sent + 2 * n, timeout=60)
+    first, second = (api.sent_messages(ADMIN)[sent + i]["text"] for i in (1, 3))
+    assert first.startswith("Added Harbour bulletin")
+    assert second.startswith("Updated Harbour bulletin") and "version indexed before" in second
+    # "www." that is no link alone is asked as a question, not swallowed (a verifier's probe).
+    asked = await _ask(api, ADMIN, "www.example.com.", 2 * len(bad) + 5, user=admin)
+    assert asked and asked != "Reading the article…"
     assert "for the bot's admins" in await _ask(api, 8006, f"/add {site}/lighthouse.html", 1)
     assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
     assert await _ask(api, 8006, "www.example.com/story", 3) == articles.ADDING_IS_FOR_ADMINS

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 
-from telegram import Bot, BotCommand, Update
+from telegram import Bot, BotCommand, Message, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
@@ -223,13 +223,21 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class _LinkOnly(filters.MessageFilter):
+    """A message that is a link alone, as `articles.is_link` reads one."""
+
+    def filter(self, message: Message) -> bool:
+        return articles.is_link(message.text)
+
+
 def add_handlers(application: ArticleBotApplication) -> None:
     """Register every handler, the gate for bots and edits first; every kind of request is
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
-    # A bare link, "https://..." or "www...." (Telegram shows both as links): an article to add.
-    link_only = filters.Regex(r"(?i)^\s*(?:https?://|www\.)\S+\s*$")
+    # A bare link, "https://..." or "www.example.com/x" (Telegram shows both as links): an
+    # article to add. Not "www.example.com." and such: asked as a question, as before.
+    link_only = _LinkOnly()
     # Before the gate: an upgraded group's first questions are gated as the group it was.
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, record_migration), group=-3

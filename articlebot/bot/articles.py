@@ -168,6 +168,12 @@ async def admin_link(update: Update, context: BotContext) -> None:
         await add_link(message, url, context)
 
 
+def is_link(text: str | None) -> bool:
+    """Whether a message is a link alone ("https://...", or "www.example.com/story" as
+    Telegram shows links): an article to add, from an admin."""
+    return text is not None and _link(text) is not None
+
+
 #: To someone not an admin who sends a link or a file, as an admin would to add an article.
 ADDING_IS_FOR_ADMINS = (
     "Only the bot's admins can add articles. Ask me a question about the articles I have "
@@ -308,6 +314,11 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
     title, shown_id = title_html(document.title), f"<code>{escape(doc_id)}</code>"
     if doc_id in report.unchanged:  # the same file or page again: nothing new
         return f"Already indexed: <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}."
+    if doc_id in report.updated:  # a page changed since it was added: this version replaces it
+        return (
+            f"Updated <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}: the "
+            "version indexed before is replaced."
+        )
     also = ""
     other = data.documents.get(document.doc_id) if doc_id != document.doc_id else None
     if other is not None:
@@ -389,7 +400,7 @@ async def remove(update: Update, context: BotContext) -> None:
     message = await admin_message(update, context)
     if message is None:
         return
-    doc_ids = list(context.args or [])
+    doc_ids = list(dict.fromkeys(context.args or []))  # "/remove X X" is X once
     if not doc_ids:
         await message.reply_text("Send /remove followed by an article id.")
         return
@@ -402,9 +413,12 @@ async def remove(update: Update, context: BotContext) -> None:
     # Every id checked before anything goes: "/remove QUEUED TYPO" said "nothing was removed"
     # and had forgotten the queued post.
     if message.chat_id < 0:
-        # In a group, of the articles this group sees: another group's own are not named here.
-        visible = await visible_to(state.retriever.index.doc_order, message.chat_id, context)
-        if unseen := [d for d in doc_ids if d not in visible]:
+        # In a group, of the articles this group sees: another group's own are not named here,
+        # nor forgotten while on their way (a verifier's probe: group B's admin dropped group
+        # A's queued post by its id).
+        every = [*state.retriever.index.doc_order, *waiting]
+        visible = await visible_to(every, message.chat_id, context)
+        if unseen := [d for d in (*waiting, *doc_ids) if d not in visible]:
             await message.reply_text(no_article_line(unseen[0], visible))
             return
     elif missing := [d for d in doc_ids if d not in indexed]:

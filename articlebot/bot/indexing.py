@@ -32,6 +32,9 @@ class _Queued:
     owner: int | None = None
 
 
+#: How many of the operator's jobs run in a row, at most, while a group's own wait.
+OPERATOR_RUN = 4
+
 #: How long the notices about dropped jobs may take, at most, once the stop's time is up.
 NOTICE_TIMEOUT = 3.0
 
@@ -46,6 +49,7 @@ class IndexingQueue:
         self.after_each: Job | None = None
         self._operator: deque[_Queued] = deque()
         self._groups: deque[_Queued] = deque()
+        self._operator_run = 0  # the operator's jobs run in a row while groups' waited
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
@@ -102,10 +106,15 @@ class IndexingQueue:
 
     def _next(self) -> _Queued | None:
         """The next job to run: the operator's first (a group's share bounds how many of its
-        own wait, not how long the worker spends on them); None when there is none."""
-        for jobs in (self._operator, self._groups):
-            if jobs:
-                return jobs.popleft()
+        own wait, not how long the worker spends on them), but a group's after every
+        `OPERATOR_RUN` of the operator's in a row (a channel posting without pause must not
+        hold the groups' back for ever); None when there is none."""
+        if self._groups and (not self._operator or self._operator_run >= OPERATOR_RUN):
+            self._operator_run = 0
+            return self._groups.popleft()
+        if self._operator:
+            self._operator_run = self._operator_run + 1 if self._groups else 0
+            return self._operator.popleft()
         return None
 
     def _done(self, queued: _Queued) -> None:

@@ -178,11 +178,16 @@ async def _reply_when_indexed(
 
 async def _reply(message: Message, thread: Thread, asked: Asked, context: BotContext) -> None:
     state = context.bot_data
-    if _about_the_post(asked, thread) and state.channels.on_its_way(
-        thread.post.doc_id, state.retriever.index.documents
+    indexed = state.retriever.index.documents
+    post = thread.post.doc_id
+    if (
+        _about_the_post(asked, thread)
+        and post not in indexed
+        and state.channels.on_its_way(post, indexed)
     ):
         # Still queued or being read after the wait, or waiting for room: not read yet (it
-        # was "no article I could read" while the article was on its way).
+        # was "no article I could read" while the article was on its way). An edit on its way
+        # of a post indexed before is answered from the version indexed.
         await message.reply_text(POST_WAITING, do_quote=True)
         return
     if asked.command == "summary":
