@@ -472,13 +472,18 @@ def cmd_index(args: argparse.Namespace) -> int:
     # article as indexed (it was readable once) rather than stopping every refresh.
     refresh = held is not None
     partly_read: set[str] = set()
+    kept: set[str] = set()
 
     def skip_note(error: DocumentError) -> None:
         if not refresh:
             _skipped(error)
             return
         _kept_as_indexed(error)
-        if error.jsonl is not None:  # its other lines read: this one's article is not pruned
+        # Its other lines read, this one's article is not pruned; a .jsonl read no further
+        # than a bad line keeps the articles of the lines after it.
+        if error.doc_id is not None:
+            kept.add(error.doc_id)
+        elif error.jsonl is not None:
             partly_read.add(origin(str(error.jsonl)))
 
     count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
@@ -513,6 +518,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             on_wait=_waiting,
             total_documents=count,
             partly_read=partly_read,
+            kept=kept,
         )
     _print_report(settings, report)
     return 0

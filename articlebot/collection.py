@@ -289,6 +289,7 @@ def add_documents(
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
     partly_read: Collection[str] = (),
+    kept: Collection[str] = (),
 ) -> tuple[IndexData, BuildReport]:
     """Add documents to the saved index, or update the ones from the same source; keep the rest.
     With `refresh` (the documents are the indexed articles' files, read again), those whose
@@ -297,11 +298,11 @@ def add_documents(
 
     A document whose id belongs to another source gets an id of its own, unless `replace`.
     With `prune`, documents whose source file is gone, or that a file read now no longer holds,
-    are dropped (but those of `partly_read`, .jsonl files a line of which could not be read
-    now and is kept as indexed). Only new and changed documents are embedded; the index on
-    disk is replaced atomically, under the writer lock, so readers are never disturbed and no
-    writer's change is lost. In a database, `prune` is not offered (sources are files on some
-    other machine).
+    are dropped (but those of `partly_read`, .jsonl files read no further than a bad line, and
+    the ids `kept`, lines that could not be read now and are kept as indexed). Only new and
+    changed documents are embedded; the index on disk is replaced atomically, under the writer
+    lock, so readers are never disturbed and no writer's change is lost. In a database,
+    `prune` is not offered (sources are files on some other machine).
     """
     url = database_url(settings)
     if url is not None:
@@ -340,7 +341,7 @@ def add_documents(
         data, report = _build(
             settings,
             encoder,
-            merged_documents(documents, indexed, resolver, prune, partly_read),
+            merged_documents(documents, indexed, resolver, prune, partly_read, kept),
             progress=progress,
             total_documents=total_documents,
             current=current,

@@ -496,7 +496,9 @@ def _check_our_env_lines() -> None:
     from dotenv.parser import parse_stream
 
     for binding in parse_stream(io.StringIO(text)):
-        name = binding.original.string.split("=", 1)[0].strip().removeprefix("export ").strip()
+        # The name alone: a line without "=" ("NAME: value") must not print its value.
+        named = re.match(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)", binding.original.string)
+        name = named.group(1) if named else ""
         ours = name.upper().startswith("ARTICLEBOT_") or name.upper() == "TELEGRAM_BOT_TOKEN"
         if binding.error and ours:
             # The value is not shown: it may be a password or the token.

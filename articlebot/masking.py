@@ -14,10 +14,11 @@ _KEYWORD = re.compile(r"(?:(?<=[?&;#\s])|^)(?P<name>[^=&#?;\s]+)=(?P<value>[^&#\
 _SECRET_WORDS = frozenset({
     "password", "sslpassword", "passwd", "pwd", "token", "secret", "key", "apikey", "sig",
     "signature", "credential", "credentials", "auth", "jwt", "hmac", "session", "sessionid",
-    "jsessionid", "sid", "pass", "authorization", "phpsessid", "cookie", "ticket", "otp",
+    "jsessionid", "sid", "authorization", "phpsessid",
 })  # fmt: skip
-#: Names that are a secret only alone: "?code=" is an OAuth grant, "zip_code" is no secret.
-_SECRET_NAMES = frozenset({"code"})
+#: Names that are a secret only alone: "?code=" is an OAuth grant, "?pass=" a password, but
+#: "zip_code", "season_pass", "ticket_id", "cookie_consent" and "otp_mode" are no secrets.
+_SECRET_NAMES = frozenset({"code", "pass", "ticket", "cookie", "otp"})
 #: Whole names ending so, written as one word: "accesstoken", "clientsecret".
 _SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature")
 #: Last words that say what a secret is, not the secret: "token_type=bearer", "sig_figs=3".

@@ -1226,6 +1226,14 @@ def test_a_jsonl_line_kept_as_indexed_is_not_pruned_and_no_jsonl_stops_a_refresh
     assert pruned.returncode == 0, pruned.stderr
     assert f"kept as indexed, {lines}:2: has no text to index" in pruned.stderr
     assert "Dock 4 reopened" in cli("show", "j2", index_dir=index_dir).stdout
+    # Only that line's article is kept: a line deleted from the feed is pruned (a verifier's
+    # probe: the whole file was kept, deleted lines and all).
+    lines.write_text(json.dumps(records[1]) + "\n")
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert pruned.returncode == 0, pruned.stderr
+    listed = cli("list", index_dir=index_dir).stdout
+    assert "j2" in listed and "j1" not in listed
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
     for damaged in (b"", json.dumps(records[0]).encode() + b"\n\xff\xfe broken\n"):
         lines.write_bytes(damaged)
         story.write_text(f"Bridge story\n\nThe bridge reopened {len(damaged)} days later.\n")
@@ -1237,7 +1245,7 @@ def test_a_jsonl_line_kept_as_indexed_is_not_pruned_and_no_jsonl_stops_a_refresh
                 f"reopened {len(damaged)} days" in cli("show", "bridge", index_dir=index_dir).stdout
             )
             listed = cli("list", index_dir=index_dir).stdout
-            assert "j1" in listed and "j2" in listed
+            assert "j2" in listed
 
 
 def test_a_folder_listed_but_not_searchable_is_named_as_such(tmp_path: Path, cli: Cli) -> None:

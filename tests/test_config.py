@@ -113,6 +113,11 @@ def test_a_dotenv_line_of_ours_that_cannot_be_read_stops_the_command(tmp_path: P
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"{tmp_path / '.env'} line 2: ARTICLEBOT_DATABASE_URL cannot be read" in result.stderr
     assert "s3cret" not in result.stderr and not (tmp_path / "i").exists()
+    # Written without "=", the line's name alone is said, not its value (a verifier's probe).
+    (tmp_path / ".env").write_text("ARTICLEBOT_DATABASE_URL: postgresql://u:s3cret@db/news\n")
+    result = _articlebot_list(tmp_path, {**os.environ, "ARTICLEBOT_INDEX_DIR": str(tmp_path / "i")})
+    assert "line 1: ARTICLEBOT_DATABASE_URL cannot be read" in result.stderr
+    assert "s3cret" not in result.stderr
 
 
 def test_a_dotenv_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:

@@ -193,6 +193,9 @@ DAMAGE = {
     "the sentence table flattened": lambda g: np.save(
         g / "sentences.npy", np.load(g / "sentences.npy").reshape(-1)
     ),
+    "the sentence table as floats": lambda g: np.save(
+        g / "sentences.npy", np.load(g / "sentences.npy").astype(np.float64)
+    ),
     "keyword parameters a list": lambda g: _damage_keyword(g, "params.index.json", lambda p: [p]),
     "a tokenizer pattern that does not compile": lambda g: _damage_keyword(
         g, "tokens.json", lambda t: {**t, "pattern": "("}

@@ -468,6 +468,9 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
         "https://e.example/a?user=bob&pass=***&authorization=***&PHPSESSID=***&cookie=***"
         "&ticket=***&otp=***&code=***&zip_code=90210&bypass=1"
     )
+    # Names with those words that are no secrets are shown (a verifier's probe).
+    innocent = "https://e.example/a?ticket_id=7&cookie_consent=yes&season_pass=gold&otp_mode=sms"
+    assert shown_source(innocent) == innocent
 
 
 def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(

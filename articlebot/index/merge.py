@@ -26,10 +26,12 @@ def merged_documents(
     resolver: IdentityResolver,
     prune: bool = False,
     partly_read: Collection[str] = (),
+    kept: Collection[str] = (),
 ) -> Iterator[Document]:
     """`given` with their final ids (from `resolver`), then the `indexed` documents kept: a
-    pruned file read now keeps only the articles it gave, unless it is among `partly_read`
-    (the .jsonl files a line of which was kept as indexed, unreadable now)."""
+    pruned file read now keeps only the articles it gave, and those `kept` (a .jsonl line
+    that cannot be read now, kept as indexed), unless it is among `partly_read` (.jsonl files
+    read no further than a bad line)."""
     read_from: set[str] = set()
     #: (file, body hash) of the .jsonl lines given: an indexed line of that file with the same
     #: words under another id is the same article renamed (its title edited, an id made from
@@ -42,6 +44,9 @@ def merged_documents(
             lines.add((origin(doc.source), doc.body_hash))
         yield doc
     sources = set(resolver.assigned.values())
+    indexed = list(indexed)
+    # A line kept as indexed was read: its file's other articles are pruned as any file's.
+    read_from |= {origin(doc.source) for doc in indexed if doc.doc_id in kept}
     for doc in indexed:
         source = normalize_source(doc.source)
         if (
@@ -51,7 +56,11 @@ def merged_documents(
             or (
                 prune
                 and (
-                    (origin(doc.source) in read_from and origin(doc.source) not in partly_read)
+                    (
+                        origin(doc.source) in read_from
+                        and origin(doc.source) not in partly_read
+                        and doc.doc_id not in kept
+                    )
                     or origin_is_gone(doc.source)
                 )
             )

@@ -50,6 +50,8 @@ class DocumentError(ValueError):
 
     #: The .jsonl file a line of which could not be read, where a folder or refresh skipped it.
     jsonl: Path | None = None
+    #: The id of that line's article, where the line itself was read (a stub line).
+    doc_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,8 +617,10 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         )
     title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
     body = document_text(_replace_surrogates(body))
+    # Text only: a feed's list of authors or an epoch date is left out, as before they were read.
     author, date = (
-        _replace_surrogates(_jsonl_string(record.get(name), name, where)) for name in _CREDITS
+        _replace_surrogates(value) if isinstance(value := record.get(name), str) else ""
+        for name in _CREDITS
     )
     if title and (author or date):
         # Under the headline, as a page prints them ("who wrote this" said it named no one).
@@ -951,7 +955,8 @@ def _saved_page_resources(folder: str, files: list[str]) -> bool:
     page, marker, rest = folder.rpartition("_files")
     if not page or marker != "_files" or rest:
         return False
-    return any(name in files for name in (f"{page}.html", f"{page}.htm"))
+    pages = {f"{page}.html".casefold(), f"{page}.htm".casefold()}
+    return any(name.casefold() in pages for name in files)
 
 
 def _resolved(path: Path) -> Path | None:
@@ -1035,7 +1040,7 @@ def iter_documents(
                 yield with_text(document)
             except DocumentError as error:
                 # A feed's stub line ("Read more: <link>") is skipped as a stub file is.
-                error.jsonl = path
+                error.jsonl, error.doc_id = path, document.doc_id
                 skip(error)
 
 

@@ -399,9 +399,14 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
     doc_order = [row["doc_id"] for row in doc_rows]
     if len(documents) != len(doc_order):
         raise IndexCorruptError(f"index in {index_dir} is damaged (an article listed twice); {fix}")
-    if sentence_table.ndim != 2 or sentence_table.shape[1] != 3:
+    if (
+        sentence_table.ndim != 2
+        or sentence_table.shape[1] != 3
+        or sentence_table.dtype.kind not in "iu"
+    ):
         raise IndexCorruptError(
-            f"index in {index_dir} is damaged (sentences have shape {sentence_table.shape}); {fix}"
+            f"index in {index_dir} is damaged (sentences are {sentence_table.dtype} of shape "
+            f"{sentence_table.shape}); {fix}"
         )
     n, s = len(passages), len(sentence_table)
     problems = []
