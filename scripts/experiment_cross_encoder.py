@@ -2,6 +2,8 @@
 
     PYTHONPATH=. .venv/bin/python scripts/experiment_cross_encoder.py [--layers 6] [--epochs 1]
 
+(~2 hours on two shared cores; `--epochs 0.01 --limit 20` checks it runs, in ~4 minutes.)
+
 The issue's targets want a model that reads the question and the sentence together; none
 installs offline, so this trains one here: the bundled all-MiniLM-L6-v2's weights with a
 one-number head (transformers' BertForSequenceClassification), fine-tuned on the dev sets'
@@ -89,11 +91,12 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--limit", type=int, default=0, help="score this many of each set only")
     args = parser.parse_args()
     torch.manual_seed(0)
     random.seed(0)
     os.environ["HF_HUB_OFFLINE"] = "1"
-    model_path = str(load_settings().model_path())
+    model_path = load_settings().model_location()
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     model = AutoModelForSequenceClassification.from_pretrained(model_path, num_labels=1)
     model.bert.encoder.layer = model.bert.encoder.layer[: args.layers]
@@ -130,7 +133,7 @@ def main() -> None:
         optimizer.zero_grad()
     model.eval()
     for name in HELD:
-        rows = candidates(name)
+        rows = candidates(name)[: args.limit or None]
         chosen = []
         with torch.no_grad():
             for r in rows:
