@@ -80,6 +80,8 @@ class ChannelState:
     removals: dict[str, int] = field(default_factory=dict)
     #: Held while the posts waiting for room are offered (post_queue.offer_waiting_posts).
     offering: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: Held while a new post is recorded and queued: posts are queued in the order they came.
+    arriving: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""

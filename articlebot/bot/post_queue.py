@@ -33,6 +33,18 @@ async def queue_post(
     (offer_waiting_posts; logged), but for the same version queued already. A post whose page
     could not be read waits, recorded, to be read again (`tries` times so far). Questions
     under the post wait for it while it is queued or being indexed."""
+    if recorded is not None:
+        await _queue_post(state, article, recorded, tries)
+        return
+    # New posts one at a time, in the order they came: the record's write runs in a thread,
+    # and a later post whose write ended first took the queue's room before an earlier one.
+    async with state.channels.arriving:
+        await _queue_post(state, article, recorded, tries)
+
+
+async def _queue_post(
+    state: BotState, article: PostArticle, recorded: str | None, tries: int
+) -> None:
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
