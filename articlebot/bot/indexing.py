@@ -5,7 +5,8 @@ The handlers only queue the work and return: fetching, chunking, embedding and w
 hold an update handler, so a flood of posts cannot keep questions waiting, and what is waiting
 is bounded: when the queue is full, new work is refused (the caller says so) and what is
 already queued is kept. The operator's work (listed channels' posts, admins' articles) runs
-before any group's own posts: strangers' groups with /autoindex cannot hold it up.
+before groups' own posts (one of theirs after every `OPERATOR_RUN` of the operator's):
+strangers' groups with /autoindex cannot hold it up.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ NOTICE_TIMEOUT = 3.0
 
 class IndexingQueue:
     """Up to `capacity` jobs waiting, run by one task between start() and stop(): the
-    operator's in order, then groups' own in order."""
+    operator's in order before groups' own in order (`_next`)."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = max(1, capacity)
