@@ -790,6 +790,44 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
 
 
 @pytest.mark.asyncio
+async def test_a_group_s_own_article_past_the_length_limit_is_not_indexed(
+    api, encoder, tmp_path: Path, caplog
+) -> None:
+    # An attacker's probe: one stranger's group link to a 1 MB text held the one indexing
+    # worker for 290 s, the listed channel's post behind it.
+    from articlebot.bot.post_indexing import GROUP_ARTICLE_CHARS
+
+    huge = "Harbour report\n\n" + "The harbour wall was repaired on Friday. " * 6000
+    assert len(huge) > GROUP_ARTICLE_CHARS
+
+    def page_for(path: str) -> Page:
+        body = huge if path == "/huge.txt" else EARLY
+        kind = "text/plain" if path.endswith(".txt") else "text/html"
+        return 200, f"{kind}; charset=utf-8", body.encode()
+
+    caplog.set_level(logging.WARNING, logger="articlebot.bot.post_indexing")
+    with page_server(page_for) as base:
+        settings = _own_index_settings(api, tmp_path)
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        own, owner = -100777, make_user(7007)
+        api.set_chat_admins(own, [owner["id"]])
+        async with running_bot(settings, api.token, retriever) as app:
+            turned_on = api.group_message(own, "/autoindex on", user=owner)
+            api.push_update(turned_on)
+            assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+            link = f"{base}/huge.txt"
+            posted = api.group_message(own, link, user=owner, entities=link_entities(link))
+            api.push_update(posted)
+            channel_post = api.channel_post(channel, f"{base}/early.html")
+            api.push_update(channel_post)
+            await api.await_for(lambda: _doc(channel_post) in documents(app), 30)
+            await api.await_for(lambda: not app.bot_data.channels.pending, 30)
+            assert post_ref(_message(posted["message"])).doc_id not in documents(app)
+    assert "more than a group's own article may have" in caplog.text
+
+
+@pytest.mark.asyncio
 async def test_remove_in_another_group_does_not_forget_a_group_s_queued_post(
     api, encoder, tmp_path: Path, site
 ) -> None:

@@ -45,6 +45,18 @@ async def read_post(article: PostArticle, settings: Settings) -> tuple[Document 
     return (text_document(article) if article.own_text is not None else None), later
 
 
+def group_owner(article: PostArticle) -> int | None:
+    """The group a post is its own article of (its /autoindex brought it in); None for a
+    channel the operator listed."""
+    post = article.post
+    return post.group if post.group is not None else None if post.channel else post.chat_id
+
+
+#: The longest text a group's own article may have: a news story is a few thousand words, and
+#: one stranger's link to a 1 MB text held the one indexing worker for five minutes.
+GROUP_ARTICLE_CHARS = 200_000
+
+
 async def index_post(
     state: BotState, article: PostArticle, wanted: Callable[[], bool] = lambda: True
 ) -> bool:
@@ -61,6 +73,20 @@ async def index_post(
         if seen.indexed.get(doc_id) == signature:
             return False
         document, later = await read_post(article, state.settings)
+        if (
+            document is not None
+            and group_owner(article) is not None
+            and len(document.text) > GROUP_ARTICLE_CHARS
+        ):
+            log.warning(
+                "post %s: %d characters, more than a group's own article may have (%d); "
+                "not indexed",
+                article.post.link,
+                len(document.text),
+                GROUP_ARTICLE_CHARS,
+            )
+            seen.mark_indexed(doc_id, signature)  # not read again: it will not be shorter
+            return False
         # A page that may be read later leaves the post unmarked: its next delivery (its
         # forward, the group's copy of an edit) reads it again, or the retry (post_retries).
         if document is None:

@@ -12,7 +12,7 @@ import time
 from telegram.ext import JobQueue
 
 from articlebot.bot.channel_state import WaitingPost
-from articlebot.bot.post_indexing import index_post
+from articlebot.bot.post_indexing import group_owner, index_post
 from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
 from articlebot.index.lock import WriteStopped
@@ -89,7 +89,7 @@ async def _queue_post(
             if not stopped and not again:
                 await _release(state, doc_id, kept)
 
-    owner, what = _owner(article), f"post {article.post.link} ({doc_id})"
+    owner, what = group_owner(article), f"post {article.post.link} ({doc_id})"
     if not behind and state.indexing.offer(what, job, owner=owner):
         seen.queued[doc_id] = kept
         return
@@ -125,17 +125,10 @@ _GROUP_WAITING, _GROUPS_WAITING = 2, 4
 def _groups_crowded(state: BotState, owner: int) -> bool:
     """Whether the group `owner`'s own posts, or all groups' together, wait in such numbers
     that another of theirs is not kept."""
-    owners = [_owner(waiting.article) for waiting in state.channels.waiting.values()]
+    owners = [group_owner(waiting.article) for waiting in state.channels.waiting.values()]
     size = state.indexing.capacity
     groups = sum(o is not None for o in owners)
     return owners.count(owner) >= _GROUP_WAITING * size or groups >= _GROUPS_WAITING * size
-
-
-def _owner(article: PostArticle) -> int | None:
-    """The group a post is its own article of (its /autoindex brought it in); None for a
-    channel the operator listed."""
-    post = article.post
-    return post.group if post.group is not None else None if post.channel else post.chat_id
 
 
 def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) -> bool:
@@ -143,7 +136,7 @@ def _read_again(state: BotState, article: PostArticle, kept: str, tries: int) ->
     before; whether it is (not after post_retries tries, nor for a version edited since, nor
     for a group's post when its groups' posts wait in numbers already)."""
     seen, settings, doc_id = state.channels, state.settings, article.post.doc_id
-    owner = _owner(article)
+    owner = group_owner(article)
     crowded = owner is not None and _groups_crowded(state, owner)
     if tries >= settings.post_retries or seen.newest.get(doc_id) != kept or crowded:
         log.info("post %s: could not be indexed; not trying again", article.post.link)
@@ -202,7 +195,7 @@ async def _offer(state: BotState, due: list[WaitingPost]) -> None:
             or not await _still_wanted(state, waiting.article)
         ):
             await _release(state, doc_id, waiting.kept)
-        elif not state.indexing.has_room(_owner(waiting.article)):
+        elif not state.indexing.has_room(group_owner(waiting.article)):
             # Due still: offered at the next look; unless a newer delivery (an edit) came while
             # the records were read, which is kept instead.
             state.channels.waiting.setdefault(doc_id, waiting)
