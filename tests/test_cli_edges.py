@@ -1164,21 +1164,29 @@ def test_an_empty_model_option_is_the_default_model(tmp_path: Path, cli: Cli) ->
     assert "Kasatkin" in result.stdout
 
 
-def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
-    tmp_path: Path, cli: Cli
-) -> None:
-    # A CLI attacker's probe: one unreadable .jsonl stopped every refresh (an unreadable .txt
-    # is kept as indexed, and the rest refreshed).
+HARBOUR_LINE = {"doc_id": "j1", "title": "Harbour", "text": "The harbour master is Nils Dahl."}
+
+
+def _indexed_news(tmp_path: Path, cli: Cli, records: list[dict]) -> tuple[Path, Path, Path]:
+    """An index of a news folder holding bridge.txt and more.jsonl (`records`, a line each):
+    the story's file, the .jsonl file and the index folder."""
     news = tmp_path / "news"
     news.mkdir()
     story = news / "bridge.txt"
     story.write_text("Bridge story\n\nThe bridge was closed by engineer Olga Berg on Monday.\n")
     lines = news / "more.jsonl"
-    lines.write_text(
-        '{"doc_id": "j1", "title": "Harbour", "text": "The harbour master is Nils Dahl."}\n'
-    )
+    lines.write_text("".join(json.dumps(record) + "\n" for record in records))
     index_dir = tmp_path / "index"
     assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    return story, lines, index_dir
+
+
+def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: one unreadable .jsonl stopped every refresh (an unreadable .txt
+    # is kept as indexed, and the rest refreshed).
+    story, lines, index_dir = _indexed_news(tmp_path, cli, [HARBOUR_LINE])
     story.write_text("Bridge story\n\nThe bridge was reopened by engineer Olga Berg on Friday.\n")
     lines.chmod(0)
     try:
@@ -1208,18 +1216,11 @@ def test_a_jsonl_line_kept_as_indexed_is_not_pruned_and_no_jsonl_stops_a_refresh
     # A CLI attacker's probes: `index --prune` said a stub line was "kept as indexed" and then
     # removed its article; an index's .jsonl emptied, or no longer UTF-8, stopped every
     # refresh, an edited .txt beside it never indexed.
-    news = tmp_path / "news"
-    news.mkdir()
-    story = news / "bridge.txt"
-    story.write_text("Bridge story\n\nThe bridge was closed by engineer Olga Berg on Monday.\n")
-    lines = news / "more.jsonl"
     records = [
-        {"doc_id": "j1", "title": "Harbour", "text": "The harbour master is Nils Dahl."},
+        dict(HARBOUR_LINE),
         {"doc_id": "j2", "title": "Dock", "text": "Dock 4 reopened after repairs on Monday."},
     ]
-    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
-    index_dir = tmp_path / "index"
-    assert cli("index", str(news), index_dir=index_dir).returncode == 0
+    story, lines, index_dir = _indexed_news(tmp_path, cli, records)
     records[1]["text"] = "Read more: https://example.com/dock"
     lines.write_text("".join(json.dumps(r) + "\n" for r in records))
     pruned = cli("index", "--prune", index_dir=index_dir)
