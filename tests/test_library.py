@@ -706,7 +706,7 @@ async def test_articles_added_by_another_process_are_served_without_restart(
 
 
 @pytest.mark.asyncio
-async def test_the_last_article_listed_is_the_one_summary_takes(
+async def test_the_first_article_listed_is_the_one_summary_takes(
     api, bot, encoder, tmp_path
 ) -> None:
     import asyncio
@@ -723,7 +723,8 @@ async def test_the_last_article_listed_is_the_one_summary_takes(
     listed = await _ask(api, 8031, "/articles", 1)
     summary = await _ask(api, 8031, "/summary", 2)
     titles = [t for t in ("Zebra crossing repainted", "Apple fair opens") if t in listed]
-    assert listed.index("Apple fair opens") < listed.index("Zebra crossing repainted"), titles
+    # Newest first: the first listed is /summary's own.
+    assert listed.index("Zebra crossing repainted") < listed.index("Apple fair opens"), titles
     assert summary.startswith("Zebra crossing repainted")
 
 
@@ -783,6 +784,11 @@ async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
         text = await _ask(api, chat, f"/articles {page}", page + 1)
         assert len(text) <= 4096
         listed |= {town for town in towns if f"{town} council" in text}
+        if page == 1:
+            # Newest first: the articles just added open the list, the bundled one closes it.
+            assert text.index("Town69 council") < text.index("Town68 council")
+            assert "Russia warns" not in text
+    assert "Russia warns" in text
     assert listed == set(towns)  # every article is on a page, none is only "and N more"
     narrowed = await _ask(api, chat, "/articles town07", pages + 2)
     assert "Town07 council" in narrowed and "Town08" not in narrowed and "Page" not in narrowed

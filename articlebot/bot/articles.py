@@ -75,10 +75,12 @@ async def articles(update: Update, context: BotContext) -> None:
     words = list(context.args or [])
     listed = []
     documents = index.manifest.documents
-    # Oldest first, as `articlebot list` shows them: the last is the newest, /summary's own.
+    # Newest first, as /start and /source name them: page 1 holds what was just posted, and
+    # its first line is /summary's own article.
     visible = sorted(
         await visible_to(index.doc_order, message.chat_id, context),
         key=lambda doc_id: (float(documents.get(doc_id, {}).get("added", 0)), doc_id),
+        reverse=True,
     )
     for doc_id in visible:
         meta = documents.get(doc_id, {})
