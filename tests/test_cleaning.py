@@ -39,6 +39,44 @@ def test_blank_lines_separate_paragraphs_and_single_newlines_wrap() -> None:
     ]
 
 
+def test_a_plain_text_sub_heading_between_paragraphs_is_no_paragraph() -> None:
+    text = (
+        "LEEDS, May 3 — A record 14,000 runners took part, organisers said.\n\n"
+        "A remarkable debut\n\n"
+        "Kenyan runner Joseph Kibet, 23, won on his first attempt.\n\n"
+        "Medical tent busy\n\n"
+        "Race medical staff treated 212 runners, most for dehydration.\n\n"
+        "Results\n\n"
+        "Kibet 2:09:14\nMwangi 2:10:02"
+    )
+    paragraphs = [text[s.start : s.end] for s in paragraph_spans(text)]
+    assert "A remarkable debut" not in paragraphs and "Medical tent busy" not in paragraphs
+    assert paragraphs[1] == "Kenyan runner Joseph Kibet, 23, won on his first attempt."
+    # Lines a reader needs stay: a table's heading over no sentence, its rows.
+    assert paragraphs[-2:] == ["Results", "Kibet 2:09:14\nMwangi 2:10:02"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Officials say the talks will resume next week",  # a deck under the headline: first
+        "Arsenal 2 Chelsea 1",  # a score
+        "Why did you leave the club?",  # an interview's question
+        "Additional reporting by Jane Doe",  # a credit
+        "She said nothing more",  # a short sentence without its full stop, before the end
+    ],
+)
+def test_short_lines_that_are_no_sub_heading_stay_paragraphs(paragraph: str) -> None:
+    first = paragraph.startswith("Officials")
+    last = paragraph.startswith("She")
+    text = "\n\n".join(
+        ([] if first else ["The mayor spoke on Monday."])
+        + [paragraph]
+        + ([] if last else ["The council will meet again on Friday to vote on the plan."])
+    )
+    assert paragraph in [text[s.start : s.end] for s in paragraph_spans(text)]
+
+
 def test_body_start_skips_the_title() -> None:
     text = "Headline\nBody text."
     spans = paragraph_spans(text, body_start=len("Headline\n"))

@@ -1263,3 +1263,32 @@ def test_a_folder_listed_but_not_searchable_is_named_as_such(tmp_path: Path, cli
     assert run.stderr.strip() == (
         f"articlebot: error: {news / '2025'}: cannot read the folder (Permission denied)"
     )
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_plain_text_sub_heading_is_no_part_of_an_answer(tmp_path: Path, cli: Cli) -> None:
+    # A new user's marathon.txt: "Medical tent busy" was shown above the answer, and the answer
+    # was "paragraph 11" where a reader counts the 9th (the same heading as "##" in Markdown
+    # was left out).
+    story = tmp_path / "marathon.txt"
+    story.write_text(
+        "City marathon draws record field\n\n"
+        "By Ann Lee, Sports Writer\n\n"
+        "LEEDS, May 3 — A record 14,000 runners took part in the city marathon on Sunday, "
+        "organisers said.\n\n"
+        "The winner finished in two hours and nine minutes.\n\n"
+        "A remarkable debut\n\n"
+        "Kenyan runner Joseph Kibet, 23, won on his first attempt at the distance.\n\n"
+        '"I did not expect this," he said.\n\n'
+        "Medical tent busy\n\n"
+        "Race medical staff treated 212 runners, most for dehydration, and six were taken to "
+        "hospital.\n",
+        encoding="utf-8",
+    )
+    index_dir = tmp_path / "index"
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    answer = cli("ask", "how many were taken to hospital", index_dir=index_dir).stdout
+    assert "212 runners" in answer and "paragraph 5" in answer
+    assert "Medical tent busy" not in answer
+    shown = cli("show", "marathon", index_dir=index_dir).stdout
+    assert "A remarkable debut" not in shown and "[3] Kenyan runner" in shown

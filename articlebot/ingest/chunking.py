@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.ingest.cleaning import Span, is_credit_paragraph, paragraph_spans
+from articlebot.ingest.cleaning import Span, is_credit_paragraph, is_furniture, paragraph_spans
 from articlebot.ingest.documents import Document
 
 #: Counts word pieces for each text (without special tokens).
@@ -160,6 +160,11 @@ def _is_credit(text: str) -> bool:
     return is_credit_paragraph(text) or _WIRE_CREDIT.fullmatch(" ".join(text.split())) is not None
 
 
+def _left_out_between(text: str, end: int, start: int) -> bool:
+    """Whether text other than blank and furniture lines lies between two paragraphs."""
+    return any(line.strip() and not is_furniture(line) for line in text[end:start].split("\n"))
+
+
 def _units(
     doc: Document, count_tokens: TokenCounter, settings: ChunkSettings
 ) -> list[tuple[int, list[Span], list[int]]]:
@@ -186,6 +191,15 @@ def _units(
             # Editing by ...)" was shown under the story's last sentence. It still answers
             # "who edited it", with what follows it (an outlet's line).
             blocks.append(pending)
+            pending = None
+        if pending is not None and _left_out_between(doc.text, pending[1][-1].end, paragraph.start):
+            # A sub-heading stands between (`paragraph_spans` left it out): a passage across it
+            # would show it. The short paragraph closes the block before it instead.
+            if blocks:
+                last = blocks[-1]
+                blocks[-1] = (last[0], last[1] + pending[1], last[2] + pending[2])
+            else:
+                blocks.append(pending)
             pending = None
         if pending is not None:
             number = pending[0]

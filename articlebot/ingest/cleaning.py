@@ -305,4 +305,39 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
         ),
         0,
     )
-    return spans[story:]
+    story_spans = spans[story:]
+    texts = [text[span.start : span.end] for span in story_spans]
+    return [
+        span
+        for at, span in enumerate(story_spans)
+        if not (0 < at < len(texts) - 1 and is_subheading(texts[at], texts[at - 1], texts[at + 1]))
+    ]
+
+
+#: A paragraph that ends a sentence: the prose a sub-heading stands between.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def is_subheading(paragraph: str, before: str, after: str) -> bool:
+    """Whether a plain-text paragraph is a section heading between two paragraphs of prose
+    ("A remarkable debut"): a reader counts no paragraph there, and no answer should carry it,
+    as Markdown's "## A remarkable debut" and an HTML page's <h2> are left out.
+
+    Only a short line of words with no punctuation at its end, between paragraphs that end
+    sentences, counts: a table's line ("Arsenal 2 Chelsea 1"), a question of an interview or a
+    deck under the headline stays."""
+    line = paragraph.strip()
+    words = line.split()
+    return (
+        "\n" not in line
+        and 0 < len(words) <= 8
+        and len(line) <= 60
+        and line[0].isupper()
+        and line[-1].isalpha()
+        and not any(char.isdigit() for char in line)
+        and not _is_credit_line(line)
+        and not is_date_line(line)
+        and _SENTENCE_END.search(before.rstrip()) is not None
+        and _SENTENCE_END.search(after.rstrip()) is not None
+        and len(after.split()) > len(words)
+    )
