@@ -247,6 +247,17 @@ def test_bad_document_is_one_clear_line_and_the_index_stays(
         f"articlebot: error: {bad}:2: not valid JSON (Expecting property name enclosed in "
         "double quotes)"
     )
+    # Found in a folder, it keeps the folder's other articles out too: the line says what to
+    # do to add them (a new user's folder `add` stopped at one feed, with no word of the rest).
+    (tmp_path / "story.txt").write_text("Ferry story\n\nThe ferry was cancelled on Monday.\n")
+    folder = cli("add", str(tmp_path), index_dir=index_dir)
+    assert (index_dir / "CURRENT").read_text() == before
+    assert folder.returncode == 1
+    assert folder.stderr.strip() == (
+        f"articlebot: error: {bad}:2: not valid JSON (Expecting property name enclosed in "
+        "double quotes); nothing was indexed: fix that line, or move broken.jsonl out of the "
+        "folder, to index the rest"
+    )
 
 
 def test_a_headline_without_text_under_it_is_one_line_and_the_index_stays(

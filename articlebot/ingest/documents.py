@@ -1032,7 +1032,13 @@ def iter_documents(
                 # refresh (`skip_named`): an index's .jsonl emptied, or re-saved in another
                 # encoding, kept every refresh from going on; what it held is kept as indexed.
                 if not skip_named or on_skip is None:
-                    raise
+                    if named:
+                        raise
+                    # Found in a folder, the file stops the folder's other articles too.
+                    raise DocumentError(
+                        f"{error}; nothing was indexed: fix that line, or move {path.name} out "
+                        "of the folder, to index the rest"
+                    ) from None
                 error.jsonl = path
                 on_skip(error)
                 break
