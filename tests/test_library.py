@@ -477,6 +477,18 @@ async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
     assert "pier two" in await _ask(api, 8041, "Where does the morning ferry to Lund leave?", 1)
     listing = await _ask(api, 8042, "/articles", 1)
     assert listing.count("Ferry timetable") == 2
+    # The first removed, a third version takes the first's id: the second is still named (a
+    # verifier's probe: nothing said it was there).
+    second_id = added[1].split("id ")[1].split(".")[0]
+    api.push_update(api.private_message(ADMIN, "/remove upload-ferry", user=admin))
+    await api.await_messages(ADMIN, 7, timeout=120)
+    third = b"Ferry timetable\nThe noon ferry to Vik leaves at 12:05 from pier one.\n"
+    api.push_update(_upload(api, ADMIN, "ferry.txt", third, admin))
+    await api.await_messages(ADMIN, 9, timeout=120)
+    last = api.sent_messages(ADMIN)[-1]["text"]
+    assert "id upload-ferry." in last and (
+        f"An earlier upload of ferry.txt is indexed too, id {second_id}:" in last
+    )
 
 
 @pytest.mark.asyncio

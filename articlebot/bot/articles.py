@@ -322,15 +322,34 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
             "version indexed before is replaced."
         )
     also = ""
-    other = data.documents.get(document.doc_id) if doc_id != document.doc_id else None
-    if other is not None:
-        earlier = _same_upload_name(other.source, document.source)
-        what = f"An earlier upload of {escape(earlier)}" if earlier else "An article from elsewhere"
+    # Every other upload of the name, whichever id each took: with the first removed, a third
+    # takes the first's id, and the second is still there.
+    earlier = sorted(
+        other.doc_id
+        for other in data.documents.values()
+        if other.doc_id != doc_id and _same_upload_name(other.source, document.source)
+    )
+    elsewhere = data.documents.get(document.doc_id) if doc_id != document.doc_id else None
+    if earlier:
+        ids = ", ".join(f"<code>{escape(other)}</code>" for other in earlier[:LISTED_UPLOADS])
+        more = f" and {len(earlier) - LISTED_UPLOADS} more" if len(earlier) > LISTED_UPLOADS else ""
+        name = escape(document.source.partition("/")[2])
+        what = (
+            f"An earlier upload of {name} is indexed too, id {ids}: /remove it"
+            if len(earlier) == 1
+            else f"Earlier uploads of {name} are indexed too, ids {ids}{more}: /remove them"
+        )
+        also = f" {what} if this one replaces it."
+    elif elsewhere is not None:
         also = (
-            f" {what} is indexed too, id <code>{escape(other.doc_id)}</code>: /remove it if this "
-            "one replaces it."
+            " An article from elsewhere is indexed too, id "
+            f"<code>{escape(elsewhere.doc_id)}</code>: /remove it if this one replaces it."
         )
     return f"Added <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}.{also}"
+
+
+#: How many ids of earlier uploads of one name an "Added" reply names.
+LISTED_UPLOADS = 5
 
 
 def _same_upload_name(source: str, uploaded: str) -> str | None:
