@@ -392,6 +392,29 @@ def test_index_keeps_every_article_whatever_became_of_its_source(
     assert gone.returncode == 1 and "run `articlebot index --rebuild`" in gone.stderr
     assert run("index", "--rebuild").returncode == 0
     assert ids() == held
+    # The pointer deleted (a CLI attacker's probe: a clean-up or a backup that left it out):
+    # `add` and a plain `ask` took the folder for a new one and deleted every article with
+    # their first write. Each says to rebuild, which recovers them.
+    (index_dir / "CURRENT").unlink()
+    for command in (("list",), ("add", str(files / "apple.txt")), ("ask", "who?")):
+        missing = run(*command)
+        assert missing.returncode == 1 and missing.stderr == (
+            f"articlebot: error: {index_dir / 'CURRENT'} is missing, but {index_dir} holds an "
+            "index; run `articlebot index --rebuild` to recover it\n"
+        )
+    assert run("index", "--rebuild").returncode == 0
+    assert ids() == held
+    # Recovered from the generation written last, whatever its name says: names are in the
+    # writer's local time (an operator's shell in Tokyo, the bot's service in UTC), and the
+    # one whose name sorted last, older, had brought back an article removed since.
+    assert run("remove", "tram").returncode == 0
+    [older] = [g for g in index_dir.glob("gen-*") if g != current_generation(index_dir)]
+    older.rename(index_dir / "gen-99991231235959-ffffffff")
+    (index_dir / "CURRENT").write_text("garbage!")
+    assert run("index", "--rebuild").returncode == 0
+    assert ids() == sorted(set(held) - {"tram"})
+    assert run("add", "--id", "tram", str(files / "notes.md")).returncode == 0
+    assert ids() == held
     # Stored copies that cannot be read are not replaced by an older generation's, nor by the
     # bundled article: the rebuild is refused, naming the files to rebuild from.
     (current_generation(index_dir) / "documents.jsonl").write_text('{"doc_id": "ap')

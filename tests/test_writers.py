@@ -340,6 +340,17 @@ def test_write_failures_and_damage_are_one_line_and_lose_nothing(
             "Photos",
             "notes.txt",
         ]
+    # Files of the user's whose names start as generations' do (a CLI attacker's probe: the
+    # first write deleted them with the "stale generations").
+    reports = tmp_path / "reports"
+    (reports / "gen-ai-notes").mkdir(parents=True)
+    (reports / "gen-ai-notes" / "ideas.txt").write_text("my notes")
+    (reports / "gen-2024-q3-report.csv").write_text("quarterly numbers")
+    added = cli("add", str(big), index_dir=reports)
+    assert added.returncode == 1
+    assert "holds other files (gen-2024-q3-report.csv, gen-ai-notes) and no index" in added.stderr
+    assert (reports / "gen-ai-notes" / "ideas.txt").read_text() == "my notes"
+    assert (reports / "gen-2024-q3-report.csv").read_text() == "quarterly numbers"
     # A home folder holding dotfiles only (a fresh server's), given by mistake (a new user's
     # probe: the index was written among them).
     home = tmp_path / "home"

@@ -196,6 +196,38 @@ _NOT_THE_USERS = (
 )
 
 
+#: The names a writer gives what it leaves in the index folder: generations, the folders being
+#: written and the pointer's temporary file. Only these are ever taken for the index's own (a
+#: user's "gen-2024-q3-report.csv" is not, nor deleted with old generations).
+_GENERATION = re.compile(r"gen-\d{14}-[0-9a-f]{8}")
+_LEFTOVER = re.compile(rf"\.tmp-gen-\d{{14}}-[0-9a-f]{{8}}|\.{CURRENT}\.[0-9a-f]{{8}}")
+
+
+def is_index_entry(name: str) -> bool:
+    """Whether `name` in an index folder is a writer's: a generation or a write's leftover."""
+    return bool(_GENERATION.fullmatch(name) or _LEFTOVER.fullmatch(name))
+
+
+def written_generations(index_dir: Path) -> list[Path]:
+    """The whole generations in `index_dir` (those with a manifest, written last), oldest
+    first by when they were written: by the manifest's time, as their names are in the local
+    time of the writer, which differs between a user's shell and a service."""
+    found = []
+    try:
+        entries = list(os.scandir(index_dir))
+    except OSError:
+        return []
+    for entry in entries:
+        if not _GENERATION.fullmatch(entry.name):
+            continue
+        try:
+            written = os.stat(Path(entry.path) / "manifest.json").st_mtime_ns
+        except OSError:
+            continue
+        found.append((written, entry.name))
+    return [index_dir / name for _, name in sorted(found)]
+
+
 def holds_other_files(index_dir: Path) -> str | None:
     """Why `index_dir` is no place for an index, when it holds none yet but files no index
     writes (a home or a documents folder given by mistake, which generations would be written
@@ -209,9 +241,8 @@ def holds_other_files(index_dir: Path) -> str | None:
     others = [
         name
         for name in names
-        if not name.startswith(
-            ("gen-", ".tmp-gen-", f".{CURRENT}.", CHAT_STATE_FILE, *_NOT_THE_USERS)
-        )
+        if not is_index_entry(name)
+        and not name.startswith((CHAT_STATE_FILE, *_NOT_THE_USERS))
         and name != _OLD_MODEL_FOLDER
     ]
     if not others:
@@ -229,6 +260,13 @@ def current_generation(index_dir: Path) -> Path | None:
     try:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
+        if written_generations(index_dir):
+            # The pointer deleted (a clean-up, a backup that left it out), its index still
+            # here: taken for no index, the next write or first-run build replaced it.
+            raise IndexCorruptError(
+                f"{pointer} is missing, but {index_dir} holds an index; run `articlebot index "
+                "--rebuild` to recover it"
+            ) from None
         return None
     except NotADirectoryError:
         raise IndexCorruptError(not_a_folder(index_dir)) from None
@@ -274,7 +312,7 @@ class GenerationWriter:
         index_dir.mkdir(parents=True, exist_ok=True)
         self.index_dir = index_dir
         self.dimension = dimension
-        self.name = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        self.name = f"gen-{time.strftime('%Y%m%d%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
         self.staging = index_dir / f".tmp-{self.name}"
         self.staging.mkdir()
         self.documents = 0
@@ -472,7 +510,7 @@ def _remove_stale(index_dir: Path, keep: set[str | None]) -> None:
     for entry in index_dir.iterdir():
         if entry.name in keep or entry.name == CURRENT:
             continue
-        if entry.name.startswith(("gen-", ".tmp-gen-", f".{CURRENT}.")):
+        if is_index_entry(entry.name):
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:

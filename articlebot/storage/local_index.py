@@ -31,6 +31,7 @@ from articlebot.index.store import (
     live_generation,
     mapped,
     read_generation_manifest,
+    written_generations,
 )
 from articlebot.index.token_codes import best_code_matches, dequantize, sound_tokens
 from articlebot.ingest.chunking import Passage
@@ -301,9 +302,9 @@ def _document(row: dict[str, Any]) -> Document:
 
 def stored_documents(index_dir: Path) -> list[Document] | None:
     """The articles the index folder holds, as stored (ids kept), in their order; None when it
-    holds no index. They are the live generation's; where the pointer to it is damaged or
-    names a folder that is not there, the newest generation's (generations are named by when
-    they were written, and the live one was written last). IndexCorruptError when they cannot
+    holds no index. They are the live generation's; where the pointer to it is missing,
+    damaged or names a folder that is not there, the newest generation's (the live one was
+    written last). IndexCorruptError when they cannot
     be read: an older generation's would quietly lose what was added or removed since."""
     try:
         generation = current_generation(index_dir)
@@ -329,7 +330,7 @@ def stored_documents(index_dir: Path) -> list[Document] | None:
 
 
 def _newest_generation(index_dir: Path) -> Path | None:
-    written = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
+    written = written_generations(index_dir)
     return written[-1] if written else None
 
 
