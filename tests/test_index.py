@@ -203,7 +203,34 @@ DAMAGE = {
     "keyword scores in two dimensions": lambda g: _damage_keyword(
         g, "data.csc.index.npy", lambda a: a.reshape(1, -1)
     ),
+    # Numbers JSON allows and no int or int64 holds (OverflowError tracebacks).
+    "a paragraph number infinite": lambda g: _rewrite_jsonl(
+        g / "passages.jsonl", lambda rows: rows[0].update(paragraph=float("inf"))
+    ),
+    "a first sentence past int64": lambda g: _rewrite_jsonl(
+        g / "passages.jsonl", lambda rows: rows[0].update(first_sentence=10**30)
+    ),
+    "an article's body start infinite": lambda g: _rewrite_jsonl(
+        g / "documents.jsonl", lambda rows: rows[0].update(body_start=float("inf"))
+    ),
+    "the manifest's dimension infinite": lambda g: _rewrite_manifest(
+        g, lambda m: m.update(dimension=float("inf"))
+    ),
+    # `list` sorts by the time added: a word there, or an entry that is no object, was a
+    # traceback in `list` alone.
+    "an article's time added a word": lambda g: _rewrite_manifest(
+        g, lambda m: m["documents"]["alpha"].update(added="yesterday")
+    ),
+    "an article's entry a number": lambda g: _rewrite_manifest(
+        g, lambda m: m["documents"].update(alpha=5)
+    ),
 }
+
+
+def _rewrite_manifest(generation: Path, change) -> None:
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -216,7 +243,7 @@ def test_damage_inside_the_index_files_is_one_line_and_rebuild_mends_it(
     with pytest.raises(IndexCorruptError, match=r"damaged|inconsistent") as refused:
         load_index(settings.index_dir)
     assert "articlebot index --rebuild" in str(refused.value)
-    if damage == "an article's text a number":
+    if damage in ("an article's text a number", "an article's body start infinite"):
         # Its stored copy is what is damaged: the rebuild says so (the CLI names the files).
         with pytest.raises(IndexCorruptError, match=r"cannot be read \(an article.s fields"):
             rebuild_index(settings, encoder)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import shlex
@@ -147,8 +148,37 @@ class Manifest:
             keyword=dict(data["keyword"]),
             passages=int(data["passages"]),
             sentences=int(data["sentences"]),
-            documents=dict(data["documents"]),
+            documents={
+                str(doc_id): _checked_entry(doc_id, entry)
+                for doc_id, entry in dict(data["documents"]).items()
+            },
         )
+
+
+#: The fields of a manifest's document entry that commands read, and their types.
+_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "source": (str,),
+    "passages": (int,),
+    "added": (int, float),
+}
+
+
+def _checked_entry(doc_id: str, entry: Any) -> dict[str, Any]:
+    """A document's entry in the manifest, its fields of the types read (`list` sorted by a
+    damaged "added" with a traceback); ValueError naming what is wrong."""
+    if not isinstance(entry, dict):
+        raise ValueError(f"the entry of {doc_id!r} is not an object")
+    for name, types in _ENTRY_FIELDS.items():
+        value = entry.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, types):
+            what = "a number" if float in types else f"a {types[0].__name__}"
+            raise ValueError(f"{name!r} of {doc_id!r} is not {what}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{name!r} of {doc_id!r} is not a finite number")
+    return entry
 
 
 def file_in_the_way(index_dir: Path) -> Path | None:
@@ -564,7 +594,7 @@ def read_generation_manifest(index_dir: Path, generation: Path) -> Manifest:
         )
     try:
         return Manifest.from_json(data)
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
         raise IndexCorruptError(
             f"index manifest {path} is damaged ({exc}); run `articlebot index --rebuild`"
         ) from None

@@ -290,13 +290,16 @@ def _document(row: dict[str, Any]) -> Document:
     texts = (row["doc_id"], row["title"], row["text"], row["source"])
     if not all(isinstance(t, str) for t in texts) or not isinstance(row["byline"], str | None):
         raise TypeError(f"an article's fields are not text (id {row['doc_id']!r})")
+    body_start = row["body_start"]
+    if isinstance(body_start, bool) or not isinstance(body_start, int) or body_start < 0:
+        raise TypeError(f"an article's fields: no start of its body (id {row['doc_id']!r})")
     return Document(
         doc_id=row["doc_id"],
         title=row["title"],
         text=row["text"],
         source=row["source"],
         byline=row["byline"],
-        body_start=int(row["body_start"]),
+        body_start=body_start,
     )
 
 
@@ -322,11 +325,20 @@ def stored_documents(index_dir: Path) -> list[Document] | None:
         for row in rows:  # an article listed twice (a damaged file) is rebuilt once
             documents.setdefault(row["doc_id"], replace(_document(row), id_given=True))
         return list(documents.values())
-    except (OSError, IndexCorruptError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, IndexCorruptError, KeyError, TypeError, ValueError, OverflowError) as exc:
         reason = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) else str(exc)
         raise IndexCorruptError(
             f"the articles stored in {index_dir} cannot be read ({reason})"
         ) from None
+
+
+def _offset(value: Any) -> int:
+    """A number of a passage's row as an int that numpy's int64 arrays hold (JSON allows any
+    size: 10**30 was a traceback past the damage checks); ValueError otherwise."""
+    number = int(value)
+    if not -(2**62) < number < 2**62:
+        raise ValueError(f"{number} is out of range")
+    return number
 
 
 def _newest_generation(index_dir: Path) -> Path | None:
@@ -375,6 +387,7 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         TypeError,
         AttributeError,
         IndexError,
+        OverflowError,
         re.error,
     ) as exc:
         # A file of the right name holding the wrong shapes (a list for a dict, a number for
@@ -386,15 +399,15 @@ def _load_generation(index_dir: Path, generation: Path) -> IndexData:
         passages = [
             Passage(
                 doc_id=row["doc_id"],
-                paragraph=int(row["paragraph"]),
-                start=int(row["start"]),
-                end=int(row["end"]),
-                first_sentence=int(row["first_sentence"]),
-                sentences=tuple(Span(int(s), int(e)) for s, e in row["sentences"]),
+                paragraph=_offset(row["paragraph"]),
+                start=_offset(row["start"]),
+                end=_offset(row["end"]),
+                first_sentence=_offset(row["first_sentence"]),
+                sentences=tuple(Span(_offset(s), _offset(e)) for s, e in row["sentences"]),
             )
             for row in passage_rows
         ]
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise IndexCorruptError(f"index in {index_dir} is damaged ({exc!r}); {fix}") from None
 
     doc_order = [row["doc_id"] for row in doc_rows]
