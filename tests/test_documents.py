@@ -803,6 +803,30 @@ def test_a_jsonl_line_s_author_and_date_are_printed_under_its_title(tmp_path: Pa
     assert byline_reply(listed).lines[0].startswith("The article doesn't name its author")
 
 
+def test_a_feed_s_lines_are_paragraphs_with_its_author_printed_above_them(tmp_path: Path) -> None:
+    # A new user's probe: a .jsonl line's text with one paragraph per line (as feeds export
+    # it) was one paragraph once its "author" was printed above it with a blank line: every
+    # answer said "paragraph 1" and its passages began mid-quote.
+    story = [
+        "KELMORTH, March 4 — The council voted 7-4 on Tuesday to end the winter ferry.",
+        "The ferry has sailed twice a day since 1987, officers said.",
+        '"That is an eviction notice with extra steps," said Moira Tennant, 47.',
+        "Dr. Alasdair Menzies, 55, said the service would be replaced by a helicopter.",
+    ]
+    feed = tmp_path / "feed.jsonl"
+    record = {"title": "Council scraps winter ferry", "author": "Harriet Calloway"}
+    feed.write_text(json.dumps({**record, "text": "\n".join(story)}) + "\n", encoding="utf-8")
+    [doc] = read_documents([feed])
+    assert [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)] == story
+    # Lines wrapped mid-sentence under it are still one paragraph.
+    wrapped = "The council voted on Tuesday to end\nthe winter ferry, officers said on\nWednesday."
+    feed.write_text(json.dumps({**record, "text": wrapped}) + "\n", encoding="utf-8")
+    [doc] = read_documents([feed])
+    assert [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)] == [
+        wrapped
+    ]
+
+
 def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
     tmp_path: Path,
 ) -> None:

@@ -256,6 +256,25 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if end > start else None
 
 
+def _blank_separated(body: str) -> bool:
+    """Whether the story's paragraphs are separated by blank lines (single newlines then wrap
+    lines), or each line is one, as scraped news and feeds often have. Blank lines only among
+    the credit lines above the story ("By Jane Doe" printed under a feed line's title) say
+    nothing of it: there, lines that mostly end sentences are paragraphs."""
+    lines = body.split("\n")
+    at = 0
+    while at < len(lines) and (not lines[at].strip() or is_credit_paragraph(lines[at])):
+        at += 1
+    story = lines[at:]
+    if re.search(r"\n[ \t]*\n", "\n".join(story)):
+        return True
+    if not any(not line.strip() for line in lines[:at]):
+        return False  # no blank line anywhere: one paragraph per line
+    said = [line.rstrip() for line in story if line.strip()]
+    ended = sum(1 for line in said if _SENTENCE_END.search(line))
+    return ended * 2 < len(said)
+
+
 def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     """Paragraphs of `text[body_start:]` as spans of `text`, without furniture lines nor the
     credit and date lines above the story.
@@ -264,7 +283,7 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     wrapping); text without any blank line has one paragraph per line, as scraped news often has.
     """
     body = text[body_start:]
-    blank_separated = re.search(r"\n[ \t]*\n", body) is not None
+    blank_separated = _blank_separated(body)
     spans: list[Span] = []
     block_start: int | None = None
     block_end = 0
