@@ -538,6 +538,36 @@ def test_the_paragraph_button_numbers_the_lead_as_the_answer_does(
     assert shown.startswith("Bird flu has been") and shown.endswith("national laboratory.")
 
 
+def test_the_paragraph_button_of_an_older_index_shows_the_passage_s_own_paragraph(
+    count_tokens,
+) -> None:
+    """An index written before plain-text headings were left out numbered the paragraphs after
+    one a place higher: the button finds the paragraph by where the passage is, not by its
+    number, and keeps the number its answer cited."""
+    import dataclasses
+
+    from articlebot.bot.paragraphs import paragraph_of
+    from articlebot.ingest.chunking import ChunkSettings, chunk_document
+    from articlebot.ingest.documents import parse_plain_text
+
+    text = (
+        "Marathon draws record field\n\n"
+        "LEEDS, May 3 — A record 14,000 runners took part in the city marathon on Sunday.\n\n"
+        "Medical tent busy\n\n"
+        "Race medical staff treated 212 runners, most for dehydration, and six were taken to "
+        "hospital after the race, organisers said on Monday evening.\n\n"
+        "The next marathon will be held in May next year, the organisers said.\n"
+    )
+    doc = parse_plain_text(text, "run", "run.txt")
+    passages = chunk_document(doc, count_tokens, ChunkSettings()).passages
+    [medical] = [p for p in passages if "212 runners" in doc.text[p.start : p.end]]
+    older = dataclasses.replace(medical, paragraph=medical.paragraph + 1)
+    paragraph = paragraph_of(doc, older)
+    assert doc.text[paragraph.start : paragraph.end].startswith("Race medical staff")
+    assert "next marathon" not in doc.text[paragraph.start : paragraph.end]
+    assert paragraph.number == older.paragraph
+
+
 def test_counts_are_singular_for_one() -> None:
     # "Added Lighthouse keeper retires (1 passages)".
     assert render.counted(1, "passage") == "1 passage"

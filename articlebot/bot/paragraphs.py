@@ -22,12 +22,14 @@ def paragraph_of(document: Document, passage: Passage) -> Paragraph:
     """The paragraph holding `passage` (never less than the passage itself). A passage that
     joined a byline or a heading to the paragraph after it is numbered as that paragraph, as
     its answer cites it (the highlighted sentence is there)."""
+    # Found by where they are, not by number: an index written by an earlier articlebot
+    # numbered some paragraphs otherwise (a plain-text heading counted as one).
     spans = paragraph_spans(document.text, document.body_start)
-    span = spans[passage.paragraph - 1] if passage.paragraph <= len(spans) else None
-    if span is None:
+    held = [s for s in spans if s.start < passage.end and s.end > passage.start]
+    if not held:
         return Paragraph(passage.start, passage.end, passage.paragraph)
-    number = passage.paragraph
-    while number < len(spans) and spans[number].start < passage.end:
-        number += 1
-    last = spans[number - 1]
-    return Paragraph(min(passage.start, span.start), max(passage.end, last.end), number)
+    return Paragraph(
+        min(passage.start, held[0].start),
+        max(passage.end, held[-1].end),
+        passage.paragraph + len(held) - 1,
+    )
