@@ -494,7 +494,7 @@ def _build_index(
             build.add(doc, fresh=not unchanged, carried_from=twin)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
         report.renamed = renames(report.removed, held, added)
-        report.copies = still_copies(report.copies, report.renamed)
+        report.copies = still_copies(report.copies, report.removed)
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed.
             report.total_passages = len(previous.passages)

@@ -53,6 +53,9 @@ def renames(
     }
 
 
-def still_copies(copies: Mapping[str, str], renamed: Mapping[str, str]) -> dict[str, str]:
-    """`copies` (new id -> the article with its text) less those whose twin was renamed away."""
-    return {doc_id: twin for doc_id, twin in copies.items() if twin not in renamed}
+def still_copies(copies: Mapping[str, str], removed: Iterable[str]) -> dict[str, str]:
+    """`copies` (new id -> the article with its text) less those whose twin went in the same
+    write (renamed away, or a feed line retitled: its words are the new one's): the advice to
+    remove the new one would have left the text out of the index."""
+    gone = set(removed)
+    return {doc_id: twin for doc_id, twin in copies.items() if twin not in gone}
