@@ -331,6 +331,7 @@ def add_documents(
             {d.doc_id: d.source for d in indexed if d.doc_id not in gone},
             replace=replace,
             previous={d.doc_id: d.source for d in indexed if d.doc_id in gone},
+            previous_texts={d.doc_id: d.content_hash for d in indexed if d.doc_id in gone},
         )
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)

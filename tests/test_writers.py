@@ -492,3 +492,17 @@ def test_a_folder_moved_and_pruned_keeps_its_articles_ids_and_shows_where_they_a
     assert "renamed" not in out and "embedded 0 of" in out  # nothing embedded again
     assert _sources(run("list")[1]) == {f"s{i}": str(moved / f"s{i}.txt") for i in range(2)}
     assert "index already up to date" in run("index", str(moved), "--prune")[1]
+    # Two files of one name in it, the second added under a suffixed id: moved, each keeps its
+    # own (a CLI attacker's probe: they swapped ids, "removed" named one still there, and the
+    # one under a new id was called a copy to `articlebot remove`).
+    _article(moved / "z" / "news.txt", *STORIES[2])
+    _article(moved / "a" / "news.txt", *STORIES[3])
+    assert run("add", str(moved / "z" / "news.txt"))[0] == 0
+    assert run("add", str(moved / "a" / "news.txt"))[0] == 0
+    titles = {line.split("\t")[0]: line.split("\t")[1] for line in run("list")[1].splitlines()}
+    again = moved.rename(tmp_path / "old")
+    code, out, err = run("index", str(again), "--prune")
+    assert code == 0, err
+    assert "0 removed" in out and "same text" not in err
+    after = {line.split("\t")[0]: line.split("\t")[1] for line in run("list")[1].splitlines()}
+    assert after == titles and titles["news"] == STORIES[2][0]

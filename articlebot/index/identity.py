@@ -143,7 +143,11 @@ class IdentityResolver:
     #: doc_id -> source of documents indexed before that this write replaces (a rebuild):
     #: their files keep their ids, but they hold no id against anyone.
     previous: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: Of `previous`, doc_id -> content hash: a file moved (`index NEW --prune`) is found again
+    #: by its words, so that of two moved files of one name each keeps its own id.
+    previous_texts: dict[str, str] = dataclasses.field(default_factory=dict)
     _ids_by_source: dict[str, str] = dataclasses.field(init=False, repr=False)
+    _moved_by_text: dict[str, str] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         known = {**self.previous, **self.existing}
@@ -156,6 +160,9 @@ class IdentityResolver:
             held = self._ids_by_source.get(key)
             if held is None or (len(doc_id), doc_id) < (len(held), held):
                 self._ids_by_source[key] = doc_id
+        self._moved_by_text = {}
+        for doc_id, text in self.previous_texts.items():
+            self._moved_by_text.setdefault(text, doc_id)
 
     def resolve(self, doc: Document) -> Document:
         """`doc` with its source normalized and its final doc_id; DocumentError on a clash."""
@@ -173,9 +180,21 @@ class IdentityResolver:
                     "id, or --replace to replace that article"
                 )
         else:
-            doc_id = self._generated_id(doc_id, source)
+            doc_id = self._moved_id(doc, source) or self._generated_id(doc_id, source)
         self.assigned[doc_id] = source
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
+
+    def _moved_id(self, doc: Document, source: str) -> str | None:
+        """The id of an article whose file is gone and whose words `doc` has, from a file of
+        the same name indexed under no id yet: the file moved. By name alone, two moved files
+        of one name ("z/news.txt", "a/news.txt") swapped ids, and the one left under a new id
+        was called a copy of the other."""
+        doc_id = self._moved_by_text.get(doc.content_hash)
+        if doc_id is None or doc_id in self.assigned or source in self._ids_by_source:
+            return None
+        before = self.previous.get(doc_id, "")
+        same_name = os.path.basename(origin(before)) == os.path.basename(origin(source))
+        return doc_id if same_name and not _JSONL_LINE.fullmatch(source) else None
 
     def _generated_id(self, base: str, source: str) -> str:
         # A file indexed before keeps its id, whether made from its name or given with --id;
