@@ -1292,3 +1292,33 @@ def test_a_plain_text_sub_heading_is_no_part_of_an_answer(tmp_path: Path, cli: C
     assert "Medical tent busy" not in answer
     shown = cli("show", "marathon", index_dir=index_dir).stdout
     assert "A remarkable debut" not in shown and "[3] Kenyan runner" in shown
+
+
+def test_a_jsonl_line_that_cannot_be_read_keeps_no_line_after_it_from_a_refresh(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: with line 2 half-saved, line 3's edit and a new line 4 were
+    # never indexed ("index already up to date"), every line after the bad one kept as it was.
+    records = [
+        dict(HARBOUR_LINE),
+        {"doc_id": "j2", "title": "Dock", "text": "Dock 4 reopened after repairs on Monday."},
+        {"doc_id": "j3", "title": "Roof", "text": "The school roof cost 300,000 crowns."},
+    ]
+    _, lines, index_dir = _indexed_news(tmp_path, cli, records)
+    records[2]["text"] = "The school roof cost 450,000 crowns."
+    new = {"doc_id": "j4", "title": "Ferry", "text": "The ferry was delayed by a storm today."}
+    lines.write_text(
+        json.dumps(records[0])
+        + '\n{"doc_id": "j2", "title": "Do\n'
+        + json.dumps(records[2])
+        + "\n"
+        + json.dumps(new)
+        + "\n"
+    )
+    for refresh in (["index"], ["index", "--prune"]):
+        run = cli(*refresh, index_dir=index_dir)
+        assert run.returncode == 0, run.stderr
+        assert f"kept as indexed, {lines}:2: not valid JSON" in run.stderr
+        assert "450,000 crowns" in cli("show", "j3", index_dir=index_dir).stdout
+        assert "Dock 4 reopened" in cli("show", "j2", index_dir=index_dir).stdout
+        assert "delayed by a storm" in cli("show", "j4", index_dir=index_dir).stdout

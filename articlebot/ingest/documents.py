@@ -569,9 +569,12 @@ def _iter_jsonl(text: str, path: Path) -> Iterator[Document]:
             yield doc
 
 
-def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
+def _iter_jsonl_file(
+    path: Path, max_bytes: int, on_bad_line: Callable[[DocumentError], None] | None = None
+) -> Iterator[Document]:
     """A .jsonl corpus read line by line: it may be larger than memory; each line is one
-    document and may be at most `max_bytes`."""
+    document and may be at most `max_bytes`. With `on_bad_line`, a line that cannot be read
+    (not UTF-8, not JSON, fields missing) is handed to it and the lines after it are read."""
     handle, _ = _open_regular(path)
     seen: dict[str, int] = {}
     with handle:
@@ -585,17 +588,27 @@ def _iter_jsonl_file(path: Path, max_bytes: int) -> Iterator[Document]:
             if b"\x00" in raw:
                 raise DocumentError(f"{path}: looks like a binary file, not text")
             try:
-                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise DocumentError(
-                    f"{path}:{line_no}: is not UTF-8 text (invalid byte at position "
-                    f"{exc.start}); re-save it as UTF-8"
-                ) from None
-            doc = _jsonl_document(line, path, line_no, seen)
+                doc = _jsonl_document(_jsonl_line(raw, path, line_no), path, line_no, seen)
+            except DocumentError as error:
+                if on_bad_line is None:
+                    raise
+                on_bad_line(error)
+                continue
             if doc is not None:
                 yield doc
     if not seen:
         raise DocumentError(f"{path}: contains no documents")
+
+
+def _jsonl_line(raw: bytes, path: Path, line_no: int) -> str:
+    """One line of a .jsonl file as text (a byte-order mark opening the file left out)."""
+    try:
+        return raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"{path}:{line_no}: is not UTF-8 text (invalid byte at position {exc.start}); "
+            "re-save it as UTF-8"
+        ) from None
 
 
 def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -> Document | None:
@@ -1021,7 +1034,17 @@ def iter_documents(
         if not jsonl:
             yield from documents
             continue
-        lines = _iter_jsonl_file(path, max_bytes)
+
+        def bad_line(error: DocumentError, path: Path = path) -> None:
+            # Refreshed, a line that cannot be read now keeps its article as indexed, and
+            # the lines after it are read again (they had all been kept as they were).
+            assert on_skip is not None
+            error.jsonl = path
+            on_skip(error)
+
+        lines = _iter_jsonl_file(
+            path, max_bytes, bad_line if skip_named and on_skip is not None else None
+        )
         while True:
             try:
                 document = next(lines)
