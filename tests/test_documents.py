@@ -376,6 +376,14 @@ def test_a_page_saved_complete_is_one_article_not_its_ad_frames(tmp_path: Path) 
     assert sorted(doc.title for doc in read_documents([folder])) == ["Advertisement", "Bees return"]
     [named] = read_documents([folder / "Bees return _ Science_files" / "ad_frame.html"])
     assert named.title == "Advertisement"
+    # Saved by a German or a French browser (a CLI attacker's probe: "Story-Dateien" was
+    # walked, its ad frame an article).
+    for resources in ("Story-Dateien", "Story_fichiers"):
+        other = tmp_path / resources
+        (other / resources).mkdir(parents=True)
+        (other / "Story.html").write_text(story)
+        (other / resources / "ad_frame.html").write_text(ad)
+        assert [doc.title for doc in read_documents([other])] == ["Bees return"]
 
 
 def test_a_folder_s_hidden_entries_and_index_folders_are_not_articles(

@@ -965,11 +965,42 @@ def _saved_page_resources(folder: str, files: list[str]) -> bool:
     """Whether `folder` is where a browser's "Save Page As, Web Page, Complete" put a page's
     images, scripts and ad frames ("Story_files" beside "Story.html"): their HTML is no
     article, and indexed it answered questions from the page's advertisements."""
-    page, marker, rest = folder.rpartition("_files")
-    if not page or marker != "_files" or rest:
+    folded = folder.casefold()
+    suffix = next((s for s in _RESOURCE_SUFFIXES if folded.endswith(s)), None)
+    if suffix is None or len(folded) == len(suffix):
         return False
-    pages = {f"{page}.html".casefold(), f"{page}.htm".casefold()}
+    page = folded[: -len(suffix)]
+    pages = {f"{page}.html", f"{page}.htm"}
     return any(name.casefold() in pages for name in files)
+
+
+#: The resources folder's suffix in the languages browsers and Windows name it ("Story-Dateien"
+#: from a German browser, "Story_fichiers" from a French one), casefolded.
+_RESOURCE_SUFFIXES = (
+    "_files",
+    ".files",
+    "-dateien",
+    "_fichiers",
+    "_archivos",
+    "_arquivos",
+    "_ficheiros",
+    "_bestanden",
+    "-filer",
+    "_filer",
+    "_tiedostot",
+    "_pliki",
+    "_soubory",
+    "_súbory",
+    "_fajlovi",
+    "_datoteke",
+    "_dosyalar",
+    "_elemei",
+    "_failid",
+    "_fails",
+    "_bylos",
+    "_fitxers",
+    "_file",
+)
 
 
 def _resolved(path: Path) -> Path | None:
