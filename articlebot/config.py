@@ -551,11 +551,21 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     if "not UTF-8" in error["msg"]:
         from articlebot.system_text import printable
 
-        return f"{name} must be a folder whose name is UTF-8 text (got {printable(value)!r})"
+        shown = _clipped(printable(value))
+        return f"{name} must be a folder whose name is UTF-8 text (got {shown!r})"
     # A URL's user:password@ is never shown.
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
-    shown = "" if hidden else f" (got {str(value)!r})"
+    shown = "" if hidden else f" (got {_clipped(str(value))!r})"
     return f"{name} must be {accepts(info)}{shown}"
+
+
+#: The most of a bad value an error quotes: 200,000 digits in .env made a 200 KB line.
+SHOWN_VALUE_CHARS = 60
+
+
+def _clipped(value: str) -> str:
+    """`value` as an error quotes it: its start, when long."""
+    return value if len(value) <= SHOWN_VALUE_CHARS else value[:SHOWN_VALUE_CHARS] + "…"
 
 
 def accepts(info: FieldInfo) -> str:

@@ -119,6 +119,12 @@ def _cli(
         # A blank folder name: a folder named " " had been made (`--index-dir ' '` is refused).
         (["index"], {"ARTICLEBOT_INDEX_DIR": " "}, "ARTICLEBOT_INDEX_DIR must be a path (got ' ')"),
         (["list"], {"ARTICLEBOT_CACHE_DIR": "\t"}, "ARTICLEBOT_CACHE_DIR must be a path"),
+        # A CLI attacker's probe: 200,000 digits made a 200 KB line; the value's start is said.
+        (
+            ["list"],
+            {"ARTICLEBOT_TOP_K": "9" * 200_000},
+            f"ARTICLEBOT_TOP_K must be a whole number from 1 to 50 (got '{'9' * 60}…')\n",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_line_naming_it_exit_2(
