@@ -738,7 +738,6 @@ def cmd_add(args: argparse.Namespace) -> int:
                 "from every other chat; give another"
             )
         documents = [dataclasses.replace(documents[0], doc_id=doc_id, id_given=True)]
-    new_folder = settings.database_url is None and not _has_index(settings.index_dir)
     data, report = add_documents(
         settings,
         load_encoder(settings, for_indexing=True, on_status=_status()),
@@ -750,7 +749,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     for doc_id in report.given:
         print(one_line(f"{doc_id}: {data.documents[doc_id].title}"))  # as `list` shows it
     _print_report(settings, report)
-    if new_folder and not settings.documents:
+    if report.first and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it
         # was given, which a reader who expected the sample beside it should hear of.
         from articlebot.ingest.documents import bundled_article_path
@@ -761,19 +760,6 @@ def cmd_add(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def _has_index(index_dir: Path) -> bool:
-    """Whether an index folder holds an index (damaged or not)."""
-    from articlebot.index.store import IndexNotFoundError, IndexStoreError, read_manifest
-
-    try:
-        read_manifest(index_dir)
-    except IndexNotFoundError:
-        return False
-    except IndexStoreError:
-        pass  # damaged, but there
-    return True
 
 
 def cmd_remove(args: argparse.Namespace) -> int:

@@ -348,6 +348,7 @@ def add_documents(
             current=current,
         )
         report.given = list(resolver.assigned)
+        report.first = current is None
         return data, report
 
 

@@ -183,6 +183,22 @@ def test_a_rebuild_or_refresh_waiting_for_the_lock_keeps_what_the_writer_before_
     assert sorted(_listed(index_dir, tmp_path)) == ["kept", "late"]
 
 
+def test_an_add_waiting_for_the_first_write_of_a_folder_is_no_first_add(
+    index_dir: Path, tmp_path: Path, cli: Callable[..., CliRun]
+) -> None:
+    # A CLI attacker's probe: of two adds at once on a new folder, the second said "a new
+    # index, with only what was added", having written on top of the first's.
+    first, second = (_article(tmp_path / f"{n}.txt", *STORIES[i]) for i, n in ((0, "a"), (1, "b")))
+    with writer_lock(index_dir):
+        writer = _waiting_writer("add", str(second), index_dir=index_dir, cwd=tmp_path)
+        made = cli("add", str(first), index_dir=index_dir)
+        assert made.returncode == 0 and "a new index" in made.stderr
+    _, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err.decode()
+    assert b"a new index" not in err
+    assert sorted(_listed(index_dir, tmp_path)) == ["a", "b"]
+
+
 def test_files_of_the_same_name_are_two_articles(index_dir: Path, tmp_path: Path, run: Run) -> None:
     a = _article(tmp_path / "a" / "news.txt", *STORIES[0])
     b = _article(tmp_path / "b" / "news.txt", *STORIES[1])

@@ -59,6 +59,8 @@ class BuildReport:
     embedded_passages: int = 0
     total_passages: int = 0
     written: bool = False
+    #: Whether the write made the index folder's first index (none was there under the lock).
+    first: bool = False
     path: Path | None = None
 
     def summary(self) -> str:
