@@ -310,3 +310,16 @@ def test_a_store_keeps_only_its_most_recently_read_documents(
         assert list(store.documents._cache) == ["d", "a"]  # type: ignore[attr-defined]
     finally:
         store.close()
+
+
+def test_another_application_s_tables_of_the_same_names_are_refused(database_url: str) -> None:
+    # A CLI attacker's probe: a database with its own "documents" table made every command
+    # fail with 'column "died" does not exist'.
+    from articlebot.storage.postgres.schema import SchemaMismatchError
+
+    with connect(database_url) as conn:
+        conn.execute("CREATE TABLE documents (id serial PRIMARY KEY, name text)")
+        conn.commit()
+        with pytest.raises(SchemaMismatchError, match="tables named documents that are not"):
+            create_schema(conn)
+        assert conn.execute("SELECT to_regclass('passages') IS NULL").fetchone()[0]

@@ -221,6 +221,7 @@ def _create_schema(conn: psycopg.Connection, *, search_indexes: bool) -> None:
     with conn.transaction():
         # Two processes starting at once would race on CREATE ... IF NOT EXISTS.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('articlebot_schema'))")
+        _refuse_other_tables(conn)
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         conn.execute(_TABLES)
         conn.execute(
@@ -243,6 +244,24 @@ def _create_schema(conn: psycopg.Connection, *, search_indexes: bool) -> None:
             conn.execute(_TERMS_INDEX)
             conn.execute(HNSW_INDEX)
     register_vector_types(conn)
+
+
+def _refuse_other_tables(conn: psycopg.Connection) -> None:
+    """SchemaMismatchError when tables of articlebot's names are there but not articlebot's
+    (no articlebot_schema beside them): another application's "documents" was taken for ours,
+    and every command then failed on a column it lacks."""
+    present = conn.execute(
+        "SELECT " + ", ".join(f"to_regclass('{name}') IS NOT NULL" for name in _TABLE_NAMES)
+    ).fetchone()
+    if present[_TABLE_NAMES.index("articlebot_schema")]:
+        return
+    others = [name for name, there in zip(_TABLE_NAMES, present, strict=True) if there]
+    if others:
+        raise SchemaMismatchError(
+            f"the database already has tables named {', '.join(others)} that are not "
+            "articlebot's: give articlebot a database of its own (or a schema of its own: "
+            "?options=-csearch_path%3Darticlebot in the URL, the schema created first)"
+        )
 
 
 def _add_token_columns(conn: psycopg.Connection) -> None:
