@@ -218,6 +218,14 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("got any stories about cats", "cats"),
         ("any news on the missing hiker?", None),
         ("is there anything about the families", None),
+        # Typed otherwise (a new user's probe: searched as questions, "The article may not
+        # say exactly").
+        ("which articles do you have about the fire", "the fire"),
+        ("what stories do you have about ukraine", "ukraine"),
+        ("any articles about sport?", "sport"),
+        ("list the stories about ukraine", "ukraine"),
+        ("show me articles on the election", "the election"),
+        ("what articles are about bees", "bees"),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:

@@ -552,6 +552,13 @@ def test_this_is_the_newest_article_for_every_question_about_it(
     bridge = read_answer(retriever, "do you have an article about the bridge?")
     assert bridge.reply is not None and bridge.reply.kind == "summary"
     assert bridge.reply.doc_id == "bridge"
+    # A word the one article says only in passing is no subject of it (a new user's probe:
+    # "who wrote the fire story" was the war story's byline, for its "cease-fire").
+    for question in ("who wrote the fire story", "any articles about basketball?"):
+        passing = read_answer(retriever, question, doc_ids=["article"])
+        assert passing.reply is not None and passing.reply.kind == "unnamed", question
+    swap = read_answer(retriever, "do you have an article about the prisoner swap", ["article"])
+    assert swap.reply is not None and swap.reply.doc_id == "article"
     for question in ("is there a story on bitcoin?", "who wrote the football story"):
         alone = read_answer(retriever, question, doc_ids=["mars"])
         assert alone.reply is not None and alone.reply.lines == (

@@ -101,8 +101,15 @@ _NAMED_ARTICLE = rf"(?:{_NAMED}|{_NAMED_ABOUT})"
 #: article's gist, or that none is about it. Not "is there anything about the families" nor
 #: "any news on the swap", which ask what the article says of them.
 _CATALOGUE = (
-    r"(?:(?:is|are)\s+there|do\s+you\s+have|have\s+you\s+got|you\s+got|got)\s+"
-    r"(?:an?\s+|any\s+|some\s+)?(?:article|articles|story|stories|piece|pieces)"
+    r"(?:(?:(?:is|are)\s+there|do\s+you\s+have|have\s+you\s+got|you\s+got|got)\s+"
+    r"(?:an?\s+|any\s+|some\s+)?"
+    # "which articles do you have about x", "any stories about sport", "list the stories
+    # about ukraine": the same question, typed otherwise.
+    r"|(?:which|what|any|some)\s+(?:other\s+)?"
+    r"|(?:list|show(?:\s+me)?|find|give\s+me)\s+(?:all\s+)?(?:(?:the|your|any)\s+)?)"
+    r"(?:article|articles|story|stories|piece|pieces)"
+    r"(?:\s+(?:do\s+you\s+have|have\s+you\s+got|you\s+have|you\s+got|are\s+there|"
+    r"there\s+are|are|exist))?"
     r"\s+(?:about|on)((?:\s+[^\W_]+){1,5})"
 )
 _BYLINE_NAMED_PATTERNS = (

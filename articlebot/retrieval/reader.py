@@ -139,20 +139,42 @@ def named_or_this_article(
         return this_article(retriever, doc_ids)
     found = retriever.ask(topic, doc_ids=doc_ids)
     doc_id = found.passages[0].doc_id if found.passages else scope[0]
-    text = retriever.index.documents[doc_id].text.lower()
+    document = retriever.index.documents[doc_id]
+    text, title = document.text.lower(), document.title.lower()
     words = [w for w in topic.split() if w not in english_stopwords()]
     said = [bool(re.search(rf"\b{re.escape(w)}", text)) for w in words]
     if len(scope) == 1:
-        # The one article a chat has is the one meant, if it is about the subject at all:
-        # "who wrote the football story" of a chess story, "do you have an article about
-        # bitcoin", are answered that none is.
-        return doc_id if any(said) or found.outcome != "none" else None
+        # The one article a chat has is the one meant, if it is about the subject: "who wrote
+        # the football story" of a chess story, "do you have an article about bitcoin", are
+        # answered that none is; so is a word the article says only in passing ("basketball"
+        # once in a war story, "fire" only in "cease-fire"). Words it does not use at all
+        # ("soccer" for its "football") are judged by the search.
+        if any(_about(w, text, title) for w in words):
+            return doc_id
+        if found.answered and len(words) > 1 and all(_said_alone(w, text) for w in words):
+            return doc_id  # "the prisoner swap": each word once, and a confident passage
+        return doc_id if not any(said) and found.outcome != "none" else None
     if not found.passages or found.outcome == "none":
         return None
     # Every word of the subject in the article, or a confident match: "the football story" is
     # not the chess one that a single word matches best of a few, nor "the port strike" the
     # war story with its missile strikes.
-    return doc_id if (said and all(said)) or found.answered else None
+    alone = [_said_alone(w, text) for w in words]
+    # A word only inside another ("fire" in "cease-fire") is no confident match's support.
+    compound = any(s and not a for s, a in zip(said, alone, strict=True))
+    return doc_id if (alone and all(alone)) or (found.answered and not compound) else None
+
+
+def _about(word: str, text: str, title: str) -> bool:
+    """Whether an article is about `word`: in its title, or said at least twice as a word of
+    its own (not the end of "cease-fire")."""
+    alone = rf"(?<![\w-]){re.escape(word)}"
+    return _said_alone(word, title) or len(re.findall(alone, text)) >= 2
+
+
+def _said_alone(word: str, text: str) -> bool:
+    """Whether `text` says `word` as a word of its own (not the end of "cease-fire")."""
+    return re.search(rf"(?<![\w-]){re.escape(word)}", text) is not None
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
