@@ -861,6 +861,28 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
     assert own.byline == "By Tom Hale" and "Mary Jones" not in own.text
 
 
+def test_a_markdown_headline_under_another_front_matter_title_heads_the_story(
+    tmp_path: Path,
+) -> None:
+    # A new user's probe: front matter's `title` differing from the `# ` headline (an SEO
+    # title) made the headline and the byline under it paragraphs 1 and 2, and answers opened
+    # with "Luis Ferreira, Sports Reporter".
+    doc = _markdown(
+        tmp_path,
+        '---\ntitle: "Teacher Kamau smashes Lakeshore Marathon record"\n'
+        "author: Luis Ferreira\ndate: 2026-04-26\n---\n\n"
+        "# Nairobi teacher Wanjiru Kamau wins Lakeshore Marathon in course record\n\n"
+        "*Luis Ferreira, Sports Reporter*\n\n"
+        "CHICAGO — Wanjiru Kamau, a 31-year-old teacher from Nairobi, won the women's race.\n\n"
+        "Kamau pulled away from Tsehay Bekele at the 35-kilometre mark.\n",
+    )
+    # The headline a reader sees is the title, as it is without front matter.
+    assert doc.title == "Nairobi teacher Wanjiru Kamau wins Lakeshore Marathon in course record"
+    assert doc.byline == "Luis Ferreira, Sports Reporter"
+    paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert [p.split()[0] for p in paragraphs] == ["CHICAGO", "Kamau"]
+
+
 def test_a_saved_web_page_is_read_in_the_encoding_it_declares(tmp_path: Path) -> None:
     body = (
         "<p>Le café de la place a rouvert lundi après trois mois de travaux, a dit le maire. "

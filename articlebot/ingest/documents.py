@@ -380,10 +380,12 @@ def _markdown_as_text(source: str) -> tuple[str, bool]:
         title=visible_text(converted.title) if converted.title else converted.title,
     )
     text, heading = converted.text, converted.starts_with_heading
-    if converted.title is not None:
-        first = text.partition("\n")[0]
-        if not (heading and first.strip() == converted.title):
-            text, heading = f"{converted.title}\n\n{text}", True
+    # A `# ` headline opening the text is the one a reader sees, whatever the front matter's
+    # title (often a shorter one for search engines); put under that title, the headline and
+    # the byline below it would be read as the story's first paragraphs.
+    headline = heading and looks_like_title(first_line_of(text), markdown_heading=True)
+    if converted.title is not None and not headline:
+        text, heading = f"{converted.title}\n\n{text}", True
     return _with_credits(text, heading, converted.author, converted.date), heading
 
 
