@@ -574,6 +574,43 @@ def test_documents_that_are_not_articles_are_refused(
     assert str(info.value).startswith(f"{path}: ")
 
 
+def test_a_document_of_a_byline_and_no_story_is_refused(tmp_path: Path) -> None:
+    # A new user's probe: a Markdown draft of front matter alone and a feed line whose text is
+    # "By Jane Roe" were indexed, and "summarize" gave the title alone; the README refuses a
+    # document with no text under its headline, as a feed's "Read more: <link>" line is.
+    (tmp_path / "draft.md").write_text(
+        "---\ntitle: Council budget story (draft)\nauthor: Jane Roe\ndate: 2026-05-01\n---\n"
+    )
+    (tmp_path / "titled.md").write_text("---\ntitle: Council budget story (draft)\n---\n")
+    (tmp_path / "headline.md").write_text("# Council budget story\n\n*By Jane Roe*\n")
+    (tmp_path / "feed.jsonl").write_text(
+        json.dumps({"title": "Only a title", "text": "By Jane Roe"})
+        + "\n"
+        + json.dumps({"title": "Budget", "text": "Jane Roe, Political Reporter\n2026-05-01"})
+        + "\n"
+        + json.dumps({"title": "Budget passed", "text": "The council passed its budget."})
+        + "\n"
+    )
+    skipped: list[DocumentError] = []
+    docs = read_documents([tmp_path], on_skip=skipped.append)
+    assert [doc.title for doc in docs] == ["Budget passed"]
+    assert sorted(str(error) for error in skipped) == [
+        f"{tmp_path}/draft.md: has no text to index under its title",
+        f"{tmp_path}/feed.jsonl:1: has no text to index under its title",
+        f"{tmp_path}/feed.jsonl:2: has no text to index under its title",
+        f"{tmp_path}/headline.md: has no text to index under its title",
+        f"{tmp_path}/titled.md: has no text to index under its title",
+    ]
+    with pytest.raises(DocumentError, match=r"draft\.md: has no text to index under its title"):
+        read_path(tmp_path / "draft.md")
+    # A story of one short line under its byline is still a story.
+    (tmp_path / "draft.md").write_text(
+        "---\ntitle: Budget\nauthor: Jane Roe\n---\nThe council passed its budget.\n"
+    )
+    [kept] = read_path(tmp_path / "draft.md")
+    assert kept.byline == "By Jane Roe"
+
+
 def test_a_path_that_is_not_there_says_so_whatever_its_name(tmp_path: Path) -> None:
     for name in ("nosuchdir", "gone.txt"):
         with pytest.raises(DocumentError) as caught:

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
+    is_credit_paragraph,
     is_date_line,
     is_furniture,
     looks_like_title,
@@ -354,6 +355,9 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
     first_line = text[title_start:] if first_line_end < 0 else text[title_start:first_line_end]
     title = first_line.strip()
     rest = "" if first_line_end < 0 else text[first_line_end + 1 :]
+    if heading and not rest.strip():
+        # A Markdown headline, or a front matter's title, over nothing: a draft, no article.
+        raise DocumentError(f"{source}: has no text to index under its title")
     if rest.strip() and looks_like_title(title, heading, first_line_of(rest)):
         body_start = first_line_end + 1
     else:
@@ -822,15 +826,13 @@ def parse_bytes(data: bytes, path: Path, doc_id: str | None = None) -> list[Docu
 
 
 def with_text(document: Document) -> Document:
-    """`document`, or DocumentError when nothing but its headline, byline or a site's
-    furniture has words (a title over "." or a feed's "Read more: <link>"): no question could
-    be answered from it. Found as the file is read, a folder's such file is skipped as an
-    empty one is."""
+    """`document`, or DocumentError when nothing but its headline, byline, date or a site's
+    furniture has words (a title over "." or "By Jane Roe", a feed's "Read more: <link>", a
+    Markdown draft of front matter alone): no question could be answered from it. Found as
+    the file is read, a folder's such file is skipped as an empty one is."""
     text = document.text
-    if not any(
-        any(c.isalnum() for c in text[span.start : span.end])
-        for span in paragraph_spans(text, document.body_start)
-    ):
+    paragraphs = [text[s.start : s.end] for s in paragraph_spans(text, document.body_start)]
+    if not any(any(c.isalnum() for c in p) and not is_credit_paragraph(p) for p in paragraphs):
         raise DocumentError(f"{document.source}: has no text to index under its title")
     return document
 
