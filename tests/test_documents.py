@@ -898,6 +898,82 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
     assert own.byline == "By Tom Hale" and "Mary Jones" not in own.text
 
 
+@pytest.mark.parametrize(
+    ("front", "title", "byline", "date"),
+    [
+        (
+            'title: "Baker opens shop"\nauthor: ["Jane Roe", "Sam Poe"]\n'
+            "date: 2026-05-01T09:30:00+01:00",
+            "Baker opens shop",
+            "By Jane Roe and Sam Poe",
+            "2026-05-01",
+        ),
+        (
+            "title: Baker opens shop\nauthor:\n  - Jane Roe\n  - Sam Poe\n  - Ann Lee\n"
+            "date: 2026-05-01",
+            "Baker opens shop",
+            "By Jane Roe, Sam Poe and Ann Lee",
+            "2026-05-01",
+        ),
+        (
+            "title: >-\n  Baker opens\n  a second shop\nauthor: Jane Roe # staff\ndate: 2026-05-01",
+            "Baker opens a second shop",
+            "By Jane Roe",
+            "2026-05-01",
+        ),
+        (
+            "title: Baker opens shop\nauthor: Jane Roe\ndate: 2026-05-01T09:30:00Z",
+            "Baker opens shop",
+            "By Jane Roe",
+            "2026-05-01",
+        ),
+        # Of an unexpected type: left out, not printed as written.
+        (
+            "title: Baker opens shop\nauthor: {name: Jane Roe}\ndate: 20260501",
+            "Baker opens shop",
+            None,
+            None,
+        ),
+        # No YAML (an unclosed quote): the fields its lines give, as a page would print them.
+        (
+            'title: Baker "opens: shop\nauthor: Jane Roe\ndate: 2026-05-01',
+            'Baker "opens: shop',
+            "By Jane Roe",
+            "2026-05-01",
+        ),
+    ],
+)
+def test_yaml_front_matter_is_read_as_yaml(
+    tmp_path: Path, front: str, title: str, byline: str | None, date: str | None
+) -> None:
+    # A new user's probe: `author: ["Jane Roe", "Sam Poe"]` was printed with its brackets, a
+    # block list of authors was lost, a folded title with `author: Jane Roe # staff` made the
+    # title "By Jane Roe # staff", and `date: 2026-05-01T09:30:00Z` gave no date.
+    from articlebot.retrieval.about import article_date, byline_reply
+
+    doc = _markdown(tmp_path, f"---\n{front}\n---\n\nAnn Lee, 40, opened her second shop.\n")
+    assert doc.title == title
+    assert doc.byline == byline
+    if byline:
+        assert byline_reply(doc).lines[0] == f"{byline} — {title}"
+    assert article_date(doc) == date
+    [paragraph] = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert paragraph == "Ann Lee, 40, opened her second shop."
+
+
+def test_toml_front_matter_is_no_title_line(tmp_path: Path) -> None:
+    # A new user's probe: Hugo's TOML front matter (`+++`) made the title `title = "..."`.
+    doc = _markdown(
+        tmp_path,
+        '+++\ntitle = "Baker opens shop"\nauthor = ["Jane Roe", "Sam Poe"]\n'
+        "date = 2026-05-01T09:30:00Z\ndraft = false\n+++\n\nAnn Lee, 40, opened her shop.\n",
+    )
+    assert (doc.title, doc.byline) == ("Baker opens shop", "By Jane Roe and Sam Poe")
+    assert doc.text == (
+        "Baker opens shop\nBy Jane Roe and Sam Poe\n2026-05-01\n\nAnn Lee, 40, opened her shop.\n"
+    )
+
+
 def test_a_markdown_headline_under_another_front_matter_title_heads_the_story(
     tmp_path: Path,
 ) -> None:

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from html import unescape
 from typing import TYPE_CHECKING
 
+from articlebot.ingest.credits import author_text, date_text, one_line
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+#: Front matter is a few lines: a longer block is not parsed (YAML's parser takes seconds a
+#: megabyte), but read line by line.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+#: Hugo's TOML front matter, between "+++" lines.
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)\r?\n\+\+\+[ \t]*(?:\r?\n|\Z)", re.S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,23 +45,67 @@ class MarkdownText:
 _FIELD = re.compile(r"([A-Za-z0-9_-]+)[ \t]*:(.*)")
 
 
-def front_matter(source: str) -> tuple[dict[str, str], str]:
-    """The `key: value` fields of a leading `---` block (lower-case keys, quotes taken off)
-    and the text after it; no fields and the whole text when there is none. A block is front
-    matter only when every top-level line in it is a field (a `---` rule above a paragraph is
-    not)."""
+def front_matter(source: str) -> tuple[dict[str, object], str]:
+    """The fields of a leading front matter block (YAML between `---` lines, or TOML between
+    `+++` lines; lower-case keys, values as the parser gives them) and the text after it; no
+    fields and the whole text when there is none. A `---` block is front matter only when it
+    reads as fields (a `---` rule above a paragraph is none)."""
+    toml = _TOML_FRONT_MATTER.match(source)
+    if toml is not None:
+        block = toml.group(1)
+        fields = _toml_fields(block) if len(block) <= MAX_FRONT_MATTER_CHARS else {}
+        return fields, source[toml.end() :]
     match = _FRONT_MATTER.match(source)
     if match is None or not match.group(1).strip() or match.group(1)[:1] in "\r\n":
         return {}, source
-    fields: dict[str, str] = {}
-    for line in match.group(1).splitlines():
+    block = match.group(1)
+    fields = _yaml_fields(block) if len(block) <= MAX_FRONT_MATTER_CHARS else None
+    if fields is None:
+        # Not YAML (a stray quote or colon), or too long: the fields its lines still give.
+        fields = _line_fields(block)
+    if fields is None:
+        return {}, source
+    return fields, source[match.end() :]
+
+
+def _yaml_fields(block: str) -> dict[str, object] | None:
+    """A YAML block's top-level fields; None where it is no valid YAML mapping."""
+    import yaml
+
+    # libyaml's loader where it is built in: a block may be as long as the file.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        loaded = yaml.load(block, Loader=loader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None  # ValueError: a date no calendar has ("2026-13-45"), a 5,000-digit number
+    if not isinstance(loaded, dict):
+        return None
+    return {key.lower(): value for key, value in loaded.items() if isinstance(key, str)}
+
+
+def _toml_fields(block: str) -> dict[str, object]:
+    """A TOML block's top-level fields; none where it is no valid TOML."""
+    import tomllib
+
+    try:
+        loaded = tomllib.loads(block)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}
+    return {key.lower(): value for key, value in loaded.items()}
+
+
+def _line_fields(block: str) -> dict[str, object] | None:
+    """The `key: value` lines of a block that is no valid YAML (quotes taken off); None when a
+    top-level line is no field."""
+    fields: dict[str, object] = {}
+    for line in block.splitlines():
         if not line.strip() or line[:1].isspace() or line.startswith(("-", "#")):
             continue  # a nested value, a list item or a comment
         field = _FIELD.fullmatch(line.rstrip())
         if field is None:
-            return {}, source
+            return None
         fields[field.group(1).lower()] = _unquoted(field.group(2).strip())
-    return fields, source[match.end() :]
+    return fields
 
 
 def _unquoted(value: str) -> str:
@@ -64,6 +115,13 @@ def _unquoted(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == "'":
         return value[1:-1].replace("''", "'")
     return value
+
+
+def _title_text(value: object) -> str | None:
+    """A front matter title on one line: text, or a number as written (`title: 1917`)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return (one_line(value) or None) if isinstance(value, str) else None
 
 
 def markdown_text(source: str) -> MarkdownText:
@@ -107,10 +165,11 @@ def markdown_text(source: str) -> MarkdownText:
                 blocks.append(text)
     return MarkdownText(
         text="\n\n".join(blocks) + "\n" if blocks else "",
-        title=fields.get("title") or None,
+        title=_title_text(fields.get("title")),
         starts_with_heading=starts_with_heading,
-        author=fields.get("author") or None,
-        date=fields.get("date") or None,
+        # Hugo's sites name them `authors`.
+        author=author_text(fields.get("author") or fields.get("authors")),
+        date=date_text(fields.get("date")),
     )
 
 
