@@ -841,11 +841,37 @@ def test_a_jsonl_line_s_author_and_date_are_printed_under_its_title(tmp_path: Pa
     assert byline_reply(doc).lines[0] == "By Daniel Whitcombe — Teenager wins marathon"
     assert article_date(doc) == "30 November 2026"
     assert doc.text[doc.body_start :].split("\n\n")[-1] == record["text"]
-    # Anything but text is left out, as before the fields were read (a verifier's probe: a
-    # list of authors or an epoch date stopped the whole run).
-    feed.write_text(json.dumps({**record, "author": ["A", "B"], "date": 1700000000}) + "\n")
-    [listed] = read_documents([feed])
-    assert byline_reply(listed).lines[0].startswith("The article doesn't name its author")
+    # Anything but text (or a list of names) is left out, and the run goes on (a verifier's
+    # probe: an object or an epoch date stopped the whole run).
+    feed.write_text(json.dumps({**record, "author": {"name": "A"}, "date": 1700000000}) + "\n")
+    [odd] = read_documents([feed])
+    assert byline_reply(odd).lines[0].startswith("The article doesn't name its author")
+    assert article_date(odd) is None
+
+
+def test_a_jsonl_line_s_iso_date_and_list_of_authors_are_read(tmp_path: Path) -> None:
+    # A new user's probe: "date": "2026-05-01T09:30:00Z", as feeds and CMS exports give it,
+    # gave no date (the same in a page's article:published_time was read), and "author":
+    # ["Jane Roe", "Sam Poe"] was dropped without a word.
+    from articlebot.retrieval.about import article_date, byline_reply
+
+    text = "Ann Lee, 40, a baker in Leeds, opened her second shop on Monday."
+    rows = [
+        {"doc_id": "iso", "title": "Baker ISO", "author": "Jane Roe"}
+        | {"date": "2026-05-01T09:30:00Z", "url": "https://news.example.com/baker"},
+        {"doc_id": "two", "title": "Baker two", "author": ["Jane Roe", "Sam Poe"]}
+        | {"date": "2026-05-01T23:30:00-05:00"},
+        {"doc_id": "three", "title": "Baker three", "author": ["Jane Roe", "Sam Poe", "Ann Lee"]},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(row | {"text": text}) + "\n" for row in rows))
+    iso, two, three = read_documents([feed])
+    assert article_date(iso) == "2026-05-01" and iso.byline == "By Jane Roe"
+    assert article_date(two) == "2026-05-01"  # the day as written, not in UTC
+    assert byline_reply(two).lines[0] == "By Jane Roe and Sam Poe — Baker two"
+    assert byline_reply(three).lines[0] == "By Jane Roe, Sam Poe and Ann Lee — Baker three"
+    [paragraph] = [iso.text[s.start : s.end] for s in paragraph_spans(iso.text, iso.body_start)]
+    assert paragraph == text
 
 
 def test_a_feed_s_lines_are_paragraphs_with_its_author_printed_above_them(tmp_path: Path) -> None:

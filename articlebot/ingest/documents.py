@@ -24,6 +24,7 @@ from articlebot.ingest.cleaning import (
     looks_like_title,
     paragraph_spans,
 )
+from articlebot.ingest.credits import author_text, date_text
 from articlebot.ingest.markdown import markdown_text
 from articlebot.system_text import is_utf8, printable
 
@@ -636,11 +637,10 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
         )
     title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
     body = document_text(_replace_surrogates(body))
-    # Text only: a feed's list of authors or an epoch date is left out, as before they were read.
-    author, date = (
-        _replace_surrogates(value) if isinstance(value := record.get(name), str) else ""
-        for name in _CREDITS
-    )
+    # Read as front matter's are: a list of names joined, an ISO date and time as its day; of
+    # another type (an epoch number, an object), left out.
+    author = _replace_surrogates(author_text(record.get("author")) or "")
+    date = _replace_surrogates(date_text(record.get("date")) or "")
     if title and (author or date):
         # Under the headline, as a page prints them ("who wrote this" said it named no one).
         headed = body if body_after_title(body, title) else f"{title}\n\n{body}"
@@ -653,9 +653,6 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
     seen[doc_id] = line_no
     return titled_document(doc_id, title, body, f"{path}:{line_no}", id_given=bool(given))
 
-
-#: A .jsonl line's fields for its author and date, as feeds and exports name them.
-_CREDITS = ("author", "date")
 
 #: Words of a .jsonl line's title that its id is made of.
 _LINE_ID_WORDS = 6
