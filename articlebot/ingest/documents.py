@@ -338,7 +338,8 @@ def document_text(text: str) -> str:
 
 def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False) -> Document:
     """A .txt/.md document: the first line is the title when it looks like one (a Markdown
-    file is read as its rendered text; its front matter's title comes first)."""
+    file is read as its rendered text; its front matter's title comes first where it opens
+    with no headline of its own)."""
     heading = False
     if markdown:
         text, heading = _markdown_as_text(text)
