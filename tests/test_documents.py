@@ -603,12 +603,15 @@ def test_a_document_of_a_byline_and_no_story_is_refused(tmp_path: Path) -> None:
     ]
     with pytest.raises(DocumentError, match=r"draft\.md: has no text to index under its title"):
         read_path(tmp_path / "draft.md")
-    # A story of one short line under its byline is still a story.
+    # A story of one short line under its byline is still a story, one naming a day too.
     (tmp_path / "draft.md").write_text(
         "---\ntitle: Budget\nauthor: Jane Roe\n---\nThe council passed its budget.\n"
     )
     [kept] = read_path(tmp_path / "draft.md")
     assert kept.byline == "By Jane Roe"
+    (tmp_path / "brief.txt").write_text("Market update\n\nShares rose 3% on March 3\n")
+    [brief] = read_path(tmp_path / "brief.txt")
+    assert brief.text[brief.body_start :].strip() == "Shares rose 3% on March 3"
 
 
 def test_a_path_that_is_not_there_says_so_whatever_its_name(tmp_path: Path) -> None:

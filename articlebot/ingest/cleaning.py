@@ -207,11 +207,15 @@ def is_bare_name(line: str) -> bool:
 MAX_DATE_LINE_WORDS = 12
 
 
+#: Lower-case words a date line has that are no sentence's ("Posted by ... on March 3").
+_DATE_LINE_WORDS = frozenset({"on", "by", "at", "am", "pm"})
+
+
 def is_date_line(line: str) -> bool:
     """Whether `line` is a header's date line, not a sentence of the story that names a day
     ("The next meeting is scheduled for Oct. 8.", a list's "- Landing is due on 19 March")."""
     words = line.split()
-    lower = [w for w in words if w[:1].islower() and w not in ("on", "by", "at", "am", "pm")]
+    lower = [w for w in words if w[:1].islower() and w not in _DATE_LINE_WORDS]
     return (
         DATE.search(line) is not None
         and len(words) <= MAX_DATE_LINE_WORDS
@@ -226,6 +230,19 @@ def is_credit_paragraph(text: str) -> bool:
     Doe", a name alone, "Published: 12 May 2025"."""
     line = " ".join(text.split())
     return _is_credit_line(line) or is_bare_name(line) or is_date_line(line)
+
+
+def is_credit_only(text: str) -> bool:
+    """Whether a paragraph only credits or dates an article ("By Jane Roe", "2026-05-01",
+    "Published 3 May 2025"), so that a document of nothing else has no story: a date line
+    with a sentence's word in it ("Shares rose 3% on March 3") may be a short story's."""
+    line = " ".join(text.split())
+    if _is_credit_line(line) or is_bare_name(line):
+        return True
+    words = line.split()
+    return is_date_line(line) and not any(
+        w[:1].islower() and w not in _DATE_LINE_WORDS for w in words
+    )
 
 
 def find_byline(text: str) -> str | None:

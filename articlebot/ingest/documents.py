@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
-    is_credit_paragraph,
+    is_credit_only,
     is_date_line,
     is_furniture,
     looks_like_title,
@@ -830,7 +830,7 @@ def with_text(document: Document) -> Document:
     the file is read, a folder's such file is skipped as an empty one is."""
     text = document.text
     paragraphs = [text[s.start : s.end] for s in paragraph_spans(text, document.body_start)]
-    if not any(any(c.isalnum() for c in p) and not is_credit_paragraph(p) for p in paragraphs):
+    if not any(any(c.isalnum() for c in p) and not is_credit_only(p) for p in paragraphs):
         raise DocumentError(f"{document.source}: has no text to index under its title")
     return document
 
