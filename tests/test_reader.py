@@ -812,6 +812,68 @@ def test_credits_of_many_kinds_are_the_byline_reply(
     assert (outlet in lines) if outlet else not any(line.startswith("Published") for line in lines)
 
 
+PLANT_FIRE = """Fire destroys Halbrook packaging plant, 140 jobs at risk
+
+HALBROOK, England — A fire tore through the Corrow Packaging plant on the edge of Halbrook on
+Tuesday evening, destroying its main warehouse and putting 140 jobs at risk, the company said
+on Wednesday.
+
+Around 60 firefighters and 12 engines from across the county fought the blaze, which broke out
+at about 6:15 p.m. and was declared under control shortly after 2 a.m. Nobody was hurt. Forty
+workers on the evening shift were evacuated within ten minutes, according to the fire service.
+
+Station commander Ruth Okonkwo, 49, who led the response, said the fire had spread quickly
+through stacks of cardboard and plastic film. "When our first crews arrived, the roof of the
+warehouse was already well alight," Okonkwo said. "Our priority was stopping it from reaching
+the chemical store next door, and we managed that."
+
+The cause of the fire is not yet known. Okonkwo said investigators would return to the site
+once the building was judged safe, which could take several days.
+
+Residents of about 200 homes in the nearby Millbeck estate were told to keep their windows and
+doors shut overnight because of the smoke. The county council said air quality readings on
+Wednesday morning were back to normal.
+
+Corrow Packaging, which makes boxes and trays for supermarket chains, has operated in Halbrook
+since 1974. Its chief executive, Martin Corrow, 66, the founder's grandson, said the company
+would keep paying all staff while it worked out whether production could move to its second
+site in Redditch, 40 miles away.
+
+"This plant is where my grandfather started the business with six people," Corrow said. "We
+will do everything we can to keep these jobs in Halbrook, but I will not make promises to our
+people that I cannot keep."
+
+The warehouse held about £3 million of finished stock, according to the company. Corrow said
+the plant was insured but that rebuilding could take 18 months.
+
+Unite union regional officer Sandra Beaumont, 58, said workers had been told little. "People
+found out from Facebook that their workplace had burned down," Beaumont said. "They need to
+hear from the company, in person, what happens to their wages after this month."
+
+Halbrook's member of parliament, Tom Whitfield, said he had spoken to the company and would ask
+ministers for help. The plant is the town's second-largest private employer after the Halbrook
+Foods dairy, which employs about 310 people.
+
+It is the second large fire at the site. In 2009 a smaller blaze damaged a loading bay and
+closed the plant for three weeks.
+
+Packer Jamie Lowther, 23, who was on the evening shift on Tuesday, said the alarm sounded as
+workers were finishing their break. "We could smell it before we saw it," he said. "By the time
+we got to the car park, you could see flames through the skylights."
+"""
+
+
+def test_who_is_answered_from_the_introduction_says_a_confidence_that_is_one(
+    retriever_of,
+) -> None:
+    # A new user's probe: --json gave "answered": true at confidence 0.63 for "who is okonkwo",
+    # below the 0.644 it says an answer needs.
+    retriever = retriever_of(fire=PLANT_FIRE)
+    answer = read_answer(retriever, "who is okonkwo")
+    assert answer.passages[0].highlight_text.startswith("Station commander Ruth Okonkwo, 49")
+    assert answer.answered and answer.confidence >= retriever.min_confidence
+
+
 def test_who_is_shows_where_the_article_first_says_who_they_are(flood: Retriever) -> None:
     # Not the later "Okafor, who has now helped in three floods".
     answer = read_answer(flood, "who is okafor")

@@ -274,7 +274,7 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     rest = [p for p in answer.passages if p.row != lead.row]
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.
-    return replace(answer, answered=True, passages=passages, also=None, topical=None)
+    return _confident(retriever, answer, passages=passages, also=None)
 
 
 def _wrote(document: Document, name: str) -> bool:
