@@ -1121,3 +1121,32 @@ def test_a_credit_line_with_a_capitalised_role_is_the_byline_not_a_paragraph(
     assert doc.text[first.start : first.end].startswith("MANCHESTER, England")
     assert is_credit_paragraph("Ivan Petrov, Moscow Correspondent")
     assert not is_credit_paragraph("Residents said the editor")
+
+
+@pytest.mark.parametrize("element", ['div class="meta"', "div", "span"])
+def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
+    tmp_path: Path, element: str
+) -> None:
+    # A new user's probe: a saved print view with "By Grace Adeyemi | 11 February 2026" in a
+    # <div class="meta"> (or any <div>) lost its byline and date; in a <p> they were found.
+    from articlebot.retrieval.about import article_date, byline_reply
+
+    story = (
+        "<p>HALBROOK, England — A fire tore through the Corrow Packaging plant on Tuesday "
+        "evening, putting 140 jobs at risk, the company said.</p><p>Around 60 firefighters "
+        "fought the blaze. Nobody was hurt, according to station commander Ruth Okonkwo, "
+        "49.</p><p>The cause of the fire is not yet known, Okonkwo said on Wednesday.</p>"
+    )
+    tag = element.split()[0]
+    page = tmp_path / "print.html"
+    page.write_text(
+        "<html><head><title>Print: Fire destroys Halbrook plant</title></head><body>"
+        '<div class="print-header">Printed from riversidecourier.com on 12/02/2026</div>'
+        f"<h1>Fire destroys Halbrook plant</h1><{element}>By Grace Adeyemi | 11 February "
+        f"2026</{tag}>{story}</body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([page])
+    assert byline_reply(doc).lines[0].startswith("By Grace Adeyemi")
+    assert article_date(doc) == "11 February 2026"
+    assert doc.text[doc.body_start :].lstrip().startswith("HALBROOK, England")

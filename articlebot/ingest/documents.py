@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
+    is_byline,
     is_credit_only,
     is_date_line,
     is_furniture,
@@ -515,7 +516,20 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
         line = " ".join(element.text_content().split())
         if 0 < len(line) <= 120:
             return (line if re.match(r"(?i)by\b", line) else f"By {line}"), headings - {""}
-    return None, headings - {""}
+    return _printed_byline(root), headings - {""}
+
+
+def _printed_byline(root: Any) -> str | None:
+    """A "By ..." line printed above the story in an element of its own ("<div class="meta">By
+    Grace Adeyemi | 11 February 2026</div>" in a print view), which the text extraction leaves
+    out with the rest of the page's furniture; None once the story has begun."""
+    for element in root.iter("div", "p", "span", "address", "small", "em", "strong"):
+        line = " ".join(element.text_content().split())
+        if element.tag == "p" and len(line) > 200:
+            return None  # the story's first paragraph: a byline comes before it
+        if len(line) <= 120 and re.match(r"(?i)by\s+\w", line) and is_byline(line):
+            return line
+    return None
 
 
 #: What a page's <title> may add to the headline that names no outlet.
