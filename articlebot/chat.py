@@ -241,7 +241,9 @@ def run_chat(
                     out.write("\033[H\033[2J")
                 say("Forgotten; ask anything.")
             elif command in MORE:
-                say(_more(state))
+                if refresh is not None and (now := refresh(retriever)) is not retriever:
+                    retriever, scope = now, articles_in_scope(now, doc_ids)
+                say(_more(state, set(retriever.index.documents)))
             elif command in _COMMAND_HINTS:
                 say(_COMMAND_HINTS[command])
             elif (bot := bot_command(line)) == "/ask" and not _asks(bot, line):
@@ -298,8 +300,9 @@ def run_chat(
         save()
 
 
-def _more(state: ChatState) -> str:
-    """The next passage of the last answer, or why there is none."""
+def _more(state: ChatState, indexed: Collection[str]) -> str:
+    """The next passage of the last answer, or why there is none; passages of an article no
+    longer `indexed` (removed by another process since) are skipped, and said so."""
     if state.last is None:
         return "Ask a question first."
     passages = state.last.passages
@@ -311,6 +314,12 @@ def _more(state: ChatState) -> str:
         also is not None and state.shown < len(passages) and passages[state.shown].row == also.row
     ):
         state.shown += 1  # already shown, on the answer's "Also:" line
+    gone = 0
+    while state.shown < len(passages) and passages[state.shown].doc_id not in indexed:
+        state.shown += 1
+        gone += 1
+    if state.shown >= len(passages) and gone:
+        return f"{NO_MORE} (the rest are of an article removed since; ask again)"
     if state.shown >= len(passages):
         # Say why, and how to keep more: the answer held only the passages retrieved for it.
         kept = "the one kept was" if len(passages) == 1 else f"all {len(passages)} kept were"

@@ -842,7 +842,11 @@ def test_chat_answers_from_articles_added_or_removed_while_it_runs(tmp_path: Pat
     # another terminal was "not in the article", one removed still answered.
     index_dir = tmp_path / "index"
     harbour, bridge = tmp_path / "harbour.txt", tmp_path / "bridge.txt"
-    harbour.write_text("Harbour reopens\n\nFerries resumed at noon on Monday, the port said.\n")
+    harbour.write_text(
+        "Harbour reopens\n\nFerries resumed at noon on Monday, the port said.\n\n"
+        "The harbour had been closed for two weeks after a storm damaged the pier.\n\n"
+        "Fishing boats will use the harbour again from Wednesday, the harbour master said.\n"
+    )
     bridge.write_text("Bridge repairs\n\nThe Kelby bridge will reopen to traffic on 4 March.\n")
     assert _cli("add", str(harbour), index_dir=index_dir).returncode == 0
     chat = subprocess.Popen(
@@ -880,7 +884,11 @@ def test_chat_answers_from_articles_added_or_removed_while_it_runs(tmp_path: Pat
         # In another terminal, as a user would: the same settings as the chat's.
         assert _cli("add", str(bridge), index_dir=index_dir).returncode == 0
         assert "4 March" in asked("when will the bridge reopen")
+        assert "noon" in asked("when did the ferries resume")
         assert _cli("remove", "harbour", index_dir=index_dir).returncode == 0
+        # `more` after it pages no passage of the article removed (a new user's probe).
+        paged = [asked("more") for _ in range(3)]
+        assert not any("Harbour reopens" in page for page in paged), paged
         assert "noon" not in asked("when did the ferries resume")
     finally:
         chat.stdin.close()
