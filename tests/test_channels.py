@@ -828,6 +828,53 @@ async def test_a_group_s_own_article_past_the_length_limit_is_not_indexed(
 
 
 @pytest.mark.asyncio
+async def test_a_group_s_own_post_edited_past_the_length_limit_loses_its_old_article(
+    api, encoder, tmp_path: Path, caplog
+) -> None:
+    # A bot attacker's probe: a group's own post, edited to link a page over the length limit,
+    # went on being answered from the article of its earlier link.
+    from articlebot.bot.post_indexing import GROUP_ARTICLE_CHARS
+
+    huge = "Harbour report\n\n" + "The harbour wall was repaired on Friday. " * 6000
+    assert len(huge) > GROUP_ARTICLE_CHARS
+
+    def page_for(path: str) -> Page:
+        body = huge if path == "/huge.txt" else EARLY
+        kind = "text/plain" if path.endswith(".txt") else "text/html"
+        return 200, f"{kind}; charset=utf-8", body.encode()
+
+    caplog.set_level(logging.WARNING, logger="articlebot.bot.post_indexing")
+    with page_server(page_for) as base:
+        settings = _own_index_settings(api, tmp_path)
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        own, owner = -100777, make_user(7007)
+        api.set_chat_admins(own, [owner["id"]])
+        async with running_bot(settings, api.token, retriever) as app:
+            turned_on = api.group_message(own, "/autoindex on", user=owner)
+            api.push_update(turned_on)
+            assert (await answer_to(api, turned_on))["text"] == channels.AUTOINDEX_ON
+            link = f"{base}/early.html"
+            posted = api.group_message(own, link, user=owner, entities=link_entities(link))
+            api.push_update(posted)
+            doc_id = post_ref(_message(posted["message"])).doc_id
+            await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
+            huge_link = f"{base}/huge.txt"
+            message = posted["message"]
+            edit = dict(
+                message,
+                text=huge_link,
+                edit_date=message["date"] + 5,
+                entities=link_entities(huge_link),
+            )
+            api.push_update({"edited_message": edit})
+            await api.await_for(lambda: doc_id not in documents(app), 30, description="removal")
+            listed = api.group_message(own, "/articles", user=owner)
+            api.push_update(listed)
+            assert "Storm Ida" not in (await answer_to(api, listed))["text"]
+    assert "more than a group's own article may have" in caplog.text
+
+
+@pytest.mark.asyncio
 async def test_remove_in_another_group_does_not_forget_a_group_s_queued_post(
     api, encoder, tmp_path: Path, site
 ) -> None:

@@ -85,6 +85,10 @@ async def index_post(
                 len(document.text),
                 GROUP_ARTICLE_CHARS,
             )
+            # The post no longer carries the article it was indexed with: as an edit to no
+            # article, its earlier version's article goes.
+            if await _retract(state, doc_id):
+                log.info("post %s: its earlier article %s removed", article.post.link, doc_id)
             seen.mark_indexed(doc_id, signature)  # not read again: it will not be shorter
             return False
         # A page that may be read later leaves the post unmarked: its next delivery (its
