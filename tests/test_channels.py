@@ -1420,6 +1420,30 @@ async def test_summary_with_an_id_under_a_post_summarises_that_article(api, bot,
 
 
 @pytest.mark.asyncio
+async def test_summary_or_use_of_a_post_still_on_its_way_says_it_is_not_read_yet(
+    api, bot, site
+) -> None:
+    # A bot attacker's probe: /summary ID of a post still queued, under another post, said
+    # "There is no article with id ..." (and named another id), then the post was indexed.
+    early, early_forward = await post(api, f"Storm: {url(site, '/early.html')}")
+    await api.await_for(lambda: _doc(early) in documents(bot), 30, description="the storm post")
+    await post(api, f"Orchard: {url(site, '/slow.html')}")
+    await api.await_for(lambda: site.hits["/slow.html"] == 1, 20, description="the read")
+    queued, _ = await post(api, f"Later: {url(site, '/later.html')}")
+    wanted = _doc(queued)
+    await api.await_for(lambda: wanted in bot.bot_data.channels.pending, 20, description="queue")
+    waiting = f"Article {wanted} is not read yet; please ask again in a few minutes."
+    asked = api.comment(early_forward, f"/summary {wanted}", user=READER)
+    api.push_update(asked)
+    assert (await answer_to(api, asked))["text"] == waiting
+    for command in (f"/summary {wanted}", f"/use {wanted}"):
+        api.push_update(api.private_message(READER["id"], command, user=READER))
+    await api.await_messages(READER["id"], 2, timeout=20)
+    assert [m["text"] for m in api.sent_messages(READER["id"])] == [waiting, waiting]
+    site.slow.set()
+
+
+@pytest.mark.asyncio
 async def test_a_stop_with_a_question_waiting_under_a_queued_post_ends_in_time(
     api, encoder, tmp_path: Path, site
 ) -> None:

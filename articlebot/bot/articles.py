@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 
 from articlebot.bot.access import admin_message, is_bot_admin, is_chat_admin
 from articlebot.bot.delivery import ShuttingDown, stop_notice
-from articlebot.bot.handlers import scope_of, visible_to
+from articlebot.bot.handlers import missing_article_line, scope_of, visible_to
 from articlebot.bot.indexing import NOTICE_TIMEOUT
 from articlebot.bot.post_queue import forget_post
 from articlebot.bot.render import (
@@ -139,7 +139,7 @@ async def use(update: Update, context: BotContext) -> None:
         title = clip(index.documents[wanted].title, MAX_TITLE_CHARS)
         reply = f"Questions here now search only “{title}”."
     else:
-        reply = no_article_line(wanted, await visible_to(index.doc_order, message.chat_id, context))
+        reply = await missing_article_line(wanted, message, context)
     await message.reply_text(reply)
 
 

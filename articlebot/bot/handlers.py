@@ -41,6 +41,8 @@ SHOWN_ABOVE = "Already shown above."
 RESTARTING = "I'm restarting; please ask again in a minute."
 #: Before the first answer after the article a chat chose with /use was removed.
 USE_GONE = "The article this chat was set to with /use was removed; I now search every article."
+#: An id of a post still queued, being read or waiting for room (as `POST_WAITING` under it).
+ARTICLE_WAITING = "Article {id} is not read yet; please ask again in a few minutes."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering. Please try again."
 
 
@@ -77,9 +79,21 @@ async def refused_article(
     index = context.bot_data.retriever.index
     if wanted in index.documents and await visible_to([wanted], message.chat_id, context):
         return False
-    visible = await visible_to(index.doc_order, message.chat_id, context)
-    await message.reply_text(render.no_article_line(wanted, visible), do_quote=quote)
+    await message.reply_text(await missing_article_line(wanted, message, context), do_quote=quote)
     return True
+
+
+async def missing_article_line(wanted: str, message: Message, context: BotContext) -> str:
+    """The reply to an id no article this chat may read has: a post of its still on its way
+    is not read yet (it was "no article with id", then indexed), else the ids it may mean."""
+    state = context.bot_data
+    index = state.retriever.index
+    if state.channels.on_its_way(wanted, index.documents) and await visible_to(
+        [wanted], message.chat_id, context
+    ):
+        return ARTICLE_WAITING.format(id=wanted)
+    visible = await visible_to(index.doc_order, message.chat_id, context)
+    return render.no_article_line(wanted, visible)
 
 
 async def search_scope(chat_id: int | None, context: BotContext) -> list[str] | None:
