@@ -515,6 +515,30 @@ async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_uploads_named_only_by_their_suffix_or_by_emoji_are_added_and_named(api, bot) -> None:
+    # A bot attacker's probe: a file named ".txt" was refused ("send a .txt, .md or .html
+    # file"), and "🗞.txt", whose id another file's emoji name had taken, was told "An article
+    # from elsewhere is indexed too".
+    admin = make_user(ADMIN)
+    uploads = [
+        ("📰.txt", b"Ferry news\nThe night ferry to Orsk leaves at 23:40 from pier four.\n"),
+        ("🗞.txt", b"Ferry notes\nThe morning ferry to Lund leaves at 06:15 from pier two.\n"),
+        (".txt", b"Ferry extra\nThe noon ferry to Vik leaves at 12:05 from pier one.\n"),
+    ]
+    added: list[str] = []
+    for count, (name, content) in enumerate(uploads, start=1):
+        api.push_update(_upload(api, ADMIN, name, content, admin))
+        await api.await_messages(ADMIN, 2 * count, timeout=120)
+        added.append(api.sent_messages(ADMIN)[-1]["text"])
+    assert added[0].startswith("Added Ferry news") and "id upload-document." in added[0]
+    assert added[1].startswith("Added Ferry notes")
+    assert "An upload of 📰.txt is indexed too, id upload-document:" in added[1]
+    assert added[2].startswith("Added Ferry extra")
+    assert "An upload of 📰.txt is indexed too, id upload-document:" in added[2]
+    assert "pier one" in await _ask(api, 8043, "Where does the noon ferry to Vik leave?", 1)
+
+
+@pytest.mark.asyncio
 async def test_two_admins_adding_at_once(api, encoder, article_index_dir, site) -> None:
     settings = load_settings(
         api_url=api.url,

@@ -203,15 +203,20 @@ async def admin_document(update: Update, context: BotContext) -> None:
     size = message.document.file_size or 0
 
     async def read() -> Document:
-        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+        kind = _upload_kind(name)
+        if kind is None:
             raise DocumentError(f"{name}: send a .txt, .md or .html file")
         if size > MAX_PAGE_BYTES:
             raise DocumentError(f"{name}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
+        stem, suffix = kind
         file = await message.document.get_file()
         data = bytes(await file.download_as_bytearray())
+        # The reader knows a file's kind by its path's suffix, which a name that is only the
+        # suffix (".txt") lacks: it is read under a stand-in name.
+        path = Path(name) if stem else Path(f"upload{suffix}")
         # An .html upload is read by trafilatura, seconds of CPU: off the event loop.
         [document] = await asyncio.to_thread(
-            parse_bytes, data, Path(name), doc_id=f"upload-{slugify(Path(name).stem)}"
+            parse_bytes, data, path, doc_id=f"upload-{slugify(stem)}"
         )
         # An upload is known by its name and content: the same file sent again is the same
         # article, another file of the same name is another article.
@@ -219,6 +224,14 @@ async def admin_document(update: Update, context: BotContext) -> None:
         return dataclasses.replace(document, source=f"upload:{digest}/{name}")
 
     await _add(message, read, context)
+
+
+def _upload_kind(name: str) -> tuple[str, str] | None:
+    """An upload's file name split into its stem and its suffix, the kind judged by how the
+    name ends (".txt" is a text file with no stem); None for a kind not read."""
+    lowered = name.lower()
+    suffix = next((s for s in UPLOAD_SUFFIXES if lowered.endswith(s)), None)
+    return None if suffix is None else (name[: len(name) - len(suffix)], suffix)
 
 
 async def add_link(message: Message, url: str, context: BotContext) -> None:
@@ -341,8 +354,11 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
         )
         also = f" {what} if this one replaces it."
     elif elsewhere is not None:
+        # Another file's name may give the same id ("📰.txt" and "🗞.txt"): named, not "elsewhere".
+        other_name = elsewhere.source.partition("/")[2] if _is_upload(elsewhere.source) else ""
+        what = f"An upload of {escape(other_name)}" if other_name else "An article from elsewhere"
         also = (
-            " An article from elsewhere is indexed too, id "
+            f" {what} is indexed too, id "
             f"<code>{escape(elsewhere.doc_id)}</code>: /remove it if this one replaces it."
         )
     return f"Added <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}.{also}"
@@ -352,10 +368,15 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
 LISTED_UPLOADS = 5
 
 
+def _is_upload(source: str) -> bool:
+    """Whether an article's source is a file an admin sent ("upload:<digest>/ferry.md")."""
+    return source.startswith("upload:")
+
+
 def _same_upload_name(source: str, uploaded: str) -> str | None:
     """The file name two uploads share ("upload:<digest>/ferry.md"), if both are uploads of
     one name: an admin sending a corrected file again."""
-    if not (source.startswith("upload:") and uploaded.startswith("upload:")):
+    if not (_is_upload(source) and _is_upload(uploaded)):
         return None
     name = source.partition("/")[2]
     return name if name and name == uploaded.partition("/")[2] else None
