@@ -274,6 +274,31 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
     assert await _ask(api, 8006, "www.example.com/story", 3) == articles.ADDING_IS_FOR_ADMINS
 
 
+@pytest.mark.asyncio
+async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> None:
+    # A bot attacker's probe: "/add LINK thanks" and "/add LINK1 LINK2" fetched the whole text
+    # as one link (".../orchard.html%20thanks": 404), and so did an admin's "LINK who wrote
+    # this?".
+    admin = make_user(ADMIN)
+    sent = [
+        (f"/add {site}/lighthouse.html thanks", ["Added Lighthouse keeper retires"]),
+        (
+            f"/add {site}/release.txt\n{site}/notes.md",
+            ["Added Harbour trust buys the old net loft", "Added Ferry timetable changes"],
+        ),
+        (f"{site}/edition.txt who wrote this?", ["Added Harbour bulletin"]),
+    ]
+    count = 0
+    for text, added in sent:
+        api.push_update(api.private_message(ADMIN, text, user=admin))
+        count += 2 * len(added)
+        replies = [m["text"] for m in (await api.await_messages(ADMIN, count, timeout=120))]
+        outcomes = [r for r in replies[count - 2 * len(added) :] if r != "Reading the article…"]
+        assert len(outcomes) == len(added), replies
+        for outcome, title in zip(outcomes, added, strict=True):
+            assert outcome.startswith(title), outcomes
+
+
 def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> None:
     settings = load_settings(index_dir=article_index_dir)
     open_index(settings, encoder)

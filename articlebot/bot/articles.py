@@ -148,32 +148,57 @@ async def add(update: Update, context: BotContext) -> None:
     message = await admin_message(update, context)
     if message is None:
         return
-    url = _link(" ".join(context.args or []))
-    if url is None:
+    urls = _links(" ".join(context.args or []))
+    if not urls:
         await message.reply_text("Send /add followed by a link to the article.")
         return
-    await add_link(message, url, context)
+    await _add_links(message, urls, context)
 
 
-def _link(text: str) -> str | None:
-    """The link an admin sent: "https://..." as it is, or "www.example.com/story" (a link
+async def _add_links(message: Message, urls: list[str], context: BotContext) -> None:
+    """Add each link in turn, each told as one /add is; none more once the queue is full (each
+    would be told it is busy)."""
+    for url in urls:
+        if not await add_link(message, url, context):
+            return
+
+
+def _link(word: str) -> str | None:
+    """The link a word is: "https://..." as it is, or "www.example.com/story" (a link
     Telegram shows as one) with "https://" put before it."""
-    text = text.strip()
-    return text if is_url(text) else link_without_scheme(text)
+    word = word.strip()
+    return word if is_url(word) else link_without_scheme(word)
+
+
+def _links(text: str) -> list[str]:
+    """The links an admin sent to add, once each: none unless the first word is one, then
+    every word that is one ("/add LINK thanks" is LINK: the words were fetched as its end)."""
+    words = text.split()
+    if not words or _link(words[0]) is None:
+        return []
+    return list(dict.fromkeys(url for word in words if (url := _link(word)) is not None))
+
+
+def _sent_links(text: str | None) -> list[str]:
+    """The links of a private message that is an article to add: a link alone, or a link with
+    its "https://" and more words after it ("https://site/story who wrote this?"). Not
+    "example.com is great": a question, as before."""
+    words = (text or "").split()
+    return _links(text or "") if len(words) == 1 or (words and is_url(words[0])) else []
 
 
 async def admin_link(update: Update, context: BotContext) -> None:
-    """A bare link sent by an admin in a private chat is an article to add."""
+    """A link sent by an admin in a private chat is an article to add."""
     message = update.effective_message
-    url = _link(message.text or "") if message is not None else None
-    if message is not None and url is not None and is_bot_admin(update, context.bot_data.settings):
-        await add_link(message, url, context)
+    urls = _sent_links(message.text) if message is not None else []
+    if message is not None and urls and is_bot_admin(update, context.bot_data.settings):
+        await _add_links(message, urls, context)
 
 
 def is_link(text: str | None) -> bool:
-    """Whether a message is a link alone ("https://...", or "www.example.com/story" as
-    Telegram shows links): an article to add, from an admin."""
-    return text is not None and _link(text) is not None
+    """Whether a message is a link to add, from an admin (`_sent_links`): "https://...", or
+    "www.example.com/story" alone as Telegram shows links."""
+    return bool(_sent_links(text))
 
 
 #: To someone not an admin who sends a link or a file, as an admin would to add an article.
@@ -234,19 +259,21 @@ def _upload_kind(name: str) -> tuple[str, str] | None:
     return None if suffix is None else (name[: len(name) - len(suffix)], suffix)
 
 
-async def add_link(message: Message, url: str, context: BotContext) -> None:
-    """Fetch and index one article while questions go on being answered."""
+async def add_link(message: Message, url: str, context: BotContext) -> bool:
+    """Fetch and index one article while questions go on being answered; whether it was
+    queued."""
     allow = context.bot_data.settings.fetch_allow_hosts
-    await _add(message, lambda: fetch_article(url, allow=allow), context)
+    return await _add(message, lambda: fetch_article(url, allow=allow), context)
 
 
 async def _add(
     message: Message,
     read: Callable[[], Awaitable[Document]],
     context: BotContext,
-) -> None:
+) -> bool:
     """Queue one article for the indexing worker, which reads it, indexes it, serves it and
-    tells the admin how it went; a full queue is one line saying to try again."""
+    tells the admin how it went; a full queue is one line saying to try again. Whether it
+    was queued."""
     state = context.bot_data
     told = asyncio.Event()
     upload = _Upload()
@@ -261,11 +288,12 @@ async def _add(
 
     if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
-        return
+        return False
     try:
         await message.reply_text("Reading the article…", do_quote=True)
     finally:
         told.set()
+    return True
 
 
 async def _say_while_stopping(message: Message, text: str, html: bool = False) -> None:
