@@ -678,6 +678,23 @@ async def test_stats_is_for_admins_only(api, start_bot) -> None:
     assert "1 document," in shown["text"] and "passages" in shown["text"]
 
 
+@pytest.mark.asyncio
+async def test_one_dotted_word_is_a_question_not_a_link(api, start_bot) -> None:
+    # A bot attacker's probe: "Vinatier.Russia?" was taken for a link: a reader was told only
+    # admins can add articles, and an admin's bot tried to fetch https://Vinatier.Russia?.
+    await start_bot(admin_ids=[57])
+    for count, word in enumerate(("Vinatier.Russia?", "russia.ukraine?"), start=1):
+        api.push_update(api.private_message(58, word))
+        answer = (await _reply(api, 58, count))["text"]
+        assert answer != articles.ADDING_IS_FOR_ADMINS and "Russia" in answer  # answered
+    api.push_update(api.private_message(57, "Vinatier.Russia?"))
+    answer = (await _reply(api, 57))["text"]
+    assert answer != "Reading the article…" and "Russia" in answer
+    # A host alone with a known top-level domain is still a link.
+    api.push_update(api.private_message(58, "example.com"))
+    assert (await _reply(api, 58, 3))["text"] == articles.ADDING_IS_FOR_ADMINS
+
+
 def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm(
     api, index_dir, tmp_path
 ) -> None:

@@ -59,10 +59,26 @@ def is_url(text: str) -> bool:
 #: A link typed without its scheme, as browsers show them: "www.bbc.co.uk/news/x",
 #: "example.com/story".
 _BARE_HOST = re.compile(
-    r"(?:(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}|localhost|\d{1,3}(?:\.\d{1,3}){3}"
-    r"|\[[0-9a-f:.]+\])"
-    r"(?::\d+)?(?:[/?#]\S*)?",
+    r"(?:(?P<www>www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?P<tld>[a-z]{2,})|localhost"
+    r"|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])"
+    r"(?::\d+)?(?P<rest>[/?#]\S*)?",
     re.IGNORECASE,
+)
+#: Top-level domains a host typed alone ("example.com", "bbc.co.uk") is known by: every
+#: country's, and the common generic ones. Any other word after a dot ("Vinatier.Russia?",
+#: "node.js") is no host: a question.
+_KNOWN_TLDS = frozenset(
+    """ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bl bm bn bo
+    bq br bs bt bv bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk
+    dm do dz ec ee eg eh er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq
+    gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ke kg kh ki
+    km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo
+    mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk
+    pl pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss
+    st sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk um us uy uz va vc
+    ve vg vi vn vu wf ws ye yt za zm zw
+    com org net info biz gov edu mil int name pro mobi news app dev blog online site xyz tech
+    cloud website museum""".split()
 )
 #: "localhost:8000/story.html", "127.0.0.1:8000/story.html", "[::1]:8000/story.html": a page
 #: served on this machine.
@@ -73,9 +89,18 @@ _LOCAL_HOST = re.compile(
 
 def link_without_scheme(text: str) -> str | None:
     """The link `text` means when it is one typed without "https://" ("www.bbc.co.uk/news/x",
-    "example.com/story"), with its scheme; None when it is no such link."""
+    "example.com/story", "example.com"), with its scheme; None when it is no such link: a
+    host alone must end in a known top-level domain ("Vinatier.Russia?" is a question)."""
     text = text.strip()
-    if _BARE_HOST.fullmatch(text) is None:
+    found = _BARE_HOST.fullmatch(text)
+    if found is None:
+        return None
+    if (
+        found["tld"] is not None
+        and found["www"] is None
+        and not (found["rest"] or "").startswith("/")
+        and found["tld"].lower() not in _KNOWN_TLDS
+    ):
         return None
     # A machine of one's own is served over http:// more often than not.
     return f"{'http' if _LOCAL_HOST.match(text) else 'https'}://{text}"
