@@ -358,6 +358,84 @@ async def test_a_post_own_text_is_its_article_and_an_edit_reindexes_it(api, bot,
 
 
 @pytest.mark.asyncio
+async def test_a_late_forward_does_not_bring_back_the_version_before_an_edit(
+    api, bot, site
+) -> None:
+    # A bot attacker's probe: a post's automatic forward handled after the post's edit (webhook
+    # deliveries come out of order) indexed the old version again: the edit was lost, and a
+    # story the edit withdrew was answered from again.
+    orchard = f"Orchard: {url(site, '/orchard.html')}"
+    await _late_forward_after_edit(api, bot, site, orchard, "Cider orchard wins heritage grant")
+    await _late_forward_after_edit(api, bot, site, "Correction: we have withdrawn this story.")
+
+
+async def _late_forward_after_edit(
+    api: FakeBotApi, bot: Application, site: Site, edit_text: str, wanted: str | None = None
+) -> None:
+    """A post, its edit to `edit_text` (its article then titled `wanted`; None: no article),
+    then its automatic forward: the edited version stays, answered from under the post."""
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
+    api.push_update(posted)
+    doc_id = _doc(posted)
+    await api.await_for(lambda: doc_id in documents(bot), 20, description="the post")
+    original = posted["channel_post"]
+    edit = api.channel_post(channel, edit_text, message_id=original["message_id"], edited=True)
+    edit["edited_channel_post"]["edit_date"] = original["date"] + 5
+    api.push_update(edit)
+
+    def edited() -> bool:
+        document = documents(bot).get(doc_id)
+        return (document.title if document else None) == wanted
+
+    await api.await_for(edited, 20, description="the edit")
+    forward = api.automatic_forward(DISCUSSION, posted)
+    api.push_update(forward)
+    forward_id = forward["message"]["message_id"]
+    await api.await_for(lambda: forward_id in bot.bot_data.channels.roots.get(DISCUSSION, {}), 20)
+    await asyncio.sleep(1)  # the forward handed to the indexing queue, if it is
+    await api.await_for(lambda: not bot.bot_data.channels.pending, 20, description="done")
+    assert edited(), documents(bot).get(doc_id)
+    summary = api.comment(forward, "/summary", user=READER)
+    api.push_update(summary)
+    said = (await answer_to(api, summary))["text"]
+    assert "Storm Ida" not in said and (wanted is None or wanted in said), said
+
+
+@pytest.mark.asyncio
+async def test_a_late_forward_after_a_restart_does_not_replace_the_edit_kept_over_it(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # The same probe over a restart: the edit, still to be indexed when the bot stopped, is
+    # kept in the chat state with its time, and the post's forward coming after the start is
+    # the older version.
+    settings = _own_index_settings(api, tmp_path)
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
+    original = posted["channel_post"]
+    edit = api.channel_post(
+        channel, f"Orchard: {url(site, '/orchard.html')}", message_id=original["message_id"]
+    )
+    edit["channel_post"]["edit_date"] = original["date"] + 5
+    kept_edit = what_to_index(_message(edit["channel_post"]))
+    assert kept_edit is not None
+    with closing(file_chat_state(settings.index_dir)) as kept:
+        kept.add_pending_post(kept_edit.post.doc_id, kept_edit.to_json())
+    app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+    await launch_polling(app)
+    try:
+        api.push_update(api.automatic_forward(DISCUSSION, posted))
+        doc_id = _doc(posted)
+        await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
+        await asyncio.sleep(1)  # the forward handed to the indexing queue, if it is
+        await api.await_for(lambda: not app.bot_data.channels.pending, 20, description="done")
+        assert documents(app)[doc_id].title == "Cider orchard wins heritage grant"
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
 async def test_a_post_edited_to_carry_no_article_has_its_article_removed(api, bot, site) -> None:
     # An attacker's probe: a retracted story ("we have withdrawn this story", no link), or one
     # whose link was edited to a page that cannot be read, went on being answered from.

@@ -70,6 +70,9 @@ class ChannelState:
     #: doc_id -> the newest version of the post queued (its record): an older version waiting
     #: to be read again must not replace it.
     newest: dict[str, str] = field(default_factory=dict)
+    #: doc_id -> when the newest version of the post seen was made (PostArticle.version_at):
+    #: a delivery of an older one coming after it (a late automatic forward) is not indexed.
+    versions: dict[str, int] = field(default_factory=dict)
     #: doc_id -> the post waiting to be read again (its page could not be read).
     waiting: dict[str, WaitingPost] = field(default_factory=dict)
     #: doc_id -> the version of the post queued and not yet started (its record): the same
@@ -120,6 +123,17 @@ class ChannelState:
         if doc_id not in self.indexed and len(self.indexed) >= MAX_POSTS:
             self.indexed.clear()
         self.indexed[doc_id] = signature
+
+    def outdated(self, article: PostArticle) -> bool:
+        """Whether a newer version of the post was seen before `article`; if not, it is the
+        newest seen (forgetting all when full lets a late old version through, as before)."""
+        doc_id = article.post.doc_id
+        if article.version_at < self.versions.get(doc_id, 0):
+            return True
+        if doc_id not in self.versions and len(self.versions) >= MAX_POSTS:
+            self.versions.clear()
+        self.versions[doc_id] = article.version_at
+        return False
 
     def expect(self, doc_id: str) -> None:
         """Note that an indexing job for the post `doc_id` was queued."""

@@ -23,7 +23,7 @@ from articlebot.bot.post_answers import InPostThread, on_thread_message
 from articlebot.bot.post_queue import queue_post
 from articlebot.bot.state import BotContext
 from articlebot.bot.threads import forwarded_post
-from articlebot.ingest.posts import PostArticle, PostRef, post_ref, what_to_index
+from articlebot.ingest.posts import PostArticle, PostRef, post_ref, version_at, what_to_index
 
 AUTOINDEX_HINT = (
     "/autoindex on: the links this group's admins post, and the posts of the channel this "
@@ -45,7 +45,7 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     PostArticle, which removes the one indexed before); None for a new post without one."""
     article = what_to_index(message)
     if article is None and message.edit_date is not None:
-        return PostArticle(post, None, None)
+        return PostArticle(post, None, None, version_at=version_at(message))
     return None if article is None else replace(article, post=post)
 
 

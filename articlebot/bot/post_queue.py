@@ -46,6 +46,13 @@ async def _queue_post(
     state: BotState, article: PostArticle, recorded: str | None, tries: int
 ) -> None:
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
+    if seen.outdated(article):
+        # Deliveries come out of order (webhooks): a post's automatic forward handled after
+        # the post's edit brought the old version back, a story retracted by the edit too.
+        log.info("post %s: an older version after a newer one; not indexed", article.post.link)
+        if recorded is not None:
+            await _release(state, doc_id, recorded)
+        return
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
         await state.remember(state.chats.add_pending_post, doc_id, kept)

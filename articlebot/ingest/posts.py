@@ -82,6 +82,9 @@ class PostArticle:
     #: A digest of the post's whole text, however short: an edit of it ("WITHDRAWN: <the same
     #: link>") is read again, the same post delivered twice (itself, its forward) once.
     digest: str = ""
+    #: When this version of the post was made (Unix time: of its edit, else of the post; 0 when
+    #: not known): deliveries come out of order, and an older version must not replace it.
+    version_at: int = 0
 
     def to_json(self) -> str:
         """This post article as one JSON object (kept while it waits to be indexed)."""
@@ -106,6 +109,7 @@ class PostArticle:
                 _typed(data["article_url"], str, optional=True),
                 _typed(data["own_text"], str, optional=True),
                 _typed(data.get("digest", ""), str),
+                _typed(data.get("version_at", 0), int),
             )
         except (KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise ValueError(f"not a kept post ({type(exc).__name__}: {exc})") from None
@@ -214,7 +218,17 @@ def what_to_index(message: Message) -> PostArticle | None:
     if not urls and own is None:
         return None
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return PostArticle(post_ref(message), urls[0] if urls else None, own, digest)
+    url = urls[0] if urls else None
+    return PostArticle(post_ref(message), url, own, digest, version_at(message))
+
+
+def version_at(message: Message) -> int:
+    """When this version of a post was made: its edit's time, else the post's (an automatic
+    forward's own date is when it was copied, its origin's when the channel posted it)."""
+    if message.edit_date is not None:
+        return int(message.edit_date.timestamp())
+    origin = message.forward_origin if message.is_automatic_forward else None
+    return int((origin.date if origin is not None else message.date).timestamp())
 
 
 def _first_sentence(text: str) -> str:
