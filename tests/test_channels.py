@@ -366,14 +366,22 @@ async def test_a_late_forward_does_not_bring_back_the_version_before_an_edit(
     # story the edit withdrew was answered from again.
     orchard = f"Orchard: {url(site, '/orchard.html')}"
     await _late_forward_after_edit(api, bot, site, orchard, "Cider orchard wins heritage grant")
-    await _late_forward_after_edit(api, bot, site, "Correction: we have withdrawn this story.")
+    # Edited within the second it was posted: the edit is still the newer.
+    withdrawn = "Correction: we have withdrawn this story."
+    await _late_forward_after_edit(api, bot, site, withdrawn, later=0)
 
 
 async def _late_forward_after_edit(
-    api: FakeBotApi, bot: Application, site: Site, edit_text: str, wanted: str | None = None
+    api: FakeBotApi,
+    bot: Application,
+    site: Site,
+    edit_text: str,
+    wanted: str | None = None,
+    later: int = 5,
 ) -> None:
-    """A post, its edit to `edit_text` (its article then titled `wanted`; None: no article),
-    then its automatic forward: the edited version stays, answered from under the post."""
+    """A post, its edit to `edit_text` `later` seconds after it (its article then titled
+    `wanted`; None: no article), then its automatic forward: the edited version stays,
+    answered from under the post."""
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
     api.push_update(posted)
@@ -381,7 +389,7 @@ async def _late_forward_after_edit(
     await api.await_for(lambda: doc_id in documents(bot), 20, description="the post")
     original = posted["channel_post"]
     edit = api.channel_post(channel, edit_text, message_id=original["message_id"], edited=True)
-    edit["edited_channel_post"]["edit_date"] = original["date"] + 5
+    edit["edited_channel_post"]["edit_date"] = original["date"] + later
     api.push_update(edit)
 
     def edited() -> bool:

@@ -70,9 +70,10 @@ class ChannelState:
     #: doc_id -> the newest version of the post queued (its record): an older version waiting
     #: to be read again must not replace it.
     newest: dict[str, str] = field(default_factory=dict)
-    #: doc_id -> when the newest version of the post seen was made (PostArticle.version_at):
-    #: a delivery of an older one coming after it (a late automatic forward) is not indexed.
-    versions: dict[str, int] = field(default_factory=dict)
+    #: doc_id -> when the newest version of the post seen was made (PostArticle.version_at),
+    #: whether it was an edit, and its text's digest: a delivery of an older version coming
+    #: after it (a late automatic forward) is not indexed.
+    versions: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
     #: doc_id -> the post waiting to be read again (its page could not be read).
     waiting: dict[str, WaitingPost] = field(default_factory=dict)
     #: doc_id -> the version of the post queued and not yet started (its record): the same
@@ -127,12 +128,14 @@ class ChannelState:
     def outdated(self, article: PostArticle) -> bool:
         """Whether a newer version of the post was seen before `article`; if not, it is the
         newest seen (forgetting all when full lets a late old version through, as before)."""
-        doc_id = article.post.doc_id
-        if article.version_at < self.versions.get(doc_id, 0):
-            return True
+        doc_id, made = article.post.doc_id, (article.version_at, article.edited)
+        newest = self.versions.get(doc_id)
+        if newest is not None and made < newest[:2]:
+            # Its text as the newest's (a copy of it delivered late) is no older version.
+            return article.digest != newest[2]
         if doc_id not in self.versions and len(self.versions) >= MAX_POSTS:
             self.versions.clear()
-        self.versions[doc_id] = article.version_at
+        self.versions[doc_id] = (*made, article.digest)
         return False
 
     def expect(self, doc_id: str) -> None:

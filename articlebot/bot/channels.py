@@ -45,7 +45,7 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     PostArticle, which removes the one indexed before); None for a new post without one."""
     article = what_to_index(message)
     if article is None and message.edit_date is not None:
-        return PostArticle(post, None, None, version_at=version_at(message))
+        return PostArticle(post, None, None, version_at=version_at(message), edited=True)
     return None if article is None else replace(article, post=post)
 
 

@@ -85,6 +85,8 @@ class PostArticle:
     #: When this version of the post was made (Unix time: of its edit, else of the post; 0 when
     #: not known): deliveries come out of order, and an older version must not replace it.
     version_at: int = 0
+    #: Whether this version is an edit: it is newer than the post itself at the same second.
+    edited: bool = False
 
     def to_json(self) -> str:
         """This post article as one JSON object (kept while it waits to be indexed)."""
@@ -110,6 +112,7 @@ class PostArticle:
                 _typed(data["own_text"], str, optional=True),
                 _typed(data.get("digest", ""), str),
                 _typed(data.get("version_at", 0), int),
+                _typed(data.get("edited", False), bool),
             )
         except (KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise ValueError(f"not a kept post ({type(exc).__name__}: {exc})") from None
@@ -219,7 +222,8 @@ def what_to_index(message: Message) -> PostArticle | None:
         return None
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     url = urls[0] if urls else None
-    return PostArticle(post_ref(message), url, own, digest, version_at(message))
+    edited = message.edit_date is not None
+    return PostArticle(post_ref(message), url, own, digest, version_at(message), edited)
 
 
 def version_at(message: Message) -> int:
