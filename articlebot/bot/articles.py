@@ -238,7 +238,7 @@ async def admin_document(update: Update, context: BotContext) -> None:
         data = bytes(await file.download_as_bytearray())
         # The reader knows a file's kind by its path's suffix, which a name that is only the
         # suffix (".txt") lacks: it is read under a stand-in name.
-        path = Path(name) if stem else Path(f"upload{suffix}")
+        path = Path(name) if Path(name).suffix.lower() == suffix else Path(f"upload{suffix}")
         # An .html upload is read by trafilatura, seconds of CPU: off the event loop.
         [document] = await asyncio.to_thread(
             parse_bytes, data, path, doc_id=f"upload-{slugify(stem)}"
