@@ -323,3 +323,19 @@ def test_another_application_s_tables_of_the_same_names_are_refused(database_url
         with pytest.raises(SchemaMismatchError, match="tables named documents that are not"):
             create_schema(conn)
         assert conn.execute("SELECT to_regclass('passages') IS NULL").fetchone()[0]
+
+
+def test_articlebot_in_a_schema_of_its_own_beside_another_application_s_tables(
+    database_url: str,
+) -> None:
+    # A verifier's probe: the refusal above looked along the whole search path, and refused
+    # articlebot in a schema of its own ("search_path=articlebot,public"), as it suggests.
+    with connect(database_url) as conn:
+        conn.execute("CREATE TABLE public.documents (id serial PRIMARY KEY, name text)")
+        conn.execute("CREATE SCHEMA articlebot")
+        conn.execute("SET search_path = articlebot, public")
+        conn.commit()
+        create_schema(conn)
+        assert current_generation(conn).id == 0
+        (where,) = conn.execute("SELECT to_regclass('articlebot.passages')").fetchone()
+        assert where is not None

@@ -250,8 +250,14 @@ def _refuse_other_tables(conn: psycopg.Connection) -> None:
     """SchemaMismatchError when tables of articlebot's names are there but not articlebot's
     (no articlebot_schema beside them): another application's "documents" was taken for ours,
     and every command then failed on a column it lacks."""
+    # In the schema the tables are created in (the search path's first), not further along
+    # it: articlebot in a schema of its own beside another application's public.documents.
     present = conn.execute(
-        "SELECT " + ", ".join(f"to_regclass('{name}') IS NOT NULL" for name in _TABLE_NAMES)
+        "SELECT "
+        + ", ".join(
+            f"to_regclass(quote_ident(current_schema()) || '.{name}') IS NOT NULL"
+            for name in _TABLE_NAMES
+        )
     ).fetchone()
     if present[_TABLE_NAMES.index("articlebot_schema")]:
         return
@@ -259,8 +265,9 @@ def _refuse_other_tables(conn: psycopg.Connection) -> None:
     if others:
         raise SchemaMismatchError(
             f"the database already has tables named {', '.join(others)} that are not "
-            "articlebot's: give articlebot a database of its own (or a schema of its own: "
-            "?options=-csearch_path%3Darticlebot in the URL, the schema created first)"
+            "articlebot's: give articlebot a database of its own (or a schema of its own, "
+            "created first, with the vector extension's beside it on the search path: "
+            "?options=-csearch_path%3Darticlebot,public in the URL)"
         )
 
 
