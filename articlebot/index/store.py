@@ -240,22 +240,35 @@ def is_index_entry(name: str) -> bool:
 
 def written_generations(index_dir: Path) -> list[Path]:
     """The whole generations in `index_dir` (those with a manifest, written last), oldest
-    first by when they were written: by the manifest's time, as their names are in the local
-    time of the writer, which differs between a user's shell and a service."""
+    first by when they were written: by the time their manifest records (names are in the
+    local time of the writer, which differs between a user's shell and a service; a file's
+    time is the copy's after a restore that did not keep it), else the manifest file's."""
     found = []
     try:
         entries = list(os.scandir(index_dir))
     except OSError:
         return []
     for entry in entries:
-        if not _GENERATION.fullmatch(entry.name):
-            continue
-        try:
-            written = os.stat(Path(entry.path) / "manifest.json").st_mtime_ns
-        except OSError:
-            continue
-        found.append((written, entry.name))
+        if _GENERATION.fullmatch(entry.name):
+            written = _written_at(Path(entry.path) / "manifest.json")
+            if written is not None:
+                found.append((written, entry.name))
     return [index_dir / name for _, name in sorted(found)]
+
+
+def _written_at(manifest: Path) -> float | None:
+    """When a generation was written, as its manifest says (None: it has no manifest)."""
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        created = data.get("created") if isinstance(data, dict) else None
+        if isinstance(created, int | float) and math.isfinite(created):
+            return float(created)
+    except (OSError, ValueError):
+        pass
+    try:
+        return manifest.stat().st_mtime
+    except OSError:
+        return None
 
 
 def holds_other_files(index_dir: Path) -> str | None:
