@@ -1023,6 +1023,16 @@ def test_a_markdown_headline_under_another_front_matter_title_heads_the_story(
     assert doc.byline == "Luis Ferreira, Sports Reporter"
     paragraphs = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     assert [p.split()[0] for p in paragraphs] == ["CHICAGO", "Kamau"]
+    # A section's heading opening the body is no headline: the front matter's title stays (a
+    # verifier's probe: "## Key points" and "Background" had become the title).
+    for opening in ("## Key points", "# Background", "# What happened"):
+        doc = _markdown(
+            tmp_path,
+            "---\ntitle: Council backs budget after long debate\nauthor: Jane Roe\n---\n\n"
+            f"{opening}\n\nThe council voted 7-4 on Tuesday to pass the budget.\n",
+        )
+        assert doc.title == "Council backs budget after long debate", opening
+        assert doc.byline == "By Jane Roe"
 
 
 def test_a_saved_web_page_is_read_in_the_encoding_it_declares(tmp_path: Path) -> None:

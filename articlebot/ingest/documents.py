@@ -389,11 +389,29 @@ def _markdown_as_text(source: str) -> tuple[str, bool]:
     text, heading = converted.text, converted.starts_with_heading
     # A `# ` headline opening the text is the one a reader sees, whatever the front matter's
     # title (often a shorter one for search engines); put under that title, the headline and
-    # the byline below it would be read as the story's first paragraphs.
-    headline = heading and looks_like_title(first_line_of(text), markdown_heading=True)
+    # the byline below it would be read as the story's first paragraphs. A section's heading
+    # opening it ("## Key points", "Background") is no headline: the front matter's title is.
+    first = first_line_of(text)
+    headline = (
+        converted.starts_with_headline
+        and looks_like_title(first, markdown_heading=True)
+        and (converted.title is None or _same_story(first, converted.title))
+    )
     if converted.title is not None and not headline:
         text, heading = f"{converted.title}\n\n{text}", True
     return _with_credits(text, heading, converted.author, converted.date), heading
+
+
+def _same_story(headline: str, title: str) -> bool:
+    """Whether a `# ` line under a front matter's `title` is the story's headline ("Nairobi
+    teacher Kamau wins Lakeshore Marathon" under "Teacher Kamau smashes marathon record"), not
+    a section's ("# Background", "# What happened"): it says one of the title's words, or is
+    as long as headlines are."""
+    from bm25s.stopwords import STOPWORDS_EN
+
+    words = set(re.findall(r"[^\W_]{3,}", headline.casefold()))
+    shared = words & set(re.findall(r"[^\W_]{3,}", title.casefold())) - set(STOPWORDS_EN)
+    return bool(shared) or len(headline.split()) >= 6
 
 
 def _with_credits(text: str, heading: bool, author: str | None, date: str | None) -> str:

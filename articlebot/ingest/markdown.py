@@ -37,6 +37,8 @@ class MarkdownText:
     title: str | None = None
     #: Whether the text starts with a heading (a title line, as `# Title` is).
     starts_with_heading: bool = False
+    #: Whether that heading is a headline (`# Title`), not a section's (`## Key points`).
+    starts_with_headline: bool = False
     #: The front matter's `author` and `date`, if it has them.
     author: str | None = None
     date: str | None = None
@@ -128,7 +130,7 @@ def markdown_text(source: str) -> MarkdownText:
     """The text a reader of the rendered document sees, block by block."""
     fields, body = front_matter(source)
     blocks: list[str] = []
-    starts_with_heading = False
+    starts_with_heading = starts_with_headline = False
     # A table is one block, a line per row with its cells joined by " | ".
     table: list[str] | None = None
     row: list[str] | None = None
@@ -137,6 +139,7 @@ def markdown_text(source: str) -> MarkdownText:
     in_section_heading = False
     for token in _parser().parse(body):
         if token.type == "heading_open":
+            starts_with_headline = starts_with_headline or (not blocks and token.tag == "h1")
             starts_with_heading = starts_with_heading or not blocks
             # Only "## Heading": a paragraph with a "---" rule under it reads as a heading
             # ("setext") to Markdown, but it is a paragraph the writer meant.
@@ -167,6 +170,7 @@ def markdown_text(source: str) -> MarkdownText:
         text="\n\n".join(blocks) + "\n" if blocks else "",
         title=_title_text(fields.get("title")),
         starts_with_heading=starts_with_heading,
+        starts_with_headline=starts_with_headline,
         # Hugo's sites name them `authors`.
         author=author_text(fields.get("author") or fields.get("authors")),
         date=date_text(fields.get("date")),
