@@ -67,7 +67,25 @@ def front_matter(source: str) -> tuple[dict[str, object], str]:
         fields = _line_fields(block)
     if fields is None:
         return {}, source
+    title = _title_as_written(block)
+    if title is not None:
+        fields["title"] = title
     return fields, source[match.end() :]
+
+
+def _title_as_written(block: str) -> str | None:
+    """A YAML block's `title:` line's value as written, where it is one line: YAML reads
+    "Fans react to #MeToo ruling" as "Fans react to" (a comment), "12:30" as the number 750
+    and "2026-05-01" as a date, none of them the headline; None for a block scalar (`>-`,
+    `|`), a list or an alias, which YAML reads as the writer meant."""
+    for line in block.splitlines():
+        field = _FIELD.fullmatch(line.rstrip())
+        if field is not None and field.group(1).lower() == "title":
+            value = field.group(2).strip()
+            if not value or value[0] in ">|[{&*!":
+                return None
+            return _unquoted(value)
+    return None
 
 
 def _yaml_fields(block: str) -> dict[str, object] | None:
