@@ -1166,3 +1166,17 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
     assert byline_reply(doc).lines[0].startswith("By Grace Adeyemi")
     assert article_date(doc) == "11 February 2026"
     assert doc.text[doc.body_start :].lstrip().startswith("HALBROOK, England")
+    # A photo's caption or a box's label starting "By" is no credit (a verifier's probe: "By
+    # the harbour wall, firefighters battle the blaze" became the author).
+    for label in (
+        "<figure><figcaption><span>By Ruth Okonkwo, fire service</span></figcaption></figure>",
+        "<div>By the harbour wall, firefighters battle the blaze</div>",
+        "<div>By the numbers</div>",
+    ):
+        page.write_text(
+            f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
+            f"harbour</h1>{label}{story}</body></html>",
+            encoding="utf-8",
+        )
+        [doc] = read_documents([page])
+        assert doc.byline is None, label
