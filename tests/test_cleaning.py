@@ -64,6 +64,10 @@ def test_a_plain_text_sub_heading_between_paragraphs_is_no_paragraph() -> None:
         "Why did you leave the club?",  # an interview's question
         "Additional reporting by Jane Doe",  # a credit
         "She said nothing more",  # a short sentence without its full stop, before the end
+        # A verifier's probes: results naming someone, an interview's question without "?".
+        "Best Actor Samuel Okafor",
+        "Best Film The Quiet Harbour",
+        "What is your first goal",
     ],
 )
 def test_short_lines_that_are_no_sub_heading_stay_paragraphs(paragraph: str) -> None:

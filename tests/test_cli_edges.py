@@ -1306,6 +1306,23 @@ def test_a_plain_text_sub_heading_is_no_part_of_an_answer(tmp_path: Path, cli: C
     assert "Medical tent busy" not in answer
     shown = cli("show", "marathon", index_dir=index_dir).stdout
     assert "A remarkable debut" not in shown and "[3] Kenyan runner" in shown
+    # Two headings, each after a short paragraph: no passage runs across either (a
+    # verifier's probe: the second short paragraph was joined to the block before the first).
+    story.write_text(
+        "Valley fair opens\n\n"
+        "The valley fair opened on Saturday with a record crowd of 9,000 visitors, the "
+        "organisers said.\n\n"
+        "Cattle show\n\n"
+        "Judges praised the herds.\n\n"
+        "Food hall\n\n"
+        "The food hall sold out of cheese by noon, and the bakery ran out of bread an hour "
+        "later, stall holders said.\n",
+        encoding="utf-8",
+    )
+    assert cli("index", index_dir=index_dir).returncode == 0
+    shown = cli("show", "marathon", "--json", index_dir=index_dir).stdout
+    for passage in json.loads(shown)["passages"]:
+        assert "Cattle show" not in passage["text"] and "Food hall" not in passage["text"]
 
 
 def test_a_jsonl_line_that_cannot_be_read_keeps_no_line_after_it_from_a_refresh(

@@ -195,11 +195,13 @@ def _units(
         if pending is not None and _left_out_between(doc.text, pending[1][-1].end, paragraph.start):
             # A sub-heading stands between (`paragraph_spans` left it out): a passage across it
             # would show it. The short paragraph closes the block before it instead.
-            if blocks:
-                last = blocks[-1]
+            last = blocks[-1] if blocks else None
+            if last is not None and not _left_out_between(
+                doc.text, last[1][-1].end, pending[1][0].start
+            ):
                 blocks[-1] = (last[0], last[1] + pending[1], last[2] + pending[2])
             else:
-                blocks.append(pending)
+                blocks.append(pending)  # a heading before it too: a passage of its own
             pending = None
         if pending is not None:
             number = pending[0]

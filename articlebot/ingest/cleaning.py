@@ -350,6 +350,11 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     ]
 
 
+#: Words a question opens with: a line so opening is an interview's question, not a heading.
+_QUESTION_WORDS = frozenset(
+    "what who whom whose why how when where which is are was were do does did can could will "
+    "would should have has".split()
+)
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -359,18 +364,21 @@ def is_subheading(paragraph: str, before: str, after: str) -> bool:
     ("A remarkable debut"): a reader counts no paragraph there, and no answer should carry it,
     as Markdown's "## A remarkable debut" and an HTML page's <h2> are left out.
 
-    Only a short line of words with no punctuation at its end, between paragraphs that end
-    sentences, counts: a table's line ("Arsenal 2 Chelsea 1"), a question of an interview or a
-    deck under the headline stays."""
+    Only a short line of words in sentence case with no punctuation at its end, between
+    paragraphs that end sentences, counts: a table's line ("Arsenal 2 Chelsea 1"), a result
+    naming someone ("Best Actor Samuel Okafor"), a question of an interview ("What is your
+    first goal") or a deck under the headline stays."""
     line = paragraph.strip()
     words = line.split()
     return (
         "\n" not in line
-        and 0 < len(words) <= 8
+        and 0 < len(words) <= 6
         and len(line) <= 60
         and line[0].isupper()
         and line[-1].isalpha()
         and not any(char.isdigit() for char in line)
+        and not any(word[0].isupper() for word in words[1:])
+        and words[0].casefold() not in _QUESTION_WORDS
         and not _is_credit_line(line)
         and not is_date_line(line)
         and _SENTENCE_END.search(before.rstrip()) is not None
