@@ -892,13 +892,15 @@ def test_a_feed_s_lines_are_paragraphs_with_its_author_printed_above_them(tmp_pa
     feed.write_text(json.dumps({**record, "text": "\n".join(story)}) + "\n", encoding="utf-8")
     [doc] = read_documents([feed])
     assert [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)] == story
-    # Lines wrapped mid-sentence under it are still one paragraph.
+    # Lines wrapped mid-sentence under it are still one paragraph, also two lines each (a
+    # verifier's probe: half the lines ending sentences made each line a paragraph).
     wrapped = "The council voted on Tuesday to end\nthe winter ferry, officers said on\nWednesday."
-    feed.write_text(json.dumps({**record, "text": wrapped}) + "\n", encoding="utf-8")
-    [doc] = read_documents([feed])
-    assert [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)] == [
-        wrapped
-    ]
+    pairs = "The storm reached the coast,\nbringing rain.\nRoads closed in the\nnorth at noon."
+    for text in (wrapped, pairs):
+        feed.write_text(json.dumps({**record, "text": text}) + "\n", encoding="utf-8")
+        [doc] = read_documents([feed])
+        spans = paragraph_spans(doc.text, doc.body_start)
+        assert [doc.text[s.start : s.end] for s in spans] == [text]
 
 
 def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
