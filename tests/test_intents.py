@@ -226,6 +226,9 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("list the stories about ukraine", "ukraine"),
         ("show me articles on the election", "the election"),
         ("what articles are about bees", "bees"),
+        # A question about a story told (a verifier's probe).
+        ("what story about the war did he tell", None),
+        ("what stories did he tell about the war", None),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:
