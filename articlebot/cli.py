@@ -538,6 +538,17 @@ def _waiting(message: str) -> None:
     print(f"articlebot: {one_line(message)}", file=sys.stderr, flush=True)
 
 
+#: The most of an error's text one line shows: a 200,000-character folder name in .env made
+#: a 200 KB line.
+MAX_ERROR_CHARS = 1000
+
+
+def _clipped(text: str) -> str:
+    """An error's text on one line, its start only when very long."""
+    line = one_line(text)
+    return line if len(line) <= MAX_ERROR_CHARS else line[:MAX_ERROR_CHARS] + "…"
+
+
 def one_line(text: str) -> str:
     """`text` with its control characters written as escapes: a file named with a line break
     or a terminal escape sequence must not forge a line or clear the reader's screen."""
@@ -1374,14 +1385,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise
     except (UsageError, ConfigError) as exc:
-        print(f"articlebot: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"articlebot: error: {_clipped(str(exc))}", file=sys.stderr)
         return 2
     except (CliError, DocumentError, IndexStoreError, ModelLoadError) as exc:
-        print(f"articlebot: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"articlebot: error: {_clipped(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"articlebot: error: {one_line(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
+        print(f"articlebot: error: {_clipped(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 1
     except ValidationError as exc:
         print(f"articlebot: error: {explain_invalid(exc)}", file=sys.stderr)
@@ -1398,7 +1409,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if not _is_database_error(exc):
             raise
         said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"articlebot: error: the database said: {one_line(said)}", file=sys.stderr)
+        print(f"articlebot: error: the database said: {_clipped(said)}", file=sys.stderr)
         return 1
     finally:
         _close_database_connections(pools)

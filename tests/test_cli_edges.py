@@ -1353,3 +1353,13 @@ def test_a_jsonl_line_that_cannot_be_read_keeps_no_line_after_it_from_a_refresh(
         assert "450,000 crowns" in cli("show", "j3", index_dir=index_dir).stdout
         assert "Dock 4 reopened" in cli("show", "j2", index_dir=index_dir).stdout
         assert "delayed by a storm" in cli("show", "j4", index_dir=index_dir).stdout
+
+
+def test_an_error_naming_a_very_long_value_is_one_line_of_its_start(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A verifier's probe: a 200,000-character ARTICLEBOT_INDEX_DIR made a 200 KB error line.
+    run = cli("list", index_dir=tmp_path / "index", ARTICLEBOT_INDEX_DIR="x" * 200_000)
+    assert run.returncode != 0
+    assert run.stderr.count("\n") == 1 and len(run.stderr) < 1100
+    assert run.stderr.startswith("articlebot: error: ") and run.stderr.endswith("…\n")
