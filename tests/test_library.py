@@ -289,6 +289,16 @@ async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> No
             ["Added Harbour trust buys the old net loft", "Added Ferry timetable changes"],
         ),
         (f"{site}/edition.txt who wrote this?", ["Added Harbour bulletin"]),
+        # A verifier's probes: a list with commas lost its first link (".../x.html," fetched),
+        # and a host named in the words after a link was fetched as a second one.
+        (
+            f"/add {site}/lighthouse.html, {site}/notes.md.",
+            ["Already indexed: Lighthouse keeper retires", "Already indexed: Ferry timetable"],
+        ),
+        (
+            f"{site}/lighthouse.html is this what reuters.com ran?",
+            ["Already indexed: Lighthouse keeper retires"],
+        ),
     ]
     count = 0
     for text, added in sent:
@@ -566,6 +576,16 @@ async def test_uploads_named_only_by_their_suffix_or_by_emoji_are_added_and_name
     assert added[2].startswith("Added Ferry extra")
     assert "An upload of 📰.txt is indexed too, id upload-document:" in added[2]
     assert "pier one" in await _ask(api, 8043, "Where does the noon ferry to Vik leave?", 1)
+    # A name of 4,000 characters, uploaded twice: the reply naming the earlier one is sent (a
+    # verifier's probe: too long to send, the admin never heard it was added).
+    long_name = "ferry-" + "x" * 4000 + ".txt"
+    for count, pier in enumerate(("five", "six"), start=4):
+        content = f"Ferry late\nThe late ferry to Ry leaves at 22:10 from pier {pier}.\n"
+        api.push_update(_upload(api, ADMIN, long_name, content.encode(), admin))
+        await api.await_messages(ADMIN, 2 * count, timeout=120)
+    last = api.sent_messages(ADMIN)[-1]["text"]
+    assert last.startswith("Added Ferry late") and "An earlier upload of ferry-xxx" in last
+    assert len(last) <= 4096
 
 
 @pytest.mark.asyncio

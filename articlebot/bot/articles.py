@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from html import escape
@@ -158,8 +159,13 @@ async def add(update: Update, context: BotContext) -> None:
 async def _add_links(message: Message, urls: list[str], context: BotContext) -> None:
     """Add each link in turn, each told as one /add is; none more once the queue is full (each
     would be told it is busy)."""
-    for url in urls:
+    for at, url in enumerate(urls):
         if not await add_link(message, url, context):
+            if len(urls) > 1:  # "busy" named none: the links left are said, to send again
+                await message.reply_text(
+                    plain_fit("Not added: " + " ".join(map(shown_source, urls[at:]))),
+                    do_quote=True,
+                )
             return
 
 
@@ -172,11 +178,23 @@ def _link(word: str) -> str | None:
 
 def _links(text: str) -> list[str]:
     """The links an admin sent to add, once each: none unless the first word is one, then
-    every word that is one ("/add LINK thanks" is LINK: the words were fetched as its end)."""
-    words = text.split()
-    if not words or _link(words[0]) is None:
+    every word that is one with its "https://" or "www." ("/add LINK thanks" is LINK: the
+    words were fetched as its end; "LINK is this what reuters.com ran?" is LINK alone).
+    Words are split at spaces and commas, a sentence's stop after a link left off."""
+    words = [w for w in re.split(r"[\s,;]+", text) if w]
+    if not words:
         return []
-    return list(dict.fromkeys(url for word in words if (url := _link(word)) is not None))
+    # A stop after a link with its "https://" ends the sentence; "www.example.com." alone is
+    # no link (a sentence, asked).
+    first = words[0].rstrip(".:!?") if is_url(words[0]) else words[0]
+    if (url := _link(first)) is None:
+        return []
+    later = (
+        link
+        for word in (w.rstrip(".:!?") for w in words[1:])
+        if (is_url(word) or word.lower().startswith("www.")) and (link := _link(word))
+    )
+    return list(dict.fromkeys([url, *later]))
 
 
 def _sent_links(text: str | None) -> list[str]:
@@ -365,16 +383,20 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
     also = ""
     # Every other upload of the name, whichever id each took: with the first removed, a third
     # takes the first's id, and the second is still there.
+    added = data.manifest.documents
     earlier = sorted(
-        other.doc_id
-        for other in data.documents.values()
-        if other.doc_id != doc_id and _same_upload_name(other.source, document.source)
+        (
+            other.doc_id
+            for other in data.documents.values()
+            if other.doc_id != doc_id and _same_upload_name(other.source, document.source)
+        ),
+        key=lambda other: -float(added.get(other, {}).get("added", 0)),  # the newest first
     )
     elsewhere = data.documents.get(document.doc_id) if doc_id != document.doc_id else None
     if earlier:
         ids = ", ".join(f"<code>{escape(other)}</code>" for other in earlier[:LISTED_UPLOADS])
         more = f" and {len(earlier) - LISTED_UPLOADS} more" if len(earlier) > LISTED_UPLOADS else ""
-        name = escape(document.source.partition("/")[2])
+        name = escape(clip(document.source.partition("/")[2], MAX_NAME_CHARS))
         what = (
             f"An earlier upload of {name} is indexed too, id {ids}: /remove it"
             if len(earlier) == 1
@@ -384,7 +406,8 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
     elif elsewhere is not None:
         # Another file's name may give the same id ("📰.txt" and "🗞.txt"): named, not "elsewhere".
         other_name = elsewhere.source.partition("/")[2] if _is_upload(elsewhere.source) else ""
-        what = f"An upload of {escape(other_name)}" if other_name else "An article from elsewhere"
+        shown = escape(clip(other_name, MAX_NAME_CHARS))
+        what = f"An upload of {shown}" if other_name else "An article from elsewhere"
         also = (
             f" {what} is indexed too, id "
             f"<code>{escape(elsewhere.doc_id)}</code>: /remove it if this one replaces it."
@@ -394,6 +417,9 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
 
 #: How many ids of earlier uploads of one name an "Added" reply names.
 LISTED_UPLOADS = 5
+#: The most of a file's name a reply repeats: a name of 4,000 characters made the reply
+#: too long to send, and the admin never heard the upload was added.
+MAX_NAME_CHARS = 80
 
 
 def _is_upload(source: str) -> bool:

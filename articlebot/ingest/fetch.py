@@ -61,7 +61,7 @@ def is_url(text: str) -> bool:
 _BARE_HOST = re.compile(
     r"(?:(?P<www>www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?P<tld>[a-z]{2,})|localhost"
     r"|\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])"
-    r"(?::\d+)?(?P<rest>[/?#]\S*)?",
+    r"(?P<port>:\d+)?(?P<rest>[/?#]\S*)?",
     re.IGNORECASE,
 )
 #: Top-level domains a host typed alone ("example.com", "bbc.co.uk") is known by: every
@@ -78,7 +78,9 @@ _KNOWN_TLDS = frozenset(
     st sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk um us uy uz va vc
     ve vg vi vn vu wf ws ye yt za zm zw
     com org net info biz gov edu mil int name pro mobi news app dev blog online site xyz tech
-    cloud website museum""".split()
+    cloud website museum media press shop store live today world global network digital
+    agency studio space top club art fm ltd group company center report review tv radio
+    """.split()
 )
 #: "localhost:8000/story.html", "127.0.0.1:8000/story.html", "[::1]:8000/story.html": a page
 #: served on this machine.
@@ -98,6 +100,7 @@ def link_without_scheme(text: str) -> str | None:
     if (
         found["tld"] is not None
         and found["www"] is None
+        and found["port"] is None  # "intranet.local:8080" names a machine
         and not (found["rest"] or "").startswith("/")
         and found["tld"].lower() not in _KNOWN_TLDS
     ):
