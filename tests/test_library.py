@@ -311,6 +311,25 @@ async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> No
             assert outcome.startswith(title), outcomes
 
 
+@pytest.mark.parametrize(
+    ("sent", "links"),
+    [
+        # A verifier's probes: a comma or semicolon inside a link cut it ("/7" fetched and
+        # indexed: "Added Wrong page: section front"); a link's own last dot is its own.
+        (
+            "https://wyborcza.pl/7,75398,30512345,x.html",
+            ["https://wyborcza.pl/7,75398,30512345,x.html"],
+        ),
+        ("https://w.org/wiki/Washington,_D.C.", ["https://w.org/wiki/Washington,_D.C."]),
+        ("https://a.com/x;jsessionid=1 who wrote it?", ["https://a.com/x;jsessionid=1"]),
+        ("https://a.com/x, https://b.com/y.", ["https://a.com/x", "https://b.com/y"]),
+        ("https://a.com/story. Thanks", ["https://a.com/story"]),
+    ],
+)
+def test_the_links_an_admin_sends_are_read_whole(sent: str, links: list[str]) -> None:
+    assert articles._links(sent) == links
+
+
 def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> None:
     settings = load_settings(index_dir=article_index_dir)
     open_index(settings, encoder)

@@ -180,21 +180,31 @@ def _links(text: str) -> list[str]:
     """The links an admin sent to add, once each: none unless the first word is one, then
     every word that is one with its "https://" or "www." ("/add LINK thanks" is LINK: the
     words were fetched as its end; "LINK is this what reuters.com ran?" is LINK alone).
-    Words are split at spaces and commas, a sentence's stop after a link left off."""
-    words = [w for w in re.split(r"[\s,;]+", text) if w]
+    Words are split at spaces, a comma, semicolon or sentence's stop after a link left off."""
+    # A comma or semicolon inside a link is part of it ("/7,75398,30512345.html",
+    # "Washington,_D.C."); one after it separates it from the next.
+    words = [w.rstrip(",;") for w in text.split() if w.rstrip(",;")]
     if not words:
         return []
     # A stop after a link with its "https://" ends the sentence; "www.example.com." alone is
     # no link (a sentence, asked).
-    first = words[0].rstrip(".:!?") if is_url(words[0]) else words[0]
+    first = _without_stop(words[0]) if is_url(words[0]) else words[0]
     if (url := _link(first)) is None:
         return []
     later = (
         link
-        for word in (w.rstrip(".:!?") for w in words[1:])
+        for word in map(_without_stop, words[1:])
         if (is_url(word) or word.lower().startswith("www.")) and (link := _link(word))
     )
     return list(dict.fromkeys([url, *later]))
+
+
+def _without_stop(word: str) -> str:
+    """A word without the sentence's stop after it ("https://site/story." ends a sentence),
+    but a link's own last dot ("/wiki/Washington,_D.C.") kept."""
+    word = word.rstrip(":!?")
+    abbreviation = re.search(r"(?:[A-Z]\.){2,}$", word)  # "D.C.", "U.S."
+    return word[:-1] if word.endswith(".") and abbreviation is None else word
 
 
 def _sent_links(text: str | None) -> list[str]:
