@@ -901,6 +901,19 @@ def test_a_feed_s_lines_are_paragraphs_with_its_author_printed_above_them(tmp_pa
         [doc] = read_documents([feed])
         spans = paragraph_spans(doc.text, doc.body_start)
         assert [doc.text[s.start : s.end] for s in spans] == [text]
+    # Sub-headings between the lines, "What happens next" among them, are left out, and the
+    # lines stay paragraphs (a verifier's probe: all of it one paragraph, headings and all).
+    lines = [
+        "Bus fares in Leeds will rise by 12 pence from April, the council said.",
+        "Why it matters",
+        "Half of the city's workers take the bus to work, a survey found.",
+        "What happens next",
+        "The council will vote on the rise on March 3.",
+    ]
+    feed.write_text(json.dumps({**record, "text": "\n".join(lines)}) + "\n", encoding="utf-8")
+    [doc] = read_documents([feed])
+    spans = paragraph_spans(doc.text, doc.body_start)
+    assert [doc.text[s.start : s.end] for s in spans] == lines[::2]
 
 
 def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(

@@ -287,7 +287,13 @@ def _blank_separated(body: str) -> bool:
         return True
     if not any(not line.strip() for line in lines[:at]):
         return False  # no blank line anywhere: one paragraph per line
-    said = [line.rstrip() for line in story if line.strip()]
+    written = [line.rstrip() for line in story if line.strip()]
+    # Sub-headings between the lines end no sentence and say nothing of how lines are laid out.
+    said = [
+        line
+        for i, line in enumerate(written)
+        if not (0 < i < len(written) - 1 and is_subheading(line, written[i - 1], written[i + 1]))
+    ]
     ended = sum(1 for line in said if _SENTENCE_END.search(line))
     # Lines of one paragraph each end sentences nearly all; a paragraph wrapped on two lines
     # ends one line in two.
@@ -357,6 +363,8 @@ _QUESTION_WORDS = frozenset(
     "what who whom whose why how when where which is are was were do does did can could will "
     "would should have has".split()
 )
+#: Words of a question put to someone, not of a heading.
+_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "youre", "you're", "you’re"})
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -380,7 +388,11 @@ def is_subheading(paragraph: str, before: str, after: str) -> bool:
         and line[-1].isalpha()
         and not any(char.isdigit() for char in line)
         and not any(word[0].isupper() for word in words[1:])
-        and words[0].casefold() not in _QUESTION_WORDS
+        # "What happens next" heads a section; "What is your first goal" asks an interviewee.
+        and not (
+            words[0].casefold() in _QUESTION_WORDS
+            and any(w.casefold().strip("'’") in _SECOND_PERSON for w in words)
+        )
         and not _is_credit_line(line)
         and not is_date_line(line)
         and _SENTENCE_END.search(before.rstrip()) is not None
