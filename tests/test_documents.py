@@ -1195,3 +1195,12 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         )
         [doc] = read_documents([page])
         assert doc.byline is None, label
+    # Credits of other shapes stay credits (a verifier's probe: lost to too strict a rule).
+    for credit in ("By Grace Adeyemi and Tom Hill", "By Óscar López in Lagos", "By Reuters"):
+        page.write_text(
+            f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
+            f"harbour</h1><div>{credit}</div>{story}</body></html>",
+            encoding="utf-8",
+        )
+        [doc] = read_documents([page])
+        assert doc.byline is not None and doc.byline.startswith(credit), credit

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
+    is_byline,
     is_credit_only,
     is_date_line,
     is_furniture,
@@ -546,18 +547,21 @@ def _printed_byline(root: Any) -> str | None:
             return None  # the story's first paragraph: a byline comes before it
         if (
             len(line) <= 120
-            and _PRINTED_BYLINE.match(line)
+            and re.match(r"(?i)by\s+\w", line)
+            and not _NOT_A_NAME.match(line)
+            and is_byline(line)
             and not any(a.tag in _NOT_CREDITS for a in element.iterancestors())
         ):
             return line
     return None
 
 
-#: "By" and a name of two to four capitalised words, then the line's end or a separator
-#: ("By Grace Adeyemi | 11 February 2026"): not "By the harbour wall, firefighters ...".
-_PRINTED_BYLINE = re.compile(
-    r"[Bb][Yy]\s+(?!(?:The|A|An)\b)[A-Z][\w'’.\-]+(?:\s+(?:(?:van|von|de|der|da|di|del|la|le|du|"
-    r"dos|al|el|bin)\s+)*[A-Z][\w'’.\-]+){1,3}\s*(?:$|[|,•·–—]|-\s)"
+#: "By the harbour wall, firefighters ...", "By the numbers", "By Monday morning": a caption,
+#: a box's label or a sentence, not a credit ("By Grace Adeyemi and Tom Hill", "By Óscar
+#: López in Lagos", "By Reuters" are).
+_NOT_A_NAME = re.compile(
+    r"(?i)by\s+(?:the|a|an|this|that|these|those|then|now|far|late|early|noon|night|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight)\b"
 )
 #: Where a line starting "By" is a photo's caption or a box beside the story, not its credit.
 _NOT_CREDITS = frozenset({"figcaption", "figure", "aside", "nav", "footer"})
