@@ -984,6 +984,18 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
         ("title: 12:30", "12:30", None, None),
         ("title: Yes\ndate: 2026-05-01", "Yes", None, "2026-05-01"),
         ("title: '3.10'", "3.10", None, None),
+        # YAML's own reading kept where it reads the title whole (a verifier's probe: a title
+        # wrapped by a YAML writer was cut at its line break, a quoted one kept its comment).
+        (
+            "title: A very long headline about the council's budget vote that a YAML writer\n"
+            "  wrapped onto a second line\nauthor: Jane Roe",
+            "A very long headline about the council's budget vote that a YAML writer wrapped "
+            "onto a second line",
+            "By Jane Roe",
+            None,
+        ),
+        ('title: "Budget passes" # draft', "Budget passes", None, None),
+        ('title: "Caf\\u00e9 reopens"', "Café reopens", None, None),
         # No YAML (an unclosed quote): the fields its lines give, as a page would print them.
         (
             'title: Baker "opens: shop\nauthor: Jane Roe\ndate: 2026-05-01',

@@ -67,25 +67,30 @@ def front_matter(source: str) -> tuple[dict[str, object], str]:
         fields = _line_fields(block)
     if fields is None:
         return {}, source
-    title = _title_as_written(block)
-    if title is not None:
-        fields["title"] = title
+    written = _plain_title(block)
+    if written is not None and _cut_or_typed(fields.get("title"), written):
+        fields["title"] = written
     return fields, source[match.end() :]
 
 
-def _title_as_written(block: str) -> str | None:
-    """A YAML block's `title:` line's value as written, where it is one line: YAML reads
-    "Fans react to #MeToo ruling" as "Fans react to" (a comment), "12:30" as the number 750
-    and "2026-05-01" as a date, none of them the headline; None for a block scalar (`>-`,
-    `|`), a list or an alias, which YAML reads as the writer meant."""
+def _plain_title(block: str) -> str | None:
+    """A YAML block's `title:` line's value as written, when it is a plain (unquoted) scalar on
+    that line; None for quoted ones, block scalars, lists and aliases."""
     for line in block.splitlines():
         field = _FIELD.fullmatch(line.rstrip())
         if field is not None and field.group(1).lower() == "title":
             value = field.group(2).strip()
-            if not value or value[0] in ">|[{&*!":
-                return None
-            return _unquoted(value)
+            return value if value and value[0] not in "\"'>|[{&*!" else None
     return None
+
+
+def _cut_or_typed(parsed: object, written: str) -> bool:
+    """Whether YAML read a plain title otherwise than its writer meant: cut at a " #" it took
+    for a comment ("Fans react to #MeToo ruling"), or as a number, a date or a truth value
+    ("12:30" is 750). A title YAML read whole (wrapped over lines, say) is kept as read."""
+    if not isinstance(parsed, str):
+        return True
+    return len(parsed) < len(written) and written.startswith(parsed) and " #" in written
 
 
 def _yaml_fields(block: str) -> dict[str, object] | None:
