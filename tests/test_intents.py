@@ -229,6 +229,8 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         # A question about a story told (a verifier's probe).
         ("what story about the war did he tell", None),
         ("what stories did he tell about the war", None),
+        ("what articles about Will Smith", "will smith"),
+        ("any articles about Can Dundar", "can dundar"),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:
