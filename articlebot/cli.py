@@ -187,7 +187,7 @@ class _Parser(argparse.ArgumentParser):
         # libpq's "password = ..." with spaces, and a bot token typed into a webhook URL.
         message = _PASSWORD_SETTING.sub(r"\g<1>***", message)
         message = _BOT_TOKEN.sub(REDACTED, message)
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"{self.prog}: error: {_clipped(message)} (see '{self.prog} --help')\n")
 
 
 def _is_path(word: str) -> bool:

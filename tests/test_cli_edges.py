@@ -1363,3 +1363,8 @@ def test_an_error_naming_a_very_long_value_is_one_line_of_its_start(
     assert run.returncode != 0
     assert run.stderr.count("\n") == 1 and len(run.stderr) < 1100
     assert run.stderr.startswith("articlebot: error: ") and run.stderr.endswith("…\n")
+    # A usage error too (an option or a command of 100,000 characters).
+    for words in (["list", "--" + "x" * 100_000], ["y" * 100_000]):
+        usage = cli(*words, index_dir=tmp_path / "index")
+        assert usage.returncode == 2 and usage.stderr.count("\n") == 1
+        assert len(usage.stderr) < 1200, len(usage.stderr)
