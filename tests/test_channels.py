@@ -881,24 +881,25 @@ async def test_one_group_s_links_cannot_crowd_out_the_listed_channel(
         assert max(order.index(wanted), order.index(added)) < order.index(group[1])
 
 
+def _huge_or_early(path: str) -> Page:
+    """/huge.txt, a text longer than a group's own article may be; any other path, EARLY."""
+    from articlebot.bot.post_indexing import GROUP_ARTICLE_CHARS
+
+    huge = "Harbour report\n\n" + "The harbour wall was repaired on Friday. " * 6000
+    assert len(huge) > GROUP_ARTICLE_CHARS
+    body = huge if path == "/huge.txt" else EARLY
+    kind = "text/plain" if path.endswith(".txt") else "text/html"
+    return 200, f"{kind}; charset=utf-8", body.encode()
+
+
 @pytest.mark.asyncio
 async def test_a_group_s_own_article_past_the_length_limit_is_not_indexed(
     api, encoder, tmp_path: Path, caplog
 ) -> None:
     # An attacker's probe: one stranger's group link to a 1 MB text held the one indexing
     # worker for 290 s, the listed channel's post behind it.
-    from articlebot.bot.post_indexing import GROUP_ARTICLE_CHARS
-
-    huge = "Harbour report\n\n" + "The harbour wall was repaired on Friday. " * 6000
-    assert len(huge) > GROUP_ARTICLE_CHARS
-
-    def page_for(path: str) -> Page:
-        body = huge if path == "/huge.txt" else EARLY
-        kind = "text/plain" if path.endswith(".txt") else "text/html"
-        return 200, f"{kind}; charset=utf-8", body.encode()
-
     caplog.set_level(logging.WARNING, logger="articlebot.bot.post_indexing")
-    with page_server(page_for) as base:
+    with page_server(_huge_or_early) as base:
         settings = _own_index_settings(api, tmp_path)
         retriever = Retriever(open_index(settings, encoder), encoder)
         channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
@@ -925,18 +926,8 @@ async def test_a_group_s_own_post_edited_past_the_length_limit_loses_its_old_art
 ) -> None:
     # A bot attacker's probe: a group's own post, edited to link a page over the length limit,
     # went on being answered from the article of its earlier link.
-    from articlebot.bot.post_indexing import GROUP_ARTICLE_CHARS
-
-    huge = "Harbour report\n\n" + "The harbour wall was repaired on Friday. " * 6000
-    assert len(huge) > GROUP_ARTICLE_CHARS
-
-    def page_for(path: str) -> Page:
-        body = huge if path == "/huge.txt" else EARLY
-        kind = "text/plain" if path.endswith(".txt") else "text/html"
-        return 200, f"{kind}; charset=utf-8", body.encode()
-
     caplog.set_level(logging.WARNING, logger="articlebot.bot.post_indexing")
-    with page_server(page_for) as base:
+    with page_server(_huge_or_early) as base:
         settings = _own_index_settings(api, tmp_path)
         retriever = Retriever(open_index(settings, encoder), encoder)
         own, owner = -100777, make_user(7007)
