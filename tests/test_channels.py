@@ -444,6 +444,49 @@ async def test_a_late_forward_after_a_restart_does_not_replace_the_edit_kept_ove
 
 
 @pytest.mark.asyncio
+async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A bot attacker's probe: after a restart, a reply to the bot's answer under the early
+    # story's post (which names only its thread) was answered from every article: the later
+    # story's 65 homes, unlabelled. The thread's post is kept in the chat state.
+    settings = _own_index_settings(api, tmp_path)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    app = await started()
+    try:
+        forwards = []
+        for page in ("/early.html", "/later.html"):
+            posted = api.channel_post(channel, url(site, page))
+            api.push_update(posted)
+            forwards.append(api.automatic_forward(DISCUSSION, posted))
+            api.push_update(forwards[-1])
+            await api.await_for(lambda p=posted: _doc(p) in documents(app), 30, description=page)
+        asked = api.comment(forwards[0], "How many homes were flooded?", user=READER)
+        api.push_update(asked)
+        first = await answer_to(api, asked)
+        assert "40 homes" in first["text"]
+    finally:
+        await shut_down(app)
+    app = await started()
+    try:
+        again = api.comment(
+            forwards[0], "How many homes were flooded?", reply_to=first, user=READER
+        )
+        api.push_update(again)
+        said = (await answer_to(api, again))["text"]
+        assert "40 homes" in said and "65 homes" not in said, said
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
 async def test_a_post_edited_to_carry_no_article_has_its_article_removed(api, bot, site) -> None:
     # An attacker's probe: a retracted story ("we have withdrawn this story", no link), or one
     # whose link was edited to a page that cannot be read, went on being answered from.

@@ -100,6 +100,25 @@ def test_pending_posts_are_kept_oldest_first_until_dropped(state: ChatState) -> 
     assert state.pending_posts() == []
 
 
+def test_post_threads_are_kept_newest_last_and_forgotten_when_old(state: ChatState) -> None:
+    assert state.thread_posts(0.0, 10) == []
+    state.set_thread_post(-100, 7, '{"post_id": 1}', 10.0)
+    state.set_thread_post(-100, 8, '{"post_id": 2}', 20.0)
+    state.set_thread_post(-200, 7, '{"post_id": 3}', 30.0)
+    assert state.thread_posts(0.0, 10) == [
+        (-100, 7, '{"post_id": 1}'),
+        (-100, 8, '{"post_id": 2}'),
+        (-200, 7, '{"post_id": 3}'),
+    ]
+    recent = [(-100, 8, '{"post_id": 2}'), (-200, 7, '{"post_id": 3}')]
+    assert state.thread_posts(15.0, 10) == recent
+    assert state.thread_posts(0.0, 1) == [(-200, 7, '{"post_id": 3}')]  # the newest
+    state.set_thread_post(-100, 7, '{"post_id": 1}', 40.0)  # seen again: newest now
+    assert state.thread_posts(0.0, 10)[-1] == (-100, 7, '{"post_id": 1}')
+    assert state.forget_old(hits_before=0.0, turns_before=0.0, threads_before=25.0) == 1
+    assert [t.root_id for t in state.thread_posts(0.0, 10)] == [7, 7]
+
+
 def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
     assert not state.autoindex(-100)
     state.set_autoindex(-100, True)

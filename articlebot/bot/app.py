@@ -36,6 +36,7 @@ from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.migration import record_migration
+from articlebot.bot.post_answers import restore_threads
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings, bot_token, bot_token_problem
 from articlebot.masking import REDACTED, masked_url, token_pattern, without_password
@@ -337,6 +338,7 @@ def build_application(
         state.indexing.after_each = functools.partial(post_queue.offer_waiting_posts, state)
         state.indexing.start()
         await post_queue.queue_pending_posts(state)
+        await restore_threads(state)
         post_queue.schedule_post_retries(application.job_queue, settings)
         schedule_chat_sweep(application.job_queue)
         if inbox is not None:

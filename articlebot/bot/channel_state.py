@@ -18,6 +18,8 @@ from articlebot.ingest.posts import PostArticle, PostRef
 
 log = logging.getLogger(__name__)
 
+#: How long a post's comment thread is kept in the chat state for a restart to find again.
+THREAD_POST_SECONDS = 30 * 24 * 3600.0
 #: Threads remembered per discussion group (their roots and their last turns); oldest go first.
 MAX_THREADS = 1_000
 #: Discussion groups whose threads are remembered.
@@ -61,6 +63,9 @@ class ChannelState:
     listed: frozenset[str] = frozenset()
     #: discussion group -> (automatic forward's message id -> the channel post it copies).
     roots: OrderedDict[int, OrderedDict[int, PostRef]] = field(default_factory=OrderedDict)
+    #: Threads learnt from a comment (the automatic forward not seen: privacy mode, or a
+    #: restart) and not yet kept in the chat state: (discussion group, forward id, post).
+    unsaved_roots: list[tuple[int, int, PostRef]] = field(default_factory=list)
     #: doc_id -> what was last indexed for that post (its link and text), to skip repeats: a
     #: post reaches a bot that is the channel's admin twice, as itself and as its forward.
     indexed: dict[str, str] = field(default_factory=dict)
@@ -97,6 +102,11 @@ class ChannelState:
         while len(self.roots) > MAX_GROUPS:
             self.roots.popitem(last=False)
 
+    def take_unsaved_roots(self) -> list[tuple[int, int, PostRef]]:
+        """The threads learnt from comments since the last call, to keep in the chat state."""
+        taken, self.unsaved_roots = self.unsaved_roots, []
+        return taken
+
     def is_listed(self, chat_id: int, username: str | None) -> bool:
         """Whether the operator listed a channel, by id or @username."""
         return str(chat_id) in self.listed or (username or "").lower() in self.listed
@@ -116,6 +126,8 @@ class ChannelState:
             # Learnt from a comment on the post itself: with privacy mode on, the bot never
             # sees the automatic forward, yet later replies in the thread name only its id.
             self.remember_root(thread.chat_id, thread.root_id, thread.post)
+            if len(self.unsaved_roots) < MAX_THREADS:
+                self.unsaved_roots.append((thread.chat_id, thread.root_id, thread.post))
         return thread
 
     def mark_indexed(self, doc_id: str, signature: str) -> None:

@@ -19,7 +19,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
 from articlebot.bot.migration import was_allowed
-from articlebot.bot.post_answers import InPostThread, on_thread_message
+from articlebot.bot.post_answers import InPostThread, keep_thread, on_thread_message
 from articlebot.bot.post_queue import queue_post
 from articlebot.bot.state import BotContext
 from articlebot.bot.threads import forwarded_post
@@ -82,6 +82,7 @@ async def on_group_post(update: Update, context: BotContext) -> None:
     if post is not None:
         post = state.channels.as_seen_in(message.chat.id, post)
         state.channels.remember_root(message.chat.id, message.message_id, post)
+        await keep_thread(state, message.chat.id, message.message_id, post)
         if post.group is not None and not await state.off_loop(
             state.chats.autoindex, message.chat.id
         ):

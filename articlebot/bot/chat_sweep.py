@@ -11,6 +11,7 @@ import time
 
 from telegram.ext import JobQueue
 
+from articlebot.bot.channel_state import THREAD_POST_SECONDS
 from articlebot.bot.inbox import InboxQueue
 from articlebot.bot.state import BotContext, BotState
 from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS
@@ -25,9 +26,12 @@ SWEEP_JOB = "forget old chat state"
 
 
 def forget_old_chat_state(state: BotState, now: float) -> int:
-    """Delete the counts older than the rate window and the turns older than the follow-up
-    memory's lifetime, as of `now`; return how many went."""
-    return state.chats.forget_old(now - state.settings.rate_window, now - CONTEXT_TTL_SECONDS)
+    """Delete the counts older than the rate window, the turns older than the follow-up
+    memory's lifetime and the post threads older than THREAD_POST_SECONDS, as of `now`;
+    return how many went."""
+    return state.chats.forget_old(
+        now - state.settings.rate_window, now - CONTEXT_TTL_SECONDS, now - THREAD_POST_SECONDS
+    )
 
 
 async def sweep_chat_state(context: BotContext) -> None:

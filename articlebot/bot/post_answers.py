@@ -4,6 +4,7 @@ labelled, from the channel's other articles; follow-ups stay within the post's t
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, replace
 from html import escape
 
@@ -12,6 +13,7 @@ from telegram.ext import Application, filters
 
 from articlebot.bot import delivery, render
 from articlebot.bot.access import admitted
+from articlebot.bot.channel_state import THREAD_POST_SECONDS
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.handlers import buttons_for, empty_hint, refused_article, stop_notice
 from articlebot.bot.inbox import InboxQueue
@@ -19,6 +21,7 @@ from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import Asked, Thread, question_in_thread
+from articlebot.ingest.posts import PostRef
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
 from articlebot.retrieval.results import Answer
@@ -140,6 +143,8 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
     thread = state.channels.thread(message)
     if thread is None:
         return
+    for chat_id, root_id, post in state.channels.take_unsaved_roots():
+        await keep_thread(state, chat_id, root_id, post)
     asked = question_in_thread(message, context.bot.id, context.bot.username or "")
     if asked is None or not await admitted(update, context):
         return
@@ -154,6 +159,35 @@ async def on_thread_message(update: Update, context: BotContext) -> None:
         )
         return
     await _reply(message, thread, asked, context)
+
+
+#: The most post threads a start reads back from the chat state (the newest).
+RESTORED_THREADS = 20_000
+
+
+async def keep_thread(state: BotState, chat_id: int, root_id: int, post: PostRef) -> None:
+    """Keep in the chat state that the thread rooted at `root_id` in `chat_id` is under
+    `post`: after a restart, a reply to the bot's answer there (which names only the thread)
+    is still known to be under the post, and answered from its article."""
+    await state.remember(state.chats.set_thread_post, chat_id, root_id, post.to_json(), time.time())
+
+
+async def restore_threads(state: BotState) -> None:
+    """The post threads kept in the chat state, known again at start (a failure to read them
+    is logged: threads are then learnt again from comments replying to their posts)."""
+    try:
+        kept = await state.off_loop(
+            state.chats.thread_posts, time.time() - THREAD_POST_SECONDS, RESTORED_THREADS
+        )
+    except Exception:
+        log.warning("could not read the post threads kept in the chat state", exc_info=True)
+        return
+    for thread in kept:
+        try:
+            post = PostRef.from_json(thread.post)
+        except ValueError:
+            continue  # a damaged row: that thread is learnt again as before
+        state.channels.remember_root(thread.chat_id, thread.root_id, post)
 
 
 async def _reply_when_indexed(

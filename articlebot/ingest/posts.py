@@ -57,6 +57,29 @@ class PostRef:
         """The post's article id: one per post, the same after edits and username changes."""
         return f"{self.prefix}{self.post_id}"
 
+    def to_json(self) -> str:
+        """This post as one JSON object (kept with its comment thread in the chat state)."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, post: dict[str, Any]) -> PostRef:
+        """The post `dataclasses.asdict` gave; TypeError or KeyError for anything else."""
+        return cls(
+            _typed(post["chat_id"], int),
+            _typed(post["post_id"], int),
+            _typed(post.get("username"), str, optional=True),
+            _typed(post.get("channel", True), bool),
+            _typed(post.get("group"), int, optional=True),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PostRef:
+        """The post `to_json` wrote; ValueError for anything else."""
+        try:
+            return cls.from_dict(json.loads(text))
+        except (KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise ValueError(f"not a kept post ({type(exc).__name__}: {exc})") from None
+
     def kept_in(self, group: int | None) -> PostRef:
         """This post with its article kept to `group` (None: answered from in every chat)."""
         return dataclasses.replace(self, group=group)
@@ -98,14 +121,7 @@ class PostArticle:
         where it was kept)."""
         try:
             data = json.loads(text)
-            post = data["post"]
-            ref = PostRef(
-                _typed(post["chat_id"], int),
-                _typed(post["post_id"], int),
-                _typed(post.get("username"), str, optional=True),
-                _typed(post.get("channel", True), bool),
-                _typed(post.get("group"), int, optional=True),
-            )
+            ref = PostRef.from_dict(data["post"])
             return cls(
                 ref,
                 _typed(data["article_url"], str, optional=True),

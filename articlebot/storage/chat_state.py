@@ -32,6 +32,16 @@ class PendingPost(NamedTuple):
     tries: int = 0
 
 
+class ThreadPost(NamedTuple):
+    """A channel post's comment thread in its discussion group (`ChatState.set_thread_post`)."""
+
+    chat_id: int
+    #: The message id of the post's automatic forward there, which every comment's thread is.
+    root_id: int
+    #: The post (its PostRef) as JSON.
+    post: str
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     """At most `count` requests counted under `key` in any `window` seconds."""
@@ -124,11 +134,25 @@ class ChatState(Protocol):
         """
         ...
 
-    def forget_old(self, hits_before: float, turns_before: float) -> int:
-        """Delete the rate counts made at or before `hits_before` (out of every window by then)
-        and the turns, the chat's and its threads', set with `at` before `turns_before` (too
-        old for a follow-up); return how many were deleted. Nothing else changes: a chat's
-        scope and /autoindex are kept however old."""
+    def forget_old(
+        self, hits_before: float, turns_before: float, threads_before: float = 0.0
+    ) -> int:
+        """Delete the rate counts made at or before `hits_before` (out of every window by then),
+        the turns, the chat's and its threads', set with `at` before `turns_before` (too old
+        for a follow-up), and the thread posts recorded before `threads_before`; return how
+        many were deleted. Nothing else changes: a chat's scope and /autoindex are kept
+        however old."""
+        ...
+
+    def set_thread_post(self, chat_id: int, root_id: int, post: str, at: float) -> None:
+        """Record that the comment thread rooted at `root_id` in the discussion group
+        `chat_id` is under `post` (its PostRef as JSON), seen at `at`: after a restart a
+        comment anywhere in the thread is known to be under its post, not only one replying
+        to the post itself."""
+        ...
+
+    def thread_posts(self, since: float, limit: int) -> list[ThreadPost]:
+        """The threads recorded at or after `since`, the `limit` most recent, oldest first."""
         ...
 
     def add_pending_post(self, doc_id: str, post: str) -> None:
@@ -172,6 +196,7 @@ class InMemoryChatState:
         self._counters: dict[str, _Counter] = {}
         self._sweep_at = SWEEP_AT
         self._pending: dict[str, PendingPost] = {}
+        self._thread_posts: dict[tuple[int, int], tuple[str, float]] = {}
 
     def scope(self, chat_id: int) -> list[str]:
         """See ChatState."""
@@ -266,9 +291,33 @@ class InMemoryChatState:
             counter.refused = False
         return None
 
-    def forget_old(self, hits_before: float, turns_before: float) -> int:
+    def set_thread_post(self, chat_id: int, root_id: int, post: str, at: float) -> None:
+        """See ChatState."""
+        self._thread_posts.pop((chat_id, root_id), None)  # to the end: oldest first
+        self._thread_posts[(chat_id, root_id)] = (post, at)
+
+    def thread_posts(self, since: float, limit: int) -> list[ThreadPost]:
+        """See ChatState."""
+        recent = (
+            sorted(
+                (at, chat_id, root_id, post)
+                for (chat_id, root_id), (post, at) in self._thread_posts.items()
+                if at >= since
+            )[-limit:]
+            if limit > 0
+            else []
+        )
+        return [ThreadPost(chat_id, root_id, post) for _, chat_id, root_id, post in recent]
+
+    def forget_old(
+        self, hits_before: float, turns_before: float, threads_before: float = 0.0
+    ) -> int:
         """See ChatState."""
         deleted = 0
+        for key, (_, at) in list(self._thread_posts.items()):
+            if at < threads_before:
+                del self._thread_posts[key]
+                deleted += 1
         for key, counter in list(self._counters.items()):
             while counter.times and counter.times[0] <= hits_before:
                 counter.times.popleft()

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from articlebot.index.store import CHAT_STATE_FILE, IndexStoreError
 from articlebot.retrieval.conversation import Turn
-from articlebot.storage.chat_state import MAX_THREAD_TURNS, Limit, PendingPost, Refusal
+from articlebot.storage.chat_state import (
+    MAX_THREAD_TURNS,
+    Limit,
+    PendingPost,
+    Refusal,
+    ThreadPost,
+)
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -49,6 +55,14 @@ CREATE TABLE IF NOT EXISTS rate_key (
 );
 CREATE TABLE IF NOT EXISTS rate_hit (key TEXT NOT NULL, at DOUBLE PRECISION NOT NULL);
 CREATE INDEX IF NOT EXISTS rate_hit_key ON rate_hit (key, at);
+CREATE TABLE IF NOT EXISTS thread_post (
+    chat_id BIGINT NOT NULL,
+    root_id BIGINT NOT NULL,
+    post TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (chat_id, root_id)
+);
+CREATE INDEX IF NOT EXISTS thread_post_at ON thread_post (at);
 CREATE TABLE IF NOT EXISTS pending_post (
     doc_id TEXT PRIMARY KEY,
     post TEXT NOT NULL,
@@ -366,8 +380,32 @@ class SqlChatState:
 
         return self._atomic(count)
 
-    def forget_old(self, hits_before: float, turns_before: float) -> int:
-        """See ChatState: three deletes in one transaction."""
+    def set_thread_post(self, chat_id: int, root_id: int, post: str, at: float) -> None:
+        """See ChatState."""
+        self._atomic(
+            lambda run: run(
+                "INSERT INTO thread_post (chat_id, root_id, post, at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (chat_id, root_id) DO UPDATE SET post = excluded.post,"
+                " at = excluded.at",
+                (chat_id, root_id, post, at),
+            )
+        )
+
+    def thread_posts(self, since: float, limit: int) -> list[ThreadPost]:
+        """See ChatState."""
+        rows = self._atomic(
+            lambda run: run(
+                "SELECT chat_id, root_id, post FROM thread_post WHERE at >= ?"
+                " ORDER BY at DESC, chat_id, root_id LIMIT ?",
+                (since, max(limit, 0)),
+            ).fetchall()
+        )
+        return [ThreadPost(int(c), int(r), str(p)) for c, r, p in reversed(rows)]
+
+    def forget_old(
+        self, hits_before: float, turns_before: float, threads_before: float = 0.0
+    ) -> int:
+        """See ChatState: four deletes in one transaction."""
 
         def delete(run: Run) -> int:
             hits = run("DELETE FROM rate_hit WHERE at <= ?", (hits_before,)).rowcount
@@ -377,7 +415,8 @@ class SqlChatState:
                 " (SELECT 1 FROM rate_hit WHERE rate_hit.key = rate_key.key)"
             ).rowcount
             turns = run("DELETE FROM chat_turn WHERE at < ?", (turns_before,)).rowcount
-            return hits + keys + turns
+            threads = run("DELETE FROM thread_post WHERE at < ?", (threads_before,)).rowcount
+            return hits + keys + turns + threads
 
         return self._atomic(delete)
 
