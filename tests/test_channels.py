@@ -444,6 +444,51 @@ async def test_a_late_forward_after_a_restart_does_not_replace_the_edit_kept_ove
 
 
 @pytest.mark.asyncio
+async def test_a_story_withdrawn_before_a_restart_stays_out_after_its_late_forward(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: the post indexed, an edit withdrawing it, a restart, then the post's
+    # automatic forward late: the withdrawn story was indexed again (versions were kept in
+    # memory only). The newest version is kept in the chat state.
+    settings = _own_index_settings(api, tmp_path)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
+    doc_id = _doc(posted)
+    original = posted["channel_post"]
+    edit = api.channel_post(
+        channel,
+        "Correction: we have withdrawn this story.",
+        message_id=original["message_id"],
+        edited=True,
+    )
+    edit["edited_channel_post"]["edit_date"] = original["date"] + 5
+
+    async def started() -> Application:
+        retriever = Retriever(open_index(settings, encoder), encoder)
+        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+        await launch_polling(app)
+        return app
+
+    app = await started()
+    try:
+        api.push_update(posted)
+        await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
+        api.push_update(edit)
+        await api.await_for(lambda: doc_id not in documents(app), 30, description="withdrawn")
+        await api.await_for(lambda: not app.bot_data.channels.pending, 20)
+    finally:
+        await shut_down(app)
+    app = await started()
+    try:
+        api.push_update(api.automatic_forward(DISCUSSION, posted))  # the late forward
+        await asyncio.sleep(2)
+        await api.await_for(lambda: not app.bot_data.channels.pending, 30)
+        assert doc_id not in documents(app)
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
 async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
     api, encoder, tmp_path: Path, site
 ) -> None:

@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 
 from articlebot.retrieval.conversation import Turn
-from articlebot.storage.chat_state import ChatState, InMemoryChatState, Limit, Refusal
+from articlebot.storage.chat_state import (
+    ChatState,
+    InMemoryChatState,
+    Limit,
+    PostVersion,
+    Refusal,
+)
 from articlebot.storage.sql_chat_state import file_chat_state, postgres_chat_state
 
 pytest_plugins = ["postgres", "botkit"]
@@ -117,6 +123,17 @@ def test_post_threads_are_kept_newest_last_and_forgotten_when_old(state: ChatSta
     assert state.thread_posts(0.0, 10)[-1] == (-100, 7, '{"post_id": 1}')
     assert state.forget_old(hits_before=0.0, turns_before=0.0, threads_before=25.0) == 1
     assert [t.root_id for t in state.thread_posts(0.0, 10)] == [7, 7]
+
+
+def test_a_post_s_newest_version_is_kept_and_forgotten_when_old(state: ChatState) -> None:
+    assert state.post_version("tg1-5") is None
+    state.set_post_version("tg1-5", PostVersion(100, False, "a1"), 10.0)
+    state.set_post_version("tg1-5", PostVersion(105, True, "b2"), 20.0)  # its edit
+    state.set_post_version("tg1-6", PostVersion(200, False, "c3"), 30.0)
+    assert state.post_version("tg1-5") == PostVersion(105, True, "b2")
+    assert state.forget_old(hits_before=0.0, turns_before=0.0, threads_before=25.0) == 1
+    assert state.post_version("tg1-5") is None
+    assert state.post_version("tg1-6") == PostVersion(200, False, "c3")
 
 
 def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:

@@ -17,6 +17,7 @@ from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
 from articlebot.index.lock import WriteStopped
 from articlebot.ingest.posts import PostArticle
+from articlebot.storage.chat_state import PostVersion
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +43,25 @@ async def queue_post(
         await _queue_post(state, article, recorded, tries)
 
 
+async def _recall_version(state: BotState, doc_id: str) -> None:
+    """The newest version of the post `doc_id` the chat state keeps (seen before a restart),
+    known again; a failure to read it is logged, and the post taken as never seen."""
+    try:
+        kept = await state.off_loop(state.chats.post_version, doc_id)
+    except Exception:
+        log.warning("could not read the post's version from the chat state", exc_info=True)
+        return
+    if kept is not None and doc_id not in state.channels.versions:
+        state.channels.versions[doc_id] = (kept.at, kept.edited, kept.digest)
+
+
 async def _queue_post(
     state: BotState, article: PostArticle, recorded: str | None, tries: int
 ) -> None:
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
+    if doc_id not in seen.versions:
+        await _recall_version(state, doc_id)
+    before = seen.versions.get(doc_id)
     if seen.outdated(article):
         # Deliveries come out of order (webhooks): a post's automatic forward handled after
         # the post's edit brought the old version back, a story retracted by the edit too.
@@ -53,6 +69,12 @@ async def _queue_post(
         if recorded is not None:
             await _release(state, doc_id, recorded)
         return
+    if (newest := seen.versions.get(doc_id)) is not None and newest != before:
+        # Kept over a restart: a late forward of the version before an edit (a withdrawn
+        # story's) came after one and was indexed again.
+        await state.remember(
+            state.chats.set_post_version, doc_id, PostVersion(*newest), time.time()
+        )
     if recorded is None:
         # Telegram has the update confirmed: a stop before the post is indexed must not lose it.
         await state.remember(state.chats.add_pending_post, doc_id, kept)

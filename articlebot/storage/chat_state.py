@@ -42,6 +42,17 @@ class ThreadPost(NamedTuple):
     post: str
 
 
+class PostVersion(NamedTuple):
+    """The newest version of a channel post seen (`ChatState.set_post_version`)."""
+
+    #: When it was made (Unix time: its edit's, else the post's).
+    at: int
+    #: Whether it is an edit (newer than the post itself at the same second).
+    edited: bool
+    #: A digest of its text.
+    digest: str
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     """At most `count` requests counted under `key` in any `window` seconds."""
@@ -155,6 +166,16 @@ class ChatState(Protocol):
         """The threads recorded at or after `since`, the `limit` most recent, oldest first."""
         ...
 
+    def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
+        """Record the newest version seen of the post `doc_id` (at `at`): a delivery of an
+        older one after a restart (a late automatic forward) is not indexed over it. Old
+        records go with the thread posts (`forget_old`'s `threads_before`)."""
+        ...
+
+    def post_version(self, doc_id: str) -> PostVersion | None:
+        """The version `set_post_version` recorded for the post `doc_id`, if any."""
+        ...
+
     def add_pending_post(self, doc_id: str, post: str) -> None:
         """Record a channel post waiting to be indexed (`post`: its PostArticle as JSON), under
         its article's id (a later record for the same post replaces it, its tries counted
@@ -197,6 +218,7 @@ class InMemoryChatState:
         self._sweep_at = SWEEP_AT
         self._pending: dict[str, PendingPost] = {}
         self._thread_posts: dict[tuple[int, int], tuple[str, float]] = {}
+        self._post_versions: dict[str, tuple[PostVersion, float]] = {}
 
     def scope(self, chat_id: int) -> list[str]:
         """See ChatState."""
@@ -309,6 +331,15 @@ class InMemoryChatState:
         )
         return [ThreadPost(chat_id, root_id, post) for _, chat_id, root_id, post in recent]
 
+    def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
+        """See ChatState."""
+        self._post_versions[doc_id] = (version, at)
+
+    def post_version(self, doc_id: str) -> PostVersion | None:
+        """See ChatState."""
+        kept = self._post_versions.get(doc_id)
+        return kept[0] if kept is not None else None
+
     def forget_old(
         self, hits_before: float, turns_before: float, threads_before: float = 0.0
     ) -> int:
@@ -317,6 +348,10 @@ class InMemoryChatState:
         for key, (_, at) in list(self._thread_posts.items()):
             if at < threads_before:
                 del self._thread_posts[key]
+                deleted += 1
+        for doc_id, (_, at) in list(self._post_versions.items()):
+            if at < threads_before:
+                del self._post_versions[doc_id]
                 deleted += 1
         for key, counter in list(self._counters.items()):
             while counter.times and counter.times[0] <= hits_before:

@@ -19,6 +19,7 @@ from articlebot.storage.chat_state import (
     MAX_THREAD_TURNS,
     Limit,
     PendingPost,
+    PostVersion,
     Refusal,
     ThreadPost,
 )
@@ -63,6 +64,13 @@ CREATE TABLE IF NOT EXISTS thread_post (
     PRIMARY KEY (chat_id, root_id)
 );
 CREATE INDEX IF NOT EXISTS thread_post_at ON thread_post (at);
+CREATE TABLE IF NOT EXISTS post_version (
+    doc_id TEXT PRIMARY KEY,
+    made BIGINT NOT NULL,
+    edited BOOLEAN NOT NULL,
+    digest TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pending_post (
     doc_id TEXT PRIMARY KEY,
     post TEXT NOT NULL,
@@ -402,10 +410,27 @@ class SqlChatState:
         )
         return [ThreadPost(int(c), int(r), str(p)) for c, r, p in reversed(rows)]
 
+    def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
+        """See ChatState."""
+        self._atomic(
+            lambda run: run(
+                "INSERT INTO post_version (doc_id, made, edited, digest, at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET"
+                " made = excluded.made, edited = excluded.edited, digest = excluded.digest,"
+                " at = excluded.at",
+                (doc_id, version.at, version.edited, version.digest, at),
+            )
+        )
+
+    def post_version(self, doc_id: str) -> PostVersion | None:
+        """See ChatState."""
+        row = self._one("SELECT made, edited, digest FROM post_version WHERE doc_id = ?", (doc_id,))
+        return PostVersion(int(row[0]), bool(row[1]), str(row[2])) if row else None
+
     def forget_old(
         self, hits_before: float, turns_before: float, threads_before: float = 0.0
     ) -> int:
-        """See ChatState: four deletes in one transaction."""
+        """See ChatState: five deletes in one transaction."""
 
         def delete(run: Run) -> int:
             hits = run("DELETE FROM rate_hit WHERE at <= ?", (hits_before,)).rowcount
@@ -416,7 +441,8 @@ class SqlChatState:
             ).rowcount
             turns = run("DELETE FROM chat_turn WHERE at < ?", (turns_before,)).rowcount
             threads = run("DELETE FROM thread_post WHERE at < ?", (threads_before,)).rowcount
-            return hits + keys + turns + threads
+            versions = run("DELETE FROM post_version WHERE at < ?", (threads_before,)).rowcount
+            return hits + keys + turns + threads + versions
 
         return self._atomic(delete)
 
