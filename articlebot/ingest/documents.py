@@ -18,7 +18,6 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
-    is_byline,
     is_credit_only,
     is_date_line,
     is_furniture,
@@ -547,21 +546,52 @@ def _printed_byline(root: Any) -> str | None:
             return None  # the story's first paragraph: a byline comes before it
         if (
             len(line) <= 120
-            and re.match(r"(?i)by\s+\w", line)
-            and not _NOT_A_NAME.match(line)
-            and is_byline(line)
+            and _printed_credit(line)
             and not any(a.tag in _NOT_CREDITS for a in element.iterancestors())
         ):
             return line
     return None
 
 
-#: "By the harbour wall, firefighters ...", "By the numbers", "By Monday morning": a caption,
-#: a box's label or a sentence, not a credit ("By Grace Adeyemi and Tom Hill", "By Óscar
-#: López in Lagos", "By Reuters" are).
-_NOT_A_NAME = re.compile(
-    r"(?i)by\s+(?:the|a|an|this|that|these|those|then|now|far|late|early|noon|night|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight)\b"
+def _printed_credit(line: str) -> bool:
+    """Whether a line is "By" and names: "By Grace Adeyemi | 11 February 2026", "By Grace
+    Adeyemi and Tom Hill", "By Óscar López in Lagos", "By Reuters", "By staff reporter"; not
+    a sentence or a notice ("By continuing to use this site ...", "By evening, traders ...",
+    "By Monday, the council ..."), nor a photo's credit ("By AP Photo/Kin Cheung")."""
+    found = re.match(r"[Bb][Yy]\s+(.+)", line)
+    if found is None:
+        return False
+    if _UNNAMED_BY.fullmatch(line):
+        return True
+    # The names end at a separator, a place ("in Lagos") or a date ("11 February 2026").
+    names = re.split(
+        r"\s*[|,•·–—(]\s*|\s+-\s+|\s+(?:in|for|at)\s+|\s+(?=\d)", found.group(1), maxsplit=1
+    )[0]
+    words = names.split()
+    return (
+        0 < len(words) <= 6
+        and words[0] not in _NOT_NAMES
+        and all(
+            word in _NAME_JOINS
+            or (word[0].isupper() and "/" not in word and word[-1] != ".")
+            or re.fullmatch(r"[A-Z]\.", word) is not None
+            for word in words
+        )
+    )
+
+
+#: Words between names in a credit ("Grace Adeyemi and Tom Hill", "Maria de la Cruz").
+_NAME_JOINS = frozenset("and & van von de der den da di del la le du dos al el bin".split())
+#: Capitalised words a sentence opening "By" goes on with: no one's name.
+_NOT_NAMES = frozenset(
+    "Then Now This That These Those Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "Today Tonight Tomorrow Noon Midnight January February March April May June July August "
+    "September October November December".split()
+)
+#: A credit naming no one: "By staff reporter", "By our correspondent".
+_UNNAMED_BY = re.compile(
+    r"(?i)by\s+(?:our\s+|a\s+|the\s+)?(?:own\s+)?(?:staff|correspondents?|reporters?|staff\s+"
+    r"(?:reporters?|writers?))(?:\s*[|,–—].*)?"
 )
 #: Where a line starting "By" is a photo's caption or a box beside the story, not its credit.
 _NOT_CREDITS = frozenset({"figcaption", "figure", "aside", "nav", "footer"})
