@@ -110,10 +110,10 @@ _CATALOGUE = (
     r"(?:article|articles|story|stories|piece|pieces)"
     r"(?:\s+(?:do\s+you\s+have|have\s+you\s+got|you\s+have|you\s+got|are\s+there|"
     r"there\s+are|are|exist))?"
-    # The subject names a thing: "what story about the war did he tell" asks a question ("what
-    # articles about will smith" is a catalogue's).
-    r"\s+(?:about|on)((?:\s+(?!(?:did|does|do|was|were|has|have|had|will|would|can|could)"
-    r"\s+(?:he|she|they|it|i|you|we)\b)[^\W_]+){1,5})"
+    # The subject names a thing: "what story about the war did zelensky tell" asks a question;
+    # an auxiliary opening it is a name's ("what articles about will smith").
+    r"\s+(?:about|on)(\s+[^\W_]+(?:\s+(?!(?:did|does|do|is|are|was|were|has|have|had|will|"
+    r"would|can|could)\b)[^\W_]+){0,4})"
 )
 _BYLINE_NAMED_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",
