@@ -324,6 +324,12 @@ async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> No
         ("https://a.com/x;jsessionid=1 who wrote it?", ["https://a.com/x;jsessionid=1"]),
         ("https://a.com/x, https://b.com/y.", ["https://a.com/x", "https://b.com/y"]),
         ("https://a.com/story. Thanks", ["https://a.com/story"]),
+        # Round 3: glued by a comma, a comma before it, a stop of several marks.
+        ("https://a.com/x,https://b.com/y", ["https://a.com/x", "https://b.com/y"]),
+        (",https://a.com/x", ["https://a.com/x"]),
+        ("https://a.com/story... is this the one?", ["https://a.com/story"]),
+        ("https://a.com/story?.", ["https://a.com/story"]),
+        ("https://a.com/search?q=a,b,c&x=1", ["https://a.com/search?q=a,b,c&x=1"]),
     ],
 )
 def test_the_links_an_admin_sends_are_read_whole(sent: str, links: list[str]) -> None:

@@ -183,7 +183,12 @@ def _links(text: str) -> list[str]:
     Words are split at spaces, a comma, semicolon or sentence's stop after a link left off."""
     # A comma or semicolon inside a link is part of it ("/7,75398,30512345.html",
     # "Washington,_D.C."); one after it separates it from the next.
-    words = [w.rstrip(",;") for w in text.split() if w.rstrip(",;")]
+    words = [
+        w.strip(",;")
+        for word in text.split()
+        for w in re.split(r"[,;](?=https?://|www\.)", word)  # "LINK,LINK2" typed without a space
+        if w.strip(",;")
+    ]
     if not words:
         return []
     # A stop after a link with its "https://" ends the sentence; "www.example.com." alone is
@@ -202,9 +207,11 @@ def _links(text: str) -> list[str]:
 def _without_stop(word: str) -> str:
     """A word without the sentence's stop after it ("https://site/story." ends a sentence),
     but a link's own last dot ("/wiki/Washington,_D.C.") kept."""
-    word = word.rstrip(":!?")
-    abbreviation = re.search(r"(?:[A-Z]\.){2,}$", word)  # "D.C.", "U.S."
-    return word[:-1] if word.endswith(".") and abbreviation is None else word
+    while word and word[-1] in ".,;:!?":
+        if word.endswith(".") and re.search(r"(?:[A-Z]\.){2,}$", word):  # "D.C.", "U.S."
+            break
+        word = word[:-1]
+    return word
 
 
 def _sent_links(text: str | None) -> list[str]:
