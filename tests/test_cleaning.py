@@ -68,7 +68,8 @@ def test_a_plain_text_sub_heading_between_paragraphs_is_no_paragraph() -> None:
         "Best Actor Samuel Okafor",
         "Best Film The Quiet Harbour",
         "What is your first goal",
-        "Who inspired you",
+        "Is the squad strong enough now",
+        "How did it start",
     ],
 )
 def test_short_lines_that_are_no_sub_heading_stay_paragraphs(paragraph: str) -> None:

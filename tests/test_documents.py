@@ -981,6 +981,7 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
         # A title as written, not as YAML types it (a verifier's probe: " #" began a comment,
         # "12:30" was the number 750, a date or "Yes" was no title).
         ("title: Fans react to #MeToo ruling", "Fans react to #MeToo ruling", None, None),
+        ("title: Fans react to\t#MeToo ruling", "Fans react to #MeToo ruling", None, None),
         ("title: 12:30", "12:30", None, None),
         ("title: Yes\ndate: 2026-05-01", "Yes", None, "2026-05-01"),
         ("title: '3.10'", "3.10", None, None),

@@ -358,13 +358,22 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     ]
 
 
-#: Words a question opens with: a line so opening is an interview's question, not a heading.
-_QUESTION_WORDS = frozenset(
-    "what who whom whose why how when where which is are was were do does did can could will "
-    "would should have has".split()
+#: The words a question opens with.
+_QUESTION_WORDS = frozenset("what who whom whose why how when where which".split())
+#: Verbs a question opens with, or puts after its question word ("how did", "who is").
+_AUXILIARIES = frozenset(
+    "is are was were do does did can could will would should has have had am".split()
 )
-#: Words of a question put to someone, not of a heading.
-_SECOND_PERSON = frozenset({"you", "your", "yours", "yourself", "youre", "you're", "you’re"})
+
+
+def _asks(words: list[str]) -> bool:
+    """Whether a line's words are a question without its "?": opening with an auxiliary verb
+    ("Is it safe"), or a question word and one ("How did it start", "What is your goal")."""
+    first = words[0].casefold()
+    second = words[1].casefold() if len(words) > 1 else ""
+    return first in _AUXILIARIES or (first in _QUESTION_WORDS and second in _AUXILIARIES)
+
+
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -388,11 +397,9 @@ def is_subheading(paragraph: str, before: str, after: str) -> bool:
         and line[-1].isalpha()
         and not any(char.isdigit() for char in line)
         and not any(word[0].isupper() for word in words[1:])
-        # "What happens next" heads a section; "What is your first goal" asks an interviewee.
-        and not (
-            words[0].casefold() in _QUESTION_WORDS
-            and any(w.casefold().strip("'’") in _SECOND_PERSON for w in words)
-        )
+        # "What happens next", "What you need to know" head sections; "What is your first
+        # goal", "Is the squad strong enough now", "How did it start" ask someone.
+        and not _asks(words)
         and not _is_credit_line(line)
         and not is_date_line(line)
         and _SENTENCE_END.search(before.rstrip()) is not None

@@ -90,7 +90,8 @@ def _cut_or_typed(parsed: object, written: str) -> bool:
     ("12:30" is 750). A title YAML read whole (wrapped over lines, say) is kept as read."""
     if not isinstance(parsed, str):
         return True
-    return len(parsed) < len(written) and written.startswith(parsed) and " #" in written
+    cut = re.search(r"\s#", written) is not None  # a space or a tab, then "#"
+    return len(parsed) < len(written) and written.startswith(parsed) and cut
 
 
 def _yaml_fields(block: str) -> dict[str, object] | None:
