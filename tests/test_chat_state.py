@@ -125,6 +125,24 @@ def test_post_threads_are_kept_newest_last_and_forgotten_when_old(state: ChatSta
     assert [t.root_id for t in state.thread_posts(0.0, 10)] == [7, 7]
 
 
+def test_a_damaged_thread_row_is_that_thread_alone(tmp_path: Path) -> None:
+    # A verifier's probe: one row SQLite kept with a word for its chat id lost every thread.
+    import sqlite3
+
+    from articlebot.storage.sql_chat_state import CHAT_STATE_FILE
+
+    state = file_chat_state(tmp_path)
+    state.set_thread_post(-100, 7, '{"post_id": 1}', 10.0)
+    state.close()
+    with closing(sqlite3.connect(tmp_path / CHAT_STATE_FILE)) as conn, conn:
+        conn.execute("INSERT INTO thread_post VALUES ('abc', 8, 'x', 20.0)")
+    state = file_chat_state(tmp_path)
+    try:
+        assert state.thread_posts(0.0, 10) == [(-100, 7, '{"post_id": 1}')]
+    finally:
+        state.close()
+
+
 def test_a_post_s_newest_version_is_kept_and_forgotten_when_old(state: ChatState) -> None:
     assert state.post_version("tg1-5") is None
     state.set_post_version("tg1-5", PostVersion(100, False, "a1"), 10.0)

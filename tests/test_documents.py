@@ -1204,6 +1204,8 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         "<div>By continuing to use this site you agree to our use of cookies.</div>",
         "<div>By signing up, you agree to our privacy policy.</div>",
         "<div>By AP Photo/Kin Cheung</div>",
+        "<div>By Continuing, You Agree To Our Cookie Policy</div>",
+        "<div>By The Numbers</div>",
     ):
         page.write_text(
             f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
@@ -1220,6 +1222,11 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         "By Early Sheehan",
         "By Łukasz Nowak 11 February 2026",
         "By staff reporter",
+        # Round 4: a title, a date after "on", names joined by "de la" and "and", a paper.
+        "By Dr. Sanjay Gupta, Chief Medical Correspondent",
+        "By Jane Doe on March 3, 2026",
+        "By Maria de la Cruz and Tom Hill",
+        "By Evening Post staff",
     ):
         page.write_text(
             f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "

@@ -367,11 +367,16 @@ _AUXILIARIES = frozenset(
 
 
 def _asks(words: list[str]) -> bool:
-    """Whether a line's words are a question without its "?": opening with an auxiliary verb
-    ("Is it safe"), or a question word and one ("How did it start", "What is your goal")."""
-    first = words[0].casefold()
-    second = words[1].casefold() if len(words) > 1 else ""
-    return first in _AUXILIARIES or (first in _QUESTION_WORDS and second in _AUXILIARIES)
+    """Whether a line's words are a question put to someone without its "?": opening with an
+    auxiliary verb ("Is the squad strong enough now"), or a question word and one asking
+    "you" ("What is your first goal"); "How does it work", "Who is affected" head sections."""
+    folded = [word.casefold().strip("'’") for word in words]
+    second = folded[1] if len(folded) > 1 else ""
+    return folded[0] in _AUXILIARIES or (
+        folded[0] in _QUESTION_WORDS
+        and second in _AUXILIARIES
+        and any(word in ("you", "your", "yours") for word in folded)
+    )
 
 
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.

@@ -112,8 +112,10 @@ _CATALOGUE = (
     r"there\s+are|are|exist))?"
     # The subject names a thing: "what story about the war did zelensky tell" asks a question;
     # an auxiliary opening it is a name's ("what articles about will smith").
-    r"\s+(?:about|on)(\s+[^\W_]+(?:\s+(?!(?:did|does|do|is|are|was|were|has|have|had|will|"
-    r"would|can|could)\b)[^\W_]+){0,4})"
+    r"\s+(?:about|on)(\s+[^\W_]+(?:\s+(?!(?:did|does|do|is|are|was|were|has|have|had|would|"
+    r"could)\b)[^\W_]+){0,4})"
+    # "what articles about the floods are there", "... are available".
+    r"(?:\s+(?:are|is)\s+(?:there|available))?"
 )
 _BYLINE_NAMED_PATTERNS = (
     rf"(?:who|wo)\s+(?:wrote|writes|authored|penned|reported|published|posted)\s+{_NAMED_ARTICLE}",
@@ -282,10 +284,10 @@ def named_article(question: str) -> str | None:
     if not any(p.fullmatch(text) for p in (_BYLINE_NAMED, _SUMMARY_NAMED, _DATE_NAMED)):
         return None
     found = (
-        _TOPIC_ABOUT.search(text)
+        _TOPIC_CATALOGUE.fullmatch(text)  # its subject without "are there" after it
+        or _TOPIC_ABOUT.search(text)
         or _TOPIC_BEFORE.search(text)
         or _TOPIC_AFTER.match(text)
-        or _TOPIC_CATALOGUE.fullmatch(text)
     )
     return found.group(1).strip() if found else None
 

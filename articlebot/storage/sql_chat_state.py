@@ -408,7 +408,13 @@ class SqlChatState:
                 (since, max(limit, 0)),
             ).fetchall()
         )
-        return [ThreadPost(int(c), int(r), str(p)) for c, r, p in reversed(rows)]
+        threads = []
+        for chat_id, root_id, post in reversed(rows):
+            try:  # a damaged row (SQLite keeps any type) is that thread alone, learnt again
+                threads.append(ThreadPost(int(chat_id), int(root_id), str(post)))
+            except (TypeError, ValueError):
+                continue
+        return threads
 
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """See ChatState."""
