@@ -410,6 +410,15 @@ async def _late_forward_after_edit(
     assert "Storm Ida" not in said and (wanted is None or wanted in said), said
 
 
+async def _started(api: FakeBotApi, encoder, settings: Settings) -> Application:
+    """A bot polling the fake Bot API, its chat state in the index folder's file (as a restart
+    finds it again)."""
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
+    await launch_polling(app)
+    return app
+
+
 @pytest.mark.asyncio
 async def test_a_late_forward_after_a_restart_does_not_replace_the_edit_kept_over_it(
     api, encoder, tmp_path: Path, site
@@ -463,13 +472,7 @@ async def test_a_story_withdrawn_before_a_restart_stays_out_after_its_late_forwa
     )
     edit["edited_channel_post"]["edit_date"] = original["date"] + 5
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         api.push_update(posted)
         await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
@@ -478,7 +481,7 @@ async def test_a_story_withdrawn_before_a_restart_stays_out_after_its_late_forwa
         await api.await_for(lambda: not app.bot_data.channels.pending, 20)
     finally:
         await shut_down(app)
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         api.push_update(api.automatic_forward(DISCUSSION, posted))  # the late forward
         await asyncio.sleep(2)
@@ -498,13 +501,7 @@ async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
     settings = _own_index_settings(api, tmp_path)
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         forwards = []
         for page in ("/early.html", "/later.html"):
@@ -519,7 +516,7 @@ async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
         assert "40 homes" in first["text"]
     finally:
         await shut_down(app)
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         again = api.comment(
             forwards[0], "How many homes were flooded?", reply_to=first, user=READER
@@ -599,7 +596,6 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
 ) -> None:
     # A channel without a discussion group sends each post once: a page down when it came was
     # never read again unless the post was edited.
-    from articlebot.bot.app import build_application
     from articlebot.storage.sql_chat_state import file_chat_state
 
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
@@ -608,19 +604,13 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
         with closing(file_chat_state(settings.index_dir)) as chats:
             return [kept.doc_id for kept in chats.pending_posts()]
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
     def sent(path: str) -> tuple[dict, str]:
         update = api.channel_post(channel, f"Storm Ida hits Carrick: {url(site, path)}")
         api.push_update(update)
         return update, post_ref(_message(update["channel_post"])).doc_id
 
     settings = _own_index_settings(api, tmp_path, post_retries=2, post_retry_seconds=0.3)
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         # Down for two reads: the second try reads it.
         _, back = sent("/down2-a.html")
@@ -653,7 +643,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
     settings = _own_index_settings(
         api, tmp_path, post_retries=2, post_retry_seconds=1.0, index_queue=1
     )
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         down = []
         for n in range(3):
@@ -693,7 +683,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
 
     # Waiting over a stop: kept in the chat state, and read at the next start.
     settings = _own_index_settings(api, tmp_path, post_retry_seconds=600)
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         _, later = sent("/down1-c.html")
         await api.await_for(lambda: site.hits["/down1-c.html"] == 1, 20, description="a read")
@@ -701,7 +691,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
     finally:
         await shut_down(app)
     assert later in kept()
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         await api.await_for(lambda: later in documents(app), 20, description="the post")
     finally:
@@ -712,7 +702,7 @@ async def test_a_post_whose_page_stays_down_is_read_again_later(
     # tries before (a restart had given it all its tries afresh), until they are spent.
     settings = _own_index_settings(api, tmp_path, post_retries=2, post_retry_seconds=600)
     for start in range(4):
-        app = await started()
+        app = await _started(api, encoder, settings)
         try:
             if start == 0:
                 _, dead = sent("/down9-s.html")
@@ -1087,16 +1077,10 @@ async def test_a_stop_during_a_post_s_write_is_no_try_of_the_post_s(
     post = api.channel_post(channel, LIBRARY)
     wanted = post_ref(_message(post["channel_post"])).doc_id
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
     other = FileLock(settings.index_dir / ".writer.lock", thread_local=False)
     other.acquire()  # another writer, as a long `articlebot index` holds it
     try:
-        app = await started()
+        app = await _started(api, encoder, settings)
         try:
             api.push_update(post)
             await asyncio.sleep(2)  # read, and waiting for the index
@@ -1104,7 +1088,7 @@ async def test_a_stop_during_a_post_s_write_is_no_try_of_the_post_s(
             await shut_down(app)
     finally:
         other.release()
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         await api.await_for(lambda: wanted in documents(app), 30, description="the post")
     finally:
@@ -1118,7 +1102,6 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     # An attacker's probe: a stop while posts waited (one page slow) cancelled the one being
     # read and dropped the rest; Telegram had their updates confirmed and never sent them
     # again, so they were never indexed.
-    from articlebot.bot.app import build_application
     from articlebot.storage.sql_chat_state import file_chat_state
 
     settings = _own_index_settings(api, tmp_path, stop_seconds=4)
@@ -1126,13 +1109,7 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
     posts = [api.channel_post(channel, url(site, p)) for p in ("/slow.html", "/early.html")]
     wanted = {post_ref(_message(update["channel_post"])).doc_id for update in posts}
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         for update in posts:
             api.push_update(update)
@@ -1164,7 +1141,7 @@ async def test_posts_a_stop_left_waiting_are_indexed_after_the_restart(
             '{"post": {"chat_id": "x", "post_id": 1}, "article_url": null, "own_text": null}',
         )
     site.slow.set()
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         await api.await_for(lambda: wanted <= set(documents(app)), 60, description="both posts")
     finally:
@@ -1181,7 +1158,6 @@ async def test_a_post_that_comes_as_the_bot_stops_is_indexed_after_the_restart(
 ) -> None:
     # An attacker's probe: a post handled once the stop had closed the indexing queue was
     # recorded, then its record dropped as if the queue were full: never indexed.
-    from articlebot.bot.app import build_application
     from articlebot.storage.sql_chat_state import file_chat_state
 
     settings = _own_index_settings(api, tmp_path)
@@ -1189,14 +1165,8 @@ async def test_a_post_that_comes_as_the_bot_stops_is_indexed_after_the_restart(
     update = api.channel_post(channel, url(site, "/early.html"))
     doc_id = post_ref(_message(update["channel_post"])).doc_id
 
-    async def started() -> Application:
-        retriever = Retriever(open_index(settings, encoder), encoder)
-        app = build_application(settings, api.token, retriever, file_chat_state(settings.index_dir))
-        await launch_polling(app)
-        return app
-
     caplog.set_level(logging.INFO, logger="articlebot.bot.indexing")
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         await app.bot_data.indexing.stop(1)  # the stop has begun; updates are still handled
         api.push_update(update)
@@ -1205,7 +1175,7 @@ async def test_a_post_that_comes_as_the_bot_stops_is_indexed_after_the_restart(
         await shut_down(app)
     with closing(file_chat_state(settings.index_dir)) as kept:
         assert [record.doc_id for record in kept.pending_posts()] == [doc_id]
-    app = await started()
+    app = await _started(api, encoder, settings)
     try:
         await api.await_for(lambda: doc_id in documents(app), 20, description="the post")
     finally:
