@@ -1207,13 +1207,7 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         "<div>By Continuing, You Agree To Our Cookie Policy</div>",
         "<div>By The Numbers</div>",
     ):
-        page.write_text(
-            f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
-            f"harbour</h1>{label}{story}</body></html>",
-            encoding="utf-8",
-        )
-        [doc] = read_documents([page])
-        assert doc.byline is None, label
+        assert _page_with(page, label, story).byline is None, label
     # Credits of other shapes stay credits (a verifier's probe: lost to too strict a rule).
     for credit in (
         "By Grace Adeyemi and Tom Hill",
@@ -1228,10 +1222,16 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         "By Maria de la Cruz and Tom Hill",
         "By Evening Post staff",
     ):
-        page.write_text(
-            f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
-            f"harbour</h1><div>{credit}</div>{story}</body></html>",
-            encoding="utf-8",
-        )
-        [doc] = read_documents([page])
-        assert doc.byline is not None and doc.byline.startswith(credit), credit
+        byline = _page_with(page, f"<div>{credit}</div>", story).byline
+        assert byline is not None and byline.startswith(credit), credit
+
+
+def _page_with(page: Path, above: str, story: str) -> Document:
+    """The article of a page whose story has `above` between its headline and its text."""
+    page.write_text(
+        f"<html><head><title>Fire at the harbour</title></head><body><h1>Fire at the "
+        f"harbour</h1>{above}{story}</body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([page])
+    return doc
