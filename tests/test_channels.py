@@ -529,6 +529,62 @@ async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
 
 
 @pytest.mark.asyncio
+async def test_a_replica_that_missed_a_posts_forward_answers_its_thread_from_that_post(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # Two replicas over one index folder and chat state (as webhook replicas share one
+    # database): the post's automatic forward reached one; a reply to the bot's answer in its
+    # thread, delivered to the other, names only the thread and was answered from every
+    # article, the later story's 65 homes unlabelled. The thread's post is read from the
+    # chat state.
+    settings = _own_index_settings(api, tmp_path)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    with FakeBotApi() as other_api:
+        other = await _started(other_api, encoder, _own_index_settings(other_api, tmp_path))
+        app = await _started(api, encoder, settings)
+        try:
+            forwards = []
+            for page in ("/early.html", "/later.html"):
+                posted = api.channel_post(channel, url(site, page))
+                api.push_update(posted)
+                forwards.append(api.automatic_forward(DISCUSSION, posted))
+                api.push_update(forwards[-1])
+                for replica in (app, other):
+                    await api.await_for(
+                        lambda p=posted, r=replica: _doc(p) in documents(r), 30, description=page
+                    )
+            asked = api.comment(forwards[0], "How many homes were flooded?", user=READER)
+            api.push_update(asked)
+            first = await answer_to(api, asked)
+            assert "40 homes" in first["text"]
+            again = api.comment(
+                forwards[0], "How many homes were flooded?", reply_to=first, user=READER
+            )
+            other_api.push_update(again)
+            said = (await answer_to(other_api, again))["text"]
+            assert "40 homes" in said and "65 homes" not in said, said
+        finally:
+            await shut_down(app)
+            await shut_down(other)
+
+
+@pytest.mark.asyncio
+async def test_a_thread_still_asked_in_is_kept_from_its_last_question(api, bot, site) -> None:
+    # Threads kept in the chat state are forgotten 30 days after they were kept: one kept
+    # when its post came and asked in ever since was lost to a restart after a month.
+    _, forward = await post(api, f"Storm Ida hits Carrick: {url(site, '/early.html')}")
+    assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
+    chats, root = bot.bot_data.chats, forward["message"]["message_id"]
+    month = 29 * 24 * 3600
+    kept = chats.thread_post(DISCUSSION, root, 0.0)
+    assert kept is not None
+    chats.set_thread_post(DISCUSSION, root, kept, time.time() - month)
+    assert chats.thread_post(DISCUSSION, root, time.time() - 3600) is None
+    assert "40 homes" in await ask(api, forward, "How many homes were flooded?")
+    assert chats.thread_post(DISCUSSION, root, time.time() - 3600) == kept
+
+
+@pytest.mark.asyncio
 async def test_a_post_edited_to_carry_no_article_has_its_article_removed(api, bot, site) -> None:
     # An attacker's probe: a retracted story ("we have withdrawn this story", no link), or one
     # whose link was edited to a page that cannot be read, went on being answered from.

@@ -125,6 +125,17 @@ def test_post_threads_are_kept_newest_last_and_forgotten_when_old(state: ChatSta
     assert [t.root_id for t in state.thread_posts(0.0, 10)] == [7, 7]
 
 
+def test_one_post_thread_is_read_by_its_group_and_root_while_recent(state: ChatState) -> None:
+    # A replica that did not see a post's automatic forward reads its thread's post here.
+    assert state.thread_post(-100, 7, 0.0) is None
+    state.set_thread_post(-100, 7, '{"post_id": 1}', 10.0)
+    state.set_thread_post(-200, 7, '{"post_id": 3}', 30.0)
+    assert state.thread_post(-100, 7, 0.0) == '{"post_id": 1}'
+    assert state.thread_post(-200, 7, 0.0) == '{"post_id": 3}'
+    assert state.thread_post(-100, 8, 0.0) is None
+    assert state.thread_post(-100, 7, 15.0) is None  # kept too long ago
+
+
 def test_a_damaged_thread_row_is_that_thread_alone(tmp_path: Path) -> None:
     # A verifier's probe: one row SQLite kept with a word for its chat id lost every thread.
     import sqlite3

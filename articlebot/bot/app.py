@@ -241,9 +241,9 @@ def add_handlers(application: ArticleBotApplication) -> None:
     link_only = _LinkOnly()
     # Before the gate: an upgraded group's first questions are gated as the group it was.
     application.add_handler(
-        MessageHandler(filters.StatusUpdate.MIGRATE, record_migration), group=-3
+        MessageHandler(filters.StatusUpdate.MIGRATE, record_migration), group=-4
     )
-    application.add_handler(TypeHandler(Update, gate), group=-1)
+    application.add_handler(TypeHandler(Update, gate), group=-2)
     # Before the usual question handlers: a question under a channel post is about that post.
     channels.add_channel_handlers(application)
     application.add_handler(

@@ -19,7 +19,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
 from articlebot.bot.migration import was_allowed
-from articlebot.bot.post_answers import InPostThread, keep_thread, on_thread_message
+from articlebot.bot.post_answers import InPostThread, keep_thread, learn_thread, on_thread_message
 from articlebot.bot.post_queue import queue_post
 from articlebot.bot.state import BotContext
 from articlebot.bot.threads import forwarded_post
@@ -126,11 +126,16 @@ async def autoindex(update: Update, context: BotContext) -> None:
 
 
 def add_channel_handlers(application: Application) -> None:
-    """Register the channel handlers: edits first (the gate drops edits), thread questions
-    before the usual question handlers, posts and links after them."""
+    """Register the channel handlers: edits first (the gate drops edits), threads learnt from
+    the chat state after the gate, thread questions before the usual question handlers, posts
+    and links after them."""
     groups = filters.ChatType.GROUPS
     application.add_handler(
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups, on_group_post), group=-2
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups, on_group_post), group=-3
+    )
+    # After the gate, before the thread handlers: a thread whose post another replica saw.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & groups, learn_thread), group=-1
     )
     application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, on_channel_post))
     # Of commands, a thread answers /ask and /summary from its post; /help, /articles and the

@@ -20,7 +20,7 @@ from articlebot.bot.inbox import InboxQueue
 from articlebot.bot.questions import QueueClosed
 from articlebot.bot.render import Button
 from articlebot.bot.state import BotContext, BotState
-from articlebot.bot.threads import Asked, Thread, question_in_thread
+from articlebot.bot.threads import Asked, Thread, question_in_thread, thread_root
 from articlebot.ingest.posts import PostRef
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
@@ -172,6 +172,37 @@ async def keep_thread(state: BotState, chat_id: int, root_id: int, post: PostRef
     await state.remember(state.chats.set_thread_post, chat_id, root_id, post.to_json(), time.time())
 
 
+async def learn_thread(update: Update, context: BotContext) -> None:
+    """Before the thread handlers: a message for the bot in a reply thread whose post this
+    process has not seen (another replica took the post's automatic forward, or the thread is
+    older than those read back at start) learns the post kept for that thread in the chat
+    state, so that it is answered from the post's article, not from every article."""
+    message = update.message
+    if message is None:
+        return
+    state = context.bot_data
+    root = thread_root(message)
+    if root is None or root in state.channels.roots.get(message.chat.id, {}):
+        return
+    if state.channels.thread(message) is not None:
+        return  # a comment on the post itself names it
+    if question_in_thread(message, context.bot.id, context.bot.username or "") is None:
+        return  # not for the bot: nothing to look up
+    since = time.time() - THREAD_POST_SECONDS
+    try:
+        kept = await state.off_loop(state.chats.thread_post, message.chat.id, root, since)
+    except Exception:
+        log.warning("could not read a post thread kept in the chat state", exc_info=True)
+        return
+    if kept is None:
+        return
+    try:
+        post = PostRef.from_json(kept)
+    except ValueError:
+        return  # a damaged row: answered as a question outside a post's thread
+    state.channels.remember_root(message.chat.id, root, post)
+
+
 async def restore_threads(state: BotState) -> None:
     """The post threads kept in the chat state, known again at start (a failure to read them
     is logged: threads are then learnt again from comments replying to their posts)."""
@@ -255,6 +286,9 @@ async def _answer_in_thread(
         return
     if reply.turn is not None:  # once the answer is out, as in handlers._answer
         await state.remember(state.chats.set_thread_turn, chat_id, thread.root_id, reply.turn)
+    # Kept from its last question, not its post: a thread still talked in after 30 days is
+    # still known to be under its post after a restart.
+    await keep_thread(state, chat_id, thread.root_id, thread.post)
     if reply.answer is not None:
         state.counts.count(reply.answer)
 

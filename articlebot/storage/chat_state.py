@@ -166,6 +166,11 @@ class ChatState(Protocol):
         """The threads recorded at or after `since`, the `limit` most recent, oldest first."""
         ...
 
+    def thread_post(self, chat_id: int, root_id: int, since: float) -> str | None:
+        """The post recorded for one thread (`set_thread_post`) at or after `since`, else
+        None: a replica that did not see the post's automatic forward learns it here."""
+        ...
+
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """Record the newest version seen of the post `doc_id` (at `at`): a delivery of an
         older one after a restart (a late automatic forward) is not indexed over it. Old
@@ -317,6 +322,11 @@ class InMemoryChatState:
         """See ChatState."""
         self._thread_posts.pop((chat_id, root_id), None)  # to the end: oldest first
         self._thread_posts[(chat_id, root_id)] = (post, at)
+
+    def thread_post(self, chat_id: int, root_id: int, since: float) -> str | None:
+        """See ChatState."""
+        kept = self._thread_posts.get((chat_id, root_id))
+        return kept[0] if kept is not None and kept[1] >= since else None
 
     def thread_posts(self, since: float, limit: int) -> list[ThreadPost]:
         """See ChatState."""

@@ -416,6 +416,14 @@ class SqlChatState:
                 continue
         return threads
 
+    def thread_post(self, chat_id: int, root_id: int, since: float) -> str | None:
+        """See ChatState."""
+        row = self._one(
+            "SELECT post FROM thread_post WHERE chat_id = ? AND root_id = ? AND at >= ?",
+            (chat_id, root_id, since),
+        )
+        return str(row[0]) if row is not None and row[0] is not None else None
+
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """See ChatState."""
         self._atomic(
