@@ -19,8 +19,9 @@ _SECRET_WORDS = frozenset({
 #: Names that are a secret only alone: "?code=" is an OAuth grant, "?pass=" a password, but
 #: "zip_code", "season_pass", "ticket_id", "cookie_consent" and "otp_mode" are no secrets.
 _SECRET_NAMES = frozenset({"code", "pass", "ticket", "cookie", "otp"})
-#: Whole names ending so, written as one word: "accesstoken", "clientsecret".
-_SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature")
+#: Whole names ending so, written as one word: "accesstoken", "clientsecret", WordPress's
+#: "_wpnonce" (a logged-in editor's token for the action the link does).
+_SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "signature", "nonce")
 #: Last words that say what a secret is, not the secret: "token_type=bearer", "sig_figs=3".
 _ABOUT_A_SECRET = frozenset({
     "type", "types", "count", "figs", "length", "size", "format", "algorithm", "method",

@@ -471,6 +471,10 @@ def test_a_link_s_password_parameter_is_never_shown_as_its_source() -> None:
     # Names with those words that are no secrets are shown (a verifier's probe).
     innocent = "https://e.example/a?ticket_id=7&cookie_consent=yes&season_pass=gold&otp_mode=sms"
     assert shown_source(innocent) == innocent
+    # WordPress's action token in an editor's link ("?action=trash&_wpnonce=...").
+    assert shown_source("https://e.example/wp-admin/post.php?post=7&_wpnonce=9f2c1a") == (
+        "https://e.example/wp-admin/post.php?post=7&_wpnonce=***"
+    )
 
 
 def test_an_index_folder_named_with_a_database_configured_is_refused_not_ignored(
