@@ -1221,6 +1221,9 @@ def test_a_print_view_s_byline_in_an_element_of_its_own_is_the_byline(
         "By Jane Doe on March 3, 2026",
         "By Maria de la Cruz and Tom Hill",
         "By Evening Post staff",
+        # An agency or a paper under its article (a verifier's probe: refused as "The ...").
+        "By The Associated Press",
+        "By The New York Times | 11 February 2026",
     ):
         byline = _page_with(page, f"<div>{credit}</div>", story).byline
         assert byline is not None and byline.startswith(credit), credit

@@ -568,7 +568,7 @@ def _printed_credit(line: str) -> bool:
     return (
         bool(first)
         and (first[0].isupper() or first[0] == "@")
-        and first not in _NOT_NAMES
+        and (first not in _NOT_NAMES or _NAMED_AFTER_ARTICLE.match(line) is not None)
         and _NOTICE.search(line) is None
     )
 
@@ -578,6 +578,13 @@ _NOT_NAMES = frozenset(
     "The A An This That These Those Then Now Late Monday Tuesday Wednesday Thursday Friday "
     "Saturday Sunday Today Tonight Tomorrow Noon Midnight January February March April May "
     "June July August September October November December".split()
+)
+#: Credits opening with "The" all the same: an agency or a paper ("By The Associated Press",
+#: "By The New York Times | May 3"); not "By The Numbers" or "By The Time We Arrived".
+_NAMED_AFTER_ARTICLE = re.compile(
+    r"[Bb][Yy]\s+The(?:\s+[A-Z][\w'’.-]*)*?\s+(?:Press|Times|Post|Journal|Herald|Tribune|"
+    r"Guardian|Telegraph|Observer|Independent|Economist|Chronicle|Gazette|Mail|News|Agencies|"
+    r"Editors|Editorial\s+Board)\s*(?:$|[|,–—]|\s+(?:and|in|on)\s)"
 )
 #: Words of a site's notice or a photo's credit, which a byline has none of.
 _NOTICE = re.compile(
