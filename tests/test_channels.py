@@ -142,6 +142,10 @@ def site() -> Iterator[Site]:
             if hits[path] > 1:
                 return 410, "text/plain", b"gone"
             path = "/early.html"
+        if path == "/report.pdf":
+            return 200, "application/pdf", b"%PDF-1.7 " + b"x" * 2000
+        if path == "/login.html":  # a paywall's or a login's page: no article in it
+            return 200, "text/html", b"<html><body><p>Please sign in.</p></body></html>"
         page = PAGES.get(path)
         if page is None:
             return 404, "text/plain", b"not here"
@@ -644,6 +648,26 @@ async def test_a_post_whose_page_is_down_is_read_again_from_its_forward(api, bot
         description="the page's article",
     )
     assert site.hits["/flaky-own.html"] == 2
+
+
+@pytest.mark.asyncio
+async def test_a_post_linking_to_no_article_is_not_read_again_for_hours(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # An attacker's probe: a post linking to a PDF, an image or a login page was "not read yet;
+    # please ask again in a few minutes" for two hours, its link fetched 7 times. Only a site
+    # down or slow is asked again; such a link is read once, and the post has no article.
+    settings = _own_index_settings(api, tmp_path, post_retry_seconds=0.3)
+    app = await _started(api, encoder, settings)
+    try:
+        for page in ("/report.pdf", "/login.html"):
+            _, forward = await post(api, f"Read the council's report: {url(site, page)}")
+            said = await ask(api, forward, "/ask How much does the plan cost?")
+            assert post_answers.POST_WAITING not in said, said
+            await asyncio.sleep(1.5)  # past the first retries of a site down
+            assert site.hits[page] == 1, page
+    finally:
+        await shut_down(app)
 
 
 @pytest.mark.asyncio

@@ -13,7 +13,7 @@ from articlebot.config import Settings
 from articlebot.index.lock import WriteStopped
 from articlebot.index.store import IndexStoreError
 from articlebot.ingest.documents import Document, DocumentError
-from articlebot.ingest.fetch import PageGone, fetch_article
+from articlebot.ingest.fetch import PageUnavailable, fetch_article
 from articlebot.ingest.posts import PostArticle, linked_document, text_document
 
 log = logging.getLogger(__name__)
@@ -27,14 +27,15 @@ def _signature(article: PostArticle) -> str:
 async def read_post(article: PostArticle, settings: Settings) -> tuple[Document | None, bool]:
     """The article of a post: the page behind its link (fetched as /add fetches), else its own
     text when that is long enough; None when neither can be had. And whether its page may be
-    read later (the site was down or slow; not when it says the page is gone)."""
+    read later (the site was down or slow; not when it says the page is gone, or the link is
+    to no article: a PDF, an image, a login page, a page too large)."""
     later = False
     if article.article_url is not None:
         try:
             page = await fetch_article(article.article_url, allow=settings.fetch_allow_hosts)
         except DocumentError as exc:
             log.info("post %s: cannot read its link: %s", article.post.link, exc)
-            later = not isinstance(exc, PageGone)
+            later = isinstance(exc, PageUnavailable)
         except Exception:
             # A page no rule of the reader's foresaw: the post is not lost over it (its own
             # text stands in, and the page is read again later); the details go to the log.

@@ -151,11 +151,11 @@ async def fetch_article(
                 shown, first, AllowList.parse(allow), max_bytes, timeout
             )
     except (TimeoutError, httpx.TimeoutException):
-        raise DocumentError(
+        raise PageUnavailable(
             f"{shown}: the site did not send the page within {timeout:g} s"
         ) from None
     except httpx.HTTPError as exc:
-        raise DocumentError(f"{shown}: cannot fetch the page ({_why(exc)})") from None
+        raise PageUnavailable(f"{shown}: cannot fetch the page ({_why(exc)})") from None
     doc_id = doc_id_for(source)
     if kind in _TEXT_TYPES:
         return await asyncio.to_thread(_text_document, shown, body, encoding, kind, doc_id, source)
@@ -295,7 +295,7 @@ async def _check_destination(
                 host, port, type=socket.SOCK_STREAM
             )
         except (OSError, UnicodeError):
-            raise DocumentError(f"{url}: cannot fetch the page (no address for {host})") from None
+            raise PageUnavailable(f"{url}: cannot fetch the page (no address for {host})") from None
         addresses = [str(info[4][0]) for info in infos]
     for text in addresses:
         address = parse_address(text)
@@ -345,14 +345,27 @@ class PageGone(DocumentError):
     site that is down or slow, asking again later will not help."""
 
 
+class PageUnavailable(DocumentError):
+    """The site could not be reached, was too slow, or answered with a failure of its own
+    (5xx, 408, 429): asking again later may help. Any other DocumentError of a link (not a
+    web page, no article in it, too large, refused) will be the same next time."""
+
+
+#: Answers of a site that is busy or down for a while, not of a page that is not there.
+_PASSING_STATUSES = frozenset({408, 425, 429})
+
+
 async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> bytes:
     """The body of a successful HTML answer, at most `max_bytes`."""
     if response.status_code in (404, 410):
         raise PageGone(f"{url}: the site answered {response.status_code} {response.reason_phrase}")
     if response.status_code >= 400:
-        raise DocumentError(
-            f"{url}: the site answered {response.status_code} {response.reason_phrase}"
+        failure = (
+            PageUnavailable
+            if response.status_code >= 500 or response.status_code in _PASSING_STATUSES
+            else DocumentError
         )
+        raise failure(f"{url}: the site answered {response.status_code} {response.reason_phrase}")
     kind = _media_type(response)
     if kind and kind not in _HTML_TYPES + _TEXT_TYPES:
         raise DocumentError(f"{url}: not a web page or text ({kind})")
