@@ -496,6 +496,51 @@ async def test_a_story_withdrawn_before_a_restart_stays_out_after_its_late_forwa
 
 
 @pytest.mark.asyncio
+async def test_a_post_an_admin_removed_stays_out_after_a_restart_and_an_edit(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A bot attacker's probe: /remove of a channel post's article was undone by its late
+    # automatic forward after a restart (and its page read again), or by any edit of the post
+    # (a typo fixed). The removal is kept in the chat state as the post's newest version.
+    settings = _own_index_settings(api, tmp_path)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
+    doc_id = _doc(posted)
+
+    async def settled(app: Application) -> None:
+        await asyncio.sleep(1.5)
+        await api.await_for(lambda: not app.bot_data.channels.pending, 30)
+
+    app = await _started(api, encoder, settings)
+    try:
+        api.push_update(posted)
+        await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
+        await settled(app)
+        told = len(api.sent_messages(EDITOR))
+        api.push_update(api.private_message(EDITOR, f"/remove {doc_id}"))
+        await api.await_messages(EDITOR, told + 1, timeout=30)
+        assert doc_id not in documents(app)
+    finally:
+        await shut_down(app)
+    app = await _started(api, encoder, settings)
+    try:
+        api.push_update(api.automatic_forward(DISCUSSION, posted))  # the late forward
+        edit = api.channel_post(
+            channel,
+            f"Storm (typo fixed): {url(site, '/early.html')}",
+            message_id=posted["channel_post"]["message_id"],
+            edited=True,
+        )
+        edit["edited_channel_post"]["edit_date"] = posted["channel_post"]["date"] + 5
+        api.push_update(edit)
+        await settled(app)
+        assert doc_id not in documents(app)
+        assert site.hits["/early.html"] == 1
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
 async def test_a_reply_under_a_post_after_a_restart_is_answered_from_that_post(
     api, encoder, tmp_path: Path, site
 ) -> None:

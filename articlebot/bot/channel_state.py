@@ -54,6 +54,10 @@ def channel_names(entries: Iterable[str]) -> frozenset[str]:
     return frozenset(name for entry in entries if (name := entry.strip().lstrip("@").lower()))
 
 
+#: The digest kept for a post whose article an admin removed (`ChannelState.mark_removed`).
+REMOVED = "removed"
+
+
 @dataclass
 class ChannelState:
     """What the bot has seen of channels and their discussion groups in this process."""
@@ -137,11 +141,27 @@ class ChannelState:
             self.indexed.clear()
         self.indexed[doc_id] = signature
 
+    def removed(self, doc_id: str) -> bool:
+        """Whether an admin removed the post's article (`mark_removed`)."""
+        newest = self.versions.get(doc_id)
+        return newest is not None and newest[2] == REMOVED
+
+    def mark_removed(self, doc_id: str, at: int) -> tuple[int, bool, str]:
+        """Note that an admin removed the post's article at `at`: no version of it, a late
+        forward or a later edit, is indexed again. The record to keep in the chat state."""
+        if doc_id not in self.versions and len(self.versions) >= MAX_POSTS:
+            self.versions.clear()
+        self.versions[doc_id] = (at, True, REMOVED)
+        return self.versions[doc_id]
+
     def outdated(self, article: PostArticle) -> bool:
-        """Whether a newer version of the post was seen before `article`; if not, it is the
-        newest seen (forgetting all when full lets a late old version through, as before)."""
+        """Whether a newer version of the post was seen before `article`, or an admin removed
+        it; if not, it is the newest seen (forgetting all when full lets a late old version
+        through, as before)."""
         doc_id, made = article.post.doc_id, (article.version_at, article.edited)
         newest = self.versions.get(doc_id)
+        if newest is not None and newest[2] == REMOVED:
+            return True
         if newest is not None and made < newest[:2]:
             # Its text as the newest's (a copy of it delivered late) is no older version.
             return article.digest != newest[2]

@@ -16,7 +16,7 @@ from articlebot.bot.post_indexing import group_owner, index_post
 from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
 from articlebot.index.lock import WriteStopped
-from articlebot.ingest.posts import PostArticle
+from articlebot.ingest.posts import PostArticle, is_post
 from articlebot.storage.chat_state import PostVersion
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,8 @@ async def _queue_post(
     if seen.outdated(article):
         # Deliveries come out of order (webhooks): a post's automatic forward handled after
         # the post's edit brought the old version back, a story retracted by the edit too.
-        log.info("post %s: an older version after a newer one; not indexed", article.post.link)
+        why = "removed by an admin" if seen.removed(doc_id) else "older than one seen"
+        log.info("post %s: %s; not indexed", article.post.link, why)
         if recorded is not None:
             await _release(state, doc_id, recorded)
         return
@@ -234,8 +235,12 @@ async def _offer(state: BotState, due: list[WaitingPost]) -> None:
 
 async def forget_post(state: BotState, doc_id: str) -> None:
     """Read a post no more (an admin removed its article): not again later, nor at a start,
-    nor the versions queued or being read now (they write nothing)."""
+    nor the versions queued or being read now (they write nothing), nor its late forward or a
+    later edit (kept in the chat state, over a restart too)."""
     seen = state.channels
+    if is_post(doc_id):
+        removal = PostVersion(*seen.mark_removed(doc_id, int(time.time())))
+        await state.remember(state.chats.set_post_version, doc_id, removal, time.time())
     waiting = seen.waiting.pop(doc_id, None)
     if waiting is not None:
         await _release(state, doc_id, waiting.kept)

@@ -155,6 +155,16 @@ def doc_prefix(chat_id: int, channel: bool = True) -> str:
     return f"{'tg' if channel else 'chat'}{abs(chat_id)}-"
 
 
+#: A post's article id (`PostRef.doc_id`): a channel's post, a group's own, or a channel's post
+#: kept to the group that opted it in.
+POST_DOC_ID = re.compile(r"(?:chat\d+-(?:tg\d+-)?|tg\d+-)\d+")
+
+
+def is_post(doc_id: str) -> bool:
+    """Whether `doc_id` is the article of a channel's or a group's post."""
+    return POST_DOC_ID.fullmatch(doc_id) is not None
+
+
 def private_to(doc_id: str) -> int | None:
     """The group (its id without sign) a document belongs to: a link posted there, or a post of
     a channel only that group opted in; None for every other document, which any chat may be
