@@ -719,6 +719,31 @@ def test_adding_a_copy_of_an_indexed_article_says_so(
     assert ", added with it (`articlebot remove" in untitled.stderr  # both are new
 
 
+MILL = "Harbour fire destroys mill\n\nA fire destroyed the old mill at the harbour on Tuesday.\n"
+BRIDGE = "Council approves new bridge\n\nThe council voted on Monday to build a new bridge.\n"
+
+
+def test_a_file_archived_and_replaced_at_its_path_is_no_copy(
+    index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: today's story moved to archive/ and a new one written in its
+    # place; `index docs archive --prune` called the archived story a copy of the id that had
+    # just taken the new story's words, and its advice (`articlebot remove` it) deleted the
+    # only copy of the old story.
+    docs, archive = tmp_path / "docs", tmp_path / "archive"
+    docs.mkdir()
+    archive.mkdir()
+    (docs / "news.txt").write_text(MILL, encoding="utf-8")
+    assert cli("index", str(docs), index_dir=index_dir).returncode == 0
+    (docs / "news.txt").rename(archive / "news.txt")
+    (docs / "news.txt").write_text(BRIDGE, encoding="utf-8")
+    moved = cli("index", str(docs), str(archive), "--prune", index_dir=index_dir)
+    assert moved.returncode == 0, moved.stderr
+    assert "same text" not in moved.stderr and "articlebot remove" not in moved.stderr
+    titles = cli("list", index_dir=index_dir).stdout
+    assert "Harbour fire destroys mill" in titles and "Council approves new bridge" in titles
+
+
 def test_where_another_article_answers_this_ones_runner_up_is_left_out(
     index_dir: Path, tmp_path: Path, cli: Cli
 ) -> None:

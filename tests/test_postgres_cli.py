@@ -170,6 +170,27 @@ def test_a_copy_added_to_the_database_is_named_as_in_a_local_index(
     assert sorted(line.split("\t")[0] for line in listed.splitlines()) == [copy, "pennick"]
 
 
+def test_a_file_archived_and_replaced_at_its_path_is_no_copy_in_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # A CLI attacker's probe, as in a local index: the archived story was called a copy of the
+    # id that had just taken the new story's words, and removing it lost the story.
+    docs, archive = tmp_path / "docs", tmp_path / "archive"
+    docs.mkdir()
+    archive.mkdir()
+    (docs / "news.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    url = ("--database-url", database_url)
+    assert cli("index", str(docs), *url, index_dir=index_dir).returncode == 0
+    (docs / "news.txt").rename(archive / "news.txt")
+    (docs / "news.txt").write_text(
+        "Council approves new bridge\n\nThe council voted on Monday to build a new bridge.\n",
+        encoding="utf-8",
+    )
+    moved = cli("index", str(docs), str(archive), *url, index_dir=index_dir)
+    assert moved.returncode == 0, moved.stderr
+    assert "same text" not in moved.stderr and "articlebot remove" not in moved.stderr
+
+
 def test_a_bad_database_url_is_named_without_its_password(cli: Cli, index_dir: Path) -> None:
     result = cli("list", "--database-url", "mysql://root:hunter2@db/x", index_dir=index_dir)
     assert result.returncode == 2

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from articlebot.encoders import Encoder
-from articlebot.index.copies import Twins, renames, still_copies
+from articlebot.index.copies import Written, copies_in, renames
 from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import WriteStopped, stop_event, writer_lock
 from articlebot.index.store import (
@@ -458,7 +458,8 @@ def _build_index(
     # updated or added like any other run's (all of them are embedded again).
     indexed = _held_before(index_dir, previous)
     held = {doc_id: meta.get("hash") for doc_id, meta in indexed.items()}
-    twins = Twins.of(indexed)
+    #: What the write leaves, in order: which added article has another's text.
+    written: list[Written] = []
     #: The added documents, by content hash: whom a removed one with the same text became.
     added: dict[str, str] = {}
     try:
@@ -474,14 +475,11 @@ def _build_index(
             if doc.doc_id not in held:
                 report.added.append(doc.doc_id)
                 added[doc.content_hash] = doc.doc_id
-                twin = twins.of_document(doc)
-                if twin is not None:
-                    report.copies[doc.doc_id] = twin
             elif held[doc.doc_id] == doc.content_hash:
                 report.unchanged.append(doc.doc_id)
             else:
                 report.updated.append(doc.doc_id)
-            twins.note(doc)
+            written.append(Written.of(doc, doc.doc_id not in held))
             if not diverged:
                 assert previous is not None
                 order = previous.doc_order
@@ -496,7 +494,10 @@ def _build_index(
             build.add(doc, fresh=not unchanged, carried_from=twin)
         report.removed = [doc_id for doc_id in held if doc_id not in seen]
         report.renamed = renames(report.removed, held, added)
-        report.copies = still_copies(report.copies, report.removed)
+        # Of articles held before, the first in the index is the one a copy is named after.
+        place = {doc_id: i for i, doc_id in enumerate(held)}
+        in_place = sorted(written, key=lambda w: place.get(w.doc_id, len(place)))
+        report.copies = copies_in({}, in_place)
         if previous is not None and not diverged and same_prefix == len(previous.doc_order):
             # Nothing changed.
             report.total_passages = len(previous.passages)

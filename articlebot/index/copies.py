@@ -10,6 +10,22 @@ from typing import Any
 from articlebot.ingest.documents import Document
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """An article a write leaves in the index: its id, its text's hashes (`Document.content_hash`
+    and `body_hash`), and whether the write adds it (a new id)."""
+
+    doc_id: str
+    content: str
+    body: str
+    added: bool
+
+    @classmethod
+    def of(cls, document: Document, added: bool) -> Written:
+        """What a write of `document` leaves."""
+        return cls(document.doc_id, document.content_hash, document.body_hash, added)
+
+
 @dataclass(slots=True)
 class Twins:
     """The first article seen with each text: by content hash (its whole text and title) and
@@ -31,14 +47,34 @@ class Twins:
                 twins.bodies.setdefault(meta["body"], doc_id)
         return twins
 
-    def of_document(self, document: Document) -> str | None:
-        """The article seen before with `document`'s text, if any."""
-        return self.texts.get(document.content_hash) or self.bodies.get(document.body_hash)
+    def of_written(self, written: Written) -> str | None:
+        """The article seen before with `written`'s text, if any."""
+        return self.texts.get(written.content) or self.bodies.get(written.body)
 
-    def note(self, document: Document) -> None:
-        """Count `document` among those seen (after the ones seen before it)."""
-        self.texts.setdefault(document.content_hash, document.doc_id)
-        self.bodies.setdefault(document.body_hash, document.doc_id)
+    def note(self, written: Written) -> None:
+        """Count `written` among those seen (after the ones seen before it)."""
+        self.texts.setdefault(written.content, written.doc_id)
+        self.bodies.setdefault(written.body, written.doc_id)
+
+
+def copies_in(kept: Mapping[str, Mapping[str, Any]], written: Iterable[Written]) -> dict[str, str]:
+    """The added articles whose text another article has once the write is done, by id with
+    that article's: of the articles the write leaves as they were (`kept`, by id with their
+    manifest entry), then of those it writes under ids held before (with their new text: one
+    updated to other words holds its old text no more, and the advice to remove the added one
+    would leave that text out of the index), then of the added ones before it."""
+    twins = Twins.of(kept)
+    written = list(written)
+    for article in written:
+        if not article.added:
+            twins.note(article)
+    copies: dict[str, str] = {}
+    for article in written:
+        if article.added:
+            if (twin := twins.of_written(article)) is not None:
+                copies[article.doc_id] = twin
+            twins.note(article)
+    return copies
 
 
 def renames(
@@ -51,11 +87,3 @@ def renames(
         for doc_id in removed
         if (content := held_hashes.get(doc_id)) and content in added
     }
-
-
-def still_copies(copies: Mapping[str, str], removed: Iterable[str]) -> dict[str, str]:
-    """`copies` (new id -> the article with its text) less those whose twin went in the same
-    write (renamed away, or a feed line retitled: its words are the new one's): the advice to
-    remove the new one would have left the text out of the index."""
-    gone = set(removed)
-    return {doc_id: twin for doc_id, twin in copies.items() if twin not in gone}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
-from articlebot.index.copies import Twins, renames
+from articlebot.index.copies import Written, copies_in, renames
 from articlebot.index.identity import (
     IdentityResolver,
     is_jsonl_line,
@@ -200,19 +200,13 @@ def stored_documents(url: str) -> Iterator[Document]:
 def _copies(
     live: dict[str, tuple[str, dict]], changed: Sequence[Document], report: BuildReport
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """The added documents whose text an article staying in the database (or one added before
-    them) has, by id; and the removed articles that an added one with their text replaced."""
-    gone = set(report.removed)
-    twins = Twins.of({doc_id: meta for doc_id, (_, meta) in live.items() if doc_id not in gone})
+    """The added documents whose text another article has once the write is done, by id; and
+    the removed articles that an added one with their text replaced."""
+    rewritten = set(report.removed) | {doc.doc_id for doc in changed}
+    kept = {doc_id: meta for doc_id, (_, meta) in live.items() if doc_id not in rewritten}
     fresh = set(report.added)
-    copies: dict[str, str] = {}
-    added: dict[str, str] = {}
-    for doc in changed:
-        if doc.doc_id in fresh:
-            if (twin := twins.of_document(doc)) is not None:
-                copies[doc.doc_id] = twin
-            added[doc.content_hash] = doc.doc_id
-        twins.note(doc)
+    copies = copies_in(kept, [Written.of(doc, doc.doc_id in fresh) for doc in changed])
+    added = {doc.content_hash: doc.doc_id for doc in changed if doc.doc_id in fresh}
     held = {doc_id: meta.get("hash") for doc_id, (_, meta) in live.items()}
     return copies, renames(report.removed, held, added)
 
