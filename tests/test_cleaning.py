@@ -29,6 +29,26 @@ def test_one_paragraph_per_line_without_blank_lines() -> None:
     assert [text[s.start : s.end] for s in spans] == ["First para.", "Second para."]
 
 
+def test_text_wrapped_at_a_width_without_blank_lines_is_not_a_paragraph_a_line() -> None:
+    # A CLI attacker's probe: a feed's text hard-wrapped at 60 columns became a paragraph a
+    # line, sentences and names cut in two ("... The mayor, Jane" / "Roe, said ...").
+    import textwrap
+
+    story = (
+        "A fire destroyed the old mill at the harbour on Tuesday night, officials said on "
+        "Wednesday morning. The mayor, Jane Roe, said the town would rebuild the mill within "
+        "two years and asked residents for patience. Fire crews from three towns fought the "
+        "blaze for six hours before it was brought under control."
+    )
+    for width in (50, 60, 80):
+        text = textwrap.fill(story, width)
+        assert [text[s.start : s.end] for s in paragraph_spans(text)] == [text]
+    # A feed's paragraphs a line each stay so, and so do a table's rows.
+    lines = "The mill burned.\nThe mayor spoke on Monday.\nCrews came from three towns."
+    assert len(paragraph_spans(lines)) == 3
+    assert len(paragraph_spans("Kibet 2:09:14\nMwangi 2:10:02\nOtieno 2:11:30")) == 3
+
+
 def test_blank_lines_separate_paragraphs_and_single_newlines_wrap() -> None:
     text = "Line one\nwraps here.\n\n  Second paragraph.  \n\nAdvertisement\n\nThird."
     spans = paragraph_spans(text)
@@ -78,6 +98,9 @@ def test_an_explainer_s_question_headings_are_headings(heading: str) -> None:
         "Best Film The Quiet Harbour",
         "What is your first goal",
         "Is the squad strong enough now",
+        # A CLI attacker's probe: a feed's sentence without its full stop was dropped.
+        "The driver fled on foot",
+        "He fled on foot",
     ],
 )
 def test_short_lines_that_are_no_sub_heading_stay_paragraphs(paragraph: str) -> None:
@@ -153,6 +176,11 @@ def test_byline_is_found_at_the_end() -> None:
         ),
         ("Jane Doe | BBC News\n\nStory.", "Jane Doe | BBC News"),
         ("Standing by the river, the mayor spoke.\n\nStory.", None),
+        # A CLI attacker's probe: a story opening or closing "By <a capitalised word> ...".
+        ("By Monday the river had risen two metres above its usual level.\n\nMore.", None),
+        ("Story.\n\nBy Christmas the shop had sold 4,000 trees.", None),
+        ("Story.\n\nBy September, the council said, the bridge would reopen.", None),
+        ("By Jane Doe, staff writer.\n\nStory.", "By Jane Doe, staff writer."),
         ("by-election results\n\nStory.", None),
     ],
 )

@@ -36,6 +36,8 @@ _BYLINE = re.compile(
     r"^\s*(?:authors?|written\s+by)\s*:\s*\S",
     re.IGNORECASE,
 )
+#: A line opening "By" alone, no "Reporting by" or "Written by" before it.
+_PLAIN_BY = re.compile(r"\s*\(?\s*by\s", re.IGNORECASE)
 #: A name and its outlet on one line ("Anna Kowalski | Reuters", "Ellie Sandoval | Valley
 #: Courier | 3 March 2026"), and the unnamed credits of local papers ("Staff reporter", "By
 #: our correspondent").
@@ -146,6 +148,9 @@ def is_byline(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 120:
         return False
+    if _PLAIN_BY.match(stripped):
+        # "By Monday the river had risen ...", "by the storm": a story's words, no credit.
+        return is_by_credit(stripped.lstrip("( ").removesuffix(")"))
     return bool(
         _BYLINE.match(stripped)
         or (_NAME_AND_OUTLET.match(stripped) and not _is_breadcrumb(stripped))
@@ -153,6 +158,68 @@ def is_byline(line: str) -> bool:
         or _UNNAMED_CREDIT.match(stripped)
     )
 
+
+def is_by_credit(line: str) -> bool:
+    """Whether a line opening "By" says who wrote the article: "By Grace Adeyemi | 11
+    February 2026", "By Dr. Sanjay Gupta, Chief Medical Correspondent", "By Maria de la Cruz
+    and Tom Hill", "By Reuters", "By staff reporter"; not a sentence or a notice ("By
+    continuing to use this site ...", "By evening, traders ...", "By Monday, the council
+    ...", "By Christmas the shop had sold ...", "By Continuing, You Agree ..."), nor a
+    photo's credit ("By AP Photo/Kin Cheung")."""
+    found = re.match(r"[Bb][Yy]\s+(\S+)", line)
+    if found is None:
+        return False
+    if _UNNAMED_BY.fullmatch(line):
+        return True
+    first = found.group(1).rstrip(",.:;")
+    return (
+        bool(first)
+        and (first[0].isupper() or first[0] == "@")
+        and (first not in _NOT_NAMES or _NAMED_AFTER_ARTICLE.match(line) is not None)
+        and _NOTICE.search(line) is None
+        and not _a_sentence(line)
+    )
+
+
+#: Lower-case words a credit may have: joining names, a place, a desk, a paper's particles.
+_CREDIT_WORDS = frozenset(
+    "and in on at for of from with the staff reporter reporters writer writers correspondent "
+    "correspondents editor contributor de la le da di del van von der den bin al el y".split()
+)
+
+
+def _a_sentence(line: str) -> bool:
+    """Whether a line opening "By" is a sentence of the story ("By Christmas the shop had sold
+    4,000 trees."): it ends one, and has words of its own in lower case, as no credit does."""
+    if _SENTENCE_END.search(line) is None:
+        return False
+    lower = [w for w in re.findall(r"[^\W\d_]+", line) if w.islower()]
+    return sum(1 for w in lower if w not in _CREDIT_WORDS) >= 2
+
+
+#: Capitalised words a sentence or a label opening "By" goes on with: no one's name.
+_NOT_NAMES = frozenset(
+    "The A An This That These Those Then Now Late Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday Today Tonight Tomorrow Noon Midnight January February March April May "
+    "June July August September October November December".split()
+)
+#: Credits opening with "The" all the same: an agency or a paper ("By The Associated Press",
+#: "By The New York Times | May 3"); not "By The Numbers" or "By The Time We Arrived".
+_NAMED_AFTER_ARTICLE = re.compile(
+    r"[Bb][Yy]\s+The(?:\s+[A-Z][\w'’.-]*)*?\s+(?:Press|Times|Post|Journal|Herald|Tribune|"
+    r"Guardian|Telegraph|Observer|Independent|Economist|Chronicle|Gazette|Mail|News|Agencies|"
+    r"Editors|Editorial\s+Board)\s*(?:$|[|,–—]|\s+(?:and|in|on)\s)"
+)
+#: Words of a site's notice or a photo's credit, which a byline has none of.
+_NOTICE = re.compile(
+    r"(?i)\b(?:you|your|agree|cookies?|privacy|terms|subscrib\w*|sign(?:ing)?\s+up|"
+    r"newsletter|photo|photograph)\b|\w/\w"
+)
+#: A credit naming no one: "By staff reporter", "By our correspondent".
+_UNNAMED_BY = re.compile(
+    r"(?i)by\s+(?:our\s+|a\s+|the\s+)?(?:own\s+)?(?:staff|correspondents?|reporters?|staff\s+"
+    r"(?:reporters?|writers?))(?:\s*[|,–—].*)?"
+)
 
 _CONTACT_REPORTER = re.compile(r"^to contact the reporters? on this story:?$", re.IGNORECASE)
 
@@ -285,9 +352,11 @@ def _blank_separated(body: str) -> bool:
     story = lines[at:]
     if re.search(r"\n[ \t]*\n", "\n".join(story)):
         return True
-    if not any(not line.strip() for line in lines[:at]):
-        return False  # no blank line anywhere: one paragraph per line
     written = [line.rstrip() for line in story if line.strip()]
+    if not any(not line.strip() for line in lines[:at]):
+        # No blank line anywhere: one paragraph per line, unless the text is wrapped at a
+        # width (an export's lines of near-equal length that mostly end no sentence).
+        return _wrapped(written)
     # Sub-headings between the lines end no sentence and say nothing of how lines are laid out.
     said = [
         line
@@ -298,6 +367,20 @@ def _blank_separated(body: str) -> bool:
     # Lines of one paragraph each end sentences nearly all; a paragraph wrapped on two lines
     # ends one line in two.
     return ended * 3 < len(said) * 2
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Whether lines without a blank one between them are one text wrapped at a width (each
+    but a paragraph's last within a fifth of the longest, and most ending no sentence), not
+    a paragraph each."""
+    if len(lines) < 3:
+        return False
+    width = max(len(line) for line in lines)
+    if not 40 <= width <= 100:
+        return False  # a table's short rows, or lines longer than any wrapping width
+    full = sum(1 for line in lines[:-1] if len(line) >= 0.8 * width)
+    ended = sum(1 for line in lines if _SENTENCE_END.search(line))
+    return full * 4 >= (len(lines) - 1) * 3 and ended * 2 < len(lines)
 
 
 def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
@@ -379,6 +462,19 @@ def _asks(words: list[str]) -> bool:
     )
 
 
+#: Words a sentence's subject opens with, which a heading leaves out: "He fled on foot".
+_PRONOUNS = frozenset("he she they it we i you".split())
+_DETERMINERS = frozenset("the a an this that these those his her their its our my".split())
+
+
+def _opens_a_sentence(words: list[str]) -> bool:
+    """Whether a short line reads as a sentence that lost its full stop ("The driver fled on
+    foot", "She said nothing more"), not a heading ("The road ahead", "Medical tent busy"):
+    it opens with a pronoun, or with an article or a possessive and runs to five words."""
+    first = words[0].casefold()
+    return first in _PRONOUNS or (first in _DETERMINERS and len(words) >= 5)
+
+
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -405,6 +501,7 @@ def is_subheading(paragraph: str, before: str, after: str) -> bool:
         # "What happens next", "What you need to know" head sections; "What is your first
         # goal", "Is the squad strong enough now", "How did it start" ask someone.
         and not _asks(words)
+        and not _opens_a_sentence(words)
         and not _is_credit_line(line)
         and not is_date_line(line)
         and _SENTENCE_END.search(before.rstrip()) is not None

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from articlebot.ingest.cleaning import (
     find_byline,
     first_line_of,
+    is_by_credit,
     is_credit_only,
     is_date_line,
     is_furniture,
@@ -546,56 +547,13 @@ def _printed_byline(root: Any) -> str | None:
             return None  # the story's first paragraph: a byline comes before it
         if (
             len(line) <= 120
-            and _printed_credit(line)
+            and is_by_credit(line)
             and not any(a.tag in _NOT_CREDITS for a in element.iterancestors())
         ):
             return line
     return None
 
 
-def _printed_credit(line: str) -> bool:
-    """Whether a line is "By" and who wrote it: "By Grace Adeyemi | 11 February 2026", "By Dr.
-    Sanjay Gupta, Chief Medical Correspondent", "By Maria de la Cruz and Tom Hill", "By
-    Reuters", "By staff reporter"; not a sentence or a notice ("By continuing to use this site
-    ...", "By evening, traders ...", "By Monday, the council ...", "By Continuing, You Agree
-    ..."), nor a photo's credit ("By AP Photo/Kin Cheung")."""
-    found = re.match(r"[Bb][Yy]\s+(\S+)", line)
-    if found is None:
-        return False
-    if _UNNAMED_BY.fullmatch(line):
-        return True
-    first = found.group(1).rstrip(",.:;")
-    return (
-        bool(first)
-        and (first[0].isupper() or first[0] == "@")
-        and (first not in _NOT_NAMES or _NAMED_AFTER_ARTICLE.match(line) is not None)
-        and _NOTICE.search(line) is None
-    )
-
-
-#: Capitalised words a sentence or a label opening "By" goes on with: no one's name.
-_NOT_NAMES = frozenset(
-    "The A An This That These Those Then Now Late Monday Tuesday Wednesday Thursday Friday "
-    "Saturday Sunday Today Tonight Tomorrow Noon Midnight January February March April May "
-    "June July August September October November December".split()
-)
-#: Credits opening with "The" all the same: an agency or a paper ("By The Associated Press",
-#: "By The New York Times | May 3"); not "By The Numbers" or "By The Time We Arrived".
-_NAMED_AFTER_ARTICLE = re.compile(
-    r"[Bb][Yy]\s+The(?:\s+[A-Z][\w'’.-]*)*?\s+(?:Press|Times|Post|Journal|Herald|Tribune|"
-    r"Guardian|Telegraph|Observer|Independent|Economist|Chronicle|Gazette|Mail|News|Agencies|"
-    r"Editors|Editorial\s+Board)\s*(?:$|[|,–—]|\s+(?:and|in|on)\s)"
-)
-#: Words of a site's notice or a photo's credit, which a byline has none of.
-_NOTICE = re.compile(
-    r"(?i)\b(?:you|your|agree|cookies?|privacy|terms|subscrib\w*|sign(?:ing)?\s+up|"
-    r"newsletter|photo|photograph)\b|\w/\w"
-)
-#: A credit naming no one: "By staff reporter", "By our correspondent".
-_UNNAMED_BY = re.compile(
-    r"(?i)by\s+(?:our\s+|a\s+|the\s+)?(?:own\s+)?(?:staff|correspondents?|reporters?|staff\s+"
-    r"(?:reporters?|writers?))(?:\s*[|,–—].*)?"
-)
 #: Where a line starting "By" is a photo's caption or a box beside the story, not its credit.
 _NOT_CREDITS = frozenset({"figcaption", "figure", "aside", "nav", "footer"})
 
