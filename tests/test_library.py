@@ -311,6 +311,23 @@ async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> No
             assert outcome.startswith(title), outcomes
 
 
+@pytest.mark.asyncio
+async def test_an_admin_sends_links_without_https_and_each_is_added(api, bot, site) -> None:
+    # A bot attacker's probe: two links without "https://" were asked as a question ("I
+    # couldn't find that..."), and a stop after one was fetched as its end (a 404).
+    host = site.removeprefix("http://")
+    admin = make_user(ADMIN)
+    sent = f"{host}/lighthouse.html, {host}/notes.md\u200b\uff0c{host}/orchard.html."
+    api.push_update(api.private_message(ADMIN, sent, user=admin))
+    replies = [m["text"] for m in await api.await_messages(ADMIN, 6, timeout=120)]
+    outcomes = [r for r in replies if r != "Reading the article…"]
+    assert [o.split(" (")[0] for o in outcomes] == [
+        "Added Lighthouse keeper retires after 41 years",
+        "Added Ferry timetable changes",
+        "Added Cider orchard wins heritage grant",
+    ], replies
+
+
 @pytest.mark.parametrize(
     ("sent", "links"),
     [
@@ -334,6 +351,52 @@ async def test_add_with_more_words_or_links_adds_each_link(api, bot, site) -> No
 )
 def test_the_links_an_admin_sends_are_read_whole(sent: str, links: list[str]) -> None:
     assert articles._links(sent) == links
+
+
+@pytest.mark.parametrize(
+    ("sent", "links"),
+    [
+        # A bot attacker's probes: links without "https://" sent alone were asked as a
+        # question, and /add took only the first of two bare hosts.
+        (
+            "www.bbc.co.uk/news/a, www.bbc.co.uk/news/b",
+            ["https://www.bbc.co.uk/news/a", "https://www.bbc.co.uk/news/b"],
+        ),
+        (
+            "bbc.co.uk/news/a bbc.co.uk/news/b;https://c.com/x",
+            ["https://bbc.co.uk/news/a", "https://bbc.co.uk/news/b", "https://c.com/x"],
+        ),
+        # A bare link kept a sentence's stop ("/a.html." fetched: 404).
+        ("www.bbc.co.uk/news/story.", ["https://www.bbc.co.uk/news/story"]),
+        ("127.0.0.1:8000/a.html.", ["http://127.0.0.1:8000/a.html"]),
+        # A zero-width space, or a full-width comma between links, was fetched as the link's.
+        ("https://a.com/x\u200b", ["https://a.com/x"]),
+        ("\u200bwww.a.com/x\u2060", ["https://www.a.com/x"]),
+        ("https://a.com/x\uff0chttps://b.com/y", ["https://a.com/x", "https://b.com/y"]),
+        (
+            "a.com/x\uff1bb.com/y\u3001c.com/z\u3000d.com/w",
+            [f"https://{h}" for h in ("a.com/x", "b.com/y", "c.com/z", "d.com/w")],
+        ),
+    ],
+)
+def test_a_message_of_links_alone_adds_them_all(sent: str, links: list[str]) -> None:
+    assert articles._links(sent) == links
+    assert articles._sent_links(sent) == links  # sent alone in a private chat, as after /add
+
+
+@pytest.mark.parametrize(
+    ("sent", "links"),
+    [
+        # Words beside links: the rules of before.
+        ("example.com is great", []),
+        ("www.a.com/x who wrote this?", []),
+        ("https://a.com/x is this what reuters.com ran?", ["https://a.com/x"]),
+        ("www.example.com.", []),  # a sentence, asked
+        ("Vinatier.Russia?", []),
+    ],
+)
+def test_a_message_with_words_beside_links_is_read_as_before(sent: str, links: list[str]) -> None:
+    assert articles._sent_links(sent) == links
 
 
 def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> None:

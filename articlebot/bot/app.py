@@ -225,7 +225,7 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 
 class _LinkOnly(filters.MessageFilter):
-    """A message that is a link alone, as `articles.is_link` reads one."""
+    """A message of links to add, as `articles.is_link` reads one."""
 
     def filter(self, message: Message) -> bool:
         return articles.is_link(message.text)
@@ -236,8 +236,8 @@ def add_handlers(application: ArticleBotApplication) -> None:
     rate-limited (group messages once they turn out to be for the bot)."""
     new_messages = filters.UpdateType.MESSAGE
     admins = filters.User(user_id=application.bot_data.settings.admin_ids)
-    # A bare link, "https://..." or "www.example.com/x" (Telegram shows both as links): an
-    # article to add. Not "www.example.com." and such: asked as a question, as before.
+    # Links alone, "https://...", "www.example.com/x" or "example.com/x" (Telegram shows each
+    # as a link): articles to add. Not "www.example.com." and such: asked as a question.
     link_only = _LinkOnly()
     # Before the gate: an upgraded group's first questions are gated as the group it was.
     application.add_handler(

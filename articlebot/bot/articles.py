@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
@@ -170,38 +171,59 @@ async def _add_links(message: Message, urls: list[str], context: BotContext) -> 
 
 
 def _link(word: str) -> str | None:
-    """The link a word is: "https://..." as it is, or "www.example.com/story" (a link
-    Telegram shows as one) with "https://" put before it."""
-    word = word.strip()
-    return word if is_url(word) else link_without_scheme(word)
+    """The link a word is, a sentence's stop after it left off: "https://..." as it is, or
+    "www.example.com/story" (a link Telegram shows as one) with "https://" put before it."""
+    bare = _without_stop(word)
+    if is_url(bare):
+        return bare
+    # Only after a path: "www.example.com." alone is a sentence (asked), and "Dr.No?" a host
+    # with its query, as before.
+    return link_without_scheme(bare if re.search(r"[/?#]", bare) else word)
 
 
-def _links(text: str) -> list[str]:
-    """The links an admin sent to add, once each: none unless the first word is one, then
-    every word that is one with its "https://" or "www." ("/add LINK thanks" is LINK: the
-    words were fetched as its end; "LINK is this what reuters.com ran?" is LINK alone).
-    Words are split at spaces, a comma, semicolon or sentence's stop after a link left off."""
+def _parts_links(char: str) -> bool:
+    """Whether `char` parts two links as a space does: any space, an invisible format
+    character (a zero-width space pasted with a link), or a full-width comma or semicolon
+    ("，", "；", "、") of Chinese or Japanese text, which no link typed in full holds."""
+    return (
+        char.isspace()
+        or unicodedata.category(char) == "Cf"
+        or (char not in ",;" and unicodedata.normalize("NFKC", char) in {",", ";", "、"})
+    )
+
+
+def _link_words(text: str) -> list[str]:
+    """The words of a message that may hold links, split at spaces and at a comma or
+    semicolon after a link."""
+    spaced = "".join(" " if _parts_links(char) else char for char in text)
     # A comma or semicolon inside a link is part of it ("/7,75398,30512345.html",
     # "Washington,_D.C."); one after it separates it from the next.
-    words = [
+    return [
         w.strip(",;")
-        for word in text.split()
+        for word in spaced.split()
         for w in re.split(r"[,;](?=https?://|www\.)", word)  # "LINK,LINK2" typed without a space
         if w.strip(",;")
     ]
-    if not words:
+
+
+def _links(text: str) -> list[str]:
+    """The links an admin sent to add, once each: every word when all are links ("a.com/x
+    b.com/y"); else none unless the first word is one, then every word that is one with its
+    "https://" or "www." ("/add LINK thanks" is LINK: the words were fetched as its end;
+    "LINK is this what reuters.com ran?" is LINK alone). Words are split at spaces, a comma,
+    semicolon or sentence's stop after a link left off."""
+    words = _link_words(text)
+    links = [_link(word) for word in words]
+    if not links or links[0] is None:
         return []
-    # A stop after a link with its "https://" ends the sentence; "www.example.com." alone is
-    # no link (a sentence, asked).
-    first = _without_stop(words[0]) if is_url(words[0]) else words[0]
-    if (url := _link(first)) is None:
-        return []
+    if all(links):
+        return list(dict.fromkeys(link for link in links if link))
     later = (
         link
         for word in map(_without_stop, words[1:])
         if (is_url(word) or word.lower().startswith("www.")) and (link := _link(word))
     )
-    return list(dict.fromkeys([url, *later]))
+    return list(dict.fromkeys([links[0], *later]))
 
 
 def _without_stop(word: str) -> str:
@@ -215,11 +237,13 @@ def _without_stop(word: str) -> str:
 
 
 def _sent_links(text: str | None) -> list[str]:
-    """The links of a private message that is an article to add: a link alone, or a link with
-    its "https://" and more words after it ("https://site/story who wrote this?"). Not
-    "example.com is great": a question, as before."""
-    words = (text or "").split()
-    return _links(text or "") if len(words) == 1 or (words and is_url(words[0])) else []
+    """The links of a private message that is an article to add: links alone ("www.a.com/x,
+    b.com/y"), or a link with its "https://" and more words after it ("https://site/story
+    who wrote this?"). Not "example.com is great": a question, as before."""
+    words = _link_words(text or "")
+    if words and (is_url(words[0]) or all(map(_link, words))):
+        return _links(text or "")
+    return []
 
 
 async def admin_link(update: Update, context: BotContext) -> None:
@@ -231,8 +255,8 @@ async def admin_link(update: Update, context: BotContext) -> None:
 
 
 def is_link(text: str | None) -> bool:
-    """Whether a message is a link to add, from an admin (`_sent_links`): "https://...", or
-    "www.example.com/story" alone as Telegram shows links."""
+    """Whether a message is links to add, from an admin (`_sent_links`): "https://...", or
+    "www.example.com/story" and such alone, as Telegram shows links."""
     return bool(_sent_links(text))
 
 
