@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -596,6 +597,44 @@ async def test_a_failing_update_does_not_stop_the_bot(api, bot, caplog) -> None:
     await api.await_for(
         lambda: any("DTEK" in m.get("text", "") for m in api.sent_messages(53)), timeout=20
     )
+
+
+@pytest.mark.asyncio
+async def test_a_chat_the_bot_cannot_write_to_is_one_log_line_and_no_apology(
+    api, bot, caplog
+) -> None:
+    # A bot attacker's probe: a user who blocked the bot, a closed topic or a group where it
+    # may not post logged an ERROR traceback, then a futile "Sorry, something went wrong"
+    # send and a second WARNING traceback.
+    caplog.set_level(logging.INFO)
+    question = "Who was Vinatier swapped for?"
+    refused = [
+        (403, None, api.private_message(56, question)),
+        (
+            400,
+            "Bad Request: TOPIC_CLOSED",
+            api.group_message(GROUP, f"/ask {question}", message_thread_id=5, is_forum=True),
+        ),
+        (
+            400,
+            "Bad Request: not enough rights to send text messages to the chat",
+            api.group_message(GROUP - 1, f"/ask {question}"),
+        ),
+    ]
+    for status, description, update in refused:
+        chat = update["message"]["chat"]["id"]
+        caplog.clear()
+        sent = len(api.calls_to("sendMessage"))
+        api.inject("sendMessage", status=status, description=description, times=1)
+        api.push_update(update)
+        await api.await_for(lambda n=sent: len(api.calls_to("sendMessage")) > n, timeout=20)
+        await asyncio.sleep(1.0)  # time for an apology to be tried
+        assert len(api.calls_to("sendMessage")) == sent + 1, description  # the answer alone
+        logged = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert [(r.levelname, r.exc_info) for r in logged] == [("WARNING", None)], [
+            r.getMessage() for r in logged
+        ]
+        assert f"cannot write to chat {chat}" in logged[0].getMessage()
 
 
 @pytest.mark.asyncio

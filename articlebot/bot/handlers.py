@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import TimedOut
+from telegram.error import BadRequest, Forbidden, TimedOut
 
 from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted
@@ -491,15 +491,45 @@ async def inline_query(update: Update, context: BotContext) -> None:
     await query.answer(results, cache_time=60, is_personal=personal)
 
 
+#: How Telegram words a 400 for a chat the bot may not write to (a 403 always is one).
+_CANNOT_WRITE = (
+    "topic_closed",
+    "topic_deleted",
+    "message thread not found",
+    "not enough rights",
+    "have no rights",
+    "chat_write_forbidden",
+    "chat_restricted",
+    "chat not found",
+)
+
+
+def cannot_write(error: BaseException | None) -> bool:
+    """Whether `error` is Telegram refusing to let the bot write to a chat: the user blocked
+    it, it was kicked or may not send there, the forum topic is closed, the chat is gone."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and any(
+        words in error.message.lower() for words in _CANNOT_WRITE
+    )
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """The one error handler: log with the traceback; tell the asker something went wrong."""
+    """The one error handler: log with the traceback; tell the asker something went wrong. A
+    chat the bot cannot write to is one line in the log, and told nothing."""
     if isinstance(context.error, (ShuttingDown, QueueClosed)):
         log.info("not answered, the bot is stopping: %s", context.error)
+        return
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if cannot_write(context.error):
+        # Routine (a user who blocked the bot, a closed topic): no bug to trace, and an
+        # apology in that chat would be refused the same way.
+        where = chat.id if chat is not None else "?"
+        log.warning("cannot write to chat %s: %s", where, context.error)
         return
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(context.error, TimedOut):
         return  # the reply may well have arrived: an apology after it would only confuse
-    chat = update.effective_chat if isinstance(update, Update) else None
     if chat is not None and chat.type == Chat.CHANNEL:
         return  # anything sent to a channel is published to all its readers
     if isinstance(update, Update) and update.effective_message is not None:
