@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import httpx
@@ -882,6 +883,31 @@ async def test_who_wrote_this_and_summary(api, bot) -> None:
         echoed = await _reply(api, 62, n)
         assert echoed["text"].startswith("There is no article with id 🔥🔥")
         assert "…. /articles lists them." in echoed["text"]
+
+
+@pytest.mark.asyncio
+async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothing(api, bot) -> None:
+    # A bot attacker's probe: "/articles \u202e 2" echoed the right-to-left override into the
+    # reply, turning the rest of the line around; an inline query of "\u202e\u200b" alone was
+    # answered "Not in the article", and so on for /use and /summary.
+    chat = 64
+    sent = [
+        ("/articles \u202e 2", "No article's title or id has “2”."),
+        ("/articles ab\u202ecd", "No article's title or id has “abcd”."),
+        ("/use x\u200by\u202e", "There is no article with id xy. /articles lists them."),
+        ("/use \u202e\u200b", articles.USE_HINT),
+        ("/ask \u200b\u2066", handlers.EMPTY_ASK_HINT),
+        ("/summary \u202e", "Russia warns foreign forces"),
+    ]
+    for n, (text, reply) in enumerate(sent, start=1):
+        api.push_update(api.private_message(chat, text))
+        said = (await _reply(api, chat, n))["text"]
+        assert said.startswith(reply), (text, said)
+        assert not any(unicodedata.category(c) == "Cf" for c in said), (text, said)
+    api.push_update(api.inline_query(make_user(chat), "\u202e\u200b"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
+    [call] = api.calls_to("answerInlineQuery")
+    assert call.params["results"] == []  # as for an empty query
 
 
 @pytest.mark.both_backends

@@ -31,6 +31,7 @@ from articlebot.bot.render import (
     counted,
     no_article_line,
     plain_fit,
+    stripped_input,
     title_html,
 )
 from articlebot.bot.state import BotContext, BotState
@@ -74,7 +75,7 @@ async def articles(update: Update, context: BotContext) -> None:
         return
     index = context.bot_data.retriever.index
     scope = await scope_of(message.chat_id, context) or []
-    words = list(context.args or [])
+    words = [word for word in map(stripped_input, context.args or []) if word]
     listed = []
     documents = index.manifest.documents
     # Newest first, as /start and /source name them: page 1 holds what was just posted, and
@@ -124,7 +125,7 @@ async def use(update: Update, context: BotContext) -> None:
     if message is None:
         return
     state = context.bot_data
-    wanted = " ".join(context.args or []).strip()
+    wanted = stripped_input(" ".join(context.args or []))
     index = state.retriever.index
     in_groups = state.settings.use_in_groups
     if wanted and in_groups == "admins" and not await is_chat_admin(update, context):
@@ -537,7 +538,8 @@ async def remove(update: Update, context: BotContext) -> None:
     message = await admin_message(update, context)
     if message is None:
         return
-    doc_ids = list(dict.fromkeys(context.args or []))  # "/remove X X" is X once
+    # "/remove X X" is X once; a word of format characters alone ("\u200b") none.
+    doc_ids = list(dict.fromkeys(word for word in map(stripped_input, context.args or []) if word))
     if not doc_ids:
         await message.reply_text("Send /remove followed by an article id.")
         return

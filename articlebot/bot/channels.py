@@ -21,6 +21,7 @@ from articlebot.bot.access import is_chat_admin, limited
 from articlebot.bot.migration import was_allowed
 from articlebot.bot.post_answers import InPostThread, keep_thread, learn_thread, on_thread_message
 from articlebot.bot.post_queue import queue_post
+from articlebot.bot.render import stripped_input
 from articlebot.bot.state import BotContext
 from articlebot.bot.threads import forwarded_post
 from articlebot.ingest.posts import PostArticle, PostRef, post_ref, version_at, what_to_index
@@ -111,7 +112,7 @@ async def autoindex(update: Update, context: BotContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    wanted = " ".join(context.args or []).strip().lower()
+    wanted = stripped_input(" ".join(context.args or [])).lower()
     if chat.type == chat.PRIVATE:
         reply = AUTOINDEX_IN_GROUPS
     elif wanted not in ("on", "off"):

@@ -255,7 +255,7 @@ async def summary(update: Update, context: BotContext) -> None:
     if message is None:
         return
     index = context.bot_data.retriever.index
-    wanted = " ".join(context.args or []).strip()
+    wanted = render.stripped_input(" ".join(context.args or []))
     if wanted and await refused_article(message, wanted, context, quote=False):
         return
     scope = await search_scope(message.chat_id, context)
@@ -284,7 +284,7 @@ async def ask(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    question = " ".join(context.args or []).strip()
+    question = render.stripped_input(" ".join(context.args or []))
     if not question:
         await message.reply_text(EMPTY_ASK_HINT, do_quote=True)
         return
@@ -473,7 +473,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    question = query.query.strip()
+    question = render.stripped_input(query.query)
     if not question:
         await query.answer([], cache_time=300)
         return

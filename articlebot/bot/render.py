@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
@@ -59,6 +60,23 @@ def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)] + "…"
+
+
+def said_back(text: str) -> str:
+    """A user's words as a reply repeats them: without format characters (Unicode Cf:
+    direction overrides, zero-width spaces), one left open turns the rest of the line around."""
+    return "".join(char for char in text if not _is_format(char))
+
+
+def stripped_input(text: str) -> str:
+    """What a user typed without the spaces and format characters (Cf) around it: input made
+    only of them (a right-to-left override, a zero-width space) is empty."""
+    kept = [at for at, char in enumerate(text) if not (char.isspace() or _is_format(char))]
+    return text[kept[0] : kept[-1] + 1] if kept else ""
+
+
+def _is_format(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"
 
 
 def visible_length(html_text: str) -> int:
@@ -241,7 +259,8 @@ def no_article_line(wanted: str, visible: Sequence[str]) -> str:
     """The reply to an id no article (the chat may see) has: with the ids it may mean."""
     like = ids_like(wanted, visible)
     hint = f" Did you mean {' or '.join(like)}?" if like else ""
-    shown = clip(shown_source(wanted), MAX_LINE_CHARS)  # a link pasted for an id: no password
+    # A link pasted for an id: no password.
+    shown = clip(shown_source(said_back(wanted)), MAX_LINE_CHARS)
     return f"There is no article with id {shown}.{hint} /articles lists them."
 
 
@@ -293,6 +312,7 @@ def articles_html(
     """/articles: a page of `article_pages`, then `hint`; `matching` names the words the list
     was narrowed to."""
     footer = f"\n\n{escape(hint)}"
+    matching = said_back(matching)
     pages = article_pages(articles, hint)
     if not pages:
         what = (

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from telegram import Message, MessageOriginChannel
 
+from articlebot.bot.render import stripped_input
 from articlebot.ingest.posts import PostRef
 
 #: The commands answered under a post from its article; others go to the usual handlers.
@@ -95,7 +96,7 @@ def mentions_bot(mentions: list[str], username: str) -> bool:
 
 def without_mention(text: str, username: str) -> str:
     """`text` without the bot's @name, wherever it stands."""
-    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+    return stripped_input(re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE))
 
 
 def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | None:
@@ -105,7 +106,7 @@ def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | 
     if message.is_automatic_forward:
         return None  # the post itself, which may name the bot ("ask @bot in the comments")
     words, mentions = said(message)
-    text = words.strip()
+    text = stripped_input(words)
     if not text:
         return None  # a sticker or a photo replying to the bot asks nothing, as in groups
     command = _COMMAND.match(text)
@@ -113,7 +114,7 @@ def question_in_thread(message: Message, bot_id: int, username: str) -> Asked | 
         name, addressee, rest = command.group(1).lower(), command.group(2), command.group(3)
         if addressee is not None and addressee.lower() != username.lower():
             return None  # another bot's command
-        return Asked((rest or "").strip(), name) if name in THREAD_COMMANDS else None
+        return Asked(stripped_input(rest or ""), name) if name in THREAD_COMMANDS else None
     mentioned = mentions_bot(mentions, username)
     if mentioned:
         # Left in, the bot's own name was searched with the question, in a reply to it too.
