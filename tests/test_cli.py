@@ -840,3 +840,69 @@ def test_a_jsonl_line_whose_id_another_file_took_is_that_file_s(tmp_path: Path, 
         "c1": "Ferry timetable",
         "c2": "About the hospital",
     }
+
+
+def _index_files(folder: Path) -> dict[str, bytes]:
+    """Every file of the index in `folder` and what it holds, by path (not the writer lock's
+    note of who holds it)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != ".writer"
+    }
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_write_with_other_settings_than_the_index_s_is_refused_and_writes_nothing(
+    article_index_dir: Path, tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CLI attacker's probe: `add`, a refresh or `remove` under other chunking settings (a
+    # stray .env) quietly embedded the whole index again under them, and the bot and `ask`
+    # with the settings it was built with then refused it.
+    index_dir = article_index_dir
+    story = tmp_path / "library.txt"
+    story.write_text("Library opens\n\nThe new library opened on Saturday with many books.\n")
+    before = _index_files(index_dir)
+    rebuild = f"`articlebot index --rebuild --index-dir {index_dir}`"
+    fix = (
+        f"nothing was written; {rebuild} with these settings converts it to them (the bot and "
+        "every other reader then need them too)"
+    )
+    fewer = (
+        f"index in {index_dir} was built with passages of at most 160 tokens, where "
+        f"ARTICLEBOT_MAX_PASSAGE_TOKENS asks for 100; {fix}"
+    )
+    no_overlap = (
+        f"index in {index_dir} was built with 1 sentence(s) shared by neighbouring passages, "
+        f"where ARTICLEBOT_OVERLAP_SENTENCES asks for 0; {fix}"
+    )
+    alias = "sentence-transformers/all-MiniLM-L6-v2"  # the bundled model under another name
+    other_model = (
+        f"index in {index_dir} was built with model 'all-MiniLM-L6-v2', but the configured "
+        f"model (ARTICLEBOT_MODEL) is '{alias}'; {fix}"
+    )
+    writes = [
+        (("add", str(story)), {"ARTICLEBOT_MAX_PASSAGE_TOKENS": "100"}, fewer),
+        (("index",), {"ARTICLEBOT_MAX_PASSAGE_TOKENS": "100"}, fewer),
+        (("index", str(story)), {"ARTICLEBOT_OVERLAP_SENTENCES": "0"}, no_overlap),
+        (("remove", "article"), {"ARTICLEBOT_OVERLAP_SENTENCES": "0"}, no_overlap),
+        (("remove", "article"), {"ARTICLEBOT_MODEL": alias}, other_model),
+    ]
+    for args, env, line in writes:
+        with monkeypatch.context() as patch:
+            if args[0] == "remove":  # refused before anything is embedded: no model loaded
+                patch.setattr("articlebot.encoders.loading.load_encoder", _no_model)
+            refused = cli(*args, index_dir=index_dir, **env)
+        assert (refused.returncode, refused.stdout) == (1, ""), (args, refused.stderr)
+        assert refused.stderr == f"articlebot: error: {line}\n"
+        assert _index_files(index_dir) == before
+    asked = cli("ask", "Who was Vinatier swapped for?", index_dir=index_dir)
+    assert asked.returncode == 0, asked.stderr
+    assert "Daniil Kasatkin" in asked.stdout
+    # Converting is done on purpose, by a rebuild under the new settings.
+    rebuilt = cli("index", "--rebuild", index_dir=index_dir, ARTICLEBOT_MAX_PASSAGE_TOKENS="100")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    added = cli("add", str(story), index_dir=index_dir, ARTICLEBOT_MAX_PASSAGE_TOKENS="100")
+    assert added.returncode == 0, added.stderr
+    refused = cli("ask", "hi", index_dir=index_dir)
+    assert refused.returncode == 1 and "built with passages of at most 100 tokens" in refused.stderr

@@ -316,6 +316,14 @@ def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp
     other.name = "some-other-model"
     with pytest.raises(IndexMismatchError, match="some-other-model"):
         open_index(settings_for(), other)
+    # A write under the other model is refused too: embedded again under it, the index would
+    # be refused by every reader with the model it was built with.
+    before = current_generation(settings_for().index_dir)
+    with pytest.raises(IndexMismatchError, match=r"some-other-model'; nothing was written"):
+        add_documents(settings_for(), other, _docs(tmp_path, beta=BETA))
+    assert other.encoded == 0
+    assert current_generation(settings_for().index_dir) == before
+    assert list(open_index(settings_for(), encoder).documents) == ["alpha"]
 
 
 def test_index_from_another_format_version_says_so(settings_for, encoder, tmp_path):

@@ -428,11 +428,14 @@ def _build_index(
     if not rebuild:
         try:
             previous = current if current is not None else load_index(index_dir)
-            check_compatible(previous.manifest, recipe(encoder.name, chunking), index_dir)
+        except IndexNotFoundError:
+            pass
         except IndexStoreError as exc:
-            if previous is not None or not isinstance(exc, IndexNotFoundError):
-                log.warning("rebuilding the index from scratch: %s", exc)
-            previous = None
+            log.warning("rebuilding the index from scratch: %s", exc)
+    if previous is not None:
+        # Refused, not converted: re-embedded under this process's settings, the index would be
+        # refused by every reader (the bot) started with the ones it was built with.
+        check_compatible(previous.manifest, recipe(encoder.name, chunking), index_dir, writing=True)
     old = _Previous(previous) if previous is not None else None
     old_docs = previous.documents if previous is not None else {}
 

@@ -627,13 +627,16 @@ _RECIPE_SETTINGS = {
 }
 
 
-def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> None:
-    """Raise IndexMismatchError when the index was built differently from what is asked."""
-    fix = f"run `articlebot index --rebuild --index-dir {index_dir}` to rebuild it"
+def check_compatible(
+    manifest: Manifest, wanted: Recipe, index_dir: Path, *, writing: bool = False
+) -> None:
+    """Raise IndexMismatchError when the index was built differently from what is asked
+    (`writing`: by a write, which then leaves the index as it is)."""
+    fix = _mismatch_fix(index_dir, writing)
     if manifest.model != wanted.model:
         raise IndexMismatchError(
             f"index in {index_dir} was built with model {manifest.model!r}, "
-            f"but the configured model is {wanted.model!r}; {fix}"
+            f"but the configured model (ARTICLEBOT_MODEL) is {wanted.model!r}; {fix}"
         )
     built = {**manifest.chunking, **manifest.embedding}
     asked = {**wanted.chunking, **wanted.embedding}
@@ -645,6 +648,18 @@ def check_compatible(manifest: Manifest, wanted: Recipe, index_dir: Path) -> Non
             for key in changed
         )
         raise IndexMismatchError(f"index in {index_dir} was built with {words}; {fix}")
+
+
+def _mismatch_fix(index_dir: Path, writing: bool) -> str:
+    """What to run about an index built differently; a write is refused rather than re-embed
+    the whole index under its own settings, which every reader with the index's would refuse."""
+    rebuild = f"`articlebot index --rebuild --index-dir {index_dir}`"
+    if not writing:
+        return f"run {rebuild} to rebuild it"
+    return (
+        f"nothing was written; {rebuild} with these settings converts it to them (the bot and "
+        "every other reader then need them too)"
+    )
 
 
 def mapped(path: Path) -> np.ndarray:
