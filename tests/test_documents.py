@@ -1037,6 +1037,31 @@ def test_toml_front_matter_is_no_title_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("fence", "equals"), [("+++", " ="), ("---", ":")])
+def test_a_number_too_long_for_python_leaves_front_matter_s_other_fields(
+    tmp_path: Path, fence: str, equals: str
+) -> None:
+    # A CLI attacker's probe: TOML front matter with a 5,000-digit number was a traceback
+    # ("Exceeds the limit (4300 digits)") that stopped a whole folder's `index`; YAML's read.
+    from articlebot.retrieval.about import article_date
+
+    front = (
+        f'title{equals} "Mill fire"\nauthor{equals} "Jane Roe"\nweight{equals} {"1" * 5000}\n'
+        f"date{equals} 2026-05-01"
+    )
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "mill.md").write_text(
+        f"{fence}\n{front}\n{fence}\n\nThe mayor said the town would rebuild the old mill.\n"
+    )
+    (folder / "bridge.txt").write_text("Bridge vote\n\nThe council voted for a new bridge.\n")
+    bridge, mill = sorted(read_documents([folder]), key=lambda doc: doc.doc_id)
+    assert (mill.title, mill.byline) == ("Mill fire", "By Jane Roe")
+    assert article_date(mill) == "2026-05-01"
+    assert "1111" not in mill.text
+    assert bridge.title == "Bridge vote"
+
+
 def test_a_markdown_headline_under_another_front_matter_title_heads_the_story(
     tmp_path: Path,
 ) -> None:

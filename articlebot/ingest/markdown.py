@@ -117,7 +117,28 @@ def _toml_fields(block: str) -> dict[str, object]:
         loaded = tomllib.loads(block)
     except (tomllib.TOMLDecodeError, RecursionError):
         return {}
+    except ValueError:
+        # A number past Python's 4,300 digits: the lines still give the other fields, as a
+        # YAML block's do.
+        return _toml_line_fields(block)
     return {key.lower(): value for key, value in loaded.items()}
+
+
+def _toml_line_fields(block: str) -> dict[str, object]:
+    """A TOML block's top-level `key = value` lines, each read on its own; one that cannot be
+    read alone (a 5,000-digit number, a list over lines) is left out."""
+    import tomllib
+
+    fields: dict[str, object] = {}
+    for line in block.splitlines():
+        if line.lstrip().startswith("["):
+            break  # a table's header: the lines below are its keys, not top-level ones
+        try:
+            loaded = tomllib.loads(line)
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+            continue
+        fields.update((key.lower(), value) for key, value in loaded.items())
+    return fields
 
 
 def _line_fields(block: str) -> dict[str, object] | None:
