@@ -906,3 +906,29 @@ def test_a_write_with_other_settings_than_the_index_s_is_refused_and_writes_noth
     assert added.returncode == 0, added.stderr
     refused = cli("ask", "hi", index_dir=index_dir)
     assert refused.returncode == 1 and "built with passages of at most 100 tokens" in refused.stderr
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_time_added_past_any_date_is_a_damaged_index_in_one_line(
+    article_index_dir: Path, cli: Cli
+) -> None:
+    # A CLI attacker's probe: "added": 1e300 in the manifest (finite, unlike 1e999) made
+    # `list` and `list --json` a traceback ("timestamp out of range for platform time_t").
+    from articlebot.index.store import current_generation
+
+    index_dir = article_index_dir
+    manifest = current_generation(index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["documents"]["article"]["added"] = 1e300
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    line = (
+        f"articlebot: error: index manifest {manifest} is damaged ('added' of 'article' is not a "
+        "time from 1970 to 9999); run `articlebot index --rebuild`\n"
+    )
+    for args in (["list"], ["list", "--json"], ["ask", "When was the article published?"]):
+        refused = cli(*args, index_dir=index_dir)
+        assert (refused.returncode, refused.stdout, refused.stderr) == (1, "", line), args
+    # As the line says: the rebuild mends it.
+    assert cli("index", "--rebuild", index_dir=index_dir).returncode == 0
+    listed = cli("list", index_dir=index_dir)
+    assert listed.returncode == 0 and listed.stdout.startswith("article\t")

@@ -224,6 +224,13 @@ DAMAGE = {
     "an article's entry a number": lambda g: _rewrite_manifest(
         g, lambda m: m["documents"].update(alpha=5)
     ),
+    # Finite, but past any date `list`, /articles and "Indexed on" show (OverflowError).
+    "an article's time added past any date": lambda g: _rewrite_manifest(
+        g, lambda m: m["documents"]["alpha"].update(added=1e300)
+    ),
+    "an article's time added a whole number past any date": lambda g: _rewrite_manifest(
+        g, lambda m: m["documents"]["alpha"].update(added=10**30)
+    ),
 }
 
 

@@ -178,7 +178,14 @@ def _checked_entry(doc_id: str, entry: Any) -> dict[str, Any]:
             raise ValueError(f"{name!r} of {doc_id!r} is not {what}")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"{name!r} of {doc_id!r} is not a finite number")
+        if name == "added" and not 0 <= value < _LAST_TIME:
+            raise ValueError(f"{name!r} of {doc_id!r} is not a time from 1970 to 9999")
     return entry
+
+
+#: The first second of the year 9999, in Unix time: later times (1e300) are past what a date
+#: is shown from in any time zone (`list`, /articles and "Indexed on" had an OverflowError).
+_LAST_TIME = 253_370_764_800
 
 
 def file_in_the_way(index_dir: Path) -> Path | None:
