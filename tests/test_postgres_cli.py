@@ -560,3 +560,29 @@ def test_a_first_index_published_while_another_waited_for_the_lock_is_kept(
         assert sorted(store.manifest.documents) == ["lighthouse"]
     finally:
         store.close()
+
+
+def test_a_write_with_other_chunking_than_the_database_s_is_refused(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # As an index folder's (a CLI attacker's probe there): the index is not embedded again
+    # under the write's settings, which the bot and `ask` with the index's would then refuse.
+    assert cli("index", "--database-url", database_url, index_dir=index_dir).returncode == 0
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    for args in (["add", str(article)], ["index"]):
+        refused = cli(
+            *args,
+            "--database-url",
+            database_url,
+            index_dir=index_dir,
+            ARTICLEBOT_MAX_PASSAGE_TOKENS="100",
+        )
+        assert refused.returncode == 1 and refused.stdout == "", refused.stderr
+        assert refused.stderr.startswith(f"articlebot: error: the index in {database_url} was ")
+        assert "'max_tokens': 160" in refused.stderr and "'max_tokens': 100" in refused.stderr
+        assert refused.stderr.count("\n") == 1
+    listed = cli("list", "--database-url", database_url, index_dir=index_dir)
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["article"]
+    asked = cli("ask", SWAP, "--database-url", database_url, index_dir=index_dir)
+    assert asked.returncode == 0 and "Daniil Kasatkin" in asked.stdout
