@@ -90,6 +90,13 @@ def test_long_html_and_empty_questions(retriever: Retriever) -> None:
     asked = retriever.ask(pasted + "Who is Laurent Vinatier? Thanks")
     assert asked.question == "Who is Laurent Vinatier?"
     assert "Vinatier" in asked.passages[0].text
+    # Typed in lower case on the pasted text's line (a new user's probe: the last pasted
+    # sentence was read with it); "u.s." before a lower-case word ends no sentence.
+    lower = retriever.ask(pasted + "who is laurent vinatier?")
+    assert lower.question == "who is laurent vinatier?"
+    assert "Vinatier" in lower.passages[0].text
+    abbreviated = retriever.ask(pasted + "What did the u.s. officials say of Vinatier?")
+    assert abbreviated.question == "What did the u.s. officials say of Vinatier?"
     # Without a question mark, its beginning, cut between words.
     rambling = retriever.ask("Vinatier prisoner exchange " * 100)
     assert rambling.question.endswith("exchange") and len(rambling.question) <= 1000

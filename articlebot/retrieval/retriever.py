@@ -152,10 +152,27 @@ def normalize_question(question: str, max_chars: int) -> str:
             for s in split_sentences(line, Span(0, len(line)))
             if any(mark in line[s.start : s.end] for mark in _QUESTION_MARKS)
         ][-1]
+        last = _after_pasted(last)
         if len(last) <= max_chars:
             return last
     cut = cleaned[: max_chars + 1].rsplit(" ", 1)[0] if " " in cleaned[:max_chars] else ""
     return (cut or cleaned)[:max_chars].rstrip()
+
+
+#: Where a pasted sentence ends and a question typed in lower case after it begins ("... the
+#: cause of the fire. who wrote the tram story?"): a stop after a word of four or more letters
+#: (not "u.s." or "dr."), then a lower-case word.
+_PASTED_END = re.compile(r"(?<=[^\W\d_]{4})[.!…][\"'”’)]*\s+(?=[a-z])")
+
+
+def _after_pasted(sentence: str) -> str:
+    """The question typed after a pasted sentence in one run (the splitter's sentences start
+    with a capital, and readers type theirs in lower case), else `sentence` as it is."""
+    ends = list(_PASTED_END.finditer(sentence))
+    if not ends:
+        return sentence
+    question = sentence[ends[-1].end() :]
+    return question if len(question.split()) >= 2 else sentence
 
 
 class Retriever:
