@@ -566,6 +566,19 @@ def test_who_is_the_ceo_of_a_few_articles_is_the_one_they_name(retriever_of) -> 
     )
     hedged = with_role_holder(two, two.ask("who is the ceo"), "bees", role)
     assert hedged.outcome != "answer"
+    # A new operator's probe: where the search's passages are all other stories' (here the
+    # best alone is shown), the one article of a few naming a chief executive still answers
+    # "who is the ceo" and "how old is the ceo" (both were "don't seem to answer that").
+    vacant = (
+        "Museum still without a leader\n\nThe CEO post at the Kelmouth Museum has been vacant "
+        "since March, and the board said a new CEO would be chosen by the summer. The museum's "
+        "chair said the search for a CEO had drawn 40 applicants.\n"
+    )
+    museum = retriever_of(bees=BEES, terminal=TERMINAL, museum=vacant)
+    museum.top_k = 1
+    for question, said in (("who is the ceo", "Helen Marsh"), ("how old is the ceo", "52")):
+        answer = read_answer(museum, question)
+        assert answer.outcome == "answer" and said in answer.passages[0].highlight_text, question
 
 
 def test_the_boss_of_the_company_is_the_story_subjects_chief_executive() -> None:

@@ -319,6 +319,18 @@ def with_role_holder(
 _FEW_ARTICLES = 10
 
 
+def _holders_article(
+    retriever: Retriever, doc_id: str, role: RoleQuestion, scope: list[str]
+) -> str:
+    """The article a "who is the ceo" is about: `doc_id` (the top passage's), unless it names
+    no holder and, of a few articles in `scope`, one other alone does (the top passage of
+    three stories was the budget's, and the ferry story's chief executive was never read)."""
+    if role.qualifiers or len(scope) > _FEW_ARTICLES or _holder_in(retriever, doc_id, role):
+        return doc_id
+    naming = [d for d in scope if d != doc_id and _holder_in(retriever, d, role) is not None]
+    return naming[0] if len(naming) == 1 else doc_id
+
+
 def _sole_holder(retriever: Retriever, role: RoleQuestion, doc_id: str) -> bool:
     """Whether `doc_id` is the only article indexed naming a holder of `role`, of a few."""
     documents = retriever.index.documents
@@ -906,6 +918,10 @@ def _by_shape(
         if asked is None:
             continue
         doc_id = article_of(retriever, answer, doc_ids)
+        if doc_id is not None and isinstance(asked, RoleQuestion):
+            doc_id = _holders_article(
+                retriever, doc_id, asked, articles_in_scope(retriever, doc_ids)
+            )
         if doc_id is not None:
             answer = respond(retriever, answer, doc_id, asked)
         break
