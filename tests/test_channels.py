@@ -504,6 +504,45 @@ async def test_a_story_taken_out_before_a_restart_stays_out_after_its_late_forwa
         await shut_down(app)
 
 
+@pytest.mark.asyncio
+async def test_a_post_removed_through_one_replica_stays_out_of_an_edit_on_another(
+    api, encoder, tmp_path: Path, site
+) -> None:
+    # A verifier's probe: replica B indexed the post, the admin's /remove reached replica A,
+    # then the post's edit reached B: B read its own version from memory, indexed the edit, and
+    # overwrote the removal kept in the chat state. Each delivery reads the post's record,
+    # and a removal is never overwritten.
+    with FakeBotApi() as other_api:
+        b = await _started(other_api, encoder, _own_index_settings(other_api, tmp_path))
+        a = await _started(api, encoder, _own_index_settings(api, tmp_path))
+        try:
+            channel = other_api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+            posted = other_api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
+            doc_id = _doc(posted)
+            other_api.push_update(posted)
+            for replica in (a, b):
+                await api.await_for(lambda r=replica: doc_id in documents(r), 30)
+            await asyncio.sleep(1)
+            api.push_update(api.private_message(EDITOR, f"/remove {doc_id}"))
+            for replica in (a, b):
+                await api.await_for(lambda r=replica: doc_id not in documents(r), 30)
+            original = posted["channel_post"]
+            edit = other_api.channel_post(
+                channel,
+                f"Storm (typo fixed): {url(site, '/early.html')}",
+                message_id=original["message_id"],
+                edited=True,
+            )
+            edit["edited_channel_post"]["edit_date"] = original["date"] + 5
+            other_api.push_update(edit)
+            await asyncio.sleep(2)
+            await other_api.await_for(lambda: not b.bot_data.channels.pending, 30)
+            assert doc_id not in documents(b) and site.hits["/early.html"] == 1
+        finally:
+            await shut_down(a)
+            await shut_down(b)
+
+
 async def _answered_under_the_early_story(
     api: FakeBotApi, site: Site, *apps: Application
 ) -> tuple[dict, dict]:

@@ -165,6 +165,15 @@ def test_a_post_s_newest_version_is_kept_and_forgotten_when_old(state: ChatState
     assert state.post_version("tg1-6") == PostVersion(200, False, "c3")
 
 
+def test_a_post_s_removal_is_never_replaced_by_a_later_version(state: ChatState) -> None:
+    # A verifier's probe: a replica that had not heard of the removal overwrote it.
+    from articlebot.storage.chat_state import REMOVED, PostVersion
+
+    state.set_post_version("tg1-2", PostVersion(100, True, REMOVED), 10.0)
+    state.set_post_version("tg1-2", PostVersion(200, True, "abc"), 20.0)
+    assert state.post_version("tg1-2") == (100, True, REMOVED)
+
+
 def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:
     assert not state.autoindex(-100)
     state.set_autoindex(-100, True)

@@ -15,6 +15,7 @@ from telegram import Message
 
 from articlebot.bot.threads import Thread, thread_of
 from articlebot.ingest.posts import PostArticle, PostRef
+from articlebot.storage.chat_state import REMOVED
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,6 @@ class WaitingPost:
 def channel_names(entries: Iterable[str]) -> frozenset[str]:
     """The operator's channel list (ARTICLEBOT_CHANNELS: ids or @usernames) as compared."""
     return frozenset(name for entry in entries if (name := entry.strip().lstrip("@").lower()))
-
-
-#: The digest kept for a post whose article an admin removed (`ChannelState.mark_removed`).
-REMOVED = "removed"
 
 
 @dataclass

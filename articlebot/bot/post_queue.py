@@ -17,7 +17,7 @@ from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
 from articlebot.index.lock import WriteStopped
 from articlebot.ingest.posts import PostArticle, is_post
-from articlebot.storage.chat_state import PostVersion
+from articlebot.storage.chat_state import REMOVED, PostVersion
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,18 @@ async def queue_post(
 
 
 async def _recall_version(state: BotState, doc_id: str) -> None:
-    """The newest version of the post `doc_id` the chat state keeps (seen before a restart),
-    known again; a failure to read it is logged, and the post taken as never seen."""
+    """The newest version of the post `doc_id` the chat state keeps (seen before a restart, or
+    by another replica), known again, and its removal by an admin through any replica; a
+    failure to read it is logged, and what this process has seen stands."""
     try:
         kept = await state.off_loop(state.chats.post_version, doc_id)
     except Exception:
         log.warning("could not read the post's version from the chat state", exc_info=True)
         return
-    if kept is not None and doc_id not in state.channels.versions:
+    if kept is None:
+        return
+    known = state.channels.versions.get(doc_id)
+    if known is None or kept.digest == REMOVED or (kept.at, kept.edited) > known[:2]:
         state.channels.versions[doc_id] = (kept.at, kept.edited, kept.digest)
 
 
@@ -59,8 +63,9 @@ async def _queue_post(
     state: BotState, article: PostArticle, recorded: str | None, tries: int
 ) -> None:
     seen, doc_id, kept = state.channels, article.post.doc_id, recorded or article.to_json()
-    if doc_id not in seen.versions:
-        await _recall_version(state, doc_id)
+    # Read each time, not once: a replica sharing the chat state may have seen a newer version
+    # or had the post removed since.
+    await _recall_version(state, doc_id)
     before = seen.versions.get(doc_id)
     if seen.outdated(article):
         # Deliveries come out of order (webhooks): a post's automatic forward handled after

@@ -42,6 +42,11 @@ class ThreadPost(NamedTuple):
     post: str
 
 
+#: The digest of a post's version that records an admin's removal of its article: no later
+#: version replaces it (`ChatState.set_post_version`).
+REMOVED = "removed"
+
+
 class PostVersion(NamedTuple):
     """The newest version of a channel post seen (`ChatState.set_post_version`)."""
 
@@ -173,8 +178,10 @@ class ChatState(Protocol):
 
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """Record the newest version seen of the post `doc_id` (at `at`): a delivery of an
-        older one after a restart (a late automatic forward) is not indexed over it. Old
-        records go with the thread posts (`forget_old`'s `threads_before`)."""
+        older one after a restart (a late automatic forward) is not indexed over it. A record
+        of its removal (digest `REMOVED`) is never replaced: every replica sharing the state
+        keeps the post out. Old records go with the thread posts (`forget_old`'s
+        `threads_before`)."""
         ...
 
     def post_version(self, doc_id: str) -> PostVersion | None:
@@ -343,7 +350,9 @@ class InMemoryChatState:
 
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """See ChatState."""
-        self._post_versions[doc_id] = (version, at)
+        kept = self._post_versions.get(doc_id)
+        if kept is None or kept[0].digest != REMOVED:
+            self._post_versions[doc_id] = (version, at)
 
     def post_version(self, doc_id: str) -> PostVersion | None:
         """See ChatState."""

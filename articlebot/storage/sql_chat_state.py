@@ -17,6 +17,7 @@ from articlebot.index.store import CHAT_STATE_FILE, IndexStoreError
 from articlebot.retrieval.conversation import Turn
 from articlebot.storage.chat_state import (
     MAX_THREAD_TURNS,
+    REMOVED,
     Limit,
     PendingPost,
     PostVersion,
@@ -431,8 +432,8 @@ class SqlChatState:
                 "INSERT INTO post_version (doc_id, made, edited, digest, at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (doc_id) DO UPDATE SET"
                 " made = excluded.made, edited = excluded.edited, digest = excluded.digest,"
-                " at = excluded.at",
-                (doc_id, version.at, version.edited, version.digest, at),
+                " at = excluded.at WHERE post_version.digest <> ?",
+                (doc_id, version.at, version.edited, version.digest, at, REMOVED),
             )
         )
 
