@@ -908,6 +908,12 @@ async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothin
     await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
     [call] = api.calls_to("answerInlineQuery")
     assert call.params["results"] == []  # as for an empty query
+    # A word with one inside is the word it shows as (a verifier's probe: "/use arti\u200bcle"
+    # said "no article with id article").
+    for n, text in enumerate(("/articles Rus\u200bsia", "/use arti\u200bcle"), start=len(sent) + 1):
+        api.push_update(api.private_message(chat, text))
+        said = (await _reply(api, chat, n))["text"]
+        assert "Russia warns" in said and "No article" not in said and "no article" not in said
 
 
 @pytest.mark.both_backends

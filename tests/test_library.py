@@ -377,6 +377,13 @@ def test_the_links_an_admin_sends_are_read_whole(sent: str, links: list[str]) ->
             "a.com/x\uff1bb.com/y\u3001c.com/z\u3000d.com/w",
             [f"https://{h}" for h in ("a.com/x", "b.com/y", "c.com/z", "d.com/w")],
         ),
+        # A verifier's probe: a Persian word's zero-width non-joiner is part of the link.
+        (
+            "https://fa.wikipedia.org/wiki/\u0646\u06cc\u0645\u200c\u0641\u0627\u0635\u0644\u0647",
+            [
+                "https://fa.wikipedia.org/wiki/\u0646\u06cc\u0645\u200c\u0641\u0627\u0635\u0644\u0647"
+            ],
+        ),
     ],
 )
 def test_a_message_of_links_alone_adds_them_all(sent: str, links: list[str]) -> None:
@@ -393,6 +400,9 @@ def test_a_message_of_links_alone_adds_them_all(sent: str, links: list[str]) -> 
         ("https://a.com/x is this what reuters.com ran?", ["https://a.com/x"]),
         ("www.example.com.", []),  # a sentence, asked
         ("Vinatier.Russia?", []),
+        # A verifier's probe: several sites asked about, "?" at the end, are a question.
+        ("bbc.com/news, cnn.com/world?", []),
+        ("yahoo.com/finance? msn.com/money?", []),
     ],
 )
 def test_a_message_with_words_beside_links_is_read_as_before(sent: str, links: list[str]) -> None:

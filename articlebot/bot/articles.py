@@ -29,6 +29,7 @@ from articlebot.bot.render import (
     articles_html,
     clip,
     counted,
+    is_invisible,
     no_article_line,
     plain_fit,
     stripped_input,
@@ -188,7 +189,7 @@ def _parts_links(char: str) -> bool:
     ("，", "；", "、") of Chinese or Japanese text, which no link typed in full holds."""
     return (
         char.isspace()
-        or unicodedata.category(char) == "Cf"
+        or is_invisible(char)
         or (char not in ",;" and unicodedata.normalize("NFKC", char) in {",", ";", "、"})
     )
 
@@ -242,7 +243,12 @@ def _sent_links(text: str | None) -> list[str]:
     b.com/y"), or a link with its "https://" and more words after it ("https://site/story
     who wrote this?"). Not "example.com is great": a question, as before."""
     words = _link_words(text or "")
-    if words and (is_url(words[0]) or all(map(_link, words))):
+    if not words:
+        return []
+    # Several bare links and a "?" at the end ask about those sites ("bbc.com/news, cnn.com/
+    # world?"), as one alone did before: a question.
+    asks = len(words) > 1 and (text or "").rstrip().endswith(("?", "？"))
+    if is_url(words[0]) or (not asks and all(map(_link, words))):
         return _links(text or "")
     return []
 

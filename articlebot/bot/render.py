@@ -65,18 +65,24 @@ def clip(text: str, limit: int) -> str:
 def said_back(text: str) -> str:
     """A user's words as a reply repeats them: without format characters (Unicode Cf:
     direction overrides, zero-width spaces), one left open turns the rest of the line around."""
-    return "".join(char for char in text if not _is_format(char))
+    return "".join(char for char in text if not is_invisible(char))
 
 
 def stripped_input(text: str) -> str:
-    """What a user typed without the spaces and format characters (Cf) around it: input made
-    only of them (a right-to-left override, a zero-width space) is empty."""
-    kept = [at for at, char in enumerate(text) if not (char.isspace() or _is_format(char))]
-    return text[kept[0] : kept[-1] + 1] if kept else ""
+    """What a user typed without format characters (Cf: a direction override, a zero-width
+    space) and without the spaces around it: "arti\u200bcle" is the id "article" it shows as,
+    and input made only of them is empty."""
+    return "".join(char for char in text if not is_invisible(char)).strip()
 
 
-def _is_format(char: str) -> bool:
-    return unicodedata.category(char) == "Cf"
+#: Format characters that join letters inside a word (Persian's and Hindi's zero-width
+#: non-joiner, an emoji sequence's joiner): part of what is written, no direction's override.
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def is_invisible(char: str) -> bool:
+    """Whether `char` is a format character (Unicode Cf) other than a joiner within a word."""
+    return unicodedata.category(char) == "Cf" and char not in _JOINERS
 
 
 def visible_length(html_text: str) -> int:
