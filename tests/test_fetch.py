@@ -81,6 +81,11 @@ class _Site(BaseHTTPRequestHandler):
                 self._send(200, ARTICLE.encode(), {"Content-Type": "text/html"})
             else:
                 self._send(401, b"members only", {"Content-Type": "text/plain"})
+        elif self.path in ("/wall.html", "/busy.html"):  # an anti-bot wall; a site overloaded
+            status = 403 if self.path == "/wall.html" else 503
+            self._send(status, b"not now", {"Content-Type": "text/plain"})
+        elif self.path == "/report.pdf":
+            self._send(200, b"%PDF-1.7 " + b"x" * 500, {"Content-Type": "application/pdf"})
         elif self.path == "/gzip.html":
             packed = gzip.compress(ARTICLE.encode())
             self._send(200, packed, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
@@ -252,6 +257,23 @@ async def test_a_site_refusing_the_connection_is_said_in_words() -> None:
     assert str(info.value) == (
         f"{link}: cannot fetch the page (the site refused the connection or cannot be reached)"
     )
+
+
+@pytest.mark.asyncio
+async def test_a_site_down_or_walled_for_a_while_is_told_from_a_link_to_no_article(sites) -> None:
+    # Channel posts whose page may be read later are read again (a bot attacker's probe: a PDF
+    # was read 7 times in two hours; a verifier's: a 403 wall that lifts was then never).
+    from articlebot.ingest.fetch import PageGone, PageUnavailable
+
+    for path, kind in (
+        ("/wall.html", PageUnavailable),
+        ("/busy.html", PageUnavailable),
+        ("/missing.html", PageGone),
+        ("/report.pdf", DocumentError),
+    ):
+        with pytest.raises(DocumentError) as info:
+            await fetch_article(f"{sites['outer']}{path}", allow=["127.0.0.1"], timeout=5)
+        assert type(info.value) is kind, path
 
 
 def test_the_allow_list_setting_reads_commas_and_json(monkeypatch) -> None:

@@ -351,8 +351,9 @@ class PageUnavailable(DocumentError):
     web page, no article in it, too large, refused) will be the same next time."""
 
 
-#: Answers of a site that is busy or down for a while, not of a page that is not there.
-_PASSING_STATUSES = frozenset({408, 425, 429})
+#: Answers of a site that is busy or down for a while, not of a page that is not there; and
+#: 403, which an anti-bot wall or a region's block gives and may lift.
+_PASSING_STATUSES = frozenset({403, 408, 425, 429})
 
 
 async def _read_page(url: str, response: httpx.Response, max_bytes: int) -> bytes:
