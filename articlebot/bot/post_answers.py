@@ -191,8 +191,10 @@ async def learn_thread(update: Update, context: BotContext) -> None:
     since = time.time() - THREAD_POST_SECONDS
     try:
         kept = await state.off_loop(state.chats.thread_post, message.chat.id, root, since)
-    except Exception:
-        log.warning("could not read a post thread kept in the chat state", exc_info=True)
+    except Exception as exc:
+        # One line: the chat state down, every reply to the bot in every group would log a
+        # traceback; the question is answered as outside a post's thread.
+        log.warning("could not read a post thread kept in the chat state: %s", exc)
         return
     if kept is None:
         return

@@ -163,16 +163,22 @@ def normalize_question(question: str, max_chars: int) -> str:
 #: cause of the fire. who wrote the tram story?"): a stop after a word of four or more letters
 #: (not "u.s." or "dr."), then a lower-case word.
 _PASTED_END = re.compile(r"(?<=[^\W\d_]{4})[.!…][\"'”’)]*\s+(?=[a-z])")
+#: Words before a stop that leave the sentence going: "Is Acme Corp. making a loss?".
+_ABBREVIATIONS = frozenset(
+    "corp govt prof approx sept dept univ assn bros capt sgt inst intl natl admin".split()
+)
 
 
 def _after_pasted(sentence: str) -> str:
     """The question typed after a pasted sentence in one run (the splitter's sentences start
-    with a capital, and readers type theirs in lower case), else `sentence` as it is."""
-    ends = list(_PASTED_END.finditer(sentence))
-    if not ends:
-        return sentence
-    question = sentence[ends[-1].end() :]
-    return question if len(question.split()) >= 2 else sentence
+    with a capital, and readers type theirs in lower case), else `sentence` as it is: only
+    after a whole sentence of six words or more, not an abbreviation inside the question."""
+    for end in reversed(list(_PASTED_END.finditer(sentence))):
+        before = sentence[: end.start()].split()
+        question = sentence[end.end() :]
+        if len(before) >= 6 and before[-1].lower().strip("\"'”’)") not in _ABBREVIATIONS:
+            return question if len(question.split()) >= 2 else sentence
+    return sentence
 
 
 class Retriever:
