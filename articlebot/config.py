@@ -195,7 +195,9 @@ class Settings(BaseSettings):
         default_factory=list, description="Telegram user IDs allowed to use admin commands."
     )
     allowed_chats: Annotated[list[int], NoDecode] = Field(
-        default_factory=list, description="Chats the bot serves (empty: every chat)."
+        default_factory=list,
+        description="Chats the bot serves (empty: every chat); the channels of "
+        "ARTICLEBOT_CHANNELS are served whether or not it names them.",
     )
     outside_chats: Literal["leave", "silent"] = Field(
         default="leave",

@@ -1419,14 +1419,53 @@ async def test_a_channel_outside_the_allowed_chats_is_left_without_a_post(
     )
     retriever = Retriever(open_index(settings, encoder), encoder)
     async with running_bot(settings, api.token, retriever):
-        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        # A channel the operator did not list: added as its admin by anyone, it is left.
+        channel = api.channel_chat(OTHER_CHANNEL, "elsewhere", "Elsewhere")
         api.push_update(api.channel_post(channel, f"Storm news {url(site, '/early.html')}"))
         await api.await_for(
             lambda: bool(api.calls_to("leaveChat")), 20, description="the bot leaving the channel"
         )
         # Whatever the bot sent to a channel would be published to its readers.
+        assert api.sent_messages(OTHER_CHANNEL) == []
+        left = api.calls_to("leaveChat")[0].params["chat_id"]
+        assert left in (OTHER_CHANNEL, str(OTHER_CHANNEL))
+
+
+@pytest.mark.asyncio
+async def test_a_listed_channel_is_served_though_the_allowed_chats_leave_it_out(
+    api, encoder, article_index_dir: Path, site
+) -> None:
+    """An operator's probe: with ARTICLEBOT_CHANNELS=@name and the allowed chats naming only
+    the discussion group, the bot left the very channel it was told to index at its first
+    post, and never saw an edit of it again."""
+    settings = load_settings(
+        api_url=api.url,
+        index_dir=article_index_dir,
+        fetch_allow_hosts=LOOPBACK,
+        channels=["@carricknews"],
+        allowed_chats=[DISCUSSION],
+    )
+    retriever = Retriever(open_index(settings, encoder), encoder)
+    async with running_bot(settings, api.token, retriever) as app:
+        channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+        posted = api.channel_post(channel, f"Storm news {url(site, '/early.html')}")
+        api.push_update(posted)
+        doc_id = _doc(posted)
+        await api.await_for(lambda: doc_id in documents(app), 20, description="the post")
+        original = posted["channel_post"]
+        edit = api.channel_post(
+            channel, f"Storm update {url(site, '/later.html')}", message_id=original["message_id"]
+        )
+        edit = {"edited_channel_post": edit["channel_post"] | {"edit_date": original["date"] + 5}}
+        api.push_update(edit)
+
+        def edited() -> bool:
+            document = documents(app).get(doc_id)
+            return document is not None and "worse than feared" in document.title
+
+        await api.await_for(edited, 20, description="the edit")
+        assert api.calls_to("leaveChat") == []
         assert api.sent_messages(CHANNEL) == []
-        assert api.calls_to("leaveChat")[0].params["chat_id"] in (CHANNEL, str(CHANNEL))
 
 
 def test_a_post_written_with_old_mac_line_ends_keeps_its_title() -> None:

@@ -8,13 +8,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from articlebot.bot.limits import Verdict
 from articlebot.bot.migration import was_allowed
-from articlebot.bot.state import BotContext
+from articlebot.bot.state import BotContext, BotState
 from articlebot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,12 @@ def limited(handler: Handler) -> Handler:
     return run
 
 
+def is_listed_channel(chat: Chat, state: BotState) -> bool:
+    """Whether `chat` is a channel the operator listed (ARTICLEBOT_CHANNELS, by id or
+    @username): served whatever ARTICLEBOT_ALLOWED_CHATS says, its posts being what it is for."""
+    return chat.type == Chat.CHANNEL and state.channels.is_listed(chat.id, chat.username)
+
+
 async def gate(update: Update, context: BotContext) -> None:
     """Runs first: edits, other bots and chats outside the allow-list end here.
 
@@ -113,7 +119,9 @@ async def gate(update: Update, context: BotContext) -> None:
             raise ApplicationHandlerStop
         return
     chat = update.effective_chat
-    if chat is None or chat.id in allowed or await was_allowed(update, context, allowed):
+    if chat is None or chat.id in allowed or is_listed_channel(chat, state):
+        return
+    if await was_allowed(update, context, allowed):
         return
     if chat.type == "channel":
         # Anything sent to a channel is published to its readers: leave without a word.
