@@ -291,6 +291,34 @@ async def test_inline_query_returns_passages(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_inline_offers_the_closest_passage_as_a_chat_does(api, bot) -> None:
+    """An operator's probe: where a chat shows "The article may not say exactly. Closest:"
+    and the passage, inline said "Not in the article: No passage answers this question"."""
+    question = "What is the population of Ukraine?"
+    api.push_update(api.private_message(51, question))
+    chat = (await _reply(api, 51))["text"]
+    lead = "The article may not say exactly. Closest:"
+    assert chat.startswith(lead)
+    api.push_update(api.inline_query(make_user(51), question))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
+    results = api.calls_to("answerInlineQuery")[0].params["results"]
+    first = results[0]
+    assert first["title"] != "Not in the article", first
+    sent = _plain(first["input_message_content"]["message_text"])
+    assert sent.startswith(lead + "\n") and sent.splitlines()[1] == chat.splitlines()[1]
+    assert first["description"].startswith(lead)
+    for result in results:
+        assert len(result["title"]) <= render.MAX_INLINE_TITLE_CHARS
+        assert len(result["description"]) <= render.MAX_INLINE_DESCRIPTION_CHARS
+        assert render.fits(result["input_message_content"]["message_text"])
+    # Only what no article is about is "not in the article".
+    api.push_update(api.inline_query(make_user(51), "What is a good recipe for lasagna?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) == 2, timeout=20)
+    [none] = api.calls_to("answerInlineQuery")[1].params["results"]
+    assert none["title"] == "Not in the article"
+
+
+@pytest.mark.asyncio
 async def test_html_and_huge_questions_are_escaped_and_within_limits(api, bot) -> None:
     api.push_update(api.private_message(46, "<b>Who</b> <script>x</script> is Vinatier? &amp;"))
     first = await _reply(api, 46)

@@ -426,7 +426,8 @@ def passage_rows(
 
 
 def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArticle]:
-    """An answer as inline results: the reply about the article, 'not found', or passages."""
+    """An answer as inline results: the reply about the article, 'not found', or passages (the
+    closest ones said to be only that, as a chat says it)."""
     if answer.reply is not None:
         return [
             InlineQueryResultArticle(
@@ -441,7 +442,7 @@ def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArti
                 ),
             )
         ]
-    if not answer.answered:
+    if answer.outcome == "none" or not answer.passages:
         return [
             InlineQueryResultArticle(
                 id="none",
@@ -452,16 +453,14 @@ def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArti
                 ),
             )
         ]
+    closest = answer.outcome == "closest"
     return [
         InlineQueryResultArticle(
             id=f"{passage.row}",
             title=render.clip(passage.highlight_text, render.MAX_INLINE_TITLE_CHARS),
-            description=render.clip(
-                f"{passage.title}, {passage.paragraphs()}",
-                render.MAX_INLINE_DESCRIPTION_CHARS,
-            ),
+            description=render.inline_description(passage, closest, articles),
             input_message_content=InputTextMessageContent(
-                render.passage_html(passage), parse_mode=ParseMode.HTML
+                render.led_passage_html(passage, closest, articles), parse_mode=ParseMode.HTML
             ),
         )
         for passage in answer.passages

@@ -152,10 +152,7 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
         return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
         return not_answered_html(articles)
-    html = passage_html(answer.passages[0], budget)
-    if answer.outcome == "closest":
-        lead = closest_lead(articles)
-        html = f"{escape(lead, quote=False)}\n{html}"
+    html = led_passage_html(answer.passages[0], answer.outcome == "closest", articles, budget)
     if answer.also is not None:
         also = answer.also
         # The title only when it is another article's: the same one's is just above.
@@ -169,6 +166,24 @@ def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET)
         if fits(f"{html}\n\n{line}"):
             html = f"{html}\n\n{line}"
     return html
+
+
+def led_passage_html(
+    passage: RetrievedPassage, closest: bool, articles: int = 1, budget: int = PASSAGE_BUDGET
+) -> str:
+    """A passage (about `budget` characters of it) as an answer shows it: when it is only the
+    closest one, said to be that first."""
+    html = passage_html(passage, budget)
+    return f"{escape(closest_lead(articles), quote=False)}\n{html}" if closest else html
+
+
+def inline_description(passage: RetrievedPassage, closest: bool, articles: int = 1) -> str:
+    """An inline result's line under its title: where the passage is from, after the closest
+    one's lead."""
+    where = f"{passage.title}, {passage.paragraphs()}"
+    return clip(
+        f"{closest_lead(articles)} {where}" if closest else where, MAX_INLINE_DESCRIPTION_CHARS
+    )
 
 
 def reply_html(reply: ArticleReply) -> str:
