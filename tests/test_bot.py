@@ -747,6 +747,28 @@ async def test_stats_is_for_admins_only(api, start_bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_stats_counts_the_closest_passages_apart(api, start_bot) -> None:
+    """An operator's probe: replies showing "may not say exactly. Closest:" and a passage
+    were counted as "not in the articles"."""
+    await start_bot(admin_ids=[57])
+    for count, question in enumerate(
+        (
+            "Who was Vinatier swapped for?",  # answered
+            "What is the population of Ukraine?",  # the closest passage
+            "What is a good recipe for lasagna?",  # not in the article
+        ),
+        start=1,
+    ):
+        api.push_update(api.private_message(57, question))
+        await _reply(api, 57, count)
+    api.push_update(api.private_message(57, "/stats"))
+    shown = await _reply(api, 57, 4)
+    assert shown["text"].endswith(
+        "Since start: 1 answered, 1 offered the closest passage, 1 not in the articles."
+    ), shown["text"]
+
+
+@pytest.mark.asyncio
 async def test_one_dotted_word_is_a_question_not_a_link(api, start_bot) -> None:
     # A bot attacker's probe: "Vinatier.Russia?" was taken for a link: a reader was told only
     # admins can add articles, and an admin's bot tried to fetch https://Vinatier.Russia?.

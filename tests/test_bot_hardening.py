@@ -572,7 +572,7 @@ def test_counts_are_singular_for_one() -> None:
     # "Added Lighthouse keeper retires (1 passages)".
     assert render.counted(1, "passage") == "1 passage"
     assert render.counted(3, "passage") == "3 passages"
-    assert render.stats_text(1, 1, 0, 0).startswith("1 document, 1 passage.")
+    assert render.stats_text(1, 1, 0, 0, 0).startswith("1 document, 1 passage.")
 
 
 def test_a_button_finds_its_passage_in_the_copy_its_chat_may_see(encoder, tmp_path) -> None:

@@ -218,7 +218,11 @@ async def stats(update: Update, context: BotContext) -> None:
     counts = context.bot_data.counts
     await message.reply_text(
         render.stats_text(
-            len(index.documents), len(index.passages), counts.answered, counts.not_answered
+            len(index.documents),
+            len(index.passages),
+            counts.answered,
+            counts.closest,
+            counts.not_answered,
         )
     )
 

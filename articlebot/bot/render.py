@@ -380,11 +380,15 @@ def _pages(lines: Sequence[str], room: int) -> list[list[str]]:
     return pages
 
 
-def stats_text(documents: int, passages: int, answered: int, not_answered: int) -> str:
-    """/stats: what is served and how many questions were answered since start."""
+def stats_text(
+    documents: int, passages: int, answered: int, closest: int, not_answered: int
+) -> str:
+    """/stats: what is served, and how many questions since start were answered, offered only
+    the closest passage, or not in the articles."""
     return (
         f"{counted(documents, 'document')}, {counted(passages, 'passage')}. "
-        f"Since start: {answered} answered, {not_answered} not in the articles."
+        f"Since start: {answered} answered, {closest} offered the closest passage, "
+        f"{not_answered} not in the articles."
     )
 
 
