@@ -1219,7 +1219,7 @@ def cmd_webhook(args: argparse.Namespace) -> int:
     """`articlebot webhook`."""
     from telegram.error import InvalidToken, TelegramError
 
-    from articlebot.bot.app import api_urls, one_line_reason, unreached_line
+    from articlebot.bot.app import api_urls, one_line_reason, refused_line, unreached_line
     from articlebot.masking import without_password, without_token
 
     settings = _settings(args, api_url=args.api_url)
@@ -1243,8 +1243,8 @@ def cmd_webhook(args: argparse.Namespace) -> int:
         reason = safe(str(exc))
         line = unreached_line(exc, where, safe)
         if line is None and isinstance(exc, InvalidToken):
-            # PTB's message for a rejected token quotes the token.
-            line = "the Bot API rejected the bot token (TELEGRAM_BOT_TOKEN)"
+            # Not PTB's message for a rejected token: it quotes the token.
+            line = refused_line(exc, where, bool(api_url))
         raise CliError(line or f"the Bot API refused: {reason}") from None
     except (AttributeError, TypeError, KeyError, ValueError):
         # PTB reads a reply of the wrong shape ({"ok": true, "result": true} to getWebhookInfo)

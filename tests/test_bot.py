@@ -458,6 +458,27 @@ def test_missing_token_is_one_clear_line(tmp_path) -> None:
     assert (webhook.returncode, webhook.stderr) == (result.returncode, result.stderr)
 
 
+def test_an_api_url_with_a_path_is_not_blamed_on_the_token_alone(api, tmp_path) -> None:
+    """An operator's probe: `--api-url http://HOST/bot` (PTB's base URL, a path the server
+    answers 404 for) was "rejected the bot token (check TELEGRAM_BOT_TOKEN)", the token
+    right."""
+    for command in (("run", "--api-url", f"{api.url}/bot"), ("webhook", "info")):
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": f"{api.url}/bot"}
+        result = _run_cli(env, tmp_path, command=command)
+        assert result.returncode == 1, result.stderr
+        [line] = result.stderr.splitlines()
+        assert "or is no Bot API server at that URL" in line, line
+        assert "TELEGRAM_BOT_TOKEN" in line and "--api-url" in line and "without /bot" in line
+        assert api.token not in result.stderr + result.stdout
+    # A token the server says is wrong (401) is that alone.
+    bad = "654321:REJECTED-token-xyz"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": api.url}, tmp_path)
+    assert result.stderr.splitlines() == [
+        f"articlebot: error: the Bot API at {api.url} rejected the bot token"
+        " (check TELEGRAM_BOT_TOKEN)"
+    ]
+
+
 def test_rejected_token_and_unreachable_api(api, tmp_path) -> None:
     bad = "654321:REJECTED-token-xyz"
     result = _run_cli({"TELEGRAM_BOT_TOKEN": bad, "ARTICLEBOT_API_URL": api.url}, tmp_path)

@@ -411,6 +411,21 @@ def unreached_line(exc: TelegramError, where: str, safe: Callable[[str], str]) -
     return f"cannot reach the Bot API at {where} ({reason})"
 
 
+def refused_line(exc: InvalidToken, where: str, self_hosted: bool) -> str:
+    """The line for the Bot API at `where` refusing the bot (InvalidToken). PTB raises it for
+    a 401 (the token rejected) and for a 404, which a server of ours (`self_hosted`) gives as
+    well when the URL is no Bot API root (a path, PTB's own `/bot`, after it)."""
+    cause = exc.__cause__ or exc.__context__
+    said = str(cause if isinstance(cause, TelegramError) else exc)
+    if not self_hosted or said.lower().startswith("unauthorized"):
+        return f"the Bot API at {where} rejected the bot token (check TELEGRAM_BOT_TOKEN)"
+    return (
+        f"the Bot API at {where} rejected the bot token, or is no Bot API server at that URL"
+        " (check TELEGRAM_BOT_TOKEN, and that --api-url or ARTICLEBOT_API_URL is the server's"
+        " root URL, without /bot)"
+    )
+
+
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
@@ -522,7 +537,7 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         reason = safe(str(exc))
         line = unreached_line(exc, where, safe)
         if line is None and isinstance(exc, InvalidToken):
-            line = f"the Bot API at {where} rejected the bot token (check TELEGRAM_BOT_TOKEN)"
+            line = refused_line(exc, where, bool(api_url))
         print(
             f"articlebot: error: {line or f'Telegram refused to start the bot ({reason})'}",
             file=sys.stderr,
