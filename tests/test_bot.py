@@ -376,6 +376,25 @@ async def test_start_help_and_source(api, bot) -> None:
     assert any("By Abdiwahab Ahmed" in t for t in texts)
 
 
+@pytest.mark.asyncio
+async def test_an_admin_s_help_adds_the_admin_commands(api, start_bot) -> None:
+    """An operator's probe: an admin's /start listed nothing admin-only (/add, uploads,
+    /remove). Others, and an admin's /help in a group, read by every member, are as before."""
+    await start_bot(admin_ids=[57])
+    api.push_update(api.private_message(57, "/start"))
+    admin = (await _reply(api, 57))["text"]
+    assert "For admins" in admin and admin.startswith("I answer questions")
+    for said in ("/add", ".txt", "/remove", "/stats"):
+        assert said in admin.split("For admins")[1], said
+    api.push_update(api.private_message(58, "/help"))
+    reader = (await _reply(api, 58))["text"]
+    api.push_update(api.group_message(GROUP, "/help", user=make_user(57)))
+    group = (await _reply(api, GROUP))["text"]
+    assert "For admins" not in reader and "/remove" not in reader and "/add" not in reader
+    assert "For admins" not in group
+    assert admin.split("\n\nFor admins")[0] == reader
+
+
 @pytest.mark.both_backends
 @pytest.mark.asyncio
 async def test_unrelated_question_gets_not_in_the_article(api, bot) -> None:

@@ -504,6 +504,8 @@ def test_help_and_echoed_replies_fit_when_titles_and_ids_are_emoji() -> None:
     docs = [Document(f"d{n}", "🔥" * 200, "text", "f.txt") for n in range(12)]
     text = render.help_html(docs, "articlebot")
     assert render.fits(text) and "🔥" in text and "more (/source)" in text
+    admin = render.help_html(docs, "articlebot", admin=True)
+    assert render.fits(admin) and admin.endswith(render.ADMIN_HELP_HTML)
     # With every article removed, /help says there are none (an attacker's probe: "about these
     # articles:" and an empty list).
     empty = render.help_html([], "articlebot")

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TimedOut
 
 from articlebot.bot import delivery, migration, render
-from articlebot.bot.access import admin_message, admitted
+from articlebot.bot.access import admin_message, admitted, is_bot_admin
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_of
 from articlebot.bot.questions import QueueClosed, visible_scope
@@ -228,12 +228,16 @@ async def stats(update: Update, context: BotContext) -> None:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start and /help."""
-    if update.effective_message is None:
+    """/start and /help; the bot's admins are also shown their commands in a private chat (in
+    a group every member would read them)."""
+    message = update.effective_message
+    if message is None:
         return
-    documents = await _visible_documents(update.effective_message.chat_id, context)
-    await update.effective_message.reply_html(
-        render.help_html(documents, context.bot.username or ""), disable_web_page_preview=True
+    documents = await _visible_documents(message.chat_id, context)
+    admin = message.chat.type == Chat.PRIVATE and is_bot_admin(update, context.bot_data.settings)
+    await message.reply_html(
+        render.help_html(documents, context.bot.username or "", admin),
+        disable_web_page_preview=True,
     )
 
 

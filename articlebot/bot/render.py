@@ -229,11 +229,22 @@ def paragraph_html(document: Document, start: int, end: int, paragraph: int) -> 
     return escape(text) + source
 
 
-def help_html(documents: Sequence[Document], bot_username: str) -> str:
-    """What the bot knows and how to ask it, in private and in groups."""
+#: The part of /help only the bot's admins are shown: what they alone may do.
+ADMIN_HELP_HTML = (
+    "<b>For admins</b>: /add LINK (or a link sent to me) adds an article, and so does a .txt, "
+    ".md or .html file sent to me here; /remove ID drops one (/articles shows the ids); /stats "
+    "says what is served and how many questions were answered."
+)
+
+
+def help_html(documents: Sequence[Document], bot_username: str, admin: bool = False) -> str:
+    """What the bot knows and how to ask it, in private and in groups; for one of its admins
+    (`admin`), also what only they may do."""
     # Ten titles, fewer when theirs would not fit (emoji count twice toward the limit).
     for shown in range(min(len(documents), 10), -1, -1):
         text = _help_html(documents, shown, bot_username)
+        if admin:
+            text += f"\n\n{ADMIN_HELP_HTML}"
         if fits(text):
             break
     return text
