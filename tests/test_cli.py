@@ -876,17 +876,17 @@ def test_a_write_with_other_settings_than_the_index_s_is_refused_and_writes_noth
         f"index in {index_dir} was built with 1 sentence(s) shared by neighbouring passages, "
         f"where ARTICLEBOT_OVERLAP_SENTENCES asks for 0; {fix}"
     )
-    alias = "sentence-transformers/all-MiniLM-L6-v2"  # the bundled model under another name
+    other = "intfloat/e5-small-v2"
     other_model = (
         f"index in {index_dir} was built with model 'all-MiniLM-L6-v2', but the configured "
-        f"model (ARTICLEBOT_MODEL) is '{alias}'; {fix}"
+        f"model (ARTICLEBOT_MODEL) is '{other}'; {fix}"
     )
     writes = [
         (("add", str(story)), {"ARTICLEBOT_MAX_PASSAGE_TOKENS": "100"}, fewer),
         (("index",), {"ARTICLEBOT_MAX_PASSAGE_TOKENS": "100"}, fewer),
         (("index", str(story)), {"ARTICLEBOT_OVERLAP_SENTENCES": "0"}, no_overlap),
         (("remove", "article"), {"ARTICLEBOT_OVERLAP_SENTENCES": "0"}, no_overlap),
-        (("remove", "article"), {"ARTICLEBOT_MODEL": alias}, other_model),
+        (("remove", "article"), {"ARTICLEBOT_MODEL": other}, other_model),
     ]
     for args, env, line in writes:
         with monkeypatch.context() as patch:

@@ -331,6 +331,12 @@ def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp
     assert other.encoded == 0
     assert current_generation(settings_for().index_dir) == before
     assert list(open_index(settings_for(), encoder).documents) == ["alpha"]
+    # The bundled model by its hub name is the same model, both ways (a verifier's probe: an
+    # index built under one name refused every write under the other).
+    hub = OtherModel(encoder)
+    hub.name = f"sentence-transformers/{encoder.name}"
+    add_documents(settings_for(), hub, _docs(tmp_path, beta=BETA))
+    assert sorted(open_index(settings_for(), encoder).documents) == ["alpha", "beta"]
 
 
 def test_index_from_another_format_version_says_so(settings_for, encoder, tmp_path):

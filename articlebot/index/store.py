@@ -634,13 +634,19 @@ _RECIPE_SETTINGS = {
 }
 
 
+def _model_key(name: str) -> str:
+    """A model's name as the hub resolves it: "all-MiniLM-L6-v2" and
+    "sentence-transformers/all-MiniLM-L6-v2" are one model (the bundled one, both ways)."""
+    return name.strip().lower().removeprefix("sentence-transformers/")
+
+
 def check_compatible(
     manifest: Manifest, wanted: Recipe, index_dir: Path, *, writing: bool = False
 ) -> None:
     """Raise IndexMismatchError when the index was built differently from what is asked
     (`writing`: by a write, which then leaves the index as it is)."""
     fix = _mismatch_fix(index_dir, writing)
-    if manifest.model != wanted.model:
+    if _model_key(manifest.model) != _model_key(wanted.model):
         raise IndexMismatchError(
             f"index in {index_dir} was built with model {manifest.model!r}, "
             f"but the configured model (ARTICLEBOT_MODEL) is {wanted.model!r}; {fix}"
