@@ -47,6 +47,23 @@ def test_text_wrapped_at_a_width_without_blank_lines_is_not_a_paragraph_a_line()
     lines = "The mill burned.\nThe mayor spoke on Monday.\nCrews came from three towns."
     assert len(paragraph_spans(lines)) == 3
     assert len(paragraph_spans("Kibet 2:09:14\nMwangi 2:10:02\nOtieno 2:11:30")) == 3
+    # A verifier's probe: a live blog's updates a line each, without full stops, of like
+    # length, were read as one paragraph.
+    blog = (
+        "10:45 Police have closed the road between the bridge and the harbour\n"
+        "10:52 Firefighters say the blaze at the warehouse is now under control\n"
+        "11:05 The mayor is expected to speak to reporters within the next hour\n"
+        "11:20 Witnesses describe a loud explosion shortly before ten o'clock\n"
+        "11:31 The ambulance service says three people were taken to hospital"
+    )
+    assert len(paragraph_spans(blog)) == 5
+    # Nor does a wrapped paragraph's line opening "By Christmas ..." credit anyone.
+    wrapped = textwrap.fill(
+        "By Christmas the shop had sold all of its 4,000 trees, the owner "
+        "said, so it will open again in March with a bigger stock.",
+        60,
+    )
+    assert find_byline(wrapped + "\n\nMore of the story.") is None
 
 
 def test_blank_lines_separate_paragraphs_and_single_newlines_wrap() -> None:
@@ -86,6 +103,22 @@ def test_an_explainer_s_question_headings_are_headings(heading: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        # A verifier's probe: headings of five words or more opening with an article or a
+        # possessive were kept as paragraphs (no verb: a heading, not a sentence).
+        "The view from the ground",
+        "A year of living dangerously",
+        "His long road back to football",
+    ],
+)
+def test_a_heading_opening_with_an_article_is_a_heading(heading: str) -> None:
+    after = "The council will meet again on Friday to vote."
+    text = f"The mayor spoke on Monday.\n\n{heading}\n\n{after}"
+    assert heading not in [text[s.start : s.end] for s in paragraph_spans(text)]
+
+
+@pytest.mark.parametrize(
     "paragraph",
     [
         "Officials say the talks will resume next week",  # a deck under the headline: first
@@ -101,6 +134,7 @@ def test_an_explainer_s_question_headings_are_headings(heading: str) -> None:
         # A CLI attacker's probe: a feed's sentence without its full stop was dropped.
         "The driver fled on foot",
         "He fled on foot",
+        "The council voted against it",
     ],
 )
 def test_short_lines_that_are_no_sub_heading_stay_paragraphs(paragraph: str) -> None:
@@ -181,6 +215,19 @@ def test_byline_is_found_at_the_end() -> None:
         ("Story.\n\nBy Christmas the shop had sold 4,000 trees.", None),
         ("Story.\n\nBy September, the council said, the bridge would reopen.", None),
         ("By Jane Doe, staff writer.\n\nStory.", "By Jane Doe, staff writer."),
+        # A verifier's probes: credits going on with a desk, a time or an outlet were lost.
+        ("By Jane Doe Updated 3:45 p.m.\n\nStory.", "By Jane Doe Updated 3:45 p.m."),
+        (
+            "By John Smith, Washington bureau chief.\n\nStory.",
+            "By John Smith, Washington bureau chief.",
+        ),
+        (
+            "By Jane Doe, Reuters. Additional reporting by John Roe.\n\nStory.",
+            "By Jane Doe, Reuters. Additional reporting by John Roe.",
+        ),
+        ("By The Associated Press.\n\nStory.", "By The Associated Press."),
+        ("By The Times of India\n\nStory.", "By The Times of India"),
+        ("Story.\n\nBy Easter, it was clear the plan had failed.", None),
         ("by-election results\n\nStory.", None),
     ],
 )

@@ -1060,6 +1060,14 @@ def test_a_number_too_long_for_python_leaves_front_matter_s_other_fields(
     assert article_date(mill) == "2026-05-01"
     assert "1111" not in mill.text
     assert bridge.title == "Bridge vote"
+    if fence == "+++":
+        # A verifier's probe: lines of a multi-line string were read as fields of their own.
+        quoted = 'summary = """\ntitle = "Totally different headline"\nauthor = "Mallory"\n"""'
+        (folder / "mill.md").write_text(
+            f"+++\n{front}\n{quoted}\n+++\n\nThe mayor said the town would rebuild the mill.\n"
+        )
+        mill = next(d for d in read_documents([folder]) if d.doc_id == "mill")
+        assert (mill.title, mill.byline) == ("Mill fire", "By Jane Roe")
 
 
 def test_a_markdown_headline_under_another_front_matter_title_heads_the_story(

@@ -181,20 +181,34 @@ def is_by_credit(line: str) -> bool:
     )
 
 
-#: Lower-case words a credit may have: joining names, a place, a desk, a paper's particles.
+#: Lower-case words a credit may have after a name: names joined, a place, a date, a desk.
 _CREDIT_WORDS = frozenset(
-    "and in on at for of from with the staff reporter reporters writer writers correspondent "
-    "correspondents editor contributor de la le da di del van von der den bin al el y".split()
+    "and in on at for of from with staff reporter reporters writer writers correspondent "
+    "correspondents editor contributor updated published posted de la le da di del van von "
+    "der den bin al el y".split()
 )
+#: Words a clause opens with: "By September, the council said ..." goes on as a sentence.
+_CLAUSE_OPENERS = frozenset("the a an it he she they we this that there his her their its".split())
 
 
 def _a_sentence(line: str) -> bool:
-    """Whether a line opening "By" is a sentence of the story ("By Christmas the shop had sold
-    4,000 trees."): it ends one, and has words of its own in lower case, as no credit does."""
-    if _SENTENCE_END.search(line) is None:
-        return False
-    lower = [w for w in re.findall(r"[^\W\d_]+", line) if w.islower()]
-    return sum(1 for w in lower if w not in _CREDIT_WORDS) >= 2
+    """Whether a line opening "By" goes on as a sentence of the story: its capitalised words
+    ("By Christmas") are followed straight away by a lower-case word no credit has ("the
+    shop had sold ..."), or by a comma and a clause ("By Easter, it was ..."); a credit goes
+    on with a name, a desk, a date or an address ("By Jane Doe, senior political
+    correspondent.", "By JOHN SMITH jsmith@gazette.example")."""
+    tokens = line.split()[1:]  # after "By"
+    for at, token in enumerate(tokens):
+        if token in ("|", "•", "·", "–", "—", ":", ";"):
+            return False
+        if token[0].isupper() or token[0].isdigit() or "@" in token or "/" in token:
+            if token.endswith(","):
+                after = tokens[at + 1].casefold() if at + 1 < len(tokens) else ""
+                return after in _CLAUSE_OPENERS
+            continue
+        bare = token.casefold().strip(".,;:")
+        return bare.isalpha() and bare not in _CREDIT_WORDS
+    return False
 
 
 #: Capitalised words a sentence or a label opening "By" goes on with: no one's name.
@@ -208,7 +222,8 @@ _NOT_NAMES = frozenset(
 _NAMED_AFTER_ARTICLE = re.compile(
     r"[Bb][Yy]\s+The(?:\s+[A-Z][\w'’.-]*)*?\s+(?:Press|Times|Post|Journal|Herald|Tribune|"
     r"Guardian|Telegraph|Observer|Independent|Economist|Chronicle|Gazette|Mail|News|Agencies|"
-    r"Editors|Editorial\s+Board)\s*(?:$|[|,–—]|\s+(?:and|in|on)\s)"
+    r"Editors|Editorial\s+Board)(?:\s+of(?:\s+[A-Z][\w'’-]*)+)?(?:\s+[Ss]taff)?"
+    r"\.?\s*(?:$|[|,–—]|\s+(?:and|in|on)\s)"
 )
 #: Words of a site's notice or a photo's credit, which a byline has none of.
 _NOTICE = re.compile(
@@ -371,8 +386,8 @@ def _blank_separated(body: str) -> bool:
 
 def _wrapped(lines: list[str]) -> bool:
     """Whether lines without a blank one between them are one text wrapped at a width (each
-    but a paragraph's last within a fifth of the longest, and most ending no sentence), not
-    a paragraph each."""
+    but a paragraph's last within a fifth of the longest, most ending no sentence, a third
+    going on in lower case), not a paragraph each."""
     if len(lines) < 3:
         return False
     width = max(len(line) for line in lines)
@@ -380,7 +395,14 @@ def _wrapped(lines: list[str]) -> bool:
         return False  # a table's short rows, or lines longer than any wrapping width
     full = sum(1 for line in lines[:-1] if len(line) >= 0.8 * width)
     ended = sum(1 for line in lines if _SENTENCE_END.search(line))
-    return full * 4 >= (len(lines) - 1) * 3 and ended * 2 < len(lines)
+    # A wrapped sentence goes on on the next line in lower case; a feed's next paragraph (a
+    # live blog's next update, a list's next item) opens with a capital, a digit or a quote.
+    going_on = sum(1 for line in lines[1:] if line.lstrip()[:1].islower())
+    return (
+        full * 4 >= (len(lines) - 1) * 3
+        and ended * 2 < len(lines)
+        and going_on * 3 >= len(lines) - 1
+    )
 
 
 def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
@@ -467,12 +489,23 @@ _PRONOUNS = frozenset("he she they it we i you".split())
 _DETERMINERS = frozenset("the a an this that these those his her their its our my".split())
 
 
+#: Verbs a sentence has and a heading (a noun phrase: "The view from the ground") has not.
+_FINITE_VERBS = frozenset(
+    "is are was were has have had will would can could did does said says told fled ran went "
+    "came took made gave got left won lost died fell rose hit cut".split()
+)
+
+
 def _opens_a_sentence(words: list[str]) -> bool:
     """Whether a short line reads as a sentence that lost its full stop ("The driver fled on
-    foot", "She said nothing more"), not a heading ("The road ahead", "Medical tent busy"):
-    it opens with a pronoun, or with an article or a possessive and runs to five words."""
-    first = words[0].casefold()
-    return first in _PRONOUNS or (first in _DETERMINERS and len(words) >= 5)
+    foot", "She said nothing more"), not a heading ("The road ahead", "The view from the
+    ground"): it opens with a pronoun, or with an article or a possessive and has a verb."""
+    folded = [word.casefold().strip("'’") for word in words]
+    if folded[0] in _PRONOUNS:
+        return True
+    return folded[0] in _DETERMINERS and any(
+        word in _FINITE_VERBS or (len(word) > 4 and word.endswith("ed")) for word in folded[1:]
+    )
 
 
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.

@@ -130,7 +130,16 @@ def _toml_line_fields(block: str) -> dict[str, object]:
     import tomllib
 
     fields: dict[str, object] = {}
+    quote: str | None = None  # the multi-line string a line is inside, if any
     for line in block.splitlines():
+        if quote is not None:
+            if line.count(quote) % 2:
+                quote = None
+            continue  # a line of a string's text, no field
+        opened = next((q for q in ('"""', "'''") if line.count(q) % 2), None)
+        if opened is not None:
+            quote = opened
+            continue  # a field whose string runs over the lines below: left out
         if line.lstrip().startswith("["):
             break  # a table's header: the lines below are its keys, not top-level ones
         try:
