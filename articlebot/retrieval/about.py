@@ -83,6 +83,20 @@ _NOTE = re.compile(
 )
 #: A live blog's time stamp opening a sentence ("10:45 GMT What is Helios-1 trying to do?").
 _TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
+#: The page talking about itself rather than the news: "we" or "our" with the coverage, its
+#: updates or its feed ("Our coverage continues tomorrow", "Follow our live updates below",
+#: "We will bring you updates"), its sign-off ("That is all from us"), or the story or page
+#: saying it changes ("This story will be updated", "This is a developing story", "Refresh
+#: for the latest"). "us" in lower case: "the US" is a country.
+_ABOUT_ITSELF = re.compile(
+    r"\b(?:we|we['’](?:ll|re|ve)|our|(?-i:us))\b[^.!?]*?\b(?:coverage|updates?|blog|feed|bulletins?)\b"
+    r"|\b(?:that|this)(?:['’]s|\s+is|\s+was)\s+(?:all|it)\s+(?:\w+\s+)?from\s+(?:(?-i:us)|me)\b"
+    r"|\b(?:this|the)\s+(?:story|page|article|post|blog|report)\s+(?:is|will\s+be|has\s+been)\s+"
+    r"(?:being\s+)?updated\b"
+    r"|\bthis\s+is\s+a\s+(?:developing|breaking)\s+(?:news\s+)?story\b"
+    r"|^\s*refresh\b",
+    re.IGNORECASE,
+)
 #: A sentence has at least this many words in lower case ("the", "said", "was"); a date line
 #: ("Tue 3 Oct 2023 07.00 BST") or a list of names has fewer.
 MIN_LOWER_WORDS = 3
@@ -371,6 +385,13 @@ def body_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]
     ]
 
 
+def about_itself(sentence: str) -> bool:
+    """Whether a sentence is the page's note about its own coverage ("Our coverage continues
+    tomorrow from 08:00.", "This story will be updated."), not news; a quotation is someone's
+    words ("\"We will bring updates,\" police said") and stays."""
+    return not _QUOTE_MARKS.search(sentence) and _ABOUT_ITSELF.search(sentence) is not None
+
+
 def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
     """The (start, end) of an article's most central body sentences, in article order: none
     from its byline, outlet line or photo captions, and no quotation out of its context unless
@@ -385,6 +406,7 @@ def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
         and not _TIME_STAMP.match(text[start:end])
         and not LIST_ITEM.match(text[start:end])
         and not _NOTE.match(text[start:end])
+        and not about_itself(text[start:end])
     ]
     alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
     sentences = alone if len(alone) >= SUMMARY_SENTENCES else body

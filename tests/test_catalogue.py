@@ -1,0 +1,196 @@
+"""Questions about the collection of articles ("which articles do you have about trams") and
+summaries of live blogs, asked of a live blog, a council budget story and a ferry fire story."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from articlebot.retrieval.about import about_itself, summary_reply
+from articlebot.retrieval.retriever import Retriever
+
+LIVE_BLOG = """\
+Live: Wildfire forces evacuation of Kessling Valley
+
+Live coverage by Marta Oyelaran, regional correspondent
+
+Updated 7 December 2026
+
+Firefighters are battling a fast-moving wildfire in Kessling Valley, where about 2,300 \
+residents were ordered to leave their homes on Sunday night. Follow our live updates below.
+
+09:05 Fire chief Tomas Bekele, 52, said the blaze had grown to 1,450 hectares overnight, \
+pushed by gusts of up to 70 km/h. "We have never seen it move this fast in December," he told \
+reporters at the command post in Arnhollow.
+
+09:40 The regional health authority said three firefighters were treated for smoke inhalation \
+at St Brigid's Hospital. None of the injuries is life-threatening, a spokeswoman said.
+
+10:15 Schools in Arnhollow and Lower Kessling will stay closed on Monday and Tuesday, the \
+education office announced. About 640 pupils are affected.
+
+10:52 Mayor Ilse Vandermeer, 47, opened the sports hall on Quarry Road as an emergency \
+shelter. "Nobody will sleep in their car tonight," she said. The hall has 400 camp beds, and \
+the Red Cross is bringing 250 more from Dunmore.
+
+11:30 Police closed the B417 between Arnhollow and the Kessling pass. Drivers are asked to use \
+the coast road, which adds about 40 minutes to the journey.
+
+12:10 Two water-bombing aircraft arrived from the national reserve in Carrow. Pilot Daniel \
+Achterberg, 38, said visibility over the ridge was "close to zero" because of the smoke.
+
+13:25 The cause of the fire is still unknown. Investigator Ruth Kamau said her team would \
+examine a power line near Hollins Farm, where witnesses first saw flames at about 21:40 on \
+Saturday. "It is far too early to point a finger at anyone," she said.
+
+14:05 The electricity company Northgrid confirmed that 5,100 homes were without power. It \
+expects to restore supply to most of them by Wednesday.
+
+14:50 Farmers' union leader Piet Molenaar, 61, said at least 900 sheep had been moved to \
+safety from the upper pastures, but some flocks were still unaccounted for. "Our members have \
+lost fences, hay and sheds," he said.
+
+15:35 The national weather service forecast that the wind would drop on Tuesday evening, with \
+light rain expected on Wednesday. Chief Bekele said that would give crews "a real chance" to \
+contain the fire.
+
+16:20 Regional minister Sofia Lindqvist, 55, promised 3 million euros in emergency aid for the \
+valley and said she would visit the shelter on Monday morning.
+
+17:00 That is all from us for today. Our coverage continues tomorrow from 08:00.
+"""
+
+BUDGET = """\
+# Carrick council approves 48 million euro budget with new tram line
+
+By Jonas Whitfield
+
+Published: 4 December 2026
+
+CARRICK — The city council of Carrick on Thursday approved a budget of 48 million euros for \
+2027, including the first money for a tram line to the university, after a debate that lasted \
+more than seven hours.
+
+The budget passed by 23 votes to 14, with two abstentions. Mayor Helena Strand, 58, of the \
+Civic Alliance called it "the most ambitious plan this city has seen in a generation."
+
+Key points:
+
+- The tram line to the university will receive 6.5 million euros in 2027, mostly for design \
+work and land purchases. Construction is due to start in 2029.
+- Property tax rises by 2.5 percent, the first increase since 2019.
+- Bus fares for pupils under 18 are abolished from 1 March 2027.
+- The city will hire 35 new teachers and 12 social workers.
+- The library on Mill Street, closed since the floods of 2024, reopens in September 2027 after \
+a 4.2 million euro renovation.
+
+Opposition leader Farid Haddad, 44, of the Liberal Union voted against the plan. He said the \
+tram would cost far more than the council admits. "They are promising a tram and handing \
+residents the bill," Haddad said. He estimated the full cost of the line at 180 million euros, \
+against the council's estimate of 120 million.
+
+Finance chief Agnes Morley, 39, defended the figures. She said the national transport fund \
+would pay 60 percent of the construction cost, and that the council had already set aside 9 \
+million euros in reserves. "Every euro in this budget is accounted for," Morley said.
+
+The students' union welcomed the tram plan. Its president, Lukas Brenner, 22, said about \
+14,000 students travel to the campus every day, most of them on crowded buses. "A tram is not \
+a luxury for us, it is how we get to class," he said.
+
+Residents of the Eastfield district, where the tram depot is planned, were less enthusiastic. \
+A petition against the depot has gathered 3,100 signatures. Its organiser, retired engineer \
+Martha Quinlan, 67, said the council had not consulted the neighbourhood. "We read about the \
+depot in the newspaper," she said.
+
+Councillors also approved a motion to plant 2,000 trees along the tram route, proposed by the \
+Green group.
+
+The budget now goes to the regional authority, which has 30 days to review it. The council \
+expects the review to be finished before the end of January.
+"""
+
+FERRY = """\
+Dutch ferry operator cancels night crossings after engine fire
+
+By Kofi Mensah-Larsen
+
+ROTTERDAM, Dec 5 (Wire Press) - The ferry operator NordZee Lines has cancelled all night \
+crossings between Rotterdam and Harwich until at least 20 December after a fire broke out in \
+the engine room of its largest ship on Wednesday, the company said on Friday.
+
+The fire on the MV Stella Borealis started at about 02:15 local time, when the ship was 40 \
+nautical miles off the Dutch coast with 612 passengers and 148 crew on board. The crew put it \
+out within 35 minutes, and nobody was hurt, the company said. The ship returned to Rotterdam \
+under its own power and docked at 07:50.
+
+Chief executive Annelies de Groot, 51, said the ship would be in dry dock for at least two \
+weeks. "The safety of our passengers comes before our timetable," she told a news conference. \
+"We will not sail at night again until we understand exactly what happened."
+
+The Dutch Safety Board has opened an investigation. A spokesman, Willem Jansen, said \
+investigators had recovered the ship's voyage data recorder and would interview the crew this \
+week. He declined to say what might have caused the fire.
+
+Passengers described a calm evacuation to the muster stations. Retired teacher Brigitte \
+Holloway, 69, from Norwich, said she was woken by an alarm and a loudspeaker announcement. \
+"The crew were wonderful. We sat in our life jackets for an hour and they brought us tea," she \
+said.
+
+About 9,000 travellers had booked night crossings before 20 December. NordZee Lines said they \
+could move to day sailings at no extra cost or ask for a full refund. The company expects the \
+cancellations to cost it about 4 million euros.
+
+The Stella Borealis, built in 2011, is 188 metres long and can carry 1,200 passengers and 420 \
+cars. It had its last full safety inspection in March, the company said.
+
+The seafarers' union Nautilus said the fire showed that the ship's maintenance had been cut \
+back. Union official Erik Bakker, 46, said engineers had reported problems with a fuel pump in \
+October. NordZee Lines denied the claim and said all repairs had been carried out on time.
+
+Freight traffic on the route is not affected, because NordZee's two cargo ships use a \
+different engine design, the company said.
+
+Shares in NordZee's parent company, Holland Maritime Group, fell 3.8 percent in Amsterdam on \
+Friday.
+
+(Reporting by Kofi Mensah-Larsen; Editing by Sara Lindholm)
+"""
+
+
+@pytest.fixture(scope="module")
+def three(retriever_of: Callable[..., Retriever]) -> Retriever:
+    """A live blog on a wildfire, a budget story with a tram line, a ferry's engine fire."""
+    return retriever_of(liveblog=LIVE_BLOG, budget=BUDGET, ferry=FERRY)
+
+
+def test_a_live_blogs_summary_leaves_out_its_notes_on_its_own_coverage(three: Retriever) -> None:
+    title, *sentences = summary_reply(three.index, "liveblog").lines
+    assert title == "Live: Wildfire forces evacuation of Kessling Valley"
+    shown = " ".join(sentences)
+    # Its sign-off and "Follow our live updates below" are about the page, not the fire (a new
+    # user's summary had ended with "Our coverage continues tomorrow from 08:00.").
+    assert "Our coverage continues" not in shown
+    assert "Follow our live updates" not in shown
+    assert sentences[0].startswith("Firefighters are battling a fast-moving wildfire")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "itself"),
+    [
+        ("Our coverage continues tomorrow from 08:00.", True),
+        ("Follow our live coverage of the summit here.", True),
+        ("We will bring you updates as they come in.", True),
+        ("This is a developing story and will be updated.", True),
+        ("This page will be updated as we learn more.", True),
+        ("Refresh for the latest.", True),
+        ("That is all from us for today.", True),
+        # News, not the page: a quotation, the US, updates to something else.
+        ('"We will bring updates to families as soon as we can," the police said.', False),
+        ("US officials said the coverage of the talks was thin.", False),
+        ("The company said updates to its software had fixed the fault.", False),
+        ("We sat in our life jackets for an hour, she said.", False),
+    ],
+)
+def test_a_sentence_about_the_coverage_itself_is_told_apart(sentence: str, itself: bool) -> None:
+    assert about_itself(sentence) is itself
