@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from articlebot.retrieval.about import about_itself, summary_reply
+from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.retriever import Retriever
 
 LIVE_BLOG = """\
@@ -62,7 +63,7 @@ valley and said she would visit the shelter on Monday morning.
 """
 
 BUDGET = """\
-# Carrick council approves 48 million euro budget with new tram line
+Carrick council approves 48 million euro budget with new tram line
 
 By Jonas Whitfield
 
@@ -194,3 +195,38 @@ def test_a_live_blogs_summary_leaves_out_its_notes_on_its_own_coverage(three: Re
 )
 def test_a_sentence_about_the_coverage_itself_is_told_apart(sentence: str, itself: bool) -> None:
     assert about_itself(sentence) is itself
+
+
+def test_a_plural_finds_the_article_its_singular_names(three: Retriever) -> None:
+    # A new user's "which articles do you have about trams" was told no article is about
+    # "trams", above the title "... with new tram line".
+    for question, wanted in (
+        ("which articles do you have about trams", "budget"),
+        ("do you have articles about trams?", "budget"),
+        ("any stories about trams", "budget"),
+        ("which articles do you have about buses", "budget"),
+        ("is there a story on ferries", "ferry"),
+    ):
+        answer = read_answer(three, question)
+        assert answer.reply is not None and answer.reply.kind == "summary", question
+        assert answer.reply.doc_id == wanted, question
+
+
+def test_several_articles_about_a_subject_are_listed(three: Retriever) -> None:
+    # Both the wildfire and the ferry's engine fire are about fires: "do you have articles
+    # about fires" had been the wildfire's summary alone.
+    for question in ("do you have articles about fires", "which articles do you have about fire"):
+        answer = read_answer(three, question)
+        assert answer.reply is not None and answer.reply.kind == "articles", question
+        assert answer.reply.lines[0] == f"2 articles are about “{question.split()[-1]}”:"
+        assert set(answer.reply.lines[1:]) == {
+            "“Live: Wildfire forces evacuation of Kessling Valley”",
+            "“Dutch ferry operator cancels night crossings after engine fire”",
+        }
+        assert answer.answered and {p.doc_id for p in answer.passages} == {"liveblog", "ferry"}
+    # One article about it: its gist, as before; a question about one article names one.
+    ferry_fire = read_answer(three, "do you have an article about the ferry fire?")
+    assert ferry_fire.reply is not None and ferry_fire.reply.kind == "summary"
+    assert ferry_fire.reply.doc_id == "ferry"
+    byline = read_answer(three, "who wrote the fire story")
+    assert byline.reply is not None and byline.reply.kind == "byline"

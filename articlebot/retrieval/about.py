@@ -541,3 +541,18 @@ def unnamed_reply(index: IndexStore, topic: str, doc_ids: list[str] | None) -> A
     if newest:
         lines.append(f"{'The newest: ' if more else 'The articles: '}{titles}{more}.")
     return ArticleReply(kind="unnamed", doc_id="", lines=tuple(lines))
+
+
+#: How many titles a reply listing the articles about a subject shows, the best match first.
+LISTED_ARTICLES = 5
+
+
+def articles_reply(index: IndexStore, topic: str, doc_ids: list[str]) -> ArticleReply:
+    """The reply to "which articles do you have about fires" where several are about it: how
+    many, and their titles (`doc_ids`, the best match first), one a line."""
+    shown = doc_ids[:LISTED_ARTICLES]
+    lines = [f"{len(doc_ids)} articles are about “{topic}”:"]
+    lines += [f"“{index.documents[doc_id].title}”" for doc_id in shown]
+    if len(doc_ids) > len(shown):
+        lines.append(f"and {len(doc_ids) - len(shown)} more.")
+    return ArticleReply(kind="articles", doc_id="", lines=tuple(lines))

@@ -292,6 +292,12 @@ def named_article(question: str) -> str | None:
     return found.group(1).strip() if found else None
 
 
+def asks_for_articles(question: str) -> bool:
+    """Whether a question asks which articles there are on a subject ("which articles do you
+    have about trams", "is there a story on brexit"), not about one article."""
+    return _TOPIC_CATALOGUE.fullmatch(normalize(question)) is not None
+
+
 #: "where does tane work", "who does she work for", "what does okafor do", "what is lin's
 #: job": asked of what the sentence introducing someone says ("a deep-sea ecologist at the
 #: University of Canterbury").

@@ -10,15 +10,18 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from articlebot.index.keyword import stem
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import (
     article_date,
+    articles_reply,
     body_sentences,
     byline_reply,
     date_reply,
     first_mention,
     introduction,
     newest_article,
+    newest_articles,
     publisher,
     summary_reply,
     summary_spans,
@@ -56,6 +59,7 @@ from articlebot.retrieval.answer_type import (
     withholds_name,
 )
 from articlebot.retrieval.intents import (
+    asks_for_articles,
     detect_intent,
     job_asked,
     named_article,
@@ -142,7 +146,7 @@ def named_or_this_article(
     document = retriever.index.documents[doc_id]
     text, title = document.text.lower(), document.title.lower()
     words = [w for w in topic.split() if w not in english_stopwords()]
-    said = [bool(re.search(rf"\b{re.escape(w)}", text)) for w in words]
+    said = [bool(re.search(rf"\b{re.escape(w)}", text)) or _said_alone(w, text) for w in words]
     if len(scope) == 1:
         # The one article a chat has is the one meant, if it is about the subject: "who wrote
         # the football story" of a chess story, "do you have an article about bitcoin", are
@@ -165,16 +169,75 @@ def named_or_this_article(
     return doc_id if (alone and all(alone)) or (found.answered and not compound) else None
 
 
+def articles_about(
+    retriever: Retriever, topic: str, found: str, doc_ids: Collection[str] | None
+) -> list[str]:
+    """The articles "which articles do you have about fires" asks for: `found` (the one
+    `named_or_this_article` takes), then, newest first, every other of `doc_ids` about each
+    word of `topic` (`_about`)."""
+    words = [w for w in topic.split() if w not in english_stopwords()]
+    scope = articles_in_scope(retriever, doc_ids)
+    documents = retriever.index.documents
+    others = [
+        doc_id
+        for doc_id in newest_articles(retriever.index, scope, len(scope))
+        if doc_id != found
+        and words
+        and all(
+            _about(w, documents[doc_id].text.lower(), documents[doc_id].title.lower())
+            for w in words
+        )
+    ]
+    return [found, *others]
+
+
+def with_articles(retriever: Retriever, answer: Answer, topic: str, doc_ids: list[str]) -> Answer:
+    """`answer` replaced by the list of the articles about `topic` (`doc_ids`), with the first
+    passage of each."""
+    index = retriever.index
+    passages = []
+    for doc_id in doc_ids:
+        rows = index.passage_rows(index.document_numbers([doc_id]))
+        if len(rows):
+            passages.append(retriever.passage(int(rows[0])))
+    return replace(
+        answer,
+        answered=True,
+        confidence=1.0,
+        passages=passages,
+        reply=articles_reply(index, topic, doc_ids),
+        also=None,
+        topical=None,
+    )
+
+
 def _about(word: str, text: str, title: str) -> bool:
     """Whether an article is about `word`: in its title, or said at least twice as a word of
-    its own (not the end of "cease-fire")."""
-    alone = rf"(?<![\w-]){re.escape(word)}"
-    return _said_alone(word, title) or len(re.findall(alone, text)) >= 2
+    its own (not the end of "cease-fire"), in any of its forms ("trams" of "tram line")."""
+    return _said_alone(word, title) or _times_said(word, text) >= 2
 
 
 def _said_alone(word: str, text: str) -> bool:
     """Whether `text` says `word` as a word of its own (not the end of "cease-fire")."""
-    return re.search(rf"(?<![\w-]){re.escape(word)}", text) is not None
+    return _times_said(word, text) > 0
+
+
+def _times_said(word: str, text: str) -> int:
+    """How often `text` (in lower case) says `word` as a word of its own (not the end of
+    "cease-fire"): as the start of one ("tram" in "trams"), or in a form with the same stem
+    as the keyword index takes it ("trams" for "tram", "ferries" for "ferry"), so that a
+    plural asks what its singular does."""
+    root = stem(word)
+    # Every form of the stem starts with what the word and its stem share ("ferr" of "ferry"
+    # and "ferri"): only words starting so are stemmed.
+    pairs = enumerate(zip(word, root, strict=False))
+    same = next((i for i, (a, b) in pairs if a != b), min(len(word), len(root)))
+    shared = word[:same] or word
+    return sum(
+        1
+        for found in re.finditer(rf"(?<![\w-]){re.escape(shared)}\w*", text)
+        if found.group().startswith(word) or stem(found.group()) == root
+    )
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
@@ -604,7 +667,15 @@ def read_answers(
         if intent is not None:
             topic = named_article(bare[i])
             doc_id = named_or_this_article(retriever, topic, scopes[i])
-            if doc_id is not None:
+            listed = (
+                articles_about(retriever, topic, doc_id, scopes[i])
+                if topic is not None and doc_id is not None and asks_for_articles(bare[i])
+                else []
+            )
+            if topic is not None and len(listed) > 1:
+                # "Which articles do you have about fires": all of them, not one's gist.
+                answer = with_articles(retriever, answer, topic, listed)
+            elif doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
             elif topic is not None:
                 # "Who wrote the football story?" where no article is about football: none

@@ -62,8 +62,9 @@ class ArticleReply:
     summary, the sentence introducing a person, or a note on the language asked in."""
 
     #: "byline", "summary", "introduction", "language" (ask in English), "chat" (a line
-    #: answering small talk: "hi", "thanks", "who are you?") or "unnamed" (no article is about
-    #: what "the football story" names).
+    #: answering small talk: "hi", "thanks", "who are you?"), "unnamed" (no article is about
+    #: what "the football story" names) or "articles" (those about what "which articles do
+    #: you have about fires" names, where there are several).
     kind: str
     #: The article the reply is about ("" when it is about none in particular).
     doc_id: str
