@@ -266,8 +266,15 @@ def run_chat(
                     elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
                         line = line.split(None, 1)[1]
                     previous = state.turn
+                    # "Which articles do you have about X" asks of the chat's articles, not
+                    # of the one `/summary ID` or `--doc` is on.
                     answer, state.turn = ask_in_context(
-                        retriever, line, previous, doc_ids=asked_of, english_only=english_only
+                        retriever,
+                        line,
+                        previous,
+                        doc_ids=asked_of,
+                        english_only=english_only,
+                        seen=list(retriever.index.documents),
                     )
                     articles = articles_meant(previous, answer, len(scope))
                     # Not for a follow-up: "how old is he?" means someone of this article.

@@ -924,7 +924,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
         asked += 1
         # Each question alone, as a chat's first one: "how old is she" about one article asks
         # the age of the person its lead names.
-        answer, _ = ask_in_context(retriever, text, None, doc_ids=scope, english_only=english_only)
+        # "Which articles do you have about X" asks of the whole index, whatever --doc says.
+        answer, _ = ask_in_context(
+            retriever,
+            text,
+            None,
+            doc_ids=scope,
+            english_only=english_only,
+            seen=list(retriever.index.documents),
+        )
         if args.json:
             print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         else:

@@ -3,11 +3,18 @@ summaries of live blogs, asked of a live blog, a council budget story and a ferr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
+from articlebot.bot.questions import answer_batch
+from articlebot.collection import make_retriever, update_index
+from articlebot.config import load_settings
+from articlebot.encoders import Encoder
+from articlebot.ingest.documents import read_documents
 from articlebot.retrieval.about import about_itself, summary_reply
+from articlebot.retrieval.conversation import Request, ask_in_context
 from articlebot.retrieval.reader import read_answer
 from articlebot.retrieval.retriever import Retriever
 
@@ -230,3 +237,73 @@ def test_several_articles_about_a_subject_are_listed(three: Retriever) -> None:
     assert ferry_fire.reply.doc_id == "ferry"
     byline = read_answer(three, "who wrote the fire story")
     assert byline.reply is not None and byline.reply.kind == "byline"
+
+
+#: The group whose own article the ferry story is in `channel`.
+GROUP = -100123456
+
+
+@pytest.fixture(scope="module")
+def channel(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Retriever:
+    """The three articles, the ferry story as group `GROUP`'s own (a link posted there)."""
+    folder = tmp_path_factory.mktemp("channel")
+    for name, text in (("liveblog", LIVE_BLOG), ("budget", BUDGET), ("ferry", FERRY)):
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    documents = read_documents([folder / f"{n}.txt" for n in ("liveblog", "budget", "ferry")])
+    own = f"chat{-GROUP}-7"
+    documents = [
+        dataclasses.replace(d, doc_id=own, id_given=True) if d.doc_id == "ferry" else d
+        for d in documents
+    ]
+    settings = load_settings(index_dir=folder / "index")
+    data, _ = update_index(settings, encoder, documents)
+    return make_retriever(settings, data, encoder)
+
+
+#: Asked under the wildfire post by a new user, of another of the channel's articles.
+OF_ANOTHER = (
+    "do you have an article about the ferry fire?",
+    "which articles do you have about the ferry",
+    "summarize the ferry story",
+    "who wrote the ferry story",
+)
+
+
+def test_a_question_naming_another_article_asks_every_article_not_the_one_in_scope(
+    three: Retriever,
+) -> None:
+    # `ask --doc liveblog`: the wildfire's summary had answered "do you have an article about
+    # the ferry fire?", and "summarize the ferry story" had said no article is about "ferry".
+    everything = list(three.index.documents)
+    for question in OF_ANOTHER:
+        answer, _ = ask_in_context(three, question, None, doc_ids=["liveblog"], seen=everything)
+        assert answer.reply is not None and answer.reply.doc_id == "ferry", question
+    # The article in scope is still the one meant where it is about the subject; "this" too.
+    for question in ("who wrote the fire story", "summarize the wildfire story", "summarize"):
+        answer, _ = ask_in_context(three, question, None, doc_ids=["liveblog"], seen=everything)
+        assert answer.reply is not None and answer.reply.doc_id == "liveblog", question
+    # Both fire stories, whatever the scope.
+    fires, _ = ask_in_context(
+        three, "do you have articles about fires", None, doc_ids=["liveblog"], seen=everything
+    )
+    assert fires.reply is not None and fires.reply.kind == "articles"
+
+
+def test_under_a_post_a_question_naming_another_article_asks_what_the_chat_may_see(
+    channel: Retriever,
+) -> None:
+    own = f"chat{-GROUP}-7"
+    for question in OF_ANOTHER:
+        # Under the wildfire post in the group whose own the ferry story is: that story.
+        [served] = answer_batch(
+            lambda: channel, True, [Request(question, None, ["liveblog"], chat_id=GROUP)]
+        )
+        assert served.answer.reply is not None, question
+        assert served.answer.reply.doc_id == own, question
+        # Under the same post in another group: that group may not see it, nor its title.
+        [elsewhere] = answer_batch(
+            lambda: channel, True, [Request(question, None, ["liveblog"], chat_id=-200)]
+        )
+        reply = elsewhere.answer.reply
+        assert reply is not None and reply.kind == "unnamed", question
+        assert not any("ferry operator" in line for line in reply.lines), question

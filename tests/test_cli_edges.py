@@ -1393,3 +1393,21 @@ def test_an_error_naming_a_very_long_value_is_one_line_of_its_start(
         usage = cli(*words, index_dir=tmp_path / "index")
         assert usage.returncode == 2 and usage.stderr.count("\n") == 1
         assert len(usage.stderr) < 1200, len(usage.stderr)
+
+
+def test_ask_one_article_of_another_by_its_subject(
+    article_index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # `ask --doc` is one article's chat; "summarize the harbour story" names another, which
+    # the index has (a new user's "summarize the ferry story" had said no article is about it).
+    index_dir = article_index_dir
+    story = tmp_path / "harbour.txt"
+    story.write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after repairs to the harbour wall.\n\n"
+        "Ferries resumed at noon, the harbour master said.\n",
+        encoding="utf-8",
+    )
+    assert cli("add", str(story), index_dir=index_dir).returncode == 0
+    for question in ("summarize the harbour story", "do you have an article about the harbour?"):
+        asked = cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
+        assert json.loads(asked.stdout)["reply"]["doc_id"] == "harbour", question

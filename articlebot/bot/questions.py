@@ -73,13 +73,19 @@ def answer_batch(
     retriever = current()
     index = retriever.index
     scopes: dict[tuple[int | None, tuple[int, ...], tuple[str, ...] | None], list[str] | None] = {}
+    shelves: dict[tuple[int | None, tuple[int, ...]], list[str]] = {}
     scoped = []
     for request in requests:
         chosen = tuple(request.doc_ids) if request.doc_ids is not None else None
         key = (request.chat_id, request.former, chosen)
         if key not in scopes:  # one pass over the index per chat and scope, not per question
             scopes[key] = visible_scope(index, chosen, request.chat_id, request.former)
-        scoped.append(replace(request, doc_ids=scopes[key]))
+        chat = (request.chat_id, request.former)
+        if chat not in shelves:
+            # What the chat may see: "do you have an article about the ferry" under a post
+            # asks of all of it, not of the post's article alone.
+            shelves[chat] = visible_in(index.doc_order, request.chat_id, request.former)
+        scoped.append(replace(request, doc_ids=scopes[key], seen=shelves[chat]))
     return [
         Served(
             answer,

@@ -428,6 +428,10 @@ class Request:
     chat_id: int | None = None
     #: The ids that chat had before (a group become a supergroup): its own articles too.
     former: tuple[int, ...] = ()
+    #: The articles the asker may see (None: `doc_ids`), where "which articles do you have
+    #: about X" and "summarize the ferry story" look beyond `doc_ids` (a post's thread,
+    #: `/use`, `--doc`): such a question is about the collection, not the article in scope.
+    seen: Collection[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1026,7 +1030,14 @@ def answer_requests(
         for request, each in zip(requests, asked, strict=True)
         for n, _ in enumerate(each.questions)
     ]
-    answers = read_answers(retriever, texts, scopes, english_only=english_only, fresh=opens)
+    askers = [r for r, each in zip(requests, asked, strict=True) for _ in each.questions]
+    seen = [
+        request.seen if request.seen is not None else scope
+        for request, scope in zip(askers, scopes, strict=True)
+    ]
+    answers = read_answers(
+        retriever, texts, scopes, english_only=english_only, fresh=opens, seen=seen
+    )
 
     def reading(answer: Answer) -> float:
         # Which rewrite reads the follow-up best, by the confidence without late
@@ -1257,7 +1268,10 @@ def ask_in_context(
     ttl: float = CONTEXT_TTL_SECONDS,
     doc_ids: Collection[str] | None = None,
     english_only: bool = True,
+    seen: Collection[str] | None = None,
 ) -> tuple[Answer, Turn]:
-    """Answer one question in a chat (see `answer_requests`): the answer and the turn to keep."""
-    request = Request(question, previous, doc_ids, time.time() if now is None else now)
+    """Answer one question in a chat (see `answer_requests`; `seen`: see `Request`): the answer
+    and the turn to keep."""
+    at = time.time() if now is None else now
+    request = Request(question, previous, doc_ids, at, seen=seen)
     return answer_requests(retriever, [request], ttl=ttl, english_only=english_only)[0]

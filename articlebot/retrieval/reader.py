@@ -169,24 +169,48 @@ def named_or_this_article(
     return doc_id if (alone and all(alone)) or (found.answered and not compound) else None
 
 
+def _looks_beyond(scope: Collection[str] | None, seen: Collection[str] | None) -> bool:
+    """Whether the articles an asker may see (`seen`, None: all) are more than its scope."""
+    return scope is not None and (seen is None or bool(set(seen) - set(scope)))
+
+
+def _named_beyond(
+    retriever: Retriever, topic: str, doc_id: str | None, seen: Collection[str] | None
+) -> str | None:
+    """The article "summarize the ferry story" names, asked in a scope (a post's thread,
+    `--doc`) where `doc_id` is what the scope gave: that one while it is about every word of
+    the subject, else one of the articles the asker may see (`seen`) that is, else whichever
+    of them the words find where the scope had none ("the wildfire post" is not "the ferry
+    story" for its one word "fire")."""
+    if doc_id is not None and _about_every_word(retriever, topic, doc_id):
+        return doc_id
+    other = named_or_this_article(retriever, topic, seen)
+    if other is None or other == doc_id:
+        return doc_id
+    if doc_id is None or _about_every_word(retriever, topic, other):
+        return other
+    return doc_id
+
+
+def _about_every_word(retriever: Retriever, topic: str, doc_id: str) -> bool:
+    """Whether an article is about each word of `topic` (`_about`)."""
+    document = retriever.index.documents[doc_id]
+    text, title = document.text.lower(), document.title.lower()
+    words = [w for w in topic.split() if w not in english_stopwords()]
+    return bool(words) and all(_about(w, text, title) for w in words)
+
+
 def articles_about(
     retriever: Retriever, topic: str, found: str, doc_ids: Collection[str] | None
 ) -> list[str]:
     """The articles "which articles do you have about fires" asks for: `found` (the one
     `named_or_this_article` takes), then, newest first, every other of `doc_ids` about each
     word of `topic` (`_about`)."""
-    words = [w for w in topic.split() if w not in english_stopwords()]
     scope = articles_in_scope(retriever, doc_ids)
-    documents = retriever.index.documents
     others = [
         doc_id
         for doc_id in newest_articles(retriever.index, scope, len(scope))
-        if doc_id != found
-        and words
-        and all(
-            _about(w, documents[doc_id].text.lower(), documents[doc_id].title.lower())
-            for w in words
-        )
+        if doc_id != found and _about_every_word(retriever, topic, doc_id)
     ]
     return [found, *others]
 
@@ -627,16 +651,21 @@ def read_answers(
     english_only: bool = True,
     fresh: Sequence[bool] | None = None,
     unframed: bool = True,
+    seen: Sequence[Collection[str] | None] | None = None,
 ) -> list[Answer]:
     """`Retriever.ask_many`, with article questions answered from the article, small talk
     answered in a line and, for an English-only model, other languages told to ask in
     English. `fresh`: whether each question opens a conversation (None: all do), where
     "when did this happen" asked of one article is about its story (`story.py`).
+    `seen`: the articles each asker may see (None: every one), which a question naming an
+    article by its subject or asking which articles there are searches beyond its scope
+    (`doc_ids`: a post's thread, `/use`, `--doc`); None for all: their scopes.
     `unframed`: a chat-framed question ("tell me about the swap") is asked as what it asks
     about ("the swap") where that is answered with confidence, else as it was typed."""
     if unframed:
-        return _unframed_first(retriever, questions, doc_ids, english_only, fresh)
+        return _unframed_first(retriever, questions, doc_ids, english_only, fresh, seen)
     scopes = list(doc_ids) if doc_ids is not None else [None] * len(questions)
+    shelves = list(seen) if seen is not None else scopes
     opens = list(fresh) if fresh is not None else [True] * len(questions)
     # Read as the retriever reads them: a long message is its last question, whose language
     # and intent are what count (pasted Russian text before an English question is no
@@ -666,10 +695,17 @@ def read_answers(
         intent = detect_intent(bare[i])
         if intent is not None:
             topic = named_article(bare[i])
-            doc_id = named_or_this_article(retriever, topic, scopes[i])
+            catalogue = topic is not None and asks_for_articles(bare[i])
+            # What articles there are on a subject is asked of every article the reader may
+            # see, not of the one a post's thread or `--doc` is on.
+            looked_in = shelves[i] if catalogue else scopes[i]
+            doc_id = named_or_this_article(retriever, topic, looked_in)
+            if topic is not None and not catalogue and _looks_beyond(scopes[i], shelves[i]):
+                doc_id = _named_beyond(retriever, topic, doc_id, shelves[i])
+                looked_in = shelves[i]
             listed = (
-                articles_about(retriever, topic, doc_id, scopes[i])
-                if topic is not None and doc_id is not None and asks_for_articles(bare[i])
+                articles_about(retriever, topic, doc_id, looked_in)
+                if catalogue and topic is not None and doc_id is not None
                 else []
             )
             if topic is not None and len(listed) > 1:
@@ -682,7 +718,7 @@ def read_answers(
                 # is (with the titles of some that are), rather than another article's byline
                 # or a passage about "wrote".
                 unnamed = unnamed_reply(
-                    retriever.index, topic, articles_in_scope(retriever, scopes[i])
+                    retriever.index, topic, articles_in_scope(retriever, looked_in)
                 )
                 answer = replace(
                     answer,
@@ -708,6 +744,7 @@ def _unframed_first(
     doc_ids: Sequence[Collection[str] | None] | None,
     english_only: bool,
     fresh: Sequence[bool] | None,
+    seen: Sequence[Collection[str] | None] | None,
 ) -> list[Answer]:
     """`read_answers`, a chat-framed question asked as its subject alone where that gets a
     confident answer: the topic gate read "tell me about the swap" as off the subject where
@@ -718,7 +755,13 @@ def _unframed_first(
     framed = {i for i, q in enumerate(bare) if without_framing(q) != q and detect_intent(q) is None}
     asked = [_as_subject(bare[i]) if i in framed else q for i, q in enumerate(questions)]
     answers = read_answers(
-        retriever, asked, doc_ids, english_only=english_only, fresh=fresh, unframed=False
+        retriever,
+        asked,
+        doc_ids,
+        english_only=english_only,
+        fresh=fresh,
+        unframed=False,
+        seen=seen,
     )
     again = sorted(i for i in framed if answers[i].outcome != "answer")
     if again:
@@ -731,6 +774,7 @@ def _unframed_first(
             english_only=english_only,
             fresh=[opens[i] for i in again],
             unframed=False,
+            seen=[seen[i] for i in again] if seen is not None else None,
         )
         for i, answer in zip(again, typed, strict=True):
             answers[i] = answer
