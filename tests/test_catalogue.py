@@ -198,6 +198,13 @@ def test_a_live_blogs_summary_leaves_out_its_notes_on_its_own_coverage(three: Re
         ("US officials said the coverage of the talks was thin.", False),
         ("The company said updates to its software had fixed the fault.", False),
         ("We sat in our life jackets for an hour, she said.", False),
+        # A verifier's probes: news with "our" and "coverage" or "feed" in it.
+        (
+            "Our flood coverage for existing customers ends in March, the insurer told "
+            "12,000 homeowners.",
+            False,
+        ),
+        ("Farmers said our feed costs have doubled since the war began.", False),
     ],
 )
 def test_a_sentence_about_the_coverage_itself_is_told_apart(sentence: str, itself: bool) -> None:
@@ -237,6 +244,19 @@ def test_several_articles_about_a_subject_are_listed(three: Retriever) -> None:
     assert ferry_fire.reply.doc_id == "ferry"
     byline = read_answer(three, "who wrote the fire story")
     assert byline.reply is not None and byline.reply.kind == "byline"
+
+
+def test_a_word_of_the_same_stem_is_no_subject(retriever_of: Callable[..., Retriever]) -> None:
+    # A verifier's probe: a jobs story saying "fired 300 workers ... who were fired" was listed
+    # among the articles about fires; only a singular or a plural counts.
+    jobs = (
+        "Northgrid cuts 300 jobs after record loss\n\nThe utility Northgrid fired 300 workers on "
+        "Monday after a record loss. Union leaders said those who were fired had no warning.\n"
+    )
+    four = retriever_of(liveblog=LIVE_BLOG, budget=BUDGET, ferry=FERRY, jobs=jobs)
+    answer = read_answer(four, "do you have articles about fires")
+    assert answer.reply is not None and answer.reply.kind == "articles"
+    assert not any("Northgrid" in line for line in answer.reply.lines)
 
 
 #: The group whose own article the ferry story is in `channel`.

@@ -8,7 +8,6 @@ second at every start. `tests/test_keyword.py` checks tokens and scores against 
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -52,16 +51,6 @@ def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer(STEMMER)
-
-
-@functools.cache
-def _shared_stem() -> Callable[[str], str]:
-    return _stemmer().stemWord
-
-
-def stem(word: str) -> str:
-    """`word`'s stem as the keyword index stems it ("trams" -> "tram", "ferries" -> "ferri")."""
-    return _shared_stem()(word)
 
 
 class Tokenizer:

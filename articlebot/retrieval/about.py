@@ -89,7 +89,8 @@ _TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
 #: saying it changes ("This story will be updated", "This is a developing story", "Refresh
 #: for the latest"). "us" in lower case: "the US" is a country.
 _ABOUT_ITSELF = re.compile(
-    r"\b(?:we|we['’](?:ll|re|ve)|our|(?-i:us))\b[^.!?]*?\b(?:coverage|updates?|blog|feed|bulletins?)\b"
+    r"^\W*(?:follow\s+|stay\s+with\s+|join\s+)?(?:we|we['’](?:ll|re|ve)|our|(?-i:us))\b"
+    r"(?:\W+\w+){0,3}?\W+(?:coverage|updates?|blog|feed|bulletins?)\b"
     r"|\b(?:that|this)(?:['’]s|\s+is|\s+was)\s+(?:all|it)\s+(?:\w+\s+)?from\s+(?:(?-i:us)|me)\b"
     r"|\b(?:this|the)\s+(?:story|page|article|post|blog|report)\s+(?:is|will\s+be|has\s+been)\s+"
     r"(?:being\s+)?updated\b"
@@ -97,6 +98,8 @@ _ABOUT_ITSELF = re.compile(
     r"|^\s*refresh\b",
     re.IGNORECASE,
 )
+#: Someone's words reported ("the insurer told homeowners"): news, not the page on itself.
+_REPORTED = re.compile(r"\b(?:said|says|told|according\s+to)\b", re.IGNORECASE)
 #: A sentence has at least this many words in lower case ("the", "said", "was"); a date line
 #: ("Tue 3 Oct 2023 07.00 BST") or a list of names has fewer.
 MIN_LOWER_WORDS = 3
@@ -389,7 +392,11 @@ def about_itself(sentence: str) -> bool:
     """Whether a sentence is the page's note about its own coverage ("Our coverage continues
     tomorrow from 08:00.", "This story will be updated."), not news; a quotation is someone's
     words ("\"We will bring updates,\" police said") and stays."""
-    return not _QUOTE_MARKS.search(sentence) and _ABOUT_ITSELF.search(sentence) is not None
+    return (
+        not _QUOTE_MARKS.search(sentence)
+        and _REPORTED.search(sentence) is None
+        and _ABOUT_ITSELF.search(sentence) is not None
+    )
 
 
 def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from articlebot.index.keyword import stem
 from articlebot.ingest.documents import Document
 from articlebot.retrieval.about import (
     article_date,
@@ -237,31 +236,38 @@ def with_articles(retriever: Retriever, answer: Answer, topic: str, doc_ids: lis
 
 def _about(word: str, text: str, title: str) -> bool:
     """Whether an article is about `word`: in its title, or said at least twice as a word of
-    its own (not the end of "cease-fire"), in any of its forms ("trams" of "tram line")."""
-    return _said_alone(word, title) or _times_said(word, text) >= 2
+    its own (not the end of "cease-fire"), in the singular or the plural ("trams" of "tram
+    line"; "fires" not of "fired")."""
+    return _times_said(word, title) > 0 or _times_said(word, text) >= 2
 
 
 def _said_alone(word: str, text: str) -> bool:
-    """Whether `text` says `word` as a word of its own (not the end of "cease-fire")."""
-    return _times_said(word, text) > 0
+    """Whether `text` says `word` as the start of a word of its own ("swap" in "swapped", not
+    the end of "cease-fire"), in the singular or the plural."""
+    return any(re.search(rf"(?<![\w-]){re.escape(form)}", text) for form in _number_forms(word))
 
 
 def _times_said(word: str, text: str) -> int:
     """How often `text` (in lower case) says `word` as a word of its own (not the end of
-    "cease-fire"): as the start of one ("tram" in "trams"), or in a form with the same stem
-    as the keyword index takes it ("trams" for "tram", "ferries" for "ferry"), so that a
-    plural asks what its singular does."""
-    root = stem(word)
-    # Every form of the stem starts with what the word and its stem share ("ferr" of "ferry"
-    # and "ferri"): only words starting so are stemmed.
-    pairs = enumerate(zip(word, root, strict=False))
-    same = next((i for i, (a, b) in pairs if a != b), min(len(word), len(root)))
-    shared = word[:same] or word
-    return sum(
-        1
-        for found in re.finditer(rf"(?<![\w-]){re.escape(shared)}\w*", text)
-        if found.group().startswith(word) or stem(found.group()) == root
-    )
+    "cease-fire"), in the singular or the plural ("trams" for "tram", "ferries" for "ferry",
+    "fire" for "fires"), so that a plural asks what its singular does; not another word of
+    the same stem ("fired" is no "fire", "use" no "us")."""
+    forms = _number_forms(word)
+    return sum(1 for found in re.finditer(r"(?<![\w-])\w+", text) if found.group() in forms)
+
+
+def _number_forms(word: str) -> set[str]:
+    """`word` and its singular or plural forms by English's regular rules."""
+    forms = {word, f"{word}s", f"{word}es"}
+    if word.endswith("ies"):
+        forms.add(f"{word[:-3]}y")
+    if word.endswith("es"):
+        forms.add(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.add(word[:-1])
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        forms.add(f"{word[:-1]}ies")
+    return forms
 
 
 def passage_at(retriever: Retriever, doc_id: str, start: int, end: int) -> RetrievedPassage:
