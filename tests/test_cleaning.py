@@ -228,6 +228,11 @@ def test_byline_is_found_at_the_end() -> None:
         ("By The Associated Press.\n\nStory.", "By The Associated Press."),
         ("By The Times of India\n\nStory.", "By The Times of India"),
         ("Story.\n\nBy Easter, it was clear the plan had failed.", None),
+        # Verifier round 2: credits going on with an outlet or a reading time; holidays.
+        ("By Jane Doe, the Guardian\n\nStory.", "By Jane Doe, the Guardian"),
+        ("By Jane Doe, a freelance journalist\n\nStory.", "By Jane Doe, a freelance journalist"),
+        ("By Jane Doe 5 min read\n\nStory.", "By Jane Doe 5 min read"),
+        ("Story.\n\nBy Thanksgiving, turkey prices had doubled.", None),
         ("by-election results\n\nStory.", None),
     ],
 )

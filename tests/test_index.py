@@ -337,6 +337,14 @@ def test_index_from_another_model_or_chunking_says_so(settings_for, encoder, tmp
     hub.name = f"sentence-transformers/{encoder.name}"
     add_documents(settings_for(), hub, _docs(tmp_path, beta=BETA))
     assert sorted(open_index(settings_for(), encoder).documents) == ["alpha", "beta"]
+    # So in a database (a verifier's probe: `add` and `ask` refused there).
+    from articlebot.index.store import Recipe
+    from articlebot.storage.postgres.collection import check_recipe
+
+    built = open_index(settings_for(), encoder).manifest
+    check_recipe(built, Recipe(hub.name, built.chunking, built.embedding), "postgresql://db/x")
+    with pytest.raises(IndexMismatchError):
+        check_recipe(built, Recipe("some-other-model", built.chunking, built.embedding), "x")
 
 
 def test_index_from_another_format_version_says_so(settings_for, encoder, tmp_path):

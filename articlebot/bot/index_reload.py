@@ -10,7 +10,12 @@ from pathlib import Path
 from telegram.ext import JobQueue
 
 from articlebot.bot.state import BotContext, BotState
-from articlebot.index.store import IndexStoreError, check_compatible, current_generation
+from articlebot.index.store import (
+    IndexStoreError,
+    check_compatible,
+    current_generation,
+    same_recipe,
+)
 from articlebot.storage.local_index import load_index
 
 log = logging.getLogger(__name__)
@@ -52,7 +57,7 @@ async def serve_index_on_disk(state: BotState, live: Path) -> None:
                 data = await asyncio.to_thread(
                     open_store, state.settings.database_url.get_secret_value()
                 )
-                if data.manifest.recipe != served.manifest.recipe:
+                if not same_recipe(data.manifest.recipe, served.manifest.recipe):
                     # Kept open to tell when a later generation is live: refused once per
                     # generation, not every second.
                     await state.keep_refused(data)

@@ -634,9 +634,19 @@ _RECIPE_SETTINGS = {
 }
 
 
+def same_model(a: str, b: str) -> bool:
+    """Whether two model names are one model as the hub resolves them: "all-MiniLM-L6-v2"
+    and "sentence-transformers/all-MiniLM-L6-v2" are (the bundled one, both ways)."""
+    return _model_key(a) == _model_key(b)
+
+
+def same_recipe(a: Recipe, b: Recipe) -> bool:
+    """Whether two indexes are built alike: one model (`same_model`), one chunking and one
+    embedding."""
+    return same_model(a.model, b.model) and (a.chunking, a.embedding) == (b.chunking, b.embedding)
+
+
 def _model_key(name: str) -> str:
-    """A model's name as the hub resolves it: "all-MiniLM-L6-v2" and
-    "sentence-transformers/all-MiniLM-L6-v2" are one model (the bundled one, both ways)."""
     return name.strip().lower().removeprefix("sentence-transformers/")
 
 
@@ -646,7 +656,7 @@ def check_compatible(
     """Raise IndexMismatchError when the index was built differently from what is asked
     (`writing`: by a write, which then leaves the index as it is)."""
     fix = _mismatch_fix(index_dir, writing)
-    if _model_key(manifest.model) != _model_key(wanted.model):
+    if not same_model(manifest.model, wanted.model):
         raise IndexMismatchError(
             f"index in {index_dir} was built with model {manifest.model!r}, "
             f"but the configured model (ARTICLEBOT_MODEL) is {wanted.model!r}; {fix}"

@@ -187,28 +187,22 @@ _CREDIT_WORDS = frozenset(
     "correspondents editor contributor updated published posted de la le da di del van von "
     "der den bin al el y".split()
 )
-#: Words a clause opens with: "By September, the council said ..." goes on as a sentence.
-_CLAUSE_OPENERS = frozenset("the a an it he she they we this that there his her their its".split())
 
 
 def _a_sentence(line: str) -> bool:
-    """Whether a line opening "By" goes on as a sentence of the story: its capitalised words
-    ("By Christmas") are followed straight away by a lower-case word no credit has ("the
-    shop had sold ..."), or by a comma and a clause ("By Easter, it was ..."); a credit goes
-    on with a name, a desk, a date or an address ("By Jane Doe, senior political
-    correspondent.", "By JOHN SMITH jsmith@gazette.example")."""
-    tokens = line.split()[1:]  # after "By"
-    for at, token in enumerate(tokens):
-        if token in ("|", "•", "·", "–", "—", ":", ";"):
-            return False
-        if token[0].isupper() or token[0].isdigit() or "@" in token or "/" in token:
-            if token.endswith(","):
-                after = tokens[at + 1].casefold() if at + 1 < len(tokens) else ""
-                return after in _CLAUSE_OPENERS
-            continue
-        bare = token.casefold().strip(".,;:")
-        return bare.isalpha() and bare not in _CREDIT_WORDS
-    return False
+    """Whether a line opening "By" goes on as a sentence of the story: one capitalised word
+    ("By Christmas", "By Thanksgiving") followed straight away by a lower-case word no credit
+    has ("the shop had sold ...") or by a comma and a lower-case word ("By Easter, sales had
+    doubled"). A credit names someone in two words or more, or goes on with a desk, an outlet
+    or an address ("By Jane Doe, the Guardian", "By JOHN SMITH jsmith@gazette.example")."""
+    tokens = line.split()[1:3]  # the word after "By", and the one after it
+    if len(tokens) < 2 or not tokens[0][:1].isupper():
+        return False
+    first, after = tokens
+    if first.endswith(","):
+        return after[:1].islower()
+    bare = after.casefold().rstrip(".,;:")
+    return after[:1].islower() and bare.isalpha() and bare not in _CREDIT_WORDS
 
 
 #: Capitalised words a sentence or a label opening "By" goes on with: no one's name.

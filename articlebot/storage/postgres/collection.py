@@ -28,6 +28,7 @@ from articlebot.index.store import (
     IndexNotFoundError,
     Manifest,
     Recipe,
+    same_recipe,
 )
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
@@ -66,7 +67,7 @@ def require_index(url: str) -> PostgresIndexStore:
 
 def check_recipe(manifest: Manifest, wanted: Recipe, url: str) -> None:
     """IndexMismatchError when the database's index was built differently from what is asked."""
-    if manifest.recipe != wanted:
+    if not same_recipe(manifest.recipe, wanted):
         raise IndexMismatchError(
             f"the index in {masked_url(url)} was built with model {manifest.model!r}, chunking"
             f" {manifest.chunking} / embedding {manifest.embedding}, but the configuration asks"
