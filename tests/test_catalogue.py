@@ -298,6 +298,17 @@ def test_a_question_naming_another_article_asks_every_article_not_the_one_in_sco
     for question in OF_ANOTHER:
         answer, _ = ask_in_context(three, question, None, doc_ids=["liveblog"], seen=everything)
         assert answer.reply is not None and answer.reply.doc_id == "ferry", question
+    # Verifiers' probe: its follow-ups went back to the article in scope ("who wrote it?" gave
+    # the wildfire's byline); the article just shown is theirs, as without a scope.
+    _, turn = ask_in_context(
+        three, "summarize the ferry story", None, doc_ids=["liveblog"], seen=everything
+    )
+    for question in ("who wrote it?", "when was it published?"):
+        answer, _ = ask_in_context(three, question, turn, doc_ids=["liveblog"], seen=everything)
+        assert answer.reply is not None and answer.reply.doc_id == "ferry", question
+    # Without a scope beyond the article in it, the follow-up stays there.
+    answer, _ = ask_in_context(three, "who wrote it?", turn, doc_ids=["liveblog"])
+    assert answer.reply is not None and answer.reply.doc_id == "liveblog"
     # The article in scope is still the one meant where it is about the subject; "this" too.
     for question in ("who wrote the fire story", "summarize the wildfire story", "summarize"):
         answer, _ = ask_in_context(three, question, None, doc_ids=["liveblog"], seen=everything)

@@ -734,15 +734,17 @@ _SENTENCE_END = frozenset(".!?\"“”'‘’—–-:\n")
 
 def _last_article(request: Request, indexed: Collection[str]) -> Collection[str] | None:
     """The article the last turn's answer came from, where it is still indexed and among the
-    chat's articles; else the chat's articles. A question rewritten with the last turn is asked
-    there ("how heavy is it?" is about the satellite of the last answer, not another
-    article's)."""
+    articles the asker may see; else the chat's articles. A question rewritten with the last
+    turn is asked there ("how heavy is it?" is about the satellite of the last answer, not
+    another article's; under a post, "who wrote it?" after "summarize the ferry story" is
+    about the ferry story, not the post's)."""
     previous = request.previous
+    allowed = request.seen if request.seen is not None else request.doc_ids
     if (
         previous is None
         or previous.doc_id is None
         or previous.doc_id not in indexed
-        or (request.doc_ids is not None and previous.doc_id not in request.doc_ids)
+        or (allowed is not None and previous.doc_id not in allowed)
     ):
         return request.doc_ids
     return [previous.doc_id]
