@@ -102,6 +102,9 @@ def test_long_html_and_empty_questions(retriever: Retriever) -> None:
         "Did Prof. smith say anything?",
     ):
         assert retriever.ask(pasted + question).question == question
+    # On a line of its own after the pasted text, a question with any abbreviation stays whole.
+    question = "What did the head of the Assoc. say about the budget?"
+    assert retriever.ask(pasted + "\n" + question).question == question
     # Without a question mark, its beginning, cut between words.
     rambling = retriever.ask("Vinatier prisoner exchange " * 100)
     assert rambling.question.endswith("exchange") and len(rambling.question) <= 1000

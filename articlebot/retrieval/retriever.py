@@ -169,10 +169,20 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+#: A sentence that opens as a question does ("What did ...", "Is Acme ..."): no pasted text.
+_ASKS = re.compile(
+    r"\W*(?:what|who|whom|whose|why|how|when|where|which|is|are|was|were|do|does|did|can|could"
+    r"|will|would|should|has|have|had)\b",
+    re.IGNORECASE,
+)
+
+
 def _after_pasted(sentence: str) -> str:
     """The question typed after a pasted sentence in one run (the splitter's sentences start
     with a capital, and readers type theirs in lower case), else `sentence` as it is: only
     after a whole sentence of six words or more, not an abbreviation inside the question."""
+    if _ASKS.match(sentence):
+        return sentence  # the question itself, abbreviations and all: "What did the Assoc. say"
     for end in reversed(list(_PASTED_END.finditer(sentence))):
         before = sentence[: end.start()].split()
         question = sentence[end.end() :]
