@@ -172,6 +172,9 @@ def test_a_post_s_removal_is_never_replaced_by_a_later_version(state: ChatState)
     state.set_post_version("tg1-2", PostVersion(100, True, REMOVED), 10.0)
     state.set_post_version("tg1-2", PostVersion(200, True, "abc"), 20.0)
     assert state.post_version("tg1-2") == (100, True, REMOVED)
+    # Nor forgotten with old records (a verifier's probe: back after 30 days' sweep).
+    state.forget_old(hits_before=0.0, turns_before=0.0, threads_before=1e12)
+    assert state.post_version("tg1-2") == (100, True, REMOVED)
 
 
 def test_autoindex_is_off_until_turned_on_per_chat(state: ChatState) -> None:

@@ -179,8 +179,8 @@ class ChatState(Protocol):
     def set_post_version(self, doc_id: str, version: PostVersion, at: float) -> None:
         """Record the newest version seen of the post `doc_id` (at `at`): a delivery of an
         older one after a restart (a late automatic forward) is not indexed over it. A record
-        of its removal (digest `REMOVED`) is never replaced: every replica sharing the state
-        keeps the post out. Old records go with the thread posts (`forget_old`'s
+        of its removal (digest `REMOVED`) is never replaced nor forgotten: every replica sharing
+        the state keeps the post out. Other old records go with the thread posts (`forget_old`'s
         `threads_before`)."""
         ...
 
@@ -368,8 +368,8 @@ class InMemoryChatState:
             if at < threads_before:
                 del self._thread_posts[key]
                 deleted += 1
-        for doc_id, (_, at) in list(self._post_versions.items()):
-            if at < threads_before:
+        for doc_id, (version, at) in list(self._post_versions.items()):
+            if at < threads_before and version.digest != REMOVED:
                 del self._post_versions[doc_id]
                 deleted += 1
         for key, counter in list(self._counters.items()):

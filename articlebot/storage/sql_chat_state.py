@@ -456,7 +456,10 @@ class SqlChatState:
             ).rowcount
             turns = run("DELETE FROM chat_turn WHERE at < ?", (turns_before,)).rowcount
             threads = run("DELETE FROM thread_post WHERE at < ?", (threads_before,)).rowcount
-            versions = run("DELETE FROM post_version WHERE at < ?", (threads_before,)).rowcount
+            # A removal is kept: a post an admin removed stays out, however late its edit.
+            versions = run(
+                "DELETE FROM post_version WHERE at < ? AND digest <> ?", (threads_before, REMOVED)
+            ).rowcount
             return hits + keys + turns + threads + versions
 
         return self._atomic(delete)
