@@ -205,6 +205,9 @@ def test_a_live_blogs_summary_leaves_out_its_notes_on_its_own_coverage(three: Re
             False,
         ),
         ("Farmers said our feed costs have doubled since the war began.", False),
+        # Verifier round 3: a live blog's own notes in other words.
+        ("We will bring you live updates throughout the day.", True),
+        ("Thanks for following our coverage.", True),
     ],
 )
 def test_a_sentence_about_the_coverage_itself_is_told_apart(sentence: str, itself: bool) -> None:
@@ -257,6 +260,17 @@ def test_a_word_of_the_same_stem_is_no_subject(retriever_of: Callable[..., Retri
     answer = read_answer(four, "do you have articles about fires")
     assert answer.reply is not None and answer.reply.kind == "articles"
     assert not any("Northgrid" in line for line in answer.reply.lines)
+    # Verifier round 3: an article saying "protesters" is about protests; "new" is no "news".
+    rally = (
+        "Crowds fill the square\n\nThousands of protesters filled the main square on Sunday. "
+        "The protesters demanded new elections and stayed until midnight.\n"
+    )
+    ferry = "New ferry link opens\n\nA new ferry link to the island opened on Monday.\n"
+    two = retriever_of(rally=rally, ferrylink=ferry, jobs=jobs)
+    protests = read_answer(two, "which articles do you have about protests")
+    assert protests.reply is not None and protests.reply.doc_id == "rally"
+    news = read_answer(two, "which articles do you have about news")
+    assert news.reply is not None and news.reply.kind == "unnamed"  # none is about news
 
 
 #: The group whose own article the ferry story is in `channel`.
@@ -309,6 +323,12 @@ def test_a_question_naming_another_article_asks_every_article_not_the_one_in_sco
     # Without a scope beyond the article in it, the follow-up stays there.
     answer, _ = ask_in_context(three, "who wrote it?", turn, doc_ids=["liveblog"])
     assert answer.reply is not None and answer.reply.doc_id == "liveblog"
+    # A question of its own goes back to the article in scope (verifier round 3: "who is the
+    # fire chief?" had been answered from the ferry story's chief executive).
+    chief, _ = ask_in_context(
+        three, "who is the fire chief?", turn, doc_ids=["liveblog"], seen=everything
+    )
+    assert chief.passages and chief.passages[0].doc_id == "liveblog"
     # The article in scope is still the one meant where it is about the subject; "this" too.
     for question in ("who wrote the fire story", "summarize the wildfire story", "summarize"):
         answer, _ = ask_in_context(three, question, None, doc_ids=["liveblog"], seen=everything)

@@ -233,6 +233,19 @@ def test_byline_is_found_at_the_end() -> None:
         ("By Jane Doe, a freelance journalist\n\nStory.", "By Jane Doe, a freelance journalist"),
         ("By Jane Doe 5 min read\n\nStory.", "By Jane Doe 5 min read"),
         ("Story.\n\nBy Thanksgiving, turkey prices had doubled.", None),
+        # Verifier round 3: two capitalised words before the sentence goes on; a one-word
+        # credit going on after a comma.
+        ("By Black Friday the stores had run out of televisions.\n\nMore.", None),
+        ("Story.\n\nBy Labor Day, gas prices had fallen.", None),
+        (
+            "By AFP, with additional reporting by Lena Voss\n\nStory.",
+            "By AFP, with additional reporting by Lena Voss",
+        ),
+        ("By Reuters, updated 2 hours ago\n\nStory.", "By Reuters, updated 2 hours ago"),
+        (
+            "By Jane Doe, senior political correspondent.\n\nStory.",
+            "By Jane Doe, senior political correspondent.",
+        ),
         ("by-election results\n\nStory.", None),
     ],
 )

@@ -102,6 +102,9 @@ def test_long_html_and_empty_questions(retriever: Retriever) -> None:
         "Did Prof. smith say anything?",
     ):
         assert retriever.ask(pasted + question).question == question
+    # A pasted sentence opening with "When" is no question (verifier round 3).
+    when = retriever.ask(pasted + "When the storm hit the coast it was cancelled. who is vinatier?")
+    assert when.question == "who is vinatier?"
     # On a line of its own after the pasted text, a question with any abbreviation stays whole.
     question = "What did the head of the Assoc. say about the budget?"
     assert retriever.ask(pasted + "\n" + question).question == question

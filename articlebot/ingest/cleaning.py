@@ -190,19 +190,38 @@ _CREDIT_WORDS = frozenset(
 
 
 def _a_sentence(line: str) -> bool:
-    """Whether a line opening "By" goes on as a sentence of the story: one capitalised word
-    ("By Christmas", "By Thanksgiving") followed straight away by a lower-case word no credit
-    has ("the shop had sold ...") or by a comma and a lower-case word ("By Easter, sales had
-    doubled"). A credit names someone in two words or more, or goes on with a desk, an outlet
-    or an address ("By Jane Doe, the Guardian", "By JOHN SMITH jsmith@gazette.example")."""
-    tokens = line.split()[1:3]  # the word after "By", and the one after it
-    if len(tokens) < 2 or not tokens[0][:1].isupper():
+    """Whether a line opening "By" goes on as a sentence of the story, not a credit: its
+    capitalised words ("By Christmas", "By Black Friday") go straight on with an article or
+    a pronoun ("the shop had sold ..."), or a single one with any lower-case word no credit
+    has; or, after a comma, with a clause ("By Easter, sales had doubled", "By Labor Day, gas
+    prices rose"). A credit goes on with a desk, an outlet, a time or an address ("By Jane
+    Doe, the Guardian", "By Reuters, updated 2 hours ago", "By AFP, with additional
+    reporting by ...", "By JOHN SMITH jsmith@gazette.example")."""
+    tokens = line.split()[1:]  # after "By"
+    run = 0
+    while run < len(tokens) and tokens[run][:1].isupper() and not tokens[run].endswith(","):
+        run += 1
+    if run < len(tokens) and tokens[run][:1].isupper():  # the run ends at a comma
+        rest = [t.casefold().strip(".,;:") for t in tokens[run + 1 :]]
+        if not rest or not tokens[run + 1][:1].islower() or rest[0] in _CREDIT_WORDS:
+            return False
+        return run == 0 or any(_is_verb(word) for word in rest)
+    if run == 0 or run >= len(tokens):
         return False
-    first, after = tokens
-    if first.endswith(","):
-        return after[:1].islower()
-    bare = after.casefold().rstrip(".,;:")
-    return after[:1].islower() and bare.isalpha() and bare not in _CREDIT_WORDS
+    after = tokens[run].casefold().rstrip(".,;:")
+    if not tokens[run][:1].islower() or not after.isalpha() or after in _CREDIT_WORDS:
+        return False
+    return run == 1 or after in _CLAUSE_OPENERS
+
+
+#: Words a clause opens with: "By Christmas Eve the shop ..." goes on as a sentence.
+_CLAUSE_OPENERS = frozenset("the a an its their his her our we they it he she this that".split())
+
+
+def _is_verb(word: str) -> bool:
+    """Whether a lower-case word reads as a finite verb: one of the commonest, or a past
+    tense in -ed."""
+    return word in _FINITE_VERBS or (len(word) > 4 and word.endswith("ed"))
 
 
 #: Capitalised words a sentence or a label opening "By" goes on with: no one's name.
@@ -497,9 +516,7 @@ def _opens_a_sentence(words: list[str]) -> bool:
     folded = [word.casefold().strip("'’") for word in words]
     if folded[0] in _PRONOUNS:
         return True
-    return folded[0] in _DETERMINERS and any(
-        word in _FINITE_VERBS or (len(word) > 4 and word.endswith("ed")) for word in folded[1:]
-    )
+    return folded[0] in _DETERMINERS and any(_is_verb(word) for word in folded[1:])
 
 
 #: A paragraph that ends a sentence: the prose a sub-heading stands between.

@@ -89,8 +89,7 @@ _TIME_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
 #: saying it changes ("This story will be updated", "This is a developing story", "Refresh
 #: for the latest"). "us" in lower case: "the US" is a country.
 _ABOUT_ITSELF = re.compile(
-    r"^\W*(?:follow\s+|stay\s+with\s+|join\s+)?(?:we|we['’](?:ll|re|ve)|our|(?-i:us))\b"
-    r"(?:\W+\w+){0,3}?\W+(?:coverage|updates?|blog|feed|bulletins?)\b"
+    r"\b(?:we|we['’](?:ll|re|ve)|our|(?-i:us))\b[^.!?]*?\b(?:coverage|updates?|blog|feed|bulletins?)\b"
     r"|\b(?:that|this)(?:['’]s|\s+is|\s+was)\s+(?:all|it)\s+(?:\w+\s+)?from\s+(?:(?-i:us)|me)\b"
     r"|\b(?:this|the)\s+(?:story|page|article|post|blog|report)\s+(?:is|will\s+be|has\s+been)\s+"
     r"(?:being\s+)?updated\b"

@@ -747,6 +747,11 @@ def _last_article(request: Request, indexed: Collection[str]) -> Collection[str]
         or (allowed is not None and previous.doc_id not in allowed)
     ):
         return request.doc_ids
+    beyond = request.doc_ids is not None and previous.doc_id not in request.doc_ids
+    if beyond and not points_back(request.question):
+        # Out of the scope only for what points back at that answer ("who wrote it?"): "who
+        # is the fire chief?" under the wildfire post is the wildfire's, as before.
+        return request.doc_ids
     return [previous.doc_id]
 
 

@@ -249,11 +249,23 @@ def _said_alone(word: str, text: str) -> bool:
 
 def _times_said(word: str, text: str) -> int:
     """How often `text` (in lower case) says `word` as a word of its own (not the end of
-    "cease-fire"), in the singular or the plural ("trams" for "tram", "ferries" for "ferry",
-    "fire" for "fires"), so that a plural asks what its singular does; not another word of
-    the same stem ("fired" is no "fire", "use" no "us")."""
+    "cease-fire"), in the singular or the plural ("trams" for "tram", "ferries" for "ferry"),
+    or as the start of a noun or an adjective of it ("protesters" of "protests", "Russian" of
+    "Russia"); not a verb's form ("fired" is no "fire", "training" no "trains")."""
     forms = _number_forms(word)
-    return sum(1 for found in re.finditer(r"(?<![\w-])\w+", text) if found.group() in forms)
+    return sum(
+        1
+        for found in re.finditer(r"(?<![\w-])\w+", text)
+        if any(
+            found.group().startswith(form) and found.group()[len(form) :] in _NOUN_ENDINGS
+            for form in forms
+        )
+    )
+
+
+#: What a word may go on with and still name the same subject: a plural, a possessive, a
+#: people's or a doer's noun.
+_NOUN_ENDINGS = frozenset({"", "s", "es", "n", "ns", "an", "ans", "er", "ers", "or", "ors"})
 
 
 def _number_forms(word: str) -> set[str]:
@@ -263,8 +275,8 @@ def _number_forms(word: str) -> set[str]:
         forms.add(f"{word[:-3]}y")
     if word.endswith("es"):
         forms.add(word[:-2])
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        forms.add(word[:-1])
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ws")) and len(word) > 3:
+        forms.add(word[:-1])  # not "news", "status" or "crisis"
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
         forms.add(f"{word[:-1]}ies")
     return forms

@@ -169,10 +169,11 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-#: A sentence that opens as a question does ("What did ...", "Is Acme ..."): no pasted text.
+#: A sentence that opens as a question does ("What did ...", "Is Acme ..."), not as a pasted
+#: one may ("When the storm hit ..."): no pasted text before the question.
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|had)"
 _ASKS = re.compile(
-    r"\W*(?:what|who|whom|whose|why|how|when|where|which|is|are|was|were|do|does|did|can|could"
-    r"|will|would|should|has|have|had)\b",
+    rf"\W*(?:(?:what|who|whom|whose|why|how|when|where|which)\s+{_AUXILIARY}|{_AUXILIARY})\b",
     re.IGNORECASE,
 )
 
