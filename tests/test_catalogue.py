@@ -249,6 +249,19 @@ def test_several_articles_about_a_subject_are_listed(three: Retriever) -> None:
     assert byline.reply is not None and byline.reply.kind == "byline"
 
 
+def test_a_catalogue_of_a_large_collection_reads_its_newest_and_says_so(
+    three: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every article is read whole for the subject's words: of thousands, only the newest are,
+    # and the count says so rather than passing for all of them.
+    from articlebot.retrieval import reader
+
+    monkeypatch.setattr(reader, "CATALOGUE_READ", 2)
+    answer = read_answer(three, "do you have articles about fires")
+    assert answer.reply is not None and answer.reply.kind == "articles"
+    assert answer.reply.lines[0] == "2 articles are about “fires” (counted among the 2 newest):"
+
+
 def test_a_word_of_the_same_stem_is_no_subject(retriever_of: Callable[..., Retriever]) -> None:
     # A verifier's probe: a jobs story saying "fired 300 workers ... who were fired" was listed
     # among the articles about fires; only a singular or a plural counts.

@@ -553,11 +553,15 @@ def unnamed_reply(index: IndexStore, topic: str, doc_ids: list[str] | None) -> A
 LISTED_ARTICLES = 5
 
 
-def articles_reply(index: IndexStore, topic: str, doc_ids: list[str]) -> ArticleReply:
+def articles_reply(
+    index: IndexStore, topic: str, doc_ids: list[str], newest: int | None = None
+) -> ArticleReply:
     """The reply to "which articles do you have about fires" where several are about it: how
-    many, and their titles (`doc_ids`, the best match first), one a line."""
+    many, and their titles (`doc_ids`, the best match first), one a line (`newest`: of how
+    many newest articles they were counted, where not all were read)."""
     shown = doc_ids[:LISTED_ARTICLES]
-    lines = [f"{len(doc_ids)} articles are about “{topic}”:"]
+    among = f" (counted among the {newest:,} newest)" if newest else ""
+    lines = [f"{len(doc_ids)} articles are about “{topic}”{among}:"]
     lines += [f"“{index.documents[doc_id].title}”" for doc_id in shown]
     if len(doc_ids) > len(shown):
         lines.append(f"and {len(doc_ids) - len(shown)} more.")

@@ -199,24 +199,36 @@ def _about_every_word(retriever: Retriever, topic: str, doc_id: str) -> bool:
     return bool(words) and all(_about(w, text, title) for w in words)
 
 
+#: The most articles "which articles do you have about fires" reads through, the newest: each
+#: is read whole for the subject's words, and a collection of thousands would hold up the
+#: answer (the reply then says of how many newest it counted).
+CATALOGUE_READ = 1000
+
+
 def articles_about(
     retriever: Retriever, topic: str, found: str, doc_ids: Collection[str] | None
 ) -> list[str]:
     """The articles "which articles do you have about fires" asks for: `found` (the one
-    `named_or_this_article` takes), then, newest first, every other of `doc_ids` about each
-    word of `topic` (`_about`)."""
+    `named_or_this_article` takes), then, newest first, every other of `doc_ids` (the
+    `CATALOGUE_READ` newest) about each word of `topic` (`_about`)."""
     scope = articles_in_scope(retriever, doc_ids)
     others = [
         doc_id
-        for doc_id in newest_articles(retriever.index, scope, len(scope))
+        for doc_id in newest_articles(retriever.index, scope, CATALOGUE_READ)
         if doc_id != found and _about_every_word(retriever, topic, doc_id)
     ]
     return [found, *others]
 
 
-def with_articles(retriever: Retriever, answer: Answer, topic: str, doc_ids: list[str]) -> Answer:
+def with_articles(
+    retriever: Retriever,
+    answer: Answer,
+    topic: str,
+    doc_ids: list[str],
+    of: int | None = None,
+) -> Answer:
     """`answer` replaced by the list of the articles about `topic` (`doc_ids`), with the first
-    passage of each."""
+    passage of each (`of`: how many articles there are, where only the newest were read)."""
     index = retriever.index
     passages = []
     for doc_id in doc_ids:
@@ -228,7 +240,7 @@ def with_articles(retriever: Retriever, answer: Answer, topic: str, doc_ids: lis
         answered=True,
         confidence=1.0,
         passages=passages,
-        reply=articles_reply(index, topic, doc_ids),
+        reply=articles_reply(index, topic, doc_ids, CATALOGUE_READ if of else None),
         also=None,
         topical=None,
     )
@@ -728,7 +740,10 @@ def read_answers(
             )
             if topic is not None and len(listed) > 1:
                 # "Which articles do you have about fires": all of them, not one's gist.
-                answer = with_articles(retriever, answer, topic, listed)
+                read = len(articles_in_scope(retriever, looked_in))
+                answer = with_articles(
+                    retriever, answer, topic, listed, read if read > CATALOGUE_READ else None
+                )
             elif doc_id is not None:
                 answer = with_reply(retriever, answer, doc_id, intent)
             elif topic is not None:
