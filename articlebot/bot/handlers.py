@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
 EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
+#: A private message of only invisible format characters: nothing was asked.
+EMPTY_PRIVATE_HINT = (
+    "Send me your question as a message, like: who wrote this? /help says what I know."
+)
 #: The same for a mention of the bot with nothing after it (no command was sent).
 EMPTY_MENTION_HINT = "Ask me something after my name, like: @{username} who wrote this?"
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
@@ -302,8 +306,13 @@ async def ask(update: Update, context: BotContext) -> None:
 async def private_text(update: Update, context: BotContext) -> None:
     """Every text message in a private chat is a question."""
     message = update.effective_message
-    if message is not None and message.text:
-        await _answer(message, message.text, context)
+    if message is None or not message.text:
+        return
+    if not render.stripped_input(message.text):
+        # Only format characters (a zero-width space, a direction override): nothing was asked.
+        await message.reply_text(EMPTY_PRIVATE_HINT)
+        return
+    await _answer(message, message.text, context)
 
 
 def _addressed_question(message: Message, bot_id: int, username: str) -> str | None:
