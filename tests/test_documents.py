@@ -1271,3 +1271,25 @@ def _page_with(page: Path, above: str, story: str) -> Document:
     )
     [doc] = read_documents([page])
     return doc
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html"])
+def test_a_direction_override_in_a_headline_is_not_kept_in_the_title(
+    tmp_path: Path, suffix: str
+) -> None:
+    # An attacker's probe: a .txt headline "Storm \u202ehits coast" listed as its title
+    # turned the rest of every line showing it (/articles, an answer's heading) around.
+    body = (
+        "A powerful storm struck the northern coast on Monday, cutting power to 40,000 "
+        "homes.\n\nOfficials said repair crews were working through the night."
+    )
+    headline = "Storm \u202ehits\u2067 coast"
+    if suffix == ".html":
+        paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+        text = f"<html><head><title>{headline}</title></head><body><article><h1>{headline}"
+        text += f"</h1>{paragraphs}</article></body></html>"
+    else:
+        text = ("# " if suffix == ".md" else "") + f"{headline}\n\n{body}\n"
+    (tmp_path / f"storm{suffix}").write_text(text, encoding="utf-8")
+    [doc] = read_path(tmp_path / f"storm{suffix}")
+    assert doc.title == "Storm hits coast"

@@ -146,9 +146,15 @@ _UNSEEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
+#: Direction embeddings, overrides and isolates: one left open in a title (a listing's line,
+#: an answer's heading) turns the rest of the line around wherever the title is shown.
+_DIRECTION_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
 def _visible_line(text: str) -> str:
-    """`visible_text` on one line, its runs of spaces and breaks as one space."""
-    return " ".join(visible_text(text).split())
+    """`visible_text` on one line, its runs of spaces and breaks as one space, without
+    direction controls."""
+    return " ".join(_DIRECTION_CONTROLS.sub("", visible_text(text)).split())
 
 
 def visible_text(text: str) -> str:
@@ -356,7 +362,7 @@ def parse_plain_text(text: str, doc_id: str, source: str, markdown: bool = False
         title_start = line.end()
     first_line_end = text.find("\n", title_start)
     first_line = text[title_start:] if first_line_end < 0 else text[title_start:first_line_end]
-    title = first_line.strip()
+    title = _visible_line(first_line)
     rest = "" if first_line_end < 0 else text[first_line_end + 1 :]
     if heading and not rest.strip():
         # A Markdown headline, or a front matter's title, over nothing: a draft, no article.
