@@ -347,6 +347,12 @@ async def test_an_admin_sends_links_without_https_and_each_is_added(api, bot, si
         ("https://a.com/story... is this the one?", ["https://a.com/story"]),
         ("https://a.com/story?.", ["https://a.com/story"]),
         ("https://a.com/search?q=a,b,c&x=1", ["https://a.com/search?q=a,b,c&x=1"]),
+        # Links in brackets or quotation marks ("/add (LINK)" fetched "LINK)": a 404).
+        ("(https://a.com/x)", ["https://a.com/x"]),
+        ("<https://a.com/x>.", ["https://a.com/x"]),
+        ("(https://w.org/wiki/Mercury_(planet))", ["https://w.org/wiki/Mercury_(planet)"]),
+        ("https://w.org/wiki/Mercury_(planet)", ["https://w.org/wiki/Mercury_(planet)"]),
+        ('"https://a.com/x" and «https://b.com/y»', ["https://a.com/x", "https://b.com/y"]),
     ],
 )
 def test_the_links_an_admin_sends_are_read_whole(sent: str, links: list[str]) -> None:

@@ -201,11 +201,26 @@ def _link_words(text: str) -> list[str]:
     # A comma or semicolon inside a link is part of it ("/7,75398,30512345.html",
     # "Washington,_D.C."); one after it separates it from the next.
     return [
-        w.strip(",;")
+        _unwrapped(w.strip(",;"))
         for word in spaced.split()
         for w in re.split(r"[,;](?=https?://|www\.)", word)  # "LINK,LINK2" typed without a space
         if w.strip(",;")
     ]
+
+
+#: Brackets a link is written in: "(https://...)", Markdown's and e-mail's "<https://...>".
+_AROUND = {"(": ")", "<": ">", "[": "]", "«": "»", "“": "”", '"': '"', "'": "'"}
+
+
+def _unwrapped(word: str) -> str:
+    """A word without the brackets or quotation marks around it ("(https://a.com/x)." is the
+    link), a link's own closing bracket kept ("/wiki/Mercury_(planet)")."""
+    inner = word.rstrip(".,;:!?")
+    while len(inner) > 2 and _AROUND.get(inner[0]) == inner[-1]:
+        inner = inner[1:-1].rstrip(".,;:!?")
+    if inner != word.rstrip(".,;:!?"):
+        return inner
+    return word
 
 
 def _links(text: str) -> list[str]:
