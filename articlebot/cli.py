@@ -775,10 +775,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     """`articlebot remove`."""
-    from articlebot.collection import remove_documents
+    from articlebot.collection import record_post_removals, remove_documents
 
     settings = _settings(args)
     _, report = remove_documents(settings, args.doc_ids, on_wait=_waiting)
+    record_post_removals(settings, report.removed)
     _print_report(settings, report)
     return 0
 

@@ -465,6 +465,27 @@ def remove_documents(
         return _build(settings, encoder, kept, current=current)
 
 
+def record_post_removals(settings: Settings, doc_ids: Sequence[str]) -> None:
+    """Keep the removal of channel posts' articles in the bot's chat state, as the bot's
+    /remove does: a running or later bot indexes no version of them again (a late automatic
+    forward, an edit)."""
+    import time
+
+    from articlebot.ingest.posts import is_post
+    from articlebot.storage.chat_state import REMOVED, PostVersion
+
+    posts = [doc_id for doc_id in doc_ids if is_post(doc_id)]
+    if not posts:
+        return  # no chat state is made for an index no channel fed
+    state = open_chat_state(settings)
+    now = time.time()
+    try:
+        for doc_id in posts:
+            state.set_post_version(doc_id, PostVersion(int(now), True, REMOVED), now)
+    finally:
+        state.close()
+
+
 def _indexed_sources(index_dir: Path) -> dict[str, str]:
     """doc_id -> source of what the index folder holds, as its manifest says (none when it
     holds no readable index)."""

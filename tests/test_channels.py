@@ -29,6 +29,7 @@ from telegram.ext import Application
 from articlebot.bot import articles, channels, post_answers
 from articlebot.bot.app import build_application
 from articlebot.bot.threads import Asked, question_in_thread, thread_of
+from articlebot.cli import main as cli_main
 from articlebot.collection import open_index
 from articlebot.config import Settings, load_settings
 from articlebot.ingest.posts import (
@@ -457,7 +458,9 @@ async def test_a_late_forward_after_a_restart_does_not_replace_the_edit_kept_ove
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("taken_out", ["withdrawn by an edit", "removed by an admin"])
+@pytest.mark.parametrize(
+    "taken_out", ["withdrawn by an edit", "removed by an admin", "removed with articlebot remove"]
+)
 async def test_a_story_taken_out_before_a_restart_stays_out_after_its_late_forward(
     api, encoder, tmp_path: Path, site, taken_out: str
 ) -> None:
@@ -465,7 +468,8 @@ async def test_a_story_taken_out_before_a_restart_stays_out_after_its_late_forwa
     # automatic forward late: the withdrawn story was indexed again (versions were kept in
     # memory only). The newest version is kept in the chat state. A bot attacker's probe: so
     # was one an admin removed with /remove (its page read again), and by any later edit of
-    # the post (a typo fixed): the removal is kept as the post's newest version.
+    # the post (a typo fixed): the removal is kept as the post's newest version. And so was
+    # one removed with `articlebot remove` while the bot was stopped: the CLI keeps it too.
     settings = _own_index_settings(api, tmp_path)
     channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
     posted = api.channel_post(channel, f"Storm: {url(site, '/early.html')}")
@@ -481,20 +485,24 @@ async def test_a_story_taken_out_before_a_restart_stays_out_after_its_late_forwa
     try:
         api.push_update(posted)
         await api.await_for(lambda: doc_id in documents(app), 30, description="the post")
-        if taken_out == "removed by an admin":
+        if taken_out.startswith("removed"):
             await asyncio.sleep(1.5)  # its forward's delivery too
             await api.await_for(lambda: not app.bot_data.channels.pending, 20)
+        if taken_out == "removed by an admin":
             api.push_update(api.private_message(EDITOR, f"/remove {doc_id}"))
-        else:
+        elif taken_out == "withdrawn by an edit":
             api.push_update(edited("Correction: we have withdrawn this story."))
-        await api.await_for(lambda: doc_id not in documents(app), 30, description=taken_out)
+        if taken_out != "removed with articlebot remove":
+            await api.await_for(lambda: doc_id not in documents(app), 30, description=taken_out)
         await api.await_for(lambda: not app.bot_data.channels.pending, 20)
     finally:
         await shut_down(app)
+    if taken_out == "removed with articlebot remove":
+        assert cli_main(["remove", doc_id, "--index-dir", str(settings.index_dir)]) == 0
     app = await _started(api, encoder, settings)
     try:
         api.push_update(api.automatic_forward(DISCUSSION, posted))  # the late forward
-        if taken_out == "removed by an admin":
+        if taken_out.startswith("removed"):
             api.push_update(edited(f"Storm (typo fixed): {url(site, '/early.html')}"))
         await asyncio.sleep(2)
         await api.await_for(lambda: not app.bot_data.channels.pending, 30)
