@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import logging
 import os
 import threading
 import time
@@ -622,7 +623,8 @@ async def test_admin_uploads_a_file(api, bot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
+async def test_two_uploads_of_the_same_name_are_two_articles(api, bot, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="articlebot.bot.articles")
     admin = make_user(ADMIN)
     first = b"Ferry timetable\nThe night ferry to Orsk leaves at 23:40 from pier four.\n"
     second = b"Ferry timetable\nThe morning ferry to Lund leaves at 06:15 from pier two.\n"
@@ -640,6 +642,13 @@ async def test_two_uploads_of_the_same_name_are_two_articles(api, bot) -> None:
     )
     assert added[2].startswith("Already indexed: Ferry timetable")
     assert "id upload-ferry." in added[2]
+    # The log says so too (an attacker's probe: it said "added upload-ferry" again).
+    logged = [
+        r.getMessage().split(" from ")[0]
+        for r in caplog.records
+        if " from upload:" in r.getMessage()
+    ]
+    assert logged[-1] == "unchanged upload-ferry" and logged.count("added upload-ferry") == 1
     assert "pier four" in await _ask(api, 8040, "Where does the night ferry to Orsk leave?", 1)
     assert "pier two" in await _ask(api, 8041, "Where does the morning ferry to Lund leave?", 1)
     listing = await _ask(api, 8042, "/articles", 1)

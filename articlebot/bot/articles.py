@@ -544,7 +544,13 @@ async def _read_and_index(
         await told.wait()
         await message.reply_text(ADD_FAILED, do_quote=True)
         return
-    log.info("added %s from %s", report.given[0], document.source)
+    doc_id = report.given[0]
+    done = "added"
+    if doc_id in report.updated:
+        done = "updated"
+    elif doc_id in report.unchanged:
+        done = "unchanged"
+    log.info("%s %s from %s", done, doc_id, document.source)
     await told.wait()
     upload.replied = True
     await message.reply_html(_added_html(document, data, report), do_quote=True)
