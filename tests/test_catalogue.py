@@ -286,6 +286,38 @@ def test_a_word_of_the_same_stem_is_no_subject(retriever_of: Callable[..., Retri
     assert news.reply is not None and news.reply.kind == "unnamed"  # none is about news
 
 
+def test_irregular_plurals_and_hyphenated_subjects_find_their_articles(
+    retriever_of: Callable[..., Retriever],
+) -> None:
+    # Known since round 3: "children" found no article about a child, "cease-fire" none saying
+    # "ceasefire" (only a regular plural counted, and a hyphenated word never matched).
+    school = (
+        "Village school saves its last class\n\nThe village school will stay open after the "
+        "council found places for one more child. Parents said every child deserved a school "
+        "close to home.\n"
+    )
+    truce = (
+        "Border truce holds for a third day\n\nA ceasefire between the two militias held on "
+        "Wednesday. Observers said the ceasefire was the longest since 2019.\n"
+    )
+    boats = (
+        "Fishermen protest new quotas\n\nHundreds of fishermen blocked the harbour on Monday "
+        "over new quotas for cod.\n"
+    )
+    three = retriever_of(school=school, truce=truce, boats=boats, ferry=FERRY)
+    for question, wanted in (
+        ("which articles do you have about children", "school"),
+        ("any stories about the cease-fire", "truce"),
+        ("do you have an article about a fisherman", "boats"),
+    ):
+        answer = read_answer(three, question)
+        assert answer.reply is not None and answer.reply.kind == "summary", question
+        assert answer.reply.doc_id == wanted, question
+    hyphenated = retriever_of(truce=truce.replace("ceasefire", "cease-fire"), ferry=FERRY)
+    answer = read_answer(hyphenated, "is there an article on the ceasefire")
+    assert answer.reply is not None and answer.reply.doc_id == "truce"
+
+
 #: The group whose own article the ferry story is in `channel`.
 GROUP = -100123456
 

@@ -4,6 +4,7 @@ the article itself are answered from its structure, the rest by retrieval."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
@@ -144,7 +145,7 @@ def named_or_this_article(
     doc_id = found.passages[0].doc_id if found.passages else scope[0]
     document = retriever.index.documents[doc_id]
     text, title = document.text.lower(), document.title.lower()
-    words = [w for w in topic.split() if w not in english_stopwords()]
+    words = _subject_words(topic, f"{title}\n{text}")
     said = [bool(re.search(rf"\b{re.escape(w)}", text)) or _said_alone(w, text) for w in words]
     if len(scope) == 1:
         # The one article a chat has is the one meant, if it is about the subject: "who wrote
@@ -195,8 +196,22 @@ def _about_every_word(retriever: Retriever, topic: str, doc_id: str) -> bool:
     """Whether an article is about each word of `topic` (`_about`)."""
     document = retriever.index.documents[doc_id]
     text, title = document.text.lower(), document.title.lower()
-    words = [w for w in topic.split() if w not in english_stopwords()]
+    words = _subject_words(topic, f"{title}\n{text}")
     return bool(words) and all(_about(w, text, title) for w in words)
+
+
+def _subject_words(topic: str, text: str) -> list[str]:
+    """The words of a subject to look for in an article (`text` in lower case): not its small
+    words, and two that the article writes as one ("cease fire" of its "ceasefire" or
+    "cease-fire") as that one, hyphenated."""
+    words = [w for w in topic.split() if w not in english_stopwords()]
+    joined: list[str] = []
+    for word in words:
+        if joined and _times_said_compound(f"{joined[-1]}-{word}", text):
+            joined[-1] = f"{joined[-1]}-{word}"
+        else:
+            joined.append(word)
+    return joined
 
 
 #: The most articles "which articles do you have about fires" reads through, the newest: each
@@ -218,6 +233,20 @@ def articles_about(
         if doc_id != found and _about_every_word(retriever, topic, doc_id)
     ]
     return [found, *others]
+
+
+def _newest_about(retriever: Retriever, topic: str, doc_ids: Collection[str] | None) -> str | None:
+    """The newest of the `CATALOGUE_READ` newest articles of `doc_ids` that is about each word
+    of `topic` (`_about`), if any."""
+    scope = articles_in_scope(retriever, doc_ids)
+    return next(
+        (
+            doc_id
+            for doc_id in newest_articles(retriever.index, scope, CATALOGUE_READ)
+            if _about_every_word(retriever, topic, doc_id)
+        ),
+        None,
+    )
 
 
 def with_articles(
@@ -256,6 +285,8 @@ def _about(word: str, text: str, title: str) -> bool:
 def _said_alone(word: str, text: str) -> bool:
     """Whether `text` says `word` as the start of a word of its own ("swap" in "swapped", not
     the end of "cease-fire"), in the singular or the plural."""
+    if "-" in word.strip("-"):
+        return _times_said_compound(word.strip("-"), text) > 0
     return any(re.search(rf"(?<![\w-]){re.escape(form)}", text) for form in _number_forms(word))
 
 
@@ -264,15 +295,36 @@ def _times_said(word: str, text: str) -> int:
     "cease-fire"), in the singular or the plural ("trams" for "tram", "ferries" for "ferry"),
     or as the start of a noun or an adjective of it ("protesters" of "protests", "Russian" of
     "Russia"); not a verb's form ("fired" is no "fire", "training" no "trains")."""
+    if "-" in word.strip("-"):
+        return _times_said_compound(word.strip("-"), text)
     forms = _number_forms(word)
+    # A word of its own, or one the text hyphenates ("cease-fire" says "ceasefire").
+    said = (found.group() for found in re.finditer(r"(?<![\w-])\w+", text))
+    hyphenated = (
+        found.group().replace("-", "") for found in re.finditer(r"(?<![\w-])\w+(?:-\w+)+", text)
+    )
     return sum(
         1
-        for found in re.finditer(r"(?<![\w-])\w+", text)
-        if any(
-            found.group().startswith(form) and found.group()[len(form) :] in _NOUN_ENDINGS
-            for form in forms
-        )
+        for written in itertools.chain(said, hyphenated)
+        if any(written.startswith(form) and written[len(form) :] in _NOUN_ENDINGS for form in forms)
     )
+
+
+def _times_said_compound(word: str, text: str) -> int:
+    """How often `text` says a hyphenated `word` ("cease-fire"), written with its hyphens,
+    run together or apart ("ceasefire", "cease fire"), in the singular or the plural."""
+    last = word.rsplit("-", 1)[-1]
+    head = word[: -len(last)]
+    endings = "|".join(
+        sorted(re.escape(f[len(last) :]) for f in _number_forms(last) if f.startswith(last))
+    )
+    parts = [re.escape(part) for part in head.rstrip("-").split("-")]
+    tail = re.escape(last)
+    for form in _number_forms(last):
+        if not form.startswith(last):  # an irregular plural ("women" of "woman")
+            tail = f"(?:{tail}|{re.escape(form)})"
+    pattern = rf"(?<![\w-]){'[- ]?'.join(parts)}[- ]?{tail}(?:{endings})?(?![\w-])"
+    return len(re.findall(pattern, text))
 
 
 #: What a word may go on with and still name the same subject: a plural, a possessive, a
@@ -280,9 +332,45 @@ def _times_said(word: str, text: str) -> int:
 _NOUN_ENDINGS = frozenset({"", "s", "es", "n", "ns", "an", "ans", "er", "ers", "or", "ors"})
 
 
+#: English's irregular plurals, by singular (a "-man" word's are made apart: "fishermen").
+_IRREGULAR_PLURALS = {
+    "child": "children",
+    "person": "people",
+    "man": "men",
+    "woman": "women",
+    "mouse": "mice",
+    "goose": "geese",
+    "tooth": "teeth",
+    "foot": "feet",
+    "wolf": "wolves",
+    "calf": "calves",
+    "thief": "thieves",
+    "knife": "knives",
+    "wife": "wives",
+    "life": "lives",
+    "leaf": "leaves",
+    "shelf": "shelves",
+    "crisis": "crises",
+    "analysis": "analyses",
+    "thesis": "theses",
+    "fungus": "fungi",
+    "nucleus": "nuclei",
+    "cactus": "cacti",
+    "criterion": "criteria",
+    "phenomenon": "phenomena",
+    "ox": "oxen",
+}
+_IRREGULAR_SINGULARS = {plural: single for single, plural in _IRREGULAR_PLURALS.items()}
+
+
 def _number_forms(word: str) -> set[str]:
-    """`word` and its singular or plural forms by English's regular rules."""
+    """`word` and its singular or plural forms by English's rules, regular and irregular."""
     forms = {word, f"{word}s", f"{word}es"}
+    for other in (_IRREGULAR_PLURALS.get(word), _IRREGULAR_SINGULARS.get(word)):
+        if other is not None:
+            forms.add(other)
+    if len(word) > 3 and word.endswith(("man", "men")):
+        forms.add(word[:-3] + ("men" if word.endswith("man") else "man"))  # "firemen"
     if word.endswith("ies"):
         forms.add(f"{word[:-3]}y")
     if word.endswith("es"):
@@ -730,6 +818,10 @@ def read_answers(
             # see, not of the one a post's thread or `--doc` is on.
             looked_in = shelves[i] if catalogue else scopes[i]
             doc_id = named_or_this_article(retriever, topic, looked_in)
+            if catalogue and topic is not None and doc_id is None:
+                # The search found none (the article says "ceasefire" of "the cease-fire"):
+                # the newest article about each word, as the list is made of.
+                doc_id = _newest_about(retriever, topic, looked_in)
             if topic is not None and not catalogue and _looks_beyond(scopes[i], shelves[i]):
                 doc_id = _named_beyond(retriever, topic, doc_id, shelves[i])
                 looked_in = shelves[i]
