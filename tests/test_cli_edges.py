@@ -1241,12 +1241,14 @@ def test_a_jsonl_file_that_cannot_be_read_is_kept_as_indexed_by_a_refresh(
 
 def test_add_shows_a_title_s_control_characters_as_list_does(tmp_path: Path, cli: Cli) -> None:
     # A CLI attacker's probe: a right-to-left override in a feed's title made `add`'s line
-    # read "Invoice exe.txt paid"; `list` showed it escaped.
+    # read "Invoice exe.txt paid"; `list` showed it escaped. Titles now drop direction
+    # controls: the title reads as its characters are stored, wherever it is shown.
     story = tmp_path / "bill.txt"
     story.write_text("Invoice \u202etxt.exe\u202c paid\n\nThe council paid it on Monday.\n")
     added = cli("add", str(story), index_dir=tmp_path / "index")
     assert added.returncode == 0, added.stderr
-    assert added.stdout.splitlines()[0] == "bill: Invoice \\u202etxt.exe\\u202c paid"
+    assert added.stdout.splitlines()[0] == "bill: Invoice txt.exe paid"
+    assert "Invoice txt.exe paid" in cli("list", index_dir=tmp_path / "index").stdout
 
 
 def test_a_jsonl_line_kept_as_indexed_is_not_pruned_and_no_jsonl_stops_a_refresh(
