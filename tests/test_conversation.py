@@ -361,6 +361,27 @@ def test_a_short_question_about_another_article_leaves_the_last_one(
     assert answer.passages[0].doc_id == alone.passages[0].doc_id != turn.doc_id
 
 
+@pytest.mark.parametrize(
+    ("first", "switch"),
+    [
+        # A new user's probes: "there" and "it" that point at nothing kept a question naming
+        # another story's subject on the last answer's article ("is there a second tram line
+        # planned?" after the bridge story got the bridge's designer).
+        ("who scored the winner for Braga?", "is there a fourth light-rail line in bergen?"),
+        ("how hot did it get in andalusia", "how much does it cost to ride the bergen light rail?"),
+        ("who won the tour de suisse stage", "were there any measles deaths in cluj?"),
+        ("how long is bergen's new light rail line", "is there a teachers strike in kenya?"),
+    ],
+)
+def test_there_or_it_pointing_at_nothing_leaves_the_last_article(
+    many_articles: Retriever, first: str, switch: str
+) -> None:
+    _, turn = ask_in_context(many_articles, first, None, now=100.0)
+    answer, _ = ask_in_context(many_articles, switch, turn, now=130.0)
+    alone = many_articles.ask(switch)
+    assert answer.passages[0].doc_id == alone.passages[0].doc_id != turn.doc_id
+
+
 def test_a_long_run_of_spaces_is_read_once() -> None:
     # The terminal chat takes any length: a name pattern trying each split of 40,000 spaces
     # took 10 s a question.
@@ -441,6 +462,16 @@ def test_a_pronoun_or_an_ellipsis_points_back() -> None:
     assert points_back("and kasatkin?")
     # Short, but pointing at nothing said before: another article may answer it.
     assert not points_back("who was convicted") and not points_back("who won the final")
+    # "there" and "it" that point at nothing; and those that do.
+    for nothing in (
+        "is there a second line planned?",
+        "how many were there in 2022",
+        "is it safe to eat turkey",
+        "how much does it cost to ride the tram",
+    ):
+        assert not points_back(nothing), nothing
+    for back in ("how much does it cost?", "what happened there", "is it safe?", "was there?"):
+        assert points_back(back), back
 
 
 def test_after_a_role_holder_she_is_the_holder_not_the_company() -> None:

@@ -54,6 +54,24 @@ _ANAPHORA = re.compile(
     r"then|the same)\b",
     re.IGNORECASE,
 )
+#: "there" and "it" that point at nothing: "is there a second line planned?", "how many
+#: outbreaks were there", "how much does it cost to ride the tram?", "is it safe to eat
+#: turkey?". Read as pointing back, they kept a question naming another story's subject on the
+#: last answer's article.
+_DUMMY = re.compile(
+    r"\b(?:is|are|was|were|will|would|has|have|had)\s+there\b(?!\s*[?.!]*\s*$)"
+    r"|\bthere\s+(?:is|are|was|were|will|would|has|have|had|['’]s)\b"
+    r"|\b(?:is|was|would\s+be|will\s+be)\s+it\s+(?:\w+\s+){1,2}?to\s+(?=\w)"
+    r"|\bit\s+(?:costs?|takes?|took|means?)\s+(?:\w+\s+){0,3}?to\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def _pointing(question: str) -> str:
+    """`question` without the "there" and "it" that point at nothing (`_DUMMY`)."""
+    return _DUMMY.sub(" ", question)
+
+
 # Longest first: what follows is the ellipsis's new subject (`swapped_subject`).
 _ELLIPSIS = re.compile(
     r"^\s*(and what about|and how about|what about|how about|and|also)\b", re.IGNORECASE
@@ -100,7 +118,9 @@ class Turn:
 def points_back(question: str) -> bool:
     """Whether `question` points back at what was said before with a pronoun ("how old is
     she?", "when did this happen?") or an ellipsis ("and kasatkin?")."""
-    return _ANAPHORA.search(question) is not None or _ELLIPSIS.match(question) is not None
+    return (
+        _ANAPHORA.search(_pointing(question)) is not None or _ELLIPSIS.match(question) is not None
+    )
 
 
 def depends_on_context(question: str) -> bool:
@@ -108,7 +128,7 @@ def depends_on_context(question: str) -> bool:
     "from where?", "what minute?"); not "?!" or "...", which say nothing at all."""
     words = len(_WORD.findall(question))
     return bool(
-        _ANAPHORA.search(question)
+        _ANAPHORA.search(_pointing(question))
         or _ELLIPSIS.search(question)
         or _BARE.match(question)
         or (0 < words <= SHORT_QUESTION_WORDS and not names_in(question))
@@ -480,7 +500,7 @@ def _questions_for(
         leans
         and names_here is not None
         and previous.doc_id is not None
-        and not _ANAPHORA.search(request.question)
+        and not _ANAPHORA.search(_pointing(request.question))
         and not _ELLIPSIS.search(request.question)
         and not _BARE.match(request.question)
         and names_here(request.question, previous.doc_id)
@@ -492,7 +512,7 @@ def _questions_for(
         leans
         and elsewhere is not None
         and previous.doc_id is not None
-        and not _ANAPHORA.search(request.question)
+        and not _ANAPHORA.search(_pointing(request.question))
         and not _BARE.match(request.question)
         and elsewhere(request.question, previous.doc_id)
     ):
@@ -902,7 +922,7 @@ def _settle(
         # topic.
         elsewhere = (
             request.previous is not None
-            and _ANAPHORA.search(request.question) is not None
+            and _ANAPHORA.search(_pointing(request.question)) is not None
             and bool(answer.passages)
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
