@@ -322,20 +322,21 @@ def build_parser() -> argparse.ArgumentParser:
         "are asked against the bundled article (or --docs). With --database-url the index "
         "is that database's, replaced by these documents: give it a database of its own.",
     )
-    p.add_argument("file", type=Path, help="a .jsonl dev set")
+    p.add_argument("file", type=_local_path, help="a .jsonl dev set")
     p.add_argument(
         "--distractors",
-        type=Path,
+        type=partial(_local_path, documents=True),
         action="append",
         default=[],
         help="extra documents to index alongside (repeatable)",
     )
     p.add_argument(
         "--docs",
-        type=Path,
+        type=partial(_local_path, documents=True),
         nargs="+",
         default=[],
-        help="documents for {q, answers} / {q} files (default: the bundled article)",
+        help="documents (files or folders, not links) for {q, answers} / {q} files "
+        "(default: the bundled article)",
     )
     p.add_argument(
         "--top-k", type=int, default=5, metavar="N", help="k of hit@k and MRR@k (default 5)"
@@ -359,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--out-of-scope",
-        type=Path,
+        type=_local_path,
         action="append",
         default=[],
         help="{q} questions the documents cannot answer, for refusal rates "
@@ -601,6 +602,20 @@ def _folder(value: str) -> Path:
     """A folder named on the command line; an empty one would quietly mean the current one."""
     if not value.strip():
         raise argparse.ArgumentTypeError("needs a folder")
+    return Path(value)
+
+
+def _local_path(value: str, documents: bool = False) -> Path:
+    """A file or folder `eval` reads; a link is refused as typed, since a Path made of it
+    collapses its "//" into a name the user never typed ("http:/host/page")."""
+    if re.match(r"[A-Za-z][\w+.-]*://", value) and not os.path.exists(value):
+        shown = masked_url(value)  # a password in the link is not printed
+        how = "save it and give its file"
+        if documents and value.lower().startswith(("http://", "https://")):
+            how = f"save the page and give its file, or `articlebot add {shown}` then ask about it"
+        raise argparse.ArgumentTypeError(
+            f"{shown} is a link, and eval reads files and folders, not links: {how}"
+        )
     return Path(value)
 
 

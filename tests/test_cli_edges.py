@@ -1413,3 +1413,20 @@ def test_ask_one_article_of_another_by_its_subject(
     for question in ("summarize the harbour story", "do you have an article about the harbour?"):
         asked = cli("ask", "--json", "--doc", "article", question, index_dir=index_dir)
         assert json.loads(asked.stdout)["reply"]["doc_id"] == "harbour", question
+
+
+def test_eval_refuses_a_link_as_typed_and_says_what_it_reads(tmp_path: Path, cli: Cli) -> None:
+    # A new user's probe: `eval FILE --docs LINK` said "http:/127.0.0.1:8765/ferry-strike.html:
+    # no such file or folder", the link's "//" collapsed and nothing said links are not read.
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text('{"q": "who runs the ferries?"}\n')
+    link = "http://127.0.0.1:8765/ferry-strike.html"
+    for option in ("--docs", "--distractors"):
+        refused = cli("eval", str(dev), option, link, index_dir=tmp_path / "index")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+        assert f"{link} is a link" in refused.stderr
+        assert "eval reads files and folders" in refused.stderr
+        assert f"`articlebot add {link}` then ask about it" in refused.stderr
+    refused = cli("eval", "https://example.com/dev.jsonl", index_dir=tmp_path / "index")
+    assert refused.returncode == 2 and "https://example.com/dev.jsonl is a link" in refused.stderr
+    assert "https:/example.com" not in refused.stderr
