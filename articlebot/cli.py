@@ -772,8 +772,11 @@ def cmd_add(args: argparse.Namespace) -> int:
         on_wait=_waiting,
         progress=sys.stderr.isatty(),
     )
+    unchanged = set(report.unchanged)
     for doc_id in report.given:
-        print(one_line(f"{doc_id}: {data.documents[doc_id].title}"))  # as `list` shows it
+        # A file added again as it was is named as such, not as if it were added now.
+        same = " (unchanged)" if doc_id in unchanged else ""
+        print(one_line(f"{doc_id}: {data.documents[doc_id].title}{same}"))  # as `list` shows it
     _print_report(settings, report)
     if report.first and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it

@@ -1430,3 +1430,21 @@ def test_eval_refuses_a_link_as_typed_and_says_what_it_reads(tmp_path: Path, cli
     refused = cli("eval", "https://example.com/dev.jsonl", index_dir=tmp_path / "index")
     assert refused.returncode == 2 and "https://example.com/dev.jsonl is a link" in refused.stderr
     assert "https:/example.com" not in refused.stderr
+
+
+def test_adding_a_file_again_as_it_was_says_it_is_unchanged(tmp_path: Path, cli: Cli) -> None:
+    # A new user's probe: `add story.txt` a second time printed "tram: <title>" as if it
+    # were added, then "0 added".
+    index_dir = tmp_path / "index"
+    story = tmp_path / "tram.txt"
+    story.write_text("Tram fares rise\n\nThe city raises tram fares by a tenth from May.\n")
+    first = cli("add", str(story), index_dir=index_dir)
+    assert first.returncode == 0 and first.stdout.splitlines()[0] == "tram: Tram fares rise"
+    again = cli("add", str(story), index_dir=index_dir)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == "tram: Tram fares rise (unchanged)"
+    assert "0 added, 0 updated, 1 unchanged" in again.stdout
+    story.write_text("Tram fares rise\n\nThe city raises tram fares by a fifth from May.\n")
+    edited = cli("add", str(story), index_dir=index_dir)
+    assert edited.stdout.splitlines()[0] == "tram: Tram fares rise"
+    assert "0 added, 1 updated" in edited.stdout
