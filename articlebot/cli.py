@@ -661,6 +661,14 @@ def _refreshable_sources(held: Sequence[str], say_gone: bool = True) -> list[str
 
     origins = dict.fromkeys(origin(source) for source in held)
     files = [o for o in origins if is_file(o)]
+    fetched = sum(not is_file(source) for source in held)
+    if fetched:
+        # A refresh reads files only: these articles were silently left out of its report.
+        print(
+            f"articlebot: kept {_plural(fetched, 'article')} added from links or uploads as "
+            "indexed (a refresh reads files only)",
+            file=sys.stderr,
+        )
     gone = [o for o in files if origin_is_gone(o)]
     if gone and say_gone:
         print(

@@ -1024,3 +1024,29 @@ async def test_a_long_list_of_articles_is_paged_and_narrowed_by_words(
     # Words too long to repeat in the "Next:" line, in emoji (two units each): it still fits.
     emoji = await _ask(api, chat, "/articles " + "🔥" * 300, pages + 6)
     assert emoji.startswith("No article's title or id has")
+
+
+def test_a_refresh_says_it_keeps_the_articles_added_from_links(
+    site, index_dir, tmp_path, cli
+) -> None:
+    # A new user's probe: `articlebot index` with no paths named no article from a link,
+    # though README says those are "kept as indexed, and said so".
+    def run(*args: str):
+        return cli(*args, index_dir=index_dir, ARTICLEBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
+
+    story = tmp_path / "apple.txt"
+    story.write_text("Apple harvest\n\nThe apple harvest in Kent was the largest in a decade.\n")
+    assert run("add", str(story)).returncode == 0
+    link = run("add", f"{site}/lighthouse.html")
+    assert link.returncode == 0, link.stderr
+    refreshed = run("index")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert (
+        "kept 1 article added from links or uploads as indexed (a refresh reads files only)"
+        in refreshed.stderr
+    )
+    assert "0 added, 0 updated, 2 unchanged" in refreshed.stdout
+    # Files alone: nothing to say.
+    assert run("remove", link.stdout.split(":")[0]).returncode == 0
+    files_only = run("index")
+    assert files_only.returncode == 0 and "links or uploads" not in files_only.stderr
