@@ -602,13 +602,24 @@ def _folder(value: str) -> Path:
     """A folder named on the command line; an empty one would quietly mean the current one."""
     if not value.strip():
         raise argparse.ArgumentTypeError("needs a folder")
+    if _is_link(value):
+        # As a Path it is "http:/host/x", a folder the user never named, made by `index`.
+        raise argparse.ArgumentTypeError(
+            f"{masked_url(value)} is a link, and --index-dir takes a folder (an index in "
+            "PostgreSQL is named with --database-url URL)"
+        )
     return Path(value)
+
+
+def _is_link(value: str) -> bool:
+    """Whether a word meant as a path is a link ("scheme://..."), not a file that exists."""
+    return re.match(r"[A-Za-z][\w+.-]*://", value) is not None and not os.path.exists(value)
 
 
 def _local_path(value: str, documents: bool = False) -> Path:
     """A file or folder `eval` reads; a link is refused as typed, since a Path made of it
     collapses its "//" into a name the user never typed ("http:/host/page")."""
-    if re.match(r"[A-Za-z][\w+.-]*://", value) and not os.path.exists(value):
+    if _is_link(value):
         shown = masked_url(value)  # a password in the link is not printed
         how = "save it and give its file"
         if documents and value.lower().startswith(("http://", "https://")):

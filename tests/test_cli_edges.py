@@ -1448,3 +1448,14 @@ def test_adding_a_file_again_as_it_was_says_it_is_unchanged(tmp_path: Path, cli:
     edited = cli("add", str(story), index_dir=index_dir)
     assert edited.stdout.splitlines()[0] == "tram: Tram fares rise"
     assert "0 added, 1 updated" in edited.stdout
+
+
+def test_an_index_folder_given_as_a_link_is_refused_as_typed(tmp_path: Path, cli: Cli) -> None:
+    # `list --index-dir http://x/idx` said "no index in http:/x/idx; run `articlebot index
+    # --index-dir http:/x/idx`", which would make a folder "http:" the user never named.
+    for command in ("list", "index"):
+        refused = cli(command, "--index-dir", "http://x/idx", index_dir=tmp_path / "index")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+        assert "http://x/idx is a link, and --index-dir takes a folder" in refused.stderr
+        assert "http:/x" not in refused.stderr.replace("http://x", "")
+    assert not (tmp_path / "http:").exists()
