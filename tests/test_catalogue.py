@@ -318,6 +318,35 @@ def test_irregular_plurals_and_hyphenated_subjects_find_their_articles(
     assert answer.reply is not None and answer.reply.doc_id == "truce"
 
 
+def test_the_story_named_is_the_one_about_the_word_not_one_saying_it_in_passing(
+    retriever_of: Callable[..., Retriever],
+) -> None:
+    # A new user's probe: "who wrote the storm story?", "summarize the storm article" gave the
+    # ferry strike, whose islander is "used to storms cancelling the boats" (its best passage
+    # for "storm"), and "which articles do you have about storms?" listed it.
+    strike = (
+        "Island ferry crews strike over pay\n\nBy Fiona MacRae\n\nFerry crews on routes to "
+        "the islands walked out on Sunday in a dispute over pay, cancelling all 42 sailings.\n\n"
+        'Shops reported running out of milk and bread. "We are used to storms cancelling the '
+        'boats, but this is different," said Catriona Macneil, who runs a grocery.\n\n'
+        "The union said its 380 members had rejected a 3.5% pay offer.\n"
+    )
+    flood = (
+        "Storm Ida: Carrick flood damage worse than feared\n\nBy Sean Gallagher\n\nFlood "
+        "damage in Carrick is worse than first feared, the county council said on Thursday, "
+        "with 230 homes and 41 businesses now known to have been flooded.\n\nInsurers said "
+        "claims would pass 12 million euros.\n"
+    )
+    two = retriever_of(strike=strike, flood=flood, budget=BUDGET)
+    byline = read_answer(two, "who wrote the storm story?")
+    assert byline.reply is not None and byline.reply.doc_id == "flood"
+    gist = read_answer(two, "summarize the storm article")
+    assert gist.reply is not None and gist.reply.doc_id == "flood"
+    listed = read_answer(two, "which articles do you have about storms?")
+    assert listed.reply is not None and listed.reply.kind == "summary"
+    assert listed.reply.doc_id == "flood"
+
+
 #: The group whose own article the ferry story is in `channel`.
 GROUP = -100123456
 

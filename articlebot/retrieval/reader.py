@@ -142,6 +142,16 @@ def named_or_this_article(
     if topic is None or not scope:
         return this_article(retriever, doc_ids)
     found = retriever.ask(topic, doc_ids=doc_ids)
+    if len(scope) > 1:
+        # The best-matching article about each word (in its title, or said twice) before one
+        # saying it in passing: "the storm story" is "Storm Ida: ...", not the ferry strike
+        # whose islander is "used to storms cancelling the boats", its best passage.
+        about = next(
+            (p.doc_id for p in found.passages if _about_every_word(retriever, topic, p.doc_id)),
+            None,
+        )
+        if about is not None:
+            return about
     doc_id = found.passages[0].doc_id if found.passages else scope[0]
     document = retriever.index.documents[doc_id]
     text, title = document.text.lower(), document.title.lower()
