@@ -394,6 +394,11 @@ def test_a_question_naming_another_article_asks_every_article_not_the_one_in_sco
     for question in ("who wrote it?", "when was it published?"):
         answer, _ = ask_in_context(three, question, turn, doc_ids=["liveblog"], seen=everything)
         assert answer.reply is not None and answer.reply.doc_id == "ferry", question
+    # "This" is the article in scope (a bot attacker's probe: "who wrote this?" under the
+    # post, after another story's byline, gave that story's author and source).
+    for question in ("who wrote this?", "where is this from?", "when was this published?"):
+        answer, _ = ask_in_context(three, question, turn, doc_ids=["liveblog"], seen=everything)
+        assert answer.reply is not None and answer.reply.doc_id == "liveblog", question
     # Without a scope beyond the article in it, the follow-up stays there.
     answer, _ = ask_in_context(three, "who wrote it?", turn, doc_ids=["liveblog"])
     assert answer.reply is not None and answer.reply.doc_id == "liveblog"

@@ -627,9 +627,17 @@ def _scope_for(request: Request, ttl: float, indexed: Collection[str]) -> Collec
         or request.at - previous.at > ttl
         or not detect_intent(without_small_talk(request.question))
         or named_article(without_small_talk(request.question)) is not None
+        or (request.doc_ids is not None and _THIS.search(request.question) is not None)
     ):
+        # "This" is the article the chat is on (a post's thread, `/use`, `--doc`) where it is
+        # on one: "who wrote this?" under a post, after "who wrote the bakery story?", is the
+        # post's author; "who wrote it?" goes on from that answer.
         return request.doc_ids
     return _last_article(request, indexed)
+
+
+#: "This" pointing at the article at hand ("who wrote this?", "where is this story from").
+_THIS = re.compile(r"\bth(?:is|ese)\b", re.IGNORECASE)
 
 
 #: The words that frame a follow-up ("what about ...", "and also ..."), not its subject.
