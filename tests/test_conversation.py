@@ -382,6 +382,29 @@ def test_there_or_it_pointing_at_nothing_leaves_the_last_article(
     assert answer.passages[0].doc_id == alone.passages[0].doc_id != turn.doc_id
 
 
+@pytest.mark.parametrize(
+    ("first", "switch"),
+    [
+        # A bot attacker's probe: naming someone only another article names, with "he" for
+        # them, was asked of the last answer's article ("how old was Tom Baker when he started
+        # fishing?" answered with the ferry captain's age).
+        ("who scored the winner for Braga?", "what did Jan Keller say after he won the stage?"),
+        (
+            "how long is bergen's new light rail line",
+            "how old was Tadesse when he broke the record?",
+        ),
+        ("who won the tour de suisse stage", "what did Ferreira say after he scored?"),
+    ],
+)
+def test_a_pronoun_for_someone_only_another_article_names_leaves_the_last_article(
+    many_articles: Retriever, first: str, switch: str
+) -> None:
+    _, turn = ask_in_context(many_articles, first, None, now=100.0)
+    answer, _ = ask_in_context(many_articles, switch, turn, now=130.0)
+    alone = many_articles.ask(switch)
+    assert answer.passages[0].doc_id == alone.passages[0].doc_id != turn.doc_id
+
+
 def test_a_long_run_of_spaces_is_read_once() -> None:
     # The terminal chat takes any length: a name pattern trying each split of 40,000 spaces
     # took 10 s a question.

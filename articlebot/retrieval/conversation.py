@@ -56,13 +56,17 @@ _ANAPHORA = re.compile(
 )
 #: "there" and "it" that point at nothing: "is there a second line planned?", "how many
 #: outbreaks were there", "how much does it cost to ride the tram?", "is it safe to eat
-#: turkey?". Read as pointing back, they kept a question naming another story's subject on the
-#: last answer's article.
+#: turkey?" (not "is it safe to swim", "how long did it take to build", whose object is the
+#: last answer's thing). Read as pointing back, they kept a question naming another story's
+#: subject on the last answer's article.
 _DUMMY = re.compile(
     r"\b(?:is|are|was|were|will|would|has|have|had)\s+there\b(?!\s*[?.!]*\s*$)"
     r"|\bthere\s+(?:is|are|was|were|will|would|has|have|had|['’]s)\b"
-    r"|\b(?:is|was|would\s+be|will\s+be)\s+it\s+(?:\w+\s+){1,2}?to\s+(?=\w)"
-    r"|\bit\s+(?:costs?|takes?|took|means?)\s+(?:\w+\s+){0,3}?to\s+(?=\w)",
+    r"|\b(?:is|was|would\s+be|will\s+be)\s+it\s+(?:(?:still|really|too|very|so)\s+)?"
+    r"(?:safe|unsafe|possible|impossible|hard|easy|difficult|legal|illegal|necessary|ok|okay"
+    r"|wise|dangerous|free|cheap|expensive|worth|better|normal|common|usual|unusual|rare)"
+    r"\s+to\s+(?=\w+\s+\w)"
+    r"|\bit\s+(?:costs?|takes?|took|means?)\s+(?:\w+\s+){0,3}?to\s+(?=\w+\s+\w)",
     re.IGNORECASE,
 )
 
@@ -507,6 +511,17 @@ def _questions_for(
     ):
         # Short, but naming its subject as chats type names, in lower case: "how old is
         # kasatkin" after "how old is vinatier" asks of Kasatkin alone.
+        return _Asked([request.question])
+    typed = names_in(request.question)
+    if (
+        leans
+        and typed
+        and elsewhere is not None
+        and previous.doc_id is not None
+        and elsewhere(" ".join(typed), previous.doc_id)
+    ):
+        # Naming someone only another article names, its pronoun is theirs: "how old was Tom
+        # Baker when he started fishing?" after the ferry captain's age is Tom Baker's story.
         return _Asked([request.question])
     if (
         leans
