@@ -1317,9 +1317,15 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
         # A path made of the token is a common convention: masked, as `info` shows it.
         print(one_line(without_token(f"webhook set to {args.url}", token)))
     elif args.action == "info":
-        for key, value in asyncio.run(webhook.webhook_info(token, urls)).items():
+        info = asyncio.run(webhook.webhook_info(token, urls))
+        if not info["url"]:
+            print("no webhook is set (the bot uses long polling)")
+            return 0
+        for key, value in info.items():
+            if value is None or value == "":
+                continue  # Telegram leaves out what it has not got (no error yet)
             # The webhook's URL or last error may hold the token (a path made of it).
-            print(one_line(without_token(f"{key}: {'' if value is None else value}", token)))
+            print(one_line(without_token(f"{key}: {value}", token)))
     else:
         asyncio.run(webhook.delete_webhook(token, urls))
         print("webhook deleted")

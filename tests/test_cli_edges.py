@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
+from fake_botapi import FakeBotApi
 from probe_articles import FROG, TEACHERS_STRIKE
 from terminal import Terminal
 
@@ -604,6 +605,26 @@ def test_webhook_info_with_the_api_unreachable_says_so(tmp_path: Path, cli: Cli)
     assert result.returncode == 1
     assert result.stderr.startswith(f"articlebot: error: cannot reach the Bot API at {closed} (")
     assert result.stderr.count("\n") == 1 and token not in result.stderr
+
+
+def test_webhook_info_without_a_webhook_says_the_bot_polls(tmp_path: Path, cli: Cli) -> None:
+    """An operator's probe: with no webhook set, `info` printed "url: " and
+    "max_connections: " with nothing after them."""
+    with FakeBotApi() as api:
+        env = {"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": api.url}
+        result = cli("webhook", "info", index_dir=tmp_path / "i", **env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == "no webhook is set (the bot uses long polling)\n"
+        secret = {"ARTICLEBOT_WEBHOOK_SECRET": "shared-s3cret"}
+        url = "https://bot.example.org/hook"
+        assert cli("webhook", "set", url, index_dir=tmp_path / "i", **env, **secret).returncode == 0
+        result = cli("webhook", "info", index_dir=tmp_path / "i", **env)
+    # Only what Telegram has: no delivery error yet, so no empty "last_error_message: ".
+    assert result.stdout.splitlines() == [
+        f"url: {url}",
+        "pending_update_count: 0",
+        "max_connections: 40",
+    ]
 
 
 def _run_unprivileged(
