@@ -623,6 +623,16 @@ async def test_admin_uploads_a_file(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_an_admins_removal_is_logged_naming_the_admin(api, bot, caplog) -> None:
+    # A new operator's finding: additions were logged ("added ID from SOURCE"), removals not.
+    caplog.set_level(logging.INFO, logger="articlebot.bot.articles")
+    assert await _ask(api, ADMIN, "/remove article", 1, user=make_user(ADMIN)) == (
+        "Removed article."
+    )
+    assert f"removed article by admin {ADMIN}" in [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.asyncio
 async def test_two_uploads_of_the_same_name_are_two_articles(api, bot, caplog) -> None:
     caplog.set_level(logging.INFO, logger="articlebot.bot.articles")
     admin = make_user(ADMIN)

@@ -604,6 +604,7 @@ async def remove(update: Update, context: BotContext) -> None:
         doc_ids += [d for d in waiting if d in state.retriever.index.documents]
         waiting = [d for d in waiting if d not in state.retriever.index.documents]
         forgotten = WAITING_FORGOTTEN.format(ids=", ".join(waiting)) if waiting else ""
+        _log_removed(waiting, message, "a post waiting to be read")
         if not doc_ids:
             await message.reply_text(plain_fit(forgotten))
             return
@@ -625,8 +626,19 @@ async def remove(update: Update, context: BotContext) -> None:
     except (DocumentError, IndexStoreError) as exc:
         await message.reply_text(plain_fit(f"Could not remove it: {exc}"))
         return
+    _log_removed(doc_ids, message)
     removed = plain_fit(" ".join(filter(None, (f"Removed {', '.join(doc_ids)}.", forgotten))))
     if state.stopping.is_set():  # removed as the stop came: said in the time kept for notices
         await _say_while_stopping(message, removed)
     else:
         await message.reply_text(removed)
+
+
+def _log_removed(doc_ids: list[str], message: Message, what: str = "") -> None:
+    """One info line per removed id, naming the admin who asked: an addition is logged, so a
+    removal must be too, or an article gone from the index has no trace of who dropped it."""
+    user, chat = message.from_user, message.sender_chat
+    # An anonymous group admin writes as the group: its user is Telegram's stand-in bot.
+    by = f"admin {user.id}" if user is not None and chat is None else f"chat {message.chat_id}"
+    for doc_id in doc_ids:
+        log.info("removed %s%s by %s", doc_id, f" ({what})" if what else "", by)
