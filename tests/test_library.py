@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import itertools
 import logging
@@ -630,6 +631,21 @@ async def test_an_admins_removal_is_logged_naming_the_admin(api, bot, caplog) ->
         "Removed article."
     )
     assert f"removed article by admin {ADMIN}" in [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_of_a_kind_not_read_is_refused_at_once(api, bot) -> None:
+    # A new operator's finding: a .docx or .pdf got "Reading the article…" before the refusal.
+    admin = make_user(ADMIN)
+    for count, name in enumerate(("notes.docx", "slides.pdf"), start=1):
+        api.push_update(_upload(api, ADMIN, name, b"PK\x03\x04 not read", admin))
+        await api.await_messages(ADMIN, count, timeout=30)
+    await asyncio.sleep(0.5)  # a second reply, were one coming, has come
+    assert [m["text"] for m in api.sent_messages(ADMIN)] == [
+        "Could not add it: notes.docx: send a .txt, .md or .html file",
+        "Could not add it: slides.pdf: send a .txt, .md or .html file",
+    ]
+    assert api.calls_to("getFile") == []  # nor fetched from Telegram
 
 
 @pytest.mark.asyncio

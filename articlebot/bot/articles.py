@@ -296,6 +296,11 @@ async def not_admin_article(update: Update, context: BotContext) -> None:
         await message.reply_text(ADDING_IS_FOR_ADMINS)
 
 
+#: Why an upload is refused before it is read.
+_UNREAD_KIND = "send a .txt, .md or .html file"
+_TOO_LARGE = f"larger than {MAX_PAGE_BYTES // 1_000_000} MB"
+
+
 async def admin_document(update: Update, context: BotContext) -> None:
     """A .txt, .md or .html file sent by an admin in a private chat is an article to add."""
     message = update.effective_message
@@ -306,15 +311,16 @@ async def admin_document(update: Update, context: BotContext) -> None:
     ):
         return
     name = message.document.file_name or "article.txt"
-    size = message.document.file_size or 0
+    kind = _upload_kind(name)
+    if kind is None or (message.document.file_size or 0) > MAX_PAGE_BYTES:
+        # Refused at once, not after "Reading the article…": the name and size say it all.
+        problem = _UNREAD_KIND if kind is None else _TOO_LARGE
+        said = f"Could not add it: {name}: {problem}"
+        await message.reply_text(plain_fit(said), do_quote=True)
+        return
+    stem, suffix = kind
 
     async def read() -> Document:
-        kind = _upload_kind(name)
-        if kind is None:
-            raise DocumentError(f"{name}: send a .txt, .md or .html file")
-        if size > MAX_PAGE_BYTES:
-            raise DocumentError(f"{name}: larger than {MAX_PAGE_BYTES // 1_000_000} MB")
-        stem, suffix = kind
         file = await message.document.get_file()
         data = bytes(await file.download_as_bytearray())
         # The reader knows a file's kind by its path's suffix, which a name that is only the
