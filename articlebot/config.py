@@ -547,6 +547,8 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
         name = "TELEGRAM_BOT_TOKEN"
     else:
         name = f"ARTICLEBOT_{field.upper()}"
+    if field not in flags:
+        name += _where_set(name)
     if field == "database_url":  # the value may hold a password: never shown
         return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
@@ -559,6 +561,22 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
     shown = "" if hidden else f" (got {_clipped(str(value))!r})"
     return f"{name} must be {accepts(info)}{shown}"
+
+
+def _where_set(name: str) -> str:
+    """What to say after the name of a variable whose value came from .env ("(in .env)"),
+    not from the environment, which wins over it: such a value was looked for in the shell."""
+    if any(key.upper() == name.upper() and value for key, value in os.environ.items()):
+        return ""
+    env_file = Path(".env")
+    if not env_file.is_file():
+        return ""
+    from dotenv import dotenv_values
+
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if any(key.upper() == name.upper() for key in dotenv_values(env_file)):
+            return " (in .env)"
+    return ""
 
 
 #: The most of a bad value an error quotes: 200,000 digits in .env made a 200 KB line.

@@ -152,6 +152,29 @@ def test_a_misspelled_setting_is_named_with_the_one_meant(tmp_path: Path) -> Non
     assert len(result.stderr.splitlines()) == 4  # and the command's own line
 
 
+def _without_settings(tmp_path: Path) -> dict[str, str]:
+    """The environment without ARTICLEBOT_ settings, its index folder in `tmp_path`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
+    return env | {"ARTICLEBOT_INDEX_DIR": str(tmp_path / "none")}
+
+
+def test_a_bad_value_in_dotenv_is_said_to_be_there(tmp_path: Path) -> None:
+    # A new operator's finding: ARTICLEBOT_RATE_LIMIT=abc in .env was said as if it were in
+    # the environment (an unknown setting is said "(in .env)").
+    env = _without_settings(tmp_path)
+    (tmp_path / ".env").write_text("ARTICLEBOT_RATE_LIMIT=abc\n", encoding="utf-8")
+    result = _articlebot_list(tmp_path, env)
+    assert result.stderr.splitlines() == [
+        "articlebot: error: ARTICLEBOT_RATE_LIMIT (in .env) must be a whole number, 0 or more"
+        " (got 'abc')"
+    ]
+    # The environment's value wins over the file's, and is said as before.
+    result = _articlebot_list(tmp_path, env | {"ARTICLEBOT_RATE_LIMIT": "x"})
+    assert result.stderr.splitlines() == [
+        "articlebot: error: ARTICLEBOT_RATE_LIMIT must be a whole number, 0 or more (got 'x')"
+    ]
+
+
 def test_lists_of_ids_channels_and_hosts_are_read_as_meant() -> None:
     from articlebot.config import load_settings
 
