@@ -41,8 +41,9 @@ def default_index_dir() -> Path:
     return _default_cache_dir() / "index"
 
 
-#: An IPv6 address as a URL writes it ("[::1]", "[2001:db8::1]"), or its network.
-_BRACKETED_ADDRESS = re.compile(r"\[[0-9A-Fa-f:.]+(?:%\w+)?\](?:/\d+)?")
+#: An IPv6 address as a URL writes it ("[::1]", "[2001:db8::1]"), or its network; with a port
+#: ("[::1]:8765"), to be told to leave the port off.
+_BRACKETED_ADDRESS = re.compile(r"\[[0-9A-Fa-f:.]+(?:%\w+)?\](?:/\d+|:\d+)?")
 
 
 def _json_list(value: str, parts: list[str]) -> Any:
@@ -304,7 +305,9 @@ class Settings(BaseSettings):
 
         for entry in value:
             if not is_allow_entry(entry):
-                raise ValueError(f"{entry!r} is not one host: separate them with commas")
+                raise _port_hint(entry) or ValueError(
+                    f"{entry!r} is not one host: separate them with commas"
+                )
         return value
 
     @field_validator("channels", mode="after")
@@ -457,6 +460,25 @@ def unknown_settings() -> list[str]:
     return lines
 
 
+class SettingHint(ValueError):
+    """A validator's word on how to fix a value, said after what the setting accepts."""
+
+
+def _port_hint(entry: str) -> SettingHint | None:
+    """The hint for an allowed host given with its port ("127.0.0.1:8765", "[::1]:8765"),
+    None for another entry. Not taken as that host and port: a host is allowed on every port,
+    and an entry allowing one port would look stricter than it is wherever it was read so."""
+    from articlebot.ingest.addresses import is_allow_entry
+
+    host, colon, port = entry.strip().rpartition(":")
+    if not colon or not port.isdigit() or not is_allow_entry(host.strip("[]") or "-"):
+        return None
+    return SettingHint(
+        f"give the host without its port ({host.strip('[]')}): every port of an allowed host"
+        " may be fetched from"
+    )
+
+
 class ConfigError(ValueError):
     """A setting or flag with a value it does not accept, said in one line."""
 
@@ -560,7 +582,9 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     # A URL's user:password@ is never shown.
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
     shown = "" if hidden else f" (got {_clipped(str(value))!r})"
-    return f"{name} must be {accepts(info)}{shown}"
+    hint = (error.get("ctx") or {}).get("error")
+    said = f"; {hint}" if isinstance(hint, SettingHint) else ""
+    return f"{name} must be {accepts(info)}{shown}{said}"
 
 
 def _where_set(name: str) -> str:

@@ -175,6 +175,19 @@ def test_a_bad_value_in_dotenv_is_said_to_be_there(tmp_path: Path) -> None:
     ]
 
 
+def test_a_host_allowed_with_its_port_is_told_to_leave_it_off(tmp_path: Path) -> None:
+    # A new operator's finding: ARTICLEBOT_FETCH_ALLOW_HOSTS=127.0.0.1:8765 was refused without
+    # a hint; "[::1]:8765" was read as the address ::1:8765, another host, without a word.
+    env = _without_settings(tmp_path)
+    for given, host in (("127.0.0.1:8765", "127.0.0.1"), ("[::1]:8765", "::1")):
+        result = _articlebot_list(tmp_path, env | {"ARTICLEBOT_FETCH_ALLOW_HOSTS": given})
+        assert result.stderr.splitlines() == [
+            "articlebot: error: ARTICLEBOT_FETCH_ALLOW_HOSTS must be host names, IPs or CIDR"
+            f" networks separated by commas (got {given!r}); give the host without its port"
+            f" ({host}): every port of an allowed host may be fetched from"
+        ]
+
+
 def test_lists_of_ids_channels_and_hosts_are_read_as_meant() -> None:
     from articlebot.config import load_settings
 

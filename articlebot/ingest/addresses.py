@@ -117,8 +117,10 @@ _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 
 def _network(entry: str) -> IPNetwork | None:
     """The IP address or CIDR network an allow-list entry spells (brackets allowed), or None."""
-    # "[2001:db8::]/32": the address in a URL's brackets, its prefix length after them.
-    plain = re.sub(r"^\[([^\]]*)\]", r"\1", entry.strip())
+    # "[2001:db8::]/32": the address in a URL's brackets, its prefix length after them; not a
+    # port ("[::1]:8765" read as the address ::1:8765 allowed another host without a word).
+    bracketed = re.fullmatch(r"\[([^\]]*)\](/\d+)?", entry.strip())
+    plain = "".join(bracketed.groups("")) if bracketed else entry.strip()
     try:
         return ipaddress.ip_network(plain, strict=False)
     except ValueError:
