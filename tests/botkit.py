@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from fake_botapi import FakeBotApi
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from articlebot.bot.app import build_application
@@ -83,7 +84,12 @@ async def launch_polling(app: Application) -> None:
     """Start `app` and its polling for updates."""
     await launch(app)
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+
+    def error_callback(exc: TelegramError) -> None:
+        # As run_polling's: a failed getUpdates goes to the application's error handler.
+        app.create_task(app.process_error(error=exc, update=None))
+
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, error_callback=error_callback)
 
 
 async def shut_down(app: Application) -> None:

@@ -447,6 +447,70 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
         await shut_down(app)
 
 
+@pytest.mark.asyncio
+async def test_polling_beside_a_webhook_is_said_in_one_line_each(api, start_bot, caplog) -> None:
+    """A new operator's findings: a webhook set while the bot polled logged a Conflict
+    traceback at every retry (6 in 15 s), a bot started to poll deleted a webhook without a
+    word, and its stop logged an ERROR with a traceback."""
+    from articlebot.bot.app import api_urls
+    from articlebot.bot.webhook import set_webhook
+
+    caplog.set_level(logging.INFO)
+    settings = load_settings(api_url=api.url, webhook_secret="shared-s3cret")
+    hook = "https://bot.example.org/hook"
+    await set_webhook(settings, api.token, hook, api_urls(api.url))
+    app = await start_bot()
+    assert api.webhook is None  # polling replaces it, as PTB does
+    [replaced] = [r for r in caplog.records if hook in r.getMessage()]
+    assert replaced.levelname == "WARNING" and "polling replaces it" in replaced.getMessage()
+
+    caplog.clear()
+    polled = len(api.calls_to("getUpdates"))
+    await set_webhook(settings, api.token, hook, api_urls(api.url))
+    await api.await_for(
+        lambda: len(api.calls_to("getUpdates")) >= polled + 4, 30, description="polling retried"
+    )
+    await shut_down(app)
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [
+        (
+            "WARNING",
+            "polling gets no updates: a webhook is set for this bot (`articlebot webhook set`)"
+            " and Telegram sends the updates there; run `articlebot webhook delete` for this bot"
+            " to poll again, or stop it and serve the webhook with `articlebot run --webhook"
+            " URL`",
+        ),
+        (
+            "WARNING",
+            "could not confirm the updates fetched last at the stop: a webhook is set for this"
+            " bot (`articlebot webhook set`) and Telegram sends the updates there",
+        ),
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.asyncio
+async def test_another_poller_with_the_token_is_one_warning(api, bot, caplog) -> None:
+    # A new operator's finding: a Conflict traceback at every retry of the polling.
+    polled = len(api.calls_to("getUpdates"))
+    api.inject("getUpdates", status=409, times=3)
+    await api.await_for(
+        lambda: len(api.calls_to("getUpdates")) >= polled + 4, 30, description="polling retried"
+    )
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert said == [
+        (
+            "WARNING",
+            "polling gets no updates: another process polls Telegram with this bot token and"
+            " each update goes to one of them only; stop the other `articlebot run` (or whatever"
+            " else uses the token)",
+        )
+    ]
+    # And it polls on once the other is gone.
+    api.push_update(api.private_message(61, "Who was Vinatier swapped for?"))
+    assert "Kasatkin" in (await _reply(api, 61))["text"]
+
+
 def _run_cli(
     env_extra: dict[str, str],
     tmp_path: Path,

@@ -36,6 +36,7 @@ from articlebot.bot.delivery import BotApiCalls
 from articlebot.bot.inbox import InboxQueue, schedule_inbox
 from articlebot.bot.index_reload import schedule_index_reload
 from articlebot.bot.migration import record_migration
+from articlebot.bot.polling import install_stop_filter, warn_of_replaced_webhook
 from articlebot.bot.post_answers import restore_threads
 from articlebot.bot.state import BotState, bot_state_type
 from articlebot.config import Settings, bot_token, bot_token_problem
@@ -351,6 +352,7 @@ def build_application(
         )
         await application.bot.set_my_commands(COMMANDS)
         if not settings.webhook_url:
+            await warn_of_replaced_webhook(application.bot)
             # Said here, once the model and index are loaded: updates are fetched only now.
             where = masked_url(settings.api_url) if settings.api_url else "api.telegram.org"
             log.info("polling %s for updates", where)
@@ -372,6 +374,7 @@ def build_application(
         builder = builder.update_queue(InboxQueue(inbox))
     application: ArticleBotApplication = builder.build()  # type: ignore[assignment]
     add_handlers(application)
+    install_stop_filter()
     return application
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, TimedOut
 
 from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted, is_bot_admin
@@ -535,6 +535,10 @@ async def on_error(update: object, context: BotContext) -> None:
     chat the bot cannot write to is one line in the log, and told nothing."""
     if isinstance(context.error, (ShuttingDown, QueueClosed)):
         log.info("not answered, the bot is stopping: %s", context.error)
+        return
+    if update is None and isinstance(context.error, Conflict):
+        # Polling refused, retried within seconds: what to do, once (bot.polling).
+        context.bot_data.polling_conflicts.say(context.error)
         return
     chat = update.effective_chat if isinstance(update, Update) else None
     if cannot_write(context.error):

@@ -19,6 +19,7 @@ from articlebot.bot.channel_state import ChannelState, channel_names
 from articlebot.bot.delivery import AnswersUnderWay
 from articlebot.bot.indexing import IndexingQueue
 from articlebot.bot.limits import RateLimiter
+from articlebot.bot.polling import ConflictNotices
 from articlebot.bot.questions import ChatTurns, QuestionQueue, Served, answer_batch
 from articlebot.bot.stats import AnswerCounts
 from articlebot.config import Settings
@@ -106,6 +107,8 @@ class BotState:
     served_own: IndexStore | None = None
     #: Set when the bot begins to stop: a write still waiting for another writer gives up.
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: Polling refused (a webhook set, another poller): said once, not at every retry.
+    polling_conflicts: ConflictNotices = field(default_factory=ConflictNotices)
 
     def __post_init__(self) -> None:
         self.channels = ChannelState(listed=channel_names(self.settings.channels))
