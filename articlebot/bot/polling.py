@@ -66,8 +66,7 @@ async def warn_of_replaced_webhook(bot: Bot) -> None:
         url = without_token(masked_url(info.url), bot.token)
         log.warning(
             "a webhook was set for this bot (%s): polling replaces it; to serve the webhook"
-            " again, stop this bot, run `articlebot webhook set URL` and `articlebot run"
-            " --webhook URL`",
+            " again, stop this bot and run `articlebot run --webhook URL`",
             url,
         )
 
