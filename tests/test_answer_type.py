@@ -1472,3 +1472,39 @@ def test_an_earlier_dated_event_is_only_the_closest_to_a_question_about_now(retr
     before = read_answer(airline, "how long did the last strike last", ["nordavia"])
     assert "in 2012" in before.passages[0].highlight_text
     assert before.outcome == "answer"
+
+
+COURT = """Former bank manager jailed for fraud
+
+By Lucy Grant
+
+A former bank manager was jailed for six years on Friday for stealing 2.3 million pounds from \
+elderly customers.
+
+Mark Fenton, 47, of Redhill, admitted 14 counts of fraud at Kingston Crown Court. His wife, \
+Sarah Fenton, 45, was cleared of money laundering.
+
+Judge Helen Carr said Fenton had shown "no remorse". Prosecutor David Ames said the money was \
+spent on cars and holidays.
+
+Storm damage closed the court's car park in Dunmore for a week in March.
+"""
+
+
+def test_an_answer_about_someone_or_somewhere_else_than_named_is_only_the_closest(retriever_of):
+    # A CLI attacker's probes: "How many counts did Sarah Fenton admit?" was answered with
+    # confidence by her husband's "Mark Fenton ... admitted 14 counts", and "how many people
+    # were injured in Dunmore?" by a sentence on another town.
+    from articlebot.retrieval.reader import _names_absent, _names_namesake, read_answer
+
+    court = retriever_of(court=COURT)
+    her = read_answer(court, "How many counts did Sarah Fenton admit?", ["court"])
+    assert "Mark Fenton" in her.passages[0].highlight_text and her.outcome == "closest"
+    him = read_answer(court, "How many counts did Mark Fenton admit?", ["court"])
+    assert "14 counts" in him.passages[0].highlight_text and him.outcome == "answer"
+    assert _names_namesake("what did Sarah Fenton say", "Mark Fenton, 47, admitted it.")
+    assert not _names_namesake("how old is Sarah Fenton", "His wife, Sarah Fenton, 45, was.")
+    passage = "Two people were injured by falling trees in Carrick. Roads were closed."
+    assert _names_absent("How many people were injured in Dunmore?", passage)
+    assert not _names_absent("How many people were injured in Carrick?", passage)
+    assert not _names_absent("Who scored City's goal?", "City's goal came from Silva.")

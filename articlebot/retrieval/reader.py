@@ -72,7 +72,7 @@ from articlebot.retrieval.languages import (
     question_language,
 )
 from articlebot.retrieval.late_interaction import english_stopwords
-from articlebot.retrieval.names import identified_after, names_someone
+from articlebot.retrieval.names import identified_after, names_in, names_someone
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -978,9 +978,39 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
             and not who_is_subject(question)
             and not names_someone(bold, question)
         )
+        or _names_absent(question, answer.passages[0].text)
+        or _names_namesake(question, bold)
     ):
         return replace(answer, answered=False, outcome="closest")
     return answer
+
+
+def _names_namesake(question: str, bold: str) -> bool:
+    """Whether the question names someone in full ("Sarah Fenton") and the bold sentence
+    names another of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not them."""
+    plain = plain_letters(bold)
+    for name in names_in(question):
+        words = plain_letters(name).split()
+        if len(words) < 2 or re.search(rf"\b{re.escape(' '.join(words))}\b", plain, re.I):
+            continue
+        other = rf"\b(?!{re.escape(words[-2])}\b)[A-Z][\w'’-]+\s+{re.escape(words[-1])}\b"
+        if re.search(other, plain):
+            return True
+    return False
+
+
+def _names_absent(question: str, passage: str) -> bool:
+    """Whether the question names someone or somewhere (capitalised) that the answer's passage
+    never writes, whole: "how many counts did Sarah Fenton admit" answered by her husband's
+    "Mark Fenton ... admitted 14 counts", "how many were injured in Dunmore" by "Two people
+    were injured ... in Carrick"."""
+    written = plain_letters(passage).lower()
+    for name in names_in(question):
+        words = re.findall(r"[^\W\d_]+", plain_letters(name).lower())
+        words = [w for w in words if w not in ("s", "the")]
+        if words and not all(re.search(rf"\b{re.escape(w)}", written) for w in words):
+            return True
+    return False
 
 
 def with_holders_age(
