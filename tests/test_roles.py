@@ -233,6 +233,23 @@ def test_no_holder_of_another_role(question: str, sentence: str) -> None:
     assert role_holder([sentence], "Dinamo lose in Split", role_asked(question), text) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("who is the opposition finance minister", "Finance minister Clara Voss said so."),
+        ("who is the deputy mayor", "Mayor Tom Reyes said shelters had opened."),
+        ("who is the former coach", "Coach Nuno Almeida said the team played well."),
+    ],
+)
+def test_a_word_making_it_another_role_is_never_left_to_the_story(question, sentence) -> None:
+    # A CLI attacker's probe: "who is the opposition finance minister?" got the finance
+    # minister, with confidence: "opposition", a common word of the article ("The
+    # opposition's finance spokesman, Ben Ito"), was read as one the story's subject tells.
+    text = f"{sentence}\nThe opposition's finance spokesman, Ben Ito, spoke. A deputy and a "
+    text += "former player came."
+    assert role_holder([sentence], "Jobs fall", role_asked(question), text) is None
+
+
 def test_a_title_two_people_hold_in_the_story_names_no_one_for_its_subject() -> None:
     # A story on Ukraine naming two presidents by the title alone: neither is Ukraine's by it.
     sentences = [

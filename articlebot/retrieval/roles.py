@@ -376,6 +376,10 @@ def role_holder(
             ]
             if missing != list(asked.qualifiers) and _one_name(asked.qualifiers, text, beside):
                 missing = []  # "Rovers" beside it is "Kilbride Rovers", as news shortens names
+            if any(q in _OTHER_ROLE for q in missing):
+                # "The opposition finance minister" is not "Finance minister Clara Voss", nor
+                # "the deputy mayor" the mayor: the word makes it another role.
+                continue
             narrowing = _narrowing_word(sentence, words, start, asked) or _narrowed_after(
                 sentence, name, asked
             )
