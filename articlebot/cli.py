@@ -592,6 +592,15 @@ def _print_report(settings: Settings, report: Any) -> None:
             f"(`articlebot remove {doc_id}` if it was added by mistake)",
             file=sys.stderr,
         )
+    for file, count in report.kept_out.items():
+        # A refresh reads the whole .jsonl again: said, or the removal would look forgotten.
+        print(
+            one_line(
+                f"articlebot: kept out {_plural(count, 'removed article')} of {file} "
+                f"(add the file again to bring {'it' if count == 1 else 'them'} back)"
+            ),
+            file=sys.stderr,
+        )
     for doc_id in report.removed:
         now = report.renamed.get(doc_id)
         print(f"removed {doc_id}" if now is None else f"renamed {doc_id} to {now}")

@@ -14,7 +14,9 @@ from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import (
     IdentityResolver,
     normalize_source,
+    not_removed,
     origin_is_gone,
+    removed_lines_of,
     still_held,
 )
 from articlebot.index.lock import writer_lock
@@ -125,6 +127,7 @@ def _build(
     progress: bool = False,
     total_documents: int | None = None,
     current: IndexData | None = None,
+    removed: Sequence[tuple[str, str]] = (),
 ) -> tuple[IndexData, BuildReport]:
     return build_index(
         documents,
@@ -137,6 +140,7 @@ def _build(
         total_documents=total_documents,
         keep_tokens=settings.token_vectors,
         current=current,
+        removed=removed,
     )
 
 
@@ -337,8 +341,11 @@ def add_documents(
             total_documents = len(documents)
         if total_documents is not None:
             total_documents += len(indexed)  # kept ones pass through the build too
+        kept_out: dict[str, int] = {}
         if refresh:
             documents = still_held(documents, {doc.doc_id: doc.source for doc in indexed})
+            removed = current.manifest.removed if current is not None else []
+            documents = not_removed(documents, removed, kept_out)
         data, report = _build(
             settings,
             encoder,
@@ -349,6 +356,7 @@ def add_documents(
         )
         report.given = list(resolver.assigned)
         report.first = current is None
+        report.kept_out = kept_out
         return data, report
 
 
@@ -462,7 +470,9 @@ def remove_documents(
         dropped = set(doc_ids)
         kept = [current.documents[d] for d in current.doc_order if d not in dropped]
         encoder = DeferredEncoder(settings, current.manifest.dimension)
-        return _build(settings, encoder, kept, current=current)
+        # Remembered with the index: a refresh reads their .jsonl again, and must not add them.
+        lines = removed_lines_of((d, current.documents[d].source) for d in dropped)
+        return _build(settings, encoder, kept, current=current, removed=lines)
 
 
 def record_post_removals(settings: Settings, doc_ids: Sequence[str]) -> None:

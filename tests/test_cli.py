@@ -932,3 +932,37 @@ def test_a_time_added_past_any_date_is_a_damaged_index_in_one_line(
     assert cli("index", "--rebuild", index_dir=index_dir).returncode == 0
     listed = cli("list", index_dir=index_dir)
     assert listed.returncode == 0 and listed.stdout.startswith("article\t")
+
+
+FERRY = {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck on Monday."}
+TRAM = {"doc_id": "tram", "title": "New tram line", "text": "A tram line to the harbour opened."}
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_removed_jsonl_article_stays_removed_until_its_file_is_named_again(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's probe: `remove ferry`, then `index` (a refresh reads feed.jsonl again)
+    # said "1 added" and ferry was back; --prune and --rebuild alike.
+    index_dir = tmp_path / "index"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(_lines(FERRY, TRAM))
+    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
+    assert "1 removed" in cli("remove", "ferry", index_dir=index_dir).stdout
+    for flags in ((), ("--prune",), ("--rebuild",)):
+        refreshed = cli("index", *flags, index_dir=index_dir)
+        assert refreshed.returncode == 0, refreshed.stderr
+        assert "0 added" in refreshed.stdout, flags
+        assert sorted(_ids(cli, index_dir)) == ["tram"], flags
+    said = cli("index", index_dir=index_dir).stderr
+    assert said.count(f"kept out 1 removed article of {feed}") == 1
+    assert "(add the file again to bring it back)" in said
+    # A line appended is still added by a refresh.
+    feed.write_text(_lines(FERRY, TRAM, {"doc_id": "bus", "title": "Bus fares", "text": "Up."}))
+    assert "1 added" in cli("index", index_dir=index_dir).stdout
+    assert sorted(_ids(cli, index_dir)) == ["bus", "tram"]
+    # Named again, the file is read whole, and the removal is over.
+    assert "1 added" in cli("add", str(feed), index_dir=index_dir).stdout
+    assert sorted(_ids(cli, index_dir)) == ["bus", "ferry", "tram"]
+    again = cli("index", index_dir=index_dir)
+    assert "kept out" not in again.stderr and "ferry" in _ids(cli, index_dir)

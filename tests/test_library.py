@@ -1076,3 +1076,29 @@ def test_a_refresh_says_it_keeps_the_articles_added_from_links(
     assert run("remove", link.stdout.split(":")[0]).returncode == 0
     files_only = run("index")
     assert files_only.returncode == 0 and "links or uploads" not in files_only.stderr
+
+
+@pytest.mark.asyncio
+async def test_an_article_an_admin_removed_stays_out_of_the_next_refresh(
+    api, bot, encoder, index_dir, tmp_path, cli
+) -> None:
+    # An attacker's probe: the bot's `/remove ferry`, then `articlebot index` on the same
+    # folder read feed.jsonl again and brought ferry back.
+    import asyncio
+    import json
+
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck on Monday."},
+        {"doc_id": "tram", "title": "New tram line", "text": "A tram line to the quay opened."},
+    ]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    added = cli("add", str(feed), index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    await asyncio.sleep(2.2)  # the bot looks at most every two seconds
+    assert "Removed" in await _ask(api, ADMIN, "/remove ferry", 1, user=make_user(ADMIN))
+    refreshed = await asyncio.to_thread(cli, "index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert f"kept out 1 removed article of {feed}" in refreshed.stderr
+    listed = cli("list", index_dir=index_dir).stdout
+    assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["article", "tram"]

@@ -586,3 +586,30 @@ def test_a_write_with_other_chunking_than_the_database_s_is_refused(
     assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["article"]
     asked = cli("ask", SWAP, "--database-url", database_url, index_dir=index_dir)
     assert asked.returncode == 0 and "Daniil Kasatkin" in asked.stdout
+
+
+def test_a_removed_jsonl_article_stays_removed_in_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # An attacker's probe: `remove ferry`, then `index` (a refresh reads feed.jsonl again)
+    # brought ferry back; the removal is kept with the database's index now.
+    def run(*args: str) -> CliRun:
+        done = cli(*args, "--database-url", database_url, index_dir=index_dir)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def ids() -> list[str]:
+        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+
+    feed = tmp_path / "feed.jsonl"
+    ferry = {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck."}
+    tram = {"doc_id": "tram", "title": "New tram line", "text": "A tram line opened."}
+    feed.write_text("".join(json.dumps(line) + "\n" for line in (ferry, tram)))
+    run("add", str(feed))
+    assert "1 removed" in run("remove", "ferry").stdout
+    for flags in ((), ("--rebuild",)):
+        refreshed = run("index", *flags)
+        assert "0 added" in refreshed.stdout and ids() == ["tram"], flags
+    assert f"kept out 1 removed article of {feed}" in run("index").stderr
+    assert "1 added" in run("add", str(feed)).stdout and ids() == ["ferry", "tram"]
+    assert "kept out" not in run("index").stderr and ids() == ["ferry", "tram"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import numpy as np
 
 from articlebot.encoders import Encoder
 from articlebot.index.copies import Written, copies_in, renames
+from articlebot.index.identity import origin
 from articlebot.index.keyword import KeywordBuilder, TermPostings
 from articlebot.index.lock import WriteStopped, stop_event, writer_lock
 from articlebot.index.store import (
@@ -56,6 +57,9 @@ class BuildReport:
     #: Removed documents whose text an added one has word for word, by id, with that one's id:
     #: the same file added again under a new id (`add --id`) took its place.
     renamed: dict[str, str] = field(default_factory=dict)
+    #: Of the files a refresh read again, how many lines each held whose article was removed
+    #: by hand and so was kept out, by file.
+    kept_out: dict[str, int] = field(default_factory=dict)
     embedded_passages: int = 0
     total_passages: int = 0
     written: bool = False
@@ -380,6 +384,7 @@ def build_index(
     total_documents: int | None = None,
     keep_tokens: bool = True,
     current: IndexData | None = None,
+    removed: Collection[tuple[str, str]] = (),
 ) -> tuple[IndexData, BuildReport]:
     """Bring the index in `index_dir` up to date with `documents` and return it.
 
@@ -388,6 +393,8 @@ def build_index(
     `progress` shows a bar of passages embedded, its total estimated from `total_documents`.
     `keep_tokens` keeps each embedded sentence's token vectors, where the encoder gives them.
     `current` is the index as the caller loaded it under the writer lock (else loaded here).
+    `removed` are .jsonl lines (file, doc_id) removed now: the manifest remembers them, with
+    those it did, until a line of that file and id is written again.
     """
     with writer_lock(index_dir):
         try:
@@ -402,6 +409,7 @@ def build_index(
                 total_documents,
                 keep_tokens,
                 current,
+                removed,
             )
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -422,6 +430,7 @@ def _build_index(
     total_documents: int | None = None,
     keep_tokens: bool = True,
     current: IndexData | None = None,
+    removed: Collection[tuple[str, str]] = (),
 ) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
@@ -461,6 +470,7 @@ def _build_index(
     # updated or added like any other run's (all of them are embedded again).
     indexed = _held_before(index_dir, previous)
     held = {doc_id: meta.get("hash") for doc_id, meta in indexed.items()}
+    still_removed = dict.fromkeys([*_removed_before(index_dir, previous), *removed])
     #: What the write leaves, in order: which added article has another's text.
     written: list[Written] = []
     #: The added documents, by content hash: whom a removed one with the same text became.
@@ -468,6 +478,9 @@ def _build_index(
     try:
         for doc in documents:
             seen.add(doc.doc_id)
+            # Written again (its file named by hand), a removed line is no longer kept out.
+            if still_removed:
+                still_removed.pop((origin(doc.source), doc.doc_id), None)
             before = old_docs.get(doc.doc_id)
             # A moved file (its source changed) is written again, its rows carried over.
             unchanged = (
@@ -522,6 +535,7 @@ def _build_index(
             chunking=chunking.as_dict(),
             embedding=dict(EMBEDDING_SETTINGS),
             documents=build.meta,
+            removed=list(still_removed),
         )
         report.path = build.publish(manifest)
     except BaseException:
@@ -535,6 +549,17 @@ def _build_index(
     data = load_index(index_dir)
     report.total_passages = len(data.passages)
     return data, report
+
+
+def _removed_before(index_dir: Path, previous: IndexData | None) -> list[tuple[str, str]]:
+    """The .jsonl lines the index's manifest records as removed, also when it is rebuilt from
+    scratch (a rebuild must not forget them)."""
+    if previous is not None:
+        return previous.manifest.removed
+    try:
+        return read_manifest(index_dir).removed
+    except IndexStoreError:
+        return []
 
 
 def _held_before(index_dir: Path, previous: IndexData | None) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from articlebot.ingest.documents import (
     GROUP_DOC_ID,
@@ -78,6 +78,32 @@ def still_held(documents: Iterable[Document], held: Mapping[str, str]) -> Iterat
         if doc.id_given and own is not None and origin(own) != origin(doc.source):
             continue
         yield doc
+
+
+def not_removed(
+    documents: Iterable[Document],
+    removed: Collection[tuple[str, str]],
+    kept_out: dict[str, int],
+) -> Iterator[Document]:
+    """Of `documents` (a refresh's), those that are not a .jsonl line whose article was removed
+    by hand (`removed`: (file, doc_id) pairs): a removal lasts until the file is named again.
+    Each one left out is counted in `kept_out`, by file."""
+    if not removed:
+        yield from documents
+        return
+    pairs = set(removed)
+    for doc in documents:
+        file = origin(doc.source)
+        if is_jsonl_line(doc.source) and (file, doc.doc_id) in pairs:
+            kept_out[file] = kept_out.get(file, 0) + 1
+            continue
+        yield doc
+
+
+def removed_lines_of(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (file, doc_id) pairs of the .jsonl lines among the articles being removed (`sources`:
+    (doc_id, source) pairs): what the index remembers so that a refresh does not read them back."""
+    return [(origin(source), doc_id) for doc_id, source in sources if is_jsonl_line(source)]
 
 
 def is_jsonl_line(source: str) -> bool:

@@ -33,7 +33,7 @@ import shlex
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,9 @@ class Manifest:
     created: float = field(default_factory=time.time)
     passages: int = 0
     sentences: int = 0
+    #: The .jsonl lines removed by hand, as (file, doc_id): a refresh reads their file again
+    #: and must not bring them back (older indexes have none).
+    removed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def recipe(self) -> Recipe:
@@ -132,6 +135,7 @@ class Manifest:
             "passages": self.passages,
             "sentences": self.sentences,
             "documents": self.documents,
+            "removed": [list(pair) for pair in self.removed],
         }
 
     @classmethod
@@ -152,7 +156,14 @@ class Manifest:
                 str(doc_id): _checked_entry(doc_id, entry)
                 for doc_id, entry in dict(data["documents"]).items()
             },
+            removed=removed_lines(data),
         )
+
+
+def removed_lines(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (file, doc_id) pairs a manifest's JSON records as removed; none where it has no
+    record (an index written before removals were kept)."""
+    return [(str(file), str(doc_id)) for file, doc_id in data.get("removed") or []]
 
 
 #: The fields of a manifest's document entry that commands read, and their types.

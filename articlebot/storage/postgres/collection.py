@@ -18,7 +18,9 @@ from articlebot.index.copies import Written, copies_in, renames
 from articlebot.index.identity import (
     IdentityResolver,
     is_jsonl_line,
+    not_removed,
     origin,
+    removed_lines_of,
     replaced_at,
     still_held,
 )
@@ -28,6 +30,7 @@ from articlebot.index.store import (
     IndexNotFoundError,
     Manifest,
     Recipe,
+    removed_lines,
     same_recipe,
 )
 from articlebot.ingest.chunking import ChunkSettings
@@ -119,15 +122,19 @@ def write_documents(
             resolver = IdentityResolver(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
+            removed = dict.fromkeys(removed_lines(current.manifest))
             if refresh:
                 documents = still_held(
                     documents, {doc_id: source for doc_id, (source, _) in live.items()}
                 )
+                documents = not_removed(documents, list(removed), report.kept_out)
             changed: list[Document] = []
             seen: set[str] = set()
             for doc in documents:
                 doc = resolver.resolve(doc)
                 seen.add(doc.doc_id)
+                # Written again (its file named by hand), a removed line is no longer kept out.
+                removed.pop((origin(doc.source), doc.doc_id), None)
                 before = live.get(doc.doc_id)
                 # Reported by content as a local index reports them, a rebuild's too.
                 if before is not None and before[1].get("hash") == doc.content_hash:
@@ -159,6 +166,7 @@ def write_documents(
                     for doc_id, meta in built.manifest.documents.items():
                         earlier = live.get(doc_id) or live.get(was.get(doc_id, ""))
                         meta["added"] = float(earlier[1].get("added", now)) if earlier else now
+                    built.manifest.removed = list(removed)
                     publish(conn, built, remove=report.removed)
                 report.embedded_passages = local.embedded_passages
                 report.written = True
@@ -260,7 +268,15 @@ def remove_documents(
                 raise DocumentError(
                     f"{no_such_articles(missing, sources, sources)}; nothing was removed"
                 )
-            with generations.write_generation(conn, current.manifest) as writer:
+            # Remembered with the generation: a refresh reads their .jsonl again, and must not
+            # add them back.
+            sources = conn.execute(
+                "SELECT doc_id, source FROM documents WHERE died IS NULL AND doc_id = ANY(%s)",
+                (list(doc_ids),),
+            ).fetchall()
+            pairs = dict.fromkeys([*removed_lines(current.manifest), *removed_lines_of(sources)])
+            manifest = current.manifest | {"removed": [list(pair) for pair in pairs]}
+            with generations.write_generation(conn, manifest) as writer:
                 removed = writer.remove(doc_ids)
     store = open_store(url)
     return store, BuildReport(removed=removed, written=True, total_passages=store.passage_count)
