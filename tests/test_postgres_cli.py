@@ -61,7 +61,7 @@ def test_index_ask_add_list_remove_in_the_database(
     added = cli("add", str(article), "--database-url", url, index_dir=index_dir)
     assert added.returncode == 0, added.stderr
     assert "lighthouse: Harbour lighthouse restored" in added.stdout
-    assert "1 added" in added.stdout and "1 unchanged" not in added.stdout
+    assert "1 added, 0 updated, 1 unchanged" in added.stdout  # the article, kept
 
     listed = cli("list", "--database-url", url, index_dir=index_dir)
     assert listed.returncode == 0, listed.stderr
@@ -613,3 +613,21 @@ def test_a_removed_jsonl_article_stays_removed_in_the_database(
     assert f"kept out 1 removed article of {feed}" in run("index").stderr
     assert "1 added" in run("add", str(feed)).stdout and ids() == ["ferry", "tram"]
     assert "kept out" not in run("index").stderr and ids() == ["ferry", "tram"]
+
+
+def test_an_add_to_the_database_counts_the_articles_it_kept_as_unchanged(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # An attacker's probe: an add said "0 unchanged" beside 32 articles it left as they were,
+    # which an index folder, and a refresh of the database, count as unchanged.
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.txt").write_text(LIGHTHOUSE.replace("Pennick", name.title()))
+    first = cli(
+        "add", str(tmp_path / "one.txt"), "--database-url", database_url, index_dir=index_dir
+    )
+    assert first.returncode == 0, first.stderr
+    added = cli(
+        "add", str(tmp_path / "two.txt"), "--database-url", database_url, index_dir=index_dir
+    )
+    assert added.returncode == 0, added.stderr
+    assert "1 added, 0 updated, 1 unchanged, 0 removed" in added.stdout

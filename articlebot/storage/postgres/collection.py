@@ -149,6 +149,10 @@ def write_documents(
             report.removed = sorted(
                 (set(live) - seen) if exactly else {d for d in moved if d not in seen}
             )
+            if not exactly:
+                # Counted as a local index counts them: kept as they were.
+                gone = set(report.removed)
+                report.unchanged += [d for d in live if d not in seen and d not in gone]
             report.copies, report.renamed = _copies(live, changed, report)
             if changed or report.removed:
                 with tempfile.TemporaryDirectory(prefix="articlebot-build-") as tmp:
