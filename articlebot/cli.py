@@ -643,6 +643,7 @@ def _indexed_sources(settings: Settings, configured: bool = True) -> list[str] |
     """Where the articles the index holds (folder or database) were read from, for `index`
     with no paths; None where the documents come from the settings (with `configured`), or no
     index was made yet."""
+    from articlebot.index.identity import origin
     from articlebot.index.store import IndexCorruptError, IndexStoreError, read_manifest
     from articlebot.storage.local_index import stored_documents
 
@@ -662,7 +663,8 @@ def _indexed_sources(settings: Settings, configured: bool = True) -> list[str] |
         # Nothing to rebuild from but the files: name them, where the manifest still can.
         try:
             documents = read_manifest(settings.index_dir).documents.values()
-            sources = sorted({str(meta["source"]) for meta in documents})
+            # Files to paste into the command: a .jsonl once, without its lines' ":LINE".
+            sources = sorted({origin(str(meta["source"])) for meta in documents})
         except (IndexStoreError, KeyError, TypeError):
             sources = []
         more = " …" if len(sources) > 5 else ""

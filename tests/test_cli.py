@@ -966,3 +966,20 @@ def test_a_removed_jsonl_article_stays_removed_until_its_file_is_named_again(
     assert sorted(_ids(cli, index_dir)) == ["bus", "ferry", "tram"]
     again = cli("index", index_dir=index_dir)
     assert "kept out" not in again.stderr and "ferry" in _ids(cli, index_dir)
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_damaged_index_names_each_jsonl_once_as_a_path_to_paste(tmp_path: Path, cli: Cli) -> None:
+    # An attacker's probe: the suggested `index --rebuild` named "feed.jsonl:1, feed.jsonl:2",
+    # and pasted, that failed: "feed.jsonl:1: no such file or folder".
+    from articlebot.index.store import current_generation
+
+    index_dir = tmp_path / "index"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(_lines(FERRY, TRAM))
+    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
+    stored = current_generation(index_dir) / "documents.jsonl"
+    stored.write_text(stored.read_text()[: len(stored.read_text()) // 2])
+    refused = cli("index", index_dir=index_dir)
+    assert refused.returncode == 1
+    assert refused.stderr.rstrip().endswith(f"(its articles came from {feed})")
