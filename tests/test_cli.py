@@ -983,3 +983,23 @@ def test_a_damaged_index_names_each_jsonl_once_as_a_path_to_paste(tmp_path: Path
     refused = cli("index", index_dir=index_dir)
     assert refused.returncode == 1
     assert refused.stderr.rstrip().endswith(f"(its articles came from {feed})")
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A line without a doc_id whose title another file's line has gets its file's suffix
+    # ("feed-ferry-strike-2e86cd"); removed, it came back at the next refresh all the same.
+    index_dir = tmp_path / "index"
+    (tmp_path / "north").mkdir()
+    north, feed = tmp_path / "north" / "feed.jsonl", tmp_path / "feed.jsonl"
+    north.write_text(_lines({"title": "Ferry strike", "text": "A strike in the north."}))
+    feed.write_text(_lines({"title": "Ferry strike", "text": "Ferry workers struck."}, TRAM))
+    assert cli("add", str(north), index_dir=index_dir).returncode == 0
+    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
+    [own] = [doc_id for doc_id in _ids(cli, index_dir) if doc_id.startswith("feed-ferry-strike-")]
+    assert cli("remove", own, index_dir=index_dir).returncode == 0
+    refreshed = cli("index", index_dir=index_dir)
+    assert f"kept out 1 removed article of {feed}" in refreshed.stderr
+    assert sorted(_ids(cli, index_dir)) == ["feed-ferry-strike", "tram"]

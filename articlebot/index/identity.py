@@ -94,10 +94,18 @@ def not_removed(
     pairs = set(removed)
     for doc in documents:
         file = origin(doc.source)
-        if is_jsonl_line(doc.source) and (file, doc.doc_id) in pairs:
+        if is_jsonl_line(doc.source) and any((file, i) in pairs for i in _line_ids(doc, file)):
             kept_out[file] = kept_out.get(file, 0) + 1
             continue
         yield doc
+
+
+def _line_ids(doc: Document, file: str) -> list[str]:
+    """The ids a .jsonl line read now may have in the index: its own, or, one made from its
+    title that another source had, that one with its file's suffix (see `IdentityResolver`)."""
+    if doc.id_given:
+        return [doc.doc_id]
+    return [doc.doc_id, *(_suffixed(doc.doc_id, file, length) for length in (6, 10, 16, 40))]
 
 
 def removed_lines_of(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
