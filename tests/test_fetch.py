@@ -29,6 +29,20 @@ storms tore a twelve-metre gap in it, the port authority said on Thursday.</p>
 <p>Fishing boats that moved to a neighbouring harbour in January will return next week.</p>
 </article></body></html>"""
 
+#: A page in windows-1252, as older sites still send them: curly quotes, accents.
+OLD_ARTICLE = ARTICLE.replace("Harbour wall repaired", "Mayor’s “green” plan passes").replace(
+    "the port authority said", "the port authority’s chair, Ana Núñez, said"
+)
+#: Sixteen kilobytes of scripts in the <head> before the <meta> that names the charset.
+_SCRIPTS = "<script>var config = '" + "x" * 16_384 + "';</script>"
+_OLD_CHARSET_PAGES = {
+    "/cp1252.html": OLD_ARTICLE,
+    "/late-meta.html": OLD_ARTICLE.replace(
+        "<head>", f'<head>{_SCRIPTS}<meta charset="windows-1252">'
+    ),
+    "/xml-declared.html": '<?xml version="1.0" encoding="iso-8859-1"?>\n' + OLD_ARTICLE,
+}
+
 
 @functools.cache
 def _bomb() -> bytes:
@@ -111,6 +125,10 @@ class _Site(BaseHTTPRequestHandler):
                 "Harbour wall repaired</h1>", "Harbour wall repaired at Penmorra Café</h1>"
             )
             self._send(200, page.encode("cp1252"), {"Content-Type": "text/html"})
+        elif self.path in _OLD_CHARSET_PAGES:  # windows-1252, no charset in the header
+            self._send(
+                200, _OLD_CHARSET_PAGES[self.path].encode("cp1252"), {"Content-Type": "text/html"}
+            )
         elif self.path.startswith("/charset/"):
             charset = self.path.rsplit("/", 1)[1]
             headers = {"Content-Type": f"text/html; charset={charset}"}
@@ -418,6 +436,19 @@ async def test_a_page_declaring_its_charset_in_meta_only_is_read_in_it(sites) ->
     # ("Caf\ufffd"), though a saved .html file honours the same <meta>.
     doc = await fetch_article(f"{sites['outer']}/meta-1252.html", allow=["127.0.0.1"], timeout=5)
     assert "Penmorra Café" in doc.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("path", sorted(_OLD_CHARSET_PAGES))
+async def test_a_page_in_an_older_charset_is_read_in_it_not_as_replacement_characters(
+    sites, path: str
+) -> None:
+    # An attacker's probe: a windows-1252 page without a charset in its header was stored as
+    # "Mayor\ufffds \ufffdgreen\ufffd plan passes" and "N\ufffd\ufffdez"; so was one whose
+    # <meta> came after 16 KB of scripts, or which declared it in an XML declaration only.
+    doc = await fetch_article(f"{sites['outer']}{path}", allow=["127.0.0.1"], timeout=5)
+    assert doc.title == "Mayor’s “green” plan passes"
+    assert "Ana Núñez" in doc.text and "\ufffd" not in doc.text
 
 
 @pytest.mark.asyncio

@@ -240,40 +240,106 @@ def _decode(data: bytes, path: Path, html: bool = False) -> str:
             return document_text(text)
     if b"\x00" in data[:8192]:
         raise DocumentError(f"{path}: looks like a binary file, not text")
+    if html:
+        # A saved web page is read as the same page fetched: by its own declaration, else as
+        # browsers read it.
+        return document_text(page_text(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        # A saved web page says its own encoding: <meta charset="iso-8859-1">.
-        declared = declared_charset(data) if html else None
-        if declared is None:
-            raise DocumentError(
-                f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); "
-                "re-save it as UTF-8"
-            ) from None
-        try:
-            text = data.decode(declared)
-        except UnicodeDecodeError as error:
-            raise DocumentError(
-                f"{path}: is not {declared} text as it declares (invalid byte at position "
-                f"{error.start}); re-save it as UTF-8"
-            ) from None
+        raise DocumentError(
+            f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
+        ) from None
     return document_text(text)
 
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
+#: A page's XML declaration: <?xml version="1.0" encoding="windows-1252"?>, at its start.
+_XML_ENCODING = re.compile(
+    rb"""\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']\s*([A-Za-z0-9._:-]{1,40})""", re.I
+)
+#: Where a page's <head> ends, as far as an encoding declaration may be.
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.I)
 #: Labels browsers read as windows-1252, as the WHATWG Encoding standard says.
 _AS_WINDOWS_1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
+#: Multi-byte encodings a detector tells apart reliably (Western pages' single-byte code pages
+#: it confuses: windows-1252 text came out as windows-1250, "Núńez").
+_DETECTED = frozenset(
+    "shift_jis cp932 euc_jp iso2022_jp gb2312 gbk gb18030 big5 big5hkscs cp950 euc_kr cp949"
+    " johab".split()
+)
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The encoding an HTML page's <meta> declares in its first 4 KB, as Python names it."""
-    found = _CHARSET.search(data[:4096])
+    """The encoding an HTML page declares, as Python names it: its XML declaration, else a
+    <meta> anywhere in its <head> (after any number of scripts)."""
+    found = _XML_ENCODING.match(data[:1024]) or _CHARSET.search(data[: _head_end(data)])
     if found is None:
         return None
-    label = found.group(1).decode("ascii").lower()
-    if label in _AS_WINDOWS_1252:
-        return "cp1252"
-    return text_codec(label)
+    codec = _browser_codec(found.group(1).decode("ascii"))
+    # A declaration read as ASCII is no UTF-16 or UTF-32 text: browsers read such pages as UTF-8.
+    return "utf-8" if codec and codec.startswith(("utf-16", "utf-32")) else codec
+
+
+def _browser_codec(label: str) -> str | None:
+    """Python's codec for a charset label as browsers read it ("iso-8859-1" is windows-1252)."""
+    return "cp1252" if label.strip().lower() in _AS_WINDOWS_1252 else text_codec(label.strip())
+
+
+def _head_end(data: bytes) -> int:
+    """Where `data`'s <head> ends: its </head> or <body>, else the end of the page."""
+    end = _HEAD_END.search(data)
+    return end.start() if end else len(data)
+
+
+def page_text(data: bytes, charset: str | None = None, html: bool = True) -> str:
+    """A page's text, decoded as browsers read it: by its byte-order mark, the charset its
+    HTTP header names, as UTF-8, by its own declaration (`html`), then as detected, else as
+    windows-1252. Bytes an encoding cannot read fall through to the next rule: never
+    replacement characters for letters."""
+    for mark, encoding in (*_MARKED_ENCODINGS, (codecs.BOM_UTF8, "utf-8")):
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding, errors="replace")
+    for codec in _candidates(data, charset, html):
+        if codec == "utf-16":  # no byte-order mark: told by its text
+            codec = utf16_order(data)
+        try:
+            return data.decode(codec)
+        except (UnicodeError, ValueError):  # or a codec without strict decoding ("idna")
+            continue
+    return data.decode("cp1252", errors=_C1)
+
+
+def _candidates(data: bytes, charset: str | None, html: bool) -> Iterator[str]:
+    """The encodings to try `data` in, in turn, each found only when the one before fails."""
+    if charset and (header := _browser_codec(charset)):
+        yield header
+    # UTF-8 before the page's <meta>: bytes that read as UTF-8 are UTF-8 (a page saved as
+    # UTF-8 keeps its template's old <meta charset="iso-8859-1">); those of windows-1252
+    # letters never do, and go on to the <meta>.
+    yield "utf-8"
+    if html and (declared := declared_charset(data)):
+        yield declared
+    if detected := _detected(data):
+        yield detected
+
+
+def _detected(data: bytes) -> str | None:
+    """The multi-byte encoding (Shift_JIS, GBK, Big5, EUC-KR) `data` reads in, if any."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    return best.encoding if best is not None and best.encoding in _DETECTED else None
+
+
+def _as_c1(error: UnicodeError) -> tuple[str, int]:
+    """The five bytes windows-1252 leaves undefined, read as browsers do: C1 controls."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+_C1 = "articlebot-c1"
+codecs.register_error(_C1, _as_c1)
 
 
 def utf16_order(data: bytes) -> str:

@@ -16,15 +16,12 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     check_article_length,
-    declared_charset,
     document_text,
     looks_binary,
-    marked_text,
+    page_text,
     parse_html,
     parse_plain_text,
     slugify,
-    text_codec,
-    utf16_order,
 )
 from articlebot.masking import masked_url
 from articlebot.system_text import is_utf8, printable
@@ -159,10 +156,14 @@ async def fetch_article(
     doc_id = doc_id_for(source)
     if kind in _TEXT_TYPES:
         return await asyncio.to_thread(_text_document, shown, body, encoding, kind, doc_id, source)
-    html = _decoded(body, encoding)
     # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
     # other chat meanwhile.
-    return await asyncio.to_thread(parse_html, html, doc_id, source)
+    return await asyncio.to_thread(_html_document, body, encoding, doc_id, source)
+
+
+def _html_document(body: bytes, encoding: str, doc_id: str, source: str) -> Document:
+    """A web page's article, its bytes read as a saved .html file's are."""
+    return parse_html(page_text(body, encoding), doc_id, source)
 
 
 def _text_document(
@@ -170,27 +171,13 @@ def _text_document(
 ) -> Document:
     """A plain text or Markdown link's article, read as the same file would be."""
     # Decoded first: UTF-16 text (a byte-order mark, or its charset) is half zero bytes.
-    text = marked_text(body)
-    if text is None:
-        text = _decoded(body, encoding)
+    text = page_text(body, encoding, html=False)
     if looks_binary(text):  # a download served as text/plain
         raise DocumentError(f"{shown}: not a web page or text (binary data)")
     # As for a page: "Rate limit exceeded" is a site's error.
     check_article_length(text, shown, "", "an error page?")
     markdown = kind != "text/plain" or urlparse(source).path.lower().endswith(_MARKDOWN_SUFFIXES)
     return parse_plain_text(document_text(text), doc_id, source, markdown)
-
-
-def _decoded(body: bytes, encoding: str) -> str:
-    """The page's text in the charset it declares; UTF-8 where that is no text encoding a
-    page may use ("base64", "rot13", "idna" are codecs too)."""
-    codec = text_codec(encoding) or "utf-8"
-    if codec == "utf-16":  # no byte-order mark (marked_text reads those): told by its text
-        codec = utf16_order(body)
-    try:
-        return body.decode(codec, errors="replace")
-    except (UnicodeError, ValueError):  # a codec without error replacement ("idna")
-        return body.decode("utf-8", errors="replace")
 
 
 async def _download(
@@ -233,9 +220,8 @@ async def _download(
                     current = _redirect_target(url, response)
                     continue
                 body = await _read_page(url, response, max_bytes)
-                # The header's charset, else the page's <meta> (as browsers read it), else UTF-8.
-                encoding = response.charset_encoding or declared_charset(body) or "utf-8"
-                return body, encoding, _media_type(response)
+                # The header's charset ("" when none): page_text weighs it with the page's own.
+                return body, response.charset_encoding or "", _media_type(response)
             finally:
                 await response.aclose()
     raise DocumentError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")
