@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-#: A page for a path: (HTTP status, Content-Type, body).
-Page = tuple[int, str, bytes]
+#: A page for a path: (HTTP status, Content-Type, body), and any other headers (a Location).
+Page = tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
 
 
 @contextmanager
@@ -18,9 +18,11 @@ def page_server(page_for: Callable[[str], Page]) -> Iterator[str]:
 
     class Pages(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            status, kind, body = page_for(self.path)
+            status, kind, body, *headers = page_for(self.path)
             self.send_response(status)
             self.send_header("Content-Type", kind)
+            for name, value in (headers[0] if headers else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             # The fetcher stops reading at its size limit: that is what is tested.

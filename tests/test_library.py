@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import dataclasses
 import itertools
 import logging
 import os
@@ -19,7 +20,7 @@ from fake_botapi import FakeBotApi, make_user
 from pages import Page, page_server
 
 from articlebot.bot import articles, handlers
-from articlebot.collection import add_documents, open_index
+from articlebot.collection import add_documents, open_index, remove_documents
 from articlebot.config import load_settings
 from articlebot.index.store import current_generation
 from articlebot.ingest.documents import Document, DocumentError
@@ -63,6 +64,12 @@ open it as a museum of fishing next spring, its chair Orla Breen said on Monday.
 """
 
 
+STORM = """<html><head><title>Storm closes the coast road</title></head><body><article>
+<h1>Storm closes the coast road</h1><p>The coast road between Pellow and Tresk was closed on
+Sunday night after waves threw stones across it, the county council said.</p>
+<p>It will reopen once the stones are cleared, probably by Tuesday.</p></article></body></html>"""
+
+
 #: A short Chinese notice: 66 characters, no spaces; 一 (U+4E00) has a zero byte.
 NOTICE = "一家港口信托以二十四万英镑买下了码头街的旧网棚" * 3
 
@@ -81,6 +88,10 @@ def _page(path: str) -> Page:
         return 200, "text/plain; charset=utf-8", text.encode()
     if path == "/lighthouse.html":
         return 200, "text/html; charset=utf-8", PAGE.encode()
+    if path.partition("?")[0] == "/storm.html":  # whatever a share button added
+        return 200, "text/html; charset=utf-8", STORM.encode()
+    if path == "/to-storm":  # a short link
+        return 302, "text/plain", b"", {"Location": "/storm.html"}
     if path == "/orchard.html":
         return 200, "text/html; charset=utf-8", ORCHARD.encode()
     if path == "/report.pdf":
@@ -434,6 +445,63 @@ def test_adds_from_several_threads_lose_nothing(encoder, article_index_dir) -> N
     for thread in threads:
         thread.join()
     assert set(open_index(settings, encoder).documents) == {"article", "d0", "d1", "d2", "d3"}
+
+
+def test_a_page_added_by_another_form_of_its_link_is_the_article_already_indexed(
+    site, encoder, article_index_dir
+) -> None:
+    # An attacker's probe: the same page added with "#comments", "?utm_source=telegram", an
+    # upper-case "HTTP://" or a short link that redirects to it was each a new article: the
+    # catalogue listed its title five times, and /remove of one left the others.
+    settings = load_settings(index_dir=article_index_dir)
+    link = f"{site}/storm.html"
+
+    def add(url: str) -> tuple[str, bool]:
+        document = asyncio.run(fetch_article(url, allow=LOOPBACK))
+        _, report = add_documents(settings, encoder, [document])
+        [doc_id] = report.given
+        return doc_id, doc_id in report.unchanged
+
+    doc_id, _ = add(link)
+    for variant in (
+        f"{link}#comments",
+        f"{link}?utm_source=telegram&utm_medium=social",
+        link.replace("http://", "HTTP://"),
+        f"{site}/to-storm",
+    ):
+        assert add(variant) == (doc_id, True), variant  # "Already indexed"
+    index = open_index(settings, encoder)
+    assert [d for d in index.documents.values() if d.title.startswith("Storm")] == [
+        index.documents[doc_id]
+    ]
+    assert index.documents[doc_id].source == link
+    # Other parameters name another page: kept, in their order.
+    paged = asyncio.run(fetch_article(f"{link}?id=5&utm_campaign=x&page=2#top", allow=LOOPBACK))
+    assert paged.source == f"{link}?id=5&page=2"
+
+
+def test_a_link_indexed_before_as_it_was_typed_keeps_its_article(
+    site, encoder, article_index_dir
+) -> None:
+    # Indexes written before links were known by their page hold an article's id and source as
+    # the link was typed ("storm-html-ec9b48" for "...storm.html#comments"). Each form of the
+    # link added now is that article still, not a new one beside it.
+    from articlebot.index.identity import IdentityResolver
+
+    typed = f"{site}/storm.html?utm_source=telegram#comments"
+    fetched = asyncio.run(fetch_article(f"{site}/storm.html", allow=LOOPBACK))
+    resolver = IdentityResolver({"storm-html-ec9b48": typed})
+    assert resolver.resolve(fetched).doc_id == "storm-html-ec9b48"
+    settings = load_settings(index_dir=article_index_dir)
+    for old_link, again in ((typed, f"{site}/storm.html"), (f"{site}/to-storm",) * 2):
+        old = asyncio.run(fetch_article(old_link, allow=LOOPBACK))
+        add_documents(settings, encoder, [dataclasses.replace(old, doc_id="old", source=old_link)])
+        document = asyncio.run(fetch_article(again, allow=LOOPBACK))
+        _, report = add_documents(settings, encoder, [document])
+        assert report.given == ["old"] and "old" in report.unchanged, old_link
+        titles = [d.title for d in open_index(settings, encoder).documents.values()]
+        assert titles.count("Storm closes the coast road") == 1, old_link
+        remove_documents(settings, ["old"])
 
 
 def test_cli_add_list_remove(site, index_dir, tmp_path, cli) -> None:

@@ -21,13 +21,17 @@ from articlebot.ingest.documents import (
     bundled_article_path,
     slugify,
 )
+from articlebot.ingest.links import canonical_link
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
 
 
 def normalize_source(source: str) -> str:
-    """A file source as an absolute path (a .jsonl line keeps its :LINE); links as they are."""
+    """A file source as an absolute path (a .jsonl line keeps its :LINE); a link as the page's
+    identity (`canonical_link`: "#comments" or "?utm_source=..." make no other article)."""
+    if _URL.match(source):
+        return canonical_link(source)
     if not is_file(source):
         return source
     match = _JSONL_LINE.fullmatch(source)
@@ -214,7 +218,8 @@ class IdentityResolver:
                     "id, or --replace to replace that article"
                 )
         else:
-            doc_id = self._moved_id(doc, source) or self._generated_id(doc_id, source)
+            aliases = [normalize_source(alias) for alias in doc.aliases]
+            doc_id = self._moved_id(doc, source) or self._generated_id(doc_id, source, aliases)
         self.assigned[doc_id] = source
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
 
@@ -230,10 +235,18 @@ class IdentityResolver:
         same_name = os.path.basename(origin(before)) == os.path.basename(origin(source))
         return doc_id if same_name and not _JSONL_LINE.fullmatch(source) else None
 
-    def _generated_id(self, base: str, source: str) -> str:
+    def _generated_id(self, base: str, source: str, aliases: Iterable[str] = ()) -> str:
         # A file indexed before keeps its id, whether made from its name or given with --id;
-        # not a .jsonl line by its number: another line may be there now.
-        kept = self._ids_by_source.get(source)
+        # not a .jsonl line by its number: another line may be there now. A page keeps the id
+        # it was indexed under from the link that redirects to it.
+        kept = next(
+            (
+                held
+                for key in (source, *aliases)
+                if (held := self._ids_by_source.get(key)) is not None and held not in self.assigned
+            ),
+            None,
+        )
         if kept is not None and kept not in self.assigned and not _JSONL_LINE.fullmatch(source):
             return kept
 

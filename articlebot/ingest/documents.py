@@ -71,6 +71,9 @@ class Document:
     #: Whether doc_id was given (a .jsonl doc_id, `add --id`) rather than made from a name;
     #: a given id is kept as it is, a made one gets a suffix when another source has it.
     id_given: bool = field(default=False, compare=False)
+    #: Other sources the same article is known by: the link an admin gave, where it redirects
+    #: to `source`; an article indexed from that link before is this one.
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def content_hash(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import re
 import socket
@@ -23,6 +24,7 @@ from articlebot.ingest.documents import (
     parse_plain_text,
     slugify,
 )
+from articlebot.ingest.links import canonical_link
 from articlebot.masking import masked_url
 from articlebot.system_text import is_utf8, printable
 
@@ -139,12 +141,11 @@ async def fetch_article(
         first = httpx.URL(url)
     except httpx.InvalidURL as exc:
         raise DocumentError(f"{shown!r}: not a valid link ({exc})") from None
-    source = str(first.copy_with(userinfo=b"")) if first.userinfo else url
     try:
         # One deadline for everything: httpx's timeout is per read, and a page that sends a
         # byte every few seconds would otherwise be read for as long as it likes.
         async with asyncio.timeout(timeout):
-            body, encoding, kind = await _download(
+            final, body, encoding, kind = await _download(
                 shown, first, AllowList.parse(allow), max_bytes, timeout
             )
     except (TimeoutError, httpx.TimeoutException):
@@ -153,12 +154,20 @@ async def fetch_article(
         ) from None
     except httpx.HTTPError as exc:
         raise PageUnavailable(f"{shown}: cannot fetch the page ({_why(exc)})") from None
+    # The page is known by where it is (after redirects), not by how its link was written
+    # ("#comments", "?utm_source=telegram", "HTTP://"): one article, whichever link is added.
+    source = canonical_link(str(final))
     doc_id = doc_id_for(source)
     if kind in _TEXT_TYPES:
-        return await asyncio.to_thread(_text_document, shown, body, encoding, kind, doc_id, source)
-    # Reading a page takes up to seconds of CPU: not on the event loop, which serves every
-    # other chat meanwhile.
-    return await asyncio.to_thread(_html_document, body, encoding, doc_id, source)
+        document = await asyncio.to_thread(
+            _text_document, shown, body, encoding, kind, doc_id, source
+        )
+    else:
+        # Reading a page takes up to seconds of CPU: not on the event loop, which serves
+        # every other chat meanwhile.
+        document = await asyncio.to_thread(_html_document, body, encoding, doc_id, source)
+    asked = canonical_link(url)
+    return dataclasses.replace(document, aliases=(asked,)) if asked != source else document
 
 
 def _html_document(body: bytes, encoding: str, doc_id: str, source: str) -> Document:
@@ -182,9 +191,9 @@ def _text_document(
 
 async def _download(
     url: str, first: httpx.URL, allow: AllowList, max_bytes: int, timeout: float
-) -> tuple[bytes, str, str]:
-    """The page's bytes, encoding and media type, following redirects ourselves so each hop
-    is checked (`url` names the link in messages)."""
+) -> tuple[httpx.URL, bytes, str, str]:
+    """The page's final link, bytes, encoding and media type, following redirects ourselves
+    so each hop is checked (`url` names the link in messages)."""
     import httpx
 
     from articlebot.ingest.pinning import PinnedBackend, PinnedTransport
@@ -221,7 +230,7 @@ async def _download(
                     continue
                 body = await _read_page(url, response, max_bytes)
                 # The header's charset ("" when none): page_text weighs it with the page's own.
-                return body, response.charset_encoding or "", _media_type(response)
+                return current, body, response.charset_encoding or "", _media_type(response)
             finally:
                 await response.aclose()
     raise DocumentError(f"{url}: too many redirects (more than {MAX_REDIRECTS})")

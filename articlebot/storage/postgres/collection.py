@@ -35,6 +35,7 @@ from articlebot.index.store import (
 )
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
+from articlebot.ingest.links import canonical_link
 from articlebot.storage.postgres import generations
 from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool, writing_to
 from articlebot.storage.postgres.publish import publish, writer_lock
@@ -233,10 +234,16 @@ def _moved_sources(
     sources = {doc.source: doc.doc_id for doc in changed if doc.doc_id in resolver.assigned}
     ids = {doc.doc_id for doc in changed}
     lines = {(origin(doc.source), doc.body_hash) for doc in changed if is_jsonl_line(doc.source)}
+    # A page indexed before from another form of its link ("#comments", "?utm_source=")
+    # is the same page: the changed document holds it now.
     return [
         doc_id
         for doc_id, (source, meta) in live.items()
-        if (source in sources and sources[source] != doc_id and replaced_at(doc_id, source))
+        if (
+            (key := canonical_link(source)) in sources
+            and sources[key] != doc_id
+            and replaced_at(doc_id, source)
+        )
         or (
             doc_id not in ids
             and is_jsonl_line(source)
