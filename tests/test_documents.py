@@ -1305,3 +1305,35 @@ def test_a_direction_override_in_a_headline_is_not_kept_in_the_title(
     (tmp_path / f"storm{suffix}").write_text(text, encoding="utf-8")
     [doc] = read_path(tmp_path / f"storm{suffix}")
     assert doc.title == "Storm hits coast"
+
+
+@pytest.mark.parametrize(
+    ("printed", "shown"),
+    [
+        ("By Jane Roe &lt;jane.roe@example.com&gt;", "By Jane Roe"),
+        ("By Lee Park (lee@example.com)", "By Lee Park"),
+        ("By R&amp;D Desk &lt;news@example.com&gt;", "By R&D Desk"),
+        ("By Lee Park [lee@example.com], Staff Writer", "By Lee Park, Staff Writer"),
+        ("Live coverage by Tom Ames and Rhea Das", "Live coverage by Tom Ames and Rhea Das"),
+    ],
+)
+def test_a_page_s_byline_is_shown_without_its_address_or_a_second_by(
+    tmp_path: Path, printed: str, shown: str
+) -> None:
+    # Attackers' probes: "who wrote this?" left an address's closing bracket ("By Jane Roe>",
+    # "By Lee Park)", "By R&D Desk>"), and a page's "Live coverage by ..." byline was shown
+    # as "By Live coverage by ...", though the same line in a .txt is shown right.
+    from articlebot.retrieval.about import byline_reply
+
+    page = tmp_path / "wall.html"
+    page.write_text(
+        "<html><head><title>Harbour wall repaired</title></head><body><article>"
+        f'<h1>Harbour wall repaired</h1><p class="byline">{printed}</p>'
+        "<p>The harbour wall at Penmorra has been repaired after winter storms tore a "
+        "twelve-metre gap in it, the port authority said on Thursday.</p><p>Fishing boats "
+        "that moved to a neighbouring harbour in January will return next week.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    [doc] = read_documents([page])
+    assert byline_reply(doc).lines[0] == f"{shown} — Harbour wall repaired"

@@ -159,6 +159,30 @@ def is_byline(line: str) -> bool:
     )
 
 
+def credit_line(name: str) -> str:
+    """A page's author or byline element as a credit line: "By Jane Doe" for "Jane Doe"; one
+    that says its own "by" ("Live coverage by Tom Ames", "Reporting by ...", "Author: ...") as
+    it is, not "By Live coverage by ..."."""
+    return name if _BYLINE.match(name) or re.match(r"(?i)by\b", name) else f"By {name}"
+
+
+#: An e-mail address, "mailto:" and all.
+_ADDRESS = r"(?:mailto:)?[\w.+'%-]+@[\w-]+(?:\.[\w-]+)+"
+#: An address in a byline with its brackets ("<jane@example.com>", "(lee@example.com)", as
+#: escaped HTML "&lt;...&gt;"), or alone after "at" or a space.
+_BYLINE_ADDRESS = re.compile(
+    rf"(?:\s+at)?\s*(?:<\s*{_ADDRESS}\s*>|\(\s*{_ADDRESS}\s*\)|\[\s*{_ADDRESS}\s*\]"
+    rf"|&lt;\s*{_ADDRESS}\s*&gt;|{_ADDRESS})",
+    re.IGNORECASE,
+)
+
+
+def without_addresses(byline: str) -> str:
+    """`byline` without its e-mail addresses and the brackets around them ("By Jane Roe
+    <jane.roe@example.com>" is "By Jane Roe", not "By Jane Roe>")."""
+    return " ".join(_BYLINE_ADDRESS.sub("", byline).split())
+
+
 def is_by_credit(line: str) -> bool:
     """Whether a line opening "By" says who wrote the article: "By Grace Adeyemi | 11
     February 2026", "By Dr. Sanjay Gupta, Chief Medical Correspondent", "By Maria de la Cruz

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from articlebot.ingest.cleaning import (
+    credit_line,
     find_byline,
     first_line_of,
     is_by_credit,
@@ -499,7 +500,7 @@ def _with_credits(text: str, heading: bool, author: str | None, date: str | None
     credits = []
     if author and find_byline(body) is None:
         author = _visible_line(author)
-        credits.append(author if re.match(r"by\s", author, re.IGNORECASE) else f"By {author}")
+        credits.append(credit_line(author))
     date = _visible_line(date or "")
     if date and is_date_line(date) and not any(is_date_line(line) for line in body.split("\n")[:6]):
         credits.append(date)
@@ -566,7 +567,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     marked_byline, headings = html_furniture(html)
     # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
     body = "\n".join(line for line in body.split("\n") if line.strip() not in headings)
-    byline = marked_byline or (f"By {author}" if author else None) or find_byline(body)
+    byline = marked_byline or (credit_line(author) if author else None) or find_byline(body)
     outlet = page_outlet(html, title, getattr(extracted, "sitename", None))
     if byline and outlet and "|" not in byline and outlet.casefold() not in byline.casefold():
         # As outlets print it ("By Maria Lopes | Daily Ledger"): "where is this from" is
@@ -608,7 +609,7 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
     for element in found:
         line = " ".join(element.text_content().split())
         if 0 < len(line) <= 120:
-            return (line if re.match(r"(?i)by\b", line) else f"By {line}"), headings - {""}
+            return credit_line(line), headings - {""}
     return _printed_byline(root), headings - {""}
 
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
-from articlebot.ingest.cleaning import DATE, DATELINE, LIST_ITEM, credit_parts, is_date_line
+from articlebot.ingest.cleaning import (
+    DATE,
+    DATELINE,
+    LIST_ITEM,
+    credit_parts,
+    is_date_line,
+    without_addresses,
+)
 from articlebot.ingest.documents import Document
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import ArticleReply
@@ -231,15 +238,12 @@ def _outlet_like(line: str) -> bool:
     )
 
 
-_EMAIL = re.compile(r"(?:\s+at)?\s+\S+@\S+\.\w+")
-
-
 def byline_reply(document: Document) -> ArticleReply:
     """Who wrote an article and where it is from (saying so plainly when it names no author)."""
     byline = _byline_outlet((document.byline or "").strip())[0]  # the outlet: its own line
     if byline.startswith("(") and byline.endswith(")"):
         byline = byline[1:-1].strip()  # wire copy's closing "(Reporting by ...)"
-    byline = " ".join(_EMAIL.sub("", byline).split())  # "By JOHN SMITH jsmith@gazette.com"
+    byline = without_addresses(byline)  # "By JOHN SMITH jsmith@gazette.com"
     name, comma, rest = byline.partition(",")
     by = re.match(r"by\s+", name, re.IGNORECASE)
     core = name[by.end() :] if by else name
