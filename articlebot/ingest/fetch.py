@@ -156,7 +156,8 @@ async def fetch_article(
         raise PageUnavailable(f"{shown}: cannot fetch the page ({_why(exc)})") from None
     # The page is known by where it is (after redirects), not by how its link was written
     # ("#comments", "?utm_source=telegram", "HTTP://"): one article, whichever link is added.
-    source = canonical_link(str(final))
+    # Not redirected, the link as typed: httpx's copy spells "Köln" "K%C3%B6ln".
+    source = canonical_link(url if final == first else str(final))
     doc_id = doc_id_for(source)
     if kind in _TEXT_TYPES:
         document = await asyncio.to_thread(
