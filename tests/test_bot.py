@@ -873,6 +873,23 @@ async def test_stats_counts_the_closest_passages_apart(api, start_bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_stats_leaves_out_small_talk_and_other_languages(api, start_bot) -> None:
+    """A bot attacker's probe: "hi", "thanks" and a question to ask again in English were
+    counted as "not in the articles", though they asked the articles nothing."""
+    await start_bot(admin_ids=[57])
+    for count, message in enumerate(
+        ("hi", "Who was Vinatier swapped for?", "thanks", "wie alt ist Tom Baker?"), start=1
+    ):
+        api.push_update(api.private_message(57, message))
+        await _reply(api, 57, count)
+    api.push_update(api.private_message(57, "/stats"))
+    shown = await _reply(api, 57, 5)
+    assert shown["text"].endswith(
+        "Since start: 1 answered, 0 offered the closest passage, 0 not in the articles."
+    ), shown["text"]
+
+
+@pytest.mark.asyncio
 async def test_one_dotted_word_is_a_question_not_a_link(api, start_bot) -> None:
     # A bot attacker's probe: "Vinatier.Russia?" was taken for a link: a reader was told only
     # admins can add articles, and an admin's bot tried to fetch https://Vinatier.Russia?.
