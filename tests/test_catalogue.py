@@ -437,3 +437,37 @@ def test_under_a_post_a_question_naming_another_article_asks_what_the_chat_may_s
         reply = elsewhere.answer.reply
         assert reply is not None and reply.kind == "unnamed", question
         assert not any("ferry operator" in line for line in reply.lines), question
+
+
+def test_a_subject_with_an_ampersand_names_its_article(
+    retriever_of: Callable[..., Retriever],
+) -> None:
+    # A bot attacker's probe: "summarize the AT&T story", "tl;dr AT&T" and "who wrote the AT&T
+    # story?" were "may not say exactly. Closest: ..." ("AT&T" was read as "at t"), while
+    # "summarize the Stankey story" found it.
+    att = (
+        "AT&T profits rise 5% as wireless subscribers grow\n\nBy Dana Whitlock\n\nAT&T said on "
+        "Wednesday that its quarterly profit rose 5%, helped by 410,000 new wireless "
+        "subscribers.\n\nChief executive John Stankey said the company would keep investing "
+        "in fibre, which now reaches 28 million homes.\n"
+    )
+    two = retriever_of(att=att, budget=BUDGET, ferry=FERRY)
+    for question, kind in (
+        ("summarize the AT&T story", "summary"),
+        ("tl;dr AT&T", "summary"),
+        ("who wrote the AT&T story?", "byline"),
+        ("do you have an article about AT&T?", "summary"),
+    ):
+        answer = read_answer(two, question)
+        assert answer.reply is not None and answer.reply.kind == kind, question
+        assert answer.reply.doc_id == "att", question
+    # Two articles about it are both listed: each says "AT&T" as a word of its own.
+    strike = (
+        "Workers at AT&T call centres strike over pay\n\nBy Omar Reyes\n\nAbout 3,000 call "
+        "centre workers at AT&T walked out on Monday. AT&T said customers would see longer "
+        "waits.\n"
+    )
+    both = retriever_of(att=att, strike=strike, budget=BUDGET)
+    listed = read_answer(both, "which articles do you have about AT&T?")
+    assert listed.reply is not None and listed.reply.kind == "articles"
+    assert {p.doc_id for p in listed.passages} == {"att", "strike"}

@@ -235,6 +235,13 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("any articles about actor will smith", "actor will smith"),
         ("what articles about Will Smith", "will smith"),
         ("any articles about Can Dundar", "can dundar"),
+        # "&" inside a word is of it (a bot attacker's probe: "AT&T" was "at t", no subject).
+        ("summarize the AT&T story", "at&t"),
+        ("tl;dr AT&T", "at&t"),
+        ("who wrote the P&G article?", "p&g"),
+        ("is there a story about M&S?", "m&s"),
+        ("tldr H&M", "h&m"),
+        ("what's the article about Q & A sessions", "q a sessions"),
     ],
 )
 def test_an_article_named_by_its_subject(question: str, named: str | None) -> None:

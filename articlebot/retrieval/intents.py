@@ -88,11 +88,14 @@ _BYLINE_PATTERNS = (
 # An article named by what it is about: "who wrote the bridge article", "summarize the story
 # about the bridge". Of several articles, it is the one these words find, not the newest.
 # The naming words hold no "in", "of", "the" ...: "the letter in the story" is a letter.
-_NAMING_WORD = r"(?!(?:the|a|an|this|that|in|of|on|at|for|from|to|with|by|about)\b)[^\W_]+"
+#: A word, "&" inside it kept: "at&t", "p&g", "m&s" are names of their own.
+_WORD = r"[^\W_]+(?:&[^\W_]+)*"
+# "at" is no naming word, but "at&t" is: the small word ends where a space or the text does.
+_NAMING_WORD = r"(?!(?:the|a|an|this|that|in|of|on|at|for|from|to|with|by|about)(?:\s|$))" + _WORD
 _NAMED_KIND = r"(?:article|story|piece|post|press\s+release|live\s+blog|liveblog|blog|column)"
 _NAMED = rf"(?:the|that|this)\s+(?:{_NAMING_WORD}\s+){{1,4}}{_NAMED_KIND}"
 # Not "the post on x": a post on X is no article.
-_NAMED_ABOUT = r"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+[^\W_]+){1,5}"
+_NAMED_ABOUT = rf"(?:the|that|this)\s+(?:article|story|piece)\s+(?:about|on)(?:\s+{_WORD}){{1,5}}"
 #: "tldr nordvik steel": tl;dr and the subject alone ("summary of the charges" asks of the
 #: charges, not of an article).
 _SUBJECT = rf"(?:(?:of|on|about)\s+)?(?:the\s+)?({_NAMING_WORD}(?:\s+{_NAMING_WORD}){{0,3}})"
@@ -112,8 +115,8 @@ _CATALOGUE = (
     r"there\s+are|are|exist))?"
     # The subject names a thing: "what story about the war did zelensky tell" asks a question;
     # an auxiliary opening it is a name's ("what articles about will smith").
-    r"\s+(?:about|on)(\s+[^\W_]+(?:\s+(?!(?:did|does|do|is|are|was|were|has|have|had|would|"
-    r"could)\b)[^\W_]+){0,4})"
+    rf"\s+(?:about|on)(\s+{_WORD}(?:\s+(?!(?:did|does|do|is|are|was|were|has|have|had|would|"
+    rf"could)\b){_WORD}){{0,4}})"
     # "what articles about the floods are there", "... are available".
     r"(?:\s+(?:are|is)\s+(?:there|available))?"
 )
@@ -133,7 +136,7 @@ _SUMMARY_NAMED_PATTERNS = (
     # "the article about the riders" names an article; "what's the story about the money"
     # asks what is going on with the money.
     rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the|that|this)\s+(?:article|piece)\s+(?:about|on)"
-    r"(?:\s+[^\W_]+){1,5}",
+    rf"(?:\s+{_WORD}){{1,5}}",
     rf"what\s+happened\s+in\s+{_NAMED_ARTICLE}",
     rf"(?:what|whats)\s+(?:is\s+)?going\s+on\s+in\s+{_NAMED_ARTICLE}",
     rf"(?:tell|give)\s+me\s+(?:about|the\s+gist\s+of)\s+{_NAMED_ARTICLE}",
@@ -227,10 +230,11 @@ _WHOS = re.compile(r"^\W*who['’]s\b", re.IGNORECASE)
 
 def normalize(text: str) -> str:
     """Lowercase words with punctuation and apostrophes dropped ("Who's the author?" ->
-    "whos the author"), "tl;dr" kept as "tldr"."""
+    "whos the author"), "tl;dr" kept as "tldr" and "&" inside a word kept ("at&t")."""
     lowered = text.lower().replace("’", "'").replace("'", "")
     lowered = re.sub(r"\btl\s*[;:/,.\- ]\s*dr\b", "tldr", lowered)
-    words = re.findall(r"[^\W_]+", lowered)
+    # "AT&T" split at its "&" was "at t": no subject a story is named by ("at" is a small word).
+    words = re.findall(_WORD, lowered)
     return " ".join(_fix_typo(word) for word in words)
 
 

@@ -308,8 +308,9 @@ def _times_said(word: str, text: str) -> int:
     if "-" in word.strip("-"):
         return _times_said_compound(word.strip("-"), text)
     forms = _number_forms(word)
-    # A word of its own, or one the text hyphenates ("cease-fire" says "ceasefire").
-    said = (found.group() for found in re.finditer(r"(?<![\w-])\w+", text))
+    # A word of its own, or one the text hyphenates ("cease-fire" says "ceasefire"); "&"
+    # inside a word is of it ("at&t" is said in "AT&T profits rise", not "at" and "t").
+    said = (found.group() for found in re.finditer(r"(?<![\w&-])\w+(?:&\w+)*", text))
     hyphenated = (
         found.group().replace("-", "") for found in re.finditer(r"(?<![\w-])\w+(?:-\w+)+", text)
     )
