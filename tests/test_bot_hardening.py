@@ -570,6 +570,37 @@ def test_the_paragraph_button_of_an_older_index_shows_the_passage_s_own_paragrap
     assert paragraph.number == older.paragraph
 
 
+def test_the_paragraph_button_s_sentence_offset_is_checked(count_tokens) -> None:
+    """The Paragraph button names where the answer's bold sentence starts; the client may
+    change it: an offset outside the passage, or no offset (a button sent before there was
+    one), shows the passage's paragraphs as before, and a malformed one is no button."""
+    from articlebot.bot.paragraphs import paragraph_of
+    from articlebot.ingest.chunking import ChunkSettings, chunk_document
+    from articlebot.ingest.documents import parse_plain_text
+
+    text = (
+        "Pier reopens\n\nThe pier reopened on Friday.\n\n"
+        + "Repairs took two years and cost 3 million pounds, the council said. " * 3
+        + "\n"
+    )
+    doc = parse_plain_text(text, "pier", "pier.txt")
+    [joined] = chunk_document(doc, count_tokens, ChunkSettings()).passages
+    both = paragraph_of(doc, joined)
+    assert doc.text[both.start : both.end].startswith("The pier reopened") and both.number == 2
+    first = paragraph_of(doc, joined, joined.start)
+    assert doc.text[first.start : first.end] == "The pier reopened on Friday."
+    assert first.number == 1
+    assert paragraph_of(doc, joined, len(doc.text) + 5) == both
+    assert render.parse_callback("p:deadbeef.12@40") == render.CallbackAction(
+        "paragraph", (("deadbeef", 12),), 40
+    )
+    assert render.parse_callback("p:deadbeef.12") == render.CallbackAction(
+        "paragraph", (("deadbeef", 12),)
+    )
+    for data in ("p:deadbeef.12@", "p:deadbeef.12@x", "p:deadbeef.12@1@2", "m:deadbeef.1@2"):
+        assert render.parse_callback(data) is None, data
+
+
 def test_counts_are_singular_for_one() -> None:
     # "Added Lighthouse keeper retires (1 passages)".
     assert render.counted(1, "passage") == "1 passage"

@@ -1170,3 +1170,58 @@ async def test_an_article_an_admin_removed_stays_out_of_the_next_refresh(
     assert f"kept out 1 removed article of {feed}" in refreshed.stderr
     listed = cli("list", index_dir=index_dir).stdout
     assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["article", "tram"]
+
+
+#: A one-sentence paragraph (joined to the long one after it in a passage) before a paragraph
+#: of twelve sentences, the mayor named near its end.
+CYCLE_LANES = (
+    "Council approves new cycle lanes\n\nBy Priya Natarajan\n\n"
+    "The city council approved a network of new cycle lanes on Tuesday night.\n\n"
+    "The plan adds 24 kilometres of protected lanes across six districts. "
+    "Work on the first stretch, along Canal Street, will begin in March. "
+    "The lanes will be separated from traffic by low concrete kerbs. "
+    "Parking on 300 spaces along the route will be removed. "
+    "Shop owners on Canal Street had asked for loading bays, and eleven were added. "
+    "The council expects the network to cost 18 million pounds over four years. "
+    "Half of the money comes from a national transport grant. "
+    "Cycling groups welcomed the vote but asked for faster work in the north. "
+    "A survey last year found that 41 percent of residents would cycle more with safe lanes. "
+    "Bus routes along the lanes will not change, the transport office said. "
+    "The mayor is Helena Brandt, who proposed the plan in her first budget. "
+    "Brandt said the lanes would make the city safer for children riding to school.\n\n"
+    "The first lanes are due to open in the summer.\n"
+)
+
+
+@pytest.mark.asyncio
+async def test_the_paragraph_button_shows_the_paragraph_its_answer_names(api, bot) -> None:
+    """A bot attacker's probe: an answer from the long paragraph 2, after a one-sentence
+    paragraph 1, said "paragraph 2"; its Paragraph button showed paragraph 2's text as
+    "paragraph 1" (the passage was numbered by the short paragraph its block began with)."""
+    admin = make_user(ADMIN)
+    api.push_update(_upload(api, ADMIN, "cycle.txt", CYCLE_LANES.encode(), admin))
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    doc_id = api.sent_messages(ADMIN)[-1]["text"].split("id ")[-1].rstrip(".")
+    assert "only" in await _ask(api, 8020, f"/use {doc_id}", 1)
+    answer = await _ask(api, 8020, "who is the mayor?", 2)
+    assert "Helena Brandt" in answer
+    assert answer.endswith("Council approves new cycle lanes, paragraph 2"), answer
+    message = api.sent_messages(8020)[1]
+    api.push_update(api.callback_query(make_user(8020), message, _button(message, "Paragraph")))
+    shown = (await api.await_messages(8020, 3, timeout=30))[2]["text"]
+    assert shown.startswith("The plan adds 24 kilometres") and "Helena Brandt" in shown
+    assert "approved a network" not in shown
+    assert shown.endswith("Council approves new cycle lanes, paragraph 2"), shown
+    # An answer from the one-sentence paragraph, in the passage joining it to the long one:
+    # "paragraph 1" above, and the Paragraph button showed both, as "paragraph 2".
+    answer = await _ask(api, 8020, "when did the council approve the network of cycle lanes?", 4)
+    assert answer.endswith("Council approves new cycle lanes, paragraph 1"), answer
+    message = api.sent_messages(8020)[3]
+    api.push_update(api.callback_query(make_user(8020), message, _button(message, "Paragraph")))
+    shown = (await api.await_messages(8020, 5, timeout=30))[4]["text"]
+    assert shown == (
+        "The city council approved a network of new cycle lanes on Tuesday night.\n"
+        "— Council approves new cycle lanes, paragraph 1"
+    ), shown

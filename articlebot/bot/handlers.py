@@ -397,7 +397,7 @@ async def button(update: Update, context: BotContext) -> None:
     else:
         passage = index.passages[rows[0]]
         document = index.documents[passage.doc_id]
-        paragraph = paragraph_of(document, passage)
+        paragraph = paragraph_of(document, passage, action.at)
         text = render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number)
     try:
         await delivery.reply_html(message, text)

@@ -420,7 +420,10 @@ def answer_buttons(answer: Answer, articles: Mapping[str, Mapping[str, Any]]) ->
             data = data.rsplit("~", 1)[0]
         buttons.append(Button("More", data))
     if refs[0]:
-        buttons.append(Button("Paragraph", f"p:{refs[0]}"))
+        # Where the bold sentence starts: the paragraph shown is the one the answer names, not
+        # the first of a passage that joined a short paragraph to a long one.
+        at = answer.passages[0].highlight.start
+        buttons.append(Button("Paragraph", f"p:{refs[0]}@{at}"))
     return buttons
 
 
@@ -442,9 +445,12 @@ class CallbackAction:
 
     kind: str  # "more" or "paragraph"
     passages: tuple[tuple[str, int], ...]
+    #: Where the answer's bold sentence starts, for "paragraph" (None in older buttons).
+    at: int | None = None
 
 
 _REF = re.compile(rf"([0-9a-f]{{{ARTICLE_KEY_CHARS}}})\.(\d{{1,10}})")
+_OFFSET = re.compile(r"\d{1,10}")
 
 
 def parse_callback(data: str | None) -> CallbackAction | None:
@@ -454,8 +460,14 @@ def parse_callback(data: str | None) -> CallbackAction | None:
     kind, _, body = data.partition(":")
     if kind not in {"m", "p"} or not body:
         return None
+    at = None
+    if kind == "p" and "@" in body:
+        body, _, offset = body.partition("@")
+        if not _OFFSET.fullmatch(offset):
+            return None
+        at = int(offset)
     refs = [_REF.fullmatch(ref) for ref in body.split("~")]
     if any(ref is None for ref in refs) or (kind == "p" and len(refs) != 1):
         return None
     passages = tuple((ref[1], int(ref[2])) for ref in refs if ref is not None)
-    return CallbackAction("more" if kind == "m" else "paragraph", passages)
+    return CallbackAction("more" if kind == "m" else "paragraph", passages, at)
