@@ -986,11 +986,17 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     return answer
 
 
+def _typed_names(question: str) -> list[str]:
+    """The names a question types (`names_in`), its first word's capital left aside: that
+    word is capitalised as the question's start ("When's it supposed to reopen", "Whats")."""
+    return names_in(question[:1].lower() + question[1:])
+
+
 def _names_namesake(question: str, bold: str) -> bool:
     """Whether the question names someone in full ("Sarah Fenton") and the bold sentence
     names another of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not them."""
     plain = plain_letters(bold)
-    for name in names_in(question):
+    for name in _typed_names(question):
         words = plain_letters(name).split()
         if len(words) < 2 or re.search(rf"\b{re.escape(' '.join(words))}\b", plain, re.I):
             continue
@@ -1006,7 +1012,7 @@ def _names_absent(question: str, passage: str) -> bool:
     "Mark Fenton ... admitted 14 counts", "how many were injured in Dunmore" by "Two people
     were injured ... in Carrick"."""
     written = plain_letters(passage).lower()
-    for name in names_in(question):
+    for name in _typed_names(question):
         words = re.findall(r"[^\W\d_]+", plain_letters(name).lower())
         words = [w for w in words if w not in ("s", "the")]
         if words and not all(re.search(rf"\b{re.escape(w)}", written) for w in words):
