@@ -309,6 +309,12 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     reply = await ask(api, early_fwd, "How many apple trees will the orchard replant?")
     own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
     assert own.startswith(post_answers.NOT_IN_POST) and "300 old apple trees" in elsewhere
+    # Off the post's subject, only another post's closest passage near it: that passage, said
+    # to be only the closest (a new user's "who is the head librarian?" under the storm post
+    # got "Nor do the channel's other articles" while the library post names her).
+    reply = await ask(api, early_fwd, "Who runs the Bramblecote orchard?")
+    own, _, elsewhere = reply.partition(post_answers.FROM_ELSEWHERE)
+    assert post_answers.NOWHERE not in reply and "Bramblecote" in elsewhere, reply
 
     # A post without an article is skipped quietly; under it, the channel's articles answer.
     teaser, teaser_fwd = await post(api, "Photos from the harbour this morning 📷")

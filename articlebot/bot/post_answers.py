@@ -88,6 +88,17 @@ async def thread_reply(
             )
             buttons = buttons_for(elsewhere.answer, elsewhere.retriever.index)
             return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
+        if elsewhere.answer.outcome == "closest" and (own is None or own.answer.outcome == "none"):
+            # Off the post's subject, on another article's: that one's closest passage, said
+            # for what it is, not "Nor do the channel's other articles" over it (a new user's
+            # "who is the head librarian?" under the storm post, which the library post names).
+            html = framed_html(
+                f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n",
+                elsewhere.answer,
+                len(others),
+            )
+            buttons = buttons_for(elsewhere.answer, elsewhere.retriever.index)
+            return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
     if own is not None:  # the post's own closest passage beats nothing at all
         after = f"\n{escape(NOWHERE)}" if others and own.answer.outcome == "none" else ""
         html = framed_html("", own.answer, 1, after)
