@@ -330,6 +330,10 @@ def test_a_byline_is_nobodys_context_for_the_next_question(retriever: Retriever)
         ("what articles do you have", "I'm a bot that answers questions about"),
         ("how many articles do you have?", "I'm a bot that answers questions about"),
         ("list the stories", "I'm a bot that answers questions about"),
+        # The news asked of no subject (a new user's "what's the latest news?" got a passage).
+        ("what's the latest news?", "I'm a bot that answers questions about"),
+        ("any news?", "I'm a bot that answers questions about"),
+        ("whats new", "I'm a bot that answers questions about"),
         # A question word alone asks nothing of its own (had been answered with confidence).
         ("who", "I'm a bot that answers questions about"),
         ("Why?", "I'm a bot that answers questions about"),

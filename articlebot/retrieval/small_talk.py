@@ -83,6 +83,11 @@ _BOT = (
     rf"(?:list|show)(?:\s+me)?(?:\s+(?:the|all|all\s+the|your))?\s+{_PIECES}",
     rf"how\s+many\s+{_PIECES}\s+(?:do\s+(?:you|u)\s+have|are\s+there|have\s+(?:you|u)\s+got)",
     rf"what\s+(?:are|r)\s+(?:the|these|your|all\s+the)\s+{_PIECES}\s+about",
+    # The news it has, asked of no subject: "what's the latest news?", "any news?", "what's new"
+    # (a passage was offered as the closest, of whatever "latest" matched).
+    r"(?:what\s+(?:is|s)|whats)\s+(?:the\s+)?(?:latest|new|newest)(?:\s+news)?(?:\s+today)?",
+    r"(?:what\s+(?:is|s)|whats)\s+the\s+news(?:\s+today)?",
+    r"(?:any|the\s+latest|latest|todays|today\s+s)\s+news(?:\s+today)?",
 )
 
 #: Work asked of the bot that no article answers: writing something, a joke, homework, a
