@@ -1491,11 +1491,12 @@ Storm damage closed the court's car park in Dunmore for a week in March.
 """
 
 
-def test_an_answer_about_someone_or_somewhere_else_than_named_is_only_the_closest(retriever_of):
-    # A CLI attacker's probes: "How many counts did Sarah Fenton admit?" was answered with
-    # confidence by her husband's "Mark Fenton ... admitted 14 counts", and "how many people
-    # were injured in Dunmore?" by a sentence on another town.
-    from articlebot.retrieval.reader import _names_absent, _names_namesake, read_answer
+def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriever_of):
+    # A CLI attacker's probe: "How many counts did Sarah Fenton admit?" was answered with
+    # confidence by her husband's "Mark Fenton ... admitted 14 counts". (A passage merely not
+    # writing every word of a name asked is no sign: "how old is Jan Keller" is answered by
+    # "Keller, 26, ...", "the mayor of Carrick" by "this city's".)
+    from articlebot.retrieval.reader import _names_namesake, read_answer
 
     court = retriever_of(court=COURT)
     her = read_answer(court, "How many counts did Sarah Fenton admit?", ["court"])
@@ -1504,7 +1505,4 @@ def test_an_answer_about_someone_or_somewhere_else_than_named_is_only_the_closes
     assert "14 counts" in him.passages[0].highlight_text and him.outcome == "answer"
     assert _names_namesake("what did Sarah Fenton say", "Mark Fenton, 47, admitted it.")
     assert not _names_namesake("how old is Sarah Fenton", "His wife, Sarah Fenton, 45, was.")
-    passage = "Two people were injured by falling trees in Carrick. Roads were closed."
-    assert _names_absent("How many people were injured in Dunmore?", passage)
-    assert not _names_absent("How many people were injured in Carrick?", passage)
-    assert not _names_absent("Who scored City's goal?", "City's goal came from Silva.")
+    assert not _names_namesake("how old is Jan Keller", "Keller, 26, rides for Tudor.")

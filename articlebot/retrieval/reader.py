@@ -979,7 +979,6 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
             and not who_is_subject(question)
             and not names_someone(bold, question)
         )
-        or _names_absent(question, answer.passages[0].text)
         or _names_namesake(question, bold)
     ):
         return replace(answer, answered=False, outcome="closest")
@@ -1002,20 +1001,6 @@ def _names_namesake(question: str, bold: str) -> bool:
             continue
         other = rf"\b(?!{re.escape(words[-2])}\b)[A-Z][\w'’-]+\s+{re.escape(words[-1])}\b"
         if re.search(other, plain):
-            return True
-    return False
-
-
-def _names_absent(question: str, passage: str) -> bool:
-    """Whether the question names someone or somewhere (capitalised) that the answer's passage
-    never writes, whole: "how many counts did Sarah Fenton admit" answered by her husband's
-    "Mark Fenton ... admitted 14 counts", "how many were injured in Dunmore" by "Two people
-    were injured ... in Carrick"."""
-    written = plain_letters(passage).lower()
-    for name in _typed_names(question):
-        words = re.findall(r"[^\W\d_]+", plain_letters(name).lower())
-        words = [w for w in words if w not in ("s", "the")]
-        if words and not all(re.search(rf"\b{re.escape(w)}", written) for w in words):
             return True
     return False
 
