@@ -345,6 +345,22 @@ def test_the_story_named_is_the_one_about_the_word_not_one_saying_it_in_passing(
     listed = read_answer(two, "which articles do you have about storms?")
     assert listed.reply is not None and listed.reply.kind == "summary"
     assert listed.reply.doc_id == "flood"
+    # A verifier's probe: with a monsoon story beside them, whose passages the search ranks
+    # first for "storm", the strike story was named again: the article about it is looked for
+    # among them all.
+    import json
+    from pathlib import Path
+
+    lines = Path(__file__).resolve().parents[1] / "eval" / "reader_dev.jsonl"
+    monsoon = next(
+        r["text"]
+        for r in map(json.loads, lines.read_text().splitlines())
+        if r.get("doc_id") == "news-006"
+    )
+    three = retriever_of(strike=strike, flood=flood, budget=BUDGET, monsoon=monsoon)
+    for question in ("who wrote the storm story?", "summarize the storm story"):
+        answer = read_answer(three, question)
+        assert answer.reply is not None and answer.reply.doc_id == "flood", question
 
 
 #: The group whose own article the ferry story is in `channel`.

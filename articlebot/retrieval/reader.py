@@ -150,6 +150,10 @@ def named_or_this_article(
             (p.doc_id for p in found.passages if _about_every_word(retriever, topic, p.doc_id)),
             None,
         )
+        if about is None:
+            # None of those passages' articles: the newest article about it, whose passages
+            # the search ranked below others' (a weather story's above "Storm Ida: ...").
+            about = _newest_about(retriever, topic, doc_ids)
         if about is not None:
             return about
     doc_id = found.passages[0].doc_id if found.passages else scope[0]
