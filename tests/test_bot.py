@@ -1070,6 +1070,8 @@ async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothin
         ("/ask \u200b\u2066", handlers.EMPTY_ASK_HINT),
         ("/summary \u202e", "Russia warns foreign forces"),
         ("\u202e\u200b\u2066", handlers.EMPTY_PRIVATE_HINT),
+        ("\u200d", handlers.EMPTY_PRIVATE_HINT),  # a joiner with nothing to join
+        ("\u200b\u200c\u2060", handlers.EMPTY_PRIVATE_HINT),
     ]
     for n, (text, reply) in enumerate(sent, start=1):
         api.push_update(api.private_message(chat, text))
