@@ -125,8 +125,17 @@ def without_password(message: str, url: str) -> str:
         piece for secret in secrets for piece in _SEPARATORS.split(secret) if len(piece) >= 3
     }
     for secret in sorted(secrets - {""}, key=len, reverse=True):
-        message = message.replace(secret, "***")
+        if len(secret) < _SHORT_SECRET:
+            # A password of a letter or two is masked where it stands alone ("u:p@h"), not
+            # inside every word holding it ("***ostgresql://u:***@h/db").
+            message = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", message)
+        else:
+            message = message.replace(secret, "***")
     return " ".join(message.split())
+
+
+#: Secrets shorter than this are masked only where no letter or digit touches them.
+_SHORT_SECRET = 4
 
 
 def _password(url: str) -> str:

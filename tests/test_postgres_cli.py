@@ -259,6 +259,12 @@ def test_masked_url_hides_every_password_and_keeps_hosts_as_written() -> None:
         assert without_password(f"cannot connect to {url}", url) == (
             "cannot connect to postgresql://postgres:***@127.0.0.1:5432/db"
         )
+    # A password of a letter or two is masked where it stands, not inside every word (a
+    # verifier's probe: "***ostgresql://u:***@h/db is a link").
+    url = "postgresql://u:p@h/db"
+    assert without_password(f"{masked_url(url)} is a link; u:p@h refused p", url) == (
+        "postgresql://u:***@h/db is a link; u:***@h refused ***"
+    )
 
 
 def test_late_interaction_reads_its_sentences_from_the_database(
