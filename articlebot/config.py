@@ -334,6 +334,15 @@ class Settings(BaseSettings):
             raise ValueError("a blank folder name")
         return value
 
+    @field_validator("index_dir", mode="before")
+    @classmethod
+    def _not_a_link(cls, value: Any) -> Any:
+        # As a Path, "http://host/idx" is the folder "http:/host/idx", one never named, which
+        # `index` made (the --index-dir flag refuses it so too).
+        if isinstance(value, str) and is_link(value):
+            raise ValueError("a link, not a folder")
+        return value
+
     @field_validator("documents", "index_dir", "cache_dir", mode="after")
     @classmethod
     def _expand_home(cls, value: Any) -> Any:
@@ -556,6 +565,11 @@ def _say_each_env_problem_once() -> None:
         dotenv.addFilter(_Once())
 
 
+def is_link(value: str) -> bool:
+    """Whether a word meant as a path is a link ("scheme://..."), not a file that exists."""
+    return re.match(r"[A-Za-z][\w+.-]*://", value) is not None and not os.path.exists(value)
+
+
 def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     """One line for a settings validation error: the first bad value, its name, what fits."""
     error = exc.errors()[0]
@@ -574,6 +588,14 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
     if field == "database_url":  # the value may hold a password: never shown
         return f"{name} must be a postgresql://user:password@host/database URL"
     value = error.get("input")
+    if "a link, not a folder" in error["msg"]:
+        from articlebot.masking import masked_url
+
+        database = "--database-url URL" if field in flags else "ARTICLEBOT_DATABASE_URL"
+        return (
+            f"{_clipped(masked_url(str(value)))} is a link, and {name} takes a folder (an index "
+            f"in PostgreSQL is named with {database})"
+        )
     if "not UTF-8" in error["msg"]:
         from articlebot.system_text import printable
 

@@ -1481,3 +1481,17 @@ def test_an_index_folder_given_as_a_link_is_refused_as_typed(tmp_path: Path, cli
         assert "http://x/idx is a link, and --index-dir takes a folder" in refused.stderr
         assert "http:/x" not in refused.stderr.replace("http://x", "")
     assert not (tmp_path / "http:").exists()
+
+
+def test_an_index_folder_set_to_a_link_is_refused_as_typed(tmp_path: Path, cli: Cli) -> None:
+    # ARTICLEBOT_INDEX_DIR=http://x/idx (environment or .env) made the folder ./http:/x/idx,
+    # which the --index-dir flag refuses.
+    for command in ("index", "list"):
+        refused = cli(command, index_dir=tmp_path / "index", ARTICLEBOT_INDEX_DIR="http://x/idx")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "http://x/idx is a link, and ARTICLEBOT_INDEX_DIR takes a folder" in refused.stderr
+    (tmp_path / ".env").write_text("ARTICLEBOT_INDEX_DIR=http://x/idx\n")
+    refused = cli("index", index_dir=tmp_path / "index", ARTICLEBOT_INDEX_DIR="")
+    assert refused.returncode == 2, refused.stderr
+    assert "http://x/idx is a link, and ARTICLEBOT_INDEX_DIR (in .env) takes" in refused.stderr
+    assert not (tmp_path / "http:").exists()
