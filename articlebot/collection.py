@@ -13,6 +13,7 @@ from articlebot.index.builder import BuildReport, build_index, recipe
 from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import (
     IdentityResolver,
+    jsonl_files_read,
     normalize_source,
     not_removed,
     origin_is_gone,
@@ -88,11 +89,13 @@ def update_index(
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
     only_if_empty: bool = False,
+    stored: bool = False,
 ) -> tuple[IndexData, BuildReport]:
     """Make the index in `settings.index_dir` (or the database) hold exactly `documents` (read
     one at a time: a generator keeps a large corpus out of memory); whatever else it held is
     dropped. With `only_if_empty`, a database holding articles once its writer lock is held is
-    left as it is (IndexNotEmptyError)."""
+    left as it is (IndexNotEmptyError). Unless `stored` (the index's own articles), the
+    documents' .jsonl files are named by hand: removals recorded for their lines end."""
     url = database_url(settings)
     if url is not None:
         from articlebot.storage.postgres.collection import write_documents
@@ -105,6 +108,7 @@ def update_index(
             exactly=True,
             rebuild=rebuild,
             only_if_empty=only_if_empty,
+            stored=stored,
             batch_size=settings.embed_batch_size,
             progress=progress,
             on_wait=on_wait,
@@ -113,9 +117,18 @@ def update_index(
     resolver = IdentityResolver({}, previous=_indexed_sources(settings.index_dir))
     if total_documents is None and isinstance(documents, Sized):
         total_documents = len(documents)
+    named: set[str] = set()
+    if not stored:
+        documents = jsonl_files_read(documents, named)
     with writer_lock(settings.index_dir, on_wait=on_wait):
         return _build(
-            settings, encoder, map(resolver.resolve, documents), rebuild, progress, total_documents
+            settings,
+            encoder,
+            map(resolver.resolve, documents),
+            rebuild,
+            progress,
+            total_documents,
+            named=named,
         )
 
 
@@ -128,6 +141,7 @@ def _build(
     total_documents: int | None = None,
     current: IndexData | None = None,
     removed: Sequence[tuple[str, str]] = (),
+    named: Collection[str] = (),
 ) -> tuple[IndexData, BuildReport]:
     return build_index(
         documents,
@@ -141,6 +155,7 @@ def _build(
         keep_tokens=settings.token_vectors,
         current=current,
         removed=removed,
+        named=named,
     )
 
 
@@ -342,10 +357,14 @@ def add_documents(
         if total_documents is not None:
             total_documents += len(indexed)  # kept ones pass through the build too
         kept_out: dict[str, int] = {}
+        named: set[str] = set()
         if refresh:
-            documents = still_held(documents, {doc.doc_id: doc.source for doc in indexed})
+            held = {doc.doc_id: doc.source for doc in indexed}
+            documents = still_held(documents, held)
             removed = current.manifest.removed if current is not None else []
-            documents = not_removed(documents, removed, kept_out)
+            documents = not_removed(documents, removed, kept_out, held=held)
+        else:
+            documents = jsonl_files_read(documents, named)
         data, report = _build(
             settings,
             encoder,
@@ -353,6 +372,7 @@ def add_documents(
             progress=progress,
             total_documents=total_documents,
             current=current,
+            named=named,
         )
         report.given = list(resolver.assigned)
         report.first = current is None
@@ -376,7 +396,13 @@ def rebuild_index(
 
         # Iterated by the database's writer under its lock.
         return update_index(
-            settings, encoder, in_database(url), rebuild=True, progress=progress, on_wait=on_wait
+            settings,
+            encoder,
+            in_database(url),
+            rebuild=True,
+            progress=progress,
+            on_wait=on_wait,
+            stored=True,
         )
     with writer_lock(settings.index_dir, on_wait=on_wait):
         # Read as stored, whatever the index's format: a rebuild is how an old one is renewed.

@@ -1003,3 +1003,39 @@ def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
     refreshed = cli("index", index_dir=index_dir)
     assert f"kept out 1 removed article of {feed}" in refreshed.stderr
     assert sorted(_ids(cli, index_dir)) == ["feed-ferry-strike", "tram"]
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # Removed under its suffixed id, a line added back (its file named again) under the plain
+    # id was said to be "kept out" by the next refresh, its edits never read, and --prune
+    # deleted it: naming the file ends every removal recorded for its lines.
+    index_dir = tmp_path / "index"
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    d1, d2 = tmp_path / "d1" / "feed.jsonl", tmp_path / "d2" / "feed.jsonl"
+    harbour = {"title": "Harbour plan approved", "text": "The council approved the plan."}
+    d1.write_text(_lines(harbour, FERRY))
+    d2.write_text(_lines({**harbour, "text": "The port's plan was approved."}, TRAM))
+    assert cli("index", str(d1), index_dir=index_dir).returncode == 0
+    assert cli("add", str(d2), index_dir=index_dir).returncode == 0
+    [own] = [d for d in _ids(cli, index_dir) if d.startswith("feed-harbour-plan-approved-")]
+    assert cli("remove", "feed-harbour-plan-approved", own, index_dir=index_dir).returncode == 0
+    assert cli("add", str(d2), index_dir=index_dir).returncode == 0
+    assert sorted(_ids(cli, index_dir)) == ["feed-harbour-plan-approved", "ferry", "tram"]
+    refreshed = cli("index", index_dir=index_dir)
+    # d1's line stays removed; d2's is back.
+    assert f"kept out 1 removed article of {d1} " in refreshed.stderr
+    assert str(d2) not in refreshed.stderr, refreshed.stderr
+    d2.write_text(_lines({**harbour, "text": "The port's plan was approved on Friday."}, TRAM))
+    edited = cli("index", index_dir=index_dir)
+    assert str(d2) not in edited.stderr and "1 updated" in edited.stdout, edited.stdout
+    pruned = cli("index", "--prune", index_dir=index_dir)
+    assert pruned.returncode == 0, pruned.stderr
+    assert sorted(_ids(cli, index_dir)) == ["feed-harbour-plan-approved", "ferry", "tram"]
+    # Removed again, it stays removed: the removal is recorded anew.
+    assert cli("remove", "feed-harbour-plan-approved", index_dir=index_dir).returncode == 0
+    assert f"kept out 1 removed article of {d2} " in cli("index", index_dir=index_dir).stderr
+    assert sorted(_ids(cli, index_dir)) == ["ferry", "tram"]

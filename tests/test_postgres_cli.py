@@ -637,3 +637,38 @@ def test_an_add_to_the_database_counts_the_articles_it_kept_as_unchanged(
     )
     assert added.returncode == 0, added.stderr
     assert "1 added, 0 updated, 1 unchanged, 0 removed" in added.stdout
+
+
+def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out_of_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # Removed under its suffixed id, a line added back (its file named again) under the plain
+    # id was said to be "kept out" by the next refresh: naming the file ends every removal
+    # recorded for its lines.
+    def run(*args: str) -> CliRun:
+        done = cli(*args, "--database-url", database_url, index_dir=index_dir)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def ids() -> list[str]:
+        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    d1, d2 = tmp_path / "d1" / "feed.jsonl", tmp_path / "d2" / "feed.jsonl"
+    harbour = {"title": "Harbour plan approved", "text": "The council approved the plan."}
+    ferry = {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck."}
+    tram = {"doc_id": "tram", "title": "New tram line", "text": "A tram line opened."}
+    d1.write_text("".join(json.dumps(line) + "\n" for line in (harbour, ferry)))
+    edited = {**harbour, "text": "The port's plan was approved."}
+    d2.write_text("".join(json.dumps(line) + "\n" for line in (edited, tram)))
+    run("index", str(d1))
+    run("add", str(d2))
+    [own] = [d for d in ids() if d.startswith("feed-harbour-plan-approved-")]
+    run("remove", "feed-harbour-plan-approved", own)
+    run("add", str(d2))
+    assert ids() == ["feed-harbour-plan-approved", "ferry", "tram"]
+    refreshed = run("index")
+    assert f"kept out 1 removed article of {d1} " in refreshed.stderr
+    assert str(d2) not in refreshed.stderr, refreshed.stderr
+    assert ids() == ["feed-harbour-plan-approved", "ferry", "tram"]

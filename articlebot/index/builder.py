@@ -385,6 +385,7 @@ def build_index(
     keep_tokens: bool = True,
     current: IndexData | None = None,
     removed: Collection[tuple[str, str]] = (),
+    named: Collection[str] = (),
 ) -> tuple[IndexData, BuildReport]:
     """Bring the index in `index_dir` up to date with `documents` and return it.
 
@@ -394,7 +395,9 @@ def build_index(
     `keep_tokens` keeps each embedded sentence's token vectors, where the encoder gives them.
     `current` is the index as the caller loaded it under the writer lock (else loaded here).
     `removed` are .jsonl lines (file, doc_id) removed now: the manifest remembers them, with
-    those it did, until a line of that file and id is written again.
+    those it did, until a line of that file and id is written again, or the file is among
+    `named` (.jsonl files named by hand: read once `documents` are, every removal recorded
+    for their lines is forgotten, whatever id it was recorded under).
     """
     with writer_lock(index_dir):
         try:
@@ -410,6 +413,7 @@ def build_index(
                 keep_tokens,
                 current,
                 removed,
+                named,
             )
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -431,6 +435,7 @@ def _build_index(
     keep_tokens: bool = True,
     current: IndexData | None = None,
     removed: Collection[tuple[str, str]] = (),
+    named: Collection[str] = (),
 ) -> tuple[IndexData, BuildReport]:
     report = BuildReport()
     previous: IndexData | None = None
@@ -535,7 +540,9 @@ def _build_index(
             chunking=chunking.as_dict(),
             embedding=dict(EMBEDDING_SETTINGS),
             documents=build.meta,
-            removed=list(still_removed),
+            # Its file named again, a line removed under any id (one with the file's suffix,
+            # its title's id taken then) is back: `named` is complete once documents are read.
+            removed=[pair for pair in still_removed if pair[0] not in named],
         )
         report.path = build.publish(manifest)
     except BaseException:

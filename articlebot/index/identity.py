@@ -88,19 +88,35 @@ def not_removed(
     documents: Iterable[Document],
     removed: Collection[tuple[str, str]],
     kept_out: dict[str, int],
+    held: Mapping[str, str] = {},
 ) -> Iterator[Document]:
     """Of `documents` (a refresh's), those that are not a .jsonl line whose article was removed
     by hand (`removed`: (file, doc_id) pairs): a removal lasts until the file is named again.
-    Each one left out is counted in `kept_out`, by file."""
+    A line whose article the index holds (`held`: doc_id -> source) is never left out: it was
+    brought back. Each one left out is counted in `kept_out`, by file."""
     if not removed:
         yield from documents
         return
     pairs = set(removed)
     for doc in documents:
         file = origin(doc.source)
-        if is_jsonl_line(doc.source) and any((file, i) in pairs for i in _line_ids(doc, file)):
+        if not is_jsonl_line(doc.source):
+            yield doc
+            continue
+        ids = _line_ids(doc, file)
+        indexed = any(i in held and origin(held[i]) == file for i in ids)
+        if not indexed and any((file, i) in pairs for i in ids):
             kept_out[file] = kept_out.get(file, 0) + 1
             continue
+        yield doc
+
+
+def jsonl_files_read(documents: Iterable[Document], files: set[str]) -> Iterator[Document]:
+    """`documents` (of files named by hand), each .jsonl line's file added to `files` as it is
+    read: naming a file again brings back every line of it removed before."""
+    for doc in documents:
+        if is_jsonl_line(doc.source):
+            files.add(origin(doc.source))
         yield doc
 
 

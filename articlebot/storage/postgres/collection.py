@@ -91,6 +91,7 @@ def write_documents(
     replace: bool = False,
     refresh: bool = False,
     only_if_empty: bool = False,
+    stored: bool = False,
     batch_size: int = 64,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
@@ -103,7 +104,8 @@ def write_documents(
     lock is held are left out: another writer removed them meanwhile. With `only_if_empty`,
     IndexNotEmptyError, nothing written, when the database holds articles once the lock is
     held (a first index, or eval's, must not replace what another writer published since the
-    database was seen empty)."""
+    database was seen empty). Unless `refresh` or `stored` (the database's own articles), the
+    documents' .jsonl files are named by hand: every removal recorded for their lines ends."""
     report = BuildReport()
     wanted = recipe(encoder.name, chunking)
     with writing_to(url), connect(url) as conn:
@@ -125,17 +127,19 @@ def write_documents(
             )
             removed = dict.fromkeys(removed_lines(current.manifest))
             if refresh:
-                documents = still_held(
-                    documents, {doc_id: source for doc_id, (source, _) in live.items()}
-                )
-                documents = not_removed(documents, list(removed), report.kept_out)
+                held = {doc_id: source for doc_id, (source, _) in live.items()}
+                documents = still_held(documents, held)
+                documents = not_removed(documents, list(removed), report.kept_out, held=held)
             changed: list[Document] = []
             seen: set[str] = set()
+            named: set[str] = set()
             for doc in documents:
                 doc = resolver.resolve(doc)
                 seen.add(doc.doc_id)
                 # Written again (its file named by hand), a removed line is no longer kept out.
                 removed.pop((origin(doc.source), doc.doc_id), None)
+                if not (refresh or stored) and is_jsonl_line(doc.source):
+                    named.add(origin(doc.source))
                 before = live.get(doc.doc_id)
                 # Reported by content as a local index reports them, a rebuild's too.
                 if before is not None and before[1].get("hash") == doc.content_hash:
@@ -145,6 +149,9 @@ def write_documents(
                 else:
                     (report.updated if before is not None else report.added).append(doc.doc_id)
                 changed.append(doc)
+            # Its file named again, a line removed under any id (one with the file's suffix,
+            # its title's id taken then) is back.
+            removed = {pair: None for pair in removed if pair[0] not in named}
             report.given = list(resolver.assigned)
             moved = _moved_sources(live, changed, resolver)
             report.removed = sorted(
