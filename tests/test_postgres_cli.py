@@ -672,3 +672,20 @@ def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out_of_the_data
     assert f"kept out 1 removed article of {d1} " in refreshed.stderr
     assert str(d2) not in refreshed.stderr, refreshed.stderr
     assert ids() == ["feed-harbour-plan-approved", "ferry", "tram"]
+
+
+def test_a_remove_from_the_database_counts_the_articles_left_as_unchanged(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # It said "0 unchanged, 2 removed" with two articles left, where a folder says 2 unchanged.
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"doc_id": name, "title": f"{name} news", "text": f"News about the {name}."}
+        for name in ("ferry", "tram", "bus", "port")
+    ]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    added = cli("add", str(feed), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    removed = cli("remove", "ferry", "tram", "--database-url", database_url, index_dir=index_dir)
+    assert removed.returncode == 0, removed.stderr
+    assert "0 added, 0 updated, 2 unchanged, 2 removed" in removed.stdout, removed.stdout

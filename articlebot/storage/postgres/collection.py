@@ -294,10 +294,21 @@ def remove_documents(
             ).fetchall()
             pairs = dict.fromkeys([*removed_lines(current.manifest), *removed_lines_of(sources)])
             manifest = current.manifest | {"removed": [list(pair) for pair in pairs]}
+            # Counted as a local index counts them: the articles left are kept as they were.
+            left = [
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT doc_id FROM documents WHERE died IS NULL AND NOT doc_id = ANY(%s)"
+                    " ORDER BY doc_id",
+                    (list(doc_ids),),
+                ).fetchall()
+            ]
             with generations.write_generation(conn, manifest) as writer:
                 removed = writer.remove(doc_ids)
     store = open_store(url)
-    return store, BuildReport(removed=removed, written=True, total_passages=store.passage_count)
+    return store, BuildReport(
+        removed=removed, unchanged=left, written=True, total_passages=store.passage_count
+    )
 
 
 def manifest_of(url: str) -> Manifest:
