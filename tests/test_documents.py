@@ -1315,6 +1315,10 @@ def test_a_direction_override_in_a_headline_is_not_kept_in_the_title(
         ("By R&amp;D Desk &lt;news@example.com&gt;", "By R&D Desk"),
         ("By Lee Park [lee@example.com], Staff Writer", "By Lee Park, Staff Writer"),
         ("Live coverage by Tom Ames and Rhea Das", "Live coverage by Tom Ames and Rhea Das"),
+        # Its comma goes with it ("By Jane Roe,"), and one naming only an address names no one.
+        ("Jane Roe, jane@example.com", "By Jane Roe"),
+        ("By Jane Roe, jane.roe@example.com, Staff Writer", "By Jane Roe, Staff Writer"),
+        ("By jane@example.com", "The article doesn't name its author"),
     ],
 )
 def test_a_page_s_byline_is_shown_without_its_address_or_a_second_by(

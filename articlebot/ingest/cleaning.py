@@ -177,10 +177,22 @@ _BYLINE_ADDRESS = re.compile(
 )
 
 
+#: Where an address was taken out (`without_addresses`), with the comma, bar or dash that set
+#: it off: before it ("Jane Roe, jane@..."), else, opening the line, after it ("jane@..., Jane
+#: Roe"); one in brackets leaves what follows them ("Lee Park [lee@...], Staff Writer").
+_GONE_ADDRESS = re.compile(r"\s*(?:[,;|·–—]|\s-)\s*\x00|^\s*\x00\s*(?:[,;|·–—]|-\s)?|\x00")
+
+
 def without_addresses(byline: str) -> str:
-    """`byline` without its e-mail addresses and the brackets around them ("By Jane Roe
-    <jane.roe@example.com>" is "By Jane Roe", not "By Jane Roe>")."""
-    return " ".join(_BYLINE_ADDRESS.sub("", byline).split())
+    """`byline` without its e-mail addresses, the brackets around them and the comma or bar
+    that set them off ("By Jane Roe <jane.roe@example.com>" and "By Jane Roe, jane@..." are
+    "By Jane Roe", not "By Jane Roe>" or "By Jane Roe,"); "" where it named only an address
+    ("By jane@example.com")."""
+    marked = _BYLINE_ADDRESS.sub("\x00", byline.replace("\x00", ""))
+    if "\x00" not in marked:
+        return " ".join(byline.split())
+    left = " ".join(_GONE_ADDRESS.sub("", marked).split())
+    return "" if re.fullmatch(r"(?i)(?:by|author|written by)?\s*:?", left) else left
 
 
 def is_by_credit(line: str) -> bool:
