@@ -14,10 +14,10 @@ from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import (
     IdentityResolver,
     jsonl_files_read,
-    normalize_source,
     not_removed,
     origin_is_gone,
     removed_lines_of,
+    source_key,
     still_held,
 )
 from articlebot.index.lock import writer_lock
@@ -442,8 +442,8 @@ def _read_from(path: str, sources: Mapping[str, str]) -> str | None:
     """The id of the article read from the file `path` (of `sources`, by id), if one was."""
     if not sources or not path.strip() or "\x00" in path:
         return None
-    file = normalize_source(path)
-    found = next((d for d, source in sources.items() if normalize_source(source) == file), None)
+    file = source_key(path)
+    found = next((d for d, source in sources.items() if source_key(source) == file), None)
     if found is not None or "/" in path:
         return found
     # A file's name alone, as `list` and "Source:" show it ("bees.html"), when one file is so named.

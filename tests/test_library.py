@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import pytest_asyncio
@@ -92,6 +93,10 @@ def _page(path: str) -> Page:
         return 200, "text/html; charset=utf-8", STORM.encode()
     if path == "/to-storm":  # a short link
         return 302, "text/plain", b"", {"Location": "/storm.html"}
+    if unquote(path) == "/köln/zoo.html":  # however its path is percent-encoded
+        return 200, "text/html; charset=utf-8", STORM.replace("coast road", "zoo road").encode()
+    if path == "/to-zoo":
+        return 302, "text/plain", b"", {"Location": "/k%C3%B6ln/zoo.html"}
     if path == "/orchard.html":
         return 200, "text/html; charset=utf-8", ORCHARD.encode()
     if path == "/report.pdf":
@@ -478,6 +483,52 @@ def test_a_page_added_by_another_form_of_its_link_is_the_article_already_indexed
     # Other parameters name another page: kept, in their order.
     paged = asyncio.run(fetch_article(f"{link}?id=5&utm_campaign=x&page=2#top", allow=LOOPBACK))
     assert paged.source == f"{link}?id=5&page=2"
+
+
+def test_a_page_whose_link_is_percent_encoded_another_way_is_the_article_already_indexed(
+    site, encoder, article_index_dir
+) -> None:
+    # A verifier's probe: ".../köln/zoo.html", ".../k%C3%B6ln/zoo.html", ".../k%c3%b6ln/..."
+    # made three articles, and a short link redirecting to "k%C3%B6ln" a second one ("has
+    # the same text as ..."). One page: "Already indexed", shown by the link first typed.
+    settings = load_settings(index_dir=article_index_dir)
+    typed = f"{site}/köln/zoo.html"
+
+    def add(url: str) -> tuple[str, bool]:
+        document = asyncio.run(fetch_article(url, allow=LOOPBACK))
+        _, report = add_documents(settings, encoder, [document])
+        [doc_id] = report.given
+        return doc_id, doc_id in report.unchanged
+
+    doc_id, _ = add(typed)
+    for variant in (f"{site}/k%C3%B6ln/zoo.html", f"{site}/k%c3%b6ln/zoo.html", f"{site}/to-zoo"):
+        assert add(variant) == (doc_id, True), variant
+    index = open_index(settings, encoder)
+    assert [d.doc_id for d in index.documents.values() if "zoo road" in d.title] == [doc_id]
+    assert index.documents[doc_id].source == typed
+
+
+def test_a_link_s_encoded_reserved_characters_and_idn_host_in_its_identity() -> None:
+    # Decoded, "%2F" in a path or "%26" / "%3D" / "%23" in a query value would name another
+    # page: they stay apart. An internationalized host and its "xn--" form (a redirect's, as
+    # httpx writes it) are one host; an article indexed under either keeps its id.
+    from articlebot.index.identity import IdentityResolver
+
+    unicode = "https://Bücher.example/köln.html"
+    puny = "https://xn--bcher-kva.example/k%C3%B6ln.html"
+    doc = Document("koln-html-000000", "Köln", "Der Zoo in Köln ist wieder offen.", puny)
+    resolved = IdentityResolver({"koln-html-a1b2c3": unicode}).resolve(doc)
+    assert (resolved.doc_id, resolved.source) == ("koln-html-a1b2c3", unicode.replace("B", "b"))
+
+    from articlebot.index.identity import source_key
+
+    assert source_key(unicode) == source_key(puny)
+    assert source_key("http://a.example/?q=%c3%a4") == source_key("http://a.example/?q=ä")
+    assert source_key("http://a.example/x%2Fy") != source_key("http://a.example/x/y")
+    for value in ("%26", "%3D", "%23"):
+        assert source_key(f"http://a.example/?q=a{value}b") != source_key(
+            f"http://a.example/?q=a{unquote(value)}b"
+        )
 
 
 def test_a_link_indexed_before_as_it_was_typed_keeps_its_article(

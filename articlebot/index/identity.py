@@ -21,7 +21,7 @@ from articlebot.ingest.documents import (
     bundled_article_path,
     slugify,
 )
-from articlebot.ingest.links import canonical_link
+from articlebot.ingest.links import canonical_link, link_key
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 _JSONL_LINE = re.compile(r"(.+\.(?:jsonl|ndjson)):(\d+)$", re.IGNORECASE)
@@ -38,6 +38,13 @@ def normalize_source(source: str) -> str:
     if match:
         return f"{_in_real_folder(match.group(1))}:{match.group(2)}"
     return _in_real_folder(source)
+
+
+def source_key(source: str) -> str:
+    """What two sources of one article share: `normalize_source`'s, and for a link
+    `link_key`'s ("köln" and "k%C3%B6ln", "bücher.example" and "xn--bcher-kva.example" are
+    one page). Compared only: an article's source stays as `normalize_source` gives it."""
+    return link_key(source) if _URL.match(source) else normalize_source(source)
 
 
 def _in_real_folder(path: str) -> str:
@@ -210,7 +217,7 @@ class IdentityResolver:
             # One source is one document, but an index written before deleted installs'
             # sample articles were told apart may hold it twice ("article", "article-623547"):
             # the shorter id is kept, as the suffixed one was made because it was taken.
-            key = normalize_source(source)
+            key = source_key(source)
             held = self._ids_by_source.get(key)
             if held is None or (len(doc_id), doc_id) < (len(held), held):
                 self._ids_by_source[key] = doc_id
@@ -234,8 +241,13 @@ class IdentityResolver:
                     "id, or --replace to replace that article"
                 )
         else:
-            aliases = [normalize_source(alias) for alias in doc.aliases]
+            aliases = [source_key(alias) for alias in doc.aliases]
             doc_id = self._moved_id(doc, source) or self._generated_id(doc_id, source, aliases)
+            # A page added again by another spelling of its link ("k%C3%B6ln" for "köln")
+            # keeps the source it is shown with.
+            held = self.existing.get(doc_id) or self.previous.get(doc_id)
+            if held is not None and _URL.match(source) and source_key(held) == source_key(source):
+                source = normalize_source(held)
         self.assigned[doc_id] = source
         return dataclasses.replace(doc, doc_id=doc_id, source=source)
 
@@ -245,7 +257,7 @@ class IdentityResolver:
         of one name ("z/news.txt", "a/news.txt") swapped ids, and the one left under a new id
         was called a copy of the other."""
         doc_id = self._moved_by_text.get(doc.content_hash)
-        if doc_id is None or doc_id in self.assigned or source in self._ids_by_source:
+        if doc_id is None or doc_id in self.assigned or source_key(source) in self._ids_by_source:
             return None
         before = self.previous.get(doc_id, "")
         same_name = os.path.basename(origin(before)) == os.path.basename(origin(source))
@@ -258,7 +270,7 @@ class IdentityResolver:
         kept = next(
             (
                 held
-                for key in (source, *aliases)
+                for key in (source_key(source), *aliases)
                 if (held := self._ids_by_source.get(key)) is not None and held not in self.assigned
             ),
             None,

@@ -12,10 +12,10 @@ from collections.abc import Collection, Iterable, Iterator
 from articlebot.index.identity import (
     IdentityResolver,
     is_jsonl_line,
-    normalize_source,
     origin,
     origin_is_gone,
     replaced_at,
+    source_key,
 )
 from articlebot.ingest.documents import Document
 
@@ -43,12 +43,12 @@ def merged_documents(
         if is_jsonl_line(doc.source):
             lines.add((origin(doc.source), doc.body_hash))
         yield doc
-    sources = set(resolver.assigned.values())
+    sources = {source_key(source) for source in resolver.assigned.values()}
     indexed = list(indexed)
     # A line kept as indexed was read: its file's other articles are pruned as any file's.
     read_from |= {origin(doc.source) for doc in indexed if doc.doc_id in kept}
     for doc in indexed:
-        source = normalize_source(doc.source)
+        source = source_key(doc.source)
         if (
             doc.doc_id in resolver.assigned
             or (source in sources and replaced_at(doc.doc_id, source))

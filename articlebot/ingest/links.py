@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import idna
+
 #: Query parameters that say who shared a link or which campaign it came from, never which
 #: page it is: the same page shared from Telegram and from a newsletter is one article.
 _TRACKING = frozenset(
@@ -17,6 +19,13 @@ _TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 #: A host's port at its end: "host:8080", "[::1]:8080".
 _PORT = re.compile(r":(\d*)$")
+#: Characters a link's path or query holds as they are: RFC 3986's unreserved ones, which
+#: mean the same percent-encoded ("%41" is "A"), and its reserved ones, which do not ("%2F"
+#: in a path, "%26", "%3D" or "%23" in a query value are not "/", "&", "=", "#"): those stay
+#: as written, a percent-encoded one in upper case.
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_RESERVED = frozenset(b":/?#[]@!$&'()*+,;=")
+_ENCODED = re.compile(rb"%([0-9A-Fa-f]{2})")
 
 
 def canonical_link(url: str) -> str:
@@ -48,3 +57,67 @@ def _is_tracking(parameter: str) -> bool:
     """Whether a query's `name=value` is a tracking parameter."""
     name = unquote(parameter.partition("=")[0]).strip().lower()
     return name in _TRACKING or name.startswith(_TRACKING_PREFIXES)
+
+
+def link_key(url: str) -> str:
+    """The key two forms of one page's link share (`canonical_link`'s, then its host in IDNA
+    form and its path and query percent-encoded one way): "köln", "k%C3%B6ln" and "k%c3%b6ln"
+    are one path, "bücher.example" and "xn--bcher-kva.example" one host. What users are shown
+    is `canonical_link`'s, as typed; this is only compared."""
+    link = canonical_link(url)
+    if not _is_link(link):
+        return link
+    parts = urlsplit(link)
+    return urlunsplit(
+        (parts.scheme, _ascii_host(parts.netloc), _encoded(parts.path), _encoded(parts.query), "")
+    )
+
+
+def _is_link(url: str) -> bool:
+    """Whether `url` is an http(s) link with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in _DEFAULT_PORTS and bool(parts.netloc)
+
+
+def _ascii_host(netloc: str) -> str:
+    """A host (and port) as DNS asks for it: an internationalized name in its "xn--" form."""
+    if netloc.isascii():
+        return netloc
+    host, port = netloc, ""
+    found = _PORT.search(netloc) if not netloc.endswith("]") else None
+    if found is not None:
+        host, port = netloc[: found.start()], netloc[found.start() :]
+    try:
+        host = idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return netloc
+    return host.lower() + port
+
+
+def _encoded(part: str) -> str:
+    """A path or query percent-encoded one way: characters outside ASCII as their UTF-8
+    bytes, "%c3" as "%C3", an unreserved character as itself ("%41" as "A"), a reserved one
+    as it was written, encoded or not."""
+    out = []
+    raw = part.encode("utf-8", "surrogatepass")
+    i = 0
+    while i < len(raw):
+        byte = raw[i]
+        found = _ENCODED.match(raw, i) if byte == ord("%") else None
+        if found is not None:
+            value = int(found[1], 16)
+            out.append(chr(value) if value in _UNRESERVED else f"%{value:02X}")
+            i = found.end()
+            continue
+        if byte in _UNRESERVED or byte in _RESERVED:
+            out.append(chr(byte))
+        else:
+            out.append(f"%{byte:02X}")
+        i += 1
+    return "".join(out)

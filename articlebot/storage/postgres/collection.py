@@ -35,7 +35,7 @@ from articlebot.index.store import (
 )
 from articlebot.ingest.chunking import ChunkSettings
 from articlebot.ingest.documents import Document, DocumentError
-from articlebot.ingest.links import canonical_link
+from articlebot.ingest.links import link_key
 from articlebot.storage.postgres import generations
 from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool, writing_to
 from articlebot.storage.postgres.publish import publish, writer_lock
@@ -238,16 +238,18 @@ def _moved_sources(
     """Live documents from a source that a changed document now holds under another id, and
     .jsonl lines whose words a changed line of that file has under another id (the same
     article renamed: its title edited, an id made from its line number)."""
-    sources = {doc.source: doc.doc_id for doc in changed if doc.doc_id in resolver.assigned}
+    sources = {
+        link_key(doc.source): doc.doc_id for doc in changed if doc.doc_id in resolver.assigned
+    }
     ids = {doc.doc_id for doc in changed}
     lines = {(origin(doc.source), doc.body_hash) for doc in changed if is_jsonl_line(doc.source)}
-    # A page indexed before from another form of its link ("#comments", "?utm_source=")
-    # is the same page: the changed document holds it now.
+    # A page indexed before from another form of its link ("#comments", "?utm_source=",
+    # "k%C3%B6ln" for "köln") is the same page: the changed document holds it now.
     return [
         doc_id
         for doc_id, (source, meta) in live.items()
         if (
-            (key := canonical_link(source)) in sources
+            (key := link_key(source)) in sources
             and sources[key] != doc_id
             and replaced_at(doc_id, source)
         )
