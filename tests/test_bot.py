@@ -472,21 +472,45 @@ async def test_polling_beside_a_webhook_is_said_in_one_line_each(api, start_bot,
     )
     await shut_down(app)
     said = [(r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= logging.WARNING]
-    assert said == [
-        (
-            "WARNING",
-            "polling gets no updates: a webhook is set for this bot (`articlebot webhook set`)"
-            " and Telegram sends the updates there; run `articlebot webhook delete` for this bot"
-            " to poll again, or stop it and serve the webhook with `articlebot run --webhook"
-            " URL`",
-        ),
-        (
-            "WARNING",
-            "could not confirm the updates fetched last at the stop: a webhook is set for this"
-            " bot (`articlebot webhook set`) and Telegram sends the updates there",
-        ),
-    ]
+    assert said[0] == (
+        "WARNING",
+        "polling gets no updates: a webhook is set for this bot (`articlebot webhook set`)"
+        " and Telegram sends the updates there; run `articlebot webhook delete` for this bot"
+        " to poll again, or stop it and serve the webhook with `articlebot run --webhook"
+        " URL`",
+    )
+    # At the stop, PTB's last call refused the same way is one line (on a loaded machine the
+    # call may still be in flight as the stop ends: then asyncio's "Task exception was never
+    # retrieved" with its traceback had been logged as an ERROR; it is a DEBUG line now).
+    assert said[1:] in (
+        [],
+        [
+            (
+                "WARNING",
+                "could not confirm the updates fetched last at the stop: a webhook is set for"
+                " this bot (`articlebot webhook set`) and Telegram sends the updates there",
+            )
+        ],
+    ), said
     assert not any(r.exc_info for r in caplog.records)
+
+
+def test_a_conflict_left_in_polling_s_task_at_the_stop_is_one_debug_line(caplog) -> None:
+    # A full run on a loaded machine: the stop's last getUpdates, still in flight, ended in
+    # asyncio's "Task exception was never retrieved" ERROR with a Conflict traceback.
+    from telegram.error import Conflict
+
+    from articlebot.bot.polling import install_stop_filter
+
+    install_stop_filter()
+    caplog.set_level(logging.DEBUG)
+    error = Conflict("Conflict: can't use getUpdates method while webhook is active")
+    logging.getLogger("asyncio").error(
+        "Task exception was never retrieved", exc_info=(Conflict, error, None)
+    )
+    [record] = [r for r in caplog.records if r.name == "asyncio"]
+    assert record.levelname == "DEBUG" and record.exc_info is None
+    assert "a webhook is set for this bot" in record.getMessage()
 
 
 @pytest.mark.asyncio

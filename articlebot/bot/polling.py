@@ -87,8 +87,30 @@ class StopConfirmFailed(logging.Filter):
         return True
 
 
+class UnretrievedConflict(logging.Filter):
+    """A getUpdates refused by such a conflict while the bot stops, left in PTB's polling task
+    ("Task exception was never retrieved", logged by asyncio with its traceback): what it
+    says was said while polling, so it is logged at DEBUG in one line. Other records pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record for an unretrieved Conflict; never drops a record."""
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, Conflict):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            record.msg, record.args = (
+                "polling's last call at the stop was refused: %s",
+                (_conflict(error)[0],),
+            )
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 def install_stop_filter() -> None:
-    """Put StopConfirmFailed on PTB's Updater logger, once per process."""
+    """Put StopConfirmFailed on PTB's Updater logger and UnretrievedConflict on asyncio's,
+    once per process."""
     updater = logging.getLogger("telegram.ext.Updater")
     if not any(isinstance(f, StopConfirmFailed) for f in updater.filters):
         updater.addFilter(StopConfirmFailed())
+    loop_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, UnretrievedConflict) for f in loop_log.filters):
+        loop_log.addFilter(UnretrievedConflict())
