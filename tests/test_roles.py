@@ -131,9 +131,6 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("who is the chief vet", "said the UK's chief veterinary officer, Dr. Fiona Carradine."),
         ("who's the defending champ", "Defending champion Yulia Akhmetova also advanced."),
         ("whos the ref", "Referee Simon Tate had booked Holloway in the first half."),
-        # A new user's probes: a harbour master and a head librarian were no titles.
-        ("who is the harbour master", "Harbour master Colin Dunn said boats were stuck."),
-        ("who is the head librarian", "Head librarian Nora Whelan said the books were dry."),
         # "The X guy": whoever holds a title of X's, X beside it, by name or initials.
         ("whos the union guy", "Declan Forsyth, 54, the union's general secretary, said so."),
         (

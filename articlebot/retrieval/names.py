@@ -50,8 +50,7 @@ TITLES = frozenset(
         "pastor", "priest", "headteacher", "headmaster", "headmistress", "mp", "ombudsman",
         "author", "referee", "ref", "umpire", "driver", "pilot", "auditor", "curator",
         "coroner", "magistrate", "warden", "organiser", "organizer", "chef", "architect",
-        "designer", "promoter", "detective", "investigator", "master", "harbourmaster",
-        "harbormaster", "librarian", "chaplain", "postmaster", "stationmaster",
+        "designer", "promoter", "detective", "investigator",
         # A team's positions: "Riverside goalkeeper Aaron Pryce, 34," holds one as a coach does.
         "goalkeeper", "goalie", "keeper", "striker", "midfielder", "defender", "winger",
         "quarterback", "pitcher", "batsman", "batter", "bowler", "wicketkeeper", "jockey",
