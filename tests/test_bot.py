@@ -1095,6 +1095,8 @@ async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothin
         ("/summary \u202e", "Russia warns foreign forces"),
         ("\u202e\u200b\u2066", handlers.EMPTY_PRIVATE_HINT),
         ("\u200d", handlers.EMPTY_PRIVATE_HINT),  # a joiner with nothing to join
+        ("/ask \u200d \u200c", handlers.EMPTY_ASK_HINT),
+        ("\u200d \u200d", handlers.EMPTY_PRIVATE_HINT),
         ("\u200b\u200c\u2060", handlers.EMPTY_PRIVATE_HINT),
     ]
     for n, (text, reply) in enumerate(sent, start=1):

@@ -308,7 +308,7 @@ async def private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    if not render.stripped_input(message.text).strip("\u200c\u200d"):
+    if not render.stripped_input(message.text):
         # Only format characters (a zero-width space, a direction override, joiners with no
         # word to join): nothing was asked.
         await message.reply_text(EMPTY_PRIVATE_HINT)

@@ -72,12 +72,15 @@ def stripped_input(text: str) -> str:
     """What a user typed without format characters (Cf: a direction override, a zero-width
     space) and without the spaces around it: "arti\u200bcle" is the id "article" it shows as,
     and input made only of them is empty."""
-    return "".join(char for char in text if not is_invisible(char)).strip()
+    kept = "".join(char for char in text if not is_invisible(char)).strip()
+    # Joiners with no word around them join nothing: "\u200d" alone is no question either.
+    return kept if kept.strip(f"{_JOINER_CHARS} \t\n") else ""
 
 
 #: Format characters that join letters inside a word (Persian's and Hindi's zero-width
 #: non-joiner, an emoji sequence's joiner): part of what is written, no direction's override.
-_JOINERS = frozenset("\u200c\u200d")
+_JOINER_CHARS = "\u200c\u200d"
+_JOINERS = frozenset(_JOINER_CHARS)
 
 
 def is_invisible(char: str) -> bool:
