@@ -72,7 +72,14 @@ from articlebot.retrieval.languages import (
     question_language,
 )
 from articlebot.retrieval.late_interaction import english_stopwords
-from articlebot.retrieval.names import identified_after, names_in, names_someone
+from articlebot.retrieval.names import (
+    CALENDAR,
+    NOT_NAMES,
+    TITLES,
+    identified_after,
+    names_in,
+    names_someone,
+)
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -1003,10 +1010,27 @@ def _names_namesake(question: str, bold: str) -> bool:
         words = plain_letters(name).split()
         if len(words) < 2 or re.search(rf"\b{re.escape(' '.join(words))}\b", plain, re.I):
             continue
-        other = rf"\b(?!{re.escape(words[-2])}\b)[A-Z][\w'’-]+\s+{re.escape(words[-1])}\b"
-        if re.search(other, plain):
-            return True
+        before = rf"\b([A-Z][\w'’-]+)\s+{re.escape(words[-1])}\b"
+        for found in re.finditer(before, plain):
+            given = found.group(1)
+            # Another given name, not a word a sentence opens with, a title or a place
+            # ("The Tesla coil", "President Tesla", "In Tesla's lab").
+            if given.lower() != words[-2].lower() and _could_be_given_name(given):
+                return True
     return False
+
+
+def _could_be_given_name(word: str) -> bool:
+    """Whether a capitalised word before a surname may be a given name: not a small word, a
+    title, a weekday or month, nor a word the names module knows as no name."""
+    lowered = word.lower().strip("'’")
+    return (
+        lowered not in english_stopwords()
+        and lowered not in NOT_NAMES
+        and lowered not in TITLES
+        and lowered not in CALENDAR
+        and not lowered.endswith(("'s", "’s"))
+    )
 
 
 def with_holders_age(
