@@ -74,24 +74,17 @@ async def thread_reply(
         elsewhere = await state.questions.ask(
             Request(question, None, others, chat_id=thread.chat_id)
         )
-        if elsewhere.answer.answered:
-            if own is not None and own.answer.outcome == "closest":
+        off_subject = own is None or own.answer.outcome == "none"
+        # Off the post's subject, another article's closest passage is shown too, said for
+        # what it is, not "Nor do the channel's other articles" over it (a new user's "who is
+        # the head librarian?" under the storm post, which the library post names).
+        if elsewhere.answer.answered or (elsewhere.answer.outcome == "closest" and off_subject):
+            if elsewhere.answer.answered and own is not None and own.answer.outcome == "closest":
                 # Both, each said for what it is: the post's closest passage first, then the
                 # answer another article gives, labelled.
                 html = both_html(own.answer, elsewhere.answer, len(others))
                 buttons = buttons_for(own.answer, own.retriever.index)
                 return ThreadReply(html, buttons, own.turn, own.answer)
-            html = framed_html(
-                f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n",
-                elsewhere.answer,
-                len(others),
-            )
-            buttons = buttons_for(elsewhere.answer, elsewhere.retriever.index)
-            return ThreadReply(html, buttons, elsewhere.turn, elsewhere.answer)
-        if elsewhere.answer.outcome == "closest" and (own is None or own.answer.outcome == "none"):
-            # Off the post's subject, on another article's: that one's closest passage, said
-            # for what it is, not "Nor do the channel's other articles" over it (a new user's
-            # "who is the head librarian?" under the storm post, which the library post names).
             html = framed_html(
                 f"{escape(lead)}\n\n<b>{escape(FROM_ELSEWHERE)}</b>\n",
                 elsewhere.answer,
