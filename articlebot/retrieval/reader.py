@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import Any
 
 from articlebot.ingest.documents import Document
@@ -79,6 +80,7 @@ from articlebot.retrieval.names import (
     identified_after,
     names_in,
     names_someone,
+    people,
 )
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -1004,20 +1006,29 @@ def _typed_names(question: str) -> list[str]:
 
 def _names_namesake(question: str, bold: str) -> bool:
     """Whether the question names someone in full ("Sarah Fenton") and the bold sentence
-    names another of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not them."""
+    names another person of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not
+    them: a given name of its own, not a typo of the one asked ("Lor Loudoun")."""
     plain = plain_letters(bold)
+    named = [plain_letters(person).split() for person in people(bold)]
     for name in _typed_names(question):
         words = plain_letters(name).split()
         if len(words) < 2 or re.search(rf"\b{re.escape(' '.join(words))}\b", plain, re.I):
             continue
-        before = rf"\b([A-Z][\w'’-]+)\s+{re.escape(words[-1])}\b"
-        for found in re.finditer(before, plain):
-            given = found.group(1)
-            # Another given name, not a word a sentence opens with, a title or a place
-            # ("The Tesla coil", "President Tesla", "In Tesla's lab").
-            if given.lower() != words[-2].lower() and _could_be_given_name(given):
+        for person in named:
+            if len(person) < 2 or person[-1].lower() != words[-1].lower():
+                continue
+            given = person[-2]
+            asked = words[-2].lower()
+            if (
+                _could_be_given_name(given)
+                and SequenceMatcher(None, given.lower(), asked).ratio() < _TYPO_RATIO
+            ):
                 return True
     return False
+
+
+#: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").
+_TYPO_RATIO = 0.75
 
 
 def _could_be_given_name(word: str) -> bool:
