@@ -13,10 +13,10 @@ import re
 import sys
 import tempfile
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from articlebot import __version__
 from articlebot.config import (
@@ -757,13 +757,27 @@ def _fetch_links(items: Sequence[str], settings: Settings) -> list[Any]:
     """The articles behind the links among `items`."""
     import asyncio
 
+    from articlebot.index.identity import source_key
     from articlebot.ingest.fetch import fetch_article, is_url
+    from articlebot.ingest.links import link_key
 
-    return [
-        asyncio.run(fetch_article(item, allow=settings.fetch_allow_hosts))
-        for item in items
-        if is_url(item)
-    ]
+    # One page named twice ("koeln" and "koeln", "köln" and "k%C3%B6ln", a link with and
+    # without its tracking parameters) is fetched once: it had become two articles.
+    links = _first_of_each([item for item in items if is_url(item)], link_key)
+    fetched = [asyncio.run(fetch_article(item, allow=settings.fetch_allow_hosts)) for item in links]
+    # And one page reached by two links (a short link and the page's own) is added once.
+    return _first_of_each(fetched, lambda document: source_key(document.source))
+
+
+T = TypeVar("T")
+
+
+def _first_of_each(items: Sequence[T], key: Callable[[T], str]) -> list[T]:
+    """`items` without those whose key an earlier one has, in order."""
+    first: dict[str, T] = {}
+    for item in items:
+        first.setdefault(key(item), item)
+    return list(first.values())
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -1276,3 +1276,21 @@ async def test_the_paragraph_button_shows_the_paragraph_its_answer_names(api, bo
         "The city council approved a network of new cycle lanes on Tuesday night.\n"
         "— Council approves new cycle lanes, paragraph 1"
     ), shown
+
+
+def test_one_page_named_twice_in_one_add_is_one_article(site, index_dir, cli) -> None:
+    # A verifier's probe: the same link twice in one `add` (or with its tracking parameters
+    # and fragment) made two articles, "koeln-cdd5ba" and "koeln-cdd5ba-cdd5ba".
+    page = f"{site}/lighthouse.html"
+    added = cli(
+        "add",
+        page,
+        page,
+        f"{page}?utm_source=telegram#comments",
+        index_dir=index_dir,
+        ARTICLEBOT_FETCH_ALLOW_HOSTS="127.0.0.1",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "1 added" in added.stdout and "same text" not in added.stderr
+    listed = cli("list", index_dir=index_dir).stdout
+    assert listed.count("Lighthouse keeper retires") == 1
