@@ -1503,16 +1503,6 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
     assert "Mark Fenton" in her.passages[0].highlight_text and her.outcome == "closest"
     him = read_answer(court, "How many counts did Mark Fenton admit?", ["court"])
     assert "14 counts" in him.passages[0].highlight_text and him.outcome == "answer"
-    # A verifier's probe: the namesake named in the passage, the bold sentence by surname
-    # alone ("how old is Tom Keller?" answered by "Keller, 26" after "striker Jan Keller").
-    keller = retriever_of(
-        keller="Rovers sign Swiss striker\n\nRovers have signed the Swiss striker Jan Keller. "
-        "Keller, 26, scored 19 goals last season.\n"
-    )
-    tom = read_answer(keller, "how old is Tom Keller?", ["keller"])
-    assert "Keller, 26" in tom.passages[0].highlight_text and tom.outcome != "answer"
-    jan = read_answer(keller, "how old is Jan Keller?", ["keller"])
-    assert "Keller, 26" in jan.passages[0].highlight_text and jan.outcome == "answer"
     assert _names_namesake("what did Sarah Fenton say", "Mark Fenton, 47, admitted it.")
     assert not _names_namesake("how old is Sarah Fenton", "His wife, Sarah Fenton, 45, was.")
     assert not _names_namesake("how old is Jan Keller", "Keller, 26, rides for Tudor.")

@@ -993,7 +993,6 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
             and not names_someone(bold, question)
         )
         or _names_namesake(question, bold)
-        or _names_namesake(question, answer.passages[0].text)
     ):
         return replace(answer, answered=False, outcome="closest")
     return answer
@@ -1006,10 +1005,9 @@ def _typed_names(question: str) -> list[str]:
 
 
 def _names_namesake(question: str, bold: str) -> bool:
-    """Whether the question names someone in full ("Sarah Fenton") and the bold sentence (or
-    its passage) names another person of that surname ("Mark Fenton, 47, ... admitted 14
-    counts"; "Jan Keller" before "Keller, 26, ..." for "how old is Tom Keller"), never them:
-    a given name of its own, not a typo of the one asked ("Lor Loudoun")."""
+    """Whether the question names someone in full ("Sarah Fenton") and the bold sentence
+    names another person of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not
+    them: a given name of its own, not a typo of the one asked ("Lor Loudoun")."""
     plain = plain_letters(bold)
     named = [plain_letters(person).split() for person in people(bold)]
     for name in _typed_names(question):
