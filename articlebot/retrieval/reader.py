@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any
@@ -249,26 +249,26 @@ def articles_about(
     """The articles "which articles do you have about fires" asks for: `found` (the one
     `named_or_this_article` takes), then, newest first, every other of `doc_ids` (the
     `CATALOGUE_READ` newest) about each word of `topic` (`_about`)."""
-    scope = articles_in_scope(retriever, doc_ids)
-    others = [
-        doc_id
-        for doc_id in newest_articles(retriever.index, scope, CATALOGUE_READ)
-        if doc_id != found and _about_every_word(retriever, topic, doc_id)
-    ]
+    others = (d for d in _newest_about_every_word(retriever, topic, doc_ids) if d != found)
     return [found, *others]
 
 
 def _newest_about(retriever: Retriever, topic: str, doc_ids: Collection[str] | None) -> str | None:
     """The newest of the `CATALOGUE_READ` newest articles of `doc_ids` that is about each word
     of `topic` (`_about`), if any."""
+    return next(_newest_about_every_word(retriever, topic, doc_ids), None)
+
+
+def _newest_about_every_word(
+    retriever: Retriever, topic: str, doc_ids: Collection[str] | None
+) -> Iterator[str]:
+    """The `CATALOGUE_READ` newest articles of `doc_ids` about each word of `topic`, newest
+    first, read one at a time (each is read whole)."""
     scope = articles_in_scope(retriever, doc_ids)
-    return next(
-        (
-            doc_id
-            for doc_id in newest_articles(retriever.index, scope, CATALOGUE_READ)
-            if _about_every_word(retriever, topic, doc_id)
-        ),
-        None,
+    return (
+        doc_id
+        for doc_id in newest_articles(retriever.index, scope, CATALOGUE_READ)
+        if _about_every_word(retriever, topic, doc_id)
     )
 
 
@@ -842,10 +842,6 @@ def read_answers(
             # see, not of the one a post's thread or `--doc` is on.
             looked_in = shelves[i] if catalogue else scopes[i]
             doc_id = named_or_this_article(retriever, topic, looked_in)
-            if catalogue and topic is not None and doc_id is None:
-                # The search found none (the article says "ceasefire" of "the cease-fire"):
-                # the newest article about each word, as the list is made of.
-                doc_id = _newest_about(retriever, topic, looked_in)
             if topic is not None and not catalogue and _looks_beyond(scopes[i], shelves[i]):
                 doc_id = _named_beyond(retriever, topic, doc_id, shelves[i])
                 looked_in = shelves[i]
