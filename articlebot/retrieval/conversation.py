@@ -71,9 +71,10 @@ _DUMMY = re.compile(
 )
 
 
-def _pointing(question: str) -> str:
-    """`question` without the "there" and "it" that point at nothing (`_DUMMY`)."""
-    return _DUMMY.sub(" ", question)
+def _has_pronoun(question: str) -> bool:
+    """Whether `question` has a pronoun pointing back (`_ANAPHORA`), not counting the "there"
+    and "it" that point at nothing (`_DUMMY`)."""
+    return _ANAPHORA.search(_DUMMY.sub(" ", question)) is not None
 
 
 # Longest first: what follows is the ellipsis's new subject (`swapped_subject`).
@@ -122,9 +123,7 @@ class Turn:
 def points_back(question: str) -> bool:
     """Whether `question` points back at what was said before with a pronoun ("how old is
     she?", "when did this happen?") or an ellipsis ("and kasatkin?")."""
-    return (
-        _ANAPHORA.search(_pointing(question)) is not None or _ELLIPSIS.match(question) is not None
-    )
+    return _has_pronoun(question) or _ELLIPSIS.match(question) is not None
 
 
 def depends_on_context(question: str) -> bool:
@@ -132,7 +131,7 @@ def depends_on_context(question: str) -> bool:
     "from where?", "what minute?"); not "?!" or "...", which say nothing at all."""
     words = len(_WORD.findall(question))
     return bool(
-        _ANAPHORA.search(_pointing(question))
+        _has_pronoun(question)
         or _ELLIPSIS.search(question)
         or _BARE.match(question)
         or (0 < words <= SHORT_QUESTION_WORDS and not names_in(question))
@@ -504,7 +503,7 @@ def _questions_for(
         leans
         and names_here is not None
         and previous.doc_id is not None
-        and not _ANAPHORA.search(_pointing(request.question))
+        and not _has_pronoun(request.question)
         and not _ELLIPSIS.search(request.question)
         and not _BARE.match(request.question)
         and names_here(request.question, previous.doc_id)
@@ -527,7 +526,7 @@ def _questions_for(
         leans
         and elsewhere is not None
         and previous.doc_id is not None
-        and not _ANAPHORA.search(_pointing(request.question))
+        and not _has_pronoun(request.question)
         and not _BARE.match(request.question)
         and elsewhere(request.question, previous.doc_id)
     ):
@@ -945,7 +944,7 @@ def _settle(
         # topic.
         elsewhere = (
             request.previous is not None
-            and _ANAPHORA.search(_pointing(request.question)) is not None
+            and _has_pronoun(request.question)
             and bool(answer.passages)
             and answer.passages[0].doc_id != request.previous.doc_id
             and contextual.outcome != "none"
