@@ -4,6 +4,7 @@ takes longer than its deadline."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import gzip
 import os
@@ -20,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articlebot.config import load_settings
+from articlebot.index.identity import IdentityResolver
 from articlebot.ingest.documents import DocumentError
 from articlebot.ingest.fetch import doc_id_for, fetch_article
 
@@ -483,3 +485,21 @@ async def test_the_connection_goes_to_the_address_the_host_was_checked_at(sites)
     async with httpx.AsyncClient(transport=PinnedTransport(unpinned), trust_env=False) as client:
         with pytest.raises(httpx.ConnectError):
             await client.get(f"http://news.invalid:{port}/article.html")
+
+
+@pytest.mark.asyncio
+async def test_a_link_s_article_id_is_its_page_name_without_a_hash(sites) -> None:
+    # A new user's probe: a link's article was "ferry-strike-html-0a350f", so `summary
+    # ferry-strike` found nothing; the page's name is the id, a hash only against a clash.
+    doc = await fetch_article(f"{sites['outer']}/article.html", allow=["127.0.0.1"], timeout=5)
+    assert doc.doc_id == "article"
+    assert doc_id_for("https://example.org/2026/05/ferry-strike/index.html") == "ferry-strike"
+    assert doc_id_for("https://example.org/news/Ferry_Strike.HTML") == "ferry-strike"
+    resolver = IdentityResolver({"article": "https://example.org/article.html"})
+    other = resolver.resolve(dataclasses.replace(doc, source="https://example.com/article.html"))
+    assert other.doc_id.startswith("article-") and other.doc_id != "article"
+    # The page added again keeps its id.
+    again = IdentityResolver({"article": "https://example.org/article.html"}).resolve(
+        dataclasses.replace(doc, source="https://example.org/article.html")
+    )
+    assert again.doc_id == "article"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
 import re
 import socket
 import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from articlebot.ingest.addresses import AllowList, parse_address
 from articlebot.ingest.documents import (
@@ -108,11 +107,23 @@ def link_without_scheme(text: str) -> str | None:
     return f"{'http' if _LOCAL_HOST.match(text) else 'https'}://{text}"
 
 
+# Page names that say nothing of the article ("/2026/05/ferry-strike/index.html"): the folder
+# above names it.
+_GENERIC_PAGES = frozenset({"index", "default", "home", "amp", "print", "document"})
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cfm|txt|md|markdown)$", re.IGNORECASE)
+
+
 def doc_id_for(url: str) -> str:
-    """A stable, readable doc_id for a link: its last path part and a short hash."""
+    """A readable doc_id for a link: its page name without ".html" ("ferry-strike"); the
+    write that indexes it adds a short hash only when another source has that id."""
     parsed = urlparse(url)
-    tail = slugify(parsed.path.rstrip("/").rsplit("/", 1)[-1] or parsed.netloc)[:60]
-    return f"{tail}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
+    parts = [unquote(part) for part in parsed.path.split("/") if part]
+    while parts:
+        name = slugify(_PAGE_SUFFIX.sub("", parts[-1]))
+        if name not in _GENERIC_PAGES and not name.isdigit():
+            return name[:60].rstrip("-")
+        parts.pop()
+    return slugify(parsed.hostname or parsed.netloc)[:60].rstrip("-")
 
 
 async def fetch_article(
