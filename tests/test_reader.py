@@ -3,6 +3,7 @@ sees the answers (the real bundled model and article)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import unicodedata
@@ -1431,3 +1432,34 @@ def test_who_is_the_writer_named_only_in_the_byline_is_the_byline(retriever_of) 
     # Someone the story names is who the story says they are.
     boss = read_answer(steel, "who is erik lund", doc_ids=["strike"])
     assert boss.reply is None and "chief executive Erik Lund" in boss.passages[0].highlight_text
+
+
+@pytest.mark.parametrize(
+    ("byline", "shown"),
+    [
+        # An attacker's probes: an address first, after a slash, or with a label left
+        # "By, John Doe", "By Jane Roe /", "Reporter:", "By Jane Roe (email:)".
+        ("By jdoe@gazette.example, John Doe", "By John Doe"),
+        ("By Jane Roe / jroe@gazette.example", "By Jane Roe"),
+        ("Reporter: jroe@gazette.example", ""),
+        ("By Jane Roe (email: jroe@gazette.example)", "By Jane Roe"),
+        ("By Jane Roe. Contact: jroe@gazette.example", "By Jane Roe"),
+        ("By Jane Roe, reach her at jroe@gazette.example", "By Jane Roe"),
+        ("By Tom Ames Jr. tames@gazette.example", "By Tom Ames Jr."),
+        ("Lee Park [lee@gazette.example], Staff Writer", "Lee Park, Staff Writer"),
+        ("By Jane Roe, Staff Writer", "By Jane Roe, Staff Writer"),
+    ],
+)
+def test_a_byline_loses_its_addresses_and_what_set_them_off(byline: str, shown: str) -> None:
+    from articlebot.ingest.cleaning import without_addresses
+
+    assert without_addresses(byline) == shown
+
+
+def test_the_bot_s_list_of_articles_shows_no_reporter_s_address() -> None:
+    from articlebot.bot.render import sources_html
+    from articlebot.ingest.documents import Document
+
+    doc = Document("d", "Board votes", "The board voted.", "/srv/d.txt")
+    listed = sources_html([dataclasses.replace(doc, byline="By Jane Roe <jroe@gazette.example>")])
+    assert "Board votes</b> — By Jane Roe" in listed and "@" not in listed

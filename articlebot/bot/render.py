@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
+from articlebot.ingest.cleaning import without_addresses
 from articlebot.ingest.documents import Document, ids_like
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
@@ -306,8 +307,9 @@ def sources_html(documents: Sequence[Document]) -> str:
     lines = []
     for doc in documents:
         line = f"• <b>{title_html(doc.title)}</b>"
-        if doc.byline:
-            line += f" — {escape(clip(doc.byline, MAX_LINE_CHARS))}"
+        # A reporter's address is the paper's to print, not a chat list's.
+        if byline := without_addresses(doc.byline or ""):
+            line += f" — {escape(clip(byline, MAX_LINE_CHARS))}"
         if doc.source.startswith(("http://", "https://")):
             shown = shown_source(doc.source)
             link = escape(clip(shown, MAX_LINE_CHARS))

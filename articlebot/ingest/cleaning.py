@@ -168,31 +168,43 @@ def credit_line(name: str) -> str:
 
 #: An e-mail address, "mailto:" and all.
 _ADDRESS = r"(?:mailto:)?[\w.+'%-]+@[\w-]+(?:\.[\w-]+)+"
-#: An address in a byline with its brackets ("<jane@example.com>", "(lee@example.com)", as
-#: escaped HTML "&lt;...&gt;"), or alone after "at" or a space.
+#: What may stand before an address in a byline: "Email:", "Contact:", "reach her at".
+_ADDRESS_LABEL = r"(?:(?:e-?mail|contact|write\s+to|reach\s+(?:him|her|them|me|us)\s+at)\b\s*:?\s*)"
+#: An address in a byline with its label and brackets ("<jane@example.com>", "(email:
+#: lee@example.com)", as escaped HTML "&lt;...&gt;"), or alone after "at" or a space.
 _BYLINE_ADDRESS = re.compile(
-    rf"(?:\s+at)?\s*(?:<\s*{_ADDRESS}\s*>|\(\s*{_ADDRESS}\s*\)|\[\s*{_ADDRESS}\s*\]"
-    rf"|&lt;\s*{_ADDRESS}\s*&gt;|{_ADDRESS})",
+    rf"(?:\s+at)?\s*(?:<\s*{_ADDRESS}\s*>|[(\[]\s*{_ADDRESS_LABEL}?{_ADDRESS}\s*[)\]]"
+    rf"|&lt;\s*{_ADDRESS}\s*&gt;|{_ADDRESS_LABEL}?{_ADDRESS})",
     re.IGNORECASE,
 )
 
 
-#: Where an address was taken out (`without_addresses`), with the comma, bar or dash that set
-#: it off: before it ("Jane Roe, jane@..."), else, opening the line, after it ("jane@..., Jane
-#: Roe"); one in brackets leaves what follows them ("Lee Park [lee@...], Staff Writer").
-_GONE_ADDRESS = re.compile(r"\s*(?:[,;|·–—]|\s-)\s*\x00|^\s*\x00\s*(?:[,;|·–—]|-\s)?|\x00")
+#: Where an address was taken out (`without_addresses`), with the comma, bar, slash or dash
+#: that set it off: before it ("Jane Roe, jane@..."), else, opening the line, after it
+#: ("jane@..., Jane Roe"); one in brackets leaves what follows them ("Lee Park [lee@...],
+#: Staff Writer").
+_GONE_ADDRESS = re.compile(r"\s*(?:[,;|/·–—]|\s-)\s*\x00|^\s*\x00\s*(?:[,;|/·–—]|-\s)?|\x00")
+#: A separator or label left hanging by an address taken out: "By, John Doe" (the address
+#: came first), "By Jane Roe. Contact:", "Reporter:".
+_LEFT_AFTER_BY = re.compile(r"(?i)^(by)\s*[,;|/·–—:]\s*")
+# A full stop goes too ("By Jane Roe. Contact: ..."), but not an abbreviation's ("Jr.").
+_LEFT_AT_END = re.compile(r"\s*(?:[,;|/·–—:-]+|(?<![A-Z][a-z])(?<!\b[A-Z])\.)$")
+_ONLY_A_LABEL = re.compile(
+    r"(?i)(?:by|author|written by|reporter|correspondent|e-?mail|contact|reach \w+ at)?"
+)
 
 
 def without_addresses(byline: str) -> str:
-    """`byline` without its e-mail addresses, the brackets around them and the comma or bar
-    that set them off ("By Jane Roe <jane.roe@example.com>" and "By Jane Roe, jane@..." are
-    "By Jane Roe", not "By Jane Roe>" or "By Jane Roe,"); "" where it named only an address
-    ("By jane@example.com")."""
+    """`byline` without its e-mail addresses, the brackets and labels around them and the
+    comma, bar or slash that set them off ("By Jane Roe <jane.roe@example.com>", "By Jane
+    Roe, jane@..." and "By Jane Roe. Contact: jane@..." are "By Jane Roe"); "" where it named
+    only an address ("By jane@example.com", "Reporter: jane@example.com")."""
     marked = _BYLINE_ADDRESS.sub("\x00", byline.replace("\x00", ""))
     if "\x00" not in marked:
         return " ".join(byline.split())
     left = " ".join(_GONE_ADDRESS.sub("", marked).split())
-    return "" if re.fullmatch(r"(?i)(?:by|author|written by)?\s*:?", left) else left
+    left = _LEFT_AT_END.sub("", _LEFT_AFTER_BY.sub(r"\1 ", left)).strip()
+    return "" if _ONLY_A_LABEL.fullmatch(left) else left
 
 
 def is_by_credit(line: str) -> bool:
