@@ -515,6 +515,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             documents,
             prune=args.prune,
             refresh=refresh,
+            # ARTICLEBOT_DOCUMENTS read again is not a file named by hand: what was removed
+            # from its .jsonl files stays removed.
+            configured=not args.paths and not refresh,
             progress=progress,
             on_wait=_waiting,
             total_documents=count,

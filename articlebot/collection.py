@@ -304,6 +304,7 @@ def add_documents(
     replace: bool = False,
     prune: bool = False,
     refresh: bool = False,
+    configured: bool = False,
     progress: bool = False,
     on_wait: Callable[[str], None] | None = None,
     total_documents: int | None = None,
@@ -313,7 +314,9 @@ def add_documents(
     """Add documents to the saved index, or update the ones from the same source; keep the rest.
     With `refresh` (the documents are the indexed articles' files, read again), those whose
     file no article has any more once the lock is held are left out: another writer removed
-    them meanwhile, and they must not come back.
+    them meanwhile, and they must not come back. With `refresh` or `configured` (the files
+    ARTICLEBOT_DOCUMENTS names, read again), a .jsonl line whose article was removed by hand
+    stays out; files named on the command line bring their removed lines back.
 
     A document whose id belongs to another source gets an id of its own, unless `replace`.
     With `prune`, documents whose source file is gone, or that a file read now no longer holds,
@@ -336,6 +339,7 @@ def add_documents(
             documents,
             replace=replace,
             refresh=refresh,
+            configured=configured,
             batch_size=settings.embed_batch_size,
             progress=progress,
             on_wait=on_wait,
@@ -358,9 +362,10 @@ def add_documents(
             total_documents += len(indexed)  # kept ones pass through the build too
         kept_out: dict[str, int] = {}
         named: set[str] = set()
-        if refresh:
+        if refresh or configured:
             held = {doc.doc_id: doc.source for doc in indexed}
-            documents = still_held(documents, held)
+            if refresh:
+                documents = still_held(documents, held)
             removed = current.manifest.removed if current is not None else []
             documents = not_removed(documents, removed, kept_out, held=held)
         else:

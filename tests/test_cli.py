@@ -710,6 +710,27 @@ def test_a_rebuild_keeps_the_articles_added_beside_the_configured_documents(
     assert sorted(line.split("\t")[0] for line in listed.splitlines()) == ["ferry", "storm"]
 
 
+@pytest.mark.usefixtures("shared_model")
+def test_a_removed_line_of_a_configured_jsonl_stays_removed_when_it_is_read_again(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's probe: with ARTICLEBOT_DOCUMENTS naming a .jsonl, `index` read it as a
+    # file named by hand, and the article removed from it came back.
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(_lines(FERRY, TRAM))
+    index_dir = tmp_path / "index"
+    env = {"ARTICLEBOT_DOCUMENTS": str(feed)}
+    assert cli("index", index_dir=index_dir, **env).returncode == 0
+    assert cli("remove", "tram", index_dir=index_dir, **env).returncode == 0
+    again = cli("index", index_dir=index_dir, **env)
+    assert again.returncode == 0, again.stderr
+    assert f"kept out 1 removed article of {feed}" in again.stderr
+    assert sorted(_ids(cli, index_dir)) == ["ferry"]
+    # Named on the command line, the file brings it back.
+    assert cli("index", str(feed), index_dir=index_dir, **env).returncode == 0
+    assert sorted(_ids(cli, index_dir)) == ["ferry", "tram"]
+
+
 def _ids(cli: Cli, index_dir: Path) -> dict[str, str]:
     """Each listed article's title, by id."""
     rows = [line.split("\t") for line in cli("list", index_dir=index_dir).stdout.splitlines()]

@@ -621,6 +621,38 @@ def test_a_removed_jsonl_article_stays_removed_in_the_database(
     assert "kept out" not in run("index").stderr and ids() == ["ferry", "tram"]
 
 
+def test_a_removed_line_of_a_configured_jsonl_stays_removed_from_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # An attacker's probe: with ARTICLEBOT_DOCUMENTS naming a .jsonl, `index` read it as a
+    # file named by hand, and the article removed from it came back.
+    feed = tmp_path / "feed.jsonl"
+    ferry = {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck."}
+    tram = {"doc_id": "tram", "title": "New tram line", "text": "A tram line opened."}
+    feed.write_text("".join(json.dumps(line) + "\n" for line in (ferry, tram)))
+
+    def run(*args: str) -> CliRun:
+        done = cli(
+            *args,
+            "--database-url",
+            database_url,
+            index_dir=index_dir,
+            ARTICLEBOT_DOCUMENTS=str(feed),
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def ids() -> list[str]:
+        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+
+    run("index")
+    assert "1 removed" in run("remove", "ferry").stdout
+    assert f"kept out 1 removed article of {feed}" in run("index").stderr
+    assert ids() == ["tram"]
+    run("index", str(feed))
+    assert ids() == ["ferry", "tram"]
+
+
 def test_an_add_to_the_database_counts_the_articles_it_kept_as_unchanged(
     cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
 ) -> None:

@@ -90,6 +90,7 @@ def write_documents(
     rebuild: bool = False,
     replace: bool = False,
     refresh: bool = False,
+    configured: bool = False,
     only_if_empty: bool = False,
     stored: bool = False,
     batch_size: int = 64,
@@ -104,8 +105,9 @@ def write_documents(
     lock is held are left out: another writer removed them meanwhile. With `only_if_empty`,
     IndexNotEmptyError, nothing written, when the database holds articles once the lock is
     held (a first index, or eval's, must not replace what another writer published since the
-    database was seen empty). Unless `refresh` or `stored` (the database's own articles), the
-    documents' .jsonl files are named by hand: every removal recorded for their lines ends."""
+    database was seen empty). Unless `refresh`, `configured` (the files ARTICLEBOT_DOCUMENTS
+    names) or `stored` (the database's own articles), the documents' .jsonl files are named by
+    hand: every removal recorded for their lines ends."""
     report = BuildReport()
     wanted = recipe(encoder.name, chunking)
     with writing_to(url), connect(url) as conn:
@@ -126,9 +128,10 @@ def write_documents(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
             removed = dict.fromkeys(removed_lines(current.manifest))
-            if refresh:
+            if refresh or configured:
                 held = {doc_id: source for doc_id, (source, _) in live.items()}
-                documents = still_held(documents, held)
+                if refresh:
+                    documents = still_held(documents, held)
                 documents = not_removed(documents, list(removed), report.kept_out, held=held)
             changed: list[Document] = []
             seen: set[str] = set()
@@ -138,7 +141,7 @@ def write_documents(
                 seen.add(doc.doc_id)
                 # Written again (its file named by hand), a removed line is no longer kept out.
                 removed.pop((origin(doc.source), doc.doc_id), None)
-                if not (refresh or stored) and is_jsonl_line(doc.source):
+                if not (refresh or configured or stored) and is_jsonl_line(doc.source):
                     named.add(origin(doc.source))
                 before = live.get(doc.doc_id)
                 # Reported by content as a local index reports them, a rebuild's too.
