@@ -1027,6 +1027,31 @@ def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
 
 
 @pytest.mark.usefixtures("shared_model")
+def test_a_jsonl_article_keeps_its_id_when_the_line_that_had_the_plain_one_is_removed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's probe: two files' lines of one title are "feed-ferry-strike" and
+    # "feed-ferry-strike-2e86cd"; the first removed, the next refresh renamed the second to
+    # the plain id, and a chat using it lost it.
+    index_dir = tmp_path / "index"
+    (tmp_path / "north").mkdir()
+    north, feed = tmp_path / "north" / "feed.jsonl", tmp_path / "feed.jsonl"
+    north.write_text(_lines({"title": "Ferry strike", "text": "A strike in the north."}))
+    feed.write_text(_lines({"title": "Ferry strike", "text": "Ferry workers struck."}, TRAM))
+    assert cli("add", str(north), index_dir=index_dir).returncode == 0
+    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
+    [own] = [doc_id for doc_id in _ids(cli, index_dir) if doc_id.startswith("feed-ferry-strike-")]
+    assert cli("remove", "feed-ferry-strike", index_dir=index_dir).returncode == 0
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0 and "renamed" not in refreshed.stdout + refreshed.stderr
+    assert sorted(_ids(cli, index_dir)) == [own, "tram"]
+    edited = {"title": "Ferry strike", "text": "Ferry workers struck on Monday."}
+    feed.write_text(_lines(edited, TRAM))
+    assert "1 updated" in cli("index", index_dir=index_dir).stdout
+    assert sorted(_ids(cli, index_dir)) == [own, "tram"]
+
+
+@pytest.mark.usefixtures("shared_model")
 def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out(
     tmp_path: Path, cli: Cli
 ) -> None:

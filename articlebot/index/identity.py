@@ -277,6 +277,15 @@ class IdentityResolver:
         )
         if kept is not None and kept not in self.assigned and not _JSONL_LINE.fullmatch(source):
             return kept
+        if _JSONL_LINE.fullmatch(source):
+            # A line that has its file's suffix ("feed-ferry-strike-2e86cd": another file's
+            # line of that title had the plain id) keeps it when that line's article goes.
+            for length in (6, 10, 16, 40):
+                candidate = _suffixed(base, origin(source), length)
+                held = self.existing.get(candidate) or self.previous.get(candidate)
+                same_file = held is not None and origin(held) == origin(source)
+                if same_file and candidate not in self.assigned:
+                    return candidate
 
         def free(doc_id: str, allow_replace: bool) -> bool:
             if doc_id in self.assigned:
