@@ -204,6 +204,13 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("summarize the Greenvale Water press release", "greenvale water"),
         ("who wrote the storm Brenna live blog?", "storm brenna"),
         ("who wrote the live music story", "live music"),
+        # The article named alone, as picked from a list; "the whole story" names none.
+        ("the storm story", "storm"),
+        ("and the ferry story?", "ferry"),
+        ("that article about the new tram", "the new tram"),
+        ("the whole story", None),
+        ("who wrote the latest article", None),
+        ("the live blog", None),
         ("when was the library story published", "library"),
         ("what happened in the market hall story", "market hall"),
         ("what does the yen story say", "yen"),

@@ -144,6 +144,9 @@ _SUMMARY_NAMED_PATTERNS = (
     # after "about", where they would run into the name.
     rf"what\s+(?:does|did)\s+{_NAMED}\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
     rf"(?:tldr|tl\s+dr)\s+{_SUBJECT}",
+    # The article named alone, as one picks it from a list: "the storm story", "that article
+    # about the tram".
+    _NAMED_ARTICLE,
     _CATALOGUE,
 )
 
@@ -279,9 +282,17 @@ _TOPIC_AFTER = re.compile(rf"^(?:tldr|tl\s+dr)\s+{_SUBJECT}$")
 _TOPIC_CATALOGUE = re.compile(rf"{_LEAD}{_ASK}{_CATALOGUE}{_TAIL}")
 
 
+#: Words before "story" that say which one of the chat's, not what it is about: "the whole
+#: story", "the latest article" are the article in scope (else the newest), as "this" is.
+_NOT_A_SUBJECT = frozenset(
+    "whole full entire complete main real actual same latest newest last recent new top big "
+    "current original inside live this that".split()
+)
+
+
 def named_article(question: str) -> str | None:
     """The words naming the article a question about an article asks of ("bridge" in "who
-    wrote the bridge story?"), or None when it says "this" or nothing."""
+    wrote the bridge story?"), or None when it says "this", "the whole ...", or nothing."""
     text = normalize(question)
     if _BYLINE.fullmatch(text) or _SUMMARY.fullmatch(text):
         return None  # "summary please" names no article
@@ -293,7 +304,9 @@ def named_article(question: str) -> str | None:
         or _TOPIC_BEFORE.search(text)
         or _TOPIC_AFTER.match(text)
     )
-    return found.group(1).strip() if found else None
+    if found is None or set(found.group(1).split()) <= _NOT_A_SUBJECT:
+        return None
+    return found.group(1).strip()
 
 
 def asks_for_articles(question: str) -> bool:
