@@ -1513,6 +1513,14 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
         "What did Newcastle University win?", "It won the Sunday Times University of the Year."
     )
     assert not _names_namesake("What was Sentanta Sports planning?", "Setanta Sports said so.")
+    # A verifier's probe: "how old is Tom Keller?" was answered with confidence by "Keller,
+    # 26, ..." where the article names only "striker Jan Keller": the surname alone is no
+    # sign of the one asked where the article names another of it in full, and not them.
+    article = "Striker Jan Keller scored twice.\n\nKeller, 26, rides for Tudor."
+    assert _names_namesake("how old is Tom Keller", "Keller, 26, rides for Tudor.", article)
+    assert not _names_namesake("how old is Jan Keller", "Keller, 26, rides for Tudor.", article)
+    both = article + "\n\nHis brother Tom Keller watched."
+    assert not _names_namesake("how old is Tom Keller", "Keller, 26, rides for Tudor.", both)
     # A word a sentence opens with, a title or a month is no other given name.
     for bold in ("The Tesla coil was shown.", "President Tesla said so.", "In May Tesla left."):
         assert not _names_namesake("What did Nikola Tesla show?", bold), bold

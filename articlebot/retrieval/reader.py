@@ -878,7 +878,11 @@ def read_answers(
             spelled = retriever.spelled(bare[i])
             if story is None:  # "which city is it in" of one article: its story's place
                 answer = _by_shape(retriever, answer, scopes[i], bare[i], spelled)
-            answer = counted_not_refused(_unless_unsupported(answer, bare[i]), spelled)
+            article = (
+                retriever.index.documents[answer.passages[0].doc_id].text if answer.passages else ""
+            )
+            answer = _unless_unsupported(answer, bare[i], article)
+            answer = counted_not_refused(answer, spelled)
         answers.append(answer)
     return answers
 
@@ -962,7 +966,7 @@ def counted_not_refused(answer: Answer, question: str) -> Answer:
     return replace(answer, answered=False, outcome="closest")
 
 
-def _unless_unsupported(answer: Answer, question: str) -> Answer:
+def _unless_unsupported(answer: Answer, question: str, article: str = "") -> Answer:
     """`answer`, offered only as the closest when its bold sentence says the opposite of what
     was asked ("which models are affected": "other models are not affected"), or gives no
     reason for a "why" ("why are waits so long": "Patients described long and painful
@@ -972,7 +976,8 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
     ("whats the name of the captain": "The ship's master, whose name has not been
     released"), or brings the one asked about in unnamed ("who was the metal detectorist":
     "found by a metal detectorist in a field"), or names no party for "what party is she
-    in"), or tells of an earlier, dated event and the question asks nothing of the past."""
+    in"), or tells of an earlier, dated event and the question asks nothing of the past; or
+    names a namesake of the person asked about (`_names_namesake`, in `article`'s words)."""
     if answer.outcome != "answer" or not answer.passages:
         return answer
     bold = answer.passages[0].highlight_text
@@ -988,7 +993,7 @@ def _unless_unsupported(answer: Answer, question: str) -> Answer:
             and not who_is_subject(question)
             and not names_someone(bold, question)
         )
-        or _names_namesake(question, bold)
+        or _names_namesake(question, bold, article)
     ):
         return replace(answer, answered=False, outcome="closest")
     return answer
@@ -1000,27 +1005,39 @@ def _typed_names(question: str) -> list[str]:
     return names_in(question[:1].lower() + question[1:])
 
 
-def _names_namesake(question: str, bold: str) -> bool:
+def _names_namesake(question: str, bold: str, article: str = "") -> bool:
     """Whether the question names someone in full ("Sarah Fenton") and the bold sentence
     names another person of that surname ("Mark Fenton, 47, ... admitted 14 counts"), not
-    them: a given name of its own, not a typo of the one asked ("Lor Loudoun")."""
+    them: a given name of its own, not a typo of the one asked ("Lor Loudoun"); or names the
+    surname alone ("Keller, 26, ...") where the article names no one by the name asked, but
+    another of that surname in full ("striker Jan Keller")."""
     plain = plain_letters(bold)
     named = [plain_letters(person).split() for person in people(bold)]
     for name in _typed_names(question):
         words = plain_letters(name).split()
-        if len(words) < 2 or re.search(rf"\b{re.escape(' '.join(words))}\b", plain, re.I):
+        full = re.compile(rf"\b{re.escape(' '.join(words))}\b", re.I)
+        if len(words) < 2 or full.search(plain):
             continue
-        for person in named:
-            if len(person) < 2 or person[-1].lower() != words[-1].lower():
-                continue
-            given = person[-2]
-            asked = words[-2].lower()
-            if (
-                _could_be_given_name(given)
-                and SequenceMatcher(None, given.lower(), asked).ratio() < _TYPO_RATIO
-            ):
+        if any(_another_given_name(person, words) for person in named):
+            return True
+        surname = re.compile(rf"\b{re.escape(words[-1])}\b")
+        if article and surname.search(plain) and not full.search(plain_letters(article)):
+            others = (plain_letters(person).split() for person in people(article))
+            if any(_another_given_name(person, words) for person in others):
                 return True
     return False
+
+
+def _another_given_name(person: list[str], asked: list[str]) -> bool:
+    """Whether a person's name (its words) is of the surname asked for with a given name of
+    its own, not a typo of the one asked."""
+    if len(person) < 2 or person[-1].lower() != asked[-1].lower():
+        return False
+    given = person[-2]
+    return (
+        _could_be_given_name(given)
+        and SequenceMatcher(None, given.lower(), asked[-2].lower()).ratio() < _TYPO_RATIO
+    )
 
 
 #: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").
