@@ -182,6 +182,13 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         # Named to it in a participle: no verb doing something to the title's holder (a
         # verifier's probe of the check for "Sergio Lanza, sent the goalkeeper").
         ("who is the coach", "Maria Lopez, appointed coach in May, said the squad was ready."),
+        # A title written as one word or two, in British or American spelling, either way
+        # asked (a verifier's probe: "Harbour master Colin Dunn" was hedged).
+        ("who is the harbour master", "Harbour master Colin Dunn said the quay was shut."),
+        ("who is the harbourmaster", "Harbour master Colin Dunn said the quay was shut."),
+        ("who is the harbour master", "Harbourmaster Colin Dunn said the quay was shut."),
+        ("whos the harbor master", "said Colin Dunn, the harbourmaster, on Monday."),
+        ("who is the headmaster", "Head master Peter Crane, 61, told parents."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:

@@ -51,6 +51,9 @@ TITLES = frozenset(
         "author", "referee", "ref", "umpire", "driver", "pilot", "auditor", "curator",
         "coroner", "magistrate", "warden", "organiser", "organizer", "chef", "architect",
         "designer", "promoter", "detective", "investigator",
+        # Written as one word or two ("Harbour master Colin Dunn"): both are read as one.
+        "harbourmaster", "harbormaster", "postmaster", "stationmaster", "quartermaster",
+        "ringmaster", "groundskeeper", "gamekeeper",
         # A team's positions: "Riverside goalkeeper Aaron Pryce, 34," holds one as a coach does.
         "goalkeeper", "goalie", "keeper", "striker", "midfielder", "defender", "winger",
         "quarterback", "pitcher", "batsman", "batter", "bowler", "wicketkeeper", "jockey",

@@ -285,10 +285,31 @@ def role_speaking(question: str) -> SpokenRole | None:
     return SpokenRole(asked, found.start("phrase"), found.end("phrase"))
 
 
+#: Endings of titles written as one word or two: "harbourmaster" and "harbour master",
+#: "headmaster" and "head master", "gamekeeper" and "game keeper".
+_COMPOUND_ENDS = ("master", "mistress", "keeper")
+
+
+def _spellings(head: str) -> tuple[tuple[str, ...], ...]:
+    """The ways an article may write the title a reader typed: its other names (`_SAME_AS`),
+    a compound title also as two words and the other way round ("harbourmaster", "harbour
+    master"), British and American ("harbour", "harbor")."""
+    titles = list(_SAME_AS.get(head, ((head,),)))
+    for end in _COMPOUND_ENDS:
+        if head.endswith(end) and len(head) > len(end) + 2:
+            start = head[: -len(end)]
+            british = start if "our" in start else start.replace("or", "our")
+            for start in (british, british.replace("our", "or")):
+                titles += [(start + end,), (start, end)]
+    return tuple(dict.fromkeys(titles))
+
+
 def _role_of(found: re.Match[str]) -> RoleQuestion | None:
     """The role a matched `_ROLE_PHRASE` names, or None when it names no title one person
     holds."""
     words = [_bare(w) for w in found.group("role").split()]
+    if len(words) > 1 and words[-2] + words[-1] in TITLES:
+        words[-2:] = [words[-2] + words[-1]]  # "the harbour master" is the harbourmaster
     head = words[-1]
     anyone = head in _SOMEONE
     if head not in TITLES and not anyone:
@@ -310,7 +331,7 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
             return None
         return RoleQuestion(titles=_ANY_TITLE, qualifiers=tuple(qualifiers), strict=True)
     return RoleQuestion(
-        titles=_SAME_AS.get(head, ((head,),)),
+        titles=_spellings(head),
         qualifiers=tuple(qualifiers),
         loosely=_LOOSELY.get(head, ()),
     )
