@@ -475,7 +475,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     partly_read: set[str] = set()
     kept: set[str] = set()
 
+    said: set[str] = set()
+
     def skip_note(error: DocumentError) -> None:
+        said.add(str(error))
         if not refresh:
             _skipped(error)
             return
@@ -493,8 +496,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.paths and count == 0:
         raise UsageError(_no_documents(args.paths))
     log.info("read %d document(s)", count)
+
+    def skip_new(error: DocumentError) -> None:
+        # A file changed or deleted since the first read is said as that read says it (it
+        # was left out without a word); what that read said is not said twice.
+        if str(error) not in said:
+            skip_note(error)
+
     documents = itertools.chain(
-        iter_documents(files, on_skip=lambda _: None, skip_named=refresh), fetched
+        iter_documents(files, on_skip=skip_new, skip_named=refresh), fetched
     )
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()

@@ -731,6 +731,32 @@ def test_a_removed_line_of_a_configured_jsonl_stays_removed_when_it_is_read_agai
     assert sorted(_ids(cli, index_dir)) == ["ferry", "tram"]
 
 
+@pytest.mark.usefixtures("shared_model")
+def test_a_file_deleted_while_a_folder_is_indexed_is_said_not_dropped_silently(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An attacker's probe: a file of the folder deleted (or emptied) after `index FOLDER` had
+    # read it once, before the build read it again, was left out without a line.
+    import articlebot.collection
+
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text("Ferry returns\n\nThe island ferry returned on Friday.\n")
+    (folder / "storm.txt").write_text("Storm closes harbour\n\nA storm closed the harbour.\n")
+    load = articlebot.collection.load_encoder
+
+    def load_then_empty(*args: object, **kwargs: object) -> object:
+        (folder / "storm.txt").write_text("")  # the model loads between the two reads
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(articlebot.collection, "load_encoder", load_then_empty)
+    index_dir = tmp_path / "index"
+    done = cli("index", str(folder), index_dir=index_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("skipped") == 1 and "storm.txt" in done.stderr, done.stderr
+    assert sorted(_ids(cli, index_dir)) == ["ferry"]
+
+
 def _ids(cli: Cli, index_dir: Path) -> dict[str, str]:
     """Each listed article's title, by id."""
     rows = [line.split("\t") for line in cli("list", index_dir=index_dir).stdout.splitlines()]
