@@ -2135,3 +2135,38 @@ async def test_remove_while_the_waiting_posts_are_offered_forgets_it(
         await api.await_for(lambda: _doc(waiting) in documents(app), 40, description="waiting")
         await api.await_for(lambda: not app.bot_data.channels.pending, 30, description="done")
         assert _doc(new) not in documents(app)
+
+
+@pytest.mark.asyncio
+async def test_a_question_fetched_with_its_post_waits_for_the_post_s_article(
+    api, bot, site, monkeypatch
+) -> None:
+    # Two probes (a new user's, an attacker's): a post, its automatic forward and a comment
+    # under it fetched in one batch (an early reader; the backlog after a restart) were
+    # answered before the post had been queued: "I couldn't find that in the article" for a
+    # channel's first post, "This post has no article I could read" with another post's
+    # answer for a later one. The comment waits for the post's article, as README says.
+    from articlebot.bot import post_queue
+
+    recall = post_queue._recall_version
+
+    async def slowly(state, doc_id):  # the chat state read over a slow network
+        await asyncio.sleep(0.5)
+        await recall(state, doc_id)
+
+    monkeypatch.setattr(post_queue, "_recall_version", slowly)
+    channel = api.channel_chat(CHANNEL, "carricknews", "Carrick News")
+    for _ in range(2):
+        site.slow.clear()
+        api.inject("getUpdates", status=200, delay=1.0)  # the three come in one batch
+        update = api.channel_post(channel, url(site, "/slow.html"))
+        forward = api.automatic_forward(DISCUSSION, update)
+        comment = api.comment(forward, "/ask how big is the grant?", user=READER)
+        for pushed in (update, forward, comment):
+            api.push_update(pushed)
+        await api.await_for(lambda: site.hits["/slow.html"] > 0, 20, description="the read")
+        await asyncio.sleep(1.0)
+        site.slow.set()
+        reply = (await answer_to(api, comment, timeout=40))["text"]
+        assert "85,000 pounds" in reply and post_answers.NO_POST_ARTICLE not in reply, reply
+        site.hits.clear()

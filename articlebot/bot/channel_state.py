@@ -31,6 +31,11 @@ MAX_POSTS = 10_000
 INDEXING_WAIT_SECONDS = 30.0
 #: How often a question under a post waiting for room looks whether it was queued.
 _WAITING_LOOK_SECONDS = 0.5
+#: How long a post's delivery, once seen, may take to be queued before questions under the
+#: post stop waiting for it (one the gate turns away is never queued).
+DELIVERY_SECONDS = 10.0
+#: How often a question under a post being delivered looks whether it was queued.
+_DELIVERY_LOOK_SECONDS = 0.05
 
 
 @dataclass
@@ -92,6 +97,35 @@ class ChannelState:
     offering: asyncio.Lock = field(default_factory=asyncio.Lock)
     #: Held while a new post is recorded and queued: posts are queued in the order they came.
     arriving: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: doc_id -> deliveries of the post (itself, its forward, an edit) seen by the first
+    #: handler and not yet queued or found to hold nothing, and when (time.monotonic) the
+    #: first was seen: a question fetched in the same batch is handled beside them, and was
+    #: answered before its post had been queued ("This post has no article I could read").
+    delivering: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def delivered(self, doc_id: str) -> None:
+        """Note that a delivery of the post `doc_id` came (see `delivering`)."""
+        if doc_id not in self.delivering and len(self.delivering) >= MAX_POSTS:
+            self.delivering.clear()
+        count, since = self.delivering.get(doc_id, (0, time.monotonic()))
+        self.delivering[doc_id] = (count + 1, since)
+
+    def handled(self, doc_id: str) -> None:
+        """Note that a delivery of the post `doc_id` was queued or found to hold nothing."""
+        count, since = self.delivering.pop(doc_id, (0, 0.0))
+        if count > 1:
+            self.delivering[doc_id] = (count - 1, since)
+
+    def being_delivered(self, doc_id: str) -> bool:
+        """Whether a delivery of the post `doc_id` is being handled (for `DELIVERY_SECONDS`
+        at most)."""
+        found = self.delivering.get(doc_id)
+        if found is None:
+            return False
+        if time.monotonic() - found[1] > DELIVERY_SECONDS:
+            del self.delivering[doc_id]
+            return False
+        return True
 
     def remember_root(self, group_id: int, forward_id: int, post: PostRef) -> None:
         """Remember that the thread rooted at `forward_id` in `group_id` is about `post`."""
@@ -188,16 +222,24 @@ class ChannelState:
             pending.done.set()
 
     def on_its_way(self, doc_id: str, indexed: Collection[str]) -> bool:
-        """Whether the post `doc_id` is queued or being indexed (an edit of it too), or, not
-        indexed yet, waits for room in the indexing queue."""
-        return doc_id in self.pending or (doc_id in self.waiting and doc_id not in indexed)
+        """Whether the post `doc_id` is being delivered, queued or being indexed (an edit of
+        it too), or, not indexed yet, waits for room in the indexing queue."""
+        return (
+            doc_id in self.pending
+            or (doc_id in self.waiting and doc_id not in indexed)
+            or self.being_delivered(doc_id)
+        )
 
     async def settled(self, doc_id: str, stopping: threading.Event | None = None) -> None:
-        """Wait (a while at most) until the post `doc_id` is neither queued nor being indexed
-        nor waiting for room, or the bot is stopping (`stopping`, or `stop_waiting`)."""
+        """Wait (a while at most) until the post `doc_id` is neither being delivered, queued nor
+        being indexed nor waiting for room, or the bot is stopping (`stopping`, or
+        `stop_waiting`)."""
         try:
             async with asyncio.timeout(INDEXING_WAIT_SECONDS):
                 while stopping is None or not stopping.is_set():
+                    if doc_id not in self.pending and self.being_delivered(doc_id):
+                        await asyncio.sleep(_DELIVERY_LOOK_SECONDS)  # it is being queued
+                        continue
                     pending = self.pending.get(doc_id)
                     if pending is not None:
                         await pending.done.wait()

@@ -15,9 +15,11 @@ import re
 from dataclasses import replace
 
 from telegram import Message, MessageEntity, Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, MessageHandler, TypeHandler, filters
 
 from articlebot.bot.access import is_chat_admin, limited
+from articlebot.bot.channel_state import ChannelState
 from articlebot.bot.migration import was_allowed
 from articlebot.bot.post_answers import InPostThread, keep_thread, learn_thread, on_thread_message
 from articlebot.bot.post_queue import queue_post
@@ -50,18 +52,45 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     return None if article is None else replace(article, post=post)
 
 
+def _delivered_post(update: Update, seen: ChannelState) -> str | None:
+    """The doc_id of the post an update delivers (a listed channel's post or its edit, or a
+    channel post's automatic forward into a group), else None."""
+    posted = update.channel_post or update.edited_channel_post
+    if posted is not None:
+        chat = posted.chat
+        return post_ref(posted).doc_id if seen.is_listed(chat.id, chat.username) else None
+    message = update.message or update.edited_message
+    if message is None or message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return None
+    post = forwarded_post(message)
+    return None if post is None else seen.as_seen_in(message.chat.id, post).doc_id
+
+
+async def note_delivery(update: Update, context: BotContext) -> None:
+    """First of all handlers, before anything waits: a post's delivery is noted, so that a
+    question under the post fetched in the same batch, handled beside it, waits for it."""
+    seen = context.bot_data.channels
+    doc_id = _delivered_post(update, seen)
+    if doc_id is not None:
+        seen.delivered(doc_id)
+
+
 async def on_channel_post(update: Update, context: BotContext) -> None:
     """A post (or an edit) in a channel the bot administers: indexed when the channel is opted
     in, ignored otherwise. Nothing is ever said in the channel."""
     message = update.channel_post or update.edited_channel_post
     if message is None:
         return
-    chat = message.chat
-    if not context.bot_data.channels.is_listed(chat.id, chat.username):
+    chat, seen = message.chat, context.bot_data.channels
+    if not seen.is_listed(chat.id, chat.username):
         return  # a channel opted in by a group's /autoindex is indexed from that group only
-    article = _edited_to(message, post_ref(message))
-    if article is not None:
-        await queue_post(context.bot_data, article)
+    post = post_ref(message)
+    try:
+        article = _edited_to(message, post)
+        if article is not None:
+            await queue_post(context.bot_data, article)
+    finally:
+        seen.handled(post.doc_id)
 
 
 async def on_group_post(update: Update, context: BotContext) -> None:
@@ -71,6 +100,16 @@ async def on_group_post(update: Update, context: BotContext) -> None:
     message = update.message or update.edited_message
     if message is None:
         return
+    state = context.bot_data
+    delivered = _delivered_post(update, state.channels)
+    try:
+        await _on_group_post(update, context, message)
+    finally:
+        if delivered is not None:
+            state.channels.handled(delivered)
+
+
+async def _on_group_post(update: Update, context: BotContext, message: Message) -> None:
     state = context.bot_data
     allowed = state.settings.allowed_chats
     if (
@@ -131,6 +170,8 @@ def add_channel_handlers(application: Application) -> None:
     the chat state after the gate, thread questions before the usual question handlers, posts
     and links after them."""
     groups = filters.ChatType.GROUPS
+    # First of all: a post's delivery is noted before any handler of any update waits.
+    application.add_handler(TypeHandler(Update, note_delivery), group=-5)
     application.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & groups, on_group_post), group=-3
     )

@@ -333,4 +333,6 @@ class InPostThread(filters.MessageFilter):
         seen = state.channels
         if any(post.doc_id in held for held in (index.documents, seen.pending, seen.waiting)):
             return True
+        if seen.being_delivered(post.doc_id):
+            return True  # the channel's first post, fetched with this comment
         return any(doc_id.startswith(post.prefix) for doc_id in index.doc_order)
