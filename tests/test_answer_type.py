@@ -1524,3 +1524,65 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
     # A word a sentence opens with, a title or a month is no other given name.
     for bold in ("The Tesla coil was shown.", "President Tesla said so.", "In May Tesla left."):
         assert not _names_namesake("What did Nikola Tesla show?", bold), bold
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # A CLI attacker's probes, each answered with confidence by a sentence that does not
+        # give what was asked: a duration for a person's age, a duration for an amount, the
+        # toll of an earlier quake, the cuts of an earlier year.
+        (
+            "how old is the bank manager?",
+            "A former bank manager who stole £1.2 million from elderly customers over nine "
+            "years has been jailed for seven years.",
+        ),
+        ("how old is he", "He has coached the team for 12 years."),
+        (
+            "how much did the waiting list fall?",
+            "Waiting lists in England fell in October for the first time in three years.",
+        ),
+    ],
+)
+def test_a_sentence_without_the_kind_of_number_asked_does_not_answer(question, sentence) -> None:
+    from articlebot.retrieval.answer_type import has_type, wanted_type
+
+    assert not has_type(wanted_type(question), sentence, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("how old is the manager", "Manager Tom Reyes, 44, said the side would recover."),
+        ("how old is the bridge", "The bridge has stood for 140 years."),
+        ("how much did the waiting list fall?", "It fell by 42,000 to 7.4 million."),
+    ],
+)
+def test_the_kind_of_number_asked_answers(question, sentence) -> None:
+    from articlebot.retrieval.answer_type import has_type, wanted_type
+
+    assert has_type(wanted_type(question), sentence, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "earlier"),
+    [
+        (
+            "how many people died in the earthquake?",
+            "Chile is one of the most earthquake-prone countries; a magnitude 8.8 quake in 2010 "
+            "killed more than 500 people.",
+            True,
+        ),
+        (
+            "how many jobs will be lost?",
+            "The company employed 1,400 people in 2019, but cut 550 jobs in 2023.",
+            True,
+        ),
+        ("how many died in the 2010 quake?", "A quake in 2010 killed more than 500 people.", False),
+        ("how many people died?", "Two people were killed when a wall collapsed in Talca.", False),
+    ],
+)
+def test_an_earlier_event_by_its_year_is_no_answer_to_now(question, sentence, earlier) -> None:
+    from articlebot.retrieval.answer_type import tells_an_earlier_one
+
+    assert tells_an_earlier_one(question, sentence) is earlier

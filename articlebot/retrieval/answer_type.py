@@ -258,6 +258,8 @@ _CHANGE_QUESTION = re.compile(
     r"went\s+down|jump|jumped|climb|climbed|decline|declined|raise|raised|raising|up|down)\b",
     re.IGNORECASE,
 )
+_HOW_MUCH = re.compile(r"^\s*(?:so\s+|and\s+)?(?:by\s+)?how\s+much\b", re.IGNORECASE)
+_A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 #: "how much of their income": a share of something.
 _PART_QUESTION = re.compile(r"^\s*how\s+much\s+of\b", re.IGNORECASE)
 _SHARE = re.compile(
@@ -596,6 +598,10 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             return _has_count(sentence)
         if _HOW_LONG.search(question):
             return bool(_DURATION.search(sentence))
+        if _HOW_MUCH.match(question) and _CHANGE_QUESTION.search(question):
+            # "how much did the waiting list fall": by an amount, which "fell for the first
+            # time in three years" or "since 2019" does not give.
+            return bool(_NUMBER.search(_DURATION.sub(" ", _A_YEAR.sub(" ", sentence))))
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         if _FUTURE_QUESTION.search(question) and not _FUTURE.search(sentence):
@@ -874,7 +880,13 @@ _NAME_WITHHELD = re.compile(
 _EARLIER_ONE = re.compile(
     r"\b(?:the|a|its|their|his|her)\s+(?:previous|last|prior|earlier)\b[^.;]{0,80}?"
     r"\b(?:1[89]|20)\d\d\b"
-    r"|\blast\s+[a-z]+\b[^.;]{0,40}?\bin\s+(?:1[89]|20)\d\d\b",
+    r"|\blast\s+[a-z]+\b[^.;]{0,40}?\bin\s+(?:1[89]|20)\d\d\b"
+    # Background of the same kind, by its year: "a magnitude 8.8 quake in 2010 killed more
+    # than 500 people", "... but cut 550 jobs in 2023".
+    r"|\b(?:a|an)\s+(?:[\w.,-]+\s+){0,5}?in\s+(?:1[89]|20)\d\d\s+(?:killed|left|injured|"
+    r"destroyed|damaged|displaced|cost|claimed|flooded|forced|hit|struck|caused)\b"
+    r"|\b(?:cut|shed|axed|lost|closed|killed|laid\s+off)\s+(?:about\s+|around\s+|more\s+than\s+|"
+    r"over\s+|some\s+|nearly\s+)?[\d,.]+\s+[a-z]+\s+in\s+(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
 #: An earlier one set beside what is told now: "Turnout was 52.6 percent, up from 47 percent
@@ -1228,7 +1240,7 @@ def _has_age(sentence: str, question: str) -> bool:
             )
     # "how old is lynette harrow": someone named is asked about, and "who has directed the
     # department for 12 years" says how long she has done something, not her age.
-    person = _AGE_SUBJECT.match(question) is not None
+    person = _AGE_SUBJECT.match(question) is not None or _asks_a_persons_age(question)
     others = False
     for match in _AGE.finditer(sentence):
         if person and match.group("thing"):
@@ -1246,6 +1258,31 @@ def _has_age(sentence: str, question: str) -> bool:
     # whom the sentence may call by name, not for a name ("how old is putin") it lacks.
     subject = _AGE_SUBJECT.match(question)
     return subject is None or bool(_words(subject.group("who")) & _words(sentence))
+
+
+#: "how old is he", "how old is the bank manager", "what age was the victim": a person's age
+#: asked by a pronoun or by who they are, which "jailed for seven years" does not give.
+_PERSON_AGE = re.compile(
+    r"^\s*(?:so\s+|and\s+)?(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+"
+    r"(?:(?P<pronoun>he|she|they)|(?:the|a|an|his|her|their|this|that)\s+(?:[\w’'-]+\s+){0,3}"
+    r"(?P<noun>[\w’'-]+))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_PEOPLE_NOUNS = frozenset(
+    "man woman men women boy girl person people victim victims suspect suspects driver "
+    "teacher student pupil child baby mother father son daughter wife husband worker nurse "
+    "doctor officer soldier farmer fisherman player rider runner winner survivor patient "
+    "resident owner chef pilot".split()
+)
+
+
+def _asks_a_persons_age(question: str) -> bool:
+    """Whether a question asks a person's age by a pronoun or by who they are."""
+    found = _PERSON_AGE.match(last_question(question))
+    if found is None:
+        return False
+    noun = (found.group("noun") or "").lower()
+    return found.group("pronoun") is not None or noun in TITLES or noun in _PEOPLE_NOUNS
 
 
 #: "how old is her husband", "what age is his son", "how old is Niamh O'Sullivan's husband":
