@@ -1124,3 +1124,58 @@ def test_she_after_who_led_it_is_the_leader_not_her_university(retriever_of) -> 
     assert "Petra Imhof" in turn.question
     assert people("The panel, chaired by Ruth Adler of Oxford, met.") == ["Ruth Adler"]
     assert people("The Bank of England raised rates again.") == []
+
+
+TRANSFER = """Rovers sign Brazilian striker for club-record £18m
+
+Carrick Rovers have signed the Brazilian striker Lucas Moreira from Benfica for a club-record \
+fee of £18 million, the club announced on Thursday.
+
+Moreira, 24, has signed a five-year contract. He scored 21 goals in 33 league games for the \
+Portuguese club last season.
+
+Manager Tom Keane said Moreira was "exactly the type of player we need". Rovers finished ninth \
+in the league last season, scoring only 38 goals.
+"""
+
+
+def test_after_who_signed_for_a_club_he_is_the_player_not_the_club(retriever_of) -> None:
+    # A CLI attacker's probe: after "who signed for Rovers?", "how old is he?" was asked of
+    # Rovers ("Rovers finished ninth ... 38 goals"), and "how many goals did he score?" got
+    # the club's 38 with confidence. "He" is the striker the answer names.
+    club = retriever_of(transfer=TRANSFER)
+    signed, turn = ask_in_context(club, "who signed for Rovers?", None)
+    assert "Lucas Moreira" in signed.passages[0].highlight_text
+    age, turn = ask_in_context(club, "how old is he?", turn)
+    assert "Moreira, 24" in age.passages[0].highlight_text, age.passages[0].highlight_text
+    goals, _ = ask_in_context(club, "how many goals did he score?", turn)
+    assert "21 goals" in goals.passages[0].highlight_text
+    assert not ("38 goals" in goals.passages[0].highlight_text and goals.answered)
+
+
+HARBOUR_VOTE = """Port Elm council rejects harbour expansion after heated vote
+
+By Maria Okafor
+
+PORT ELM — The town council voted 7 to 5 on Tuesday night against a plan to expand the \
+harbour, ending two years of debate over the project.
+
+Mayor Helen Brandt, who had backed the project, said she was "deeply disappointed" by the \
+result. "This was our chance to bring 400 jobs to the town," she said.
+
+Councillor Peter Lindqvist, who led the opposition, said the plan would have destroyed the \
+seagrass beds that shelter young cod. He did not rule out supporting a smaller scheme in future.
+
+The council will meet again on 14 March to discuss the town's budget.
+"""
+
+
+def test_and_before_a_follow_up_keeps_the_kind_of_answer_it_asks_for(retriever_of) -> None:
+    # A bot attacker's probe: "and how old is he?" after "what did Lindqvist say?" repeated
+    # his words with confidence; "and" hid the question's "how old" from the checks.
+    town = retriever_of(vote=HARBOUR_VOTE)
+    said, turn = ask_in_context(town, "what did Lindqvist say?", None)
+    assert "seagrass" in said.passages[0].highlight_text
+    for question in ("and how old is he?", "so how old is he?"):
+        age, _ = ask_in_context(town, question, turn)
+        assert not age.answered, (question, age.passages[0].highlight_text)

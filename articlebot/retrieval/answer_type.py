@@ -1073,11 +1073,21 @@ _LEADING_CLAUSE = re.compile(
 )
 
 
+#: A chat's opening word before the question word: "and how old is he?", "so who won?".
+_LEADING_WORDS = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay|but|also|then|well|oh|right|hmm+|um+)\b[\s,]*)+"
+    r"(?=(?:what|who|whom|whose|which|where|when|how|why)\b)",
+    re.IGNORECASE,
+)
+
+
 def last_question(text: str) -> str:
-    """The last of the questions in `text`, without a clause before it: a follow-up asked after
-    the one before it ("who did they sign? how old is he") wants what it asks for; an age asked
-    without "how old" is asked with it ("age of okafor" -> "how old is okafor")."""
-    return _as_how_old(_LEADING_CLAUSE.sub("", _QUESTIONS.split(text)[-1], count=1))
+    """The last of the questions in `text`, without a clause or a chat's "and", "so" before
+    it: a follow-up asked after the one before it ("who did they sign? and how old is he")
+    wants what it asks for; an age asked without "how old" is asked with it ("age of okafor"
+    -> "how old is okafor")."""
+    last = _LEADING_WORDS.sub("", _QUESTIONS.split(text)[-1], count=1)
+    return _as_how_old(_LEADING_CLAUSE.sub("", last, count=1))
 
 
 def _as_how_old(question: str) -> str:

@@ -218,9 +218,12 @@ def with_context(
     if not names and typed is not None and _PERSON.search(question):
         names = [previous.question[typed[0] : typed[1]]]
     original = names
-    if _called_otherwise(names, question, called):
+    if _called_otherwise(names, question, called) or _no_one_so_called(
+        names, question, called, previous
+    ):
         # "how old is he" after "who is Amara Diallo's coach": she is not "he"; the answer's
-        # sentence names him ("Her coach, Ibrahima Ndiaye, 67").
+        # sentence names him ("Her coach, Ibrahima Ndiaye, 67"). After "who signed for
+        # Rovers?", "he" is not the club but the striker the answer names.
         names = []
     if not names:
         # Typed in lower case, or about a thing: the last question says what "it" is. The last
@@ -264,6 +267,19 @@ def _called_otherwise(
     if called is None or said is None or not names:
         return False
     return all(called(name) not in (said, None) for name in names)
+
+
+def _no_one_so_called(
+    names: list[str], question: str, called: Callable[[str], str | None] | None, previous: Turn
+) -> bool:
+    """Whether the article calls none of `names` "he" or "she" (a club, a town) while the last
+    answer's sentence names someone it calls as the question does."""
+    said = _he_or_she(question)
+    if called is None or said is None or not names or any(called(n) is not None for n in names):
+        return False
+    return any(
+        called(person) == said for person in _holder_in(previous) or people(previous.highlight)
+    )
 
 
 def _as_called(
