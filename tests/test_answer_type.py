@@ -1556,6 +1556,9 @@ def test_a_sentence_without_the_kind_of_number_asked_does_not_answer(question, s
         ("how old is the manager", "Manager Tom Reyes, 44, said the side would recover."),
         ("how old is the bridge", "The bridge has stood for 140 years."),
         ("how much did the waiting list fall?", "It fell by 42,000 to 7.4 million."),
+        # A length is an amount: the dev chats' "how much rain fell" lost its passage when
+        # every unit was taken for a stretch of time.
+        ("how much rain fell", "112 millimetres of rain fell on the hills in 48 hours."),
     ],
 )
 def test_the_kind_of_number_asked_answers(question, sentence) -> None:

@@ -260,6 +260,10 @@ _CHANGE_QUESTION = re.compile(
 )
 _HOW_MUCH = re.compile(r"^\s*(?:so\s+|and\s+)?(?:by\s+)?how\s+much\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+#: A stretch of time ("three years", "48 hours"), which no amount of a change is.
+_TIME_SPAN = re.compile(
+    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}))\s+(?:{_TIME_UNITS})(?!\w)", re.IGNORECASE
+)
 #: "how much of their income": a share of something.
 _PART_QUESTION = re.compile(r"^\s*how\s+much\s+of\b", re.IGNORECASE)
 _SHARE = re.compile(
@@ -601,7 +605,7 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         if _HOW_MUCH.match(question) and _CHANGE_QUESTION.search(question):
             # "how much did the waiting list fall": by an amount, which "fell for the first
             # time in three years" or "since 2019" does not give.
-            return bool(_NUMBER.search(_DURATION.sub(" ", _A_YEAR.sub(" ", sentence))))
+            return bool(_NUMBER.search(_TIME_SPAN.sub(" ", _A_YEAR.sub(" ", sentence))))
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         if _FUTURE_QUESTION.search(question) and not _FUTURE.search(sentence):
