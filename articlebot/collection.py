@@ -347,14 +347,17 @@ def add_documents(
     with writer_lock(settings.index_dir, on_wait=on_wait):
         current = _current(settings)
         indexed = [current.documents[d] for d in current.doc_order] if current else []
-        # Pruned, a document whose file is gone holds its id against no one: a folder moved
-        # (`index NEW --prune`) keeps its articles' ids.
-        gone = {d.doc_id for d in indexed if prune and origin_is_gone(d.source)}
+        # A document whose file is gone is found again by its words in a file of the same
+        # name read now: a file or folder moved keeps its articles' ids, pruned or not (not
+        # pruned, it had become a second article, "strike-5dbb82", beside the first). Pruned,
+        # it holds its id against no one.
+        moved = {d.doc_id for d in indexed if origin_is_gone(d.source)}
+        gone = moved if prune else set()
         resolver = IdentityResolver(
             {d.doc_id: d.source for d in indexed if d.doc_id not in gone},
             replace=replace,
-            previous={d.doc_id: d.source for d in indexed if d.doc_id in gone},
-            previous_texts={d.doc_id: d.content_hash for d in indexed if d.doc_id in gone},
+            previous={d.doc_id: d.source for d in indexed if d.doc_id in moved},
+            previous_texts={d.doc_id: d.content_hash for d in indexed if d.doc_id in moved},
         )
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)

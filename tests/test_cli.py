@@ -1111,3 +1111,23 @@ def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out(
     assert cli("remove", "feed-harbour-plan-approved", index_dir=index_dir).returncode == 0
     assert f"kept out 1 removed article of {d2} " in cli("index", index_dir=index_dir).stderr
     assert sorted(_ids(cli, index_dir)) == ["ferry", "tram"]
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_file_moved_keeps_its_article_s_id_without_prune(tmp_path: Path, cli: Cli) -> None:
+    # A CLI attacker's probe: `index a/`, then the file moved to b/ and `index b/` made a
+    # second article ("strike-5dbb82 has the same text as strike") where README promises the
+    # moved file keeps its article's id.
+    index_dir = tmp_path / "index"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    story = tmp_path / "a" / "strike.txt"
+    story.write_text("Rail strike called off\n\nThe rail union called off Monday's strike.\n")
+    assert cli("index", str(tmp_path / "a"), index_dir=index_dir).returncode == 0
+    story.rename(tmp_path / "b" / "strike.txt")
+    moved = cli("index", str(tmp_path / "b"), index_dir=index_dir)
+    assert moved.returncode == 0, moved.stderr
+    assert "same text" not in moved.stdout + moved.stderr
+    listed = cli("list", index_dir=index_dir).stdout.splitlines()
+    assert [line.split("\t")[0] for line in listed] == ["strike"]
+    assert str(tmp_path / "b" / "strike.txt") in listed[0]
