@@ -24,13 +24,14 @@ from articlebot.config import (
     Settings,
     bot_token,
     bot_token_problem,
+    configured_token,
     default_index_dir,
     explain_invalid,
     load_settings,
     prepare_process,
     unknown_settings,
 )
-from articlebot.masking import REDACTED, masked_url, shown_source, without_password
+from articlebot.masking import REDACTED, masked_url, shown_source, without_password, without_tokens
 from articlebot.system_text import printable
 
 log = logging.getLogger("articlebot")
@@ -1485,11 +1486,12 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"articlebot: error: {_clipped(f'{where}{exc.strerror or exc}')}", file=sys.stderr)
         return 1
     except ValidationError as exc:
-        print(f"articlebot: error: {explain_invalid(exc)}", file=sys.stderr)
+        said = explain_invalid(exc, token=configured_token())
+        print(f"articlebot: error: {said}", file=sys.stderr)
         return 2
     except SettingsError as exc:
         # pydantic-settings names the field in its message: 'error parsing value for field "x"'.
-        detail = " ".join(str(exc).split())
+        detail = without_tokens(" ".join(str(exc).split()), configured_token())
         print(f"articlebot: error: invalid configuration: {detail}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

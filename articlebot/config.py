@@ -508,7 +508,8 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**given)
     except ValidationError as exc:
-        raise ConfigError(explain_invalid(exc, flags=set(given))) from None
+        message = explain_invalid(exc, flags=set(given), token=configured_token())
+        raise ConfigError(message) from None
     except UnicodeDecodeError as exc:
         # python-dotenv reads .env as UTF-8 and lets the decoding error through.
         raise ConfigError(
@@ -570,8 +571,42 @@ def is_link(value: str) -> bool:
     return re.match(r"[A-Za-z][\w+.-]*://", value) is not None and not os.path.exists(value)
 
 
-def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:  # type: ignore[assignment]
-    """One line for a settings validation error: the first bad value, its name, what fits."""
+def configured_token() -> str:
+    """The bot token as the environment or .env gives it ("" when neither does), read apart
+    from the settings: it is masked in the error saying why they cannot be read."""
+    names = {"TELEGRAM_BOT_TOKEN", "ARTICLEBOT_TELEGRAM_BOT_TOKEN"}
+    for key, value in os.environ.items():
+        if key.upper() in names and value.strip():
+            return value.strip()
+    env_file = Path(".env")
+    if env_file.is_file():
+        from dotenv import dotenv_values
+
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            for key, value in dotenv_values(env_file).items():
+                if key.upper() in names and value and value.strip():
+                    return value.strip()
+    return ""
+
+
+def explain_invalid(
+    exc: ValidationError,
+    flags: set[str] = frozenset(),  # type: ignore[assignment]
+    token: str = "",
+) -> str:
+    """One line for a settings validation error: the first bad value, its name, what fits,
+    with the bot `token` and anything shaped as a bot token masked (a token pasted into
+    another setting ends up in service journals and CI logs otherwise)."""
+    from articlebot.masking import without_tokens
+
+    return without_tokens(_explained(exc, flags, token), token)
+
+
+def _explained(exc: ValidationError, flags: set[str], token: str) -> str:
+    """explain_invalid's line; a value quoted is masked before it is clipped, which could
+    leave a token's start no longer whole enough to be known as one."""
+    from articlebot.masking import without_tokens
+
     error = exc.errors()[0]
     field = str(error["loc"][0]) if error["loc"] else ""
     info = Settings.model_fields.get(field)
@@ -592,18 +627,19 @@ def explain_invalid(exc: ValidationError, flags: set[str] = frozenset()) -> str:
         from articlebot.masking import masked_url
 
         database = "--database-url URL" if field in flags else "ARTICLEBOT_DATABASE_URL"
+        link = _clipped(without_tokens(masked_url(str(value)), token))
         return (
-            f"{_clipped(masked_url(str(value)))} is a link, and {name} takes a folder (an index "
+            f"{link} is a link, and {name} takes a folder (an index "
             f"in PostgreSQL is named with {database})"
         )
     if "not UTF-8" in error["msg"]:
         from articlebot.system_text import printable
 
-        shown = _clipped(printable(value))
+        shown = _clipped(without_tokens(printable(value), token))
         return f"{name} must be a folder whose name is UTF-8 text (got {shown!r})"
     # A URL's user:password@ is never shown.
     hidden = isinstance(value, dict) or value is None or (field.endswith("_url") and "@" in value)
-    shown = "" if hidden else f" (got {_clipped(str(value))!r})"
+    shown = "" if hidden else f" (got {_clipped(without_tokens(str(value), token))!r})"
     hint = (error.get("ctx") or {}).get("error")
     said = f"; {hint}" if isinstance(hint, SettingHint) else ""
     return f"{name} must be {accepts(info)}{shown}{said}"

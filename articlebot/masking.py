@@ -179,3 +179,13 @@ def token_pattern(token: str) -> re.Pattern[str]:
 def without_token(text: str, token: str) -> str:
     """`text` with every form of the bot `token` (`token_pattern`) replaced by REDACTED."""
     return token_pattern(token).sub(REDACTED, text) if token else text
+
+
+#: Anything shaped as @BotFather's tokens are: the bot's number, a colon, 30 or more letters,
+#: digits, _ and -. A token pasted into another setting is masked though it is not the one set.
+_TOKEN_SHAPED = re.compile(r"(?<![0-9])[0-9]{1,20}:[A-Za-z0-9_-]{30,}")
+
+
+def without_tokens(text: str, token: str = "") -> str:
+    """`text` with the bot `token` (any form) and anything shaped as a bot token masked."""
+    return _TOKEN_SHAPED.sub(REDACTED, without_token(text, token))

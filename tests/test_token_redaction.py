@@ -9,12 +9,13 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from cli_run import CliRun
 
 from articlebot.bot.app import TokenRedactor
 from articlebot.masking import token_pattern
@@ -181,3 +182,52 @@ def test_a_token_with_a_short_secret_masks_the_token_not_every_word() -> None:
     assert redactor.redact("bot5%3At/getMe") == "bot<redacted-token>/getMe"
     # A real token's secret is long: it is still masked alone.
     assert SECRET not in TokenRedactor(TOKEN).redact(f"token={SECRET}")
+
+
+#: A token as @BotFather gives it (its secret is 35 characters).
+_BOTFATHER_TOKEN = "123456789:AAHsecretTOKENvalue_abcdefghijklmnopqrs"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ARTICLEBOT_ADMIN_IDS", f"42,{_BOTFATHER_TOKEN}"),
+        ("ARTICLEBOT_ALLOWED_CHATS", f"-1001,{_BOTFATHER_TOKEN}"),
+        ("ARTICLEBOT_RATE_LIMIT", _BOTFATHER_TOKEN),
+        ("ARTICLEBOT_CHANNELS", f"@carricknews,{_BOTFATHER_TOKEN}"),
+        # Long enough that the error quotes only its start, which held half the token.
+        ("ARTICLEBOT_ADMIN_IDS", ",".join(["1234567"] * 6 + [_BOTFATHER_TOKEN])),
+    ],
+)
+@pytest.mark.parametrize("command", ["list", "run"])
+def test_a_token_pasted_into_another_setting_is_masked_in_its_error(
+    cli: Callable[..., CliRun], tmp_path: Path, variable: str, value: str, command: str
+) -> None:
+    # An attacker's finding: the token pasted on the wrong line of .env was printed in full,
+    # "(got '42,123456789:AAH...')", by every command, into service journals and CI logs.
+    (tmp_path / ".env").write_text(f"{variable}={value}\n", encoding="utf-8")
+    for env in ({"TELEGRAM_BOT_TOKEN": _BOTFATHER_TOKEN}, {}):
+        result = cli(command, index_dir=tmp_path / "index", **env)
+        assert result.returncode == 2
+        assert result.stderr.startswith(f"articlebot: error: {variable} (in .env) must be")
+        assert "<redacted-to" in result.stderr  # clipped where the value is long
+        secret = _BOTFATHER_TOKEN.split(":")[1]
+        for piece in (secret[:8], secret[-8:]):
+            assert piece not in result.stderr + result.stdout + result.log
+
+
+def test_the_configured_token_is_masked_in_a_setting_error_whatever_its_shape(
+    cli: Callable[..., CliRun], tmp_path: Path
+) -> None:
+    # A token of another shape (a test server's) is masked as the one set.
+    result = cli(
+        "list",
+        index_dir=tmp_path / "index",
+        TELEGRAM_BOT_TOKEN="77:short-SECRET1",
+        ARTICLEBOT_ADMIN_IDS="1,77:short-SECRET1",
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "articlebot: error: ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole"
+        " numbers (got '1,<redacted-token>')\n"
+    )
