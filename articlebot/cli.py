@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import sys
 import tempfile
 import typing
@@ -681,12 +682,69 @@ def _indexed_sources(settings: Settings, configured: bool = True) -> list[str] |
             sources = sorted({origin(str(meta["source"])) for meta in documents})
         except (IndexStoreError, KeyError, TypeError):
             sources = []
-        more = " …" if len(sources) > 5 else ""
-        named = f" (its articles came from {', '.join(sources[:5])}{more})" if sources else ""
-        raise CliError(
-            f"{exc}; rebuild it from the articles' files: `articlebot index --rebuild PATH ...`"
-            f"{named}"
-        ) from None
+        room = MAX_ERROR_CHARS - len(one_line(str(exc))) - 2
+        raise CliError(f"{exc}; {_rebuild_advice(settings.index_dir, sources, room)}") from None
+
+
+#: The file `index` writes the rebuild command into where it is too long for its error line.
+REBUILD_SCRIPT = "rebuild-from-files.sh"
+
+
+def _rebuild_advice(index_dir: Path, sources: Sequence[str], room: int) -> str:
+    """How to rebuild an index whose stored articles cannot be read, from `sources` (each file
+    or link its articles came from, once): a command naming every one of them (pasted, one
+    left out is an article removed), written to REBUILD_SCRIPT in `index_dir` when too long
+    for the `room` left on the error's line, and the articles no file or link there now can
+    bring back."""
+    from articlebot.index.identity import origin_is_gone
+
+    if not sources:
+        return "rebuild it from the articles' files: `articlebot index --rebuild PATH ...`"
+    gone = [s for s in sources if s.startswith("upload:") or origin_is_gone(s)]
+    readable = [s for s in sources if s not in gone]
+    lost = ""
+    if gone:
+        lost = (
+            f"; {_plural(len(gone), 'source')} of its articles cannot be read again (uploads,"
+            f" files since gone: {_first_named(gone)}), and a rebuild leaves their articles out"
+        )
+    if not readable:
+        return f"its articles' files are gone{lost}"
+    command = _rebuild_command(index_dir, readable)
+    advice = f"rebuild it from the {_plural(len(readable), 'file')} its articles came from"
+    inline = f"{advice}: `{' '.join(command)}`{lost}"
+    if len(one_line(inline)) <= room:
+        return inline
+    script = index_dir / REBUILD_SCRIPT
+    try:
+        script.write_text(_rebuild_script(command), encoding="utf-8")
+    except OSError as exc:
+        return (
+            f"{advice} ({_first_named(readable)}), too many for this line, and the command"
+            f" naming them could not be written to {script} ({exc.strerror or exc}){lost}"
+        )
+    return (
+        f"{advice}: the command naming each one is in {script}; run"
+        f" `sh {shlex.quote(str(script))}`{lost}"
+    )
+
+
+def _rebuild_command(index_dir: Path, sources: Sequence[str]) -> list[str]:
+    """`articlebot index --rebuild` for `index_dir` naming `sources`, each word shell-quoted."""
+    words = ["articlebot", "index", "--rebuild", "--index-dir", str(index_dir), *sources]
+    return [shlex.quote(word) for word in words]
+
+
+def _rebuild_script(command: Sequence[str]) -> str:
+    """A shell script running `command` (quoted words), one file a line."""
+    lines = [" ".join(command[:5]), *command[5:]]
+    return "#!/bin/sh\n" + " \\\n  ".join(lines) + "\n"
+
+
+def _first_named(sources: Sequence[str], shown: int = 3) -> str:
+    """The first `shown` of `sources` (links masked), with "…" when there are more."""
+    named = ", ".join(shown_source(s) for s in sources[:shown])
+    return named + (" …" if len(sources) > shown else "")
 
 
 def _refreshable_sources(held: Sequence[str], say_gone: bool = True) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable
@@ -1029,7 +1030,92 @@ def test_a_damaged_index_names_each_jsonl_once_as_a_path_to_paste(tmp_path: Path
     stored.write_text(stored.read_text()[: len(stored.read_text()) // 2])
     refused = cli("index", index_dir=index_dir)
     assert refused.returncode == 1
-    assert refused.stderr.rstrip().endswith(f"(its articles came from {feed})")
+    assert refused.stderr.rstrip().endswith(
+        f"rebuild it from the 1 file its articles came from: `articlebot index --rebuild"
+        f" --index-dir {index_dir} {feed}`"
+    )
+
+
+def _damaged_stored_articles(index_dir: Path) -> None:
+    """Cuts the live generation's stored articles in the middle of a line (the rest of the
+    index is whole)."""
+    from articlebot.index.store import current_generation
+
+    stored = current_generation(index_dir) / "documents.jsonl"  # type: ignore[operator]
+    text = stored.read_text()
+    stored.write_text(text[: text.index("\n", len(text) // 2) - 5])
+
+
+def _news_files(folder: Path, count: int, name: str = "s") -> list[Path]:
+    """`count` short news stories, one a file."""
+    folder.mkdir()
+    files = []
+    for number in range(count):
+        path = folder / f"{name}-{number}.txt"
+        path.write_text(
+            f"Council closes road number {number}\n\nThe council closed road {number} on"
+            f" Monday after a burst water main flooded {number + 3} homes."
+        )
+        files.append(path)
+    return files
+
+
+def _advised_command(stderr: str) -> list[str]:
+    """The words of the command an error advises, between its backticks."""
+    return shlex.split(stderr.split("`")[1])
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_the_rebuild_advised_for_damaged_articles_names_every_file_and_drops_none(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's finding: the advice named 5 of 9 files ("… (its articles came from A, B, C,
+    # D, E …)"), and the command pasted with them removed every other article.
+    index_dir = tmp_path / "index"
+    files = _news_files(tmp_path / "n", 7)
+    assert cli("add", *map(str, files), index_dir=index_dir).returncode == 0
+    _damaged_stored_articles(index_dir)
+    refused = cli("index", "--rebuild", index_dir=index_dir)
+    assert refused.returncode == 1
+    assert "rebuild it from the 7 files its articles came from" in refused.stderr
+    command = _advised_command(refused.stderr)
+    assert command[:2] == ["articlebot", "index"] and sorted(command[5:]) == sorted(map(str, files))
+    rebuilt = cli(*command[1:], index_dir=tmp_path / "elsewhere")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "0 removed" in rebuilt.stdout
+    assert len(_ids(cli, index_dir)) == 7
+    # A file since deleted is said: no rebuild brings its article back.
+    _damaged_stored_articles(index_dir)
+    files[0].unlink()
+    refused = cli("index", "--rebuild", index_dir=index_dir)
+    assert "rebuild it from the 6 files its articles came from" in refused.stderr
+    assert refused.stderr.rstrip().endswith(
+        f"1 source of its articles cannot be read again (uploads, files since gone: {files[0]}),"
+        " and a rebuild leaves their articles out"
+    )
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_files_too_many_for_the_error_line_are_named_in_a_script_to_run(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # The error line holds 1,000 characters: the command naming every file is written out.
+    index_dir = tmp_path / "index"
+    files = _news_files(tmp_path / "news", 12, name="a-long-file-name-" * 6)
+    assert cli("add", *map(str, files), index_dir=index_dir).returncode == 0
+    _damaged_stored_articles(index_dir)
+    refused = cli("index", "--rebuild", index_dir=index_dir)
+    assert refused.returncode == 1 and len(refused.stderr.splitlines()) == 1
+    script = index_dir / "rebuild-from-files.sh"
+    assert refused.stderr.rstrip().endswith(
+        "rebuild it from the 12 files its articles came from: the command naming each one is"
+        f" in {script}; run `sh {script}`"
+    )
+    command = shlex.split(script.read_text().partition("\n")[2].replace("\\\n", " "))
+    assert sorted(command[5:]) == sorted(map(str, files))
+    rebuilt = cli(*command[1:], index_dir=tmp_path / "elsewhere")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "0 removed" in rebuilt.stdout and len(_ids(cli, index_dir)) == 12
 
 
 @pytest.mark.usefixtures("shared_model")
