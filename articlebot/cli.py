@@ -913,9 +913,43 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     _, report = remove_documents(settings, args.doc_ids, on_wait=_waiting)
-    record_post_removals(settings, report.removed)
+    try:
+        record_post_removals(settings, report.removed)
+    except Exception as exc:
+        if not _is_chat_state_error(exc):
+            raise
+        # The articles are gone from the index already: said as removed, then what is left.
+        _print_report(settings, report)
+        raise CliError(_unrecorded_removal(report.removed, exc)) from None
     _print_report(settings, report)
     return 0
+
+
+def _is_chat_state_error(exc: BaseException) -> bool:
+    """Whether `exc` is the chat state's failure to open or write (a damaged file, a full
+    disk, the database's refusal)."""
+    import sqlite3
+
+    from articlebot.index.store import IndexStoreError
+
+    chat_state = (IndexStoreError, OSError, sqlite3.Error)
+    return isinstance(exc, chat_state) or _is_database_error(exc)
+
+
+def _unrecorded_removal(removed: Sequence[str], exc: BaseException) -> str:
+    """What `remove` says when it removed channel posts' articles (`removed`, posts and not)
+    from the index but could not record in the chat state that they stay out (`exc`)."""
+    from articlebot.ingest.posts import is_post
+
+    posts = [doc_id for doc_id in removed if is_post(doc_id)]
+    named = _first_named(posts)
+    why = str(exc).strip() or type(exc).__name__
+    return (
+        f"{named} {'was' if len(posts) == 1 else 'were'} removed from the index, but the"
+        f" record that keeps {'its post' if len(posts) == 1 else 'their posts'} out could not"
+        f" be written to the chat state ({why}): an edit or a late forward of the post may"
+        " bring it back to a running bot; once the chat state is fixed, remove it again if so"
+    )
 
 
 def cmd_list(args: argparse.Namespace) -> int:

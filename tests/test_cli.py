@@ -1217,3 +1217,29 @@ def test_a_file_moved_keeps_its_article_s_id_without_prune(tmp_path: Path, cli: 
     listed = cli("list", index_dir=index_dir).stdout.splitlines()
     assert [line.split("\t")[0] for line in listed] == ["strike"]
     assert str(tmp_path / "b" / "strike.txt") in listed[0]
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_remove_with_a_damaged_chat_state_says_the_article_was_removed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # An attacker's finding: with chat_state.sqlite3 damaged, `remove` of a channel post's
+    # article said only the chat state's error, exit 1, though the article was gone (a retry
+    # then got "no article with id").
+    index_dir = tmp_path / "index"
+    [story] = _news_files(tmp_path / "n", 1)
+    post = "tg1001234567890-12"
+    assert cli("add", "--id", post, str(story), index_dir=index_dir).returncode == 0
+    state = index_dir / "chat_state.sqlite3"
+    state.write_bytes(os.urandom(3000))
+    removed = cli("remove", post, index_dir=index_dir)
+    assert removed.returncode == 1
+    assert removed.stdout.splitlines()[0] == f"removed {post}"
+    assert removed.stderr == (
+        f"articlebot: error: {post} was removed from the index, but the record that keeps its"
+        f" post out could not be written to the chat state ({state} is not a usable chat state"
+        " file (file is not a database); move it away to start afresh): an edit or a late"
+        " forward of the post may bring it back to a running bot; once the chat state is"
+        " fixed, remove it again if so\n"
+    )
+    assert post not in _ids(cli, index_dir)
