@@ -44,6 +44,28 @@ BOT_COMMAND_LINE = (
 
 #: "/ask" alone: as in the bot, the question goes after it (or is typed without it).
 ASK_WHAT = "Type the question after /ask (/ask who is the mayor?), or just type it."
+#: BOT_COMMAND_LINE as `articlebot ask` says it, where there is no 'help' to type.
+ASK_BOT_COMMAND_LINE = (
+    '{command} is a command of the Telegram bot. Here, give a question (articlebot ask "who'
+    ' wrote this?"); `articlebot summary ID` summarizes an article.'
+)
+
+
+def asked_of_ask(line: str) -> tuple[str, str | None]:
+    """A line given to `articlebot ask` as (the question to ask, None), or as ("", the one
+    line said instead) for a command of the Telegram bot ("/start"): searched, it got a
+    confident answer about nothing asked. "/ask QUESTION" asks the question, as a group does,
+    and "/summary" the summary, as `chat` does."""
+    stripped = line.strip()
+    command = bot_command(stripped)
+    if command is None:
+        return line, None
+    if command == "/ask":
+        question = stripped.split(None, 1)[1] if _asks(command, stripped) else ""
+        return (question, None) if question else ("", ASK_WHAT)
+    if command == "/summary" and not _summary_id(stripped):
+        return "summarize", None  # as chat gives it; "/summary ID" is said to be the bot's
+    return "", ASK_BOT_COMMAND_LINE.format(command=command)
 
 
 #: A command said as people type it: "more please", "more, please", "show me more", "any

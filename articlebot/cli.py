@@ -1065,6 +1065,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """`articlebot ask`."""
     import dataclasses
 
+    from articlebot.chat import asked_of_ask
     from articlebot.retrieval.conversation import ask_in_context
     from articlebot.retrieval.reader import answered_elsewhere
     from articlebot.terminal import elsewhere_line, format_answer_text
@@ -1091,6 +1092,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     asked = 0
     for text in questions:
         asked += 1
+        asked_text, said = asked_of_ask(text)
+        if said is not None:
+            _print_unasked(text.strip(), said, as_json=args.json)
+            continue
+        text = asked_text
         # Each question alone, as a chat's first one: "how old is she" about one article asks
         # the age of the person its lead names.
         # "Which articles do you have about X" asks of the whole index, whatever --doc says.
@@ -1119,6 +1125,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
             "one a line"
         )
     return 0
+
+
+def _print_unasked(question: str, line: str, as_json: bool) -> None:
+    """What `ask` prints for a line it does not search (a command of the Telegram bot): the
+    `line` said instead, or as JSON the answer it is (outcome none, a reply of kind
+    "command")."""
+    if not as_json:
+        print(f"Q: {question}\n{line}\n", flush=True)
+        return
+    from articlebot.retrieval.results import Answer, ArticleReply
+
+    reply = ArticleReply("command", "", (line,))
+    answer = Answer(question=question, answered=False, confidence=0.0, reply=reply)
+    print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

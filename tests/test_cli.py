@@ -1243,3 +1243,25 @@ def test_remove_with_a_damaged_chat_state_says_the_article_was_removed(
         " fixed, remove it again if so\n"
     )
     assert post not in _ids(cli, index_dir)
+
+
+def test_ask_says_a_bot_command_is_the_bot_s_instead_of_answering_it(
+    article_index_dir: Path, cli: Cli
+) -> None:
+    # An attacker's finding: `ask "/start"` got a confident answer about nothing asked (chat
+    # already said "/start is a command of the Telegram bot").
+    said = cli("ask", "/start", index_dir=article_index_dir)
+    assert said.returncode == 0, said.stderr
+    assert said.stdout == (
+        "Q: /start\n/start is a command of the Telegram bot. Here, give a question (articlebot"
+        ' ask "who wrote this?"); `articlebot summary ID` summarizes an article.\n\n'
+    )
+    as_json = json.loads(cli("ask", "--json", "/use", "news", index_dir=article_index_dir).stdout)
+    assert as_json["outcome"] == "none" and as_json["passages"] == []
+    assert as_json["reply"]["kind"] == "command"
+    assert as_json["reply"]["lines"][0].startswith("/use is a command of the Telegram bot.")
+    # "/ask" and a question asks it, as a group asks the bot; "/summary" gives the summary.
+    piped = cli("ask", "-", index_dir=article_index_dir, stdin="/ask who is witkoff\n/summary\n")
+    turns = piped.stdout.split("\n\nQ: ")
+    assert "special envoy Steve Witkoff" in turns[0] and "Telegram bot" not in piped.stdout
+    assert turns[1].startswith("summarize\n**Russia warns foreign forces")
