@@ -1265,3 +1265,53 @@ def test_ask_says_a_bot_command_is_the_bot_s_instead_of_answering_it(
     turns = piped.stdout.split("\n\nQ: ")
     assert "special envoy Steve Witkoff" in turns[0] and "Telegram bot" not in piped.stdout
     assert turns[1].startswith("summarize\n**Russia warns foreign forces")
+
+
+def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(
+    article_index_dir: Path, tmp_path: Path
+) -> None:
+    # An attacker's finding: a first run killed with kill -9 while it exported the model left
+    # a hidden folder of up to 235 MB in the cache's models/ folder, which no later run removed.
+    from articlebot.config import Settings
+    from articlebot.encoders.loading import encoder_cache_dir
+
+    cache = tmp_path / "cache"
+    export = encoder_cache_dir(Settings(index_dir=tmp_path / "none", cache_dir=cache))
+    export.parent.mkdir(parents=True)
+    dead, live = (export.parent / f".{export.name}.{kind}" for kind in ("tmp-dead", "tmp-live"))
+    replaced = export.parent / f".{export.name}.old-dead"
+    for leftover in (dead, live, replaced):
+        leftover.mkdir()
+        (leftover / "model.onnx").write_bytes(b"\0" * 1_000_000)
+        os.utime(leftover, (1e9, 1e9))  # left long ago
+    # Another export still writing holds its folder locked: it is not touched.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDONLY);"
+            " fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)",
+            str(live),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
+        env |= {"ARTICLEBOT_INDEX_DIR": str(article_index_dir), "ARTICLEBOT_CACHE_DIR": str(cache)}
+        asked = subprocess.run(
+            [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert asked.returncode == 0, asked.stderr
+        assert "Witkoff" in asked.stdout
+        left = sorted(p.name for p in export.parent.iterdir())
+        assert left == sorted([export.name, f"{export.name}.lock", live.name])
+    finally:
+        holder.kill()
+        holder.wait()

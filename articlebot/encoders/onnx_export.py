@@ -4,11 +4,13 @@ graph), checked against sentence-transformers' own vectors and swapped in whole.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import logging
 import os
 import shutil
 import tempfile
+import time
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -51,9 +53,10 @@ def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) 
     source_hash = model_source_hash(str(folder))
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     log.info("exporting %s to ONNX in %s", name or folder.name, out_dir)
+    remove_dead_leftovers(out_dir)
     # Build everything beside the target and swap it in at the end: a crash or a concurrent
     # reader never sees a half-written export.
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    staging, held = _held_folder(out_dir, "tmp")
     try:
         dimension, max_tokens, reference = _export_model(folder, staging)
         info = ExportInfo(
@@ -72,7 +75,69 @@ def export_onnx(model_location: str, out_dir: Path, *, name: str | None = None) 
         _swap_in(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        _release(held)
     return out_dir
+
+
+#: A leftover younger than this is never removed: a folder is made before its maker locks it.
+LEFTOVER_MIN_AGE_S = 60.0
+
+
+def _held_folder(out_dir: Path, kind: str) -> tuple[Path, int | None]:
+    """A new hidden folder beside `out_dir` (".NAME.KIND-xxxx") and the descriptor of the lock
+    this process holds on it while it is used: the kernel drops the lock when the process
+    dies, kill -9 included, which tells a dead export's leftover from a live one's."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}-", dir=out_dir.parent))
+    return folder, _locked(folder)
+
+
+def _locked(folder: Path) -> int | None:
+    """A descriptor of `folder` holding an exclusive lock on it; None where it is held by
+    another process, or where there are no such locks (Windows: leftovers are kept)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _release(descriptor: int | None) -> None:
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+def remove_dead_leftovers(out_dir: Path, now: float | None = None) -> None:
+    """Delete the hidden folders that exports into `out_dir` left when their process was
+    killed (an export's ~235 MB, a replaced export's): those no live process holds locked and
+    older than LEFTOVER_MIN_AGE_S. SIGTERM cleans up; kill -9, the OOM killer and a power cut
+    do not, and no later run removed them."""
+    now = time.time() if now is None else now
+    name = glob.escape(out_dir.name)
+    leftovers = [*out_dir.parent.glob(f".{name}.tmp-*"), *out_dir.parent.glob(f".{name}.old-*")]
+    for leftover in sorted(leftovers):
+        try:
+            young = now - leftover.lstat().st_mtime < LEFTOVER_MIN_AGE_S
+        except OSError:
+            continue
+        if young or leftover.is_symlink() or not leftover.is_dir():
+            continue
+        descriptor = _locked(leftover)
+        if descriptor is None:
+            continue  # a live export's, or locks cannot tell
+        try:
+            shutil.rmtree(leftover, ignore_errors=True)
+            log.info("removed %s, left by an export that was killed", leftover)
+        finally:
+            _release(descriptor)
 
 
 def copy_config(folder: Path, out_dir: Path) -> None:
@@ -96,10 +161,13 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     if out_dir.exists():
         check_replaceable(out_dir)
         # A non-empty folder cannot be renamed over: move the old one aside first.
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        with contextlib.suppress(FileNotFoundError):  # another process moved it meanwhile
-            os.replace(out_dir, old / "export")
-        shutil.rmtree(old, ignore_errors=True)
+        old, held = _held_folder(out_dir, "old")
+        try:
+            with contextlib.suppress(FileNotFoundError):  # another process moved it meanwhile
+                os.replace(out_dir, old / "export")
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            _release(held)
     try:
         os.replace(staging, out_dir)
     except OSError:
