@@ -721,3 +721,35 @@ def test_a_remove_from_the_database_counts_the_articles_left_as_unchanged(
     removed = cli("remove", "ferry", "tram", "--database-url", database_url, index_dir=index_dir)
     assert removed.returncode == 0, removed.stderr
     assert "0 added, 0 updated, 2 unchanged, 2 removed" in removed.stdout, removed.stdout
+
+
+def test_a_rebuild_counts_the_passages_it_wrote_though_a_remove_followed_at_once(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An attacker's finding: `index --rebuild` beside a `remove` said "9 unchanged, 0 removed;
+    # embedded 453 of 445 passages": its total was counted once the remove, waiting for the
+    # writer lock, had published.
+    import articlebot.storage.postgres.collection as database
+    from articlebot.collection import remove_documents
+
+    kept, going = tmp_path / "kept.txt", tmp_path / "going.txt"
+    kept.write_text(LIGHTHOUSE, encoding="utf-8")
+    going.write_text(LIGHTHOUSE.replace("Pennick", "Corran"), encoding="utf-8")
+    added = cli("add", str(kept), str(going), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    settings = load_settings(index_dir=index_dir, database_url=database_url)
+    opened = database.open_store
+
+    def removed_first(url: str, **kwargs: object) -> object:
+        # The remove waiting for the lock publishes the moment the rebuild lets it go.
+        monkeypatch.setattr(database, "open_store", opened)
+        remove_documents(settings, ["going"])
+        return opened(url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database, "open_store", removed_first)
+    rebuilt = cli("index", "--rebuild", "--database-url", database_url, index_dir=index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    summary = rebuilt.stdout.splitlines()[-1]
+    assert "0 added, 0 updated, 2 unchanged, 0 removed; embedded " in summary
+    embedded, total = summary.split("; embedded ")[1].split(" passages")[0].split(" of ")
+    assert embedded == total

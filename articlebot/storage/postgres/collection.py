@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from articlebot.encoders import Encoder
 from articlebot.index.builder import BuildReport, build_index, recipe
@@ -41,6 +42,9 @@ from articlebot.storage.postgres.connection import connect, masked_url, on_new_p
 from articlebot.storage.postgres.publish import publish, writer_lock
 from articlebot.storage.postgres.schema import create_schema
 from articlebot.storage.postgres.store import PostgresIndexStore
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def open_store(url: str, *, create: bool = True) -> PostgresIndexStore:
@@ -185,9 +189,17 @@ def write_documents(
                     publish(conn, built, remove=report.removed)
                 report.embedded_passages = local.embedded_passages
                 report.written = True
-    store = open_store(url)
-    report.total_passages = store.passage_count
-    return store, report
+            report.total_passages = _passages_now(conn)
+    # Counted above, under the lock: counted here, a `remove` waiting for it had published
+    # meanwhile ("9 unchanged, 0 removed; embedded 453 of 445 passages").
+    return open_store(url), report
+
+
+def _passages_now(conn: psycopg.Connection) -> int:
+    """How many passages the current generation holds, as seen by the writer lock's holder."""
+    from articlebot.storage.postgres import reading
+
+    return reading.passage_count(conn, generations.current_generation(conn).id)
 
 
 def stored_sources(url: str) -> list[str]:
@@ -310,10 +322,9 @@ def remove_documents(
             ]
             with generations.write_generation(conn, manifest) as writer:
                 removed = writer.remove(doc_ids)
-    store = open_store(url)
-    return store, BuildReport(
-        removed=removed, unchanged=left, written=True, total_passages=store.passage_count
-    )
+            total = _passages_now(conn)  # under the lock, as write_documents counts them
+    report = BuildReport(removed=removed, unchanged=left, written=True, total_passages=total)
+    return open_store(url), report
 
 
 def manifest_of(url: str) -> Manifest:
