@@ -1352,3 +1352,27 @@ def test_a_full_disk_in_the_cache_is_said_as_the_cache_s(
         assert "site-packages" not in asked.stderr
     finally:
         subprocess.run(["umount", str(full)], check=False)
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_stored_articles_cut_at_a_line_s_end_are_refused_not_rebuilt_without_the_rest(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # Found with the advice's fix: documents.jsonl cut where a line ends read as whole, and
+    # `index --rebuild` said "4 unchanged, 4 removed", the other articles gone.
+    from articlebot.index.store import current_generation
+
+    index_dir = tmp_path / "index"
+    files = _news_files(tmp_path / "n", 4)
+    assert cli("add", *map(str, files), index_dir=index_dir).returncode == 0
+    stored = current_generation(index_dir) / "documents.jsonl"  # type: ignore[operator]
+    stored.write_text("".join(stored.read_text().splitlines(keepends=True)[:2]))
+    refused = cli("index", "--rebuild", index_dir=index_dir)
+    assert refused.returncode == 1, refused.stdout
+    assert f"({stored} holds 2 of the 4 articles its manifest lists (cut short?))" in (
+        refused.stderr
+    )
+    assert len(_ids(cli, index_dir)) == 4
+    rebuilt = cli(*_advised_command(refused.stderr)[1:], index_dir=index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "0 removed" in rebuilt.stdout and len(_ids(cli, index_dir)) == 4

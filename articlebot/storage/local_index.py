@@ -324,12 +324,30 @@ def stored_documents(index_dir: Path) -> list[Document] | None:
         documents = {}
         for row in rows:  # an article listed twice (a damaged file) is rebuilt once
             documents.setdefault(row["doc_id"], replace(_document(row), id_given=True))
+        _check_all_there(index_dir, generation, documents)
         return list(documents.values())
     except (OSError, IndexCorruptError, KeyError, TypeError, ValueError, OverflowError) as exc:
         reason = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) else str(exc)
         raise IndexCorruptError(
             f"the articles stored in {index_dir} cannot be read ({reason})"
         ) from None
+
+
+def _check_all_there(index_dir: Path, generation: Path, documents: dict[str, Document]) -> None:
+    """IndexCorruptError when the generation's manifest, where it can be read, lists articles
+    its documents.jsonl lacks: a file cut at a line's end reads as whole, and a rebuild from
+    it removed the rest without a word. A damaged manifest is no reason to refuse: a rebuild
+    is how one is mended."""
+    try:
+        listed = read_generation_manifest(index_dir, generation).documents
+    except IndexStoreError:
+        return
+    missing = [doc_id for doc_id in listed if doc_id not in documents]
+    if missing:
+        raise IndexCorruptError(
+            f"{generation / 'documents.jsonl'} holds {len(listed) - len(missing)} of the"
+            f" {len(listed)} articles its manifest lists (cut short?)"
+        )
 
 
 def _offset(value: Any) -> int:
