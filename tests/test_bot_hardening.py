@@ -738,3 +738,67 @@ async def test_a_stop_tells_a_supergroup_of_reply_chains_once(api, start_bot) ->
     await shut_down(app)
     said = [m["text"] for m in api.sent_messages(group)]
     assert said.count(handlers.RESTARTING) == 1
+
+
+#: Three questions about the bundled article, each quoted by its answer.
+THREE_QUESTIONS = (
+    "Who was Laurent Vinatier swapped for?",
+    "What did Zelensky say about the strikes?",
+    "Where was Vinatier arrested?",
+)
+
+
+@pytest.mark.asyncio
+async def test_each_chat_is_answered_in_the_order_asked_under_load(
+    api, retriever: Retriever, tmp_path: Path
+) -> None:
+    from botkit import launch_polling
+
+    from articlebot.bot.app import build_application
+    from articlebot.storage.sql_chat_state import file_chat_state
+
+    # The chat state in a file, as `articlebot run` keeps it: its calls run on worker threads.
+    settings = load_settings(api_url=api.url, index_dir=tmp_path)
+    app = build_application(settings, api.token, retriever, file_chat_state(tmp_path))
+    await launch_polling(app)
+    try:
+        chats = range(9600, 9608)
+        for chat in chats:
+            for question in THREE_QUESTIONS:
+                api.push_update(api.private_message(chat, question))
+        for chat in chats:
+            await api.await_messages(chat, 3, timeout=120)
+        quoted = {
+            chat: [m["reply_to_message"]["text"] for m in api.sent_messages(chat)] for chat in chats
+        }
+        assert all(order == list(THREE_QUESTIONS) for order in quoted.values()), quoted
+    finally:
+        await shut_down(app)
+
+
+@pytest.mark.asyncio
+async def test_a_stop_never_answers_a_chat_s_later_question_over_its_first(
+    api, retriever: Retriever, tmp_path: Path
+) -> None:
+    from botkit import launch_polling
+
+    from articlebot.bot.app import build_application
+    from articlebot.storage.sql_chat_state import file_chat_state
+
+    settings = load_settings(api_url=api.url, index_dir=tmp_path, question_batch=4)
+    app = build_application(settings, api.token, retriever, file_chat_state(tmp_path))
+    await launch_polling(app)
+    chats = range(9700, 9740)
+    try:
+        for chat in chats:
+            for question in THREE_QUESTIONS[:2]:
+                api.push_update(api.private_message(chat, question))
+        await api.await_for(lambda: len(api.sent_messages()) >= 20, timeout=120)
+    finally:
+        await shut_down(app)
+    for chat in chats:
+        # Each chat's answers, then at most one "ask again": never the first question left
+        # unanswered while the second was.
+        said = [(m["reply_to_message"]["text"], m["text"]) for m in api.sent_messages(chat)]
+        answered = [asked for asked, text in said if text != handlers.RESTARTING]
+        assert answered == list(THREE_QUESTIONS[: len(answered)]), said

@@ -188,9 +188,13 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         await super().shutdown()
 
     async def process_update(self, update: object) -> None:
-        """Handle the update; then, with the webhook inbox, mark it done for every replica."""
+        """Handle the update, a message holding its place among its chat's questions from the
+        start (`arrival_line`); then, with the webhook inbox, mark it done for every replica."""
         try:
-            await super().process_update(update)
+            # Taken here, as it arrives: PTB starts each update's handling in the order they
+            # came, and the handlers' first awaits finish in any order.
+            with self.bot_data.turns.arrived(arrival_line(update)):
+                await super().process_update(update)
         finally:
             if (
                 isinstance(self.update_queue, InboxQueue)
@@ -198,6 +202,14 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
                 and update.update_id not in self.bot_data.answered_later
             ):
                 await self.update_queue.finished(update.update_id)
+
+
+def arrival_line(update: object) -> int | None:
+    """The chat whose questions an update takes its place among (ChatTurns.arrived): that of
+    a new message, else None."""
+    if isinstance(update, Update) and update.message is not None:
+        return update.message.chat_id
+    return None
 
 
 def api_urls(api_url: str | None) -> dict[str, str]:

@@ -9,8 +9,17 @@ threads and the event loop fighting over the interpreter lock. A lone question s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Hashable, Sequence
-from contextlib import asynccontextmanager
+from collections import deque
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Collection,
+    Hashable,
+    Iterator,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -104,31 +113,82 @@ def answer_batch(
     ]
 
 
+class _Place:
+    """A question's place in its chat's line (see ChatTurns)."""
+
+    __slots__ = ("key", "left", "ready")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        self.ready = asyncio.Event()
+        self.left = False
+
+
+#: The place the update being handled took in its chat's line when it arrived (ChatTurns.arrived).
+_ARRIVED: ContextVar[_Place | None] = ContextVar("articlebot_arrived", default=None)
+
+
 class ChatTurns:
     """One question at a time per chat, in the order asked, so that a follow-up sent before
     the answer to the question it follows ("who was swapped?", "how old is he?" in one go, or
-    all at once after the bot was down) has that answer as its context. Other chats' questions
-    still go together in batches."""
+    all at once after the bot was down) has that answer as its context, and the answers go out
+    in that order. Other chats' questions still go together in batches.
+
+    The order is the order the updates arrived in (`arrived`), not the order their handlers
+    reach `turn`: those first await the rate limits and the chat state on worker threads,
+    which finish in any order under load."""
 
     def __init__(self) -> None:
-        #: chat (or a chat's post thread) -> its lock and how many questions hold or wait.
-        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+        #: chat (or a chat's post thread) -> the places taken in it, the first one's turn now.
+        self._lines: dict[Hashable, deque[_Place]] = {}
+
+    @contextmanager
+    def arrived(self, key: Hashable | None) -> Iterator[None]:
+        """Hold the place in `key`'s line (None: no chat) of the update handled inside, taken
+        now, before anything awaits: its `turn` there comes after those of the updates that
+        arrived before it. An update that asks nothing gives up its place at the end."""
+        if key is None:
+            yield
+            return
+        place = self._line_up(key)
+        token = _ARRIVED.set(place)
+        try:
+            yield
+        finally:
+            _ARRIVED.reset(token)
+            self._leave(place)
 
     @asynccontextmanager
     async def turn(self, chat_id: Hashable) -> AsyncIterator[None]:
         """The block runs once the questions asked before in `chat_id` (a chat, or a chat and
         the post whose thread it is) are answered."""
-        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, users + 1)
+        place = _ARRIVED.get()
+        if place is None or place.key != chat_id or place.left:
+            place = self._line_up(chat_id)
         try:
-            async with lock:
-                yield
+            await place.ready.wait()
+            yield
         finally:
-            lock, users = self._locks[chat_id]
-            if users == 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, users - 1)
+            self._leave(place)
+
+    def _line_up(self, key: Hashable) -> _Place:
+        place = _Place(key)
+        line = self._lines.setdefault(key, deque())
+        line.append(place)
+        if len(line) == 1:
+            place.ready.set()
+        return place
+
+    def _leave(self, place: _Place) -> None:
+        if place.left:
+            return
+        place.left = True
+        line = self._lines[place.key]
+        line.remove(place)
+        if not line:
+            del self._lines[place.key]
+        elif not line[0].ready.is_set():
+            line[0].ready.set()
 
 
 class QuestionQueue(Generic[RequestT, ResultT]):
