@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from articlebot.retrieval.results import Answer
-from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passages
+from articlebot.terminal import (
+    NO_MORE,
+    elsewhere_line,
+    format_answer_text,
+    format_other_passage,
+    format_passages,
+)
 
 HELP = """\
 Type a question; a follow-up ("when was he arrested?") is read with the \
@@ -354,4 +360,8 @@ def _more(state: ChatState, indexed: Collection[str]) -> str:
         kept = "the one kept was" if len(passages) == 1 else f"all {len(passages)} kept were"
         return f"{NO_MORE} ({kept} shown; --top-k N keeps more)"
     state.shown += 1
-    return format_passages(passages[state.shown - 1 : state.shown], bold=state.bold)
+    passage = passages[state.shown - 1]
+    if passage.doc_id != passages[0].doc_id:
+        # Not more of the answer: after "what did Lindqvist say?", a story never naming him.
+        return format_other_passage(passage)
+    return format_passages([passage], bold=state.bold)

@@ -99,6 +99,19 @@ def format_passages(passages: list[RetrievedPassage], *, bold: bool = False) -> 
     )
 
 
+#: Before a passage `more` shows of another article than the answer's (as the bot's More).
+OTHER_ARTICLE_LEAD = "From another article"
+
+
+def format_other_passage(passage: RetrievedPassage) -> str:
+    """A passage of another article than the answer's: led by that article's title, and no
+    sentence marked, which would read as answering the question."""
+    before, mark, after = shown_parts(passage)
+    return (
+        f"{OTHER_ARTICLE_LEAD}, “{passage.title}”:\n{before}{mark}{after}\n— {passage.paragraphs()}"
+    )
+
+
 def format_reply_text(reply: ArticleReply, open_mark: str = "**", close_mark: str = "**") -> str:
     """A reply about the article itself: a summary's title marked, one line each."""
     lines = list(reply.lines)

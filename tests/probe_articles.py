@@ -103,3 +103,22 @@ FROG = (
     "American conservation group. The team plans to return to the Cordillera de Colán next "
     "year to survey nearby valleys.\n"
 )
+
+
+#: A council vote (an attacker's probe of More, with FLU beside it).
+HARBOUR = (
+    "Port Elm council rejects harbour expansion\n\n"
+    "The town council voted 7 to 5 on Tuesday night against a plan to expand the harbour.\n\n"
+    "Councillor Peter Lindqvist, who led the opposition, said the plan would have destroyed "
+    "the seagrass beds that shelter young cod.\n"
+)
+#: A story on another subject.
+FLU = (
+    "Bird flu found on a second farm\n\n"
+    "Avian influenza has been confirmed at a poultry farm near Wexley, the second case in a "
+    "month.\n\n"
+    "About 12,000 birds were culled, and a three-kilometre protection zone was set up around "
+    "the farm.\n\n"
+    "The chief veterinary officer, Dr Ruth Okoye, said the risk to the public remained very "
+    "low.\n"
+)

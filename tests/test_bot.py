@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import socket
 import statistics
@@ -21,6 +22,7 @@ import telegram
 from botkit import launch, shut_down
 from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
 from pages import page_server
+from probe_articles import FLU, HARBOUR
 from telegram.ext import Application
 
 from articlebot.bot import access, articles, handlers, render
@@ -1136,3 +1138,26 @@ async def test_articles_lists_and_use_scopes_the_chat(api, bot) -> None:
     assert "Kasatkin" in (await _reply(api, chat, 6))["text"]
     api.push_update(api.private_message(chat, "/use all"))
     assert "every article" in (await _reply(api, chat, 7))["text"]
+
+
+@pytest.mark.asyncio
+async def test_more_says_a_passage_is_from_another_article(api, start_bot, retriever_of) -> None:
+    await start_bot(retriever_of(harbour=HARBOUR, flu=FLU))
+    api.push_update(api.private_message(47, "what did Lindqvist say?"))
+    answer = await _reply(api, 47)
+    assert "Lindqvist" in answer["text"]
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    api.push_update(api.callback_query(make_user(47), answer, buttons["More"]))
+    more = await _reply(api, 47, 2)
+    shown = re.split(r"\n\n(?=\d+\. )", more["text"])  # the numbered passages
+    flu = [part for part in shown if "Wexley" in part or "culled" in part]
+    assert flu, more["text"]
+    # Labelled as the other story it is, by its title, and nothing of it in bold as if it
+    # answered what Lindqvist said.
+    assert all("From another article, “Bird flu found on a second farm”" in p for p in flu)
+    bold = [
+        more["text"][e["offset"] : e["offset"] + e["length"]]
+        for e in more.get("entities", [])
+        if e["type"] == "bold"
+    ]
+    assert not any(text in part for text in bold for part in flu), bold

@@ -154,10 +154,11 @@ def test_more_counts_the_title_lines_in_its_budget(retriever: Retriever, count: 
     passages = [
         dataclasses.replace(retriever.passage(row), title=LONG_TITLE + " 🚢" * 50) for row in rows
     ]
-    text = render.more_html(passages)
-    assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
-    assert len(parse_html(text)[0].encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
-    assert text.count("\n\n") == count - 1  # every passage kept
+    for elsewhere in ([], [True] * count):  # another article's passages lead with its title
+        text = render.more_html(passages, elsewhere)
+        assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
+        assert len(parse_html(text)[0].encode("utf-16-le")) // 2 <= render.MAX_MESSAGE_CHARS
+        assert text.count("\n\n") == count - 1  # every passage kept
 
 
 @pytest.mark.asyncio

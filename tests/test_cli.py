@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import CliRun
+from probe_articles import FLU, HARBOUR
 
 from articlebot.ingest.documents import bundled_article_path
 
@@ -1376,3 +1377,18 @@ def test_stored_articles_cut_at_a_line_s_end_are_refused_not_rebuilt_without_the
     rebuilt = cli(*_advised_command(refused.stderr)[1:], index_dir=index_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "0 removed" in rebuilt.stdout and len(_ids(cli, index_dir)) == 4
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_chat_more_says_a_passage_is_from_another_article(tmp_path: Path, cli: Cli) -> None:
+    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "flu.txt").write_text(FLU, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    for name in ("harbour.txt", "flu.txt"):
+        assert cli("add", str(tmp_path / name), index_dir=index_dir).returncode == 0
+    result = cli("chat", index_dir=index_dir, stdin="what did Lindqvist say?\nmore\n")
+    answer, more = (turn.split("\n", 1)[1] for turn in result.stdout.split("\n> ")[1:3])
+    assert "**Councillor Peter Lindqvist" in answer
+    # Another story that never names him: said so, by its title, nothing marked as the answer.
+    assert more.startswith("From another article, “Bird flu found on a second farm”:\n")
+    assert "**" not in more

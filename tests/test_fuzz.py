@@ -94,8 +94,10 @@ def test_answer_path_survives_anything(retriever: Retriever, question: str) -> N
     _check_reply(render.answer_html(answer))
     for button in render.answer_buttons(answer, retriever.index.manifest.documents):
         assert len(button.callback_data.encode()) <= render.MAX_CALLBACK_BYTES
+        assert render.parse_callback(button.callback_data) is not None
     if answer.passages:
         _check_reply(render.more_html(answer.passages[1:]))
+        _check_reply(render.more_html(answer.passages[1:], [True] * len(answer.passages)))
 
 
 @pytest.fixture(scope="module")

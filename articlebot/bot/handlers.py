@@ -394,7 +394,7 @@ async def button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if action.kind == "more":
-        text = render.more_html([retriever.passage(row) for row in rows])
+        text = render.more_html([retriever.passage(row) for row in rows], action.elsewhere())
     else:
         passage = index.passages[rows[0]]
         document = index.documents[passage.doc_id]

@@ -13,7 +13,7 @@ from articlebot.ingest.cleaning import without_addresses
 from articlebot.ingest.documents import Document, ids_like
 from articlebot.masking import shown_source
 from articlebot.retrieval.results import Answer, ArticleReply, RetrievedPassage
-from articlebot.terminal import closest_lead, said_in_one_line, shown_parts
+from articlebot.terminal import OTHER_ARTICLE_LEAD, closest_lead, said_in_one_line, shown_parts
 
 #: Telegram's limit on a message, in characters after entity parsing.
 MAX_MESSAGE_CHARS = 4096
@@ -205,23 +205,49 @@ def reply_html(reply: ArticleReply) -> str:
     return text
 
 
-def more_html(passages: Sequence[RetrievedPassage]) -> str:
-    """Further passages, numbered, within one message."""
+def more_html(passages: Sequence[RetrievedPassage], elsewhere: Sequence[bool] = ()) -> str:
+    """Further passages, numbered, within one message; those `elsewhere` marks (of another
+    article than the answer's) said to be from that article, by its title."""
     if not passages:
         return "That was everything I found."
     # Each passage's share of the message pays for its number, its text and its title line.
     share = (MAX_MESSAGE_CHARS - 100) // len(passages)
     title_chars = max(16, min(MAX_TITLE_CHARS, share // 3))
     parts = []
+    # Another article's lead ("From another article, “Title”:") pays for its words too.
+    other_title_chars = max(16, min(MAX_TITLE_CHARS, (share - len(OTHER_ARTICLE_LEAD)) // 3))
     for number, passage in enumerate(passages, start=2):
-        source_line = len(f"\n— {clip(passage.title, title_chars)}, {passage.paragraphs()}")
-        budget = max(16, min(PASSAGE_BUDGET, share - source_line - len(f"{number}. ") - 2))
-        parts.append(f"{number}. {passage_html(passage, budget, title_chars)}")
+        other = number - 2 < len(elsewhere) and elsewhere[number - 2]
+        if other:
+            title = clip(passage.title, other_title_chars)
+            said = len(f"{OTHER_ARTICLE_LEAD}, “{title}”:\n\n— {passage.paragraphs()}")
+        else:
+            said = len(f"\n— {clip(passage.title, title_chars)}, {passage.paragraphs()}")
+        budget = max(16, min(PASSAGE_BUDGET, share - said - len(f"{number}. ") - 2))
+        shown = (
+            other_article_html(passage, budget, other_title_chars)
+            if other
+            else passage_html(passage, budget, title_chars)
+        )
+        parts.append(f"{number}. {shown}")
     text = "\n\n".join(parts)
     while not fits(text) and len(parts) > 1:  # the budget errs; never the message
         parts.pop()
         text = "\n\n".join(parts)
     return text
+
+
+def other_article_html(
+    passage: RetrievedPassage, budget: int = PASSAGE_BUDGET, title_chars: int = MAX_TITLE_CHARS
+) -> str:
+    """A passage of another article than the answer's: led by that article's title, and no
+    sentence in bold, which would read as answering the question."""
+    before, mark, after = shown_parts(passage)
+    before, mark, after = _clip_around(
+        before + mark + after, len(before), len(before) + len(mark), budget
+    )
+    lead = f"<i>{OTHER_ARTICLE_LEAD}, “{title_html(passage.title, title_chars)}”:</i>"
+    return f"{lead}\n{escape(before + mark + after)}\n<i>— {passage.paragraphs()}</i>"
 
 
 def paragraph_html(document: Document, start: int, end: int, paragraph: int) -> str:
@@ -420,9 +446,13 @@ def answer_buttons(answer: Answer, articles: Mapping[str, Mapping[str, Any]]) ->
     buttons = []
     rest = [ref for ref in refs[1:] if ref]
     if rest:
-        data = f"m:{'~'.join(rest)}"
-        while len(data.encode()) > MAX_CALLBACK_BYTES and "~" in data:
-            data = data.rsplit("~", 1)[0]
+        # The answer's article first, by its key alone: More says which passages are another's.
+        first = [refs[0].partition(".")[0]] if refs[0] else []
+        while True:
+            data = f"m:{'~'.join(first + rest)}"
+            if len(data.encode()) <= MAX_CALLBACK_BYTES or len(rest) == 1:
+                break
+            rest.pop()
         buttons.append(Button("More", data))
     if refs[0]:
         # Where the bold sentence starts: the paragraph shown is the one the answer names, not
@@ -452,9 +482,16 @@ class CallbackAction:
     passages: tuple[tuple[str, int], ...]
     #: Where the answer's bold sentence starts, for "paragraph" (None in older buttons).
     at: int | None = None
+    #: The key of the answer's article, for "more" (None in older buttons).
+    answer: str | None = None
+
+    def elsewhere(self) -> list[bool]:
+        """Whether each passage is of another article than the answer's (none known: no)."""
+        return [self.answer is not None and key != self.answer for key, _ in self.passages]
 
 
 _REF = re.compile(rf"([0-9a-f]{{{ARTICLE_KEY_CHARS}}})\.(\d{{1,10}})")
+_KEY = re.compile(rf"[0-9a-f]{{{ARTICLE_KEY_CHARS}}}")
 _OFFSET = re.compile(r"\d{1,10}")
 
 
@@ -471,8 +508,10 @@ def parse_callback(data: str | None) -> CallbackAction | None:
         if not _OFFSET.fullmatch(offset):
             return None
         at = int(offset)
-    refs = [_REF.fullmatch(ref) for ref in body.split("~")]
-    if any(ref is None for ref in refs) or (kind == "p" and len(refs) != 1):
+    items = body.split("~")
+    answer = items.pop(0) if kind == "m" and _KEY.fullmatch(items[0]) else None
+    refs = [_REF.fullmatch(ref) for ref in items]
+    if not refs or any(ref is None for ref in refs) or (kind == "p" and len(refs) != 1):
         return None
     passages = tuple((ref[1], int(ref[2])) for ref in refs if ref is not None)
-    return CallbackAction("more" if kind == "m" else "paragraph", passages, at)
+    return CallbackAction("more" if kind == "m" else "paragraph", passages, at, answer)
