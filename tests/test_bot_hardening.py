@@ -4,6 +4,7 @@ with the real PTB Application against the fake Bot API on loopback."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -803,3 +804,18 @@ async def test_a_stop_never_answers_a_chat_s_later_question_over_its_first(
         said = [(m["reply_to_message"]["text"], m["text"]) for m in api.sent_messages(chat)]
         answered = [asked for asked, text in said if text != handlers.RESTARTING]
         assert answered == list(THREE_QUESTIONS[: len(answered)]), said
+
+
+@pytest.mark.both_backends
+@pytest.mark.asyncio
+async def test_a_question_with_a_lone_surrogate_is_answered(api, start_bot, caplog) -> None:
+    await start_bot()
+    # Half an emoji (a client's bug, or a forged update): the JSON escape "\ud83d" alone.
+    for chat, text in (
+        (9800, "\ud83d Who was Laurent Vinatier swapped for?"),
+        (9801, "/ask Who was Vinatier swapped \udc00for?"),
+    ):
+        api.push_update(api.private_message(chat, text))
+        [reply] = await api.await_messages(chat, 1, timeout=30)
+        assert "Kasatkin" in reply["text"], reply["text"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

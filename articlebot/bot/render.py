@@ -71,8 +71,8 @@ def said_back(text: str) -> str:
 
 def stripped_input(text: str) -> str:
     """What a user typed without format characters (Cf: a direction override, a zero-width
-    space) and without the spaces around it: "arti\u200bcle" is the id "article" it shows as,
-    and input made only of them is empty."""
+    space), lone surrogates and the spaces around it: "arti\u200bcle" is the id "article" it
+    shows as, and input made only of them is empty."""
     kept = "".join(char for char in text if not is_invisible(char)).strip()
     # Joiners with no word around them join nothing: "\u200d" alone is no question either.
     return kept if kept.strip(f"{_JOINER_CHARS} \t\n") else ""
@@ -85,8 +85,10 @@ _JOINERS = frozenset(_JOINER_CHARS)
 
 
 def is_invisible(char: str) -> bool:
-    """Whether `char` is a format character (Unicode Cf) other than a joiner within a word."""
-    return unicodedata.category(char) == "Cf" and char not in _JOINERS
+    """Whether `char` is a format character (Unicode Cf) other than a joiner within a word, or
+    half of a surrogate pair alone (Cs: half an emoji, no character at all)."""
+    category = unicodedata.category(char)
+    return category == "Cs" or (category == "Cf" and char not in _JOINERS)
 
 
 def visible_length(html_text: str) -> int:

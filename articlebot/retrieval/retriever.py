@@ -111,6 +111,9 @@ class _Stopwatch:
 #: Control characters, and direction overrides and isolates (echoed back, they would show
 #: text reversed); line breaks are kept apart, to find a long message's question by.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+#: Halves of a surrogate pair standing alone (half an emoji from a client, "\\ud83d" in an
+#: update's JSON): no character at all, and the tokenizer refuses the whole text over one.
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 _QUESTION_MARKS = ("?", "？")
 #: Question and exclamation marks in a run: the model reads each, and "voted yes??!!" had
 #: been answered with less confidence than "voted yes?".
@@ -130,13 +133,14 @@ def _one_mark(run: re.Match[str]) -> str:
 
 
 def normalize_question(question: str, max_chars: int) -> str:
-    """Collapse whitespace and control characters, compose accents, leave out emoji beside
-    words and read "??!!" as "?"; keep at most `max_chars` characters.
+    """Collapse whitespace and control characters, leave out lone surrogates, compose accents,
+    leave out emoji beside words and read "??!!" as "?"; keep at most `max_chars` characters.
 
     A longer message is mostly something pasted with the question after it: what is kept is
     its last question (the last sentence with a question mark, on the last line with one; the
     pasted text would outweigh it), else its beginning, cut at a word."""
-    kept = unicodedata.normalize("NFC", _CONTROLS.sub(" ", question))  # as documents are
+    kept = _LONE_SURROGATES.sub("", _CONTROLS.sub(" ", question))
+    kept = unicodedata.normalize("NFC", kept)  # as documents are
     if _has_words(worded := _PICTOGRAPHS.sub(" ", kept)):
         # Emoji alone ("👍") stay what was said; beside words, "??!!" is one "?".
         kept = _MARK_RUN.sub(_one_mark, worded)
