@@ -819,3 +819,31 @@ async def test_a_question_with_a_lone_surrogate_is_answered(api, start_bot, capl
         [reply] = await api.await_messages(chat, 1, timeout=30)
         assert "Kasatkin" in reply["text"], reply["text"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_whose_download_fails_is_said_in_one_line(api, start_bot, caplog) -> None:
+    await start_bot(admin_ids=[ADMIN])
+    upload = api.private_message(ADMIN, "placeholder", user=make_user(ADMIN))
+    del upload["message"]["text"]
+    upload["message"]["document"] = api.add_file(b"Bakery fire\n\nA fire.\n", "bakery.txt")
+    # getFile answers a path the file server no longer has (Telegram's expire after an hour).
+    gone = {"file_id": "gone", "file_unique_id": "ugone", "file_path": "documents/expired.txt"}
+    api.inject("getFile", status=200, result=gone)
+    api.push_update(upload)
+    reading, failed = await api.await_messages(ADMIN, 2, timeout=20)
+    assert reading["text"] == "Reading the article…"
+    assert failed["text"] == (
+        "Could not add it: bakery.txt could not be downloaded from Telegram; please send it again."
+    )
+    # PTB's HTTP layer logs the reply it could not parse; the bot's log drops that record
+    # (cli._one_line): the error it raises next is the one said.
+    said = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and not r.name.startswith("telegram.request")
+    ]
+    assert [r.levelname for r in said] == ["WARNING"], caplog.text
+    line = said[0].getMessage()
+    assert "bakery.txt" in line and "404" in line and said[0].exc_info is None
+    assert "token" not in line.lower() and api.token not in caplog.text

@@ -322,7 +322,20 @@ async def admin_document(update: Update, context: BotContext) -> None:
 
     async def read() -> Document:
         file = await message.document.get_file()
-        data = bytes(await file.download_as_bytearray())
+        try:
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            # A file's path expires (after an hour on Telegram's servers): PTB words the file
+            # server's 404 as a rejected token, which it is not.
+            log.warning(
+                "could not download %s for chat %s from Telegram's file server: %s",
+                name,
+                message.chat_id,
+                download_problem(exc),
+            )
+            raise DocumentError(
+                f"{name} could not be downloaded from Telegram; please send it again."
+            ) from None
         # The reader knows a file's kind by its path's suffix, which a name that is only the
         # suffix (".txt") lacks: it is read under a stand-in name.
         path = Path(name) if Path(name).suffix.lower() == suffix else Path(f"upload{suffix}")
@@ -336,6 +349,12 @@ async def admin_document(update: Update, context: BotContext) -> None:
         return dataclasses.replace(document, source=f"upload:{digest}/{name}")
 
     await _add(message, read, context)
+
+
+def download_problem(exc: TelegramError) -> str:
+    """Why a file download failed, in a few words ("Not Found (404)"): PTB's text without the
+    file server's reply it quotes, and never its name for the error (InvalidToken)."""
+    return str(exc).split(". Parsing the server response", 1)[0]
 
 
 def _upload_kind(name: str) -> tuple[str, str] | None:
