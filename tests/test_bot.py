@@ -1141,6 +1141,25 @@ async def test_articles_lists_and_use_scopes_the_chat(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_question_use_keeps_from_its_answer_says_how_to_ask_all(
+    api, start_bot, retriever_of
+) -> None:
+    # A new user's probe: after /use of one article, a question about another story got "I
+    # couldn't find that in the article" with no hint that the chat asks one article only.
+    await start_bot(retriever_of(harbour=HARBOUR, flu=FLU))
+    chat = 64
+    api.push_update(api.private_message(chat, "/use flu"))
+    await _reply(api, chat)
+    api.push_update(api.private_message(chat, "what did Councillor Lindqvist say about the vote?"))
+    told = (await _reply(api, chat, 2))["text"]
+    assert "This chat asks only “Bird flu found on a second farm”" in told, told
+    assert "/use all asks every article" in told
+    api.push_update(api.private_message(chat, "how many birds were culled?"))
+    answered = (await _reply(api, chat, 3))["text"]
+    assert "This chat asks only" not in answered
+
+
+@pytest.mark.asyncio
 async def test_more_says_a_passage_is_from_another_article(api, start_bot, retriever_of) -> None:
     await start_bot(retriever_of(harbour=HARBOUR, flu=FLU))
     api.push_update(api.private_message(47, "what did Lindqvist say?"))

@@ -18,7 +18,7 @@ from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted, is_bot_admin
 from articlebot.bot.delivery import ShuttingDown
 from articlebot.bot.paragraphs import paragraph_of
-from articlebot.bot.questions import QueueClosed, visible_scope
+from articlebot.bot.questions import QueueClosed, Served, visible_scope
 from articlebot.bot.state import BotContext, BotState
 from articlebot.bot.threads import mentions_bot, said, without_mention
 from articlebot.ingest.documents import Document
@@ -141,6 +141,8 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
             html = render.answer_html(served.answer, served.articles)
             if chosen_gone:
                 html = _with_note(USE_GONE, served.answer, served.articles)
+            elif (narrowed := _narrowed_note(scope, served)) is not None:
+                html = _with_note(narrowed, served.answer, served.articles)
             sent = await delivery.reply_html(
                 message, html, buttons_for(served.answer, served.retriever.index)
             )
@@ -186,6 +188,22 @@ def _group_context(message: Message, bot_id: int) -> tuple[int | None, int | Non
         answer = replied.message_id
     topic = message.message_thread_id if message.is_topic_message else None
     return answer, topic
+
+
+def _narrowed_note(scope: list[str] | None, served: Served) -> str | None:
+    """For a question /use kept to some articles that found nothing there, while the index has
+    others: that the chat asks only those, and how to ask them all (a reader had no hint why
+    a question about another story went unanswered)."""
+    answer, documents = served.answer, served.retriever.index.documents
+    if scope is None or answer.outcome != "none" or answer.reply is not None:
+        return None
+    if not set(documents) - set(scope):
+        return None
+    titles = [render.clip(documents[doc_id].title, 80) for doc_id in scope if doc_id in documents]
+    if not titles:
+        return None
+    which = f"“{titles[0]}”" if len(titles) == 1 else f"{len(titles)} articles"
+    return f"This chat asks only {which} (set with /use); /use all asks every article."
 
 
 def _with_note(note: str, answer: Answer, articles: int) -> str:
