@@ -1341,3 +1341,20 @@ def test_a_page_s_byline_is_shown_without_its_address_or_a_second_by(
     )
     [doc] = read_documents([page])
     assert byline_reply(doc).lines[0] == f"{shown} — Harbour wall repaired"
+
+
+def test_a_markdown_table_under_the_headline_is_no_byline(tmp_path: Path) -> None:
+    # A CLI attacker's probe: an election's results table right under the headline gave the
+    # byline "Marco Bellini | Centre | 41,200" (read as "Name | Outlet | Date"), and "who
+    # wrote this?" answered "By Marco Bellini", "Published by: Centre".
+    story = tmp_path / "results.md"
+    story.write_text(
+        "# Ravenna elects Marco Bellini as mayor\n\n"
+        "| Candidate | Party | Votes |\n|---|---|---|\n"
+        "| Marco Bellini | Centre | 41,200 |\n| Giulia Ferri | Left | 38,900 |\n\n"
+        "Marco Bellini won the mayoral election in Ravenna on Sunday with 51 percent.\n",
+        encoding="utf-8",
+    )
+    [doc] = read_path(story)
+    assert doc.byline is None
+    assert "41,200" in doc.text  # the table is still the article's

@@ -393,9 +393,10 @@ def find_byline(text: str) -> str | None:
     it has one (searched at both ends), else a name alone on its first line (`text` starts
     after the title)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:5] + lines[-5:]:
-        if is_byline(line):
-            return line
+    rows = _table_rows(lines)
+    for at in [*range(min(5, len(lines))), *range(max(len(lines) - 5, 0), len(lines))]:
+        if at not in rows and is_byline(lines[at]):
+            return lines[at]
     # A name alone under the headline: the first line, or one of the next two when a date
     # follows it ("Priya Raman" under a newsletter's subtitle, above "Mar 3, 2025").
     for at, line in enumerate(lines[:3]):
@@ -406,6 +407,19 @@ def find_byline(text: str) -> str | None:
         if _CONTACT_REPORTER.match(line) and at + 1 < len(lines):
             return lines[at + 1]
     return None
+
+
+def _table_rows(lines: list[str]) -> set[int]:
+    """The positions of lines that are rows of a table (a Markdown table's cells joined by
+    " | "): a line with as many cells as the one beside it. "Marco Bellini | Centre | 41,200"
+    under the headline is an election result, not "Name | Outlet | Date"."""
+    cells = [line.count(" | ") for line in lines]
+    return {
+        at
+        for at, count in enumerate(cells)
+        if count
+        and any(0 <= near < len(lines) and cells[near] == count for near in (at - 1, at + 1))
+    }
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
