@@ -128,10 +128,17 @@ def _summary_id(line: str) -> str:
     return parts[1].strip() if len(parts) == 2 else ""
 
 
+#: The Telegram bot's commands; "/foo" or "/who is the mayor?" is none of them.
+_BOT_COMMANDS = frozenset(
+    "/start /help /ask /summary /source /articles /use /stats /add /remove /autoindex".split()
+)
+
+
 def bot_command(line: str) -> str | None:
     """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
     found = _BOT_COMMAND.match(line)
-    return None if found is None else found.group(0).split("@")[0].lower()
+    command = None if found is None else found.group(0).split("@")[0].lower()
+    return command if command in _BOT_COMMANDS else None
 
 
 @dataclass

@@ -1521,6 +1521,12 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
     assert not _names_namesake("how old is Jan Keller", "Keller, 26, rides for Tudor.", article)
     both = article + "\n\nHis brother Tom Keller watched."
     assert not _names_namesake("how old is Tom Keller", "Keller, 26, rides for Tudor.", both)
+    # A middle name or the long form of the name asked is no other person (a verifier's
+    # probes: "Jan Willem Keller", "Thomas Keller" had the right answers hedged).
+    for full in ("Jan Willem Keller", "Thomas Keller"):
+        named = f"Striker {full} scored twice.\n\nKeller, 26, rides for Tudor."
+        asked = "how old is Jan Keller" if full.startswith("Jan") else "how old is Tom Keller"
+        assert not _names_namesake(asked, "Keller, 26, rides for Tudor.", named), full
     # A word a sentence opens with, a title or a month is no other given name.
     for bold in ("The Tesla coil was shown.", "President Tesla said so.", "In May Tesla left."):
         assert not _names_namesake("What did Nikola Tesla show?", bold), bold
@@ -1542,6 +1548,12 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
             "how much did the waiting list fall?",
             "Waiting lists in England fell in October for the first time in three years.",
         ),
+        # A verifier's probes: people named by what they did.
+        ("how old is the gunman?", "A gunman who shot two men has been jailed for 18 years."),
+        (
+            "how old is the man who was jailed?",
+            "A gunman who shot two men has been jailed for 18 years.",
+        ),
     ],
 )
 def test_a_sentence_without_the_kind_of_number_asked_does_not_answer(question, sentence) -> None:
@@ -1559,6 +1571,11 @@ def test_a_sentence_without_the_kind_of_number_asked_does_not_answer(question, s
         # A length is an amount: the dev chats' "how much rain fell" lost its passage when
         # every unit was taken for a stretch of time.
         ("how much rain fell", "112 millimetres of rain fell on the hills in 48 hours."),
+        # A change by a stretch of time is an amount too (a verifier's probe: answered before
+        # the rule, hedged by its first version).
+        ("how much did average waits fall?", "Average waits fell by three weeks to 14 weeks."),
+        ("how much did life expectancy fall?", "Life expectancy in Blackpool fell by 1.3 years."),
+        ("how old is the gunman?", "Doyle, 31, of Leeds, admitted both killings."),
     ],
 )
 def test_the_kind_of_number_asked_answers(question, sentence) -> None:
@@ -1582,6 +1599,12 @@ def test_the_kind_of_number_asked_answers(question, sentence) -> None:
             True,
         ),
         ("how many died in the 2010 quake?", "A quake in 2010 killed more than 500 people.", False),
+        # A plan is no earlier event (a verifier's probe).
+        (
+            "how many jobs will the bank cut?",
+            "The bank said it would cut 300 jobs in 2027 as branches close.",
+            False,
+        ),
         ("how many people died?", "Two people were killed when a wall collapsed in Talca.", False),
     ],
 )

@@ -1266,6 +1266,10 @@ def test_ask_says_a_bot_command_is_the_bot_s_instead_of_answering_it(
     turns = piped.stdout.split("\n\nQ: ")
     assert "special envoy Steve Witkoff" in turns[0] and "Telegram bot" not in piped.stdout
     assert turns[1].startswith("summarize\n**Russia warns foreign forces")
+    # No command of the bot's: asked as typed (a verifier's probe: "/who is witkoff?" and
+    # "/foo" were said to be the bot's commands).
+    asked = cli("ask", "/who is witkoff?", index_dir=article_index_dir).stdout
+    assert "Telegram bot" not in asked and "Witkoff" in asked
 
 
 def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(

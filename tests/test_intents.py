@@ -67,6 +67,8 @@ BYLINE = (
     "the bridge story was written by who",
 )
 SUMMARY = (
+    "what's the latest story?",
+    "what is the top news",
     "what is this about",
     "wats this about",
     "tldr this article",
@@ -211,6 +213,9 @@ def test_ordinary_questions_are_not_taken_for_them(question: str) -> None:
         ("the whole story", None),
         ("who wrote the latest article", None),
         ("the live blog", None),
+        ("the other story", None),
+        ("the previous story", None),
+        ("the first article", None),
         ("when was the library story published", "library"),
         ("what happened in the market hall story", "market hall"),
         ("what does the yen story say", "yen"),

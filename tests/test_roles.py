@@ -189,6 +189,9 @@ def test_other_who_questions_ask_no_role(question: str) -> None:
         ("who is the harbour master", "Harbourmaster Colin Dunn said the quay was shut."),
         ("whos the harbor master", "said Colin Dunn, the harbourmaster, on Monday."),
         ("who is the headmaster", "Head master Peter Crane, 61, told parents."),
+        # Another name of the title, written as two words (a verifier's probe).
+        ("who is the head teacher", "Head master Peter Crane, 61, told parents."),
+        ("who is the head master", "Headteacher Jane Roe, 48, told parents."),
     ],
 )
 def test_the_holder_is_named_beside_the_title(question: str, sentence: str) -> None:

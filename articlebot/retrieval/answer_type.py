@@ -260,9 +260,12 @@ _CHANGE_QUESTION = re.compile(
 )
 _HOW_MUCH = re.compile(r"^\s*(?:so\s+|and\s+)?(?:by\s+)?how\s+much\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-#: A stretch of time ("three years", "48 hours"), which no amount of a change is.
+#: When a change came about, not by how much: "for the first time in three years", "over
+#: the past 12 months", "within two weeks" ("fell by three weeks" is the amount).
 _TIME_SPAN = re.compile(
-    rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}))\s+(?:{_TIME_UNITS})(?!\w)", re.IGNORECASE
+    r"\b(?:in|for|over|within|during|after|since)\s+(?:the\s+)?(?:(?:past|last|first|next)\s+)?"
+    rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))\s+(?:{_TIME_UNITS})(?!\w)",
+    re.IGNORECASE,
 )
 #: "how much of their income": a share of something.
 _PART_QUESTION = re.compile(r"^\s*how\s+much\s+of\b", re.IGNORECASE)
@@ -889,7 +892,9 @@ _EARLIER_ONE = re.compile(
     # than 500 people", "... but cut 550 jobs in 2023".
     r"|\b(?:a|an)\s+(?:[\w.,-]+\s+){0,5}?in\s+(?:1[89]|20)\d\d\s+(?:killed|left|injured|"
     r"destroyed|damaged|displaced|cost|claimed|flooded|forced|hit|struck|caused)\b"
-    r"|\b(?:cut|shed|axed|lost|closed|killed|laid\s+off)\s+(?:about\s+|around\s+|more\s+than\s+|"
+    # Not a plan: "would cut 300 jobs in 2027".
+    r"|(?<!\bwill\s)(?<!\bwould\s)(?<!\bto\s)(?<!\bcould\s)(?<!\bmay\s)(?<!\bmight\s)"
+    r"\b(?:cut|shed|axed|lost|closed|killed|laid\s+off)\s+(?:about\s+|around\s+|more\s+than\s+|"
     r"over\s+|some\s+|nearly\s+)?[\d,.]+\s+[a-z]+\s+in\s+(?:1[89]|20)\d\d\b",
     re.IGNORECASE,
 )
@@ -1278,15 +1283,22 @@ def _has_age(sentence: str, question: str) -> bool:
 #: asked by a pronoun or by who they are, which "jailed for seven years" does not give.
 _PERSON_AGE = re.compile(
     r"^\s*(?:so\s+|and\s+)?(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+"
-    r"(?:(?P<pronoun>he|she|they)|(?:the|a|an|his|her|their|this|that)\s+(?:[\w’'-]+\s+){0,3}"
-    r"(?P<noun>[\w’'-]+))\s*[?.!]*\s*$",
+    r"(?:(?P<pronoun>he|she|they)|(?:the|a|an|his|her|their|this|that)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?P<noun>[\w’'-]+)(?:\s+(?:who|that|whom)\b[^?.!]*)?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 _PEOPLE_NOUNS = frozenset(
-    "man woman men women boy girl person people victim victims suspect suspects driver "
-    "teacher student pupil child baby mother father son daughter wife husband worker nurse "
-    "doctor officer soldier farmer fisherman player rider runner winner survivor patient "
-    "resident owner chef pilot".split()
+    "man woman men women boy girl person people guy lady victim victims suspect suspects "
+    "driver teacher student pupil child children baby toddler teenager teen youngster "
+    "mother father son daughter wife husband brother sister grandmother grandfather "
+    "pensioner worker employee volunteer nurse doctor surgeon paramedic firefighter "
+    "officer constable sergeant soldier farmer fisherman sailor player footballer athlete "
+    "rider cyclist runner winner survivor patient resident owner chef pilot passenger "
+    "pedestrian climber hiker swimmer diver gunman gunmen shooter killer murderer attacker "
+    "assailant robber thief burglar fraudster defendant accused prisoner inmate convict "
+    "offender witness neighbour neighbor landlord tenant councillor candidate politician "
+    "lawmaker activist campaigner protester singer actor actress artist writer novelist "
+    "musician boxer jockey graduate founder".split()
 )
 
 

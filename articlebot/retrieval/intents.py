@@ -158,6 +158,9 @@ _SUMMARY_PATTERNS = (
     rf"what\s+(?:does|did)\s+(?:{_THE_ARTICLE})\s+(?:say|talk\s+about|cover|tell\s+(?:me|us))",
     rf"what\s+happened(?:\s+here|\s+today|\s+in\s+{_THE_ARTICLE}|\s+in\s+the\s+news)?",
     rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:news|story|headline|latest)",
+    # "what's the latest story", "what is the top news".
+    rf"(?:what|whats)(?:\s+{_IS})?\s+(?:the\s+)?(?:latest|newest|top|main|big)\s+"
+    r"(?:news|story|article|headline)",
     rf"(?:(?:what|whats)(?:\s+{_IS})?\s+)?(?:the\s+|its\s+)?(?:title|headline){_IN_IT}",
     rf"(?:give\s+me\s+|get\s+me\s+|i\s+want\s+|i\s+need\s+|need\s+|want\s+|show\s+me\s+)?"
     rf"(?:a\s+|an\s+|the\s+)?(?:short\s+|quick\s+|brief\s+)?"
@@ -286,7 +289,7 @@ _TOPIC_CATALOGUE = re.compile(rf"{_LEAD}{_ASK}{_CATALOGUE}{_TAIL}")
 #: story", "the latest article" are the article in scope (else the newest), as "this" is.
 _NOT_A_SUBJECT = frozenset(
     "whole full entire complete main real actual same latest newest last recent new top big "
-    "current original inside live this that".split()
+    "current original inside live this that other previous first second next earlier older".split()
 )
 
 

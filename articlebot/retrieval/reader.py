@@ -1029,15 +1029,34 @@ def _names_namesake(question: str, bold: str, article: str = "") -> bool:
 
 
 def _another_given_name(person: list[str], asked: list[str]) -> bool:
-    """Whether a person's name (its words) is of the surname asked for with a given name of
-    its own, not a typo of the one asked."""
+    """Whether a person's name (its words) is of the surname asked for with given names of its
+    own: none of them the one asked, a typo of it or its short form ("Jan" of "Jan Willem
+    Keller", "Tom" of "Thomas Keller")."""
     if len(person) < 2 or person[-1].lower() != asked[-1].lower():
         return False
-    given = person[-2]
-    return (
-        _could_be_given_name(given)
-        and SequenceMatcher(None, given.lower(), asked[-2].lower()).ratio() < _TYPO_RATIO
-    )
+    given = [word for word in person[:-1] if _could_be_given_name(word)]
+    return bool(given) and not any(_same_given_name(word, asked[-2]) for word in given)
+
+
+def _same_given_name(given: str, asked: str) -> bool:
+    """Whether `asked` may be `given`: the same typed wrong, or one the other's short form."""
+    one, other = given.lower(), asked.lower()
+    if SequenceMatcher(None, one, other).ratio() >= _TYPO_RATIO:
+        return True
+    if _NICKNAMES.get(one) == other or _NICKNAMES.get(other) == one:
+        return True
+    short, long = sorted((one.replace("th", "t"), other.replace("th", "t")), key=len)
+    return len(short) >= 3 and long.startswith(short)
+
+
+#: Short forms that are not the start of the name they stand for ("Tom" is "Thomas" by the
+#: start once its "th" is read as "t").
+_NICKNAMES = {
+    "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "jim": "james",
+    "dick": "richard", "rick": "richard", "mike": "michael", "jack": "john", "kate": "katherine",
+    "liz": "elizabeth", "beth": "elizabeth", "peggy": "margaret", "tony": "anthony",
+    "ted": "edward", "ned": "edward", "sasha": "alexander", "chuck": "charles",
+}  # fmt: skip
 
 
 #: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").

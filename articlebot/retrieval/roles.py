@@ -64,6 +64,8 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
     "headteacher": (("headteacher",), ("head", "teacher"), ("headmaster",), ("headmistress",)),
+    "headmaster": (("headmaster",), ("headteacher",), ("head", "teacher"), ("headmistress",)),
+    "headmistress": (("headmistress",), ("headteacher",), ("head", "teacher"), ("headmaster",)),
     "spokesman": _SPOKESPERSON,
     "spokeswoman": _SPOKESPERSON,
     "spokesperson": _SPOKESPERSON,
@@ -295,12 +297,13 @@ def _spellings(head: str) -> tuple[tuple[str, ...], ...]:
     a compound title also as two words and the other way round ("harbourmaster", "harbour
     master"), British and American ("harbour", "harbor")."""
     titles = list(_SAME_AS.get(head, ((head,),)))
-    for end in _COMPOUND_ENDS:
-        if head.endswith(end) and len(head) > len(end) + 2:
-            start = head[: -len(end)]
-            british = start if "our" in start else start.replace("or", "our")
-            for start in (british, british.replace("our", "or")):
-                titles += [(start + end,), (start, end)]
+    for word, *rest in list(titles):
+        for end in _COMPOUND_ENDS:
+            if not rest and word.endswith(end) and len(word) > len(end) + 2:
+                start = word[: -len(end)]
+                british = start if "our" in start else start.replace("or", "our")
+                for start in (british, british.replace("our", "or")):
+                    titles += [(start + end,), (start, end)]
     return tuple(dict.fromkeys(titles))
 
 
