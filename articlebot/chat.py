@@ -207,11 +207,14 @@ def run_chat(
     doc_ids: Collection[str] | None,
     english_only: bool,
     history_file: Path | None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
     refresh: Callable[[Any], Any] | None = None,
 ) -> int:
     """The chat loop; returns the exit status. `refresh(retriever)` gives the retriever to ask
     next (one over a newer index another process wrote since), before each question."""
+    # Looked up now, not when this module was imported: the standard output may have been
+    # replaced since (a test's capture, a redirection).
+    out = sys.stdout if out is None else out
     from articlebot.collection import no_such_articles, sources_of
     from articlebot.retrieval.conversation import (
         articles_meant,

@@ -1062,8 +1062,12 @@ def _news_files(folder: Path, count: int, name: str = "s") -> list[Path]:
 
 
 def _advised_command(stderr: str) -> list[str]:
-    """The words of the command an error advises, between its backticks."""
-    return shlex.split(stderr.split("`")[1])
+    """The words of the command an error advises, between its backticks (or in the script it
+    names there, where the command is too long for the line: long temporary folders)."""
+    words = shlex.split(stderr.split("`")[1])
+    if words[0] == "sh":
+        return shlex.split(Path(words[1]).read_text().partition("\n")[2].replace("\\\n", " "))
+    return words
 
 
 @pytest.mark.usefixtures("shared_model")
