@@ -88,7 +88,14 @@ def format_answer_text(
         top = answer.passages[0] if answer.passages else None
         said = said_in_one_line(answer.also)
         also = [f"Also: {said} {also_source_line(answer.also, top)}"]
-    return "\n\n".join([*lead, format_passages(passages, bold=bold), *also])
+    # Passages of another article than the first's are labelled as such, nothing of them in
+    # bold, as `more` and the bot's More show them.
+    first = passages[0].doc_id
+    shown_passages = [
+        format_passages([p], bold=bold) if p.doc_id == first else format_other_passage(p)
+        for p in passages
+    ]
+    return "\n\n".join([*lead, *shown_passages, *also])
 
 
 def format_passages(passages: list[RetrievedPassage], *, bold: bool = False) -> str:

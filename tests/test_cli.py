@@ -1388,6 +1388,23 @@ def test_stored_articles_cut_at_a_line_s_end_are_refused_not_rebuilt_without_the
 
 
 @pytest.mark.usefixtures("shared_model")
+def test_ask_top_k_says_a_passage_is_from_another_article(tmp_path: Path, cli: Cli) -> None:
+    # A verifier's probe: `ask --top-k 3` still showed another story's passages in bold, with
+    # no label, where `more` and the bot's More say what they are.
+    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (tmp_path / "flu.txt").write_text(FLU, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    for name in ("harbour.txt", "flu.txt"):
+        assert cli("add", str(tmp_path / name), index_dir=index_dir).returncode == 0
+    shown = cli("ask", "--top-k", "3", "what did Lindqvist say?", index_dir=index_dir).stdout
+    answer, _, others = shown.partition(
+        "\n\nFrom another article, “Bird flu found on a second farm”:"
+    )
+    assert "**Councillor Peter Lindqvist" in answer and "Wexley" not in answer
+    assert "Wexley" in others and "**" not in others
+
+
+@pytest.mark.usefixtures("shared_model")
 def test_chat_more_says_a_passage_is_from_another_article(tmp_path: Path, cli: Cli) -> None:
     (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
     (tmp_path / "flu.txt").write_text(FLU, encoding="utf-8")
