@@ -14,10 +14,10 @@ import shlex
 import sys
 import tempfile
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from articlebot import __version__
 from articlebot.config import (
@@ -34,6 +34,9 @@ from articlebot.config import (
 )
 from articlebot.masking import REDACTED, masked_url, shown_source, without_password, without_tokens
 from articlebot.system_text import printable
+
+if TYPE_CHECKING:
+    from articlebot.ingest.documents import Document
 
 log = logging.getLogger("articlebot")
 
@@ -492,9 +495,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         elif error.jsonl is not None:
             partly_read.add(origin(str(error.jsonl)))
 
-    count = sum(1 for _ in iter_documents(files, on_skip=skip_note, skip_named=refresh)) + len(
-        fetched
-    )
+    first_read: set[str] = set()
+    read = iter_documents(files, on_skip=skip_note, skip_named=refresh)
+    count = sum(1 for _ in _noting_files(read, first_read)) + len(fetched)
     if args.paths and count == 0:
         raise UsageError(_no_documents(args.paths))
     log.info("read %d document(s)", count)
@@ -505,8 +508,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         if str(error) not in said:
             skip_note(error)
 
+    second_read: set[str] = set()
     documents = itertools.chain(
-        iter_documents(files, on_skip=skip_new, skip_named=refresh), fetched
+        _noting_files(iter_documents(files, on_skip=skip_new, skip_named=refresh), second_read),
+        fetched,
     )
     encoder = load_encoder(settings, for_indexing=True, on_status=_status())
     progress = sys.stderr.isatty()
@@ -536,8 +541,21 @@ def cmd_index(args: argparse.Namespace) -> int:
             partly_read=partly_read,
             kept=kept,
         )
+    # A file deleted between the two reads is walked past, not refused: said all the same.
+    for gone in sorted(first_read - second_read):
+        if not os.path.lexists(gone):
+            _skipped(DocumentError(f"{gone}: deleted while the folder was being indexed"))
     _print_report(settings, report)
     return 0
+
+
+def _noting_files(documents: Iterable[Document], files: set[str]) -> Iterator[Document]:
+    """`documents`, the file each came from added to `files` as it is read."""
+    from articlebot.index.identity import origin
+
+    for document in documents:
+        files.add(origin(document.source))
+        yield document
 
 
 def _skipped(error: Exception) -> None:

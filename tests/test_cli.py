@@ -757,6 +757,21 @@ def test_a_file_deleted_while_a_folder_is_indexed_is_said_not_dropped_silently(
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("skipped") == 1 and "storm.txt" in done.stderr, done.stderr
     assert sorted(_ids(cli, index_dir)) == ["ferry"]
+    # Deleted rather than emptied, it is not even walked by the second read: said too (a
+    # verifier's probe).
+    (folder / "tide.txt").write_text("Tide record\n\nThe tide reached a record height.\n")
+
+    def load_then_delete(*args: object, **kwargs: object) -> object:
+        (folder / "tide.txt").unlink()
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(articlebot.collection, "load_encoder", load_then_delete)
+    done = cli("index", str(folder), index_dir=index_dir)
+    assert done.returncode == 0, done.stderr
+    assert f"skipped {folder / 'tide.txt'}: deleted while the folder was being indexed" in (
+        done.stderr
+    )
+    assert "tide" not in _ids(cli, index_dir)
 
 
 def _ids(cli: Cli, index_dir: Path) -> dict[str, str]:

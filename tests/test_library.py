@@ -1294,3 +1294,48 @@ def test_one_page_named_twice_in_one_add_is_one_article(site, index_dir, cli) ->
     assert "1 added" in added.stdout and "same text" not in added.stderr
     listed = cli("list", index_dir=index_dir).stdout
     assert listed.count("Lighthouse keeper retires") == 1
+
+
+@pytest.mark.asyncio
+async def test_a_remove_waiting_for_another_writer_does_not_hold_up_the_chat_s_questions(
+    api, encoder, article_index_dir
+) -> None:
+    # A verifier's probe: once a chat's answers went out in the order asked, an admin's
+    # /remove waiting for a long `articlebot index` held every later question of that chat
+    # until the other writer finished (42 s). The question is answered meanwhile.
+    from botkit import launch_polling, shut_down
+    from filelock import FileLock
+
+    from articlebot.bot import articles
+    from articlebot.bot.app import build_application
+
+    settings = load_settings(api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    other = FileLock(article_index_dir / ".writer.lock", thread_local=False)
+    other.acquire()  # another writer, as a long `articlebot index` holds it
+    try:
+        app = build_application(
+            settings, api.token, Retriever(open_index(settings, encoder), encoder)
+        )
+        await launch_polling(app)
+        try:
+            api.push_update(api.private_message(ADMIN, "/remove article", user=admin))
+            await api.await_for(
+                lambda: (
+                    articles.WAITING_FOR_WRITER in [m["text"] for m in api.sent_messages(ADMIN)]
+                ),
+                60,
+                description="the waiting note",
+            )
+            api.push_update(api.private_message(ADMIN, "Who was Vinatier swapped for?", user=admin))
+            await api.await_for(
+                lambda: any("Kasatkin" in m["text"] for m in api.sent_messages(ADMIN)),
+                30,
+                description="the answer while the removal waits",
+            )
+        finally:
+            other.release()
+            await shut_down(app)
+    finally:
+        if other.is_locked:
+            other.release()

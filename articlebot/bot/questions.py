@@ -158,6 +158,15 @@ class ChatTurns:
             _ARRIVED.reset(token)
             self._leave(place)
 
+    def step_aside(self) -> None:
+        """Give up the place of the update being handled: a change to the index may wait long
+        for another writer (a long `articlebot index`), and the chat's questions after it are
+        not held up behind it (an admin's /remove had held every later question of its chat
+        until that writer finished)."""
+        place = _ARRIVED.get()
+        if place is not None:
+            self._leave(place)
+
     @asynccontextmanager
     async def turn(self, chat_id: Hashable) -> AsyncIterator[None]:
         """The block runs once the questions asked before in `chat_id` (a chat, or a chat and

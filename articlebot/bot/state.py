@@ -142,6 +142,7 @@ class BotState:
             with giving_up_when(self.stopping):
                 return call(*args, **kwargs)
 
+        self.turns.step_aside()
         return await asyncio.to_thread(run)
 
     async def remember(self, call: Callable[..., object], *args: Any) -> None:
