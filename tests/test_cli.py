@@ -1336,6 +1336,21 @@ def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(
         assert "Witkoff" in asked.stdout
         left = sorted(p.name for p in export.parent.iterdir())
         assert left == sorted([export.name, f"{export.name}.lock", live.name])
+        # A leftover found by a run that need not export (one rerun at once made the export
+        # while the leftover was young): it goes then too (a verifier's probe).
+        late = export.parent / f".{export.name}.tmp-late"
+        late.mkdir()
+        os.utime(late, (1e9, 1e9))
+        again = subprocess.run(
+            [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert again.returncode == 0, again.stderr
+        assert not late.exists() and live.exists()
     finally:
         holder.kill()
         holder.wait()

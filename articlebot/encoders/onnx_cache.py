@@ -23,7 +23,7 @@ from articlebot.encoders.onnx import (
     current_prepared_model,
     read_export_info,
 )
-from articlebot.encoders.onnx_export import copy_config, export_onnx
+from articlebot.encoders.onnx_export import copy_config, export_onnx, remove_dead_leftovers
 from articlebot.encoders.onnx_optimize import prepare_model, quantize_int8
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ def ensure_onnx_export(
     for); the export (with torch) and each copy are made only when missing or stale."""
     cache_dir = Path(cache_dir)
     if _is_ready(model_location, cache_dir, quantized):
+        # A run after one killed midway finds the export made since: the killed one's
+        # leftover goes now, not only when the model is exported again (which may be never).
+        with contextlib.suppress(OSError):
+            remove_dead_leftovers(cache_dir)
         return cache_dir
     with _one_maker(cache_dir):
         return _make(model_location, cache_dir, name=name, quantized=quantized)
