@@ -1138,12 +1138,10 @@ def test_files_too_many_for_the_error_line_are_named_in_a_script_to_run(
     assert "0 removed" in rebuilt.stdout and len(_ids(cli, index_dir)) == 12
 
 
-@pytest.mark.usefixtures("shared_model")
-def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
-    tmp_path: Path, cli: Cli
-) -> None:
-    # A line without a doc_id whose title another file's line has gets its file's suffix
-    # ("feed-ferry-strike-2e86cd"); removed, it came back at the next refresh all the same.
+def _one_title_in_two_files(tmp_path: Path, cli: Cli) -> tuple[Path, Path, str]:
+    """An index of two files' lines of one title ("feed-ferry-strike" of north/feed.jsonl,
+    then feed.jsonl's with its file's suffix) and a tram line: the index, feed.jsonl, and
+    the suffixed id."""
     index_dir = tmp_path / "index"
     (tmp_path / "north").mkdir()
     north, feed = tmp_path / "north" / "feed.jsonl", tmp_path / "feed.jsonl"
@@ -1152,6 +1150,16 @@ def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
     assert cli("add", str(north), index_dir=index_dir).returncode == 0
     assert cli("add", str(feed), index_dir=index_dir).returncode == 0
     [own] = [doc_id for doc_id in _ids(cli, index_dir) if doc_id.startswith("feed-ferry-strike-")]
+    return index_dir, feed, own
+
+
+@pytest.mark.usefixtures("shared_model")
+def test_a_removed_jsonl_article_with_an_id_of_its_own_stays_removed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A line without a doc_id whose title another file's line has gets its file's suffix
+    # ("feed-ferry-strike-2e86cd"); removed, it came back at the next refresh all the same.
+    index_dir, feed, own = _one_title_in_two_files(tmp_path, cli)
     assert cli("remove", own, index_dir=index_dir).returncode == 0
     refreshed = cli("index", index_dir=index_dir)
     assert f"kept out 1 removed article of {feed}" in refreshed.stderr
@@ -1165,14 +1173,7 @@ def test_a_jsonl_article_keeps_its_id_when_the_line_that_had_the_plain_one_is_re
     # An attacker's probe: two files' lines of one title are "feed-ferry-strike" and
     # "feed-ferry-strike-2e86cd"; the first removed, the next refresh renamed the second to
     # the plain id, and a chat using it lost it.
-    index_dir = tmp_path / "index"
-    (tmp_path / "north").mkdir()
-    north, feed = tmp_path / "north" / "feed.jsonl", tmp_path / "feed.jsonl"
-    north.write_text(_lines({"title": "Ferry strike", "text": "A strike in the north."}))
-    feed.write_text(_lines({"title": "Ferry strike", "text": "Ferry workers struck."}, TRAM))
-    assert cli("add", str(north), index_dir=index_dir).returncode == 0
-    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
-    [own] = [doc_id for doc_id in _ids(cli, index_dir) if doc_id.startswith("feed-ferry-strike-")]
+    index_dir, feed, own = _one_title_in_two_files(tmp_path, cli)
     assert cli("remove", "feed-ferry-strike", index_dir=index_dir).returncode == 0
     refreshed = cli("index", index_dir=index_dir)
     assert refreshed.returncode == 0 and "renamed" not in refreshed.stdout + refreshed.stderr
