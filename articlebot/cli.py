@@ -176,6 +176,9 @@ class _Parser(argparse.ArgumentParser):
         if dashed is not None:
             # "index -bridge.txt" read the file's name as an option.
             message += f"; {dashed} is a file: write it ./{dashed}, or after --"
+        if "arguments are required: file" in message and "--docs" in self.words:
+            # "eval --docs news/ my.jsonl": --docs took the eval file as one more document.
+            message += "; give the eval file before --docs (eval FILE --docs DOC ...)"
         for word in self.words:
             # A database's or Bot API server's URL (or a "password=..." connection string)
             # given in the wrong place is quoted back without its password: as typed, and as

@@ -1448,3 +1448,14 @@ def test_chat_more_says_a_passage_is_from_another_article(tmp_path: Path, cli: C
     # Another story that never names him: said so, by its title, nothing marked as the answer.
     assert more.startswith("From another article, “Bird flu found on a second farm”:\n")
     assert "**" not in more
+
+
+def test_eval_with_its_file_after_docs_says_where_the_file_goes(tmp_path: Path, cli: Cli) -> None:
+    # A new user's probe: `eval --docs news/ my.jsonl` said only "the following arguments are
+    # required: file" (--docs had taken the eval file as one more document).
+    questions = tmp_path / "my.jsonl"
+    questions.write_text('{"q": "who is the mayor?", "answers": ["Brandt"]}\n')
+    told = cli("eval", "--docs", str(tmp_path), str(questions), index_dir=tmp_path / "index")
+    assert told.returncode == 2
+    assert "give the eval file before --docs (eval FILE --docs DOC ...)" in told.stderr
+    assert len(told.stderr.splitlines()) == 1
