@@ -198,6 +198,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {_clipped(message)} (see '{self.prog} --help')\n")
 
 
+def _with_index_dir(message: str, index_dir: Path | None) -> str:
+    """`message` with the --index-dir it was run with added to the command it advises: pasted
+    as shown, "`articlebot index --rebuild`" rebuilt the default index, not the damaged one."""
+    if index_dir is None:
+        return message
+    flag = f" --index-dir {shlex.quote(str(index_dir))}"
+    return message.replace("`articlebot index --rebuild`", f"`articlebot index --rebuild{flag}`")
+
+
 def _is_path(word: str) -> bool:
     """Whether a command-line word names a file or folder that exists (not "-", stdin)."""
     try:
@@ -1612,7 +1621,8 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"articlebot: error: {_clipped(str(exc))}", file=sys.stderr)
         return 2
     except (CliError, DocumentError, IndexStoreError, ModelLoadError) as exc:
-        print(f"articlebot: error: {_clipped(str(exc))}", file=sys.stderr)
+        said = _with_index_dir(str(exc), getattr(args, "index_dir", None))
+        print(f"articlebot: error: {_clipped(said)}", file=sys.stderr)
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""

@@ -1459,3 +1459,18 @@ def test_eval_with_its_file_after_docs_says_where_the_file_goes(tmp_path: Path, 
     assert told.returncode == 2
     assert "give the eval file before --docs (eval FILE --docs DOC ...)" in told.stderr
     assert len(told.stderr.splitlines()) == 1
+
+
+def test_the_rebuild_advised_for_a_damaged_index_names_the_index_dir_given(
+    tmp_path: Path, cli: Cli, article_index_dir: Path
+) -> None:
+    # A verifier's probe: with --index-dir, a damaged index advised "run `articlebot index
+    # --rebuild`", which, pasted as shown, rebuilt the default index and not this one.
+    import shutil
+
+    damaged = tmp_path / "my index"
+    shutil.copytree(article_index_dir, damaged)
+    (damaged / "CURRENT").write_bytes(b"garbage\x00")
+    told = cli("ask", "--index-dir", str(damaged), "who is witkoff?", index_dir=damaged)
+    assert told.returncode == 1
+    assert f"run `articlebot index --rebuild --index-dir '{damaged}'`" in told.stderr, told.stderr
