@@ -1339,3 +1339,34 @@ async def test_a_remove_waiting_for_another_writer_does_not_hold_up_the_chat_s_q
     finally:
         if other.is_locked:
             other.release()
+
+
+@pytest.mark.asyncio
+async def test_a_question_after_a_remove_is_answered_from_the_index_it_left(
+    api, encoder, article_index_dir, tmp_path
+) -> None:
+    # A verifier's probe: once a change stepped aside for the chat's later questions whether
+    # or not it waited for another writer, "Removed quake." was followed by an answer from
+    # the article just removed. Not waiting, the change keeps its place: the question after
+    # it is answered from the index it made.
+    import shutil
+
+    from botkit import launch_polling, shut_down
+
+    from articlebot.bot.app import build_application
+
+    index_dir = tmp_path / "removing"
+    shutil.copytree(article_index_dir, index_dir)
+    settings = load_settings(api_url=api.url, index_dir=index_dir, admin_ids=[ADMIN])
+    admin = make_user(ADMIN)
+    app = build_application(settings, api.token, Retriever(open_index(settings, encoder), encoder))
+    await launch_polling(app)
+    try:
+        api.inject("getUpdates", status=200, delay=1.0)  # both come in one batch
+        api.push_update(api.private_message(ADMIN, "/remove article", user=admin))
+        api.push_update(api.private_message(ADMIN, "Who was Vinatier swapped for?", user=admin))
+        replies = await api.await_messages(ADMIN, 2, timeout=60)
+        assert "Removed" in replies[0]["text"], replies[0]["text"]
+        assert "Kasatkin" not in replies[1]["text"], replies[1]["text"]
+    finally:
+        await shut_down(app)

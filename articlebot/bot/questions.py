@@ -158,14 +158,16 @@ class ChatTurns:
             _ARRIVED.reset(token)
             self._leave(place)
 
-    def step_aside(self) -> None:
-        """Give up the place of the update being handled: a change to the index may wait long
-        for another writer (a long `articlebot index`), and the chat's questions after it are
-        not held up behind it (an admin's /remove had held every later question of its chat
-        until that writer finished)."""
-        place = _ARRIVED.get()
-        if place is not None:
-            self._leave(place)
+    def current(self) -> _Place | None:
+        """The place of the update being handled (for `leave`), if it holds one."""
+        return _ARRIVED.get()
+
+    def leave(self, place: _Place) -> None:
+        """Give up `place` before the update is done: a change to the index waiting for
+        another writer (a long `articlebot index`) does not hold up the chat's questions after
+        it (an admin's /remove had held every later question of its chat until that writer
+        finished)."""
+        self._leave(place)
 
     @asynccontextmanager
     async def turn(self, chat_id: Hashable) -> AsyncIterator[None]:

@@ -142,7 +142,17 @@ class BotState:
             with giving_up_when(self.stopping):
                 return call(*args, **kwargs)
 
-        self.turns.step_aside()
+        place, told = self.turns.current(), kwargs.get("on_wait")
+        if place is not None and told is not None:
+            # Waiting for another writer, the change steps aside: the chat's later questions
+            # are answered meanwhile. Not waiting, they come after it, on the index it made.
+            loop = asyncio.get_running_loop()
+
+            def waiting(message: str) -> None:
+                loop.call_soon_threadsafe(self.turns.leave, place)
+                told(message)
+
+            kwargs["on_wait"] = waiting
         return await asyncio.to_thread(run)
 
     async def remember(self, call: Callable[..., object], *args: Any) -> None:

@@ -289,7 +289,7 @@ _TOPIC_CATALOGUE = re.compile(rf"{_LEAD}{_ASK}{_CATALOGUE}{_TAIL}")
 #: story", "the latest article" are the article in scope (else the newest), as "this" is.
 _NOT_A_SUBJECT = frozenset(
     "whole full entire complete main real actual same latest newest last recent new top big "
-    "current original inside live this that other previous first second next earlier older".split()
+    "current original inside live this that".split()
 )
 
 
