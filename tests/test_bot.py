@@ -484,15 +484,11 @@ async def test_polling_beside_a_webhook_is_said_in_one_line_each(api, start_bot,
     # At the stop, PTB's last call refused the same way is one line (on a loaded machine the
     # call may still be in flight as the stop ends: then asyncio's "Task exception was never
     # retrieved" with its traceback had been logged as an ERROR; it is a DEBUG line now).
-    assert said[1:] in (
-        [],
-        [
-            (
-                "WARNING",
-                "could not confirm the updates fetched last at the stop: a webhook is set for"
-                " this bot (`articlebot webhook set`) and Telegram sends the updates there",
-            )
-        ],
+    # The stop's last call refused (the webhook), or timed out on a loaded machine: one line.
+    assert said[1:] == [] or (
+        len(said) == 2
+        and said[1][0] == "WARNING"
+        and said[1][1].startswith("could not confirm the updates fetched last at the stop: ")
     ), said
     assert not any(r.exc_info for r in caplog.records)
 
@@ -1180,3 +1176,34 @@ async def test_more_says_a_passage_is_from_another_article(api, start_bot, retri
         if e["type"] == "bold"
     ]
     assert not any(text in part for text in bold for part in flu), bold
+
+
+def test_a_stop_s_last_call_timing_out_is_one_warning_line() -> None:
+    # Seen in a full run under load: the stop's last getUpdates timed out, and PTB logged an
+    # ERROR with its traceback and its advice to adjust timeouts.
+    import logging
+
+    from telegram.error import TimedOut
+
+    from articlebot.bot.polling import StopConfirmFailed
+
+    try:
+        raise TimedOut("Timed out")
+    except TimedOut:
+        import sys
+
+        record = logging.LogRecord(
+            "telegram.ext.Updater",
+            logging.ERROR,
+            __file__,
+            1,
+            "Error while calling `get_updates` one more time to mark all fetched updates.",
+            None,
+            sys.exc_info(),
+        )
+    assert StopConfirmFailed().filter(record)
+    assert (record.levelname, record.getMessage(), record.exc_info) == (
+        "WARNING",
+        "could not confirm the updates fetched last at the stop: Timed out",
+        None,
+    )

@@ -8,7 +8,7 @@ import logging
 import time
 
 from telegram import Bot
-from telegram.error import Conflict
+from telegram.error import Conflict, TelegramError
 
 from articlebot.masking import masked_url, without_token
 
@@ -73,16 +73,19 @@ async def warn_of_replaced_webhook(bot: Bot) -> None:
 
 class StopConfirmFailed(logging.Filter):
     """PTB's last getUpdates at a stop (confirming the updates fetched) refused because a
-    webhook was set meanwhile, or another process polls: one warning line, not an ERROR
-    with its traceback. Other records pass as they are."""
+    webhook was set meanwhile or another process polls, or timed out: one warning line, not
+    an ERROR with its traceback. Other records pass as they are."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record for a Conflict at the stop; never drops a record."""
+        """Rewrite the record of a failed last call at the stop; never drops a record."""
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, Conflict) and "one more time" in str(record.msg):
+        if isinstance(error, TelegramError) and "one more time" in str(record.msg):
+            # A conflict, or the call timing out on a loaded machine: one line either way (a
+            # timeout was an ERROR with PTB's traceback and its advice to adjust timeouts).
+            said = _conflict(error)[0] if isinstance(error, Conflict) else error.message
             record.levelno, record.levelname = logging.WARNING, "WARNING"
             record.msg = "could not confirm the updates fetched last at the stop: %s"
-            record.args = (_conflict(error)[0],)
+            record.args = (said,)
             record.exc_info, record.exc_text = None, None
         return True
 
