@@ -132,7 +132,7 @@ def _line_ids(doc: Document, file: str) -> list[str]:
     title that another source had, that one with its file's suffix (see `IdentityResolver`)."""
     if doc.id_given:
         return [doc.doc_id]
-    return [doc.doc_id, *(_suffixed(doc.doc_id, file, length) for length in (6, 10, 16, 40))]
+    return [doc.doc_id, *_suffixed_ids(doc.doc_id, file)]
 
 
 def removed_lines_of(sources: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -163,7 +163,7 @@ def is_legacy_line_id(doc_id: str, source: str) -> bool:
     if match is None:
         return False
     base = f"{slugify(os.path.splitext(os.path.basename(match.group(1)))[0])}-{match.group(2)}"
-    return doc_id == base or any(doc_id == _suffixed(base, source, n) for n in (6, 10, 16, 40))
+    return doc_id == base or doc_id in _suffixed_ids(base, source)
 
 
 def is_file(source: str) -> bool:
@@ -187,8 +187,11 @@ def origin_is_gone(source: str) -> bool:
     return False
 
 
-def _suffixed(doc_id: str, source: str, length: int = 6) -> str:
-    return f"{doc_id}-{hashlib.sha1(source.encode()).hexdigest()[:length]}"
+def _suffixed_ids(doc_id: str, source: str) -> list[str]:
+    """`doc_id` with `source`'s hash, shortest first: the ids one source may be given where
+    another has `doc_id` (a longer hash only where a shorter one is taken too)."""
+    digest = hashlib.sha1(source.encode()).hexdigest()
+    return [f"{doc_id}-{digest[:length]}" for length in (6, 10, 16, 40)]
 
 
 @dataclasses.dataclass(slots=True)
@@ -280,8 +283,7 @@ class IdentityResolver:
         if _JSONL_LINE.fullmatch(source):
             # A line that has its file's suffix ("feed-ferry-strike-2e86cd": another file's
             # line of that title had the plain id) keeps it when that line's article goes.
-            for length in (6, 10, 16, 40):
-                candidate = _suffixed(base, origin(source), length)
+            for candidate in _suffixed_ids(base, origin(source)):
                 held = self.existing.get(candidate) or self.previous.get(candidate)
                 same_file = held is not None and origin(held) == origin(source)
                 if same_file and candidate not in self.assigned:
@@ -301,8 +303,7 @@ class IdentityResolver:
             return base
         # The same source already indexed under its suffixed id keeps it; a .jsonl line's
         # suffix is its file's, not its line number's (a line deleted above would change it).
-        for length in (6, 10, 16, 40):
-            candidate = _suffixed(base, origin(source), length)
+        for candidate in _suffixed_ids(base, origin(source)):
             if free(candidate, False) and not GROUP_DOC_ID.fullmatch(candidate):
                 return candidate
         raise DocumentError(f"{source}: cannot give it an id of its own")
