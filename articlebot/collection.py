@@ -14,11 +14,10 @@ from articlebot.index.dense import FlatSearch
 from articlebot.index.identity import (
     IdentityResolver,
     jsonl_files_read,
-    not_removed,
     origin_is_gone,
+    read_again,
     removed_lines_of,
     source_key,
-    still_held,
 )
 from articlebot.index.lock import writer_lock
 from articlebot.index.merge import merged_documents
@@ -367,10 +366,8 @@ def add_documents(
         named: set[str] = set()
         if refresh or configured:
             held = {doc.doc_id: doc.source for doc in indexed}
-            if refresh:
-                documents = still_held(documents, held)
             removed = current.manifest.removed if current is not None else []
-            documents = not_removed(documents, removed, kept_out, held=held)
+            documents = read_again(documents, held, removed, kept_out, refresh=refresh)
         else:
             documents = jsonl_files_read(documents, named)
         data, report = _build(

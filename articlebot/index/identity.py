@@ -118,6 +118,23 @@ def not_removed(
         yield doc
 
 
+def read_again(
+    documents: Iterable[Document],
+    held: Mapping[str, str],
+    removed: Collection[tuple[str, str]],
+    kept_out: dict[str, int],
+    *,
+    refresh: bool,
+) -> Iterator[Document]:
+    """`documents` read again from files the index knows (a refresh's, or those
+    ARTICLEBOT_DOCUMENTS names): with `refresh`, only those of files an indexed article
+    (`held`: doc_id -> source) still has (`still_held`); never a .jsonl line removed by hand
+    (`not_removed`)."""
+    if refresh:
+        documents = still_held(documents, held)
+    return not_removed(documents, removed, kept_out, held=held)
+
+
 def jsonl_files_read(documents: Iterable[Document], files: set[str]) -> Iterator[Document]:
     """`documents` (of files named by hand), each .jsonl line's file added to `files` as it is
     read: naming a file again brings back every line of it removed before."""

@@ -19,11 +19,11 @@ from articlebot.index.copies import Written, copies_in, renames
 from articlebot.index.identity import (
     IdentityResolver,
     is_jsonl_line,
-    not_removed,
+    jsonl_files_read,
     origin,
+    read_again,
     removed_lines_of,
     replaced_at,
-    still_held,
 )
 from articlebot.index.store import (
     IndexMismatchError,
@@ -132,21 +132,21 @@ def write_documents(
                 {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
             )
             removed = dict.fromkeys(removed_lines(current.manifest))
+            named: set[str] = set()
             if refresh or configured:
                 held = {doc_id: source for doc_id, (source, _) in live.items()}
-                if refresh:
-                    documents = still_held(documents, held)
-                documents = not_removed(documents, list(removed), report.kept_out, held=held)
+                documents = read_again(
+                    documents, held, list(removed), report.kept_out, refresh=refresh
+                )
+            elif not stored:
+                documents = jsonl_files_read(documents, named)
             changed: list[Document] = []
             seen: set[str] = set()
-            named: set[str] = set()
             for doc in documents:
                 doc = resolver.resolve(doc)
                 seen.add(doc.doc_id)
                 # Written again (its file named by hand), a removed line is no longer kept out.
                 removed.pop((origin(doc.source), doc.doc_id), None)
-                if not (refresh or configured or stored) and is_jsonl_line(doc.source):
-                    named.add(origin(doc.source))
                 before = live.get(doc.doc_id)
                 # Reported by content as a local index reports them, a rebuild's too.
                 if before is not None and before[1].get("hash") == doc.content_hash:
