@@ -14,13 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from articlebot.retrieval.results import Answer
-from articlebot.terminal import (
-    NO_MORE,
-    elsewhere_line,
-    format_answer_text,
-    format_other_passage,
-    format_passages,
-)
+from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passage_of
 
 HELP = """\
 Type a question; a follow-up ("when was he arrested?") is read with the \
@@ -370,8 +364,6 @@ def _more(state: ChatState, indexed: Collection[str]) -> str:
         kept = "the one kept was" if len(passages) == 1 else f"all {len(passages)} kept were"
         return f"{NO_MORE} ({kept} shown; --top-k N keeps more)"
     state.shown += 1
-    passage = passages[state.shown - 1]
-    if passage.doc_id != passages[0].doc_id:
-        # Not more of the answer: after "what did Lindqvist say?", a story never naming him.
-        return format_other_passage(passage)
-    return format_passages([passage], bold=state.bold)
+    # Another article's is not more of the answer: after "what did Lindqvist say?", a story
+    # never naming him.
+    return format_passage_of(passages[state.shown - 1], passages[0].doc_id, bold=state.bold)

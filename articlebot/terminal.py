@@ -91,11 +91,8 @@ def format_answer_text(
     # Passages of another article than the first's are labelled as such, nothing of them in
     # bold, as `more` and the bot's More show them.
     first = passages[0].doc_id
-    shown_passages = [
-        format_passages([p], bold=bold) if p.doc_id == first else format_other_passage(p)
-        for p in passages
-    ]
-    return "\n\n".join([*lead, *shown_passages, *also])
+    shown = [format_passage_of(p, first, bold=bold) for p in passages]
+    return "\n\n".join([*lead, *shown, *also])
 
 
 def format_passages(passages: list[RetrievedPassage], *, bold: bool = False) -> str:
@@ -108,6 +105,14 @@ def format_passages(passages: list[RetrievedPassage], *, bold: bool = False) -> 
 
 #: Before a passage `more` shows of another article than the answer's (as the bot's More).
 OTHER_ARTICLE_LEAD = "From another article"
+
+
+def format_passage_of(passage: RetrievedPassage, answer_doc: str, *, bold: bool = False) -> str:
+    """A passage shown after an answer from article `answer_doc`: its highlight marked when it
+    is of that article, else labelled as another's (`format_other_passage`)."""
+    if passage.doc_id == answer_doc:
+        return format_passages([passage], bold=bold)
+    return format_other_passage(passage)
 
 
 def format_other_passage(passage: RetrievedPassage) -> str:

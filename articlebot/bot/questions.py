@@ -156,18 +156,11 @@ class ChatTurns:
             yield
         finally:
             _ARRIVED.reset(token)
-            self._leave(place)
+            self.leave(place)
 
     def current(self) -> _Place | None:
         """The place of the update being handled (for `leave`), if it holds one."""
         return _ARRIVED.get()
-
-    def leave(self, place: _Place) -> None:
-        """Give up `place` before the update is done: a change to the index waiting for
-        another writer (a long `articlebot index`) does not hold up the chat's questions after
-        it (an admin's /remove had held every later question of its chat until that writer
-        finished)."""
-        self._leave(place)
 
     @asynccontextmanager
     async def turn(self, chat_id: Hashable) -> AsyncIterator[None]:
@@ -180,7 +173,7 @@ class ChatTurns:
             await place.ready.wait()
             yield
         finally:
-            self._leave(place)
+            self.leave(place)
 
     def _line_up(self, key: Hashable) -> _Place:
         place = _Place(key)
@@ -190,7 +183,11 @@ class ChatTurns:
             place.ready.set()
         return place
 
-    def _leave(self, place: _Place) -> None:
+    def leave(self, place: _Place) -> None:
+        """Give up `place` (once; again is nothing), the next in its line taking its turn: at
+        the end of its update or turn, or earlier where a change to the index waits for
+        another writer (a long `articlebot index`), which is not to hold up the chat's
+        questions after it."""
         if place.left:
             return
         place.left = True

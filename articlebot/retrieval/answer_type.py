@@ -258,7 +258,8 @@ _CHANGE_QUESTION = re.compile(
     r"went\s+down|jump|jumped|climb|climbed|decline|declined|raise|raised|raising|up|down)\b",
     re.IGNORECASE,
 )
-_HOW_MUCH = re.compile(r"^\s*(?:so\s+|and\s+)?(?:by\s+)?how\s+much\b", re.IGNORECASE)
+#: Read of `last_question`, whose "so", "and" before it are gone.
+_HOW_MUCH = re.compile(r"^\s*(?:by\s+)?how\s+much\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 #: When a change came about, not by how much: "for the first time in three years", "over
 #: the past 12 months", "within two weeks" ("fell by three weeks" is the amount).
@@ -1282,7 +1283,7 @@ def _has_age(sentence: str, question: str) -> bool:
 #: "how old is he", "how old is the bank manager", "what age was the victim": a person's age
 #: asked by a pronoun or by who they are, which "jailed for seven years" does not give.
 _PERSON_AGE = re.compile(
-    r"^\s*(?:so\s+|and\s+)?(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+"
+    r"^\s*(?:how\s+old|what\s+age)\s+(?:is|was|are|were)\s+"
     r"(?:(?P<pronoun>he|she|they)|(?:the|a|an|his|her|their|this|that)\s+(?:[\w’'-]+\s+){0,3}?"
     r"(?P<noun>[\w’'-]+)(?:\s+(?:who|that|whom)\b[^?.!]*)?)\s*[?.!]*\s*$",
     re.IGNORECASE,

@@ -22,6 +22,7 @@ _BOSS = (
     ("founder",), ("chief",), ("principal",), ("rector",), ("dean",), ("administrator",),
 )  # fmt: skip
 _SPOKESPERSON = (("spokesman",), ("spokeswoman",), ("spokesperson",))
+_SCHOOL_HEAD = (("headteacher",), ("head", "teacher"), ("headmaster",), ("headmistress",))
 #: What a reader calls someone whose title they do not know: "the union guy".
 _SOMEONE = frozenset({"guy", "man", "woman", "person", "lady", "bloke", "dude", "rep"})
 _ANY_TITLE = (
@@ -63,9 +64,9 @@ _SAME_AS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "lawyer": (("lawyer",), ("attorney",), ("counsel",)),
     "attorney": (("attorney",), ("lawyer",)),
-    "headteacher": (("headteacher",), ("head", "teacher"), ("headmaster",), ("headmistress",)),
-    "headmaster": (("headmaster",), ("headteacher",), ("head", "teacher"), ("headmistress",)),
-    "headmistress": (("headmistress",), ("headteacher",), ("head", "teacher"), ("headmaster",)),
+    "headteacher": _SCHOOL_HEAD,
+    "headmaster": _SCHOOL_HEAD,
+    "headmistress": _SCHOOL_HEAD,
     "spokesman": _SPOKESPERSON,
     "spokeswoman": _SPOKESPERSON,
     "spokesperson": _SPOKESPERSON,
@@ -297,13 +298,13 @@ def _spellings(head: str) -> tuple[tuple[str, ...], ...]:
     a compound title also as two words and the other way round ("harbourmaster", "harbour
     master"), British and American ("harbour", "harbor")."""
     titles = list(_SAME_AS.get(head, ((head,),)))
-    for word, *rest in list(titles):
+    for word in [title[0] for title in titles if len(title) == 1]:
         for end in _COMPOUND_ENDS:
-            if not rest and word.endswith(end) and len(word) > len(end) + 2:
+            if word.endswith(end) and len(word) > len(end) + 2:
                 start = word[: -len(end)]
                 british = start if "our" in start else start.replace("or", "our")
-                for start in (british, british.replace("our", "or")):
-                    titles += [(start + end,), (start, end)]
+                for spelt in (british, british.replace("our", "or")):
+                    titles += [(spelt + end,), (spelt, end)]
     return tuple(dict.fromkeys(titles))
 
 
