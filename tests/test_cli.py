@@ -1418,15 +1418,20 @@ def test_stored_articles_cut_at_a_line_s_end_are_refused_not_rebuilt_without_the
     assert "0 removed" in rebuilt.stdout and len(_ids(cli, index_dir)) == 4
 
 
+def _harbour_and_flu(tmp_path: Path, cli: Cli) -> Path:
+    """An index of the harbour vote and the bird flu story (probe_articles), its folder."""
+    index_dir = tmp_path / "index"
+    for name, text in (("harbour.txt", HARBOUR), ("flu.txt", FLU)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert cli("add", str(tmp_path / name), index_dir=index_dir).returncode == 0
+    return index_dir
+
+
 @pytest.mark.usefixtures("shared_model")
 def test_ask_top_k_says_a_passage_is_from_another_article(tmp_path: Path, cli: Cli) -> None:
     # A verifier's probe: `ask --top-k 3` still showed another story's passages in bold, with
     # no label, where `more` and the bot's More say what they are.
-    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    (tmp_path / "flu.txt").write_text(FLU, encoding="utf-8")
-    index_dir = tmp_path / "index"
-    for name in ("harbour.txt", "flu.txt"):
-        assert cli("add", str(tmp_path / name), index_dir=index_dir).returncode == 0
+    index_dir = _harbour_and_flu(tmp_path, cli)
     shown = cli("ask", "--top-k", "3", "what did Lindqvist say?", index_dir=index_dir).stdout
     answer, _, others = shown.partition(
         "\n\nFrom another article, “Bird flu found on a second farm”:"
@@ -1437,11 +1442,7 @@ def test_ask_top_k_says_a_passage_is_from_another_article(tmp_path: Path, cli: C
 
 @pytest.mark.usefixtures("shared_model")
 def test_chat_more_says_a_passage_is_from_another_article(tmp_path: Path, cli: Cli) -> None:
-    (tmp_path / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    (tmp_path / "flu.txt").write_text(FLU, encoding="utf-8")
-    index_dir = tmp_path / "index"
-    for name in ("harbour.txt", "flu.txt"):
-        assert cli("add", str(tmp_path / name), index_dir=index_dir).returncode == 0
+    index_dir = _harbour_and_flu(tmp_path, cli)
     result = cli("chat", index_dir=index_dir, stdin="what did Lindqvist say?\nmore\n")
     answer, more = (turn.split("\n", 1)[1] for turn in result.stdout.split("\n> ")[1:3])
     assert "**Councillor Peter Lindqvist" in answer

@@ -594,18 +594,29 @@ def test_a_write_with_other_chunking_than_the_database_s_is_refused(
     assert asked.returncode == 0 and "Daniil Kasatkin" in asked.stdout
 
 
-def test_a_removed_jsonl_article_stays_removed_in_the_database(
-    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
-) -> None:
-    # An attacker's probe: `remove ferry`, then `index` (a refresh reads feed.jsonl again)
-    # brought ferry back; the removal is kept with the database's index now.
+def _in_database(
+    cli: Cli, database_url: str, index_dir: Path, **env: str
+) -> tuple[Callable[..., CliRun], Callable[[], list[str]]]:
+    """`run(*args)`: a command on the database (with `env`), checked to succeed; `ids()`: the
+    ids it lists, sorted."""
+
     def run(*args: str) -> CliRun:
-        done = cli(*args, "--database-url", database_url, index_dir=index_dir)
+        done = cli(*args, "--database-url", database_url, index_dir=index_dir, **env)
         assert done.returncode == 0, done.stderr
         return done
 
     def ids() -> list[str]:
         return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+
+    return run, ids
+
+
+def test_a_removed_jsonl_article_stays_removed_in_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # An attacker's probe: `remove ferry`, then `index` (a refresh reads feed.jsonl again)
+    # brought ferry back; the removal is kept with the database's index now.
+    run, ids = _in_database(cli, database_url, index_dir)
 
     feed = tmp_path / "feed.jsonl"
     ferry = {"doc_id": "ferry", "title": "Ferry strike", "text": "Ferry workers struck."}
@@ -631,19 +642,7 @@ def test_a_removed_line_of_a_configured_jsonl_stays_removed_from_the_database(
     tram = {"doc_id": "tram", "title": "New tram line", "text": "A tram line opened."}
     feed.write_text("".join(json.dumps(line) + "\n" for line in (ferry, tram)))
 
-    def run(*args: str) -> CliRun:
-        done = cli(
-            *args,
-            "--database-url",
-            database_url,
-            index_dir=index_dir,
-            ARTICLEBOT_DOCUMENTS=str(feed),
-        )
-        assert done.returncode == 0, done.stderr
-        return done
-
-    def ids() -> list[str]:
-        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+    run, ids = _in_database(cli, database_url, index_dir, ARTICLEBOT_DOCUMENTS=str(feed))
 
     run("index")
     assert "1 removed" in run("remove", "ferry").stdout
@@ -677,13 +676,7 @@ def test_a_jsonl_article_added_back_under_another_id_is_not_kept_out_of_the_data
     # Removed under its suffixed id, a line added back (its file named again) under the plain
     # id was said to be "kept out" by the next refresh: naming the file ends every removal
     # recorded for its lines.
-    def run(*args: str) -> CliRun:
-        done = cli(*args, "--database-url", database_url, index_dir=index_dir)
-        assert done.returncode == 0, done.stderr
-        return done
-
-    def ids() -> list[str]:
-        return sorted(line.split("\t")[0] for line in run("list").stdout.splitlines())
+    run, ids = _in_database(cli, database_url, index_dir)
 
     (tmp_path / "d1").mkdir()
     (tmp_path / "d2").mkdir()
