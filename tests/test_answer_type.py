@@ -432,6 +432,11 @@ def test_a_relatives_age_is_not_the_persons_of_the_same_surname() -> None:
     assert not states_age_of("Martin Fogarty", daughter)
     assert states_age_of("Niamh Fogarty", daughter)
     assert not states_age_of("Martin Fogarty", "Bernadette Fogarty, 64, said he knew the area.")
+    # A middle name between, or the long form of the given name asked, is still them (a
+    # verifier's probes: "How old is Jan Keller?" of "Jan Willem Keller, 41," was hedged).
+    assert states_age_of("Jan Keller", "Nordhaven named Jan Willem Keller, 41, as its chief.")
+    assert states_age_of("Tom Brandt", "Thomas Brandt, 55, a dock worker, said it was fair.")
+    assert not states_age_of("Tom Brandt", "His daughter, Niamh Brandt, 24, disagreed.")
     # His surname alone, with a title or an honorific before it, is still him.
     for sentence in (
         "Fogarty, 66, was airlifted to hospital.",
@@ -1103,6 +1108,17 @@ def test_a_sentence_saying_the_opposite_is_no_confident_answer(retriever_of) -> 
         # Asked how much it changed, a share answers too.
         ("how much did fares go up", "Fares rose 25% on Monday.", 0.0),
         ("how much did prices rise", "Prices rose 3.1 percent in May.", 0.0),
+        # The amount of another clause is another thing's change (a verifier's probe).
+        (
+            "how much did the peso drop",
+            "Copper fell by 3 per cent, and the peso dropped for the first time in years.",
+            1.0,
+        ),
+        (
+            "how much did copper fall",
+            "Copper fell by 3 per cent, and the peso dropped for the first time in years.",
+            0.0,
+        ),
         ("how much of their income goes on rent", "Renters spend 41% of their income.", 0.0),
         ("how much of their income goes on rent", "Many spend more than half of it.", 0.0),
         # How wide, deep or tall, in those words: not the altitude beside it.
@@ -1520,6 +1536,9 @@ def test_an_answer_about_a_namesake_of_the_one_named_is_only_the_closest(retriev
     assert _names_namesake("how old is Tom Keller", "Keller, 26, rides for Tudor.", article)
     assert not _names_namesake("how old is Jan Keller", "Keller, 26, rides for Tudor.", article)
     both = article + "\n\nHis brother Tom Keller watched."
+    # The long form in the bold sentence is the one asked, whoever else the article names.
+    family = "Thomas Brandt, 55, said so.\n\nHis daughter, Niamh Brandt, 24, disagreed."
+    assert not _names_namesake("how old is Tom Brandt", "Thomas Brandt, 55, said so.", family)
     assert not _names_namesake("how old is Tom Keller", "Keller, 26, rides for Tudor.", both)
     # A middle name or the long form of the name asked is no other person (a verifier's
     # probes: "Jan Willem Keller", "Thomas Keller" had the right answers hedged).

@@ -91,6 +91,10 @@ def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> Non
         sentences, "Ghana mine collapse", role_asked("who is the minister"), text
     )
     assert minister is not None and minister.name == "Abena Kusi-Mensah"
+    # Which one, in plain words ("of the local school"), before the name (a verifier's probe).
+    school = ["The head teacher of the local school, Maria Lopez, said it was a good neighbour."]
+    head = role_holder(school, "Port chief named", role_asked("who is the headmaster"), school[0])
+    assert head is not None and head.name == "Maria Lopez"
     kenya = ["Education Cabinet Secretary Peter Kirui said he would meet union leaders."]
     asked = role_asked("who is the education minister")
     holder = role_holder(kenya, "Kenyan teachers strike", asked, kenya[0])

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from articlebot.index.word_forms import finite_verb
-from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES
+from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES, same_given_name
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
 _NUMBER_QUESTION = re.compile(
@@ -609,7 +609,8 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
         if _HOW_MUCH.match(question) and _CHANGE_QUESTION.search(question):
             # "how much did the waiting list fall": by an amount, which "fell for the first
             # time in three years" or "since 2019" does not give.
-            return bool(_NUMBER.search(_TIME_SPAN.sub(" ", _A_YEAR.sub(" ", sentence))))
+            clause = _clause_about(sentence, _changed_thing(question))
+            return bool(_NUMBER.search(_TIME_SPAN.sub(" ", _A_YEAR.sub(" ", clause))))
         return bool(_NUMBER.search(sentence))
     if kind == "time":
         if _FUTURE_QUESTION.search(question) and not _FUTURE.search(sentence):
@@ -628,6 +629,41 @@ def has_type(kind: str | None, sentence: str, question: str = "") -> bool:
             for m in _NAME.finditer(sentence)
         )
     return True
+
+
+def _changed_thing(question: str) -> set[str]:
+    """The words, stemmed, of what "how much did X fall" asks about ("peso" of "how much did
+    the peso drop"); empty when none stands between "how much" and the change."""
+    found = _CHANGED_THING.search(question)
+    if found is None:
+        return set()
+    return {_stem(word) for word in _WORD.findall(found.group("thing"))} - _THING_FILLERS
+
+
+_CHANGED_THING = re.compile(
+    r"how\s+much\s+(?:did|has|have|had|does|do|will|would|is|was|are|were)\s+"
+    rf"(?P<thing>(?:[\w’'-]+\s+){{1,4}}?)(?={_CHANGE_QUESTION.pattern})",
+    re.IGNORECASE,
+)
+_THING_FILLERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "it", "they", "go"})
+
+
+def _clause_about(sentence: str, thing: set[str]) -> str:
+    """The clauses of `sentence` that mention `thing` (stemmed words), where others do not:
+    "Copper prices fell by 3 per cent, and the peso dropped for the first time" tells the
+    peso's change by its second clause alone; the whole sentence where none or every one
+    does."""
+    if not thing:
+        return sentence
+    clauses = _CLAUSES.split(sentence)
+    mentioning = [c for c in clauses if thing & {_stem(word) for word in _WORD.findall(c)}]
+    if not mentioning or len(mentioning) == len(clauses):
+        return sentence
+    return " ".join(mentioning)
+
+
+#: Where a sentence joins two clauses that may each tell their own change.
+_CLAUSES = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+(?:while|whereas)\s+")
 
 
 def _names_the_thing(sentence: str, question: str, asked: set[str]) -> bool:
@@ -1441,6 +1477,15 @@ def _owner_is(asked: set[str], sentence: str, match: re.Match[str]) -> bool:
         return run is not None and bool(asked & _words(run.group(0)))
     before = re.search(r"([\w’'-]+)\s+$", sentence[: match.start("owner")])
     if before is None or len(asked) < 2:
+        return True
+    run = _NAME_RUN_BEFORE.search(sentence[: match.start("owner")])
+    if run is not None and any(
+        same_given_name(word, given)
+        for word in _words(run.group(0))
+        for given in asked - {_bare(match.group("owner"))}
+    ):
+        # A middle name between, a short form asked: "Jan Willem Keller, 41" for Jan Keller,
+        # "Thomas Brandt, 55" for Tom Brandt.
         return True
     word = before.group(1)
     given = _bare(word)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from articlebot.retrieval.spelling import plain_letters
 
@@ -278,3 +279,28 @@ MAX_MENTIONS = 60
 
 HE_WORDS = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 SHE_WORDS = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+
+
+def same_given_name(given: str, asked: str) -> bool:
+    """Whether `asked` may be `given`: the same typed wrong, or one the other's short form."""
+    one, other = given.lower(), asked.lower()
+    if SequenceMatcher(None, one, other).ratio() >= _TYPO_RATIO:
+        return True
+    if _NICKNAMES.get(one) == other or _NICKNAMES.get(other) == one:
+        return True
+    short, long = sorted((one.replace("th", "t"), other.replace("th", "t")), key=len)
+    return len(short) >= 3 and long.startswith(short)
+
+
+#: Short forms that are not the start of the name they stand for ("Tom" is "Thomas" by the
+#: start once its "th" is read as "t").
+_NICKNAMES = {
+    "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "jim": "james",
+    "dick": "richard", "rick": "richard", "mike": "michael", "jack": "john", "kate": "katherine",
+    "liz": "elizabeth", "beth": "elizabeth", "peggy": "margaret", "tony": "anthony",
+    "ted": "edward", "ned": "edward", "sasha": "alexander", "chuck": "charles",
+}  # fmt: skip
+
+
+#: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").
+_TYPO_RATIO = 0.75

@@ -9,7 +9,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from typing import Any
 
 from articlebot.ingest.documents import Document
@@ -81,6 +80,7 @@ from articlebot.retrieval.names import (
     names_in,
     names_someone,
     people,
+    same_given_name,
 )
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
 from articlebot.retrieval.retriever import Retriever, normalize_question
@@ -1020,6 +1020,8 @@ def _names_namesake(question: str, bold: str, article: str = "") -> bool:
             continue
         if any(_another_given_name(person, words) for person in named):
             return True
+        if any(_called(person, words) for person in named):
+            continue  # "Thomas Brandt, 55," for Tom Brandt
         surname = re.compile(rf"\b{re.escape(words[-1])}\b")
         if article and surname.search(plain) and not full.search(plain_letters(article)):
             others = (plain_letters(person).split() for person in people(article))
@@ -1035,32 +1037,15 @@ def _another_given_name(person: list[str], asked: list[str]) -> bool:
     if len(person) < 2 or person[-1].lower() != asked[-1].lower():
         return False
     given = [word for word in person[:-1] if _could_be_given_name(word)]
-    return bool(given) and not any(_same_given_name(word, asked[-2]) for word in given)
+    return bool(given) and not any(same_given_name(word, asked[-2]) for word in given)
 
 
-def _same_given_name(given: str, asked: str) -> bool:
-    """Whether `asked` may be `given`: the same typed wrong, or one the other's short form."""
-    one, other = given.lower(), asked.lower()
-    if SequenceMatcher(None, one, other).ratio() >= _TYPO_RATIO:
-        return True
-    if _NICKNAMES.get(one) == other or _NICKNAMES.get(other) == one:
-        return True
-    short, long = sorted((one.replace("th", "t"), other.replace("th", "t")), key=len)
-    return len(short) >= 3 and long.startswith(short)
-
-
-#: Short forms that are not the start of the name they stand for ("Tom" is "Thomas" by the
-#: start once its "th" is read as "t").
-_NICKNAMES = {
-    "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "jim": "james",
-    "dick": "richard", "rick": "richard", "mike": "michael", "jack": "john", "kate": "katherine",
-    "liz": "elizabeth", "beth": "elizabeth", "peggy": "margaret", "tony": "anthony",
-    "ted": "edward", "ned": "edward", "sasha": "alexander", "chuck": "charles",
-}  # fmt: skip
-
-
-#: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").
-_TYPO_RATIO = 0.75
+def _called(person: list[str], asked: list[str]) -> bool:
+    """Whether a person's name (its words) is the one asked for, a given name of it typed
+    wrong or short ("Thomas Brandt" for Tom Brandt, "Jan Willem Keller" for Jan Keller)."""
+    if len(person) < 2 or person[-1].lower() != asked[-1].lower():
+        return False
+    return any(same_given_name(word, asked[-2]) for word in person[:-1])
 
 
 def _could_be_given_name(word: str) -> bool:

@@ -744,13 +744,19 @@ def _without_stop(name: str) -> str:
 
 def _past_portfolio(sentence: str, words: list[re.Match[str]], at: int) -> int:
     """Word `at`, or the word after the comma closing a title's portfolio that starts there
-    ("for Lands and Natural Resources, "), where the name follows."""
+    ("for Lands and Natural Resources, ", "of the local school, "), where the name follows."""
     if at >= len(words) or words[at].group().lower() not in {"for", "of"}:
         return at
     end = at + 1
+    lower = 0
     while end < len(words) and (
-        words[end].group()[:1].isupper() or words[end].group().lower() in {"and", "of", "the"}
+        words[end].group()[:1].isupper()
+        or words[end].group().lower() in {"and", "of", "the"}
+        # A few plain words say which one ("of the local school"); a verb ends the title.
+        or (lower < _PORTFOLIO_WORDS and not only_a_verb(words[end].group()))
     ):
+        if words[end].group()[:1].islower():
+            lower += 1
         gap = _gap(sentence, words, end)
         if gap == ",":
             return end if end > at + 1 else at
@@ -758,6 +764,10 @@ def _past_portfolio(sentence: str, words: list[re.Match[str]], at: int) -> int:
             return at
         end += 1
     return at
+
+
+#: How many plain words a title's "of ..." may say which one with before the name's comma.
+_PORTFOLIO_WORDS = 3
 
 
 #: How many words may stand between a name's comma and the title: "Ortega, the Pan American
