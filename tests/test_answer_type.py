@@ -14,6 +14,7 @@ from articlebot.retrieval.answer_type import (
     counted_thing,
     counts_directly,
     denies_asked,
+    finished_behind,
     first_tally,
     gives_reason,
     leaves_party_out,
@@ -22,9 +23,12 @@ from articlebot.retrieval.answer_type import (
     names_winner,
     naming_sentence,
     opens_with_age,
+    placing_asked,
     reason_asked,
+    says_work,
     score_asked,
     states_age_of,
+    states_placing,
     tally_asked,
     tells_an_earlier_one,
     thing_age_asked,
@@ -1631,3 +1635,62 @@ def test_an_earlier_event_by_its_year_is_no_answer_to_now(question, sentence, ea
     from articlebot.retrieval.answer_type import tells_an_earlier_one
 
     assert tells_an_earlier_one(question, sentence) is earlier
+
+
+ROWING = """Oxford crew wins the Head of the Tyne
+
+By Mark Ellis
+
+NEWCASTLE — An Oxford college eight led by stroke Hannah Cole won the Head of the Tyne on
+Saturday, crossing the line 12 seconds ahead of the Durham crew coached by Peter Ames.
+
+Cole, 22, said the crew had trained on the river for a week. Cole, who works nights as a
+junior doctor in Oxford, took up rowing at school. "The wind made it a lottery,"
+she said.
+
+Tyneside Rowing Club finished third, a minute behind. The race has been held every
+November since 1987.
+
+The second race of the day, for junior crews, was cancelled because of the wind.
+"""
+
+
+def test_who_came_second_is_answered_by_the_placing_or_whom_the_winner_beat(
+    retriever_of,
+) -> None:
+    # Blind trials: "who came second" and "who came 2nd" in two sled-race reports were
+    # answered by the third-placed musher (the winner had finished "ahead of" the second).
+    assert placing_asked("who came 2nd") == 2
+    assert placing_asked("so who finished third?") == 3
+    assert placing_asked("who was the runner-up") == 2
+    assert placing_asked("who is second in command") is None
+    assert placing_asked("who won") is None
+    assert states_placing("Tyneside Rowing Club finished third, a minute behind.", 3)
+    assert not states_placing("Tyneside Rowing Club finished third, a minute behind.", 2)
+    assert not states_placing("The second race, for Durham juniors, was cancelled.", 2)
+    assert finished_behind("Cole's eight crossed the line 12 seconds ahead of the Durham crew.")
+    assert not finished_behind("They met ahead of Friday's race.")
+    rowing = retriever_of(rowing=ROWING)
+    for question, said in (
+        ("who came second", "ahead of the Durham crew"),
+        ("who finished 3rd?", "Tyneside Rowing Club finished third"),
+    ):
+        answer = read_answer(rowing, question, ["rowing"])
+        assert said in answer.passages[0].highlight_text, question
+        assert answer.outcome == "answer", question
+
+
+def test_what_someone_does_for_a_living_is_answered_by_where_or_as_what_they_work(
+    retriever_of,
+) -> None:
+    # A blind trial: "what does eira do for a living" was answered with confidence by her
+    # introduction ("a reindeer herder's daughter"), not "who works part-time as a
+    # veterinary nurse".
+    assert says_work("Eira, who works part-time as a veterinary nurse, took up mushing.")
+    assert says_work("He is employed by the council.")
+    assert not says_work("The crew had trained on the river for a week.")
+    rowing = retriever_of(rowing=ROWING)
+    for question in ("what does hannah cole do for a living", "whats coles job"):
+        answer = read_answer(rowing, question, ["rowing"])
+        assert "junior doctor" in answer.passages[0].highlight_text, question
+        assert answer.outcome == "answer", question

@@ -1055,6 +1055,79 @@ def names_winner(sentence: str, narrowing: Sequence[str], headline: str = "") ->
     return all(_stem(w) in told for w in narrowing)
 
 
+def says_work(sentence: str) -> bool:
+    """Whether `sentence` says where or as what someone works ("who works part-time as a
+    veterinary nurse", "is employed by the council", "a teacher by profession")."""
+    return bool(_WORKS.search(sentence[:_MAX_SENTENCE]))
+
+
+_WORKS = re.compile(
+    r"\b(?:works?|worked|working)\s+(?:(?:part|full)[\s-]time\s+|nights\s+|shifts\s+)?"
+    r"(?:as|for|at)\s+(?:an?\s+|the\s+)?[\w’'-]+"
+    r"|\b(?:is|was)\s+employed\s+(?:as|by|at)\b|\bby\s+(?:profession|trade)\b"
+    r"|\b(?:day|full[\s-]time|part[\s-]time)\s+job\s+(?:as|at)\b",
+    re.IGNORECASE,
+)
+
+
+def placing_asked(question: str) -> int | None:
+    """The place a "who came second" question asks for (2 of "who finished 2nd", "who was
+    the runner-up"), or None for another question."""
+    found = _PLACING_QUESTION.match(last_question(question))
+    if found is None:
+        return None
+    return _PLACES[found.group("place").lower().replace("-", " ")]
+
+
+_PLACES = {
+    "second": 2, "2nd": 2, "runner up": 2, "runnerup": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": 0,
+}  # fmt: skip
+_PLACE = r"(?P<place>second|2nd|third|3rd|fourth|4th|fifth|5th|last|runner[\s-]?up)"
+_PLACING_QUESTION = re.compile(
+    r"^\s*who\s+(?:came|finished|was|placed|ended\s+up|got|took|is|were|came\s+in|finished\s+in)"
+    rf"\s+(?:in\s+)?(?:the\s+)?{_PLACE}(?:\s+place)?(?:\s+(?:in|at)\s+(?!(?:command|line|charge)\b)[\w\s’'-]+)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def states_placing(sentence: str, place: int) -> bool:
+    """Whether `sentence` says who finished in `place` ("Elin Sundqvist, 31, was third",
+    "Tyler Joe finished third", "runner-up Darren Pike"), by a name: not "for the second
+    time" or "the second-largest"."""
+    sentence = sentence[:_MAX_SENTENCE]
+    if not _NAME.search(sentence):
+        return False
+    if place == 2 and _RUNNER_UP.search(sentence):
+        return True
+    said = "|".join(w for w, number in _PLACES.items() if number == place and " " not in w)
+    placing = re.compile(
+        rf"\b(?:(?:finished|came|placed|was|were|ended|took|claimed)\s+(?:in\s+)?(?:a\s+)?"
+        rf"(?:distant\s+|close\s+|joint\s+)?(?:{said})\b(?!-)|\b(?:{said})[\s-]place\b)",
+        re.IGNORECASE,
+    )
+    return bool(placing.search(sentence))
+
+
+_RUNNER_UP = re.compile(r"\brunners?[\s-]?up\b", re.IGNORECASE)
+
+
+def finished_behind(sentence: str) -> bool:
+    """Whether `sentence` names whom the winner finished ahead of ("finishing 47 minutes ahead
+    of four-time champion Geir Arne Bakken", "edging out Lena Holm"): the runner-up, where
+    no sentence says who came second."""
+    sentence = sentence[:_MAX_SENTENCE]
+    return any(_bare(found.group("name")) not in CALENDAR for found in _AHEAD_OF.finditer(sentence))
+
+
+_AHEAD_OF = re.compile(
+    r"\b(?:(?:finish(?:ed|ing)|c(?:a|o)m(?:e|ing)\s+home|cross(?:ed|ing)\s+the\s+(?:finish\s+)?line)\s+"
+    r"(?:[\w,.]+\s+){0,5}?ahead\s+of|edg(?:ed|ing)\s+out|pipp(?:ed|ing))\s+"
+    rf"(?:[\w’'-]+\s+){{0,3}}?(?P<name>(?-i:[{CAPITALS}])[\w’'-]+)",
+    re.IGNORECASE,
+)
+
+
 def score_asked(question: str) -> bool:
     """Whether the question asks for a match's score and nothing more ("what was the score")."""
     return bool(_BARE_SCORE_QUESTION.match(last_question(question)))

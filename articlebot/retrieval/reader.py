@@ -38,6 +38,7 @@ from articlebot.retrieval.answer_type import (
     counts_directly,
     denies_asked,
     describes_by_age,
+    finished_behind,
     first_score,
     first_tally,
     gives_reason,
@@ -48,9 +49,12 @@ from articlebot.retrieval.answer_type import (
     name_asked,
     names_winner,
     naming_sentence,
+    placing_asked,
     reason_asked,
+    says_work,
     score_asked,
     states_age_of,
+    states_placing,
     states_thing_age,
     tally_asked,
     tells_an_earlier_one,
@@ -506,6 +510,17 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     return _confident(retriever, answer, passages=passages, also=None)
 
 
+def with_job(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
+    """`answer` to "what does eira do for a living" led, with confidence, by the first
+    sentence saying where or as what `name` works ("Eira, who works part-time as a
+    veterinary nurse"); else by the one introducing them (`with_introduction`)."""
+    spans, texts = article_sentences(retriever, doc_id)
+    found = _first_where(lambda text: _mentions_surname(text, name) and says_work(text))(texts)
+    if found is not None:
+        return _led_by(retriever, answer, doc_id, spans[found])
+    return with_introduction(retriever, answer, doc_id, name)
+
+
 def _wrote(document: Document, name: str) -> bool:
     """Whether `name` is in the article's byline: every word of it, case aside."""
     words = {w.casefold() for w in re.findall(r"\w+", document.byline or "")}
@@ -592,6 +607,21 @@ def with_winner(
     if not names_winner(top.highlight_text, narrowing, headline):
         return answer
     return _confident(retriever, answer)
+
+
+def with_placing(retriever: Retriever, answer: Answer, doc_id: str, place: int) -> Answer:
+    """`answer` to "who came second" led, with confidence, by the first sentence saying who
+    finished there ("Elin Sundqvist, 31, was third"); for second place where none does, by
+    the first saying whom the winner finished ahead of ("finishing 47 minutes ahead of
+    four-time champion Geir Arne Bakken"); and a bold sentence telling another place offered
+    only as the closest."""
+    spans, texts = article_sentences(retriever, doc_id)
+    found = _first_where(lambda text: states_placing(text, place))(texts)
+    if found is None and place == 2:
+        found = _first_where(finished_behind)(texts)
+    if found is not None:
+        return _led_by(retriever, answer, doc_id, spans[found])
+    return _only_closest(answer)
 
 
 def with_naming(retriever: Retriever, answer: Answer, doc_id: str, asked: NameQuestion) -> Answer:
@@ -1133,6 +1163,7 @@ _SHAPES: tuple[
     (lambda spelled, _: speaker_asked(spelled), with_first_statement),
     (lambda spelled, _: role_asked(spelled) or role_led(spelled), with_role_holder),
     (lambda spelled, _: winner_asked(spelled), with_winner),
+    (lambda spelled, _: placing_asked(spelled), with_placing),
     (lambda spelled, _: name_asked(spelled), with_naming),
     (
         lambda spelled, _: score_asked(spelled) or None,
@@ -1144,7 +1175,8 @@ _SHAPES: tuple[
     ),
     (lambda spelled, _: event_asked(spelled), with_lead_event),
     (lambda spelled, _: role_aged(spelled), with_holders_age),
-    (lambda _, typed: who_is_subject(typed) or job_asked(typed), with_introduction),
+    (lambda _, typed: job_asked(typed), with_job),
+    (lambda _, typed: who_is_subject(typed), with_introduction),
     (
         lambda spelled, _: thing if (thing := counted_thing(spelled)) not in _ANYONE else None,
         with_counted,
