@@ -91,6 +91,13 @@ def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> Non
         sentences, "Ghana mine collapse", role_asked("who is the minister"), text
     )
     assert minister is not None and minister.name == "Abena Kusi-Mensah"
+    # The head of something else is no leader of what was asked (a blind trial: "who led the
+    # reserch" was answered with confidence by the head of a fishing cooperative).
+    reef = ["Daeng Nassa, 57, head of a fishing cooperative, said catches had improved."]
+    asked = role_led("who led the research")
+    assert role_holder(reef, "Reef sounds bring fish back", asked, reef[0]) is None
+    cooperative = role_holder(reef, "Reef", role_asked("who is the head of the cooperative"))
+    assert cooperative is not None and cooperative.name == "Daeng Nassa"
     # Which one, in plain words ("of the local school"), before the name (a verifier's probe).
     school = ["The head teacher of the local school, Maria Lopez, said it was a good neighbour."]
     head = role_holder(school, "Port chief named", role_asked("who is the headmaster"), school[0])

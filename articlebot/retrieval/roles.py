@@ -405,8 +405,10 @@ def role_holder(
                 # "The opposition finance minister" is not "Finance minister Clara Voss", nor
                 # "the deputy mayor" the mayor: the word makes it another role.
                 continue
-            narrowing = _narrowing_word(sentence, words, start, asked) or _narrowed_after(
-                sentence, name, asked
+            narrowing = (
+                _narrowing_word(sentence, words, start, asked)
+                or _narrowed_after(sentence, name, asked)
+                or _narrowed_by_of(sentence, words, end, asked)
             )
             # A loose title narrowed by anything but the story's own subject is another role
             # ("Halvorsen chief executive" is the boss of "the company" in the Halvorsen story).
@@ -867,6 +869,28 @@ def _narrowing_word(
         narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE
         return word if narrows else None
     return None
+
+
+def _narrowed_by_of(
+    sentence: str, words: list[re.Match[str]], end: int, asked: RoleQuestion
+) -> str | None:
+    """The first word of an "of" phrase right after the title ending before word `end` that
+    makes it the head of something the question does not name ("head of a fishing
+    cooperative" for "who led the research"); None where the question names nothing, the
+    phrase names what it asks, or no "of" follows."""
+    if not asked.qualifiers or end + 1 >= len(words) or words[end].group().lower() != "of":
+        return None
+    if _gap(sentence, words, end) or _gap(sentence, words, end + 1):
+        return None
+    at = end + 1
+    if _bare(words[at].group()) in _DETERMINERS and at + 1 < len(words):
+        at += 1
+    phrase = [_bare(w.group()) for w in words[at : at + 3]]
+    if any(_same_word(word, q) for word in phrase for q in asked.qualifiers):
+        return None
+    if phrase[0] in _THIS_STORY:
+        return None
+    return words[at].group()
 
 
 #: A place or body after a title's holder that says whose title it is: "President Adrian
