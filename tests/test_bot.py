@@ -936,7 +936,10 @@ def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm
     token = api.token  # recognisable: 123456:TEST-token-abcdef
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARTICLEBOT_", "TELEGRAM_"))}
     env.update(
-        TELEGRAM_BOT_TOKEN=token, ARTICLEBOT_API_URL=api.url, ARTICLEBOT_INDEX_DIR=str(index_dir)
+        TELEGRAM_BOT_TOKEN=token,
+        ARTICLEBOT_API_URL=api.url,
+        ARTICLEBOT_INDEX_DIR=str(index_dir),
+        ARTICLEBOT_CHANNELS="@carricknews",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "articlebot", "run", "-vv"],
@@ -966,6 +969,9 @@ def test_run_survives_a_failure_keeps_the_token_out_of_logs_and_stops_on_sigterm
     assert "serving 1 document(s)" in err
     # The log tells the start-up in its order: load, then poll (as the README says).
     assert err.index("loading the model and index") < err.index("serving") < err.index("polling")
+    # The channels it indexes are said at the start, before any post arrives (a new user saw
+    # nothing until one did).
+    assert "indexing the posts of @carricknews" in err
     assert token not in out + err
     assert token.split(":")[1] not in out + err
 

@@ -529,6 +529,8 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
             return 0  # stopped while starting
         _stop_once_while_starting()  # the check's loop took its handlers back
         log.info("connected to %s as @%s", where, username)
+        if settings.channels:
+            log.info("indexing the posts of %s", ", ".join(settings.channels))
         from articlebot.collection import open_chat_state, open_inbox
 
         application = build_application(

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 NON_TEXT_HINT = "I can only read text. Send me your question as a message."
 UNKNOWN_COMMAND = "I don't know that command. /help says what I can do."
-EMPTY_ASK_HINT = "Ask me something after the command, like: /ask Who is Laurent Vinatier?"
+EMPTY_ASK_HINT = "Ask me something after the command, like: /ask what is this about?"
 #: A private message of only invisible format characters: nothing was asked.
 EMPTY_PRIVATE_HINT = (
     "Send me your question as a message, like: who wrote this? /help says what I know."
