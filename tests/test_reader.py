@@ -1290,6 +1290,11 @@ def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retrie
     assert not stands_alone("She also ordered Pruitt to repay $4.27 million in restitution.")
     assert not stands_alone("They said the branch lends 40,000 books a year.")
     assert stands_alone("It was the town's largest theft in living memory.")
+    # Nor with what it named: "The remaining £18 million" of what? (a new user's summary).
+    assert not stands_alone("The remaining £18 million will be borrowed by the council.")
+    assert not stands_alone("This means the bridge will close for two years.")
+    assert not stands_alone("But the plan was defeated.")
+    assert stands_alone("This year the council will borrow £18 million.")
     assert stands_alone("Judge Ellen Kessler ordered Pruitt to repay $4.27 million.")
     court = retriever_of(
         court="""Former treasurer jailed over pension theft

@@ -356,7 +356,8 @@ def stands_alone(sentence: str) -> bool:
     """Whether a sentence makes sense out of its place, as a summary line must: not a quotation
     opening it ("\"Today we told them help is coming.\"", "\"... like this,\" she said." with
     nobody named) nor a piece of one cut off at a sentence end (an odd number of marks), nor one
-    opening with whom the sentence before named ("She also ordered Pruitt to repay ...")."""
+    opening with whom or what the sentence before named ("She also ordered Pruitt to repay
+    ...", "The remaining £18 million will be borrowed")."""
     text = sentence.strip()
     return (
         not _QUOTE_MARKS.match(text)
@@ -365,8 +366,15 @@ def stands_alone(sentence: str) -> bool:
     )
 
 
-#: A sentence opening with a person's pronoun, who is whom the sentence before named.
-_PRONOUN_OPENING = re.compile(r"^(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
+#: A sentence opening with a person's pronoun, who is whom the sentence before named, or with
+#: what refers to the sentence before ("The remaining £18 million will be borrowed", "But
+#: the plan ...", "This means ...").
+_PRONOUN_OPENING = re.compile(
+    r"^(?:he|she|they|his|her|their|him|them|but|however|instead|the\s+(?:remaining|rest|"
+    r"remainder|latter|former|same)|(?:this|that|these|those)(?!\s+(?:week|weekend|year|month|"
+    r"morning|afternoon|evening|night|summer|winter|spring|autumn|season|time)\b))\b",
+    re.IGNORECASE,
+)
 
 
 def _line_at(text: str, offset: int) -> str:
