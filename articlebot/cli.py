@@ -887,10 +887,17 @@ def cmd_add(args: argparse.Namespace) -> int:
     import dataclasses
 
     from articlebot.collection import add_documents, load_encoder
-    from articlebot.ingest.documents import checked_doc_id
+    from articlebot.ingest.documents import DocumentError, checked_doc_id
 
     settings = _settings(args)
-    documents = _read_sources(args.paths, settings)
+    try:
+        documents = _read_sources(args.paths, settings)
+    except DocumentError as exc:
+        if len(args.paths) < 2:
+            raise
+        # One unreadable file or link stops the whole command: the others were not added
+        # either, which "the site answered 404" alone left the reader to guess.
+        raise DocumentError(f"{exc}; nothing was added") from None
     if not documents:
         raise UsageError(_no_documents(args.paths))
     if args.doc_id is not None:

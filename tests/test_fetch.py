@@ -328,6 +328,32 @@ def test_cli_add_refuses_a_loopback_link_in_one_line(sites, tmp_path) -> None:
     assert result.returncode == 1
     assert "refused: the address 127.0.0.1 is not public" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    # Beside a file, the line says the file was not added either (a new user was left to find
+    # that out with `list`).
+    story = tmp_path / "story.txt"
+    story.write_text("Harbour wall repaired\n\nThe harbour wall was repaired on Monday.\n")
+    beside = subprocess.run(
+        [sys.executable, "-m", "articlebot", "add", str(story), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert beside.returncode == 1
+    assert beside.stderr.strip().endswith("intranet hosts); nothing was added"), beside.stderr
+    assert (
+        not (tmp_path / "index").exists()
+        or "story"
+        not in subprocess.run(
+            [sys.executable, "-m", "articlebot", "list"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+        ).stdout
+    )
 
 
 @pytest.mark.asyncio
