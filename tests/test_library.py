@@ -768,6 +768,23 @@ async def test_an_upload_of_a_kind_not_read_is_refused_at_once(api, bot) -> None
 
 
 @pytest.mark.asyncio
+async def test_an_upload_with_the_text_of_an_indexed_article_says_so(api, bot) -> None:
+    # A new user's upload of an article already indexed under another name was "Added" and
+    # listed twice, with nothing said (`articlebot add` says it).
+    admin = make_user(ADMIN)
+    text = b"Ferry timetable\nThe night ferry to Orsk leaves at 23:40 from pier four.\n"
+    for count, name in enumerate(("ferry.txt", "ferry-copy.txt"), start=1):
+        api.push_update(_upload(api, ADMIN, name, text, admin))
+        await api.await_messages(ADMIN, 2 * count, timeout=120)
+    first, second = api.sent_messages(ADMIN)[1]["text"], api.sent_messages(ADMIN)[3]["text"]
+    assert "same text" not in first
+    assert second.startswith("Added Ferry timetable") and (
+        "It has the same text as upload-ferry, already indexed: /remove upload-ferry-copy if "
+        "it was added by mistake." in second
+    ), second
+
+
+@pytest.mark.asyncio
 async def test_two_uploads_of_the_same_name_are_two_articles(api, bot, caplog) -> None:
     caplog.set_level(logging.INFO, logger="articlebot.bot.articles")
     admin = make_user(ADMIN)

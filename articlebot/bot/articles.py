@@ -500,6 +500,13 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
             f" {what} is indexed too, id "
             f"<code>{escape(elsewhere.doc_id)}</code>: /remove it if this one replaces it."
         )
+    twin = report.copies.get(doc_id)
+    if twin is not None and twin in data.documents:
+        # As `articlebot add` says it: a second copy answers every question twice over.
+        also += (
+            f" It has the same text as <code>{escape(twin)}</code>, already indexed: "
+            f"<code>/remove {escape(doc_id)}</code> if it was added by mistake."
+        )
     return f"Added <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}.{also}"
 
 
