@@ -1179,3 +1179,33 @@ def test_and_before_a_follow_up_keeps_the_kind_of_answer_it_asks_for(retriever_o
     for question in ("and how old is he?", "so how old is he?"):
         age, _ = ask_in_context(town, question, turn)
         assert not age.answered, (question, age.passages[0].highlight_text)
+
+
+MINE = """Portuguese villagers win court fight against lithium mine
+
+LISBON — A court in Lisbon has suspended the licence for an open-pit lithium mine in the
+north of Portugal after villagers argued that its water use had not been assessed.
+
+The mine, planned by the British-listed company Savannah Resources, would produce enough
+lithium each year for about 500,000 electric car batteries. The company says it would create
+300 direct jobs in a region that has lost a third of its population since 1990.
+
+Savannah Resources said it was "disappointed" by the ruling. Its chief executive has said the
+company hopes to start production in 2028. The company's shares fell 18% in London on Friday.
+"""
+
+
+def test_a_question_word_alone_is_answered_by_the_sentence_just_shown(retriever_of) -> None:
+    # A new user: after "The company's shares fell 18% in London on Friday.", "and where?"
+    # got a hedge on another passage and "when?" got "doesn't seem to answer".
+    mine = retriever_of(mine=MINE)
+    first, turn = ask_in_context(mine, "how much did savannah shares fall?", None)
+    assert "fell 18%" in first.passages[0].highlight_text
+    for follow_up in ("and where?", "when?"):
+        answer, turn = ask_in_context(mine, follow_up, turn)
+        assert answer.outcome == "answer", follow_up
+        assert "fell 18% in London on Friday" in answer.passages[0].highlight_text, follow_up
+    # Where the sentence shown does not hold it, the question is asked as before.
+    _, turn = ask_in_context(mine, "what would the mine produce?", None)
+    answer, _ = ask_in_context(mine, "when?", turn)
+    assert "enough lithium" not in answer.passages[0].highlight_text

@@ -1070,6 +1070,22 @@ _WORKS = re.compile(
 )
 
 
+def says_where(sentence: str) -> bool:
+    """Whether `sentence` names a place something happened in or at ("fell 18% in London",
+    "at Pier 4 in Dunmore"): a capitalised name after "in", "at", "near" or "outside" that
+    is no month or weekday."""
+    return any(
+        _bare(found.group("place")) not in CALENDAR
+        for found in _WHERE.finditer(sentence[:_MAX_SENTENCE])
+    )
+
+
+_WHERE = re.compile(
+    rf"\b(?:in|at|near|outside|off|across)\s+(?:the\s+)?(?P<place>(?-i:[{CAPITALS}])[\w’'-]+)",
+    re.IGNORECASE,
+)
+
+
 def placing_asked(question: str) -> int | None:
     """The place a "who came second" question asks for (2 of "who finished 2nd", "who was
     the runner-up"), or None for another question."""
@@ -1083,10 +1099,10 @@ _PLACES = {
     "second": 2, "2nd": 2, "runner up": 2, "runnerup": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "last": 0,
 }  # fmt: skip
-_PLACE = r"(?P<place>second|2nd|third|3rd|fourth|4th|fifth|5th|last|runner[\s-]?up)"
+_PLACING = r"(?P<place>second|2nd|third|3rd|fourth|4th|fifth|5th|last|runner[\s-]?up)"
 _PLACING_QUESTION = re.compile(
     r"^\s*who\s+(?:came|finished|was|placed|ended\s+up|got|took|is|were|came\s+in|finished\s+in)"
-    rf"\s+(?:in\s+)?(?:the\s+)?{_PLACE}(?:\s+place)?(?:\s+(?:in|at)\s+(?!(?:command|line|charge)\b)[\w\s’'-]+)?\s*[?.!]*\s*$",
+    rf"\s+(?:in\s+)?(?:the\s+)?{_PLACING}(?:\s+place)?(?:\s+(?:in|at)\s+(?!(?:command|line|charge)\b)[\w\s’'-]+)?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 

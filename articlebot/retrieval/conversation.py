@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from articlebot.retrieval.answer_type import ages_its_subject
+from articlebot.retrieval.answer_type import ages_its_subject, has_type, says_where, wanted_type
 from articlebot.retrieval.intents import detect_intent, named_article, who_is_subject
 from articlebot.retrieval.languages import LatinLanguages, question_language
 from articlebot.retrieval.late_interaction import ANSWER_KIND_WORDS, english_stopwords
@@ -32,7 +32,12 @@ from articlebot.retrieval.names import (
     surname_pattern,
 )
 from articlebot.retrieval.ranking import answers_it, logistic
-from articlebot.retrieval.reader import article_sentences, articles_in_scope, read_answers
+from articlebot.retrieval.reader import (
+    answered_by,
+    article_sentences,
+    articles_in_scope,
+    read_answers,
+)
 from articlebot.retrieval.results import Answer
 from articlebot.retrieval.retriever import Retriever, normalize_question
 from articlebot.retrieval.roles import (
@@ -1141,9 +1146,59 @@ def answer_requests(
             named=each.named,
             reads=reads,
         )
+        shown = _from_last_sentence(retriever, request, answer, ttl)
+        if shown is not answer:
+            # The sentence shown again is what "this" and "he" point into next.
+            answer, turn = shown, dataclasses.replace(turn, highlight=request.previous.highlight)
+            turn = dataclasses.replace(turn, doc_id=request.previous.doc_id)
         results.append((answer, _with_identified(retriever, turn)))
         at += count
     return results
+
+
+def _from_last_sentence(
+    retriever: Retriever, request: Request, answer: Answer, ttl: float
+) -> Answer:
+    """`answer` to a question word alone ("when?", "and where?") led, with confidence, by the
+    sentence the last answer showed where that holds what it asks (a day, a place, a number)
+    and this answer's bold sentence does not, or is not given with confidence: after
+    "The company's shares fell 18% in London on Friday.", "and where?" is London."""
+    previous = request.previous
+    asked = _LAST_SENTENCE_QUESTION.match(request.question)
+    if (
+        asked is None
+        or previous is None
+        or not previous.highlight
+        or previous.doc_id not in retriever.index.documents
+        or request.at - previous.at > ttl
+        or answer.reply is not None
+    ):
+        return answer
+    word = asked.group("word").lower()
+
+    def holds(sentence: str) -> bool:
+        if word.startswith("where"):
+            return says_where(sentence)
+        kind = wanted_type(f"{word} {previous.question}")
+        return kind is not None and has_type(kind, sentence, f"{word} {previous.question}")
+
+    bold = answer.passages[0].highlight_text if answer.passages else ""
+    if (answer.answered and holds(bold)) or not holds(previous.highlight):
+        return answer
+    text = retriever.index.documents[previous.doc_id].text
+    start = text.find(previous.highlight)
+    if start < 0:
+        return answer
+    led = answered_by(retriever, answer, previous.doc_id, (start, start + len(previous.highlight)))
+    return dataclasses.replace(led, question=answer.question)
+
+
+#: A question word alone, which the sentence just shown may answer.
+_LAST_SENTENCE_QUESTION = re.compile(
+    r"^\s*(?:(?:and|so|ok|okay)\s+)?(?P<word>when|where|how\s+much|how\s+many)"
+    r"(?:\s+(?:exactly|then))?\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
 
 
 def _still_indexed(previous: Turn | None, documents: Mapping[str, object]) -> Turn | None:

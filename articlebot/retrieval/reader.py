@@ -717,6 +717,13 @@ def _holder_in(
     return None if holder is None else (holder, spans[holder.sentence])
 
 
+def answered_by(
+    retriever: Retriever, answer: Answer, doc_id: str, found: tuple[int, int]
+) -> Answer:
+    """`answer` led, with confidence, by the sentence of `doc_id` at `found`."""
+    return _led_by(retriever, answer, doc_id, found)
+
+
 def _led_by(
     retriever: Retriever,
     answer: Answer,
