@@ -9,6 +9,7 @@ import pytest
 from articlebot.config import load_settings
 from articlebot.retrieval.answer_type import (
     NameQuestion,
+    VerdictQuestion,
     aged_thing_sentence,
     answer_type_missing,
     counted_thing,
@@ -17,8 +18,10 @@ from articlebot.retrieval.answer_type import (
     finished_behind,
     first_tally,
     gives_reason,
+    leaves_out_the_doer,
     leaves_party_out,
     leaves_unnamed,
+    mentions_verb,
     name_asked,
     names_winner,
     naming_sentence,
@@ -29,9 +32,12 @@ from articlebot.retrieval.answer_type import (
     score_asked,
     states_age_of,
     states_placing,
+    suffered_asked,
     tally_asked,
     tells_an_earlier_one,
     thing_age_asked,
+    verdict_asked,
+    verdict_of,
     wanted_type,
     winner_asked,
     with_news_words,
@@ -1694,3 +1700,74 @@ def test_what_someone_does_for_a_living_is_answered_by_where_or_as_what_they_wor
         answer = read_answer(rowing, question, ["rowing"])
         assert "junior doctor" in answer.passages[0].highlight_text, question
         assert answer.outcome == "answer", question
+
+
+ACQUITTAL = """Council leader cleared of bribery
+
+A jury at Leeds Crown Court on Thursday cleared the former council leader Alan Price of
+bribery after a six-week trial.
+
+Price, 61, had been accused of taking 80,000 pounds from a building firm in return for
+planning votes. He denied the charges.
+
+His former deputy, Sandra Holt, 47, was found guilty of misconduct in public office. The jury
+could not reach a verdict on a second charge against her.
+"""
+
+
+def test_a_verdict_question_is_answered_by_the_verdict_not_the_accusation(retriever_of) -> None:
+    # A CLI attacker: "was Hurst found guilty?" and "what was Hurst convicted of?" were
+    # answered with confidence by "Hurst, 55, had been accused of ...", of a man the jury
+    # cleared; "what was Karen Bell cleared of?" by her guilty verdict, with confidence.
+    assert verdict_asked("was Price found guilty?") == VerdictQuestion("Price", None)
+    assert verdict_asked("what was Sandra Holt cleared of") == VerdictQuestion(
+        "Sandra Holt", "cleared"
+    )
+    assert verdict_asked("who was found guilty") is None
+    assert verdict_of("Price was cleared, but Holt was found guilty.", "Holt") == "guilty"
+    assert verdict_of("Price was cleared, but Holt was found guilty.", "Price") == "cleared"
+    assert verdict_of("Price had been accused of taking bribes.", "Price") is None
+    trial = retriever_of(trial=ACQUITTAL)
+    for question, said, outcome in (
+        ("was Price found guilty?", "cleared the former council leader Alan Price", "answer"),
+        ("what was alan price convicted of", "cleared the former council leader", "closest"),
+        ("what was Sandra Holt cleared of?", "Holt, 47, was found guilty", "closest"),
+        ("what was holt convicted of", "Holt, 47, was found guilty", "answer"),
+        ("what was the verdict", "cleared the former council leader", "answer"),
+    ):
+        answer = read_answer(trial, question, ["trial"])
+        assert said in answer.passages[0].highlight_text, question
+        assert answer.outcome == outcome, question
+
+
+RAID = """Two charged after jewellery raid
+
+Police have charged two men after a raid on a jewellery shop in Elmstead in which a security
+guard was injured.
+
+Officers arrested Dean Cole, 31, and Marek Nowak, 27, on Sunday. A third man, aged 19, was
+released without charge.
+
+The guard, Peter Lim, 64, was hit with a hammer during the raid on Friday evening.
+"""
+
+
+def test_who_underwent_something_is_answered_by_a_sentence_saying_so(retriever_of) -> None:
+    # A CLI attacker: "who was injured?" was answered with confidence by the arrests, "who
+    # was released?" and "who hit the guard?" by the guard's sentence, which names no one
+    # who hit him.
+    assert suffered_asked("who was injured?") == "injured"
+    assert suffered_asked("who was found guilty") is None
+    assert mentions_verb("A third man was released without charge.", "released")
+    assert not mentions_verb("A third man was released without charge.", "charged")
+    assert leaves_out_the_doer("who hit the guard", "The guard was hit with a hammer.")
+    assert not leaves_out_the_doer("who hit the guard", "The guard was hit by a man, 19.")
+    raid = retriever_of(raid=RAID)
+    for question, said in (
+        ("who was injured?", "guard was injured"),
+        ("who was released?", "A third man, aged 19"),
+    ):
+        answer = read_answer(raid, question, ["raid"])
+        assert said in answer.passages[0].highlight_text, question
+    assert read_answer(raid, "who was released?", ["raid"]).outcome == "closest"
+    assert read_answer(raid, "who hit the guard?", ["raid"]).outcome != "answer"

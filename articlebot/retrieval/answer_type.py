@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.index.word_forms import finite_verb
+from articlebot.index.word_forms import finite_verb, other_forms, past_participle
 from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES, same_given_name
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
@@ -1068,6 +1068,132 @@ _WORKS = re.compile(
     r"|\b(?:day|full[\s-]time|part[\s-]time)\s+job\s+(?:as|at)\b",
     re.IGNORECASE,
 )
+
+
+def suffered_asked(question: str) -> str | None:
+    """What "who was injured" or "who got released" asks who underwent ("injured"), or
+    None for another question."""
+    found = _SUFFERED_QUESTION.match(last_question(question))
+    if found is None:
+        return None
+    verb = found.group("verb").lower()
+    return verb if past_participle(verb) and verb not in _NOT_SUFFERED else None
+
+
+_SUFFERED_QUESTION = re.compile(
+    r"^\s*who\s+(?:was|were|got|has\s+been|have\s+been|had\s+been)\s+(?P<verb>[a-z]+)"
+    r"(?:\s+(?:in|on|at|during|after)\s+(?:the\s+)?[\w\s’'-]{1,30})?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+#: Participles that say who someone is, or are asked by other shapes ("who was found
+#: guilty", "who was elected"), not what befell them.
+_NOT_SUFFERED = frozenset({"found", "elected", "named", "appointed", "called", "born", "given"})
+
+
+def mentions_verb(sentence: str, verb: str) -> bool:
+    """Whether `sentence` uses `verb` as a verb ("injuring" for "injured"; not the noun of
+    "released without charge" for "charged")."""
+    forms = {verb, *(form for form in other_forms(verb) if form.endswith(("ed", "ing", "en")))}
+    return any(word.lower() in forms for word in re.findall(r"[A-Za-z]+", sentence))
+
+
+def leaves_out_the_doer(question: str, sentence: str) -> bool:
+    """Whether "who hit the guard" is answered by a sentence saying only that the guard "was
+    hit with a hammer": the verb in the passive, and no "by" naming who did it."""
+    found = _WHO_DID_IT.match(last_question(question))
+    if found is None or not finite_verb(found.group("verb")):
+        return False
+    verb = found.group("verb").lower()
+    passive = re.search(
+        rf"\b(?:was|were|been|being|got)\s+(?:\w+ly\s+)?{re.escape(verb)}\b(?P<after>[^.;]*)",
+        sentence[:_MAX_SENTENCE],
+        re.IGNORECASE,
+    )
+    return passive is not None and re.search(r"\bby\b", passive.group("after")) is None
+
+
+_WHO_DID_IT = re.compile(r"^\s*who\s+(?P<verb>[a-z]+)\s+(?:the|a|an|his|her|their)\s+\w+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictQuestion:
+    """A question about a trial's verdict: of whom (None: the story's), and whether it
+    supposes one ("what was Hurst convicted of": "guilty"; "cleared of": "cleared")."""
+
+    name: str | None
+    supposed: str | None
+
+
+def verdict_asked(question: str) -> VerdictQuestion | None:
+    """The verdict "was Hurst found guilty?", "what was Karen Bell cleared of?" or "what was the
+    verdict" asks about, or None for another question."""
+    question = last_question(question)
+    found = _VERDICT_QUESTION.match(question)
+    if found is None:
+        return None
+    if found.group("bare"):
+        return VerdictQuestion(None, None)
+    name = found.group("name")
+    if name.lower().split()[0] in _NOT_A_DEFENDANT:
+        return None
+    supposed = found.group("what") and _polarity(found.group("verdict"))
+    return VerdictQuestion(name, supposed or None)
+
+
+_VERDICT_WORDS = r"found\s+(?:not\s+)?guilty|(?:not\s+)?guilty|convicted|cleared|acquitted"
+_VERDICT_QUESTION = re.compile(
+    r"^\s*(?:(?P<bare>(?:what\s*(?:'s|’s|s|\s+is|\s+was)\s+the\s+verdict|verdict)\s*[?.!]*\s*$)"
+    r"|(?P<what>what\s+(?:was|were|is|has|had)\s+)?(?:(?:was|were|is|has|had)\s+)?"
+    r"(?P<name>(?:[\w’'.-]+\s+){0,2}?[\w’'.-]+)\s+(?:been\s+)?"
+    rf"(?P<verdict>{_VERDICT_WORDS})(?:\s+of)?\b.*$)",
+    re.IGNORECASE,
+)
+#: What a verdict question may start with that names no one ("who was found guilty").
+_NOT_A_DEFENDANT = frozenset(
+    {"who", "anyone", "anybody", "someone", "they", "it", "how", "why", "he", "she", "him", "her"}
+)
+
+
+def _polarity(words: str) -> str | None:
+    """ "guilty" or "cleared", as `words` (a verdict phrase) say."""
+    words = words.lower()
+    if re.search(r"\bnot\s+guilty|cleared|acquitted", words):
+        return "cleared"
+    if re.search(r"guilty|convicted", words):
+        return "guilty"
+    return None
+
+
+def verdict_of(sentence: str, name: str | None) -> str | None:
+    """The verdict `sentence` gives ("guilty" or "cleared"; "open" where the jury could not
+    reach one), of `name` where given (in the clause naming them: "Hurst was cleared, but his
+    adviser was found guilty"); None where it gives none."""
+    sentence = sentence[:_MAX_SENTENCE]
+    clauses = _CLAUSES.split(sentence) if name else [sentence]
+    for clause in clauses:
+        if name and not _names_surname(clause, name):
+            continue
+        found = _VERDICT.search(clause)
+        if found is not None:
+            if found.group("open"):
+                return "open"
+            return _polarity(found.group(0))
+    return None
+
+
+_VERDICT = re.compile(
+    r"(?P<open>could\s+not\s+(?:reach|agree)\s+(?:on\s+)?a\s+verdict|hung\s+jury)"
+    r"|\bfound\s+(?:him\s+|her\s+|them\s+)?(?:not\s+)?guilty\b|\bpleaded\s+(?:not\s+)?guilty\b"
+    r"|\b(?:was|were|been)\s+convicted\b|\bconvicted\s+(?:him|her|them|[A-Z])"
+    r"|\b(?:cleared|acquitted)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_surname(text: str, name: str) -> bool:
+    """Whether `text` names `name` by its last word (accents or none)."""
+    last = plain_letters(name.split()[-1])
+    return re.search(rf"\b{re.escape(last)}\b", plain_letters(text), re.IGNORECASE) is not None
 
 
 def says_where(sentence: str) -> bool:

@@ -29,6 +29,7 @@ from articlebot.retrieval.about import (
 )
 from articlebot.retrieval.answer_type import (
     NameQuestion,
+    VerdictQuestion,
     age_asked,
     aged_thing_sentence,
     ages_its_subject,
@@ -43,9 +44,11 @@ from articlebot.retrieval.answer_type import (
     first_tally,
     gives_reason,
     has_type,
+    leaves_out_the_doer,
     leaves_party_out,
     leaves_unnamed,
     mentions,
+    mentions_verb,
     name_asked,
     names_winner,
     naming_sentence,
@@ -56,9 +59,12 @@ from articlebot.retrieval.answer_type import (
     states_age_of,
     states_placing,
     states_thing_age,
+    suffered_asked,
     tally_asked,
     tells_an_earlier_one,
     thing_age_asked,
+    verdict_asked,
+    verdict_of,
     winner_asked,
     withholds_name,
 )
@@ -78,6 +84,7 @@ from articlebot.retrieval.languages import (
 from articlebot.retrieval.late_interaction import english_stopwords
 from articlebot.retrieval.names import (
     CALENDAR,
+    CAPITALS,
     NOT_NAMES,
     TITLES,
     identified_after,
@@ -609,6 +616,49 @@ def with_winner(
     return _confident(retriever, answer)
 
 
+def with_sufferer(retriever: Retriever, answer: Answer, doc_id: str, verb: str) -> Answer:
+    """`answer` to "who was injured" led, its outcome kept, by the first sentence saying who
+    was ("... in which a security guard was injured") where its bold sentence does not use
+    the verb (it had shown the arrests); unchanged where none does."""
+    top = answer.passages[0] if answer.passages else None
+    if top is None or top.doc_id != doc_id or mentions_verb(top.highlight_text, verb):
+        return answer
+    if not _beside_the_main_event(retriever, doc_id, verb):
+        return answer  # "who got jailed" of "Former mayor jailed": the lead tells it
+    return _led_by_chosen(
+        retriever,
+        answer,
+        doc_id,
+        _first_where(lambda text: mentions_verb(text, verb)),
+        confident=False,
+    )
+
+
+def with_verdict(
+    retriever: Retriever, answer: Answer, doc_id: str, asked: VerdictQuestion
+) -> Answer:
+    """`answer` to "was Hurst found guilty?" led by the first sentence giving the verdict on
+    him ("A jury ... cleared former transport minister Daniel Hurst of fraud"), not the one
+    saying what he was accused of: with confidence, or as only the closest where it is
+    another verdict than the question supposes ("what was Karen Bell cleared of": she was
+    found guilty); where the article gives none, the answer is only the closest."""
+    spans, texts = article_sentences(retriever, doc_id)
+    found = next(
+        (
+            (i, verdict)
+            for i, text in enumerate(texts)
+            if (verdict := verdict_of(text, asked.name)) is not None
+        ),
+        None,
+    )
+    if found is None:
+        return _only_closest(answer)
+    at, verdict = found
+    confident = asked.supposed is None or asked.supposed == verdict
+    led = _led_by(retriever, answer, doc_id, spans[at], confident)
+    return led if confident else _only_closest(led)
+
+
 def with_placing(retriever: Retriever, answer: Answer, doc_id: str, place: int) -> Answer:
     """`answer` to "who came second" led, with confidence, by the first sentence saying who
     finished there ("Elin Sundqvist, 31, was third"); for second place where none does, by
@@ -1023,6 +1073,7 @@ def _unless_unsupported(answer: Answer, question: str, article: str = "") -> Ans
         or withholds_name(question, bold)
         or leaves_unnamed(question, bold)
         or leaves_party_out(question, bold)
+        or leaves_out_the_doer(question, bold)
         or tells_an_earlier_one(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
@@ -1171,6 +1222,7 @@ _SHAPES: tuple[
     (lambda spelled, _: role_asked(spelled) or role_led(spelled), with_role_holder),
     (lambda spelled, _: winner_asked(spelled), with_winner),
     (lambda spelled, _: placing_asked(spelled), with_placing),
+    (lambda spelled, _: verdict_asked(spelled), with_verdict),
     (lambda spelled, _: name_asked(spelled), with_naming),
     (
         lambda spelled, _: score_asked(spelled) or None,
@@ -1195,10 +1247,13 @@ _SHAPES: tuple[
             retriever, answer, doc_id, retriever.spelled(name)
         ),
     ),
+    (lambda spelled, _: suffered_asked(spelled), with_sufferer),
 )
 
 
-def with_identified(retriever: Retriever, answer: Answer, doc_id: str) -> Answer:
+def with_identified(
+    retriever: Retriever, answer: Answer, doc_id: str, opening: bool = False
+) -> Answer:
     """`answer` to a "who" or "which one is it" question whose bold sentence describes someone
     without naming them ("A fossil skull found by a retired postman", "A regional water company
     was ordered") led by the next sentence when that names them (`identified_after`), its
@@ -1211,9 +1266,13 @@ def with_identified(retriever: Retriever, answer: Answer, doc_id: str) -> Answer
     if bold not in spans:
         return answer
     named = identified_after(texts, spans.index(bold))
-    if named is None:
+    if named is None or (opening and not _OPENS_WITH_NAME.match(texts[named])):
         return answer
     return _led_by(retriever, answer, doc_id, spans[named], confident=False)
+
+
+#: A sentence opening with a full name: whom the sentence before described, as its subject.
+_OPENS_WITH_NAME = re.compile(rf"^[{CAPITALS}][\w’'-]+(?:\s+[{CAPITALS}][\w’'-]+)+\b")
 
 
 def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
@@ -1297,8 +1356,20 @@ def _by_shape(
     ) and not who_is_subject(typed):
         doc_id = article_of(retriever, answer, doc_ids)
         if doc_id is not None:
-            answer = with_identified(retriever, answer, doc_id)
+            # Beside the main event, the next sentence's name is whom it described only as
+            # its subject ("Laurent Vinatier, 49, ..." after "a French researcher ... was
+            # freed"; not "Officers arrested Dean Cole" after "a security guard was injured").
+            opening = _beside_the_main_event(retriever, doc_id, suffered_asked(spelled))
+            answer = with_identified(retriever, answer, doc_id, opening)
     return answer
+
+
+def _beside_the_main_event(retriever: Retriever, doc_id: str, verb: str | None) -> bool:
+    """Whether "who was injured?" asks of someone other than the story's main event, which its
+    headline tells ("Two charged after jewellery raid"): the sentence saying "a security guard
+    was injured" is not the next one's men arrested, nor "A third man, aged 19, was released"
+    the next one's guard, whom they name."""
+    return verb is not None and not mentions_verb(retriever.index.documents[doc_id].title, verb)
 
 
 def _story_of(
