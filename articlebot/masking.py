@@ -78,8 +78,8 @@ def _without_secret_values(url: str, mask: str = "") -> str:
 
 def masked_url(url: str) -> str:
     """`url` with any password (in the user part or a `password=` parameter) replaced by ***,
-    fit for messages and logs. The host part is kept as written: libpq accepts several hosts
-    and ports that `urlsplit` cannot parse."""
+    and anything shaped as a bot token masked, fit for messages and logs. The host part is
+    kept as written: libpq accepts several hosts and ports that `urlsplit` cannot parse."""
     # The parameter first: a password=... holding an @ would otherwise read as the user part.
     url = _without_secret_values(url, "***")
     split = _user_part(url)
@@ -89,7 +89,8 @@ def masked_url(url: str) -> str:
             url = f"{head}{userinfo.partition(':')[0]}:***@{hosts}"
         elif _is_web(head):
             url = f"{head}***@{hosts}"
-    return url
+    # A bot token in the path ("http://host/bot123:ABC.../"), the bot's or another's.
+    return _TOKEN_SHAPED.sub(REDACTED, url)
 
 
 def _is_web(head: str) -> bool:

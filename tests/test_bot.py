@@ -623,6 +623,15 @@ def test_a_password_in_the_api_url_is_never_printed(api, tmp_path) -> None:
     assert "k3y-s3cret" not in result.stdout + result.stderr
     assert "cannot reach the Bot API at http://***@127.0.0.1:" in result.stderr
 
+    # Another bot's token in the path (a staging bot's) is masked as the configured one is
+    # (a bot attacker's probe: printed whole).
+    other = "654321:ZZZdefGHIjklMNOpqrSTUvwxYZ012345678"
+    pathed = f"http://127.0.0.1:{_free_port()}/bot{other}"
+    result = _run_cli({"TELEGRAM_BOT_TOKEN": api.token, "ARTICLEBOT_API_URL": pathed}, tmp_path)
+    assert result.returncode == 1
+    assert other.split(":")[1] not in result.stdout + result.stderr
+    assert "/bot<redacted-token>" in result.stderr
+
 
 def test_a_server_answering_get_me_with_another_shape_is_one_line(api, tmp_path) -> None:
     # An attacker's probe: {"ok": true, "result": {junk}} to getMe gave a TypeError traceback.

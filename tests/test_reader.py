@@ -255,6 +255,21 @@ def test_a_long_message_is_read_as_its_last_question(retriever: Retriever) -> No
     assert byline.reply is not None and byline.reply.lines[0].startswith("By Abdiwahab Ahmed")
     assert german.reply is not None and german.reply.lines[0].startswith("Ich beantworte")
     assert spanish.reply is not None and spanish.reply.lines[0].startswith("Respondo")
+    # A run-on sentence without stops ends in its question (a bot attacker's probe: only its
+    # first 1,000 characters were searched); full-width letters, as Chinese and Japanese
+    # keyboards type them, are English (it was refused as another language).
+    run_on = "I read this: " + "the ministry said troops would be targets; " * 30
+    dictated, wide = read_answers(
+        retriever,
+        [
+            run_on + "so who was vinatier swapped for?",
+            "ｗｈｏ ｗａｓ ｖｉｎａｔｉｅｒ ｓｗａｐｐｅｄ ｆｏｒ？",
+        ],
+    )
+    assert dictated.question == "so who was vinatier swapped for?"
+    assert wide.question == "who was vinatier swapped for?"
+    for answer in (dictated, wide):
+        assert answer.reply is None and "Kasatkin" in answer.passages[0].highlight_text
 
 
 def test_english_questions_leave_the_language_model_unloaded() -> None:

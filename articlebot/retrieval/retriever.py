@@ -140,7 +140,9 @@ def normalize_question(question: str, max_chars: int) -> str:
     its last question (the last sentence with a question mark, on the last line with one; the
     pasted text would outweigh it), else its beginning, cut at a word."""
     kept = _LONE_SURROGATES.sub("", _CONTROLS.sub(" ", question))
-    kept = unicodedata.normalize("NFC", kept)  # as documents are
+    # As documents are, and full-width letters as the ones they stand for ("ｗｈｏ ｗａｓ"
+    # typed on a Chinese or Japanese keyboard is "who was").
+    kept = unicodedata.normalize("NFC", _FULL_WIDTH.sub(_narrow, kept))
     if _has_words(worded := _PICTOGRAPHS.sub(" ", kept)):
         # Emoji alone ("👍") stay what was said; beside words, "??!!" is one "?".
         kept = _MARK_RUN.sub(_one_mark, worded)
@@ -159,10 +161,26 @@ def normalize_question(question: str, max_chars: int) -> str:
         last = _after_pasted(last)
         if len(last) <= max_chars:
             return last
+        # A run-on sentence pasted or dictated without stops: its last clause is the question
+        # ("... would be targets; so who was vinatier swapped for?"), not its first words.
+        clause = _CLAUSE_BREAK.split(last)[-1]
+        if len(clause) <= max_chars and _has_words(clause):
+            return clause
     cut = cleaned[: max_chars + 1].rsplit(" ", 1)[0] if " " in cleaned[:max_chars] else ""
     return (cut or cleaned)[:max_chars].rstrip()
 
 
+#: Full-width ASCII forms: letters, digits and punctuation (U+FF01-U+FF5E).
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+
+
+def _narrow(found: re.Match[str]) -> str:
+    """The ASCII character a full-width one stands for."""
+    return chr(ord(found.group(0)) - 0xFEE0)
+
+
+#: Where one clause of a run-on sentence ends and the next begins.
+_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|\s+[-–—]\s+")
 #: Where a pasted sentence ends and a question typed in lower case after it begins ("... the
 #: cause of the fire. who wrote the tram story?"): a stop after a word of four or more letters
 #: (not "u.s." or "dr."), then a lower-case word.
