@@ -926,10 +926,17 @@ def cmd_add(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
     )
     unchanged = set(report.unchanged)
+    titles = {document.doc_id: document.title for document in documents}
     for doc_id in report.given:
         # A file added again as it was is named as such, not as if it were added now.
         same = " (unchanged)" if doc_id in unchanged else ""
-        print(one_line(f"{doc_id}: {data.documents[doc_id].title}{same}"))  # as `list` shows it
+        found = data.documents.get(doc_id)
+        if found is None:
+            # Another writer removed it between this write and the state read after it.
+            title = titles.get(doc_id, "")
+            print(one_line(f"{doc_id}: {title} (added, then removed by another writer)"))
+            continue
+        print(one_line(f"{doc_id}: {found.title}{same}"))  # as `list` shows it
     _print_report(settings, report)
     if report.first and not settings.documents:
         # `ask` on a new folder indexes the sample article; `add` makes an index of what it

@@ -131,7 +131,8 @@ def load_eval_file(path: Path) -> EvalSet:
     kinds: set[str] = set()
     try:
         # JSON Lines end at "\n" only: a U+2028 inside a string is text, not a line break.
-        lines = path.read_text(encoding="utf-8").split("\n")
+        # "utf-8-sig": a byte-order mark, as Windows editors write, is no JSON error.
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise DocumentError(f"{path}: cannot read ({reason})") from None

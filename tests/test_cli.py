@@ -1475,3 +1475,16 @@ def test_the_rebuild_advised_for_a_damaged_index_names_the_index_dir_given(
     told = cli("ask", "--index-dir", str(damaged), "who is witkoff?", index_dir=damaged)
     assert told.returncode == 1
     assert f"run `articlebot index --rebuild --index-dir '{damaged}'`" in told.stderr, told.stderr
+
+
+def test_eval_reads_a_file_with_a_byte_order_mark(
+    article_index_dir: Path, tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker: a .jsonl saved by a Windows editor (a UTF-8 byte-order mark) was "not
+    # valid JSON" to eval, though `add` reads such files.
+    questions = tmp_path / "bom.jsonl"
+    line = '{"q": "Who was Laurent Vinatier swapped for?", "answers": ["Kasatkin"]}\n'
+    questions.write_bytes(b"\xef\xbb\xbf" + line.encode())
+    result = cli("eval", str(questions), "--json", index_dir=article_index_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["hit@1"] == 1.0
