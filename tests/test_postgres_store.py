@@ -21,6 +21,7 @@ from articlebot.storage.postgres.connection import (
     open_pools,
 )
 from articlebot.storage.postgres.generations import (
+    DEAD_ROWS_KEPT_SECONDS,
     current_generation,
     generation,
     listen,
@@ -339,3 +340,33 @@ def test_articlebot_in_a_schema_of_its_own_beside_another_application_s_tables(
         assert current_generation(conn).id == 0
         (where,) = conn.execute("SELECT to_regclass('articlebot.passages')").fetchone()
         assert where is not None
+
+
+def test_a_removed_article_is_deleted_once_no_reader_can_still_be_on_it(
+    conn: psycopg.Connection,
+) -> None:
+    # A CLI attacker: `remove` kept the article's text and vectors in the database for good
+    # (and every update added another copy), though README says it drops it for good.
+    with write_generation(conn) as writer:
+        writer.add([make_document("a", "Alpha one. Alpha two", 1)])
+        writer.add([make_document("b", "Beta one", 2)])
+    with write_generation(conn) as writer:
+        writer.remove(["a"])
+    removed_in = current_generation(conn).id
+    # Just removed: a reader still pinned to the generation before reads it whole.
+    with write_generation(conn) as writer:
+        writer.add([make_document("c", "Gamma one", 3)])
+    assert document_ids(conn, removed_in - 1) == ["a", "b"]
+    # Once the generation that removed it is older than readers are kept waiting for, the
+    # next write deletes its rows.
+    conn.execute(
+        "UPDATE generations SET created = now() - make_interval(secs => %s) WHERE id = %s",
+        (DEAD_ROWS_KEPT_SECONDS + 60, removed_in),
+    )
+    conn.commit()
+    with write_generation(conn) as writer:
+        writer.add([make_document("d", "Delta one", 4)])
+    gone = "SELECT count(*) FROM {} WHERE doc_id = 'a'"
+    for table in ("documents", "passages", "sentences"):
+        assert conn.execute(gone.format(table)).fetchone()[0] == 0, table
+    assert document_ids(conn, current_generation(conn).id) == ["b", "c", "d"]

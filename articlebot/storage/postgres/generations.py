@@ -140,6 +140,25 @@ def write_generation(
         )
         yield GenerationWriter(conn, generation)
         _publish(conn, previous, generation)
+        _forget_long_dead(conn)
+
+
+#: How long the rows of a removed or replaced article stay for readers still pinned to a
+#: generation that shows them (a reader moves on at the next NOTIFY; a long `chat` session
+#: at its next reload): after that, the next write deletes them, as the index folder forgets
+#: a removed article's text by its next write but one.
+DEAD_ROWS_KEPT_SECONDS = 600
+
+
+def _forget_long_dead(conn: psycopg.Connection) -> None:
+    """Delete the documents (their passages and sentences with them) that died in a generation
+    published more than `DEAD_ROWS_KEPT_SECONDS` ago: a removed article is gone for good, and
+    replaced versions do not pile up a copy a write."""
+    conn.execute(
+        "DELETE FROM documents d USING generations g WHERE d.died = g.id"
+        " AND g.created < now() - make_interval(secs => %s)",
+        (DEAD_ROWS_KEPT_SECONDS,),
+    )
 
 
 def _publish(conn: psycopg.Connection, previous: int, generation: int) -> None:
