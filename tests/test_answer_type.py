@@ -35,6 +35,7 @@ from articlebot.retrieval.answer_type import (
     suffered_asked,
     tally_asked,
     tells_an_earlier_one,
+    tells_what_would_have_been,
     thing_age_asked,
     verdict_asked,
     verdict_of,
@@ -1771,3 +1772,18 @@ def test_who_underwent_something_is_answered_by_a_sentence_saying_so(retriever_o
         assert said in answer.passages[0].highlight_text, question
     assert read_answer(raid, "who was released?", ["raid"]).outcome == "closest"
     assert read_answer(raid, "who hit the guard?", ["raid"]).outcome != "answer"
+
+
+def test_what_would_have_been_is_no_confident_answer_to_what_is(retriever_of) -> None:
+    # A bot attacker: "how much will it cost?" of a dam story was answered with confidence by
+    # "The first plan, rejected in 2016, would have cost 80 million dollars."
+    rejected = "The first plan, rejected in 2016, would have cost 80 million dollars."
+    assert tells_what_would_have_been("how much will it cost?", rejected)
+    assert not tells_what_would_have_been("how much would the first plan have cost", rejected)
+    assert not tells_what_would_have_been("how much will it cost?", "It will cost $120 million.")
+    dam = retriever_of(
+        dam="Valley dam approved\n\nRIVERTON — The board approved a 120 million dollar dam on "
+        "Thursday.\n\nBuilding starts in 2027. " + rejected + "\n"
+    )
+    answer = read_answer(dam, "how much will it cost?", ["dam"])
+    assert answer.outcome != "answer" or "120 million" in answer.passages[0].highlight_text

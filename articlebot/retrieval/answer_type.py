@@ -1070,6 +1070,22 @@ _WORKS = re.compile(
 )
 
 
+def tells_what_would_have_been(question: str, sentence: str) -> bool:
+    """Whether `sentence` tells what would have been, not what is or will be ("The first plan,
+    rejected in 2016, would have cost 80 million dollars" for "how much will it cost"),
+    and the question asks nothing of the kind."""
+    return bool(_WOULD_HAVE.search(sentence[:_MAX_SENTENCE])) and not re.search(
+        r"\b(?:would|could|might)\b|['’]d\b", last_question(question), re.IGNORECASE
+    )
+
+
+_WOULD_HAVE = re.compile(
+    r"\b(?:would|could|might)\s+(?:have|'ve)\s+(?!been\s+(?:the\s+)?(?:first|last)\b)\w+"
+    r"|\bwould['’]ve\b",
+    re.IGNORECASE,
+)
+
+
 def suffered_asked(question: str) -> str | None:
     """What "who was injured" or "who got released" asks who underwent ("injured"), or
     None for another question."""

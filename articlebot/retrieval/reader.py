@@ -62,6 +62,7 @@ from articlebot.retrieval.answer_type import (
     suffered_asked,
     tally_asked,
     tells_an_earlier_one,
+    tells_what_would_have_been,
     thing_age_asked,
     verdict_asked,
     verdict_of,
@@ -1074,6 +1075,7 @@ def _unless_unsupported(answer: Answer, question: str, article: str = "") -> Ans
         or leaves_unnamed(question, bold)
         or leaves_party_out(question, bold)
         or leaves_out_the_doer(question, bold)
+        or tells_what_would_have_been(question, bold)
         or tells_an_earlier_one(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
