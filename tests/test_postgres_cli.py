@@ -724,6 +724,7 @@ def test_a_rebuild_counts_the_passages_it_wrote_though_a_remove_followed_at_once
     # writer lock, had published.
     import articlebot.storage.postgres.collection as database
     from articlebot.collection import remove_documents
+    from articlebot.storage.postgres.connection import close_pools, open_pools
 
     kept, going = tmp_path / "kept.txt", tmp_path / "going.txt"
     kept.write_text(LIGHTHOUSE, encoding="utf-8")
@@ -736,7 +737,9 @@ def test_a_rebuild_counts_the_passages_it_wrote_though_a_remove_followed_at_once
     def removed_first(url: str, **kwargs: object) -> object:
         # The remove waiting for the lock publishes the moment the rebuild lets it go.
         monkeypatch.setattr(database, "open_store", opened)
+        before = open_pools()
         remove_documents(settings, ["going"])
+        close_pools(before)  # its pool, as a command closes its own (not left to the collector)
         return opened(url, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(database, "open_store", removed_first)
