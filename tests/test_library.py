@@ -750,6 +750,10 @@ async def test_an_admins_removal_is_logged_naming_the_admin(api, bot, caplog) ->
         "Removed article."
     )
     assert f"removed article by admin {ADMIN}" in [r.getMessage() for r in caplog.records]
+    # The only article gone, every question is told so, not "try asking it another way" (a
+    # bot attacker's probe).
+    for count, question in enumerate(("who was vinatier swapped for?", "summarize"), start=1):
+        assert await _ask(api, 8090, question, count) == "No articles are indexed yet."
 
 
 @pytest.mark.asyncio

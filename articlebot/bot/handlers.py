@@ -301,7 +301,7 @@ async def summary(update: Update, context: BotContext) -> None:
     )
     doc_id = wanted or discussed or newest_article(index, scope)
     if doc_id is None:
-        await message.reply_text("No articles are indexed yet.")
+        await message.reply_text(render.NO_ARTICLES)
         return
     text = render.reply_html(summary_reply(index, doc_id))
     if not wanted and not discussed and len(scope or index.doc_order) > 1:

@@ -43,6 +43,10 @@ NOT_ANSWERED_MANY_HTML = (
 )
 
 
+#: The reply to anything asked of an index without articles (all of them removed).
+NO_ARTICLES = "No articles are indexed yet."
+
+
 def not_answered_html(articles: int = 1) -> str:
     """'Not found', in the number of the articles asked."""
     return NOT_ANSWERED_HTML if articles <= 1 else NOT_ANSWERED_MANY_HTML
@@ -153,7 +157,10 @@ def passage_html(
 def answer_html(answer: Answer, articles: int = 1, budget: int = PASSAGE_BUDGET) -> str:
     """The reply to a question asked of `articles` articles: what the article itself says when
     asked about it, the best passage (about `budget` characters of it), the closest one said
-    to be only that, or a short 'not in the article(s)'."""
+    to be only that, or a short 'not in the article(s)'; with no article at all, that."""
+    if articles == 0:
+        # Every article removed: nothing could answer, rephrased or not.
+        return NO_ARTICLES
     if answer.reply is not None:
         return reply_html(answer.reply)
     if not answer.passages or answer.outcome == "none":
@@ -331,7 +338,7 @@ def no_article_line(wanted: str, visible: Sequence[str]) -> str:
 def sources_html(documents: Sequence[Document]) -> str:
     """The indexed articles: title, byline and link or file."""
     if not documents:
-        return "No articles are indexed yet."
+        return NO_ARTICLES
     lines = []
     for doc in documents:
         line = f"• <b>{title_html(doc.title)}</b>"
