@@ -181,7 +181,12 @@ def named_or_this_article(
     document = retriever.index.documents[doc_id]
     text, title = document.text.lower(), document.title.lower()
     words = _subject_words(topic, f"{title}\n{text}")
-    said = [bool(re.search(rf"\b{re.escape(w)}", text)) or _said_alone(w, text) for w in words]
+    # In the singular or the plural: "fires" is said inside "cease-fire" as "fire" is.
+    said = [
+        any(re.search(rf"\b{re.escape(form)}", text) for form in _number_forms(w))
+        or _said_alone(w, text)
+        for w in words
+    ]
     if len(scope) == 1:
         # The one article a chat has is the one meant, if it is about the subject: "who wrote
         # the football story" of a chess story, "do you have an article about bitcoin", are
@@ -409,8 +414,8 @@ def _number_forms(word: str) -> set[str]:
         forms.add(word[:-3] + ("men" if word.endswith("man") else "man"))  # "firemen"
     if word.endswith("ies"):
         forms.add(f"{word[:-3]}y")
-    if word.endswith("es"):
-        forms.add(word[:-2])
+    if word.endswith(("ses", "xes", "zes", "ches", "shes", "oes")):
+        forms.add(word[:-2])  # "buses", "boxes", "churches"; not "fires" as "fir"
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "ws")) and len(word) > 3:
         forms.add(word[:-1])  # not "news", "status" or "crisis"
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
