@@ -12,6 +12,8 @@ from articlebot.retrieval.answer_type import (
     VerdictQuestion,
     aged_thing_sentence,
     answer_type_missing,
+    clause_tells,
+    count_doer_asked,
     counted_thing,
     counts_directly,
     denies_asked,
@@ -1787,3 +1789,24 @@ def test_what_would_have_been_is_no_confident_answer_to_what_is(retriever_of) ->
     )
     answer = read_answer(dam, "how much will it cost?", ["dam"])
     assert answer.outcome != "answer" or "120 million" in answer.passages[0].highlight_text
+
+
+def test_how_many_a_named_one_did_is_answered_by_the_clause_naming_them(retriever_of) -> None:
+    # A CLI attacker: "how many goals did Brandt score?" and "... did City score?" were
+    # answered with confidence by "City had two goals ruled out for offside."
+    assert count_doer_asked("how many goals did Brandt score?") == ("Brandt", "score")
+    assert count_doer_asked("how many people did the company lay off") is None
+    assert clause_tells("City led, but Rovers striker Leo Brandt scored twice.", "Brandt", "score")
+    assert not clause_tells(
+        "City led, but Rovers striker Leo Brandt scored twice.", "City", "score"
+    )
+    match = retriever_of(
+        match="Rovers beat City in cup semi-final\n\nHarbour Rovers beat Kingsbridge City 3-1 on "
+        "Saturday.\n\nCity took the lead through Sam Okoro after 12 minutes, but Rovers striker "
+        "Leo Brandt, 19, scored twice before half-time.\n\nCity manager Ruth Adler said her side "
+        "had been unlucky. City had two goals ruled out for offside.\n"
+    )
+    brandt = read_answer(match, "how many goals did Brandt score?", ["match"])
+    assert "Brandt, 19, scored twice" in brandt.passages[0].highlight_text
+    city = read_answer(match, "how many goals did City score?", ["match"])
+    assert "ruled out" not in city.passages[0].highlight_text or city.outcome != "answer"

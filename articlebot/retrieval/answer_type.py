@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from articlebot.index.word_forms import finite_verb, other_forms, past_participle
+from articlebot.index.word_forms import finite_verb, only_a_verb, other_forms, past_participle
 from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES, same_given_name
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
@@ -1068,6 +1068,43 @@ _WORKS = re.compile(
     r"|\b(?:day|full[\s-]time|part[\s-]time)\s+job\s+(?:as|at)\b",
     re.IGNORECASE,
 )
+
+
+def count_doer_asked(question: str) -> tuple[str, str] | None:
+    """Who and what a "how many goals did Brandt score" asks a count of ("Brandt", "score"),
+    or None for another question (one about "they", "he", a phrasal verb, or someone not
+    written as a name)."""
+    found = _COUNT_DOER_QUESTION.match(last_question(question))
+    if found is None:
+        return None
+    who, verb = found.group("who"), found.group("verb").lower()
+    if who.lower().split()[-1] in _NOT_A_DOER or verb in _PARTICLES:
+        return None  # "how many did they lay off": a phrasal verb, or no one named
+    if not who[:1].isupper() or not other_forms(verb) or only_a_verb(who.split()[-1]):
+        return None  # a name typed as one ("the storm" may be "Storm Ida" in the article)
+    return who, verb
+
+
+_COUNT_DOER_QUESTION = re.compile(
+    r"^\s*how\s+many\s+(?:[\w’'-]+\s+){1,2}?(?:did|has|have|had|does|do)\s+"
+    r"(?:the\s+)?(?P<who>(?:[\w’'.-]+\s+){0,2}?[\w’'.-]+)\s+(?P<verb>[a-z]+)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_DOER = frozenset({"they", "he", "she", "it", "you", "we", "i", "people", "police"})
+_PARTICLES = frozenset({"off", "up", "down", "out", "in", "on", "away", "back", "over", "for"})
+
+
+def clause_tells(sentence: str, who: str, verb: str) -> bool:
+    """Whether a clause of `sentence` names `who` (its last word) and uses `verb` in a form
+    of its own ("Rovers striker Leo Brandt, 19, scored twice" for Brandt, score); not "City
+    took the lead ..., but ... Brandt scored" for City."""
+    forms = {verb, *other_forms(verb)}
+    last = _bare(who.split()[-1])
+    for clause in _CLAUSES.split(sentence[:_MAX_SENTENCE]):
+        words = [w.lower() for w in re.findall(r"[\w’'-]+", clause)]
+        if any(_bare(w) == last for w in words) and any(w in forms for w in words):
+            return True
+    return False
 
 
 def tells_what_would_have_been(question: str, sentence: str) -> bool:

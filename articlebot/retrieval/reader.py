@@ -35,6 +35,8 @@ from articlebot.retrieval.answer_type import (
     ages_its_subject,
     ages_only_others,
     called_by_age,
+    clause_tells,
+    count_doer_asked,
     counted_thing,
     counts_directly,
     denies_asked,
@@ -1198,13 +1200,30 @@ def with_thing_age(retriever: Retriever, answer: Answer, doc_id: str, thing: str
     return _led_by(retriever, answer, doc_id, spans[found], confident)
 
 
-def with_counted(retriever: Retriever, answer: Answer, doc_id: str, thing: str) -> Answer:
+def with_counted(
+    retriever: Retriever, answer: Answer, doc_id: str, thing: str, question: str = ""
+) -> Answer:
     """`answer` to "how many planes", when its bold never names planes, or names them but gives
     no number ("which children had received the drug"), led by the article's first sentence
     counting them right before the word ("six Canadair water-bombing planes"), its outcome
-    kept."""
+    kept; to "how many goals did Brandt score" (`question`), by the first whose clause names
+    him with the verb, or only the closest where none does."""
     bold = answer.passages[0].highlight_text if answer.passages else None
-    if bold is None or (mentions(bold, thing) and has_type("number", bold)):
+    if bold is None:
+        return answer
+    doer = count_doer_asked(question)
+    if doer is not None and clause_tells(bold, *doer):
+        return answer  # "Leo Brandt, 19, scored twice": the count without the word counted
+    if doer is not None:
+        # "how many goals did Brandt score": the clause naming him with the verb ("Leo
+        # Brandt, 19, scored twice"), not "City had two goals ruled out"; none, only the
+        # closest.
+        spans, texts = article_sentences(retriever, doc_id)
+        found = _first_where(lambda text: clause_tells(text, *doer))(texts)
+        if found is None:
+            return _only_closest(answer)
+        return _led_by(retriever, answer, doc_id, spans[found], confident=False)
+    if mentions(bold, thing) and has_type("number", bold):
         return answer
     return _led_by_chosen(
         retriever,
@@ -1244,8 +1263,12 @@ _SHAPES: tuple[
     (lambda _, typed: job_asked(typed), with_job),
     (lambda _, typed: who_is_subject(typed), with_introduction),
     (
-        lambda spelled, _: thing if (thing := counted_thing(spelled)) not in _ANYONE else None,
-        with_counted,
+        lambda spelled, _: (
+            (thing, spelled)
+            if (thing := counted_thing(spelled)) is not None and thing not in _ANYONE
+            else None
+        ),
+        lambda retriever, answer, doc_id, asked: with_counted(retriever, answer, doc_id, *asked),
     ),
     (lambda spelled, _: thing_age_asked(spelled), with_thing_age),
     (
