@@ -98,6 +98,17 @@ def test_a_title_that_only_loosely_stands_for_the_role_must_stand_alone() -> Non
     assert role_holder(reef, "Reef sounds bring fish back", asked, reef[0]) is None
     cooperative = role_holder(reef, "Reef", role_asked("who is the head of the cooperative"))
     assert cooperative is not None and cooperative.name == "Daeng Nassa"
+    # "its chairman" is the chairman of what "its" stands for (a bot attacker: "who is the
+    # chairman of the council?" named the trust's chairman with confidence).
+    trust = [
+        "The Nordvik Harbour Trust has bought the old factory, its chairman Ola Berg said.",
+        "The council will give 500,000 kroner toward the repairs.",
+    ]
+    text = " ".join(trust)
+    chairman = role_asked("who is the chairman of the council")
+    assert role_holder(trust, "Harbour trust buys factory", chairman, text) is None
+    anyone = role_holder(trust, "Harbour trust", role_asked("who is the chairman"), text)
+    assert anyone is not None and anyone.name == "Ola Berg"
     # Which one, in plain words ("of the local school"), before the name (a verifier's probe).
     school = ["The head teacher of the local school, Maria Lopez, said it was a good neighbour."]
     head = role_holder(school, "Port chief named", role_asked("who is the headmaster"), school[0])

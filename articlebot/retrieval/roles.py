@@ -396,6 +396,14 @@ def role_holder(
                 if owner in _PERSONS:
                     before = _whose(before, _PERSONS[owner], sentences, position)
                 beside = f"{before} {sentence[: words[start].start()]} {beside}"
+            if owner in _ITS and asked.qualifiers:
+                # "The Nordvik Harbour Trust has bought ..., its chairman Ola Berg": whose
+                # title it is, what "its" stands for says; a body the question does not name
+                # ("who is the chairman of the council") is another's.
+                whose = sentences[position - 1] if position else ""
+                whose += " " + sentence[: words[start - 1].start()]
+                if not any(q in _THIS_STORY or _mentions(whose, q) for q in asked.qualifiers):
+                    continue
             missing = [
                 q for q in asked.qualifiers if q not in _THIS_STORY and not _mentions(beside, q)
             ]
