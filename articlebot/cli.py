@@ -1497,7 +1497,6 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
     import asyncio
 
     from articlebot.bot import webhook
-    from articlebot.masking import without_token
 
     if args.action == "set":
         if not args.url:
@@ -1509,8 +1508,9 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
             asyncio.run(webhook.set_webhook(settings, token, args.url, urls))
         except webhook.WebhookSecretError as exc:
             raise UsageError(str(exc)) from None
-        # A path made of the token is a common convention: masked, as `info` shows it.
-        print(one_line(without_token(f"webhook set to {args.url}", token)))
+        # A path made of the token is a common convention: masked (another bot's too), as
+        # `info` shows it.
+        print(one_line(without_tokens(f"webhook set to {args.url}", token)))
     elif args.action == "info":
         info = asyncio.run(webhook.webhook_info(token, urls))
         if not info["url"]:
@@ -1520,7 +1520,7 @@ def _webhook_action(args: argparse.Namespace, settings: Settings, token: str, ur
             if value is None or value == "":
                 continue  # Telegram leaves out what it has not got (no error yet)
             # The webhook's URL or last error may hold the token (a path made of it).
-            print(one_line(without_token(f"{key}: {value}", token)))
+            print(one_line(without_tokens(f"{key}: {value}", token)))
     else:
         asyncio.run(webhook.delete_webhook(token, urls))
         print("webhook deleted")

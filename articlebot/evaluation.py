@@ -133,7 +133,10 @@ def load_eval_file(path: Path) -> EvalSet:
         # JSON Lines end at "\n" only: a U+2028 inside a string is text, not a line break.
         # "utf-8-sig": a byte-order mark, as Windows editors write, is no JSON error.
         lines = path.read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        # As `add` says it of the same file (UTF-16, or no text at all).
+        raise DocumentError(f"{path}: not UTF-8 text (save it as UTF-8)") from None
+    except OSError as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise DocumentError(f"{path}: cannot read ({reason})") from None
     for line_no, line in enumerate(lines, start=1):

@@ -184,7 +184,7 @@ def without_token(text: str, token: str) -> str:
 
 #: Anything shaped as @BotFather's tokens are: the bot's number, a colon, 30 or more letters,
 #: digits, _ and -. A token pasted into another setting is masked though it is not the one set.
-_TOKEN_SHAPED = re.compile(r"(?<![0-9])[0-9]{1,20}:[A-Za-z0-9_-]{30,}")
+_TOKEN_SHAPED = re.compile(r"(?<![0-9])[0-9]{1,20}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")
 
 
 def without_tokens(text: str, token: str = "") -> str:

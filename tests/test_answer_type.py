@@ -9,6 +9,7 @@ import pytest
 from articlebot.config import load_settings
 from articlebot.retrieval.answer_type import (
     NameQuestion,
+    PlacingQuestion,
     VerdictQuestion,
     aged_thing_sentence,
     answer_type_missing,
@@ -1669,9 +1670,14 @@ def test_who_came_second_is_answered_by_the_placing_or_whom_the_winner_beat(
 ) -> None:
     # Blind trials: "who came second" and "who came 2nd" in two sled-race reports were
     # answered by the third-placed musher (the winner had finished "ahead of" the second).
-    assert placing_asked("who came 2nd") == 2
-    assert placing_asked("so who finished third?") == 3
-    assert placing_asked("who was the runner-up") == 2
+    assert placing_asked("who came 2nd") == PlacingQuestion(2)
+    assert placing_asked("so who finished third?") == PlacingQuestion(3)
+    assert placing_asked("who was the runner-up") == PlacingQuestion(2)
+    # A verifier: of a marathon's two races, the women's runner-up was given for the men's.
+    women = placing_asked("who was runner up in the women's race")
+    assert women == PlacingQuestion(2, ("women",))
+    assert women.narrows("In the women's race, Aoife Kelly finished as runner-up.")
+    assert not women.narrows("He crossed the line ahead of Abebe Tadesse.")
     assert placing_asked("who is second in command") is None
     assert placing_asked("who won") is None
     assert states_placing("Tyneside Rowing Club finished third, a minute behind.", 3)
@@ -1686,7 +1692,8 @@ def test_who_came_second_is_answered_by_the_placing_or_whom_the_winner_beat(
     ):
         answer = read_answer(rowing, question, ["rowing"])
         assert said in answer.passages[0].highlight_text, question
-        assert answer.outcome == "answer", question
+    # Said, it is the answer; whom the winner beat is inferred, its outcome as the search's.
+    assert read_answer(rowing, "who finished 3rd?", ["rowing"]).outcome == "answer"
 
 
 def test_what_someone_does_for_a_living_is_answered_by_where_or_as_what_they_work(
@@ -1730,6 +1737,13 @@ def test_a_verdict_question_is_answered_by_the_verdict_not_the_accusation(retrie
     assert verdict_of("Price was cleared, but Holt was found guilty.", "Holt") == "guilty"
     assert verdict_of("Price was cleared, but Holt was found guilty.", "Price") == "cleared"
     assert verdict_of("Price had been accused of taking bribes.", "Price") is None
+    # A verifier's probes: a plea is no verdict; two verdicts parted by "but" alone; a
+    # verdict with the name between "found" and "guilty".
+    assert verdict_of("Gary Stone, 34, pleaded not guilty at a hearing.", "Stone") is None
+    both = "The jury acquitted Paul Mills of misconduct but convicted Lee Grant of bribery."
+    assert verdict_of(both, "Grant") == "guilty" and verdict_of(both, "Mills") == "cleared"
+    named = "A jury found former warehouse manager Daniel Hurst guilty of fraud."
+    assert verdict_of(named, "Hurst") == "guilty"
     trial = retriever_of(trial=ACQUITTAL)
     for question, said, outcome in (
         ("was Price found guilty?", "cleared the former council leader Alan Price", "answer"),
@@ -1782,6 +1796,8 @@ def test_what_would_have_been_is_no_confident_answer_to_what_is(retriever_of) ->
     rejected = "The first plan, rejected in 2016, would have cost 80 million dollars."
     assert tells_what_would_have_been("how much will it cost?", rejected)
     assert not tells_what_would_have_been("how much would the first plan have cost", rejected)
+    # Asked of the plan itself, it answers (a verifier: hedged).
+    assert not tells_what_would_have_been("how much did the first plan cost", rejected)
     assert not tells_what_would_have_been("how much will it cost?", "It will cost $120 million.")
     dam = retriever_of(
         dam="Valley dam approved\n\nRIVERTON — The board approved a 120 million dollar dam on "

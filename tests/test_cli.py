@@ -1488,3 +1488,11 @@ def test_eval_reads_a_file_with_a_byte_order_mark(
     result = cli("eval", str(questions), "--json", index_dir=article_index_dir)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["hit@1"] == 1.0
+    # Saved as UTF-16: one plain line, not the codec's words (a verifier's probe).
+    questions.write_text(line, encoding="utf-16")
+    refused = cli("eval", str(questions), index_dir=article_index_dir)
+    assert refused.returncode == 1
+    assert (
+        refused.stderr.strip()
+        == f"articlebot: error: {questions}: not UTF-8 text (save it as UTF-8)"
+    )

@@ -786,6 +786,7 @@ async def test_an_upload_with_the_text_of_an_indexed_article_says_so(api, bot) -
         "It has the same text as upload-ferry, already indexed: /remove upload-ferry-copy if "
         "it was added by mistake." in second
     ), second
+    assert "indexed too" not in second  # no second, contrary /remove hint (a verifier's probe)
 
 
 @pytest.mark.asyncio

@@ -267,6 +267,13 @@ def test_a_long_message_is_read_as_its_last_question(retriever: Retriever) -> No
         ],
     )
     assert dictated.question == "so who was vinatier swapped for?"
+    # Nor a semicolon: it starts at its last question word (a verifier's probe, with commas).
+    [commas] = read_answers(
+        retriever,
+        ["I read this, " + "troops would be targets, " * 50 + "so who was vinatier swapped for?"],
+    )
+    assert commas.question == "who was vinatier swapped for?"
+    assert "Kasatkin" in commas.passages[0].highlight_text
     assert wide.question == "who was vinatier swapped for?"
     for answer in (dictated, wide):
         assert answer.reply is None and "Kasatkin" in answer.passages[0].highlight_text
@@ -1310,6 +1317,22 @@ def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retrie
     assert not stands_alone("This means the bridge will close for two years.")
     assert not stands_alone("But the plan was defeated.")
     assert stands_alone("This year the council will borrow £18 million.")
+    # "The former" before a title is who someone was (a verifier: the new manager's sentence
+    # had left the summary).
+    assert stands_alone("The former Liverpool striker Emile Heskey has been named manager.")
+    # Sentences left out so leave a nine-sentence story its three lines (a verifier: two).
+    mill = retriever_of(
+        mill="Mill fire destroys historic building\n\nA fire destroyed the old textile mill in "
+        "Burnley on Tuesday night, the fire service said. About 60 firefighters fought the "
+        "blaze for six hours. But the roof had already collapsed by midnight.\n\nThe council "
+        "had planned to turn the mill into flats at a cost of 48 million pounds. This means "
+        "the plan must now start again. Local residents said they heard explosions at around "
+        "10pm.\n\nThe cause of the fire is not yet known, said station manager Alan Pike. "
+        "However, arson has not been ruled out by the police. The mill was built in 1862 by "
+        "a cotton family from Manchester.\n"
+    )
+    title, *lines = summary_reply(mill.index, "mill").lines[:4]
+    assert len([line for line in lines if not line.startswith(("—", "By "))]) >= 3, lines
     assert stands_alone("Judge Ellen Kessler ordered Pruitt to repay $4.27 million.")
     court = retriever_of(
         court="""Former treasurer jailed over pension theft

@@ -231,3 +231,16 @@ def test_the_configured_token_is_masked_in_a_setting_error_whatever_its_shape(
         "articlebot: error: ARTICLEBOT_ADMIN_IDS must be a comma-separated list of whole"
         " numbers (got '1,<redacted-token>')\n"
     )
+
+
+def test_another_bots_token_in_a_url_is_masked_with_its_colon_encoded_too() -> None:
+    # A verifier's probe: "http://127.0.0.1:9/bot987654%3AZYX.../" was printed whole.
+    from articlebot.masking import masked_url, without_tokens
+
+    secret = "ZYXwvutsrqponmlkjihgfedcba0123456789"
+    for url in (
+        f"http://127.0.0.1:9/bot987654:{secret}/",
+        f"http://127.0.0.1:9/bot987654%3A{secret}/",
+    ):
+        assert masked_url(url) == "http://127.0.0.1:9/bot<redacted-token>/"
+        assert secret not in without_tokens(f"webhook set to {url}")

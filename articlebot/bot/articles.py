@@ -502,8 +502,8 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
         )
     twin = report.copies.get(doc_id)
     if twin is not None and twin in data.documents:
-        # As `articlebot add` says it: a second copy answers every question twice over.
-        also += (
+        # As `articlebot add` says it, and that alone: the copy is no other version to replace.
+        also = (
             f" It has the same text as <code>{escape(twin)}</code>, already indexed: "
             f"<code>/remove {escape(doc_id)}</code> if it was added by mistake."
         )

@@ -371,7 +371,7 @@ def stands_alone(sentence: str) -> bool:
 #: the plan ...", "This means ...").
 _PRONOUN_OPENING = re.compile(
     r"^(?:he|she|they|his|her|their|him|them|but|however|instead|the\s+(?:remaining|rest|"
-    r"remainder|latter|former|same)|(?:this|that|these|those)(?!\s+(?:week|weekend|year|month|"
+    r"remainder|latter|same)\b(?!\s+(?-i:[A-Z]))|(?:this|that|these|those)(?!\s+(?:week|weekend|year|month|"
     r"morning|afternoon|evening|night|summer|winter|spring|autumn|season|time)\b))\b",
     re.IGNORECASE,
 )
@@ -428,7 +428,9 @@ def summary_spans(index: IndexStore, doc_id: str) -> list[tuple[int, int]]:
     ]
     alone = [(row, start, end) for row, start, end in body if stands_alone(text[start:end])]
     sentences = alone if len(alone) >= SUMMARY_SENTENCES else body
-    count = SUMMARY_SENTENCES if len(sentences) >= SHORT_ARTICLE_SENTENCES else 2
+    # Short by its sentences, not by those left standing alone (a 9-sentence story lost its
+    # third line when three sentences pointing back were left out).
+    count = SUMMARY_SENTENCES if len(body) >= SHORT_ARTICLE_SENTENCES else 2
     rows = np.asarray([row for row, _, _ in sentences], dtype=np.int64)
     vectors = np.asarray(index.sentence_vectors_at(rows), np.float32)
     return [sentences[i][1:] for i in central_sentences(vectors, count)]

@@ -1108,11 +1108,14 @@ def clause_tells(sentence: str, who: str, verb: str) -> bool:
 
 
 def tells_what_would_have_been(question: str, sentence: str) -> bool:
-    """Whether `sentence` tells what would have been, not what is or will be ("The first plan,
-    rejected in 2016, would have cost 80 million dollars" for "how much will it cost"),
-    and the question asks nothing of the kind."""
-    return bool(_WOULD_HAVE.search(sentence[:_MAX_SENTENCE])) and not re.search(
-        r"\b(?:would|could|might)\b|['’]d\b", last_question(question), re.IGNORECASE
+    """Whether `sentence` tells what would have been ("The first plan, rejected in 2016,
+    would have cost 80 million dollars") and the question what will be ("how much will it
+    cost"); not one asking of the plan ("how much did the first plan cost")."""
+    asked = last_question(question)
+    return (
+        bool(_WOULD_HAVE.search(sentence[:_MAX_SENTENCE]))
+        and bool(re.search(r"\b(?:will|gonna)\b|['’]ll\b", asked, re.IGNORECASE))
+        and not re.search(r"\b(?:would|could|might)\b|['’]d\b", asked, re.IGNORECASE)
     )
 
 
@@ -1222,7 +1225,7 @@ def verdict_of(sentence: str, name: str | None) -> str | None:
     reach one), of `name` where given (in the clause naming them: "Hurst was cleared, but his
     adviser was found guilty"); None where it gives none."""
     sentence = sentence[:_MAX_SENTENCE]
-    clauses = _CLAUSES.split(sentence) if name else [sentence]
+    clauses = _VERDICT_CLAUSES.split(sentence) if name else [sentence]
     for clause in clauses:
         if name and not _names_surname(clause, name):
             continue
@@ -1234,9 +1237,14 @@ def verdict_of(sentence: str, name: str | None) -> str | None:
     return None
 
 
+#: Where a sentence of two verdicts parts them: "acquitted Mills of misconduct but convicted
+#: Grant of taking bribes" (no comma).
+_VERDICT_CLAUSES = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+(?:but|while|whereas)\s+")
 _VERDICT = re.compile(
     r"(?P<open>could\s+not\s+(?:reach|agree)\s+(?:on\s+)?a\s+verdict|hung\s+jury)"
-    r"|\bfound\s+(?:him\s+|her\s+|them\s+)?(?:not\s+)?guilty\b|\bpleaded\s+(?:not\s+)?guilty\b"
+    # "found former warehouse manager Daniel Hurst guilty"; a plea ("pleaded not guilty") is
+    # no verdict.
+    r"|\bfound\s+(?:[\w’'.-]+\s+){0,6}?(?:not\s+)?guilty\b"
     r"|\b(?:was|were|been)\s+convicted\b|\bconvicted\s+(?:him|her|them|[A-Z])"
     r"|\b(?:cleared|acquitted)\b",
     re.IGNORECASE,
@@ -1265,13 +1273,38 @@ _WHERE = re.compile(
 )
 
 
-def placing_asked(question: str) -> int | None:
+@dataclass(frozen=True, slots=True)
+class PlacingQuestion:
+    """ "who came second in the women's race": the place (2), and the words narrowing what
+    it was in ("women"), plain: no "'s", no plural "s"."""
+
+    place: int
+    narrowing: tuple[str, ...] = ()
+
+    def narrows(self, sentence: str) -> bool:
+        """Whether `sentence` says every narrowing word."""
+        said = {_plain_word(word) for word in re.findall(r"[\w’'-]+", sentence)}
+        return all(word in said for word in self.narrowing)
+
+
+def _plain_word(word: str) -> str:
+    return _bare(word).rstrip("s")
+
+
+def placing_asked(question: str) -> PlacingQuestion | None:
     """The place a "who came second" question asks for (2 of "who finished 2nd", "who was
-    the runner-up"), or None for another question."""
+    the runner-up") and what narrows it, or None for another question."""
     found = _PLACING_QUESTION.match(last_question(question))
     if found is None:
         return None
-    return _PLACES[found.group("place").lower().replace("-", " ")]
+    place = _PLACES[found.group("place").lower().replace("-", " ")]
+    words = re.findall(r"[\w’'-]+", found.group("what") or "")
+    narrowing = tuple(_plain_word(w) for w in words if _bare(w) not in _PLAIN_PLACE_WORDS)
+    return PlacingQuestion(place, narrowing)
+
+
+#: Words of "in the race", "at the championships" that narrow nothing.
+_PLAIN_PLACE_WORDS = frozenset({"the", "a", "an", "race", "event", "this", "that", "it"})
 
 
 _PLACES = {
@@ -1281,7 +1314,7 @@ _PLACES = {
 _PLACING = r"(?P<place>second|2nd|third|3rd|fourth|4th|fifth|5th|last|runner[\s-]?up)"
 _PLACING_QUESTION = re.compile(
     r"^\s*who\s+(?:came|finished|was|placed|ended\s+up|got|took|is|were|came\s+in|finished\s+in)"
-    rf"\s+(?:in\s+)?(?:the\s+)?{_PLACING}(?:\s+place)?(?:\s+(?:in|at)\s+(?!(?:command|line|charge)\b)[\w\s’'-]+)?\s*[?.!]*\s*$",
+    rf"\s+(?:in\s+)?(?:the\s+)?{_PLACING}(?:\s+place)?(?:\s+(?:in|at)\s+(?!(?:command|line|charge)\b)(?P<what>[\w\s’'-]+?))?\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 
@@ -1318,7 +1351,7 @@ def finished_behind(sentence: str) -> bool:
 _AHEAD_OF = re.compile(
     r"\b(?:(?:finish(?:ed|ing)|c(?:a|o)m(?:e|ing)\s+home|cross(?:ed|ing)\s+the\s+(?:finish\s+)?line)\s+"
     r"(?:[\w,.]+\s+){0,5}?ahead\s+of|edg(?:ed|ing)\s+out|pipp(?:ed|ing))\s+"
-    rf"(?:[\w’'-]+\s+){{0,3}}?(?P<name>(?-i:[{CAPITALS}])[\w’'-]+)",
+    rf"(?:[\w’'-]+,?\s+){{0,4}}?(?P<name>(?-i:[{CAPITALS}])[\w’'-]+)",
     re.IGNORECASE,
 )
 

@@ -29,6 +29,7 @@ from articlebot.retrieval.about import (
 )
 from articlebot.retrieval.answer_type import (
     NameQuestion,
+    PlacingQuestion,
     VerdictQuestion,
     age_asked,
     aged_thing_sentence,
@@ -649,7 +650,7 @@ def with_verdict(
     him ("A jury ... cleared former transport minister Daniel Hurst of fraud"), not the one
     saying what he was accused of: with confidence, or as only the closest where it is
     another verdict than the question supposes ("what was Karen Bell cleared of": she was
-    found guilty); where the article gives none, the answer is only the closest."""
+    found guilty); where no sentence gives one in these words, the answer as it was found."""
     spans, texts = article_sentences(retriever, doc_id)
     found = next(
         (
@@ -659,26 +660,39 @@ def with_verdict(
         ),
         None,
     )
+    if found is None and asked.name is not None:
+        # The verdict given without the name ("a jury found the father of two guilty"), where
+        # no verdict names anyone else: before "Gary Stone, 34, pleaded not guilty".
+        verdicts = [i for i, text in enumerate(texts) if verdict_of(text, None) is not None]
+        if verdicts and not any(people(texts[i]) for i in verdicts):
+            return _led_by(retriever, answer, doc_id, spans[verdicts[0]], confident=False)
     if found is None:
-        return _only_closest(answer)
+        return answer  # a verdict worded otherwise: the search's answer stands
     at, verdict = found
     confident = asked.supposed is None or asked.supposed == verdict
     led = _led_by(retriever, answer, doc_id, spans[at], confident)
     return led if confident else _only_closest(led)
 
 
-def with_placing(retriever: Retriever, answer: Answer, doc_id: str, place: int) -> Answer:
-    """`answer` to "who came second" led, with confidence, by the first sentence saying who
-    finished there ("Elin Sundqvist, 31, was third"); for second place where none does, by
-    the first saying whom the winner finished ahead of ("finishing 47 minutes ahead of
-    four-time champion Geir Arne Bakken"); and a bold sentence telling another place offered
-    only as the closest."""
+def with_placing(
+    retriever: Retriever, answer: Answer, doc_id: str, asked: PlacingQuestion
+) -> Answer:
+    """`answer` to "who came second" led by the first sentence saying who finished there
+    ("Elin Sundqvist, 31, was third"), with confidence, or for second place, whom the winner
+    finished ahead of ("finishing 47 minutes ahead of four-time champion Geir Arne Bakken"),
+    its outcome kept; where none does, offered only as the closest."""
     spans, texts = article_sentences(retriever, doc_id)
-    found = _first_where(lambda text: states_placing(text, place))(texts)
-    if found is None and place == 2:
-        found = _first_where(finished_behind)(texts)
-    if found is not None:
-        return _led_by(retriever, answer, doc_id, spans[found])
+    place = asked.place
+    # Of the race asked about ("in the women's race"), where a sentence names it.
+    narrowed = [i for i, text in enumerate(texts) if asked.narrows(text)]
+    for i in narrowed or range(len(texts)):
+        # The first that tells it: the main race's comes before another's ("In the women's
+        # race, ... Aoife Kelly finishing as runner-up").
+        if states_placing(texts[i], place):
+            return _led_by(retriever, answer, doc_id, spans[i])
+        if place == 2 and finished_behind(texts[i]):
+            # Whom the winner beat came second, as a rule: told so, not said.
+            return _led_by(retriever, answer, doc_id, spans[i], confident=False)
     return _only_closest(answer)
 
 

@@ -166,6 +166,11 @@ def normalize_question(question: str, max_chars: int) -> str:
         clause = _CLAUSE_BREAK.split(last)[-1]
         if len(clause) <= max_chars and _has_words(clause):
             return clause
+        # Nor a clause break: the question starts at its last question word ("... and the
+        # troops would be targets so who was vinatier swapped for?").
+        starts = list(_QUESTION_START.finditer(last))
+        if starts and len(last) - starts[-1].start("word") <= max_chars:
+            return last[starts[-1].start("word") :]
     cut = cleaned[: max_chars + 1].rsplit(" ", 1)[0] if " " in cleaned[:max_chars] else ""
     return (cut or cleaned)[:max_chars].rstrip()
 
@@ -179,6 +184,13 @@ def _narrow(found: re.Match[str]) -> str:
     return chr(ord(found.group(0)) - 0xFEE0)
 
 
+#: Where a question may begin inside a run-on sentence: a question word after a break or a
+#: joining word ("..., so who was", "... and when did").
+_QUESTION_START = re.compile(
+    r"(?:[,;:]\s+|\s+(?:so|and|but|then|now)\s+)"
+    r"(?P<word>(?:who|what|when|where|why|how|which|whose)\b)",
+    re.IGNORECASE,
+)
 #: Where one clause of a run-on sentence ends and the next begins.
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|\s+[-–—]\s+")
 #: Where a pasted sentence ends and a question typed in lower case after it begins ("... the
