@@ -1826,3 +1826,14 @@ def test_how_many_a_named_one_did_is_answered_by_the_clause_naming_them(retrieve
     assert "Brandt, 19, scored twice" in brandt.passages[0].highlight_text
     city = read_answer(match, "how many goals did City score?", ["match"])
     assert "ruled out" not in city.passages[0].highlight_text or city.outcome != "answer"
+
+
+def test_a_doer_named_otherwise_than_by_by_is_not_left_out() -> None:
+    # The dev set: "who bowled the captain" answered by "... he was bowled trying to cut a
+    # delivery that skidded on from Mominul Alam" had been hedged by the doer check.
+    bowled = (
+        "Fernando made 89 before he was bowled by a delivery that skidded on from Mominul Alam."
+    )
+    assert not leaves_out_the_doer("who bowled the captain", bowled.replace("by a", "with a"))
+    # And "how many votes did Richard Pellow get": a count news gives in other words.
+    assert count_doer_asked("how many votes did Richard Pellow get") is None

@@ -1331,7 +1331,7 @@ def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retrie
         "However, arson has not been ruled out by the police. The mill was built in 1862 by "
         "a cotton family from Manchester.\n"
     )
-    title, *lines = summary_reply(mill.index, "mill").lines[:4]
+    _title, *lines = summary_reply(mill.index, "mill").lines[:4]
     assert len([line for line in lines if not line.startswith(("—", "By "))]) >= 3, lines
     assert stands_alone("Judge Ellen Kessler ordered Pruitt to repay $4.27 million.")
     court = retriever_of(
