@@ -42,6 +42,7 @@ from articlebot.retrieval.answer_type import (
     thing_age_asked,
     verdict_asked,
     verdict_of,
+    verdicts_of,
     wanted_type,
     winner_asked,
     with_news_words,
@@ -1729,9 +1730,9 @@ def test_a_verdict_question_is_answered_by_the_verdict_not_the_accusation(retrie
     # A CLI attacker: "was Hurst found guilty?" and "what was Hurst convicted of?" were
     # answered with confidence by "Hurst, 55, had been accused of ...", of a man the jury
     # cleared; "what was Karen Bell cleared of?" by her guilty verdict, with confidence.
-    assert verdict_asked("was Price found guilty?") == VerdictQuestion("Price", None)
+    assert verdict_asked("was Price found guilty?") == VerdictQuestion("Price", None, "guilty")
     assert verdict_asked("what was Sandra Holt cleared of") == VerdictQuestion(
-        "Sandra Holt", "cleared"
+        "Sandra Holt", "cleared", "cleared"
     )
     assert verdict_asked("who was found guilty") is None
     assert verdict_of("Price was cleared, but Holt was found guilty.", "Holt") == "guilty"
@@ -1744,6 +1745,17 @@ def test_a_verdict_question_is_answered_by_the_verdict_not_the_accusation(retrie
     assert verdict_of(both, "Grant") == "guilty" and verdict_of(both, "Mills") == "cleared"
     named = "A jury found former warehouse manager Daniel Hurst guilty of fraud."
     assert verdict_of(named, "Hurst") == "guilty"
+    # The second verifier round: a clause without a name is the named one's ("cleared of
+    # fraud but convicted of theft"), a guilty plea convicts, "X's partner, Y," is Y, and
+    # "what was the verdict on X" names X.
+    both = "Mills was cleared of fraud but convicted of stealing from a charity."
+    assert verdicts_of(both, "Mills") == ["cleared", "guilty"]
+    plea = "Ellison's partner, Jodie Marsh, 29, had earlier pleaded guilty to child cruelty."
+    assert verdicts_of(plea, "Jodie Marsh") == ["guilty"] and verdicts_of(plea, "Ellison") == []
+    assert verdict_asked("what was the verdict on Sarah Lyle?") == VerdictQuestion(
+        "Sarah Lyle", None
+    )
+    assert verdict_asked("was Hurst found guilty").asked == "guilty"
     trial = retriever_of(trial=ACQUITTAL)
     for question, said, outcome in (
         ("was Price found guilty?", "cleared the former council leader Alan Price", "answer"),
@@ -1808,8 +1820,8 @@ def test_what_would_have_been_is_no_confident_answer_to_what_is(retriever_of) ->
 
 
 def test_how_many_a_named_one_did_is_answered_by_the_clause_naming_them(retriever_of) -> None:
-    # A CLI attacker: "how many goals did Brandt score?" and "... did City score?" were
-    # answered with confidence by "City had two goals ruled out for offside."
+    # A CLI attacker: "how many goals did Brandt score?" was answered with confidence by "City
+    # had two goals ruled out for offside." (moved there from his "scored twice").
     assert count_doer_asked("how many goals did Brandt score?") == ("Brandt", "score")
     assert count_doer_asked("how many people did the company lay off") is None
     assert clause_tells("City led, but Rovers striker Leo Brandt scored twice.", "Brandt", "score")
@@ -1824,16 +1836,21 @@ def test_how_many_a_named_one_did_is_answered_by_the_clause_naming_them(retrieve
     )
     brandt = read_answer(match, "how many goals did Brandt score?", ["match"])
     assert "Brandt, 19, scored twice" in brandt.passages[0].highlight_text
-    city = read_answer(match, "how many goals did City score?", ["match"])
-    assert "ruled out" not in city.passages[0].highlight_text or city.outcome != "answer"
 
 
-def test_a_doer_named_otherwise_than_by_by_is_not_left_out() -> None:
-    # The dev set: "who bowled the captain" answered by "... he was bowled trying to cut a
-    # delivery that skidded on from Mominul Alam" had been hedged by the doer check.
-    bowled = (
-        "Fernando made 89 before he was bowled by a delivery that skidded on from Mominul Alam."
-    )
-    assert not leaves_out_the_doer("who bowled the captain", bowled.replace("by a", "with a"))
-    # And "how many votes did Richard Pellow get": a count news gives in other words.
+def test_a_name_after_a_passive_verb_is_no_doer_and_a_count_needs_no_verb() -> None:
+    # A verifier: "who hit the guard?" of "was hit with a crowbar outside the office of depot
+    # manager Steve Wragg" had been confident (a bystander, a place); only "by" names a doer.
+    outside = "The guard was hit with a crowbar outside the office of manager Steve Wragg."
+    assert leaves_out_the_doer("who hit the guard", outside)
+    # "how many votes did Richard Pellow get": a count news gives in other words.
     assert count_doer_asked("how many votes did Richard Pellow get") is None
+    # A count in other words than the verb asked: "netted a hat-trick", "added a third",
+    # "finished with 31 points" (the verifier's probes had them hedged).
+    for said in (
+        "Kieran Walsh netted a hat-trick.",
+        "Captain Ryan Coles added a third from the penalty spot.",
+        "Justin Robinson finished with 31 points and nine assists.",
+    ):
+        who = said.split()[-3] if "points" in said else said.split()[1]
+        assert clause_tells(said, "Walsh" if "Walsh" in said else who, "score", "point"), said

@@ -502,11 +502,13 @@ def _added_html(document: Document, data: IndexData, report: BuildReport) -> str
         )
     twin = report.copies.get(doc_id)
     if twin is not None and twin in data.documents:
-        # As `articlebot add` says it, and that alone: the copy is no other version to replace.
-        also = (
+        # As `articlebot add` says it; the copy is no other version for this one to replace
+        # (earlier uploads of the name with other text are still said).
+        same = (
             f" It has the same text as <code>{escape(twin)}</code>, already indexed: "
             f"<code>/remove {escape(doc_id)}</code> if it was added by mistake."
         )
+        also = (also if earlier and twin not in earlier else "") + same
     return f"Added <b>{title}</b> ({counted(passages, 'passage')}), id {shown_id}.{also}"
 
 

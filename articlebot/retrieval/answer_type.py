@@ -1096,17 +1096,27 @@ _PARTICLES = frozenset({"off", "up", "down", "out", "in", "on", "away", "back", 
 _LIGHT_VERBS = frozenset({"get", "got", "have", "has", "had", "make", "take", "receive", "win"})
 
 
-def clause_tells(sentence: str, who: str, verb: str) -> bool:
-    """Whether a clause of `sentence` names `who` (its last word) and uses `verb` in a form
-    of its own ("Rovers striker Leo Brandt, 19, scored twice" for Brandt, score); not "City
-    took the lead ..., but ... Brandt scored" for City."""
+def clause_tells(
+    sentence: str, who: str, verb: str, thing: str = "", pronoun: bool = False
+) -> bool:
+    """Whether a clause of `sentence` names `who` (its last word; with `pronoun`, "he", "she"
+    or "they" too) with `verb` in a form of its own or a count of `thing` ("Leo Brandt, 19,
+    scored twice", "Ryan Coles added a third", "Robinson finished with 31 points" for how
+    many X scored); not "City took the lead ..., but ... Brandt scored" for City."""
     forms = {verb, *other_forms(verb)}
-    last = _bare(who.split()[-1])
+    names = {_bare(who.split()[-1])} | ({"he", "she", "they"} if pronoun else set())
     for clause in _CLAUSES.split(sentence[:_MAX_SENTENCE]):
         words = [w.lower() for w in re.findall(r"[\w’'-]+", clause)]
-        if any(_bare(w) == last for w in words) and any(w in forms for w in words):
+        if any(_bare(w) in names for w in words) and (
+            any(w in forms for w in words)
+            or _ORDINAL.search(clause)
+            or (thing and counts_directly(clause, thing))
+        ):
             return True
     return False
+
+
+_ORDINAL = re.compile(r"\b(?:second|third|fourth|fifth|hat-?trick|brace|twice|once)\b", re.I)
 
 
 def tells_what_would_have_been(question: str, sentence: str) -> bool:
@@ -1167,13 +1177,9 @@ def leaves_out_the_doer(question: str, sentence: str) -> bool:
         sentence[:_MAX_SENTENCE],
         re.IGNORECASE,
     )
-    if passive is None or re.search(r"\bby\b", passive.group("after")):
-        return False
-    # Named after it all the same ("was bowled ... from Mominul Alam"): not left out.
-    return not _FULL_NAME.search(passive.group("after"))
-
-
-_FULL_NAME = re.compile(rf"[{CAPITALS}][\w’'-]+\s+[{CAPITALS}]")
+    # A name after the verb is as often a bystander's or a place's ("outside the office of
+    # depot manager Steve Wragg") as the doer's: only "by" names who did it.
+    return passive is not None and re.search(r"\bby\b", passive.group("after")) is None
 
 
 _WHO_DID_IT = re.compile(r"^\s*who\s+(?P<verb>[a-z]+)\s+(?:the|a|an|his|her|their)\s+\w+", re.I)
@@ -1186,6 +1192,9 @@ class VerdictQuestion:
 
     name: str | None
     supposed: str | None
+    #: The verdict the question's words name, supposed or asked about: of two verdicts on
+    #: someone, the one asked about comes first.
+    asked: str | None = None
 
 
 def verdict_asked(question: str) -> VerdictQuestion | None:
@@ -1197,16 +1206,21 @@ def verdict_asked(question: str) -> VerdictQuestion | None:
         return None
     if found.group("bare"):
         return VerdictQuestion(None, None)
+    if found.group("of"):
+        return VerdictQuestion(found.group("of"), None)
     name = found.group("name")
     if name.lower().split()[0] in _NOT_A_DEFENDANT:
         return None
-    supposed = found.group("what") and _polarity(found.group("verdict"))
-    return VerdictQuestion(name, supposed or None)
+    polarity = _polarity(found.group("verdict"))
+    # "what was X convicted of" supposes the verdict; "was X found guilty" asks which it was.
+    return VerdictQuestion(name, polarity if found.group("what") else None, polarity)
 
 
 _VERDICT_WORDS = r"found\s+(?:not\s+)?guilty|(?:not\s+)?guilty|convicted|cleared|acquitted"
 _VERDICT_QUESTION = re.compile(
     r"^\s*(?:(?P<bare>(?:what\s*(?:'s|’s|s|\s+is|\s+was)\s+the\s+verdict|verdict)\s*[?.!]*\s*$)"
+    r"|(?:what\s*(?:'s|’s|s|\s+is|\s+was)\s+the\s+)?verdicts?\s+(?:on|for|against|in)\s+"
+    r"(?:the\s+case\s+of\s+)?(?P<of>(?:[\w’'.-]+\s+){0,2}?[\w’'.-]+?)(?:['’]s\s+case)?\s*[?.!]*\s*$"
     r"|(?P<what>what\s+(?:was|were|is|has|had)\s+)?(?:(?:was|were|is|has|had)\s+)?"
     r"(?P<name>(?:[\w’'.-]+\s+){0,2}?[\w’'.-]+)\s+(?:been\s+)?"
     rf"(?P<verdict>{_VERDICT_WORDS})(?:\s+of)?\b.*$)",
@@ -1228,31 +1242,44 @@ def _polarity(words: str) -> str | None:
     return None
 
 
-def verdict_of(sentence: str, name: str | None) -> str | None:
-    """The verdict `sentence` gives ("guilty" or "cleared"; "open" where the jury could not
-    reach one), of `name` where given (in the clause naming them: "Hurst was cleared, but his
-    adviser was found guilty"); None where it gives none."""
+def verdicts_of(sentence: str, name: str | None) -> list[str]:
+    """The verdicts `sentence` gives ("guilty", "cleared"; "open" where the jury could not
+    reach one), in order: of `name` where given, in the clauses naming them and those after
+    that name no one else ("Mills was cleared of fraud but convicted of theft": both, his),
+    not another's ("Hurst was cleared, but his adviser Bell was found guilty")."""
     sentence = sentence[:_MAX_SENTENCE]
-    clauses = _VERDICT_CLAUSES.split(sentence) if name else [sentence]
-    for clause in clauses:
-        if name and not _names_surname(clause, name):
+    found: list[str] = []
+    theirs = name is None
+    for clause in _VERDICT_CLAUSES.split(sentence) if name else [sentence]:
+        if name:
+            if _names_surname(_POSSESSIVE_NAME.sub(" ", clause), name):
+                theirs = True  # not "Ellison's partner, Jodie Marsh, ...": hers
+            elif any(
+                m.start() > len(clause) - len(clause.lstrip()) for m in _NAME.finditer(clause)
+            ):
+                theirs = False  # another's clause ("his adviser, Karen Bell, was ...")
+        if not theirs:
             continue
-        found = _VERDICT.search(clause)
-        if found is not None:
-            if found.group("open"):
-                return "open"
-            return _polarity(found.group(0))
-    return None
+        for verdict in _VERDICT.finditer(clause):
+            found.append("open" if verdict.group("open") else _polarity(verdict.group(0)) or "")
+    return [verdict for verdict in found if verdict]
 
 
+def verdict_of(sentence: str, name: str | None) -> str | None:
+    """The first verdict `sentence` gives of `name` (see `verdicts_of`), or None."""
+    verdicts = verdicts_of(sentence, name)
+    return verdicts[0] if verdicts else None
+
+
+_POSSESSIVE_NAME = re.compile(r"\b[\w-]+['’]s\b")
 #: Where a sentence of two verdicts parts them: "acquitted Mills of misconduct but convicted
 #: Grant of taking bribes" (no comma).
 _VERDICT_CLAUSES = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+(?:but|while|whereas)\s+")
 _VERDICT = re.compile(
     r"(?P<open>could\s+not\s+(?:reach|agree)\s+(?:on\s+)?a\s+verdict|hung\s+jury)"
-    # "found former warehouse manager Daniel Hurst guilty"; a plea ("pleaded not guilty") is
-    # no verdict.
-    r"|\bfound\s+(?:[\w’'.-]+\s+){0,6}?(?:not\s+)?guilty\b"
+    # "found former warehouse manager Daniel Hurst guilty"; a guilty plea convicts, a plea of
+    # not guilty is no verdict.
+    r"|\bfound\s+(?:[\w’'.-]+\s+){0,6}?(?:not\s+)?guilty\b|\bpleaded\s+guilty\b"
     r"|\b(?:was|were|been)\s+convicted\b|\bconvicted\s+(?:him|her|them|[A-Z])"
     r"|\b(?:cleared|acquitted)\b",
     re.IGNORECASE,

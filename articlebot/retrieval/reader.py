@@ -69,6 +69,7 @@ from articlebot.retrieval.answer_type import (
     thing_age_asked,
     verdict_asked,
     verdict_of,
+    verdicts_of,
     winner_asked,
     withholds_name,
 )
@@ -652,20 +653,20 @@ def with_verdict(
     another verdict than the question supposes ("what was Karen Bell cleared of": she was
     found guilty); where no sentence gives one in these words, the answer as it was found."""
     spans, texts = article_sentences(retriever, doc_id)
+    given = [(i, verdicts_of(text, asked.name)) for i, text in enumerate(texts)]
+    given = [(i, verdicts) for i, verdicts in given if verdicts]
+    # The verdict the question names first ("was Hurst found guilty": the guilty one, though
+    # an acquittal on another charge comes before), else the first.
     found = next(
-        (
-            (i, verdict)
-            for i, text in enumerate(texts)
-            if (verdict := verdict_of(text, asked.name)) is not None
-        ),
-        None,
+        ((i, asked.asked) for i, verdicts in given if asked.asked in verdicts),
+        (given[0][0], given[0][1][0]) if given else None,
     )
     if found is None and asked.name is not None:
-        # The verdict given without the name ("a jury found the father of two guilty"), where
-        # no verdict names anyone else: before "Gary Stone, 34, pleaded not guilty".
-        verdicts = [i for i, text in enumerate(texts) if verdict_of(text, None) is not None]
-        if verdicts and not any(people(texts[i]) for i in verdicts):
-            return _led_by(retriever, answer, doc_id, spans[verdicts[0]], confident=False)
+        # The verdict given without a name ("a jury found the father of two guilty"), before
+        # "Gary Stone, 34, pleaded not guilty"; its outcome the search's.
+        unnamed = [i for i, text in enumerate(texts) if verdict_of(text, None) and not people(text)]
+        if unnamed:
+            return _led_by(retriever, answer, doc_id, spans[unnamed[0]], confident=False)
     if found is None:
         return answer  # a verdict worded otherwise: the search's answer stands
     at, verdict = found
@@ -1226,16 +1227,16 @@ def with_counted(
     if bold is None:
         return answer
     doer = count_doer_asked(question)
-    if doer is not None and clause_tells(bold, *doer):
+    if doer is not None and clause_tells(bold, *doer, thing, pronoun=True):
         return answer  # "Leo Brandt, 19, scored twice": the count without the word counted
     if doer is not None:
-        # "how many goals did Brandt score": the clause naming him with the verb ("Leo
-        # Brandt, 19, scored twice"), not "City had two goals ruled out"; none, only the
-        # closest.
+        # "how many goals did Brandt score": the clause naming him with the verb or a count
+        # ("Leo Brandt, 19, scored twice"), not "City had two goals ruled out"; where none
+        # does, the search's answer stands (news counts in words of its own).
         spans, texts = article_sentences(retriever, doc_id)
-        found = _first_where(lambda text: clause_tells(text, *doer))(texts)
+        found = _first_where(lambda text: clause_tells(text, *doer, thing))(texts)
         if found is None:
-            return _only_closest(answer)
+            return answer
         return _led_by(retriever, answer, doc_id, spans[found], confident=False)
     if mentions(bold, thing) and has_type("number", bold):
         return answer
