@@ -1134,6 +1134,17 @@ def test_a_sentence_saying_the_opposite_is_no_confident_answer(retriever_of) -> 
             "Copper fell by 3 per cent, and the peso dropped for the first time in years.",
             0.0,
         ),
+        # Asked "by how much" or "how far" (a verifier's probes: confident on copper's 3%).
+        (
+            "by how much did the peso drop",
+            "Copper fell by 3 per cent, and the peso dropped for the first time in years.",
+            1.0,
+        ),
+        (
+            "how far did the peso drop",
+            "Copper fell by 3 per cent, and the peso dropped for the first time in years.",
+            1.0,
+        ),
         ("how much of their income goes on rent", "Renters spend 41% of their income.", 0.0),
         ("how much of their income goes on rent", "Many spend more than half of it.", 0.0),
         # How wide, deep or tall, in those words: not the altitude beside it.

@@ -12,7 +12,7 @@ from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES, sa
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
 _NUMBER_QUESTION = re.compile(
-    r"^\s*(?:how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
+    r"^\s*(?:(?:by\s+)?how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
     r"cold|warm|wide|low|steep|thick|expensive|costly)|"
     r"what\s+(?:percentage|percent|share|number|proportion|age|year|amount)|"
     r"in\s+what\s+year|which\s+year)\b",
@@ -259,7 +259,7 @@ _CHANGE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 #: Read of `last_question`, whose "so", "and" before it are gone.
-_HOW_MUCH = re.compile(r"^\s*(?:by\s+)?how\s+much\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(r"^\s*(?:by\s+)?how\s+(?:much|far)\b", re.IGNORECASE)
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 #: When a change came about, not by how much: "for the first time in three years", "over
 #: the past 12 months", "within two weeks" ("fell by three weeks" is the amount).
@@ -641,7 +641,7 @@ def _changed_thing(question: str) -> set[str]:
 
 
 _CHANGED_THING = re.compile(
-    r"how\s+much\s+(?:did|has|have|had|does|do|will|would|is|was|are|were)\s+"
+    r"how\s+(?:much|far)\s+(?:did|has|have|had|does|do|will|would|is|was|are|were)\s+"
     rf"(?P<thing>(?:[\w’'-]+\s+){{1,4}}?)(?={_CHANGE_QUESTION.pattern})",
     re.IGNORECASE,
 )
