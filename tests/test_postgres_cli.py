@@ -749,3 +749,29 @@ def test_a_rebuild_counts_the_passages_it_wrote_though_a_remove_followed_at_once
     assert "0 added, 0 updated, 2 unchanged, 0 removed; embedded " in summary
     embedded, total = summary.split("; embedded ")[1].split(" passages")[0].split(" of ")
     assert embedded == total
+
+
+def test_a_database_missing_rows_it_lists_is_one_line_not_a_traceback(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # A CLI attacker: with one passage row deleted by hand, `ask` ended in a KeyError
+    # traceback from the store.
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM passages WHERE id = (SELECT min(id) FROM passages"
+            " WHERE doc_id = 'lighthouse')"
+        )
+    asked = cli(
+        "ask",
+        "When was the lighthouse lamp relit?",
+        "--database-url",
+        database_url,
+        index_dir=index_dir,
+    )
+    assert asked.returncode == 1
+    assert "Traceback" not in asked.stderr and len(asked.stderr.strip().splitlines()) == 1
+    assert "the database's index lacks" in asked.stderr and "index --rebuild" in asked.stderr

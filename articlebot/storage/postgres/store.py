@@ -18,7 +18,7 @@ from psycopg_pool import ConnectionPool
 
 from articlebot.index.arrays import ranges
 from articlebot.index.keyword import Tokenizer
-from articlebot.index.store import Manifest
+from articlebot.index.store import IndexCorruptError, Manifest
 from articlebot.index.token_codes import best_code_matches
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
@@ -265,7 +265,8 @@ class PostgresIndexStore:
                 f"SELECT id, embedding FROM {table} WHERE id = ANY(%s)", (ids.tolist(),)
             ).fetchall()
         )
-        return np.stack([found[i].to_numpy() for i in ids.tolist()]).astype(np.float32, copy=False)
+        vectors = _listed(found, ids, table)
+        return np.stack([vector.to_numpy() for vector in vectors]).astype(np.float32, copy=False)
 
     def passage_vectors_at(self, rows: np.ndarray) -> np.ndarray:
         """The vectors of these passages."""
@@ -303,7 +304,7 @@ class PostgresIndexStore:
                 (ids.tolist(),),
             ).fetchall()
         }
-        pairs = np.asarray([found[i] for i in ids.tolist()], dtype=np.int64).reshape(-1, 2)
+        pairs = np.asarray(_listed(found, ids, "passages"), dtype=np.int64).reshape(-1, 2)
         docs = self.passage_documents(rows)
         return self._sentence_bounds[docs] + pairs[:, 0], pairs[:, 1].copy()
 
@@ -368,7 +369,7 @@ class PostgresIndexStore:
                 (ids.tolist(),),
             ).fetchall()
         }
-        return np.asarray([found[i] for i in ids.tolist()], dtype=np.int64).reshape(-1, 2)
+        return np.asarray(_listed(found, ids, "sentences"), dtype=np.int64).reshape(-1, 2)
 
     def document_sentences(self, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First sentence row and sentence count of each document."""
@@ -489,3 +490,16 @@ class _Fetched:
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._rows[0] if self._rows else None
+
+
+def _listed(found: Mapping[int, T], ids: np.ndarray, table: str) -> list[T]:
+    """The rows `found` of `ids`, in order; one clear error where the database lacks some the
+    generation lists (deleted by hand, or a restore missing them), not a KeyError traceback."""
+    missing = [i for i in ids.tolist() if i not in found]
+    if missing:
+        raise IndexCorruptError(
+            f"the database's index lacks {len(missing)} of the {table} rows it lists (ids "
+            f"{', '.join(map(str, missing[:5]))}): rows were deleted outside articlebot; "
+            "`articlebot index --rebuild` writes the index again from the articles' files"
+        )
+    return [found[i] for i in ids.tolist()]
