@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from articlebot.index.word_forms import finite_verb, only_a_verb, other_forms, past_participle
-from articlebot.retrieval.names import CALENDAR, CAPITALS, NOT_NAMES, TITLES, same_given_name
+from articlebot.retrieval.names import (
+    CALENDAR,
+    CAPITALS,
+    NOT_NAMES,
+    TITLES,
+    mentions_surname,
+    same_given_name,
+)
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
 _NUMBER_QUESTION = re.compile(
@@ -1252,7 +1259,7 @@ def verdicts_of(sentence: str, name: str | None) -> list[str]:
     theirs = name is None
     for clause in _VERDICT_CLAUSES.split(sentence) if name else [sentence]:
         if name:
-            if _names_surname(_POSSESSIVE_NAME.sub(" ", clause), name):
+            if mentions_surname(_POSSESSIVE_NAME.sub(" ", clause), name):
                 theirs = True  # not "Ellison's partner, Jodie Marsh, ...": hers
             elif any(
                 m.start() > len(clause) - len(clause.lstrip()) for m in _NAME.finditer(clause)
@@ -1284,12 +1291,6 @@ _VERDICT = re.compile(
     r"|\b(?:cleared|acquitted)\b",
     re.IGNORECASE,
 )
-
-
-def _names_surname(text: str, name: str) -> bool:
-    """Whether `text` names `name` by its last word (accents or none)."""
-    last = plain_letters(name.split()[-1])
-    return re.search(rf"\b{re.escape(last)}\b", plain_letters(text), re.IGNORECASE) is not None
 
 
 def says_where(sentence: str) -> bool:

@@ -1147,10 +1147,11 @@ def answer_requests(
             reads=reads,
         )
         shown = _from_last_sentence(retriever, request, answer, ttl)
-        if shown is not answer:
+        if shown is not answer and request.previous is not None:
             # The sentence shown again is what "this" and "he" point into next.
-            answer, turn = shown, dataclasses.replace(turn, highlight=request.previous.highlight)
-            turn = dataclasses.replace(turn, doc_id=request.previous.doc_id)
+            previous = request.previous
+            answer = shown
+            turn = dataclasses.replace(turn, highlight=previous.highlight, doc_id=previous.doc_id)
         results.append((answer, _with_identified(retriever, turn)))
         at += count
     return results

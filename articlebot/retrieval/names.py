@@ -304,3 +304,9 @@ _NICKNAMES = {
 
 #: Two given names this alike are one typed wrong ("Lor" for "Lord", "Sentanta" for "Setanta").
 _TYPO_RATIO = 0.75
+
+
+def mentions_surname(text: str, name: str) -> bool:
+    """Whether `text` names the person `name` by their last name (accents or none)."""
+    last = plain_letters(name.split()[-1])
+    return re.search(rf"\b{re.escape(last)}\b", plain_letters(text), re.IGNORECASE) is not None

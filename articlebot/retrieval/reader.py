@@ -93,6 +93,7 @@ from articlebot.retrieval.names import (
     NOT_NAMES,
     TITLES,
     identified_after,
+    mentions_surname,
     names_in,
     names_someone,
     people,
@@ -532,7 +533,7 @@ def with_job(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> An
     sentence saying where or as what `name` works ("Eira, who works part-time as a
     veterinary nurse"); else by the one introducing them (`with_introduction`)."""
     spans, texts = article_sentences(retriever, doc_id)
-    found = _first_where(lambda text: _mentions_surname(text, name) and says_work(text))(texts)
+    found = _first_where(lambda text: mentions_surname(text, name) and says_work(text))(texts)
     if found is not None:
         return _led_by(retriever, answer, doc_id, spans[found])
     return with_introduction(retriever, answer, doc_id, name)
@@ -1334,13 +1335,13 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
             (
                 i
                 for i in range(len(texts))
-                if called_by_age(texts, i, lambda text: _mentions_surname(text, name))
+                if called_by_age(texts, i, lambda text: mentions_surname(text, name))
             ),
             None,
         )
     if aged is None:
         # "A 16-year-old schoolgirl from Dundee became ..." then "Amara Osei, who ...".
-        first = next((i for i, text in enumerate(texts) if _mentions_surname(text, name)), None)
+        first = next((i for i, text in enumerate(texts) if mentions_surname(text, name)), None)
         if (
             first
             and describes_by_age(texts[first - 1])
@@ -1359,18 +1360,12 @@ def with_named_age(retriever: Retriever, answer: Answer, doc_id: str, name: str)
         # 27-year-old pulled away from Ethiopia's Meseret Tola" (whoever the sentence before
         # named: not Tola, or it would have been found above): not the asked one's age.
         return _only_closest(answer)
-    if top is None or top.doc_id != doc_id or _mentions_surname(top.highlight_text, name):
+    if top is None or top.doc_id != doc_id or mentions_surname(top.highlight_text, name):
         return answer  # "Harrow, who is 61": an age the pattern does not know
-    naming = next((i for i, text in enumerate(texts) if _mentions_surname(text, name)), None)
+    naming = next((i for i, text in enumerate(texts) if mentions_surname(text, name)), None)
     if naming is None:
         return answer
     return _only_closest(_led_by(retriever, answer, doc_id, spans[naming], confident=False))
-
-
-def _mentions_surname(sentence: str, name: str) -> bool:
-    """Whether `sentence` names the person `name` by their last name (accents or none)."""
-    last = plain_letters(name.split()[-1])
-    return re.search(rf"\b{re.escape(last)}\b", plain_letters(sentence), re.IGNORECASE) is not None
 
 
 def _by_shape(
