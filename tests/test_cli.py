@@ -1325,14 +1325,18 @@ def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ARTICLEBOT_")}
         env |= {"ARTICLEBOT_INDEX_DIR": str(article_index_dir), "ARTICLEBOT_CACHE_DIR": str(cache)}
-        asked = subprocess.run(
-            [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+
+        def ask() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
+                env=env,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+
+        asked = ask()
         assert asked.returncode == 0, asked.stderr
         assert "Witkoff" in asked.stdout
         left = sorted(p.name for p in export.parent.iterdir())
@@ -1342,14 +1346,7 @@ def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(
         late = export.parent / f".{export.name}.tmp-late"
         late.mkdir()
         os.utime(late, (1e9, 1e9))
-        again = subprocess.run(
-            [sys.executable, "-m", "articlebot", "ask", "who is Witkoff?"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        again = ask()
         assert again.returncode == 0, again.stderr
         assert not late.exists() and live.exists()
     finally:

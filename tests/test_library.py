@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import dataclasses
 import itertools
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import pytest
@@ -27,6 +29,10 @@ from articlebot.index.store import current_generation
 from articlebot.ingest.documents import Document, DocumentError
 from articlebot.ingest.fetch import fetch_article
 from articlebot.retrieval.retriever import Retriever
+
+if TYPE_CHECKING:
+    from filelock import FileLock
+    from telegram.ext import Application
 
 #: The fixture `api`.
 pytest_plugins = ["botkit"]
@@ -901,11 +907,9 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
     # An attacker's probe: an upload or /remove waiting for a long `articlebot index` held the
     # stop until that writer finished (35-40 s, not ARTICLEBOT_STOP_SECONDS), and then went
     # through anyway, after the admin was told it was not added (or nothing at all).
-    from botkit import launch_polling, stop_while_waiting_for_writer
-    from filelock import FileLock
+    from botkit import stop_while_waiting_for_writer
 
     from articlebot.bot import articles
-    from articlebot.bot.app import build_application
 
     settings = load_settings(api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN])
     admin = make_user(ADMIN)
@@ -913,17 +917,9 @@ async def test_a_stop_while_a_change_waits_for_another_writer_makes_no_change(
         _upload(api, ADMIN, "bells.txt", BELLS, admin),
         api.private_message(ADMIN, "/remove article", user=admin),
     ):
-        other = FileLock(article_index_dir / ".writer.lock", thread_local=False)
-        other.acquire()  # another writer, as a long `articlebot index` holds it
-        try:
-            app = build_application(
-                settings, api.token, Retriever(open_index(settings, encoder), encoder)
-            )
-            await launch_polling(app)
+        async with _polling_beside_another_writer(api, encoder, settings) as (app, _):
             took = await stop_while_waiting_for_writer(api, app, ADMIN, change)
             assert took < settings.stop_seconds
-        finally:
-            other.release()
         assert api.sent_messages(ADMIN)[-1]["text"] in (
             articles.RESTARTING_BEFORE_ADDED,
             articles.RESTARTING_BEFORE_REMOVED,
@@ -1325,21 +1321,13 @@ async def test_a_remove_waiting_for_another_writer_does_not_hold_up_the_chat_s_q
     # A verifier's probe: once a chat's answers went out in the order asked, an admin's
     # /remove waiting for a long `articlebot index` held every later question of that chat
     # until the other writer finished (42 s). The question is answered meanwhile.
-    from botkit import launch_polling, shut_down
-    from filelock import FileLock
+    from botkit import shut_down
 
     from articlebot.bot import articles
-    from articlebot.bot.app import build_application
 
     settings = load_settings(api_url=api.url, index_dir=article_index_dir, admin_ids=[ADMIN])
     admin = make_user(ADMIN)
-    other = FileLock(article_index_dir / ".writer.lock", thread_local=False)
-    other.acquire()  # another writer, as a long `articlebot index` holds it
-    try:
-        app = build_application(
-            settings, api.token, Retriever(open_index(settings, encoder), encoder)
-        )
-        await launch_polling(app)
+    async with _polling_beside_another_writer(api, encoder, settings) as (app, other):
         try:
             api.push_update(api.private_message(ADMIN, "/remove article", user=admin))
             await api.await_for(
@@ -1358,6 +1346,27 @@ async def test_a_remove_waiting_for_another_writer_does_not_hold_up_the_chat_s_q
         finally:
             other.release()
             await shut_down(app)
+
+
+@contextlib.asynccontextmanager
+async def _polling_beside_another_writer(
+    api: FakeBotApi, encoder, settings
+) -> AsyncIterator[tuple[Application, FileLock]]:
+    """A bot on `settings` polling `api` while another writer holds the index's writer lock,
+    as a long `articlebot index` does; the lock, released when the block ends if not before."""
+    from botkit import launch_polling
+    from filelock import FileLock
+
+    from articlebot.bot.app import build_application
+
+    other = FileLock(settings.index_dir / ".writer.lock", thread_local=False)
+    other.acquire()
+    try:
+        app = build_application(
+            settings, api.token, Retriever(open_index(settings, encoder), encoder)
+        )
+        await launch_polling(app)
+        yield app, other
     finally:
         if other.is_locked:
             other.release()
