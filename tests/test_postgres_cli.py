@@ -775,3 +775,34 @@ def test_a_database_missing_rows_it_lists_is_one_line_not_a_traceback(
     assert asked.returncode == 1
     assert "Traceback" not in asked.stderr and len(asked.stderr.strip().splitlines()) == 1
     assert "the database's index lacks" in asked.stderr and "index --rebuild" in asked.stderr
+
+
+def test_a_database_whose_manifest_was_emptied_says_so_and_a_rebuild_keeps_its_articles(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # A CLI attacker: with the generation's manifest emptied by hand, `ask` ended in a
+    # LookupError traceback and `index --rebuild` then removed every article.
+    article = tmp_path / "lighthouse.txt"
+    article.write_text(LIGHTHOUSE, encoding="utf-8")
+    added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
+    assert added.returncode == 0, added.stderr
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE generations SET manifest = '{}'")
+    for command in (("ask", "When was the lighthouse lamp relit?"), ("list",)):
+        failed = cli(*command, "--database-url", database_url, index_dir=index_dir)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr
+        assert len(failed.stderr.strip().splitlines()) == 1
+        assert "damaged" in failed.stderr and "index --rebuild" in failed.stderr
+    rebuilt = cli("index", "--rebuild", "--database-url", database_url, index_dir=index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    listed = cli("list", "--database-url", database_url, index_dir=index_dir)
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["lighthouse"]
+    asked = cli(
+        "ask",
+        "When was the lighthouse lamp relit?",
+        "--json",
+        "--database-url",
+        database_url,
+        index_dir=index_dir,
+    )
+    assert "14 August" in json.loads(asked.stdout)["passages"][0]["text"]

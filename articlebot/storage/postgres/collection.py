@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,13 +65,14 @@ def has_index(store: PostgresIndexStore) -> bool:
 def require_index(url: str) -> PostgresIndexStore:
     """The current generation, or IndexNotFoundError naming the (masked) database."""
     store = open_store(url)
-    if not has_index(store):
-        store.close()
-        raise IndexNotFoundError(
-            f"no index in {masked_url(url)} yet; run `articlebot index` with this database URL "
-            "to build it"
-        )
-    return store
+    if has_index(store):
+        return store
+    with closing(store), suppress(IndexNotFoundError):
+        store.manifest  # noqa: B018 - IndexCorruptError where articles are stored without one
+    raise IndexNotFoundError(
+        f"no index in {masked_url(url)} yet; run `articlebot index` with this database URL "
+        "to build it"
+    )
 
 
 def check_recipe(manifest: Manifest, wanted: Recipe, url: str) -> None:
@@ -209,7 +211,7 @@ def stored_sources(url: str) -> list[str]:
     with connect(url) as conn:
         create_schema(conn)
         current = generations.current_generation(conn)
-        return reading.sources(conn, current.id) if current.manifest else []
+        return reading.sources(conn, current.id)
 
 
 def stored_documents(url: str) -> Iterator[Document]:
@@ -221,7 +223,7 @@ def stored_documents(url: str) -> Iterator[Document]:
     with connect(url) as conn:
         create_schema(conn)  # a new database: none yet (a writer makes the schema anyway)
         current = generations.current_generation(conn)
-        rows = reading.documents(conn, current.id) if current.manifest else []
+        rows = reading.documents(conn, current.id)
     for row in rows:
         yield Document(
             doc_id=row.doc_id,

@@ -18,7 +18,7 @@ from psycopg_pool import ConnectionPool
 
 from articlebot.index.arrays import ranges
 from articlebot.index.keyword import Tokenizer
-from articlebot.index.store import IndexCorruptError, Manifest
+from articlebot.index.store import IndexCorruptError, IndexNotFoundError, Manifest
 from articlebot.index.token_codes import best_code_matches
 from articlebot.ingest.chunking import Passage
 from articlebot.ingest.cleaning import Span
@@ -184,8 +184,16 @@ class PostgresIndexStore:
                 ).fetchall()
             )
             saved = dict(self.generation.manifest)
+            if not saved and not meta:
+                raise IndexNotFoundError("this database holds no index yet")
             if not saved:
-                raise LookupError("this database holds no index yet")
+                # Articles without the manifest that lists them (emptied by hand, a partial
+                # restore): a rebuild reads their rows (stored_documents) and keeps them.
+                raise IndexCorruptError(
+                    f"the database's index is damaged: its current generation has no manifest"
+                    f" though it holds {len(meta)} articles; `articlebot index --rebuild` writes"
+                    " the index again from them"
+                )
             self._manifest = Manifest.from_json(saved | {"documents": meta})
         return self._manifest
 
