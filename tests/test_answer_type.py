@@ -217,6 +217,11 @@ def test_the_counted_thing_is_the_noun_before_the_verb():
         ("how much did she win", "Achieng won in 2 hours 19 minutes.", 1.0),
         ("how much did she win", "She will take home a prize of $50,000.", 0.0),
         ("how much did they win by", "They won by 14 points.", 0.0),
+        # "What would it cost" asks for money as "how much" does (a blind trial's was
+        # answered with confidence by "raise the height of the dam by 6 metres").
+        ("what would the second phase cost", "It would raise the dam by 6 metres.", 1.0),
+        ("what would the second phase cost", "It is estimated to cost $310 million.", 0.0),
+        ("what did the repairs cost them", "Repairs took 18 months.", 1.0),
     ],
 )
 def test_money_is_answered_in_a_currency(question, sentence, missing):

@@ -1506,3 +1506,91 @@ def test_the_bot_s_list_of_articles_shows_no_reporter_s_address() -> None:
     doc = Document("d", "Board votes", "The board voted.", "/srv/d.txt")
     listed = sources_html([dataclasses.replace(doc, byline="By Jane Roe <jroe@gazette.example>")])
     assert "Board votes</b> — By Jane Roe" in listed and "@" not in listed
+
+
+CLIMBER = """Kyrgyz climber becomes first Central Asian woman to summit all 14 highest peaks
+
+KATHMANDU, Oct. 4 (AFP) - Kyrgyz mountaineer Aizada Toktogulova has become the first woman \
+from Central Asia to climb all 14 of the world's mountains higher than 8,000 metres, after \
+reaching the summit of Shishapangma in Tibet on Thursday, her expedition organiser said.
+
+Toktogulova, 38, stood on the summit with two Nepali guides, said Chhiring Lama, managing \
+director of Sky Ridge Expeditions.
+
+Born in Naryn, Toktogulova worked as an English teacher in Bishkek before turning to \
+climbing full-time in 2014.
+
+Her first 8,000-metre peak was Manaslu in Nepal in 2016. She climbed Everest in 2019 and K2 \
+in 2022. She used supplementary oxygen on nine of the 14 peaks.
+
+Nurlan Abdyrakhmanov, 55, president of the Kyrgyz Alpine Federation, said her success had \
+inspired a new generation of climbers in the mountainous country.
+"""
+
+HIKER = """Missing hiker found alive after four nights in Wicklow ravine
+
+GLENDALOUGH, Ireland - A 66-year-old hiker who went missing in the Wicklow Mountains on \
+Friday was found alive on Tuesday by a forestry worker who heard him shouting, police said.
+
+Martin Fogarty, a retired postman from Drogheda, had set out alone to walk a 12-kilometre \
+loop. His wife raised the alarm that night.
+
+Declan Furlong, 29, the forestry worker, said he heard a faint voice from a ravine.
+"""
+
+
+def test_who_is_the_word_the_headline_uses_is_the_person_the_story_opens_with(
+    retriever_of,
+) -> None:
+    # A blind trial: "who is the climber" of "Kyrgyz climber becomes first ..." was answered
+    # by the federation president ("a new generation of climbers"), and "she" then meant him
+    # ("how old is she": 55, with confidence).
+    articles = retriever_of(climber=CLIMBER, hiker=HIKER)
+    answer = read_answer(articles, "who is the climber", ["climber"])
+    assert "Aizada Toktogulova" in answer.passages[0].highlight_text
+    assert answer.outcome == "answer"
+    # Described in the lead and named in the next sentence, as news does.
+    for question in ("who was the missing hiker", "who is the hiker?"):
+        answer = read_answer(articles, question, ["hiker"])
+        assert "Martin Fogarty" in answer.passages[0].highlight_text, question
+    # A word the headline does not use is left to the search ("the worker" is Furlong).
+    answer = read_answer(articles, "who is the forestry worker", ["hiker"])
+    assert "Declan Furlong" in answer.passages[0].highlight_text
+    chat = retriever_of(climber=CLIMBER)
+    _, turn = ask_in_context(chat, "who is the climber", None)
+    age, _ = ask_in_context(chat, "how old is she", turn)
+    assert "Toktogulova, 38" in age.passages[0].highlight_text
+
+
+def test_a_name_only_one_passage_gives_leads_over_the_story_s_main_person(retriever_of) -> None:
+    # A blind trial: "when did she climb everest" was answered with confidence by the lead,
+    # which names her (as the question did, rewritten), not the passage saying "She climbed
+    # Everest in 2019", which calls her "she".
+    climber = retriever_of(climber=CLIMBER)
+    for question in (
+        "when did Toktogulova climb everest",
+        "when did Aizada Toktogulova climb Everest",
+    ):
+        answer = read_answer(climber, question)
+        assert "Everest in 2019" in answer.passages[0].highlight_text, question
+    _, turn = ask_in_context(climber, "who is Aizada Toktogulova", None)
+    answer, _ = ask_in_context(climber, "when did she climb everest", turn)
+    assert "Everest in 2019" in answer.passages[0].highlight_text
+    # A name the story gives throughout is the search's to weigh.
+    answer = read_answer(climber, "where was Toktogulova born")
+    assert "Naryn" in answer.passages[0].highlight_text
+
+
+def test_a_job_someone_quit_is_their_job(retriever_of) -> None:
+    # A blind trial: "what was her job" (of Kayla Sorensen) was answered with confidence by
+    # "Sorensen, 31, was back at work", her introduction by age; the lead said "before she
+    # quit her job as a dental hygienist".
+    care = retriever_of(
+        care="County opens its own day care centre\n\n"
+        "HOLMQUIST, Minn. - When the town's only day care closed, Kayla Sorensen drove her "
+        "children 38 miles each way before she quit her job as a dental hygienist.\n\n"
+        "On Monday, Sorensen, 31, was back at work, and her son was among the first 34 "
+        "children at the new county centre.\n"
+    )
+    answer = read_answer(care, "what was Sorensen's job", ["care"])
+    assert "dental hygienist" in answer.passages[0].highlight_text

@@ -18,11 +18,13 @@ from articlebot.retrieval.names import (
 )
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
+#: "what would the second phase cost", "what did it cost them": an amount of money.
+_WHAT_COST = r"^\s*what\s+(?:will|would|does|did|do|could|might|is\s+it\s+going\s+to)\b.*\bcost\b"
 _NUMBER_QUESTION = re.compile(
     r"^\s*(?:(?:by\s+)?how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
     r"cold|warm|wide|low|steep|thick|expensive|costly)|"
     r"what\s+(?:percentage|percent|share|number|proportion|age|year|amount)|"
-    r"in\s+what\s+year|which\s+year)\b",
+    r"in\s+what\s+year|which\s+year)\b|" + _WHAT_COST,
     re.IGNORECASE,
 )
 _WHEN_QUESTION = re.compile(r"^\s*(?:when|what\s+time|what\s+date|since\s+when)\b", re.I)
@@ -245,7 +247,8 @@ _AGE_BEFORE_ROLE_NAME = re.compile(
 )
 #: "How much" asked of money: the answer has a currency ("£14.2 million", "420 million euros").
 _MONEY_QUESTION = re.compile(
-    r"^\s*how\s+(?:expensive|costly)\b|^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
+    _WHAT_COST + r"|^\s*how\s+(?:expensive|costly)\b"
+    r"|^\s*how\s+much\b.*\b(?:cost|costs|pay|paid|paying|earn|earns|earned|worth|price|prices|"
     r"money|ransom|compensation|spend|spent|salary|salaries|wage|wages|fee|fees|fine|fined|"
     r"ticket|tickets|payments?|prize|invest|invested|funding|grant|grants|charge|charged|fares?|"
     r"bids?|offers?|rents?|loans?|debts?|bonus|bonuses|pensions?|tolls?|subsidy|subsidies|"
@@ -1064,7 +1067,8 @@ def names_winner(sentence: str, narrowing: Sequence[str], headline: str = "") ->
 
 def says_work(sentence: str) -> bool:
     """Whether `sentence` says where or as what someone works ("who works part-time as a
-    veterinary nurse", "is employed by the council", "a teacher by profession")."""
+    veterinary nurse", "is employed by the council", "a teacher by profession", "quit her job
+    as a dental hygienist")."""
     return bool(_WORKS.search(sentence[:_MAX_SENTENCE]))
 
 
@@ -1072,7 +1076,7 @@ _WORKS = re.compile(
     r"\b(?:works?|worked|working)\s+(?:(?:part|full)[\s-]time\s+|nights\s+|shifts\s+)?"
     r"(?:as|for|at)\s+(?:an?\s+|the\s+)?[\w’'-]+"
     r"|\b(?:is|was)\s+employed\s+(?:as|by|at)\b|\bby\s+(?:profession|trade)\b"
-    r"|\b(?:day|full[\s-]time|part[\s-]time)\s+job\s+(?:as|at)\b",
+    r"|\b(?:day|full[\s-]time|part[\s-]time|(?:her|his|their|my)(?:\s+old)?)\s+job\s+(?:as|at)\b",
     re.IGNORECASE,
 )
 

@@ -341,6 +341,27 @@ def job_asked(question: str) -> str | None:
     return " ".join(words)
 
 
+def who_is_the(question: str) -> str | None:
+    """The noun whose person "who is the climber" or "who was the missing hiker" asks for
+    ("climber", "hiker"), or None for another question (a name, a plural, one with more to it
+    than two describing words)."""
+    found = _WHO_IS_THE.fullmatch(
+        re.sub(r"(?:\s+(?:again|please|exactly|then|now))+$", "", normalize(question))
+    )
+    if found is None:
+        return None
+    noun = found.group("noun")
+    if noun in _NOT_A_NAME or (noun.endswith("s") and not noun.endswith("ss")):
+        return None
+    return noun
+
+
+_WHO_IS_THE = re.compile(
+    r"(?:(?:so|and|ok|okay)\s+)?(?:who\s+(?:is|was|s)|whos)\s+(?:the|this|that)\s+"
+    r"(?:[a-z-]+\s+){0,2}(?P<noun>[a-z]{3,})"
+)
+
+
 def who_is_subject(question: str) -> str | None:
     """The name asked about in "who is X?" (as typed, 1-4 words), or None."""
     match = _WHO_IS.fullmatch(normalize(question))

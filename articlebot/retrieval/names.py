@@ -310,3 +310,27 @@ def mentions_surname(text: str, name: str) -> bool:
     """Whether `text` names the person `name` by their last name (accents or none)."""
     last = plain_letters(name.split()[-1])
     return re.search(rf"\b{re.escape(last)}\b", plain_letters(text), re.IGNORECASE) is not None
+
+
+def named_only_at(text: str, word: str) -> list[int] | None:
+    """Where `text` writes `word` (lower case, accents aside), where it always writes it as a
+    name ("She climbed Everest in 2019"): capitalised, and so at least once inside a sentence;
+    None where it also writes it in lower case (a common word) or only opening sentences."""
+    wanted = plain_letters(word)
+    places: list[int] = []
+    inside = False
+    for found in re.finditer(r"\w+", text):
+        if plain_letters(found.group().casefold()) != wanted:
+            continue
+        if not found.group()[:1].isupper():
+            return None
+        places.append(found.start())
+        inside = (
+            inside
+            or _SENTENCE_OPENS.search(text[max(0, found.start() - 3) : found.start()]) is None
+        )
+    return places if inside else None
+
+
+#: What comes before a word opening a sentence or a line (whose capital says nothing).
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:;\n][\"“'‘(\s]*|^[\"“'‘(]+)\s*$")

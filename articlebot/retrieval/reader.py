@@ -79,6 +79,7 @@ from articlebot.retrieval.intents import (
     job_asked,
     named_article,
     who_is_subject,
+    who_is_the,
 )
 from articlebot.retrieval.languages import (
     Language,
@@ -97,6 +98,7 @@ from articlebot.retrieval.names import (
     names_in,
     names_someone,
     people,
+    personal,
     same_given_name,
 )
 from articlebot.retrieval.results import Answer, ArticleReply, Highlight, RetrievedPassage
@@ -526,6 +528,26 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
     passages = [lead, *rest][: max(len(answer.passages), 1)]
     # The Also line was the runner-up of passages this one now leads.
     return _confident(retriever, answer, passages=passages, also=None)
+
+
+def with_headline_person(retriever: Retriever, answer: Answer, doc_id: str, noun: str) -> Answer:
+    """`answer` to "who is the climber" where the headline says "Kyrgyz climber becomes
+    first ...", led by the sentence naming whom the word means: the first calling someone so
+    (else the lead, which the headline sums up) where it names a person, or the next one where
+    that names whom it describes ("A 66-year-old hiker who went missing ..." - "Martin
+    Fogarty, a retired postman, ..."); unchanged where the headline does not use the word."""
+    said = re.compile(rf"\b{re.escape(noun)}(?:['’]s)?\b", re.IGNORECASE)
+    if not said.search(retriever.index.documents[doc_id].title):
+        return answer
+    spans, texts = article_sentences(retriever, doc_id)
+    # Its plural is not the word: "a new generation of climbers" is not the climber.
+    at = next((i for i, text in enumerate(texts) if said.search(text)), 0)
+    if at >= len(texts):
+        return answer
+    if any(" " in name and personal(name) for name in people(texts[at])):
+        return _led_by(retriever, answer, doc_id, spans[at])
+    named = identified_after(texts, at)
+    return answer if named is None else _led_by(retriever, answer, doc_id, spans[named])
 
 
 def with_job(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
@@ -1262,6 +1284,7 @@ _SHAPES: tuple[
     ),
     (lambda spelled, _: speaker_asked(spelled), with_first_statement),
     (lambda spelled, _: role_asked(spelled) or role_led(spelled), with_role_holder),
+    (lambda _, typed: who_is_the(typed), with_headline_person),
     (lambda spelled, _: winner_asked(spelled), with_winner),
     (lambda spelled, _: placing_asked(spelled), with_placing),
     (lambda spelled, _: verdict_asked(spelled), with_verdict),

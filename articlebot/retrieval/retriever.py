@@ -23,6 +23,7 @@ from articlebot.retrieval.answer_type import (
     answer_type_missing,
     gives_reason,
     has_type,
+    last_question,
     reason_asked,
     wanted_type,
     with_news_words,
@@ -39,6 +40,7 @@ from articlebot.retrieval.late_interaction import (
     question_weights,
     rerank,
 )
+from articlebot.retrieval.names import named_only_at, people
 from articlebot.retrieval.quotes import (
     holds_phrase,
     quotation_around,
@@ -467,6 +469,7 @@ class Retriever:
                     placed = placed.copy()
                     placed[top] -= ranking.passage_type_weight * lacking
             order = rerank(order, placed, top_late, ranking.late_passage_weight)
+        order = self._named_once_first(text, order, passages)
         phrases = quoted_phrases(text)
         if phrases:
             order = self._quoted_first(order, passages, phrases)
@@ -664,6 +667,62 @@ class Retriever:
         candidates = merge_candidates(dense, keyword)
         clock.lap("candidates")
         return _Search(terms, candidates, searched, numbers)
+
+    def _named_once_first(
+        self, text: str, order: np.ndarray, passages: list[Passage]
+    ) -> np.ndarray:
+        """`order` with the passage first that alone names what the question names, where the
+        leading one does not: "when did she climb everest" means the passage saying "She
+        climbed Everest in 2019", not the lead naming her, which the search ranks first. A name
+        the headline or the leading passage gives, or more than one passage, is left to the
+        search."""
+        top = passages[int(order[0])]
+        document = self.index.documents[top.doc_id]
+        headline = {w.casefold() for w in re.findall(r"\w+", document.title)}
+        stop = english_stopwords()
+        # The question as typed last: a chat's rewrite puts the question before it or the
+        # names it means in front ("what happened? when did she ...", "... (Munro)").
+        asked = re.sub(r"\([^)]*\)", " ", last_question(text))
+        words = re.findall(r"\w+", asked.casefold())
+        named = {
+            word: named_only_at(document.text, word)
+            for word in words
+            if len(word) >= 3 and word not in stop and word not in headline
+        }
+        # Named across the story (its main person, its town), a name is the search's to weigh,
+        # and so is a first name beside it ("Aizada Toktogulova", only the lead giving both).
+        across = {
+            i
+            for i, word in enumerate(words)
+            if (places := named.get(word)) and places[-1] - places[0] > top.end - top.start
+        }
+        holders: set[int] = set()
+        for i, word in enumerate(words):
+            places = named.get(word)
+            if not places or {i - 1, i, i + 1} & across:
+                continue
+            written = document.text[places[0] : places[0] + len(word)]
+            if written.isupper() or _in_a_person_s_name(document.text, places[0], word):
+                # Initials are a body's the story writes out elsewhere ("the FDA's office",
+                # "Food and Drug Administration"); a person is named in the chat's rewrites.
+                continue
+            if any(top.start <= place < top.end for place in places):
+                return order
+            holder = next(
+                (
+                    i
+                    for i in order.tolist()
+                    if passages[i].doc_id == top.doc_id
+                    and all(passages[i].start <= place < passages[i].end for place in places)
+                ),
+                None,
+            )
+            if holder is not None:
+                holders.add(holder)
+        if len(holders) != 1:
+            return order
+        (first,) = holders
+        return np.concatenate([[first], order[order != first]])
 
     def _quoted_first(
         self, order: np.ndarray, passages: list[Passage], phrases: tuple[str, ...]
@@ -1071,3 +1130,11 @@ class _LateInteraction:
     def sentences(self, positions: np.ndarray) -> np.ndarray:
         """MaxSim of each sentence at `positions` (in `Sentences.rows`)."""
         return maxsim(self.matches(np.asarray(positions, dtype=np.int64)), self.weights)
+
+
+def _in_a_person_s_name(text: str, at: int, word: str) -> bool:
+    """Whether `word`, written at `at` in `text`, is a word of a name that may be a person's
+    ("Captain Alasdair Munro"), in the sentence around it."""
+    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), 0)
+    end = min((i for i in (text.find(". ", at), text.find("\n", at)) if i >= 0), default=len(text))
+    return any(" " in name and word in name.casefold().split() for name in people(text[start:end]))
