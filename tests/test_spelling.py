@@ -23,6 +23,10 @@ def test_unknown_words_become_the_article_word_one_edit_away() -> None:
     # The plural of a real word is a real word: "whats the dads name" is not about "days".
     speller = Speller(["It took three days."], known=lambda word: word in {"dad", "day"})
     assert speller.correct("whats the dads name") == "whats the dads name"
+    # An article's name with an "s" is its possessive typed without the apostrophe (a blind
+    # trial's "whos afridis coach" had lost the "'s", and with it whose coach).
+    speller = Speller(["Afridi's coach, Rehmat Khan, said so."], known=lambda word: False)
+    assert speller.correct("whos afridis coach") == "whos afridi's coach"
 
 
 def test_initials_are_the_name_an_article_writes_out() -> None:

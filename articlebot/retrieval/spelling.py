@@ -91,6 +91,8 @@ class Speller:
                 return self._accented[low]
             if self._known(low) or (low.endswith("s") and self._known(low[:-1])):
                 return word  # a real word, or the plural of one ("dads", not "days")
+            if low.endswith("s") and low[:-1] in self._counts:
+                return f"{word[:-1]}'s"  # "afridis coach": Afridi's, typed without the apostrophe
             found = process.extract(
                 low, self._words, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=5
             )
