@@ -1594,3 +1594,29 @@ def test_a_job_someone_quit_is_their_job(retriever_of) -> None:
     )
     answer = read_answer(care, "what was Sorensen's job", ["care"])
     assert "dental hygienist" in answer.passages[0].highlight_text
+
+
+def test_an_article_on_one_long_line_is_read_for_captions_once_a_line(
+    retriever_of, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CLI attacker: a .jsonl article of one 160 KB line took a minute a question, each of
+    # its 1,764 sentences searching the whole line for a photo caption.
+    from articlebot.retrieval import about
+
+    line = " ".join(
+        f"The council met on day {i} and the mayor spoke about item {i}." for i in range(300)
+    )
+    text = f"Council news\n\n{line}\n\nPhoto: Mark Ellis / Echo\n"
+    long = retriever_of(long=text)
+    searched: list[int] = []
+    caption = about._CAPTION
+
+    class Counted:
+        def search(self, *args: object) -> object:
+            searched.append(1)
+            return caption.search(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(about, "_CAPTION", Counted())
+    kept = about.body_sentences(long.index, "long")
+    assert len(kept) == 300  # the caption's sentence left out
+    assert len(searched) <= text.count("\n") + 1  # not once a sentence

@@ -3,8 +3,10 @@ and the sentence that introduces a person."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -377,10 +379,15 @@ _PRONOUN_OPENING = re.compile(
 )
 
 
-def _line_at(text: str, offset: int) -> str:
-    """The line of `text` holding `offset`."""
-    end = text.find("\n", offset)
-    return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
+def _caption_lines(text: str) -> Callable[[int], bool]:
+    """Whether the line of `text` holding an offset is a caption, each line read once (a
+    .jsonl article of one long line has thousands of sentences on it)."""
+    starts = [0, *(found.end() for found in re.finditer("\n", text))]
+    captions = [
+        _CAPTION.search(text, start, end - 1 if end > start else end) is not None
+        for start, end in zip(starts, [*starts[1:], len(text) + 1], strict=True)
+    ]
+    return lambda offset: captions[bisect.bisect_right(starts, offset) - 1]
 
 
 def body_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]:
@@ -389,12 +396,13 @@ def body_sentences(index: IndexStore, doc_id: str) -> list[tuple[int, int, int]]
     document = index.documents[doc_id]
     text = document.text
     furniture = {line.strip() for line in (document.byline, publisher(document)) if line}
+    caption = _caption_lines(text)
     return [
         (row, start, end)
         for row, start, end in document_sentences(index, doc_id)
         if start >= document.body_start
         and text[start:end].strip() not in furniture
-        and not _CAPTION.search(_line_at(text, start))
+        and not caption(start)
         and not _FIRST_RAN.search(text[start:end])
     ]
 
