@@ -1339,6 +1339,15 @@ def test_what_a_post_offers_to_index(api) -> None:
     assert what_to_index(_message(api.channel_post(channel, short)["channel_post"])) is None
     long = _message(api.channel_post(channel, short + " more", caption=True)["channel_post"])
     assert what_to_index(long).own_text is not None
+    # A news brief of a few short paragraphs is an article (a new user's 54-word one was
+    # skipped without a word in the log).
+    brief = (
+        "Ferry fares to rise in February\n\n"
+        "Fares on the Kingsport to Carrick ferry will rise by 8 per cent from February 1, the "
+        "operator said on Monday.\n\nA single adult ticket will go up from £4.50 to £4.86.\n\n"
+        "The operator blamed fuel costs. Season tickets are not affected."
+    )
+    assert what_to_index(_message(api.channel_post(channel, brief)["channel_post"])).own_text
 
 
 @pytest.mark.parametrize(

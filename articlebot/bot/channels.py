@@ -11,6 +11,7 @@ post_queue (queued, recorded, read again) and post_indexing (one post read and w
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
@@ -26,7 +27,16 @@ from articlebot.bot.post_queue import queue_post
 from articlebot.bot.render import stripped_input
 from articlebot.bot.state import BotContext
 from articlebot.bot.threads import forwarded_post
-from articlebot.ingest.posts import PostArticle, PostRef, post_ref, version_at, what_to_index
+from articlebot.ingest.posts import (
+    MIN_POST_WORDS,
+    PostArticle,
+    PostRef,
+    post_ref,
+    version_at,
+    what_to_index,
+)
+
+log = logging.getLogger(__name__)
 
 AUTOINDEX_HINT = (
     "/autoindex on: the links this group's admins post, and the posts of the channel this "
@@ -47,6 +57,12 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     """What an edited post now asks to index: its article, or nothing (an article-less
     PostArticle, which removes the one indexed before); None for a new post without one."""
     article = what_to_index(message)
+    if article is None:
+        log.info(
+            "post %s has no link and fewer than %d words of its own: not indexed",
+            post.link,
+            MIN_POST_WORDS,
+        )
     if article is None and message.edit_date is not None:
         return PostArticle(post, None, None, version_at=version_at(message), edited=True)
     return None if article is None else replace(article, post=post)

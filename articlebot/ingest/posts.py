@@ -20,9 +20,10 @@ from telegram import Message, MessageEntity
 from articlebot.ingest.cleaning import find_byline, first_line_of, looks_like_title
 from articlebot.ingest.documents import GROUP_DOC_ID, Document, document_text
 
-#: A post's own text is an article from this many words on: a news post with a photo carries a
-#: caption of up to ~150 words; a one-line "read more" teaser is not an article.
-MIN_POST_WORDS = 60
+#: A post's own text is an article from this many words on: a news brief of three or four
+#: short paragraphs is (a new user's 54-word one was skipped at 60); a one-line "read more"
+#: teaser or a photo's few words of caption is not.
+MIN_POST_WORDS = 30
 #: A title made from a post's first sentence is cut here.
 MAX_TITLE_CHARS = 100
 #: Links to Telegram itself (another post, a channel) are never the article.
