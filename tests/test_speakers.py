@@ -241,3 +241,21 @@ def test_what_he_said_after_who_he_is_is_his_first_statement(floods) -> None:
     said, _ = ask_in_context(floods, "what did he say", turn, now=120.0)
     assert said.outcome == "answer"
     assert said.passages[0].highlight_text.startswith("The mayor, Rui Teixeira, said")
+
+
+def test_a_quotation_its_sentence_gives_a_speaker_for_is_shown_alone(retriever_of) -> None:
+    # A bot attacker: "who called the decision a disaster?" was answered with confidence by
+    # two paragraphs in bold, opening with the chief executive's, because the union's sentence
+    # holds a quotation; the union names its speaker itself.
+    mill = retriever_of(
+        mill="Paper mill in Kemi to close, 450 jobs lost\n\n"
+        "The Finnish paper company Nordpaper will close its mill in Kemi by the end of June, "
+        "cutting 450 jobs, it said on Thursday.\n\n"
+        "Chief executive Anna Salo said falling demand for printing paper had made the mill "
+        "unprofitable. The company lost 80 million euros last year.\n\n"
+        "The mill opened in 1919 and produced 500,000 tonnes of paper a year at its peak. "
+        'Workers\' union Paperiliitto called the decision "a disaster for the whole region".\n'
+    )
+    top = mill.ask("who called the decision a disaster?").passages[0]
+    assert top.highlight_text.startswith("Workers' union Paperiliitto called")
+    assert top.paragraph == top.last_paragraph == 3

@@ -722,6 +722,11 @@ class Retriever:
         if len(holders) != 1:
             return order
         (first,) = holders
+        between = document.text[
+            min(top.end, passages[first].end) : max(top.start, passages[first].start)
+        ]
+        if not between.strip():
+            return order  # the passage next to it: its quotation or its story runs on there
         return np.concatenate([[first], order[order != first]])
 
     def _quoted_first(

@@ -107,7 +107,9 @@ def named_before(sentences: Sequence[str], first: int, last: int, question: str)
     shown = sentences[first : last + 1]
     if any(names_someone(sentence) for sentence in shown) or _names_asked(shown, question):
         return first
-    if not any(_PRONOUN.search(s) or _QUOTE_MARK.search(s) for s in shown):
+    # A quotation its sentence gives a speaker for ('Workers' union Paperiliitto called the
+    # decision "a disaster"') is that speaker's: only one opening the sentence is another's.
+    if not any(_PRONOUN.search(s) or _QUOTE_MARK.match(s.lstrip()) for s in shown):
         return first
     for place in range(first - 1, max(first - MAX_REACH, 0) - 1, -1):
         if names_someone(sentences[place]):
