@@ -55,6 +55,11 @@ def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli)
     assert "loading embedding model" in second.log
     assert "building it" not in second.log + second.stderr
     assert "**" in second.stdout and "paragraph 10" in second.stdout
+    # -vv logs how each question was answered; -v does not (a new user: -vv logged nothing
+    # more than -v, though README promised everything).
+    assert "searched: answer at confidence" not in second.log
+    debug = cli("ask", "Who was Vinatier swapped for?", "-vv", index_dir=index_dir)
+    assert "'Who was Vinatier swapped for?' searched: answer at confidence" in debug.log
     # Unquoted, the words are the question (they were "unrecognized arguments").
     unquoted = cli("ask", "Who", "was", "Vinatier", "swapped", "for?", index_dir=index_dir)
     assert unquoted.returncode == 0, unquoted.stderr

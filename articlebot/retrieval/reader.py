@@ -5,6 +5,7 @@ the article itself are answered from its structure, the rest by retrieval."""
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -132,6 +133,8 @@ from articlebot.retrieval.story import (
     tells,
     with_headline,
 )
+
+log = logging.getLogger(__name__)
 
 
 def articles_in_scope(retriever: Retriever, doc_ids: Collection[str] | None) -> list[str]:
@@ -955,6 +958,15 @@ def read_answers(
         bare[i] if stories.get(i) is None else with_headline(bare[i], stories[i][1]) for i in asked
     ]
     found = retriever.ask_many(searched, doc_ids=[scopes[i] for i in asked])
+    for text, answer in zip(searched, found, strict=True):
+        top = answer.passages[0] if answer.passages else None
+        log.debug(
+            "%r searched: %s at confidence %.3f, first %s",
+            text,
+            answer.outcome,
+            answer.confidence,
+            "nothing" if top is None else f"{top.doc_id} paragraph {top.paragraph}",
+        )
     answers: list[Answer] = []
     by_position = dict(zip(asked, found, strict=True))
     for i, question in enumerate(questions):
@@ -1413,6 +1425,7 @@ def _by_shape(
             )
         if doc_id is not None:
             answer = respond(retriever, answer, doc_id, asked)
+            log.debug("%r read by its shape (%s) in %s", typed, _name_of(respond), doc_id)
         break
     if (
         _WHO_ASKED.match(typed) or _WHICH_ONE.match(typed) or winner_asked(spelled) is not None
@@ -1514,3 +1527,8 @@ def read_answer(
 ) -> Answer:
     """`read_answers` for one question."""
     return read_answers(retriever, [question], [doc_ids], english_only=english_only)[0]
+
+
+def _name_of(respond: Callable[..., Answer]) -> str:
+    """A shape's answering function by name, for the log ("with_role_holder")."""
+    return getattr(respond, "__name__", "a shape")
