@@ -813,11 +813,17 @@ async def test_server_errors_are_retried_and_answered_once(api, bot) -> None:
 
 
 @pytest.mark.asyncio
-async def test_api_outage_then_recovery(api, bot) -> None:
+async def test_api_outage_then_recovery(api, bot, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="articlebot")
     api.pause()  # the server goes away: connections are refused
     api.push_update(api.private_message(55, "Who was Vinatier swapped for?"))
     await asyncio.sleep(4.0)
     assert api.sent_messages(55) == []
+    # A failed poll is one line, not "error while handling an update" with a page of
+    # traceback each time (a new user: 650 lines for a 25-second outage).
+    failed = [r for r in caplog.records if r.name.startswith("articlebot")]
+    assert any("cannot reach the Telegram Bot API" in r.getMessage() for r in failed)
+    assert not any(r.exc_info for r in failed if r.levelno >= logging.WARNING)
     api.resume()
     reply = await _reply(api, 55)
     assert "Kasatkin" in reply["text"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TimedOut
 
 from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted, is_bot_admin
@@ -558,6 +558,11 @@ async def on_error(update: object, context: BotContext) -> None:
     if update is None and isinstance(context.error, Conflict):
         # Polling refused, retried within seconds: what to do, once (bot.polling).
         context.bot_data.polling_conflicts.say(context.error)
+        return
+    if update is None and isinstance(context.error, NetworkError):
+        # Polling could not reach Telegram (down, or the network is): PTB polls again; a
+        # line each time, not a page of traceback for what is no bug.
+        log.warning("cannot reach the Telegram Bot API, polling again: %s", context.error)
         return
     chat = update.effective_chat if isinstance(update, Update) else None
     if cannot_write(context.error):
