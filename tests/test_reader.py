@@ -1312,6 +1312,11 @@ def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retrie
     assert not stands_alone("She also ordered Pruitt to repay $4.27 million in restitution.")
     assert not stands_alone("They said the branch lends 40,000 books a year.")
     assert stands_alone("It was the town's largest theft in living memory.")
+    # "It" doing what the body named before does (a CLI attacker's summary read "It said 30
+    # jobs would have been created" after a sentence about the council).
+    assert not stands_alone("It said 30 jobs would have been created.")
+    assert not stands_alone("It will employ about 2,100 staff.")
+    assert not stands_alone("Its chairman said the club would appeal.")
     # Nor with what it named: "The remaining £18 million" of what? (a new user's summary).
     assert not stands_alone("The remaining £18 million will be borrowed by the council.")
     assert not stands_alone("This means the bridge will close for two years.")
