@@ -521,6 +521,9 @@ async def test_a_link_s_article_id_is_its_page_name_without_a_hash(sites) -> Non
     assert doc.doc_id == "article"
     assert doc_id_for("https://example.org/2026/05/ferry-strike/index.html") == "ferry-strike"
     assert doc_id_for("https://example.org/news/Ferry_Strike.HTML") == "ferry-strike"
+    # "/use all" means every article: a page at /all is "all-article" (a bot attacker's was
+    # "all", which /use could not choose).
+    assert doc_id_for("https://example.org/all.html") == "all-article"
     resolver = IdentityResolver({"article": "https://example.org/article.html"})
     other = resolver.resolve(dataclasses.replace(doc, source="https://example.com/article.html"))
     assert other.doc_id.startswith("article-") and other.doc_id != "article"

@@ -109,7 +109,13 @@ def slugify(name: str) -> str:
     apart to stay under `MAX_DOC_ID_CHARS`."""
     plain = "".join(_plain_letter(c) for c in unicodedata.normalize("NFC", name))
     slug = re.sub(r"[\W_]+", "-", plain).strip("-").lower()
-    return slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
+    slug = slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
+    # "/use all" is every article: a page at /all would be chosen by no one.
+    return f"{slug}-article" if slug in RESERVED_IDS else slug
+
+
+#: Words the bot's commands read as something other than an article's id.
+RESERVED_IDS = frozenset({"all"})
 
 
 def ids_like(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
