@@ -655,6 +655,23 @@ def test_every_articles_page_fits_with_emoji_titles_and_words(
         assert f"Page {page} of " in text
 
 
+def test_an_article_s_file_name_is_listed_without_its_format_characters() -> None:
+    # A bot attacker's probe: an upload named "\u202etxt.exe.txt" was listed by /articles
+    # with its right-to-left override, turning the rest of the line around.
+    listed = [
+        render.ArticleLine(
+            doc_id="upload-story",
+            title="Story",
+            passages="3",
+            added="2026-12-02",
+            where="\u202etxt.exe.txt",
+            in_use=False,
+        )
+    ]
+    text = render.articles_html(listed, articles.USE_HINT, 1, "")
+    assert "txt.exe.txt" in text and "\u202e" not in text
+
+
 STORM = (
     "Storm floods Carrick harbour\n\nBy Jane Roe\n\n"
     "The storm flooded Carrick harbour on Tuesday, the mayor Hester Lyle said. "

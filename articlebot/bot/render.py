@@ -347,7 +347,7 @@ def sources_html(documents: Sequence[Document]) -> str:
             line += f" — {escape(clip(byline, MAX_LINE_CHARS))}"
         if doc.source.startswith(("http://", "https://")):
             shown = shown_source(doc.source)
-            link = escape(clip(shown, MAX_LINE_CHARS))
+            link = escape(clip(said_back(shown), MAX_LINE_CHARS))
             line += f'\n  <a href="{escape(shown, quote=True)}">{link}</a>'
         lines.append(line)
     return fit_lines(lines)
@@ -371,7 +371,7 @@ def article_pages(articles: Sequence[ArticleLine], hint: str) -> list[list[str]]
     lines = [
         f"• <b>{title_html(a.title)}</b>{' (in use)' if a.in_use else ''}\n"
         f"  <code>{escape(a.doc_id)}</code> · {escape(counted(a.passages, 'passage'))} · "
-        f"added {escape(a.added)}\n  {escape(clip(a.where, MAX_LINE_CHARS))}"
+        f"added {escape(a.added)}\n  {escape(clip(said_back(a.where), MAX_LINE_CHARS))}"
         for a in articles
     ]
     room = MAX_MESSAGE_CHARS - LIST_MARGIN - visible_length(f"\n\n{escape(hint)}")
