@@ -357,6 +357,7 @@ def add_documents(
             replace=replace,
             previous={d.doc_id: d.source for d in indexed if d.doc_id in moved},
             previous_texts={d.doc_id: d.content_hash for d in indexed if d.doc_id in moved},
+            titles={d.doc_id: d.title for d in indexed if d.doc_id not in gone},
         )
         if total_documents is None and isinstance(documents, Sized):
             total_documents = len(documents)

@@ -815,6 +815,30 @@ def test_a_jsonl_lines_articles_keep_their_ids_when_lines_go(tmp_path: Path, cli
     assert sorted(_ids(cli, index_dir).values()).count("Storm") == 1
 
 
+def test_a_jsonl_line_put_above_another_of_the_same_first_words_takes_not_its_id(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker: "Council approves budget for the new year in York" written above the
+    # unchanged Leeds line took the Leeds article's id (the titles' first six words are one
+    # id), so `ask --doc` of that id answered from York and the Leeds article was "updated".
+    index_dir = tmp_path / "index"
+    text = "{} council approved a budget of {} on Tuesday for the coming year, the leader said."
+    leeds = {"title": "Council approves budget for the new year in Leeds"}
+    leeds["text"] = text.format("Leeds", "2 billion pounds")
+    york = {"title": "Council approves budget for the new year in York"}
+    york["text"] = text.format("York", "900 million pounds")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(_lines(leeds))
+    assert cli("add", str(feed), index_dir=index_dir).returncode == 0
+    before = _ids(cli, index_dir)
+    feed.write_text(_lines(york, leeds))
+    refreshed = cli("index", index_dir=index_dir)
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "1 added, 0 updated, 1 unchanged" in refreshed.stdout
+    after = _ids(cli, index_dir)
+    assert {k: v for k, v in after.items() if v == leeds["title"]} == before
+
+
 WORDS = ("bridge", "school", "hospital")
 
 

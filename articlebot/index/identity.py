@@ -227,7 +227,11 @@ class IdentityResolver:
     #: Of `previous`, doc_id -> content hash: a file moved (`index NEW --prune`) is found again
     #: by its words, so that of two moved files of one name each keeps its own id.
     previous_texts: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: doc_id -> title of the documents already indexed: a .jsonl line keeps the id of its
+    #: file's article of its title, whatever lines were put above it.
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)
     _ids_by_source: dict[str, str] = dataclasses.field(init=False, repr=False)
+    _ids_by_title: dict[tuple[str, str], str] = dataclasses.field(init=False, repr=False)
     _moved_by_text: dict[str, str] = dataclasses.field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -241,6 +245,11 @@ class IdentityResolver:
             held = self._ids_by_source.get(key)
             if held is None or (len(doc_id), doc_id) < (len(held), held):
                 self._ids_by_source[key] = doc_id
+        self._ids_by_title = {}
+        for doc_id, title in self.titles.items():
+            source = known.get(doc_id)
+            if source is not None and _JSONL_LINE.fullmatch(source):
+                self._ids_by_title.setdefault((origin(source), title), doc_id)
         self._moved_by_text = {}
         for doc_id, text in self.previous_texts.items():
             self._moved_by_text.setdefault(text, doc_id)
@@ -262,7 +271,9 @@ class IdentityResolver:
                 )
         else:
             aliases = [source_key(alias) for alias in doc.aliases]
-            doc_id = self._moved_id(doc, source) or self._generated_id(doc_id, source, aliases)
+            doc_id = self._moved_id(doc, source) or self._generated_id(
+                doc_id, source, aliases, doc.title
+            )
             # A page added again by another spelling of its link ("k%C3%B6ln" for "köln")
             # keeps the source it is shown with.
             held = self.existing.get(doc_id) or self.previous.get(doc_id)
@@ -283,7 +294,9 @@ class IdentityResolver:
         same_name = os.path.basename(origin(before)) == os.path.basename(origin(source))
         return doc_id if same_name and not _JSONL_LINE.fullmatch(source) else None
 
-    def _generated_id(self, base: str, source: str, aliases: Iterable[str] = ()) -> str:
+    def _generated_id(
+        self, base: str, source: str, aliases: Iterable[str] = (), title: str = ""
+    ) -> str:
         # A file indexed before keeps its id, whether made from its name or given with --id;
         # not a .jsonl line by its number: another line may be there now. A page keeps the id
         # it was indexed under from the link that redirects to it.
@@ -297,7 +310,16 @@ class IdentityResolver:
         )
         if kept is not None and kept not in self.assigned and not _JSONL_LINE.fullmatch(source):
             return kept
-        if _JSONL_LINE.fullmatch(source):
+        line = _JSONL_LINE.fullmatch(source) is not None
+        if line:
+            # Its file's article of its title keeps its id: a line of another title whose
+            # first words are the same, put above it, does not take it.
+            titled = self._ids_by_title.get((origin(source), title))
+            # Made from the title as this one is (not a line number an older index gave).
+            ours = titled is not None and (base.startswith(titled) or titled.startswith(base))
+            if ours and titled not in self.assigned:
+                return titled
+        if line:
             # A line that has its file's suffix ("feed-ferry-strike-2e86cd": another file's
             # line of that title had the plain id) keeps it when that line's article goes.
             for candidate in _suffixed_ids(base, origin(source)):
@@ -310,6 +332,14 @@ class IdentityResolver:
             if doc_id in self.assigned:
                 return False
             taken = self.existing.get(doc_id)
+            if (
+                taken is not None
+                and line
+                and doc_id in self.titles
+                and origin(taken) == origin(source)
+            ):
+                # Another line's article of its file, by its title: that line's to keep.
+                return self.titles[doc_id] == title or allow_replace
             return taken is None or origin(taken) == origin(source) or allow_replace
 
         if GROUP_DOC_ID.fullmatch(base):

@@ -131,7 +131,9 @@ def write_documents(
             if only_if_empty and live:
                 raise IndexNotEmptyError(len(live))
             resolver = IdentityResolver(
-                {doc_id: source for doc_id, (source, _) in live.items()}, replace=replace
+                {doc_id: source for doc_id, (source, _) in live.items()},
+                replace=replace,
+                titles={d: str(meta["title"]) for d, (_, meta) in live.items() if "title" in meta},
             )
             removed = dict.fromkeys(removed_lines(current.manifest))
             named: set[str] = set()
