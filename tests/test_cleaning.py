@@ -293,6 +293,30 @@ def test_read_more_lines_and_press_release_furniture_are_dropped() -> None:
     assert not is_furniture("Read more about the theft in our earlier report, the police said.")
 
 
+def test_a_news_page_s_links_to_other_stories_and_its_buttons_are_no_paragraphs() -> None:
+    # A CLI attacker: a BBC page saved as text was answered with confidence from the "More on
+    # this story" teaser of another story ("Storm Bert: Flooding hits 120 homes"), and a
+    # paywall box ("Subscribe to the Duluth Daily for just $1 a week.") answered "how much
+    # does it cost a week?".
+    page = (
+        "Storm Darragh: Thousands without power in Wales\n\n"
+        "More than 45,000 homes in Wales were without power on Saturday.\n\n"
+        "Save\n\nImage caption, A tree fell on a car in Powys\n\n"
+        "Subscribe to the Valley Echo for just $1 a week.\n\n"
+        "A man in his 40s died when a tree fell on his car, police said.\n\n"
+        "Related topics\nWeather\n\nMore on this story\n"
+        "Storm Bert: Flooding hits 120 homes in Pontypridd\nPublished 3 days ago\n"
+    )
+    shown = [page[span.start : span.end] for span in paragraph_spans(page)]
+    assert shown == [
+        "Storm Darragh: Thousands without power in Wales",
+        "More than 45,000 homes in Wales were without power on Saturday.",
+        "A man in his 40s died when a tree fell on his car, police said.",
+    ]
+    # A sentence of the story that opens so is kept.
+    assert not is_furniture("Subscribers to the service will pay $1 a week more from May.")
+
+
 def test_a_bold_run_across_an_advertisement_line_is_shown_without_it(retriever) -> None:
     # A new user's probe: "who said axis of war" showed "- Advertisement -" inside the bold
     # sentences, which run from the bundled article's paragraph 2 into paragraph 3.

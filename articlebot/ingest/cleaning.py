@@ -22,12 +22,21 @@ _FURNITURE = re.compile(
         |related(?:\ articles|\ stories|\ content|\ coverage)?
         |share(?:\ this)?(?:\ article|\ story|\ on\ \w+)?|share\ via
         |subscribe(?:\ now|\ today)?|sign\ up\ for\ .{0,60}newsletter.{0,20}
+        |subscribe\ to\ .{0,70}|save|(?:image|media)\ (?:caption|source)\s*[,:].{0,150}
         |click\ here\ to\ .{0,60}|follow\ us\ on\ .{0,40}
         |skip\ to\ (?:main\ )?content|back\ to\ top|print(?:\ this\ article)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _DECORATION = " \t-–—_*•·|=~#>[](){}"
+#: Headings of a news page's own links after the story ("More on this story", "Related
+#: topics", "Most read"): what follows them is other stories' teasers, not this one's text.
+_TAIL_HEADING = re.compile(
+    r"^(?:more\ on\ this\ story|related\ (?:topics|stories|articles|content|links|coverage)"
+    r"|most\ (?:read|popular|viewed)|top\ stories|you\ (?:may|might)\ also\ like"
+    r"|more\ stories|recommended(?:\ for\ you)?|latest\ (?:news|stories))$",
+    re.IGNORECASE,
+)
 #: A credit line: "By Jane Doe", "(Reporting by Nora Berg; Editing by Mark Potter)" at the end
 #: of wire copy, "Posted by Sam Whitfield on March 3", "Author: Jane Doe".
 _BYLINE = re.compile(
@@ -505,6 +514,8 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     for line in body.split("\n"):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
+        if spans and _TAIL_HEADING.match(line.strip(_DECORATION).strip()):
+            break  # the page's links to other stories: the story has ended
         if not line.strip() or is_furniture(line):
             close_block()
             continue
