@@ -997,6 +997,14 @@ def test_markdown_front_matter_gives_the_author_and_date_a_page_would_print(
         ),
         ('title: "Budget passes" # draft', "Budget passes", None, None),
         ('title: "Caf\\u00e9 reopens"', "Café reopens", None, None),
+        # A date no calendar has is no date, and leaves the authors (a CLI attacker's probe:
+        # "2026-02-30" made the block no YAML, and the author list was lost).
+        (
+            "title: Baker opens shop\nauthor: [Amy Lee, Raj Singh]\ndate: 2026-02-30",
+            "Baker opens shop",
+            "By Amy Lee and Raj Singh",
+            None,
+        ),
         # No YAML (an unclosed quote): the fields its lines give, as a page would print them.
         (
             'title: Baker "opens: shop\nauthor: Jane Roe\ndate: 2026-05-01',

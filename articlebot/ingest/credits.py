@@ -5,6 +5,7 @@ Such fields are data (YAML's and TOML's dates, lists of names), not text to prin
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 
@@ -42,4 +43,8 @@ def date_text(value: object) -> str | None:
     try:
         return datetime.fromisoformat(text).date().isoformat()
     except ValueError:
-        return text or None
+        # Written as a date no calendar has ("2026-02-30"): no date at all.
+        return None if _ISO_DATE.match(text) else text or None
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\b")

@@ -98,15 +98,28 @@ def _yaml_fields(block: str) -> dict[str, object] | None:
     """A YAML block's top-level fields; None where it is no valid YAML mapping."""
     import yaml
 
-    # libyaml's loader where it is built in: a block may be as long as the file.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loaded = yaml.load(block, Loader=loader)
+        loaded = yaml.load(block, Loader=_text_dates_loader())
     except (yaml.YAMLError, ValueError, RecursionError):
         return None  # ValueError: a date no calendar has ("2026-13-45"), a 5,000-digit number
     if not isinstance(loaded, dict):
         return None
     return {key.lower(): value for key, value in loaded.items() if isinstance(key, str)}
+
+
+@functools.cache
+def _text_dates_loader() -> type:
+    """YAML's safe loader (libyaml's where it is built in: a block may be as long as the file)
+    reading dates as the text written: a date no calendar has ("2026-02-30") made the whole
+    block invalid, and its author list was lost with it; `date_text` reads the text."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [(tag, pattern) for tag, pattern in found if tag != "tag:yaml.org,2002:timestamp"]
+        for first, found in base.yaml_implicit_resolvers.items()
+    }
+    return type("TextDatesLoader", (base,), {"yaml_implicit_resolvers": resolvers})
 
 
 def _toml_fields(block: str) -> dict[str, object]:
