@@ -323,6 +323,9 @@ async def test_what_the_post_does_not_say_comes_labelled_from_the_channel(api, b
     # Nothing anywhere: one line about the post and the rest.
     nothing = await ask(api, teaser_fwd, "How do I bake sourdough bread?")
     assert nothing == f"{post_answers.NO_POST_ARTICLE} {post_answers.NOR_ELSEWHERE}"
+    # A question about the post itself is not passed on (a bot attacker: "who wrote this?"
+    # under a post without an article got another story's author).
+    assert await ask(api, teaser_fwd, "who wrote this?") == post_answers.NO_POST_ARTICLE
     teaser_id = post_ref(telegram.Message.de_json(teaser["channel_post"], None)).doc_id
     assert teaser_id not in documents(bot)
     assert api.sent_messages(CHANNEL) == []

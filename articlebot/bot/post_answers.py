@@ -24,6 +24,7 @@ from articlebot.bot.threads import Asked, Thread, question_in_thread, thread_roo
 from articlebot.ingest.posts import PostRef
 from articlebot.retrieval.about import summary_reply
 from articlebot.retrieval.conversation import Request, Turn
+from articlebot.retrieval.intents import detect_intent, named_article
 from articlebot.retrieval.results import Answer
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ async def thread_reply(
             buttons = buttons_for(answer, own.retriever.index)
             return ThreadReply(render.answer_html(answer, 1), buttons, own.turn, answer)
     lead = NOT_IN_POST if own is not None else NO_POST_ARTICLE
+    if own is None and detect_intent(question) is not None and named_article(question) is None:
+        # "who wrote this?" asks of the post itself: another story's author is no answer.
+        return ThreadReply(escape(NO_POST_ARTICLE), [], None, None)
     if others:
         elsewhere = await state.questions.ask(
             Request(question, None, others, chat_id=thread.chat_id)
