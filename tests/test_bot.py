@@ -445,6 +445,16 @@ async def test_webhook_mode_checks_the_secret(api, retriever, tmp_path) -> None:
         reply = await _reply(api, 50)
         assert "Vinatier" in reply["text"]
         assert len(api.sent_messages(50)) == 1  # the forged call was not answered
+        # Sent again (its 200 did not reach Telegram), it is answered once (a bot attacker:
+        # each delivery of one update was answered).
+        async with httpx.AsyncClient() as client:
+            for _ in range(2):
+                again = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+                )
+                assert again.status_code == 200
+        await asyncio.sleep(2.0)
+        assert len(api.sent_messages(50)) == 1
     finally:
         await shut_down(app)
 

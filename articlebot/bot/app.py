@@ -189,7 +189,16 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
 
     async def process_update(self, update: object) -> None:
         """Handle the update, a message holding its place among its chat's questions from the
-        start (`arrival_line`); then, with the webhook inbox, mark it done for every replica."""
+        start (`arrival_line`); then, with the webhook inbox, mark it done for every replica.
+        An update delivered again (a webhook whose 200 never reached Telegram) is dropped; the
+        database's inbox drops those itself, for every replica."""
+        if (
+            isinstance(update, Update)
+            and not isinstance(self.update_queue, InboxQueue)
+            and not self.bot_data.recent_updates.first_time(update.update_id)
+        ):
+            log.info("update %d delivered again: already handled", update.update_id)
+            return
         try:
             # Taken here, as it arrives: PTB starts each update's handling in the order they
             # came, and the handlers' first awaits finish in any order.

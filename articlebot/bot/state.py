@@ -62,6 +62,27 @@ class PressedButtons:
         self._seen.pop((chat, message, data), None)
 
 
+#: How many handled update ids a bot remembers against their being delivered again.
+RECENT_UPDATES = 10_000
+
+
+class RecentIds:
+    """The last `size` ids seen, the oldest forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._ids: dict[int, None] = {}
+
+    def first_time(self, value: int) -> bool:
+        """Whether `value` is not among the last ids seen; remembered from now on."""
+        if value in self._ids:
+            return False
+        self._ids[value] = None
+        if len(self._ids) > self._size:
+            del self._ids[next(iter(self._ids))]
+        return True
+
+
 @dataclass
 class BotState:
     """The settings, the served retriever, the question queue, per-chat state and the small
@@ -82,6 +103,9 @@ class BotState:
     #: Updates answered after their handler returned (a question under a post still being
     #: read): the webhook inbox marks them done once answered, not when handled.
     answered_later: set[int] = field(default_factory=set)
+    #: The ids of the updates handled lately: Telegram sends a webhook update again when its
+    #: 200 did not reach it (a proxy's timeout), and it is answered once.
+    recent_updates: RecentIds = field(default_factory=lambda: RecentIds(RECENT_UPDATES))
     #: The answers being worked on per chat (the stop notice comes after them).
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: Each chat's questions answered in turn, each the context of the next.
