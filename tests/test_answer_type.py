@@ -1870,3 +1870,17 @@ def test_a_name_after_a_passive_verb_is_no_doer_and_a_count_needs_no_verb() -> N
     ):
         who = said.split()[-3] if "points" in said else said.split()[1]
         assert clause_tells(said, "Walsh" if "Walsh" in said else who, "score", "point"), said
+
+
+def test_a_figure_of_the_past_s_best_answers_no_question_of_now() -> None:
+    # A bot attacker: "how many people does the plant employ now?" was answered with
+    # confidence by "It employed 12,000 people at its height", of a plant sold in administration.
+    from articlebot.retrieval.answer_type import tells_a_past_peak
+
+    peak = (
+        "The plant produced 3 million tonnes a year at its peak. It employed 12,000 at its height."
+    )
+    assert tells_a_past_peak("how many people does the plant employ now?", peak)
+    assert tells_a_past_peak("how much steel does it make?", peak)
+    assert not tells_a_past_peak("how many people did the plant employ at its height?", peak)
+    assert not tells_a_past_peak("how many people does it employ now?", "It employs 300 people.")

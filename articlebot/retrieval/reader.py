@@ -65,6 +65,7 @@ from articlebot.retrieval.answer_type import (
     states_thing_age,
     suffered_asked,
     tally_asked,
+    tells_a_past_peak,
     tells_an_earlier_one,
     tells_what_would_have_been,
     thing_age_asked,
@@ -1133,6 +1134,7 @@ def _unless_unsupported(answer: Answer, question: str, article: str = "") -> Ans
         or leaves_party_out(question, bold)
         or leaves_out_the_doer(question, bold)
         or tells_what_would_have_been(question, bold)
+        or tells_a_past_peak(question, bold)
         or tells_an_earlier_one(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
