@@ -835,3 +835,22 @@ def test_a_holder_s_own_name_narrows_no_title_and_a_past_question_takes_a_former
     # Asked in the present, the former holder is still another role.
     holder = role_holder(honey, headline, role_asked("who is the boss"), " ".join(honey))
     assert holder is None or holder.name != "Vytautas Grigonis"
+
+
+def test_her_coach_after_her_quotation_is_hers_and_former_may_open_the_appositive() -> None:
+    # A new user's probe: "who is her coach?" (after "who won the marathon?") and "who is
+    # lowe's coach" were hedged: "Her coach, former Olympian Graham Tully," named no one (an
+    # appositive opening without "the"), and the sentence before it, a quotation, no one whom
+    # "her" meant; its speaker is in the sentence before that.
+    sentences = [
+        "Amara Lowe, a 19-year-old student from Hexham, won the Riverside Marathon on Sunday.",
+        "Organisers said the race had raised £2.3 million for charity.",
+        '"I didn\'t expect to win, I just wanted to finish under two thirty," Lowe said.',
+        '"When I looked behind me at 38k and nobody was there, I started crying."',
+        "Her coach, former Olympian Graham Tully, said she trained six days a week.",
+    ]
+    text = " ".join(sentences)
+    headline = "Teenager Amara Lowe wins Riverside Marathon in course record"
+    for question in ("who is lowe's coach", "who is amara lowe's coach?", "who is the coach"):
+        holder = role_holder(sentences, headline, role_asked(question), text)
+        assert holder is not None and holder.name.endswith("Graham Tully"), question

@@ -406,6 +406,9 @@ def role_holder(
                 # title it is, what "its" stands for says; a body the question does not name
                 # ("who is the chairman of the council") is another's.
                 whose = sentences[position - 1] if position else ""
+                if owner in _PERSONS and position:
+                    # Past a quotation to its speaker ('"...," Lowe said. "..." Her coach').
+                    whose += " " + _whose(whose, _PERSONS[owner], sentences, position)
                 whose += " " + sentence[: words[start - 1].start()]
                 if not any(q in _THIS_STORY or _mentions(whose, q) for q in asked.qualifiers):
                     continue
@@ -489,6 +492,12 @@ _ITS = frozenset({"its", "their", "his", "her"})
 _PERSONS = {"his": "he", "her": "she"}
 
 
+#: How many sentences back from "Her coach" the one naming whom "her" means may be, past a
+#: quotation.
+_WHOSE_REACH = 3
+_QUOTED = re.compile(r"[\"“”]")
+
+
 def _whose(sentence: str, pronoun: str, sentences: Sequence[str], at: int) -> str:
     """Whom "her" (`pronoun` "she") or "his" in sentence `at` means: the first person
     `sentence` (the one before) names, its subject as news writes it ("Priya Nair won her final
@@ -497,10 +506,17 @@ def _whose(sentence: str, pronoun: str, sentences: Sequence[str], at: int) -> st
     A "she" after someone named second is often the subject's ("Nair beat Whitmore, and she
     said ..."), and a name the article gives no pronoun tells nothing."""
     named = people(sentence)
+    back, quoting = at - 2, False
+    while not named and back >= max(at - _WHOSE_REACH, 0) and _QUOTED.search(sentence):
+        # A quotation names no one: its speaker is in the sentence before it ('"...," Lowe
+        # said. "When I looked behind me ..." Her coach, ...'), whom "her" goes on about.
+        named, quoting = people(sentences[back]), True
+        sentence, back = sentences[back], back - 1
     if not named:
         return ""
     others = [*sentences[:at], "", *sentences[at + 1 :]]
-    return named[0] if plainly_called(named[0], others) == pronoun else ""
+    called = plainly_called(named[0], others)
+    return named[0] if called == pronoun or (quoting and called is None) else ""
 
 
 def _one_name(qualifiers: Sequence[str], text: str, beside: str) -> bool:
@@ -707,6 +723,9 @@ def _name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
 
 #: How many words an appositive may describe a title's holder with before the name.
 _DESCRIPTION = 6
+#: Words an appositive opens with, as "the" and "a" do: "Her coach, former Olympian Graham
+#: Tully," (a new user's probe: no one was named).
+_DESCRIBING = frozenset({"former", "longtime", "veteran", "retired", "fellow", "ex"})
 
 
 def _described_name_after(sentence: str, words: list[re.Match[str]], at: int) -> str:
@@ -715,7 +734,7 @@ def _described_name_after(sentence: str, words: list[re.Match[str]], at: int) ->
     Schilder,"), or ""."""
     if at >= len(words) or _gap(sentence, words, at) != ",":
         return ""
-    if _bare(words[at].group()) not in _ARTICLES:
+    if _bare(words[at].group()) not in _ARTICLES | _DESCRIBING:
         return ""
     end = at + 1  # the appositive runs to the first punctuation
     while end < len(words) and not _gap(sentence, words, end):
