@@ -1155,6 +1155,9 @@ async def test_articles_lists_and_use_scopes_the_chat(api, bot) -> None:
         await _reply(api, chat, n)
     listed, used, marked, unknown, near = (m["text"] for m in api.sent_messages(chat))
     assert "Russia warns" in listed and "article" in listed
+    # Its hint says where the ids are: not "(ids are in /articles)" under /articles itself
+    # (a new user).
+    assert "ids are in /articles" not in listed and "under each title" in listed
     assert "only" in used and "Russia warns" in used
     assert marked != listed  # the article in use is marked as such
     assert unknown == "There is no article with id nope. /articles lists them."

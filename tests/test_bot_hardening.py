@@ -650,7 +650,7 @@ def test_every_articles_page_fits_with_emoji_titles_and_words(
         for n in range(200)
     ]
     for page in (1, 2, 3):
-        text = render.articles_html(listed, articles.USE_HINT, page, "🔥" * 200)
+        text = render.articles_html(listed, articles.LIST_HINT, page, "🔥" * 200)
         assert render.visible_length(text) <= render.MAX_MESSAGE_CHARS
         assert f"Page {page} of " in text
 
@@ -668,7 +668,7 @@ def test_an_article_s_file_name_is_listed_without_its_format_characters() -> Non
             in_use=False,
         )
     ]
-    text = render.articles_html(listed, articles.USE_HINT, 1, "")
+    text = render.articles_html(listed, articles.LIST_HINT, 1, "")
     assert "txt.exe.txt" in text and "\u202e" not in text
 
 

@@ -66,6 +66,8 @@ RESTARTING_BEFORE_REMOVED = (
 )
 ADD_FAILED = "Could not add it: something went wrong; the log has the details."
 USE_HINT = "Use /use ID to ask only one article (ids are in /articles), /use all for every one."
+#: Under /articles's own list, where each id is under its article's title.
+LIST_HINT = "Use /use ID (under each title) to ask only that article, /use all for every one."
 
 
 async def articles(update: Update, context: BotContext) -> None:
@@ -99,9 +101,9 @@ async def articles(update: Update, context: BotContext) -> None:
                 in_use=doc_id in scope,
             )
         )
-    words, page = _words_and_page(words, lambda: len(article_pages(listed, USE_HINT)))
+    words, page = _words_and_page(words, lambda: len(article_pages(listed, LIST_HINT)))
     found = [a for a in listed if _has_words(f"{a.doc_id} {a.title}", words)]
-    await message.reply_html(articles_html(found, USE_HINT, page, " ".join(words)))
+    await message.reply_html(articles_html(found, LIST_HINT, page, " ".join(words)))
 
 
 def _words_and_page(args: list[str], pages: Callable[[], int]) -> tuple[list[str], int]:
