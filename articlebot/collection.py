@@ -113,7 +113,12 @@ def update_index(
             on_wait=on_wait,
         )
     # A rebuild from files keeps the ids their articles had (one given with `add --id` too).
-    resolver = IdentityResolver({}, previous=_indexed_sources(settings.index_dir))
+    previous = _indexed_documents(settings.index_dir)
+    resolver = IdentityResolver(
+        {},
+        previous={doc_id: str(meta.get("source", "")) for doc_id, meta in previous.items()},
+        titles={doc_id: str(meta["title"]) for doc_id, meta in previous.items() if "title" in meta},
+    )
     if total_documents is None and isinstance(documents, Sized):
         total_documents = len(documents)
     named: set[str] = set()
@@ -528,14 +533,13 @@ def record_post_removals(settings: Settings, doc_ids: Sequence[str]) -> None:
         state.close()
 
 
-def _indexed_sources(index_dir: Path) -> dict[str, str]:
-    """doc_id -> source of what the index folder holds, as its manifest says (none when it
-    holds no readable index)."""
+def _indexed_documents(index_dir: Path) -> dict[str, dict]:
+    """doc_id -> metadata (source, title, ...) of what the index folder holds, as its manifest
+    says (none when it holds no readable index)."""
     try:
-        documents = read_manifest(index_dir).documents
+        return dict(read_manifest(index_dir).documents)
     except IndexStoreError:
         return {}
-    return {doc_id: str(meta.get("source", "")) for doc_id, meta in documents.items()}
 
 
 def _current(settings: Settings) -> IndexData | None:

@@ -837,6 +837,20 @@ def test_a_jsonl_line_put_above_another_of_the_same_first_words_takes_not_its_id
     assert "1 added, 0 updated, 1 unchanged" in refreshed.stdout
     after = _ids(cli, index_dir)
     assert {k: v for k, v in after.items() if v == leeds["title"]} == before
+    # A rebuild from the file keeps them so too (a verifier's probe).
+    rebuilt = cli("index", str(feed), "--rebuild", index_dir=index_dir)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert _ids(cli, index_dir) == after
+    # A title corrected keeps its article's id: no line of the old title is left (a
+    # verifier's probe: the fix had made it a new article).
+    typo = tmp_path / "typo.jsonl"
+    typo.write_text(_lines({**leeds, "title": "Council approves budget for the new year in Leds"}))
+    assert cli("add", str(typo), index_dir=index_dir).returncode == 0
+    [typo_id] = [k for k, v in _ids(cli, index_dir).items() if v.endswith("in Leds")]
+    typo.write_text(_lines(leeds))
+    fixed = cli("index", index_dir=index_dir)
+    assert "0 added, 1 updated" in fixed.stdout, fixed.stdout
+    assert _ids(cli, index_dir)[typo_id] == leeds["title"]
 
 
 WORDS = ("bridge", "school", "hospital")

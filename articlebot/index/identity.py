@@ -9,10 +9,12 @@ short hash of its path ("news-3fa2b1"). Ids given explicitly (a .jsonl line's do
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from pathlib import Path
 
 from articlebot.ingest.documents import (
     GROUP_DOC_ID,
@@ -204,6 +206,27 @@ def origin_is_gone(source: str) -> bool:
     return False
 
 
+def _titles_of(path: str) -> frozenset[str]:
+    """The titles of a .jsonl file's lines, as read for indexing (none where it cannot be
+    read): read only where two of its lines' titles begin alike."""
+    try:
+        changed = os.stat(path).st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _titles_in(path, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _titles_in(path: str, changed: int) -> frozenset[str]:
+    """`_titles_of` the file as it was when last `changed`."""
+    from articlebot.ingest.documents import iter_documents
+
+    try:
+        return frozenset(doc.title for doc in iter_documents([Path(path)]))
+    except (OSError, DocumentError):
+        return frozenset()
+
+
 def _suffixed_ids(doc_id: str, source: str) -> list[str]:
     """`doc_id` with `source`'s hash, shortest first: the ids one source may be given where
     another has `doc_id` (a longer hash only where a shorter one is taken too)."""
@@ -332,14 +355,22 @@ class IdentityResolver:
             if doc_id in self.assigned:
                 return False
             taken = self.existing.get(doc_id)
+            # Of its file, indexed now or before a rebuild: a line of another title is not
+            # given that line's id.
+            held = taken or self.previous.get(doc_id)
             if (
-                taken is not None
+                held is not None
                 and line
                 and doc_id in self.titles
-                and origin(taken) == origin(source)
+                and origin(held) == origin(source)
             ):
-                # Another line's article of its file, by its title: that line's to keep.
-                return self.titles[doc_id] == title or allow_replace
+                # Another line's article of its file, by its title, while the file still has a
+                # line of that title: that line's to keep. A title corrected ("Leds" to
+                # "Leeds") leaves no such line, and its article keeps its id.
+                held_title = self.titles[doc_id]
+                if held_title != title and held_title in _titles_of(origin(source)):
+                    return allow_replace
+                return True
             return taken is None or origin(taken) == origin(source) or allow_replace
 
         if GROUP_DOC_ID.fullmatch(base):
