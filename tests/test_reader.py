@@ -1561,6 +1561,23 @@ def test_who_is_the_word_the_headline_uses_is_the_person_the_story_opens_with(
     # A word the headline does not use is left to the search ("the worker" is Furlong).
     answer = read_answer(articles, "who is the forestry worker", ["hiker"])
     assert "Declan Furlong" in answer.passages[0].highlight_text
+    # A verifier's probes: the lead describing two people, the one asked is named beside the
+    # word later; another one called so is not; a winner is whom "won" names, not the lead.
+    farm = retriever_of(
+        farm="Farmer fined after cows trample walker\n\n"
+        "A farmer has been fined after his cattle trampled a walker on a footpath near Penrith.\n\n"
+        "Susan Pike, 68, a retired teacher, broke three ribs.\n\n"
+        "The previous owner of the land, a farmer called Peter Hall, had fenced the path.\n\n"
+        "The farmer, John Ellis, 59, of Kirkoswald, admitted failing to keep the cows away.\n",
+        race="Surprise winner as favourite drops out of York Marathon\n\n"
+        "Kenyan favourite Daniel Kiprop pulled out of the York Marathon at 30 kilometres.\n\n"
+        "The race was won by Tom Ashworth, 29, a postman from Harrogate.\n",
+    )
+    for question in ("who was the farmer", "whos the farmer"):
+        answer = read_answer(farm, question, ["farm"])
+        assert "John Ellis" in answer.passages[0].highlight_text, question
+    answer = read_answer(farm, "who was the winner", ["race"])
+    assert "Tom Ashworth" in answer.passages[0].highlight_text
     chat = retriever_of(climber=CLIMBER)
     _, turn = ask_in_context(chat, "who is the climber", None)
     age, _ = ask_in_context(chat, "how old is she", turn)

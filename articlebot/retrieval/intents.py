@@ -351,9 +351,14 @@ def who_is_the(question: str) -> str | None:
     if found is None:
         return None
     noun = found.group("noun")
-    if noun in _NOT_A_NAME or (noun.endswith("s") and not noun.endswith("ss")):
+    if noun in _NOT_A_NAME or noun in _DONE_BY or (noun.endswith("s") and not noun.endswith("ss")):
         return None
     return noun
+
+
+#: Whom an event makes so, which the sentence telling the event names ("The race was won by
+#: ..."), not whom the story opens with: "Surprise winner as favourite drops out".
+_DONE_BY = frozenset({"winner", "loser", "champion", "champ", "victor", "runner"})
 
 
 _WHO_IS_THE = re.compile(

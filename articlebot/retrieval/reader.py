@@ -536,22 +536,52 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
 
 def with_headline_person(retriever: Retriever, answer: Answer, doc_id: str, noun: str) -> Answer:
     """`answer` to "who is the climber" where the headline says "Kyrgyz climber becomes
-    first ...", led by the sentence naming whom the word means: the first calling someone so
-    (else the lead, which the headline sums up) where it names a person, or the next one where
-    that names whom it describes ("A 66-year-old hiker who went missing ..." - "Martin
-    Fogarty, a retired postman, ..."); unchanged where the headline does not use the word."""
+    first ...", led by the sentence naming whom the word means: the first naming them beside
+    it ("The farmer, John Ellis, 59,"), with confidence; else the first
+    calling someone so (else the lead, which the headline sums up) where it names a person,
+    with confidence, or the next one where that opens with whom it describes ("A 66-year-old
+    hiker who went missing ..." - "Martin Fogarty, a retired postman, ..."), as the closest;
+    unchanged where the headline does not use the word."""
     said = re.compile(rf"\b{re.escape(noun)}(?:['’]s)?\b", re.IGNORECASE)
     if not said.search(retriever.index.documents[doc_id].title):
         return answer
     spans, texts = article_sentences(retriever, doc_id)
-    # Its plural is not the word: "a new generation of climbers" is not the climber.
-    at = next((i for i, text in enumerate(texts) if said.search(text)), 0)
-    if at >= len(texts):
+    # "The farmer, John Ellis," (not "a 27-year-old Chinese climber, Li Wen": another one).
+    beside = re.compile(
+        rf"\bthe\s+(?:[\w’'-]+\s+){{0,2}}{re.escape(noun)},\s+(?-i:[{CAPITALS}])[\w’'-]+"
+        rf"\s+(?-i:[{CAPITALS}])",
+        re.IGNORECASE,
+    )
+    named = next((i for i, text in enumerate(texts) if beside.search(text)), None)
+    if named is not None:
+        return _led_by(retriever, answer, doc_id, spans[named])
+    # Its plural is not the word: "a new generation of climbers" is not the climber. Nor is
+    # a lead that does not tell of it (the favourite who dropped out, under "Surprise winner
+    # as ..."): the lead stands for the word where it says it or its verb ("to climb").
+    doing = re.compile(rf"\b{re.escape(_doing(noun))}", re.IGNORECASE)
+    if texts and doing.search(texts[0]):
+        at: int | None = 0  # the lead, as the headline sums it up
+    else:
+        at = next((i for i, text in enumerate(texts) if said.search(text)), None)
+    if at is None:
         return answer
     if any(" " in name and personal(name) for name in people(texts[at])):
         return _led_by(retriever, answer, doc_id, spans[at])
-    named = identified_after(texts, at)
-    return answer if named is None else _led_by(retriever, answer, doc_id, spans[named])
+    after = identified_after(texts, at)
+    if after is None or not _OPENS_WITH_NAME.match(texts[after]):
+        return answer
+    # The lead may describe two ("A farmer has been fined after his cattle trampled a
+    # walker"): whom the next sentence names is only the closest.
+    return _led_by(retriever, answer, doc_id, spans[after], confident=False)
+
+
+def _doing(noun: str) -> str:
+    """What one called `noun` does, as a word's start: "climb" of "climber", "sail" of
+    "sailor"; the noun itself where it names no doer."""
+    for ending in ("er", "or"):
+        if noun.endswith(ending) and len(noun) > len(ending) + 3:
+            return noun[: -len(ending)]
+    return noun
 
 
 def with_job(retriever: Retriever, answer: Answer, doc_id: str, name: str) -> Answer:
@@ -1298,10 +1328,10 @@ _SHAPES: tuple[
     ),
     (lambda spelled, _: speaker_asked(spelled), with_first_statement),
     (lambda spelled, _: role_asked(spelled) or role_led(spelled), with_role_holder),
-    (lambda _, typed: who_is_the(typed), with_headline_person),
     (lambda spelled, _: winner_asked(spelled), with_winner),
     (lambda spelled, _: placing_asked(spelled), with_placing),
     (lambda spelled, _: verdict_asked(spelled), with_verdict),
+    (lambda _, typed: who_is_the(typed), with_headline_person),
     (lambda spelled, _: name_asked(spelled), with_naming),
     (
         lambda spelled, _: score_asked(spelled) or None,

@@ -204,12 +204,8 @@ class RoleQuestion:
     #: Every narrowing word must stand beside the title: "the union guy" is whoever holds a
     #: title of the union's, not any title-holder of the story.
     strict: bool = False
-    #: Asked in the past ("who was the boss"): a "former managing director" holds it too.
-    past: bool = False
 
 
-#: A question asking who held a role: "who was the boss", "who were the coaches".
-_PAST = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?who\s+(?:was|were)\b", re.IGNORECASE)
 #: "who was driving the train" asks for the train's driver.
 _DOING = re.compile(
     r"^\s*(?P<who>(?:so\s+|and\s+|ok\s+)?who(?:['’]?s|\s+is|\s+was)?)\s+"
@@ -342,7 +338,6 @@ def _role_of(found: re.Match[str]) -> RoleQuestion | None:
         titles=_spellings(head),
         qualifiers=tuple(qualifiers),
         loosely=_LOOSELY.get(head, ()),
-        past=_PAST.match(found.string) is not None,
     )
 
 
@@ -700,8 +695,6 @@ def _another_role(
         if position == 0 or _gap(sentence, words, position):
             return False
         word = bare[position - 1]
-        if word == "former" and asked.past:
-            return False  # "who was the boss": its former managing director was
         if word in _OTHER_ROLE:
             return word not in asked.qualifiers
         if word in _OPEN_BEFORE:
@@ -900,11 +893,7 @@ def _narrowing_word(
         if _gap(sentence, words, position):
             return None  # punctuation: the title opens its phrase
         word = words[position - 1].group()
-        if (
-            any(_same_word(_bare(word), q) for q in asked.qualifiers)
-            or _bare(word) in _GENERIC
-            or (asked.past and _bare(word) == "former")
-        ):
+        if any(_same_word(_bare(word), q) for q in asked.qualifiers) or _bare(word) in _GENERIC:
             position -= 1
             continue
         narrows = _possessive(word) or _bare(word) not in _OPEN_BEFORE
