@@ -1601,6 +1601,18 @@ def test_a_name_only_one_passage_gives_leads_over_the_story_s_main_person(retrie
     # A name the story gives throughout is the search's to weigh.
     answer = read_answer(climber, "where was Toktogulova born")
     assert "Naryn" in answer.passages[0].highlight_text
+    # A place named once in passing is not what is asked (a verifier's probe: the lead, the
+    # only one naming England, answered "what did Khan say about ... before the England Test").
+    cricket = retriever_of(
+        cricket="Afridi ruled out of first Test with knee injury\n\n"
+        "LAHORE - Shaheen Afridi will miss the first Test against England next month with a "
+        "knee injury, the Pakistan Cricket Board said on Monday.\n\n"
+        "Afridi has taken 212 wickets in 58 Tests since his debut in 2018.\n\n"
+        "Afridi's coach, Rehmat Khan, said the decision was made after a scan showed damage "
+        "to his left knee.\n"
+    )
+    answer = read_answer(cricket, "what did Khan say about Afridi's knee before the England Test")
+    assert "Rehmat Khan" in answer.passages[0].highlight_text
 
 
 def test_a_job_someone_quit_is_their_job(retriever_of) -> None:

@@ -259,3 +259,11 @@ def test_a_quotation_its_sentence_gives_a_speaker_for_is_shown_alone(retriever_o
     top = mill.ask("who called the decision a disaster?").passages[0]
     assert top.highlight_text.startswith("Workers' union Paperiliitto called")
     assert top.paragraph == top.last_paragraph == 3
+    # A sentence naming only a role still reaches back to the name (a verifier's probe).
+    court = retriever_of(
+        court="Accountant jailed for theft\n\nAn accountant was jailed for six years on Friday.\n\n"
+        "Judge Richard Hale said Whitcombe had spent the money on racehorses. The judge called "
+        'the crime "a cold and careful deception".\n'
+    )
+    top = court.ask("who called the crime a cold and careful deception").passages[0]
+    assert "Judge Richard Hale" in top.highlight_text

@@ -722,11 +722,27 @@ class Retriever:
         if len(holders) != 1:
             return order
         (first,) = holders
-        between = document.text[
-            min(top.end, passages[first].end) : max(top.start, passages[first].start)
+        # Only where it says more of what is asked than the first: a place named in passing
+        # ("what did Khan say about Afridi's knee before the England Test") is not the question.
+        asked_words = [
+            w
+            for i, w in enumerate(words)
+            if len(w) >= 3
+            and w not in stop
+            and not w.isdigit()
+            and not (named.get(w) and {i - 1, i, i + 1} & across)  # the story's own names
         ]
-        if not between.strip():
-            return order  # the passage next to it: its quotation or its story runs on there
+        candidate = passages[first]
+        for i, word in enumerate(words):
+            places = named.get(word)
+            if not places or {i - 1, i, i + 1} & across:
+                continue
+            in_top = any(top.start <= place < top.end for place in places)
+            if in_top and not any(candidate.start <= p < candidate.end for p in places):
+                return order  # it drops another name asked (Khan's, whose words are asked)
+        said_first = _words_said(asked_words, document.text[top.start : top.end])
+        if _words_said(asked_words, document.text[candidate.start : candidate.end]) <= said_first:
+            return order
         return np.concatenate([[first], order[order != first]])
 
     def _quoted_first(
@@ -1143,3 +1159,15 @@ def _in_a_person_s_name(text: str, at: int, word: str) -> bool:
     start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), 0)
     end = min((i for i in (text.find(". ", at), text.find("\n", at)) if i >= 0), default=len(text))
     return any(" " in name and word in name.casefold().split() for name in people(text[start:end]))
+
+
+def _words_said(words: Sequence[str], text: str) -> int:
+    """How many of `words` (lower case) `text` says, in any ending ("climbed" for "climb")."""
+    said = {_stem(w) for w in re.findall(r"\w+", text.casefold())}
+    return sum(_stem(word) in said for word in words)
+
+
+def _stem(word: str) -> str:
+    """A word's first five letters: enough to tell "climb" from "claim", the same for
+    "climbs" and "climbed"."""
+    return word[:5]

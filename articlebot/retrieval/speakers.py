@@ -107,14 +107,23 @@ def named_before(sentences: Sequence[str], first: int, last: int, question: str)
     shown = sentences[first : last + 1]
     if any(names_someone(sentence) for sentence in shown) or _names_asked(shown, question):
         return first
-    # A quotation its sentence gives a speaker for ('Workers' union Paperiliitto called the
-    # decision "a disaster"') is that speaker's: only one opening the sentence is another's.
-    if not any(_PRONOUN.search(s) or _QUOTE_MARK.match(s.lstrip()) for s in shown):
+    if not any(_PRONOUN.search(s) or _quoted_unnamed(s) for s in shown):
         return first
     for place in range(first - 1, max(first - MAX_REACH, 0) - 1, -1):
         if names_someone(sentences[place]):
             return place
     return first
+
+
+def _quoted_unnamed(sentence: str) -> bool:
+    """Whether `sentence` holds a quotation whose speaker it does not name: one opening it, or
+    one after words naming no one ("The judge called the crime \"a cold deception\""), not
+    after a name ('Workers' union Paperiliitto called the decision "a disaster"')."""
+    found = _QUOTE_MARK.search(sentence)
+    if found is None:
+        return False
+    before = sentence[: found.start()].split()
+    return not any(word[:1].isupper() for word in before[1:])
 
 
 #: A question asking what someone said: "what did lopes say", "what did the mayor tell
