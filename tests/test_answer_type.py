@@ -222,6 +222,8 @@ def test_the_counted_thing_is_the_noun_before_the_verb():
         ("what would the second phase cost", "It would raise the dam by 6 metres.", 1.0),
         ("what would the second phase cost", "It is estimated to cost $310 million.", 0.0),
         ("what did the repairs cost them", "Repairs took 18 months.", 1.0),
+        # What an event cost someone is no amount (a verifier's probe: "his job").
+        ("what did the defeat cost Whitley", "The defeat cost Whitley his job.", 0.0),
     ],
 )
 def test_money_is_answered_in_a_currency(question, sentence, missing):

@@ -1317,6 +1317,7 @@ def test_a_summary_line_does_not_open_with_whom_the_sentence_before_named(retrie
     assert not stands_alone("It said 30 jobs would have been created.")
     assert not stands_alone("It will employ about 2,100 staff.")
     assert not stands_alone("Its chairman said the club would appeal.")
+    assert stands_alone("It has emerged that the barrier was never switched on.")
     # Nor with what it named: "The remaining £18 million" of what? (a new user's summary).
     assert not stands_alone("The remaining £18 million will be borrowed by the council.")
     assert not stands_alone("This means the bridge will close for two years.")

@@ -375,7 +375,8 @@ _PRONOUN_OPENING = re.compile(
     r"^(?:he|she|they|his|her|their|him|them|but|however|instead|its"
     # "It said 30 jobs would ...", "It will employ ...": the body named before; not "It was
     # the largest theft in living memory", which tells of the story itself.
-    r"|it(?=\s+(?!(?:was|is|has\s+been|had\s+been|will\s+be|would\s+be)\b)[a-z])"
+    r"|it(?=\s+(?!(?:was|is|has\s+been|had\s+been|will\s+be|would\s+be|(?:has\s+|had\s+)?"
+    r"emerged|appears|appeared|seems|seemed|remains|remained)\b)[a-z])"
     r"|the\s+(?:remaining|rest|"
     r"remainder|latter|same)\b(?!\s+(?-i:[A-Z]))|(?:this|that|these|those)(?!\s+(?:week|weekend|year|month|"
     r"morning|afternoon|evening|night|summer|winter|spring|autumn|season|time)\b))\b",

@@ -19,7 +19,11 @@ from articlebot.retrieval.names import (
 from articlebot.retrieval.spelling import chat_words, plain_letters
 
 #: "what would the second phase cost", "what did it cost them": an amount of money.
-_WHAT_COST = r"^\s*what\s+(?:will|would|does|did|do|could|might|is\s+it\s+going\s+to)\b.*\bcost\b"
+_WHAT_COST = (
+    r"^\s*what\s+(?:will|would|does|did|do|could|might|is\s+it\s+going\s+to)\b.*\bcost"
+    # Not "what did the defeat cost Whitley" (his job): the amount ends the question.
+    r"(?:\s+(?:them|us|you|in\s+total|altogether|to\s+(?:build|make|run|fix|repair|buy)))?\s*\??\s*$"
+)
 _NUMBER_QUESTION = re.compile(
     r"^\s*(?:(?:by\s+)?how\s+(?:many|much|old|long|far|big|large|high|tall|heavy|deep|often|fast|strong|hot|"
     r"cold|warm|wide|low|steep|thick|expensive|costly)|"
