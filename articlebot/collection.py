@@ -210,7 +210,12 @@ def _open_database_index(
 
     store = open_store(url)
     if not has_index(store):
-        store.close()
+        try:
+            store.manifest  # noqa: B018 - IndexCorruptError where articles are stored without one
+        except IndexNotFoundError:
+            pass
+        finally:
+            store.close()
         log.info("no index in the database yet; building it from the configured documents")
         try:
             store, report = update_index(

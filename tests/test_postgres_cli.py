@@ -787,8 +787,19 @@ def test_a_database_whose_manifest_was_emptied_says_so_and_a_rebuild_keeps_its_a
     added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
     assert added.returncode == 0, added.stderr
     with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE generations SET manifest = 'null'")  # JSON null too (a verifier)
+    asked = cli(
+        "ask",
+        "When was the lighthouse lamp relit?",
+        "--database-url",
+        database_url,
+        index_dir=index_dir,
+    )
+    assert asked.returncode == 1 and "1 article;" in asked.stderr, asked.stderr
+    with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE generations SET manifest = '{}'")
-    for command in (("ask", "When was the lighthouse lamp relit?"), ("list",)):
+    # An update without --rebuild says so too, not "(index already up to date)".
+    for command in (("ask", "When was the lighthouse lamp relit?"), ("list",), ("index",)):
         failed = cli(*command, "--database-url", database_url, index_dir=index_dir)
         assert failed.returncode == 1 and "Traceback" not in failed.stderr
         assert len(failed.stderr.strip().splitlines()) == 1

@@ -42,7 +42,7 @@ from articlebot.storage.postgres import generations
 from articlebot.storage.postgres.connection import connect, masked_url, on_new_pool, writing_to
 from articlebot.storage.postgres.publish import publish, writer_lock
 from articlebot.storage.postgres.schema import create_schema
-from articlebot.storage.postgres.store import PostgresIndexStore
+from articlebot.storage.postgres.store import PostgresIndexStore, damaged_index
 
 if TYPE_CHECKING:
     import psycopg
@@ -130,12 +130,15 @@ def write_documents(
             }
             if only_if_empty and live:
                 raise IndexNotEmptyError(len(live))
+            if live and not current.manifest and not rebuild:
+                # Its manifest emptied by hand: an update would say "up to date" and leave it.
+                raise damaged_index(len(live))
             resolver = IdentityResolver(
                 {doc_id: source for doc_id, (source, _) in live.items()},
                 replace=replace,
                 titles={d: str(meta["title"]) for d, (_, meta) in live.items() if "title" in meta},
             )
-            removed = dict.fromkeys(removed_lines(current.manifest))
+            removed = dict.fromkeys(removed_lines(current.manifest or {}))
             named: set[str] = set()
             if refresh or configured:
                 held = {doc_id: source for doc_id, (source, _) in live.items()}
@@ -313,7 +316,9 @@ def remove_documents(
                 "SELECT doc_id, source FROM documents WHERE died IS NULL AND doc_id = ANY(%s)",
                 (list(doc_ids),),
             ).fetchall()
-            pairs = dict.fromkeys([*removed_lines(current.manifest), *removed_lines_of(sources)])
+            pairs = dict.fromkeys(
+                [*removed_lines(current.manifest or {}), *removed_lines_of(sources)]
+            )
             manifest = current.manifest | {"removed": [list(pair) for pair in pairs]}
             # Counted as a local index counts them: the articles left are kept as they were.
             left = [

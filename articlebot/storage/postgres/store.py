@@ -183,17 +183,13 @@ class PostgresIndexStore:
                     {"g": self.generation.id},
                 ).fetchall()
             )
-            saved = dict(self.generation.manifest)
+            saved = dict(self.generation.manifest or {})  # JSON null, set by hand, is none
             if not saved and not meta:
                 raise IndexNotFoundError("this database holds no index yet")
             if not saved:
                 # Articles without the manifest that lists them (emptied by hand, a partial
                 # restore): a rebuild reads their rows (stored_documents) and keeps them.
-                raise IndexCorruptError(
-                    f"the database's index is damaged: its current generation has no manifest"
-                    f" though it holds {len(meta)} articles; `articlebot index --rebuild` writes"
-                    " the index again from them"
-                )
+                raise damaged_index(len(meta))
             self._manifest = Manifest.from_json(saved | {"documents": meta})
         return self._manifest
 
@@ -511,3 +507,13 @@ def _listed(found: Mapping[int, T], ids: np.ndarray, table: str) -> list[T]:
             "`articlebot index --rebuild` writes the index again from the articles' files"
         )
     return [found[i] for i in ids.tolist()]
+
+
+def damaged_index(live: int) -> IndexCorruptError:
+    """The error for a current generation without its manifest while `live` articles are
+    stored (emptied by hand, a partial restore), which a rebuild writes again from them."""
+    held = f"{live} article{'' if live == 1 else 's'}"
+    return IndexCorruptError(
+        f"the database's index is damaged: its current generation has no manifest though it"
+        f" holds {held}; `articlebot index --rebuild` writes the index again from them"
+    )
