@@ -60,6 +60,7 @@ def test_ask_stream_builds_once_then_reuses_the_index(index_dir: Path, cli: Cli)
     assert "searched: answer at confidence" not in second.log
     debug = cli("ask", "Who was Vinatier swapped for?", "-vv", index_dir=index_dir)
     assert "'Who was Vinatier swapped for?' searched: answer at confidence" in debug.log
+    assert "'Who was Vinatier swapped for?' answered: answer at confidence" in debug.log
     # Unquoted, the words are the question (they were "unrecognized arguments").
     unquoted = cli("ask", "Who", "was", "Vinatier", "swapped", "for?", index_dir=index_dir)
     assert unquoted.returncode == 0, unquoted.stderr

@@ -522,8 +522,15 @@ async def test_a_link_s_article_id_is_its_page_name_without_a_hash(sites) -> Non
     assert doc_id_for("https://example.org/2026/05/ferry-strike/index.html") == "ferry-strike"
     assert doc_id_for("https://example.org/news/Ferry_Strike.HTML") == "ferry-strike"
     # "/use all" means every article: a page at /all is "all-article" (a bot attacker's was
-    # "all", which /use could not choose).
-    assert doc_id_for("https://example.org/all.html") == "all-article"
+    # "all", which /use could not choose), and "all" given as an id is refused.
+    page = dataclasses.replace(
+        doc,
+        doc_id=doc_id_for("https://example.org/all.html"),
+        source="https://example.org/all.html",
+    )
+    assert IdentityResolver({}).resolve(page).doc_id == "all-article"
+    with pytest.raises(DocumentError, match="every article"):
+        IdentityResolver({}).resolve(dataclasses.replace(page, doc_id="All", id_given=True))
     resolver = IdentityResolver({"article": "https://example.org/article.html"})
     other = resolver.resolve(dataclasses.replace(doc, source="https://example.com/article.html"))
     assert other.doc_id.startswith("article-") and other.doc_id != "article"

@@ -32,6 +32,7 @@ from articlebot.bot.render import (
     is_invisible,
     no_article_line,
     plain_fit,
+    said_back,
     stripped_input,
     title_html,
 )
@@ -317,7 +318,7 @@ async def admin_document(update: Update, context: BotContext) -> None:
     if kind is None or (message.document.file_size or 0) > MAX_PAGE_BYTES:
         # Refused at once, not after "Reading the article…": the name and size say it all.
         problem = _UNREAD_KIND if kind is None else _TOO_LARGE
-        said = f"Could not add it: {name}: {problem}"
+        said = f"Could not add it: {said_back(name)}: {problem}"
         await message.reply_text(plain_fit(said), do_quote=True)
         return
     stem, suffix = kind
@@ -571,7 +572,9 @@ async def _read_and_index(
         return
     except (DocumentError, IndexStoreError) as exc:
         await told.wait()
-        await message.reply_text(plain_fit(f"Could not add it: {exc}"), do_quote=True)
+        await message.reply_text(
+            plain_fit(f"Could not add it: {said_back(str(exc))}"), do_quote=True
+        )
         return
     except Exception:
         # Telegram refusing the file, the database unreachable, a bug: the admin, told it is

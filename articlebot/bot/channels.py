@@ -57,7 +57,8 @@ def _edited_to(message: Message, post: PostRef) -> PostArticle | None:
     """What an edited post now asks to index: its article, or nothing (an article-less
     PostArticle, which removes the one indexed before); None for a new post without one."""
     article = what_to_index(message)
-    if article is None:
+    if article is None and (message.chat.type == ChatType.CHANNEL or message.is_automatic_forward):
+        # A channel's post: not a member's chat in an /autoindex group, which is no post.
         log.info(
             "post %s has no link and fewer than %d words of its own: not indexed",
             post.link,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from articlebot.ingest.documents import (
     GROUP_DOC_ID,
+    RESERVED_IDS,
     Document,
     DocumentError,
     bundled_article_path,
@@ -282,6 +283,11 @@ class IdentityResolver:
         source = normalize_source(doc.source)
         doc_id = doc.doc_id
         if doc.id_given:
+            if doc_id.casefold() in RESERVED_IDS:
+                raise DocumentError(
+                    f"{doc.source}: the id {doc_id!r} is the bot's word for every article"
+                    " (/use all); give another"
+                )
             if doc_id in self.assigned:
                 raise DocumentError(
                     f"{doc.source}: duplicate doc_id {doc_id!r} (also in {self.assigned[doc_id]})"
@@ -373,6 +379,9 @@ class IdentityResolver:
                 return True
             return taken is None or origin(taken) == origin(source) or allow_replace
 
+        if base.casefold() in RESERVED_IDS:
+            # A page at /all.html, a file all.txt: "/use all" is every article.
+            base = f"{base}-article"
         if GROUP_DOC_ID.fullmatch(base):
             # "chat12-3.txt", a link ending ".../chat5" hashed to digits: a group's own article's
             # id, which every other chat would be kept from.

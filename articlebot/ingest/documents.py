@@ -109,12 +109,11 @@ def slugify(name: str) -> str:
     apart to stay under `MAX_DOC_ID_CHARS`."""
     plain = "".join(_plain_letter(c) for c in unicodedata.normalize("NFC", name))
     slug = re.sub(r"[\W_]+", "-", plain).strip("-").lower()
-    slug = slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
-    # "/use all" is every article: a page at /all would be chosen by no one.
-    return f"{slug}-article" if slug in RESERVED_IDS else slug
+    return slug[: MAX_DOC_ID_CHARS - 20].rstrip("-") or "document"
 
 
-#: Words the bot's commands read as something other than an article's id.
+#: Words the bot's commands read as something other than an article's id: "/use all" is every
+#: article.
 RESERVED_IDS = frozenset({"all"})
 
 

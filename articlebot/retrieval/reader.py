@@ -1059,8 +1059,27 @@ def read_answers(
             )
             answer = _unless_unsupported(answer, bare[i], article)
             answer = counted_not_refused(answer, spelled)
+        _log_answered(answer)
         answers.append(answer)
     return answers
+
+
+def _log_answered(answer: Answer) -> None:
+    """How `answer` came out, for -vv: its outcome and first passage, or the reply made from
+    the article itself (a byline, a summary) or said instead (small talk, another language)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
+    top = answer.passages[0] if answer.passages else None
+    shown = "nothing" if top is None else f"{top.doc_id} paragraph {top.paragraph}"
+    kind = f", {answer.reply.kind} reply" if answer.reply is not None else ""
+    log.debug(
+        "%r answered: %s at confidence %.3f%s, first %s",
+        answer.question,
+        answer.outcome,
+        answer.confidence,
+        kind,
+        shown,
+    )
 
 
 def _unframed_first(
