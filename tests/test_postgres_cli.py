@@ -751,27 +751,37 @@ def test_a_rebuild_counts_the_passages_it_wrote_though_a_remove_followed_at_once
     assert embedded == total
 
 
-def test_a_database_missing_rows_it_lists_is_one_line_not_a_traceback(
-    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
-) -> None:
-    # A CLI attacker: with one passage row deleted by hand, `ask` ended in a KeyError
-    # traceback from the store.
+def _add_lighthouse(cli: Cli, index_dir: Path, database_url: str, tmp_path: Path) -> None:
+    """The lighthouse article added to the database, to damage by hand."""
     article = tmp_path / "lighthouse.txt"
     article.write_text(LIGHTHOUSE, encoding="utf-8")
     added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
     assert added.returncode == 0, added.stderr
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(
-            "DELETE FROM passages WHERE id = (SELECT min(id) FROM passages"
-            " WHERE doc_id = 'lighthouse')"
-        )
-    asked = cli(
+
+
+def _ask_of_lighthouse(cli: Cli, index_dir: Path, database_url: str) -> CliRun:
+    """`ask` of the lighthouse article, from the database."""
+    return cli(
         "ask",
         "When was the lighthouse lamp relit?",
         "--database-url",
         database_url,
         index_dir=index_dir,
     )
+
+
+def test_a_database_missing_rows_it_lists_is_one_line_not_a_traceback(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # A CLI attacker: with one passage row deleted by hand, `ask` ended in a KeyError
+    # traceback from the store.
+    _add_lighthouse(cli, index_dir, database_url, tmp_path)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "DELETE FROM passages WHERE id = (SELECT min(id) FROM passages"
+            " WHERE doc_id = 'lighthouse')"
+        )
+    asked = _ask_of_lighthouse(cli, index_dir, database_url)
     assert asked.returncode == 1
     assert "Traceback" not in asked.stderr and len(asked.stderr.strip().splitlines()) == 1
     assert "the database's index lacks" in asked.stderr and "index --rebuild" in asked.stderr
@@ -782,19 +792,10 @@ def test_a_database_whose_manifest_was_emptied_says_so_and_a_rebuild_keeps_its_a
 ) -> None:
     # A CLI attacker: with the generation's manifest emptied by hand, `ask` ended in a
     # LookupError traceback and `index --rebuild` then removed every article.
-    article = tmp_path / "lighthouse.txt"
-    article.write_text(LIGHTHOUSE, encoding="utf-8")
-    added = cli("add", str(article), "--database-url", database_url, index_dir=index_dir)
-    assert added.returncode == 0, added.stderr
+    _add_lighthouse(cli, index_dir, database_url, tmp_path)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE generations SET manifest = 'null'")  # JSON null too (a verifier)
-    asked = cli(
-        "ask",
-        "When was the lighthouse lamp relit?",
-        "--database-url",
-        database_url,
-        index_dir=index_dir,
-    )
+    asked = _ask_of_lighthouse(cli, index_dir, database_url)
     assert asked.returncode == 1 and "1 article;" in asked.stderr, asked.stderr
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE generations SET manifest = '{}'")
