@@ -23,7 +23,6 @@ from articlebot.retrieval.answer_type import (
     answer_type_missing,
     gives_reason,
     has_type,
-    last_question,
     reason_asked,
     wanted_type,
     with_news_words,
@@ -40,7 +39,7 @@ from articlebot.retrieval.late_interaction import (
     question_weights,
     rerank,
 )
-from articlebot.retrieval.names import named_only_at, people
+from articlebot.retrieval.named_once import passage_naming_once
 from articlebot.retrieval.quotes import (
     holds_phrase,
     quotation_around,
@@ -671,78 +670,16 @@ class Retriever:
     def _named_once_first(
         self, text: str, order: np.ndarray, passages: list[Passage]
     ) -> np.ndarray:
-        """`order` with the passage first that alone names what the question names, where the
-        leading one does not: "when did she climb everest" means the passage saying "She
-        climbed Everest in 2019", not the lead naming her, which the search ranks first. A name
-        the headline or the leading passage gives, or more than one passage, is left to the
-        search."""
+        """`order` led by the passage alone naming what the question names, where the first
+        does not (`passage_naming_once`)."""
         top = passages[int(order[0])]
         document = self.index.documents[top.doc_id]
-        headline = {w.casefold() for w in re.findall(r"\w+", document.title)}
-        stop = english_stopwords()
-        # The question as typed last: a chat's rewrite puts the question before it or the
-        # names it means in front ("what happened? when did she ...", "... (Munro)").
-        asked = re.sub(r"\([^)]*\)", " ", last_question(text))
-        words = re.findall(r"\w+", asked.casefold())
-        named = {
-            word: named_only_at(document.text, word)
-            for word in words
-            if len(word) >= 3 and word not in stop and word not in headline
-        }
-        # Named across the story (its main person, its town), a name is the search's to weigh,
-        # and so is a first name beside it ("Aizada Toktogulova", only the lead giving both).
-        across = {
-            i
-            for i, word in enumerate(words)
-            if (places := named.get(word)) and places[-1] - places[0] > top.end - top.start
-        }
-        holders: set[int] = set()
-        for i, word in enumerate(words):
-            places = named.get(word)
-            if not places or {i - 1, i, i + 1} & across:
-                continue
-            written = document.text[places[0] : places[0] + len(word)]
-            if written.isupper() or _in_a_person_s_name(document.text, places[0], word):
-                # Initials are a body's the story writes out elsewhere ("the FDA's office",
-                # "Food and Drug Administration"); a person is named in the chat's rewrites.
-                continue
-            if any(top.start <= place < top.end for place in places):
-                return order
-            holder = next(
-                (
-                    i
-                    for i in order.tolist()
-                    if passages[i].doc_id == top.doc_id
-                    and all(passages[i].start <= place < passages[i].end for place in places)
-                ),
-                None,
-            )
-            if holder is not None:
-                holders.add(holder)
-        if len(holders) != 1:
+        same = [i for i in order.tolist() if passages[i].doc_id == top.doc_id]
+        spans = [(passages[i].start, passages[i].end) for i in same]
+        found = passage_naming_once(text, document.text, document.title, spans)
+        if found is None:
             return order
-        (first,) = holders
-        # Only where it says more of what is asked than the first: a place named in passing
-        # ("what did Khan say about Afridi's knee before the England Test") is not the question.
-        asked_words = [
-            w
-            for i, w in enumerate(words)
-            if len(w) >= 3
-            and w not in stop
-            and not w.isdigit()
-            and not (named.get(w) and {i - 1, i, i + 1} & across)  # the story's own names
-        ]
-        candidate = passages[first]
-        for i, word in enumerate(words):
-            places = named.get(word)
-            if not places or {i - 1, i, i + 1} & across:
-                continue
-            in_top = any(top.start <= place < top.end for place in places)
-            if in_top and not any(candidate.start <= p < candidate.end for p in places):
-                return order  # it drops another name asked (Khan's, whose words are asked)
-        said_first = _words_said(asked_words, document.text[top.start : top.end])
-        if _words_said(asked_words, document.text[candidate.start : candidate.end]) <= said_first:
-            return order
+        first = same[found]
         return np.concatenate([[first], order[order != first]])
 
     def _quoted_first(
@@ -1151,23 +1088,3 @@ class _LateInteraction:
     def sentences(self, positions: np.ndarray) -> np.ndarray:
         """MaxSim of each sentence at `positions` (in `Sentences.rows`)."""
         return maxsim(self.matches(np.asarray(positions, dtype=np.int64)), self.weights)
-
-
-def _in_a_person_s_name(text: str, at: int, word: str) -> bool:
-    """Whether `word`, written at `at` in `text`, is a word of a name that may be a person's
-    ("Captain Alasdair Munro"), in the sentence around it."""
-    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at), 0)
-    end = min((i for i in (text.find(". ", at), text.find("\n", at)) if i >= 0), default=len(text))
-    return any(" " in name and word in name.casefold().split() for name in people(text[start:end]))
-
-
-def _words_said(words: Sequence[str], text: str) -> int:
-    """How many of `words` (lower case) `text` says, in any ending ("climbed" for "climb")."""
-    said = {_stem(w) for w in re.findall(r"\w+", text.casefold())}
-    return sum(_stem(word) in said for word in words)
-
-
-def _stem(word: str) -> str:
-    """A word's first five letters: enough to tell "climb" from "claim", the same for
-    "climbs" and "climbed"."""
-    return word[:5]
