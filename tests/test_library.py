@@ -637,6 +637,7 @@ def test_index_keeps_every_article_whatever_became_of_its_source(
     # A file moved away, a link and an id given by hand: `index` reads the files still there
     # again and keeps the rest as indexed, and adds no bundled article in their place.
     (files / "pear.txt").unlink()
+    (files / "pear.txt").mkdir()  # a folder in its place holds no article (a CLI attacker)
     refreshed = run("index")
     assert refreshed.returncode == 0, refreshed.stderr
     assert f"kept as indexed, their files are gone: {files / 'pear.txt'}" in refreshed.stderr

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -199,12 +200,13 @@ def origin_is_gone(source: str) -> bool:
     if not is_file(where):
         return False
     try:
-        os.stat(where)
+        found = os.stat(where)
     except (FileNotFoundError, NotADirectoryError):
         return True
     except OSError:
         return False
-    return False
+    # A folder now where the file was (`rm story.txt; mkdir story.txt`) holds no article.
+    return stat.S_ISDIR(found.st_mode)
 
 
 def _titles_of(path: str) -> frozenset[str]:
