@@ -1886,3 +1886,8 @@ def test_a_figure_of_the_past_s_best_answers_no_question_of_now() -> None:
     assert tells_a_past_peak("how much steel does it make?", peak)
     assert not tells_a_past_peak("how many people did the plant employ at its height?", peak)
     assert not tells_a_past_peak("how many people does it employ now?", "It employs 300 people.")
+    # Today's figure beside the past's (a verifier's probes).
+    both = "The works, which employed 18,000 people at its peak, now employs about 3,200."
+    assert not tells_a_past_peak("how many people does the works employ now", both)
+    rowe = "Rowe, who at one point had scored in ten games in a row, has 19 goals this season."
+    assert not tells_a_past_peak("how many goals does Rowe have", rowe)

@@ -840,3 +840,18 @@ def test_her_coach_after_her_quotation_is_hers_and_former_may_open_the_appositiv
     for question in ("who is lowe's coach", "who is amara lowe's coach?", "who is the coach"):
         holder = role_holder(sentences, headline, role_asked(question), text)
         assert holder is not None and holder.name.endswith("Graham Tully"), question
+    # "Their campaign leader, retired teacher Margaret Wilde," (a CLI attacker's "who leads
+    # the campaign?" got the company's chief executive, named with "the" after his title).
+    quarry = [
+        "Councillors rejected a plan by Granite Holdings to expand its quarry near Ashby.",
+        "Residents had collected 2,300 signatures against the plan.",
+        "Their campaign leader, retired teacher Margaret Wilde, 74, said she was delighted.",
+        "Granite Holdings' chief executive, Paul Stone, said the company would not appeal.",
+    ]
+    holder = role_holder(
+        quarry,
+        "Council rejects quarry expansion",
+        role_led("who leads the campaign?"),
+        " ".join(quarry),
+    )
+    assert holder is not None and holder.name == "Margaret Wilde"

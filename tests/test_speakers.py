@@ -267,3 +267,13 @@ def test_a_quotation_its_sentence_gives_a_speaker_for_is_shown_alone(retriever_o
     )
     top = court.ask("who called the crime a cold and careful deception").passages[0]
     assert "Judge Richard Hale" in top.highlight_text
+    # So does a capitalised title describing whom the sentence before named (a verifier's
+    # probe: "The Sheriff called ..." handed the answer to the next paragraph's name).
+    sheriff = retriever_of(
+        sheriff="Man jailed for attack on bus driver\n\nA man was jailed on Friday.\n\n"
+        "Sheriff Andrew Cubie said the attack on driver Ahmed Raza was cowardly. The Sheriff "
+        'called the attacker "a danger to every worker in this city".\n\n'
+        "Raza's daughter, Nadia Raza, 24, a nurse, spoke outside court.\n"
+    )
+    top = sheriff.ask("who called the attacker a danger to every worker").passages[0]
+    assert "Sheriff Andrew Cubie" in top.highlight_text

@@ -1158,15 +1158,21 @@ def tells_a_past_peak(question: str, sentence: str) -> bool:
     height", "once produced 3 million tonnes") and the question asks of now ("how many people
     does the plant employ now", "how much steel does it make")."""
     asked = last_question(question)
+    told = sentence[:_MAX_SENTENCE]
     of_now = _NOW.search(asked) is not None or _COUNT_IN_PRESENT.match(asked) is not None
-    return of_now and _PAST_PEAK.search(sentence[:_MAX_SENTENCE]) is not None
+    # "... employed 18,000 at its peak, now employs about 3,200" gives today's figure too.
+    return of_now and _PAST_PEAK.search(told) is not None and _NOW_TOLD.search(told) is None
 
 
 _NOW = re.compile(r"\b(?:now|currently|today|these\s+days|nowadays|still)\b", re.IGNORECASE)
+_NOW_TOLD = re.compile(
+    r"\b(?:now|currently|today|still|these\s+days)\b|\bthis\s+(?:season|year|month)\b",
+    re.IGNORECASE,
+)
 _COUNT_IN_PRESENT = re.compile(r"^\s*how\s+(?:many|much)\b.*\b(?:does|do)\b", re.IGNORECASE)
 _PAST_PEAK = re.compile(
     r"\bat\s+(?:its|their|the)\s+(?:peak|height|heyday|zenith)\b|\bin\s+(?:its|their)\s+heyday\b"
-    r"|\bat\s+one\s+(?:point|time)\b|\bonce\s+(?:employed|produced|had|made|housed|held)\b"
+    r"|\bonce\s+(?:employed|produced|had|made|housed|held)\b"
     r"|\bused\s+to\s+(?:employ|produce|have|make|house|hold)\b",
     re.IGNORECASE,
 )

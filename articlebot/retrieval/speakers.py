@@ -123,7 +123,13 @@ def _quoted_unnamed(sentence: str) -> bool:
     if found is None:
         return False
     before = sentence[: found.start()].split()
+    if before and before[0].lower() in _DESCRIBING:
+        return True  # "The Sheriff called ...", "The 24-year-old from Pollokshields called ..."
     return not any(word[:1].isupper() for word in before[1:])
+
+
+#: Words opening a description of someone named before ("The Sheriff", "The Durham all-rounder").
+_DESCRIBING = frozenset({"the", "a", "an", "this", "that"})
 
 
 #: A question asking what someone said: "what did lopes say", "what did the mayor tell
