@@ -1579,6 +1579,15 @@ def test_who_is_the_word_the_headline_uses_is_the_person_the_story_opens_with(
         assert "John Ellis" in answer.passages[0].highlight_text, question
     answer = read_answer(farm, "who was the winner", ["race"])
     assert "Tom Ashworth" in answer.passages[0].highlight_text
+    # A lead naming only someone titled is not about them (a verifier's probe: the judge for
+    # "who is the hacker").
+    hack = retriever_of(
+        hack="Hacker who stole NHS records jailed\n\nA teenager who hacked into NHS computers "
+        "was jailed for five years by Judge Mary Stacey on Friday.\n\n"
+        "Liam Price, 19, of Luton, sold the records to criminals for about 40,000 pounds.\n"
+    )
+    answer = read_answer(hack, "who is the hacker")
+    assert "Liam Price" in answer.passages[0].highlight_text
     chat = retriever_of(climber=CLIMBER)
     _, turn = ask_in_context(chat, "who is the climber", None)
     age, _ = ask_in_context(chat, "how old is she", turn)

@@ -565,14 +565,24 @@ def with_headline_person(retriever: Retriever, answer: Answer, doc_id: str, noun
         at = next((i for i, text in enumerate(texts) if said.search(text)), None)
     if at is None:
         return answer
-    if any(" " in name and personal(name) for name in people(texts[at])):
+    if any(_untitled_person(name) for name in people(texts[at])):
         return _led_by(retriever, answer, doc_id, spans[at])
     after = identified_after(texts, at)
+    if after is None and at + 1 < len(texts):
+        # The lead names only someone titled (the judge who jailed the hacker).
+        after = at + 1 if any(_untitled_person(n) for n in people(texts[at + 1])) else None
     if after is None or not _OPENS_WITH_NAME.match(texts[after]):
         return answer
     # The lead may describe two ("A farmer has been fined after his cattle trampled a
     # walker"): whom the next sentence names is only the closest.
     return _led_by(retriever, answer, doc_id, spans[after], confident=False)
+
+
+def _untitled_person(name: str) -> bool:
+    """Whether `name` is a person's full name without a title before it: "Judge Mary Stacey"
+    in "A teenager who hacked ... was jailed by Judge Mary Stacey" is not the hacker."""
+    words = name.split()
+    return len(words) > 1 and personal(name) and words[0].lower().strip(".") not in TITLES
 
 
 def _doing(noun: str) -> str:
