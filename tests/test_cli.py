@@ -838,6 +838,12 @@ def test_a_jsonl_line_put_above_another_of_the_same_first_words_takes_not_its_id
     assert "1 added, 0 updated, 1 unchanged" in refreshed.stdout
     after = _ids(cli, index_dir)
     assert {k: v for k, v in after.items() if v == leeds["title"]} == before
+    # A line that cannot be read leaves the others' titles to go by (a verifier's probe:
+    # any bad line made every stored title look gone, and York took the id again).
+    feed.write_text(_lines(york, leeds) + '{"title": "Broken line", "text": \n')
+    assert cli("index", index_dir=index_dir).returncode == 0
+    assert _ids(cli, index_dir) == after
+    feed.write_text(_lines(york, leeds))
     # A rebuild from the file keeps them so too (a verifier's probe).
     rebuilt = cli("index", str(feed), "--rebuild", index_dir=index_dir)
     assert rebuilt.returncode == 0, rebuilt.stderr

@@ -531,6 +531,10 @@ async def test_a_link_s_article_id_is_its_page_name_without_a_hash(sites) -> Non
     assert IdentityResolver({}).resolve(page).doc_id == "all-article"
     with pytest.raises(DocumentError, match="every article"):
         IdentityResolver({}).resolve(dataclasses.replace(page, doc_id="All", id_given=True))
+    # An article indexed so before keeps its id (a verifier's probe: every refresh failed).
+    held = IdentityResolver({"All": "https://example.org/all.html"})
+    again = held.resolve(dataclasses.replace(page, doc_id="All", id_given=True))
+    assert again.doc_id == "All"
     resolver = IdentityResolver({"article": "https://example.org/article.html"})
     other = resolver.resolve(dataclasses.replace(doc, source="https://example.com/article.html"))
     assert other.doc_id.startswith("article-") and other.doc_id != "article"

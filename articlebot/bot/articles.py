@@ -104,7 +104,9 @@ async def articles(update: Update, context: BotContext) -> None:
         )
     words, page = _words_and_page(words, lambda: len(article_pages(listed, LIST_HINT)))
     found = [a for a in listed if _has_words(f"{a.doc_id} {a.title}", words)]
-    await message.reply_html(articles_html(found, LIST_HINT, page, " ".join(words)))
+    # With none listed, the ids are in the whole list, not "under each title".
+    hint = LIST_HINT if found else USE_HINT
+    await message.reply_html(articles_html(found, hint, page, " ".join(words)))
 
 
 def _words_and_page(args: list[str], pages: Callable[[], int]) -> tuple[list[str], int]:

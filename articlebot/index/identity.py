@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 import os
 import re
 import stat
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from pathlib import Path
 
 from articlebot.ingest.documents import (
     GROUP_DOC_ID,
@@ -210,8 +210,9 @@ def origin_is_gone(source: str) -> bool:
 
 
 def _titles_of(path: str) -> frozenset[str]:
-    """The titles of a .jsonl file's lines, as read for indexing (none where it cannot be
-    read): read only where two of its lines' titles begin alike."""
+    """The titles a .jsonl file's lines give, whitespace run together (a line that is no JSON
+    or gives no title left out, the others read): read only where two of its lines' titles
+    begin alike."""
     try:
         changed = os.stat(path).st_mtime_ns
     except OSError:
@@ -222,12 +223,20 @@ def _titles_of(path: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=8)
 def _titles_in(path: str, changed: int) -> frozenset[str]:
     """`_titles_of` the file as it was when last `changed`."""
-    from articlebot.ingest.documents import iter_documents
-
+    titles: set[str] = set()
     try:
-        return frozenset(doc.title for doc in iter_documents([Path(path)]))
-    except (OSError, DocumentError):
-        return frozenset()
+        with open(path, encoding="utf-8-sig", errors="replace") as lines:
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                title = record.get("title") if isinstance(record, dict) else None
+                if isinstance(title, str):
+                    titles.add(" ".join(title.split()))
+    except OSError:
+        pass
+    return frozenset(titles)
 
 
 def _suffixed_ids(doc_id: str, source: str) -> list[str]:
@@ -285,7 +294,9 @@ class IdentityResolver:
         source = normalize_source(doc.source)
         doc_id = doc.doc_id
         if doc.id_given:
-            if doc_id.casefold() in RESERVED_IDS:
+            held = self.existing.get(doc_id) or self.previous.get(doc_id)
+            if doc_id.casefold() in RESERVED_IDS and not (held and origin(held) == origin(source)):
+                # Refused for new articles; one indexed so before keeps its id.
                 raise DocumentError(
                     f"{doc.source}: the id {doc_id!r} is the bot's word for every article"
                     " (/use all); give another"
@@ -375,8 +386,10 @@ class IdentityResolver:
                 # Another line's article of its file, by its title, while the file still has a
                 # line of that title: that line's to keep. A title corrected ("Leds" to
                 # "Leeds") leaves no such line, and its article keeps its id.
-                held_title = self.titles[doc_id]
-                if held_title != title and held_title in _titles_of(origin(source)):
+                held_title = " ".join(self.titles[doc_id].split())
+                if held_title != " ".join(title.split()) and held_title in _titles_of(
+                    origin(source)
+                ):
                     return allow_replace
                 return True
             return taken is None or origin(taken) == origin(source) or allow_replace
