@@ -537,11 +537,11 @@ def with_introduction(retriever: Retriever, answer: Answer, doc_id: str, name: s
 def with_headline_person(retriever: Retriever, answer: Answer, doc_id: str, noun: str) -> Answer:
     """`answer` to "who is the climber" where the headline says "Kyrgyz climber becomes
     first ...", led by the sentence naming whom the word means: the first naming them beside
-    it ("The farmer, John Ellis, 59,"), with confidence; else the first
-    calling someone so (else the lead, which the headline sums up) where it names a person,
-    with confidence, or the next one where that opens with whom it describes ("A 66-year-old
-    hiker who went missing ..." - "Martin Fogarty, a retired postman, ..."), as the closest;
-    unchanged where the headline does not use the word."""
+    it ("The farmer, John Ellis, 59,"), with confidence; else the lead where it says the word
+    or its verb ("to climb"), else the first sentence saying the word: where it names someone
+    untitled, with confidence, or else where the next sentence opens with whom it describes
+    ("A 66-year-old hiker who went missing ..." - "Martin Fogarty, a retired postman, ..."),
+    that one as the closest. Unchanged where the headline does not use the word."""
     said = re.compile(rf"\b{re.escape(noun)}(?:['’]s)?\b", re.IGNORECASE)
     if not said.search(retriever.index.documents[doc_id].title):
         return answer
@@ -1000,14 +1000,7 @@ def read_answers(
     ]
     found = retriever.ask_many(searched, doc_ids=[scopes[i] for i in asked])
     for text, answer in zip(searched, found, strict=True):
-        top = answer.passages[0] if answer.passages else None
-        log.debug(
-            "%r searched: %s at confidence %.3f, first %s",
-            text,
-            answer.outcome,
-            answer.confidence,
-            "nothing" if top is None else f"{top.doc_id} paragraph {top.paragraph}",
-        )
+        _log_answer("searched", text, answer)
     answers: list[Answer] = []
     by_position = dict(zip(asked, found, strict=True))
     for i, question in enumerate(questions):
@@ -1069,22 +1062,24 @@ def read_answers(
             )
             answer = _unless_unsupported(answer, bare[i], article)
             answer = counted_not_refused(answer, spelled)
-        _log_answered(answer)
+        _log_answer("answered", answer.question, answer)
         answers.append(answer)
     return answers
 
 
-def _log_answered(answer: Answer) -> None:
-    """How `answer` came out, for -vv: its outcome and first passage, or the reply made from
-    the article itself (a byline, a summary) or said instead (small talk, another language)."""
+def _log_answer(stage: str, question: str, answer: Answer) -> None:
+    """How `answer` came out at `stage` ("searched", "answered"), for -vv: its outcome and
+    first passage, and the kind of reply made from the article itself (a byline, a summary)
+    or said instead (small talk, another language)."""
     if not log.isEnabledFor(logging.DEBUG):
         return
     top = answer.passages[0] if answer.passages else None
     shown = "nothing" if top is None else f"{top.doc_id} paragraph {top.paragraph}"
     kind = f", {answer.reply.kind} reply" if answer.reply is not None else ""
     log.debug(
-        "%r answered: %s at confidence %.3f%s, first %s",
-        answer.question,
+        "%r %s: %s at confidence %.3f%s, first %s",
+        question,
+        stage,
         answer.outcome,
         answer.confidence,
         kind,
