@@ -840,7 +840,9 @@ def test_a_jsonl_line_put_above_another_of_the_same_first_words_takes_not_its_id
     assert {k: v for k, v in after.items() if v == leeds["title"]} == before
     # A line that cannot be read leaves the others' titles to go by (a verifier's probe:
     # any bad line made every stored title look gone, and York took the id again).
-    feed.write_text(_lines(york, leeds) + '{"title": "Broken line", "text": \n')
+    feed.write_text(
+        _lines(york, leeds) + '{"title": "Broken line", "text": \n' + "[" * 100_000 + "\n"
+    )
     assert cli("index", index_dir=index_dir).returncode == 0
     assert _ids(cli, index_dir) == after
     feed.write_text(_lines(york, leeds))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import json
 import os
 import re
 import stat
@@ -23,6 +22,8 @@ from articlebot.ingest.documents import (
     Document,
     DocumentError,
     bundled_article_path,
+    json_line,
+    shown_title,
     slugify,
 )
 from articlebot.ingest.links import canonical_link, link_key
@@ -210,9 +211,9 @@ def origin_is_gone(source: str) -> bool:
 
 
 def _titles_of(path: str) -> frozenset[str]:
-    """The titles a .jsonl file's lines give, whitespace run together (a line that is no JSON
-    or gives no title left out, the others read): read only where two of its lines' titles
-    begin alike."""
+    """The titles a .jsonl file's lines give, as their articles are given them (a line that
+    is no JSON or gives no title left out, the others read): read only where two of its
+    lines' titles begin alike."""
     try:
         changed = os.stat(path).st_mtime_ns
     except OSError:
@@ -228,12 +229,12 @@ def _titles_in(path: str, changed: int) -> frozenset[str]:
         with open(path, encoding="utf-8-sig", errors="replace") as lines:
             for line in lines:
                 try:
-                    record = json.loads(line)
-                except ValueError:
+                    record = json_line(line, path)
+                except DocumentError:
                     continue
                 title = record.get("title") if isinstance(record, dict) else None
                 if isinstance(title, str):
-                    titles.add(" ".join(title.split()))
+                    titles.add(shown_title(title))
     except OSError:
         pass
     return frozenset(titles)
@@ -386,10 +387,8 @@ class IdentityResolver:
                 # Another line's article of its file, by its title, while the file still has a
                 # line of that title: that line's to keep. A title corrected ("Leds" to
                 # "Leeds") leaves no such line, and its article keeps its id.
-                held_title = " ".join(self.titles[doc_id].split())
-                if held_title != " ".join(title.split()) and held_title in _titles_of(
-                    origin(source)
-                ):
+                held_title = shown_title(self.titles[doc_id])
+                if held_title != title and held_title in _titles_of(origin(source)):
                     return allow_replace
                 return True
             return taken is None or origin(taken) == origin(source) or allow_replace

@@ -166,6 +166,12 @@ def _visible_line(text: str) -> str:
     return " ".join(_DIRECTION_CONTROLS.sub("", visible_text(text)).split())
 
 
+def shown_title(value: str) -> str:
+    """A .jsonl line's "title" as its article is given it: visible, on one line, a lone
+    surrogate replaced."""
+    return _visible_line(_replace_surrogates(value))
+
+
 def visible_text(text: str) -> str:
     """The text a reader sees: escape sequences, control characters (but line breaks and
     tabs) and invisible word-splitting characters left out, accents composed (NFC).
@@ -757,7 +763,7 @@ def _jsonl_document(line: str, path: Path, line_no: int, seen: dict[str, int]) -
             f"{where}: doc_id {given!r} has the shape of a Telegram group's own article ids, "
             "kept from every other chat; give another"
         )
-    title = _visible_line(_replace_surrogates(_jsonl_string(record.get("title"), "title", where)))
+    title = shown_title(_jsonl_string(record.get("title"), "title", where))
     body = document_text(_replace_surrogates(body))
     # Read as front matter's are: a list of names joined, an ISO date and time as its day; of
     # another type (an epoch number, an object), left out.
