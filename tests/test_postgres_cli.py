@@ -800,7 +800,9 @@ def test_a_database_whose_manifest_was_emptied_says_so_and_a_rebuild_keeps_its_a
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE generations SET manifest = '{}'")
     # An update without --rebuild says so too, not "(index already up to date)".
-    for command in (("ask", "When was the lighthouse lamp relit?"), ("list",), ("index",)):
+    # `remove` too (it said "no article with ids ; nothing was removed", a CLI attacker).
+    commands = [("ask", "When was the lighthouse lamp relit?"), ("list",), ("index",)]
+    for command in (*commands, ("remove", "lighthouse")):
         failed = cli(*command, "--database-url", database_url, index_dir=index_dir)
         assert failed.returncode == 1 and "Traceback" not in failed.stderr
         assert len(failed.stderr.strip().splitlines()) == 1

@@ -299,7 +299,13 @@ def remove_documents(
                 ).fetchall()
             }
             missing = [doc_id for doc_id in doc_ids if doc_id not in live]
-            if missing or not current.manifest:
+            if not missing and not current.manifest:
+                # Its manifest emptied by hand: there is no generation to remove them from.
+                (count,) = conn.execute(
+                    "SELECT count(*) FROM documents WHERE died IS NULL"
+                ).fetchone() or (0,)
+                raise damaged_index(count)
+            if missing:
                 from articlebot.collection import no_such_articles
 
                 sources = dict(
