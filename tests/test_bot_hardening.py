@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -403,6 +404,48 @@ def test_sigterm_with_60_questions_queued_exits_within_10_s(api, index_dir, tmp_
     assert texts.count(handlers.RESTARTING) == 1  # the chat is told once to ask again
     assert texts[-1] == handlers.RESTARTING
     assert "Traceback" not in err
+
+
+def test_sigterm_while_telegram_hangs_exits_within_the_stop_seconds(
+    api, index_dir, tmp_path
+) -> None:
+    # A new user: with Telegram unreachable, a stop took up to 17 s of ARTICLEBOT_STOP_SECONDS
+    # 8: PTB's last getUpdates (confirming the updates fetched) waited out its timeouts, and
+    # then the bot's own stop began with all its seconds to spend on the chats' notices.
+    process = _run_bot(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=api.token,
+        ARTICLEBOT_API_URL=api.url,
+        ARTICLEBOT_INDEX_DIR=str(index_dir),
+        ARTICLEBOT_RATE_LIMIT="0",
+        ARTICLEBOT_CHAT_RATE_LIMIT="0",
+        ARTICLEBOT_STOP_SECONDS="6",
+    )
+    try:
+        api.wait_for(lambda: bool(api.calls_to("setMyCommands")), timeout=120)
+        api.inject("sendMessage", status=200, delay=30.0)
+        for number in range(30):
+            text = f"/ask {QUESTIONS[number % len(QUESTIONS)]}"
+            api.push_update(api.group_message(GROUP, text, user=make_user(9800 + number)))
+        api.wait_for(lambda: bool(api.calls_to("sendMessage")), timeout=60)
+        # Telegram hangs: connections are taken and never answered.
+        api.pause()
+        with socket.create_server((api.host, api.port)) as hung:
+            hung.listen(64)
+            time.sleep(1.0)
+            stopped_at = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=60)
+            took = time.monotonic() - stopped_at
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err[-3000:]
+    print(f"\nstopped in {took:.1f}s")
+    assert took < 6.0 + 1.0, f"took {took:.1f}s to stop"
+    # An answer Telegram never took is one line in the log, not a traceback.
+    assert "Traceback" not in err
+    assert f"cannot reach the Telegram Bot API to answer chat {GROUP}" in err
 
 
 def test_run_writes_nothing_into_a_folder_the_index_is_refused_from(api, tmp_path) -> None:

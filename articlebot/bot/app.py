@@ -149,6 +149,11 @@ def install_token_redaction(token: str) -> TokenRedactor:
 #: bot send a message to a group every 3 s once its burst is spent.
 NOTICE_SECONDS = 3.5
 
+#: getUpdates' own timeouts (connect, send, answer; a long poll's answer has its poll seconds
+#: besides): PTB's last call at a stop, confirming the updates fetched, waits out these with
+#: Telegram unreachable, out of stop_seconds (PTB's 5 s each had made a stop of 8 s take 17).
+POLL_CALL_SECONDS = 2.0
+
 
 class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
     """The Application, stopping within settings.stop_seconds.
@@ -167,15 +172,19 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         if not self.running:
             await super().stop()
             return
-        settings = self.bot_data.settings
-        log.info("stopping within %.0fs", settings.stop_seconds)
-        self.bot_data.stopping.set()
-        self.bot_data.questions.close()
-        self.bot_data.channels.stop_waiting()
-        deadline = max(settings.stop_seconds - NOTICE_SECONDS, 1.0)
+        state = self.bot_data
+        # What the end of polling left of the stop's seconds (a signal's time is kept).
+        now = asyncio.get_running_loop().time()
+        spent = now - state.stop_asked if state.stop_asked is not None else 0.0
+        left = max(state.settings.stop_seconds - spent, 1.0)
+        log.info("stopping within %.0fs", left)
+        state.stopping.set()
+        state.questions.close()
+        state.channels.stop_waiting()
+        deadline = max(left - NOTICE_SECONDS, 1.0)
         calls = self.bot.rate_limiter
         if isinstance(calls, BotApiCalls):
-            calls.begin_stop(deadline, settings.stop_seconds - 0.5)
+            calls.begin_stop(deadline, left - 0.5)
         # The indexing queued gets the time the stop has (its work is not one of PTB's
         # handlers, so PTB would not wait for it); what is left then is dropped, logged.
         await asyncio.gather(self.bot_data.indexing.stop(deadline), super().stop())
@@ -385,6 +394,9 @@ def build_application(
         .token(token)
         .concurrent_updates(64)
         .rate_limiter(BotApiCalls())
+        .get_updates_connect_timeout(POLL_CALL_SECONDS)
+        .get_updates_write_timeout(POLL_CALL_SECONDS)
+        .get_updates_read_timeout(POLL_CALL_SECONDS)
         # Replies quote the question; one deleted meanwhile still gets its answer.
         .defaults(Defaults(allow_sending_without_reply=True))
         .post_init(post_init)
@@ -453,18 +465,19 @@ def refused_line(exc: InvalidToken, where: str, self_hosted: bool) -> str:
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
-def stop_once_on_signals(loop: asyncio.AbstractEventLoop, stop_seconds: float) -> None:
-    """Ctrl-C, SIGTERM and SIGABRT stop the bot as PTB's own handlers do; one arriving while it
-    stops is logged and left: PTB's went on raising SystemExit inside the stop, which broke
-    off the answers in flight and the chats' notices with tracebacks (a second Ctrl-C)."""
-    stopping = False
+def stop_once_on_signals(loop: asyncio.AbstractEventLoop, state: BotState) -> None:
+    """Ctrl-C, SIGTERM and SIGABRT stop the bot as PTB's own handlers do, the stop's seconds
+    counted from the first (`state.stop_asked`); one arriving while it stops is logged and
+    left: PTB's went on raising SystemExit inside the stop, which broke off the answers in
+    flight and the chats' notices with tracebacks (a second Ctrl-C)."""
 
     def stop() -> None:
-        nonlocal stopping
-        if stopping:
-            log.warning("already stopping: within %.0fs of the first signal", stop_seconds)
+        if state.stop_asked is not None:
+            log.warning(
+                "already stopping: within %.0fs of the first signal", state.settings.stop_seconds
+            )
             return
-        stopping = True
+        state.stop_asked = loop.time()
         raise SystemExit  # ends run_forever, or the start-up under way, as PTB's handler does
 
     for number in STOP_SIGNALS:
@@ -547,7 +560,7 @@ def run_bot(settings: Settings, retriever: Retriever | None = None) -> int:
         )
         # The loop PTB runs on (it takes the current one), with our stop signals.
         asyncio.set_event_loop(loop := asyncio.new_event_loop())
-        stop_once_on_signals(loop, settings.stop_seconds)
+        stop_once_on_signals(loop, application.bot_data)
         if settings.webhook_url:
             options = webhook_options(settings)
             log.info("webhook mode on %s:%s", options["listen"], options["port"])

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError
 
 from articlebot.bot import delivery, migration, render
 from articlebot.bot.access import admin_message, admitted, is_bot_admin
@@ -571,9 +571,13 @@ async def on_error(update: object, context: BotContext) -> None:
         where = chat.id if chat is not None else "?"
         log.warning("cannot write to chat %s: %s", where, context.error)
         return
+    if isinstance(context.error, NetworkError) and not isinstance(context.error, BadRequest):
+        # The reply's call failed after its retries (bot.delivery), or timed out and may well
+        # have arrived: an apology would go the same way or only confuse. No bug to trace.
+        where = chat.id if chat is not None else "?"
+        log.warning("cannot reach the Telegram Bot API to answer chat %s: %s", where, context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
-    if isinstance(context.error, TimedOut):
-        return  # the reply may well have arrived: an apology after it would only confuse
     if chat is not None and chat.type == Chat.CHANNEL:
         return  # anything sent to a channel is published to all its readers
     if isinstance(update, Update) and update.effective_message is not None:

@@ -131,6 +131,9 @@ class BotState:
     served_own: IndexStore | None = None
     #: Set when the bot begins to stop: a write still waiting for another writer gives up.
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: When a stop signal came (event loop time): the stop's seconds count from then, the
+    #: end of polling (PTB's, before the Application's stop) included.
+    stop_asked: float | None = None
     #: Polling refused (a webhook set, another poller): said once, not at every retry.
     polling_conflicts: ConflictNotices = field(default_factory=ConflictNotices)
 
