@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from articlebot.retrieval.results import Answer
 from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passage_of
+from articlebot.typed_commands import CLEAR, HELPS, MORE, QUIT, asks_for_more, command_of
 
 HELP = """\
 Type a question; a follow-up ("when was he arrested?") is read with the \
@@ -26,14 +27,10 @@ one before it. Commands:
 Up and down arrows recall earlier questions; they are kept between sessions.\
 """
 
-QUIT = {"quit", "exit", "/quit", "/exit", ":q", "q"}
 #: Said after a Ctrl-C while a question is answered: the answer stops, the chat goes on.
 STOPPED = "(Stopped. Ask again, or press Ctrl-C twice at the prompt to leave.)"
 #: Said after a Ctrl-C at the prompt, which drops the line typed; a second one leaves.
 LEAVE_HINT = "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)"
-MORE = {"more", "/more", "m", "next"}
-HELPS = {"help", "/help", "?", "h"}
-CLEAR = {"clear", "/clear"}
 #: A command of the Telegram bot typed here ("/use news", "/articles"): said so, not searched.
 _BOT_COMMAND = re.compile(r"^/[A-Za-z]\w*(?:@\w+)?(?=\s|$)")
 BOT_COMMAND_LINE = (
@@ -50,13 +47,21 @@ ASK_BOT_COMMAND_LINE = (
     ' wrote this?"); `articlebot summary ID` summarizes an article.'
 )
 
+#: "more" given to `articlebot ask`, which keeps no answer to go on from.
+ASK_MORE_LINE = (
+    "`articlebot ask` answers one question: `--top-k N` shows N passages, and"
+    " `articlebot chat` pages through them with 'more'."
+)
+
 
 def asked_of_ask(line: str) -> tuple[str, str | None]:
     """A line given to `articlebot ask` as (the question to ask, None), or as ("", the one
-    line said instead) for a command of the Telegram bot ("/start"): searched, it got a
-    confident answer about nothing asked. "/ask QUESTION" asks the question, as a group does,
-    and "/summary" the summary, as `chat` does."""
+    line said instead) for "more" and for a command of the Telegram bot ("/start"):
+    searched, they got a confident answer about nothing asked. "/ask QUESTION" asks the
+    question, as a group does, and "/summary" the summary, as `chat` does."""
     stripped = line.strip()
+    if asks_for_more(stripped):
+        return "", ASK_MORE_LINE  # searched, "more" got a confident answer about nothing asked
     command = bot_command(stripped)
     if command is None:
         return line, None
@@ -66,31 +71,6 @@ def asked_of_ask(line: str) -> tuple[str, str | None]:
     if command == "/summary" and not _summary_id(stripped):
         return "summarize", None  # as chat gives it; "/summary ID" is said to be the bot's
     return "", ASK_BOT_COMMAND_LINE.format(command=command)
-
-
-#: A command said as people type it: "more please", "more, please", "show me more", "any
-#: more?", "next one", "thanks, more please", "quit.".
-_POLITE = re.compile(
-    r"^(?:(?:thanks|thank\s+you|thx|ok|okay|cool|great|nice)[,!.]*\s+)?(?:please\s+)?"
-    r"(?:(?:show(?:\s+me)?|give\s+me|tell\s+me|some|any|one)\s+)?(?P<word>\w+)"
-    r"(?:\s+one)?(?:,?\s+(?:please|pls|plz|thanks|thx))?[\s.!]*(?P<asked>\?*)\s*$"
-)
-
-
-def _command(line: str) -> str:
-    """The chat command a line is ("more" of "more please"; "quit?" of "quit?", which is told
-    how to leave, `_COMMAND_HINTS`), else the line in lower case. Asked, only "more" is one
-    ("any more?")."""
-    lower = line.lower().strip()
-    found = _POLITE.match(lower)
-    if found is None:
-        return lower
-    word = found.group("word")
-    if word in MORE:
-        return word
-    if word in QUIT | HELPS | CLEAR:
-        return f"{word}?" if found.group("asked") else word
-    return lower
 
 
 #: What "quit?" or "clear?" alone is answered with: how to do it, not a search.
@@ -256,13 +236,15 @@ def run_chat(
             if echo:
                 # As read, without the control characters (an escape would reach the terminal).
                 print(normalize_question(line, len(line)), file=out, flush=True)
-            command = _command(line)
+            command = command_of(line)
             if not line:
                 continue
             if not any(character.isalnum() for character in line):
                 command = "?"  # "...!!!???" asks nothing: shown what to ask, as for "?"
             if interactive:
-                _tidy_history(is_command=command in QUIT | MORE | HELPS | CLEAR)
+                # "quit?" too: told how to leave, it is no question to recall.
+                commanded = command in QUIT | MORE | HELPS | CLEAR or command in _COMMAND_HINTS
+                _tidy_history(is_command=commanded)
             if command in QUIT:
                 return 0
             if command in HELPS:

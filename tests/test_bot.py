@@ -243,6 +243,35 @@ async def test_more_and_paragraph_buttons(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
+    # A new user: "more" and "any more?" typed after an answer were searched, and answered
+    # from a paragraph that says "more than 1 million consumers".
+    api.push_update(api.private_message(48, "more"))
+    assert (await _reply(api, 48))["text"] == handlers.MORE_OF_NOTHING
+    api.push_update(api.private_message(48, "Laurent Vinatier prisoner exchange"))
+    answer = await _reply(api, 48, 2)
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    api.push_update(api.private_message(48, "more please"))
+    more = (await _reply(api, 48, 3))["text"]
+    assert more.startswith("2. ") and more != answer["text"]
+    # Asked again, or the button pressed after it: pointed up, not sent again.
+    api.push_update(api.private_message(48, "any more?"))
+    assert (await _reply(api, 48, 4))["text"] == handlers.SHOWN_ABOVE
+    api.push_update(api.callback_query(make_user(48), answer, buttons["More"]))
+    await api.await_for(lambda: bool(api.calls_to("answerCallbackQuery")), timeout=10)
+    assert api.calls_to("answerCallbackQuery")[-1].params["text"] == handlers.SHOWN_ABOVE
+    # In a group, "more" in reply to an answer is that answer's, whatever was asked since.
+    api.push_update(api.group_message(GROUP, "/ask Laurent Vinatier prisoner exchange"))
+    first = await _reply(api, GROUP)
+    api.push_update(api.group_message(GROUP, "/ask how many households lost power?"))
+    await _reply(api, GROUP, 2)
+    api.push_update(api.group_message(GROUP, "more", reply_to=first))
+    assert (await _reply(api, GROUP, 3))["text"] == more
+    await asyncio.sleep(0.3)
+    assert len(api.sent_messages(48)) == 4 and len(api.sent_messages(GROUP)) == 3
+
+
+@pytest.mark.asyncio
 async def test_stale_or_forged_callbacks_get_a_polite_answer(api, bot) -> None:
     api.push_update(api.private_message(44, "Who is Vinatier?"))
     answer = await _reply(api, 44)

@@ -16,6 +16,7 @@ import pytest
 from cli_run import CliRun
 from probe_articles import FLU, HARBOUR
 
+from articlebot import chat
 from articlebot.ingest.documents import bundled_article_path
 
 Cli = Callable[..., CliRun]
@@ -1342,6 +1343,12 @@ def test_ask_says_a_bot_command_is_the_bot_s_instead_of_answering_it(
     # "/foo" were said to be the bot's commands).
     asked = cli("ask", "/who is witkoff?", index_dir=article_index_dir).stdout
     assert "Telegram bot" not in asked and "Witkoff" in asked
+    # "more" has no answer to go on from here (a new user: answered with confidence from a
+    # paragraph saying "more than 1 million consumers"); "tell me more about X" is a question.
+    more = cli("ask", "any more?", index_dir=article_index_dir).stdout
+    assert more == "Q: any more?\n" + chat.ASK_MORE_LINE + "\n\n"
+    asked = cli("ask", "tell me more about witkoff", index_dir=article_index_dir).stdout
+    assert "Witkoff" in asked and chat.ASK_MORE_LINE not in asked
 
 
 def test_a_first_run_clears_the_leftovers_of_an_export_killed_midway(

@@ -27,6 +27,7 @@ from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request, Turn
 from articlebot.retrieval.results import Answer
 from articlebot.storage.index_store import IndexStore
+from articlebot.typed_commands import asks_for_more
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ EMPTY_MENTION_HINT = "Ask me something after my name, like: @{username} who wrot
 STALE_CALLBACK = "This answer is out of date. Please ask your question again."
 NOT_HERE_CALLBACK = "That answer is not from this chat's articles."
 SHOWN_ABOVE = "Already shown above."
+#: "more" typed before any answer to go on from (or after a restart).
+MORE_OF_NOTHING = "Ask a question first: “more” then shows further passages for its answer."
 RESTARTING = "I'm restarting; please ask again in a minute."
 #: Before the first answer after the article a chat chose with /use was removed.
 USE_GONE = "The article this chat was set to with /use was removed; I now search every article."
@@ -124,6 +127,9 @@ async def _answer(message: Message, question: str, context: BotContext) -> None:
 async def _answer_in_turn(message: Message, question: str, context: BotContext) -> None:
     state = context.bot_data
     chat_id = message.chat_id
+    if asks_for_more(question):
+        await _typed_more(message, context)
+        return
     # Only the /use choice here: what the chat may see is decided against the index the
     # question is answered from, which may be a newer one by then.
     scope, chosen_gone = await _chosen(chat_id, context)
@@ -143,9 +149,8 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
                 html = _with_note(USE_GONE, served.answer, served.articles)
             elif (narrowed := _narrowed_note(scope, served)) is not None:
                 html = _with_note(narrowed, served.answer, served.articles)
-            sent = await delivery.reply_html(
-                message, html, buttons_for(served.answer, served.retriever.index)
-            )
+            buttons = buttons_for(served.answer, served.retriever.index)
+            sent = await delivery.reply_html(message, html, buttons)
     except (QueueClosed, ShuttingDown):
         await stop_notice(message, state)
         return
@@ -154,6 +159,8 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     # no context for a follow-up. In a group also under the answer (a reply to it follows it
     # up, whatever was asked since) and in a forum topic under the topic alone.
     _, topic = _group_context(message, context.bot.id)
+    more = next((b.callback_data for b in buttons if b.callback_data.startswith("m:")), "")
+    state.answers.remember(chat_id, topic, sent.message_id, more)
     if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
         await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
     if topic is not None:
@@ -387,42 +394,89 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None or not await admitted(update, context):
         return
-    retriever = context.bot_data.retriever
-    index = retriever.index
-    action = render.parse_callback(query.data)
-    chat = query.message.chat.id if isinstance(query.message, Message) else None
-    former = await former_ids(chat, context)
-    rows = (
-        None
-        if action is None or chat is None
-        else passage_rows(index, action.passages, chat, former)
-    )
-    if action is None or rows is None or not isinstance(query.message, Message):
+    message = query.message
+    if not isinstance(message, Message):
         await query.answer(STALE_CALLBACK, show_alert=False)
         return
-    # The references come from the client: a modified one can name another group's article.
-    docs = {index.passages[row].doc_id for row in rows}
-    if len(visible_in(docs, query.message.chat.id, former)) != len(docs):
-        log.warning("refused a button for articles chat %s may not see", query.message.chat.id)
-        await query.answer(NOT_HERE_CALLBACK, show_alert=False)
-        return
-    pressed, message = context.bot_data.pressed, query.message
-    if not pressed.first_press(message.chat.id, message.message_id, query.data or ""):
-        await query.answer(SHOWN_ABOVE, show_alert=False)
+    text, fresh = await _pressed(query.data, message.chat.id, message.message_id, context)
+    if not fresh:
+        await query.answer(text, show_alert=False)
         return
     await query.answer()
+    await _send_pressed(message, text, message.message_id, query.data or "", context)
+
+
+async def _pressed(
+    data: str | None, chat: int, answer: int, context: BotContext
+) -> tuple[str, bool]:
+    """What a button (its `data`) of the answer message `answer` in `chat` shows: its passages
+    (HTML) and True, or why not in a line and False: out of date, of another chat's articles,
+    or shown already (the press is remembered then)."""
+    retriever = context.bot_data.retriever
+    index = retriever.index
+    action = render.parse_callback(data)
+    former = await former_ids(chat, context)
+    rows = None if action is None else passage_rows(index, action.passages, chat, former)
+    if action is None or rows is None:
+        return STALE_CALLBACK, False
+    # The references come from the client: a modified one can name another group's article.
+    docs = {index.passages[row].doc_id for row in rows}
+    if len(visible_in(docs, chat, former)) != len(docs):
+        log.warning("refused a button for articles chat %s may not see", chat)
+        return NOT_HERE_CALLBACK, False
+    if not context.bot_data.pressed.first_press(chat, answer, data or ""):
+        return SHOWN_ABOVE, False
     if action.kind == "more":
-        text = render.more_html([retriever.passage(row) for row in rows], action.elsewhere())
-    else:
-        passage = index.passages[rows[0]]
-        document = index.documents[passage.doc_id]
-        paragraph = paragraph_of(document, passage, action.at)
-        text = render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number)
+        return render.more_html([retriever.passage(row) for row in rows], action.elsewhere()), True
+    passage = index.passages[rows[0]]
+    document = index.documents[passage.doc_id]
+    paragraph = paragraph_of(document, passage, action.at)
+    return render.paragraph_html(document, paragraph.start, paragraph.end, paragraph.number), True
+
+
+async def _send_pressed(
+    message: Message, html: str, answer: int, data: str, context: BotContext
+) -> None:
+    """Reply to `message` with what a button showed; a press whose reply was not sent is
+    forgotten, so that pressing again tries again."""
     try:
-        await delivery.reply_html(message, text)
+        await delivery.reply_html(message, html)
     except BaseException:
-        pressed.forget(message.chat.id, message.message_id, query.data or "")
+        context.bot_data.pressed.forget(message.chat_id, answer, data)
         raise
+
+
+async def _typed_more(message: Message, context: BotContext) -> None:
+    """ "more" typed: the More button of the answer it replies to in a group, else of the
+    chat's (forum topic's) last answer, pressed. Searched, "more" had been answered from
+    whatever passage says "more" (a new user)."""
+    replied, topic = _group_context(message, context.bot.id)
+    if replied is not None and message.reply_to_message is not None:
+        last: tuple[int, str] | None = (replied, _more_data(message.reply_to_message))
+    else:
+        last = context.bot_data.answers.last(message.chat_id, topic)
+    if last is None:
+        await message.reply_text(MORE_OF_NOTHING, do_quote=True)
+        return
+    answer, data = last
+    if not data:
+        await message.reply_text(render.more_html([]), do_quote=True)
+        return
+    text, fresh = await _pressed(data, message.chat_id, answer, context)
+    if not fresh:
+        await message.reply_text(text, do_quote=True)
+        return
+    await _send_pressed(message, text, answer, data, context)
+
+
+def _more_data(answer: Message) -> str:
+    """The data of an answer message's More button ("" without one)."""
+    markup = answer.reply_markup
+    for row in markup.inline_keyboard if markup is not None else ():
+        for key in row:
+            if isinstance(key.callback_data, str) and key.callback_data.startswith("m:"):
+                return key.callback_data
+    return ""
 
 
 def buttons_for(answer: Answer, index: IndexStore) -> list[render.Button]:

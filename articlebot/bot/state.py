@@ -62,6 +62,26 @@ class PressedButtons:
         self._seen.pop((chat, message, data), None)
 
 
+class LastAnswers:
+    """Each chat's last answer (a forum topic's its own) and the data of its More button (""
+    without one), the newest `limit` remembered: "more" typed there presses that button."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._answers: OrderedDict[tuple[int, int | None], tuple[int, str]] = OrderedDict()
+        self._limit = limit
+
+    def remember(self, chat: int, topic: int | None, message: int, more: str) -> None:
+        """Remember answer `message` as the last of `chat` (or of its forum `topic`)."""
+        self._answers[(chat, topic)] = (message, more)
+        self._answers.move_to_end((chat, topic))
+        if len(self._answers) > self._limit:
+            self._answers.popitem(last=False)
+
+    def last(self, chat: int, topic: int | None) -> tuple[int, str] | None:
+        """The last answer's message id and More data, or None when none is remembered."""
+        return self._answers.get((chat, topic))
+
+
 #: How many handled update ids a bot remembers against their being delivered again.
 RECENT_UPDATES = 10_000
 
@@ -116,6 +136,8 @@ class BotState:
     migrations: dict[int, asyncio.Future[None]] = field(default_factory=dict)
     #: The More / Paragraph buttons already answered: (chat, message, button data).
     pressed: PressedButtons = field(default_factory=PressedButtons)
+    #: Each chat's last answer, for a "more" typed there.
+    answers: LastAnswers = field(default_factory=LastAnswers)
     #: (chat, user) -> (until, is admin), from getChatMember.
     chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     #: Channel post threads seen, and the posts indexed or being indexed.

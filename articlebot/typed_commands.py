@@ -1,0 +1,39 @@
+"""The commands a reader types as words ("more please", "any more?", "quit."), read alike by
+`articlebot chat` and the Telegram bot."""
+
+from __future__ import annotations
+
+import re
+
+QUIT = frozenset({"quit", "exit", "/quit", "/exit", ":q", "q"})
+MORE = frozenset({"more", "/more", "m", "next"})
+HELPS = frozenset({"help", "/help", "?", "h"})
+CLEAR = frozenset({"clear", "/clear"})
+
+#: A command said as people type it: "more please", "more, please", "show me more", "any
+#: more?", "next one", "thanks, more please", "quit.".
+_POLITE = re.compile(
+    r"^(?:(?:thanks|thank\s+you|thx|ok|okay|cool|great|nice)[,!.]*\s+)?(?:please\s+)?"
+    r"(?:(?:show(?:\s+me)?|give\s+me|tell\s+me|some|any|one)\s+)?(?P<word>\w+)"
+    r"(?:\s+one)?(?:,?\s+(?:please|pls|plz|thanks|thx))?[\s.!]*(?P<asked>\?*)\s*$"
+)
+
+
+def command_of(line: str) -> str:
+    """The chat command a line is ("more" of "more please"; "quit?" of "quit?", which is told
+    how to leave), else the line in lower case. Asked, only "more" is one ("any more?")."""
+    lower = line.lower().strip()
+    found = _POLITE.match(lower)
+    if found is None:
+        return lower
+    word = found.group("word")
+    if word in MORE:
+        return word
+    if word in QUIT | HELPS | CLEAR:
+        return f"{word}?" if found.group("asked") else word
+    return lower
+
+
+def asks_for_more(line: str) -> bool:
+    """Whether a line asks for the last answer's further passages ("more", "any more?")."""
+    return command_of(line) in MORE
