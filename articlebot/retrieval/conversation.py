@@ -337,6 +337,42 @@ def swapped_subject(
     return None if run is None else _put_for(previous, run, *new)
 
 
+#: A time a question is asked of: "now", "last year", "in 2019", "before", "so far this
+#: year", "back in the day".
+_TIME = (
+    r"(?:(?:so\s+far\s+)?(?:this|last|next|the\s+previous)\s+"
+    r"(?:year|yr|month|week|season|time|summer|winter|spring|autumn|fall)"
+    r"|(?:(?:in|since|by|until|during|back\s+in)\s+)?(?:1[89]|20)\d\d"
+    r"|now|today|nowadays|currently|these\s+days|at\s+the\s+moment|right\s+now"
+    r"|before(?:\s+that)?|back\s+then|back\s+in\s+the\s+day|in\s+the\s+past"
+    r"|a\s+(?:year|decade)\s+(?:ago|earlier|before))"
+)
+_TIME_ELLIPSIS = re.compile(
+    rf"^\s*(?:and|also|what\s+about|how\s+about|and\s+what\s+about|and\s+how\s+about)"
+    rf"\s+(?P<time>{_TIME})\s*[?!.]*\s*$",
+    re.IGNORECASE,
+)
+_TIME_IN_QUESTION = re.compile(rf"\s*\b{_TIME}\b", re.IGNORECASE)
+
+
+def swapped_time(question: str, previous: str) -> str | None:
+    """The last question asked again of an ellipsis's new time: "and last year?" after "how
+    big was the harvest this year" is "how big was the harvest last year" (the time it gave
+    replaced, else the new one put at its end). None when the question is no such ellipsis:
+    "and now?" alone found whatever sentence says "now" ("who'll print the results now"),
+    with confidence."""
+    asked = _TIME_ELLIPSIS.match(question)
+    if asked is None:
+        return None
+    time = asked.group("time")
+    stem = previous.strip().rstrip("?!. ")
+    given = list(_TIME_IN_QUESTION.finditer(stem))
+    if given:
+        last = given[-1]
+        return f"{stem[: last.start()]} {time}{stem[last.end() :]}"
+    return f"{stem} {time}"
+
+
 def swapped_for_pronoun(question: str, previous: str) -> str | None:
     """The last question asked again of an ellipsis's new subject where it asked of "he" or
     "she": "what about the ceo" after "what did he say" is "what did the ceo say". None when
@@ -588,6 +624,10 @@ def _questions_for(
         None if calls_in is None or doc_id is None else calls_in(doc_id),
         None if leading_in is None or doc_id is None else leading_in(doc_id),
     )
+    at_another_time = swapped_time(request.question, previous.question)
+    if at_another_time is not None:
+        # A time alone asks nothing by itself: not asked again as it is, of the last article.
+        return _Asked([request.question, at_another_time, *rewrites], swapped=True)
     if (
         names_here is not None
         and previous.doc_id is not None
