@@ -153,7 +153,11 @@ def test_unicode_and_nel_line_ends_are_line_ends(tmp_path: Path, end: str) -> No
     ("name", "content", "message"),
     [
         ("bad.txt", b"\xff\xfe\x00bin\x00ary", "binary"),
-        ("latin.txt", "Caf\u00e9 au lait".encode("latin-1"), "not UTF-8"),
+        (
+            "cyrillic.txt",
+            "\u041a\u0438\u0435\u0432 \u043f\u043e\u0434".encode("cp1251"),
+            "not UTF-8",
+        ),
         ("empty.txt", b"   \n", "empty"),
         ("broken.jsonl", b'{"doc_id": "a", "text": "ok"}\n{not json\n', "broken.jsonl:2"),
         (
@@ -191,6 +195,21 @@ def test_a_file_saved_as_utf_16_or_32_with_its_mark_is_read_as_text(
     (tmp_path / "odd.txt").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8abc")
     with pytest.raises(DocumentError, match=r"odd\.txt: looks like a binary file"):
         read_path(tmp_path / "odd.txt")
+
+
+def test_english_saved_by_windows_as_ansi_is_read_as_windows_1252(tmp_path: Path) -> None:
+    # A new user: a .txt saved by Notepad as "ANSI" was refused as not UTF-8 for its curly
+    # quotes and one "é".
+    text = (
+        "Caf\u00e9 owner fined over pavement tables\n\nBy Ann Lee\n\n"
+        "The owner of the Caf\u00e9 Rouge, Mark Hill, 52, was fined \u00a3400 on Monday \u2013"
+        " the council said \u201cthe tables blocked the pavement\u201d for wheelchair users.\n"
+    )
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "ansi.txt").write_bytes(text.encode("cp1252"))
+    [plain] = read_path(tmp_path / "utf8.txt")
+    [ansi] = read_path(tmp_path / "ansi.txt")
+    assert (ansi.title, ansi.text, ansi.byline) == (plain.title, plain.text, plain.byline)
 
 
 def test_a_50_mb_file_is_refused(tmp_path: Path) -> None:

@@ -262,10 +262,31 @@ def _decode(data: bytes, path: Path, html: bool = False) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it as UTF-8"
-        ) from None
+        windows = _windows_text(data)
+        if windows is None:
+            raise DocumentError(
+                f"{path}: is not UTF-8 text (invalid byte at position {exc.start}); re-save it"
+                " as UTF-8"
+            ) from None
+        text = windows
     return document_text(text)
+
+
+#: Of a file that is no UTF-8, the share of ASCII bytes from which it is read as Windows-1252:
+#: English saved by Notepad as "ANSI", whose few other bytes are curly quotes, dashes and
+#: accented letters. Text mostly of other letters (Cyrillic saved as Windows-1251) would read
+#: as nonsense, and is refused with the advice to save it as UTF-8.
+WINDOWS_TEXT_ASCII = 0.9
+
+
+def _windows_text(data: bytes) -> str | None:
+    """`data` read as Windows-1252 where it is English text so saved, else None."""
+    if not data or sum(byte < 0x80 for byte in data) < WINDOWS_TEXT_ASCII * len(data):
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined: no such text
+        return None
 
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
