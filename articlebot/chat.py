@@ -332,9 +332,14 @@ def _more(state: ChatState, indexed: Collection[str]) -> str:
         return NO_MORE
     also = state.last.also
     while (
-        also is not None and state.shown < len(passages) and passages[state.shown].row == also.row
+        also is not None
+        and state.shown < len(passages)
+        and passages[state.shown].row == also.row
+        and passages[state.shown].text.strip() == also.highlight_text.strip()
     ):
-        state.shown += 1  # already shown, on the answer's "Also:" line
+        # Shown whole on the answer's "Also:" line. A passage of more than that sentence is
+        # shown: its best evidence may be another of its sentences (a new user).
+        state.shown += 1
     gone = 0
     while state.shown < len(passages) and passages[state.shown].doc_id not in indexed:
         state.shown += 1
