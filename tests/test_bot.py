@@ -347,6 +347,10 @@ async def test_inline_offers_the_closest_passage_as_a_chat_does(api, bot) -> Non
     await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) == 2, timeout=20)
     [none] = api.calls_to("answerInlineQuery")[1].params["results"]
     assert none["title"] == "Not in the article"
+    # Sent into the chat it was typed in, it names the question, and no /help of the bot's.
+    assert none["input_message_content"]["message_text"] == (
+        "“What is a good recipe for lasagna?”: not answered in the article I have."
+    )
 
 
 @pytest.mark.asyncio

@@ -538,8 +538,10 @@ def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArti
                 id="none",
                 title="Not in the article" if articles <= 1 else "Not in the articles",
                 description="No passage answers this question.",
+                # Sent into another chat, where "/help" would be nobody's: the question and
+                # that it is not in the article (a new user).
                 input_message_content=InputTextMessageContent(
-                    render.not_answered_html(articles), parse_mode=ParseMode.HTML
+                    render.not_answered_inline(answer.question, articles)
                 ),
             )
         ]

@@ -47,6 +47,14 @@ NOT_ANSWERED_MANY_HTML = (
 NO_ARTICLES = "No articles are indexed yet."
 
 
+def not_answered_inline(question: str, articles: int = 1) -> str:
+    """'Not found' as an inline result sends it into another chat: the question asked, and that
+    the article (or articles) the bot has do not answer it; plain text."""
+    where = "the article" if articles <= 1 else "the articles"
+    asked = clip(" ".join(question.split()), MAX_INLINE_TITLE_CHARS)
+    return f"“{asked}”: not answered in {where} I have."
+
+
 def not_answered_html(articles: int = 1) -> str:
     """'Not found', in the number of the articles asked."""
     return NOT_ANSWERED_HTML if articles <= 1 else NOT_ANSWERED_MANY_HTML
