@@ -93,7 +93,7 @@ def _page(path: str) -> Page:
             "weekdays, the harbour master said, and the fish market on the quay stays closed."
         )
         return 200, "text/plain; charset=utf-8", text.encode()
-    if path == "/lighthouse.html":
+    if path.partition("?")[0] == "/lighthouse.html":  # a link's query is the site's to read
         return 200, "text/html; charset=utf-8", PAGE.encode()
     if path.partition("?")[0] == "/storm.html":  # whatever a share button added
         return 200, "text/html; charset=utf-8", STORM.encode()
@@ -298,6 +298,23 @@ async def test_bad_links_and_non_admins(api, bot, site) -> None:
     assert "for the bot's admins" in await _ask(api, 8006, f"/add {site}/lighthouse.html", 1)
     assert "for the bot's admins" in await _ask(api, 8006, "/remove article", 2)
     assert await _ask(api, 8006, "www.example.com/story", 3) == articles.ADDING_IS_FOR_ADMINS
+
+
+@pytest.mark.asyncio
+async def test_a_link_s_secret_values_stay_out_of_the_log(
+    api, bot, site, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A bot attacker: the reply, /source and `list` masked "?access_token=...", and the log's
+    # "added ... from" line gave it whole.
+    caplog.set_level(logging.INFO, logger="articlebot")
+    link = f"{site}/lighthouse.html?access_token=SECRET123&sig=abcdef"
+    api.push_update(api.private_message(ADMIN, link, user=make_user(ADMIN)))
+    await api.await_for(
+        lambda: any("Added" in m["text"] for m in api.sent_messages(ADMIN)), timeout=120
+    )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "lighthouse.html?access_token=***" in logged
+    assert "SECRET123" not in logged and "SECRET123" not in api.sent_messages(ADMIN)[-1]["text"]
 
 
 @pytest.mark.asyncio

@@ -591,7 +591,7 @@ async def _read_and_index(
         done = "updated"
     elif doc_id in report.unchanged:
         done = "unchanged"
-    log.info("%s %s from %s", done, doc_id, document.source)
+    log.info("%s %s from %s", done, doc_id, shown_source(document.source))
     await told.wait()
     upload.replied = True
     await message.reply_html(_added_html(document, data, report), do_quote=True)
