@@ -243,6 +243,23 @@ async def test_more_and_paragraph_buttons(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_button_press_too_old_to_answer_still_shows_its_passages(api, bot) -> None:
+    # A bot attacker: with answerCallbackQuery refused ("query is too old", a press while the
+    # bot restarted), the reader got "something went wrong", and pressing again "Already
+    # shown above" though nothing was.
+    api.push_update(api.private_message(49, "Laurent Vinatier prisoner exchange"))
+    answer = await _reply(api, 49)
+    buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    too_old = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    api.inject("answerCallbackQuery", status=400, times=1, description=too_old)
+    api.push_update(api.callback_query(make_user(49), answer, buttons["Paragraph"]))
+    paragraph = (await _reply(api, 49, 2))["text"]
+    assert "Vinatier" in paragraph and "paragraph" in paragraph
+    await asyncio.sleep(0.3)
+    assert handlers.SOMETHING_WENT_WRONG not in [m["text"] for m in api.sent_messages(49)]
+
+
+@pytest.mark.asyncio
 async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
     # A new user: "more" and "any more?" typed after an answer were searched, and answered
     # from a paragraph that says "more than 1 million consumers".

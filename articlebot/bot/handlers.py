@@ -402,7 +402,12 @@ async def button(update: Update, context: BotContext) -> None:
     if not fresh:
         await query.answer(text, show_alert=False)
         return
-    await query.answer()
+    try:
+        await query.answer()
+    except BadRequest as exc:
+        # Too old (Telegram waits about 15 s for it: a press while the bot was restarting or
+        # busy): only the button's spinner is left; the passages are sent all the same.
+        log.info("could not answer a button press in chat %s: %s", message.chat.id, exc)
     await _send_pressed(message, text, message.message_id, query.data or "", context)
 
 
