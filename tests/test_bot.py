@@ -1177,6 +1177,9 @@ async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothin
         ("/ask \u200d \u200c", handlers.EMPTY_ASK_HINT),
         ("\u200d \u200d", handlers.EMPTY_PRIVATE_HINT),
         ("\u200b\u200c\u2060", handlers.EMPTY_PRIVATE_HINT),
+        # Letters that show as nothing (a bot attacker: "\u3164" was told to ask in English).
+        ("\u3164", handlers.EMPTY_PRIVATE_HINT),
+        ("\u115f\u2800 \uffa0", handlers.EMPTY_PRIVATE_HINT),
     ]
     for n, (text, reply) in enumerate(sent, start=1):
         api.push_update(api.private_message(chat, text))

@@ -96,11 +96,19 @@ _JOINER_CHARS = "\u200c\u200d"
 _JOINERS = frozenset(_JOINER_CHARS)
 
 
+#: Letters that show as nothing: Hangul fillers and the blank Braille pattern, sent as
+#: "empty" messages (a bot attacker's "\u3164" was answered as a foreign language).
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def is_invisible(char: str) -> bool:
-    """Whether `char` is a format character (Unicode Cf) other than a joiner within a word, or
-    half of a surrogate pair alone (Cs: half an emoji, no character at all)."""
+    """Whether `char` is a format character (Unicode Cf) other than a joiner within a word,
+    half of a surrogate pair alone (Cs: half an emoji, no character at all), or a letter that
+    shows as nothing (`_BLANK_LETTERS`)."""
     category = unicodedata.category(char)
-    return category == "Cs" or (category == "Cf" and char not in _JOINERS)
+    return (
+        category == "Cs" or (category == "Cf" and char not in _JOINERS) or char in _BLANK_LETTERS
+    )
 
 
 def visible_length(html_text: str) -> int:
