@@ -15,7 +15,15 @@ from typing import Any, TextIO
 
 from articlebot.retrieval.results import Answer
 from articlebot.terminal import NO_MORE, elsewhere_line, format_answer_text, format_passage_of
-from articlebot.typed_commands import CLEAR, HELPS, MORE, QUIT, asks_for_more, command_of
+from articlebot.typed_commands import (
+    CLEAR,
+    HELPS,
+    MORE,
+    QUIT,
+    asks_for_more,
+    bot_command,
+    command_of,
+)
 
 HELP = """\
 Type a question; a follow-up ("when was he arrested?") is read with the \
@@ -31,8 +39,6 @@ Up and down arrows recall earlier questions; they are kept between sessions.\
 STOPPED = "(Stopped. Ask again, or press Ctrl-C twice at the prompt to leave.)"
 #: Said after a Ctrl-C at the prompt, which drops the line typed; a second one leaves.
 LEAVE_HINT = "(To leave, press Ctrl-C again, press Ctrl-D or type quit.)"
-#: A command of the Telegram bot typed here ("/use news", "/articles"): said so, not searched.
-_BOT_COMMAND = re.compile(r"^/[A-Za-z]\w*(?:@\w+)?(?=\s|$)")
 BOT_COMMAND_LINE = (
     '{command} is a command of the Telegram bot. Here, ask a question ("summarize", "who'
     " wrote this\"), or type 'help'; `articlebot chat --doc ID` asks one article."
@@ -103,18 +109,6 @@ def _summary_id(line: str) -> str:
 
 
 #: The Telegram bot's commands; "/foo" or "/who is the mayor?" is none of them.
-_BOT_COMMANDS = frozenset(
-    "/start /help /ask /summary /source /articles /use /stats /add /remove /autoindex".split()
-)
-
-
-def bot_command(line: str) -> str | None:
-    """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
-    found = _BOT_COMMAND.match(line)
-    command = None if found is None else found.group(0).split("@")[0].lower()
-    return command if command in _BOT_COMMANDS else None
-
-
 @dataclass
 class ChatState:
     """What `more` pages through: the last answer and how many of its passages were shown."""

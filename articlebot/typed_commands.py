@@ -1,5 +1,5 @@
 """The commands a reader types as words ("more please", "any more?", "quit."), read alike by
-`articlebot chat` and the Telegram bot."""
+`articlebot chat` and the Telegram bot, and the bot's commands typed where they are none."""
 
 from __future__ import annotations
 
@@ -37,3 +37,18 @@ def command_of(line: str) -> str:
 def asks_for_more(line: str) -> bool:
     """Whether a line asks for the last answer's further passages ("more", "any more?")."""
     return command_of(line) in MORE
+
+
+#: A command of the Telegram bot ("/use news", "/articles"), typed where it is none: in
+#: `articlebot chat` or `ask`, or in an inline query.
+_BOT_COMMAND = re.compile(r"^/[A-Za-z]\w*(?:@\w+)?(?=\s|$)")
+_BOT_COMMANDS = frozenset(
+    "/start /help /ask /summary /source /articles /use /stats /add /remove /autoindex".split()
+)
+
+
+def bot_command(line: str) -> str | None:
+    """The Telegram bot's command a line opens with ("/use" of "/use news"), in lower case."""
+    found = _BOT_COMMAND.match(line)
+    command = None if found is None else found.group(0).split("@")[0].lower()
+    return command if command in _BOT_COMMANDS else None

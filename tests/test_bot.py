@@ -339,6 +339,21 @@ async def test_inline_query_returns_passages(api, bot) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_bot_command_typed_inline_says_where_it_works(api, bot) -> None:
+    # A bot attacker: "@bot /start" was searched, and offered "... would start next week".
+    api.push_update(api.inline_query(make_user(52), "/start"))
+    await api.await_for(lambda: bool(api.calls_to("answerInlineQuery")), timeout=20)
+    [result] = api.calls_to("answerInlineQuery")[0].params["results"]
+    said = "/start works in a chat with @articlebot_test_bot."
+    assert result["input_message_content"]["message_text"] == said
+    # "/ask" and a question asks it, as in a group.
+    api.push_update(api.inline_query(make_user(52), "/ask Who was Vinatier swapped for?"))
+    await api.await_for(lambda: len(api.calls_to("answerInlineQuery")) == 2, timeout=20)
+    results = api.calls_to("answerInlineQuery")[1].params["results"]
+    assert "Kasatkin" in results[0]["input_message_content"]["message_text"]
+
+
+@pytest.mark.asyncio
 async def test_inline_offers_the_closest_passage_as_a_chat_does(api, bot) -> None:
     """An operator's probe: where a chat shows "The article may not say exactly. Closest:"
     and the passage, inline said "Not in the article: No passage answers this question"."""

@@ -27,7 +27,7 @@ from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request, Turn
 from articlebot.retrieval.results import Answer
 from articlebot.storage.index_store import IndexStore
-from articlebot.typed_commands import asks_for_more
+from articlebot.typed_commands import asks_for_more, bot_command
 
 log = logging.getLogger(__name__)
 
@@ -564,6 +564,17 @@ def _inline_results(answer: Answer, articles: int) -> list[InlineQueryResultArti
     ]
 
 
+def _command_result(command: str, username: str) -> InlineQueryResultArticle:
+    """The one inline result for a command of the bot typed after its name: where it works."""
+    where = f"a chat with @{username}" if username else "a chat with the bot"
+    return InlineQueryResultArticle(
+        id="command",
+        title=f"{command} works in {where}",
+        description="Type a question here instead, like: who wrote this?",
+        input_message_content=InputTextMessageContent(f"{command} works in {where}."),
+    )
+
+
 async def inline_query(update: Update, context: BotContext) -> None:
     """@bot question in any chat: the top passages as inline results."""
     query = update.inline_query
@@ -574,6 +585,16 @@ async def inline_query(update: Update, context: BotContext) -> None:
         await query.answer([], cache_time=300)
         return
     if not await admitted(update, context):
+        return
+    command = bot_command(question)
+    if command == "/ask":  # "@bot /ask who is X": the question, as a group's /ask gives it
+        question = question.split(None, 1)[1] if len(question.split(None, 1)) == 2 else ""
+        if not question:
+            await query.answer([], cache_time=300)
+            return
+    elif command is not None and command != "/help":
+        # "@bot /start" had been searched ("... would start next week"; a bot attacker).
+        await query.answer([_command_result(command, context.bot.username or "")], cache_time=300)
         return
     try:
         # No chat: answer_batch keeps it to the articles every chat may see.
