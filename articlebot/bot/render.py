@@ -106,9 +106,7 @@ def is_invisible(char: str) -> bool:
     half of a surrogate pair alone (Cs: half an emoji, no character at all), or a letter that
     shows as nothing (`_BLANK_LETTERS`)."""
     category = unicodedata.category(char)
-    return (
-        category == "Cs" or (category == "Cf" and char not in _JOINERS) or char in _BLANK_LETTERS
-    )
+    return category == "Cs" or (category == "Cf" and char not in _JOINERS) or char in _BLANK_LETTERS
 
 
 def visible_length(html_text: str) -> int:

@@ -373,6 +373,27 @@ def swapped_time(question: str, previous: str) -> str | None:
     return f"{stem} {time}"
 
 
+def tells_at_time(question: str, previous: str, bold: str) -> bool:
+    """Whether `bold`, found for an ellipsis of a time as it is ("and last year?"), holds that
+    time and what the last question asked for ("how many people went": a number): "Last
+    year's festival drew about 150,000 people", not "who'll print the footy results now"."""
+    asked = _TIME_ELLIPSIS.match(question)
+    if asked is None:
+        return False
+    time = re.sub(
+        r"^(?:in|since|by|until|during|back\s+in)\s+", "", asked.group("time"), flags=re.I
+    )
+    words = r"\s+".join(map(re.escape, time.split()))
+    if re.search(rf"\b{words}\b", bold, re.IGNORECASE) is None:
+        return False
+    kind = wanted_type(previous)
+    if kind is None or (kind == "number" and not re.search(r"\d", bold)):
+        # "whats that in usd" says no kind to look for; "The other half want to know ..."
+        # is no figure of that time.
+        return False
+    return has_type(kind, bold, previous)
+
+
 def swapped_for_pronoun(question: str, previous: str) -> str | None:
     """The last question asked again of an ellipsis's new subject where it asked of "he" or
     "she": "what about the ceo" after "what did he say" is "what did the ceo say". None when
@@ -521,6 +542,9 @@ class _Asked:
     questions: list[str]
     #: The first rewrite is the last question asked of an ellipsis's new subject.
     swapped: bool = False
+    #: That subject is a time ("and last year?"), and the question is asked again, last, of
+    #: the last article as it is.
+    at_time: bool = False
     #: Asked again of the last article, whose words it uses (`_on_topic_of`).
     on_topic: bool = False
     #: The rewrites that put a name in a pronoun's place ("what did Anna Kowalczyk say"), in
@@ -626,8 +650,11 @@ def _questions_for(
     )
     at_another_time = swapped_time(request.question, previous.question)
     if at_another_time is not None:
-        # A time alone asks nothing by itself: not asked again as it is, of the last article.
-        return _Asked([request.question, at_another_time, *rewrites], swapped=True)
+        return _Asked(
+            [request.question, at_another_time, *rewrites, request.question],
+            swapped=True,
+            at_time=True,
+        )
     if (
         names_here is not None
         and previous.doc_id is not None
@@ -946,6 +973,7 @@ def _settle(
     on_topic: bool = False,
     named: Collection[str] = (),
     reads: Callable[[Answer], bool] | None = None,
+    at_time: bool = False,
 ) -> tuple[Answer, Turn]:
     """The answer to give out of those to the question and its rewrites (the first of them
     the last question asked of an ellipsis's new subject when `swapped`), and the turn to
@@ -959,7 +987,22 @@ def _settle(
     # mention New York (a sentence on New Zealand) answers nothing asked.
     subject = ellipsis_subject(request.question)
     off_subject = subject is not None and sure(answer) and not _mentions(answer, subject)
-    if swapped and answers[1].outcome != "none":
+    alone = answers[-1]
+    if (
+        at_time
+        and request.previous is not None
+        and alone.outcome != "none"
+        and alone.passages
+        and tells_at_time(
+            request.question, request.previous.question, alone.passages[0].highlight_text
+        )
+    ):
+        # "and last year?" asked as it is, of the last article, found a sentence of last year
+        # giving what was asked: the answer. Remembered as the last question of that time.
+        answer = dataclasses.replace(alone, question=answer.question)
+        asked_as = answers[1].question
+        rewritten = True
+    elif swapped and answers[1].outcome != "none":
         # "and kasatkin?" after "how old is vinatier" asks "how old is kasatkin": that is the
         # answer, confident or not, not what "kasatkin" alone or the last question's words
         # find (Vinatier's age). Remembered as that, for the next "and ...?".
@@ -1181,6 +1224,7 @@ def answer_requests(
             answers[at : at + count],
             ttl,
             swapped=each.swapped,
+            at_time=each.at_time,
             reading=reading,
             on_topic=each.on_topic,
             named=each.named,
