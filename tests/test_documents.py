@@ -1385,3 +1385,25 @@ def test_a_markdown_table_under_the_headline_is_no_byline(tmp_path: Path) -> Non
     [doc] = read_path(story)
     assert doc.byline is None
     assert "41,200" in doc.text  # the table is still the article's
+
+
+def test_a_page_s_reader_comments_and_most_read_are_no_part_of_its_story() -> None:
+    # A CLI attacker: a page without <article> markup had its readers' comments and its "Most
+    # read" headlines indexed as paragraphs ("how many people were on trolleys?" answered with
+    # confidence from a commenter's "200"), and its "Published ... by Eileen Ward" unread.
+    page = """<html><head><title>Ferry fares rise | Coast Post</title></head><body>
+<div class="content"><h1>Ferry fares rise</h1>
+<div class="meta">Published 3 March 2026 by Owen Price</div>
+<div class="txt"><p>Ferry fares between Oban and Mull will rise by 12 percent from April, the
+operator CalMac said on Monday, the first rise in four years.</p>
+<p>A return ticket for a car and driver will cost 118 pounds, up from 105 pounds.</p></div>
+<div class="cmts"><h3>Reader comments</h3>
+<div class="c"><b>Islander</b><p>It was 300 pounds when I crossed last summer, a scandal that
+nobody in Edinburgh will ever fix for us.</p></div></div>
+<div class="more"><h3>Most read</h3><p>Man, 40, charged after Oban harbour fire</p></div>
+</div></body></html>"""
+    doc = parse_html(page, "fares", "fares.html")
+    assert "118 pounds" in doc.text
+    for gone in ("Reader comments", "300 pounds", "Most read", "harbour fire"):
+        assert gone not in doc.text, gone
+    assert doc.byline is not None and doc.byline.startswith("By Owen Price")

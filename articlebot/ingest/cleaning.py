@@ -34,9 +34,20 @@ _DECORATION = " \t-–—_*•·|=~#>[](){}"
 _TAIL_HEADING = re.compile(
     r"^(?:more\ on\ this\ story|related\ (?:topics|stories|articles|content|links|coverage)"
     r"|most\ (?:read|popular|viewed)|top\ stories|you\ (?:may|might)\ also\ like"
-    r"|more\ stories|recommended(?:\ for\ you)?|latest\ (?:news|stories))$",
+    r"|more\ stories|recommended(?:\ for\ you)?|latest\ (?:news|stories)"
+    # Readers' comments under it: what they say is no part of the story.
+    r"|(?:reader(?:s['’]?)?\ )?comments(?:\ \(\d+\))?|\d+\ comments|have\ your\ say"
+    r"|join\ the\ (?:conversation|discussion)|leave\ a\ (?:comment|reply))$",
     re.IGNORECASE,
 )
+
+
+def ends_story(line: str) -> bool:
+    """Whether `line` is a heading after which a news page has other stories' teasers or its
+    readers' comments ("Most read", "Reader comments"): the story has ended."""
+    return _TAIL_HEADING.match(line.strip(_DECORATION).strip()) is not None
+
+
 #: A credit line: "By Jane Doe", "(Reporting by Nora Berg; Editing by Mark Potter)" at the end
 #: of wire copy, "Posted by Sam Whitfield on March 3", "Author: Jane Doe".
 _BYLINE = re.compile(
@@ -514,7 +525,7 @@ def paragraph_spans(text: str, body_start: int = 0) -> list[Span]:
     for line in body.split("\n"):
         line_start, line_end = offset, offset + len(line)
         offset = line_end + 1
-        if spans and _TAIL_HEADING.match(line.strip(_DECORATION).strip()):
+        if spans and ends_story(line):
             break  # the page's links to other stories: the story has ended
         if not line.strip() or is_furniture(line):
             close_block()

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from articlebot.ingest.cleaning import (
     credit_line,
+    ends_story,
     find_byline,
     first_line_of,
     is_by_credit,
@@ -597,8 +598,14 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     if first.strip() == title and rest.strip():
         body = rest.lstrip("\n")  # the page's <h1> repeats the title: it is no paragraph
     marked_byline, headings = html_furniture(html)
+    lines = body.split("\n")
+    # A heading of readers' comments or of other stories ("Most read") ends the story: what
+    # follows had been indexed and answered from (a commenter's "200 people on trolleys").
+    ends = [n for n, line in enumerate(lines) if line.strip() in headings and ends_story(line)]
     # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
-    body = "\n".join(line for line in body.split("\n") if line.strip() not in headings)
+    body = "\n".join(
+        line for line in lines[: ends[0] if ends else None] if line.strip() not in headings
+    )
     byline = marked_byline or (credit_line(author) if author else None) or find_byline(body)
     outlet = page_outlet(html, title, getattr(extracted, "sitename", None))
     if byline and outlet and "|" not in byline and outlet.casefold() not in byline.casefold():
@@ -653,6 +660,9 @@ def _printed_byline(root: Any) -> str | None:
         line = " ".join(element.text_content().split())
         if element.tag == "p" and len(line) > 200:
             return None  # the story's first paragraph: a byline comes before it
+        dated = _DATED_CREDIT.match(line)
+        if dated is not None:
+            line = f"By {dated.group('name')}"  # "Published 5 December 2026 by Eileen Ward"
         if (
             len(line) <= 120
             and is_by_credit(line)
@@ -660,6 +670,15 @@ def _printed_byline(root: Any) -> str | None:
         ):
             return line
     return None
+
+
+#: A credit after the time the story was put out: "Published 5 December 2026 by Eileen Ward",
+#: "Posted on May 3, 2026 by Sam Lee" (a CLI attacker's page: "who wrote this" found no one).
+_DATED_CREDIT = re.compile(
+    r"^(?:published|posted|updated|first\s+published)\s+(?:on\s+)?[\w ,:.]{3,40}?\s+by\s+"
+    r"(?P<name>[A-Z][^\s,|]*(?:\s+[A-Z][^\s,|]*){0,3})\s*$",
+    re.IGNORECASE,
+)
 
 
 #: Where a line starting "By" is a photo's caption or a box beside the story, not its credit.
