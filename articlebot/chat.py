@@ -177,9 +177,12 @@ def run_chat(
     history_file: Path | None,
     out: TextIO | None = None,
     refresh: Callable[[Any], Any] | None = None,
+    failed: Callable[[BaseException], str | None] | None = None,
 ) -> int:
     """The chat loop; returns the exit status. `refresh(retriever)` gives the retriever to ask
-    next (one over a newer index another process wrote since), before each question."""
+    next (one over a newer index another process wrote since), before each question;
+    `failed(error)` the line said for a question an error kept from being answered, the chat
+    going on (a database out of reach a moment had ended it), or None to end it."""
     # Looked up now, not when this module was imported: the standard output may have been
     # replaced since (a test's capture, a redirection).
     out = sys.stdout if out is None else out
@@ -311,6 +314,11 @@ def run_chat(
                     if not interactive:
                         return 130
                     say(STOPPED)
+                except Exception as exc:
+                    said = failed(exc) if failed is not None else None
+                    if said is None:
+                        raise
+                    say(said)
     finally:
         save()
 

@@ -78,6 +78,10 @@ def _setup_logging(verbose: int, quiet_by_default: bool) -> None:
         # reported in one line; -v keeps the log.
         for handler in logging.getLogger().handlers:
             handler.addFilter(_one_line)
+    if quiet_by_default and not verbose:
+        # The pool warns at each try to reach a database out of reach (15 lines in 15 s)
+        # before the command says so in one line; the running bot's log keeps them.
+        logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
 class _CommandLines(logging.Formatter):
@@ -1198,7 +1202,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
         english_only=not settings.multilingual_model,
         history_file=settings.cache_dir / "chat_history",
         refresh=partial(refreshed, settings),
+        failed=_database_line,
     )
+
+
+def _database_line(exc: BaseException) -> str | None:
+    """What a chat says of a question the database failed (out of reach a moment, a
+    permission): one line, and the chat goes on; None for any other error."""
+    if not _is_database_error(exc):
+        return None
+    said = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"(Not answered: the database said: {_clipped(said)}. Ask again.)"
 
 
 def cmd_summary(args: argparse.Namespace) -> int:

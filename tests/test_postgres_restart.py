@@ -5,6 +5,9 @@ the next /use and question work without restarting the bot."""
 from __future__ import annotations
 
 import asyncio
+import io
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from fake_botapi import FakeBotApi
 from articlebot.bot.app import build_application
 from articlebot.collection import make_retriever, open_chat_state, open_index
 from articlebot.config import load_settings
+from articlebot.storage.postgres import connection
 
 pytest_plugins = ["postgres", "botkit"]
 # Commands run in this process reuse the session's encoder (see conftest.shared_model).
@@ -69,3 +73,54 @@ async def test_the_bot_survives_a_postgres_restart(
         retriever.index.close()
         api.stop()
         ensure_running(postgres_server)
+
+
+class _QuestionsTyped(io.StringIO):
+    """Standard input of questions, one a line, running `before[n]` as line n is read: the
+    server stopped while one question is typed, started again before the next."""
+
+    def __init__(self, lines: list[str], before: dict[int, Callable[[], None]]) -> None:
+        super().__init__("".join(f"{line}\n" for line in lines))
+        self.read_lines = 0
+        self.before = before
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        self.read_lines += 1
+        if self.read_lines in self.before:
+            self.before[self.read_lines]()
+        return super().readline(size)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_a_chat_outlives_a_database_out_of_reach_for_one_question(
+    postgres_server, database_url: str, encoder, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    # A CLI attacker: with the server stopped for 20 s, `chat` printed 15 pool warnings, then
+    # "the database said: couldn't get a connection", and ended; the next question was lost.
+    from postgres import ensure_running, index_bundled_article, restart_postgres, stop_postgres
+
+    from articlebot.cli import main
+
+    index_bundled_article(database_url, encoder)
+    typed = _QuestionsTyped(
+        [SWAP, "who is witkoff?", "What does DTEK do?"],
+        {2: lambda: stop_postgres(postgres_server), 3: lambda: restart_postgres(postgres_server)},
+    )
+    monkeypatch.setattr(connection, "POOL_WAIT_SECONDS", 2.0)
+    monkeypatch.setattr(sys, "stdin", typed)
+    monkeypatch.setenv("ARTICLEBOT_INDEX_DIR", str(tmp_path / "unused"))
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    try:
+        code = main(["chat", "--database-url", database_url])
+    finally:
+        ensure_running(postgres_server)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    turns = out.split("\n> ")[1:]
+    assert "Kasatkin" in turns[0]
+    assert "(Not answered: the database said:" in turns[1] and "Ask again." in turns[1]
+    assert "DTEK" in turns[2]
+    assert "warning" not in err  # no line for each try of the pool's
