@@ -343,6 +343,22 @@ class Settings(BaseSettings):
             raise ValueError("a link, not a folder")
         return value
 
+    @field_validator("documents", mode="after")
+    @classmethod
+    def _no_links(cls, value: list[Path]) -> list[Path]:
+        # Read as paths, links had their "//" made one ("https:/example.com/...: no such
+        # file or folder"), and the first index is built from files alone.
+        from articlebot.masking import masked_url  # the settings alone load no other module
+
+        for path in value:
+            if re.match(r"[A-Za-z][\w+.-]*:/", str(path)) and not path.exists():
+                link = re.sub(r"^([A-Za-z][\w+.-]*):/(?!/)", r"\1://", str(path))
+                raise ValueError(
+                    f"{_clipped(masked_url(link))} is a link: it takes files and folders; add a"
+                    " page with `articlebot add LINK`"
+                )
+        return value
+
     @field_validator("documents", "index_dir", "cache_dir", mode="after")
     @classmethod
     def _expand_home(cls, value: Any) -> Any:
@@ -632,6 +648,9 @@ def _explained(exc: ValidationError, flags: set[str], token: str) -> str:
             f"{link} is a link, and {name} takes a folder (an index "
             f"in PostgreSQL is named with {database})"
         )
+    if field == "documents" and "is a link:" in error["msg"]:
+        # The link, its secrets masked, and what to do (`_no_links`).
+        return f"{name}: {error['msg'].removeprefix('Value error, ')}"
     if "not UTF-8" in error["msg"]:
         from articlebot.system_text import printable
 

@@ -1486,6 +1486,21 @@ def test_an_index_folder_given_as_a_link_is_refused_as_typed(tmp_path: Path, cli
     assert not (tmp_path / "http:").exists()
 
 
+def test_a_link_among_the_configured_documents_is_refused_as_typed(
+    tmp_path: Path, cli: Cli
+) -> None:
+    # A CLI attacker: ARTICLEBOT_DOCUMENTS="https://..." said "https:/www.example.com/...: no
+    # such file or folder", and a bot so set could not build its first index.
+    link = "https://www.example.com/2026/storm?token=abc"
+    for command in ("index", "ask"):
+        refused = cli(command, index_dir=tmp_path / "index", ARTICLEBOT_DOCUMENTS=f"a.txt,{link}")
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+        assert refused.stderr == (
+            "articlebot: error: ARTICLEBOT_DOCUMENTS: https://www.example.com/2026/storm?token=***"
+            " is a link: it takes files and folders; add a page with `articlebot add LINK`\n"
+        )
+
+
 def test_an_index_folder_set_to_a_link_is_refused_as_typed(tmp_path: Path, cli: Cli) -> None:
     # ARTICLEBOT_INDEX_DIR=http://x/idx (environment or .env) made the folder ./http:/x/idx,
     # which the --index-dir flag refuses.
