@@ -987,18 +987,22 @@ def _settle(
     # mention New York (a sentence on New Zealand) answers nothing asked.
     subject = ellipsis_subject(request.question)
     off_subject = subject is not None and sure(answer) and not _mentions(answer, subject)
-    alone = answers[-1]
-    if (
-        at_time
-        and request.previous is not None
-        and alone.outcome != "none"
-        and alone.passages
-        and tells_at_time(
-            request.question, request.previous.question, alone.passages[0].highlight_text
+
+    def of_that_time(found: Answer) -> bool:
+        return (
+            request.previous is not None
+            and found.outcome != "none"
+            and bool(found.passages)
+            and tells_at_time(
+                request.question, request.previous.question, found.passages[0].highlight_text
+            )
         )
-    ):
+
+    alone = answers[-1]
+    if at_time and not of_that_time(answers[1]) and of_that_time(alone):
         # "and last year?" asked as it is, of the last article, found a sentence of last year
-        # giving what was asked: the answer. Remembered as the last question of that time.
+        # giving what was asked, and "how many ... last year" did not: the answer. Remembered
+        # as the last question of that time.
         answer = dataclasses.replace(alone, question=answer.question)
         asked_as = answers[1].question
         rewritten = True
