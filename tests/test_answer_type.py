@@ -37,6 +37,7 @@ from articlebot.retrieval.answer_type import (
     states_placing,
     suffered_asked,
     tally_asked,
+    tells_a_similar_one,
     tells_an_earlier_one,
     tells_what_would_have_been,
     thing_age_asked,
@@ -1891,3 +1892,32 @@ def test_a_figure_of_the_past_s_best_answers_no_question_of_now() -> None:
     assert not tells_a_past_peak("how many people does the works employ now", both)
     rowe = "Rowe, who at one point had scored in ten games in a row, has 19 goals this season."
     assert not tells_a_past_peak("how many goals does Rowe have", rowe)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "similar"),
+    [
+        # A CLI attacker: answered "2019" with confidence for the story's own crash.
+        (
+            "when did the crash happen?",
+            "A similar crash on the same stretch in 2019 injured 7.",
+            True,
+        ),
+        (
+            "where did the crash happen?",
+            "A similar crash on the same stretch in 2019 injured 7.",
+            True,
+        ),
+        (
+            "was there a similar crash before?",
+            "A similar crash on the same stretch in 2019.",
+            False,
+        ),
+        ("has this happened before", "A similar attack in Leeds in 2021 killed two men.", False),
+        # Not another event: a like number, a like way.
+        ("how many came", "A similar number of people came on Sunday.", False),
+        ("how did they do it", "They did it in a similar way to last time.", False),
+    ],
+)
+def test_a_similar_one_is_another_event(question: str, sentence: str, similar: bool) -> None:
+    assert tells_a_similar_one(question, sentence) == similar

@@ -977,6 +977,31 @@ def tells_an_earlier_one(question: str, sentence: str) -> bool:
     )
 
 
+def tells_a_similar_one(question: str, sentence: str) -> bool:
+    """Whether `sentence` tells of another event like the one asked about ("A similar crash
+    on the same stretch in 2019 injured 7 people") and the question asks of no other one:
+    "when did the crash happen" is the story's crash (a CLI attacker: answered "2019" with
+    confidence)."""
+    if _OTHER_ASKED.search(last_question(question)):
+        return False
+    return _SIMILAR_ONE.search(sentence[:_MAX_SENTENCE]) is not None
+
+
+#: "A similar crash", "a similar attack": another event; not "a similar number" or "way".
+_SIMILAR_ONE = re.compile(
+    r"\b(?:a|an)\s+similar\s+(?!(?:number|amount|figure|level|size|rate|share|proportion|"
+    r"percentage|sum|price|way|period|time|scale|pattern|picture|view|story|point|age|"
+    r"distance|length|height|weight|speed|cost|fee|increase|rise|fall|drop)\b)[a-z]+",
+    re.IGNORECASE,
+)
+#: A question asking of another one than the story's: "was there a similar crash before".
+_OTHER_ASKED = re.compile(
+    r"\b(?:similar|previous|previously|earlier|before|last|other|another|ever|first|prior|"
+    r"past|again|history)\b|\b(?:1[89]|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
 #: "what party is joanna creswell in", "which party ran the city": a political party is the
 #: answer.
 _PARTY_QUESTION = re.compile(

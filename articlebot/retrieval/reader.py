@@ -66,6 +66,7 @@ from articlebot.retrieval.answer_type import (
     suffered_asked,
     tally_asked,
     tells_a_past_peak,
+    tells_a_similar_one,
     tells_an_earlier_one,
     tells_what_would_have_been,
     thing_age_asked,
@@ -1190,6 +1191,7 @@ def _unless_unsupported(answer: Answer, question: str, article: str = "") -> Ans
         or tells_what_would_have_been(question, bold)
         or tells_a_past_peak(question, bold)
         or tells_an_earlier_one(question, bold)
+        or tells_a_similar_one(question, bold)
         or (reason_asked(question) and not gives_reason(bold))
         or (
             _WHO_ASKED.match(question)
