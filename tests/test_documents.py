@@ -1407,3 +1407,22 @@ nobody in Edinburgh will ever fix for us.</p></div></div>
     for gone in ("Reader comments", "300 pounds", "Most read", "harbour fire"):
         assert gone not in doc.text, gone
     assert doc.byline is not None and doc.byline.startswith("By Owen Price")
+
+
+def test_a_page_s_standfirst_is_its_first_paragraph_and_also_read_links_are_not() -> None:
+    # A CLI attacker: the sentence under the headline was left out, and an inline "Also read:"
+    # link to another story was kept and offered as the closest answer.
+    page = """<html><head><title>Bridge reopens | Valley News</title></head><body><article>
+<h1>Bridge reopens</h1>
+<p class="standfirst">The Elm Street bridge reopened on Friday after repairs that cost 2.1
+million pounds and took eight months.</p>
+<div class="article-body">
+<p>Drivers queued from dawn to be among the first across the Elm Street bridge, which had been
+shut since a lorry struck one of its supports in March.</p>
+<p><strong>Also read:</strong> <a href="/x">Second bridge to shut for 14 months of work</a></p>
+<p>The council said the bridge would be inspected every six months from now on.</p>
+</div></article></body></html>"""
+    doc = parse_html(page, "bridge", "bridge.html")
+    assert doc.text[doc.body_start :].startswith("The Elm Street bridge reopened on Friday")
+    shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert len(shown) == 3 and not any("Second bridge" in paragraph for paragraph in shown)

@@ -17,7 +17,8 @@ _FURNITURE = re.compile(
         |story\ continues\ below(?:\ (?:this\ )?advertisement)?
         |article\ continues\ below(?:\ (?:this\ )?advertisement)?
         |continue\ reading(?:\ below)?|read\ more|read\ also|see\ also|more\ from\ .{1,40}
-        |(?:read\ more|read\ also|see\ also|related|more\ on\ this\ story)\ ?:.{0,150}
+        |(?:read\ more|read\ also|see\ also|also\ read|also\ see|related|more\ on\ this\ story
+          |related\ (?:story|article|link)|read\ next|watch|listen|more)\ ?:.{0,150}
         |for\ immediate\ release|media\ contacts?:?|investor\ contacts?:?
         |related(?:\ articles|\ stories|\ content|\ coverage)?
         |share(?:\ this)?(?:\ article|\ story|\ on\ \w+)?|share\ via

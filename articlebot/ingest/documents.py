@@ -598,6 +598,11 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     if first.strip() == title and rest.strip():
         body = rest.lstrip("\n")  # the page's <h1> repeats the title: it is no paragraph
     marked_byline, headings = html_furniture(html)
+    standfirst = _standfirst(html)
+    if standfirst and standfirst not in body:
+        # The story in a sentence under its headline, which trafilatura leaves out with the
+        # page's furniture (a CLI attacker: "how big was the pay rise?" had no answer).
+        body = f"{standfirst}\n{body}"
     lines = body.split("\n")
     # A heading of readers' comments or of other stories ("Most read") ends the story: what
     # follows had been indexed and answered from (a commenter's "200 people on trolleys").
@@ -629,6 +634,32 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
         byline=byline,
         body_start=len(header),
     )
+
+
+#: Classes news pages give the sentence under the headline: "standfirst", "dek", "strapline".
+_STANDFIRST = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|dek|strapline|subheadline|sub-headline|kicker-summary|"
+    r"article-summary|article__summary|article-dek|lede|summary)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def _standfirst(html: str) -> str | None:
+    """The page's standfirst (the sentence under its headline, marked by its class), if it has
+    one of a sentence's length."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for element in root.iter("p", "div", "h2", "span"):
+        if not _STANDFIRST.search(str(element.get("class") or "")):
+            continue
+        line = " ".join(element.text_content().split())
+        if 30 <= len(line) <= 400 and line[-1:] in ".!?\"'”’":
+            return line
+    return None
 
 
 def html_furniture(html: str) -> tuple[str | None, set[str]]:
