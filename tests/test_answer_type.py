@@ -1914,6 +1914,17 @@ def test_a_figure_of_the_past_s_best_answers_no_question_of_now() -> None:
             False,
         ),
         ("has this happened before", "A similar attack in Leeds in 2021 killed two men.", False),
+        # The other one named, as the sentence names it (a verifier: hedged right answers).
+        (
+            "what happened to the skerry bank project",
+            "A similar project at Skerry Bank failed.",
+            False,
+        ),
+        (
+            "what is the rent in london?",
+            "The rent for a similar flat in London is 2,100 pounds.",
+            False,
+        ),
         # Not another event: a like number, a like way.
         ("how many came", "A similar number of people came on Sunday.", False),
         ("how did they do it", "They did it in a similar way to last time.", False),

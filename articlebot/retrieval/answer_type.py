@@ -982,9 +982,15 @@ def tells_a_similar_one(question: str, sentence: str) -> bool:
     on the same stretch in 2019 injured 7 people") and the question asks of no other one:
     "when did the crash happen" is the story's crash (a CLI attacker: answered "2019" with
     confidence)."""
-    if _OTHER_ASKED.search(last_question(question)):
+    asked = last_question(question)
+    told = sentence[:_MAX_SENTENCE]
+    if _OTHER_ASKED.search(asked) or _SIMILAR_ONE.search(told) is None:
         return False
-    return _SIMILAR_ONE.search(sentence[:_MAX_SENTENCE]) is not None
+    # The other one named as the sentence names it: "what happened to the Skerry Bank
+    # project" of "A similar project at Skerry Bank was cancelled" asks of that one (a
+    # verifier).
+    named = {w.lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]+", told)}
+    return not named & {w.lower() for w in re.findall(r"[\w'’-]+", asked)}
 
 
 #: "A similar crash", "a similar attack": another event; not "a similar number" or "way".
