@@ -125,10 +125,6 @@ _BYLINE_NAMED_PATTERNS = (
     rf"(?:(?:who|whos|what|whats)(?:\s+{_IS})?\s+)?(?:the\s+)?(?:author|authors|writer|byline|"
     rf"journalist|reporter|source)(?:\s+name)?\s+(?:of|for|on)\s+{_NAMED_ARTICLE}",
     rf"{_NAMED_ARTICLE}\s+(?:was\s+|is\s+)?(?:written|authored|published)\s+by(?:\s+(?:who|whom))?",
-    # "what newspaper published the wind farm story", "which site ran the bridge article".
-    rf"(?:which|what)\s+(?:newspaper|paper|publication|outlet|website|site|magazine|agency|"
-    rf"news\s+agency|news\s+outlet)\s+(?:published|ran|printed|posted|wrote|carried|put\s+out)"
-    rf"\s+{_NAMED_ARTICLE}",
 )
 _SUMMARY_NAMED_PATTERNS = (
     rf"(?:summarize|summarise|sum\s+up|recap|explain|brief\s+me\s+on)\s+{_NAMED_ARTICLE}",
