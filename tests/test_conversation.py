@@ -182,6 +182,14 @@ def test_an_ellipsis_of_a_time_asks_the_last_question_of_that_time() -> None:
         "how many copies did it sell now"
     )
     assert swapped_time("and now?", "how many signatures") == "how many signatures now"
+    # The first time given; "before" only as the question's last word (a verifier: "in
+    # 2019, before the pandemic" became "in 2019, now the pandemic").
+    assert swapped_time("and last year?", "how many came this year compared with 2019") == (
+        "how many came last year compared with 2019"
+    )
+    assert swapped_time("and now?", "how many came before the pandemic") == (
+        "how many came before the pandemic now"
+    )
     for no_time in ("and kasatkin?", "and how about now he is back?", "now?"):
         assert swapped_time(no_time, "how old is vinatier") is None
 
