@@ -255,8 +255,13 @@ async def test_a_button_press_too_old_to_answer_still_shows_its_passages(api, bo
     api.push_update(api.callback_query(make_user(49), answer, buttons["Paragraph"]))
     paragraph = (await _reply(api, 49, 2))["text"]
     assert "Vinatier" in paragraph and "paragraph" in paragraph
-    await asyncio.sleep(0.3)
-    assert handlers.SOMETHING_WENT_WRONG not in [m["text"] for m in api.sent_messages(49)]
+    # Pressed again, its "Already shown above" refused so too: nothing more (a verifier: an
+    # apology and a traceback).
+    api.inject("answerCallbackQuery", status=400, times=1, description=too_old)
+    api.push_update(api.callback_query(make_user(49), answer, buttons["Paragraph"]))
+    await api.await_for(lambda: len(api.calls_to("answerCallbackQuery")) >= 2, timeout=10)
+    await asyncio.sleep(0.5)
+    assert [m["text"] for m in api.sent_messages(49)] == [answer["text"], paragraph]
 
 
 @pytest.mark.asyncio
@@ -268,12 +273,15 @@ async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
     api.push_update(api.private_message(48, "Laurent Vinatier prisoner exchange"))
     answer = await _reply(api, 48, 2)
     buttons = {b["text"]: b["callback_data"] for b in answer["reply_markup"]["inline_keyboard"][0]}
+    # "thanks" between leaves "more" to the answer (a verifier: "That was everything").
+    api.push_update(api.private_message(48, "thanks"))
+    await _reply(api, 48, 3)
     api.push_update(api.private_message(48, "more please"))
-    more = (await _reply(api, 48, 3))["text"]
+    more = (await _reply(api, 48, 4))["text"]
     assert more.startswith("2. ") and more != answer["text"]
     # Asked again, or the button pressed after it: pointed up, not sent again.
     api.push_update(api.private_message(48, "any more?"))
-    assert (await _reply(api, 48, 4))["text"] == handlers.SHOWN_ABOVE
+    assert (await _reply(api, 48, 5))["text"] == handlers.SHOWN_ABOVE
     api.push_update(api.callback_query(make_user(48), answer, buttons["More"]))
     await api.await_for(lambda: bool(api.calls_to("answerCallbackQuery")), timeout=10)
     assert api.calls_to("answerCallbackQuery")[-1].params["text"] == handlers.SHOWN_ABOVE
@@ -285,7 +293,7 @@ async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
     api.push_update(api.group_message(GROUP, "more", reply_to=first))
     assert (await _reply(api, GROUP, 3))["text"] == more
     await asyncio.sleep(0.3)
-    assert len(api.sent_messages(48)) == 4 and len(api.sent_messages(GROUP)) == 3
+    assert len(api.sent_messages(48)) == 5 and len(api.sent_messages(GROUP)) == 3
 
 
 @pytest.mark.asyncio
@@ -1195,6 +1203,7 @@ async def test_invisible_format_characters_are_never_echoed_and_alone_are_nothin
         # Letters that show as nothing (a bot attacker: "\u3164" was told to ask in English).
         ("\u3164", handlers.EMPTY_PRIVATE_HINT),
         ("\u115f\u2800 \uffa0", handlers.EMPTY_PRIVATE_HINT),
+        ("\u034f\ufe0f\u17b5", handlers.EMPTY_PRIVATE_HINT),
     ]
     for n, (text, reply) in enumerate(sent, start=1):
         api.push_update(api.private_message(chat, text))

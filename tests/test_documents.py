@@ -158,6 +158,15 @@ def test_unicode_and_nel_line_ends_are_line_ends(tmp_path: Path, end: str) -> No
             "\u041a\u0438\u0435\u0432 \u043f\u043e\u0434".encode("cp1251"),
             "not UTF-8",
         ),
+        # Not English saved as Windows-1252 (a verifier: read so, they were garbled): UTF-8
+        # with one stray byte, Polish saved as Windows-1250, a Russian name in Windows-1251.
+        ("stray.txt", "Mayor’s café plan\n\nIt is a plan.\n".encode() + b"\xe9 ok", "not UTF-8"),
+        (
+            "polish.txt",
+            "Rada zatwierdziła plan, który będą\n".encode("cp1250") + b"x" * 200,
+            "UTF-8",
+        ),
+        ("name.txt", b"x" * 300 + " Сергей Лавров said".encode("cp1251"), "not UTF-8"),
         ("empty.txt", b"   \n", "empty"),
         ("broken.jsonl", b'{"doc_id": "a", "text": "ok"}\n{not json\n', "broken.jsonl:2"),
         (

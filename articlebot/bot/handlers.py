@@ -10,7 +10,14 @@ from dataclasses import replace
 from html import escape
 from typing import Any
 
-from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Message, Update
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError
 
@@ -159,8 +166,11 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     # no context for a follow-up. In a group also under the answer (a reply to it follows it
     # up, whatever was asked since) and in a forum topic under the topic alone.
     _, topic = _group_context(message, context.bot.id)
-    more = next((b.callback_data for b in buttons if b.callback_data.startswith("m:")), "")
-    state.answers.remember(chat_id, topic, sent.message_id, more)
+    reply = served.answer.reply
+    if reply is None or reply.kind not in ("chat", "language"):
+        # "thanks" or a question to ask again in English leaves "more" paging the last answer.
+        more = next((b.callback_data for b in buttons if b.callback_data.startswith("m:")), "")
+        state.answers.remember(chat_id, topic, sent.message_id, more)
     if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
         await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
     if topic is not None:
@@ -396,19 +406,24 @@ async def button(update: Update, context: BotContext) -> None:
         return
     message = query.message
     if not isinstance(message, Message):
-        await query.answer(STALE_CALLBACK, show_alert=False)
+        await _answer_press(query, STALE_CALLBACK)
         return
     text, fresh = await _pressed(query.data, message.chat.id, message.message_id, context)
     if not fresh:
-        await query.answer(text, show_alert=False)
+        await _answer_press(query, text)
         return
-    try:
-        await query.answer()
-    except BadRequest as exc:
-        # Too old (Telegram waits about 15 s for it: a press while the bot was restarting or
-        # busy): only the button's spinner is left; the passages are sent all the same.
-        log.info("could not answer a button press in chat %s: %s", message.chat.id, exc)
+    await _answer_press(query)
     await _send_pressed(message, text, message.message_id, query.data or "", context)
+
+
+async def _answer_press(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press (with `text` in a small popup). One Telegram refuses as too old
+    (it waits about 15 s: a press while the bot restarted or was busy) leaves only the
+    button's spinner: logged, and the passages are sent all the same."""
+    try:
+        await query.answer(text, show_alert=False)
+    except BadRequest as exc:
+        log.info("could not answer a button press: %s", exc)
 
 
 async def _pressed(

@@ -96,9 +96,13 @@ _JOINER_CHARS = "\u200c\u200d"
 _JOINERS = frozenset(_JOINER_CHARS)
 
 
-#: Letters that show as nothing: Hangul fillers and the blank Braille pattern, sent as
+#: Letters that show as nothing: Hangul fillers, the blank Braille pattern, the grapheme
+#: joiner, Khmer's inherent vowels and the variation selectors, sent as
 #: "empty" messages (a bot attacker's "\u3164" was answered as a foreign language).
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_BLANK_LETTERS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5"
+    "\ufe00\ufe01\ufe02\ufe03\ufe04\ufe05\ufe06\ufe07\ufe08\ufe09\ufe0a\ufe0b\ufe0c\ufe0d\ufe0e\ufe0f"
+)
 
 
 def is_invisible(char: str) -> bool:

@@ -18,7 +18,7 @@ _FURNITURE = re.compile(
         |article\ continues\ below(?:\ (?:this\ )?advertisement)?
         |continue\ reading(?:\ below)?|read\ more|read\ also|see\ also|more\ from\ .{1,40}
         |(?:read\ more|read\ also|see\ also|also\ read|also\ see|related|more\ on\ this\ story
-          |related\ (?:story|article|link)|read\ next|watch|listen|more)\ ?:.{0,150}
+          |related\ (?:story|article|link)|read\ next)\ ?:.{0,150}
         |for\ immediate\ release|media\ contacts?:?|investor\ contacts?:?
         |related(?:\ articles|\ stories|\ content|\ coverage)?
         |share(?:\ this)?(?:\ article|\ story|\ on\ \w+)?|share\ via
@@ -35,17 +35,14 @@ _DECORATION = " \t-–—_*•·|=~#>[](){}"
 _TAIL_HEADING = re.compile(
     r"^(?:more\ on\ this\ story|related\ (?:topics|stories|articles|content|links|coverage)"
     r"|most\ (?:read|popular|viewed)|top\ stories|you\ (?:may|might)\ also\ like"
-    r"|more\ stories|recommended(?:\ for\ you)?|latest\ (?:news|stories)"
-    # Readers' comments under it: what they say is no part of the story.
-    r"|(?:reader(?:s['’]?)?\ )?comments(?:\ \(\d+\))?|\d+\ comments|have\ your\ say"
-    r"|join\ the\ (?:conversation|discussion)|leave\ a\ (?:comment|reply))$",
+    r"|more\ stories|recommended(?:\ for\ you)?|latest\ (?:news|stories))$",
     re.IGNORECASE,
 )
 
 
 def ends_story(line: str) -> bool:
-    """Whether `line` is a heading after which a news page has other stories' teasers or its
-    readers' comments ("Most read", "Reader comments"): the story has ended."""
+    """Whether `line` is a heading after which a news page has other stories' teasers ("Most
+    read", "Related topics"): the story has ended."""
     return _TAIL_HEADING.match(line.strip(_DECORATION).strip()) is not None
 
 

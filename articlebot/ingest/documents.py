@@ -281,13 +281,33 @@ WINDOWS_TEXT_ASCII = 0.9
 
 
 def _windows_text(data: bytes) -> str | None:
-    """`data` read as Windows-1252 where it is English text so saved, else None."""
+    """`data` read as Windows-1252 where it is English text so saved, else None: mostly ASCII,
+    no UTF-8 sequence in it (UTF-8 with one stray byte would be garbled whole), and its other
+    characters those English prints (quotes, dashes, £, accented letters), never three such
+    letters in a row (Polish saved as Windows-1250 reads "siê ... bêd¹", a Russian name
+    saved as Windows-1251 "Ñåðãåé")."""
     if not data or sum(byte < 0x80 for byte in data) < WINDOWS_TEXT_ASCII * len(data):
         return None
+    if _UTF8_SEQUENCE.search(data):
+        return None
     try:
-        return data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined: no such text
         return None
+    if any(ord(c) >= 0x80 and c not in _ENGLISH_PRINTS for c in text) or _FOREIGN_RUN.search(text):
+        return None
+    return text
+
+
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+#: What English text saved as Windows-1252 has beyond ASCII.
+_ENGLISH_PRINTS = frozenset(
+    "‘’“”‚„–—…•€£¥¢©®™°½¼¾×\u00a0§¶·«»‹›"
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸ"
+)
+_FOREIGN_RUN = re.compile(r"[À-ÿŒœŠšŽžŸ]{3}")
 
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
@@ -606,7 +626,11 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     lines = body.split("\n")
     # A heading of readers' comments or of other stories ("Most read") ends the story: what
     # follows had been indexed and answered from (a commenter's "200 people on trolleys").
-    ends = [n for n, line in enumerate(lines) if line.strip() in headings and ends_story(line)]
+    ends = [
+        n
+        for n, line in enumerate(lines)
+        if line.strip() in headings and (ends_story(line) or _COMMENTS.match(line.strip()))
+    ]
     # Section headings are not paragraphs a reader counts ("paragraph 3" must be the third).
     body = "\n".join(
         line for line in lines[: ends[0] if ends else None] if line.strip() not in headings
@@ -636,12 +660,19 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     )
 
 
-#: Classes news pages give the sentence under the headline: "standfirst", "dek", "strapline".
-_STANDFIRST = re.compile(
-    r"(?:^|[\s_-])(?:standfirst|dek|strapline|subheadline|sub-headline|kicker-summary|"
-    r"article-summary|article__summary|article-dek|lede|summary)(?:$|[\s_-])",
+#: A page's heading over its readers' comments (a heading of its own, in HTML alone).
+_COMMENTS = re.compile(
+    r"^(?:reader(?:s['’]?)?\s+)?comments(?:\s*\(\d+\))?$|^\d+\s+comments$"
+    r"|^(?:join\s+the\s+(?:conversation|discussion)|leave\s+a\s+(?:comment|reply))$",
     re.IGNORECASE,
 )
+#: Classes news pages give the sentence under the headline: "standfirst", "dek", "strapline".
+_STANDFIRST = re.compile(
+    r"(?:^|[\s_-])(?:standfirst|dek|strapline|subheadline|sub-headline)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+#: Where an element so marked is another story's teaser or a box, not this one's standfirst.
+_NOT_STANDFIRST = frozenset({"nav", "aside", "footer", "li", "a", "figure", "figcaption"})
 
 
 def _standfirst(html: str) -> str | None:
@@ -656,6 +687,10 @@ def _standfirst(html: str) -> str | None:
     for element in root.iter("p", "div", "h2", "span"):
         if not _STANDFIRST.search(str(element.get("class") or "")):
             continue
+        if element.find(".//p") is not None or any(
+            a.tag in _NOT_STANDFIRST for a in element.iterancestors()
+        ):
+            continue  # a box of paragraphs (which the story's text holds), or a teaser
         line = " ".join(element.text_content().split())
         if 30 <= len(line) <= 400 and line[-1:] in ".!?\"'”’":
             return line
