@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import annotated_types
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -282,7 +289,7 @@ class Settings(BaseSettings):
 
     @field_validator("documents", "fetch_allow_hosts", "channels", mode="before")
     @classmethod
-    def _split_list(cls, value: Any) -> Any:
+    def _split_list(cls, value: Any, info: ValidationInfo) -> Any:
         # Allow ARTICLEBOT_DOCUMENTS="a.txt,b.md", ARTICLEBOT_FETCH_ALLOW_HOSTS=
         # "intranet,10.0.0.0/8" and ARTICLEBOT_CHANNELS="@news,-1001234567890" besides a JSON
         # list (whose numbers are kept as the ids they are).
@@ -293,7 +300,9 @@ class Settings(BaseSettings):
             parts = [part.strip() for part in stripped.split(",") if part.strip()]
             value = _json_list(stripped, parts) if stripped.startswith("[") else parts
         if isinstance(value, list):
-            return [str(part) if isinstance(part, int) else part for part in value]
+            value = [str(part) if isinstance(part, int) else part for part in value]
+            if info.field_name == "documents":
+                _no_links(value)
         return value
 
     @field_validator("fetch_allow_hosts", mode="after")
@@ -341,22 +350,6 @@ class Settings(BaseSettings):
         # `index` made (the --index-dir flag refuses it so too).
         if isinstance(value, str) and is_link(value):
             raise ValueError("a link, not a folder")
-        return value
-
-    @field_validator("documents", mode="after")
-    @classmethod
-    def _no_links(cls, value: list[Path]) -> list[Path]:
-        # Read as paths, links had their "//" made one ("https:/example.com/...: no such
-        # file or folder"), and the first index is built from files alone.
-        from articlebot.masking import masked_url  # the settings alone load no other module
-
-        for path in value:
-            if re.match(r"[A-Za-z][\w+.-]*:/", str(path)) and not path.exists():
-                link = re.sub(r"^([A-Za-z][\w+.-]*):/(?!/)", r"\1://", str(path))
-                raise ValueError(
-                    f"{_clipped(masked_url(link))} is a link: it takes files and folders; add a"
-                    " page with `articlebot add LINK`"
-                )
         return value
 
     @field_validator("documents", "index_dir", "cache_dir", mode="after")
@@ -662,6 +655,25 @@ def _explained(exc: ValidationError, flags: set[str], token: str) -> str:
     hint = (error.get("ctx") or {}).get("error")
     said = f"; {hint}" if isinstance(hint, SettingHint) else ""
     return f"{name} must be {accepts(info)}{shown}{said}"
+
+
+def _no_links(documents: list[Any]) -> None:
+    """Refuse a link among the documents, as typed: read as a path its "//" became one
+    ("https:/example.com/...: no such file or folder"), and the first index is built from
+    files alone."""
+    from articlebot.masking import masked_url  # the settings alone load no other module
+
+    for document in documents:
+        text = str(document)
+        if re.match(r"[A-Za-z][\w+.-]*://", text) and not Path(text).exists():
+            add = (
+                "; add a page with `articlebot add LINK`"
+                if re.match(r"(?i)https?://", text)
+                else ""
+            )
+            raise ValueError(
+                f"{_clipped(masked_url(text))} is a link: it takes files and folders{add}"
+            )
 
 
 def _where_set(name: str) -> str:
