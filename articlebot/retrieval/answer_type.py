@@ -997,7 +997,8 @@ def tells_a_similar_one(question: str, sentence: str) -> bool:
 _SIMILAR_ONE = re.compile(
     r"\b(?:a|an)\s+similar\s+(?!(?:number|amount|figure|level|size|rate|share|proportion|"
     r"percentage|sum|price|way|period|time|scale|pattern|picture|view|story|point|age|"
-    r"distance|length|height|weight|speed|cost|fee|increase|rise|fall|drop)\b)[a-z]+",
+    r"distance|length|height|weight|speed|cost|fee|increase|rise|fall|drop|group|sample|"
+    r"cohort|set|kind|type|range|model|version|one|ones)\b)[a-z]+",
     re.IGNORECASE,
 )
 #: A question asking of another one than the story's: "was there a similar crash before".
