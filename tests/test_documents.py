@@ -1435,3 +1435,21 @@ shut since a lorry struck one of its supports in March.</p>
     assert doc.text[doc.body_start :].startswith("The Elm Street bridge reopened on Friday")
     shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     assert len(shown) == 3 and not any("Second bridge" in paragraph for paragraph in shown)
+
+
+def test_a_page_s_table_is_read_row_by_row_each_cell_under_its_heading() -> None:
+    # A CLI attacker: a results table was left out, and "how many votes did Norma Foley get?"
+    # was hedged on "The first-preference votes were:".
+    page = """<html><head><title>Count in Kerry | Kerry News</title></head><body><article>
+<h1>Count in Kerry</h1>
+<p>Michael Healy-Rae won the Kerry by-election on Saturday after the fourth count, the returning
+officer said. Turnout was 58 percent. The first-preference votes were:</p>
+<table><tr><th>Candidate</th><th>Party</th><th>Votes</th></tr>
+<tr><td>Michael Healy-Rae</td><td>Independent</td><td>21,402</td></tr>
+<tr><td>Norma Foley</td><td>Fianna Fail</td><td>14,880</td></tr></table>
+<p>Healy-Rae thanked his supporters in Killarney on Saturday night, his family beside him.</p>
+</article></body></html>"""
+    doc = parse_html(page, "kerry", "kerry.html")
+    shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert "Candidate: Norma Foley | Party: Fianna Fail | Votes: 14,880" in shown
+    assert not any("---" in paragraph or paragraph.startswith("|") for paragraph in shown)

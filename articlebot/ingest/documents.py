@@ -602,9 +602,12 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
 
     _check_elements(html, source)
     extracted = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
+        html, include_comments=False, include_tables=True, favor_precision=True, with_metadata=True
     )
     text = getattr(extracted, "text", None) if extracted is not None else None
+    # A table's rows, as a Markdown table's are read: "Norma Foley | Fianna Fail | 14,880"
+    # (left out, a results page had no answer to "how many votes did Norma Foley get").
+    text = _table_rows(text) if text else text
     text = visible_text(text) if text else text
     if not text or not text.strip():
         raise DocumentError(f"{source}: no article text found in the HTML")
@@ -660,6 +663,47 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     )
 
 
+def _table_rows(text: str) -> str:
+    """`text` with trafilatura's table lines ("| a | b |") as rows of cells joined by " | ",
+    each cell under a header row labelled with its heading ("Votes: 14,880"), which a
+    question of the row names, and without the header row and the rule under it."""
+    lines: list[str] = []
+    header: list[str] | None = None
+    table: list[list[str]] = []
+
+    def close() -> None:
+        nonlocal header
+        for row in table:
+            labelled = (
+                [
+                    f"{head}: {cell}" if head and cell else cell
+                    for head, cell in zip(header, row, strict=True)
+                ]
+                if header is not None and len(header) == len(row)
+                else row
+            )
+            if line := " | ".join(cell for cell in labelled if cell):
+                lines.append(line)
+        table.clear()
+        header = None
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+            cells = [cell.strip() for cell in stripped[1:-1].split("|")]
+            if all(_TABLE_RULE.fullmatch(cell) for cell in cells if cell):
+                if table and header is None:
+                    header = table.pop()  # the row above the rule is the header
+                continue
+            table.append(cells)
+            continue
+        close()
+        lines.append(line)
+    close()
+    return "\n".join(lines)
+
+
+_TABLE_RULE = re.compile(r":?-{2,}:?")
 #: A page's heading over its readers' comments (a heading of its own, in HTML alone).
 _COMMENTS = re.compile(
     r"^(?:reader(?:s['’]?)?\s+)?comments(?:\s*\(\d+\))?$|^\d+\s+comments$"
