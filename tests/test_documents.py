@@ -1453,3 +1453,14 @@ officer said. Turnout was 58 percent. The first-preference votes were:</p>
     shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     assert "Candidate: Norma Foley | Party: Fianna Fail | Votes: 14,880" in shown
     assert not any("---" in paragraph or paragraph.startswith("|") for paragraph in shown)
+
+
+@pytest.mark.parametrize("placeholder", ['"-"', '"..."', '"—"'])
+def test_a_placeholder_title_in_front_matter_is_no_title(tmp_path: Path, placeholder: str) -> None:
+    # A CLI attacker: `title: "-"` made the lead paragraph the title (gone from the story), and
+    # a one-paragraph file had "no text to index under its title".
+    story = "The fair in Ballinasloe drew 16,000 people on Sunday, organisers said."
+    (tmp_path / "fair.md").write_text(f"---\ntitle: {placeholder}\n---\n{story}\n")
+    [doc] = read_path(tmp_path / "fair.md")
+    shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
+    assert doc.title == "fair" and shown == [story]

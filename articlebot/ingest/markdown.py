@@ -187,10 +187,13 @@ def _unquoted(value: str) -> str:
 
 
 def _title_text(value: object) -> str | None:
-    """A front matter title on one line: text, or a number as written (`title: 1917`)."""
+    """A front matter title on one line: text, or a number as written (`title: 1917`); a
+    placeholder of no letter or digit ("-", "...") is none (it had taken the lead paragraph
+    for the title, a CLI attacker)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    return (one_line(value) or None) if isinstance(value, str) else None
+    title = one_line(value) if isinstance(value, str) else ""
+    return title if any(character.isalnum() for character in title) else None
 
 
 def markdown_text(source: str) -> MarkdownText:
