@@ -285,6 +285,9 @@ async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
     api.push_update(api.callback_query(make_user(48), answer, buttons["More"]))
     await api.await_for(lambda: bool(api.calls_to("answerCallbackQuery")), timeout=10)
     assert api.calls_to("answerCallbackQuery")[-1].params["text"] == handlers.SHOWN_ABOVE
+    # "/more" too, as `articlebot chat` takes it: all shown already.
+    api.push_update(api.private_message(48, "/more"))
+    assert (await _reply(api, 48, 6))["text"] == handlers.SHOWN_ABOVE
     # In a group, "more" in reply to an answer is that answer's, whatever was asked since.
     api.push_update(api.group_message(GROUP, "/ask Laurent Vinatier prisoner exchange"))
     first = await _reply(api, GROUP)
@@ -293,7 +296,7 @@ async def test_more_typed_shows_what_the_more_button_does(api, bot) -> None:
     api.push_update(api.group_message(GROUP, "more", reply_to=first))
     assert (await _reply(api, GROUP, 3))["text"] == more
     await asyncio.sleep(0.3)
-    assert len(api.sent_messages(48)) == 5 and len(api.sent_messages(GROUP)) == 3
+    assert len(api.sent_messages(48)) == 6 and len(api.sent_messages(GROUP)) == 3
 
 
 @pytest.mark.asyncio

@@ -388,9 +388,15 @@ def empty_hint(command: str | None, username: str) -> str:
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
-    """A command the bot does not have, in a private chat (in groups it may be another bot's)."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(UNKNOWN_COMMAND)
+    """A command the bot does not have, in a private chat (in groups it may be another bot's);
+    "/more" is "more", as `articlebot chat` takes it (a verifier)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.text and asks_for_more(message.text):
+        await _answer(message, "more", context)
+        return
+    await message.reply_text(UNKNOWN_COMMAND)
 
 
 async def non_text(update: Update, context: BotContext) -> None:
@@ -600,6 +606,10 @@ async def inline_query(update: Update, context: BotContext) -> None:
         await query.answer([], cache_time=300)
         return
     if not await admitted(update, context):
+        return
+    if asks_for_more(question):
+        # Inline there is no answer to go on from (a verifier: "@bot more" was searched).
+        await query.answer([], cache_time=300)
         return
     command = bot_command(question)
     if command == "/ask":  # "@bot /ask who is X": the question, as a group's /ask gives it
