@@ -1374,6 +1374,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         except IndexNotEmptyError as exc:
             # Checked again under the writer lock: an article added since the look above.
             raise CliError(_holds_an_index(args.database_url, exc.held)) from None
+        if args.database_url is not None:
+            # Said, not undone: a removal is remembered (a .jsonl line removed stays out), and
+            # would keep the same documents out of the next eval (a CLI attacker: the second
+            # run was refused without a word why the database held articles).
+            print(
+                f"articlebot: the eval left {_plural(len(data.documents), 'article')} in"
+                f" {masked_url(args.database_url)}; another eval needs an empty database",
+                file=sys.stderr,
+            )
         english_only = not settings.multilingual_model
 
         def retriever(ranking: Any = None) -> Retriever:

@@ -350,6 +350,24 @@ def test_eval_never_replaces_the_articles_of_the_database_in_use(
     assert [line.split("\t")[0] for line in listed.splitlines()] == ["article"]
 
 
+def test_eval_says_it_leaves_its_articles_in_the_database(
+    cli: Cli, index_dir: Path, database_url: str, tmp_path: Path
+) -> None:
+    # A CLI attacker: an eval on an empty database left its articles there without a word, and
+    # the same eval run again was refused for "an index (1 article)".
+    url = _with_password(database_url)
+    dev = tmp_path / "dev.jsonl"
+    question = {"q": "When was the lamp relit?", "answers": ["14 August"]}
+    line = {"doc_id": "lighthouse", "title": "Lamp", "text": LIGHTHOUSE, "chat": [question]}
+    dev.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = cli("eval", str(dev), "--json", "--database-url", url, index_dir=index_dir)
+    assert result.returncode == 0, result.stderr
+    assert "the eval left 1 article in" in result.stderr and "another eval needs an empty" in (
+        result.stderr
+    )
+    assert "s3cr3t-pw" not in result.stderr
+
+
 def test_a_connection_lost_while_writing_is_one_line_and_frees_the_lock(
     database_url: str, encoder: Encoder
 ) -> None:
