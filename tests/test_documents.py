@@ -1464,3 +1464,15 @@ def test_a_placeholder_title_in_front_matter_is_no_title(tmp_path: Path, placeho
     [doc] = read_path(tmp_path / "fair.md")
     shown = [doc.text[s.start : s.end] for s in paragraph_spans(doc.text, doc.body_start)]
     assert doc.title == "fair" and shown == [story]
+
+
+def test_a_direction_override_in_a_story_is_left_out_of_its_text(tmp_path: Path) -> None:
+    # A CLI attacker: a right-to-left override in an article reached the terminal (and a
+    # Telegram answer) as is, turning the rest of the line around.
+    (tmp_path / "bridge.txt").write_text(
+        "Bridge reopens\n\nThe \u202emayor\u202c said the bridge reopens on Friday,"
+        " \u202dthe council said.\n",
+        encoding="utf-8",
+    )
+    [doc] = read_path(tmp_path / "bridge.txt")
+    assert "\u202e" not in doc.text and "\u202d" not in doc.text and "The mayor" in doc.text

@@ -151,7 +151,10 @@ def _plain_letter(char: str) -> str:
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
 )
-_UNSEEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff]")
+#: ... and the direction overrides (LRO, RLO): one in a story turns the rest of an answer's
+#: line around in a terminal or a Telegram message (a CLI attacker); embeddings and isolates,
+#: which right-to-left text needs, are kept.
+_UNSEEN = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b\u2060\ufeff\u202d\u202e]")
 # Vertical tab and form feed separate lines and pages: they become line breaks, not glue.
 _BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
