@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 import telegram
 from botkit import launch, shut_down
-from fake_botapi import FakeBotApi, make_user, mention_entity, parse_html
+from fake_botapi import FakeBotApi, command_entity, make_user, mention_entity, parse_html
 from pages import page_server
 from probe_articles import FLU, HARBOUR
 from telegram.ext import Application
@@ -172,6 +172,21 @@ async def test_the_bot_s_name_in_a_reply_or_a_caption_is_no_part_of_the_question
     message["photo"] = [{"file_id": "p", "file_unique_id": "up", "width": 9, "height": 6}]
     api.push_update(photo)
     assert "500,000 households" in (await _reply(api, GROUP, 3))["text"]
+    # One captioned "/ask ..." too (a bot attacker: no reply); "/ask@otherbot ..." is not ours.
+    for n, caption in enumerate(
+        ("/ask how many households lost power?", "/ask@other_bot how old is he?"), start=1
+    ):
+        photo = api.group_message(GROUP, caption, entities=[])
+        message = photo["message"]
+        message["caption"] = message.pop("text")
+        message["caption_entities"] = [command_entity(caption)]
+        message["photo"] = [
+            {"file_id": f"p{n}", "file_unique_id": f"u{n}", "width": 9, "height": 6}
+        ]
+        api.push_update(photo)
+    assert "500,000 households" in (await _reply(api, GROUP, 4))["text"]
+    await asyncio.sleep(1.0)
+    assert len(api.sent_messages(GROUP)) == 4
 
 
 @pytest.mark.asyncio

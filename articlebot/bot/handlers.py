@@ -356,6 +356,13 @@ def _addressed_question(message: Message, bot_id: int, username: str) -> str | N
     if message.is_automatic_forward:
         return None  # a channel's own post naming the bot ("ask @bot in the comments")
     text, mentions = said(message)
+    if message.text is None and bot_command(text) == "/ask":
+        # A photo captioned "/ask ...": Telegram routes no command of a caption (a bot
+        # attacker: no reply, no log line), as a mention in one is answered.
+        words = text.split(None, 1)
+        addressed = words[0].partition("@")[2]
+        if not addressed or addressed.lower() == username.lower():
+            return without_mention(words[1], username) if len(words) == 2 else ""
     mentioned = mentions_bot(mentions, username)
     if mentioned:
         # Left in, the bot's own name was searched with the question, in a reply to it too.
