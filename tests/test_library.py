@@ -743,6 +743,26 @@ def _upload(api: FakeBotApi, chat: int, name: str, content: bytes, user) -> dict
 
 
 @pytest.mark.asyncio
+async def test_remove_of_an_upload_still_being_read_waits_for_it(api, bot) -> None:
+    # A bot attacker: "/remove upload-race3" sent right after the upload was "no article with
+    # id 'upload-race3'", and the article then went live all the same.
+    admin = make_user(ADMIN)
+    story = (
+        "Race three at Ballinrobe\n\nThe third race at Ballinrobe was won by Silver Fox on "
+        "Tuesday evening, the course said, in front of a crowd of about 2,000 people.\n"
+    )
+    api.push_update(_upload(api, ADMIN, "race3.txt", story.encode(), admin))
+    api.push_update(api.private_message(ADMIN, "/remove upload-race3", user=admin))
+    await api.await_for(
+        lambda: any("Removed upload-race3" in m["text"] for m in api.sent_messages(ADMIN)),
+        timeout=120,
+    )
+    texts = [m["text"] for m in api.sent_messages(ADMIN)]
+    assert not any("no article with id" in text for text in texts), texts
+    assert "Silver Fox" not in await _ask(api, 8012, "who won the third race at Ballinrobe?", 1)
+
+
+@pytest.mark.asyncio
 async def test_admin_uploads_a_file(api, bot) -> None:
     story = (
         "# Bridge reopens in Tellbury\n\nThe Tellbury footbridge reopened on Saturday after a "

@@ -397,7 +397,8 @@ async def _add(
         if (outcome := await _outcome_at_stop(upload)) is not None:
             await _say_while_stopping(message, *outcome)
 
-    if not state.indexing.offer(f"an article for chat {message.chat_id}", job, dropped):
+    what = f"an article for chat {message.chat_id}"
+    if not state.indexing.offer(what, job, dropped, chat=message.chat_id):
         await message.reply_text(BUSY_INDEXING, do_quote=True)
         return False
     try:
@@ -601,6 +602,10 @@ async def _read_and_index(
 WAITING_FORGOTTEN = "Removed {ids}: it was still waiting to be read, and will not be indexed."
 
 
+#: How long /remove waits for the admin's own uploads and links still being read.
+REMOVE_WAIT_SECONDS = 60.0
+
+
 async def remove(update: Update, context: BotContext) -> None:
     """/remove ID (admins): drop an article from the index."""
     message = await admin_message(update, context)
@@ -612,6 +617,13 @@ async def remove(update: Update, context: BotContext) -> None:
         await message.reply_text("Send /remove followed by an article id.")
         return
     state = context.bot_data
+    if any(d not in state.retriever.index.documents for d in doc_ids) and state.indexing.busy_for(
+        message.chat_id
+    ):
+        # An upload or link this admin sent just before (in the same batch of updates): the
+        # id may be its article's. It had been "no article with id ...", then added all the
+        # same (a bot attacker).
+        await state.indexing.settled_for(message.chat_id, REMOVE_WAIT_SECONDS)
     indexed = state.retriever.index.documents
     channels = state.channels
     on_its_way = (channels.waiting, channels.pending, channels.newest)

@@ -31,10 +31,15 @@ class _Queued:
     dropped: Job | None = None
     #: The group whose own post it is (its /autoindex brought it in), if any.
     owner: int | None = None
+    #: The chat of the admin who asked for it (an upload, a link), if any.
+    chat: int | None = None
 
 
 #: How many of the operator's jobs run in a row, at most, while a group's own wait.
 OPERATOR_RUN = 4
+
+#: How often `settled_for` looks again.
+SETTLED_POLL_SECONDS = 0.2
 
 #: How long the notices about dropped jobs may take, at most, once the stop's time is up.
 NOTICE_TIMEOUT = 3.0
@@ -85,7 +90,12 @@ class IndexingQueue:
         )
 
     def offer(
-        self, what: str, job: Job, dropped: Job | None = None, owner: int | None = None
+        self,
+        what: str,
+        job: Job,
+        dropped: Job | None = None,
+        owner: int | None = None,
+        chat: int | None = None,
     ) -> bool:
         """Queue `job` (`what` names it in the log); False, with a log line, when the queue is
         full or stopping, or holds the group `owner`'s share of its own posts already: the job
@@ -96,7 +106,7 @@ class IndexingQueue:
         if not self.has_room(owner):
             log.warning("indexing queue full for %s (%d waiting)", what, self.waiting)
             return False
-        queued = _Queued(what, job, dropped, owner)
+        queued = _Queued(what, job, dropped, owner, chat)
         if owner is None:
             self._operator.append(queued)
         else:
@@ -104,6 +114,19 @@ class IndexingQueue:
             self._groups.append(queued)
         self._wake.set()
         return True
+
+    def busy_for(self, chat: int) -> bool:
+        """Whether a job asked for in `chat` is queued or running."""
+        jobs = [*self._operator, *self._groups, *([self._running] if self._running else [])]
+        return any(queued.chat == chat for queued in jobs)
+
+    async def settled_for(self, chat: int, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) until no job asked for in `chat` is queued or
+        running: its upload or link is in the index, or said to have failed."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + timeout
+        while self.busy_for(chat) and loop.time() < until and not self._closed:
+            await asyncio.sleep(SETTLED_POLL_SECONDS)
 
     def _next(self) -> _Queued | None:
         """The next job to run: the operator's first (a group's share bounds how many of its
