@@ -480,9 +480,9 @@ async def _send_pressed(
 
 
 async def _typed_more(message: Message, context: BotContext) -> None:
-    """ "more" typed: the More button of the answer it replies to in a group, else of the
-    chat's (forum topic's) last answer, pressed. Searched, "more" had been answered from
-    whatever passage says "more" (a new user)."""
+    """Press, for a "more" typed, the More button of the answer it replies to in a group, else
+    of the chat's (forum topic's) last answer. Searched, "more" had been answered from whatever
+    passage says "more" (a new user)."""
     replied, topic = _group_context(message, context.bot.id)
     if replied is not None and message.reply_to_message is not None:
         last: tuple[int, str] | None = (replied, _more_data(message.reply_to_message))
