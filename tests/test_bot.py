@@ -439,6 +439,13 @@ async def test_non_text_edits_and_bots(api, bot) -> None:
     api.push_update(sticker)
     hint = await _reply(api, 47)
     assert hint["text"] == handlers.NON_TEXT_HINT
+    # A photo captioned with a question is asked it, as in a group (a bot attacker).
+    photo = api.private_message(147, "placeholder")
+    del photo["message"]["text"]
+    photo["message"]["caption"] = "Who was Vinatier swapped for?"
+    photo["message"]["photo"] = [{"file_id": "p", "file_unique_id": "up", "width": 9, "height": 6}]
+    api.push_update(photo)
+    assert "Kasatkin" in (await _reply(api, 147))["text"]
     # A link or a file from someone who may not add articles: said so, not "couldn't find".
     api.push_update(api.private_message(47, "https://example.com/news/story.html"))
     assert (await _reply(api, 47, 2))["text"] == articles.ADDING_IS_FOR_ADMINS

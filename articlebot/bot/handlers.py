@@ -407,9 +407,16 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def non_text(update: Update, context: BotContext) -> None:
-    """Stickers, photos, voice notes in a private chat get a one-line hint."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(NON_TEXT_HINT)
+    """Stickers, photos, voice notes in a private chat get a one-line hint; a photo's caption
+    is a question, as a group's is (a bot attacker: "I can only read text" to a photo
+    captioned "who owns the quarry?")."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.caption and render.stripped_input(message.caption):
+        await _answer(message, message.caption, context)
+        return
+    await message.reply_text(NON_TEXT_HINT)
 
 
 async def button(update: Update, context: BotContext) -> None:
