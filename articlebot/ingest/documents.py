@@ -623,12 +623,12 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     first, _, rest = body.partition("\n")
     if first.strip() == title and rest.strip():
         body = rest.lstrip("\n")  # the page's <h1> repeats the title: it is no paragraph
-    marked_byline, headings = html_furniture(html)
-    standfirst = _standfirst(html)
-    if standfirst and standfirst not in body:
+    furniture = html_furniture(html)
+    headings = furniture.headings
+    if furniture.standfirst and furniture.standfirst not in body:
         # The story in a sentence under its headline, which trafilatura leaves out with the
         # page's furniture (a CLI attacker: "how big was the pay rise?" had no answer).
-        body = f"{standfirst}\n{body}"
+        body = f"{furniture.standfirst}\n{body}"
     lines = body.split("\n")
     # A heading of readers' comments or of other stories ("Most read") ends the story: what
     # follows had been indexed and answered from (a commenter's "200 people on trolleys").
@@ -641,7 +641,7 @@ def parse_html(html: str, doc_id: str, source: str) -> Document:
     body = "\n".join(
         line for line in lines[: ends[0] if ends else None] if line.strip() not in headings
     )
-    byline = marked_byline or (credit_line(author) if author else None) or find_byline(body)
+    byline = furniture.byline or (credit_line(author) if author else None) or find_byline(body)
     outlet = page_outlet(html, title, getattr(extracted, "sitename", None))
     if byline and outlet and "|" not in byline and outlet.casefold() not in byline.casefold():
         # As outlets print it ("By Maria Lopes | Daily Ledger"): "where is this from" is
@@ -722,15 +722,9 @@ _STANDFIRST = re.compile(
 _NOT_STANDFIRST = frozenset({"nav", "aside", "footer", "li", "a", "figure", "figcaption"})
 
 
-def _standfirst(html: str) -> str | None:
+def _standfirst(root: Any) -> str | None:
     """The page's standfirst (the sentence under its headline, marked by its class), if it has
     one of a sentence's length."""
-    import lxml.html
-
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return None
     for element in root.iter("p", "div", "h2", "span"):
         if not _STANDFIRST.search(str(element.get("class") or "")):
             continue
@@ -744,16 +738,32 @@ def _standfirst(html: str) -> str | None:
     return None
 
 
-def html_furniture(html: str) -> tuple[str | None, set[str]]:
-    """The page's byline element (class "byline", rel or itemprop "author") as 'By ...', and
-    the texts of its headings below the title (<h2> to <h6>)."""
+@dataclass(frozen=True, slots=True)
+class PageFurniture:
+    """What a page shows around its story's text, which the text extraction leaves out."""
+
+    #: Its byline element (class "byline", rel or itemprop "author") as 'By ...'.
+    byline: str | None
+    #: The texts of its headings below the title (<h2> to <h6>).
+    headings: set[str]
+    #: The sentence under its headline (`_standfirst`).
+    standfirst: str | None
+
+
+def html_furniture(html: str) -> PageFurniture:
+    """The page's byline, headings and standfirst, from one parse of it."""
     import lxml.html  # trafilatura's own parser
 
     try:
         root = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return None, set()
+        return PageFurniture(None, set(), None)
     headings = {" ".join(h.text_content().split()) for h in root.xpath("//h2|//h3|//h4|//h5|//h6")}
+    return PageFurniture(_marked_byline(root), headings - {""}, _standfirst(root))
+
+
+def _marked_byline(root: Any) -> str | None:
+    """The byline element's text as 'By ...', else a "By ..." line printed above the story."""
     found = root.xpath(
         "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ') or "
         "@rel='author' or @itemprop='author']"
@@ -761,8 +771,8 @@ def html_furniture(html: str) -> tuple[str | None, set[str]]:
     for element in found:
         line = " ".join(element.text_content().split())
         if 0 < len(line) <= 120:
-            return credit_line(line), headings - {""}
-    return _printed_byline(root), headings - {""}
+            return credit_line(line)
+    return _printed_byline(root)
 
 
 def _printed_byline(root: Any) -> str | None:
