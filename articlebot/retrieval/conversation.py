@@ -999,17 +999,15 @@ def _settle(
         )
 
     alone = answers[-1]
-    rewrite_of_time = at_time and of_that_time(answers[1])
-    if rewrite_of_time and of_that_time(alone) and alone.confidence > answers[1].confidence:
-        # The same sentence of that time, or another, found surer asked alone: "12,400, up
-        # from 9,100 last year" (a verifier: the rewrite had only hedged it).
-        answer = dataclasses.replace(alone, question=answer.question)
-        asked_as = answers[1].question
-        rewritten = True
-    elif at_time and not rewrite_of_time and of_that_time(alone):
+    if (
+        at_time
+        and of_that_time(alone)
+        and (not of_that_time(answers[1]) or alone.confidence > answers[1].confidence)
+    ):
         # "and last year?" asked as it is, of the last article, found a sentence of last year
-        # giving what was asked, and "how many ... last year" did not: the answer. Remembered
-        # as the last question of that time.
+        # giving what was asked, where "how many ... last year" did not, or found one surer
+        # ("12,400, up from 9,100 last year": a verifier, the rewrite had only hedged it): the
+        # answer. Remembered as the last question of that time.
         answer = dataclasses.replace(alone, question=answer.question)
         asked_as = answers[1].question
         rewritten = True
