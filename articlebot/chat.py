@@ -20,6 +20,7 @@ from articlebot.typed_commands import (
     HELPS,
     MORE,
     QUIT,
+    asked_after,
     asks_for_more,
     bot_command,
     command_of,
@@ -72,7 +73,7 @@ def asked_of_ask(line: str) -> tuple[str, str | None]:
     if command is None:
         return line, None
     if command == "/ask":
-        question = stripped.split(None, 1)[1] if _asks(command, stripped) else ""
+        question = asked_after(stripped)
         return (question, None) if question else ("", ASK_WHAT)
     if command == "/summary" and not _summary_id(stripped):
         return "summarize", None  # as chat gives it; "/summary ID" is said to be the bot's
@@ -98,7 +99,7 @@ def _natural(title: str) -> list[tuple[int, int | str]]:
 
 def _asks(command: str, line: str) -> bool:
     """Whether a bot command typed here asks something: "/summary", or "/ask" and a question."""
-    return command == "/summary" or (command == "/ask" and len(line.split(None, 1)) == 2)
+    return command == "/summary" or (command == "/ask" and bool(asked_after(line)))
 
 
 def _summary_id(line: str) -> str:
@@ -275,7 +276,7 @@ def run_chat(
                             continue
                         asked_of = [wanted] if wanted else doc_ids
                     elif bot == "/ask":  # "/ask who is witkoff", as a group asks the bot
-                        line = line.split(None, 1)[1]
+                        line = asked_after(line)
                     previous = state.turn
                     # "Which articles do you have about X" asks of the chat's articles, not
                     # of the one `/summary ID` or `--doc` is on.

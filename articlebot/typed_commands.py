@@ -52,3 +52,9 @@ def bot_command(line: str) -> str | None:
     found = _BOT_COMMAND.match(line)
     command = None if found is None else found.group(0).split("@")[0].lower()
     return command if command in _BOT_COMMANDS else None
+
+
+def asked_after(line: str) -> str:
+    """What follows a command's first word ("who is X?" of "/ask who is X?"), "" when nothing."""
+    words = line.split(None, 1)
+    return words[1] if len(words) == 2 else ""

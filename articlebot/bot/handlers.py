@@ -34,7 +34,7 @@ from articlebot.retrieval.about import newest_article, summary_reply
 from articlebot.retrieval.conversation import CONTEXT_TTL_SECONDS, Request, Turn
 from articlebot.retrieval.results import Answer
 from articlebot.storage.index_store import IndexStore
-from articlebot.typed_commands import asks_for_more, bot_command
+from articlebot.typed_commands import asked_after, asks_for_more, bot_command
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     reply = served.answer.reply
     if reply is None or reply.kind not in ("chat", "language"):
         # "thanks" or a question to ask again in English leaves "more" paging the last answer.
-        more = next((b.callback_data for b in buttons if b.callback_data.startswith("m:")), "")
+        more = next((b.callback_data for b in buttons if render.is_more_data(b.callback_data)), "")
         state.answers.remember(chat_id, topic, sent.message_id, more)
     if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
         await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
@@ -359,10 +359,9 @@ def _addressed_question(message: Message, bot_id: int, username: str) -> str | N
     if message.text is None and bot_command(text) == "/ask":
         # A photo captioned "/ask ...": Telegram routes no command of a caption (a bot
         # attacker: no reply, no log line), as a mention in one is answered.
-        words = text.split(None, 1)
-        addressed = words[0].partition("@")[2]
+        addressed = text.split(None, 1)[0].partition("@")[2]
         if not addressed or addressed.lower() == username.lower():
-            return without_mention(words[1], username) if len(words) == 2 else ""
+            return without_mention(asked_after(text), username)
     mentioned = mentions_bot(mentions, username)
     if mentioned:
         # Left in, the bot's own name was searched with the question, in a reply to it too.
@@ -514,7 +513,7 @@ def _more_data(answer: Message) -> str:
     markup = answer.reply_markup
     for row in markup.inline_keyboard if markup is not None else ():
         for key in row:
-            if isinstance(key.callback_data, str) and key.callback_data.startswith("m:"):
+            if render.is_more_data(key.callback_data):
                 return key.callback_data
     return ""
 
@@ -627,7 +626,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
         return
     command = bot_command(question)
     if command == "/ask":  # "@bot /ask who is X": the question, as a group's /ask gives it
-        question = question.split(None, 1)[1] if len(question.split(None, 1)) == 2 else ""
+        question = asked_after(question)
         if not question:
             await query.answer([], cache_time=300)
             return

@@ -461,6 +461,15 @@ def stats_text(
     )
 
 
+#: How a More button's data begins (a Paragraph button's "p:").
+_MORE_DATA = "m:"
+
+
+def is_more_data(data: object) -> bool:
+    """Whether a button's callback data is a More button's (`answer_buttons`)."""
+    return isinstance(data, str) and data.startswith(_MORE_DATA)
+
+
 def answer_buttons(answer: Answer, articles: Mapping[str, Mapping[str, Any]]) -> list[Button]:
     """'More' (the next passages) and 'Paragraph' (around the best one) for an answer.
 
@@ -476,7 +485,7 @@ def answer_buttons(answer: Answer, articles: Mapping[str, Mapping[str, Any]]) ->
         # The answer's article first, by its key alone: More says which passages are another's.
         first = [refs[0].partition(".")[0]] if refs[0] else []
         while True:
-            data = f"m:{'~'.join(first + rest)}"
+            data = f"{_MORE_DATA}{'~'.join(first + rest)}"
             if len(data.encode()) <= MAX_CALLBACK_BYTES or len(rest) == 1:
                 break
             rest.pop()
