@@ -204,7 +204,7 @@ class ArticleBotApplication(Application[Any, Any, dict, dict, BotState, Any]):
         if (
             isinstance(update, Update)
             and not isinstance(self.update_queue, InboxQueue)
-            and not self.bot_data.recent_updates.first_time(update.update_id)
+            and not self.bot_data.recent_updates.first_time(update.update_id, None)
         ):
             log.info("update %d delivered again: already handled", update.update_id)
             return

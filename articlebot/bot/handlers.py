@@ -170,7 +170,7 @@ async def _answer_in_turn(message: Message, question: str, context: BotContext) 
     if reply is None or reply.kind not in ("chat", "language"):
         # "thanks" or a question to ask again in English leaves "more" paging the last answer.
         more = next((b.callback_data for b in buttons if render.is_more_data(b.callback_data)), "")
-        state.answers.remember(chat_id, topic, sent.message_id, more)
+        state.answers.put((chat_id, topic), (sent.message_id, more))
     if message.chat.type in (Chat.GROUP, Chat.SUPERGROUP):
         await state.remember(state.chats.set_thread_turn, chat_id, sent.message_id, served.turn)
     if topic is not None:
@@ -463,7 +463,7 @@ async def _pressed(
     if len(visible_in(docs, chat, former)) != len(docs):
         log.warning("refused a button for articles chat %s may not see", chat)
         return NOT_HERE_CALLBACK, False
-    if not context.bot_data.pressed.first_press(chat, answer, data or ""):
+    if not context.bot_data.pressed.first_time((chat, answer, data or ""), None):
         return SHOWN_ABOVE, False
     if action.kind == "more":
         return render.more_html([retriever.passage(row) for row in rows], action.elsewhere()), True
@@ -481,7 +481,7 @@ async def _send_pressed(
     try:
         await delivery.reply_html(message, html)
     except BaseException:
-        context.bot_data.pressed.forget(message.chat_id, answer, data)
+        context.bot_data.pressed.forget((message.chat_id, answer, data))
         raise
 
 
@@ -493,7 +493,7 @@ async def _typed_more(message: Message, context: BotContext) -> None:
     if replied is not None and message.reply_to_message is not None:
         last: tuple[int, str] | None = (replied, _more_data(message.reply_to_message))
     else:
-        last = context.bot_data.answers.last(message.chat_id, topic)
+        last = context.bot_data.answers.get((message.chat_id, topic))
     if last is None:
         await message.reply_text(MORE_OF_NOTHING, do_quote=True)
         return

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -38,69 +38,42 @@ log = logging.getLogger(__name__)
 RETIRE_SECONDS = 60.0
 
 
-class PressedButtons:
-    """The buttons whose passages were sent already, the newest `limit` remembered: a second
-    press (a double tap, another member in a group) points up to them instead of sending the
-    same passages again."""
+#: How many of each kind a bot remembers: update ids handled, buttons answered, chats' last
+#: answers (the oldest forgotten first).
+REMEMBERED = 10_000
 
-    def __init__(self, limit: int = 10_000) -> None:
-        self._seen: OrderedDict[tuple[int, int, str], None] = OrderedDict()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Newest(Generic[K, V]):
+    """The newest `limit` keys put, each with its value, the oldest forgotten first."""
+
+    def __init__(self, limit: int = REMEMBERED) -> None:
+        self._kept: OrderedDict[K, V] = OrderedDict()
         self._limit = limit
 
-    def first_press(self, chat: int, message: int, data: str) -> bool:
-        """Whether this is the button's first press (and remember it)."""
-        key = (chat, message, data)
-        if key in self._seen:
+    def put(self, key: K, value: V) -> None:
+        """Remember `key` (again, as the newest) with `value`."""
+        self._kept[key] = value
+        self._kept.move_to_end(key)
+        if len(self._kept) > self._limit:
+            self._kept.popitem(last=False)
+
+    def get(self, key: K) -> V | None:
+        """The value `key` was put with, or None when it is not remembered."""
+        return self._kept.get(key)
+
+    def first_time(self, key: K, value: V) -> bool:
+        """Whether `key` is not remembered; it is, with `value`, from now on."""
+        if key in self._kept:
             return False
-        self._seen[key] = None
-        if len(self._seen) > self._limit:
-            self._seen.popitem(last=False)
+        self.put(key, value)
         return True
 
-    def forget(self, chat: int, message: int, data: str) -> None:
-        """Forget a press whose reply could not be sent: the next press tries again."""
-        self._seen.pop((chat, message, data), None)
-
-
-class LastAnswers:
-    """Each chat's last answer (a forum topic's its own) and the data of its More button (""
-    without one), the newest `limit` remembered: "more" typed there presses that button."""
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self._answers: OrderedDict[tuple[int, int | None], tuple[int, str]] = OrderedDict()
-        self._limit = limit
-
-    def remember(self, chat: int, topic: int | None, message: int, more: str) -> None:
-        """Remember answer `message` as the last of `chat` (or of its forum `topic`)."""
-        self._answers[(chat, topic)] = (message, more)
-        self._answers.move_to_end((chat, topic))
-        if len(self._answers) > self._limit:
-            self._answers.popitem(last=False)
-
-    def last(self, chat: int, topic: int | None) -> tuple[int, str] | None:
-        """The last answer's message id and More data, or None when none is remembered."""
-        return self._answers.get((chat, topic))
-
-
-#: How many handled update ids a bot remembers against their being delivered again.
-RECENT_UPDATES = 10_000
-
-
-class RecentIds:
-    """The last `size` ids seen, the oldest forgotten first."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._ids: dict[int, None] = {}
-
-    def first_time(self, value: int) -> bool:
-        """Whether `value` is not among the last ids seen; remembered from now on."""
-        if value in self._ids:
-            return False
-        self._ids[value] = None
-        if len(self._ids) > self._size:
-            del self._ids[next(iter(self._ids))]
-        return True
+    def forget(self, key: K) -> None:
+        """Forget `key` (nothing when it is not remembered)."""
+        self._kept.pop(key, None)
 
 
 @dataclass
@@ -125,7 +98,7 @@ class BotState:
     answered_later: set[int] = field(default_factory=set)
     #: The ids of the updates handled lately: Telegram sends a webhook update again when its
     #: 200 did not reach it (a proxy's timeout), and it is answered once.
-    recent_updates: RecentIds = field(default_factory=lambda: RecentIds(RECENT_UPDATES))
+    recent_updates: Newest[int, None] = field(default_factory=Newest)
     #: The answers being worked on per chat (the stop notice comes after them).
     under_way: AnswersUnderWay = field(default_factory=AnswersUnderWay)
     #: Each chat's questions answered in turn, each the context of the next.
@@ -134,10 +107,13 @@ class BotState:
     told_outside: set[int] = field(default_factory=set)
     #: Supergroup id -> the recording, now, that it was a group before (bot.migration).
     migrations: dict[int, asyncio.Future[None]] = field(default_factory=dict)
-    #: The More / Paragraph buttons already answered: (chat, message, button data).
-    pressed: PressedButtons = field(default_factory=PressedButtons)
-    #: Each chat's last answer, for a "more" typed there.
-    answers: LastAnswers = field(default_factory=LastAnswers)
+    #: The More / Paragraph buttons whose passages were sent already, as (chat, answer message,
+    #: button data): a second press (a double tap, another member in a group) points up to
+    #: them instead of sending the same passages again.
+    pressed: Newest[tuple[int, int, str], None] = field(default_factory=Newest)
+    #: Each chat's (forum topic's) last answer, as (chat, topic) -> (its message id, the data
+    #: of its More button, "" without one): "more" typed there presses that button.
+    answers: Newest[tuple[int, int | None], tuple[int, str]] = field(default_factory=Newest)
     #: (chat, user) -> (until, is admin), from getChatMember.
     chat_admins: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     #: Channel post threads seen, and the posts indexed or being indexed.
